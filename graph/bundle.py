@@ -1,0 +1,70 @@
+"""A curriculum as one value: what importers produce and the repository validates.
+
+A bundle is the unit of all-or-nothing writes: an import builds one, the repository
+checks it whole against the graph, then commits it in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+
+from graph.model import Concept, Curriculum, Material, Prerequisite
+
+__all__ = ["CurriculumBundle", "ImportReport"]
+
+
+@dataclass(frozen=True)
+class CurriculumBundle:
+    """Curricula, concepts, prerequisite edges and materials to write together.
+
+    ``extra`` holds RDF triples that came with an RDF import and that the domain model
+    does not describe (a ``skos:note``, a ``dcterms:creator``); they are written as they
+    are, so an RDF round trip loses nothing.
+    """
+
+    curricula: tuple[Curriculum, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+    prerequisites: tuple[Prerequisite, ...] = ()
+    materials: tuple[Material, ...] = ()
+    extra: Graph | None = field(default=None, compare=False)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind the bundle holds."""
+        return {
+            "curricula": len(self.curricula),
+            "concepts": len(self.concepts),
+            "prerequisites": len(self.prerequisites),
+            "materials": len(self.materials),
+        }
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do), for people and tests.
+
+    ``dangling`` lists references to concepts that exist neither in the import nor in
+    the graph; those links are left out. ``cycles`` lists every prerequisite cycle found;
+    ``dropped_edges`` the edges left out to break them, when that was asked for.
+    """
+
+    counts: dict[str, int] = field(default_factory=dict)
+    dangling: list[str] = field(default_factory=list)
+    cycles: list[list[str]] = field(default_factory=list)
+    dropped_edges: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+    revision: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """A few human lines: counts, dangling references, cycles."""
+        parts = [", ".join(f"{v} {k}" for k, v in self.counts.items())]
+        if self.dangling:
+            parts.append(f"{len(self.dangling)} dangling reference(s) left out")
+        if self.cycles:
+            parts.append(f"{len(self.cycles)} cycle(s)")
+        if self.dropped_edges:
+            parts.append(f"{len(self.dropped_edges)} edge(s) dropped to break cycles")
+        return "; ".join(p for p in parts if p)

@@ -1,0 +1,104 @@
+"""Domain errors, shaped like networkx's exception hierarchy.
+
+The transport layer maps each to a typed GraphQL error with a code; the codes live
+here (``ErrorCode``) so that mapping is a lookup, not a guess.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+__all__ = [
+    "ConceptNotFound",
+    "DuplicateId",
+    "ErrorCode",
+    "InvalidInput",
+    "KnowledgeGraphError",
+    "NotFound",
+    "PrerequisiteCycle",
+    "ValidationFailed",
+]
+
+
+class ErrorCode(enum.Enum):
+    """Why a request was refused."""
+
+    CYCLE = "CYCLE"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    INVALID = "INVALID"
+
+
+class KnowledgeGraphError(Exception):
+    """Base class of every expected failure of the knowledge graph."""
+
+    code: ErrorCode = ErrorCode.INVALID
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(KnowledgeGraphError):
+    """An id names nothing in the graph."""
+
+    code = ErrorCode.NOT_FOUND
+
+    def __init__(self, kind: str, ident: str, *, field: str | None = None) -> None:
+        super().__init__(f"{kind} {ident!r} does not exist", field=field)
+        self.kind = kind
+        self.ident = ident
+
+
+class ConceptNotFound(NotFound):
+    """A concept id names no concept."""
+
+    def __init__(self, ident: str, *, field: str | None = None) -> None:
+        super().__init__("concept", ident, field=field)
+
+
+class DuplicateId(KnowledgeGraphError):
+    """Something with this id already exists."""
+
+    code = ErrorCode.DUPLICATE
+
+    def __init__(self, kind: str, ident: str, *, field: str | None = None) -> None:
+        super().__init__(f"{kind} {ident!r} already exists", field=field)
+        self.kind = kind
+        self.ident = ident
+
+
+class InvalidInput(KnowledgeGraphError):
+    """A value is malformed or out of range."""
+
+    code = ErrorCode.INVALID
+
+
+class PrerequisiteCycle(KnowledgeGraphError):
+    """A change would make the prerequisite graph cyclic.
+
+    ``cycles`` lists each cycle as a path of concept ids whose last element requires the
+    first, e.g. ``("a", "b", "a")`` is written as ``["a", "b"]``.
+    """
+
+    code = ErrorCode.CYCLE
+
+    def __init__(self, cycles: Sequence[Sequence[str]]) -> None:
+        self.cycles = [list(c) for c in cycles]
+        shown = "; ".join(" -> ".join([*c, c[0]]) for c in self.cycles[:10])
+        more = f" (and {len(self.cycles) - 10} more)" if len(self.cycles) > 10 else ""
+        super().__init__(f"prerequisite cycle: {shown}{more}")
+
+
+class ValidationFailed(InvalidInput):
+    """A batch (an import) failed validation; ``problems`` lists every reason."""
+
+    code = ErrorCode.INVALID
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        head = "; ".join(self.problems[:5])
+        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        super().__init__(f"{len(self.problems)} problem(s): {head}{more}")

@@ -1,0 +1,83 @@
+"""Ids to IRIs and back.
+
+A Pathwise id is a slug (``[A-Za-z0-9_.-]+``) that lives under the ``ID`` namespace,
+for example ``quadratic_formula`` is ``https://w3id.org/pathwise/id/concept/quadratic_formula``.
+Resources imported from elsewhere keep their own IRIs; their id is then the IRI itself.
+So every IRI has an id and every id one IRI, and round trips are exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Literal
+
+from rdflib import URIRef
+
+from graph.errors import InvalidInput
+from graph.vocab import ID
+
+__all__ = ["Kind", "edge_iri", "id_of", "iri_of", "is_valid_id"]
+
+Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
+
+_SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}$")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def is_valid_id(ident: str) -> bool:
+    """Whether ``ident`` is a slug or an absolute IRI.
+
+    Examples:
+        >>> is_valid_id("linear_equations"), is_valid_id("http://x.org/c/1"), is_valid_id("a b")
+        (True, True, False)
+    """
+    return bool(_SLUG.match(ident) or _ABSOLUTE.match(ident))
+
+
+def iri_of(kind: Kind, ident: str) -> URIRef:
+    """The IRI of the ``kind`` resource called ``ident``.
+
+    Raises:
+        InvalidInput: when ``ident`` is neither a slug nor an absolute IRI.
+
+    Examples:
+        >>> str(iri_of("concept", "slope"))
+        'https://w3id.org/pathwise/id/concept/slope'
+        >>> str(iri_of("concept", "http://example.org/c/9"))
+        'http://example.org/c/9'
+    """
+    if _SLUG.match(ident):
+        return ID[f"{kind}/{ident}"]
+    if _ABSOLUTE.match(ident):
+        return URIRef(ident)
+    raise InvalidInput(f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI")
+
+
+def id_of(iri: str) -> str:
+    """The id of an IRI: the slug under our namespace, else the IRI itself.
+
+    Examples:
+        >>> id_of("https://w3id.org/pathwise/id/material/m_1")
+        'm_1'
+        >>> id_of("http://example.org/c/9")
+        'http://example.org/c/9'
+    """
+    base = str(ID)
+    if iri.startswith(base):
+        local = iri[len(base) :]
+        _, _, slug = local.partition("/")
+        if slug and _SLUG.match(slug):
+            return slug
+    return iri
+
+
+def edge_iri(concept: str, prerequisite: str) -> URIRef:
+    """The IRI of the reified edge ``concept requires prerequisite`` (stable, hashed).
+
+    Examples:
+        >>> edge_iri("b", "a") == edge_iri("b", "a") != edge_iri("a", "b")
+        True
+    """
+    key = f"{iri_of('concept', concept)} {iri_of('concept', prerequisite)}".encode()
+    return ID[f"prerequisite/{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:20]}"]

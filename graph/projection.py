@@ -1,0 +1,105 @@
+"""The in-memory projection of the knowledge graph: networkx over the store.
+
+SPARQL property paths are slow for deep traversal; the same walk over an
+``nx.DiGraph`` is 10-100x faster. The projection holds what traversal and listing
+need (the prerequisite DAG, concept labels, concept-material links) and the graph
+revision it was built at. The repository keeps it in step with every write; a process
+sharing a remote store compares revisions to learn that its copy is stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+__all__ = ["Projection"]
+
+
+@dataclass
+class Projection:
+    """Prerequisite DAG (edges run prerequisite -> concept) plus lookup tables.
+
+    Attributes:
+        dag: nodes are concept ids with a ``label``; an edge ``p -> c`` means ``c``
+            requires ``p`` and carries its ``strength``.
+        teaches / assesses: concept id -> ids of materials linked that way.
+        material_ids: every material id (sorted listing and existence checks).
+        curriculum_ids: every curriculum id.
+        revision: the store revision this projection reflects.
+    """
+
+    dag: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
+    teaches: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    assesses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    material_ids: set[str] = field(default_factory=set)
+    material_types: dict[str, str] = field(default_factory=dict)
+    curriculum_ids: set[str] = field(default_factory=set)
+    revision: int = 0
+    _sorted_concepts: list[str] | None = field(default=None, repr=False)
+
+    # --- concepts -------------------------------------------------------------------
+    def has_concept(self, concept: str) -> bool:
+        """Whether the concept exists."""
+        return concept in self.dag
+
+    def add_concept(self, concept: str, label: str) -> None:
+        """Add or relabel a concept."""
+        if concept not in self.dag:
+            self._sorted_concepts = None
+        self.dag.add_node(concept, label=label)
+
+    def remove_concept(self, concept: str) -> None:
+        """Remove a concept, its edges and its material links."""
+        if concept in self.dag:
+            self.dag.remove_node(concept)
+            self._sorted_concepts = None
+        for table in (self.teaches, self.assesses):
+            table.pop(concept, None)
+
+    def label(self, concept: str) -> str:
+        """The concept's label (its id when it has none)."""
+        return str(self.dag.nodes[concept].get("label", concept))
+
+    def sorted_concepts(self) -> list[str]:
+        """Concept ids in id order, cached until the concept set changes."""
+        if self._sorted_concepts is None:
+            self._sorted_concepts = sorted(self.dag.nodes)
+        return self._sorted_concepts
+
+    # --- prerequisites -----------------------------------------------------------------
+    def add_edge(self, concept: str, prerequisite: str, strength: float = 1.0) -> None:
+        """Record that ``concept`` requires ``prerequisite``."""
+        self.dag.add_edge(prerequisite, concept, strength=strength)
+
+    def remove_edge(self, concept: str, prerequisite: str) -> None:
+        """Forget that ``concept`` requires ``prerequisite``."""
+        if self.dag.has_edge(prerequisite, concept):
+            self.dag.remove_edge(prerequisite, concept)
+
+    # --- materials ----------------------------------------------------------------------
+    def set_material(self, material: str, mtype: str, teaches: Iterable[str], assesses: Iterable[str]) -> None:
+        """Add a material or replace its links."""
+        self.remove_material(material)
+        self.material_ids.add(material)
+        self.material_types[material] = mtype
+        for c in teaches:
+            self.teaches[c].add(material)
+        for c in assesses:
+            self.assesses[c].add(material)
+
+    def remove_material(self, material: str) -> None:
+        """Forget a material and its links."""
+        if material not in self.material_ids:
+            return
+        self.material_ids.discard(material)
+        self.material_types.pop(material, None)
+        for table in (self.teaches, self.assesses):
+            for linked in table.values():
+                linked.discard(material)
+
+    def materials_of(self, concept: str) -> set[str]:
+        """Ids of the materials that teach or assess ``concept``."""
+        return self.teaches.get(concept, set()) | self.assesses.get(concept, set())

@@ -1,0 +1,130 @@
+"""The SPARQL the repository sends, and the reading of its rows.
+
+Kept apart so every round trip the repository makes is visible in one place: each
+function here is exactly one ``select`` on the store.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from graph.rdf_mapping import Props, Triple
+from graph.store import TripleStore
+from graph.vocab import GRAPH_IRI, PW, RDF, SDO, SKOS
+
+__all__ = [
+    "STUDENT_DATA_CLASSES",
+    "concepts_in_curriculum",
+    "describe",
+    "describe_types",
+    "graph_triples",
+    "projection_rows",
+    "revision",
+    "subjects_of_type",
+    "touching",
+]
+
+# Subjects of these types are personal data: never part of a curriculum export.
+STUDENT_DATA_CLASSES = (PW.Student, PW.Cohort, PW.Attempt, PW.Mastery)
+
+
+def _values(iris: Iterable[URIRef]) -> str:
+    return " ".join(i.n3() for i in iris)
+
+
+def revision(store: TripleStore) -> int:
+    """The newest committed revision of the graph (0 for an empty store)."""
+    rows = store.select(f"SELECT (MAX(?r) AS ?m) WHERE {{ {GRAPH_IRI.n3()} {PW.revision.n3()} ?r }}")
+    value = rows[0][0] if rows else None
+    return int(str(value)) if value is not None else 0
+
+
+def describe(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, Props]:
+    """Every predicate and object of each subject, in one round trip."""
+    out: dict[str, Props] = {}
+    if not iris:
+        return out
+    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s ?p ?o }}")
+    for s, p, o in rows:
+        if s is None or p is None or o is None:
+            continue
+        out.setdefault(str(s), defaultdict(list))[p].append(o)
+    return out
+
+
+def touching(store: TripleStore, iris: Sequence[URIRef]) -> list[Triple]:
+    """Every triple with one of ``iris`` as subject or object, and the triples of the
+    reified prerequisite edges that name them: what deleting them must remove."""
+    if not iris:
+        return []
+    values = _values(iris)
+    rows = store.select(
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+          VALUES ?x {{ {values} }}
+          {{ ?x ?p ?o . BIND(?x AS ?s) }}
+          UNION {{ ?s ?p ?x . BIND(?x AS ?o) }}
+          UNION {{ ?s a {PW.Prerequisite.n3()} ; ?q ?x . ?s ?p ?o }}
+        }}"""
+    )
+    return [(s, p, o) for s, p, o in rows if s is not None and p is not None and o is not None]
+
+
+def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:
+    """IRIs of every subject of type ``cls``."""
+    return [str(r[0]) for r in store.select(f"SELECT ?s WHERE {{ ?s a {cls.n3()} }}") if r[0] is not None]
+
+
+def projection_rows(store: TripleStore) -> dict[str, list[tuple[Node | None, ...]]]:
+    """What the projection is built from, in five round trips."""
+    return {
+        "concepts": store.select(
+            f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}"
+        ),
+        "edges": store.select(
+            f"""SELECT ?c ?p ?w WHERE {{ ?c {PW.requires.n3()} ?p
+              OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.strength.n3()} ?w }} }}"""
+        ),
+        "materials": store.select(
+            f"""SELECT ?m ?t WHERE {{ ?m a {SDO.LearningResource.n3()}
+              OPTIONAL {{ ?m {SDO.learningResourceType.n3()} ?t }} }}"""
+        ),
+        "links": store.select(
+            f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""
+        ),
+        "curricula": store.select(f"SELECT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()} }}"),
+    }
+
+
+def graph_triples(store: TripleStore, subjects: Sequence[URIRef] | None = None) -> list[Triple]:
+    """The curriculum part of the graph: everything but student data and revisions.
+
+    With ``subjects``, only the triples of those subjects.
+    """
+    if subjects is not None:
+        if not subjects:
+            return []
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(subjects)} }} ?s ?p ?o }}"
+    else:
+        excluded = " ".join(c.n3() for c in STUDENT_DATA_CLASSES)
+        query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o
+          FILTER(?s != {GRAPH_IRI.n3()})
+          FILTER NOT EXISTS {{ ?s {RDF.type.n3()} ?t . VALUES ?t {{ {excluded} }} }} }}"""
+    return [(s, p, o) for s, p, o in store.select(query) if s is not None and p is not None and o is not None]
+
+
+def concepts_in_curriculum(store: TripleStore, curriculum: URIRef) -> list[str]:
+    """IRIs of the concepts in one curriculum."""
+    rows = store.select(f"SELECT ?c WHERE {{ ?c {SKOS.inScheme.n3()} {curriculum.n3()} }}")
+    return [str(r[0]) for r in rows if r[0] is not None]
+
+
+def describe_types(store: TripleStore, iris: Sequence[URIRef]) -> list[str]:
+    """Which of ``iris`` exist (have a type) in the store."""
+    if not iris:
+        return []
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s a ?t }}")
+    return [str(r[0]) for r in rows if r[0] is not None]

@@ -1,0 +1,263 @@
+"""Domain objects to RDF triples and back: pure functions, no store.
+
+The mapping follows the vocabulary of ARCHITECTURE.md: concepts are ``skos:Concept``,
+curricula ``skos:ConceptScheme``, materials ``schema:LearningResource``, and a
+prerequisite is a ``pw:requires`` triple, reified as a ``pw:Prerequisite`` node only when
+it carries a strength or a provenance (most edges do not, and the 100k-concept import
+should not pay for four triples per edge).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph.bundle import CurriculumBundle
+from graph.errors import InvalidInput
+from graph.ids import edge_iri, id_of, iri_of
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
+
+__all__ = [
+    "Triple",
+    "Props",
+    "bundle_from_rdf",
+    "concept_from_props",
+    "curriculum_from_props",
+    "material_from_props",
+    "bundle_triples",
+    "concept_triples",
+    "curriculum_triples",
+    "decimal_literal",
+    "graph_of",
+    "material_triples",
+    "minutes_to_duration",
+    "parse_duration_minutes",
+    "prerequisite_triples",
+]
+
+Triple = tuple[Node, Node, Node]
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+def minutes_to_duration(minutes: int) -> Literal:
+    """An ``xsd:duration`` literal for a whole number of minutes.
+
+    Examples:
+        >>> str(minutes_to_duration(90))
+        'PT1H30M'
+    """
+    return Literal(f"PT{minutes}M", datatype=XSD.duration)
+
+
+def parse_duration_minutes(text: str) -> int:
+    """Whole minutes of an ISO 8601 duration such as ``PT1H30M`` (rounded up).
+
+    Examples:
+        >>> parse_duration_minutes("PT1H30M"), parse_duration_minutes("PT45S")
+        (90, 1)
+    """
+    match = _DURATION.match(text.strip())
+    if not match or text.strip() in ("P", "PT"):
+        raise InvalidInput(f"not an ISO 8601 duration: {text!r}")
+    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = days * 1440 + hours * 60 + minutes + seconds / 60
+    return max(1, int(-(-total // 1)))
+
+
+def decimal_literal(value: float) -> Literal:
+    """An ``xsd:decimal`` with a canonical lexical form, so parsed copies compare equal.
+
+    Examples:
+        >>> str(decimal_literal(0.5)), str(decimal_literal(1.0))
+        ('0.5', '1')
+    """
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=XSD.decimal)
+
+
+def curriculum_triples(curriculum: Curriculum) -> Iterator[Triple]:
+    """Triples of one curriculum (a ``skos:ConceptScheme``)."""
+    s = iri_of("curriculum", curriculum.id)
+    yield s, RDF.type, SKOS.ConceptScheme
+    yield s, DCTERMS.title, Literal(curriculum.title)
+    if curriculum.description:
+        yield s, DCTERMS.description, Literal(curriculum.description)
+
+
+def concept_triples(concept: Concept) -> Iterator[Triple]:
+    """Triples of one concept, without its prerequisite edges."""
+    s = iri_of("concept", concept.id)
+    yield s, RDF.type, SKOS.Concept
+    yield s, SKOS.prefLabel, Literal(concept.label)
+    if concept.definition:
+        yield s, SKOS.definition, Literal(concept.definition)
+    for alt in concept.alt_labels:
+        yield s, SKOS.altLabel, Literal(alt)
+    for broader in concept.broader:
+        yield s, SKOS.broader, iri_of("concept", broader)
+    if concept.curriculum:
+        yield s, SKOS.inScheme, iri_of("curriculum", concept.curriculum)
+
+
+def prerequisite_triples(edge: Prerequisite) -> Iterator[Triple]:
+    """Triples of one edge: ``pw:requires``, plus a reified node when it has metadata."""
+    c, p = iri_of("concept", edge.concept), iri_of("concept", edge.prerequisite)
+    yield c, PW.requires, p
+    if edge.strength != 1.0 or edge.provenance:
+        e = edge_iri(edge.concept, edge.prerequisite)
+        yield e, RDF.type, PW.Prerequisite
+        yield e, PW.prerequisiteOf, c
+        yield e, PW.prerequisite, p
+        if edge.strength != 1.0:
+            yield e, PW.strength, decimal_literal(edge.strength)
+        if edge.provenance:
+            yield e, PW.provenance, Literal(edge.provenance)
+
+
+def material_triples(material: Material) -> Iterator[Triple]:
+    """Triples of one material with its links to the concepts it teaches and assesses."""
+    s = iri_of("material", material.id)
+    yield s, RDF.type, SDO.LearningResource
+    yield s, SDO.name, Literal(material.title)
+    yield s, SDO.learningResourceType, Literal(material.type.value)
+    yield s, PW.difficulty, Literal(int(material.difficulty))
+    yield s, SDO.timeRequired, minutes_to_duration(material.minutes)
+    if material.text:
+        yield s, SDO.text, Literal(material.text)
+    if material.url:
+        yield s, SDO.url, Literal(material.url, datatype=XSD.anyURI)
+    for c in material.teaches:
+        yield s, SDO.teaches, iri_of("concept", c)
+    for c in material.assesses:
+        yield s, SDO.assesses, iri_of("concept", c)
+
+
+def bundle_triples(bundle: CurriculumBundle) -> Iterator[Triple]:
+    """Every triple of a bundle, its ``extra`` triples included."""
+    for cur in bundle.curricula:
+        yield from curriculum_triples(cur)
+    for concept in bundle.concepts:
+        yield from concept_triples(concept)
+    for edge in bundle.prerequisites:
+        yield from prerequisite_triples(edge)
+    for material in bundle.materials:
+        yield from material_triples(material)
+    if bundle.extra is not None:
+        yield from bundle.extra
+
+
+Props = dict[Node, list[Node]]
+
+
+def _first(props: Props, p: URIRef) -> str:
+    values = sorted(str(o) for o in props.get(p, ()))
+    return values[0] if values else ""
+
+
+def _refs(props: Props, p: URIRef) -> tuple[str, ...]:
+    return tuple(sorted(id_of(str(o)) for o in props.get(p, ()) if isinstance(o, URIRef)))
+
+
+def curriculum_from_props(iri: str, props: Props) -> Curriculum:
+    """A curriculum from its predicate -> objects map."""
+    ident = id_of(iri)
+    return Curriculum(ident, _first(props, DCTERMS.title) or ident, _first(props, DCTERMS.description))
+
+
+def concept_from_props(iri: str, props: Props) -> Concept:
+    """A concept from its predicate -> objects map."""
+    ident = id_of(iri)
+    schemes = _refs(props, SKOS.inScheme)
+    return Concept(
+        id=ident,
+        label=_first(props, SKOS.prefLabel) or ident,
+        definition=_first(props, SKOS.definition),
+        alt_labels=tuple(sorted(str(o) for o in props.get(SKOS.altLabel, ()))),
+        broader=_refs(props, SKOS.broader),
+        curriculum=schemes[0] if schemes else None,
+    )
+
+
+def material_from_props(iri: str, props: Props) -> Material:
+    """A material from its predicate -> objects map.
+
+    Raises:
+        InvalidInput: on an unknown resource type, difficulty or duration.
+    """
+    ident = id_of(iri)
+    kind = _first(props, SDO.learningResourceType) or "reading"
+    try:
+        mtype = MaterialType(kind.lower())
+    except ValueError:
+        raise InvalidInput(f"material {ident}: unknown learningResourceType {kind!r}") from None
+    difficulty = _first(props, PW.difficulty) or "1"
+    duration = _first(props, SDO.timeRequired)
+    try:
+        level = int(float(difficulty))
+    except ValueError:
+        raise InvalidInput(f"material {ident}: difficulty {difficulty!r} is not a number") from None
+    return Material(
+        id=ident,
+        title=_first(props, SDO.name) or ident,
+        type=mtype,
+        difficulty=level,
+        minutes=parse_duration_minutes(duration) if duration else 5,
+        text=_first(props, SDO.text),
+        url=_first(props, SDO.url),
+        teaches=_refs(props, SDO.teaches),
+        assesses=_refs(props, SDO.assesses),
+    )
+
+
+def _props(g: Graph, s: Node) -> Props:
+    out: Props = defaultdict(list)
+    for p, o in g.predicate_objects(s):
+        out[p].append(o)
+    return out
+
+
+def _subjects(g: Graph, cls: URIRef) -> list[URIRef]:
+    return sorted(s for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef))
+
+
+def bundle_from_rdf(g: Graph) -> CurriculumBundle:
+    """Read the domain objects out of an RDF graph; keep the rest as ``extra``.
+
+    Raises:
+        InvalidInput: when a value cannot be read (a bad duration, an unknown type).
+    """
+    curricula = tuple(curriculum_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.ConceptScheme))
+    concepts = tuple(concept_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.Concept))
+    meta: dict[tuple[str, str], Props] = {}
+    for e in g.subjects(RDF.type, PW.Prerequisite):
+        c, p = g.value(e, PW.prerequisiteOf), g.value(e, PW.prerequisite)
+        if c is not None and p is not None:
+            meta[(id_of(str(c)), id_of(str(p)))] = _props(g, e)
+    edges = []
+    for c, _, p in sorted(g.triples((None, PW.requires, None))):
+        key = (id_of(str(c)), id_of(str(p)))
+        info = meta.get(key, {})
+        strength = _first(info, PW.strength)
+        edges.append(Prerequisite(key[0], key[1], float(strength) if strength else 1.0, _first(info, PW.provenance)))
+    materials = tuple(material_from_props(s, _props(g, s)) for s in _subjects(g, SDO.LearningResource))
+    bundle = CurriculumBundle(curricula, concepts, tuple(edges), materials)
+    modelled = set(bundle_triples(bundle))
+    extra = Graph()
+    for t in g:
+        if t not in modelled:
+            extra.add(t)
+    return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None)
+
+
+def graph_of(triples: Iterable[Triple]) -> Graph:
+    """An in-memory graph holding ``triples`` (for serialising and comparing)."""
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g

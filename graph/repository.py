@@ -1,0 +1,451 @@
+"""The one API for every read and write of the knowledge graph.
+
+Reads that traverse or list go to the projection; reads of records go to the store
+in bulk (one round trip per batch, whatever its size). Every write validates first
+against the projection, then applies its deletes and inserts in one store
+transaction together with a new graph revision, then updates the projection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from rdflib import Graph, Literal, URIRef
+
+from graph import queries
+from graph.bundle import CurriculumBundle, ImportReport
+from graph.errors import ConceptNotFound, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.ids import edge_iri, id_of, iri_of
+from graph.model import Concept, Curriculum, Material, Prerequisite
+from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
+from graph.projection import Projection
+from graph.rdf_mapping import (
+    Triple,
+    bundle_from_rdf,
+    bundle_triples,
+    concept_from_props,
+    concept_triples,
+    curriculum_from_props,
+    material_from_props,
+    material_triples,
+    prerequisite_triples,
+)
+from graph.store import TripleStore
+from graph.validation import check_bundle, check_concept, check_material, check_strength
+from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
+
+__all__ = ["KnowledgeGraph", "Page", "ProgressHook"]
+
+ProgressHook = Callable[[str, int, int], None]
+"""Called as ``hook(stage, done, total)`` during long work."""
+
+_CONCEPT_PREDICATES = {SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme}
+_MATERIAL_PREDICATES = {
+    SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
+    SDO.text, SDO.url, SDO.teaches, SDO.assesses,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of ids from an ordered listing."""
+
+    ids: list[str]
+    total: int
+    has_next: bool
+    has_previous: bool
+
+
+def _paginate(ordered: Sequence[str], first: int, after: str | None) -> Page:
+    start = 0
+    if after is not None:
+        start = bisect.bisect_right(ordered, after)
+    ids = list(ordered[start : start + first])
+    return Page(ids, len(ordered), start + first < len(ordered), start > 0)
+
+
+class KnowledgeGraph:
+    """Concepts, prerequisites, materials and curricula over a triple store."""
+
+    def __init__(self, store: TripleStore) -> None:
+        self.store = store
+        self.projection = Projection()
+        self.lock = threading.RLock()
+        self.rebuild_projection()
+
+    # --- projection and revisions -------------------------------------------------------
+    def rebuild_projection(self) -> None:
+        """Build the projection from the store (at start, or when found stale)."""
+        rows = queries.projection_rows(self.store)
+        proj = Projection()
+        for c, label in rows["concepts"]:
+            proj.add_concept(id_of(str(c)), str(label) if label is not None else id_of(str(c)))
+        for c, p, w in rows["edges"]:
+            proj.add_edge(id_of(str(c)), id_of(str(p)), float(str(w)) if w is not None else 1.0)
+        links: dict[str, tuple[list[str], list[str]]] = {}
+        for m, _ in rows["materials"]:
+            links[id_of(str(m))] = ([], [])
+        for m, r, c in rows["links"]:
+            entry = links.setdefault(id_of(str(m)), ([], []))
+            entry[0 if r == SDO.teaches else 1].append(id_of(str(c)))
+        types = {id_of(str(m)): str(t) if t is not None else "reading" for m, t in rows["materials"]}
+        for material, (teaches, assesses) in links.items():
+            proj.set_material(material, types.get(material, "reading"), teaches, assesses)
+        proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
+        proj.revision = queries.revision(self.store)
+        self.projection = proj
+
+    def refresh_if_stale(self) -> bool:
+        """Rebuild the projection when another process has written; say if it did."""
+        with self.lock:
+            if queries.revision(self.store) != self.projection.revision:
+                self.rebuild_projection()
+                return True
+            return False
+
+    @property
+    def revision(self) -> int:
+        """The revision the projection reflects."""
+        return self.projection.revision
+
+    def commit(self, deletes: Sequence[Triple], inserts: Sequence[Triple], project: Callable[[], None]) -> None:
+        """Apply one write with a new revision, then mirror it in the projection."""
+        old, new = self.projection.revision, self.projection.revision + 1
+        rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old and deletes else []
+        self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
+        project()
+        self.projection.revision = new
+
+    # --- reads ---------------------------------------------------------------------------
+    def concepts_by_ids(self, ids: Sequence[str]) -> list[Concept | None]:
+        """Concepts in the order of ``ids`` (``None`` where missing); one round trip."""
+        known = [i for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
+        props = queries.describe(self.store, [iri_of("concept", i) for i in known])
+        found = {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()}
+        return [found.get(i) for i in ids]
+
+    def concept(self, ident: str) -> Concept:
+        """One concept. Raises ``ConceptNotFound``."""
+        found = self.concepts_by_ids([ident])[0]
+        if found is None:
+            raise ConceptNotFound(ident)
+        return found
+
+    def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
+        """Concept ids in id order, optionally those whose label or id contains ``search``."""
+        ordered = self.projection.sorted_concepts()
+        if search:
+            needle = search.casefold()
+            label = self.projection.label
+            ordered = [c for c in ordered if needle in c.casefold() or needle in label(c).casefold()]
+        return _paginate(ordered, first, after)
+
+    def _require_concept(self, ident: str, field: str | None = None) -> None:
+        if not self.projection.has_concept(ident):
+            raise ConceptNotFound(ident, field=field)
+
+    def prerequisites_of(self, ident: str, *, transitive: bool = False, max_depth: int | None = None) -> list[str]:
+        """Prerequisite ids, nearest first: direct ones, or the closure up to ``max_depth``."""
+        self._require_concept(ident)
+        depth = max_depth if transitive else 1
+        return prerequisite_closure(self.projection.dag, ident, depth)
+
+    def dependents_of(self, ident: str, *, transitive: bool = False) -> list[str]:
+        """Ids of the concepts that require this one, nearest first."""
+        self._require_concept(ident)
+        return dependents(self.projection.dag, ident, None if transitive else 1)
+
+    def strength(self, concept: str, prerequisite: str) -> float:
+        """The strength of an existing edge."""
+        return float(self.projection.dag.edges[prerequisite, concept].get("strength", 1.0))
+
+    def material_ids_for(self, concept_ids: Sequence[str]) -> list[list[str]]:
+        """For each concept, the ids of its materials, sorted; no store round trip."""
+        return [sorted(self.projection.materials_of(c)) for c in concept_ids]
+
+    def materials_by_ids(self, ids: Sequence[str]) -> list[Material | None]:
+        """Materials in the order of ``ids`` (``None`` where missing); one round trip."""
+        known = [i for i in dict.fromkeys(ids) if i in self.projection.material_ids]
+        props = queries.describe(self.store, [iri_of("material", i) for i in known])
+        found = {id_of(iri): material_from_props(iri, p) for iri, p in props.items()}
+        return [found.get(i) for i in ids]
+
+    def material(self, ident: str) -> Material:
+        """One material. Raises ``NotFound``."""
+        found = self.materials_by_ids([ident])[0]
+        if found is None:
+            raise NotFound("material", ident)
+        return found
+
+    def list_materials(
+        self, *, first: int, after: str | None = None, type: str | None = None, concept: str | None = None
+    ) -> Page:
+        """Material ids in id order, filtered by type and/or linked concept."""
+        pool: Iterable[str] = self.projection.material_ids
+        if concept is not None:
+            self._require_concept(concept, "concept")
+            pool = self.projection.materials_of(concept)
+        if type is not None:
+            pool = [m for m in pool if self.projection.material_types.get(m) == type]
+        return _paginate(sorted(pool), first, after)
+
+    def curricula(self) -> list[Curriculum]:
+        """Every curriculum, by id."""
+        ids = sorted(self.projection.curriculum_ids)
+        props = queries.describe(self.store, [iri_of("curriculum", i) for i in ids])
+        return [
+            curriculum_from_props(str(iri_of("curriculum", i)), props.get(str(iri_of("curriculum", i)), {}))
+            for i in ids
+        ]
+
+    def is_empty(self) -> bool:
+        """Whether the graph holds no concept at all."""
+        return self.projection.dag.number_of_nodes() == 0
+
+    # --- concept writes ----------------------------------------------------------------------
+    def create_concept(self, concept: Concept, prerequisites: Sequence[str] = ()) -> Concept:
+        """Add a concept (and its direct prerequisites, which must exist)."""
+        with self.lock:
+            bundle = CurriculumBundle(
+                concepts=(concept,),
+                prerequisites=tuple(Prerequisite(concept.id, p, 1.0, "designer") for p in prerequisites),
+            )
+            for p in prerequisites:
+                self._require_concept(p, "prerequisites")
+            for b in concept.broader:
+                self._require_concept(b, "broader")
+            if concept.curriculum and concept.curriculum not in self.projection.curriculum_ids:
+                raise NotFound("curriculum", concept.curriculum, field="curriculum")
+            self.import_bundle(bundle)
+            return concept
+
+    def update_concept(self, updated: Concept) -> Concept:
+        """Replace a concept's own values (label, definition, alt labels, links up)."""
+        with self.lock:
+            self._require_concept(updated.id, "id")
+            problems = check_concept(updated)
+            if problems:
+                raise InvalidInput("; ".join(problems))
+            for b in updated.broader:
+                self._require_concept(b, "broader")
+            if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
+                raise NotFound("curriculum", updated.curriculum, field="curriculum")
+            s = iri_of("concept", updated.id)
+            stored = queries.describe(self.store, [s]).get(str(s), {})
+            deletes = [(s, p, o) for p, objs in stored.items() if p in _CONCEPT_PREDICATES for o in objs]
+            inserts = [t for t in concept_triples(updated) if t[1] in _CONCEPT_PREDICATES]
+            self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
+            return updated
+
+    def delete_concept(self, ident: str) -> None:
+        """Delete a concept with its edges, material links and narrower links."""
+        with self.lock:
+            self._require_concept(ident, "id")
+            deletes = queries.touching(self.store, [iri_of("concept", ident)])
+            linked = sorted(self.projection.materials_of(ident))
+
+            def project() -> None:
+                self.projection.remove_concept(ident)
+                for m in linked:
+                    for table in (self.projection.teaches, self.projection.assesses):
+                        table.get(ident, set()).discard(m)
+
+            self.commit(deletes, [], project)
+
+    def add_prerequisite(
+        self, concept: str, prerequisite: str, *, strength: float = 1.0, provenance: str = "designer"
+    ) -> Prerequisite:
+        """Record that ``concept`` requires ``prerequisite``; refuse a cycle."""
+        with self.lock:
+            self._require_concept(concept, "conceptId")
+            self._require_concept(prerequisite, "prerequisiteId")
+            check_strength(strength)
+            cycle = cycle_if_added(self.projection.dag, concept, prerequisite)
+            if cycle is not None:
+                raise PrerequisiteCycle([cycle])
+            edge = Prerequisite(concept, prerequisite, strength, provenance)
+            deletes = self._edge_triples(concept, prerequisite)
+            self.commit(
+                deletes,
+                list(prerequisite_triples(edge)),
+                lambda: self.projection.add_edge(concept, prerequisite, strength),
+            )
+            return edge
+
+    def remove_prerequisite(self, concept: str, prerequisite: str) -> None:
+        """Forget that ``concept`` requires ``prerequisite``."""
+        with self.lock:
+            self._require_concept(concept, "conceptId")
+            self._require_concept(prerequisite, "prerequisiteId")
+            if not self.projection.dag.has_edge(prerequisite, concept):
+                raise NotFound("prerequisite", f"{concept} -> {prerequisite}")
+            deletes = self._edge_triples(concept, prerequisite)
+            self.commit(deletes, [], lambda: self.projection.remove_edge(concept, prerequisite))
+
+    def _edge_triples(self, concept: str, prerequisite: str) -> list[Triple]:
+        c, p, e = iri_of("concept", concept), iri_of("concept", prerequisite), edge_iri(concept, prerequisite)
+        stored = queries.describe(self.store, [e]).get(str(e), {})
+        triples: list[Triple] = [(e, pred, o) for pred, objs in stored.items() for o in objs]
+        if self.projection.dag.has_edge(prerequisite, concept):
+            triples.append((c, PW.requires, p))
+        return triples
+
+    # --- material writes -------------------------------------------------------------------------
+    def create_material(self, material: Material) -> Material:
+        """Add a material; the concepts it links to must exist."""
+        with self.lock:
+            for c in material.concepts:
+                self._require_concept(c, "concepts")
+            self.import_bundle(CurriculumBundle(materials=(material,)))
+            return material
+
+    def update_material(self, updated: Material) -> Material:
+        """Replace a material's values and links."""
+        with self.lock:
+            if updated.id not in self.projection.material_ids:
+                raise NotFound("material", updated.id, field="id")
+            problems = check_material(updated)
+            if problems:
+                raise InvalidInput("; ".join(problems))
+            for c in updated.concepts:
+                self._require_concept(c, "concepts")
+            s = iri_of("material", updated.id)
+            stored = queries.describe(self.store, [s]).get(str(s), {})
+            deletes = [(s, p, o) for p, objs in stored.items() if p in _MATERIAL_PREDICATES for o in objs]
+            inserts = [t for t in material_triples(updated) if t[1] in _MATERIAL_PREDICATES]
+            self.commit(
+                deletes,
+                inserts,
+                lambda: self.projection.set_material(updated.id, updated.type.value, updated.teaches, updated.assesses),
+            )
+            return updated
+
+    def delete_material(self, ident: str) -> None:
+        """Delete a material and its links."""
+        with self.lock:
+            if ident not in self.projection.material_ids:
+                raise NotFound("material", ident, field="id")
+            deletes = queries.touching(self.store, [iri_of("material", ident)])
+            self.commit(deletes, [], lambda: self.projection.remove_material(ident))
+
+    def link_material(self, material: str, concept: str, *, assesses: bool = False, unlink: bool = False) -> Material:
+        """Link (or unlink) a material to a concept it teaches, or assesses."""
+        with self.lock:
+            current = self.material(material)
+            self._require_concept(concept, "conceptId")
+            field_name = "assesses" if assesses else "teaches"
+            linked = set(current.assesses if assesses else current.teaches)
+            if unlink and concept not in linked:
+                raise NotFound("link", f"{material} {field_name} {concept}")
+            linked = linked - {concept} if unlink else linked | {concept}
+            updated = (
+                replace(current, assesses=tuple(sorted(linked)))
+                if assesses
+                else replace(current, teaches=tuple(sorted(linked)))
+            )
+            return self.update_material(updated)
+
+    # --- batches -----------------------------------------------------------------------------------
+    def import_bundle(
+        self,
+        bundle: CurriculumBundle,
+        *,
+        replace_existing: bool = False,
+        break_cycles: bool = False,
+        dry_run: bool = False,
+        progress: ProgressHook | None = None,
+    ) -> ImportReport:
+        """Validate a whole batch, then write it in one transaction (or not at all).
+
+        Raises:
+            ValidationFailed, DuplicateId, PrerequisiteCycle: nothing is written.
+        """
+        with self.lock:
+            cleaned, report = check_bundle(
+                bundle, self.projection, replace_existing=replace_existing, break_cycles=break_cycles
+            )
+            report.dry_run = dry_run
+            if dry_run:
+                return report
+            replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
+            replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
+            deletes = self._replaced_triples(replaced) if replaced else []
+            inserts: list[Triple] = []
+            total = sum(cleaned.counts().values())
+            for n, triple in enumerate(bundle_triples(cleaned)):
+                inserts.append(triple)
+                if progress is not None and n % 20000 == 0:
+                    progress("prepare", n, total)
+            if progress is not None:
+                progress("write", 0, len(inserts))
+            self.commit(deletes, inserts, lambda: self._project_bundle(cleaned, replaced))
+            if progress is not None:
+                progress("write", len(inserts), len(inserts))
+            report.triples = len(inserts)
+            report.revision = self.projection.revision
+            return report
+
+    def _replaced_triples(self, subjects: Sequence[URIRef]) -> list[Triple]:
+        """A replaced concept or material loses its own triples and its outgoing edges."""
+        described = queries.describe(self.store, subjects)
+        out: list[Triple] = []
+        for iri, props in described.items():
+            s = URIRef(iri)
+            out += [(s, p, o) for p, objs in props.items() for o in objs]
+            for p in props.get(PW.requires, []):
+                e = edge_iri(id_of(iri), id_of(str(p)))
+                for pred, objs in queries.describe(self.store, [e]).get(str(e), {}).items():
+                    out += [(e, pred, o) for o in objs]
+        return out
+
+    def _project_bundle(self, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
+        proj = self.projection
+        for iri in replaced:
+            ident = id_of(str(iri))
+            if proj.has_concept(ident):
+                for p in list(proj.dag.predecessors(ident)):
+                    proj.remove_edge(ident, p)
+        for cur in bundle.curricula:
+            proj.curriculum_ids.add(cur.id)
+        for concept in bundle.concepts:
+            proj.add_concept(concept.id, concept.label)
+        for edge in bundle.prerequisites:
+            proj.add_edge(edge.concept, edge.prerequisite, edge.strength)
+        for m in bundle.materials:
+            proj.set_material(m.id, m.type.value, m.teaches, m.assesses)
+
+    def import_rdf(self, graph: Graph, **options: bool) -> ImportReport:
+        """Import an RDF graph: its domain objects are validated, every triple kept."""
+        return self.import_bundle(bundle_from_rdf(graph), **options)  # type: ignore[arg-type]
+
+    # --- export ----------------------------------------------------------------------------------------
+    def export_graph(self, curriculum: str | None = None) -> Graph:
+        """The curriculum part of the graph (no student data), whole or one curriculum."""
+        subjects: list[URIRef] | None = None
+        if curriculum is not None:
+            if curriculum not in self.projection.curriculum_ids:
+                raise NotFound("curriculum", curriculum)
+            concept_iris = queries.concepts_in_curriculum(self.store, iri_of("curriculum", curriculum))
+            concept_ids = [id_of(i) for i in concept_iris]
+            subjects = [iri_of("curriculum", curriculum), *map(URIRef, concept_iris)]
+            materials = sorted({m for c in concept_ids for m in self.projection.materials_of(c)})
+            subjects += [iri_of("material", m) for m in materials]
+            subjects += [edge_iri(c, p) for c in concept_ids for p in self.projection.dag.predecessors(c)]
+        g = Graph()
+        for t in queries.graph_triples(self.store, subjects):
+            g.add(t)
+        return g
+
+    def export_bundle(self, curriculum: str | None = None) -> CurriculumBundle:
+        """The curriculum part of the graph as domain objects."""
+        return bundle_from_rdf(self.export_graph(curriculum))
+
+
+def validation_problems(error: Exception) -> list[str]:
+    """The list of problems an import error carries (for reports)."""
+    if isinstance(error, ValidationFailed):
+        return error.problems
+    return [str(error)]

@@ -1,0 +1,237 @@
+"""The triple store behind the knowledge graph, on one of three backends.
+
+One setting picks the backend (``PATHWISE_STORE``):
+
+- ``memory``: rdflib's in-memory store, for unit tests;
+- ``oxigraph:<dir>``: embedded Oxigraph on disk through oxrdflib (the default);
+- ``sparql:<query-url>[,<update-url>]``: any SPARQL 1.1 server, for many processes.
+
+Whatever the backend, the data lives in one named graph (``GRAPH_IRI``) and every write
+is one atomic operation: a SPARQL update, or an Oxigraph transactional load. The store
+counts its round trips so tests can catch N+1 query patterns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from oxrdflib._converter import from_ox
+from rdflib import Graph, Literal
+from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+from rdflib.term import Node
+
+from graph.errors import InvalidInput
+from graph.rdf_mapping import Triple
+from graph.vocab import GRAPH_IRI, XSD
+
+__all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec"]
+
+Row = tuple[Node | None, ...]
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed ``PATHWISE_STORE`` value."""
+
+    backend: str
+    location: str = ""
+    update_url: str = ""
+
+
+def parse_store_spec(spec: str) -> StoreSpec:
+    """Parse a store setting.
+
+    Examples:
+        >>> parse_store_spec("memory")
+        StoreSpec(backend='memory', location='', update_url='')
+        >>> parse_store_spec("oxigraph:/tmp/kg").location
+        '/tmp/kg'
+        >>> parse_store_spec("sparql:http://h/q,http://h/u").update_url
+        'http://h/u'
+    """
+    backend, _, rest = spec.partition(":")
+    if backend == "memory" and not rest:
+        return StoreSpec("memory")
+    if backend == "oxigraph" and rest:
+        return StoreSpec("oxigraph", rest)
+    if backend == "sparql" and rest:
+        query, _, update = rest.partition(",")
+        return StoreSpec("sparql", query, update or query)
+    raise InvalidInput(
+        f"store setting {spec!r} is not one of 'memory', 'oxigraph:<dir>', 'sparql:<query-url>[,<update-url>]'"
+    )
+
+
+def _plain(term: Node) -> Node:
+    """Drop an explicit ``xsd:string`` datatype, as RDF 1.1 makes it the default.
+
+    Backends disagree on whether they spell it out; rdflib compares literals by form.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def _nt(triple: Triple) -> str:
+    s, p, o = triple
+    return f"{s.n3()} {p.n3()} {o.n3()} ."
+
+
+def _update_text(deletes: Sequence[Triple], inserts: Sequence[Triple]) -> str:
+    """One SPARQL update that deletes then inserts, inside our named graph."""
+    g = GRAPH_IRI.n3()
+    parts = []
+    if deletes:
+        body = "\n".join(_nt(t) for t in deletes)
+        parts.append(f"DELETE DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+    if inserts:
+        body = "\n".join(_nt(t) for t in inserts)
+        parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+class TripleStore(Protocol):
+    """What the repository needs from a backend: reads, one atomic write, a counter."""
+
+    name: str
+    round_trips: int
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SPARQL SELECT over our named graph and return its rows."""
+        ...
+
+    def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
+        """Delete then insert, all or nothing."""
+        ...
+
+    def close(self) -> None:
+        """Release files and connections."""
+        ...
+
+
+class MemoryStore:
+    """rdflib's in-memory store: fast to create, gone at exit; for tests."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.graph = Graph(identifier=GRAPH_IRI)
+        self.round_trips = 0
+        self._lock = threading.Lock()
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT with rdflib's engine."""
+        self.round_trips += 1
+        with self._lock:
+            return [tuple(row) for row in self.graph.query(query)]  # type: ignore[arg-type]
+
+    def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
+        """Apply under a lock; in memory nothing can fail half way."""
+        self.round_trips += 1
+        with self._lock:
+            for t in deletes:
+                self.graph.remove(t)
+            self.graph.addN((s, p, o, self.graph) for s, p, o in inserts)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class OxigraphStore:
+    """Embedded Oxigraph (RocksDB on disk): transactional, crash safe.
+
+    Reads go straight to pyoxigraph (the rdflib wrapper adds nothing for SELECT);
+    writes are one ``update`` (a transaction) or, for insert-only batches such as a
+    large import, one transactional ``load``.
+    """
+
+    name = "oxigraph"
+
+    def __init__(self, directory: str | Path) -> None:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        self._store = ox.Store(str(path))
+        self._graph_name = ox.NamedNode(str(GRAPH_IRI))
+        self.round_trips = 0
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT against the named graph as the default graph."""
+        self.round_trips += 1
+        result = self._store.query(query, default_graph=self._graph_name)
+        if not isinstance(result, ox.QuerySolutions):
+            raise InvalidInput("select() takes a SELECT query")
+        return [tuple(None if v is None else _plain(from_ox(v)) for v in solution) for solution in result]  # type: ignore[arg-type]
+
+    def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
+        """One transaction: a transactional load when only inserting, else an update."""
+        self.round_trips += 1
+        if not deletes:
+            data = "\n".join(_nt(t) for t in inserts).encode()
+            self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
+        else:
+            self._store.update(_update_text(deletes, inserts))
+
+    def close(self) -> None:
+        """Flush and release the RocksDB files."""
+        self._store.flush()
+        del self._store
+
+
+class SparqlStore:
+    """A remote SPARQL 1.1 server through rdflib's ``SPARQLUpdateStore``.
+
+    Every write is a single update request, which SPARQL servers apply atomically.
+    """
+
+    name = "sparql"
+
+    def __init__(self, query_url: str, update_url: str) -> None:
+        self._remote = SPARQLUpdateStore(query_url, update_url, returnFormat="json")
+        self.round_trips = 0
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT with our named graph as the default graph."""
+        self.round_trips += 1
+        result = self._remote.query(query, initNs={}, initBindings={}, queryGraph=str(GRAPH_IRI))
+        return [tuple(None if v is None else _plain(v) for v in row) for row in result]  # type: ignore[union-attr]
+
+    def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
+        """One update request holding the deletes and the inserts."""
+        self.round_trips += 1
+        self._remote.update(_update_text(deletes, inserts))
+
+    def close(self) -> None:
+        """Close the HTTP connector."""
+        self._remote.close()
+
+
+def open_store(spec: str | StoreSpec) -> TripleStore:
+    """Open the backend a store setting names.
+
+    Examples:
+        >>> open_store("memory").name
+        'memory'
+    """
+    parsed = parse_store_spec(spec) if isinstance(spec, str) else spec
+    if parsed.backend == "memory":
+        return MemoryStore()
+    if parsed.backend == "oxigraph":
+        return OxigraphStore(parsed.location)
+    return SparqlStore(parsed.location, parsed.update_url)
+
+
+def chunks(items: Iterable[Triple], size: int) -> Iterable[list[Triple]]:
+    """Split ``items`` into lists of at most ``size`` (for progress reporting)."""
+    batch: list[Triple] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,173 @@
+"""Checks that run before any write: a change is checked whole, then applied whole.
+
+``check_bundle`` looks at a batch (an import) against the current projection and
+returns the batch as it may be written, plus a report. Fatal problems (bad values,
+duplicates, cycles unless asked to break them) raise; dangling references are left
+out and reported, so a real-world curriculum with a few broken links still imports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+import networkx as nx
+
+from graph.bundle import CurriculumBundle, ImportReport
+from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
+from graph.ids import is_valid_id
+from graph.model import Concept, Material, Prerequisite
+from graph.prerequisites import feedback_edges, find_cycles
+from graph.projection import Projection
+
+__all__ = ["check_bundle", "check_concept", "check_material", "check_strength"]
+
+
+def check_concept(concept: Concept) -> list[str]:
+    """Problems with one concept's own values (not its links)."""
+    problems = []
+    if not is_valid_id(concept.id):
+        problems.append(f"concept id {concept.id!r} is not a slug or an absolute IRI")
+    if not concept.label.strip():
+        problems.append(f"concept {concept.id!r} has an empty label")
+    return problems
+
+
+def check_material(material: Material) -> list[str]:
+    """Problems with one material's own values (not its links)."""
+    problems = []
+    if not is_valid_id(material.id):
+        problems.append(f"material id {material.id!r} is not a slug or an absolute IRI")
+    if not material.title.strip():
+        problems.append(f"material {material.id!r} has an empty title")
+    if not 1 <= material.difficulty <= 5:
+        problems.append(f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5")
+    if material.minutes < 1:
+        problems.append(f"material {material.id!r}: minutes {material.minutes} is below 1")
+    return problems
+
+
+def check_strength(strength: float) -> None:
+    """Raise unless ``0 < strength <= 1``."""
+    if not 0.0 < strength <= 1.0:
+        raise InvalidInput(f"strength {strength} is not in (0, 1]", field="strength")
+
+
+def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
+    return [f"{kind} {i!r} appears {n} times" for i, n in sorted(Counter(ids).items()) if n > 1]
+
+
+def check_bundle(
+    bundle: CurriculumBundle,
+    projection: Projection,
+    *,
+    replace_existing: bool = False,
+    break_cycles: bool = False,
+) -> tuple[CurriculumBundle, ImportReport]:
+    """Validate a batch against the graph; return what may be written and a report.
+
+    Args:
+        bundle: the batch.
+        projection: the graph as it is now.
+        replace_existing: let the batch replace concepts, materials and curricula that
+            already exist (their old triples and outgoing edges go); otherwise an
+            existing id is a ``DuplicateId``.
+        break_cycles: leave out a small set of edges that breaks every cycle (listed in
+            the report) instead of refusing the batch.
+
+    Raises:
+        ValidationFailed: bad values or repeated ids inside the batch (every problem listed).
+        DuplicateId: an id already in the graph, unless ``replace_existing``.
+        PrerequisiteCycle: the edges would form cycles (every cycle listed).
+    """
+    report = ImportReport(counts=bundle.counts())
+    problems: list[str] = []
+    for concept in bundle.concepts:
+        problems += check_concept(concept)
+    for material in bundle.materials:
+        problems += check_material(material)
+    for edge in bundle.prerequisites:
+        if not 0.0 < edge.strength <= 1.0:
+            problems.append(f"edge {edge.concept} -> {edge.prerequisite}: strength {edge.strength} not in (0, 1]")
+    problems += _duplicates("concept", (c.id for c in bundle.concepts))
+    problems += _duplicates("material", (m.id for m in bundle.materials))
+    problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
+    if problems:
+        raise ValidationFailed(problems)
+
+    if not replace_existing:
+        for concept in bundle.concepts:
+            if projection.has_concept(concept.id):
+                raise DuplicateId("concept", concept.id)
+        for material in bundle.materials:
+            if material.id in projection.material_ids:
+                raise DuplicateId("material", material.id)
+        for cur in bundle.curricula:
+            if cur.id in projection.curriculum_ids:
+                raise DuplicateId("curriculum", cur.id)
+
+    concept_ids = {c.id for c in bundle.concepts}
+    curriculum_ids = {c.id for c in bundle.curricula} | projection.curriculum_ids
+
+    def known(concept: str) -> bool:
+        return concept in concept_ids or projection.has_concept(concept)
+
+    dangling: list[str] = []
+    edges: list[Prerequisite] = []
+    seen_edges: set[tuple[str, str]] = set()
+    for edge in bundle.prerequisites:
+        missing = [c for c in (edge.concept, edge.prerequisite) if not known(c)]
+        if missing:
+            dangling.append(f"prerequisite {edge.concept} -> {edge.prerequisite}: unknown {', '.join(missing)}")
+        elif (edge.concept, edge.prerequisite) not in seen_edges:
+            seen_edges.add((edge.concept, edge.prerequisite))
+            edges.append(edge)
+
+    concepts = []
+    for concept in bundle.concepts:
+        broader = tuple(b for b in concept.broader if known(b))
+        for b in concept.broader:
+            if b not in broader:
+                dangling.append(f"concept {concept.id}: broader {b} unknown")
+        scheme = concept.curriculum
+        if scheme is not None and scheme not in curriculum_ids:
+            dangling.append(f"concept {concept.id}: curriculum {scheme} unknown")
+            scheme = None
+        concepts.append(replace(concept, broader=broader, curriculum=scheme))
+
+    materials = []
+    for material in bundle.materials:
+        teaches = tuple(c for c in material.teaches if known(c))
+        assesses = tuple(c for c in material.assesses if known(c))
+        for c in (*material.teaches, *material.assesses):
+            if not known(c):
+                dangling.append(f"material {material.id}: concept {c} unknown")
+        materials.append(replace(material, teaches=teaches, assesses=assesses))
+
+    dag = _combined_dag(projection, concept_ids if replace_existing else set(), edges)
+    if not nx.is_directed_acyclic_graph(dag):
+        report.cycles = find_cycles(dag)
+        if not break_cycles:
+            raise PrerequisiteCycle(report.cycles)
+        report.dropped_edges = feedback_edges(dag)
+        dropped = set(report.dropped_edges)
+        edges = [e for e in edges if (e.concept, e.prerequisite) not in dropped]
+
+    report.dangling = dangling
+    cleaned = CurriculumBundle(bundle.curricula, tuple(concepts), tuple(edges), tuple(materials), bundle.extra)
+    report.counts = cleaned.counts()
+    return cleaned, report
+
+
+def _combined_dag(projection: Projection, replaced: set[str], edges: list[Prerequisite]) -> nx.DiGraph[str]:
+    """The prerequisite graph as it would be after the batch.
+
+    Copies the projection only when it has edges (an import into an empty graph, the
+    large case, skips the copy).
+    """
+    dag: nx.DiGraph[str] = nx.DiGraph()
+    if projection.dag.number_of_edges():
+        dag.add_edges_from((p, c, d) for p, c, d in projection.dag.edges(data=True) if c not in replaced)
+    dag.add_edges_from((e.prerequisite, e.concept, {"strength": e.strength}) for e in edges)
+    return dag

@@ -1,0 +1,53 @@
+"""The Pathwise vocabulary, declared once.
+
+Concepts are SKOS concepts, materials are schema.org learning resources; ``PW`` holds
+only what no standard has. ``PW`` is a ``DefinedNamespace`` with ``_fail = True`` so a
+typo such as ``PW.requirs`` raises at import time instead of writing a wrong triple.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = ["DCTERMS", "ID", "PW", "RDF", "RDFS", "SDO", "SKOS", "XSD", "GRAPH_IRI"]
+
+
+class PW(DefinedNamespace):
+    """Terms of the Pathwise vocabulary (``pw:``)."""
+
+    _NS = Namespace("https://w3id.org/pathwise/vocab#")
+    _fail = True
+
+    # Classes
+    Student: URIRef  # a learner, under a pseudonymous key
+    Cohort: URIRef  # a group of students (a class, a course run)
+    Attempt: URIRef  # one answer by one student
+    Mastery: URIRef  # a mastery estimate produced by a model
+    Prerequisite: URIRef  # a reified prerequisite edge carrying strength/provenance
+
+    # Properties
+    requires: URIRef  # concept -> concept it requires (subPropertyOf skos:semanticRelation)
+    prerequisiteOf: URIRef  # reified edge -> the concept that requires
+    prerequisite: URIRef  # reified edge -> the required concept
+    strength: URIRef  # edge strength in (0, 1]
+    provenance: URIRef  # where an edge or record came from
+    difficulty: URIRef  # material difficulty 1..5
+    revision: URIRef  # graph revision counter, one literal per committed write
+    memberOf: URIRef  # student -> cohort
+    student: URIRef
+    material: URIRef
+    concept: URIRef
+    score: URIRef
+    timestamp: URIRef
+    source: URIRef
+    probability: URIRef
+    modelVersion: URIRef
+    updatedAt: URIRef
+
+
+# Where our own resources live; ids are the local part after the kind.
+ID = Namespace("https://w3id.org/pathwise/id/")
+
+# The one named graph that holds a Pathwise knowledge graph in any backend.
+GRAPH_IRI = URIRef("https://w3id.org/pathwise/graph")

@@ -1,0 +1,110 @@
+"""Shared fixtures: small knowledge graphs on each backend, and a real Oxigraph server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+
+os.environ.setdefault("PATHWISE_TORCH_THREADS", "1")
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+VENV_BIN = Path(sys.executable).parent
+
+
+def small_bundle() -> CurriculumBundle:
+    """Five concepts in a diamond plus a tail; materials on three of them.
+
+    add <- sub, add <- mul, (sub, mul) <- eq, eq <- quad
+    """
+    c = [
+        Concept("add", "Addition", "Putting together.", curriculum="arith"),
+        Concept("sub", "Subtraction", "Taking away.", alt_labels=("minus",), curriculum="arith"),
+        Concept("mul", "Multiplication", "Repeated addition.", curriculum="arith"),
+        Concept("eq", "Equations", "Statements of equality.", broader=("add",), curriculum="arith"),
+        Concept("quad", "Quadratics", "Degree two.", curriculum="arith"),
+    ]
+    e = [
+        Prerequisite("sub", "add"),
+        Prerequisite("mul", "add", 0.5, "designer"),
+        Prerequisite("eq", "sub"),
+        Prerequisite("eq", "mul"),
+        Prerequisite("quad", "eq"),
+    ]
+    m = [
+        Material("m_add", "Adding", MaterialType.EXPLANATION, 1, 5, "2 + 3 = 5", teaches=("add",)),
+        Material("m_add_ex", "Adding drill", MaterialType.EXERCISE, 2, 10, "1) 2+2\nAnswers: 4", assesses=("add",)),
+        Material("m_eq", "Solving", MaterialType.EXAMPLE, 3, 8, "x + 1 = 2", teaches=("eq",), assesses=("sub",)),
+    ]
+    return CurriculumBundle((Curriculum("arith", "Arithmetic", "Small test curriculum"),), tuple(c), tuple(e), tuple(m))
+
+
+@pytest.fixture
+def kg() -> KnowledgeGraph:
+    """A fresh in-memory graph holding ``small_bundle``."""
+    graph = KnowledgeGraph(open_store("memory"))
+    graph.import_bundle(small_bundle())
+    return graph
+
+
+@pytest.fixture
+def ox_kg(tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    """The same graph on an embedded on-disk Oxigraph store."""
+    graph = KnowledgeGraph(open_store(f"oxigraph:{tmp_path / 'store'}"))
+    graph.import_bundle(small_bundle())
+    yield graph
+    graph.store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    """A real ``oxigraph serve`` on loopback; yields ``sparql:<query>,<update>``."""
+    binary = shutil.which("oxigraph", path=str(VENV_BIN)) or shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_for(f"{base}/query?query=ASK%7B%7D", 20)
+        except TimeoutError:
+            pytest.skip("oxigraph serve did not start")
+        yield f"sparql:{base}/query,{base}/update"
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -1,0 +1,122 @@
+"""The repository API: every write validates first, then applies whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle
+from graph.model import Concept, Material, MaterialType
+from graph.repository import KnowledgeGraph
+
+
+class TestCreateConcept:
+    def test_adds_concept_with_prerequisites(self, kg: KnowledgeGraph) -> None:
+        kg.create_concept(Concept("cube", "Cubics", "Degree three."), ["quad", "mul"])
+        assert kg.prerequisites_of("cube") == ["mul", "quad"]
+        assert kg.concept("cube").definition == "Degree three."
+
+    def test_duplicate_id_is_refused(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(DuplicateId):
+            kg.create_concept(Concept("add", "Again"))
+
+    def test_unknown_prerequisite_is_not_found_and_nothing_written(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(ConceptNotFound) as caught:
+            kg.create_concept(Concept("cube", "Cubics"), ["nope"])
+        assert caught.value.field == "prerequisites"
+        assert not kg.projection.has_concept("cube")
+
+    def test_bad_id_is_invalid(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(InvalidInput):
+            kg.create_concept(Concept("has space", "X"))
+
+
+class TestUpdateConcept:
+    def test_replaces_values_and_keeps_edges(self, kg: KnowledgeGraph) -> None:
+        kg.update_concept(Concept("eq", "Linear equations", "ax + b = c", ("equations",), (), "arith"))
+        concept = kg.concept("eq")
+        assert (concept.label, concept.definition, concept.alt_labels) == ("Linear equations", "ax + b = c", ("equations",))
+        assert concept.broader == ()
+        assert kg.prerequisites_of("eq") == ["mul", "sub"]
+        assert kg.list_concepts(first=5, search="linear").ids == ["eq"]
+
+    def test_unknown_concept(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(ConceptNotFound):
+            kg.update_concept(Concept("nope", "X"))
+
+
+class TestDeleteConcept:
+    def test_removes_edges_links_and_narrower_links(self, kg: KnowledgeGraph) -> None:
+        kg.delete_concept("add")
+        assert kg.concept("eq").broader == ()
+        assert kg.prerequisites_of("sub") == []
+        assert kg.material_ids_for(["add"]) == [[]]
+        material = kg.material("m_add")
+        assert material.teaches == ()
+        assert "concept/add>" not in kg.export_graph().serialize(format="nt")
+
+
+class TestAddPrerequisite:
+    def test_cycle_is_refused_with_its_path(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(PrerequisiteCycle) as caught:
+            kg.add_prerequisite("add", "quad")
+        assert caught.value.cycles == [["add", "quad", "eq", "mul"]] or caught.value.cycles == [
+            ["add", "quad", "eq", "sub"]
+        ]
+
+    def test_self_loop_is_a_cycle(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(PrerequisiteCycle):
+            kg.add_prerequisite("add", "add")
+
+    def test_strength_out_of_range(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(InvalidInput):
+            kg.add_prerequisite("quad", "add", strength=0)
+
+    def test_strength_and_provenance_round_trip(self, kg: KnowledgeGraph) -> None:
+        kg.add_prerequisite("quad", "add", strength=0.25, provenance="teacher")
+        assert kg.strength("quad", "add") == 0.25
+        edges = {(e.concept, e.prerequisite): e for e in kg.export_bundle().prerequisites}
+        assert (edges["quad", "add"].strength, edges["quad", "add"].provenance) == (0.25, "teacher")
+
+    def test_revision_moves_on_every_write(self, kg: KnowledgeGraph) -> None:
+        before = kg.revision
+        kg.add_prerequisite("quad", "add")
+        kg.remove_prerequisite("quad", "add")
+        assert kg.revision == before + 2
+
+
+class TestRemovePrerequisite:
+    def test_missing_edge_is_not_found(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(NotFound):
+            kg.remove_prerequisite("quad", "add")
+
+    def test_reified_metadata_goes_too(self, kg: KnowledgeGraph) -> None:
+        kg.remove_prerequisite("mul", "add")
+        assert "designer" not in kg.export_graph().serialize(format="nt")
+
+
+class TestMaterials:
+    def test_create_link_unlink_delete(self, kg: KnowledgeGraph) -> None:
+        kg.create_material(Material("m_q", "Parabolas", MaterialType.VIDEO, 4, 12, url="https://example.org/v"))
+        kg.link_material("m_q", "quad")
+        kg.link_material("m_q", "eq", assesses=True)
+        assert kg.material_ids_for(["quad", "eq"]) == [["m_q"], ["m_eq", "m_q"]]
+        kg.link_material("m_q", "quad", unlink=True)
+        assert kg.material("m_q").teaches == ()
+        kg.delete_material("m_q")
+        assert kg.materials_by_ids(["m_q"]) == [None]
+
+    def test_invalid_difficulty(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(InvalidInput):
+            kg.create_material(Material("m_bad", "Bad", MaterialType.EXERCISE, 9))
+
+    def test_listing_filters_by_type_and_concept(self, kg: KnowledgeGraph) -> None:
+        assert kg.list_materials(first=10, type="exercise").ids == ["m_add_ex"]
+        assert kg.list_materials(first=10, concept="add").ids == ["m_add", "m_add_ex"]
+
+
+class TestListConcepts:
+    def test_pages_follow_id_order(self, kg: KnowledgeGraph) -> None:
+        first = kg.list_concepts(first=2)
+        second = kg.list_concepts(first=2, after=first.ids[-1])
+        assert (first.ids, second.ids, first.total) == (["add", "eq"], ["mul", "quad"], 5)
+        assert first.has_next and second.has_previous

@@ -1,0 +1,56 @@
+"""check_bundle: a batch is checked whole; dangling links are reported, cycles listed."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.bundle import CurriculumBundle
+from graph.errors import PrerequisiteCycle, ValidationFailed
+from graph.model import Concept, Material, MaterialType, Prerequisite
+from graph.projection import Projection
+from graph.validation import check_bundle
+
+
+def bundle(edges: list[tuple[str, str]], concepts: str = "abcd") -> CurriculumBundle:
+    return CurriculumBundle(
+        concepts=tuple(Concept(c, c.upper()) for c in concepts),
+        prerequisites=tuple(Prerequisite(c, p) for c, p in edges),
+    )
+
+
+class TestCheckBundle:
+    def test_dangling_edges_are_reported_and_left_out(self) -> None:
+        cleaned, report = check_bundle(bundle([("b", "a"), ("c", "zz")]), Projection())
+        assert [(e.concept, e.prerequisite) for e in cleaned.prerequisites] == [("b", "a")]
+        assert report.dangling == ["prerequisite c -> zz: unknown zz"]
+
+    def test_every_cycle_is_listed(self) -> None:
+        with pytest.raises(PrerequisiteCycle) as caught:
+            check_bundle(bundle([("a", "b"), ("b", "a"), ("c", "c"), ("d", "a")]), Projection())
+        assert caught.value.cycles == [["a", "b"], ["c"]]
+
+    def test_break_cycles_drops_listed_edges_only(self) -> None:
+        cleaned, report = check_bundle(
+            bundle([("a", "b"), ("b", "a"), ("c", "c"), ("d", "a")]), Projection(), break_cycles=True
+        )
+        assert len(report.dropped_edges) == 2
+        kept = {(e.concept, e.prerequisite) for e in cleaned.prerequisites}
+        assert ("d", "a") in kept
+        assert not kept & set(report.dropped_edges)
+
+    def test_cycle_through_the_existing_graph(self) -> None:
+        proj = Projection()
+        for c in "ab":
+            proj.add_concept(c, c)
+        proj.add_edge("b", "a")
+        with pytest.raises(PrerequisiteCycle):
+            check_bundle(CurriculumBundle(prerequisites=(Prerequisite("a", "b"),)), proj)
+
+    def test_all_value_problems_are_listed_together(self) -> None:
+        bad = CurriculumBundle(
+            concepts=(Concept("a", ""), Concept("a", "A")),
+            materials=(Material("m", "M", MaterialType.EXERCISE, difficulty=7, minutes=0),),
+        )
+        with pytest.raises(ValidationFailed) as caught:
+            check_bundle(bad, Projection())
+        assert len(caught.value.problems) == 4
