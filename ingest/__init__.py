@@ -1,0 +1,1 @@
+"""Outside formats in and out: read (I/O) apart from transform (pure), validate before writing."""

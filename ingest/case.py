@@ -1,0 +1,194 @@
+"""1EdTech CASE (Competencies and Academic Standards Exchange) packages as curriculum bundles.
+
+A CFPackage holds one CFDocument (a framework), its CFItems (standards, clusters, strands)
+and CFAssociations between them. The document becomes a curriculum, items become concepts,
+``isChildOf`` becomes ``skos:broader`` and ``precedes`` a prerequisite edge. Other
+association types (``exactMatchOf``, ``isRelatedTo``, ``exemplar``...) have no counterpart
+in the domain model and are skipped. Associations to nodes outside the package are kept as
+written; ``check_bundle`` reports them as dangling.
+
+Ids come from CASE ``identifier`` values (UUIDs, required and always present), not from
+``uri`` values: the same item is served under different URIs by different servers, some
+packages carry no URIs at all, and associations always name their ends by identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Curriculum, Prerequisite
+from ingest.errors import MalformedInput, Problem
+
+__all__ = ["LABEL_LIMIT", "case_id", "parse_case_package", "read_case"]
+
+LABEL_LIMIT = 100
+
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def case_id(identifier: str) -> str:
+    """The Pathwise id of a CASE identifier: ``case_`` and the UUID's 32 hex digits.
+
+    The few identifiers that are not UUIDs (CASE requires them, not every exporter obeys)
+    are made slug-safe and given a hash of the original, so distinct ones stay distinct.
+
+    Examples:
+        >>> case_id("bc997e24-7f3b-5df0-a0cd-3a8ac9cf0e2e")
+        'case_bc997e247f3b5df0a0cd3a8ac9cf0e2e'
+        >>> case_id("BC997E24-7F3B-5DF0-A0CD-3A8AC9CF0E2E") == case_id("bc997e24-7f3b-5df0-a0cd-3a8ac9cf0e2e")
+        True
+    """
+    try:
+        return f"case_{uuid.UUID(identifier.strip()).hex}"
+    except ValueError:
+        digest = hashlib.sha1(identifier.encode(), usedforsecurity=False).hexdigest()[:8]
+        safe = _NOT_SLUG.sub("_", identifier).strip("_")
+        return f"case_{safe}_{digest}" if safe else f"case_{digest}"
+
+
+def _shorten(text: str, limit: int = LABEL_LIMIT) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary (labels are listed, not read)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _text(record: Mapping[str, object], key: str) -> str:
+    """A string field, trimmed; absent or non-string values read as empty."""
+    value = record.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _node(ref: object) -> str | None:
+    """The identifier of a LinkURI object (``originNodeURI``/``destinationNodeURI``)."""
+    if isinstance(ref, Mapping):
+        identifier = ref.get("identifier")
+        if isinstance(identifier, str) and identifier.strip():
+            return identifier.strip()
+    return None
+
+
+def _concept(item: Mapping[str, object], curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
+    """A CFItem as a concept; the label leads with the coding scheme so lists sort like the standard."""
+    statement = _text(item, "fullStatement")
+    code = _text(item, "humanCodingScheme")
+    abbreviated = _text(item, "abbreviatedStatement")
+    body = statement or abbreviated
+    label = _shorten(f"{code} {body}" if code and body else code or body)
+    alt_labels = (code, _text(item, "alternativeLabel"), abbreviated)
+    ident = case_id(_text(item, "identifier"))
+    return Concept(
+        id=ident,
+        label=label,
+        definition=statement,
+        alt_labels=tuple(dict.fromkeys(a for a in alt_labels if a and a != label)),
+        broader=tuple(broader.get(ident, ())),
+        curriculum=curriculum,
+    )
+
+
+def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBundle:
+    """Turn a decoded CFPackage into one curriculum bundle.
+
+    ``isChildOf`` from an item to the document itself marks a top-level item (its
+    ``curriculum`` says as much), so it adds no ``broader``; one whose child is not in
+    the package says nothing about this package's concepts and is skipped.
+
+    Args:
+        data: the package, as ``json.load`` returns it.
+        source: names the input in problems (a file path, a URL).
+
+    Raises:
+        MalformedInput: CFDocument or CFItems is missing or malformed, or an item or a used
+            association lacks a required field (every problem is listed).
+    """
+    problems: list[Problem] = []
+    document = data.get("CFDocument")
+    items = data.get("CFItems")
+    associations = data.get("CFAssociations", [])
+    document_identifier = _node(document)
+    if not isinstance(document, Mapping) or document_identifier is None:
+        problems.append(Problem(source, "CFDocument", "missing, not an object, or without an identifier"))
+    elif not _text(document, "title"):
+        problems.append(Problem(source, "CFDocument", "missing title"))
+    if not isinstance(items, list):
+        problems.append(Problem(source, "CFItems", "missing or not an array"))
+        items = []
+    if not isinstance(associations, list):
+        problems.append(Problem(source, "CFAssociations", "not an array"))
+        associations = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping) or _node(item) is None:
+            problems.append(Problem(source, f"CFItems[{index}]", "not an object with an identifier"))
+        elif not (_text(item, "fullStatement") or _text(item, "abbreviatedStatement")):
+            problems.append(Problem(source, f"CFItems[{index}]", "no fullStatement"))
+
+    broader: dict[str, list[str]] = {}
+    edges: list[Prerequisite] = []
+    for index, association in enumerate(associations):
+        where = f"CFAssociations[{index}]"
+        kind = association.get("associationType") if isinstance(association, Mapping) else None
+        if not isinstance(association, Mapping) or not isinstance(kind, str):
+            problems.append(Problem(source, where, "not an object with an associationType"))
+            continue
+        if kind not in ("isChildOf", "precedes"):
+            continue
+        origin, destination = _node(association.get("originNodeURI")), _node(association.get("destinationNodeURI"))
+        if origin is None or destination is None:
+            problems.append(Problem(source, where, f"{kind} without origin and destination identifiers"))
+            continue
+        if kind == "isChildOf":
+            parent = case_id(destination)
+            if document_identifier is None or parent != case_id(document_identifier):
+                parents = broader.setdefault(case_id(origin), [])
+                if parent not in parents:
+                    parents.append(parent)
+            continue
+        # origin precedes destination: the destination requires the origin.
+        name = _text(association, "identifier")
+        edges.append(
+            Prerequisite(
+                concept=case_id(destination),
+                prerequisite=case_id(origin),
+                provenance=f"case:precedes:{name}" if name else "case:precedes",
+            )
+        )
+    if problems or not isinstance(document, Mapping) or document_identifier is None:
+        raise MalformedInput(problems)
+
+    curriculum = Curriculum(
+        id=case_id(document_identifier),
+        title=_text(document, "title"),
+        description=_text(document, "description"),
+    )
+    concepts = tuple(_concept(item, curriculum.id, broader) for item in items if isinstance(item, Mapping))
+    return CurriculumBundle((curriculum,), concepts, tuple(edges))
+
+
+def read_case(path: Path) -> CurriculumBundle:
+    """Read a CASE package file (UTF-8 JSON) and transform it (see ``parse_case_package``).
+
+    Raises:
+        MalformedInput: the file is not UTF-8 JSON (with line and column), its top level is
+            not an object, or ``parse_case_package`` finds problems.
+    """
+    source = str(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise MalformedInput([Problem(source, f"byte {exc.start}", f"not UTF-8: {exc.reason}")]) from None
+    except json.JSONDecodeError as exc:
+        raise MalformedInput([Problem(source, f"line {exc.lineno}, column {exc.colno}", exc.msg)]) from None
+    if not isinstance(data, dict):
+        raise MalformedInput([Problem(source, "line 1", f"expected a CFPackage object, got {type(data).__name__}")])
+    return parse_case_package(data, source)

@@ -1,0 +1,243 @@
+"""The plain CSV layout of a curriculum: up to four files in one folder.
+
+=====================  =====================================================================
+file                   columns (required in bold in the README; lists use ``|``)
+=====================  =====================================================================
+``curricula.csv``      ``id, title, description``
+``concepts.csv``       ``id, label, definition, alt_labels, broader, scheme``
+``prerequisites.csv``  ``concept, prerequisite, strength, provenance`` (concept requires prerequisite)
+``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text``
+=====================  =====================================================================
+
+Reading checks every row and reports every problem with its file and line (the line
+where the record starts, multi-line text fields included); nothing is returned unless
+the whole folder reads cleanly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from ingest.errors import MalformedInput, Problem
+
+__all__ = ["COLUMNS", "FILES", "bundle_to_csv", "parse_curriculum_csv", "read_curriculum_csv", "write_curriculum_csv"]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "curricula": ("id", "title", "description"),
+    "concepts": ("id", "label", "definition", "alt_labels", "broader", "scheme"),
+    "prerequisites": ("concept", "prerequisite", "strength", "provenance"),
+    "materials": ("id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "curricula": ("id", "title"),
+    "concepts": ("id", "label"),
+    "prerequisites": ("concept", "prerequisite"),
+    "materials": ("id", "title", "type"),
+}
+FILES = {name: f"{name}.csv" for name in COLUMNS}
+
+T = TypeVar("T")
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on; a missing required column stops this file."""
+    source = FILES[name]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        problems.append(Problem(source, "line 1", "empty file: expected a header row"))
+        return
+    missing = [c for c in REQUIRED[name] if c not in header]
+    unknown = [c for c in header if c not in COLUMNS[name]]
+    if missing or unknown:
+        why = []
+        if missing:
+            why.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            why.append(f"unknown column(s) {', '.join(unknown)}")
+        problems.append(Problem(source, "line 1", "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"))
+        return
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                start = reader.line_num + 1
+                continue
+            if len(record) != len(header):
+                problems.append(Problem(source, f"line {start}", f"{len(record)} fields, header has {len(header)}"))
+            else:
+                yield start, dict(zip(header, record, strict=True))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+
+
+def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], problems: list[Problem]) -> list[T]:
+    if text is None:
+        return []
+    out = []
+    for line, row in _rows(name, text, problems):
+        try:
+            for col in REQUIRED[name]:
+                if not row.get(col, "").strip():
+                    raise ValueError(f"empty {col}")
+            out.append(build(row))
+        except ValueError as error:
+            problems.append(Problem(FILES[name], f"line {line}", str(error)))
+    return out
+
+
+def _int(row: Mapping[str, str], col: str, default: int) -> int:
+    value = row.get(col, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{col} {value!r} is not a whole number") from None
+
+
+def _material(row: Mapping[str, str]) -> Material:
+    kind = row["type"].strip().lower()
+    try:
+        mtype = MaterialType(kind)
+    except ValueError:
+        allowed = ", ".join(t.value for t in MaterialType)
+        raise ValueError(f"type {kind!r} is not one of {allowed}") from None
+    difficulty = _int(row, "difficulty", 1)
+    if not 1 <= difficulty <= 5:
+        raise ValueError(f"difficulty {difficulty} is not in 1..5")
+    minutes = _int(row, "minutes", 5)
+    if minutes < 1:
+        raise ValueError(f"minutes {minutes} is below 1")
+    return Material(
+        id=row["id"].strip(),
+        title=row["title"].strip(),
+        type=mtype,
+        difficulty=difficulty,
+        minutes=minutes,
+        text=row.get("text", ""),
+        url=row.get("url", "").strip(),
+        teaches=_list(row.get("teaches", "")),
+        assesses=_list(row.get("assesses", "")),
+    )
+
+
+def _prerequisite(row: Mapping[str, str]) -> Prerequisite:
+    raw = row.get("strength", "").strip()
+    try:
+        strength = float(raw) if raw else 1.0
+    except ValueError:
+        raise ValueError(f"strength {raw!r} is not a number") from None
+    if not 0.0 < strength <= 1.0:
+        raise ValueError(f"strength {strength} is not in (0, 1]")
+    return Prerequisite(
+        row["concept"].strip(), row["prerequisite"].strip(), strength, row.get("provenance", "").strip()
+    )
+
+
+def _concept(row: Mapping[str, str]) -> Concept:
+    return Concept(
+        id=row["id"].strip(),
+        label=row["label"].strip(),
+        definition=row.get("definition", "").strip(),
+        alt_labels=_list(row.get("alt_labels", "")),
+        broader=_list(row.get("broader", "")),
+        curriculum=row.get("scheme", "").strip() or None,
+    )
+
+
+def _curriculum(row: Mapping[str, str]) -> Curriculum:
+    return Curriculum(row["id"].strip(), row["title"].strip(), row.get("description", "").strip())
+
+
+def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
+    """Turn the texts of the layout's files (keyed ``concepts``, ``materials``...) into a bundle.
+
+    Raises:
+        MalformedInput: every problem of every file, each with file and line.
+    """
+    problems: list[Problem] = []
+    unknown = sorted(set(texts) - set(COLUMNS))
+    if unknown:
+        problems.append(Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})"))
+    bundle = CurriculumBundle(
+        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems)),
+        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems)),
+        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems)),
+        materials=tuple(_convert("materials", texts.get("materials"), _material, problems)),
+    )
+    if problems:
+        raise MalformedInput(problems)
+    return bundle
+
+
+def read_curriculum_csv(folder: Path) -> CurriculumBundle:
+    """Read the layout from a folder; files that are absent count as empty.
+
+    Raises:
+        MalformedInput: no layout file in the folder, or any problem in any file.
+    """
+    texts = {
+        name: (folder / file).read_text(encoding="utf-8") if (folder / file).exists() else None
+        for name, file in FILES.items()
+    }
+    if not any(texts.values()):
+        raise MalformedInput([Problem(str(folder), "-", f"none of {', '.join(FILES.values())} found")])
+    return parse_curriculum_csv(texts)
+
+
+def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
+    """The layout's file texts for a bundle (``extra`` RDF triples have no CSV form)."""
+    rows: dict[str, list[list[str]]] = {
+        "curricula": [[c.id, c.title, c.description] for c in bundle.curricula],
+        "concepts": [
+            [c.id, c.label, c.definition, "|".join(c.alt_labels), "|".join(c.broader), c.curriculum or ""]
+            for c in bundle.concepts
+        ],
+        "prerequisites": [[e.concept, e.prerequisite, f"{e.strength:g}", e.provenance] for e in bundle.prerequisites],
+        "materials": [
+            [
+                m.id,
+                m.title,
+                m.type.value,
+                str(m.difficulty),
+                str(m.minutes),
+                "|".join(m.teaches),
+                "|".join(m.assesses),
+                m.url,
+                m.text,
+            ]
+            for m in bundle.materials
+        ],  # fmt: skip
+    }
+    out = {}
+    for name, body in rows.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS[name])
+        writer.writerows(sorted(body))
+        out[name] = buffer.getvalue()
+    return out
+
+
+def write_curriculum_csv(bundle: CurriculumBundle, folder: Path) -> list[Path]:
+    """Write the layout into ``folder``; return the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in bundle_to_csv(bundle).items():
+        path = folder / FILES[name]
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

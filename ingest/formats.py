@@ -1,0 +1,128 @@
+"""Which reader handles which format: a registry, not an if/elif chain.
+
+``READERS`` maps a format name to a function reading a path; ``TEXT_READERS`` the
+formats that also come as one uploaded text (the GraphQL ``importCurriculum``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from graph.bundle import CurriculumBundle
+from graph.rdf_mapping import bundle_from_rdf
+from ingest.errors import MalformedInput, Problem
+from ingest.rdf import parse_rdf
+
+__all__ = ["EXPORT_FORMATS", "READERS", "TEXT_READERS", "detect_format", "read_path", "read_text"]
+
+PathReader = Callable[[Path], CurriculumBundle]
+TextReader = Callable[[str, str], CurriculumBundle]
+
+
+def _rdf_path(fmt: str) -> PathReader:
+    def read(path: Path) -> CurriculumBundle:
+        return bundle_from_rdf(parse_rdf(path.read_bytes(), fmt, str(path)))
+
+    return read
+
+
+def _rdf_text(fmt: str) -> TextReader:
+    def read(text: str, source: str) -> CurriculumBundle:
+        return bundle_from_rdf(parse_rdf(text, fmt, source))
+
+    return read
+
+
+def _lazy(module: str, function: str) -> PathReader:
+    """A reader imported on first use (the real-curriculum adapters are optional work)."""
+
+    def read(path: Path) -> CurriculumBundle:
+        reader: PathReader = getattr(import_module(module), function)
+        return reader(path)
+
+    return read
+
+
+def _csv_folder(path: Path) -> CurriculumBundle:
+    from ingest.csv_layout import read_curriculum_csv
+
+    return read_curriculum_csv(path if path.is_dir() else path.parent)
+
+
+def _case_text(text: str, source: str) -> CurriculumBundle:
+    from ingest.case import parse_case_package
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MalformedInput([Problem(source, f"line {error.lineno}, column {error.colno}", error.msg)]) from None
+    if not isinstance(data, dict):
+        raise MalformedInput([Problem(source, "-", "a CASE package is a JSON object")])
+    return parse_case_package(data, source)
+
+
+READERS: dict[str, PathReader] = {
+    "turtle": _rdf_path("turtle"),
+    "ntriples": _rdf_path("ntriples"),
+    "jsonld": _rdf_path("jsonld"),
+    "csv": _csv_folder,
+    "case": _lazy("ingest.case", "read_case"),
+    "metacademy": _lazy("ingest.metacademy", "read_metacademy"),
+    "khan": _lazy("ingest.khan", "read_khan"),
+    "junyi": _lazy("ingest.junyi", "read_junyi"),
+}
+
+TEXT_READERS: dict[str, TextReader] = {
+    "turtle": _rdf_text("turtle"),
+    "ntriples": _rdf_text("ntriples"),
+    "jsonld": _rdf_text("jsonld"),
+    "case": _case_text,
+}
+
+EXPORT_FORMATS = ("turtle", "ntriples", "jsonld", "csv")
+
+_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".csv": "csv"}
+
+
+def detect_format(path: Path) -> str:
+    """Guess a format from a path: a suffix, a CSV-layout folder, or a known data folder.
+
+    Raises:
+        MalformedInput: when nothing matches; name ``--format`` then.
+    """
+    if path.is_dir():
+        if (path / "concepts").is_dir() and (path / "resources.txt").exists():
+            return "metacademy"
+        if (path / "topicdata").is_dir():
+            return "khan"
+        if (path / "concepts.csv").exists():
+            return "csv"
+    elif path.name.startswith("junyi") and path.suffix == ".csv":
+        return "junyi"
+    elif path.suffix in _SUFFIXES:
+        return _SUFFIXES[path.suffix]
+    elif path.suffix == ".json":
+        return "case"
+    raise MalformedInput([Problem(str(path), "-", f"cannot tell the format; pass one of {', '.join(READERS)}")])
+
+
+def read_path(path: Path, fmt: str | None = None) -> CurriculumBundle:
+    """Read a file or folder in ``fmt`` (guessed when ``None``)."""
+    if not path.exists():
+        raise MalformedInput([Problem(str(path), "-", "no such file or folder")])
+    name = fmt or detect_format(path)
+    if name not in READERS:
+        raise MalformedInput([Problem(str(path), "-", f"unknown format {name!r}; use one of {', '.join(READERS)}")])
+    return READERS[name](path)
+
+
+def read_text(text: str, fmt: str, source: str = "<upload>") -> CurriculumBundle:
+    """Read one uploaded document (RDF or a CASE package)."""
+    if fmt not in TEXT_READERS:
+        raise MalformedInput(
+            [Problem(source, "-", f"format {fmt!r} cannot be uploaded as text; use {', '.join(TEXT_READERS)}")]
+        )
+    return TEXT_READERS[fmt](text, source)
