@@ -1,0 +1,1 @@
+"""Demo content for Pathwise: a sample curriculum and simulated student histories."""
