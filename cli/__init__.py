@@ -1,0 +1,1 @@
+"""The ``pathwise`` command line."""

@@ -1,0 +1,5 @@
+"""``python -m cli`` is ``pathwise``."""
+
+from cli.main import main
+
+main()

@@ -1,0 +1,204 @@
+"""``pathwise``: serve the API, import and export curricula, load the demo.
+
+Every command reads the same settings as the server (``PATHWISE_STORE``,
+``PATHWISE_DATA_DIR``...), so ``pathwise import`` writes to the store that
+``pathwise serve`` serves.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from graph.errors import KnowledgeGraphError, PrerequisiteCycle
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from settings import Settings, load_settings
+
+__all__ = ["main"]
+
+
+def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
+    spec = store or settings.store
+    if spec.startswith("oxigraph:"):
+        Path(spec.partition(":")[2]).parent.mkdir(parents=True, exist_ok=True)
+    return KnowledgeGraph(open_store(spec))
+
+
+def _fail(error: KnowledgeGraphError) -> None:
+    click.secho(f"error [{error.code.value}]: {error.message}", fg="red", err=True)
+    problems = getattr(error, "problems", None)
+    if problems:
+        for line in problems:
+            click.echo(f"  - {line}", err=True)
+    if isinstance(error, PrerequisiteCycle):
+        for cycle in error.cycles:
+            click.echo(f"  cycle: {' -> '.join([*cycle, cycle[0]])}", err=True)
+        click.echo("  (pass --break-cycles to import without the edges that close them)", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store", envvar="PATHWISE_STORE", help="Store: memory, oxigraph:<dir> or sparql:<query-url>[,<update-url>]."
+)
+@click.pass_context
+def main(ctx: click.Context, store: str | None) -> None:
+    """Pathwise: a personalized learning assistant over a knowledge graph."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"settings": load_settings(), "store": store}
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default PATHWISE_HOST or 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default PATHWISE_PORT or 8000).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser) and /healthz.
+
+    On first start with an empty store, the demo curriculum and its simulated
+    students are loaded; later starts reuse the store as it is.
+    """
+    import os
+
+    import uvicorn
+
+    settings: Settings = ctx.obj["settings"]
+    if ctx.obj["store"]:
+        os.environ["PATHWISE_STORE"] = ctx.obj["store"]
+    bind_host, bind_port = host or settings.host, port or settings.port
+    click.echo(f"Pathwise on http://{bind_host}:{bind_port}/graphql ({settings.env})")
+    uvicorn.run("server:app", factory=True, host=bind_host, port=bind_port, reload=reload, log_level="info")
+
+
+@main.command(name="import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="turtle, ntriples, jsonld, csv, case, metacademy, khan, junyi (guessed when left out).",
+)
+@click.option("--replace", "replace_existing", is_flag=True, help="Replace concepts and materials that already exist.")
+@click.option(
+    "--break-cycles", is_flag=True, help="Leave out the listed edges that break every cycle instead of refusing."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    path: Path,
+    fmt: str | None,
+    replace_existing: bool,
+    break_cycles: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import a curriculum file or folder: validated whole, then written in one transaction.
+
+    A malformed file is refused with every problem (file, line, reason) and nothing
+    is written. Dangling references are reported and left out; prerequisite cycles
+    are refused with every cycle listed unless --break-cycles.
+    """
+    from cli.progress import ProgressBars
+    from ingest.formats import read_path
+
+    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    try:
+        with ProgressBars() as bars:
+            bars("read", 0, 1)
+            bundle = read_path(path, fmt)
+            bars("read", 1, 1)
+            report = kg.import_bundle(
+                bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run, progress=bars
+            )
+    except KnowledgeGraphError as error:
+        _fail(error)
+        return
+    finally:
+        kg.store.close()
+    if as_json:
+        click.echo(json.dumps({**report.__dict__, "dropped_edges": [list(e) for e in report.dropped_edges]}, indent=2))
+        return
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb}: {report.summary()} (revision {report.revision})")
+    for line in report.dangling:
+        click.echo(f"  dangling: {line}")
+    for concept, prerequisite in report.dropped_edges:
+        click.echo(f"  dropped to break a cycle: {concept} requires {prerequisite}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", default="turtle", show_default=True, help="turtle, ntriples, jsonld or csv (a folder)."
+)
+@click.option("--curriculum", default=None, help="Export only this curriculum.")
+@click.pass_context
+def export(ctx: click.Context, path: Path, fmt: str, curriculum: str | None) -> None:
+    """Export the curriculum part of the graph (never student data)."""
+    from ingest.export import export_path
+
+    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    try:
+        written = export_path(kg, fmt, path, curriculum)
+    except KnowledgeGraphError as error:
+        _fail(error)
+        return
+    finally:
+        kg.store.close()
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+@main.group()
+def demo() -> None:
+    """The bundled demo curriculum."""
+
+
+@demo.command(name="load")
+@click.option("--students", default=200, show_default=True, help="Simulated students.")
+@click.pass_context
+def demo_load(ctx: click.Context, students: int) -> None:
+    """Load the demo curriculum and simulated students into an empty store."""
+    from cli.progress import ProgressBars
+    from demo.load import load_demo
+
+    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    try:
+        if not kg.is_empty():
+            click.echo("the store already holds concepts; nothing loaded")
+            return
+        with ProgressBars() as bars:
+            loaded = load_demo(kg, students=students, progress=bars)
+        click.echo(
+            f"loaded {loaded.concepts} concepts, {loaded.prerequisites} prerequisites, "
+            f"{loaded.materials} materials, {loaded.attempts} attempts"
+        )
+    finally:
+        kg.store.close()
+
+
+@main.command()
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Show what the store holds."""
+    from graph.attempts import count_students
+    from graph.prerequisites import longest_chain
+
+    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    try:
+        proj = kg.projection
+        click.echo(f"store: {kg.store.name}  revision: {kg.revision}")
+        click.echo(f"curricula: {', '.join(sorted(proj.curriculum_ids)) or '-'}")
+        click.echo(f"concepts: {proj.dag.number_of_nodes()}  prerequisites: {proj.dag.number_of_edges()}")
+        click.echo(f"materials: {len(proj.material_ids)}  students: {count_students(kg)}")
+        if proj.dag.number_of_edges():
+            click.echo(f"longest prerequisite chain: {len(longest_chain(proj.dag)) - 1} edges")
+    finally:
+        kg.store.close()

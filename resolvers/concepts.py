@@ -1,0 +1,56 @@
+"""Concept reads and designer writes: one graph call each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from graph.model import Concept, Prerequisite
+from graph.repository import KnowledgeGraph, Page
+
+__all__ = [
+    "add_prerequisite",
+    "create_concept",
+    "delete_concept",
+    "list_concepts",
+    "remove_prerequisite",
+    "update_concept",
+]
+
+
+def list_concepts(
+    kg: KnowledgeGraph, *, first: int, after: str | None, search: str | None
+) -> tuple[Page, list[Concept]]:
+    """One page of concepts (ids from the projection, records in one round trip)."""
+    page = kg.list_concepts(first=first, after=after, search=search)
+    return page, [c for c in kg.concepts_by_ids(page.ids) if c is not None]
+
+
+def create_concept(kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence[str]) -> Concept:
+    """Add a concept with its direct prerequisites."""
+    return kg.create_concept(concept, prerequisites)
+
+
+def update_concept(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Concept:
+    """Change some fields of a concept."""
+    return kg.update_concept(replace(kg.concept(ident), **changes))  # type: ignore[arg-type]
+
+
+def delete_concept(kg: KnowledgeGraph, ident: str) -> str:
+    """Delete a concept and every link to it."""
+    kg.delete_concept(ident)
+    return ident
+
+
+def add_prerequisite(
+    kg: KnowledgeGraph, concept: str, prerequisite: str, strength: float, provenance: str
+) -> Prerequisite:
+    """Record that ``concept`` requires ``prerequisite`` (refused if it closes a cycle)."""
+    return kg.add_prerequisite(concept, prerequisite, strength=strength, provenance=provenance)
+
+
+def remove_prerequisite(kg: KnowledgeGraph, concept: str, prerequisite: str) -> Prerequisite:
+    """Forget a prerequisite edge; return what it was."""
+    strength = kg.strength(concept, prerequisite) if kg.projection.dag.has_edge(prerequisite, concept) else 1.0
+    kg.remove_prerequisite(concept, prerequisite)
+    return Prerequisite(concept, prerequisite, strength)

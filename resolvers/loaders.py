@@ -1,0 +1,65 @@
+"""Per-request DataLoaders: every nested field goes through one of these.
+
+Each batch function makes at most one store round trip for all the keys gathered in
+one tick and returns results in key order (saleor's ``<Thing>By<Key>Loader``).
+Built per request in ``get_context``; never module level, or they would cache for
+the life of the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from graph.model import Concept, Curriculum, Material
+from graph.repository import KnowledgeGraph
+
+__all__ = ["Loaders", "build_loaders"]
+
+PrerequisiteKey = tuple[str, bool, int | None]
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """The loaders of one request."""
+
+    concept_by_id: DataLoader[str, Concept | None]
+    material_by_id: DataLoader[str, Material | None]
+    material_ids_by_concept: DataLoader[str, list[str]]
+    prerequisite_ids_by_concept: DataLoader[PrerequisiteKey, list[str]]
+    dependent_ids_by_concept: DataLoader[tuple[str, bool], list[str]]
+    curriculum_by_id: DataLoader[str, Curriculum | None]
+
+
+def build_loaders(kg: KnowledgeGraph) -> Loaders:
+    """Fresh loaders over ``kg`` for one request."""
+
+    async def concepts(ids: list[str]) -> Sequence[Concept | None]:
+        return kg.concepts_by_ids(ids)
+
+    async def materials(ids: list[str]) -> Sequence[Material | None]:
+        return kg.materials_by_ids(ids)
+
+    async def material_ids(ids: list[str]) -> Sequence[list[str]]:
+        return kg.material_ids_for(ids)
+
+    async def prerequisite_ids(keys: list[PrerequisiteKey]) -> Sequence[list[str]]:
+        return [kg.prerequisites_of(c, transitive=t, max_depth=d) for c, t, d in keys]
+
+    async def dependent_ids(keys: list[tuple[str, bool]]) -> Sequence[list[str]]:
+        return [kg.dependents_of(c, transitive=t) for c, t in keys]
+
+    async def curricula(ids: list[str]) -> Sequence[Curriculum | None]:
+        found = {c.id: c for c in kg.curricula()}
+        return [found.get(i) for i in ids]
+
+    return Loaders(
+        concept_by_id=DataLoader(load_fn=concepts),
+        material_by_id=DataLoader(load_fn=materials),
+        material_ids_by_concept=DataLoader(load_fn=material_ids),
+        prerequisite_ids_by_concept=DataLoader(load_fn=prerequisite_ids),
+        dependent_ids_by_concept=DataLoader(load_fn=dependent_ids),
+        curriculum_by_id=DataLoader(load_fn=curricula),
+    )

@@ -1,0 +1,40 @@
+"""Material reads and designer writes: one graph call each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from graph.model import Material
+from graph.repository import KnowledgeGraph, Page
+
+__all__ = ["create_material", "delete_material", "link_material", "list_materials", "update_material"]
+
+
+def list_materials(
+    kg: KnowledgeGraph, *, first: int, after: str | None, type: str | None, concept: str | None
+) -> tuple[Page, list[Material]]:
+    """One page of materials, optionally of one type or linked to one concept."""
+    page = kg.list_materials(first=first, after=after, type=type, concept=concept)
+    return page, [m for m in kg.materials_by_ids(page.ids) if m is not None]
+
+
+def create_material(kg: KnowledgeGraph, material: Material) -> Material:
+    """Add a material linked to existing concepts."""
+    return kg.create_material(material)
+
+
+def update_material(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Material:
+    """Change some fields of a material."""
+    return kg.update_material(replace(kg.material(ident), **changes))  # type: ignore[arg-type]
+
+
+def delete_material(kg: KnowledgeGraph, ident: str) -> str:
+    """Delete a material and its links."""
+    kg.delete_material(ident)
+    return ident
+
+
+def link_material(kg: KnowledgeGraph, material: str, concept: str, *, assesses: bool, unlink: bool) -> Material:
+    """Link a material to a concept it teaches or assesses, or undo that link."""
+    return kg.link_material(material, concept, assesses=assesses, unlink=unlink)

@@ -1,0 +1,1 @@
+"""Strawberry object types; each wraps a domain object (``from_domain``)."""

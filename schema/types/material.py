@@ -1,0 +1,48 @@
+"""The ``Material`` type: a learning resource linked to the concepts it teaches or assesses."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.model import Material
+from schema.context import Info
+from schema.types.concept import ConceptType
+from schema.types.enums import MaterialKind
+
+__all__ = ["MaterialType"]
+
+
+@strawberry.type(name="Material", description="A learning resource (a `schema:LearningResource`).")
+class MaterialType:
+    id: strawberry.ID
+    title: str
+    type: MaterialKind
+    difficulty: int = strawberry.field(description="1 (introductory) to 5 (hardest).")
+    minutes: int = strawberry.field(description="Estimated study time.")
+    text: str
+    url: str
+    domain: strawberry.Private[Material]
+
+    @classmethod
+    def from_domain(cls, material: Material) -> MaterialType:
+        """Wrap a domain material."""
+        return cls(
+            id=strawberry.ID(material.id),
+            title=material.title,
+            type=material.type,
+            difficulty=material.difficulty,
+            minutes=material.minutes,
+            text=material.text,
+            url=material.url,
+            domain=material,
+        )
+
+    @strawberry.field(description="Concepts this material teaches.")
+    async def teaches(self, info: Info) -> list[ConceptType]:
+        found = await info.context.loaders.concept_by_id.load_many(list(self.domain.teaches))
+        return [ConceptType.from_domain(c) for c in found if c is not None]
+
+    @strawberry.field(description="Concepts this material assesses.")
+    async def assesses(self, info: Info) -> list[ConceptType]:
+        found = await info.context.loaders.concept_by_id.load_many(list(self.domain.assesses))
+        return [ConceptType.from_domain(c) for c in found if c is not None]

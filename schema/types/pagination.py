@@ -1,0 +1,76 @@
+"""Relay-style connections: opaque cursors over id-ordered listings."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+from graph.errors import InvalidInput
+from schema.types.concept import ConceptType
+from schema.types.material import MaterialType
+
+__all__ = ["ConceptConnection", "MaterialConnection", "PageInfo", "decode_cursor", "encode_cursor"]
+
+MAX_PAGE = 100
+
+
+def encode_cursor(kind: str, ident: str) -> str:
+    """An opaque cursor for the item ``ident`` of a listing of ``kind``."""
+    return base64.urlsafe_b64encode(f"{kind}:{ident}".encode()).decode()
+
+
+def decode_cursor(kind: str, cursor: str | None) -> str | None:
+    """The id a cursor points at. Raises ``InvalidInput`` for a foreign or broken cursor."""
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(f"cursor {cursor!r} is not valid", field="after") from None
+    prefix, _, ident = text.partition(":")
+    if prefix != kind or not ident:
+        raise InvalidInput(f"cursor {cursor!r} is not a {kind} cursor", field="after")
+    return ident
+
+
+def check_first(first: int) -> int:
+    """Page sizes run from 0 to ``MAX_PAGE``."""
+    if not 0 <= first <= MAX_PAGE:
+        raise InvalidInput(f"first must be between 0 and {MAX_PAGE}, got {first}", field="first")
+    return first
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class ConceptEdge:
+    cursor: str
+    node: ConceptType
+
+
+@strawberry.type
+class ConceptConnection:
+    edges: list[ConceptEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class MaterialEdge:
+    cursor: str
+    node: MaterialType
+
+
+@strawberry.type
+class MaterialConnection:
+    edges: list[MaterialEdge]
+    page_info: PageInfo
+    total_count: int

@@ -1,0 +1,93 @@
+"""concept, concepts (a Relay connection), prerequisites, dependents, materials, curricula."""
+
+from __future__ import annotations
+
+from graph.model import Concept
+from tests.integration.conftest import Client
+
+CONCEPT = """query($id: ID!, $t: Boolean, $d: Int) { concept(id: $id) {
+  id label definition altLabels curriculum { id title }
+  prerequisites(transitive: $t, maxDepth: $d) { id }
+  prerequisiteLinks { prerequisite { id } strength }
+  dependents { id } materials { id type } broader { id } } }"""
+
+
+class TestConcept:
+    def test_direct_and_transitive_prerequisites(self, client: Client) -> None:
+        direct = client.execute(CONCEPT, {"id": "quad"})["concept"]
+        assert [c["id"] for c in direct["prerequisites"]] == ["eq"]
+        closure = client.execute(CONCEPT, {"id": "quad", "t": True})["concept"]
+        assert [c["id"] for c in closure["prerequisites"]] == ["eq", "mul", "sub", "add"]
+        two = client.execute(CONCEPT, {"id": "quad", "t": True, "d": 2})["concept"]
+        assert [c["id"] for c in two["prerequisites"]] == ["eq", "mul", "sub"]
+
+    def test_fields(self, client: Client) -> None:
+        eq = client.execute(CONCEPT, {"id": "eq"})["concept"]
+        assert eq["curriculum"] == {"id": "arith", "title": "Arithmetic"}
+        assert [c["id"] for c in eq["dependents"]] == ["quad"]
+        assert eq["materials"] == [{"id": "m_eq", "type": "EXAMPLE"}]
+        assert eq["broader"] == [{"id": "add"}]
+        mul = client.execute(CONCEPT, {"id": "mul"})["concept"]
+        assert mul["prerequisiteLinks"] == [{"prerequisite": {"id": "add"}, "strength": 0.5}]
+
+    def test_unknown_id_is_null(self, client: Client) -> None:
+        assert client.execute(CONCEPT, {"id": "nope"}) == {"concept": None}
+
+
+CONCEPTS = """query($first: Int, $after: String, $search: String) {
+  concepts(first: $first, after: $after, search: $search) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id label prerequisites { id label } materials { id title teaches { id } } } } } }"""
+
+
+class TestConcepts:
+    def test_pages_through_everything_once(self, client: Client) -> None:
+        seen, after = [], None
+        while True:
+            page = client.execute(CONCEPTS, {"first": 2, "after": after})["concepts"]
+            assert page["totalCount"] == 5
+            seen += [e["node"]["id"] for e in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == ["add", "eq", "mul", "quad", "sub"]
+
+    def test_search_matches_labels(self, client: Client) -> None:
+        page = client.execute(CONCEPTS, {"search": "TRACT"})["concepts"]
+        assert [e["node"]["id"] for e in page["edges"]] == ["sub"]
+        assert page["totalCount"] == 1
+
+    def test_bad_cursor_and_page_size_are_clear_errors(self, client: Client) -> None:
+        assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
+        assert client.errors(CONCEPTS, {"first": 1000000}) == ["first must be between 0 and 100, got 1000000"]
+
+
+class TestNoNPlusOne:
+    def test_store_round_trips_do_not_grow_with_the_page(self, client: Client) -> None:
+        for i in range(30):
+            client.kg.create_concept(Concept(f"x{i:02}", f"Extra {i}"), ["add", "eq"])
+        client.execute(CONCEPTS, {"first": 2})
+        small = client.round_trips
+        client.execute(CONCEPTS, {"first": 35})
+        large = client.round_trips
+        # page + concepts of nested fields + materials (+ one more tick of concepts): a bound, not a count per item
+        assert small <= 4
+        assert large <= 4
+
+
+class TestMaterialsAndCurricula:
+    def test_materials_connection_filters(self, client: Client) -> None:
+        data = client.execute(
+            """{ all: materials { totalCount } ex: materials(type: EXERCISE) { edges { node { id assesses { id } } } }
+                 byConcept: materials(conceptId: "add") { edges { node { id } } }
+                 one: material(id: "m_eq") { title difficulty minutes text teaches { id } } }"""
+        )
+        assert data["all"]["totalCount"] == 3
+        assert data["ex"]["edges"] == [{"node": {"id": "m_add_ex", "assesses": [{"id": "add"}]}}]
+        assert [e["node"]["id"] for e in data["byConcept"]["edges"]] == ["m_add", "m_add_ex"]
+        assert data["one"] == {"title": "Solving", "difficulty": 3, "minutes": 8, "text": "x + 1 = 2", "teaches": [{"id": "eq"}]}
+
+    def test_curricula(self, client: Client) -> None:
+        assert client.execute("{ curricula { id title description } }")["curricula"] == [
+            {"id": "arith", "title": "Arithmetic", "description": "Small test curriculum"}
+        ]

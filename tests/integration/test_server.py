@@ -1,0 +1,96 @@
+"""The real service: a uvicorn process on loopback over an on-disk Oxigraph store.
+
+First start loads the demo curriculum; a second start over the same data folder
+reuses it (nothing reloaded, nothing duplicated); bad requests get clear errors and
+the service keeps serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def serving(data_dir: Path, **env: str) -> Iterator[str]:
+    port = free_port()
+    environ = {**os.environ, "PATHWISE_DATA_DIR": str(data_dir), "PATHWISE_PORT": str(port), **env}
+    log = (data_dir.parent / f"server-{port}.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=environ, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/healthz", 120)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+        log.close()
+
+
+def post(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(f"{base}/graphql", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        result: dict[str, Any] = json.loads(response.read())
+        return result
+
+
+def get_json(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        result: dict[str, Any] = json.loads(response.read())
+        return result
+
+
+COUNTS = "{ concepts(first: 1) { totalCount } materials(first: 1) { totalCount } curricula { id } }"
+
+
+class TestServer:
+    def test_demo_loads_once_and_is_served(self, tmp_path: Path) -> None:
+        with serving(tmp_path) as base:
+            health = get_json(f"{base}/healthz")
+            assert health["status"] == "ok"
+            assert health["store"] == "oxigraph"
+            first = post(base, COUNTS)["data"]
+            assert first["concepts"]["totalCount"] >= 60
+            assert first["materials"]["totalCount"] >= 150
+            assert first["curricula"] == [{"id": "algebra"}]
+            path = post(
+                base,
+                '{ concept(id: "quadratic_formula") { prerequisites(transitive: true) { id } materials { type } } }',
+            )["data"]["concept"]
+            assert len(path["prerequisites"]) >= 8
+            assert {m["type"] for m in path["materials"]} >= {"EXPLANATION", "EXERCISE"}
+
+            cycle = post(
+                base,
+                """mutation { addPrerequisite(conceptId: "integer_addition", prerequisiteId: "quadratic_formula") {
+                     ... on CurriculumError { code cycle } } }""",
+            )["data"]["addPrerequisite"]
+            assert cycle["code"] == "CYCLE"
+            assert cycle["cycle"][:2] == ["integer_addition", "quadratic_formula"]
+            broken = post(base, "{ concepts(first: 1) { nope } }")
+            assert "Cannot query field 'nope'" in broken["errors"][0]["message"]
+            assert get_json(f"{base}/healthz")["revision"] == health["revision"]
+
+        with serving(tmp_path) as base:
+            again = get_json(f"{base}/healthz")
+            assert again["revision"] == health["revision"]
+            assert post(base, COUNTS)["data"] == first
+
+    def test_graphiql_in_development_only(self, tmp_path: Path) -> None:
+        with serving(tmp_path, PATHWISE_LOAD_DEMO="false") as base:
+            request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert "graphiql" in response.read().decode().lower()
