@@ -1,8 +1,11 @@
 """Generated curricula of any size: a random prerequisite DAG with materials.
 
-Deterministic for a seed. Each concept requires about ``fan_in`` earlier concepts,
-picked mostly from nearby ids (like real curricula, where chains are local) so
-closures stay realistic (tens to hundreds of ancestors, not the whole graph).
+Deterministic for a seed. Shaped like real curricula: concepts come in topics of
+``topic_size``; a concept requires two or three of the few concepts just before it in
+its topic, and about every other one also requires a concept of the parent topic
+(topics form a tree, three children each). So there are about three prerequisites per
+concept, chains are long (a topic's length times the tree's depth), and a closure holds
+tens to a few hundred concepts, as in metacademy or Khan Academy, not the whole graph.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ __all__ = ["generate_bundle", "write_generated"]
 _TYPES = [MaterialType.EXPLANATION, MaterialType.EXAMPLE, MaterialType.EXERCISE, MaterialType.VIDEO]
 
 
-def generate_bundle(concepts: int, *, fan_in: int = 3, materials_per_concept: float = 1.0, seed: int = 1) -> CurriculumBundle:
-    """A curriculum of ``concepts`` concepts, about ``fan_in`` prerequisites each."""
+def generate_bundle(
+    concepts: int, *, topic_size: int = 40, materials_per_concept: float = 1.0, seed: int = 1
+) -> CurriculumBundle:
+    """A curriculum of ``concepts`` concepts, about three prerequisites each."""
     rng = random.Random(seed)
     ids = [f"c{i:06d}" for i in range(concepts)]
     cs = tuple(
@@ -28,10 +33,15 @@ def generate_bundle(concepts: int, *, fan_in: int = 3, materials_per_concept: fl
         for i, cid in enumerate(ids)
     )
     edges: list[Prerequisite] = []
-    for i in range(1, concepts):
-        k = min(i, rng.randint(max(1, fan_in - 1), fan_in + 1))
-        window = max(k, min(i, 50))
-        for j in rng.sample(range(i - window, i), k):
+    for i in range(concepts):
+        topic, position = divmod(i, topic_size)
+        start = topic * topic_size
+        local = range(max(start, i - 6), i)
+        for j in rng.sample(local, min(len(local), rng.randint(2, 3))):
+            edges.append(Prerequisite(ids[i], ids[j]))
+        if topic > 0 and (position == 0 or rng.random() < 0.5):
+            parent = (topic - 1) // 3
+            j = parent * topic_size + rng.randrange(min(topic_size, concepts - parent * topic_size))
             edges.append(Prerequisite(ids[i], ids[j]))
     ms = []
     for n in range(int(concepts * materials_per_concept)):

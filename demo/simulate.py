@@ -353,9 +353,7 @@ def simulate_population(
         attempts.extend(student.attempts)
         traces.extend(student.traces)
         true_knowledge[student_key(index)] = student.knowledge
-    return SimulationResult(
-        attempts=attempts, traces=traces, true_knowledge=true_knowledge
-    )
+    return SimulationResult(attempts=attempts, traces=traces, true_knowledge=true_knowledge)
 
 
 def simulate_attempts(
@@ -423,16 +421,11 @@ class _Curriculum:
         position = {cid: i for i, cid in enumerate(ids)}
         strongest: dict[str, dict[str, float]] = {cid: {} for cid in ids}
         for edge in prerequisites:
-            if (
-                edge.concept in position
-                and edge.prerequisite in position
-                and edge.concept != edge.prerequisite
-            ):
+            if edge.concept in position and edge.prerequisite in position and edge.concept != edge.prerequisite:
                 known = strongest[edge.concept].get(edge.prerequisite, 0.0)
                 strongest[edge.concept][edge.prerequisite] = max(known, edge.strength)
         requires = {
-            cid: tuple(sorted(reqs.items(), key=lambda item: position[item[0]]))
-            for cid, reqs in strongest.items()
+            cid: tuple(sorted(reqs.items(), key=lambda item: position[item[0]])) for cid, reqs in strongest.items()
         }
         order = _topological_order(ids, requires)
         rank = {cid: i for i, cid in enumerate(order)}
@@ -460,9 +453,7 @@ class _Curriculum:
         )
 
 
-def _topological_order(
-    ids: Sequence[str], requires: dict[str, tuple[tuple[str, float], ...]]
-) -> list[str]:
+def _topological_order(ids: Sequence[str], requires: dict[str, tuple[tuple[str, float], ...]]) -> list[str]:
     """Order concepts prerequisites-first (Kahn), ties and cycles by input order."""
     position = {cid: i for i, cid in enumerate(ids)}
     dependents: dict[str, list[str]] = {cid: [] for cid in ids}
@@ -485,9 +476,7 @@ def _topological_order(
     return order
 
 
-def _ancestors(
-    cid: str, requires: dict[str, tuple[tuple[str, float], ...]]
-) -> frozenset[str]:
+def _ancestors(cid: str, requires: dict[str, tuple[tuple[str, float], ...]]) -> frozenset[str]:
     """Return every concept ``cid`` transitively requires (never ``cid`` itself)."""
     seen: set[str] = set()
     stack = [q for q, _ in requires[cid]]
@@ -508,23 +497,17 @@ class _StudentRun:
     knowledge: dict[str, float]
 
 
-def _simulate_student(
-    index: int, curriculum: _Curriculum, config: SimulationConfig
-) -> _StudentRun:
+def _simulate_student(index: int, curriculum: _Curriculum, config: SimulationConfig) -> _StudentRun:
     """Simulate one student end to end with the student's own random stream."""
     rng = random.Random(f"{SOURCE}:{config.seed}:{index}")
     student = student_key(index)
     ability = rng.gauss(config.ability_mean, config.ability_sd)
     rate = rng.uniform(config.min_learning_rate, config.max_learning_rate)
-    knowledge = {
-        cid: rng.uniform(0.0, config.max_initial_knowledge) for cid in curriculum.ids
-    }
+    knowledge = {cid: rng.uniform(0.0, config.max_initial_knowledge) for cid in curriculum.ids}
     path = _study_path(rng, curriculum, config)
     placed = math.floor(rng.uniform(0.0, config.max_placement) * len(path))
     for cid in path[:placed]:
-        knowledge[cid] = rng.uniform(
-            config.min_prior_knowledge, config.max_prior_knowledge
-        )
+        knowledge[cid] = rng.uniform(config.min_prior_knowledge, config.max_prior_knowledge)
     budget = rng.randint(config.min_attempts, config.max_attempts)
     times = _schedule(rng, budget, config)
     assessable = [cid for cid in path if curriculum.exercises[cid]]
@@ -551,9 +534,7 @@ def _simulate_student(
             focal, phase = rng.choices(assessable, weights=weights)[0], "review"
         else:
             break
-        material = _pick_exercise(
-            rng, curriculum.exercises[focal], ability, knowledge[focal]
-        )
+        material = _pick_exercise(rng, curriculum.exercises[focal], ability, knowledge[focal])
         weakness = _prerequisite_weakness(curriculum.requires[focal], knowledge)
         probability = success_probability(
             ability=ability,
@@ -594,17 +575,12 @@ def _simulate_student(
         if phase == "study":
             tries += 1
             streak = streak + 1 if correct else 0
-            if (
-                streak >= config.mastery_streak
-                or tries >= config.max_attempts_per_concept
-            ):
+            if streak >= config.mastery_streak or tries >= config.max_attempts_per_concept:
                 position, streak, tries = position + 1, 0, 0
     return run
 
 
-def _study_path(
-    rng: random.Random, curriculum: _Curriculum, config: SimulationConfig
-) -> list[str]:
+def _study_path(rng: random.Random, curriculum: _Curriculum, config: SimulationConfig) -> list[str]:
     """Draw the student's targets; return them and their ancestors in order."""
     if not curriculum.targets:
         return []
@@ -621,18 +597,14 @@ def _study_path(
     return sorted(chosen, key=curriculum.rank.__getitem__)
 
 
-def _pick_exercise(
-    rng: random.Random, exercises: Sequence[Material], ability: float, knowledge: float
-) -> Material:
+def _pick_exercise(rng: random.Random, exercises: Sequence[Material], ability: float, knowledge: float) -> Material:
     """Pick an exercise, favouring difficulty near the student's current level."""
     level = 1.0 + 4.0 * knowledge + ability
     weights = [math.exp(-abs(material.difficulty - level)) for material in exercises]
     return rng.choices(exercises, weights=weights)[0]
 
 
-def _prerequisite_weakness(
-    requires: Sequence[tuple[str, float]], knowledge: dict[str, float]
-) -> float:
+def _prerequisite_weakness(requires: Sequence[tuple[str, float]], knowledge: dict[str, float]) -> float:
     """Return the mean strength-weighted gap ``sum s_q (1 - k_q) / |P|`` (0 if none)."""
     if not requires:
         return 0.0
@@ -640,9 +612,7 @@ def _prerequisite_weakness(
     return min(1.0, gap / len(requires))
 
 
-def _schedule(
-    rng: random.Random, count: int, config: SimulationConfig
-) -> list[datetime]:
+def _schedule(rng: random.Random, count: int, config: SimulationConfig) -> list[datetime]:
     """Return ``count`` strictly increasing timestamps grouped into daily sessions."""
     sizes: list[int] = []
     remaining = count
@@ -661,9 +631,7 @@ def _schedule(
         days = sorted(rng.choices(range(config.days), k=len(sizes)))
     times: list[datetime] = []
     for day, size in zip(days, sizes, strict=True):
-        moment = config.start + timedelta(
-            days=day, minutes=rng.randrange(_SESSION_WINDOW_MINUTES)
-        )
+        moment = config.start + timedelta(days=day, minutes=rng.randrange(_SESSION_WINDOW_MINUTES))
         for _ in range(size):
             if times and moment <= times[-1]:
                 moment = times[-1] + timedelta(seconds=_MIN_GAP_SECONDS)

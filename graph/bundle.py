@@ -45,12 +45,14 @@ class ImportReport:
     """What an import did (or, with ``dry_run``, would do), for people and tests.
 
     ``dangling`` lists references to concepts that exist neither in the import nor in
-    the graph; those links are left out. ``cycles`` lists every prerequisite cycle found;
-    ``dropped_edges`` the edges left out to break them, when that was asked for.
+    the graph (``missing_ids`` those ids, once each); those links are left out.
+    ``cycles`` lists every prerequisite cycle found; ``dropped_edges`` the edges left
+    out to break them, when that was asked for.
     """
 
     counts: dict[str, int] = field(default_factory=dict)
     dangling: list[str] = field(default_factory=list)
+    missing_ids: list[str] = field(default_factory=list)
     cycles: list[list[str]] = field(default_factory=list)
     dropped_edges: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -62,7 +64,9 @@ class ImportReport:
         """A few human lines: counts, dangling references, cycles."""
         parts = [", ".join(f"{v} {k}" for k, v in self.counts.items())]
         if self.dangling:
-            parts.append(f"{len(self.dangling)} dangling reference(s) left out")
+            parts.append(
+                f"{len(self.dangling)} dangling reference(s) to {len(self.missing_ids)} unknown id(s) left out"
+            )
         if self.cycles:
             parts.append(f"{len(self.cycles)} cycle(s)")
         if self.dropped_edges:

@@ -114,11 +114,13 @@ def check_bundle(
         return concept in concept_ids or projection.has_concept(concept)
 
     dangling: list[str] = []
+    missing_ids: set[str] = set()
     edges: list[Prerequisite] = []
     seen_edges: set[tuple[str, str]] = set()
     for edge in bundle.prerequisites:
         missing = [c for c in (edge.concept, edge.prerequisite) if not known(c)]
         if missing:
+            missing_ids.update(missing)
             dangling.append(f"prerequisite {edge.concept} -> {edge.prerequisite}: unknown {', '.join(missing)}")
         elif (edge.concept, edge.prerequisite) not in seen_edges:
             seen_edges.add((edge.concept, edge.prerequisite))
@@ -129,6 +131,7 @@ def check_bundle(
         broader = tuple(b for b in concept.broader if known(b))
         for b in concept.broader:
             if b not in broader:
+                missing_ids.add(b)
                 dangling.append(f"concept {concept.id}: broader {b} unknown")
         scheme = concept.curriculum
         if scheme is not None and scheme not in curriculum_ids:
@@ -142,6 +145,7 @@ def check_bundle(
         assesses = tuple(c for c in material.assesses if known(c))
         for c in (*material.teaches, *material.assesses):
             if not known(c):
+                missing_ids.add(c)
                 dangling.append(f"material {material.id}: concept {c} unknown")
         materials.append(replace(material, teaches=teaches, assesses=assesses))
 
@@ -155,6 +159,7 @@ def check_bundle(
         edges = [e for e in edges if (e.concept, e.prerequisite) not in dropped]
 
     report.dangling = dangling
+    report.missing_ids = sorted(missing_ids)
     cleaned = CurriculumBundle(bundle.curricula, tuple(concepts), tuple(edges), tuple(materials), bundle.extra)
     report.counts = cleaned.counts()
     return cleaned, report

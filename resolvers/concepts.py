@@ -10,6 +10,7 @@ from graph.repository import KnowledgeGraph, Page
 
 __all__ = [
     "add_prerequisite",
+    "concept_exists",
     "create_concept",
     "delete_concept",
     "list_concepts",
@@ -24,6 +25,11 @@ def list_concepts(
     """One page of concepts (ids from the projection, records in one round trip)."""
     page = kg.list_concepts(first=first, after=after, search=search)
     return page, [c for c in kg.concepts_by_ids(page.ids) if c is not None]
+
+
+def concept_exists(kg: KnowledgeGraph, ident: str) -> bool:
+    """Whether a concept exists (a projection lookup, no store round trip)."""
+    return kg.projection.has_concept(ident)
 
 
 def create_concept(kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence[str]) -> Concept:

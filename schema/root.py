@@ -65,9 +65,8 @@ def _page_info(kind: str, ids: list[str], has_next: bool, has_previous: bool) ->
 @strawberry.type
 class Query:
     @strawberry.field(description="One concept by id; null when there is none.")
-    async def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
-        found = await info.context.loaders.concept_by_id.load(str(id))
-        return ConceptType.from_domain(found) if found is not None else None
+    def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
+        return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
 
     @strawberry.field(description="Concepts in id order, optionally matching `search` in the label or id.")
     def concepts(

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.http_load import free_port, wait_for
 from graph.bundle import CurriculumBundle
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
 from graph.repository import KnowledgeGraph
@@ -67,23 +65,6 @@ def ox_kg(tmp_path: Path) -> Iterator[KnowledgeGraph]:
     graph.import_bundle(small_bundle())
     yield graph
     graph.store.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(url)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.errors import ConceptNotFound
 from graph.model import Concept
 from schema.context import Info
 from schema.types.enums import MaterialKind
@@ -22,24 +23,50 @@ CurriculumRef = Annotated["CurriculumType", strawberry.lazy("schema.types.curric
 
 @strawberry.type(name="Concept", description="A concept of a curriculum (a `skos:Concept`).")
 class ConceptType:
+    """A concept by id; its record is loaded (batched) only when a field needs it.
+
+    Traversals come from the projection as ids, so a query that asks only for ids
+    (``prerequisites(transitive: true) { id }``) never touches the store.
+    """
+
     id: strawberry.ID
-    label: str
-    definition: str
-    alt_labels: list[str]
-    curriculum_id: strawberry.ID | None
-    domain: strawberry.Private[Concept]
+    domain: strawberry.Private[Concept | None] = None
 
     @classmethod
     def from_domain(cls, concept: Concept) -> ConceptType:
         """Wrap a domain concept."""
-        return cls(
-            id=strawberry.ID(concept.id),
-            label=concept.label,
-            definition=concept.definition,
-            alt_labels=list(concept.alt_labels),
-            curriculum_id=strawberry.ID(concept.curriculum) if concept.curriculum else None,
-            domain=concept,
-        )
+        return cls(id=strawberry.ID(concept.id), domain=concept)
+
+    @classmethod
+    def from_id(cls, ident: str) -> ConceptType:
+        """A concept known (from the projection) to exist, loaded on demand."""
+        return cls(id=strawberry.ID(ident))
+
+    async def record(self, info: Info) -> Concept:
+        """The domain concept, through the request's loader."""
+        if self.domain is None:
+            found = await info.context.loaders.concept_by_id.load(str(self.id))
+            if found is None:
+                raise ConceptNotFound(str(self.id))
+            self.domain = found
+        return self.domain
+
+    @strawberry.field(description="The preferred label (`skos:prefLabel`).")
+    async def label(self, info: Info) -> str:
+        return (await self.record(info)).label
+
+    @strawberry.field(description="The definition (`skos:definition`).")
+    async def definition(self, info: Info) -> str:
+        return (await self.record(info)).definition
+
+    @strawberry.field(description="Other labels (`skos:altLabel`).")
+    async def alt_labels(self, info: Info) -> list[str]:
+        return list((await self.record(info)).alt_labels)
+
+    @strawberry.field(description="The id of the curriculum this concept belongs to.")
+    async def curriculum_id(self, info: Info) -> strawberry.ID | None:
+        curriculum = (await self.record(info)).curriculum
+        return strawberry.ID(curriculum) if curriculum else None
 
     @strawberry.field(description="Concepts this one requires; with `transitive`, the whole closure, nearest first.")
     async def prerequisites(
@@ -47,29 +74,24 @@ class ConceptType:
     ) -> list[ConceptType]:
         loaders = info.context.loaders
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, transitive, max_depth))
-        return _wrap(await loaders.concept_by_id.load_many(ids))
+        return [ConceptType.from_id(i) for i in ids]
 
     @strawberry.field(description="Direct prerequisites with the strength of each edge.")
     async def prerequisite_links(self, info: Info) -> list[PrerequisiteLink]:
         loaders = info.context.loaders
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, False, None))
-        found = await loaders.concept_by_id.load_many(ids)
         kg = info.context.kg
-        return [
-            PrerequisiteLink(prerequisite=ConceptType.from_domain(c), strength=kg.strength(self.id, c.id))
-            for c in found
-            if c is not None
-        ]
+        return [PrerequisiteLink(prerequisite=ConceptType.from_id(i), strength=kg.strength(self.id, i)) for i in ids]
 
     @strawberry.field(description="Concepts that require this one; with `transitive`, all of them.")
     async def dependents(self, info: Info, transitive: bool = False) -> list[ConceptType]:
         loaders = info.context.loaders
         ids = await loaders.dependent_ids_by_concept.load((self.id, transitive))
-        return _wrap(await loaders.concept_by_id.load_many(ids))
+        return [ConceptType.from_id(i) for i in ids]
 
     @strawberry.field(description="Broader concepts (`skos:broader`).")
     async def broader(self, info: Info) -> list[ConceptType]:
-        return _wrap(await info.context.loaders.concept_by_id.load_many(list(self.domain.broader)))
+        return _wrap(await info.context.loaders.concept_by_id.load_many(list((await self.record(info)).broader)))
 
     @strawberry.field(description="Materials that teach or assess this concept, optionally of one type.")
     async def materials(self, info: Info, type: MaterialKind | None = None) -> list[MaterialRef]:
@@ -84,9 +106,10 @@ class ConceptType:
     async def curriculum(self, info: Info) -> CurriculumRef | None:
         from schema.types.curriculum import CurriculumType
 
-        if self.domain.curriculum is None:
+        curriculum = (await self.record(info)).curriculum
+        if curriculum is None:
             return None
-        found = await info.context.loaders.curriculum_by_id.load(self.domain.curriculum)
+        found = await info.context.loaders.curriculum_by_id.load(curriculum)
         return CurriculumType.from_domain(found) if found is not None else None
 
 

@@ -85,7 +85,13 @@ class TestMaterialsAndCurricula:
         assert data["all"]["totalCount"] == 3
         assert data["ex"]["edges"] == [{"node": {"id": "m_add_ex", "assesses": [{"id": "add"}]}}]
         assert [e["node"]["id"] for e in data["byConcept"]["edges"]] == ["m_add", "m_add_ex"]
-        assert data["one"] == {"title": "Solving", "difficulty": 3, "minutes": 8, "text": "x + 1 = 2", "teaches": [{"id": "eq"}]}
+        assert data["one"] == {
+            "title": "Solving",
+            "difficulty": 3,
+            "minutes": 8,
+            "text": "x + 1 = 2",
+            "teaches": [{"id": "eq"}],
+        }
 
     def test_curricula(self, client: Client) -> None:
         assert client.execute("{ curricula { id title description } }")["curricula"] == [

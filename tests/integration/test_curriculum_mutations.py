@@ -38,11 +38,17 @@ CREATE = """mutation($input: CreateConceptInput!) { createConcept(input: $input)
 class TestConceptLifecycle:
     def test_create_update_delete(self, client: Client) -> None:
         made = client.execute(CREATE, {"input": {"id": "cube", "label": "Cubics", "prerequisites": ["quad"]}})
-        assert made["createConcept"] == {"__typename": "Concept", "id": "cube", "label": "Cubics", "prerequisites": [{"id": "quad"}]}
+        assert made["createConcept"] == {
+            "__typename": "Concept",
+            "id": "cube",
+            "label": "Cubics",
+            "prerequisites": [{"id": "quad"}],
+        }
         dup = client.execute(CREATE, {"input": {"id": "cube", "label": "Again"}})["createConcept"]
         assert (dup["code"], dup["subjectId"]) == ("DUPLICATE", "cube")
         updated = client.execute(
-            'mutation { updateConcept(input: {id: "cube", definition: "Degree 3"}) { ... on Concept { label definition } } }'
+            'mutation { updateConcept(input: {id: "cube", definition: "Degree 3"}) '
+            "{ ... on Concept { label definition } } }"
         )
         assert updated["updateConcept"] == {"label": "Cubics", "definition": "Degree 3"}
         deleted = client.execute('mutation { deleteConcept(id: "cube") { __typename ... on Deleted { id } } }')
@@ -61,9 +67,15 @@ class TestMaterialMutations:
             """mutation { createMaterial(input: {id: "m_new", title: "New", type: VIDEO, difficulty: 2, minutes: 7,
                  teaches: ["quad"]}) { __typename ... on Material { id type teaches { id } } } }"""
         )
-        assert made["createMaterial"] == {"__typename": "Material", "id": "m_new", "type": "VIDEO", "teaches": [{"id": "quad"}]}
+        assert made["createMaterial"] == {
+            "__typename": "Material",
+            "id": "m_new",
+            "type": "VIDEO",
+            "teaches": [{"id": "quad"}],
+        }
         linked = client.execute(
-            'mutation { linkMaterial(materialId: "m_new", conceptId: "eq", relation: ASSESSES) { ... on Material { assesses { id } } } }'
+            'mutation { linkMaterial(materialId: "m_new", conceptId: "eq", relation: ASSESSES) '
+            "{ ... on Material { assesses { id } } } }"
         )
         assert linked["linkMaterial"] == {"assesses": [{"id": "eq"}]}
         unlinked = client.execute(

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import free_port, wait_for
+from bench.http_load import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

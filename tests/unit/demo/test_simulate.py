@@ -38,10 +38,7 @@ def _concepts(ids: Iterable[str] = CHAIN) -> list[Concept]:
 
 def _chain_prerequisites(ids: tuple[str, ...] = CHAIN) -> list[Prerequisite]:
     """Return ``a -> b -> c -> d``: each concept requires the one before it."""
-    return [
-        Prerequisite(concept=after, prerequisite=before, strength=1.0)
-        for before, after in itertools.pairwise(ids)
-    ]
+    return [Prerequisite(concept=after, prerequisite=before, strength=1.0) for before, after in itertools.pairwise(ids)]
 
 
 def _materials(ids: Iterable[str] = CHAIN) -> list[Material]:
@@ -70,9 +67,7 @@ def _materials(ids: Iterable[str] = CHAIN) -> list[Material]:
 
 
 def _chain(config: SimulationConfig = DEFAULT_CONFIG) -> SimulationResult:
-    return simulate_population(
-        _concepts(), _chain_prerequisites(), _materials(), config
-    )
+    return simulate_population(_concepts(), _chain_prerequisites(), _materials(), config)
 
 
 def _rate(scores: list[float]) -> float:
@@ -101,9 +96,7 @@ class TestStudentKey:
 class TestSuccessProbability:
     def test_weak_prerequisites_lower_success(self) -> None:
         probabilities = [
-            success_probability(
-                ability=0.0, knowledge=0.5, difficulty=3, prerequisite_weakness=w
-            )
+            success_probability(ability=0.0, knowledge=0.5, difficulty=3, prerequisite_weakness=w)
             for w in (0.0, 0.25, 0.5, 0.75, 1.0)
         ]
         assert probabilities == sorted(probabilities, reverse=True)
@@ -128,9 +121,7 @@ class TestSuccessProbability:
         assert strong == weak
 
     def test_rises_with_knowledge_and_ability_falls_with_difficulty(self) -> None:
-        def p(
-            ability: float = 0.0, knowledge: float = 0.5, difficulty: int = 3
-        ) -> float:
+        def p(ability: float = 0.0, knowledge: float = 0.5, difficulty: int = 3) -> float:
             return success_probability(
                 ability=ability,
                 knowledge=knowledge,
@@ -191,12 +182,8 @@ class TestSimulationConfig:
 class TestSimulateAttempts:
     def test_same_seed_same_attempts(self) -> None:
         config = SimulationConfig(students=30, seed=3)
-        first = simulate_attempts(
-            _concepts(), _chain_prerequisites(), _materials(), config
-        )
-        second = simulate_attempts(
-            _concepts(), _chain_prerequisites(), _materials(), config
-        )
+        first = simulate_attempts(_concepts(), _chain_prerequisites(), _materials(), config)
+        second = simulate_attempts(_concepts(), _chain_prerequisites(), _materials(), config)
         assert first == second
 
     def test_different_seed_different_attempts(self) -> None:
@@ -216,9 +203,7 @@ class TestSimulateAttempts:
 
     def test_is_the_population_attempts(self) -> None:
         config = SimulationConfig(students=10)
-        assert simulate_attempts(
-            _concepts(), _chain_prerequisites(), _materials(), config
-        ) == (_chain(config).attempts)
+        assert simulate_attempts(_concepts(), _chain_prerequisites(), _materials(), config) == (_chain(config).attempts)
 
     def test_attempts_refer_to_exercises_and_their_concepts(self) -> None:
         materials = {material.id: material for material in _materials()}
@@ -251,16 +236,10 @@ class TestSimulateAttempts:
 
     def test_timestamps_increase_per_student_within_the_window(self) -> None:
         config = SimulationConfig(students=50, days=30)
-        attempts = simulate_attempts(
-            _concepts(), _chain_prerequisites(), _materials(), config
-        )
+        attempts = simulate_attempts(_concepts(), _chain_prerequisites(), _materials(), config)
         by_student: dict[str, list[datetime]] = defaultdict(list)
         for attempt in attempts:
-            assert (
-                config.start
-                <= attempt.timestamp
-                < config.start + timedelta(days=config.days + 1)
-            )
+            assert config.start <= attempt.timestamp < config.start + timedelta(days=config.days + 1)
             by_student[attempt.student].append(attempt.timestamp)
         for student, times in by_student.items():
             assert all(a < b for a, b in itertools.pairwise(times)), student
@@ -275,10 +254,7 @@ class TestSimulateAttempts:
         days: dict[str, set[date]] = defaultdict(set)
         gaps: list[timedelta] = []
         for before, after in itertools.pairwise(attempts):
-            if (
-                before.student == after.student
-                and before.timestamp.date() == after.timestamp.date()
-            ):
+            if before.student == after.student and before.timestamp.date() == after.timestamp.date():
                 gaps.append(after.timestamp - before.timestamp)
         for attempt in attempts:
             days[attempt.student].add(attempt.timestamp.date())
@@ -288,16 +264,12 @@ class TestSimulateAttempts:
 
     def test_student_count_and_attempt_budget_honoured(self) -> None:
         config = SimulationConfig(students=40)
-        attempts = simulate_attempts(
-            _concepts(), _chain_prerequisites(), _materials(), config
-        )
+        attempts = simulate_attempts(_concepts(), _chain_prerequisites(), _materials(), config)
         counts: dict[str, int] = defaultdict(int)
         for attempt in attempts:
             counts[attempt.student] += 1
         assert set(counts) == {student_key(i) for i in range(40)}
-        assert all(
-            config.min_attempts <= n <= config.max_attempts for n in counts.values()
-        )
+        assert all(config.min_attempts <= n <= config.max_attempts for n in counts.values())
 
     def test_students_do_not_depend_on_population_size(self) -> None:
         small = simulate_attempts(
@@ -356,9 +328,7 @@ class TestSimulateAttempts:
                 assesses=("c", "d", "ghost"),
             ),
         ]
-        attempts = simulate_attempts(
-            _concepts(), prerequisites, materials, SimulationConfig(students=20)
-        )
+        attempts = simulate_attempts(_concepts(), prerequisites, materials, SimulationConfig(students=20))
         assert attempts
         mixed = [attempt for attempt in attempts if attempt.material == "cd-mix"]
         assert all(attempt.concepts == ("c", "d", "ghost") for attempt in mixed)
@@ -367,9 +337,7 @@ class TestSimulateAttempts:
 class TestSimulatePopulation:
     def test_traces_and_knowledge_cover_every_attempt_and_student(self) -> None:
         result = _chain(SimulationConfig(students=30))
-        assert [trace.attempt for trace in result.traces] == [
-            a.id for a in result.attempts
-        ]
+        assert [trace.attempt for trace in result.traces] == [a.id for a in result.attempts]
         assert set(result.true_knowledge) == {student_key(i) for i in range(30)}
         for knowledge in result.true_knowledge.values():
             assert set(knowledge) == set(CHAIN)
@@ -377,9 +345,7 @@ class TestSimulatePopulation:
         for attempt, trace in zip(result.attempts, result.traces, strict=True):
             assert trace.concept in attempt.concepts
             assert 0.0 <= trace.prerequisite_weakness <= 1.0
-            assert (
-                DEFAULT_CONFIG.guess <= trace.probability <= 1.0 - DEFAULT_CONFIG.slip
-            )
+            assert DEFAULT_CONFIG.guess <= trace.probability <= 1.0 - DEFAULT_CONFIG.slip
 
     def test_knowledge_never_decreases_and_ends_above_the_last_attempt(self) -> None:
         result = _chain(SimulationConfig(students=50))
@@ -406,9 +372,7 @@ class TestSimulatePopulation:
         """
 
         def gap(penalty: float) -> float:
-            config = SimulationConfig(
-                students=400, seed=seed, prerequisite_penalty=penalty
-            )
+            config = SimulationConfig(students=400, seed=seed, prerequisite_penalty=penalty)
             result = _chain(config)
             strong: list[float] = []
             weak: list[float] = []

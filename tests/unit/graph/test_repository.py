@@ -34,7 +34,11 @@ class TestUpdateConcept:
     def test_replaces_values_and_keeps_edges(self, kg: KnowledgeGraph) -> None:
         kg.update_concept(Concept("eq", "Linear equations", "ax + b = c", ("equations",), (), "arith"))
         concept = kg.concept("eq")
-        assert (concept.label, concept.definition, concept.alt_labels) == ("Linear equations", "ax + b = c", ("equations",))
+        assert (concept.label, concept.definition, concept.alt_labels) == (
+            "Linear equations",
+            "ax + b = c",
+            ("equations",),
+        )
         assert concept.broader == ()
         assert kg.prerequisites_of("eq") == ["mul", "sub"]
         assert kg.list_concepts(first=5, search="linear").ids == ["eq"]
@@ -119,4 +123,5 @@ class TestListConcepts:
         first = kg.list_concepts(first=2)
         second = kg.list_concepts(first=2, after=first.ids[-1])
         assert (first.ids, second.ids, first.total) == (["add", "eq"], ["mul", "quad"], 5)
-        assert first.has_next and second.has_previous
+        assert first.has_next
+        assert second.has_previous

@@ -1,0 +1,41 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-slow check lint typecheck schema bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+## Set up and serve the demo curriculum at http://127.0.0.1:$${PATHWISE_PORT:-8000}/graphql
+run: $(STAMP)
+	$(BIN)/pathwise serve
+
+## Set up and run the test suite (slow tests excluded)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## Real model training and other slow tests
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+## Lint, types, schema drift (what CI checks besides tests)
+check: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m schema.export --check schema.graphql
+
+schema: $(STAMP)
+	$(BIN)/python -m schema.export schema.graphql
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) pathwise-data

@@ -1,0 +1,103 @@
+"""``pathwise``: import real curricula with a report, export, info, help for every command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.conftest import DATA
+
+KG = DATA / "kg"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def import_json(store: Path, path: Path, *extra: str) -> dict[str, object]:
+    code, out = run("--store", f"oxigraph:{store}", "import", str(path), "--json", *extra)
+    assert code == 0, out
+    return dict(json.loads(out[out.index("{") :]))
+
+
+needs = pytest.mark.skipif
+
+
+class TestHelp:
+    @pytest.mark.parametrize("command", [[], ["serve"], ["import"], ["export"], ["demo", "load"], ["info"]])
+    def test_every_command_explains_itself(self, command: list[str]) -> None:
+        code, out = run(*command, "--help")
+        assert code == 0
+        assert "Usage:" in out
+        assert len(out.splitlines()) > 4
+
+
+@needs(not (KG / "metacademy").exists(), reason="metacademy data not present")
+class TestMetacademy:
+    def test_imports_with_dangling_references_reported(self, tmp_path: Path) -> None:
+        report = import_json(tmp_path / "s", KG / "metacademy")
+        counts = report["counts"]
+        assert isinstance(counts, dict)
+        assert counts["concepts"] == 392
+        dangling = [d for d in report["dangling"] if str(d).startswith("prerequisite")]  # type: ignore[attr-defined]
+        assert len(dangling) + counts["prerequisites"] == 985
+        missing = {str(d).rsplit("unknown ", 1)[1] for d in dangling}
+        assert len(missing) == 18
+        assert counts["materials"] > 1000
+
+
+@needs(not (KG / "khan_academy_kalite_2013").exists(), reason="Khan Academy data not present")
+class TestKhan:
+    def test_imports_388_exercises(self, tmp_path: Path) -> None:
+        report = import_json(tmp_path / "s", KG / "khan_academy_kalite_2013")
+        assert report["counts"]["concepts"] == 388  # type: ignore[index]
+        assert len(report["missing_ids"]) == 46  # type: ignore[arg-type]
+
+
+@needs(not (KG / "junyi").exists(), reason="Junyi data not present")
+class TestJunyi:
+    def test_cycles_refused_with_every_cycle_listed(self, tmp_path: Path) -> None:
+        code, out = run(
+            "--store", f"oxigraph:{tmp_path / 's'}", "import", str(KG / "junyi" / "junyi_Exercise_table.csv")
+        )
+        assert code == 1
+        assert "[CYCLE]" in out
+        assert out.count("  cycle: ") == 3
+        assert "simplifying_radicals" in out
+        code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "info")
+        assert "concepts: 0" in out
+
+    def test_imported_without_the_listed_edges_when_asked(self, tmp_path: Path) -> None:
+        report = import_json(tmp_path / "s", KG / "junyi" / "junyi_Exercise_table.csv", "--break-cycles")
+        assert len(report["cycles"]) == 3  # type: ignore[arg-type]
+        assert len(report["dropped_edges"]) == 3  # type: ignore[arg-type]
+        assert report["counts"]["prerequisites"] == 981 - 3  # type: ignore[index]
+
+
+class TestExportImport:
+    def test_csv_and_turtle_round_trip_through_the_cli(self, tmp_path: Path) -> None:
+        store = f"oxigraph:{tmp_path / 'a'}"
+        code, out = run("--store", store, "demo", "load", "--students", "5")
+        assert code == 0, out
+        assert run("--store", store, "export", str(tmp_path / "out.ttl"))[0] == 0
+        assert run("--store", store, "export", str(tmp_path / "csv"), "--format", "csv")[0] == 0
+        for source, name in ((tmp_path / "out.ttl", "b"), (tmp_path / "csv", "c")):
+            code, out = run("--store", f"oxigraph:{tmp_path / name}", "import", str(source))
+            assert code == 0, out
+            code, out = run("--store", f"oxigraph:{tmp_path / name}", "info")
+            assert "concepts: 71" in out
+        code, out = run("--store", f"oxigraph:{tmp_path / 'b'}", "export", str(tmp_path / "again.ttl"))
+        assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "out.ttl").read_bytes()
+
+    def test_malformed_file_is_refused_whole_with_its_line(self, tmp_path: Path) -> None:
+        folder = tmp_path / "bad"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\na,A\nb\n")
+        code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "import", str(folder))
+        assert code == 1
+        assert "concepts.csv:line 3: 1 fields, header has 2" in out
