@@ -83,7 +83,8 @@ class TestMaterialMutations:
         )
         assert unlinked["unlinkMaterial"] == {"teaches": []}
         updated = client.execute(
-            'mutation { updateMaterial(input: {id: "m_new", difficulty: 6}) { ... on CurriculumError { code message } } }'
+            'mutation { updateMaterial(input: {id: "m_new", difficulty: 6}) '
+            "{ ... on CurriculumError { code message } } }"
         )
         assert updated["updateMaterial"]["code"] == "INVALID"
         gone = client.execute('mutation { deleteMaterial(id: "m_new") { __typename } }')
