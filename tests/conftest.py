@@ -19,7 +19,8 @@ from graph.store import open_store
 
 os.environ.setdefault("PATHWISE_TORCH_THREADS", "1")
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Third-party data lives beside the checkout (../shared/data); tests skip where it is absent.
+DATA = Path(os.environ.get("PATHWISE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 VENV_BIN = Path(sys.executable).parent
 
 

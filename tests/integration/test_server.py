@@ -12,11 +12,14 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bench.http_load import free_port, wait_for
 
@@ -90,7 +93,14 @@ class TestServer:
             assert post(base, COUNTS)["data"] == first
 
     def test_graphiql_in_development_only(self, tmp_path: Path) -> None:
-        with serving(tmp_path, PATHWISE_LOAD_DEMO="false") as base:
+        with serving(tmp_path / "dev", PATHWISE_LOAD_DEMO="false") as base:
             request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert "graphiql" in response.read().decode().lower()
+        with serving(tmp_path / "prod", PATHWISE_LOAD_DEMO="false", PATHWISE_ENV="production") as base:
+            request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            refused.value.close()
+            assert refused.value.code in {400, 404}
+            assert post(base, "{ curricula { id } }") == {"data": {"curricula": []}}

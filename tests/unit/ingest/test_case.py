@@ -12,8 +12,9 @@ from graph.projection import Projection
 from graph.validation import check_bundle
 from ingest.case import LABEL_LIMIT, case_id, parse_case_package, read_case
 from ingest.errors import MalformedInput
+from tests.conftest import DATA as SHARED_DATA
 
-DATA = Path("/work/shared/data/standards/case")
+DATA = SHARED_DATA / "standards" / "case"
 TEKS_MATH = DATA / "curriculum-copilot-teks" / "teks_math_OFFICIAL.json"
 TEKS_ELA = DATA / "curriculum-copilot-teks" / "teks_ela_case.json"
 OPENSALT = DATA / "opensalt" / "sample-files" / "opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json"

@@ -13,8 +13,9 @@ from graph.projection import Projection
 from graph.validation import check_bundle
 from ingest.errors import MalformedInput
 from ingest.junyi import CURRICULUM_ID, exercise_id, parse_junyi, read_junyi
+from tests.conftest import DATA as SHARED_DATA
 
-DATA = Path("/work/shared/data/kg/junyi/junyi_Exercise_table.csv")
+DATA = SHARED_DATA / "kg" / "junyi" / "junyi_Exercise_table.csv"
 needs_data = pytest.mark.skipif(not DATA.is_file(), reason=f"Junyi data not at {DATA}")
 
 HEADER = (

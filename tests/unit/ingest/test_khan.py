@@ -14,8 +14,9 @@ from graph.projection import Projection
 from graph.validation import check_bundle
 from ingest.errors import MalformedInput
 from ingest.khan import CURRICULUM_ID, YOUTUBE_WATCH, parse_khan, read_khan, video_material_id
+from tests.conftest import DATA as SHARED_DATA
 
-DATA = Path("/work/shared/data/kg/khan_academy_kalite_2013")
+DATA = SHARED_DATA / "kg" / "khan_academy_kalite_2013"
 needs_data = pytest.mark.skipif(not (DATA / "topicdata").is_dir(), reason=f"Khan Academy data not at {DATA}")
 
 

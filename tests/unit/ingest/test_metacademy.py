@@ -24,8 +24,9 @@ from ingest.metacademy import (
     parse_time_estimates,
     read_metacademy,
 )
+from tests.conftest import DATA as SHARED_DATA
 
-DATA = Path("/work/shared/data/kg/metacademy")
+DATA = SHARED_DATA / "kg" / "metacademy"
 needs_data = pytest.mark.skipif(not (DATA / "concepts").is_dir(), reason=f"Metacademy data not at {DATA}")
 
 GLOBAL_RESOURCES = """\
