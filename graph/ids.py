@@ -17,7 +17,7 @@ from rdflib import URIRef
 from graph.errors import InvalidInput
 from graph.vocab import ID
 
-__all__ = ["Kind", "edge_iri", "id_of", "iri_of", "is_valid_id"]
+__all__ = ["Kind", "edge_iri", "id_of", "iri_of", "is_valid_id", "slug_for"]
 
 Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
 
@@ -33,6 +33,27 @@ def is_valid_id(ident: str) -> bool:
         (True, True, False)
     """
     return bool(_SLUG.match(ident) or _ABSOLUTE.match(ident))
+
+
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def slug_for(name: str) -> str:
+    """A valid slug for an outside name: the name itself when it is one already.
+
+    Other names are made slug-safe and given a short hash of the original, so two
+    names that differ only in characters a slug cannot hold stay distinct.
+
+    Examples:
+        >>> slug_for("angle_types"), slug_for("angle types") != "angle_types"
+        ('angle_types', True)
+        >>> slug_for("Example 1: Solving")
+        'Example_1_Solving_15920cce'
+    """
+    if _SLUG.match(name):
+        return name
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{_NOT_SLUG.sub('_', name).strip('_')}_{digest}"
 
 
 def iri_of(kind: Kind, ident: str) -> URIRef:

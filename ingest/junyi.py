@@ -10,12 +10,11 @@ the transform (``parse_junyi``).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 from pathlib import Path
 
 from graph.bundle import CurriculumBundle
+from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Prerequisite
 from ingest.errors import MalformedInput, Problem
 
@@ -23,9 +22,6 @@ __all__ = ["CURRICULUM_ID", "REQUIRED_COLUMNS", "exercise_id", "parse_junyi", "r
 
 CURRICULUM_ID = "junyi"
 REQUIRED_COLUMNS = ("name", "prerequisites", "pretty_display_name", "short_display_name")
-
-_SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 def exercise_id(name: str) -> str:
@@ -41,10 +37,7 @@ def exercise_id(name: str) -> str:
         >>> exercise_id("angle types") != "angle_types"
         True
     """
-    if _SLUG.match(name):
-        return name
-    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
-    return f"{_NOT_SLUG.sub('_', name).replace('__', '_').strip('_')}_{digest}"
+    return slug_for(name)
 
 
 def parse_junyi(text: str, source: str) -> CurriculumBundle:

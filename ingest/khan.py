@@ -9,14 +9,13 @@ files (``read_khan``) is kept apart from the transform (``parse_khan``).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from graph.bundle import CurriculumBundle
+from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
 from ingest.errors import MalformedInput, Problem
 
@@ -26,9 +25,6 @@ CURRICULUM_ID = "khan_academy_2013"
 VIDEO_MINUTES = 10
 VIDEO_DIFFICULTY = 3
 YOUTUBE_WATCH = "https://www.youtube.com/watch?v="
-
-_SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 @dataclass(frozen=True)
@@ -55,10 +51,7 @@ def video_material_id(slug: str) -> str:
         >>> video_material_id("Example 1: Solving")
         'khan_video_Example_1_Solving_15920cce'
     """
-    if _SLUG.match(slug):
-        return f"khan_video_{slug}"
-    digest = hashlib.sha1(slug.encode(), usedforsecurity=False).hexdigest()[:8]
-    return f"khan_video_{_NOT_SLUG.sub('_', slug).strip('_')}_{digest}"
+    return f"khan_video_{slug_for(slug)}"
 
 
 def _video_title(slug: str) -> str:

@@ -141,6 +141,15 @@ def _edge(info: Info, concept: str, prerequisite: str, strength: float, provenan
     )
 
 
+def _link(info: Info, material: str, concept: str, relation: LinkRelation, *, unlink: bool) -> MaterialResult:
+    assesses = relation is LinkRelation.ASSESSES
+    return _guarded(
+        lambda: MaterialType.from_domain(
+            materials.link_material(info.context.kg, material, concept, assesses=assesses, unlink=unlink)
+        )
+    )
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a concept, with its direct prerequisites.")
@@ -214,13 +223,7 @@ class Mutation:
         concept_id: strawberry.ID,
         relation: LinkRelation = LinkRelation.TEACHES,
     ) -> MaterialResult:
-        kg = info.context.kg
-        assesses = relation is LinkRelation.ASSESSES
-        return _guarded(
-            lambda: MaterialType.from_domain(
-                materials.link_material(kg, str(material_id), str(concept_id), assesses=assesses, unlink=False)
-            )
-        )
+        return _link(info, str(material_id), str(concept_id), relation, unlink=False)
 
     @strawberry.mutation(description="Remove a link between a material and a concept.")
     def unlink_material(
@@ -230,13 +233,7 @@ class Mutation:
         concept_id: strawberry.ID,
         relation: LinkRelation = LinkRelation.TEACHES,
     ) -> MaterialResult:
-        kg = info.context.kg
-        assesses = relation is LinkRelation.ASSESSES
-        return _guarded(
-            lambda: MaterialType.from_domain(
-                materials.link_material(kg, str(material_id), str(concept_id), assesses=assesses, unlink=True)
-            )
-        )
+        return _link(info, str(material_id), str(concept_id), relation, unlink=True)
 
     @strawberry.mutation(description="Import a small curriculum document; validated whole, applied whole.")
     def import_curriculum(self, info: Info, input: ImportCurriculumInput) -> ImportResult:
