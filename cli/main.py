@@ -202,3 +202,13 @@ def info(ctx: click.Context) -> None:
             click.echo(f"longest prerequisite chain: {len(longest_chain(proj.dag)) - 1} edges")
     finally:
         kg.store.close()
+
+
+def _register() -> None:
+    """Command groups that live in their own modules."""
+    from cli.attempts import attempts
+
+    main.add_command(attempts)
+
+
+_register()

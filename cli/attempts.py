@@ -1,0 +1,238 @@
+"""``pathwise attempts``: import students' answer logs (CSV, pyKT, AKT, DKVMN, xAPI) into the graph.
+
+A log is read whole and checked first (every malformed line is reported, nothing is
+written), converted to the graph's attempts, then written in one transaction. Attempt
+ids are stable, so importing the same file again adds nothing: its attempts count as
+duplicates. Logs from outside (ASSISTments) name concepts and items the graph does
+not hold; ``--create-missing`` creates them first, in one curriculum import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from graph.attempts import record_attempts
+from graph.bundle import CurriculumBundle
+from graph.errors import KnowledgeGraphError, ValidationFailed
+from graph.model import Attempt, Concept, Material, MaterialType
+from graph.repository import KnowledgeGraph, ProgressHook
+from settings import load_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle"]
+
+FORMATS = ("akt", "csv", "dkvmn", "pykt", "xapi")
+"""The keys of ``ingest.attempts.formats.ATTEMPT_READERS``, spelled out so ``--help`` stays fast (no pandas)."""
+
+_SHOWN = 10
+
+
+@click.group(name="attempts", context_settings={"help_option_names": ["-h", "--help"]})
+def attempts() -> None:
+    """Students' attempts: import answer logs into the graph."""
+
+
+def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Material id -> the concepts it teaches or assesses (what an xAPI activity is about)."""
+    linked: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
+    for table in (kg.projection.teaches, kg.projection.assesses):
+        for concept, materials in table.items():
+            for m in materials:
+                linked.setdefault(m, set()).add(concept)
+    return {m: sorted(c) for m, c in linked.items()}
+
+
+def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Attempt]) -> CurriculumBundle:
+    """Bare concepts and exercises for what the attempts name and the graph lacks.
+
+    A concept is labelled with the name the log gives it (an AKT skill name, a pyKT
+    index); an item becomes an exercise titled by its id that assesses the concepts
+    attempted with it.
+    """
+    import pandas as pd
+
+    from ingest.attempts.to_graph import concept_id, material_id
+
+    names: dict[str, str] = {}
+    for name in pd.unique(frame["concept"]):
+        if name:
+            names.setdefault(concept_id(str(name)), str(name))
+    titles = {material_id(str(i)): str(i) for i in pd.unique(frame["item"]) if i}
+    concepts = {c for a in found for c in a.concepts if not kg.projection.has_concept(c)}
+    assessed: dict[str, set[str]] = {}
+    for a in found:
+        if a.material and a.material not in kg.projection.material_ids:
+            assessed.setdefault(a.material, set()).update(a.concepts)
+    return CurriculumBundle(
+        concepts=tuple(Concept(c, names.get(c, c)) for c in sorted(concepts)),
+        materials=tuple(
+            Material(m, titles.get(m, m), MaterialType.EXERCISE, assesses=tuple(sorted(assessed[m])))
+            for m in sorted(assessed)
+        ),
+    )
+
+
+def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: ProgressHook) -> pd.DataFrame:
+    """Read every file (AKT folds together), one progress step per file."""
+    from ingest.attempts.formats import read_attempts, sum_reports
+    from ingest.attempts.table import concat_frames
+
+    if fmt == "akt":
+        bars("read", 0, 1)
+        frame = read_attempts(list(files), fmt, **options)
+        bars("read", 1, 1)
+        return frame
+    frames = []
+    for n, path in enumerate(files):
+        bars("read", n, len(files))
+        frames.append(read_attempts(path, fmt, **options))
+    bars("read", len(files), len(files))
+    joined = concat_frames(frames)
+    reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
+    if reports:
+        joined.attrs["report"] = sum_reports(reports)
+    return joined
+
+
+def _sample(ids: Sequence[str]) -> str:
+    more = f" (and {len(ids) - _SHOWN} more)" if len(ids) > _SHOWN else ""
+    return ", ".join(ids[:_SHOWN]) + more
+
+
+@attempts.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="The log's layout.")
+@click.option("--student-column", default=None, help="csv: the student column (default student).")
+@click.option("--item-column", default=None, help="csv: the item column (default item).")
+@click.option("--concepts-column", default=None, help="csv: the |-separated concepts column (default concepts).")
+@click.option("--correct-column", default=None, help="csv: the 0/1 or score column (default correct).")
+@click.option("--timestamp-column", default=None, help="csv: the ISO 8601 time column (default timestamp).")
+@click.option("--attempt-id-column", default=None, help="csv: the client's attempt id column (default attempt_id).")
+@click.option("--fold", "folds", type=int, multiple=True, help="pykt: keep only this fold (repeatable; -1 = test).")
+@click.option(
+    "--create-missing", is_flag=True, help="First create the concepts and items the log names but the graph lacks."
+)
+@click.option("--dry-run", is_flag=True, help="Read, check and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def import_attempts(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    fmt: str,
+    student_column: str | None,
+    item_column: str | None,
+    concepts_column: str | None,
+    correct_column: str | None,
+    timestamp_column: str | None,
+    attempt_id_column: str | None,
+    folds: tuple[int, ...],
+    create_missing: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import attempt logs: checked whole, then written in one transaction; replays add nothing.
+
+    Formats: csv (one row per attempt), pykt (assist2015 train_valid/test.csv), akt
+    (assist2009 4-line folds; give all folds at once), dkvmn (3-line), xapi (JSON lines,
+    array or .gz; activities map to the concepts of the material with the same id).
+    """
+    from cli.main import _fail, _open
+    from cli.progress import ProgressBars
+    from ingest.attempts.to_graph import frame_to_attempts
+
+    obj = ctx.obj or {}
+    kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
+    options: dict[str, Any] = {}
+    if fmt == "csv":
+        columns = {
+            "student": student_column,
+            "item": item_column,
+            "concepts": concepts_column,
+            "correct": correct_column,
+            "timestamp": timestamp_column,
+            "attempt_id": attempt_id_column,
+        }
+        options = {k: v for k, v in columns.items() if v}
+    elif fmt == "pykt" and folds:
+        options["folds"] = set(folds)
+    elif fmt == "xapi":
+        options["item_concepts"] = item_concepts(kg)
+    report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
+    try:
+        with ProgressBars() as bars:
+            frame = _read(files, fmt, options, bars)
+            found = frame_to_attempts(frame)
+            bars("convert", len(found), len(found))
+            bundle = missing_bundle(kg, frame, found)
+            report |= {
+                "rows": len(frame),
+                "attempts": len(found),
+                "students": int(frame["student"].nunique()),
+                "missing_concepts": len(bundle.concepts),
+                "missing_materials": len(bundle.materials),
+                "created_concepts": 0,
+                "created_materials": 0,
+                "accepted": 0,
+                "duplicates": 0,
+            }
+            if "report" in frame.attrs:
+                report["xapi"] = frame.attrs["report"]
+            if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
+                problems = []
+                if bundle.concepts:
+                    ids = [c.id for c in bundle.concepts]
+                    problems.append(f"{len(ids)} concept(s) not in the graph: {_sample(ids)}")
+                if bundle.materials:
+                    ids = [m.id for m in bundle.materials]
+                    problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids)}")
+                problems.append("pass --create-missing to create them first (bare concepts and exercises)")
+                raise ValidationFailed(problems)
+            if not dry_run:
+                if create_missing and (bundle.concepts or bundle.materials):
+                    kg.import_bundle(bundle, progress=bars)
+                    report["created_concepts"] = len(bundle.concepts)
+                    report["created_materials"] = len(bundle.materials)
+                if found:
+                    bars("record", 0, len(found))
+                    report["accepted"], report["duplicates"] = record_attempts(kg, found)
+                    bars("record", len(found), len(found))
+    except KnowledgeGraphError as error:
+        _fail(error)
+        return
+    finally:
+        if obj.get("kg") is None:
+            kg.store.close()
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+        return
+    _print(report)
+
+
+def _print(report: dict[str, Any]) -> None:
+    verb = "would import" if report["dry_run"] else "imported"
+    click.echo(
+        f"{verb}: {report['attempts']} attempt(s) ({report['rows']} rows, {report['students']} students) "
+        f"from {len(report['files'])} {report['format']} file(s)"
+    )
+    if report["dry_run"]:
+        if report["missing_concepts"] or report["missing_materials"]:
+            click.echo(
+                f"  not in the graph: {report['missing_concepts']} concept(s), {report['missing_materials']} item(s)"
+                " (--create-missing creates them)"
+            )
+    else:
+        if report["created_concepts"] or report["created_materials"]:
+            click.echo(f"  created {report['created_concepts']} concept(s), {report['created_materials']} material(s)")
+        click.echo(f"  accepted: {report['accepted']}  duplicates: {report['duplicates']}")
+    xapi = report.get("xapi")
+    if xapi:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
+        used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
+        click.echo(f"  xAPI: {used}, skipped: {skipped}")

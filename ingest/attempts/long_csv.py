@@ -1,0 +1,217 @@
+"""The long CSV attempt log: one row per attempt, columns named by the caller.
+
+================  ===================================================================
+column (default)  meaning
+================  ===================================================================
+``student``       student key (required)
+``item``          item / material id (optional)
+``concepts``      ``|``-separated concept ids; one output row per concept (optional)
+``correct``       ``0``/``1``, ``true``/``false`` or a score in [0, 1] (required)
+``timestamp``     ISO 8601; naive times are UTC; empty is NaT (optional)
+``attempt_id``    the client's own stable id (optional)
+================  ===================================================================
+
+A column left at its default name may be absent; a column named explicitly must be
+present. Rows are ordered by student, then time (stable, so equal or missing times keep
+file order), then numbered. Without an ``attempt_id`` column the id is
+``<file stem>:<student>:<line>``: the same file imported again gives the same ids, so
+the graph counts the replay as duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ingest.attempts.table import build_frame, number_attempts, source_name
+from ingest.errors import MalformedInput, Problem
+
+__all__ = ["DEFAULT_COLUMNS", "parse_correct", "parse_csv", "parse_timestamp", "read_csv"]
+
+DEFAULT_COLUMNS: dict[str, str] = {
+    "student": "student",
+    "item": "item",
+    "concepts": "concepts",
+    "correct": "correct",
+    "timestamp": "timestamp",
+    "attempt_id": "attempt_id",
+}
+_REQUIRED = ("student", "correct")
+_TRUE = {"1", "true", "t", "yes", "y"}
+_FALSE = {"0", "false", "f", "no", "n"}
+
+
+def parse_correct(value: str) -> float:
+    """A score in [0, 1] from ``0``/``1``, ``true``/``false`` or a number.
+
+    Raises:
+        ValueError: anything else, or a number outside [0, 1].
+
+    Examples:
+        >>> parse_correct("TRUE"), parse_correct("0"), parse_correct("0.25")
+        (1.0, 0.0, 0.25)
+    """
+    text = value.strip().lower()
+    if text in _TRUE:
+        return 1.0
+    if text in _FALSE:
+        return 0.0
+    try:
+        score = float(text)
+    except ValueError:
+        raise ValueError(f"correct {value!r} is not 0/1, true/false or a score in [0, 1]") from None
+    if math.isnan(score) or not 0.0 <= score <= 1.0:
+        raise ValueError(f"correct {value!r} is not in [0, 1]")
+    return score
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 (``Z`` allowed, naive means UTC); ``None`` if empty.
+
+    Raises:
+        ValueError: not ISO 8601.
+
+    Examples:
+        >>> parse_timestamp("2024-01-02T03:04:05+02:00").isoformat()
+        '2024-01-02T01:04:05+00:00'
+    """
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _columns(header: list[str], given: dict[str, str | None]) -> tuple[dict[str, int], list[str]]:
+    """Where each logical column is in the header, and what is missing."""
+    where: dict[str, int] = {}
+    missing = []
+    for logical, default in DEFAULT_COLUMNS.items():
+        name = given.get(logical) or default
+        if name in header:
+            where[logical] = header.index(name)
+        elif logical in _REQUIRED or given.get(logical):
+            missing.append(f"{logical} column {name!r}")
+    return where, missing
+
+
+def parse_csv(
+    text: str | Iterable[str],
+    source: str,
+    *,
+    student: str | None = None,
+    item: str | None = None,
+    concepts: str | None = None,
+    correct: str | None = None,
+    timestamp: str | None = None,
+    attempt_id: str | None = None,
+) -> pd.DataFrame:
+    """Turn a long CSV attempt log into the canonical attempt table.
+
+    Args:
+        text: the file's text, or its lines.
+        source: the file name used in problems, in the ``source`` column and (its stem)
+            in default attempt ids.
+        student, item, concepts, correct, timestamp, attempt_id: header names of those
+            columns when they differ from the defaults.
+
+    Raises:
+        MalformedInput: every bad row, each with file and line.
+    """
+    body = text if isinstance(text, str) else "".join(text)
+    name = source_name(source)
+    stem = Path(name).stem or name
+    given = {
+        "student": student,
+        "item": item,
+        "concepts": concepts,
+        "correct": correct,
+        "timestamp": timestamp,
+        "attempt_id": attempt_id,
+    }
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
+    where, missing = _columns(header, given)
+    if missing:
+        raise MalformedInput([Problem(source, "line 1", f"missing {', '.join(missing)} (header: {', '.join(header)})")])
+
+    cols: dict[str, list[object]] = {c: [] for c in ("student", "line", "attempt_id", "item", "concept", "correct")}
+    times: list[datetime | None] = []
+    seen_ids: dict[str, int] = {}
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                problems.append(Problem(source, f"line {line}", f"{len(record)} fields, header has {len(header)}"))
+                continue
+
+            def cell(logical: str, rec: list[str] = record) -> str:
+                return rec[where[logical]].strip() if logical in where else ""
+
+            reasons = []
+            who = cell("student")
+            if not who:
+                reasons.append("empty student")
+            score = 0.0
+            try:
+                score = parse_correct(cell("correct"))
+            except ValueError as error:
+                reasons.append(str(error))
+            moment = None
+            try:
+                moment = parse_timestamp(cell("timestamp"))
+            except ValueError as error:
+                reasons.append(str(error))
+            what = cell("item")
+            tags = list(dict.fromkeys(c.strip() for c in cell("concepts").split("|") if c.strip()))
+            if not what and not tags:
+                reasons.append("names neither an item nor a concept")
+            ident = cell("attempt_id") or f"{stem}:{who}:{line}"
+            if ident in seen_ids:
+                reasons.append(f"attempt_id {ident!r} repeats line {seen_ids[ident]}")
+            else:
+                seen_ids[ident] = line
+            if reasons:
+                problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
+                continue
+            for tag in tags or [""]:
+                cols["student"].append(who)
+                cols["line"].append(line)
+                cols["attempt_id"].append(ident)
+                cols["item"].append(what)
+                cols["concept"].append(tag)
+                cols["correct"].append(score)
+                times.append(moment)
+    except csv.Error as error:
+        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+    if problems:
+        raise MalformedInput(problems)
+
+    frame = pd.DataFrame(cols)
+    frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
+    frame = frame.sort_values(["student", "timestamp", "line"], kind="stable", na_position="last", ignore_index=True)
+    frame["attempt"] = number_attempts(frame, "line")
+    frame["source"] = f"csv:{name}"
+    return build_frame({c: frame[c] for c in frame.columns})
+
+
+def read_csv(path: Path, **columns: str | None) -> pd.DataFrame:
+    """Read a long CSV attempt log (UTF-8); ``columns`` as for :func:`parse_csv`."""
+    return parse_csv(path.read_text(encoding="utf-8"), str(path), **columns)

@@ -1,0 +1,116 @@
+"""The long CSV attempt log: column mapping, concept expansion, ordering, stable ids, every bad line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ingest.attempts.long_csv import parse_correct, parse_csv, read_csv
+from ingest.columns import ATTEMPT_COLUMNS, ATTEMPT_DTYPES
+from ingest.errors import MalformedInput
+
+LOG = """student,item,concepts,correct,timestamp
+bo,q2,add|sub,1,2024-01-02T10:00:00Z
+al,q1,add,0,2024-01-01T09:00:00Z
+bo,q1,add,true,2024-01-01T08:00:00+01:00
+al,q3,,0.5,2024-01-01T08:00:00
+"""
+
+
+def test_rows_are_canonical_sorted_and_numbered() -> None:
+    frame = parse_csv(LOG, "logs/class.csv")
+    assert tuple(frame.columns) == ATTEMPT_COLUMNS
+    assert {c: str(t) for c, t in frame.dtypes.items()} == ATTEMPT_DTYPES
+    assert frame[["student", "attempt", "item", "concept"]].values.tolist() == [
+        ["al", 0, "q3", ""],
+        ["al", 1, "q1", "add"],
+        ["bo", 0, "q1", "add"],
+        ["bo", 1, "q2", "add"],
+        ["bo", 1, "q2", "sub"],
+    ]
+    assert frame["correct"].tolist() == [0.5, 0.0, 1.0, 1.0, 1.0]
+    assert frame["timestamp"].iloc[2] == pd.Timestamp("2024-01-01T07:00:00Z")
+    assert set(frame["source"]) == {"csv:class.csv"}
+
+
+def test_default_attempt_ids_name_file_student_and_line_and_are_stable() -> None:
+    frame = parse_csv(LOG, "logs/class.csv")
+    assert frame["attempt_id"].tolist()[:3] == ["class:al:5", "class:al:3", "class:bo:4"]
+    sibling_ids = frame.loc[frame["item"] == "q2", "attempt_id"]
+    assert sibling_ids.nunique() == 1
+    again = parse_csv(LOG, "elsewhere/class.csv")
+    assert again["attempt_id"].tolist() == frame["attempt_id"].tolist()
+
+
+def test_equal_or_missing_times_keep_file_order() -> None:
+    text = "student,item,correct,timestamp\ns,a,1,\ns,b,1,2024-01-01\ns,c,0,2024-01-01\ns,d,0,\n"
+    frame = parse_csv(text, "t.csv")
+    assert frame["item"].tolist() == ["b", "c", "a", "d"]
+    assert frame["attempt"].tolist() == [0, 1, 2, 3]
+
+
+def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("uid,problem,skills,score,when,id\nu1,p1,a|b,0.25,2024-03-01T00:00:00Z,X-1\n", encoding="utf-8")
+    frame = read_csv(
+        path, student="uid", item="problem", concepts="skills", correct="score", timestamp="when", attempt_id="id"
+    )
+    assert frame["concept"].tolist() == ["a", "b"]
+    assert frame["attempt_id"].tolist() == ["X-1", "X-1"]
+    assert frame["correct"].tolist() == [0.25, 0.25]
+
+
+def test_a_named_column_must_exist_but_a_default_one_may_be_absent() -> None:
+    frame = parse_csv("student,item,correct\ns,q,1\n", "t.csv")
+    assert frame["concept"].tolist() == [""]
+    assert pd.isna(frame["timestamp"].iloc[0])
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct\ns,q,1\n", "t.csv", timestamp="when")
+    assert caught.value.where[0].location == "line 1"
+    assert "'when'" in caught.value.where[0].reason
+
+
+def test_every_bad_line_is_reported_with_file_and_line() -> None:
+    text = (
+        "student,item,concepts,correct,timestamp\n"
+        "s,q,a,1,2024-01-01\n"
+        ",q,a,1,2024-01-01\n"  # 3: empty student
+        "s,q,a,maybe,2024-01-01\n"  # 4: bad correct
+        "s,q,a,1.5,2024-01-01\n"  # 5: out of range
+        "s,q,a,1,yesterday\n"  # 6: bad time
+        "s,,,1,2024-01-01\n"  # 7: neither item nor concept
+        "s,q,a,1\n"  # 8: too few fields
+        's,"multi\nline",a,0,nope\n'  # 9-10: bad time, record starts at 9
+        "s,q,a,0,2024-01-02\n"
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv(text, "bad.csv")
+    where = [(p.source, p.location) for p in caught.value.where]
+    assert where == [("bad.csv", f"line {n}") for n in (3, 4, 5, 6, 7, 8, 9)]
+    assert "bad.csv:line 6:" in caught.value.problems[3]
+
+
+def test_repeated_client_ids_are_refused() -> None:
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct,attempt_id\ns,q,1,a\nt,q,0,a\n", "t.csv")
+    assert caught.value.where[0].location == "line 3"
+    assert "repeats line 2" in caught.value.where[0].reason
+
+
+@pytest.mark.parametrize(("text", "score"), [("1", 1.0), ("False", 0.0), ("0.75", 0.75), (" yes ", 1.0)])
+def test_correct_accepts_flags_and_scores(text: str, score: float) -> None:
+    assert parse_correct(text) == score
+
+
+@pytest.mark.parametrize("text", ["2", "-0.1", "nan", "right", ""])
+def test_correct_refuses_the_rest(text: str) -> None:
+    with pytest.raises(ValueError, match="correct"):
+        parse_correct(text)
+
+
+def test_header_only_gives_an_empty_canonical_table() -> None:
+    frame = parse_csv("student,item,correct\n", "t.csv")
+    assert frame.empty
+    assert {c: str(t) for c, t in frame.dtypes.items()} == ATTEMPT_DTYPES

@@ -1,0 +1,81 @@
+"""pyKT sequence CSVs: real assist2015 counts, one concept per attempt, folds, every bad row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ingest.attempts.pykt import dataset_name, parse_pykt, read_pykt
+from ingest.columns import ATTEMPT_DTYPES
+from ingest.errors import MalformedInput
+from tests.conftest import DATA
+
+ASSIST2015 = DATA / "kt" / "assist2015"
+needs_data = pytest.mark.skipif(not (ASSIST2015 / "test.csv").is_file(), reason=f"assist2015 not at {ASSIST2015}")
+
+
+@pytest.fixture(scope="module")
+def test_csv() -> pd.DataFrame:
+    return read_pykt(ASSIST2015 / "test.csv")
+
+
+@needs_data
+class TestRealAssist2015:
+    def test_counts_match_provenance(self, test_csv: pd.DataFrame) -> None:
+        assert test_csv["student"].nunique() == 3818
+        assert len(test_csv) == 138458
+        assert round(test_csv["correct"].mean(), 2) == 0.73
+
+    def test_every_position_is_one_attempt_on_one_concept(self, test_csv: pd.DataFrame) -> None:
+        assert test_csv["attempt_id"].is_unique
+        sizes = test_csv.groupby("student").size()
+        last = test_csv.groupby("student")["attempt"].max()
+        assert (last + 1).equals(sizes)
+        assert set(test_csv["concept"].astype(int)) <= set(range(100))
+        assert (test_csv["item"] == "").all()
+        assert test_csv["timestamp"].isna().all()
+        assert {c: str(t) for c, t in test_csv.dtypes.items()} == ATTEMPT_DTYPES
+
+    def test_keys_carry_the_data_set_name(self, test_csv: pd.DataFrame) -> None:
+        first = test_csv.iloc[0]
+        assert first["student"].startswith("assist2015-")
+        assert first["attempt_id"] == f"assist2015:{first['student'].split('-', 1)[1]}:0"
+
+    def test_folds_filter_students(self) -> None:
+        frame = read_pykt(ASSIST2015 / "train_valid.csv", folds={0})
+        assert frame["student"].nunique() == 3055
+
+
+def test_synthetic_file_with_questions_and_padding() -> None:
+    text = 'fold,uid,questions,concepts,responses\n0,7,"5,6,-1","1,2,-1","1,0,-1"\n1,8,NA,"3","1"\n'
+    frame = parse_pykt(text, "data/mine/train.csv")
+    assert frame["student"].tolist() == ["mine-7", "mine-7", "mine-8"]
+    assert frame["item"].tolist() == ["5", "6", ""]
+    assert frame["concept"].tolist() == ["1", "2", "3"]
+    assert parse_pykt(text, "x.csv", prefix="p", folds={1})["attempt_id"].tolist() == ["p:8:0"]
+
+
+def test_every_bad_row_is_reported_with_its_line() -> None:
+    text = (
+        "fold,uid,concepts,responses\n"
+        '0,1,"1,2","1,0"\n'
+        '0,2,"1,2,3","1,0"\n'  # 3: unequal
+        '0,3,"1,x","1,0"\n'  # 4: not an integer
+        '0,4,"1,2","1,2"\n'  # 5: response 2
+        '0,1,"1","1"\n'  # 6: uid repeated
+        "0,5\n"  # 7: too few fields
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_pykt(text, "bad.csv")
+    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (3, 4, 5, 6, 7)]
+    assert all(p.source == "bad.csv" for p in caught.value.where)
+    assert "repeats line 2" in caught.value.where[3].reason
+
+
+def test_missing_columns_are_refused() -> None:
+    with pytest.raises(MalformedInput, match="missing column"):
+        parse_pykt("uid,concepts\n1,2\n", "x.csv")
+
+
+def test_dataset_name() -> None:
+    assert dataset_name("/a/b/assist2015/test.csv") == "assist2015"

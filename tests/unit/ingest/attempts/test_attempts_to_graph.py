@@ -1,0 +1,94 @@
+"""From attempt tables to graph attempts, and the format registry (joins across files)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph.attempts import record_attempts
+from graph.ids import is_valid_id
+from graph.repository import KnowledgeGraph
+from ingest.attempts.akt import parse_akt
+from ingest.attempts.formats import ATTEMPT_READERS, read_attempts
+from ingest.attempts.long_csv import parse_csv
+from ingest.attempts.to_graph import EPOCH, concept_id, frame_to_attempts
+from ingest.attempts.xapi import parse_xapi
+
+
+def test_one_attempt_per_group_with_all_its_concepts() -> None:
+    frame = parse_csv(
+        "student,item,concepts,correct,timestamp\n"
+        "s,m_add_ex,add|sub,1,2024-01-01T10:00:00Z\n"
+        "s,,eq,0,2024-01-01T11:00:00Z\n",
+        "log.csv",
+    )
+    first, second = frame_to_attempts(frame)
+    assert first.concepts == ("add", "sub")
+    assert first.material == "m_add_ex"
+    assert first.timestamp == datetime(2024, 1, 1, 10, tzinfo=UTC)
+    assert first.score == 1.0
+    assert first.source == "csv:log.csv"
+    assert second.material is None
+    assert second.concepts == ("eq",)
+    assert is_valid_id(first.id)
+    assert first.id != second.id
+    assert frame_to_attempts(frame) == [first, second]
+
+
+def test_missing_times_become_epoch_plus_attempt_seconds_and_names_become_slugs() -> None:
+    frame = parse_akt("1,70\n5,5,6\n1,2,1\n1,1,0\n", "f.csv", skill_names={1: "Box and Whisker", 2: "Mean"})
+    attempts = frame_to_attempts(frame)
+    assert [a.timestamp for a in attempts] == [EPOCH, EPOCH.replace(second=1)]
+    assert attempts[0].concepts == (concept_id("Box and Whisker"), "Mean")
+    assert all(is_valid_id(c) for a in attempts for c in a.concepts)
+    assert concept_id("http://example.org/c/1") == "http://example.org/c/1"
+
+
+def test_an_empty_table_gives_no_attempts() -> None:
+    assert frame_to_attempts(parse_csv("student,item,correct\n", "e.csv")) == []
+
+
+def test_attempts_record_into_the_graph_once(kg: KnowledgeGraph) -> None:
+    text = '{"id": "s-1", "actor": {"mbox": "mailto:a@x.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},'
+    text += ' "object": {"id": "m_add_ex"}, "timestamp": "2024-01-01T00:00:00Z"}\n'
+    frame, _ = parse_xapi(text, "l.jsonl", item_concepts={"m_add_ex": ["add"]})
+    attempts = frame_to_attempts(frame)
+    assert record_attempts(kg, attempts) == (1, 0)
+    assert record_attempts(kg, attempts) == (0, 1)
+
+
+def test_the_registry_names_every_format() -> None:
+    assert sorted(ATTEMPT_READERS) == ["akt", "csv", "dkvmn", "pykt", "xapi"]
+    from cli.attempts import FORMATS
+
+    assert tuple(sorted(ATTEMPT_READERS)) == FORMATS
+
+
+def test_several_files_join_into_one_history_per_student(tmp_path: Path) -> None:
+    (tmp_path / "jan.csv").write_text("student,item,concepts,correct,timestamp\ns,q2,a|b,1,2024-01-02\n")
+    (tmp_path / "dec.csv").write_text("student,item,correct,timestamp\ns,q1,0,2023-12-01\nt,q1,1,2023-12-01\n")
+    frame = read_attempts([tmp_path / "jan.csv", tmp_path / "dec.csv"], "csv")
+    assert frame[["student", "attempt", "item"]].values.tolist() == [
+        ["s", 0, "q1"],
+        ["s", 1, "q2"],
+        ["s", 1, "q2"],
+        ["t", 0, "q1"],
+    ]
+    assert isinstance(frame["timestamp"].dtype, pd.DatetimeTZDtype)
+
+
+def test_xapi_reports_travel_with_the_registry_frame(tmp_path: Path) -> None:
+    line = '{"actor": {"mbox": "mailto:a@x.org"}, "verb": {"id": "x/played"}, "object": {"id": "http://v"}}\n'
+    (tmp_path / "a.jsonl").write_text(line)
+    (tmp_path / "b.jsonl").write_text(line + line)
+    frame = read_attempts([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], "xapi")
+    assert frame.attrs["report"]["statements"] == 3
+    assert frame.attrs["report"]["other_verbs"] == {"played": 2}  # the repeat in b is a duplicate
+
+
+def test_unknown_formats_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown attempt format"):
+        read_attempts(tmp_path / "x", "parquet")

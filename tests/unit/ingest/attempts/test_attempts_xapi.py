@@ -1,0 +1,273 @@
+"""xAPI statements: verbs by last IRI segment, scores, voiding, pseudonymous students, bad statements."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.attempts.xapi import (
+    actor_identifier,
+    default_pseudonym,
+    hmac_pseudonymizer,
+    parse_xapi,
+    read_xapi,
+    statement_score,
+    verb_name,
+)
+from ingest.columns import ATTEMPT_DTYPES
+from ingest.errors import MalformedInput
+from tests.conftest import DATA
+
+XAPI = DATA / "standards" / "xapi"
+needs_data = pytest.mark.skipif(not XAPI.is_dir(), reason=f"xAPI samples not at {XAPI}")
+
+ALICE = "mailto:alice@example.org"
+ALICE_SHA1 = hashlib.sha1(ALICE.encode()).hexdigest()
+ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+def stmt(
+    ident: str | None,
+    verb: str,
+    obj: str = "http://example.org/q1",
+    *,
+    actor: dict[str, Any] | None = None,
+    result: dict[str, Any] | None = None,
+    timestamp: str | None = "2024-01-01T10:00:00Z",
+) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "actor": actor or {"mbox": ALICE, "name": "Alice Example"},
+        "verb": {"id": verb},
+        "object": {"id": obj, "objectType": "Activity"},
+    }
+    if ident:
+        s["id"] = ident
+    if result is not None:
+        s["result"] = result
+    if timestamp:
+        s["timestamp"] = timestamp
+    return s
+
+
+def lines(*statements: dict[str, Any]) -> str:
+    return "\n".join(json.dumps(s) for s in statements) + "\n"
+
+
+def test_answer_verbs_are_matched_by_their_last_segment_in_any_namespace() -> None:
+    text = lines(
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", "https://w3id.org/xapi/dod-isd/verbs/answered", result={"success": False}),
+        stmt("a3", "https://xapinet.org/kokea-concepts/verbs/passed"),
+        stmt("a4", "https://xapinet.org/dave/verbs/failed"),
+        stmt("a5", ADL + "completed", result={"score": {"scaled": 0.8}}),
+        stmt("a6", "https://w3id.org/xapi/video/verbs/played"),
+        stmt("a7", ADL + "attempted", result={"success": True}),
+    )
+    frame, report = parse_xapi(text, "log.jsonl")
+    assert frame["attempt_id"].tolist() == ["a1", "a2", "a3", "a4", "a5"]
+    assert frame["correct"].tolist() == [1.0, 0.0, 1.0, 0.0, 0.8]
+    assert frame["attempt"].tolist() == [0, 1, 2, 3, 4]
+    assert report.statements == 7
+    assert report.used == 5
+    assert report.skipped == {"not an answer verb": 2}
+    assert report.other_verbs == {"played": 1, "attempted": 1}
+    assert {c: str(t) for c, t in frame.dtypes.items()} == ATTEMPT_DTYPES
+
+
+def test_voiding_removes_its_target_wherever_it_is() -> None:
+    void = {"actor": {"mbox": "mailto:teacher@example.org"}, "verb": {"id": ADL + "voided"}}
+    text = lines(
+        {**void, "id": "v1", "object": {"objectType": "StatementRef", "id": "A2"}},  # before its target
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", ADL + "answered", result={"success": False}),
+        stmt("a3", ADL + "answered", result={"success": False}),
+        {**void, "id": "v2", "object": {"objectType": "StatementRef", "id": "a3"}},  # after it
+        {**void, "id": "v3", "object": {"objectType": "StatementRef", "id": "elsewhere"}},
+    )
+    frame, report = parse_xapi(text, "log.jsonl")
+    assert frame["attempt_id"].tolist() == ["a1"]
+    assert (report.voided, report.voiding, report.void_targets_missing) == (2, 3, 1)
+
+
+def test_mbox_and_its_sha1sum_are_one_student_and_no_raw_identifier_leaks() -> None:
+    text = lines(
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", ADL + "answered", actor={"mbox_sha1sum": ALICE_SHA1.upper()}, result={"success": True}),
+        stmt(
+            "a3",
+            ADL + "answered",
+            actor={"account": {"homePage": "https://lms.example.org", "name": "bob-4711"}},
+            result={"success": True},
+        ),
+    )
+    frame, report = parse_xapi(text, "log.jsonl")
+    students = frame.groupby("attempt_id")["student"].first()
+    assert students["a1"] == students["a2"] != students["a3"]
+    assert students["a1"] == default_pseudonym(f"mbox_sha1sum:{ALICE_SHA1}")
+    dumped = frame.to_csv() + json.dumps(report.__dict__)
+    for raw in ("alice", "Alice", ALICE_SHA1, ALICE_SHA1.upper(), "bob-4711", "lms.example.org"):
+        assert raw not in dumped
+
+
+def test_a_keyed_pseudonym_differs_by_key() -> None:
+    text = lines(stmt("a1", ADL + "answered", result={"success": True}))
+    one, _ = parse_xapi(text, "l", pseudonymize=hmac_pseudonymizer(b"k1"))
+    two, _ = parse_xapi(text, "l", pseudonymize=hmac_pseudonymizer(b"k2"))
+    assert one["student"].iloc[0] != two["student"].iloc[0]
+    assert one["student"].iloc[0].startswith("xapi-")
+
+
+def test_items_map_to_concepts_and_unmapped_items_give_an_empty_concept() -> None:
+    text = lines(
+        stmt("a1", ADL + "answered", "http://example.org/q1", result={"success": True}),
+        stmt("a2", ADL + "answered", "http://example.org/q2", result={"success": False}),
+    )
+    frame, _ = parse_xapi(text, "l", item_concepts={"http://example.org/q1": ["add", "sub"]})
+    assert frame[["attempt", "item", "concept"]].values.tolist() == [
+        [0, "http://example.org/q1", "add"],
+        [0, "http://example.org/q1", "sub"],
+        [1, "http://example.org/q2", ""],
+    ]
+
+
+def test_order_is_by_time_and_ids_are_deterministic_without_an_id() -> None:
+    later = stmt(None, ADL + "answered", result={"success": True}, timestamp="2024-01-02T00:00:00Z")
+    earlier = stmt(None, ADL + "answered", result={"success": False}, timestamp="2024-01-01T00:00:00+02:00")
+    frame, _ = parse_xapi(json.dumps([later, earlier]), "arr.json")
+    assert frame["correct"].tolist() == [0.0, 1.0]
+    again, _ = parse_xapi(json.dumps([later, earlier]), "arr.json")
+    assert frame["attempt_id"].tolist() == again["attempt_id"].tolist()
+    assert all(len(i) == 64 for i in frame["attempt_id"])
+
+
+def test_duplicates_and_unscored_answers_are_skipped_and_counted() -> None:
+    text = lines(
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", ADL + "completed", result={"completion": True}),
+        {**stmt("a3", ADL + "answered"), "object": {"objectType": "Agent", "mbox": "mailto:x@example.org"}},
+    )
+    frame, report = parse_xapi(text, "l")
+    assert len(frame) == 1
+    assert report.skipped == {
+        "duplicate statement id": 1,
+        "no success or score": 1,
+        "object is not an activity": 1,
+    }
+
+
+def test_every_invalid_statement_is_reported_with_its_line() -> None:
+    good = stmt("a1", ADL + "answered", result={"success": True})
+    no_actor = {k: v for k, v in good.items() if k != "actor"}
+    no_verb = {k: v for k, v in good.items() if k != "verb"}
+    text = "\n".join(
+        [
+            json.dumps(good),
+            json.dumps(no_actor),  # 2
+            "",
+            json.dumps(no_verb),  # 4
+            '{"actor": {"mbox": "mailto:a@x.org"}, "actor": {"mbox": "mailto:b@x.org"}}',  # 5: key twice
+            "{not json",  # 6
+            json.dumps({**good, "actor": {"name": "nobody"}}),  # 7: no identifier
+            json.dumps({**good, "object": {"objectType": "StatementRef"}}),  # 8: StatementRef without id
+            json.dumps({**good, "timestamp": "tuesday"}),  # 9
+            json.dumps({**good, "actor": {"mbox": ALICE, "mbox_sha1sum": ALICE_SHA1}}),  # 10: two identifiers
+        ]
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(text, "bad.jsonl")
+    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (2, 4, 5, 6, 7, 8, 9, 10)]
+    assert all(p.source == "bad.jsonl" for p in caught.value.where)
+    assert "appears twice" in caught.value.where[2].reason
+    assert not any("alice" in p for p in caught.value.problems)
+
+
+def test_array_problems_name_the_index() -> None:
+    good = stmt("a1", ADL + "answered", result={"success": True})
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(json.dumps([good, {"verb": good["verb"]}, good, 7]), "arr.json")
+    assert [p.location for p in caught.value.where] == ["index 1", "index 3"]
+
+
+def test_gzip_json_lines_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "log.json.gz"
+    path.write_bytes(gzip.compress(lines(stmt("a1", ADL + "answered", result={"success": True})).encode()))
+    frame, report = read_xapi(path)
+    assert report.used == 1
+    assert frame["source"].iloc[0] == "xapi:log.json.gz"
+
+
+@pytest.mark.parametrize(
+    ("result", "verb", "score"),
+    [
+        ({"success": True, "score": {"scaled": 0.1}}, "answered", 1.0),
+        ({"score": {"scaled": -0.5}}, "completed", 0.0),
+        ({"score": {"scaled": 1.5}}, "completed", 1.0),
+        ({"score": {"raw": 50, "min": 0, "max": 200}}, "completed", 0.25),
+        ({"score": {"raw": 50}}, "completed", None),
+        ({"score": {"raw": 50}}, "failed", 0.0),
+        (None, "passed", 1.0),
+        ({"success": "yes"}, "answered", None),
+    ],
+)
+def test_scores(result: dict[str, Any] | None, verb: str, score: float | None) -> None:
+    assert statement_score(verb, result) == score
+
+
+def test_verb_names_and_identifiers() -> None:
+    assert verb_name("http://activitystrea.ms/schema/1.0/submit/") == "submit"
+    assert actor_identifier({"openid": "http://id.example.org/u"}) == "openid:http://id.example.org/u"
+    assert actor_identifier({"mbox": "alice@example.org"}) == f"mbox_sha1sum:{ALICE_SHA1}"
+    assert actor_identifier({"objectType": "Group", "member": []}) is None
+
+
+@needs_data
+class TestRealStatements:
+    def test_dave_quiz_answers(self) -> None:
+        frame, report = read_xapi(XAPI / "yetanalytics-dave/resources/public/data/dave/ds.json")
+        assert report.statements == 224
+        assert report.used == len(frame) == 77
+        assert frame["correct"].sum() == 57
+        assert frame["student"].nunique() == 4
+        assert frame["attempt_id"].is_unique
+
+    def test_kokea_verbs_in_their_own_namespace_are_used(self) -> None:
+        frame, report = read_xapi(XAPI / "yetanalytics-dave/resources/public/data/kokea/kokea.json")
+        assert report.statements == 385
+        assert report.used > 100
+        assert not frame["student"].str.contains("@").any()
+
+    def test_video_log_has_no_answers(self) -> None:
+        frame, report = read_xapi(XAPI / "openfun-ralph/data/statements.json.gz")
+        assert report.statements == 22000
+        assert frame.empty
+        assert report.skipped["no success or score"] == 636
+
+    @pytest.mark.parametrize(
+        "name", ["no_actor", "no_object", "no_verb", "object_statementref_no_id", "multiple_actor"]
+    )
+    def test_invalid_conformance_templates_are_refused(self, name: str) -> None:
+        with pytest.raises(MalformedInput):
+            read_xapi(XAPI / f"adl-lrs-conformance-test-suite/test/v1_0_3/templates/statements/{name}.json")
+
+    def test_the_voiding_template_voids_nothing_here(self) -> None:
+        frame, report = read_xapi(XAPI / "adl-lrs-conformance-test-suite/test/v1_0_3/templates/statements/voiding.json")
+        assert frame.empty
+        assert (report.voiding, report.void_targets_missing) == (1, 1)
+
+
+def test_json_lines_with_a_broken_first_line_still_report_each_line() -> None:
+    good = json.dumps(stmt("a1", ADL + "answered", result={"success": True}))
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi("{broken\n" + good + "\n[1]\n", "l.jsonl")
+    assert [p.location for p in caught.value.where] == ["line 1", "line 3"]
+
+
+def test_a_pretty_printed_statement_is_one_statement() -> None:
+    frame, report = parse_xapi(json.dumps(stmt("a1", ADL + "passed"), indent=2), "one.json")
+    assert (report.statements, len(frame)) == (1, 1)
