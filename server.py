@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,6 +27,9 @@ from schema import build_schema
 from schema.context import Context
 from settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from ml.mastery.serving import MasteryService
+
 __all__ = ["app", "create_app"]
 
 log = logging.getLogger("pathwise")
@@ -36,6 +39,7 @@ class State(TypedDict):
     """What the lifespan hands to requests."""
 
     kg: KnowledgeGraph
+    mastery: MasteryService | None
     settings: Settings
 
 
@@ -61,13 +65,31 @@ class PathwiseGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         kg: KnowledgeGraph = request.state.kg
+        mastery: MasteryService | None = request.state.mastery
         checker: _StaleCheck | None = getattr(request.app.state, "stale_check", None)
         if checker is not None:
             checker()
-        return Context(kg=kg, loaders=build_loaders(kg), request=request, response=response)
+        return Context(kg=kg, loaders=build_loaders(kg, mastery), mastery=mastery, request=request, response=response)
 
 
-def open_knowledge_graph(settings: Settings) -> KnowledgeGraph:
+def open_mastery(settings: Settings) -> MasteryService | None:
+    """The served mastery model: the pinned or newest version, else the demo's shipped one."""
+    if not settings.mastery:
+        return None
+    from demo.load import MODEL_DIR
+    from ml.mastery.serving import MasteryService
+    from ml.mastery.versions import ModelVersions
+
+    service = MasteryService(
+        ModelVersions(settings.data_dir / "models" / "mastery"),
+        fallback=MODEL_DIR if settings.load_demo else None,
+        threads=settings.torch_threads,
+    )
+    log.info("mastery model: %s", service.version or "none (run `pathwise train mastery`)")
+    return service
+
+
+def open_knowledge_graph(settings: Settings, mastery: MasteryService | None = None) -> KnowledgeGraph:
     """Open the configured store; load the demo into an empty one when asked."""
     if settings.store.startswith("oxigraph:"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -75,7 +97,8 @@ def open_knowledge_graph(settings: Settings) -> KnowledgeGraph:
     if settings.load_demo and kg.is_empty():
         from demo.load import load_demo
 
-        loaded = load_demo(kg)
+        estimator = mastery.predictor.update if mastery is not None and mastery.version else None
+        loaded = load_demo(kg, estimate=estimator)
         log.warning(
             "empty store: loaded the demo curriculum (%d concepts, %d materials, %d simulated attempts)",
             loaded.concepts,
@@ -85,17 +108,20 @@ def open_knowledge_graph(settings: Settings) -> KnowledgeGraph:
     return kg
 
 
-def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Starlette:
-    """The application; tests pass their own settings or an open graph."""
+def create_app(
+    settings: Settings | None = None, kg: KnowledgeGraph | None = None, mastery: MasteryService | None = None
+) -> Starlette:
+    """The application; tests pass their own settings, an open graph, a mastery service."""
     config = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        graph = kg or open_knowledge_graph(config)
+        service = mastery if mastery is not None else open_mastery(config)
+        graph = kg or open_knowledge_graph(config, service)
         app.state.stale_check = _StaleCheck(graph, config.stale_check_seconds)
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
         try:
-            yield {"kg": graph, "settings": config}
+            yield {"kg": graph, "mastery": service, "settings": config}
         finally:
             if kg is None:
                 graph.store.close()
@@ -108,6 +134,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
             "revision": graph.revision,
             "concepts": graph.projection.dag.number_of_nodes(),
             "materials": len(graph.projection.material_ids),
+            "mastery_model": request.state.mastery.version if request.state.mastery is not None else None,
         }
         return JSONResponse(body)
 

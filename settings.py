@@ -26,6 +26,7 @@ class Settings:
     load_demo: bool
     stale_check_seconds: float
     torch_threads: int
+    mastery: bool
 
     @property
     def development(self) -> bool:
@@ -46,4 +47,5 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         load_demo=config("PATHWISE_LOAD_DEMO", cast=bool, default=True),
         stale_check_seconds=config("PATHWISE_STALE_CHECK_SECONDS", cast=float, default=1.0),
         torch_threads=config("PATHWISE_TORCH_THREADS", cast=int, default=1),
+        mastery=config("PATHWISE_MASTERY", cast=bool, default=True),
     )

@@ -201,7 +201,7 @@ def import_attempts(
                     report["created_materials"] = len(bundle.materials)
                 if found:
                     bars("record", 0, len(found))
-                    report["accepted"], report["duplicates"] = record_attempts(kg, found)
+                    report["accepted"], report["duplicates"], _ = record_attempts(kg, found)
                     bars("record", len(found), len(found))
     except KnowledgeGraphError as error:
         _fail(error)

@@ -207,8 +207,11 @@ def info(ctx: click.Context) -> None:
 def _register() -> None:
     """Command groups that live in their own modules."""
     from cli.attempts import attempts
+    from cli.train import models, train
 
     main.add_command(attempts)
+    main.add_command(train)
+    main.add_command(models)
 
 
 _register()

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from demo.simulate import SimulationConfig, simulate_attempts
-from graph.attempts import record_attempts
+from graph.attempts import Estimator, record_attempts
+from graph.model import Attempt
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.csv_layout import read_curriculum_csv
 
 __all__ = ["CURRICULUM_DIR", "DemoLoad", "load_demo"]
 
 CURRICULUM_DIR = Path(__file__).parent / "curriculum"
+MODEL_DIR = Path(__file__).parent / "model"  # trained by `pathwise train mastery --demo`
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,29 @@ class DemoLoad:
     attempts: int
 
 
-def load_demo(kg: KnowledgeGraph, *, students: int = 200, progress: ProgressHook | None = None) -> DemoLoad:
-    """Import the demo curriculum and the simulated attempts of ``students`` students."""
+def demo_attempts(students: int = 200) -> list[Attempt]:
+    """The simulated attempts of the demo's students (deterministic)."""
+    bundle = read_curriculum_csv(CURRICULUM_DIR)
+    return simulate_attempts(
+        bundle.concepts, bundle.prerequisites, bundle.materials, SimulationConfig(students=students)
+    )
+
+
+def load_demo(
+    kg: KnowledgeGraph,
+    *,
+    students: int = 200,
+    progress: ProgressHook | None = None,
+    estimate: Estimator | None = None,
+) -> DemoLoad:
+    """Import the demo curriculum and the simulated attempts of ``students`` students.
+
+    With ``estimate`` (the mastery model), their mastery estimates are stored too.
+    """
     bundle = read_curriculum_csv(CURRICULUM_DIR)
     kg.import_bundle(bundle, progress=progress)
     attempts = simulate_attempts(
         bundle.concepts, bundle.prerequisites, bundle.materials, SimulationConfig(students=students)
     )
-    accepted, _ = record_attempts(kg, attempts)
+    accepted, _, _ = record_attempts(kg, attempts, estimate=estimate)
     return DemoLoad(len(bundle.concepts), len(bundle.prerequisites), len(bundle.materials), accepted)

@@ -6,19 +6,24 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 
 from rdflib import Literal
 
 from graph import queries
 from graph.errors import ConceptNotFound, InvalidInput, NotFound
-from graph.ids import iri_of
-from graph.model import Attempt
+from graph.ids import id_of, iri_of
+from graph.mastery import estimate_triples, stored_estimate_triples
+from graph.model import Attempt, MasteryEstimate
 from graph.rdf_mapping import Triple, decimal_literal
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, RDF
 
-__all__ = ["attempt_triples", "count_students", "record_attempts"]
+__all__ = ["Estimator", "attempt_triples", "attempts_of", "count_students", "list_students", "record_attempts"]
+
+Estimator = Callable[[Sequence[Attempt]], Sequence[MasteryEstimate]]
+"""Given the new attempts (in order), the mastery estimates they change."""
 
 
 def attempt_triples(attempt: Attempt) -> Iterator[Triple]:
@@ -38,11 +43,15 @@ def attempt_triples(attempt: Attempt) -> Iterator[Triple]:
         yield s, PW.source, Literal(attempt.source)
 
 
-def record_attempts(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> tuple[int, int]:
-    """Store new attempts in one transaction; return ``(accepted, duplicates)``.
+def record_attempts(
+    kg: KnowledgeGraph, attempts: Sequence[Attempt], estimate: Estimator | None = None
+) -> tuple[int, int, list[MasteryEstimate]]:
+    """Store new attempts and the estimates they move, in one transaction.
 
-    An attempt whose id is already stored (or repeated in the batch) is a duplicate and
-    is skipped, so replaying a log adds nothing.
+    Returns ``(accepted, duplicates, estimates)``. An attempt whose id is already stored
+    (or repeated in the batch) is a duplicate and is skipped, so replaying a log adds
+    nothing. ``estimate`` (the mastery model, from the caller) is asked for the new
+    estimates of the accepted attempts; they replace the stored ones.
 
     Raises:
         InvalidInput: a score outside [0, 1], or an attempt naming no material or concept.
@@ -64,12 +73,68 @@ def record_attempts(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> tuple[in
         for a in attempts:
             if str(iri_of("attempt", a.id)) not in stored:
                 fresh.setdefault(a.id, a)
-        inserts = [t for a in fresh.values() for t in attempt_triples(a)]
+        accepted = list(fresh.values())
+        estimates = list(estimate(accepted)) if estimate is not None and accepted else []
+        inserts = [t for a in accepted for t in attempt_triples(a)]
+        inserts += [t for e in estimates for t in estimate_triples(e)]
+        deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in estimates]) if estimates else []
         if inserts:
-            kg.commit([], inserts, lambda: None)
-        return len(fresh), len(attempts) - len(fresh)
+            kg.commit(deletes, inserts, lambda: None)
+        return len(accepted), len(attempts) - len(accepted), estimates
 
 
 def count_students(kg: KnowledgeGraph) -> int:
     """How many students the graph holds."""
     return len(queries.subjects_of_type(kg.store, PW.Student))
+
+
+def list_students(kg: KnowledgeGraph) -> list[str]:
+    """Every student key, sorted."""
+    return sorted(id_of(i) for i in queries.subjects_of_type(kg.store, PW.Student))
+
+
+def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[Attempt]]:
+    """Each student's attempts in time order (then id), in one round trip."""
+    out: dict[str, list[Attempt]] = {s: [] for s in students}
+    if not students:
+        return out
+    values = " ".join(iri_of("student", s).n3() for s in dict.fromkeys(students))
+    rows = kg.store.select(
+        f"""SELECT ?a ?s ?t ?score ?m ?c ?src WHERE {{ VALUES ?s {{ {values} }}
+          ?a {PW.student.n3()} ?s ; a {PW.Attempt.n3()} ; {PW.timestamp.n3()} ?t ; {PW.score.n3()} ?score .
+          OPTIONAL {{ ?a {PW.material.n3()} ?m }} OPTIONAL {{ ?a {PW.concept.n3()} ?c }}
+          OPTIONAL {{ ?a {PW.source.n3()} ?src }} }}"""
+    )
+    found: dict[str, dict[str, object]] = {}
+    for a, s, t, score, m, c, src in rows:
+        key = str(a)
+        entry = found.setdefault(
+            key,
+            {
+                "id": id_of(key),
+                "student": id_of(str(s)),
+                "timestamp": t.toPython() if isinstance(t, Literal) else t,
+                "score": float(str(score)),
+                "material": id_of(str(m)) if m is not None else None,
+                "concepts": [],
+                "source": str(src) if src is not None else "",
+            },
+        )
+        concepts = entry["concepts"]
+        if c is not None and isinstance(concepts, list) and id_of(str(c)) not in concepts:
+            concepts.append(id_of(str(c)))
+    for entry in found.values():
+        stamp = entry["timestamp"]
+        attempt = Attempt(
+            id=str(entry["id"]),
+            student=str(entry["student"]),
+            timestamp=stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp)),
+            score=float(entry["score"]),  # type: ignore[arg-type]
+            material=entry["material"],  # type: ignore[arg-type]
+            concepts=tuple(sorted(entry["concepts"])),  # type: ignore[call-overload]
+            source=str(entry["source"]),
+        )
+        out.setdefault(attempt.student, []).append(attempt)
+    for history in out.values():
+        history.sort(key=lambda a: (a.timestamp, a.id))
+    return out

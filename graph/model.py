@@ -15,6 +15,7 @@ __all__ = [
     "Attempt",
     "Concept",
     "Curriculum",
+    "MasteryEstimate",
     "Material",
     "MaterialType",
     "Prerequisite",
@@ -109,3 +110,14 @@ class Attempt:
     def correct(self) -> bool:
         """Whether the attempt counts as a success (score at least one half)."""
         return self.score >= 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class MasteryEstimate:
+    """A model's probability that ``student`` has mastered ``concept``, and its provenance."""
+
+    student: str
+    concept: str
+    probability: float
+    model_version: str
+    updated_at: datetime

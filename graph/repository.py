@@ -37,7 +37,7 @@ from graph.store import TripleStore
 from graph.validation import check_bundle, check_concept, check_material, check_strength
 from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
-__all__ = ["KnowledgeGraph", "Page", "ProgressHook"]
+__all__ = ["KnowledgeGraph", "Page", "ProgressHook", "paginate"]
 
 ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(stage, done, total)`` during long work."""
@@ -59,7 +59,7 @@ class Page:
     has_previous: bool
 
 
-def _paginate(ordered: Sequence[str], first: int, after: str | None) -> Page:
+def paginate(ordered: Sequence[str], first: int, after: str | None) -> Page:
     start = 0
     if after is not None:
         start = bisect.bisect_right(ordered, after)
@@ -141,7 +141,7 @@ class KnowledgeGraph:
             needle = search.casefold()
             label = self.projection.label
             ordered = [c for c in ordered if needle in c.casefold() or needle in label(c).casefold()]
-        return _paginate(ordered, first, after)
+        return paginate(ordered, first, after)
 
     def _require_concept(self, ident: str, field: str | None = None) -> None:
         if not self.projection.has_concept(ident):
@@ -190,7 +190,7 @@ class KnowledgeGraph:
             pool = self.projection.materials_of(concept)
         if type is not None:
             pool = [m for m in pool if self.projection.material_types.get(m) == type]
-        return _paginate(sorted(pool), first, after)
+        return paginate(sorted(pool), first, after)
 
     def curricula(self) -> list[Curriculum]:
         """Every curriculum, by id."""

@@ -8,17 +8,23 @@ the life of the server.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph.model import Concept, Curriculum, Material
+from graph.model import Concept, Curriculum, MasteryEstimate, Material
 from graph.repository import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from ml.mastery.predict import Evidence
+    from ml.mastery.serving import MasteryService
 
 __all__ = ["Loaders", "build_loaders"]
 
 PrerequisiteKey = tuple[str, bool, int | None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,12 @@ class Loaders:
     prerequisite_ids_by_concept: DataLoader[PrerequisiteKey, list[str]]
     dependent_ids_by_concept: DataLoader[tuple[str, bool], list[str]]
     curriculum_by_id: DataLoader[str, Curriculum | None]
+    mastery_by_student: DataLoader[tuple[str, tuple[str, ...] | None], list[MasteryEstimate]]
+    evidence_by_student_concept: DataLoader[tuple[str, str, int], list[Evidence]]
 
 
-def build_loaders(kg: KnowledgeGraph) -> Loaders:
-    """Fresh loaders over ``kg`` for one request."""
+def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> Loaders:
+    """Fresh loaders over ``kg`` (and the mastery model) for one request."""
 
     async def concepts(ids: list[str]) -> Sequence[Concept | None]:
         return kg.concepts_by_ids(ids)
@@ -55,6 +63,18 @@ def build_loaders(kg: KnowledgeGraph) -> Loaders:
         found = {c.id: c for c in kg.curricula()}
         return [found.get(i) for i in ids]
 
+    async def mastery_rows(
+        keys: list[tuple[str, tuple[str, ...] | None]],
+    ) -> Sequence[list[MasteryEstimate] | BaseException]:
+        from resolvers.students import mastery_of
+
+        return [_guard(lambda s=s, c=c: mastery_of(kg, _need(mastery), s, c)) for s, c in keys]
+
+    async def evidence_rows(keys: list[tuple[str, str, int]]) -> Sequence[list[Evidence] | BaseException]:
+        from resolvers.students import evidence
+
+        return [_guard(lambda s=s, c=c, n=n: evidence(kg, _need(mastery), s, c, n)) for s, c, n in keys]
+
     return Loaders(
         concept_by_id=DataLoader(load_fn=concepts),
         material_by_id=DataLoader(load_fn=materials),
@@ -62,4 +82,22 @@ def build_loaders(kg: KnowledgeGraph) -> Loaders:
         prerequisite_ids_by_concept=DataLoader(load_fn=prerequisite_ids),
         dependent_ids_by_concept=DataLoader(load_fn=dependent_ids),
         curriculum_by_id=DataLoader(load_fn=curricula),
+        mastery_by_student=DataLoader(load_fn=mastery_rows),  # type: ignore[arg-type]
+        evidence_by_student_concept=DataLoader(load_fn=evidence_rows),  # type: ignore[arg-type]
     )
+
+
+def _need(mastery: MasteryService | None) -> MasteryService:
+    if mastery is None:
+        from ml.mastery.serving import NoModel
+
+        raise NoModel("this service runs without a mastery model")
+    return mastery
+
+
+def _guard(run: Callable[[], T]) -> T | BaseException:
+    """A batch function returns an exception per failed key instead of failing the batch."""
+    try:
+        return run()
+    except Exception as error:
+        return error

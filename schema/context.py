@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
 from graph.repository import KnowledgeGraph
 from resolvers.loaders import Loaders
+
+if TYPE_CHECKING:
+    from ml.mastery.serving import MasteryService
 
 __all__ = ["Context", "Info"]
 
@@ -19,6 +22,7 @@ class Context:
 
     kg: KnowledgeGraph
     loaders: Loaders
+    mastery: MasteryService | None = None
     request: Any = None
     response: Any = None
 

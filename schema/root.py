@@ -11,9 +11,17 @@ from typing import TypeVar
 
 import strawberry
 
-from graph.errors import KnowledgeGraphError
-from resolvers import concepts, curricula, materials
+from graph.errors import ErrorCode, KnowledgeGraphError
+from resolvers import concepts, curricula, materials, students
 from schema.context import Info
+from schema.types.attempts import (
+    AttemptInput,
+    AttemptsError,
+    MasteryModelInfo,
+    MasteryModelResult,
+    RecordAttemptsResult,
+    RecordedAttempts,
+)
 from schema.types.concept import ConceptType
 from schema.types.curriculum import CurriculumType
 from schema.types.enums import ExportFormat, MaterialKind
@@ -33,6 +41,8 @@ from schema.types.pagination import (
     MaterialConnection,
     MaterialEdge,
     PageInfo,
+    StudentConnection,
+    StudentEdge,
     check_first,
     decode_cursor,
     encode_cursor,
@@ -47,6 +57,7 @@ from schema.types.payloads import (
     PrerequisiteEdge,
     PrerequisiteResult,
 )
+from schema.types.student import MasteryType, StudentType
 
 __all__ = ["Mutation", "Query"]
 
@@ -114,6 +125,31 @@ class Query:
     def curricula(self, info: Info) -> list[CurriculumType]:
         return [CurriculumType.from_domain(c) for c in curricula.list_curricula(info.context.kg)]
 
+    @strawberry.field(description="Students in key order.")
+    def students(self, info: Info, first: int = 20, after: str | None = None) -> StudentConnection:
+        page = students.page_of_students(
+            info.context.kg, first=check_first(first), after=decode_cursor("student", after)
+        )
+        return StudentConnection(
+            edges=[
+                StudentEdge(cursor=encode_cursor("student", s), node=StudentType(id=strawberry.ID(s))) for s in page.ids
+            ],
+            page_info=_page_info("student", page.ids, page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One student by key; null when there is none.")
+    def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
+        return StudentType(id=id) if students.student_exists(info.context.kg, str(id)) else None
+
+    @strawberry.field(description="Trained mastery model versions; `current` is the one served.")
+    def mastery_models(self, info: Info) -> list[MasteryModelInfo]:
+        service = info.context.mastery
+        if service is None:
+            return []
+        current = service.version
+        return [MasteryModelInfo.from_info(service.versions.info(v), current) for v in service.versions.list()]
+
     @strawberry.field(description="The curriculum part of the graph (or one curriculum) as an RDF document.")
     def export_curriculum(
         self, info: Info, format: ExportFormat = ExportFormat.TURTLE, curriculum_id: strawberry.ID | None = None
@@ -129,6 +165,17 @@ def _guarded(run: Callable[[], T]) -> T | CurriculumError:
         return run()
     except KnowledgeGraphError as error:
         return CurriculumError.from_domain(error)
+
+
+def _attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
+    from ml.mastery.serving import NoModel
+
+    try:
+        return run()
+    except KnowledgeGraphError as error:
+        return AttemptsError.from_domain(error)
+    except NoModel as error:
+        return AttemptsError(code=ErrorCode.INVALID, message=str(error))
 
 
 def _edge(info: Info, concept: str, prerequisite: str, strength: float, provenance: str) -> PrerequisiteEdge:
@@ -234,6 +281,42 @@ class Mutation:
         relation: LinkRelation = LinkRelation.TEACHES,
     ) -> MaterialResult:
         return _link(info, str(material_id), str(concept_id), relation, unlink=True)
+
+    @strawberry.mutation(
+        description="Record attempts (all or nothing) and update the students' mastery at once. "
+        "Attempts whose clientId was seen before count as duplicates."
+    )
+    def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
+        kg = info.context.kg
+
+        def run() -> RecordedAttempts:
+            service = info.context.mastery
+            if service is None:
+                from ml.mastery.serving import NoModel
+
+                raise NoModel("this service runs without a mastery model")
+            found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
+            linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
+            domain = [a.to_domain(i, linked.get(str(a.material_id), ())) for i, a in enumerate(attempts)]
+            accepted, duplicates, estimates = students.record(kg, service, domain)
+            return RecordedAttempts(
+                accepted=accepted, duplicates=duplicates, mastery=[MasteryType.from_domain(e) for e in estimates]
+            )
+
+        return _attempts_guarded(run)
+
+    @strawberry.mutation(description="Serve another trained mastery model version and re-estimate with it.")
+    def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
+        def run() -> MasteryModelInfo:
+            service = info.context.mastery
+            if service is None:
+                from ml.mastery.serving import NoModel
+
+                raise NoModel("this service runs without a mastery model")
+            students.switch_model(info.context.kg, service, version)
+            return MasteryModelInfo.from_info(service.versions.info(version), service.version)
+
+        return _attempts_guarded(run)
 
     @strawberry.mutation(description="Import a small curriculum document; validated whole, applied whole.")
     def import_curriculum(self, info: Info, input: ImportCurriculumInput) -> ImportResult:

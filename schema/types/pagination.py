@@ -10,8 +10,9 @@ import strawberry
 from graph.errors import InvalidInput
 from schema.types.concept import ConceptType
 from schema.types.material import MaterialType
+from schema.types.student import StudentType
 
-__all__ = ["ConceptConnection", "MaterialConnection", "PageInfo", "decode_cursor", "encode_cursor"]
+__all__ = ["ConceptConnection", "MaterialConnection", "PageInfo", "StudentConnection", "decode_cursor", "encode_cursor"]
 
 MAX_PAGE = 100
 
@@ -72,5 +73,18 @@ class MaterialEdge:
 @strawberry.type
 class MaterialConnection:
     edges: list[MaterialEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class StudentEdge:
+    cursor: str
+    node: StudentType
+
+
+@strawberry.type
+class StudentConnection:
+    edges: list[StudentEdge]
     page_info: PageInfo
     total_count: int

@@ -56,8 +56,8 @@ def test_attempts_record_into_the_graph_once(kg: KnowledgeGraph) -> None:
     text += ' "object": {"id": "m_add_ex"}, "timestamp": "2024-01-01T00:00:00Z"}\n'
     frame, _ = parse_xapi(text, "l.jsonl", item_concepts={"m_add_ex": ["add"]})
     attempts = frame_to_attempts(frame)
-    assert record_attempts(kg, attempts) == (1, 0)
-    assert record_attempts(kg, attempts) == (0, 1)
+    assert record_attempts(kg, attempts)[:2] == (1, 0)
+    assert record_attempts(kg, attempts)[:2] == (0, 1)
 
 
 def test_the_registry_names_every_format() -> None:

@@ -1,0 +1,83 @@
+"""``pathwise evaluate mastery``: score knowledge-tracing models on a public data set.
+
+Defined as a standalone ``click.Command`` (``evaluate_mastery``) for the main CLI to
+register. Data are read with the private readers of ``ml.mastery.datasets`` for now.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+
+__all__ = ["evaluate_mastery"]
+
+COLUMNS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.4f}" if abs(value) < 100 else f"{value:.1f}"
+    return str(value)
+
+
+def _table(rows: list[dict[str, float | str]]) -> str:
+    """Right-aligned numbers under a header, one line per model."""
+    cells = [list(COLUMNS)] + [[_format(row[c]) for c in COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    lines = []
+    for line in cells:
+        first = line[0].ljust(widths[0])
+        lines.append("  ".join([first] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)]))
+    return "\n".join(lines)
+
+
+@click.command(name="mastery")
+@click.option("--format", "layout", type=click.Choice(["akt", "pykt"]), required=True, help="Layout of the files.")
+@click.option(
+    "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, required=True
+)
+@click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
+@click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--max-epochs", type=int, default=30, show_default=True)
+def evaluate_mastery(
+    layout: str,
+    train_files: tuple[Path, ...],
+    test_file: Path,
+    models: str,
+    as_json: bool,
+    threads: int,
+    seed: int,
+    max_epochs: int,
+) -> None:
+    """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file."""
+    from ml.mastery.base import TrainingArguments
+    from ml.mastery.datasets import load_akt, load_pykt
+    from ml.mastery.evaluate import run_evaluation
+    from ml.mastery.registry import MODELS
+
+    if layout == "akt":
+        train, test = load_akt(train_files), load_akt([test_file])
+    else:
+        import pandas as pd
+
+        train = pd.concat([load_pykt(path) for path in train_files], ignore_index=True)
+        test = load_pykt(test_file)
+    names = list(MODELS) if models == "all" else [name.strip() for name in models.split(",") if name.strip()]
+    if layout == "pykt" and models == "all":
+        names = [name for name in names if name != "pfa-items"]  # pyKT files carry no items
+    unknown = [name for name in names if name not in MODELS]
+    if unknown:
+        raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
+    args = TrainingArguments(seed=seed, max_epochs=max_epochs, threads=threads)
+    rows = run_evaluation(names, train, test, args)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps({key: row[key] for key in COLUMNS}))
+    else:
+        click.echo(_table(rows))

@@ -1,0 +1,140 @@
+"""``pathwise train mastery`` and ``pathwise models``: train, list and switch mastery models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+__all__ = ["models", "train"]
+
+
+@click.group(name="train", context_settings={"help_option_names": ["-h", "--help"]})
+def train() -> None:
+    """Train models (offline jobs)."""
+
+
+@train.command(name="mastery")
+@click.option("--format", "fmt", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), default=None,
+              help="Train on attempt files in this layout instead of the attempts in the store.")  # fmt: skip
+@click.option("--train", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Attempt files (with --format); repeat for several.")  # fmt: skip
+@click.option("--demo", is_flag=True, help="Train on the demo's simulated students (what demo/model ships).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Model folder to write (default: a new version in the data folder's models/mastery).")  # fmt: skip
+@click.option("--no-text", is_flag=True, help="Learned id embeddings only (no sentence encoder).")
+@click.option("--freeze-encoder", is_flag=True, help="Keep the bundled encoder as shipped (smaller model folder).")
+@click.option(
+    "--epochs", default=20, show_default=True, help="At most this many epochs (early stopping on validation AUC)."
+)
+@click.option("--patience", default=2, show_default=True, help="Epochs without validation gain before stopping.")
+@click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
+@click.option("--seed", default=7, show_default=True)
+@click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
+@click.pass_context
+def train_mastery(
+    ctx: click.Context,
+    fmt: str | None,
+    files: tuple[Path, ...],
+    demo: bool,
+    out: Path | None,
+    no_text: bool,
+    freeze_encoder: bool,
+    epochs: int,
+    patience: int,
+    threads: int | None,
+    seed: int,
+    log_dir: Path | None,
+) -> None:
+    """Fine-tune the mastery model on attempt logs and save it as a model version.
+
+    Concept representations start from the bundled sentence encoder's embeddings of the
+    concepts' text (graph labels and definitions, or the log's skill names) and the
+    encoder is fine-tuned with the sequence model. Validation students are split off,
+    training stops early when validation AUC stops improving; the folder holds the
+    weights, a JSON config, metrics.json and data.json. The service serves the newest
+    version from its next start (or at once with `pathwise models use`).
+    """
+    from ml.mastery.base import TrainingArguments
+    from ml.mastery.data import attempts_to_frame, concept_texts
+    from ml.mastery.tkt import TKTConfig
+    from ml.mastery.train import train_mastery as run_training
+    from ml.mastery.versions import ModelVersions
+
+    settings = ctx.obj["settings"]
+    texts: dict[str, str] = {}
+    if demo:
+        from demo.load import CURRICULUM_DIR, demo_attempts
+        from ingest.csv_layout import read_curriculum_csv
+
+        frame = attempts_to_frame(demo_attempts())
+        texts = concept_texts(read_curriculum_csv(CURRICULUM_DIR).concepts)
+        source = "demo simulator (200 students)"
+    elif fmt is not None:
+        from ingest.attempts.formats import read_attempts
+
+        if not files:
+            raise click.UsageError("--format needs at least one --train FILE")
+        frame = read_attempts(list(files) if fmt == "akt" else files[0], fmt)
+        if fmt != "akt" and len(files) > 1:
+            import pandas as pd
+
+            frame = pd.concat([frame, *(read_attempts(f, fmt) for f in files[1:])], ignore_index=True)
+        if fmt == "akt":
+            texts = {c: c for c in frame["concept"].unique() if c}
+        source = ", ".join(str(f) for f in files)
+    else:
+        from cli.main import _open
+        from graph.attempts import attempts_of, list_students
+
+        kg = _open(settings, ctx.obj["store"])
+        try:
+            frame = attempts_to_frame(attempts_of(kg, list_students(kg)))
+            concepts = [c for c in kg.concepts_by_ids(sorted(kg.projection.dag.nodes)) if c is not None]
+            texts = concept_texts(concepts)
+        finally:
+            kg.store.close()
+        source = "store"
+    if frame.empty:
+        raise click.ClickException("no attempts to train on")
+    config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder)
+    folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
+    args = TrainingArguments(
+        seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir
+    )
+    click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
+    metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts)
+    click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
+
+
+@click.group(name="models", context_settings={"help_option_names": ["-h", "--help"]})
+def models() -> None:
+    """Trained mastery model versions."""
+
+
+@models.command(name="list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List versions with their validation AUC; * marks the one served."""
+    from ml.mastery.versions import ModelVersions
+
+    versions = ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery")
+    current = versions.current()
+    for name in versions.list():
+        auc = versions.info(name)["metrics"].get("valid", {}).get("auc")
+        click.echo(f"{'*' if name == current else ' '} {name}  valid AUC {auc if auc is None else round(auc, 4)}")
+
+
+@models.command(name="use")
+@click.argument("version")
+@click.pass_context
+def models_use(ctx: click.Context, version: str) -> None:
+    """Serve VERSION from the next start (a running service: the useMasteryModel mutation)."""
+    from ml.mastery.versions import ModelVersions
+
+    try:
+        ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery").use(version)
+    except KeyError:
+        raise click.ClickException(f"no model version {version!r}; see `pathwise models list`") from None
+    click.echo(f"serving {version} from the next start")

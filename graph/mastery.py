@@ -1,0 +1,82 @@
+"""Mastery estimates in the graph (``pw:Mastery``): one node per student and concept.
+
+The latest estimate replaces the previous one in the same transaction as the attempts
+that moved it, so the graph never holds attempts without their effect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from rdflib import Literal, URIRef
+
+from graph import queries
+from graph.ids import id_of, iri_of
+from graph.model import MasteryEstimate
+from graph.rdf_mapping import Triple
+from graph.store import TripleStore
+from graph.vocab import ID, PW, RDF
+
+__all__ = ["estimate_triples", "mastery_iri", "read_estimates", "stored_estimate_triples"]
+
+
+def mastery_iri(student: str, concept: str) -> URIRef:
+    """The stable IRI of a student's estimate for a concept.
+
+    Examples:
+        >>> mastery_iri("s1", "slope") == mastery_iri("s1", "slope") != mastery_iri("s1", "x")
+        True
+    """
+    key = f"{iri_of('student', student)} {iri_of('concept', concept)}".encode()
+    return ID[f"mastery/{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]}"]
+
+
+def estimate_triples(estimate: MasteryEstimate) -> Iterator[Triple]:
+    """The triples of one estimate."""
+    s = mastery_iri(estimate.student, estimate.concept)
+    yield s, RDF.type, PW.Mastery
+    yield s, PW.student, iri_of("student", estimate.student)
+    yield s, PW.concept, iri_of("concept", estimate.concept)
+    yield s, PW.probability, Literal(round(float(estimate.probability), 6))
+    yield s, PW.modelVersion, Literal(estimate.model_version)
+    yield s, PW.updatedAt, Literal(estimate.updated_at)
+
+
+def stored_estimate_triples(store: TripleStore, keys: Sequence[tuple[str, str]]) -> list[Triple]:
+    """The stored triples of the estimates for these (student, concept) pairs."""
+    iris = [mastery_iri(s, c) for s, c in dict.fromkeys(keys)]
+    out: list[Triple] = []
+    for iri, props in queries.describe(store, iris).items():
+        subject = URIRef(iri)
+        out += [(subject, p, o) for p, objs in props.items() for o in objs]
+    return out
+
+
+def read_estimates(store: TripleStore, students: Sequence[str]) -> dict[str, list[MasteryEstimate]]:
+    """Every stored estimate of each student (one round trip for all of them)."""
+    out: dict[str, list[MasteryEstimate]] = {s: [] for s in students}
+    if not students:
+        return out
+    values = " ".join(iri_of("student", s).n3() for s in dict.fromkeys(students))
+    rows = store.select(
+        f"""SELECT ?s ?c ?p ?v ?t WHERE {{ VALUES ?s {{ {values} }}
+          ?m a {PW.Mastery.n3()} ; {PW.student.n3()} ?s ; {PW.concept.n3()} ?c ;
+             {PW.probability.n3()} ?p ; {PW.modelVersion.n3()} ?v ; {PW.updatedAt.n3()} ?t }}"""
+    )
+    for s, c, p, v, t in rows:
+        when = t.toPython() if isinstance(t, Literal) else None
+        student = id_of(str(s))
+        out.setdefault(student, []).append(
+            MasteryEstimate(
+                student,
+                id_of(str(c)),
+                float(str(p)),
+                str(v),
+                when if isinstance(when, datetime) else datetime.fromisoformat(str(t)),
+            )
+        )
+    for estimates in out.values():
+        estimates.sort(key=lambda e: e.concept)
+    return out

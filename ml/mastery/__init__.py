@@ -1,0 +1,1 @@
+"""Mastery prediction (knowledge tracing): models, training, evaluation and online inference."""

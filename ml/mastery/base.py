@@ -1,0 +1,58 @@
+"""What every mastery model offers the harness: ``fit`` then one-step-ahead ``predict``.
+
+The evaluation protocol (README, "Mastery models"):
+
+- data sets are canonical attempt tables (``ingest.columns``), one row per
+  (attempt, concept), sorted by student then attempt;
+- splits are by student: test students are never seen in training;
+- ``predict(frame)`` returns, for every row, the probability that it is correct given
+  only that student's *earlier attempts in ``frame``* (rows sharing the row's
+  ``attempt`` number are siblings of one multi-skill attempt and are never history);
+- a student's first attempt is not scored; AUC is pooled over all scored rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["MasteryModel", "TrainingArguments"]
+
+
+@dataclass(frozen=True)
+class TrainingArguments:
+    """Knobs shared by every model's training (each model may add its own).
+
+    ``texts`` maps concept (and item) ids to text for models that embed it; ``log_dir``
+    receives TensorBoard logs; ``threads`` caps torch's intra-op threads.
+    """
+
+    seed: int = 7
+    max_epochs: int = 30
+    patience: int = 3
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    valid_fraction: float = 0.1
+    threads: int = 1
+    log_dir: Path | None = None
+    texts: Mapping[str, str] = field(default_factory=dict)
+    max_train_seconds: float | None = None
+
+
+class MasteryModel(Protocol):
+    """A knowledge-tracing model under the shared protocol."""
+
+    name: str
+
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
+        """Learn from ``train``; use ``valid`` (other students) for early stopping."""
+        ...
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """One-step-ahead probability of each row of ``frame``, in row order."""
+        ...

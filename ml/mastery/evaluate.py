@@ -1,0 +1,62 @@
+"""The evaluation harness: same split, same scoring, for every registered mastery model.
+
+For each model: a validation set is split off ``train`` by student
+(``args.valid_fraction``), the model is fitted and timed, then predicts the whole test
+frame one step ahead, and metrics are pooled over the scored rows (every row but each
+student's first attempt), as ``ml.mastery.protocol`` describes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ml.mastery.base import MasteryModel, TrainingArguments
+from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.protocol import scored_mask, split_by_student
+from ml.mastery.registry import MODELS
+
+__all__ = ["RESULT_KEYS", "run_evaluation"]
+
+log = logging.getLogger(__name__)
+
+RESULT_KEYS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
+
+
+def run_evaluation(
+    model_names: Iterable[str],
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    args: TrainingArguments,
+    models: dict[str, Callable[[], MasteryModel]] | None = None,
+) -> list[dict[str, float | str]]:
+    """Fit and score each named model; one result row per model, keys ``RESULT_KEYS``.
+
+    ``models`` defaults to the registry; tests pass their own factories.
+    """
+    registry = MODELS if models is None else models
+    names = list(model_names)
+    unknown = [name for name in names if name not in registry]
+    if unknown:
+        raise KeyError(f"unknown mastery models {unknown}; known: {sorted(registry)}")
+    fit_part, valid = split_by_student(train, args.valid_fraction, args.seed)
+    mask = scored_mask(test)
+    labels = test["correct"].to_numpy(dtype=np.float64)[mask]
+    results: list[dict[str, float | str]] = []
+    for name in names:
+        model = registry[name]()
+        started = time.perf_counter()
+        model.fit(fit_part, valid if len(valid) else None, args)
+        seconds = time.perf_counter() - started
+        scores = evaluate_predictions(labels, np.asarray(model.predict(test), dtype=np.float64)[mask])
+        row: dict[str, float | str] = {"model": name}
+        row.update({key: scores[key] for key in ("auc", "accuracy", "rmse", "log_loss", "ece")})
+        row["train_seconds"] = seconds
+        row["n_scored"] = int(scores["n"])
+        log.info("%s: %s", name, row)
+        results.append(row)
+    return results

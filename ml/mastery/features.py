@@ -1,0 +1,107 @@
+"""History features of each row, from earlier attempts only: batch and online agree.
+
+A sequence model forgets; counts do not. Each row gets what performance-factor models
+use (prior attempts and successes on its concept, the last outcome there and how long
+ago, the student's overall and recent accuracy), computed over strictly earlier
+attempts so that sibling rows of one multi-skill attempt never see each other.
+``history_features`` computes them for a whole table at once (training, evaluation);
+``FeatureState`` keeps them for one student as attempts arrive (online inference). A
+test holds the two to the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FEATURE_NAMES", "FeatureState", "history_features"]
+
+RECENT = 5  # attempts in the "recent accuracy" window
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "log_prior_on_concept",
+    "log_prior_correct_on_concept",
+    "smoothed_accuracy_on_concept",
+    "last_on_concept",
+    "has_last_on_concept",
+    "log_attempts_since_concept",
+    "log_prior_attempts",
+    "smoothed_accuracy",
+    "smoothed_recent_accuracy",
+)
+
+
+def _row_values(
+    n_c: float, s_c: float, last: float, has_last: float, gap: float, n: float, s: float, recent: list[float]
+) -> list[float]:
+    return [
+        math.log1p(n_c),
+        math.log1p(s_c),
+        (s_c + 1.0) / (n_c + 2.0),
+        last,
+        has_last,
+        math.log1p(gap),
+        math.log1p(n),
+        (s + 1.0) / (n + 2.0),
+        (sum(recent) + 1.0) / (len(recent) + 2.0),
+    ]
+
+
+def history_features(frame: pd.DataFrame) -> np.ndarray:
+    """``len(frame) x len(FEATURE_NAMES)`` float32 features, rows in frame order.
+
+    ``frame`` is a canonical attempt table sorted by student then attempt.
+    """
+    out = np.zeros((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
+    students = frame["student"].to_numpy()
+    attempts = frame["attempt"].to_numpy()
+    concepts = frame["concept"].to_numpy()
+    correct = frame["correct"].to_numpy(dtype=np.float64)
+    start = 0
+    n_rows = len(frame)
+    while start < n_rows:
+        end = start
+        while end < n_rows and students[end] == students[start]:
+            end += 1
+        state = FeatureState()
+        i = start
+        while i < end:
+            j = i
+            while j < end and attempts[j] == attempts[i]:
+                j += 1
+            for r in range(i, j):
+                out[r] = state.features(str(concepts[r]))
+            state.observe([str(c) for c in concepts[i:j]], float(correct[i:j].mean()))
+            i = j
+        start = end
+    return out
+
+
+@dataclass
+class FeatureState:
+    """One student's running counts; ``observe`` one attempt, ``features`` for a concept."""
+
+    attempts: int = 0
+    correct: float = 0.0
+    recent: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT))
+    on_concept: dict[str, list[float]] = field(default_factory=dict)  # concept -> [n, s, last, at]
+
+    def features(self, concept: str) -> list[float]:
+        """The features of a row on ``concept`` given everything observed so far."""
+        n_c, s_c, last, at = self.on_concept.get(concept, (0.0, 0.0, 0.0, -1.0))
+        has_last = 1.0 if at >= 0 else 0.0
+        gap = self.attempts - at if at >= 0 else 0.0
+        return _row_values(n_c, s_c, last, has_last, gap, self.attempts, self.correct, list(self.recent))
+
+    def observe(self, concepts: list[str], score: float) -> None:
+        """Record one attempt (all its concepts at once: siblings never see each other)."""
+        for c in dict.fromkeys(concepts):
+            n_c, s_c, _, _ = self.on_concept.get(c, (0.0, 0.0, 0.0, -1.0))
+            self.on_concept[c] = [n_c + 1.0, s_c + score, score, float(self.attempts)]
+        self.attempts += 1
+        self.correct += score
+        self.recent.append(score)

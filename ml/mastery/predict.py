@@ -1,0 +1,167 @@
+"""Online mastery: per-student state updated attempt by attempt, no retraining.
+
+``MasteryPredictor`` wraps a trained ``PathwiseKT``: each student has the running
+history features and the GRU state; an attempt costs one GRU step, and an estimate for
+any number of concepts is one batched pass of the prediction head. A concept the model
+has never seen is placed by its text (``add_concepts``); a new student starts empty.
+The estimates equal what the batch ``predict`` gives for the same history (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from graph.model import Attempt, MasteryEstimate
+from ml.mastery.features import FeatureState
+from ml.mastery.tkt import PathwiseKT
+from ml.mastery.windows import PAD, UNKNOWN
+
+__all__ = ["Evidence", "MasteryPredictor"]
+
+
+@dataclass
+class _Student:
+    features: FeatureState = field(default_factory=FeatureState)
+    hidden: torch.Tensor | None = None  # 1 x 1 x dim; None is the zero state
+    in_window: int = 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How much one attempt moved one concept's estimate."""
+
+    attempt: Attempt
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+class MasteryPredictor:
+    """Mastery estimates for students as their attempts arrive."""
+
+    def __init__(self, model: PathwiseKT, version: str) -> None:
+        self.model = model
+        self.version = version
+        self._students: dict[str, _Student] = {}
+        self._vectors = model.concept_vectors()
+        assert model.net is not None
+        self.net = model.net.eval()
+        self._unknown_item = torch.from_numpy(model.item_features(_no_item_frame()).astype(np.float32))[0]
+
+    @classmethod
+    def load(cls, folder: Path) -> MasteryPredictor:
+        """Load the model saved in ``folder``; its name is the version."""
+        return cls(PathwiseKT.load(folder), folder.name)
+
+    # --- concepts ---------------------------------------------------------------------------
+    def add_concepts(self, texts: Mapping[str, str]) -> None:
+        """Know new concepts at once (placed by their text); no retraining."""
+        new = {c: t for c, t in texts.items() if c not in self.model.concepts.index}
+        if new:
+            self.model.add_concepts(new)
+            self._vectors = self.model.concept_vectors()
+
+    def _concept_index(self, concept: str) -> int:
+        return self.model.concepts.index.get(concept, UNKNOWN)
+
+    # --- students ------------------------------------------------------------------------------
+    def forget(self, student: str) -> None:
+        """Drop a student's in-memory state."""
+        self._students.pop(student, None)
+
+    def knows(self, student: str) -> bool:
+        """Whether the predictor holds state for ``student``."""
+        return student in self._students
+
+    def observe(self, attempt: Attempt) -> None:
+        """Advance the student's state by one attempt (one GRU step)."""
+        state = self._students.setdefault(attempt.student, _Student())
+        concepts = list(attempt.concepts) or [""]
+        window = self.model.config.window
+        if state.in_window == window:
+            state.hidden, state.in_window = None, 0
+        idx = torch.tensor([[[self._concept_index(c) if c else UNKNOWN for c in concepts]]])
+        item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
+        with torch.no_grad():
+            row_vectors = self._vectors[idx]
+            attempt_vector = row_vectors.mean(2)
+            item_vector = self.net.item(torch.tensor([[item]]))
+            score = torch.tensor([[attempt.score]], dtype=torch.float32)
+            signed = (2.0 * score - 1.0).unsqueeze(-1)
+            step_in = torch.cat([attempt_vector, item_vector, attempt_vector * signed, score.unsqueeze(-1)], -1)
+            _, state.hidden = self.net.gru(torch.relu(self.net.step(step_in)), state.hidden)
+        state.in_window += 1
+        state.features.observe(concepts, attempt.score)
+
+    def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
+        """P(correct on each concept's next item of average difficulty), in order."""
+        if not concepts:
+            return []
+        state = self._students.get(student, _Student())
+        dim = self.net.gru.hidden_size
+        fresh = state.hidden is None or state.in_window == self.model.config.window
+        before = torch.zeros(dim) if fresh or state.hidden is None else state.hidden[0, 0]
+        idx = torch.tensor([self._concept_index(c) for c in concepts])
+        features = torch.tensor([state.features.features(c) for c in concepts], dtype=torch.float32)
+        features = torch.cat([features, self._unknown_item.expand(len(concepts), -1)], 1)
+        with torch.no_grad():
+            rows = self._vectors[idx]
+            before_k = before.expand(len(concepts), -1)
+            items = self.net.item(torch.full((len(concepts),), PAD))
+            head_in = torch.cat([before_k, rows, items, before_k * rows, features], -1)
+            logits = self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
+        return [float(p) for p in torch.sigmoid(logits)]
+
+    def update(self, attempts: Sequence[Attempt], *, now: datetime | None = None) -> list[MasteryEstimate]:
+        """Observe attempts in order; the new estimates of every concept they touched."""
+        when = now or datetime.now(UTC)
+        touched: dict[str, dict[str, None]] = {}
+        for attempt in attempts:
+            self.observe(attempt)
+            touched.setdefault(attempt.student, {}).update(dict.fromkeys(attempt.concepts))
+        out = []
+        for student, concepts in touched.items():
+            names = list(concepts)
+            for concept, p in zip(names, self.estimate(student, names), strict=True):
+                out.append(MasteryEstimate(student, concept, p, self.version, when))
+        return out
+
+    def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
+        """Rebuild students' states from their stored attempts (at start, or after a switch)."""
+        for student, attempts in histories.items():
+            self._students[student] = _Student()
+            for attempt in attempts:
+                self.observe(attempt)
+
+    def evidence(self, history: Sequence[Attempt], concept: str, limit: int = 5) -> list[Evidence]:
+        """The attempts that moved ``concept``'s estimate most, largest change first."""
+        if not history:
+            return []
+        probe = MasteryPredictor.__new__(MasteryPredictor)
+        probe.__dict__.update(self.__dict__)
+        probe._students = {}
+        student = history[0].student
+        moves = []
+        before = probe.estimate(student, [concept])[0]
+        for attempt in history:
+            probe.observe(attempt)
+            after = probe.estimate(student, [concept])[0]
+            moves.append(Evidence(attempt, before, after))
+            before = after
+        moves.sort(key=lambda e: abs(e.change), reverse=True)
+        return moves[:limit]
+
+
+def _no_item_frame() -> object:
+    import pandas as pd
+
+    return pd.DataFrame({"item": [""], "student": ["-"], "attempt": [0], "correct": [0.0]})

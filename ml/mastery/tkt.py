@@ -1,0 +1,347 @@
+"""PathwiseKT: the text-initialised knowledge-tracing model (fit, predict, save, load).
+
+Concept representations start from the bundled sentence encoder's embeddings of the
+concepts' text and the encoder itself is fine-tuned end to end with the GRU (at a
+small learning rate). Where there is no text the model uses learned id embeddings only
+(``use_text=False``, or no text given). Early stopping on validation AUC; TensorBoard
+logs when a log folder is given.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from safetensors.torch import load_file, save_file
+
+from ml.mastery.base import TrainingArguments
+from ml.mastery.features import FEATURE_NAMES
+from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.protocol import scored_mask
+from ml.mastery.tkt_model import TextKTNet
+from ml.mastery.windows import WINDOW, Vocabulary, Windows, build_windows
+
+__all__ = ["ITEM_FEATURES", "PathwiseKT", "TKTConfig"]
+
+ITEM_FEATURES = ("item_logit_accuracy", "log_item_count")
+ITEM_PRIOR = 5.0  # pseudo-attempts at the global accuracy, shrinking rare items to the mean
+
+
+@dataclass(frozen=True)
+class TKTConfig:
+    """Architecture and fine-tuning knobs."""
+
+    dim: int = 64
+    dropout: float = 0.2
+    use_text: bool = True
+    finetune_encoder: bool = True  # False: the bundled encoder stays as shipped and is not saved
+    encoder_learning_rate: float = 2e-5
+    weight_decay: float = 1e-5
+    window: int = WINDOW
+
+
+class PathwiseKT:
+    """The main mastery model; ``name`` is ``pathwise`` (``pathwise-id`` without text)."""
+
+    def __init__(self, config: TKTConfig | None = None) -> None:
+        self.config = config or TKTConfig()
+        self.name = "pathwise" if self.config.use_text else "pathwise-id"
+        self.net: TextKTNet | None = None
+        self.encoder: Any = None
+        self.concepts = Vocabulary.build([])
+        self.items = Vocabulary.build([])
+        self.texts: dict[str, str] = {}
+        self.text_table: torch.Tensor | None = None  # fixed text embeddings, after training
+        self.item_sum: dict[str, float] = {}
+        self.item_count: dict[str, float] = {}
+        self.global_accuracy = 0.5
+        self.history: list[dict[str, float]] = []
+
+    # --- text ----------------------------------------------------------------------------
+    def _uses_text(self) -> bool:
+        return self.config.use_text and bool(self.texts)
+
+    def _text_embeddings(self, names: list[str], *, grad: bool) -> torch.Tensor:
+        """Embeddings of the concepts' texts (zeros for concepts without text)."""
+        out = torch.zeros(len(names), self.encoder.dim if self.encoder is not None else 384)
+        with_text = [(i, self.texts[n]) for i, n in enumerate(names) if n in self.texts]
+        if with_text and self.encoder is not None:
+            idx = torch.tensor([i for i, _ in with_text])
+            with torch.set_grad_enabled(grad):
+                emb = self.encoder([t for _, t in with_text])
+            out = out.index_put((idx,), emb)
+        return out
+
+    # --- item statistics ---------------------------------------------------------------------
+    def _count_items(self, train: pd.DataFrame) -> None:
+        """Per-item attempts and successes in the training data (attempt level)."""
+        first = train.drop_duplicates(["student", "attempt"])
+        first = first[first["item"].astype(str) != ""]
+        grouped = first.groupby("item")["correct"]
+        self.item_sum = {str(k): float(v) for k, v in grouped.sum().items()}
+        self.item_count = {str(k): float(v) for k, v in grouped.count().items()}
+        self.global_accuracy = float(train["correct"].mean()) if len(train) else 0.5
+
+    def item_features(self, frame: pd.DataFrame, *, leave_one_out: bool = False) -> np.ndarray:
+        """Smoothed logit accuracy of each row's item in training, and log1p of its count.
+
+        Item difficulty is the strongest single signal where items recur across students.
+        Training rows leave their own attempt out (else the feature would contain the label).
+        """
+        items = frame["item"].astype(str).to_numpy()
+        sums = np.array([self.item_sum.get(i, 0.0) for i in items])
+        counts = np.array([self.item_count.get(i, 0.0) for i in items])
+        if leave_one_out:
+            own = frame.groupby(["student", "attempt"])["correct"].transform("mean").to_numpy()
+            seen = counts > 0
+            sums = np.where(seen, sums - own, sums)
+            counts = np.where(seen, counts - 1.0, counts)
+        accuracy = (sums + ITEM_PRIOR * self.global_accuracy) / (counts + ITEM_PRIOR)
+        accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
+        return np.stack([np.log(accuracy / (1 - accuracy)), np.log1p(counts)], axis=1)
+
+    # --- training -------------------------------------------------------------------------
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
+        """Train on ``train``; early-stop on ``valid`` AUC (other students)."""
+        torch.manual_seed(args.seed)
+        np.random.seed(args.seed)
+        torch.set_num_threads(args.threads)
+        self.texts = {str(k): str(v) for k, v in args.texts.items() if str(v).strip()}
+        self.concepts = Vocabulary.build([*train["concept"].astype(str), *self.texts])
+        self.items = Vocabulary.build(list(train["item"].astype(str)))
+        text_dim = 0
+        if self._uses_text():
+            from ml.encoder import TextEncoder
+
+            self.encoder = TextEncoder()
+            text_dim = self.encoder.dim
+        cfg = self.config
+        self.net = TextKTNet(
+            len(self.concepts.names), len(self.items.names), len(FEATURE_NAMES) + len(ITEM_FEATURES),
+            text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout,
+        )  # fmt: skip
+        groups: list[dict[str, Any]] = [{"params": self.net.parameters(), "lr": args.learning_rate}]
+        if self.encoder is not None and cfg.finetune_encoder:
+            groups.append({"params": self.encoder.parameters(), "lr": cfg.encoder_learning_rate})
+        elif self.encoder is not None:
+            self.encoder.requires_grad_(False)
+        optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
+        self._count_items(train)
+        extra = self.item_features(train, leave_one_out=True)
+        windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
+        writer = _writer(args.log_dir)
+        best: tuple[float, dict[str, Any]] = (-1.0, {})
+        stale, began, rng = 0, time.monotonic(), np.random.default_rng(args.seed)
+        for epoch in range(args.max_epochs):
+            self.net.train()
+            if self.encoder is not None:
+                self.encoder.train()
+            losses = []
+            for batch in _batches(windows, args.batch_size, rng):
+                loss = self._loss(windows, batch)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
+                optimizer.step()
+                losses.append(float(loss.detach()))
+            record = {"epoch": epoch, "train_loss": float(np.mean(losses))}
+            if valid is not None and len(valid):
+                p = self.predict(valid)
+                mask = scored_mask(valid)
+                record["valid_auc"] = evaluate_predictions(valid["correct"].to_numpy()[mask], p[mask])["auc"]
+            self.history.append(record)
+            if writer is not None:
+                for key, value in record.items():
+                    if key != "epoch":
+                        writer.add_scalar(key, value, epoch)
+            score = record.get("valid_auc", -record["train_loss"])
+            if score > best[0]:
+                best, stale = (score, self._snapshot()), 0
+            else:
+                stale += 1
+            out_of_time = args.max_train_seconds is not None and time.monotonic() - began > args.max_train_seconds
+            if stale >= args.patience or out_of_time:
+                break
+        if best[1]:
+            self._restore(best[1])
+        if writer is not None:
+            writer.close()
+        self._freeze_texts()
+
+    def _loss(self, windows: Windows, batch: np.ndarray) -> torch.Tensor:
+        assert self.net is not None
+        t = int(windows.lengths[batch].max())
+        concepts = torch.from_numpy(windows.concepts[batch, :t])
+        text = None
+        if self.encoder is not None:
+            present = torch.unique(concepts)
+            names = [self.concepts.names[i] for i in present.tolist()]
+            text = torch.zeros(len(self.concepts.names), self.encoder.dim)
+            text = text.index_put((present,), self._text_embeddings(names, grad=True))
+        vectors = self.net.concept_vectors(text)
+        logits, _ = self.net(
+            vectors, concepts, torch.from_numpy(windows.items[batch, :t]),
+            torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
+        )  # fmt: skip
+        mask = torch.from_numpy(windows.rows[batch, :t] >= 0)
+        labels = torch.from_numpy(windows.labels[batch, :t])
+        return torch.nn.functional.binary_cross_entropy_with_logits(logits[mask], labels[mask])
+
+    def _snapshot(self) -> dict[str, Any]:
+        assert self.net is not None
+        return {
+            "net": copy.deepcopy(self.net.state_dict()),
+            "encoder": copy.deepcopy(self.encoder.state_dict()) if self.encoder is not None else None,
+        }
+
+    def _restore(self, snap: dict[str, Any]) -> None:
+        assert self.net is not None
+        self.net.load_state_dict(snap["net"])
+        if self.encoder is not None and snap["encoder"] is not None:
+            self.encoder.load_state_dict(snap["encoder"])
+
+    def _freeze_texts(self) -> None:
+        """Embed every known concept's text once, for inference without the encoder."""
+        if self.encoder is not None:
+            self.encoder.eval()
+            self.text_table = self._text_embeddings(self.concepts.names, grad=False)
+
+    # --- inference -------------------------------------------------------------------------
+    def concept_vectors(self) -> torch.Tensor:
+        """Vectors of every concept in the vocabulary, for inference."""
+        assert self.net is not None
+        with torch.no_grad():
+            if self.text_table is None and self.encoder is not None:
+                return self.net.concept_vectors(self._text_embeddings(self.concepts.names, grad=False))
+            return self.net.concept_vectors(self.text_table)
+
+    def add_concepts(self, texts: Mapping[str, str]) -> None:
+        """Make new concepts known without retraining: placed by their text alone."""
+        new = [c for c in texts if c not in self.concepts.index]
+        if not new or self.net is None:
+            return
+        self.texts.update({c: texts[c] for c in new if texts[c].strip()})
+        old = len(self.concepts.names)
+        self.concepts = Vocabulary([*self.concepts.names, *new])
+        for name in ("concept_id", "concept_bias"):
+            table: torch.nn.Embedding = getattr(self.net, name)
+            grown = torch.nn.Embedding(len(self.concepts.names), table.embedding_dim, padding_idx=0)
+            with torch.no_grad():
+                grown.weight.zero_()
+                grown.weight[:old] = table.weight
+            setattr(self.net, name, grown)
+        if self.text_table is not None:
+            extra = self._new_text_embeddings(new)
+            self.text_table = torch.cat([self.text_table, extra])
+
+    def _new_text_embeddings(self, names: list[str]) -> torch.Tensor:
+        if self.encoder is None and self._encoder_folder is not None:
+            from ml.encoder import TextEncoder
+
+            self.encoder = TextEncoder(self._encoder_folder if self._encoder_folder != Path() else None)
+            self.encoder.eval()
+        return self._text_embeddings(names, grad=False)
+
+    _encoder_folder: Path | None = None
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """One-step-ahead probabilities for every row of a canonical table."""
+        assert self.net is not None
+        unseen = {
+            str(c): self.texts.get(str(c), "") for c in frame["concept"].unique() if c and c not in self.concepts.index
+        }
+        if unseen and self._uses_text():
+            self.add_concepts({c: t for c, t in unseen.items() if t})
+        self.net.eval()
+        extra = self.item_features(frame)
+        windows = build_windows(frame, self.concepts, self.items, window=self.config.window, extra=extra)
+        vectors = self.concept_vectors()
+        out = np.zeros(len(frame), dtype=np.float64)
+        with torch.no_grad():
+            for batch in _batches(windows, 256, None):
+                t = int(windows.lengths[batch].max())
+                logits, _ = self.net(
+                    vectors, torch.from_numpy(windows.concepts[batch, :t]), torch.from_numpy(windows.items[batch, :t]),
+                    torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
+                )  # fmt: skip
+                rows = windows.rows[batch, :t]
+                mask = rows >= 0
+                out[rows[mask]] = torch.sigmoid(logits).numpy()[mask]
+        return out
+
+    # --- persistence -------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Weights (safetensors), a JSON config, and the fine-tuned encoder when used."""
+        assert self.net is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        tensors = {f"net.{k}": v.contiguous() for k, v in self.net.state_dict().items()}
+        if self.text_table is not None:
+            tensors["text_table"] = self.text_table.contiguous()
+        save_file(tensors, str(folder / "model.safetensors"))
+        config = {
+            "model": self.name,
+            "config": asdict(self.config),
+            "text_dim": self.net.text_dim,
+            "concepts": self.concepts.names,
+            "items": self.items.names,
+            "texts": self.texts,
+            "features": [*FEATURE_NAMES, *ITEM_FEATURES],
+            "item_sum": self.item_sum,
+            "item_count": self.item_count,
+            "global_accuracy": self.global_accuracy,
+            "history": self.history,
+        }
+        (folder / "config.json").write_text(json.dumps(config, indent=1))
+        if self.encoder is not None and self.config.finetune_encoder:
+            self.encoder.save(folder / "encoder")
+
+    @classmethod
+    def load(cls, folder: Path) -> PathwiseKT:
+        """Load a saved model; the encoder is loaded only if a new concept needs it."""
+        config = json.loads((folder / "config.json").read_text())
+        model = cls(TKTConfig(**config["config"]))
+        model.concepts = Vocabulary(config["concepts"])
+        model.items = Vocabulary(config["items"])
+        model.texts = dict(config["texts"])
+        model.history = list(config.get("history", []))
+        model.item_sum = dict(config["item_sum"])
+        model.item_count = dict(config["item_count"])
+        model.global_accuracy = float(config["global_accuracy"])
+        tensors = load_file(str(folder / "model.safetensors"))
+        model.net = TextKTNet(
+            len(model.concepts.names), len(model.items.names), len(config["features"]),
+            text_dim=int(config["text_dim"]), dim=model.config.dim, dropout=model.config.dropout,
+        )  # fmt: skip
+        model.net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
+        model.net.eval()
+        model.text_table = tensors.get("text_table")
+        if (folder / "encoder").exists():
+            model._encoder_folder = folder / "encoder"
+        elif model.config.use_text and model.text_table is not None:
+            model._encoder_folder = Path()  # the bundled encoder, as it was not fine-tuned
+        return model
+
+
+def _batches(windows: Windows, size: int, rng: np.random.Generator | None) -> Iterator[np.ndarray]:
+    """Batches of window indices; shuffled when ``rng`` is given, else by length (fast)."""
+    order = rng.permutation(len(windows.lengths)) if rng is not None else np.argsort(windows.lengths)
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
+def _writer(log_dir: Path | None) -> Any:
+    if log_dir is None:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:  # tensorboard is optional
+        return None
+    return SummaryWriter(str(log_dir))

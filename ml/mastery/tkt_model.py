@@ -1,0 +1,78 @@
+"""The Pathwise knowledge-tracing network: forward only (pykt's one-module-per-file shape).
+
+A GRU reads a student's attempts; each prediction combines its state before the
+attempt with the attempt's concept and item representations and the row's history
+features. A concept's representation is a projection of its text embedding (from the
+fine-tuned sentence encoder) plus a learned id embedding that starts at zero, so a
+concept nobody has attempted yet is placed by its text alone.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["TextKTNet"]
+
+
+class TextKTNet(nn.Module):
+    """Shapes: B windows x T attempts x K concepts per attempt (padded, index 0 = none)."""
+
+    def __init__(
+        self, n_concepts: int, n_items: int, n_features: int, *, text_dim: int, dim: int = 64, dropout: float = 0.2
+    ) -> None:
+        super().__init__()
+        self.text_dim = text_dim
+        self.text_proj = nn.Linear(text_dim, dim, bias=False) if text_dim else None
+        self.concept_id = nn.Embedding(n_concepts, dim, padding_idx=0)
+        nn.init.zeros_(self.concept_id.weight)
+        if self.text_proj is None:
+            nn.init.normal_(self.concept_id.weight, std=0.1)
+        self.concept_bias = nn.Embedding(n_concepts, 1, padding_idx=0)
+        nn.init.zeros_(self.concept_bias.weight)
+        self.item = nn.Embedding(n_items, dim, padding_idx=0)
+        nn.init.normal_(self.item.weight, std=0.01)
+        with torch.no_grad():
+            self.item.weight[0].zero_()  # "no item" is the neutral item
+        self.item_bias = nn.Embedding(n_items, 1, padding_idx=0)
+        nn.init.zeros_(self.item_bias.weight)
+        self.step = nn.Linear(3 * dim + 1, dim)
+        self.gru = nn.GRU(dim, dim, batch_first=True)
+        self.head = nn.Sequential(
+            nn.Linear(4 * dim + n_features, 2 * dim), nn.ReLU(), nn.Dropout(dropout), nn.Linear(2 * dim, 1)
+        )
+        self.dropout = nn.Dropout(dropout)
+
+    def concept_vectors(self, text_embeddings: torch.Tensor | None) -> torch.Tensor:
+        """All concept vectors (row 0 is padding): text projection plus id embedding."""
+        vectors = self.concept_id.weight
+        if self.text_proj is not None and text_embeddings is not None:
+            vectors = vectors + self.text_proj(text_embeddings)
+        return vectors
+
+    def forward(
+        self,
+        concept_vectors: torch.Tensor,  # n_concepts x dim
+        concepts: torch.Tensor,  # B x T x K long
+        items: torch.Tensor,  # B x T long
+        correct: torch.Tensor,  # B x T float (attempt score)
+        features: torch.Tensor,  # B x T x K x F
+        state: torch.Tensor | None = None,  # 1 x B x dim GRU state before the window
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits B x T x K for every row, and the GRU state after the window."""
+        present = (concepts > 0).unsqueeze(-1).to(concept_vectors.dtype)
+        row_vectors = concept_vectors[concepts]  # B T K D
+        attempt_vector = (row_vectors * present).sum(2) / present.sum(2).clamp(min=1.0)
+        item_vector = self.item(items)
+        signed = (2.0 * correct - 1.0).unsqueeze(-1)
+        step_in = torch.cat([attempt_vector, item_vector, attempt_vector * signed, correct.unsqueeze(-1)], -1)
+        outputs, last = self.gru(self.dropout(torch.relu(self.step(step_in))), state)
+        start = state.transpose(0, 1) if state is not None else torch.zeros_like(outputs[:, :1])
+        before = torch.cat([start, outputs[:, :-1]], 1)  # state before each attempt
+        k = concepts.shape[2]
+        before_k = before.unsqueeze(2).expand(-1, -1, k, -1)
+        item_k = item_vector.unsqueeze(2).expand(-1, -1, k, -1)
+        head_in = torch.cat([before_k, row_vectors, item_k, before_k * row_vectors, features], -1)
+        logits = self.head(head_in).squeeze(-1)
+        logits = logits + self.item_bias(items) + self.concept_bias(concepts).squeeze(-1)
+        return logits, last

@@ -1,0 +1,61 @@
+"""Offline training of the mastery model into a model folder (never imported by the server)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ml.mastery.base import TrainingArguments
+from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.protocol import scored_mask, split_by_student
+from ml.mastery.tkt import PathwiseKT, TKTConfig
+
+__all__ = ["train_mastery"]
+
+
+def data_summary(frame: pd.DataFrame, source: str) -> dict[str, Any]:
+    """What a model saw: sizes and where it came from."""
+    return {
+        "source": source,
+        "rows": len(frame),
+        "attempts": int(frame.drop_duplicates(["student", "attempt"]).shape[0]),
+        "students": int(frame["student"].nunique()),
+        "concepts": int(frame["concept"].nunique()),
+        "items": int(frame["item"].replace("", pd.NA).nunique()),
+        "p_correct": float(frame["correct"].mean()) if len(frame) else 0.0,
+    }
+
+
+def train_mastery(
+    frame: pd.DataFrame,
+    folder: Path,
+    *,
+    args: TrainingArguments,
+    config: TKTConfig | None = None,
+    source: str = "",
+    texts: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Split off validation students, train with early stopping, save, return metrics.
+
+    The folder gets the weights and config (``PathwiseKT.save``), ``metrics.json``
+    (validation metrics, epochs, seconds) and ``data.json`` (what it was trained on).
+    """
+    fit_part, valid = split_by_student(frame, args.valid_fraction, args.seed)
+    model = PathwiseKT(config)
+    run_args = TrainingArguments(**{**args.__dict__, "texts": dict(texts or args.texts)})
+    began = time.monotonic()
+    model.fit(fit_part, valid if len(valid) else None, run_args)
+    seconds = time.monotonic() - began
+    metrics: dict[str, Any] = {"model": model.name, "train_seconds": seconds, "epochs": model.history}
+    if len(valid):
+        mask = scored_mask(valid)
+        metrics["valid"] = evaluate_predictions(valid["correct"].to_numpy()[mask], model.predict(valid)[mask])
+    model.save(folder)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    (folder / "data.json").write_text(json.dumps(data_summary(frame, source), indent=1))
+    return metrics

@@ -1,0 +1,114 @@
+"""Students, attempts and mastery: the graph stores, the mastery model estimates.
+
+The few lines of orchestration between the two live here: the model's state for a
+student is replayed from the graph on first use, and new estimates are written in the
+same transaction as the attempts that produced them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from graph import queries
+from graph.attempts import attempts_of, list_students, record_attempts
+from graph.errors import NotFound
+from graph.ids import iri_of
+from graph.mastery import read_estimates
+from graph.model import Attempt, MasteryEstimate
+from graph.repository import KnowledgeGraph, Page, paginate
+from ml.mastery.data import concept_texts
+from ml.mastery.predict import Evidence
+from ml.mastery.serving import MasteryService
+
+__all__ = ["evidence", "mastery_of", "page_of_students", "record", "student_exists", "switch_model"]
+
+
+def _history(kg: KnowledgeGraph) -> object:
+    return lambda students: attempts_of(kg, students)
+
+
+def record(
+    kg: KnowledgeGraph, mastery: MasteryService, attempts: Sequence[Attempt]
+) -> tuple[int, int, list[MasteryEstimate]]:
+    """Store new attempts with the mastery estimates they move, in one transaction."""
+    students = [a.student for a in attempts]
+    with mastery.lock:
+        predictor = mastery.ready(students, _history(kg))  # type: ignore[arg-type]
+        concepts = {c for a in attempts for c in a.concepts}
+        unknown = [c for c in concepts if c not in predictor.model.concepts.index and kg.projection.has_concept(c)]
+        if unknown:
+            predictor.add_concepts(concept_texts(c for c in kg.concepts_by_ids(unknown) if c is not None))
+        try:
+            return record_attempts(kg, attempts, estimate=predictor.update)
+        except Exception:
+            for student in students:  # the state saw attempts the graph refused
+                predictor.forget(student)
+            raise
+
+
+def student_exists(kg: KnowledgeGraph, student: str) -> bool:
+    """Whether the graph holds this student."""
+    return bool(queries.describe_types(kg.store, [iri_of("student", student)]))
+
+
+def page_of_students(kg: KnowledgeGraph, *, first: int, after: str | None) -> Page:
+    """Student keys in order, one page."""
+    return paginate(list_students(kg), first, after)
+
+
+def mastery_of(
+    kg: KnowledgeGraph, mastery: MasteryService, student: str, concepts: Sequence[str] | None
+) -> list[MasteryEstimate]:
+    """Stored estimates; asked-for concepts without one are estimated now from the history."""
+    stored = {e.concept: e for e in read_estimates(kg.store, [student])[student]}
+    if concepts is None:
+        return list(stored.values())
+    for c in concepts:
+        if not kg.projection.has_concept(c):
+            raise NotFound("concept", c, field="conceptIds")
+    missing = [c for c in concepts if c not in stored]
+    if missing:
+        with mastery.lock:
+            predictor = mastery.ready([student], _history(kg))  # type: ignore[arg-type]
+            now = datetime.now(UTC)
+            for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
+                stored[c] = MasteryEstimate(student, c, p, predictor.version, now)
+    return [stored[c] for c in concepts]
+
+
+def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept: str, limit: int) -> list[Evidence]:
+    """The student's attempts that moved this concept's estimate most."""
+    if not kg.projection.has_concept(concept):
+        raise NotFound("concept", concept, field="conceptId")
+    history = attempts_of(kg, [student])[student]
+    with mastery.lock:
+        return mastery.predictor.evidence(history, concept, limit)
+
+
+def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> int:
+    """Serve another model version and re-estimate every stored estimate with it.
+
+    Returns how many estimates were rewritten.
+    """
+    from graph.mastery import estimate_triples, stored_estimate_triples
+
+    with mastery.lock:
+        try:
+            predictor = mastery.switch(version)
+        except KeyError:
+            raise NotFound("model version", version, field="version") from None
+        students = list_students(kg)
+        old = read_estimates(kg.store, students)
+        histories = attempts_of(kg, students)
+        predictor.replay(histories)
+        now = datetime.now(UTC)
+        fresh = []
+        for student, estimates in old.items():
+            names = [e.concept for e in estimates]
+            for c, p in zip(names, predictor.estimate(student, names), strict=True):
+                fresh.append(MasteryEstimate(student, c, p, predictor.version, now))
+        if fresh:
+            deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in fresh])
+            kg.commit(deletes, [t for e in fresh for t in estimate_triples(e)], lambda: None)
+        return len(fresh)

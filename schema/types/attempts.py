@@ -1,0 +1,103 @@
+"""Inputs and results of recording attempts and switching mastery models."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from graph.errors import InvalidInput, KnowledgeGraphError, NotFound
+from graph.ids import slug_for
+from graph.model import Attempt
+from schema.types.enums import CurriculumErrorCode
+from schema.types.student import MasteryType
+
+__all__ = [
+    "AttemptInput",
+    "AttemptsError",
+    "MasteryModelInfo",
+    "MasteryModelResult",
+    "RecordAttemptsResult",
+    "RecordedAttempts",
+]
+
+
+@strawberry.input(description="One answer. Give `correct` or a `score` in [0, 1], and a material and/or concepts.")
+class AttemptInput:
+    student_id: strawberry.ID
+    material_id: strawberry.ID | None = None
+    concept_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Defaults to the concepts the material assesses (or teaches)."
+    )
+    correct: bool | None = None
+    score: float | None = None
+    timestamp: datetime | None = strawberry.field(default=None, description="Defaults to now.")
+    client_id: str | None = strawberry.field(
+        default=None, description="The client's id for this attempt: sending it again adds nothing."
+    )
+
+    def to_domain(self, index: int, material_concepts: tuple[str, ...]) -> Attempt:
+        """The domain attempt; ``material_concepts`` fill in missing concept ids."""
+        if (self.correct is None) == (self.score is None):
+            raise InvalidInput(f"attempt {index}: give exactly one of correct and score", field=f"attempts.{index}")
+        score = float(self.score) if self.score is not None else (1.0 if self.correct else 0.0)
+        if not 0.0 <= score <= 1.0:
+            raise InvalidInput(f"attempt {index}: score {score} is not in [0, 1]", field=f"attempts.{index}.score")
+        concepts = tuple(str(c) for c in self.concept_ids) if self.concept_ids is not None else material_concepts
+        if not self.material_id and not concepts:
+            raise InvalidInput(f"attempt {index}: name a material or concepts", field=f"attempts.{index}")
+        when = self.timestamp or datetime.now(UTC)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        ident = slug_for(f"client-{self.student_id}-{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
+        return Attempt(
+            id=ident,
+            student=str(self.student_id),
+            timestamp=when,
+            score=score,
+            material=str(self.material_id) if self.material_id else None,
+            concepts=concepts,
+            source="graphql",
+        )
+
+
+@strawberry.type(description="Why attempts (or a model switch) were refused; nothing was written.")
+class AttemptsError:
+    code: CurriculumErrorCode
+    message: str
+    field: str | None = None
+    subject_id: strawberry.ID | None = None
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> AttemptsError:
+        """Map a domain error."""
+        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+
+
+@strawberry.type(description="What recording attempts did.")
+class RecordedAttempts:
+    accepted: int
+    duplicates: int
+    mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
+
+
+@strawberry.type(description="A trained mastery model version.")
+class MasteryModelInfo:
+    version: str
+    current: bool
+    metrics: strawberry.scalars.JSON
+    data: strawberry.scalars.JSON
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any], current: str | None) -> MasteryModelInfo:
+        """From ``ModelVersions.info``."""
+        return cls(
+            version=info["version"], current=info["version"] == current, metrics=info["metrics"], data=info["data"]
+        )
+
+
+RecordAttemptsResult = Annotated[RecordedAttempts | AttemptsError, strawberry.union("RecordAttemptsResult")]
+MasteryModelResult = Annotated[MasteryModelInfo | AttemptsError, strawberry.union("MasteryModelResult")]

@@ -1,0 +1,99 @@
+"""Students, their attempts and their mastery estimates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from graph.model import Attempt, MasteryEstimate
+from schema.context import Info
+from schema.types.concept import ConceptType
+from schema.types.material import MaterialType
+
+__all__ = ["AttemptRecord", "MasteryEvidence", "MasteryType", "StudentType"]
+
+
+@strawberry.type(name="Mastery", description="A model's probability that the student has mastered the concept.")
+class MasteryType:
+    probability: float
+    model_version: str
+    updated_at: datetime
+    concept_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, estimate: MasteryEstimate) -> MasteryType:
+        """Wrap a domain estimate."""
+        return cls(
+            probability=estimate.probability,
+            model_version=estimate.model_version,
+            updated_at=estimate.updated_at,
+            concept_id=estimate.concept,
+        )
+
+    @strawberry.field
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.concept_id)
+
+
+@strawberry.type(name="Attempt", description="One answer by a student.")
+class AttemptRecord:
+    id: strawberry.ID
+    score: float
+    correct: bool
+    timestamp: datetime
+    domain: strawberry.Private[Attempt]
+
+    @classmethod
+    def from_domain(cls, attempt: Attempt) -> AttemptRecord:
+        """Wrap a domain attempt."""
+        return cls(
+            id=strawberry.ID(attempt.id),
+            score=attempt.score,
+            correct=attempt.correct,
+            timestamp=attempt.timestamp,
+            domain=attempt,
+        )
+
+    @strawberry.field
+    def concepts(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.concepts]
+
+    @strawberry.field
+    async def material(self, info: Info) -> MaterialType | None:
+        if self.domain.material is None:
+            return None
+        found = await info.context.loaders.material_by_id.load(self.domain.material)
+        return MaterialType.from_domain(found) if found is not None else None
+
+
+@strawberry.type(description="An attempt and how much it moved the estimate.")
+class MasteryEvidence:
+    attempt: AttemptRecord
+    before: float
+    after: float
+    change: float
+
+
+@strawberry.type(name="Student", description="A student, under a pseudonymous key.")
+class StudentType:
+    id: strawberry.ID
+
+    @strawberry.field(
+        description="Mastery estimates: of the given concepts (estimated now where none is stored), "
+        "or of every concept with a stored estimate."
+    )
+    async def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
+        key = (str(self.id), tuple(str(c) for c in concept_ids) if concept_ids is not None else None)
+        found = await info.context.loaders.mastery_by_student.load(key)
+        return [MasteryType.from_domain(e) for e in found]
+
+    @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")
+    async def evidence(self, info: Info, concept_id: strawberry.ID, first: int = 5) -> list[MasteryEvidence]:
+        found = await info.context.loaders.evidence_by_student_concept.load((str(self.id), str(concept_id), first))
+        return [
+            MasteryEvidence(
+                attempt=AttemptRecord.from_domain(e.attempt), before=e.before, after=e.after, change=e.change
+            )
+            for e in found
+        ]

@@ -1,0 +1,115 @@
+"""PathwiseKT: trains, respects the protocol, saves and loads, and online equals batch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.model import Attempt
+from ml.mastery.base import TrainingArguments
+from ml.mastery.data import attempts_to_frame
+from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.predict import MasteryPredictor
+from ml.mastery.protocol import scored_mask, split_by_student
+from ml.mastery.tkt import PathwiseKT, TKTConfig
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def simulated(students: int = 120, seed: int = 3) -> list[Attempt]:
+    """Students with an ability each practise 4 chained concepts; some multi-concept items."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for s in range(students):
+        ability = rng.normal()
+        known = np.zeros(4)
+        for n in range(int(rng.integers(8, 30))):
+            c = int(min(3, n // 6 + rng.integers(0, 2)))
+            concepts = (f"c{c}",) if rng.random() > 0.2 or c == 0 else (f"c{c}", f"c{c - 1}")
+            p = 1 / (1 + np.exp(-(ability + 2.5 * known[c] - 1.0)))
+            correct = float(rng.random() < p)
+            known[c] = min(1.0, known[c] + 0.25)
+            material = f"m{c}_{n % 3}" if rng.random() > 0.3 else None
+            out.append(Attempt(f"a{s}-{n}", f"s{s:03d}", T0 + timedelta(minutes=n), correct, material, concepts))
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[PathwiseKT, pd.DataFrame, Path]:
+    frame = attempts_to_frame(simulated())
+    train, test = split_by_student(frame, 0.25, 1)
+    model = PathwiseKT(TKTConfig(use_text=False, dim=16))
+    model.fit(train, None, TrainingArguments(max_epochs=6, patience=6, threads=1, batch_size=16))
+    folder = tmp_path_factory.mktemp("model")
+    model.save(folder)
+    return model, test, folder
+
+
+class TestFit:
+    def test_learns_better_than_chance(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        model, test, _ = trained
+        mask = scored_mask(test)
+        metrics = evaluate_predictions(test["correct"].to_numpy()[mask], model.predict(test)[mask])
+        assert metrics["auc"] > 0.65
+
+    def test_siblings_and_the_future_are_never_history(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        model, test, _ = trained
+        before = model.predict(test)
+        row = int(np.flatnonzero(test.duplicated(["student", "attempt"], keep="first").to_numpy())[0])
+        student, attempt = test.iloc[row][["student", "attempt"]]
+        changed = test.copy()
+        same_or_later = (changed["student"] == student) & (changed["attempt"] >= attempt)
+        changed.loc[same_or_later, "correct"] = 1.0 - changed.loc[same_or_later, "correct"]
+        after = model.predict(changed)
+        rows = np.flatnonzero(same_or_later.to_numpy() & (changed["attempt"] == attempt).to_numpy())
+        assert np.allclose(before[rows], after[rows])
+
+
+class TestSaveLoad:
+    def test_loaded_model_predicts_the_same(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        model, test, folder = trained
+        assert np.allclose(PathwiseKT.load(folder).predict(test), model.predict(test), atol=1e-6)
+
+
+class TestOnline:
+    def test_online_estimates_equal_batch_predictions(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        _, _, folder = trained
+        history = [a for a in simulated(3, seed=11) if a.material is None][:25]
+        history = [
+            Attempt(f"p{i:03d}", "probe", T0 + timedelta(minutes=i), a.score, None, a.concepts)
+            for i, a in enumerate(history)
+        ]
+        frame = attempts_to_frame(history)
+        batch = PathwiseKT.load(folder).predict(frame)
+        predictor = MasteryPredictor.load(folder)
+        online = []
+        for attempt in history:
+            online += predictor.estimate("probe", list(attempt.concepts))
+            predictor.observe(attempt)
+        assert np.allclose(online, batch, atol=1e-5)
+
+    def test_new_student_and_unknown_concept_get_estimates(
+        self, trained: tuple[PathwiseKT, pd.DataFrame, Path]
+    ) -> None:
+        predictor = MasteryPredictor.load(trained[2])
+        first = predictor.estimate("newcomer", ["c0", "never-seen"])
+        assert all(0.0 < p < 1.0 for p in first)
+        estimates = predictor.update([Attempt("x1", "newcomer", T0, 1.0, None, ("c0",))])
+        assert [e.concept for e in estimates] == ["c0"]
+        assert estimates[0].probability > first[0]
+        assert estimates[0].model_version == trained[2].name
+
+    def test_evidence_ranks_the_attempts_that_moved_the_estimate(
+        self, trained: tuple[PathwiseKT, pd.DataFrame, Path]
+    ) -> None:
+        predictor = MasteryPredictor.load(trained[2])
+        history = [
+            Attempt(f"e{i}", "ev", T0 + timedelta(minutes=i), float(i % 2), None, (f"c{i % 2}",)) for i in range(8)
+        ]
+        moves = predictor.evidence(history, "c1", limit=3)
+        assert len(moves) == 3
+        assert abs(moves[0].change) >= abs(moves[1].change) >= abs(moves[2].change)
