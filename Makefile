@@ -36,6 +36,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.mastery
 
 clean:
 	rm -rf $(VENV) pathwise-data

@@ -207,8 +207,16 @@ def info(ctx: click.Context) -> None:
 def _register() -> None:
     """Command groups that live in their own modules."""
     from cli.attempts import attempts
+    from cli.mastery import evaluate_mastery
     from cli.train import models, train
 
+    evaluate = click.Group(
+        name="evaluate",
+        help="Evaluate models side by side on held-out students.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    evaluate.add_command(evaluate_mastery)
+    main.add_command(evaluate)
     main.add_command(attempts)
     main.add_command(train)
     main.add_command(models)

@@ -1,7 +1,7 @@
 """``pathwise evaluate mastery``: score knowledge-tracing models on a public data set.
 
 Defined as a standalone ``click.Command`` (``evaluate_mastery``) for the main CLI to
-register. Data are read with the private readers of ``ml.mastery.datasets`` for now.
+register. Files are read with the attempt readers of ``ingest.attempts``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 
 
 @click.command(name="mastery")
-@click.option("--format", "layout", type=click.Choice(["akt", "pykt"]), required=True, help="Layout of the files.")
+@click.option(
+    "--format", "layout", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), required=True,
+    help="Layout of the files.",
+)  # fmt: skip
 @click.option(
     "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, required=True
 )
@@ -45,6 +48,10 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--max-epochs", type=int, default=30, show_default=True)
+@click.option(
+    "--cold-start", type=float, default=None,
+    help="Withhold this fraction of the concepts from training and score only the test rows on them.",
+)  # fmt: skip
 def evaluate_mastery(
     layout: str,
     train_files: tuple[Path, ...],
@@ -54,28 +61,37 @@ def evaluate_mastery(
     threads: int,
     seed: int,
     max_epochs: int,
+    cold_start: float | None,
 ) -> None:
-    """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file."""
+    """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file.
+
+    The protocol (README, "The mastery model"): split by student, one step ahead, a row's
+    history holds only earlier attempts, each student's first attempt unscored, AUC
+    pooled. Concept names that are words (the ASSISTments 2009 skill names) are the
+    concepts' text for the text-initialised model.
+    """
+    from ingest.attempts.formats import read_attempts
     from ml.mastery.base import TrainingArguments
-    from ml.mastery.datasets import load_akt, load_pykt
+    from ml.mastery.cold_start import withhold_concepts
+    from ml.mastery.data import name_texts
     from ml.mastery.evaluate import run_evaluation
     from ml.mastery.registry import MODELS
 
-    if layout == "akt":
-        train, test = load_akt(train_files), load_akt([test_file])
-    else:
-        import pandas as pd
-
-        train = pd.concat([load_pykt(path) for path in train_files], ignore_index=True)
-        test = load_pykt(test_file)
+    train = read_attempts(list(train_files), layout)
+    test = read_attempts(test_file, layout)
+    only = None
+    if cold_start is not None:
+        train, only, withheld = withhold_concepts(train, test, cold_start, seed)
+        click.echo(f"cold start: {len(withheld)} concepts withheld from training", err=True)
     names = list(MODELS) if models == "all" else [name.strip() for name in models.split(",") if name.strip()]
     if layout == "pykt" and models == "all":
         names = [name for name in names if name != "pfa-items"]  # pyKT files carry no items
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
-    args = TrainingArguments(seed=seed, max_epochs=max_epochs, threads=threads)
-    rows = run_evaluation(names, train, test, args)
+    texts = name_texts(set(train["concept"]) | set(test["concept"]))
+    args = TrainingArguments(seed=seed, max_epochs=max_epochs, threads=threads, texts=texts)
+    rows = run_evaluation(names, train, test, args, only=only)
     if as_json:
         for row in rows:
             click.echo(json.dumps({key: row[key] for key in COLUMNS}))

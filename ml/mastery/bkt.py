@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ml.mastery.base import TrainingArguments
-from ml.mastery.datasets import canonical_frame
+from ml.mastery.data import canonical_frame
 from ml.mastery.protocol import Encoded, build_vocab, encode
 
 __all__ = ["BKT", "simulate"]

@@ -33,10 +33,12 @@ def run_evaluation(
     test: pd.DataFrame,
     args: TrainingArguments,
     models: dict[str, Callable[[], MasteryModel]] | None = None,
+    only: np.ndarray | None = None,
 ) -> list[dict[str, float | str]]:
     """Fit and score each named model; one result row per model, keys ``RESULT_KEYS``.
 
-    ``models`` defaults to the registry; tests pass their own factories.
+    ``models`` defaults to the registry; tests pass their own factories. ``only``
+    restricts scoring to a subset of the test rows (the cold-start protocol).
     """
     registry = MODELS if models is None else models
     names = list(model_names)
@@ -44,7 +46,7 @@ def run_evaluation(
     if unknown:
         raise KeyError(f"unknown mastery models {unknown}; known: {sorted(registry)}")
     fit_part, valid = split_by_student(train, args.valid_fraction, args.seed)
-    mask = scored_mask(test)
+    mask = scored_mask(test) if only is None else scored_mask(test) & only
     labels = test["correct"].to_numpy(dtype=np.float64)[mask]
     results: list[dict[str, float | str]] = []
     for name in names:

@@ -32,11 +32,22 @@ FEATURE_NAMES: tuple[str, ...] = (
     "log_prior_attempts",
     "smoothed_accuracy",
     "smoothed_recent_accuracy",
+    "log_streak_on_concept",
+    "same_concept_as_last_attempt",
 )
 
 
 def _row_values(
-    n_c: float, s_c: float, last: float, has_last: float, gap: float, n: float, s: float, recent: list[float]
+    n_c: float,
+    s_c: float,
+    last: float,
+    has_last: float,
+    gap: float,
+    n: float,
+    s: float,
+    recent: list[float],
+    streak: float,
+    same: float,
 ) -> list[float]:
     return [
         math.log1p(n_c),
@@ -48,6 +59,8 @@ def _row_values(
         math.log1p(n),
         (s + 1.0) / (n + 2.0),
         (sum(recent) + 1.0) / (len(recent) + 2.0),
+        math.log1p(streak),
+        same,
     ]
 
 
@@ -88,20 +101,24 @@ class FeatureState:
     attempts: int = 0
     correct: float = 0.0
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT))
-    on_concept: dict[str, list[float]] = field(default_factory=dict)  # concept -> [n, s, last, at]
+    on_concept: dict[str, list[float]] = field(default_factory=dict)  # concept -> [n, s, last, at, streak]
+    last_concepts: frozenset[str] = frozenset()
 
     def features(self, concept: str) -> list[float]:
         """The features of a row on ``concept`` given everything observed so far."""
-        n_c, s_c, last, at = self.on_concept.get(concept, (0.0, 0.0, 0.0, -1.0))
+        n_c, s_c, last, at, streak = self.on_concept.get(concept, (0.0, 0.0, 0.0, -1.0, 0.0))
         has_last = 1.0 if at >= 0 else 0.0
         gap = self.attempts - at if at >= 0 else 0.0
-        return _row_values(n_c, s_c, last, has_last, gap, self.attempts, self.correct, list(self.recent))
+        same = 1.0 if concept in self.last_concepts else 0.0
+        return _row_values(n_c, s_c, last, has_last, gap, self.attempts, self.correct, list(self.recent), streak, same)
 
     def observe(self, concepts: list[str], score: float) -> None:
         """Record one attempt (all its concepts at once: siblings never see each other)."""
         for c in dict.fromkeys(concepts):
-            n_c, s_c, _, _ = self.on_concept.get(c, (0.0, 0.0, 0.0, -1.0))
-            self.on_concept[c] = [n_c + 1.0, s_c + score, score, float(self.attempts)]
+            n_c, s_c, _, _, streak = self.on_concept.get(c, (0.0, 0.0, 0.0, -1.0, 0.0))
+            streak = streak + 1.0 if score >= 0.5 else 0.0
+            self.on_concept[c] = [n_c + 1.0, s_c + score, score, float(self.attempts), streak]
+        self.last_concepts = frozenset(concepts)
         self.attempts += 1
         self.correct += score
         self.recent.append(score)

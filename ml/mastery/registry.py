@@ -36,10 +36,23 @@ def _dkt() -> MasteryModel:
     return DKT()
 
 
+def _pathwise() -> MasteryModel:
+    from ml.mastery.tkt import PathwiseKT, TKTConfig
+
+    return PathwiseKT(TKTConfig(use_text=True))
+
+
+def _pathwise_id() -> MasteryModel:
+    from ml.mastery.tkt import PathwiseKT, TKTConfig
+
+    return PathwiseKT(TKTConfig(use_text=False))
+
+
 MODELS: dict[str, Callable[[], MasteryModel]] = {
     "bkt": _bkt,
     "pfa": _pfa,
     "pfa-items": _pfa_items,
     "dkt": _dkt,
-    # Pathwise's own model is registered here as "pathwise" (lead engineer).
+    "pathwise": _pathwise,  # text-initialised, encoder fine-tuned (id-only where there is no text)
+    "pathwise-id": _pathwise_id,  # the same network with learned id embeddings only
 }

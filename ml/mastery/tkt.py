@@ -46,6 +46,7 @@ class TKTConfig:
     encoder_learning_rate: float = 2e-5
     weight_decay: float = 1e-5
     window: int = WINDOW
+    item_vectors: bool = True  # False: items keep only a learned difficulty (a bias)
 
 
 class PathwiseKT:
@@ -128,7 +129,11 @@ class PathwiseKT:
             len(self.concepts.names), len(self.items.names), len(FEATURE_NAMES) + len(ITEM_FEATURES),
             text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout,
         )  # fmt: skip
-        groups: list[dict[str, Any]] = [{"params": self.net.parameters(), "lr": args.learning_rate}]
+        if not cfg.item_vectors:
+            self.net.item.requires_grad_(False)
+        groups: list[dict[str, Any]] = [
+            {"params": [p for p in self.net.parameters() if p.requires_grad], "lr": args.learning_rate}
+        ]
         if self.encoder is not None and cfg.finetune_encoder:
             groups.append({"params": self.encoder.parameters(), "lr": cfg.encoder_learning_rate})
         elif self.encoder is not None:
@@ -137,6 +142,8 @@ class PathwiseKT:
         self._count_items(train)
         extra = self.item_features(train, leave_one_out=True)
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
+        # small data sets still get enough optimiser steps per epoch (at least ~25)
+        batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
         writer = _writer(args.log_dir)
         best: tuple[float, dict[str, Any]] = (-1.0, {})
         stale, began, rng = 0, time.monotonic(), np.random.default_rng(args.seed)
@@ -145,7 +152,7 @@ class PathwiseKT:
             if self.encoder is not None:
                 self.encoder.train()
             losses = []
-            for batch in _batches(windows, args.batch_size, rng):
+            for batch in _batches(windows, batch_size, rng):
                 loss = self._loss(windows, batch)
                 optimizer.zero_grad()
                 loss.backward()
@@ -307,6 +314,12 @@ class PathwiseKT:
     def load(cls, folder: Path) -> PathwiseKT:
         """Load a saved model; the encoder is loaded only if a new concept needs it."""
         config = json.loads((folder / "config.json").read_text())
+        expected = [*FEATURE_NAMES, *ITEM_FEATURES]
+        if config["features"] != expected:
+            raise ValueError(
+                f"the model in {folder} was trained on features {config['features']}, this code computes "
+                f"{expected}: retrain it with `pathwise train mastery`"
+            )
         model = cls(TKTConfig(**config["config"]))
         model.concepts = Vocabulary(config["concepts"])
         model.items = Vocabulary(config["items"])

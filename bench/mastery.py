@@ -1,0 +1,68 @@
+"""``python -m bench.mastery``: online update latency and batch inference throughput.
+
+Uses the demo's shipped model and its simulated students (in process, one torch thread
+unless ``--threads``). Goals (the baseline each figure is held to): online update
+<= 5 ms p50 per attempt, batch inference >= 20,000 predictions/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import pandas as pd
+import torch
+
+from demo.load import MODEL_DIR, demo_attempts
+from ml.mastery.data import attempts_to_frame
+from ml.mastery.predict import MasteryPredictor
+from ml.mastery.tkt import PathwiseKT
+
+GOALS = {"update_ms": 5.0, "predictions_per_s": 20_000.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--students", type=int, default=200)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    attempts = demo_attempts(args.students)
+
+    predictor = MasteryPredictor.load(MODEL_DIR)
+    latencies = []
+    for attempt in attempts:
+        start = time.perf_counter()
+        predictor.update([attempt])
+        latencies.append(time.perf_counter() - start)
+    p50 = statistics.median(latencies) * 1000
+    p95 = sorted(latencies)[int(0.95 * len(latencies))] * 1000
+    print(f"online update      p50 {p50:.3f} ms  p95 {p95:.3f} ms over {len(latencies):,} attempts "
+          f"({p50 / GOALS['update_ms']:.2f}x of the 5 ms goal)")  # fmt: skip
+
+    concepts = list(predictor.model.concepts.names[2:])
+    students = sorted({a.student for a in attempts})
+    start = time.perf_counter()
+    n = 0
+    for student in students:
+        n += len(predictor.estimate(student, concepts))
+    seconds = time.perf_counter() - start
+    rate = n / seconds
+    print(f"mastery estimates  {rate:,.0f} predictions/s ({n:,} = {len(students)} students x {len(concepts)} concepts; "
+          f"{rate / GOALS['predictions_per_s']:.1f}x the 20k/s goal)")  # fmt: skip
+
+    frame = attempts_to_frame(attempts)
+    big = pd.concat([frame.assign(student=frame["student"] + f"-{k}") for k in range(10)], ignore_index=True)
+    big = big.sort_values(["student", "attempt"], kind="stable").reset_index(drop=True)
+    model = PathwiseKT.load(MODEL_DIR)
+    start = time.perf_counter()
+    model.predict(big)
+    seconds = time.perf_counter() - start
+    rate = len(big) / seconds
+    print(f"batch prediction   {rate:,.0f} rows/s one step ahead over {len(big):,} rows "
+          f"({rate / GOALS['predictions_per_s']:.1f}x the 20k/s goal)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""``pathwise train mastery``, ``models list/use`` and ``evaluate mastery`` on generated logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from cli.main import main
+
+
+def write_log(path: Path, students: int = 60, seed: int = 5) -> Path:
+    """A long-CSV log: students of varying ability on four skills with word names."""
+    rng = np.random.default_rng(seed)
+    lines = ["student,item,concepts,correct,timestamp"]
+    skills = ["adding fractions", "solving equations", "graphing lines", "factoring"]
+    for s in range(students):
+        ability = rng.normal()
+        for n in range(int(rng.integers(6, 20))):
+            k = min(3, n // 5)
+            p = 1 / (1 + np.exp(-(ability + 0.3 * n - k)))
+            lines.append(f"s{s},q{k}{n % 4},{skills[k]},{int(rng.random() < p)},2026-01-01T00:{n:02d}:00Z")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
+    return result.exit_code, result.output
+
+
+class TestTrainAndVersions:
+    def test_train_list_use(self, tmp_path: Path) -> None:
+        env = {"PATHWISE_DATA_DIR": str(tmp_path / "data")}
+        log = write_log(tmp_path / "log.csv")
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--no-text", "--epochs", "2",
+                        "--threads", "1", env=env)  # fmt: skip
+        assert code == 0, out
+        metrics = json.loads(out[out.index("{") :])
+        assert 0.0 <= metrics["valid"]["auc"] <= 1.0
+        versions = sorted((tmp_path / "data" / "models" / "mastery").iterdir())
+        assert len(versions) == 1
+        assert {p.name for p in versions[0].iterdir()} >= {
+            "model.safetensors",
+            "config.json",
+            "metrics.json",
+            "data.json",
+        }
+        code, out = run("models", "list", env=env)
+        assert out.startswith(f"* {versions[0].name}")
+        assert run("models", "use", versions[0].name, env=env)[0] == 0
+        code, out = run("models", "use", "nope", env=env)
+        assert code != 0
+        assert "no model version 'nope'" in out
+
+
+class TestEvaluate:
+    def test_json_rows_per_model_and_cold_start(self, tmp_path: Path) -> None:
+        train, test = write_log(tmp_path / "train.csv", 60, 1), write_log(tmp_path / "test.csv", 20, 2)
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
+                        "--models", "bkt,pfa,pathwise-id", "--json", "--max-epochs", "2")  # fmt: skip
+        assert code == 0, out
+        rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        assert [r["model"] for r in rows] == ["bkt", "pfa", "pathwise-id"]
+        for row in rows:
+            assert set(row) >= {"auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds"}
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
+                        "--models", "pfa", "--json", "--cold-start", "0.25")  # fmt: skip
+        assert code == 0, out
+        assert "1 concepts withheld" in out

@@ -1,0 +1,122 @@
+"""recordAttempts, students, student { mastery, evidence }, and switching model versions."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demo.load import CURRICULUM_DIR, MODEL_DIR
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.csv_layout import read_curriculum_csv
+from ml.mastery.serving import MasteryService
+from ml.mastery.versions import ModelVersions
+from resolvers.loaders import build_loaders
+from schema import build_schema
+from schema.context import Context
+
+
+class Api:
+    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
+        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = Context(kg=self.kg, loaders=build_loaders(self.kg, self.mastery), mastery=self.mastery)
+        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Api:
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    service = MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR)
+    return Api(kg, service)
+
+
+RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+  __typename ... on RecordedAttempts { accepted duplicates mastery { concept { id } probability modelVersion } }
+  ... on AttemptsError { code message field subjectId } } }"""
+
+MASTERY = """query($id: ID!, $c: [ID!]) { student(id: $id) {
+  mastery(conceptIds: $c) { concept { id } probability modelVersion updatedAt } } }"""
+
+
+class TestRecordAttempts:
+    def test_updates_mastery_at_once_and_stores_it(self, api: Api) -> None:
+        attempts = [
+            {"studentId": "kid", "materialId": "m_slope_practice", "correct": True, "clientId": "1"},
+            {"studentId": "kid", "conceptIds": ["slope"], "score": 1.0, "clientId": "2"},
+        ]
+        result = api(RECORD, {"a": attempts})["recordAttempts"]
+        assert (result["accepted"], result["duplicates"]) == (2, 0)
+        assert [m["concept"]["id"] for m in result["mastery"]] == ["slope"]
+        assert result["mastery"][0]["modelVersion"] == "demo"
+        stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in stored] == ["slope"]
+        assert stored[0]["probability"] == pytest.approx(result["mastery"][0]["probability"], abs=1e-5)
+
+    def test_client_ids_make_it_idempotent(self, api: Api) -> None:
+        attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}
+        api(RECORD, {"a": [attempt]})
+        again = api(RECORD, {"a": [attempt]})["recordAttempts"]
+        assert (again["accepted"], again["duplicates"], again["mastery"]) == (0, 1, [])
+
+    def test_success_raises_and_failure_lowers_the_estimate(self, api: Api) -> None:
+        def after(correct: bool, student: str) -> float:
+            attempts = [{"studentId": student, "conceptIds": ["slope"], "correct": correct}] * 3
+            return float(api(RECORD, {"a": attempts})["recordAttempts"]["mastery"][0]["probability"])
+
+        assert after(True, "good") > after(False, "bad")
+
+    def test_bad_attempts_are_refused_whole(self, api: Api) -> None:
+        attempts = [
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True},
+            {"studentId": "kid", "conceptIds": ["no_such_concept"], "correct": True},
+        ]
+        result = api(RECORD, {"a": attempts})["recordAttempts"]
+        assert (result["code"], result["subjectId"]) == ("NOT_FOUND", "no_such_concept")
+        both = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True, "score": 1.0}]})
+        assert both["recordAttempts"]["code"] == "INVALID"
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
+
+class TestStudentQueries:
+    def test_mastery_of_asked_concepts_without_history_is_estimated(self, api: Api) -> None:
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
+        found = api(MASTERY, {"id": "kid", "c": ["slope", "quadratic_formula"]})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in found] == ["slope", "quadratic_formula"]
+        assert all(0 < m["probability"] < 1 for m in found)
+
+    def test_students_connection_and_evidence(self, api: Api) -> None:
+        for i in range(3):
+            api(RECORD, {"a": [{"studentId": f"s{i}", "conceptIds": ["slope", "exponents"], "correct": i % 2 == 0}]})
+        page = api("{ students(first: 2) { totalCount pageInfo { hasNextPage } edges { node { id } } } }")
+        assert page["students"]["totalCount"] == 3
+        assert [e["node"]["id"] for e in page["students"]["edges"]] == ["s0", "s1"]
+        evidence = api('{ student(id: "s0") { evidence(conceptId: "slope") { attempt { correct } change } } }')
+        assert len(evidence["student"]["evidence"]) == 1
+        assert api('{ student(id: "nobody") { id } }') == {"student": None}
+
+
+class TestModelVersions:
+    def test_switching_re_estimates_with_the_new_version(self, api: Api) -> None:
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
+        versions = api.mastery.versions
+        versions.install(MODEL_DIR, "20990101-000000-copy")
+        switched = api(
+            'mutation { useMasteryModel(version: "20990101-000000-copy") '
+            "{ __typename ... on MasteryModelInfo { current } } }"
+        )
+        assert switched["useMasteryModel"] == {"__typename": "MasteryModelInfo", "current": True}
+        stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert stored[0]["modelVersion"] == "20990101-000000-copy"
+        missing = api('mutation { useMasteryModel(version: "nope") { ... on AttemptsError { code } } }')
+        assert missing["useMasteryModel"] == {"code": "NOT_FOUND"}
+        listed = api("{ masteryModels { version current } }")["masteryModels"]
+        assert {"version": "20990101-000000-copy", "current": True} in listed
