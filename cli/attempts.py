@@ -201,7 +201,8 @@ def import_attempts(
                     report["created_materials"] = len(bundle.materials)
                 if found:
                     bars("record", 0, len(found))
-                    report["accepted"], report["duplicates"], _ = record_attempts(kg, found)
+                    report["accepted"], report["duplicates"], estimates = _record(kg, found, obj)
+                    report["estimates"] = len(estimates)
                     bars("record", len(found), len(found))
     except KnowledgeGraphError as error:
         _fail(error)
@@ -213,6 +214,21 @@ def import_attempts(
         click.echo(json.dumps(report, indent=2, default=str))
         return
     _print(report)
+
+
+def _record(kg: KnowledgeGraph, found: Sequence[Attempt], obj: dict[str, Any]) -> tuple[int, int, list[Any]]:
+    """Record with the served mastery model when one is installed (estimates stored too)."""
+    settings = obj.get("settings") or load_settings()
+    if not settings.mastery:
+        return record_attempts(kg, found)
+    from ml.mastery.serving import MasteryService
+    from ml.mastery.versions import ModelVersions
+    from resolvers.students import record
+
+    versions = ModelVersions(settings.data_dir / "models" / "mastery")
+    if versions.current() is None:
+        return record_attempts(kg, found)
+    return record(kg, MasteryService(versions, threads=settings.torch_threads), found)
 
 
 def _print(report: dict[str, Any]) -> None:

@@ -70,3 +70,20 @@ class TestEvaluate:
                         "--models", "pfa", "--json", "--cold-start", "0.25")  # fmt: skip
         assert code == 0, out
         assert "1 concepts withheld" in out
+
+
+class TestImportUpdatesMastery:
+    def test_imported_attempts_get_estimates_from_the_served_model(self, tmp_path: Path) -> None:
+        from demo.load import MODEL_DIR
+        from ml.mastery.versions import ModelVersions
+
+        env = {"PATHWISE_DATA_DIR": str(tmp_path / "data")}
+        ModelVersions(tmp_path / "data" / "models" / "mastery").install(MODEL_DIR, "demo")
+        store = f"oxigraph:{tmp_path / 'store'}"
+        assert run("--store", store, "demo", "load", "--students", "2", env=env)[0] == 0
+        log = tmp_path / "log.csv"
+        log.write_text("student,item,concepts,correct\nnew,,slope|exponents,1\nnew,,slope,0\n")
+        code, out = run("--store", store, "attempts", "import", str(log), "--format", "csv", "--json", env=env)
+        assert code == 0, out
+        report = json.loads(out[out.index("{") :])
+        assert (report["accepted"], report["estimates"]) == (2, 2)
