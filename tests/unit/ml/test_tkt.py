@@ -113,3 +113,13 @@ class TestOnline:
         moves = predictor.evidence(history, "c1", limit=3)
         assert len(moves) == 3
         assert abs(moves[0].change) >= abs(moves[1].change) >= abs(moves[2].change)
+
+
+class TestTrainingLogs:
+    def test_tensorboard_events_and_early_stopping_history(self, tmp_path: Path) -> None:
+        frame = attempts_to_frame(simulated(40, seed=9))
+        train, valid = split_by_student(frame, 0.25, 2)
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8))
+        model.fit(train, valid, TrainingArguments(max_epochs=3, patience=1, threads=1, log_dir=tmp_path / "tb"))
+        assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
+        assert all("valid_auc" in epoch for epoch in model.history)
