@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from graph.bundle import CurriculumBundle
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["COLUMNS", "FILES", "bundle_to_csv", "parse_curriculum_csv", "read_curriculum_csv", "write_curriculum_csv"]
@@ -68,19 +69,8 @@ def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, 
             why.append(f"unknown column(s) {', '.join(unknown)}")
         problems.append(Problem(source, "line 1", "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"))
         return
-    start = reader.line_num + 1
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                start = reader.line_num + 1
-                continue
-            if len(record) != len(header):
-                problems.append(Problem(source, f"line {start}", f"{len(record)} fields, header has {len(header)}"))
-            else:
-                yield start, dict(zip(header, record, strict=True))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+    for line, record in records(reader, source, len(header), problems):
+        yield line, dict(zip(header, record, strict=True))
 
 
 def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], problems: list[Problem]) -> list[T]:

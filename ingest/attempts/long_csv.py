@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.attempts.table import build_frame, number_attempts, source_name
+from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["DEFAULT_COLUMNS", "parse_correct", "parse_csv", "parse_timestamp", "read_csv"]
@@ -151,56 +152,45 @@ def parse_csv(
     cols: dict[str, list[object]] = {c: [] for c in ("student", "line", "attempt_id", "item", "concept", "correct")}
     times: list[datetime | None] = []
     seen_ids: dict[str, int] = {}
-    start = reader.line_num + 1
-    try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                problems.append(Problem(source, f"line {line}", f"{len(record)} fields, header has {len(header)}"))
-                continue
+    for line, record in records(reader, source, len(header), problems):
 
-            def cell(logical: str, rec: list[str] = record) -> str:
-                return rec[where[logical]].strip() if logical in where else ""
+        def cell(logical: str, rec: list[str] = record) -> str:
+            return rec[where[logical]].strip() if logical in where else ""
 
-            reasons = []
-            who = cell("student")
-            if not who:
-                reasons.append("empty student")
-            score = 0.0
-            try:
-                score = parse_correct(cell("correct"))
-            except ValueError as error:
-                reasons.append(str(error))
-            moment = None
-            try:
-                moment = parse_timestamp(cell("timestamp"))
-            except ValueError as error:
-                reasons.append(str(error))
-            what = cell("item")
-            tags = list(dict.fromkeys(c.strip() for c in cell("concepts").split("|") if c.strip()))
-            if not what and not tags:
-                reasons.append("names neither an item nor a concept")
-            ident = cell("attempt_id") or f"{stem}:{who}:{line}"
-            if ident in seen_ids:
-                reasons.append(f"attempt_id {ident!r} repeats line {seen_ids[ident]}")
-            else:
-                seen_ids[ident] = line
-            if reasons:
-                problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
-                continue
-            for tag in tags or [""]:
-                cols["student"].append(who)
-                cols["line"].append(line)
-                cols["attempt_id"].append(ident)
-                cols["item"].append(what)
-                cols["concept"].append(tag)
-                cols["correct"].append(score)
-                times.append(moment)
-    except csv.Error as error:
-        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+        reasons = []
+        who = cell("student")
+        if not who:
+            reasons.append("empty student")
+        score = 0.0
+        try:
+            score = parse_correct(cell("correct"))
+        except ValueError as error:
+            reasons.append(str(error))
+        moment = None
+        try:
+            moment = parse_timestamp(cell("timestamp"))
+        except ValueError as error:
+            reasons.append(str(error))
+        what = cell("item")
+        tags = list(dict.fromkeys(c.strip() for c in cell("concepts").split("|") if c.strip()))
+        if not what and not tags:
+            reasons.append("names neither an item nor a concept")
+        ident = cell("attempt_id") or f"{stem}:{who}:{line}"
+        if ident in seen_ids:
+            reasons.append(f"attempt_id {ident!r} repeats line {seen_ids[ident]}")
+        else:
+            seen_ids[ident] = line
+        if reasons:
+            problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
+            continue
+        for tag in tags or [""]:
+            cols["student"].append(who)
+            cols["line"].append(line)
+            cols["attempt_id"].append(ident)
+            cols["item"].append(what)
+            cols["concept"].append(tag)
+            cols["correct"].append(score)
+            times.append(moment)
     if problems:
         raise MalformedInput(problems)
 

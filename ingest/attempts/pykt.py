@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.attempts.table import build_frame, source_name
+from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["dataset_name", "parse_pykt", "read_pykt"]
@@ -93,62 +94,51 @@ def parse_pykt(
     items: list[str] = []
     concepts: list[str] = []
     correct: list[float] = []
-    start = reader.line_num + 1
-    try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(cell.strip() for cell in record):
+    for line, record in records(reader, source, len(header), problems):
+        reasons: list[str] = []
+        fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
+        if not fold_text.lstrip("-").isdigit():
+            reasons.append(f"fold {fold_text!r} is not a whole number")
+        if not uid:
+            reasons.append("empty uid")
+        elif uid in seen:
+            reasons.append(f"uid {uid} repeats line {seen[uid]}")
+        else:
+            seen[uid] = line
+        lists: dict[str, list[int]] = {}
+        for field in ("concepts", "responses", *(("questions",) if has_questions else ())):
+            raw = record[col[field]]
+            if field == "questions" and raw.strip() in _ABSENT:
                 continue
-            if len(record) != len(header):
-                problems.append(Problem(source, f"line {line}", f"{len(record)} fields, header has {len(header)}"))
-                continue
-            reasons: list[str] = []
-            fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
-            if not fold_text.lstrip("-").isdigit():
-                reasons.append(f"fold {fold_text!r} is not a whole number")
-            if not uid:
-                reasons.append("empty uid")
-            elif uid in seen:
-                reasons.append(f"uid {uid} repeats line {seen[uid]}")
-            else:
-                seen[uid] = line
-            lists: dict[str, list[int]] = {}
-            for field in ("concepts", "responses", *(("questions",) if has_questions else ())):
-                raw = record[col[field]]
-                if field == "questions" and raw.strip() in _ABSENT:
-                    continue
-                try:
-                    lists[field] = _ints(raw, field)
-                except ValueError as error:
-                    reasons.append(str(error))
-            lengths = {f: len(v) for f, v in lists.items()}
-            if len(set(lengths.values())) > 1:
-                reasons.append("unequal lengths: " + ", ".join(f"{n} {f}" for f, n in lengths.items()))
-            pairs = list(zip(lists.get("concepts", []), lists.get("responses", []), strict=False))
-            bad = [r for c, r in pairs if r not in (0, 1) and not (c == -1 and r == -1)]
-            if bad:
-                reasons.append(f"{len(bad)} response(s) not 0/1, e.g. {bad[0]}")
-            if reasons:
-                problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
-                continue
-            if folds is not None and int(fold_text) not in folds:
-                continue
-            questions = lists.get("questions")
-            student = f"{key}-{uid}"
-            number = 0
-            for position, (concept, response) in enumerate(pairs):
-                if concept == -1 and response == -1:
-                    continue  # pyKT pads sequences with -1
-                students.append(student)
-                attempts.append(number)
-                ids.append(f"{key}:{uid}:{position}")
-                items.append(str(questions[position]) if questions and questions[position] >= 0 else "")
-                concepts.append(str(concept))
-                correct.append(float(response))
-                number += 1
-    except csv.Error as error:
-        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+            try:
+                lists[field] = _ints(raw, field)
+            except ValueError as error:
+                reasons.append(str(error))
+        lengths = {f: len(v) for f, v in lists.items()}
+        if len(set(lengths.values())) > 1:
+            reasons.append("unequal lengths: " + ", ".join(f"{n} {f}" for f, n in lengths.items()))
+        pairs = list(zip(lists.get("concepts", []), lists.get("responses", []), strict=False))
+        bad = [r for c, r in pairs if r not in (0, 1) and not (c == -1 and r == -1)]
+        if bad:
+            reasons.append(f"{len(bad)} response(s) not 0/1, e.g. {bad[0]}")
+        if reasons:
+            problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
+            continue
+        if folds is not None and int(fold_text) not in folds:
+            continue
+        questions = lists.get("questions")
+        student = f"{key}-{uid}"
+        number = 0
+        for position, (concept, response) in enumerate(pairs):
+            if concept == -1 and response == -1:
+                continue  # pyKT pads sequences with -1
+            students.append(student)
+            attempts.append(number)
+            ids.append(f"{key}:{uid}:{position}")
+            items.append(str(questions[position]) if questions and questions[position] >= 0 else "")
+            concepts.append(str(concept))
+            correct.append(float(response))
+            number += 1
     if problems:
         raise MalformedInput(problems)
     return build_frame(

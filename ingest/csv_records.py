@@ -1,0 +1,36 @@
+"""CSV records with the line each starts on, so every problem names its line.
+
+``csv.reader.line_num`` is the line a record *ends* on; multi-line quoted fields make
+that the wrong line to report. ``records`` yields each non-blank record with its first
+line, and reports a record whose field count differs from the header's.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from ingest.errors import Problem
+
+__all__ = ["records"]
+
+
+def records(reader: Any, source: str, width: int, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """``(line, record)`` for each well-formed record after the header; problems for the rest.
+
+    A ``csv.Error`` (a broken quote) is reported with its line and ends the file.
+    """
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != width:
+                problems.append(Problem(source, f"line {line}", f"{len(record)} fields, header has {width}"))
+                continue
+            yield line, record
+    except csv.Error as error:
+        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
