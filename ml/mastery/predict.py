@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 
 from graph.model import Attempt, MasteryEstimate
@@ -55,7 +56,7 @@ class MasteryPredictor:
         self._vectors = model.concept_vectors()
         assert model.net is not None
         self.net = model.net.eval()
-        self._unknown_item = torch.from_numpy(model.item_features(_no_item_frame()).astype(np.float32))[0]
+        self._no_item: dict[str, torch.Tensor] = {}
 
     @classmethod
     def load(cls, folder: Path) -> MasteryPredictor:
@@ -69,6 +70,14 @@ class MasteryPredictor:
         if new:
             self.model.add_concepts(new)
             self._vectors = self.model.concept_vectors()
+
+    def _no_item_features(self, concepts: Sequence[str]) -> torch.Tensor:
+        """Item features of a row with no item (its concept's prior), cached per concept."""
+        missing = [c for c in dict.fromkeys(concepts) if c not in self._no_item]
+        if missing:
+            rows = self.model.item_features(_no_item_frame(missing)).astype(np.float32)
+            self._no_item.update({c: torch.from_numpy(r) for c, r in zip(missing, rows, strict=True)})
+        return torch.stack([self._no_item[c] for c in concepts])
 
     def _concept_index(self, concept: str) -> int:
         return self.model.concepts.index.get(concept, UNKNOWN)
@@ -112,7 +121,7 @@ class MasteryPredictor:
         before = torch.zeros(dim) if fresh or state.hidden is None else state.hidden[0, 0]
         idx = torch.tensor([self._concept_index(c) for c in concepts])
         features = torch.tensor([state.features.features(c) for c in concepts], dtype=torch.float32)
-        features = torch.cat([features, self._unknown_item.expand(len(concepts), -1)], 1)
+        features = torch.cat([features, self._no_item_features(concepts)], 1)
         with torch.no_grad():
             rows = self._vectors[idx]
             before_k = before.expand(len(concepts), -1)
@@ -161,7 +170,6 @@ class MasteryPredictor:
         return moves[:limit]
 
 
-def _no_item_frame() -> object:
-    import pandas as pd
-
-    return pd.DataFrame({"item": [""], "student": ["-"], "attempt": [0], "correct": [0.0]})
+def _no_item_frame(concepts: Sequence[str]) -> pd.DataFrame:
+    n = len(concepts)
+    return pd.DataFrame({"item": [""] * n, "concept": list(concepts), "student": ["-"] * n, "attempt": [0] * n})

@@ -46,7 +46,8 @@ class TKTConfig:
     encoder_learning_rate: float = 2e-5
     weight_decay: float = 1e-5
     window: int = WINDOW
-    item_vectors: bool = True  # False: items keep only a learned difficulty (a bias)
+    item_vectors: bool = False  # True overfits on ASSISTments 2009 (items average ~15 answers)
+    learning_rate: float = 3e-3
 
 
 class PathwiseKT:
@@ -64,6 +65,7 @@ class PathwiseKT:
         self.item_sum: dict[str, float] = {}
         self.item_count: dict[str, float] = {}
         self.global_accuracy = 0.5
+        self.concept_accuracy: dict[str, float] = {}
         self.history: list[dict[str, float]] = []
 
     # --- text ----------------------------------------------------------------------------
@@ -90,12 +92,15 @@ class PathwiseKT:
         self.item_sum = {str(k): float(v) for k, v in grouped.sum().items()}
         self.item_count = {str(k): float(v) for k, v in grouped.count().items()}
         self.global_accuracy = float(train["correct"].mean()) if len(train) else 0.5
+        self.concept_accuracy = {str(k): float(v) for k, v in train.groupby("concept")["correct"].mean().items()}
 
     def item_features(self, frame: pd.DataFrame, *, leave_one_out: bool = False) -> np.ndarray:
         """Smoothed logit accuracy of each row's item in training, and log1p of its count.
 
         Item difficulty is the strongest single signal where items recur across students.
-        Training rows leave their own attempt out (else the feature would contain the label).
+        Rare items are shrunk toward their concept's accuracy (items of a hard skill are
+        hard), unseen concepts toward the global one. Training rows leave their own
+        attempt out (else the feature would contain the label).
         """
         items = frame["item"].astype(str).to_numpy()
         sums = np.array([self.item_sum.get(i, 0.0) for i in items])
@@ -105,7 +110,9 @@ class PathwiseKT:
             seen = counts > 0
             sums = np.where(seen, sums - own, sums)
             counts = np.where(seen, counts - 1.0, counts)
-        accuracy = (sums + ITEM_PRIOR * self.global_accuracy) / (counts + ITEM_PRIOR)
+        concepts = frame["concept"].astype(str).to_numpy()
+        prior = np.array([self.concept_accuracy.get(c, self.global_accuracy) for c in concepts])
+        accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
         accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
         return np.stack([np.log(accuracy / (1 - accuracy)), np.log1p(counts)], axis=1)
 
@@ -132,7 +139,7 @@ class PathwiseKT:
         if not cfg.item_vectors:
             self.net.item.requires_grad_(False)
         groups: list[dict[str, Any]] = [
-            {"params": [p for p in self.net.parameters() if p.requires_grad], "lr": args.learning_rate}
+            {"params": [p for p in self.net.parameters() if p.requires_grad], "lr": cfg.learning_rate}
         ]
         if self.encoder is not None and cfg.finetune_encoder:
             groups.append({"params": self.encoder.parameters(), "lr": cfg.encoder_learning_rate})
@@ -304,6 +311,7 @@ class PathwiseKT:
             "item_sum": self.item_sum,
             "item_count": self.item_count,
             "global_accuracy": self.global_accuracy,
+            "concept_accuracy": self.concept_accuracy,
             "history": self.history,
         }
         (folder / "config.json").write_text(json.dumps(config, indent=1))
@@ -328,6 +336,7 @@ class PathwiseKT:
         model.item_sum = dict(config["item_sum"])
         model.item_count = dict(config["item_count"])
         model.global_accuracy = float(config["global_accuracy"])
+        model.concept_accuracy = dict(config.get("concept_accuracy", {}))
         tensors = load_file(str(folder / "model.safetensors"))
         model.net = TextKTNet(
             len(model.concepts.names), len(model.items.names), len(config["features"]),
