@@ -19,13 +19,18 @@ from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
 from ml.mastery.data import concept_texts
 from ml.mastery.predict import Evidence
-from ml.mastery.serving import MasteryService
+from ml.mastery.serving import HistoryLoader, MasteryService
 
 __all__ = ["evidence", "mastery_of", "page_of_students", "record", "student_exists", "switch_model"]
 
 
-def _history(kg: KnowledgeGraph) -> object:
-    return lambda students: attempts_of(kg, students)
+def _history(kg: KnowledgeGraph) -> HistoryLoader:
+    """Stored attempts of students, for replaying them into the model."""
+
+    def load(students: Sequence[str]) -> dict[str, list[Attempt]]:
+        return attempts_of(kg, students)
+
+    return load
 
 
 def record(
@@ -34,7 +39,7 @@ def record(
     """Store new attempts with the mastery estimates they move, in one transaction."""
     students = [a.student for a in attempts]
     with mastery.lock:
-        predictor = mastery.ready(students, _history(kg))  # type: ignore[arg-type]
+        predictor = mastery.ready(students, _history(kg))
         concepts = {c for a in attempts for c in a.concepts}
         unknown = [c for c in concepts if c not in predictor.model.concepts.index and kg.projection.has_concept(c)]
         if unknown:
@@ -70,7 +75,7 @@ def mastery_of(
     missing = [c for c in concepts if c not in stored]
     if missing:
         with mastery.lock:
-            predictor = mastery.ready([student], _history(kg))  # type: ignore[arg-type]
+            predictor = mastery.ready([student], _history(kg))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
                 stored[c] = MasteryEstimate(student, c, p, predictor.version, now)

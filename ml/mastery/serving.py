@@ -15,7 +15,7 @@ from graph.model import Attempt
 from ml.mastery.predict import MasteryPredictor
 from ml.mastery.versions import ModelVersions
 
-__all__ = ["MasteryService", "NoModel"]
+__all__ = ["HistoryLoader", "MasteryService", "NoModel"]
 
 HistoryLoader = Callable[[Sequence[str]], dict[str, list[Attempt]]]
 
