@@ -12,6 +12,7 @@ from typing import TypeVar
 import strawberry
 
 from graph.errors import ErrorCode, KnowledgeGraphError
+from graph.model import Prerequisite
 from resolvers import concepts, curricula, materials, students
 from schema.context import Info
 from schema.types.attempts import (
@@ -178,13 +179,13 @@ def _attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
         return AttemptsError(code=ErrorCode.INVALID, message=str(error))
 
 
-def _edge(info: Info, concept: str, prerequisite: str, strength: float, provenance: str) -> PrerequisiteEdge:
+def _edge(info: Info, edge: Prerequisite) -> PrerequisiteEdge:
     kg = info.context.kg
     return PrerequisiteEdge(
-        concept=ConceptType.from_domain(kg.concept(concept)),
-        prerequisite=ConceptType.from_domain(kg.concept(prerequisite)),
-        strength=strength,
-        provenance=provenance,
+        concept=ConceptType.from_domain(kg.concept(edge.concept)),
+        prerequisite=ConceptType.from_domain(kg.concept(edge.prerequisite)),
+        strength=edge.strength,
+        provenance=edge.provenance,
     )
 
 
@@ -228,24 +229,18 @@ class Mutation:
         provenance: str = "designer",
     ) -> PrerequisiteResult:
         kg = info.context.kg
-
-        def run() -> PrerequisiteEdge:
-            edge = concepts.add_prerequisite(kg, str(concept_id), str(prerequisite_id), strength, provenance)
-            return _edge(info, edge.concept, edge.prerequisite, edge.strength, edge.provenance)
-
-        return _guarded(run)
+        return _guarded(
+            lambda: _edge(
+                info, concepts.add_prerequisite(kg, str(concept_id), str(prerequisite_id), strength, provenance)
+            )
+        )
 
     @strawberry.mutation(description="Remove a prerequisite edge.")
     def remove_prerequisite(
         self, info: Info, concept_id: strawberry.ID, prerequisite_id: strawberry.ID
     ) -> PrerequisiteResult:
         kg = info.context.kg
-
-        def run() -> PrerequisiteEdge:
-            edge = concepts.remove_prerequisite(kg, str(concept_id), str(prerequisite_id))
-            return _edge(info, edge.concept, edge.prerequisite, edge.strength, edge.provenance)
-
-        return _guarded(run)
+        return _guarded(lambda: _edge(info, concepts.remove_prerequisite(kg, str(concept_id), str(prerequisite_id))))
 
     @strawberry.mutation(description="Create a material linked to existing concepts.")
     def create_material(self, info: Info, input: CreateMaterialInput) -> MaterialResult:
