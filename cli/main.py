@@ -26,7 +26,11 @@ def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
     spec = store or settings.store
     if spec.startswith("oxigraph:"):
         Path(spec.partition(":")[2]).parent.mkdir(parents=True, exist_ok=True)
-    return KnowledgeGraph(open_store(spec))
+    try:
+        return KnowledgeGraph(open_store(spec))
+    except KnowledgeGraphError as error:
+        _fail(error)
+        raise  # unreachable: _fail exits
 
 
 def _fail(error: KnowledgeGraphError) -> None:

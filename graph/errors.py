@@ -17,6 +17,7 @@ __all__ = [
     "KnowledgeGraphError",
     "NotFound",
     "PrerequisiteCycle",
+    "StoreInUse",
     "ValidationFailed",
 ]
 
@@ -102,3 +103,13 @@ class ValidationFailed(InvalidInput):
         head = "; ".join(self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"{len(self.problems)} problem(s): {head}{more}")
+
+
+class StoreInUse(KnowledgeGraphError):
+    """An embedded store is open in another process (RocksDB allows one writer)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"the store at {location} is in use by another process (a running `pathwise serve`?): "
+            "stop it first, or make the change through the service's GraphQL API"
+        )

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.term import Node
 
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, StoreInUse
 from graph.rdf_mapping import Triple
 from graph.vocab import GRAPH_IRI, XSD
 
@@ -163,8 +163,13 @@ class OxigraphStore:
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._recover()
-        self._store = ox.Store(str(self.path))
+        try:
+            self._recover()
+            self._store = ox.Store(str(self.path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreInUse(str(self.path)) from None
+            raise
         self._graph_name = ox.NamedNode(str(GRAPH_IRI))
         self.round_trips = 0
 

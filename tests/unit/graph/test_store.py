@@ -82,3 +82,13 @@ class TestSharedRemoteStore:
         assert not reader.projection.has_concept("cube")
         assert reader.refresh_if_stale() is True
         assert reader.prerequisites_of("cube") == ["quad"]
+
+
+class TestStoreInUse:
+    def test_a_second_opener_gets_a_clear_error(self, tmp_path: Path) -> None:
+        from graph.errors import StoreInUse
+
+        first = open_store(f"oxigraph:{tmp_path / 'store'}")
+        with pytest.raises(StoreInUse, match="in use by another process"):
+            open_store(f"oxigraph:{tmp_path / 'store'}")
+        first.close()
