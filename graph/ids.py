@@ -17,7 +17,7 @@ from rdflib import URIRef
 from graph.errors import InvalidInput
 from graph.vocab import ID
 
-__all__ = ["Kind", "edge_iri", "id_of", "iri_of", "is_valid_id", "slug_for"]
+__all__ = ["Kind", "edge_iri", "hashed_iri", "id_of", "iri_of", "is_valid_id", "slug_for"]
 
 Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
 
@@ -100,5 +100,15 @@ def edge_iri(concept: str, prerequisite: str) -> URIRef:
         >>> edge_iri("b", "a") == edge_iri("b", "a") != edge_iri("a", "b")
         True
     """
-    key = f"{iri_of('concept', concept)} {iri_of('concept', prerequisite)}".encode()
-    return ID[f"prerequisite/{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:20]}"]
+    return hashed_iri("prerequisite", iri_of("concept", concept), iri_of("concept", prerequisite))
+
+
+def hashed_iri(kind: str, *parts: URIRef, length: int = 20) -> URIRef:
+    """A stable IRI for a resource identified by other resources (an edge, an estimate).
+
+    Examples:
+        >>> str(hashed_iri("x", URIRef("urn:a"), URIRef("urn:b"))).startswith("https://w3id.org/pathwise/id/x/")
+        True
+    """
+    key = " ".join(str(p) for p in parts).encode()
+    return ID[f"{kind}/{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:length]}"]

@@ -6,18 +6,17 @@ that moved it, so the graph never holds attempts without their effect.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from rdflib import Literal, URIRef
 
 from graph import queries
-from graph.ids import id_of, iri_of
+from graph.ids import hashed_iri, id_of, iri_of
 from graph.model import MasteryEstimate
 from graph.rdf_mapping import Triple
 from graph.store import TripleStore
-from graph.vocab import ID, PW, RDF
+from graph.vocab import PW, RDF
 
 __all__ = ["estimate_triples", "mastery_iri", "read_estimates", "stored_estimate_triples"]
 
@@ -29,8 +28,7 @@ def mastery_iri(student: str, concept: str) -> URIRef:
         >>> mastery_iri("s1", "slope") == mastery_iri("s1", "slope") != mastery_iri("s1", "x")
         True
     """
-    key = f"{iri_of('student', student)} {iri_of('concept', concept)}".encode()
-    return ID[f"mastery/{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]}"]
+    return hashed_iri("mastery", iri_of("student", student), iri_of("concept", concept), length=24)
 
 
 def estimate_triples(estimate: MasteryEstimate) -> Iterator[Triple]:
