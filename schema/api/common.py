@@ -1,0 +1,45 @@
+"""Helpers the per-feature API modules share: page info and typed-error guards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from graph.errors import ErrorCode, KnowledgeGraphError
+from schema.types.attempts import AttemptsError
+from schema.types.errors import CurriculumError
+from schema.types.pagination import PageInfo, encode_cursor
+
+__all__ = ["attempts_guarded", "guarded", "page_info"]
+
+T = TypeVar("T")
+
+
+def page_info(kind: str, ids: list[str], has_next: bool, has_previous: bool) -> PageInfo:
+    """Relay page info for a page of ids of one kind."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=has_previous,
+        start_cursor=encode_cursor(kind, ids[0]) if ids else None,
+        end_cursor=encode_cursor(kind, ids[-1]) if ids else None,
+    )
+
+
+def guarded(run: Callable[[], T]) -> T | CurriculumError:
+    """Run a write; a domain error becomes a typed result (and nothing was written)."""
+    try:
+        return run()
+    except KnowledgeGraphError as error:
+        return CurriculumError.from_domain(error)
+
+
+def attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
+    """Like ``guarded`` for student data, where a missing model is also the client's problem."""
+    from ml.mastery.serving import NoModel
+
+    try:
+        return run()
+    except KnowledgeGraphError as error:
+        return AttemptsError.from_domain(error)
+    except NoModel as error:
+        return AttemptsError(code=ErrorCode.INVALID, message=str(error))

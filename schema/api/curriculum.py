@@ -1,0 +1,232 @@
+"""Curriculum API: concepts, prerequisites, materials, curricula, import and export."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.model import Prerequisite
+from resolvers import concepts, curricula, materials
+from schema.api.common import guarded, page_info
+from schema.context import Info
+from schema.types.concept import ConceptType
+from schema.types.curriculum import CurriculumType
+from schema.types.enums import ExportFormat, MaterialKind
+from schema.types.inputs import (
+    CreateConceptInput,
+    CreateMaterialInput,
+    ImportCurriculumInput,
+    LinkRelation,
+    UpdateConceptInput,
+    UpdateMaterialInput,
+)
+from schema.types.material import MaterialType
+from schema.types.pagination import (
+    ConceptConnection,
+    ConceptEdge,
+    MaterialConnection,
+    MaterialEdge,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+)
+from schema.types.payloads import (
+    ConceptResult,
+    Deleted,
+    DeleteResult,
+    ImportResult,
+    ImportSummary,
+    MaterialResult,
+    PrerequisiteEdge,
+    PrerequisiteResult,
+)
+
+__all__ = ["CurriculumMutation", "CurriculumQuery"]
+
+
+@strawberry.type
+class CurriculumQuery:
+    @strawberry.field(description="One concept by id; null when there is none.")
+    def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
+        return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
+
+    @strawberry.field(description="Concepts in id order, optionally matching `search` in the label or id.")
+    def concepts(
+        self, info: Info, first: int = 20, after: str | None = None, search: str | None = None
+    ) -> ConceptConnection:
+        page, found = concepts.list_concepts(
+            info.context.kg, first=check_first(first), after=decode_cursor("concept", after), search=search
+        )
+        return ConceptConnection(
+            edges=[ConceptEdge(cursor=encode_cursor("concept", c.id), node=ConceptType.from_domain(c)) for c in found],
+            page_info=page_info("concept", page.ids, page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One material by id; null when there is none.")
+    async def material(self, info: Info, id: strawberry.ID) -> MaterialType | None:
+        found = await info.context.loaders.material_by_id.load(str(id))
+        return MaterialType.from_domain(found) if found is not None else None
+
+    @strawberry.field(description="Materials in id order, optionally of one type or linked to one concept.")
+    def materials(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        type: MaterialKind | None = None,
+        concept_id: strawberry.ID | None = None,
+    ) -> MaterialConnection:
+        page, found = materials.list_materials(
+            info.context.kg,
+            first=check_first(first),
+            after=decode_cursor("material", after),
+            type=type.value if type is not None else None,
+            concept=str(concept_id) if concept_id is not None else None,
+        )
+        return MaterialConnection(
+            edges=[
+                MaterialEdge(cursor=encode_cursor("material", m.id), node=MaterialType.from_domain(m)) for m in found
+            ],
+            page_info=page_info("material", page.ids, page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="Every curriculum.")
+    def curricula(self, info: Info) -> list[CurriculumType]:
+        return [CurriculumType.from_domain(c) for c in curricula.list_curricula(info.context.kg)]
+
+    @strawberry.field(description="The curriculum part of the graph (or one curriculum) as an RDF document.")
+    def export_curriculum(
+        self, info: Info, format: ExportFormat = ExportFormat.TURTLE, curriculum_id: strawberry.ID | None = None
+    ) -> str:
+        return curricula.export_curriculum(
+            info.context.kg, format.value, str(curriculum_id) if curriculum_id is not None else None
+        )
+
+
+def _edge(info: Info, edge: Prerequisite) -> PrerequisiteEdge:
+    kg = info.context.kg
+    return PrerequisiteEdge(
+        concept=ConceptType.from_domain(kg.concept(edge.concept)),
+        prerequisite=ConceptType.from_domain(kg.concept(edge.prerequisite)),
+        strength=edge.strength,
+        provenance=edge.provenance,
+    )
+
+
+def _link(info: Info, material: str, concept: str, relation: LinkRelation, *, unlink: bool) -> MaterialResult:
+    assesses = relation is LinkRelation.ASSESSES
+    return guarded(
+        lambda: MaterialType.from_domain(
+            materials.link_material(info.context.kg, material, concept, assesses=assesses, unlink=unlink)
+        )
+    )
+
+
+@strawberry.type
+class CurriculumMutation:
+    @strawberry.mutation(description="Create a concept, with its direct prerequisites.")
+    def create_concept(self, info: Info, input: CreateConceptInput) -> ConceptResult:
+        kg = info.context.kg
+        return guarded(
+            lambda: ConceptType.from_domain(
+                concepts.create_concept(kg, input.to_domain(), [str(p) for p in input.prerequisites])
+            )
+        )
+
+    @strawberry.mutation(description="Change some fields of a concept.")
+    def update_concept(self, info: Info, input: UpdateConceptInput) -> ConceptResult:
+        kg = info.context.kg
+        return guarded(lambda: ConceptType.from_domain(concepts.update_concept(kg, str(input.id), input.changes())))
+
+    @strawberry.mutation(description="Delete a concept with its prerequisite edges and material links.")
+    def delete_concept(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        kg = info.context.kg
+        return guarded(lambda: Deleted(id=strawberry.ID(concepts.delete_concept(kg, str(id)))))
+
+    @strawberry.mutation(description="Record that `conceptId` requires `prerequisiteId`; a cycle is refused.")
+    def add_prerequisite(
+        self,
+        info: Info,
+        concept_id: strawberry.ID,
+        prerequisite_id: strawberry.ID,
+        strength: float = 1.0,
+        provenance: str = "designer",
+    ) -> PrerequisiteResult:
+        kg = info.context.kg
+        return guarded(
+            lambda: _edge(
+                info, concepts.add_prerequisite(kg, str(concept_id), str(prerequisite_id), strength, provenance)
+            )
+        )
+
+    @strawberry.mutation(description="Remove a prerequisite edge.")
+    def remove_prerequisite(
+        self, info: Info, concept_id: strawberry.ID, prerequisite_id: strawberry.ID
+    ) -> PrerequisiteResult:
+        kg = info.context.kg
+        return guarded(lambda: _edge(info, concepts.remove_prerequisite(kg, str(concept_id), str(prerequisite_id))))
+
+    @strawberry.mutation(description="Create a material linked to existing concepts.")
+    def create_material(self, info: Info, input: CreateMaterialInput) -> MaterialResult:
+        kg = info.context.kg
+        return guarded(lambda: MaterialType.from_domain(materials.create_material(kg, input.to_domain())))
+
+    @strawberry.mutation(description="Change some fields of a material.")
+    def update_material(self, info: Info, input: UpdateMaterialInput) -> MaterialResult:
+        kg = info.context.kg
+        return guarded(lambda: MaterialType.from_domain(materials.update_material(kg, str(input.id), input.changes())))
+
+    @strawberry.mutation(description="Delete a material and its links.")
+    def delete_material(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        kg = info.context.kg
+        return guarded(lambda: Deleted(id=strawberry.ID(materials.delete_material(kg, str(id)))))
+
+    @strawberry.mutation(description="Link a material to a concept it teaches (or assesses).")
+    def link_material(
+        self,
+        info: Info,
+        material_id: strawberry.ID,
+        concept_id: strawberry.ID,
+        relation: LinkRelation = LinkRelation.TEACHES,
+    ) -> MaterialResult:
+        return _link(info, str(material_id), str(concept_id), relation, unlink=False)
+
+    @strawberry.mutation(description="Remove a link between a material and a concept.")
+    def unlink_material(
+        self,
+        info: Info,
+        material_id: strawberry.ID,
+        concept_id: strawberry.ID,
+        relation: LinkRelation = LinkRelation.TEACHES,
+    ) -> MaterialResult:
+        return _link(info, str(material_id), str(concept_id), relation, unlink=True)
+
+    @strawberry.mutation(description="Import a small curriculum document; validated whole, applied whole.")
+    def import_curriculum(self, info: Info, input: ImportCurriculumInput) -> ImportResult:
+        kg = info.context.kg
+        csv_files = None
+        if input.csv is not None:
+            csv_files = {
+                k: v
+                for k, v in {
+                    "concepts": input.csv.concepts,
+                    "prerequisites": input.csv.prerequisites,
+                    "materials": input.csv.materials,
+                    "curricula": input.csv.curricula,
+                }.items()
+                if v is not None
+            }
+        return guarded(
+            lambda: ImportSummary.from_domain(
+                curricula.import_curriculum(
+                    kg,
+                    input.format.value,
+                    content=input.content,
+                    csv_files=csv_files,
+                    replace_existing=input.replace_existing,
+                    break_cycles=input.break_cycles,
+                    dry_run=input.dry_run,
+                )
+            )
+        )

@@ -1,0 +1,87 @@
+"""Student API: students, attempts, mastery and the served mastery model."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import students
+from schema.api.common import attempts_guarded, page_info
+from schema.context import Info
+from schema.types.attempts import (
+    AttemptInput,
+    MasteryModelInfo,
+    MasteryModelResult,
+    RecordAttemptsResult,
+    RecordedAttempts,
+)
+from schema.types.pagination import StudentConnection, StudentEdge, check_first, decode_cursor, encode_cursor
+from schema.types.student import MasteryType, StudentType
+
+__all__ = ["StudentMutation", "StudentQuery"]
+
+
+@strawberry.type
+class StudentQuery:
+    @strawberry.field(description="Students in key order.")
+    def students(self, info: Info, first: int = 20, after: str | None = None) -> StudentConnection:
+        page = students.page_of_students(
+            info.context.kg, first=check_first(first), after=decode_cursor("student", after)
+        )
+        return StudentConnection(
+            edges=[
+                StudentEdge(cursor=encode_cursor("student", s), node=StudentType(id=strawberry.ID(s))) for s in page.ids
+            ],
+            page_info=page_info("student", page.ids, page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One student by key; null when there is none.")
+    def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
+        return StudentType(id=id) if students.student_exists(info.context.kg, str(id)) else None
+
+    @strawberry.field(description="Trained mastery model versions; `current` is the one served.")
+    def mastery_models(self, info: Info) -> list[MasteryModelInfo]:
+        service = info.context.mastery
+        if service is None:
+            return []
+        current = service.version
+        return [MasteryModelInfo.from_info(service.versions.info(v), current) for v in service.versions.list()]
+
+
+@strawberry.type
+class StudentMutation:
+    @strawberry.mutation(
+        description="Record attempts (all or nothing) and update the students' mastery at once. "
+        "Attempts whose clientId was seen before count as duplicates."
+    )
+    def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
+        kg = info.context.kg
+
+        def run() -> RecordedAttempts:
+            service = info.context.mastery
+            if service is None:
+                from ml.mastery.serving import NoModel
+
+                raise NoModel("this service runs without a mastery model")
+            found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
+            linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
+            domain = [a.to_domain(i, linked.get(str(a.material_id), ())) for i, a in enumerate(attempts)]
+            accepted, duplicates, estimates = students.record(kg, service, domain)
+            return RecordedAttempts(
+                accepted=accepted, duplicates=duplicates, mastery=[MasteryType.from_domain(e) for e in estimates]
+            )
+
+        return attempts_guarded(run)
+
+    @strawberry.mutation(description="Serve another trained mastery model version and re-estimate with it.")
+    def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
+        def run() -> MasteryModelInfo:
+            service = info.context.mastery
+            if service is None:
+                from ml.mastery.serving import NoModel
+
+                raise NoModel("this service runs without a mastery model")
+            students.switch_model(info.context.kg, service, version)
+            return MasteryModelInfo.from_info(service.versions.info(version), service.version)
+
+        return attempts_guarded(run)
