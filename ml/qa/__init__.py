@@ -1,0 +1,1 @@
+"""Question answering grounded in the materials: chunking, retrieval, answers, training, evaluation."""
