@@ -1,0 +1,420 @@
+"""The access policy: ONE table saying, for every root Query and Mutation field, who may call it.
+
+Each entry maps the roles that may call a field to the scope rule their call must pass;
+a role missing from an entry may not call the field at all. ``schema.access`` enforces
+the table on every root field before its resolver runs, so resolvers stay thin.
+
+Why root fields are enough: student data (``Student``, ``Attempt``, ``Mastery``,
+``MasteryEvidence``) is reached only through root fields that take the student (or the
+cohort) as an argument, so checking those arguments checks everything below them. Two
+cases need the resolver's help or a second net:
+
+- listings without a scoping argument (``students``, ``cohorts``) are ``ScopedListing``:
+  the resolver narrows them with ``visible_students`` / ``visible_cohorts``;
+- designers and analysts may never receive student-data types, wherever they are nested
+  (``STUDENT_DATA_TYPES``): ``schema.access`` refuses those fields for them, so a future
+  ``Cohort.students`` cannot leak through an aggregate entry point.
+
+The table is keyed by field name (root Query and Mutation names do not collide), and it
+also names fields other features are still writing (learning paths, question answering,
+cohorts, forgetting): an entry for a field the schema does not have yet is harmless,
+while a root field with no entry is admin-only at run time and fails
+``tests/unit/auth/test_policy.py``.
+
+Refusals never depend on whether the thing asked about exists: a student asking for
+another student, or a teacher for a student outside their cohorts, gets the same
+``FORBIDDEN`` whether or not that student is in the graph.
+
+Student ids are pseudonyms (``graph.pseudonyms``): an argument may name a student by
+external id or by key, and a student's token names them by external id. The student
+rules compare keys: ``check`` takes ``student_key`` (the deployment's
+``Pseudonymizer.resolve``; the schema passes ``Context.pseudonyms.resolve``) and applies
+it to both the student arguments and a student caller's ``sub``. Left out, ids are
+compared as given (they are keys already, as in the policy's own tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from auth.directory import CohortDirectory, students_taught_by
+from auth.principal import Principal, Role
+
+__all__ = [
+    "ANYONE",
+    "POLICY",
+    "STUDENT_DATA_TYPES",
+    "AccessDenied",
+    "AggregateOnly",
+    "Anyone",
+    "OwnStudent",
+    "Rule",
+    "ScopedListing",
+    "TeacherOfCohort",
+    "TeacherOfStudent",
+    "WithoutArg",
+    "check",
+    "may_see_student_data",
+    "min_cell_for",
+    "values_at",
+    "visible_cohorts",
+    "visible_students",
+]
+
+Args = Mapping[str, Any]
+StudentKey = Callable[[str], str]
+"""A student id as given (external id or key) -> the student's key."""
+
+
+def _as_given(student: str) -> str:
+    return student
+
+
+class AccessDenied(Exception):
+    """A call the policy refuses; GraphQL shows it with ``extensions.code == "FORBIDDEN"``."""
+
+    extensions: ClassVar[dict[str, str]] = {"code": "FORBIDDEN"}
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def values_at(args: Args, path: str) -> list[str | None] | None:
+    """The values an argument path names: ``"id"``, ``"studentIds"``, ``"attempts.studentId"``.
+
+    Lists are walked (every item must pass a rule); ``None`` when the argument is absent
+    or null. A list item without the nested key yields ``None`` for that item, which no
+    scoped rule accepts.
+
+    Examples:
+        >>> values_at({"attempts": [{"studentId": "s1"}, {"studentId": "s2"}]}, "attempts.studentId")
+        ['s1', 's2']
+        >>> values_at({"id": "s1"}, "id")
+        ['s1']
+        >>> values_at({}, "studentId") is None
+        True
+    """
+    head, _, rest = path.partition(".")
+    value = args.get(head)
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    if not rest:
+        return [str(v) if v is not None else None for v in items]
+    out: list[str | None] = []
+    for item in items:
+        found = values_at(item, rest) if isinstance(item, Mapping) else None
+        out.extend(found if found is not None else [None])
+    return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A scope rule: given the caller, the field's arguments and the cohort directory, allow or not."""
+
+    reason: ClassVar[str] = "not allowed"
+
+    @property
+    def arg(self) -> str | None:
+        """The argument path the rule reads, if any (checked against the schema by the tests)."""
+        return None
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Whether this call passes (``student_key`` turns student ids into keys before comparing)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Anyone(Rule):
+    """No scope: the role may call the field with any arguments."""
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Always."""
+        return True
+
+
+@dataclass(frozen=True)
+class AggregateOnly(Rule):
+    """Aggregates over any cohort; the resolver suppresses cells smaller than ``Context.min_cell``."""
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Always: the protection is the suppression, and no student-data type is ever returned."""
+        return True
+
+
+@dataclass(frozen=True)
+class ScopedListing(Rule):
+    """A listing the resolver narrows to what the caller may see (``visible_students``/``visible_cohorts``)."""
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Always: the narrowing happens in the listing."""
+        return True
+
+
+@dataclass(frozen=True)
+class _ArgRule(Rule):
+    path: str
+    optional: bool = False
+    names_students: ClassVar[bool] = False  # the values are student ids (compared as keys)
+
+    @property
+    def arg(self) -> str:
+        """The argument path."""
+        return self.path
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Every value at the path passes ``accepts``; an absent argument passes only when optional."""
+        values = values_at(args, self.path)
+        if values is None:
+            return self.optional
+        present = {v for v in values if v is not None}
+        if len(present) < len(set(values)):
+            return False  # an item without the argument: never guess whose it is
+        if self.names_students:
+            try:
+                present = {student_key(v) for v in present}
+            except ValueError:
+                return False  # not a usable student id (empty): nobody's
+        return self.accepts(principal, present, directory, student_key)
+
+    def accepts(
+        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
+    ) -> bool:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class OwnStudent(_ArgRule):
+    """The student argument(s) must be the caller's own key."""
+
+    reason: ClassVar[str] = "students may only use their own data"
+    names_students: ClassVar[bool] = True
+
+    def accepts(
+        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
+    ) -> bool:
+        """Only the key of ``sub`` itself."""
+        return values <= {student_key(principal.sub)}
+
+
+@dataclass(frozen=True)
+class TeacherOfStudent(_ArgRule):
+    """The student argument(s) must be members of cohorts the caller teaches."""
+
+    reason: ClassVar[str] = "teachers may only use data of students in the cohorts they teach"
+    names_students: ClassVar[bool] = True
+
+    def accepts(
+        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
+    ) -> bool:
+        """Only students of the caller's cohorts."""
+        return not values or values <= students_taught_by(directory, principal.sub)
+
+
+@dataclass(frozen=True)
+class TeacherOfCohort(_ArgRule):
+    """The cohort argument must be a cohort the caller teaches."""
+
+    reason: ClassVar[str] = "teachers may only use the cohorts they teach"
+
+    def accepts(
+        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
+    ) -> bool:
+        """Only the caller's cohorts."""
+        return values <= directory.cohorts_taught_by(principal.sub)
+
+
+@dataclass(frozen=True)
+class WithoutArg(_ArgRule):
+    """Allowed only without the argument (e.g. ``ask`` without a ``studentId`` for staff)."""
+
+    reason: ClassVar[str] = "this role sees no student data, so it may not name a student"
+
+    def allows(
+        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
+    ) -> bool:
+        """Only when the argument is absent."""
+        return values_at(args, self.path) is None
+
+
+ANYONE = Anyone()
+AGGREGATE_ONLY = AggregateOnly()
+SCOPED_LISTING = ScopedListing()
+
+Access = Mapping[Role, Rule]
+
+EVERYONE: Access = {role: ANYONE for role in Role}
+STAFF: Access = {Role.TEACHER: ANYONE, Role.DESIGNER: ANYONE, Role.ANALYST: ANYONE, Role.ADMIN: ANYONE}
+EDITORS: Access = {Role.DESIGNER: ANYONE, Role.ADMIN: ANYONE}
+ADMIN_ONLY: Access = {Role.ADMIN: ANYONE}
+
+
+def _student_data(path: str) -> Access:
+    """Per-student data: the student themself, their teachers, admins."""
+    return {Role.STUDENT: OwnStudent(path), Role.TEACHER: TeacherOfStudent(path), Role.ADMIN: ANYONE}
+
+
+def _cohort_aggregate(path: str) -> Access:
+    """Figures over a cohort: its teachers in full, analysts with small cells suppressed, admins."""
+    return {Role.TEACHER: TeacherOfCohort(path), Role.ANALYST: AGGREGATE_ONLY, Role.ADMIN: ANYONE}
+
+
+POLICY: Mapping[str, Access] = {
+    # --- the curriculum graph: not student data, readable by every role ------------------
+    "concept": EVERYONE,
+    "concepts": EVERYONE,
+    "material": EVERYONE,
+    "materials": EVERYONE,
+    "curricula": EVERYONE,
+    "exportCurriculum": EVERYONE,
+    # --- curriculum editing: designers (and admins) ----------------------------------------
+    "createConcept": EDITORS,
+    "updateConcept": EDITORS,
+    "deleteConcept": EDITORS,
+    "addPrerequisite": EDITORS,
+    "removePrerequisite": EDITORS,
+    "createMaterial": EDITORS,
+    "updateMaterial": EDITORS,
+    "deleteMaterial": EDITORS,
+    "linkMaterial": EDITORS,
+    "unlinkMaterial": EDITORS,
+    "importCurriculum": EDITORS,
+    # --- students, attempts, mastery ------------------------------------------------------
+    "students": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
+    "student": _student_data("id"),
+    "recordAttempts": _student_data("attempts.studentId"),
+    "learningPath": _student_data("studentId"),
+    "nextMaterials": _student_data("studentId"),
+    # Anyone may ask; naming a student personalises the answer, so it is scoped.
+    "ask": {
+        Role.STUDENT: OwnStudent("studentId", optional=True),
+        Role.TEACHER: TeacherOfStudent("studentId", optional=True),
+        Role.DESIGNER: WithoutArg("studentId"),
+        Role.ANALYST: WithoutArg("studentId"),
+        Role.ADMIN: ANYONE,
+    },
+    # --- the served mastery model: versions and metrics for staff; switching is for admins --
+    "masteryModels": STAFF,
+    "useMasteryModel": ADMIN_ONLY,
+    # --- cohorts ------------------------------------------------------------------------
+    "cohorts": {Role.TEACHER: SCOPED_LISTING, Role.ANALYST: AGGREGATE_ONLY, Role.ADMIN: ANYONE},
+    "cohort": _cohort_aggregate("id"),
+    "cohortMastery": _cohort_aggregate("cohortId"),
+    "conceptDifficulty": _cohort_aggregate("cohortId"),
+    "masteryTrend": _cohort_aggregate("cohortId"),
+    # Names at-risk students to their teachers; analysts get the counts only (with a
+    # min_cell the report names nobody, and StudentRiskType is a student-data type).
+    "atRisk": _cohort_aggregate("cohortId"),
+    # A new cohort is empty, so creating one grants nothing; a teacher may tidy up their own.
+    "createCohort": {Role.TEACHER: ANYONE, Role.ADMIN: ANYONE},
+    "deleteCohort": {Role.TEACHER: TeacherOfCohort("id"), Role.ADMIN: ANYONE},
+    "removeStudents": {Role.TEACHER: TeacherOfCohort("cohortId"), Role.ADMIN: ANYONE},
+    # Enrolling a student or naming a cohort's teachers grants those teachers the
+    # students' data, so a teacher cannot grant it to themselves: admins only.
+    "enrolStudents": ADMIN_ONLY,
+    "setCohortTeachers": ADMIN_ONLY,
+    "importRoster": ADMIN_ONLY,
+    # --- a student's data as a whole -------------------------------------------------------
+    "exportStudent": {Role.STUDENT: OwnStudent("id"), Role.ADMIN: ANYONE},
+    "forgetStudent": ADMIN_ONLY,
+}
+
+STUDENT_DATA_TYPES = frozenset(
+    {"Student", "Attempt", "Mastery", "MasteryEvidence", "StudentRiskType", "StudentExport", "ForgottenStudent"}
+)
+"""GraphQL types that hold one student's data; never returned to designers or analysts."""
+
+_NO_STUDENT_DATA = frozenset({Role.DESIGNER, Role.ANALYST})
+
+
+def may_see_student_data(role: Role) -> bool:
+    """Whether ``role`` may ever receive a ``STUDENT_DATA_TYPES`` object."""
+    return role not in _NO_STUDENT_DATA
+
+
+def check(
+    field: str,
+    principal: Principal,
+    args: Args,
+    directory: CohortDirectory,
+    policy: Mapping[str, Access] = POLICY,
+    *,
+    student_key: StudentKey = _as_given,
+) -> None:
+    """Allow the call or raise ``AccessDenied``.
+
+    ``student_key`` turns student arguments and a student caller's ``sub`` into keys
+    before they are compared (see the module docstring).
+
+    A field with no entry is admin-only: failing closed keeps a forgotten entry from
+    opening student data, and the policy test names the field.
+
+    Examples:
+        >>> from auth.directory import EmptyDirectory
+        >>> check("student", Principal(Role.STUDENT, "s1"), {"id": "s1"}, EmptyDirectory())
+        >>> check("student", Principal(Role.STUDENT, "s1"), {"id": "s2"}, EmptyDirectory())
+        Traceback (most recent call last):
+        ...
+        auth.policy.AccessDenied: 'student': students may only use their own data
+    """
+    access = policy.get(field)
+    if access is None:
+        if principal.role is Role.ADMIN:
+            return
+        raise AccessDenied(field, f"'{field}' has no access policy; only admins may use it")
+    rule = access.get(principal.role)
+    if rule is None:
+        raise AccessDenied(field, f"'{field}' is not available to the {principal.role.value} role")
+    if not rule.allows(principal, args, directory, student_key):
+        raise AccessDenied(field, f"'{field}': {rule.reason}")
+
+
+def visible_students(
+    principal: Principal, directory: CohortDirectory, student_key: StudentKey = _as_given
+) -> frozenset[str] | None:
+    """The student keys a listing may show the caller; ``None`` means all of them."""
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.role is Role.STUDENT:
+        return frozenset({student_key(principal.sub)})
+    if principal.role is Role.TEACHER:
+        return frozenset(students_taught_by(directory, principal.sub))
+    return frozenset()
+
+
+def visible_cohorts(principal: Principal, directory: CohortDirectory) -> frozenset[str] | None:
+    """The cohorts a listing may show the caller; ``None`` means all of them."""
+    if principal.role in (Role.ADMIN, Role.ANALYST):
+        return None
+    if principal.role is Role.TEACHER:
+        return frozenset(directory.cohorts_taught_by(principal.sub))
+    return frozenset()
+
+
+def min_cell_for(principal: Principal, k: int) -> int:
+    """The smallest cell an aggregate may show the caller: ``k`` for analysts, 0 (no suppression) for others.
+
+    Examples:
+        >>> min_cell_for(Principal(Role.ANALYST, "a"), 5), min_cell_for(Principal(Role.TEACHER, "t"), 5)
+        (5, 0)
+    """
+    return k if principal.role is Role.ANALYST else 0
+
+
+def rules_with_args(policy: Mapping[str, Access] = POLICY) -> Sequence[tuple[str, Role, str]]:
+    """``(field, role, argument path)`` for every scoped rule, for checking against the schema."""
+    return [(f, role, rule.arg) for f, access in policy.items() for role, rule in access.items() if rule.arg]

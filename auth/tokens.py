@@ -1,0 +1,211 @@
+"""Signed JWTs carrying ``sub`` and ``role``: verify them, and mint them for development.
+
+Two algorithms, chosen by the deployment's keys, never by the token alone:
+
+- ``HS256`` with a shared secret (``PATHWISE_JWT_SECRET``, at least 32 bytes as RFC 7518
+  asks of an HS256 key);
+- ``RS256`` with a public key (``PATHWISE_JWT_PUBLIC_KEY``, a PEM file), for an identity
+  provider that signs with a private key Pathwise never sees.
+
+The token's header names its algorithm; it is accepted only when the deployment holds a
+key for exactly that algorithm, and the key is passed to PyJWT with that one algorithm,
+so a token cannot pick ``none`` or pass an RSA public key off as an HMAC secret.
+``exp``, ``sub`` and ``role`` are required. Every refusal is a ``TokenError`` whose
+subclass and ``code`` say why, for the 401 body and for the logs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from auth.principal import Principal, Role
+
+__all__ = [
+    "HS256",
+    "MIN_SECRET_BYTES",
+    "RS256",
+    "AlgorithmNotAccepted",
+    "BadSignature",
+    "ExpiredToken",
+    "InvalidClaims",
+    "MalformedToken",
+    "TokenError",
+    "VerificationKeys",
+    "bearer_token",
+    "mint",
+    "verify",
+]
+
+HS256 = "HS256"
+RS256 = "RS256"
+MIN_SECRET_BYTES = 32
+REQUIRED_CLAIMS = ("exp", "sub", "role")
+
+
+class TokenError(Exception):
+    """A token that is not accepted; ``code`` is machine-readable, the message is for people."""
+
+    code = "INVALID_TOKEN"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class MalformedToken(TokenError):
+    """Not a JWT at all (or not a bearer token)."""
+
+    code = "MALFORMED_TOKEN"
+
+
+class AlgorithmNotAccepted(TokenError):
+    """Signed with an algorithm this deployment holds no key for."""
+
+    code = "ALGORITHM_NOT_ACCEPTED"
+
+
+class BadSignature(TokenError):
+    """The signature does not verify with this deployment's key."""
+
+    code = "BAD_SIGNATURE"
+
+
+class ExpiredToken(TokenError):
+    """Past its ``exp`` (or before its ``nbf``/``iat``)."""
+
+    code = "TOKEN_EXPIRED"
+
+
+class InvalidClaims(TokenError):
+    """A required claim is missing, or ``sub``/``role`` hold something unusable."""
+
+    code = "INVALID_CLAIMS"
+
+
+@dataclass(frozen=True)
+class VerificationKeys:
+    """The keys a deployment verifies with; at least one of the two.
+
+    ``leeway`` (seconds) tolerates clock skew between the token's issuer and this host.
+    """
+
+    hs256_secret: str | None = None
+    rs256_public_key: str | None = None
+    leeway: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.hs256_secret is None and self.rs256_public_key is None:
+            raise ValueError("no verification key: give an HS256 secret or an RS256 public key")
+        if self.hs256_secret is not None and len(self.hs256_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"the HS256 secret must be at least {MIN_SECRET_BYTES} bytes")
+
+    def key_for(self, algorithm: str) -> str:
+        """The key for a token signed with ``algorithm``. Raises ``AlgorithmNotAccepted``."""
+        key = {HS256: self.hs256_secret, RS256: self.rs256_public_key}.get(algorithm)
+        if key is None:
+            accepted = ", ".join(a for a, k in ((HS256, self.hs256_secret), (RS256, self.rs256_public_key)) if k)
+            raise AlgorithmNotAccepted(f"tokens signed with {algorithm} are not accepted here (only {accepted})")
+        return key
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; ``None`` when there is no header.
+
+    Raises:
+        MalformedToken: a header that is not a bearer token.
+
+    Examples:
+        >>> bearer_token("Bearer abc.def.ghi")
+        'abc.def.ghi'
+        >>> bearer_token(None) is None
+        True
+    """
+    if authorization is None or not authorization.strip():
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise MalformedToken("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def verify(token: str, keys: VerificationKeys) -> Principal:
+    """The principal a token names, once its signature, expiry and claims check out.
+
+    Raises:
+        MalformedToken, AlgorithmNotAccepted, BadSignature, ExpiredToken, InvalidClaims.
+    """
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.DecodeError as error:
+        raise MalformedToken(f"not a JWT: {error}") from None
+    if not isinstance(algorithm, str):
+        raise MalformedToken("the token header names no algorithm")
+    key = keys.key_for(algorithm)
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            leeway=keys.leeway,
+            options={"require": list(REQUIRED_CLAIMS), "verify_sub": False},
+        )
+    except jwt.ExpiredSignatureError:
+        raise ExpiredToken("the token has expired") from None
+    except (jwt.ImmatureSignatureError, jwt.InvalidIssuedAtError):
+        raise ExpiredToken("the token is not valid yet") from None
+    except jwt.MissingRequiredClaimError as error:
+        raise InvalidClaims(f"the token has no {error.claim!r} claim") from None
+    except jwt.InvalidSignatureError:
+        raise BadSignature("the token's signature does not verify") from None
+    except jwt.InvalidTokenError as error:
+        raise MalformedToken(f"the token is not valid: {error}") from None
+    return _principal(claims)
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    sub, role = claims.get("sub"), claims.get("role")
+    if not isinstance(sub, str) or not sub:
+        raise InvalidClaims("the 'sub' claim must be a non-empty string")
+    try:
+        return Principal(Role(role if isinstance(role, str) else ""), sub)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise InvalidClaims(f"the 'role' claim {role!r} is not one of {allowed}") from None
+
+
+def mint(
+    *,
+    role: Role,
+    sub: str,
+    secret: str | None = None,
+    private_key: str | None = None,
+    ttl: int = 3600,
+    now: float | None = None,
+) -> str:
+    """A token for ``sub`` in ``role``, valid for ``ttl`` seconds (HS256 with ``secret``, else RS256).
+
+    For development and tests (``pathwise token``); production tokens come from whatever
+    issues them, signed with the secret or the private key that matches the public one.
+
+    Examples:
+        >>> keys = VerificationKeys(hs256_secret="x" * 32)
+        >>> verify(mint(role=Role.STUDENT, sub="s1", secret="x" * 32), keys)
+        Principal(role=<Role.STUDENT: 'student'>, sub='s1')
+    """
+    if (secret is None) == (private_key is None):
+        raise ValueError("give exactly one of secret (HS256) and private_key (RS256)")
+    if not sub:
+        raise ValueError("sub must not be empty")
+    if ttl <= 0:
+        raise ValueError("ttl must be positive")
+    issued = int(now if now is not None else time.time())
+    claims = {"sub": sub, "role": Role(role).value, "iat": issued, "exp": issued + ttl}
+    if secret is not None:
+        VerificationKeys(hs256_secret=secret)  # the same length rule as verification
+        return jwt.encode(claims, secret, algorithm=HS256)
+    assert private_key is not None
+    return jwt.encode(claims, private_key, algorithm=RS256)

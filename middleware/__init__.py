@@ -1,0 +1,1 @@
+"""Pure ASGI middleware in front of the GraphQL app: request-size limit and authentication."""

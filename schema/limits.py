@@ -1,0 +1,86 @@
+"""Limits on what one GraphQL document may ask: depth, aliases, tokens (page sizes: ``pagination``).
+
+Each limit refuses a document before any resolver runs, as a GraphQL error, and the
+defaults sit well above what the frontends send:
+
+- ``max_depth`` (15): the deepest real query, a student's evidence down to the material's
+  concepts' prerequisites, is 8 levels; prerequisite chains are asked for with
+  ``prerequisites(transitive: true)``, never by nesting. Introspection fields do not
+  count, so GraphiQL keeps working.
+- ``max_aliases`` (50): aliases are how a client asks for several concepts at once, and
+  how an attacker multiplies one expensive field; 50 covers a dashboard.
+- ``max_tokens`` (10,000): a bound on the parser's work, checked while parsing, so a huge
+  document is refused before it is held as an AST. Bulk data goes in variables, which
+  are not tokens.
+- ``MAX_PAGE`` (100): every ``first`` argument goes through ``check_first``, so no page,
+  list of evidence or list of recommendations is longer; ``first: 1000000`` is an
+  ``InvalidInput`` error naming the cap, not a slow answer. A constant rather than a
+  setting: clients page with cursors, and a deployment-dependent cap would make the
+  same client code fail on one server and not another.
+
+The request body itself is bounded before GraphQL sees it (``middleware.body_limit``).
+
+The depth and alias rules are built once per schema and handed to a fresh
+``AddValidationRules`` per request: the same rule classes every time keep strawberry's
+``ValidationCache`` hitting (a new class per request would be a new cache key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from graph.errors import InvalidInput
+
+__all__ = ["MAX_PAGE", "Limits", "check_first", "limit_extensions"]
+
+MAX_PAGE = 100
+"""The most items one ``first`` may ask for."""
+
+
+def check_first(first: int, *, maximum: int = MAX_PAGE) -> int:
+    """Page sizes run from 0 to ``maximum`` (``MAX_PAGE``). Raises ``InvalidInput`` outside.
+
+    Examples:
+        >>> check_first(20)
+        20
+        >>> check_first(1_000_000)
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: first must be between 0 and 100, got 1000000
+    """
+    if not 0 <= first <= maximum:
+        raise InvalidInput(f"first must be between 0 and {maximum}, got {first}", field="first")
+    return first
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The per-document limits (settings ``PATHWISE_MAX_DEPTH``, ``_ALIASES``, ``_TOKENS``)."""
+
+    max_depth: int = 15
+    max_aliases: int = 50
+    max_tokens: int = 10_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_depth", "max_aliases", "max_tokens"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+
+def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories enforcing ``limits`` (one fresh extension per request)."""
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
+    max_tokens = limits.max_tokens
+    return [lambda: AddValidationRules(rules), lambda: MaxTokensLimiter(max_token_count=max_tokens)]

@@ -1,0 +1,118 @@
+"""Abusive requests are refused and the service keeps answering (a real uvicorn server).
+
+Each abuse is sent, its refusal checked, and then an ordinary query and ``/healthz``
+must still answer: nesting 50 deep, 1000 aliases, a 10 MB body (announced and chunked),
+``first: 1000000``, and a document of 20,000 tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from graphql import get_introspection_query
+from live_server import Live, Reply, call, graphql, serving
+
+from graph.repository import KnowledgeGraph
+from resolvers.loaders import build_loaders
+from schema import build_schema
+from schema.context import Context
+
+ORDINARY = "{ curricula { id } }"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    data = tmp_path_factory.mktemp("hardening") / "data"
+    with serving(data, PATHWISE_LOAD_DEMO="false", PATHWISE_MASTERY="false") as server:
+        yield server
+
+
+def still_answers(live: Live) -> None:
+    reply = graphql(live.base, ORDINARY)
+    assert reply.status == 200
+    assert reply.json() == {"data": {"curricula": []}}
+    assert call(live.base, "/healthz", method="GET").json()["status"] == "ok"
+
+
+def only_error(reply: Reply) -> str:
+    assert reply.status == 200, reply.body[:300]
+    body = reply.json()
+    assert body.get("data") is None, body
+    assert len(body["errors"]) >= 1
+    message: str = body["errors"][0]["message"]
+    return message
+
+
+class TestAbuse:
+    def test_nesting_50_deep(self, live: Live) -> None:
+        query = '{ concept(id: "quadratic_formula") { ' + "prerequisites { " * 49 + "id" + " }" * 49 + " id } }"
+        assert "exceeds maximum operation depth of 15" in only_error(graphql(live.base, query))
+        still_answers(live)
+
+    def test_a_real_depth_still_passes(self, live: Live) -> None:
+        query = '{ concept(id: "x") { ' + "prerequisites { " * 12 + "id" + " }" * 12 + " } }"  # 14 deep
+        assert graphql(live.base, query).json() == {"data": {"concept": None}}
+
+    def test_1000_aliases(self, live: Live) -> None:
+        query = "{ " + " ".join(f"a{i}: curricula {{ id }}" for i in range(1000)) + " }"
+        assert only_error(graphql(live.base, query)) == "1000 aliases found. Allowed: 50"
+        still_answers(live)
+
+    def test_20000_tokens(self, live: Live) -> None:
+        query = "{ curricula { " + "id " * 20_000 + "} }"
+        assert "Document contains more than 10000 tokens" in only_error(graphql(live.base, query))
+        still_answers(live)
+
+    def test_first_one_million(self, live: Live) -> None:
+        for query in ("{ concepts(first: 1000000) { totalCount } }", "{ students(first: 1000000) { totalCount } }"):
+            assert only_error(graphql(live.base, query)) == "first must be between 0 and 100, got 1000000"
+        still_answers(live)
+
+    def test_a_10_mb_body(self, live: Live) -> None:
+        body = json.dumps({"query": ORDINARY, "variables": {"pad": "x" * 10_000_000}}).encode()
+        reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
+        assert reply.status == 413
+        assert reply.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+        still_answers(live)
+
+    def test_a_chunked_body_without_length_is_counted(self, live: Live) -> None:
+        head = json.dumps({"query": ORDINARY, "variables": {"pad": ""}}).encode()[:-3]
+        chunks = [head, *([b"x" * 65_536] * 32), b'"}}']  # 2 MiB, no Content-Length
+        reply = call(live.base, body=iter(chunks), headers={"Content-Type": "application/json"})
+        assert reply.status == 413
+        still_answers(live)
+
+    def test_a_body_under_the_limit_passes(self, live: Live) -> None:
+        body = json.dumps({"query": ORDINARY, "variables": {"pad": "x" * 500_000}}).encode()
+        reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
+        assert reply.status == 200
+        assert reply.json() == {"data": {"curricula": []}}
+
+
+def test_limits_come_from_settings(tmp_path: Path) -> None:
+    with serving(
+        tmp_path / "data",
+        PATHWISE_LOAD_DEMO="false",
+        PATHWISE_MASTERY="false",
+        PATHWISE_MAX_ALIASES="2",
+        PATHWISE_MAX_BODY_BYTES="1000",
+    ) as live:
+        assert only_error(graphql(live.base, "{ a: curricula { id } b: curricula { id } c: curricula { id } }")) == (
+            "3 aliases found. Allowed: 2"
+        )
+        assert graphql(live.base, "{ a: curricula { id } }", {"pad": "x" * 2000}).status == 413
+        still_answers(live)
+
+
+def test_graphiql_introspection_fits_the_limits(kg: KnowledgeGraph) -> None:
+    """The limits sit above what GraphiQL sends: its full introspection query passes in development."""
+    query = get_introspection_query(descriptions=True, specified_by_url=True, input_value_deprecation=True)
+    context = Context(kg=kg, loaders=build_loaders(kg))
+    result = asyncio.run(build_schema(development=True).execute(query, context_value=context))
+    assert result.errors is None
+    assert result.data is not None
+    assert len(result.data["__schema"]["types"]) > 20

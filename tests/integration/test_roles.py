@@ -1,0 +1,397 @@
+"""Every role against every root field: a table of expected allow/deny, every cell run.
+
+The documents are generated from the schema's own field list (required arguments filled
+with placeholder values, scoped arguments with the caller's own or someone else's
+student or cohort), so a new root field fails ``test_every_root_field_has_a_row`` until
+it gets a row in ``EXPECTED`` saying who may call it. The expectations are written out
+here, not read from ``auth.policy``, so the table checks the policy instead of
+repeating it.
+
+The cast: student ``s1``; teacher ``t1`` teaches cohort ``c1`` (students ``s1``, ``s3``);
+``s2`` is in cohort ``c2``, which ``t1`` does not teach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import graphql
+import pytest
+import strawberry
+from graphql import (
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
+    get_named_type,
+    is_leaf_type,
+)
+
+from auth.directory import StaticDirectory
+from auth.policy import AGGREGATE_ONLY, ANYONE
+from auth.principal import Principal, Role
+from graph.attempts import record_attempts
+from graph.model import Attempt
+from graph.repository import KnowledgeGraph
+from resolvers.loaders import build_loaders
+from schema import build_schema
+from schema.access import access_control
+from schema.context import Context
+from tests.conftest import PlainIds
+
+S, T, D, AN, A = Role.STUDENT, Role.TEACHER, Role.DESIGNER, Role.ANALYST, Role.ADMIN
+EVERYONE = frozenset(Role)
+EDITORS = frozenset({D, A})
+STAFF = frozenset({T, D, AN, A})
+ADMIN_ONLY = frozenset({A})
+STUDENT_DATA = {"own": frozenset({S, T, A}), "other": ADMIN_ONLY}
+COHORT_AGGREGATE = {"own": frozenset({T, AN, A}), "other": frozenset({AN, A})}
+
+PRINCIPALS = {S: "s1", T: "t1", D: "d1", AN: "an1", A: "a1"}
+DIRECTORY = StaticDirectory({"t1": ["c1"]}, {"c1": ["s1", "s3"], "c2": ["s2"]})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data a document names."""
+
+    student: str
+    cohort: str
+
+
+SCOPES = {"own": Scope("s1", "c1"), "other": Scope("s2", "c2"), "": Scope("s1", "c1"), "none": None}
+
+# field -> {variant: roles allowed}; variant "" (no scoping argument), "own"/"other" (the
+# caller's own or someone else's student/cohort), "none" (optional scoping arguments left out).
+EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
+    "concept": {"": EVERYONE},
+    "concepts": {"": EVERYONE},
+    "material": {"": EVERYONE},
+    "materials": {"": EVERYONE},
+    "curricula": {"": EVERYONE},
+    "exportCurriculum": {"": EVERYONE},
+    "createConcept": {"": EDITORS},
+    "updateConcept": {"": EDITORS},
+    "deleteConcept": {"": EDITORS},
+    "addPrerequisite": {"": EDITORS},
+    "removePrerequisite": {"": EDITORS},
+    "createMaterial": {"": EDITORS},
+    "updateMaterial": {"": EDITORS},
+    "deleteMaterial": {"": EDITORS},
+    "linkMaterial": {"": EDITORS},
+    "unlinkMaterial": {"": EDITORS},
+    "importCurriculum": {"": EDITORS},
+    "students": {"": frozenset({S, T, A})},
+    "student": STUDENT_DATA,
+    "recordAttempts": STUDENT_DATA,
+    "learningPath": STUDENT_DATA,
+    "nextMaterials": STUDENT_DATA,
+    "ask": {"none": EVERYONE, **STUDENT_DATA},
+    "masteryModels": {"": STAFF},
+    "useMasteryModel": {"": ADMIN_ONLY},
+    "cohorts": {"": frozenset({T, AN, A})},
+    "cohort": COHORT_AGGREGATE,
+    "cohortMastery": COHORT_AGGREGATE,
+    "conceptDifficulty": COHORT_AGGREGATE,
+    "masteryTrend": COHORT_AGGREGATE,
+    "atRisk": COHORT_AGGREGATE,
+    "createCohort": {"": frozenset({T, A})},
+    "deleteCohort": {"own": frozenset({T, A}), "other": ADMIN_ONLY},
+    "removeStudents": {"own": frozenset({T, A}), "other": ADMIN_ONLY},
+    "enrolStudents": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "setCohortTeachers": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "importRoster": {"": ADMIN_ONLY},
+    "exportStudent": {"own": frozenset({S, A}), "other": ADMIN_ONLY},
+    "forgetStudent": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+}
+
+# What an ``id`` argument names, for the fields where it is a student or a cohort.
+ID_KIND = {
+    "student": "student",
+    "exportStudent": "student",
+    "forgetStudent": "student",
+    "cohort": "cohort",
+    "deleteCohort": "cohort",
+}
+STUDENT_ARGS = {"studentId", "studentIds"}
+SCOPED_ARGS = STUDENT_ARGS | {"cohortId"}
+
+
+@cache
+def sdl_schema() -> GraphQLSchema:
+    return graphql.build_schema(build_schema().as_str())
+
+
+def root_fields() -> dict[str, tuple[str, GraphQLField]]:
+    schema = sdl_schema()
+    roots = [(op, t) for op, t in (("query", schema.query_type), ("mutation", schema.mutation_type)) if t]
+    return {name: (op, f) for op, root in roots for name, f in root.fields.items()}
+
+
+def literal(name: str, type_: GraphQLInputType, field: str, scope: Scope | None) -> str:
+    """A GraphQL literal for an argument (or input field) of this name and type."""
+    if isinstance(type_, GraphQLNonNull):
+        return literal(name, type_.of_type, field, scope)
+    if isinstance(type_, GraphQLList):
+        return f"[{literal(name, type_.of_type, field, scope)}]"
+    if isinstance(type_, GraphQLInputObjectType):
+        parts = [
+            f"{n}: {literal(n, f.type, field, scope)}"
+            for n, f in type_.fields.items()
+            if (isinstance(f.type, GraphQLNonNull) and f.default_value is graphql.Undefined)
+            or (n in SCOPED_ARGS and scope is not None)
+            or n in {"conceptIds", "correct"}  # an attempt needs a concept and an outcome to be valid
+        ]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(type_, GraphQLEnumType):
+        return next(iter(type_.values))
+    assert isinstance(type_, GraphQLScalarType)
+    if type_.name in {"Int"}:
+        return "1"
+    if type_.name == "Float":
+        return "0.5"
+    if type_.name == "Boolean":
+        return "true"
+    if type_.name == "DateTime":
+        return json.dumps(datetime(2024, 1, 1, tzinfo=UTC).isoformat())
+    if type_.name == "JSON":
+        return "{}"
+    return json.dumps(string_value(name, field, scope))
+
+
+def string_value(name: str, field: str, scope: Scope | None) -> str:
+    active = scope or SCOPES["own"]
+    assert active is not None
+    if name in STUDENT_ARGS or (name == "id" and ID_KIND.get(field) == "student"):
+        return active.student
+    if name == "cohortId" or (name == "id" and ID_KIND.get(field) == "cohort"):
+        return active.cohort
+    if name in {"conceptId", "prerequisiteId", "conceptIds", "targets", "id"}:
+        return "add"
+    if name == "materialId":
+        return "m_add"
+    return "x"
+
+
+def document(field: str, variant: str) -> str:
+    op, definition = root_fields()[field]
+    scope = SCOPES[variant]
+    args = [
+        f"{name}: {literal(name, arg.type, field, scope)}"
+        for name, arg in definition.args.items()
+        if needs(name, arg, field, scope)
+    ]
+    arguments = f"({', '.join(args)})" if args else ""
+    selection = "" if is_leaf_type(get_named_type(definition.type)) else " { __typename }"
+    return f"{op} {{ {field}{arguments}{selection} }}"
+
+
+def needs(name: str, arg: GraphQLArgument, field: str, scope: Scope | None) -> bool:
+    required = isinstance(arg.type, GraphQLNonNull) and arg.default_value is graphql.Undefined
+    scoped = name in SCOPED_ARGS or (name == "id" and field in ID_KIND)
+    return required or (scoped and scope is not None)
+
+
+def cells() -> list[Any]:
+    out = []
+    for field in sorted(root_fields()):
+        for variant, allowed in EXPECTED.get(field, {}).items():
+            for role in Role:
+                label = f"{field}-{variant or 'any'}-{role.value}"
+                out.append(pytest.param(field, variant, role, role in allowed, id=label))
+    return out
+
+
+def run(kg: KnowledgeGraph, query: str, principal: Principal, schema: strawberry.Schema) -> graphql.ExecutionResult:
+    context = Context(kg=kg, loaders=build_loaders(kg), principal=principal, directory=DIRECTORY, pseudonyms=PlainIds())
+    return asyncio.run(schema.execute(query, context_value=context))  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def schema() -> strawberry.Schema:
+    return build_schema(development=False)
+
+
+def test_every_root_field_has_a_row() -> None:
+    missing = sorted(set(root_fields()) - set(EXPECTED))
+    assert not missing, f"add rows to EXPECTED in {__file__} for: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize(("field", "variant", "role", "allowed"), cells())
+def test_cell(
+    kg: KnowledgeGraph, schema: strawberry.Schema, field: str, variant: str, role: Role, allowed: bool
+) -> None:
+    query = document(field, variant)
+    result = run(kg, query, Principal(role, PRINCIPALS[role]), schema)
+    errors = result.errors or []
+    assert all(e.path is not None for e in errors), f"the generated document is invalid: {query}\n{errors}"
+    forbidden = [e for e in errors if (e.extensions or {}).get("code") == "FORBIDDEN"]
+    if allowed:
+        assert not forbidden, f"{role.value} was refused {query}: {forbidden}"
+    else:
+        assert [e.path for e in forbidden] == [[field]], f"{role.value} was not refused {query}: {errors}"
+        assert result.data is None or result.data.get(field) is None
+
+
+@pytest.fixture
+def with_students(kg: KnowledgeGraph) -> KnowledgeGraph:
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    record_attempts(kg, [Attempt(f"a-{s}", s, when, 1.0, concepts=("add",)) for s in ("s1", "s2", "s3")])
+    return kg
+
+
+LIST_STUDENTS = "{ students { totalCount edges { node { id } } } }"
+
+
+class TestStudentListing:
+    @pytest.mark.parametrize(
+        ("role", "seen"), [(A, ["s1", "s2", "s3"]), (S, ["s1"]), (T, ["s1", "s3"])], ids=["admin", "student", "teacher"]
+    )
+    def test_each_role_sees_whom_it_may(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema, role: Role, seen: list[str]
+    ) -> None:
+        result = run(with_students, LIST_STUDENTS, Principal(role, PRINCIPALS[role]), schema)
+        assert result.errors is None
+        assert result.data is not None
+        listing = result.data["students"]
+        assert [e["node"]["id"] for e in listing["edges"]] == seen
+        assert listing["totalCount"] == len(seen)
+
+    @pytest.mark.parametrize("role", [D, AN], ids=["designer", "analyst"])
+    def test_designers_and_analysts_see_none(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema, role: Role
+    ) -> None:
+        result = run(with_students, LIST_STUDENTS, Principal(role, PRINCIPALS[role]), schema)
+        assert result.data is None
+        assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["FORBIDDEN"]
+
+    def test_a_student_cannot_tell_whether_another_student_exists(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema
+    ) -> None:
+        student = Principal(S, "s1")
+        existing = run(with_students, '{ student(id: "s2") { id } }', student, schema)
+        absent = run(with_students, '{ student(id: "nobody") { id } }', student, schema)
+
+        def seen(result: Any) -> Any:
+            return result.data, [(e.message, e.path, e.extensions) for e in result.errors or []]
+
+        assert seen(existing) == seen(absent)
+
+    def test_a_teacher_reaches_their_students(self, with_students: KnowledgeGraph, schema: strawberry.Schema) -> None:
+        result = run(with_students, '{ student(id: "s3") { id } }', Principal(T, "t1"), schema)
+        assert result.errors is None
+        assert result.data == {"student": {"id": "s3"}}
+
+
+# A field reaching students from an aggregate entry point (as ``Cohort.students`` may):
+# designers and analysts are refused the nested student data even where the root is theirs.
+@strawberry.type(name="Student")
+class _Student:
+    id: strawberry.ID
+
+
+@strawberry.type
+class _Cohort:
+    size: int
+
+    @strawberry.field
+    def students(self) -> list[_Student]:
+        return [_Student(id=strawberry.ID("s1"))]
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def cohort(self) -> _Cohort:
+        return _Cohort(size=1)
+
+
+class TestStudentDataNeverReachesStaff:
+    policy = {"cohort": {D: ANYONE, AN: AGGREGATE_ONLY, A: ANYONE}}
+
+    def execute(self, kg: KnowledgeGraph, query: str, role: Role) -> graphql.ExecutionResult:
+        toy = strawberry.Schema(query=_Query, extensions=[access_control(self.policy)])
+        return run(kg, query, Principal(role, PRINCIPALS[role]), toy)
+
+    @pytest.mark.parametrize("role", [D, AN], ids=["designer", "analyst"])
+    def test_nested_students_refused(self, kg: KnowledgeGraph, role: Role) -> None:
+        assert self.execute(kg, "{ cohort { size } }", role).data == {"cohort": {"size": 1}}
+        refused = self.execute(kg, "{ cohort { size students { id } } }", role)
+        assert [(e.path, (e.extensions or {}).get("code")) for e in refused.errors or []] == [
+            (["cohort", "students"], "FORBIDDEN")
+        ]
+
+    def test_admin_sees_them(self, kg: KnowledgeGraph) -> None:
+        result = self.execute(kg, "{ cohort { students { id } } }", A)
+        assert result.data == {"cohort": {"students": [{"id": "s1"}]}}
+
+
+class TestMinCell:
+    @pytest.mark.parametrize("role", list(Role))
+    def test_only_analysts_get_suppression(self, kg: KnowledgeGraph, role: Role) -> None:
+        context = Context(kg=kg, loaders=build_loaders(kg), principal=Principal(role, "x"), suppress_below=5)
+        assert context.min_cell == (5 if role is AN else 0)
+
+
+class TestCohortsOverTheGraph:
+    """The real cohort fields with the graph's own directory: teachers by ``pw:teacher``, members by enrolment."""
+
+    @pytest.fixture
+    def cohort_kg(self, with_students: KnowledgeGraph) -> KnowledgeGraph:
+        cohorts = pytest.importorskip("graph.cohorts")
+        cohorts.create_cohort(with_students, "c1", "Class 1", ["t1"])
+        cohorts.enrol_students(with_students, "c1", ["s1", "s3"])
+        cohorts.create_cohort(with_students, "c2", "Class 2", ["t2"])
+        cohorts.enrol_students(with_students, "c2", ["s2"])
+        return with_students
+
+    def execute(self, kg: KnowledgeGraph, schema: strawberry.Schema, query: str, role: Role) -> Any:
+        from graph.cohorts import GraphCohortDirectory
+
+        context = Context(
+            kg=kg,
+            loaders=build_loaders(kg),
+            principal=Principal(role, PRINCIPALS[role]),
+            directory=GraphCohortDirectory(kg),
+            pseudonyms=PlainIds(),
+        )
+        result = asyncio.run(schema.execute(query, context_value=context))
+        return result.data, [(e.path, (e.extensions or {}).get("code")) for e in result.errors or []]
+
+    def test_teacher_reaches_members_through_the_graph_directory(
+        self, cohort_kg: KnowledgeGraph, schema: strawberry.Schema
+    ) -> None:
+        assert self.execute(cohort_kg, schema, '{ student(id: "s3") { id } }', T) == ({"student": {"id": "s3"}}, [])
+        assert self.execute(cohort_kg, schema, '{ student(id: "s2") { id } }', T)[1] == [(["student"], "FORBIDDEN")]
+        listing = self.execute(cohort_kg, schema, "{ cohorts { id students { id } } }", T)
+        assert listing == ({"cohorts": [{"id": "c1", "students": [{"id": "s1"}, {"id": "s3"}]}]}, [])
+
+    def test_analyst_sees_a_cohort_but_not_its_members(
+        self, cohort_kg: KnowledgeGraph, schema: strawberry.Schema
+    ) -> None:
+        assert self.execute(cohort_kg, schema, '{ cohort(id: "c1") { id size } }', AN) == (
+            {"cohort": {"id": "c1", "size": 2}},
+            [],
+        )
+        _, errors = self.execute(cohort_kg, schema, '{ cohort(id: "c1") { id students { id } } }', AN)
+        assert errors == [(["cohort", "students"], "FORBIDDEN")]
+
+    def test_analyst_gets_at_risk_counts_never_names(
+        self, cohort_kg: KnowledgeGraph, schema: strawberry.Schema
+    ) -> None:
+        risk = '{ atRisk(cohortId: "c1", targets: ["eq"]) { ... on CohortAtRisk { targets { %s } } } }'
+        data, errors = self.execute(cohort_kg, schema, risk % "studentsAtRisk suppressed", AN)
+        assert errors == []
+        assert len(data["atRisk"]["targets"]) == 1
+        _, errors = self.execute(cohort_kg, schema, risk % "students { weak { concept { id } } }", AN)
+        assert [code for _, code in errors] == ["FORBIDDEN"]

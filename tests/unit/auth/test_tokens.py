@@ -1,0 +1,192 @@
+"""Tokens: what verifies, and a typed reason for everything that does not."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from auth.principal import Principal, Role
+from auth.tokens import (
+    AlgorithmNotAccepted,
+    BadSignature,
+    ExpiredToken,
+    InvalidClaims,
+    MalformedToken,
+    VerificationKeys,
+    bearer_token,
+    mint,
+    verify,
+)
+
+SECRET = "s" * 40
+HS = VerificationKeys(hs256_secret=SECRET)
+
+
+@cache
+def rsa_pair() -> tuple[str, str]:
+    """A private and a public PEM key (generated once: it takes a moment)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def claims(**overrides: object) -> dict[str, object]:
+    now = int(time.time())
+    base: dict[str, object] = {"sub": "s1", "role": "student", "iat": now, "exp": now + 60}
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+class TestVerify:
+    @pytest.mark.parametrize("role", list(Role))
+    def test_hs256_round_trip_for_every_role(self, role: Role) -> None:
+        assert verify(mint(role=role, sub="x1", secret=SECRET), HS) == Principal(role, "x1")
+
+    def test_rs256_round_trip(self) -> None:
+        private, public = rsa_pair()
+        token = mint(role=Role.TEACHER, sub="t1", private_key=private)
+        assert verify(token, VerificationKeys(rs256_public_key=public)) == Principal(Role.TEACHER, "t1")
+
+    def test_both_keys_accept_both_algorithms(self) -> None:
+        private, public = rsa_pair()
+        keys = VerificationKeys(hs256_secret=SECRET, rs256_public_key=public)
+        assert verify(mint(role=Role.ADMIN, sub="a", private_key=private), keys).role is Role.ADMIN
+        assert verify(mint(role=Role.ADMIN, sub="a", secret=SECRET), keys).role is Role.ADMIN
+
+    def test_expired(self) -> None:
+        token = mint(role=Role.STUDENT, sub="s1", secret=SECRET, ttl=60, now=time.time() - 3600)
+        with pytest.raises(ExpiredToken, match="expired"):
+            verify(token, HS)
+
+    def test_clock_skew_within_leeway_is_tolerated(self) -> None:
+        token = mint(role=Role.STUDENT, sub="s1", secret=SECRET, ttl=60, now=time.time() - 70)
+        assert verify(token, HS).sub == "s1"
+
+    def test_not_yet_valid(self) -> None:
+        token = jwt.encode(claims(nbf=int(time.time()) + 3600), SECRET, algorithm="HS256")
+        with pytest.raises(ExpiredToken, match="not valid yet"):
+            verify(token, HS)
+
+    def test_wrong_secret_is_a_bad_signature(self) -> None:
+        with pytest.raises(BadSignature):
+            verify(mint(role=Role.ADMIN, sub="a", secret="t" * 40), HS)
+
+    def test_tampered_payload_is_a_bad_signature(self) -> None:
+        header, _, signature = mint(role=Role.STUDENT, sub="s1", secret=SECRET).split(".")
+        forged = jwt.encode(claims(role="admin"), "x" * 40, algorithm="HS256").split(".")[1]
+        with pytest.raises(BadSignature):
+            verify(f"{header}.{forged}.{signature}", HS)
+
+    def test_rs256_with_another_key_is_a_bad_signature(self) -> None:
+        _, public = rsa_pair()
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        token = jwt.encode(claims(), other, algorithm="RS256")
+        with pytest.raises(BadSignature):
+            verify(token, VerificationKeys(rs256_public_key=public))
+
+    @pytest.mark.parametrize("missing", ["sub", "role", "exp"])
+    def test_missing_claim(self, missing: str) -> None:
+        token = jwt.encode(claims(**{missing: None}), SECRET, algorithm="HS256")
+        with pytest.raises(InvalidClaims, match=missing):
+            verify(token, HS)
+
+    @pytest.mark.parametrize(("sub", "role"), [("s1", "superuser"), ("", "student"), (7, "student"), ("s1", None)])
+    def test_unusable_claims(self, sub: object, role: object) -> None:
+        payload = claims(sub=sub)
+        payload["role"] = role
+        token = jwt.encode(payload, SECRET, algorithm="HS256")
+        with pytest.raises(InvalidClaims):
+            verify(token, HS)
+
+    def test_alg_none_is_not_accepted(self) -> None:
+        token = jwt.encode(claims(), None, algorithm="none")
+        with pytest.raises(AlgorithmNotAccepted, match="none"):
+            verify(token, HS)
+
+    def test_an_algorithm_without_a_key_is_not_accepted(self) -> None:
+        _, public = rsa_pair()
+        with pytest.raises(AlgorithmNotAccepted, match="only RS256"):
+            verify(mint(role=Role.ADMIN, sub="a", secret=SECRET), VerificationKeys(rs256_public_key=public))
+
+    def test_the_public_key_cannot_be_used_as_an_hmac_secret(self) -> None:
+        # The classic key confusion: sign HS256 with the (public) RSA key as the secret.
+        _, public = rsa_pair()
+        header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+        import hashlib
+        import hmac
+        import json
+
+        payload = jwt.utils.base64url_encode(json.dumps(claims(role="admin")).encode()).decode()
+        mac = hmac.new(public.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        token = f"{header}.{payload}.{jwt.utils.base64url_encode(mac).decode()}"
+        with pytest.raises(AlgorithmNotAccepted):
+            verify(token, VerificationKeys(rs256_public_key=public))
+
+    @pytest.mark.parametrize("token", ["", "abc", "a.b.c", "e30.e30"])
+    def test_malformed(self, token: str) -> None:
+        with pytest.raises(MalformedToken):
+            verify(token, HS)
+
+    def test_errors_carry_codes(self) -> None:
+        assert {ExpiredToken.code, BadSignature.code, InvalidClaims.code, MalformedToken.code} == {
+            "TOKEN_EXPIRED",
+            "BAD_SIGNATURE",
+            "INVALID_CLAIMS",
+            "MALFORMED_TOKEN",
+        }
+
+
+class TestBearerToken:
+    @pytest.mark.parametrize(
+        ("header", "token"), [(None, None), ("", None), ("Bearer a.b.c", "a.b.c"), ("bearer   a.b.c ", "a.b.c")]
+    )
+    def test_parses(self, header: str | None, token: str | None) -> None:
+        assert bearer_token(header) == token
+
+    @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "a.b.c"])
+    def test_refuses_other_schemes(self, header: str) -> None:
+        with pytest.raises(MalformedToken):
+            bearer_token(header)
+
+
+class TestKeysAndMint:
+    def test_short_secret_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="32 bytes"):
+            VerificationKeys(hs256_secret="short")
+        with pytest.raises(ValueError, match="32 bytes"):
+            mint(role=Role.ADMIN, sub="a", secret="short")
+
+    def test_some_key_is_required(self) -> None:
+        with pytest.raises(ValueError, match="no verification key"):
+            VerificationKeys()
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({}, "exactly one"),
+            ({"secret": SECRET, "private_key": "k"}, "exactly one"),
+            ({"secret": SECRET, "ttl": 0}, "ttl"),
+            ({"secret": SECRET, "sub": ""}, "sub"),
+        ],
+    )
+    def test_mint_arguments(self, kwargs: dict[str, object], match: str) -> None:
+        arguments: dict[str, object] = {"role": Role.ADMIN, "sub": "a", **kwargs}
+        with pytest.raises(ValueError, match=match):
+            mint(**arguments)  # type: ignore[arg-type]
+
+    def test_minted_claims(self) -> None:
+        token = mint(role=Role.ANALYST, sub="an1", secret=SECRET, ttl=120, now=1_000_000)
+        payload = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_exp": False})
+        assert payload == {"sub": "an1", "role": "analyst", "iat": 1_000_000, "exp": 1_000_120}
