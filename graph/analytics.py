@@ -1,0 +1,546 @@
+"""Cohort figures as pure functions over plain inputs: estimates, attempt histories, the DAG.
+
+Every function takes ``min_cell``: the smallest group of students a figure may describe
+(``None`` or ``0``: no suppression; an analyst's ``k``, default 5). The rule, applied to
+every figure alike, is that a figure computed over a group of students is shown only
+when the group is empty or has at least ``min_cell`` students; otherwise the figure is
+``None`` and the row's ``suppressed`` is ``True``. An empty group describes no one, so
+its zero count stays visible. A share splits its group in two (at or above a threshold
+and below it, mastered and not), so a share is shown only when *both* sides pass the
+rule: 99 of 100 students above a threshold would otherwise single out the one below.
+
+Definitions (documented once, used by the API, the CLI and the reports):
+
+- **mastery statistics** of a concept are over the latest stored estimate of each
+  member who has one: mean, quartiles (linear interpolation, numpy's default),
+  a histogram of equal-width bins over [0, 1] (the last bin holds 1.0), and the share
+  at or above the threshold;
+- **first-attempt success**: the share of the students who attempted a concept whose
+  first attempt at it was correct (score >= 0.5);
+- **attempts to mastery**: attempts up to and including the one that completes the
+  student's first run of ``streak`` correct answers in a row (3 by default, the usual
+  "three in a row" criterion); students who never got there are not counted in it;
+- **stuck**: a student with at least ``stuck_after`` attempts at a concept who has not
+  reached mastery by that criterion;
+- **at risk** for a target: a student whose estimate of the target is below the
+  threshold (or absent) and who has a weak prerequisite, i.e. some concept in the
+  target's prerequisite closure whose estimate is below the threshold (a missing
+  estimate counts as weak only with ``missing_is_weak``);
+- **trend**: attempt history bucketed by day, week (from Monday) or month, in UTC. Per
+  bucket: the attempts and the students active in it and their mean score; and over
+  every student who has attempted the concept by the bucket's end, the mean of each
+  one's *rolling success* (the mean score of their last ``window`` attempts) and the
+  share whose rolling success is at or above the threshold. Estimates are not used:
+  only the latest one is stored, so they hold no history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+
+from graph.errors import InvalidInput
+from graph.model import Attempt
+from graph.prerequisites import prerequisite_closure
+
+__all__ = [
+    "DEFAULT_BINS",
+    "DEFAULT_THRESHOLD",
+    "BlockingPrerequisite",
+    "ConceptDifficulty",
+    "ConceptMastery",
+    "Interval",
+    "StudentRisk",
+    "TargetRisk",
+    "TrendPoint",
+    "WeakPrerequisite",
+    "at_risk",
+    "bin_edges",
+    "bucket_start",
+    "concept_difficulty",
+    "concept_mastery",
+    "mastery_by_concept",
+    "mastery_trend",
+    "most_stuck",
+    "visible",
+]
+
+DEFAULT_THRESHOLD = 0.8
+"""The probability at or above which a concept counts as mastered."""
+
+DEFAULT_BINS = 10
+
+Interval = Literal["day", "week", "month"]
+Matrix = npt.NDArray[np.float64]
+
+
+def visible(count: int, min_cell: int | None) -> bool:
+    """Whether a figure over ``count`` students may be shown.
+
+    Examples:
+        >>> visible(3, 5), visible(5, 5), visible(0, 5), visible(3, None), visible(3, 0)
+        (False, True, True, True, True)
+    """
+    return not min_cell or count == 0 or count >= min_cell
+
+
+def _share(part: int, whole: int, min_cell: int | None) -> float | None:
+    """``part / whole`` when both sides of the split are visible (``None`` also for ``whole == 0``)."""
+    if whole == 0 or not (visible(part, min_cell) and visible(whole - part, min_cell)):
+        return None
+    return part / whole
+
+
+def bin_edges(bins: int = DEFAULT_BINS) -> list[float]:
+    """The ``bins + 1`` edges of equal-width histogram bins over [0, 1].
+
+    Examples:
+        >>> bin_edges(4)
+        [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+    if bins < 1:
+        raise InvalidInput(f"bins must be at least 1, not {bins}", field="bins")
+    return [i / bins for i in range(bins + 1)]
+
+
+# --- mastery statistics --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ConceptMastery:
+    """Mastery statistics of one concept over a group of students.
+
+    ``students`` counts those with an estimate; ``histogram`` holds one count per bin
+    of ``bin_edges``; ``at_or_above`` is the share at or above the threshold. ``None``
+    marks a figure withheld (``suppressed``) or undefined (no estimate at all).
+    """
+
+    concept: str
+    students: int | None
+    mean: float | None = None
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+    histogram: tuple[int | None, ...] | None = None
+    at_or_above: float | None = None
+    suppressed: bool = False
+
+
+def concept_mastery(
+    concept: str,
+    probabilities: Sequence[float] | Matrix,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    bins: int = DEFAULT_BINS,
+    min_cell: int | None = None,
+) -> ConceptMastery:
+    """Statistics of one concept from its students' probabilities (NaN entries are skipped).
+
+    Args:
+        concept: the concept id, echoed in the result.
+        probabilities: one estimate per student; NaN means no estimate.
+        threshold: the mastery threshold of ``at_or_above``.
+        bins: the number of equal-width histogram bins over [0, 1].
+        min_cell: suppress figures over fewer students than this (``None``: never).
+
+    Returns:
+        The concept's ``ConceptMastery``.
+
+    Examples:
+        >>> s = concept_mastery("slope", [0.1, 0.3, 0.5, 0.9, float("nan")], bins=2, threshold=0.5)
+        >>> s.students, s.mean, (s.q1, s.median, s.q3), s.histogram, s.at_or_above
+        (4, 0.45, (0.25, 0.4, 0.6), (2, 2), 0.5)
+        >>> hidden = concept_mastery("slope", [0.1, 0.3, 0.5, 0.9], min_cell=5)
+        >>> hidden.students, hidden.mean, hidden.histogram, hidden.suppressed
+        (None, None, None, True)
+        >>> concept_mastery("slope", [0.1] * 5 + [0.9], bins=2, min_cell=5).histogram
+        (5, None)
+    """
+    values = np.asarray(probabilities, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    n = int(values.size)
+    edges = bin_edges(bins)
+    if not visible(n, min_cell):
+        return ConceptMastery(concept, None, suppressed=True)
+    if n == 0:
+        return ConceptMastery(concept, 0, histogram=(0,) * bins)
+    q1, median, q3 = (round(float(q), 12) for q in np.quantile(values, [0.25, 0.5, 0.75]))
+    counts = np.histogram(values, bins=edges)[0]
+    histogram = tuple(int(c) if visible(int(c), min_cell) else None for c in counts)
+    above = int(np.count_nonzero(values >= threshold))
+    share = _share(above, n, min_cell)
+    suppressed = None in histogram or share is None
+    return ConceptMastery(
+        concept, n, round(float(values.mean()), 12), q1, median, q3, histogram, share, suppressed=suppressed
+    )
+
+
+def mastery_by_concept(
+    concepts: Sequence[str],
+    matrix: Matrix,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    bins: int = DEFAULT_BINS,
+    min_cell: int | None = None,
+) -> list[ConceptMastery]:
+    """``concept_mastery`` of each column of a students x concepts matrix (NaN: no estimate).
+
+    Examples:
+        >>> m = np.array([[0.2, 0.9], [0.4, float("nan")]])
+        >>> [(s.concept, s.students, s.mean) for s in mastery_by_concept(["a", "b"], m)]
+        [('a', 2, 0.3), ('b', 1, 0.9)]
+    """
+    if matrix.ndim != 2 or matrix.shape[1] != len(concepts):
+        raise InvalidInput(f"a matrix of shape {matrix.shape} does not hold {len(concepts)} concepts")
+    return [
+        concept_mastery(c, matrix[:, j], threshold=threshold, bins=bins, min_cell=min_cell)
+        for j, c in enumerate(concepts)
+    ]
+
+
+# --- difficulty -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ConceptDifficulty:
+    """How hard a concept is for a group, from the students' attempt histories."""
+
+    concept: str
+    students: int | None
+    first_attempt_success: float | None = None
+    mastered: int | None = None
+    attempts_to_mastery: float | None = None
+    median_attempts_to_mastery: float | None = None
+    stuck: int | None = None
+    stuck_share: float | None = None
+    suppressed: bool = False
+
+
+def _attempts_to_mastery(scores: Sequence[float], streak: int) -> int | None:
+    run = 0
+    for n, score in enumerate(scores, 1):
+        run = run + 1 if score >= 0.5 else 0
+        if run >= streak:
+            return n
+    return None
+
+
+def concept_difficulty(
+    histories: Mapping[str, Sequence[Attempt]],
+    concepts: Sequence[str] | None = None,
+    *,
+    streak: int = 3,
+    stuck_after: int = 5,
+    min_cell: int | None = None,
+) -> list[ConceptDifficulty]:
+    """Difficulty figures per concept from each student's attempts (in time order).
+
+    Args:
+        histories: each student's attempts in time order (an attempt on several
+            concepts counts for each).
+        concepts: the concepts to report, in this order; ``None``: every concept
+            attempted, by id.
+        streak: correct answers in a row that count as mastery.
+        stuck_after: attempts without mastery after which a student counts as stuck.
+        min_cell: suppress figures over fewer students than this (``None``: never).
+
+    Returns:
+        One ``ConceptDifficulty`` per concept.
+
+    Examples:
+        >>> from datetime import datetime
+        >>> def h(student, scores):
+        ...     t = datetime(2026, 1, 1)
+        ...     return [Attempt(f"{student}{i}", student, t, s, concepts=("a",)) for i, s in enumerate(scores)]
+        >>> rows = concept_difficulty({"s1": h("s1", [1, 1, 1]), "s2": h("s2", [0, 1, 1, 1]),
+        ...                            "s3": h("s3", [0, 0, 0, 0, 0])}, stuck_after=5)
+        >>> r = rows[0]
+        >>> r.students, round(r.first_attempt_success, 3), r.mastered, r.attempts_to_mastery, r.stuck
+        (3, 0.333, 2, 3.5, 1)
+        >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)[0].suppressed
+        True
+    """
+    if streak < 1 or stuck_after < 1:
+        raise InvalidInput("streak and stuck_after must be at least 1")
+    scores: dict[str, dict[str, list[float]]] = {}
+    for student, attempts in histories.items():
+        for a in attempts:
+            for c in a.concepts:
+                scores.setdefault(c, {}).setdefault(student, []).append(a.score)
+    order = list(concepts) if concepts is not None else sorted(scores)
+    out = []
+    for concept in order:
+        per_student = scores.get(concept, {})
+        n = len(per_student)
+        if not visible(n, min_cell):
+            out.append(ConceptDifficulty(concept, None, suppressed=True))
+            continue
+        first_ok = sum(1 for s in per_student.values() if s[0] >= 0.5)
+        needed = {student: _attempts_to_mastery(s, streak) for student, s in per_student.items()}
+        reached = [k for k in needed.values() if k is not None]
+        stuck = sum(1 for student, s in per_student.items() if len(s) >= stuck_after and needed[student] is None)
+        shown_reached = visible(len(reached), min_cell)
+        row = ConceptDifficulty(
+            concept,
+            n,
+            first_attempt_success=_share(first_ok, n, min_cell),
+            mastered=len(reached) if shown_reached else None,
+            attempts_to_mastery=float(np.mean(reached)) if reached and shown_reached else None,
+            median_attempts_to_mastery=float(np.median(reached)) if reached and shown_reached else None,
+            stuck=stuck if visible(stuck, min_cell) else None,
+            stuck_share=_share(stuck, n, min_cell),
+        )
+        withheld = n > 0 and None in (row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)
+        out.append(replace(row, suppressed=True) if withheld else row)
+    return out
+
+
+def most_stuck(rows: Sequence[ConceptDifficulty], limit: int = 5) -> list[ConceptDifficulty]:
+    """The concepts where the most students are stuck (by share), then the lowest first-attempt success.
+
+    Rows whose stuck share is withheld or zero are left out.
+
+    Examples:
+        >>> rows = [ConceptDifficulty("a", 10, 0.5, stuck_share=0.1), ConceptDifficulty("b", 10, 0.2, stuck_share=0.3),
+        ...         ConceptDifficulty("c", 10, 0.9, stuck_share=0.0)]
+        >>> [r.concept for r in most_stuck(rows)]
+        ['b', 'a']
+    """
+    ranked = [r for r in rows if r.stuck_share]
+    ranked.sort(key=lambda r: (-(r.stuck_share or 0.0), r.first_attempt_success or 0.0, r.concept))
+    return ranked[:limit]
+
+
+# --- at risk --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class WeakPrerequisite:
+    """A prerequisite below the threshold (``probability`` ``None``: no estimate)."""
+
+    concept: str
+    probability: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRisk:
+    """A student blocked on a target, with the weak prerequisites (nearest first)."""
+
+    student: str
+    weak: tuple[WeakPrerequisite, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingPrerequisite:
+    """A prerequisite of a target and how many at-risk students it is weak for."""
+
+    concept: str
+    students: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRisk:
+    """Who is blocked on one target. ``students`` is ``None`` when only aggregates may be shown."""
+
+    target: str
+    students_at_risk: int | None
+    mastered: int | None
+    blocking: tuple[BlockingPrerequisite, ...]
+    students: tuple[StudentRisk, ...] | None
+    suppressed: bool = False
+
+
+def at_risk(
+    dag: nx.DiGraph[str],
+    estimates: Mapping[str, Mapping[str, float]],
+    targets: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    missing_is_weak: bool = False,
+    min_cell: int | None = None,
+) -> list[TargetRisk]:
+    """Students whose weak prerequisites block each target, and which prerequisites.
+
+    Args:
+        dag: the prerequisite graph, edges prerequisite -> concept.
+        estimates: every student of the group, each with their probabilities by concept
+            (an empty mapping for a student with none).
+        targets: the concepts to reach.
+        threshold: below this a concept is weak; at or above, mastered.
+        missing_is_weak: whether a prerequisite without an estimate counts as weak.
+        min_cell: when set (an analyst), no student is named and counts under it are
+            withheld.
+
+    Returns:
+        One ``TargetRisk`` per target, students by key, blocking prerequisites by count.
+
+    Examples:
+        >>> g = nx.DiGraph([("add", "mul"), ("mul", "eq")])
+        >>> est = {"s1": {"add": 0.9, "mul": 0.3}, "s2": {"add": 0.9, "mul": 0.95}, "s3": {"eq": 0.9}}
+        >>> [r] = at_risk(g, est, ["eq"])
+        >>> r.students_at_risk, r.mastered, [(s.student, [w.concept for w in s.weak]) for s in r.students]
+        (1, 1, [('s1', ['mul'])])
+        >>> at_risk(g, est, ["eq"], min_cell=5)[0].students is None
+        True
+    """
+    out = []
+    for target in targets:
+        closure = prerequisite_closure(dag, target) if target in dag else []
+        risks: list[StudentRisk] = []
+        mastered = 0
+        blocking: Counter[str] = Counter()
+        for student in sorted(estimates):
+            known = estimates[student]
+            own = known.get(target)
+            if own is not None and own >= threshold:
+                mastered += 1
+                continue
+            weak = []
+            for p in closure:
+                value = known.get(p)
+                if (value is None and missing_is_weak) or (value is not None and value < threshold):
+                    weak.append(WeakPrerequisite(p, value))
+            if weak:
+                risks.append(StudentRisk(student, tuple(weak)))
+                blocking.update(w.concept for w in weak)
+        n = len(risks)
+        counts = tuple(
+            BlockingPrerequisite(c, k if visible(k, min_cell) else None)
+            for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
+        )
+        row_shown, mastered_shown = visible(n, min_cell), visible(mastered, min_cell)
+        suppressed = not row_shown or not mastered_shown or any(b.students is None for b in counts)
+        out.append(
+            TargetRisk(
+                target,
+                n if row_shown else None,
+                mastered if mastered_shown else None,
+                counts if row_shown else (),
+                tuple(risks) if not min_cell else None,
+                suppressed,
+            )
+        )
+    return out
+
+
+# --- trend ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One bucket of a concept's trend (see the module docstring for the definitions)."""
+
+    start: datetime
+    attempts: int | None
+    active: int | None
+    success_rate: float | None
+    students: int | None
+    rolling_success: float | None
+    mastered_share: float | None
+    suppressed: bool = False
+
+
+def _utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def bucket_start(when: datetime, interval: Interval) -> datetime:
+    """The start (UTC) of the bucket holding ``when``.
+
+    Examples:
+        >>> t = datetime(2026, 3, 19, 15, 30, tzinfo=UTC)  # a Thursday
+        >>> [bucket_start(t, i).date().isoformat() for i in ("day", "week", "month")]
+        ['2026-03-19', '2026-03-16', '2026-03-01']
+    """
+    day = _utc(when).replace(hour=0, minute=0, second=0, microsecond=0)
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    raise InvalidInput(f"interval {interval!r} is not day, week or month", field="interval")
+
+
+def _next(start: datetime, interval: Interval) -> datetime:
+    if interval == "day":
+        return start + timedelta(days=1)
+    if interval == "week":
+        return start + timedelta(days=7)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def mastery_trend(
+    histories: Mapping[str, Sequence[Attempt]],
+    concept: str,
+    interval: Interval = "week",
+    *,
+    window: int = 5,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_cell: int | None = None,
+) -> list[TrendPoint]:
+    """A concept's trend over time from the group's attempts, one point per bucket.
+
+    Buckets run from the first attempt's to the last one's, empty ones included.
+
+    Args:
+        histories: each student's attempts (any order).
+        concept: the concept to follow.
+        interval: ``day``, ``week`` (from Monday) or ``month``, in UTC.
+        window: how many of a student's latest attempts their rolling success averages.
+        threshold: rolling success at or above which a student counts as mastered.
+        min_cell: suppress figures over fewer students than this (``None``: never).
+
+    Returns:
+        The points in time order.
+
+    Examples:
+        >>> d = lambda day: datetime(2026, 1, day, tzinfo=UTC)
+        >>> h = {"s1": [Attempt("1", "s1", d(1), 0.0, concepts=("a",)), Attempt("2", "s1", d(3), 1.0, concepts=("a",))],
+        ...      "s2": [Attempt("3", "s2", d(3), 1.0, concepts=("a",))]}
+        >>> [(p.start.day, p.attempts, p.success_rate, p.students, p.rolling_success, p.mastered_share)
+        ...  for p in mastery_trend(h, "a", "day", threshold=0.75)]
+        [(1, 1, 0.0, 1, 0.0, 0.0), (2, 0, None, 1, 0.0, 0.0), (3, 2, 1.0, 2, 0.75, 0.5)]
+    """
+    if window < 1:
+        raise InvalidInput(f"window must be at least 1, not {window}", field="window")
+    events = sorted(
+        (_utc(a.timestamp), student, a.score)
+        for student, attempts in histories.items()
+        for a in attempts
+        if concept in a.concepts
+    )
+    if not events:
+        bucket_start(datetime.now(UTC), interval)  # validates the interval
+        return []
+    recent: dict[str, deque[float]] = {}
+    points = []
+    start, last = bucket_start(events[0][0], interval), bucket_start(events[-1][0], interval)
+    i = 0
+    while start <= last:
+        end = _next(start, interval)
+        scores: list[float] = []
+        active: set[str] = set()
+        while i < len(events) and events[i][0] < end:
+            _, student, score = events[i]
+            recent.setdefault(student, deque(maxlen=window)).append(score)
+            scores.append(score)
+            active.add(student)
+            i += 1
+        rolling = [sum(q) / len(q) for q in recent.values()]
+        good = sum(1 for r in rolling if r >= threshold)
+        bucket_shown, group_shown = visible(len(active), min_cell), visible(len(rolling), min_cell)
+        share = _share(good, len(rolling), min_cell) if group_shown else None
+        points.append(
+            TrendPoint(
+                start,
+                len(scores) if bucket_shown else None,
+                len(active) if bucket_shown else None,
+                round(sum(scores) / len(scores), 12) if scores and bucket_shown else None,
+                len(rolling) if group_shown else None,
+                round(sum(rolling) / len(rolling), 12) if rolling and group_shown else None,
+                share,
+                suppressed=not bucket_shown or not group_shown or (bool(rolling) and share is None),
+            )
+        )
+        start = end
+    return points

@@ -1,0 +1,177 @@
+"""Cohort figures from the graph: gather the inputs, then call the pure ``graph.analytics``.
+
+The API and the ``pathwise report`` commands both call these, so a figure means the same
+in a GraphQL answer, a CSV file and a heatmap. Estimates come from the per-process
+``EstimateTable`` (no estimate round trip per request), attempts from one ``select``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph import analytics
+from graph.analytics import (
+    DEFAULT_BINS,
+    DEFAULT_THRESHOLD,
+    ConceptDifficulty,
+    ConceptMastery,
+    Interval,
+    Matrix,
+    TargetRisk,
+    TrendPoint,
+)
+from graph.attempts import attempts_of
+from graph.cohorts import list_cohorts, members
+from graph.errors import ConceptNotFound, InvalidInput
+from graph.estimate_table import estimate_table
+from graph.prerequisites import prerequisite_closure
+from graph.repository import KnowledgeGraph
+
+__all__ = [
+    "DifficultyReport",
+    "Grid",
+    "at_risk",
+    "cohort_grid",
+    "cohort_mastery",
+    "concept_difficulty",
+    "mastery_trend",
+    "student_grid",
+]
+
+
+@dataclass(frozen=True)
+class DifficultyReport:
+    """Difficulty per concept, and the concepts where the cohort is most stuck."""
+
+    concepts: list[ConceptDifficulty]
+    most_stuck: list[ConceptDifficulty]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A rows x concepts matrix of probabilities (NaN: none, or withheld) for a heatmap or a CSV."""
+
+    rows: list[str]
+    concepts: list[str]
+    values: Matrix
+
+
+def _concepts(kg: KnowledgeGraph, concepts: Sequence[str] | None, field: str = "conceptIds") -> list[str]:
+    if concepts is None:
+        return kg.projection.sorted_concepts()
+    out = list(dict.fromkeys(concepts))
+    for c in out:
+        if not kg.projection.has_concept(c):
+            raise ConceptNotFound(c, field=field)
+    return out
+
+
+def cohort_mastery(
+    kg: KnowledgeGraph,
+    cohort: str,
+    concepts: Sequence[str] | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    bins: int = DEFAULT_BINS,
+    min_cell: int | None = None,
+) -> list[ConceptMastery]:
+    """Mastery statistics of a cohort's members, per concept (every concept when ``None``).
+
+    Raises:
+        NotFound: an unknown cohort or concept.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise InvalidInput(f"threshold {threshold} is not in [0, 1]", field="threshold")
+    students = members(kg, cohort)
+    names = _concepts(kg, concepts)
+    analytics.bin_edges(bins)
+    matrix = estimate_table(kg).matrix(students, names)
+    return analytics.mastery_by_concept(names, matrix, threshold=threshold, bins=bins, min_cell=min_cell)
+
+
+def concept_difficulty(
+    kg: KnowledgeGraph,
+    cohort: str,
+    concepts: Sequence[str] | None = None,
+    *,
+    streak: int = 3,
+    stuck_after: int = 5,
+    limit: int = 5,
+    min_cell: int | None = None,
+) -> DifficultyReport:
+    """Difficulty per concept from the members' attempts (every attempted concept when ``None``)."""
+    students = members(kg, cohort)
+    names = _concepts(kg, concepts) if concepts is not None else None
+    rows = analytics.concept_difficulty(
+        attempts_of(kg, students), names, streak=streak, stuck_after=stuck_after, min_cell=min_cell
+    )
+    return DifficultyReport(rows, analytics.most_stuck(rows, limit))
+
+
+def at_risk(
+    kg: KnowledgeGraph,
+    cohort: str,
+    targets: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    missing_is_weak: bool = False,
+    min_cell: int | None = None,
+) -> list[TargetRisk]:
+    """Members whose weak prerequisites block each target."""
+    students = members(kg, cohort)
+    wanted = _concepts(kg, targets, "targets")
+    involved = list(dict.fromkeys([*wanted, *(p for t in wanted for p in prerequisite_closure(kg.projection.dag, t))]))
+    matrix = estimate_table(kg).matrix(students, involved)
+    estimates = {}
+    for i, student in enumerate(students):
+        row = matrix[i]
+        estimates[student] = {c: float(row[j]) for j, c in enumerate(involved) if not np.isnan(row[j])}
+    return analytics.at_risk(
+        kg.projection.dag, estimates, wanted, threshold=threshold, missing_is_weak=missing_is_weak, min_cell=min_cell
+    )
+
+
+def mastery_trend(
+    kg: KnowledgeGraph,
+    cohort: str,
+    concept: str,
+    interval: Interval = "week",
+    *,
+    window: int = 5,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_cell: int | None = None,
+) -> list[TrendPoint]:
+    """A concept's trend over the members' attempt history."""
+    students = members(kg, cohort)
+    [name] = _concepts(kg, [concept], "conceptId")
+    return analytics.mastery_trend(
+        attempts_of(kg, students), name, interval, window=window, threshold=threshold, min_cell=min_cell
+    )
+
+
+def student_grid(kg: KnowledgeGraph, cohort: str, concepts: Sequence[str] | None = None) -> Grid:
+    """Members x concepts: each member's latest probability (names students: not for analysts)."""
+    students = members(kg, cohort)
+    names = _concepts(kg, concepts)
+    return Grid(students, names, estimate_table(kg).matrix(students, names))
+
+
+def cohort_grid(
+    kg: KnowledgeGraph,
+    cohorts: Sequence[str] | None = None,
+    concepts: Sequence[str] | None = None,
+    *,
+    min_cell: int | None = None,
+) -> Grid:
+    """Cohorts x concepts: the mean probability of each cohort (NaN where withheld or none)."""
+    ids = [c.id for c in list_cohorts(kg)] if cohorts is None else list(dict.fromkeys(cohorts))
+    names = _concepts(kg, concepts)
+    table = estimate_table(kg)
+    values = np.full((len(ids), len(names)), np.nan)
+    for i, ident in enumerate(ids):
+        stats = analytics.mastery_by_concept(names, table.matrix(members(kg, ident), names), min_cell=min_cell)
+        values[i] = [s.mean if s.mean is not None else np.nan for s in stats]
+    return Grid(ids, names, values)

@@ -1,0 +1,324 @@
+"""Cohorts (classes, sections): who is in them and who teaches them.
+
+A cohort is a ``pw:Cohort`` with an optional name (``rdfs:label``) and the subject ids
+of its teachers (``pw:teacher``, plain literals: a teacher is whoever a token names, not
+a node of the graph). A student is a member through ``<student> pw:memberOf <cohort>``;
+enrolling a student the graph does not know yet creates the ``pw:Student``. Every
+change is one transaction, and nothing is written when a change is refused.
+
+``GraphCohortDirectory`` answers the two questions the access policy asks
+(``cohorts_taught_by`` and ``students_of``, the ``auth.directory.CohortDirectory``
+protocol) from the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Literal
+
+from graph import cohort_queries
+from graph.errors import DuplicateId, InvalidInput, NotFound
+from graph.ids import iri_of, is_valid_id
+from graph.rdf_mapping import Triple
+from graph.repository import KnowledgeGraph
+from graph.vocab import PW, RDF, RDFS
+
+__all__ = [
+    "Cohort",
+    "GraphCohortDirectory",
+    "RosterEntry",
+    "RosterReport",
+    "apply_roster",
+    "cohort",
+    "cohorts_by_ids",
+    "cohorts_taught_by",
+    "create_cohort",
+    "delete_cohort",
+    "enrol_students",
+    "list_cohorts",
+    "members",
+    "remove_students",
+    "set_teachers",
+    "students_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    """A group of students: a class, a section, a course run.
+
+    ``size`` is the number of members when the cohort was read.
+    """
+
+    id: str
+    name: str = ""
+    teachers: tuple[str, ...] = ()
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One roster line: ``student`` is in ``cohort`` (taught by ``teacher``, when given)."""
+
+    cohort: str
+    student: str
+    teacher: str = ""
+    line: int = 0
+
+
+@dataclass
+class RosterReport:
+    """What a roster import did."""
+
+    cohorts_created: list[str] = field(default_factory=list)
+    enrolled: int = 0
+    already_enrolled: int = 0
+    removed: int = 0
+    teachers_added: int = 0
+    revision: int = 0
+
+
+def _check_ids(kind: str, idents: Iterable[str], field_name: str) -> list[str]:
+    out = list(dict.fromkeys(idents))
+    for ident in out:
+        if not is_valid_id(ident):
+            problem = f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
+            raise InvalidInput(problem, field=field_name)
+    return out
+
+
+def _check_teachers(teachers: Iterable[str]) -> list[str]:
+    out = [t.strip() for t in dict.fromkeys(teachers)]
+    if any(not t for t in out):
+        raise InvalidInput("a teacher id is empty", field="teacherIds")
+    return sorted(set(out))
+
+
+# --- reads ----------------------------------------------------------------------------------------
+def cohorts_by_ids(kg: KnowledgeGraph, ids: Sequence[str]) -> list[Cohort | None]:
+    """Cohorts in the order of ``ids`` (``None`` where missing); one round trip."""
+    valid = [i for i in dict.fromkeys(ids) if is_valid_id(i)]
+    found = cohort_queries.cohort_rows(kg.store, [iri_of("cohort", i) for i in valid])
+    out: list[Cohort | None] = []
+    for ident in ids:
+        row = found.get(ident)
+        out.append(Cohort(ident, row[0], tuple(row[1]), row[2]) if row is not None else None)
+    return out
+
+
+def cohort(kg: KnowledgeGraph, ident: str) -> Cohort:
+    """One cohort.
+
+    Raises:
+        NotFound: there is no such cohort.
+    """
+    found = cohorts_by_ids(kg, [ident])[0]
+    if found is None:
+        raise NotFound("cohort", ident, field="cohortId")
+    return found
+
+
+def list_cohorts(kg: KnowledgeGraph) -> list[Cohort]:
+    """Every cohort, by id."""
+    rows = cohort_queries.cohort_rows(kg.store)
+    return [Cohort(i, name, tuple(teachers), size) for i, (name, teachers, size) in sorted(rows.items())]
+
+
+def members(kg: KnowledgeGraph, ident: str) -> list[str]:
+    """The student keys of a cohort's members, sorted.
+
+    Raises:
+        NotFound: there is no such cohort.
+    """
+    cohort(kg, ident)
+    return cohort_queries.member_rows(kg.store, iri_of("cohort", ident))
+
+
+def students_of(kg: KnowledgeGraph, ident: str) -> set[str]:
+    """The members of a cohort; empty for an unknown (or malformed) cohort id."""
+    if not is_valid_id(ident):
+        return set()
+    return set(cohort_queries.member_rows(kg.store, iri_of("cohort", ident)))
+
+
+def cohorts_taught_by(kg: KnowledgeGraph, teacher: str) -> set[str]:
+    """The ids of the cohorts ``teacher`` teaches."""
+    return cohort_queries.cohorts_with_teacher(kg.store, teacher)
+
+
+class GraphCohortDirectory:
+    """The access policy's ``CohortDirectory`` over the graph: two queries, no cache."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def cohorts_taught_by(self, teacher: str) -> set[str]:
+        """The cohorts ``teacher`` (a token's ``sub``) teaches."""
+        return cohorts_taught_by(self.kg, teacher)
+
+    def students_of(self, cohort: str) -> set[str]:
+        """The members of ``cohort`` (empty for an unknown cohort)."""
+        return students_of(self.kg, cohort)
+
+
+# --- writes ---------------------------------------------------------------------------------------
+def _cohort_triples(ident: str, name: str, teachers: Iterable[str]) -> list[Triple]:
+    k = iri_of("cohort", ident)
+    out: list[Triple] = [(k, RDF.type, PW.Cohort)]
+    if name:
+        out.append((k, RDFS.label, Literal(name)))
+    out += [(k, PW.teacher, Literal(t)) for t in teachers]
+    return out
+
+
+def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequence[str] = ()) -> Cohort:
+    """Create an empty cohort.
+
+    Raises:
+        InvalidInput: a malformed id or an empty teacher id.
+        DuplicateId: the cohort exists already.
+    """
+    _check_ids("cohort", [ident], "id")
+    clean = _check_teachers(teachers)
+    with kg.lock:
+        if cohorts_by_ids(kg, [ident])[0] is not None:
+            raise DuplicateId("cohort", ident, field="id")
+        kg.commit([], _cohort_triples(ident, name.strip(), clean), lambda: None)
+    return Cohort(ident, name.strip(), tuple(clean), 0)
+
+
+def delete_cohort(kg: KnowledgeGraph, ident: str) -> None:
+    """Delete a cohort and every membership in it (the students stay).
+
+    Raises:
+        NotFound: there is no such cohort.
+    """
+    with kg.lock:
+        found = cohort(kg, ident)
+        k = iri_of("cohort", ident)
+        deletes = _cohort_triples(ident, found.name, found.teachers)
+        deletes += [(iri_of("student", s), PW.memberOf, k) for s in cohort_queries.member_rows(kg.store, k)]
+        kg.commit(deletes, [], lambda: None)
+
+
+def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Cohort:
+    """Replace a cohort's teachers.
+
+    Raises:
+        NotFound: there is no such cohort.
+        InvalidInput: an empty teacher id.
+    """
+    clean = _check_teachers(teachers)
+    with kg.lock:
+        found = cohort(kg, ident)
+        k = iri_of("cohort", ident)
+        deletes: list[Triple] = [(k, PW.teacher, Literal(t)) for t in found.teachers if t not in clean]
+        inserts: list[Triple] = [(k, PW.teacher, Literal(t)) for t in clean if t not in found.teachers]
+        if deletes or inserts:
+            kg.commit(deletes, inserts, lambda: None)
+        return Cohort(ident, found.name, tuple(clean), found.size)
+
+
+def enrol_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> Cohort:
+    """Make students members of a cohort (members already are stay as they are).
+
+    Raises:
+        NotFound: there is no such cohort.
+        InvalidInput: a malformed student key.
+
+    Examples:
+        >>> from graph.store import open_store
+        >>> kg = KnowledgeGraph(open_store("memory"))
+        >>> create_cohort(kg, "7b", "Class 7b", ["t1"])
+        Cohort(id='7b', name='Class 7b', teachers=('t1',), size=0)
+        >>> enrol_students(kg, "7b", ["s1", "s2", "s1"]).size
+        2
+        >>> sorted(students_of(kg, "7b")), cohorts_taught_by(kg, "t1")
+        (['s1', 's2'], {'7b'})
+    """
+    keys = _check_ids("student", students, "studentIds")
+    with kg.lock:
+        found = cohort(kg, ident)
+        current = students_of(kg, ident)
+        k = iri_of("cohort", ident)
+        fresh = [s for s in keys if s not in current]
+        inserts: list[Triple] = []
+        for s in fresh:
+            inserts += [(iri_of("student", s), RDF.type, PW.Student), (iri_of("student", s), PW.memberOf, k)]
+        if inserts:
+            kg.commit([], inserts, lambda: None)
+        return Cohort(ident, found.name, found.teachers, found.size + len(fresh))
+
+
+def remove_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> Cohort:
+    """End students' membership of a cohort (their data stays; non-members are ignored).
+
+    Raises:
+        NotFound: there is no such cohort.
+    """
+    keys = [s for s in dict.fromkeys(students) if is_valid_id(s)]
+    with kg.lock:
+        found = cohort(kg, ident)
+        current = students_of(kg, ident)
+        k = iri_of("cohort", ident)
+        gone = [s for s in keys if s in current]
+        if gone:
+            kg.commit([(iri_of("student", s), PW.memberOf, k) for s in gone], [], lambda: None)
+        return Cohort(ident, found.name, found.teachers, found.size - len(gone))
+
+
+def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace: bool = False) -> RosterReport:
+    """Apply a validated roster in one transaction.
+
+    Cohorts the roster names and the graph lacks are created; each line's student is
+    enrolled and its teacher (when given) added to the cohort's teachers. With
+    ``replace``, every cohort the roster names ends with exactly the roster's members
+    (others are removed; teachers are only ever added).
+
+    Raises:
+        InvalidInput: a malformed id (the roster reader reports these with lines first).
+    """
+    _check_ids("cohort", [e.cohort for e in entries], "cohort")
+    _check_ids("student", [e.student for e in entries], "student")
+    report = RosterReport()
+    with kg.lock:
+        named = list(dict.fromkeys(e.cohort for e in entries))
+        existing = dict(zip(named, cohorts_by_ids(kg, named), strict=True))
+        current = cohort_queries.memberships(kg.store, [iri_of("cohort", c) for c in named if existing[c]])
+        inserts: list[Triple] = []
+        deletes: list[Triple] = []
+        teachers: dict[str, set[str]] = {}
+        wanted: dict[str, list[str]] = {}
+        for e in entries:
+            wanted.setdefault(e.cohort, [])
+            if e.student not in wanted[e.cohort]:
+                wanted[e.cohort].append(e.student)
+            if e.teacher:
+                teachers.setdefault(e.cohort, set()).add(e.teacher.strip())
+        for c in named:
+            k = iri_of("cohort", c)
+            found = existing[c]
+            if found is None:
+                inserts.append((k, RDF.type, PW.Cohort))
+                report.cohorts_created.append(c)
+            known = set(found.teachers) if found is not None else set()
+            added = sorted(teachers.get(c, set()) - known)
+            inserts += [(k, PW.teacher, Literal(t)) for t in added]
+            report.teachers_added += len(added)
+            before = set(current.get(c, []))
+            for s in wanted[c]:
+                if s in before:
+                    report.already_enrolled += 1
+                else:
+                    inserts += [(iri_of("student", s), RDF.type, PW.Student), (iri_of("student", s), PW.memberOf, k)]
+                    report.enrolled += 1
+            if replace:
+                gone = sorted(before - set(wanted[c]))
+                deletes += [(iri_of("student", s), PW.memberOf, k) for s in gone]
+                report.removed += len(gone)
+        if inserts or deletes:
+            kg.commit(deletes, inserts, lambda: None)
+        report.revision = kg.revision
+    return report

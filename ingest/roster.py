@@ -1,0 +1,107 @@
+"""Class rosters from CSV: ``cohort,student[,teacher]``, one enrolment a line.
+
+Reading is separate from writing: ``read_roster`` checks every line (the header, the
+field count, the ids) and reports every problem with its line, and only a roster
+without problems reaches ``import_roster``, which applies it in one transaction. So a
+roster with one bad line changes nothing.
+
+Columns (a header row is required; order free, names case-insensitive, extra columns
+refused so a typo is not silently ignored):
+
+- ``cohort``: the cohort id (a slug); created when the graph lacks it;
+- ``student``: the student's external id or key (``import_roster`` stores its key);
+- ``teacher`` (optional): a teacher's subject id, added to the cohort's teachers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import replace as replace_entry
+from pathlib import Path
+
+from graph.cohorts import RosterEntry, RosterReport, apply_roster
+from graph.ids import is_valid_id
+from graph.repository import KnowledgeGraph
+from ingest.csv_records import records
+from ingest.errors import MalformedInput, Problem
+
+__all__ = ["COLUMNS", "import_roster", "read_roster", "read_roster_file"]
+
+COLUMNS = ("cohort", "student", "teacher")
+_REQUIRED = ("cohort", "student")
+
+
+def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
+    """Every enrolment of a roster, or ``MalformedInput`` naming each bad line.
+
+    Examples:
+        >>> [(e.cohort, e.student, e.line) for e in read_roster("cohort,student\\n7b,s1\\n7b,s2\\n")]
+        [('7b', 's1', 2), ('7b', 's2', 3)]
+        >>> try:
+        ...     read_roster("cohort,student\\n7b,s1\\n7b,not a key\\n")
+        ... except MalformedInput as error:
+        ...     print(error.problems)
+        ["roster.csv:line 3: student 'not a key' is not a slug or an absolute IRI"]
+    """
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        raise MalformedInput([Problem(source, "line 1", "empty: a header row (cohort,student[,teacher]) is needed")])
+    names = [h.strip().casefold() for h in header]
+    missing = [c for c in _REQUIRED if c not in names]
+    unknown = [h for h in names if h not in COLUMNS]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if missing or unknown or repeated:
+        reasons = [f"missing column {c!r}" for c in missing] + [f"unknown column {c!r}" for c in unknown]
+        reasons += [f"repeated column {c!r}" for c in repeated]
+        raise MalformedInput([Problem(source, "line 1", "; ".join(reasons) + f" (columns: {', '.join(COLUMNS)})")])
+    at = {name: names.index(name) for name in names}
+    entries: list[RosterEntry] = []
+    for line, record in records(reader, source, len(names), problems):
+        cohort, student = record[at["cohort"]].strip(), record[at["student"]].strip()
+        teacher = record[at["teacher"]].strip() if "teacher" in at else ""
+        bad = False
+        for kind, value in (("cohort", cohort), ("student", student)):
+            if not value:
+                problems.append(Problem(source, f"line {line}", f"{kind} is empty"))
+                bad = True
+            elif not is_valid_id(value):
+                problems.append(Problem(source, f"line {line}", f"{kind} {value!r} is not a slug or an absolute IRI"))
+                bad = True
+        if not bad:
+            entries.append(RosterEntry(cohort, student, teacher, line))
+    if problems:
+        raise MalformedInput(problems)
+    if not entries:
+        raise MalformedInput([Problem(source, "line 2", "no enrolment: the roster has a header only")])
+    return entries
+
+
+def read_roster_file(path: Path) -> list[RosterEntry]:
+    """``read_roster`` of a UTF-8 file (problems name the file)."""
+    return read_roster(path.read_text(encoding="utf-8"), str(path))
+
+
+def import_roster(
+    kg: KnowledgeGraph,
+    text: str,
+    *,
+    source: str = "roster.csv",
+    replace: bool = False,
+    student_key: Callable[[str], str] | None = None,
+) -> RosterReport:
+    """Read a roster whole, then apply it in one transaction (``graph.cohorts.apply_roster``).
+
+    ``student_key`` (the deployment's ``Pseudonymizer.resolve``) turns each student into
+    their key before anything is written; the API always passes it.
+
+    Raises:
+        MalformedInput: with every problem and its line; nothing is written.
+    """
+    entries = read_roster(text, source)
+    if student_key is not None:
+        entries = [replace_entry(e, student=student_key(e.student)) for e in entries]
+    return apply_roster(kg, entries, replace=replace)

@@ -1,0 +1,267 @@
+"""Cohort API: cohorts and rosters (writes), and the cohort figures (reads).
+
+Every figure is computed with the caller's minimum cell size (``Context.min_cell``: the
+``k`` of k-anonymity for analysts, 0 or ``None`` for everyone else), so a cell of fewer
+students comes back ``null`` with ``suppressed: true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import strawberry
+
+from graph.analytics import DEFAULT_BINS, DEFAULT_THRESHOLD
+from graph.cohorts import Cohort
+from graph.errors import KnowledgeGraphError
+from graph.repository import KnowledgeGraph
+from resolvers import cohorts
+from schema.context import Info
+from schema.types.cohort import (
+    AtRiskResult,
+    CohortAtRisk,
+    CohortDifficulty,
+    CohortError,
+    CohortMastery,
+    CohortMasteryResult,
+    CohortResult,
+    CohortType,
+    ConceptDifficultyResult,
+    ConceptDifficultyType,
+    ConceptMasteryType,
+    CreateCohortInput,
+    DeleteCohortResult,
+    MasteryTrend,
+    MasteryTrendResult,
+    RosterImport,
+    RosterResult,
+    TargetRiskType,
+    TrendInterval,
+    TrendPointType,
+)
+from schema.types.concept import ConceptType
+from schema.types.payloads import Deleted
+
+__all__ = ["CohortMutation", "CohortQuery"]
+
+T = TypeVar("T")
+
+
+def _guarded(run: Callable[[], T]) -> T | CohortError:
+    try:
+        return run()
+    except KnowledgeGraphError as error:
+        return CohortError.from_domain(error)
+
+
+def _min_cell(info: Info) -> int | None:
+    """The caller's minimum cell size (the auth layer sets it on the context)."""
+    value = getattr(info.context, "min_cell", None)
+    return int(value) if value else None
+
+
+def _visible_cohorts(info: Info) -> frozenset[str] | None:
+    """The cohorts a listing may show the caller (``None``: all), where the context knows the caller."""
+    principal, directory = getattr(info.context, "principal", None), getattr(info.context, "directory", None)
+    if principal is None or directory is None:
+        return None
+    from auth.policy import visible_cohorts
+
+    return visible_cohorts(principal, directory)
+
+
+def _wrap(kg: KnowledgeGraph, found: Sequence[Cohort]) -> list[CohortType]:
+    members = cohorts.members_of(kg, [c.id for c in found])
+    return [CohortType.from_domain(c, tuple(members.get(c.id, ()))) for c in found]
+
+
+def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
+    return [str(v) for v in values] if values is not None else None
+
+
+@strawberry.type
+class CohortQuery:
+    @strawberry.field(description="Cohorts by id (a teacher sees the cohorts they teach).")
+    def cohorts(self, info: Info) -> list[CohortType]:
+        kg = info.context.kg
+        return _wrap(kg, cohorts.listing(kg, _visible_cohorts(info)))
+
+    @strawberry.field(description="One cohort by id; null when there is none.")
+    def cohort(self, info: Info, id: strawberry.ID) -> CohortType | None:
+        found = cohorts.find(info.context.kg, str(id))
+        return _wrap(info.context.kg, [found])[0] if found is not None else None
+
+    @strawberry.field(
+        description="Per concept (every concept when `conceptIds` is left out): how many members have an "
+        "estimate, their mean, quartiles, a histogram and the share at or above `threshold`."
+    )
+    def cohort_mastery(
+        self,
+        info: Info,
+        cohort_id: strawberry.ID,
+        concept_ids: list[strawberry.ID] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        bins: int = DEFAULT_BINS,
+    ) -> CohortMasteryResult:
+        min_cell = _min_cell(info)
+
+        def run() -> CohortMastery:
+            stats = cohorts.cohort_mastery(
+                info.context.kg, str(cohort_id), _ids(concept_ids), threshold, bins, min_cell
+            )
+            return CohortMastery(
+                cohort_id=cohort_id,
+                threshold=threshold,
+                min_cell=min_cell,
+                concepts=[ConceptMasteryType.from_domain(s) for s in stats],
+            )
+
+        return _guarded(run)
+
+    @strawberry.field(
+        description="First-attempt success, attempts to mastery (`streak` correct in a row) and stuck members "
+        "per concept (every attempted concept when `conceptIds` is left out), and the `limit` concepts where "
+        "the cohort is most stuck."
+    )
+    def concept_difficulty(
+        self,
+        info: Info,
+        cohort_id: strawberry.ID,
+        concept_ids: list[strawberry.ID] | None = None,
+        streak: int = 3,
+        stuck_after: int = 5,
+        limit: int = 5,
+    ) -> ConceptDifficultyResult:
+        def run() -> CohortDifficulty:
+            report = cohorts.concept_difficulty(
+                info.context.kg,
+                str(cohort_id),
+                _ids(concept_ids),
+                streak=streak,
+                stuck_after=stuck_after,
+                limit=limit,
+                min_cell=_min_cell(info),
+            )
+            return CohortDifficulty(
+                cohort_id=cohort_id,
+                concepts=[ConceptDifficultyType.from_domain(r) for r in report.concepts],
+                most_stuck=[ConceptDifficultyType.from_domain(r) for r in report.most_stuck],
+            )
+
+        return _guarded(run)
+
+    @strawberry.field(
+        description="Members below `threshold` on each target who have weak prerequisites (below `threshold`), "
+        "with which ones; a prerequisite without an estimate counts as weak with `missingIsWeak`."
+    )
+    def at_risk(
+        self,
+        info: Info,
+        cohort_id: strawberry.ID,
+        targets: list[strawberry.ID],
+        threshold: float = DEFAULT_THRESHOLD,
+        missing_is_weak: bool = False,
+    ) -> AtRiskResult:
+        def run() -> CohortAtRisk:
+            found = cohorts.at_risk(
+                info.context.kg,
+                str(cohort_id),
+                [str(t) for t in targets],
+                threshold=threshold,
+                missing_is_weak=missing_is_weak,
+                min_cell=_min_cell(info),
+            )
+            return CohortAtRisk(
+                cohort_id=cohort_id, threshold=threshold, targets=[TargetRiskType.from_domain(r) for r in found]
+            )
+
+        return _guarded(run)
+
+    @strawberry.field(
+        description="A concept's trend from the members' attempt history, one point per bucket: attempts and "
+        "success in the bucket, and the members' rolling success (their last `window` attempts) by its end."
+    )
+    def mastery_trend(
+        self,
+        info: Info,
+        cohort_id: strawberry.ID,
+        concept_id: strawberry.ID,
+        interval: TrendInterval = TrendInterval.WEEK,
+        window: int = 5,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> MasteryTrendResult:
+        def run() -> MasteryTrend:
+            points = cohorts.mastery_trend(
+                info.context.kg,
+                str(cohort_id),
+                str(concept_id),
+                interval.value,
+                window=window,
+                threshold=threshold,
+                min_cell=_min_cell(info),
+            )
+            return MasteryTrend(
+                cohort_id=cohort_id,
+                concept=ConceptType.from_id(str(concept_id)),
+                interval=interval,
+                points=[TrendPointType.from_domain(p) for p in points],
+            )
+
+        return _guarded(run)
+
+
+@strawberry.type
+class CohortMutation:
+    @strawberry.mutation(description="Create an empty cohort.")
+    def create_cohort(self, info: Info, input: CreateCohortInput) -> CohortResult:
+        def run() -> CohortType:
+            created = cohorts.create(info.context.kg, str(input.id), input.name, input.teacher_ids)
+            return CohortType.from_domain(created)
+
+        return _guarded(run)
+
+    @strawberry.mutation(description="Delete a cohort and its memberships (the students and their data stay).")
+    def delete_cohort(self, info: Info, id: strawberry.ID) -> DeleteCohortResult:
+        def run() -> Deleted:
+            cohorts.delete(info.context.kg, str(id))
+            return Deleted(id=id)
+
+        return _guarded(run)
+
+    @strawberry.mutation(description="Make students members of a cohort (creating students the graph lacks).")
+    def enrol_students(self, info: Info, cohort_id: strawberry.ID, student_ids: list[strawberry.ID]) -> CohortResult:
+        def run() -> CohortType:
+            kg = info.context.kg
+            keys = [info.context.student_key(s) for s in student_ids]
+            return _wrap(kg, [cohorts.enrol(kg, str(cohort_id), keys)])[0]
+
+        return _guarded(run)
+
+    @strawberry.mutation(description="End students' membership of a cohort (their data stays).")
+    def remove_students(self, info: Info, cohort_id: strawberry.ID, student_ids: list[strawberry.ID]) -> CohortResult:
+        def run() -> CohortType:
+            kg = info.context.kg
+            keys = [info.context.student_key(s) for s in student_ids]
+            return _wrap(kg, [cohorts.remove(kg, str(cohort_id), keys)])[0]
+
+        return _guarded(run)
+
+    @strawberry.mutation(description="Replace a cohort's teachers (subject ids).")
+    def set_cohort_teachers(self, info: Info, cohort_id: strawberry.ID, teacher_ids: list[str]) -> CohortResult:
+        def run() -> CohortType:
+            kg = info.context.kg
+            return _wrap(kg, [cohorts.set_teachers(kg, str(cohort_id), teacher_ids)])[0]
+
+        return _guarded(run)
+
+    @strawberry.mutation(
+        description="Import a CSV roster (header `cohort,student[,teacher]`), all or nothing: a bad line refuses "
+        "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
+        "named cohort ends with exactly the roster's members."
+    )
+    def import_roster(self, info: Info, csv: str, replace: bool = False) -> RosterResult:
+        def run() -> RosterImport:
+            return RosterImport.from_domain(cohorts.import_csv(info.context.kg, csv, replace, info.context.student_key))
+
+        return _guarded(run)

@@ -1,0 +1,325 @@
+"""Cohorts, rosters and cohort figures; ``null`` in a figure means withheld or undefined.
+
+A figure over fewer students than the caller's minimum cell size (analysts) is ``null``
+and its row says ``suppressed: true``; the value itself never leaves the server.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from graph.analytics import (
+    BlockingPrerequisite,
+    ConceptDifficulty,
+    ConceptMastery,
+    StudentRisk,
+    TargetRisk,
+    TrendPoint,
+    bin_edges,
+)
+from graph.cohorts import Cohort, RosterReport
+from graph.errors import DuplicateId, KnowledgeGraphError, NotFound, ValidationFailed
+from schema.types.concept import ConceptType
+from schema.types.enums import CurriculumErrorCode
+from schema.types.payloads import Deleted
+from schema.types.student import StudentType
+
+__all__ = [
+    "AtRiskResult",
+    "CohortAtRisk",
+    "CohortDifficulty",
+    "CohortError",
+    "CohortMastery",
+    "CohortMasteryResult",
+    "CohortResult",
+    "CohortType",
+    "ConceptDifficultyResult",
+    "CreateCohortInput",
+    "DeleteCohortResult",
+    "MasteryTrend",
+    "MasteryTrendResult",
+    "RosterImport",
+    "RosterResult",
+    "TrendInterval",
+]
+
+
+@strawberry.enum(description="The width of a trend bucket (UTC; weeks start on Monday).")
+class TrendInterval(enum.Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@strawberry.type(description="Why a cohort request was refused; nothing was written.")
+class CohortError:
+    code: CurriculumErrorCode
+    message: str
+    field: str | None = None
+    subject_id: strawberry.ID | None = None
+    problems: list[str] = strawberry.field(
+        default_factory=list, description="For INVALID: every problem (a roster's with file and line)."
+    )
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> CohortError:
+        """Map a domain error."""
+        out = cls(code=error.code, message=error.message, field=error.field)
+        if isinstance(error, NotFound | DuplicateId):
+            out.subject_id = strawberry.ID(error.ident)
+        if isinstance(error, ValidationFailed):
+            out.problems = list(error.problems)
+        return out
+
+
+@strawberry.input(description="A new cohort (a class, a section).")
+class CreateCohortInput:
+    id: strawberry.ID
+    name: str = ""
+    teacher_ids: list[str] = strawberry.field(
+        default_factory=list, description="Subject ids (a token's `sub`) of its teachers."
+    )
+
+
+@strawberry.type(name="Cohort", description="A group of students: a class, a section, a course run.")
+class CohortType:
+    id: strawberry.ID
+    name: str
+    teacher_ids: list[str]
+    size: int = strawberry.field(description="How many students are members.")
+    member_ids: strawberry.Private[tuple[str, ...]] = ()
+
+    @classmethod
+    def from_domain(cls, cohort: Cohort, members: tuple[str, ...] = ()) -> CohortType:
+        """Wrap a domain cohort with its members' keys (read by the caller in bulk)."""
+        return cls(
+            id=strawberry.ID(cohort.id),
+            name=cohort.name,
+            teacher_ids=list(cohort.teachers),
+            size=len(members) if members else cohort.size,
+            member_ids=members,
+        )
+
+    @strawberry.field(description="The members, by key.")
+    def students(self) -> list[StudentType]:
+        return [StudentType(id=strawberry.ID(s)) for s in self.member_ids]
+
+
+@strawberry.type(description="What a roster import did.")
+class RosterImport:
+    cohorts_created: list[strawberry.ID]
+    enrolled: int
+    already_enrolled: int
+    removed: int = strawberry.field(description="Members left out of the roster (only with `replace`).")
+    teachers_added: int
+    revision: int
+
+    @classmethod
+    def from_domain(cls, report: RosterReport) -> RosterImport:
+        """Wrap a domain report."""
+        return cls(
+            cohorts_created=[strawberry.ID(c) for c in report.cohorts_created],
+            enrolled=report.enrolled,
+            already_enrolled=report.already_enrolled,
+            removed=report.removed,
+            teachers_added=report.teachers_added,
+            revision=report.revision,
+        )
+
+
+# --- mastery statistics ---------------------------------------------------------------------------
+@strawberry.type(description="One histogram bin: probabilities in [lower, upper) (the last bin includes 1).")
+class HistogramBin:
+    lower: float
+    upper: float
+    count: int | None = strawberry.field(description="Null when withheld (fewer students than the minimum cell).")
+
+
+@strawberry.type(name="ConceptMastery", description="Mastery statistics of one concept over a cohort.")
+class ConceptMasteryType:
+    concept: ConceptType
+    students: int | None = strawberry.field(description="Members with an estimate of the concept.")
+    mean: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+    histogram: list[HistogramBin] | None
+    at_or_above: float | None = strawberry.field(description="The share at or above the threshold.")
+    suppressed: bool = strawberry.field(description="Whether any figure of this row was withheld.")
+
+    @classmethod
+    def from_domain(cls, stats: ConceptMastery) -> ConceptMasteryType:
+        """Wrap domain statistics."""
+        histogram = None
+        if stats.histogram is not None:
+            edges = bin_edges(len(stats.histogram))
+            histogram = [
+                HistogramBin(lower=edges[i], upper=edges[i + 1], count=c) for i, c in enumerate(stats.histogram)
+            ]
+        return cls(
+            concept=ConceptType.from_id(stats.concept),
+            students=stats.students,
+            mean=stats.mean,
+            q1=stats.q1,
+            median=stats.median,
+            q3=stats.q3,
+            histogram=histogram,
+            at_or_above=stats.at_or_above,
+            suppressed=stats.suppressed,
+        )
+
+
+@strawberry.type(description="Mastery statistics of a cohort, per concept.")
+class CohortMastery:
+    cohort_id: strawberry.ID
+    threshold: float
+    min_cell: int | None = strawberry.field(description="Figures over fewer students are withheld (null: none).")
+    concepts: list[ConceptMasteryType]
+
+
+# --- difficulty -------------------------------------------------------------------------------------
+@strawberry.type(name="ConceptDifficulty", description="How hard a concept is for a cohort, from attempt history.")
+class ConceptDifficultyType:
+    concept: ConceptType
+    students: int | None = strawberry.field(description="Members who attempted the concept.")
+    first_attempt_success: float | None = strawberry.field(description="The share whose first attempt was correct.")
+    mastered: int | None = strawberry.field(description="Members who reached the streak of correct answers.")
+    attempts_to_mastery: float | None = strawberry.field(description="Mean attempts up to that streak.")
+    median_attempts_to_mastery: float | None
+    stuck: int | None = strawberry.field(description="Members with `stuckAfter` attempts and no mastery.")
+    stuck_share: float | None
+    suppressed: bool
+
+    @classmethod
+    def from_domain(cls, row: ConceptDifficulty) -> ConceptDifficultyType:
+        """Wrap a domain row."""
+        return cls(
+            concept=ConceptType.from_id(row.concept),
+            students=row.students,
+            first_attempt_success=row.first_attempt_success,
+            mastered=row.mastered,
+            attempts_to_mastery=row.attempts_to_mastery,
+            median_attempts_to_mastery=row.median_attempts_to_mastery,
+            stuck=row.stuck,
+            stuck_share=row.stuck_share,
+            suppressed=row.suppressed,
+        )
+
+
+@strawberry.type(description="Difficulty per concept, and where the cohort is most stuck.")
+class CohortDifficulty:
+    cohort_id: strawberry.ID
+    concepts: list[ConceptDifficultyType]
+    most_stuck: list[ConceptDifficultyType]
+
+
+# --- at risk ----------------------------------------------------------------------------------------
+@strawberry.type(description="A prerequisite below the threshold (probability null: no estimate).")
+class WeakPrerequisiteType:
+    concept: ConceptType
+    probability: float | None
+
+
+@strawberry.type(description="A student blocked on a target by weak prerequisites (nearest first).")
+class StudentRiskType:
+    student: StudentType
+    weak: list[WeakPrerequisiteType]
+
+    @classmethod
+    def from_domain(cls, risk: StudentRisk) -> StudentRiskType:
+        """Wrap a domain risk."""
+        return cls(
+            student=StudentType(id=strawberry.ID(risk.student)),
+            weak=[
+                WeakPrerequisiteType(concept=ConceptType.from_id(w.concept), probability=w.probability)
+                for w in risk.weak
+            ],
+        )
+
+
+@strawberry.type(description="A prerequisite and how many at-risk students it is weak for.")
+class BlockingPrerequisiteType:
+    concept: ConceptType
+    students: int | None
+
+    @classmethod
+    def from_domain(cls, blocking: BlockingPrerequisite) -> BlockingPrerequisiteType:
+        """Wrap a domain count."""
+        return cls(concept=ConceptType.from_id(blocking.concept), students=blocking.students)
+
+
+@strawberry.type(name="TargetRisk", description="Who is blocked on one target, and by which prerequisites.")
+class TargetRiskType:
+    target: ConceptType
+    students_at_risk: int | None
+    mastered: int | None = strawberry.field(description="Members already at or above the threshold on the target.")
+    blocking: list[BlockingPrerequisiteType]
+    students: list[StudentRiskType] | None = strawberry.field(description="Null when only aggregates may be shown.")
+    suppressed: bool
+
+    @classmethod
+    def from_domain(cls, risk: TargetRisk) -> TargetRiskType:
+        """Wrap a domain result."""
+        return cls(
+            target=ConceptType.from_id(risk.target),
+            students_at_risk=risk.students_at_risk,
+            mastered=risk.mastered,
+            blocking=[BlockingPrerequisiteType.from_domain(b) for b in risk.blocking],
+            students=[StudentRiskType.from_domain(s) for s in risk.students] if risk.students is not None else None,
+            suppressed=risk.suppressed,
+        )
+
+
+@strawberry.type(description="Students whose weak prerequisites block the targets.")
+class CohortAtRisk:
+    cohort_id: strawberry.ID
+    threshold: float
+    targets: list[TargetRiskType]
+
+
+# --- trend ------------------------------------------------------------------------------------------
+@strawberry.type(name="TrendPoint", description="One bucket of a concept's trend, from the cohort's attempts.")
+class TrendPointType:
+    start: datetime
+    attempts: int | None
+    active: int | None = strawberry.field(description="Members who attempted the concept in the bucket.")
+    success_rate: float | None = strawberry.field(description="The mean score of the bucket's attempts.")
+    students: int | None = strawberry.field(description="Members who attempted it by the bucket's end.")
+    rolling_success: float | None = strawberry.field(description="Their mean rolling success (last `window`).")
+    mastered_share: float | None = strawberry.field(description="The share with rolling success >= threshold.")
+    suppressed: bool
+
+    @classmethod
+    def from_domain(cls, point: TrendPoint) -> TrendPointType:
+        """Wrap a domain point."""
+        return cls(
+            start=point.start,
+            attempts=point.attempts,
+            active=point.active,
+            success_rate=point.success_rate,
+            students=point.students,
+            rolling_success=point.rolling_success,
+            mastered_share=point.mastered_share,
+            suppressed=point.suppressed,
+        )
+
+
+@strawberry.type(description="A concept's mastery trend over a cohort's attempt history.")
+class MasteryTrend:
+    cohort_id: strawberry.ID
+    concept: ConceptType
+    interval: TrendInterval
+    points: list[TrendPointType]
+
+
+CohortResult = Annotated[CohortType | CohortError, strawberry.union("CohortResult")]
+DeleteCohortResult = Annotated[Deleted | CohortError, strawberry.union("DeleteCohortResult")]
+RosterResult = Annotated[RosterImport | CohortError, strawberry.union("RosterResult")]
+CohortMasteryResult = Annotated[CohortMastery | CohortError, strawberry.union("CohortMasteryResult")]
+ConceptDifficultyResult = Annotated[CohortDifficulty | CohortError, strawberry.union("ConceptDifficultyResult")]
+AtRiskResult = Annotated[CohortAtRisk | CohortError, strawberry.union("AtRiskResult")]
+MasteryTrendResult = Annotated[MasteryTrend | CohortError, strawberry.union("MasteryTrendResult")]

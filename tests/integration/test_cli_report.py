@@ -1,0 +1,127 @@
+"""``pathwise report``: cohort figures as CSV, and mastery heatmaps as real PNG and SVG files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from cli.report import report
+from graph.attempts import record_attempts
+from graph.cohorts import create_cohort, enrol_students
+from graph.mastery import estimate_triples
+from graph.model import Attempt, MasteryEstimate
+from graph.repository import KnowledgeGraph
+
+WHEN = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def school(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """Cohort 7b (s1..s6) with estimates of add and sub; cohort 8a (t1, t2) with add only; attempts on add."""
+    create_cohort(kg, "7b", "Class 7b", ["t-ada"])
+    enrol_students(kg, "7b", [f"s{i}" for i in range(1, 7)])
+    create_cohort(kg, "8a")
+    enrol_students(kg, "8a", ["t1", "t2"])
+    estimates = [MasteryEstimate(f"s{i}", "add", i / 10, "test", WHEN) for i in range(1, 7)]
+    estimates += [MasteryEstimate(f"s{i}", "sub", 0.9, "test", WHEN) for i in range(1, 4)]
+    estimates += [MasteryEstimate("t1", "add", 0.2, "test", WHEN), MasteryEstimate("t2", "add", 0.4, "test", WHEN)]
+    kg.commit([], [t for e in estimates for t in estimate_triples(e)], lambda: None)
+    attempts = [
+        Attempt(f"a{i}{n}", f"s{i}", WHEN.replace(minute=n), float(n > 0 or i % 2), concepts=("add",))
+        for i in range(1, 7)
+        for n in range(3)
+    ]
+    record_attempts(kg, attempts)
+    return kg
+
+
+def run(kg: KnowledgeGraph, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(report, list(args), obj={"kg": kg}, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+class TestReportCsv:
+    def test_mastery_to_a_file(self, school: KnowledgeGraph, tmp_path: Path) -> None:
+        out = tmp_path / "mastery.csv"
+        code, _ = run(school, "mastery", "--cohort", "7b", "--concepts", "add,sub", "--bins", "2", "--output", str(out))
+        assert code == 0
+        add, sub = rows(out.read_text())
+        assert add == {"concept": "add", "students": "6", "mean": "0.35", "q1": "0.225", "median": "0.35",
+                       "q3": "0.475", "at_or_above_0.8": "0", "suppressed": "false",
+                       "bin_0.00_0.50": "4", "bin_0.50_1.00": "2"}  # fmt: skip
+        assert (sub["students"], sub["mean"], sub["at_or_above_0.8"]) == ("3", "0.9", "1")
+
+    def test_min_cell_withholds_small_cells(self, school: KnowledgeGraph) -> None:
+        code, output = run(
+            school, "mastery", "--cohort", "7b", "--concepts", "add,sub", "--bins", "2", "--min-cell", "5"
+        )
+        assert code == 0
+        add, sub = rows(output)
+        assert (add["students"], add["bin_0.00_0.50"], add["bin_0.50_1.00"], add["suppressed"]) == ("6", "", "", "true")
+        assert (sub["students"], sub["mean"], sub["suppressed"]) == ("", "", "true")
+
+    def test_difficulty_trend_and_at_risk(self, school: KnowledgeGraph) -> None:
+        code, output = run(school, "difficulty", "--cohort", "7b", "--stuck-after", "3")
+        assert code == 0
+        [add] = rows(output)
+        assert (add["students"], add["first_attempt_success"], add["mastered"], add["attempts_to_mastery"]) == (
+            "6", "0.5", "3", "3",
+        )  # fmt: skip
+        code, output = run(school, "trend", "--cohort", "7b", "--concept", "add", "--interval", "day")
+        assert code == 0
+        [point] = rows(output)
+        assert (point["start"], point["attempts"], point["success_rate"]) == (
+            "2026-03-02T00:00:00+00:00",
+            "18",
+            "0.833333",
+        )
+        code, output = run(school, "at-risk", "--cohort", "7b", "--targets", "sub", "--threshold", "0.5")
+        assert code == 0
+        assert rows(output) == [
+            {"target": "sub", "student": s, "prerequisite": "add", "probability": p}
+            for s, p in [("s4", "0.4")]  # s1-s3 master sub already; s5, s6 have add >= 0.5
+        ]
+
+    def test_unknown_cohort_fails_with_the_reason(self, school: KnowledgeGraph) -> None:
+        result = CliRunner().invoke(report, ["mastery", "--cohort", "zz"], obj={"kg": school})
+        assert result.exit_code == 1
+        assert "cohort 'zz' does not exist" in result.output
+
+
+class TestHeatmap:
+    def test_png_of_a_cohort(self, school: KnowledgeGraph, tmp_path: Path) -> None:
+        out = tmp_path / "7b.png"
+        code, _ = run(school, "heatmap", "--cohort", "7b", "--output", str(out))
+        assert code == 0
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    def test_svg_of_all_cohorts(self, school: KnowledgeGraph, tmp_path: Path) -> None:
+        out = tmp_path / "cohorts.svg"
+        code, _ = run(
+            school, "heatmap", "--all-cohorts", "--concepts", "add,sub", "--min-cell", "3", "--output", str(out)
+        )
+        assert code == 0
+        assert ET.parse(out).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+    def test_refuses_a_bad_request(self, school: KnowledgeGraph, tmp_path: Path) -> None:
+        assert run(school, "heatmap", "--cohort", "7b", "--output", str(tmp_path / "x.jpg"))[0] == 2
+        assert run(school, "heatmap", "--output", str(tmp_path / "x.png"))[0] == 2
+        assert run(school, "heatmap", "--cohort", "7b", "--min-cell", "5", "--output", str(tmp_path / "x.png"))[0] == 2
+
+
+def test_registered_on_the_main_command() -> None:
+    result = CliRunner().invoke(main, ["report", "--help"])
+    assert result.exit_code == 0
+    for command in ("mastery", "difficulty", "at-risk", "trend", "heatmap"):
+        assert command in result.output

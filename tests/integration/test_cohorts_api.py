@@ -1,0 +1,213 @@
+"""Cohorts through GraphQL: create, enrol, rosters, and the cohort figures after recordAttempts."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demo.load import CURRICULUM_DIR, MODEL_DIR
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.csv_layout import read_curriculum_csv
+from ml.mastery.serving import MasteryService
+from ml.mastery.versions import ModelVersions
+from resolvers.loaders import build_loaders
+from schema import build_schema
+from schema.context import Context
+from tests.conftest import PlainIds
+
+
+@dataclass
+class AnalystContext(Context):
+    """A context whose figures suppress cells under 5 students (what an analyst's token gives)."""
+
+    min_cell: int = 5  # type: ignore[assignment]
+
+
+class Api:
+    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
+        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
+
+    def run(self, query: str, variables: dict[str, Any] | None = None, *, analyst: bool = False) -> dict[str, Any]:
+        kind = AnalystContext if analyst else Context
+        context = kind(
+            kg=self.kg, loaders=build_loaders(self.kg, self.mastery), mastery=self.mastery, pseudonyms=PlainIds()
+        )
+        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Api:
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR))
+
+
+CREATE = """mutation($i: CreateCohortInput!) { createCohort(input: $i) {
+  __typename ... on Cohort { id name teacherIds size } ... on CohortError { code message subjectId } } }"""
+ENROL = """mutation($c: ID!, $s: [ID!]!) { enrolStudents(cohortId: $c, studentIds: $s) {
+  __typename ... on Cohort { id size students { id } } ... on CohortError { code subjectId } } }"""
+REMOVE = """mutation($c: ID!, $s: [ID!]!) { removeStudents(cohortId: $c, studentIds: $s) {
+  ... on Cohort { size students { id } } } }"""
+RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+  __typename ... on RecordedAttempts { accepted } ... on AttemptsError { message } } }"""
+MASTERY = """query($c: ID!, $k: [ID!]) { cohortMastery(cohortId: $c, conceptIds: $k, threshold: 0.5, bins: 4) {
+  __typename ... on CohortMastery { minCell concepts { concept { id } students mean q1 median q3
+    histogram { lower upper count } atOrAbove suppressed } }
+  ... on CohortError { code subjectId field } } }"""
+STORED = """query($id: ID!) { student(id: $id) { mastery(conceptIds: ["slope"]) { probability } } }"""
+ROSTER = """mutation($t: String!, $r: Boolean) { importRoster(csv: $t, replace: $r) {
+  __typename ... on RosterImport { cohortsCreated enrolled alreadyEnrolled removed teachersAdded }
+  ... on CohortError { code message problems } } }"""
+COHORTS = "{ cohorts { id name teacherIds size } }"
+
+
+def attempts(student: str, scores: list[int], day: int = 1) -> list[dict[str, Any]]:
+    return [
+        {"studentId": student, "materialId": "m_slope_practice", "correct": bool(s), "clientId": f"{student}-{day}-{i}",
+         "timestamp": f"2026-02-{day:02d}T10:{i:02d}:00Z"}
+        for i, s in enumerate(scores)
+    ]  # fmt: skip
+
+
+def make_class(api: Api, students: list[str]) -> None:
+    api.run(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada"]}})
+    api.run(ENROL, {"c": "7b", "s": students})
+
+
+class TestCohortWrites:
+    def test_create_enrol_remove_delete(self, api: Api) -> None:
+        created = api.run(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"]}})
+        assert created["createCohort"] == {
+            "__typename": "Cohort", "id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"], "size": 0,
+        }  # fmt: skip
+        enrolled = api.run(ENROL, {"c": "7b", "s": ["s2", "s1", "s2"]})["enrolStudents"]
+        assert (enrolled["size"], [s["id"] for s in enrolled["students"]]) == (2, ["s1", "s2"])
+        removed = api.run(REMOVE, {"c": "7b", "s": ["s1", "nobody"]})["removeStudents"]
+        assert (removed["size"], removed["students"]) == (1, [{"id": "s2"}])
+        deleted = api.run('mutation { deleteCohort(id: "7b") { ... on Deleted { id } } }')
+        assert deleted["deleteCohort"] == {"id": "7b"}
+        assert api.run(COHORTS)["cohorts"] == []
+        assert api.run('{ student(id: "s2") { id } }')["student"] == {"id": "s2"}  # the student stays
+
+    def test_refusals_are_typed(self, api: Api) -> None:
+        api.run(CREATE, {"i": {"id": "7b"}})
+        again = api.run(CREATE, {"i": {"id": "7b"}})["createCohort"]
+        assert (again["code"], again["subjectId"]) == ("DUPLICATE", "7b")
+        missing = api.run(ENROL, {"c": "8a", "s": ["s1"]})["enrolStudents"]
+        assert (missing["__typename"], missing["code"], missing["subjectId"]) == ("CohortError", "NOT_FOUND", "8a")
+        bad = api.run(CREATE, {"i": {"id": "not a slug"}})["createCohort"]
+        assert bad["code"] == "INVALID"
+
+
+class TestImportRoster:
+    def test_a_bad_line_refuses_the_whole_roster(self, api: Api) -> None:
+        text = "cohort,student,teacher\n7b,s1,t-ada\n7b,,t-ada\n8a,s 3,\n"
+        result = api.run(ROSTER, {"t": text})["importRoster"]
+        assert result["code"] == "INVALID"
+        assert result["problems"] == [
+            "csv:line 3: student is empty",
+            "csv:line 4: student 's 3' is not a slug or an absolute IRI",
+        ]
+        assert api.run(COHORTS)["cohorts"] == []
+
+    def test_creates_cohorts_enrols_and_replaces(self, api: Api) -> None:
+        make_class(api, ["s1", "old"])
+        text = "cohort,student,teacher\n7b,s1,t-cy\n7b,s2,\n8a,s3,t-dee\n"
+        result = api.run(ROSTER, {"t": text, "r": True})["importRoster"]
+        assert result == {"__typename": "RosterImport", "cohortsCreated": ["8a"], "enrolled": 2, "alreadyEnrolled": 1,
+                          "removed": 1, "teachersAdded": 2}  # fmt: skip
+        assert api.run(COHORTS)["cohorts"] == [
+            {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-cy"], "size": 2},
+            {"id": "8a", "name": "", "teacherIds": ["t-dee"], "size": 1},
+        ]
+
+
+class TestCohortMastery:
+    def test_figures_match_the_stored_estimates_and_follow_new_attempts(self, api: Api) -> None:
+        students = [f"s{i}" for i in range(6)]
+        make_class(api, [*students, "quiet"])
+        for n, student in enumerate(students):
+            assert api.run(RECORD, {"a": attempts(student, [1] * n + [0])})["recordAttempts"]["accepted"] == n + 1
+
+        def stored() -> list[float]:
+            return [api.run(STORED, {"id": s})["student"]["mastery"][0]["probability"] for s in students]
+
+        row = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
+        probabilities = stored()
+        assert row["concept"] == {"id": "slope"}
+        assert row["students"] == 6  # "quiet" has no estimate
+        assert row["mean"] == pytest.approx(statistics.fmean(probabilities), abs=1e-6)
+        assert row["median"] == pytest.approx(statistics.median(probabilities), abs=1e-6)
+        assert sum(b["count"] for b in row["histogram"]) == 6
+        assert [b["lower"] for b in row["histogram"]] == [0.0, 0.25, 0.5, 0.75]
+        assert row["atOrAbove"] == pytest.approx(sum(p >= 0.5 for p in probabilities) / 6)
+
+        api.run(RECORD, {"a": attempts("s0", [1, 1, 1, 1], day=2)})  # the per-process table follows the write
+        again = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
+        assert again["mean"] == pytest.approx(statistics.fmean(stored()), abs=1e-6)
+        assert again["mean"] > row["mean"]
+
+    def test_analysts_get_small_cells_suppressed(self, api: Api) -> None:
+        make_class(api, ["a", "b", "c"])
+        for s in ("a", "b", "c"):
+            api.run(RECORD, {"a": attempts(s, [1, 0])})
+        result = api.run(MASTERY, {"c": "7b", "k": ["slope", "exponent_laws"]}, analyst=True)["cohortMastery"]
+        assert result["minCell"] == 5
+        slope, exponents = result["concepts"]
+        assert slope == {"concept": {"id": "slope"}, "students": None, "mean": None, "q1": None, "median": None,
+                         "q3": None, "histogram": None, "atOrAbove": None, "suppressed": True}  # fmt: skip
+        assert (exponents["students"], exponents["suppressed"]) == (0, False)  # nobody: nothing to hide
+        full = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]
+        assert (full["minCell"], full["concepts"][0]["students"]) == (None, 3)
+
+    def test_unknown_cohort_or_concept(self, api: Api) -> None:
+        assert api.run(MASTERY, {"c": "nope"})["cohortMastery"]["code"] == "NOT_FOUND"
+        make_class(api, ["a"])
+        refused = api.run(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
+        assert (refused["code"], refused["subjectId"], refused["field"]) == ("NOT_FOUND", "no_such", "conceptIds")
+
+
+class TestOtherFigures:
+    def test_difficulty_at_risk_and_trend(self, api: Api) -> None:
+        make_class(api, ["good", "weak"])
+        api.run(RECORD, {"a": attempts("good", [1, 1, 1])})
+        api.run(RECORD, {"a": attempts("weak", [0, 0, 0, 0, 0])})
+        difficulty = api.run(
+            """{ conceptDifficulty(cohortId: "7b") { ... on CohortDifficulty {
+                 concepts { concept { id } students firstAttemptSuccess mastered attemptsToMastery stuck stuckShare }
+                 mostStuck { concept { id } } } } }"""
+        )["conceptDifficulty"]
+        assert difficulty["concepts"] == [
+            {"concept": {"id": "slope"}, "students": 2, "firstAttemptSuccess": 0.5, "mastered": 1,
+             "attemptsToMastery": 3.0, "stuck": 1, "stuckShare": 0.5},
+        ]  # fmt: skip
+        assert difficulty["mostStuck"] == [{"concept": {"id": "slope"}}]
+
+        risk = api.run(
+            """{ atRisk(cohortId: "7b", targets: ["slope_intercept_form"], threshold: 0.5) { ... on CohortAtRisk {
+                 targets { target { id } studentsAtRisk blocking { concept { id } students }
+                           students { student { id } weak { concept { id } probability } } } } } }"""
+        )["atRisk"]["targets"][0]
+        assert risk["studentsAtRisk"] == 1
+        assert risk["students"][0]["student"] == {"id": "weak"}
+        assert [w["concept"]["id"] for w in risk["students"][0]["weak"]] == ["slope"]
+        assert risk["blocking"] == [{"concept": {"id": "slope"}, "students": 1}]
+
+        trend = api.run(
+            """{ masteryTrend(cohortId: "7b", conceptId: "slope", interval: DAY, window: 3) { ... on MasteryTrend {
+                 interval points { start attempts active successRate students rollingSuccess masteredShare } } } }"""
+        )["masteryTrend"]
+        assert trend["interval"] == "DAY"
+        assert trend["points"] == [
+            {"start": "2026-02-01T00:00:00+00:00", "attempts": 8, "active": 2, "successRate": 0.375, "students": 2,
+             "rollingSuccess": 0.5, "masteredShare": 0.5},
+        ]  # fmt: skip

@@ -1,0 +1,226 @@
+"""Cohort figures on small hand-made inputs: exact values, and suppression below k."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from graph.analytics import (
+    ConceptDifficulty,
+    at_risk,
+    bin_edges,
+    bucket_start,
+    concept_difficulty,
+    concept_mastery,
+    mastery_by_concept,
+    mastery_trend,
+    most_stuck,
+    visible,
+)
+from graph.errors import InvalidInput
+from graph.model import Attempt
+
+NAN = float("nan")
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday
+
+
+def history(student: str, scores: list[float], concept: str = "a", *, days: int = 0) -> list[Attempt]:
+    return [
+        Attempt(f"{student}-{concept}-{i}", student, T0 + timedelta(days=days, minutes=i), s, concepts=(concept,))
+        for i, s in enumerate(scores)
+    ]
+
+
+class TestVisible:
+    def test_the_rule(self) -> None:
+        assert [visible(n, 5) for n in (0, 1, 4, 5, 50)] == [True, False, False, True, True]
+        assert visible(1, None)
+        assert visible(1, 0)
+        assert visible(1, 1)
+
+
+class TestConceptMastery:
+    def test_exact_figures(self) -> None:
+        s = concept_mastery("a", [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, NAN], bins=5, threshold=0.6)
+        assert s.students == 6
+        assert s.mean == pytest.approx(0.5)
+        assert (s.q1, s.median, s.q3) == pytest.approx((0.25, 0.5, 0.75))
+        assert s.histogram == (1, 1, 1, 1, 2)  # the last bin holds 1.0
+        assert s.at_or_above == pytest.approx(0.5)
+        assert not s.suppressed
+
+    def test_no_estimates(self) -> None:
+        s = concept_mastery("a", [NAN, NAN], bins=3, min_cell=5)
+        assert (s.students, s.mean, s.histogram, s.at_or_above, s.suppressed) == (0, None, (0, 0, 0), None, False)
+
+    def test_suppression_below_k(self) -> None:
+        few = concept_mastery("a", [0.5] * 4, min_cell=5)
+        assert (few.students, few.mean, few.median, few.histogram, few.suppressed) == (None, None, None, None, True)
+        enough = concept_mastery("a", [0.1] * 6 + [0.95] * 2, bins=2, threshold=0.9, min_cell=5)
+        assert enough.students == 8
+        assert enough.mean is not None
+        assert enough.histogram == (6, None)
+        assert enough.at_or_above is None  # 2 students above the threshold: a cell under k
+        assert enough.suppressed
+
+    def test_share_is_shown_when_both_sides_are_big_enough(self) -> None:
+        s = concept_mastery("a", [0.1] * 5 + [0.9] * 5, bins=2, min_cell=5)
+        assert (s.histogram, s.at_or_above, s.suppressed) == ((5, 5), 0.5, False)
+
+
+class TestMasteryByConcept:
+    def test_columns(self) -> None:
+        m = np.array([[0.2, NAN, 0.5], [0.4, NAN, 0.5]])
+        rows = mastery_by_concept(["a", "b", "c"], m, bins=2)
+        assert [(r.concept, r.students, r.mean) for r in rows] == [("a", 2, pytest.approx(0.3)), ("b", 0, None),
+                                                                    ("c", 2, 0.5)]  # fmt: skip
+
+    def test_shape_must_match(self) -> None:
+        with pytest.raises(InvalidInput):
+            mastery_by_concept(["a"], np.zeros((2, 2)))
+        with pytest.raises(InvalidInput):
+            bin_edges(0)
+
+
+class TestConceptDifficulty:
+    def test_exact_figures(self) -> None:
+        rows = concept_difficulty(
+            {
+                "s1": history("s1", [1, 1, 1]) + history("s1", [0], "b"),
+                "s2": history("s2", [0, 1, 0, 1, 1, 1]),
+                "s3": history("s3", [0, 0, 1, 0]),
+                "s4": history("s4", [1]),
+            },
+            streak=3,
+            stuck_after=4,
+        )
+        a, b = rows
+        assert (a.concept, a.students, a.first_attempt_success, a.mastered) == ("a", 4, 0.5, 2)
+        assert (a.attempts_to_mastery, a.median_attempts_to_mastery) == (4.5, 4.5)
+        assert (a.stuck, a.stuck_share) == (1, 0.25)
+        assert (b.concept, b.students, b.first_attempt_success, b.mastered, b.attempts_to_mastery) == (
+            "b",
+            1,
+            0.0,
+            0,
+            None,
+        )
+
+    def test_asked_concepts_in_order_even_unattempted(self) -> None:
+        rows = concept_difficulty({"s1": history("s1", [1])}, ["z", "a"])
+        assert [(r.concept, r.students) for r in rows] == [("z", 0), ("a", 1)]
+
+    def test_suppression_below_k(self) -> None:
+        histories = {f"s{i}": history(f"s{i}", [1, 1, 1] if i < 4 else [0, 0, 0, 0, 0]) for i in range(6)}
+        [row] = concept_difficulty(histories, min_cell=5)
+        assert row.students == 6
+        assert row.mastered is None
+        assert row.attempts_to_mastery is None
+        assert row.stuck is None
+        assert row.stuck_share is None
+        assert row.first_attempt_success is None  # 4 right first, 2 wrong
+        assert row.suppressed
+        [tiny] = concept_difficulty({"s1": history("s1", [1])}, min_cell=5)
+        assert (tiny.students, tiny.suppressed) == (None, True)
+
+
+class TestMostStuck:
+    def test_ranks_by_stuck_share_then_first_attempt_success(self) -> None:
+        rows = [
+            ConceptDifficulty("a", 10, 0.9, stuck_share=0.2),
+            ConceptDifficulty("b", 10, 0.1, stuck_share=0.2),
+            ConceptDifficulty("c", 10, 0.5, stuck_share=None, suppressed=True),
+            ConceptDifficulty("d", 10, 0.5, stuck_share=0.4),
+        ]
+        assert [r.concept for r in most_stuck(rows, 2)] == ["d", "b"]
+
+
+class TestAtRisk:
+    @pytest.fixture
+    def dag(self) -> nx.DiGraph[str]:
+        return nx.DiGraph([("add", "sub"), ("add", "mul"), ("sub", "eq"), ("mul", "eq")])
+
+    def test_names_students_and_their_weak_prerequisites(self, dag: nx.DiGraph[str]) -> None:
+        estimates = {
+            "s1": {"add": 0.9, "sub": 0.2, "mul": 0.3},
+            "s2": {"add": 0.1},
+            "s3": {"eq": 0.85},
+            "s4": {},
+            "s5": {"add": 0.9, "sub": 0.9, "mul": 0.9},
+        }
+        [eq] = at_risk(dag, estimates, ["eq"], threshold=0.8)
+        assert (eq.target, eq.students_at_risk, eq.mastered) == ("eq", 2, 1)
+        assert eq.students is not None
+        assert [(s.student, [(w.concept, w.probability) for w in s.weak]) for s in eq.students] == [
+            ("s1", [("mul", 0.3), ("sub", 0.2)]),  # nearest first, then by id
+            ("s2", [("add", 0.1)]),
+        ]
+        assert [(b.concept, b.students) for b in eq.blocking] == [("add", 1), ("mul", 1), ("sub", 1)]
+
+    def test_missing_estimates_can_count_as_weak(self, dag: nx.DiGraph[str]) -> None:
+        [eq] = at_risk(dag, {"s4": {}}, ["eq"], missing_is_weak=True)
+        assert eq.students is not None
+        assert [w.concept for w in eq.students[0].weak] == ["mul", "sub", "add"]
+        assert eq.students[0].weak[0].probability is None
+
+    def test_aggregates_only_with_min_cell(self, dag: nx.DiGraph[str]) -> None:
+        estimates = {f"s{i}": {"add": 0.1 if i < 6 else 0.9, "mul": 0.1 if i == 0 else 0.9} for i in range(8)}
+        [mul] = at_risk(dag, estimates, ["eq"], min_cell=5)
+        assert mul.students is None
+        assert mul.students_at_risk == 6
+        assert mul.mastered == 0
+        assert [(b.concept, b.students) for b in mul.blocking] == [("add", 6), ("mul", None)]
+        assert mul.suppressed
+        [few] = at_risk(dag, {"s1": {"add": 0.1}}, ["eq"], min_cell=5)
+        assert (few.students_at_risk, few.blocking, few.students) == (None, (), None)
+
+
+class TestBucketStart:
+    def test_day_week_month_in_utc(self) -> None:
+        from datetime import timezone
+
+        late = datetime(2026, 2, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2)))  # Feb 2, 01:30 UTC, a Monday
+        assert bucket_start(late, "day") == datetime(2026, 2, 2, tzinfo=UTC)
+        assert bucket_start(late, "week") == datetime(2026, 2, 2, tzinfo=UTC)
+        assert bucket_start(late, "month") == datetime(2026, 2, 1, tzinfo=UTC)
+        with pytest.raises(InvalidInput):
+            bucket_start(late, "year")  # type: ignore[arg-type]
+
+
+class TestMasteryTrend:
+    def test_weekly_buckets_with_gaps(self) -> None:
+        histories = {
+            "s1": history("s1", [0, 0]) + history("s1", [1, 1], days=14),
+            "s2": history("s2", [1], days=1),
+            "s3": history("s3", [1], "other"),
+        }
+        points = mastery_trend(histories, "a", "week", window=2, threshold=0.5)
+        assert [p.start.date().isoformat() for p in points] == ["2026-01-05", "2026-01-12", "2026-01-19"]
+        first, gap, last = points
+        assert (first.attempts, first.active, first.success_rate) == (3, 2, pytest.approx(1 / 3))
+        assert (first.students, first.rolling_success, first.mastered_share) == (2, 0.5, 0.5)
+        assert (gap.attempts, gap.active, gap.success_rate, gap.students, gap.rolling_success) == (0, 0, None, 2, 0.5)
+        assert (last.attempts, last.success_rate, last.rolling_success, last.mastered_share) == (2, 1.0, 1.0, 1.0)
+
+    def test_months_roll_over_the_year(self) -> None:
+        dec = datetime(2025, 12, 30, tzinfo=UTC)
+        h = {"s": [Attempt("1", "s", dec, 1.0, concepts=("a",)), Attempt("2", "s", dec + timedelta(days=40), 0.0,
+                                                                         concepts=("a",))]}  # fmt: skip
+        assert [p.start.date().isoformat() for p in mastery_trend(h, "a", "month")] == [
+            "2025-12-01", "2026-01-01", "2026-02-01",
+        ]  # fmt: skip
+
+    def test_suppression_below_k(self) -> None:
+        histories = {f"s{i}": history(f"s{i}", [1], days=0 if i < 5 else 7) for i in range(7)}
+        week1, week2 = mastery_trend(histories, "a", "week", min_cell=5)
+        assert (week1.attempts, week1.students, week1.suppressed) == (5, 5, False)
+        assert (week2.attempts, week2.active, week2.success_rate) == (None, None, None)  # 2 active: under k
+        assert (week2.students, week2.rolling_success, week2.suppressed) == (7, 1.0, True)
+
+    def test_nothing_attempted(self) -> None:
+        assert mastery_trend({"s": history("s", [1], "b")}, "a") == []
+        with pytest.raises(InvalidInput):
+            mastery_trend({}, "a", window=0)

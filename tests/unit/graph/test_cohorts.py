@@ -1,0 +1,131 @@
+"""Cohorts in the graph: create, enrol, remove, teachers, delete, rosters, and the directory."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.cohorts import (
+    Cohort,
+    GraphCohortDirectory,
+    RosterEntry,
+    apply_roster,
+    cohort,
+    cohorts_by_ids,
+    cohorts_taught_by,
+    create_cohort,
+    delete_cohort,
+    enrol_students,
+    list_cohorts,
+    members,
+    remove_students,
+    set_teachers,
+    students_of,
+)
+from graph.errors import DuplicateId, InvalidInput, NotFound
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+
+
+@pytest.fixture
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph(open_store("memory"))
+
+
+class TestCreateCohort:
+    def test_creates_and_reads_back(self, kg: KnowledgeGraph) -> None:
+        assert create_cohort(kg, "7b", " Class 7b ", ["t2", "t1", "t2"]) == Cohort("7b", "Class 7b", ("t1", "t2"), 0)
+        assert cohort(kg, "7b") == Cohort("7b", "Class 7b", ("t1", "t2"), 0)
+
+    def test_refuses_a_taken_or_malformed_id(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b")
+        revision = kg.revision
+        with pytest.raises(DuplicateId):
+            create_cohort(kg, "7b")
+        with pytest.raises(InvalidInput):
+            create_cohort(kg, "7 b")
+        with pytest.raises(InvalidInput):
+            create_cohort(kg, "8a", teachers=[" "])
+        assert kg.revision == revision
+
+
+class TestEnrolAndRemove:
+    def test_enrol_is_idempotent_and_remove_ignores_non_members(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b")
+        assert enrol_students(kg, "7b", ["s1", "s2"]).size == 2
+        revision = kg.revision
+        assert enrol_students(kg, "7b", ["s2"]).size == 2
+        assert kg.revision == revision  # nothing new: no write
+        assert remove_students(kg, "7b", ["s1", "nobody"]).size == 1
+        assert members(kg, "7b") == ["s2"]
+
+    def test_unknown_cohort(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(NotFound):
+            enrol_students(kg, "7b", ["s1"])
+        with pytest.raises(NotFound):
+            remove_students(kg, "7b", ["s1"])
+        with pytest.raises(NotFound):
+            members(kg, "7b")
+        assert students_of(kg, "7b") == set()
+        assert students_of(kg, "not a slug") == set()
+
+    def test_a_malformed_key_enrols_nobody(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b")
+        with pytest.raises(InvalidInput):
+            enrol_students(kg, "7b", ["s1", "bad key"])
+        assert members(kg, "7b") == []
+
+
+class TestTeachersAndDirectory:
+    def test_set_teachers_and_lookups(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b", teachers=["t1"])
+        create_cohort(kg, "8a", teachers=["t1", "t2"])
+        enrol_students(kg, "8a", ["s9"])
+        assert cohorts_taught_by(kg, "t1") == {"7b", "8a"}
+        assert set_teachers(kg, "7b", ["t3"]).teachers == ("t3",)
+        directory = GraphCohortDirectory(kg)
+        assert directory.cohorts_taught_by("t1") == {"8a"}
+        assert directory.cohorts_taught_by("t3") == {"7b"}
+        assert directory.students_of("8a") == {"s9"}
+        assert directory.cohorts_taught_by("nobody") == set()
+
+
+class TestDeleteCohort:
+    def test_removes_memberships_but_keeps_students(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b", "Seven", ["t1"])
+        enrol_students(kg, "7b", ["s1"])
+        delete_cohort(kg, "7b")
+        assert cohorts_by_ids(kg, ["7b"]) == [None]
+        assert cohorts_taught_by(kg, "t1") == set()
+        assert kg.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'cohort')) }") == []
+        with pytest.raises(NotFound):
+            delete_cohort(kg, "7b")
+
+
+class TestListCohorts:
+    def test_lists_by_id_with_sizes(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "b")
+        create_cohort(kg, "a", "A", ["t"])
+        enrol_students(kg, "b", ["s1", "s2", "s3"])
+        assert list_cohorts(kg) == [Cohort("a", "A", ("t",), 0), Cohort("b", "", (), 3)]
+
+
+class TestApplyRoster:
+    def test_creates_enrols_and_adds_teachers_in_one_write(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b", teachers=["t1"])
+        enrol_students(kg, "7b", ["s1", "old"])
+        revision = kg.revision
+        entries = [RosterEntry("7b", "s1", "t1"), RosterEntry("7b", "s2", "t2"), RosterEntry("8a", "s3")]
+        report = apply_roster(kg, entries)
+        assert kg.revision == revision + 1
+        assert (report.cohorts_created, report.enrolled, report.already_enrolled, report.teachers_added) == (
+            ["8a"], 2, 1, 1,
+        )  # fmt: skip
+        assert members(kg, "7b") == ["old", "s1", "s2"]
+        assert cohort(kg, "7b").teachers == ("t1", "t2")
+
+    def test_replace_leaves_exactly_the_roster(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b")
+        enrol_students(kg, "7b", ["s1", "old"])
+        report = apply_roster(kg, [RosterEntry("7b", "s1")], replace=True)
+        assert report.removed == 1
+        assert members(kg, "7b") == ["s1"]

@@ -1,0 +1,77 @@
+"""CSV rosters: every bad line reported with its number, and a bad roster changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.cohorts import create_cohort, members, students_of
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.errors import MalformedInput
+from ingest.roster import import_roster, read_roster, read_roster_file
+
+
+@pytest.fixture
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph(open_store("memory"))
+
+
+class TestReadRoster:
+    def test_columns_in_any_order_with_a_bom_and_blank_lines(self) -> None:
+        entries = read_roster("\ufeffStudent,Teacher,Cohort\ns1,t1,7b\n\ns2,,7b\n")
+        assert [(e.cohort, e.student, e.teacher, e.line) for e in entries] == [
+            ("7b", "s1", "t1", 2),
+            ("7b", "s2", "", 4),
+        ]
+
+    def test_every_bad_line_is_named(self) -> None:
+        text = 'cohort,student\n7b,s1\n7b\n,s3\n7b,"s 4"\n8a,s5\n'
+        with pytest.raises(MalformedInput) as caught:
+            read_roster(text, "class.csv")
+        assert caught.value.problems == [
+            "class.csv:line 3: 1 fields, header has 2",
+            "class.csv:line 4: cohort is empty",
+            "class.csv:line 5: student 's 4' is not a slug or an absolute IRI",
+        ]
+
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ("", "empty"),
+            ("cohort,pupil\n7b,s1\n", "missing column 'student'; unknown column 'pupil'"),
+            ("cohort,student,student\n7b,s1,s2\n", "repeated column 'student'"),
+            ("cohort,student\n", "no enrolment"),
+        ],
+    )
+    def test_bad_headers(self, text: str, reason: str) -> None:
+        with pytest.raises(MalformedInput) as caught:
+            read_roster(text)
+        assert reason in caught.value.problems[0]
+
+    def test_reads_a_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "r.csv"
+        path.write_text("cohort,student\n7b,s1\n", encoding="utf-8")
+        assert [e.student for e in read_roster_file(path)] == ["s1"]
+
+
+class TestImportRoster:
+    def test_a_malformed_line_applies_nothing(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, "7b")
+        revision, trips = kg.revision, kg.store.round_trips
+        with pytest.raises(MalformedInput) as caught:
+            import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n8a,s2,t2\n8a,bad key,t2\n")
+        assert caught.value.problems == ["roster.csv:line 4: student 'bad key' is not a slug or an absolute IRI"]
+        assert kg.revision == revision
+        assert kg.store.round_trips == trips
+        assert members(kg, "7b") == []
+        assert students_of(kg, "8a") == set()
+
+    def test_applies_a_good_roster_in_one_transaction(self, kg: KnowledgeGraph) -> None:
+        revision = kg.revision
+        report = import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n7b,s2,t1\n8a,s2,\n7b,s1,t1\n")
+        assert kg.revision == revision + 1
+        assert (report.cohorts_created, report.enrolled, report.already_enrolled) == (["7b", "8a"], 3, 0)
+        assert members(kg, "7b") == ["s1", "s2"]
+        assert members(kg, "8a") == ["s2"]
