@@ -1,0 +1,352 @@
+"""A student's learning path to one or several target concepts.
+
+Pure: the prerequisite DAG (edges run prerequisite -> concept), a mastery map and the
+materials each concept offers come in; an ordered plan comes out. Nothing here reads a
+store or calls a model.
+
+Which concepts are steps. A concept is a step when a target needs it and the student
+has not mastered it (effective mastery below the threshold). The walk from each target
+goes back through prerequisites and stops at mastered ones: a mastered concept is
+"assumed" (listed with its probability), and what lies behind it is not revisited. A
+concept with no estimate counts as ``unknown_mastery`` (0 by default: not known).
+
+Doubt. When a student keeps failing a concept (``struggling``), a tutor suspects its
+prerequisites: their effective mastery is multiplied by ``1 - doubt`` for this plan, so
+a prerequisite the model believed mastered can come back as a step, with a reason.
+
+Order (how ties are broken). Among the many orders where every prerequisite comes
+first, the path takes the one a teacher would: after each step, go on with a concept
+that step has just made ready (finish a chain before starting an unrelated one, which
+also keeps closely related concepts together); when several are ready, or none builds
+on the last step, take the one whose chain of unmastered prerequisites is cheapest (the
+fewest estimated minutes), then the concept id. The same inputs always give the same
+path. ``python -m bench.path_order`` compares the result with the section order of real
+textbooks on their own concept graphs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.errors import ConceptNotFound, InvalidInput
+from graph.material_choice import MaterialFacts, choose_materials
+
+__all__ = [
+    "DEFAULT_MINUTES",
+    "DEFAULT_THRESHOLD",
+    "AssumedConcept",
+    "LearningPath",
+    "PathStep",
+    "plan_learning_path",
+]
+
+#: Mastery at or above which a concept needs no study.
+DEFAULT_THRESHOLD = 0.8
+#: Estimated minutes of a step whose concept has no materials.
+DEFAULT_MINUTES = 10
+
+MaterialsOf = Callable[[str], Sequence[MaterialFacts]]
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One concept to study, why, with what, and for how long."""
+
+    concept: str
+    mastery: float
+    reason: str
+    leads_to: tuple[str, ...]
+    via: str | None
+    materials: tuple[str, ...]
+    minutes: int
+    revisit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AssumedConcept:
+    """A prerequisite on the way that the student has mastered (not a step)."""
+
+    concept: str
+    mastery: float
+
+
+@dataclass(frozen=True, slots=True)
+class LearningPath:
+    """The plan: steps in study order and what was assumed, cut, or already known."""
+
+    targets: tuple[str, ...]
+    steps: tuple[PathStep, ...]
+    assumed: tuple[AssumedConcept, ...]
+    mastered_targets: tuple[str, ...]
+    left_out: tuple[PathStep, ...]
+    unreached_targets: tuple[str, ...]
+    threshold: float
+
+    @property
+    def total_minutes(self) -> int:
+        """Estimated minutes of the steps kept."""
+        return sum(s.minutes for s in self.steps)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether ``max_minutes`` cut steps off."""
+        return bool(self.left_out)
+
+
+def plan_learning_path(
+    dag: nx.DiGraph[str],
+    targets: Sequence[str],
+    mastery: Mapping[str, float],
+    *,
+    materials_of: MaterialsOf = lambda _: (),
+    threshold: float = DEFAULT_THRESHOLD,
+    max_minutes: int | None = None,
+    struggling: Collection[str] = (),
+    doubt: float = 0.5,
+    unknown_mastery: float = 0.0,
+    default_minutes: int = DEFAULT_MINUTES,
+) -> LearningPath:
+    """Plan the study of ``targets`` for a student with the given mastery.
+
+    Args:
+        dag: the prerequisite DAG; nodes may carry a ``label``.
+        targets: concept ids, in the order the student gave them.
+        mastery: concept id -> predicted probability of mastery.
+        materials_of: the materials linked to a concept.
+        threshold: mastery at or above which a concept is not a step.
+        max_minutes: cut the path after the longest prefix that fits.
+        struggling: concepts the student keeps failing (their prerequisites are doubted).
+        doubt: how much a struggling concept lowers its direct prerequisites' mastery.
+        unknown_mastery: the mastery of a concept with no estimate.
+        default_minutes: the minutes of a step whose concept has no materials.
+
+    Returns:
+        The learning path.
+
+    Raises:
+        ConceptNotFound: a target is not in the graph.
+        InvalidInput: an empty target list, or a threshold or budget out of range.
+
+    Examples:
+        >>> g = nx.DiGraph([("add", "mul"), ("mul", "pow"), ("add", "sub")])
+        >>> path = plan_learning_path(g, ["pow", "sub"], {"add": 0.9})
+        >>> [s.concept for s in path.steps], [a.concept for a in path.assumed]
+        (['mul', 'pow', 'sub'], ['add'])
+        >>> path.steps[0].reason
+        'Needed for pow, on the way to pow (your target). Predicted mastery 0%, below 80%.'
+    """
+    _check_arguments(dag, targets, threshold, max_minutes)
+    goals = tuple(dict.fromkeys(targets))
+    doubted = {p: s for s in sorted(struggling) if s in dag for p in dag.pred[s]}
+
+    def effective(concept: str) -> float:
+        p = mastery.get(concept, unknown_mastery)
+        return p * (1.0 - doubt) if concept in doubted else p
+
+    mastered_targets = tuple(t for t in goals if effective(t) >= threshold)
+    needed, assumed = _needed(dag, [t for t in goals if t not in mastered_targets], effective, threshold)
+    chosen = {c: choose_materials(materials_of(c), effective(c)) for c in needed}
+    minutes = {c: sum(m.minutes for m in chosen[c]) or default_minutes for c in needed}
+    order = _teaching_order([t for t in goals if t in needed], needed, minutes)
+    position = {c: i for i, c in enumerate(order)}
+    leads_to = _targets_reached(goals, needed)
+    later_steps: dict[str, list[str]] = {c: [] for c in needed}
+    for concept, prerequisites in needed.items():
+        for prerequisite in prerequisites:
+            later_steps[prerequisite].append(concept)
+
+    steps: list[PathStep] = []
+    for concept in order:
+        p = effective(concept)
+        later = later_steps[concept]
+        via = min(later, key=position.__getitem__) if later else None
+        steps.append(
+            PathStep(
+                concept=concept,
+                mastery=p,
+                reason=_reason(dag, concept, via, leads_to[concept], doubted.get(concept), p, threshold),
+                leads_to=leads_to[concept],
+                via=via,
+                materials=tuple(m.id for m in chosen[concept]),
+                minutes=minutes[concept],
+                revisit=concept in doubted,
+            )
+        )
+    kept, left_out = _cut(steps, max_minutes)
+    left_ids = {s.concept for s in left_out}
+    return LearningPath(
+        targets=goals,
+        steps=tuple(kept),
+        assumed=tuple(AssumedConcept(c, effective(c)) for c in sorted(assumed)),
+        mastered_targets=mastered_targets,
+        left_out=tuple(left_out),
+        unreached_targets=tuple(t for t in goals if t in left_ids),
+        threshold=threshold,
+    )
+
+
+def _check_arguments(dag: nx.DiGraph[str], targets: Sequence[str], threshold: float, max_minutes: int | None) -> None:
+    if not targets:
+        raise InvalidInput("give at least one target concept", field="targets")
+    for t in targets:
+        if t not in dag:
+            raise ConceptNotFound(t, field="targets")
+    if not 0.0 < threshold <= 1.0:
+        raise InvalidInput(f"masteryThreshold must be in (0, 1], got {threshold}", field="masteryThreshold")
+    if max_minutes is not None and max_minutes < 0:
+        raise InvalidInput(f"maxMinutes must not be negative, got {max_minutes}", field="maxMinutes")
+
+
+def _needed(
+    dag: nx.DiGraph[str], roots: Sequence[str], effective: Callable[[str], float], threshold: float
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Unmastered concepts the roots need (through unmastered ones), each with its needed
+    prerequisites (sorted), and the mastered frontier."""
+    needed: dict[str, list[str]] = {}
+    assumed: set[str] = set()
+    stack = list(dict.fromkeys(roots))
+    seen = set(stack)
+    while stack:
+        concept = stack.pop()
+        mine = needed[concept] = []
+        for p in dag.pred[concept]:
+            if p in assumed:
+                continue
+            if p in seen:
+                mine.append(p)
+            elif effective(p) >= threshold:
+                assumed.add(p)
+            else:
+                seen.add(p)
+                mine.append(p)
+                stack.append(p)
+        mine.sort()
+    return needed, assumed
+
+
+def _post_order(roots: Sequence[str], children: Callable[[str], Sequence[str]]) -> list[str]:
+    """Depth-first post-order from ``roots``: each concept after everything it needs."""
+    order: list[str] = []
+    done: set[str] = set()
+    for root in roots:
+        if root in done:
+            continue
+        done.add(root)
+        stack = [(root, iter(children(root)))]
+        while stack:
+            concept, pending = stack[-1]
+            for p in pending:
+                if p not in done:
+                    done.add(p)
+                    stack.append((p, iter(children(p))))
+                    break
+            else:
+                stack.pop()
+                order.append(concept)
+    return order
+
+
+def _teaching_order(roots: Sequence[str], needed: Mapping[str, list[str]], minutes: Mapping[str, int]) -> list[str]:
+    """A prerequisite-first order that keeps chains together, cheapest first.
+
+    Kahn's algorithm with a priority: among the concepts whose prerequisites are all
+    studied, take the one the latest step made ready (so a chain goes on while it can:
+    related concepts stay together and a chain is finished before another starts), then
+    the one with the cheapest chain of prerequisites, then the id. A concept's rank is
+    fixed when it becomes ready, so a heap gives the order in O(n log n).
+    """
+    cost: dict[str, int] = {}
+    for concept in _post_order(roots, needed.__getitem__):
+        # The chain's cost, counting a shared prerequisite once per route: an estimate
+        # to rank alternatives with, capped so deep diamonds stay cheap to add up.
+        cost[concept] = min(minutes[concept] + sum(cost[p] for p in needed[concept]), 10**9)
+    waiting = {c: len(ps) for c, ps in needed.items()}
+    unlocks: dict[str, list[str]] = {c: [] for c in needed}
+    for concept, prerequisites in needed.items():
+        for p in prerequisites:
+            unlocks[p].append(concept)
+    ready = [(1, cost[c], c) for c, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        concept = heapq.heappop(ready)[2]
+        step = len(order)
+        order.append(concept)
+        for d in unlocks[concept]:
+            waiting[d] -= 1
+            if waiting[d] == 0:
+                heapq.heappush(ready, (-step, cost[d], d))
+    return order
+
+
+def _targets_reached(goals: Sequence[str], needed: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """For each needed concept, the targets it leads to (in the order given)."""
+    reached: dict[str, list[str]] = {c: [] for c in needed}
+    for target in goals:
+        if target not in needed:
+            continue
+        seen = {target}
+        stack = [target]
+        while stack:
+            concept = stack.pop()
+            reached[concept].append(target)
+            for p in needed[concept]:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+    return {c: tuple(ts) for c, ts in reached.items()}
+
+
+def _label(dag: nx.DiGraph[str], concept: str) -> str:
+    return str(dag.nodes[concept].get("label", concept))
+
+
+def _reason(
+    dag: nx.DiGraph[str],
+    concept: str,
+    via: str | None,
+    leads_to: Sequence[str],
+    doubted_by: str | None,
+    mastery: float,
+    threshold: float,
+) -> str:
+    """The step's reason in plain words."""
+    parts: list[str] = []
+    if doubted_by is not None:
+        parts.append(
+            f"You keep missing {_label(dag, doubted_by)}, which builds on {_label(dag, concept)}: revisit it first."
+        )
+    others = [t for t in leads_to if t != concept]
+    if concept in leads_to:
+        parts.append(f"{_label(dag, concept)} is your target.")
+        if others:
+            parts.append(f"It also leads to {_names(dag, others)}.")
+    elif via is not None:
+        parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
+    parts.append(f"Predicted mastery {mastery:.0%}, below {threshold:.0%}.")
+    return " ".join(parts)
+
+
+def _names(dag: nx.DiGraph[str], concepts: Sequence[str]) -> str:
+    labels = [_label(dag, c) for c in concepts]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _cut(steps: list[PathStep], max_minutes: int | None) -> tuple[list[PathStep], list[PathStep]]:
+    """The longest prefix within the budget, and the rest.
+
+    A prefix of a prerequisite-first order needs nothing that comes after it, so a cut
+    anywhere is coherent: every kept step has its prerequisites kept or mastered.
+    """
+    if max_minutes is None:
+        return steps, []
+    total = 0
+    for i, step in enumerate(steps):
+        total += step.minutes
+        if total > max_minutes:
+            return steps[:i], steps[i:]
+    return steps, []

@@ -1,0 +1,58 @@
+"""A learning path as Mermaid flowchart text, for a frontend or a Markdown page to draw.
+
+Steps are numbered boxes in study order, targets are highlighted, prerequisites the
+student has mastered are dashed stadium shapes, and an arrow runs from each
+prerequisite to the concept that needs it. Node names are ``s1, s2...`` and ``a1,
+a2...`` so no concept id can break the syntax; labels escape quotes.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.learning_path import LearningPath
+
+__all__ = ["path_to_mermaid"]
+
+
+def _text(label: str) -> str:
+    """A label safe inside Mermaid double quotes."""
+    return label.replace('"', "#quot;").replace("\n", " ")
+
+
+def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
+    """The path as a ``flowchart TD`` document.
+
+    Examples:
+        >>> from graph.learning_path import plan_learning_path
+        >>> g = nx.DiGraph([("add", "mul"), ("mul", "pow")])
+        >>> print(path_to_mermaid(g, plan_learning_path(g, ["pow"], {"add": 0.9})))
+        flowchart TD
+          a1(["add ✓ 90%"]):::mastered
+          s1["1. mul (0%, 10 min)"]
+          s2["2. pow (0%, 10 min)"]:::target
+          a1 --> s1
+          s1 --> s2
+          classDef target stroke-width:3px
+          classDef mastered stroke-dasharray:4 3
+    """
+    names: dict[str, str] = {}
+    lines = ["flowchart TD"]
+    for i, assumed in enumerate(path.assumed, start=1):
+        names[assumed.concept] = f"a{i}"
+        label = _text(f"{dag.nodes[assumed.concept].get('label', assumed.concept)} ✓ {assumed.mastery:.0%}")
+        lines.append(f'  a{i}(["{label}"]):::mastered')
+    targets = set(path.targets)
+    for i, step in enumerate(path.steps, start=1):
+        names[step.concept] = f"s{i}"
+        label = _text(
+            f"{i}. {dag.nodes[step.concept].get('label', step.concept)} ({step.mastery:.0%}, {step.minutes} min)"
+        )
+        lines.append(f'  s{i}["{label}"]' + (":::target" if step.concept in targets else ""))
+    for step in path.steps:
+        for p in sorted(dag.pred[step.concept], key=lambda c: names.get(c, "")):
+            if p in names:
+                lines.append(f"  {names[p]} --> {names[step.concept]}")
+    lines.append("  classDef target stroke-width:3px")
+    lines.append("  classDef mastered stroke-dasharray:4 3")
+    return "\n".join(lines)

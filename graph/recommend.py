@@ -1,0 +1,275 @@
+"""What to study next: materials from the ready-to-learn fringe, ranked, with reasons.
+
+The fringe is every concept the student has not mastered whose prerequisites they all
+have: what they can learn now without being stuck. A material from it scores higher
+when its concept leads toward one of the student's targets (the closer, the better),
+when learning it makes more concepts ready, and when its difficulty fits the student's
+predicted mastery. Materials the student already completed successfully are left out
+until they are due for review (spaced repetition: the interval grows with each success).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import networkx as nx
+
+from graph.errors import ConceptNotFound, InvalidInput
+from graph.learning_path import DEFAULT_THRESHOLD
+from graph.material_choice import MaterialFacts, choose_materials, target_difficulty
+from graph.model import Attempt
+
+__all__ = [
+    "REVIEW_DAYS",
+    "Completion",
+    "Recommendation",
+    "completions",
+    "ready_fringe",
+    "recommend_materials",
+    "struggling_concepts",
+]
+
+#: Days until a completed material is due again, after 1, 2, 3, 4+ successes.
+REVIEW_DAYS = (2, 7, 21, 60)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A material the student answered successfully: how often, and when last."""
+
+    material: str
+    successes: int
+    last_success: datetime
+
+    def due(self, now: datetime) -> bool:
+        """Whether it is time to review it.
+
+        Examples:
+            >>> done = Completion("m", 1, datetime(2026, 1, 1))
+            >>> done.due(datetime(2026, 1, 2)), done.due(datetime(2026, 1, 3))
+            (False, True)
+        """
+        days = REVIEW_DAYS[min(self.successes, len(REVIEW_DAYS)) - 1]
+        return now - self.last_success >= timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One material to study next, for which concept, how strongly, and why."""
+
+    material: str
+    concept: str
+    score: float
+    reason: str
+    review: bool = False
+
+
+def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:
+    """Materials answered successfully, from a student's attempts.
+
+    Examples:
+        >>> a = Attempt("1", "s", datetime(2026, 1, 1), 1.0, material="m")
+        >>> b = Attempt("2", "s", datetime(2026, 1, 5), 1.0, material="m")
+        >>> completions([a, b])["m"].successes
+        2
+    """
+    out: dict[str, Completion] = {}
+    for attempt in sorted(attempts, key=lambda a: a.timestamp):
+        if attempt.material is None or not attempt.correct:
+            continue
+        before = out.get(attempt.material)
+        out[attempt.material] = Completion(attempt.material, (before.successes if before else 0) + 1, attempt.timestamp)
+    return out
+
+
+def struggling_concepts(attempts: Iterable[Attempt], run: int = 3) -> set[str]:
+    """Concepts whose last ``run`` attempts by the student all failed.
+
+    Examples:
+        >>> t = [datetime(2026, 1, d) for d in range(1, 5)]
+        >>> log = [Attempt(str(i), "s", t[i], 0.0, concepts=("frac",)) for i in range(3)]
+        >>> struggling_concepts(log)
+        {'frac'}
+        >>> struggling_concepts([*log, Attempt("9", "s", t[3], 1.0, concepts=("frac",))])
+        set()
+    """
+    streaks: dict[str, int] = {}
+    for attempt in sorted(attempts, key=lambda a: a.timestamp):
+        for concept in attempt.concepts:
+            streaks[concept] = 0 if attempt.correct else streaks.get(concept, 0) + 1
+    return {c for c, n in streaks.items() if n >= run}
+
+
+def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: float = DEFAULT_THRESHOLD) -> list[str]:
+    """Unmastered concepts whose prerequisites are all mastered, in id order.
+
+    Only roots and dependents of mastered concepts can qualify, so the walk is over
+    those rather than the whole graph.
+
+    Examples:
+        >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+        >>> ready_fringe(g, {"a": 0.9})
+        ['b', 'x']
+    """
+
+    def mastered(c: str) -> bool:
+        return mastery.get(c, 0.0) >= threshold
+
+    candidates = {c for c, d in dag.in_degree() if d == 0}
+    candidates.update(d for c, p in mastery.items() if p >= threshold and c in dag for d in dag.succ[c])
+    return sorted(c for c in candidates if not mastered(c) and all(mastered(p) for p in dag.pred[c]))
+
+
+def _distances_to(dag: nx.DiGraph[str], targets: Sequence[str]) -> dict[str, int]:
+    """Prerequisite steps from each concept to its nearest target (targets are 0)."""
+    distance = {t: 0 for t in targets}
+    frontier = list(targets)
+    while frontier:
+        layer: list[str] = []
+        for concept in frontier:
+            for p in dag.pred[concept]:
+                if p not in distance:
+                    distance[p] = distance[concept] + 1
+                    layer.append(p)
+        frontier = layer
+    return distance
+
+
+def recommend_materials(
+    dag: nx.DiGraph[str],
+    mastery: Mapping[str, float],
+    materials_of: Callable[[str], Sequence[MaterialFacts]],
+    *,
+    targets: Sequence[str] = (),
+    completed: Mapping[str, Completion] | None = None,
+    concept_of_material: Mapping[str, str] | None = None,
+    now: datetime,
+    first: int = 10,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Recommendation]:
+    """The ``first`` best materials to study next, best first (ties: material id).
+
+    Args:
+        dag: the prerequisite DAG; nodes may carry a ``label``.
+        mastery: concept id -> predicted mastery (missing: not known).
+        materials_of: the materials linked to a concept.
+        targets: concepts the student wants to reach.
+        completed: materials answered successfully (see ``completions``).
+        concept_of_material: for completed materials due for review, the concept
+            each one is reviewed for.
+        now: the time reviews are judged against.
+        first: how many to return.
+        threshold: mastery at or above which a concept counts as mastered.
+
+    Raises:
+        ConceptNotFound: a target is not in the graph.
+        InvalidInput: ``first`` is not positive.
+
+    Examples:
+        >>> g = nx.DiGraph([("a", "b"), ("b", "goal"), ("a", "side")])
+        >>> facts = {c: [MaterialFacts(f"{c}-ex", "exercise", 2)] for c in g}
+        >>> recs = recommend_materials(g, {"a": 0.9}, lambda c: facts[c], targets=["goal"],
+        ...                            now=datetime(2026, 1, 1))
+        >>> [(r.material, r.concept) for r in recs]
+        [('b-ex', 'b'), ('side-ex', 'side')]
+    """
+    if first < 1:
+        raise InvalidInput(f"first must be positive, got {first}", field="first")
+    for t in targets:
+        if t not in dag:
+            raise ConceptNotFound(t, field="targets")
+    done = completed or {}
+    distance = _distances_to(dag, list(dict.fromkeys(targets)))
+    scored: list[Recommendation] = []
+    for concept in ready_fringe(dag, mastery, threshold):
+        p = mastery.get(concept, 0.0)
+        unlocks = [
+            d
+            for d in dag.succ[concept]
+            if mastery.get(d, 0.0) < threshold
+            and all(q == concept or mastery.get(q, 0.0) >= threshold for q in dag.pred[d])
+        ]
+        toward = 2.0 + 1.0 / (1 + distance[concept]) if concept in distance else 0.0
+        for rank, material in enumerate(choose_materials(materials_of(concept), p)):
+            if material.id in done and not done[material.id].due(now):
+                continue
+            fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
+            score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * fit - 0.05 * rank
+            reason = _reason(dag, concept, distance, targets, unlocks, material, p)
+            scored.append(Recommendation(material.id, concept, round(score, 4), reason, material.id in done))
+    scored.extend(
+        _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored})
+    )
+    scored.sort(key=lambda r: (-r.score, r.material))
+    return scored[:first]
+
+
+def _reviews(
+    dag: nx.DiGraph[str],
+    mastery: Mapping[str, float],
+    materials_of: Callable[[str], Sequence[MaterialFacts]],
+    done: Mapping[str, Completion],
+    concept_of_material: Mapping[str, str],
+    now: datetime,
+    already: set[str],
+) -> list[Recommendation]:
+    """Completed materials due for review, outside the fringe."""
+    out: list[Recommendation] = []
+    for material, completion in sorted(done.items()):
+        concept = concept_of_material.get(material)
+        if material in already or concept is None or concept not in dag or not completion.due(now):
+            continue
+        facts = next((m for m in materials_of(concept) if m.id == material), None)
+        if facts is None:
+            continue
+        days = (now - completion.last_success).days
+        fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
+        out.append(
+            Recommendation(
+                material,
+                concept,
+                round(0.5 + 0.5 * fit, 4),
+                f"Due for review: you last got it right {days} days ago ({_label(dag, concept)}).",
+                review=True,
+            )
+        )
+    return out
+
+
+def _label(dag: nx.DiGraph[str], concept: str) -> str:
+    return str(dag.nodes[concept].get("label", concept))
+
+
+def _reason(
+    dag: nx.DiGraph[str],
+    concept: str,
+    distance: Mapping[str, int],
+    targets: Sequence[str],
+    unlocks: Sequence[str],
+    material: MaterialFacts,
+    mastery: float,
+) -> str:
+    if dag.in_degree(concept):
+        parts = [f"Ready to learn: you have mastered every prerequisite of {_label(dag, concept)}."]
+    else:
+        parts = [f"Ready to learn: {_label(dag, concept)} needs no prerequisites."]
+    if concept in distance:
+        if distance[concept] == 0:
+            parts.append("It is one of your targets.")
+        else:
+            near = [t for t in targets if t in dag and _leads(dag, concept, t)]
+            name = _label(dag, near[0]) if near else "your target"
+            parts.append(f"It leads to {name} ({distance[concept]} step(s) away).")
+    if unlocks:
+        parts.append(f"Learning it makes {len(unlocks)} more concept(s) ready.")
+    article = "An" if material.kind[0] in "aeiou" else "A"
+    parts.append(
+        f"{article} {material.kind} at difficulty {material.difficulty} for your predicted mastery of {mastery:.0%}."
+    )
+    return " ".join(parts)
+
+
+def _leads(dag: nx.DiGraph[str], concept: str, target: str) -> bool:
+    return concept == target or bool(nx.has_path(dag, concept, target))

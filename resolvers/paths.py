@@ -1,0 +1,121 @@
+"""Learning paths and next materials: the student's mastery in, a plan out.
+
+The orchestration between the store, the mastery model and the pure planners: the
+mastery map is the stored estimates, completed (for concepts the plan may touch and
+that have none) by the model's prediction from the student's history; attempts give the
+concepts the student keeps failing and the materials they completed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+
+from graph.errors import ConceptNotFound
+from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, plan_learning_path
+from graph.material_choice import MaterialFacts
+from graph.model import Material
+from graph.projection import Projection
+from graph.recommend import Recommendation, completions, ready_fringe, recommend_materials, struggling_concepts
+from graph.repository import KnowledgeGraph
+from graph.student_data import StudentData, student_data
+from ml.mastery.serving import MasteryService
+
+__all__ = ["learning_path", "materials_of_path", "next_materials"]
+
+
+def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]]:
+    """Material facts of a concept, straight from the projection (no store round trip)."""
+    types, levels = projection.material_types, projection.material_levels
+
+    def facts(concept: str) -> list[MaterialFacts]:
+        return [
+            MaterialFacts(m, types.get(m, "reading"), *levels.get(m, (1, 5)))
+            for m in sorted(projection.materials_of(concept))
+        ]
+
+    return facts
+
+
+def _mastery_map(
+    mastery: MasteryService | None,
+    student: str,
+    data: StudentData,
+    concepts: Iterable[str],
+) -> dict[str, float]:
+    """Stored estimates, and the model's prediction for those of ``concepts`` that have none."""
+    known = dict(data.probabilities)
+    missing = sorted(c for c in set(concepts) if c not in known)
+    if missing and mastery is not None and mastery.version is not None:
+        with mastery.lock:
+            predictor = mastery.ready([student], lambda _: {student: list(data.attempts)})
+            known.update(zip(missing, predictor.estimate(student, missing), strict=True))
+    return known
+
+
+def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:
+    for t in targets:
+        if not kg.projection.has_concept(t):
+            raise ConceptNotFound(t, field="targets")
+
+
+def learning_path(
+    kg: KnowledgeGraph,
+    mastery: MasteryService | None,
+    student: str,
+    targets: Sequence[str],
+    *,
+    threshold: float | None = None,
+    max_minutes: int | None = None,
+) -> LearningPath:
+    """The student's path to ``targets``."""
+    _check_targets(kg, targets)
+    projection = kg.projection
+    region = {c for t in targets for c in kg.prerequisites_of(t, transitive=True)} | set(targets)
+    data = student_data(kg, student)
+    return plan_learning_path(
+        projection.dag,
+        targets,
+        _mastery_map(mastery, student, data, region),
+        materials_of=_materials_of(projection),
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        max_minutes=max_minutes,
+        struggling=struggling_concepts(data.attempts),
+    )
+
+
+def materials_of_path(kg: KnowledgeGraph, path: LearningPath) -> dict[str, Material]:
+    """The records of every material the path chose, read together."""
+    ids = [m for step in (*path.steps, *path.left_out) for m in step.materials]
+    return {m.id: m for m in kg.materials_by_ids(ids) if m is not None}
+
+
+def next_materials(
+    kg: KnowledgeGraph,
+    mastery: MasteryService | None,
+    student: str,
+    *,
+    first: int,
+    targets: Sequence[str] = (),
+    threshold: float | None = None,
+) -> list[Recommendation]:
+    """The materials the student should study next, best first."""
+    _check_targets(kg, targets)
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    projection = kg.projection
+    data = student_data(kg, student)
+    fringe = ready_fringe(projection.dag, data.probabilities, limit)
+    known = _mastery_map(mastery, student, data, fringe)
+    done = completions(data.attempts)
+    concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}
+    return recommend_materials(
+        projection.dag,
+        known,
+        _materials_of(projection),
+        targets=targets,
+        completed=done,
+        concept_of_material=concept_of,
+        now=datetime.now(UTC),
+        first=first,
+        threshold=limit,
+    )

@@ -1,0 +1,88 @@
+"""Learning-path API: a student's path to targets, and what to study next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+
+from graph.errors import KnowledgeGraphError
+from resolvers import paths
+from schema.context import Info
+from schema.types.pagination import check_first
+from schema.types.paths import (
+    LearningPathResult,
+    LearningPathType,
+    MaterialRecommendation,
+    NextMaterialsResult,
+    PathError,
+    Recommendations,
+)
+
+__all__ = ["PathQuery"]
+
+T = TypeVar("T")
+
+
+def _guarded(run: Callable[[], T]) -> T | PathError:
+    try:
+        return run()
+    except KnowledgeGraphError as error:
+        return PathError.from_domain(error)
+
+
+@strawberry.type
+class PathQuery:
+    @strawberry.field(
+        description="The student's learning path to `targets`: unmastered prerequisites first, materials chosen "
+        "for their level, a reason per step. `masteryThreshold` defaults to 0.8; `maxMinutes` cuts the path "
+        "after the longest prefix that fits."
+    )
+    def learning_path(
+        self,
+        info: Info,
+        student_id: strawberry.ID,
+        targets: list[strawberry.ID],
+        mastery_threshold: float | None = None,
+        max_minutes: int | None = None,
+    ) -> LearningPathResult:
+        kg = info.context.kg
+
+        def run() -> LearningPathType:
+            path = paths.learning_path(
+                kg,
+                info.context.mastery,
+                info.context.student_key(student_id),
+                [str(t) for t in targets],
+                threshold=mastery_threshold,
+                max_minutes=max_minutes,
+            )
+            return LearningPathType.from_domain(path, kg.projection.dag, paths.materials_of_path(kg, path))
+
+        return _guarded(run)
+
+    @strawberry.field(
+        description="Materials to study next, from the concepts the student is ready to learn, preferring "
+        "those that lead toward `targets`, unlock the most and fit the student's level."
+    )
+    def next_materials(
+        self,
+        info: Info,
+        student_id: strawberry.ID,
+        first: int = 10,
+        targets: list[strawberry.ID] | None = None,
+        mastery_threshold: float | None = None,
+    ) -> NextMaterialsResult:
+        def run() -> Recommendations:
+            found = paths.next_materials(
+                info.context.kg,
+                info.context.mastery,
+                info.context.student_key(student_id),
+                first=check_first(first),
+                targets=[str(t) for t in targets or []],
+                threshold=mastery_threshold,
+            )
+            return Recommendations(items=[MaterialRecommendation.from_domain(r) for r in found])
+
+        return _guarded(run)

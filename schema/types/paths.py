@@ -1,0 +1,191 @@
+"""Learning paths and recommendations as the API shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated
+
+import networkx as nx
+import strawberry
+
+from graph.errors import KnowledgeGraphError, NotFound
+from graph.learning_path import AssumedConcept, LearningPath, PathStep
+from graph.mermaid import path_to_mermaid
+from graph.model import Material
+from graph.recommend import Recommendation
+from schema.context import Info
+from schema.types.concept import ConceptType
+from schema.types.enums import CurriculumErrorCode
+from schema.types.material import MaterialType
+
+__all__ = [
+    "AssumedPrerequisite",
+    "LearningPathResult",
+    "LearningPathType",
+    "MaterialRecommendation",
+    "NextMaterialsResult",
+    "PathError",
+    "PathStepType",
+    "Recommendations",
+]
+
+
+def _materials(records: Mapping[str, Material], ids: Sequence[str]) -> list[MaterialType]:
+    return [MaterialType.from_domain(records[m]) for m in ids if m in records]
+
+
+@strawberry.type(name="PathStep", description="One concept to study: why, with which materials, for how long.")
+class PathStepType:
+    position: int = strawberry.field(description="1 for the first step.")
+    mastery: float = strawberry.field(description="The student's predicted mastery of the concept.")
+    reason: str = strawberry.field(description="Why this step, in plain words.")
+    minutes: int = strawberry.field(description="Estimated study time of the chosen materials.")
+    revisit: bool = strawberry.field(
+        description="A prerequisite brought back because the student keeps failing a concept that needs it."
+    )
+    domain: strawberry.Private[PathStep]
+    records: strawberry.Private[Mapping[str, Material]]
+
+    @classmethod
+    def from_domain(cls, step: PathStep, position: int, records: Mapping[str, Material]) -> PathStepType:
+        """Wrap a domain step; ``records`` holds its materials (read once for the whole path)."""
+        return cls(
+            position=position,
+            mastery=step.mastery,
+            reason=step.reason,
+            minutes=step.minutes,
+            revisit=step.revisit,
+            domain=step,
+            records=records,
+        )
+
+    @strawberry.field
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.domain.concept)
+
+    @strawberry.field(description="The targets this step leads to.")
+    def leads_to(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.leads_to]
+
+    @strawberry.field(description="The next step that needs this one (null for a target).")
+    def via(self) -> ConceptType | None:
+        return ConceptType.from_id(self.domain.via) if self.domain.via else None
+
+    @strawberry.field(description="Materials chosen for this student, in study order.")
+    def materials(self) -> list[MaterialType]:
+        return _materials(self.records, self.domain.materials)
+
+
+@strawberry.type(description="A prerequisite on the way that the student has already mastered.")
+class AssumedPrerequisite:
+    mastery: float
+    concept_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, assumed: AssumedConcept) -> AssumedPrerequisite:
+        """Wrap a domain value."""
+        return cls(mastery=assumed.mastery, concept_id=assumed.concept)
+
+    @strawberry.field
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.concept_id)
+
+
+@strawberry.type(name="LearningPath", description="What to study, in which order, to reach the targets.")
+class LearningPathType:
+    total_minutes: int = strawberry.field(description="Estimated minutes of the steps kept.")
+    truncated: bool = strawberry.field(description="Whether `maxMinutes` cut steps off (see `leftOut`).")
+    mastery_threshold: float = strawberry.field(description="Mastery at or above which a concept is not a step.")
+    domain: strawberry.Private[LearningPath]
+    dag: strawberry.Private[nx.DiGraph]  # type: ignore[type-arg]  # evaluated at run time
+    records: strawberry.Private[Mapping[str, Material]]
+
+    @classmethod
+    def from_domain(cls, path: LearningPath, dag: nx.DiGraph[str], records: Mapping[str, Material]) -> LearningPathType:
+        """Wrap a domain path with its materials' records (the DAG draws the Mermaid text on demand)."""
+        return cls(
+            total_minutes=path.total_minutes,
+            truncated=path.truncated,
+            mastery_threshold=path.threshold,
+            domain=path,
+            dag=dag,
+            records=records,
+        )
+
+    @strawberry.field
+    def targets(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.targets]
+
+    @strawberry.field(description="Steps in study order: every prerequisite before the concepts that need it.")
+    def steps(self) -> list[PathStepType]:
+        return [PathStepType.from_domain(s, i, self.records) for i, s in enumerate(self.domain.steps, start=1)]
+
+    @strawberry.field(description="Prerequisites on the way that the student has mastered, with their mastery.")
+    def assumed_mastered(self) -> list[AssumedPrerequisite]:
+        return [AssumedPrerequisite.from_domain(a) for a in self.domain.assumed]
+
+    @strawberry.field(description="Targets the student has already mastered (no steps needed).")
+    def already_mastered(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.mastered_targets]
+
+    @strawberry.field(description="Steps cut off by `maxMinutes`, in the order they would follow.")
+    def left_out(self) -> list[PathStepType]:
+        kept = len(self.domain.steps)
+        return [
+            PathStepType.from_domain(s, kept + i, self.records) for i, s in enumerate(self.domain.left_out, start=1)
+        ]
+
+    @strawberry.field(description="Targets not reached within `maxMinutes`.")
+    def unreached_targets(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.unreached_targets]
+
+    @strawberry.field(description="The path as Mermaid flowchart text (`flowchart TD`).")
+    def mermaid(self) -> str:
+        return path_to_mermaid(self.dag, self.domain)
+
+
+@strawberry.type(description="A material to study next, for which concept, and why.")
+class MaterialRecommendation:
+    score: float
+    reason: str
+    review: bool = strawberry.field(description="A material completed before and now due for review.")
+    domain: strawberry.Private[Recommendation]
+
+    @classmethod
+    def from_domain(cls, rec: Recommendation) -> MaterialRecommendation:
+        """Wrap a domain recommendation."""
+        return cls(score=rec.score, reason=rec.reason, review=rec.review, domain=rec)
+
+    @strawberry.field
+    async def material(self, info: Info) -> MaterialType:
+        found = await info.context.loaders.material_by_id.load(self.domain.material)
+        if found is None:
+            raise NotFound("material", self.domain.material)
+        return MaterialType.from_domain(found)
+
+    @strawberry.field
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.domain.concept)
+
+
+@strawberry.type(description="Materials to study next, best first.")
+class Recommendations:
+    items: list[MaterialRecommendation]
+
+
+@strawberry.type(description="Why a learning path or recommendation could not be made.")
+class PathError:
+    code: CurriculumErrorCode
+    message: str
+    field: str | None = None
+    subject_id: strawberry.ID | None = None
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> PathError:
+        """Map a domain error to its typed result."""
+        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+
+
+LearningPathResult = Annotated[LearningPathType | PathError, strawberry.union("LearningPathResult")]
+NextMaterialsResult = Annotated[Recommendations | PathError, strawberry.union("NextMaterialsResult")]

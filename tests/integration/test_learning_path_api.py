@@ -1,0 +1,138 @@
+"""learningPath and nextMaterials on the demo curriculum, adapting as attempts arrive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.conftest import Api
+
+PATH = """query($s: ID!, $t: [ID!]!, $th: Float, $mm: Int) {
+  learningPath(studentId: $s, targets: $t, masteryThreshold: $th, maxMinutes: $mm) {
+    __typename
+    ... on LearningPath {
+      totalMinutes truncated masteryThreshold mermaid
+      targets { id }
+      steps { position concept { id label } mastery reason minutes revisit via { id } leadsTo { id }
+              materials { id type difficulty minutes } }
+      assumedMastered { concept { id } mastery }
+      alreadyMastered { id }
+      leftOut { position concept { id } }
+      unreachedTargets { id }
+    }
+    ... on PathError { code message field subjectId }
+  } }"""
+
+RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"""
+
+NEXT = """query($s: ID!, $t: [ID!], $first: Int!) { nextMaterials(studentId: $s, targets: $t, first: $first) {
+  __typename
+  ... on Recommendations { items { material { id type difficulty } concept { id } score reason review } }
+  ... on PathError { code message field } } }"""
+
+
+def path(api: Api, student: str, targets: list[str], **variables: Any) -> dict[str, Any]:
+    result = api(PATH, {"s": student, "t": targets, **variables})["learningPath"]
+    assert result["__typename"] == "LearningPath", result
+    return result
+
+
+def steps(result: dict[str, Any]) -> list[str]:
+    return [s["concept"]["id"] for s in result["steps"]]
+
+
+def attempt(api: Api, student: str, concept: str, correct: bool, times: int) -> None:
+    for _ in range(times):
+        api(RECORD, {"a": [{"studentId": student, "conceptIds": [concept], "correct": correct}]})
+
+
+class TestLearningPath:
+    def test_a_new_student_gets_every_prerequisite_in_order(self, api: Api) -> None:
+        result = path(api, "newcomer", ["slope"])
+        order = steps(result)
+        assert order[-1] == "slope"
+        position = {c: i for i, c in enumerate(order)}
+        for concept in order:
+            for prerequisite in api.kg.prerequisites_of(concept):
+                assert position[prerequisite] < position[concept]
+        assert set(order) == {*api.kg.prerequisites_of("slope", transitive=True), "slope"}
+        assert result["totalMinutes"] == sum(s["minutes"] for s in result["steps"])
+        first = result["steps"][0]
+        assert first["reason"].startswith("Needed for ")
+        assert first["materials"], "every demo concept has materials"
+        assert result["mermaid"].startswith("flowchart TD")
+        assert result["mermaid"].count("-->") >= len(order) - 1
+
+    def test_adapts_to_failures_and_successes(self, api: Api) -> None:
+        """Failing a concept again and again brings a prerequisite back; passing drops steps."""
+        attempt(api, "ada", "coordinate_plane", correct=True, times=6)
+        before = path(api, "ada", ["slope"])
+        assert "coordinate_plane" not in steps(before)
+        assert "coordinate_plane" in [a["concept"]["id"] for a in before["assumedMastered"]]
+
+        attempt(api, "ada", "slope", correct=False, times=3)
+        struggling = path(api, "ada", ["slope"])
+        revisit = next(s for s in struggling["steps"] if s["concept"]["id"] == "coordinate_plane")
+        assert revisit["revisit"]
+        assert "keep missing Slope" in revisit["reason"]
+
+        attempt(api, "ada", "slope", correct=True, times=6)
+        after = path(api, "ada", ["slope"])
+        assert "slope" not in steps(after)
+        assert [c["id"] for c in after["alreadyMastered"]] == ["slope"]
+        assert len(steps(after)) < len(steps(struggling))
+
+    def test_max_minutes_cuts_and_says_what_was_left_out(self, api: Api) -> None:
+        full = path(api, "kid", ["slope"])
+        budget = full["totalMinutes"] // 2
+        cut = path(api, "kid", ["slope"], mm=budget)
+        assert cut["truncated"]
+        assert cut["totalMinutes"] <= budget
+        assert steps(cut) + [s["concept"]["id"] for s in cut["leftOut"]] == steps(full)
+        assert [t["id"] for t in cut["unreachedTargets"]] == ["slope"]
+
+    def test_materials_follow_the_students_level(self, api: Api) -> None:
+        attempt(api, "kid", "integer_subtraction", correct=False, times=4)
+        result = path(api, "kid", ["slope"])
+        bands = {"low": 0, "mid": 0}
+        for step in result["steps"]:
+            kinds = [m["type"] for m in step["materials"]]
+            if step["mastery"] < 0.4:
+                bands["low"] += 1
+                assert kinds == ["EXPLANATION", "EXAMPLE", "EXERCISE"]
+            elif step["mastery"] < 0.7:
+                bands["mid"] += 1
+                assert kinds == ["EXAMPLE", "EXERCISE"]
+        assert bands["low"], bands
+        assert bands["mid"], bands
+
+    def test_bad_arguments_are_typed_errors(self, api: Api) -> None:
+        missing = api(PATH, {"s": "kid", "t": ["slope", "no_such"]})["learningPath"]
+        assert (missing["__typename"], missing["code"], missing["subjectId"]) == ("PathError", "NOT_FOUND", "no_such")
+        bad = api(PATH, {"s": "kid", "t": ["slope"], "th": 2.0})["learningPath"]
+        assert (bad["code"], bad["field"]) == ("INVALID", "masteryThreshold")
+        empty = api(PATH, {"s": "kid", "t": []})["learningPath"]
+        assert empty["code"] == "INVALID"
+
+
+class TestNextMaterials:
+    def test_ranks_the_ready_fringe_toward_the_targets(self, api: Api) -> None:
+        attempt(api, "bo", "integers_number_line", correct=True, times=6)
+        items = api(NEXT, {"s": "bo", "t": ["slope"], "first": 5})["nextMaterials"]["items"]
+        assert items
+        dag = api.kg.projection.dag
+        assert any(dag.pred[i["concept"]["id"]] for i in items), "a concept unlocked by the mastered one is offered"
+        for item in items:
+            concept = item["concept"]["id"]
+            assert all(p == "integers_number_line" for p in dag.pred[concept]), "only ready concepts"
+            assert item["reason"].startswith("Ready to learn")
+        scores = [i["score"] for i in items]
+        assert scores == sorted(scores, reverse=True)
+        toward = {"slope", *api.kg.prerequisites_of("slope", transitive=True)}
+        assert items[0]["concept"]["id"] in toward
+
+    def test_completed_materials_are_not_recommended_again(self, api: Api) -> None:
+        first = api(NEXT, {"s": "cy", "t": [], "first": 3})["nextMaterials"]["items"][0]
+        material, concept = first["material"]["id"], first["concept"]["id"]
+        api(RECORD, {"a": [{"studentId": "cy", "materialId": material, "conceptIds": [concept], "correct": True}]})
+        again = api(NEXT, {"s": "cy", "t": [], "first": 50})["nextMaterials"]["items"]
+        assert material not in [i["material"]["id"] for i in again]

@@ -1,0 +1,82 @@
+"""nextMaterials' ranking: the ready fringe, toward targets, unlocking, level, reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.material_choice import MaterialFacts
+from graph.recommend import Completion, ready_fringe, recommend_materials
+
+NOW = datetime(2026, 6, 1)
+
+
+@st.composite
+def dags_with_mastery(draw: st.DrawFn) -> tuple[nx.DiGraph[str], dict[str, float]]:
+    nodes = draw(st.permutations([f"c{i:02d}" for i in range(draw(st.integers(1, 16)))]))
+    dag: nx.DiGraph[str] = nx.DiGraph()
+    dag.add_nodes_from(nodes)
+    for j in range(len(nodes)):
+        for i in range(j):
+            if draw(st.integers(0, 3)) == 0:
+                dag.add_edge(nodes[i], nodes[j])
+    return dag, {c: draw(st.floats(0, 1)) for c in nodes if draw(st.booleans())}
+
+
+def exercise_for(concept: str, level: int = 2) -> list[MaterialFacts]:
+    return [MaterialFacts(f"{concept}-ex", "exercise", level)]
+
+
+class TestReadyFringe:
+    @settings(max_examples=200, deadline=None)
+    @given(dags_with_mastery(), st.sampled_from([0.5, 0.8]))
+    def test_exactly_the_unmastered_concepts_whose_prerequisites_are_mastered(
+        self, case: tuple[nx.DiGraph[str], dict[str, float]], threshold: float
+    ) -> None:
+        dag, mastery = case
+        mastered = {c for c, p in mastery.items() if p >= threshold}
+        expected = sorted(c for c in dag if c not in mastered and all(p in mastered for p in dag.pred[c]))
+        assert ready_fringe(dag, mastery, threshold) == expected
+
+
+class TestRecommendMaterials:
+    def test_prefers_concepts_toward_the_target_then_those_that_unlock_more(self) -> None:
+        # base (mastered) -> {toward, hub, lonely}; toward -> goal; hub -> x, y
+        dag: nx.DiGraph[str] = nx.DiGraph(
+            [("base", "toward"), ("toward", "goal"), ("base", "hub"), ("hub", "x"), ("hub", "y"), ("base", "lonely")]
+        )
+        recs = recommend_materials(dag, {"base": 0.9}, exercise_for, targets=["goal"], now=NOW)
+        assert [r.concept for r in recs] == ["toward", "hub", "lonely"]
+        assert "leads to goal" in recs[0].reason
+        assert "2 more concept(s) ready" in recs[1].reason
+
+    def test_completed_materials_wait_until_due_for_review(self) -> None:
+        dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+        done = {"a-ex": Completion("a-ex", 1, NOW - timedelta(days=1))}
+        recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=NOW)
+        assert "a-ex" not in [r.material for r in recs]
+        later = NOW + timedelta(days=5)
+        recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=later)
+        assert [(r.material, r.review) for r in recs] == [("a-ex", True)]
+
+    def test_mastered_concepts_offer_only_reviews(self) -> None:
+        dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+        done = {"a-ex": Completion("a-ex", 2, NOW - timedelta(days=30))}
+        recs = recommend_materials(
+            dag, {"a": 0.95}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=NOW
+        )
+        assert sorted((r.material, r.review) for r in recs) == [("a-ex", True), ("b-ex", False)]
+        review = next(r for r in recs if r.review)
+        assert review.reason.startswith("Due for review")
+
+    def test_difficulty_fits_the_level(self) -> None:
+        dag: nx.DiGraph[str] = nx.DiGraph()
+        dag.add_node("a")
+        pool = [MaterialFacts("easy", "exercise", 1), MaterialFacts("hard", "exercise", 5)]
+        low = recommend_materials(dag, {"a": 0.1}, lambda _: pool, now=NOW, threshold=0.99)
+        high = recommend_materials(dag, {"a": 0.95}, lambda _: pool, now=NOW, threshold=0.99)
+        assert low[0].material == "easy"
+        assert high[0].material == "hard"

@@ -1,0 +1,48 @@
+"""The per-process student cache: right after every write, whoever made it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from graph.attempts import record_attempts
+from graph.model import Attempt, MasteryEstimate
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from graph.student_data import StudentDataCache, student_data
+from tests.conftest import small_bundle
+
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def graph() -> KnowledgeGraph:
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(small_bundle())
+    return kg
+
+
+def record(kg: KnowledgeGraph, student: str, concept: str, p: float, n: int) -> None:
+    attempt = Attempt(f"{student}-{n}", student, NOW, 1.0, concepts=(concept,))
+    record_attempts(kg, [attempt], estimate=lambda batch: [MasteryEstimate(student, concept, p, "v1", NOW)])
+
+
+class TestStudentData:
+    def test_a_students_write_refreshes_only_that_student(self) -> None:
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        record(kg, "bob", "add", 0.5, 1)
+        assert student_data(kg, "ann").probabilities == {"add": 0.4}
+        bob = student_data(kg, "bob")
+        record(kg, "ann", "add", 0.9, 2)
+        ann = student_data(kg, "ann")
+        assert ann.probabilities == {"add": 0.9}
+        assert [a.id for a in ann.attempts] == ["ann-1", "ann-2"]
+        assert student_data(kg, "bob") is bob, "bob's entry survives ann's write"
+
+    def test_a_revision_it_did_not_see_drops_everything(self) -> None:
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        cache = StudentDataCache(kg)  # not listening: every write is one it did not see
+        first = cache.get("ann")
+        record(kg, "ann", "add", 0.7, 2)
+        assert cache.get("ann") is not first
+        assert cache.get("ann").probabilities == {"add": 0.7}
