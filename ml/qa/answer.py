@@ -1,0 +1,246 @@
+"""Answering a question from the materials: retrieve, select evidence, answer or decline.
+
+``answer_question`` runs preprocess (retrieve chunks) -> forward (pick evidence and the
+sentences that answer) -> postprocess (concepts, the student's weak prerequisites,
+suggested materials, an optional generated answer). Everything the graph knows comes
+through a ``CurriculumLookup`` the caller gives, so ``ml/`` stays out of storage. Below
+the confidence threshold the answer is withheld and only places to look are suggested;
+with no evidence there is never an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from graph.model import Material, MaterialType
+from ml.qa.bm25 import tokenize
+from ml.qa.index import Hit, QaIndex
+
+__all__ = [
+    "Answer",
+    "AnswerOptions",
+    "CurriculumLookup",
+    "EvidencePassage",
+    "Generator",
+    "WeakPrerequisite",
+    "answer_question",
+    "confidence_of",
+]
+
+log = logging.getLogger("pathwise.qa")
+
+
+class CurriculumLookup(Protocol):
+    """What answering needs from the knowledge graph."""
+
+    def materials(self, ids: Sequence[str]) -> list[Material | None]:
+        """Materials in the order of ``ids`` (None where missing)."""
+        ...
+
+    def prerequisites(self, concept: str) -> list[str]:
+        """Every prerequisite of ``concept`` (transitively), nearest first."""
+        ...
+
+    def materials_teaching(self, concept: str) -> list[str]:
+        """Ids of the materials that teach ``concept``."""
+        ...
+
+    def mastery(self, student: str) -> dict[str, float]:
+        """The student's stored mastery probability per concept."""
+        ...
+
+
+class Generator(Protocol):
+    """The optional text generator (``ml.qa.generation``): evidence in, a fluent answer out."""
+
+    def generate(self, question: str, evidence: Sequence[str]) -> object:
+        """A ``GeneratedAnswer`` (with ``.text``) or a plain string."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOptions:
+    """Knobs of answering.
+
+    Attributes:
+        min_confidence: below this the answer is withheld.
+        evidence: how many chunks to keep as evidence.
+        per_material: at most this many evidence chunks from one material.
+        sentences: how many evidence sentences make the extractive answer.
+        weak_below: a prerequisite whose mastery is below this is weak.
+        suggestions: how many materials to suggest.
+    """
+
+    min_confidence: float = 0.45
+    evidence: int = 3
+    per_material: int = 1
+    sentences: int = 2
+    weak_below: float = 0.6
+    suggestions: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class EvidencePassage:
+    """A chunk the answer rests on."""
+
+    material: str
+    chunk: int
+    text: str
+    score: float
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class WeakPrerequisite:
+    """A prerequisite of the question's concepts that the student has not mastered."""
+
+    concept: str
+    probability: float
+    needed_for: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What ``ask`` returns.
+
+    Attributes:
+        answered: False when the materials do not answer the question with enough confidence.
+        text: the best evidence sentences (None when not answered).
+        generated: a fluent answer built only from the evidence, when a generator is configured.
+        confidence: in [0, 1].
+        message: what to tell the student when there is no answer.
+    """
+
+    question: str
+    answered: bool
+    text: str | None
+    generated: str | None
+    confidence: float
+    evidence: tuple[EvidencePassage, ...]
+    concepts: tuple[str, ...]
+    weak_prerequisites: tuple[WeakPrerequisite, ...]
+    suggested_materials: tuple[str, ...]
+    message: str = ""
+
+
+def _coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
+    """Share of the query's idf mass found in ``tokens``."""
+    weights = {t: index.bm25.idf(t) for t in set(query)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
+def confidence_of(question: str, best: Hit, index: QaIndex) -> float:
+    """How sure the materials answer the question, in [0, 1].
+
+    Half is the dense similarity of the best chunk (0 at cosine 0.15, 1 at 0.65), half the
+    share of the question's rare words that the chunk holds.
+    """
+    dense = min(1.0, max(0.0, (best.dense - 0.15) / 0.5))
+    lexical = _coverage(tokenize(question), set(tokenize(best.chunk.passage)), index)
+    return round(0.5 * dense + 0.5 * lexical, 4)
+
+
+def _evidence(hits: Sequence[Hit], options: AnswerOptions) -> list[Hit]:
+    kept: list[Hit] = []
+    per: dict[str, int] = {}
+    for hit in hits:
+        material = hit.chunk.material
+        if per.get(material, 0) < options.per_material:
+            kept.append(hit)
+            per[material] = per.get(material, 0) + 1
+        if len(kept) == options.evidence:
+            break
+    return kept
+
+
+def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
+    """The evidence sentences that hold most of the question's rare words (earlier chunks win ties)."""
+    query = tokenize(question)
+    scored: list[tuple[float, int, int, str]] = []
+    for rank, hit in enumerate(evidence):
+        for position, sentence in enumerate(hit.chunk.sentences):
+            score = _coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
+            scored.append((score, -rank, -position, sentence))
+    chosen: list[str] = []
+    ranked = sorted(scored, reverse=True)
+    for score, _, _, sentence in ranked:
+        if chosen and score < 0.5 * ranked[0][0]:
+            break  # a much weaker sentence would only dilute the answer
+        if sentence not in chosen:
+            chosen.append(sentence)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _weak(
+    concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
+) -> list[WeakPrerequisite]:
+    needed: dict[str, list[str]] = {}
+    for concept in concepts:
+        for prerequisite in lookup.prerequisites(concept):
+            if mastery.get(prerequisite, 1.0) < below:
+                needed.setdefault(prerequisite, []).append(concept)
+    found = [WeakPrerequisite(p, mastery[p], tuple(dict.fromkeys(c))) for p, c in needed.items()]
+    return sorted(found, key=lambda w: (w.probability, w.concept))
+
+
+def _suggestions(
+    first: Sequence[str], weak: Sequence[WeakPrerequisite], lookup: CurriculumLookup, limit: int
+) -> list[str]:
+    """Evidence materials, then explanations and examples of the weakest prerequisites."""
+    out = list(dict.fromkeys(first))
+    teaching = [[m for m in lookup.materials_teaching(w.concept) if m not in out] for w in weak]
+    kinds = {m.id: m.type for m in lookup.materials([m for ms in teaching for m in ms]) if m is not None}
+    order = {MaterialType.EXPLANATION: 0, MaterialType.EXAMPLE: 1}
+    for ids in teaching:
+        out += [
+            m for m in sorted(ids, key=lambda m: (order.get(kinds.get(m, MaterialType.READING), 2), m)) if m not in out
+        ]
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def _generate(generator: Generator, question: str, evidence: Sequence[EvidencePassage]) -> str | None:
+    try:
+        result = generator.generate(question, [e.text for e in evidence])
+    except RuntimeError as error:  # GenerationError: the extractive answer stands
+        log.warning("answer generation failed: %s", error)
+        return None
+    text = getattr(result, "text", result)
+    return str(text) if text else None
+
+
+def answer_question(
+    index: QaIndex,
+    question: str,
+    lookup: CurriculumLookup,
+    *,
+    student: str | None = None,
+    options: AnswerOptions | None = None,
+    generator: Generator | None = None,
+) -> Answer:
+    """Answer ``question`` from the indexed materials, for ``student`` when given."""
+    opts = options or AnswerOptions()
+    hits = index.search(question, k=opts.evidence * 4)
+    if not hits:
+        return Answer(question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.")
+    kept = _evidence(hits, opts)
+    confidence = confidence_of(question, kept[0], index)
+    evidence = tuple(EvidencePassage(h.chunk.material, h.chunk.index, h.chunk.text, h.score, h.dense) for h in kept)
+    materials = [m for m in lookup.materials([e.material for e in evidence]) if m is not None]
+    concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
+    mastery = lookup.mastery(student) if student is not None else {}
+    weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
+    suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
+    if confidence < opts.min_confidence:
+        message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
+        return Answer(question, False, None, None, confidence, evidence, concepts, weak, suggested, message)
+    text = " ".join(_best_sentences(question, kept, index, opts.sentences))
+    generated = _generate(generator, question, evidence) if generator is not None else None
+    return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested)

@@ -1,0 +1,113 @@
+"""Sentence-aware chunking: a material's text cut into overlapping runs of whole sentences.
+
+A chunk holds whole sentences up to about ``max_words`` words; the next chunk starts with
+the last ``overlap`` sentences of the previous one, so an answer that straddles a cut is
+still whole in one chunk. A sentence longer than ``max_words`` is cut into word windows.
+Lines (lists, worked steps, ASCII figures) end sentences too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Chunk", "chunk_text", "split_sentences"]
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
+# whitespace and a capital, a digit or an opening quote/bracket; a line break ends one too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+_LIST_MARKER = re.compile(r"(^|:\s*)\(?\d{1,2}[.)]$")  # "1." opening a list item is no sentence
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Fig.", "fig.", "Eq.", "eq.", "Dr.", "Mr.", "Ms.", "No.", "approx.")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One retrievable piece of a material.
+
+    Attributes:
+        material: the material's id.
+        index: the chunk's position in the material, from 0.
+        title: the material's title (embedded with the chunk, not part of ``sentences``).
+        sentences: the chunk's sentences, in order.
+    """
+
+    material: str
+    index: int
+    title: str
+    sentences: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The chunk's own text."""
+        return " ".join(self.sentences)
+
+    @property
+    def passage(self) -> str:
+        """What is embedded and matched: the title, then the text."""
+        return f"{self.title}. {self.text}" if self.title else self.text
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``, in order, stripped; blank lines and lines end sentences.
+
+    Examples:
+        >>> split_sentences("Add 2 and 3. The sum is 5! Why?\\nBecause.")
+        ['Add 2 and 3.', 'The sum is 5!', 'Why?', 'Because.']
+        >>> split_sentences("Use e.g. Figure 2. Then stop.")
+        ['Use e.g. Figure 2.', 'Then stop.']
+        >>> split_sentences("To factor:\\n1. Find the roots.")
+        ['To factor: 1. Find the roots.']
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        pieces = _SENTENCE_END.split(line)
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and (merged[-1].endswith(_ABBREVIATIONS) or _LIST_MARKER.search(merged[-1])):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        for piece in (p.strip() for p in merged):
+            if piece and out and out[-1].endswith(":"):
+                out[-1] = f"{out[-1]} {piece}"  # a lead-in belongs with what it introduces
+            elif piece:
+                out.append(piece)
+    return out
+
+
+def _windows(sentence: str, max_words: int) -> list[str]:
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    step = max(1, max_words - max_words // 4)
+    return [" ".join(words[i : i + max_words]) for i in range(0, max(1, len(words) - max_words // 4), step)]
+
+
+def chunk_text(text: str, *, max_words: int = 80, overlap: int = 1) -> list[tuple[str, ...]]:
+    """Runs of whole sentences of at most about ``max_words`` words, overlapping by ``overlap`` sentences.
+
+    Examples:
+        >>> chunk_text("One two three. Four five six. Seven eight nine.", max_words=6)
+        [('One two three.', 'Four five six.'), ('Four five six.', 'Seven eight nine.')]
+        >>> chunk_text("")
+        []
+    """
+    sentences = [w for s in split_sentences(text) for w in _windows(s, max_words)]
+    if not sentences:
+        return []
+    sizes = [len(s.split()) for s in sentences]
+    chunks: list[tuple[str, ...]] = []
+    start = 0
+    while start < len(sentences):
+        end, words = start, 0
+        while end < len(sentences) and (end == start or words + sizes[end] <= max_words):
+            words += sizes[end]
+            end += 1
+        chunks.append(tuple(sentences[start:end]))
+        if end >= len(sentences):
+            break
+        start = max(start + 1, end - overlap)
+    return chunks

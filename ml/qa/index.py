@@ -1,0 +1,276 @@
+"""The materials index: chunks, their BM25 postings and their embeddings, kept in step with the graph.
+
+Every chunk is a row. A material's rows are replaced when its title or text changes
+(unchanged passages keep their embeddings), removed when it is deleted, and added
+when it is created; rows freed by removals are reused. ``sync`` reconciles the index
+with the full list of materials (at start, after imports made while the service was
+down). With a folder, the index is saved there after every change and loaded at start;
+it is rebuilt from scratch when the encoder that made its embeddings is no longer the
+one served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from graph.model import Material
+from ml.qa.bm25 import BM25Index, tokenize
+from ml.qa.chunking import Chunk, chunk_text
+from ml.qa.dense import PassageEncoder
+from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
+
+__all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
+
+FORMAT = 1
+log = logging.getLogger("pathwise.qa")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved chunk: its fused score and the two scores it came from."""
+
+    chunk: Chunk
+    row: int
+    score: float
+    lexical: float
+    dense: float
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What a sync or an update changed (material counts)."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    chunks: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything changed."""
+        return bool(self.added or self.updated or self.removed)
+
+
+def _digest(title: str, text: str) -> str:
+    return hashlib.sha1(f"{title}\x00{text}".encode()).hexdigest()
+
+
+class QaIndex:
+    """Chunks of every material, searchable lexically and densely.
+
+    Args:
+        encoder: the bi-encoder that embeds passages and questions.
+        folder: where the index is saved after every change (None: memory only).
+        max_words, overlap: chunking (see ``ml.qa.chunking.chunk_text``).
+        lexical_weight: the BM25 share of the fused score.
+    """
+
+    def __init__(
+        self,
+        encoder: PassageEncoder,
+        *,
+        folder: Path | None = None,
+        max_words: int = 80,
+        overlap: int = 1,
+        lexical_weight: float = LEXICAL_WEIGHT,
+    ) -> None:
+        self.encoder = encoder
+        self.folder = folder
+        self.max_words = max_words
+        self.overlap = overlap
+        self.lexical_weight = lexical_weight
+        self.lock = threading.RLock()
+        self.bm25 = BM25Index()
+        self.chunks: list[Chunk | None] = []
+        self.rows_of: dict[str, list[int]] = {}
+        self.digests: dict[str, str] = {}
+        self._free: list[int] = []
+        self._embeddings = np.zeros((0, encoder.dim), dtype=np.float32)
+        self._alive = np.zeros(0, dtype=bool)
+
+    # --- reads --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """How many chunks are indexed."""
+        return int(self._alive.sum())
+
+    @property
+    def material_ids(self) -> set[str]:
+        """Ids of the indexed materials."""
+        return set(self.rows_of)
+
+    def chunks_of(self, material: str) -> list[Chunk]:
+        """The chunks of one material, in order."""
+        with self.lock:
+            return [c for r in self.rows_of.get(material, []) if (c := self.chunks[r]) is not None]
+
+    def scores(self, query: str, embedding: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Lexical and dense scores of every row, and the mask of live rows."""
+        with self.lock:
+            size = len(self.chunks)
+            lexical = self.bm25.scores(tokenize(query), size)
+            if embedding is None:
+                embedding = self.encoder.encode([query])[0]
+            dense = self._embeddings[:size] @ embedding.astype(np.float32)
+            return lexical, dense, self._alive[:size].copy()
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` by fused score, best first."""
+        embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
+        with self.lock:
+            lexical, dense, alive = self.scores(query, embedding)
+            if not alive.any():
+                return []
+            fused = fuse(lexical, dense, weight=self.lexical_weight, mask=alive)
+            rows = top_k(fused, k, alive)
+            return [
+                Hit(self.chunks[r], int(r), float(fused[r]), float(lexical[r]), float(dense[r]))  # type: ignore[arg-type]
+                for r in rows
+            ]
+
+    # --- writes -------------------------------------------------------------------------------
+    def _chunk(self, material: Material) -> list[Chunk]:
+        runs = chunk_text(material.text, max_words=self.max_words, overlap=self.overlap)
+        if not runs:
+            runs = [(material.title,)] if material.title else []
+            return [Chunk(material.id, i, "", run) for i, run in enumerate(runs)]
+        return [Chunk(material.id, i, material.title, run) for i, run in enumerate(runs)]
+
+    def upsert(self, materials: Sequence[Material], *, progress: Progress | None = None) -> SyncReport:
+        """Index new materials and re-index changed ones; unchanged ones cost nothing."""
+        changed = [m for m in materials if self.digests.get(m.id) != _digest(m.title, m.text)]
+        if not changed:
+            return SyncReport()
+        chunks = {m.id: self._chunk(m) for m in changed}
+        with self.lock:  # reuse the embeddings of passages that did not change
+            known = {
+                c.passage: self._embeddings[r]
+                for m in changed
+                for r in self.rows_of.get(m.id, [])
+                if (c := self.chunks[r]) is not None
+            }
+        fresh = sorted({c.passage for cs in chunks.values() for c in cs if c.passage not in known})
+        if fresh:
+            report = (lambda done, total: progress("embed", done, total)) if progress is not None else None
+            vectors = self.encoder.encode(fresh, progress=report)
+            known.update(zip(fresh, vectors, strict=True))
+        added = updated = 0
+        with self.lock:
+            for m in changed:
+                if m.id in self.rows_of:
+                    updated += 1
+                    self._drop(m.id)
+                else:
+                    added += 1
+                self.rows_of[m.id] = [self._put(c, known[c.passage]) for c in chunks[m.id]]
+                self.digests[m.id] = _digest(m.title, m.text)
+            self._saved()
+        return SyncReport(added=added, updated=updated, chunks=sum(len(cs) for cs in chunks.values()))
+
+    def remove(self, ids: Iterable[str]) -> SyncReport:
+        """Forget materials (unknown ids are ignored)."""
+        removed = 0
+        with self.lock:
+            for ident in ids:
+                if ident in self.rows_of:
+                    self._drop(ident)
+                    removed += 1
+            if removed:
+                self._saved()
+        return SyncReport(removed=removed)
+
+    def sync(self, materials: Sequence[Material], *, progress: Progress | None = None) -> SyncReport:
+        """Make the index hold exactly ``materials``."""
+        keep = {m.id for m in materials}
+        gone = self.remove([m for m in list(self.rows_of) if m not in keep])
+        done = self.upsert(materials, progress=progress)
+        return SyncReport(done.added, done.updated, gone.removed, done.chunks)
+
+    def _put(self, chunk: Chunk, embedding: np.ndarray) -> int:
+        if self._free:
+            row = self._free.pop()
+            self.chunks[row] = chunk
+        else:
+            row = len(self.chunks)
+            self.chunks.append(chunk)
+            if row >= len(self._alive):
+                grow = max(64, len(self._alive))
+                self._embeddings = np.vstack([self._embeddings, np.zeros((grow, self.encoder.dim), np.float32)])
+                self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
+        self._embeddings[row] = embedding
+        self._alive[row] = True
+        self.bm25.add(row, tokenize(chunk.passage))
+        return row
+
+    def _drop(self, material: str) -> None:
+        for row in self.rows_of.pop(material, []):
+            self.bm25.remove(row)
+            self.chunks[row] = None
+            self._alive[row] = False
+            self._free.append(row)
+        self.digests.pop(material, None)
+
+    # --- persistence --------------------------------------------------------------------------------
+    def _saved(self) -> None:
+        if self.folder is not None:
+            self.save(self.folder)
+
+    def save(self, folder: Path) -> None:
+        """Write ``index.json`` and ``embeddings.npy`` (atomically replaced)."""
+        with self.lock:
+            folder.mkdir(parents=True, exist_ok=True)
+            rows = [r for r, c in enumerate(self.chunks) if c is not None]
+            meta = {
+                "format": FORMAT,
+                "encoder": self.encoder.name,
+                "dim": self.encoder.dim,
+                "max_words": self.max_words,
+                "overlap": self.overlap,
+                "digests": self.digests,
+                "chunks": [[c.material, c.index, c.title, list(c.sentences)] for r in rows if (c := self.chunks[r])],
+            }
+            tmp_vectors, tmp_meta = folder / "embeddings.tmp.npy", folder / "index.tmp.json"
+            np.save(tmp_vectors, self._embeddings[rows])
+            tmp_meta.write_text(json.dumps(meta))
+            os.replace(tmp_vectors, folder / "embeddings.npy")
+            os.replace(tmp_meta, folder / "index.json")
+
+    @classmethod
+    def load(cls, folder: Path, encoder: PassageEncoder, *, autosave: bool = True, **options: float) -> QaIndex:
+        """The index saved in ``folder``; an empty one when there is none or it was made otherwise.
+
+        "Otherwise" is another encoder (the served retriever changed), another chunking,
+        or files that do not agree: then every material is embedded again by ``sync``.
+        """
+        index = cls(encoder, folder=folder if autosave else None, **options)  # type: ignore[arg-type]
+        meta_path, vectors_path = folder / "index.json", folder / "embeddings.npy"
+        if not meta_path.exists() or not vectors_path.exists():
+            return index
+        meta = json.loads(meta_path.read_text())
+        vectors = np.load(vectors_path)
+        same = (
+            meta.get("format") == FORMAT
+            and meta.get("encoder") == encoder.name
+            and meta.get("dim") == encoder.dim
+            and meta.get("max_words") == index.max_words
+            and meta.get("overlap") == index.overlap
+            and len(meta.get("chunks", [])) == len(vectors)
+        )
+        if not same:
+            log.info("index in %s was built otherwise (encoder %s); rebuilding", folder, meta.get("encoder"))
+            return index
+        with index.lock:
+            for (material, position, title, sentences), vector in zip(meta["chunks"], vectors, strict=True):
+                row = index._put(Chunk(material, position, title, tuple(sentences)), vector)
+                index.rows_of.setdefault(material, []).append(row)
+            index.digests = {m: d for m, d in meta["digests"].items() if m in index.rows_of}
+        return index

@@ -1,0 +1,76 @@
+"""Asking questions of the materials: the graph gives the curriculum, the QA service answers.
+
+``GraphLookup`` is the service's window on the graph (materials, prerequisites, a
+student's stored mastery); ``attach`` keeps the service's index in step with material
+writes and reconciles it with the graph in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph.errors import InvalidInput, NotFound
+from graph.mastery import read_estimates
+from graph.material_changes import on_material_change
+from graph.model import Material
+from graph.repository import KnowledgeGraph
+from ml.qa.answer import Answer
+from ml.qa.serving import QaService
+from resolvers.students import student_exists
+
+__all__ = ["MAX_QUESTION", "GraphLookup", "all_materials", "ask", "attach"]
+
+MAX_QUESTION = 1000
+"""Longest question accepted, in characters."""
+
+
+class GraphLookup:
+    """The curriculum as answering needs it (a ``ml.qa.answer.CurriculumLookup``)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def materials(self, ids: Sequence[str]) -> list[Material | None]:
+        """Materials in the order of ``ids``."""
+        return self.kg.materials_by_ids(ids) if ids else []
+
+    def prerequisites(self, concept: str) -> list[str]:
+        """Every prerequisite, nearest first (none for an unknown concept)."""
+        if not self.kg.projection.has_concept(concept):
+            return []
+        return self.kg.prerequisites_of(concept, transitive=True)
+
+    def materials_teaching(self, concept: str) -> list[str]:
+        """Materials that teach ``concept``, by id."""
+        return sorted(self.kg.projection.teaches.get(concept, ()))
+
+    def mastery(self, student: str) -> dict[str, float]:
+        """The student's stored estimates."""
+        return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
+
+
+def all_materials(kg: KnowledgeGraph) -> list[Material]:
+    """Every material of the graph (one round trip)."""
+    return [m for m in kg.materials_by_ids(sorted(kg.projection.material_ids)) if m is not None]
+
+
+def ask(kg: KnowledgeGraph, qa: QaService, question: str, student: str | None) -> Answer:
+    """Answer ``question`` from the materials, personalised for ``student`` when given."""
+    question = " ".join(question.split())
+    if not question or len(question) > MAX_QUESTION:
+        raise InvalidInput(f"a question has 1 to {MAX_QUESTION} characters", field="question")
+    if student is not None and not student_exists(kg, student):
+        raise NotFound("student", student, field="studentId")
+    return qa.ask(question, GraphLookup(kg), student)
+
+
+def attach(kg: KnowledgeGraph, qa: QaService, *, background: bool = True) -> None:
+    """Keep ``qa``'s index in step with material writes, and sync it with the graph now."""
+    # Any subject whose name or text changed: a material deleted before the first sync
+    # indexed it must still reach the index, and other subjects fetch as None (ignored).
+    listener = on_material_change(kg, lambda ids: qa.materials_changed(ids, kg.materials_by_ids), known=lambda m: True)
+    qa.on_close(lambda: kg.listeners.remove(listener))
+    if background:
+        qa.start_sync(lambda: all_materials(kg), kg.materials_by_ids)
+    else:
+        qa.sync(all_materials(kg))

@@ -1,0 +1,115 @@
+"""Answers to students' questions: the answer, its evidence, concepts and weak prerequisites."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from graph.errors import KnowledgeGraphError, NotFound
+from ml.qa.answer import Answer, EvidencePassage, WeakPrerequisite
+from schema.context import Info
+from schema.types.concept import ConceptType
+from schema.types.enums import CurriculumErrorCode
+from schema.types.material import MaterialType
+
+__all__ = ["AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequisiteType"]
+
+
+@strawberry.type(name="Evidence", description="A passage (chunk) of a material that the answer rests on.")
+class EvidenceType:
+    chunk: int = strawberry.field(description="The chunk's position in its material, from 0.")
+    text: str
+    score: float = strawberry.field(description="Fused retrieval score (lexical and dense z-scores mixed).")
+    similarity: float = strawberry.field(description="Cosine similarity of question and passage.")
+    material_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, evidence: EvidencePassage) -> EvidenceType:
+        """Wrap a domain evidence passage."""
+        return cls(
+            chunk=evidence.chunk,
+            text=evidence.text,
+            score=evidence.score,
+            similarity=evidence.similarity,
+            material_id=evidence.material,
+        )
+
+    @strawberry.field
+    async def material(self, info: Info) -> MaterialType | None:
+        found = await info.context.loaders.material_by_id.load(self.material_id)
+        return MaterialType.from_domain(found) if found is not None else None
+
+
+@strawberry.type(name="WeakPrerequisite", description="A prerequisite of the answer's concepts not yet mastered.")
+class WeakPrerequisiteType:
+    probability: float = strawberry.field(description="The student's stored mastery estimate.")
+    domain: strawberry.Private[WeakPrerequisite]
+
+    @strawberry.field
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.domain.concept)
+
+    @strawberry.field(description="The answer's concepts that require it.")
+    def needed_for(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.needed_for]
+
+
+@strawberry.type(name="Answer", description="An answer grounded in the materials, or where to look instead.")
+class AnswerType:
+    question: str
+    answered: bool = strawberry.field(description="False when the materials do not answer it confidently enough.")
+    text: str | None = strawberry.field(description="The evidence sentences that answer the question.")
+    generated: str | None = strawberry.field(
+        description="A fluent answer built only from the evidence (when a generator is configured)."
+    )
+    confidence: float = strawberry.field(description="In [0, 1].")
+    notice: str | None = strawberry.field(description="What to tell the student when there is no answer.")
+    evidence: list[EvidenceType]
+    weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
+        description="The student's prerequisites of these concepts with low mastery, weakest first."
+    )
+    domain: strawberry.Private[Answer]
+
+    @classmethod
+    def from_domain(cls, answer: Answer) -> AnswerType:
+        """Wrap a domain answer."""
+        return cls(
+            question=answer.question,
+            answered=answer.answered,
+            text=answer.text,
+            generated=answer.generated,
+            confidence=answer.confidence,
+            notice=answer.message or None,
+            evidence=[EvidenceType.from_domain(e) for e in answer.evidence],
+            weak_prerequisites=[
+                WeakPrerequisiteType(probability=w.probability, domain=w) for w in answer.weak_prerequisites
+            ],
+            domain=answer,
+        )
+
+    @strawberry.field(description="Concepts the evidence teaches.")
+    def concepts(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.concepts]
+
+    @strawberry.field(description="Materials to study: the evidence's, then ones on weak prerequisites.")
+    async def suggested_materials(self, info: Info) -> list[MaterialType]:
+        found = await info.context.loaders.material_by_id.load_many(list(self.domain.suggested_materials))
+        return [MaterialType.from_domain(m) for m in found if m is not None]
+
+
+@strawberry.type(description="Why a question was refused (empty, too long, unknown student, no QA service).")
+class AskError:
+    code: CurriculumErrorCode
+    message: str
+    field: str | None = None
+    subject_id: strawberry.ID | None = None
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> AskError:
+        """Map a domain error."""
+        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+
+
+AskResult = Annotated[AnswerType | AskError, strawberry.union("AskResult")]

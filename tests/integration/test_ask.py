@@ -1,0 +1,130 @@
+"""``ask`` through GraphQL on the demo curriculum, with the bundled encoder; the index follows material edits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from demo.load import CURRICULUM_DIR
+from graph.attempts import record_attempts
+from graph.mastery import estimate_triples
+from graph.model import Attempt, MasteryEstimate
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.csv_layout import read_curriculum_csv
+from ml.qa.dense import SentenceEncoder
+from ml.qa.index import QaIndex
+from ml.qa.serving import QaService
+from resolvers.loaders import build_loaders
+from resolvers.qa import attach
+from schema import build_schema
+from schema.context import Context
+from tests.conftest import PlainIds
+
+ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
+  __typename
+  ... on Answer { answered text confidence notice
+    evidence { material { id } chunk text score }
+    concepts { id } weakPrerequisites { concept { id } probability neededFor { id } }
+    suggestedMaterials { id } }
+  ... on AskError { code field message } } }"""
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[tuple[KnowledgeGraph, QaService]]:
+    import torch
+
+    torch.set_num_threads(1)
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    record_attempts(kg, [Attempt("a1", "s1", when, 0.0, concepts=("zero_product_property",))])
+    weak = [MasteryEstimate("s1", "zero_product_property", 0.15, "test", when)]
+    kg.commit([], [t for e in weak for t in estimate_triples(e)], lambda: None)
+    service = QaService(QaIndex(SentenceEncoder()))
+    attach(kg, service, background=False)
+    yield kg, service
+    service.close()
+
+
+def ask(kg: KnowledgeGraph, service: QaService, question: str, student: str | None = None) -> dict[str, Any]:
+    context = Context(kg=kg, loaders=build_loaders(kg), qa=service, pseudonyms=PlainIds())
+    result = asyncio.run(
+        build_schema().execute(ASK, variable_values={"q": question, "s": student}, context_value=context)
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return dict(result.data["ask"])
+
+
+def mutate(kg: KnowledgeGraph, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    context = Context(kg=kg, loaders=build_loaders(kg), pseudonyms=PlainIds())
+    result = asyncio.run(build_schema().execute(document, variable_values=variables, context_value=context))
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+def test_answers_with_evidence_concepts_and_weak_prerequisites(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    answer = ask(*demo, "How do I solve a quadratic equation by factoring?", "s1")
+    assert answer["__typename"] == "Answer"
+    assert answer["answered"]
+    assert "factor" in answer["text"].lower()
+    assert answer["evidence"][0]["material"]["id"].startswith("m_solving_quadratics_factoring")
+    assert "solving_quadratics_factoring" in [c["id"] for c in answer["concepts"]]
+    weak = {w["concept"]["id"]: w["probability"] for w in answer["weakPrerequisites"]}
+    assert weak == {"zero_product_property": 0.15}
+    assert answer["suggestedMaterials"]
+    assert 0.45 <= answer["confidence"] <= 1.0
+
+
+def test_says_it_does_not_know_off_the_curriculum(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    answer = ask(*demo, "What is the capital of France?")
+    assert not answer["answered"]
+    assert answer["text"] is None
+    assert "don't know" in answer["notice"]
+    assert answer["suggestedMaterials"]
+
+
+def test_refuses_an_unknown_student_and_an_empty_question(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    assert ask(*demo, "What is slope?", "nobody")["code"] == "NOT_FOUND"
+    assert ask(*demo, "   ")["field"] == "question"
+
+
+CREATE = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) { __typename } }"""
+UPDATE = """mutation($input: UpdateMaterialInput!) { updateMaterial(input: $input) { __typename } }"""
+DELETE = """mutation($id: ID!) { deleteMaterial(id: $id) { __typename } }"""
+
+
+def test_the_index_follows_material_creation_edit_and_deletion(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    kg, service = demo
+    question = "What is a zorblax number?"
+    assert not ask(kg, service, question)["answered"]
+    text = "A zorblax number is a whole number whose digits add up to seven, such as 16, 25 or 133."
+    created = mutate(
+        kg,
+        CREATE,
+        {"input": {"id": "m_zorblax", "title": "Zorblax numbers", "type": "EXPLANATION", "text": text,
+                   "teaches": ["integers_number_line"]}},
+    )  # fmt: skip
+    assert created["createMaterial"]["__typename"] == "Material"
+    answer = ask(kg, service, question)
+    assert answer["answered"]
+    assert answer["evidence"][0]["material"]["id"] == "m_zorblax"
+    assert "integers_number_line" in [c["id"] for c in answer["concepts"]]
+
+    edited = "A zorblax number is an even number greater than one hundred."
+    mutate(kg, UPDATE, {"input": {"id": "m_zorblax", "text": edited}})
+    answer = ask(kg, service, question)
+    assert answer["evidence"][0]["text"] == edited
+    assert "seven" not in answer["text"]
+
+    mutate(kg, DELETE, {"id": "m_zorblax"})
+    answer = ask(kg, service, question)
+    assert not answer["answered"]
+    assert "m_zorblax" not in [e["material"]["id"] for e in answer["evidence"] if e["material"]]
+    assert "m_zorblax" not in service.index.material_ids

@@ -1,0 +1,161 @@
+"""Answers: evidence sentences, concepts, weak prerequisites, suggestions; declining; the generator hook."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+from qa_fakes import DictLookup, HashEncoder
+
+from graph.model import Material, MaterialType
+from ml.qa.answer import AnswerOptions, answer_question
+from ml.qa.index import QaIndex
+from ml.qa.serving import QaService
+
+MATERIALS = {
+    m.id: m
+    for m in [
+        Material(
+            "m_factor",
+            "Solving quadratics by factoring",
+            MaterialType.EXPLANATION,
+            text="Move every term to one side. Factor the quadratic and set each factor equal to zero. "
+            "Each solution of the quadratic equation makes one factor zero.",
+            teaches=("factoring",),
+        ),
+        Material(
+            "m_zero",
+            "Zero-product property",
+            MaterialType.EXPLANATION,
+            text="If a product equals zero, then at least one factor is zero.",
+            teaches=("zero_product",),
+        ),
+        Material(
+            "m_zero_ex", "Zero drill", MaterialType.EXERCISE, text="Solve (x-1)(x+2)=0.", assesses=("zero_product",)
+        ),
+    ]
+}
+LOOKUP = DictLookup(
+    MATERIALS,
+    prerequisites={"factoring": ["zero_product", "multiplication"]},
+    mastery={"s1": {"zero_product": 0.2, "multiplication": 0.9}},
+)
+
+
+@pytest.fixture
+def index() -> QaIndex:
+    built = QaIndex(HashEncoder())
+    built.upsert(list(MATERIALS.values()))
+    return built
+
+
+class TestAnswerQuestion:
+    def test_answers_from_the_best_evidence(self, index: QaIndex) -> None:
+        answer = answer_question(index, "How do I solve a quadratic equation by factoring?", LOOKUP, student="s1")
+        assert answer.answered
+        assert answer.evidence[0].material == "m_factor"
+        assert answer.text is not None
+        assert "factor" in answer.text
+        assert all(s in " ".join(e.text for e in answer.evidence) for s in answer.text.split(". ")[:1])
+        assert answer.concepts[0] == "factoring"
+        assert 0.0 <= answer.confidence <= 1.0
+
+    def test_weak_prerequisites_come_from_the_student_mastery(self, index: QaIndex) -> None:
+        answer = answer_question(index, "How do I solve a quadratic equation by factoring?", LOOKUP, student="s1")
+        weak = [(w.concept, w.probability) for w in answer.weak_prerequisites]
+        assert ("zero_product", 0.2) in weak
+        assert all(c != "multiplication" for c, _ in weak)
+        assert "m_zero" in answer.suggested_materials
+
+    def test_no_student_no_weak_prerequisites(self, index: QaIndex) -> None:
+        answer = answer_question(index, "How do I solve a quadratic equation by factoring?", LOOKUP)
+        assert answer.weak_prerequisites == ()
+
+    def test_declines_below_the_threshold_and_suggests_where_to_look(self, index: QaIndex) -> None:
+        answer = answer_question(index, "Who painted the Mona Lisa?", LOOKUP)
+        assert not answer.answered
+        assert answer.text is None
+        assert answer.message
+        assert answer.suggested_materials
+
+    def test_never_answers_without_evidence(self) -> None:
+        answer = answer_question(
+            QaIndex(HashEncoder()), "What is a factor?", LOOKUP, options=AnswerOptions(min_confidence=0)
+        )
+        assert not answer.answered
+        assert answer.evidence == ()
+
+
+class _Generated:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class Echo:
+    def __init__(self) -> None:
+        self.seen: list[Sequence[str]] = []
+
+    def generate(self, question: str, evidence: Sequence[str]) -> _Generated:
+        self.seen.append(evidence)
+        return _Generated(f"From {len(evidence)} passages.")
+
+
+class Broken:
+    def generate(self, question: str, evidence: Sequence[str]) -> str:
+        raise RuntimeError("endpoint down")
+
+
+class TestGenerator:
+    def test_generator_sees_only_the_evidence(self, index: QaIndex) -> None:
+        echo = Echo()
+        answer = answer_question(index, "How do I solve a quadratic by factoring?", LOOKUP, generator=echo)
+        assert answer.generated == f"From {len(answer.evidence)} passages."
+        assert list(echo.seen[0]) == [e.text for e in answer.evidence]
+
+    def test_a_failing_generator_leaves_the_extractive_answer(self, index: QaIndex) -> None:
+        answer = answer_question(index, "How do I solve a quadratic by factoring?", LOOKUP, generator=Broken())
+        assert answer.answered
+        assert answer.text
+        assert answer.generated is None
+
+    def test_no_generator_for_an_unanswered_question(self, index: QaIndex) -> None:
+        echo = Echo()
+        answer_question(index, "Who painted the Mona Lisa?", LOOKUP, generator=echo)
+        assert echo.seen == []
+
+
+class TestQaService:
+    def test_changes_during_the_first_sync_are_applied_after_it(self) -> None:
+        release = threading.Event()
+        service = QaService(QaIndex(HashEncoder()))
+        current = dict(MATERIALS)
+
+        def load() -> list[Material]:
+            snapshot = list(current.values())
+            release.wait(5)
+            return snapshot
+
+        def fetch(ids: Sequence[str]) -> list[Material | None]:
+            return [current.get(i) for i in ids]
+
+        thread = service.start_sync(load, fetch)
+        del current["m_zero"]  # deleted while the sync holds an older list
+        service.materials_changed(["m_zero"], fetch)
+        release.set()
+        thread.join(5)
+        assert service.ready.is_set()
+        assert service.index.material_ids == {"m_factor", "m_zero_ex"}
+
+    def test_after_the_sync_changes_apply_at_once(self) -> None:
+        service = QaService(QaIndex(HashEncoder()))
+        service.sync(list(MATERIALS.values()))
+        service.materials_changed(["m_factor"], lambda ids: [None for _ in ids])
+        assert "m_factor" not in service.index.material_ids
+
+    def test_close_runs_the_hooks(self) -> None:
+        service = QaService(QaIndex(HashEncoder()))
+        closed: list[bool] = []
+        service.on_close(lambda: closed.append(True))
+        service.close()
+        assert closed == [True]

@@ -1,0 +1,89 @@
+"""Evaluation on a tiny corpus, the data set readers, and training pairs from the curriculum."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from qa_fakes import HashEncoder
+
+from demo.load import CURRICULUM_DIR
+from ingest.csv_layout import read_curriculum_csv
+from ml.qa.datasets import QaDataset, Question, load_openstax, load_pairs_file, load_sciq
+from ml.qa.evaluate import evaluate_dataset, kfold
+from ml.qa.pairs import curriculum_pairs, split_pairs
+from tests.conftest import DATA
+
+SCIQ_ROWS = [
+    {"question": "What do plants make from light?", "correct_answer": "sugar", "distractor1": "rocks",
+     "distractor2": "salt", "distractor3": "iron", "support": "Plants make sugar from light by photosynthesis."},
+    {"question": "What pulls objects toward Earth?", "correct_answer": "gravity", "distractor1": "magnetism",
+     "distractor2": "friction", "distractor3": "light", "support": "Gravity pulls objects toward the Earth."},
+    {"question": "Who proposed evolution?", "correct_answer": "darwin", "distractor1": "newton",
+     "distractor2": "bohr", "distractor3": "curie", "support": ""},
+]  # fmt: skip
+
+
+@pytest.fixture
+def sciq(tmp_path: Path) -> QaDataset:
+    path = tmp_path / "valid.json"
+    path.write_text(json.dumps(SCIQ_ROWS))
+    return load_sciq(path)
+
+
+class TestLoadSciq:
+    def test_supports_are_the_corpus_and_options_keep_the_answer(self, sciq: QaDataset) -> None:
+        assert len(sciq.passages) == 2
+        assert len(sciq.questions) == 3
+        assert len(sciq.answerable) == 2
+        for row, question in zip(SCIQ_ROWS, sciq.questions, strict=True):
+            assert question.answer is not None
+            assert question.options[question.answer] == row["correct_answer"]
+
+
+class TestEvaluateDataset:
+    def test_rows_for_every_ranking_and_query(self, sciq: QaDataset) -> None:
+        encoder = HashEncoder()
+        report = evaluate_dataset(sciq, {"hash": encoder}, reader=encoder)
+        rankings = {(r["ranking"], r["query"]) for r in report.rows}
+        assert ("bm25", "question") in rankings
+        assert ("fused", "question+options") in rankings
+        assert all(r["recall@1"] == 1.0 for r in report.rows if r["ranking"] == "bm25")
+        assert {m["ranking"] for m in report.multiple_choice} == {"bm25", "dense", "fused"}
+        assert all(m["accuracy"] == 1.0 for m in report.multiple_choice)
+
+    def test_cross_fitted_encoders_score_their_own_folds(self, sciq: QaDataset) -> None:
+        folds = [(members, HashEncoder(name=f"fold{i}")) for i, members in enumerate(kfold(2, 2))]
+        report = evaluate_dataset(sciq, {}, folds={"tuned": folds})
+        assert {r["encoder"] for r in report.rows} == {"-", "tuned"}
+
+
+class TestPairs:
+    def test_curriculum_pairs_cover_exercises_labels_and_definitions(self) -> None:
+        bundle = read_curriculum_csv(CURRICULUM_DIR)
+        pairs = curriculum_pairs(bundle.concepts, bundle.materials)
+        assert {p.source for p in pairs} == {"exercise", "label", "definition"}
+        train, test = split_pairs(pairs, 0.2)
+        assert not {p.question for p in train} & {p.question for p in test}
+        assert len(train) + len(test) == len(pairs)
+
+    def test_pair_files_in_json_and_json_lines(self, tmp_path: Path) -> None:
+        (tmp_path / "a.json").write_text(json.dumps([{"question": "q", "passage": "p"}]))
+        (tmp_path / "b.jsonl").write_text('{"question": "q2", "answer": "a2"}\n')
+        assert load_pairs_file(tmp_path / "a.json") == [("q", "p")]
+        assert load_pairs_file(tmp_path / "b.jsonl") == [("q2", "a2")]
+        (tmp_path / "c.json").write_text(json.dumps([{"question": "q"}]))
+        with pytest.raises(ValueError, match="row 1"):
+            load_pairs_file(tmp_path / "c.json")
+
+
+@pytest.mark.skipif(not (DATA / "kg" / "openstax").exists(), reason="shared OpenStax data not present")
+class TestLoadOpenstax:
+    def test_sections_without_their_exercises(self) -> None:
+        data = load_openstax(DATA / "kg" / "openstax")
+        assert len(data.passages) > 150
+        assert len(data.questions) > 5000
+        question: Question = data.questions[0]
+        assert question.gold[0] in data.passages
+        assert question.text not in data.passages[question.gold[0]]
