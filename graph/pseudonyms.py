@@ -1,0 +1,188 @@
+"""Student keys are pseudonyms: a keyed hash of the external id, never the id itself.
+
+Whoever sends a student id to Pathwise (a GraphQL argument, a roster, an attempt log, a
+student token's ``sub``) sends the *external* id: a school's student number, an LMS
+user id, an xAPI actor. Every such boundary turns it into the student's *key* with
+:class:`Pseudonymizer` before anything is stored or compared, so the store, the caches,
+the model state and the logs only ever see keys:
+
+- ``key(external_id)`` is ``stu-`` followed by the first 128 bits (32 hex digits) of
+  HMAC-SHA-256 over the external id with a secret held outside the store
+  (``PATHWISE_PSEUDONYM_SECRET``). Without the secret a key cannot be linked to a
+  person, not even by hashing a guessed id and comparing.
+- ``resolve(given)`` accepts either form: a string that is exactly a key (``stu-`` and
+  32 lowercase hex digits) is returned as it is, anything else is hashed. So ids the API
+  lists (keys) work in follow-up queries, and a student's token (external id) reaches
+  the same key. An external id system must not issue ids of the key's exact form.
+- ``opaque(value, kind)`` derives other ids that would otherwise embed an external id
+  (an attempt id ``log:alice:3`` from a log) the same keyed way.
+
+The secret is part of the data: changing it makes every stored key unreachable from
+the external ids, so it is backed up with the store and never rotated in place.
+``load_pseudonymizer`` takes it from the settings, or in development from a random
+secret kept in ``<data dir>/dev-pseudonym-secret`` (created once, mode 0600); in
+production without one nothing starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+from graph.model import Attempt
+
+__all__ = [
+    "DEV_SECRET_FILE",
+    "KEY_PREFIX",
+    "MIN_SECRET_BYTES",
+    "PseudonymConfigError",
+    "Pseudonymizer",
+    "StudentKeys",
+    "dev_pseudonym_secret",
+    "load_pseudonymizer",
+    "pseudonymise_attempts",
+]
+
+KEY_PREFIX = "stu-"
+MIN_SECRET_BYTES = 32
+DEV_SECRET_FILE = "dev-pseudonym-secret"
+_KEY = re.compile(r"^stu-[0-9a-f]{32}$")
+
+
+class PseudonymConfigError(Exception):
+    """The pseudonym secret is missing (in production) or unusable."""
+
+
+class StudentKeys(Protocol):
+    """What the transport needs: any student id given to it, as the key the store uses."""
+
+    def resolve(self, given: str) -> str:
+        """The key of ``given`` (an external id or a key already)."""
+        ...
+
+
+class Pseudonymizer:
+    """Keyed pseudonyms for student ids (HMAC-SHA-256, truncated to 128 bits).
+
+    Examples:
+        >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        >>> key = pz.key("alice@example.org")
+        >>> key.startswith("stu-"), len(key), pz.is_key(key), "alice" in key
+        (True, 36, True, False)
+        >>> pz.resolve("alice@example.org") == pz.resolve(key) == key
+        True
+        >>> Pseudonymizer(b"another secret of thirty-two bytes!!").key("alice@example.org") == key
+        False
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            raise PseudonymConfigError(f"the pseudonym secret must be at least {MIN_SECRET_BYTES} bytes")
+        self._secret = secret
+
+    def __repr__(self) -> str:
+        """Never shows the secret."""
+        return "Pseudonymizer(<secret>)"
+
+    def _digest(self, domain: str, value: str) -> str:
+        message = f"{domain}\x00{value}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
+
+    @staticmethod
+    def is_key(value: str) -> bool:
+        """Whether ``value`` has the exact form of a student key.
+
+        Examples:
+            >>> Pseudonymizer.is_key("stu-" + "0" * 32), Pseudonymizer.is_key("stu-1"), Pseudonymizer.is_key("s1")
+            (True, False, False)
+        """
+        return bool(_KEY.match(value))
+
+    def key(self, external_id: str) -> str:
+        """The student key of an external id (always hashed, whatever its form).
+
+        Raises:
+            ValueError: an empty id.
+        """
+        if not external_id:
+            raise ValueError("a student id is empty")
+        return KEY_PREFIX + self._digest("student", external_id)
+
+    def resolve(self, given: str) -> str:
+        """``given`` as a key: returned as it is when it is one already, else hashed.
+
+        Raises:
+            ValueError: an empty id.
+        """
+        return given if self.is_key(given) else self.key(given)
+
+    def opaque(self, value: str, kind: str = "attempt") -> str:
+        """A keyed, stable id for something named after an external id (``kind-`` + 32 hex).
+
+        Examples:
+            >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+            >>> a = pz.opaque("log:alice:3")
+            >>> a == pz.opaque("log:alice:3") != pz.opaque("log:alice:4"), a.startswith("attempt-"), "alice" in a
+            (True, True, False)
+        """
+        return f"{kind}-{self._digest(kind, value)}"
+
+
+def pseudonymise_attempts(attempts: Iterable[Attempt], pseudonyms: Pseudonymizer) -> list[Attempt]:
+    """Attempts read from outside (a log, the demo), with keyed students and attempt ids.
+
+    The attempt id of a log usually embeds the student's external id, so it is replaced
+    by ``opaque(id)``: stable, so importing the same log again still adds nothing.
+
+    Examples:
+        >>> from datetime import UTC, datetime
+        >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        >>> [a] = pseudonymise_attempts([Attempt("log_alice_1", "alice", datetime(2024, 1, 1, tzinfo=UTC), 1.0)], pz)
+        >>> a.student == pz.key("alice"), "alice" in a.id
+        (True, False)
+    """
+    return [replace(a, id=pseudonyms.opaque(a.id), student=pseudonyms.resolve(a.student)) for a in attempts]
+
+
+def dev_pseudonym_secret(data_dir: Path) -> tuple[bytes, bool]:
+    """The development secret in ``data_dir``, created (mode 0600) when absent.
+
+    Returns ``(secret, created)``.
+
+    Raises:
+        PseudonymConfigError: the file holds a secret that is too short.
+    """
+    path = data_dir / DEV_SECRET_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text().strip().encode()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise PseudonymConfigError(f"{path} holds a secret shorter than {MIN_SECRET_BYTES} bytes") from None
+        return secret, False
+    text = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+    return text.encode(), True
+
+
+def load_pseudonymizer(secret: str | None, *, development: bool, data_dir: Path) -> tuple[Pseudonymizer, str]:
+    """The deployment's pseudonymizer and where its secret came from (for the log).
+
+    Raises:
+        PseudonymConfigError: production without ``PATHWISE_PSEUDONYM_SECRET``, or a short secret.
+    """
+    if secret is not None:
+        return Pseudonymizer(secret.encode()), "PATHWISE_PSEUDONYM_SECRET"
+    if not development:
+        raise PseudonymConfigError("production needs PATHWISE_PSEUDONYM_SECRET (at least 32 bytes)")
+    value, _ = dev_pseudonym_secret(data_dir)
+    return Pseudonymizer(value), f"the development secret in {data_dir / DEV_SECRET_FILE}"

@@ -1,0 +1,64 @@
+"""A student's data as a whole: the results of ``exportStudent`` and ``forgetStudent``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+from graph.errors import KnowledgeGraphError, NotFound
+from graph.forget import Forgotten
+from schema.types.enums import CurriculumErrorCode
+
+__all__ = ["ExportStudentResult", "ForgetStudentResult", "ForgottenStudent", "StudentDataError", "StudentExport"]
+
+
+@strawberry.type(description="Why a student's data could not be exported or forgotten (NOT_FOUND: nothing stored).")
+class StudentDataError:
+    code: CurriculumErrorCode
+    message: str
+    field: str | None = None
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description="The student key asked about.")
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> StudentDataError:
+        """Map a domain error."""
+        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+
+
+@strawberry.type(description="What forgetting a student deleted; nothing of theirs is left.")
+class ForgottenStudent:
+    student_id: strawberry.ID = strawberry.field(description="The student's key (no longer stored).")
+    attempts: int
+    estimates: int
+    memberships: int = strawberry.field(description="Cohort memberships ended.")
+    triples: int = strawberry.field(description="Every triple deleted, all kinds together.")
+
+    @classmethod
+    def from_domain(cls, found: Forgotten) -> ForgottenStudent:
+        """From ``graph.forget.Forgotten``."""
+        return cls(
+            student_id=strawberry.ID(found.student),
+            attempts=found.attempts,
+            estimates=found.estimates,
+            memberships=found.memberships,
+            triples=found.triples,
+        )
+
+
+@strawberry.type(description="Everything stored about a student, for an access request.")
+class StudentExport:
+    student_id: strawberry.ID = strawberry.field(description="The student's key.")
+    data: strawberry.scalars.JSON = strawberry.field(
+        description="`attempts`, `mastery`, `cohorts`, and `statements`: every stored triple of theirs as it is."
+    )
+
+    @classmethod
+    def from_domain(cls, student: str, data: dict[str, Any]) -> StudentExport:
+        """From ``graph.forget.export_student``."""
+        return cls(student_id=strawberry.ID(student), data=data)
+
+
+ForgetStudentResult = Annotated[ForgottenStudent | StudentDataError, strawberry.union("ForgetStudentResult")]
+ExportStudentResult = Annotated[StudentExport | StudentDataError, strawberry.union("ExportStudentResult")]

@@ -1,0 +1,272 @@
+"""Privacy: student keys are pseudonyms, ``exportStudent`` returns everything, ``forgetStudent`` leaves nothing.
+
+Two views of the same guarantee:
+
+- in process (``TestForgetInProcess``), over the demo with its mastery model and a real
+  ``Pseudonymizer``, where the graph's caches, the projection and the model's state can
+  be looked at directly after forgetting;
+- a real server over an on-disk Oxigraph store (``test_forget_on_a_real_server``): a
+  student is active everywhere (cohort, attempts, mastery, path, next materials, a
+  question, a report), then forgotten; after the server stops, every triple of the
+  store, the files of the data folder outside the store (the QA index) and the server's
+  log hold neither the student's key nor their external id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from live_server import ROOT, Live, graphql, serving
+
+from auth.keys import dev_secret
+from auth.principal import Principal, Role
+from auth.tokens import mint
+from demo.load import CURRICULUM_DIR, MODEL_DIR
+from graph.estimate_table import estimate_table
+from graph.pseudonyms import DEV_SECRET_FILE, Pseudonymizer
+from graph.repository import KnowledgeGraph
+from graph.store import OxigraphStore, TripleStore, open_store
+from graph.student_data import _CACHES, student_data
+from ingest.csv_layout import read_curriculum_csv
+from ml.mastery.serving import MasteryService
+from ml.mastery.versions import ModelVersions
+from resolvers.loaders import build_loaders
+from schema import build_schema
+from schema.context import Context
+
+EXTERNAL = "learner.forget-me-4711"
+SECRET = b"a test secret of at least thirty-two bytes"
+
+RECORD = """mutation($s: ID!, $c: String) { recordAttempts(attempts: [
+  {studentId: $s, materialId: "m_exponent_laws_practice", correct: true, clientId: $c},
+  {studentId: $s, conceptIds: ["slope"], correct: false}]) {
+  __typename ... on RecordedAttempts { accepted mastery { concept { id } probability } }
+  ... on AttemptsError { code message } } }"""
+STUDENT = "query($s: ID!) { student(id: $s) { id mastery { concept { id } probability } } }"
+PATH = """query($s: ID!) { learningPath(studentId: $s, targets: ["slope"]) {
+  __typename ... on LearningPath { steps { concept { id } } } ... on PathError { code message } } }"""
+NEXT = """query($s: ID!) { nextMaterials(studentId: $s, first: 3) {
+  __typename ... on Recommendations { items { material { id } } } } }"""
+ASK = """query($s: ID!) { ask(question: "What is the slope of a line?", studentId: $s) {
+  __typename ... on Answer { answered } ... on AskError { code message } } }"""
+ENROL = """mutation($s: ID!) {
+  createCohort(input: {id: "forget-class", name: "Forget class", teacherIds: ["t-forget"]}) { __typename }
+  enrolStudents(cohortId: "forget-class", studentIds: [$s]) { __typename ... on Cohort { size } } }"""
+REPORT = """{ cohortMastery(cohortId: "forget-class", conceptIds: ["slope", "exponent_laws"]) {
+  __typename ... on CohortMastery { concepts { concept { id } students mean } } } }"""
+EXPORT = """query($s: ID!) { exportStudent(id: $s) {
+  __typename ... on StudentExport { studentId data } ... on StudentDataError { code message } } }"""
+FORGET = """mutation($s: ID!) { forgetStudent(id: $s) {
+  __typename ... on ForgottenStudent { studentId attempts estimates memberships triples }
+  ... on StudentDataError { code message subjectId } } }"""
+LIST = "{ students(first: 100) { edges { node { id } } } }"
+
+
+def dump(store: TripleStore) -> str:
+    """Every triple of the store as text."""
+    return "\n".join(" ".join(str(t) for t in row) for row in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"))
+
+
+# --- in process ------------------------------------------------------------------------------------
+class Api:
+    """The real schema with a real pseudonymizer; ``call(query, variables, principal)`` returns data."""
+
+    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
+        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
+        self.pseudonyms = Pseudonymizer(SECRET)
+
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, principal: Principal | None = None
+    ) -> dict[str, Any]:
+        context = Context(
+            kg=self.kg,
+            loaders=build_loaders(self.kg, self.mastery),
+            mastery=self.mastery,
+            pseudonyms=self.pseudonyms,
+            principal=principal or Principal(Role.ADMIN, "ops"),
+        )
+        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Api:
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR))
+
+
+class TestPseudonymsInProcess:
+    def test_the_external_id_never_reaches_the_store(self, api: Api) -> None:
+        recorded = api(RECORD, {"s": EXTERNAL, "c": "x1"})["recordAttempts"]
+        assert recorded["accepted"] == 2
+        key = api.pseudonyms.key(EXTERNAL)
+        stored = dump(api.kg.store)
+        assert EXTERNAL not in stored
+        assert "forget-me" not in stored
+        assert key in stored
+        # The key and the external id reach the same student; the answer names the key.
+        assert api(STUDENT, {"s": EXTERNAL})["student"]["id"] == key
+        assert api(STUDENT, {"s": key})["student"]["id"] == key
+        assert api(LIST)["students"]["edges"] == [{"node": {"id": key}}]
+
+    def test_a_student_token_names_the_external_id(self, api: Api) -> None:
+        api(RECORD, {"s": EXTERNAL, "c": "x1"})
+        me = Principal(Role.STUDENT, EXTERNAL)
+        key = api.pseudonyms.key(EXTERNAL)
+        assert api(STUDENT, {"s": EXTERNAL}, me)["student"]["id"] == key
+        assert api(STUDENT, {"s": key}, me)["student"]["id"] == key
+        assert api(LIST, principal=me)["students"]["edges"] == [{"node": {"id": key}}]
+        context = Context(
+            kg=api.kg, loaders=build_loaders(api.kg), pseudonyms=api.pseudonyms, principal=Principal(Role.STUDENT, "x")
+        )
+        refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
+        assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
+
+    def test_a_context_without_pseudonyms_refuses_student_ids(self, api: Api) -> None:
+        context = Context(kg=api.kg, loaders=build_loaders(api.kg))
+        result = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
+        assert result.errors is not None
+        assert "without pseudonyms" in result.errors[0].message
+
+
+class TestForgetInProcess:
+    def test_forget_leaves_no_trace_in_graph_caches_or_model(self, api: Api) -> None:
+        key = api.pseudonyms.key(EXTERNAL)
+        api(ENROL, {"s": EXTERNAL})
+        api(RECORD, {"s": EXTERNAL, "c": "x1"})
+        assert api(PATH, {"s": EXTERNAL})["learningPath"]["__typename"] == "LearningPath"
+        assert api(NEXT, {"s": EXTERNAL})["nextMaterials"]["__typename"] == "Recommendations"
+        assert api(REPORT)["cohortMastery"]["__typename"] == "CohortMastery"
+        student_data(api.kg, key)  # cached
+        assert key in estimate_table(api.kg).students()
+        assert api.mastery.predictor.knows(key)
+
+        exported = api(EXPORT, {"s": EXTERNAL}, Principal(Role.STUDENT, EXTERNAL))["exportStudent"]
+        assert exported["studentId"] == key
+        data = exported["data"]
+        assert data["cohorts"] == ["forget-class"]
+        assert len(data["attempts"]) == 2
+        assert {m["concept"] for m in data["mastery"]} >= {"exponent_laws", "slope"}
+        assert any(s[1].endswith("memberOf") for s in data["statements"])
+
+        forgotten = api(FORGET, {"s": EXTERNAL})["forgetStudent"]
+        assert forgotten == {
+            "__typename": "ForgottenStudent",
+            "studentId": key,
+            "attempts": 2,
+            "estimates": len(data["mastery"]),
+            "memberships": 1,
+            "triples": len(data["statements"]),
+        }
+        stored = dump(api.kg.store)
+        assert key not in stored
+        assert EXTERNAL not in stored
+        assert key not in repr(vars(api.kg.projection))
+        assert key not in _CACHES[api.kg]._entries
+        assert key not in estimate_table(api.kg).students()
+        assert not api.mastery.predictor.knows(key)
+        assert api(STUDENT, {"s": EXTERNAL})["student"] is None
+        again = api(FORGET, {"s": EXTERNAL})["forgetStudent"]
+        assert (again["__typename"], again["code"], again["subjectId"]) == ("StudentDataError", "NOT_FOUND", key)
+        assert api(EXPORT, {"s": key})["exportStudent"]["code"] == "NOT_FOUND"
+
+    def test_other_students_are_untouched(self, api: Api) -> None:
+        api(RECORD, {"s": EXTERNAL, "c": "x1"})
+        api(RECORD, {"s": "someone-else", "c": "x1"})
+        api(FORGET, {"s": EXTERNAL})
+        other = api.pseudonyms.key("someone-else")
+        assert len(api(EXPORT, {"s": "someone-else"})["exportStudent"]["data"]["attempts"]) == 2
+        assert api(LIST)["students"]["edges"] == [{"node": {"id": other}}]
+
+
+# --- a real server -----------------------------------------------------------------------------------
+def ok(live: Live, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    reply = graphql(live.base, query, variables, token)
+    assert reply.status == 200, reply.body[:500]
+    body = reply.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def scan(root: Path, needles: tuple[str, ...], skip: Path) -> list[str]:
+    """Files under ``root`` (outside ``skip``) whose bytes hold a needle."""
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file() and skip not in path.parents:
+            data = path.read_bytes()
+            hits += [f"{path}: {n}" for n in needles if n.encode() in data]
+    return hits
+
+
+def test_forget_on_a_real_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with serving(data_dir) as live:
+        secret, _ = dev_secret(data_dir)
+        me = mint(role=Role.STUDENT, sub=EXTERNAL, secret=secret)
+        ok(live, ENROL, {"s": EXTERNAL})
+        recorded = ok(live, RECORD, {"s": EXTERNAL, "c": "x1"}, me)["recordAttempts"]
+        assert recorded["accepted"] == 2, recorded
+        key = ok(live, STUDENT, {"s": EXTERNAL}, me)["student"]["id"]
+        assert key.startswith("stu-")
+        assert key != EXTERNAL
+        assert ok(live, PATH, {"s": EXTERNAL}, me)["learningPath"]["__typename"] == "LearningPath"
+        assert ok(live, NEXT, {"s": key}, me)["nextMaterials"]["__typename"] == "Recommendations"
+        assert ok(live, ASK, {"s": EXTERNAL}, me)["ask"]["__typename"] in {"Answer", "AskError"}
+        assert ok(live, REPORT)["cohortMastery"]["__typename"] == "CohortMastery"
+        exported = ok(live, EXPORT, {"s": EXTERNAL}, me)["exportStudent"]
+        assert len(exported["data"]["attempts"]) == 2
+
+        forgotten = ok(live, FORGET, {"s": EXTERNAL})["forgetStudent"]
+        assert forgotten["__typename"] == "ForgottenStudent"
+        assert (forgotten["attempts"], forgotten["memberships"]) == (2, 1)
+        assert ok(live, STUDENT, {"s": EXTERNAL}, me)["student"] is None
+        assert key not in str(ok(live, LIST))
+        assert ok(live, REPORT)["cohortMastery"]["concepts"][0]["students"] == 0
+        log = live.log
+
+    needles = (key, EXTERNAL, key.removeprefix("stu-"))
+    assert not [n for n in needles if n in log.read_text(errors="replace")]
+    store = OxigraphStore(data_dir / "store")
+    try:
+        stored = dump(store)
+    finally:
+        store.close()
+    assert stored.count("\n") > 1000  # the demo is there
+    assert not [n for n in needles if n in stored]
+    # Every file of the data folder: the store's own files (rewritten after the forget,
+    # since RocksDB keeps deleted strings), the QA index, anything else kept beside it.
+    assert (data_dir / DEV_SECRET_FILE).exists()
+    assert not scan(data_dir, needles, skip=tmp_path / "elsewhere")
+
+
+def test_production_without_a_pseudonym_secret_does_not_start(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PATHWISE_PSEUDONYM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "serve", "--port", "1"],
+        cwd=ROOT,
+        env={
+            **environ,
+            "PATHWISE_ENV": "production",
+            "PATHWISE_DATA_DIR": str(tmp_path),
+            "PATHWISE_JWT_SECRET": "j" * 40,
+            "PATHWISE_LOAD_DEMO": "false",
+            "PATHWISE_MASTERY": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "PATHWISE_PSEUDONYM_SECRET" in result.stdout + result.stderr
+    assert not (tmp_path / DEV_SECRET_FILE).exists()
