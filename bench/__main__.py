@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -58,8 +59,30 @@ def closure_timings(kg: KnowledgeGraph, ids: list[str], sparql_samples: int) -> 
     return _p50_ms(via_projection), _p50_ms(via_sparql), statistics.mean(sizes)
 
 
-def serve(store: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PATHWISE_STORE": store, "PATHWISE_LOAD_DEMO": "false", "PATHWISE_ENV": "production"}
+#: The production server of a benchmark verifies tokens with this secret.
+BENCH_SECRET = secrets.token_urlsafe(32)
+
+
+def bench_token() -> str:
+    """An admin token the benchmark's production server accepts."""
+    from auth.principal import Role
+    from auth.tokens import mint
+
+    return mint(role=Role.ADMIN, sub="bench", secret=BENCH_SECRET, ttl=24 * 3600)
+
+
+def serve(store: str, port: int, **settings: str) -> subprocess.Popen[bytes]:
+    """One uvicorn worker over ``store`` with production settings (tokens required) unless overridden."""
+    env = {
+        **os.environ,
+        "PATHWISE_STORE": store,
+        "PATHWISE_LOAD_DEMO": "false",
+        "PATHWISE_ENV": "production",
+        "PATHWISE_JWT_SECRET": BENCH_SECRET,
+        "PATHWISE_PSEUDONYM_SECRET": secrets.token_urlsafe(32),
+        "PATHWISE_QA": "false",
+        **settings,
+    }
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "server:app", "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(cmd, cwd=ROOT, env=env)
 
@@ -91,8 +114,9 @@ def bench_size(n: int, work: Path, *, seconds: float, clients: int) -> dict[str,
     server = serve(store, port)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", 300)
-        run_load(port, QUERY, ids, clients=clients, seconds=1.0)  # warm up
-        load = run_load(port, QUERY, ids, clients=clients, seconds=seconds)
+        token = bench_token()
+        run_load(port, QUERY, ids, clients=clients, seconds=1.0, token=token)  # warm up
+        load = run_load(port, QUERY, ids, clients=clients, seconds=seconds, token=token)
         server_mb = peak_mb(server.pid)
     finally:
         server.terminate()

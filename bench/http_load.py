@@ -50,8 +50,20 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def run_load(port: int, query: str, ids: list[str], *, clients: int, seconds: float, seed: int = 0) -> LoadResult:
-    """POST ``query`` with a random ``$id`` from ``ids`` in a loop from each client."""
+def run_load(
+    port: int,
+    query: str,
+    ids: list[str],
+    *,
+    clients: int,
+    seconds: float,
+    seed: int = 0,
+    token: str | None = None,
+) -> LoadResult:
+    """POST ``query`` with a random ``$id`` from ``ids`` in a loop from each client (with a bearer token)."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -66,7 +78,7 @@ def run_load(port: int, query: str, ids: list[str], *, clients: int, seconds: fl
         while time.monotonic() < stop:
             body = json.dumps({"query": query, "variables": {"id": rng.choice(ids)}})
             start = time.perf_counter()
-            conn.request("POST", "/graphql", body, {"Content-Type": "application/json"})
+            conn.request("POST", "/graphql", body, headers)
             response = conn.getresponse()
             payload = response.read()
             elapsed = time.perf_counter() - start

@@ -20,6 +20,7 @@ from graph.attempts import record_attempts
 from graph.bundle import CurriculumBundle
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
+from graph.pseudonyms import Pseudonymizer
 from graph.repository import KnowledgeGraph, ProgressHook
 from settings import load_settings
 
@@ -143,7 +144,7 @@ def import_attempts(
     (assist2009 4-line folds; give all folds at once), dkvmn (3-line), xapi (JSON lines,
     array or .gz; activities map to the concepts of the material with the same id).
     """
-    from cli.main import _fail, _open
+    from cli.main import _fail, _open, _pseudonyms
     from cli.progress import ProgressBars
     from ingest.attempts.to_graph import frame_to_attempts
 
@@ -164,11 +165,14 @@ def import_attempts(
         options["folds"] = set(folds)
     elif fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
+    pseudonyms = _pseudonyms(obj.get("settings") or load_settings())
+    if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
+        options["pseudonymize"] = pseudonyms.key
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
-            found = frame_to_attempts(frame)
+            found = frame_to_attempts(_keyed(frame, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
             report |= {
@@ -214,6 +218,21 @@ def import_attempts(
         click.echo(json.dumps(report, indent=2, default=str))
         return
     _print(report)
+
+
+def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:
+    """The log with student keys and keyed attempt ids: no external id reaches the graph.
+
+    A log's attempt ids usually embed the student (``file:alice:12``), so they are keyed
+    too (``Pseudonymizer.opaque``); both are stable, so a replayed log still adds nothing.
+    """
+    if frame.empty:
+        return frame
+    out = frame.copy()
+    students = {s: pseudonyms.resolve(str(s)) for s in out["student"].unique()}
+    out["student"] = out["student"].map(students)
+    out["attempt_id"] = [pseudonyms.opaque(str(i)) for i in out["attempt_id"]]
+    return out
 
 
 def _record(kg: KnowledgeGraph, found: Sequence[Attempt], obj: dict[str, Any]) -> tuple[int, int, list[Any]]:

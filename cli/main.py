@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from graph.errors import KnowledgeGraphError, PrerequisiteCycle
+from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from settings import Settings, load_settings
@@ -31,6 +32,19 @@ def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
     except KnowledgeGraphError as error:
         _fail(error)
         raise  # unreachable: _fail exits
+
+
+def _pseudonyms(settings: Settings) -> Pseudonymizer:
+    """The same student keys as ``pathwise serve`` (same secret); exits when there is none in production."""
+    secret = settings.pseudonym_secret
+    try:
+        found, _ = load_pseudonymizer(
+            str(secret) if secret is not None else None, development=settings.development, data_dir=settings.data_dir
+        )
+    except PseudonymConfigError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    return found
 
 
 def _fail(error: KnowledgeGraphError) -> None:
@@ -179,7 +193,7 @@ def demo_load(ctx: click.Context, students: int) -> None:
             click.echo("the store already holds concepts; nothing loaded")
             return
         with ProgressBars() as bars:
-            loaded = load_demo(kg, students=students, progress=bars)
+            loaded = load_demo(kg, students=students, progress=bars, pseudonyms=_pseudonyms(ctx.obj["settings"]))
         click.echo(
             f"loaded {loaded.concepts} concepts, {loaded.prerequisites} prerequisites, "
             f"{loaded.materials} materials, {loaded.attempts} attempts"
@@ -212,6 +226,9 @@ def _register() -> None:
     """Command groups that live in their own modules."""
     from cli.attempts import attempts
     from cli.mastery import evaluate_mastery
+    from cli.qa import evaluate_qa, index, train_retriever
+    from cli.report import report
+    from cli.token import token
     from cli.train import models, train
 
     evaluate = click.Group(
@@ -220,10 +237,15 @@ def _register() -> None:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     evaluate.add_command(evaluate_mastery)
+    evaluate.add_command(evaluate_qa)
+    train.add_command(train_retriever)
+    main.add_command(index)
     main.add_command(evaluate)
     main.add_command(attempts)
     main.add_command(train)
     main.add_command(models)
+    main.add_command(report)
+    main.add_command(token)
 
 
 _register()

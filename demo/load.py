@@ -12,6 +12,7 @@ from pathlib import Path
 from demo.simulate import SimulationConfig, simulate_attempts
 from graph.attempts import Estimator, record_attempts
 from graph.model import Attempt
+from graph.pseudonyms import Pseudonymizer, pseudonymise_attempts
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.csv_layout import read_curriculum_csv
 
@@ -45,15 +46,20 @@ def load_demo(
     students: int = 200,
     progress: ProgressHook | None = None,
     estimate: Estimator | None = None,
+    pseudonyms: Pseudonymizer | None = None,
 ) -> DemoLoad:
     """Import the demo curriculum and the simulated attempts of ``students`` students.
 
-    With ``estimate`` (the mastery model), their mastery estimates are stored too.
+    With ``estimate`` (the mastery model), their mastery estimates are stored too. With
+    ``pseudonyms`` (what the server and the CLI pass), the simulated students are
+    stored under their keys like real ones, so ``student(id: "demo-student-000")`` finds them.
     """
     bundle = read_curriculum_csv(CURRICULUM_DIR)
     kg.import_bundle(bundle, progress=progress)
     attempts = simulate_attempts(
         bundle.concepts, bundle.prerequisites, bundle.materials, SimulationConfig(students=students)
     )
+    if pseudonyms is not None:
+        attempts = pseudonymise_attempts(attempts, pseudonyms)
     accepted, _, _ = record_attempts(kg, attempts, estimate=estimate)
     return DemoLoad(len(bundle.concepts), len(bundle.prerequisites), len(bundle.materials), accepted)

@@ -27,6 +27,9 @@ class Projection:
             requires ``p`` and carries its ``strength``.
         teaches / assesses: concept id -> ids of materials linked that way.
         material_ids: every material id (sorted listing and existence checks).
+        material_types / material_levels: material id -> resource type, and
+            (difficulty, minutes): what choosing materials for a student needs, so a
+            learning path never reads materials from the store.
         curriculum_ids: every curriculum id.
         revision: the store revision this projection reflects.
     """
@@ -36,6 +39,7 @@ class Projection:
     assesses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     material_ids: set[str] = field(default_factory=set)
     material_types: dict[str, str] = field(default_factory=dict)
+    material_levels: dict[str, tuple[int, int]] = field(default_factory=dict)
     curriculum_ids: set[str] = field(default_factory=set)
     revision: int = 0
     _sorted_concepts: list[str] | None = field(default=None, repr=False)
@@ -80,11 +84,21 @@ class Projection:
             self.dag.remove_edge(prerequisite, concept)
 
     # --- materials ----------------------------------------------------------------------
-    def set_material(self, material: str, mtype: str, teaches: Iterable[str], assesses: Iterable[str]) -> None:
+    def set_material(
+        self,
+        material: str,
+        mtype: str,
+        teaches: Iterable[str],
+        assesses: Iterable[str],
+        *,
+        difficulty: int = 1,
+        minutes: int = 5,
+    ) -> None:
         """Add a material or replace its links."""
         self.remove_material(material)
         self.material_ids.add(material)
         self.material_types[material] = mtype
+        self.material_levels[material] = (difficulty, minutes)
         for c in teaches:
             self.teaches[c].add(material)
         for c in assesses:
@@ -96,6 +110,7 @@ class Projection:
             return
         self.material_ids.discard(material)
         self.material_types.pop(material, None)
+        self.material_levels.pop(material, None)
         for table in (self.teaches, self.assesses):
             for linked in table.values():
                 linked.discard(material)

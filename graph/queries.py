@@ -89,8 +89,10 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[Node | None, ...
               OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.strength.n3()} ?w }} }}"""
         ),
         "materials": store.select(
-            f"""SELECT ?m ?t WHERE {{ ?m a {SDO.LearningResource.n3()}
-              OPTIONAL {{ ?m {SDO.learningResourceType.n3()} ?t }} }}"""
+            f"""SELECT ?m ?t ?d ?r WHERE {{ ?m a {SDO.LearningResource.n3()}
+              OPTIONAL {{ ?m {SDO.learningResourceType.n3()} ?t }}
+              OPTIONAL {{ ?m {PW.difficulty.n3()} ?d }}
+              OPTIONAL {{ ?m {SDO.timeRequired.n3()} ?r }} }}"""
         ),
         "links": store.select(
             f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""

@@ -11,9 +11,11 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, TypeVar
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
@@ -31,16 +33,20 @@ from graph.rdf_mapping import (
     curriculum_from_props,
     material_from_props,
     material_triples,
+    parse_duration_minutes,
     prerequisite_triples,
 )
 from graph.store import TripleStore
 from graph.validation import check_bundle, check_concept, check_material, check_strength
 from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
-__all__ = ["KnowledgeGraph", "Page", "ProgressHook", "paginate"]
+__all__ = ["KnowledgeGraph", "Page", "ProgressHook", "WriteListener", "paginate"]
 
 ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(stage, done, total)`` during long work."""
+
+WriteListener = Callable[[Sequence[Triple], Sequence[Triple], int], None]
+"""Called as ``listener(deletes, inserts, revision)`` after each committed write."""
 
 _CONCEPT_PREDICATES = {SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme}
 _MATERIAL_PREDICATES = {
@@ -67,13 +73,39 @@ def paginate(ordered: Sequence[str], first: int, after: str | None) -> Page:
     return Page(ids, len(ordered), start + first < len(ordered), start > 0)
 
 
+T = TypeVar("T")
+
+
+@dataclass
+class _RecordCache:
+    """Concept and material records read at one revision.
+
+    Curriculum records are read far more often than written (every learning path lists
+    its materials), and every write moves the revision, which empties the cache; a
+    process sharing a remote store learns of other writers' revisions through the
+    stale check. Bounded: past ``LIMIT`` records a table starts over.
+    """
+
+    revision: int
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    materials: dict[str, Material] = field(default_factory=dict)
+    LIMIT: ClassVar[int] = 50_000
+
+    def keep(self, table: dict[str, T], found: dict[str, T]) -> None:
+        if len(table) + len(found) > self.LIMIT:
+            table.clear()
+        table.update(found)
+
+
 class KnowledgeGraph:
     """Concepts, prerequisites, materials and curricula over a triple store."""
 
     def __init__(self, store: TripleStore) -> None:
         self.store = store
         self.projection = Projection()
+        self._cache = _RecordCache(-1)
         self.lock = threading.RLock()
+        self.listeners: list[WriteListener] = []  # in-process caches kept in step with writes
         self.rebuild_projection()
 
     # --- projection and revisions -------------------------------------------------------
@@ -86,14 +118,15 @@ class KnowledgeGraph:
         for c, p, w in rows["edges"]:
             proj.add_edge(id_of(str(c)), id_of(str(p)), float(str(w)) if w is not None else 1.0)
         links: dict[str, tuple[list[str], list[str]]] = {}
-        for m, _ in rows["materials"]:
+        for m, *_ in rows["materials"]:
             links[id_of(str(m))] = ([], [])
         for m, r, c in rows["links"]:
             entry = links.setdefault(id_of(str(m)), ([], []))
             entry[0 if r == SDO.teaches else 1].append(id_of(str(c)))
-        types = {id_of(str(m)): str(t) if t is not None else "reading" for m, t in rows["materials"]}
+        facts = {id_of(str(m)): _material_facts(t, d, r) for m, t, d, r in rows["materials"]}
         for material, (teaches, assesses) in links.items():
-            proj.set_material(material, types.get(material, "reading"), teaches, assesses)
+            mtype, difficulty, minutes = facts.get(material, ("reading", 1, 5))
+            proj.set_material(material, mtype, teaches, assesses, difficulty=difficulty, minutes=minutes)
         proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
         proj.revision = queries.revision(self.store)
         self.projection = proj
@@ -114,18 +147,30 @@ class KnowledgeGraph:
     def commit(self, deletes: Sequence[Triple], inserts: Sequence[Triple], project: Callable[[], None]) -> None:
         """Apply one write with a new revision, then mirror it in the projection."""
         old, new = self.projection.revision, self.projection.revision + 1
-        rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old and deletes else []
+        # The old revision goes in the same transaction, so the graph holds one revision literal.
+        rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old else []
         self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
         project()
         self.projection.revision = new
+        for listener in self.listeners:
+            listener(deletes, inserts, new)
 
     # --- reads ---------------------------------------------------------------------------
+    def _records(self) -> _RecordCache:
+        """The record cache, emptied whenever the graph has moved to another revision."""
+        cache = self._cache
+        if cache.revision != self.projection.revision:
+            cache = self._cache = _RecordCache(self.projection.revision)
+        return cache
+
     def concepts_by_ids(self, ids: Sequence[str]) -> list[Concept | None]:
-        """Concepts in the order of ``ids`` (``None`` where missing); one round trip."""
-        known = [i for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
-        props = queries.describe(self.store, [iri_of("concept", i) for i in known])
-        found = {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()}
-        return [found.get(i) for i in ids]
+        """Concepts in the order of ``ids`` (``None`` where missing); at most one round trip."""
+        cache = self._records()
+        known = [i for i in dict.fromkeys(ids) if i not in cache.concepts and self.projection.has_concept(i)]
+        if known:
+            props = queries.describe(self.store, [iri_of("concept", i) for i in known])
+            cache.keep(cache.concepts, {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()})
+        return [cache.concepts.get(i) for i in ids]
 
     def concept(self, ident: str) -> Concept:
         """One concept. Raises ``ConceptNotFound``."""
@@ -167,11 +212,13 @@ class KnowledgeGraph:
         return [sorted(self.projection.materials_of(c)) for c in concept_ids]
 
     def materials_by_ids(self, ids: Sequence[str]) -> list[Material | None]:
-        """Materials in the order of ``ids`` (``None`` where missing); one round trip."""
-        known = [i for i in dict.fromkeys(ids) if i in self.projection.material_ids]
-        props = queries.describe(self.store, [iri_of("material", i) for i in known])
-        found = {id_of(iri): material_from_props(iri, p) for iri, p in props.items()}
-        return [found.get(i) for i in ids]
+        """Materials in the order of ``ids`` (``None`` where missing); at most one round trip."""
+        cache = self._records()
+        known = [i for i in dict.fromkeys(ids) if i not in cache.materials and i in self.projection.material_ids]
+        if known:
+            props = queries.describe(self.store, [iri_of("material", i) for i in known])
+            cache.keep(cache.materials, {id_of(iri): material_from_props(iri, p) for iri, p in props.items()})
+        return [cache.materials.get(i) for i in ids]
 
     def material(self, ident: str) -> Material:
         """One material. Raises ``NotFound``."""
@@ -294,6 +341,17 @@ class KnowledgeGraph:
         return triples
 
     # --- material writes -------------------------------------------------------------------------
+    @staticmethod
+    def _project_material(proj: Projection, material: Material) -> None:
+        proj.set_material(
+            material.id,
+            material.type.value,
+            material.teaches,
+            material.assesses,
+            difficulty=material.difficulty,
+            minutes=material.minutes,
+        )
+
     def create_material(self, material: Material) -> Material:
         """Add a material; the concepts it links to must exist."""
         with self.lock:
@@ -319,7 +377,7 @@ class KnowledgeGraph:
             self.commit(
                 deletes,
                 inserts,
-                lambda: self.projection.set_material(updated.id, updated.type.value, updated.teaches, updated.assesses),
+                lambda: self._project_material(self.projection, updated),
             )
             return updated
 
@@ -415,7 +473,7 @@ class KnowledgeGraph:
         for edge in bundle.prerequisites:
             proj.add_edge(edge.concept, edge.prerequisite, edge.strength)
         for m in bundle.materials:
-            proj.set_material(m.id, m.type.value, m.teaches, m.assesses)
+            self._project_material(proj, m)
 
     def import_rdf(self, graph: Graph, **options: bool) -> ImportReport:
         """Import an RDF graph: its domain objects are validated, every triple kept."""
@@ -442,6 +500,19 @@ class KnowledgeGraph:
     def export_bundle(self, curriculum: str | None = None) -> CurriculumBundle:
         """The curriculum part of the graph as domain objects."""
         return bundle_from_rdf(self.export_graph(curriculum))
+
+
+def _material_facts(kind: Node | None, difficulty: Node | None, duration: Node | None) -> tuple[str, int, int]:
+    """(type, difficulty, minutes) of a material from its stored literals, with the model's defaults."""
+    try:
+        level = int(float(str(difficulty))) if difficulty is not None else 1
+    except ValueError:
+        level = 1
+    try:
+        minutes = parse_duration_minutes(str(duration)) if duration is not None else 5
+    except InvalidInput:
+        minutes = 5
+    return (str(kind) if kind is not None else "reading", level, minutes)
 
 
 def validation_problems(error: Exception) -> list[str]:

@@ -35,6 +35,7 @@ class PW(DefinedNamespace):
     difficulty: URIRef  # material difficulty 1..5
     revision: URIRef  # graph revision counter, one literal per committed write
     memberOf: URIRef  # student -> cohort
+    teacher: URIRef  # cohort -> a teacher's subject id (a literal)
     student: URIRef
     material: URIRef
     concept: URIRef

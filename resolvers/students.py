@@ -7,12 +7,15 @@ same transaction as the attempts that produced them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
+from typing import Any
 
 from graph import queries
 from graph.attempts import attempts_of, list_students, record_attempts
 from graph.errors import NotFound
+from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
 from graph.mastery import read_estimates
 from graph.model import Attempt, MasteryEstimate
@@ -21,7 +24,16 @@ from ml.mastery.data import concept_texts
 from ml.mastery.predict import Evidence
 from ml.mastery.serving import HistoryLoader, MasteryService
 
-__all__ = ["evidence", "mastery_of", "page_of_students", "record", "student_exists", "switch_model"]
+__all__ = [
+    "evidence",
+    "export",
+    "forget",
+    "mastery_of",
+    "page_of_students",
+    "record",
+    "student_exists",
+    "switch_model",
+]
 
 
 def _history(kg: KnowledgeGraph) -> HistoryLoader:
@@ -52,14 +64,45 @@ def record(
             raise
 
 
+def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> Forgotten:
+    """Remove every trace of a student: their triples (one transaction), then the model's state.
+
+    The graph's caches follow through its write listeners. Question answering keeps
+    nothing per student (``ml.qa``: the index holds materials only, questions are not
+    logged), so there is nothing of theirs to purge there. Holding the model's lock
+    keeps a concurrent ``record`` from replaying the student back in between. An
+    embedded Oxigraph store is then rewritten, because its files keep deleted strings.
+
+    Raises:
+        NotFound: the graph holds nothing about ``student``.
+    """
+    with mastery.lock if mastery is not None else nullcontext():
+        report = forget_student(kg, student)
+        if mastery is not None and mastery.version is not None:
+            mastery.predictor.forget(student)
+    rewrite = getattr(kg.store, "rewrite", None)
+    if rewrite is not None:  # an embedded store: make the deleted bytes leave its files
+        with kg.lock:
+            rewrite()
+    return report
+
+
+def export(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
+    """Everything stored about a student (``graph.forget.export_student``)."""
+    return export_student(kg, student)
+
+
 def student_exists(kg: KnowledgeGraph, student: str) -> bool:
     """Whether the graph holds this student."""
     return bool(queries.describe_types(kg.store, [iri_of("student", student)]))
 
 
-def page_of_students(kg: KnowledgeGraph, *, first: int, after: str | None) -> Page:
-    """Student keys in order, one page."""
-    return paginate(list_students(kg), first, after)
+def page_of_students(
+    kg: KnowledgeGraph, *, first: int, after: str | None, among: Collection[str] | None = None
+) -> Page:
+    """Student keys in order, one page; only those in ``among`` when given (what the caller may see)."""
+    keys = list_students(kg)
+    return paginate(keys if among is None else [s for s in keys if s in among], first, after)
 
 
 def mastery_of(

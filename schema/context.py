@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from auth.directory import CohortDirectory, EmptyDirectory
+from auth.policy import min_cell_for
+from auth.principal import DEVELOPMENT_ADMIN, Principal
+from graph.errors import InvalidInput
+from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
     from ml.mastery.serving import MasteryService
+    from ml.qa.serving import QaService
 
-__all__ = ["Context", "Info"]
+__all__ = ["Context", "Info", "NoPseudonyms"]
+
+
+class NoPseudonyms:
+    """The ``pseudonyms`` of a context built without any: naming a student fails loudly.
+
+    The server always passes the deployment's ``Pseudonymizer``; a test that names
+    students passes its own (a real one, or an explicit identity helper), so no path
+    can store an external id by forgetting to hash it.
+    """
+
+    def resolve(self, given: str) -> str:
+        """Refuse: this context cannot turn student ids into keys."""
+        raise RuntimeError("this Context was built without pseudonyms; pass Context(pseudonyms=...)")
 
 
 @dataclass
@@ -25,6 +44,30 @@ class Context:
     mastery: MasteryService | None = None
     request: Any = None
     response: Any = None
+    # Who asks (from the bearer token; an admin where a test builds the context itself),
+    # the cohorts the teacher rules consult, and the k of k-anonymity for analysts.
+    principal: Principal = DEVELOPMENT_ADMIN
+    directory: CohortDirectory = field(default_factory=EmptyDirectory)
+    suppress_below: int = 5
+    qa: QaService | None = None  # question answering over the materials (None: off)
+    # Student ids given to the API (external ids or keys) -> the keys the store uses.
+    pseudonyms: StudentKeys = field(default_factory=NoPseudonyms)
+
+    def student_key(self, given: object) -> str:
+        """A student argument as the student's key (``graph.pseudonyms``).
+
+        Raises:
+            InvalidInput: an empty id.
+        """
+        try:
+            return self.pseudonyms.resolve(str(given))
+        except ValueError as error:
+            raise InvalidInput(str(error), field="studentId") from None
+
+    @property
+    def min_cell(self) -> int:
+        """What aggregates pass as ``min_cell``: cells under it are suppressed (``k`` for analysts, else 0)."""
+        return min_cell_for(self.principal, self.suppress_below)
 
 
 Info = strawberry.Info[Context, None]

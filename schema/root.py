@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.api.cohorts import CohortMutation, CohortQuery
 from schema.api.curriculum import CurriculumMutation, CurriculumQuery
+from schema.api.paths import PathQuery
+from schema.api.qa import QaQuery
 from schema.api.students import StudentMutation, StudentQuery
 
 __all__ = ["Mutation", "Query"]
 
 
 @strawberry.type
-class Query(CurriculumQuery, StudentQuery):
+class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery):
     """Every read the API offers."""
 
 
 @strawberry.type
-class Mutation(CurriculumMutation, StudentMutation):
+class Mutation(CurriculumMutation, StudentMutation, CohortMutation):
     """Every write the API offers."""

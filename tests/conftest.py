@@ -24,6 +24,18 @@ DATA = Path(os.environ.get("PATHWISE_SHARED_DATA", Path(__file__).resolve().pare
 VENV_BIN = Path(sys.executable).parent
 
 
+class PlainIds:
+    """Test helper ONLY: student ids pass through unhashed (``Context(pseudonyms=PlainIds())``).
+
+    For tests about something other than pseudonyms that name students as they are
+    stored (``s1``); the server always hashes (``graph.pseudonyms.Pseudonymizer``).
+    """
+
+    def resolve(self, given: str) -> str:
+        """``given`` itself."""
+        return given
+
+
 def small_bundle() -> CurriculumBundle:
     """Five concepts in a diamond plus a tail; materials on three of them.
 

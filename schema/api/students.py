@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from auth.policy import visible_students
+from graph.errors import KnowledgeGraphError
 from resolvers import students
 from schema.api.common import attempts_guarded, page_info
 from schema.context import Info
@@ -15,6 +17,13 @@ from schema.types.attempts import (
     RecordedAttempts,
 )
 from schema.types.pagination import StudentConnection, StudentEdge, check_first, decode_cursor, encode_cursor
+from schema.types.privacy import (
+    ExportStudentResult,
+    ForgetStudentResult,
+    ForgottenStudent,
+    StudentDataError,
+    StudentExport,
+)
 from schema.types.student import MasteryType, StudentType
 
 __all__ = ["StudentMutation", "StudentQuery"]
@@ -22,10 +31,13 @@ __all__ = ["StudentMutation", "StudentQuery"]
 
 @strawberry.type
 class StudentQuery:
-    @strawberry.field(description="Students in key order.")
+    @strawberry.field(description="Students in key order (those the caller may see).")
     def students(self, info: Info, first: int = 20, after: str | None = None) -> StudentConnection:
         page = students.page_of_students(
-            info.context.kg, first=check_first(first), after=decode_cursor("student", after)
+            info.context.kg,
+            first=check_first(first),
+            after=decode_cursor("student", after),
+            among=visible_students(info.context.principal, info.context.directory, info.context.pseudonyms.resolve),
         )
         return StudentConnection(
             edges=[
@@ -35,9 +47,21 @@ class StudentQuery:
             total_count=page.total,
         )
 
-    @strawberry.field(description="One student by key; null when there is none.")
+    @strawberry.field(description="One student by external id or key (the `id` it answers is the key); null when none.")
     def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
-        return StudentType(id=id) if students.student_exists(info.context.kg, str(id)) else None
+        key = info.context.student_key(id)
+        return StudentType(id=strawberry.ID(key)) if students.student_exists(info.context.kg, key) else None
+
+    @strawberry.field(
+        description="Everything stored about a student (an access request): attempts, mastery estimates, "
+        "cohort memberships and every stored statement of theirs, as JSON."
+    )
+    def export_student(self, info: Info, id: strawberry.ID) -> ExportStudentResult:
+        try:
+            key = info.context.student_key(id)
+            return StudentExport.from_domain(key, students.export(info.context.kg, key))
+        except KnowledgeGraphError as error:
+            return StudentDataError.from_domain(error)
 
     @strawberry.field(description="Trained mastery model versions; `current` is the one served.")
     def mastery_models(self, info: Info) -> list[MasteryModelInfo]:
@@ -65,13 +89,27 @@ class StudentMutation:
                 raise NoModel("this service runs without a mastery model")
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
-            domain = [a.to_domain(i, linked.get(str(a.material_id), ())) for i, a in enumerate(attempts)]
+            domain = [
+                a.to_domain(i, linked.get(str(a.material_id), ()), info.context.student_key(a.student_id))
+                for i, a in enumerate(attempts)
+            ]
             accepted, duplicates, estimates = students.record(kg, service, domain)
             return RecordedAttempts(
                 accepted=accepted, duplicates=duplicates, mastery=[MasteryType.from_domain(e) for e in estimates]
             )
 
         return attempts_guarded(run)
+
+    @strawberry.mutation(
+        description="Forget a student: every attempt, estimate, cohort membership and cached or model state of "
+        "theirs is deleted (the store in one transaction). NOT_FOUND when nothing about them is stored."
+    )
+    def forget_student(self, info: Info, id: strawberry.ID) -> ForgetStudentResult:
+        try:
+            key = info.context.student_key(id)
+            return ForgottenStudent.from_domain(students.forget(info.context.kg, info.context.mastery, key))
+        except KnowledgeGraphError as error:
+            return StudentDataError.from_domain(error)
 
     @strawberry.mutation(description="Serve another trained mastery model version and re-estimate with it.")
     def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:

@@ -38,8 +38,8 @@ class AttemptInput:
         default=None, description="The client's id for this attempt: sending it again adds nothing."
     )
 
-    def to_domain(self, index: int, material_concepts: tuple[str, ...]) -> Attempt:
-        """The domain attempt; ``material_concepts`` fill in missing concept ids."""
+    def to_domain(self, index: int, material_concepts: tuple[str, ...], student: str) -> Attempt:
+        """The domain attempt of ``student`` (the key of ``studentId``); ``material_concepts`` fill in concept ids."""
         if (self.correct is None) == (self.score is None):
             raise InvalidInput(f"attempt {index}: give exactly one of correct and score", field=f"attempts.{index}")
         score = float(self.score) if self.score is not None else (1.0 if self.correct else 0.0)
@@ -51,10 +51,10 @@ class AttemptInput:
         when = self.timestamp or datetime.now(UTC)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        ident = slug_for(f"client-{self.student_id}-{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
+        ident = slug_for(f"client-{student}-{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
         return Attempt(
             id=ident,
-            student=str(self.student_id),
+            student=student,
             timestamp=when,
             score=score,
             material=str(self.material_id) if self.material_id else None,

@@ -8,13 +8,21 @@ import binascii
 import strawberry
 
 from graph.errors import InvalidInput
+from schema.limits import MAX_PAGE, check_first
 from schema.types.concept import ConceptType
 from schema.types.material import MaterialType
 from schema.types.student import StudentType
 
-__all__ = ["ConceptConnection", "MaterialConnection", "PageInfo", "StudentConnection", "decode_cursor", "encode_cursor"]
-
-MAX_PAGE = 100
+__all__ = [
+    "MAX_PAGE",
+    "ConceptConnection",
+    "MaterialConnection",
+    "PageInfo",
+    "StudentConnection",
+    "check_first",
+    "decode_cursor",
+    "encode_cursor",
+]
 
 
 def encode_cursor(kind: str, ident: str) -> str:
@@ -34,13 +42,6 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
     if prefix != kind or not ident:
         raise InvalidInput(f"cursor {cursor!r} is not a {kind} cursor", field="after")
     return ident
-
-
-def check_first(first: int) -> int:
-    """Page sizes run from 0 to ``MAX_PAGE``."""
-    if not 0 <= first <= MAX_PAGE:
-        raise InvalidInput(f"first must be between 0 and {MAX_PAGE}, got {first}", field="first")
-    return first
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ import strawberry
 
 from graph.model import Attempt, MasteryEstimate
 from schema.context import Info
+from schema.limits import check_first
 from schema.types.concept import ConceptType
 from schema.types.material import MaterialType
 
@@ -90,7 +91,9 @@ class StudentType:
 
     @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")
     async def evidence(self, info: Info, concept_id: strawberry.ID, first: int = 5) -> list[MasteryEvidence]:
-        found = await info.context.loaders.evidence_by_student_concept.load((str(self.id), str(concept_id), first))
+        found = await info.context.loaders.evidence_by_student_concept.load(
+            (str(self.id), str(concept_id), check_first(first))
+        )
         return [
             MasteryEvidence(
                 attempt=AttemptRecord.from_domain(e.attempt), before=e.before, after=e.after, change=e.change

@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from demo.load import CURRICULUM_DIR, MODEL_DIR
-from graph.repository import KnowledgeGraph
-from graph.store import open_store
-from ingest.csv_layout import read_curriculum_csv
-from ml.mastery.serving import MasteryService
-from ml.mastery.versions import ModelVersions
-from resolvers.loaders import build_loaders
-from schema import build_schema
-from schema.context import Context
-
-
-class Api:
-    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
-        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
-
-    def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        context = Context(kg=self.kg, loaders=build_loaders(self.kg, self.mastery), mastery=self.mastery)
-        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
-        assert result.errors is None, result.errors
-        assert result.data is not None
-        return result.data
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Api:
-    kg = KnowledgeGraph(open_store("memory"))
-    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    service = MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR)
-    return Api(kg, service)
-
+from demo.load import MODEL_DIR
+from tests.integration.conftest import Api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
   __typename ... on RecordedAttempts { accepted duplicates mastery { concept { id } probability modelVersion } }

@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from auth.principal import Role
+from auth.tokens import mint
 from bench.http_load import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,9 +44,10 @@ def serving(data_dir: Path, **env: str) -> Iterator[str]:
         log.close()
 
 
-def post(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+def post(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(f"{base}/graphql", body, {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(f"{base}/graphql", body, headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         result: dict[str, Any] = json.loads(response.read())
         return result
@@ -97,10 +100,20 @@ class TestServer:
             request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert "graphiql" in response.read().decode().lower()
-        with serving(tmp_path / "prod", PATHWISE_LOAD_DEMO="false", PATHWISE_ENV="production") as base:
-            request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
+        secret = "p" * 40  # production needs a token key (README "Access control")
+        with serving(
+            tmp_path / "prod",
+            PATHWISE_LOAD_DEMO="false",
+            PATHWISE_ENV="production",
+            PATHWISE_JWT_SECRET=secret,
+            PATHWISE_PSEUDONYM_SECRET="s" * 40,
+        ) as base:
+            token = mint(role=Role.DESIGNER, sub="d1", secret=secret)
+            request = urllib.request.Request(
+                f"{base}/graphql", headers={"Accept": "text/html", "Authorization": f"Bearer {token}"}
+            )
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=10)
             refused.value.close()
             assert refused.value.code in {400, 404}
-            assert post(base, "{ curricula { id } }") == {"data": {"curricula": []}}
+            assert post(base, "{ curricula { id } }", token=token) == {"data": {"curricula": []}}

@@ -125,3 +125,14 @@ class TestListConcepts:
         assert (first.ids, second.ids, first.total) == (["add", "eq"], ["mul", "quad"], 5)
         assert first.has_next
         assert second.has_previous
+
+
+class TestRevisions:
+    def test_one_revision_literal_whatever_the_writes(self, ox_kg: KnowledgeGraph) -> None:
+        from graph.vocab import GRAPH_IRI, PW
+
+        for i in range(5):  # insert-only writes
+            ox_kg.create_concept(Concept(f"extra{i}", f"Extra {i}"))
+        ox_kg.update_concept(Concept("extra0", "Renamed"))  # a write with deletes
+        rows = ox_kg.store.select(f"SELECT ?r WHERE {{ {GRAPH_IRI.n3()} {PW.revision.n3()} ?r }}")
+        assert [int(str(r[0])) for r in rows] == [ox_kg.revision]

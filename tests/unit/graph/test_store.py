@@ -92,3 +92,26 @@ class TestStoreInUse:
         with pytest.raises(StoreInUse, match="in use by another process"):
             open_store(f"oxigraph:{tmp_path / 'store'}")
         first.close()
+
+
+class TestOxigraphRewrite:
+    def test_deleted_data_leaves_the_files_and_live_data_stays(self, tmp_path: Path) -> None:
+        from rdflib import Literal, URIRef
+
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        gone = (URIRef("https://example.org/student-SECRET-42"), URIRef("https://example.org/p"), Literal("x"))
+        kept = (URIRef("https://example.org/kept"), URIRef("https://example.org/p"), Literal("y"))
+        store.apply([], [gone, kept])
+        store.apply([gone], [])
+
+        def files_holding_it() -> int:
+            return sum(b"SECRET-42" in f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file())
+
+        assert files_holding_it(), "RocksDB keeps deleted strings (else this test proves nothing)"
+        store.rewrite()
+        assert files_holding_it() == 0
+        assert store.select("SELECT ?s WHERE { ?s ?p ?o }") == [(kept[0],)]
+        store.close()
+        assert not list(tmp_path.glob("store.*")), "no staging copy or marker left behind"
