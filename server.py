@@ -137,14 +137,22 @@ def open_qa(settings: Settings, kg: KnowledgeGraph) -> QaService | None:
     if not settings.qa:
         return None
     from ml.qa.answer import AnswerOptions
+    from ml.qa.generation import generator_from_setting
     from ml.qa.serving import QaService
     from resolvers.qa import attach
 
+    key = settings.qa_generator_api_key
+    generator = generator_from_setting(
+        settings.qa_generator, api_key=str(key) if key is not None else None, threads=settings.torch_threads
+    )
+    if generator is not None:
+        log.info("qa: answers are rephrased by %s, from the retrieved evidence only", generator.name)
     service = QaService.open(
         settings.data_dir,
         persist=not settings.store.startswith("memory"),
         threads=settings.torch_threads,
         options=AnswerOptions(min_confidence=settings.qa_min_confidence),
+        generator=generator,
     )
     attach(kg, service)
     return service

@@ -39,6 +39,8 @@ class Settings:
     # Question answering over the materials (README "Asking questions").
     qa: bool = True
     qa_min_confidence: float = 0.45
+    qa_generator: str = "none"  # none | smollm2 | openai:http://host:port[/v1]#model
+    qa_generator_api_key: Secret | None = None
     # Student keys are keyed hashes of external ids (README "Privacy"); production needs the secret.
     pseudonym_secret: Secret | None = None
 
@@ -71,5 +73,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         max_tokens=config("PATHWISE_MAX_TOKENS", cast=int, default=10_000),
         qa=config("PATHWISE_QA", cast=bool, default=True),
         qa_min_confidence=config("PATHWISE_QA_MIN_CONFIDENCE", cast=float, default=0.45),
+        qa_generator=config("PATHWISE_QA_GENERATOR", default="none"),
+        qa_generator_api_key=config("PATHWISE_QA_GENERATOR_API_KEY", cast=Secret, default=None),
         pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
     )
