@@ -225,12 +225,8 @@ class OxigraphStore:
             staged.update(_update_text(deletes, []))
         staged.bulk_load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
         staged.flush()
-        del staged
-        with open(self._marker, "wb") as marker:  # the commit point
-            os.fsync(marker.fileno())
-        del self._store
-        self._recover()
-        self._store = ox.Store(str(self.path))
+        del staged  # releases its RocksDB lock before the swap
+        self._swap_in()
 
     def rewrite(self) -> None:
         """Rewrite the store from its own contents, so deleted data leaves the disk too.
@@ -248,8 +244,12 @@ class OxigraphStore:
         if dump:
             staged.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
         staged.flush()
-        del staged
-        with open(self._marker, "wb") as marker:  # the commit point
+        del staged  # releases its RocksDB lock before the swap
+        self._swap_in()
+
+    def _swap_in(self) -> None:
+        """Make the (closed) staging copy the store: write the marker (the commit point), swap, reopen."""
+        with open(self._marker, "wb") as marker:
             os.fsync(marker.fileno())
         del self._store
         self._recover()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from auth.principal import Principal, Role
 from demo.load import CURRICULUM_DIR, MODEL_DIR
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -49,14 +50,30 @@ def client(kg: KnowledgeGraph) -> Client:
 
 
 class Api:
-    """The demo curriculum with its shipped mastery model: ``api(query, variables)`` returns data."""
+    """The demo curriculum with its shipped mastery model: ``api(query, variables)`` returns data.
 
-    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
+    ``pseudonyms`` defaults to plain ids (tests only); ``principal`` and ``context_type``
+    let a test act as another caller or with another context (e.g. an analyst's).
+    """
+
+    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService, pseudonyms: Any = None) -> None:
         self.kg, self.mastery, self.schema = kg, mastery, build_schema()
+        self.pseudonyms = pseudonyms if pseudonyms is not None else PlainIds()
 
-    def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        context = Context(
-            kg=self.kg, loaders=build_loaders(self.kg, self.mastery), mastery=self.mastery, pseudonyms=PlainIds()
+    def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        *,
+        context_type: type[Context] = Context,
+    ) -> dict[str, Any]:
+        context = context_type(
+            kg=self.kg,
+            loaders=build_loaders(self.kg, self.mastery),
+            mastery=self.mastery,
+            pseudonyms=self.pseudonyms,
+            principal=principal or Principal(Role.ADMIN, "ops"),
         )
         result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
         assert result.errors is None, result.errors
@@ -64,9 +81,13 @@ class Api:
         return result.data
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Api:
+def demo_api(tmp_path: Path, pseudonyms: Any = None) -> Api:
+    """A fresh in-memory graph with the demo curriculum and the shipped mastery model."""
     kg = KnowledgeGraph(open_store("memory"))
     kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    service = MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR)
-    return Api(kg, service)
+    return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR), pseudonyms)
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Api:
+    return demo_api(tmp_path)

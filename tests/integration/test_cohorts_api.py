@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,16 +9,8 @@ from typing import Any
 
 import pytest
 
-from demo.load import CURRICULUM_DIR, MODEL_DIR
-from graph.repository import KnowledgeGraph
-from graph.store import open_store
-from ingest.csv_layout import read_curriculum_csv
-from ml.mastery.serving import MasteryService
-from ml.mastery.versions import ModelVersions
-from resolvers.loaders import build_loaders
-from schema import build_schema
 from schema.context import Context
-from tests.conftest import PlainIds
+from tests.integration.conftest import Api, demo_api
 
 
 @dataclass
@@ -29,26 +20,9 @@ class AnalystContext(Context):
     min_cell: int = 5  # type: ignore[assignment]
 
 
-class Api:
-    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
-        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
-
-    def run(self, query: str, variables: dict[str, Any] | None = None, *, analyst: bool = False) -> dict[str, Any]:
-        kind = AnalystContext if analyst else Context
-        context = kind(
-            kg=self.kg, loaders=build_loaders(self.kg, self.mastery), mastery=self.mastery, pseudonyms=PlainIds()
-        )
-        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
-        assert result.errors is None, result.errors
-        assert result.data is not None
-        return result.data
-
-
 @pytest.fixture
 def api(tmp_path: Path) -> Api:
-    kg = KnowledgeGraph(open_store("memory"))
-    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR))
+    return demo_api(tmp_path)
 
 
 CREATE = """mutation($i: CreateCohortInput!) { createCohort(input: $i) {
@@ -79,53 +53,53 @@ def attempts(student: str, scores: list[int], day: int = 1) -> list[dict[str, An
 
 
 def make_class(api: Api, students: list[str]) -> None:
-    api.run(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada"]}})
-    api.run(ENROL, {"c": "7b", "s": students})
+    api(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada"]}})
+    api(ENROL, {"c": "7b", "s": students})
 
 
 class TestCohortWrites:
     def test_create_enrol_remove_delete(self, api: Api) -> None:
-        created = api.run(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"]}})
+        created = api(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"]}})
         assert created["createCohort"] == {
             "__typename": "Cohort", "id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"], "size": 0,
         }  # fmt: skip
-        enrolled = api.run(ENROL, {"c": "7b", "s": ["s2", "s1", "s2"]})["enrolStudents"]
+        enrolled = api(ENROL, {"c": "7b", "s": ["s2", "s1", "s2"]})["enrolStudents"]
         assert (enrolled["size"], [s["id"] for s in enrolled["students"]]) == (2, ["s1", "s2"])
-        removed = api.run(REMOVE, {"c": "7b", "s": ["s1", "nobody"]})["removeStudents"]
+        removed = api(REMOVE, {"c": "7b", "s": ["s1", "nobody"]})["removeStudents"]
         assert (removed["size"], removed["students"]) == (1, [{"id": "s2"}])
-        deleted = api.run('mutation { deleteCohort(id: "7b") { ... on Deleted { id } } }')
+        deleted = api('mutation { deleteCohort(id: "7b") { ... on Deleted { id } } }')
         assert deleted["deleteCohort"] == {"id": "7b"}
-        assert api.run(COHORTS)["cohorts"] == []
-        assert api.run('{ student(id: "s2") { id } }')["student"] == {"id": "s2"}  # the student stays
+        assert api(COHORTS)["cohorts"] == []
+        assert api('{ student(id: "s2") { id } }')["student"] == {"id": "s2"}  # the student stays
 
     def test_refusals_are_typed(self, api: Api) -> None:
-        api.run(CREATE, {"i": {"id": "7b"}})
-        again = api.run(CREATE, {"i": {"id": "7b"}})["createCohort"]
+        api(CREATE, {"i": {"id": "7b"}})
+        again = api(CREATE, {"i": {"id": "7b"}})["createCohort"]
         assert (again["code"], again["subjectId"]) == ("DUPLICATE", "7b")
-        missing = api.run(ENROL, {"c": "8a", "s": ["s1"]})["enrolStudents"]
+        missing = api(ENROL, {"c": "8a", "s": ["s1"]})["enrolStudents"]
         assert (missing["__typename"], missing["code"], missing["subjectId"]) == ("CohortError", "NOT_FOUND", "8a")
-        bad = api.run(CREATE, {"i": {"id": "not a slug"}})["createCohort"]
+        bad = api(CREATE, {"i": {"id": "not a slug"}})["createCohort"]
         assert bad["code"] == "INVALID"
 
 
 class TestImportRoster:
     def test_a_bad_line_refuses_the_whole_roster(self, api: Api) -> None:
         text = "cohort,student,teacher\n7b,s1,t-ada\n7b,,t-ada\n8a,s 3,\n"
-        result = api.run(ROSTER, {"t": text})["importRoster"]
+        result = api(ROSTER, {"t": text})["importRoster"]
         assert result["code"] == "INVALID"
         assert result["problems"] == [
             "csv:line 3: student is empty",
             "csv:line 4: student 's 3' is not a slug or an absolute IRI",
         ]
-        assert api.run(COHORTS)["cohorts"] == []
+        assert api(COHORTS)["cohorts"] == []
 
     def test_creates_cohorts_enrols_and_replaces(self, api: Api) -> None:
         make_class(api, ["s1", "old"])
         text = "cohort,student,teacher\n7b,s1,t-cy\n7b,s2,\n8a,s3,t-dee\n"
-        result = api.run(ROSTER, {"t": text, "r": True})["importRoster"]
+        result = api(ROSTER, {"t": text, "r": True})["importRoster"]
         assert result == {"__typename": "RosterImport", "cohortsCreated": ["8a"], "enrolled": 2, "alreadyEnrolled": 1,
                           "removed": 1, "teachersAdded": 2}  # fmt: skip
-        assert api.run(COHORTS)["cohorts"] == [
+        assert api(COHORTS)["cohorts"] == [
             {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-cy"], "size": 2},
             {"id": "8a", "name": "", "teacherIds": ["t-dee"], "size": 1},
         ]
@@ -136,12 +110,12 @@ class TestCohortMastery:
         students = [f"s{i}" for i in range(6)]
         make_class(api, [*students, "quiet"])
         for n, student in enumerate(students):
-            assert api.run(RECORD, {"a": attempts(student, [1] * n + [0])})["recordAttempts"]["accepted"] == n + 1
+            assert api(RECORD, {"a": attempts(student, [1] * n + [0])})["recordAttempts"]["accepted"] == n + 1
 
         def stored() -> list[float]:
-            return [api.run(STORED, {"id": s})["student"]["mastery"][0]["probability"] for s in students]
+            return [api(STORED, {"id": s})["student"]["mastery"][0]["probability"] for s in students]
 
-        row = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
+        row = api(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
         probabilities = stored()
         assert row["concept"] == {"id": "slope"}
         assert row["students"] == 6  # "quiet" has no estimate
@@ -151,37 +125,39 @@ class TestCohortMastery:
         assert [b["lower"] for b in row["histogram"]] == [0.0, 0.25, 0.5, 0.75]
         assert row["atOrAbove"] == pytest.approx(sum(p >= 0.5 for p in probabilities) / 6)
 
-        api.run(RECORD, {"a": attempts("s0", [1, 1, 1, 1], day=2)})  # the per-process table follows the write
-        again = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
+        api(RECORD, {"a": attempts("s0", [1, 1, 1, 1], day=2)})  # the per-process table follows the write
+        again = api(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]["concepts"][0]
         assert again["mean"] == pytest.approx(statistics.fmean(stored()), abs=1e-6)
         assert again["mean"] > row["mean"]
 
     def test_analysts_get_small_cells_suppressed(self, api: Api) -> None:
         make_class(api, ["a", "b", "c"])
         for s in ("a", "b", "c"):
-            api.run(RECORD, {"a": attempts(s, [1, 0])})
-        result = api.run(MASTERY, {"c": "7b", "k": ["slope", "exponent_laws"]}, analyst=True)["cohortMastery"]
+            api(RECORD, {"a": attempts(s, [1, 0])})
+        result = api(MASTERY, {"c": "7b", "k": ["slope", "exponent_laws"]}, context_type=AnalystContext)[
+            "cohortMastery"
+        ]
         assert result["minCell"] == 5
         slope, exponents = result["concepts"]
         assert slope == {"concept": {"id": "slope"}, "students": None, "mean": None, "q1": None, "median": None,
                          "q3": None, "histogram": None, "atOrAbove": None, "suppressed": True}  # fmt: skip
         assert (exponents["students"], exponents["suppressed"]) == (0, False)  # nobody: nothing to hide
-        full = api.run(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]
+        full = api(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]
         assert (full["minCell"], full["concepts"][0]["students"]) == (None, 3)
 
     def test_unknown_cohort_or_concept(self, api: Api) -> None:
-        assert api.run(MASTERY, {"c": "nope"})["cohortMastery"]["code"] == "NOT_FOUND"
+        assert api(MASTERY, {"c": "nope"})["cohortMastery"]["code"] == "NOT_FOUND"
         make_class(api, ["a"])
-        refused = api.run(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
+        refused = api(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
         assert (refused["code"], refused["subjectId"], refused["field"]) == ("NOT_FOUND", "no_such", "conceptIds")
 
 
 class TestOtherFigures:
     def test_difficulty_at_risk_and_trend(self, api: Api) -> None:
         make_class(api, ["good", "weak"])
-        api.run(RECORD, {"a": attempts("good", [1, 1, 1])})
-        api.run(RECORD, {"a": attempts("weak", [0, 0, 0, 0, 0])})
-        difficulty = api.run(
+        api(RECORD, {"a": attempts("good", [1, 1, 1])})
+        api(RECORD, {"a": attempts("weak", [0, 0, 0, 0, 0])})
+        difficulty = api(
             """{ conceptDifficulty(cohortId: "7b") { ... on CohortDifficulty {
                  concepts { concept { id } students firstAttemptSuccess mastered attemptsToMastery stuck stuckShare }
                  mostStuck { concept { id } } } } }"""
@@ -192,7 +168,7 @@ class TestOtherFigures:
         ]  # fmt: skip
         assert difficulty["mostStuck"] == [{"concept": {"id": "slope"}}]
 
-        risk = api.run(
+        risk = api(
             """{ atRisk(cohortId: "7b", targets: ["slope_intercept_form"], threshold: 0.5) { ... on CohortAtRisk {
                  targets { target { id } studentsAtRisk blocking { concept { id } students }
                            students { student { id } weak { concept { id } probability } } } } } }"""
@@ -202,7 +178,7 @@ class TestOtherFigures:
         assert [w["concept"]["id"] for w in risk["students"][0]["weak"]] == ["slope"]
         assert risk["blocking"] == [{"concept": {"id": "slope"}, "students": 1}]
 
-        trend = api.run(
+        trend = api(
             """{ masteryTrend(cohortId: "7b", conceptId: "slope", interval: DAY, window: 3) { ... on MasteryTrend {
                  interval points { start attempts active successRate students rollingSuccess masteredShare } } } }"""
         )["masteryTrend"]

@@ -27,18 +27,13 @@ from live_server import ROOT, Live, graphql, serving
 from auth.keys import dev_secret
 from auth.principal import Principal, Role
 from auth.tokens import mint
-from demo.load import CURRICULUM_DIR, MODEL_DIR
 from graph.estimate_table import estimate_table
 from graph.pseudonyms import DEV_SECRET_FILE, Pseudonymizer
-from graph.repository import KnowledgeGraph
-from graph.store import OxigraphStore, TripleStore, open_store
+from graph.store import OxigraphStore, TripleStore
 from graph.student_data import _CACHES, student_data
-from ingest.csv_layout import read_curriculum_csv
-from ml.mastery.serving import MasteryService
-from ml.mastery.versions import ModelVersions
 from resolvers.loaders import build_loaders
-from schema import build_schema
 from schema.context import Context
+from tests.integration.conftest import Api, demo_api
 
 EXTERNAL = "learner.forget-me-4711"
 SECRET = b"a test secret of at least thirty-two bytes"
@@ -74,34 +69,10 @@ def dump(store: TripleStore) -> str:
 
 
 # --- in process ------------------------------------------------------------------------------------
-class Api:
-    """The real schema with a real pseudonymizer; ``call(query, variables, principal)`` returns data."""
-
-    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService) -> None:
-        self.kg, self.mastery, self.schema = kg, mastery, build_schema()
-        self.pseudonyms = Pseudonymizer(SECRET)
-
-    def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, principal: Principal | None = None
-    ) -> dict[str, Any]:
-        context = Context(
-            kg=self.kg,
-            loaders=build_loaders(self.kg, self.mastery),
-            mastery=self.mastery,
-            pseudonyms=self.pseudonyms,
-            principal=principal or Principal(Role.ADMIN, "ops"),
-        )
-        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
-        assert result.errors is None, result.errors
-        assert result.data is not None
-        return result.data
-
-
 @pytest.fixture
 def api(tmp_path: Path) -> Api:
-    kg = KnowledgeGraph(open_store("memory"))
-    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR))
+    """The demo with a real pseudonymizer."""
+    return demo_api(tmp_path, Pseudonymizer(SECRET))
 
 
 class TestPseudonymsInProcess:
