@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from rdflib import Literal
 
 from graph.attempts import attempts_of
 from graph.ids import id_of, iri_of
@@ -70,17 +73,76 @@ class StudentDataCache:
         return data
 
     def on_write(self, deletes: Sequence[Triple], inserts: Sequence[Triple], revision: int) -> None:
-        """Drop the students a write names; follow its revision."""
-        named = {id_of(str(o)) for triples in (deletes, inserts) for _, p, o in triples if p == PW.student}
-        named |= {id_of(str(s)) for s, p, o in deletes if p == RDF.type and o == PW.Student}
+        """Follow a write: fold new estimates and attempts into cached students, drop the rest.
+
+        Recording attempts writes the attempts and replaces the student's estimates of
+        the concepts they touch; those are applied to a cached entry in place, so a
+        student who writes often is not re-read from the store after every write. Any
+        other change to a student's data (a deletion that is not a replacement, a node
+        of a kind not followed here) drops their entry.
+        """
+        changes, dropped = _changes(deletes, inserts)
         with self._lock:
-            for student in named:
-                self._entries.pop(student, None)
-            if self.revision == revision - 1:
-                self.revision = revision
-            else:
+            if self.revision != revision - 1:
                 self._entries.clear()
                 self.revision = revision
+                return
+            self.revision = revision
+            for student in dropped:
+                self._entries.pop(student, None)
+            for student, (estimates, attempts) in changes.items():
+                entry = self._entries.get(student)
+                if entry is None or student in dropped:
+                    continue
+                history = sorted((*entry.attempts, *attempts), key=lambda a: (a.timestamp, a.id))
+                self._entries[student] = StudentData({**entry.probabilities, **estimates}, tuple(history))
+
+
+def _changes(
+    deletes: Sequence[Triple], inserts: Sequence[Triple]
+) -> tuple[dict[str, tuple[dict[str, float], list[Attempt]]], set[str]]:
+    """Per student, the estimates and attempts a write adds; and the students it changes otherwise."""
+    subjects: dict[object, dict[object, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in inserts:
+        subjects[s][p].append(o)
+    dropped = {id_of(str(s)) for s, p, o in deletes if p == RDF.type and o == PW.Student}
+    dropped |= {id_of(str(o)) for s, p, o in deletes if p == PW.student and s not in subjects}
+    changes: dict[str, tuple[dict[str, float], list[Attempt]]] = defaultdict(lambda: ({}, []))
+    for subject, props in subjects.items():
+        if PW.student not in props:
+            continue
+        student = id_of(str(props[PW.student][0]))
+        kinds = props.get(RDF.type, [])
+        try:
+            if PW.Mastery in kinds:
+                concept = id_of(str(props[PW.concept][0]))
+                changes[student][0][concept] = float(str(props[PW.probability][0]))
+            elif PW.Attempt in kinds:
+                changes[student][1].append(_attempt(str(subject), student, props))
+            else:
+                dropped.add(student)
+        except (KeyError, ValueError, TypeError):
+            dropped.add(student)  # not a shape this cache follows: read it again
+    return changes, dropped
+
+
+def _attempt(subject: str, student: str, props: dict[object, list[object]]) -> Attempt:
+    """An attempt from its inserted triples (the inverse of ``attempt_triples``)."""
+    stamp = props[PW.timestamp][0]
+    when = stamp.toPython() if isinstance(stamp, Literal) else None
+    if not isinstance(when, datetime):
+        raise ValueError(f"attempt {subject}: timestamp {stamp!r}")
+    material = props.get(PW.material)
+    source = props.get(PW.source)
+    return Attempt(
+        id=id_of(subject),
+        student=student,
+        timestamp=when,
+        score=float(str(props[PW.score][0])),
+        material=id_of(str(material[0])) if material else None,
+        concepts=tuple(sorted(id_of(str(c)) for c in props.get(PW.concept, []))),
+        source=str(source[0]) if source else "",
+    )
 
 
 def _probabilities(kg: KnowledgeGraph, student: str) -> dict[str, float]:

@@ -8,7 +8,7 @@ from graph.attempts import record_attempts
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
-from graph.student_data import StudentDataCache, student_data
+from graph.student_data import StudentData, StudentDataCache, student_data
 from tests.conftest import small_bundle
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -26,6 +26,28 @@ def record(kg: KnowledgeGraph, student: str, concept: str, p: float, n: int) -> 
 
 
 class TestStudentData:
+    def test_recorded_attempts_are_folded_in_without_a_store_read(self) -> None:
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        student_data(kg, "ann")  # cached
+        record(kg, "ann", "sub", 0.6, 2)
+        record(kg, "ann", "add", 0.8, 3)
+        before = kg.store.round_trips
+        cached = student_data(kg, "ann")
+        assert kg.store.round_trips == before, "answered from the cache"
+        fresh = StudentDataCache(kg).get("ann")
+        assert cached == fresh
+        assert cached.probabilities == {"add": 0.8, "sub": 0.6}
+
+    def test_a_deletion_drops_the_entry(self) -> None:
+        from graph.forget import forget_student
+
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        student_data(kg, "ann")
+        forget_student(kg, "ann")
+        assert student_data(kg, "ann") == StudentData({}, ())
+
     def test_a_students_write_refreshes_only_that_student(self) -> None:
         kg = graph()
         record(kg, "ann", "add", 0.4, 1)
