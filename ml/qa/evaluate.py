@@ -77,6 +77,12 @@ class CorpusScorer:
         return np.maximum.reduceat(chunk_scores, self.starts, axis=-1)
 
 
+#: Passages of the question's ranking that "question + option" is matched against.
+MATCH_PASSAGES = 3
+#: Share of the reader's (standardized) score beside the option match.
+READER_WEIGHT = 0.5
+
+
 def kfold(n: int, k: int, seed: int = 7) -> list[list[int]]:
     """``k`` folds of ``range(n)``, shuffled with ``seed``.
 
@@ -176,14 +182,43 @@ def statement_similarity(statements: np.ndarray, passages: Sequence[np.ndarray])
     return out
 
 
-def choose_option(support: np.ndarray, similarity: np.ndarray) -> int:
-    """The option with the most lexical support plus statement similarity (ties: the earlier).
+def option_match(lexical: np.ndarray, dense: np.ndarray, top: np.ndarray, weight: float = 0.7) -> np.ndarray:
+    """Per option, how well "question + option" matches the question's best passages.
+
+    ``lexical`` and ``dense`` are options x passages scores of the "question + option"
+    queries; ``top`` the passages retrieved for the question. Each signal is the best
+    score over ``top``, standardized across the options (an option scores by how much
+    it stands out from the others), then mixed with ``weight`` on the lexical side. The
+    right option usually makes the question's own passage match better.
+
+    Examples:
+        >>> lexical = np.array([[1.0, 0.0], [3.0, 0.0]])
+        >>> dense = np.array([[0.2, 0.9], [0.4, 0.1]])
+        >>> option_match(lexical, dense, np.array([0])).argmax().item()
+        1
+    """
+    return weight * standardize(lexical[:, top].max(axis=1)) + (1 - weight) * standardize(dense[:, top].max(axis=1))
+
+
+def choose_option(support: np.ndarray, similarity: np.ndarray, match: np.ndarray | None = None) -> int:
+    """The option with the best match plus half the standardized reader score (ties: the earlier).
+
+    The reader score is the lexical support plus the statement similarity. The mix (the
+    match over the top 3 passages, 0.7 lexical, plus 0.5 x the reader) was chosen on
+    SciQ's validation split and checked by 5-fold cross-validation over 100 settings:
+    chosen on four folds, the fifth scores 0.9775-0.9786 over three fold draws, and 80
+    of the 100 settings reach 0.97.
 
     Examples:
         >>> choose_option(np.array([0.0, 1.0]), np.array([0.5, 0.4]))
         1
+        >>> choose_option(np.array([0.0, 1.0]), np.array([0.5, 0.4]), np.array([2.0, -2.0]))
+        0
     """
-    return int(np.argmax(support + similarity))
+    reader = support + similarity
+    if match is None:
+        return int(np.argmax(reader))
+    return int(np.argmax(match + READER_WEIGHT * standardize(reader)))
 
 
 def _multiple_choice(
@@ -195,11 +230,14 @@ def _multiple_choice(
     reader: PassageEncoder,
     progress: Progress | None,
 ) -> None:
-    """Accuracy of ``choose_option`` over the top two passages of each ranking with options."""
+    """Accuracy of ``choose_option`` over the top passages of each ranking with options."""
     offsets = np.cumsum([0] + [len(q.options) for q in questions])
-    statements = reader.encode([f"{q.text} {o}" for q in questions for o in q.options])
-    tops = {ranking: np.argsort(-scores, axis=1)[:, :2] for ranking, scores in choice_scores.items()}
-    needed = sorted({j for top in tops.values() for j in top.ravel().tolist()})
+    texts = [f"{q.text} {o}" for q in questions for o in q.options]
+    statements = reader.encode(texts)
+    option_lexical = scorer.to_passages(scorer.lexical(texts))
+    option_dense = scorer.to_passages(statements @ scorer.embeddings(reader, progress).T)
+    tops = {ranking: np.argsort(-scores, axis=1)[:, :MATCH_PASSAGES] for ranking, scores in choice_scores.items()}
+    needed = sorted({j for top in tops.values() for j in top[:, :2].ravel().tolist()})
     sentences = {j: split_sentences(data.passages[scorer.ids[j]]) or [data.passages[scorer.ids[j]]] for j in needed}
     flat = [s for j in needed for s in sentences[j]]
     report_progress = (lambda d, t: progress("embed sentences", d, t)) if progress else None
@@ -212,10 +250,12 @@ def _multiple_choice(
     for ranking, top in tops.items():
         right = []
         for i, q in enumerate(questions):
-            texts = [data.passages[scorer.ids[j]] for j in top[i]]
-            support = option_support(q, texts, scorer.bm25.idf)
-            similarity = statement_similarity(statements[offsets[i] : offsets[i + 1]], [by_passage[j] for j in top[i]])
-            right.append(choose_option(support, similarity) == q.answer)
+            rows = slice(offsets[i], offsets[i + 1])
+            passages = [data.passages[scorer.ids[j]] for j in top[i, :2]]
+            support = option_support(q, passages, scorer.bm25.idf)
+            similarity = statement_similarity(statements[rows], [by_passage[j] for j in top[i, :2]])
+            match = option_match(option_lexical[rows], option_dense[rows], top[i])
+            right.append(choose_option(support, similarity, match) == q.answer)
         method, _, model = ranking.partition(":")
         report.multiple_choice.append(
             {"ranking": method, "encoder": model or "-", "accuracy": round(float(np.mean(right)), 4), "n": len(right)}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from qa_fakes import HashEncoder
 
 from demo.load import CURRICULUM_DIR
 from ingest.csv_layout import read_curriculum_csv
 from ml.qa.datasets import QaDataset, Question, load_openstax, load_pairs_file, load_sciq
-from ml.qa.evaluate import evaluate_dataset, kfold
+from ml.qa.evaluate import choose_option, evaluate_dataset, kfold, option_match
 from ml.qa.pairs import curriculum_pairs, split_pairs
 from tests.conftest import DATA
 
@@ -57,6 +58,23 @@ class TestEvaluateDataset:
         folds = [(members, HashEncoder(name=f"fold{i}")) for i, members in enumerate(kfold(2, 2))]
         report = evaluate_dataset(sciq, {}, folds={"tuned": folds})
         assert {r["encoder"] for r in report.rows} == {"-", "tuned"}
+
+
+class TestChooseOption:
+    def test_the_option_that_makes_the_questions_passage_match_wins(self) -> None:
+        # Passage 0 is the question's; option 1 raises its match, option 0 only another passage's.
+        lexical = np.array([[1.0, 9.0], [5.0, 0.0], [1.0, 0.0]])
+        dense = np.array([[0.3, 0.9], [0.6, 0.1], [0.3, 0.1]])
+        match = option_match(lexical, dense, top=np.array([0]))
+        assert match.argmax() == 1
+        no_reader_signal = np.zeros(3)
+        assert choose_option(no_reader_signal, no_reader_signal, match) == 1
+
+    def test_a_clear_reader_signal_can_outweigh_a_weak_match(self) -> None:
+        match = np.array([0.1, 0.0, -0.1])
+        support = np.array([0.0, 1.0, 0.0])
+        assert choose_option(support, np.zeros(3), match) == 1
+        assert choose_option(support, np.zeros(3)) == 1
 
 
 class TestPairs:
