@@ -227,9 +227,11 @@ def evaluate_qa(
         )
     if dataset == "sciq":
         notes.append(
-            "multiple choice: per ranking with options, its top two passages; each option scores the share of its "
-            "words in the passage sentences that hold the question's rare words, plus the best cosine (off-the-shelf "
-            "encoder) between 'question + option' and a passage sentence; the gold passage is never used"
+            "multiple choice: per ranking with options, each option scores how much 'question + option' makes the "
+            "ranking's top 3 passages match (BM25 and the off-the-shelf encoder, standardized across the options, "
+            "0.7 lexical), plus half the standardized reader score over the top 2 (the option's words in the "
+            "sentences that hold the question's rare words, and the best 'question + option' to sentence cosine); "
+            "the gold passage is never used"
         )
     with ProgressBars() as bars:
         report = evaluate_dataset(data, encoders, folds=cross, progress=bars, reader=encoders["off-the-shelf"])
