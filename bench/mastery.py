@@ -16,8 +16,8 @@ import torch
 
 from demo.load import MODEL_DIR, demo_attempts
 from ml.mastery.data import attempts_to_frame
+from ml.mastery.ensemble import load_mastery_model
 from ml.mastery.predict import MasteryPredictor
-from ml.mastery.tkt import PathwiseKT
 
 GOALS = {"update_ms": 5.0, "predictions_per_s": 20_000.0}
 
@@ -55,7 +55,7 @@ def main() -> None:
     frame = attempts_to_frame(attempts)
     big = pd.concat([frame.assign(student=frame["student"] + f"-{k}") for k in range(10)], ignore_index=True)
     big = big.sort_values(["student", "attempt"], kind="stable").reset_index(drop=True)
-    model = PathwiseKT.load(MODEL_DIR)
+    model = load_mastery_model(MODEL_DIR)
     start = time.perf_counter()
     model.predict(big)
     seconds = time.perf_counter() - start

@@ -48,6 +48,7 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--max-epochs", type=int, default=30, show_default=True)
+@click.option("--members", type=int, default=None, help="Networks in each PathwiseKT ensemble (default 3).")
 @click.option(
     "--cold-start", type=float, default=None,
     help="Withhold this fraction of the concepts from training and score only the test rows on them.",
@@ -61,6 +62,7 @@ def evaluate_mastery(
     threads: int,
     seed: int,
     max_epochs: int,
+    members: int | None,
     cold_start: float | None,
 ) -> None:
     """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file.
@@ -75,7 +77,7 @@ def evaluate_mastery(
     from ml.mastery.cold_start import withhold_concepts
     from ml.mastery.data import name_texts
     from ml.mastery.evaluate import run_evaluation
-    from ml.mastery.registry import MODELS
+    from ml.mastery.registry import MEMBERS, MODELS, with_members
 
     train = read_attempts(list(train_files), layout)
     test = read_attempts(test_file, layout)
@@ -91,7 +93,7 @@ def evaluate_mastery(
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
     texts = name_texts(set(train["concept"]) | set(test["concept"]))
     args = TrainingArguments(seed=seed, max_epochs=max_epochs, threads=threads, texts=texts)
-    rows = run_evaluation(names, train, test, args, only=only)
+    rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
     if as_json:
         for row in rows:
             click.echo(json.dumps({key: row[key] for key in COLUMNS}))

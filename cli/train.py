@@ -29,6 +29,8 @@ def train() -> None:
     "--epochs", default=20, show_default=True, help="At most this many epochs (early stopping on validation AUC)."
 )
 @click.option("--patience", default=2, show_default=True, help="Epochs without validation gain before stopping.")
+@click.option("--members", default=3, show_default=True, help="Networks trained from different seeds, logits averaged.")
+@click.option("--max-minutes", type=float, default=None, help="Stop training after this long (members share it).")
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
@@ -43,6 +45,8 @@ def train_mastery(
     freeze_encoder: bool,
     epochs: int,
     patience: int,
+    members: int,
+    max_minutes: float | None,
     threads: int | None,
     seed: int,
     log_dir: Path | None,
@@ -101,10 +105,11 @@ def train_mastery(
     config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder)
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
     args = TrainingArguments(
-        seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir
-    )
+        seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir,
+        max_train_seconds=None if max_minutes is None else 60.0 * max_minutes,
+    )  # fmt: skip
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
-    metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts)
+    metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts, members=members)
     click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
 
 

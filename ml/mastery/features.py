@@ -34,6 +34,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "smoothed_recent_accuracy",
     "log_streak_on_concept",
     "same_concept_as_last_attempt",
+    "residual_accuracy",
+    "residual_on_concept",
+    "recent_residual",
 )
 
 
@@ -48,6 +51,9 @@ def _row_values(
     recent: list[float],
     streak: float,
     same: float,
+    residual: float,
+    residual_c: float,
+    recent_residual: list[float],
 ) -> list[float]:
     return [
         math.log1p(n_c),
@@ -61,13 +67,19 @@ def _row_values(
         (sum(recent) + 1.0) / (len(recent) + 2.0),
         math.log1p(streak),
         same,
+        residual / (n + 2.0),
+        residual_c / (n_c + 2.0),
+        sum(recent_residual) / (len(recent_residual) + 2.0),
     ]
 
 
-def history_features(frame: pd.DataFrame) -> np.ndarray:
+def history_features(frame: pd.DataFrame, expected: np.ndarray | None = None) -> np.ndarray:
     """``len(frame) x len(FEATURE_NAMES)`` float32 features, rows in frame order.
 
-    ``frame`` is a canonical attempt table sorted by student then attempt.
+    ``frame`` is a canonical attempt table sorted by student then attempt. ``expected``
+    is each row's expected success (its item's difficulty) before the student answers;
+    residuals (outcome minus expected) measure ability with the items' difficulty taken
+    out. Without it the residual features stay zero.
     """
     out = np.zeros((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
     students = frame["student"].to_numpy()
@@ -88,10 +100,17 @@ def history_features(frame: pd.DataFrame) -> np.ndarray:
                 j += 1
             for r in range(i, j):
                 out[r] = state.features(str(concepts[r]))
-            state.observe([str(c) for c in concepts[i:j]], float(correct[i:j].mean()))
+            state.observe(
+                [str(c) for c in concepts[i:j]],
+                float(correct[i:j].mean()),
+                None if expected is None else float(expected[i:j].mean()),
+            )
             i = j
         start = end
     return out
+
+
+_NEVER = (0.0, 0.0, 0.0, -1.0, 0.0, 0.0)  # a concept's counts before its first attempt
 
 
 @dataclass
@@ -101,23 +120,35 @@ class FeatureState:
     attempts: int = 0
     correct: float = 0.0
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT))
-    on_concept: dict[str, list[float]] = field(default_factory=dict)  # concept -> [n, s, last, at, streak]
+    on_concept: dict[str, list[float]] = field(default_factory=dict)  # concept -> [n, s, last, at, streak, residual]
     last_concepts: frozenset[str] = frozenset()
+    residual: float = 0.0
+    recent_residual: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT))
 
     def features(self, concept: str) -> list[float]:
         """The features of a row on ``concept`` given everything observed so far."""
-        n_c, s_c, last, at, streak = self.on_concept.get(concept, (0.0, 0.0, 0.0, -1.0, 0.0))
+        n_c, s_c, last, at, streak, residual_c = self.on_concept.get(concept, _NEVER)
         has_last = 1.0 if at >= 0 else 0.0
         gap = self.attempts - at if at >= 0 else 0.0
         same = 1.0 if concept in self.last_concepts else 0.0
-        return _row_values(n_c, s_c, last, has_last, gap, self.attempts, self.correct, list(self.recent), streak, same)
+        return _row_values(
+            n_c, s_c, last, has_last, gap, self.attempts, self.correct, list(self.recent), streak, same,
+            self.residual, residual_c, list(self.recent_residual),
+        )  # fmt: skip
 
-    def observe(self, concepts: list[str], score: float) -> None:
-        """Record one attempt (all its concepts at once: siblings never see each other)."""
+    def observe(self, concepts: list[str], score: float, expected: float | None = None) -> None:
+        """Record one attempt (all its concepts at once: siblings never see each other).
+
+        ``expected``: the attempt's expected success before it was answered, if known.
+        """
+        surprise = 0.0 if expected is None else score - expected
         for c in dict.fromkeys(concepts):
-            n_c, s_c, _, _, streak = self.on_concept.get(c, (0.0, 0.0, 0.0, -1.0, 0.0))
+            n_c, s_c, _, _, streak, residual_c = self.on_concept.get(c, _NEVER)
             streak = streak + 1.0 if score >= 0.5 else 0.0
-            self.on_concept[c] = [n_c + 1.0, s_c + score, score, float(self.attempts), streak]
+            self.on_concept[c] = [n_c + 1.0, s_c + score, score, float(self.attempts), streak, residual_c + surprise]
+        if expected is not None:
+            self.residual += surprise
+            self.recent_residual.append(surprise)
         self.last_concepts = frozenset(concepts)
         self.attempts += 1
         self.correct += score

@@ -9,8 +9,11 @@ The estimates equal what the batch ``predict`` gives for the same history (teste
 
 from __future__ import annotations
 
+import math
+import threading
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from ml.mastery.features import FeatureState
 from ml.mastery.tkt import PathwiseKT
 from ml.mastery.windows import PAD, UNKNOWN
 
-__all__ = ["Evidence", "MasteryPredictor"]
+__all__ = ["EnsemblePredictor", "Evidence", "MasteryPredictor", "OnlineMastery"]
 
 
 @dataclass
@@ -46,8 +49,104 @@ class Evidence:
         return self.after - self.before
 
 
-class MasteryPredictor:
-    """Mastery estimates for students as their attempts arrive."""
+class OnlineMastery(ABC):
+    """What the service asks of a mastery predictor, single network or ensemble.
+
+    Subclasses keep per-student state (``observe``, ``forget``, ``knows``) and estimate
+    from it (``estimate``); updating, replaying and evidence are built on those.
+    """
+
+    version: str
+    model: PathwiseKT  # the (first) network: its concept vocabulary is the predictor's
+    fuse_siblings: bool
+
+    @classmethod
+    def load(cls, folder: Path) -> OnlineMastery:
+        """Load the model saved in ``folder`` (single or ensemble); its name is the version."""
+        from ml.mastery.ensemble import PathwiseEnsemble, is_ensemble
+
+        if is_ensemble(folder):
+            ensemble = PathwiseEnsemble.load(folder)
+            return EnsemblePredictor([MasteryPredictor(m, folder.name) for m in ensemble.members], folder.name)
+        return MasteryPredictor(PathwiseKT.load(folder), folder.name)
+
+    @abstractmethod
+    def add_concepts(self, texts: Mapping[str, str]) -> None:
+        """Know new concepts at once (placed by their text); no retraining."""
+
+    @abstractmethod
+    def observe(self, attempt: Attempt) -> None:
+        """Advance the student's state by one attempt."""
+
+    @abstractmethod
+    def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
+        """P(correct on each concept's next item of average difficulty), in order."""
+
+    @abstractmethod
+    def forget(self, student: str) -> None:
+        """Drop a student's in-memory state."""
+
+    @abstractmethod
+    def knows(self, student: str) -> bool:
+        """Whether the predictor holds state for ``student``."""
+
+    def row_probabilities(self, student: str, concepts: Sequence[str]) -> list[float]:
+        """What batch ``predict`` gives the rows of a next attempt on ``concepts`` (no item).
+
+        A model trained on fused siblings gives every row of an attempt the mean logit of
+        its concepts (they share one answer); otherwise each row is its concept's estimate.
+        """
+        estimates = self.estimate(student, concepts)
+        if not self.fuse_siblings or len(estimates) < 2:
+            return estimates
+        return [_sigmoid(float(np.mean(_logits(estimates))))] * len(estimates)
+
+    def update(self, attempts: Sequence[Attempt], *, now: datetime | None = None) -> list[MasteryEstimate]:
+        """Observe attempts in order; the new estimates of every concept they touched."""
+        when = now or datetime.now(UTC)
+        touched: dict[str, dict[str, None]] = {}
+        for attempt in attempts:
+            self.observe(attempt)
+            touched.setdefault(attempt.student, {}).update(dict.fromkeys(attempt.concepts))
+        out = []
+        for student, concepts in touched.items():
+            names = list(concepts)
+            for concept, p in zip(names, self.estimate(student, names), strict=True):
+                out.append(MasteryEstimate(student, concept, p, self.version, when))
+        return out
+
+    def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
+        """Rebuild students' states from their stored attempts (at start, or after a switch)."""
+        for student, attempts in histories.items():
+            self.forget(student)
+            for attempt in attempts:
+                self.observe(attempt)
+
+    def evidence(self, history: Sequence[Attempt], concept: str, limit: int = 5) -> list[Evidence]:
+        """The attempts that moved ``concept``'s estimate most, largest change first.
+
+        The history is replayed under a scratch key, so the student's own state is untouched.
+        """
+        if not history:
+            return []
+        scratch = f"\x00evidence-{threading.get_ident()}-{id(history)}"
+        self.forget(scratch)
+        moves = []
+        try:
+            before = self.estimate(scratch, [concept])[0]
+            for attempt in history:
+                self.observe(replace(attempt, student=scratch))
+                after = self.estimate(scratch, [concept])[0]
+                moves.append(Evidence(attempt, before, after))
+                before = after
+        finally:
+            self.forget(scratch)
+        moves.sort(key=lambda e: abs(e.change), reverse=True)
+        return moves[:limit]
+
+
+class MasteryPredictor(OnlineMastery):
+    """Mastery estimates of one network for students as their attempts arrive."""
 
     def __init__(self, model: PathwiseKT, version: str) -> None:
         self.model = model
@@ -57,11 +156,7 @@ class MasteryPredictor:
         assert model.net is not None
         self.net = model.net.eval()
         self._no_item: dict[str, torch.Tensor] = {}
-
-    @classmethod
-    def load(cls, folder: Path) -> MasteryPredictor:
-        """Load the model saved in ``folder``; its name is the version."""
-        return cls(PathwiseKT.load(folder), folder.name)
+        self.fuse_siblings = model.config.fuse_siblings
 
     # --- concepts ---------------------------------------------------------------------------
     def add_concepts(self, texts: Mapping[str, str]) -> None:
@@ -100,16 +195,22 @@ class MasteryPredictor:
             state.hidden, state.in_window = None, 0
         idx = torch.tensor([[[self._concept_index(c) if c else UNKNOWN for c in concepts]]])
         item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
+        row_features = None
+        own_item = self.model.item_feature_rows(attempt.material or "", concepts)
+        expected = float(np.mean(1.0 / (1.0 + np.exp(-own_item[:, 0]))))
+        if self.net.step_features:
+            history = np.array([state.features.features(c) for c in concepts], dtype=np.float32)
+            rows = np.concatenate([history, own_item.astype(np.float32)], 1)
+            row_features = torch.from_numpy(rows.mean(0)).view(1, 1, -1)
         with torch.no_grad():
             row_vectors = self._vectors[idx]
             attempt_vector = row_vectors.mean(2)
             item_vector = self.net.item(torch.tensor([[item]]))
             score = torch.tensor([[attempt.score]], dtype=torch.float32)
-            signed = (2.0 * score - 1.0).unsqueeze(-1)
-            step_in = torch.cat([attempt_vector, item_vector, attempt_vector * signed, score.unsqueeze(-1)], -1)
-            _, state.hidden = self.net.gru(torch.relu(self.net.step(step_in)), state.hidden)
+            step_in = self.net.step_input(attempt_vector, item_vector, score, row_features)
+            _, state.hidden = self.net.gru(step_in, state.hidden)
         state.in_window += 1
-        state.features.observe(concepts, attempt.score)
+        state.features.observe(concepts, attempt.score, expected)
 
     def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
         """P(correct on each concept's next item of average difficulty), in order."""
@@ -130,44 +231,47 @@ class MasteryPredictor:
             logits = self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
         return [float(p) for p in torch.sigmoid(logits)]
 
-    def update(self, attempts: Sequence[Attempt], *, now: datetime | None = None) -> list[MasteryEstimate]:
-        """Observe attempts in order; the new estimates of every concept they touched."""
-        when = now or datetime.now(UTC)
-        touched: dict[str, dict[str, None]] = {}
-        for attempt in attempts:
-            self.observe(attempt)
-            touched.setdefault(attempt.student, {}).update(dict.fromkeys(attempt.concepts))
-        out = []
-        for student, concepts in touched.items():
-            names = list(concepts)
-            for concept, p in zip(names, self.estimate(student, names), strict=True):
-                out.append(MasteryEstimate(student, concept, p, self.version, when))
-        return out
 
-    def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
-        """Rebuild students' states from their stored attempts (at start, or after a switch)."""
-        for student, attempts in histories.items():
-            self._students[student] = _Student()
-            for attempt in attempts:
-                self.observe(attempt)
+class EnsemblePredictor(OnlineMastery):
+    """Several networks' predictors in step; an estimate is their mean logit."""
 
-    def evidence(self, history: Sequence[Attempt], concept: str, limit: int = 5) -> list[Evidence]:
-        """The attempts that moved ``concept``'s estimate most, largest change first."""
-        if not history:
+    def __init__(self, members: list[MasteryPredictor], version: str) -> None:
+        if not members:
+            raise ValueError("an ensemble predictor needs at least one member")
+        self.members = members
+        self.version = version
+        self.model = members[0].model
+        self.fuse_siblings = members[0].fuse_siblings
+
+    def add_concepts(self, texts: Mapping[str, str]) -> None:
+        for member in self.members:
+            member.add_concepts(texts)
+
+    def observe(self, attempt: Attempt) -> None:
+        for member in self.members:
+            member.observe(attempt)
+
+    def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
+        if not concepts:
             return []
-        probe = MasteryPredictor.__new__(MasteryPredictor)
-        probe.__dict__.update(self.__dict__)
-        probe._students = {}
-        student = history[0].student
-        moves = []
-        before = probe.estimate(student, [concept])[0]
-        for attempt in history:
-            probe.observe(attempt)
-            after = probe.estimate(student, [concept])[0]
-            moves.append(Evidence(attempt, before, after))
-            before = after
-        moves.sort(key=lambda e: abs(e.change), reverse=True)
-        return moves[:limit]
+        logits = np.mean([_logits(m.estimate(student, concepts)) for m in self.members], axis=0)
+        return [_sigmoid(float(x)) for x in logits]
+
+    def forget(self, student: str) -> None:
+        for member in self.members:
+            member.forget(student)
+
+    def knows(self, student: str) -> bool:
+        return self.members[0].knows(student)
+
+
+def _logits(probabilities: Sequence[float]) -> np.ndarray:
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-7, 1 - 1e-7)
+    return np.asarray(np.log(p / (1 - p)))
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _no_item_frame(concepts: Sequence[str]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ml.mastery.base import MasteryModel
 
-__all__ = ["MODELS"]
+__all__ = ["MEMBERS", "MODELS", "with_members"]
 
 
 def _bkt() -> MasteryModel:
@@ -36,16 +36,26 @@ def _dkt() -> MasteryModel:
     return DKT()
 
 
-def _pathwise() -> MasteryModel:
-    from ml.mastery.tkt import PathwiseKT, TKTConfig
-
-    return PathwiseKT(TKTConfig(use_text=True))
+MEMBERS = 3  # networks in the served ensemble (seeds), unless a caller asks otherwise
 
 
-def _pathwise_id() -> MasteryModel:
-    from ml.mastery.tkt import PathwiseKT, TKTConfig
+def _pathwise(members: int = MEMBERS) -> MasteryModel:
+    from ml.mastery.ensemble import PathwiseEnsemble
+    from ml.mastery.tkt import TKTConfig
 
-    return PathwiseKT(TKTConfig(use_text=False))
+    return PathwiseEnsemble(TKTConfig(use_text=True), members)
+
+
+def _pathwise_id(members: int = MEMBERS) -> MasteryModel:
+    from ml.mastery.ensemble import PathwiseEnsemble
+    from ml.mastery.tkt import TKTConfig
+
+    return PathwiseEnsemble(TKTConfig(use_text=False), members)
+
+
+def with_members(members: int) -> dict[str, Callable[[], MasteryModel]]:
+    """The registry with ``members`` networks in each PathwiseKT ensemble."""
+    return {**MODELS, "pathwise": lambda: _pathwise(members), "pathwise-id": lambda: _pathwise_id(members)}
 
 
 MODELS: dict[str, Callable[[], MasteryModel]] = {

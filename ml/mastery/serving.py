@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from graph.model import Attempt
-from ml.mastery.predict import MasteryPredictor
+from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.versions import ModelVersions
 
 __all__ = ["HistoryLoader", "MasteryService", "NoModel"]
@@ -39,7 +39,7 @@ class MasteryService:
         self._predictor = MasteryPredictor.load(versions.path(current)) if current else None
 
     @property
-    def predictor(self) -> MasteryPredictor:
+    def predictor(self) -> OnlineMastery:
         """The served predictor. Raises ``NoModel`` when none is installed."""
         if self._predictor is None:
             raise NoModel("no mastery model is installed: run `pathwise train mastery`")
@@ -50,14 +50,14 @@ class MasteryService:
         """The served version, if any."""
         return self._predictor.version if self._predictor is not None else None
 
-    def switch(self, version: str) -> MasteryPredictor:
+    def switch(self, version: str) -> OnlineMastery:
         """Serve another version from now on (pinned across restarts)."""
         with self.lock:
             self.versions.use(version)
             self._predictor = MasteryPredictor.load(self.versions.path(version))
             return self._predictor
 
-    def ready(self, students: Sequence[str], history: HistoryLoader) -> MasteryPredictor:
+    def ready(self, students: Sequence[str], history: HistoryLoader) -> OnlineMastery:
         """The predictor, with state for ``students`` (replayed from storage if new)."""
         with self.lock:
             predictor = self.predictor

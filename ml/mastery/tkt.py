@@ -44,17 +44,23 @@ class TKTConfig:
     use_text: bool = True
     finetune_encoder: bool = True  # False: the bundled encoder stays as shipped and is not saved
     encoder_learning_rate: float = 2e-5
+    encoder_epochs: int = 3  # fine-tune the encoder this many epochs, then freeze it (its cost dominates an epoch)
     weight_decay: float = 1e-5
     window: int = WINDOW
     item_vectors: bool = False  # True overfits on ASSISTments 2009 (items average ~15 answers)
     learning_rate: float = 3e-3
+    step_features: bool = True  # the GRU also reads each attempt's row features (expected vs. outcome)
+    fuse_siblings: bool = True  # one prediction per attempt: the mean logit of its rows (they share the answer)
+    average_best: int = 3  # the weights kept are the mean of this many best epochs (by validation AUC)
 
 
 class PathwiseKT:
     """The main mastery model; ``name`` is ``pathwise`` (``pathwise-id`` without text)."""
 
-    def __init__(self, config: TKTConfig | None = None) -> None:
+    def __init__(self, config: TKTConfig | None = None, *, encoder: Any = None) -> None:
+        """``encoder``: a text encoder to start from (an ensemble's members share one)."""
         self.config = config or TKTConfig()
+        self._given_encoder = encoder
         self.name = "pathwise" if self.config.use_text else "pathwise-id"
         self.net: TextKTNet | None = None
         self.encoder: Any = None
@@ -67,6 +73,8 @@ class PathwiseKT:
         self.global_accuracy = 0.5
         self.concept_accuracy: dict[str, float] = {}
         self.history: list[dict[str, float]] = []
+        self._rows_per_batch = 1.0
+        self._frozen_text: torch.Tensor | None = None  # concept text embeddings once the encoder is frozen
 
     # --- text ----------------------------------------------------------------------------
     def _uses_text(self) -> bool:
@@ -111,6 +119,16 @@ class PathwiseKT:
             sums = np.where(seen, sums - own, sums)
             counts = np.where(seen, counts - 1.0, counts)
         concepts = frame["concept"].astype(str).to_numpy()
+        return self._item_values(sums, counts, concepts)
+
+    def item_feature_rows(self, item: str, concepts: list[str]) -> np.ndarray:
+        """``item_features`` of one attempt's rows (online inference: no table to build)."""
+        n = len(concepts)
+        sums = np.full(n, self.item_sum.get(item, 0.0))
+        counts = np.full(n, self.item_count.get(item, 0.0))
+        return self._item_values(sums, counts, np.asarray(concepts, dtype=object))
+
+    def _item_values(self, sums: np.ndarray, counts: np.ndarray, concepts: np.ndarray) -> np.ndarray:
         prior = np.array([self.concept_accuracy.get(c, self.global_accuracy) for c in concepts])
         accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
         accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
@@ -122,6 +140,7 @@ class PathwiseKT:
         torch.manual_seed(args.seed)
         np.random.seed(args.seed)
         torch.set_num_threads(args.threads)
+        self._frozen_text = None
         self.texts = {str(k): str(v) for k, v in args.texts.items() if str(v).strip()}
         self.concepts = Vocabulary.build([*train["concept"].astype(str), *self.texts])
         self.items = Vocabulary.build(list(train["item"].astype(str)))
@@ -129,12 +148,12 @@ class PathwiseKT:
         if self._uses_text():
             from ml.encoder import TextEncoder
 
-            self.encoder = TextEncoder()
+            self.encoder = self._given_encoder if self._given_encoder is not None else TextEncoder()
             text_dim = self.encoder.dim
         cfg = self.config
         self.net = TextKTNet(
             len(self.concepts.names), len(self.items.names), len(FEATURE_NAMES) + len(ITEM_FEATURES),
-            text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout,
+            text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout, step_features=cfg.step_features,
         )  # fmt: skip
         if not cfg.item_vectors:
             self.net.item.requires_grad_(False)
@@ -151,9 +170,14 @@ class PathwiseKT:
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
+        # every row weighs the same whichever batch it falls in (batches hold windows of similar length)
+        self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / -(-len(windows.lengths) // batch_size))
         writer = _writer(args.log_dir)
         best: tuple[float, dict[str, Any]] = (-1.0, {})
+        snapshots: list[tuple[float, dict[str, Any]]] = []
         stale, began, rng = 0, time.monotonic(), np.random.default_rng(args.seed)
+        if self.encoder is not None and cfg.encoder_epochs <= 0:
+            self._freeze_encoder()
         for epoch in range(args.max_epochs):
             self.net.train()
             if self.encoder is not None:
@@ -166,6 +190,8 @@ class PathwiseKT:
                 torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
                 optimizer.step()
                 losses.append(float(loss.detach()))
+            if self.encoder is not None and self._frozen_text is None and epoch + 1 >= cfg.encoder_epochs:
+                self._freeze_encoder()
             record = {"epoch": epoch, "train_loss": float(np.mean(losses))}
             if valid is not None and len(valid):
                 p = self.predict(valid)
@@ -177,14 +203,18 @@ class PathwiseKT:
                     if key != "epoch":
                         writer.add_scalar(key, value, epoch)
             score = record.get("valid_auc", -record["train_loss"])
+            snapshots.append((score, self._snapshot()))
+            snapshots = sorted(snapshots, key=lambda pair: -pair[0])[: cfg.average_best]
             if score > best[0]:
-                best, stale = (score, self._snapshot()), 0
+                best, stale = (score, snapshots[0][1]), 0
             else:
                 stale += 1
             out_of_time = args.max_train_seconds is not None and time.monotonic() - began > args.max_train_seconds
             if stale >= args.patience or out_of_time:
                 break
-        if best[1]:
+        if len(snapshots) > 1:
+            self._restore(_average([snap for _, snap in snapshots]))
+        elif best[1]:
             self._restore(best[1])
         if writer is not None:
             writer.close()
@@ -194,8 +224,8 @@ class PathwiseKT:
         assert self.net is not None
         t = int(windows.lengths[batch].max())
         concepts = torch.from_numpy(windows.concepts[batch, :t])
-        text = None
-        if self.encoder is not None:
+        text = self._frozen_text
+        if self.encoder is not None and text is None:
             present = torch.unique(concepts)
             names = [self.concepts.names[i] for i in present.tolist()]
             text = torch.zeros(len(self.concepts.names), self.encoder.dim)
@@ -204,10 +234,20 @@ class PathwiseKT:
         logits, _ = self.net(
             vectors, concepts, torch.from_numpy(windows.items[batch, :t]),
             torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
+            lengths=torch.from_numpy(windows.lengths[batch]),
         )  # fmt: skip
         mask = torch.from_numpy(windows.rows[batch, :t] >= 0)
         labels = torch.from_numpy(windows.labels[batch, :t])
-        return torch.nn.functional.binary_cross_entropy_with_logits(logits[mask], labels[mask])
+        if self.config.fuse_siblings:
+            logits = _fused(logits, mask)
+        losses = torch.nn.functional.binary_cross_entropy_with_logits(logits[mask], labels[mask], reduction="none")
+        return losses.sum() / self._rows_per_batch
+
+    def _freeze_encoder(self) -> None:
+        """Stop fine-tuning the encoder; later epochs read its embeddings from a table."""
+        self.encoder.eval()
+        self.encoder.requires_grad_(False)
+        self._frozen_text = self._text_embeddings(self.concepts.names, grad=False)
 
     def _snapshot(self) -> dict[str, Any]:
         assert self.net is not None
@@ -285,15 +325,18 @@ class PathwiseKT:
                 logits, _ = self.net(
                     vectors, torch.from_numpy(windows.concepts[batch, :t]), torch.from_numpy(windows.items[batch, :t]),
                     torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
+                    lengths=torch.from_numpy(windows.lengths[batch]),
                 )  # fmt: skip
                 rows = windows.rows[batch, :t]
                 mask = rows >= 0
+                if self.config.fuse_siblings:
+                    logits = _fused(logits, torch.from_numpy(mask))
                 out[rows[mask]] = torch.sigmoid(logits).numpy()[mask]
         return out
 
     # --- persistence -------------------------------------------------------------------------
-    def save(self, folder: Path) -> None:
-        """Weights (safetensors), a JSON config, and the fine-tuned encoder when used."""
+    def save(self, folder: Path, *, with_encoder: bool = True) -> None:
+        """Weights (safetensors), a JSON config, and the fine-tuned encoder when used (and wanted)."""
         assert self.net is not None
         folder.mkdir(parents=True, exist_ok=True)
         tensors = {f"net.{k}": v.contiguous() for k, v in self.net.state_dict().items()}
@@ -315,7 +358,7 @@ class PathwiseKT:
             "history": self.history,
         }
         (folder / "config.json").write_text(json.dumps(config, indent=1))
-        if self.encoder is not None and self.config.finetune_encoder:
+        if self.encoder is not None and self.config.finetune_encoder and with_encoder:
             self.encoder.save(folder / "encoder")
 
     @classmethod
@@ -341,6 +384,7 @@ class PathwiseKT:
         model.net = TextKTNet(
             len(model.concepts.names), len(model.items.names), len(config["features"]),
             text_dim=int(config["text_dim"]), dim=model.config.dim, dropout=model.config.dropout,
+            step_features=model.config.step_features,
         )  # fmt: skip
         model.net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
         model.net.eval()
@@ -352,8 +396,33 @@ class PathwiseKT:
         return model
 
 
+def _average(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
+    """The element-wise mean of several snapshots' weights."""
+    out: dict[str, Any] = {}
+    for part in ("net", "encoder"):
+        if snapshots[0][part] is None:
+            out[part] = None
+            continue
+        out[part] = {
+            key: (torch.stack([s[part][key].float() for s in snapshots]).mean(0).to(value.dtype))
+            for key, value in snapshots[0][part].items()
+        }
+    return out
+
+
+def _fused(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Every row of an attempt gets the attempt's mean logit (B x T x K in and out)."""
+    present = mask.to(logits.dtype)
+    mean = (logits * present).sum(-1, keepdim=True) / present.sum(-1, keepdim=True).clamp(min=1.0)
+    return mean.expand_as(logits)
+
+
 def _batches(windows: Windows, size: int, rng: np.random.Generator | None) -> Iterator[np.ndarray]:
-    """Batches of window indices; shuffled when ``rng`` is given, else by length (fast)."""
+    """Batches of window indices; shuffled when ``rng`` is given, else by length (fast).
+
+    Training batches are fully shuffled: batches sorted by length, even within pools of
+    eight batches, cost 0.004 AUC on ASSISTments 2009 for a 2.5x faster epoch.
+    """
     order = rng.permutation(len(windows.lengths)) if rng is not None else np.argsort(windows.lengths)
     for start in range(0, len(order), size):
         yield order[start : start + size]

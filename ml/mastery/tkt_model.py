@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 __all__ = ["TextKTNet"]
 
@@ -19,9 +20,18 @@ class TextKTNet(nn.Module):
     """Shapes: B windows x T attempts x K concepts per attempt (padded, index 0 = none)."""
 
     def __init__(
-        self, n_concepts: int, n_items: int, n_features: int, *, text_dim: int, dim: int = 64, dropout: float = 0.2
+        self,
+        n_concepts: int,
+        n_items: int,
+        n_features: int,
+        *,
+        text_dim: int,
+        dim: int = 64,
+        dropout: float = 0.2,
+        step_features: bool = False,
     ) -> None:
         super().__init__()
+        self.step_features = step_features
         self.text_dim = text_dim
         self.text_proj = nn.Linear(text_dim, dim, bias=False) if text_dim else None
         self.concept_id = nn.Embedding(n_concepts, dim, padding_idx=0)
@@ -36,7 +46,7 @@ class TextKTNet(nn.Module):
             self.item.weight[0].zero_()  # "no item" is the neutral item
         self.item_bias = nn.Embedding(n_items, 1, padding_idx=0)
         nn.init.zeros_(self.item_bias.weight)
-        self.step = nn.Linear(3 * dim + 1, dim)
+        self.step = nn.Linear(3 * dim + 1 + (2 * n_features if step_features else 0), dim)
         self.gru = nn.GRU(dim, dim, batch_first=True)
         self.head = nn.Sequential(
             nn.Linear(4 * dim + n_features, 2 * dim), nn.ReLU(), nn.Dropout(dropout), nn.Linear(2 * dim, 1)
@@ -50,6 +60,25 @@ class TextKTNet(nn.Module):
             vectors = vectors + self.text_proj(text_embeddings)
         return vectors
 
+    def step_input(
+        self,
+        attempt_vector: torch.Tensor,
+        item_vector: torch.Tensor,
+        correct: torch.Tensor,
+        features: torch.Tensor | None,
+    ) -> torch.Tensor:
+        """What the GRU reads for one attempt (... x dim); ``features`` are the attempt's row features (... x F).
+
+        With ``step_features`` the GRU also reads what was expected before the attempt (item
+        difficulty, the student's counts), signed by the outcome: a success on a hard item
+        moves the state more than one on an easy item.
+        """
+        signed = (2.0 * correct - 1.0).unsqueeze(-1)
+        parts = [attempt_vector, item_vector, attempt_vector * signed, correct.unsqueeze(-1)]
+        if self.step_features and features is not None:
+            parts += [features, features * signed]
+        return torch.relu(self.step(torch.cat(parts, -1)))
+
     def forward(
         self,
         concept_vectors: torch.Tensor,  # n_concepts x dim
@@ -58,21 +87,32 @@ class TextKTNet(nn.Module):
         correct: torch.Tensor,  # B x T float (attempt score)
         features: torch.Tensor,  # B x T x K x F
         state: torch.Tensor | None = None,  # 1 x B x dim GRU state before the window
+        lengths: torch.Tensor | None = None,  # B attempts per window (CPU int64); None: run the padding too
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Logits B x T x K for every row, and the GRU state after the window."""
+        """Logits B x T x K for every row (zero where padded), and the GRU state after the window."""
         present = (concepts > 0).unsqueeze(-1).to(concept_vectors.dtype)
         row_vectors = concept_vectors[concepts]  # B T K D
         attempt_vector = (row_vectors * present).sum(2) / present.sum(2).clamp(min=1.0)
         item_vector = self.item(items)
-        signed = (2.0 * correct - 1.0).unsqueeze(-1)
-        step_in = torch.cat([attempt_vector, item_vector, attempt_vector * signed, correct.unsqueeze(-1)], -1)
-        outputs, last = self.gru(self.dropout(torch.relu(self.step(step_in))), state)
+        attempt_features = (features * present).sum(2) / present.sum(2).clamp(min=1.0)
+        step_in = self.step_input(attempt_vector, item_vector, correct, attempt_features)
+        x = self.dropout(step_in)
+        if lengths is not None and state is None:  # the GRU runs over each window's real length only
+            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            packed_out, last = self.gru(packed)
+            outputs, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=x.shape[1])
+        else:
+            outputs, last = self.gru(x, state)
         start = state.transpose(0, 1) if state is not None else torch.zeros_like(outputs[:, :1])
         before = torch.cat([start, outputs[:, :-1]], 1)  # state before each attempt
-        k = concepts.shape[2]
-        before_k = before.unsqueeze(2).expand(-1, -1, k, -1)
-        item_k = item_vector.unsqueeze(2).expand(-1, -1, k, -1)
-        head_in = torch.cat([before_k, row_vectors, item_k, before_k * row_vectors, features], -1)
-        logits = self.head(head_in).squeeze(-1)
-        logits = logits + self.item_bias(items) + self.concept_bias(concepts).squeeze(-1)
+        # the head runs on real rows only (padding is most of a batch of mixed lengths)
+        b, t, k = (concepts > 0).nonzero(as_tuple=True)
+        h, r = before[b, t], row_vectors[b, t, k]
+        head_in = torch.cat([h, r, item_vector[b, t], h * r, features[b, t, k]], -1)
+        real = (
+            self.head(head_in).squeeze(-1)
+            + self.item_bias(items[b, t]).squeeze(-1)
+            + self.concept_bias(concepts[b, t, k]).squeeze(-1)
+        )
+        logits = torch.zeros(concepts.shape, dtype=real.dtype).index_put((b, t, k), real)
         return logits, last

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ml.mastery.base import TrainingArguments
+from ml.mastery.ensemble import PathwiseEnsemble
 from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.protocol import scored_mask, split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
@@ -39,14 +40,16 @@ def train_mastery(
     config: TKTConfig | None = None,
     source: str = "",
     texts: Mapping[str, str] | None = None,
+    members: int = 3,
 ) -> dict[str, Any]:
     """Split off validation students, train with early stopping, save, return metrics.
 
-    The folder gets the weights and config (``PathwiseKT.save``), ``metrics.json``
+    ``members`` > 1 trains an ensemble (``ml.mastery.ensemble``). The folder gets the
+    weights and config (``PathwiseKT.save``), ``metrics.json``
     (validation metrics, epochs, seconds) and ``data.json`` (what it was trained on).
     """
     fit_part, valid = split_by_student(frame, args.valid_fraction, args.seed)
-    model = PathwiseKT(config)
+    model: PathwiseKT | PathwiseEnsemble = PathwiseKT(config) if members == 1 else PathwiseEnsemble(config, members)
     run_args = TrainingArguments(**{**args.__dict__, "texts": dict(texts or args.texts)})
     began = time.monotonic()
     model.fit(fit_part, valid if len(valid) else None, run_args)

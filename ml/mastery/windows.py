@@ -63,9 +63,11 @@ def build_windows(
 ) -> Windows:
     """Cut a canonical table (sorted by student, attempt) into padded windows.
 
-    ``extra`` holds more per-row features (rows x E) appended to the history features.
+    ``extra`` holds more per-row features (rows x E) appended to the history features; its
+    first column is the item's logit success rate, the expectation residuals are taken from.
     """
-    feats = history_features(frame)
+    expected = None if extra is None else 1.0 / (1.0 + np.exp(-extra[:, 0].astype(np.float64)))
+    feats = history_features(frame, expected)
     if extra is not None:
         feats = np.concatenate([feats, extra.astype(np.float32)], axis=1)
     c_idx = concepts.encode(frame["concept"].to_numpy())

@@ -43,11 +43,13 @@ class TestTrainAndVersions:
         versions = sorted((tmp_path / "data" / "models" / "mastery").iterdir())
         assert len(versions) == 1
         assert {p.name for p in versions[0].iterdir()} >= {
-            "model.safetensors",
+            "member-0",  # two networks from different seeds by default (--members)
+            "member-1",
             "config.json",
             "metrics.json",
             "data.json",
         }
+        assert (versions[0] / "member-1" / "model.safetensors").exists()
         code, out = run("models", "list", env=env)
         assert out.startswith(f"* {versions[0].name}")
         assert run("models", "use", versions[0].name, env=env)[0] == 0

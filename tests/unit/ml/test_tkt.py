@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from graph.model import Attempt
 from ml.mastery.base import TrainingArguments
@@ -16,6 +17,7 @@ from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.predict import MasteryPredictor
 from ml.mastery.protocol import scored_mask, split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
+from ml.mastery.windows import build_windows
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -38,11 +40,14 @@ def simulated(students: int = 120, seed: int = 3) -> list[Attempt]:
     return out
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[PathwiseKT, pd.DataFrame, Path]:
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "step-features-fused"])
+def trained(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[PathwiseKT, pd.DataFrame, Path]:
     frame = attempts_to_frame(simulated())
     train, test = split_by_student(frame, 0.25, 1)
-    model = PathwiseKT(TKTConfig(use_text=False, dim=16))
+    config = TKTConfig(use_text=False, dim=16, step_features=request.param, fuse_siblings=request.param)
+    model = PathwiseKT(config)
     model.fit(train, None, TrainingArguments(max_epochs=6, patience=6, threads=1, batch_size=16))
     folder = tmp_path_factory.mktemp("model")
     model.save(folder)
@@ -68,6 +73,22 @@ class TestFit:
         rows = np.flatnonzero(same_or_later.to_numpy() & (changed["attempt"] == attempt).to_numpy())
         assert np.allclose(before[rows], after[rows])
 
+    def test_packed_windows_give_the_padded_result(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        """Training and prediction skip the padding; the real rows must not notice."""
+        model, test, _ = trained
+        assert model.net is not None
+        windows = build_windows(test, model.concepts, model.items, extra=model.item_features(test))
+        args = [
+            model.concept_vectors(), torch.from_numpy(windows.concepts), torch.from_numpy(windows.items),
+            torch.from_numpy(windows.correct), torch.from_numpy(windows.features),
+        ]  # fmt: skip
+        with torch.no_grad():
+            padded, _ = model.net.eval()(*args)
+            packed, _ = model.net(*args, lengths=torch.from_numpy(windows.lengths))
+        real = windows.rows >= 0
+        assert len(set(windows.lengths.tolist())) > 1  # windows of different lengths in one batch
+        assert torch.allclose(packed[real], padded[real], atol=1e-5)
+
 
 class TestSaveLoad:
     def test_loaded_model_predicts_the_same(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
@@ -88,9 +109,32 @@ class TestOnline:
         predictor = MasteryPredictor.load(folder)
         online = []
         for attempt in history:
-            online += predictor.estimate("probe", list(attempt.concepts))
+            online += predictor.row_probabilities("probe", list(attempt.concepts))
             predictor.observe(attempt)
         assert np.allclose(online, batch, atol=1e-5)
+
+    def test_online_steps_read_the_items_as_batch_does(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        """Items change the GRU's input (step features), so histories with items must agree too.
+
+        Rows without an item are compared: there the head reads the concept's prior, as
+        an online estimate does; the attempts with items before them shape the state.
+        """
+        _, _, folder = trained
+        history = [
+            Attempt(f"q{i:03d}", "probe", T0 + timedelta(minutes=i), a.score, a.material, a.concepts)
+            for i, a in enumerate(simulated(2, seed=5)[:30])
+        ]
+        assert {a.material is None for a in history} == {True, False}
+        frame = attempts_to_frame(history)
+        batch = PathwiseKT.load(folder).predict(frame)
+        predictor = MasteryPredictor.load(folder)
+        online, offline = [], []
+        for attempt, row in zip(history, frame.groupby("attempt", sort=True).indices.values(), strict=True):
+            if attempt.material is None:
+                online += predictor.row_probabilities("probe", list(attempt.concepts))
+                offline += list(batch[row])
+            predictor.observe(attempt)
+        assert np.allclose(online, offline, atol=1e-5)
 
     def test_new_student_and_unknown_concept_get_estimates(
         self, trained: tuple[PathwiseKT, pd.DataFrame, Path]

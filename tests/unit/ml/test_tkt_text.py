@@ -21,7 +21,7 @@ TEXTS = {
 
 def test_encoder_is_fine_tuned_saved_and_places_new_concepts(tmp_path: Path) -> None:
     frame = attempts_to_frame(simulated(30))
-    model = PathwiseKT(TKTConfig(use_text=True, dim=8, encoder_learning_rate=1e-3))
+    model = PathwiseKT(TKTConfig(use_text=True, dim=8, encoder_learning_rate=2e-4))
     model.fit(frame, None, TrainingArguments(max_epochs=1, patience=1, threads=1, texts=TEXTS))
     assert model.encoder is not None
     from ml.encoder import TextEncoder

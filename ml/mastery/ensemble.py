@@ -1,0 +1,117 @@
+"""Several PathwiseKT members trained from different seeds; a prediction averages their logits.
+
+Seeds disagree most where data is thin (rare items, short histories), so averaging
+networks is a cheap, steady gain; each member after the first also holds out its own
+validation students, so together they learn from every training student. The first
+member fine-tunes the text encoder; later members reuse it, frozen, so a model folder
+holds one encoder and training pays for it once.
+
+Folder layout: ``config.json`` names the members, each member in ``member-<i>/`` as
+``PathwiseKT.save`` writes it (the encoder only in ``member-0``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ml.mastery.base import TrainingArguments
+from ml.mastery.protocol import split_by_student
+from ml.mastery.tkt import PathwiseKT, TKTConfig
+
+__all__ = ["PathwiseEnsemble", "is_ensemble", "load_mastery_model"]
+
+SEED_STRIDE = 1000  # member i trains with seed + i * SEED_STRIDE
+
+
+class PathwiseEnsemble:
+    """The served mastery model: ``members`` PathwiseKT networks, logits averaged."""
+
+    def __init__(self, config: TKTConfig | None = None, members: int = 2) -> None:
+        if members < 1:
+            raise ValueError(f"an ensemble needs at least one member, got {members}")
+        self.config = config or TKTConfig()
+        self.n_members = members
+        self.name = "pathwise" if self.config.use_text else "pathwise-id"
+        self.members: list[PathwiseKT] = []
+
+    @property
+    def history(self) -> list[dict[str, float]]:
+        """Each member's epochs, tagged with the member's index."""
+        return [{"member": i, **epoch} for i, m in enumerate(self.members) for epoch in m.history]
+
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
+        """Train the members one after another; a time budget is shared out evenly."""
+        began = time.monotonic()
+        self.members = []
+        for i in range(self.n_members):
+            budget = None
+            if args.max_train_seconds is not None:
+                left = args.max_train_seconds - (time.monotonic() - began)
+                budget = max(0.0, left / (self.n_members - i))
+            first = self.members[0] if self.members else None
+            config = self.config if first is None else replace(self.config, encoder_epochs=0)
+            member = PathwiseKT(config, encoder=first.encoder if first is not None else None)
+            seed = args.seed + i * SEED_STRIDE
+            member_train, member_valid = train, valid
+            if i > 0 and valid is not None and len(valid):
+                # each later member holds out other validation students: it learns from some the
+                # first member never saw, which makes the members disagree more usefully
+                member_train, member_valid = split_by_student(
+                    pd.concat([train, valid], ignore_index=True), len(valid) / (len(train) + len(valid)), seed
+                )
+            member.fit(member_train, member_valid, replace(args, seed=seed, max_train_seconds=budget))
+            self.members.append(member)
+
+    def logits(self, frame: pd.DataFrame) -> np.ndarray:
+        """The members' mean logit for every row."""
+        out = np.zeros(len(frame), dtype=np.float64)
+        for member in self.members:
+            p = np.clip(member.predict(frame), 1e-7, 1 - 1e-7)
+            out += np.log(p / (1 - p))
+        return out / len(self.members)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """One-step-ahead probabilities for every row of a canonical table."""
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(frame))), dtype=np.float64)
+
+    def save(self, folder: Path) -> None:
+        """``config.json`` plus one folder per member (the shared encoder saved once)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, member in enumerate(self.members):
+            member.save(folder / f"member-{i}", with_encoder=i == 0)
+        config: dict[str, Any] = {
+            "model": self.name,
+            "ensemble": len(self.members),
+            "config": asdict(self.config),
+            "members": [f"member-{i}" for i in range(len(self.members))],
+        }
+        (folder / "config.json").write_text(json.dumps(config, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> PathwiseEnsemble:
+        """Load a saved ensemble; members find the shared encoder in ``member-0``."""
+        config = json.loads((folder / "config.json").read_text())
+        model = cls(TKTConfig(**config["config"]), members=int(config["ensemble"]))
+        model.members = [PathwiseKT.load(folder / name) for name in config["members"]]
+        shared = folder / config["members"][0] / "encoder"
+        for member in model.members[1:]:
+            if shared.exists():
+                member._encoder_folder = shared
+        return model
+
+
+def is_ensemble(folder: Path) -> bool:
+    """Whether the model folder holds an ensemble (else a single PathwiseKT)."""
+    return "ensemble" in json.loads((folder / "config.json").read_text())
+
+
+def load_mastery_model(folder: Path) -> PathwiseKT | PathwiseEnsemble:
+    """The model saved in ``folder``, single or ensemble."""
+    return PathwiseEnsemble.load(folder) if is_ensemble(folder) else PathwiseKT.load(folder)

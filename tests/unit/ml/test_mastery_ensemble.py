@@ -1,0 +1,102 @@
+"""The served mastery model is an ensemble: members from different seeds, logits averaged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.model import Attempt
+from ml.mastery.base import TrainingArguments
+from ml.mastery.data import attempts_to_frame
+from ml.mastery.ensemble import PathwiseEnsemble, is_ensemble, load_mastery_model
+from ml.mastery.predict import EnsemblePredictor, MasteryPredictor
+from ml.mastery.protocol import split_by_student
+from ml.mastery.tkt import PathwiseKT, TKTConfig
+from tests.unit.ml.test_tkt import T0, simulated
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory: pytest.TempPathFactory) -> tuple[PathwiseEnsemble, pd.DataFrame, Path]:
+    train, test = split_by_student(attempts_to_frame(simulated()), 0.25, 1)
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2)
+    model.fit(train, None, TrainingArguments(max_epochs=3, patience=3, threads=1, batch_size=16))
+    folder = tmp_path_factory.mktemp("ensemble")
+    model.save(folder)
+    return model, test, folder
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
+
+
+def test_members_differ_and_the_prediction_is_their_mean_logit(
+    ensemble: tuple[PathwiseEnsemble, pd.DataFrame, Path],
+) -> None:
+    model, test, _ = ensemble
+    a, b = (m.predict(test) for m in model.members)
+    assert not np.allclose(a, b, atol=1e-3)  # different seeds, different networks
+    assert np.allclose(logit(model.predict(test)), (logit(a) + logit(b)) / 2, atol=1e-6)
+
+
+def test_saved_ensemble_loads_and_predicts_the_same(ensemble: tuple[PathwiseEnsemble, pd.DataFrame, Path]) -> None:
+    model, test, folder = ensemble
+    assert is_ensemble(folder)
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["member-0", "member-1"]
+    loaded = load_mastery_model(folder)
+    assert isinstance(loaded, PathwiseEnsemble)
+    assert np.allclose(loaded.predict(test), model.predict(test), atol=1e-6)
+
+
+def test_online_ensemble_equals_batch_and_evidence_leaves_state_alone(
+    ensemble: tuple[PathwiseEnsemble, pd.DataFrame, Path],
+) -> None:
+    _, _, folder = ensemble
+    history = [
+        Attempt(f"p{i:03d}", "probe", T0 + timedelta(minutes=i), a.score, None, a.concepts)
+        for i, a in enumerate(a for a in simulated(3, seed=11) if a.material is None)
+    ][:20]
+    batch = load_mastery_model(folder).predict(attempts_to_frame(history))
+    predictor = MasteryPredictor.load(folder)
+    assert isinstance(predictor, EnsemblePredictor)
+    online: list[float] = []
+    for attempt in history:
+        online += predictor.row_probabilities("probe", list(attempt.concepts))
+        predictor.observe(attempt)
+    assert np.allclose(online, batch, atol=1e-5)
+
+    before = predictor.estimate("probe", ["c0", "c3"])
+    moves = predictor.evidence(history, "c2", limit=3)
+    assert len(moves) == 3
+    assert predictor.estimate("probe", ["c0", "c3"]) == before
+    assert not any(name.startswith("\x00") for m in predictor.members for name in m._students)
+
+
+def test_a_time_budget_is_shared_by_the_members() -> None:
+    train = attempts_to_frame(simulated(40))
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2)
+    model.fit(train, None, TrainingArguments(max_epochs=50, patience=50, threads=1, max_train_seconds=0.0))
+    assert [len(m.history) for m in model.members] == [1, 1]  # each stops after its first epoch
+
+
+def test_later_members_hold_out_other_validation_students(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = attempts_to_frame(simulated(60))
+    train, valid = split_by_student(frame, 0.25, 3)
+    seen: list[set[str]] = []
+    original = PathwiseKT.fit
+
+    def spy_fit(self: PathwiseKT, t: pd.DataFrame, v: pd.DataFrame | None, a: TrainingArguments) -> None:
+        assert v is not None
+        assert not set(v["student"]) & set(t["student"])
+        seen.append(set(t["student"]))
+        original(self, t, v, a)
+
+    monkeypatch.setattr(PathwiseKT, "fit", spy_fit)
+    PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2).fit(
+        train, valid, TrainingArguments(max_epochs=1, patience=1, threads=1)
+    )
+    assert seen[0] == set(train["student"])
+    assert seen[1] - seen[0]  # the second member learns from students the first held out
