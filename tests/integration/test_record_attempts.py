@@ -88,3 +88,28 @@ class TestModelVersions:
         assert missing["useMasteryModel"] == {"code": "NOT_FOUND"}
         listed = api("{ masteryModels { version current } }")["masteryModels"]
         assert {"version": "20990101-000000-copy", "current": True} in listed
+
+    def test_an_ensemble_version_is_served_online(self, api: Api, tmp_path_factory: pytest.TempPathFactory) -> None:
+        """What `pathwise train mastery` writes by default (several networks) serves like one model."""
+        from demo.load import demo_attempts
+        from ml.mastery.base import TrainingArguments
+        from ml.mastery.data import attempts_to_frame
+        from ml.mastery.tkt import TKTConfig
+        from ml.mastery.train import train_mastery
+
+        folder = tmp_path_factory.mktemp("ensemble") / "20990101-000000-ensemble"
+        frame = attempts_to_frame(demo_attempts(40))
+        args = TrainingArguments(max_epochs=1, patience=1, threads=1)
+        train_mastery(frame, folder, args=args, config=TKTConfig(use_text=False, dim=8), members=2)
+        api.mastery.versions.install(folder, folder.name)
+        api(f'mutation {{ useMasteryModel(version: "{folder.name}") {{ __typename }} }}')
+        results = [
+            api(RECORD, {"a": [{"studentId": "ens", "conceptIds": ["slope"], "correct": ok}]})["recordAttempts"]
+            for ok in (True, True, False)
+        ]
+        probabilities = [r["mastery"][0]["probability"] for r in results]
+        assert {r["mastery"][0]["modelVersion"] for r in results} == {folder.name}
+        assert len(set(probabilities)) == 3  # each attempt moved the estimate
+        assert all(0.0 < p < 1.0 for p in probabilities)
+        evidence = api('{ student(id: "ens") { evidence(conceptId: "slope") { change } } }')["student"]["evidence"]
+        assert len(evidence) == 3
