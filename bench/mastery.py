@@ -1,8 +1,9 @@
 """``python -m bench.mastery``: online update latency and batch inference throughput.
 
-Uses the demo's shipped model and its simulated students (in process, one torch thread
-unless ``--threads``). Goals (the baseline each figure is held to): online update
-<= 5 ms p50 per attempt, batch inference >= 20,000 predictions/s.
+Uses the demo's shipped model (or ``--model FOLDER``, e.g. a trained ensemble) and its
+simulated students (in process, one torch thread unless ``--threads``). Goals (the
+baseline each figure is held to): online update <= 5 ms p50 per attempt, batch
+inference >= 20,000 predictions/s.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import pandas as pd
 import torch
@@ -26,11 +28,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--model", type=Path, default=MODEL_DIR, help="A model folder (default: the demo's).")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     attempts = demo_attempts(args.students)
 
-    predictor = MasteryPredictor.load(MODEL_DIR)
+    predictor = MasteryPredictor.load(args.model)
+    print(f"model {args.model} ({type(predictor).__name__})")
     latencies = []
     for attempt in attempts:
         start = time.perf_counter()
@@ -55,7 +59,7 @@ def main() -> None:
     frame = attempts_to_frame(attempts)
     big = pd.concat([frame.assign(student=frame["student"] + f"-{k}") for k in range(10)], ignore_index=True)
     big = big.sort_values(["student", "attempt"], kind="stable").reset_index(drop=True)
-    model = load_mastery_model(MODEL_DIR)
+    model = load_mastery_model(args.model)
     start = time.perf_counter()
     model.predict(big)
     seconds = time.perf_counter() - start

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["FEATURE_NAMES", "FeatureState", "history_features"]
+__all__ = ["FEATURE_NAMES", "FeatureState", "attempt_bounds", "history_features"]
 
 RECENT = 5  # attempts in the "recent accuracy" window
 
@@ -82,35 +82,35 @@ def history_features(frame: pd.DataFrame, expected: np.ndarray | None = None) ->
     out. Without it the residual features stay zero.
     """
     out = np.zeros((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
+    if not len(frame):
+        return out
     students = frame["student"].to_numpy()
-    attempts = frame["attempt"].to_numpy()
-    concepts = frame["concept"].to_numpy()
-    correct = frame["correct"].to_numpy(dtype=np.float64)
-    start = 0
-    n_rows = len(frame)
-    while start < n_rows:
-        end = start
-        while end < n_rows and students[end] == students[start]:
-            end += 1
-        state = FeatureState()
-        i = start
-        while i < end:
-            j = i
-            while j < end and attempts[j] == attempts[i]:
-                j += 1
-            for r in range(i, j):
-                out[r] = state.features(str(concepts[r]))
-            state.observe(
-                [str(c) for c in concepts[i:j]],
-                float(correct[i:j].mean()),
-                None if expected is None else float(expected[i:j].mean()),
-            )
-            i = j
-        start = end
+    starts, ends = attempt_bounds(frame)
+    counts = ends - starts
+    scores = np.add.reduceat(frame["correct"].to_numpy(dtype=np.float64), starts) / counts
+    expectations = None if expected is None else np.add.reduceat(np.asarray(expected, np.float64), starts) / counts
+    concepts = [str(c) for c in frame["concept"].to_numpy()]
+    state, student = FeatureState(), students[0]
+    for a, (i, j) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if students[i] != student:
+            state, student = FeatureState(), students[i]
+        for r in range(i, j):
+            out[r] = state.features(concepts[r])
+        state.observe(concepts[i:j], float(scores[a]), None if expectations is None else float(expectations[a]))
     return out
 
 
 _NEVER = (0.0, 0.0, 0.0, -1.0, 0.0, 0.0)  # a concept's counts before its first attempt
+
+
+def attempt_bounds(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) row of every attempt: its sibling rows share student and number."""
+    students = frame["student"].to_numpy()
+    attempts = frame["attempt"].to_numpy()
+    new_attempt = np.ones(len(frame), dtype=bool)
+    new_attempt[1:] = (students[1:] != students[:-1]) | (attempts[1:] != attempts[:-1])
+    starts = np.flatnonzero(new_attempt)
+    return starts, np.append(starts[1:], len(frame))
 
 
 @dataclass

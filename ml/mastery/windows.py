@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.mastery.features import history_features
+from ml.mastery.features import attempt_bounds, history_features
 
 __all__ = ["WINDOW", "Vocabulary", "Windows", "build_windows"]
 
@@ -74,12 +74,8 @@ def build_windows(
     i_idx = items.encode(frame["item"].to_numpy())
     correct = frame["correct"].to_numpy(dtype=np.float32)
     students = frame["student"].to_numpy()
-    attempts = frame["attempt"].to_numpy()
-    # attempt boundaries
-    new_attempt = np.ones(len(frame), dtype=bool)
-    new_attempt[1:] = (students[1:] != students[:-1]) | (attempts[1:] != attempts[:-1])
-    starts = np.flatnonzero(new_attempt)
-    ends = np.append(starts[1:], len(frame))
+    starts, ends = attempt_bounds(frame)
+    scores = np.add.reduceat(correct, starts) / (ends - starts) if len(starts) else correct
     k_max = int((ends - starts).max()) if len(starts) else 1
     # window boundaries: new student or every `window` attempts
     new_student = np.ones(len(starts), dtype=bool)
@@ -110,7 +106,7 @@ def build_windows(
         k = e - s
         out.concepts[w, t, :k] = np.maximum(c_idx[s:e], UNKNOWN)
         out.items[w, t] = i_idx[s]
-        out.correct[w, t] = correct[s:e].mean()
+        out.correct[w, t] = scores[a]
         out.features[w, t, :k] = feats[s:e]
         out.labels[w, t, :k] = correct[s:e]
         out.rows[w, t, :k] = np.arange(s, e)
