@@ -49,6 +49,7 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--max-epochs", type=int, default=30, show_default=True)
 @click.option("--members", type=int, default=None, help="Networks in each PathwiseKT ensemble (default 3).")
+@click.option("--max-minutes", type=float, default=None, help="Stop each model's training after this long.")
 @click.option(
     "--cold-start", type=float, default=None,
     help="Withhold this fraction of the concepts from training and score only the test rows on them.",
@@ -63,6 +64,7 @@ def evaluate_mastery(
     seed: int,
     max_epochs: int,
     members: int | None,
+    max_minutes: float | None,
     cold_start: float | None,
 ) -> None:
     """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file.
@@ -92,7 +94,10 @@ def evaluate_mastery(
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
     texts = name_texts(set(train["concept"]) | set(test["concept"]))
-    args = TrainingArguments(seed=seed, max_epochs=max_epochs, threads=threads, texts=texts)
+    args = TrainingArguments(
+        seed=seed, max_epochs=max_epochs, threads=threads, texts=texts,
+        max_train_seconds=None if max_minutes is None else 60.0 * max_minutes,
+    )  # fmt: skip
     rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
     if as_json:
         for row in rows:

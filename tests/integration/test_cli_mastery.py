@@ -62,7 +62,8 @@ class TestEvaluate:
     def test_json_rows_per_model_and_cold_start(self, tmp_path: Path) -> None:
         train, test = write_log(tmp_path / "train.csv", 60, 1), write_log(tmp_path / "test.csv", 20, 2)
         code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
-                        "--models", "bkt,pfa,pathwise-id", "--json", "--max-epochs", "2")  # fmt: skip
+                        "--models", "bkt,pfa,pathwise-id", "--json", "--max-epochs", "2",
+                        "--members", "2", "--max-minutes", "5")  # fmt: skip
         assert code == 0, out
         rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         assert [r["model"] for r in rows] == ["bkt", "pfa", "pathwise-id"]
