@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ml.mastery.base import TrainingArguments
+from ml.mastery.features import logit, sigmoid
 from ml.mastery.protocol import split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
 
@@ -71,15 +72,11 @@ class PathwiseEnsemble:
 
     def logits(self, frame: pd.DataFrame) -> np.ndarray:
         """The members' mean logit for every row."""
-        out = np.zeros(len(frame), dtype=np.float64)
-        for member in self.members:
-            p = np.clip(member.predict(frame), 1e-7, 1 - 1e-7)
-            out += np.log(p / (1 - p))
-        return out / len(self.members)
+        return np.asarray(np.mean([logit(member.predict(frame)) for member in self.members], axis=0))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """One-step-ahead probabilities for every row of a canonical table."""
-        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(frame))), dtype=np.float64)
+        return sigmoid(self.logits(frame))
 
     def save(self, folder: Path) -> None:
         """``config.json`` plus one folder per member (the shared encoder saved once)."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["FEATURE_NAMES", "FeatureState", "attempt_bounds", "history_features"]
+__all__ = ["FEATURE_NAMES", "FeatureState", "attempt_bounds", "history_features", "logit", "sigmoid"]
 
 RECENT = 5  # attempts in the "recent accuracy" window
 
@@ -101,6 +102,17 @@ def history_features(frame: pd.DataFrame, expected: np.ndarray | None = None) ->
 
 
 _NEVER = (0.0, 0.0, 0.0, -1.0, 0.0, 0.0)  # a concept's counts before its first attempt
+
+
+def logit(probabilities: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Log-odds, clipped away from 0 and 1 (ensembles and fused siblings average these)."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-7, 1 - 1e-7)
+    return np.asarray(np.log(p / (1 - p)))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Probabilities from log-odds (an item's expected success from its logit accuracy, for one)."""
+    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64))))
 
 
 def attempt_bounds(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,6 @@ The estimates equal what the batch ``predict`` gives for the same history (teste
 
 from __future__ import annotations
 
-import math
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,7 @@ import pandas as pd
 import torch
 
 from graph.model import Attempt, MasteryEstimate
-from ml.mastery.features import FeatureState
+from ml.mastery.features import FeatureState, logit, sigmoid
 from ml.mastery.tkt import PathwiseKT
 from ml.mastery.windows import PAD, UNKNOWN
 
@@ -99,7 +98,7 @@ class OnlineMastery(ABC):
         estimates = self.estimate(student, concepts)
         if not self.fuse_siblings or len(estimates) < 2:
             return estimates
-        return [_sigmoid(float(np.mean(_logits(estimates))))] * len(estimates)
+        return [float(sigmoid(np.mean(logit(estimates))))] * len(estimates)
 
     def update(self, attempts: Sequence[Attempt], *, now: datetime | None = None) -> list[MasteryEstimate]:
         """Observe attempts in order; the new estimates of every concept they touched."""
@@ -197,7 +196,7 @@ class MasteryPredictor(OnlineMastery):
         item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
         row_features = None
         own_item = self.model.item_feature_rows(attempt.material or "", concepts)
-        expected = float(np.mean(1.0 / (1.0 + np.exp(-own_item[:, 0]))))
+        expected = float(np.mean(sigmoid(own_item[:, 0])))
         if self.net.step_features:
             history = np.array([state.features.features(c) for c in concepts], dtype=np.float32)
             rows = np.concatenate([history, own_item.astype(np.float32)], 1)
@@ -254,8 +253,8 @@ class EnsemblePredictor(OnlineMastery):
     def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
         if not concepts:
             return []
-        logits = np.mean([_logits(m.estimate(student, concepts)) for m in self.members], axis=0)
-        return [_sigmoid(float(x)) for x in logits]
+        mean = np.mean([logit(m.estimate(student, concepts)) for m in self.members], axis=0)
+        return [float(p) for p in sigmoid(mean)]
 
     def forget(self, student: str) -> None:
         for member in self.members:
@@ -263,15 +262,6 @@ class EnsemblePredictor(OnlineMastery):
 
     def knows(self, student: str) -> bool:
         return self.members[0].knows(student)
-
-
-def _logits(probabilities: Sequence[float]) -> np.ndarray:
-    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-7, 1 - 1e-7)
-    return np.asarray(np.log(p / (1 - p)))
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _no_item_frame(concepts: Sequence[str]) -> pd.DataFrame:

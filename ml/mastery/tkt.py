@@ -170,11 +170,10 @@ class PathwiseKT:
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
-        # every row weighs the same whichever batch it falls in (batches hold windows of similar length)
+        # every row weighs the same whichever batch it falls in (batches hold different numbers of rows)
         self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / -(-len(windows.lengths) // batch_size))
         writer = _writer(args.log_dir)
-        best: tuple[float, dict[str, Any]] = (-1.0, {})
-        snapshots: list[tuple[float, dict[str, Any]]] = []
+        snapshots: list[tuple[float, dict[str, Any]]] = []  # the best epochs so far, best first
         stale, began, rng = 0, time.monotonic(), np.random.default_rng(args.seed)
         if self.encoder is not None and cfg.encoder_epochs <= 0:
             self._freeze_encoder()
@@ -203,19 +202,14 @@ class PathwiseKT:
                     if key != "epoch":
                         writer.add_scalar(key, value, epoch)
             score = record.get("valid_auc", -record["train_loss"])
+            stale = 0 if not snapshots or score > snapshots[0][0] else stale + 1
             snapshots.append((score, self._snapshot()))
             snapshots = sorted(snapshots, key=lambda pair: -pair[0])[: cfg.average_best]
-            if score > best[0]:
-                best, stale = (score, snapshots[0][1]), 0
-            else:
-                stale += 1
             out_of_time = args.max_train_seconds is not None and time.monotonic() - began > args.max_train_seconds
             if stale >= args.patience or out_of_time:
                 break
-        if len(snapshots) > 1:
+        if snapshots:
             self._restore(_average([snap for _, snap in snapshots]))
-        elif best[1]:
-            self._restore(best[1])
         if writer is not None:
             writer.close()
         self._freeze_texts()
@@ -397,7 +391,9 @@ class PathwiseKT:
 
 
 def _average(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
-    """The element-wise mean of several snapshots' weights."""
+    """The element-wise mean of several snapshots' weights (one snapshot: itself)."""
+    if len(snapshots) == 1:
+        return snapshots[0]
     out: dict[str, Any] = {}
     for part in ("net", "encoder"):
         if snapshots[0][part] is None:

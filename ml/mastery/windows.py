@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.mastery.features import attempt_bounds, history_features
+from ml.mastery.features import attempt_bounds, history_features, sigmoid
 
 __all__ = ["WINDOW", "Vocabulary", "Windows", "build_windows"]
 
@@ -66,7 +66,7 @@ def build_windows(
     ``extra`` holds more per-row features (rows x E) appended to the history features; its
     first column is the item's logit success rate, the expectation residuals are taken from.
     """
-    expected = None if extra is None else 1.0 / (1.0 + np.exp(-extra[:, 0].astype(np.float64)))
+    expected = None if extra is None else sigmoid(extra[:, 0])
     feats = history_features(frame, expected)
     if extra is not None:
         feats = np.concatenate([feats, extra.astype(np.float32)], axis=1)
