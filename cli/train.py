@@ -25,6 +25,8 @@ def train() -> None:
               help="Model folder to write (default: a new version in the data folder's models/mastery).")  # fmt: skip
 @click.option("--no-text", is_flag=True, help="Learned id embeddings only (no sentence encoder).")
 @click.option("--freeze-encoder", is_flag=True, help="Keep the bundled encoder as shipped (smaller model folder).")
+@click.option("--no-cohort", is_flag=True,
+              help="Leave out the cohort features (how students who began with the same concepts did).")  # fmt: skip
 @click.option(
     "--epochs", default=20, show_default=True, help="At most this many epochs (early stopping on validation AUC)."
 )
@@ -43,6 +45,7 @@ def train_mastery(
     out: Path | None,
     no_text: bool,
     freeze_encoder: bool,
+    no_cohort: bool,
     epochs: int,
     patience: int,
     members: int,
@@ -102,7 +105,7 @@ def train_mastery(
         source = "store"
     if frame.empty:
         raise click.ClickException("no attempts to train on")
-    config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder)
+    config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder, cohort_features=not no_cohort)
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
     args = TrainingArguments(
         seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir,

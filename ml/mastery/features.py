@@ -22,6 +22,7 @@ import pandas as pd
 __all__ = ["FEATURE_NAMES", "FeatureState", "attempt_bounds", "history_features", "logit", "sigmoid"]
 
 RECENT = 5  # attempts in the "recent accuracy" window
+FIRST_CONCEPTS = 4  # the first distinct concepts kept (they name a student's cohort, see cohort.py)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_prior_on_concept",
@@ -136,6 +137,7 @@ class FeatureState:
     last_concepts: frozenset[str] = frozenset()
     residual: float = 0.0
     recent_residual: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT))
+    first_concepts: list[str] = field(default_factory=list)  # distinct, in order, at most FIRST_CONCEPTS
 
     def features(self, concept: str) -> list[float]:
         """The features of a row on ``concept`` given everything observed so far."""
@@ -161,6 +163,9 @@ class FeatureState:
         if expected is not None:
             self.residual += surprise
             self.recent_residual.append(surprise)
+        for c in concepts:
+            if len(self.first_concepts) < FIRST_CONCEPTS and c not in self.first_concepts:
+                self.first_concepts.append(c)
         self.last_concepts = frozenset(concepts)
         self.attempts += 1
         self.correct += score

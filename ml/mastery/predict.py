@@ -199,7 +199,8 @@ class MasteryPredictor(OnlineMastery):
         expected = float(np.mean(sigmoid(own_item[:, 0])))
         if self.net.step_features:
             history = np.array([state.features.features(c) for c in concepts], dtype=np.float32)
-            rows = np.concatenate([history, own_item.astype(np.float32)], 1)
+            cohort = self.model.cohort_rows(state.features.first_concepts, concepts)
+            rows = np.concatenate([history, own_item.astype(np.float32), cohort.astype(np.float32)], 1)
             row_features = torch.from_numpy(rows.mean(0)).view(1, 1, -1)
         with torch.no_grad():
             row_vectors = self._vectors[idx]
@@ -221,7 +222,8 @@ class MasteryPredictor(OnlineMastery):
         before = torch.zeros(dim) if fresh or state.hidden is None else state.hidden[0, 0]
         idx = torch.tensor([self._concept_index(c) for c in concepts])
         features = torch.tensor([state.features.features(c) for c in concepts], dtype=torch.float32)
-        features = torch.cat([features, self._no_item_features(concepts)], 1)
+        cohort = torch.from_numpy(self.model.cohort_rows(state.features.first_concepts, concepts).astype(np.float32))
+        features = torch.cat([features, self._no_item_features(concepts), cohort], 1)
         with torch.no_grad():
             rows = self._vectors[idx]
             before_k = before.expand(len(concepts), -1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from ml.mastery.base import TrainingArguments
+from ml.mastery.cohort import COHORT_FEATURES, CohortStats
 from ml.mastery.features import FEATURE_NAMES
 from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.protocol import scored_mask
@@ -52,6 +53,7 @@ class TKTConfig:
     step_features: bool = True  # the GRU also reads each attempt's row features (expected vs. outcome)
     fuse_siblings: bool = True  # one prediction per attempt: the mean logit of its rows (they share the answer)
     average_best: int = 3  # the weights kept are the mean of this many best epochs (by validation AUC)
+    cohort_features: bool = True  # rows also say how training students who began with the same concepts did
 
 
 class PathwiseKT:
@@ -72,6 +74,7 @@ class PathwiseKT:
         self.item_count: dict[str, float] = {}
         self.global_accuracy = 0.5
         self.concept_accuracy: dict[str, float] = {}
+        self.cohort = CohortStats()
         self.history: list[dict[str, float]] = []
         self._rows_per_batch = 1.0
         self._frozen_text: torch.Tensor | None = None  # concept text embeddings once the encoder is frozen
@@ -90,6 +93,11 @@ class PathwiseKT:
                 emb = self.encoder([t for _, t in with_text])
             out = out.index_put((idx,), emb)
         return out
+
+    def feature_names(self) -> list[str]:
+        """The row features the network reads, in order (history, item, cohort)."""
+        cohort = COHORT_FEATURES if self.config.cohort_features else ()
+        return [*FEATURE_NAMES, *ITEM_FEATURES, *cohort]
 
     # --- item statistics ---------------------------------------------------------------------
     def _count_items(self, train: pd.DataFrame) -> None:
@@ -128,6 +136,23 @@ class PathwiseKT:
         counts = np.full(n, self.item_count.get(item, 0.0))
         return self._item_values(sums, counts, np.asarray(concepts, dtype=object))
 
+    def row_extras(self, frame: pd.DataFrame) -> np.ndarray:
+        """The features appended to the history features: item, then cohort (inference)."""
+        extra = self.item_features(frame)
+        if self.config.cohort_features:
+            extra = np.hstack([extra, self.cohort.features(frame)])
+        return extra
+
+    def cohort_rows(self, first_concepts: Sequence[str], concepts: Sequence[str]) -> np.ndarray:
+        """Cohort features of one attempt's rows (online inference; no columns when disabled)."""
+        if not self.config.cohort_features:
+            return np.zeros((len(concepts), 0))
+        return np.array([self.cohort.row(first_concepts, c) for c in concepts], dtype=np.float64)
+
+    def _concept_expected(self, frame: pd.DataFrame) -> np.ndarray:
+        """Each row's concept accuracy in training: the success expected of a student unknown."""
+        return np.array([self.concept_accuracy.get(str(c), self.global_accuracy) for c in frame["concept"]])
+
     def _item_values(self, sums: np.ndarray, counts: np.ndarray, concepts: np.ndarray) -> np.ndarray:
         prior = np.array([self.concept_accuracy.get(c, self.global_accuracy) for c in concepts])
         accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
@@ -152,7 +177,7 @@ class PathwiseKT:
             text_dim = self.encoder.dim
         cfg = self.config
         self.net = TextKTNet(
-            len(self.concepts.names), len(self.items.names), len(FEATURE_NAMES) + len(ITEM_FEATURES),
+            len(self.concepts.names), len(self.items.names), len(self.feature_names()),
             text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout, step_features=cfg.step_features,
         )  # fmt: skip
         if not cfg.item_vectors:
@@ -167,6 +192,8 @@ class PathwiseKT:
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
         self._count_items(train)
         extra = self.item_features(train, leave_one_out=True)
+        if cfg.cohort_features:
+            extra = np.hstack([extra, self.cohort.fit(train, self._concept_expected(train))])
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
@@ -309,8 +336,9 @@ class PathwiseKT:
         if unseen and self._uses_text():
             self.add_concepts({c: t for c, t in unseen.items() if t})
         self.net.eval()
-        extra = self.item_features(frame)
-        windows = build_windows(frame, self.concepts, self.items, window=self.config.window, extra=extra)
+        windows = build_windows(
+            frame, self.concepts, self.items, window=self.config.window, extra=self.row_extras(frame)
+        )
         vectors = self.concept_vectors()
         out = np.zeros(len(frame), dtype=np.float64)
         with torch.no_grad():
@@ -344,12 +372,13 @@ class PathwiseKT:
             "concepts": self.concepts.names,
             "items": self.items.names,
             "texts": self.texts,
-            "features": [*FEATURE_NAMES, *ITEM_FEATURES],
+            "features": self.feature_names(),
             "item_sum": self.item_sum,
             "item_count": self.item_count,
             "global_accuracy": self.global_accuracy,
             "concept_accuracy": self.concept_accuracy,
             "history": self.history,
+            "cohort": self.cohort.to_json(),
         }
         (folder / "config.json").write_text(json.dumps(config, indent=1))
         if self.encoder is not None and self.config.finetune_encoder and with_encoder:
@@ -359,13 +388,14 @@ class PathwiseKT:
     def load(cls, folder: Path) -> PathwiseKT:
         """Load a saved model; the encoder is loaded only if a new concept needs it."""
         config = json.loads((folder / "config.json").read_text())
-        expected = [*FEATURE_NAMES, *ITEM_FEATURES]
+        # models saved before cohort features existed were trained without them
+        model = cls(TKTConfig(**{"cohort_features": False, **config["config"]}))
+        expected = model.feature_names()
         if config["features"] != expected:
             raise ValueError(
                 f"the model in {folder} was trained on features {config['features']}, this code computes "
                 f"{expected}: retrain it with `pathwise train mastery`"
             )
-        model = cls(TKTConfig(**config["config"]))
         model.concepts = Vocabulary(config["concepts"])
         model.items = Vocabulary(config["items"])
         model.texts = dict(config["texts"])
@@ -374,6 +404,7 @@ class PathwiseKT:
         model.item_count = dict(config["item_count"])
         model.global_accuracy = float(config["global_accuracy"])
         model.concept_accuracy = dict(config.get("concept_accuracy", {}))
+        model.cohort = CohortStats.from_json(config.get("cohort", []) or CohortStats().to_json())
         tensors = load_file(str(folder / "model.safetensors"))
         model.net = TextKTNet(
             len(model.concepts.names), len(model.items.names), len(config["features"]),
