@@ -40,8 +40,11 @@ def _table(rows: list[dict[str, float | str]]) -> str:
     help="Layout of the files.",
 )  # fmt: skip
 @click.option(
-    "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, required=True
-)
+    "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True, required=True,
+    help="Training files; repeat the flag or list them after it (--train F2 F3 F4 F5).",
+)  # fmt: skip
+@click.argument("more_train_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
@@ -57,6 +60,7 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 def evaluate_mastery(
     layout: str,
     train_files: tuple[Path, ...],
+    more_train_files: tuple[Path, ...],
     test_file: Path,
     models: str,
     as_json: bool,
@@ -81,7 +85,7 @@ def evaluate_mastery(
     from ml.mastery.evaluate import run_evaluation
     from ml.mastery.registry import MEMBERS, MODELS, with_members
 
-    train = read_attempts(list(train_files), layout)
+    train = read_attempts([*train_files, *more_train_files], layout)
     test = read_attempts(test_file, layout)
     only = None
     if cold_start is not None:

@@ -74,6 +74,20 @@ class TestEvaluate:
         assert code == 0, out
         assert "1 concepts withheld" in out
 
+    def test_training_files_listed_after_one_flag_or_repeated_are_the_same(self, tmp_path: Path) -> None:
+        first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3)
+        test = write_log(tmp_path / "test.csv", 20, 2)
+        common = ["--test", str(test), "--models", "pfa", "--json"]
+        listed = run("evaluate", "mastery", "--format", "csv", "--train", str(first), str(second), *common)
+        repeated = run("evaluate", "mastery", "--format", "csv", "--train", str(first), "--train", str(second), *common)
+        alone = run("evaluate", "mastery", "--format", "csv", "--train", str(first), *common)
+        assert listed[0] == repeated[0] == 0, listed[1]
+
+        def auc(out: str) -> float:
+            return float(next(json.loads(line) for line in out.splitlines() if line.startswith("{"))["auc"])
+
+        assert auc(listed[1]) == auc(repeated[1]) != auc(alone[1])
+
 
 class TestImportUpdatesMastery:
     def test_imported_attempts_get_estimates_from_the_served_model(self, tmp_path: Path) -> None:
