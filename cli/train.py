@@ -19,7 +19,8 @@ def train() -> None:
 @click.option("--format", "fmt", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), default=None,
               help="Train on attempt files in this layout instead of the attempts in the store.")  # fmt: skip
 @click.option("--train", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Attempt files (with --format); repeat for several.")  # fmt: skip
+              help="Attempt files (with --format); repeat the flag or list them after it.")  # fmt: skip
+@click.argument("more_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--demo", is_flag=True, help="Train on the demo's simulated students (what demo/model ships).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Model folder to write (default: a new version in the data folder's models/mastery).")  # fmt: skip
@@ -41,6 +42,7 @@ def train_mastery(
     ctx: click.Context,
     fmt: str | None,
     files: tuple[Path, ...],
+    more_files: tuple[Path, ...],
     demo: bool,
     out: Path | None,
     no_text: bool,
@@ -70,6 +72,9 @@ def train_mastery(
     from ml.mastery.versions import ModelVersions
 
     settings = ctx.obj["settings"]
+    files = (*files, *more_files)
+    if files and fmt is None:
+        raise click.UsageError("training files need --format (akt, pykt, csv, dkvmn or xapi)")
     texts: dict[str, str] = {}
     if demo:
         from demo.load import CURRICULUM_DIR, demo_attempts

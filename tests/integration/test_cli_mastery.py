@@ -58,6 +58,26 @@ class TestTrainAndVersions:
         assert "no model version 'nope'" in out
 
 
+class TestTrainFiles:
+    def test_files_listed_after_the_flag_are_all_trained_on(self, tmp_path: Path) -> None:
+        first, second = write_log(tmp_path / "a.csv", 20, 1), write_log(tmp_path / "b.csv", 20, 3)
+        out_dir = tmp_path / "model"
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(first), str(second), "--no-text",
+                        "--epochs", "1", "--members", "1", "--threads", "1", "--out", str(out_dir))  # fmt: skip
+        assert code == 0, out
+        data = json.loads((out_dir / "data.json").read_text())
+        assert str(first) in data["source"]
+        assert str(second) in data["source"]
+        lines = len(first.read_text().splitlines()) + len(second.read_text().splitlines()) - 2  # less the headers
+        assert data["rows"] == lines
+
+    def test_files_without_a_format_are_refused(self, tmp_path: Path) -> None:
+        log = write_log(tmp_path / "a.csv", 5, 1)
+        result = CliRunner().invoke(main, ["train", "mastery", str(log)])
+        assert result.exit_code == 2
+        assert "need --format" in result.output
+
+
 class TestEvaluate:
     def test_json_rows_per_model_and_cold_start(self, tmp_path: Path) -> None:
         train, test = write_log(tmp_path / "train.csv", 60, 1), write_log(tmp_path / "test.csv", 20, 2)
