@@ -115,6 +115,26 @@ class CohortStats:
             values += [float(v) for v in _values(*_as_one_fold_out(total, rows))]
         return values
 
+    def rows(self, first_concepts: Sequence[str], concepts: Sequence[str]) -> np.ndarray:
+        """``row`` for several concepts at once (online estimates ask for many).
+
+        Rows differ only where the prefix is still short and the concept is new to it: then
+        the concept adds one key at the next depth. Everything else is shared.
+        """
+        prefix = list(first_concepts[:DEPTH])
+        shared = np.array(self.row(prefix, prefix[0] if prefix else ""), dtype=np.float64)
+        out = np.tile(shared, (len(concepts), 1))
+        if len(prefix) < DEPTH:
+            depth = len(prefix)
+            base = "\x1f".join(prefix)
+            for i, concept in enumerate(concepts):
+                if concept in prefix:
+                    continue
+                key = f"{base}\x1f{concept}" if base else concept
+                total, n = self.tables[depth].get(key, (0.0, 0.0))
+                out[i, 2 * depth : 2 * depth + 2] = _values(*_as_one_fold_out(total, n))
+        return out
+
     def to_json(self) -> list[dict[str, list[float]]]:
         return [{key: [s, n] for key, (s, n) in table.items()} for table in self.tables]
 

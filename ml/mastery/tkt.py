@@ -147,7 +147,7 @@ class PathwiseKT:
         """Cohort features of one attempt's rows (online inference; no columns when disabled)."""
         if not self.config.cohort_features:
             return np.zeros((len(concepts), 0))
-        return np.array([self.cohort.row(first_concepts, c) for c in concepts], dtype=np.float64)
+        return self.cohort.rows(first_concepts, concepts)
 
     def _concept_expected(self, frame: pd.DataFrame) -> np.ndarray:
         """Each row's concept accuracy in training: the success expected of a student unknown."""

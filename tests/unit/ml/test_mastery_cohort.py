@@ -97,6 +97,15 @@ class TestStats:
             assert np.allclose(stats.row(state.first_concepts, row.concept), batch[r], atol=1e-6)
             state.observe([row.concept], row.correct)
 
+    def test_rows_for_many_concepts_equal_one_row_each(self) -> None:
+        frame = cohorts()
+        stats = CohortStats()
+        stats.fit(frame, np.full(len(frame), 0.6))
+        concepts = ["x", "y", "z", "w", "new"]
+        for first in ([], ["x"], ["x", "z"], ["y", "z", "w"], ["x", "z", "w", "v"]):
+            expected = np.array([stats.row(first, c) for c in concepts])
+            assert np.allclose(stats.rows(first, concepts), expected)
+
 
 class TestModel:
     def test_models_saved_before_cohort_features_still_load(self, tmp_path: Path) -> None:
