@@ -49,25 +49,30 @@ def cohort_keys(first_concepts: Sequence[str], concept: str) -> list[str]:
 
 def prefix_keys(frame: pd.DataFrame) -> list[np.ndarray]:
     """``cohort_keys`` of every row of a canonical table (sorted by student, attempt), one array per depth."""
-    out = [np.empty(len(frame), dtype=object) for _ in range(DEPTH)]
     if not len(frame):
-        return out
+        return [np.empty(0, dtype=object) for _ in range(DEPTH)]
     students = frame["student"].to_numpy()
     concepts = [str(c) for c in frame["concept"].to_numpy()]
     starts, ends = attempt_bounds(frame)
     first: list[str] = []
+    known = tuple(cohort_keys(first, ""))  # the keys of a row whose concept is already in ``first``
     student = students[0]
+    keys: list[tuple[str, ...]] = []
     for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
         if students[i] != student:
             first, student = [], students[i]
-        for r in range(i, j):
-            for k, key in enumerate(cohort_keys(first, concepts[r])):
-                out[k][r] = key
+            known = tuple(cohort_keys(first, ""))
+        for c in concepts[i:j]:
+            # most rows repeat a concept of the prefix, or the prefix is full: the keys are known
+            keys.append(known if len(first) == DEPTH or c in first else tuple(cohort_keys(first, c)))
         if len(first) < DEPTH:
             for c in concepts[i:j]:
                 if c not in first and len(first) < DEPTH:
                     first.append(c)
-    return out
+            known = tuple(cohort_keys(first, first[0]))
+    table = np.empty((len(keys), DEPTH), dtype=object)
+    table[:] = keys
+    return [table[:, k] for k in range(DEPTH)]
 
 
 @dataclass
