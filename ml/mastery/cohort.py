@@ -96,10 +96,8 @@ class CohortStats:
             self.tables.append(_sums(table))
             for q in range(FOLDS):
                 rows = fold == q
-                others = _sums(table[~rows])
-                found = np.array([others.get(key, (0.0, 0.0)) for key in keys[k][rows]], dtype=np.float64)
-                if len(found):
-                    out[rows, 2 * k : 2 * k + 2] = _values(found[:, 0], found[:, 1])
+                found = _lookup(_sums(table[~rows]), keys[k][rows])
+                out[rows, 2 * k : 2 * k + 2] = _values(found[:, 0], found[:, 1])
         return out
 
     def features(self, frame: pd.DataFrame) -> np.ndarray:
@@ -107,9 +105,8 @@ class CohortStats:
         keys = prefix_keys(frame)
         out = np.zeros((len(frame), len(COHORT_FEATURES)), dtype=np.float32)
         for k in range(DEPTH):
-            found = np.array([self.tables[k].get(key, (0.0, 0.0)) for key in keys[k]], dtype=np.float64)
-            if len(found):
-                out[:, 2 * k : 2 * k + 2] = _values(*_as_one_fold_out(found[:, 0], found[:, 1]))
+            found = _lookup(self.tables[k], keys[k])
+            out[:, 2 * k : 2 * k + 2] = _values(*_as_one_fold_out(found[:, 0], found[:, 1]))
         return out
 
     def row(self, first_concepts: Sequence[str], concept: str) -> list[float]:
@@ -152,6 +149,11 @@ def _sums(table: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """key -> (sum of residuals, rows), the empty key left out."""
     grouped = table[table["key"] != ""].groupby("key")["r"].agg(["sum", "count"])
     return {str(key): (float(s), float(n)) for key, s, n in grouped.itertuples()}
+
+
+def _lookup(table: Mapping[str, tuple[float, float]], keys: np.ndarray) -> np.ndarray:
+    """(sum, rows) of each key, n x 2; (0, 0) where a key is unknown or empty."""
+    return np.array([table.get(key, (0.0, 0.0)) for key in keys], dtype=np.float64).reshape(-1, 2)
 
 
 def _as_one_fold_out(total: np.ndarray | float, rows: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:

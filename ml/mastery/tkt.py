@@ -149,12 +149,12 @@ class PathwiseKT:
             return np.zeros((len(concepts), 0))
         return self.cohort.rows(first_concepts, concepts)
 
-    def _concept_expected(self, frame: pd.DataFrame) -> np.ndarray:
-        """Each row's concept accuracy in training: the success expected of a student unknown."""
-        return np.array([self.concept_accuracy.get(str(c), self.global_accuracy) for c in frame["concept"]])
+    def _concept_prior(self, concepts: Sequence[str] | np.ndarray) -> np.ndarray:
+        """Each concept's accuracy in training (the global one if unseen): what a student unknown is expected to do."""
+        return np.array([self.concept_accuracy.get(str(c), self.global_accuracy) for c in concepts])
 
     def _item_values(self, sums: np.ndarray, counts: np.ndarray, concepts: np.ndarray) -> np.ndarray:
-        prior = np.array([self.concept_accuracy.get(c, self.global_accuracy) for c in concepts])
+        prior = self._concept_prior(concepts)
         accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
         accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
         return np.stack([np.log(accuracy / (1 - accuracy)), np.log1p(counts)], axis=1)
@@ -193,7 +193,7 @@ class PathwiseKT:
         self._count_items(train)
         extra = self.item_features(train, leave_one_out=True)
         if cfg.cohort_features:
-            extra = np.hstack([extra, self.cohort.fit(train, self._concept_expected(train))])
+            extra = np.hstack([extra, self.cohort.fit(train, self._concept_prior(train["concept"].to_numpy()))])
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
@@ -404,7 +404,8 @@ class PathwiseKT:
         model.item_count = dict(config["item_count"])
         model.global_accuracy = float(config["global_accuracy"])
         model.concept_accuracy = dict(config.get("concept_accuracy", {}))
-        model.cohort = CohortStats.from_json(config.get("cohort", []) or CohortStats().to_json())
+        if "cohort" in config:
+            model.cohort = CohortStats.from_json(config["cohort"])
         tensors = load_file(str(folder / "model.safetensors"))
         model.net = TextKTNet(
             len(model.concepts.names), len(model.items.names), len(config["features"]),
