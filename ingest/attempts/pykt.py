@@ -1,10 +1,17 @@
 """pyKT's preprocessed sequence CSV (``train_valid.csv``, ``test.csv``): one row per student.
 
-Header ``fold,uid,concepts,responses[,questions][,cidxs]``; ``concepts`` and ``responses``
-are quoted comma lists of equal length, in time order. Every position is one attempt
-on one concept (pyKT's ``max_concepts`` = 1 for assist2015); the concept id is the
-skill index as text ("19"), since pyKT keeps no skill names. There are no times
-(``timestamp`` is NaT) and, without a ``questions`` column, no items (``""``).
+Header ``fold,uid,concepts,responses`` plus any of ``questions``, ``timestamps``,
+``is_repeat`` (and ``usetimes``, ``cidxs``, which are not read); the lists are quoted,
+comma-separated, of equal length, in time order. pyKT writes a question with several
+concepts as one position per concept, the later ones marked ``is_repeat`` = 1: those
+positions are the sibling rows of one attempt (one answer), so they share an attempt
+number and never see each other, as in the AKT files. An unexpanded ``12_45`` concept
+cell means the same. Concept ids are pyKT's indices as text ("19"), since pyKT keeps
+no names. ``timestamps`` are milliseconds since 1970 (seconds where the numbers are
+too small to be milliseconds; ``NA`` or absent: NaT); without
+``questions`` there are no items (``""``). pyKT's windowed ``*_sequences.csv`` files cut
+one student into several rows (some overlapping); they are refused: read the
+one-row-per-student files they were cut from.
 
 Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>``; the
 prefix defaults to the data set's name (the file's folder, e.g. ``assist2015``), so the
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +34,7 @@ from ingest.errors import MalformedInput, Problem
 __all__ = ["dataset_name", "parse_pykt", "read_pykt"]
 
 _REQUIRED = ("fold", "uid", "concepts", "responses")
+_OPTIONAL = ("questions", "timestamps", "is_repeat")
 _ABSENT = {"", "NA", "-1"}
 
 
@@ -43,14 +51,42 @@ def dataset_name(source: str) -> str:
     return Path(parts[-1]).stem
 
 
-def _ints(value: str, what: str) -> list[int]:
+def _tokens(value: str) -> list[str]:
     tokens = [t.strip() for t in value.split(",")]
     if tokens and tokens[-1] == "":
         tokens.pop()
-    bad = [t for t in tokens if not t.lstrip("-").isdigit()]
-    if bad:
-        raise ValueError(f"{what}: {len(bad)} value(s) not whole numbers, e.g. {bad[0]!r}")
-    return [int(t) for t in tokens]
+    return tokens
+
+
+def _time(token: str) -> pd.Timestamp | None:
+    """pyKT's time stamps are milliseconds since 1970; a few preprocessors wrote seconds."""
+    if token in _ABSENT:
+        return None
+    value = int(token)
+    return pd.Timestamp(value, unit="ms" if value >= 10**11 else "s", tz="UTC")
+
+
+def _whole(token: str) -> bool:
+    return token.lstrip("-").isdigit()
+
+
+def _bad_values(lists: dict[str, list[str]]) -> list[str]:
+    """What is wrong with a row's (equally long) lists, one reason per list."""
+    reasons = []
+    pad = {i for i, r in enumerate(lists.get("responses", [])) if r == "-1"}
+    checks: dict[str, tuple[str, Callable[[str], bool]]] = {
+        "concepts": ("not whole numbers (or '_'-joined ones)", lambda t: all(_whole(c) for c in t.split("_"))),
+        "responses": ("not 0/1", lambda t: t in ("0", "1")),
+        "questions": ("not whole numbers", _whole),
+        "timestamps": ("not milliseconds since 1970", lambda t: t in _ABSENT or t.isdigit()),
+        "is_repeat": ("not 0/1", lambda t: t in ("0", "1")),
+    }
+    for field, values in lists.items():
+        what, ok = checks[field]
+        bad = [t for i, t in enumerate(values) if i not in pad and not ok(t)]
+        if bad:
+            reasons.append(f"{field}: {len(bad)} value(s) {what}, e.g. {bad[0]!r}")
+    return reasons
 
 
 def parse_pykt(
@@ -70,7 +106,7 @@ def parse_pykt(
 
     Raises:
         MalformedInput: every bad row (file and line): unequal lengths, non-integers,
-            responses other than 0/1, a uid seen twice.
+            responses other than 0/1, a uid seen twice (a windowed file).
     """
     body = text if isinstance(text, str) else "".join(text)
     key = prefix or dataset_name(source)
@@ -84,7 +120,7 @@ def parse_pykt(
     if missing:
         raise MalformedInput([Problem(source, "line 1", f"missing column(s) {', '.join(missing)}")])
     col = {h: i for i, h in enumerate(header)}
-    has_questions = "questions" in col
+    lists_read = ("concepts", "responses", *(f for f in _OPTIONAL if f in col))
 
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -94,6 +130,7 @@ def parse_pykt(
     items: list[str] = []
     concepts: list[str] = []
     correct: list[float] = []
+    stamps: list[pd.Timestamp | None] = []
     for line, record in records(reader, source, len(header), problems):
         reasons: list[str] = []
         fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
@@ -102,43 +139,46 @@ def parse_pykt(
         if not uid:
             reasons.append("empty uid")
         elif uid in seen:
-            reasons.append(f"uid {uid} repeats line {seen[uid]}")
+            reasons.append(
+                f"uid {uid} repeats line {seen[uid]} (pyKT's windowed *_sequences.csv files are not read: "
+                "use the one-row-per-student train_valid.csv / test.csv)"
+            )
         else:
             seen[uid] = line
-        lists: dict[str, list[int]] = {}
-        for field in ("concepts", "responses", *(("questions",) if has_questions else ())):
-            raw = record[col[field]]
-            if field == "questions" and raw.strip() in _ABSENT:
+        lists: dict[str, list[str]] = {}
+        for field in lists_read:
+            raw = record[col[field]].strip()
+            if field in _OPTIONAL and raw in _ABSENT:
                 continue
-            try:
-                lists[field] = _ints(raw, field)
-            except ValueError as error:
-                reasons.append(str(error))
+            lists[field] = _tokens(raw)
         lengths = {f: len(v) for f, v in lists.items()}
         if len(set(lengths.values())) > 1:
             reasons.append("unequal lengths: " + ", ".join(f"{n} {f}" for f, n in lengths.items()))
-        pairs = list(zip(lists.get("concepts", []), lists.get("responses", []), strict=False))
-        bad = [r for c, r in pairs if r not in (0, 1) and not (c == -1 and r == -1)]
-        if bad:
-            reasons.append(f"{len(bad)} response(s) not 0/1, e.g. {bad[0]}")
+        else:
+            reasons += _bad_values(lists)
         if reasons:
             problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
             continue
         if folds is not None and int(fold_text) not in folds:
             continue
-        questions = lists.get("questions")
         student = f"{key}-{uid}"
-        number = 0
-        for position, (concept, response) in enumerate(pairs):
-            if concept == -1 and response == -1:
+        number = -1
+        questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
+        for position, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
+            if response == "-1":
                 continue  # pyKT pads sequences with -1
-            students.append(student)
-            attempts.append(number)
-            ids.append(f"{key}:{uid}:{position}")
-            items.append(str(questions[position]) if questions and questions[position] >= 0 else "")
-            concepts.append(str(concept))
-            correct.append(float(response))
-            number += 1
+            if not (repeats and repeats[position] == "1" and number >= 0):
+                number += 1  # a new attempt (an is_repeat position joins the one before)
+            question = questions[position] if questions else "-1"
+            stamp = _time(times[position]) if times else None
+            for concept in cell.split("_"):
+                students.append(student)
+                attempts.append(number)
+                ids.append(f"{key}:{uid}:{position}" if "_" not in cell else f"{key}:{uid}:{position}:{concept}")
+                items.append(question if question != "-1" else "")
+                concepts.append(concept)
+                correct.append(float(response))
+                stamps.append(stamp)
     if problems:
         raise MalformedInput(problems)
     return build_frame(
@@ -149,7 +189,7 @@ def parse_pykt(
             "item": items,
             "concept": concepts,
             "correct": correct,
-            "timestamp": [pd.NaT] * len(students),
+            "timestamp": stamps,
             "source": [f"pykt:{name}"] * len(students),
         }
     )

@@ -55,6 +55,41 @@ def test_synthetic_file_with_questions_and_padding() -> None:
     assert parse_pykt(text, "x.csv", prefix="p", folds={1})["attempt_id"].tolist() == ["p:8:0"]
 
 
+def test_repeated_positions_of_one_question_are_one_attempt() -> None:
+    """pyKT's multi-concept data sets (its assist2009, algebra2005, ...) expand a question's
+    concepts into positions marked is_repeat: one answer, so siblings, never history."""
+    text = (
+        "fold,uid,questions,concepts,responses,timestamps,usetimes,is_repeat\n"
+        '0,3,"10,11,11,12,-1","4,5,6,4,-1","1,0,0,1,-1",'
+        '"1254244862000,1254244900000,1254244900000,1254244990000,-1","1,2,2,3,-1","0,0,1,0,-1"\n'
+    )
+    frame = parse_pykt(text, "data/a09/train_valid.csv")
+    assert frame["attempt"].tolist() == [0, 1, 1, 2]
+    assert frame["item"].tolist() == ["10", "11", "11", "12"]
+    assert frame["concept"].tolist() == ["4", "5", "6", "4"]
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2009-09-29 17:21:02", tz="UTC")
+    assert frame["attempt_id"].is_unique
+
+
+def test_joined_concepts_and_second_time_stamps() -> None:
+    text = 'fold,uid,questions,concepts,responses,timestamps\n-1,9,"1,2","3_7,3","0,1","1254244862,NA"\n'
+    frame = parse_pykt(text, "t.csv")
+    assert frame["attempt"].tolist() == [0, 0, 1]
+    assert frame["concept"].tolist() == ["3", "7", "3"]
+    assert frame["correct"].tolist() == [0.0, 0.0, 1.0]
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2009-09-29 17:21:02", tz="UTC")
+    assert frame["attempt_id"].is_unique
+    no_times = parse_pykt('fold,uid,concepts,responses,timestamps\n0,1,"1,2","0,1",NA\n', "n.csv")
+    assert no_times["timestamp"].isna().all()
+
+
+def test_a_windowed_file_is_refused_with_what_to_read_instead() -> None:
+    text = 'fold,uid,concepts,responses,selectmasks\n0,1,"1,2","0,1","1,1"\n0,1,"2,-1","1,-1","1,-1"\n'
+    with pytest.raises(MalformedInput) as caught:
+        parse_pykt(text, "train_valid_sequences.csv")
+    assert "one-row-per-student train_valid.csv" in caught.value.where[0].reason
+
+
 def test_every_bad_row_is_reported_with_its_line() -> None:
     text = (
         "fold,uid,concepts,responses\n"
@@ -64,10 +99,11 @@ def test_every_bad_row_is_reported_with_its_line() -> None:
         '0,4,"1,2","1,2"\n'  # 5: response 2
         '0,1,"1","1"\n'  # 6: uid repeated
         "0,5\n"  # 7: too few fields
+        '0,6,"1_x,2","1,0"\n'  # 8: a joined concept that is not a number
     )
     with pytest.raises(MalformedInput) as caught:
         parse_pykt(text, "bad.csv")
-    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (3, 4, 5, 6, 7)]
+    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (3, 4, 5, 6, 7, 8)]
     assert all(p.source == "bad.csv" for p in caught.value.where)
     assert "repeats line 2" in caught.value.where[3].reason
 
