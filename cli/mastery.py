@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from cli.train import DEFAULT_BUDGET_MINUTES
+
 __all__ = ["evaluate_mastery"]
 
 COLUMNS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
@@ -52,7 +54,8 @@ def _table(rows: list[dict[str, float | str]]) -> str:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--max-epochs", type=int, default=30, show_default=True)
 @click.option("--members", type=int, default=None, help="Networks in each PathwiseKT ensemble (default 3).")
-@click.option("--max-minutes", type=float, default=None, help="Stop each model's training after this long.")
+@click.option("--max-minutes", type=float, default=DEFAULT_BUDGET_MINUTES, show_default=True,
+              help="Stop each model's training after this long (0: no limit).")  # fmt: skip
 @click.option(
     "--cold-start", type=float, default=None,
     help="Withhold this fraction of the concepts from training and score only the test rows on them.",
@@ -78,8 +81,9 @@ def evaluate_mastery(
     pooled. Concept names that are words (the ASSISTments 2009 skill names) are the
     concepts' text for the text-initialised model.
     """
+    from cli.progress import ProgressBars
     from ingest.attempts.formats import read_attempts
-    from ml.mastery.base import TrainingArguments
+    from ml.mastery.base import TrainingArguments, budget_seconds
     from ml.mastery.cold_start import withhold_concepts
     from ml.mastery.data import name_texts
     from ml.mastery.evaluate import run_evaluation
@@ -98,11 +102,12 @@ def evaluate_mastery(
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
     texts = name_texts(set(train["concept"]) | set(test["concept"]))
-    args = TrainingArguments(
-        seed=seed, max_epochs=max_epochs, threads=threads, texts=texts,
-        max_train_seconds=None if max_minutes is None else 60.0 * max_minutes,
-    )  # fmt: skip
-    rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
+    with ProgressBars(unit="batch") as bars:
+        args = TrainingArguments(
+            seed=seed, max_epochs=max_epochs, threads=threads, texts=texts,
+            max_train_seconds=budget_seconds(max_minutes), progress=bars,
+        )  # fmt: skip
+        rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
     if as_json:
         for row in rows:
             click.echo(json.dumps({key: row[key] for key in COLUMNS}))

@@ -16,15 +16,16 @@ log = logging.getLogger("pathwise.progress")
 class ProgressBars:
     """One tqdm bar per stage; quiet when stderr is not a terminal and ``force`` is off."""
 
-    def __init__(self, *, disable: bool | None = None) -> None:
+    def __init__(self, *, disable: bool | None = None, unit: str = "item") -> None:
         self.disable = (not sys.stderr.isatty()) if disable is None else disable
+        self.unit = unit
         self._bars: dict[str, tqdm[None]] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         bar = self._bars.get(stage)
         if bar is None:
-            log.info("%s: %d items", stage, total)
-            bar = tqdm(total=total, desc=stage, unit="item", disable=self.disable, leave=True)
+            log.info("%s: %d %ss", stage, total, self.unit)
+            bar = tqdm(total=total, desc=stage, unit=self.unit, disable=self.disable, leave=True)
             self._bars[stage] = bar
         bar.total = max(total, done)
         bar.n = done

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-__all__ = ["models", "train"]
+__all__ = ["DEFAULT_BUDGET_MINUTES", "models", "train"]
+
+DEFAULT_BUDGET_MINUTES = 14.0  # training any log, however large, ends within 15 minutes
 
 
 @click.group(name="train", context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +35,8 @@ def train() -> None:
 )
 @click.option("--patience", default=2, show_default=True, help="Epochs without validation gain before stopping.")
 @click.option("--members", default=3, show_default=True, help="Networks trained from different seeds, logits averaged.")
-@click.option("--max-minutes", type=float, default=None, help="Stop training after this long (members share it).")
+@click.option("--max-minutes", type=float, default=DEFAULT_BUDGET_MINUTES, show_default=True,
+              help="Stop training after this long (members share it; 0: no limit).")  # fmt: skip
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
@@ -65,7 +68,10 @@ def train_mastery(
     weights, a JSON config, metrics.json and data.json. The service serves the newest
     version from its next start (or at once with `pathwise models use`).
     """
-    from ml.mastery.base import TrainingArguments
+    from dataclasses import replace
+
+    from cli.progress import ProgressBars
+    from ml.mastery.base import TrainingArguments, budget_seconds
     from ml.mastery.data import attempts_to_frame, concept_texts
     from ml.mastery.tkt import TKTConfig
     from ml.mastery.train import train_mastery as run_training
@@ -114,10 +120,12 @@ def train_mastery(
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
     args = TrainingArguments(
         seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir,
-        max_train_seconds=None if max_minutes is None else 60.0 * max_minutes,
+        max_train_seconds=budget_seconds(max_minutes),
     )  # fmt: skip
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
-    metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts, members=members)
+    with ProgressBars(unit="batch") as bars:
+        args = replace(args, progress=bars)
+        metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts, members=members)
     click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
 
 

@@ -13,7 +13,7 @@ The evaluation protocol (README, "Mastery models"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +21,10 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-__all__ = ["MasteryModel", "TrainingArguments"]
+__all__ = ["MasteryModel", "Progress", "TrainingArguments", "budget_seconds"]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: how far a long step is (the CLI draws bars from it)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class TrainingArguments:
 
     ``texts`` maps concept (and item) ids to text for models that embed it; ``log_dir``
     receives TensorBoard logs; ``threads`` caps torch's intra-op threads.
+    ``max_train_seconds`` is a budget for the whole ``fit`` (features included), kept
+    to within one batch and one validation pass; ``progress`` hears of every batch and
+    ``label`` names the run in it (an ensemble's member, say).
     """
 
     seed: int = 7
@@ -42,6 +48,8 @@ class TrainingArguments:
     log_dir: Path | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
     max_train_seconds: float | None = None
+    progress: Progress | None = None
+    label: str = ""
 
 
 class MasteryModel(Protocol):
@@ -56,3 +64,8 @@ class MasteryModel(Protocol):
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """One-step-ahead probability of each row of ``frame``, in row order."""
         ...
+
+
+def budget_seconds(minutes: float | None) -> float | None:
+    """A ``--max-minutes`` value as seconds; 0 or None: no limit."""
+    return None if not minutes else 60.0 * minutes

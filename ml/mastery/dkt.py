@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,8 @@ class DKT:
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
         """Train for up to ``args.max_epochs`` epochs, keeping the weights of the best validation AUC."""
+        started = time.perf_counter()
+        deadline = None if args.max_train_seconds is None else started + args.max_train_seconds
         torch.set_num_threads(args.threads)
         torch.manual_seed(args.seed)
         rng = np.random.default_rng(args.seed)
@@ -133,10 +135,19 @@ class DKT:
         data = _attempts(train, self.concepts)
         use_valid = valid is not None and not valid.empty
         writer = _tensorboard(args.log_dir, self.name)
-        best, best_auc, waited, started = None, -np.inf, 0, time.perf_counter()
+        best, best_auc, waited = None, -np.inf, 0
         self.history = []
+        total_batches = args.max_epochs * -(-len(data.length) // self.batch_size)
+        batches_done = 0
+
+        def tick() -> None:
+            nonlocal batches_done
+            batches_done += 1
+            if args.progress is not None:
+                args.progress(f"{args.label or self.name} training", batches_done, total_batches)
+
         for epoch in range(args.max_epochs):
-            loss = self._epoch(data, optimizer, rng)
+            loss = self._epoch(data, optimizer, rng, deadline, tick)
             record = {"epoch": float(epoch), "loss": loss}
             if use_valid and valid is not None:
                 mask = scored_mask(valid)
@@ -155,19 +166,26 @@ class DKT:
                 waited += 1
                 if waited >= args.patience:
                     break
-            if args.max_train_seconds is not None and time.perf_counter() - started > args.max_train_seconds:
+            if deadline is not None and time.perf_counter() > deadline:
                 break
         if writer is not None:
             writer.close()
         if best is not None:
             self.net.load_state_dict(best)
 
-    def _epoch(self, data: _Attempts, optimizer: torch.optim.Optimizer, rng: np.random.Generator) -> float:
-        """One pass over the training students; returns the mean row log loss."""
+    def _epoch(
+        self, data: _Attempts, optimizer: torch.optim.Optimizer, rng: np.random.Generator,
+        deadline: float | None = None, tick: Callable[[], None] | None = None,
+    ) -> float:  # fmt: skip
+        """One pass over the training students (cut short at ``deadline``); the mean row log loss."""
         assert self.net is not None
         self.net.train()
         total, rows = 0.0, 0
         for index in _batches(data, self.batch_size, rng):
+            if deadline is not None and time.perf_counter() > deadline and rows:
+                break
+            if tick is not None:
+                tick()
             prev_concept, prev_correct, concept, correct, real = _tensors(data, index)
             state = None
             for w in range(0, index.shape[1], self.window):

@@ -67,7 +67,8 @@ class PathwiseEnsemble:
                 member_train, member_valid = split_by_student(
                     pd.concat([train, valid], ignore_index=True), len(valid) / (len(train) + len(valid)), seed
                 )
-            member.fit(member_train, member_valid, replace(args, seed=seed, max_train_seconds=budget))
+            label = f"{args.label or self.name} member {i + 1}/{self.n_members}"
+            member.fit(member_train, member_valid, replace(args, seed=seed, max_train_seconds=budget, label=label))
             self.members.append(member)
 
     def logits(self, frame: pd.DataFrame) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -31,6 +32,8 @@ from ml.mastery.tkt_model import TextKTNet
 from ml.mastery.windows import WINDOW, Vocabulary, Windows, build_windows
 
 __all__ = ["ITEM_FEATURES", "PathwiseKT", "TKTConfig"]
+
+log = logging.getLogger(__name__)
 
 ITEM_FEATURES = ("item_logit_accuracy", "log_item_count")
 ITEM_PRIOR = 5.0  # pseudo-attempts at the global accuracy, shrinking rare items to the mean
@@ -161,7 +164,14 @@ class PathwiseKT:
 
     # --- training -------------------------------------------------------------------------
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
-        """Train on ``train``; early-stop on ``valid`` AUC (other students)."""
+        """Train on ``train``; early-stop on ``valid`` AUC (other students).
+
+        A time budget (``args.max_train_seconds``) counts from here, features included,
+        and is checked after every batch: on a log of millions of rows one epoch alone
+        can outlast it. The partial epoch is still validated and may be kept.
+        """
+        began = time.monotonic()
+        deadline = None if args.max_train_seconds is None else began + args.max_train_seconds
         torch.manual_seed(args.seed)
         np.random.seed(args.seed)
         torch.set_num_threads(args.threads)
@@ -201,14 +211,18 @@ class PathwiseKT:
         self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / -(-len(windows.lengths) // batch_size))
         writer = _writer(args.log_dir)
         snapshots: list[tuple[float, dict[str, Any]]] = []  # the best epochs so far, best first
-        stale, began, rng = 0, time.monotonic(), np.random.default_rng(args.seed)
+        stale, rng = 0, np.random.default_rng(args.seed)
+        per_epoch = -(-len(windows.lengths) // batch_size)
+        stage = f"{args.label or self.name} training"
+        validation_seconds = 0.0  # the last validation pass: left in reserve when a budget runs out
         if self.encoder is not None and cfg.encoder_epochs <= 0:
             self._freeze_encoder()
         for epoch in range(args.max_epochs):
             self.net.train()
             if self.encoder is not None:
                 self.encoder.train()
-            losses = []
+            losses: list[float] = []
+            out_of_time = False
             for batch in _batches(windows, batch_size, rng):
                 loss = self._loss(windows, batch)
                 optimizer.zero_grad()
@@ -216,14 +230,27 @@ class PathwiseKT:
                 torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
                 optimizer.step()
                 losses.append(float(loss.detach()))
+                if args.progress is not None:
+                    args.progress(stage, epoch * per_epoch + len(losses), args.max_epochs * per_epoch)
+                if deadline is not None and time.monotonic() + validation_seconds > deadline:
+                    out_of_time = True
+                    break
             if self.encoder is not None and self._frozen_text is None and epoch + 1 >= cfg.encoder_epochs:
                 self._freeze_encoder()
             record = {"epoch": epoch, "train_loss": float(np.mean(losses))}
             if valid is not None and len(valid):
+                validating = time.monotonic()
                 p = self.predict(valid)
                 mask = scored_mask(valid)
                 record["valid_auc"] = evaluate_predictions(valid["correct"].to_numpy()[mask], p[mask])["auc"]
+                validation_seconds = time.monotonic() - validating
             self.history.append(record)
+            log.info(
+                "%s epoch %d%s: train loss %.4f%s (%.0f s)", args.label or self.name, epoch + 1,
+                f" (stopped after {len(losses)} of {per_epoch} batches: out of time)" if out_of_time else "",
+                record["train_loss"], f", valid AUC {record['valid_auc']:.4f}" if "valid_auc" in record else "",
+                time.monotonic() - began,
+            )  # fmt: skip
             if writer is not None:
                 for key, value in record.items():
                     if key != "epoch":
@@ -232,7 +259,7 @@ class PathwiseKT:
             stale = 0 if not snapshots or score > snapshots[0][0] else stale + 1
             snapshots.append((score, self._snapshot()))
             snapshots = sorted(snapshots, key=lambda pair: -pair[0])[: cfg.average_best]
-            out_of_time = args.max_train_seconds is not None and time.monotonic() - began > args.max_train_seconds
+            out_of_time = out_of_time or (deadline is not None and time.monotonic() + validation_seconds > deadline)
             if stale >= args.patience or out_of_time:
                 break
         if snapshots:

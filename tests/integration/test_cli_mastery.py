@@ -71,6 +71,18 @@ class TestTrainFiles:
         lines = len(first.read_text().splitlines()) + len(second.read_text().splitlines()) - 2  # less the headers
         assert data["rows"] == lines
 
+    def test_the_time_budget_is_shared_by_the_members_and_on_by_default(self, tmp_path: Path) -> None:
+        log = write_log(tmp_path / "a.csv", 30, 1)
+        out_dir = tmp_path / "model"
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--no-text", "--epochs", "5",
+                        "--members", "2", "--max-minutes", "0.0001", "--threads", "1",
+                        "--out", str(out_dir))  # fmt: skip
+        assert code == 0, out
+        epochs = json.loads((out_dir / "metrics.json").read_text())["epochs"]
+        assert [epoch["member"] for epoch in epochs] == [0, 1]  # one (cut) epoch each, not five
+        assert "default: 14.0" in run("train", "mastery", "--help")[1]
+        assert "default: 14.0" in run("evaluate", "mastery", "--help")[1]
+
     def test_files_without_a_format_are_refused(self, tmp_path: Path) -> None:
         log = write_log(tmp_path / "a.csv", 5, 1)
         result = CliRunner().invoke(main, ["train", "mastery", str(log)])

@@ -73,3 +73,15 @@ def test_log_dir_is_optional_when_tensorboard_is_missing(
     model = DKT(hidden=8, embed=8)
     model.fit(train.head(300), valid.head(100), TrainingArguments(max_epochs=1, log_dir=tmp_path))
     assert "valid_auc" in model.history[0]
+
+
+def test_a_spent_budget_stops_after_one_batch(data: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    train, valid, _ = data
+    ticks: list[int] = []
+    model = DKT(hidden=8, embed=8)
+    args = TrainingArguments(
+        max_epochs=4, batch_size=16, max_train_seconds=0.0, progress=lambda stage, done, total: ticks.append(done)
+    )
+    model.fit(train, valid, args)
+    assert len(model.history) == 1
+    assert ticks == [1]

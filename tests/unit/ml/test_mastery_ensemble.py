@@ -100,3 +100,14 @@ def test_later_members_hold_out_other_validation_students(monkeypatch: pytest.Mo
     )
     assert seen[0] == set(train["student"])
     assert seen[1] - seen[0]  # the second member learns from students the first held out
+
+
+def test_members_report_progress_under_their_own_label() -> None:
+    train, _ = split_by_student(attempts_to_frame(simulated(40, seed=9)), 0.25, 1)
+    stages: set[str] = set()
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2)
+    args = TrainingArguments(
+        max_epochs=1, threads=1, batch_size=16, progress=lambda stage, done, total: stages.add(stage)
+    )
+    model.fit(train, None, args)
+    assert stages == {"pathwise-id member 1/2 training", "pathwise-id member 2/2 training"}

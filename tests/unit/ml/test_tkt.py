@@ -167,3 +167,36 @@ class TestTrainingLogs:
         model.fit(train, valid, TrainingArguments(max_epochs=3, patience=1, threads=1, log_dir=tmp_path / "tb"))
         assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
         assert all("valid_auc" in epoch for epoch in model.history)
+
+
+class TestTimeBudget:
+    def test_a_spent_budget_stops_inside_the_first_epoch_and_still_keeps_a_model(self) -> None:
+        frame = attempts_to_frame(simulated(60, seed=5))
+        train, valid = split_by_student(frame, 0.25, 2)
+        calls: list[tuple[str, int, int]] = []
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8))
+        args = TrainingArguments(
+            max_epochs=5, patience=5, threads=1, batch_size=4, max_train_seconds=0.0,
+            progress=lambda stage, done, total: calls.append((stage, done, total)), label="probe",
+        )  # fmt: skip
+        model.fit(train, valid, args)
+        assert len(model.history) == 1  # one epoch, cut short
+        assert [done for _, done, _ in calls] == [1]  # after the first batch
+        assert calls[0][0] == "probe training"
+        assert calls[0][2] > 5  # total: every batch of every epoch
+        assert "valid_auc" in model.history[0]  # the partial epoch was still validated
+        assert np.isfinite(model.predict(valid)).all()
+
+    def test_progress_counts_every_batch_of_every_epoch(self) -> None:
+        frame = attempts_to_frame(simulated(40, seed=9))
+        calls: list[tuple[str, int, int]] = []
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8))
+        args = TrainingArguments(
+            max_epochs=2, patience=2, threads=1, batch_size=8,
+            progress=lambda stage, done, total: calls.append((stage, done, total)),
+        )  # fmt: skip
+        model.fit(frame, None, args)
+        done = [d for _, d, _ in calls]
+        assert done == list(range(1, len(done) + 1))
+        assert done[-1] == calls[-1][2]  # two full epochs
+        assert {stage for stage, _, _ in calls} == {"pathwise-id training"}
