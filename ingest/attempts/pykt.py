@@ -13,7 +13,8 @@ too small to be milliseconds; ``NA`` or absent: NaT); without
 one student into several rows (some overlapping); they are refused: read the
 one-row-per-student files they were cut from.
 
-Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>``; the
+Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>`` (of
+the attempt's first position; its sibling rows share it); the
 prefix defaults to the data set's name (the file's folder, e.g. ``assist2015``), so the
 train and test files of one data set share a key space.
 """
@@ -162,19 +163,20 @@ def parse_pykt(
         if folds is not None and int(fold_text) not in folds:
             continue
         student = f"{key}-{uid}"
-        number = -1
+        number, attempt_id = -1, ""
         questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
         for position, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
             if response == "-1":
                 continue  # pyKT pads sequences with -1
             if not (repeats and repeats[position] == "1" and number >= 0):
                 number += 1  # a new attempt (an is_repeat position joins the one before)
+                attempt_id = f"{key}:{uid}:{position}"  # its first position names it
             question = questions[position] if questions else "-1"
             stamp = _time(times[position]) if times else None
             for concept in cell.split("_"):
                 students.append(student)
                 attempts.append(number)
-                ids.append(f"{key}:{uid}:{position}" if "_" not in cell else f"{key}:{uid}:{position}:{concept}")
+                ids.append(attempt_id)
                 items.append(question if question != "-1" else "")
                 concepts.append(concept)
                 correct.append(float(response))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ingest.attempts.akt import read_akt
 from ingest.attempts.pykt import dataset_name, parse_pykt, read_pykt
 from ingest.columns import ATTEMPT_DTYPES
 from ingest.errors import MalformedInput
 from tests.conftest import DATA
 
 ASSIST2015 = DATA / "kt" / "assist2015"
+ASSIST2009 = DATA / "kt" / "assist2009"
 needs_data = pytest.mark.skipif(not (ASSIST2015 / "test.csv").is_file(), reason=f"assist2015 not at {ASSIST2015}")
 
 
@@ -68,7 +70,27 @@ def test_repeated_positions_of_one_question_are_one_attempt() -> None:
     assert frame["item"].tolist() == ["10", "11", "11", "12"]
     assert frame["concept"].tolist() == ["4", "5", "6", "4"]
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2009-09-29 17:21:02", tz="UTC")
-    assert frame["attempt_id"].is_unique
+    assert frame["attempt_id"].tolist() == ["a09:3:0", "a09:3:1", "a09:3:1", "a09:3:3"]  # one id per attempt
+
+
+@pytest.mark.skipif(not (ASSIST2009 / "assist2009_pid_test1.csv").is_file(), reason="assist2009 missing")
+def test_real_multi_skill_log_written_the_pykt_way_reads_as_the_akt_reader_reads_it() -> None:
+    """assist2009 fold 1 rewritten as pyKT writes multi-concept data (is_repeat marks a
+    question's later concepts): the same attempts, siblings and answers as from AKT's file."""
+    akt = read_akt(ASSIST2009 / "assist2009_pid_test1.csv")
+    akt["code"] = akt["concept"].factorize()[0]  # pyKT numbers concepts
+    lines = ["fold,uid,questions,concepts,responses,is_repeat"]
+    for student, rows in akt.groupby("student", sort=False):
+        repeat = rows["attempt"].duplicated().astype(int)
+        cells = [rows["item"], rows["code"], rows["correct"].astype(int), repeat]
+        lines.append(f"0,{student}," + ",".join('"' + ",".join(map(str, c)) + '"' for c in cells))
+    pykt = parse_pykt("\n".join(lines) + "\n", "assist2009/train_valid.csv")
+    assert len(pykt) == len(akt) == 60915
+    key = ["attempt", "correct"]
+    assert pykt["concept"].astype(int).tolist() == akt["code"].tolist()
+    assert pykt["student"].str.removeprefix("assist2009-").tolist() == akt["student"].tolist()
+    assert pykt[key].equals(akt[key])
+    assert pykt.groupby(["student", "attempt"])["attempt_id"].nunique().eq(1).all()
 
 
 def test_joined_concepts_and_second_time_stamps() -> None:
@@ -78,7 +100,7 @@ def test_joined_concepts_and_second_time_stamps() -> None:
     assert frame["concept"].tolist() == ["3", "7", "3"]
     assert frame["correct"].tolist() == [0.0, 0.0, 1.0]
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2009-09-29 17:21:02", tz="UTC")
-    assert frame["attempt_id"].is_unique
+    assert frame["attempt_id"].tolist() == ["t:9:0", "t:9:0", "t:9:1"]
     no_times = parse_pykt('fold,uid,concepts,responses,timestamps\n0,1,"1,2","0,1",NA\n', "n.csv")
     assert no_times["timestamp"].isna().all()
 
