@@ -19,12 +19,13 @@ class ProgressBars:
     def __init__(self, *, disable: bool | None = None, unit: str = "item") -> None:
         self.disable = (not sys.stderr.isatty()) if disable is None else disable
         self.unit = unit
+        self.units = unit + ("es" if unit.endswith(("s", "x", "ch", "sh")) else "s")
         self._bars: dict[str, tqdm[None]] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         bar = self._bars.get(stage)
         if bar is None:
-            log.info("%s: %d %ss", stage, total, self.unit)
+            log.info("%s: %d %s", stage, total, self.units)
             bar = tqdm(total=total, desc=stage, unit=self.unit, disable=self.disable, leave=True)
             self._bars[stage] = bar
         bar.total = max(total, done)
