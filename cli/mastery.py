@@ -14,7 +14,7 @@ import click
 
 from cli.train import DEFAULT_BUDGET_MINUTES
 
-__all__ = ["evaluate_mastery"]
+__all__ = ["evaluate_mastery", "model_names"]
 
 COLUMNS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
 
@@ -34,6 +34,15 @@ def _table(rows: list[dict[str, float | str]]) -> str:
         first = line[0].ljust(widths[0])
         lines.append("  ".join([first] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)]))
     return "\n".join(lines)
+
+
+def model_names(models: str, *, has_items: bool) -> list[str]:
+    """The models ``--models`` asks for; ``all`` leaves out PFA with item ids when the log has no items."""
+    from ml.mastery.registry import MODELS
+
+    if models != "all":
+        return [name.strip() for name in models.split(",") if name.strip()]
+    return [name for name in MODELS if has_items or name != "pfa-items"]
 
 
 @click.command(name="mastery")
@@ -95,9 +104,7 @@ def evaluate_mastery(
     if cold_start is not None:
         train, only, withheld = withhold_concepts(train, test, cold_start, seed)
         click.echo(f"cold start: {len(withheld)} concepts withheld from training", err=True)
-    names = list(MODELS) if models == "all" else [name.strip() for name in models.split(",") if name.strip()]
-    if layout == "pykt" and models == "all":
-        names = [name for name in names if name != "pfa-items"]  # pyKT files carry no items
+    names = model_names(models, has_items=bool((train["item"] != "").any()))
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")

@@ -9,6 +9,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from cli.main import main
+from cli.mastery import model_names
 
 
 def write_log(path: Path, students: int = 60, seed: int = 5) -> Path:
@@ -105,6 +106,12 @@ class TestEvaluate:
                         "--models", "pfa", "--json", "--cold-start", "0.25")  # fmt: skip
         assert code == 0, out
         assert "1 concepts withheld" in out
+
+    def test_all_models_skip_item_ids_only_where_the_log_has_no_items(self) -> None:
+        assert "pfa-items" in model_names("all", has_items=True)  # e.g. pyKT files with questions
+        assert "pfa-items" not in model_names("all", has_items=False)  # pyKT's assist2015, DKVMN files
+        assert "pfa" in model_names("all", has_items=False)
+        assert model_names("bkt, pfa-items", has_items=False) == ["bkt", "pfa-items"]  # asked for by name
 
     def test_training_files_listed_after_one_flag_or_repeated_are_the_same(self, tmp_path: Path) -> None:
         first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3)
