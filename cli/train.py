@@ -68,8 +68,6 @@ def train_mastery(
     weights, a JSON config, metrics.json and data.json. The service serves the newest
     version from its next start (or at once with `pathwise models use`).
     """
-    from dataclasses import replace
-
     from cli.progress import ProgressBars
     from ml.mastery.base import TrainingArguments, budget_seconds
     from ml.mastery.data import attempts_to_frame, concept_texts
@@ -118,13 +116,12 @@ def train_mastery(
         raise click.ClickException("no attempts to train on")
     config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder, cohort_features=not no_cohort)
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
-    args = TrainingArguments(
-        seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads, log_dir=log_dir,
-        max_train_seconds=budget_seconds(max_minutes),
-    )  # fmt: skip
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
     with ProgressBars(unit="batch") as bars:
-        args = replace(args, progress=bars)
+        args = TrainingArguments(
+            seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads,
+            log_dir=log_dir, max_train_seconds=budget_seconds(max_minutes), progress=bars,
+        )  # fmt: skip
         metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts, members=members)
     click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
 

@@ -8,15 +8,15 @@ positions are the sibling rows of one attempt (one answer), so they share an att
 number and never see each other, as in the AKT files. An unexpanded ``12_45`` concept
 cell means the same. Concept ids are pyKT's indices as text ("19"), since pyKT keeps
 no names. ``timestamps`` are milliseconds since 1970 (seconds where the numbers are
-too small to be milliseconds; ``NA`` or absent: NaT); without
-``questions`` there are no items (``""``). pyKT's windowed ``*_sequences.csv`` files cut
-one student into several rows (some overlapping); they are refused: read the
-one-row-per-student files they were cut from.
+too small to be milliseconds; ``NA`` or absent: NaT); without ``questions`` there are
+no items (``""``). pyKT's windowed ``*_sequences.csv`` files cut one student into
+several rows (some overlapping); they are refused: read the one-row-per-student files
+they were cut from.
 
-Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>`` (of
-the attempt's first position; its sibling rows share it); the
-prefix defaults to the data set's name (the file's folder, e.g. ``assist2015``), so the
-train and test files of one data set share a key space.
+Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>``, the
+position of the attempt's first row (its siblings share the id); the prefix defaults
+to the data set's name (the file's folder, e.g. ``assist2015``), so the train and test
+files of one data set share a key space.
 """
 
 from __future__ import annotations
