@@ -208,11 +208,11 @@ class PathwiseKT:
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
         # every row weighs the same whichever batch it falls in (batches hold different numbers of rows)
-        self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / -(-len(windows.lengths) // batch_size))
+        per_epoch = -(-len(windows.lengths) // batch_size)  # batches
+        self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / per_epoch)
         writer = _writer(args.log_dir)
         snapshots: list[tuple[float, dict[str, Any]]] = []  # the best epochs so far, best first
         stale, rng = 0, np.random.default_rng(args.seed)
-        per_epoch = -(-len(windows.lengths) // batch_size)
         stage = f"{args.label or self.name} training"
         validation_seconds = 0.0  # the last validation pass: left in reserve when a budget runs out
         if self.encoder is not None and cfg.encoder_epochs <= 0:
