@@ -14,7 +14,7 @@ log = logging.getLogger("pathwise.progress")
 
 
 class ProgressBars:
-    """One tqdm bar per stage; quiet when stderr is not a terminal and ``force`` is off."""
+    """One tqdm bar per stage, announced once in the log; drawn only on a terminal unless ``disable`` says."""
 
     def __init__(self, *, disable: bool | None = None, unit: str = "item") -> None:
         self.disable = (not sys.stderr.isatty()) if disable is None else disable
