@@ -1,4 +1,5 @@
-"""DKVMN 3-line sequences: one row per position, keys per sequence, every bad line reported."""
+"""DKVMN 3-line sequences: one row per position, keys per sequence, every bad line reported,
+and a real log rewritten in the layout reads as it does in its own."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from ingest.attempts.dkvmn import parse_dkvmn, read_dkvmn
+from ingest.attempts.pykt import read_pykt
 from ingest.errors import MalformedInput
+from tests.conftest import DATA
+
+ASSIST2015_TEST = DATA / "kt" / "assist2015" / "test.csv"
 
 
 def test_positions_become_attempts_with_item_as_concept(tmp_path: Path) -> None:
@@ -41,3 +46,21 @@ def test_every_bad_line_is_reported() -> None:
 
 def test_name_overrides_the_key_prefix() -> None:
     assert parse_dkvmn("1\n3\n1\n", "x.txt", name="k")["student"].tolist() == ["k-seq1"]
+
+
+@pytest.mark.skipif(not ASSIST2015_TEST.is_file(), reason=f"assist2015 not at {ASSIST2015_TEST}")
+def test_real_log_written_as_three_lines_reads_as_the_pykt_reader_reads_it() -> None:
+    """assist2015's test students written the DKVMN way (skill ids as the item line, as the
+    AKT and DKVMN repositories ship it): the same sequences of concepts and answers."""
+    pykt = read_pykt(ASSIST2015_TEST)
+    blocks = []
+    for _, rows in pykt.groupby("student", sort=False):
+        blocks += [str(len(rows)), ",".join(rows["concept"]) + ",", ",".join(rows["correct"].astype(int).astype(str))]
+    three = parse_dkvmn("\n".join(blocks) + "\n", "assist2015_test.txt")
+    assert len(three) == len(pykt) == 138458
+    assert three["student"].nunique() == pykt["student"].nunique() == 3818
+    # sequence n is the n-th student written; both tables sort by key, so put them in that order
+    number = three["student"].str.rsplit("seq", n=1).str[1].astype(int)
+    three = three.assign(number=number).sort_values(["number", "attempt"], kind="stable")
+    for column in ("attempt", "concept", "correct"):
+        assert three[column].tolist() == pykt[column].tolist()
