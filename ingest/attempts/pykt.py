@@ -9,9 +9,17 @@ number and never see each other, as in the AKT files. An unexpanded ``12_45`` co
 cell means the same. Concept ids are pyKT's indices as text ("19"), since pyKT keeps
 no names. ``timestamps`` are milliseconds since 1970 (seconds where the numbers are
 too small to be milliseconds; ``NA`` or absent: NaT); without ``questions`` there are
-no items (``""``). pyKT's windowed ``*_sequences.csv`` files cut one student into
-several rows (some overlapping); they are refused: read the one-row-per-student files
-they were cut from.
+no items (``""``).
+
+pyKT's windowed files (``train_valid_sequences.csv``, ``test_sequences.csv``,
+``test_window_sequences.csv``) cut a student into consecutive rows of at most 200
+positions, padded with -1; their ``selectmasks`` mark each position a row adds (1),
+against padding and the history a sliding window repeats (-1). Those rows are
+stitched back into one sequence per student: a student's rows must follow one
+another. (pyKT dropped the last piece of a cut sequence when it was shorter than 3
+positions; those attempts are not in its ``*_sequences.csv`` files.) Its
+question-level windows (``qidxs``, ``rest``, ``orirow`` columns) repeat a history once
+per question and are refused: read ``train_valid_quelevel.csv`` / ``test_quelevel.csv``.
 
 Student keys are ``<prefix>-<uid>`` and attempt ids ``<prefix>:<uid>:<position>``, the
 position of the attempt's first row (its siblings share the id); the prefix defaults
@@ -35,7 +43,8 @@ from ingest.errors import MalformedInput, Problem
 __all__ = ["dataset_name", "parse_pykt", "read_pykt"]
 
 _REQUIRED = ("fold", "uid", "concepts", "responses")
-_OPTIONAL = ("questions", "timestamps", "is_repeat")
+_OPTIONAL = ("questions", "timestamps", "is_repeat", "selectmasks")
+_QUESTION_WINDOWS = ("qidxs", "rest", "orirow")  # pyKT's question-level windows: one history per question
 _ABSENT = {"", "NA", "-1"}
 
 
@@ -81,6 +90,7 @@ def _bad_values(lists: dict[str, list[str]]) -> list[str]:
         "questions": ("not whole numbers", _whole),
         "timestamps": ("not milliseconds since 1970", lambda t: t in _ABSENT or t.isdigit()),
         "is_repeat": ("not 0/1", lambda t: t in ("0", "1")),
+        "selectmasks": ("not 1/-1", lambda t: t in ("1", "0", "-1")),
     }
     for field, values in lists.items():
         what, ok = checks[field]
@@ -107,7 +117,8 @@ def parse_pykt(
 
     Raises:
         MalformedInput: every bad row (file and line): unequal lengths, non-integers,
-            responses other than 0/1, a uid seen twice (a windowed file).
+            responses other than 0/1, a uid seen twice (in a windowed file: not on
+            consecutive rows); a question-level window file, at its header.
     """
     body = text if isinstance(text, str) else "".join(text)
     key = prefix or dataset_name(source)
@@ -120,11 +131,21 @@ def parse_pykt(
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise MalformedInput([Problem(source, "line 1", f"missing column(s) {', '.join(missing)}")])
+    question_windows = [c for c in _QUESTION_WINDOWS if c in header]
+    if question_windows:
+        why = (
+            f"a question-level window file (column(s) {', '.join(question_windows)}): it repeats a student's "
+            "history once per question; read the one-row-per-student train_valid_quelevel.csv / test_quelevel.csv"
+        )
+        raise MalformedInput([Problem(source, "line 1", why)])
     col = {h: i for i, h in enumerate(header)}
     lists_read = ("concepts", "responses", *(f for f in _OPTIONAL if f in col))
+    windowed = "selectmasks" in col  # a student's rows follow one another and are stitched
 
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    previous_uid = ""
+    number, attempt_id, position = -1, "", 0  # the current student's last attempt and next position
     students: list[str] = []
     attempts: list[int] = []
     ids: list[str] = []
@@ -139,13 +160,19 @@ def parse_pykt(
             reasons.append(f"fold {fold_text!r} is not a whole number")
         if not uid:
             reasons.append("empty uid")
-        elif uid in seen:
+        elif uid in seen and not windowed:
             reasons.append(
-                f"uid {uid} repeats line {seen[uid]} (pyKT's windowed *_sequences.csv files are not read: "
-                "use the one-row-per-student train_valid.csv / test.csv)"
+                f"uid {uid} repeats line {seen[uid]} (one row per student; a windowed file needs its "
+                "selectmasks column)"
             )
-        else:
+        elif uid in seen and uid != previous_uid:
+            reasons.append(
+                f"uid {uid} repeats line {seen[uid]}, not right after it (a student's rows follow one another)"
+            )
+        elif uid not in seen:
             seen[uid] = line
+            number, attempt_id, position = -1, "", 0
+        previous_uid = uid
         lists: dict[str, list[str]] = {}
         for field in lists_read:
             raw = record[col[field]].strip()
@@ -163,16 +190,17 @@ def parse_pykt(
         if folds is not None and int(fold_text) not in folds:
             continue
         student = f"{key}-{uid}"
-        number, attempt_id = -1, ""
         questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
-        for position, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
-            if response == "-1":
-                continue  # pyKT pads sequences with -1
-            if not (repeats and repeats[position] == "1" and number >= 0):
+        masks = lists.get("selectmasks")
+        for i, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
+            if response == "-1" or (masks and masks[i] != "1"):
+                continue  # pyKT's padding, or history a sliding window repeats
+            if not (repeats and repeats[i] == "1" and number >= 0):
                 number += 1  # a new attempt (an is_repeat position joins the one before)
                 attempt_id = f"{key}:{uid}:{position}"  # its first position names it
-            question = questions[position] if questions else "-1"
-            stamp = _time(times[position]) if times else None
+            position += 1
+            question = questions[i] if questions else "-1"
+            stamp = _time(times[i]) if times else None
             for concept in cell.split("_"):
                 students.append(student)
                 attempts.append(number)

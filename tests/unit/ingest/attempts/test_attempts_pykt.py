@@ -105,11 +105,105 @@ def test_joined_concepts_and_second_time_stamps() -> None:
     assert no_times["timestamp"].isna().all()
 
 
-def test_a_windowed_file_is_refused_with_what_to_read_instead() -> None:
-    text = 'fold,uid,concepts,responses,selectmasks\n0,1,"1,2","0,1","1,1"\n0,1,"2,-1","1,-1","1,-1"\n'
+def test_windowed_rows_of_a_student_are_stitched_back_into_one_sequence() -> None:
+    """``*_sequences.csv``: consecutive pieces, the last padded; selectmasks mark what each adds."""
+    text = (
+        "fold,uid,concepts,responses,is_repeat,selectmasks\n"
+        '0,1,"4,5,5","1,0,0","0,0,1","1,1,1"\n'
+        '0,1,"5,6,-1","0,1,-1","1,0,-1","1,1,-1"\n'  # its first position is a sibling of the last one before
+        '0,2,"7,7,-1","1,1,-1","0,0,-1","1,1,-1"\n'
+    )
+    frame = parse_pykt(text, "a/train_valid_sequences.csv")
+    one = frame[frame["student"] == "a-1"]
+    assert one["concept"].tolist() == ["4", "5", "5", "5", "6"]
+    assert one["attempt"].tolist() == [0, 1, 1, 1, 2]
+    assert one["attempt_id"].tolist() == ["a:1:0", "a:1:1", "a:1:1", "a:1:1", "a:1:4"]
+    assert frame[frame["student"] == "a-2"]["attempt"].tolist() == [0, 1]
+
+
+def test_a_sliding_window_file_keeps_only_what_each_window_adds() -> None:
+    """``test_window_sequences.csv``: the first window whole, then each later one adds its last position."""
+    text = (
+        "fold,uid,concepts,responses,selectmasks\n"
+        '-1,9,"1,2,3","1,0,1","1,1,1"\n'
+        '-1,9,"2,3,4","0,1,0","-1,-1,1"\n'
+        '-1,9,"3,4,5","1,0,1","-1,-1,1"\n'
+    )
+    frame = parse_pykt(text, "test_window_sequences.csv")
+    assert frame["concept"].tolist() == ["1", "2", "3", "4", "5"]
+    assert frame["correct"].tolist() == [1.0, 0.0, 1.0, 0.0, 1.0]
+    assert frame["attempt"].tolist() == [0, 1, 2, 3, 4]
+
+
+def test_a_student_whose_rows_do_not_follow_one_another_is_refused() -> None:
+    text = (
+        "fold,uid,concepts,responses,selectmasks\n"
+        '0,1,"1,2","1,0","1,1"\n'
+        '0,2,"1,2","1,0","1,1"\n'
+        '0,1,"3,-1","1,-1","1,-1"\n'
+    )
     with pytest.raises(MalformedInput) as caught:
-        parse_pykt(text, "train_valid_sequences.csv")
-    assert "one-row-per-student train_valid.csv" in caught.value.where[0].reason
+        parse_pykt(text, "x_sequences.csv")
+    assert [p.location for p in caught.value.where] == ["line 4"]
+    assert "repeats line 2, not right after it" in caught.value.where[0].reason
+
+
+def test_a_repeated_uid_without_selectmasks_is_refused() -> None:
+    with pytest.raises(MalformedInput) as caught:
+        parse_pykt('fold,uid,concepts,responses\n0,1,"1","1"\n0,1,"2","0"\n', "x.csv")
+    assert "needs its selectmasks column" in caught.value.where[0].reason
+
+
+def test_question_level_windows_are_refused_with_what_to_read_instead() -> None:
+    text = 'fold,uid,questions,concepts,responses,selectmasks,qidxs,rest,orirow\n0,1,"1","2","1","1","0","0","0"\n'
+    with pytest.raises(MalformedInput) as caught:
+        parse_pykt(text, "test_question_window_sequences.csv")
+    assert caught.value.where[0].location == "line 1"
+    assert "test_quelevel.csv" in caught.value.where[0].reason
+
+
+def _cut_like_pykt(sequences: dict[str, tuple[list[str], list[str]]], *, sliding: bool, maxlen: int = 200) -> str:
+    """A one-row-per-student log cut the way pyKT writes its windowed files (our own writer):
+    pieces of ``maxlen`` with the last padded and dropped below 3 positions, or sliding windows."""
+    lines = ["fold,uid,concepts,responses,selectmasks"]
+
+    def row(uid: str, concepts: list[str], responses: list[str], masks: list[str]) -> None:
+        pad = ["-1"] * (maxlen - len(concepts))
+        cells = [concepts + pad, responses + pad, masks + pad]
+        lines.append(f"-1,{uid}," + ",".join('"' + ",".join(c) + '"' for c in cells))
+
+    for uid, (concepts, responses) in sequences.items():
+        n = len(concepts)
+        if sliding:
+            row(uid, concepts[:maxlen], responses[:maxlen], ["1"] * min(n, maxlen))
+            for end in range(maxlen + 1, n + 1):
+                row(uid, concepts[end - maxlen : end], responses[end - maxlen : end], ["-1"] * (maxlen - 1) + ["1"])
+            continue
+        for start in range(0, n, maxlen):
+            piece = slice(start, start + maxlen)
+            if len(concepts[piece]) >= 3:
+                row(uid, concepts[piece], responses[piece], ["1"] * len(concepts[piece]))
+    return "\n".join(lines) + "\n"
+
+
+@needs_data
+def test_real_log_cut_into_pykt_windows_reads_back_whole(test_csv: pd.DataFrame) -> None:
+    """assist2015's test file cut both ways pyKT cuts it: the sliding windows give back every
+    attempt; the pieces every attempt but the tails under 3 positions pyKT drops (none here)."""
+    sequences = {
+        student.removeprefix("assist2015-"): (
+            rows["concept"].tolist(),
+            rows["correct"].astype(int).astype(str).tolist(),
+        )
+        for student, rows in test_csv.groupby("student", sort=False)
+    }
+    key = ["student", "attempt", "attempt_id", "concept", "correct"]
+    sliding = parse_pykt(_cut_like_pykt(sequences, sliding=True), "assist2015/test_window_sequences.csv")
+    assert sliding[key].equals(test_csv[key])
+    pieces = parse_pykt(_cut_like_pykt(sequences, sliding=False), "assist2015/test_sequences.csv")
+    tail = test_csv["attempt"] >= test_csv.groupby("student")["attempt"].transform("size") // 200 * 200
+    dropped = tail & (test_csv.groupby("student")["attempt"].transform("size") % 200 < 3)
+    assert pieces[key].reset_index(drop=True).equals(test_csv.loc[~dropped, key].reset_index(drop=True))
 
 
 def test_every_bad_row_is_reported_with_its_line() -> None:
