@@ -140,9 +140,10 @@ def import_attempts(
 ) -> None:
     """Import attempt logs: checked whole, then written in one transaction; replays add nothing.
 
-    Formats: csv (one row per attempt), pykt (assist2015 train_valid/test.csv), akt
-    (assist2009 4-line folds; give all folds at once), dkvmn (3-line), xapi (JSON lines,
-    array or .gz; activities map to the concepts of the material with the same id).
+    Formats: csv (one row per attempt), pykt (train_valid.csv / test.csv as for assist2015;
+    windowed *_sequences.csv stitched back per student), akt (assist2009 4-line folds; give
+    all folds at once), dkvmn (3-line), xapi (JSON lines, array or .gz; activities map to
+    the concepts of the material with the same id).
     """
     from cli.main import _fail, _open, _pseudonyms
     from cli.progress import ProgressBars
