@@ -209,7 +209,7 @@ class PathwiseKT:
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
         # every row weighs the same whichever batch it falls in (batches hold different numbers of rows)
         per_epoch = -(-len(windows.lengths) // batch_size)  # batches
-        self._rows_per_batch = max(1.0, float((windows.rows >= 0).sum()) / per_epoch)
+        self._rows_per_batch = max(1.0, windows.n_rows / per_epoch)
         writer = _writer(args.log_dir)
         snapshots: list[tuple[float, dict[str, Any]]] = []  # the best epochs so far, best first
         stale, rng = 0, np.random.default_rng(args.seed)
@@ -270,8 +270,8 @@ class PathwiseKT:
 
     def _loss(self, windows: Windows, batch: np.ndarray) -> torch.Tensor:
         assert self.net is not None
-        t = int(windows.lengths[batch].max())
-        concepts = torch.from_numpy(windows.concepts[batch, :t])
+        padded = windows.batch(batch)
+        concepts = torch.from_numpy(padded.concepts)
         text = self._frozen_text
         if self.encoder is not None and text is None:
             present = torch.unique(concepts)
@@ -280,12 +280,11 @@ class PathwiseKT:
             text = text.index_put((present,), self._text_embeddings(names, grad=True))
         vectors = self.net.concept_vectors(text)
         logits, _ = self.net(
-            vectors, concepts, torch.from_numpy(windows.items[batch, :t]),
-            torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
-            lengths=torch.from_numpy(windows.lengths[batch]),
+            vectors, concepts, torch.from_numpy(padded.items), torch.from_numpy(padded.correct),
+            torch.from_numpy(padded.features), lengths=torch.from_numpy(padded.lengths),
         )  # fmt: skip
-        mask = torch.from_numpy(windows.rows[batch, :t] >= 0)
-        labels = torch.from_numpy(windows.labels[batch, :t])
+        mask = torch.from_numpy(padded.rows >= 0)
+        labels = torch.from_numpy(padded.labels)
         if self.config.fuse_siblings:
             logits = _fused(logits, mask)
         losses = torch.nn.functional.binary_cross_entropy_with_logits(logits[mask], labels[mask], reduction="none")
@@ -370,13 +369,13 @@ class PathwiseKT:
         out = np.zeros(len(frame), dtype=np.float64)
         with torch.no_grad():
             for batch in _batches(windows, 256, None):
-                t = int(windows.lengths[batch].max())
+                padded = windows.batch(batch)
                 logits, _ = self.net(
-                    vectors, torch.from_numpy(windows.concepts[batch, :t]), torch.from_numpy(windows.items[batch, :t]),
-                    torch.from_numpy(windows.correct[batch, :t]), torch.from_numpy(windows.features[batch, :t]),
-                    lengths=torch.from_numpy(windows.lengths[batch]),
+                    vectors, torch.from_numpy(padded.concepts), torch.from_numpy(padded.items),
+                    torch.from_numpy(padded.correct), torch.from_numpy(padded.features),
+                    lengths=torch.from_numpy(padded.lengths),
                 )  # fmt: skip
-                rows = windows.rows[batch, :t]
+                rows = padded.rows
                 mask = rows >= 0
                 if self.config.fuse_siblings:
                     logits = _fused(logits, torch.from_numpy(mask))

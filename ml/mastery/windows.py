@@ -14,7 +14,7 @@ import pandas as pd
 
 from ml.mastery.features import attempt_bounds, history_features, sigmoid
 
-__all__ = ["WINDOW", "Vocabulary", "Windows", "build_windows"]
+__all__ = ["WINDOW", "Batch", "Vocabulary", "Windows", "build_windows"]
 
 WINDOW = 200
 PAD, UNKNOWN = 0, 1
@@ -41,16 +41,59 @@ class Vocabulary:
 
 
 @dataclass
-class Windows:
-    """Padded arrays, W windows x T attempts x K concepts; ``rows`` maps back to frame rows."""
+class Batch:
+    """Padded arrays of some windows, B windows x T attempts x K concepts (T: the longest of them)."""
 
-    concepts: np.ndarray  # W T K int64
-    items: np.ndarray  # W T int64
-    correct: np.ndarray  # W T float32 (the attempt's score)
-    features: np.ndarray  # W T K F float32
-    labels: np.ndarray  # W T K float32
-    rows: np.ndarray  # W T K int64, -1 where padded
+    concepts: np.ndarray  # B T K int64, PAD where padded
+    items: np.ndarray  # B T int64
+    correct: np.ndarray  # B T float32 (the attempt's score)
+    features: np.ndarray  # B T K F float32
+    labels: np.ndarray  # B T K float32
+    rows: np.ndarray  # B T K int64, -1 where padded
+    lengths: np.ndarray  # B attempts per window
+
+
+@dataclass
+class Windows:
+    """A table's attempts cut into windows, stored without padding; ``batch`` pads a few.
+
+    Padding every window to the longest would cost memory in proportion to the longest
+    window times their number: students with a few dozen attempts beside some with
+    hundreds (ASSISTments) made that five times the data. Attempts are stored flat, in
+    table order (a window is a run of them), each with its K concept slots.
+    """
+
+    concepts: np.ndarray  # A K int64 (PAD in unused slots)
+    items: np.ndarray  # A int64
+    correct: np.ndarray  # A float32 (the attempt's score)
+    features: np.ndarray  # A K F float32
+    labels: np.ndarray  # A K float32
+    rows: np.ndarray  # A K int64, -1 in unused slots
+    starts: np.ndarray  # W: each window's first attempt
     lengths: np.ndarray  # W attempts per window
+
+    @property
+    def n_rows(self) -> int:
+        """Table rows held (concept slots in use)."""
+        return int((self.rows >= 0).sum())
+
+    def batch(self, index: np.ndarray) -> Batch:
+        """The windows ``index`` padded to the longest of them, as the network reads them."""
+        lengths = self.lengths[index]
+        t = int(lengths.max()) if len(index) else 1
+        steps = np.arange(t)
+        real = steps[None, :] < lengths[:, None]  # B T
+        at = np.where(real, self.starts[index][:, None] + steps[None, :], 0)
+        slots = real[:, :, None]
+        return Batch(
+            concepts=np.where(slots, self.concepts[at], PAD),
+            items=np.where(real, self.items[at], PAD),
+            correct=np.where(real, self.correct[at], np.float32(0)),
+            features=np.where(slots[..., None], self.features[at], np.float32(0)),
+            labels=np.where(slots, self.labels[at], np.float32(0)),
+            rows=np.where(slots, self.rows[at], -1),
+            lengths=lengths,
+        )
 
 
 def build_windows(
@@ -61,7 +104,7 @@ def build_windows(
     window: int = WINDOW,
     extra: np.ndarray | None = None,
 ) -> Windows:
-    """Cut a canonical table (sorted by student, attempt) into padded windows.
+    """Cut a canonical table (sorted by student, attempt) into windows.
 
     ``extra`` holds more per-row features (rows x E) appended to the history features; its
     first column is the item's logit success rate, the expectation residuals are taken from.
@@ -75,39 +118,31 @@ def build_windows(
     correct = frame["correct"].to_numpy(dtype=np.float32)
     students = frame["student"].to_numpy()
     starts, ends = attempt_bounds(frame)
-    scores = np.add.reduceat(correct, starts) / (ends - starts) if len(starts) else correct
-    k_max = int((ends - starts).max()) if len(starts) else 1
+    counts = ends - starts
+    scores = np.add.reduceat(correct, starts) / counts if len(starts) else correct
+    k_max = int(counts.max()) if len(starts) else 1
     # window boundaries: new student or every `window` attempts
     new_student = np.ones(len(starts), dtype=bool)
     new_student[1:] = students[starts[1:]] != students[starts[:-1]]
-    position = np.zeros(len(starts), dtype=np.int64)
-    run = 0
-    for a in range(len(starts)):
-        run = 0 if new_student[a] else run + 1
-        position[a] = run
-    window_start = new_student | (position % window == 0)
-    window_of = np.cumsum(window_start) - 1
-    n_windows = int(window_of[-1]) + 1 if len(starts) else 0
-    slot = position % window
-    lengths = np.bincount(window_of, minlength=n_windows)
-    t_max = int(lengths.max()) if n_windows else 1
-    f = feats.shape[1]
+    student_start = np.maximum.accumulate(np.where(new_student, np.arange(len(starts)), 0))
+    position = np.arange(len(starts)) - student_start  # the attempt's place in its student's history
+    window_starts = np.flatnonzero(new_student | (position % window == 0))
+    lengths = np.diff(np.append(window_starts, len(starts)))
+    # each row's attempt and sibling slot
+    attempt_of = np.repeat(np.arange(len(starts)), counts)
+    slot = np.arange(len(frame)) - starts[attempt_of]
     out = Windows(
-        concepts=np.zeros((n_windows, t_max, k_max), dtype=np.int64),
-        items=np.zeros((n_windows, t_max), dtype=np.int64),
-        correct=np.zeros((n_windows, t_max), dtype=np.float32),
-        features=np.zeros((n_windows, t_max, k_max, f), dtype=np.float32),
-        labels=np.zeros((n_windows, t_max, k_max), dtype=np.float32),
-        rows=np.full((n_windows, t_max, k_max), -1, dtype=np.int64),
-        lengths=lengths,
+        concepts=np.full((len(starts), k_max), PAD, dtype=np.int64),
+        items=i_idx[starts].astype(np.int64),
+        correct=scores.astype(np.float32),
+        features=np.zeros((len(starts), k_max, feats.shape[1]), dtype=np.float32),
+        labels=np.zeros((len(starts), k_max), dtype=np.float32),
+        rows=np.full((len(starts), k_max), -1, dtype=np.int64),
+        starts=window_starts.astype(np.int64),
+        lengths=lengths.astype(np.int64),
     )
-    for a, (s, e) in enumerate(zip(starts, ends, strict=True)):
-        w, t = window_of[a], slot[a]
-        k = e - s
-        out.concepts[w, t, :k] = np.maximum(c_idx[s:e], UNKNOWN)
-        out.items[w, t] = i_idx[s]
-        out.correct[w, t] = scores[a]
-        out.features[w, t, :k] = feats[s:e]
-        out.labels[w, t, :k] = correct[s:e]
-        out.rows[w, t, :k] = np.arange(s, e)
+    out.concepts[attempt_of, slot] = np.maximum(c_idx, UNKNOWN)
+    out.features[attempt_of, slot] = feats
+    out.labels[attempt_of, slot] = correct
+    out.rows[attempt_of, slot] = np.arange(len(frame))
     return out

@@ -77,7 +77,8 @@ class TestFit:
         """Training and prediction skip the padding; the real rows must not notice."""
         model, test, _ = trained
         assert model.net is not None
-        windows = build_windows(test, model.concepts, model.items, extra=model.row_extras(test))
+        cut = build_windows(test, model.concepts, model.items, extra=model.row_extras(test))
+        windows = cut.batch(np.arange(len(cut.lengths)))  # every window, padded to the longest
         args = [
             model.concept_vectors(), torch.from_numpy(windows.concepts), torch.from_numpy(windows.items),
             torch.from_numpy(windows.correct), torch.from_numpy(windows.features),
