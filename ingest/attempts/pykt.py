@@ -32,7 +32,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -90,14 +92,103 @@ def _bad_values(lists: dict[str, list[str]]) -> list[str]:
         "questions": ("not whole numbers", _whole),
         "timestamps": ("not milliseconds since 1970", lambda t: t in _ABSENT or t.isdigit()),
         "is_repeat": ("not 0/1", lambda t: t in ("0", "1")),
-        "selectmasks": ("not 1/-1", lambda t: t in ("1", "0", "-1")),
+        "selectmasks": ("not 1, 0 or -1", lambda t: t in ("1", "0", "-1")),
     }
-    for field, values in lists.items():
-        what, ok = checks[field]
+    for name, values in lists.items():
+        what, ok = checks[name]
         bad = [t for i, t in enumerate(values) if i not in pad and not ok(t)]
         if bad:
-            reasons.append(f"{field}: {len(bad)} value(s) {what}, e.g. {bad[0]!r}")
+            reasons.append(f"{name}: {len(bad)} value(s) {what}, e.g. {bad[0]!r}")
     return reasons
+
+
+def _columns(reader: Any, source: str) -> dict[str, int]:
+    """The header's column positions; a file that cannot be read as attempts is refused here."""
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing:
+        raise MalformedInput([Problem(source, "line 1", f"missing column(s) {', '.join(missing)}")])
+    question_windows = [c for c in _QUESTION_WINDOWS if c in header]
+    if question_windows:
+        why = (
+            f"a question-level window file (column(s) {', '.join(question_windows)}): it repeats a student's "
+            "history once per question; read the one-row-per-student train_valid_quelevel.csv / test_quelevel.csv"
+        )
+        raise MalformedInput([Problem(source, "line 1", why)])
+    return {h: i for i, h in enumerate(header)}
+
+
+def _lists(record: list[str], col: dict[str, int]) -> dict[str, list[str]]:
+    """The row's lists that are present (an optional column may be ``NA`` for the whole row)."""
+    lists: dict[str, list[str]] = {}
+    for name in ("concepts", "responses", *(f for f in _OPTIONAL if f in col)):
+        raw = record[col[name]].strip()
+        if name in _OPTIONAL and raw in _ABSENT:
+            continue
+        lists[name] = _tokens(raw)
+    return lists
+
+
+@dataclass
+class _Rows:
+    """The canonical columns being collected, and where the current student's sequence stands."""
+
+    key: str
+    student: str = ""
+    uid: str = ""
+    number: int = -1  # the student's last attempt number
+    attempt_id: str = ""
+    position: int = 0  # the student's next position (over all of the student's rows)
+    students: list[str] = field(default_factory=list)
+    attempts: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    correct: list[float] = field(default_factory=list)
+    stamps: list[pd.Timestamp | None] = field(default_factory=list)
+
+    def start(self, uid: str) -> None:
+        """A new student: numbering starts again."""
+        self.student, self.uid = f"{self.key}-{uid}", uid
+        self.number, self.attempt_id, self.position = -1, "", 0
+
+    def add(self, lists: dict[str, list[str]]) -> None:
+        """The positions a row adds: not padding, not history a sliding window repeats."""
+        questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
+        masks = lists.get("selectmasks")
+        for i, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
+            if response == "-1" or (masks and masks[i] != "1"):
+                continue
+            if not (repeats and repeats[i] == "1" and self.number >= 0):
+                self.number += 1  # a new attempt (an is_repeat position joins the one before)
+                self.attempt_id = f"{self.key}:{self.uid}:{self.position}"  # its first position names it
+            self.position += 1
+            item = questions[i] if questions and questions[i] != "-1" else ""
+            stamp = _time(times[i]) if times else None
+            for concept in cell.split("_"):  # an unexpanded multi-concept cell: sibling rows
+                self.students.append(self.student)
+                self.attempts.append(self.number)
+                self.ids.append(self.attempt_id)
+                self.items.append(item)
+                self.concepts.append(concept)
+                self.correct.append(float(response))
+                self.stamps.append(stamp)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        columns: dict[str, list[Any]] = {
+            "student": self.students,
+            "attempt": self.attempts,
+            "attempt_id": self.ids,
+            "item": self.items,
+            "concept": self.concepts,
+            "correct": self.correct,
+            "timestamp": self.stamps,
+            "source": [f"pykt:{name}"] * len(self.students),
+        }
+        return build_frame(columns)
 
 
 def parse_pykt(
@@ -121,39 +212,13 @@ def parse_pykt(
             consecutive rows); a question-level window file, at its header.
     """
     body = text if isinstance(text, str) else "".join(text)
-    key = prefix or dataset_name(source)
-    name = source_name(source)
     reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
-    missing = [c for c in _REQUIRED if c not in header]
-    if missing:
-        raise MalformedInput([Problem(source, "line 1", f"missing column(s) {', '.join(missing)}")])
-    question_windows = [c for c in _QUESTION_WINDOWS if c in header]
-    if question_windows:
-        why = (
-            f"a question-level window file (column(s) {', '.join(question_windows)}): it repeats a student's "
-            "history once per question; read the one-row-per-student train_valid_quelevel.csv / test_quelevel.csv"
-        )
-        raise MalformedInput([Problem(source, "line 1", why)])
-    col = {h: i for i, h in enumerate(header)}
-    lists_read = ("concepts", "responses", *(f for f in _OPTIONAL if f in col))
+    col = _columns(reader, source)
     windowed = "selectmasks" in col  # a student's rows follow one another and are stitched
-
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    previous_uid = ""
-    number, attempt_id, position = -1, "", 0  # the current student's last attempt and next position
-    students: list[str] = []
-    attempts: list[int] = []
-    ids: list[str] = []
-    items: list[str] = []
-    concepts: list[str] = []
-    correct: list[float] = []
-    stamps: list[pd.Timestamp | None] = []
-    for line, record in records(reader, source, len(header), problems):
+    seen: dict[str, int] = {}  # uid -> its first line
+    rows = _Rows(prefix or dataset_name(source))
+    for line, record in records(reader, source, len(col), problems):
         reasons: list[str] = []
         fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
         if not fold_text.lstrip("-").isdigit():
@@ -161,24 +226,15 @@ def parse_pykt(
         if not uid:
             reasons.append("empty uid")
         elif uid in seen and not windowed:
-            reasons.append(
-                f"uid {uid} repeats line {seen[uid]} (one row per student; a windowed file needs its "
-                "selectmasks column)"
-            )
-        elif uid in seen and uid != previous_uid:
-            reasons.append(
-                f"uid {uid} repeats line {seen[uid]}, not right after it (a student's rows follow one another)"
-            )
+            why = "one row per student; a windowed file needs its selectmasks column"
+            reasons.append(f"uid {uid} repeats line {seen[uid]} ({why})")
+        elif uid in seen and uid != rows.uid:
+            why = "a student's rows follow one another"
+            reasons.append(f"uid {uid} repeats line {seen[uid]}, not right after it ({why})")
         elif uid not in seen:
             seen[uid] = line
-            number, attempt_id, position = -1, "", 0
-        previous_uid = uid
-        lists: dict[str, list[str]] = {}
-        for field in lists_read:
-            raw = record[col[field]].strip()
-            if field in _OPTIONAL and raw in _ABSENT:
-                continue
-            lists[field] = _tokens(raw)
+            rows.start(uid)
+        lists = _lists(record, col)
         lengths = {f: len(v) for f, v in lists.items()}
         if len(set(lengths.values())) > 1:
             reasons.append("unequal lengths: " + ", ".join(f"{n} {f}" for f, n in lengths.items()))
@@ -186,43 +242,11 @@ def parse_pykt(
             reasons += _bad_values(lists)
         if reasons:
             problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
-            continue
-        if folds is not None and int(fold_text) not in folds:
-            continue
-        student = f"{key}-{uid}"
-        questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
-        masks = lists.get("selectmasks")
-        for i, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
-            if response == "-1" or (masks and masks[i] != "1"):
-                continue  # pyKT's padding, or history a sliding window repeats
-            if not (repeats and repeats[i] == "1" and number >= 0):
-                number += 1  # a new attempt (an is_repeat position joins the one before)
-                attempt_id = f"{key}:{uid}:{position}"  # its first position names it
-            position += 1
-            question = questions[i] if questions else "-1"
-            stamp = _time(times[i]) if times else None
-            for concept in cell.split("_"):
-                students.append(student)
-                attempts.append(number)
-                ids.append(attempt_id)
-                items.append(question if question != "-1" else "")
-                concepts.append(concept)
-                correct.append(float(response))
-                stamps.append(stamp)
+        elif folds is None or int(fold_text) in folds:
+            rows.add(lists)
     if problems:
         raise MalformedInput(problems)
-    return build_frame(
-        {
-            "student": students,
-            "attempt": attempts,
-            "attempt_id": ids,
-            "item": items,
-            "concept": concepts,
-            "correct": correct,
-            "timestamp": stamps,
-            "source": [f"pykt:{name}"] * len(students),
-        }
-    )
+    return rows.frame(source_name(source))
 
 
 def read_pykt(path: Path, *, prefix: str | None = None, folds: Collection[int] | None = None) -> pd.DataFrame:
