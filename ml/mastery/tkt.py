@@ -26,6 +26,7 @@ from safetensors.torch import load_file, save_file
 from ml.mastery.base import TrainingArguments
 from ml.mastery.cohort import COHORT_FEATURES, CohortStats
 from ml.mastery.features import FEATURE_NAMES
+from ml.mastery.item_stats import ITEM_FEATURES, ItemStats
 from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.protocol import scored_mask
 from ml.mastery.tkt_model import TextKTNet
@@ -34,9 +35,6 @@ from ml.mastery.windows import WINDOW, Vocabulary, Windows, build_windows
 __all__ = ["ITEM_FEATURES", "PathwiseKT", "TKTConfig"]
 
 log = logging.getLogger(__name__)
-
-ITEM_FEATURES = ("item_logit_accuracy", "log_item_count")
-ITEM_PRIOR = 5.0  # pseudo-attempts at the global accuracy, shrinking rare items to the mean
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,7 @@ class PathwiseKT:
         self.items = Vocabulary.build([])
         self.texts: dict[str, str] = {}
         self.text_table: torch.Tensor | None = None  # fixed text embeddings, after training
-        self.item_sum: dict[str, float] = {}
-        self.item_count: dict[str, float] = {}
-        self.global_accuracy = 0.5
-        self.concept_accuracy: dict[str, float] = {}
+        self.item_stats = ItemStats()
         self.cohort = CohortStats()
         self.history: list[dict[str, float]] = []
         self._rows_per_batch = 1.0
@@ -102,42 +97,14 @@ class PathwiseKT:
         cohort = COHORT_FEATURES if self.config.cohort_features else ()
         return [*FEATURE_NAMES, *ITEM_FEATURES, *cohort]
 
-    # --- item statistics ---------------------------------------------------------------------
-    def _count_items(self, train: pd.DataFrame) -> None:
-        """Per-item attempts and successes in the training data (attempt level)."""
-        first = train.drop_duplicates(["student", "attempt"])
-        first = first[first["item"].astype(str) != ""]
-        grouped = first.groupby("item")["correct"]
-        self.item_sum = {str(k): float(v) for k, v in grouped.sum().items()}
-        self.item_count = {str(k): float(v) for k, v in grouped.count().items()}
-        self.global_accuracy = float(train["correct"].mean()) if len(train) else 0.5
-        self.concept_accuracy = {str(k): float(v) for k, v in train.groupby("concept")["correct"].mean().items()}
-
+    # --- row features beyond the history ---------------------------------------------------
     def item_features(self, frame: pd.DataFrame, *, leave_one_out: bool = False) -> np.ndarray:
-        """Smoothed logit accuracy of each row's item in training, and log1p of its count.
-
-        Item difficulty is the strongest single signal where items recur across students.
-        Rare items are shrunk toward their concept's accuracy (items of a hard skill are
-        hard), unseen concepts toward the global one. Training rows leave their own
-        attempt out (else the feature would contain the label).
-        """
-        items = frame["item"].astype(str).to_numpy()
-        sums = np.array([self.item_sum.get(i, 0.0) for i in items])
-        counts = np.array([self.item_count.get(i, 0.0) for i in items])
-        if leave_one_out:
-            own = frame.groupby(["student", "attempt"])["correct"].transform("mean").to_numpy()
-            seen = counts > 0
-            sums = np.where(seen, sums - own, sums)
-            counts = np.where(seen, counts - 1.0, counts)
-        concepts = frame["concept"].astype(str).to_numpy()
-        return self._item_values(sums, counts, concepts)
+        """Each row's item difficulty and count in training (``ItemStats.features``)."""
+        return self.item_stats.features(frame, leave_one_out=leave_one_out)
 
     def item_feature_rows(self, item: str, concepts: list[str]) -> np.ndarray:
         """``item_features`` of one attempt's rows (online inference: no table to build)."""
-        n = len(concepts)
-        sums = np.full(n, self.item_sum.get(item, 0.0))
-        counts = np.full(n, self.item_count.get(item, 0.0))
-        return self._item_values(sums, counts, np.asarray(concepts, dtype=object))
+        return self.item_stats.rows(item, concepts)
 
     def row_extras(self, frame: pd.DataFrame) -> np.ndarray:
         """The features appended to the history features: item, then cohort (inference)."""
@@ -151,16 +118,6 @@ class PathwiseKT:
         if not self.config.cohort_features:
             return np.zeros((len(concepts), 0))
         return self.cohort.rows(first_concepts, concepts)
-
-    def _concept_prior(self, concepts: Sequence[str] | np.ndarray) -> np.ndarray:
-        """Each concept's accuracy in training (the global one if unseen): what a student unknown is expected to do."""
-        return np.array([self.concept_accuracy.get(str(c), self.global_accuracy) for c in concepts])
-
-    def _item_values(self, sums: np.ndarray, counts: np.ndarray, concepts: np.ndarray) -> np.ndarray:
-        prior = self._concept_prior(concepts)
-        accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
-        accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
-        return np.stack([np.log(accuracy / (1 - accuracy)), np.log1p(counts)], axis=1)
 
     # --- training -------------------------------------------------------------------------
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
@@ -200,10 +157,12 @@ class PathwiseKT:
         elif self.encoder is not None:
             self.encoder.requires_grad_(False)
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
-        self._count_items(train)
+        self.item_stats = ItemStats.fit(train)
         extra = self.item_features(train, leave_one_out=True)
         if cfg.cohort_features:
-            extra = np.hstack([extra, self.cohort.fit(train, self._concept_prior(train["concept"].to_numpy()))])
+            extra = np.hstack(
+                [extra, self.cohort.fit(train, self.item_stats.concept_prior(train["concept"].to_numpy()))]
+            )
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
@@ -399,10 +358,7 @@ class PathwiseKT:
             "items": self.items.names,
             "texts": self.texts,
             "features": self.feature_names(),
-            "item_sum": self.item_sum,
-            "item_count": self.item_count,
-            "global_accuracy": self.global_accuracy,
-            "concept_accuracy": self.concept_accuracy,
+            **self.item_stats.to_json(),
             "history": self.history,
             "cohort": self.cohort.to_json(),
         }
@@ -426,10 +382,7 @@ class PathwiseKT:
         model.items = Vocabulary(config["items"])
         model.texts = dict(config["texts"])
         model.history = list(config.get("history", []))
-        model.item_sum = dict(config["item_sum"])
-        model.item_count = dict(config["item_count"])
-        model.global_accuracy = float(config["global_accuracy"])
-        model.concept_accuracy = dict(config.get("concept_accuracy", {}))
+        model.item_stats = ItemStats.from_json(config)
         if "cohort" in config:
             model.cohort = CohortStats.from_json(config["cohort"])
         tensors = load_file(str(folder / "model.safetensors"))
