@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ingest.attempts.pykt import dataset_name
-from ingest.attempts.table import build_frame, source_name
+from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["invert_index", "parse_akt", "read_akt"]
@@ -52,17 +51,6 @@ def invert_index(mapping: Mapping[str, object], source: str) -> dict[int, str]:
     if problems:
         raise MalformedInput(problems)
     return out
-
-
-@dataclass
-class _Columns:
-    student: list[str] = field(default_factory=list)
-    attempt: list[int] = field(default_factory=list)
-    attempt_id: list[str] = field(default_factory=list)
-    item: list[str] = field(default_factory=list)
-    concept: list[str] = field(default_factory=list)
-    correct: list[float] = field(default_factory=list)
-    source: list[str] = field(default_factory=list)
 
 
 def _ints(text: str) -> tuple[list[int], list[str]]:
@@ -118,7 +106,7 @@ def _scan(
     skill_names: Mapping[int, str] | None,
     problem_ids: Mapping[int, str] | None,
     key: str,
-    out: _Columns,
+    out: AttemptColumns,
     students: dict[str, str],
 ) -> list[Problem]:
     """Append one file's rows to ``out``; return its problems (``students``: user -> where first seen)."""
@@ -145,18 +133,10 @@ def _scan(
             sibling = i > 0 and p == items[i - 1] and r == responses[i - 1] and s != skills[i - 1]
             if not sibling:
                 number += 1
-            out.student.append(user)
-            out.attempt.append(number)
-            out.attempt_id.append(f"{key}:{user}:{number}")
-            out.item.append(problem_ids[p] if problem_ids is not None else str(p))
-            out.concept.append(skill_names[s] if skill_names is not None else str(s))
-            out.correct.append(float(r))
-            out.source.append(f"akt:{name}")
+            item = problem_ids[p] if problem_ids is not None else str(p)
+            concept = skill_names[s] if skill_names is not None else str(s)
+            out.append(user, number, f"{key}:{user}:{number}", item, concept, float(r), None, f"akt:{name}")
     return problems
-
-
-def _frame(out: _Columns) -> pd.DataFrame:
-    return build_frame({**out.__dict__, "timestamp": [pd.NaT] * len(out.student)})
 
 
 def parse_akt(
@@ -183,11 +163,11 @@ def parse_akt(
             student seen twice, an incomplete last record.
     """
     lines = text.splitlines() if isinstance(text, str) else text
-    out = _Columns()
+    out = AttemptColumns()
     problems = _scan(lines, source, skill_names, problem_ids, dataset or dataset_name(source), out, {})
     if problems:
         raise MalformedInput(problems)
-    return _frame(out)
+    return out.frame()
 
 
 def _maps(folder: Path) -> tuple[dict[int, str] | None, dict[int, str] | None]:
@@ -218,7 +198,7 @@ def read_akt(paths: Path | Sequence[Path], *, dataset: str | None = None) -> pd.
         MalformedInput: every problem of every file.
     """
     files = [paths] if isinstance(paths, Path) else list(paths)
-    out = _Columns()
+    out = AttemptColumns()
     students: dict[str, str] = {}
     problems: list[Problem] = []
     maps: dict[Path, tuple[dict[int, str] | None, dict[int, str] | None]] = {}
@@ -232,4 +212,4 @@ def read_akt(paths: Path | Sequence[Path], *, dataset: str | None = None) -> pd.
             problems += _scan(handle, str(path), skill_names, problem_ids, key, out, students)
     if problems:
         raise MalformedInput(problems)
-    return _frame(out)
+    return out.frame()

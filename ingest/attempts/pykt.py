@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.attempts.table import build_frame, source_name
+from ingest.attempts.table import AttemptColumns, source_name
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
@@ -136,19 +136,14 @@ def _lists(record: list[str], col: dict[str, int]) -> dict[str, list[str]]:
 class _Rows:
     """The canonical columns being collected, and where the current student's sequence stands."""
 
-    key: str
+    key: str  # the student key prefix
+    source: str  # the source column's value
     student: str = ""
     uid: str = ""
     number: int = -1  # the student's last attempt number
     attempt_id: str = ""
     position: int = 0  # the student's next position (over all of the student's rows)
-    students: list[str] = field(default_factory=list)
-    attempts: list[int] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    concepts: list[str] = field(default_factory=list)
-    correct: list[float] = field(default_factory=list)
-    stamps: list[pd.Timestamp | None] = field(default_factory=list)
+    out: AttemptColumns = field(default_factory=AttemptColumns)
 
     def start(self, uid: str) -> None:
         """A new student: numbering starts again."""
@@ -169,26 +164,9 @@ class _Rows:
             item = questions[i] if questions and questions[i] != "-1" else ""
             stamp = _time(times[i]) if times else None
             for concept in cell.split("_"):  # an unexpanded multi-concept cell: sibling rows
-                self.students.append(self.student)
-                self.attempts.append(self.number)
-                self.ids.append(self.attempt_id)
-                self.items.append(item)
-                self.concepts.append(concept)
-                self.correct.append(float(response))
-                self.stamps.append(stamp)
-
-    def frame(self, name: str) -> pd.DataFrame:
-        columns: dict[str, list[Any]] = {
-            "student": self.students,
-            "attempt": self.attempts,
-            "attempt_id": self.ids,
-            "item": self.items,
-            "concept": self.concepts,
-            "correct": self.correct,
-            "timestamp": self.stamps,
-            "source": [f"pykt:{name}"] * len(self.students),
-        }
-        return build_frame(columns)
+                self.out.append(
+                    self.student, self.number, self.attempt_id, item, concept, float(response), stamp, self.source
+                )
 
 
 def parse_pykt(
@@ -217,7 +195,7 @@ def parse_pykt(
     windowed = "selectmasks" in col  # a student's rows follow one another and are stitched
     problems: list[Problem] = []
     seen: dict[str, int] = {}  # uid -> its first line
-    rows = _Rows(prefix or dataset_name(source))
+    rows = _Rows(prefix or dataset_name(source), f"pykt:{source_name(source)}")
     for line, record in records(reader, source, len(col), problems):
         reasons: list[str] = []
         fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
@@ -246,7 +224,7 @@ def parse_pykt(
             rows.add(lists)
     if problems:
         raise MalformedInput(problems)
-    return rows.frame(source_name(source))
+    return rows.out.frame()
 
 
 def read_pykt(path: Path, *, prefix: str | None = None, folds: Collection[int] | None = None) -> pd.DataFrame:

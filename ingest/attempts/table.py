@@ -7,18 +7,51 @@ here, so dtypes, sorting and attempt numbering are decided in one place.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ingest.columns import ATTEMPT_COLUMNS, ATTEMPT_DTYPES
 
-__all__ = ["build_frame", "concat_frames", "empty_frame", "number_attempts", "source_name"]
+__all__ = ["AttemptColumns", "build_frame", "concat_frames", "empty_frame", "number_attempts", "source_name"]
 
 
 def source_name(source: str) -> str:
     """The file name of a source path (``a/b/log.csv`` -> ``log.csv``): stable if the file moves."""
     return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+
+
+@dataclass
+class AttemptColumns:
+    """The canonical columns as plain lists, a row appended at a time; ``frame`` builds the table."""
+
+    student: list[str] = field(default_factory=list)
+    attempt: list[int] = field(default_factory=list)
+    attempt_id: list[str] = field(default_factory=list)
+    item: list[str] = field(default_factory=list)
+    concept: list[str] = field(default_factory=list)
+    correct: list[float] = field(default_factory=list)
+    timestamp: list[pd.Timestamp | None] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+
+    def append(
+        self, student: str, attempt: int, attempt_id: str, item: str, concept: str, correct: float,
+        timestamp: pd.Timestamp | None, source: str,
+    ) -> None:  # fmt: skip
+        """One row (``item`` "" when there is none; ``timestamp`` None when unknown)."""
+        self.student.append(student)
+        self.attempt.append(attempt)
+        self.attempt_id.append(attempt_id)
+        self.item.append(item)
+        self.concept.append(concept)
+        self.correct.append(correct)
+        self.timestamp.append(timestamp)
+        self.source.append(source)
+
+    def frame(self) -> pd.DataFrame:
+        """The canonical table of the rows appended so far."""
+        return build_frame({c: getattr(self, c) for c in ATTEMPT_COLUMNS})
 
 
 def empty_frame() -> pd.DataFrame:
