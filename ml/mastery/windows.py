@@ -1,8 +1,9 @@
-"""Canonical attempt tables to padded tensors: students cut into windows of attempts.
+"""Canonical attempt tables to the network's arrays: students cut into windows of attempts.
 
 A window is up to ``WINDOW`` consecutive attempts of one student; the GRU starts each
 window from zero, in training and in prediction alike, so both see the same thing.
-Long-term history is not lost: the row features carry it.
+Long-term history is not lost: the row features carry it. Windows are kept unpadded
+and a batch of them is padded when the network reads it.
 """
 
 from __future__ import annotations
