@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.attempts.table import build_frame, source_name
+from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["parse_dkvmn", "read_dkvmn"]
@@ -46,7 +46,8 @@ def parse_dkvmn(text: str | Iterable[str], source: str, *, name: str | None = No
     file_name = source_name(source)
     prefix = name or Path(file_name).stem or file_name
     problems: list[Problem] = []
-    cols: dict[str, list[object]] = {c: [] for c in ("student", "attempt", "attempt_id", "item", "correct")}
+    out = AttemptColumns()
+    origin = f"dkvmn:{file_name}"
     for seq, start in enumerate(range(0, len(numbered), 3), start=1):
         block = numbered[start : start + 3]
         if len(block) < 3:
@@ -75,17 +76,10 @@ def parse_dkvmn(text: str | Iterable[str], source: str, *, name: str | None = No
             continue
         student = f"{prefix}-seq{seq}"
         for position, (item, response) in enumerate(zip(items, responses, strict=True)):
-            cols["student"].append(student)
-            cols["attempt"].append(position)
-            cols["attempt_id"].append(f"{student}:{position}")
-            cols["item"].append(str(item))
-            cols["correct"].append(float(response))
+            out.append(student, position, f"{student}:{position}", str(item), str(item), float(response), None, origin)
     if problems:
         raise MalformedInput(problems)
-    size = len(cols["student"])
-    return build_frame(
-        {**cols, "concept": cols["item"], "timestamp": [pd.NaT] * size, "source": [f"dkvmn:{file_name}"] * size}
-    )
+    return out.frame()
 
 
 def read_dkvmn(path: Path, *, name: str | None = None) -> pd.DataFrame:
