@@ -4,7 +4,8 @@ A log is read whole and checked first (every malformed line is reported, nothing
 written), converted to the graph's attempts, then written in one transaction. Attempt
 ids are stable, so importing the same file again adds nothing: its attempts count as
 duplicates. Logs from outside (ASSISTments) name concepts and items the graph does
-not hold; ``--create-missing`` creates them first, in one curriculum import.
+not hold; ``--create-missing`` creates them (validated as a curriculum import) in the
+same transaction as the attempts, so a refused log leaves no concept behind.
 """
 
 from __future__ import annotations
@@ -118,7 +119,9 @@ def _sample(ids: Sequence[str]) -> str:
 @click.option("--attempt-id-column", default=None, help="csv: the client's attempt id column (default attempt_id).")
 @click.option("--fold", "folds", type=int, multiple=True, help="pykt: keep only this fold (repeatable; -1 = test).")
 @click.option(
-    "--create-missing", is_flag=True, help="First create the concepts and items the log names but the graph lacks."
+    "--create-missing",
+    is_flag=True,
+    help="Create the concepts and items the log names but the graph lacks, in the same transaction.",
 )
 @click.option("--dry-run", is_flag=True, help="Read, check and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -199,16 +202,15 @@ def import_attempts(
                     problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids)}")
                 problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
-            if not dry_run:
-                if create_missing and (bundle.concepts or bundle.materials):
-                    kg.import_bundle(bundle, progress=bars)
-                    report["created_concepts"] = len(bundle.concepts)
-                    report["created_materials"] = len(bundle.materials)
-                if found:
-                    bars("record", 0, len(found))
-                    report["accepted"], report["duplicates"], estimates = _record(kg, found, obj)
-                    report["estimates"] = len(estimates)
-                    bars("record", len(found), len(found))
+            creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
+            if not dry_run and (found or creating is not None):
+                bars("record", 0, len(found))
+                report["accepted"], report["duplicates"], estimates = _record(kg, found, obj, creating)
+                report["estimates"] = len(estimates)
+                if creating is not None:
+                    report["created_concepts"] = len(creating.concepts)
+                    report["created_materials"] = len(creating.materials)
+                bars("record", len(found), len(found))
     except KnowledgeGraphError as error:
         _fail(error)
         return
@@ -236,19 +238,21 @@ def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:
     return out
 
 
-def _record(kg: KnowledgeGraph, found: Sequence[Attempt], obj: dict[str, Any]) -> tuple[int, int, list[Any]]:
-    """Record with the served mastery model when one is installed (estimates stored too)."""
+def _record(
+    kg: KnowledgeGraph, found: Sequence[Attempt], obj: dict[str, Any], creating: CurriculumBundle | None
+) -> tuple[int, int, list[Any]]:
+    """Record, with what the log creates, in one transaction; estimates too when a model is served."""
     settings = obj.get("settings") or load_settings()
-    if not settings.mastery:
-        return record_attempts(kg, found)
-    from ml.mastery.serving import MasteryService
-    from ml.mastery.versions import ModelVersions
-    from resolvers.students import record
+    if settings.mastery:
+        from ml.mastery.serving import MasteryService
+        from ml.mastery.versions import ModelVersions
+        from resolvers.students import record
 
-    versions = ModelVersions(settings.data_dir / "models" / "mastery")
-    if versions.current() is None:
-        return record_attempts(kg, found)
-    return record(kg, MasteryService(versions, threads=settings.torch_threads), found)
+        versions = ModelVersions(settings.data_dir / "models" / "mastery")
+        if versions.current() is not None:
+            service = MasteryService(versions, threads=settings.torch_threads)
+            return record(kg, service, found, creating=creating)
+    return record_attempts(kg, found, creating=creating)
 
 
 def _print(report: dict[str, Any]) -> None:

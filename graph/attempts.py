@@ -12,6 +12,7 @@ from datetime import datetime
 from rdflib import Literal
 
 from graph import queries
+from graph.bundle import CurriculumBundle
 from graph.errors import ConceptNotFound, InvalidInput, NotFound
 from graph.ids import id_of, iri_of
 from graph.mastery import estimate_triples, stored_estimate_triples
@@ -44,30 +45,30 @@ def attempt_triples(attempt: Attempt) -> Iterator[Triple]:
 
 
 def record_attempts(
-    kg: KnowledgeGraph, attempts: Sequence[Attempt], estimate: Estimator | None = None
+    kg: KnowledgeGraph,
+    attempts: Sequence[Attempt],
+    estimate: Estimator | None = None,
+    *,
+    creating: CurriculumBundle | None = None,
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts and the estimates they move, in one transaction.
 
     Returns ``(accepted, duplicates, estimates)``. An attempt whose id is already stored
     (or repeated in the batch) is a duplicate and is skipped, so replaying a log adds
     nothing. ``estimate`` (the mastery model, from the caller) is asked for the new
-    estimates of the accepted attempts; they replace the stored ones.
+    estimates of the accepted attempts; they replace the stored ones. ``creating`` is a
+    batch of concepts and materials the attempts may name: it is validated as an import
+    and written in the same transaction, so a log and what it creates land together.
 
     Raises:
         InvalidInput: a score outside [0, 1], or an attempt naming no material or concept.
-        NotFound: a material or concept that does not exist. Nothing is written.
+        NotFound: a material or concept that does not exist.
+        ValidationFailed, DuplicateId, PrerequisiteCycle: ``creating`` is not a valid import.
+        Nothing is written.
     """
-    for a in attempts:
-        if not 0.0 <= a.score <= 1.0:
-            raise InvalidInput(f"attempt {a.id}: score {a.score} is not in [0, 1]")
-        if not a.material and not a.concepts:
-            raise InvalidInput(f"attempt {a.id}: names neither a material nor a concept")
-        if a.material and a.material not in kg.projection.material_ids:
-            raise NotFound("material", a.material)
-        for c in a.concepts:
-            if not kg.projection.has_concept(c):
-                raise ConceptNotFound(c)
     with kg.lock:
+        planned = kg.plan_bundle(creating) if creating is not None else None
+        _check(kg, attempts, creating or CurriculumBundle())
         stored = set(queries.describe_types(kg.store, [iri_of("attempt", a.id) for a in attempts]))
         fresh: dict[str, Attempt] = {}
         for a in attempts:
@@ -78,9 +79,27 @@ def record_attempts(
         inserts = [t for a in accepted for t in attempt_triples(a)]
         inserts += [t for e in estimates for t in estimate_triples(e)]
         deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in estimates]) if estimates else []
+        if planned is not None:
+            deletes, inserts = planned.deletes + deletes, planned.inserts + inserts
         if inserts:
-            kg.commit(deletes, inserts, lambda: None)
+            kg.commit(deletes, inserts, planned.project if planned is not None else lambda: None)
         return len(accepted), len(attempts) - len(accepted), estimates
+
+
+def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: CurriculumBundle) -> None:
+    """Refuse the batch at its first attempt that is out of range or names what does not exist."""
+    new_concepts = {c.id for c in creating.concepts}
+    new_materials = {m.id for m in creating.materials}
+    for a in attempts:
+        if not 0.0 <= a.score <= 1.0:
+            raise InvalidInput(f"attempt {a.id}: score {a.score} is not in [0, 1]")
+        if not a.material and not a.concepts:
+            raise InvalidInput(f"attempt {a.id}: names neither a material nor a concept")
+        if a.material and a.material not in kg.projection.material_ids and a.material not in new_materials:
+            raise NotFound("material", a.material)
+        for c in a.concepts:
+            if not kg.projection.has_concept(c) and c not in new_concepts:
+                raise ConceptNotFound(c)
 
 
 def count_students(kg: KnowledgeGraph) -> int:

@@ -40,7 +40,7 @@ from graph.store import TripleStore
 from graph.validation import check_bundle, check_concept, check_material, check_strength
 from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
-__all__ = ["KnowledgeGraph", "Page", "ProgressHook", "WriteListener", "paginate"]
+__all__ = ["KnowledgeGraph", "Page", "PlannedWrite", "ProgressHook", "WriteListener", "paginate"]
 
 ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(stage, done, total)`` during long work."""
@@ -53,6 +53,16 @@ _MATERIAL_PREDICATES = {
     SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
     SDO.text, SDO.url, SDO.teaches, SDO.assesses,
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    """A validated batch not yet written: its triples and how the projection follows them."""
+
+    deletes: list[Triple]
+    inserts: list[Triple]
+    project: Callable[[], None]
+    report: ImportReport
 
 
 @dataclass(frozen=True)
@@ -422,12 +432,44 @@ class KnowledgeGraph:
             ValidationFailed, DuplicateId, PrerequisiteCycle: nothing is written.
         """
         with self.lock:
+            if dry_run:
+                _, report = check_bundle(
+                    bundle, self.projection, replace_existing=replace_existing, break_cycles=break_cycles
+                )
+                report.dry_run = True
+                return report
+            planned = self.plan_bundle(
+                bundle, replace_existing=replace_existing, break_cycles=break_cycles, progress=progress
+            )
+            if progress is not None:
+                progress("write", 0, len(planned.inserts))
+            self.commit(planned.deletes, planned.inserts, planned.project)
+            if progress is not None:
+                progress("write", len(planned.inserts), len(planned.inserts))
+            planned.report.revision = self.projection.revision
+            return planned.report
+
+    def plan_bundle(
+        self,
+        bundle: CurriculumBundle,
+        *,
+        replace_existing: bool = False,
+        break_cycles: bool = False,
+        progress: ProgressHook | None = None,
+    ) -> PlannedWrite:
+        """Validate a batch and build its write without applying it.
+
+        For a caller that writes the batch together with other triples in one
+        transaction (``graph.attempts.record_attempts`` creating what a log names); the
+        caller holds ``lock`` from here to its ``commit``.
+
+        Raises:
+            ValidationFailed, DuplicateId, PrerequisiteCycle.
+        """
+        with self.lock:
             cleaned, report = check_bundle(
                 bundle, self.projection, replace_existing=replace_existing, break_cycles=break_cycles
             )
-            report.dry_run = dry_run
-            if dry_run:
-                return report
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
             deletes = self._replaced_triples(replaced) if replaced else []
@@ -437,14 +479,8 @@ class KnowledgeGraph:
                 inserts.append(triple)
                 if progress is not None and n % 20000 == 0:
                     progress("prepare", n, total)
-            if progress is not None:
-                progress("write", 0, len(inserts))
-            self.commit(deletes, inserts, lambda: self._project_bundle(cleaned, replaced))
-            if progress is not None:
-                progress("write", len(inserts), len(inserts))
             report.triples = len(inserts)
-            report.revision = self.projection.revision
-            return report
+            return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _replaced_triples(self, subjects: Sequence[URIRef]) -> list[Triple]:
         """A replaced concept or material loses its own triples and its outgoing edges."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph import queries
 from graph.attempts import attempts_of, list_students, record_attempts
+from graph.bundle import CurriculumBundle
 from graph.errors import NotFound
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
@@ -46,18 +47,29 @@ def _history(kg: KnowledgeGraph) -> HistoryLoader:
 
 
 def record(
-    kg: KnowledgeGraph, mastery: MasteryService, attempts: Sequence[Attempt]
+    kg: KnowledgeGraph,
+    mastery: MasteryService,
+    attempts: Sequence[Attempt],
+    *,
+    creating: CurriculumBundle | None = None,
 ) -> tuple[int, int, list[MasteryEstimate]]:
-    """Store new attempts with the mastery estimates they move, in one transaction."""
+    """Store new attempts with the mastery estimates they move, in one transaction.
+
+    ``creating`` (concepts and materials the attempts name, written in the same
+    transaction) places its new concepts in the model by their text first.
+    """
     students = [a.student for a in attempts]
     with mastery.lock:
         predictor = mastery.ready(students, _history(kg))
         concepts = {c for a in attempts for c in a.concepts}
         unknown = [c for c in concepts if c not in predictor.model.concepts.index and kg.projection.has_concept(c)]
-        if unknown:
-            predictor.add_concepts(concept_texts(c for c in kg.concepts_by_ids(unknown) if c is not None))
+        placed = [c for c in kg.concepts_by_ids(unknown) if c is not None]
+        if creating is not None:
+            placed += [c for c in creating.concepts if c.id in concepts and c.id not in predictor.model.concepts.index]
+        if placed:
+            predictor.add_concepts(concept_texts(placed))
         try:
-            return record_attempts(kg, attempts, estimate=predictor.update)
+            return record_attempts(kg, attempts, estimate=predictor.update, creating=creating)
         except Exception:
             for student in students:  # the state saw attempts the graph refused
                 predictor.forget(student)

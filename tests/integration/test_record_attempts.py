@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from demo.load import MODEL_DIR
+from graph.bundle import CurriculumBundle
+from graph.model import Attempt, Concept
+from resolvers.students import record
 from tests.integration.conftest import Api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
@@ -52,6 +57,29 @@ class TestRecordAttempts:
         both = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True, "score": 1.0}]})
         assert both["recordAttempts"]["code"] == "INVALID"
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
+    def test_a_log_creating_its_concepts_is_estimated_by_their_text_in_one_write(self, api: Api) -> None:
+        bundle = CurriculumBundle(concepts=(Concept("fraction_division", "Dividing fractions"),))
+        when = datetime(2024, 1, 1, tzinfo=UTC)
+        attempts = [
+            Attempt(
+                id=f"log-{n}",
+                student="kid",
+                timestamp=when.replace(minute=n),
+                score=1.0,
+                concepts=("fraction_division",),
+            )
+            for n in range(3)
+        ]
+        revision = api.kg.revision
+        accepted, _, estimates = record(api.kg, api.mastery, attempts, creating=bundle)
+        assert accepted == 3
+        assert api.kg.revision == revision + 1
+        [estimate] = estimates
+        assert (estimate.concept, estimate.model_version) == ("fraction_division", "demo")
+        assert estimate.probability > 0.5
+        stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in stored] == ["fraction_division"]
 
 
 class TestStudentQueries:

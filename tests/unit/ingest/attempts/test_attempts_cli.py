@@ -57,6 +57,7 @@ def test_unknown_concepts_are_refused_until_created(empty: KnowledgeGraph, tmp_p
     assert empty.is_empty()
     created = report(invoke(empty, str(path), "--format", "dkvmn", "--create-missing", "--json"))
     assert (created["created_concepts"], created["created_materials"], created["accepted"]) == (2, 2, 2)
+    assert empty.revision == 1  # the concepts, items and attempts were one write
     assert empty.material("3").assesses == ("3",)
     again = report(invoke(empty, str(path), "--format", "dkvmn", "--create-missing", "--json"))
     assert (again["created_concepts"], again["accepted"], again["duplicates"]) == (0, 0, 2)

@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 
 from graph.attempts import record_attempts
+from graph.bundle import CurriculumBundle
+from graph.errors import InvalidInput, NotFound
 from graph.ids import is_valid_id
+from graph.model import Attempt, Concept, Material, MaterialType
 from graph.repository import KnowledgeGraph
 from ingest.attempts.akt import parse_akt
 from ingest.attempts.formats import ATTEMPT_READERS, read_attempts
@@ -58,6 +61,41 @@ def test_attempts_record_into_the_graph_once(kg: KnowledgeGraph) -> None:
     attempts = frame_to_attempts(frame)
     assert record_attempts(kg, attempts)[:2] == (1, 0)
     assert record_attempts(kg, attempts)[:2] == (0, 1)
+
+
+def _new_concept_attempt(score: float) -> Attempt:
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    return Attempt(id="log-1", student="s", timestamp=when, score=score, material="m_new", concepts=("new_skill",))
+
+
+NEW = CurriculumBundle(
+    concepts=(Concept("new_skill", "New skill"),),
+    materials=(Material("m_new", "m_new", MaterialType.EXERCISE, assesses=("new_skill",)),),
+)
+
+
+def test_what_a_log_creates_lands_with_its_attempts_in_one_write(kg: KnowledgeGraph) -> None:
+    revision = kg.revision
+    assert record_attempts(kg, [_new_concept_attempt(1.0)], creating=NEW)[:2] == (1, 0)
+    assert kg.revision == revision + 1
+    assert kg.projection.has_concept("new_skill")
+    assert kg.material("m_new").assesses == ("new_skill",)
+
+
+def test_a_refused_log_creates_nothing(kg: KnowledgeGraph) -> None:
+    revision = kg.revision
+    with pytest.raises(InvalidInput, match="not in \\[0, 1\\]"):
+        record_attempts(kg, [_new_concept_attempt(1.5)], creating=NEW)
+    assert kg.revision == revision
+    assert not kg.projection.has_concept("new_skill")
+    assert "m_new" not in kg.projection.material_ids
+
+
+def test_a_log_naming_what_neither_the_graph_nor_the_batch_holds_is_refused(kg: KnowledgeGraph) -> None:
+    only_concept = CurriculumBundle(concepts=NEW.concepts)
+    with pytest.raises(NotFound, match="m_new"):
+        record_attempts(kg, [_new_concept_attempt(1.0)], creating=only_concept)
+    assert not kg.projection.has_concept("new_skill")
 
 
 def test_the_registry_names_every_format() -> None:
