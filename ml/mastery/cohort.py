@@ -100,9 +100,9 @@ class CohortStats:
                 out[rows, 2 * k : 2 * k + 2] = _values(found[:, 0], found[:, 1])
         return out
 
-    def features(self, frame: pd.DataFrame) -> np.ndarray:
-        """Every row's features from the full tables (inference)."""
-        keys = prefix_keys(frame)
+    def features(self, frame: pd.DataFrame, keys: list[np.ndarray] | None = None) -> np.ndarray:
+        """Every row's features from the full tables (inference); ``keys``: ``prefix_keys(frame)`` if known."""
+        keys = prefix_keys(frame) if keys is None else keys
         out = np.zeros((len(frame), len(COHORT_FEATURES)), dtype=np.float32)
         for k in range(DEPTH):
             found = _lookup(self.tables[k], keys[k])

@@ -24,6 +24,7 @@ import pandas as pd
 from ml.mastery.base import TrainingArguments
 from ml.mastery.features import logit, sigmoid
 from ml.mastery.protocol import split_by_student
+from ml.mastery.table_inputs import TableInputs
 from ml.mastery.tkt import PathwiseKT, TKTConfig
 
 __all__ = ["PathwiseEnsemble", "is_ensemble", "load_mastery_model"]
@@ -72,8 +73,9 @@ class PathwiseEnsemble:
             self.members.append(member)
 
     def logits(self, frame: pd.DataFrame) -> np.ndarray:
-        """The members' mean logit for every row."""
-        return np.asarray(np.mean([logit(member.predict(frame)) for member in self.members], axis=0))
+        """The members' mean logit for every row (what they read alike is computed once)."""
+        inputs = TableInputs(frame)
+        return np.asarray(np.mean([logit(member.predict(frame, inputs)) for member in self.members], axis=0))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """One-step-ahead probabilities for every row of a canonical table."""

@@ -75,14 +75,30 @@ def _row_values(
     ]
 
 
-def history_features(frame: pd.DataFrame, expected: np.ndarray | None = None) -> np.ndarray:
+def history_features(
+    frame: pd.DataFrame, expected: np.ndarray | None = None, *, without_residuals: np.ndarray | None = None
+) -> np.ndarray:
     """``len(frame) x len(FEATURE_NAMES)`` float32 features, rows in frame order.
 
     ``frame`` is a canonical attempt table sorted by student then attempt. ``expected``
     is each row's expected success (its item's difficulty) before the student answers;
     residuals (outcome minus expected) measure ability with the items' difficulty taken
-    out. Without it the residual features stay zero.
+    out. Without it the residual features stay zero. ``without_residuals`` is this
+    table's ``history_features(frame)``, when already computed: the residual columns
+    are the only ones ``expected`` changes, so an ensemble whose members expect
+    differently counts the rest once and adds each member's residuals vectorised
+    (``residual_features``, equal to the state's to the bit).
     """
+    if without_residuals is None:
+        return _replayed(frame, expected)
+    out = without_residuals.copy()
+    if expected is not None and len(frame):
+        out[:, _RESIDUAL_COLUMNS] = residual_features(frame, expected)
+    return out
+
+
+def _replayed(frame: pd.DataFrame, expected: np.ndarray | None) -> np.ndarray:
+    """Every feature from one pass of ``FeatureState`` per student: the online code, in batch."""
     out = np.zeros((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
     if not len(frame):
         return out
@@ -99,6 +115,77 @@ def history_features(frame: pd.DataFrame, expected: np.ndarray | None = None) ->
         for r in range(i, j):
             out[r] = state.features(concepts[r])
         state.observe(concepts[i:j], float(scores[a]), None if expectations is None else float(expectations[a]))
+    return out
+
+
+_RESIDUAL_COLUMNS = [FEATURE_NAMES.index(n) for n in ("residual_accuracy", "residual_on_concept", "recent_residual")]
+
+
+def residual_features(frame: pd.DataFrame, expected: np.ndarray) -> np.ndarray:
+    """The three residual columns of ``history_features``, vectorised (``FeatureState``'s sums, in its order).
+
+    An attempt's surprise is its score minus its rows' mean expectation; a row sees the
+    surprises of its student's earlier attempts: all of them, those on its concept (an
+    attempt counted once however many of its rows name the concept), and the last RECENT.
+    """
+    students = frame["student"].to_numpy()
+    starts, ends = attempt_bounds(frame)
+    counts = ends - starts
+    scores = np.add.reduceat(frame["correct"].to_numpy(dtype=np.float64), starts) / counts
+    surprise = scores - np.add.reduceat(np.asarray(expected, np.float64), starts) / counts
+    first_attempt = np.ones(len(starts), dtype=bool)
+    first_attempt[1:] = students[starts[1:]] != students[starts[:-1]]
+    student_of = np.cumsum(first_attempt) - 1  # the student's number, per attempt
+    position = np.arange(len(starts)) - np.flatnonzero(first_attempt)[student_of]  # earlier attempts of the student
+    before = _exclusive_cumsum(surprise, first_attempt)
+    recent = np.zeros(len(starts))
+    for k in range(RECENT, 0, -1):  # oldest first, as ``sum`` runs over the deque
+        shifted = np.zeros(len(starts))
+        if k < len(starts):
+            shifted[k:] = surprise[:-k]
+        recent += np.where(position >= k, shifted, 0.0)
+    attempt_of_row = np.repeat(np.arange(len(starts)), counts)
+    on_concept = _residual_on_concept(frame["concept"].astype(str).to_numpy(), student_of, attempt_of_row, surprise)
+    out = np.empty((len(frame), 3), dtype=np.float32)
+    n = position[attempt_of_row].astype(np.float64)
+    out[:, 0] = before[attempt_of_row] / (n + 2.0)
+    out[:, 1] = on_concept
+    out[:, 2] = recent[attempt_of_row] / (np.minimum(n, RECENT) + 2.0)
+    return out
+
+
+def _exclusive_cumsum(values: np.ndarray, group_start: np.ndarray) -> np.ndarray:
+    """Each position's sum of the earlier values of its group, added in order (float64)."""
+    out = np.zeros(len(values))
+    total = 0.0
+    for i, (value, start) in enumerate(zip(values.tolist(), group_start.tolist(), strict=True)):
+        if start:
+            total = 0.0
+        out[i] = total
+        total += value
+    return out
+
+
+def _residual_on_concept(
+    concepts: np.ndarray, student_of: np.ndarray, attempt_of_row: np.ndarray, surprise: np.ndarray
+) -> np.ndarray:
+    """Each row's earlier surprise on its concept over (earlier attempts on it + 2), as ``FeatureState``."""
+    codes = pd.factorize(concepts)[0]
+    students = student_of[attempt_of_row]
+    order = np.lexsort((attempt_of_row, codes, students))  # by student, concept, attempt
+    s, c, a = students[order], codes[order], attempt_of_row[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = (s[1:] != s[:-1]) | (c[1:] != c[:-1])
+    new_entry = new_group.copy()  # one entry per (student, concept, attempt): repeated rows count once
+    new_entry[1:] |= a[1:] != a[:-1]
+    entries = np.flatnonzero(new_entry)
+    group_start = new_group[entries]
+    before = _exclusive_cumsum(surprise[a[entries]], group_start)
+    index = np.arange(len(entries))
+    seen = index - np.maximum.accumulate(np.where(group_start, index, 0))
+    entry_of = np.cumsum(new_entry) - 1
+    out = np.empty(len(order))
+    out[order] = before[entry_of] / (seen[entry_of] + 2.0)
     return out
 
 

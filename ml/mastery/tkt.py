@@ -29,6 +29,7 @@ from ml.mastery.features import FEATURE_NAMES
 from ml.mastery.item_stats import ITEM_FEATURES, ItemStats
 from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.protocol import scored_mask
+from ml.mastery.table_inputs import TableInputs
 from ml.mastery.tkt_model import TextKTNet
 from ml.mastery.windows import WINDOW, Vocabulary, Windows, build_windows
 
@@ -106,11 +107,12 @@ class PathwiseKT:
         """``item_features`` of one attempt's rows (online inference: no table to build)."""
         return self.item_stats.rows(item, concepts)
 
-    def row_extras(self, frame: pd.DataFrame) -> np.ndarray:
+    def row_extras(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
         """The features appended to the history features: item, then cohort (inference)."""
         extra = self.item_features(frame)
         if self.config.cohort_features:
-            extra = np.hstack([extra, self.cohort.features(frame)])
+            keys = inputs.cohort_keys if inputs is not None else None
+            extra = np.hstack([extra, self.cohort.features(frame, keys)])
         return extra
 
     def cohort_rows(self, first_concepts: Sequence[str], concepts: Sequence[str]) -> np.ndarray:
@@ -164,6 +166,8 @@ class PathwiseKT:
                 [extra, self.cohort.fit(train, self.item_stats.concept_prior(train["concept"].to_numpy()))]
             )
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
+        # the validation rows' inputs do not change while training: built once, not per epoch
+        valid_windows = self._inference_windows(valid) if valid is not None and len(valid) else None
         # small data sets still get enough optimiser steps per epoch (at least ~25)
         batch_size = min(args.batch_size, max(4, len(windows.lengths) // 25))
         # every row weighs the same whichever batch it falls in (batches hold different numbers of rows)
@@ -197,9 +201,9 @@ class PathwiseKT:
             if self.encoder is not None and self._frozen_text is None and epoch + 1 >= cfg.encoder_epochs:
                 self._freeze_encoder()
             record = {"epoch": epoch, "train_loss": float(np.mean(losses))}
-            if valid is not None and len(valid):
+            if valid is not None and valid_windows is not None:
                 validating = time.monotonic()
-                p = self.predict(valid)
+                p = self._predict_windows(valid_windows, len(valid))
                 mask = scored_mask(valid)
                 record["valid_auc"] = evaluate_predictions(valid["correct"].to_numpy()[mask], p[mask])["auc"]
                 validation_seconds = time.monotonic() - validating
@@ -312,20 +316,29 @@ class PathwiseKT:
 
     _encoder_folder: Path | None = None
 
-    def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        """One-step-ahead probabilities for every row of a canonical table."""
+    def predict(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
+        """One-step-ahead probabilities for every row of a canonical table.
+
+        ``inputs``: the table's member-independent inputs, when an ensemble shares them.
+        """
         assert self.net is not None
         unseen = {
             str(c): self.texts.get(str(c), "") for c in frame["concept"].unique() if c and c not in self.concepts.index
         }
         if unseen and self._uses_text():
             self.add_concepts({c: t for c, t in unseen.items() if t})
+        return self._predict_windows(self._inference_windows(frame, inputs), len(frame))
+
+    def _inference_windows(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> Windows:
+        extra = self.row_extras(frame, inputs)
+        history = inputs.history if inputs is not None else None
+        return build_windows(frame, self.concepts, self.items, window=self.config.window, extra=extra, history=history)
+
+    def _predict_windows(self, windows: Windows, n_rows: int) -> np.ndarray:
+        assert self.net is not None
         self.net.eval()
-        windows = build_windows(
-            frame, self.concepts, self.items, window=self.config.window, extra=self.row_extras(frame)
-        )
         vectors = self.concept_vectors()
-        out = np.zeros(len(frame), dtype=np.float64)
+        out = np.zeros(n_rows, dtype=np.float64)
         with torch.no_grad():
             for batch in _batches(windows, 256, None):
                 padded = windows.batch(batch)

@@ -104,14 +104,16 @@ def build_windows(
     *,
     window: int = WINDOW,
     extra: np.ndarray | None = None,
+    history: np.ndarray | None = None,
 ) -> Windows:
     """Cut a canonical table (sorted by student, attempt) into windows.
 
     ``extra`` holds more per-row features (rows x E) appended to the history features; its
     first column is the item's logit success rate, the expectation residuals are taken from.
+    ``history``: the table's ``history_features(frame)`` when already computed (shared).
     """
     expected = None if extra is None else sigmoid(extra[:, 0])
-    feats = history_features(frame, expected)
+    feats = history_features(frame, expected, without_residuals=history)
     if extra is not None:
         feats = np.concatenate([feats, extra.astype(np.float32)], axis=1)
     c_idx = concepts.encode(frame["concept"].to_numpy())
