@@ -28,6 +28,8 @@ def train() -> None:
               help="Model folder to write (default: a new version in the data folder's models/mastery).")  # fmt: skip
 @click.option("--no-text", is_flag=True, help="Learned id embeddings only (no sentence encoder).")
 @click.option("--freeze-encoder", is_flag=True, help="Keep the bundled encoder as shipped (smaller model folder).")
+@click.option("--no-item-text", is_flag=True,
+              help="Do not read the exercises' wording (items are learned from their answers only).")  # fmt: skip
 @click.option("--no-cohort", is_flag=True,
               help="Leave out the cohort features (how students who began with the same concepts did).")  # fmt: skip
 @click.option(
@@ -50,6 +52,7 @@ def train_mastery(
     out: Path | None,
     no_text: bool,
     freeze_encoder: bool,
+    no_item_text: bool,
     no_cohort: bool,
     epochs: int,
     patience: int,
@@ -63,14 +66,16 @@ def train_mastery(
 
     Concept representations start from the bundled sentence encoder's embeddings of the
     concepts' text (graph labels and definitions, or the log's skill names) and the
-    encoder is fine-tuned with the sequence model. Validation students are split off,
-    training stops early when validation AUC stops improving; the folder holds the
-    weights, a JSON config, metrics.json and data.json. The service serves the newest
-    version from its next start (or at once with `pathwise models use`).
+    encoder is fine-tuned with the sequence model; exercises with wording (materials in
+    the graph) get a vector and a difficulty prior from it, so new ones are placed by it.
+    Validation students are split off, training stops early when validation AUC stops
+    improving; the folder holds the weights, a JSON config, metrics.json and data.json.
+    The service serves the newest version from its next start (or at once with
+    `pathwise models use`).
     """
     from cli.progress import ProgressBars
     from ml.mastery.base import TrainingArguments, budget_seconds
-    from ml.mastery.data import attempts_to_frame, concept_texts
+    from ml.mastery.data import attempts_to_frame, concept_texts, material_texts
     from ml.mastery.tkt import TKTConfig
     from ml.mastery.train import train_mastery as run_training
     from ml.mastery.versions import ModelVersions
@@ -80,12 +85,14 @@ def train_mastery(
     if files and fmt is None:
         raise click.UsageError("training files need --format (akt, pykt, csv, dkvmn or xapi)")
     texts: dict[str, str] = {}
+    item_texts: dict[str, str] = {}
     if demo:
         from demo.load import CURRICULUM_DIR, demo_attempts
         from ingest.csv_layout import read_curriculum_csv
 
         frame = attempts_to_frame(demo_attempts())
-        texts = concept_texts(read_curriculum_csv(CURRICULUM_DIR).concepts)
+        curriculum = read_curriculum_csv(CURRICULUM_DIR)
+        texts, item_texts = concept_texts(curriculum.concepts), material_texts(curriculum.materials)
         source = "demo simulator (200 students)"
     elif fmt is not None:
         from ingest.attempts.formats import read_attempts
@@ -109,12 +116,19 @@ def train_mastery(
             frame = attempts_to_frame(attempts_of(kg, list_students(kg)))
             concepts = [c for c in kg.concepts_by_ids(sorted(kg.projection.dag.nodes)) if c is not None]
             texts = concept_texts(concepts)
+            attempted = sorted(set(frame["item"]) - {""})
+            item_texts = material_texts(m for m in kg.materials_by_ids(attempted) if m is not None)
         finally:
             kg.store.close()
         source = "store"
     if frame.empty:
         raise click.ClickException("no attempts to train on")
-    config = TKTConfig(use_text=not no_text, finetune_encoder=not freeze_encoder, cohort_features=not no_cohort)
+    config = TKTConfig(
+        use_text=not no_text,
+        finetune_encoder=not freeze_encoder,
+        item_text=not no_item_text,
+        cohort_features=not no_cohort,
+    )
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
     with ProgressBars(unit="batch") as bars:
@@ -122,7 +136,9 @@ def train_mastery(
             seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads,
             log_dir=log_dir, max_train_seconds=budget_seconds(max_minutes), progress=bars,
         )  # fmt: skip
-        metrics = run_training(frame, folder, args=args, config=config, source=source, texts=texts, members=members)
+        metrics = run_training(
+            frame, folder, args=args, config=config, source=source, texts=texts, item_texts=item_texts, members=members
+        )
     click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-__all__ = ["TextEncoder", "bundled_encoder_path"]
+__all__ = ["TextEncoder", "bundled_encoder_path", "embed_with_bundled"]
 
 
 def bundled_encoder_path() -> Path:
@@ -50,3 +50,21 @@ class TextEncoder(nn.Module):
         folder.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(folder, safe_serialization=True)
         self.tokenizer.save_pretrained(folder)
+
+
+_BUNDLED: list[TextEncoder] = []
+
+
+def embed_with_bundled(texts: list[str]) -> torch.Tensor:
+    """Embeddings from the bundled encoder as published (never fine-tuned), loaded once.
+
+    What a model embeds this way (item texts) it embeds the same way when a new item
+    arrives while serving, whatever its own encoder's fine-tuning did.
+    """
+    if not _BUNDLED:
+        encoder = TextEncoder()
+        encoder.eval()
+        encoder.requires_grad_(False)
+        _BUNDLED.append(encoder)
+    with torch.no_grad():
+        return _BUNDLED[0](texts) if texts else torch.zeros(0, _BUNDLED[0].dim)

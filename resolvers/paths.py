@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from graph.errors import ConceptNotFound
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, plan_learning_path
 from graph.material_choice import MaterialFacts
-from graph.model import Material
+from graph.model import Attempt, Material
 from graph.projection import Projection
 from graph.recommend import Recommendation, completions, ready_fringe, recommend_materials, struggling_concepts
 from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
 from ml.mastery.serving import MasteryService
+from resolvers.students import place_items
 
 __all__ = ["learning_path", "materials_of_path", "next_materials"]
 
@@ -38,6 +39,7 @@ def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]
 
 
 def _mastery_map(
+    kg: KnowledgeGraph,
     mastery: MasteryService | None,
     student: str,
     data: StudentData,
@@ -48,9 +50,17 @@ def _mastery_map(
     missing = sorted(c for c in set(concepts) if c not in known)
     if missing and mastery is not None and mastery.version is not None:
         with mastery.lock:
-            predictor = mastery.ready([student], lambda _: {student: list(data.attempts)})
+            predictor = mastery.ready([student], lambda _: _placed(kg, mastery, {student: list(data.attempts)}))
             known.update(zip(missing, predictor.estimate(student, missing), strict=True))
     return known
+
+
+def _placed(
+    kg: KnowledgeGraph, mastery: MasteryService, histories: dict[str, list[Attempt]]
+) -> dict[str, list[Attempt]]:
+    """The histories to replay, their new items placed in the model first (``resolvers.students.place_items``)."""
+    place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
+    return histories
 
 
 def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:
@@ -76,7 +86,7 @@ def learning_path(
     return plan_learning_path(
         projection.dag,
         targets,
-        _mastery_map(mastery, student, data, region),
+        _mastery_map(kg, mastery, student, data, region),
         materials_of=_materials_of(projection),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
@@ -105,7 +115,7 @@ def next_materials(
     projection = kg.projection
     data = student_data(kg, student)
     fringe = ready_fringe(projection.dag, data.probabilities, limit)
-    known = _mastery_map(mastery, student, data, fringe)
+    known = _mastery_map(kg, mastery, student, data, fringe)
     done = completions(data.attempts)
     concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}
     return recommend_materials(

@@ -7,7 +7,7 @@ same transaction as the attempts that produced them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -21,8 +21,8 @@ from graph.ids import iri_of
 from graph.mastery import read_estimates
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
-from ml.mastery.data import concept_texts
-from ml.mastery.predict import Evidence
+from ml.mastery.data import concept_texts, material_texts
+from ml.mastery.predict import Evidence, OnlineMastery
 from ml.mastery.serving import HistoryLoader, MasteryService
 
 __all__ = [
@@ -37,13 +37,30 @@ __all__ = [
 ]
 
 
-def _history(kg: KnowledgeGraph) -> HistoryLoader:
-    """Stored attempts of students, for replaying them into the model."""
+def _history(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
+    """Stored attempts of students, for replaying them into the model (their new items placed first)."""
 
     def load(students: Sequence[str]) -> dict[str, list[Attempt]]:
-        return attempts_of(kg, students)
+        histories = attempts_of(kg, students)
+        place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
+        return histories
 
     return load
+
+
+def place_items(kg: KnowledgeGraph, predictor: OnlineMastery, attempts: Iterable[Attempt]) -> None:
+    """Give the model the text of materials it was not trained on, before it reads attempts on them.
+
+    A new exercise is then placed by its wording (``PathwiseKT.add_items``) the same way
+    whether its attempts arrive now or are replayed after a restart. A model trained
+    without item texts has nothing to read them with: the materials stay unknown items.
+    """
+    if predictor.model.item_text_table is None:
+        return
+    known = predictor.model.items.index
+    unknown = sorted({a.material for a in attempts if a.material and a.material not in known})
+    if unknown:
+        predictor.add_items(material_texts(m for m in kg.materials_by_ids(unknown) if m is not None))
 
 
 def record(
@@ -60,7 +77,8 @@ def record(
     """
     students = [a.student for a in attempts]
     with mastery.lock:
-        predictor = mastery.ready(students, _history(kg))
+        predictor = mastery.ready(students, _history(kg, mastery))
+        place_items(kg, predictor, attempts)
         concepts = {c for a in attempts for c in a.concepts}
         unknown = [c for c in concepts if c not in predictor.model.concepts.index and kg.projection.has_concept(c)]
         placed = [c for c in kg.concepts_by_ids(unknown) if c is not None]
@@ -130,7 +148,7 @@ def mastery_of(
     missing = [c for c in concepts if c not in stored]
     if missing:
         with mastery.lock:
-            predictor = mastery.ready([student], _history(kg))
+            predictor = mastery.ready([student], _history(kg, mastery))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
                 stored[c] = MasteryEstimate(student, c, p, predictor.version, now)
@@ -161,6 +179,7 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
         students = list_students(kg)
         old = read_estimates(kg.store, students)
         histories = attempts_of(kg, students)
+        place_items(kg, predictor, (a for h in histories.values() for a in h))
         predictor.replay(histories)
         now = datetime.now(UTC)
         fresh = []

@@ -31,7 +31,8 @@ Progress = Callable[[str, int, int], None]
 class TrainingArguments:
     """Knobs shared by every model's training (each model may add its own).
 
-    ``texts`` maps concept (and item) ids to text for models that embed it; ``log_dir``
+    ``texts`` maps concept ids and ``item_texts`` item ids to text for models that embed
+    it (an exercise's title and wording); ``log_dir``
     receives TensorBoard logs; ``threads`` caps torch's intra-op threads.
     ``max_train_seconds`` is a budget for the whole ``fit`` (features included), kept
     to within one batch and one validation pass; ``progress`` hears of every batch and
@@ -47,6 +48,7 @@ class TrainingArguments:
     threads: int = 1
     log_dir: Path | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
+    item_texts: Mapping[str, str] = field(default_factory=dict)
     max_train_seconds: float | None = None
     progress: Progress | None = None
     label: str = ""

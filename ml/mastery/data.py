@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from graph.model import Attempt, Concept
+from graph.model import Attempt, Concept, Material
 from ingest.columns import ATTEMPT_COLUMNS, ATTEMPT_DTYPES
 
-__all__ = ["attempts_to_frame", "canonical_frame", "concept_texts", "name_texts"]
+__all__ = ["attempts_to_frame", "canonical_frame", "concept_texts", "material_texts", "name_texts"]
 
 
 def attempts_to_frame(histories: Mapping[str, Sequence[Attempt]] | Iterable[Attempt]) -> pd.DataFrame:
@@ -37,6 +37,18 @@ def attempts_to_frame(histories: Mapping[str, Sequence[Attempt]] | Iterable[Atte
 def concept_texts(concepts: Iterable[Concept]) -> dict[str, str]:
     """The text a concept is embedded from: its label, then its definition."""
     return {c.id: f"{c.label}. {c.definition}".strip() for c in concepts}
+
+
+def material_texts(materials: Iterable[Material]) -> dict[str, str]:
+    """The text an item is embedded from: its title, then its wording.
+
+    A bare item (created from a log, titled by its id, no wording) has no text to read.
+    """
+    return {
+        m.id: f"{m.title}. {m.text}".strip()
+        for m in materials
+        if m.text.strip() or (m.title != m.id and any(ch.isalpha() for ch in m.title))
+    }
 
 
 def canonical_frame(

@@ -74,6 +74,10 @@ class OnlineMastery(ABC):
         """Know new concepts at once (placed by their text); no retraining."""
 
     @abstractmethod
+    def add_items(self, texts: Mapping[str, str]) -> None:
+        """Know new items at once (placed by their text, where the model learnt to read item text)."""
+
+    @abstractmethod
     def observe(self, attempt: Attempt) -> None:
         """Advance the student's state by one attempt."""
 
@@ -165,6 +169,10 @@ class MasteryPredictor(OnlineMastery):
             self.model.add_concepts(new)
             self._vectors = self.model.concept_vectors()
 
+    def add_items(self, texts: Mapping[str, str]) -> None:
+        """Know new items at once (placed by their text); no retraining."""
+        self.model.add_items({i: t for i, t in texts.items() if i not in self.model.items.index})
+
     def _no_item_features(self, concepts: Sequence[str]) -> torch.Tensor:
         """Item features of a row with no item (its concept's prior), cached per concept."""
         missing = [c for c in dict.fromkeys(concepts) if c not in self._no_item]
@@ -205,7 +213,7 @@ class MasteryPredictor(OnlineMastery):
         with torch.no_grad():
             row_vectors = self._vectors[idx]
             attempt_vector = row_vectors.mean(2)
-            item_vector = self.net.item(torch.tensor([[item]]))
+            item_vector, _ = self.net.item_vectors(torch.tensor([[item]]), self.model.item_text_table)
             score = torch.tensor([[attempt.score]], dtype=torch.float32)
             step_in = self.net.step_input(attempt_vector, item_vector, score, row_features)
             _, state.hidden = self.net.gru(step_in, state.hidden)
@@ -247,6 +255,10 @@ class EnsemblePredictor(OnlineMastery):
     def add_concepts(self, texts: Mapping[str, str]) -> None:
         for member in self.members:
             member.add_concepts(texts)
+
+    def add_items(self, texts: Mapping[str, str]) -> None:
+        for member in self.members:
+            member.add_items(texts)
 
     def observe(self, attempt: Attempt) -> None:
         for member in self.members:

@@ -2,7 +2,9 @@
 
 Concept representations start from the bundled sentence encoder's embeddings of the
 concepts' text and the encoder itself is fine-tuned end to end with the GRU (at a
-small learning rate). Where there is no text the model uses learned id embeddings only
+small learning rate). Items with text (``TrainingArguments.item_texts``) get a vector
+and a difficulty read from their wording, and new items are placed by it
+(``add_items``). Where there is no text the model uses learned id embeddings only
 (``use_text=False``, or no text given). Early stopping on validation AUC; TensorBoard
 logs when a log folder is given.
 """
@@ -13,7 +15,7 @@ import copy
 import json
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,7 @@ class TKTConfig:
     encoder_epochs: int = 3  # fine-tune the encoder this many epochs, then freeze it (its cost dominates an epoch)
     weight_decay: float = 1e-5
     window: int = WINDOW
+    item_text: bool = True  # items with text get a vector and difficulty from it (where texts are given)
     item_vectors: bool = False  # True overfits on ASSISTments 2009 (items average ~15 answers)
     learning_rate: float = 3e-3
     step_features: bool = True  # the GRU also reads each attempt's row features (expected vs. outcome)
@@ -72,6 +75,8 @@ class PathwiseKT:
         self.items = Vocabulary.build([])
         self.texts: dict[str, str] = {}
         self.text_table: torch.Tensor | None = None  # fixed text embeddings, after training
+        self.item_texts: dict[str, str] = {}
+        self.item_text_table: torch.Tensor | None = None  # items' text embeddings (bundled encoder)
         self.item_stats = ItemStats()
         self.cohort = CohortStats()
         self.history: list[dict[str, float]] = []
@@ -92,6 +97,30 @@ class PathwiseKT:
                 emb = self.encoder([t for _, t in with_text])
             out = out.index_put((idx,), emb)
         return out
+
+    def _item_text_embeddings(self, names: Sequence[str]) -> torch.Tensor:
+        """Item texts embedded by the bundled encoder as published (zero rows without text).
+
+        Not the fine-tuned encoder: an item added while serving is embedded the way the
+        network saw items in training.
+        """
+        from ml.encoder import embed_with_bundled
+
+        with_text = [(i, self.item_texts[n]) for i, n in enumerate(names) if n in self.item_texts]
+        table = embed_with_bundled([t for _, t in with_text])
+        out = torch.zeros(len(names), table.shape[1] if len(with_text) else 384)
+        if with_text:
+            out[torch.tensor([i for i, _ in with_text])] = table
+        return out
+
+    def _item_text_rows(self, items: Iterable[str]) -> dict[str, np.ndarray]:
+        """Text embeddings of these items (those with text), by id."""
+        if self.item_text_table is None:
+            return {}
+        return {i: self.item_text_table[self.items.index[i]].numpy() for i in items if i in self.item_texts}
+
+    def _item_text_dim(self) -> int:
+        return int(self.item_text_table.shape[1]) if self.item_text_table is not None else 0
 
     def feature_names(self) -> list[str]:
         """The row features the network reads, in order (history, item, cohort)."""
@@ -137,7 +166,15 @@ class PathwiseKT:
         self._frozen_text = None
         self.texts = {str(k): str(v) for k, v in args.texts.items() if str(v).strip()}
         self.concepts = Vocabulary.build([*train["concept"].astype(str), *self.texts])
-        self.items = Vocabulary.build(list(train["item"].astype(str)))
+        use_item_text = self.config.use_text and self.config.item_text
+        attempted = set(train["item"].astype(str)) - {""}  # others are placed when they arrive (add_items)
+        self.item_texts = (
+            {str(k): str(v) for k, v in args.item_texts.items() if str(v).strip() and str(k) in attempted}
+            if use_item_text
+            else {}
+        )
+        self.items = Vocabulary.build([*train["item"].astype(str), *self.item_texts])
+        self.item_text_table = self._item_text_embeddings(self.items.names) if self.item_texts else None
         text_dim = 0
         if self._uses_text():
             from ml.encoder import TextEncoder
@@ -148,6 +185,7 @@ class PathwiseKT:
         self.net = TextKTNet(
             len(self.concepts.names), len(self.items.names), len(self.feature_names()),
             text_dim=text_dim, dim=cfg.dim, dropout=cfg.dropout, step_features=cfg.step_features,
+            item_text_dim=self._item_text_dim(),
         )  # fmt: skip
         if not cfg.item_vectors:
             self.net.item.requires_grad_(False)
@@ -159,7 +197,7 @@ class PathwiseKT:
         elif self.encoder is not None:
             self.encoder.requires_grad_(False)
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
-        self.item_stats = ItemStats.fit(train)
+        self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.item_texts))
         extra = self.item_features(train, leave_one_out=True)
         if cfg.cohort_features:
             extra = np.hstack(
@@ -245,6 +283,7 @@ class PathwiseKT:
         logits, _ = self.net(
             vectors, concepts, torch.from_numpy(padded.items), torch.from_numpy(padded.correct),
             torch.from_numpy(padded.features), lengths=torch.from_numpy(padded.lengths),
+            item_text=self.item_text_table,
         )  # fmt: skip
         mask = torch.from_numpy(padded.rows >= 0)
         labels = torch.from_numpy(padded.labels)
@@ -316,6 +355,29 @@ class PathwiseKT:
 
     _encoder_folder: Path | None = None
 
+    def add_items(self, texts: Mapping[str, str]) -> None:
+        """Make new items known without retraining: placed by their text (a model trained with item texts).
+
+        Without item texts in training the network has nothing to read a text with, and
+        a new item stays the unknown item (its concept's average difficulty).
+        """
+        new = [i for i, t in texts.items() if i not in self.items.index and t.strip()]
+        if not new or self.net is None or self.item_text_table is None:
+            return
+        self.item_texts.update({i: texts[i] for i in new})
+        old = len(self.items.names)
+        self.items = Vocabulary([*self.items.names, *new])
+        for name in ("item", "item_bias"):
+            table: torch.nn.Embedding = getattr(self.net, name)
+            grown = torch.nn.Embedding(len(self.items.names), table.embedding_dim, padding_idx=0)
+            with torch.no_grad():
+                grown.weight.zero_()
+                grown.weight[:old] = table.weight
+            grown.requires_grad_(table.weight.requires_grad)
+            setattr(self.net, name, grown)
+        self.item_text_table = torch.cat([self.item_text_table, self._item_text_embeddings(new)])
+        self.item_stats.add_item_texts(self._item_text_rows(new))
+
     def predict(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
         """One-step-ahead probabilities for every row of a canonical table.
 
@@ -345,7 +407,7 @@ class PathwiseKT:
                 logits, _ = self.net(
                     vectors, torch.from_numpy(padded.concepts), torch.from_numpy(padded.items),
                     torch.from_numpy(padded.correct), torch.from_numpy(padded.features),
-                    lengths=torch.from_numpy(padded.lengths),
+                    lengths=torch.from_numpy(padded.lengths), item_text=self.item_text_table,
                 )  # fmt: skip
                 rows = padded.rows
                 mask = rows >= 0
@@ -362,6 +424,8 @@ class PathwiseKT:
         tensors = {f"net.{k}": v.contiguous() for k, v in self.net.state_dict().items()}
         if self.text_table is not None:
             tensors["text_table"] = self.text_table.contiguous()
+        if self.item_text_table is not None:
+            tensors["item_text_table"] = self.item_text_table.contiguous()
         save_file(tensors, str(folder / "model.safetensors"))
         config = {
             "model": self.name,
@@ -370,6 +434,7 @@ class PathwiseKT:
             "concepts": self.concepts.names,
             "items": self.items.names,
             "texts": self.texts,
+            "item_texts": self.item_texts,
             "features": self.feature_names(),
             **self.item_stats.to_json(),
             "history": self.history,
@@ -394,15 +459,17 @@ class PathwiseKT:
         model.concepts = Vocabulary(config["concepts"])
         model.items = Vocabulary(config["items"])
         model.texts = dict(config["texts"])
+        model.item_texts = dict(config.get("item_texts", {}))
         model.history = list(config.get("history", []))
         model.item_stats = ItemStats.from_json(config)
         if "cohort" in config:
             model.cohort = CohortStats.from_json(config["cohort"])
         tensors = load_file(str(folder / "model.safetensors"))
+        model.item_text_table = tensors.get("item_text_table")
         model.net = TextKTNet(
             len(model.concepts.names), len(model.items.names), len(config["features"]),
             text_dim=int(config["text_dim"]), dim=model.config.dim, dropout=model.config.dropout,
-            step_features=model.config.step_features,
+            step_features=model.config.step_features, item_text_dim=model._item_text_dim(),
         )  # fmt: skip
         model.net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
         model.net.eval()

@@ -4,7 +4,10 @@ A GRU reads a student's attempts; each prediction combines its state before the
 attempt with the attempt's concept and item representations and the row's history
 features. A concept's representation is a projection of its text embedding (from the
 fine-tuned sentence encoder) plus a learned id embedding that starts at zero, so a
-concept nobody has attempted yet is placed by its text alone.
+concept nobody has attempted yet is placed by its text alone. Items with text (an
+exercise's wording) get the same: a projection of the text's embedding added to the
+item's vector and a linear read of it added to the item's bias (its difficulty), both
+starting at zero, so a new exercise is placed by what it says.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ class TextKTNet(nn.Module):
         dim: int = 64,
         dropout: float = 0.2,
         step_features: bool = False,
+        item_text_dim: int = 0,
     ) -> None:
         super().__init__()
         self.step_features = step_features
         self.text_dim = text_dim
+        self.item_text_dim = item_text_dim
         self.text_proj = nn.Linear(text_dim, dim, bias=False) if text_dim else None
         self.concept_id = nn.Embedding(n_concepts, dim, padding_idx=0)
         nn.init.zeros_(self.concept_id.weight)
@@ -46,6 +51,11 @@ class TextKTNet(nn.Module):
             self.item.weight[0].zero_()  # "no item" is the neutral item
         self.item_bias = nn.Embedding(n_items, 1, padding_idx=0)
         nn.init.zeros_(self.item_bias.weight)
+        self.item_text_proj = nn.Linear(item_text_dim, dim, bias=False) if item_text_dim else None
+        self.item_text_bias = nn.Linear(item_text_dim, 1, bias=False) if item_text_dim else None
+        for layer in (self.item_text_proj, self.item_text_bias):
+            if layer is not None:
+                nn.init.zeros_(layer.weight)
         self.step = nn.Linear(3 * dim + 1 + (2 * n_features if step_features else 0), dim)
         self.gru = nn.GRU(dim, dim, batch_first=True)
         self.head = nn.Sequential(
@@ -59,6 +69,21 @@ class TextKTNet(nn.Module):
         if self.text_proj is not None and text_embeddings is not None:
             vectors = vectors + self.text_proj(text_embeddings)
         return vectors
+
+    def item_vectors(
+        self, items: torch.Tensor, item_text: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each item's vector (... x dim) and bias (...): learned per id, plus what its text says.
+
+        ``item_text``: the items' text embeddings (n_items x item_text_dim; zero rows for
+        items without text, padding and unknown).
+        """
+        vector, bias = self.item(items), self.item_bias(items).squeeze(-1)
+        if self.item_text_proj is not None and self.item_text_bias is not None and item_text is not None:
+            text = item_text[items]
+            vector = vector + self.item_text_proj(text)
+            bias = bias + self.item_text_bias(text).squeeze(-1)
+        return vector, bias
 
     def step_input(
         self,
@@ -88,12 +113,13 @@ class TextKTNet(nn.Module):
         features: torch.Tensor,  # B x T x K x F
         state: torch.Tensor | None = None,  # 1 x B x dim GRU state before the window
         lengths: torch.Tensor | None = None,  # B attempts per window (CPU int64); None: run the padding too
+        item_text: torch.Tensor | None = None,  # n_items x item_text_dim text embeddings (see item_vectors)
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits B x T x K for every row (zero where padded), and the GRU state after the window."""
         present = (concepts > 0).unsqueeze(-1).to(concept_vectors.dtype)
         row_vectors = concept_vectors[concepts]  # B T K D
         attempt_vector = (row_vectors * present).sum(2) / present.sum(2).clamp(min=1.0)
-        item_vector = self.item(items)
+        item_vector, item_bias = self.item_vectors(items, item_text)
         attempt_features = (features * present).sum(2) / present.sum(2).clamp(min=1.0)
         step_in = self.step_input(attempt_vector, item_vector, correct, attempt_features)
         x = self.dropout(step_in)
@@ -109,10 +135,6 @@ class TextKTNet(nn.Module):
         b, t, k = (concepts > 0).nonzero(as_tuple=True)
         h, r = before[b, t], row_vectors[b, t, k]
         head_in = torch.cat([h, r, item_vector[b, t], h * r, features[b, t, k]], -1)
-        real = (
-            self.head(head_in).squeeze(-1)
-            + self.item_bias(items[b, t]).squeeze(-1)
-            + self.concept_bias(concepts[b, t, k]).squeeze(-1)
-        )
+        real = self.head(head_in).squeeze(-1) + item_bias[b, t] + self.concept_bias(concepts[b, t, k]).squeeze(-1)
         logits = torch.zeros(concepts.shape, dtype=real.dtype).index_put((b, t, k), real)
         return logits, last

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ def train_mastery(
     config: TKTConfig | None = None,
     source: str = "",
     texts: Mapping[str, str] | None = None,
+    item_texts: Mapping[str, str] | None = None,
     members: int = 3,
 ) -> dict[str, Any]:
     """Split off validation students, train with early stopping, save, return metrics.
@@ -50,7 +52,7 @@ def train_mastery(
     """
     fit_part, valid = split_by_student(frame, args.valid_fraction, args.seed)
     model: PathwiseKT | PathwiseEnsemble = PathwiseKT(config) if members == 1 else PathwiseEnsemble(config, members)
-    run_args = TrainingArguments(**{**args.__dict__, "texts": dict(texts or args.texts)})
+    run_args = replace(args, texts=dict(texts or args.texts), item_texts=dict(item_texts or args.item_texts))
     began = time.monotonic()
     model.fit(fit_part, valid if len(valid) else None, run_args)
     seconds = time.monotonic() - began

@@ -9,6 +9,7 @@ import pytest
 from demo.load import MODEL_DIR
 from graph.bundle import CurriculumBundle
 from graph.model import Attempt, Concept
+from ml.mastery.serving import MasteryService
 from resolvers.students import record
 from tests.integration.conftest import Api
 
@@ -141,3 +142,45 @@ class TestModelVersions:
         assert all(0.0 < p < 1.0 for p in probabilities)
         evidence = api('{ student(id: "ens") { evidence(conceptId: "slope") { change } } }')["student"]["evidence"]
         assert len(evidence) == 3
+
+    def test_a_new_exercise_is_placed_by_its_wording_live_and_after_a_restart(
+        self, api: Api, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        """A model trained with the exercises' wording reads a new exercise's wording at its first attempt."""
+        from demo.load import CURRICULUM_DIR, demo_attempts
+        from graph.model import Material, MaterialType
+        from ingest.csv_layout import read_curriculum_csv
+        from ml.mastery.base import TrainingArguments
+        from ml.mastery.data import attempts_to_frame, material_texts
+        from ml.mastery.tkt import TKTConfig
+        from ml.mastery.train import train_mastery
+
+        folder = tmp_path_factory.mktemp("worded") / "20990101-000000-worded"
+        args = TrainingArguments(max_epochs=1, patience=1, threads=1)
+        materials = material_texts(read_curriculum_csv(CURRICULUM_DIR).materials)
+        config = TKTConfig(dim=8, finetune_encoder=False, cohort_features=False)
+        train_mastery(
+            attempts_to_frame(demo_attempts(40)), folder, args=args, config=config, item_texts=materials, members=1
+        )
+        api.mastery.versions.install(folder, folder.name)
+        api(f'mutation {{ useMasteryModel(version: "{folder.name}") {{ __typename }} }}')
+        wording = "Find the slope of the line through (1, 2) and (3, 8), then write its equation."
+        api.kg.create_material(
+            Material("m_slope_new", "Slope, two points", MaterialType.EXERCISE, 3, text=wording, assesses=("slope",))
+        )
+        attempts = [
+            {"studentId": "kid", "materialId": m, "correct": ok, "clientId": str(n)}
+            for n, (m, ok) in enumerate([("m_slope_practice", True), ("m_slope_new", False), ("m_slope_new", True)])
+        ]
+        api(RECORD, {"a": attempts})
+        model = api.mastery.predictor.model
+        assert "m_slope_new" in model.items.index
+        assert model.item_text_table is not None
+        assert model.item_text_table[model.items.index["m_slope_new"]].any()
+        unstored = '{ student(id: "kid") { mastery(conceptIds: ["slope_intercept_form"]) { probability } } }'
+        live = api(unstored)["student"]["mastery"][0]["probability"]
+        restarted = Api(api.kg, MasteryService(api.mastery.versions))  # a new process: the state is replayed
+        assert "m_slope_new" not in restarted.mastery.predictor.model.items.index
+        replayed = restarted(unstored)["student"]["mastery"][0]["probability"]
+        assert "m_slope_new" in restarted.mastery.predictor.model.items.index
+        assert replayed == pytest.approx(live, abs=1e-6)
