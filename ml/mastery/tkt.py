@@ -173,7 +173,7 @@ class PathwiseKT:
             if use_item_text
             else {}
         )
-        self.items = Vocabulary.build([*train["item"].astype(str), *self.item_texts])
+        self.items = Vocabulary.build(list(train["item"].astype(str)))
         self.item_text_table = self._item_text_embeddings(self.items.names) if self.item_texts else None
         text_dim = 0
         if self._uses_text():
