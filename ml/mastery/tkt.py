@@ -332,15 +332,8 @@ class PathwiseKT:
         if not new or self.net is None:
             return
         self.texts.update({c: texts[c] for c in new if texts[c].strip()})
-        old = len(self.concepts.names)
         self.concepts = Vocabulary([*self.concepts.names, *new])
-        for name in ("concept_id", "concept_bias"):
-            table: torch.nn.Embedding = getattr(self.net, name)
-            grown = torch.nn.Embedding(len(self.concepts.names), table.embedding_dim, padding_idx=0)
-            with torch.no_grad():
-                grown.weight.zero_()
-                grown.weight[:old] = table.weight
-            setattr(self.net, name, grown)
+        _grow(self.net, ("concept_id", "concept_bias"), len(self.concepts.names))
         if self.text_table is not None:
             extra = self._new_text_embeddings(new)
             self.text_table = torch.cat([self.text_table, extra])
@@ -365,16 +358,8 @@ class PathwiseKT:
         if not new or self.net is None or self.item_text_table is None:
             return
         self.item_texts.update({i: texts[i] for i in new})
-        old = len(self.items.names)
         self.items = Vocabulary([*self.items.names, *new])
-        for name in ("item", "item_bias"):
-            table: torch.nn.Embedding = getattr(self.net, name)
-            grown = torch.nn.Embedding(len(self.items.names), table.embedding_dim, padding_idx=0)
-            with torch.no_grad():
-                grown.weight.zero_()
-                grown.weight[:old] = table.weight
-            grown.requires_grad_(table.weight.requires_grad)
-            setattr(self.net, name, grown)
+        _grow(self.net, ("item", "item_bias"), len(self.items.names))
         self.item_text_table = torch.cat([self.item_text_table, self._item_text_embeddings(new)])
         self.item_stats.add_item_texts(self._item_text_rows(new))
 
@@ -479,6 +464,18 @@ class PathwiseKT:
         elif model.config.use_text and model.text_table is not None:
             model._encoder_folder = Path()  # the bundled encoder, as it was not fine-tuned
         return model
+
+
+def _grow(net: torch.nn.Module, tables: Sequence[str], rows: int) -> None:
+    """Lengthen embedding tables of ``net`` to ``rows``; the new rows start at zero (neutral: no offset, no bias)."""
+    for name in tables:
+        table: torch.nn.Embedding = getattr(net, name)
+        grown = torch.nn.Embedding(rows, table.embedding_dim, padding_idx=0)
+        with torch.no_grad():
+            grown.weight.zero_()
+            grown.weight[: table.num_embeddings] = table.weight
+        grown.requires_grad_(table.weight.requires_grad)
+        setattr(net, name, grown)
 
 
 def _average(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
