@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from cli.train import DEFAULT_BUDGET_MINUTES
 
@@ -36,27 +40,41 @@ def _table(rows: list[dict[str, float | str]]) -> str:
     return "\n".join(lines)
 
 
-def model_names(models: str, *, has_items: bool) -> list[str]:
-    """The models ``--models`` asks for; ``all`` leaves out PFA with item ids when the log has no items."""
+def model_names(models: str, *, has_items: bool, has_item_texts: bool = False) -> list[str]:
+    """The models ``--models`` asks for.
+
+    ``all`` leaves out PFA with item ids when the log has no items, and the model
+    without item texts when no item has text (it would be PathwiseKT again).
+    """
     from ml.mastery.registry import MODELS
 
     if models != "all":
         return [name.strip() for name in models.split(",") if name.strip()]
-    return [name for name in MODELS if has_items or name != "pfa-items"]
+    skipped = {"pfa-items"} if not has_items else set()
+    skipped |= {"pathwise-no-item-text"} if not has_item_texts else set()
+    return [name for name in MODELS if name not in skipped]
 
 
 @click.command(name="mastery")
 @click.option(
-    "--format", "layout", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), required=True,
+    "--format", "layout", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), default=None,
     help="Layout of the files.",
 )  # fmt: skip
 @click.option(
-    "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True, required=True,
+    "--train", "train_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
     help="Training files; repeat the flag or list them after it (--train F2 F3 F4 F5).",
 )  # fmt: skip
 @click.argument("more_train_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="The test file (other students than the training files').",
+)  # fmt: skip
+@click.option(
+    "--demo", is_flag=True,
+    help="Instead of files: the demo's simulated students (a quarter held out), with the curriculum's "
+    "concept and exercise texts.",
+)  # fmt: skip
+@click.option("--students", type=int, default=1000, show_default=True, help="Simulated students (with --demo).")
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
@@ -69,11 +87,17 @@ def model_names(models: str, *, has_items: bool) -> list[str]:
     "--cold-start", type=float, default=None,
     help="Withhold this fraction of the concepts from training and score only the test rows on them.",
 )  # fmt: skip
+@click.option(
+    "--item-cold-start", type=float, default=None,
+    help="Hide which item this fraction of the items' training attempts were, and score only the test rows on them.",
+)  # fmt: skip
 def evaluate_mastery(
-    layout: str,
+    layout: str | None,
     train_files: tuple[Path, ...],
     more_train_files: tuple[Path, ...],
-    test_file: Path,
+    test_file: Path | None,
+    demo: bool,
+    students: int,
     models: str,
     as_json: bool,
     threads: int,
@@ -82,36 +106,53 @@ def evaluate_mastery(
     members: int | None,
     max_minutes: float | None,
     cold_start: float | None,
+    item_cold_start: float | None,
 ) -> None:
     """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file.
 
     The protocol (README, "The mastery model"): split by student, one step ahead, a row's
     history holds only earlier attempts, each student's first attempt unscored, AUC
     pooled. Concept names that are words (the ASSISTments 2009 skill names) are the
-    concepts' text for the text-initialised model.
+    concepts' text for the text-initialised model. With --demo the curriculum's concept
+    and exercise texts are (--item-cold-start measures what exercises' wording adds).
     """
     from cli.progress import ProgressBars
     from ingest.attempts.formats import read_attempts
     from ml.mastery.base import TrainingArguments, budget_seconds
-    from ml.mastery.cold_start import withhold_concepts
+    from ml.mastery.cold_start import withhold_concepts, withhold_items
     from ml.mastery.data import name_texts
     from ml.mastery.evaluate import run_evaluation
     from ml.mastery.registry import MEMBERS, MODELS, with_members
 
-    train = read_attempts([*train_files, *more_train_files], layout)
-    test = read_attempts(test_file, layout)
+    item_texts: dict[str, str] = {}
+    if demo:
+        if layout or train_files or more_train_files or test_file:
+            raise click.UsageError("--demo evaluates on simulated students: give it no files")
+        train, test, texts, item_texts = _demo_split(students, seed)
+    else:
+        if not (layout and (train_files or more_train_files) and test_file):
+            raise click.UsageError("give --format, --train and --test (or --demo)")
+        train = read_attempts([*train_files, *more_train_files], layout)
+        test = read_attempts(test_file, layout)
+        texts = name_texts(set(train["concept"]) | set(test["concept"]))
     only = None
     if cold_start is not None:
         train, only, withheld = withhold_concepts(train, test, cold_start, seed)
         click.echo(f"cold start: {len(withheld)} concepts withheld from training", err=True)
-    names = model_names(models, has_items=bool((train["item"] != "").any()))
+    if item_cold_start is not None:
+        try:
+            train, on_items, hidden = withhold_items(train, test, item_cold_start, seed)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        only = on_items if only is None else only & on_items
+        click.echo(f"item cold start: {len(hidden)} items hidden in training", err=True)
+    names = model_names(models, has_items=bool((train["item"] != "").any()), has_item_texts=bool(item_texts))
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
-    texts = name_texts(set(train["concept"]) | set(test["concept"]))
     with ProgressBars(unit="batch") as bars:
         args = TrainingArguments(
-            seed=seed, max_epochs=max_epochs, threads=threads, texts=texts,
+            seed=seed, max_epochs=max_epochs, threads=threads, texts=texts, item_texts=item_texts,
             max_train_seconds=budget_seconds(max_minutes), progress=bars,
         )  # fmt: skip
         rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
@@ -120,3 +161,15 @@ def evaluate_mastery(
             click.echo(json.dumps({key: row[key] for key in COLUMNS}))
     else:
         click.echo(_table(rows))
+
+
+def _demo_split(students: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str]]:
+    """The demo's simulated students split by student (a quarter for test), and the curriculum's texts."""
+    from demo.load import CURRICULUM_DIR, demo_attempts
+    from ingest.csv_layout import read_curriculum_csv
+    from ml.mastery.data import attempts_to_frame, concept_texts, material_texts
+    from ml.mastery.protocol import split_by_student
+
+    curriculum = read_curriculum_csv(CURRICULUM_DIR)
+    train, test = split_by_student(attempts_to_frame(demo_attempts(students)), 0.25, seed)
+    return train, test, concept_texts(curriculum.concepts), material_texts(curriculum.materials)

@@ -213,7 +213,7 @@ class MasteryPredictor(OnlineMastery):
         with torch.no_grad():
             row_vectors = self._vectors[idx]
             attempt_vector = row_vectors.mean(2)
-            item_vector, _ = self.net.item_vectors(torch.tensor([[item]]), self.model.item_text_table)
+            item_vector = self.net.item_vectors(torch.tensor([[item]]), self.model.item_text_table)
             score = torch.tensor([[attempt.score]], dtype=torch.float32)
             step_in = self.net.step_input(attempt_vector, item_vector, score, row_features)
             _, state.hidden = self.net.gru(step_in, state.hidden)

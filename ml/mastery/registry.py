@@ -53,9 +53,21 @@ def _pathwise_id(members: int = MEMBERS) -> MasteryModel:
     return PathwiseEnsemble(TKTConfig(use_text=False), members)
 
 
+def _pathwise_no_item_text(members: int = MEMBERS) -> MasteryModel:
+    from ml.mastery.ensemble import PathwiseEnsemble
+    from ml.mastery.tkt import TKTConfig
+
+    return PathwiseEnsemble(TKTConfig(use_text=True, item_text=False), members)
+
+
 def with_members(members: int) -> dict[str, Callable[[], MasteryModel]]:
     """The registry with ``members`` networks in each PathwiseKT ensemble."""
-    return {**MODELS, "pathwise": lambda: _pathwise(members), "pathwise-id": lambda: _pathwise_id(members)}
+    return {
+        **MODELS,
+        "pathwise": lambda: _pathwise(members),
+        "pathwise-id": lambda: _pathwise_id(members),
+        "pathwise-no-item-text": lambda: _pathwise_no_item_text(members),
+    }
 
 
 MODELS: dict[str, Callable[[], MasteryModel]] = {
@@ -65,4 +77,5 @@ MODELS: dict[str, Callable[[], MasteryModel]] = {
     "dkt": _dkt,
     "pathwise": _pathwise,  # text-initialised, encoder fine-tuned (id-only where there is no text)
     "pathwise-id": _pathwise_id,  # the same network with learned id embeddings only
+    "pathwise-no-item-text": _pathwise_no_item_text,  # text for concepts, not for items (where items have text)
 }

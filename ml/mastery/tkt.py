@@ -114,10 +114,11 @@ class PathwiseKT:
         return out
 
     def _item_text_rows(self, items: Iterable[str]) -> dict[str, np.ndarray]:
-        """Text embeddings of these items (those with text), by id."""
+        """Text embeddings of these items (those in the vocabulary with text), by id."""
         if self.item_text_table is None:
             return {}
-        return {i: self.item_text_table[self.items.index[i]].numpy() for i in items if i in self.item_texts}
+        index = self.items.index
+        return {i: self.item_text_table[index[i]].numpy() for i in items if i in self.item_texts and i in index}
 
     def _item_text_dim(self) -> int:
         return int(self.item_text_table.shape[1]) if self.item_text_table is not None else 0
@@ -167,14 +168,13 @@ class PathwiseKT:
         self.texts = {str(k): str(v) for k, v in args.texts.items() if str(v).strip()}
         self.concepts = Vocabulary.build([*train["concept"].astype(str), *self.texts])
         use_item_text = self.config.use_text and self.config.item_text
-        attempted = set(train["item"].astype(str)) - {""}  # others are placed when they arrive (add_items)
+        # texts of items not in training wait here until a table names them (predict places them)
         self.item_texts = (
-            {str(k): str(v) for k, v in args.item_texts.items() if str(v).strip() and str(k) in attempted}
-            if use_item_text
-            else {}
+            {str(k): str(v) for k, v in args.item_texts.items() if str(v).strip()} if use_item_text else {}
         )
         self.items = Vocabulary.build(list(train["item"].astype(str)))
-        self.item_text_table = self._item_text_embeddings(self.items.names) if self.item_texts else None
+        worded = any(i in self.item_texts for i in self.items.names)
+        self.item_text_table = self._item_text_embeddings(self.items.names) if worded else None
         text_dim = 0
         if self._uses_text():
             from ml.encoder import TextEncoder
@@ -197,7 +197,7 @@ class PathwiseKT:
         elif self.encoder is not None:
             self.encoder.requires_grad_(False)
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
-        self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.item_texts))
+        self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.items.names))
         extra = self.item_features(train, leave_one_out=True)
         if cfg.cohort_features:
             extra = np.hstack(
@@ -374,6 +374,10 @@ class PathwiseKT:
         }
         if unseen and self._uses_text():
             self.add_concepts({c: t for c, t in unseen.items() if t})
+        if self.item_text_table is not None:  # exercises whose wording came with the training texts
+            self.add_items(
+                {str(i): self.item_texts[str(i)] for i in frame["item"].unique() if str(i) in self.item_texts}
+            )
         return self._predict_windows(self._inference_windows(frame, inputs), len(frame))
 
     def _inference_windows(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> Windows:
@@ -419,7 +423,7 @@ class PathwiseKT:
             "concepts": self.concepts.names,
             "items": self.items.names,
             "texts": self.texts,
-            "item_texts": self.item_texts,
+            "item_texts": {i: t for i, t in self.item_texts.items() if i in self.items.index},
             "features": self.feature_names(),
             **self.item_stats.to_json(),
             "history": self.history,

@@ -70,20 +70,23 @@ class TextKTNet(nn.Module):
             vectors = vectors + self.text_proj(text_embeddings)
         return vectors
 
-    def item_vectors(
-        self, items: torch.Tensor, item_text: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Each item's vector (... x dim) and bias (...): learned per id, plus what its text says.
+    def item_vectors(self, items: torch.Tensor, item_text: torch.Tensor | None = None) -> torch.Tensor:
+        """Each item's vector (... x dim): learned per id, plus a projection of its wording's embedding.
 
         ``item_text``: the items' text embeddings (n_items x item_text_dim; zero rows for
         items without text, padding and unknown).
         """
-        vector, bias = self.item(items), self.item_bias(items).squeeze(-1)
-        if self.item_text_proj is not None and self.item_text_bias is not None and item_text is not None:
-            text = item_text[items]
-            vector = vector + self.item_text_proj(text)
-            bias = bias + self.item_text_bias(text).squeeze(-1)
-        return vector, bias
+        vector = self.item(items)
+        if self.item_text_proj is not None and item_text is not None:
+            vector = vector + self.item_text_proj(item_text[items])
+        return vector
+
+    def item_biases(self, items: torch.Tensor, item_text: torch.Tensor | None = None) -> torch.Tensor:
+        """Each item's bias (its difficulty, as a logit offset): learned per id, plus a linear read of its wording."""
+        bias = self.item_bias(items).squeeze(-1)
+        if self.item_text_bias is not None and item_text is not None:
+            bias = bias + self.item_text_bias(item_text[items]).squeeze(-1)
+        return bias
 
     def step_input(
         self,
@@ -119,7 +122,7 @@ class TextKTNet(nn.Module):
         present = (concepts > 0).unsqueeze(-1).to(concept_vectors.dtype)
         row_vectors = concept_vectors[concepts]  # B T K D
         attempt_vector = (row_vectors * present).sum(2) / present.sum(2).clamp(min=1.0)
-        item_vector, item_bias = self.item_vectors(items, item_text)
+        item_vector = self.item_vectors(items, item_text)
         attempt_features = (features * present).sum(2) / present.sum(2).clamp(min=1.0)
         step_in = self.step_input(attempt_vector, item_vector, correct, attempt_features)
         x = self.dropout(step_in)
@@ -135,6 +138,10 @@ class TextKTNet(nn.Module):
         b, t, k = (concepts > 0).nonzero(as_tuple=True)
         h, r = before[b, t], row_vectors[b, t, k]
         head_in = torch.cat([h, r, item_vector[b, t], h * r, features[b, t, k]], -1)
-        real = self.head(head_in).squeeze(-1) + item_bias[b, t] + self.concept_bias(concepts[b, t, k]).squeeze(-1)
+        real = (
+            self.head(head_in).squeeze(-1)
+            + self.item_biases(items[b, t], item_text)
+            + self.concept_bias(concepts[b, t, k]).squeeze(-1)
+        )
         logits = torch.zeros(concepts.shape, dtype=real.dtype).index_put((b, t, k), real)
         return logits, last

@@ -107,11 +107,34 @@ class TestEvaluate:
         assert code == 0, out
         assert "1 concepts withheld" in out
 
+    def test_item_cold_start_on_the_demo_compares_with_and_without_wording(self) -> None:
+        code, out = run("evaluate", "mastery", "--demo", "--students", "40", "--item-cold-start", "0.3",
+                        "--models", "pfa,pathwise,pathwise-no-item-text", "--members", "1", "--max-epochs", "1",
+                        "--json")  # fmt: skip
+        assert code == 0, out
+        assert "items hidden in training" in out
+        found = [json.loads(line[line.index('{"model"') :]) for line in out.splitlines() if '{"model"' in line]
+        rows = {r["model"]: r for r in found}  # (a progress line may end without a newline before the JSON)
+        assert list(rows) == ["pfa", "pathwise", "pathwise-no-item-text"]
+        assert len({r["n_scored"] for r in rows.values()}) == 1  # the same rows: those on hidden items
+        assert rows["pfa"]["n_scored"] > 0
+
+    def test_demo_or_files_not_both_nor_neither(self, tmp_path: Path) -> None:
+        log = write_log(tmp_path / "log.csv", 10, 1)
+        code, out = run("evaluate", "mastery", "--demo", "--format", "csv", "--train", str(log), "--test", str(log))
+        assert code == 2
+        assert "give it no files" in out
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(log))
+        assert code == 2
+        assert "give --format, --train and --test (or --demo)" in out
+
     def test_all_models_skip_item_ids_only_where_the_log_has_no_items(self) -> None:
         assert "pfa-items" in model_names("all", has_items=True)  # e.g. pyKT files with questions
         assert "pfa-items" not in model_names("all", has_items=False)  # pyKT's assist2015, DKVMN files
         assert "pfa" in model_names("all", has_items=False)
         assert model_names("bkt, pfa-items", has_items=False) == ["bkt", "pfa-items"]  # asked for by name
+        assert "pathwise-no-item-text" not in model_names("all", has_items=True)  # no item has text: the same model
+        assert "pathwise-no-item-text" in model_names("all", has_items=True, has_item_texts=True)
 
     def test_training_files_listed_after_one_flag_or_repeated_are_the_same(self, tmp_path: Path) -> None:
         first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,3 +105,17 @@ def test_a_model_without_item_texts_leaves_new_items_unknown(tmp_path: Path) -> 
     assert "new" not in model.items.index
     assert _last_row(model, "new") == before
     assert model.item_text_table is None
+
+
+def test_an_exercise_named_only_in_the_training_texts_is_placed_when_a_table_names_it(tmp_path: Path) -> None:
+    attempts, texts = worded(60)
+    model = PathwiseKT(TKTConfig(dim=8, finetune_encoder=False, cohort_features=False))
+    args = TrainingArguments(
+        max_epochs=1, threads=1, batch_size=16, texts=CONCEPTS, item_texts={**texts, "spare": _wording(7)}
+    )
+    model.fit(attempts_to_frame(attempts), None, args)
+    assert "spare" not in model.items.index  # never attempted: not in the network yet
+    model.save(tmp_path)
+    assert "spare" not in json.loads((tmp_path / "config.json").read_text())["item_texts"]
+    _last_row(model, "spare")
+    assert "spare" in model.items.index
