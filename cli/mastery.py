@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.train import DEFAULT_BUDGET_MINUTES
+
 if TYPE_CHECKING:
     import pandas as pd
-
-from cli.train import DEFAULT_BUDGET_MINUTES
 
 __all__ = ["evaluate_mastery", "model_names"]
 
