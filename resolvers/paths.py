@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from graph.errors import ConceptNotFound
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, plan_learning_path
 from graph.material_choice import MaterialFacts
-from graph.model import Attempt, Material
+from graph.model import Material
 from graph.projection import Projection
 from graph.recommend import Recommendation, completions, ready_fringe, recommend_materials, struggling_concepts
 from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
 from ml.mastery.serving import MasteryService
-from resolvers.students import place_items
+from resolvers.students import with_items_placed
 
 __all__ = ["learning_path", "materials_of_path", "next_materials"]
 
@@ -50,17 +50,11 @@ def _mastery_map(
     missing = sorted(c for c in set(concepts) if c not in known)
     if missing and mastery is not None and mastery.version is not None:
         with mastery.lock:
-            predictor = mastery.ready([student], lambda _: _placed(kg, mastery, {student: list(data.attempts)}))
+            predictor = mastery.ready(
+                [student], lambda _: with_items_placed(kg, mastery, {student: list(data.attempts)})
+            )
             known.update(zip(missing, predictor.estimate(student, missing), strict=True))
     return known
-
-
-def _placed(
-    kg: KnowledgeGraph, mastery: MasteryService, histories: dict[str, list[Attempt]]
-) -> dict[str, list[Attempt]]:
-    """The histories to replay, their new items placed in the model first (``resolvers.students.place_items``)."""
-    place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
-    return histories
 
 
 def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:

@@ -41,11 +41,17 @@ def _history(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
     """Stored attempts of students, for replaying them into the model (their new items placed first)."""
 
     def load(students: Sequence[str]) -> dict[str, list[Attempt]]:
-        histories = attempts_of(kg, students)
-        place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
-        return histories
+        return with_items_placed(kg, mastery, attempts_of(kg, students))
 
     return load
+
+
+def with_items_placed(
+    kg: KnowledgeGraph, mastery: MasteryService, histories: dict[str, list[Attempt]]
+) -> dict[str, list[Attempt]]:
+    """Histories about to be replayed, once the exercises in them new to the model are placed (``place_items``)."""
+    place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
+    return histories
 
 
 def place_items(kg: KnowledgeGraph, predictor: OnlineMastery, attempts: Iterable[Attempt]) -> None:
@@ -178,9 +184,7 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
             raise NotFound("model version", version, field="version") from None
         students = list_students(kg)
         old = read_estimates(kg.store, students)
-        histories = attempts_of(kg, students)
-        place_items(kg, predictor, (a for h in histories.values() for a in h))
-        predictor.replay(histories)
+        predictor.replay(with_items_placed(kg, mastery, attempts_of(kg, students)))
         now = datetime.now(UTC)
         fresh = []
         for student, estimates in old.items():
