@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ml.mastery.features import logit, sigmoid
+
 __all__ = ["ITEM_FEATURES", "ItemStats"]
 
 ITEM_FEATURES = ("item_logit_accuracy", "log_item_count")
@@ -71,9 +73,9 @@ class ItemStats:
         x = np.stack([np.asarray(item_text[i], dtype=np.float64) for i in items])
         sums = np.array([self.item_sum[i] for i in items])
         counts = np.array([self.item_count[i] for i in items])
-        base = np.array([np.mean(_logit(self.concept_prior(item_concepts[i]))) for i in items])
-        accuracy = np.clip((sums + ITEM_PRIOR * _sigmoid(base)) / (counts + ITEM_PRIOR), 1e-3, 1 - 1e-3)
-        target = _logit(accuracy) - base
+        base = np.array([np.mean(logit(self.concept_prior(item_concepts[i]))) for i in items])
+        accuracy = np.clip((sums + ITEM_PRIOR * sigmoid(base)) / (counts + ITEM_PRIOR), 1e-3, 1 - 1e-3)
+        target = logit(accuracy) - base
         alpha = min(RIDGE_ALPHAS, key=lambda a: _loo_error(x, target, a))
         folds = np.arange(len(items)) % TEXT_FOLDS
         np.random.default_rng(0).shuffle(folds)
@@ -125,7 +127,7 @@ class ItemStats:
         prior = self.concept_prior(concepts)
         if self.text_offset:
             offsets = np.array([self.text_offset.get(i, 0.0) for i in items])
-            prior = np.where(offsets != 0.0, _sigmoid(_logit(prior) + offsets), prior)
+            prior = np.where(offsets != 0.0, sigmoid(logit(prior) + offsets), prior)
         accuracy = (sums + ITEM_PRIOR * prior) / (counts + ITEM_PRIOR)
         accuracy = np.clip(accuracy, 1e-3, 1 - 1e-3)
         return np.stack([np.log(accuracy / (1 - accuracy)), np.log1p(counts)], axis=1)
@@ -153,15 +155,6 @@ class ItemStats:
             text_weights=list(config.get("item_text_weights", [])),
             text_intercept=float(config.get("item_text_intercept", 0.0)),
         )
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(p / (1 - p)))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64))))
 
 
 def _ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
