@@ -40,11 +40,14 @@ def _table(rows: list[dict[str, float | str]]) -> str:
     return "\n".join(lines)
 
 
-def model_names(models: str, *, has_items: bool, has_item_texts: bool = False) -> list[str]:
+def model_names(
+    models: str, *, has_items: bool, has_item_texts: bool = False, has_concept_texts: bool = True
+) -> list[str]:
     """The models ``--models`` asks for.
 
-    ``all`` leaves out PFA with item ids when the log has no items, and the model
-    without item texts when no item has text (it would be PathwiseKT again).
+    ``all`` leaves out PFA with item ids when the log has no items, and the variants that
+    would train PathwiseKT again: without item texts when no item has text, id only when
+    no concept has text (skills that are numbers, as in pyKT's assist2015).
     """
     from ml.mastery.registry import MODELS
 
@@ -52,6 +55,7 @@ def model_names(models: str, *, has_items: bool, has_item_texts: bool = False) -
         return [name.strip() for name in models.split(",") if name.strip()]
     skipped = {"pfa-items"} if not has_items else set()
     skipped |= {"pathwise-no-item-text"} if not has_item_texts else set()
+    skipped |= {"pathwise-id"} if not has_concept_texts else set()
     return [name for name in MODELS if name not in skipped]
 
 
@@ -146,7 +150,10 @@ def evaluate_mastery(
             raise click.UsageError(str(error)) from None
         only = on_items if only is None else only & on_items
         click.echo(f"item cold start: {len(hidden)} items hidden in training", err=True)
-    names = model_names(models, has_items=bool((train["item"] != "").any()), has_item_texts=bool(item_texts))
+    names = model_names(
+        models, has_items=bool((train["item"] != "").any()), has_item_texts=bool(item_texts),
+        has_concept_texts=bool(texts),
+    )  # fmt: skip
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")

@@ -135,6 +135,9 @@ class TestEvaluate:
         assert model_names("bkt, pfa-items", has_items=False) == ["bkt", "pfa-items"]  # asked for by name
         assert "pathwise-no-item-text" not in model_names("all", has_items=True)  # no item has text: the same model
         assert "pathwise-no-item-text" in model_names("all", has_items=True, has_item_texts=True)
+        assert "pathwise-id" in model_names("all", has_items=True)  # skill names are words: text vs id
+        assert "pathwise-id" not in model_names("all", has_items=False, has_concept_texts=False)  # numbers only
+        assert "pathwise-id" in model_names("pathwise-id", has_items=False, has_concept_texts=False)
 
     def test_training_files_listed_after_one_flag_or_repeated_are_the_same(self, tmp_path: Path) -> None:
         first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3)
