@@ -88,23 +88,42 @@ T = TypeVar("T")
 
 @dataclass
 class _RecordCache:
-    """Concept and material records read at one revision.
+    """Concept and material records, each as last read from the store.
 
     Curriculum records are read far more often than written (every learning path lists
-    its materials), and every write moves the revision, which empties the cache; a
-    process sharing a remote store learns of other writers' revisions through the
-    stale check. Bounded: past ``LIMIT`` records a table starts over.
+    its materials). A record is built from its subject's own triples only, so a write
+    evicts the records of the subjects it touches: the attempts and estimates that make
+    up most of a live service's writes touch none, and the cache outlives them. A
+    projection rebuilt because another process wrote (the stale check of a shared
+    store) empties it. Bounded: past ``LIMIT`` records a table starts over.
     """
 
-    revision: int
     concepts: dict[str, Concept] = field(default_factory=dict)
     materials: dict[str, Material] = field(default_factory=dict)
+    generation: int = 0  # moves with every eviction: a read that began before one keeps nothing
     LIMIT: ClassVar[int] = 50_000
+    WHOLESALE: ClassVar[int] = 10_000  # a write this large empties the cache instead of evicting
 
-    def keep(self, table: dict[str, T], found: dict[str, T]) -> None:
+    def keep(self, table: dict[str, T], found: dict[str, T], generation: int) -> None:
+        """Remember records read at ``generation``, unless a write has evicted since."""
+        if generation != self.generation:
+            return
         if len(table) + len(found) > self.LIMIT:
             table.clear()
         table.update(found)
+
+    def evict(self, written: Sequence[Triple] | None) -> None:
+        """Forget the records whose subjects ``written`` touches (everything when ``None`` or large)."""
+        self.generation += 1
+        if written is None or len(written) > self.WHOLESALE:
+            self.concepts.clear()
+            self.materials.clear()
+            return
+        if not (self.concepts or self.materials):
+            return
+        for ident in {id_of(str(s)) for s, _, _ in written}:
+            self.concepts.pop(ident, None)
+            self.materials.pop(ident, None)
 
 
 class KnowledgeGraph:
@@ -113,7 +132,7 @@ class KnowledgeGraph:
     def __init__(self, store: TripleStore) -> None:
         self.store = store
         self.projection = Projection()
-        self._cache = _RecordCache(-1)
+        self._cache = _RecordCache()
         self.lock = threading.RLock()
         self.listeners: list[WriteListener] = []  # in-process caches kept in step with writes
         self.rebuild_projection()
@@ -140,6 +159,7 @@ class KnowledgeGraph:
         proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
         proj.revision = queries.revision(self.store)
         self.projection = proj
+        self._cache.evict(None)  # another writer may have changed any record
 
     def refresh_if_stale(self) -> bool:
         """Rebuild the projection when another process has written; say if it did."""
@@ -160,27 +180,25 @@ class KnowledgeGraph:
         # The old revision goes in the same transaction, so the graph holds one revision literal.
         rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old else []
         self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
+        self._cache.evict([*deletes, *inserts])
         project()
         self.projection.revision = new
         for listener in self.listeners:
             listener(deletes, inserts, new)
 
     # --- reads ---------------------------------------------------------------------------
-    def _records(self) -> _RecordCache:
-        """The record cache, emptied whenever the graph has moved to another revision."""
-        cache = self._cache
-        if cache.revision != self.projection.revision:
-            cache = self._cache = _RecordCache(self.projection.revision)
-        return cache
-
     def concepts_by_ids(self, ids: Sequence[str]) -> list[Concept | None]:
         """Concepts in the order of ``ids`` (``None`` where missing); at most one round trip."""
-        cache = self._records()
-        known = [i for i in dict.fromkeys(ids) if i not in cache.concepts and self.projection.has_concept(i)]
-        if known:
-            props = queries.describe(self.store, [iri_of("concept", i) for i in known])
-            cache.keep(cache.concepts, {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()})
-        return [cache.concepts.get(i) for i in ids]
+        cache = self._cache
+        generation, wanted = cache.generation, list(dict.fromkeys(ids))
+        found = {i: cache.concepts[i] for i in wanted if i in cache.concepts}
+        unread = [i for i in wanted if i not in found and self.projection.has_concept(i)]
+        if unread:
+            props = queries.describe(self.store, [iri_of("concept", i) for i in unread])
+            fresh = {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()}
+            cache.keep(cache.concepts, fresh, generation)
+            found.update(fresh)
+        return [found.get(i) for i in ids]
 
     def concept(self, ident: str) -> Concept:
         """One concept. Raises ``ConceptNotFound``."""
@@ -223,12 +241,16 @@ class KnowledgeGraph:
 
     def materials_by_ids(self, ids: Sequence[str]) -> list[Material | None]:
         """Materials in the order of ``ids`` (``None`` where missing); at most one round trip."""
-        cache = self._records()
-        known = [i for i in dict.fromkeys(ids) if i not in cache.materials and i in self.projection.material_ids]
-        if known:
-            props = queries.describe(self.store, [iri_of("material", i) for i in known])
-            cache.keep(cache.materials, {id_of(iri): material_from_props(iri, p) for iri, p in props.items()})
-        return [cache.materials.get(i) for i in ids]
+        cache = self._cache
+        generation, wanted = cache.generation, list(dict.fromkeys(ids))
+        found = {i: cache.materials[i] for i in wanted if i in cache.materials}
+        unread = [i for i in wanted if i not in found and i in self.projection.material_ids]
+        if unread:
+            props = queries.describe(self.store, [iri_of("material", i) for i in unread])
+            fresh = {id_of(iri): material_from_props(iri, p) for iri, p in props.items()}
+            cache.keep(cache.materials, fresh, generation)
+            found.update(fresh)
+        return [found.get(i) for i in ids]
 
     def material(self, ident: str) -> Material:
         """One material. Raises ``NotFound``."""
