@@ -74,15 +74,18 @@ class PathQuery:
         targets: list[strawberry.ID] | None = None,
         mastery_threshold: float | None = None,
     ) -> NextMaterialsResult:
+        kg = info.context.kg
+
         def run() -> Recommendations:
             found = paths.next_materials(
-                info.context.kg,
+                kg,
                 info.context.mastery,
                 info.context.student_key(student_id),
                 first=check_first(first),
                 targets=[str(t) for t in targets or []],
                 threshold=mastery_threshold,
             )
-            return Recommendations(items=[MaterialRecommendation.from_domain(r) for r in found])
+            records = {m.id: m for m in kg.materials_by_ids([r.material for r in found]) if m is not None}
+            return Recommendations(items=[MaterialRecommendation.from_domain(r, records) for r in found])
 
         return _guarded(run)
