@@ -1,10 +1,10 @@
-"""A per-process cache of each student's mastery probabilities and attempts.
+"""A per-process cache of each student's mastery estimates and attempts.
 
 Why: a learning path or a recommendation reads the student's estimates and attempts on
-every request, and a student's data changes only when that student's attempts are
-recorded. Reading it from the store costs milliseconds that grow with the student's
-history (the estimates of a student who has worked on thousands of concepts); the
-cache answers in microseconds.
+every request, a mastery read the estimates of a student it has usually just seen, and
+a student's data changes only when that student's attempts are recorded. Reading it
+from the store costs milliseconds that grow with the student's history (and with the
+store's churn: every attempt replaces estimates); the cache answers in microseconds.
 
 How it stays right: every write of this process reaches ``on_write`` (a
 ``KnowledgeGraph`` listener), which drops the entries of the students the written
@@ -26,21 +26,27 @@ from datetime import datetime
 from rdflib import Literal
 
 from graph.attempts import attempts_of
-from graph.ids import id_of, iri_of
-from graph.model import Attempt
+from graph.ids import id_of
+from graph.mastery import read_estimates
+from graph.model import Attempt, MasteryEstimate
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, RDF
 
-__all__ = ["StudentData", "StudentDataCache", "student_data"]
+__all__ = ["StudentData", "StudentDataCache", "cached_student_data", "student_data"]
 
 
 @dataclass(frozen=True)
 class StudentData:
-    """What the planners need about one student."""
+    """What the planners and the mastery reads need about one student."""
 
-    probabilities: dict[str, float]
+    estimates: dict[str, MasteryEstimate]  # by concept
     attempts: tuple[Attempt, ...]
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        """The stored probability of each concept with an estimate."""
+        return {concept: e.probability for concept, e in self.estimates.items()}
 
 
 class StudentDataCache:
@@ -53,6 +59,13 @@ class StudentDataCache:
         self._entries: OrderedDict[str, StudentData] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, student: str) -> StudentData | None:
+        """The student's data if it is cached and current; never reads the store."""
+        with self._lock:
+            if self.revision != self.kg.revision:
+                return None
+            return self._entries.get(student)
+
     def get(self, student: str) -> StudentData:
         """The student's data (read from the store when not cached)."""
         with self._lock:
@@ -64,7 +77,8 @@ class StudentDataCache:
                 self._entries.move_to_end(student)
                 return found
             revision = self.revision
-        data = StudentData(_probabilities(self.kg, student), tuple(attempts_of(self.kg, [student])[student]))
+        estimates = {e.concept: e for e in read_estimates(self.kg.store, [student])[student]}
+        data = StudentData(estimates, tuple(attempts_of(self.kg, [student])[student]))
         with self._lock:
             if self.revision == revision:  # no write came in while reading
                 self._entries[student] = data
@@ -95,19 +109,19 @@ class StudentDataCache:
                 if entry is None or student in dropped:
                     continue
                 history = sorted((*entry.attempts, *attempts), key=lambda a: (a.timestamp, a.id))
-                self._entries[student] = StudentData({**entry.probabilities, **estimates}, tuple(history))
+                self._entries[student] = StudentData({**entry.estimates, **estimates}, tuple(history))
 
 
 def _changes(
     deletes: Sequence[Triple], inserts: Sequence[Triple]
-) -> tuple[dict[str, tuple[dict[str, float], list[Attempt]]], set[str]]:
+) -> tuple[dict[str, tuple[dict[str, MasteryEstimate], list[Attempt]]], set[str]]:
     """Per student, the estimates and attempts a write adds; and the students it changes otherwise."""
     subjects: dict[object, dict[object, list[object]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in inserts:
         subjects[s][p].append(o)
     dropped = {id_of(str(s)) for s, p, o in deletes if p == RDF.type and o == PW.Student}
     dropped |= {id_of(str(o)) for s, p, o in deletes if p == PW.student and s not in subjects}
-    changes: dict[str, tuple[dict[str, float], list[Attempt]]] = defaultdict(lambda: ({}, []))
+    changes: dict[str, tuple[dict[str, MasteryEstimate], list[Attempt]]] = defaultdict(lambda: ({}, []))
     for subject, props in subjects.items():
         if PW.student not in props:
             continue
@@ -115,8 +129,8 @@ def _changes(
         kinds = props.get(RDF.type, [])
         try:
             if PW.Mastery in kinds:
-                concept = id_of(str(props[PW.concept][0]))
-                changes[student][0][concept] = float(str(props[PW.probability][0]))
+                estimate = _estimate(student, props)
+                changes[student][0][estimate.concept] = estimate
             elif PW.Attempt in kinds:
                 changes[student][1].append(_attempt(str(subject), student, props))
             else:
@@ -124,6 +138,21 @@ def _changes(
         except (KeyError, ValueError, TypeError):
             dropped.add(student)  # not a shape this cache follows: read it again
     return changes, dropped
+
+
+def _estimate(student: str, props: dict[object, list[object]]) -> MasteryEstimate:
+    """An estimate from its inserted triples (the inverse of ``graph.mastery.estimate_triples``)."""
+    stamp = props[PW.updatedAt][0]
+    when = stamp.toPython() if isinstance(stamp, Literal) else None
+    if not isinstance(when, datetime):
+        raise ValueError(f"estimate of {student}: updatedAt {stamp!r}")
+    return MasteryEstimate(
+        student,
+        id_of(str(props[PW.concept][0])),
+        float(str(props[PW.probability][0])),
+        str(props[PW.modelVersion][0]),
+        when,
+    )
 
 
 def _attempt(subject: str, student: str, props: dict[object, list[object]]) -> Attempt:
@@ -145,17 +174,23 @@ def _attempt(subject: str, student: str, props: dict[object, list[object]]) -> A
     )
 
 
-def _probabilities(kg: KnowledgeGraph, student: str) -> dict[str, float]:
-    """Every stored probability of the student, by concept (one light query)."""
-    rows = kg.store.select(
-        f"""SELECT ?c ?p WHERE {{ ?m {PW.student.n3()} {iri_of("student", student).n3()} ;
-              {PW.concept.n3()} ?c ; {PW.probability.n3()} ?p }}"""
-    )
-    return {id_of(str(c)): float(str(p)) for c, p in rows}
-
-
 _CACHES: weakref.WeakKeyDictionary[KnowledgeGraph, StudentDataCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
+
+
+def _cache_of(kg: KnowledgeGraph) -> StudentDataCache:
+    """The graph's cache, created (and subscribed to its writes) on first use."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(kg)
+        if cache is None:
+            cache = _CACHES[kg] = StudentDataCache(kg)
+            kg.listeners.append(cache.on_write)
+    return cache
+
+
+def cached_student_data(kg: KnowledgeGraph, student: str) -> StudentData | None:
+    """The student's data if this process has it cached and current (no store read)."""
+    return _cache_of(kg).peek(student)
 
 
 def student_data(kg: KnowledgeGraph, student: str) -> StudentData:
@@ -165,11 +200,6 @@ def student_data(kg: KnowledgeGraph, student: str) -> StudentData:
         >>> from graph.store import open_store
         >>> kg = KnowledgeGraph(open_store("memory"))
         >>> student_data(kg, "nobody")
-        StudentData(probabilities={}, attempts=())
+        StudentData(estimates={}, attempts=())
     """
-    with _CACHES_LOCK:
-        cache = _CACHES.get(kg)
-        if cache is None:
-            cache = _CACHES[kg] = StudentDataCache(kg)
-            kg.listeners.append(cache.on_write)
-    return cache.get(student)
+    return _cache_of(kg).get(student)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph.model import Concept, Curriculum, MasteryEstimate, Material
+from graph.model import Concept, Curriculum, Material
 from graph.repository import KnowledgeGraph
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ class Loaders:
     prerequisite_ids_by_concept: DataLoader[PrerequisiteKey, list[str]]
     dependent_ids_by_concept: DataLoader[tuple[str, bool], list[str]]
     curriculum_by_id: DataLoader[str, Curriculum | None]
-    mastery_by_student: DataLoader[tuple[str, tuple[str, ...] | None], list[MasteryEstimate]]
     evidence_by_student_concept: DataLoader[tuple[str, str, int], list[Evidence]]
 
 
@@ -63,13 +62,6 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         found = {c.id: c for c in kg.curricula()}
         return [found.get(i) for i in ids]
 
-    async def mastery_rows(
-        keys: list[tuple[str, tuple[str, ...] | None]],
-    ) -> Sequence[list[MasteryEstimate] | BaseException]:
-        from resolvers.students import mastery_of
-
-        return [_guard(lambda s=s, c=c: mastery_of(kg, _need(mastery), s, c)) for s, c in keys]
-
     async def evidence_rows(keys: list[tuple[str, str, int]]) -> Sequence[list[Evidence] | BaseException]:
         from resolvers.students import evidence
 
@@ -82,7 +74,6 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         prerequisite_ids_by_concept=DataLoader(load_fn=prerequisite_ids),
         dependent_ids_by_concept=DataLoader(load_fn=dependent_ids),
         curriculum_by_id=DataLoader(load_fn=curricula),
-        mastery_by_student=DataLoader(load_fn=mastery_rows),  # type: ignore[arg-type]
         evidence_by_student_concept=DataLoader(load_fn=evidence_rows),  # type: ignore[arg-type]
     )
 

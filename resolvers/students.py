@@ -21,6 +21,7 @@ from graph.ids import iri_of
 from graph.mastery import read_estimates
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
+from graph.student_data import cached_student_data
 from ml.mastery.data import concept_texts, material_texts
 from ml.mastery.predict import Evidence, OnlineMastery
 from ml.mastery.serving import HistoryLoader, MasteryService
@@ -144,8 +145,19 @@ def page_of_students(
 def mastery_of(
     kg: KnowledgeGraph, mastery: MasteryService, student: str, concepts: Sequence[str] | None
 ) -> list[MasteryEstimate]:
-    """Stored estimates; asked-for concepts without one are estimated now from the history."""
-    stored = {e.concept: e for e in read_estimates(kg.store, [student])[student]}
+    """Stored estimates; asked-for concepts without one are estimated now from the history.
+
+    Served from the per-process student cache when the student is in it (a frontend
+    reads the mastery of a student whose path or attempts it has just handled); read
+    from the store otherwise, without caching the history a page of students would
+    bring in.
+    """
+    cached = cached_student_data(kg, student)
+    stored = (
+        dict(cached.estimates)
+        if cached is not None
+        else {e.concept: e for e in read_estimates(kg.store, [student])[student]}
+    )
     if concepts is None:
         return list(stored.values())
     for c in concepts:

@@ -64,6 +64,14 @@ class Context:
         except ValueError as error:
             raise InvalidInput(str(error), field="studentId") from None
 
+    def mastery_service(self) -> MasteryService:
+        """The served mastery model. Raises ``NoModel`` where this service runs without one."""
+        if self.mastery is None:
+            from ml.mastery.serving import NoModel
+
+            raise NoModel("this service runs without a mastery model")
+        return self.mastery
+
     @property
     def min_cell(self) -> int:
         """What aggregates pass as ``min_cell``: cells under it are suppressed (``k`` for analysts, else 0)."""

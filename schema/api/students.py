@@ -82,11 +82,7 @@ class StudentMutation:
         kg = info.context.kg
 
         def run() -> RecordedAttempts:
-            service = info.context.mastery
-            if service is None:
-                from ml.mastery.serving import NoModel
-
-                raise NoModel("this service runs without a mastery model")
+            service = info.context.mastery_service()
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
             domain = [
@@ -114,11 +110,7 @@ class StudentMutation:
     @strawberry.mutation(description="Serve another trained mastery model version and re-estimate with it.")
     def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
         def run() -> MasteryModelInfo:
-            service = info.context.mastery
-            if service is None:
-                from ml.mastery.serving import NoModel
-
-                raise NoModel("this service runs without a mastery model")
+            service = info.context.mastery_service()
             students.switch_model(info.context.kg, service, version)
             return MasteryModelInfo.from_info(service.versions.info(version), service.version)
 

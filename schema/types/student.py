@@ -84,9 +84,14 @@ class StudentType:
         description="Mastery estimates: of the given concepts (estimated now where none is stored), "
         "or of every concept with a stored estimate."
     )
-    async def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
-        key = (str(self.id), tuple(str(c) for c in concept_ids) if concept_ids is not None else None)
-        found = await info.context.loaders.mastery_by_student.load(key)
+    def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
+        # Resolved in place, not through a loader: there is nothing to batch (a student's
+        # estimates usually come from the process's student cache), and a loader's batch
+        # waits a turn of the event loop behind every other client's request.
+        from resolvers.students import mastery_of
+
+        concepts = [str(c) for c in concept_ids] if concept_ids is not None else None
+        found = mastery_of(info.context.kg, info.context.mastery_service(), str(self.id), concepts)
         return [MasteryType.from_domain(e) for e in found]
 
     @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")

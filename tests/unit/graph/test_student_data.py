@@ -8,7 +8,7 @@ from graph.attempts import record_attempts
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
-from graph.student_data import StudentData, StudentDataCache, student_data
+from graph.student_data import StudentData, StudentDataCache, cached_student_data, student_data
 from tests.conftest import small_bundle
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -68,3 +68,19 @@ class TestStudentData:
         record(kg, "ann", "add", 0.7, 2)
         assert cache.get("ann") is not first
         assert cache.get("ann").probabilities == {"add": 0.7}
+
+    def test_a_peek_never_reads_and_never_serves_a_stale_entry(self) -> None:
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        before = kg.store.round_trips
+        assert cached_student_data(kg, "ann") is None  # not read yet: the caller reads the store itself
+        assert kg.store.round_trips == before
+        student_data(kg, "ann")
+        record(kg, "ann", "add", 0.9, 2)  # folded in by this process's write
+        peeked = cached_student_data(kg, "ann")
+        assert peeked is not None
+        assert peeked.estimates["add"] == MasteryEstimate("ann", "add", 0.9, "v1", NOW)
+        other = KnowledgeGraph(kg.store)  # another process writes: this one has not seen the revision
+        record(other, "ann", "add", 0.1, 3)
+        kg.refresh_if_stale()
+        assert cached_student_data(kg, "ann") is None
