@@ -101,29 +101,31 @@ class _RecordCache:
     concepts: dict[str, Concept] = field(default_factory=dict)
     materials: dict[str, Material] = field(default_factory=dict)
     generation: int = 0  # moves with every eviction: a read that began before one keeps nothing
+    lock: threading.Lock = field(default_factory=threading.Lock)  # readers in worker threads (QA)
     LIMIT: ClassVar[int] = 50_000
     WHOLESALE: ClassVar[int] = 10_000  # a write this large empties the cache instead of evicting
 
     def keep(self, table: dict[str, T], found: dict[str, T], generation: int) -> None:
         """Remember records read at ``generation``, unless a write has evicted since."""
-        if generation != self.generation:
-            return
-        if len(table) + len(found) > self.LIMIT:
-            table.clear()
-        table.update(found)
+        with self.lock:
+            if generation != self.generation:
+                return
+            if len(table) + len(found) > self.LIMIT:
+                table.clear()
+            table.update(found)
 
     def evict(self, written: Sequence[Triple] | None) -> None:
         """Forget the records whose subjects ``written`` touches (everything when ``None`` or large)."""
-        self.generation += 1
-        if written is None or len(written) > self.WHOLESALE:
-            self.concepts.clear()
-            self.materials.clear()
-            return
-        if not (self.concepts or self.materials):
-            return
-        for ident in {id_of(str(s)) for s, _, _ in written}:
-            self.concepts.pop(ident, None)
-            self.materials.pop(ident, None)
+        touched = None if written is None or len(written) > self.WHOLESALE else {id_of(str(s)) for s, _, _ in written}
+        with self.lock:
+            self.generation += 1
+            if touched is None:
+                self.concepts.clear()
+                self.materials.clear()
+                return
+            for ident in touched:
+                self.concepts.pop(ident, None)
+                self.materials.pop(ident, None)
 
 
 class KnowledgeGraph:
@@ -191,7 +193,7 @@ class KnowledgeGraph:
         """Concepts in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
         generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        found = {i: cache.concepts[i] for i in wanted if i in cache.concepts}
+        found = {i: r for i in wanted if (r := cache.concepts.get(i)) is not None}  # .get: a writer may evict meanwhile
         unread = [i for i in wanted if i not in found and self.projection.has_concept(i)]
         if unread:
             props = queries.describe(self.store, [iri_of("concept", i) for i in unread])
@@ -243,7 +245,9 @@ class KnowledgeGraph:
         """Materials in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
         generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        found = {i: cache.materials[i] for i in wanted if i in cache.materials}
+        found = {
+            i: r for i in wanted if (r := cache.materials.get(i)) is not None
+        }  # .get: a writer may evict meanwhile
         unread = [i for i in wanted if i not in found and i in self.projection.material_ids]
         if unread:
             props = queries.describe(self.store, [iri_of("material", i) for i in unread])
