@@ -65,6 +65,13 @@ MASTERY = """query($s: ID!) { student(id: $s) { mastery { concept { id } probabi
 PSEUDONYM_SECRET = secrets.token_urlsafe(32)
 
 OPERATIONS = ("recordAttempts", "learningPath", "nextMaterials", "mastery")
+
+#: The figures this benchmark is compared with: commit c9dd607 (before curriculum records
+#: outlived unrelated writes and reads of mastery and next materials stopped waiting on
+#: loaders), the defaults, the 2-core development machine, 2026-11-29: the mean of two
+#: runs alternated with two of the new code (the machine's speed drifts over an hour, so
+#: a ratio means most against a baseline run beside it).
+BASELINE = {"commit": "c9dd607", "req/s": 267.4, "p50 ms": 41.0, "p95 ms": 133.5}
 WEIGHTS = (40, 25, 20, 15)
 
 
@@ -446,6 +453,13 @@ def report(tally: Tally, stored: StoreCount, before: StoreCount, log_errors: lis
     print(
         f"{'all':<16}{len(everything):>10}{len(everything) / tally.seconds:>9.1f}"
         f"{_ms(everything, 0.5)}{_ms(everything, 0.95)}{tally.error_count:>8}"
+    )
+    overall = len(everything) / tally.seconds
+    p50, p95 = _percentile(everything, 0.5) * 1000, _percentile(everything, 0.95) * 1000
+    print(
+        f"against the baseline ({BASELINE['commit']}: {BASELINE['req/s']:.0f} req/s, p50 {BASELINE['p50 ms']:.0f} ms, "
+        f"p95 {BASELINE['p95 ms']:.0f} ms): throughput {overall / BASELINE['req/s']:.2f}x, "
+        f"p50 {p50 / BASELINE['p50 ms']:.2f}x, p95 {p95 / BASELINE['p95 ms']:.2f}x"
     )
     edge = min(10.0, tally.seconds / 4)
     first = {op: _percentile(tally.window(op, 0, edge), 0.5) * 1000 for op in OPERATIONS}
