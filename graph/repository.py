@@ -193,7 +193,8 @@ class KnowledgeGraph:
         """Concepts in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
         generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        found = {i: r for i in wanted if (r := cache.concepts.get(i)) is not None}  # .get: a writer may evict meanwhile
+        # .get, not `in` then [ ]: a writer may evict in between
+        found = {i: r for i in wanted if (r := cache.concepts.get(i)) is not None}
         unread = [i for i in wanted if i not in found and self.projection.has_concept(i)]
         if unread:
             props = queries.describe(self.store, [iri_of("concept", i) for i in unread])
@@ -245,9 +246,8 @@ class KnowledgeGraph:
         """Materials in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
         generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        found = {
-            i: r for i in wanted if (r := cache.materials.get(i)) is not None
-        }  # .get: a writer may evict meanwhile
+        # .get, not `in` then [ ]: a writer may evict in between
+        found = {i: r for i in wanted if (r := cache.materials.get(i)) is not None}
         unread = [i for i in wanted if i not in found and i in self.projection.material_ids]
         if unread:
             props = queries.describe(self.store, [iri_of("material", i) for i in unread])

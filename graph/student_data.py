@@ -50,7 +50,7 @@ class StudentData:
 
 
 class StudentDataCache:
-    """Students' probabilities and attempts, read once and dropped when they change."""
+    """Students' estimates and attempts, read once and kept in step with this process's writes."""
 
     def __init__(self, kg: KnowledgeGraph, capacity: int = 10_000) -> None:
         self.kg = kg
@@ -194,7 +194,7 @@ def cached_student_data(kg: KnowledgeGraph, student: str) -> StudentData | None:
 
 
 def student_data(kg: KnowledgeGraph, student: str) -> StudentData:
-    """The student's probabilities and attempts, through the graph's cache.
+    """The student's estimates and attempts, through the graph's cache.
 
     Examples:
         >>> from graph.store import open_store

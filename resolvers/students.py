@@ -159,7 +159,7 @@ def mastery_of(
         else {e.concept: e for e in read_estimates(kg.store, [student])[student]}
     )
     if concepts is None:
-        return list(stored.values())
+        return [stored[c] for c in sorted(stored)]
     for c in concepts:
         if not kg.projection.has_concept(c):
             raise NotFound("concept", c, field="conceptIds")

@@ -9,6 +9,8 @@ import pytest
 from demo.load import MODEL_DIR
 from graph.bundle import CurriculumBundle
 from graph.model import Attempt, Concept
+from graph.repository import KnowledgeGraph
+from graph.student_data import cached_student_data
 from ml.mastery.serving import MasteryService
 from resolvers.students import record
 from tests.integration.conftest import Api
@@ -99,6 +101,22 @@ class TestStudentQueries:
         evidence = api('{ student(id: "s0") { evidence(conceptId: "slope") { attempt { correct } change } } }')
         assert len(evidence["student"]["evidence"]) == 1
         assert api('{ student(id: "nobody") { id } }') == {"student": None}
+
+
+class TestMasteryReadsFromTheStudentCache:
+    def test_a_cached_student_reads_as_a_restarted_process_would(self, api: Api) -> None:
+        api('{ nextMaterials(studentId: "kid", first: 1) { __typename } }')  # the process now caches kid
+        for concept in ("slope", "percents", "slope"):
+            api(RECORD, {"a": [{"studentId": "kid", "conceptIds": [concept], "correct": True}]})
+        api.mastery.versions.install(MODEL_DIR, "20990101-000000-copy")
+        api('mutation { useMasteryModel(version: "20990101-000000-copy") { __typename } }')
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["decimals"], "correct": False}]})
+        assert cached_student_data(api.kg, "kid") is not None, "served from the cache, not the store"
+        cached = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        restarted = Api(KnowledgeGraph(api.kg.store), api.mastery)  # a fresh process's caches
+        assert cached == restarted(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in cached] == ["decimals", "percents", "slope"]
+        assert {m["modelVersion"] for m in cached} == {"20990101-000000-copy"}
 
 
 class TestModelVersions:
