@@ -20,11 +20,12 @@ from rdflib.term import Node
 from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import ConceptNotFound, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
-from graph.ids import edge_iri, id_of, iri_of
+from graph.ids import Kind, edge_iri, id_of, iri_of
 from graph.model import Concept, Curriculum, Material, Prerequisite
 from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
 from graph.projection import Projection
 from graph.rdf_mapping import (
+    Props,
     Triple,
     bundle_from_rdf,
     bundle_triples,
@@ -104,6 +105,24 @@ class _RecordCache:
     lock: threading.Lock = field(default_factory=threading.Lock)  # readers in worker threads (QA)
     LIMIT: ClassVar[int] = 50_000
     WHOLESALE: ClassVar[int] = 10_000  # a write this large empties the cache instead of evicting
+
+    def read(
+        self,
+        table: dict[str, T],
+        ids: Sequence[str],
+        exists: Callable[[str], bool],
+        fetch: Callable[[list[str]], dict[str, T]],
+    ) -> list[T | None]:
+        """Records in the order of ``ids``: those cached, the rest that ``exists`` fetched in one call and kept."""
+        generation, wanted = self.generation, list(dict.fromkeys(ids))
+        # .get, not `in` then [ ]: a writer may evict in between
+        found = {i: r for i in wanted if (r := table.get(i)) is not None}
+        unread = [i for i in wanted if i not in found and exists(i)]
+        if unread:
+            fresh = fetch(unread)
+            self.keep(table, fresh, generation)
+            found.update(fresh)
+        return [found.get(i) for i in ids]
 
     def keep(self, table: dict[str, T], found: dict[str, T], generation: int) -> None:
         """Remember records read at ``generation``, unless a write has evicted since."""
@@ -192,16 +211,16 @@ class KnowledgeGraph:
     def concepts_by_ids(self, ids: Sequence[str]) -> list[Concept | None]:
         """Concepts in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
-        generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        # .get, not `in` then [ ]: a writer may evict in between
-        found = {i: r for i in wanted if (r := cache.concepts.get(i)) is not None}
-        unread = [i for i in wanted if i not in found and self.projection.has_concept(i)]
-        if unread:
-            props = queries.describe(self.store, [iri_of("concept", i) for i in unread])
-            fresh = {id_of(iri): concept_from_props(iri, p) for iri, p in props.items()}
-            cache.keep(cache.concepts, fresh, generation)
-            found.update(fresh)
-        return [found.get(i) for i in ids]
+        return cache.read(cache.concepts, ids, self.projection.has_concept, self._reader("concept", concept_from_props))
+
+    def _reader(self, kind: Kind, build: Callable[[str, Props], T]) -> Callable[[list[str]], dict[str, T]]:
+        """Reads records of ``kind`` by id, in one round trip."""
+
+        def read(ids: list[str]) -> dict[str, T]:
+            props = queries.describe(self.store, [iri_of(kind, i) for i in ids])
+            return {id_of(iri): build(iri, p) for iri, p in props.items()}
+
+        return read
 
     def concept(self, ident: str) -> Concept:
         """One concept. Raises ``ConceptNotFound``."""
@@ -245,16 +264,8 @@ class KnowledgeGraph:
     def materials_by_ids(self, ids: Sequence[str]) -> list[Material | None]:
         """Materials in the order of ``ids`` (``None`` where missing); at most one round trip."""
         cache = self._cache
-        generation, wanted = cache.generation, list(dict.fromkeys(ids))
-        # .get, not `in` then [ ]: a writer may evict in between
-        found = {i: r for i in wanted if (r := cache.materials.get(i)) is not None}
-        unread = [i for i in wanted if i not in found and i in self.projection.material_ids]
-        if unread:
-            props = queries.describe(self.store, [iri_of("material", i) for i in unread])
-            fresh = {id_of(iri): material_from_props(iri, p) for iri, p in props.items()}
-            cache.keep(cache.materials, fresh, generation)
-            found.update(fresh)
-        return [found.get(i) for i in ids]
+        exists = self.projection.material_ids.__contains__
+        return cache.read(cache.materials, ids, exists, self._reader("material", material_from_props))
 
     def material(self, ident: str) -> Material:
         """One material. Raises ``NotFound``."""
