@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ml.mastery.predict import Evidence
     from ml.mastery.serving import MasteryService
 
-__all__ = ["Loaders", "build_loaders"]
+__all__ = ["Loaders", "build_loaders", "require_mastery"]
 
 PrerequisiteKey = tuple[str, bool, int | None]
 T = TypeVar("T")
@@ -65,7 +65,7 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
     async def evidence_rows(keys: list[tuple[str, str, int]]) -> Sequence[list[Evidence] | BaseException]:
         from resolvers.students import evidence
 
-        return [_guard(lambda s=s, c=c, n=n: evidence(kg, _need(mastery), s, c, n)) for s, c, n in keys]
+        return [_guard(lambda s=s, c=c, n=n: evidence(kg, require_mastery(mastery), s, c, n)) for s, c, n in keys]
 
     return Loaders(
         concept_by_id=DataLoader(load_fn=concepts),
@@ -78,7 +78,8 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
     )
 
 
-def _need(mastery: MasteryService | None) -> MasteryService:
+def require_mastery(mastery: MasteryService | None) -> MasteryService:
+    """The mastery service. Raises ``NoModel`` where this service runs without one."""
     if mastery is None:
         from ml.mastery.serving import NoModel
 

@@ -13,7 +13,7 @@ from auth.principal import DEVELOPMENT_ADMIN, Principal
 from graph.errors import InvalidInput
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, require_mastery
 
 if TYPE_CHECKING:
     from ml.mastery.serving import MasteryService
@@ -66,11 +66,7 @@ class Context:
 
     def mastery_service(self) -> MasteryService:
         """The served mastery model. Raises ``NoModel`` where this service runs without one."""
-        if self.mastery is None:
-            from ml.mastery.serving import NoModel
-
-            raise NoModel("this service runs without a mastery model")
-        return self.mastery
+        return require_mastery(self.mastery)
 
     @property
     def min_cell(self) -> int:
