@@ -3,7 +3,9 @@
 Uses the demo's shipped model (or ``--model FOLDER``, e.g. a trained ensemble) and its
 simulated students (in process, one torch thread unless ``--threads``). Goals (the
 baseline each figure is held to): online update <= 5 ms p50 per attempt, batch
-inference >= 20,000 predictions/s.
+inference >= 20,000 predictions/s. Replaying stored attempts (what a model switch
+and a restart do) is held to the step-by-step replay of commit 097a10a, one
+``observe`` per attempt, run here on the same histories.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import pandas as pd
 import torch
 
 from demo.load import MODEL_DIR, demo_attempts
+from graph.model import Attempt
 from ml.mastery.data import attempts_to_frame
 from ml.mastery.ensemble import load_mastery_model
-from ml.mastery.predict import MasteryPredictor
+from ml.mastery.predict import MasteryPredictor, OnlineMastery
 
 GOALS = {"update_ms": 5.0, "predictions_per_s": 20_000.0}
 
@@ -29,6 +32,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="A model folder (default: the demo's).")
+    parser.add_argument("--replay-students", type=int, default=2000, help="Simulated students to replay.")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     attempts = demo_attempts(args.students)
@@ -66,6 +70,32 @@ def main() -> None:
     rate = len(big) / seconds
     print(f"batch prediction   {rate:,.0f} rows/s one step ahead over {len(big):,} rows "
           f"({rate / GOALS['predictions_per_s']:.1f}x the 20k/s goal)")  # fmt: skip
+
+    replay(args.model, args.replay_students)
+
+
+def replay(model: Path, students: int) -> None:
+    """Replay every stored attempt, batched, against one ``observe`` per attempt (097a10a's replay)."""
+    histories: dict[str, list[Attempt]] = {}
+    for attempt in demo_attempts(students):
+        histories.setdefault(attempt.student, []).append(attempt)
+    n = sum(len(h) for h in histories.values())
+    seconds = {}
+    for name, run in (("step by step", _one_by_one), ("batched", lambda predictor, h: predictor.replay(h))):
+        predictor = MasteryPredictor.load(model)
+        start = time.perf_counter()
+        run(predictor, histories)
+        seconds[name] = time.perf_counter() - start
+    step, batched = seconds["step by step"], seconds["batched"]
+    print(f"replay             {n / batched:,.0f} attempts/s batched, {n / step:,.0f} step by step "
+          f"({step / batched:.1f}x the 097a10a replay; {n:,} attempts of {len(histories):,} students)")  # fmt: skip
+
+
+def _one_by_one(predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:
+    for student, attempts in histories.items():
+        predictor.forget(student)
+        for attempt in attempts:
+            predictor.observe(attempt)
 
 
 if __name__ == "__main__":

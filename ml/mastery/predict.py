@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence
 
 from graph.model import Attempt, MasteryEstimate
 from ml.mastery.features import FeatureState, logit, sigmoid
@@ -28,11 +29,24 @@ from ml.mastery.windows import PAD, UNKNOWN
 __all__ = ["EnsemblePredictor", "Evidence", "MasteryPredictor", "OnlineMastery"]
 
 
+REPLAY_BATCH = 256  # students per GRU pass when replaying stored attempts
+
+
 @dataclass
 class _Student:
     features: FeatureState = field(default_factory=FeatureState)
     hidden: torch.Tensor | None = None  # 1 x 1 x dim; None is the zero state
     in_window: int = 0
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One attempt as the GRU reads it: concept and item indices, score, mean row features."""
+
+    concepts: list[int]
+    item: int
+    score: float
+    features: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -51,8 +65,8 @@ class Evidence:
 class OnlineMastery(ABC):
     """What the service asks of a mastery predictor, single network or ensemble.
 
-    Subclasses keep per-student state (``observe``, ``forget``, ``knows``) and estimate
-    from it (``estimate``); updating, replaying and evidence are built on those.
+    Subclasses keep per-student state (``observe``, ``replay``, ``forget``, ``knows``) and
+    estimate from it (``estimate``); updating and evidence are built on those.
     """
 
     version: str
@@ -118,12 +132,12 @@ class OnlineMastery(ABC):
                 out.append(MasteryEstimate(student, concept, p, self.version, when))
         return out
 
+    @abstractmethod
     def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
-        """Rebuild students' states from their stored attempts (at start, or after a switch)."""
-        for student, attempts in histories.items():
-            self.forget(student)
-            for attempt in attempts:
-                self.observe(attempt)
+        """Rebuild students' states from their stored attempts (at start, or after a switch).
+
+        The states equal those of observing each history one attempt at a time.
+        """
 
     def evidence(self, history: Sequence[Attempt], concept: str, limit: int = 5) -> list[Evidence]:
         """The attempts that moved ``concept``'s estimate most, largest change first.
@@ -197,28 +211,89 @@ class MasteryPredictor(OnlineMastery):
         """Advance the student's state by one attempt (one GRU step)."""
         state = self._students.setdefault(attempt.student, _Student())
         concepts = list(attempt.concepts) or [""]
-        window = self.model.config.window
-        if state.in_window == window:
+        if state.in_window == self.model.config.window:
             state.hidden, state.in_window = None, 0
-        idx = torch.tensor([[[self._concept_index(c) if c else UNKNOWN for c in concepts]]])
-        item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
-        row_features = None
         own_item = self.model.item_feature_rows(attempt.material or "", concepts)
-        expected = float(np.mean(sigmoid(own_item[:, 0])))
+        step = self._step(state, attempt, concepts, own_item)
+        with torch.no_grad():
+            attempt_vector = self._vectors[torch.tensor(step.concepts)].mean(0).view(1, 1, -1)
+            item_vector = self.net.item_vectors(torch.tensor([[step.item]]), self.model.item_text_table)
+            score = torch.tensor([[step.score]], dtype=torch.float32)
+            features = None if step.features is None else torch.from_numpy(step.features).view(1, 1, -1)
+            step_in = self.net.step_input(attempt_vector, item_vector, score, features)
+            _, state.hidden = self.net.gru(step_in, state.hidden)
+        state.in_window += 1
+        state.features.observe(concepts, attempt.score, float(np.mean(sigmoid(own_item[:, 0]))))
+
+    def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
+        """Rebuild students' states from their stored attempts: the same states as ``observe`` one by one.
+
+        A model switch or a restart replays every stored attempt, so this is batched: the
+        running counts advance attempt by attempt (cheap), but the GRU, whose state starts
+        afresh every ``window`` attempts, runs only over each student's last window, for
+        ``REPLAY_BATCH`` students in one pass.
+        """
+        steps: list[tuple[_Student, list[_Step]]] = []
+        item_rows: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, float]] = {}
+        window = self.model.config.window
+        for student, attempts in histories.items():
+            state = _Student()
+            self._students[student] = state
+            start = (len(attempts) - 1) // window * window if attempts else 0
+            last_window: list[_Step] = []
+            for i, attempt in enumerate(attempts):
+                concepts = list(attempt.concepts) or [""]
+                key = (attempt.material or "", tuple(concepts))
+                if key not in item_rows:
+                    own = self.model.item_feature_rows(key[0], concepts)
+                    item_rows[key] = own, float(np.mean(sigmoid(own[:, 0])))
+                own_item, expected = item_rows[key]
+                if i >= start:
+                    last_window.append(self._step(state, attempt, concepts, own_item))
+                state.features.observe(concepts, attempt.score, expected)
+            state.in_window = len(last_window)
+            if last_window:
+                steps.append((state, last_window))
+        for first in range(0, len(steps), REPLAY_BATCH):
+            self._run_windows(steps[first : first + REPLAY_BATCH])
+
+    def _step(self, state: _Student, attempt: Attempt, concepts: list[str], own_item: np.ndarray) -> _Step:
+        """What the GRU reads for ``attempt``, from the state before it (as ``observe`` builds it)."""
+        rows = None
         if self.net.step_features:
             history = np.array([state.features.features(c) for c in concepts], dtype=np.float32)
             cohort = self.model.cohort_rows(state.features.first_concepts, concepts)
             rows = np.concatenate([history, own_item.astype(np.float32), cohort.astype(np.float32)], 1)
-            row_features = torch.from_numpy(rows.mean(0)).view(1, 1, -1)
+            rows = rows[0] if len(concepts) == 1 else rows.mean(0)
+        item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
+        return _Step([self._concept_index(c) if c else UNKNOWN for c in concepts], item, attempt.score, rows)
+
+    def _run_windows(self, batch: list[tuple[_Student, list[_Step]]]) -> None:
+        """One padded GRU pass over several students' last windows; each keeps its final state."""
+        lengths = [len(window) for _, window in batch]
+        width, most = max(lengths), max(len(s.concepts) for _, window in batch for s in window)
+        concept_rows = np.full((len(batch), width, most), PAD, dtype=np.int64)
+        item_rows = np.full((len(batch), width), PAD, dtype=np.int64)
+        score_rows = np.zeros((len(batch), width), dtype=np.float32)
+        n_features = next((len(s.features) for _, w in batch for s in w if s.features is not None), 0)
+        feature_rows = np.zeros((len(batch), width, n_features), dtype=np.float32)
+        for b, (_, window) in enumerate(batch):
+            for t, step in enumerate(window):
+                concept_rows[b, t, : len(step.concepts)] = step.concepts
+                item_rows[b, t], score_rows[b, t] = step.item, step.score
+                if step.features is not None:
+                    feature_rows[b, t] = step.features
+        concepts, items = torch.from_numpy(concept_rows), torch.from_numpy(item_rows)
+        scores, features = torch.from_numpy(score_rows), torch.from_numpy(feature_rows)
         with torch.no_grad():
-            row_vectors = self._vectors[idx]
-            attempt_vector = row_vectors.mean(2)
-            item_vector = self.net.item_vectors(torch.tensor([[item]]), self.model.item_text_table)
-            score = torch.tensor([[attempt.score]], dtype=torch.float32)
-            step_in = self.net.step_input(attempt_vector, item_vector, score, row_features)
-            _, state.hidden = self.net.gru(step_in, state.hidden)
-        state.in_window += 1
-        state.features.observe(concepts, attempt.score, expected)
+            present = (concepts != PAD).unsqueeze(-1).float()
+            attempt_vectors = (self._vectors[concepts] * present).sum(2) / present.sum(2).clamp(min=1.0)
+            item_vectors = self.net.item_vectors(items, self.model.item_text_table)
+            step_in = self.net.step_input(attempt_vectors, item_vectors, scores, features if n_features else None)
+            packed = pack_padded_sequence(step_in, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
+            _, last = self.net.gru(packed)
+        for b, (state, _) in enumerate(batch):
+            state.hidden = last[:, b : b + 1].clone()
 
     def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
         """P(correct on each concept's next item of average difficulty), in order."""
@@ -273,6 +348,10 @@ class EnsemblePredictor(OnlineMastery):
     def forget(self, student: str) -> None:
         for member in self.members:
             member.forget(student)
+
+    def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
+        for member in self.members:
+            member.replay(histories)
 
     def knows(self, student: str) -> bool:
         return self.members[0].knows(student)

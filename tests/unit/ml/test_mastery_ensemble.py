@@ -16,7 +16,7 @@ from ml.mastery.ensemble import PathwiseEnsemble, is_ensemble, load_mastery_mode
 from ml.mastery.predict import EnsemblePredictor, MasteryPredictor
 from ml.mastery.protocol import split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
-from tests.unit.ml.test_tkt import T0, simulated
+from tests.unit.ml.test_tkt import T0, replay_histories, simulated, stepwise
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,15 @@ def test_online_ensemble_equals_batch_and_evidence_leaves_state_alone(
     assert len(moves) == 3
     assert predictor.estimate("probe", ["c0", "c3"]) == before
     assert not any(name.startswith("\x00") for m in predictor.members for name in m._students)
+
+
+def test_an_ensemble_replays_every_member(ensemble: tuple[PathwiseEnsemble, pd.DataFrame, Path]) -> None:
+    histories = replay_histories()
+    one_by_one, batched = MasteryPredictor.load(ensemble[2]), MasteryPredictor.load(ensemble[2])
+    stepwise(one_by_one, histories)
+    batched.replay(histories)
+    for student in histories:
+        assert np.allclose(one_by_one.estimate(student, ["c0", "c2"]), batched.estimate(student, ["c0", "c2"]))
 
 
 def test_a_time_budget_is_shared_by_the_members() -> None:

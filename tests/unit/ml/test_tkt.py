@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from graph.model import Attempt
 from ml.mastery.base import TrainingArguments
 from ml.mastery.data import attempts_to_frame
 from ml.mastery.metrics import evaluate_predictions
-from ml.mastery.predict import MasteryPredictor
+from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.protocol import scored_mask, split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
 from ml.mastery.windows import build_windows
@@ -201,3 +203,65 @@ class TestTimeBudget:
         assert done == list(range(1, len(done) + 1))
         assert done[-1] == calls[-1][2]  # two full epochs
         assert {stage for stage, _, _ in calls} == {"pathwise-id training"}
+
+
+def replay_histories() -> dict[str, list[Attempt]]:
+    """Histories longer and shorter than a 7-attempt window, with unknown concepts, items and none."""
+    histories: dict[str, list[Attempt]] = defaultdict(list)
+    for attempt in simulated(30, seed=9):
+        histories[attempt.student].append(attempt)
+    odd = histories["s001"]
+    odd += [
+        Attempt("odd-1", "s001", T0, 1.0, "never-seen-item", ("never-seen",)),
+        Attempt("odd-2", "s001", T0, 0.0, None, ()),
+        Attempt("odd-3", "s001", T0, 0.5, "m1_0", ("c1", "never-seen", "c2")),
+    ]
+    histories["empty"] = []
+    histories["one"] = [replace(a, student="one") for a in histories["s002"][:1]]
+    histories["exactly-one-window"] = [replace(a, student="exactly-one-window") for a in histories["s003"][:7]]
+    return dict(histories)
+
+
+def stepwise(predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:
+    for student, attempts in histories.items():
+        predictor.forget(student)
+        for attempt in attempts:
+            predictor.observe(attempt)
+
+
+class TestReplay:
+    """A batched replay (a model switch, a restart) leaves every student as observing one by one does."""
+
+    def test_states_and_estimates_equal_observing_one_by_one(
+        self, trained: tuple[PathwiseKT, pd.DataFrame, Path]
+    ) -> None:
+        histories = replay_histories()
+        one_by_one, batched = MasteryPredictor.load(trained[2]), MasteryPredictor.load(trained[2])
+        for predictor in (one_by_one, batched):  # a short window: most histories span several
+            predictor.model.config = replace(predictor.model.config, window=7)
+        stepwise(one_by_one, histories)
+        batched.replay(histories)
+        concepts = ["c0", "c1", "c2", "c3", "never-seen"]
+        next_attempt = Attempt("next", "", T0, 1.0, "m2_1", ("c2",))
+        assert batched.knows("empty")  # replayed: nothing more to read for them
+        assert batched._students["empty"].hidden is None
+        for student in histories:
+            if not histories[student]:
+                continue
+            a, b = one_by_one._students[student], batched._students[student]
+            assert (a.in_window, a.features) == (b.in_window, b.features)
+            assert (a.hidden is None) == (b.hidden is None)
+            if a.hidden is not None and b.hidden is not None:
+                assert torch.allclose(a.hidden, b.hidden, atol=1e-6)
+            assert np.allclose(one_by_one.estimate(student, concepts), batched.estimate(student, concepts), atol=1e-6)
+            for predictor in (one_by_one, batched):  # the window count carries on alike
+                predictor.observe(replace(next_attempt, student=student))
+            assert np.allclose(one_by_one.estimate(student, concepts), batched.estimate(student, concepts), atol=1e-6)
+
+    def test_replaying_again_starts_each_student_afresh(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        histories = replay_histories()
+        predictor = MasteryPredictor.load(trained[2])
+        predictor.replay(histories)
+        first = predictor.estimate("s004", ["c0", "c3"])
+        predictor.replay({"s004": histories["s004"]})
+        assert predictor.estimate("s004", ["c0", "c3"]) == first
