@@ -113,17 +113,17 @@ def list_students(kg: KnowledgeGraph) -> list[str]:
 
 
 def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[Attempt]]:
-    """Each student's attempts in time order (then id), in one round trip."""
+    """Each student's attempts in time order (then id), in one round trip per 500 students."""
     out: dict[str, list[Attempt]] = {s: [] for s in students}
-    if not students:
-        return out
-    values = " ".join(iri_of("student", s).n3() for s in dict.fromkeys(students))
-    rows = kg.store.select(
-        f"""SELECT ?a ?s ?t ?score ?m ?c ?src WHERE {{ VALUES ?s {{ {values} }}
-          ?a {PW.student.n3()} ?s ; a {PW.Attempt.n3()} ; {PW.timestamp.n3()} ?t ; {PW.score.n3()} ?score .
-          OPTIONAL {{ ?a {PW.material.n3()} ?m }} OPTIONAL {{ ?a {PW.concept.n3()} ?c }}
-          OPTIONAL {{ ?a {PW.source.n3()} ?src }} }}"""
-    )
+    rows = []
+    for chunk in queries.in_chunks(list(dict.fromkeys(students))):
+        values = " ".join(iri_of("student", s).n3() for s in chunk)
+        rows += kg.store.select(
+            f"""SELECT ?a ?s ?t ?score ?m ?c ?src WHERE {{ VALUES ?s {{ {values} }}
+              ?a {PW.student.n3()} ?s ; a {PW.Attempt.n3()} ; {PW.timestamp.n3()} ?t ; {PW.score.n3()} ?score .
+              OPTIONAL {{ ?a {PW.material.n3()} ?m }} OPTIONAL {{ ?a {PW.concept.n3()} ?c }}
+              OPTIONAL {{ ?a {PW.source.n3()} ?src }} }}"""
+        )
     found: dict[str, dict[str, object]] = {}
     for a, s, t, score, m, c, src in rows:
         key = str(a)

@@ -53,16 +53,16 @@ def stored_estimate_triples(store: TripleStore, keys: Sequence[tuple[str, str]])
 
 
 def read_estimates(store: TripleStore, students: Sequence[str]) -> dict[str, list[MasteryEstimate]]:
-    """Every stored estimate of each student (one round trip for all of them)."""
+    """Every stored estimate of each student (one round trip per 500 students)."""
     out: dict[str, list[MasteryEstimate]] = {s: [] for s in students}
-    if not students:
-        return out
-    values = " ".join(iri_of("student", s).n3() for s in dict.fromkeys(students))
-    rows = store.select(
-        f"""SELECT ?s ?c ?p ?v ?t WHERE {{ VALUES ?s {{ {values} }}
-          ?m a {PW.Mastery.n3()} ; {PW.student.n3()} ?s ; {PW.concept.n3()} ?c ;
-             {PW.probability.n3()} ?p ; {PW.modelVersion.n3()} ?v ; {PW.updatedAt.n3()} ?t }}"""
-    )
+    rows = []
+    for chunk in queries.in_chunks(list(dict.fromkeys(students))):
+        values = " ".join(iri_of("student", s).n3() for s in chunk)
+        rows += store.select(
+            f"""SELECT ?s ?c ?p ?v ?t WHERE {{ VALUES ?s {{ {values} }}
+              ?m a {PW.Mastery.n3()} ; {PW.student.n3()} ?s ; {PW.concept.n3()} ?c ;
+                 {PW.probability.n3()} ?p ; {PW.modelVersion.n3()} ?v ; {PW.updatedAt.n3()} ?t }}"""
+        )
     for s, c, p, v, t in rows:
         when = t.toPython() if isinstance(t, Literal) else None
         student = id_of(str(s))

@@ -7,7 +7,8 @@ function here is exactly one ``select`` on the store.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -22,6 +23,7 @@ __all__ = [
     "describe",
     "describe_types",
     "graph_triples",
+    "in_chunks",
     "projection_rows",
     "revision",
     "subjects_of_type",
@@ -30,6 +32,22 @@ __all__ = [
 
 # Subjects of these types are personal data: never part of a curriculum export.
 STUDENT_DATA_CLASSES = (PW.Student, PW.Cohort, PW.Attempt, PW.Mastery)
+
+
+T = TypeVar("T")
+
+VALUES_CHUNK = 500  # keys per VALUES block: Oxigraph's join slows superlinearly past about a thousand
+
+
+def in_chunks(keys: Sequence[T], size: int = VALUES_CHUNK) -> Iterator[Sequence[T]]:
+    """``keys`` in consecutive slices of at most ``size``, for one query each.
+
+    Examples:
+        >>> [list(c) for c in in_chunks("abcde", 2)]
+        [['a', 'b'], ['c', 'd'], ['e']]
+    """
+    for first in range(0, len(keys), size):
+        yield keys[first : first + size]
 
 
 def _values(iris: Iterable[URIRef]) -> str:

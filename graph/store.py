@@ -23,12 +23,13 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from oxrdflib._converter import from_ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.term import Node
 
 from graph.errors import InvalidInput, StoreInUse
 from graph.rdf_mapping import Triple
+from graph.shared_lock import SharedLock
 from graph.vocab import GRAPH_IRI, XSD
 
 __all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec"]
@@ -77,6 +78,34 @@ def _plain(term: Node) -> Node:
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
     return term
+
+
+class _TermCache:
+    """pyoxigraph terms as rdflib terms, each distinct term converted once per result.
+
+    Rows repeat most of their terms (a student, a concept, a score), and rdflib's
+    constructors validate and parse anew each time: a third of a large read. An IRI
+    from Oxigraph is valid already, so it skips rdflib's check.
+    """
+
+    def __init__(self) -> None:
+        self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple[str, str, str | None], Node] = {}
+
+    def convert(self, term: object) -> Node:
+        if isinstance(term, ox.NamedNode):
+            value = term.value
+            iri = self._iris.get(value)
+            if iri is None:
+                iri = self._iris[value] = str.__new__(URIRef, value)
+            return iri
+        if isinstance(term, ox.Literal):
+            key = (term.value, term.datatype.value, term.language)
+            literal = self._literals.get(key)
+            if literal is None:
+                literal = self._literals[key] = _plain(from_ox(term))  # type: ignore[arg-type]
+            return literal
+        return from_ox(term)  # type: ignore[arg-type,return-value]
 
 
 def _nt(triple: Triple) -> str:
@@ -172,6 +201,8 @@ class OxigraphStore:
             raise
         self._graph_name = ox.NamedNode(str(GRAPH_IRI))
         self.round_trips = 0
+        self._swap = SharedLock()  # queries share it; swapping the directory takes it alone
+        self._writes = threading.Lock()  # a write landing during a staged write or a rewrite would be lost
 
     @property
     def _staging(self) -> Path:
@@ -199,21 +230,24 @@ class OxigraphStore:
     def select(self, query: str) -> list[Row]:
         """Run a SELECT against the named graph as the default graph."""
         self.round_trips += 1
-        result = self._store.query(query, default_graph=self._graph_name)
-        if not isinstance(result, ox.QuerySolutions):
-            raise InvalidInput("select() takes a SELECT query")
-        return [tuple(None if v is None else _plain(from_ox(v)) for v in solution) for solution in result]  # type: ignore[arg-type]
+        with self._swap.shared():
+            result = self._store.query(query, default_graph=self._graph_name)
+            if not isinstance(result, ox.QuerySolutions):
+                raise InvalidInput("select() takes a SELECT query")
+            terms = _TermCache()
+            return [tuple(None if v is None else terms.convert(v) for v in solution) for solution in result]
 
     def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         """One atomic write: an update, a transactional load, or a staged bulk load."""
         self.round_trips += 1
-        if len(inserts) > self.STAGED_THRESHOLD:
-            self._apply_staged(deletes, inserts)
-        elif not deletes:
-            data = "\n".join(_nt(t) for t in inserts).encode()
-            self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
-        else:
-            self._store.update(_update_text(deletes, inserts))
+        with self._writes:
+            if len(inserts) > self.STAGED_THRESHOLD:
+                self._apply_staged(deletes, inserts)
+            elif not deletes:
+                data = "\n".join(_nt(t) for t in inserts).encode()
+                self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
+            else:
+                self._store.update(_update_text(deletes, inserts))
 
     def _apply_staged(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         data = "\n".join(_nt(t) for t in inserts).encode()
@@ -237,23 +271,25 @@ class OxigraphStore:
         marker as a staged write, so a crash leaves the old store or the new one; the old
         files are deleted. Costs a full reload (seconds per million triples).
         """
-        self._store.flush()
-        dump = self._store.dump(format=ox.RdfFormat.N_QUADS)
-        self._recover()
-        staged = ox.Store(str(self._staging))
-        if dump:
-            staged.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
-        staged.flush()
-        del staged  # releases its RocksDB lock before the swap
-        self._swap_in()
+        with self._writes:
+            self._store.flush()
+            dump = self._store.dump(format=ox.RdfFormat.N_QUADS)
+            self._recover()
+            staged = ox.Store(str(self._staging))
+            if dump:
+                staged.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+            staged.flush()
+            del staged  # releases its RocksDB lock before the swap
+            self._swap_in()
 
     def _swap_in(self) -> None:
         """Make the (closed) staging copy the store: write the marker (the commit point), swap, reopen."""
         with open(self._marker, "wb") as marker:
             os.fsync(marker.fileno())
-        del self._store
-        self._recover()
-        self._store = ox.Store(str(self.path))
+        with self._swap.exclusive():  # no query is reading the store while it is closed and reopened
+            del self._store
+            self._recover()
+            self._store = ox.Store(str(self.path))
 
     def close(self) -> None:
         """Flush and release the RocksDB files."""

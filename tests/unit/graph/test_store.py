@@ -115,3 +115,44 @@ class TestOxigraphRewrite:
         assert store.select("SELECT ?s WHERE { ?s ?p ?o }") == [(kept[0],)]
         store.close()
         assert not list(tmp_path.glob("store.*")), "no staging copy or marker left behind"
+
+    def test_queries_and_writes_from_other_threads_survive_rewrites(self, tmp_path: Path) -> None:
+        """A model switch and question answering query from worker threads while a forget rewrites the store."""
+        import threading
+
+        from rdflib import Literal, URIRef
+
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        p = URIRef("https://example.org/p")
+        store.apply([], [(URIRef(f"https://example.org/s{i}"), p, Literal(i)) for i in range(2000)])
+        failures: list[BaseException] = []
+        acknowledged: list[URIRef] = []
+        done = threading.Event()
+
+        def query_and_write(worker: int) -> None:
+            n = 0
+            try:
+                while not done.is_set():
+                    assert len(store.select("SELECT ?s WHERE { ?s ?p ?o }")) >= 2000
+                    subject = URIRef(f"https://example.org/w{worker}-{n}")
+                    store.apply([], [(subject, p, Literal(n))])
+                    acknowledged.append(subject)
+                    n += 1
+            except BaseException as error:  # reported below: a thread's exception is otherwise lost
+                failures.append(error)
+
+        workers = [threading.Thread(target=query_and_write, args=(w,)) for w in range(2)]
+        for worker in workers:
+            worker.start()
+        for _ in range(5):
+            store.rewrite()
+        done.set()
+        for worker in workers:
+            worker.join()
+        assert failures == []
+        stored = {row[0] for row in store.select("SELECT ?s WHERE { ?s ?p ?o }")}
+        assert acknowledged, "the writers never ran alongside a rewrite"
+        assert set(acknowledged) <= stored, "no acknowledged write was lost to a rewrite"
+        store.close()
