@@ -20,7 +20,7 @@ from graph.recommend import Recommendation, completions, ready_fringe, recommend
 from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
 from ml.mastery.serving import MasteryService
-from resolvers.students import with_items_placed
+from resolvers.students import with_new_placed
 
 __all__ = ["learning_path", "materials_of_path", "next_materials"]
 
@@ -51,7 +51,7 @@ def _mastery_map(
     if missing and mastery is not None and mastery.version is not None:
         with mastery.lock:
             predictor = mastery.ready(
-                [student], lambda _: with_items_placed(kg, mastery, {student: list(data.attempts)})
+                [student], lambda _: with_new_placed(kg, mastery.predictor, {student: list(data.attempts)})
             )
             known.update(zip(missing, predictor.estimate(student, missing), strict=True))
     return known

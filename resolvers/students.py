@@ -7,7 +7,7 @@ same transaction as the attempts that produced them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -38,36 +38,56 @@ __all__ = [
 ]
 
 
+SWITCH_CHUNK = 500  # students read and replayed together when switching models
+REWRITE_CHUNK = 100  # students whose estimates a switch rewrites in one transaction (under the model's lock)
+CATCH_UP_ROUNDS = 2  # replays of the students changed during a switch, before the locked one
+
+
 def _history(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
-    """Stored attempts of students, for replaying them into the model (their new items placed first)."""
+    """Stored attempts of students, for replaying them into the served model (what is new to it placed first)."""
 
     def load(students: Sequence[str]) -> dict[str, list[Attempt]]:
-        return with_items_placed(kg, mastery, attempts_of(kg, students))
+        return with_new_placed(kg, mastery.predictor, attempts_of(kg, students))
 
     return load
 
 
-def with_items_placed(
-    kg: KnowledgeGraph, mastery: MasteryService, histories: dict[str, list[Attempt]]
+def with_new_placed(
+    kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, list[Attempt]]
 ) -> dict[str, list[Attempt]]:
-    """Histories about to be replayed, once the exercises in them new to the model are placed (``place_items``)."""
-    place_items(kg, mastery.predictor, (a for h in histories.values() for a in h))
+    """Histories about to be replayed, once the exercises and concepts in them new to the model are placed."""
+    place_new(kg, predictor, [a for h in histories.values() for a in h])
     return histories
 
 
-def place_items(kg: KnowledgeGraph, predictor: OnlineMastery, attempts: Iterable[Attempt]) -> None:
-    """Give the model the text of materials it was not trained on, before it reads attempts on them.
+def place_new(
+    kg: KnowledgeGraph,
+    predictor: OnlineMastery,
+    attempts: Sequence[Attempt],
+    *,
+    creating: CurriculumBundle | None = None,
+) -> None:
+    """Give the model the text of the exercises and concepts it was not trained on, before it reads attempts on them.
 
-    A new exercise is then placed by its wording (``PathwiseKT.add_items``) the same way
-    whether its attempts arrive now or are replayed after a restart. A model trained
-    without item texts has nothing to read them with: the materials stay unknown items.
+    A new exercise or concept is then placed by its wording (``PathwiseKT.add_items``,
+    ``add_concepts``) the same way whether its attempts arrive now or are replayed after
+    a restart or a model switch. A model trained without item texts has nothing to read
+    them with: the materials stay unknown items. ``creating``: concepts written in the
+    same transaction as the attempts, not in the graph yet.
     """
-    if predictor.model.item_text_table is None:
-        return
-    known = predictor.model.items.index
-    unknown = sorted({a.material for a in attempts if a.material and a.material not in known})
-    if unknown:
-        predictor.add_items(material_texts(m for m in kg.materials_by_ids(unknown) if m is not None))
+    if predictor.model.item_text_table is not None:
+        known_items = predictor.model.items.index
+        unknown_items = sorted({a.material for a in attempts if a.material and a.material not in known_items})
+        if unknown_items:
+            predictor.add_items(material_texts(m for m in kg.materials_by_ids(unknown_items) if m is not None))
+    concepts = {c for a in attempts for c in a.concepts}
+    known = predictor.model.concepts.index
+    unknown = sorted(c for c in concepts if c not in known and kg.projection.has_concept(c))
+    placed = [c for c in kg.concepts_by_ids(unknown) if c is not None]
+    if creating is not None:
+        placed += [c for c in creating.concepts if c.id in concepts and c.id not in known]
+    if placed:
+        predictor.add_concepts(concept_texts(placed))
 
 
 def record(
@@ -80,19 +100,14 @@ def record(
     """Store new attempts with the mastery estimates they move, in one transaction.
 
     ``creating`` (concepts and materials the attempts name, written in the same
-    transaction) places its new concepts in the model by their text first.
+    transaction) places its new concepts in the model by their text first. A model
+    switch being prepared is told which students changed (``MasteryService.touch``).
     """
     students = [a.student for a in attempts]
     with mastery.lock:
+        mastery.touch(students)
         predictor = mastery.ready(students, _history(kg, mastery))
-        place_items(kg, predictor, attempts)
-        concepts = {c for a in attempts for c in a.concepts}
-        unknown = [c for c in concepts if c not in predictor.model.concepts.index and kg.projection.has_concept(c)]
-        placed = [c for c in kg.concepts_by_ids(unknown) if c is not None]
-        if creating is not None:
-            placed += [c for c in creating.concepts if c.id in concepts and c.id not in predictor.model.concepts.index]
-        if placed:
-            predictor.add_concepts(concept_texts(placed))
+        place_new(kg, predictor, attempts, creating=creating)
         try:
             return record_attempts(kg, attempts, estimate=predictor.update, creating=creating)
         except Exception:
@@ -108,19 +123,21 @@ def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> 
     nothing per student (``ml.qa``: the index holds materials only, questions are not
     logged), so there is nothing of theirs to purge there. Holding the model's lock
     keeps a concurrent ``record`` from replaying the student back in between. An
-    embedded Oxigraph store is then rewritten, because its files keep deleted strings.
+    embedded Oxigraph store is then rewritten, because its files keep deleted strings:
+    writes wait for it, queries go on (the API runs this off the event loop).
 
     Raises:
         NotFound: the graph holds nothing about ``student``.
     """
     with mastery.lock if mastery is not None else nullcontext():
         report = forget_student(kg, student)
-        if mastery is not None and mastery.version is not None:
-            mastery.predictor.forget(student)
+        if mastery is not None:
+            mastery.touch([student])
+            if mastery.version is not None:
+                mastery.predictor.forget(student)
     rewrite = getattr(kg.store, "rewrite", None)
-    if rewrite is not None:  # an embedded store: make the deleted bytes leave its files
-        with kg.lock:
-            rewrite()
+    if rewrite is not None:  # an embedded store: make the deleted bytes leave its files (writes wait on it)
+        rewrite()
     return report
 
 
@@ -185,25 +202,60 @@ def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept:
 def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> int:
     """Serve another model version and re-estimate every stored estimate with it.
 
-    Returns how many estimates were rewritten.
+    The new model is made ready beside the served one, which goes on recording: every
+    student's attempts are replayed into it, outside the model's lock. The students
+    recorded or forgotten meanwhile are replayed again, the last few under the lock,
+    where the new model is then served. From there ``record`` updates its states and
+    writes its estimates itself, and the stored estimates are rewritten a few hundred
+    students per transaction, each under the lock, from the served states. Slow on a
+    large store, so the API runs it off the event loop. Returns how many estimates
+    were rewritten.
     """
-    from graph.mastery import estimate_triples, stored_estimate_triples
-
-    with mastery.lock:
+    with mastery.switching():
         try:
-            predictor = mastery.switch(version)
+            candidate = mastery.load(version)
         except KeyError:
             raise NotFound("model version", version, field="version") from None
         students = list_students(kg)
-        old = read_estimates(kg.store, students)
-        predictor.replay(with_items_placed(kg, mastery, attempts_of(kg, students)))
-        now = datetime.now(UTC)
-        fresh = []
-        for student, estimates in old.items():
-            names = [e.concept for e in estimates]
-            for c, p in zip(names, predictor.estimate(student, names), strict=True):
-                fresh.append(MasteryEstimate(student, c, p, predictor.version, now))
-        if fresh:
-            deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in fresh])
-            kg.commit(deletes, [t for e in fresh for t in estimate_triples(e)], lambda: None)
-        return len(fresh)
+        _replay(kg, candidate, students)
+        rewrite = set(students)
+        for _ in range(CATCH_UP_ROUNDS):  # outside the lock, so that little is left for the locked part
+            with mastery.lock:
+                changed = mastery.take_touched()
+            if not changed:
+                break
+            rewrite |= changed
+            _replay(kg, candidate, sorted(changed))
+        with mastery.lock:
+            changed = mastery.take_touched()
+            rewrite |= changed
+            _replay(kg, candidate, sorted(changed))
+            mastery.serve(version, candidate)
+        ordered, rewritten = sorted(rewrite), 0
+        for first in range(0, len(ordered), REWRITE_CHUNK):
+            with mastery.lock:
+                rewritten += _rewrite_estimates(kg, candidate, ordered[first : first + REWRITE_CHUNK])
+        return rewritten
+
+
+def _replay(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> None:
+    """Rebuild ``students``' states in ``predictor`` from the store, a chunk at a time (bounded memory)."""
+    for first in range(0, len(students), SWITCH_CHUNK):
+        chunk = students[first : first + SWITCH_CHUNK]
+        predictor.replay(with_new_placed(kg, predictor, attempts_of(kg, chunk)))
+
+
+def _rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:
+    """Estimate again, from ``predictor``'s states, every concept these students have an estimate of; one write."""
+    from graph.mastery import estimate_triples, stored_estimate_triples
+
+    now = datetime.now(UTC)
+    fresh = []
+    for student, stored in read_estimates(kg.store, students).items():
+        names = [e.concept for e in stored]
+        for c, p in zip(names, predictor.estimate(student, names), strict=True):
+            fresh.append(MasteryEstimate(student, c, p, predictor.version, now))
+    if fresh:
+        deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in fresh])
+        kg.commit(deletes, [t for e in fresh for t in estimate_triples(e)], lambda: None)
+    return len(fresh)

@@ -2,13 +2,17 @@
 
 Students' states are built lazily: the first time a student is asked about, their
 stored attempts are replayed (``history`` is a callback into the graph, given by the
-caller, so ``ml/`` stays out of storage).
+caller, so ``ml/`` stays out of storage). A switch to another version is prepared
+beside the served predictor (``load``, then replays outside the lock) and served at
+once (``serve``); meanwhile ``touch`` notes the students whose data changed, for the
+switch to replay again.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from graph.model import Attempt
@@ -33,6 +37,8 @@ class MasteryService:
         torch.set_num_threads(threads)
         self.versions = versions
         self.lock = threading.RLock()
+        self._switching = threading.Lock()
+        self._touched: set[str] | None = None  # while a switch is being prepared
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
             versions.install(fallback, "demo")
         current = versions.current()
@@ -50,12 +56,39 @@ class MasteryService:
         """The served version, if any."""
         return self._predictor.version if self._predictor is not None else None
 
-    def switch(self, version: str) -> OnlineMastery:
-        """Serve another version from now on (pinned across restarts)."""
+    def load(self, version: str) -> OnlineMastery:
+        """A predictor for ``version``, not served yet. Raises ``KeyError`` when there is no such version."""
+        if version not in self.versions.list():
+            raise KeyError(version)
+        return MasteryPredictor.load(self.versions.path(version))
+
+    def serve(self, version: str, predictor: OnlineMastery) -> None:
+        """Serve ``predictor`` (loaded for ``version``) from now on, pinned across restarts."""
         with self.lock:
             self.versions.use(version)
-            self._predictor = MasteryPredictor.load(self.versions.path(version))
-            return self._predictor
+            self._predictor = predictor
+
+    @contextmanager
+    def switching(self) -> Iterator[None]:
+        """One switch at a time; while it lasts, ``touch`` collects the students whose data change."""
+        with self._switching:
+            with self.lock:
+                self._touched = set()
+            try:
+                yield
+            finally:
+                with self.lock:
+                    self._touched = None
+
+    def touch(self, students: Iterable[str]) -> None:
+        """Note students whose attempts were recorded or forgotten (the caller holds ``lock``)."""
+        if self._touched is not None:
+            self._touched.update(students)
+
+    def take_touched(self) -> set[str]:
+        """The students touched since the switch began or since the last take; the caller holds ``lock``."""
+        touched, self._touched = self._touched or set(), set() if self._touched is not None else None
+        return touched
 
     def ready(self, students: Sequence[str], history: HistoryLoader) -> OnlineMastery:
         """The predictor, with state for ``students`` (replayed from storage if new)."""

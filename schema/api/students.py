@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from auth.policy import visible_students
@@ -100,18 +102,27 @@ class StudentMutation:
         description="Forget a student: every attempt, estimate, cohort membership and cached or model state of "
         "theirs is deleted (the store in one transaction). NOT_FOUND when nothing about them is stored."
     )
-    def forget_student(self, info: Info, id: strawberry.ID) -> ForgetStudentResult:
-        try:
-            key = info.context.student_key(id)
-            return ForgottenStudent.from_domain(students.forget(info.context.kg, info.context.mastery, key))
-        except KnowledgeGraphError as error:
-            return StudentDataError.from_domain(error)
+    async def forget_student(self, info: Info, id: strawberry.ID) -> ForgetStudentResult:
+        def run() -> ForgetStudentResult:
+            try:
+                key = info.context.student_key(id)
+                return ForgottenStudent.from_domain(students.forget(info.context.kg, info.context.mastery, key))
+            except KnowledgeGraphError as error:
+                return StudentDataError.from_domain(error)
 
-    @strawberry.mutation(description="Serve another trained mastery model version and re-estimate with it.")
-    def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
+        # an embedded store is rewritten to erase the bytes: seconds per million triples, off the event loop
+        return await asyncio.to_thread(run)
+
+    @strawberry.mutation(
+        description="Serve another trained mastery model version and re-estimate every stored estimate with it. "
+        "The service keeps serving while the new model replays the stored attempts; attempts recorded meanwhile "
+        "are replayed into it before it is served."
+    )
+    async def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
         def run() -> MasteryModelInfo:
             service = info.context.mastery_service()
             students.switch_model(info.context.kg, service, version)
             return MasteryModelInfo.from_info(service.versions.info(version), service.version)
 
-        return attempts_guarded(run)
+        # every stored attempt is replayed: minutes on a large store, so off the event loop
+        return await asyncio.to_thread(attempts_guarded, run)

@@ -68,6 +68,17 @@ class Api:
         *,
         context_type: type[Context] = Context,
     ) -> dict[str, Any]:
+        return asyncio.run(self.run(query, variables, principal, context_type=context_type))
+
+    async def run(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        *,
+        context_type: type[Context] = Context,
+    ) -> dict[str, Any]:
+        """``api(...)`` inside a running event loop, for requests served side by side."""
         context = context_type(
             kg=self.kg,
             loaders=build_loaders(self.kg, self.mastery),
@@ -75,7 +86,7 @@ class Api:
             pseudonyms=self.pseudonyms,
             principal=principal or Principal(Role.ADMIN, "ops"),
         )
-        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        result = await self.schema.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors
         assert result.data is not None
         return result.data

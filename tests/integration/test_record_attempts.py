@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +14,7 @@ from graph.bundle import CurriculumBundle
 from graph.model import Attempt, Concept
 from graph.repository import KnowledgeGraph
 from graph.student_data import cached_student_data
+from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
 from resolvers.students import record
 from tests.integration.conftest import Api
@@ -84,6 +88,20 @@ class TestRecordAttempts:
         stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
         assert [m["concept"]["id"] for m in stored] == ["fraction_division"]
 
+    def test_a_concept_new_to_the_model_is_placed_alike_live_and_after_a_restart(self, api: Api) -> None:
+        """A restart replays attempts on a concept new to the model as recording read them live."""
+        api.kg.create_concept(
+            Concept("fraction_division", "Dividing fractions", "Divide by multiplying by the reciprocal.")
+        )
+        for ok in (True, False, True):
+            api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["fraction_division"], "correct": ok}]})
+        assert "fraction_division" in api.mastery.predictor.model.concepts.index
+        unstored = {"id": "kid", "c": ["slope", "fraction_division"]}
+        live = api(MASTERY, unstored)["student"]["mastery"]
+        restarted = Api(KnowledgeGraph(api.kg.store), MasteryService(api.mastery.versions))
+        replayed = restarted(MASTERY, unstored)["student"]["mastery"]
+        assert replayed[0]["probability"] == pytest.approx(live[0]["probability"], abs=1e-6)
+
 
 class TestStudentQueries:
     def test_mastery_of_asked_concepts_without_history_is_estimated(self, api: Api) -> None:
@@ -135,6 +153,90 @@ class TestModelVersions:
         assert missing["useMasteryModel"] == {"code": "NOT_FOUND"}
         listed = api("{ masteryModels { version current } }")["masteryModels"]
         assert {"version": "20990101-000000-copy", "current": True} in listed
+
+    def test_attempts_recorded_and_students_forgotten_during_a_switch_reach_the_new_model(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The new model replays beside the served one; what changed meanwhile is replayed again."""
+        for student in ("kid", "gone"):
+            api(RECORD, {"a": [{"studentId": student, "conceptIds": ["slope"], "correct": True}]})
+        api.mastery.versions.install(MODEL_DIR, "20990101-000000-copy")
+        meanwhile = [
+            {"studentId": "kid", "conceptIds": ["percents"], "correct": False},
+            {"studentId": "late", "conceptIds": ["decimals"], "correct": True},
+        ]
+        load = api.mastery.load
+
+        def load_then_interleave(version: str) -> OnlineMastery:
+            candidate = load(version)
+            replay = candidate.replay
+
+            def replay_while_serving(histories: Mapping[str, Sequence[Attempt]]) -> None:
+                replay(histories)
+                if not meanwhile:
+                    return
+                api(RECORD, {"a": meanwhile[:]})  # served by the old model, under its own lock
+                api('mutation { forgetStudent(id: "gone") { __typename } }')
+                meanwhile.clear()
+
+            monkeypatch.setattr(candidate, "replay", replay_while_serving)
+            return candidate
+
+        monkeypatch.setattr(api.mastery, "load", load_then_interleave)
+        api('mutation { useMasteryModel(version: "20990101-000000-copy") { __typename } }')
+        assert not meanwhile, "the switch replayed nothing"
+
+        restarted = Api(KnowledgeGraph(api.kg.store), MasteryService(api.mastery.versions))  # replays the store
+        asked = {"c": ["slope", "percents", "decimals", "exponents"]}  # exponents: estimated from the state
+        for student in ("kid", "late"):
+            live = api(MASTERY, {"id": student, **asked})["student"]["mastery"]
+            fresh = restarted(MASTERY, {"id": student, **asked})["student"]["mastery"]
+            assert [m["probability"] for m in live] == pytest.approx([m["probability"] for m in fresh], abs=1e-6)
+            assert {m["modelVersion"] for m in live} == {"20990101-000000-copy"}
+        stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in stored] == ["percents", "slope"]
+        assert {m["modelVersion"] for m in stored} == {"20990101-000000-copy"}
+        assert api('{ student(id: "gone") { id } }') == {"student": None}
+
+    def test_the_service_answers_while_a_switch_replays(self, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A switch replays every stored attempt off the event loop: other requests go on meanwhile."""
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
+        api.mastery.versions.install(MODEL_DIR, "20990101-000000-copy")
+        replaying, release = threading.Event(), threading.Event()
+        load = api.mastery.load
+
+        def load_and_hold(version: str) -> OnlineMastery:
+            candidate = load(version)
+            replay = candidate.replay
+
+            def held(histories: Mapping[str, Sequence[Attempt]]) -> None:
+                replaying.set()
+                assert release.wait(timeout=20), "nothing else was served while the switch replayed"
+                replay(histories)
+
+            monkeypatch.setattr(candidate, "replay", held)
+            return candidate
+
+        monkeypatch.setattr(api.mastery, "load", load_and_hold)
+        order: list[str] = []
+
+        async def side_by_side() -> None:
+            switch = asyncio.create_task(
+                api.run('mutation { useMasteryModel(version: "20990101-000000-copy") { __typename } }')
+            )
+            assert await asyncio.to_thread(replaying.wait, 20)
+            recorded = await api.run(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["percents"], "correct": True}]})
+            assert recorded["recordAttempts"]["mastery"][0]["modelVersion"] == "demo"  # the old model still serves
+            order.append("recorded")
+            release.set()
+            assert (await switch)["useMasteryModel"]["__typename"] == "MasteryModelInfo"
+            order.append("switched")
+
+        asyncio.run(side_by_side())
+        assert order == ["recorded", "switched"]
+        stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert {m["modelVersion"] for m in stored} == {"20990101-000000-copy"}
+        assert [m["concept"]["id"] for m in stored] == ["percents", "slope"]
 
     def test_an_ensemble_version_is_served_online(self, api: Api, tmp_path_factory: pytest.TempPathFactory) -> None:
         """What `pathwise train mastery` writes by default (several networks) serves like one model."""
