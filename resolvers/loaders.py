@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph.model import Concept, Curriculum, Material
+from graph.mastery import read_estimates
+from graph.model import Concept, Curriculum, MasteryEstimate, Material
 from graph.repository import KnowledgeGraph
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Loaders:
     dependent_ids_by_concept: DataLoader[tuple[str, bool], list[str]]
     curriculum_by_id: DataLoader[str, Curriculum | None]
     evidence_by_student_concept: DataLoader[tuple[str, str, int], list[Evidence]]
+    stored_estimates_by_student: DataLoader[str, list[MasteryEstimate]]
 
 
 def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> Loaders:
@@ -67,6 +69,10 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
 
         return [_guard(lambda s=s, c=c, n=n: evidence(kg, require_mastery(mastery), s, c, n)) for s, c, n in keys]
 
+    async def stored_estimates(students: list[str]) -> Sequence[list[MasteryEstimate]]:
+        found = read_estimates(kg.store, students)
+        return [found[s] for s in students]
+
     return Loaders(
         concept_by_id=DataLoader(load_fn=concepts),
         material_by_id=DataLoader(load_fn=materials),
@@ -75,6 +81,7 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         dependent_ids_by_concept=DataLoader(load_fn=dependent_ids),
         curriculum_by_id=DataLoader(load_fn=curricula),
         evidence_by_student_concept=DataLoader(load_fn=evidence_rows),  # type: ignore[arg-type]
+        stored_estimates_by_student=DataLoader(load_fn=stored_estimates),
     )
 
 

@@ -160,34 +160,39 @@ def page_of_students(
 
 
 def mastery_of(
-    kg: KnowledgeGraph, mastery: MasteryService, student: str, concepts: Sequence[str] | None
+    kg: KnowledgeGraph,
+    mastery: MasteryService,
+    student: str,
+    concepts: Sequence[str] | None,
+    *,
+    stored: Sequence[MasteryEstimate] | None = None,
 ) -> list[MasteryEstimate]:
     """Stored estimates; asked-for concepts without one are estimated now from the history.
 
     Served from the per-process student cache when the student is in it (a frontend
-    reads the mastery of a student whose path or attempts it has just handled); read
-    from the store otherwise, without caching the history a page of students would
-    bring in.
+    reads the mastery of a student whose path or attempts it has just handled);
+    otherwise from ``stored`` (read for a page of students at once) or read from the
+    store, without caching the history a page of students would bring in.
     """
     cached = cached_student_data(kg, student)
-    stored = (
-        dict(cached.estimates)
-        if cached is not None
-        else {e.concept: e for e in read_estimates(kg.store, [student])[student]}
-    )
+    if cached is not None:
+        estimates = dict(cached.estimates)
+    else:
+        read = stored if stored is not None else read_estimates(kg.store, [student])[student]
+        estimates = {e.concept: e for e in read}
     if concepts is None:
-        return [stored[c] for c in sorted(stored)]
+        return [estimates[c] for c in sorted(estimates)]
     for c in concepts:
         if not kg.projection.has_concept(c):
             raise NotFound("concept", c, field="conceptIds")
-    missing = [c for c in concepts if c not in stored]
+    missing = [c for c in concepts if c not in estimates]
     if missing:
         with mastery.lock:
             predictor = mastery.ready([student], _history(kg, mastery))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
-                stored[c] = MasteryEstimate(student, c, p, predictor.version, now)
-    return [stored[c] for c in concepts]
+                estimates[c] = MasteryEstimate(student, c, p, predictor.version, now)
+    return [estimates[c] for c in concepts]
 
 
 def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept: str, limit: int) -> list[Evidence]:

@@ -84,14 +84,20 @@ class StudentType:
         description="Mastery estimates: of the given concepts (estimated now where none is stored), "
         "or of every concept with a stored estimate."
     )
-    def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
-        # Resolved in place, not through a loader: there is nothing to batch (a student's
-        # estimates usually come from the process's student cache), and a loader's batch
-        # waits a turn of the event loop behind every other client's request.
+    async def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
+        # A student in the process's student cache (a frontend reads the mastery of a
+        # student whose path or attempts it has just handled) is answered in place: a
+        # loader's batch waits a turn of the event loop behind every other client's
+        # request. The others of a page are read together, one query for the page.
+        from graph.student_data import cached_student_data
         from resolvers.students import mastery_of
 
+        kg, student, service = info.context.kg, str(self.id), info.context.mastery_service()
         concepts = [str(c) for c in concept_ids] if concept_ids is not None else None
-        found = mastery_of(info.context.kg, info.context.mastery_service(), str(self.id), concepts)
+        stored = None
+        if cached_student_data(kg, student) is None:
+            stored = await info.context.loaders.stored_estimates_by_student.load(student)
+        found = mastery_of(kg, service, student, concepts, stored=stored)
         return [MasteryType.from_domain(e) for e in found]
 
     @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")

@@ -121,6 +121,30 @@ class TestStudentQueries:
         assert api('{ student(id: "nobody") { id } }') == {"student": None}
 
 
+class TestAPageOfStudents:
+    def test_their_estimates_are_read_in_one_query_for_the_page(self, api: Api) -> None:
+        for i in range(6):
+            api(RECORD, {"a": [{"studentId": f"s{i}", "conceptIds": ["slope", "percents"], "correct": i % 2 == 0}]})
+        page = (
+            "query($n: Int!) { students(first: $n) { edges { node { id mastery { concept { id } probability } } } } }"
+        )
+
+        def round_trips(n: int) -> tuple[int, list[dict[str, object]]]:
+            fresh = Api(KnowledgeGraph(api.kg.store), api.mastery)  # a process that has cached no student
+            before = api.kg.store.round_trips
+            edges = fresh(page, {"n": n})["students"]["edges"]
+            return api.kg.store.round_trips - before, edges
+
+        two, _ = round_trips(2)
+        six, edges = round_trips(6)
+        assert six == two, "the page's estimates come in one query, whatever its size"
+        for edge in edges:
+            alone = api(MASTERY, {"id": edge["node"]["id"]})["student"]["mastery"]
+            assert edge["node"]["mastery"] == [
+                {"concept": m["concept"], "probability": m["probability"]} for m in alone
+            ]
+
+
 class TestMasteryReadsFromTheStudentCache:
     def test_a_cached_student_reads_as_a_restarted_process_would(self, api: Api) -> None:
         api('{ nextMaterials(studentId: "kid", first: 1) { __typename } }')  # the process now caches kid
