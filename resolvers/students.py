@@ -7,6 +7,8 @@ same transaction as the attempts that produced them.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -37,6 +39,8 @@ __all__ = [
     "switch_model",
 ]
 
+
+log = logging.getLogger("pathwise.mastery")
 
 SWITCH_CHUNK = 500  # students read and replayed together when switching models
 REWRITE_CHUNK = 100  # students whose estimates a switch rewrites in one transaction (under the model's lock)
@@ -221,7 +225,9 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
             candidate = mastery.load(version)
         except KeyError:
             raise NotFound("model version", version, field="version") from None
+        started = time.perf_counter()
         students = list_students(kg)
+        log.info("switching the mastery model to %s: replaying %d students", version, len(students))
         _replay(kg, candidate, students)
         rewrite = set(students)
         for _ in range(CATCH_UP_ROUNDS):  # outside the lock, so that little is left for the locked part
@@ -236,10 +242,13 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
             rewrite |= changed
             _replay(kg, candidate, sorted(changed))
             mastery.serve(version, candidate)
+        served = time.perf_counter()
+        log.info("serving mastery model %s after %.1f s; rewriting the estimates", version, served - started)
         ordered, rewritten = sorted(rewrite), 0
         for first in range(0, len(ordered), REWRITE_CHUNK):
             with mastery.lock:
                 rewritten += _rewrite_estimates(kg, candidate, ordered[first : first + REWRITE_CHUNK])
+        log.info("mastery model %s: %d estimates rewritten in %.1f s", version, rewritten, time.perf_counter() - served)
         return rewritten
 
 

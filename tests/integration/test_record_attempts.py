@@ -162,15 +162,17 @@ class TestMasteryReadsFromTheStudentCache:
 
 
 class TestModelVersions:
-    def test_switching_re_estimates_with_the_new_version(self, api: Api) -> None:
+    def test_switching_re_estimates_with_the_new_version(self, api: Api, caplog: pytest.LogCaptureFixture) -> None:
         api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
         versions = api.mastery.versions
         versions.install(MODEL_DIR, "20990101-000000-copy")
-        switched = api(
-            'mutation { useMasteryModel(version: "20990101-000000-copy") '
-            "{ __typename ... on MasteryModelInfo { current } } }"
-        )
+        with caplog.at_level("INFO", logger="pathwise.mastery"):
+            switched = api(
+                'mutation { useMasteryModel(version: "20990101-000000-copy") '
+                "{ __typename ... on MasteryModelInfo { current } } }"
+            )
         assert switched["useMasteryModel"] == {"__typename": "MasteryModelInfo", "current": True}
+        assert "mastery model 20990101-000000-copy: 1 estimates rewritten" in caplog.text  # what an operator sees
         stored = api(MASTERY, {"id": "kid"})["student"]["mastery"]
         assert stored[0]["modelVersion"] == "20990101-000000-copy"
         missing = api('mutation { useMasteryModel(version: "nope") { ... on AttemptsError { code } } }')
