@@ -196,16 +196,21 @@ class KnowledgeGraph:
         return self.projection.revision
 
     def commit(self, deletes: Sequence[Triple], inserts: Sequence[Triple], project: Callable[[], None]) -> None:
-        """Apply one write with a new revision, then mirror it in the projection."""
-        old, new = self.projection.revision, self.projection.revision + 1
-        # The old revision goes in the same transaction, so the graph holds one revision literal.
-        rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old else []
-        self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
-        self._cache.evict([*deletes, *inserts])
-        project()
-        self.projection.revision = new
-        for listener in self.listeners:
-            listener(deletes, inserts, new)
+        """Apply one write with a new revision, then mirror it in the projection.
+
+        Under ``lock``: a model switch writes from a worker thread while the event loop
+        writes too, and two writes must not both take the same next revision.
+        """
+        with self.lock:
+            old, new = self.projection.revision, self.projection.revision + 1
+            # The old revision goes in the same transaction, so the graph holds one revision literal.
+            rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old else []
+            self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
+            self._cache.evict([*deletes, *inserts])
+            project()
+            self.projection.revision = new
+            for listener in self.listeners:
+                listener(deletes, inserts, new)
 
     # --- reads ---------------------------------------------------------------------------
     def concepts_by_ids(self, ids: Sequence[str]) -> list[Concept | None]:

@@ -87,6 +87,38 @@ class TestAddPrerequisite:
         kg.remove_prerequisite("quad", "add")
         assert kg.revision == before + 2
 
+    def test_writes_from_two_threads_each_take_their_own_revision(self, kg: KnowledgeGraph) -> None:
+        """A model switch commits from a worker thread while the event loop commits too."""
+        import sys
+        import threading
+
+        from rdflib import Literal, URIRef
+
+        from graph import queries
+        from graph.vocab import GRAPH_IRI, PW
+
+        before = kg.revision
+        p = URIRef("https://example.org/p")
+
+        def write(worker: int) -> None:
+            for n in range(50):
+                kg.commit([], [(URIRef(f"https://example.org/w{worker}-{n}"), p, Literal(n))], lambda: None)
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(2)]
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # switch threads often, so unguarded writes would interleave
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            sys.setswitchinterval(interval)
+        assert kg.revision == before + 100
+        stored = kg.store.select(f"SELECT ?r WHERE {{ {GRAPH_IRI.n3()} {PW.revision.n3()} ?r }}")
+        assert [int(str(r[0])) for r in stored] == [before + 100], "one revision literal, the last"
+        assert queries.revision(kg.store) == kg.revision
+
 
 class TestRemovePrerequisite:
     def test_missing_edge_is_not_found(self, kg: KnowledgeGraph) -> None:
