@@ -42,9 +42,9 @@ __all__ = [
 
 log = logging.getLogger("pathwise.mastery")
 
-SWITCH_CHUNK = 500  # students read and replayed together when switching models
-REWRITE_CHUNK = 100  # students whose estimates a switch rewrites in one transaction (under the model's lock)
-CATCH_UP_ROUNDS = 2  # replays of the students changed during a switch, before the locked one
+SWITCH_CHUNK = 100  # students read and replayed together when switching models
+REWRITE_CHUNK = 25  # students whose estimates a switch rewrites in one transaction (under the model's lock)
+CATCH_UP_ROUNDS = 2  # rounds replaying the students a switch's journal names, before the locked catch-up
 
 
 def _history(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
@@ -105,19 +105,26 @@ def record(
 
     ``creating`` (concepts and materials the attempts name, written in the same
     transaction) places its new concepts in the model by their text first. A model
-    switch being prepared is told which students changed (``MasteryService.touch``).
+    switch being prepared is told what was stored (``MasteryService.note_recorded``).
     """
     students = [a.student for a in attempts]
     with mastery.lock:
-        mastery.touch(students)
         predictor = mastery.ready(students, _history(kg, mastery))
         place_new(kg, predictor, attempts, creating=creating)
+        observed: list[Attempt] = []
+
+        def estimate(accepted: Sequence[Attempt]) -> list[MasteryEstimate]:
+            observed.extend(accepted)
+            return predictor.update(accepted)
+
         try:
-            return record_attempts(kg, attempts, estimate=predictor.update, creating=creating)
+            result = record_attempts(kg, attempts, estimate=estimate, creating=creating)
         except Exception:
             for student in students:  # the state saw attempts the graph refused
                 predictor.forget(student)
             raise
+        mastery.note_recorded(observed)
+        return result
 
 
 def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> Forgotten:
@@ -136,7 +143,7 @@ def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> 
     with mastery.lock if mastery is not None else nullcontext():
         report = forget_student(kg, student)
         if mastery is not None:
-            mastery.touch([student])
+            mastery.note_forgotten(student)
             if mastery.version is not None:
                 mastery.predictor.forget(student)
     rewrite = getattr(kg.store, "rewrite", None)
@@ -212,13 +219,14 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
     """Serve another model version and re-estimate every stored estimate with it.
 
     The new model is made ready beside the served one, which goes on recording: every
-    student's attempts are replayed into it, outside the model's lock. The students
-    recorded or forgotten meanwhile are replayed again, the last few under the lock,
-    where the new model is then served. From there ``record`` updates its states and
-    writes its estimates itself, and the stored estimates are rewritten a few hundred
-    students per transaction, each under the lock, from the served states. Slow on a
-    large store, so the API runs it off the event loop. Returns how many estimates
-    were rewritten.
+    student's attempts are replayed into it, outside the model's lock. It then catches
+    up with what the journal (``MasteryService.take_journal``) noted meanwhile: the
+    students it names are read again under the lock and replayed outside it, twice;
+    then, under the lock, the attempts noted since are observed (few), the new model is
+    served, and from there ``record`` updates its states and writes its estimates
+    itself. The stored estimates are rewritten from the served states a few students
+    per transaction, each under the lock. Slow on a large store, so the API runs it off
+    the event loop. Returns how many estimates were rewritten.
     """
     with mastery.switching():
         try:
@@ -230,24 +238,30 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
         log.info("switching the mastery model to %s: replaying %d students", version, len(students))
         _replay(kg, candidate, students)
         rewrite = set(students)
-        for _ in range(CATCH_UP_ROUNDS):  # outside the lock, so that little is left for the locked part
-            with mastery.lock:
-                changed = mastery.take_touched()
-            if not changed:
-                break
-            rewrite |= changed
-            _replay(kg, candidate, sorted(changed))
+        for _ in range(CATCH_UP_ROUNDS):
+            with mastery.lock:  # read under the lock: exactly what was stored up to the take
+                changed = sorted(mastery.take_journal().students)
+                histories = attempts_of(kg, changed)
+            rewrite.update(changed)
+            _reload(kg, candidate, histories)
         with mastery.lock:
-            changed = mastery.take_touched()
-            rewrite |= changed
-            _replay(kg, candidate, sorted(changed))
+            last = mastery.take_journal()
+            rewrite.update(last.students)
+            _reload(kg, candidate, attempts_of(kg, sorted(last.forgotten)))
+            recent = [a for a in last.attempts if a.student not in last.forgotten]
+            place_new(kg, candidate, recent)
+            for attempt in recent:
+                candidate.observe(attempt)
             mastery.serve(version, candidate)
         served = time.perf_counter()
         log.info("serving mastery model %s after %.1f s; rewriting the estimates", version, served - started)
         ordered, rewritten = sorted(rewrite), 0
         for first in range(0, len(ordered), REWRITE_CHUNK):
             with mastery.lock:
+                taken = time.perf_counter()
                 rewritten += _rewrite_estimates(kg, candidate, ordered[first : first + REWRITE_CHUNK])
+                held = time.perf_counter() - taken
+            time.sleep(held)  # the lock is not fair: give waiting requests as long as the chunk held it
         log.info("mastery model %s: %d estimates rewritten in %.1f s", version, rewritten, time.perf_counter() - served)
         return rewritten
 
@@ -255,8 +269,14 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
 def _replay(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> None:
     """Rebuild ``students``' states in ``predictor`` from the store, a chunk at a time (bounded memory)."""
     for first in range(0, len(students), SWITCH_CHUNK):
-        chunk = students[first : first + SWITCH_CHUNK]
-        predictor.replay(with_new_placed(kg, predictor, attempts_of(kg, chunk)))
+        _reload(kg, predictor, attempts_of(kg, students[first : first + SWITCH_CHUNK]))
+
+
+def _reload(kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:
+    """Replay these histories; a student with none (forgotten) keeps no state at all."""
+    for student in [s for s, history in histories.items() if not history]:
+        predictor.forget(student)
+    predictor.replay(with_new_placed(kg, predictor, {s: h for s, h in histories.items() if h}))
 
 
 def _rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:

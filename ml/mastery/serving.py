@@ -4,8 +4,8 @@ Students' states are built lazily: the first time a student is asked about, thei
 stored attempts are replayed (``history`` is a callback into the graph, given by the
 caller, so ``ml/`` stays out of storage). A switch to another version is prepared
 beside the served predictor (``load``, then replays outside the lock) and served at
-once (``serve``); meanwhile ``touch`` notes the students whose data changed, for the
-switch to replay again.
+once (``serve``); meanwhile a ``Journal`` notes the attempts recorded and the students
+forgotten, for the new predictor to catch up with.
 """
 
 from __future__ import annotations
@@ -13,15 +13,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.model import Attempt
 from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.versions import ModelVersions
 
-__all__ = ["HistoryLoader", "MasteryService", "NoModel"]
+__all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel"]
 
 HistoryLoader = Callable[[Sequence[str]], dict[str, list[Attempt]]]
+
+
+@dataclass
+class Journal:
+    """What changed students' data while a switch was being prepared: the new model must catch up."""
+
+    attempts: list[Attempt] = field(default_factory=list)  # recorded, in the order the served model saw them
+    forgotten: set[str] = field(default_factory=set)
+
+    @property
+    def students(self) -> set[str]:
+        return {a.student for a in self.attempts} | self.forgotten
 
 
 class NoModel(LookupError):
@@ -38,7 +51,7 @@ class MasteryService:
         self.versions = versions
         self.lock = threading.RLock()
         self._switching = threading.Lock()
-        self._touched: set[str] | None = None  # while a switch is being prepared
+        self._journal: Journal | None = None  # while a switch is being prepared
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
             versions.install(fallback, "demo")
         current = versions.current()
@@ -70,25 +83,30 @@ class MasteryService:
 
     @contextmanager
     def switching(self) -> Iterator[None]:
-        """One switch at a time; while it lasts, ``touch`` collects the students whose data change."""
+        """One switch at a time; while it lasts, a ``Journal`` collects what changes students' data."""
         with self._switching:
             with self.lock:
-                self._touched = set()
+                self._journal = Journal()
             try:
                 yield
             finally:
                 with self.lock:
-                    self._touched = None
+                    self._journal = None
 
-    def touch(self, students: Iterable[str]) -> None:
-        """Note students whose attempts were recorded or forgotten (the caller holds ``lock``)."""
-        if self._touched is not None:
-            self._touched.update(students)
+    def note_recorded(self, attempts: Iterable[Attempt]) -> None:
+        """Attempts just stored and observed by the served model (the caller holds ``lock``)."""
+        if self._journal is not None:
+            self._journal.attempts.extend(attempts)
 
-    def take_touched(self) -> set[str]:
-        """The students touched since the switch began or since the last take; the caller holds ``lock``."""
-        touched, self._touched = self._touched or set(), set() if self._touched is not None else None
-        return touched
+    def note_forgotten(self, student: str) -> None:
+        """A student whose data was just deleted (the caller holds ``lock``)."""
+        if self._journal is not None:
+            self._journal.forgotten.add(student)
+
+    def take_journal(self) -> Journal:
+        """What was noted since the switch began or since the last take (the caller holds ``lock``)."""
+        taken, self._journal = self._journal or Journal(), Journal() if self._journal is not None else None
+        return taken
 
     def ready(self, students: Sequence[str], history: HistoryLoader) -> OnlineMastery:
         """The predictor, with state for ``students`` (replayed from storage if new)."""

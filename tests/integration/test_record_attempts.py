@@ -180,18 +180,26 @@ class TestModelVersions:
         listed = api("{ masteryModels { version current } }")["masteryModels"]
         assert {"version": "20990101-000000-copy", "current": True} in listed
 
+    @pytest.mark.parametrize("during", [0, 1, 2], ids=["first-replay", "catch-up-round", "last-round"])
     def test_attempts_recorded_and_students_forgotten_during_a_switch_reach_the_new_model(
-        self, api: Api, monkeypatch: pytest.MonkeyPatch
+        self, api: Api, monkeypatch: pytest.MonkeyPatch, during: int
     ) -> None:
-        """The new model replays beside the served one; what changed meanwhile is replayed again."""
+        """The new model replays beside the served one and catches up with what changed meanwhile.
+
+        ``during``: the replay the record and the forget interleave with: the first (all
+        students), a catch-up round, or the last round (then only the locked catch-up
+        sees them, observing the journal's attempts).
+        """
         for student in ("kid", "gone"):
             api(RECORD, {"a": [{"studentId": student, "conceptIds": ["slope"], "correct": True}]})
         api.mastery.versions.install(MODEL_DIR, "20990101-000000-copy")
         meanwhile = [
             {"studentId": "kid", "conceptIds": ["percents"], "correct": False},
             {"studentId": "late", "conceptIds": ["decimals"], "correct": True},
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True},
         ]
         load = api.mastery.load
+        replays = []
 
         def load_then_interleave(version: str) -> OnlineMastery:
             candidate = load(version)
@@ -199,7 +207,8 @@ class TestModelVersions:
 
             def replay_while_serving(histories: Mapping[str, Sequence[Attempt]]) -> None:
                 replay(histories)
-                if not meanwhile:
+                replays.append(len(histories))
+                if len(replays) - 1 != during:
                     return
                 api(RECORD, {"a": meanwhile[:]})  # served by the old model, under its own lock
                 api('mutation { forgetStudent(id: "gone") { __typename } }')
@@ -223,6 +232,7 @@ class TestModelVersions:
         assert [m["concept"]["id"] for m in stored] == ["percents", "slope"]
         assert {m["modelVersion"] for m in stored} == {"20990101-000000-copy"}
         assert api('{ student(id: "gone") { id } }') == {"student": None}
+        assert not api.mastery.predictor.knows("gone"), "a forgotten student leaves no state in the new model"
 
     def test_the_service_answers_while_a_switch_replays(self, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
         """A switch replays every stored attempt off the event loop: other requests go on meanwhile."""
