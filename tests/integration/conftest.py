@@ -60,15 +60,9 @@ class Api:
         self.kg, self.mastery, self.schema = kg, mastery, build_schema()
         self.pseudonyms = pseudonyms if pseudonyms is not None else PlainIds()
 
-    def __call__(
-        self,
-        query: str,
-        variables: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        *,
-        context_type: type[Context] = Context,
-    ) -> dict[str, Any]:
-        return asyncio.run(self.run(query, variables, principal, context_type=context_type))
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """``run`` outside an event loop: what most tests do."""
+        return asyncio.run(self.run(*args, **kwargs))
 
     async def run(
         self,
