@@ -4,8 +4,9 @@ Uses the demo's shipped model (or ``--model FOLDER``, e.g. a trained ensemble) a
 simulated students (in process, one torch thread unless ``--threads``). Goals (the
 baseline each figure is held to): online update <= 5 ms p50 per attempt, batch
 inference >= 20,000 predictions/s. Replaying stored attempts (what a model switch
-and a restart do) is held to the step-by-step replay of commit 097a10a, one
-``observe`` per attempt, run here on the same histories.
+and a restart do) and the evidence behind an estimate are held to their step-by-step
+versions of commit 097a10a (one ``observe``, and one estimate, per attempt), run here
+on the same histories.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -72,6 +74,7 @@ def main() -> None:
           f"({rate / GOALS['predictions_per_s']:.1f}x the 20k/s goal)")  # fmt: skip
 
     replay(args.model, args.replay_students)
+    evidence(args.model)
 
 
 def replay(model: Path, students: int) -> None:
@@ -89,6 +92,23 @@ def replay(model: Path, students: int) -> None:
     step, batched = seconds["step by step"], seconds["batched"]
     print(f"replay             {n / batched:,.0f} attempts/s batched, {n / step:,.0f} step by step "
           f"({step / batched:.1f}x the 097a10a replay; {n:,} attempts of {len(histories):,} students)")  # fmt: skip
+
+
+def evidence(model: Path, length: int = 2000) -> None:
+    """A concept's estimate after each attempt of a long history (what ``evidence`` ranks) vs one by one."""
+    history = [replace(a, student="long") for a in demo_attempts(60)][:length]
+    predictor = MasteryPredictor.load(model)
+    start = time.perf_counter()
+    predictor.evidence(history, "slope")
+    batched = time.perf_counter() - start
+    start = time.perf_counter()
+    predictor.forget("long")
+    for attempt in history:
+        predictor.observe(attempt)
+        predictor.estimate("long", ["slope"])
+    step = time.perf_counter() - start
+    print(f"evidence           {batched * 1000:.0f} ms over a {len(history):,}-attempt history, {step * 1000:.0f} ms "
+          f"observing one by one ({step / batched:.1f}x the 097a10a evidence)")  # fmt: skip
 
 
 def _one_by_one(predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:

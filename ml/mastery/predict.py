@@ -9,17 +9,16 @@ The estimates equal what the batch ``predict`` gives for the same history (teste
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from graph.model import Attempt, MasteryEstimate
 from ml.mastery.features import FeatureState, logit, sigmoid
@@ -139,25 +138,17 @@ class OnlineMastery(ABC):
         The states equal those of observing each history one attempt at a time.
         """
 
+    @abstractmethod
+    def trajectory(self, history: Sequence[Attempt], concept: str) -> list[float]:
+        """``concept``'s estimate before ``history`` and after each of its attempts (from a fresh state)."""
+
     def evidence(self, history: Sequence[Attempt], concept: str, limit: int = 5) -> list[Evidence]:
         """The attempts that moved ``concept``'s estimate most, largest change first.
 
-        The history is replayed under a scratch key, so the student's own state is untouched.
+        Computed from the history alone (``trajectory``): the student's own state is untouched.
         """
-        if not history:
-            return []
-        scratch = f"\x00evidence-{threading.get_ident()}-{id(history)}"
-        self.forget(scratch)
-        moves = []
-        try:
-            before = self.estimate(scratch, [concept])[0]
-            for attempt in history:
-                self.observe(replace(attempt, student=scratch))
-                after = self.estimate(scratch, [concept])[0]
-                moves.append(Evidence(attempt, before, after))
-                before = after
-        finally:
-            self.forget(scratch)
+        path = self.trajectory(history, concept)
+        moves = [Evidence(a, before, after) for a, before, after in zip(history, path[:-1], path[1:], strict=True)]
         moves.sort(key=lambda e: abs(e.change), reverse=True)
         return moves[:limit]
 
@@ -270,14 +261,24 @@ class MasteryPredictor(OnlineMastery):
 
     def _run_windows(self, batch: list[tuple[_Student, list[_Step]]]) -> None:
         """One padded GRU pass over several students' last windows; each keeps its final state."""
-        lengths = [len(window) for _, window in batch]
-        width, most = max(lengths), max(len(s.concepts) for _, window in batch for s in window)
-        concept_rows = np.full((len(batch), width, most), PAD, dtype=np.int64)
-        item_rows = np.full((len(batch), width), PAD, dtype=np.int64)
-        score_rows = np.zeros((len(batch), width), dtype=np.float32)
-        n_features = next((len(s.features) for _, w in batch for s in w if s.features is not None), 0)
-        feature_rows = np.zeros((len(batch), width, n_features), dtype=np.float32)
-        for b, (_, window) in enumerate(batch):
+        _, last = self._gru_pass([window for _, window in batch])
+        for b, (state, _) in enumerate(batch):
+            state.hidden = last[:, b : b + 1].clone()
+
+    def _gru_pass(self, windows: list[list[_Step]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The GRU over windows of steps, each from the zero state, padded into one batch.
+
+        Returns the state after every step (windows x longest x dim, zero past a window's
+        end) and the state after each window's last step (1 x windows x dim).
+        """
+        lengths = [len(window) for window in windows]
+        width, most = max(lengths), max(len(s.concepts) for window in windows for s in window)
+        concept_rows = np.full((len(windows), width, most), PAD, dtype=np.int64)
+        item_rows = np.full((len(windows), width), PAD, dtype=np.int64)
+        score_rows = np.zeros((len(windows), width), dtype=np.float32)
+        n_features = next((len(s.features) for w in windows for s in w if s.features is not None), 0)
+        feature_rows = np.zeros((len(windows), width, n_features), dtype=np.float32)
+        for b, window in enumerate(windows):
             for t, step in enumerate(window):
                 concept_rows[b, t, : len(step.concepts)] = step.concepts
                 item_rows[b, t], score_rows[b, t] = step.item, step.score
@@ -291,9 +292,59 @@ class MasteryPredictor(OnlineMastery):
             item_vectors = self.net.item_vectors(items, self.model.item_text_table)
             step_in = self.net.step_input(attempt_vectors, item_vectors, scores, features if n_features else None)
             packed = pack_padded_sequence(step_in, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
-            _, last = self.net.gru(packed)
-        for b, (state, _) in enumerate(batch):
-            state.hidden = last[:, b : b + 1].clone()
+            outputs, last = self.net.gru(packed)
+            padded, _ = pad_packed_sequence(outputs, batch_first=True, total_length=width)
+        return padded, last
+
+    def trajectory(self, history: Sequence[Attempt], concept: str) -> list[float]:
+        """``concept``'s estimate before ``history`` and after each of its attempts, in one batched pass.
+
+        What ``estimate`` gives after observing the attempts one by one (tested), without
+        a GRU step and a head pass per attempt.
+        """
+        window = self.model.config.window
+        state = _Student()
+        steps: list[_Step] = []
+        rows: list[list[float]] = [state.features.features(concept)]
+        cohorts = [self.model.cohort_rows(state.features.first_concepts, [concept])[0]]
+        item_rows: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, float]] = {}
+        for attempt in history:
+            concepts = list(attempt.concepts) or [""]
+            key = (attempt.material or "", tuple(concepts))
+            if key not in item_rows:
+                own = self.model.item_feature_rows(key[0], concepts)
+                item_rows[key] = own, float(np.mean(sigmoid(own[:, 0])))
+            own_item, expected = item_rows[key]
+            steps.append(self._step(state, attempt, concepts, own_item))
+            state.features.observe(concepts, attempt.score, expected)
+            rows.append(state.features.features(concept))
+            cohorts.append(self.model.cohort_rows(state.features.first_concepts, [concept])[0])
+        dim = self.net.gru.hidden_size
+        states = torch.zeros(len(history) + 1, dim)
+        if steps:
+            outputs, _ = self._gru_pass([steps[i : i + window] for i in range(0, len(steps), window)])
+            after = outputs.reshape(-1, dim)[: len(steps)]
+            full = torch.arange(1, len(steps) + 1) % window == 0  # a full window: the next estimate starts afresh
+            states[1:] = torch.where(full.unsqueeze(1), torch.zeros_like(after), after)
+        features = torch.cat(
+            [
+                torch.tensor(rows, dtype=torch.float32),
+                self._no_item_features([concept]).expand(len(rows), -1),
+                torch.from_numpy(np.stack(cohorts).astype(np.float32)),
+            ],
+            1,
+        )
+        logits = self._head(states, [self._concept_index(concept)] * len(rows), features)
+        return [float(p) for p in torch.sigmoid(logits)]
+
+    def _head(self, states: torch.Tensor, concepts: list[int], features: torch.Tensor) -> torch.Tensor:
+        """Logits of the next answer on each concept (no item) from a GRU state and row features each."""
+        idx = torch.tensor(concepts)
+        with torch.no_grad():
+            vectors = self._vectors[idx]
+            items = self.net.item(torch.full((len(concepts),), PAD))
+            head_in = torch.cat([states, vectors, items, states * vectors, features], -1)
+            return self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
 
     def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
         """P(correct on each concept's next item of average difficulty), in order."""
@@ -303,16 +354,10 @@ class MasteryPredictor(OnlineMastery):
         dim = self.net.gru.hidden_size
         fresh = state.hidden is None or state.in_window == self.model.config.window
         before = torch.zeros(dim) if fresh or state.hidden is None else state.hidden[0, 0]
-        idx = torch.tensor([self._concept_index(c) for c in concepts])
         features = torch.tensor([state.features.features(c) for c in concepts], dtype=torch.float32)
         cohort = torch.from_numpy(self.model.cohort_rows(state.features.first_concepts, concepts).astype(np.float32))
         features = torch.cat([features, self._no_item_features(concepts), cohort], 1)
-        with torch.no_grad():
-            rows = self._vectors[idx]
-            before_k = before.expand(len(concepts), -1)
-            items = self.net.item(torch.full((len(concepts),), PAD))
-            head_in = torch.cat([before_k, rows, items, before_k * rows, features], -1)
-            logits = self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
+        logits = self._head(before.expand(len(concepts), -1), [self._concept_index(c) for c in concepts], features)
         return [float(p) for p in torch.sigmoid(logits)]
 
 
@@ -352,6 +397,10 @@ class EnsemblePredictor(OnlineMastery):
     def replay(self, histories: Mapping[str, Sequence[Attempt]]) -> None:
         for member in self.members:
             member.replay(histories)
+
+    def trajectory(self, history: Sequence[Attempt], concept: str) -> list[float]:
+        mean = np.mean([logit(m.trajectory(history, concept)) for m in self.members], axis=0)
+        return [float(p) for p in sigmoid(mean)]
 
     def knows(self, student: str) -> bool:
         return self.members[0].knows(student)

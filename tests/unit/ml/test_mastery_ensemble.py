@@ -16,7 +16,7 @@ from ml.mastery.ensemble import PathwiseEnsemble, is_ensemble, load_mastery_mode
 from ml.mastery.predict import EnsemblePredictor, MasteryPredictor
 from ml.mastery.protocol import split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
-from tests.unit.ml.test_tkt import T0, replay_histories, simulated, stepwise
+from tests.unit.ml.test_tkt import T0, observed_trajectory, replay_histories, simulated, stepwise
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,14 @@ def test_an_ensemble_replays_every_member(ensemble: tuple[PathwiseEnsemble, pd.D
     batched.replay(histories)
     for student in histories:
         assert np.allclose(one_by_one.estimate(student, ["c0", "c2"]), batched.estimate(student, ["c0", "c2"]))
+
+
+def test_an_ensemble_trajectory_is_the_members_mean_logit(
+    ensemble: tuple[PathwiseEnsemble, pd.DataFrame, Path],
+) -> None:
+    predictor = MasteryPredictor.load(ensemble[2])
+    history = replay_histories()["s001"]
+    assert np.allclose(predictor.trajectory(history, "c2"), observed_trajectory(predictor, history, "c2"), atol=1e-6)
 
 
 def test_a_time_budget_is_shared_by_the_members() -> None:

@@ -265,3 +265,37 @@ class TestReplay:
         first = predictor.estimate("s004", ["c0", "c3"])
         predictor.replay({"s004": histories["s004"]})
         assert predictor.estimate("s004", ["c0", "c3"]) == first
+
+
+def observed_trajectory(predictor: OnlineMastery, history: list[Attempt], concept: str) -> list[float]:
+    """The reference: ``concept``'s estimate observing ``history`` one attempt at a time."""
+    predictor.forget("probe")
+    path = predictor.estimate("probe", [concept])
+    for attempt in history:
+        predictor.observe(replace(attempt, student="probe"))
+        path += predictor.estimate("probe", [concept])
+    predictor.forget("probe")
+    return path
+
+
+class TestTrajectory:
+    """Evidence reads the estimate after every attempt from one batched pass, as observing one by one gives."""
+
+    @pytest.mark.parametrize("concept", ["c2", "never-seen"])
+    def test_equals_observing_one_by_one(self, trained: tuple[PathwiseKT, pd.DataFrame, Path], concept: str) -> None:
+        predictor = MasteryPredictor.load(trained[2])
+        predictor.model.config = replace(predictor.model.config, window=7)  # the history spans several windows
+        for history in replay_histories().values():
+            expected = observed_trajectory(predictor, history, concept)
+            assert np.allclose(predictor.trajectory(history, concept), expected, atol=1e-6)
+
+    def test_evidence_ranks_the_attempts_by_how_far_they_moved_it(
+        self, trained: tuple[PathwiseKT, pd.DataFrame, Path]
+    ) -> None:
+        predictor = MasteryPredictor.load(trained[2])
+        history = replay_histories()["s005"]
+        path = observed_trajectory(predictor, history, "c1")
+        moves = predictor.evidence(history, "c1", limit=3)
+        changes = sorted((abs(b - a) for a, b in zip(path, path[1:], strict=False)), reverse=True)[:3]
+        assert [abs(m.change) for m in moves] == pytest.approx(changes, abs=1e-6)
+        assert not predictor.knows("probe")
