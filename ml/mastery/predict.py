@@ -28,6 +28,7 @@ from ml.mastery.windows import PAD, UNKNOWN
 __all__ = ["EnsemblePredictor", "Evidence", "MasteryPredictor", "OnlineMastery"]
 
 
+_ItemKey = tuple[str, tuple[str, ...]]  # an attempt's item and concepts
 REPLAY_BATCH = 256  # students per GRU pass when replaying stored attempts
 
 
@@ -225,7 +226,7 @@ class MasteryPredictor(OnlineMastery):
         ``REPLAY_BATCH`` students in one pass.
         """
         steps: list[tuple[_Student, list[_Step]]] = []
-        item_rows: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, float]] = {}
+        item_rows: dict[_ItemKey, tuple[np.ndarray, float]] = {}
         window = self.model.config.window
         for student, attempts in histories.items():
             state = _Student()
@@ -233,12 +234,7 @@ class MasteryPredictor(OnlineMastery):
             start = (len(attempts) - 1) // window * window if attempts else 0
             last_window: list[_Step] = []
             for i, attempt in enumerate(attempts):
-                concepts = list(attempt.concepts) or [""]
-                key = (attempt.material or "", tuple(concepts))
-                if key not in item_rows:
-                    own = self.model.item_feature_rows(key[0], concepts)
-                    item_rows[key] = own, float(np.mean(sigmoid(own[:, 0])))
-                own_item, expected = item_rows[key]
+                concepts, own_item, expected = self._item_rows(attempt, item_rows)
                 if i >= start:
                     last_window.append(self._step(state, attempt, concepts, own_item))
                 state.features.observe(concepts, attempt.score, expected)
@@ -247,6 +243,18 @@ class MasteryPredictor(OnlineMastery):
                 steps.append((state, last_window))
         for first in range(0, len(steps), REPLAY_BATCH):
             self._run_windows(steps[first : first + REPLAY_BATCH])
+
+    def _item_rows(
+        self, attempt: Attempt, cache: dict[_ItemKey, tuple[np.ndarray, float]]
+    ) -> tuple[list[str], np.ndarray, float]:
+        """An attempt's concepts, item feature rows and expected success; computed once per item and concepts."""
+        concepts = list(attempt.concepts) or [""]
+        key = (attempt.material or "", tuple(concepts))
+        if key not in cache:
+            own = self.model.item_feature_rows(key[0], concepts)
+            cache[key] = own, float(np.mean(sigmoid(own[:, 0])))
+        own_item, expected = cache[key]
+        return concepts, own_item, expected
 
     def _step(self, state: _Student, attempt: Attempt, concepts: list[str], own_item: np.ndarray) -> _Step:
         """What the GRU reads for ``attempt``, from the state before it (as ``observe`` builds it)."""
@@ -307,14 +315,9 @@ class MasteryPredictor(OnlineMastery):
         steps: list[_Step] = []
         rows: list[list[float]] = [state.features.features(concept)]
         cohorts = [self.model.cohort_rows(state.features.first_concepts, [concept])[0]]
-        item_rows: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, float]] = {}
+        item_rows: dict[_ItemKey, tuple[np.ndarray, float]] = {}
         for attempt in history:
-            concepts = list(attempt.concepts) or [""]
-            key = (attempt.material or "", tuple(concepts))
-            if key not in item_rows:
-                own = self.model.item_feature_rows(key[0], concepts)
-                item_rows[key] = own, float(np.mean(sigmoid(own[:, 0])))
-            own_item, expected = item_rows[key]
+            concepts, own_item, expected = self._item_rows(attempt, item_rows)
             steps.append(self._step(state, attempt, concepts, own_item))
             state.features.observe(concepts, attempt.score, expected)
             rows.append(state.features.features(concept))
