@@ -76,10 +76,14 @@ class MasteryService:
         return MasteryPredictor.load(self.versions.path(version))
 
     def serve(self, version: str, predictor: OnlineMastery) -> None:
-        """Serve ``predictor`` (loaded for ``version``) from now on, pinned across restarts."""
+        """Serve ``predictor`` (loaded for ``version``) from now on, pinned across restarts.
+
+        A switch's journal ends here: ``record`` updates the served predictor itself.
+        """
         with self.lock:
             self.versions.use(version)
             self._predictor = predictor
+            self._journal = None
 
     @contextmanager
     def switching(self) -> Iterator[None]:
@@ -105,7 +109,9 @@ class MasteryService:
 
     def take_journal(self) -> Journal:
         """What was noted since the switch began or since the last take (the caller holds ``lock``)."""
-        taken, self._journal = self._journal or Journal(), Journal() if self._journal is not None else None
+        taken = self._journal or Journal()
+        if self._journal is not None:
+            self._journal = Journal()
         return taken
 
     def ready(self, students: Sequence[str], history: HistoryLoader) -> OnlineMastery:
