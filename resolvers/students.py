@@ -20,7 +20,7 @@ from graph.bundle import CurriculumBundle
 from graph.errors import NotFound
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
-from graph.mastery import read_estimates
+from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
 from graph.student_data import cached_student_data
@@ -281,8 +281,6 @@ def _reload(kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, l
 
 def _rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:
     """Estimate again, from ``predictor``'s states, every concept these students have an estimate of; one write."""
-    from graph.mastery import estimate_triples, stored_estimate_triples
-
     now = datetime.now(UTC)
     fresh = []
     for student, stored in read_estimates(kg.store, students).items():
