@@ -261,8 +261,8 @@ class MasteryPredictor(OnlineMastery):
         rows = None
         if self.net.step_features:
             history = np.array([state.features.features(c) for c in concepts], dtype=np.float32)
-            cohort = self.model.cohort_rows(state.features.first_concepts, concepts)
-            rows = np.concatenate([history, own_item.astype(np.float32), cohort.astype(np.float32)], 1)
+            context = self.model.context_rows(state.features, concepts)
+            rows = np.concatenate([history, own_item.astype(np.float32), context.astype(np.float32)], 1)
             rows = rows[0] if len(concepts) == 1 else rows.mean(0)
         item = self.model.items.index.get(attempt.material or "", UNKNOWN) if attempt.material else PAD
         return _Step([self._concept_index(c) if c else UNKNOWN for c in concepts], item, attempt.score, rows)
@@ -314,14 +314,14 @@ class MasteryPredictor(OnlineMastery):
         state = _Student()
         steps: list[_Step] = []
         rows: list[list[float]] = [state.features.features(concept)]
-        cohorts = [self.model.cohort_rows(state.features.first_concepts, [concept])[0]]
+        contexts = [self.model.context_rows(state.features, [concept])[0]]
         item_rows: dict[_ItemKey, tuple[np.ndarray, float]] = {}
         for attempt in history:
             concepts, own_item, expected = self._item_rows(attempt, item_rows)
             steps.append(self._step(state, attempt, concepts, own_item))
             state.features.observe(concepts, attempt.score, expected)
             rows.append(state.features.features(concept))
-            cohorts.append(self.model.cohort_rows(state.features.first_concepts, [concept])[0])
+            contexts.append(self.model.context_rows(state.features, [concept])[0])
         dim = self.net.gru.hidden_size
         states = torch.zeros(len(history) + 1, dim)
         if steps:
@@ -333,7 +333,7 @@ class MasteryPredictor(OnlineMastery):
             [
                 torch.tensor(rows, dtype=torch.float32),
                 self._no_item_features([concept]).expand(len(rows), -1),
-                torch.from_numpy(np.stack(cohorts).astype(np.float32)),
+                torch.from_numpy(np.stack(contexts).astype(np.float32)),
             ],
             1,
         )
@@ -358,8 +358,8 @@ class MasteryPredictor(OnlineMastery):
         fresh = state.hidden is None or state.in_window == self.model.config.window
         before = torch.zeros(dim) if fresh or state.hidden is None else state.hidden[0, 0]
         features = torch.tensor([state.features.features(c) for c in concepts], dtype=torch.float32)
-        cohort = torch.from_numpy(self.model.cohort_rows(state.features.first_concepts, concepts).astype(np.float32))
-        features = torch.cat([features, self._no_item_features(concepts), cohort], 1)
+        context = torch.from_numpy(self.model.context_rows(state.features, concepts).astype(np.float32))
+        features = torch.cat([features, self._no_item_features(concepts), context], 1)
         logits = self._head(before.expand(len(concepts), -1), [self._concept_index(c) for c in concepts], features)
         return [float(p) for p in torch.sigmoid(logits)]
 

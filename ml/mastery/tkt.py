@@ -27,9 +27,10 @@ from safetensors.torch import load_file, save_file
 
 from ml.mastery.base import TrainingArguments
 from ml.mastery.cohort import COHORT_FEATURES, CohortStats
-from ml.mastery.features import FEATURE_NAMES
+from ml.mastery.features import FEATURE_NAMES, FeatureState
 from ml.mastery.item_stats import ITEM_FEATURES, ItemStats
 from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.peers import PEER_FEATURES, PeerStats
 from ml.mastery.protocol import scored_mask
 from ml.mastery.table_inputs import TableInputs
 from ml.mastery.tkt_model import TextKTNet
@@ -38,6 +39,8 @@ from ml.mastery.windows import WINDOW, Vocabulary, Windows, build_windows
 __all__ = ["ITEM_FEATURES", "PathwiseKT", "TKTConfig"]
 
 log = logging.getLogger(__name__)
+
+PEERS_FILE = "peers.npz"  # beside config.json: the peer features' reference students
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class TKTConfig:
     fuse_siblings: bool = True  # one prediction per attempt: the mean logit of its rows (they share the answer)
     average_best: int = 3  # the weights kept are the mean of this many best epochs (by validation AUC)
     cohort_features: bool = True  # rows also say how training students who began with the same concepts did
+    peer_features: bool = True  # ... and how those who worked on the same concepts did (peers.py)
 
 
 class PathwiseKT:
@@ -79,6 +83,7 @@ class PathwiseKT:
         self.item_text_table: torch.Tensor | None = None  # items' text embeddings (bundled encoder)
         self.item_stats = ItemStats()
         self.cohort = CohortStats()
+        self.peers = PeerStats()
         self.history: list[dict[str, float]] = []
         self._rows_per_batch = 1.0
         self._frozen_text: torch.Tensor | None = None  # concept text embeddings once the encoder is frozen
@@ -124,9 +129,10 @@ class PathwiseKT:
         return int(self.item_text_table.shape[1]) if self.item_text_table is not None else 0
 
     def feature_names(self) -> list[str]:
-        """The row features the network reads, in order (history, item, cohort)."""
+        """The row features the network reads, in order (history, item, cohort, peers)."""
         cohort = COHORT_FEATURES if self.config.cohort_features else ()
-        return [*FEATURE_NAMES, *ITEM_FEATURES, *cohort]
+        peers = PEER_FEATURES if self.config.peer_features else ()
+        return [*FEATURE_NAMES, *ITEM_FEATURES, *cohort, *peers]
 
     # --- row features beyond the history ---------------------------------------------------
     def item_features(self, frame: pd.DataFrame, *, leave_one_out: bool = False) -> np.ndarray:
@@ -138,18 +144,26 @@ class PathwiseKT:
         return self.item_stats.rows(item, concepts)
 
     def row_extras(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
-        """The features appended to the history features: item, then cohort (inference)."""
+        """The features appended to the history features: item, cohort, peers (inference)."""
         extra = self.item_features(frame)
         if self.config.cohort_features:
             keys = inputs.cohort_keys if inputs is not None else None
             extra = np.hstack([extra, self.cohort.features(frame, keys)])
+        if self.config.peer_features:
+            extra = np.hstack([extra, self.peers.features(frame)])
         return extra
 
-    def cohort_rows(self, first_concepts: Sequence[str], concepts: Sequence[str]) -> np.ndarray:
-        """Cohort features of one attempt's rows (online inference; no columns when disabled)."""
-        if not self.config.cohort_features:
-            return np.zeros((len(concepts), 0))
-        return self.cohort.rows(first_concepts, concepts)
+    def context_rows(self, history: FeatureState, concepts: Sequence[str]) -> np.ndarray:
+        """Cohort and peer features of rows on ``concepts`` after ``history`` (online inference).
+
+        No columns for what the model was trained without.
+        """
+        parts = [np.zeros((len(concepts), 0))]
+        if self.config.cohort_features:
+            parts.append(self.cohort.rows(history.first_concepts, concepts))
+        if self.config.peer_features:
+            parts.append(self.peers.rows(history.on_concept.keys(), concepts))
+        return np.hstack(parts)
 
     # --- training -------------------------------------------------------------------------
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
@@ -199,10 +213,12 @@ class PathwiseKT:
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
         self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.items.names))
         extra = self.item_features(train, leave_one_out=True)
+        prior = self.item_stats.concept_prior(train["concept"].to_numpy())  # what a row's residuals are against
         if cfg.cohort_features:
-            extra = np.hstack(
-                [extra, self.cohort.fit(train, self.item_stats.concept_prior(train["concept"].to_numpy()))]
-            )
+            extra = np.hstack([extra, self.cohort.fit(train, prior)])
+        if cfg.peer_features:
+            self.peers, peer_rows = PeerStats.fit(train, prior)
+            extra = np.hstack([extra, peer_rows])
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # the validation rows' inputs do not change while training: built once, not per epoch
         valid_windows = self._inference_windows(valid) if valid is not None and len(valid) else None
@@ -430,6 +446,8 @@ class PathwiseKT:
             "cohort": self.cohort.to_json(),
         }
         (folder / "config.json").write_text(json.dumps(config, indent=1))
+        if self.config.peer_features:
+            self.peers.save(folder / PEERS_FILE)
         if self.encoder is not None and self.config.finetune_encoder and with_encoder:
             self.encoder.save(folder / "encoder")
 
@@ -437,8 +455,8 @@ class PathwiseKT:
     def load(cls, folder: Path) -> PathwiseKT:
         """Load a saved model; the encoder is loaded only if a new concept needs it."""
         config = json.loads((folder / "config.json").read_text())
-        # models saved before cohort features existed were trained without them
-        model = cls(TKTConfig(**{"cohort_features": False, **config["config"]}))
+        # models saved before cohort or peer features existed were trained without them
+        model = cls(TKTConfig(**{"cohort_features": False, "peer_features": False, **config["config"]}))
         expected = model.feature_names()
         if config["features"] != expected:
             raise ValueError(
@@ -453,6 +471,8 @@ class PathwiseKT:
         model.item_stats = ItemStats.from_json(config)
         if "cohort" in config:
             model.cohort = CohortStats.from_json(config["cohort"])
+        if model.config.peer_features:
+            model.peers = PeerStats.load(folder / PEERS_FILE)
         tensors = load_file(str(folder / "model.safetensors"))
         model.item_text_table = tensors.get("item_text_table")
         model.net = TextKTNet(

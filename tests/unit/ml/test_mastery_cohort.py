@@ -110,14 +110,16 @@ class TestStats:
 class TestModel:
     def test_models_saved_before_cohort_features_still_load(self, tmp_path: Path) -> None:
         frame = cohorts()
-        model = PathwiseKT(TKTConfig(use_text=False, dim=8, cohort_features=False))
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8, cohort_features=False, peer_features=False))
         model.fit(frame, None, TrainingArguments(max_epochs=1, threads=1, batch_size=8))
         model.save(tmp_path)
         config = json.loads((tmp_path / "config.json").read_text())
         del config["config"]["cohort_features"], config["cohort"]  # as an older version wrote it
+        del config["config"]["peer_features"]
         (tmp_path / "config.json").write_text(json.dumps(config))
         loaded = PathwiseKT.load(tmp_path)
         assert not loaded.config.cohort_features
+        assert not loaded.config.peer_features
         assert loaded.feature_names()[-len(ITEM_FEATURES) :] == list(ITEM_FEATURES)
         assert np.allclose(loaded.predict(frame), model.predict(frame), atol=1e-6)
 

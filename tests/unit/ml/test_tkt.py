@@ -264,7 +264,8 @@ class TestReplay:
         predictor.replay(histories)
         first = predictor.estimate("s004", ["c0", "c3"])
         predictor.replay({"s004": histories["s004"]})
-        assert predictor.estimate("s004", ["c0", "c3"]) == first
+        # the same state, up to float32 rounding in a GRU pass over another batch of students
+        assert np.allclose(predictor.estimate("s004", ["c0", "c3"]), first, atol=1e-6)
 
 
 def observed_trajectory(predictor: OnlineMastery, history: list[Attempt], concept: str) -> list[float]:

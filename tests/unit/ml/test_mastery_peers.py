@@ -1,0 +1,143 @@
+"""Peer features: neighbours by concepts worked on, out-of-fold for training rows, batch equals online."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ml.mastery.peers as peers_module
+from graph.model import Attempt
+from ml.mastery.base import TrainingArguments
+from ml.mastery.features import FeatureState
+from ml.mastery.peers import NEIGHBOURS, PEER_FEATURES, PeerStats
+from ml.mastery.predict import MasteryPredictor
+from ml.mastery.tkt import PEERS_FILE, PathwiseKT, TKTConfig
+
+
+def table(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
+    """(student, attempt, concept, correct) rows as a canonical attempt table."""
+    frame = pd.DataFrame(rows, columns=["student", "attempt", "concept", "correct"])
+    frame["item"] = ""
+    return frame
+
+
+def classes(per_class: int = 2 * NEIGHBOURS, seed: int = 0) -> pd.DataFrame:
+    """Two classes on different concepts (then a shared one); class "x" answers far better.
+
+    Each class has more students than NEIGHBOURS, all with the same concept sets: which of
+    the tied students are chosen must not depend on how the work is batched.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in range(2 * per_class):
+        strong = s % 2 == 0
+        plan = ["x1", "x2", "shared"] if strong else ["y1", "y2", "shared"]
+        for n, concept in enumerate(plan * 2):
+            rows.append((f"s{s:03d}", n, concept, float(rng.random() < (0.9 if strong else 0.3))))
+    return table(rows)
+
+
+def fitted(frame: pd.DataFrame) -> tuple[PeerStats, np.ndarray]:
+    accuracy = frame.groupby("concept")["correct"].transform("mean").to_numpy()
+    return PeerStats.fit(frame, accuracy)
+
+
+class TestStats:
+    def test_a_student_s_first_attempt_has_no_peers(self) -> None:
+        frame = classes()
+        stats, out = fitted(frame)
+        first = (frame["attempt"] == 0).to_numpy()
+        assert np.all(out[first] == 0.0)
+        assert np.all(stats.features(frame)[first] == 0.0)
+
+    def test_training_rows_never_read_their_own_student(self) -> None:
+        frame = classes()
+        lone = table([("zz-alone", 0, "q", 1.0), ("zz-alone", 1, "q", 1.0), ("zz-alone", 2, "x1", 1.0)])
+        frame = pd.concat([frame, lone], ignore_index=True)
+        stats, out = fitted(frame)
+        alone = (frame["student"] == "zz-alone").to_numpy()
+        assert np.all(out[alone][1] == 0.0)  # nobody else worked on "q"
+        inference = stats.features(lone)
+        assert inference[1, PEER_FEATURES.index("peers_log_rows_on_concept")] > 0  # the full table knows them
+
+    def test_classmates_say_how_strong_a_class_is(self) -> None:
+        frame = classes()
+        stats, out = fitted(frame)
+        strong = frame["student"].str[1:].astype(int).to_numpy() % 2 == 0
+        shared = (frame["concept"] == "shared").to_numpy()
+        column = PEER_FEATURES.index("peers_residual_on_concept")
+        assert out[strong & shared, column].mean() > 0.5 > -0.5 > out[~strong & shared, column].mean()
+        newcomers = table([("new-x", 0, "x1", 1.0), ("new-x", 1, "shared", 1.0), ("new-y", 0, "y1", 1.0)])
+        newcomers.loc[2:, "attempt"] = [0]
+        newcomers = pd.concat([newcomers, table([("new-y", 1, "shared", 1.0)])], ignore_index=True)
+        features = stats.features(newcomers)
+        assert features[1, column] > 0.5 > -0.5 > features[3, column]
+        assert features[1, PEER_FEATURES.index("peers_similarity")] > 0.5
+
+    def test_batch_features_equal_online_rows_and_survive_saving(self, tmp_path: Path) -> None:
+        stats, _ = fitted(classes())
+        stats.save(tmp_path / "peers.npz")
+        again = PeerStats.load(tmp_path / "peers.npz")
+        test = table(
+            [("new", 0, "x1", 1.0), ("new", 1, "shared", 0.0), ("new", 2, "y2", 1.0), ("new", 3, "unknown", 1.0),
+             ("new", 4, "x2", 1.0), ("other", 0, "y1", 0.0), ("other", 1, "y2", 0.0), ("other", 2, "shared", 1.0)]
+        )  # fmt: skip
+        batch = again.features(test)
+        states: dict[str, FeatureState] = {}
+        for r, row in enumerate(test.itertuples()):
+            state = states.setdefault(row.student, FeatureState())
+            online = stats.rows(state.on_concept.keys(), [row.concept])[0]
+            assert np.allclose(online, batch[r], atol=1e-6), r
+            state.observe([row.concept], row.correct)
+
+    def test_ties_among_identical_students_do_not_depend_on_batching(self) -> None:
+        frame = classes()
+        stats, _ = fitted(frame)
+        test = frame[frame["student"].isin(["s000", "s001", "s002", "s003"])].reset_index(drop=True)
+        whole = stats.features(test)
+        each = np.vstack([stats.features(part.reset_index(drop=True)) for _, part in test.groupby("student")])
+        assert np.array_equal(whole, each)
+
+    def test_the_reference_students_are_capped(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(peers_module, "MAX_REFERENCE", 30)
+        frame = classes()
+        stats, out = fitted(frame)
+        assert stats.sums.shape[0] == 30 == len(stats.folds)
+        assert np.count_nonzero(out[:, PEER_FEATURES.index("peers_log_rows_on_concept")]) > len(frame) // 2
+
+    def test_nothing_known_gives_zeros(self) -> None:
+        stats = PeerStats()
+        assert np.all(stats.features(classes(4)) == 0.0)
+        assert np.all(stats.rows(["x1"], ["x1", "y1"]) == 0.0)
+
+
+class TestModel:
+    def test_a_trained_model_saves_its_peers_and_serves_them_online(self, tmp_path: Path) -> None:
+        frame = classes(per_class=30)
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8))
+        model.fit(frame, None, TrainingArguments(max_epochs=1, threads=1, batch_size=8))
+        assert model.feature_names()[-len(PEER_FEATURES) :] == list(PEER_FEATURES)
+        model.save(tmp_path)
+        assert (tmp_path / PEERS_FILE).exists()
+        loaded = PathwiseKT.load(tmp_path)
+        assert np.allclose(loaded.predict(frame), model.predict(frame), atol=1e-6)
+        test = table([("new", 0, "x1", 1.0), ("new", 1, "x2", 1.0), ("new", 2, "shared", 0.0)])
+        predictor = MasteryPredictor.load(tmp_path)
+        batch = loaded.predict(test)
+        for r, row in enumerate(test.itertuples()):
+            assert np.isclose(predictor.estimate("new", [row.concept])[0], batch[r], atol=1e-5)
+            predictor.observe(
+                Attempt(f"a{r}", "new", datetime(2026, 1, 1, tzinfo=UTC), row.correct, None, (row.concept,))
+            )
+
+    def test_without_peers_no_file_and_no_columns(self, tmp_path: Path) -> None:
+        frame = classes(per_class=10)
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8, peer_features=False))
+        model.fit(frame, None, TrainingArguments(max_epochs=1, threads=1, batch_size=8))
+        model.save(tmp_path)
+        assert not (tmp_path / PEERS_FILE).exists()
+        assert not set(PEER_FEATURES) & set(PathwiseKT.load(tmp_path).feature_names())
