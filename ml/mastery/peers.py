@@ -128,23 +128,24 @@ class PeerStats:
             [distinct.setdefault((tuple(c), int(f)), len(distinct)) for c, f in zip(sets, folds, strict=True)]
         )
         keys = list(distinct)
-        found = np.zeros((len(keys), len(self.concepts)))
-        counts = np.zeros((len(keys), len(self.concepts)))
+        found_parts, count_parts = [], []  # sparse: a neighbourhood touches few of many concepts
         closeness = np.zeros(len(keys))
         for first in range(0, len(keys), CHUNK):
             part = keys[first : first + CHUNK]
             chosen, closeness[first : first + CHUNK] = self._nearest(
                 [c for c, _ in part], np.array([f for _, f in part]) if out_of_fold else None
             )
-            found[first : first + CHUNK] = (chosen @ self.sums).toarray()
-            counts[first : first + CHUNK] = (chosen @ self.counts).toarray()
+            found_parts.append(chosen @ self.sums)
+            count_parts.append(chosen @ self.counts)
+        found, counts = sparse.vstack(found_parts).tocsr(), sparse.vstack(count_parts).tocsr()
+        overall = np.asarray(found.sum(axis=1)).ravel() / (np.asarray(counts.sum(axis=1)).ravel() + PRIOR_ROWS)
         state_of_row = np.where(state_of_row >= 0, shared[np.maximum(state_of_row, 0)], -1)
-        overall = found.sum(axis=1) / (counts.sum(axis=1) + PRIOR_ROWS)
         col = np.array([self.column.get(c, -1) for c in frame["concept"].astype(str).to_numpy()])
         rows = np.flatnonzero(state_of_row >= 0)
         state, known = state_of_row[rows], col[rows] >= 0
-        on_sum = np.where(known, found[state, np.maximum(col[rows], 0)], 0.0)
-        on_rows = np.where(known, counts[state, np.maximum(col[rows], 0)], 0.0)
+        at = np.maximum(col[rows], 0)
+        on_sum = np.where(known, np.asarray(found[state, at]).ravel(), 0.0)
+        on_rows = np.where(known, np.asarray(counts[state, at]).ravel(), 0.0)
         out[rows] = _values(on_sum, on_rows, overall[state], closeness[state])
         return out
 
