@@ -32,8 +32,8 @@ def train() -> None:
               help="Do not read the exercises' wording (items are learned from their answers only).")  # fmt: skip
 @click.option("--no-cohort", is_flag=True,
               help="Leave out the cohort features (how students who began with the same concepts did).")  # fmt: skip
-@click.option("--no-peers", is_flag=True,
-              help="Leave out the peer features (how students who worked on the same concepts did).")  # fmt: skip
+@click.option("--peers", is_flag=True,
+              help="Add the peer features (how students on the same concepts did; slower to serve).")  # fmt: skip
 @click.option(
     "--epochs", default=20, show_default=True, help="At most this many epochs (early stopping on validation AUC)."
 )
@@ -56,7 +56,7 @@ def train_mastery(
     freeze_encoder: bool,
     no_item_text: bool,
     no_cohort: bool,
-    no_peers: bool,
+    peers: bool,
     epochs: int,
     patience: int,
     members: int,
@@ -131,7 +131,7 @@ def train_mastery(
         finetune_encoder=not freeze_encoder,
         item_text=not no_item_text,
         cohort_features=not no_cohort,
-        peer_features=not no_peers,
+        peer_features=peers,
     )
     folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")

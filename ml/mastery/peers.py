@@ -214,16 +214,15 @@ class PeerStats:
     # --- online inference -------------------------------------------------------------------
     def rows(self, earlier: Collection[str], concepts: Sequence[str]) -> np.ndarray:
         """The features of rows on ``concepts`` for a student whose earlier attempts touched ``earlier``."""
-        out = np.zeros((len(concepts), len(PEER_FEATURES)))
         key = frozenset(self.column[c] for c in earlier if c in self.column)
         if not key:
-            return out
+            return np.zeros((len(concepts), len(PEER_FEATURES)))
         found, counts, overall, closeness = self._neighbourhood(key)
-        for r, concept in enumerate(concepts):
-            index = self.column.get(concept)
-            on_sum, on_rows = (found[index], counts[index]) if index is not None else (0.0, 0.0)
-            out[r] = _values(np.array([on_sum]), np.array([on_rows]), np.array([overall]), np.array([closeness]))[0]
-        return out
+        index = np.array([self.column.get(c, -1) for c in concepts], dtype=np.int64)
+        known = index >= 0
+        on_sum = np.where(known, found[np.maximum(index, 0)], 0.0)
+        on_rows = np.where(known, counts[np.maximum(index, 0)], 0.0)
+        return _values(on_sum, on_rows, np.full(len(concepts), overall), np.full(len(concepts), closeness))
 
     def _neighbourhood(self, key: frozenset[int]) -> tuple[np.ndarray, np.ndarray, float, float]:
         """What the neighbours of a concept set did, per concept; the last CACHE sets are kept."""

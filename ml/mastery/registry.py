@@ -60,6 +60,13 @@ def _pathwise_no_item_text(members: int = MEMBERS) -> MasteryModel:
     return PathwiseEnsemble(TKTConfig(use_text=True, item_text=False), members)
 
 
+def _pathwise_peers(members: int = MEMBERS) -> MasteryModel:
+    from ml.mastery.ensemble import PathwiseEnsemble
+    from ml.mastery.tkt import TKTConfig
+
+    return PathwiseEnsemble(TKTConfig(use_text=True, peer_features=True), members)
+
+
 def with_members(members: int) -> dict[str, Callable[[], MasteryModel]]:
     """The registry with ``members`` networks in each PathwiseKT ensemble."""
     return {
@@ -67,6 +74,7 @@ def with_members(members: int) -> dict[str, Callable[[], MasteryModel]]:
         "pathwise": lambda: _pathwise(members),
         "pathwise-id": lambda: _pathwise_id(members),
         "pathwise-no-item-text": lambda: _pathwise_no_item_text(members),
+        "pathwise-peers": lambda: _pathwise_peers(members),
     }
 
 
@@ -78,4 +86,5 @@ MODELS: dict[str, Callable[[], MasteryModel]] = {
     "pathwise": _pathwise,  # text-initialised, encoder fine-tuned (id-only where there is no text)
     "pathwise-id": _pathwise_id,  # the same network with learned id embeddings only
     "pathwise-no-item-text": _pathwise_no_item_text,  # text for concepts, not for items (where items have text)
+    "pathwise-peers": _pathwise_peers,  # with peer features (ml/mastery/peers.py), which the served default leaves out
 }

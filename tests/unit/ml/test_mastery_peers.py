@@ -118,7 +118,7 @@ class TestStats:
 class TestModel:
     def test_a_trained_model_saves_its_peers_and_serves_them_online(self, tmp_path: Path) -> None:
         frame = classes(per_class=30)
-        model = PathwiseKT(TKTConfig(use_text=False, dim=8))
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8, peer_features=True))
         model.fit(frame, None, TrainingArguments(max_epochs=1, threads=1, batch_size=8))
         assert model.feature_names()[-len(PEER_FEATURES) :] == list(PEER_FEATURES)
         model.save(tmp_path)
@@ -128,11 +128,19 @@ class TestModel:
         test = table([("new", 0, "x1", 1.0), ("new", 1, "x2", 1.0), ("new", 2, "shared", 0.0)])
         predictor = MasteryPredictor.load(tmp_path)
         batch = loaded.predict(test)
+        history = [
+            Attempt(f"a{r}", "new", datetime(2026, 1, 1, tzinfo=UTC), row.correct, None, (row.concept,))
+            for r, row in enumerate(test.itertuples())
+        ]
         for r, row in enumerate(test.itertuples()):
             assert np.isclose(predictor.estimate("new", [row.concept])[0], batch[r], atol=1e-5)
-            predictor.observe(
-                Attempt(f"a{r}", "new", datetime(2026, 1, 1, tzinfo=UTC), row.correct, None, (row.concept,))
-            )
+            predictor.observe(history[r])
+        replayed = MasteryPredictor.load(tmp_path)  # a restart: the same states from the stored attempts
+        replayed.replay({"new": history})
+        concepts = ["x1", "y1", "shared"]
+        assert np.allclose(replayed.estimate("new", concepts), predictor.estimate("new", concepts), atol=1e-6)
+        trajectory = replayed.trajectory(history, "shared")
+        assert np.isclose(trajectory[-1], predictor.estimate("new", ["shared"])[0], atol=1e-5)
 
     def test_without_peers_no_file_and_no_columns(self, tmp_path: Path) -> None:
         frame = classes(per_class=10)
