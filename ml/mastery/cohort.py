@@ -30,6 +30,7 @@ __all__ = ["COHORT_FEATURES", "DEPTH", "CohortStats", "cohort_keys", "prefix_key
 DEPTH = FIRST_CONCEPTS  # cohorts by the first 1..DEPTH distinct concepts
 FOLDS = 5  # out-of-fold encoding of the training rows
 PRIOR_ROWS = 20.0  # pseudo-rows at zero residual: small cohorts say little
+SHARED_CACHE = 4096  # online: prefixes whose shared row is kept
 COHORT_FEATURES: tuple[str, ...] = tuple(
     name for k in range(1, DEPTH + 1) for name in (f"cohort{k}_residual", f"cohort{k}_log_rows")
 )
@@ -80,12 +81,15 @@ class CohortStats:
     """Per depth, cohort key -> (sum of residuals, rows), from the training students."""
 
     tables: list[dict[str, tuple[float, float]]] = field(default_factory=lambda: [{} for _ in range(DEPTH)])
+    # online: a prefix's row (shared by every concept already in it), computed once per prefix
+    _shared: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def fit(self, frame: pd.DataFrame, expected: np.ndarray) -> np.ndarray:
         """Learn the tables from ``frame``; return its rows' out-of-fold features.
 
         ``expected``: each row's expected success without the student (its concept's accuracy).
         """
+        self._shared.clear()  # rows of the tables being replaced
         keys = prefix_keys(frame)
         residual = frame["correct"].to_numpy(dtype=np.float64) - np.asarray(expected, dtype=np.float64)
         fold = pd.util.hash_array(frame["student"].astype(str).to_numpy()) % FOLDS
@@ -124,7 +128,12 @@ class CohortStats:
         the concept adds one key at the next depth. Everything else is shared.
         """
         prefix = list(first_concepts[:DEPTH])
-        shared = np.array(self.row(prefix, prefix[0] if prefix else ""), dtype=np.float64)
+        key = tuple(prefix)
+        shared = self._shared.get(key)
+        if shared is None:
+            if len(self._shared) >= SHARED_CACHE:
+                self._shared.clear()  # (one call, safe beside readers in other threads)
+            shared = self._shared[key] = np.array(self.row(prefix, prefix[0] if prefix else ""), dtype=np.float64)
         out = np.tile(shared, (len(concepts), 1))
         if len(prefix) < DEPTH:
             depth = len(prefix)

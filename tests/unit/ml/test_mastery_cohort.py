@@ -106,6 +106,17 @@ class TestStats:
             expected = np.array([stats.row(first, c) for c in concepts])
             assert np.allclose(stats.rows(first, concepts), expected)
 
+    def test_refitting_forgets_the_rows_kept_for_prefixes(self) -> None:
+        stats = CohortStats()
+        stats.fit(cohorts(), np.full(300, 0.6))
+        before = stats.rows(["x"], ["x", "z"])
+        flipped = cohorts()
+        flipped["correct"] = 1.0 - flipped["correct"]
+        stats.fit(flipped, np.full(len(flipped), 0.6))
+        after = stats.rows(["x"], ["x", "z"])
+        assert np.allclose(after, [stats.row(["x"], c) for c in ("x", "z")])
+        assert after[0, 0] < 0 < before[0, 0]
+
 
 class TestModel:
     def test_models_saved_before_cohort_features_still_load(self, tmp_path: Path) -> None:
