@@ -74,14 +74,14 @@ def main() -> None:
     print(f"batch prediction   {rate:,.0f} rows/s one step ahead over {len(big):,} rows "
           f"({rate / GOALS['predictions_per_s']:.1f}x the 20k/s goal)")  # fmt: skip
 
-    replay(args.model, args.replay_students)
+    replay(args.model, model_attempts(predictor, args.replay_students))
     evidence(args.model)
 
 
-def replay(model: Path, students: int) -> None:
+def replay(model: Path, attempts: list[Attempt]) -> None:
     """Replay every stored attempt, batched, against one ``observe`` per attempt (097a10a's replay)."""
     histories: dict[str, list[Attempt]] = {}
-    for attempt in model_attempts(MasteryPredictor.load(model), students):
+    for attempt in attempts:
         histories.setdefault(attempt.student, []).append(attempt)
     n = sum(len(h) for h in histories.values())
     seconds = {}
