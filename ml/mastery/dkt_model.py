@@ -1,4 +1,4 @@
-"""The DKT network (Piech et al. 2015): an LSTM over attempts that scores every concept at each step."""
+"""The DKT network (Piech et al. 2015): an LSTM over attempts with an output per concept."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ class DKTNet(nn.Module):
         y = prev_correct.unsqueeze(-1)
         x = ((1.0 - y) * self.wrong(prev_concept) + y * self.right(prev_concept)).sum(dim=2)
         h, new_state = self.lstm(x, state)
-        known = self.out(self.dropout(h))
-        logits = torch.cat([known.mean(dim=-1, keepdim=True), known], dim=-1)  # unknown concept: mean logit
-        return logits.gather(2, concept), new_state
+        # only the rows' own concepts are scored: every concept's logit at every step would be
+        # batch x steps x concepts (4.9 GB per batch of 256 windows over 12,000 concepts)
+        weight = torch.cat([self.out.weight.mean(dim=0, keepdim=True), self.out.weight])  # unknown: mean logit
+        bias = torch.cat([self.out.bias.mean().reshape(1), self.out.bias])
+        chosen = self.dropout(h).unsqueeze(2)  # (batch, steps, 1, hidden)
+        return (chosen * weight[concept]).sum(dim=-1) + bias[concept], new_state

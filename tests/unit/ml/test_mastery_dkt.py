@@ -85,3 +85,24 @@ def test_a_spent_budget_stops_after_one_batch(data: tuple[pd.DataFrame, pd.DataF
     model.fit(train, valid, args)
     assert len(model.history) == 1
     assert ticks == [1]
+
+
+def test_each_row_is_scored_as_the_full_output_layer_would_score_it() -> None:
+    """Only the rows' own concepts go through the output layer (a vocabulary of thousands
+    would otherwise cost batch x steps x concepts); each logit is that concept's output,
+    an unknown concept's the mean over the known ones, as DKT defines them."""
+    import torch
+
+    from ml.mastery.dkt_model import DKTNet
+
+    torch.manual_seed(0)
+    net = DKTNet(50, hidden=16, embed=8).eval()
+    prev = torch.randint(0, 51, (3, 7, 2))
+    scores = torch.rand(3, 7, 2)
+    concept = torch.randint(0, 51, (3, 7, 2))
+    logits, _ = net(prev, scores, concept)
+    y = scores.unsqueeze(-1)
+    hidden, _ = net.lstm(((1 - y) * net.wrong(prev) + y * net.right(prev)).sum(dim=2))
+    every = net.out(hidden)
+    expected = torch.cat([every.mean(dim=-1, keepdim=True), every], dim=-1).gather(2, concept)
+    assert torch.allclose(logits, expected, atol=1e-5)
