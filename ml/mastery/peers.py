@@ -14,6 +14,13 @@ students only, as for the cohort features (a row must not read its own label bac
 The idf weights are whole multiples of 1/WEIGHT_STEPS, so similarities are sums of
 integers, exact in any order: batch and online inference pick the same neighbours.
 
+Nothing grows with students x concepts or with a sequence's length squared: a log whose
+skills are its 12,000 items (806k rows) fits in 39 s and 1.6 GB. Each state is a
+prefix of the student's concepts in the order first met, and the weights turn sparse
+past DENSE_CELLS. Only the cells the rows read are summed, never a neighbourhood's
+table over all concepts. The first version kept each state's whole set and that table,
+and ran out of 24 GB on that log.
+
 On ASSISTments 2015 three networks went from 0.7351 to 0.7361 AUC with these features
 (one network 0.7342 to 0.7349); on ASSISTments 2009 one network 0.7970 to 0.7979.
 """
@@ -37,8 +44,12 @@ MAX_REFERENCE = 20_000  # training students kept as possible neighbours (a fixed
 FOLDS = 5  # out-of-fold encoding of the training rows (as cohort.py)
 PRIOR_ROWS = 10.0  # pseudo-rows at zero residual: neighbours who barely touched a concept say little
 WEIGHT_STEPS = 8  # idf weights rounded to 1/8: similarities are exact integer sums
-CHUNK = 128  # student sets per similarity pass
-CACHE = 1024  # online: concept sets whose neighbours are kept
+CHUNK = 128  # concept sets per similarity pass
+CACHE = 1024  # online: concept sets whose neighbourhood is kept...
+CACHE_CELLS = 1 << 22  # ... fewer where the vocabulary is large (each keeps two numbers per concept)
+SHARED_SET = 64  # sets up to this many concepts are searched once for all students who have them
+DENSE_CELLS = 1 << 23  # reference students x concepts up to this: dense tables (fast products and reads)
+LOOKUP_ROWS = 1 << 16  # rows per pass when reading the neighbours' sums (memory: rows x NEIGHBOURS)
 
 PEER_FEATURES: tuple[str, ...] = (
     "peers_residual_on_concept",
@@ -71,14 +82,23 @@ class PeerStats:
         self.sums = sparse.csr_matrix((0, n)) if sums is None else sparse.csr_matrix(sums, dtype=np.float64)
         self.counts = sparse.csr_matrix((0, n)) if counts is None else sparse.csr_matrix(counts, dtype=np.float64)
         self.folds = np.zeros(0, dtype=np.int64) if folds is None else np.asarray(folds, dtype=np.int64)
-        # students x concepts, each attempted concept's weight: whole numbers, so float32 products
-        # and their sums stay exact (below 2^24: thousands of shared concepts)
-        self.presence = np.zeros(self.counts.shape, dtype=np.float32)
+        n_students = self.counts.shape[0]
+        # concepts x students, each attempted concept's weight. Whole numbers, so products and their
+        # sums are exact in float64 in any order. Sparse where a vocabulary of thousands of concepts
+        # would make a dense matrix of gigabytes; dense (fast products) where it is small.
         counted = self.counts.tocoo()
-        self.presence[counted.row, counted.col] = self.weights[counted.col]
-        norms = np.sqrt((self.presence.astype(np.float64) ** 2).sum(axis=1))
+        counted.sum_duplicates()
+        presence = sparse.csr_matrix(
+            (self.weights[counted.col], (counted.col, counted.row)), shape=(n, n_students), dtype=np.float64
+        )
+        self._presence: sparse.csr_matrix | np.ndarray = (
+            presence.toarray() if n * n_students <= DENSE_CELLS else presence
+        )
+        norms = np.sqrt(np.asarray(presence.multiply(presence).sum(axis=0), dtype=np.float64).ravel())
         self.inverse_norms = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        self._cells = _Cells(self.sums, self.counts, dense=n * n_students <= DENSE_CELLS)
         self._cache: dict[frozenset[int], tuple[np.ndarray, np.ndarray, float, float]] = {}
+        self._cache_size = max(16, min(CACHE, CACHE_CELLS // max(n, 1)))
         self._cache_lock = threading.Lock()  # a served model's and a switching model's threads may both ask
 
     # --- training -------------------------------------------------------------------------
@@ -118,83 +138,66 @@ class PeerStats:
         out = np.zeros((len(frame), len(PEER_FEATURES)), dtype=np.float32)
         if not len(frame) or not len(self.concepts):
             return out
-        state_of_row, sets, owners = self._states(frame)
-        if not sets:
+        sets = _GrowingSets.of(frame, self.column)
+        if not sets.owners:
             return out
-        # students with the same set (and fold) share their neighbours: computed once
-        folds = student_folds(np.array(owners)) if out_of_fold else np.zeros(len(sets), dtype=np.int64)
-        distinct: dict[tuple[tuple[int, ...], int], int] = {}
-        shared = np.array(
-            [distinct.setdefault((tuple(c), int(f)), len(distinct)) for c, f in zip(sets, folds, strict=True)]
-        )
-        keys = list(distinct)
-        found_parts, count_parts = [], []  # sparse: a neighbourhood touches few of many concepts
-        closeness = np.zeros(len(keys))
-        for first in range(0, len(keys), CHUNK):
-            part = keys[first : first + CHUNK]
-            chosen, closeness[first : first + CHUNK] = self._nearest(
-                [c for c, _ in part], np.array([f for _, f in part]) if out_of_fold else None
+        # students with the same small set (and fold) share their neighbours: searched once
+        folds = student_folds(np.array(sets.owners)) if out_of_fold else np.zeros(len(sets.owners), dtype=np.int64)
+        distinct: dict[tuple[object, int], int] = {}
+        members: list[int] = []  # a state of each distinct set
+        shared = np.empty(len(sets.owners), dtype=np.int64)
+        for state, fold in enumerate(folds.tolist()):
+            size = int(sets.sizes[state])
+            key: object = tuple(sorted(sets.concepts_of(state))) if size <= SHARED_SET else ("own", state)
+            index = distinct.setdefault((key, fold), len(distinct))
+            if index == len(members):
+                members.append(state)
+            shared[state] = index
+        neighbours = np.full((len(members), NEIGHBOURS), -1, dtype=np.int64)
+        closeness = np.zeros(len(members))
+        for first in range(0, len(members), CHUNK):
+            part = members[first : first + CHUNK]
+            found, closeness[first : first + CHUNK] = self._nearest(
+                [sets.concepts_of(s) for s in part], folds[part] if out_of_fold else None
             )
-            found_parts.append(chosen @ self.sums)
-            count_parts.append(chosen @ self.counts)
-        found, counts = sparse.vstack(found_parts).tocsr(), sparse.vstack(count_parts).tocsr()
-        overall = np.asarray(found.sum(axis=1)).ravel() / (np.asarray(counts.sum(axis=1)).ravel() + PRIOR_ROWS)
-        state_of_row = np.where(state_of_row >= 0, shared[np.maximum(state_of_row, 0)], -1)
-        col = np.array([self.column.get(c, -1) for c in frame["concept"].astype(str).to_numpy()])
+            neighbours[first : first + CHUNK, : found.shape[1]] = found
+        state_of_row = np.where(sets.state_of_row >= 0, shared[np.maximum(sets.state_of_row, 0)], -1)
+        col = np.array([self.column.get(c, -1) for c in frame["concept"].astype(str).to_numpy()], dtype=np.int64)
         rows = np.flatnonzero(state_of_row >= 0)
-        state, known = state_of_row[rows], col[rows] >= 0
-        at = np.maximum(col[rows], 0)
-        on_sum = np.where(known, np.asarray(found[state, at]).ravel(), 0.0)
-        on_rows = np.where(known, np.asarray(counts[state, at]).ravel(), 0.0)
-        out[rows] = _values(on_sum, on_rows, overall[state], closeness[state])
+        # a student's rows on one concept between two new concepts read the same cells: once
+        width = len(self.concepts) + 1
+        pairs, row_pair = np.unique(state_of_row[rows] * width + col[rows] + 1, return_inverse=True)
+        values = np.zeros((len(pairs), len(PEER_FEATURES)))
+        for first in range(0, len(pairs), LOOKUP_ROWS):
+            chunk = pairs[first : first + LOOKUP_ROWS]
+            of_pair = chunk // width
+            values[first : first + LOOKUP_ROWS] = self._values(
+                neighbours[of_pair], chunk % width - 1, closeness[of_pair]
+            )
+        out[rows] = values[row_pair.ravel()]
         return out
 
-    def _states(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[list[int]], list[str]]:
-        """Each row's concept set of earlier attempts (an index into the sets; -1: none yet).
-
-        A student's set only grows, so a new set starts wherever an attempt adds a concept.
-        """
-        students = frame["student"].astype(str).to_numpy()
-        concepts = frame["concept"].astype(str).to_numpy()
-        starts, ends = attempt_bounds(frame)
-        state_of_row = np.full(len(frame), -1, dtype=np.int64)
-        sets: list[list[int]] = []
-        owners: list[str] = []
-        student: str | None = None
-        seen: set[int] = set()
-        state, grew = -1, False
-        for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
-            if students[i] != student:
-                student, seen, state, grew = students[i], set(), -1, False
-            if grew:
-                sets.append(sorted(seen))
-                owners.append(str(student))
-                state, grew = len(sets) - 1, False
-            state_of_row[i:j] = state
-            for c in concepts[i:j]:
-                index = self.column.get(c)
-                if index is not None and index not in seen:
-                    seen.add(index)
-                    grew = True
-        return state_of_row, sets, owners
-
-    def _nearest(
-        self, sets: Sequence[Collection[int]], folds: np.ndarray | None
-    ) -> tuple[sparse.csr_matrix, np.ndarray]:
-        """The chosen neighbours of each set (a 0/1 matrix, columns in order) and their mean similarity.
+    def _nearest(self, sets: Sequence[Collection[int]], folds: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Each set's chosen neighbours (reference indices in order, -1 beyond them) and their mean similarity.
 
         Neighbours share at least one concept; ties go to the earlier reference student.
         ``folds``: the sets' students' folds, whose own fold is left out (training rows).
         """
-        n_sets, n_students = len(sets), self.presence.shape[0]
-        query = np.zeros((n_sets, len(self.concepts)), dtype=np.float32)
-        for r, columns in enumerate(sets):
-            index = np.fromiter(columns, dtype=np.int64, count=len(columns))
-            query[r, index] = self.weights[index]
-        query_norms = np.sqrt((query.astype(np.float64) ** 2).sum(axis=1))
-        similarity = (query @ self.presence.T).astype(np.float64)  # sums of whole numbers: exact in any order
+        n_sets, n_students = len(sets), len(self.inverse_norms)
+        lengths = np.fromiter((len(c) for c in sets), dtype=np.int64, count=n_sets)
+        index = np.fromiter((i for c in sets for i in c), dtype=np.int64, count=int(lengths.sum()))
+        values = self.weights[index]
+        query = sparse.csr_matrix(
+            (values, index, np.concatenate([[0], np.cumsum(lengths)])), shape=(n_sets, len(self.concepts))
+        )
+        query_norms = np.sqrt(np.add.reduceat(values**2, np.r_[0, np.cumsum(lengths)[:-1]])) if len(index) else 0
+        query_norms = np.where(lengths > 0, query_norms, 0.0)
+        if isinstance(self._presence, np.ndarray):
+            similarity = query.toarray() @ self._presence  # sums of whole numbers: exact in any order
+        else:
+            similarity = (query @ self._presence).toarray()
         similarity *= self.inverse_norms
-        similarity *= np.divide(1.0, query_norms, out=np.zeros_like(query_norms), where=query_norms > 0)[:, None]
+        similarity *= np.divide(1.0, query_norms, out=np.zeros(n_sets), where=query_norms > 0)[:, None]
         if folds is not None:
             similarity[folds[:, None] == self.folds[None, :]] = 0.0
         # one whole-number key per student, unique, smallest first: similarity to 2^-36, then the earlier student
@@ -207,9 +210,13 @@ class PeerStats:
         keep = close > 0
         taken = keep.sum(axis=1)
         closeness = np.divide(np.where(keep, close, 0.0).sum(axis=1), taken, out=np.zeros(n_sets), where=taken > 0)
-        indptr = np.concatenate([[0], np.cumsum(taken)])
-        chosen = sparse.csr_matrix((np.ones(int(taken.sum())), top[keep], indptr), shape=(n_sets, n_students))
-        return chosen, closeness
+        return np.where(keep, top, -1), closeness
+
+    def _values(self, neighbours: np.ndarray, columns: np.ndarray, closeness: np.ndarray) -> np.ndarray:
+        """The features of rows on ``columns`` (-1: unknown) whose neighbours are ``neighbours`` (rows x k)."""
+        on_sum, on_rows = self._cells.read(neighbours, columns)
+        total, total_rows = self._cells.totals(neighbours)
+        return _values(on_sum, on_rows, total / (total_rows + PRIOR_ROWS), closeness)
 
     # --- online inference -------------------------------------------------------------------
     def rows(self, earlier: Collection[str], concepts: Sequence[str]) -> np.ndarray:
@@ -225,16 +232,17 @@ class PeerStats:
         return _values(on_sum, on_rows, np.full(len(concepts), overall), np.full(len(concepts), closeness))
 
     def _neighbourhood(self, key: frozenset[int]) -> tuple[np.ndarray, np.ndarray, float, float]:
-        """What the neighbours of a concept set did, per concept; the last CACHE sets are kept."""
+        """What the neighbours of a concept set did, per concept; the last sets asked for are kept."""
         with self._cache_lock:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        chosen, closeness = self._nearest([sorted(key)], None)
-        found, counts = (chosen @ self.sums).toarray()[0], (chosen @ self.counts).toarray()[0]
-        value = (found, counts, float(found.sum() / (counts.sum() + PRIOR_ROWS)), float(closeness[0]))
+        neighbours, closeness = self._nearest([sorted(key)], None)
+        found, counts = self._cells.per_concept(neighbours[0])
+        total, total_rows = self._cells.totals(neighbours)
+        value = (found, counts, float(total[0] / (total_rows[0] + PRIOR_ROWS)), float(closeness[0]))
         with self._cache_lock:
-            if len(self._cache) >= CACHE:
+            if len(self._cache) >= self._cache_size:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = value
         return value
@@ -265,3 +273,124 @@ class PeerStats:
 def _values(on_sum: np.ndarray, on_rows: np.ndarray, overall: np.ndarray, closeness: np.ndarray) -> np.ndarray:
     """(shrunk mean residual on the concept, log rows, mean residual overall, similarity), about unit range."""
     return np.stack([5.0 * on_sum / (on_rows + PRIOR_ROWS), np.log1p(on_rows) / 5.0, 5.0 * overall, closeness], axis=-1)
+
+
+class _GrowingSets:
+    """Each row's set of concepts from the student's earlier attempts, stored once per student.
+
+    A student's set only grows, so a new set (a state) starts wherever an attempt adds a
+    concept, and every state is a prefix of the student's concepts in the order first met:
+    memory follows the rows, not a long sequence's length squared.
+    """
+
+    def __init__(self) -> None:
+        self.state_of_row = np.zeros(0, dtype=np.int64)  # -1: no earlier concept yet
+        self.owners: list[str] = []  # each state's student
+        self.order: list[int] = []  # the students' concepts in the order first met, one after another
+        self.starts: list[int] = []  # each state's student's first position in ``order``
+        self.sizes = np.zeros(0, dtype=np.int64)  # each state's number of concepts
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, column: dict[str, int]) -> _GrowingSets:
+        sets = cls()
+        students = frame["student"].astype(str).to_numpy()
+        concepts = frame["concept"].astype(str).to_numpy()
+        begins, ends = attempt_bounds(frame)
+        state_of_row = np.full(len(frame), -1, dtype=np.int64)
+        sizes: list[int] = []
+        student: str | None = None
+        seen: set[int] = set()
+        start, state, grew = 0, -1, False
+        for i, j in zip(begins.tolist(), ends.tolist(), strict=True):
+            if students[i] != student:
+                student, seen, state, grew, start = students[i], set(), -1, False, len(sets.order)
+            if grew:
+                sets.owners.append(str(student))
+                sets.starts.append(start)
+                sizes.append(len(seen))
+                state, grew = len(sizes) - 1, False
+            state_of_row[i:j] = state
+            for c in concepts[i:j]:
+                index = column.get(c)
+                if index is not None and index not in seen:
+                    seen.add(index)
+                    sets.order.append(index)
+                    grew = True
+        sets.state_of_row, sets.sizes = state_of_row, np.array(sizes, dtype=np.int64)
+        return sets
+
+    def concepts_of(self, state: int) -> list[int]:
+        start = self.starts[state]
+        return self.order[start : start + int(self.sizes[state])]
+
+
+class _Cells:
+    """The reference students' residual sums and row counts per concept, read by neighbour.
+
+    Dense tables (a zero row last, for "no neighbour") where they are small, read by index;
+    otherwise the stored cells, sorted, read by binary search.
+    """
+
+    def __init__(self, sums: sparse.csr_matrix, counts: sparse.csr_matrix, *, dense: bool) -> None:
+        self.students, self.width = counts.shape
+        self.student_sums = np.append(np.asarray(sums.sum(axis=1), dtype=np.float64).ravel(), 0.0)
+        self.student_counts = np.append(np.asarray(counts.sum(axis=1), dtype=np.float64).ravel(), 0.0)
+        self.sums, self.counts = sums, counts
+        self.dense: tuple[np.ndarray, np.ndarray] | None = None
+        if dense:
+            self.dense = (
+                np.vstack([sums.toarray(), np.zeros((1, self.width))]),
+                np.vstack([counts.toarray(), np.zeros((1, self.width))]),
+            )
+            return
+        self.at, self.count_values = _stored(counts)  # every cell with rows: the sums' cells are among them
+        sum_at, sum_values = _stored(sums)
+        self.sum_values = np.zeros(len(self.at))
+        np.add.at(self.sum_values, np.searchsorted(self.at, sum_at), sum_values)
+
+    def read(self, neighbours: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the neighbours' (-1: none) summed residuals and rows on the row's column (-1: unknown: 0)."""
+        known = columns >= 0
+        if self.dense is not None:
+            who = np.where(neighbours >= 0, neighbours, self.students)
+            col = np.maximum(columns, 0)[:, None]
+            sums, counts = self.dense
+            return sums[who, col].sum(axis=1) * known, counts[who, col].sum(axis=1) * known
+        cell = _cell_of(self.at, neighbours, columns, self.width)
+        found = cell >= 0
+        on_sum = np.where(found, self.sum_values[np.maximum(cell, 0)], 0.0).sum(axis=1)
+        on_rows = np.where(found, self.count_values[np.maximum(cell, 0)], 0.0).sum(axis=1)
+        return on_sum, on_rows
+
+    def totals(self, neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the neighbours' residual sum and rows over every concept."""
+        who = np.where(neighbours >= 0, neighbours, self.students)
+        return self.student_sums[who].sum(axis=1), self.student_counts[who].sum(axis=1)
+
+    def per_concept(self, neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One neighbourhood's summed residuals and rows on every concept (online, kept per set)."""
+        chosen = neighbours[neighbours >= 0]
+        if self.dense is not None:
+            return self.dense[0][chosen].sum(axis=0), self.dense[1][chosen].sum(axis=0)
+        return (
+            np.asarray(self.sums[chosen].sum(axis=0), dtype=np.float64).ravel(),
+            np.asarray(self.counts[chosen].sum(axis=0), dtype=np.float64).ravel(),
+        )
+
+
+def _stored(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """A sparse matrix's stored cells as sorted keys (row * columns + column) and their values."""
+    matrix = matrix.tocsr(copy=True)
+    matrix.sum_duplicates()
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    return rows * matrix.shape[1] + matrix.indices.astype(np.int64), matrix.data.astype(np.float64)
+
+
+def _cell_of(at: np.ndarray, students: np.ndarray, columns: np.ndarray, width: int) -> np.ndarray:
+    """Per row and student (-1: none): the position in ``at`` of the cell (student, the row's column), or -1."""
+    if not len(at):
+        return np.full(students.shape, -1, dtype=np.int64)
+    wanted = np.maximum(students, 0) * width + np.maximum(columns, 0)[:, None]
+    position = np.minimum(np.searchsorted(at, wanted), len(at) - 1)
+    found = (students >= 0) & (columns >= 0)[:, None] & (at[position] == wanted)
+    return np.where(found, position, -1)

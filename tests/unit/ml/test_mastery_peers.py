@@ -109,6 +109,32 @@ class TestStats:
         assert stats.sums.shape[0] == 30 == len(stats.folds)
         assert np.count_nonzero(out[:, PEER_FEATURES.index("peers_log_rows_on_concept")]) > len(frame) // 2
 
+    def test_the_paths_for_large_vocabularies_give_the_same_features(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Thousands of concepts and long sequences (a log whose items are its skills) take
+        other paths: sparse weights, one search per student beyond a shared set's size, reads
+        in small passes. Same rows, same neighbours, same features as the small-log paths."""
+        rng = np.random.default_rng(3)
+        rows = []
+        for s in range(60):  # long, overlapping sequences over 40 concepts, classes by range
+            base = 0 if s % 2 else 20
+            for n in range(int(rng.integers(5, 40))):
+                rows.append((f"s{s:02d}", n, f"c{base + int(rng.integers(0, 20)):02d}", float(rng.random() < 0.6)))
+        frame = table(rows)
+        test = frame[frame["student"] < "s10"].reset_index(drop=True)
+        small_stats, small_fit = fitted(frame)
+        small_test = small_stats.features(test)
+        online = small_stats.rows(["c01", "c05", "c22"], ["c01", "c30", "zz"])
+        assert np.count_nonzero(small_fit[:, 0]) > len(frame) // 2
+        monkeypatch.setattr(peers_module, "DENSE_CELLS", 0)
+        monkeypatch.setattr(peers_module, "SHARED_SET", 2)
+        monkeypatch.setattr(peers_module, "CHUNK", 7)
+        monkeypatch.setattr(peers_module, "LOOKUP_ROWS", 5)
+        large_stats, large_fit = fitted(frame)
+        assert not isinstance(large_stats._presence, np.ndarray)
+        assert np.array_equal(large_fit, small_fit)
+        assert np.array_equal(large_stats.features(test), small_test)
+        assert np.array_equal(large_stats.rows(["c01", "c05", "c22"], ["c01", "c30", "zz"]), online)
+
     def test_nothing_known_gives_zeros(self) -> None:
         stats = PeerStats()
         assert np.all(stats.features(classes(4)) == 0.0)
