@@ -31,12 +31,14 @@ def _format(value: object) -> str:
 
 def _table(rows: list[dict[str, float | str]]) -> str:
     """Right-aligned numbers under a header, one line per model."""
-    cells = [list(COLUMNS)] + [[_format(row[c]) for c in COLUMNS] for row in rows]
+    scored = [row for row in rows if "error" not in row]
+    cells = [list(COLUMNS)] + [[_format(row[c]) for c in COLUMNS] for row in scored]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = []
     for line in cells:
         first = line[0].ljust(widths[0])
         lines.append("  ".join([first] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)]))
+    lines += [f"{str(row['model']).ljust(widths[0])}  failed: {row['error']}" for row in rows if "error" in row]
     return "\n".join(lines)
 
 
@@ -162,12 +164,21 @@ def evaluate_mastery(
             seed=seed, max_epochs=max_epochs, threads=threads, texts=texts, item_texts=item_texts,
             max_train_seconds=budget_seconds(max_minutes), progress=bars,
         )  # fmt: skip
-        rows = run_evaluation(names, train, test, args, models=with_members(members or MEMBERS), only=only)
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps({key: row[key] for key in COLUMNS}))
-    else:
+        rows = run_evaluation(
+            names, train, test, args, models=with_members(members or MEMBERS), only=only,
+            on_result=_print_json if as_json else None,
+        )  # fmt: skip
+    if not as_json:
         click.echo(_table(rows))
+    failed = [str(row["model"]) for row in rows if "error" in row]
+    if failed:
+        click.echo(f"failed: {', '.join(failed)} (the log above has the tracebacks)", err=True)
+        raise SystemExit(1)
+
+
+def _print_json(row: dict[str, float | str]) -> None:
+    """One model's JSON line, printed (and flushed) as soon as it is scored."""
+    click.echo(json.dumps(row if "error" in row else {key: row[key] for key in COLUMNS}))
 
 
 def _demo_split(students: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str]]:

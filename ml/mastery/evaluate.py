@@ -34,11 +34,15 @@ def run_evaluation(
     args: TrainingArguments,
     models: dict[str, Callable[[], MasteryModel]] | None = None,
     only: np.ndarray | None = None,
+    on_result: Callable[[dict[str, float | str]], None] | None = None,
 ) -> list[dict[str, float | str]]:
     """Fit and score each named model; one result row per model, keys ``RESULT_KEYS``.
 
     ``models`` defaults to the registry; tests pass their own factories. ``only``
     restricts scoring to a subset of the test rows (the cold-start protocol).
+    ``on_result`` gets each row as soon as its model is scored: a run of many models
+    takes an hour, and what is done must not wait for (or be lost with) the rest. A model
+    that raises gets the row ``{"model", "error"}`` and the others still run.
     """
     registry = MODELS if models is None else models
     names = list(model_names)
@@ -50,15 +54,36 @@ def run_evaluation(
     labels = test["correct"].to_numpy(dtype=np.float64)[mask]
     results: list[dict[str, float | str]] = []
     for name in names:
-        model = registry[name]()
-        started = time.perf_counter()
-        model.fit(fit_part, valid if len(valid) else None, args)
-        seconds = time.perf_counter() - started
-        scores = evaluate_predictions(labels, np.asarray(model.predict(test), dtype=np.float64)[mask])
-        row: dict[str, float | str] = {"model": name}
-        row.update({key: scores[key] for key in ("auc", "accuracy", "rmse", "log_loss", "ece")})
-        row["train_seconds"] = seconds
-        row["n_scored"] = int(scores["n"])
-        log.info("%s: %s", name, row)
+        try:
+            row = _scored(name, registry[name], fit_part, valid, test, args, mask, labels)
+        except Exception as error:  # reported in the row and the log; the other models go on
+            log.exception("%s failed", name)
+            row = {"model": name, "error": f"{type(error).__name__}: {error}"}
         results.append(row)
+        if on_result is not None:
+            on_result(row)
     return results
+
+
+def _scored(
+    name: str,
+    factory: Callable[[], MasteryModel],
+    fit_part: pd.DataFrame,
+    valid: pd.DataFrame,
+    test: pd.DataFrame,
+    args: TrainingArguments,
+    mask: np.ndarray,
+    labels: np.ndarray,
+) -> dict[str, float | str]:
+    """One model fitted, timed and scored."""
+    model = factory()
+    started = time.perf_counter()
+    model.fit(fit_part, valid if len(valid) else None, args)
+    seconds = time.perf_counter() - started
+    scores = evaluate_predictions(labels, np.asarray(model.predict(test), dtype=np.float64)[mask])
+    row: dict[str, float | str] = {"model": name}
+    row.update({key: scores[key] for key in ("auc", "accuracy", "rmse", "log_loss", "ece")})
+    row["train_seconds"] = seconds
+    row["n_scored"] = int(scores["n"])
+    log.info("%s: %s", name, row)
+    return row

@@ -52,6 +52,26 @@ def test_run_evaluation_returns_the_keys() -> None:
     assert float(rows[0]["auc"]) > 0.6
 
 
+class _Broken(_Constant):
+    name = "broken"
+
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
+        raise MemoryError("out of memory")
+
+
+def test_a_failing_model_is_reported_and_the_others_still_run() -> None:
+    train, test = split_by_student(_frame(), 0.25, seed=0)
+    seen: list[str] = []
+    rows = run_evaluation(
+        ["constant", "broken", "bkt"], train, test, TrainingArguments(),
+        {**MODELS, "constant": _Constant, "broken": _Broken}, on_result=lambda row: seen.append(str(row["model"])),
+    )  # fmt: skip
+    assert seen == [row["model"] for row in rows] == ["constant", "broken", "bkt"]  # each as soon as scored
+    assert rows[1] == {"model": "broken", "error": "MemoryError: out of memory"}
+    assert tuple(rows[2]) == RESULT_KEYS
+    assert float(rows[2]["auc"]) > 0.6
+
+
 def test_unknown_model_names_fail_early() -> None:
     frame = _frame()
     with pytest.raises(KeyError, match="nope"):
@@ -86,3 +106,24 @@ def test_cli_prints_json_lines_and_a_table(tmp_path: Path) -> None:
     bad = CliRunner().invoke(evaluate_mastery, [*common, "--models", "nope"])
     assert bad.exit_code != 0
     assert "unknown models" in bad.output
+
+
+def test_cli_prints_what_finished_and_fails_for_a_broken_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ml.mastery.registry as registry
+
+    monkeypatch.setitem(registry.MODELS, "broken", _Broken)
+    train, test = split_by_student(_frame(), 0.25, seed=0)
+    _write_pykt(tmp_path / "train.csv", train, 0)
+    _write_pykt(tmp_path / "test.csv", test, -1)
+    common = ["--format", "pykt", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv")]
+    result = CliRunner().invoke(evaluate_mastery, [*common, "--models", "bkt,broken,pfa", "--json"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["model"] for line in lines] == ["bkt", "broken", "pfa"]
+    assert lines[1]["error"] == "MemoryError: out of memory"
+    assert lines[2]["auc"] > 0.5
+    assert "failed: broken" in result.stderr
+    table = CliRunner().invoke(evaluate_mastery, [*common, "--models", "broken,bkt"])
+    assert table.exit_code == 1
+    assert table.stdout.splitlines()[1].startswith("bkt")
+    assert table.stdout.splitlines()[2].split() == ["broken", "failed:", "MemoryError:", "out", "of", "memory"]
