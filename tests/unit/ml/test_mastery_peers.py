@@ -135,6 +135,25 @@ class TestStats:
         assert np.array_equal(large_stats.features(test), small_test)
         assert np.array_equal(large_stats.rows(["c01", "c05", "c22"], ["c01", "c30", "zz"]), online)
 
+    def test_neighbours_are_searched_again_only_as_the_set_grows_by_a_quarter(self, tmp_path: Path) -> None:
+        rng = np.random.default_rng(5)
+        plan = [f"k{i}" for i in range(9)]
+        frame = table([(f"s{s:02d}", n, c, float(rng.random() < 0.5)) for s in range(40) for n, c in enumerate(plan)])
+        stats, _ = fitted(frame)
+        assert [stats.searched(k) for k in range(1, 10)] == [1, 2, 3, 4, 5, 5, 7, 7, 9]
+        assert np.array_equal(stats.rows(plan[:6], ["k8"]), stats.rows(plan[:5], ["k8"]))  # the sixth: no search
+        assert not np.array_equal(stats.rows(plan[:7], ["k8"]), stats.rows(plan[:5], ["k8"]))
+        new = table([("new", n, c, 1.0) for n, c in enumerate(plan)])
+        batch = stats.features(new)
+        for n in range(len(plan)):
+            assert np.allclose(batch[n], stats.rows(plan[:n], [plan[n]])[0], atol=1e-6), n
+        # a model saved before the growth was stored was trained searching at every concept
+        stats.save(tmp_path / "peers.npz")
+        with np.load(tmp_path / "peers.npz") as data:
+            np.savez(tmp_path / "old.npz", **{k: data[k] for k in data.files if k != "growth"})
+        assert PeerStats.load(tmp_path / "peers.npz").searched(6) == 5
+        assert PeerStats.load(tmp_path / "old.npz").searched(6) == 6
+
     def test_nothing_known_gives_zeros(self) -> None:
         stats = PeerStats()
         assert np.all(stats.features(classes(4)) == 0.0)
