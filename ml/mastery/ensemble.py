@@ -13,6 +13,7 @@ Folder layout: ``config.json`` names the members, each member in ``member-<i>/``
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -28,6 +29,8 @@ from ml.mastery.table_inputs import TableInputs
 from ml.mastery.tkt import PathwiseKT, TKTConfig
 
 __all__ = ["PathwiseEnsemble", "is_ensemble", "load_mastery_model"]
+
+log = logging.getLogger(__name__)
 
 SEED_STRIDE = 1000  # member i trains with seed + i * SEED_STRIDE
 
@@ -49,7 +52,12 @@ class PathwiseEnsemble:
         return [{"member": i, **epoch} for i, m in enumerate(self.members) for epoch in m.history]
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
-        """Train the members one after another; a time budget is shared out evenly."""
+        """Train the members one after another; a time budget is shared out evenly.
+
+        A later member whose share is shorter than half the first member's first epoch
+        (features included) is not trained: one stopped after a few batches would only pull
+        the average towards chance.
+        """
         began = time.monotonic()
         self.members = []
         for i in range(self.n_members):
@@ -58,6 +66,12 @@ class PathwiseEnsemble:
                 left = args.max_train_seconds - (time.monotonic() - began)
                 budget = max(0.0, left / (self.n_members - i))
             first = self.members[0] if self.members else None
+            if first is not None and budget is not None and budget < first.first_epoch_seconds / 2:
+                log.warning(
+                    "%s: %d of %d members trained: %.0f s left for each further one, and one epoch took %.0f s",
+                    args.label or self.name, i, self.n_members, budget, first.first_epoch_seconds,
+                )  # fmt: skip
+                break
             config = self.config if first is None else replace(self.config, encoder_epochs=0)
             member = PathwiseKT(config, encoder=first.encoder if first is not None else None)
             seed = args.seed + i * SEED_STRIDE

@@ -87,6 +87,7 @@ class PathwiseKT:
         self.cohort = CohortStats()
         self.peers = PeerStats()
         self.history: list[dict[str, float]] = []
+        self.first_epoch_seconds = 0.0  # from the start of fit, features included: what a member needs at least
         self._rows_per_batch = 1.0
         self._frozen_text: torch.Tensor | None = None  # concept text embeddings once the encoder is frozen
 
@@ -264,6 +265,8 @@ class PathwiseKT:
                 record["valid_auc"] = evaluate_predictions(valid["correct"].to_numpy()[mask], p[mask])["auc"]
                 validation_seconds = time.monotonic() - validating
             self.history.append(record)
+            if epoch == 0:
+                self.first_epoch_seconds = time.monotonic() - began
             log.info(
                 "%s epoch %d%s: train loss %.4f%s (%.0f s)", args.label or self.name, epoch + 1,
                 f" (stopped after {len(losses)} of {per_epoch} batches: out of time)" if out_of_time else "",

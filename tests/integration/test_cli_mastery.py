@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
@@ -72,7 +73,9 @@ class TestTrainFiles:
         lines = len(first.read_text().splitlines()) + len(second.read_text().splitlines()) - 2  # less the headers
         assert data["rows"] == lines
 
-    def test_the_time_budget_is_shared_by_the_members_and_on_by_default(self, tmp_path: Path) -> None:
+    def test_the_time_budget_stops_training_and_is_on_by_default(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
         log = write_log(tmp_path / "a.csv", 30, 1)
         out_dir = tmp_path / "model"
         code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--no-text", "--epochs", "5",
@@ -80,7 +83,10 @@ class TestTrainFiles:
                         "--out", str(out_dir))  # fmt: skip
         assert code == 0, out
         epochs = json.loads((out_dir / "metrics.json").read_text())["epochs"]
-        assert [epoch["member"] for epoch in epochs] == [0, 1]  # one (cut) epoch each, not five
+        # one (cut) epoch, not five; no time left for a second member to train an epoch
+        assert [epoch["member"] for epoch in epochs] == [0]
+        assert json.loads((out_dir / "config.json").read_text())["ensemble"] == 1
+        assert "1 of 2 members trained" in caplog.text
         assert "default: 14.0" in run("train", "mastery", "--help")[1]
         assert "default: 14.0" in run("evaluate", "mastery", "--help")[1]
 

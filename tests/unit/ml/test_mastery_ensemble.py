@@ -92,11 +92,40 @@ def test_an_ensemble_trajectory_is_the_members_mean_logit(
     assert np.allclose(predictor.trajectory(history, "c2"), observed_trajectory(predictor, history, "c2"), atol=1e-6)
 
 
-def test_a_time_budget_is_shared_by_the_members() -> None:
+def test_a_spent_budget_trains_the_first_member_only(tmp_path: Path) -> None:
     train = attempts_to_frame(simulated(40))
     model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2)
     model.fit(train, None, TrainingArguments(max_epochs=50, patience=50, threads=1, max_train_seconds=0.0))
-    assert [len(m.history) for m in model.members] == [1, 1]  # each stops after its first epoch
+    assert [len(m.history) for m in model.members] == [1]  # stopped after its first epoch; no second
+    model.save(tmp_path)
+    assert len(load_mastery_model(tmp_path).members) == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("budget", "each_spends", "trained"),
+    [(30.0, 10.0, 3), (12.0, 10.0, 1), (13.0, 6.0, 2), (14.0, 6.0, 3)],  # (13, 6): shares 4.3, 3.5, then 1 s
+)
+def test_a_time_budget_is_shared_and_members_that_cannot_train_an_epoch_are_left_out(
+    monkeypatch: pytest.MonkeyPatch, budget: float, each_spends: float, trained: int
+) -> None:
+    """Each member gets an even share of what is left; one whose share is shorter than half
+    the first member's first epoch (3 s here) would be a few batches from chance, and is not trained."""
+    clock = [0.0]
+    shares: list[float] = []
+
+    def fit(self: PathwiseKT, train: pd.DataFrame, valid: pd.DataFrame | None, args: TrainingArguments) -> None:
+        assert args.max_train_seconds is not None
+        shares.append(args.max_train_seconds)
+        clock[0] += each_spends  # features cannot be cut short: a member may overrun its share
+        self.first_epoch_seconds = 3.0
+
+    monkeypatch.setattr(PathwiseKT, "fit", fit)
+    monkeypatch.setattr("ml.mastery.ensemble.time.monotonic", lambda: clock[0])
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=3)
+    model.fit(attempts_to_frame(simulated(10)), None, TrainingArguments(max_train_seconds=budget))
+    assert len(model.members) == trained
+    assert shares[0] == budget / 3
+    assert all(share >= 1.5 for share in shares[1:])
 
 
 def test_later_members_hold_out_other_validation_students(monkeypatch: pytest.MonkeyPatch) -> None:
