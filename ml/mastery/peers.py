@@ -311,9 +311,9 @@ class SearchedSizes:
 class _GrowingSets:
     """Each row's set of concepts from the student's earlier attempts, stored once per student.
 
-    A student's set only grows, so a new set (a state) starts wherever an attempt adds a
-    concept, and every state is a prefix of the student's concepts in the order first met:
-    memory follows the rows, not a long sequence's length squared.
+    A student's set only grows, so a new set (a state) starts wherever the searched size
+    (SearchedSizes) grows, and every state is a prefix of the student's concepts in the
+    order first met: memory follows the rows, not a long sequence's length squared.
     """
 
     def __init__(self) -> None:
