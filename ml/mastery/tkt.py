@@ -53,6 +53,13 @@ class TKTConfig:
     finetune_encoder: bool = True  # False: the bundled encoder stays as shipped and is not saved
     encoder_learning_rate: float = 2e-5
     encoder_epochs: int = 3  # fine-tune the encoder this many epochs, then freeze it (its cost dominates an epoch)
+    # at most this many of a batch's concepts go through the encoder with gradients (~15 ms each on 2 cores);
+    # the rest read the embedding they last had. ASSISTments 2009 (110 skills) never reaches it
+    encoder_texts_per_batch: int = 128
+    # ... and fine-tuning stops once it has used this share of a time budget, so the network's own (far
+    # cheaper) epochs keep the rest. ASSISTments 2009's three encoder epochs take 131 s of the first
+    # member's 280 s on two threads, 209 s on one beside another run (where this would cut a batch or two)
+    encoder_budget_share: float = 0.75
     weight_decay: float = 1e-5
     window: int = WINDOW
     item_text: bool = True  # items with text get a vector and difficulty from it (where texts are given)
@@ -90,6 +97,7 @@ class PathwiseKT:
         self.first_epoch_seconds = 0.0  # from the start of fit, features included: what a member needs at least
         self._rows_per_batch = 1.0
         self._frozen_text: torch.Tensor | None = None  # concept text embeddings once the encoder is frozen
+        self._last_text: torch.Tensor | None = None  # each concept's latest embedding, for batches past the cap
 
     # --- text ----------------------------------------------------------------------------
     def _uses_text(self) -> bool:
@@ -181,7 +189,7 @@ class PathwiseKT:
         torch.manual_seed(args.seed)
         np.random.seed(args.seed)
         torch.set_num_threads(args.threads)
-        self._frozen_text = None
+        self._frozen_text = self._last_text = None
         self.texts = {str(k): str(v) for k, v in args.texts.items() if str(v).strip()}
         self.concepts = Vocabulary.build([*train["concept"].astype(str), *self.texts])
         use_item_text = self.config.use_text and self.config.item_text
@@ -237,6 +245,11 @@ class PathwiseKT:
         validation_seconds = 0.0  # the last validation pass: left in reserve when a budget runs out
         if self.encoder is not None and cfg.encoder_epochs <= 0:
             self._freeze_encoder()
+        encoder_deadline = (
+            None
+            if self.encoder is None or args.max_train_seconds is None
+            else began + cfg.encoder_budget_share * args.max_train_seconds
+        )
         for epoch in range(args.max_epochs):
             self.net.train()
             if self.encoder is not None:
@@ -255,6 +268,12 @@ class PathwiseKT:
                 if deadline is not None and time.monotonic() + validation_seconds > deadline:
                     out_of_time = True
                     break
+                if encoder_deadline is not None and self._frozen_text is None and time.monotonic() > encoder_deadline:
+                    log.info(
+                        "%s: encoder frozen in epoch %d (its share of the time budget is spent)",
+                        args.label or self.name, epoch + 1,
+                    )  # fmt: skip
+                    self._freeze_encoder()
             if self.encoder is not None and self._frozen_text is None and epoch + 1 >= cfg.encoder_epochs:
                 self._freeze_encoder()
             record = {"epoch": epoch, "train_loss": float(np.mean(losses))}
@@ -296,10 +315,7 @@ class PathwiseKT:
         concepts = torch.from_numpy(padded.concepts)
         text = self._frozen_text
         if self.encoder is not None and text is None:
-            present = torch.unique(concepts)
-            names = [self.concepts.names[i] for i in present.tolist()]
-            text = torch.zeros(len(self.concepts.names), self.encoder.dim)
-            text = text.index_put((present,), self._text_embeddings(names, grad=True))
+            text = self._batch_text(torch.unique(concepts))
         vectors = self.net.concept_vectors(text)
         logits, _ = self.net(
             vectors, concepts, torch.from_numpy(padded.items), torch.from_numpy(padded.correct),
@@ -313,11 +329,34 @@ class PathwiseKT:
         losses = torch.nn.functional.binary_cross_entropy_with_logits(logits[mask], labels[mask], reduction="none")
         return losses.sum() / self._rows_per_batch
 
+    def _batch_text(self, present: torch.Tensor) -> torch.Tensor:
+        """Every concept's text embedding for one training batch, with gradients where encoded.
+
+        At most ``encoder_texts_per_batch`` of the batch's concepts (chosen at random) go
+        through the encoder; the others read the embedding they last had, detached. A log
+        with a thousand worded skills put them all in one batch: 18 s a batch on 2 cores,
+        so the budget ran out within the first epoch.
+        """
+        limit = self.config.encoder_texts_per_batch
+        table = torch.zeros(len(self.concepts.names), self.encoder.dim)
+        if limit > 0 and len(present) > limit:
+            if self._last_text is None:
+                self.encoder.eval()  # the starting table without dropout's noise
+                self._last_text = self._text_embeddings(self.concepts.names, grad=False)
+                self.encoder.train()
+            table = self._last_text.clone()
+            present = present[torch.randperm(len(present))[:limit]]
+        encoded = self._text_embeddings([self.concepts.names[i] for i in present.tolist()], grad=True)
+        if self._last_text is not None:
+            self._last_text[present] = encoded.detach()
+        return table.index_put((present,), encoded)
+
     def _freeze_encoder(self) -> None:
         """Stop fine-tuning the encoder; later epochs read its embeddings from a table."""
         self.encoder.eval()
         self.encoder.requires_grad_(False)
         self._frozen_text = self._text_embeddings(self.concepts.names, grad=False)
+        self._last_text = None
 
     def _snapshot(self) -> dict[str, Any]:
         assert self.net is not None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import torch
 
 from ml.mastery.base import TrainingArguments
@@ -41,3 +44,56 @@ def test_encoder_is_fine_tuned_saved_and_places_new_concepts(tmp_path: Path) -> 
     cosine = torch.nn.functional.cosine_similarity
     assert cosine(new, near, dim=0) > cosine(new, far, dim=0)  # placed by its text
     assert loaded.concept_vectors()[index["c9"]].norm() > 0
+
+
+class _RecordingEncoder:
+    """Wraps the bundled encoder's forward: how many texts each call had, with or without gradients."""
+
+    def __init__(self) -> None:
+        from ml.encoder import TextEncoder
+
+        self.encoder = TextEncoder()
+        self.calls: list[tuple[list[str], bool]] = []
+        forward = self.encoder.forward
+
+        def recorded(texts: list[str]) -> torch.Tensor:
+            self.calls.append((list(texts), torch.is_grad_enabled()))
+            return forward(texts)
+
+        self.encoder.forward = recorded  # type: ignore[method-assign]
+
+    def tuned(self) -> list[list[str]]:
+        return [texts for texts, grad in self.calls if grad]
+
+
+def test_a_batch_fine_tunes_at_most_the_capped_number_of_texts() -> None:
+    """A log with thousands of worded skills must not spend its budget in the encoder."""
+    recording = _RecordingEncoder()
+    frame = attempts_to_frame(simulated(30))
+    model = PathwiseKT(TKTConfig(use_text=True, dim=8, encoder_texts_per_batch=2), encoder=recording.encoder)
+    model.fit(frame, None, TrainingArguments(max_epochs=1, patience=1, threads=1, texts=TEXTS))
+    tuned = recording.tuned()
+    assert tuned, "the encoder was not fine-tuned at all"
+    assert max(len(texts) for texts in tuned) == 2
+    # the batches hold all four concepts, so the others came from the table of last embeddings
+    assert any(not grad and len(texts) == len(TEXTS) for texts, grad in recording.calls)
+    assert {t for texts in tuned for t in texts} == set(TEXTS.values())  # each concept's text gets its turn
+
+
+def test_the_encoder_freezes_once_its_share_of_the_budget_is_spent(caplog: pytest.LogCaptureFixture) -> None:
+    frame = attempts_to_frame(simulated(30))
+    arguments = TrainingArguments(max_epochs=1, patience=1, threads=1, texts=TEXTS, max_train_seconds=3600)
+
+    unlimited = _RecordingEncoder()
+    PathwiseKT(TKTConfig(use_text=True, dim=8), encoder=unlimited.encoder).fit(
+        frame, None, replace(arguments, max_train_seconds=None)
+    )
+    assert len(unlimited.tuned()) > 1  # every batch of the epoch fine-tunes
+
+    spent = _RecordingEncoder()
+    with caplog.at_level(logging.INFO, logger="ml.mastery.tkt"):
+        PathwiseKT(TKTConfig(use_text=True, dim=8, encoder_budget_share=0.0), encoder=spent.encoder).fit(
+            frame, None, arguments
+        )
+    assert len(spent.tuned()) == 1  # frozen after the first batch
+    assert "encoder frozen in epoch 1" in caplog.text
