@@ -37,8 +37,18 @@ class TextEncoder(nn.Module):
         self.max_length = max_length
         self.dim = int(self.model.config.hidden_size)
 
+    #: texts per pass when no gradients are kept: one pass over 4,000 texts of 30 words took 2.9 GB
+    #: (a vocabulary's or a catalogue's texts embedded at once), passes of 256 take 0.4 GB
+    inference_chunk = 256
+
     def forward(self, texts: list[str]) -> torch.Tensor:
         """Embed ``texts`` (gradients flow into the transformer when training)."""
+        if not torch.is_grad_enabled() and len(texts) > self.inference_chunk:
+            step = self.inference_chunk
+            return torch.cat([self._embed(texts[i : i + step]) for i in range(0, len(texts), step)])
+        return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> torch.Tensor:
         batch = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
         hidden = self.model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)

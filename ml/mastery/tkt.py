@@ -382,9 +382,16 @@ class PathwiseKT:
         """Vectors of every concept in the vocabulary, for inference."""
         assert self.net is not None
         with torch.no_grad():
-            if self.text_table is None and self.encoder is not None:
+            if self.text_table is not None or self.encoder is None:
+                return self.net.concept_vectors(self.text_table)
+            if self._frozen_text is not None:  # validating after the encoder froze: its table is current
+                return self.net.concept_vectors(self._frozen_text)
+            training = self.encoder.training
+            self.encoder.eval()  # validating while the encoder is fine-tuned: without dropout's noise
+            try:
                 return self.net.concept_vectors(self._text_embeddings(self.concepts.names, grad=False))
-            return self.net.concept_vectors(self.text_table)
+            finally:
+                self.encoder.train(training)
 
     def add_concepts(self, texts: Mapping[str, str]) -> None:
         """Make new concepts known without retraining: placed by their text alone."""

@@ -97,3 +97,31 @@ def test_the_encoder_freezes_once_its_share_of_the_budget_is_spent(caplog: pytes
         )
     assert len(spent.tuned()) == 1  # frozen after the first batch
     assert "encoder frozen in epoch 1" in caplog.text
+
+
+def test_many_texts_are_embedded_in_passes_that_give_the_same_vectors() -> None:
+    """A vocabulary of thousands of texts in one pass took gigabytes; passes must not change a vector."""
+    from ml.encoder import TextEncoder
+
+    encoder = TextEncoder()
+    encoder.eval()
+    texts = [*TEXTS.values(), "Graphing a line from its slope and intercept"]
+    with torch.no_grad():
+        whole = encoder(texts)
+        encoder.inference_chunk = 2
+        passes = encoder(texts)
+    assert passes.shape == whole.shape
+    assert torch.allclose(passes, whole, atol=1e-5)
+
+
+def test_validation_while_the_encoder_trains_reads_it_without_dropout() -> None:
+    """Early stopping compares epochs: a validation pass must not depend on dropout's draw."""
+    frame = attempts_to_frame(simulated(30))
+    model = PathwiseKT(TKTConfig(use_text=True, dim=8))
+    model.fit(frame, None, TrainingArguments(max_epochs=1, patience=1, threads=1, texts=TEXTS))
+    assert model.encoder is not None
+    model.text_table = None  # as in the epochs that fine-tune the encoder
+    model.encoder.train()
+    first, second = model.concept_vectors(), model.concept_vectors()
+    assert torch.equal(first, second)
+    assert model.encoder.training  # training goes on where it was
