@@ -56,7 +56,8 @@ class PathwiseEnsemble:
 
         A later member whose share is shorter than half the first member's first epoch
         (features included) is not trained: one stopped after a few batches would only pull
-        the average towards chance.
+        the average towards chance. Where the first member's neighbour search outlasted its
+        time (``PathwiseKT._with_peer_features``), the later ones do not search at all.
         """
         began = time.monotonic()
         self.members = []
@@ -72,7 +73,12 @@ class PathwiseEnsemble:
                     args.label or self.name, i, self.n_members, budget, first.first_epoch_seconds,
                 )  # fmt: skip
                 break
-            config = self.config if first is None else replace(self.config, encoder_epochs=0)
+            # later members reuse the first's encoder, and leave out the peer features if it had to
+            config = (
+                self.config
+                if first is None
+                else replace(self.config, encoder_epochs=0, peer_features=first.config.peer_features)
+            )
             member = PathwiseKT(config, encoder=first.encoder if first is not None else None)
             seed = args.seed + i * SEED_STRIDE
             member_train, member_valid = train, valid

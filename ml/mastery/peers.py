@@ -35,6 +35,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
+import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from scipy import sparse
 
 from ml.mastery.features import attempt_bounds
 
-__all__ = ["NEIGHBOURS", "PEER_FEATURES", "PeerStats", "student_folds"]
+__all__ = ["NEIGHBOURS", "PEER_FEATURES", "PeerStats", "PeersOutOfTime", "student_folds"]
 
 NEIGHBOURS = 50  # training students read per row (20: half the gain on ASSISTments 2015)
 MAX_REFERENCE = 20_000  # training students kept as possible neighbours (a fixed hash-chosen subset beyond; < 2^15)
@@ -65,6 +66,15 @@ PEER_FEATURES: tuple[str, ...] = (
     "peers_residual",
     "peers_similarity",
 )
+
+
+class PeersOutOfTime(TimeoutError):
+    """Finding the training rows' neighbours passed the deadline ``PeerStats.fit`` was given."""
+
+
+def _check_time(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise PeersOutOfTime("the peer features' neighbour search passed its deadline")
 
 
 def student_folds(students: np.ndarray) -> np.ndarray:
@@ -113,10 +123,15 @@ class PeerStats:
 
     # --- training -------------------------------------------------------------------------
     @classmethod
-    def fit(cls, frame: pd.DataFrame, expected: np.ndarray) -> tuple[PeerStats, np.ndarray]:
+    def fit(
+        cls, frame: pd.DataFrame, expected: np.ndarray, *, deadline: float | None = None
+    ) -> tuple[PeerStats, np.ndarray]:
         """The statistics of ``frame``'s students, and its rows' out-of-fold features.
 
         ``expected``: each row's expected success without the student (its concept's accuracy).
+
+        Raises:
+            PeersOutOfTime: ``time.monotonic()`` passed ``deadline`` (checked between passes).
         """
         concepts = frame["concept"].astype(str).to_numpy()
         students = frame["student"].astype(str).to_numpy()
@@ -137,14 +152,14 @@ class PeerStats:
         idf = np.log((1.0 + len(keep)) / (1.0 + attempted)) + 1.0
         weights = np.round(idf * WEIGHT_STEPS)
         stats = cls(columns, weights, sums, rows, student_folds(names[np.sort(keep)]), SET_GROWTH)
-        return stats, stats._features(frame, out_of_fold=True)
+        return stats, stats._features(frame, out_of_fold=True, deadline=deadline)
 
     # --- batch inference ----------------------------------------------------------------------
     def features(self, frame: pd.DataFrame) -> np.ndarray:
         """Every row's features, neighbours from all reference students (inference)."""
         return self._features(frame, out_of_fold=False)
 
-    def _features(self, frame: pd.DataFrame, *, out_of_fold: bool) -> np.ndarray:
+    def _features(self, frame: pd.DataFrame, *, out_of_fold: bool, deadline: float | None = None) -> np.ndarray:
         out = np.zeros((len(frame), len(PEER_FEATURES)), dtype=np.float32)
         if not len(frame) or not len(self.concepts):
             return out
@@ -166,6 +181,7 @@ class PeerStats:
         neighbours = np.full((len(members), NEIGHBOURS), -1, dtype=np.int64)
         closeness = np.zeros(len(members))
         for first in range(0, len(members), CHUNK):
+            _check_time(deadline)
             part = members[first : first + CHUNK]
             found, closeness[first : first + CHUNK] = self._nearest(
                 [sets.concepts_of(s) for s in part], folds[part] if out_of_fold else None
@@ -179,6 +195,7 @@ class PeerStats:
         pairs, row_pair = np.unique(state_of_row[rows] * width + col[rows] + 1, return_inverse=True)
         values = np.zeros((len(pairs), len(PEER_FEATURES)))
         for first in range(0, len(pairs), LOOKUP_ROWS):
+            _check_time(deadline)
             chunk = pairs[first : first + LOOKUP_ROWS]
             of_pair = chunk // width
             values[first : first + LOOKUP_ROWS] = self._values(

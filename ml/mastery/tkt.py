@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from ml.mastery.cohort import COHORT_FEATURES, CohortStats
 from ml.mastery.features import FEATURE_NAMES, FeatureState
 from ml.mastery.item_stats import ITEM_FEATURES, ItemStats
 from ml.mastery.metrics import evaluate_predictions
-from ml.mastery.peers import PEER_FEATURES, PeerStats
+from ml.mastery.peers import PEER_FEATURES, PeersOutOfTime, PeerStats
 from ml.mastery.protocol import scored_mask
 from ml.mastery.table_inputs import TableInputs
 from ml.mastery.tkt_model import TextKTNet
@@ -41,6 +41,7 @@ __all__ = ["ITEM_FEATURES", "PathwiseKT", "TKTConfig"]
 log = logging.getLogger(__name__)
 
 PEERS_FILE = "peers.npz"  # beside config.json: the peer features' reference students
+PEERS_BUDGET_SHARE = 0.5  # past this share of a time budget, a network is trained without peer features
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,14 @@ class PathwiseKT:
 
             self.encoder = self._given_encoder if self._given_encoder is not None else TextEncoder()
             text_dim = self.encoder.dim
+        # the features come before the network: peer features that outlast their time are left out
+        self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.items.names))
+        extra = self.item_features(train, leave_one_out=True)
+        prior = self.item_stats.concept_prior(train["concept"].to_numpy())  # what a row's residuals are against
+        if self.config.cohort_features:
+            extra = np.hstack([extra, self.cohort.fit(train, prior)])
+        if self.config.peer_features:
+            extra = self._with_peer_features(train, prior, extra, began, args)
         cfg = self.config
         self.net = TextKTNet(
             len(self.concepts.names), len(self.items.names), len(self.feature_names()),
@@ -222,14 +231,6 @@ class PathwiseKT:
         elif self.encoder is not None:
             self.encoder.requires_grad_(False)
         optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
-        self.item_stats = ItemStats.fit(train, item_text=self._item_text_rows(self.items.names))
-        extra = self.item_features(train, leave_one_out=True)
-        prior = self.item_stats.concept_prior(train["concept"].to_numpy())  # what a row's residuals are against
-        if cfg.cohort_features:
-            extra = np.hstack([extra, self.cohort.fit(train, prior)])
-        if cfg.peer_features:
-            self.peers, peer_rows = PeerStats.fit(train, prior)
-            extra = np.hstack([extra, peer_rows])
         windows = build_windows(train, self.concepts, self.items, window=cfg.window, extra=extra)
         # the validation rows' inputs do not change while training: built once, not per epoch
         valid_windows = self._inference_windows(valid) if valid is not None and len(valid) else None
@@ -308,6 +309,28 @@ class PathwiseKT:
         if writer is not None:
             writer.close()
         self._freeze_texts()
+
+    def _with_peer_features(
+        self, train: pd.DataFrame, prior: np.ndarray, extra: np.ndarray, began: float, args: TrainingArguments
+    ) -> np.ndarray:
+        """``extra`` with the peer features beside it, or without them if finding neighbours outlasts its time.
+
+        The neighbour search cannot be cut short like an epoch, and on a log where every
+        attempt meets a new concept it took 81 s a network: past half a time budget, the
+        network is trained (and saved) without peer features rather than not at all.
+        """
+        deadline = None if args.max_train_seconds is None else began + PEERS_BUDGET_SHARE * args.max_train_seconds
+        try:
+            self.peers, peer_rows = PeerStats.fit(train, prior, deadline=deadline)
+        except PeersOutOfTime:
+            log.warning(
+                "%s: peer features left out: finding neighbours outlasted %.0f s, %.0f%% of the time budget",
+                args.label or self.name, time.monotonic() - began, 100 * PEERS_BUDGET_SHARE,
+            )  # fmt: skip
+            self.config = replace(self.config, peer_features=False)
+            self.peers = PeerStats()
+            return extra
+        return np.hstack([extra, peer_rows])
 
     def _loss(self, windows: Windows, batch: np.ndarray) -> torch.Tensor:
         assert self.net is not None

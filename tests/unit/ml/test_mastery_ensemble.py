@@ -13,6 +13,7 @@ from graph.model import Attempt
 from ml.mastery.base import TrainingArguments
 from ml.mastery.data import attempts_to_frame
 from ml.mastery.ensemble import PathwiseEnsemble, is_ensemble, load_mastery_model
+from ml.mastery.peers import PeerStats
 from ml.mastery.predict import EnsemblePredictor, MasteryPredictor
 from ml.mastery.protocol import split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
@@ -157,3 +158,21 @@ def test_members_report_progress_under_their_own_label() -> None:
     )
     model.fit(train, None, args)
     assert stages == {"pathwise-id member 1/2 training", "pathwise-id member 2/2 training"}
+
+
+def test_later_members_leave_out_the_peer_features_the_first_had_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They would spend their share on the same search and then give up, untrained."""
+    monkeypatch.setattr("ml.mastery.tkt.PEERS_BUDGET_SHARE", 0.0)  # the first member's search is out of time
+    searched: list[bool] = []
+    real_fit = PeerStats.fit
+
+    def fit(*args: object, **kwargs: object) -> object:
+        searched.append(True)
+        return real_fit(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PeerStats, "fit", fit)
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8, peer_features=True), members=2)
+    model.fit(attempts_to_frame(simulated(40)), None, TrainingArguments(max_epochs=1, threads=1, max_train_seconds=600))
+    assert len(model.members) == 2
+    assert not any(m.config.peer_features for m in model.members)
+    assert searched == [True]  # the first member only

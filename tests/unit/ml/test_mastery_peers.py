@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import ml.mastery.peers as peers_module
 from graph.model import Attempt
 from ml.mastery.base import TrainingArguments
 from ml.mastery.features import FeatureState
-from ml.mastery.peers import NEIGHBOURS, PEER_FEATURES, PeerStats
+from ml.mastery.peers import NEIGHBOURS, PEER_FEATURES, PeersOutOfTime, PeerStats
 from ml.mastery.predict import MasteryPredictor
 from ml.mastery.tkt import PEERS_FILE, PathwiseKT, TKTConfig
 
@@ -194,3 +196,30 @@ class TestModel:
         model.save(tmp_path)
         assert not (tmp_path / PEERS_FILE).exists()
         assert not set(PEER_FEATURES) & set(PathwiseKT.load(tmp_path).feature_names())
+
+
+class TestTime:
+    def test_the_search_stops_at_its_deadline(self) -> None:
+        frame = classes(per_class=10)
+        accuracy = frame.groupby("concept")["correct"].transform("mean").to_numpy()
+        with pytest.raises(PeersOutOfTime):
+            PeerStats.fit(frame, accuracy, deadline=time.monotonic() - 1.0)
+        _, unhurried = PeerStats.fit(frame, accuracy, deadline=time.monotonic() + 3600.0)
+        assert np.array_equal(unhurried, fitted(frame)[1])
+
+    def test_a_network_whose_peers_outlast_their_time_trains_and_serves_without_them(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A budget spent on the neighbour search would leave the network untrained."""
+        monkeypatch.setattr("ml.mastery.tkt.PEERS_BUDGET_SHARE", 0.0)
+        frame = classes(per_class=10)
+        model = PathwiseKT(TKTConfig(use_text=False, dim=8, peer_features=True))
+        with caplog.at_level(logging.WARNING, logger="ml.mastery.tkt"):
+            model.fit(frame, None, TrainingArguments(max_epochs=1, threads=1, batch_size=8, max_train_seconds=600))
+        assert "peer features left out" in caplog.text
+        assert not model.config.peer_features
+        assert not set(PEER_FEATURES) & set(model.feature_names())
+        assert model.history  # it trained
+        model.save(tmp_path)
+        assert not (tmp_path / PEERS_FILE).exists()
+        assert np.allclose(PathwiseKT.load(tmp_path).predict(frame), model.predict(frame), atol=1e-6)
