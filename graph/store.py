@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.term import Node
 
+from graph.coalesced import CoalescedRuns
 from graph.errors import InvalidInput, StoreInUse
 from graph.rdf_mapping import Triple
 from graph.shared_lock import SharedLock
@@ -184,16 +185,21 @@ class OxigraphStore:
     a ``<dir>.commit`` marker is written, and the directories are swapped. Opening the
     store finishes a swap whose marker exists and discards a staging copy without one,
     so a crash at any point leaves either the old store or the new one, never a mix.
+    A rewrite (``rewrite``, after an erasure) builds its copy in ``<dir>.rebuild``,
+    which opening the store discards.
     """
 
     name = "oxigraph"
     STAGED_THRESHOLD = 100_000  # triples; above this a write goes through a staged copy
+    CATCH_UP_UNDER_LOCK = 8  # journalled writes a rewrite may replay while writes wait
+    CATCH_UP_PASSES = 5  # passes over the journal without the lock before replaying the rest under it
 
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._recover()
+            shutil.rmtree(self._rebuild, ignore_errors=True)  # a rewrite the process did not finish
             self._store = ox.Store(str(self.path))
         except OSError as error:
             if "lock" in str(error).lower():
@@ -202,7 +208,9 @@ class OxigraphStore:
         self._graph_name = ox.NamedNode(str(GRAPH_IRI))
         self.round_trips = 0
         self._swap = SharedLock()  # queries share it; swapping the directory takes it alone
-        self._writes = threading.Lock()  # a write landing during a staged write or a rewrite would be lost
+        self._writes = threading.Lock()  # a write landing during a staged write would be lost
+        self._journal: list[tuple[list[Triple], list[Triple]]] | None = None  # writes during a rewrite
+        self._rewrites = CoalescedRuns(self._rewrite_once)
 
     @property
     def _staging(self) -> Path:
@@ -211,6 +219,10 @@ class OxigraphStore:
     @property
     def _marker(self) -> Path:
         return self.path.with_name(self.path.name + ".commit")
+
+    @property
+    def _rebuild(self) -> Path:
+        return self.path.with_name(self.path.name + ".rebuild")
 
     @property
     def _old(self) -> Path:
@@ -248,6 +260,8 @@ class OxigraphStore:
                 self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
             else:
                 self._store.update(_update_text(deletes, inserts))
+            if self._journal is not None:  # a rewrite is copying the store: it replays this write
+                self._journal.append((list(deletes), list(inserts)))
 
     def _apply_staged(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         data = "\n".join(_nt(t) for t in inserts).encode()
@@ -266,21 +280,90 @@ class OxigraphStore:
         """Rewrite the store from its own contents, so deleted data leaves the disk too.
 
         RocksDB keeps deleted triples' strings in its files (interned terms are never
-        collected); erasing a person's data has to remove them. The live contents are
-        dumped, bulk-loaded into a fresh staging store, and swapped in through the same
-        marker as a staged write, so a crash leaves the old store or the new one; the old
-        files are deleted. Costs a full reload (seconds per million triples).
+        collected); erasing a person's data has to remove them. Returns once a rewrite
+        that began after this call has finished; callers arriving together share one
+        (``CoalescedRuns``). Writes go on while it copies (see ``_rewrite_once``).
         """
-        with self._writes:
-            self._store.flush()
-            dump = self._store.dump(format=ox.RdfFormat.N_QUADS)
-            self._recover()
-            staged = ox.Store(str(self._staging))
-            if dump:
-                staged.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
-            staged.flush()
-            del staged  # releases its RocksDB lock before the swap
-            self._swap_in()
+        self._rewrites.run()
+
+    @property
+    def rewrites(self) -> int:
+        """How many rewrites this process has run."""
+        return self._rewrites.runs
+
+    def _rewrite_once(self) -> None:
+        """Copy the store to a fresh one while writes go on, then catch up and swap.
+
+        Under the writes lock, only for milliseconds: a checkpoint (hard links) and the
+        start of a journal of the writes that follow. Without it: the checkpoint is
+        dumped to a file and bulk-loaded into a fresh store (seconds per million
+        triples). Under the lock again: the journal is replayed onto the copy in order,
+        and the copy is swapped in through the same marker as a staged write, so a
+        crash leaves the old store or the new one. The old files are deleted.
+        """
+        work = self._rebuild
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        try:
+            with self._writes:
+                self._store.flush()
+                self._store.backup(str(work / "checkpoint"))
+                self._journal = []
+            fresh = self._copy_checkpoint(work)
+            replayed = self._catch_up(fresh, 0)
+            with self._writes:
+                journal, self._journal = self._journal, None
+                for deletes, inserts in journal[replayed:]:
+                    self._replay(fresh, deletes, inserts)
+                fresh.flush()
+                del fresh  # releases its RocksDB lock before the swap
+                self._recover()
+                (work / "store").rename(self._staging)
+                self._swap_in()
+        finally:
+            with self._writes:
+                self._journal = None
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _copy_checkpoint(self, work: Path) -> ox.Store:
+        """``work/checkpoint`` dumped to a file and bulk-loaded into a fresh ``work/store`` (memory stays flat)."""
+        dump = work / "dump.nq"
+        checkpoint = ox.Store.read_only(str(work / "checkpoint"))
+        checkpoint.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+        del checkpoint
+        fresh = ox.Store(str(work / "store"))
+        if dump.stat().st_size:
+            fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        dump.unlink()
+        return fresh
+
+    def _catch_up(self, fresh: ox.Store, replayed: int) -> int:
+        """Replay the journal onto the copy without the writes lock until little is left; how much was replayed.
+
+        Writes keep coming while the copy catches up, so each pass has less to do; the
+        rest is replayed under the lock, and writes wait only for that.
+        """
+        for _ in range(self.CATCH_UP_PASSES):
+            with self._writes:
+                assert self._journal is not None
+                pending = self._journal[replayed:]
+            if len(pending) <= self.CATCH_UP_UNDER_LOCK:
+                break
+            for deletes, inserts in pending:
+                self._replay(fresh, deletes, inserts)
+            replayed += len(pending)
+        return replayed
+
+    def _replay(self, target: ox.Store, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
+        """One journalled write onto a copy nobody reads yet (so a bulk load needs no staging)."""
+        if deletes:
+            target.update(_update_text(deletes, []))
+        if inserts:
+            data = "\n".join(_nt(t) for t in inserts).encode()
+            if len(inserts) > self.STAGED_THRESHOLD:
+                target.bulk_load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
+            else:
+                target.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
 
     def _swap_in(self) -> None:
         """Make the (closed) staging copy the store: write the marker (the commit point), swap, reopen."""

@@ -156,3 +156,102 @@ class TestOxigraphRewrite:
         assert acknowledged, "the writers never ran alongside a rewrite"
         assert set(acknowledged) <= stored, "no acknowledged write was lost to a rewrite"
         store.close()
+
+
+class TestRewriteWhileWriting:
+    """A forget's rewrite copies the store while writes go on, then catches up on them."""
+
+    @staticmethod
+    def _triple(name: str, value: object) -> tuple[object, object, object]:
+        from rdflib import Literal, URIRef
+
+        return (URIRef(f"https://example.org/{name}"), URIRef("https://example.org/p"), Literal(value))
+
+    def test_writes_made_during_the_copy_are_kept_and_need_not_wait_for_it(self, tmp_path: Path) -> None:
+        import threading
+
+        from graph.store import OxigraphStore
+
+        deleted_during, kept = self._triple("deleted-during-copy", 1), self._triple("kept", 2)
+        inserted_during = self._triple("inserted-during-copy", 3)
+        finished_during_copy: list[bool] = []
+
+        class WritesDuringCopy(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                fresh = super()._copy_checkpoint(work)
+                writer = threading.Thread(target=lambda: self.apply([deleted_during], [inserted_during]))
+                writer.start()
+                writer.join(timeout=30)  # a copy under the writes lock would hold this write until it ends
+                finished_during_copy.append(not writer.is_alive())
+                return fresh
+
+        store = WritesDuringCopy(tmp_path / "store")
+        store.apply([], [deleted_during, kept])  # type: ignore[list-item]
+        store.rewrite()
+        assert finished_during_copy == [True]
+        rows = {tuple(r) for r in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")}
+        assert rows == {kept, inserted_during}, "the copy caught up on the write made while it was made"
+        store.apply([], [self._triple("after", 4)])  # type: ignore[list-item]
+        assert store._journal is None, "writes after the rewrite are not journalled"
+        store.close()
+        assert not list(tmp_path.glob("store.*")), "no rebuild folder, staging copy or marker left behind"
+
+    def test_a_forget_during_a_rewrite_gets_a_rewrite_of_its_own(self, tmp_path: Path) -> None:
+        """A delete that lands while a copy is made leaves its strings in that copy: the next rewrite removes them."""
+        import threading
+
+        from graph.store import OxigraphStore
+
+        secret = self._triple("student-SECRET-7", 1)
+        rewrites_done: list[None] = []
+
+        class ForgetDuringCopy(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                fresh = super()._copy_checkpoint(work)
+                if not rewrites_done:
+                    rewrites_done.append(None)
+                    self.apply([secret], [])  # type: ignore[list-item]
+                    forgetting.start()  # the forget asks for its rewrite while this one is copying
+                    forgetting.join(timeout=1)
+                    assert forgetting.is_alive(), "the forget waits for a rewrite begun after its delete"
+                return fresh
+
+        store = ForgetDuringCopy(tmp_path / "store")
+        forgetting = threading.Thread(target=store.rewrite)
+        store.apply([], [secret, self._triple("kept", 2)])  # type: ignore[list-item]
+        store.rewrite()
+        forgetting.join(timeout=60)
+        assert not forgetting.is_alive()
+        assert store.rewrites == 2
+        assert not any(b"SECRET-7" in f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file())
+        store.close()
+
+    def test_a_failed_copy_leaves_the_store_as_it_was(self, tmp_path: Path) -> None:
+        from graph.store import OxigraphStore
+
+        class DiskFull(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                raise OSError("No space left on device")
+
+        store = DiskFull(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        with pytest.raises(OSError, match="No space"):
+            store.rewrite()
+        store.apply([], [self._triple("after", 2)])  # type: ignore[list-item]
+        assert len(store.select("SELECT ?s WHERE { ?s ?p ?o }")) == 2
+        assert store._journal is None
+        assert not list(tmp_path.glob("store.*"))
+        store.close()
+
+    def test_a_rewrite_a_crash_interrupted_is_discarded_at_open(self, tmp_path: Path) -> None:
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        store.close()
+        (tmp_path / "store.rebuild" / "store").mkdir(parents=True)
+        (tmp_path / "store.rebuild" / "dump.nq").write_text("<half> <a> <dump> .\n")
+        reopened = OxigraphStore(tmp_path / "store")
+        assert not (tmp_path / "store.rebuild").exists()
+        assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
+        reopened.close()
