@@ -331,6 +331,7 @@ POLICY: Mapping[str, Access] = {
     # --- a student's data as a whole -------------------------------------------------------
     "exportStudent": {Role.STUDENT: OwnStudent("id"), Role.ADMIN: ANYONE},
     "forgetStudent": ADMIN_ONLY,
+    "forgetStudents": ADMIN_ONLY,
 }
 
 STUDENT_DATA_TYPES = frozenset(

@@ -17,7 +17,7 @@ from typing import Any
 from graph import queries
 from graph.attempts import attempts_of, list_students, record_attempts
 from graph.bundle import CurriculumBundle
-from graph.errors import NotFound
+from graph.errors import InvalidInput, NotFound
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
 from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples
@@ -32,6 +32,7 @@ __all__ = [
     "evidence",
     "export",
     "forget",
+    "forget_each",
     "mastery_of",
     "page_of_students",
     "record",
@@ -127,6 +128,10 @@ def record(
         return result
 
 
+MAX_FORGET_BATCH = 1000
+"""The most students one ``forgetStudents`` may name (a school's leavers fit; larger sets in several calls)."""
+
+
 def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> Forgotten:
     """Remove every trace of a student: their triples (one transaction), then the model's state.
 
@@ -134,22 +139,53 @@ def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> 
     nothing per student (``ml.qa``: the index holds materials only, questions are not
     logged), so there is nothing of theirs to purge there. Holding the model's lock
     keeps a concurrent ``record`` from replaying the student back in between. An
-    embedded Oxigraph store is then rewritten, because its files keep deleted strings:
-    writes wait for it, queries go on (the API runs this off the event loop).
+    embedded Oxigraph store is then rewritten, because its files keep deleted strings;
+    this returns once a rewrite begun after the delete has finished. Queries and writes
+    go on meanwhile, and forgets arriving together share one rewrite
+    (``OxigraphStore.rewrite``; the API runs this off the event loop).
 
     Raises:
         NotFound: the graph holds nothing about ``student``.
     """
-    with mastery.lock if mastery is not None else nullcontext():
-        report = forget_student(kg, student)
-        if mastery is not None:
-            mastery.note_forgotten(student)
-            if mastery.version is not None:
-                mastery.predictor.forget(student)
+    outcome = forget_each(kg, mastery, [student])[0]
+    if isinstance(outcome, NotFound):
+        raise outcome
+    return outcome
+
+
+def forget_each(
+    kg: KnowledgeGraph, mastery: MasteryService | None, students: Sequence[str]
+) -> list[Forgotten | NotFound]:
+    """Forget each student in turn (one transaction each, as ``forget``), then rewrite the store once.
+
+    A rewrite costs seconds per million triples whatever it erases, so a batch of
+    erasure requests (a school leaving) pays for one, not one per student. Outcomes
+    come in the order asked; a student with nothing stored (or named twice) is
+    ``NotFound`` and does not stop the others.
+
+    Raises:
+        InvalidInput: more than ``MAX_FORGET_BATCH`` students.
+    """
+    if len(students) > MAX_FORGET_BATCH:
+        raise InvalidInput(
+            f"at most {MAX_FORGET_BATCH} students can be forgotten in one call, got {len(students)}", field="ids"
+        )
+    outcomes: list[Forgotten | NotFound] = []
+    for student in students:
+        with mastery.lock if mastery is not None else nullcontext():
+            try:
+                outcomes.append(forget_student(kg, student))
+            except NotFound as missing:
+                outcomes.append(missing)
+                continue
+            if mastery is not None:
+                mastery.note_forgotten(student)
+                if mastery.version is not None:
+                    mastery.predictor.forget(student)
     rewrite = getattr(kg.store, "rewrite", None)
-    if rewrite is not None:  # an embedded store: make the deleted bytes leave its files (writes wait on it)
-        rewrite()
-    return report
+    if rewrite is not None and any(isinstance(o, Forgotten) for o in outcomes):
+        rewrite()  # an embedded store: make the deleted bytes leave its files
+    return outcomes
 
 
 def export(kg: KnowledgeGraph, student: str) -> dict[str, Any]:

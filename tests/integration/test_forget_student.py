@@ -159,6 +159,77 @@ class TestForgetInProcess:
         assert api(LIST)["students"]["edges"] == [{"node": {"id": other}}]
 
 
+FORGET_MANY = """mutation($ids: [ID!]!) { forgetStudents(ids: $ids) {
+  __typename ... on ForgottenStudent { studentId attempts } ... on StudentDataError { code field subjectId } } }"""
+
+
+class TestForgetManyInProcess:
+    """``forgetStudents``: a batch of erasure requests, one transaction each, one rewrite of the store."""
+
+    @pytest.fixture
+    def on_disk(self, tmp_path: Path) -> Api:
+        from demo.load import CURRICULUM_DIR, MODEL_DIR
+        from graph.repository import KnowledgeGraph
+        from graph.store import open_store
+        from ingest.csv_layout import read_curriculum_csv
+        from ml.mastery.serving import MasteryService
+        from ml.mastery.versions import ModelVersions
+
+        kg = KnowledgeGraph(open_store(f"oxigraph:{tmp_path / 'store'}"))
+        kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+        return Api(kg, MasteryService(ModelVersions(tmp_path / "models"), fallback=MODEL_DIR), Pseudonymizer(SECRET))
+
+    def test_outcomes_in_order_and_one_rewrite_for_the_batch(self, on_disk: Api, tmp_path: Path) -> None:
+        for n, learner in enumerate(("leaver-a", "leaver-b", "stayer")):
+            on_disk(RECORD, {"s": learner, "c": f"x{n}"})
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        key = on_disk.pseudonyms.key
+        answers = on_disk(FORGET_MANY, {"ids": ["leaver-a", "nobody", key("leaver-b"), "", "leaver-a"]})
+        assert answers["forgetStudents"] == [
+            {"__typename": "ForgottenStudent", "studentId": key("leaver-a"), "attempts": 2},
+            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids", "subjectId": key("nobody")},
+            {"__typename": "ForgottenStudent", "studentId": key("leaver-b"), "attempts": 2},
+            {"__typename": "StudentDataError", "code": "INVALID", "field": "ids", "subjectId": None},
+            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids", "subjectId": key("leaver-a")},
+        ]
+        assert store.rewrites == 1, "one rewrite for the whole batch"
+        files = [f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file()]
+        for gone in (key("leaver-a"), key("leaver-b")):
+            assert not any(gone.encode() in data for data in files)
+            assert not on_disk.mastery.predictor.knows(gone)
+        assert api_students(on_disk) == [key("stayer")]
+
+    def test_nothing_to_forget_rewrites_nothing(self, on_disk: Api) -> None:
+        answers = on_disk(FORGET_MANY, {"ids": ["nobody", "no-one"]})["forgetStudents"]
+        assert [a["code"] for a in answers] == ["NOT_FOUND", "NOT_FOUND"]
+        assert on_disk.kg.store.rewrites == 0  # type: ignore[attr-defined]
+
+    def test_a_batch_over_the_cap_is_refused_whole(self, on_disk: Api) -> None:
+        on_disk(RECORD, {"s": "leaver-a", "c": "x1"})
+        too_many = ["leaver-a"] + [f"n{i}" for i in range(1000)]
+        result = asyncio.run(
+            on_disk.schema.execute(
+                FORGET_MANY,
+                variable_values={"ids": too_many},
+                context_value=Context(
+                    kg=on_disk.kg,
+                    loaders=build_loaders(on_disk.kg, on_disk.mastery),
+                    mastery=on_disk.mastery,
+                    pseudonyms=on_disk.pseudonyms,
+                    principal=Principal(Role.ADMIN, "ops"),
+                ),
+            )
+        )
+        assert result.errors is not None
+        assert "at most 1000 students" in result.errors[0].message
+        assert api_students(on_disk) == [on_disk.pseudonyms.key("leaver-a")], "nothing of a refused batch is applied"
+
+
+def api_students(api: Api) -> list[str]:
+    return [e["node"]["id"] for e in api(LIST)["students"]["edges"]]
+
+
 # --- a real server -----------------------------------------------------------------------------------
 def ok(live: Live, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
     reply = graphql(live.base, query, variables, token)

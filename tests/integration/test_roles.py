@@ -113,6 +113,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "importRoster": {"": ADMIN_ONLY},
     "exportStudent": {"own": frozenset({S, A}), "other": ADMIN_ONLY},
     "forgetStudent": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "forgetStudents": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
 }
 
 # What an ``id`` argument names, for the fields where it is a student or a cohort.
@@ -120,6 +121,7 @@ ID_KIND = {
     "student": "student",
     "exportStudent": "student",
     "forgetStudent": "student",
+    "forgetStudents": "student",
     "cohort": "cohort",
     "deleteCohort": "cohort",
 }
@@ -172,7 +174,7 @@ def literal(name: str, type_: GraphQLInputType, field: str, scope: Scope | None)
 def string_value(name: str, field: str, scope: Scope | None) -> str:
     active = scope or SCOPES["own"]
     assert active is not None
-    if name in STUDENT_ARGS or (name == "id" and ID_KIND.get(field) == "student"):
+    if name in STUDENT_ARGS or (name in {"id", "ids"} and ID_KIND.get(field) == "student"):
         return active.student
     if name == "cohortId" or (name == "id" and ID_KIND.get(field) == "cohort"):
         return active.cohort
@@ -198,7 +200,7 @@ def document(field: str, variant: str) -> str:
 
 def needs(name: str, arg: GraphQLArgument, field: str, scope: Scope | None) -> bool:
     required = isinstance(arg.type, GraphQLNonNull) and arg.default_value is graphql.Undefined
-    scoped = name in SCOPED_ARGS or (name == "id" and field in ID_KIND)
+    scoped = name in SCOPED_ARGS or (name in {"id", "ids"} and field in ID_KIND)
     return required or (scoped and scope is not None)
 
 
