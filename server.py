@@ -26,6 +26,7 @@ from strawberry.asgi import GraphQL
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
 from auth.principal import Principal
+from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -102,6 +103,9 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             suppress_below=settings.min_cell,
             qa=request.state.qa,
             pseudonyms=request.state.pseudonyms,
+            erasures=request.state.erasures,
+            data_dir=settings.data_dir,
+            backup_dir=settings.backup_dir,
         )
 
 
@@ -226,7 +230,14 @@ def create_app(
         if kg is None:  # a server process, not an app embedded in someone else's
             _freeze_startup_objects()
         try:
-            yield {"kg": graph, "mastery": service, "qa": qa, "settings": config, "pseudonyms": pseudonyms}
+            yield {
+                "kg": graph,
+                "mastery": service,
+                "qa": qa,
+                "settings": config,
+                "pseudonyms": pseudonyms,
+                "erasures": ErasureLog(config.data_dir / ERASURE_LOG, pseudonyms),
+            }
         finally:
             if qa is not None:
                 qa.close()

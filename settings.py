@@ -43,6 +43,8 @@ class Settings:
     qa_generator_api_key: Secret | None = None
     # Student keys are keyed hashes of external ids (README "Privacy"); production needs the secret.
     pseudonym_secret: Secret | None = None
+    # Where `backupData` and `pathwise backup` (without a folder) put backups; ship them elsewhere.
+    backup_dir: Path | None = None
 
     @property
     def development(self) -> bool:
@@ -76,4 +78,5 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         qa_generator=config("PATHWISE_QA_GENERATOR", default="none"),
         qa_generator_api_key=config("PATHWISE_QA_GENERATOR_API_KEY", cast=Secret, default=None),
         pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
+        backup_dir=config("PATHWISE_BACKUP_DIR", cast=Path, default=data_dir / "backups"),
     )

@@ -17,6 +17,7 @@ from typing import Any
 from graph import queries
 from graph.attempts import attempts_of, list_students, record_attempts
 from graph.bundle import CurriculumBundle
+from graph.erasures import ErasureLog
 from graph.errors import InvalidInput, NotFound
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
@@ -132,7 +133,9 @@ MAX_FORGET_BATCH = 1000
 """The most students one ``forgetStudents`` may name (a school's leavers fit; larger sets in several calls)."""
 
 
-def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> Forgotten:
+def forget(
+    kg: KnowledgeGraph, mastery: MasteryService | None, student: str, *, erasures: ErasureLog | None = None
+) -> Forgotten:
     """Remove every trace of a student: their triples (one transaction), then the model's state.
 
     The graph's caches follow through its write listeners. Question answering keeps
@@ -142,19 +145,25 @@ def forget(kg: KnowledgeGraph, mastery: MasteryService | None, student: str) -> 
     embedded Oxigraph store is then rewritten, because its files keep deleted strings;
     this returns once a rewrite begun after the delete has finished. Queries and writes
     go on meanwhile, and forgets arriving together share one rewrite
-    (``OxigraphStore.rewrite``; the API runs this off the event loop).
+    (``OxigraphStore.rewrite``; the API runs this off the event loop). The erasure is
+    logged in ``erasures`` once the delete committed, so a restored backup forgets the
+    student again (``graph.erasures``, ``graph.backup``).
 
     Raises:
         NotFound: the graph holds nothing about ``student``.
     """
-    outcome = forget_each(kg, mastery, [student])[0]
+    outcome = forget_each(kg, mastery, [student], erasures=erasures)[0]
     if isinstance(outcome, NotFound):
         raise outcome
     return outcome
 
 
 def forget_each(
-    kg: KnowledgeGraph, mastery: MasteryService | None, students: Sequence[str]
+    kg: KnowledgeGraph,
+    mastery: MasteryService | None,
+    students: Sequence[str],
+    *,
+    erasures: ErasureLog | None = None,
 ) -> list[Forgotten | NotFound]:
     """Forget each student in turn (one transaction each, as ``forget``), then rewrite the store once.
 
@@ -178,6 +187,8 @@ def forget_each(
             except NotFound as missing:
                 outcomes.append(missing)
                 continue
+            if erasures is not None:
+                erasures.record([student])  # after the commit: an entry older than a backup means it lacks them
             if mastery is not None:
                 mastery.note_forgotten(student)
                 if mastery.version is not None:

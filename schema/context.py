@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -10,6 +11,7 @@ import strawberry
 from auth.directory import CohortDirectory, EmptyDirectory
 from auth.policy import min_cell_for
 from auth.principal import DEVELOPMENT_ADMIN, Principal
+from graph.erasures import ErasureLog
 from graph.errors import InvalidInput
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
@@ -52,6 +54,11 @@ class Context:
     qa: QaService | None = None  # question answering over the materials (None: off)
     # Student ids given to the API (external ids or keys) -> the keys the store uses.
     pseudonyms: StudentKeys = field(default_factory=NoPseudonyms)
+    # Where forgetting a student is logged, so a restored backup forgets them again (None: not logged).
+    erasures: ErasureLog | None = None
+    # The service's data folder, and where ``backupData`` writes (None: this service takes no backups).
+    data_dir: Path | None = None
+    backup_dir: Path | None = None
 
     def student_key(self, given: object) -> str:
         """A student argument as the student's key (``graph.pseudonyms``).

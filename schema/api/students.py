@@ -106,7 +106,8 @@ class StudentMutation:
         def run() -> ForgetStudentResult:
             try:
                 key = info.context.student_key(id)
-                return ForgottenStudent.from_domain(students.forget(info.context.kg, info.context.mastery, key))
+                forgotten = students.forget(info.context.kg, info.context.mastery, key, erasures=info.context.erasures)
+                return ForgottenStudent.from_domain(forgotten)
             except KnowledgeGraphError as error:
                 return StudentDataError.from_domain(error)
 
@@ -127,7 +128,9 @@ class StudentMutation:
                 except KnowledgeGraphError as error:
                     keys.append(error)
             valid = [k for k in keys if isinstance(k, str)]
-            outcomes = iter(students.forget_each(info.context.kg, info.context.mastery, valid))
+            outcomes = iter(
+                students.forget_each(info.context.kg, info.context.mastery, valid, erasures=info.context.erasures)
+            )
             answers: list[ForgetStudentResult] = []
             for key in keys:
                 outcome = next(outcomes) if isinstance(key, str) else key

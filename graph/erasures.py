@@ -1,0 +1,132 @@
+"""The erasure log: which students were forgotten and when, so a restored backup forgets them again.
+
+A backup taken before a student was forgotten still holds them; restoring it would
+bring them back. ``forgetStudent`` therefore appends one line per forgotten student to
+``erasures.jsonl`` in the data folder, which a restore keeps and re-applies
+(``graph.backup``). A line holds a keyed token of the student's key, never the key:
+``Pseudonymizer.opaque(key, "erased")``, so the file names nobody to whoever lacks the
+pseudonym secret, and the key itself appears in no file after a forget. With the
+secret and a key, one can tell whether that key was forgotten: that is the log's job.
+
+Each line is ``{"token": ..., "at": ISO-8601}``, written after the delete committed, so
+an entry older than a backup means the backup was taken without the student.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from graph.errors import InvalidInput
+
+__all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens"]
+
+ERASURE_LOG = "erasures.jsonl"
+"""The log's file name in the data folder."""
+
+
+class Tokens(Protocol):
+    """What the log needs from the pseudonymizer: a keyed token of a string."""
+
+    def opaque(self, value: str, kind: str = ...) -> str:
+        """A keyed, stable token of ``value``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """One logged erasure: the token of the forgotten key and when the delete committed."""
+
+    token: str
+    at: datetime
+
+
+class ErasureLog:
+    """Append-only JSON lines; every append is flushed to disk before it returns.
+
+    Examples:
+        >>> import tempfile
+        >>> from graph.pseudonyms import Pseudonymizer
+        >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        >>> log = ErasureLog(Path(tempfile.mkdtemp()) / ERASURE_LOG, pz)
+        >>> log.record(["stu-" + "1" * 32], datetime(2026, 1, 1, tzinfo=UTC))
+        >>> log.forgotten(["stu-" + "1" * 32, "stu-" + "2" * 32], since=datetime(2025, 1, 1, tzinfo=UTC))
+        ['stu-11111111111111111111111111111111']
+        >>> "1" * 32 in log.path.read_text()
+        False
+    """
+
+    def __init__(self, path: Path, tokens: Tokens) -> None:
+        self.path = path
+        self._tokens = tokens
+
+    def token(self, key: str) -> str:
+        """The token logged for a student key."""
+        return self._tokens.opaque(key, "erased")
+
+    def record(self, keys: Iterable[str], at: datetime | None = None) -> None:
+        """Append one line per key (after their delete committed) and flush it to disk."""
+        when = (at or datetime.now(UTC)).isoformat()
+        lines = "".join(json.dumps({"token": self.token(k), "at": when}) + "\n" for k in keys)
+        if not lines:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(lines)
+            out.flush()
+            os.fsync(out.fileno())
+
+    def entries(self) -> list[Erasure]:
+        """Every logged erasure; none when there is no log yet.
+
+        Raises:
+            InvalidInput: a malformed line, named by its number.
+        """
+        return read_erasures(self.path)
+
+    def forgotten(self, keys: Collection[str], *, since: datetime) -> list[str]:
+        """The keys among ``keys`` logged as forgotten at or after ``since``, sorted."""
+        wanted = {e.token for e in self.entries() if e.at >= since}
+        return sorted(k for k in keys if self.token(k) in wanted)
+
+    def merge(self, other: Path) -> int:
+        """Append the entries of another log (a backup's) that this one lacks; how many were added."""
+        have = {(e.token, e.at) for e in self.entries()}
+        new = [e for e in read_erasures(other) if (e.token, e.at) not in have]
+        if new:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.writelines(json.dumps({"token": e.token, "at": e.at.isoformat()}) + "\n" for e in new)
+                out.flush()
+                os.fsync(out.fileno())
+        return len(new)
+
+
+def read_erasures(path: Path) -> list[Erasure]:
+    """The entries of a log file (none when it does not exist).
+
+    Raises:
+        InvalidInput: a malformed line, named by its number.
+    """
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                at = datetime.fromisoformat(entry["at"])
+                token = entry["token"]
+                if not isinstance(token, str) or at.tzinfo is None:
+                    raise ValueError("token must be a string and at a timestamp with a zone")
+            except (ValueError, KeyError, TypeError) as error:
+                raise InvalidInput(f"{path}:{number}: not an erasure log line ({error})") from None
+            out.append(Erasure(token, at))
+    return out
