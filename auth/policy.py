@@ -332,6 +332,8 @@ POLICY: Mapping[str, Access] = {
     "exportStudent": {Role.STUDENT: OwnStudent("id"), Role.ADMIN: ANYONE},
     "forgetStudent": ADMIN_ONLY,
     "forgetStudents": ADMIN_ONLY,
+    # --- operations ----------------------------------------------------------------------------
+    "backupData": ADMIN_ONLY,
 }
 
 STUDENT_DATA_TYPES = frozenset(

@@ -276,6 +276,25 @@ class OxigraphStore:
         del staged  # releases its RocksDB lock before the swap
         self._swap_in()
 
+    def backup(self, destination: Path) -> None:
+        """A consistent copy of the store in ``destination`` (which must not exist), while serving.
+
+        A RocksDB checkpoint: hard links to the immutable files where ``destination`` is
+        on the same file system, copies elsewhere. Writes wait only for the flush and the
+        links (milliseconds); queries do not wait.
+        """
+        if destination.exists():
+            raise InvalidInput(f"{destination} exists already: a backup goes into a new folder")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with self._writes:
+            self._store.flush()
+            self._store.backup(str(destination))
+
+    def count(self) -> int:
+        """How many triples the store holds."""
+        with self._swap.shared():
+            return len(self._store)
+
     def rewrite(self) -> None:
         """Rewrite the store from its own contents, so deleted data leaves the disk too.
 

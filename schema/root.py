@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.api.backups import BackupMutation
 from schema.api.cohorts import CohortMutation, CohortQuery
 from schema.api.curriculum import CurriculumMutation, CurriculumQuery
 from schema.api.paths import PathQuery
@@ -23,5 +24,5 @@ class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery):
 
 
 @strawberry.type
-class Mutation(CurriculumMutation, StudentMutation, CohortMutation):
+class Mutation(CurriculumMutation, StudentMutation, CohortMutation, BackupMutation):
     """Every write the API offers."""

@@ -114,6 +114,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "exportStudent": {"own": frozenset({S, A}), "other": ADMIN_ONLY},
     "forgetStudent": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
     "forgetStudents": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "backupData": {"": ADMIN_ONLY},
 }
 
 # What an ``id`` argument names, for the fields where it is a student or a cohort.

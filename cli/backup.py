@@ -1,0 +1,134 @@
+"""``pathwise backup`` and ``pathwise restore``: the data folder, kept and put back (``graph.backup``).
+
+``backup`` works on a stopped service's store; a running service holds its store, and
+is asked for a backup through the admin mutation ``backupData`` instead (the error says
+so). ``restore`` needs the service stopped, and moves the current data aside rather
+than deleting it.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from graph.errors import KnowledgeGraphError, StoreInUse
+from graph.pseudonyms import DEV_SECRET_FILE, Pseudonymizer
+from settings import Settings
+
+__all__ = ["backup", "restore"]
+
+RUNNING_HINT = (
+    "a running service takes its own backups: as an admin, "
+    "mutation { backupData { ... on Backup { path createdAt triples students } ... on BackupError { message } } }"
+)
+
+
+def _store_path(settings: Settings, store: str | None) -> Path:
+    spec = store or settings.store
+    backend, _, location = spec.partition(":")
+    if backend != "oxigraph" or not location:
+        raise click.ClickException(f"only an embedded store (oxigraph:<dir>) is backed up by Pathwise, not {spec!r}")
+    return Path(location)
+
+
+def _error(error: KnowledgeGraphError) -> None:
+    click.secho(f"error [{error.code.value}]: {error.message}", fg="red", err=True)
+    if isinstance(error, StoreInUse):
+        click.echo(f"  {RUNNING_HINT}", err=True)
+    sys.exit(1)
+
+
+@click.command()
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, destination: Path | None) -> None:
+    """Back up the store and the data folder into DESTINATION, a new folder.
+
+    Without DESTINATION: a folder named by the time under PATHWISE_BACKUP_DIR (default
+    <data dir>/backups). Ship it to other storage: on the same disk it is no backup.
+    """
+    from cli.main import _pseudonyms
+    from graph.backup import make_backup
+    from graph.repository import KnowledgeGraph
+    from graph.store import OxigraphStore
+
+    settings: Settings = ctx.obj["settings"]
+    store_path = _store_path(settings, ctx.obj["store"])
+    backups = settings.backup_dir or settings.data_dir / "backups"
+    folder = destination or backups / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    pseudonyms = _pseudonyms(settings)
+    try:
+        store = OxigraphStore(store_path)
+    except KnowledgeGraphError as error:
+        _error(error)
+        return
+    try:
+        manifest = make_backup(KnowledgeGraph(store), settings.data_dir, folder, pseudonyms, exclude=[backups])
+    except KnowledgeGraphError as error:
+        _error(error)
+        return
+    finally:
+        store.close()
+    click.echo(
+        f"backed up {manifest.triples:,} triples ({manifest.students:,} students) and "
+        f"{len(manifest.files)} entries of {settings.data_dir} into {folder}"
+    )
+
+
+def _restore_pseudonyms(settings: Settings, folder: Path) -> Pseudonymizer:
+    """The secret to restore under: the configured one, or in development on a fresh data folder the backup's own."""
+    from cli.main import _pseudonyms
+
+    own = settings.data_dir / DEV_SECRET_FILE
+    kept = folder / "data" / DEV_SECRET_FILE
+    if settings.development and settings.pseudonym_secret is None and not own.exists() and kept.exists():
+        return Pseudonymizer(kept.read_text().strip().encode())
+    return _pseudonyms(settings)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data folder.")
+@click.pass_context
+def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
+    """Replace the data folder and store by the backup in FOLDER (stop the service first).
+
+    The backup is checked whole before anything moves: its manifest, the pseudonym
+    secret it was made under, its files, its store. The current data folder is moved
+    aside (never deleted), and students forgotten since the backup was taken are
+    forgotten again.
+    """
+    from graph.backup import read_manifest, restore_backup
+
+    settings: Settings = ctx.obj["settings"]
+    store_path = _store_path(settings, ctx.obj["store"])
+    try:
+        manifest = read_manifest(folder)
+    except KnowledgeGraphError as error:
+        _error(error)
+        return
+    if not yes:
+        click.confirm(
+            f"Replace {settings.data_dir} (and the store at {store_path}) by the backup of "
+            f"{manifest.created_at:%Y-%m-%d %H:%M:%S} UTC ({manifest.triples:,} triples)? "
+            "The current data is moved aside, not deleted",
+            abort=True,
+        )
+    try:
+        tokens = _restore_pseudonyms(settings, folder)
+        backups = settings.backup_dir or settings.data_dir / "backups"
+        restored = restore_backup(
+            folder, data_dir=settings.data_dir, store_path=store_path, tokens=tokens, keep=[backups]
+        )
+    except KnowledgeGraphError as error:
+        _error(error)
+        return
+    click.echo(
+        f"restored the backup of {manifest.created_at.isoformat()}: {manifest.triples:,} triples, "
+        f"{manifest.students:,} students; forgotten again (forgotten since the backup): {restored.forgotten_again}"
+    )
+    for moved in restored.moved_aside:
+        click.echo(f"the data as it was is in {moved}: it holds personal data, delete it once the restore is checked")

@@ -1,0 +1,274 @@
+"""Backups of a data folder, and restores that do not bring forgotten students back.
+
+A backup is a folder holding:
+
+- ``backup.json``: the manifest (``BackupManifest``): when it was taken (read just before
+  the store's checkpoint), how many triples and students the store held, a fingerprint
+  of the pseudonym secret, and the files copied;
+- ``store/``: a checkpoint of the embedded store, consistent, taken while serving
+  (``OxigraphStore.backup``: writes wait milliseconds);
+- ``data/``: every other file of the data folder as it was (trained models, the QA
+  index, development secrets, the erasure log).
+
+The pseudonym secret is not in a production backup (it lives in the environment), yet
+every student key depends on it: a restore under another secret could reach none of
+them, so the fingerprint (a keyed token of a fixed string) must match the configured
+secret's. A restore then forgets again every student of the restored store whom the
+erasure log (``graph.erasures``) records as forgotten since the backup was taken, and
+rewrites the store once, so deleted strings leave its files as after ``forgetStudent``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.attempts import list_students
+from graph.erasures import ERASURE_LOG, ErasureLog, Tokens, read_erasures
+from graph.errors import InvalidInput
+from graph.forget import forget_student
+from graph.repository import KnowledgeGraph
+from graph.store import OxigraphStore
+from graph.vocab import PW, RDF
+
+__all__ = [
+    "MANIFEST",
+    "BackupManifest",
+    "Restored",
+    "fingerprint",
+    "make_backup",
+    "read_manifest",
+    "restore_backup",
+]
+
+MANIFEST = "backup.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class BackupManifest:
+    """What a backup holds; written last, so a folder without one is not a backup."""
+
+    created_at: datetime
+    triples: int
+    students: int
+    fingerprint: str
+    files: tuple[str, ...]
+    format: int = FORMAT
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return {**asdict(self), "created_at": self.created_at.isoformat(), "files": list(self.files)}
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did."""
+
+    manifest: BackupManifest
+    forgotten_again: int  # students of the backup forgotten since it was taken, forgotten again
+    moved_aside: tuple[Path, ...]  # the data folder (and store) as they were before the restore
+
+
+def fingerprint(tokens: Tokens) -> str:
+    """A keyed token of a fixed string: equal for the same pseudonym secret, and reveals nothing of it."""
+    return tokens.opaque("pathwise-backup", "fingerprint")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve() == folder.resolve() or folder.resolve() in path.resolve().parents
+
+
+def _data_files(data_dir: Path, skip: list[Path]) -> list[Path]:
+    """Entries of the data folder to copy: everything but the store, its transient siblings and ``skip``."""
+    if not data_dir.exists():
+        return []
+    entries = data_dir.iterdir()
+    return sorted(entry for entry in entries if not any(_inside(entry, s) or _inside(s, entry) for s in skip))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _store_figures(store_dir: Path) -> tuple[int, int]:
+    """Triples and students in a store folder (opened read-only)."""
+    store = ox.Store.read_only(str(store_dir))
+    query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RDF.type}> <{PW.Student}> }} }}"
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    students = next(iter(result))[0]
+    assert isinstance(students, ox.Literal)
+    return len(store), int(students.value)
+
+
+def make_backup(
+    kg: KnowledgeGraph, data_dir: Path, destination: Path, tokens: Tokens, *, exclude: Sequence[Path] = ()
+) -> BackupManifest:
+    """Back up the store and the data folder into ``destination`` (a new folder), while serving.
+
+    ``exclude``: folders of the data folder not to copy (where earlier backups are kept).
+
+    The copy is built in ``<destination>.partial`` and renamed once its manifest is
+    written, so an interrupted backup is never mistaken for a finished one.
+
+    Raises:
+        InvalidInput: the store is not an embedded one (a SPARQL server is backed up with
+            its own tools), or ``destination`` exists.
+    """
+    store = kg.store
+    if not isinstance(store, OxigraphStore):
+        raise InvalidInput(
+            f"only an embedded Oxigraph store is backed up by Pathwise; "
+            f"back up the {store.name} store with its own tools"
+        )
+    if destination.exists():
+        raise InvalidInput(f"{destination} exists already: a backup goes into a new folder")
+    partial = destination.with_name(destination.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        created_at = datetime.now(UTC)
+        store.backup(partial / "store")
+        triples, students = _store_figures(partial / "store")
+        skip = [store.path, *store.path.parent.glob(store.path.name + ".*"), destination, partial, *exclude]
+        files = _data_files(data_dir, skip)
+        for entry in files:
+            target = partial / "data" / entry.name
+            if entry.is_dir():
+                shutil.copytree(entry, target)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(entry, target)
+        manifest = BackupManifest(created_at, triples, students, fingerprint(tokens), tuple(f.name for f in files))
+        (partial / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n")
+        _fsync_dir(partial)
+        partial.rename(destination)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return manifest
+
+
+def read_manifest(backup: Path) -> BackupManifest:
+    """The manifest of a backup folder.
+
+    Raises:
+        InvalidInput: no manifest (not a backup, or an unfinished one), or one this version cannot read.
+    """
+    path = backup / MANIFEST
+    if not path.exists():
+        raise InvalidInput(f"{backup} is not a Pathwise backup (no {MANIFEST}; an interrupted backup has none)")
+    try:
+        raw = json.loads(path.read_text())
+        manifest = BackupManifest(
+            created_at=datetime.fromisoformat(raw["created_at"]),
+            triples=int(raw["triples"]),
+            students=int(raw["students"]),
+            fingerprint=str(raw["fingerprint"]),
+            files=tuple(str(f) for f in raw["files"]),
+            format=int(raw["format"]),
+        )
+    except (ValueError, KeyError, TypeError) as error:
+        raise InvalidInput(f"{path} is not a backup manifest ({error})") from None
+    if manifest.format != FORMAT:
+        raise InvalidInput(f"{path}: backup format {manifest.format}, this version reads format {FORMAT}")
+    return manifest
+
+
+def _check(backup: Path, tokens: Tokens) -> BackupManifest:
+    """Everything a restore needs, checked before anything is moved."""
+    manifest = read_manifest(backup)
+    if manifest.fingerprint != fingerprint(tokens):
+        raise InvalidInput(
+            "the backup was made under another pseudonym secret: its student keys would be unreachable. "
+            "Restore with the PATHWISE_PSEUDONYM_SECRET it was made under "
+            "(in development: the backup's data/dev-pseudonym-secret)"
+        )
+    missing = [f for f in manifest.files if not (backup / "data" / f).exists()]
+    if missing:
+        raise InvalidInput(f"the backup is incomplete: {', '.join(missing)} missing from {backup / 'data'}")
+    try:
+        triples, _ = _store_figures(backup / "store")
+    except OSError as error:
+        raise InvalidInput(f"the backup's store does not open: {error}") from None
+    if triples != manifest.triples:
+        raise InvalidInput(f"the backup's store holds {triples} triples, its manifest says {manifest.triples}")
+    read_erasures(backup / "data" / ERASURE_LOG)  # a malformed log is refused now, not half way
+    return manifest
+
+
+def restore_backup(
+    backup: Path, *, data_dir: Path, store_path: Path, tokens: Tokens, keep: Sequence[Path] = ()
+) -> Restored:
+    """Replace the data folder (and store) by a backup's; the service must be stopped.
+
+    Checked first, nothing moved on failure: the manifest, the pseudonym secret's
+    fingerprint, every listed file, the store's triple count, both erasure logs, and that
+    no process holds the current store. Then the current data folder (and the store,
+    where it lives elsewhere) is moved aside to ``<name>.before-restore-<time>``, never
+    deleted; the backup is copied in; the erasure logs are merged; and the students
+    forgotten since the backup was taken are forgotten again, with one rewrite. Folders
+    of the data folder in ``keep`` (where backups are kept, the restored one perhaps among
+    them) are moved into the restored folder rather than left aside.
+
+    Raises:
+        InvalidInput: the backup fails a check (the message says which).
+        StoreInUse: a running service holds the store.
+    """
+    manifest = _check(backup, tokens)
+    read_erasures(data_dir / ERASURE_LOG)
+    if store_path.exists():
+        OxigraphStore(store_path).close()  # raises StoreInUse while a service holds it
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def move_aside(folder: Path) -> Path | None:
+        if not folder.exists():
+            return None
+        target = folder.with_name(f"{folder.name}.before-restore-{stamp}")
+        folder.rename(target)
+        return target
+
+    data_root = data_dir.resolve()
+    data_aside = move_aside(data_dir)
+    store_aside = move_aside(store_path)  # None where the store lived inside the data folder
+
+    def now_at(path: Path) -> Path:
+        """Where a path of the data folder is since the folder was moved aside."""
+        inside = data_aside is not None and _inside(path, data_root)
+        return data_aside / path.resolve().relative_to(data_root) if inside and data_aside else path
+
+    data_dir.mkdir(parents=True)
+    for folder in keep:  # the backups kept in the data folder stay in it
+        if _inside(folder, data_root) and now_at(folder).exists():
+            target = data_dir / folder.resolve().relative_to(data_root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            now_at(folder).rename(target)
+    source = backup if backup.exists() else now_at(backup)
+    shutil.copytree(source / "data", data_dir, dirs_exist_ok=True)
+    shutil.copytree(source / "store", store_path)
+    log = ErasureLog(data_dir / ERASURE_LOG, tokens)
+    if data_aside is not None:
+        log.merge(data_aside / ERASURE_LOG)  # erasures since the backup live in the log it replaced
+    store = OxigraphStore(store_path)
+    try:
+        kg = KnowledgeGraph(store)
+        again = log.forgotten(list_students(kg), since=manifest.created_at)
+        for student in again:
+            forget_student(kg, student)
+        if again:
+            store.rewrite()
+    finally:
+        store.close()
+    return Restored(manifest, len(again), tuple(p for p in (data_aside, store_aside) if p is not None))

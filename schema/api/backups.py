@@ -1,0 +1,44 @@
+"""Backups of the service's data, taken while it serves (``graph.backup``)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import strawberry
+
+from graph.backup import make_backup
+from graph.errors import InvalidInput, KnowledgeGraphError
+from graph.pseudonyms import Pseudonymizer
+from schema.context import Info
+from schema.types.backups import Backup, BackupError, BackupResult
+
+__all__ = ["BackupMutation"]
+
+
+@strawberry.type
+class BackupMutation:
+    @strawberry.mutation(
+        description="Back up the store (a consistent checkpoint; writes wait milliseconds) and the data folder "
+        "(models, QA index, erasure log) into a new folder under the server's backup folder (PATHWISE_BACKUP_DIR). "
+        "Restore with `pathwise restore FOLDER` while the service is stopped: students forgotten since the backup "
+        "are forgotten again."
+    )
+    async def backup_data(self, info: Info) -> BackupResult:
+        context = info.context
+
+        def run() -> BackupResult:
+            data_dir = context.data_dir
+            try:
+                if context.backup_dir is None or data_dir is None:
+                    raise InvalidInput("this service takes no backups (no backup folder is set)")
+                if not isinstance(context.pseudonyms, Pseudonymizer):
+                    raise InvalidInput("this service has no pseudonym secret to fingerprint a backup with")
+                folder = context.backup_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+                manifest = make_backup(context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir])
+            except KnowledgeGraphError as error:
+                return BackupError.from_domain(error)
+            return Backup.from_domain(str(folder), manifest)
+
+        # a checkpoint and a copy of the data folder's files: seconds for trained models, off the event loop
+        return await asyncio.to_thread(run)

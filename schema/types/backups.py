@@ -1,0 +1,46 @@
+"""What ``backupData`` answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from graph.backup import BackupManifest
+from graph.errors import KnowledgeGraphError
+from schema.types.enums import CurriculumErrorCode
+
+
+@strawberry.type(description="A backup written on the server; ship its folder elsewhere (it is on the same disk).")
+class Backup:
+    path: str = strawberry.field(description="The backup's folder on the server.")
+    created_at: datetime = strawberry.field(description="When the store's checkpoint was taken.")
+    triples: int
+    students: int
+    files: list[str] = strawberry.field(description="Entries of the data folder copied beside the store.")
+
+    @classmethod
+    def from_domain(cls, path: str, manifest: BackupManifest) -> Backup:
+        """From ``graph.backup.BackupManifest``."""
+        return cls(
+            path=path,
+            created_at=manifest.created_at,
+            triples=manifest.triples,
+            students=manifest.students,
+            files=list(manifest.files),
+        )
+
+
+@strawberry.type(description="Why no backup was written (INVALID: this store or service takes none).")
+class BackupError:
+    code: CurriculumErrorCode
+    message: str
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> BackupError:
+        """Map a domain error."""
+        return cls(code=error.code, message=error.message)
+
+
+BackupResult = Annotated[Backup | BackupError, strawberry.union("BackupResult")]

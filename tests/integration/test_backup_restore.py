@@ -1,0 +1,75 @@
+"""A backup taken from a running server, restored with the CLI after a student was forgotten."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from live_server import ROOT, Live, graphql, serving
+
+from graph.ids import id_of
+from graph.store import OxigraphStore
+from graph.vocab import PW
+
+RECORD = """mutation($s: ID!) { recordAttempts(attempts: [
+  {studentId: $s, conceptIds: ["slope"], correct: true}]) { __typename } }"""
+BACKUP = """mutation { backupData {
+  __typename ... on Backup { path createdAt triples students files } ... on BackupError { code message } } }"""
+FORGET = """mutation($s: ID!) { forgetStudent(id: $s) { __typename } }"""
+STUDENT = "query($s: ID!) { student(id: $s) { id } }"
+
+
+def ok(live: Live, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    reply = graphql(live.base, query, variables)
+    assert reply.status == 200, reply.body[:500]
+    body = reply.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATHWISE_DATA_DIR": str(data_dir)}
+    env.pop("PATHWISE_STORE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with serving(data_dir) as live:
+        for learner in ("leaver-77", "stayer-78"):
+            assert ok(live, RECORD, {"s": learner})["recordAttempts"]["__typename"] == "RecordedAttempts"
+        leaver = ok(live, STUDENT, {"s": "leaver-77"})["student"]["id"]
+        taken = ok(live, BACKUP)["backupData"]
+        assert taken["__typename"] == "Backup", taken
+        assert Path(taken["path"]).parent == data_dir / "backups"
+        assert "dev-pseudonym-secret" in taken["files"]
+        assert not any(f.startswith("backups") or f.startswith("store") for f in taken["files"])
+        in_use = cli(data_dir, "backup", str(tmp_path / "offline"))
+        assert in_use.returncode == 1
+        assert "in use by another process" in in_use.stderr
+        assert "backupData" in in_use.stderr, "the error says how to back up a running service"
+        assert ok(live, FORGET, {"s": "leaver-77"})["forgetStudent"]["__typename"] == "ForgottenStudent"
+
+    restored = cli(data_dir, "restore", taken["path"], "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "forgotten again (forgotten since the backup): 1" in restored.stdout
+    assert "holds personal data" in restored.stdout
+    store = OxigraphStore(data_dir / "store")
+    try:
+        rows = store.select(f"SELECT ?s WHERE {{ ?s a {PW.Student.n3()} }}")
+    finally:
+        store.close()
+    stored = {id_of(str(r[0])) for r in rows}
+    assert leaver not in stored
+    assert len(stored) > 2, "the demo's students and the stayer are back"
+    kept = [f for f in data_dir.rglob("*") if f.is_file() and "backups" not in f.relative_to(data_dir).parts]
+    assert not [f for f in kept if leaver.encode() in f.read_bytes()]
+    with serving(data_dir) as live:  # the restored folder serves, under the same keys
+        assert ok(live, STUDENT, {"s": "stayer-78"})["student"] is not None
+        assert ok(live, STUDENT, {"s": "leaver-77"})["student"] is None

@@ -1,0 +1,288 @@
+"""Backups of the data folder, and restores that do not bring forgotten students back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from graph.attempts import list_students, record_attempts
+from graph.backup import make_backup, read_manifest, restore_backup
+from graph.erasures import ERASURE_LOG, ErasureLog
+from graph.errors import InvalidInput, StoreInUse
+from graph.model import Attempt
+from graph.pseudonyms import Pseudonymizer
+from graph.repository import KnowledgeGraph
+from graph.store import OxigraphStore, open_store
+from resolvers.students import forget_each
+from tests.conftest import small_bundle
+
+SECRET = b"a backup test secret of at least thirty-two bytes"
+PZ = Pseudonymizer(SECRET)
+WHEN = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def key(name: str) -> str:
+    return PZ.key(name)
+
+
+class Service:
+    """A data folder with its store open, as ``pathwise serve`` keeps it."""
+
+    def __init__(self, root: Path) -> None:
+        self.data = root / "data"
+        self.store_path = self.data / "store"
+        self.erasures = ErasureLog(self.data / ERASURE_LOG, PZ)
+        self.open()
+
+    def open(self) -> None:
+        self.kg = KnowledgeGraph(open_store(f"oxigraph:{self.store_path}"))
+        self.is_open = True
+
+    def close(self) -> None:
+        if self.is_open:
+            self.kg.store.close()
+            self.is_open = False
+
+    def record(self, name: str, n: int = 2, at: datetime = WHEN) -> None:
+        attempts = [
+            Attempt(f"{name}-{at.timestamp()}-{i}", key(name), at + timedelta(minutes=i), 1.0, concepts=("add",))
+            for i in range(n)
+        ]
+        record_attempts(self.kg, attempts)
+
+    def forget(self, *names: str) -> None:
+        forget_each(self.kg, None, [key(n) for n in names], erasures=self.erasures)
+
+    def students(self) -> list[str]:
+        return list_students(self.kg)
+
+    def files_holding(self, needle: str, *, skip: Path | None = None) -> list[Path]:
+        return [
+            f
+            for f in self.data.rglob("*")
+            if f.is_file() and (skip is None or skip not in f.parents) and needle.encode() in f.read_bytes()
+        ]
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Service]:
+    live = Service(tmp_path)
+    live.kg.import_bundle(small_bundle())
+    (live.data / "models").mkdir()
+    (live.data / "models" / "weights.bin").write_bytes(b"model")
+    yield live
+    live.close()
+
+
+def backup(service: Service, tmp_path: Path, name: str = "b1") -> Path:
+    folder = tmp_path / "backups" / name
+    make_backup(service.kg, service.data, folder, PZ)
+    return folder
+
+
+def restore(service: Service, folder: Path, tokens: Pseudonymizer = PZ):  # type: ignore[no-untyped-def]
+    service.close()
+    restored = restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=tokens)
+    service.open()
+    return restored
+
+
+class TestBackup:
+    def test_a_restore_brings_back_the_data_as_it_was_at_the_backup(self, service: Service, tmp_path: Path) -> None:
+        service.record("ann")
+        service.record("bob")
+        folder = backup(service, tmp_path)
+        manifest = read_manifest(folder)
+        assert (manifest.students, manifest.files) == (2, ("models",))
+        service.record("cat")  # after the backup: the restore goes back to before it
+        (service.data / "models" / "weights.bin").write_bytes(b"retrained")
+        restored = restore(service, folder)
+        assert service.students() == sorted([key("ann"), key("bob")])
+        assert service.kg.store.count() == manifest.triples  # type: ignore[attr-defined]
+        assert (service.data / "models" / "weights.bin").read_bytes() == b"model"
+        [aside] = restored.moved_aside
+        assert aside.name.startswith("data.before-restore-")
+        assert (aside / "models" / "weights.bin").read_bytes() == b"retrained", "the replaced data is kept, not lost"
+
+    def test_students_forgotten_since_the_backup_are_forgotten_again(self, service: Service, tmp_path: Path) -> None:
+        service.record("ann")
+        service.record("bob")
+        folder = backup(service, tmp_path)
+        service.forget("ann")
+        assert not service.files_holding(key("ann")), "the forget itself left nothing"
+        restored = restore(service, folder)
+        assert restored.forgotten_again == 1
+        assert service.students() == [key("bob")]
+        assert not service.files_holding(key("ann"), skip=restored.moved_aside[0]), "rewritten after the re-forget"
+        assert not service.files_holding("ann")
+
+    def test_a_student_forgotten_before_the_backup_who_came_back_keeps_their_new_data(
+        self, service: Service, tmp_path: Path
+    ) -> None:
+        service.record("ann")
+        service.forget("ann")
+        service.record("ann", at=WHEN + timedelta(days=30))  # re-enrolled: the same external id, the same key
+        folder = backup(service, tmp_path)
+        restored = restore(service, folder)
+        assert restored.forgotten_again == 0
+        assert service.students() == [key("ann")]
+
+    def test_an_erasure_log_lost_with_the_data_folder_comes_back_from_the_backup(
+        self, service: Service, tmp_path: Path
+    ) -> None:
+        service.record("ann")
+        service.forget("ann")
+        folder = backup(service, tmp_path)
+        restore(service, folder)
+        assert len(ErasureLog(service.data / ERASURE_LOG, PZ).entries()) == 1
+
+    def test_the_backup_folder_is_not_copied_into_itself(self, service: Service) -> None:
+        folder = service.data / "backups" / "b1"
+        make_backup(service.kg, service.data, folder, PZ, exclude=[service.data / "backups"])
+        make_backup(service.kg, service.data, service.data / "backups" / "b2", PZ, exclude=[service.data / "backups"])
+        assert read_manifest(service.data / "backups" / "b2").files == ("models",)
+        assert not (folder / "data" / "store").exists()
+
+
+def test_backups_kept_in_the_data_folder_stay_in_it_after_a_restore(service: Service) -> None:
+    backups = service.data / "backups"
+    service.record("ann")
+    make_backup(service.kg, service.data, backups / "b1", PZ, exclude=[backups])
+    service.record("bob")
+    make_backup(service.kg, service.data, backups / "b2", PZ, exclude=[backups])
+    service.close()
+    restore_backup(backups / "b1", data_dir=service.data, store_path=service.store_path, tokens=PZ, keep=[backups])
+    service.open()
+    assert service.students() == [key("ann")]
+    assert sorted(p.name for p in backups.iterdir()) == ["b1", "b2"], "the backups were not left aside"
+
+
+class TestRefusals:
+    """A restore that cannot succeed is refused before anything is moved."""
+
+    def unchanged(self, service: Service) -> None:
+        assert not list(service.data.parent.glob("data.before-restore-*"))
+
+    def test_another_pseudonym_secret(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        service.close()
+        other = Pseudonymizer(b"another secret, also thirty-two bytes or more")
+        with pytest.raises(InvalidInput, match="another pseudonym secret"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=other)
+        self.unchanged(service)
+
+    def test_an_unfinished_backup(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        (folder / "backup.json").unlink()
+        service.close()
+        with pytest.raises(InvalidInput, match="not a Pathwise backup"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_store_that_does_not_match_its_manifest(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        manifest = json.loads((folder / "backup.json").read_text())
+        (folder / "backup.json").write_text(json.dumps({**manifest, "triples": manifest["triples"] + 1}))
+        service.close()
+        with pytest.raises(InvalidInput, match="triples, its manifest says"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_missing_file(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        (folder / "data" / "models" / "weights.bin").unlink()
+        (folder / "data" / "models").rmdir()
+        service.close()
+        with pytest.raises(InvalidInput, match="models missing"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_running_service(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        with pytest.raises(StoreInUse):  # the store is still open, as a running service holds it
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_malformed_erasure_log(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        (service.data / ERASURE_LOG).write_text('{"token": "erased-1", "at": "2026-01-01T00:00:00+00:00"}\nnot json\n')
+        service.close()
+        with pytest.raises(InvalidInput, match=r"erasures.jsonl:2"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_backing_up_into_an_existing_folder_or_another_backend(self, service: Service, tmp_path: Path) -> None:
+        (tmp_path / "taken").mkdir()
+        with pytest.raises(InvalidInput, match="exists already"):
+            make_backup(service.kg, service.data, tmp_path / "taken", PZ)
+        with pytest.raises(InvalidInput, match="only an embedded Oxigraph store"):
+            make_backup(KnowledgeGraph(open_store("memory")), service.data, tmp_path / "mem", PZ)
+
+    def test_an_interrupted_backup_leaves_nothing_that_looks_finished(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import graph.backup
+
+        def disk_full(*args: object, **kwargs: object) -> None:
+            raise OSError("No space left on device")
+
+        monkeypatch.setattr(graph.backup.shutil, "copytree", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            make_backup(service.kg, service.data, tmp_path / "b", PZ)
+        assert not list(tmp_path.glob("b*"))
+
+
+class TestErasureLog:
+    def test_it_holds_tokens_not_keys(self, tmp_path: Path) -> None:
+        log = ErasureLog(tmp_path / ERASURE_LOG, PZ)
+        log.record([key("ann")], WHEN)
+        text = log.path.read_text()
+        assert key("ann") not in text
+        assert key("ann").removeprefix("stu-") not in text
+        assert log.forgotten([key("ann"), key("bob")], since=WHEN) == [key("ann")]
+        assert log.forgotten([key("ann")], since=WHEN + timedelta(seconds=1)) == []
+
+    def test_merge_adds_only_what_is_missing(self, tmp_path: Path) -> None:
+        mine, theirs = ErasureLog(tmp_path / "a.jsonl", PZ), ErasureLog(tmp_path / "b.jsonl", PZ)
+        mine.record([key("ann")], WHEN)
+        theirs.record([key("ann")], WHEN)
+        theirs.record([key("bob")], WHEN)
+        assert mine.merge(theirs.path) == 1
+        assert mine.merge(theirs.path) == 0
+        assert len(mine.entries()) == 2
+
+
+def test_a_store_backup_is_consistent_while_writes_go_on(tmp_path: Path) -> None:
+    import threading
+
+    from rdflib import Literal, URIRef
+
+    store = OxigraphStore(tmp_path / "store")
+    p = URIRef("https://example.org/p")
+    acknowledged: list[int] = []
+    done = threading.Event()
+
+    def write() -> None:
+        n = 0
+        while not done.is_set():
+            store.apply([], [(URIRef(f"https://example.org/w{n}"), p, Literal(n))])
+            acknowledged.append(n)
+            n += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while len(acknowledged) < 50:
+        pass
+    before = len(acknowledged)
+    store.backup(tmp_path / "copy")
+    done.set()
+    writer.join()
+    copy = OxigraphStore(tmp_path / "copy")
+    held = len(copy.select("SELECT ?s WHERE { ?s ?p ?o }"))
+    assert before <= held <= len(acknowledged), "every write acknowledged before the backup, none half-written"
+    copy.close()
+    store.close()
