@@ -9,7 +9,6 @@ than deleting it.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -34,10 +33,10 @@ def _store_path(settings: Settings, store: str | None) -> Path:
     return Path(location)
 
 
-def _error(error: KnowledgeGraphError) -> None:
+def _error(error: KnowledgeGraphError, *, running: str = "") -> None:
     click.secho(f"error [{error.code.value}]: {error.message}", fg="red", err=True)
-    if isinstance(error, StoreInUse):
-        click.echo(f"  {RUNNING_HINT}", err=True)
+    if isinstance(error, StoreInUse) and running:
+        click.echo(f"  {running}", err=True)
     sys.exit(1)
 
 
@@ -51,19 +50,19 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
     <data dir>/backups). Ship it to other storage: on the same disk it is no backup.
     """
     from cli.main import _pseudonyms
-    from graph.backup import make_backup
+    from graph.backup import backup_name, make_backup
     from graph.repository import KnowledgeGraph
     from graph.store import OxigraphStore
 
     settings: Settings = ctx.obj["settings"]
     store_path = _store_path(settings, ctx.obj["store"])
     backups = settings.backup_dir or settings.data_dir / "backups"
-    folder = destination or backups / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = destination or backups / backup_name()
     pseudonyms = _pseudonyms(settings)
     try:
         store = OxigraphStore(store_path)
     except KnowledgeGraphError as error:
-        _error(error)
+        _error(error, running=RUNNING_HINT)
         return
     try:
         manifest = make_backup(KnowledgeGraph(store), settings.data_dir, folder, pseudonyms, exclude=[backups])
@@ -124,7 +123,7 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
             folder, data_dir=settings.data_dir, store_path=store_path, tokens=tokens, keep=[backups]
         )
     except KnowledgeGraphError as error:
-        _error(error)
+        _error(error, running="stop the service (and wait until it has exited) before restoring")
         return
     click.echo(
         f"restored the backup of {manifest.created_at.isoformat()}: {manifest.triples:,} triples, "

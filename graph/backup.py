@@ -42,6 +42,7 @@ __all__ = [
     "MANIFEST",
     "BackupManifest",
     "Restored",
+    "backup_name",
     "fingerprint",
     "make_backup",
     "read_manifest",
@@ -75,6 +76,11 @@ class Restored:
     manifest: BackupManifest
     forgotten_again: int  # students of the backup forgotten since it was taken, forgotten again
     moved_aside: tuple[Path, ...]  # the data folder (and store) as they were before the restore
+
+
+def backup_name(at: datetime | None = None) -> str:
+    """A new backup's folder name: its UTC time, to the microsecond, so names sort by time and do not collide."""
+    return (at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def fingerprint(tokens: Tokens) -> str:

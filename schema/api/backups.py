@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import strawberry
 
-from graph.backup import make_backup
+from graph.backup import backup_name, make_backup
 from graph.errors import InvalidInput, KnowledgeGraphError
 from graph.pseudonyms import Pseudonymizer
 from schema.context import Info
@@ -34,7 +33,7 @@ class BackupMutation:
                     raise InvalidInput("this service takes no backups (no backup folder is set)")
                 if not isinstance(context.pseudonyms, Pseudonymizer):
                     raise InvalidInput("this service has no pseudonym secret to fingerprint a backup with")
-                folder = context.backup_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+                folder = context.backup_dir / backup_name()
                 manifest = make_backup(context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir])
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)

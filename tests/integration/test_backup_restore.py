@@ -54,6 +54,9 @@ def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path)
         assert in_use.returncode == 1
         assert "in use by another process" in in_use.stderr
         assert "backupData" in in_use.stderr, "the error says how to back up a running service"
+        too_soon = cli(data_dir, "restore", taken["path"], "--yes")
+        assert too_soon.returncode == 1
+        assert "stop the service" in too_soon.stderr
         assert ok(live, FORGET, {"s": "leaver-77"})["forgetStudent"]["__typename"] == "ForgottenStudent"
 
     restored = cli(data_dir, "restore", taken["path"], "--yes")
