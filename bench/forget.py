@@ -27,12 +27,12 @@ from datetime import UTC
 from pathlib import Path
 
 from bench.__main__ import bench_token
-from bench.load import PSEUDONYM_SECRET, Mix, Tally, _percentile, count_stored, run_clients, start_server
+from bench.load import PSEUDONYM_SECRET, BackgroundLoad, count_stored, describe, print_errors, start_server
 
 #: The same run at commit 9aa68fb (writes held for the whole rewrite), 2 cores,
 #: 2026-11-29, defaults (2,000 students, 4 clients, 1 forget then 4 together).
+BASELINE_COMMIT = "9aa68fb"
 BASELINE = {
-    "commit": "9aa68fb",
     "one forget s": 7.4,
     "four together s": 29.4,
     "writes/s during": 0.3,
@@ -93,15 +93,6 @@ def forget_together(port: int, token: str, students: list[str]) -> tuple[float, 
     return min(r[0] for r in results), max(r[1] for r in results), [r[2] for r in results]
 
 
-def describe(values: list[float], seconds: float) -> str:
-    if not values:
-        return "no write finished"
-    return (
-        f"{len(values):5d} writes ({len(values) / seconds:6.1f}/s), p50 {_percentile(values, 0.5) * 1000:7.1f} ms, "
-        f"p95 {_percentile(values, 0.95) * 1000:7.1f} ms, max {max(values) * 1000:8.1f} ms"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--students", type=int, default=2000, help="simulated students in the store")
@@ -117,31 +108,19 @@ def main() -> None:
         print(f"store: {args.students:,} students, {attempts:,} attempts ({time.monotonic() - began:.0f} s to load)")
         server = start_server(data, PATHWISE_LOAD_DEMO="false")
         token = bench_token()
-        stop = threading.Event()
-        box: dict[str, Tally] = {}
-
-        def clients() -> None:
-            box["tally"] = run_clients(
-                server.port, Mix.demo(), clients=args.clients, seconds=3600, token=token, stop=stop
-            )
-
-        load = threading.Thread(target=clients)
         try:
-            load.start()
-            time.sleep(args.warmup)
-            one_start, one_end, one_reply = forget(server.port, token, keys[0])
-            time.sleep(2.0)
-            many_start, many_end, many_replies = forget_together(server.port, token, keys[1 : 1 + args.together])
-            time.sleep(2.0)
-            batch = keys[1 + args.together : 1 + args.together + args.batch]
-            batch_start, batch_end, batch_reply = forget(server.port, token, batch)
-            time.sleep(2.0)
-            stop.set()
-            load.join()
+            with BackgroundLoad(server.port, token, args.clients) as load:
+                time.sleep(args.warmup)
+                one_start, one_end, one_reply = forget(server.port, token, keys[0])
+                time.sleep(2.0)
+                many_start, many_end, many_replies = forget_together(server.port, token, keys[1 : 1 + args.together])
+                time.sleep(2.0)
+                batch = keys[1 + args.together : 1 + args.together + args.batch]
+                batch_start, batch_end, batch_reply = forget(server.port, token, batch)
+                time.sleep(2.0)
+                tally = load.finish()
         finally:
-            stop.set()
             status = server.stop()
-        tally = box["tally"]
         stored = count_stored(f"oxigraph:{data / 'store'}")
         rel = tally.began
         one, many = (one_start - rel, one_end - rel), (many_start - rel, many_end - rel)
@@ -158,8 +137,8 @@ def main() -> None:
         before = tally.window("recordAttempts", 1.0, one[0])
         during = tally.window("recordAttempts", one[0], one[1]) + tally.window("recordAttempts", many[0], many[1])
         forgetting = (one[1] - one[0]) + (many[1] - many[0])
-        print(f"before the forgets  {describe(before, one[0] - 1.0)}")
-        print(f"during the forgets  {describe(during, forgetting)}")
+        print(f"before the forgets  {describe(before, one[0] - 1.0, 'writes')}")
+        print(f"during the forgets  {describe(during, forgetting, 'writes')}")
         overlapping = tally.window("recordAttempts", one[0], one[1] + 2.0) + tally.window(
             "recordAttempts", many[0], many[1] + 2.0
         )  # a write held up by a forget ends just after it
@@ -168,11 +147,10 @@ def main() -> None:
         acknowledged = {s.astimezone(UTC) for s in tally.acknowledged}
         missing = acknowledged - {s.astimezone(UTC) for s in stored.api_stamps}
         print(f"attempts acknowledged {len(acknowledged)}, missing from the store afterwards {len(missing)}")
-        errors = tally.error_count + len(server.log_errors()) + len(missing)
-        print(f"errors: {tally.error_count} replies, {len(server.log_errors())} server log lines")
+        errors = print_errors(tally, server) + len(missing)
         rate = len(during) / forgetting
         print(
-            f"against the baseline ({BASELINE['commit']}: one forget {BASELINE['one forget s']:.1f} s, four together "
+            f"against the baseline ({BASELINE_COMMIT}: one forget {BASELINE['one forget s']:.1f} s, four together "
             f"{BASELINE['four together s']:.1f} s, {BASELINE['writes/s during']:.1f} writes/s during them, longest "
             f"write {BASELINE['longest write ms']:.0f} ms): {rate / BASELINE['writes/s during']:.0f}x the writes/s, "
             f"{longest / BASELINE['longest write ms']:.3f}x the longest write, one forget "

@@ -42,8 +42,11 @@ __all__ = [
     "Mix",
     "Server",
     "StoreCount",
+    "BackgroundLoad",
     "Tally",
     "count_stored",
+    "describe",
+    "print_errors",
     "run_clients",
     "start_server",
 ]
@@ -284,6 +287,53 @@ class Tally:
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def describe(values: list[float], seconds: float, what: str = "requests") -> str:
+    """Count, rate, p50, p95 and max of the latencies of a time window, on one line."""
+    if not values:
+        return f"no {what} finished"
+    return (
+        f"{len(values):5d} {what} ({len(values) / seconds:6.1f}/s), p50 {_percentile(values, 0.5) * 1000:7.1f} ms, "
+        f"p95 {_percentile(values, 0.95) * 1000:7.1f} ms, max {max(values) * 1000:8.1f} ms"
+    )
+
+
+def print_errors(tally: Tally, server: Server) -> int:
+    """Print the failed replies and the server's error lines; how many there were in all."""
+    logged = len(server.log_errors())
+    print(f"errors: {tally.error_count} replies, {logged} server log lines")
+    return tally.error_count + logged
+
+
+class BackgroundLoad:
+    """The demo's mixed load from ``clients`` keep-alive clients in a thread, while a bench does something else.
+
+    ``finish()`` stops the clients and returns what they saw; leaving the ``with``
+    block stops them too (after an error).
+    """
+
+    def __init__(self, port: int, token: str, clients: int) -> None:
+        self._stop = threading.Event()
+        self._tally: list[Tally] = []
+        self._thread = threading.Thread(
+            target=lambda: self._tally.append(
+                run_clients(port, Mix.demo(), clients=clients, seconds=3600, token=token, stop=self._stop)
+            )
+        )
+
+    def __enter__(self) -> BackgroundLoad:
+        self._thread.start()
+        return self
+
+    def finish(self) -> Tally:
+        self._stop.set()
+        self._thread.join()
+        return self._tally[0]
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_clients(

@@ -19,12 +19,11 @@ import http.client
 import json
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from bench.__main__ import bench_token
-from bench.load import OPERATIONS, Mix, Tally, _percentile, run_clients, start_server
+from bench.load import OPERATIONS, BackgroundLoad, Tally, describe, print_errors, start_server
 
 #: The same run at commit 097a10a (the switch replayed on the event loop: 9 requests
 #: finished during it, those in flight when it began), 2 cores, 2026-11-29, defaults
@@ -68,15 +67,6 @@ def latencies(tally: Tally, start: float, end: float) -> list[float]:
     return [v for op in OPERATIONS for v in tally.window(op, start, end)]
 
 
-def describe(values: list[float], seconds: float) -> str:
-    if not values:
-        return "no request finished"
-    return (
-        f"{len(values):5d} requests ({len(values) / seconds:6.1f}/s), p50 {_percentile(values, 0.5) * 1000:7.1f} ms, "
-        f"p95 {_percentile(values, 0.95) * 1000:7.1f} ms, max {max(values) * 1000:8.1f} ms"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--students", type=int, default=2000, help="simulated students in the store")
@@ -90,26 +80,14 @@ def main() -> None:
         print(f"store: {args.students:,} students, {attempts:,} attempts ({time.monotonic() - began:.0f} s to load)")
         server = start_server(data, PATHWISE_LOAD_DEMO="false")
         token = bench_token()
-        stop = threading.Event()
-        box: dict[str, Tally] = {}
-
-        def clients() -> None:
-            box["tally"] = run_clients(
-                server.port, Mix.demo(), clients=args.clients, seconds=3600, token=token, stop=stop
-            )
-
-        load = threading.Thread(target=clients)
         try:
-            load.start()
-            time.sleep(args.warmup)
-            start, end, reply = switch(server.port, token)
-            time.sleep(2.0)
-            stop.set()
-            load.join()
+            with BackgroundLoad(server.port, token, args.clients) as load:
+                time.sleep(args.warmup)
+                start, end, reply = switch(server.port, token)
+                time.sleep(2.0)
+                tally = load.finish()
         finally:
-            stop.set()
             status = server.stop()
-        tally = box["tally"]
         t0, t1 = start - tally.began, end - tally.began
         during = latencies(tally, t0, t1)
         before = latencies(tally, 1.0, t0)
@@ -119,8 +97,7 @@ def main() -> None:
         overlapping = latencies(tally, t0, t1 + 2.0)  # a request held up by the switch ends just after it
         longest = max(overlapping, default=0.0) * 1000
         print(f"longest request overlapping the switch: {longest:.0f} ms")
-        errors = tally.error_count + len(server.log_errors())
-        print(f"errors: {tally.error_count} replies, {len(server.log_errors())} server log lines")
+        errors = print_errors(tally, server)
         rate = len(during) / (t1 - t0)
         print(
             f"against the baseline ({BASELINE['commit']}: {BASELINE['requests/s during']:.1f} requests/s during a "

@@ -9,56 +9,56 @@ import pytest
 from graph.coalesced import CoalescedRuns
 
 
-def test_callers_arriving_during_a_run_share_the_next_one() -> None:
-    release = threading.Event()
-    first_started = threading.Event()
-    started: list[int] = []
+class HeldRun:
+    """Work that records each run and holds the first until released, so callers can arrive during it."""
 
-    def work() -> None:
-        started.append(len(started))
-        first_started.set()
-        release.wait(timeout=30)
+    def __init__(self) -> None:
+        self.started: list[int] = []
+        self.in_first = threading.Event()
+        self.release = threading.Event()
+        self.runs = CoalescedRuns(self.work)
 
-    runs = CoalescedRuns(work)
-    first = threading.Thread(target=runs.run)
-    first.start()
-    assert first_started.wait(timeout=30)
-    late = [threading.Thread(target=runs.run) for _ in range(6)]
-    for caller in late:
+    def work(self) -> None:
+        self.started.append(len(self.started))
+        self.in_first.set()
+        self.release.wait(timeout=30)
+
+    def first_caller(self) -> threading.Thread:
+        caller = threading.Thread(target=self.runs.run)
         caller.start()
-    release.set()
-    for caller in [first, *late]:
+        assert self.in_first.wait(timeout=30)
+        return caller
+
+
+def finish(*callers: threading.Thread) -> None:
+    for caller in callers:
         caller.join(timeout=30)
         assert not caller.is_alive()
-    assert started == [0, 1], "six callers during the first run share one more, not six"
-    assert runs.runs == 2
+
+
+def test_callers_arriving_during_a_run_share_the_next_one() -> None:
+    held = HeldRun()
+    first = held.first_caller()
+    late = [threading.Thread(target=held.runs.run) for _ in range(6)]
+    for caller in late:
+        caller.start()
+    held.release.set()
+    finish(first, *late)
+    assert held.started == [0, 1], "six callers during the first run share one more, not six"
+    assert held.runs.runs == 2
 
 
 def test_no_caller_returns_on_a_run_that_began_before_it() -> None:
     """A forget's delete landing during a rewrite's copy is not covered by that rewrite."""
-    began_before_call: list[int] = []
-    in_first = threading.Event()
-    release = threading.Event()
-    seen: list[int] = []
-
-    def work() -> None:
-        seen.append(len(seen))
-        in_first.set()
-        release.wait(timeout=30)
-
-    runs = CoalescedRuns(work)
-    first = threading.Thread(target=runs.run)
-    first.start()
-    assert in_first.wait(timeout=30)
-    began_before_call.append(len(seen))
-    late = threading.Thread(target=runs.run)
+    held = HeldRun()
+    first = held.first_caller()
+    late = threading.Thread(target=held.runs.run)
     late.start()
     late.join(timeout=0.2)
     assert late.is_alive(), "the run in progress began before the call"
-    release.set()
-    late.join(timeout=30)
-    first.join(timeout=30)
-    assert len(seen) == began_before_call[0] + 1
+    held.release.set()
+    finish(first, late)
+    assert held.started == [0, 1]
 
 
 def test_a_failed_run_raises_in_its_starter_and_the_waiting_callers_run_again() -> None:
