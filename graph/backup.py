@@ -15,7 +15,8 @@ every student key depends on it: a restore under another secret could reach none
 them, so the fingerprint (a keyed token of a fixed string) must match the configured
 secret's. A restore then forgets again every student of the restored store whom the
 erasure log (``graph.erasures``) records as forgotten since the backup was taken, and
-rewrites the store once, so deleted strings leave its files as after ``forgetStudent``.
+rewrites the store once, so deleted strings leave its files as after ``forgetStudent``
+(a checkpoint taken between a forget's delete and its rewrite holds them too).
 """
 
 from __future__ import annotations
@@ -225,9 +226,10 @@ def restore_backup(
     no process holds the current store. Then the current data folder (and the store,
     where it lives elsewhere) is moved aside to ``<name>.before-restore-<time>``, never
     deleted; the backup is copied in; the erasure logs are merged; and the students
-    forgotten since the backup was taken are forgotten again, with one rewrite. Folders
-    of the data folder in ``keep`` (where backups are kept, the restored one perhaps among
-    them) are moved into the restored folder rather than left aside.
+    forgotten since the backup was taken are forgotten again. The store is then rewritten
+    once: a checkpoint taken between a forget's delete and its rewrite holds deleted
+    strings. Folders of the data folder in ``keep`` (where backups are kept, the restored
+    one perhaps among them) are moved into the restored folder rather than left aside.
 
     Raises:
         InvalidInput: the backup fails a check (the message says which).
@@ -273,8 +275,7 @@ def restore_backup(
         again = log.forgotten(list_students(kg), since=manifest.created_at)
         for student in again:
             forget_student(kg, student)
-        if again:
-            store.rewrite()
+        store.rewrite()  # also purges what a checkpoint taken before a forget's own rewrite still held
     finally:
         store.close()
     return Restored(manifest, len(again), tuple(p for p in (data_aside, store_aside) if p is not None))

@@ -13,9 +13,11 @@ counts its round trips so tests can catch N+1 query patterns.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from graph.shared_lock import SharedLock
 from graph.vocab import GRAPH_IRI, XSD
 
 __all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec"]
+
+log = logging.getLogger(__name__)
 
 Row = tuple[Node | None, ...]
 
@@ -211,6 +215,8 @@ class OxigraphStore:
         self._writes = threading.Lock()  # a write landing during a staged write would be lost
         self._journal: list[tuple[list[Triple], list[Triple]]] | None = None  # writes during a rewrite
         self._rewrites = CoalescedRuns(self._rewrite_once)
+        if self._pending.exists():  # an erasure's rewrite a crash (or an error) interrupted
+            self._finish_pending_rewrite()
 
     @property
     def _staging(self) -> Path:
@@ -219,6 +225,18 @@ class OxigraphStore:
     @property
     def _marker(self) -> Path:
         return self.path.with_name(self.path.name + ".commit")
+
+    def _finish_pending_rewrite(self) -> None:
+        """Rewrite now; on failure say so loudly and serve anyway (the request stays for the next start or forget)."""
+        log.warning("%s: an erasure's rewrite did not finish; deleted data is still in its files: rewriting", self.path)
+        try:
+            self._rewrites.run()
+        except Exception:
+            log.exception("%s: the rewrite failed again; it is retried at the next start or forget", self.path)
+
+    @property
+    def _pending(self) -> Path:
+        return self.path.with_name(self.path.name + ".rewrite-pending")
 
     @property
     def _rebuild(self) -> Path:
@@ -302,8 +320,21 @@ class OxigraphStore:
         collected); erasing a person's data has to remove them. Returns once a rewrite
         that began after this call has finished; callers arriving together share one
         (``CoalescedRuns``). Writes go on while it copies (see ``_rewrite_once``).
+
+        The request is on disk (``<dir>.rewrite-pending``) until a rewrite that began
+        after it has been swapped in: a crash or an error before that leaves it, and
+        opening the store then rewrites it first, so an erasure's bytes cannot stay
+        behind for want of a rewrite.
         """
+        self._request_rewrite()
         self._rewrites.run()
+
+    def _request_rewrite(self) -> None:
+        """Write a new request id into the pending marker (a rewrite removes it only if unchanged)."""
+        with self._writes, open(self._pending, "w") as marker:  # read under this lock by the checkpoint
+            marker.write(uuid.uuid4().hex)
+            marker.flush()
+            os.fsync(marker.fileno())
 
     @property
     def rewrites(self) -> int:
@@ -328,6 +359,7 @@ class OxigraphStore:
                 self._store.flush()
                 self._store.backup(str(work / "checkpoint"))
                 self._journal = []
+                covered = self._pending.read_text() if self._pending.exists() else None
             fresh = self._copy_checkpoint(work)
             replayed = self._catch_up(fresh, 0)
             with self._writes:
@@ -339,6 +371,8 @@ class OxigraphStore:
                 self._recover()
                 (work / "store").rename(self._staging)
                 self._swap_in()
+                if covered is not None and self._pending.exists() and self._pending.read_text() == covered:
+                    self._pending.unlink()  # no request came after the checkpoint
         finally:
             with self._writes:
                 self._journal = None

@@ -120,6 +120,20 @@ class TestBackup:
         assert not service.files_holding(key("ann"), skip=restored.moved_aside[0]), "rewritten after the re-forget"
         assert not service.files_holding("ann")
 
+    def test_a_backup_taken_before_a_forgets_rewrite_restores_without_the_deleted_bytes(
+        self, service: Service, tmp_path: Path
+    ) -> None:
+        from graph.forget import forget_student
+
+        service.record("ann")
+        service.record("bob")
+        forget_student(service.kg, key("ann"))  # deleted, its rewrite not yet run
+        assert service.files_holding(key("ann")), "RocksDB still holds the deleted key (else this proves nothing)"
+        folder = backup(service, tmp_path)
+        restored = restore(service, folder)
+        assert service.students() == [key("bob")]
+        assert not service.files_holding(key("ann"), skip=restored.moved_aside[0])
+
     def test_a_student_forgotten_before_the_backup_who_came_back_keeps_their_new_data(
         self, service: Service, tmp_path: Path
     ) -> None:

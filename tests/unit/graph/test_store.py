@@ -226,21 +226,53 @@ class TestRewriteWhileWriting:
         assert not any(b"SECRET-7" in f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file())
         store.close()
 
-    def test_a_failed_copy_leaves_the_store_as_it_was(self, tmp_path: Path) -> None:
+    def test_a_failed_copy_leaves_the_store_as_it_was_and_the_rewrite_is_redone_at_open(self, tmp_path: Path) -> None:
         from graph.store import OxigraphStore
+
+        secret = self._triple("student-SECRET-9", 1)
 
         class DiskFull(OxigraphStore):
             def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
                 raise OSError("No space left on device")
 
         store = DiskFull(tmp_path / "store")
-        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        store.apply([], [self._triple("kept", 1), secret])  # type: ignore[list-item]
+        store.apply([secret], [])  # type: ignore[list-item]
         with pytest.raises(OSError, match="No space"):
             store.rewrite()
         store.apply([], [self._triple("after", 2)])  # type: ignore[list-item]
         assert len(store.select("SELECT ?s WHERE { ?s ?p ?o }")) == 2
         assert store._journal is None
+        assert [p.name for p in tmp_path.glob("store.*")] == ["store.rewrite-pending"], "the request is kept"
+        store.close()
+
+        reopened = OxigraphStore(tmp_path / "store")  # the next start finishes the erasure
+        assert reopened.rewrites == 1
         assert not list(tmp_path.glob("store.*"))
+        assert not any(b"SECRET-9" in f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file())
+        assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 2
+        reopened.close()
+
+    def test_a_request_made_during_a_copy_keeps_the_marker_until_its_own_rewrite(self, tmp_path: Path) -> None:
+        from graph.store import OxigraphStore
+
+        markers: list[bool] = []
+
+        class RequestDuringCopy(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                fresh = super()._copy_checkpoint(work)
+                if not markers:
+                    self._request_rewrite()  # a forget arriving now: its rewrite has not run yet
+                    markers.append(True)
+                return fresh
+
+        store = RequestDuringCopy(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        store._request_rewrite()
+        store._rewrites.run()  # the first rewrite: it must not clear the later request
+        assert (tmp_path / "store.rewrite-pending").exists()
+        store.rewrite()
+        assert not (tmp_path / "store.rewrite-pending").exists()
         store.close()
 
     def test_a_rewrite_a_crash_interrupted_is_discarded_at_open(self, tmp_path: Path) -> None:
