@@ -120,7 +120,12 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
         tokens = _restore_pseudonyms(settings, folder)
         backups = settings.backup_dir or settings.data_dir / "backups"
         restored = restore_backup(
-            folder, data_dir=settings.data_dir, store_path=store_path, tokens=tokens, keep=[backups]
+            folder,
+            data_dir=settings.data_dir,
+            store_path=store_path,
+            tokens=tokens,
+            keep=[backups],
+            say=lambda step: click.echo(f"{step} ...", err=True),
         )
     except KnowledgeGraphError as error:
         _error(error, running="stop the service (and wait until it has exited) before restoring")

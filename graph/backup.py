@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,7 +217,13 @@ def _check(backup: Path, tokens: Tokens) -> BackupManifest:
 
 
 def restore_backup(
-    backup: Path, *, data_dir: Path, store_path: Path, tokens: Tokens, keep: Sequence[Path] = ()
+    backup: Path,
+    *,
+    data_dir: Path,
+    store_path: Path,
+    tokens: Tokens,
+    keep: Sequence[Path] = (),
+    say: Callable[[str], None] = lambda step: None,
 ) -> Restored:
     """Replace the data folder (and store) by a backup's; the service must be stopped.
 
@@ -230,11 +236,13 @@ def restore_backup(
     once: a checkpoint taken between a forget's delete and its rewrite holds deleted
     strings. Folders of the data folder in ``keep`` (where backups are kept, the restored
     one perhaps among them) are moved into the restored folder rather than left aside.
+    ``say`` hears each step as it begins (copying and rewriting a large store take minutes).
 
     Raises:
         InvalidInput: the backup fails a check (the message says which).
         StoreInUse: a running service holds the store.
     """
+    say("checking the backup")
     manifest = _check(backup, tokens)
     read_erasures(data_dir / ERASURE_LOG)
     if store_path.exists():
@@ -264,6 +272,7 @@ def restore_backup(
             target.parent.mkdir(parents=True, exist_ok=True)
             now_at(folder).rename(target)
     source = backup if backup.exists() else now_at(backup)
+    say(f"copying the backup in ({manifest.triples:,} triples)")
     shutil.copytree(source / "data", data_dir, dirs_exist_ok=True)
     shutil.copytree(source / "store", store_path)
     log = ErasureLog(data_dir / ERASURE_LOG, tokens)
@@ -273,8 +282,10 @@ def restore_backup(
     try:
         kg = KnowledgeGraph(store)
         again = log.forgotten(list_students(kg), since=manifest.created_at)
+        say(f"forgetting again {len(again)} students forgotten since the backup")
         for student in again:
             forget_student(kg, student)
+        say("rewriting the store, so deleted data leaves its files (seconds per million triples)")
         store.rewrite()  # also purges what a checkpoint taken before a forget's own rewrite still held
     finally:
         store.close()

@@ -63,6 +63,7 @@ def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path)
     assert restored.returncode == 0, restored.stderr
     assert "forgotten again (forgotten since the backup): 1" in restored.stdout
     assert "holds personal data" in restored.stdout
+    assert "rewriting the store" in restored.stderr, "long steps are announced as they begin"
     store = OxigraphStore(data_dir / "store")
     try:
         rows = store.select(f"SELECT ?s WHERE {{ ?s a {PW.Student.n3()} }}")
