@@ -347,9 +347,10 @@ class OxigraphStore:
         Under the writes lock, only for milliseconds: a checkpoint (hard links) and the
         start of a journal of the writes that follow. Without it: the checkpoint is
         dumped to a file and bulk-loaded into a fresh store (seconds per million
-        triples). Under the lock again: the journal is replayed onto the copy in order,
-        and the copy is swapped in through the same marker as a staged write, so a
-        crash leaves the old store or the new one. The old files are deleted.
+        triples), and the journal is replayed onto the copy in passes (``_catch_up``).
+        Under the lock again: the last few journalled writes are replayed, and the copy
+        is swapped in through the same marker as a staged write, so a crash leaves the
+        old store or the new one. The old files are deleted.
         """
         work = self._rebuild
         shutil.rmtree(work, ignore_errors=True)
@@ -361,7 +362,7 @@ class OxigraphStore:
                 self._journal = []
                 covered = self._pending.read_text() if self._pending.exists() else None
             fresh = self._copy_checkpoint(work)
-            replayed = self._catch_up(fresh, 0)
+            replayed = self._catch_up(fresh)
             with self._writes:
                 journal, self._journal = self._journal, None
                 for deletes, inserts in journal[replayed:]:
@@ -390,12 +391,13 @@ class OxigraphStore:
         dump.unlink()
         return fresh
 
-    def _catch_up(self, fresh: ox.Store, replayed: int) -> int:
+    def _catch_up(self, fresh: ox.Store) -> int:
         """Replay the journal onto the copy without the writes lock until little is left; how much was replayed.
 
         Writes keep coming while the copy catches up, so each pass has less to do; the
         rest is replayed under the lock, and writes wait only for that.
         """
+        replayed = 0
         for _ in range(self.CATCH_UP_PASSES):
             with self._writes:
                 assert self._journal is not None
