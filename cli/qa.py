@@ -95,6 +95,7 @@ def train_retriever(
     version from its next start (its index is then re-embedded).
     """
     from cli.main import _open
+    from ml.mastery.versions import check_new_folder, staged
     from ml.qa.datasets import QaDataset, Question, load_pairs_file
     from ml.qa.dense import SentenceEncoder
     from ml.qa.evaluate import evaluate_dataset
@@ -117,34 +118,45 @@ def train_retriever(
     train, test = split_pairs(pairs, held_out, seed)
     versions = retriever_versions(settings.data_dir)
     folder = out or versions.new_version("minilm")
+    try:
+        check_new_folder(folder)
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"fine-tuning on {len(train)} pairs ({len(test)} held out) -> {folder}")
     args = RetrieverTrainingArguments(
         epochs=epochs, batch_size=batch_size, seed=seed, threads=threads or settings.torch_threads, progress=True
     )
-    fine_tune([(p.question, p.passage) for p in train], args, out=folder)
-    passages = {text: f"p{i}" for i, text in enumerate(dict.fromkeys(p.passage for p in pairs))}
-    heldout = QaDataset("held-out pairs", {pid: text for text, pid in passages.items()})
-    golds: dict[str, list[str]] = {}
-    for p in test:
-        golds.setdefault(p.question, []).append(passages[p.passage])
-    heldout.questions = [Question(q, tuple(g)) for q, g in golds.items()]
-    report = evaluate_dataset(
-        heldout, {"before": SentenceEncoder(), "after": SentenceEncoder(folder, name=folder.name)}
-    )
-    figures = {
-        f"{r['ranking']}:{r['encoder']}": {k: v for k, v in r.items() if k.startswith(("recall", "mrr"))}
-        for r in report.rows
-    }
-    (folder / "metrics.json").write_text(json.dumps({"held_out": figures}, indent=1))
-    sources: dict[str, int] = {}
-    for p in pairs:
-        sources[p.source] = sources.get(p.source, 0) + 1
-    (folder / "data.json").write_text(
-        json.dumps(
-            {"pairs": len(pairs), "train": len(train), "held_out": len(test), "sources": sources, "args": asdict(args)},
-            indent=1,
+    with staged(folder) as staging:  # the version appears whole (weights and figures) or not at all
+        fine_tune([(p.question, p.passage) for p in train], args, out=staging)
+        passages = {text: f"p{i}" for i, text in enumerate(dict.fromkeys(p.passage for p in pairs))}
+        heldout = QaDataset("held-out pairs", {pid: text for text, pid in passages.items()})
+        golds: dict[str, list[str]] = {}
+        for p in test:
+            golds.setdefault(p.question, []).append(passages[p.passage])
+        heldout.questions = [Question(q, tuple(g)) for q, g in golds.items()]
+        report = evaluate_dataset(
+            heldout, {"before": SentenceEncoder(), "after": SentenceEncoder(staging, name=folder.name)}
         )
-    )
+        figures = {
+            f"{r['ranking']}:{r['encoder']}": {k: v for k, v in r.items() if k.startswith(("recall", "mrr"))}
+            for r in report.rows
+        }
+        (staging / "metrics.json").write_text(json.dumps({"held_out": figures}, indent=1))
+        sources: dict[str, int] = {}
+        for p in pairs:
+            sources[p.source] = sources.get(p.source, 0) + 1
+        (staging / "data.json").write_text(
+            json.dumps(
+                {
+                    "pairs": len(pairs),
+                    "train": len(train),
+                    "held_out": len(test),
+                    "sources": sources,
+                    "args": asdict(args),
+                },
+                indent=1,
+            )
+        )
     click.echo(_table(report.rows, ["ranking", "encoder", "query", "recall@1", "recall@5", "recall@10", "mrr"]))
 
 

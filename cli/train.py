@@ -81,9 +81,14 @@ def train_mastery(
     from ml.mastery.data import attempts_to_frame, concept_texts, material_texts
     from ml.mastery.tkt import TKTConfig
     from ml.mastery.train import train_mastery as run_training
-    from ml.mastery.versions import ModelVersions
+    from ml.mastery.versions import ModelVersions, check_new_folder
 
     settings = ctx.obj["settings"]
+    if out is not None:
+        try:
+            check_new_folder(out)  # refused now, not after reading the log and minutes of training
+        except FileExistsError as error:
+            raise click.ClickException(str(error)) from None
     files = (*files, *more_files)
     if files and fmt is None:
         raise click.UsageError("training files need --format (akt, pykt, csv, dkvmn or xapi)")

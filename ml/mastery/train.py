@@ -16,6 +16,7 @@ from ml.mastery.ensemble import PathwiseEnsemble
 from ml.mastery.metrics import evaluate_predictions
 from ml.mastery.protocol import scored_mask, split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
+from ml.mastery.versions import check_new_folder, staged
 
 __all__ = ["train_mastery"]
 
@@ -48,8 +49,13 @@ def train_mastery(
 
     ``members`` > 1 trains an ensemble (``ml.mastery.ensemble``). The folder gets the
     weights and config (``PathwiseKT.save``), ``metrics.json``
-    (validation metrics, epochs, seconds) and ``data.json`` (what it was trained on).
+    (validation metrics, epochs, seconds) and ``data.json`` (what it was trained on),
+    all written into a staging folder renamed into place at the end.
+
+    Raises:
+        FileExistsError: ``folder`` exists and is not empty (checked before training).
     """
+    check_new_folder(folder)  # before training, not after minutes of it
     fit_part, valid = split_by_student(frame, args.valid_fraction, args.seed)
     model: PathwiseKT | PathwiseEnsemble = PathwiseKT(config) if members == 1 else PathwiseEnsemble(config, members)
     run_args = replace(args, texts=dict(texts or args.texts), item_texts=dict(item_texts or args.item_texts))
@@ -60,7 +66,8 @@ def train_mastery(
     if len(valid):
         mask = scored_mask(valid)
         metrics["valid"] = evaluate_predictions(valid["correct"].to_numpy()[mask], model.predict(valid)[mask])
-    model.save(folder)
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=1))
-    (folder / "data.json").write_text(json.dumps(data_summary(frame, source), indent=1))
+    with staged(folder) as staging:  # the version appears whole or not at all
+        model.save(staging)
+        (staging / "metrics.json").write_text(json.dumps(metrics, indent=1))
+        (staging / "data.json").write_text(json.dumps(data_summary(frame, source), indent=1))
     return metrics

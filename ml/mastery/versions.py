@@ -4,17 +4,59 @@ Layout under ``<data dir>/models/mastery/``: ``<version>/`` folders, each with
 ``model.safetensors``, ``config.json``, ``metrics.json`` and ``data.json``, and an
 optional ``CURRENT`` file naming the version to serve instead of the newest.
 Versions are named ``YYYYmmdd-HHMMSS-<model>`` so the newest sorts last.
+
+A model is written into a hidden staging folder beside its version (``staged``) and
+renamed into place once complete: a service starting, a switch to the newest version or
+a backup taken while a training run saves never sees half a model.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ModelVersions"]
+__all__ = ["STAGING_PREFIX", "ModelVersions", "check_new_folder", "staged"]
+
+STAGING_PREFIX = ".staging-"  # hidden: never listed as a version, never copied by a backup
+
+
+def check_new_folder(folder: Path) -> None:
+    """Refuse a model folder that holds something already (checked before training, and again on saving).
+
+    Raises:
+        FileExistsError: ``folder`` exists and is not empty.
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FileExistsError(f"{folder} exists already and is not empty: a model is saved into a new folder")
+
+
+@contextmanager
+def staged(folder: Path) -> Iterator[Path]:
+    """A hidden folder to save a model into, renamed to ``folder`` when the block ends without error.
+
+    On error the staging folder is removed and ``folder`` is left as it was.
+
+    Raises:
+        FileExistsError: ``folder`` exists and is not empty (a version is never overwritten).
+    """
+    check_new_folder(folder)
+    staging = folder.with_name(STAGING_PREFIX + folder.name)
+    shutil.rmtree(staging, ignore_errors=True)  # left by a run that was killed
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        if folder.exists():
+            folder.rmdir()  # empty (checked above), as a caller's temporary folder may be
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 class ModelVersions:
@@ -27,7 +69,9 @@ class ModelVersions:
         """Every complete version, oldest first."""
         if not self.root.exists():
             return []
-        return sorted(p.name for p in self.root.iterdir() if (p / "config.json").exists())
+        return sorted(
+            p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / "config.json").exists()
+        )
 
     def current(self) -> str | None:
         """The pinned version if any (and still there), else the newest."""
@@ -44,7 +88,10 @@ class ModelVersions:
         if version not in self.list():
             raise KeyError(version)
         self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "CURRENT").write_text(version + "\n")
+        pin = self.root / "CURRENT"
+        tmp = pin.with_name(".CURRENT.tmp")
+        tmp.write_text(version + "\n")
+        os.replace(tmp, pin)  # a reader sees the old pin or the new one, never an empty file
 
     def path(self, version: str) -> Path:
         """The folder of ``version``."""
@@ -55,7 +102,7 @@ class ModelVersions:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
         folder = self.root / f"{stamp}-{model_name}"
         n = 1
-        while folder.exists():
+        while folder.exists() or folder.with_name(STAGING_PREFIX + folder.name).exists():
             folder = self.root / f"{stamp}-{model_name}-{n}"
             n += 1
         return folder
@@ -64,7 +111,8 @@ class ModelVersions:
         """Copy a model folder in (the demo's shipped model on first start)."""
         target = self.root / version
         if not target.exists():
-            shutil.copytree(source, target)
+            with staged(target) as staging:
+                shutil.copytree(source, staging, dirs_exist_ok=True)
         return target
 
     def info(self, version: str) -> dict[str, Any]:

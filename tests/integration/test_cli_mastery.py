@@ -58,6 +58,10 @@ class TestTrainAndVersions:
         code, out = run("models", "use", "nope", env=env)
         assert code != 0
         assert "no model version 'nope'" in out
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--out", str(versions[0]), env=env)
+        assert code != 0
+        assert "exists already and is not empty" in out, "refused before training, not after"
+        assert "training on" not in out
 
 
 class TestTrainFiles:
