@@ -106,6 +106,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             erasures=request.state.erasures,
             data_dir=settings.data_dir,
             backup_dir=settings.backup_dir,
+            backup_keep=settings.backup_keep,
         )
 
 

@@ -45,6 +45,8 @@ class Settings:
     pseudonym_secret: Secret | None = None
     # Where `backupData` and `pathwise backup` (without a folder) put backups; ship them elsewhere.
     backup_dir: Path | None = None
+    # How many backups of backup_dir to keep (0: all). Older ones still hold forgotten students.
+    backup_keep: int = 7
 
     @property
     def development(self) -> bool:
@@ -56,6 +58,9 @@ def load_settings(env_file: str | None = ".env") -> Settings:
     """Read the settings; ``PATHWISE_STORE`` defaults to Oxigraph inside the data folder."""
     config = Config(env_file if env_file and Path(env_file).exists() else None)
     data_dir = Path(config("PATHWISE_DATA_DIR", default="./pathwise-data"))
+    backup_keep = config("PATHWISE_BACKUP_KEEP", cast=int, default=7)
+    if backup_keep < 0:
+        raise ValueError(f"PATHWISE_BACKUP_KEEP must be 0 (keep every backup) or more, not {backup_keep}")
     return Settings(
         env=config("PATHWISE_ENV", default="development"),
         host=config("PATHWISE_HOST", default="127.0.0.1"),
@@ -79,4 +84,5 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         qa_generator_api_key=config("PATHWISE_QA_GENERATOR_API_KEY", cast=Secret, default=None),
         pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
         backup_dir=config("PATHWISE_BACKUP_DIR", cast=Path, default=data_dir / "backups"),
+        backup_keep=backup_keep,
     )

@@ -3,7 +3,8 @@
 ``backup`` works on a stopped service's store; a running service holds its store, and
 is asked for a backup through the admin mutation ``backupData`` instead (the error says
 so). ``restore`` needs the service stopped, and moves the current data aside rather
-than deleting it.
+than deleting it. ``backups list`` and ``backups prune`` look after the backups folder:
+each backup holds the students forgotten after it was taken until it is deleted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from graph.errors import KnowledgeGraphError, StoreInUse
 from graph.pseudonyms import DEV_SECRET_FILE, Pseudonymizer
 from settings import Settings
 
-__all__ = ["backup", "restore"]
+__all__ = ["backup", "backups", "restore"]
 
 RUNNING_HINT = (
     "a running service takes its own backups: as an admin, "
@@ -31,6 +32,15 @@ def _store_path(settings: Settings, store: str | None) -> Path:
     if backend != "oxigraph" or not location:
         raise click.ClickException(f"only an embedded store (oxigraph:<dir>) is backed up by Pathwise, not {spec!r}")
     return Path(location)
+
+
+def _backups_dir(settings: Settings) -> Path:
+    return settings.backup_dir or settings.data_dir / "backups"
+
+
+def _said_pruned(pruned: list[Path], keep: int) -> None:
+    for path in pruned:
+        click.echo(f"deleted {path} (older than the newest {keep} backups)")
 
 
 def _error(error: KnowledgeGraphError, *, running: str = "") -> None:
@@ -47,16 +57,17 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
     """Back up the store and the data folder into DESTINATION, a new folder.
 
     Without DESTINATION: a folder named by the time under PATHWISE_BACKUP_DIR (default
-    <data dir>/backups). Ship it to other storage: on the same disk it is no backup.
+    <data dir>/backups), after which all but the newest PATHWISE_BACKUP_KEEP (default 7)
+    backups there are deleted. Ship it to other storage: on the same disk it is no backup.
     """
     from cli.main import _pseudonyms
-    from graph.backup import backup_name, make_backup
+    from graph.backup import backup_name, make_backup, prune_backups
     from graph.repository import KnowledgeGraph
     from graph.store import OxigraphStore
 
     settings: Settings = ctx.obj["settings"]
     store_path = _store_path(settings, ctx.obj["store"])
-    backups = settings.backup_dir or settings.data_dir / "backups"
+    backups = _backups_dir(settings)
     folder = destination or backups / backup_name()
     pseudonyms = _pseudonyms(settings)
     try:
@@ -75,6 +86,8 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
         f"backed up {manifest.triples:,} triples ({manifest.students:,} students) and "
         f"{len(manifest.files)} entries of {settings.data_dir} into {folder}"
     )
+    if folder.parent.resolve() == backups.resolve():  # a folder elsewhere is the operator's to keep
+        _said_pruned(prune_backups(backups, settings.backup_keep), settings.backup_keep)
 
 
 def _restore_pseudonyms(settings: Settings, folder: Path) -> Pseudonymizer:
@@ -118,7 +131,7 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
         )
     try:
         tokens = _restore_pseudonyms(settings, folder)
-        backups = settings.backup_dir or settings.data_dir / "backups"
+        backups = _backups_dir(settings)
         restored = restore_backup(
             folder,
             data_dir=settings.data_dir,
@@ -136,3 +149,58 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
     )
     for moved in restored.moved_aside:
         click.echo(f"the data as it was is in {moved}: it holds personal data, delete it once the restore is checked")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def backups() -> None:
+    """The backups under PATHWISE_BACKUP_DIR: list them, delete the old ones."""
+
+
+@backups.command(name="list")
+@click.pass_context
+def backups_list(ctx: click.Context) -> None:
+    """Each finished backup, oldest first, with how many students were forgotten after it.
+
+    Those students' data is still in that backup (a restore forgets them again) until
+    the backup is deleted.
+    """
+    from graph.backup import list_backups
+    from graph.erasures import ERASURE_LOG, read_erasures
+
+    settings: Settings = ctx.obj["settings"]
+    try:
+        erasures = read_erasures(settings.data_dir / ERASURE_LOG)
+    except KnowledgeGraphError as error:
+        _error(error)
+        return
+    found = list_backups(_backups_dir(settings))
+    if not found:
+        click.echo(f"no backups in {_backups_dir(settings)}")
+    for path, manifest in found:
+        since = sum(1 for e in erasures if e.at >= manifest.created_at)
+        click.echo(
+            f"{path.name}  {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC  {manifest.triples:,} triples  "
+            f"{manifest.students:,} students  forgotten since: {since}"
+        )
+    data_dir = settings.data_dir.resolve()
+    for aside in sorted(data_dir.parent.glob(f"{data_dir.name}.before-restore-*")):
+        click.echo(f"moved aside by a restore: {aside} (holds personal data; delete it once the restore is checked)")
+
+
+@backups.command(name="prune")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="How many of the newest backups to keep (default PATHWISE_BACKUP_KEEP).")  # fmt: skip
+@click.pass_context
+def backups_prune(ctx: click.Context, keep: int | None) -> None:
+    """Delete all but the newest KEEP backups (only finished backups are counted or deleted)."""
+    from graph.backup import prune_backups
+
+    settings: Settings = ctx.obj["settings"]
+    kept = keep if keep is not None else settings.backup_keep
+    if kept == 0:
+        click.echo("PATHWISE_BACKUP_KEEP is 0: every backup is kept (pass --keep N to prune)")
+        return
+    pruned = prune_backups(_backups_dir(settings), kept)
+    _said_pruned(pruned, kept)
+    if not pruned:
+        click.echo(f"nothing to delete: at most {kept} backups in {_backups_dir(settings)}")

@@ -225,7 +225,7 @@ def info(ctx: click.Context) -> None:
 def _register() -> None:
     """Command groups that live in their own modules."""
     from cli.attempts import attempts
-    from cli.backup import backup, restore
+    from cli.backup import backup, backups, restore
     from cli.mastery import evaluate_mastery
     from cli.qa import evaluate_qa, index, train_retriever
     from cli.report import report
@@ -248,6 +248,7 @@ def _register() -> None:
     main.add_command(report)
     main.add_command(token)
     main.add_command(backup)
+    main.add_command(backups)
     main.add_command(restore)
 
 

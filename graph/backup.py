@@ -17,6 +17,10 @@ secret's. A restore then forgets again every student of the restored store whom 
 erasure log (``graph.erasures``) records as forgotten since the backup was taken, and
 rewrites the store once, so deleted strings leave its files as after ``forgetStudent``
 (a checkpoint taken between a forget's delete and its rewrite holds them too).
+
+A backup still holds the students forgotten after it was taken, until it is deleted:
+``prune_backups`` keeps the newest few of a backups folder (``PATHWISE_BACKUP_KEEP``),
+which bounds how long an erasure takes to reach every backup.
 """
 
 from __future__ import annotations
@@ -45,13 +49,16 @@ __all__ = [
     "Restored",
     "backup_name",
     "fingerprint",
+    "list_backups",
     "make_backup",
+    "prune_backups",
     "read_manifest",
     "restore_backup",
 ]
 
 MANIFEST = "backup.json"
 FORMAT = 1
+PRUNING = ".pruning-"  # a backup being deleted is renamed first, so it stops being one at once
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,11 @@ def _data_files(data_dir: Path, skip: list[Path]) -> list[Path]:
         return []
     entries = data_dir.iterdir()
     return sorted(entry for entry in entries if not any(_inside(entry, s) or _inside(s, entry) for s in skip))
+
+
+# Files being written while the backup copies: a model in its staging folder (renamed into
+# place once whole, ``ml.mastery.versions.staged``) and the QA index's temporary files.
+_UNFINISHED = shutil.ignore_patterns(".staging-*", "*.tmp", "*.tmp.*", ".*.tmp")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -154,7 +166,7 @@ def make_backup(
         for entry in files:
             target = partial / "data" / entry.name
             if entry.is_dir():
-                shutil.copytree(entry, target)
+                shutil.copytree(entry, target, ignore=_UNFINISHED)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(entry, target)
@@ -192,6 +204,54 @@ def read_manifest(backup: Path) -> BackupManifest:
     if manifest.format != FORMAT:
         raise InvalidInput(f"{path}: backup format {manifest.format}, this version reads format {FORMAT}")
     return manifest
+
+
+def list_backups(folder: Path) -> list[tuple[Path, BackupManifest]]:
+    """The finished backups directly in ``folder``, oldest first (by when each was taken).
+
+    Folders without a readable manifest (an interrupted backup, anything else) are left out.
+    """
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        if not entry.is_dir() or entry.name.startswith(".") or not (entry / MANIFEST).exists():
+            continue
+        try:
+            found.append((entry, read_manifest(entry)))
+        except InvalidInput:
+            continue
+    return sorted(found, key=lambda pair: (pair[1].created_at, pair[0].name))
+
+
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest finished backups in ``folder``; return the deleted ones.
+
+    ``keep`` 0 keeps every backup. Only folders with a manifest are counted or deleted,
+    so an unfinished backup or a folder someone else put there is never touched. Each
+    is renamed before it is deleted: two prunes at once delete it once, and a half-deleted
+    folder is never taken for a backup.
+
+    Raises:
+        InvalidInput: ``keep`` is negative.
+    """
+    if keep < 0:
+        raise InvalidInput(f"keep must be 0 (keep every backup) or more, not {keep}")
+    if keep == 0:
+        return []
+    backups = list_backups(folder)
+    deleted = []
+    for path, _ in backups[: max(0, len(backups) - keep)]:
+        doomed = path.with_name(PRUNING + path.name)
+        try:
+            path.rename(doomed)
+        except FileNotFoundError:  # another prune took it
+            continue
+        shutil.rmtree(doomed)
+        deleted.append(path)
+    for leftover in folder.glob(PRUNING + "*"):  # a prune that was killed part-way
+        shutil.rmtree(leftover, ignore_errors=True)
+    return deleted
 
 
 def _check(backup: Path, tokens: Tokens) -> BackupManifest:

@@ -59,6 +59,7 @@ class Context:
     # The service's data folder, and where ``backupData`` writes (None: this service takes no backups).
     data_dir: Path | None = None
     backup_dir: Path | None = None
+    backup_keep: int = 0  # backups kept in backup_dir after each new one (0: all)
 
     def student_key(self, given: object) -> str:
         """A student argument as the student's key (``graph.pseudonyms``).

@@ -6,7 +6,7 @@ import asyncio
 
 import strawberry
 
-from graph.backup import backup_name, make_backup
+from graph.backup import backup_name, make_backup, prune_backups
 from graph.errors import InvalidInput, KnowledgeGraphError
 from graph.pseudonyms import Pseudonymizer
 from schema.context import Info
@@ -19,7 +19,8 @@ __all__ = ["BackupMutation"]
 class BackupMutation:
     @strawberry.mutation(
         description="Back up the store (a consistent checkpoint; writes wait milliseconds) and the data folder "
-        "(models, QA index, erasure log) into a new folder under the server's backup folder (PATHWISE_BACKUP_DIR). "
+        "(models, QA index, erasure log) into a new folder under the server's backup folder (PATHWISE_BACKUP_DIR), "
+        "then deletes all but the newest PATHWISE_BACKUP_KEEP backups there (they still hold forgotten students). "
         "Restore with `pathwise restore FOLDER` while the service is stopped: students forgotten since the backup "
         "are forgotten again."
     )
@@ -35,9 +36,10 @@ class BackupMutation:
                     raise InvalidInput("this service has no pseudonym secret to fingerprint a backup with")
                 folder = context.backup_dir / backup_name()
                 manifest = make_backup(context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir])
+                pruned = prune_backups(context.backup_dir, context.backup_keep)
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)
-            return Backup.from_domain(str(folder), manifest)
+            return Backup.from_domain(str(folder), manifest, pruned=[str(p) for p in pruned])
 
         # a checkpoint and a copy of the data folder's files: seconds for trained models, off the event loop
         return await asyncio.to_thread(run)

@@ -19,16 +19,20 @@ class Backup:
     triples: int
     students: int
     files: list[str] = strawberry.field(description="Entries of the data folder copied beside the store.")
+    pruned: list[str] = strawberry.field(
+        description="Older backups deleted after this one, beyond the newest PATHWISE_BACKUP_KEEP."
+    )
 
     @classmethod
-    def from_domain(cls, path: str, manifest: BackupManifest) -> Backup:
-        """From ``graph.backup.BackupManifest``."""
+    def from_domain(cls, path: str, manifest: BackupManifest, *, pruned: list[str]) -> Backup:
+        """From ``graph.backup.BackupManifest`` and the folders ``prune_backups`` deleted."""
         return cls(
             path=path,
             created_at=manifest.created_at,
             triples=manifest.triples,
             students=manifest.students,
             files=list(manifest.files),
+            pruned=pruned,
         )
 
 

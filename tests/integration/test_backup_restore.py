@@ -17,7 +17,7 @@ from graph.vocab import PW
 RECORD = """mutation($s: ID!) { recordAttempts(attempts: [
   {studentId: $s, conceptIds: ["slope"], correct: true}]) { __typename } }"""
 BACKUP = """mutation { backupData {
-  __typename ... on Backup { path createdAt triples students files } ... on BackupError { code message } } }"""
+  __typename ... on Backup { path createdAt triples students files pruned } ... on BackupError { code message } } }"""
 FORGET = """mutation($s: ID!) { forgetStudent(id: $s) { __typename } }"""
 STUDENT = "query($s: ID!) { student(id: $s) { id } }"
 
@@ -31,8 +31,8 @@ def ok(live: Live, query: str, variables: dict[str, Any] | None = None) -> dict[
     return data
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATHWISE_DATA_DIR": str(data_dir)}
+def cli(data_dir: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATHWISE_DATA_DIR": str(data_dir), **settings}
     env.pop("PATHWISE_STORE", None)
     return subprocess.run(
         [sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
@@ -41,12 +41,16 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    with serving(data_dir) as live:
+    with serving(data_dir, PATHWISE_BACKUP_KEEP="1") as live:
+        earlier = ok(live, BACKUP)["backupData"]
+        assert earlier["pruned"] == []
         for learner in ("leaver-77", "stayer-78"):
             assert ok(live, RECORD, {"s": learner})["recordAttempts"]["__typename"] == "RecordedAttempts"
         leaver = ok(live, STUDENT, {"s": "leaver-77"})["student"]["id"]
         taken = ok(live, BACKUP)["backupData"]
         assert taken["__typename"] == "Backup", taken
+        assert taken["pruned"] == [earlier["path"]], "PATHWISE_BACKUP_KEEP=1 keeps the newest only"
+        assert not Path(earlier["path"]).exists()
         assert Path(taken["path"]).parent == data_dir / "backups"
         assert "dev-pseudonym-secret" in taken["files"]
         assert not any(f.startswith("backups") or f.startswith("store") for f in taken["files"])
@@ -77,3 +81,14 @@ def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path)
     with serving(data_dir) as live:  # the restored folder serves, under the same keys
         assert ok(live, STUDENT, {"s": "stayer-78"})["student"] is not None
         assert ok(live, STUDENT, {"s": "leaver-77"})["student"] is None
+
+    listed = cli(data_dir, "backups", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert f"{Path(taken['path']).name} " in listed.stdout
+    assert "forgotten since: 1" in listed.stdout, "the backup still holds the leaver until it is deleted"
+    assert "moved aside by a restore" in listed.stdout, "the folder a restore set aside holds the leaver too"
+    newer = cli(data_dir, "backup", PATHWISE_BACKUP_KEEP="1")
+    assert newer.returncode == 0, newer.stderr
+    assert f"deleted {taken['path']}" in newer.stdout
+    assert not Path(taken["path"]).exists()
+    assert "forgotten since: 0" in cli(data_dir, "backups", "list").stdout

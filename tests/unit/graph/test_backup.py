@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.attempts import list_students, record_attempts
-from graph.backup import make_backup, read_manifest, restore_backup
+from graph.backup import list_backups, make_backup, prune_backups, read_manifest, restore_backup
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.errors import InvalidInput, StoreInUse
 from graph.model import Attempt
@@ -300,3 +300,47 @@ def test_a_store_backup_is_consistent_while_writes_go_on(tmp_path: Path) -> None
     assert before <= held <= len(acknowledged), "every write acknowledged before the backup, none half-written"
     copy.close()
     store.close()
+
+
+class TestRetention:
+    def take(self, service: Service, folder: Path, names: list[str]) -> list[Path]:
+        taken = []
+        for name in names:
+            taken.append(folder / name)
+            make_backup(service.kg, service.data, folder / name, PZ)
+        return taken
+
+    def test_prune_keeps_the_newest_finished_backups_only(self, service: Service, tmp_path: Path) -> None:
+        folder = tmp_path / "backups"
+        # named so that name order and time order disagree: time decides
+        oldest, middle, newest = self.take(service, folder, ["c", "b", "a"])
+        (folder / "x.partial").mkdir()  # a backup being written
+        (folder / "notes").mkdir()  # someone else's folder
+        assert [p for p, _ in list_backups(folder)] == [oldest, middle, newest]
+        assert prune_backups(folder, 2) == [oldest]
+        assert sorted(p.name for p in folder.iterdir()) == ["a", "b", "notes", "x.partial"]
+        assert prune_backups(folder, 2) == []
+        assert prune_backups(folder, 0) == [], "0 keeps every backup"
+        assert len(list_backups(folder)) == 2
+        with pytest.raises(InvalidInput, match="0 .* or more"):
+            prune_backups(folder, -1)
+
+    def test_a_prune_killed_part_way_is_finished_by_the_next(self, service: Service, tmp_path: Path) -> None:
+        folder = tmp_path / "backups"
+        (first,) = self.take(service, folder, ["first"])
+        first.rename(folder / ".pruning-first")  # renamed, then the process died
+        assert list_backups(folder) == []
+        prune_backups(folder, 1)
+        assert list(folder.iterdir()) == []
+
+    def test_a_model_being_saved_or_a_temporary_file_is_not_copied(self, service: Service, tmp_path: Path) -> None:
+        models = service.data / "models" / "mastery"
+        (models / ".staging-20990101-000000-pathwise").mkdir(parents=True)
+        (models / ".staging-20990101-000000-pathwise" / "config.json").write_text("{}")
+        (models / "20990101-000000-pathwise").mkdir()
+        (models / "20990101-000000-pathwise" / "config.json").write_text("{}")
+        (service.data / "models" / "embeddings.tmp.npy").write_bytes(b"half")
+        folder = backup(service, tmp_path)
+        copied = sorted(str(p.relative_to(folder / "data")) for p in (folder / "data").rglob("*"))
+        assert "models/mastery/20990101-000000-pathwise/config.json" in copied
+        assert not [p for p in copied if "staging" in p or ".tmp" in p]
