@@ -94,6 +94,20 @@ class ErasureLog:
         wanted = {e.token for e in self.entries() if e.at >= since}
         return sorted(k for k in keys if self.token(k) in wanted)
 
+    def last_forgotten(self, keys: Collection[str]) -> dict[str, datetime]:
+        """When each of ``keys`` was last logged as forgotten; keys never forgotten are absent.
+
+        How a retried erasure (the first call's answer lost to a timeout) is told apart
+        from one of a student who never was: both find nothing stored.
+        """
+        by_token = {self.token(k): k for k in keys}
+        latest: dict[str, datetime] = {}
+        for entry in self.entries():
+            key = by_token.get(entry.token)
+            if key is not None and (key not in latest or entry.at > latest[key]):
+                latest[key] = entry.at
+        return latest
+
     def merge(self, other: Path) -> int:
         """Append the entries of another log (a backup's) that this one lacks; how many were added."""
         have = {(e.token, e.at) for e in self.entries()}

@@ -35,13 +35,19 @@ __all__ = ["Forgotten", "export_student", "forget_student", "student_triples"]
 
 @dataclass(frozen=True)
 class Forgotten:
-    """What forgetting a student deleted."""
+    """What forgetting a student deleted.
+
+    ``earlier``: an earlier call forgot them (a retry whose first answer was lost, or the
+    student named twice), so this one deleted nothing and ``at`` is that call's time.
+    """
 
     student: str
     attempts: int
     estimates: int
     memberships: int
     triples: int
+    at: datetime | None = None  # when the delete committed (None: not known, as from forget_student alone)
+    earlier: bool = False
 
 
 def student_triples(kg: KnowledgeGraph, student: str) -> list[Triple]:
@@ -90,7 +96,7 @@ def forget_student(kg: KnowledgeGraph, student: str) -> Forgotten:
         >>> _ = create_cohort(kg, "7b")
         >>> _ = enrol_students(kg, "7b", ["s1"])
         >>> forget_student(kg, "s1")
-        Forgotten(student='s1', attempts=0, estimates=0, memberships=1, triples=2)
+        Forgotten(student='s1', attempts=0, estimates=0, memberships=1, triples=2, at=None, earlier=False)
         >>> student_triples(kg, "s1")
         []
     """

@@ -337,6 +337,11 @@ class OxigraphStore:
             os.fsync(marker.fileno())
 
     @property
+    def rewrite_pending(self) -> bool:
+        """Whether a requested rewrite has not been swapped in yet (running, or interrupted)."""
+        return self._pending.exists()
+
+    @property
     def rewrites(self) -> int:
         """How many rewrites this process has run."""
         return self._rewrites.runs

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Collection, Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from graph.ids import iri_of
 from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
+from graph.store import OxigraphStore
 from graph.student_data import cached_student_data
 from ml.mastery.data import concept_texts, material_texts
 from ml.mastery.predict import Evidence, OnlineMastery
@@ -169,8 +171,10 @@ def forget_each(
 
     A rewrite costs seconds per million triples whatever it erases, so a batch of
     erasure requests (a school leaving) pays for one, not one per student. Outcomes
-    come in the order asked; a student with nothing stored (or named twice) is
-    ``NotFound`` and does not stop the others.
+    come in the order asked. A student with nothing stored whom ``erasures`` logs as
+    forgotten (a retry after a lost answer, a student named twice) is ``Forgotten``
+    with ``earlier`` set and that erasure's time, so retrying an erasure is safe; one
+    never forgotten is ``NotFound``. Neither stops the others.
 
     Raises:
         InvalidInput: more than ``MAX_FORGET_BATCH`` students.
@@ -183,19 +187,33 @@ def forget_each(
     for student in students:
         with mastery.lock if mastery is not None else nullcontext():
             try:
-                outcomes.append(forget_student(kg, student))
+                deleted = forget_student(kg, student)
             except NotFound as missing:
                 outcomes.append(missing)
                 continue
+            at = datetime.now(UTC)
+            outcomes.append(replace(deleted, at=at))
             if erasures is not None:
-                erasures.record([student])  # after the commit: an entry older than a backup means it lacks them
+                erasures.record([student], at)  # after the commit: an entry older than a backup means it lacks them
             if mastery is not None:
                 mastery.note_forgotten(student)
                 if mastery.version is not None:
                     mastery.predictor.forget(student)
-    rewrite = getattr(kg.store, "rewrite", None)
-    if rewrite is not None and any(isinstance(o, Forgotten) for o in outcomes):
-        rewrite()  # an embedded store: make the deleted bytes leave its files
+    missing_keys = [o.ident for o in outcomes if isinstance(o, NotFound)]
+    if erasures is not None and missing_keys:
+        earlier = erasures.last_forgotten(missing_keys)
+        outcomes = [
+            Forgotten(o.ident, 0, 0, 0, 0, at=earlier[o.ident], earlier=True)
+            if isinstance(o, NotFound) and o.ident in earlier
+            else o
+            for o in outcomes
+        ]
+    store = kg.store
+    needed = any(isinstance(o, Forgotten) and not o.earlier for o in outcomes)
+    # a retry whose first call's rewrite has not finished (the store says one is pending) waits for one too
+    retried = any(isinstance(o, Forgotten) and o.earlier for o in outcomes)
+    if isinstance(store, OxigraphStore) and (needed or (retried and store.rewrite_pending)):
+        store.rewrite()  # an embedded store: make the deleted bytes leave its files
     return outcomes
 
 

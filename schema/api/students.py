@@ -100,7 +100,9 @@ class StudentMutation:
 
     @strawberry.mutation(
         description="Forget a student: every attempt, estimate, cohort membership and cached or model state of "
-        "theirs is deleted (the store in one transaction). NOT_FOUND when nothing about them is stored."
+        "theirs is deleted (the store in one transaction). Safe to retry: a student an earlier call forgot is "
+        "answered with alreadyForgotten and that call's time (from the erasure log). NOT_FOUND when nothing about "
+        "them is stored and no erasure of theirs is logged."
     )
     async def forget_student(self, info: Info, id: strawberry.ID) -> ForgetStudentResult:
         def run() -> ForgetStudentResult:

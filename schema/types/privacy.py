@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -34,6 +35,14 @@ class ForgottenStudent:
     estimates: int
     memberships: int = strawberry.field(description="Cohort memberships ended.")
     triples: int = strawberry.field(description="Every triple deleted, all kinds together.")
+    forgotten_at: datetime | None = strawberry.field(
+        description="When the delete committed (null where the service keeps no erasure log and this call "
+        "deleted nothing)."
+    )
+    already_forgotten: bool = strawberry.field(
+        description="An earlier call forgot them (a retry whose answer was lost, or the id named twice): "
+        "this one deleted nothing, the counts are 0 and forgottenAt is the earlier call's time."
+    )
 
     @classmethod
     def from_domain(cls, found: Forgotten) -> ForgottenStudent:
@@ -44,6 +53,8 @@ class ForgottenStudent:
             estimates=found.estimates,
             memberships=found.memberships,
             triples=found.triples,
+            forgotten_at=found.at,
+            already_forgotten=found.earlier,
         )
 
 

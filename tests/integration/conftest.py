@@ -56,9 +56,12 @@ class Api:
     let a test act as another caller or with another context (e.g. an analyst's).
     """
 
-    def __init__(self, kg: KnowledgeGraph, mastery: MasteryService, pseudonyms: Any = None) -> None:
+    def __init__(
+        self, kg: KnowledgeGraph, mastery: MasteryService, pseudonyms: Any = None, erasures: Any = None
+    ) -> None:
         self.kg, self.mastery, self.schema = kg, mastery, build_schema()
         self.pseudonyms = pseudonyms if pseudonyms is not None else PlainIds()
+        self.erasures = erasures  # an ErasureLog, as the server keeps one (None: not logged)
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """``run`` outside an event loop: what most tests do."""
@@ -79,6 +82,7 @@ class Api:
             mastery=self.mastery,
             pseudonyms=self.pseudonyms,
             principal=principal or Principal(Role.ADMIN, "ops"),
+            erasures=self.erasures,
         )
         result = await self.schema.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors

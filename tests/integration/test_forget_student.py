@@ -200,6 +200,36 @@ class TestForgetManyInProcess:
             assert not on_disk.mastery.predictor.knows(gone)
         assert api_students(on_disk) == [key("stayer")]
 
+    def test_a_retried_erasure_is_answered_with_the_first_ones_time(self, on_disk: Api, tmp_path: Path) -> None:
+        """A client whose answer was lost (a proxy's timeout during the rewrite) retries and learns it was done."""
+        from graph.erasures import ERASURE_LOG, ErasureLog
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        on_disk(RECORD, {"s": "leaver-a", "c": "x1"})
+        asked = """mutation($ids: [ID!]!) { forgetStudents(ids: $ids) { __typename
+          ... on ForgottenStudent { studentId attempts forgottenAt alreadyForgotten }
+          ... on StudentDataError { code } } }"""
+        first, twice, nobody = on_disk(asked, {"ids": ["leaver-a", "leaver-a", "nobody"]})["forgetStudents"]
+        assert first["attempts"] == 2
+        assert first["alreadyForgotten"] is False
+        assert first["forgottenAt"]
+        assert twice == {**first, "attempts": 0, "alreadyForgotten": True}, "named twice: the first did it"
+        assert nobody == {"__typename": "StudentDataError", "code": "NOT_FOUND"}
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        assert store.rewrites == 1
+        assert not store.rewrite_pending
+        (retried,) = on_disk(asked, {"ids": ["leaver-a"]})["forgetStudents"]
+        assert retried == twice
+        assert store.rewrites == 1, "the bytes left with the first call's rewrite: nothing to wait for"
+        store._request_rewrite()  # as if the first call's rewrite were still running, or a crash cut it short
+        (retried,) = on_disk(asked, {"ids": ["leaver-a"]})["forgetStudents"]
+        assert retried == twice
+        assert store.rewrites == 2, "a retry returns once the bytes are gone"
+        assert not store.rewrite_pending
+        single = on_disk('mutation { forgetStudent(id: "leaver-a") { ... on ForgottenStudent { alreadyForgotten } } }')
+        assert single["forgetStudent"] == {"alreadyForgotten": True}
+
     def test_nothing_to_forget_rewrites_nothing(self, on_disk: Api) -> None:
         answers = on_disk(FORGET_MANY, {"ids": ["nobody", "no-one"]})["forgetStudents"]
         assert [a["code"] for a in answers] == ["NOT_FOUND", "NOT_FOUND"]
