@@ -1,4 +1,4 @@
-"""The Starlette app: ``/graphql`` (GraphiQL in development) and ``/healthz``.
+"""The Starlette app: ``/graphql`` (GraphiQL in development), ``/healthz`` and ``/metrics``.
 
 The lifespan opens the store, builds the projection, loads the demo curriculum into
 an empty store, and hands the knowledge graph to every request through typed state.
@@ -32,6 +32,8 @@ from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
+from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
+from middleware.service_state import ServiceState
 from resolvers.loaders import build_loaders
 from schema import build_schema
 from schema.context import Context
@@ -219,6 +221,7 @@ def create_app(
         data_dir=config.data_dir,
     )
     log.info("student keys: HMAC-SHA-256 with %s", secret_source)
+    metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -228,6 +231,8 @@ def create_app(
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
         qa = open_qa(config, graph)
         _warm_estimate_table(graph)
+        state = ServiceState(graph, mastery=service, qa=qa, backup_dir=config.backup_dir)
+        metrics.watch(state)
         if kg is None:  # a server process, not an app embedded in someone else's
             _freeze_startup_objects()
         try:
@@ -240,6 +245,7 @@ def create_app(
                 "erasures": ErasureLog(config.data_dir / ERASURE_LOG, pseudonyms),
             }
         finally:
+            metrics.registry.unregister(state)
             if qa is not None:
                 qa.close()
             if kg is None:
@@ -259,14 +265,18 @@ def create_app(
 
     limits = Limits(max_depth=config.max_depth, max_aliases=config.max_aliases, max_tokens=config.max_tokens)
     graphql = PathwiseGraphQL(
-        build_schema(development=config.development, limits=limits),
+        build_schema(development=config.development, limits=limits, metrics=metrics),
         graphql_ide="graphiql" if config.development else None,
     )
     routes = [
         Route("/graphql", AuthMiddleware(graphql, keys.keys, development=config.development), methods=["GET", "POST"]),
         Route("/healthz", healthz),
+        Route("/metrics", AuthMiddleware(MetricsEndpoint(metrics), keys.keys, development=config.development)),
     ]
-    middleware = [Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)]
+    middleware = [
+        Middleware(MetricsMiddleware, metrics=metrics),  # outermost: it times and counts every answer, 413s too
+        Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes),
+    ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
