@@ -77,7 +77,7 @@ def main(ctx: click.Context, store: str | None) -> None:
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) -> None:
-    """Serve GraphQL at /graphql (GraphiQL in a browser) and /healthz.
+    """Serve GraphQL at /graphql (GraphiQL in a browser), /healthz and /metrics (Prometheus, admins).
 
     On first start with an empty store, the demo curriculum and its simulated
     students are loaded; later starts reuse the store as it is.
