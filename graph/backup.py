@@ -219,7 +219,7 @@ def list_backups(folder: Path) -> list[tuple[Path, BackupManifest]]:
             continue
         try:
             found.append((entry, read_manifest(entry)))
-        except InvalidInput:
+        except (InvalidInput, OSError):  # not a backup, or one being pruned as we read
             continue
     return sorted(found, key=lambda pair: (pair[1].created_at, pair[0].name))
 

@@ -6,6 +6,7 @@ a backup grown old, the question-answering index not ready, which model is serve
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from graph.repository import KnowledgeGraph
 from graph.store import OxigraphStore
 
 __all__ = ["ServiceState"]
+
+log = logging.getLogger("pathwise.metrics")
 
 
 class ServedModel(Protocol):
@@ -76,7 +79,11 @@ class ServiceState(Collector):
                 "pathwise_qa_ready", "1 once the question-answering index is built.", int(self.qa.ready.is_set())
             )
         if self.backup_dir is not None:
-            backups = list_backups(self.backup_dir)
+            try:
+                backups = list_backups(self.backup_dir)
+            except OSError as error:  # an unreadable backup folder must not cost the whole scrape
+                log.warning("metrics: cannot list the backups in %s: %s", self.backup_dir, error)
+                return
             yield GaugeMetricFamily("pathwise_backups", "Finished backups in the backup folder.", len(backups))
             if backups:
                 yield GaugeMetricFamily(
