@@ -53,6 +53,8 @@ from graph.prerequisites import prerequisite_closure
 __all__ = [
     "DEFAULT_BINS",
     "DEFAULT_THRESHOLD",
+    "MAX_BINS",
+    "MAX_TREND_POINTS",
     "BlockingPrerequisite",
     "ConceptDifficulty",
     "ConceptMastery",
@@ -64,6 +66,7 @@ __all__ = [
     "at_risk",
     "bin_edges",
     "bucket_start",
+    "check_threshold",
     "concept_difficulty",
     "concept_mastery",
     "mastery_by_concept",
@@ -76,6 +79,12 @@ DEFAULT_THRESHOLD = 0.8
 """The probability at or above which a concept counts as mastered."""
 
 DEFAULT_BINS = 10
+MAX_BINS = 100
+"""More bins than this resolve nothing a reader can see, and each bin costs memory per concept."""
+
+MAX_TREND_POINTS = 1000
+"""A trend longer than this is refused: a longer interval says the same in a size a chart can show."""
+"""More bins than this resolve nothing a reader can see, and each bin costs memory per concept."""
 
 Interval = Literal["day", "week", "month"]
 Matrix = npt.NDArray[np.float64]
@@ -98,6 +107,20 @@ def _share(part: int, whole: int, min_cell: int | None) -> float | None:
     return part / whole
 
 
+def check_threshold(threshold: float, field: str = "threshold") -> None:
+    """Refuse a mastery threshold that is not a probability (NaN included).
+
+    Examples:
+        >>> check_threshold(0.8)
+        >>> check_threshold(5)
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: threshold 5 is not in [0, 1]
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise InvalidInput(f"{field} {threshold} is not in [0, 1]", field=field)
+
+
 def bin_edges(bins: int = DEFAULT_BINS) -> list[float]:
     """The ``bins + 1`` edges of equal-width histogram bins over [0, 1].
 
@@ -105,8 +128,8 @@ def bin_edges(bins: int = DEFAULT_BINS) -> list[float]:
         >>> bin_edges(4)
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    if bins < 1:
-        raise InvalidInput(f"bins must be at least 1, not {bins}", field="bins")
+    if not 1 <= bins <= MAX_BINS:
+        raise InvalidInput(f"bins must be between 1 and {MAX_BINS}, not {bins}", field="bins")
     return [i / bins for i in range(bins + 1)]
 
 
@@ -469,6 +492,19 @@ def _next(start: datetime, interval: Interval) -> datetime:
     return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
 
 
+def _check_trend_length(start: datetime, last: datetime, interval: Interval) -> None:
+    """Refuse a trend of more than ``MAX_TREND_POINTS`` buckets before building any."""
+    count, bucket = 1, start
+    while bucket < last:
+        bucket, count = _next(bucket, interval), count + 1
+        if count > MAX_TREND_POINTS:
+            raise InvalidInput(
+                f"the attempts run from {start:%Y-%m-%d} to {last:%Y-%m-%d}: more than {MAX_TREND_POINTS} "
+                f"points of one {interval}; ask for a longer interval",
+                field="interval",
+            )
+
+
 def mastery_trend(
     histories: Mapping[str, Sequence[Attempt]],
     concept: str,
@@ -503,6 +539,7 @@ def mastery_trend(
     """
     if window < 1:
         raise InvalidInput(f"window must be at least 1, not {window}", field="window")
+    check_threshold(threshold)
     events = sorted(
         (_utc(a.timestamp), student, a.score)
         for student, attempts in histories.items()
@@ -515,6 +552,7 @@ def mastery_trend(
     recent: dict[str, deque[float]] = {}
     points = []
     start, last = bucket_start(events[0][0], interval), bucket_start(events[-1][0], interval)
+    _check_trend_length(start, last, interval)
     i = 0
     while start <= last:
         end = _next(start, interval)

@@ -83,11 +83,10 @@ def cohort_mastery(
     Raises:
         NotFound: an unknown cohort or concept.
     """
-    if not 0.0 <= threshold <= 1.0:
-        raise InvalidInput(f"threshold {threshold} is not in [0, 1]", field="threshold")
+    analytics.check_threshold(threshold)
+    analytics.bin_edges(bins)
     students = members(kg, cohort)
     names = _concepts(kg, concepts)
-    analytics.bin_edges(bins)
     matrix = estimate_table(kg).matrix(students, names)
     return analytics.mastery_by_concept(names, matrix, threshold=threshold, bins=bins, min_cell=min_cell)
 
@@ -121,6 +120,9 @@ def at_risk(
     min_cell: int | None = None,
 ) -> list[TargetRisk]:
     """Members whose weak prerequisites block each target."""
+    analytics.check_threshold(threshold)
+    if not targets:
+        raise InvalidInput("name at least one target concept", field="targets")
     students = members(kg, cohort)
     wanted = _concepts(kg, targets, "targets")
     involved = list(dict.fromkeys([*wanted, *(p for t in wanted for p in prerequisite_closure(kg.projection.dag, t))]))

@@ -94,7 +94,7 @@ class CohortQuery:
 
     @strawberry.field(
         description="Per concept (every concept when `conceptIds` is left out): how many members have an "
-        "estimate, their mean, quartiles, a histogram and the share at or above `threshold`."
+        "estimate, their mean, quartiles, a histogram of `bins` (1 to 100) and the share at or above `threshold`."
     )
     def cohort_mastery(
         self,
@@ -180,7 +180,8 @@ class CohortQuery:
 
     @strawberry.field(
         description="A concept's trend from the members' attempt history, one point per bucket: attempts and "
-        "success in the bucket, and the members' rolling success (their last `window` attempts) by its end."
+        "success in the bucket, and the members' rolling success (their last `window` attempts) by its end. "
+        "At most 1,000 points: a longer span needs a longer `interval`."
     )
     def mastery_trend(
         self,

@@ -151,6 +151,18 @@ class TestCohortMastery:
         refused = api(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
         assert (refused["code"], refused["subjectId"], refused["field"]) == ("NOT_FOUND", "no_such", "conceptIds")
 
+    def test_out_of_range_arguments_are_refused_before_any_work(self, api: Api) -> None:
+        make_class(api, ["a"])
+        query = """query($b: Int!, $t: Float!) { cohortMastery(cohortId: "7b", bins: $b, threshold: $t) {
+          ... on CohortError { code field } } }"""
+        for variables, field in (({"b": 2_000_000_000, "t": 0.5}, "bins"), ({"b": 0, "t": 0.5}, "bins"),
+                                 ({"b": 10, "t": 1.5}, "threshold")):  # fmt: skip
+            assert api(query, variables)["cohortMastery"] == {"code": "INVALID", "field": field}
+        risk = """query($k: [ID!]!, $t: Float!) { atRisk(cohortId: "7b", targets: $k, threshold: $t) {
+          ... on CohortError { code field } } }"""
+        assert api(risk, {"k": ["slope"], "t": 5.0})["atRisk"] == {"code": "INVALID", "field": "threshold"}
+        assert api(risk, {"k": [], "t": 0.5})["atRisk"] == {"code": "INVALID", "field": "targets"}
+
 
 class TestOtherFigures:
     def test_difficulty_at_risk_and_trend(self, api: Api) -> None:

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from graph.analytics import (
+    MAX_BINS,
+    MAX_TREND_POINTS,
     ConceptDifficulty,
     at_risk,
     bin_edges,
@@ -83,6 +85,13 @@ class TestMasteryByConcept:
             mastery_by_concept(["a"], np.zeros((2, 2)))
         with pytest.raises(InvalidInput):
             bin_edges(0)
+
+    def test_bins_are_bounded(self) -> None:
+        # A bin is a count per concept: two billion of them ran the server out of memory.
+        assert len(bin_edges(MAX_BINS)) == MAX_BINS + 1
+        with pytest.raises(InvalidInput, match="between 1 and 100") as refused:
+            bin_edges(2_000_000_000)
+        assert refused.value.field == "bins"
 
 
 class TestConceptDifficulty:
@@ -224,3 +233,18 @@ class TestMasteryTrend:
         assert mastery_trend({"s": history("s", [1], "b")}, "a") == []
         with pytest.raises(InvalidInput):
             mastery_trend({}, "a", window=0)
+
+    def test_a_trend_past_the_point_limit_is_refused(self) -> None:
+        # One attempt dated decades ahead would otherwise yield a point per empty day between.
+        late = [Attempt("late", "s", T0 + timedelta(days=MAX_TREND_POINTS), 1.0, concepts=("a",))]
+        histories = {"s": history("s", [1]) + late}
+        with pytest.raises(InvalidInput, match="longer interval") as refused:
+            mastery_trend(histories, "a", "day")
+        assert refused.value.field == "interval"
+        assert len(mastery_trend(histories, "a", "week")) == MAX_TREND_POINTS // 7 + 1
+        fits = {"s": history("s", [1]) + history("s", [1], days=MAX_TREND_POINTS - 1)}
+        assert len(mastery_trend(fits, "a", "day")) == MAX_TREND_POINTS
+
+    def test_threshold_must_be_a_probability(self) -> None:
+        with pytest.raises(InvalidInput, match="threshold 5"):
+            mastery_trend({"s": history("s", [1])}, "a", threshold=5)
