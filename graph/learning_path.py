@@ -41,6 +41,7 @@ __all__ = [
     "AssumedConcept",
     "LearningPath",
     "PathStep",
+    "check_mastery_threshold",
     "plan_learning_path",
 ]
 
@@ -189,14 +190,19 @@ def plan_learning_path(
     )
 
 
+def check_mastery_threshold(threshold: float) -> None:
+    """Refuse a ``masteryThreshold`` outside (0, 1]: at 0 everything would count as mastered."""
+    if not 0.0 < threshold <= 1.0:
+        raise InvalidInput(f"masteryThreshold must be in (0, 1], got {threshold}", field="masteryThreshold")
+
+
 def _check_arguments(dag: nx.DiGraph[str], targets: Sequence[str], threshold: float, max_minutes: int | None) -> None:
     if not targets:
         raise InvalidInput("give at least one target concept", field="targets")
     for t in targets:
         if t not in dag:
             raise ConceptNotFound(t, field="targets")
-    if not 0.0 < threshold <= 1.0:
-        raise InvalidInput(f"masteryThreshold must be in (0, 1], got {threshold}", field="masteryThreshold")
+    check_mastery_threshold(threshold)
     if max_minutes is not None and max_minutes < 0:
         raise InvalidInput(f"maxMinutes must not be negative, got {max_minutes}", field="maxMinutes")
 

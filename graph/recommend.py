@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import networkx as nx
 
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.learning_path import DEFAULT_THRESHOLD
+from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold
 from graph.material_choice import MaterialFacts, choose_materials, target_difficulty
 from graph.model import Attempt
 
@@ -165,7 +165,7 @@ def recommend_materials(
 
     Raises:
         ConceptNotFound: a target is not in the graph.
-        InvalidInput: ``first`` is not positive.
+        InvalidInput: ``first`` is negative, or ``threshold`` is not in (0, 1].
 
     Examples:
         >>> g = nx.DiGraph([("a", "b"), ("b", "goal"), ("a", "side")])
@@ -175,8 +175,9 @@ def recommend_materials(
         >>> [(r.material, r.concept) for r in recs]
         [('b-ex', 'b'), ('side-ex', 'side')]
     """
-    if first < 1:
-        raise InvalidInput(f"first must be positive, got {first}", field="first")
+    if first < 0:
+        raise InvalidInput(f"first must not be negative, got {first}", field="first")
+    check_mastery_threshold(threshold)
     for t in targets:
         if t not in dag:
             raise ConceptNotFound(t, field="targets")

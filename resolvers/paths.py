@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from graph.errors import ConceptNotFound
-from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, plan_learning_path
+from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
 from graph.model import Material
 from graph.projection import Projection
@@ -47,14 +47,28 @@ def _mastery_map(
 ) -> dict[str, float]:
     """Stored estimates, and the model's prediction for those of ``concepts`` that have none."""
     known = dict(data.probabilities)
-    missing = sorted(c for c in set(concepts) if c not in known)
-    if missing and mastery is not None and mastery.version is not None:
-        with mastery.lock:
-            predictor = mastery.ready(
-                [student], lambda _: with_new_placed(kg, mastery.predictor, {student: list(data.attempts)})
-            )
-            known.update(zip(missing, predictor.estimate(student, missing), strict=True))
+    _predict_missing(kg, mastery, student, data, known, concepts)
     return known
+
+
+def _predict_missing(
+    kg: KnowledgeGraph,
+    mastery: MasteryService | None,
+    student: str,
+    data: StudentData,
+    known: dict[str, float],
+    concepts: Iterable[str],
+) -> bool:
+    """Add to ``known`` the model's prediction for ``concepts`` it lacks; whether any was added."""
+    missing = sorted(c for c in set(concepts) if c not in known)
+    if not missing or mastery is None or mastery.version is None:
+        return False
+    with mastery.lock:
+        predictor = mastery.ready(
+            [student], lambda _: with_new_placed(kg, mastery.predictor, {student: list(data.attempts)})
+        )
+        known.update(zip(missing, predictor.estimate(student, missing), strict=True))
+    return True
 
 
 def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:
@@ -106,10 +120,14 @@ def next_materials(
     """The materials the student should study next, best first."""
     _check_targets(kg, targets)
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    check_mastery_threshold(limit)
     projection = kg.projection
     data = student_data(kg, student)
-    fringe = ready_fringe(projection.dag, data.probabilities, limit)
-    known = _mastery_map(kg, mastery, student, data, fringe)
+    # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
+    # predict until every concept on the fringe has a value, so none is ranked as if at 0.
+    known = dict(data.probabilities)
+    while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, known, limit)):
+        pass
     done = completions(data.attempts)
     concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}
     return recommend_materials(

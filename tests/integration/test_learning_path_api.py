@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.integration.conftest import Api
@@ -136,3 +137,35 @@ class TestNextMaterials:
         api(RECORD, {"a": [{"studentId": "cy", "materialId": material, "conceptIds": [concept], "correct": True}]})
         again = api(NEXT, {"s": "cy", "t": [], "first": 50})["nextMaterials"]["items"]
         assert material not in [i["material"]["id"] for i in again]
+
+    def test_predicted_mastery_opens_the_fringe_and_is_the_one_ranked(self, api: Api) -> None:
+        # Only topic_quadratics has a stored estimate; the model predicts integers_number_line
+        # mastered from it, which makes its dependents ready: they must be ranked at their
+        # predicted mastery, not at 0, and a concept predicted mastered must not be offered.
+        attempt(api, "di", "topic_quadratics", correct=True, times=6)
+        items = api(NEXT, {"s": "di", "t": [], "first": 100})["nextMaterials"]["items"]
+        dag = api.kg.projection.dag
+        estimates = api(
+            'query($c: [ID!]) { student(id: "di") { mastery(conceptIds: $c) { concept { id } probability } } }',
+            {"c": sorted(dag.nodes)},
+        )["student"]["mastery"]
+        predicted = {m["concept"]["id"]: m["probability"] for m in estimates}
+        offered = [i for i in items if not i["review"]]
+        assert any(dag.pred[i["concept"]["id"]] for i in offered), "the prediction opened concepts past the roots"
+        for item in offered:
+            concept = item["concept"]["id"]
+            said = int(re.search(r"predicted mastery of (\d+)%", item["reason"]).group(1))
+            assert said == round(predicted[concept] * 100), (concept, item["reason"], predicted[concept])
+            assert predicted[concept] < 0.8, concept
+            assert all(predicted[p] >= 0.8 for p in dag.pred[concept]), concept
+
+    def test_bad_arguments_are_typed_errors(self, api: Api) -> None:
+        query = """query($th: Float, $first: Int!) { nextMaterials(studentId: "kid", first: $first,
+          masteryThreshold: $th) { __typename ... on Recommendations { items { concept { id } } }
+          ... on PathError { code field } } }"""
+        for threshold in (7.0, -1.0, 0.0):
+            refused = api(query, {"th": threshold, "first": 5})["nextMaterials"]
+            assert (refused["code"], refused["field"]) == ("INVALID", "masteryThreshold"), threshold
+        assert api(query, {"first": 0})["nextMaterials"] == {"__typename": "Recommendations", "items": []}
+        negative = api(query, {"first": -1})["nextMaterials"]
+        assert (negative["code"], negative["field"]) == ("INVALID", "first")
