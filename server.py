@@ -263,7 +263,12 @@ def create_app(
         }
         return JSONResponse(body)
 
-    limits = Limits(max_depth=config.max_depth, max_aliases=config.max_aliases, max_tokens=config.max_tokens)
+    limits = Limits(
+        max_depth=config.max_depth,
+        max_aliases=config.max_aliases,
+        max_tokens=config.max_tokens,
+        max_cost=config.max_cost,
+    )
     graphql = PathwiseGraphQL(
         build_schema(development=config.development, limits=limits, metrics=metrics),
         graphql_ide="graphiql" if config.development else None,

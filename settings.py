@@ -36,6 +36,7 @@ class Settings:
     max_depth: int = 15
     max_aliases: int = 50
     max_tokens: int = 10_000
+    max_cost: int = 50_000
     # Question answering over the materials (README "Asking questions").
     qa: bool = True
     qa_min_confidence: float = 0.45
@@ -78,6 +79,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         max_depth=config("PATHWISE_MAX_DEPTH", cast=int, default=15),
         max_aliases=config("PATHWISE_MAX_ALIASES", cast=int, default=50),
         max_tokens=config("PATHWISE_MAX_TOKENS", cast=int, default=10_000),
+        max_cost=config("PATHWISE_MAX_COST", cast=int, default=50_000),
         qa=config("PATHWISE_QA", cast=bool, default=True),
         qa_min_confidence=config("PATHWISE_QA_MIN_CONFIDENCE", cast=float, default=0.45),
         qa_generator=config("PATHWISE_QA_GENERATOR", default="none"),

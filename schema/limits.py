@@ -1,4 +1,4 @@
-"""Limits on what one GraphQL document may ask: depth, aliases, tokens (page sizes: ``pagination``).
+"""Limits on what one GraphQL document may ask: depth, aliases, tokens, cost (page sizes: ``pagination``).
 
 Each limit refuses a document before any resolver runs, as a GraphQL error, and the
 defaults sit well above what the frontends send:
@@ -12,6 +12,9 @@ defaults sit well above what the frontends send:
 - ``max_tokens`` (10,000): a bound on the parser's work, checked while parsing, so a huge
   document is refused before it is held as an AST. Bulk data goes in variables, which
   are not tokens.
+- ``max_cost`` (50,000): the objects a document would resolve, estimated from its page
+  sizes and lists (``schema.cost``); the real queries in the tests cost at most about
+  5,000, and nested transitive lists, which depth does not bound, billions.
 - ``MAX_PAGE`` (100): every ``first`` argument goes through ``check_first``, so no page,
   list of evidence or list of recommendations is longer; ``first: 1000000`` is an
   ``InvalidInput`` error naming the cap, not a slow answer. A constant rather than a
@@ -64,23 +67,30 @@ def check_first(first: int, *, maximum: int = MAX_PAGE) -> int:
 
 @dataclass(frozen=True)
 class Limits:
-    """The per-document limits (settings ``PATHWISE_MAX_DEPTH``, ``_ALIASES``, ``_TOKENS``)."""
+    """The per-document limits (settings ``PATHWISE_MAX_DEPTH``, ``_ALIASES``, ``_TOKENS``, ``_COST``)."""
 
     max_depth: int = 15
     max_aliases: int = 50
     max_tokens: int = 10_000
+    max_cost: int = 50_000
 
     def __post_init__(self) -> None:
-        for name in ("max_depth", "max_aliases", "max_tokens"):
+        for name in ("max_depth", "max_aliases", "max_tokens", "max_cost"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """Extension factories enforcing ``limits`` (one fresh extension per request)."""
+    from schema.cost import CostCache, QueryCost  # it reads MAX_PAGE from here
+
     rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
-    max_tokens = limits.max_tokens
-    return [lambda: AddValidationRules(rules), lambda: MaxTokensLimiter(max_token_count=max_tokens)]
+    max_tokens, max_cost, costs = limits.max_tokens, limits.max_cost, CostCache()
+    return [
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: QueryCost(max_cost, costs),
+    ]

@@ -55,7 +55,28 @@ class TestAbuse:
 
     def test_a_real_depth_still_passes(self, live: Live) -> None:
         query = '{ concept(id: "x") { ' + "prerequisites { " * 12 + "id" + " }" * 12 + " } }"  # 14 deep
-        assert graphql(live.base, query).json() == {"data": {"concept": None}}
+        # Not refused for its depth; twelve lists nested in lists are refused for their cost.
+        assert only_error(graphql(live.base, query)).startswith("The query would resolve about 2,111,111,111,111 ")
+        cheap = '{ concept(id: "x") { ' + "prerequisites { " * 4 + "id" + " }" * 4 + " } }"
+        assert graphql(live.base, cheap).json() == {"data": {"concept": None}}
+
+    def test_transitive_lists_multiplied_are_refused_before_running(self, live: Live) -> None:
+        # Under the depth limit, this ran for minutes on the demo and stalled every other client.
+        query = """query($n: Int!) { concepts(first: $n) { edges { node { dependents(transitive: true) {
+          dependents(transitive: true) { prerequisites(transitive: true) { materials { teaches {
+          dependents(transitive: true) { id } } } } } } } } } }"""
+        reply = graphql(live.base, query, {"n": 8})
+        error = reply.json()["errors"][0]
+        assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 10_111_020_417, "maxCost": 50_000}
+        still_answers(live)
+
+    def test_the_cost_reads_page_sizes_from_variables(self, live: Live) -> None:
+        query = """query($n: Int!) { concepts(first: $n) { edges { node { id
+          prerequisites(transitive: true) { id label dependents(transitive: true) { id } } } } } }"""
+        assert graphql(live.base, query, {"n": 3}).json() == {"data": {"concepts": {"edges": []}}}
+        assert only_error(graphql(live.base, query, {"n": 100})).startswith(
+            "The query would resolve about 515,301 objects"
+        )
 
     def test_1000_aliases(self, live: Live) -> None:
         query = "{ " + " ".join(f"a{i}: curricula {{ id }}" for i in range(1000)) + " }"
@@ -99,12 +120,15 @@ def test_limits_come_from_settings(tmp_path: Path) -> None:
         PATHWISE_LOAD_DEMO="false",
         PATHWISE_MASTERY="false",
         PATHWISE_MAX_ALIASES="2",
+        PATHWISE_MAX_COST="100",
         PATHWISE_MAX_BODY_BYTES="1000",
     ) as live:
         assert only_error(graphql(live.base, "{ a: curricula { id } b: curricula { id } c: curricula { id } }")) == (
             "3 aliases found. Allowed: 2"
         )
         assert graphql(live.base, "{ a: curricula { id } }", {"pad": "x" * 2000}).status == 413
+        costly = graphql(live.base, "{ concepts(first: 50) { edges { node { id } } } }").json()["errors"][0]
+        assert costly["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 151, "maxCost": 100}
         still_answers(live)
 
 

@@ -1,0 +1,78 @@
+"""The cost estimate on the real schema: what multiplies, what does not, and where it reads sizes."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import GraphQLSchema, get_introspection_query, parse
+
+from schema import build_schema
+from schema.cost import LIST, TRANSITIVE, CostCache, query_cost
+
+
+@pytest.fixture(scope="module")
+def schema() -> GraphQLSchema:
+    return build_schema()._schema
+
+
+def cost(schema: GraphQLSchema, document: str, **variables: object) -> int:
+    return query_cost(schema, parse(document), variables=variables)
+
+
+def test_a_page_multiplies_the_lists_directly_under_it(schema: GraphQLSchema) -> None:
+    # concepts: 1 + edges: 7 x (1 + node: 1 + id: 1)
+    assert cost(schema, "{ concepts(first: 7) { edges { node { id } } } }") == 1 + 7 * 3
+    assert cost(schema, "{ concepts { totalCount } }") == 2  # the default page (20) multiplies no list here
+    assert cost(schema, "{ concepts { edges { node { id } } } }") == 1 + 20 * 3
+
+
+def test_page_sizes_come_from_variables_and_are_capped_at_the_page_limit(schema: GraphQLSchema) -> None:
+    document = "query($n: Int!) { students(first: $n) { edges { node { id } } } }"
+    assert cost(schema, document, n=3) == 1 + 3 * 3
+    assert cost(schema, document, n=1_000_000) == 1 + 100 * 3  # the resolver refuses it, naming the cap
+
+
+def test_a_list_with_first_is_that_long(schema: GraphQLSchema) -> None:
+    document = '{ student(id: "s") { evidence(conceptId: "c", first: 3) { change } } }'
+    assert cost(schema, document) == 1 + 3 * 2
+
+
+def test_transitive_lists_and_other_lists(schema: GraphQLSchema) -> None:
+    direct = '{ concept(id: "a") { prerequisites { id } } }'
+    transitive = '{ concept(id: "a") { prerequisites(transitive: true) { dependents(transitive: true) { id } } } }'
+    assert cost(schema, direct) == 1 + LIST * 2
+    assert cost(schema, transitive) == 1 + TRANSITIVE * (1 + TRANSITIVE * 2)
+    by_variable = 'query($t: Boolean!) { concept(id: "a") { prerequisites(transitive: $t) { id } } }'
+    assert cost(schema, by_variable, t=True) == 1 + TRANSITIVE * 2
+    assert cost(schema, by_variable, t=False) == 1 + LIST * 2
+
+
+def test_fragments_count_where_they_are_spread(schema: GraphQLSchema) -> None:
+    inline = '{ concept(id: "a") { ... on Concept { prerequisites { id } } } }'
+    named = '{ concept(id: "a") { ...P } } fragment P on Concept { prerequisites { id } }'
+    twice = '{ a: concept(id: "a") { ...P } b: concept(id: "b") { ...P } } fragment P on Concept { materials { id } }'
+    assert cost(schema, inline) == cost(schema, named) == 1 + LIST * 2
+    assert cost(schema, twice) == 2 * (1 + LIST * 2)
+
+
+def test_union_results_and_operations(schema: GraphQLSchema) -> None:
+    document = """query Next { nextMaterials(studentId: "s", first: 4) {
+      ... on Recommendations { items { score } } ... on PathError { code } } }
+      query Other { curricula { id } }"""
+    assert query_cost(schema, parse(document), "Next") == 1 + 4 * 2 + 1
+    assert query_cost(schema, parse(document), "Other") == LIST * 2
+    assert query_cost(schema, parse(document), "Missing") == 0
+
+
+def test_introspection_is_free(schema: GraphQLSchema) -> None:
+    assert cost(schema, get_introspection_query(descriptions=True)) == 0
+
+
+def test_the_cache_keys_on_the_scalar_variables_and_stays_bounded(schema: GraphQLSchema) -> None:
+    query = "query($n: Int!, $ids: [ID!]) { students(first: $n) { edges { node { id } } } }"
+    document, cache = parse(query), CostCache(maxsize=2)
+    assert cache.cost(schema, document, query, None, {"n": 3, "ids": ["a"]}) == 10
+    assert cache.cost(schema, document, query, None, {"n": 5, "ids": ["a"]}) == 16
+    assert cache.cost(schema, document, query, None, {"n": 3, "ids": ["b", "c"]}) == 10  # lists are not keys
+    assert len(cache.costs) == 2
+    assert cache.cost(schema, document, query, None, {"n": 7}) == 22
+    assert len(cache.costs) == 2
