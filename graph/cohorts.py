@@ -20,7 +20,7 @@ from rdflib import Literal
 
 from graph import cohort_queries
 from graph.errors import DuplicateId, InvalidInput, NotFound
-from graph.ids import iri_of, is_valid_id
+from graph.ids import id_problem, iri_of, is_valid_id
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, RDF, RDFS
@@ -83,8 +83,8 @@ class RosterReport:
 def _check_ids(kind: str, idents: Iterable[str], field_name: str) -> list[str]:
     out = list(dict.fromkeys(idents))
     for ident in out:
-        if not is_valid_id(ident):
-            problem = f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
+        problem = id_problem(kind, ident)
+        if problem is not None:
             raise InvalidInput(problem, field=field_name)
     return out
 

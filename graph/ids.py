@@ -17,7 +17,7 @@ from rdflib import URIRef
 from graph.errors import InvalidInput
 from graph.vocab import ID
 
-__all__ = ["Kind", "edge_iri", "hashed_iri", "id_of", "iri_of", "is_valid_id", "slug_for"]
+__all__ = ["Kind", "edge_iri", "hashed_iri", "id_of", "id_problem", "iri_of", "is_valid_id", "slug_for"]
 
 Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
 
@@ -26,13 +26,19 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
 def is_valid_id(ident: str) -> bool:
-    """Whether ``ident`` is a slug or an absolute IRI.
+    """Whether ``ident`` is a slug or an absolute IRI outside Pathwise's own namespace.
+
+    An IRI under ``ID`` is Pathwise's name for something of a given kind: taken as an id
+    it would be a second name for that thing (a concept's, or a student's), and an
+    edit or delete through it would reach the thing behind the id checks.
 
     Examples:
         >>> is_valid_id("linear_equations"), is_valid_id("http://x.org/c/1"), is_valid_id("a b")
         (True, True, False)
+        >>> is_valid_id("https://w3id.org/pathwise/id/student/stu-1")
+        False
     """
-    return bool(_SLUG.match(ident) or _ABSOLUTE.match(ident))
+    return bool(_SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID))))
 
 
 _NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -60,7 +66,8 @@ def iri_of(kind: Kind, ident: str) -> URIRef:
     """The IRI of the ``kind`` resource called ``ident``.
 
     Raises:
-        InvalidInput: when ``ident`` is neither a slug nor an absolute IRI.
+        InvalidInput: when ``ident`` is neither a slug nor an absolute IRI, or is an
+            IRI under Pathwise's own namespace (see ``is_valid_id``).
 
     Examples:
         >>> str(iri_of("concept", "slope"))
@@ -70,9 +77,29 @@ def iri_of(kind: Kind, ident: str) -> URIRef:
     """
     if _SLUG.match(ident):
         return ID[f"{kind}/{ident}"]
+    problem = id_problem(kind, ident)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return URIRef(ident)
+
+
+def id_problem(kind: str, ident: str) -> str | None:
+    """What is wrong with ``ident`` as a ``kind`` id (``None``: nothing; see ``is_valid_id``).
+
+    Examples:
+        >>> id_problem("concept", "slope") is None, id_problem("concept", "http://x.org/c/1") is None
+        (True, True)
+        >>> id_problem("concept", "https://w3id.org/pathwise/id/concept/slope").endswith("use its slug, 'slope'")
+        True
+    """
+    ident = str(ident)  # ids read from RDF are URIRefs: say them as text
+    if _SLUG.match(ident):
+        return None
+    if ident.startswith(str(ID)):
+        return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {id_of(ident)!r}"
     if _ABSOLUTE.match(ident):
-        return URIRef(ident)
-    raise InvalidInput(f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI")
+        return None
+    return f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
 
 
 def id_of(iri: str) -> str:

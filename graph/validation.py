@@ -16,7 +16,7 @@ import networkx as nx
 
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
-from graph.ids import is_valid_id
+from graph.ids import id_problem
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
@@ -27,8 +27,9 @@ __all__ = ["check_bundle", "check_concept", "check_material", "check_strength"]
 def check_concept(concept: Concept) -> list[str]:
     """Problems with one concept's own values (not its links)."""
     problems = []
-    if not is_valid_id(concept.id):
-        problems.append(f"concept id {concept.id!r} is not a slug or an absolute IRI")
+    problem = id_problem("concept", concept.id)
+    if problem is not None:
+        problems.append(problem)
     if not concept.label.strip():
         problems.append(f"concept {concept.id!r} has an empty label")
     return problems
@@ -37,8 +38,9 @@ def check_concept(concept: Concept) -> list[str]:
 def check_material(material: Material) -> list[str]:
     """Problems with one material's own values (not its links)."""
     problems = []
-    if not is_valid_id(material.id):
-        problems.append(f"material id {material.id!r} is not a slug or an absolute IRI")
+    problem = id_problem("material", material.id)
+    if problem is not None:
+        problems.append(problem)
     if not material.title.strip():
         problems.append(f"material {material.id!r} has an empty title")
     if not 1 <= material.difficulty <= 5:
@@ -56,6 +58,41 @@ def check_strength(strength: float) -> None:
 
 def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
     return [f"{kind} {i!r} appears {n} times" for i, n in sorted(Counter(ids).items()) if n > 1]
+
+
+def _iris_of_two_kinds(bundle: CurriculumBundle, projection: Projection) -> list[str]:
+    """An absolute IRI names one thing: a concept's cannot also be a material's or a curriculum's.
+
+    Slugs live in one namespace per kind and cannot meet; IRIs kept from elsewhere can,
+    and a material sharing a concept's IRI would share its triples (deleting one deleted
+    the other's).
+    """
+
+    def stored_kind(ident: str) -> str | None:
+        if projection.has_concept(ident):
+            return "concept"
+        if ident in projection.material_ids:
+            return "material"
+        return "curriculum" if ident in projection.curriculum_ids else None
+
+    batches = (
+        ("concept", (c.id for c in bundle.concepts)),
+        ("material", (m.id for m in bundle.materials)),
+        ("curriculum", (c.id for c in bundle.curricula)),
+    )
+    seen: dict[str, str] = {}
+    problems: list[str] = []
+    for kind, ids in batches:
+        for ident in map(str, ids):  # ids read from RDF are URIRefs
+            if ":" not in ident:  # a slug
+                continue
+            other = seen.setdefault(ident, kind)
+            stored = stored_kind(ident)
+            if other != kind:
+                problems.append(f"{kind} id {ident!r} is also a {other} id in this batch")
+            elif stored is not None and stored != kind:
+                problems.append(f"{kind} id {ident!r} is already the IRI of a {stored}")
+    return problems
 
 
 def check_bundle(
@@ -93,6 +130,7 @@ def check_bundle(
     problems += _duplicates("concept", (c.id for c in bundle.concepts))
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
+    problems += _iris_of_two_kinds(bundle, projection)
     if problems:
         raise ValidationFailed(problems)
 

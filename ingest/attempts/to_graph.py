@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from graph.ids import is_valid_id, slug_for
+from graph.ids import id_of, is_valid_id, slug_for
 from graph.model import Attempt
 
 __all__ = ["EPOCH", "concept_id", "frame_to_attempts", "material_id"]
@@ -40,12 +40,19 @@ def concept_id(name: str) -> str:
         >>> concept_id("19"), concept_id("http://x.org/c/1"), concept_id("Box and Whisker").startswith("Box_and_")
         ('19', 'http://x.org/c/1', True)
     """
-    return name if is_valid_id(name) else slug_for(name)
+    local = id_of(name)  # Pathwise's own IRI names its thing by slug
+    return local if is_valid_id(local) else slug_for(name)
 
 
 def material_id(item: str) -> str:
-    """The graph id of an item named in a log (same rule as :func:`concept_id`)."""
-    return item if is_valid_id(item) else slug_for(item)
+    """The graph id of an item named in a log (same rule as :func:`concept_id`).
+
+    Examples:
+        >>> material_id("https://w3id.org/pathwise/id/material/m_1"), material_id("http://x.org/i/1")
+        ('m_1', 'http://x.org/i/1')
+    """
+    local = id_of(item)
+    return local if is_valid_id(local) else slug_for(item)
 
 
 def frame_to_attempts(frame: pd.DataFrame) -> list[Attempt]:

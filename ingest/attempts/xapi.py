@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph.ids import id_of
 from ingest.attempts.long_csv import parse_timestamp
 from ingest.attempts.table import build_frame, empty_frame, number_attempts, source_name
 from ingest.errors import MalformedInput, Problem
@@ -301,7 +302,7 @@ def _check(where: str, statement: object, pseudonymize: Callable[[str], str]) ->
         if kind in ("Activity", "StatementRef") and (not isinstance(oid, str) or not oid):
             reasons.append(f"object ({kind}) has no id")
         elif kind == "Activity":
-            item = oid
+            item = id_of(oid)  # Pathwise's own IRI for a material is that material
         elif kind == "StatementRef":
             void_target = str(oid).lower()
     moment = None

@@ -121,3 +121,43 @@ class TestImportCurriculum:
         result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "dryRun": True}})
         assert result["importCurriculum"]["dryRun"] is True
         assert client.execute('{ concept(id: "log") { id } }') == {"concept": None}
+
+
+MATERIAL = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) {
+  __typename ... on Material { id } ... on CurriculumError { code message problems } } }"""
+
+
+class TestAnIriNamesOneThing:
+    def test_pathwise_own_iris_are_not_ids(self, client: Client) -> None:
+        # The IRI of concept `quad` (or of a student) taken as a new id was a second name for it:
+        # a second label on `quad`, and a delete through it removed a student's links.
+        before = client.execute("{ concepts { totalCount } }")
+        for iri in ("https://w3id.org/pathwise/id/concept/quad", "https://w3id.org/pathwise/id/student/stu-1"):
+            refused = client.execute(CREATE, {"input": {"id": iri, "label": "Alias"}})["createConcept"]
+            assert refused["code"] == "INVALID", iri
+            assert "under Pathwise's own namespace: use its slug" in refused["message"]
+        assert client.execute("{ concepts { totalCount } }") == before
+        assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
+
+    def test_a_concepts_iri_cannot_name_a_material(self, client: Client) -> None:
+        iri = "http://example.org/c/1"
+        assert client.execute(CREATE, {"input": {"id": iri, "label": "Outside"}})["createConcept"]["__typename"] == (
+            "Concept"
+        )
+        clash = {"id": iri, "title": "Same IRI", "type": "VIDEO", "difficulty": 2, "minutes": 5, "teaches": ["quad"]}
+        refused = client.execute(MATERIAL, {"input": clash})["createMaterial"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [f"material id '{iri}' is already the IRI of a concept"]
+        assert client.execute("query($i: ID!) { concept(id: $i) { label } }", {"i": iri}) == {
+            "concept": {"label": "Outside"}
+        }
+
+    def test_one_batch_cannot_give_two_kinds_one_iri(self, client: Client) -> None:
+        text = """@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/x> a skos:Concept ; skos:prefLabel "X" .
+<http://example.org/x> a schema:LearningResource ; schema:name "X too" ; schema:learningResourceType "video" ."""
+        result = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": text}})["importCurriculum"]
+        assert result["code"] == "INVALID", result
+        assert result["problems"] == ["material id 'http://example.org/x' is also a concept id in this batch"]
+        assert client.execute('{ concepts(search: "X") { totalCount } }') == {"concepts": {"totalCount": 0}}
