@@ -8,6 +8,7 @@ Run it with ``pathwise serve`` (or ``uvicorn server:app``).
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import threading
 import time
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from cross_web import HTTPException  # what strawberry raises for a 400 (its own dependency, locked)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -85,6 +87,16 @@ def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
 
 class PathwiseGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a typed context built per request."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A JSON object, or a 400: strawberry answered 500 to ``"text"``, ``null`` or bytes not UTF-8."""
+        try:
+            decoded = json.loads(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The request body is not UTF-8 text") from error
+        if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
+            raise HTTPException(400, "The request body must be a JSON object with a `query`")
+        return decoded
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         kg: KnowledgeGraph = request.state.kg

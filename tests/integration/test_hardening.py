@@ -107,6 +107,19 @@ class TestAbuse:
         assert reply.status == 413
         still_answers(live)
 
+    def test_a_body_that_is_not_a_json_object_is_a_400(self, live: Live) -> None:
+        # These were 500s from inside strawberry's body parsing.
+        for body, message in (
+            (b'"just a string"', "The request body must be a JSON object with a `query`"),
+            (b"null", "The request body must be a JSON object with a `query`"),
+            (b"42", "The request body must be a JSON object with a `query`"),
+            (b'{"query": "' + bytes([0xFF, 0xFE]) + b'"}', "The request body is not UTF-8 text"),
+            (b"{not json", "Unable to parse request body as JSON"),
+        ):
+            reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
+            assert (reply.status, reply.body.decode(errors="replace")) == (400, message), body
+        still_answers(live)
+
     def test_a_body_under_the_limit_passes(self, live: Live) -> None:
         body = json.dumps({"query": ORDINARY, "variables": {"pad": "x" * 500_000}}).encode()
         reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
