@@ -7,7 +7,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rdflib import Literal
 
@@ -16,7 +16,7 @@ from graph.bundle import CurriculumBundle
 from graph.errors import ConceptNotFound, InvalidInput, NotFound
 from graph.ids import id_of, iri_of
 from graph.mastery import estimate_triples, stored_estimate_triples
-from graph.model import Attempt, MasteryEstimate
+from graph.model import Attempt, MasteryEstimate, timestamp_problem
 from graph.rdf_mapping import Triple, decimal_literal
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, RDF
@@ -61,7 +61,8 @@ def record_attempts(
     and written in the same transaction, so a log and what it creates land together.
 
     Raises:
-        InvalidInput: a score outside [0, 1], or an attempt naming no material or concept.
+        InvalidInput: a score outside [0, 1], a time more than a day in the future
+            (``MAX_AHEAD``), or an attempt naming no material or concept.
         NotFound: a material or concept that does not exist.
         ValidationFailed, DuplicateId, PrerequisiteCycle: ``creating`` is not a valid import.
         Nothing is written.
@@ -90,9 +91,13 @@ def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: Curriculum
     """Refuse the batch at its first attempt that is out of range or names what does not exist."""
     new_concepts = {c.id for c in creating.concepts}
     new_materials = {m.id for m in creating.materials}
+    now = datetime.now(UTC)
     for a in attempts:
         if not 0.0 <= a.score <= 1.0:
             raise InvalidInput(f"attempt {a.id}: score {a.score} is not in [0, 1]")
+        late = timestamp_problem(a.timestamp, now)
+        if late is not None:
+            raise InvalidInput(f"attempt {a.id}: {late}")
         if not a.material and not a.concepts:
             raise InvalidInput(f"attempt {a.id}: names neither a material nor a concept")
         if a.material and a.material not in kg.projection.material_ids and a.material not in new_materials:

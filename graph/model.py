@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 __all__ = [
+    "MAX_AHEAD",
     "Attempt",
     "Concept",
     "Curriculum",
@@ -19,6 +20,7 @@ __all__ = [
     "Material",
     "MaterialType",
     "Prerequisite",
+    "timestamp_problem",
 ]
 
 
@@ -110,6 +112,30 @@ class Attempt:
     def correct(self) -> bool:
         """Whether the attempt counts as a success (score at least one half)."""
         return self.score >= 0.5
+
+
+MAX_AHEAD = timedelta(days=1)
+"""How far past the clock an attempt's time may be: clock errors and time zones
+fit in a day (xAPI asks stores not to refuse a statement for a clock error), a year-2099
+attempt does not, and it would stretch every trend to 2099 and keep its material from
+ever coming up for review."""
+
+
+def timestamp_problem(moment: datetime, now: datetime | None = None) -> str | None:
+    """Why ``moment`` cannot be an attempt's time (``None``: it can).
+
+    Examples:
+        >>> now = datetime(2026, 1, 1, tzinfo=UTC)
+        >>> timestamp_problem(datetime(2026, 1, 1, 20, tzinfo=UTC), now) is None
+        True
+        >>> timestamp_problem(datetime(2099, 1, 1, tzinfo=UTC), now)
+        'timestamp 2099-01-01T00:00:00+00:00 is more than a day in the future (now: 2026-01-01T00:00:00+00:00)'
+    """
+    now = now or datetime.now(UTC)
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if aware - now <= MAX_AHEAD:
+        return None
+    return f"timestamp {aware.isoformat()} is more than a day in the future (now: {now.isoformat()})"
 
 
 @dataclass(frozen=True, slots=True)

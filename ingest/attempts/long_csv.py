@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph.model import timestamp_problem
 from ingest.attempts.table import build_frame, number_attempts, source_name
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
@@ -76,7 +77,7 @@ def parse_timestamp(value: str) -> datetime | None:
     """An aware UTC datetime from ISO 8601 (``Z`` allowed, naive means UTC); ``None`` if empty.
 
     Raises:
-        ValueError: not ISO 8601.
+        ValueError: not ISO 8601, or more than a day in the future (``MAX_AHEAD``).
 
     Examples:
         >>> parse_timestamp("2024-01-02T03:04:05+02:00").isoformat()
@@ -89,7 +90,11 @@ def parse_timestamp(value: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    late = timestamp_problem(moment)
+    if late is not None:
+        raise ValueError(late)
+    return moment
 
 
 def _columns(header: list[str], given: dict[str, str | None]) -> tuple[dict[str, int], list[str]]:

@@ -10,7 +10,7 @@ import strawberry
 
 from graph.errors import InvalidInput, KnowledgeGraphError, NotFound
 from graph.ids import slug_for
-from graph.model import Attempt
+from graph.model import Attempt, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
 from schema.types.student import MasteryType
 
@@ -51,6 +51,9 @@ class AttemptInput:
         when = self.timestamp or datetime.now(UTC)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
+        late = timestamp_problem(when)
+        if late is not None:
+            raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
         ident = slug_for(f"client-{student}-{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
         return Attempt(
             id=ident,

@@ -65,6 +65,17 @@ class TestRecordAttempts:
         assert both["recordAttempts"]["code"] == "INVALID"
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_an_attempt_dated_far_ahead_is_refused(self, api: Api) -> None:
+        # A year-2099 attempt stretched every cohort trend to 2099 and kept its material from review.
+        attempts = [
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True},
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True, "timestamp": "2099-01-01T00:00:00Z"},
+        ]
+        result = api(RECORD, {"a": attempts})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.1.timestamp")
+        assert "is more than a day in the future" in result["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
     def test_a_log_creating_its_concepts_is_estimated_by_their_text_in_one_write(self, api: Api) -> None:
         bundle = CurriculumBundle(concepts=(Concept("fraction_division", "Dividing fractions"),))
         when = datetime(2024, 1, 1, tzinfo=UTC)

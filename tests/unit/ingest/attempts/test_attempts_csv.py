@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -90,6 +91,16 @@ def test_every_bad_line_is_reported_with_file_and_line() -> None:
     where = [(p.source, p.location) for p in caught.value.where]
     assert where == [("bad.csv", f"line {n}") for n in (3, 4, 5, 6, 7, 8, 9)]
     assert "bad.csv:line 6:" in caught.value.problems[3]
+
+
+def test_a_time_more_than_a_day_ahead_is_a_bad_line() -> None:
+    ahead = (datetime.now(UTC) + timedelta(hours=20)).isoformat()  # a clock error: kept
+    text = f"student,item,concepts,correct,timestamp\ns,q,a,1,{ahead}\ns,q,a,1,2099-01-01T00:00:00Z\n"
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv(text, "late.csv")
+    assert [(p.location, p.reason.split(" (now:")[0]) for p in caught.value.where] == [
+        ("line 3", "timestamp 2099-01-01T00:00:00+00:00 is more than a day in the future")
+    ]
 
 
 def test_repeated_client_ids_are_refused() -> None:
