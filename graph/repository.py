@@ -313,6 +313,8 @@ class KnowledgeGraph:
                 prerequisites=tuple(Prerequisite(concept.id, p, 1.0, "designer") for p in prerequisites),
             )
             for p in prerequisites:
+                if p == concept.id:
+                    raise InvalidInput(f"concept {p!r} cannot be its own prerequisite", field="prerequisites")
                 self._require_concept(p, "prerequisites")
             for b in concept.broader:
                 self._require_concept(b, "broader")
@@ -327,7 +329,7 @@ class KnowledgeGraph:
             self._require_concept(updated.id, "id")
             problems = check_concept(updated)
             if problems:
-                raise InvalidInput("; ".join(problems))
+                raise ValidationFailed(problems)
             for b in updated.broader:
                 self._require_concept(b, "broader")
             if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
@@ -419,7 +421,7 @@ class KnowledgeGraph:
                 raise NotFound("material", updated.id, field="id")
             problems = check_material(updated)
             if problems:
-                raise InvalidInput("; ".join(problems))
+                raise ValidationFailed(problems)
             for c in updated.concepts:
                 self._require_concept(c, "concepts")
             s = iri_of("material", updated.id)

@@ -8,9 +8,11 @@ out and reported, so a real-world curriculum with a few broken links still impor
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import networkx as nx
 
@@ -32,7 +34,30 @@ def check_concept(concept: Concept) -> list[str]:
         problems.append(problem)
     if not concept.label.strip():
         problems.append(f"concept {concept.id!r} has an empty label")
+    if concept.id in concept.broader:
+        problems.append(f"concept {concept.id!r} cannot be broader than itself")
     return problems
+
+
+_SAFE_SCHEMES = frozenset({"", "http", "https"})
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a material's link (``None``: it can).
+
+    Frontends render it as a link, so a ``javascript:`` or ``data:`` URL would run in the
+    student's browser. Browsers drop tabs, newlines and spaces inside a scheme, so they
+    are dropped here too before the scheme is read. Relative links are kept.
+
+    Examples:
+        >>> url_problem("https://example.org/a"), url_problem("notes/a.html")
+        (None, None)
+        >>> url_problem(" Java\tScript:alert(1)")
+        "url scheme 'javascript' is not http or https"
+    """
+    scheme = urlsplit(_URL_NOISE.sub("", url)).scheme.lower()
+    return None if scheme in _SAFE_SCHEMES else f"url scheme {scheme!r} is not http or https"
 
 
 def check_material(material: Material) -> list[str]:
@@ -43,6 +68,9 @@ def check_material(material: Material) -> list[str]:
         problems.append(problem)
     if not material.title.strip():
         problems.append(f"material {material.id!r} has an empty title")
+    bad_url = url_problem(material.url) if material.url else None
+    if bad_url is not None:
+        problems.append(f"material {material.id!r}: {bad_url}")
     if not 1 <= material.difficulty <= 5:
         problems.append(f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5")
     if material.minutes < 1:

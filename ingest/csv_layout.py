@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from graph.bundle import CurriculumBundle
+from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.validation import url_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
@@ -73,44 +75,67 @@ def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, 
         yield line, dict(zip(header, record, strict=True))
 
 
+class _RowProblems(ValueError):
+    """Every problem found in one row."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
 def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], problems: list[Problem]) -> list[T]:
     if text is None:
         return []
     out = []
     for line, row in _rows(name, text, problems):
-        try:
-            for col in REQUIRED[name]:
-                if not row.get(col, "").strip():
-                    raise ValueError(f"empty {col}")
-            out.append(build(row))
-        except ValueError as error:
-            problems.append(Problem(FILES[name], f"line {line}", str(error)))
+        reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
+        if not reasons:
+            try:
+                out.append(build(row))
+            except _RowProblems as error:
+                reasons = error.reasons
+        problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
 
 
-def _int(row: Mapping[str, str], col: str, default: int) -> int:
+def _int(row: Mapping[str, str], col: str, default: int, reasons: list[str]) -> int:
     value = row.get(col, "").strip()
     if not value:
         return default
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{col} {value!r} is not a whole number") from None
+        reasons.append(f"{col} {value!r} is not a whole number")
+        return default
+
+
+def _ids(kind: str, idents: Iterable[str], reasons: list[str]) -> None:
+    reasons.extend(p for p in (id_problem(kind, i) for i in idents) if p is not None)
 
 
 def _material(row: Mapping[str, str]) -> Material:
+    reasons: list[str] = []
     kind = row["type"].strip().lower()
+    mtype = MaterialType.READING
     try:
         mtype = MaterialType(kind)
     except ValueError:
-        allowed = ", ".join(t.value for t in MaterialType)
-        raise ValueError(f"type {kind!r} is not one of {allowed}") from None
-    difficulty = _int(row, "difficulty", 1)
+        reasons.append(f"type {kind!r} is not one of {', '.join(t.value for t in MaterialType)}")
+    difficulty = _int(row, "difficulty", 1, reasons)
     if not 1 <= difficulty <= 5:
-        raise ValueError(f"difficulty {difficulty} is not in 1..5")
-    minutes = _int(row, "minutes", 5)
+        reasons.append(f"difficulty {difficulty} is not in 1..5")
+    minutes = _int(row, "minutes", 5, reasons)
     if minutes < 1:
-        raise ValueError(f"minutes {minutes} is below 1")
+        reasons.append(f"minutes {minutes} is below 1")
+    url = row.get("url", "").strip()
+    bad_url = url_problem(url) if url else None
+    if bad_url is not None:
+        reasons.append(bad_url)
+    teaches, assesses = _list(row.get("teaches", "")), _list(row.get("assesses", ""))
+    _ids("material", [row["id"].strip()], reasons)
+    _ids("concept", [*teaches, *assesses], reasons)
+    if reasons:
+        raise _RowProblems(reasons)
     return Material(
         id=row["id"].strip(),
         title=row["title"].strip(),
@@ -118,37 +143,57 @@ def _material(row: Mapping[str, str]) -> Material:
         difficulty=difficulty,
         minutes=minutes,
         text=row.get("text", ""),
-        url=row.get("url", "").strip(),
-        teaches=_list(row.get("teaches", "")),
-        assesses=_list(row.get("assesses", "")),
+        url=url,
+        teaches=teaches,
+        assesses=assesses,
     )
 
 
 def _prerequisite(row: Mapping[str, str]) -> Prerequisite:
+    reasons: list[str] = []
     raw = row.get("strength", "").strip()
+    strength = 1.0
     try:
         strength = float(raw) if raw else 1.0
     except ValueError:
-        raise ValueError(f"strength {raw!r} is not a number") from None
-    if not 0.0 < strength <= 1.0:
-        raise ValueError(f"strength {strength} is not in (0, 1]")
-    return Prerequisite(
-        row["concept"].strip(), row["prerequisite"].strip(), strength, row.get("provenance", "").strip()
-    )
+        reasons.append(f"strength {raw!r} is not a number")
+    else:
+        if not 0.0 < strength <= 1.0:
+            reasons.append(f"strength {strength} is not in (0, 1]")
+    concept, prerequisite = row["concept"].strip(), row["prerequisite"].strip()
+    _ids("concept", [concept, prerequisite], reasons)
+    if concept == prerequisite:
+        reasons.append(f"concept {concept!r} cannot be its own prerequisite")
+    if reasons:
+        raise _RowProblems(reasons)
+    return Prerequisite(concept, prerequisite, strength, row.get("provenance", "").strip())
 
 
 def _concept(row: Mapping[str, str]) -> Concept:
+    reasons: list[str] = []
+    ident, broader = row["id"].strip(), _list(row.get("broader", ""))
+    scheme = row.get("scheme", "").strip() or None
+    _ids("concept", [ident, *broader], reasons)
+    _ids("curriculum", [scheme] if scheme else [], reasons)
+    if ident in broader:
+        reasons.append(f"concept {ident!r} cannot be broader than itself")
+    if reasons:
+        raise _RowProblems(reasons)
     return Concept(
-        id=row["id"].strip(),
+        id=ident,
         label=row["label"].strip(),
         definition=row.get("definition", "").strip(),
         alt_labels=_list(row.get("alt_labels", "")),
-        broader=_list(row.get("broader", "")),
-        curriculum=row.get("scheme", "").strip() or None,
+        broader=broader,
+        curriculum=scheme,
     )
 
 
 def _curriculum(row: Mapping[str, str]) -> Curriculum:
+    reasons: list[str] = []
+    _ids("curriculum", [row["id"].strip()], reasons)
+    if reasons:
+        raise _RowProblems(reasons)
     return Curriculum(row["id"].strip(), row["title"].strip(), row.get("description", "").strip())
 
 

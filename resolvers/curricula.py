@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from graph.bundle import ImportReport
+from graph.errors import InvalidInput
 from graph.model import Curriculum
 from graph.repository import KnowledgeGraph
 from ingest.csv_layout import parse_curriculum_csv
@@ -29,8 +30,27 @@ def import_curriculum(
     break_cycles: bool,
     dry_run: bool,
 ) -> ImportReport:
-    """Read an uploaded document, validate it whole, write it whole (or not at all)."""
-    bundle = parse_curriculum_csv(csv_files or {}) if fmt == "csv" else read_text(content or "", fmt)
+    """Read an uploaded document, validate it whole, write it whole (or not at all).
+
+    Raises:
+        InvalidInput: the document is missing, in the field of the other formats, or
+            holds nothing to import (a mistaken request would otherwise look like an
+            import that found nothing).
+    """
+    if fmt == "csv":
+        if not csv_files:
+            where = " (`content` is for the other formats)" if content else ""
+            raise InvalidInput(f"format CSV takes its files in `csv`: none was given{where}", field="csv")
+        bundle = parse_curriculum_csv(csv_files)
+    else:
+        if content is None or not content.strip():
+            where = " (`csv` is for format CSV)" if csv_files else ""
+            raise InvalidInput(
+                f"format {fmt.upper()} takes the document in `content`: none was given{where}", field="content"
+            )
+        bundle = read_text(content, fmt)
+    if not any(bundle.counts().values()) and not (bundle.extra is not None and len(bundle.extra)):
+        raise InvalidInput("the document holds no curriculum, concept, prerequisite or material", field="content")
     return kg.import_bundle(bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run)
 
 

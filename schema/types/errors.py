@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.errors import DuplicateId, KnowledgeGraphError, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, PrerequisiteCycle, ValidationFailed
 from schema.types.enums import CurriculumErrorCode
 
 __all__ = ["CurriculumError"]
@@ -33,4 +33,6 @@ class CurriculumError:
             out.cycle = out.cycles[0] if out.cycles else None
         if isinstance(error, ValidationFailed):
             out.problems = list(error.problems)
+        elif isinstance(error, InvalidInput):
+            out.problems = [error.message]
         return out

@@ -60,6 +60,32 @@ class TestConceptLifecycle:
         bad = client.execute(CREATE, {"input": {"id": "has space", "label": "X"}})["createConcept"]
         assert bad["code"] == "INVALID"
 
+    def test_refusals_say_why(self, client: Client) -> None:
+        query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on CurriculumError { code field message } } }"""
+        own = client.execute(query, {"input": {"id": "loop", "label": "L", "prerequisites": ["loop"]}})
+        assert own["createConcept"] == {
+            "code": "INVALID", "field": "prerequisites", "message": "concept 'loop' cannot be its own prerequisite"
+        }  # fmt: skip
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          ... on CurriculumError { code problems } } }"""
+        problems = client.execute(update, {"input": {"id": "quad", "label": " ", "broader": ["quad"]}})
+        assert problems["updateConcept"] == {
+            "code": "INVALID",
+            "problems": ["concept 'quad' has an empty label", "concept 'quad' cannot be broader than itself"],
+        }
+        assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
+
+    def test_a_material_link_must_be_http(self, client: Client) -> None:
+        material = {"id": "m_js", "title": "T", "type": "VIDEO", "teaches": ["quad"], "url": " JavaScript:alert(1)"}
+        refused = client.execute(MATERIAL, {"input": material})["createMaterial"]
+        assert refused["problems"] == ["material 'm_js': url scheme 'javascript' is not http or https"]
+        material["url"] = "https://example.org/v"
+        assert client.execute(MATERIAL, {"input": material})["createMaterial"] == {
+            "__typename": "Material",
+            "id": "m_js",
+        }
+
 
 class TestMaterialMutations:
     def test_create_link_unlink_delete(self, client: Client) -> None:
@@ -115,6 +141,24 @@ class TestImportCurriculum:
         result = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": "<http://x/a> <http://x/b> ."}})
         assert result["importCurriculum"]["code"] == "INVALID"
         assert result["importCurriculum"]["problems"][0].startswith("<upload>:line 1, column")
+
+    def test_nothing_to_import_is_refused_not_reported_as_an_empty_import(self, client: Client) -> None:
+        cases = [
+            ({"format": "TURTLE"}, "content", "format TURTLE takes the document in `content`: none was given"),
+            ({"format": "CSV", "content": "id,label\na,b"}, "csv", "format CSV takes its files in `csv`: none was "
+             "given (`content` is for the other formats)"),
+            ({"format": "CSV", "csv": {}}, "csv", "format CSV takes its files in `csv`: none was given"),
+            ({"format": "TURTLE", "content": "@prefix x: <http://x/> ."}, "content",
+             "the document holds no curriculum, concept, prerequisite or material"),
+        ]  # fmt: skip
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on CurriculumError { code field message problems } } }"""
+        for given, field, message in cases:
+            result = client.execute(query, {"input": given})["importCurriculum"]
+            assert result == {"code": "INVALID", "field": field, "message": message, "problems": [message]}, given
+        note = '<https://w3id.org/pathwise/id/concept/quad> <http://www.w3.org/2004/02/skos/core#note> "Hard." .'
+        kept = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": note}})["importCurriculum"]
+        assert kept["__typename"] == "ImportSummary"  # triples Pathwise does not model are something to import
 
     def test_dry_run_writes_nothing(self, client: Client) -> None:
         csv = {"concepts": "id,label\nlog,Logarithms\n"}

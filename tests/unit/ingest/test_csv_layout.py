@@ -25,6 +25,24 @@ class TestParseCurriculumCsv:
             "materials.csv:line 3: difficulty 9 is not in 1..5",
         ]
 
+    def test_every_problem_of_a_line_and_bad_ids_come_with_the_line(self) -> None:
+        materials = 'id,title,type,difficulty,minutes,url,teaches\nm1,M,video,9,abc,javascript:alert(1),"a|b c"\n'
+        concepts = "id,label,broader\nhttps://w3id.org/pathwise/id/concept/x,X,\nself,S,self\n"
+        prerequisites = "concept,prerequisite,strength\na,a,2\n"
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"materials": materials, "concepts": concepts, "prerequisites": prerequisites})
+        assert caught.value.problems == [
+            "concepts.csv:line 2: concept id 'https://w3id.org/pathwise/id/concept/x' is under Pathwise's own "
+            "namespace: use its slug, 'x'",
+            "concepts.csv:line 3: concept 'self' cannot be broader than itself",
+            "prerequisites.csv:line 2: strength 2.0 is not in (0, 1]",
+            "prerequisites.csv:line 2: concept 'a' cannot be its own prerequisite",
+            "materials.csv:line 2: difficulty 9 is not in 1..5",
+            "materials.csv:line 2: minutes 'abc' is not a whole number",
+            "materials.csv:line 2: url scheme 'javascript' is not http or https",
+            "materials.csv:line 2: concept id 'b c' is not a slug ([A-Za-z0-9_.-]) or an absolute IRI",
+        ]
+
     def test_missing_required_column(self) -> None:
         with pytest.raises(MalformedInput, match="missing column\\(s\\) prerequisite"):
             parse_curriculum_csv({"prerequisites": "concept,strength\na,1\n"})
