@@ -14,7 +14,8 @@ defaults sit well above what the frontends send:
   are not tokens.
 - ``max_cost`` (50,000): the objects a document would resolve, estimated from its page
   sizes and lists (``schema.cost``); the real queries in the tests cost at most about
-  5,000, and nested transitive lists, which depth does not bound, billions.
+  5,000, and nested transitive lists, which depth does not bound, billions. 0 turns
+  the check off (a deployment whose clients are all trusted).
 - ``MAX_PAGE`` (100): every ``first`` argument goes through ``check_first``, so no page,
   list of evidence or list of recommendations is longer; ``first: 1000000`` is an
   ``InvalidInput`` error naming the cap, not a slow answer. A constant rather than a
@@ -75,9 +76,11 @@ class Limits:
     max_cost: int = 50_000
 
     def __post_init__(self) -> None:
-        for name in ("max_depth", "max_aliases", "max_tokens", "max_cost"):
+        for name in ("max_depth", "max_aliases", "max_tokens"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if self.max_cost < 0:
+            raise ValueError("max_cost must be at least 0 (0: no cost limit)")
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
@@ -89,8 +92,10 @@ def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
     max_tokens, max_cost, costs = limits.max_tokens, limits.max_cost, CostCache()
-    return [
+    extensions: list[Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: QueryCost(max_cost, costs),
     ]
+    if max_cost:
+        extensions.append(lambda: QueryCost(max_cost, costs))
+    return extensions

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from graphql import GraphQLSchema, get_introspection_query, parse
 
+from graph.repository import KnowledgeGraph
+from resolvers.loaders import build_loaders
 from schema import build_schema
+from schema.context import Context
 from schema.cost import LIST, TRANSITIVE, CostCache, query_cost
+from schema.limits import Limits
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +82,15 @@ def test_the_cache_keys_on_the_scalar_variables_and_stays_bounded(schema: GraphQ
     assert len(cache.costs) == 2
     assert cache.cost(schema, document, query, None, {"n": 7}) == 22
     assert len(cache.costs) == 2
+
+
+def test_max_cost_zero_turns_the_check_off(kg: KnowledgeGraph) -> None:
+    query = '{ concept(id: "x") { ' + "prerequisites { " * 12 + "id" + " }" * 12 + " } }"
+    context = Context(kg=kg, loaders=build_loaders(kg))
+    refused = asyncio.run(build_schema().execute(query, context_value=context))
+    assert refused.errors is not None
+    assert refused.errors[0].extensions == {"code": "QUERY_TOO_COSTLY", "cost": 2_111_111_111_111, "maxCost": 50_000}
+    unlimited = asyncio.run(build_schema(limits=Limits(max_cost=0)).execute(query, context_value=context))
+    assert (unlimited.errors, unlimited.data) == (None, {"concept": None})
+    with pytest.raises(ValueError, match="max_cost must be at least 0"):
+        Limits(max_cost=-1)
