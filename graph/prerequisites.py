@@ -7,6 +7,8 @@ means a requires b, b requires c, and c requires a.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import networkx as nx
 
 __all__ = [
@@ -106,16 +108,22 @@ def find_cycles(dag: nx.DiGraph[str], limit: int = 1000) -> list[list[str]]:
     return sorted(cycles)
 
 
-def feedback_edges(dag: nx.DiGraph[str]) -> list[tuple[str, str]]:
+def feedback_edges(dag: nx.DiGraph[str], keep: Collection[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """Edges whose removal leaves a DAG, as ``(concept, prerequisite)`` pairs.
 
     Greedy: while a cycle remains, drop its weakest edge (ties: the edge that closes
-    the cycle found). Not minimum, but small and deterministic.
+    the cycle found), never one of ``keep`` (``(prerequisite, concept)`` edges of the
+    dag, the stored ones when a batch is checked) while the cycle has another: leaving
+    out a stored edge would not remove it, and the batch's edge would close the cycle.
+    Not minimum, but small and deterministic.
 
     Examples:
         >>> feedback_edges(nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a")]))
         [('b', 'a')]
+        >>> feedback_edges(nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a")]), keep={("a", "b"), ("b", "c")})
+        [('a', 'c')]
     """
+    kept = set(keep)
     work: nx.DiGraph[str] = nx.DiGraph(dag)
     dropped: list[tuple[str, str]] = []
     for component in sorted(nx.strongly_connected_components(work), key=min):
@@ -128,7 +136,7 @@ def feedback_edges(dag: nx.DiGraph[str]) -> list[tuple[str, str]]:
                 cycle = nx.find_cycle(sub, source=nodes[0])
             except nx.NetworkXNoCycle:
                 break
-            weakest = min(cycle, key=lambda e: (sub.edges[e[0], e[1]].get("strength", 1.0), 0))
+            weakest = min(cycle, key=lambda e: ((e[0], e[1]) in kept, sub.edges[e[0], e[1]].get("strength", 1.0)))
             u, v = weakest[0], weakest[1]
             sub.remove_edge(u, v)
             work.remove_edge(u, v)

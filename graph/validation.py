@@ -220,7 +220,9 @@ def check_bundle(
         report.cycles = find_cycles(dag)
         if not break_cycles:
             raise PrerequisiteCycle(report.cycles)
-        report.dropped_edges = feedback_edges(dag)
+        replaced = concept_ids if replace_existing else set()
+        stored = {(p, c) for p, c in projection.dag.edges if c not in replaced}
+        report.dropped_edges = feedback_edges(dag, keep=stored)
         dropped = set(report.dropped_edges)
         edges = [e for e in edges if (e.concept, e.prerequisite) not in dropped]
 

@@ -46,6 +46,20 @@ class TestCheckBundle:
         with pytest.raises(PrerequisiteCycle):
             check_bundle(CurriculumBundle(prerequisites=(Prerequisite("a", "b"),)), proj)
 
+    def test_breaking_a_cycle_through_the_stored_graph_drops_the_batchs_edges(self) -> None:
+        # The stored a->b and e->d used to be "dropped", which removed nothing: the batch's
+        # edges closed both cycles in the store.
+        proj = Projection()
+        for c in "abcde":
+            proj.add_concept(c, c)
+        proj.add_edge("a", "b")  # a requires b
+        proj.add_edge("c", "a")
+        proj.add_edge("e", "d")
+        batch = CurriculumBundle(prerequisites=(Prerequisite("b", "c"), Prerequisite("d", "e")))
+        cleaned, report = check_bundle(batch, proj, break_cycles=True)
+        assert sorted(report.dropped_edges) == [("b", "c"), ("d", "e")]
+        assert cleaned.prerequisites == ()
+
     def test_all_value_problems_are_listed_together(self) -> None:
         bad = CurriculumBundle(
             concepts=(Concept("a", ""), Concept("a", "A")),
