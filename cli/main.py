@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from graph.errors import KnowledgeGraphError, PrerequisiteCycle
+from graph.errors import InvalidInput, KnowledgeGraphError, PrerequisiteCycle
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -125,6 +125,7 @@ def import_(
     are refused with every cycle listed unless --break-cycles.
     """
     from cli.progress import ProgressBars
+    from graph.bundle import NOTHING_TO_IMPORT
     from ingest.formats import read_path
 
     kg = _open(ctx.obj["settings"], ctx.obj["store"])
@@ -133,6 +134,8 @@ def import_(
             bars("read", 0, 1)
             bundle = read_path(path, fmt)
             bars("read", 1, 1)
+            if bundle.is_empty():  # an import of nothing is a mistaken file, not a success
+                raise InvalidInput(f"{path}: {NOTHING_TO_IMPORT}")
             report = kg.import_bundle(
                 bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run, progress=bars
             )

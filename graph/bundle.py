@@ -12,7 +12,9 @@ from rdflib import Graph
 
 from graph.model import Concept, Curriculum, Material, Prerequisite
 
-__all__ = ["CurriculumBundle", "ImportReport"]
+__all__ = ["NOTHING_TO_IMPORT", "CurriculumBundle", "ImportReport"]
+
+NOTHING_TO_IMPORT = "the document holds no curriculum, concept, prerequisite or material"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class CurriculumBundle:
     prerequisites: tuple[Prerequisite, ...] = ()
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        """Whether there is nothing to write: no domain object and no extra triple."""
+        return not any(self.counts().values()) and not (self.extra is not None and len(self.extra))
 
     def counts(self) -> dict[str, int]:
         """How many of each kind the bundle holds."""

@@ -47,8 +47,18 @@ def _lazy(module: str, function: str) -> PathReader:
 
 
 def _csv_folder(path: Path) -> CurriculumBundle:
-    from ingest.csv_layout import read_curriculum_csv
+    """The layout's folder, or one of its files (its folder is read): any other file is refused.
 
+    ``my_topics.csv`` used to be taken as "a file of the folder", so the folder's
+    ``concepts.csv`` was imported in its place.
+    """
+    from ingest.csv_layout import FILES, read_curriculum_csv
+
+    if not path.is_dir() and path.name not in FILES.values():
+        names = ", ".join(FILES.values())
+        raise MalformedInput(
+            [Problem(str(path), "-", f"the CSV layout is a folder of {names}: name the folder, or rename the file")]
+        )
     return read_curriculum_csv(path if path.is_dir() else path.parent)
 
 

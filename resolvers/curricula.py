@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from graph.bundle import ImportReport
+from graph.bundle import NOTHING_TO_IMPORT, ImportReport
 from graph.errors import InvalidInput
 from graph.model import Curriculum
 from graph.repository import KnowledgeGraph
@@ -49,8 +49,8 @@ def import_curriculum(
                 f"format {fmt.upper()} takes the document in `content`: none was given{where}", field="content"
             )
         bundle = read_text(content, fmt)
-    if not any(bundle.counts().values()) and not (bundle.extra is not None and len(bundle.extra)):
-        raise InvalidInput("the document holds no curriculum, concept, prerequisite or material", field="content")
+    if bundle.is_empty():
+        raise InvalidInput(NOTHING_TO_IMPORT, field="content")
     return kg.import_bundle(bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run)
 
 

@@ -94,6 +94,12 @@ class TestExportImport:
         code, out = run("--store", f"oxigraph:{tmp_path / 'b'}", "export", str(tmp_path / "again.ttl"))
         assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "out.ttl").read_bytes()
 
+    def test_an_empty_document_is_refused(self, tmp_path: Path) -> None:
+        (tmp_path / "empty.ttl").write_text("@prefix x: <http://x/> .\n")
+        code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "import", str(tmp_path / "empty.ttl"))
+        assert code == 1
+        assert "empty.ttl: the document holds no curriculum, concept, prerequisite or material" in out
+
     def test_malformed_file_is_refused_whole_with_its_line(self, tmp_path: Path) -> None:
         folder = tmp_path / "bad"
         folder.mkdir()

@@ -10,6 +10,7 @@ from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
 from ingest.errors import MalformedInput
+from ingest.formats import READERS
 
 
 class TestParseCurriculumCsv:
@@ -57,6 +58,13 @@ class TestParseCurriculumCsv:
         assert bundle.concepts[0].alt_labels == ("x", "y")
         assert bundle.concepts[1].broader == ("a",)
         assert bundle.prerequisites[0].strength == 1.0
+
+    def test_a_file_outside_the_layout_is_refused_not_swapped_for_its_neighbour(self, tmp_path: Path) -> None:
+        (tmp_path / "concepts.csv").write_text("id,label\nq1,Q\n")
+        (tmp_path / "my_topics.csv").write_text("id,label\nzz,Z\n")
+        with pytest.raises(MalformedInput, match="the CSV layout is a folder of curricula.csv, concepts.csv"):
+            READERS["csv"](tmp_path / "my_topics.csv")
+        assert [c.id for c in READERS["csv"](tmp_path / "concepts.csv").concepts] == ["q1"]
 
 
 class TestWriteCurriculumCsv:
