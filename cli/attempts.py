@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.attempts import record_attempts
+from graph.attempts import conflicting_duplicates, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
@@ -202,6 +202,15 @@ def import_attempts(
                     problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids)}")
                 problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
+            clashes = conflicting_duplicates(kg, found)
+            if clashes:
+                raise ValidationFailed(
+                    [
+                        f"{len(clashes)} attempt(s) already stored under the same id with another score or time: "
+                        "this is another log with the same file name (default ids are file, student and line)",
+                        "rename the file, or give the log an attempt_id column (--attempt-id-column)",
+                    ]
+                )
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
@@ -276,3 +285,8 @@ def _print(report: dict[str, Any]) -> None:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
         used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
         click.echo(f"  xAPI: {used}, skipped: {skipped}")
+        if xapi.get("void_targets_missing"):
+            click.echo(
+                f"  warning: {xapi['void_targets_missing']} voiding statement(s) name a statement not in these"
+                " files; a statement imported earlier is not voided by a later file (import them together)"
+            )

@@ -102,7 +102,13 @@ def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) 
     default=None,
     help="turtle, ntriples, jsonld, csv, case, metacademy, khan, junyi (guessed when left out).",
 )
-@click.option("--replace", "replace_existing", is_flag=True, help="Replace concepts and materials that already exist.")
+@click.option(
+    "--replace",
+    "replace_existing",
+    is_flag=True,
+    help="Replace concepts and materials that already exist, with their prerequisite edges: a file of concepts"
+    " alone leaves the replaced concepts without prerequisites.",
+)
 @click.option(
     "--break-cycles", is_flag=True, help="Leave out the listed edges that break every cycle instead of refusing."
 )

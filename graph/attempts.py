@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from graph import queries
 from graph.bundle import CurriculumBundle
@@ -21,7 +21,15 @@ from graph.rdf_mapping import Triple, decimal_literal
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, RDF
 
-__all__ = ["Estimator", "attempt_triples", "attempts_of", "count_students", "list_students", "record_attempts"]
+__all__ = [
+    "Estimator",
+    "attempt_triples",
+    "attempts_of",
+    "conflicting_duplicates",
+    "count_students",
+    "list_students",
+    "record_attempts",
+]
 
 Estimator = Callable[[Sequence[Attempt]], Sequence[MasteryEstimate]]
 """Given the new attempts (in order), the mastery estimates they change."""
@@ -85,6 +93,25 @@ def record_attempts(
         if inserts:
             kg.commit(deletes, inserts, planned.project if planned is not None else lambda: None)
         return len(accepted), len(attempts) - len(accepted), estimates
+
+
+def conflicting_duplicates(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> list[str]:
+    """Ids of ``attempts`` already stored with another score or time: another attempt under the same id.
+
+    A log's default ids are its file name, student and line, so a second export that is
+    also called ``log.csv`` read as a replay of the first: its attempts were counted as
+    duplicates and lost. A true replay stores the same score and time under each id.
+    """
+    by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
+    found = []
+    for iri, props in queries.describe(kg.store, [URIRef(i) for i in by_iri]).items():
+        attempt = by_iri[iri]
+        scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])
+        same_score = any(isinstance(s, Literal) and abs(float(s) - attempt.score) < 1e-9 for s in scores)
+        same_time = any(isinstance(t, Literal) and t.toPython() == attempt.timestamp for t in times)
+        if not (same_score and same_time):
+            found.append(attempt.id)
+    return found
 
 
 def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: CurriculumBundle) -> None:

@@ -47,6 +47,22 @@ def test_importing_the_same_file_twice_adds_nothing(kg: KnowledgeGraph, tmp_path
     assert count_students(kg) == 1
 
 
+def test_another_log_with_the_same_name_is_refused_not_counted_as_a_replay(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    (tmp_path / "june").mkdir()
+    (tmp_path / "july").mkdir()
+    (tmp_path / "june" / "log.csv").write_text(CSV)
+    later = "student,item,concepts,correct,timestamp\nal,m_add_ex,add,0,2024-07-01T10:00:00Z\nal,,sub,1,2024-07-02\n"
+    (tmp_path / "july" / "log.csv").write_text(later)
+    assert report(invoke(kg, str(tmp_path / "june" / "log.csv"), "--format", "csv", "--json"))["accepted"] == 2
+    revision = kg.revision
+    refused = invoke(kg, str(tmp_path / "july" / "log.csv"), "--format", "csv")
+    assert refused.exit_code == 1
+    assert "2 attempt(s) already stored under the same id with another score or time" in refused.output
+    assert kg.revision == revision
+    replay = invoke(kg, str(tmp_path / "june" / "log.csv"), "--format", "csv")
+    assert "accepted: 0  duplicates: 2" in replay.output
+
+
 def test_unknown_concepts_are_refused_until_created(empty: KnowledgeGraph, tmp_path: Path) -> None:
     path = tmp_path / "seq.txt"
     path.write_text("2\n3,4\n1,0\n")
