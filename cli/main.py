@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -48,8 +49,9 @@ def _pseudonyms(settings: Settings) -> Pseudonymizer:
 
 
 def _fail(error: KnowledgeGraphError) -> None:
-    click.secho(f"error [{error.code.value}]: {error.message}", fg="red", err=True)
     problems = getattr(error, "problems", None)
+    head = f"{len(problems)} problem(s):" if problems else error.message  # the list follows: not twice
+    click.secho(f"error [{error.code.value}]: {head}", fg="red", err=True)
     if problems:
         for line in problems:
             click.echo(f"  - {line}", err=True)
@@ -60,7 +62,31 @@ def _fail(error: KnowledgeGraphError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, turning the errors a file or a setting can cause into one line and exit 1.
+
+    A folder named like a file, a file that is not UTF-8 or not gzip, a truncated
+    download, an output path that exists: each used to end in a traceback (or, for a
+    truncated gzip, in click's "Aborted!", which it prints for Ctrl-D).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UnicodeDecodeError as error:
+            _stop(f"input is not UTF-8 text ({error.reason} at byte {error.start}): convert the file to UTF-8")
+        except EOFError:
+            _stop("a compressed file ended before its end: is it truncated?")
+        except OSError as error:
+            _stop(str(error))
+
+
+def _stop(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store", envvar="PATHWISE_STORE", help="Store: memory, oxigraph:<dir> or sparql:<query-url>[,<update-url>]."
 )
@@ -68,7 +94,11 @@ def _fail(error: KnowledgeGraphError) -> None:
 def main(ctx: click.Context, store: str | None) -> None:
     """Pathwise: a personalized learning assistant over a knowledge graph."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = {"settings": load_settings(), "store": store}
+    try:
+        settings = load_settings()
+    except ValueError as error:  # a PATHWISE_ variable that does not parse
+        _stop(f"settings: {error}")
+    ctx.obj = {"settings": settings, "store": store}
 
 
 @main.command()

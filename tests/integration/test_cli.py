@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -93,6 +94,29 @@ class TestExportImport:
             assert "concepts: 71" in out
         code, out = run("--store", f"oxigraph:{tmp_path / 'b'}", "export", str(tmp_path / "again.ttl"))
         assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "out.ttl").read_bytes()
+
+    def test_files_that_cannot_be_read_are_one_line_errors(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (tmp_path / "latin").mkdir()
+        (tmp_path / "latin" / "concepts.csv").write_bytes(b"id,label\nq\xe9,Q\n")
+        (tmp_path / "cut.gz").write_bytes(gzip.compress(b'{"id": "x"}\n' * 50)[:30])
+        store = ["--store", f"oxigraph:{tmp_path / 's'}"]
+        cases = [
+            ([*store, "import", str(tmp_path / "latin")], "error: input is not UTF-8 text (invalid continuation byte"),
+            ([*store, "attempts", "import", str(tmp_path / "cut.gz"), "--format", "xapi"],
+             "error: a compressed file ended before its end: is it truncated?"),
+            ([*store, "export", str(tmp_path / "latin")], "Is a directory"),
+        ]  # fmt: skip
+        for args, message in cases:
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 1, result.output
+            assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+            assert message in result.output, result.output
+        monkeypatch.setenv("PATHWISE_BACKUP_KEEP", "abc")
+        code, out = run("info")
+        assert code == 1
+        assert "error: settings: Config 'PATHWISE_BACKUP_KEEP' has value 'abc'. Not a valid int." in out
 
     def test_an_empty_document_is_refused(self, tmp_path: Path) -> None:
         (tmp_path / "empty.ttl").write_text("@prefix x: <http://x/> .\n")
