@@ -194,14 +194,22 @@ def import_(
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", default="turtle", show_default=True, help="turtle, ntriples, jsonld or csv (a folder)."
+    "--format",
+    "fmt",
+    default=None,
+    help="turtle, ntriples, jsonld or csv (a folder); default: from the suffix (.ttl, .nt, .jsonld), else turtle.",
 )
 @click.option("--curriculum", default=None, help="Export only this curriculum.")
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str, curriculum: str | None) -> None:
+def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | None) -> None:
     """Export the curriculum part of the graph (never student data)."""
     from ingest.export import export_path
 
+    by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
+    if fmt is None:
+        fmt = by_suffix or "turtle"
+    elif by_suffix is not None and by_suffix != fmt:  # `import` would read the file by its suffix
+        _stop(f"{path} names {by_suffix} by its suffix, not {fmt}: change one of them")
     kg = _open(ctx.obj["settings"], ctx.obj["store"])
     try:
         written = export_path(kg, fmt, path, curriculum)

@@ -94,6 +94,13 @@ class TestExportImport:
             assert "concepts: 71" in out
         code, out = run("--store", f"oxigraph:{tmp_path / 'b'}", "export", str(tmp_path / "again.ttl"))
         assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "out.ttl").read_bytes()
+        # The format follows the suffix, so `import` (which reads the suffix) reads what `export` wrote.
+        assert run("--store", store, "export", str(tmp_path / "out.nt"))[0] == 0
+        code, out = run("--store", f"oxigraph:{tmp_path / 'd'}", "import", str(tmp_path / "out.nt"))
+        assert code == 0, out
+        result = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "x.nt"), "--format", "turtle"])
+        assert result.exit_code == 1
+        assert "x.nt names ntriples by its suffix, not turtle" in result.output
 
     def test_files_that_cannot_be_read_are_one_line_errors(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
