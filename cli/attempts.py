@@ -85,17 +85,23 @@ def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: Progre
     """Read every file (AKT folds together), one progress step per file."""
     from ingest.attempts.formats import read_attempts, sum_reports
     from ingest.attempts.table import concat_frames
+    from ingest.errors import MalformedInput
 
     if fmt == "akt":
         bars("read", 0, 1)
         frame = read_attempts(list(files), fmt, **options)
         bars("read", 1, 1)
         return frame
-    frames = []
+    frames, problems = [], []
     for n, path in enumerate(files):
         bars("read", n, len(files))
-        frames.append(read_attempts(path, fmt, **options))
+        try:
+            frames.append(read_attempts(path, fmt, **options))
+        except MalformedInput as error:  # read the others too: every bad line of every file at once
+            problems += error.where
     bars("read", len(files), len(files))
+    if problems:
+        raise MalformedInput(problems)
     joined = concat_frames(frames)
     reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
     if reports:

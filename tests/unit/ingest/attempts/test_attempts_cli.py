@@ -100,13 +100,15 @@ def test_dry_run_writes_nothing(empty: KnowledgeGraph, tmp_path: Path) -> None:
 
 
 def test_malformed_files_report_every_line_and_write_nothing(kg: KnowledgeGraph, tmp_path: Path) -> None:
-    path = tmp_path / "bad.csv"
+    path, other = tmp_path / "bad.csv", tmp_path / "worse.csv"
     path.write_text("student,item,correct\ns,m_add_ex,2\ns,m_add_ex,1\ns,m_add_ex,x\n")
+    other.write_text("student,item,correct\ns,m_add_ex,1\n,m_add_ex,1\n")
     revision = kg.revision
-    result = invoke(kg, str(path), "--format", "csv")
+    result = invoke(kg, str(path), str(other), "--format", "csv")
     assert result.exit_code == 1
     assert f"{path}:line 2:" in result.output
     assert f"{path}:line 4:" in result.output
+    assert f"{other}:line 3: empty student" in result.output  # every file is checked, not only the first
     assert kg.revision == revision
 
 
