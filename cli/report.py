@@ -85,7 +85,10 @@ def _cohort_option(required: bool = True) -> Any:
 
 _output = click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="CSV file (default stdout).")
 _min_cell = click.option(
-    "--min-cell", type=int, default=None, help="Withhold figures over fewer students than this (an analyst's k)."
+    "--min-cell",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Withhold figures over fewer students than this (an analyst's k).",
 )
 _threshold = click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True)
 

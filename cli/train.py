@@ -162,8 +162,11 @@ def models_list(ctx: click.Context) -> None:
     """List versions with their validation AUC; * marks the one served."""
     from ml.mastery.versions import ModelVersions
 
-    versions = ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery")
+    folder = ctx.obj["settings"].data_dir / "models" / "mastery"
+    versions = ModelVersions(folder)
     current = versions.current()
+    if not versions.list():
+        click.echo(f"no trained version in {folder} (a demo store serves the shipped demo model; see train mastery)")
     for name in versions.list():
         auc = versions.info(name)["metrics"].get("valid", {}).get("auc")
         click.echo(f"{'*' if name == current else ' '} {name}  valid AUC {auc if auc is None else round(auc, 4)}")

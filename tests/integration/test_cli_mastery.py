@@ -34,6 +34,10 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 
 class TestTrainAndVersions:
+    def test_an_empty_list_says_so(self, tmp_path: Path) -> None:
+        code, out = run("models", "list", env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
+        assert (code, out.startswith("no trained version in ")) == (0, True), out
+
     def test_train_list_use(self, tmp_path: Path) -> None:
         env = {"PATHWISE_DATA_DIR": str(tmp_path / "data")}
         log = write_log(tmp_path / "log.csv")
