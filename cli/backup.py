@@ -164,7 +164,7 @@ def backups_list(ctx: click.Context) -> None:
     Those students' data is still in that backup (a restore forgets them again) until
     the backup is deleted.
     """
-    from graph.backup import list_backups
+    from graph.backup import damaged_backups, list_backups
     from graph.erasures import ERASURE_LOG, read_erasures
 
     settings: Settings = ctx.obj["settings"]
@@ -182,6 +182,8 @@ def backups_list(ctx: click.Context) -> None:
             f"{path.name}  {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC  {manifest.triples:,} triples  "
             f"{manifest.students:,} students  forgotten since: {since}"
         )
+    for path, why in damaged_backups(_backups_dir(settings)):
+        click.echo(f"damaged, never pruned: {path} ({why}; it may hold personal data: check it and delete it by hand)")
     data_dir = settings.data_dir.resolve()
     for aside in sorted(data_dir.parent.glob(f"{data_dir.name}.before-restore-*")):
         click.echo(f"moved aside by a restore: {aside} (holds personal data; delete it once the restore is checked)")

@@ -48,6 +48,7 @@ __all__ = [
     "BackupManifest",
     "Restored",
     "backup_name",
+    "damaged_backups",
     "fingerprint",
     "list_backups",
     "make_backup",
@@ -222,6 +223,25 @@ def list_backups(folder: Path) -> list[tuple[Path, BackupManifest]]:
         except (InvalidInput, OSError):  # not a backup, or one being pruned as we read
             continue
     return sorted(found, key=lambda pair: (pair[1].created_at, pair[0].name))
+
+
+def damaged_backups(folder: Path) -> list[tuple[Path, str]]:
+    """Folders in ``folder`` with a manifest that does not read, and why.
+
+    ``list_backups`` and ``prune_backups`` leave them alone (they may not be backups at
+    all), but one may be a backup whose manifest was damaged, still holding personal
+    data: ``pathwise backups list`` names them so that someone looks.
+    """
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.name.startswith(".") and (entry / MANIFEST).exists():
+            try:
+                read_manifest(entry)
+            except InvalidInput as error:
+                found.append((entry, error.message))
+    return found
 
 
 def prune_backups(folder: Path, keep: int) -> list[Path]:

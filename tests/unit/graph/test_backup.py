@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from graph.attempts import list_students, record_attempts
-from graph.backup import list_backups, make_backup, prune_backups, read_manifest, restore_backup
+from graph.backup import (
+    MANIFEST,
+    damaged_backups,
+    list_backups,
+    make_backup,
+    prune_backups,
+    read_manifest,
+    restore_backup,
+)
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.errors import InvalidInput, StoreInUse
 from graph.model import Attempt
@@ -324,6 +332,15 @@ class TestRetention:
         assert len(list_backups(folder)) == 2
         with pytest.raises(InvalidInput, match="0 .* or more"):
             prune_backups(folder, -1)
+
+    def test_a_backup_with_a_damaged_manifest_is_named_not_hidden(self, service: Service, tmp_path: Path) -> None:
+        folder = tmp_path / "backups"
+        good, bad = self.take(service, folder, ["good", "bad"])
+        (bad / MANIFEST).write_text("{ not json")
+        assert [p for p, _ in list_backups(folder)] == [good]  # neither listed as a backup nor pruned
+        assert [p for p, _ in damaged_backups(folder)] == [bad]
+        assert prune_backups(folder, 1) == []
+        assert bad.exists()
 
     def test_a_prune_killed_part_way_is_finished_by_the_next(self, service: Service, tmp_path: Path) -> None:
         folder = tmp_path / "backups"
