@@ -119,7 +119,7 @@ class _Estimate:
         if isinstance(node, FieldNode):
             return self._field(node, parent, page)
         if isinstance(node, InlineFragmentNode):
-            target = self._type(node.type_condition.name.value) if node.type_condition else parent
+            target = self.schema.get_type(node.type_condition.name.value) if node.type_condition else parent
             return self.selection(node.selection_set, target, page) if target is not None else 0
         if isinstance(node, FragmentSpreadNode):
             return self._fragment(node.name.value, page)
@@ -130,7 +130,7 @@ class _Estimate:
         if key in self.memo:
             return self.memo[key]
         fragment = self.fragments.get(name)
-        target = self._type(fragment.type_condition.name.value) if fragment is not None else None
+        target = self.schema.get_type(fragment.type_condition.name.value) if fragment is not None else None
         if fragment is None or target is None or name in self.open:
             return 0
         self.open.add(name)
@@ -170,9 +170,6 @@ class _Estimate:
             value: ValueNode | None = given.get(name)
             read = Undefined if value is None else value_from_ast(value, argument.type, self.variables)
             yield name, argument.default_value if read is Undefined else read
-
-    def _type(self, name: str) -> GraphQLNamedType | None:
-        return self.schema.get_type(name)
 
 
 def _unwrap(kind: Any) -> Any:
