@@ -181,7 +181,7 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
 
 
 @click.command(name="qa")
-@click.option("--dataset", type=click.Choice(["sciq", "openstax"]), required=True, help="Layout of FILE.")
+@click.option("--dataset", type=click.Choice(["sciq", "openstax", "problems"]), required=True, help="Layout of PATH.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--folds", default=3, show_default=True,
               help="k of the k-fold cross-fitted fine-tuned encoder (0: no fine-tuned row).")  # fmt: skip
@@ -210,6 +210,11 @@ def evaluate_qa(
     passage among all sections. Rankings: BM25, the off-the-shelf encoder, a fine-tuned
     encoder (k-fold cross-fitted on the file's own pairs, or --retriever), and BM25 fused
     with each encoder; with the question alone and, for multiple choice, with the options.
+
+    problems: PATH is a curriculum (any import format, e.g. demo/curriculum); each
+    exercise item holding a math expression is asked through `ask` itself, with its
+    exercise left out of the index (a new problem) and in it (a seen problem), reading
+    expressions apart from words and as plain text (see ml/qa/problems.py).
     """
     import torch
 
@@ -222,6 +227,9 @@ def evaluate_qa(
     settings = ctx.obj["settings"] if ctx.obj else None
     torch.set_num_threads(threads or (settings.torch_threads if settings else 1))
     start = time.perf_counter()
+    if dataset == "problems":
+        _evaluate_problems(path, retriever, as_json, start)
+        return
     data = load_sciq(path) if dataset == "sciq" else load_openstax(path)
     encoders: dict[str, Any] = {"off-the-shelf": SentenceEncoder()}
     cross: dict[str, Any] = {}
@@ -258,3 +266,33 @@ def evaluate_qa(
         click.echo(_table(report.multiple_choice, ["ranking", "encoder", "accuracy", "n"]))
     for note in report.notes:
         click.echo(f"note: {note}")
+
+
+def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start: float) -> None:
+    """``evaluate qa --dataset problems``: a curriculum's exercise items asked through ``ask``."""
+    from cli.progress import ProgressBars
+    from ingest.formats import read_path
+    from ml.qa.dense import SentenceEncoder
+    from ml.qa.index import QaIndex
+    from ml.qa.problems import evaluate_problems
+
+    materials = read_path(path).materials
+    encoder = SentenceEncoder(retriever, name=retriever.name) if retriever is not None else SentenceEncoder()
+    index = QaIndex(encoder)
+    with ProgressBars(unit="passage") as bars:
+        index.upsert(materials, progress=bars)
+    with ProgressBars(unit="exercise") as bars:
+        report = evaluate_problems(index, materials, progress=bars)
+    if not report.questions:
+        raise click.ClickException(f"{path}: no exercise item holds a math expression")
+    if as_json:
+        click.echo(json.dumps({**asdict(report), "seconds": round(time.perf_counter() - start, 1)}, indent=1))
+        return
+    click.echo(f"{report.questions} problems from {report.materials} exercises ({len(materials)} materials)")
+    new = [r for r in report.rows if r["setting"] == "new"]
+    seen = [r for r in report.rows if r["setting"] == "seen"]
+    click.echo("\nnew problems (the item's exercise left out of the index)")
+    click.echo(_table(new, ["reading", "concept@1", "concept@evidence", "explains", "says not worked"]))
+    click.echo("\nseen problems (everything indexed)")
+    click.echo(_table(seen, ["reading", "own exercise@1", "keyed answer in text"]))
+    click.echo(f"note: took {time.perf_counter() - start:.0f}s")

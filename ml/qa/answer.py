@@ -1,7 +1,8 @@
 """Answering a question from the materials: retrieve, select evidence, answer or decline.
 
-``answer_question`` runs preprocess (retrieve chunks) -> forward (pick evidence and the
-sentences that answer) -> postprocess (concepts, the student's weak prerequisites,
+``answer_question`` runs preprocess (retrieve chunks; a question's math expressions are
+read apart from its words, ``ml.qa.expressions``) -> forward (pick evidence and the
+sentences that answer; for one problem, ``ml.qa.worked``) -> postprocess (concepts, the student's weak prerequisites,
 suggested materials, an optional generated answer). Everything the graph knows comes
 through a ``CurriculumLookup`` the caller gives, so ``ml/`` stays out of storage. Below
 the confidence threshold the answer is withheld and only places to look are suggested;
@@ -11,13 +12,16 @@ with no evidence there is never an answer.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
+from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
+from ml.qa.worked import problem_text
 
 __all__ = [
     "Answer",
@@ -25,12 +29,17 @@ __all__ = [
     "CurriculumLookup",
     "EvidencePassage",
     "Generator",
+    "NOT_WORKED",
     "WeakPrerequisite",
     "answer_question",
     "confidence_of",
+    "lexical_query",
 ]
 
 log = logging.getLogger("pathwise.qa")
+_LETTERS = re.compile(r"[A-Za-z]+")
+NOT_WORKED = "No material works this very problem"
+"""How the notice of an answer about a problem that no material works begins."""
 
 
 class CurriculumLookup(Protocol):
@@ -72,6 +81,10 @@ class AnswerOptions:
         sentences: how many evidence sentences make the extractive answer.
         weak_below: a prerequisite whose mastery is below this is weak.
         suggestions: how many materials to suggest.
+        read_expressions: read a question's math expressions apart from its words
+            (``ml.qa.expressions``); off, the question is matched as plain text.
+        expression_lexical_weight: BM25's share of the fused score for a question
+            with expressions: its words are few, the dense side reads the whole question.
     """
 
     min_confidence: float = 0.45
@@ -80,6 +93,8 @@ class AnswerOptions:
     sentences: int = 2
     weak_below: float = 0.6
     suggestions: int = 5
+    read_expressions: bool = True
+    expression_lexical_weight: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +152,8 @@ def confidence_of(question: str, best: Hit, index: QaIndex) -> float:
     """How sure the materials answer the question, in [0, 1].
 
     Half is the dense similarity of the best chunk (0 at cosine 0.15, 1 at 0.65), half the
-    share of the question's rare words that the chunk holds.
+    share of the question's rare words that the chunk holds. ``question`` is what BM25
+    read: a question's expressions count by their variables, not their numbers.
     """
     dense = min(1.0, max(0.0, (best.dense - 0.15) / 0.5))
     lexical = _coverage(tokenize(question), set(tokenize(best.chunk.passage)), index)
@@ -155,6 +171,16 @@ def _evidence(hits: Sequence[Hit], options: AnswerOptions) -> list[Hit]:
         if len(kept) == options.evidence:
             break
     return kept
+
+
+def lexical_query(parts: QuestionParts) -> str:
+    """What BM25 reads of a question: its words, and only the letters of its expressions.
+
+    "x^2 - x - 6" says "a quadratic in x"; its 6 is this instance's and matched any
+    practice list holding a 6.
+    """
+    letters = [w for e in parts.expressions for w in _LETTERS.findall(e)]
+    return " ".join([parts.words, *letters])
 
 
 def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
@@ -175,6 +201,17 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
         if len(chosen) == count:
             break
     return chosen
+
+
+def _explaining_first(hits: Sequence[Hit], lookup: CurriculumLookup) -> list[Hit]:
+    """Hits from materials that explain before those from exercises, each group in its order.
+
+    For a problem no material works, another exercise only poses more problems; an
+    explanation or a worked example shows the method.
+    """
+    ids = list(dict.fromkeys(h.chunk.material for h in hits))
+    exercises = {m.id for m in lookup.materials(ids) if m is not None and m.type is MaterialType.EXERCISE}
+    return sorted(hits, key=lambda h: h.chunk.material in exercises)
 
 
 def _weak(
@@ -227,13 +264,21 @@ def answer_question(
 ) -> Answer:
     """Answer ``question`` from the indexed materials, for ``student`` when given."""
     opts = options or AnswerOptions()
-    hits = index.search(question, k=opts.evidence * 4)
+    parts = split_question(question) if opts.read_expressions else QuestionParts(question, ())
+    words = lexical_query(parts) if parts.expressions else question
+    weight = opts.expression_lexical_weight if parts.expressions else None
+    hits = index.search(
+        question, k=opts.evidence * 4, lexical_query=words, lexical_weight=weight, expressions=parts.expressions
+    )
     if not hits:
         return Answer(question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.")
+    if parts.expressions and not hits[0].worked:
+        hits = _explaining_first(hits, lookup)
     kept = _evidence(hits, opts)
-    confidence = confidence_of(question, kept[0], index)
+    confidence = confidence_of(words, kept[0], index)
     evidence = tuple(EvidencePassage(h.chunk.material, h.chunk.index, h.chunk.text, h.score, h.dense) for h in kept)
     materials = [m for m in lookup.materials([e.material for e in evidence]) if m is not None]
+    kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
     mastery = lookup.mastery(student) if student is not None else {}
     weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
@@ -241,6 +286,15 @@ def answer_question(
     if confidence < opts.min_confidence:
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
         return Answer(question, False, None, None, confidence, evidence, concepts, weak, suggested, message)
-    text = " ".join(_best_sentences(question, kept, index, opts.sentences))
+    best = kept[0]
+    problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material)) if parts.expressions else []
+    extract = [s for s in _best_sentences(words, kept, index, opts.sentences) if s not in problem]
+    text = " ".join(problem if len(problem) > 1 else (problem + extract)[: opts.sentences])
     generated = _generate(generator, question, evidence) if generator is not None else None
-    return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested)
+    message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
+    return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message)
+
+
+def _not_worked(expressions: Sequence[str]) -> str:
+    """The notice of an answer that explains the method but not the problem asked about."""
+    return f"{NOT_WORKED} ({' and '.join(expressions)}); the answer shows the method on other examples."

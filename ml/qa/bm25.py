@@ -103,6 +103,16 @@ class BM25Index:
         """How many rows hold ``term``."""
         return len(self._postings.get(term, ()))
 
+    def rows_with_all(self, terms: Sequence[str]) -> set[int]:
+        """The rows holding every one of ``terms`` (none for no terms)."""
+        postings = sorted((self._postings.get(t, {}) for t in set(terms)), key=len)
+        if not postings:
+            return set()
+        rows = set(postings[0])
+        for posting in postings[1:]:
+            rows.intersection_update(posting)
+        return rows
+
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency (never negative)."""
         n, df = len(self._lengths), self.document_frequency(term)

@@ -26,6 +26,7 @@ from graph.model import Material
 from ml.qa.bm25 import BM25Index, tokenize
 from ml.qa.chunking import Chunk, chunk_text
 from ml.qa.dense import PassageEncoder
+from ml.qa.expressions import compact_symbols, holds_expression
 from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
 __all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
@@ -37,13 +38,14 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A retrieved chunk: its fused score and the two scores it came from."""
+    """A retrieved chunk: its fused score, the two scores it came from, whether it holds the question's expressions."""
 
     chunk: Chunk
     row: int
     score: float
     lexical: float
     dense: float
+    worked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,15 @@ class SyncReport:
 
 def _digest(title: str, text: str) -> str:
     return hashlib.sha1(f"{title}\x00{text}".encode()).hexdigest()
+
+
+def _holds_all(chunk: Chunk, expressions: Sequence[str]) -> bool:
+    """Whether each expression stands whole in one of the chunk's sentences or its title.
+
+    Sentences are read apart: joined, "2. 15 - (-9)" and "3. -20" read "15-(-9)3.".
+    """
+    texts = (chunk.title, *chunk.sentences)
+    return all(any(holds_expression(t, e) for t in texts) for e in expressions)
 
 
 class QaIndex:
@@ -123,19 +134,55 @@ class QaIndex:
             dense = self._embeddings[:size] @ embedding.astype(np.float32)
             return lexical, dense, self._alive[:size].copy()
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The ``k`` best chunks for ``query`` by fused score, best first."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        lexical_query: str | None = None,
+        lexical_weight: float | None = None,
+        expressions: Sequence[str] = (),
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` by fused score, best first.
+
+        ``lexical_query`` replaces ``query`` for BM25 (the dense side reads ``query``);
+        ``lexical_weight`` replaces the index's share of BM25 in the fused score.
+        Chunks holding every one of ``expressions`` (they work the very problem asked
+        about) come before the others when they score above the mean, so an unrelated
+        chunk that happens to hold "x = 3" is not promoted; their hits say ``worked``.
+        """
         embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
         with self.lock:
-            lexical, dense, alive = self.scores(query, embedding)
+            lexical, dense, alive = self.scores(query if lexical_query is None else lexical_query, embedding)
             if not alive.any():
                 return []
-            fused = fuse(lexical, dense, weight=self.lexical_weight, mask=alive)
-            rows = top_k(fused, k, alive)
+            weight = self.lexical_weight if lexical_weight is None else lexical_weight
+            fused = fuse(lexical, dense, weight=weight, mask=alive)
+            rows = top_k(fused, k, alive).tolist()
+            worked = {r for r in self._rows_holding(expressions) if fused[r] > 0}
+            promoted = sorted(worked, key=lambda r: -fused[r])[:k]
+            rows = (promoted + [r for r in rows if r not in worked])[:k]
             return [
-                Hit(self.chunks[r], int(r), float(fused[r]), float(lexical[r]), float(dense[r]))  # type: ignore[arg-type]
+                Hit(self.chunks[r], int(r), float(fused[r]), float(lexical[r]), float(dense[r]), r in worked)  # type: ignore[arg-type]
                 for r in rows
             ]
+
+    def _rows_holding(self, expressions: Sequence[str]) -> set[int]:
+        """Rows whose passage holds every one of ``expressions`` whole, as written up to spacing and signs.
+
+        Only rows holding all the expressions' words and numbers (BM25's postings) are read.
+        """
+        if not expressions:
+            return set()
+        rows = self.bm25.rows_with_all([t for e in expressions for t in tokenize(e)])
+        compact = [compact_symbols(e) for e in expressions]
+        return {
+            r
+            for r in rows
+            if (chunk := self.chunks[r]) is not None
+            and all(c in compact_symbols(chunk.passage) for c in compact)  # cheap: no spaces, one minus
+            and _holds_all(chunk, expressions)
+        }
 
     # --- writes -------------------------------------------------------------------------------
     def _chunk(self, material: Material) -> list[Chunk]:

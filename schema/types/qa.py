@@ -59,12 +59,18 @@ class WeakPrerequisiteType:
 class AnswerType:
     question: str
     answered: bool = strawberry.field(description="False when the materials do not answer it confidently enough.")
-    text: str | None = strawberry.field(description="The evidence sentences that answer the question.")
+    text: str | None = strawberry.field(
+        description="The evidence sentences that answer the question; for a problem a material works, "
+        "that worked example whole, or the exercise item with its keyed answer."
+    )
     generated: str | None = strawberry.field(
         description="A fluent answer built only from the evidence (when a generator is configured)."
     )
     confidence: float = strawberry.field(description="In [0, 1].")
-    notice: str | None = strawberry.field(description="What to tell the student when there is no answer.")
+    notice: str | None = strawberry.field(
+        description="What to tell the student beside the answer: why there is none, or that no material "
+        "works the very problem asked about (the answer then shows the method on other examples)."
+    )
     evidence: list[EvidenceType]
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
         description="The student's prerequisites of these concepts with low mastery, weakest first."

@@ -128,3 +128,32 @@ def test_the_index_follows_material_creation_edit_and_deletion(demo: tuple[Knowl
     assert not answer["answered"]
     assert "m_zorblax" not in [e["material"]["id"] for e in answer["evidence"] if e["material"]]
     assert "m_zorblax" not in service.index.material_ids
+
+
+def test_a_problem_the_demo_works_is_answered_with_the_whole_worked_example(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    answer = ask(*demo, "How do I factor x^2 - 11x + 28?")
+    assert answer["evidence"][0]["material"]["id"] == "m_factoring_trinomials_a1_example"
+    assert answer["notice"] is None
+    text = answer["text"]
+    steps = ["Problem: Factor x^2 - 11x + 28.", "1. We need two integers", "4. Write the factors", "5. Check"]
+    assert all(step in text for step in steps), text
+    assert "Answer: (x - 4)(x - 7)." in text
+
+
+def test_a_practice_item_is_answered_with_its_keyed_answer(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    answer = ask(*demo, "How do I factor x^2 + 9x + 20?")
+    assert answer["evidence"][0]["material"]["id"] == "m_factoring_trinomials_a1_practice"
+    assert "(x + 4)(x + 5)" in answer["text"]
+
+
+def test_a_problem_no_material_works_says_so_and_explains_the_method(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # Read as plain text, its numbers drew practice lists and a worked solution of another
+    # equation, at confidence 1.0 with nothing to say that the problem was not the one asked.
+    answer = ask(*demo, "How do I factor x^2 - x - 6?")
+    assert answer["answered"]
+    assert answer["notice"].startswith("No material works this very problem (x^2 - x - 6)")
+    first = answer["evidence"][0]["material"]["id"]
+    assert not first.endswith(("_practice", "_challenge")), first  # an explanation or a worked example
+    assert "factor" in first

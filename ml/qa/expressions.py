@@ -1,0 +1,219 @@
+"""Math expressions inside a question: found, set apart from its words, matched exactly.
+
+"How do I factor x^2 - x - 6?" asks for a method ("factor") on one instance
+("x^2 - x - 6"). The instance's numbers say nothing about which material explains the
+method, but to BM25 they are words like any other: they pulled in practice lists that
+happen to hold a 6, and the confidence counted them as matched. So retrieval ranks
+by the words, an exact occurrence of the expression in a material (a worked example
+of this very problem) is found separately, and the answer says when there is none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ml.qa.bm25 import STOPWORDS
+
+__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "split_question"]
+
+_TOKEN = re.compile(
+    r"(?P<number>\d+(?:\.\d+)?)"
+    r"|(?P<word>[A-Za-z]+)"
+    r"|(?P<operator>[-+−–*×·/÷=^<>≤≥≠≈²³√])"
+    r"|(?P<open>[(\[])"
+    r"|(?P<close>[)\]])"
+    r"|(?P<comma>,)"
+    r"|(?P<other>\S)"
+)
+_FUNCTIONS = frozenset({"sin", "cos", "tan", "log", "ln", "sqrt", "exp", "abs"})
+_OPERANDS = ("number", "variable")
+_BINARY = frozenset("+*×·/÷=^<>≤≥²³")  # operators that cannot open an expression ("-5", "√2", "sqrt(2)" can)
+_SPELLINGS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/"})
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionParts:
+    """A question split into its words and the expressions it holds (in order)."""
+
+    words: str
+    expressions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(question: str) -> list[_Token]:
+    """Tokens, with single letters, a number's attached letters and function names read as math."""
+    out: list[_Token] = []
+    for match in _TOKEN.finditer(question):
+        kind = match.lastgroup or "other"
+        text = match.group()
+        if kind == "word":
+            attached = bool(out) and out[-1].kind == "number" and out[-1].end == match.start()
+            after_operator = bool(out) and out[-1].kind in ("operator", "open")
+            before_operator = _TOKEN.match(question, _skip_spaces(question, match.end()))
+            joined = after_operator or (before_operator is not None and before_operator.lastgroup == "operator")
+            if len(text) == 1 or (len(text) <= 3 and text.lower() not in STOPWORDS and (attached or joined)):
+                kind = "variable"  # x, 2x, 3xy, and ab in "a^2 - ab + b^2"
+            elif text.lower() in _FUNCTIONS and question[match.end() : match.end() + 1] == "(":
+                kind = "operator"
+        out.append(_Token(kind, text, match.start(), match.end()))
+    return out
+
+
+def _skip_spaces(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _runs(tokens: list[_Token]) -> list[list[_Token]]:
+    """Maximal runs of math tokens; a comma outside brackets ends a run ("3, 5 and 7")."""
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    depth = 0
+    for token in tokens:
+        math = token.kind in ("number", "variable", "operator", "open", "close") or (
+            token.kind == "comma" and depth > 0
+        )
+        if not math:
+            if current:
+                runs.append(current)
+            current, depth = [], 0
+            continue
+        depth += {"open": 1, "close": -1}.get(token.kind, 0)
+        current.append(token)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _trimmed(run: list[_Token]) -> list[_Token]:
+    """The run without dangling operators or unmatched brackets at its ends ("x-intercept" -> "x")."""
+    start, end = 0, len(run)
+    while start < end and (
+        run[start].kind == "close" or (run[start].kind == "operator" and run[start].text in _BINARY)
+    ):
+        start += 1
+    while end > start and (run[end - 1].kind in ("operator", "open") and run[end - 1].text not in ("²", "³")):
+        end -= 1
+    kept = run[start:end]
+    while kept and kept[-1].kind == "close" and _depth(kept) < 0:
+        kept = kept[:-1]  # "(that is, 1 1/9)": the bracket closes the sentence's, not the expression's
+    while kept and kept[0].kind == "open" and _depth(kept) > 0:
+        kept = kept[1:]
+    return kept
+
+
+def _depth(run: list[_Token]) -> int:
+    return sum({"open": 1, "close": -1}.get(t.kind, 0) for t in run)
+
+
+def _is_expression(run: list[_Token]) -> bool:
+    """Two operands joined by an operator, or a bracketed tuple such as a point (1, 2)."""
+    if _is_year_range(run):
+        return False
+    operands = sum(t.kind in _OPERANDS for t in run)
+    if operands == 0:
+        return False
+    joined = any(t.kind == "operator" for t in run) or any(t.kind == "comma" for t in run)
+    if not joined:
+        return False
+    if operands == 1:
+        return any(t.text in ("²", "³", "√") for t in run) or any(
+            t.kind == "operator" and t.text.isalpha() for t in run
+        )
+    # A lone letter beside words ("I", "a") is not a variable unless something joins it.
+    return not all(t.kind == "variable" and t.text in ("I", "a", "A") for t in run if t.kind in _OPERANDS)
+
+
+def _is_year_range(run: list[_Token]) -> bool:
+    """ "1990-2000": two four-digit numbers joined by a dash with no space read as a span of years."""
+    if len(run) != 3 or run[1].text not in ("-", "–") or run[0].end != run[1].start or run[1].end != run[2].start:
+        return False
+    return all(t.kind == "number" and len(t.text) == 4 for t in (run[0], run[2]))
+
+
+def split_question(question: str) -> QuestionParts:
+    """The question's words (expressions blanked out) and its expressions, as written.
+
+    Examples:
+        >>> split_question("How do I factor x^2 - x - 6?")
+        QuestionParts(words='How do I factor ?', expressions=('x^2 - x - 6',))
+        >>> split_question("What is the slope through (1, 2) and (3, 8)?").expressions
+        ('(1, 2)', '(3, 8)')
+        >>> split_question("Name the numbers 3, 5 and 7 and the x-intercept.").expressions
+        ()
+    """
+    expressions: list[tuple[int, int]] = []
+    for run in _runs(_tokens(question)):
+        run = _trimmed(run)
+        if run and _is_expression(run):
+            expressions.append((run[0].start, run[-1].end))
+    words, last = [], 0
+    for start, end in expressions:
+        words.append(question[last:start])
+        last = end
+    words.append(question[last:])
+    return QuestionParts(" ".join(" ".join(words).split()), tuple(question[s:e] for s, e in expressions))
+
+
+def _symbols(text: str) -> list[_Token]:
+    """``text``'s tokens with one spelling per symbol (one minus sign, x^2 for x², lower case)."""
+    text = text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower()
+    return [_Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def compact_symbols(text: str) -> str:
+    """``text`` without spaces, in one spelling per symbol: a text that holds an expression holds this of it.
+
+    A fast first test before ``holds_expression`` reads tokens.
+    """
+    return "".join(text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower().split())
+
+
+def holds_expression(text: str, expression: str) -> bool:
+    """Whether ``text`` holds ``expression`` whole: the same symbols, spacing aside, not inside a longer one.
+
+    "x^2 + 5x + 6 = 0" is an equation, not the trinomial asked about; "x + 28.5" does
+    not hold "x + 28"; "GCF(36, 60)" holds "(36, 60)".
+
+    Examples:
+        >>> holds_expression("Problem: Factor x^2 - 11x + 28.", "x^2 −11x+28")
+        True
+        >>> holds_expression("1. x^2 + 5x + 6 = 0", "x^2 + 5x + 6")
+        False
+        >>> holds_expression("2. Expand -5(2y - 3).", "-5(2y - 3)"), holds_expression("4 - 5(2y - 3)", "-5(2y - 3)")
+        (True, False)
+        >>> holds_expression("Find GCF(36, 60) and (2, 3).", "(36, 60)")
+        True
+    """
+    wanted = [t.text for t in _symbols(expression)]
+    tokens = _symbols(text)
+    if not wanted:
+        return False
+    for at in range(len(tokens) - len(wanted) + 1):
+        if [t.text for t in tokens[at : at + len(wanted)]] != wanted:
+            continue
+        before = tokens[at - 1] if at else None
+        after = tokens[at + len(wanted)] if at + len(wanted) < len(tokens) else None
+        if not (_continues(before, tokens[at], leading=True) or _continues(after, tokens[at + len(wanted) - 1])):
+            return True
+    return False
+
+
+def _continues(neighbour: _Token | None, edge: _Token, *, leading: bool = False) -> bool:
+    """Whether ``neighbour`` makes the match part of a longer expression (an operator, a number, a glued letter)."""
+    if neighbour is None:
+        return False
+    if neighbour.kind in ("operator", "number"):
+        return True
+    touching = neighbour.end == edge.start if leading else edge.end == neighbour.start
+    called = leading and edge.kind == "open"  # GCF(36, 60), P(3, 1)
+    return neighbour.kind == "word" and touching and not called

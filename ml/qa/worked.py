@@ -1,0 +1,71 @@
+"""The answer to a question about one problem, from the material that holds it or shows its method.
+
+An extract of the two sentences richest in the question's words suits "what is a
+factor?"; for "how do I factor x^2 - 11x + 28?" it skipped steps of the worked solution
+and picked bare exercise items ("3. x^2 + 5x - 36") that answer nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from graph.model import MaterialType
+from ml.qa.expressions import holds_expression
+from ml.qa.index import Hit, QaIndex
+
+__all__ = ["WORKED_WORDS", "problem_text"]
+
+WORKED_WORDS = 160
+"""At most about this many words of a worked example (or of a keyed answer) are given."""
+_ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
+
+
+def problem_text(hit: Hit, expressions: Sequence[str], index: QaIndex, kind: MaterialType | None) -> list[str]:
+    """What answers a question about one problem from its best material, or [] to extract sentences.
+
+    An extract of two sentences skips steps of a worked solution, so a worked example
+    is given whole from its problem (the one asked about when it is there, else its
+    first, as "the method on another example"; up to about ``WORKED_WORDS`` words).
+    An exercise holding the problem gives the item with its keyed answer, and any other
+    material the sentences holding it.
+    """
+    sentences = list(dict.fromkeys(s for c in index.chunks_of(hit.chunk.material) for s in c.sentences))
+    holding = [i for i, s in enumerate(sentences) if hit.worked and any(holds_expression(s, e) for e in expressions)]
+    if kind is MaterialType.EXAMPLE:
+        out: list[str] = []
+        for sentence in sentences[holding[0] if holding else 0 :]:
+            out.append(sentence)
+            if sum(len(s.split()) for s in out) >= WORKED_WORDS:
+                break
+        return out
+    if not holding:
+        return []
+    if kind is MaterialType.EXERCISE:
+        return _exercise_with_answer(sentences, holding[0])
+    return [sentences[i] for i in holding[:2]]
+
+
+def _exercise_with_answer(sentences: Sequence[str], at: int) -> list[str]:
+    """An exercise's item and, when the material keys its answers by item number, that answer.
+
+    "3. x^2 + 5x - 36" alone answers nothing; practice sets list "Answers:" after the
+    items, numbered the same ("Answers: 1. ...", "3. (x + 9)(x - 4). ..."), each answer
+    running to the next number.
+    """
+    item = _ITEM.match(sentences[at])
+    start = next((i for i in range(at + 1, len(sentences)) if sentences[i].lower().startswith("answer")), None)
+    if item is None or start is None:
+        return [sentences[at]]
+    number = item.group(1)
+    found = next(
+        (i for i in range(start, len(sentences)) if (m := _ITEM.match(sentences[i])) and m.group(1) == number), None
+    )
+    if found is None:
+        return [sentences[at]]
+    answer = [sentences[found]]
+    for sentence in sentences[found + 1 :]:
+        if _ITEM.match(sentence) or sum(len(s.split()) for s in answer) >= WORKED_WORDS:
+            break
+        answer.append(sentence)
+    return [sentences[at], *answer]

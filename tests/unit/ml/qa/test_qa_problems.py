@@ -1,0 +1,127 @@
+"""Questions about one problem: a worked example whole, an exercise with its keyed answer, a notice for a new one."""
+
+from __future__ import annotations
+
+import pytest
+from qa_fakes import DictLookup, HashEncoder
+
+from graph.model import Material, MaterialType
+from ml.qa.answer import AnswerOptions, answer_question
+from ml.qa.index import QaIndex
+from ml.qa.problems import evaluate_problems, problem_questions
+
+STEPS = (
+    "Problem: Factor x^2 - 11x + 28.",
+    "Solution:",
+    "1. We need two integers with product 28 and sum -11.",
+    "2. The product is positive and the sum is negative, so both numbers are negative.",
+    "3. List negative pairs with product 28: (-4, -7) has sum -11.",
+    "4. Write the factors: x^2 - 11x + 28 = (x - 4)(x - 7).",
+    "Answer: (x - 4)(x - 7).",
+)
+MATERIALS = {
+    m.id: m
+    for m in [
+        Material(
+            "m_explain",
+            "Factoring x^2 + bx + c",
+            MaterialType.EXPLANATION,
+            text="To factor a trinomial x^2 + bx + c, find two integers p and q with product c and sum b. "
+            "Then the trinomial factors as (x + p)(x + q).",
+            teaches=("factoring",),
+        ),
+        Material(
+            "m_example", "Factoring a trinomial", MaterialType.EXAMPLE, text="\n".join(STEPS), teaches=("factoring",)
+        ),
+        Material(
+            "m_practice",
+            "Practice: factoring trinomials",
+            MaterialType.EXERCISE,
+            text="Factor each trinomial.\n1. x^2 + 9x + 20\n2. x^2 - 3x - 18\n"
+            "Answers:\n1. (x + 4)(x + 5). 4 × 5 = 20 and 4 + 5 = 9.\n2. (x + 3)(x - 6). 3 × (-6) = -18.",
+            assesses=("factoring",),
+        ),
+        Material(
+            "m_roots",
+            "Practice: the quadratic formula",
+            MaterialType.EXERCISE,
+            text="Solve each equation.\n1. x^2 + 5x + 6 = 0\nAnswers:\n1. x = -2 or x = -3.",
+            assesses=("quadratic_formula",),
+        ),
+    ]
+}
+LOOKUP = DictLookup(MATERIALS)
+
+
+@pytest.fixture
+def index() -> QaIndex:
+    built = QaIndex(HashEncoder())
+    built.upsert(list(MATERIALS.values()))
+    return built
+
+
+def test_a_worked_example_of_the_very_problem_is_given_whole(index: QaIndex) -> None:
+    answer = answer_question(index, "How do I factor x^2 - 11x + 28?", LOOKUP)
+    assert answer.evidence[0].material == "m_example"
+    assert answer.text is not None
+    assert all(step in answer.text for step in STEPS)  # no step skipped
+    assert answer.message == ""
+
+
+def test_an_exercise_item_comes_with_its_keyed_answer(index: QaIndex) -> None:
+    answer = answer_question(index, "How do I factor x^2 + 9x + 20?", LOOKUP)
+    assert answer.evidence[0].material == "m_practice"
+    assert answer.text is not None
+    assert "x^2 + 9x + 20" in answer.text
+    assert "(x + 4)(x + 5)" in answer.text
+    assert "(x + 3)(x - 6)" not in answer.text  # the next item's answer
+
+
+def test_a_problem_no_material_works_is_answered_with_the_method_and_says_so(index: QaIndex) -> None:
+    answer = answer_question(index, "How do I factor x^2 + 5x + 6?", LOOKUP)
+    # "x^2 + 5x + 6 = 0" is an equation to solve, not the trinomial asked about
+    assert answer.evidence[0].material != "m_roots"
+    assert MATERIALS[answer.evidence[0].material].type is not MaterialType.EXERCISE
+    assert "No material works this very problem (x^2 + 5x + 6)" in answer.message
+
+
+def test_the_numbers_of_a_problem_do_not_pick_the_evidence(index: QaIndex) -> None:
+    # 6 and 5 are in the quadratic-formula exercise only; "factor" is the question's real word
+    answer = answer_question(index, "How do I factor x^2 + 5x + 6?", LOOKUP)
+    plain = answer_question(
+        index, "How do I factor x^2 + 5x + 6?", LOOKUP, options=AnswerOptions(read_expressions=False)
+    )
+    assert answer.evidence[0].material in ("m_explain", "m_example")
+    assert plain.message == ""  # read as plain text, nothing tells the student the problem is not worked
+
+
+def test_problem_questions_pair_items_with_their_keyed_answers() -> None:
+    questions = problem_questions(list(MATERIALS.values()))
+    by_item = {q.question: q for q in questions}
+    assert set(by_item) == {
+        "Factor each trinomial. x^2 + 9x + 20",
+        "Factor each trinomial. x^2 - 3x - 18",
+        "Solve each equation. x^2 + 5x + 6 = 0",
+    }
+    assert by_item["Factor each trinomial. x^2 + 9x + 20"].keyed_answer == "(x + 4)(x + 5)."
+    assert by_item["Factor each trinomial. x^2 - 3x - 18"].concepts == frozenset({"factoring"})
+
+
+def test_evaluate_problems_reports_both_settings_and_readings(index: QaIndex) -> None:
+    report = evaluate_problems(index, list(MATERIALS.values()))
+    rows = {(r["setting"], r["reading"]): r for r in report.rows}
+    assert set(rows) == {("new", "expressions"), ("new", "plain text"), ("seen", "expressions"), ("seen", "plain text")}
+    assert report.questions == 3
+    assert rows["seen", "expressions"]["own exercise@1"] == 1.0
+    assert rows["new", "expressions"]["says not worked"] >= 0.6  # the others are withheld (low confidence)
+    assert rows["new", "plain text"]["says not worked"] == 0.0
+    assert index.material_ids == set(MATERIALS)  # every exercise left out is put back
+
+
+def test_for_a_new_problem_an_explanation_comes_before_another_exercise(index: QaIndex) -> None:
+    question = "Practice: factoring trinomials. Factor each trinomial. x^2 + 2x + 1"  # the practice set's own words
+    plain = answer_question(index, question, LOOKUP, options=AnswerOptions(read_expressions=False))
+    answer = answer_question(index, question, LOOKUP)
+    assert plain.evidence[0].material == "m_practice"  # more problems, not how to solve this one
+    assert answer.evidence[0].material in ("m_explain", "m_example")
+    assert "m_practice" in [e.material for e in answer.evidence]  # still there, after
