@@ -24,6 +24,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
@@ -40,6 +42,7 @@ from resolvers.loaders import build_loaders
 from schema import build_schema
 from schema.context import Context
 from schema.limits import Limits
+from schema.operations import operations_needing_a_name
 from settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -97,6 +100,17 @@ class PathwiseGraphQL(GraphQL[Context, None]):
         if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request, refused (400) when its document holds several operations and it names none."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
+            names = operations_needing_a_name(data.query)
+            if names:
+                raise HTTPException(
+                    400, f"The document holds {len(names)} operations ({', '.join(names)}): name one in operationName"
+                )
+        return data
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         kg: KnowledgeGraph = request.state.kg

@@ -22,6 +22,7 @@ from schema import build_schema
 from schema.context import Context
 
 ORDINARY = "{ curricula { id } }"
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,18 @@ class TestAbuse:
         ):
             reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
             assert (reply.status, reply.body.decode(errors="replace")) == (400, message), body
+        still_answers(live)
+
+    def test_several_operations_need_a_name(self, live: Live) -> None:
+        # Strawberry ran the first and said nothing of the second; the spec asks for an error.
+        document = "query First { curricula { id } } query Second { __typename }"
+        reply = call(live.base, body=json.dumps({"query": document}).encode(), headers=JSON)
+        assert (reply.status, reply.body.decode()) == (
+            400,
+            "The document holds 2 operations (First, Second): name one in operationName",
+        )
+        named = json.dumps({"query": document, "operationName": "Second"}).encode()
+        assert call(live.base, body=named, headers=JSON).json() == {"data": {"__typename": "Query"}}
         still_answers(live)
 
     def test_a_body_under_the_limit_passes(self, live: Live) -> None:
