@@ -24,6 +24,11 @@ defaults sit well above what the frontends send:
 
 The request body itself is bounded before GraphQL sees it (``middleware.body_limit``).
 
+graphql-core bounds its own work too: comparing every pair of same-named fields (about a
+thousand repeats of one field) or expanding shared fragments stops with a bare
+"Validation aborted."; ``ExplainAbortedValidation`` says what that means and gives it
+the code ``QUERY_TOO_COMPLEX``.
+
 The depth and alias rules are built once per schema and handed to a fresh
 ``AddValidationRules`` per request: the same rule classes every time keep strawberry's
 ``ValidationCache`` hitting (a new class per request would be a new cache key).
@@ -31,9 +36,10 @@ The depth and alias rules are built once per schema and handed to a fresh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -44,7 +50,7 @@ from strawberry.extensions import (
 
 from graph.errors import InvalidInput
 
-__all__ = ["MAX_PAGE", "Limits", "check_first", "limit_extensions"]
+__all__ = ["MAX_PAGE", "ExplainAbortedValidation", "Limits", "check_first", "limit_extensions"]
 
 MAX_PAGE = 100
 """The most items one ``first`` may ask for."""
@@ -95,7 +101,35 @@ def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        ExplainAbortedValidation,
     ]
     if max_cost:
         extensions.append(lambda: QueryCost(max_cost, costs))
     return extensions
+
+
+ABORTED = "Validation aborted."
+"""graphql-core's whole message when validation ran out of its budget (or recursion)."""
+
+
+class ExplainAbortedValidation(SchemaExtension):
+    """Replaces graphql-core's bare "Validation aborted." with what the client can change."""
+
+    def on_validate(self) -> Iterator[None]:
+        self._explain()  # strawberry's ValidationCache validates before the later extensions' hooks
+        yield
+        self._explain()
+
+    def _explain(self) -> None:
+        context = self.execution_context
+        errors = context.pre_execution_errors
+        if errors and any(e.message == ABORTED for e in errors):
+            context.pre_execution_errors = [_explained(e) if e.message == ABORTED else e for e in errors]
+
+
+def _explained(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(
+        "The query is too complex to validate: it repeats a field or a fragment too many times "
+        "(GraphQL checks every pair of same-named fields). Ask for each field once.",
+        extensions={"code": "QUERY_TOO_COMPLEX"},
+    )

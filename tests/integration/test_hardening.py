@@ -84,6 +84,13 @@ class TestAbuse:
         assert only_error(graphql(live.base, query)) == "1000 aliases found. Allowed: 50"
         still_answers(live)
 
+    def test_a_field_repeated_1000_times_says_why_it_is_refused(self, live: Live) -> None:
+        # graphql-core gives up comparing every pair of the fields with a bare "Validation aborted."
+        reply = graphql(live.base, "{ curricula { " + "id " * 1000 + "} }")
+        assert only_error(reply).startswith("The query is too complex to validate: it repeats a field")
+        assert reply.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+        still_answers(live)
+
     def test_20000_tokens(self, live: Live) -> None:
         query = "{ curricula { " + "id " * 20_000 + "} }"
         assert "Document contains more than 10000 tokens" in only_error(graphql(live.base, query))
