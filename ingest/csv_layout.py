@@ -87,13 +87,22 @@ def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], 
     if text is None:
         return []
     out = []
+    first_line: dict[str, int] = {}  # id -> the line that first gave it (files whose rows have ids)
     for line, row in _rows(name, text, problems):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
+        ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
+        repeated = [f"id {ident!r} is already on line {first_line[ident]}"] if ident in first_line else []
+        if ident:
+            first_line.setdefault(ident, line)
         if not reasons:
             try:
-                out.append(build(row))
+                built = build(row)
             except _RowProblems as error:
                 reasons = error.reasons
+            else:
+                if not repeated:
+                    out.append(built)
+        reasons += repeated
         problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
 

@@ -44,6 +44,18 @@ class TestParseCurriculumCsv:
             "materials.csv:line 2: concept id 'b c' is not a slug ([A-Za-z0-9_.-]) or an absolute IRI",
         ]
 
+    def test_a_repeated_id_names_both_lines_with_the_row_problems(self) -> None:
+        # It used to surface only once the rows were clean, as "appears 2 times", with no line.
+        concepts = 'id,label\na,A\nb,B\na,"A, again"\n'
+        materials = "id,title,type,difficulty\nm1,M,video,1\nm1,M,video,9\n"
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": concepts, "materials": materials})
+        assert caught.value.problems == [
+            "concepts.csv:line 4: id 'a' is already on line 2",
+            "materials.csv:line 3: difficulty 9 is not in 1..5",
+            "materials.csv:line 3: id 'm1' is already on line 2",
+        ]
+
     def test_missing_required_column(self) -> None:
         with pytest.raises(MalformedInput, match="missing column\\(s\\) prerequisite"):
             parse_curriculum_csv({"prerequisites": "concept,strength\na,1\n"})
