@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graph.bundle import CurriculumBundle
 from graph.rdf_mapping import bundle_from_rdf
+from ingest.csv_layout import FILES as CSV_FILES
 from ingest.errors import MalformedInput, Problem
 from ingest.rdf import parse_rdf
 
@@ -52,10 +53,10 @@ def _csv_folder(path: Path) -> CurriculumBundle:
     ``my_topics.csv`` used to be taken as "a file of the folder", so the folder's
     ``concepts.csv`` was imported in its place.
     """
-    from ingest.csv_layout import FILES, read_curriculum_csv
+    from ingest.csv_layout import read_curriculum_csv
 
-    if not path.is_dir() and path.name not in FILES.values():
-        names = ", ".join(FILES.values())
+    if not path.is_dir() and path.name not in CSV_FILES.values():
+        names = ", ".join(CSV_FILES.values())
         raise MalformedInput(
             [Problem(str(path), "-", f"the CSV layout is a folder of {names}: name the folder, or rename the file")]
         )
@@ -108,7 +109,7 @@ def detect_format(path: Path) -> str:
             return "metacademy"
         if (path / "topicdata").is_dir():
             return "khan"
-        if (path / "concepts.csv").exists():
+        if any((path / name).exists() for name in CSV_FILES.values()):  # materials.csv alone adds materials
             return "csv"
     elif path.name.startswith("junyi") and path.suffix == ".csv":
         return "junyi"

@@ -10,7 +10,7 @@ from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
 from ingest.errors import MalformedInput
-from ingest.formats import READERS
+from ingest.formats import READERS, detect_format, read_path
 
 
 class TestParseCurriculumCsv:
@@ -77,6 +77,12 @@ class TestParseCurriculumCsv:
         with pytest.raises(MalformedInput, match="the CSV layout is a folder of curricula.csv, concepts.csv"):
             READERS["csv"](tmp_path / "my_topics.csv")
         assert [c.id for c in READERS["csv"](tmp_path / "concepts.csv").concepts] == ["q1"]
+
+    def test_a_folder_of_materials_alone_is_recognised(self, tmp_path: Path) -> None:
+        # Only a folder with concepts.csv used to be: "cannot tell the format".
+        (tmp_path / "materials.csv").write_text("id,title,type,teaches\nm9,Slope drill,exercise,slope\n")
+        assert detect_format(tmp_path) == "csv"
+        assert [m.id for m in read_path(tmp_path).materials] == ["m9"]
 
 
 class TestWriteCurriculumCsv:
