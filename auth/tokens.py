@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from auth.principal import Principal, Role
 
@@ -208,4 +210,21 @@ def mint(
         VerificationKeys(hs256_secret=secret)  # the same length rule as verification
         return jwt.encode(claims, secret, algorithm=HS256)
     assert private_key is not None
-    return jwt.encode(claims, private_key, algorithm=RS256)
+    return jwt.encode(claims, _rsa_private_key(private_key), algorithm=RS256)
+
+
+def _rsa_private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The signing key, or a ValueError that says what is wrong with it.
+
+    PyJWT called any unreadable key "the provided public key", and a public key given
+    where the private one belongs crashed deep in signing with an AttributeError.
+    """
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except TypeError:
+        raise ValueError("the private key is encrypted: give it without a passphrase") from None
+    except ValueError:
+        raise ValueError("the private key is not a PEM private key (a public key, or not PEM at all)") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"the private key is {type(key).__name__}, not RSA: RS256 signs with RSA")
+    return key

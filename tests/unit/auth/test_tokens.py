@@ -190,3 +190,37 @@ class TestKeysAndMint:
         token = mint(role=Role.ANALYST, sub="an1", secret=SECRET, ttl=120, now=1_000_000)
         payload = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_exp": False})
         assert payload == {"sub": "an1", "role": "analyst", "iat": 1_000_000, "exp": 1_000_120}
+
+
+class TestMintWithAPrivateKey:
+    """The signing key is checked first: the public key in its place crashed inside PyJWT."""
+
+    def test_a_public_key_is_refused_as_such(self) -> None:
+        _, public = rsa_pair()
+        with pytest.raises(ValueError, match="not a PEM private key \\(a public key"):
+            mint(role=Role.ADMIN, sub="a", private_key=public)
+
+    def test_text_that_is_not_pem_is_not_called_a_public_key(self) -> None:
+        with pytest.raises(ValueError, match="the private key is not a PEM private key"):
+            mint(role=Role.ADMIN, sub="a", private_key="garbage")
+
+    def test_an_ec_key_is_refused_for_rs256(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        pem = (
+            ec.generate_private_key(ec.SECP256R1())
+            .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            .decode()
+        )
+        with pytest.raises(ValueError, match="not RSA: RS256 signs with RSA"):
+            mint(role=Role.ADMIN, sub="a", private_key=pem)
+
+    def test_an_encrypted_key_asks_for_it_without_a_passphrase(self) -> None:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"passphrase"),
+        ).decode()
+        with pytest.raises(ValueError, match="encrypted: give it without a passphrase"):
+            mint(role=Role.ADMIN, sub="a", private_key=pem)
