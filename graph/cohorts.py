@@ -23,6 +23,7 @@ from graph.errors import DuplicateId, InvalidInput, NotFound
 from graph.ids import id_problem, iri_of, is_valid_id
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
+from graph.validation import stored_kind
 from graph.vocab import PW, RDF, RDFS
 
 __all__ = [
@@ -87,6 +88,18 @@ def _check_ids(kind: str, idents: Iterable[str], field_name: str) -> list[str]:
         if problem is not None:
             raise InvalidInput(problem, field=field_name)
     return out
+
+
+def _check_new_cohort_iris(kg: KnowledgeGraph, idents: Iterable[str], field_name: str) -> None:
+    """A cohort cannot take the IRI of a concept, a material or a curriculum.
+
+    It would share that subject's triples: the concept would be typed a cohort too, and
+    deleting the cohort would delete the label they share.
+    """
+    for ident in idents:
+        kind = stored_kind(ident, kg.projection) if ":" in ident else None
+        if kind is not None:
+            raise InvalidInput(f"cohort id {ident!r} is already the IRI of a {kind}", field=field_name)
 
 
 def _check_teachers(teachers: Iterable[str]) -> list[str]:
@@ -185,6 +198,7 @@ def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequ
     with kg.lock:
         if cohorts_by_ids(kg, [ident])[0] is not None:
             raise DuplicateId("cohort", ident, field="id")
+        _check_new_cohort_iris(kg, [ident], "id")
         kg.commit([], _cohort_triples(ident, name.strip(), clean), lambda: None)
     return Cohort(ident, name.strip(), tuple(clean), 0)
 
@@ -286,6 +300,7 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
     with kg.lock:
         named = list(dict.fromkeys(e.cohort for e in entries))
         existing = dict(zip(named, cohorts_by_ids(kg, named), strict=True))
+        _check_new_cohort_iris(kg, [c for c in named if existing[c] is None], "cohort")
         current = cohort_queries.memberships(kg.store, [iri_of("cohort", c) for c in named if existing[c]])
         inserts: list[Triple] = []
         deletes: list[Triple] = []

@@ -22,6 +22,7 @@ __all__ = [
     "concepts_in_curriculum",
     "describe",
     "describe_types",
+    "typed_as",
     "graph_triples",
     "in_chunks",
     "projection_rows",
@@ -140,6 +141,14 @@ def concepts_in_curriculum(store: TripleStore, curriculum: URIRef) -> list[str]:
     """IRIs of the concepts in one curriculum."""
     rows = store.select(f"SELECT ?c WHERE {{ ?c {SKOS.inScheme.n3()} {curriculum.n3()} }}")
     return [str(r[0]) for r in rows if r[0] is not None]
+
+
+def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[str]:
+    """Which of ``iris`` have the type ``kind`` in the store."""
+    if not iris:
+        return set()
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s a {kind.n3()} }}")
+    return {str(r[0]) for r in rows if r[0] is not None}
 
 
 def describe_types(store: TripleStore, iris: Sequence[URIRef]) -> list[str]:

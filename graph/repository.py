@@ -38,7 +38,7 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.store import TripleStore
-from graph.validation import check_bundle, check_concept, check_material, check_strength
+from graph.validation import absolute_ids, check_bundle, check_concept, check_material, check_strength
 from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
 __all__ = ["KnowledgeGraph", "Page", "PlannedWrite", "ProgressHook", "WriteListener", "paginate"]
@@ -478,7 +478,11 @@ class KnowledgeGraph:
         with self.lock:
             if dry_run:
                 _, report = check_bundle(
-                    bundle, self.projection, replace_existing=replace_existing, break_cycles=break_cycles
+                    bundle,
+                    self.projection,
+                    replace_existing=replace_existing,
+                    break_cycles=break_cycles,
+                    elsewhere=self._kinds_elsewhere(bundle),
                 )
                 report.dry_run = True
                 return report
@@ -512,7 +516,11 @@ class KnowledgeGraph:
         """
         with self.lock:
             cleaned, report = check_bundle(
-                bundle, self.projection, replace_existing=replace_existing, break_cycles=break_cycles
+                bundle,
+                self.projection,
+                replace_existing=replace_existing,
+                break_cycles=break_cycles,
+                elsewhere=self._kinds_elsewhere(bundle),
             )
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
@@ -525,6 +533,11 @@ class KnowledgeGraph:
                     progress("prepare", n, total)
             report.triples = len(inserts)
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
+
+    def _kinds_elsewhere(self, bundle: CurriculumBundle) -> dict[str, str]:
+        """The batch's IRIs that already name a cohort (the projection holds no cohorts)."""
+        iris = [URIRef(i) for i in absolute_ids(bundle)]
+        return dict.fromkeys(queries.typed_as(self.store, iris, PW.Cohort), "cohort")
 
     def _replaced_triples(self, subjects: Sequence[URIRef]) -> list[Triple]:
         """A replaced concept or material loses its own triples and its outgoing edges."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -88,20 +88,35 @@ def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
     return [f"{kind} {i!r} appears {n} times" for i, n in sorted(Counter(ids).items()) if n > 1]
 
 
-def _iris_of_two_kinds(bundle: CurriculumBundle, projection: Projection) -> list[str]:
+def stored_kind(ident: str, projection: Projection) -> str | None:
+    """What the graph's curriculum calls ``ident``: a concept, a material, a curriculum, or nothing."""
+    if projection.has_concept(ident):
+        return "concept"
+    if ident in projection.material_ids:
+        return "material"
+    return "curriculum" if ident in projection.curriculum_ids else None
+
+
+def absolute_ids(bundle: CurriculumBundle) -> list[str]:
+    """The batch's concept, material and curriculum ids that are IRIs (slugs cannot meet another kind)."""
+    ids = [*(c.id for c in bundle.concepts), *(m.id for m in bundle.materials), *(c.id for c in bundle.curricula)]
+    return list(dict.fromkeys(i for i in map(str, ids) if ":" in i))
+
+
+def _iris_of_two_kinds(
+    bundle: CurriculumBundle, projection: Projection, elsewhere: Mapping[str, str] | None = None
+) -> list[str]:
     """An absolute IRI names one thing: a concept's cannot also be a material's or a curriculum's.
 
     Slugs live in one namespace per kind and cannot meet; IRIs kept from elsewhere can,
     and a material sharing a concept's IRI would share its triples (deleting one deleted
-    the other's).
+    the other's). ``elsewhere`` gives the kinds the projection does not hold (a cohort's
+    IRI, looked up in the store by the caller).
     """
+    elsewhere = elsewhere or {}
 
-    def stored_kind(ident: str) -> str | None:
-        if projection.has_concept(ident):
-            return "concept"
-        if ident in projection.material_ids:
-            return "material"
-        return "curriculum" if ident in projection.curriculum_ids else None
+    def kind_now(ident: str) -> str | None:
+        return stored_kind(ident, projection) or elsewhere.get(ident)
 
     batches = (
         ("concept", (c.id for c in bundle.concepts)),
@@ -115,7 +130,7 @@ def _iris_of_two_kinds(bundle: CurriculumBundle, projection: Projection) -> list
             if ":" not in ident:  # a slug
                 continue
             other = seen.setdefault(ident, kind)
-            stored = stored_kind(ident)
+            stored = kind_now(ident)
             if other != kind:
                 problems.append(f"{kind} id {ident!r} is also a {other} id in this batch")
             elif stored is not None and stored != kind:
@@ -129,6 +144,7 @@ def check_bundle(
     *,
     replace_existing: bool = False,
     break_cycles: bool = False,
+    elsewhere: Mapping[str, str] | None = None,
 ) -> tuple[CurriculumBundle, ImportReport]:
     """Validate a batch against the graph; return what may be written and a report.
 
@@ -140,6 +156,8 @@ def check_bundle(
             existing id is a ``DuplicateId``.
         break_cycles: leave out a small set of edges that breaks every cycle (listed in
             the report) instead of refusing the batch.
+        elsewhere: the batch's IRIs that already name something the projection does not
+            hold, with its kind (``"cohort"``): refused like a concept's IRI reused.
 
     Raises:
         ValidationFailed: bad values or repeated ids inside the batch (every problem listed).
@@ -158,7 +176,7 @@ def check_bundle(
     problems += _duplicates("concept", (c.id for c in bundle.concepts))
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
-    problems += _iris_of_two_kinds(bundle, projection)
+    problems += _iris_of_two_kinds(bundle, projection, elsewhere)
     if problems:
         raise ValidationFailed(problems)
 

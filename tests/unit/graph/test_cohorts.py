@@ -21,7 +21,9 @@ from graph.cohorts import (
     set_teachers,
     students_of,
 )
-from graph.errors import DuplicateId, InvalidInput, NotFound
+from graph.bundle import CurriculumBundle
+from graph.errors import DuplicateId, InvalidInput, NotFound, ValidationFailed
+from graph.model import Concept
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 
@@ -129,3 +131,31 @@ class TestApplyRoster:
         report = apply_roster(kg, [RosterEntry("7b", "s1")], replace=True)
         assert report.removed == 1
         assert members(kg, "7b") == ["s1"]
+
+
+class TestOneIriOneThing:
+    """A cohort and a concept (material, curriculum) cannot share an IRI, whichever comes first."""
+
+    IRI = "https://example.org/class/7b"
+
+    def test_a_cohort_cannot_take_a_concepts_iri(self, kg: KnowledgeGraph) -> None:
+        kg.import_bundle(CurriculumBundle(concepts=(Concept(self.IRI, "Slope"),)))
+        revision = kg.revision
+        with pytest.raises(InvalidInput, match="is already the IRI of a concept") as caught:
+            create_cohort(kg, self.IRI, "7b")
+        assert caught.value.field == "id"
+        with pytest.raises(InvalidInput, match="is already the IRI of a concept"):
+            apply_roster(kg, [RosterEntry(self.IRI, "s1")])
+        assert kg.revision == revision
+        assert list_cohorts(kg) == []
+
+    def test_a_concept_cannot_take_a_cohorts_iri(self, kg: KnowledgeGraph) -> None:
+        create_cohort(kg, self.IRI, "7b")
+        bundle = CurriculumBundle(concepts=(Concept(self.IRI, "Slope"),))
+        with pytest.raises(ValidationFailed) as caught:
+            kg.import_bundle(bundle)
+        assert caught.value.problems == [f"concept id '{self.IRI}' is already the IRI of a cohort"]
+        with pytest.raises(ValidationFailed):
+            kg.import_bundle(bundle, dry_run=True)
+        assert not kg.projection.has_concept(self.IRI)
+        assert cohort(kg, self.IRI).name == "7b"
