@@ -106,6 +106,7 @@ class QaIndex:
         self.rows_of: dict[str, list[int]] = {}
         self.digests: dict[str, str] = {}
         self._free: list[int] = []
+        self._compact: list[str] = []  # each row's passage as ``compact_symbols``: a quick test for expressions
         self._embeddings = np.zeros((0, encoder.dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
 
@@ -180,7 +181,7 @@ class QaIndex:
             r
             for r in rows
             if (chunk := self.chunks[r]) is not None
-            and all(c in compact_symbols(chunk.passage) for c in compact)  # cheap: no spaces, one minus
+            and all(c in self._compact[r] for c in compact)  # a substring test before reading tokens
             and _holds_all(chunk, expressions)
         }
 
@@ -246,9 +247,11 @@ class QaIndex:
         if self._free:
             row = self._free.pop()
             self.chunks[row] = chunk
+            self._compact[row] = compact_symbols(chunk.passage)
         else:
             row = len(self.chunks)
             self.chunks.append(chunk)
+            self._compact.append(compact_symbols(chunk.passage))
             if row >= len(self._alive):
                 grow = max(64, len(self._alive))
                 self._embeddings = np.vstack([self._embeddings, np.zeros((grow, self.encoder.dim), np.float32)])
