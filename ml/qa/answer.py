@@ -288,7 +288,8 @@ def answer_question(
         return Answer(question, False, None, None, confidence, evidence, concepts, weak, suggested, message)
     best = kept[0]
     problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material)) if parts.expressions else []
-    extract = [s for s in _best_sentences(words, kept, index, opts.sentences) if s not in problem]
+    sources = kept[:1] if parts.expressions else kept  # one coherent account of the method
+    extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
     text = " ".join(problem if len(problem) > 1 else (problem + extract)[: opts.sentences])
     generated = _generate(generator, question, evidence) if generator is not None else None
     message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
