@@ -117,7 +117,7 @@ def id_of(iri: str) -> str:
         _, _, slug = local.partition("/")
         if slug and _SLUG.match(slug):
             return slug
-    return iri
+    return str(iri)  # a plain str: a URIRef never equals the str of the same IRI (nor hashes like it)
 
 
 def edge_iri(concept: str, prerequisite: str) -> URIRef:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.bundle import CurriculumBundle
 from graph.cohorts import (
     Cohort,
     GraphCohortDirectory,
@@ -21,7 +22,6 @@ from graph.cohorts import (
     set_teachers,
     students_of,
 )
-from graph.bundle import CurriculumBundle
 from graph.errors import DuplicateId, InvalidInput, NotFound, ValidationFailed
 from graph.model import Concept
 from graph.repository import KnowledgeGraph

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.errors import DuplicateId
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.errors import MalformedInput
@@ -15,6 +16,16 @@ EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <http://example.org/c/limits> a skos:Concept ; skos:prefLabel "Limits"@en ;
     skos:note "kept although Pathwise does not model notes" ; dct:creator "A. Teacher" ;
     <https://w3id.org/pathwise/vocab#requires> <https://w3id.org/pathwise/id/concept/add> .
+"""
+
+IRI_NAMED = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix pw: <https://w3id.org/pathwise/vocab#> .
+<http://example.org/s> a skos:ConceptScheme ; <http://purl.org/dc/terms/title> "Scheme" .
+<http://example.org/c/a> a skos:Concept ; skos:prefLabel "A" ; skos:inScheme <http://example.org/s> .
+<http://example.org/c/b> a skos:Concept ; skos:prefLabel "B" ; skos:broader <http://example.org/c/a> ;
+    pw:requires <http://example.org/c/a> .
+<http://example.org/m/1> a schema:LearningResource ; schema:name "M" ; schema:teaches <http://example.org/c/b> .
 """
 
 
@@ -34,6 +45,19 @@ class TestRoundTrip:
         text = export_text(kg, fmt, "arith")
         assert "limits" not in text
         assert "Quadratics" in text
+
+    def test_ids_that_are_iris_keep_their_links(self, fmt: str) -> None:
+        # A URIRef id never equalled the str of its own IRI: every edge, broader link,
+        # scheme and teaches link between IRI-named things read as "unknown" and was dropped.
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(IRI_NAMED, "turtle"))
+        fresh = KnowledgeGraph(open_store("memory"))
+        report = fresh.import_bundle(read_text(export_text(kg, fmt), fmt))
+        assert report.dangling == []
+        assert fresh.prerequisites_of("http://example.org/c/b") == ["http://example.org/c/a"]
+        assert set(fresh.export_graph()) == set(kg.export_graph())
+        with pytest.raises(DuplicateId):  # as the CSV layout: the same ids again are refused
+            fresh.import_bundle(read_text(export_text(kg, fmt), fmt))
 
 
 class TestParseErrors:
