@@ -15,6 +15,8 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
@@ -22,6 +24,7 @@ from graph.ids import id_problem
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
+from graph.vocab import GRAPH_IRI, ID, PW, RDF
 
 __all__ = ["check_bundle", "check_concept", "check_material", "check_strength"]
 
@@ -138,6 +141,42 @@ def _iris_of_two_kinds(
     return problems
 
 
+_LEARNER_TYPES = frozenset({PW.Student, PW.Cohort, PW.Attempt, PW.Mastery})
+_LEARNER_PREDICATES = frozenset(
+    {PW.memberOf, PW.teacher, PW.student, PW.score, PW.timestamp, PW.source, PW.probability, PW.modelVersion}
+    | {PW.updatedAt, PW.material, PW.concept, PW.revision}
+)  # pw:material and pw:concept link attempts and estimates; a curriculum uses schema:teaches
+_LEARNER_IRIS = tuple(f"{ID}{kind}/" for kind in ("student", "cohort", "attempt", "mastery")) + (str(GRAPH_IRI),)
+_SHOWN = 5
+
+
+def learner_data_problems(extra: Graph | None) -> list[str]:
+    """Triples of an imported curriculum that would write students, cohorts, attempts or estimates.
+
+    Unmodelled triples are kept as they come, so without this a designer's Turtle could
+    make a teacher a cohort's teacher, enrol a student, or overwrite a mastery estimate:
+    what only admins (and the models) may write. A curriculum carries none of it.
+    """
+    if extra is None:
+        return []
+
+    def learner(triple: tuple[Node, Node, Node]) -> bool:
+        s, p, o = triple
+        if p in _LEARNER_PREDICATES or (p == RDF.type and o in _LEARNER_TYPES):
+            return True
+        return any(isinstance(n, URIRef) and str(n).startswith(_LEARNER_IRIS) for n in (s, o))
+
+    found = sorted(t for t in extra if learner(t))
+    problems = [
+        f"triple {s.n3()} {p.n3()} {o.n3()} is learner data: a curriculum carries no students, cohorts, "
+        "attempts or mastery estimates"
+        for s, p, o in found[:_SHOWN]
+    ]
+    if len(found) > _SHOWN:
+        problems.append(f"... and {len(found) - _SHOWN} more triples of learner data")
+    return problems
+
+
 def check_bundle(
     bundle: CurriculumBundle,
     projection: Projection,
@@ -177,6 +216,7 @@ def check_bundle(
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
+    problems += learner_data_problems(bundle.extra)
     if problems:
         raise ValidationFailed(problems)
 

@@ -123,6 +123,25 @@ IMPORT = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $
 
 
 class TestImportCurriculum:
+    def test_a_curriculum_cannot_write_learner_data(self, client: Client) -> None:
+        # Unmodelled triples are kept as they come: this Turtle made a teacher a class's
+        # teacher, enrolled a student and set a mastery estimate, as a designer.
+        turtle = """@prefix pw: <https://w3id.org/pathwise/vocab#> .
+<https://w3id.org/pathwise/id/cohort/c2> pw:teacher "t1" .
+<https://w3id.org/pathwise/id/student/stu-1> pw:memberOf <http://example.org/class> .
+<http://example.org/m1> a pw:Mastery ; pw:probability 0.99 .
+<http://example.org/c/ok> a <http://www.w3.org/2004/02/skos/core#Concept> ;
+    <http://www.w3.org/2004/02/skos/core#prefLabel> "Fine" ."""
+        before = client.execute("{ concepts { totalCount } }")
+        refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": turtle}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert len(refused["problems"]) == 4
+        assert all("is learner data: a curriculum carries no students" in p for p in refused["problems"])
+        assert any(
+            'pathwise/id/cohort/c2> <https://w3id.org/pathwise/vocab#teacher> "t1"' in p for p in refused["problems"]
+        )
+        assert client.execute("{ concepts { totalCount } }") == before
+
     def test_csv_upload(self, client: Client) -> None:
         csv = {"concepts": "id,label\nlog,Logarithms\n", "prerequisites": "concept,prerequisite\nlog,mul\nlog,ghost\n"}
         result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
