@@ -3,11 +3,17 @@
 Every function takes ``min_cell``: the smallest group of students a figure may describe
 (``None`` or ``0``: no suppression; an analyst's ``k``, default 5). The rule, applied to
 every figure alike, is that a figure computed over a group of students is shown only
-when the group is empty or has at least ``min_cell`` students; otherwise the figure is
-``None`` and the row's ``suppressed`` is ``True``. An empty group describes no one, so
-its zero count stays visible. A share splits its group in two (at or above a threshold
-and below it, mastered and not), so a share is shown only when *both* sides pass the
-rule: 99 of 100 students above a threshold would otherwise single out the one below.
+when the group has at least ``min_cell`` students; otherwise the figure is ``None`` and
+the row's ``suppressed`` is ``True``. Zero is a count under ``min_cell`` too: were empty
+cells shown as 0 and small ones withheld, a histogram of 100 bins over five students
+would place each of them within 0.01. A share splits its group in two (at or above a
+threshold and below it, mastered and not), so a share is shown only when *both* sides
+pass the rule: 99 of 100 students above a threshold would otherwise single out the one
+below. Under suppression no figure is one student's value: each quartile is the mean of
+the ``min_cell`` values nearest it (over five students, all three are the mean), and
+means, quartiles and shares are rounded to two decimals, so two overlapping cohorts
+differenced no longer give a student's value exactly (with 5 and 6 students, to about
+±0.06). Noise would be needed to stop differencing altogether; see the README.
 
 Definitions (documented once, used by the API, the CLI and the reports):
 
@@ -91,20 +97,46 @@ Matrix = npt.NDArray[np.float64]
 
 
 def visible(count: int, min_cell: int | None) -> bool:
-    """Whether a figure over ``count`` students may be shown.
+    """Whether a figure over ``count`` students may be shown (zero is under any ``min_cell``).
 
     Examples:
-        >>> visible(3, 5), visible(5, 5), visible(0, 5), visible(3, None), visible(3, 0)
-        (False, True, True, True, True)
+        >>> visible(3, 5), visible(5, 5), visible(0, 5), visible(3, None), visible(0, 0)
+        (False, True, False, True, True)
     """
-    return not min_cell or count == 0 or count >= min_cell
+    return not min_cell or count >= min_cell
 
 
 def _share(part: int, whole: int, min_cell: int | None) -> float | None:
     """``part / whole`` when both sides of the split are visible (``None`` also for ``whole == 0``)."""
     if whole == 0 or not (visible(part, min_cell) and visible(whole - part, min_cell)):
         return None
-    return part / whole
+    return _figure(part / whole, min_cell)
+
+
+def _figure(value: float, min_cell: int | None) -> float:
+    """A figure as shown: two decimals under suppression (see the module's note on differencing)."""
+    return round(value, 2) if min_cell else round(value, 12)
+
+
+def _quartiles(values: npt.NDArray[np.float64], min_cell: int | None) -> tuple[float, float, float]:
+    """Q1, median and Q3; under suppression each is the mean of the ``min_cell`` values nearest it.
+
+    Examples:
+        >>> _quartiles(np.array([0.1, 0.2, 0.3, 0.4, 1.0]), 5)
+        (0.4, 0.4, 0.4)
+        >>> _quartiles(np.array([0.1, 0.2, 0.3, 0.4, 1.0]), None)
+        (0.2, 0.3, 0.4)
+    """
+    if not min_cell or len(values) < min_cell:
+        q1, median, q3 = np.quantile(values, [0.25, 0.5, 0.75])
+        return _figure(float(q1), min_cell), _figure(float(median), min_cell), _figure(float(q3), min_cell)
+    ordered = np.sort(values)
+    out = []
+    for q in (0.25, 0.5, 0.75):
+        start = int(round(q * (len(ordered) - 1) - (min_cell - 1) / 2))
+        start = min(max(start, 0), len(ordered) - min_cell)
+        out.append(_figure(float(ordered[start : start + min_cell].mean()), min_cell))
+    return out[0], out[1], out[2]
 
 
 def check_threshold(threshold: float, field: str = "threshold") -> None:
@@ -192,15 +224,14 @@ def concept_mastery(
         return ConceptMastery(concept, None, suppressed=True)
     if n == 0:
         return ConceptMastery(concept, 0, histogram=(0,) * bins)
-    q1, median, q3 = (round(float(q), 12) for q in np.quantile(values, [0.25, 0.5, 0.75]))
+    q1, median, q3 = _quartiles(values, min_cell)
     counts = np.histogram(values, bins=edges)[0]
     histogram = tuple(int(c) if visible(int(c), min_cell) else None for c in counts)
     above = int(np.count_nonzero(values >= threshold))
     share = _share(above, n, min_cell)
     suppressed = None in histogram or share is None
-    return ConceptMastery(
-        concept, n, round(float(values.mean()), 12), q1, median, q3, histogram, share, suppressed=suppressed
-    )
+    mean = _figure(float(values.mean()), min_cell)
+    return ConceptMastery(concept, n, mean, q1, median, q3, histogram, share, suppressed=suppressed)
 
 
 def mastery_by_concept(
@@ -311,14 +342,19 @@ def concept_difficulty(
             n,
             first_attempt_success=_share(first_ok, n, min_cell),
             mastered=len(reached) if shown_reached else None,
-            attempts_to_mastery=float(np.mean(reached)) if reached and shown_reached else None,
-            median_attempts_to_mastery=float(np.median(reached)) if reached and shown_reached else None,
+            attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if reached and shown_reached else None,
+            median_attempts_to_mastery=_median(reached, min_cell) if reached and shown_reached else None,
             stuck=stuck if visible(stuck, min_cell) else None,
             stuck_share=_share(stuck, n, min_cell),
         )
         withheld = n > 0 and None in (row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)
         out.append(replace(row, suppressed=True) if withheld else row)
     return out
+
+
+def _median(values: Sequence[int], min_cell: int | None) -> float:
+    """The median, or under suppression the mean of the ``min_cell`` values nearest it (no one's own count)."""
+    return _quartiles(np.asarray(values, dtype=np.float64), min_cell)[1]
 
 
 def most_stuck(rows: Sequence[ConceptDifficulty], limit: int = 5) -> list[ConceptDifficulty]:
@@ -573,9 +609,9 @@ def mastery_trend(
                 start,
                 len(scores) if bucket_shown else None,
                 len(active) if bucket_shown else None,
-                round(sum(scores) / len(scores), 12) if scores and bucket_shown else None,
+                _figure(sum(scores) / len(scores), min_cell) if scores and bucket_shown else None,
                 len(rolling) if group_shown else None,
-                round(sum(rolling) / len(rolling), 12) if rolling and group_shown else None,
+                _figure(sum(rolling) / len(rolling), min_cell) if rolling and group_shown else None,
                 share,
                 suppressed=not bucket_shown or not group_shown or (bool(rolling) and share is None),
             )

@@ -141,7 +141,7 @@ class TestCohortMastery:
         slope, exponents = result["concepts"]
         assert slope == {"concept": {"id": "slope"}, "students": None, "mean": None, "q1": None, "median": None,
                          "q3": None, "histogram": None, "atOrAbove": None, "suppressed": True}  # fmt: skip
-        assert (exponents["students"], exponents["suppressed"]) == (0, False)  # nobody: nothing to hide
+        assert (exponents["students"], exponents["suppressed"]) == (None, True)  # "none of them" is about each
         full = api(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]
         assert (full["minCell"], full["concepts"][0]["students"]) == (None, 3)
 

@@ -38,7 +38,8 @@ def history(student: str, scores: list[float], concept: str = "a", *, days: int 
 
 class TestVisible:
     def test_the_rule(self) -> None:
-        assert [visible(n, 5) for n in (0, 1, 4, 5, 50)] == [True, False, False, True, True]
+        # zero is a count under k too: shown beside withheld small cells, it told them apart
+        assert [visible(n, 5) for n in (0, 1, 4, 5, 50)] == [False, False, False, True, True]
         assert visible(1, None)
         assert visible(1, 0)
         assert visible(1, 1)
@@ -55,8 +56,26 @@ class TestConceptMastery:
         assert not s.suppressed
 
     def test_no_estimates(self) -> None:
-        s = concept_mastery("a", [NAN, NAN], bins=3, min_cell=5)
+        s = concept_mastery("a", [NAN, NAN], bins=3)
         assert (s.students, s.mean, s.histogram, s.at_or_above, s.suppressed) == (0, None, (0, 0, 0), None, False)
+        hidden = concept_mastery("a", [NAN, NAN], bins=3, min_cell=5)  # "none of them" is about each of them
+        assert (hidden.students, hidden.histogram, hidden.suppressed) == (None, None, True)
+
+    def test_five_students_cannot_be_told_apart(self) -> None:
+        # An analyst read each of five students' values off q1/median/q3 and a 100-bin
+        # histogram whose empty bins said 0 and whose bins of one student said null.
+        values = [0.264, 0.345, 0.676, 0.757, 0.839]
+        s = concept_mastery("a", values, bins=100, min_cell=5)
+        assert s.students == 5
+        assert s.histogram == (None,) * 100
+        assert s.mean == s.q1 == s.median == s.q3 == 0.58  # each the mean of the 5 nearest values, rounded
+        assert s.suppressed
+
+    def test_quartiles_average_k_values_and_are_rounded(self) -> None:
+        values = [i / 100 for i in range(1, 21)]  # 0.01 .. 0.20
+        s = concept_mastery("a", values, bins=2, min_cell=5)
+        assert (s.q1, s.median, s.q3) == (0.06, 0.11, 0.15)  # 5-value windows around ranks 4.75, 9.5, 14.25
+        assert s.mean == 0.1  # 0.105 rounded to two decimals
 
     def test_suppression_below_k(self) -> None:
         few = concept_mastery("a", [0.5] * 4, min_cell=5)
@@ -180,7 +199,7 @@ class TestAtRisk:
         [mul] = at_risk(dag, estimates, ["eq"], min_cell=5)
         assert mul.students is None
         assert mul.students_at_risk == 6
-        assert mul.mastered == 0
+        assert mul.mastered is None  # 0 mastered: under k, as any count
         assert [(b.concept, b.students) for b in mul.blocking] == [("add", 6), ("mul", None)]
         assert mul.suppressed
         [few] = at_risk(dag, {"s1": {"add": 0.1}}, ["eq"], min_cell=5)
@@ -225,7 +244,8 @@ class TestMasteryTrend:
     def test_suppression_below_k(self) -> None:
         histories = {f"s{i}": history(f"s{i}", [1], days=0 if i < 5 else 7) for i in range(7)}
         week1, week2 = mastery_trend(histories, "a", "week", min_cell=5)
-        assert (week1.attempts, week1.students, week1.suppressed) == (5, 5, False)
+        assert (week1.attempts, week1.students) == (5, 5)
+        assert (week1.mastered_share, week1.suppressed) == (None, True)  # all 5 mastered: 0 below is under k
         assert (week2.attempts, week2.active, week2.success_rate) == (None, None, None)  # 2 active: under k
         assert (week2.students, week2.rolling_success, week2.suppressed) == (7, 1.0, True)
 
