@@ -34,6 +34,7 @@ from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
+from middleware.access_log import drop_query_strings
 from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
 from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
@@ -234,6 +235,7 @@ def create_app(
     ``graph.pseudonyms.PseudonymConfigError`` without ``PATHWISE_PSEUDONYM_SECRET``: nothing starts.
     """
     config = settings or load_settings()
+    drop_query_strings()
     keys = load_keys(
         secret=str(config.jwt_secret) if config.jwt_secret is not None else None,
         public_key_path=config.jwt_public_key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -20,18 +21,41 @@ if TYPE_CHECKING:
 
 __all__ = ["build_schema"]
 
+log = logging.getLogger("pathwise.graphql")
+
 
 def _is_expected(error: GraphQLError) -> bool:
-    """Domain errors, access refusals and GraphQL validation errors are for the client; the rest is a bug."""
+    """Domain errors, access refusals and GraphQL's own errors are for the client; the rest is a bug.
+
+    GraphQL's own include a variable's value it cannot coerce ("ID cannot represent
+    value: [...]"), which arrives wrapping another ``GraphQLError``: masked as a bug, a
+    client in production got "Unexpected error." for its own typo.
+    """
     original = error.original_error
-    return original is None or isinstance(original, KnowledgeGraphError | AccessDenied)
+    return original is None or isinstance(original, KnowledgeGraphError | AccessDenied | GraphQLError)
 
 
 class _Schema(strawberry.Schema):
-    """Strawberry's schema, less a traceback in the log for every refused call (``schema.access`` logs one line)."""
+    """Strawberry's schema, logging errors without the document or its values.
+
+    Strawberry logs each error as ``str(error)``, which prints the document around the
+    error's location: ``{ student(id: "carol") ... }`` put an external student id in the
+    log, as did a variable's value echoed in a coercion message. A client's own mistake
+    (a refused document, a domain error) is logged as one line naming its kind and where
+    it was; only a bug keeps its traceback. ``schema.access`` logs refused access itself.
+    """
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        super().process_errors([e for e in errors if not isinstance(e.original_error, AccessDenied)], execution_context)
+        for error in errors:
+            original = error.original_error
+            where = ".".join(map(str, error.path)) if error.path else "document"
+            if isinstance(original, AccessDenied):
+                continue
+            if _is_expected(error):
+                code = (error.extensions or {}).get("code") or type(original or error).__name__
+                log.info("graphql refused at %s: %s", where, code)
+            else:
+                log.error("graphql error at %s: %s", where, type(original).__name__, exc_info=original)
 
 
 def build_schema(

@@ -12,9 +12,12 @@ from schema import build_schema
 from schema.context import Context
 
 
-def errors(kg: KnowledgeGraph, query: str, *, development: bool) -> list[str]:
+def errors(
+    kg: KnowledgeGraph, query: str, *, development: bool, variables: dict[str, object] | None = None
+) -> list[str]:
     schema = build_schema(development=development)
-    result = asyncio.run(schema.execute(query, context_value=Context(kg=kg, loaders=build_loaders(kg))))
+    context = Context(kg=kg, loaders=build_loaders(kg))
+    result = asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
     return [e.message for e in result.errors or []]
 
 
@@ -41,3 +44,8 @@ class TestMasking:
             "cursor 'bad!' is not valid"
         ]
         assert "Cannot query field" in errors(kg, "{ nope }", development=False)[0]
+
+    def test_a_variable_graphql_cannot_coerce_is_the_clients_error(self, kg: KnowledgeGraph) -> None:
+        # Wrapped in a second GraphQLError, it was masked as a bug: "Unexpected error."
+        [message] = errors(kg, "query($c: ID!) { concept(id: $c) { id } }", development=False, variables={"c": [1]})
+        assert message == "Variable '$c' has invalid value: ID cannot represent value: [1]"

@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from graphql import get_introspection_query
@@ -139,6 +140,22 @@ class TestAbuse:
         named = json.dumps({"query": document, "operationName": "Second"}).encode()
         assert call(live.base, body=named, headers=JSON).json() == {"data": {"__typename": "Query"}}
         still_answers(live)
+
+    def test_the_log_holds_no_document_and_no_query_string(self, live: Live) -> None:
+        # Strawberry logged each error with the document around it, and uvicorn a GET's
+        # whole URL: three ways an external student id reached the server's log.
+        query = urlencode({"query": '{ student(id: "carol-private-id") { id } }'})
+        assert call(live.base, f"/graphql?{query}", method="GET").status == 200
+        invalid = graphql(live.base, '{ student(id: "dave-private-id") { id nosuchfield } }')
+        assert "nosuchfield" in only_error(invalid)
+        coerced = graphql(live.base, "query($i: ID!) { student(id: $i) { id } }", {"i": ["hank-private-id"]})
+        assert "hank-private-id" in only_error(coerced)  # the client is told, the log is not
+        still_answers(live)
+        text = live.log_text()
+        assert "GET /graphql?…" in text
+        assert "graphql refused at document" in text
+        for raw in ("carol-private-id", "dave-private-id", "hank-private-id"):
+            assert raw not in text
 
     def test_a_body_under_the_limit_passes(self, live: Live) -> None:
         body = json.dumps({"query": ORDINARY, "variables": {"pad": "x" * 500_000}}).encode()
