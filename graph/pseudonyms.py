@@ -67,6 +67,10 @@ class StudentKeys(Protocol):
         """The key of ``given`` (an external id or a key already)."""
         ...
 
+    def opaque(self, value: str, kind: str = "attempt") -> str:
+        """A keyed, stable id for something named after an external id (a client's attempt id)."""
+        ...
+
 
 class Pseudonymizer:
     """Keyed pseudonyms for student ids (HMAC-SHA-256, truncated to 128 bits).

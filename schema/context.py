@@ -36,6 +36,10 @@ class NoPseudonyms:
         """Refuse: this context cannot turn student ids into keys."""
         raise RuntimeError("this Context was built without pseudonyms; pass Context(pseudonyms=...)")
 
+    def opaque(self, value: str, kind: str = "attempt") -> str:
+        """Refuse, as ``resolve``."""
+        raise RuntimeError("this Context was built without pseudonyms; pass Context(pseudonyms=...)")
+
 
 @dataclass
 class Context:

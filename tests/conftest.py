@@ -13,6 +13,7 @@ import pytest
 
 from bench.http_load import free_port, wait_for
 from graph.bundle import CurriculumBundle
+from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -34,6 +35,10 @@ class PlainIds:
     def resolve(self, given: str) -> str:
         """``given`` itself."""
         return given
+
+    def opaque(self, value: str, kind: str = "attempt") -> str:
+        """``value`` as a slug, unkeyed."""
+        return slug_for(f"{kind}-{value}")
 
 
 def small_bundle() -> CurriculumBundle:

@@ -88,7 +88,12 @@ class StudentMutation:
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
             domain = [
-                a.to_domain(i, linked.get(str(a.material_id), ()), info.context.student_key(a.student_id))
+                a.to_domain(
+                    i,
+                    linked.get(str(a.material_id), ()),
+                    info.context.student_key(a.student_id),
+                    info.context.pseudonyms.opaque,
+                )
                 for i, a in enumerate(attempts)
             ]
             accepted, duplicates, estimates = students.record(kg, service, domain)

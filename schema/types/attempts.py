@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
 
 from graph.errors import InvalidInput, KnowledgeGraphError, NotFound
-from graph.ids import slug_for
 from graph.model import Attempt, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
 from schema.types.student import MasteryType
@@ -38,8 +38,15 @@ class AttemptInput:
         default=None, description="The client's id for this attempt: sending it again adds nothing."
     )
 
-    def to_domain(self, index: int, material_concepts: tuple[str, ...], student: str) -> Attempt:
-        """The domain attempt of ``student`` (the key of ``studentId``); ``material_concepts`` fill in concept ids."""
+    def to_domain(
+        self, index: int, material_concepts: tuple[str, ...], student: str, keyed: Callable[[str], str]
+    ) -> Attempt:
+        """The domain attempt of ``student`` (the key of ``studentId``); ``material_concepts`` fill in concept ids.
+
+        A ``clientId`` often names the student ("ada/quiz-7"), so the attempt's id is
+        ``keyed`` (the deployment's ``Pseudonymizer.opaque``) over the student's key and
+        it, as a log's attempt ids are: the same pair always gives the same id.
+        """
         if (self.correct is None) == (self.score is None):
             raise InvalidInput(f"attempt {index}: give exactly one of correct and score", field=f"attempts.{index}")
         score = float(self.score) if self.score is not None else (1.0 if self.correct else 0.0)
@@ -54,7 +61,7 @@ class AttemptInput:
         late = timestamp_problem(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
-        ident = slug_for(f"client-{student}-{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
+        ident = keyed(f"client:{student}:{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
         return Attempt(
             id=ident,
             student=student,

@@ -89,6 +89,16 @@ class TestPseudonymsInProcess:
         assert api(STUDENT, {"s": key})["student"]["id"] == key
         assert api(LIST)["students"]["edges"] == [{"node": {"id": key}}]
 
+    def test_a_client_id_is_keyed_and_still_idempotent(self, api: Api) -> None:
+        # Client ids often name the student; it was stored as given inside the attempt's IRI.
+        client_id = f"{EXTERNAL}/quiz-7"
+        assert api(RECORD, {"s": EXTERNAL, "c": client_id})["recordAttempts"]["accepted"] == 2
+        stored = dump(api.kg.store)
+        assert "forget-me" not in stored
+        assert "quiz-7" not in stored
+        again = api(RECORD, {"s": EXTERNAL, "c": client_id})["recordAttempts"]
+        assert again["accepted"] == 1  # the keyed client id is the same: only the attempt without one is new
+
     def test_a_student_token_names_the_external_id(self, api: Api) -> None:
         api(RECORD, {"s": EXTERNAL, "c": "x1"})
         me = Principal(Role.STUDENT, EXTERNAL)
