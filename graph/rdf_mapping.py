@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -73,11 +74,18 @@ def parse_duration_minutes(text: str) -> int:
 def decimal_literal(value: float) -> Literal:
     """An ``xsd:decimal`` with a canonical lexical form, so parsed copies compare equal.
 
+    The float's shortest exact decimal: six fixed places stored a strength of 1e-7 as 0,
+    which the validator then refused on the way back in.
+
     Examples:
-        >>> str(decimal_literal(0.5)), str(decimal_literal(1.0))
-        ('0.5', '1')
+        >>> str(decimal_literal(0.5)), str(decimal_literal(1.0)), str(decimal_literal(1e-7))
+        ('0.5', '1', '0.0000001')
+        >>> str(decimal_literal(1 / 3))
+        '0.3333333333333333'
     """
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return Literal(text or "0", datatype=XSD.decimal)
 
 

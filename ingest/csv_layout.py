@@ -49,7 +49,34 @@ T = TypeVar("T")
 
 
 def _list(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split("|") if v.strip())
+    r"""A list field: values split at ``|``; ``\|`` is a ``|`` inside a value, ``\\`` a backslash.
+
+    Examples:
+        >>> _list(r"a | f(x) = \|x\| | \frac")
+        ('a', 'f(x) = |x|', '\\frac')
+    """
+    values, current, chars = [], [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            current.append(following if following in ("|", "\\") else char + following)
+        elif char == "|":
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return tuple(v.strip() for v in values if v.strip())
+
+
+def _joined(values: Iterable[str]) -> str:
+    r"""A list field as ``_list`` reads it back: ``|`` and ``\`` inside a value are escaped.
+
+    Examples:
+        >>> _joined(["a", "f(x) = |x|"]), _list(_joined(["a", "f(x) = |x|", "\\frac"]))
+        ('a|f(x) = \\|x\\|', ('a', 'f(x) = |x|', '\\frac'))
+    """
+    return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
 
 
 def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -242,15 +269,26 @@ def read_curriculum_csv(folder: Path) -> CurriculumBundle:
     return parse_curriculum_csv(texts)
 
 
+def _number(value: float) -> str:
+    """The shortest text that reads back as ``value`` ("1", "0.5", "0.123456789"; ``:g`` kept six digits).
+
+    Examples:
+        >>> _number(1.0), _number(0.5), _number(0.123456789), _number(1e-7)
+        ('1', '0.5', '0.123456789', '1e-07')
+    """
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
     """The layout's file texts for a bundle (``extra`` RDF triples have no CSV form)."""
     rows: dict[str, list[list[str]]] = {
         "curricula": [[c.id, c.title, c.description] for c in bundle.curricula],
         "concepts": [
-            [c.id, c.label, c.definition, "|".join(c.alt_labels), "|".join(c.broader), c.curriculum or ""]
+            [c.id, c.label, c.definition, _joined(c.alt_labels), _joined(c.broader), c.curriculum or ""]
             for c in bundle.concepts
         ],
-        "prerequisites": [[e.concept, e.prerequisite, f"{e.strength:g}", e.provenance] for e in bundle.prerequisites],
+        "prerequisites": [[e.concept, e.prerequisite, _number(e.strength), e.provenance] for e in bundle.prerequisites],
         "materials": [
             [
                 m.id,
@@ -258,8 +296,8 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 m.type.value,
                 str(m.difficulty),
                 str(m.minutes),
-                "|".join(m.teaches),
-                "|".join(m.assesses),
+                _joined(m.teaches),
+                _joined(m.assesses),
                 m.url,
                 m.text,
             ]

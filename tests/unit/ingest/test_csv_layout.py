@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Prerequisite
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
 from ingest.errors import MalformedInput
-from ingest.formats import READERS, detect_format, read_path
+from ingest.export import export_text
+from ingest.formats import READERS, detect_format, read_path, read_text
 
 
 class TestParseCurriculumCsv:
@@ -86,6 +89,30 @@ class TestParseCurriculumCsv:
 
 
 class TestWriteCurriculumCsv:
+    def test_bars_backslashes_and_small_strengths_survive(self, tmp_path: Path) -> None:
+        # A TEKS alt label "f(x) = |x|" came back as three labels, and a strength of 1e-7
+        # was written as 0, which the import then refused.
+        bundle = CurriculumBundle(
+            concepts=(Concept("a", "A", alt_labels=("f(x) = |x|", "\\frac{1}{2}", "plain")), Concept("b", "B")),
+            prerequisites=(Prerequisite("b", "a", 1e-7), Prerequisite("a", "b", 0.123456789)),
+        )
+        write_curriculum_csv(bundle, tmp_path / "out")
+        back = read_curriculum_csv(tmp_path / "out")
+        assert back.concepts[0].alt_labels == ("f(x) = |x|", "\\frac{1}{2}", "plain")
+        assert {(e.concept, e.strength) for e in back.prerequisites} == {("b", 1e-7), ("a", 0.123456789)}
+
+    def test_strengths_survive_the_store_and_rdf(self, kg: KnowledgeGraph) -> None:
+        other = KnowledgeGraph(open_store("memory"))
+        other.import_bundle(
+            CurriculumBundle(
+                concepts=(Concept("a", "A"), Concept("b", "B")), prerequisites=(Prerequisite("b", "a", 1e-7),)
+            )
+        )
+        again = KnowledgeGraph(open_store("memory"))
+        again.import_bundle(read_text(export_text(other, "turtle"), "turtle"))
+        [edge] = again.export_bundle().prerequisites
+        assert edge.strength == 1e-7
+
     def test_round_trip_through_a_store(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
         write_curriculum_csv(kg.export_bundle(), tmp_path / "out")
         other = KnowledgeGraph(open_store("memory"))
