@@ -164,8 +164,15 @@ Props = dict[Node, list[Node]]
 
 
 def _first(props: Props, p: URIRef) -> str:
-    values = sorted(str(o) for o in props.get(p, ()))
-    return values[0] if values else ""
+    """The value Pathwise keeps of ``p``: an untagged literal first, then English, then the first by language."""
+    values = sorted(props.get(p, ()), key=_preference)
+    return str(values[0]) if values else ""
+
+
+def _preference(value: Node) -> tuple[int, str, str]:
+    language = (value.language or "") if isinstance(value, Literal) else ""
+    rank = 0 if not language else 1 if language.lower().split("-")[0] == "en" else 2
+    return rank, language, str(value)
 
 
 def _refs(props: Props, p: URIRef) -> tuple[str, ...]:
@@ -186,7 +193,7 @@ def concept_from_props(iri: str, props: Props) -> Concept:
         id=ident,
         label=_first(props, SKOS.prefLabel) or ident,
         definition=_first(props, SKOS.definition),
-        alt_labels=tuple(sorted(str(o) for o in props.get(SKOS.altLabel, ()))),
+        alt_labels=tuple(sorted({str(o) for o in props.get(SKOS.altLabel, ())})),
         broader=_refs(props, SKOS.broader),
         curriculum=schemes[0] if schemes else None,
     )
@@ -234,6 +241,19 @@ def _subjects(g: Graph, cls: URIRef) -> list[URIRef]:
     return sorted(s for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef))
 
 
+_EDGE_PREDICATES = frozenset({PW.prerequisiteOf, PW.prerequisite, PW.strength, PW.provenance})
+
+
+def _tagged_copy(triple: Triple, modelled: set[Triple]) -> bool:
+    """Whether ``triple`` is a language-tagged literal that the model keeps untagged.
+
+    "Fractions"@en read as a concept's label is written as "Fractions"; keeping the
+    tagged triple too gave every label twice.
+    """
+    s, p, o = triple
+    return isinstance(o, Literal) and bool(o.language) and (s, p, Literal(str(o))) in modelled
+
+
 def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     """Read the domain objects out of an RDF graph; keep the rest as ``extra``.
 
@@ -243,10 +263,14 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     curricula = tuple(curriculum_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.ConceptScheme))
     concepts = tuple(concept_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.Concept))
     meta: dict[tuple[str, str], Props] = {}
+    represented: set[Triple] = set()  # source triples the bundle's own triples stand for
     for e in g.subjects(RDF.type, PW.Prerequisite):
         c, p = g.value(e, PW.prerequisiteOf), g.value(e, PW.prerequisite)
         if c is not None and p is not None:
             meta[(id_of(str(c)), id_of(str(p)))] = _props(g, e)
+            represented.update(  # a node with its own IRI was kept beside the edge written for it
+                t for t in g.triples((e, None, None)) if t[1] in _EDGE_PREDICATES or t[1] == RDF.type
+            )
     edges = []
     for c, _, p in sorted(g.triples((None, PW.requires, None))):
         key = (id_of(str(c)), id_of(str(p)))
@@ -258,7 +282,7 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     modelled = set(bundle_triples(bundle))
     extra = Graph()
     for t in g:
-        if t not in modelled:
+        if t not in modelled and t not in represented and not _tagged_copy(t, modelled):
             extra.add(t)
     return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None)
 

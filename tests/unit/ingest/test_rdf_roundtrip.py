@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import URIRef
 
 from graph.errors import DuplicateId
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
+from graph.vocab import PW, RDF, SKOS
 from ingest.errors import MalformedInput
 from ingest.export import export_text
 from ingest.formats import read_text
@@ -58,6 +60,33 @@ class TestRoundTrip:
         assert set(fresh.export_graph()) == set(kg.export_graph())
         with pytest.raises(DuplicateId):  # as the CSV layout: the same ids again are refused
             fresh.import_bundle(read_text(export_text(kg, fmt), fmt))
+
+
+class TestWhatTheModelKeeps:
+    def test_labels_prefer_english_and_are_not_doubled(self, kg: KnowledgeGraph) -> None:
+        # "Brüche"@de was picked as the label (first by text), and every tagged label came
+        # back twice: tagged, and untagged as the model wrote it.
+        text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/c/f> a skos:Concept ; skos:prefLabel "Fractions"@en , "Brüche"@de ; skos:altLabel "parts"@en ."""
+        kg.import_bundle(read_text(text, "turtle"))
+        [concept] = [c for c in kg.export_bundle().concepts if c.id == "http://example.org/c/f"]
+        assert (concept.label, concept.alt_labels) == ("Fractions", ("parts",))
+        labels = sorted(o.n3() for o in kg.export_graph().objects(URIRef("http://example.org/c/f"), SKOS.prefLabel))
+        assert labels == ['"Brüche"@de', '"Fractions"']
+
+    def test_a_prerequisite_node_of_its_own_is_not_kept_beside_the_edge(self) -> None:
+        text = """@prefix pw: <https://w3id.org/pathwise/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/c/a> a skos:Concept ; skos:prefLabel "A" .
+<http://example.org/c/b> a skos:Concept ; skos:prefLabel "B" ; pw:requires <http://example.org/c/a> .
+<http://example.org/e/1> a pw:Prerequisite ; pw:prerequisite <http://example.org/c/a> ;
+    pw:prerequisiteOf <http://example.org/c/b> ; pw:strength 0.25 ; pw:provenance "hand" ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(text, "turtle"))
+        nodes = list(kg.export_graph().subjects(RDF.type, PW.Prerequisite))
+        assert len(nodes) == 1
+        [edge] = kg.export_bundle().prerequisites
+        assert (edge.strength, edge.provenance) == (0.25, "hand")
 
 
 class TestParseErrors:
