@@ -162,10 +162,12 @@ def backups_list(ctx: click.Context) -> None:
     """Each finished backup, oldest first, with how many students were forgotten after it.
 
     Those students' data is still in that backup (a restore forgets them again) until
-    the backup is deleted.
+    the backup is deleted. The count is of distinct students forgotten since the backup
+    was taken, read from the erasure log: one who joined after it is counted too (only a
+    restore, reading the backup, knows who is in it).
     """
     from graph.backup import damaged_backups, list_backups
-    from graph.erasures import ERASURE_LOG, read_erasures
+    from graph.erasures import ERASURE_LOG, forgotten_since, read_erasures
 
     settings: Settings = ctx.obj["settings"]
     try:
@@ -177,7 +179,7 @@ def backups_list(ctx: click.Context) -> None:
     if not found:
         click.echo(f"no backups in {_backups_dir(settings)}")
     for path, manifest in found:
-        since = sum(1 for e in erasures if e.at >= manifest.created_at)
+        since = forgotten_since(erasures, manifest.created_at)
         click.echo(
             f"{path.name}  {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC  {manifest.triples:,} triples  "
             f"{manifest.students:,} students  forgotten since: {since}"

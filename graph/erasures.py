@@ -24,7 +24,7 @@ from typing import Protocol
 
 from graph.errors import InvalidInput
 
-__all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens"]
+__all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens", "forgotten_since"]
 
 ERASURE_LOG = "erasures.jsonl"
 """The log's file name in the data folder."""
@@ -44,6 +44,22 @@ class Erasure:
 
     token: str
     at: datetime
+
+
+def forgotten_since(erasures: Iterable[Erasure], when: datetime) -> int:
+    """How many distinct students were forgotten at or after ``when``.
+
+    A student forgotten, recorded again and forgotten again is one student (the log has
+    two lines for them), and a restore that forgets again logs them once more.
+
+    Examples:
+        >>> from datetime import UTC, datetime
+        >>> t = datetime(2026, 1, 2, tzinfo=UTC)
+        >>> log = [Erasure("a", t), Erasure("b", t), Erasure("a", t), Erasure("c", datetime(2026, 1, 1, tzinfo=UTC))]
+        >>> forgotten_since(log, t)
+        2
+    """
+    return len({e.token for e in erasures if e.at >= when})
 
 
 class ErasureLog:
