@@ -36,14 +36,17 @@ _REQUIRED = ("cohort", "student")
 def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
     """Every enrolment of a roster, or ``MalformedInput`` naming each bad line.
 
+    A student is an external id, as anywhere else (it is keyed before it is stored), so
+    "alice@example.com" is one; a cohort id is a slug or an absolute IRI.
+
     Examples:
-        >>> [(e.cohort, e.student, e.line) for e in read_roster("cohort,student\\n7b,s1\\n7b,s2\\n")]
-        [('7b', 's1', 2), ('7b', 's2', 3)]
+        >>> [(e.cohort, e.student, e.line) for e in read_roster("cohort,student\\n7b,s1\\n7b,a@b.org\\n")]
+        [('7b', 's1', 2), ('7b', 'a@b.org', 3)]
         >>> try:
-        ...     read_roster("cohort,student\\n7b,s1\\n7b,not a key\\n")
+        ...     read_roster("cohort,student\\n7 b,s1\\n7b,\\n")
         ... except MalformedInput as error:
         ...     print(error.problems)
-        ["roster.csv:line 3: student 'not a key' is not a slug or an absolute IRI"]
+        ["roster.csv:line 2: cohort '7 b' is not a slug or an absolute IRI", 'roster.csv:line 3: student is empty']
     """
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
@@ -68,7 +71,7 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
             if not value:
                 problems.append(Problem(source, f"line {line}", f"{kind} is empty"))
                 bad = True
-            elif not is_valid_id(value):
+            elif kind == "cohort" and not is_valid_id(value):
                 problems.append(Problem(source, f"line {line}", f"{kind} {value!r} is not a slug or an absolute IRI"))
                 bad = True
         if not bad:

@@ -27,14 +27,15 @@ class TestReadRoster:
         ]
 
     def test_every_bad_line_is_named(self) -> None:
-        text = 'cohort,student\n7b,s1\n7b\n,s3\n7b,"s 4"\n8a,s5\n'
+        text = 'cohort,student\n7b,s1\n7b\n,s3\n"7 b",s4\n8a,\n8a,ada@example.org\n'
         with pytest.raises(MalformedInput) as caught:
             read_roster(text, "class.csv")
         assert caught.value.problems == [
             "class.csv:line 3: 1 fields, header has 2",
             "class.csv:line 4: cohort is empty",
-            "class.csv:line 5: student 's 4' is not a slug or an absolute IRI",
-        ]
+            "class.csv:line 5: cohort '7 b' is not a slug or an absolute IRI",
+            "class.csv:line 6: student is empty",
+        ]  # a student is an external id, keyed before it is stored: an e-mail address is one
 
     @pytest.mark.parametrize(
         ("text", "reason"),
@@ -61,8 +62,8 @@ class TestImportRoster:
         create_cohort(kg, "7b")
         revision, trips = kg.revision, kg.store.round_trips
         with pytest.raises(MalformedInput) as caught:
-            import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n8a,s2,t2\n8a,bad key,t2\n")
-        assert caught.value.problems == ["roster.csv:line 4: student 'bad key' is not a slug or an absolute IRI"]
+            import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n8a,s2,t2\nbad cohort,s3,t2\n")
+        assert caught.value.problems == ["roster.csv:line 4: cohort 'bad cohort' is not a slug or an absolute IRI"]
         assert kg.revision == revision
         assert kg.store.round_trips == trips
         assert members(kg, "7b") == []
