@@ -48,8 +48,19 @@ def _pseudonyms(settings: Settings) -> Pseudonymizer:
     return found
 
 
-def _fail(error: KnowledgeGraphError) -> None:
+def _fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
+    """Report a refused command and exit 1; with ``as_json`` the report is JSON on stdout, as a success's is."""
     problems = getattr(error, "problems", None)
+    if as_json:
+        cycles = [list(c) for c in error.cycles] if isinstance(error, PrerequisiteCycle) else []
+        report = {
+            "code": error.code.value,
+            "message": error.message,
+            "problems": list(problems or []),
+            "cycles": cycles,
+        }
+        click.echo(json.dumps({"error": report}, indent=2))
+        sys.exit(1)
     head = f"{len(problems)} problem(s):" if problems else error.message  # the list follows: not twice
     click.secho(f"error [{error.code.value}]: {head}", fg="red", err=True)
     if problems:
@@ -176,7 +187,7 @@ def import_(
                 bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run, progress=bars
             )
     except KnowledgeGraphError as error:
-        _fail(error)
+        _fail(error, as_json=as_json)
         return
     finally:
         kg.store.close()

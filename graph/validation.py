@@ -15,7 +15,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from graph.bundle import CurriculumBundle, ImportReport
@@ -24,7 +24,7 @@ from graph.ids import id_problem
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
-from graph.vocab import GRAPH_IRI, ID, PW, RDF
+from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
 __all__ = ["check_bundle", "check_concept", "check_material", "check_strength"]
 
@@ -177,6 +177,36 @@ def learner_data_problems(extra: Graph | None) -> list[str]:
     return problems
 
 
+_NAMED_KINDS = {SKOS.Concept: "concept", SKOS.ConceptScheme: "curriculum", SDO.LearningResource: "material"}
+
+
+def _labelled(g: Graph, node: Node) -> str:
+    label = g.value(node, SKOS.prefLabel) or g.value(node, SDO.name) or g.value(node, DCTERMS.title)
+    return f", labelled {str(label)!r}" if label is not None else ""
+
+
+def unnamed_things(extra: Graph | None) -> list[str]:
+    """Concepts, curricula and materials without an IRI (blank nodes), and edges to them.
+
+    Pathwise names everything it links by id; a blank-node concept was kept as an
+    unmodelled triple, counted by ``info`` but absent from every export and path, and
+    an edge to it was reported dangling under a made-up id.
+    """
+    if extra is None:
+        return []
+    problems = [
+        f"a {kind} without an IRI (a blank node{_labelled(extra, s)}): give it an IRI"
+        for s, _, o in extra.triples((None, RDF.type, None))
+        if isinstance(s, BNode) and (kind := _NAMED_KINDS.get(o)) is not None  # type: ignore[call-overload]
+    ]
+    problems += [
+        f"a prerequisite edge to or from a blank node: give the concept an IRI ({s.n3()} requires {o.n3()})"
+        for s, _, o in extra.triples((None, PW.requires, None))
+        if isinstance(s, BNode) or isinstance(o, BNode)
+    ]
+    return sorted(set(problems))
+
+
 def check_bundle(
     bundle: CurriculumBundle,
     projection: Projection,
@@ -217,6 +247,7 @@ def check_bundle(
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
     problems += learner_data_problems(bundle.extra)
+    problems += unnamed_things(bundle.extra)
     if problems:
         raise ValidationFailed(problems)
 

@@ -254,16 +254,27 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
     return bundle
 
 
+def _utf8(path: Path, problems: list[Problem]) -> str:
+    """The file's text; a byte that is not UTF-8 is a problem with its file and line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.append(Problem(path.name, f"line {line}", f"not UTF-8 text ({error.reason} at byte {error.start})"))
+        return ""
+
+
 def read_curriculum_csv(folder: Path) -> CurriculumBundle:
     """Read the layout from a folder; files that are absent count as empty.
 
     Raises:
         MalformedInput: no layout file in the folder, or any problem in any file.
     """
-    texts = {
-        name: (folder / file).read_text(encoding="utf-8") if (folder / file).exists() else None
-        for name, file in FILES.items()
-    }
+    problems: list[Problem] = []
+    texts = {name: _utf8(folder / file, problems) if (folder / file).exists() else None for name, file in FILES.items()}
+    if problems:
+        raise MalformedInput(problems)
     if not any(texts.values()):
         raise MalformedInput([Problem(str(folder), "-", f"none of {', '.join(FILES.values())} found")])
     return parse_curriculum_csv(texts)

@@ -116,8 +116,14 @@ def detect_format(path: Path) -> str:
     elif path.suffix in _SUFFIXES:
         return _SUFFIXES[path.suffix]
     elif path.suffix == ".json":
-        return "case"
+        return "jsonld" if _is_json_ld(path) else "case"
     raise MalformedInput([Problem(str(path), "-", f"cannot tell the format; pass one of {', '.join(READERS)}")])
+
+
+def _is_json_ld(path: Path) -> bool:
+    """Whether a ``.json`` file is JSON-LD (a ``@context`` or ``@graph`` at its top), not a CASE package."""
+    head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+    return '"@context"' in head or '"@graph"' in head or head.lstrip().startswith("[")
 
 
 def read_path(path: Path, fmt: str | None = None) -> CurriculumBundle:

@@ -110,7 +110,8 @@ class TestExportImport:
         (tmp_path / "cut.gz").write_bytes(gzip.compress(b'{"id": "x"}\n' * 50)[:30])
         store = ["--store", f"oxigraph:{tmp_path / 's'}"]
         cases = [
-            ([*store, "import", str(tmp_path / "latin")], "error: input is not UTF-8 text (invalid continuation byte"),
+            ([*store, "import", str(tmp_path / "latin")],
+             "concepts.csv:line 2: not UTF-8 text (invalid continuation byte at byte 10)"),
             ([*store, "attempts", "import", str(tmp_path / "cut.gz"), "--format", "xapi"],
              "error: a compressed file ended before its end: is it truncated?"),
             ([*store, "export", str(tmp_path / "latin")], "Is a directory"),
@@ -130,6 +131,33 @@ class TestExportImport:
         code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "import", str(tmp_path / "empty.ttl"))
         assert code == 1
         assert "empty.ttl: the document holds no curriculum, concept, prerequisite or material" in out
+
+    def test_json_reports_a_refusal_too(self, tmp_path: Path) -> None:
+        # A CI check reading --json got nothing on stdout when the import was refused.
+        folder = tmp_path / "bad"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\na,A\na,B\n")
+        result = CliRunner().invoke(main, ["--store", f"oxigraph:{tmp_path / 's'}", "import", str(folder), "--json"])
+        assert result.exit_code == 1
+        report = json.loads(result.stdout)
+        assert report == {
+            "error": {
+                "code": "INVALID",
+                "message": "1 problem(s): concepts.csv:line 3: id 'a' is already on line 2",
+                "problems": ["concepts.csv:line 3: id 'a' is already on line 2"],
+                "cycles": [],
+            }
+        }
+
+    def test_a_json_ld_file_named_json_is_read_as_json_ld(self, tmp_path: Path) -> None:
+        # It was taken for a CASE package: "CFDocument: missing".
+        (tmp_path / "graph.json").write_text(
+            '{"@context": {"skos": "http://www.w3.org/2004/02/skos/core#"}, "@id": "http://example.org/c/q", '
+            '"@type": "skos:Concept", "skos:prefLabel": "Q"}'
+        )
+        assert import_json(tmp_path / "s", tmp_path / "graph.json")["counts"] == {
+            "curricula": 0, "concepts": 1, "prerequisites": 0, "materials": 0,
+        }  # fmt: skip
 
     def test_malformed_file_is_refused_whole_with_its_line(self, tmp_path: Path) -> None:
         folder = tmp_path / "bad"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from graph.errors import DuplicateId
+from graph.errors import DuplicateId, ValidationFailed
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from graph.vocab import PW, RDF, SKOS
@@ -87,6 +87,21 @@ class TestWhatTheModelKeeps:
         assert len(nodes) == 1
         [edge] = kg.export_bundle().prerequisites
         assert (edge.strength, edge.provenance) == (0.25, "hand")
+
+
+class TestBlankNodes:
+    def test_a_concept_without_an_iri_is_refused(self, kg: KnowledgeGraph) -> None:
+        # It was stored as unmodelled triples: counted by `info`, absent from every export.
+        text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix pw: <https://w3id.org/pathwise/vocab#> .
+[] a skos:Concept ; skos:prefLabel "anon" ; pw:requires <https://w3id.org/pathwise/id/concept/add> ."""
+        revision = kg.revision
+        with pytest.raises(ValidationFailed) as caught:
+            kg.import_bundle(read_text(text, "turtle"))
+        problems = caught.value.problems
+        assert problems[0] == "a concept without an IRI (a blank node, labelled 'anon'): give it an IRI"
+        assert problems[1].startswith("a prerequisite edge to or from a blank node: give the concept an IRI")
+        assert kg.revision == revision
 
 
 class TestParseErrors:
