@@ -477,13 +477,14 @@ class KnowledgeGraph:
         """
         with self.lock:
             if dry_run:
-                _, report = check_bundle(
+                cleaned, report = check_bundle(
                     bundle,
                     self.projection,
                     replace_existing=replace_existing,
                     break_cycles=break_cycles,
                     elsewhere=self._kinds_elsewhere(bundle),
                 )
+                self._changed_edges(cleaned, replace_existing)
                 report.dry_run = True
                 return report
             planned = self.plan_bundle(
@@ -525,6 +526,7 @@ class KnowledgeGraph:
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
             deletes = self._replaced_triples(replaced) if replaced else []
+            deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
             for n, triple in enumerate(bundle_triples(cleaned)):
@@ -533,6 +535,47 @@ class KnowledgeGraph:
                     progress("prepare", n, total)
             report.triples = len(inserts)
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
+
+    def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
+        """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).
+
+        An edge is no id, so a second file naming a stored edge with another strength was
+        written beside it: the edge had two strengths and two provenances. The same edge
+        again changes nothing; a changed one needs ``replace_existing``, as a concept does.
+        An edge whose concept the batch replaces is deleted with the concept already.
+
+        Raises:
+            ValidationFailed: changed edges without ``replace_existing``, each with what is stored.
+        """
+        replaced = {c.id for c in bundle.concepts if self.projection.has_concept(c.id)} if replace_existing else set()
+        stored = [
+            e
+            for e in bundle.prerequisites
+            if e.concept not in replaced and self.projection.dag.has_edge(e.prerequisite, e.concept)
+        ]
+        if not stored:
+            return []
+        described = queries.describe(self.store, [edge_iri(e.concept, e.prerequisite) for e in stored])
+        deletes: list[Triple] = []
+        problems: list[str] = []
+        for e in stored:
+            iri = edge_iri(e.concept, e.prerequisite)
+            props = described.get(str(iri), {})
+            old = [(iri, p, o) for p in (PW.strength, PW.provenance) for o in props.get(p, [])]
+            new = {t for t in prerequisite_triples(e) if t[1] in (PW.strength, PW.provenance)}
+            if set(old) == new:
+                continue
+            if not replace_existing:
+                strength = ", ".join(str(o) for _, p, o in old if p == PW.strength) or "1"
+                provenance = ", ".join(repr(str(o)) for _, p, o in old if p == PW.provenance) or "none"
+                problems.append(
+                    f"prerequisite {e.concept} -> {e.prerequisite} is stored with strength {strength} and provenance "
+                    f"{provenance}: pass --replace (replaceExisting) to change it"
+                )
+            deletes += old
+        if problems:
+            raise ValidationFailed(problems)
+        return deletes
 
     def _kinds_elsewhere(self, bundle: CurriculumBundle) -> dict[str, str]:
         """The batch's IRIs that already name a cohort (the projection holds no cohorts)."""

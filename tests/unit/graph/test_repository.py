@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle
-from graph.model import Concept, Material, MaterialType
+from graph.bundle import CurriculumBundle
+from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.ids import edge_iri
+from graph.model import Concept, Material, MaterialType, Prerequisite
 from graph.repository import KnowledgeGraph
+from graph.vocab import PW
 
 
 class TestCreateConcept:
@@ -168,3 +171,27 @@ class TestRevisions:
         ox_kg.update_concept(Concept("extra0", "Renamed"))  # a write with deletes
         rows = ox_kg.store.select(f"SELECT ?r WHERE {{ {GRAPH_IRI.n3()} {PW.revision.n3()} ?r }}")
         assert [int(str(r[0])) for r in rows] == [ox_kg.revision]
+
+
+class TestImportingAStoredEdge:
+    """An edge is no id: a second file naming it with another strength wrote a second strength beside the first."""
+
+    def test_the_same_edge_again_changes_nothing_and_a_changed_one_needs_replace(self, kg: KnowledgeGraph) -> None:
+        first = CurriculumBundle(prerequisites=(Prerequisite("quad", "add", 0.5, "orig"),))
+        kg.import_bundle(first)
+        kg.import_bundle(first)  # a replay
+        changed = CurriculumBundle(prerequisites=(Prerequisite("quad", "add", 0.2, "changed"),))
+        revision = kg.revision
+        for dry_run in (True, False):
+            with pytest.raises(ValidationFailed) as caught:
+                kg.import_bundle(changed, dry_run=dry_run)
+            assert caught.value.problems == [
+                "prerequisite quad -> add is stored with strength 0.5 and provenance 'orig': "
+                "pass --replace (replaceExisting) to change it"
+            ]
+        assert kg.revision == revision
+        kg.import_bundle(changed, replace_existing=True)
+        edge = edge_iri("quad", "add")
+        assert sorted(str(o) for o in kg.export_graph().objects(edge, PW.strength)) == ["0.2"]
+        assert sorted(str(o) for o in kg.export_graph().objects(edge, PW.provenance)) == ["changed"]
+        assert kg.projection.dag["add"]["quad"]["strength"] == 0.2
