@@ -217,6 +217,9 @@ def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | No
     from ingest.export import export_path
 
     by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
+    if fmt is None and path.suffix in (".csv", ".json"):  # `import` would read them as CSV or CASE, not Turtle
+        what = "the CSV layout is a folder: name one and pass --format csv" if path.suffix == ".csv" else "use .jsonld"
+        _stop(f"{path}: {what}")
     if fmt is None:
         fmt = by_suffix or "turtle"
     elif by_suffix is not None and by_suffix != fmt:  # `import` would read the file by its suffix

@@ -101,6 +101,11 @@ class TestExportImport:
         result = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "x.nt"), "--format", "turtle"])
         assert result.exit_code == 1
         assert "x.nt names ntriples by its suffix, not turtle" in result.output
+        for name, message in (("x.csv", "the CSV layout is a folder"), ("x.json", "use .jsonld")):
+            # they were written as Turtle, which `import` then read as CSV or a CASE package
+            refused = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / name)])
+            assert (refused.exit_code, message in refused.output) == (1, True), refused.output
+            assert not (tmp_path / name).exists()
 
     def test_files_that_cannot_be_read_are_one_line_errors(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
