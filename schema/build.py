@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 from auth.policy import AccessDenied
 from graph.errors import KnowledgeGraphError
 from schema.access import access_control
+from schema.error_codes import DomainErrorCodes
 from schema.limits import Limits, limit_extensions
 from schema.root import Mutation, Query
 
@@ -74,6 +75,7 @@ def build_schema(
         lambda: ValidationCache(maxsize=256),
         *limit_extensions(limits or Limits()),
         access_control(),
+        DomainErrorCodes,
     ]
     if not development:
         extensions.append(DisableIntrospection)

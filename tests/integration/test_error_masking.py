@@ -49,3 +49,13 @@ class TestMasking:
         # Wrapped in a second GraphQLError, it was masked as a bug: "Unexpected error."
         [message] = errors(kg, "query($c: ID!) { concept(id: $c) { id } }", development=False, variables={"c": [1]})
         assert message == "Variable '$c' has invalid value: ID cannot represent value: [1]"
+
+    def test_a_domain_error_outside_a_result_union_carries_its_code_and_field(self, kg: KnowledgeGraph) -> None:
+        # A frontend had only the message to go on for a bad page size or cursor.
+        schema = build_schema(development=False)
+        context = Context(kg=kg, loaders=build_loaders(kg))
+        for query, field in (("{ concepts(first: 1000) { totalCount } }", "first"),
+                             ('{ concepts(after: "bad!") { totalCount } }', "after")):  # fmt: skip
+            result = asyncio.run(schema.execute(query, context_value=context))
+            [error] = result.errors or []
+            assert error.extensions == {"code": "INVALID", "field": field}
