@@ -41,27 +41,11 @@ from ml.qa.datasets import load_openstax, load_sciq
 from ml.qa.dense import SentenceEncoder
 from ml.qa.fusion import fuse, top_k
 from ml.qa.index import QaIndex
+from ml.qa.lookups import MaterialsLookup
 from ml.qa.problems import problem_questions
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOAL_MS = 50.0
-
-
-class _Lookup:
-    def __init__(self, materials: dict[str, Material]) -> None:
-        self._materials = materials
-
-    def materials(self, ids: list[str]) -> list[Material | None]:
-        return [self._materials.get(i) for i in ids]
-
-    def prerequisites(self, concept: str) -> list[str]:
-        return []
-
-    def materials_teaching(self, concept: str) -> list[str]:
-        return []
-
-    def mastery(self, student: str) -> dict[str, float]:
-        return {}
 
 
 def corpus() -> tuple[list[Material], list[str]]:
@@ -143,7 +127,7 @@ def main() -> None:
           f"({len(index) / build:.1f} chunks/s, {threads} threads; {source})")  # fmt: skip
 
     torch.set_num_threads(1)  # one request, one thread (the service default, PATHWISE_TORCH_THREADS=1)
-    lookup = _Lookup({m.id: m for m in materials})
+    lookup = MaterialsLookup({m.id: m for m in materials})
     asked = questions[: args.questions]
     answer_question(index, asked[0], lookup)  # warm-up
     latencies = []

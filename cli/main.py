@@ -194,8 +194,8 @@ def import_(
     if as_json:
         click.echo(json.dumps({**report.__dict__, "dropped_edges": [list(e) for e in report.dropped_edges]}, indent=2))
         return
-    verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb}: {report.summary()} (revision {report.revision})")
+    where = f"store at revision {report.revision}, unchanged" if dry_run else f"revision {report.revision}"
+    click.echo(f"{'would import' if dry_run else 'imported'}: {report.summary()} ({where})")
     for line in report.dangling:
         click.echo(f"  dangling: {line}")
     for concept, prerequisite in report.dropped_edges:

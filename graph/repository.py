@@ -476,20 +476,13 @@ class KnowledgeGraph:
             ValidationFailed, DuplicateId, PrerequisiteCycle: nothing is written.
         """
         with self.lock:
-            if dry_run:
-                cleaned, report = check_bundle(
-                    bundle,
-                    self.projection,
-                    replace_existing=replace_existing,
-                    break_cycles=break_cycles,
-                    elsewhere=self._kinds_elsewhere(bundle),
-                )
-                self._changed_edges(cleaned, replace_existing)
-                report.dry_run = True
-                return report
             planned = self.plan_bundle(
                 bundle, replace_existing=replace_existing, break_cycles=break_cycles, progress=progress
             )
+            if dry_run:  # every check of a real import ran; only the write is left out
+                planned.report.dry_run = True
+                planned.report.revision = self.projection.revision  # the store's, unchanged
+                return planned.report
             if progress is not None:
                 progress("write", 0, len(planned.inserts))
             self.commit(planned.deletes, planned.inserts, planned.project)

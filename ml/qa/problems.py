@@ -27,6 +27,7 @@ from ml.qa.answer import NOT_WORKED, AnswerOptions, answer_question
 from ml.qa.chunking import split_sentences
 from ml.qa.expressions import split_question
 from ml.qa.index import QaIndex
+from ml.qa.lookups import MaterialsLookup
 
 __all__ = ["ProblemQuestion", "ProblemsReport", "evaluate_problems", "problem_questions"]
 
@@ -75,29 +76,12 @@ def problem_questions(materials: Sequence[Material]) -> list[ProblemQuestion]:
     return out
 
 
-class _Lookup:
-    def __init__(self, materials: dict[str, Material]) -> None:
-        self._materials = materials
-
-    def materials(self, ids: Sequence[str]) -> list[Material | None]:
-        return [self._materials.get(i) for i in ids]
-
-    def prerequisites(self, concept: str) -> list[str]:
-        return []
-
-    def materials_teaching(self, concept: str) -> list[str]:
-        return []
-
-    def mastery(self, student: str) -> dict[str, float]:
-        return {}
-
-
 def evaluate_problems(
     index: QaIndex, materials: Sequence[Material], *, progress: Progress | None = None
 ) -> ProblemsReport:
     """Ask every item in both settings, reading expressions and not; ``index`` holds ``materials``."""
     by_id = {m.id: m for m in materials}
-    lookup = _Lookup(by_id)
+    lookup = MaterialsLookup(by_id)
     questions = problem_questions(materials)
     per_material: dict[str, list[ProblemQuestion]] = {}
     for q in questions:

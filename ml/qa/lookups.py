@@ -1,0 +1,37 @@
+"""A ``CurriculumLookup`` over materials alone, for answering outside the service.
+
+Evaluations and benchmarks ask questions of an index built from a list of materials,
+with no graph behind it: no prerequisites, no students, so no weak prerequisites and no
+suggestions beyond the evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from graph.model import Material
+
+__all__ = ["MaterialsLookup"]
+
+
+class MaterialsLookup:
+    """Materials by id; nothing else is known."""
+
+    def __init__(self, materials: Mapping[str, Material]) -> None:
+        self._materials = materials
+
+    def materials(self, ids: Sequence[str]) -> list[Material | None]:
+        """Materials in the order of ``ids`` (None where missing)."""
+        return [self._materials.get(i) for i in ids]
+
+    def prerequisites(self, concept: str) -> list[str]:
+        """None: there is no graph."""
+        return []
+
+    def materials_teaching(self, concept: str) -> list[str]:
+        """None: suggestions stay with the evidence."""
+        return []
+
+    def mastery(self, student: str) -> dict[str, float]:
+        """None: there are no students."""
+        return {}
