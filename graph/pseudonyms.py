@@ -113,9 +113,9 @@ class Pseudonymizer:
         """The student key of an external id (always hashed, whatever its form).
 
         Raises:
-            ValueError: an empty id.
+            ValueError: an empty id, or one of spaces only (it named nobody, and answered null).
         """
-        if not external_id:
+        if not external_id.strip():
             raise ValueError("a student id is empty")
         return KEY_PREFIX + self._digest("student", external_id)
 

@@ -112,6 +112,13 @@ class TestPseudonymsInProcess:
         refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
         assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
 
+    def test_an_id_of_spaces_is_refused_as_an_empty_one(self, api: Api) -> None:
+        # It was keyed like any id and answered null, where "" is an error.
+        for blank in ("", "   "):
+            context = Context(kg=api.kg, loaders=build_loaders(api.kg), pseudonyms=api.pseudonyms)
+            result = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": blank}, context_value=context))
+            assert [e.message for e in result.errors or []] == ["a student id is empty"], blank
+
     def test_a_context_without_pseudonyms_refuses_student_ids(self, api: Api) -> None:
         context = Context(kg=api.kg, loaders=build_loaders(api.kg))
         result = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
