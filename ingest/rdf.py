@@ -6,6 +6,8 @@ Oxigraph parses far faster than rdflib and says exactly where a document is brok
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from oxrdflib._converter import from_ox, to_ox
 from rdflib import Graph, Literal
@@ -41,6 +43,9 @@ def _format(fmt: str) -> ox.RdfFormat:
         raise MalformedInput([Problem(fmt, "-", f"unknown RDF format; use one of {sorted(RDF_FORMATS)}")]) from None
 
 
+_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
+
+
 def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
     """Parse a whole document into an in-memory graph, or report where it is broken.
 
@@ -57,7 +62,8 @@ def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
             g.add((from_ox(quad.subject), from_ox(quad.predicate), obj))
     except SyntaxError as error:
         line = f"line {error.lineno}, column {error.offset}" if error.lineno else "-"
-        raise MalformedInput([Problem(source, line, error.msg)]) from None
+        message = _POSITION.sub("", error.msg, count=1)  # the position is in `line` already
+        raise MalformedInput([Problem(source, line, message)]) from None
     return g
 
 
