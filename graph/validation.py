@@ -207,6 +207,20 @@ def unnamed_things(extra: Graph | None) -> list[str]:
     return sorted(set(problems))
 
 
+def _broader_cycles(concepts: Iterable[Concept]) -> list[str]:
+    """Cycles of ``skos:broader`` among a batch's concepts (each one a problem).
+
+    A concept under itself through others ("A under B, B under A") has no place in a
+    hierarchy; it was accepted without a word. Only the batch's own links are read: the
+    graph keeps no broader links in memory.
+    """
+    hierarchy: nx.DiGraph[str] = nx.DiGraph((b, c.id) for c in concepts for b in c.broader)  # as find_cycles reads
+    return [
+        f"broader cycle: {' under '.join([*cycle, cycle[0]])} (a concept cannot be under itself)"
+        for cycle in find_cycles(hierarchy, limit=20)
+    ]
+
+
 def check_bundle(
     bundle: CurriculumBundle,
     projection: Projection,
@@ -293,6 +307,9 @@ def check_bundle(
             dangling.append(f"concept {concept.id}: curriculum {scheme} unknown")
             scheme = None
         concepts.append(replace(concept, broader=broader, curriculum=scheme))
+    broader_cycles = _broader_cycles(concepts)
+    if broader_cycles:
+        raise ValidationFailed(broader_cycles)
 
     materials = []
     for material in bundle.materials:

@@ -68,3 +68,21 @@ class TestCheckBundle:
         with pytest.raises(ValidationFailed) as caught:
             check_bundle(bad, Projection())
         assert len(caught.value.problems) == 4
+
+
+def test_a_broader_cycle_is_refused() -> None:
+    # "A under B, B under C, C under A" was accepted without a word.
+    bundle = CurriculumBundle(
+        concepts=(
+            Concept("a", "A", broader=("b",)),
+            Concept("b", "B", broader=("c",)),
+            Concept("c", "C", broader=("a",)),
+        )
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        check_bundle(bundle, Projection())
+    assert caught.value.problems == ["broader cycle: a under b under c under a (a concept cannot be under itself)"]
+    tree = CurriculumBundle(
+        concepts=(Concept("a", "A", broader=("b",)), Concept("b", "B"), Concept("c", "C", broader=("b",)))
+    )
+    check_bundle(tree, Projection())  # a hierarchy is fine
