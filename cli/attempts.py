@@ -259,13 +259,12 @@ def _record(
     """Record, with what the log creates, in one transaction; estimates too when a model is served."""
     settings = obj.get("settings") or load_settings()
     if settings.mastery:
-        from ml.mastery.serving import MasteryService
-        from ml.mastery.versions import ModelVersions
-        from resolvers.students import record
+        from server import open_mastery  # the model `pathwise serve` serves: the demo's until one is trained
 
-        versions = ModelVersions(settings.data_dir / "models" / "mastery")
-        if versions.current() is not None:
-            service = MasteryService(versions, threads=settings.torch_threads)
+        service = open_mastery(settings)
+        if service is not None and service.version is not None:
+            from resolvers.students import record
+
             return record(kg, service, found, creating=creating)
     return record_attempts(kg, found, creating=creating)
 

@@ -247,6 +247,7 @@ def demo_load(ctx: click.Context, students: int) -> None:
     """Load the demo curriculum and simulated students into an empty store."""
     from cli.progress import ProgressBars
     from demo.load import load_demo
+    from server import open_mastery
 
     kg = _open(ctx.obj["settings"], ctx.obj["store"])
     try:
@@ -254,7 +255,12 @@ def demo_load(ctx: click.Context, students: int) -> None:
             click.echo("the store already holds concepts; nothing loaded")
             return
         with ProgressBars() as bars:
-            loaded = load_demo(kg, students=students, progress=bars, pseudonyms=_pseudonyms(ctx.obj["settings"]))
+            settings = ctx.obj["settings"]
+            mastery = open_mastery(settings)  # as the server's first start: estimates stored with the attempts
+            estimator = mastery.predictor.update if mastery is not None and mastery.version else None
+            loaded = load_demo(
+                kg, students=students, progress=bars, pseudonyms=_pseudonyms(settings), estimate=estimator
+            )
         click.echo(
             f"loaded {loaded.concepts} concepts, {loaded.prerequisites} prerequisites, "
             f"{loaded.materials} materials, {loaded.attempts} attempts"

@@ -7,15 +7,17 @@ column (default)  meaning
 ``item``          item / material id (optional)
 ``concepts``      ``|``-separated concept ids; one output row per concept (optional)
 ``correct``       ``0``/``1``, ``true``/``false`` or a score in [0, 1] (required)
-``timestamp``     ISO 8601; naive times are UTC; empty is NaT (optional)
-``attempt_id``    the client's own stable id (optional)
+``timestamp``     ISO 8601; naive times are UTC (optional; when the column is there, no cell may be empty)
+``attempt_id``    the client's own stable id of the student's attempt (optional; per student)
 ================  ===================================================================
 
 A column left at its default name may be absent; a column named explicitly must be
 present. Rows are ordered by student, then time (stable, so equal or missing times keep
 file order), then numbered. Without an ``attempt_id`` column the id is
 ``<file stem>:<student>:<line>``: the same file imported again gives the same ids, so
-the graph counts the replay as duplicates.
+the graph counts the replay as duplicates. With one, the id is ``<student>:<attempt_id>``:
+logs commonly number each student's attempts 1, 2, 3, and a second student's "1" was
+counted as a duplicate of the first's and lost.
 """
 
 from __future__ import annotations
@@ -172,6 +174,8 @@ def parse_csv(
         except ValueError as error:
             reasons.append(str(error))
         moment = None
+        if "timestamp" in where and not cell("timestamp"):
+            reasons.append("empty timestamp: in a timed log every line needs one")  # it was dated 1970, first
         try:
             moment = parse_timestamp(cell("timestamp"))
         except ValueError as error:
@@ -180,9 +184,10 @@ def parse_csv(
         tags = list(dict.fromkeys(c.strip() for c in cell("concepts").split("|") if c.strip()))
         if not what and not tags:
             reasons.append("names neither an item nor a concept")
-        ident = cell("attempt_id") or f"{stem}:{who}:{line}"
+        given = cell("attempt_id")
+        ident = f"{who}:{given}" if given else f"{stem}:{who}:{line}"  # a log's ids number each student's attempts
         if ident in seen_ids:
-            reasons.append(f"attempt_id {ident!r} repeats line {seen_ids[ident]}")
+            reasons.append(f"attempt_id {given!r} of student {who!r} repeats line {seen_ids[ident]}")
         else:
             seen_ids[ident] = line
         if reasons:

@@ -78,8 +78,40 @@ def _time(token: str) -> pd.Timestamp | None:
     return pd.Timestamp(value, unit="ms" if value >= 10**11 else "s", tz="UTC")
 
 
+def _valid_time(token: str) -> bool:
+    """A time stamp pandas can hold (99999999999999999999 ended in an OutOfBoundsDatetime traceback)."""
+    if token in _ABSENT:
+        return True
+    if not token.isdigit():
+        return False
+    try:
+        _time(token)
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        return False
+    return True
+
+
 def _whole(token: str) -> bool:
     return token.lstrip("-").isdigit()
+
+
+def _split_answers(lists: dict[str, list[str]], pad: set[int]) -> list[str]:
+    """``is_repeat`` positions answering otherwise than their attempt: one question has one answer.
+
+    They were merged into the attempt and their answer dropped.
+    """
+    repeats, responses = lists.get("is_repeat"), lists.get("responses", [])
+    if not repeats or len(repeats) != len(responses):
+        return []
+    first = None
+    for i, (repeat, response) in enumerate(zip(repeats, responses, strict=True)):
+        if i in pad:
+            continue
+        if repeat != "1" or first is None:
+            first = response
+        elif response != first:
+            return [f"is_repeat position {i + 1} answers {response} where its question answered {first}"]
+    return []
 
 
 def _bad_values(lists: dict[str, list[str]]) -> list[str]:
@@ -90,10 +122,11 @@ def _bad_values(lists: dict[str, list[str]]) -> list[str]:
         "concepts": ("not whole numbers (or '_'-joined ones)", lambda t: all(_whole(c) for c in t.split("_"))),
         "responses": ("not 0/1", lambda t: t in ("0", "1")),
         "questions": ("not whole numbers", _whole),
-        "timestamps": ("not milliseconds since 1970", lambda t: t in _ABSENT or t.isdigit()),
+        "timestamps": ("not milliseconds since 1970 (or out of range)", _valid_time),
         "is_repeat": ("not 0/1", lambda t: t in ("0", "1")),
         "selectmasks": ("not 1, 0 or -1", lambda t: t in ("1", "0", "-1")),
     }
+    reasons += _split_answers(lists, pad)
     for name, values in lists.items():
         what, ok = checks[name]
         bad = [t for i, t in enumerate(values) if i not in pad and not ok(t)]

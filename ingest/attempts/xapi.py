@@ -150,6 +150,39 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
+def score_problems(result: object) -> list[str]:
+    """What makes a statement's score invalid under xAPI (it was clipped into [0, 1] silently).
+
+    ``scaled`` is a number in [-1, 1]; ``raw`` lies between ``min`` and ``max`` when they
+    are given. A negative scaled score is valid xAPI and reads as 0.
+
+    Examples:
+        >>> score_problems({"score": {"scaled": 1.7}}), score_problems({"score": {"scaled": -0.4}})
+        (['result.score.scaled 1.7 is not in [-1, 1]'], [])
+        >>> score_problems({"score": {"raw": 15, "min": 0, "max": 10}}), score_problems({"score": {"scaled": "high"}})
+        (['result.score.raw 15 is not between min 0 and max 10'], ["result.score.scaled 'high' is not a number"])
+    """
+    score = result.get("score") if isinstance(result, dict) else None
+    if not isinstance(score, dict):
+        return []
+    problems = [
+        f"result.score.{k} {score[k]!r} is not a number"
+        for k in _SCORE_KEYS
+        if k in score and _number(score[k]) is None
+    ]
+    scaled, raw, low, high = (_number(score.get(k)) for k in _SCORE_KEYS)
+    if scaled is not None and not -1.0 <= scaled <= 1.0:
+        problems.append(f"result.score.scaled {score['scaled']!r} is not in [-1, 1]")
+    if raw is not None and ((low is not None and raw < low) or (high is not None and raw > high)):
+        problems.append(
+            f"result.score.raw {score['raw']!r} is not between min {score.get('min')!r} and max {score.get('max')!r}"
+        )
+    return problems
+
+
+_SCORE_KEYS = ("scaled", "raw", "min", "max")
+
+
 def statement_score(verb: str, result: object) -> float | None:
     """The score in [0, 1] of an answer statement, or ``None`` when it carries none.
 
@@ -317,9 +350,11 @@ def _check(where: str, statement: object, pseudonymize: Callable[[str], str]) ->
     ident = statement.get("id")
     if ident is not None and (not isinstance(ident, str) or not ident.strip()):
         reasons.append(f"id {ident!r} is not a string")
+    name = verb_name(str(verb_id))
+    if name in ANSWER_VERBS:  # a statement skipped for its verb is not read for a score
+        reasons += score_problems(statement.get("result"))
     if reasons:
         return None, reasons
-    name = verb_name(str(verb_id))
     if name == "voided" and void_target is None:
         return None, ["a voiding statement's object must be a StatementRef"]
     return (

@@ -39,6 +39,8 @@ def test_importing_the_same_file_twice_adds_nothing(kg: KnowledgeGraph, tmp_path
     path.write_text(CSV)
     first = report(invoke(kg, str(path), "--format", "csv", "--json"))
     assert (first["rows"], first["attempts"], first["accepted"], first["duplicates"]) == (3, 2, 2, 0)
+    # with no trained model yet, the demo's (what `serve` would serve) stores estimates; there were none
+    assert first["estimates"] == 3  # add, then sub and eq
     revision = kg.revision
     second = invoke(kg, str(path), "--format", "csv")
     assert second.exit_code == 0, second.output

@@ -45,11 +45,22 @@ def test_default_attempt_ids_name_file_student_and_line_and_are_stable() -> None
     assert again["attempt_id"].tolist() == frame["attempt_id"].tolist()
 
 
-def test_equal_or_missing_times_keep_file_order() -> None:
-    text = "student,item,correct,timestamp\ns,a,1,\ns,b,1,2024-01-01\ns,c,0,2024-01-01\ns,d,0,\n"
-    frame = parse_csv(text, "t.csv")
-    assert frame["item"].tolist() == ["b", "c", "a", "d"]
-    assert frame["attempt"].tolist() == [0, 1, 2, 3]
+def test_equal_times_keep_file_order_and_a_missing_time_is_refused() -> None:
+    frame = parse_csv("student,item,correct,timestamp\ns,b,1,2024-01-01\ns,c,0,2024-01-01\ns,a,1,2023-12-31\n", "t.csv")
+    assert frame["item"].tolist() == ["a", "b", "c"]
+    assert frame["attempt"].tolist() == [0, 1, 2]
+    # An empty cell was stored at 1970, first in the student's history.
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct,timestamp\ns,a,1,\ns,b,1,2024-01-01\n", "t.csv")
+    assert caught.value.problems == ["t.csv:line 2: empty timestamp: in a timed log every line needs one"]
+
+
+def test_attempt_ids_are_per_student() -> None:
+    # Logs number each student's attempts; bob's "1" was taken for a duplicate of alice's and lost.
+    frame = parse_csv("student,item,correct,attempt_id\nalice,a,1,1\nbob,a,0,1\n", "t.csv")
+    assert frame["attempt_id"].tolist() == ["alice:1", "bob:1"]
+    with pytest.raises(MalformedInput, match="attempt_id '1' of student 'alice' repeats line 2"):
+        parse_csv("student,item,correct,attempt_id\nalice,a,1,1\nalice,b,0,1\n", "t.csv")
 
 
 def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
@@ -59,7 +70,7 @@ def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
         path, student="uid", item="problem", concepts="skills", correct="score", timestamp="when", attempt_id="id"
     )
     assert frame["concept"].tolist() == ["a", "b"]
-    assert frame["attempt_id"].tolist() == ["X-1", "X-1"]
+    assert frame["attempt_id"].tolist() == ["u1:X-1", "u1:X-1"]  # per student
     assert frame["correct"].tolist() == [0.25, 0.25]
 
 
@@ -105,7 +116,7 @@ def test_a_time_more_than_a_day_ahead_is_a_bad_line() -> None:
 
 def test_repeated_client_ids_are_refused() -> None:
     with pytest.raises(MalformedInput) as caught:
-        parse_csv("student,item,correct,attempt_id\ns,q,1,a\nt,q,0,a\n", "t.csv")
+        parse_csv("student,item,correct,attempt_id\ns,q,1,a\ns,q,0,a\n", "t.csv")
     assert caught.value.where[0].location == "line 3"
     assert "repeats line 2" in caught.value.where[0].reason
 

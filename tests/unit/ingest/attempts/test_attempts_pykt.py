@@ -231,3 +231,18 @@ def test_missing_columns_are_refused() -> None:
 
 def test_dataset_name() -> None:
     assert dataset_name("/a/b/assist2015/test.csv") == "assist2015"
+
+
+def test_a_sibling_that_answers_otherwise_and_a_time_out_of_range_are_refused() -> None:
+    # The sibling was merged into its attempt and its 0 dropped; the time ended in a traceback.
+    text = (
+        "fold,uid,concepts,responses,questions,is_repeat,timestamps\n"
+        '0,3,"19,20","1,0","5,5","0,1","1700000000000,1700000000000"\n'
+        '0,4,"19","1","5","0","99999999999999999999"\n'
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_pykt(text, "x/test.csv")
+    assert [(w.location, w.reason) for w in caught.value.where] == [
+        ("line 2", "is_repeat position 2 answers 0 where its question answered 1"),
+        ("line 3", "timestamps: 1 value(s) not milliseconds since 1970 (or out of range), e.g. '99999999999999999999'"),
+    ]

@@ -271,3 +271,21 @@ def test_json_lines_with_a_broken_first_line_still_report_each_line() -> None:
 def test_a_pretty_printed_statement_is_one_statement() -> None:
     frame, report = parse_xapi(json.dumps(stmt("a1", ADL + "passed"), indent=2), "one.json")
     assert (report.statements, len(frame)) == (1, 1)
+
+
+def test_a_score_outside_xapi_ranges_is_refused_with_its_line() -> None:
+    # 1.7 was stored as 1.0, a raw 15 of 10 as 1.0, and "high" skipped as "no score".
+    text = lines(
+        stmt("s1", ADL + "answered", result={"score": {"scaled": 1.7}}),
+        stmt("s2", ADL + "answered", result={"score": {"scaled": -0.4}}),  # valid xAPI: reads as 0
+        stmt("s3", ADL + "answered", result={"score": {"raw": 15, "min": 0, "max": 10}}),
+        stmt("s4", ADL + "answered", result={"score": {"scaled": "high"}}),
+        stmt("s5", "http://example.org/verbs/experienced", result={"score": {"scaled": 9}}),  # skipped for its verb
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(text, "log.jsonl")
+    assert [(w.location, w.reason) for w in caught.value.where] == [
+        ("line 1", "result.score.scaled 1.7 is not in [-1, 1]"),
+        ("line 3", "result.score.raw 15 is not between min 0 and max 10"),
+        ("line 4", "result.score.scaled 'high' is not a number"),
+    ]
