@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -203,15 +203,21 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
     return chosen
 
 
-def _explaining_first(hits: Sequence[Hit], lookup: CurriculumLookup) -> list[Hit]:
+def _explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:
     """Hits from materials that explain before those from exercises, each group in its order.
 
     For a problem no material works, another exercise only poses more problems; an
-    explanation or a worked example shows the method.
+    explanation or a worked example shows the method. ``known``: the hits' materials.
     """
-    ids = list(dict.fromkeys(h.chunk.material for h in hits))
-    exercises = {m.id for m in lookup.materials(ids) if m is not None and m.type is MaterialType.EXERCISE}
+    exercises = {i for i, m in known.items() if m.type is MaterialType.EXERCISE}
     return sorted(hits, key=lambda h: h.chunk.material in exercises)
+
+
+def _fetched(ids: Sequence[str], lookup: CurriculumLookup, known: dict[str, Material]) -> dict[str, Material]:
+    """``known`` with the materials of ``ids`` it lacks, in one lookup (a deleted one stays out)."""
+    missing = [i for i in dict.fromkeys(ids) if i not in known]
+    known.update((m.id, m) for m in lookup.materials(missing) if m is not None)
+    return known
 
 
 def _weak(
@@ -272,12 +278,14 @@ def answer_question(
     )
     if not hits:
         return Answer(question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.")
+    known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
     if parts.expressions and not hits[0].worked:
-        hits = _explaining_first(hits, lookup)
+        hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
     confidence = confidence_of(words, kept[0], index)
     evidence = tuple(EvidencePassage(h.chunk.material, h.chunk.index, h.chunk.text, h.score, h.dense) for h in kept)
-    materials = [m for m in lookup.materials([e.material for e in evidence]) if m is not None]
+    known = _fetched([e.material for e in evidence], lookup, known)
+    materials = [known[e.material] for e in evidence if e.material in known]
     kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
     mastery = lookup.mastery(student) if student is not None else {}
