@@ -6,7 +6,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from rdflib import Literal, URIRef
@@ -26,6 +26,7 @@ __all__ = [
     "attempt_triples",
     "attempts_of",
     "conflicting_duplicates",
+    "count_of_type",
     "count_students",
     "list_students",
     "record_attempts",
@@ -95,12 +96,16 @@ def record_attempts(
         return len(accepted), len(attempts) - len(accepted), estimates
 
 
-def conflicting_duplicates(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> list[str]:
+def conflicting_duplicates(
+    kg: KnowledgeGraph, attempts: Sequence[Attempt], *, untimed: Collection[str] = frozenset()
+) -> list[str]:
     """Ids of ``attempts`` already stored with another score or time: another attempt under the same id.
 
     A log's default ids are its file name, student and line, so a second export that is
     also called ``log.csv`` read as a replay of the first: its attempts were counted as
     duplicates and lost. A true replay stores the same score and time under each id.
+    ``untimed`` names attempts whose time was not given (an API retry dated "now"):
+    only their score is compared.
     """
     by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
     found = []
@@ -109,7 +114,7 @@ def conflicting_duplicates(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> l
         scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])
         same_score = any(isinstance(s, Literal) and abs(float(s) - attempt.score) < 1e-9 for s in scores)
         same_time = any(isinstance(t, Literal) and t.toPython() == attempt.timestamp for t in times)
-        if not (same_score and same_time):
+        if not (same_score and (same_time or attempt.id in untimed)):
             found.append(attempt.id)
     return found
 
@@ -137,6 +142,12 @@ def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: Curriculum
 def count_students(kg: KnowledgeGraph) -> int:
     """How many students the graph holds."""
     return len(queries.subjects_of_type(kg.store, PW.Student))
+
+
+def count_of_type(kg: KnowledgeGraph, kind: URIRef) -> int:
+    """How many things of ``kind`` (``PW.Attempt``, ``PW.Mastery``) the graph holds, counted by the store."""
+    rows = kg.store.select(f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a {kind.n3()} }}")
+    return int(str(rows[0][0])) if rows else 0
 
 
 def list_students(kg: KnowledgeGraph) -> list[str]:

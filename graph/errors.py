@@ -17,6 +17,7 @@ __all__ = [
     "KnowledgeGraphError",
     "NotFound",
     "PrerequisiteCycle",
+    "ReusedClientId",
     "StoreInUse",
     "ValidationFailed",
 ]
@@ -69,6 +70,24 @@ class DuplicateId(KnowledgeGraphError):
         super().__init__(f"{kind} {ident!r} already exists", field=field)
         self.kind = kind
         self.ident = ident
+
+
+class ReusedClientId(KnowledgeGraphError):
+    """A client id already names a stored attempt with another score or time.
+
+    Retrying an attempt is safe (its id makes it a duplicate), but reusing the id for
+    another answer would silently drop that answer, so it is refused instead.
+    """
+
+    code = ErrorCode.DUPLICATE
+
+    def __init__(self, client_id: str, *, field: str | None = None) -> None:
+        super().__init__(
+            f"clientId {client_id!r} was recorded earlier with another score or time: a retry must send the same "
+            "attempt, and a new attempt needs a new clientId",
+            field=field,
+        )
+        self.ident = client_id
 
 
 class InvalidInput(KnowledgeGraphError):

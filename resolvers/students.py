@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import queries
-from graph.attempts import attempts_of, list_students, record_attempts
+from graph.attempts import attempts_of, conflicting_duplicates, list_students, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.erasures import ErasureLog
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput, NotFound, ReusedClientId
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
 from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples
@@ -39,6 +39,8 @@ __all__ = [
     "mastery_of",
     "page_of_students",
     "record",
+    "record_retryable",
+    "touched_estimates",
     "student_exists",
     "switch_model",
 ]
@@ -129,6 +131,57 @@ def record(
             raise
         mastery.note_recorded(observed)
         return result
+
+
+def record_retryable(
+    kg: KnowledgeGraph,
+    mastery: MasteryService,
+    attempts: Sequence[Attempt],
+    client_ids: Sequence[str | None],
+    timed: Sequence[bool],
+) -> tuple[int, int, list[MasteryEstimate]]:
+    """``record`` for the API, where a client id makes a retry safe.
+
+    A retry answers as the first call did: the current estimates of the concepts it
+    touches, not an empty list. A client id reused for another answer (another score,
+    or another time where one was given), in the batch or already stored, is refused:
+    counting it as a duplicate would drop that answer without a word. ``client_ids``
+    and ``timed`` (whether the client gave the time) run beside ``attempts``.
+
+    Raises:
+        ReusedClientId: the first attempt whose client id names another answer.
+    """
+    untimed = {a.id for a, given in zip(attempts, timed, strict=True) if not given}
+    named: dict[str, tuple[int, str]] = {}
+    for index, (attempt, client) in enumerate(zip(attempts, client_ids, strict=True)):
+        if client is None:
+            continue
+        if attempt.id in named:
+            earlier = attempts[named[attempt.id][0]]
+            same_time = attempt.id in untimed or earlier.timestamp == attempt.timestamp
+            if earlier.score != attempt.score or not same_time:
+                raise ReusedClientId(client, field=f"attempts.{index}.clientId")
+        else:
+            named[attempt.id] = (index, client)
+    clashes = conflicting_duplicates(kg, [attempts[i] for i, _ in named.values()], untimed=untimed)
+    if clashes:
+        index, client = named[clashes[0]]
+        raise ReusedClientId(client, field=f"attempts.{index}.clientId")
+    accepted, duplicates, estimates = record(kg, mastery, attempts)
+    return accepted, duplicates, touched_estimates(kg, attempts, estimates)
+
+
+def touched_estimates(
+    kg: KnowledgeGraph, attempts: Sequence[Attempt], fresh: Sequence[MasteryEstimate]
+) -> list[MasteryEstimate]:
+    """The estimate of every (student, concept) the attempts touch: the fresh one, else the stored one (a retry's)."""
+    have = {(e.student, e.concept) for e in fresh}
+    wanted = {(a.student, c) for a in attempts for c in a.concepts} - have
+    if not wanted:
+        return list(fresh)
+    stored = read_estimates(kg.store, sorted({s for s, _ in wanted}))
+    extra = [e for estimates in stored.values() for e in estimates if (e.student, e.concept) in wanted]
+    return [*fresh, *extra]
 
 
 MAX_FORGET_BATCH = 1000

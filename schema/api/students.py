@@ -78,7 +78,8 @@ class StudentQuery:
 class StudentMutation:
     @strawberry.mutation(
         description="Record attempts (all or nothing) and update the students' mastery at once. "
-        "Attempts whose clientId was seen before count as duplicates."
+        "Attempts whose clientId was seen before count as duplicates (a retry answers the current mastery of "
+        "what it touches); a clientId sent again with another score or time is refused as DUPLICATE."
     )
     def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
         kg = info.context.kg
@@ -96,7 +97,13 @@ class StudentMutation:
                 )
                 for i, a in enumerate(attempts)
             ]
-            accepted, duplicates, estimates = students.record(kg, service, domain)
+            accepted, duplicates, estimates = students.record_retryable(
+                kg,
+                service,
+                domain,
+                client_ids=[a.client_id for a in attempts],
+                timed=[a.timestamp is not None for a in attempts],
+            )
             return RecordedAttempts(
                 accepted=accepted, duplicates=duplicates, mastery=[MasteryType.from_domain(e) for e in estimates]
             )

@@ -56,8 +56,7 @@ class AttemptInput:
         if not self.material_id and not concepts:
             raise InvalidInput(f"attempt {index}: name a material or concepts", field=f"attempts.{index}")
         when = self.timestamp or datetime.now(UTC)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)  # stored as logs are
         late = timestamp_problem(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")

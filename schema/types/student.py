@@ -24,9 +24,9 @@ class MasteryType:
 
     @classmethod
     def from_domain(cls, estimate: MasteryEstimate) -> MasteryType:
-        """Wrap a domain estimate."""
+        """Wrap a domain estimate, rounded as the graph stores it (a fresh answer and a later read agree)."""
         return cls(
-            probability=estimate.probability,
+            probability=round(float(estimate.probability), 6),
             model_version=estimate.model_version,
             updated_at=estimate.updated_at,
             concept_id=estimate.concept,

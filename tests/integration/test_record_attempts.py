@@ -42,10 +42,29 @@ class TestRecordAttempts:
         assert stored[0]["probability"] == pytest.approx(result["mastery"][0]["probability"], abs=1e-5)
 
     def test_client_ids_make_it_idempotent(self, api: Api) -> None:
+        # A client retrying after a lost answer gets what the first call answered, not an empty list.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}
-        api(RECORD, {"a": [attempt]})
+        first = api(RECORD, {"a": [attempt]})["recordAttempts"]
         again = api(RECORD, {"a": [attempt]})["recordAttempts"]
-        assert (again["accepted"], again["duplicates"], again["mastery"]) == (0, 1, [])
+        assert (again["accepted"], again["duplicates"]) == (0, 1)
+        assert again["mastery"] == first["mastery"]
+
+    def test_a_client_id_reused_for_another_answer_is_refused(self, api: Api) -> None:
+        # Counted as a duplicate, the second answer was dropped without a word.
+        attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}
+        api(RECORD, {"a": [attempt]})
+        other = {**attempt, "correct": True}
+        refused = api(RECORD, {"a": [{**attempt, "clientId": "q8"}, other]})["recordAttempts"]
+        assert (refused["code"], refused["field"]) == ("DUPLICATE", "attempts.1.clientId")
+        assert "'q7'" in refused["message"]
+        in_batch = api(RECORD, {"a": [{**attempt, "clientId": "q9"}, {**other, "clientId": "q9"}]})["recordAttempts"]
+        assert (in_batch["code"], in_batch["field"]) == ("DUPLICATE", "attempts.1.clientId")
+        dated = {**attempt, "timestamp": "2026-01-01T00:00:00Z"}
+        assert api(RECORD, {"a": [{**dated, "clientId": "t"}]})["recordAttempts"]["accepted"] == 1
+        later = api(RECORD, {"a": [{**dated, "clientId": "t", "timestamp": "2026-01-02T00:00:00Z"}]})
+        assert later["recordAttempts"]["code"] == "DUPLICATE"
+        # nothing of a refused batch was written: q8 is still free
+        assert api(RECORD, {"a": [{**attempt, "clientId": "q8"}]})["recordAttempts"]["accepted"] == 1
 
     def test_success_raises_and_failure_lowers_the_estimate(self, api: Api) -> None:
         def after(correct: bool, student: str) -> float:
