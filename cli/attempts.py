@@ -35,6 +35,9 @@ FORMATS = ("akt", "csv", "dkvmn", "pykt", "xapi")
 
 _SHOWN = 10
 
+_DATASET_OPTION = {"pykt": "prefix", "akt": "dataset", "dkvmn": "name"}
+"""Each layout's reader option for the name that scopes its students (``--dataset``)."""
+
 
 @click.group(name="attempts", context_settings={"help_option_names": ["-h", "--help"]})
 def attempts() -> None:
@@ -82,24 +85,23 @@ def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Atte
 
 
 def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: ProgressHook) -> pd.DataFrame:
-    """Read every file (AKT folds together), one progress step per file."""
+    """Read every file (AKT folds together), a progress bar of lines per file."""
     from ingest.attempts.formats import read_attempts, sum_reports
     from ingest.attempts.table import concat_frames
     from ingest.errors import MalformedInput
 
+    def progress(name: str, done: int, total: int) -> None:
+        bars(f"read {name}", done, total)
+
+    options = {**options, "progress": progress}
     if fmt == "akt":
-        bars("read", 0, 1)
-        frame = read_attempts(list(files), fmt, **options)
-        bars("read", 1, 1)
-        return frame
+        return read_attempts(list(files), fmt, **options)
     frames, problems = [], []
-    for n, path in enumerate(files):
-        bars("read", n, len(files))
+    for path in files:
         try:
             frames.append(read_attempts(path, fmt, **options))
         except MalformedInput as error:  # read the others too: every bad line of every file at once
             problems += error.where
-    bars("read", len(files), len(files))
     if problems:
         raise MalformedInput(problems)
     joined = concat_frames(frames)
@@ -109,9 +111,29 @@ def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: Progre
     return joined
 
 
-def _sample(ids: Sequence[str]) -> str:
+def _sample(ids: Sequence[str], where: dict[str, str] | None = None) -> str:
+    """The first ids, each with where the log first names it when known."""
+    where = where or {}
+    shown = [f"{i} ({where[i]})" if i in where else i for i in ids[:_SHOWN]]
     more = f" (and {len(ids) - _SHOWN} more)" if len(ids) > _SHOWN else ""
-    return ", ".join(ids[:_SHOWN]) + more
+    return ", ".join(shown) + more
+
+
+def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[str, str]:
+    """Graph id -> the file and line that first names it in ``column`` (``item`` or ``concept``) of the log."""
+    from ingest.attempts.to_graph import concept_id, material_id
+
+    to_id = material_id if column == "item" else concept_id
+    wanted = set(ids[:_SHOWN])
+    first: dict[str, tuple[int, str]] = {}
+    names = {n: to_id(str(n)) for n in frame[column].unique() if n}
+    named = {n for n, i in names.items() if i in wanted}
+    rows = frame[frame[column].isin(named) & (frame["line"] > 0)]
+    for name, source, line in zip(rows[column], rows["source"], rows["line"], strict=True):
+        ident = names[name]
+        if ident not in first or line < first[ident][0]:
+            first[ident] = (int(line), str(source).split(":", 1)[-1])  # the source column reads "csv:log.csv"
+    return {ident: f"{file} line {line}" for ident, (line, file) in first.items()}
 
 
 @attempts.command(name="import")
@@ -124,6 +146,13 @@ def _sample(ids: Sequence[str]) -> str:
 @click.option("--timestamp-column", default=None, help="csv: the ISO 8601 time column (default timestamp).")
 @click.option("--attempt-id-column", default=None, help="csv: the client's attempt id column (default attempt_id).")
 @click.option("--fold", "folds", type=int, multiple=True, help="pykt: keep only this fold (repeatable; -1 = test).")
+@click.option(
+    "--dataset",
+    default=None,
+    help="pykt, akt, dkvmn: the data set's name, which its attempt ids (and pykt and dkvmn student keys) carry; "
+    "default: pykt and akt the folder's name, dkvmn the file's. Give the same name when a log is moved or copied, "
+    "so importing it again adds nothing.",
+)
 @click.option(
     "--create-missing",
     is_flag=True,
@@ -143,6 +172,7 @@ def import_attempts(
     timestamp_column: str | None,
     attempt_id_column: str | None,
     folds: tuple[int, ...],
+    dataset: str | None,
     create_missing: bool,
     dry_run: bool,
     as_json: bool,
@@ -158,22 +188,18 @@ def import_attempts(
     from cli.progress import ProgressBars
     from ingest.attempts.to_graph import frame_to_attempts
 
+    columns = {
+        "student": student_column,
+        "item": item_column,
+        "concepts": concepts_column,
+        "correct": correct_column,
+        "timestamp": timestamp_column,
+        "attempt_id": attempt_id_column,
+    }
+    options = _reader_options(fmt, columns, folds, dataset)  # before the store opens: a usage error leaves it alone
     obj = ctx.obj or {}
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
-    options: dict[str, Any] = {}
-    if fmt == "csv":
-        columns = {
-            "student": student_column,
-            "item": item_column,
-            "concepts": concepts_column,
-            "correct": correct_column,
-            "timestamp": timestamp_column,
-            "attempt_id": attempt_id_column,
-        }
-        options = {k: v for k, v in columns.items() if v}
-    elif fmt == "pykt" and folds:
-        options["folds"] = set(folds)
-    elif fmt == "xapi":
+    if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
     pseudonyms = _pseudonyms(obj.get("settings") or load_settings())
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
@@ -202,10 +228,12 @@ def import_attempts(
                 problems = []
                 if bundle.concepts:
                     ids = [c.id for c in bundle.concepts]
-                    problems.append(f"{len(ids)} concept(s) not in the graph: {_sample(ids)}")
+                    where = first_named(frame, "concept", ids)
+                    problems.append(f"{len(ids)} concept(s) not in the graph: {_sample(ids, where)}")
                 if bundle.materials:
                     ids = [m.id for m in bundle.materials]
-                    problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids)}")
+                    where = first_named(frame, "item", ids)
+                    problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids, where)}")
                 problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
             clashes = conflicting_duplicates(kg, found)
@@ -234,8 +262,31 @@ def import_attempts(
             kg.store.close()
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
-        return
-    _print(report)
+    else:
+        _print(report)
+    if not report["attempts"]:
+        chosen = f" in fold(s) {', '.join(map(str, sorted(folds)))}" if folds else ""
+        click.echo(f"warning: no attempts{chosen} in {', '.join(f.name for f in files)}: nothing to import", err=True)
+
+
+def _reader_options(
+    fmt: str, columns: dict[str, str | None], folds: tuple[int, ...], dataset: str | None
+) -> dict[str, Any]:
+    """The reader's options from the command's; an option of another layout is a usage error, not ignored."""
+    if fmt != "csv" and any(columns.values()):
+        raise click.UsageError(f"the --*-column options apply to csv logs; a {fmt} log has a fixed layout")
+    if fmt != "pykt" and folds:
+        raise click.UsageError("--fold applies to pykt logs (their fold column)")
+    options: dict[str, Any] = {k: v for k, v in columns.items() if v}
+    if folds:
+        options["folds"] = set(folds)
+    if dataset is not None:
+        if fmt not in _DATASET_OPTION:
+            raise click.UsageError("--dataset applies to pykt, akt and dkvmn logs (a csv or xAPI log names students)")
+        if not dataset.strip() or any(ch in dataset for ch in ":/\\"):
+            raise click.BadParameter("give a name without ':', '/' or '\\'", param_hint="--dataset")
+        options[_DATASET_OPTION[fmt]] = dataset.strip()
+    return options
 
 
 def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:

@@ -273,8 +273,9 @@ def demo_load(ctx: click.Context, students: int) -> None:
 @click.pass_context
 def info(ctx: click.Context) -> None:
     """Show what the store holds."""
-    from graph.attempts import count_students
+    from graph.attempts import count_of_type, count_students
     from graph.prerequisites import longest_chain
+    from graph.vocab import PW
 
     kg = _open(ctx.obj["settings"], ctx.obj["store"])
     try:
@@ -283,6 +284,7 @@ def info(ctx: click.Context) -> None:
         click.echo(f"curricula: {', '.join(sorted(proj.curriculum_ids)) or '-'}")
         click.echo(f"concepts: {proj.dag.number_of_nodes()}  prerequisites: {proj.dag.number_of_edges()}")
         click.echo(f"materials: {len(proj.material_ids)}  students: {count_students(kg)}")
+        click.echo(f"attempts: {count_of_type(kg, PW.Attempt)}  mastery estimates: {count_of_type(kg, PW.Mastery)}")
         if proj.dag.number_of_edges():
             click.echo(f"longest prerequisite chain: {len(longest_chain(proj.dag)) - 1} edges")
     finally:

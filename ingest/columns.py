@@ -18,6 +18,8 @@ concept        str        concept / skill id ("" when the item maps to no concep
 correct        float64    score in [0, 1]; 1.0 right, 0.0 wrong
 timestamp      datetime   when (UTC); NaT when the layout has no times
 source         str        where the row came from (format and file)
+line           int64      the line of its file the row was read from (1-based), so a
+                          problem found after reading still names it; 0 when none
 =============  =========  ==========================================================
 """
 
@@ -34,6 +36,7 @@ ATTEMPT_COLUMNS: tuple[str, ...] = (
     "correct",
     "timestamp",
     "source",
+    "line",
 )
 
 ATTEMPT_DTYPES: dict[str, str] = {
@@ -45,4 +48,5 @@ ATTEMPT_DTYPES: dict[str, str] = {
     "correct": "float64",
     "timestamp": "datetime64[ns, UTC]",
     "source": "object",
+    "line": "int64",
 }

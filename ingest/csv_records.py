@@ -8,7 +8,7 @@ line, and reports a record whose field count differs from the header's.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ingest.errors import Problem
@@ -16,16 +16,25 @@ from ingest.errors import Problem
 __all__ = ["records"]
 
 
-def records(reader: Any, source: str, width: int, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def records(
+    reader: Any,
+    source: str,
+    width: int,
+    problems: list[Problem],
+    on_line: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
     """``(line, record)`` for each well-formed record after the header; problems for the rest.
 
     A ``csv.Error`` (a broken quote) is reported with its line and ends the file.
+    ``on_line`` hears each record's line (progress through a large file).
     """
     start = reader.line_num + 1
     try:
         for record in reader:
             line = start
             start = reader.line_num + 1
+            if on_line is not None:
+                on_line(line)
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != width:

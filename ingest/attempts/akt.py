@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.attempts.pykt import dataset_name
+from ingest.attempts.reading import LineProgress, LineTicker, log_text
 from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
@@ -108,14 +109,17 @@ def _scan(
     key: str,
     out: AttemptColumns,
     students: dict[str, str],
+    progress: LineProgress | None = None,
 ) -> list[Problem]:
     """Append one file's rows to ``out``; return its problems (``students``: user -> where first seen)."""
     problems: list[Problem] = []
     name = source_name(source)
     numbered = [(n, line.rstrip("\r\n")) for n, line in enumerate(lines, start=1)]
+    ticker = LineTicker(name, numbered[-1][0] if numbered else 0, progress)
     numbered = [(n, line) for n, line in numbered if line.strip()]
     for start in range(0, len(numbered), 4):
         block = numbered[start : start + 4]
+        ticker(block[-1][0])
         if len(block) < 4:
             problems.append(Problem(source, f"line {block[0][0]}", f"record has {len(block)} of 4 lines"))
             break
@@ -135,7 +139,9 @@ def _scan(
                 number += 1
             item = problem_ids[p] if problem_ids is not None else str(p)
             concept = skill_names[s] if skill_names is not None else str(s)
-            out.append(user, number, f"{key}:{user}:{number}", item, concept, float(r), None, f"akt:{name}")
+            ident = f"{key}:{user}:{number}"
+            out.append(user, number, ident, item, concept, float(r), None, f"akt:{name}", block[1][0])
+    ticker.done()
     return problems
 
 
@@ -188,11 +194,14 @@ def _maps(folder: Path) -> tuple[dict[int, str] | None, dict[int, str] | None]:
     return found[0], found[1]
 
 
-def read_akt(paths: Path | Sequence[Path], *, dataset: str | None = None) -> pd.DataFrame:
+def read_akt(
+    paths: Path | Sequence[Path], *, dataset: str | None = None, progress: LineProgress | None = None
+) -> pd.DataFrame:
     """Read one or several AKT files (folds) into one table, checked all together.
 
     Skill names and problem ids come from ``skill.json`` / ``problems.json`` beside each
     file. A student present in two files is a problem (folds are disjoint by student).
+    A file may be gzipped; ``progress`` hears how many lines of each file are read.
 
     Raises:
         MalformedInput: every problem of every file.
@@ -207,9 +216,9 @@ def read_akt(paths: Path | Sequence[Path], *, dataset: str | None = None) -> pd.
         if folder not in maps:
             maps[folder] = _maps(folder)
         skill_names, problem_ids = maps[folder]
-        with path.open(encoding="utf-8") as handle:
-            key = dataset or dataset_name(str(path))
-            problems += _scan(handle, str(path), skill_names, problem_ids, key, out, students)
+        key = dataset or dataset_name(str(path))
+        lines = log_text(path).splitlines()
+        problems += _scan(lines, str(path), skill_names, problem_ids, key, out, students, progress)
     if problems:
         raise MalformedInput(problems)
     return out.frame()

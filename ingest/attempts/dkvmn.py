@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.attempts.reading import LineProgress, LineTicker, log_text
 from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
@@ -27,20 +28,24 @@ def _ints(text: str) -> tuple[list[int], list[str]]:
     return ([] if bad else [int(t) for t in tokens]), bad
 
 
-def parse_dkvmn(text: str | Iterable[str], source: str, *, name: str | None = None) -> pd.DataFrame:
+def parse_dkvmn(
+    text: str | Iterable[str], source: str, *, name: str | None = None, progress: LineProgress | None = None
+) -> pd.DataFrame:
     """Turn a DKVMN 3-line file into the canonical attempt table.
 
     Args:
         text: the file's text, or its lines.
         source: the file path or name (problems and the ``source`` column).
         name: the student key prefix; defaults to the file stem.
+        progress: hears how many lines are read (``ingest.attempts.reading``).
 
     Raises:
         MalformedInput: every bad line with file and line number (a length that does not
             match the items or responses, non-integers, responses other than 0/1, an
             incomplete last sequence).
     """
-    lines = text.splitlines() if isinstance(text, str) else text
+    lines = text.splitlines() if isinstance(text, str) else list(text)
+    ticker = LineTicker(source_name(source), len(lines), progress)
     numbered = [(n, line.strip()) for n, line in enumerate(lines, start=1)]
     numbered = [(n, line) for n, line in numbered if line]
     file_name = source_name(source)
@@ -54,6 +59,7 @@ def parse_dkvmn(text: str | Iterable[str], source: str, *, name: str | None = No
             problems.append(Problem(source, f"line {block[0][0]}", f"sequence has {len(block)} of 3 lines"))
             break
         (l1, head), (l2, item_text), (l3, response_text) = block
+        ticker(l3)
         found: list[Problem] = []
         length = int(head) if head.isdigit() else -1
         if length < 0:
@@ -76,12 +82,15 @@ def parse_dkvmn(text: str | Iterable[str], source: str, *, name: str | None = No
             continue
         student = f"{prefix}-seq{seq}"
         for position, (item, response) in enumerate(zip(items, responses, strict=True)):
-            out.append(student, position, f"{student}:{position}", str(item), str(item), float(response), None, origin)
+            out.append(
+                student, position, f"{student}:{position}", str(item), str(item), float(response), None, origin, l2
+            )
+    ticker.done()
     if problems:
         raise MalformedInput(problems)
     return out.frame()
 
 
-def read_dkvmn(path: Path, *, name: str | None = None) -> pd.DataFrame:
-    """Read a DKVMN 3-line file; options as for :func:`parse_dkvmn`."""
-    return parse_dkvmn(path.read_text(encoding="utf-8"), str(path), name=name)
+def read_dkvmn(path: Path, *, name: str | None = None, progress: LineProgress | None = None) -> pd.DataFrame:
+    """Read a DKVMN 3-line file (gzipped or not); options as for :func:`parse_dkvmn`."""
+    return parse_dkvmn(log_text(path), str(path), name=name, progress=progress)

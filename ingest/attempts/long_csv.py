@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph.model import timestamp_problem
+from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
 from ingest.attempts.table import build_frame, number_attempts, source_name
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
@@ -122,6 +123,7 @@ def parse_csv(
     correct: str | None = None,
     timestamp: str | None = None,
     attempt_id: str | None = None,
+    progress: LineProgress | None = None,
 ) -> pd.DataFrame:
     """Turn a long CSV attempt log into the canonical attempt table.
 
@@ -131,6 +133,7 @@ def parse_csv(
             in default attempt ids.
         student, item, concepts, correct, timestamp, attempt_id: header names of those
             columns when they differ from the defaults.
+        progress: hears how many lines are read (``ingest.attempts.reading``).
 
     Raises:
         MalformedInput: every bad row, each with file and line.
@@ -159,7 +162,8 @@ def parse_csv(
     cols: dict[str, list[object]] = {c: [] for c in ("student", "line", "attempt_id", "item", "concept", "correct")}
     times: list[datetime | None] = []
     seen_ids: dict[str, int] = {}
-    for line, record in records(reader, source, len(header), problems):
+    ticker = LineTicker(name, line_count(body) if progress else 0, progress)
+    for line, record in records(reader, source, len(header), problems, ticker):
 
         def cell(logical: str, rec: list[str] = record) -> str:
             return rec[where[logical]].strip() if logical in where else ""
@@ -201,6 +205,7 @@ def parse_csv(
             cols["concept"].append(tag)
             cols["correct"].append(score)
             times.append(moment)
+    ticker.done()
     if problems:
         raise MalformedInput(problems)
 
@@ -212,6 +217,6 @@ def parse_csv(
     return build_frame({c: frame[c] for c in frame.columns})
 
 
-def read_csv(path: Path, **columns: str | None) -> pd.DataFrame:
-    """Read a long CSV attempt log (UTF-8); ``columns`` as for :func:`parse_csv`."""
-    return parse_csv(path.read_text(encoding="utf-8"), str(path), **columns)
+def read_csv(path: Path, *, progress: LineProgress | None = None, **columns: str | None) -> pd.DataFrame:
+    """Read a long CSV attempt log (UTF-8, gzipped or not); ``columns`` as for :func:`parse_csv`."""
+    return parse_csv(log_text(path), str(path), progress=progress, **columns)

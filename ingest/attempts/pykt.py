@@ -38,6 +38,7 @@ from typing import Any
 
 import pandas as pd
 
+from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
 from ingest.attempts.table import AttemptColumns, source_name
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
@@ -60,7 +61,7 @@ def dataset_name(source: str) -> str:
     parts = source.replace("\\", "/").rstrip("/").split("/")
     if len(parts) > 1 and parts[-2] not in ("", "."):
         return parts[-2]
-    return Path(parts[-1]).stem
+    return Path(source_name(parts[-1])).stem
 
 
 def _tokens(value: str) -> list[str]:
@@ -183,8 +184,8 @@ class _Rows:
         self.student, self.uid = f"{self.key}-{uid}", uid
         self.number, self.attempt_id, self.position = -1, "", 0
 
-    def add(self, lists: dict[str, list[str]]) -> None:
-        """The positions a row adds: not padding, not history a sliding window repeats."""
+    def add(self, lists: dict[str, list[str]], line: int) -> None:
+        """The positions a row (at ``line``) adds: not padding, not history a sliding window repeats."""
         questions, times, repeats = lists.get("questions"), lists.get("timestamps"), lists.get("is_repeat")
         masks = lists.get("selectmasks")
         for i, (cell, response) in enumerate(zip(lists["concepts"], lists["responses"], strict=True)):
@@ -198,7 +199,7 @@ class _Rows:
             stamp = _time(times[i]) if times else None
             for concept in cell.split("_"):  # an unexpanded multi-concept cell: sibling rows
                 self.out.append(
-                    self.student, self.number, self.attempt_id, item, concept, float(response), stamp, self.source
+                    self.student, self.number, self.attempt_id, item, concept, float(response), stamp, self.source, line
                 )
 
 
@@ -208,6 +209,7 @@ def parse_pykt(
     *,
     prefix: str | None = None,
     folds: Collection[int] | None = None,
+    progress: LineProgress | None = None,
 ) -> pd.DataFrame:
     """Turn a pyKT sequence CSV into the canonical attempt table.
 
@@ -216,6 +218,7 @@ def parse_pykt(
         source: the file path or name (problems, ``source`` column, default prefix).
         prefix: student key prefix; defaults to :func:`dataset_name` of ``source``.
         folds: keep only these folds (``-1`` is pyKT's test fold); all when ``None``.
+        progress: hears how many lines are read (``ingest.attempts.reading``).
 
     Raises:
         MalformedInput: every bad row (file and line): unequal lengths, non-integers,
@@ -229,7 +232,8 @@ def parse_pykt(
     problems: list[Problem] = []
     seen: dict[str, int] = {}  # uid -> its first line
     rows = _Rows(prefix or dataset_name(source), f"pykt:{source_name(source)}")
-    for line, record in records(reader, source, len(col), problems):
+    ticker = LineTicker(source_name(source), line_count(body) if progress else 0, progress)
+    for line, record in records(reader, source, len(col), problems, ticker):
         reasons: list[str] = []
         fold_text, uid = record[col["fold"]].strip(), record[col["uid"]].strip()
         if not fold_text.lstrip("-").isdigit():
@@ -254,12 +258,19 @@ def parse_pykt(
         if reasons:
             problems.append(Problem(source, f"line {line}", "; ".join(reasons)))
         elif folds is None or int(fold_text) in folds:
-            rows.add(lists)
+            rows.add(lists, line)
+    ticker.done()
     if problems:
         raise MalformedInput(problems)
     return rows.out.frame()
 
 
-def read_pykt(path: Path, *, prefix: str | None = None, folds: Collection[int] | None = None) -> pd.DataFrame:
-    """Read a pyKT sequence CSV; options as for :func:`parse_pykt`."""
-    return parse_pykt(path.read_text(encoding="utf-8"), str(path), prefix=prefix, folds=folds)
+def read_pykt(
+    path: Path,
+    *,
+    prefix: str | None = None,
+    folds: Collection[int] | None = None,
+    progress: LineProgress | None = None,
+) -> pd.DataFrame:
+    """Read a pyKT sequence CSV (gzipped or not); options as for :func:`parse_pykt`."""
+    return parse_pykt(log_text(path), str(path), prefix=prefix, folds=folds, progress=progress)

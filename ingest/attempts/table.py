@@ -18,8 +18,13 @@ __all__ = ["AttemptColumns", "build_frame", "concat_frames", "empty_frame", "num
 
 
 def source_name(source: str) -> str:
-    """The file name of a source path (``a/b/log.csv`` -> ``log.csv``): stable if the file moves."""
-    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+    """The file name of a source path (``a/b/log.csv`` -> ``log.csv``): stable if the file moves.
+
+    A gzipped log is named as the log it holds (``log.csv.gz`` -> ``log.csv``), so its
+    attempt ids are the plain file's and importing both adds nothing the second time.
+    """
+    name = source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+    return name.removesuffix(".gz") or name
 
 
 @dataclass
@@ -34,12 +39,13 @@ class AttemptColumns:
     correct: list[float] = field(default_factory=list)
     timestamp: list[pd.Timestamp | None] = field(default_factory=list)
     source: list[str] = field(default_factory=list)
+    line: list[int] = field(default_factory=list)
 
     def append(
         self, student: str, attempt: int, attempt_id: str, item: str, concept: str, correct: float,
-        timestamp: pd.Timestamp | None, source: str,
+        timestamp: pd.Timestamp | None, source: str, line: int,
     ) -> None:  # fmt: skip
-        """One row (``item`` "" when there is none; ``timestamp`` None when unknown)."""
+        """One row (``item`` "" when there is none; ``timestamp`` None when unknown; ``line`` in its file)."""
         self.student.append(student)
         self.attempt.append(attempt)
         self.attempt_id.append(attempt_id)
@@ -48,6 +54,7 @@ class AttemptColumns:
         self.correct.append(correct)
         self.timestamp.append(timestamp)
         self.source.append(source)
+        self.line.append(line)
 
     def frame(self) -> pd.DataFrame:
         """The canonical table of the rows appended so far."""

@@ -27,7 +27,6 @@ their line (JSON lines) or array index; nothing is returned unless every stateme
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import hmac
 import json
@@ -44,6 +43,7 @@ import pandas as pd
 
 from graph.ids import id_of
 from ingest.attempts.long_csv import parse_timestamp
+from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
 from ingest.attempts.table import build_frame, empty_frame, number_attempts, source_name
 from ingest.errors import MalformedInput, Problem
 
@@ -292,6 +292,12 @@ class _Statement:
     void_target: str | None
 
 
+def _line_of(where: str) -> int:
+    """The line a statement was read from (``line N``); 0 for a statement of an array or a lone object."""
+    head, _, number = where.partition(" ")
+    return int(number) if head == "line" and number.isdigit() else 0
+
+
 def _position(problem: Problem) -> int:
     """Sort key: the number in ``line N`` / ``index N`` (decoding and checking problems interleave)."""
     number = problem.location.rsplit(" ", 1)[-1]
@@ -378,6 +384,7 @@ def parse_xapi(
     *,
     item_concepts: Mapping[str, Sequence[str]] | None = None,
     pseudonymize: Callable[[str], str] = default_pseudonym,
+    progress: LineProgress | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -386,6 +393,7 @@ def parse_xapi(
         source: the file name (problems and the ``source`` column).
         item_concepts: activity id -> concept ids (from the graph's materials).
         pseudonymize: actor identifier -> student key (see the module docstring).
+        progress: hears how many lines are checked (``ingest.attempts.reading``).
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -394,12 +402,15 @@ def parse_xapi(
     decoded = _statements(text, source, problems)
     report = XapiReport(statements=len(decoded))
     checked: list[_Statement] = []
+    ticker = LineTicker(source_name(source), line_count(text) if progress else 0, progress)
     for where, statement in decoded:
+        ticker(_line_of(where))
         found, reasons = _check(where, statement, pseudonymize)
         if reasons:
             problems.append(Problem(source, where, "; ".join(reasons)))
         elif found is not None:
             checked.append(found)
+    ticker.done()
     if problems:
         raise MalformedInput(sorted(problems, key=_position))
 
@@ -411,7 +422,9 @@ def parse_xapi(
     other: Counter[str] = Counter()
     seen: set[str] = set()
     mapping = item_concepts or {}
-    rows: dict[str, list[Any]] = {c: [] for c in ("student", "order", "attempt_id", "item", "concept", "correct")}
+    rows: dict[str, list[Any]] = {
+        c: [] for c in ("student", "order", "attempt_id", "item", "concept", "correct", "line")
+    }
     times: list[datetime | None] = []
     for order, s in enumerate(checked):
         if s.void_target:
@@ -443,6 +456,7 @@ def parse_xapi(
                 rows["item"].append(s.item)
                 rows["concept"].append(concept)
                 rows["correct"].append(s.score)
+                rows["line"].append(_line_of(s.where))
                 times.append(s.timestamp)
     report.skipped = dict(skipped)
     report.other_verbs = dict(other)
@@ -462,13 +476,8 @@ def read_xapi(
     *,
     item_concepts: Mapping[str, Sequence[str]] | None = None,
     pseudonymize: Callable[[str], str] = default_pseudonym,
+    progress: LineProgress | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
-    """Read a statement file (``.gz`` is decompressed); options as for :func:`parse_xapi`."""
-    raw = path.read_bytes()
-    if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise MalformedInput([Problem(str(path), f"byte {error.start}", "not UTF-8")]) from None
-    return parse_xapi(text, str(path), item_concepts=item_concepts, pseudonymize=pseudonymize)
+    """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
+    text = log_text(path)
+    return parse_xapi(text, str(path), item_concepts=item_concepts, pseudonymize=pseudonymize, progress=progress)

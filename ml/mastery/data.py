@@ -26,9 +26,9 @@ def attempts_to_frame(histories: Mapping[str, Sequence[Attempt]] | Iterable[Atte
         n = number.get(a.student, -1) + 1
         number[a.student] = n
         for concept in a.concepts or ("",):
-            rows.append((a.student, n, a.id, a.material or "", concept, float(a.score), a.timestamp, a.source))
+            rows.append((a.student, n, a.id, a.material or "", concept, float(a.score), a.timestamp, a.source, 0))
     frame = pd.DataFrame(
-        rows, columns=["student", "attempt", "attempt_id", "item", "concept", "correct", "timestamp", "source"]
+        rows, columns=["student", "attempt", "attempt_id", "item", "concept", "correct", "timestamp", "source", "line"]
     )
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     return frame
@@ -72,6 +72,7 @@ def canonical_frame(
             "concept": np.asarray(concept, dtype=object),
             "correct": np.asarray(correct, dtype=np.float64),
             "source": source if isinstance(source, str) else np.asarray(source, dtype=object),
+            "line": 0,  # generated, not read from a file
         }
     )
     frame["attempt_id"] = (

@@ -183,3 +183,14 @@ class TestImportUpdatesMastery:
         assert code == 0, out
         report = json.loads(out[out.index("{") :])
         assert (report["accepted"], report["estimates"]) == (2, 2)
+        code, out = run("--store", store, "info", env=env)
+        before = out  # the demo's two students, then the log's attempts and estimates on top
+        assert code == 0, out
+        counts = dict(line.split(": ", 1) for line in before.splitlines() if line.startswith("attempts: "))
+        attempts, estimates = (int(v) for v in counts["attempts"].split("  mastery estimates: "))
+        assert attempts >= 2
+        assert estimates >= 2
+        log.write_text("student,item,concepts,correct\nnew2,,slope,1\n")
+        run("--store", store, "attempts", "import", str(log), "--format", "csv", env=env)
+        after = run("--store", store, "info", env=env)[1]
+        assert f"attempts: {attempts + 1}  mastery estimates: {estimates + 1}" in after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def test_unknown_concepts_are_refused_until_created(empty: KnowledgeGraph, tmp_p
     path.write_text("2\n3,4\n1,0\n")
     refused = invoke(empty, str(path), "--format", "dkvmn")
     assert refused.exit_code == 1
-    assert "2 concept(s) not in the graph: 3, 4" in refused.output
+    assert "2 concept(s) not in the graph: 3 (seq.txt line 2), 4 (seq.txt line 2)" in refused.output
     assert "--create-missing" in refused.output
     assert empty.is_empty()
     created = report(invoke(empty, str(path), "--format", "dkvmn", "--create-missing", "--json"))
@@ -168,3 +169,98 @@ def test_help_lists_the_formats() -> None:
     result = CliRunner().invoke(attempts, ["import", "--help"])
     assert result.exit_code == 0
     assert "[akt|csv|dkvmn|pykt|xapi]" in result.output
+
+
+def test_unknown_items_are_named_with_their_first_line(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "student,item,concepts,correct\nal,m_add_ex,add,1\nbo,quiz_9,add,0\nal,quiz_9,add,1\nal,,fractions,1\n"
+    )
+    refused = invoke(kg, str(path), "--format", "csv")
+    assert refused.exit_code == 1
+    assert "1 concept(s) not in the graph: fractions (log.csv line 5)" in refused.output
+    assert "1 item(s) not in the graph as materials: quiz_9 (log.csv line 3)" in refused.output
+
+
+def test_a_gzipped_log_is_the_log_it_holds(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    plain = tmp_path / "log.csv"
+    plain.write_text(CSV)
+    packed = tmp_path / "packed" / "log.csv.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(CSV.encode()))
+    assert report(invoke(kg, str(packed), "--format", "csv", "--json"))["accepted"] == 2
+    again = report(invoke(kg, str(plain), "--format", "csv", "--json"))  # same attempt ids: a replay
+    assert (again["accepted"], again["duplicates"]) == (0, 2)
+    damaged = tmp_path / "damaged.csv.gz"
+    damaged.write_bytes(gzip.compress(CSV.encode())[:-12])
+    refused = invoke(kg, str(damaged), "--format", "csv")
+    assert (refused.exit_code, "damaged.csv.gz:-: the gzip file ends early" in refused.output) == (1, True)
+
+
+def test_bytes_that_are_not_utf8_are_reported_with_their_line(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes((CSV + "b\xf6,m_add_ex,add,1,2024-01-03\n").encode("latin-1"))
+    refused = invoke(kg, str(path), "--format", "csv")
+    assert refused.exit_code == 1
+    assert "latin.csv:line 4: not UTF-8 text" in refused.output
+
+
+def test_a_moved_log_replays_as_itself_under_its_dataset_name(empty: KnowledgeGraph, tmp_path: Path) -> None:
+    # pyKT names no file-independent ids: a copy in another folder was a new data set, its attempts doubled.
+    text = 'fold,uid,concepts,responses\n0,7,1,1\n-1,8,"1,2","0,1"\n'
+    for folder in ("assist", "copy"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "test.csv").write_text(text)
+    first = report(
+        invoke(empty, str(tmp_path / "assist" / "test.csv"), "--format", "pykt", "--create-missing", "--json")
+    )
+    assert first["accepted"] == 3
+    copy = str(tmp_path / "copy" / "test.csv")
+    again = report(invoke(empty, copy, "--format", "pykt", "--dataset", "assist", "--create-missing", "--json"))
+    assert (again["accepted"], again["duplicates"]) == (0, 3)
+    assert count_students(empty) == 2
+    doubled = report(invoke(empty, copy, "--format", "pykt", "--create-missing", "--json"))
+    assert (doubled["accepted"], count_students(empty)) == (3, 4)  # without it: another data set (documented)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "csv", "--fold", "1"], "--fold applies to pykt logs"),
+        (["--format", "akt", "--student-column", "who"], "the --*-column options apply to csv logs"),
+        (["--format", "csv", "--dataset", "x"], "--dataset applies to pykt, akt and dkvmn logs"),
+        (["--format", "pykt", "--dataset", "a/b"], "give a name without"),
+    ],
+)
+def test_an_option_of_another_layout_is_a_usage_error(
+    empty: KnowledgeGraph, tmp_path: Path, args: list[str], message: str
+) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(CSV)
+    refused = invoke(empty, str(path), *args)
+    assert (refused.exit_code, message in refused.output) == (2, True), refused.output
+    assert empty.is_empty()
+
+
+def test_a_log_with_no_attempts_imports_nothing_with_a_warning(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text("student,item,concepts,correct,timestamp\n")
+    result = CliRunner().invoke(
+        attempts, ["import", str(path), "--format", "csv"], obj={"settings": load_settings(), "kg": kg}
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: no attempts in header.csv: nothing to import" in result.stderr
+
+
+def test_progress_counts_each_files_lines(tmp_path: Path) -> None:
+    from ingest.attempts import reading
+    from ingest.attempts.formats import read_attempts
+
+    path = tmp_path / "big.csv"
+    path.write_text("student,item,concepts,correct\n" + "".join(f"s{n % 7},,add,{n % 2}\n" for n in range(45_000)))
+    heard: list[tuple[str, int, int]] = []
+    frame = read_attempts(path, "csv", progress=lambda *a: heard.append(a))
+    assert len(frame) == 45_000
+    assert heard[0] == ("big.csv", reading.PROGRESS_EVERY, 45_001)  # heard while reading, not only at the end
+    assert heard[-1] == ("big.csv", 45_001, 45_001)
+    assert len(heard) == 3

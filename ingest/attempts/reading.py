@@ -1,0 +1,71 @@
+"""An attempt log's text, and progress through it: shared by every attempt reader.
+
+Exports are often gzipped (``log.csv.gz``), so a gzip file is read as the log it holds,
+whatever its name. A byte that is not UTF-8 is reported with its line, like any other
+problem of the file. Readers report how far they are every ``PROGRESS_EVERY`` lines, so
+a bar moves while one large file parses rather than once per file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.errors import MalformedInput, Problem
+
+__all__ = ["PROGRESS_EVERY", "LineProgress", "LineTicker", "line_count", "log_text"]
+
+PROGRESS_EVERY = 20_000
+
+LineProgress = Callable[[str, int, int], None]
+"""``(file name, lines read, lines in the file)``, called as a file is read."""
+
+
+def log_text(path: Path) -> str:
+    """The UTF-8 text of a log file, decompressed first when it is gzip.
+
+    Raises:
+        MalformedInput: a damaged gzip file, or text that is not UTF-8 (with its line).
+    """
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except EOFError:
+            raise MalformedInput([Problem(str(path), "-", "the gzip file ends early: is it truncated?")]) from None
+        except (OSError, zlib.error) as error:
+            raise MalformedInput([Problem(str(path), "-", f"a damaged gzip file ({error})")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        why = f"not UTF-8 text ({error.reason} at byte {error.start}); save the log as UTF-8"
+        raise MalformedInput([Problem(str(path), f"line {line}", why)]) from None
+
+
+def line_count(text: str) -> int:
+    """How many lines ``text`` has (a last line without a newline counts)."""
+    return text.count("\n") + (0 if not text or text.endswith("\n") else 1)
+
+
+class LineTicker:
+    """Calls a ``LineProgress`` every ``PROGRESS_EVERY`` lines of one file, and once at its end."""
+
+    def __init__(self, name: str, lines: int, progress: LineProgress | None) -> None:
+        self.name = name
+        self.progress = progress
+        self.total = lines
+        self.next = PROGRESS_EVERY
+
+    def __call__(self, line: int) -> None:
+        """The reader has reached ``line``."""
+        if self.progress is not None and line >= self.next:
+            self.progress(self.name, line, self.total)
+            self.next = line + PROGRESS_EVERY
+
+    def done(self) -> None:
+        """The whole file is read."""
+        if self.progress is not None:
+            self.progress(self.name, self.total, self.total)
