@@ -38,7 +38,14 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.store import TripleStore
-from graph.validation import absolute_ids, check_bundle, check_concept, check_material, check_strength
+from graph.validation import (
+    absolute_ids,
+    broader_cycles,
+    check_bundle,
+    check_concept,
+    check_material,
+    check_strength,
+)
 from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
 __all__ = ["KnowledgeGraph", "Page", "PlannedWrite", "ProgressHook", "WriteListener", "paginate"]
@@ -332,6 +339,10 @@ class KnowledgeGraph:
                 raise ValidationFailed(problems)
             for b in updated.broader:
                 self._require_concept(b, "broader")
+            if updated.broader:
+                cycles_up = broader_cycles([updated], self._stored_broader())
+                if cycles_up:
+                    raise InvalidInput("; ".join(cycles_up), field="broader")
             if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
                 raise NotFound("curriculum", updated.curriculum, field="curriculum")
             s = iri_of("concept", updated.id)
@@ -341,11 +352,28 @@ class KnowledgeGraph:
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
+    def _stored_broader(self) -> list[tuple[str, str]]:
+        """Every stored (concept, broader) pair: the graph keeps no broader links in memory."""
+        rows = self.store.select(f"SELECT ?c ?b WHERE {{ ?c {SKOS.broader.n3()} ?b }}")
+        return [(id_of(str(c)), id_of(str(b))) for c, b in rows if c is not None and b is not None]
+
     def delete_concept(self, ident: str) -> None:
-        """Delete a concept with its edges, material links and narrower links."""
+        """Delete a concept with its edges, material links, narrower links and students' estimates of it.
+
+        An estimate left behind without its concept was personal data no read could
+        reach, and a concept created again under the id would inherit it.
+        """
         with self.lock:
             self._require_concept(ident, "id")
-            deletes = queries.touching(self.store, [iri_of("concept", ident)])
+            concept = iri_of("concept", ident)
+            deletes = queries.touching(self.store, [concept])
+            estimates = self.store.select(
+                f"SELECT ?s ?p ?o WHERE {{ ?s a {PW.Mastery.n3()} ; {PW.concept.n3()} {concept.n3()} . ?s ?p ?o }}"
+            )
+            seen = set(deletes)
+            for s, p, o in estimates:
+                if s is not None and p is not None and o is not None and (s, p, o) not in seen:
+                    deletes.append((s, p, o))
             linked = sorted(self.projection.materials_of(ident))
 
             def project() -> None:
@@ -515,6 +543,7 @@ class KnowledgeGraph:
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 elsewhere=self._kinds_elsewhere(bundle),
+                stored_broader=self._stored_broader() if any(c.broader for c in bundle.concepts) else (),
             )
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]

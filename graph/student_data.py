@@ -9,7 +9,9 @@ store's churn: every attempt replaces estimates); the cache answers in microseco
 How it stays right: every write of this process reaches ``on_write`` (a
 ``KnowledgeGraph`` listener), which drops the entries of the students the written
 triples name (``pw:student``), and of a student deleted whole (``graph.forget``: their
-``rdf:type pw:Student`` goes). A revision the cache did not see (another process wrote
+``rdf:type pw:Student`` goes). A deleted concept or material, which takes a
+``pw:concept`` or ``pw:material`` from attempts without naming their students, drops
+everything. A revision the cache did not see (another process wrote
 to a shared store, and the projection noticed) drops everything. Bounded: the least
 recently used students go first.
 """
@@ -96,8 +98,11 @@ class StudentDataCache:
         of a kind not followed here) drops their entry.
         """
         changes, dropped = _changes(deletes, inserts)
+        replaced = {s for s, _, _ in inserts}
+        # a concept or material deleted: attempts lose it (and estimates go) for students this write does not name
+        unnamed = any(p in (PW.concept, PW.material) and s not in replaced for s, p, _ in deletes)
         with self._lock:
-            if self.revision != revision - 1:
+            if self.revision != revision - 1 or unnamed:
                 self._entries.clear()
                 self.revision = revision
                 return

@@ -370,3 +370,24 @@ class TestModelVersions:
         replayed = restarted(unstored)["student"]["mastery"][0]["probability"]
         assert "m_slope_new" in restarted.mastery.predictor.model.items.index
         assert replayed == pytest.approx(live, abs=1e-6)
+
+
+class TestDeletedConcepts:
+    def test_a_deleted_concept_leaves_no_estimate_behind(self, api: Api) -> None:
+        # The per-student cache kept the estimate: the student's whole mastery view failed, and a
+        # concept created again under the id inherited the deleted one's estimate.
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope", "exponent_laws"], "correct": True}]})
+        everything = "query($id: ID!) { student(id: $id) { mastery { concept { id label } probability } } }"
+        before = api(everything, {"id": "kid"})["student"]["mastery"]
+        assert {m["concept"]["id"] for m in before} == {"slope", "exponent_laws"}
+        path = 'query { learningPath(studentId: "kid", targets: ["slope"]) { __typename } }'
+        assert api(path)["learningPath"]["__typename"] == "LearningPath"  # the student's data is now cached
+        assert api('mutation { deleteConcept(id: "exponent_laws") { __typename } }')["deleteConcept"] == {
+            "__typename": "Deleted"
+        }
+        after = api(everything, {"id": "kid"})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in after] == ["slope"]
+        api('mutation { createConcept(input: {id: "exponent_laws", label: "Exponents, again"}) { __typename } }')
+        assert [m["concept"]["id"] for m in api(everything, {"id": "kid"})["student"]["mastery"]] == ["slope"]
+        exported = api('query { exportStudent(id: "kid") { ... on StudentExport { data } } }')["exportStudent"]
+        assert "exponent_laws" not in str(exported)  # no estimate node of it is left in the store either
