@@ -3,7 +3,8 @@
 Steps are numbered boxes in study order, targets are highlighted, prerequisites the
 student has mastered are dashed stadium shapes, and an arrow runs from each
 prerequisite to the concept that needs it. Node names are ``s1, s2...`` and ``a1,
-a2...`` so no concept id can break the syntax; labels escape quotes.
+a2...`` so no concept id can break the syntax; labels escape quotes, ``&`` and angle
+brackets (Mermaid draws a label as HTML).
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ __all__ = ["path_to_mermaid"]
 
 
 def _text(label: str) -> str:
-    """A label safe inside Mermaid double quotes."""
-    return label.replace('"', "#quot;").replace("\n", " ")
+    """A label safe inside Mermaid double quotes, and as text: Mermaid draws labels as HTML.
+
+    Examples:
+        >>> _text('<img src=x onerror=alert(1)> & "q"')
+        '#lt;img src=x onerror=alert(1)#gt; #amp; #quot;q#quot;'
+    """
+    out = label.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return out.replace("\r", " ").replace("\n", " ")
 
 
 def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:

@@ -26,7 +26,7 @@ from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
 from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
-__all__ = ["check_bundle", "check_concept", "check_material", "check_strength"]
+__all__ = ["MAX_MINUTES", "broader_cycles", "check_bundle", "check_concept", "check_material", "check_strength"]
 
 
 def check_concept(concept: Concept) -> list[str]:
@@ -44,6 +44,7 @@ def check_concept(concept: Concept) -> list[str]:
 
 _SAFE_SCHEMES = frozenset({"", "http", "https"})
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+_URL_UNSAFE = re.compile(r'[\x00-\x20\x7f<>"`]')  # end an HTML attribute or a URL in text ('|' is common)
 
 
 def url_problem(url: str) -> str | None:
@@ -51,7 +52,10 @@ def url_problem(url: str) -> str | None:
 
     Frontends render it as a link, so a ``javascript:`` or ``data:`` URL would run in the
     student's browser. Browsers drop tabs, newlines and spaces inside a scheme, so they
-    are dropped here too before the scheme is read. Relative links are kept.
+    are dropped here too before the scheme is read. Relative links are kept. Spaces,
+    double quotes, backticks and angle brackets (outside RFC 3986, and what ends an HTML
+    attribute) are refused rather than stored for every page to escape; other characters
+    RFC 3986 leaves out (``|`` in real Metacademy links) are kept, as browsers take them.
 
     Examples:
         >>> url_problem("https://example.org/a"), url_problem("notes/a.html")
@@ -60,7 +64,18 @@ def url_problem(url: str) -> str | None:
         "url scheme 'javascript' is not http or https"
     """
     scheme = urlsplit(_URL_NOISE.sub("", url)).scheme.lower()
-    return None if scheme in _SAFE_SCHEMES else f"url scheme {scheme!r} is not http or https"
+    if scheme not in _SAFE_SCHEMES:
+        return f"url scheme {scheme!r} is not http or https"
+    unsafe = sorted(set(_URL_UNSAFE.findall(url)))
+    if unsafe:
+        shown = ", ".join(repr(ch) for ch in unsafe)
+        return f"url holds {shown}, which a URL cannot hold as it is (percent-encode them)"
+    return None
+
+
+MAX_MINUTES = 6000
+"""The longest a material may take (100 hours): a path's minutes add up in GraphQL's 32-bit Int,
+and a value near its limit made every path through the material fail to serialise."""
 
 
 def check_material(material: Material) -> list[str]:
@@ -76,8 +91,8 @@ def check_material(material: Material) -> list[str]:
         problems.append(f"material {material.id!r}: {bad_url}")
     if not 1 <= material.difficulty <= 5:
         problems.append(f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5")
-    if material.minutes < 1:
-        problems.append(f"material {material.id!r}: minutes {material.minutes} is below 1")
+    if not 1 <= material.minutes <= MAX_MINUTES:
+        problems.append(f"material {material.id!r}: minutes {material.minutes} is not in 1..{MAX_MINUTES}")
     return problems
 
 
@@ -207,14 +222,18 @@ def unnamed_things(extra: Graph | None) -> list[str]:
     return sorted(set(problems))
 
 
-def _broader_cycles(concepts: Iterable[Concept]) -> list[str]:
-    """Cycles of ``skos:broader`` among a batch's concepts (each one a problem).
+def broader_cycles(concepts: Iterable[Concept], stored: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """Cycles of ``skos:broader`` once ``concepts`` are written (each one a problem).
 
     A concept under itself through others ("A under B, B under A") has no place in a
-    hierarchy; it was accepted without a word. Only the batch's own links are read: the
-    graph keeps no broader links in memory.
+    hierarchy; it was accepted without a word. ``stored`` is the graph's (concept,
+    broader) pairs (the graph keeps no broader links in memory); those of ``concepts``
+    are replaced by theirs, as writing them does.
     """
-    hierarchy: nx.DiGraph[str] = nx.DiGraph((b, c.id) for c in concepts for b in c.broader)  # as find_cycles reads
+    batch = list(concepts)
+    written = {c.id for c in batch}
+    pairs = [(c, b) for c, b in stored if c not in written] + [(c.id, b) for c in batch for b in c.broader]
+    hierarchy: nx.DiGraph[str] = nx.DiGraph((b, c) for c, b in pairs)  # as find_cycles reads
     return [
         f"broader cycle: {' under '.join([*cycle, cycle[0]])} (a concept cannot be under itself)"
         for cycle in find_cycles(hierarchy, limit=20)
@@ -228,6 +247,7 @@ def check_bundle(
     replace_existing: bool = False,
     break_cycles: bool = False,
     elsewhere: Mapping[str, str] | None = None,
+    stored_broader: Iterable[tuple[str, str]] = (),
 ) -> tuple[CurriculumBundle, ImportReport]:
     """Validate a batch against the graph; return what may be written and a report.
 
@@ -241,6 +261,8 @@ def check_bundle(
             the report) instead of refusing the batch.
         elsewhere: the batch's IRIs that already name something the projection does not
             hold, with its kind (``"cohort"``): refused like a concept's IRI reused.
+        stored_broader: the graph's (concept, broader) pairs, so a ``skos:broader`` cycle
+            through stored links is seen (``broader_cycles``).
 
     Raises:
         ValidationFailed: bad values or repeated ids inside the batch (every problem listed).
@@ -307,9 +329,9 @@ def check_bundle(
             dangling.append(f"concept {concept.id}: curriculum {scheme} unknown")
             scheme = None
         concepts.append(replace(concept, broader=broader, curriculum=scheme))
-    broader_cycles = _broader_cycles(concepts)
-    if broader_cycles:
-        raise ValidationFailed(broader_cycles)
+    cycles_up = broader_cycles(concepts, stored_broader)
+    if cycles_up:
+        raise ValidationFailed(cycles_up)
 
     materials = []
     for material in bundle.materials:

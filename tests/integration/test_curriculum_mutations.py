@@ -76,10 +76,33 @@ class TestConceptLifecycle:
         }
         assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
 
+    def test_a_broader_cycle_through_stored_links_is_refused(self, client: Client) -> None:
+        # updateConcept accepted "a under b" then "b under a"; an import refused the same pair.
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          __typename ... on CurriculumError { code field message } } }"""
+        assert client.execute(update, {"input": {"id": "add", "broader": ["quad"]}})["updateConcept"] == {
+            "__typename": "Concept"
+        }
+        refused = client.execute(update, {"input": {"id": "quad", "broader": ["add"]}})["updateConcept"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "broader")
+        assert refused["message"] == "broader cycle: add under quad under add (a concept cannot be under itself)"
+        turtle = "<quad> skos:broader <add> ; a skos:Concept ; skos:prefLabel 'Quadratics' ."
+        prefixes = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> ."
+        doc = f"{prefixes} @base <https://w3id.org/pathwise/id/concept/> . {turtle}"
+        imported = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": doc, "replaceExisting": True}})
+        assert imported["importCurriculum"]["code"] == "INVALID"
+        assert "broader cycle" in imported["importCurriculum"]["message"]
+        assert client.execute('{ concept(id: "quad") { broader { id } } }') == {"concept": {"broader": []}}
+
     def test_a_material_link_must_be_http(self, client: Client) -> None:
         material = {"id": "m_js", "title": "T", "type": "VIDEO", "teaches": ["quad"], "url": " JavaScript:alert(1)"}
         refused = client.execute(MATERIAL, {"input": material})["createMaterial"]
         assert refused["problems"] == ["material 'm_js': url scheme 'javascript' is not http or https"]
+        material["url"] = 'https://example.org/"><script>'
+        refused = client.execute(MATERIAL, {"input": material})["createMaterial"]
+        assert refused["problems"] == [
+            "material 'm_js': url holds '\"', '<', '>', which a URL cannot hold as it is (percent-encode them)"
+        ]
         material["url"] = "https://example.org/v"
         assert client.execute(MATERIAL, {"input": material})["createMaterial"] == {
             "__typename": "Material",
@@ -113,6 +136,14 @@ class TestMaterialMutations:
             "{ ... on CurriculumError { code message } } }"
         )
         assert updated["updateMaterial"]["code"] == "INVALID"
+        # a path's minutes add up in GraphQL's 32-bit Int: 2**31 - 1 minutes broke every path through it
+        too_long = client.execute(
+            'mutation { updateMaterial(input: {id: "m_new", minutes: 2147483647}) '
+            "{ ... on CurriculumError { message } } }"
+        )
+        assert too_long["updateMaterial"] == {
+            "message": "1 problem(s): material 'm_new': minutes 2147483647 is not in 1..6000"
+        }
         gone = client.execute('mutation { deleteMaterial(id: "m_new") { __typename } }')
         assert gone["deleteMaterial"] == {"__typename": "Deleted"}
 
