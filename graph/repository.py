@@ -39,6 +39,8 @@ from graph.rdf_mapping import (
 )
 from graph.store import TripleStore
 from graph.validation import (
+    CONCEPT_PREDICATES,
+    MATERIAL_PREDICATES,
     absolute_ids,
     broader_cycles,
     check_bundle,
@@ -56,11 +58,8 @@ ProgressHook = Callable[[str, int, int], None]
 WriteListener = Callable[[Sequence[Triple], Sequence[Triple], int], None]
 """Called as ``listener(deletes, inserts, revision)`` after each committed write."""
 
-_CONCEPT_PREDICATES = {SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme}
-_MATERIAL_PREDICATES = {
-    SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
-    SDO.text, SDO.url, SDO.teaches, SDO.assesses,
-}  # fmt: skip
+_CONCEPT_PREDICATES = CONCEPT_PREDICATES
+_MATERIAL_PREDICATES = MATERIAL_PREDICATES
 
 
 @dataclass(frozen=True)
@@ -313,12 +312,19 @@ class KnowledgeGraph:
 
     # --- concept writes ----------------------------------------------------------------------
     def create_concept(self, concept: Concept, prerequisites: Sequence[str] = ()) -> Concept:
-        """Add a concept (and its direct prerequisites, which must exist)."""
+        """Add a concept (and its direct prerequisites, which must exist).
+
+        A concept with bad values of its own is refused with every problem listed, the
+        unknown ids it names among them, so a form shows them all at once.
+        """
         with self.lock:
             bundle = CurriculumBundle(
                 concepts=(concept,),
                 prerequisites=tuple(Prerequisite(concept.id, p, 1.0, "designer") for p in prerequisites),
             )
+            problems = check_concept(concept)
+            if problems:
+                raise ValidationFailed(problems + self._unknown_links(concept.id, prerequisites, concept.broader))
             for p in prerequisites:
                 if p == concept.id:
                     raise InvalidInput(f"concept {p!r} cannot be its own prerequisite", field="prerequisites")
@@ -329,6 +335,12 @@ class KnowledgeGraph:
                 raise NotFound("curriculum", concept.curriculum, field="curriculum")
             self.import_bundle(bundle)
             return concept
+
+    def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:
+        """Problems for what a new concept or material names: itself as a prerequisite, ids that do not exist."""
+        problems = [f"concept {own!r} cannot be its own prerequisite" for p in prerequisites if p == own]
+        named = dict.fromkeys([*(p for p in prerequisites if p != own), *(c for c in others if c != own)])
+        return problems + [f"concept {c!r} does not exist" for c in named if not self.projection.has_concept(c)]
 
     def update_concept(self, updated: Concept) -> Concept:
         """Replace a concept's own values (label, definition, alt labels, links up)."""
@@ -404,15 +416,18 @@ class KnowledgeGraph:
             )
             return edge
 
-    def remove_prerequisite(self, concept: str, prerequisite: str) -> None:
-        """Forget that ``concept`` requires ``prerequisite``."""
+    def remove_prerequisite(self, concept: str, prerequisite: str) -> Prerequisite:
+        """Forget that ``concept`` requires ``prerequisite``; return the edge as it was stored."""
         with self.lock:
             self._require_concept(concept, "conceptId")
             self._require_concept(prerequisite, "prerequisiteId")
             if not self.projection.dag.has_edge(prerequisite, concept):
                 raise NotFound("prerequisite", f"{concept} -> {prerequisite}")
             deletes = self._edge_triples(concept, prerequisite)
+            provenance = next((str(o) for _, p, o in deletes if p == PW.provenance), "")
+            removed = Prerequisite(concept, prerequisite, self.strength(concept, prerequisite), provenance)
             self.commit(deletes, [], lambda: self.projection.remove_edge(concept, prerequisite))
+            return removed
 
     def _edge_triples(self, concept: str, prerequisite: str) -> list[Triple]:
         c, p, e = iri_of("concept", concept), iri_of("concept", prerequisite), edge_iri(concept, prerequisite)
@@ -435,8 +450,11 @@ class KnowledgeGraph:
         )
 
     def create_material(self, material: Material) -> Material:
-        """Add a material; the concepts it links to must exist."""
+        """Add a material; the concepts it links to must exist (with bad values, all problems are listed)."""
         with self.lock:
+            problems = check_material(material)
+            if problems:
+                raise ValidationFailed(problems + self._unknown_links(material.id, (), material.concepts))
             for c in material.concepts:
                 self._require_concept(c, "concepts")
             self.import_bundle(CurriculumBundle(materials=(material,)))

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
-from graph.ids import id_problem
+from graph.ids import id_of, id_problem, iri_of, is_valid_id
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
@@ -118,7 +118,7 @@ def stored_kind(ident: str, projection: Projection) -> str | None:
 def absolute_ids(bundle: CurriculumBundle) -> list[str]:
     """The batch's concept, material and curriculum ids that are IRIs (slugs cannot meet another kind)."""
     ids = [*(c.id for c in bundle.concepts), *(m.id for m in bundle.materials), *(c.id for c in bundle.curricula)]
-    return list(dict.fromkeys(i for i in map(str, ids) if ":" in i))
+    return list(dict.fromkeys(i for i in map(str, ids) if ":" in i and is_valid_id(i)))  # a malformed one: INVALID
 
 
 def _iris_of_two_kinds(
@@ -189,6 +189,49 @@ def learner_data_problems(extra: Graph | None) -> list[str]:
     ]
     if len(found) > _SHOWN:
         problems.append(f"... and {len(found) - _SHOWN} more triples of learner data")
+    return problems
+
+
+CONCEPT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme})
+"""The predicates of a concept's own values: what ``updateConcept`` replaces."""
+
+MATERIAL_PREDICATES = frozenset({
+    SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
+    SDO.text, SDO.url, SDO.teaches, SDO.assesses,
+})  # fmt: skip
+"""The predicates of a material's own values: what ``updateMaterial`` replaces."""
+
+
+def values_of_stored(bundle: CurriculumBundle, projection: Projection) -> list[str]:
+    """Unmodelled triples of a batch that set a value of a stored concept or material the batch does not declare.
+
+    Such a triple is kept as it comes, so ``<concept/x> skos:prefLabel "Another"`` gave
+    a stored concept a second label (two titles and two durations for a material), where
+    declaring the concept again is refused as a duplicate. Other predicates (a
+    ``skos:exactMatch`` from an alignment file) stay welcome.
+    """
+    if bundle.extra is None:
+        return []
+    declared = {c.id for c in bundle.concepts} | {m.id for m in bundle.materials}
+    found = []
+    for s, p, o in bundle.extra:
+        if not isinstance(s, URIRef) or p not in CONCEPT_PREDICATES | MATERIAL_PREDICATES:
+            continue
+        ident = id_of(str(s))
+        if ident in declared:
+            continue
+        if p in CONCEPT_PREDICATES and projection.has_concept(ident) and s == iri_of("concept", ident):
+            found.append(("concept", ident, s, p, o))
+        elif p in MATERIAL_PREDICATES and ident in projection.material_ids and s == iri_of("material", ident):
+            found.append(("material", ident, s, p, o))
+    fix = {"concept": "updateConcept", "material": "updateMaterial"}
+    problems = [
+        f"triple {s.n3()} {p.n3()} {o.n3()} sets a value of the stored {kind} {ident!r}: change it with "
+        f"{fix[kind]}, or import the {kind} whole with replaceExisting"
+        for kind, ident, s, p, o in sorted(found, key=str)[:_SHOWN]
+    ]
+    if len(found) > _SHOWN:
+        problems.append(f"... and {len(found) - _SHOWN} more triples setting values of stored things")
     return problems
 
 
@@ -283,6 +326,7 @@ def check_bundle(
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
     problems += learner_data_problems(bundle.extra)
+    problems += values_of_stored(bundle, projection)
     problems += unnamed_things(bundle.extra)
     if problems:
         raise ValidationFailed(problems)

@@ -13,7 +13,13 @@ from typing import Any
 
 from ingest.errors import Problem
 
-__all__ = ["records"]
+__all__ = ["FIELD_LIMIT", "records"]
+
+FIELD_LIMIT = 64 * 1024 * 1024
+"""The longest CSV field read (Python's default is 128 KiB): a material's text that the
+CSV export wrote must read back, and the graph sets no length on texts."""
+
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 
 def records(

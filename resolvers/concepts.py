@@ -56,7 +56,5 @@ def add_prerequisite(
 
 
 def remove_prerequisite(kg: KnowledgeGraph, concept: str, prerequisite: str) -> Prerequisite:
-    """Forget a prerequisite edge; return what it was."""
-    strength = kg.strength(concept, prerequisite) if kg.projection.dag.has_edge(prerequisite, concept) else 1.0
-    kg.remove_prerequisite(concept, prerequisite)
-    return Prerequisite(concept, prerequisite, strength)
+    """Forget a prerequisite edge; return what it was (strength and provenance as stored)."""
+    return kg.remove_prerequisite(concept, prerequisite)

@@ -26,6 +26,18 @@ class TestAddPrerequisite:
         assert result["cycle"][:2] == ["add", "eq"]
         assert result["cycle"][2] in {"mul", "sub"}
 
+    def test_removing_answers_the_edge_as_it_was_stored(self, client: Client) -> None:
+        added = client.execute(
+            'mutation { addPrerequisite(conceptId: "quad", prerequisiteId: "add", strength: 0.4, '
+            'provenance: "my-source") { __typename } }'
+        )
+        assert added["addPrerequisite"] == {"__typename": "PrerequisiteEdge"}
+        removed = client.execute(
+            'mutation { removePrerequisite(conceptId: "quad", prerequisiteId: "add") '
+            "{ ... on PrerequisiteEdge { strength provenance } } }"
+        )
+        assert removed["removePrerequisite"] == {"strength": 0.4, "provenance": "my-source"}  # provenance was ""
+
     def test_unknown_id_is_not_found(self, client: Client) -> None:
         result = client.execute(ADD, {"c": "add", "p": "ghost"})["addPrerequisite"]
         assert (result["code"], result["field"], result["subjectId"]) == ("NOT_FOUND", "prerequisiteId", "ghost")
@@ -75,6 +87,31 @@ class TestConceptLifecycle:
             "problems": ["concept 'quad' has an empty label", "concept 'quad' cannot be broader than itself"],
         }
         assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
+
+    def test_every_problem_of_a_new_concept_comes_at_once(self, client: Client) -> None:
+        # Only the unknown prerequisite was reported (NOT_FOUND, no problems): the empty label came on the next try.
+        query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on CurriculumError { code problems } } }"""
+        new = {"id": "q1", "label": "  ", "prerequisites": ["nope"], "broader": ["q1"]}
+        assert client.execute(query, {"input": new})["createConcept"] == {
+            "code": "INVALID",
+            "problems": [
+                "concept 'q1' has an empty label",
+                "concept 'q1' cannot be broader than itself",
+                "concept 'nope' does not exist",
+            ],
+        }
+
+    def test_a_malformed_iri_is_invalid_not_an_unexpected_error(self, client: Client) -> None:
+        query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on CurriculumError { code problems } } }"""
+        refused = client.execute(query, {"input": {"id": "http://exa mple.org/x", "label": "X"}})["createConcept"]
+        assert refused == {
+            "code": "INVALID",
+            "problems": ["concept id 'http://exa mple.org/x' is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"],
+        }
+        material = {"id": "http://x.org/<m>", "title": "T", "type": "VIDEO"}
+        assert client.execute(MATERIAL, {"input": material})["createMaterial"]["code"] == "INVALID"
 
     def test_a_broader_cycle_through_stored_links_is_refused(self, client: Client) -> None:
         # updateConcept accepted "a under b" then "b under a"; an import refused the same pair.
@@ -172,6 +209,22 @@ class TestImportCurriculum:
             'pathwise/id/cohort/c2> <https://w3id.org/pathwise/vocab#teacher> "t1"' in p for p in refused["problems"]
         )
         assert client.execute("{ concepts { totalCount } }") == before
+
+    def test_a_stored_concept_gets_no_second_label_from_loose_triples(self, client: Client) -> None:
+        # Accepted without replaceExisting: the concept had two labels, and exports listed both.
+        base = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @base <https://w3id.org/pathwise/id/concept/> ."
+        second = f"{base} <quad> skos:prefLabel 'Another label' ."
+        refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": second}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [
+            "triple <https://w3id.org/pathwise/id/concept/quad> <http://www.w3.org/2004/02/skos/core#prefLabel> "
+            "\"Another label\" sets a value of the stored concept 'quad': change it with updateConcept, or import "
+            "the concept whole with replaceExisting"
+        ]
+        assert "Another label" not in client.execute("{ exportCurriculum(format: TURTLE) }")["exportCurriculum"]
+        aligned = f"{base} <quad> skos:exactMatch <http://example.org/quadratics> ."
+        kept = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": aligned}})["importCurriculum"]
+        assert kept["__typename"] == "ImportSummary"  # an alignment to another scheme is still welcome
 
     def test_csv_upload(self, client: Client) -> None:
         csv = {"concepts": "id,label\nlog,Logarithms\n", "prerequisites": "concept,prerequisite\nlog,mul\nlog,ghost\n"}

@@ -101,6 +101,12 @@ class TestWriteCurriculumCsv:
         assert back.concepts[0].alt_labels == ("f(x) = |x|", "\\frac{1}{2}", "plain")
         assert {(e.concept, e.strength) for e in back.prerequisites} == {("b", 1e-7), ("a", 0.123456789)}
 
+    def test_a_long_text_reads_back(self, tmp_path: Path) -> None:
+        # The export wrote a 500,000-character text that the import refused: "field larger than field limit".
+        bundle = CurriculumBundle(concepts=(Concept("a", "A", definition="x" * 500_000),))
+        write_curriculum_csv(bundle, tmp_path / "out")
+        assert len(read_curriculum_csv(tmp_path / "out").concepts[0].definition) == 500_000
+
     def test_strengths_survive_the_store_and_rdf(self, kg: KnowledgeGraph) -> None:
         other = KnowledgeGraph(open_store("memory"))
         other.import_bundle(
