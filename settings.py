@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.config import Config
 from starlette.datastructures import Secret
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["ENVIRONMENTS", "Settings", "load_settings", "problems_of"]
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,63 @@ class Settings:
 
     @property
     def development(self) -> bool:
-        """Development mode: GraphiQL on, errors shown in full."""
+        """Development mode: GraphiQL on, errors shown in full, no token needed."""
         return self.env != "production"
 
 
+ENVIRONMENTS = ("development", "production")
+
+
+def problems_of(settings: Settings) -> list[str]:
+    """What is wrong with the settings, one line per variable.
+
+    Checked when they are read, so a bad value stops the service before it starts, in one
+    line, rather than after loading (a port of 99999) or never: ``PATHWISE_ENV=Production``
+    used to run open to anyone as an admin, since only exactly "production" was production.
+    """
+    found = []
+    if settings.env not in ENVIRONMENTS:
+        found.append(f"PATHWISE_ENV is {settings.env!r}: give development or production")
+    if not 1 <= settings.port <= 65535:
+        found.append(f"PATHWISE_PORT is {settings.port}: give a port in 1..65535")
+    backend, _, rest = settings.store.partition(":")
+    if not ((backend == "memory" and not rest) or (backend in ("oxigraph", "sparql") and rest)):
+        found.append(
+            f"PATHWISE_STORE is {settings.store!r}: give memory, oxigraph:<dir> or sparql:<query-url>[,<update-url>]"
+        )
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        found.append(f"PATHWISE_DATA_DIR is {str(settings.data_dir)!r}, which is a file: give a folder")
+    if settings.backup_dir is not None and settings.backup_dir.exists() and not settings.backup_dir.is_dir():
+        found.append(f"PATHWISE_BACKUP_DIR is {str(settings.backup_dir)!r}, which is a file: give a folder")
+    at_least_one = {
+        "PATHWISE_TORCH_THREADS": settings.torch_threads,
+        "PATHWISE_MIN_CELL": settings.min_cell,
+        "PATHWISE_MAX_BODY_BYTES": settings.max_body_bytes,
+        "PATHWISE_MAX_DEPTH": settings.max_depth,
+        "PATHWISE_MAX_ALIASES": settings.max_aliases,
+        "PATHWISE_MAX_TOKENS": settings.max_tokens,
+        "PATHWISE_MAX_COST": settings.max_cost,
+    }
+    found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
+    if not 0.0 <= settings.qa_min_confidence <= 1.0:
+        found.append(f"PATHWISE_QA_MIN_CONFIDENCE is {settings.qa_min_confidence}: give a value in [0, 1]")
+    if settings.stale_check_seconds < 0:
+        found.append(f"PATHWISE_STALE_CHECK_SECONDS is {settings.stale_check_seconds}: give 0 or more")
+    if settings.backup_keep < 0:
+        found.append(f"PATHWISE_BACKUP_KEEP is {settings.backup_keep}: give 0 (keep every backup) or more")
+    return found
+
+
 def load_settings(env_file: str | None = ".env") -> Settings:
-    """Read the settings; ``PATHWISE_STORE`` defaults to Oxigraph inside the data folder."""
+    """Read the settings; ``PATHWISE_STORE`` defaults to Oxigraph inside the data folder.
+
+    Raises:
+        ValueError: a variable that does not parse, or any of ``problems_of`` (all listed).
+    """
     config = Config(env_file if env_file and Path(env_file).exists() else None)
     data_dir = Path(config("PATHWISE_DATA_DIR", default="./pathwise-data"))
-    backup_keep = config("PATHWISE_BACKUP_KEEP", cast=int, default=7)
-    if backup_keep < 0:
-        raise ValueError(f"PATHWISE_BACKUP_KEEP must be 0 (keep every backup) or more, not {backup_keep}")
-    return Settings(
-        env=config("PATHWISE_ENV", default="development"),
+    settings = Settings(
+        env=config("PATHWISE_ENV", default="development").strip().lower(),
         host=config("PATHWISE_HOST", default="127.0.0.1"),
         port=config("PATHWISE_PORT", cast=int, default=8000),
         data_dir=data_dir,
@@ -86,5 +130,9 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         qa_generator_api_key=config("PATHWISE_QA_GENERATOR_API_KEY", cast=Secret, default=None),
         pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
         backup_dir=config("PATHWISE_BACKUP_DIR", cast=Path, default=data_dir / "backups"),
-        backup_keep=backup_keep,
+        backup_keep=config("PATHWISE_BACKUP_KEEP", cast=int, default=7),
     )
+    problems = problems_of(settings)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return settings

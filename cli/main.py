@@ -130,9 +130,38 @@ def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) 
     settings: Settings = ctx.obj["settings"]
     if ctx.obj["store"]:
         os.environ["PATHWISE_STORE"] = ctx.obj["store"]
+    _preflight(settings, ctx.obj["store"] or settings.store)
     bind_host, bind_port = host or settings.host, port or settings.port
     click.echo(f"Pathwise on http://{bind_host}:{bind_port}/graphql ({settings.env})")
     uvicorn.run("server:app", factory=True, host=bind_host, port=bind_port, reload=reload, log_level="info")
+
+
+def _preflight(settings: Settings, store: str) -> None:
+    """What would stop the service at startup, checked first and said in one line.
+
+    The token keys, the pseudonym secret (and that it is the one the data was keyed
+    with), and an embedded store another process holds: each ended in a traceback after
+    the banner, some after loading the demo.
+    """
+    from auth.keys import KeyConfigError, load_keys
+    from graph.store import OxigraphStore, parse_store_spec
+
+    try:
+        load_keys(
+            secret=str(settings.jwt_secret) if settings.jwt_secret is not None else None,
+            public_key_path=settings.jwt_public_key,
+            development=settings.development,
+            data_dir=settings.data_dir,
+        )
+    except KeyConfigError as error:
+        _stop(str(error))
+    _pseudonyms(settings)
+    try:
+        spec = parse_store_spec(store)
+        if spec.backend == "oxigraph" and Path(spec.location).exists():
+            OxigraphStore(spec.location).close()  # taken by a running server: StoreInUse, before anything loads
+    except KnowledgeGraphError as error:
+        _fail(error)
 
 
 @main.command(name="import")

@@ -42,9 +42,11 @@ __all__ = [
     "DEV_SECRET_FILE",
     "KEY_PREFIX",
     "MIN_SECRET_BYTES",
+    "SECRET_CHECK_FILE",
     "PseudonymConfigError",
     "Pseudonymizer",
     "StudentKeys",
+    "check_secret",
     "dev_pseudonym_secret",
     "load_pseudonymizer",
     "pseudonymise_attempts",
@@ -185,8 +187,41 @@ def load_pseudonymizer(secret: str | None, *, development: bool, data_dir: Path)
         PseudonymConfigError: production without ``PATHWISE_PSEUDONYM_SECRET``, or a short secret.
     """
     if secret is not None:
-        return Pseudonymizer(secret.encode()), "PATHWISE_PSEUDONYM_SECRET"
-    if not development:
+        found, source = Pseudonymizer(secret.encode()), "PATHWISE_PSEUDONYM_SECRET"
+    elif not development:
         raise PseudonymConfigError("production needs PATHWISE_PSEUDONYM_SECRET (at least 32 bytes)")
-    value, _ = dev_pseudonym_secret(data_dir)
-    return Pseudonymizer(value), f"the development secret in {data_dir / DEV_SECRET_FILE}"
+    else:
+        value, _ = dev_pseudonym_secret(data_dir)
+        found, source = Pseudonymizer(value), f"the development secret in {data_dir / DEV_SECRET_FILE}"
+    check_secret(found, data_dir, source)
+    return found, source
+
+
+SECRET_CHECK_FILE = "pseudonym-secret.check"
+"""A keyed token of a fixed string, written beside the data the first time a secret is used with it."""
+
+
+def check_secret(pseudonyms: Pseudonymizer, data_dir: Path, source: str = "the configured secret") -> None:
+    """Refuse a secret other than the one this data folder's students were keyed with.
+
+    Started with another secret, the service found none of the stored students: every
+    query treated them as new, and ``forgetStudent`` answered NOT_FOUND while their data
+    stayed. The first secret used with a folder leaves a check token there (a keyed hash
+    of a fixed string: it reveals nothing of the secret); a later start must match it.
+
+    Raises:
+        PseudonymConfigError: the folder's token was made with another secret.
+    """
+    path = data_dir / SECRET_CHECK_FILE
+    token = pseudonyms.opaque("pathwise-pseudonym-secret", "check")
+    try:
+        stored = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(token + "\n", encoding="utf-8")
+        return
+    if stored != token:
+        raise PseudonymConfigError(
+            f"{source} is not the pseudonym secret the students in {data_dir} were keyed with ({path} says so): "
+            "start with that secret, or every stored student becomes unreachable and erasure requests miss them"
+        )

@@ -1,0 +1,80 @@
+"""Settings and startup refusals: a bad value stops the service in one line, before it serves anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, check_secret, load_pseudonymizer
+from settings import load_settings
+
+SECRET = "s" * 40
+OTHER = "o" * 40
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+    for name in ("PATHWISE_ENV", "PATHWISE_JWT_SECRET", "PATHWISE_PSEUDONYM_SECRET", "PATHWISE_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+def serve(env: dict[str, str]) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    return result.exit_code, result.output
+
+
+class TestSettings:
+    def test_a_misspelt_environment_is_refused_not_read_as_development(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # "Production" and "prod" ran the service open to anyone as an admin.
+        monkeypatch.setenv("PATHWISE_ENV", "Production")
+        assert load_settings(env_file=None).development is False
+        monkeypatch.setenv("PATHWISE_ENV", "prod")
+        with pytest.raises(ValueError, match="PATHWISE_ENV is 'prod': give development or production"):
+            load_settings(env_file=None)
+
+    def test_every_bad_value_is_listed_in_one_line(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name, value in {"PATHWISE_PORT": "99999", "PATHWISE_TORCH_THREADS": "0", "PATHWISE_STORE": "bogus"}.items():
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(main, ["info"])
+        assert result.exit_code == 1
+        assert "PATHWISE_PORT is 99999: give a port in 1..65535" in result.output
+        assert "PATHWISE_TORCH_THREADS is 0: give 1 or more" in result.output
+        assert "PATHWISE_STORE is 'bogus'" in result.output
+        assert "Traceback" not in result.output
+
+    def test_a_data_dir_that_is_a_file_is_named(self, data_dir: Path) -> None:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        data_dir.write_text("not a folder")
+        result = CliRunner().invoke(main, ["info"])
+        assert (result.exit_code, "which is a file: give a folder" in result.output) == (1, True), result.output
+
+
+class TestServePreflight:
+    def test_production_without_a_token_key_stops_before_the_banner(self) -> None:
+        code, out = serve({"PATHWISE_ENV": "production", "PATHWISE_PSEUDONYM_SECRET": SECRET})
+        assert code == 1
+        assert "error: production needs" in out
+        assert "Pathwise on http" not in out
+
+    def test_another_pseudonym_secret_than_the_datas_is_refused(self, data_dir: Path) -> None:
+        # Started with another secret, no stored student was found, and forgetStudent answered NOT_FOUND.
+        load_pseudonymizer(None, development=True, data_dir=data_dir)  # a folder made in development
+        code, out = serve(
+            {"PATHWISE_ENV": "production", "PATHWISE_JWT_SECRET": SECRET, "PATHWISE_PSEUDONYM_SECRET": OTHER}
+        )
+        assert code == 1
+        assert "is not the pseudonym secret the students in" in out
+        assert "Pathwise on http" not in out
+
+
+def test_the_first_secret_used_with_a_folder_is_the_only_one_it_takes(tmp_path: Path) -> None:
+    check_secret(Pseudonymizer(SECRET.encode()), tmp_path)
+    check_secret(Pseudonymizer(SECRET.encode()), tmp_path)  # the same again: fine
+    with pytest.raises(PseudonymConfigError, match="keyed with"):
+        check_secret(Pseudonymizer(OTHER.encode()), tmp_path)
+    assert SECRET not in (tmp_path / "pseudonym-secret.check").read_text()
