@@ -214,6 +214,21 @@ def open_knowledge_graph(
     return kg
 
 
+def _refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService | None) -> None:
+    """In the background, re-estimate what another model version estimated (a start serving another model)."""
+    if mastery is None or mastery.version is None:
+        return
+    from resolvers.students import refresh_stale_estimates
+
+    def run() -> None:
+        try:
+            refresh_stale_estimates(kg, mastery)
+        except Exception:  # the service goes on serving; the next start tries again
+            log.exception("re-estimating the stored estimates with %s failed", mastery.version)
+
+    threading.Thread(target=run, name="estimate-refresh", daemon=True).start()
+
+
 def _freeze_startup_objects() -> None:
     """Keep what startup built (libraries, models, the curriculum) out of the garbage collector's scans.
 
@@ -262,6 +277,7 @@ def create_app(
         state = ServiceState(graph, mastery=service, qa=qa, backup_dir=config.backup_dir)
         metrics.watch(state)
         if kg is None:  # a server process, not an app embedded in someone else's
+            _refresh_stale_estimates(graph, service)
             _freeze_startup_objects()
         try:
             yield {
@@ -289,6 +305,8 @@ def create_app(
             "materials": len(graph.projection.material_ids),
             "mastery_model": request.state.mastery.version if request.state.mastery is not None else None,
         }
+        if request.state.mastery is not None and request.state.mastery.load_error:
+            body["mastery_model_error"] = request.state.mastery.load_error  # served without one: say why
         return JSONResponse(body)
 
     limits = Limits(

@@ -176,11 +176,20 @@ def models_list(ctx: click.Context) -> None:
 @click.argument("version")
 @click.pass_context
 def models_use(ctx: click.Context, version: str) -> None:
-    """Serve VERSION from the next start (a running service: the useMasteryModel mutation)."""
+    """Serve VERSION from the next start (a running service: the useMasteryModel mutation).
+
+    The version is loaded first: a folder whose weights are missing or cut short is
+    refused here rather than pinned for a start that could not serve it.
+    """
+    from ml.mastery.serving import UnreadableModel, load_version
     from ml.mastery.versions import ModelVersions
 
+    versions = ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery")
     try:
-        ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery").use(version)
+        load_version(versions, version)
+        versions.use(version)
     except KeyError:
         raise click.ClickException(f"no model version {version!r}; see `pathwise models list`") from None
-    click.echo(f"serving {version} from the next start")
+    except UnreadableModel as error:
+        raise click.ClickException(f"{error}; nothing pinned") from None
+    click.echo(f"serving {version} from the next start (stored estimates are re-estimated then)")

@@ -18,7 +18,7 @@ from graph.rdf_mapping import Triple
 from graph.store import TripleStore
 from graph.vocab import PW, RDF
 
-__all__ = ["estimate_triples", "mastery_iri", "read_estimates", "stored_estimate_triples"]
+__all__ = ["estimate_triples", "mastery_iri", "read_estimates", "stale_students", "stored_estimate_triples"]
 
 
 def mastery_iri(student: str, concept: str) -> URIRef:
@@ -78,3 +78,12 @@ def read_estimates(store: TripleStore, students: Sequence[str]) -> dict[str, lis
     for estimates in out.values():
         estimates.sort(key=lambda e: e.concept)
     return out
+
+
+def stale_students(store: TripleStore, version: str) -> list[str]:
+    """Students with a stored estimate made by another model version than ``version``."""
+    rows = store.select(
+        f"""SELECT DISTINCT ?s WHERE {{ ?m a {PW.Mastery.n3()} ; {PW.student.n3()} ?s ; {PW.modelVersion.n3()} ?v
+            FILTER(STR(?v) != {Literal(version).n3()}) }}"""
+    )
+    return sorted(id_of(str(row[0])) for row in rows if row[0] is not None)

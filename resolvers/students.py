@@ -22,7 +22,7 @@ from graph.erasures import ErasureLog
 from graph.errors import InvalidInput, NotFound, ReusedClientId
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
-from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples
+from graph.mastery import estimate_triples, read_estimates, stale_students, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph, Page, paginate
 from graph.store import OxigraphStore
@@ -40,6 +40,7 @@ __all__ = [
     "page_of_students",
     "record",
     "record_retryable",
+    "refresh_stale_estimates",
     "touched_estimates",
     "student_exists",
     "switch_model",
@@ -382,6 +383,38 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
             time.sleep(held)  # the lock is not fair: give waiting requests as long as the chunk held it
         log.info("mastery model %s: %d estimates rewritten in %.1f s", version, rewritten, time.perf_counter() - served)
         return rewritten
+
+
+def refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService) -> int:
+    """Estimate again, with the served model, every stored estimate another version made.
+
+    A start that serves another model than the last one (``pathwise models use``, a newly
+    trained version, a pinned one that is gone) left every stored estimate saying, and
+    holding, the old model's value. The served model replays those students' attempts
+    and rewrites their estimates a few students per transaction under its lock, pausing
+    as long as it held it, as a switch does. Run in the background at startup; returns
+    how many estimates were rewritten.
+    """
+    version = mastery.version
+    if version is None:
+        return 0
+    students = stale_students(kg.store, version)
+    if not students:
+        return 0
+    log.info("%d students have estimates from another model than %s: estimating them again", len(students), version)
+    started, rewritten = time.perf_counter(), 0
+    for first in range(0, len(students), REWRITE_CHUNK):
+        chunk = students[first : first + REWRITE_CHUNK]
+        with mastery.lock:
+            if mastery.version != version:
+                break  # a switch served another model meanwhile: it rewrites every estimate itself
+            taken = time.perf_counter()
+            predictor = mastery.ready(chunk, _history(kg, mastery))
+            rewritten += _rewrite_estimates(kg, predictor, chunk)
+            held = time.perf_counter() - taken
+        time.sleep(held)
+    log.info("%d estimates re-estimated with %s in %.1f s", rewritten, version, time.perf_counter() - started)
+    return rewritten
 
 
 def _replay(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> None:

@@ -10,6 +10,7 @@ forgotten, for the new predictor to catch up with.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,9 @@ from graph.model import Attempt
 from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.versions import ModelVersions
 
-__all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel"]
+__all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel", "UnreadableModel", "load_version"]
+
+log = logging.getLogger("pathwise.mastery")
 
 HistoryLoader = Callable[[Sequence[str]], dict[str, list[Attempt]]]
 
@@ -41,6 +44,29 @@ class NoModel(LookupError):
     """No trained mastery model is installed."""
 
 
+class UnreadableModel(NoModel):
+    """A model version's files cannot be loaded (a weights file missing or cut short, a bad config)."""
+
+    def __init__(self, version: str, error: BaseException) -> None:
+        super().__init__(f"model version {version!r} cannot be loaded: {type(error).__name__}: {error}")
+        self.version = version
+
+
+def load_version(versions: ModelVersions, version: str) -> OnlineMastery:
+    """Load ``version``.
+
+    Raises:
+        KeyError: no such version.
+        UnreadableModel: its files do not load.
+    """
+    if version not in versions.list():
+        raise KeyError(version)
+    try:
+        return MasteryPredictor.load(versions.path(version))
+    except Exception as error:  # a damaged folder: whatever torch, safetensors or json raise
+        raise UnreadableModel(version, error) from error
+
+
 class MasteryService:
     """Holds the served ``MasteryPredictor``; thread-safe switching and lazy replay."""
 
@@ -55,13 +81,20 @@ class MasteryService:
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
             versions.install(fallback, "demo")
         current = versions.current()
-        self._predictor = MasteryPredictor.load(versions.path(current)) if current else None
+        self._predictor: OnlineMastery | None = None
+        self.load_error: str | None = None
+        if current:
+            try:
+                self._predictor = load_version(versions, current)
+            except UnreadableModel as error:  # serve the curriculum anyway; attempts are refused until it is fixed
+                self.load_error = str(error)
+                log.error("%s; serving without a mastery model (`pathwise models use` another version)", error)
 
     @property
     def predictor(self) -> OnlineMastery:
         """The served predictor. Raises ``NoModel`` when none is installed."""
         if self._predictor is None:
-            raise NoModel("no mastery model is installed: run `pathwise train mastery`")
+            raise NoModel(self.load_error or "no mastery model is installed: run `pathwise train mastery`")
         return self._predictor
 
     @property
@@ -70,10 +103,13 @@ class MasteryService:
         return self._predictor.version if self._predictor is not None else None
 
     def load(self, version: str) -> OnlineMastery:
-        """A predictor for ``version``, not served yet. Raises ``KeyError`` when there is no such version."""
-        if version not in self.versions.list():
-            raise KeyError(version)
-        return MasteryPredictor.load(self.versions.path(version))
+        """A predictor for ``version``, not served yet.
+
+        Raises:
+            KeyError: no such version.
+            UnreadableModel: its files do not load.
+        """
+        return load_version(self.versions, version)
 
     def serve(self, version: str, predictor: OnlineMastery) -> None:
         """Serve ``predictor`` (loaded for ``version``) from now on, pinned across restarts.

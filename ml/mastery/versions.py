@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import Any
 __all__ = ["STAGING_PREFIX", "ModelVersions", "check_new_folder", "staged"]
 
 STAGING_PREFIX = ".staging-"  # hidden: never listed as a version, never copied by a backup
+_STAMPED = re.compile(r"^\d{8}-\d{6}-")  # a trained version's name: YYYYmmdd-HHMMSS-<model>
 
 
 def check_new_folder(folder: Path) -> None:
@@ -66,12 +68,15 @@ class ModelVersions:
         self.root = root
 
     def list(self) -> list[str]:
-        """Every complete version, oldest first."""
+        """Every complete version, oldest first: a name without a date (the shipped ``demo``) before any trained one.
+
+        By name alone ``demo`` sorted after ``2026...``, so a trained model was never the
+        newest and never served unless pinned.
+        """
         if not self.root.exists():
             return []
-        return sorted(
-            p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / "config.json").exists()
-        )
+        names = [p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / "config.json").exists()]
+        return sorted(names, key=lambda name: (_STAMPED.match(name) is not None, name))
 
     def current(self) -> str | None:
         """The pinned version if any (and still there), else the newest."""

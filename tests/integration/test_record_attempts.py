@@ -391,3 +391,27 @@ class TestDeletedConcepts:
         assert [m["concept"]["id"] for m in api(everything, {"id": "kid"})["student"]["mastery"]] == ["slope"]
         exported = api('query { exportStudent(id: "kid") { ... on StudentExport { data } } }')["exportStudent"]
         assert "exponent_laws" not in str(exported)  # no estimate node of it is left in the store either
+
+
+class TestAnotherModelAtStart:
+    def test_estimates_of_another_version_are_made_again_by_the_served_one(self, api: Api) -> None:
+        # `models use` and a restart served demo while every stored estimate kept the old model's name and value.
+        from rdflib import Literal
+
+        from graph.mastery import stale_students
+        from graph.vocab import PW
+        from resolvers.students import refresh_stale_estimates
+
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope", "exponent_laws"], "correct": True}]})
+        kg = api.kg
+        stored = [
+            (s, p, o)
+            for s, p, o in kg.store.select(f"SELECT ?s ?p ?o WHERE {{ ?s {PW.modelVersion.n3()} ?o . ?s ?p ?o }}")
+        ]
+        old = [(s, PW.modelVersion, o) for s, _, o in stored]
+        kg.commit(old, [(s, PW.modelVersion, Literal("20250101-000000-pathwise")) for s, _, _ in old], lambda: None)
+        assert stale_students(kg.store, "demo") == ["kid"]
+        assert refresh_stale_estimates(kg, api.mastery) == 2
+        assert stale_students(kg.store, "demo") == []
+        versions = {m["modelVersion"] for m in api(MASTERY, {"id": "kid"})["student"]["mastery"]}
+        assert versions == {"demo"}

@@ -84,3 +84,42 @@ def test_training_refuses_a_folder_holding_a_model_before_it_trains(tmp_path: Pa
     write_model(tmp_path)
     with pytest.raises(FileExistsError, match="not empty"):
         train_mastery(pd.DataFrame(), tmp_path, args=TrainingArguments())  # an empty log would fail later
+
+
+class TestServedVersion:
+    def test_a_trained_version_is_newer_than_the_shipped_demo(self, tmp_path: Path) -> None:
+        # By name "demo" sorted after "2026...": a trained model was never served unless pinned.
+        versions = ModelVersions(tmp_path)
+        for name in ("demo", "20261129-202711-pathwise", "20261128-101010-pathwise"):
+            (tmp_path / name).mkdir()
+            write_model(tmp_path / name)
+        assert versions.list() == ["demo", "20261128-101010-pathwise", "20261129-202711-pathwise"]
+        assert versions.current() == "20261129-202711-pathwise"
+
+    def test_an_unreadable_model_is_served_as_none_and_cannot_be_pinned(self, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        from cli.main import main
+        from demo.load import MODEL_DIR
+        from ml.mastery.serving import MasteryService, NoModel
+
+        root = tmp_path / "data" / "models" / "mastery"
+        versions = ModelVersions(root)
+        versions.install(MODEL_DIR, "demo")
+        broken = root / "20261129-000000-pathwise"
+        broken.mkdir()
+        write_model(broken)  # weights that are not safetensors: the newest version, and unreadable
+        service = MasteryService(versions)  # the service started with a traceback
+        assert service.version is None
+        assert service.load_error is not None
+        assert "cannot be loaded" in service.load_error
+        with pytest.raises(NoModel, match="20261129-000000-pathwise"):
+            service.predictor  # noqa: B018 - the property raises
+        refused = CliRunner().invoke(
+            main, ["models", "use", broken.name], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")}
+        )
+        assert (refused.exit_code, "cannot be loaded" in refused.output) == (1, True), refused.output
+        assert not (root / "CURRENT").exists()
+        used = CliRunner().invoke(main, ["models", "use", "demo"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
+        assert used.exit_code == 0, used.output
+        assert MasteryService(versions).version == "demo"
