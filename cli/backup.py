@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from graph.errors import KnowledgeGraphError, StoreInUse
-from graph.pseudonyms import DEV_SECRET_FILE, Pseudonymizer
+from graph.pseudonyms import DEV_SECRET_FILE, MIN_SECRET_BYTES, Pseudonymizer
 from settings import Settings
 
 __all__ = ["backup", "backups", "restore"]
@@ -97,7 +97,10 @@ def _restore_pseudonyms(settings: Settings, folder: Path) -> Pseudonymizer:
     own = settings.data_dir / DEV_SECRET_FILE
     kept = folder / "data" / DEV_SECRET_FILE
     if settings.development and settings.pseudonym_secret is None and not own.exists() and kept.exists():
-        return Pseudonymizer(kept.read_text().strip().encode())
+        secret = kept.read_text().strip().encode()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise click.ClickException(f"the backup's {kept} holds no usable secret: is the backup damaged?")
+        return Pseudonymizer(secret)
     return _pseudonyms(settings)
 
 

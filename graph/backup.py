@@ -145,7 +145,8 @@ def make_backup(
 
     Raises:
         InvalidInput: the store is not an embedded one (a SPARQL server is backed up with
-            its own tools), or ``destination`` exists.
+            its own tools), ``destination`` exists, or it is inside the data folder (but
+            not in ``exclude``) or the store.
     """
     store = kg.store
     if not isinstance(store, OxigraphStore):
@@ -155,6 +156,13 @@ def make_backup(
         )
     if destination.exists():
         raise InvalidInput(f"{destination} exists already: a backup goes into a new folder")
+    if _inside(destination, store.path) or (
+        _inside(destination, data_dir) and not any(_inside(destination, kept) for kept in exclude)
+    ):
+        raise InvalidInput(
+            f"{destination} is inside the data folder {data_dir}: every later backup would copy it, with the "
+            "students it holds, where no erasure reaches; back up to another folder (or the backups folder)"
+        )
     partial = destination.with_name(destination.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -288,12 +296,33 @@ def _check(backup: Path, tokens: Tokens) -> BackupManifest:
         raise InvalidInput(f"the backup is incomplete: {', '.join(missing)} missing from {backup / 'data'}")
     try:
         triples, _ = _store_figures(backup / "store")
-    except OSError as error:
-        raise InvalidInput(f"the backup's store does not open: {error}") from None
+    except (OSError, RuntimeError, ValueError) as error:  # RocksDB: a cut-off or corrupted file ("Sst file size")
+        raise InvalidInput(f"the backup's store does not open (damaged?): {error}") from None
     if triples != manifest.triples:
         raise InvalidInput(f"the backup's store holds {triples} triples, its manifest says {manifest.triples}")
     read_erasures(backup / "data" / ERASURE_LOG)  # a malformed log is refused now, not half way
     return manifest
+
+
+def _first_error(error: OSError | shutil.Error) -> str:
+    """One line for a failed copy: ``shutil.Error`` carries a list of (source, target, reason)."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        source, _, reason = error.args[0][0]
+        more = len(error.args[0]) - 1
+        return f"{source}: {reason}" + (f" (and {more} more files)" if more else "")
+    return str(error)
+
+
+def _later_backups(backup: Path, manifest: BackupManifest, tokens: Tokens) -> list[Path]:
+    """The backups beside ``backup`` taken after it under the same secret: their erasure logs name later erasures."""
+    if not backup.parent.exists():
+        return []
+    mine = fingerprint(tokens)
+    return [
+        path
+        for path, other in list_backups(backup.parent)
+        if other.created_at > manifest.created_at and other.fingerprint == mine and path.resolve() != backup.resolve()
+    ]
 
 
 def restore_backup(
@@ -309,10 +338,14 @@ def restore_backup(
 
     Checked first, nothing moved on failure: the manifest, the pseudonym secret's
     fingerprint, every listed file, the store's triple count, both erasure logs, and that
-    no process holds the current store. Then the current data folder (and the store,
-    where it lives elsewhere) is moved aside to ``<name>.before-restore-<time>``, never
-    deleted; the backup is copied in; the erasure logs are merged; and the students
-    forgotten since the backup was taken are forgotten again. The store is then rewritten
+    no process holds the current store. The backup is then copied beside the data folder
+    (``<name>.restoring-<time>``): a copy that fails (a full disk) leaves everything as it
+    was. Only then is the current data folder (and the store, where it lives elsewhere)
+    moved aside to ``<name>.before-restore-<time>``, never deleted, and the copy renamed
+    into place; the erasure logs are merged (the replaced folder's, and those of the
+    backups beside this one taken after it, so a restore into a fresh folder still knows
+    later erasures); and the students forgotten since the backup was taken are forgotten
+    again. The store is then rewritten
     once: a checkpoint taken between a forget's delete and its rewrite holds deleted
     strings. Folders of the data folder in ``keep`` (where backups are kept, the restored
     one perhaps among them) are moved into the restored folder rather than left aside.
@@ -325,9 +358,33 @@ def restore_backup(
     say("checking the backup")
     manifest = _check(backup, tokens)
     read_erasures(data_dir / ERASURE_LOG)
+    later_logs = []
+    for sibling in _later_backups(backup, manifest, tokens):  # a fresh data folder has no log: newer backups do
+        try:
+            read_erasures(sibling / "data" / ERASURE_LOG)
+            later_logs.append(sibling.resolve().relative_to(backup.resolve().parent))
+        except InvalidInput:
+            say(f"leaving out the erasure log of {sibling}: it does not read")
     if store_path.exists():
         OxigraphStore(store_path).close()  # raises StoreInUse while a service holds it
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    data_root = data_dir.resolve()
+    store_inside = _inside(store_path, data_root)
+    staged_data = data_dir.with_name(f"{data_dir.name}.restoring-{stamp}")
+    staged_store = (
+        staged_data / store_path.resolve().relative_to(data_root)
+        if store_inside
+        else store_path.with_name(f"{store_path.name}.restoring-{stamp}")
+    )
+    say(f"copying the backup in ({manifest.triples:,} triples)")
+    try:  # a copy that fails (a full disk) leaves the data as it was: nothing is moved until it is whole
+        shutil.copytree(backup / "data", staged_data)
+        shutil.copytree(backup / "store", staged_store)
+    except (OSError, shutil.Error) as error:
+        shutil.rmtree(staged_data, ignore_errors=True)
+        if not store_inside:
+            shutil.rmtree(staged_store, ignore_errors=True)
+        raise InvalidInput(f"copying the backup failed, nothing was changed: {_first_error(error)}") from None
 
     def move_aside(folder: Path) -> Path | None:
         if not folder.exists():
@@ -336,28 +393,28 @@ def restore_backup(
         folder.rename(target)
         return target
 
-    data_root = data_dir.resolve()
     data_aside = move_aside(data_dir)
-    store_aside = move_aside(store_path)  # None where the store lived inside the data folder
+    store_aside = None if store_inside else move_aside(store_path)
 
     def now_at(path: Path) -> Path:
         """Where a path of the data folder is since the folder was moved aside."""
         inside = data_aside is not None and _inside(path, data_root)
         return data_aside / path.resolve().relative_to(data_root) if inside and data_aside else path
 
-    data_dir.mkdir(parents=True)
+    staged_data.rename(data_dir)
+    if not store_inside:
+        staged_store.rename(store_path)
     for folder in keep:  # the backups kept in the data folder stay in it
         if _inside(folder, data_root) and now_at(folder).exists():
             target = data_dir / folder.resolve().relative_to(data_root)
             target.parent.mkdir(parents=True, exist_ok=True)
             now_at(folder).rename(target)
-    source = backup if backup.exists() else now_at(backup)
-    say(f"copying the backup in ({manifest.triples:,} triples)")
-    shutil.copytree(source / "data", data_dir, dirs_exist_ok=True)
-    shutil.copytree(source / "store", store_path)
     log = ErasureLog(data_dir / ERASURE_LOG, tokens)
     if data_aside is not None:
         log.merge(data_aside / ERASURE_LOG)  # erasures since the backup live in the log it replaced
+    source = backup if backup.exists() else now_at(backup)
+    for name in later_logs:
+        log.merge(source.parent / name / "data" / ERASURE_LOG)
     store = OxigraphStore(store_path)
     try:
         kg = KnowledgeGraph(store)

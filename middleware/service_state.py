@@ -85,9 +85,8 @@ class ServiceState(Collector):
                 log.warning("metrics: cannot list the backups in %s: %s", self.backup_dir, error)
                 return
             yield GaugeMetricFamily("pathwise_backups", "Finished backups in the backup folder.", len(backups))
-            if backups:
-                yield GaugeMetricFamily(
-                    "pathwise_backup_newest_timestamp_seconds",
-                    "When the newest backup was taken (Unix time): alert when it grows old.",
-                    backups[-1][1].created_at.timestamp(),
-                )
+            yield GaugeMetricFamily(  # 0 with no backup at all, so an alert on its age fires then too
+                "pathwise_backup_newest_timestamp_seconds",
+                "When the newest backup was taken (Unix time; 0 when there is none): alert when it grows old.",
+                backups[-1][1].created_at.timestamp() if backups else 0.0,
+            )

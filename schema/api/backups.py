@@ -39,6 +39,8 @@ class BackupMutation:
                 pruned = prune_backups(context.backup_dir, context.backup_keep)
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)
+            except OSError as error:  # an unwritable backup folder, a full disk: the partial copy is gone already
+                return BackupError.from_domain(InvalidInput(f"the backup could not be written: {error}"))
             return Backup.from_domain(str(folder), manifest, pruned=[str(p) for p in pruned])
 
         # a checkpoint and a copy of the data folder's files: seconds for trained models, off the event loop

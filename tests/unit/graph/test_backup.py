@@ -170,6 +170,24 @@ class TestBackup:
         assert not (folder / "data" / "store").exists()
 
 
+def test_a_restore_into_a_fresh_folder_reads_the_erasures_of_later_backups(service: Service, tmp_path: Path) -> None:
+    # Only the replaced folder's erasure log was read: into a new folder, a forgotten student came back.
+    service.record("ann")
+    service.record("bob")
+    early = backup(service, tmp_path, "b1")
+    service.forget("ann")
+    backup(service, tmp_path, "b2")  # its erasure log names ann
+    service.close()
+    fresh = tmp_path / "fresh"
+    restored = restore_backup(early, data_dir=fresh, store_path=fresh / "store", tokens=PZ)
+    assert restored.forgotten_again == 1
+    kg = KnowledgeGraph(open_store(f"oxigraph:{fresh / 'store'}"))
+    try:
+        assert list_students(kg) == [key("bob")]
+    finally:
+        kg.store.close()
+
+
 def test_backups_kept_in_the_data_folder_stay_in_it_after_a_restore(service: Service) -> None:
     backups = service.data / "backups"
     service.record("ann")
@@ -214,6 +232,17 @@ class TestRefusals:
             restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
         self.unchanged(service)
 
+    def test_a_damaged_store_file(self, service: Service, tmp_path: Path) -> None:
+        # A cut-off .sst file ended the restore in a RocksDB traceback.
+        service.record("ann")
+        folder = backup(service, tmp_path)
+        for table in (folder / "store").glob("*.sst"):
+            table.write_bytes(table.read_bytes()[: len(table.read_bytes()) // 2])
+        service.close()
+        with pytest.raises(InvalidInput, match="the backup's store does not open"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
     def test_a_missing_file(self, service: Service, tmp_path: Path) -> None:
         folder = backup(service, tmp_path)
         (folder / "data" / "models" / "weights.bin").unlink()
@@ -243,6 +272,42 @@ class TestRefusals:
             make_backup(service.kg, service.data, tmp_path / "taken", PZ)
         with pytest.raises(InvalidInput, match="only an embedded Oxigraph store"):
             make_backup(KnowledgeGraph(open_store("memory")), service.data, tmp_path / "mem", PZ)
+
+    def test_a_restore_whose_copy_fails_leaves_the_data_as_it_was(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The data folder was moved aside before the copy: a full disk left a folder without a store.
+        import shutil
+
+        import graph.backup
+
+        service.record("ann")
+        folder = backup(service, tmp_path)
+        service.close()
+        real = shutil.copytree
+
+        def store_does_not_fit(source: Path, target: Path, *args: object, **kwargs: object) -> object:
+            if Path(source).name == "store":
+                raise shutil.Error([(str(source) + "/000010.sst", str(target), "[Errno 27] File too large")])
+            return real(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(graph.backup.shutil, "copytree", store_does_not_fit)
+        with pytest.raises(
+            InvalidInput, match=r"copying the backup failed, nothing was changed: .*000010.sst: \[Errno 27\]"
+        ):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+        assert sorted(p.name for p in service.data.parent.iterdir()) == ["backups", "data"], "no staging copy left"
+        service.open()
+        assert service.students() == [key("ann")]
+
+    def test_a_backup_inside_the_data_folder(self, service: Service) -> None:
+        # Every later backup copied it, and no erasure reached the students it held.
+        with pytest.raises(InvalidInput, match="is inside the data folder"):
+            make_backup(service.kg, service.data, service.data / "mybackup", PZ)
+        with pytest.raises(InvalidInput, match="is inside the data folder"):
+            make_backup(service.kg, service.data, service.store_path / "inner", PZ, exclude=[service.data])
+        make_backup(service.kg, service.data, service.data / "backups" / "b1", PZ, exclude=[service.data / "backups"])
 
     def test_an_interrupted_backup_leaves_nothing_that_looks_finished(
         self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
