@@ -148,7 +148,8 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
         return
     click.echo(
         f"restored the backup of {manifest.created_at.isoformat()}: {manifest.triples:,} triples, "
-        f"{manifest.students:,} students; forgotten again (forgotten since the backup): {restored.forgotten_again}"
+        f"{manifest.students - restored.forgotten_again:,} students ({restored.forgotten_again} of the backup's "
+        f"{manifest.students:,} forgotten again: forgotten since it was taken)"
     )
     for moved in restored.moved_aside:
         click.echo(f"the data as it was is in {moved}: it holds personal data, delete it once the restore is checked")

@@ -86,8 +86,9 @@ def model_names(
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--max-epochs", type=int, default=30, show_default=True)
-@click.option("--members", type=int, default=None, help="Networks in each PathwiseKT ensemble (default 3).")
-@click.option("--max-minutes", type=float, default=DEFAULT_BUDGET_MINUTES, show_default=True,
+@click.option("--members", type=click.IntRange(min=1), default=None,
+              help="Networks in each PathwiseKT ensemble (default 3).")  # fmt: skip
+@click.option("--max-minutes", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_MINUTES, show_default=True,
               help="Stop each model's training after this long (0: no limit).")  # fmt: skip
 @click.option(
     "--cold-start", type=float, default=None,

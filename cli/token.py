@@ -29,6 +29,8 @@ def _secret(settings: Settings, secret_env: str) -> str:
         secret = str(settings.jwt_secret)  # from .env
     if secret is not None:
         return secret
+    if secret_env != "PATHWISE_JWT_SECRET":  # named on purpose: the development secret would sign silently
+        raise click.ClickException(f"{secret_env} is not set: it was named to hold the signing secret")
     if not settings.development:
         raise click.ClickException(
             f"production needs the signing secret in {secret_env} (or --private-key for RS256); "

@@ -35,11 +35,14 @@ def train() -> None:
 @click.option("--peers", is_flag=True,
               help="Add the peer features (how students on the same concepts did; slower to serve).")  # fmt: skip
 @click.option(
-    "--epochs", default=20, show_default=True, help="At most this many epochs (early stopping on validation AUC)."
-)
-@click.option("--patience", default=2, show_default=True, help="Epochs without validation gain before stopping.")
-@click.option("--members", default=3, show_default=True, help="Networks trained from different seeds, logits averaged.")
-@click.option("--max-minutes", type=float, default=DEFAULT_BUDGET_MINUTES, show_default=True,
+    "--epochs", default=20, show_default=True, type=click.IntRange(min=1),
+    help="At most this many epochs (early stopping on validation AUC).",
+)  # fmt: skip
+@click.option("--patience", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Epochs without validation gain before stopping.")  # fmt: skip
+@click.option("--members", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Networks trained from different seeds, logits averaged.")  # fmt: skip
+@click.option("--max-minutes", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_MINUTES, show_default=True,
               help="Stop training after this long (members share it; 0: no limit).")  # fmt: skip
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
 @click.option("--seed", default=7, show_default=True)
@@ -73,8 +76,9 @@ def train_mastery(
     the graph) get a vector and a difficulty prior from it, so new ones are placed by it.
     Validation students are split off, training stops early when validation AUC stops
     improving; the folder holds the weights, a JSON config, metrics.json and data.json.
-    The service serves the newest version from its next start (or at once with
-    `pathwise models use`).
+    The service serves the newest version from its next start unless another is pinned
+    (`pathwise models use`); a running service switches at once with the
+    `useMasteryModel` mutation.
     """
     from cli.progress import ProgressBars
     from ml.mastery.base import TrainingArguments, budget_seconds

@@ -138,7 +138,7 @@ def plan_learning_path(
         >>> [s.concept for s in path.steps], [a.concept for a in path.assumed]
         (['mul', 'pow', 'sub'], ['add'])
         >>> path.steps[0].reason
-        'Needed for pow, on the way to pow (your target). Predicted mastery 0%, below 80%.'
+        'Needed for pow (your target). Predicted mastery 0%, below 80%.'
     """
     _check_arguments(dag, targets, threshold, max_minutes)
     goals = tuple(dict.fromkeys(targets))
@@ -331,6 +331,8 @@ def _reason(
         parts.append(f"{_label(dag, concept)} is your target.")
         if others:
             parts.append(f"It also leads to {_names(dag, others)}.")
+    elif via is not None and list(others) == [via]:  # "Needed for pow, on the way to pow" said one thing twice
+        parts.append(f"Needed for {_label(dag, via)} (your target).")
     elif via is not None:
         parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
     parts.append(f"Predicted mastery {mastery:.0%}, below {threshold:.0%}.")

@@ -78,3 +78,22 @@ def test_the_first_secret_used_with_a_folder_is_the_only_one_it_takes(tmp_path: 
     with pytest.raises(PseudonymConfigError, match="keyed with"):
         check_secret(Pseudonymizer(OTHER.encode()), tmp_path)
     assert SECRET not in (tmp_path / "pseudonym-secret.check").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["token", "--role", "admin", "--sub", "ops", "--secret-env", "NOT_SET_ANYWHERE"],
+            "NOT_SET_ANYWHERE is not set",
+        ),
+        (["train", "mastery", "--members", "0"], "Invalid value for '--members'"),
+        (["train", "mastery", "--max-minutes", "-1"], "Invalid value for '--max-minutes'"),
+    ],
+)
+def test_arguments_that_cannot_work_are_refused_in_one_line(args: list[str], message: str) -> None:
+    # The unset variable signed with the development secret; --members 0 ended in a traceback.
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (1, 2)
+    assert message in result.output, result.output
+    assert "Traceback" not in result.output
