@@ -319,10 +319,18 @@ def create_app(
         build_schema(development=config.development, limits=limits, metrics=metrics),
         graphql_ide="graphiql" if config.development else None,
     )
+    warned = threading.Event()  # the development-mode warning, once for both routes
     routes = [
-        Route("/graphql", AuthMiddleware(graphql, keys.keys, development=config.development), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            AuthMiddleware(graphql, keys.keys, development=config.development, warned=warned),
+            methods=["GET", "POST"],
+        ),
         Route("/healthz", healthz),
-        Route("/metrics", AuthMiddleware(MetricsEndpoint(metrics), keys.keys, development=config.development)),
+        Route(
+            "/metrics",
+            AuthMiddleware(MetricsEndpoint(metrics), keys.keys, development=config.development, warned=warned),
+        ),
     ]
     middleware = [
         Middleware(MetricsMiddleware, metrics=metrics),  # outermost: it times and counts every answer, 413s too

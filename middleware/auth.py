@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -40,11 +41,13 @@ class _Unauthenticated(Exception):
 class AuthMiddleware:
     """Authenticate every HTTP request to the wrapped app."""
 
-    def __init__(self, app: ASGIApp, keys: VerificationKeys, *, development: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, keys: VerificationKeys, *, development: bool, warned: threading.Event | None = None
+    ) -> None:
         self.app = app
         self.keys = keys
         self.development = development
-        self._warned = False
+        self._warned = warned or threading.Event()  # an app's routes share one: the warning is logged once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Put the principal in the request state and call the app, or refuse."""
@@ -70,8 +73,8 @@ class AuthMiddleware:
             raise _Unauthenticated(error.message, error.code) from None
         if not self.development:
             raise _Unauthenticated("a bearer token is required (Authorization: Bearer <token>)", None)
-        if not self._warned:
-            self._warned = True
+        if not self._warned.is_set():
+            self._warned.set()
             log.warning(
                 "DEVELOPMENT MODE: requests without a token act as ADMIN. "
                 "Set PATHWISE_ENV=production to require tokens (mint one with `pathwise token`)."

@@ -169,5 +169,6 @@ class TestDevelopment:
             assert graphql(live.base, "{ curricula { id } }", token=designer[:-4] + "AAAA").status == 401
             # Introspection (GraphiQL) works in development.
             assert graphql(live.base, INTROSPECTION).json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+            assert call(live.base, "/metrics", method="GET").status == 200  # its own route: it warned a second time
         log = live.log_text()
         assert log.count("DEVELOPMENT MODE: requests without a token act as ADMIN") == 1
