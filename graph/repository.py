@@ -278,11 +278,11 @@ class KnowledgeGraph:
         exists = self.projection.material_ids.__contains__
         return cache.read(cache.materials, ids, exists, self._reader("material", material_from_props))
 
-    def material(self, ident: str) -> Material:
-        """One material. Raises ``NotFound``."""
+    def material(self, ident: str, *, field: str | None = None) -> Material:
+        """One material. Raises ``NotFound`` (naming ``field``, the argument that gave the id)."""
         found = self.materials_by_ids([ident])[0]
         if found is None:
-            raise NotFound("material", ident)
+            raise NotFound("material", ident, field=field)
         return found
 
     def list_materials(
@@ -492,7 +492,7 @@ class KnowledgeGraph:
     def link_material(self, material: str, concept: str, *, assesses: bool = False, unlink: bool = False) -> Material:
         """Link (or unlink) a material to a concept it teaches, or assesses."""
         with self.lock:
-            current = self.material(material)
+            current = self.material(material, field="materialId")
             self._require_concept(concept, "conceptId")
             field_name = "assesses" if assesses else "teaches"
             linked = set(current.assesses if assesses else current.teaches)

@@ -26,7 +26,7 @@ def create_material(kg: KnowledgeGraph, material: Material) -> Material:
 
 def update_material(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Material:
     """Change some fields of a material."""
-    return kg.update_material(replace(kg.material(ident), **changes))  # type: ignore[arg-type]
+    return kg.update_material(replace(kg.material(ident, field="id"), **changes))  # type: ignore[arg-type]
 
 
 def delete_material(kg: KnowledgeGraph, ident: str) -> str:

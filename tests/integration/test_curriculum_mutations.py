@@ -181,6 +181,14 @@ class TestMaterialMutations:
         assert too_long["updateMaterial"] == {
             "message": "1 problem(s): material 'm_new': minutes 2147483647 is not in 1..6000"
         }
+        for mutation in (
+            'linkMaterial(materialId: "m_none", conceptId: "eq")',
+            'unlinkMaterial(materialId: "m_none", conceptId: "eq")',
+            'updateMaterial(input: {id: "m_none", difficulty: 2})',
+        ):  # the field was null: a form could not tell which input was wrong
+            missing = client.execute(f"mutation {{ {mutation} {{ ... on CurriculumError {{ code field }} }} }}")
+            [answer] = missing.values()
+            assert answer == {"code": "NOT_FOUND", "field": "id" if "update" in mutation else "materialId"}
         gone = client.execute('mutation { deleteMaterial(id: "m_new") { __typename } }')
         assert gone["deleteMaterial"] == {"__typename": "Deleted"}
 
