@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput
 from graph.mastery import read_estimates
 from graph.material_changes import on_material_change
 from graph.model import Material
 from graph.repository import KnowledgeGraph
 from ml.qa.answer import Answer
 from ml.qa.serving import QaService
-from resolvers.students import student_exists
 
 __all__ = ["MAX_QUESTION", "GraphLookup", "all_materials", "ask", "attach"]
 
@@ -55,12 +54,15 @@ def all_materials(kg: KnowledgeGraph) -> list[Material]:
 
 
 def ask(kg: KnowledgeGraph, qa: QaService, question: str, student: str | None) -> Answer:
-    """Answer ``question`` from the materials, personalised for ``student`` when given."""
+    """Answer ``question`` from the materials, personalised for ``student`` when given.
+
+    A student with nothing stored yet (a new account's first question) is answered as a
+    newcomer, with no weak prerequisites, as ``learningPath`` plans a newcomer's path; it
+    was NOT_FOUND.
+    """
     question = " ".join(question.split())
     if not question or len(question) > MAX_QUESTION:
         raise InvalidInput(f"a question has 1 to {MAX_QUESTION} characters", field="question")
-    if student is not None and not student_exists(kg, student):
-        raise NotFound("student", student, field="studentId")
     return qa.ask(question, GraphLookup(kg), student)
 
 

@@ -90,8 +90,12 @@ def test_says_it_does_not_know_off_the_curriculum(demo: tuple[KnowledgeGraph, Qa
     assert answer["suggestedMaterials"]
 
 
-def test_refuses_an_unknown_student_and_an_empty_question(demo: tuple[KnowledgeGraph, QaService]) -> None:
-    assert ask(*demo, "What is slope?", "nobody")["code"] == "NOT_FOUND"
+def test_a_new_student_is_answered_and_an_empty_question_refused(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # A new account's first question was NOT_FOUND, where learningPath plans a newcomer's path.
+    newcomer = ask(*demo, "What is slope?", "nobody")
+    assert newcomer["answered"]
+    assert newcomer["weakPrerequisites"] == []
+    assert newcomer["text"] == ask(*demo, "What is slope?")["text"]
     assert ask(*demo, "   ")["field"] == "question"
 
 
