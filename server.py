@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -91,6 +92,22 @@ def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
 
 class PathwiseGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a typed context built per request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As strawberry's, but a refused request (400) says why in GraphQL's JSON error shape, not plain text.
+
+        A client parses every answer of the endpoint as JSON; a batch, a form body or a
+        document of unnamed operations came back as text it could not read.
+        """
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            body = {"errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}]}
+            response = JSONResponse(body, status_code=error.status_code)
+        await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
         """A JSON object, or a 400: strawberry answered 500 to ``"text"``, ``null`` or bytes not UTF-8."""

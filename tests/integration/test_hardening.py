@@ -49,6 +49,13 @@ def only_error(reply: Reply) -> str:
     return message
 
 
+def refusal(reply: Reply) -> str:
+    """The message of a refused request: GraphQL's JSON error shape, with a code."""
+    body = reply.json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST", body
+    return str(body["errors"][0]["message"])
+
+
 class TestAbuse:
     def test_nesting_50_deep(self, live: Live) -> None:
         query = '{ concept(id: "quadratic_formula") { ' + "prerequisites { " * 49 + "id" + " }" * 49 + " id } }"
@@ -126,14 +133,26 @@ class TestAbuse:
             (b"{not json", "Unable to parse request body as JSON"),
         ):
             reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
-            assert (reply.status, reply.body.decode(errors="replace")) == (400, message), body
+            assert (reply.status, refusal(reply)) == (400, message), body
+        still_answers(live)
+
+    def test_a_batch_or_a_form_body_is_refused_in_json(self, live: Live) -> None:
+        # Both were plain-text 400s, which a client parsing every answer as JSON could not read.
+        batch = call(live.base, body=json.dumps([{"query": "{ __typename }"}]).encode(), headers=JSON)
+        assert batch.status == 400
+        assert batch.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
+        form = call(
+            live.base, body=b"query=%7B__typename%7D", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert form.status in (400, 415)
+        assert form.json()["errors"][0]["message"]
         still_answers(live)
 
     def test_several_operations_need_a_name(self, live: Live) -> None:
         # Strawberry ran the first and said nothing of the second; the spec asks for an error.
         document = "query First { curricula { id } } query Second { __typename }"
         reply = call(live.base, body=json.dumps({"query": document}).encode(), headers=JSON)
-        assert (reply.status, reply.body.decode()) == (
+        assert (reply.status, refusal(reply)) == (
             400,
             "The document holds 2 operations (First, Second): name one in operationName",
         )
