@@ -146,8 +146,13 @@ def parse_time_estimates(text: str, source: str, problems: list[Problem]) -> dic
 
 
 def _normalise_tag(tag: str) -> str:
-    """Dependency tags sometimes use ``-`` where directory names use ``_``."""
-    return tag.strip().replace("-", "_")
+    """Dependency tags sometimes use ``-`` or a space where directory names use ``_``.
+
+    Examples:
+        >>> _normalise_tag(" random variables "), _normalise_tag("newton-rhapson")
+        ('random_variables', 'newton_rhapson')
+    """
+    return "_".join(tag.split()).replace("-", "_")
 
 
 def _material_type(resource_type: str) -> MaterialType:

@@ -215,8 +215,11 @@ class TestReadMetacademy:
     def test_real_dangling_edges_are_kept(self, real: CurriculumBundle) -> None:
         ids = {c.id for c in real.concepts}
         dangling = {e.prerequisite for e in real.prerequisites if e.prerequisite not in ids}
-        assert len(dangling) == 18
+        assert len(dangling) == 17
         assert {"jacobian", "convolution", "newton_rhapson"} <= dangling
+        # "random variables" (a space) is the concept random_variables: it dangled.
+        assert "random_variables" in ids
+        assert any(e.prerequisite == "random_variables" for e in real.prerequisites)
         assert any(e.concept == "reversible_jump_mcmc" and e.prerequisite == "jacobian" for e in real.prerequisites)
         # "-" in dependency tags is read as "_": metropolis-hastings is the concept metropolis_hastings.
         assert any(e.prerequisite == "metropolis_hastings" for e in real.prerequisites)
@@ -231,10 +234,10 @@ class TestReadMetacademy:
         assert len({m.teaches[0] for m in real.materials}) == 359
 
     @needs_data
-    def test_real_bundle_validates_with_18_dangling_and_no_cycle(self, real: CurriculumBundle) -> None:
+    def test_real_bundle_validates_with_17_dangling_and_no_cycle(self, real: CurriculumBundle) -> None:
         cleaned, report = check_bundle(real, Projection(), break_cycles=False)
         unknown = {line.rsplit("unknown ", 1)[1] for line in report.dangling}
-        assert len(unknown) == 18
+        assert len(unknown) == 17
         assert all(line.startswith("prerequisite ") for line in report.dangling)
         assert report.cycles == []
         assert report.dropped_edges == []
