@@ -89,6 +89,14 @@ def problems_of(settings: Settings) -> list[str]:
         "PATHWISE_MAX_COST": settings.max_cost,
     }
     found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
+    kind, _, argument = settings.qa_generator.strip().partition(":")
+    url, _, model = argument.partition("#")
+    if kind.strip().lower() not in ("", "none", "smollm2", "openai") or (
+        kind.strip().lower() == "openai" and not (url.strip().startswith(("http://", "https://")) and model.strip())
+    ):
+        found.append(
+            f"PATHWISE_QA_GENERATOR is {settings.qa_generator!r}: give none, smollm2 or openai:http://host:port[/v1]#model"
+        )
     if not 0.0 <= settings.qa_min_confidence <= 1.0:
         found.append(f"PATHWISE_QA_MIN_CONFIDENCE is {settings.qa_min_confidence}: give a value in [0, 1]")
     if settings.stale_check_seconds < 0:

@@ -38,13 +38,20 @@ class TestSettings:
             load_settings(env_file=None)
 
     def test_every_bad_value_is_listed_in_one_line(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        for name, value in {"PATHWISE_PORT": "99999", "PATHWISE_TORCH_THREADS": "0", "PATHWISE_STORE": "bogus"}.items():
+        bad = {
+            "PATHWISE_PORT": "99999",
+            "PATHWISE_TORCH_THREADS": "0",
+            "PATHWISE_STORE": "bogus",
+            "PATHWISE_QA_GENERATOR": "smollm",
+        }
+        for name, value in bad.items():
             monkeypatch.setenv(name, value)
         result = CliRunner().invoke(main, ["info"])
         assert result.exit_code == 1
         assert "PATHWISE_PORT is 99999: give a port in 1..65535" in result.output
         assert "PATHWISE_TORCH_THREADS is 0: give 1 or more" in result.output
         assert "PATHWISE_STORE is 'bogus'" in result.output
+        assert "PATHWISE_QA_GENERATOR is 'smollm': give none, smollm2 or openai:" in result.output
         assert "Traceback" not in result.output
 
     def test_a_data_dir_that_is_a_file_is_named(self, data_dir: Path) -> None:
