@@ -22,6 +22,7 @@ __all__ = [
     "concepts_in_curriculum",
     "describe",
     "describe_types",
+    "blank_subtrees",
     "typed_as",
     "graph_triples",
     "in_chunks",
@@ -73,6 +74,31 @@ def describe(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, Props]:
             continue
         out.setdefault(str(s), defaultdict(list))[p].append(o)
     return out
+
+
+BLANK_DEPTH = 3
+"""How deep ``blank_subtrees`` reads blank nodes under a subject (``[ foaf:name ; foaf:mbox [ ... ] ]`` is 2)."""
+
+
+def blank_subtrees(store: TripleStore, iris: Sequence[URIRef]) -> list[Triple]:
+    """The triples of the blank nodes under ``iris`` (to ``BLANK_DEPTH`` levels): what deleting them must remove too.
+
+    A replaced concept lost its ``dcterms:creator _:b`` but kept ``_:b foaf:name "Ann"``,
+    unreachable, one more copy with every re-import.
+    """
+    if not iris:
+        return []
+    values = _values(iris)
+    found: list[Triple] = []
+    path = "?top ?q0 ?b0 . FILTER(isBlank(?b0))"  # from a subject down to a blank node of this level
+    for level in range(BLANK_DEPTH):
+        rows = store.select(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?top {{ {values} }} {path} "
+            f"?b{level} ?p ?o . BIND(?b{level} AS ?s) }}"
+        )
+        found += [(s, p, o) for s, p, o in rows if s is not None and p is not None and o is not None]
+        path += f" ?b{level} ?q{level + 1} ?b{level + 1} . FILTER(isBlank(?b{level + 1}))"
+    return list(dict.fromkeys(found))
 
 
 def touching(store: TripleStore, iris: Sequence[URIRef]) -> list[Triple]:

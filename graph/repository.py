@@ -378,7 +378,7 @@ class KnowledgeGraph:
         with self.lock:
             self._require_concept(ident, "id")
             concept = iri_of("concept", ident)
-            deletes = queries.touching(self.store, [concept])
+            deletes = queries.touching(self.store, [concept]) + queries.blank_subtrees(self.store, [concept])
             estimates = self.store.select(
                 f"SELECT ?s ?p ?o WHERE {{ ?s a {PW.Mastery.n3()} ; {PW.concept.n3()} {concept.n3()} . ?s ?p ?o }}"
             )
@@ -633,7 +633,7 @@ class KnowledgeGraph:
                 e = edge_iri(id_of(iri), id_of(str(p)))
                 for pred, objs in queries.describe(self.store, [e]).get(str(e), {}).items():
                     out += [(e, pred, o) for o in objs]
-        return out
+        return out + queries.blank_subtrees(self.store, subjects)
 
     def _project_bundle(self, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
         proj = self.projection

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -25,7 +26,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from oxrdflib._converter import from_ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.term import Node
 
@@ -118,13 +119,33 @@ def _nt(triple: Triple) -> str:
     return f"{s.n3()} {p.n3()} {o.n3()} ."
 
 
+def _pattern(triple: Triple) -> str:
+    """A triple as a pattern, each blank node a variable named after it."""
+    return " ".join(f"?b_{_BLANK_NAME.sub('_', str(x))}" if isinstance(x, BNode) else x.n3() for x in triple) + " ."
+
+
+_BLANK_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
 def _update_text(deletes: Sequence[Triple], inserts: Sequence[Triple]) -> str:
-    """One SPARQL update that deletes then inserts, inside our named graph."""
+    """One SPARQL update that deletes then inserts, inside our named graph.
+
+    ``DELETE DATA`` takes no blank nodes (a concept replaced with a ``dcterms:creator
+    [ ... ]`` failed with a syntax error), so triples holding one are deleted by a
+    pattern with the blank nodes as variables. Such triples come from reading a subject
+    and the blank nodes under it, so the pattern is anchored at that subject and matches
+    the triples read.
+    """
     g = GRAPH_IRI.n3()
     parts = []
-    if deletes:
-        body = "\n".join(_nt(t) for t in deletes)
+    plain = [t for t in deletes if not any(isinstance(x, BNode) for x in t)]
+    blank = [t for t in deletes if any(isinstance(x, BNode) for x in t)]
+    if plain:
+        body = "\n".join(_nt(t) for t in plain)
         parts.append(f"DELETE DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+    if blank:
+        body = "\n".join(_pattern(t) for t in blank)
+        parts.append(f"DELETE {{ GRAPH {g} {{\n{body}\n}} }} WHERE {{ GRAPH {g} {{\n{body}\n}} }}")
     if inserts:
         body = "\n".join(_nt(t) for t in inserts)
         parts.append(f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
