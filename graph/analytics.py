@@ -317,8 +317,10 @@ def concept_difficulty(
         >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)[0].suppressed
         True
     """
-    if streak < 1 or stuck_after < 1:
-        raise InvalidInput("streak and stuck_after must be at least 1")
+    if streak < 1:
+        raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
+    if stuck_after < 1:
+        raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
     scores: dict[str, dict[str, list[float]]] = {}
     for student, attempts in histories.items():
         for a in attempts:
@@ -360,7 +362,11 @@ def _median(values: Sequence[int], min_cell: int | None) -> float:
 def most_stuck(rows: Sequence[ConceptDifficulty], limit: int = 5) -> list[ConceptDifficulty]:
     """The concepts where the most students are stuck (by share), then the lowest first-attempt success.
 
-    Rows whose stuck share is withheld or zero are left out.
+    Rows whose stuck share is withheld or zero are left out (an analyst's ranking by a
+    withheld share would show it).
+
+    Raises:
+        InvalidInput: a negative ``limit`` (-1 dropped the last concept, as a slice does).
 
     Examples:
         >>> rows = [ConceptDifficulty("a", 10, 0.5, stuck_share=0.1), ConceptDifficulty("b", 10, 0.2, stuck_share=0.3),
@@ -368,6 +374,8 @@ def most_stuck(rows: Sequence[ConceptDifficulty], limit: int = 5) -> list[Concep
         >>> [r.concept for r in most_stuck(rows)]
         ['b', 'a']
     """
+    if limit < 0:
+        raise InvalidInput(f"limit must be 0 or more, not {limit}", field="limit")
     ranked = [r for r in rows if r.stuck_share]
     ranked.sort(key=lambda r: (-(r.stuck_share or 0.0), r.first_attempt_success or 0.0, r.concept))
     return ranked[:limit]
@@ -576,12 +584,11 @@ def mastery_trend(
     if window < 1:
         raise InvalidInput(f"window must be at least 1, not {window}", field="window")
     check_threshold(threshold)
-    events = sorted(
-        (_utc(a.timestamp), student, a.score)
-        for student, attempts in histories.items()
-        for a in attempts
-        if concept in a.concepts
-    )
+    events = sorted(  # a tie in time keeps the history's order (time, then id), as conceptDifficulty reads it
+        ((_utc(a.timestamp), student, a.score) for student, attempts in histories.items() for a in attempts
+         if concept in a.concepts),
+        key=lambda event: (event[0], event[1]),
+    )  # fmt: skip
     if not events:
         bucket_start(datetime.now(UTC), interval)  # validates the interval
         return []

@@ -28,6 +28,7 @@ __all__ = [
     "conflicting_duplicates",
     "count_of_type",
     "count_students",
+    "latest_attempt_times",
     "list_students",
     "record_attempts",
 ]
@@ -148,6 +149,22 @@ def count_of_type(kg: KnowledgeGraph, kind: URIRef) -> int:
     """How many things of ``kind`` (``PW.Attempt``, ``PW.Mastery``) the graph holds, counted by the store."""
     rows = kg.store.select(f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a {kind.n3()} }}")
     return int(str(rows[0][0])) if rows else 0
+
+
+def latest_attempt_times(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, datetime]:
+    """Each student's latest stored attempt time (students with none are left out); one round trip per 500."""
+    out: dict[str, datetime] = {}
+    for chunk in queries.in_chunks(list(dict.fromkeys(students))):
+        values = " ".join(iri_of("student", s).n3() for s in chunk)
+        rows = kg.store.select(
+            f"""SELECT ?s (MAX(?t) AS ?last) WHERE {{ VALUES ?s {{ {values} }}
+              ?a {PW.student.n3()} ?s ; {PW.timestamp.n3()} ?t }} GROUP BY ?s"""
+        )
+        for s, last in rows:
+            when = last.toPython() if isinstance(last, Literal) else None
+            if s is not None and isinstance(when, datetime):
+                out[id_of(str(s))] = when
+    return out
 
 
 def list_students(kg: KnowledgeGraph) -> list[str]:

@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import queries
-from graph.attempts import attempts_of, conflicting_duplicates, list_students, record_attempts
+from graph.attempts import (
+    attempts_of,
+    conflicting_duplicates,
+    latest_attempt_times,
+    list_students,
+    record_attempts,
+)
 from graph.bundle import CurriculumBundle
 from graph.erasures import ErasureLog
 from graph.errors import InvalidInput, NotFound, ReusedClientId
@@ -113,6 +119,10 @@ def record(
     ``creating`` (concepts and materials the attempts name, written in the same
     transaction) places its new concepts in the model by their text first. A model
     switch being prepared is told what was stored (``MasteryService.note_recorded``).
+    The model reads a student's attempts in time order (then id, as a replay does):
+    a batch is sorted first, and a student sent an attempt older than one stored
+    (a backfill) is replayed whole rather than updated. The estimate depended on the
+    order the attempts arrived in, and disagreed with ``evidence`` for the same history.
     """
     students = [a.student for a in attempts]
     with mastery.lock:
@@ -121,8 +131,12 @@ def record(
         observed: list[Attempt] = []
 
         def estimate(accepted: Sequence[Attempt]) -> list[MasteryEstimate]:
-            observed.extend(accepted)
-            return predictor.update(accepted)
+            ordered = sorted(accepted, key=lambda a: (a.timestamp, a.id))
+            observed.extend(ordered)
+            latest = latest_attempt_times(kg, sorted({a.student for a in ordered}))
+            late = {a.student for a in ordered if a.student in latest and a.timestamp <= latest[a.student]}
+            fresh = predictor.update([a for a in ordered if a.student not in late])
+            return fresh + _replayed_with(kg, predictor, [a for a in ordered if a.student in late])
 
         try:
             result = record_attempts(kg, attempts, estimate=estimate, creating=creating)
@@ -183,6 +197,26 @@ def touched_estimates(
     stored = read_estimates(kg.store, sorted({s for s, _ in wanted}))
     extra = [e for estimates in stored.values() for e in estimates if (e.student, e.concept) in wanted]
     return [*fresh, *extra]
+
+
+def _replayed_with(kg: KnowledgeGraph, predictor: OnlineMastery, new: Sequence[Attempt]) -> list[MasteryEstimate]:
+    """Replay each student's stored history with ``new`` (older than some of it) in time order; their estimates."""
+    if not new:
+        return []
+    students = sorted({a.student for a in new})
+    stored = attempts_of(kg, students)
+    histories = {s: sorted([*stored[s], *(a for a in new if a.student == s)], key=lambda a: (a.timestamp, a.id))
+                 for s in students}  # fmt: skip
+    for student in students:
+        predictor.forget(student)
+    predictor.replay(with_new_placed(kg, predictor, histories))
+    now = datetime.now(UTC)
+    out = []
+    for student in students:
+        names = list(dict.fromkeys(c for a in new if a.student == student for c in a.concepts))
+        out += [MasteryEstimate(student, c, p, predictor.version, now)
+                for c, p in zip(names, predictor.estimate(student, names), strict=True)]  # fmt: skip
+    return out
 
 
 MAX_FORGET_BATCH = 1000

@@ -415,3 +415,24 @@ class TestAnotherModelAtStart:
         assert stale_students(kg.store, "demo") == []
         versions = {m["modelVersion"] for m in api(MASTERY, {"id": "kid"})["student"]["mastery"]}
         assert versions == {"demo"}
+
+
+class TestBackfilledAttempts:
+    def test_the_estimate_follows_the_times_not_the_order_attempts_arrive_in(self, api: Api) -> None:
+        # Reversed in one batch, or one per call, the same history gave 0.706 where in order it gave 0.711.
+        times = [f"2025-0{m}-0{d}T10:00:00Z" for m, d in ((1, 7), (1, 9), (2, 3), (2, 5), (3, 2), (3, 4))]
+        history = [
+            {"conceptIds": ["exponent_laws"], "correct": n % 2 == 0, "timestamp": t, "clientId": f"a{n}"}
+            for n, t in enumerate(times)
+        ]
+
+        def estimate(student: str) -> float:
+            return float(api(MASTERY, {"id": student, "c": ["exponent_laws"]})["student"]["mastery"][0]["probability"])
+
+        api(RECORD, {"a": [{**a, "studentId": "in-order"} for a in history]})
+        api(RECORD, {"a": [{**a, "studentId": "one-batch"} for a in reversed(history)]})
+        for attempt in reversed(history):
+            api(RECORD, {"a": [{**attempt, "studentId": "one-by-one"}]})
+        expected = estimate("in-order")
+        assert estimate("one-batch") == pytest.approx(expected, abs=1e-6)
+        assert estimate("one-by-one") == pytest.approx(expected, abs=1e-6)

@@ -268,3 +268,23 @@ class TestMasteryTrend:
     def test_threshold_must_be_a_probability(self) -> None:
         with pytest.raises(InvalidInput, match="threshold 5"):
             mastery_trend({"s": history("s", [1])}, "a", threshold=5)
+
+
+def test_attempts_at_the_same_time_are_read_in_one_order_by_every_figure() -> None:
+    # The trend broke the tie by score (wrong first), the difficulty by the history's order (time, then id):
+    # one correct and one wrong answer gave a first-attempt success of 1.0 and a latest success of 1.0.
+    at = datetime(2025, 5, 5, 10, tzinfo=UTC)
+    history = {"s": [Attempt("1", "s", at, 1.0, concepts=("p",)), Attempt("2", "s", at, 0.0, concepts=("p",))]}
+    [row] = concept_difficulty(history, streak=1)
+    [point] = mastery_trend(history, "p", "day", window=1)
+    assert row.first_attempt_success == 1.0
+    assert point.rolling_success == 0.0
+
+
+def test_a_negative_limit_or_streak_is_refused_with_its_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        most_stuck([], limit=-1)
+    assert caught.value.field == "limit"
+    with pytest.raises(InvalidInput) as caught:
+        concept_difficulty({}, stuck_after=0)
+    assert (caught.value.field, caught.value.message) == ("stuckAfter", "stuckAfter must be at least 1, not 0")
