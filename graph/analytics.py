@@ -106,6 +106,11 @@ def visible(count: int, min_cell: int | None) -> bool:
     return not min_cell or count >= min_cell
 
 
+def _split_visible(part: int, whole: int, min_cell: int | None) -> bool:
+    """Whether a count out of a public whole (a cohort's size) may be shown: it and the rest are both visible."""
+    return visible(part, min_cell) and visible(whole - part, min_cell)
+
+
 def _share(part: int, whole: int, min_cell: int | None) -> float | None:
     """``part / whole`` when both sides of the split are visible (``None`` also for ``whole == 0``)."""
     if whole == 0 or not (visible(part, min_cell) and visible(whole - part, min_cell)):
@@ -296,7 +301,8 @@ def concept_difficulty(
         histories: each student's attempts in time order (an attempt on several
             concepts counts for each).
         concepts: the concepts to report, in this order; ``None``: every concept
-            attempted, by id.
+            attempted, by id (under ``min_cell``, only those attempted by at least that
+            many students: a withheld row would say that someone attempted it).
         streak: correct answers in a row that count as mastery.
         stuck_after: attempts without mastery after which a student counts as stuck.
         min_cell: suppress figures over fewer students than this (``None``: never).
@@ -314,8 +320,10 @@ def concept_difficulty(
         >>> r = rows[0]
         >>> r.students, round(r.first_attempt_success, 3), r.mastered, r.attempts_to_mastery, r.stuck
         (3, 0.333, 2, 3.5, 1)
-        >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)[0].suppressed
+        >>> concept_difficulty({"s1": h("s1", [1])}, ["a"], min_cell=5)[0].suppressed
         True
+        >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)  # unasked, a withheld row is left out
+        []
     """
     if streak < 1:
         raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
@@ -332,7 +340,8 @@ def concept_difficulty(
         per_student = scores.get(concept, {})
         n = len(per_student)
         if not visible(n, min_cell):
-            out.append(ConceptDifficulty(concept, None, suppressed=True))
+            if concepts is not None:  # asked for by id: withheld; unasked, its row would say someone attempted it
+                out.append(ConceptDifficulty(concept, None, suppressed=True))
             continue
         first_ok = sum(1 for s in per_student.values() if s[0] >= 0.5)
         needed = {student: _attempts_to_mastery(s, streak) for student, s in per_student.items()}
@@ -472,11 +481,16 @@ def at_risk(
                 risks.append(StudentRisk(student, tuple(weak)))
                 blocking.update(w.concept for w in weak)
         n = len(risks)
-        counts = tuple(
-            BlockingPrerequisite(c, k if visible(k, min_cell) else None)
-            for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
-        )
-        row_shown, mastered_shown = visible(n, min_cell), visible(mastered, min_cell)
+        if min_cell:  # every prerequisite, withheld counts last by id: zero and its order would tell one from 1..k-1
+            shown = sorted((k, c) for c, k in blocking.items() if visible(k, min_cell))
+            counts = tuple(BlockingPrerequisite(c, k) for k, c in sorted(shown, key=lambda kc: (-kc[0], kc[1])))
+            counts += tuple(BlockingPrerequisite(c, None) for c in sorted(set(closure) - {c for _, c in shown}))
+        else:
+            counts = tuple(
+                BlockingPrerequisite(c, k) for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
+            )
+        whole = len(estimates)  # the cohort's size, which analysts see: a count's rest is a count too
+        row_shown, mastered_shown = _split_visible(n, whole, min_cell), _split_visible(mastered, whole, min_cell)
         suppressed = not row_shown or not mastered_shown or any(b.students is None for b in counts)
         out.append(
             TargetRisk(
@@ -624,4 +638,14 @@ def mastery_trend(
             )
         )
         start = end
+    if min_cell:  # the span of withheld points at either end would tell when a few students were active
+        while points and _withheld(points[0]):
+            points.pop(0)
+        while points and _withheld(points[-1]):
+            points.pop()
     return points
+
+
+def _withheld(point: TrendPoint) -> bool:
+    """A point showing no figure at all."""
+    return point.attempts is None and point.students is None

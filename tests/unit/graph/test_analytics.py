@@ -151,8 +151,10 @@ class TestConceptDifficulty:
         assert row.stuck_share is None
         assert row.first_attempt_success is None  # 4 right first, 2 wrong
         assert row.suppressed
-        [tiny] = concept_difficulty({"s1": history("s1", [1])}, min_cell=5)
+        [tiny] = concept_difficulty({"s1": history("s1", [1])}, ["a"], min_cell=5)
         assert (tiny.students, tiny.suppressed) == (None, True)
+        # unasked, the withheld row named the concepts a one-member cohort had attempted
+        assert concept_difficulty({"s1": history("s1", [1])}, min_cell=5) == []
 
 
 class TestMostStuck:
@@ -195,13 +197,18 @@ class TestAtRisk:
         assert eq.students[0].weak[0].probability is None
 
     def test_aggregates_only_with_min_cell(self, dag: nx.DiGraph[str]) -> None:
-        estimates = {f"s{i}": {"add": 0.1 if i < 6 else 0.9, "mul": 0.1 if i == 0 else 0.9} for i in range(8)}
+        estimates = {f"s{i}": {"add": 0.1 if i < 6 else 0.9, "mul": 0.1 if i == 0 else 0.9} for i in range(12)}
         [mul] = at_risk(dag, estimates, ["eq"], min_cell=5)
         assert mul.students is None
         assert mul.students_at_risk == 6
         assert mul.mastered is None  # 0 mastered: under k, as any count
-        assert [(b.concept, b.students) for b in mul.blocking] == [("add", 6), ("mul", None)]
+        # sub blocks no one and mul one student: both withheld alike, by id (a zero was left out, and the
+        # withheld entries were ordered by their hidden counts)
+        assert [(b.concept, b.students) for b in mul.blocking] == [("add", 6), ("mul", None), ("sub", None)]
         assert mul.suppressed
+        # 6 of 8 at risk: the other 2 are a count too, under k, as the cohort's size is public
+        [rest] = at_risk(dag, dict(list(estimates.items())[:8]), ["eq"], min_cell=5)
+        assert rest.students_at_risk is None
         [few] = at_risk(dag, {"s1": {"add": 0.1}}, ["eq"], min_cell=5)
         assert (few.students_at_risk, few.blocking, few.students) == (None, (), None)
 
@@ -248,6 +255,14 @@ class TestMasteryTrend:
         assert (week1.mastered_share, week1.suppressed) == (None, True)  # all 5 mastered: 0 below is under k
         assert (week2.attempts, week2.active, week2.success_rate) == (None, None, None)  # 2 active: under k
         assert (week2.students, week2.rolling_success, week2.suppressed) == (7, 1.0, True)
+
+    def test_withheld_points_at_either_end_are_left_out(self) -> None:
+        # For a tiny cohort a fully withheld point still showed when its members were active.
+        histories = {f"s{i}": history(f"s{i}", [1], days=7 if i < 5 else 0) for i in range(6)}
+        assert len(mastery_trend(histories, "a", "week")) == 2
+        [week2] = mastery_trend(histories, "a", "week", min_cell=5)
+        assert week2.attempts == 5
+        assert mastery_trend({"s": history("s", [1])}, "a", "week", min_cell=5) == []
 
     def test_nothing_attempted(self) -> None:
         assert mastery_trend({"s": history("s", [1], "b")}, "a") == []
