@@ -78,6 +78,7 @@ class RosterReport:
     already_enrolled: int = 0
     removed: int = 0
     teachers_added: int = 0
+    teachers_removed: int = 0
     revision: int = 0
 
 
@@ -289,7 +290,9 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
     Cohorts the roster names and the graph lacks are created; each line's student is
     enrolled and its teacher (when given) added to the cohort's teachers. With
     ``replace``, every cohort the roster names ends with exactly the roster's members
-    (others are removed; teachers are only ever added).
+    (others are removed) and, where the roster names any teacher of it, exactly its
+    teachers: a teacher taken off the roster kept reading the class. A cohort whose lines
+    name no teacher keeps its teachers (a roster without the column changes none).
 
     Raises:
         InvalidInput: a malformed id (the roster reader reports these with lines first).
@@ -333,6 +336,10 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
                 gone = sorted(before - set(wanted[c]))
                 deletes += [(iri_of("student", s), PW.memberOf, k) for s in gone]
                 report.removed += len(gone)
+                if c in teachers:
+                    dropped = sorted(known - teachers[c])
+                    deletes += [(k, PW.teacher, Literal(t)) for t in dropped]
+                    report.teachers_removed += len(dropped)
         if inserts or deletes:
             kg.commit(deletes, inserts, lambda: None)
         report.revision = kg.revision

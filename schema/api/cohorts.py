@@ -259,7 +259,7 @@ class CohortMutation:
     @strawberry.mutation(
         description="Import a CSV roster (header `cohort,student[,teacher]`), all or nothing: a bad line refuses "
         "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
-        "named cohort ends with exactly the roster's members."
+        "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any."
     )
     def import_roster(self, info: Info, csv: str, replace: bool = False) -> RosterResult:
         def run() -> RosterImport:

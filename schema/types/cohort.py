@@ -116,6 +116,9 @@ class RosterImport:
     already_enrolled: int
     removed: int = strawberry.field(description="Members left out of the roster (only with `replace`).")
     teachers_added: int
+    teachers_removed: int = strawberry.field(
+        description="Teachers the roster no longer names (only with `replace`, for cohorts whose lines name one)."
+    )
     revision: int
 
     @classmethod
@@ -127,6 +130,7 @@ class RosterImport:
             already_enrolled=report.already_enrolled,
             removed=report.removed,
             teachers_added=report.teachers_added,
+            teachers_removed=report.teachers_removed,
             revision=report.revision,
         )
 

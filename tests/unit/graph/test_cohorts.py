@@ -132,6 +132,14 @@ class TestApplyRoster:
         assert report.removed == 1
         assert members(kg, "7b") == ["s1"]
 
+    def test_replace_leaves_exactly_the_rosters_teachers_where_it_names_any(self, kg: KnowledgeGraph) -> None:
+        # A teacher taken off the roster kept reading the class.
+        apply_roster(kg, [RosterEntry("7b", "s1", "t1"), RosterEntry("7b", "s2", "t2"), RosterEntry("8a", "s3", "t9")])
+        report = apply_roster(kg, [RosterEntry("7b", "s1", "t3"), RosterEntry("8a", "s3")], replace=True)
+        assert (report.teachers_added, report.teachers_removed) == (1, 2)
+        assert cohort(kg, "7b").teachers == ("t3",)
+        assert cohort(kg, "8a").teachers == ("t9",), "a cohort whose lines name no teacher keeps its teachers"
+
 
 class TestOneIriOneThing:
     """A cohort and a concept (material, curriculum) cannot share an IRI, whichever comes first."""
