@@ -20,6 +20,9 @@ class MasteryType:
     probability: float
     model_version: str
     updated_at: datetime
+    student_id: strawberry.ID = strawberry.field(
+        description="The student's key: which student an estimate of a batch of several students' attempts is for."
+    )
     concept_id: strawberry.Private[str]
 
     @classmethod
@@ -29,6 +32,7 @@ class MasteryType:
             probability=round(float(estimate.probability), 6),
             model_version=estimate.model_version,
             updated_at=estimate.updated_at,
+            student_id=strawberry.ID(estimate.student),
             concept_id=estimate.concept,
         )
 

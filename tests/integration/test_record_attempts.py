@@ -436,3 +436,15 @@ class TestBackfilledAttempts:
         expected = estimate("in-order")
         assert estimate("one-batch") == pytest.approx(expected, abs=1e-6)
         assert estimate("one-by-one") == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_batch_for_two_students_says_whose_each_estimate_is(api: Api) -> None:
+    # Two unlabelled exponent_laws entries came back: a client could not tell them apart.
+    query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+      ... on RecordedAttempts { mastery { studentId concept { id } } } } }"""
+    batch = [{"studentId": s, "conceptIds": ["exponent_laws"], "correct": True} for s in ("ann", "bob")]
+    mastery = api(query, {"a": batch})["recordAttempts"]["mastery"]
+    assert sorted((m["studentId"], m["concept"]["id"]) for m in mastery) == [
+        ("ann", "exponent_laws"),
+        ("bob", "exponent_laws"),
+    ]
