@@ -244,8 +244,8 @@ class PathwiseKT:
         stale, rng = 0, np.random.default_rng(args.seed)
         stage = f"{args.label or self.name} training"
         validation_seconds = 0.0  # the last validation pass: left in reserve when a budget runs out
-        if self.encoder is not None and cfg.encoder_epochs <= 0:
-            self._freeze_encoder()
+        if self.encoder is not None and (cfg.encoder_epochs <= 0 or not cfg.finetune_encoder):
+            self._freeze_encoder()  # read from a table from the first batch: --freeze-encoder ran it for an epoch
         encoder_deadline = (
             None
             if self.encoder is None or args.max_train_seconds is None

@@ -98,6 +98,15 @@ def test_the_encoder_freezes_once_its_share_of_the_budget_is_spent(caplog: pytes
     assert len(spent.tuned()) == 1  # frozen after the first batch
     assert "encoder frozen in epoch 1" in caplog.text
 
+    caplog.clear()
+    kept = _RecordingEncoder()
+    with caplog.at_level(logging.INFO, logger="ml.mastery.tkt"):
+        PathwiseKT(TKTConfig(use_text=True, dim=8, finetune_encoder=False), encoder=kept.encoder).fit(
+            frame, None, arguments
+        )
+    assert kept.tuned() == []  # --freeze-encoder: it ran the encoder on every batch of the first epoch
+    assert "encoder frozen" not in caplog.text
+
 
 def test_many_texts_are_embedded_in_passes_that_give_the_same_vectors() -> None:
     """A vocabulary of thousands of texts in one pass took gigabytes; passes must not change a vector."""
