@@ -20,6 +20,24 @@ from graph.store import open_store
 
 os.environ.setdefault("PATHWISE_TORCH_THREADS", "1")
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A data folder of the test session's own, where a test names none.
+
+    Commands run without ``PATHWISE_DATA_DIR`` (the CLI's ``attempts import``, say)
+    wrote their development secret and the demo model into the checkout's
+    ``./pathwise-data``: the developer's own data folder after a ``make run``.
+    """
+    if "PATHWISE_DATA_DIR" in os.environ:
+        yield
+        return
+    os.environ["PATHWISE_DATA_DIR"] = str(tmp_path_factory.mktemp("pathwise-data"))
+    try:
+        yield
+    finally:
+        os.environ.pop("PATHWISE_DATA_DIR", None)
+
 # Third-party data lives beside the checkout (../shared/data); tests skip where it is absent.
 DATA = Path(os.environ.get("PATHWISE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 VENV_BIN = Path(sys.executable).parent
