@@ -38,6 +38,7 @@ def _own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     finally:
         os.environ.pop("PATHWISE_DATA_DIR", None)
 
+
 # Third-party data lives beside the checkout (../shared/data); tests skip where it is absent.
 DATA = Path(os.environ.get("PATHWISE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 VENV_BIN = Path(sys.executable).parent
