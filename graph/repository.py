@@ -58,9 +58,6 @@ ProgressHook = Callable[[str, int, int], None]
 WriteListener = Callable[[Sequence[Triple], Sequence[Triple], int], None]
 """Called as ``listener(deletes, inserts, revision)`` after each committed write."""
 
-_CONCEPT_PREDICATES = CONCEPT_PREDICATES
-_MATERIAL_PREDICATES = MATERIAL_PREDICATES
-
 
 @dataclass(frozen=True)
 class PlannedWrite:
@@ -359,8 +356,8 @@ class KnowledgeGraph:
                 raise NotFound("curriculum", updated.curriculum, field="curriculum")
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
-            deletes = [(s, p, o) for p, objs in stored.items() if p in _CONCEPT_PREDICATES for o in objs]
-            inserts = [t for t in concept_triples(updated) if t[1] in _CONCEPT_PREDICATES]
+            deletes = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
+            inserts = [t for t in concept_triples(updated) if t[1] in CONCEPT_PREDICATES]
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
@@ -472,8 +469,8 @@ class KnowledgeGraph:
                 self._require_concept(c, "concepts")
             s = iri_of("material", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
-            deletes = [(s, p, o) for p, objs in stored.items() if p in _MATERIAL_PREDICATES for o in objs]
-            inserts = [t for t in material_triples(updated) if t[1] in _MATERIAL_PREDICATES]
+            deletes = [(s, p, o) for p, objs in stored.items() if p in MATERIAL_PREDICATES for o in objs]
+            inserts = [t for t in material_triples(updated) if t[1] in MATERIAL_PREDICATES]
             self.commit(
                 deletes,
                 inserts,
