@@ -15,6 +15,7 @@ __all__ = [
     "MAX_AHEAD",
     "Attempt",
     "Concept",
+    "ConceptDeletion",
     "Curriculum",
     "MasteryEstimate",
     "Material",
@@ -67,6 +68,18 @@ class Prerequisite:
     prerequisite: str
     strength: float = 1.0
     provenance: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptDeletion:
+    """What went with a deleted concept, so a designer sees the reach of the change."""
+
+    id: str
+    prerequisites: int = 0
+    dependents: int = 0
+    narrower: int = 0
+    material_links: int = 0
+    estimates: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import ConceptNotFound, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
-from graph.model import Concept, Curriculum, Material, Prerequisite
+from graph.model import Concept, ConceptDeletion, Curriculum, Material, Prerequisite
 from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
 from graph.projection import Projection
 from graph.rdf_mapping import (
@@ -366,11 +366,12 @@ class KnowledgeGraph:
         rows = self.store.select(f"SELECT ?c ?b WHERE {{ ?c {SKOS.broader.n3()} ?b }}")
         return [(id_of(str(c)), id_of(str(b))) for c, b in rows if c is not None and b is not None]
 
-    def delete_concept(self, ident: str) -> None:
+    def delete_concept(self, ident: str) -> ConceptDeletion:
         """Delete a concept with its edges, material links, narrower links and students' estimates of it.
 
         An estimate left behind without its concept was personal data no read could
-        reach, and a concept created again under the id would inherit it.
+        reach, and a concept created again under the id would inherit it. The counts
+        returned say what went with it.
         """
         with self.lock:
             self._require_concept(ident, "id")
@@ -384,6 +385,15 @@ class KnowledgeGraph:
                 if s is not None and p is not None and o is not None and (s, p, o) not in seen:
                     deletes.append((s, p, o))
             linked = sorted(self.projection.materials_of(ident))
+            dag = self.projection.dag
+            deletion = ConceptDeletion(
+                id=ident,
+                prerequisites=dag.in_degree(ident),
+                dependents=dag.out_degree(ident),
+                narrower=sum(1 for _, p, o in deletes if p == SKOS.broader and o == concept),
+                material_links=len(linked),
+                estimates=len({s for s, _, _ in estimates}),
+            )
 
             def project() -> None:
                 self.projection.remove_concept(ident)
@@ -392,6 +402,7 @@ class KnowledgeGraph:
                         table.get(ident, set()).discard(m)
 
             self.commit(deletes, [], project)
+            return deletion
 
     def add_prerequisite(
         self, concept: str, prerequisite: str, *, strength: float = 1.0, provenance: str = "designer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from graph.model import Concept, Prerequisite
+from graph.model import Concept, ConceptDeletion, Prerequisite
 from graph.repository import KnowledgeGraph, Page
 
 __all__ = [
@@ -42,10 +42,9 @@ def update_concept(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]
     return kg.update_concept(replace(kg.concept(ident), **changes))  # type: ignore[arg-type]
 
 
-def delete_concept(kg: KnowledgeGraph, ident: str) -> str:
-    """Delete a concept and every link to it."""
-    kg.delete_concept(ident)
-    return ident
+def delete_concept(kg: KnowledgeGraph, ident: str) -> ConceptDeletion:
+    """Delete a concept and every link to it; say what went with it."""
+    return kg.delete_concept(ident)
 
 
 def add_prerequisite(

@@ -30,6 +30,7 @@ from schema.types.pagination import (
     encode_cursor,
 )
 from schema.types.payloads import (
+    ConceptDeletionCounts,
     ConceptResult,
     Deleted,
     DeleteResult,
@@ -139,12 +140,23 @@ class CurriculumMutation:
         kg = info.context.kg
         return guarded(lambda: ConceptType.from_domain(concepts.update_concept(kg, str(input.id), input.changes())))
 
-    @strawberry.mutation(description="Delete a concept with its prerequisite edges and material links.")
+    @strawberry.mutation(
+        description="Delete a concept with its prerequisite edges, material links and students' estimates of it; "
+        "`removed` counts them."
+    )
     def delete_concept(self, info: Info, id: strawberry.ID) -> DeleteResult:
         kg = info.context.kg
-        return guarded(lambda: Deleted(id=strawberry.ID(concepts.delete_concept(kg, str(id)))))
 
-    @strawberry.mutation(description="Record that `conceptId` requires `prerequisiteId`; a cycle is refused.")
+        def run() -> Deleted:
+            deletion = concepts.delete_concept(kg, str(id))
+            return Deleted(id=strawberry.ID(deletion.id), removed=ConceptDeletionCounts.from_domain(deletion))
+
+        return guarded(run)
+
+    @strawberry.mutation(
+        description="Record that `conceptId` requires `prerequisiteId`; a cycle is refused. "
+        "Adding an edge that exists sets its strength and provenance."
+    )
     def add_prerequisite(
         self,
         info: Info,

@@ -7,11 +7,13 @@ from typing import Annotated
 import strawberry
 
 from graph.bundle import ImportReport
+from graph.model import ConceptDeletion
 from schema.types.concept import ConceptType
 from schema.types.errors import CurriculumError
 from schema.types.material import MaterialType
 
 __all__ = [
+    "ConceptDeletionCounts",
     "ConceptResult",
     "DeleteResult",
     "Deleted",
@@ -23,9 +25,32 @@ __all__ = [
 ]
 
 
+@strawberry.type(description="What went with a deleted concept: the links and students' estimates removed.")
+class ConceptDeletionCounts:
+    prerequisites: int = strawberry.field(description="Edges to the concept's own prerequisites.")
+    dependents: int = strawberry.field(description="Edges of concepts that required it (they no longer do).")
+    narrower: int = strawberry.field(description="Concepts whose `broader` link to it went.")
+    material_links: int = strawberry.field(description="Materials that taught or assessed it (the materials stay).")
+    estimates: int = strawberry.field(description="Students' mastery estimates of it.")
+
+    @classmethod
+    def from_domain(cls, deletion: ConceptDeletion) -> ConceptDeletionCounts:
+        """Wrap the repository's count of what a deletion removed."""
+        return cls(
+            prerequisites=deletion.prerequisites,
+            dependents=deletion.dependents,
+            narrower=deletion.narrower,
+            material_links=deletion.material_links,
+            estimates=deletion.estimates,
+        )
+
+
 @strawberry.type(description="What was deleted.")
 class Deleted:
     id: strawberry.ID
+    removed: ConceptDeletionCounts | None = strawberry.field(
+        default=None, description="For `deleteConcept`: what went with the concept; null for other deletions."
+    )
 
 
 @strawberry.type(description="An edge: `concept` requires `prerequisite`.")

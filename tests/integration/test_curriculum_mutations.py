@@ -68,6 +68,26 @@ class TestConceptLifecycle:
         missing = client.execute('mutation { deleteConcept(id: "cube") { ... on CurriculumError { code } } }')
         assert missing["deleteConcept"] == {"code": "NOT_FOUND"}
 
+    def test_a_deletion_says_what_went_with_the_concept(self, client: Client) -> None:
+        # It used to answer the id alone, so a designer could not tell a leaf from a hub of the graph.
+        query = """mutation { deleteConcept(id: "add") { ... on Deleted { id removed {
+          prerequisites dependents narrower materialLinks estimates } } } }"""
+        assert client.execute(query)["deleteConcept"] == {
+            "id": "add",
+            "removed": {"prerequisites": 0, "dependents": 2, "narrower": 1, "materialLinks": 2, "estimates": 0},
+        }
+        left = client.execute(
+            '{ concept(id: "sub") { prerequisites { id } } material(id: "m_add") { teaches { id } } }'
+        )
+        assert left == {"concept": {"prerequisites": []}, "material": {"teaches": []}}
+
+    def test_adding_an_edge_that_exists_sets_its_strength(self, client: Client) -> None:
+        client.execute(
+            'mutation { addPrerequisite(conceptId: "mul", prerequisiteId: "add", strength: 0.9) { __typename } }'
+        )
+        links = client.execute('{ concept(id: "mul") { prerequisiteLinks { prerequisite { id } strength } } }')
+        assert links["concept"]["prerequisiteLinks"] == [{"prerequisite": {"id": "add"}, "strength": 0.9}]
+
     def test_invalid_input(self, client: Client) -> None:
         bad = client.execute(CREATE, {"input": {"id": "has space", "label": "X"}})["createConcept"]
         assert bad["code"] == "INVALID"

@@ -382,9 +382,10 @@ class TestDeletedConcepts:
         assert {m["concept"]["id"] for m in before} == {"slope", "exponent_laws"}
         path = 'query { learningPath(studentId: "kid", targets: ["slope"]) { __typename } }'
         assert api(path)["learningPath"]["__typename"] == "LearningPath"  # the student's data is now cached
-        assert api('mutation { deleteConcept(id: "exponent_laws") { __typename } }')["deleteConcept"] == {
-            "__typename": "Deleted"
-        }
+        deleted = api(
+            'mutation { deleteConcept(id: "exponent_laws") { __typename ... on Deleted { removed { estimates } } } }'
+        )
+        assert deleted["deleteConcept"] == {"__typename": "Deleted", "removed": {"estimates": 1}}
         after = api(everything, {"id": "kid"})["student"]["mastery"]
         assert [m["concept"]["id"] for m in after] == ["slope"]
         api('mutation { createConcept(input: {id: "exponent_laws", label: "Exponents, again"}) { __typename } }')
