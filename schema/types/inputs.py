@@ -44,14 +44,16 @@ class CreateConceptInput:
         )
 
 
-@strawberry.input(description="Fields left out (null) keep their value.")
+@strawberry.input(description="Fields left out keep their value; so does a null, except `curriculumId`'s.")
 class UpdateConceptInput:
     id: strawberry.ID
     label: str | None = None
     definition: str | None = None
     alt_labels: list[str] | None = None
     broader: list[strawberry.ID] | None = None
-    curriculum_id: strawberry.ID | None = None
+    curriculum_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Move the concept to this curriculum; `null` takes it out of any."
+    )
 
     def changes(self) -> dict[str, object]:
         """The changed fields, named as on the domain ``Concept``."""
@@ -64,8 +66,8 @@ class UpdateConceptInput:
             out["alt_labels"] = tuple(self.alt_labels)
         if self.broader is not None:
             out["broader"] = tuple(str(b) for b in self.broader)
-        if self.curriculum_id is not None:
-            out["curriculum"] = str(self.curriculum_id)
+        if self.curriculum_id is not strawberry.UNSET:
+            out["curriculum"] = None if self.curriculum_id is None else str(self.curriculum_id)
         return out
 
 

@@ -68,6 +68,18 @@ class TestConceptLifecycle:
         missing = client.execute('mutation { deleteConcept(id: "cube") { ... on CurriculumError { code } } }')
         assert missing["deleteConcept"] == {"code": "NOT_FOUND"}
 
+    def test_an_update_can_take_a_concept_out_of_its_curriculum(self, client: Client) -> None:
+        # A left-out curriculumId keeps the curriculum; an explicit null used to mean the same, so none could go.
+        update = "mutation($input: UpdateConceptInput!) { updateConcept(input: $input) { ... on Concept { curriculum { id } } } }"
+        kept = client.execute(update, {"input": {"id": "add", "label": "Adding"}})["updateConcept"]
+        assert kept == {"curriculum": {"id": "arith"}}
+        taken = client.execute(update, {"input": {"id": "add", "curriculumId": None}})["updateConcept"]
+        assert taken == {"curriculum": None}
+        assert client.execute('{ concept(id: "add") { label curriculum { id } } }')["concept"] == {
+            "label": "Adding",
+            "curriculum": None,
+        }
+
     def test_a_deletion_says_what_went_with_the_concept(self, client: Client) -> None:
         # It used to answer the id alone, so a designer could not tell a leaf from a hub of the graph.
         query = """mutation { deleteConcept(id: "add") { ... on Deleted { id removed {
