@@ -70,7 +70,8 @@ class TestConceptLifecycle:
 
     def test_an_update_can_take_a_concept_out_of_its_curriculum(self, client: Client) -> None:
         # A left-out curriculumId keeps the curriculum; an explicit null used to mean the same, so none could go.
-        update = "mutation($input: UpdateConceptInput!) { updateConcept(input: $input) { ... on Concept { curriculum { id } } } }"
+        update = """mutation($input: UpdateConceptInput!) {
+          updateConcept(input: $input) { ... on Concept { curriculum { id } } } }"""
         kept = client.execute(update, {"input": {"id": "add", "label": "Adding"}})["updateConcept"]
         assert kept == {"curriculum": {"id": "arith"}}
         taken = client.execute(update, {"input": {"id": "add", "curriculumId": None}})["updateConcept"]
