@@ -79,6 +79,7 @@ class RosterReport:
     removed: int = 0
     teachers_added: int = 0
     teachers_removed: int = 0
+    repeated_lines: list[int] = field(default_factory=list)
     revision: int = 0
 
 
@@ -313,6 +314,8 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
             wanted.setdefault(e.cohort, [])
             if e.student not in wanted[e.cohort]:
                 wanted[e.cohort].append(e.student)
+            else:  # read once, and said: the lines would not add up to the counts otherwise
+                report.repeated_lines.append(e.line)
             if e.teacher:
                 teachers.setdefault(e.cohort, set()).add(e.teacher.strip())
         for c in named:

@@ -119,6 +119,10 @@ class RosterImport:
     teachers_removed: int = strawberry.field(
         description="Teachers the roster no longer names (only with `replace`, for cohorts whose lines name one)."
     )
+    repeated_lines: list[int] = strawberry.field(
+        description="Lines enrolling a student an earlier line of the roster already enrolled in that cohort "
+        "(the external id or the key): read once."
+    )
     revision: int
 
     @classmethod
@@ -131,6 +135,7 @@ class RosterImport:
             removed=report.removed,
             teachers_added=report.teachers_added,
             teachers_removed=report.teachers_removed,
+            repeated_lines=report.repeated_lines,
             revision=report.revision,
         )
 

@@ -93,6 +93,11 @@ class TestImportRoster:
         ]
         assert api(COHORTS)["cohorts"] == []
 
+    def test_a_repeated_line_is_named(self, api: Api) -> None:
+        query = "mutation($t: String!) { importRoster(csv: $t) { ... on RosterImport { enrolled repeatedLines } } }"
+        result = api(query, {"t": "cohort,student\n7b,s1\n7b,s2\n8a,s1\n7b,s1\n"})["importRoster"]
+        assert result == {"enrolled": 3, "repeatedLines": [5]}
+
     def test_creates_cohorts_enrols_and_replaces(self, api: Api) -> None:
         make_class(api, ["s1", "old"])
         text = "cohort,student,teacher\n7b,s1,t-cy\n7b,s2,\n8a,s3,t-dee\n"

@@ -74,5 +74,6 @@ class TestImportRoster:
         report = import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n7b,s2,t1\n8a,s2,\n7b,s1,t1\n")
         assert kg.revision == revision + 1
         assert (report.cohorts_created, report.enrolled, report.already_enrolled) == (["7b", "8a"], 3, 0)
+        assert report.repeated_lines == [5]  # it was dropped without a word
         assert members(kg, "7b") == ["s1", "s2"]
         assert members(kg, "8a") == ["s2"]
