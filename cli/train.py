@@ -172,8 +172,12 @@ def models_list(ctx: click.Context) -> None:
     if not versions.list():
         click.echo(f"no trained version in {folder} (a demo store serves the shipped demo model; see train mastery)")
     for name in versions.list():
-        auc = versions.info(name)["metrics"].get("valid", {}).get("auc")
-        click.echo(f"{'*' if name == current else ' '} {name}  valid AUC {auc if auc is None else round(auc, 4)}")
+        info = versions.info(name)
+        auc = info["metrics"].get("valid", {}).get("auc")
+        damage = f"  DAMAGED: {info['damage']}" if info["damage"] else ""
+        click.echo(
+            f"{'*' if name == current else ' '} {name}  valid AUC {auc if auc is None else round(auc, 4)}{damage}"
+        )
 
 
 @models.command(name="use")

@@ -16,13 +16,14 @@ import json
 import os
 import re
 import shutil
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STAGING_PREFIX", "ModelVersions", "check_new_folder", "staged"]
+__all__ = ["STAGING_PREFIX", "ModelVersions", "check_new_folder", "folder_damage", "staged"]
 
 STAGING_PREFIX = ".staging-"  # hidden: never listed as a version, never copied by a backup
 _STAMPED = re.compile(r"^\d{8}-\d{6}-")  # a trained version's name: YYYYmmdd-HHMMSS-<model>
@@ -59,6 +60,46 @@ def staged(folder: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _safetensors_damage(path: Path) -> str | None:
+    """Whether a safetensors file is whole, from its header alone (no tensor is read)."""
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            if length > size - 8:
+                return f"{path.name} is cut short"
+            header = json.loads(handle.read(length))
+        ends = [int(entry["data_offsets"][1]) for key, entry in header.items() if key != "__metadata__"]
+    except (struct.error, ValueError, KeyError, TypeError, IndexError):
+        return f"{path.name} is not a safetensors file"
+    if 8 + length + max(ends, default=0) != size:
+        return (
+            f"{path.name} is cut short" if 8 + length + max(ends, default=0) > size else f"{path.name} has extra bytes"
+        )
+    return None
+
+
+def folder_damage(folder: Path) -> str | None:
+    """What is wrong with a model folder's files, or ``None``: a quick check for listings.
+
+    JSON files must parse and every weights file must be as long as its header says; a
+    load (``ml.mastery.serving.load_version``) remains the full check.
+    """
+    try:
+        for path in sorted(folder.rglob("*.json")):
+            json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return f"{path.relative_to(folder)} is not readable JSON"
+    weights = sorted(folder.rglob("*.safetensors"))
+    if not weights:
+        return "no weights file (*.safetensors)"
+    for path in weights:
+        problem = _safetensors_damage(path)
+        if problem is not None:
+            return str(path.parent.relative_to(folder) / problem) if path.parent != folder else problem
+    return None
 
 
 class ModelVersions:
@@ -121,10 +162,16 @@ class ModelVersions:
         return target
 
     def info(self, version: str) -> dict[str, Any]:
-        """Metrics and data summary of a version (empty where missing)."""
+        """Metrics and data summary of a version (empty where missing or unreadable) and its ``damage``.
+
+        A damaged version was listed like a healthy one, and found out only when served.
+        """
         folder = self.root / version
-        out: dict[str, Any] = {"version": version}
+        out: dict[str, Any] = {"version": version, "damage": folder_damage(folder)}
         for name in ("metrics", "data"):
             path = folder / f"{name}.json"
-            out[name] = json.loads(path.read_text()) if path.exists() else {}
+            try:
+                out[name] = json.loads(path.read_text()) if path.exists() else {}
+            except (OSError, UnicodeDecodeError, ValueError):
+                out[name] = {}
         return out

@@ -99,12 +99,20 @@ class MasteryModelInfo:
     current: bool
     metrics: strawberry.scalars.JSON
     data: strawberry.scalars.JSON
+    damage: str | None = strawberry.field(
+        default=None,
+        description="What is wrong with the version's files (null when they look whole): it cannot be served.",
+    )
 
     @classmethod
     def from_info(cls, info: dict[str, Any], current: str | None) -> MasteryModelInfo:
         """From ``ModelVersions.info``."""
         return cls(
-            version=info["version"], current=info["version"] == current, metrics=info["metrics"], data=info["data"]
+            version=info["version"],
+            current=info["version"] == current,
+            metrics=info["metrics"],
+            data=info["data"],
+            damage=info.get("damage"),
         )
 
 

@@ -207,8 +207,8 @@ class TestModelVersions:
         assert stored[0]["modelVersion"] == "20990101-000000-copy"
         missing = api('mutation { useMasteryModel(version: "nope") { ... on AttemptsError { code } } }')
         assert missing["useMasteryModel"] == {"code": "NOT_FOUND"}
-        listed = api("{ masteryModels { version current } }")["masteryModels"]
-        assert {"version": "20990101-000000-copy", "current": True} in listed
+        listed = api("{ masteryModels { version current damage } }")["masteryModels"]
+        assert {"version": "20990101-000000-copy", "current": True, "damage": None} in listed
 
     @pytest.mark.parametrize("during", [0, 1, 2], ids=["first-replay", "catch-up-round", "last-round"])
     def test_attempts_recorded_and_students_forgotten_during_a_switch_reach_the_new_model(

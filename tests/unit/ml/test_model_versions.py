@@ -123,3 +123,42 @@ class TestServedVersion:
         used = CliRunner().invoke(main, ["models", "use", "demo"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
         assert used.exit_code == 0, used.output
         assert MasteryService(versions).version == "demo"
+
+
+class TestDamage:
+    """A damaged version used to be listed like a healthy one, and was found out only when served."""
+
+    def test_whole_folders_pass_and_damaged_ones_say_what_is_wrong(self, tmp_path: Path) -> None:
+        import shutil
+
+        from click.testing import CliRunner
+
+        from cli.main import main
+        from demo.load import MODEL_DIR
+
+        root = tmp_path / "data" / "models" / "mastery"
+        versions = ModelVersions(root)
+        versions.install(MODEL_DIR, "demo")
+        assert versions.info("demo")["damage"] is None
+        cut = root / "20261129-000000-pathwise"
+        shutil.copytree(MODEL_DIR, cut / "member-1")
+        (cut / "config.json").write_text("{}")
+        weights = cut / "member-1" / "model.safetensors"
+        weights.write_bytes(weights.read_bytes()[:-100])
+        assert versions.info(cut.name)["damage"] == "member-1/model.safetensors is cut short"
+        bad_json = root / "20261129-000001-pathwise"
+        shutil.copytree(MODEL_DIR, bad_json)
+        (bad_json / "metrics.json").write_text('{"valid": ')
+        assert versions.info(bad_json.name)["damage"] == "metrics.json is not readable JSON"
+        assert versions.info(bad_json.name)["metrics"] == {}  # listed, not a traceback
+        not_weights = root / "20261129-000002-pathwise"
+        not_weights.mkdir()
+        write_model(not_weights)
+        assert versions.info(not_weights.name)["damage"] == "model.safetensors is not a safetensors file"
+        listed = CliRunner().invoke(main, ["models", "list"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
+        assert listed.exit_code == 0, listed.output
+        lines = listed.output.splitlines()
+        assert "DAMAGED" not in lines[0]
+        assert lines[1].endswith("DAMAGED: member-1/model.safetensors is cut short")
+        assert lines[3].startswith("* 20261129-000002-pathwise")  # the newest: served only if it loads
+        assert lines[3].endswith("DAMAGED: model.safetensors is not a safetensors file")
