@@ -34,14 +34,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Literal
 
+from graph import queries
 from graph.attempts import list_students
 from graph.erasures import ERASURE_LOG, ErasureLog, Tokens, read_erasures
 from graph.errors import InvalidInput
 from graph.forget import forget_student
 from graph.repository import KnowledgeGraph
 from graph.store import OxigraphStore
-from graph.vocab import PW, RDF
+from graph.vocab import GRAPH_IRI, PW, RDF
 
 __all__ = [
     "MANIFEST",
@@ -325,6 +327,19 @@ def _later_backups(backup: Path, manifest: BackupManifest, tokens: Tokens) -> li
     ]
 
 
+def _continue_revisions(store: OxigraphStore, replaced: int) -> None:
+    """Number the restored store after the one it replaced.
+
+    A restore is a change like any other: went back to the backup's revision, a later
+    write took a number the replaced store had used for other contents, and the
+    revision (in /healthz and the metrics) went backwards.
+    """
+    restored = queries.revision(store)
+    if restored <= replaced:
+        store.apply([(GRAPH_IRI, PW.revision, Literal(restored))] if restored else [],
+                    [(GRAPH_IRI, PW.revision, Literal(replaced + 1))])  # fmt: skip
+
+
 def restore_backup(
     backup: Path,
     *,
@@ -365,8 +380,15 @@ def restore_backup(
             later_logs.append(sibling.resolve().relative_to(backup.resolve().parent))
         except InvalidInput:
             say(f"leaving out the erasure log of {sibling}: it does not read")
+    replaced_revision = 0
     if store_path.exists():
-        OxigraphStore(store_path).close()  # raises StoreInUse while a service holds it
+        current = OxigraphStore(store_path)  # raises StoreInUse while a service holds it
+        try:
+            replaced_revision = queries.revision(current)
+        except Exception:  # a store damaged past reading is what restores are for
+            say("the current store's revision does not read: the restored one keeps the backup's")
+        finally:
+            current.close()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     data_root = data_dir.resolve()
     store_inside = _inside(store_path, data_root)
@@ -417,6 +439,7 @@ def restore_backup(
         log.merge(source.parent / name / "data" / ERASURE_LOG)
     store = OxigraphStore(store_path)
     try:
+        _continue_revisions(store, replaced_revision)
         kg = KnowledgeGraph(store)
         again = log.forgotten(list_students(kg), since=manifest.created_at)
         say(f"forgetting again {len(again)} students forgotten since the backup")

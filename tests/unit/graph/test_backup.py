@@ -108,9 +108,11 @@ class TestBackup:
         assert (manifest.students, manifest.files) == (2, ("models",))
         service.record("cat")  # after the backup: the restore goes back to before it
         (service.data / "models" / "weights.bin").write_bytes(b"retrained")
+        replaced_revision = service.kg.revision
         restored = restore(service, folder)
         assert service.students() == sorted([key("ann"), key("bob")])
         assert service.kg.store.count() == manifest.triples  # type: ignore[attr-defined]
+        assert service.kg.revision == replaced_revision + 1, "revisions go on from the replaced store, never back"
         assert (service.data / "models" / "weights.bin").read_bytes() == b"model"
         [aside] = restored.moved_aside
         assert aside.name.startswith("data.before-restore-")
