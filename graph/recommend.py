@@ -122,16 +122,23 @@ def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: 
     return sorted(c for c in candidates if not mastered(c) and all(mastered(p) for p in dag.pred[c]))
 
 
-def _distances_to(dag: nx.DiGraph[str], targets: Sequence[str]) -> dict[str, int]:
-    """Prerequisite steps from each concept to its nearest target (targets are 0)."""
-    distance = {t: 0 for t in targets}
-    frontier = list(targets)
+def _distances_to(
+    dag: nx.DiGraph[str], targets: Sequence[str], mastered: Callable[[str], bool]
+) -> dict[str, tuple[int, str]]:
+    """Prerequisite steps from each concept still needed for a target to the nearest one, and which (targets: 0).
+
+    The walk skips mastered targets and stops at mastered concepts, as a learning path
+    does: what lies behind them is not needed to reach the target, and ranking it
+    "toward the target" sent students the other way from their path.
+    """
+    distance = {t: (0, t) for t in targets if not mastered(t)}
+    frontier = list(distance)
     while frontier:
         layer: list[str] = []
         for concept in frontier:
             for p in dag.pred[concept]:
-                if p not in distance:
-                    distance[p] = distance[concept] + 1
+                if p not in distance and not mastered(p):
+                    distance[p] = (distance[concept][0] + 1, distance[concept][1])
                     layer.append(p)
         frontier = layer
     return distance
@@ -182,7 +189,7 @@ def recommend_materials(
         if t not in dag:
             raise ConceptNotFound(t, field="targets")
     done = completed or {}
-    distance = _distances_to(dag, list(dict.fromkeys(targets)))
+    distance = _distances_to(dag, list(dict.fromkeys(targets)), lambda c: mastery.get(c, 0.0) >= threshold)
     scored: list[Recommendation] = []
     for concept in ready_fringe(dag, mastery, threshold):
         p = mastery.get(concept, 0.0)
@@ -192,13 +199,13 @@ def recommend_materials(
             if mastery.get(d, 0.0) < threshold
             and all(q == concept or mastery.get(q, 0.0) >= threshold for q in dag.pred[d])
         ]
-        toward = 2.0 + 1.0 / (1 + distance[concept]) if concept in distance else 0.0
+        toward = 2.0 + 1.0 / (1 + distance[concept][0]) if concept in distance else 0.0
         for rank, material in enumerate(choose_materials(materials_of(concept), p)):
             if material.id in done and not done[material.id].due(now):
                 continue
             fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * fit - 0.05 * rank
-            reason = _reason(dag, concept, distance, targets, unlocks, material, p)
+            reason = _reason(dag, concept, distance.get(concept), unlocks, material, p)
             scored.append(Recommendation(material.id, concept, round(score, 4), reason, material.id in done))
     scored.extend(
         _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored})
@@ -246,8 +253,7 @@ def _label(dag: nx.DiGraph[str], concept: str) -> str:
 def _reason(
     dag: nx.DiGraph[str],
     concept: str,
-    distance: Mapping[str, int],
-    targets: Sequence[str],
+    toward: tuple[int, str] | None,
     unlocks: Sequence[str],
     material: MaterialFacts,
     mastery: float,
@@ -256,13 +262,12 @@ def _reason(
         parts = [f"Ready to learn: you have mastered every prerequisite of {_label(dag, concept)}."]
     else:
         parts = [f"Ready to learn: {_label(dag, concept)} needs no prerequisites."]
-    if concept in distance:
-        if distance[concept] == 0:
+    if toward is not None:
+        steps, target = toward
+        if steps == 0:
             parts.append("It is one of your targets.")
         else:
-            near = [t for t in targets if t in dag and _leads(dag, concept, t)]
-            name = _label(dag, near[0]) if near else "your target"
-            parts.append(f"It leads to {name} ({distance[concept]} step(s) away).")
+            parts.append(f"It leads to {_label(dag, target)} ({steps} step(s) away).")
     if unlocks:
         parts.append(f"Learning it makes {len(unlocks)} more concept(s) ready.")
     article = "An" if material.kind[0] in "aeiou" else "A"
@@ -270,7 +275,3 @@ def _reason(
         f"{article} {material.kind} at difficulty {material.difficulty} for your predicted mastery of {mastery:.0%}."
     )
     return " ".join(parts)
-
-
-def _leads(dag: nx.DiGraph[str], concept: str, target: str) -> bool:
-    return concept == target or bool(nx.has_path(dag, concept, target))

@@ -53,6 +53,19 @@ class TestRecommendMaterials:
         assert "leads to goal" in recs[0].reason
         assert "2 more concept(s) ready" in recs[1].reason
 
+    def test_nothing_leads_to_a_mastered_target_or_through_a_mastered_concept(self) -> None:
+        # side -> done -> goal, with done mastered: a learning path to goal has no side step, yet side was
+        # ranked first "toward" goal; and a mastered target still pulled its prerequisites up the list.
+        dag: nx.DiGraph[str] = nx.DiGraph([("side", "done"), ("done", "goal"), ("other", "reached")])
+        mastery = {"done": 0.9, "reached": 0.95}
+        recs = recommend_materials(dag, mastery, exercise_for, targets=["goal"], now=NOW)
+        assert [r.concept for r in recs] == ["goal", "other", "side"]
+        assert "one of your targets" in recs[0].reason
+        assert not any("leads to" in r.reason for r in recs)
+        recs = recommend_materials(dag, mastery, exercise_for, targets=["reached"], now=NOW)
+        assert not any("leads to" in r.reason or "targets" in r.reason for r in recs)
+        assert len({r.score for r in recs if r.concept in {"other", "side"}}) == 1, "neither is ranked toward it"
+
     def test_completed_materials_wait_until_due_for_review(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
         done = {"a-ex": Completion("a-ex", 1, NOW - timedelta(days=1))}
