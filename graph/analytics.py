@@ -9,8 +9,12 @@ cells shown as 0 and small ones withheld, a histogram of 100 bins over five stud
 would place each of them within 0.01. A share splits its group in two (at or above a
 threshold and below it, mastered and not), so a share is shown only when *both* sides
 pass the rule: 99 of 100 students above a threshold would otherwise single out the one
-below. Under suppression no figure is one student's value: each quartile is the mean of
-the ``min_cell`` values nearest it (over five students, all three are the mean), and
+below; so is each histogram bin, and what the withheld bins hold together must be none or
+visible too. A trend point shows the group's figures only when the students active
+since the last point showing them are none or visible: neighbouring points differ by
+what those students did. Under suppression no figure is one student's value: each
+quartile is the mean of the group of students holding it, the sorted values cut into
+groups of at least ``min_cell`` (over five students, all three are the mean), and
 means, quartiles and shares are rounded to two decimals, so two overlapping cohorts
 differenced no longer give a student's value exactly (with 5 and 6 students, to about
 ±0.06). Noise would be needed to stop differencing altogether; see the README.
@@ -124,11 +128,19 @@ def _figure(value: float, min_cell: int | None) -> float:
 
 
 def _quartiles(values: npt.NDArray[np.float64], min_cell: int | None) -> tuple[float, float, float]:
-    """Q1, median and Q3; under suppression each is the mean of the ``min_cell`` values nearest it.
+    """Q1, median and Q3; under suppression each is the mean of the group of students holding it.
+
+    The sorted values are cut into ``len // min_cell`` consecutive groups of (nearly) equal
+    size, each of at least ``min_cell``. Windows of ``min_cell`` values centred on each
+    quartile overlapped: over six students Q1 and Q3 were the means of the lowest and the
+    highest five, and six times the mean less five times Q3 was the lowest student's value.
+    Disjoint groups make every difference of the figures a sum over whole groups.
 
     Examples:
         >>> _quartiles(np.array([0.1, 0.2, 0.3, 0.4, 1.0]), 5)
         (0.4, 0.4, 0.4)
+        >>> _quartiles(np.array([0.35, 0.5, 0.6, 0.7, 0.8, 0.88]), 5)  # under two groups: the mean, thrice
+        (0.64, 0.64, 0.64)
         >>> _quartiles(np.array([0.1, 0.2, 0.3, 0.4, 1.0]), None)
         (0.2, 0.3, 0.4)
     """
@@ -136,12 +148,33 @@ def _quartiles(values: npt.NDArray[np.float64], min_cell: int | None) -> tuple[f
         q1, median, q3 = np.quantile(values, [0.25, 0.5, 0.75])
         return _figure(float(q1), min_cell), _figure(float(median), min_cell), _figure(float(q3), min_cell)
     ordered = np.sort(values)
+    groups = np.array_split(ordered, len(ordered) // min_cell)
+    ends = np.cumsum([len(g) for g in groups])
     out = []
     for q in (0.25, 0.5, 0.75):
-        start = int(round(q * (len(ordered) - 1) - (min_cell - 1) / 2))
-        start = min(max(start, 0), len(ordered) - min_cell)
-        out.append(_figure(float(ordered[start : start + min_cell].mean()), min_cell))
+        position = int(round(q * (len(ordered) - 1)))
+        holding = int(np.searchsorted(ends, position, side="right"))
+        out.append(_figure(float(groups[holding].mean()), min_cell))
     return out[0], out[1], out[2]
+
+
+def _histogram(counts: Sequence[int], min_cell: int | None) -> tuple[int | None, ...]:
+    """Bin counts as shown: each is a count out of the cohort, so it and the rest must both be visible.
+
+    And what the withheld bins hold together (the cohort less the shown bins) must be
+    none or visible too: more of the smallest shown bins are withheld until it is. Six
+    students as a bin of five and a withheld bin told that one was below it.
+
+    Examples:
+        >>> _histogram([1, 5], 5), _histogram([10, 9, 1], 5), _histogram([10, 10, 0], 5)
+        ((None, None), (10, None, None), (10, 10, None))
+    """
+    total = sum(counts)
+    shown = [c if _split_visible(c, total, min_cell) else None for c in counts]
+    while min_cell and 0 < total - sum(c for c in shown if c is not None) < min_cell:
+        smallest = min((c, i) for i, c in enumerate(shown) if c is not None)[1]
+        shown[smallest] = None
+    return tuple(shown)
 
 
 def check_threshold(threshold: float, field: str = "threshold") -> None:
@@ -218,8 +251,10 @@ def concept_mastery(
         >>> hidden = concept_mastery("slope", [0.1, 0.3, 0.5, 0.9], min_cell=5)
         >>> hidden.students, hidden.mean, hidden.histogram, hidden.suppressed
         (None, None, None, True)
-        >>> concept_mastery("slope", [0.1] * 5 + [0.9], bins=2, min_cell=5).histogram
-        (5, None)
+        >>> concept_mastery("slope", [0.1] * 5 + [0.9], bins=2, min_cell=5).histogram  # 5 of 6 says 1 is not
+        (None, None)
+        >>> concept_mastery("slope", [0.1] * 5 + [0.9] * 6, bins=2, min_cell=5).histogram
+        (5, 6)
     """
     values = np.asarray(probabilities, dtype=np.float64)
     values = values[~np.isnan(values)]
@@ -231,7 +266,7 @@ def concept_mastery(
         return ConceptMastery(concept, 0, histogram=(0,) * bins)
     q1, median, q3 = _quartiles(values, min_cell)
     counts = np.histogram(values, bins=edges)[0]
-    histogram = tuple(int(c) if visible(int(c), min_cell) else None for c in counts)
+    histogram = _histogram([int(c) for c in counts], min_cell)
     above = int(np.count_nonzero(values >= threshold))
     share = _share(above, n, min_cell)
     suppressed = None in histogram or share is None
@@ -352,10 +387,10 @@ def concept_difficulty(
             concept,
             n,
             first_attempt_success=_share(first_ok, n, min_cell),
-            mastered=len(reached) if shown_reached else None,
+            mastered=len(reached) if _split_visible(len(reached), n, min_cell) else None,
             attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if reached and shown_reached else None,
             median_attempts_to_mastery=_median(reached, min_cell) if reached and shown_reached else None,
-            stuck=stuck if visible(stuck, min_cell) else None,
+            stuck=stuck if _split_visible(stuck, n, min_cell) else None,
             stuck_share=_share(stuck, n, min_cell),
         )
         withheld = n > 0 and None in (row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)
@@ -364,7 +399,7 @@ def concept_difficulty(
 
 
 def _median(values: Sequence[int], min_cell: int | None) -> float:
-    """The median, or under suppression the mean of the ``min_cell`` values nearest it (no one's own count)."""
+    """The median, or under suppression the mean of the group of students holding it (see ``_quartiles``)."""
     return _quartiles(np.asarray(values, dtype=np.float64), min_cell)[1]
 
 
@@ -611,6 +646,7 @@ def mastery_trend(
     start, last = bucket_start(events[0][0], interval), bucket_start(events[-1][0], interval)
     _check_trend_length(start, last, interval)
     i = 0
+    moved: set[str] = set()  # students whose rolling success changed since the last point showing the group
     while start <= last:
         end = _next(start, interval)
         scores: list[float] = []
@@ -621,9 +657,15 @@ def mastery_trend(
             scores.append(score)
             active.add(student)
             i += 1
+        moved |= active
         rolling = [sum(q) / len(q) for q in recent.values()]
         good = sum(1 for r in rolling if r >= threshold)
-        bucket_shown, group_shown = visible(len(active), min_cell), visible(len(rolling), min_cell)
+        bucket_shown = visible(len(active), min_cell)
+        # Two shown points differ by what the students who moved between them did: they must be
+        # none or enough, or six times one point's mean less five times the last one's is a student's.
+        group_shown = visible(len(rolling), min_cell) and (not moved or visible(len(moved), min_cell))
+        if group_shown:
+            moved = set()
         share = _share(good, len(rolling), min_cell) if group_shown else None
         points.append(
             TrendPoint(

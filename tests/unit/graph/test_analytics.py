@@ -71,11 +71,18 @@ class TestConceptMastery:
         assert s.mean == s.q1 == s.median == s.q3 == 0.58  # each the mean of the 5 nearest values, rounded
         assert s.suppressed
 
-    def test_quartiles_average_k_values_and_are_rounded(self) -> None:
-        values = [i / 100 for i in range(1, 21)]  # 0.01 .. 0.20
+    def test_quartiles_are_means_of_disjoint_groups_and_are_rounded(self) -> None:
+        values = [i / 100 for i in range(1, 21)]  # 0.01 .. 0.20: four groups of five
         s = concept_mastery("a", values, bins=2, min_cell=5)
-        assert (s.q1, s.median, s.q3) == (0.06, 0.11, 0.15)  # 5-value windows around ranks 4.75, 9.5, 14.25
+        assert (s.q1, s.median, s.q3) == (0.08, 0.13, 0.13)  # the groups holding ranks 5, 10 and 14
         assert s.mean == 0.1  # 0.105 rounded to two decimals
+
+    def test_six_students_give_away_no_extreme(self) -> None:
+        # Q1 and Q3 were the means of the lowest and the highest five: 6 x mean - 5 x Q3 was the lowest value.
+        values = [0.349, 0.55, 0.6, 0.62, 0.7, 0.878]
+        s = concept_mastery("a", values, bins=2, threshold=0.5, min_cell=5)
+        assert s.q1 == s.median == s.q3 == s.mean == 0.62
+        assert (s.histogram, s.at_or_above) == ((None, None), None)  # a bin of 5 of 6 said one was below it
 
     def test_suppression_below_k(self) -> None:
         few = concept_mastery("a", [0.5] * 4, min_cell=5)
@@ -83,7 +90,7 @@ class TestConceptMastery:
         enough = concept_mastery("a", [0.1] * 6 + [0.95] * 2, bins=2, threshold=0.9, min_cell=5)
         assert enough.students == 8
         assert enough.mean is not None
-        assert enough.histogram == (6, None)
+        assert enough.histogram == (None, None)  # 6 of 8 in a bin: the other two are a cell under k
         assert enough.at_or_above is None  # 2 students above the threshold: a cell under k
         assert enough.suppressed
 
@@ -136,6 +143,15 @@ class TestConceptDifficulty:
             0,
             None,
         )
+
+    def test_six_of_seven_mastered_is_withheld_with_the_one_left(self) -> None:
+        # mastered 6 beside students 7 said exactly one student attempted it and did not get there; and the
+        # mean and median of six counts gave the sixth count exactly (6 x 3.17 - 5 x 3.0 = 4).
+        histories = {f"s{i}": history(f"s{i}", [1, 1, 1] if i < 5 else [0, 1, 1, 1]) for i in range(6)}
+        histories["s6"] = history("s6", [0, 0])
+        [row] = concept_difficulty(histories, min_cell=5)
+        assert (row.students, row.mastered, row.stuck, row.suppressed) == (7, None, None, True)
+        assert row.attempts_to_mastery == row.median_attempts_to_mastery == 3.17  # one group of six: the mean
 
     def test_asked_concepts_in_order_even_unattempted(self) -> None:
         rows = concept_difficulty({"s1": history("s1", [1])}, ["z", "a"])
@@ -250,11 +266,26 @@ class TestMasteryTrend:
 
     def test_suppression_below_k(self) -> None:
         histories = {f"s{i}": history(f"s{i}", [1], days=0 if i < 5 else 7) for i in range(7)}
-        week1, week2 = mastery_trend(histories, "a", "week", min_cell=5)
+        [week1] = mastery_trend(histories, "a", "week", min_cell=5)  # week 2 shows nothing: left out at the end
         assert (week1.attempts, week1.students) == (5, 5)
         assert (week1.mastered_share, week1.suppressed) == (None, True)  # all 5 mastered: 0 below is under k
+        histories |= {f"s{i}": history(f"s{i}", [1], days=14) for i in range(7, 10)}
+        week1, week2, week3 = mastery_trend(histories, "a", "week", min_cell=5)
         assert (week2.attempts, week2.active, week2.success_rate) == (None, None, None)  # 2 active: under k
-        assert (week2.students, week2.rolling_success, week2.suppressed) == (7, 1.0, True)
+        # The group's figures moved with the 2 newcomers alone: 7 x week 2's mean less 5 x week 1's was theirs.
+        assert (week2.students, week2.rolling_success, week2.suppressed) == (None, None, True)
+        assert (week3.active, week3.students, week3.rolling_success) == (None, 10, 1.0)  # 5 moved since week 1
+
+    def test_a_student_moving_alone_is_not_told_by_the_next_point(self) -> None:
+        # Six students over weeks 1-2, then one of them answers again: the group's figures moved by that one alone.
+        histories = {f"s{i}": history(f"s{i}", [1], days=0) for i in range(6)}
+        histories["s0"] = histories["s0"] + history("s0", [0], days=7)
+        assert [p.rolling_success for p in mastery_trend(histories, "a", "week", threshold=0.6)] == [
+            1.0,
+            pytest.approx(11 / 12),
+        ]
+        [week1] = mastery_trend(histories, "a", "week", min_cell=5, threshold=0.6)  # week 2: withheld, left out
+        assert (week1.students, week1.rolling_success) == (6, 1.0)
 
     def test_withheld_points_at_either_end_are_left_out(self) -> None:
         # For a tiny cohort a fully withheld point still showed when its members were active.
