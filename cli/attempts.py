@@ -11,7 +11,8 @@ same transaction as the attempts, so a refused log leaves no concept behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ import click
 
 from graph.attempts import conflicting_duplicates, record_attempts
 from graph.bundle import CurriculumBundle
+from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.pseudonyms import Pseudonymizer
@@ -28,7 +30,7 @@ from settings import load_settings
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle"]
+__all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle", "with_material_concepts"]
 
 FORMATS = ("akt", "csv", "dkvmn", "pykt", "xapi")
 """The keys of ``ingest.attempts.formats.ATTEMPT_READERS``, spelled out so ``--help`` stays fast (no pandas)."""
@@ -45,13 +47,31 @@ def attempts() -> None:
 
 
 def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
-    """Material id -> the concepts it teaches or assesses (what an xAPI activity is about)."""
-    linked: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
-    for table in (kg.projection.teaches, kg.projection.assesses):
+    """Material id -> the concepts an attempt at it is about: those it assesses, else those it teaches.
+
+    The rule ``recordAttempts`` applies to an attempt naming a material alone, so an
+    answer counts for the same concepts whichever way it arrives.
+    """
+    assesses: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
+    teaches: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
+    for table, out in ((kg.projection.assesses, assesses), (kg.projection.teaches, teaches)):
         for concept, materials in table.items():
             for m in materials:
-                linked.setdefault(m, set()).add(concept)
-    return {m: sorted(c) for m, c in linked.items()}
+                out.setdefault(m, set()).add(concept)
+    return {m: sorted(assesses.get(m) or teaches.get(m) or ()) for m in assesses.keys() | teaches.keys()}
+
+
+def with_material_concepts(attempts: Sequence[Attempt], linked: Mapping[str, Sequence[str]]) -> list[Attempt]:
+    """Attempts that name an item alone get the concepts of the material of that id.
+
+    A csv log with an item column and no concepts was stored with none, and moved no estimate.
+    """
+    return [
+        replace(a, concepts=tuple(linked[a.material]))
+        if not a.concepts and a.material is not None and linked.get(a.material)
+        else a
+        for a in attempts
+    ]
 
 
 def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Attempt]) -> CurriculumBundle:
@@ -201,14 +221,16 @@ def import_attempts(
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
     if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
-    pseudonyms = _pseudonyms(obj.get("settings") or load_settings())
+    settings = obj.get("settings") or load_settings()
+    pseudonyms = _pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
         options["pseudonymize"] = pseudonyms.key
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
-            found = frame_to_attempts(_keyed(frame, pseudonyms))
+            found = with_material_concepts(frame_to_attempts(_keyed(frame, pseudonyms)), item_concepts(kg))
+            found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
             report |= {
@@ -221,6 +243,8 @@ def import_attempts(
                 "created_materials": 0,
                 "accepted": 0,
                 "duplicates": 0,
+                "erased": len(erased),
+                "erased_students": len({a.student for a in erased}),
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
@@ -336,6 +360,11 @@ def _print(report: dict[str, Any]) -> None:
         if report["created_concepts"] or report["created_materials"]:
             click.echo(f"  created {report['created_concepts']} concept(s), {report['created_materials']} material(s)")
         click.echo(f"  accepted: {report['accepted']}  duplicates: {report['duplicates']}")
+    if report.get("erased"):
+        click.echo(
+            f"  left out: {report['erased']} attempt(s) of {report['erased_students']} student(s) forgotten on "
+            "request after those attempts were made (see Privacy in the README)"
+        )
     xapi = report.get("xapi")
     if xapi:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from graph.errors import InvalidInput
+from graph.model import Attempt
 
-__all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens", "forgotten_since"]
+__all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens", "forgotten_since", "split_erased"]
 
 ERASURE_LOG = "erasures.jsonl"
 """The log's file name in the data folder."""
@@ -135,6 +136,27 @@ class ErasureLog:
                 out.flush()
                 os.fsync(out.fileno())
         return len(new)
+
+
+def split_erased(attempts: Sequence[Attempt], log: ErasureLog) -> tuple[list[Attempt], list[Attempt]]:
+    """The attempts to keep, and those of students forgotten after the attempts were made.
+
+    Forgetting deletes what was stored; the logs it came from stay outside. Importing one
+    of them again brought the student back without a word, so an attempt made before its
+    student's last erasure is left out. A student who comes back after being forgotten
+    makes attempts dated after it, which are kept (a log without times dates its
+    attempts in 1970: it counts as older).
+    """
+    forgotten = log.last_forgotten({a.student for a in attempts})
+    if not forgotten:
+        return list(attempts), []
+    kept: list[Attempt] = []
+    erased: list[Attempt] = []
+    for attempt in attempts:
+        at = forgotten.get(attempt.student)
+        when = attempt.timestamp if attempt.timestamp.tzinfo else attempt.timestamp.replace(tzinfo=UTC)
+        (erased if at is not None and when <= at else kept).append(attempt)
+    return kept, erased
 
 
 def read_erasures(path: Path) -> list[Erasure]:

@@ -81,9 +81,10 @@ class ReusedClientId(KnowledgeGraphError):
 
     code = ErrorCode.DUPLICATE
 
-    def __init__(self, client_id: str, *, field: str | None = None) -> None:
+    def __init__(self, client_id: str, *, field: str | None = None, in_batch: bool = False) -> None:
+        where = "is sent twice in this batch" if in_batch else "was recorded earlier"
         super().__init__(
-            f"clientId {client_id!r} was recorded earlier with another score or time: a retry must send the same "
+            f"clientId {client_id!r} {where} with another score or time: a retry must send the same "
             "attempt, and a new attempt needs a new clientId",
             field=field,
         )

@@ -175,7 +175,7 @@ def record_retryable(
             earlier = attempts[named[attempt.id][0]]
             same_time = attempt.id in untimed or earlier.timestamp == attempt.timestamp
             if earlier.score != attempt.score or not same_time:
-                raise ReusedClientId(client, field=f"attempts.{index}.clientId")
+                raise ReusedClientId(client, field=f"attempts.{index}.clientId", in_batch=True)
         else:
             named[attempt.id] = (index, client)
     clashes = conflicting_duplicates(kg, [attempts[i] for i, _ in named.values()], untimed=untimed)

@@ -7,6 +7,7 @@ import asyncio
 import strawberry
 
 from auth.policy import visible_students
+from graph.erasures import split_erased
 from graph.errors import KnowledgeGraphError
 from resolvers import students
 from schema.api.common import attempts_guarded, page_info
@@ -97,15 +98,29 @@ class StudentMutation:
                 )
                 for i, a in enumerate(attempts)
             ]
-            accepted, duplicates, estimates = students.record_retryable(
-                kg,
-                service,
-                domain,
-                client_ids=[a.client_id for a in attempts],
-                timed=[a.timestamp is not None for a in attempts],
-            )
+            client_ids = [a.client_id for a in attempts]
+            timed = [a.timestamp is not None for a in attempts]
+            erased: set[int] = set()
+            if info.context.erasures is not None:
+                left_out = {id(a) for a in split_erased(domain, info.context.erasures)[1]}
+                erased = {i for i, a in enumerate(domain) if id(a) in left_out}
+            kept = [i for i in range(len(domain)) if i not in erased]
+            try:
+                accepted, duplicates, estimates = students.record_retryable(
+                    kg,
+                    service,
+                    [domain[i] for i in kept],
+                    client_ids=[client_ids[i] for i in kept],
+                    timed=[timed[i] for i in kept],
+                )
+            except KnowledgeGraphError as error:
+                error.field = _field_in_request(error.field, kept)
+                raise
             return RecordedAttempts(
-                accepted=accepted, duplicates=duplicates, mastery=[MasteryType.from_domain(e) for e in estimates]
+                accepted=accepted,
+                duplicates=duplicates,
+                mastery=[MasteryType.from_domain(e) for e in estimates],
+                erased=len(erased),
             )
 
         return attempts_guarded(run)
@@ -172,3 +187,17 @@ class StudentMutation:
 
         # every stored attempt is replayed: minutes on a large store, so off the event loop
         return await asyncio.to_thread(attempts_guarded, run)
+
+
+def _field_in_request(field: str | None, kept: list[int]) -> str | None:
+    """``attempts.N...`` of the attempts recorded, as the request numbered them (erased ones were left out).
+
+    Examples:
+        >>> _field_in_request("attempts.1.clientId", [0, 2]), _field_in_request("studentId", [0])
+        ('attempts.2.clientId', 'studentId')
+    """
+    head, _, rest = (field or "").partition(".")
+    number, dot, tail = rest.partition(".")
+    if head != "attempts" or not number.isdigit() or int(number) >= len(kept):
+        return field
+    return f"attempts.{kept[int(number)]}{dot}{tail}"

@@ -52,7 +52,7 @@ class AttemptInput:
         score = float(self.score) if self.score is not None else (1.0 if self.correct else 0.0)
         if not 0.0 <= score <= 1.0:
             raise InvalidInput(f"attempt {index}: score {score} is not in [0, 1]", field=f"attempts.{index}.score")
-        concepts = tuple(str(c) for c in self.concept_ids) if self.concept_ids is not None else material_concepts
+        concepts = tuple(str(c) for c in self.concept_ids or ()) or material_concepts  # [] too: the material's
         if not self.material_id and not concepts:
             raise InvalidInput(f"attempt {index}: name a material or concepts", field=f"attempts.{index}")
         when = self.timestamp or datetime.now(UTC)
@@ -91,6 +91,10 @@ class RecordedAttempts:
     accepted: int
     duplicates: int
     mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
+    erased: int = strawberry.field(
+        default=0,
+        description="Attempts left out because their student was forgotten on request after they were made.",
+    )
 
 
 @strawberry.type(description="A trained mastery model version.")

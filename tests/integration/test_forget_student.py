@@ -247,6 +247,26 @@ class TestForgetManyInProcess:
         single = on_disk('mutation { forgetStudent(id: "leaver-a") { ... on ForgottenStudent { alreadyForgotten } } }')
         assert single["forgetStudent"] == {"alreadyForgotten": True}
 
+    def test_attempts_made_before_an_erasure_are_not_recorded_again(self, on_disk: Api, tmp_path: Path) -> None:
+        # A client replaying its outbox after an erasure brought the forgotten student back.
+        from graph.erasures import ERASURE_LOG, ErasureLog
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        sent = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on RecordedAttempts { accepted erased } ... on AttemptsError { code field } } }"""
+        old = {"studentId": "leaver-a", "conceptIds": ["slope"], "correct": True, "timestamp": "2026-01-01T00:00:00Z"}
+        assert on_disk(sent, {"a": [old]})["recordAttempts"] == {"accepted": 1, "erased": 0}
+        on_disk(FORGET_MANY, {"ids": ["leaver-a"]})
+        other = {**old, "studentId": "stayer"}
+        again = on_disk(sent, {"a": [old, other]})["recordAttempts"]
+        assert again == {"accepted": 1, "erased": 1}
+        assert api_students(on_disk) == [on_disk.pseudonyms.key("stayer")]
+        fresh = {k: v for k, v in old.items() if k != "timestamp"}  # now: after the erasure, a student come back
+        assert on_disk(sent, {"a": [fresh]})["recordAttempts"] == {"accepted": 1, "erased": 0}
+        clash = [old, {**other, "clientId": "c"}, {**other, "clientId": "c", "correct": False}]
+        refused = on_disk(sent, {"a": clash})["recordAttempts"]
+        assert refused == {"code": "DUPLICATE", "field": "attempts.2.clientId"}, "numbered as sent"
+
     def test_nothing_to_forget_rewrites_nothing(self, on_disk: Api) -> None:
         answers = on_disk(FORGET_MANY, {"ids": ["nobody", "no-one"]})["forgetStudents"]
         assert [a["code"] for a in answers] == ["NOT_FOUND", "NOT_FOUND"]

@@ -41,6 +41,14 @@ class TestRecordAttempts:
         assert [m["concept"]["id"] for m in stored] == ["slope"]
         assert stored[0]["probability"] == pytest.approx(result["mastery"][0]["probability"], abs=1e-5)
 
+    def test_an_empty_concept_list_takes_the_materials_concepts(self, api: Api) -> None:
+        # conceptIds: [] beside a material stored an attempt about nothing, which still moved evidence.
+        attempt = {"studentId": "kid", "materialId": "m_slope_practice", "conceptIds": [], "correct": True}
+        result = api(RECORD, {"a": [attempt]})["recordAttempts"]
+        assert [m["concept"]["id"] for m in result["mastery"]] == ["slope"]
+        alone = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": [], "correct": True}]})["recordAttempts"]
+        assert (alone["code"], alone["field"]) == ("INVALID", "attempts.0")
+
     def test_client_ids_make_it_idempotent(self, api: Api) -> None:
         # A client retrying after a lost answer gets what the first call answered, not an empty list.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}
@@ -59,6 +67,7 @@ class TestRecordAttempts:
         assert "'q7'" in refused["message"]
         in_batch = api(RECORD, {"a": [{**attempt, "clientId": "q9"}, {**other, "clientId": "q9"}]})["recordAttempts"]
         assert (in_batch["code"], in_batch["field"]) == ("DUPLICATE", "attempts.1.clientId")
+        assert "sent twice in this batch" in in_batch["message"]  # it said "recorded earlier": nothing was
         dated = {**attempt, "timestamp": "2026-01-01T00:00:00Z"}
         assert api(RECORD, {"a": [{**dated, "clientId": "t"}]})["recordAttempts"]["accepted"] == 1
         later = api(RECORD, {"a": [{**dated, "clientId": "t", "timestamp": "2026-01-02T00:00:00Z"}]})
