@@ -69,6 +69,10 @@ class StudentKeys(Protocol):
         """The key of ``given`` (an external id or a key already)."""
         ...
 
+    def key(self, external_id: str) -> str:
+        """The key of an external id, always hashed (a token's ``sub``: see ``Context.acting``)."""
+        ...
+
     def opaque(self, value: str, kind: str = "attempt") -> str:
         """A keyed, stable id for something named after an external id (a client's attempt id)."""
         ...

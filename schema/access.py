@@ -62,7 +62,7 @@ class AccessControl(SchemaExtension):
             try:
                 check(
                     info.field_name,
-                    principal,
+                    context.acting(),
                     kwargs,
                     context.directory,
                     self.policy,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +10,7 @@ import strawberry
 
 from auth.directory import CohortDirectory, EmptyDirectory
 from auth.policy import min_cell_for
-from auth.principal import DEVELOPMENT_ADMIN, Principal
+from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
 from graph.erasures import ErasureLog
 from graph.errors import InvalidInput
 from graph.pseudonyms import StudentKeys
@@ -35,6 +35,10 @@ class NoPseudonyms:
     def resolve(self, given: str) -> str:
         """Refuse: this context cannot turn student ids into keys."""
         raise RuntimeError("this Context was built without pseudonyms; pass Context(pseudonyms=...)")
+
+    def key(self, external_id: str) -> str:
+        """Refuse, as ``resolve``."""
+        return self.resolve(external_id)
 
     def opaque(self, value: str, kind: str = "attempt") -> str:
         """Refuse, as ``resolve``."""
@@ -75,6 +79,20 @@ class Context:
             return self.pseudonyms.resolve(str(given))
         except ValueError as error:
             raise InvalidInput(str(error), field="studentId") from None
+
+    def acting(self) -> Principal:
+        """The principal as the access policy compares it: a student's ``sub`` always hashed to their key.
+
+        Arguments take a key as it is, so ids the API answers with work in follow-up
+        queries; a token's ``sub`` did too, and a student whose identity provider let them
+        pick a ``sub`` of the key's form, one they had been shown, acted as that student.
+        """
+        if self.principal.role is not Role.STUDENT:
+            return self.principal
+        try:
+            return replace(self.principal, sub=self.pseudonyms.key(self.principal.sub))
+        except ValueError:  # an empty sub names no student: it matches none
+            return replace(self.principal, sub="")
 
     def mastery_service(self) -> MasteryService:
         """The served mastery model. Raises ``NoModel`` where this service runs without one."""

@@ -55,6 +55,10 @@ class PlainIds:
         """``given`` itself."""
         return given
 
+    def key(self, external_id: str) -> str:
+        """``external_id`` itself."""
+        return external_id
+
     def opaque(self, value: str, kind: str = "attempt") -> str:
         """``value`` as a slug, unkeyed."""
         return slug_for(f"{kind}-{value}")

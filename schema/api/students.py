@@ -40,7 +40,7 @@ class StudentQuery:
             info.context.kg,
             first=check_first(first),
             after=decode_cursor("student", after),
-            among=visible_students(info.context.principal, info.context.directory, info.context.pseudonyms.resolve),
+            among=visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve),
         )
         return StudentConnection(
             edges=[

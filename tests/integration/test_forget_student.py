@@ -112,6 +112,16 @@ class TestPseudonymsInProcess:
         refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
         assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
 
+    def test_a_token_whose_sub_has_the_keys_form_is_not_that_student(self, api: Api) -> None:
+        # A key shown to someone, claimed as the sub of a self-registered account, acted as its student.
+        api(RECORD, {"s": EXTERNAL, "c": "x1"})
+        key = api.pseudonyms.key(EXTERNAL)
+        impostor = Principal(Role.STUDENT, key)
+        context = Context(kg=api.kg, loaders=build_loaders(api.kg), pseudonyms=api.pseudonyms, principal=impostor)
+        refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": key}, context_value=context))
+        assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
+        assert api(LIST, principal=impostor)["students"]["edges"] == []
+
     def test_an_id_of_spaces_is_refused_as_an_empty_one(self, api: Api) -> None:
         # It was keyed like any id and answered null, where "" is an error.
         for blank in ("", "   "):
