@@ -82,7 +82,7 @@ def _joined(values: Iterable[str]) -> str:
 def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with the line each starts on; a missing required column stops this file."""
     source = FILES[name]
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -118,7 +118,11 @@ def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], 
     for line, row in _rows(name, text, problems):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
         ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
-        repeated = [f"id {ident!r} is already on line {first_line[ident]}"] if ident in first_line else []
+        kind = "id"
+        if name == "prerequisites" and row.get("concept", "").strip() and row.get("prerequisite", "").strip():
+            # an edge's id is its pair: a second line for it was dropped without a word
+            ident, kind = f"{row['concept'].strip()} -> {row['prerequisite'].strip()}", "edge"
+        repeated = [f"{kind} {ident!r} is already on line {first_line[ident]}"] if ident in first_line else []
         if ident:
             first_line.setdefault(ident, line)
         if not reasons:

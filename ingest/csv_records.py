@@ -1,7 +1,8 @@
 """CSV records with the line each starts on, so every problem names its line.
 
 ``csv.reader.line_num`` is the line a record *ends* on; multi-line quoted fields make
-that the wrong line to report. ``records`` yields each non-blank record with its first
+that the wrong line to report. Readers are made ``strict``: a lenient one read a quote
+left open to the end of the file as one cell, and imported what followed as its text. ``records`` yields each non-blank record with its first
 line, and reports a record whose field count differs from the header's.
 """
 
@@ -31,7 +32,8 @@ def records(
 ) -> Iterator[tuple[int, list[str]]]:
     """``(line, record)`` for each well-formed record after the header; problems for the rest.
 
-    A ``csv.Error`` (a broken quote) is reported with its line and ends the file.
+    A ``csv.Error`` (a broken quote: readers are strict) is reported with the line its
+    record starts on and ends the file.
     ``on_line`` hears each record's line (progress through a large file).
     """
     start = reader.line_num + 1
@@ -48,4 +50,7 @@ def records(
                 continue
             yield line, record
     except csv.Error as error:
-        problems.append(Problem(source, f"line {reader.line_num}", str(error)))
+        reason = str(error)
+        if "unexpected end of data" in reason:  # read leniently, the rest of the file became one cell
+            reason = "a quoted field opened here is never closed (the file ends inside it)"
+        problems.append(Problem(source, f"line {start}", reason))

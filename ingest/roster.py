@@ -49,7 +49,7 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
         ["roster.csv:line 2: cohort '7 b' is not a slug or an absolute IRI", 'roster.csv:line 3: student is empty']
     """
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     header = next(reader, None)
     if header is None or not any(h.strip() for h in header):
         raise MalformedInput([Problem(source, "line 1", "empty: a header row (cohort,student[,teacher]) is needed")])

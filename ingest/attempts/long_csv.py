@@ -150,7 +150,7 @@ def parse_csv(
         "attempt_id": attempt_id,
     }
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -226,7 +226,7 @@ def parse_pykt(
             consecutive rows); a question-level window file, at its header.
     """
     body = text if isinstance(text, str) else "".join(text)
-    reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""), strict=True)
     col = _columns(reader, source)
     windowed = "selectmasks" in col  # a student's rows follow one another and are stitched
     problems: list[Problem] = []

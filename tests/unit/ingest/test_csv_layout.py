@@ -59,6 +59,25 @@ class TestParseCurriculumCsv:
             "materials.csv:line 3: id 'm1' is already on line 2",
         ]
 
+    def test_a_quote_left_open_is_refused_with_the_line_it_opens_on(self) -> None:
+        # Read leniently, the rest of the file became a's definition and b was lost without a word.
+        concepts = 'id,label,definition\na,Alpha,"unterminated\nb,Beta,x\n'
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": concepts})
+        assert caught.value.problems == [
+            "concepts.csv:line 2: a quoted field opened here is never closed (the file ends inside it)"
+        ]
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": 'id,label\na,"Al"pha\n'})
+        assert caught.value.problems == ["concepts.csv:line 2: ',' expected after '\"'"]
+
+    def test_a_repeated_edge_names_its_first_line(self) -> None:
+        concepts = "id,label\na,A\nb,B\n"
+        prerequisites = "concept,prerequisite,strength\nb,a,1\nb,a,0.3\n"
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": concepts, "prerequisites": prerequisites})
+        assert caught.value.problems == ["prerequisites.csv:line 3: edge 'b -> a' is already on line 2"]
+
     def test_missing_required_column(self) -> None:
         with pytest.raises(MalformedInput, match="missing column\\(s\\) prerequisite"):
             parse_curriculum_csv({"prerequisites": "concept,strength\na,1\n"})
