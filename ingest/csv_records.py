@@ -2,8 +2,9 @@
 
 ``csv.reader.line_num`` is the line a record *ends* on; multi-line quoted fields make
 that the wrong line to report. Readers are made ``strict``: a lenient one read a quote
-left open to the end of the file as one cell, and imported what followed as its text. ``records`` yields each non-blank record with its first
-line, and reports a record whose field count differs from the header's.
+left open to the end of the file as one cell, and imported what followed as its text.
+``records`` yields each non-blank record with its first line, and reports a record
+whose field count differs from the header's.
 """
 
 from __future__ import annotations
