@@ -106,8 +106,7 @@ def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Atte
 
 def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: ProgressHook) -> pd.DataFrame:
     """Read every file (AKT folds together), a progress bar of lines per file."""
-    from ingest.attempts.formats import read_attempts, sum_reports
-    from ingest.attempts.table import concat_frames
+    from ingest.attempts.formats import join_frames, read_attempts
     from ingest.errors import MalformedInput
 
     def progress(name: str, done: int, total: int) -> None:
@@ -124,11 +123,7 @@ def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: Progre
             problems += error.where
     if problems:
         raise MalformedInput(problems)
-    joined = concat_frames(frames)
-    reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
-    if reports:
-        joined.attrs["report"] = sum_reports(reports)
-    return joined
+    return join_frames(frames, fmt)
 
 
 def _sample(ids: Sequence[str], where: dict[str, str] | None = None) -> str:
@@ -229,7 +224,8 @@ def import_attempts(
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
-            found = with_material_concepts(frame_to_attempts(_keyed(frame, pseudonyms)), item_concepts(kg))
+            keyed = _keyed(frame, pseudonyms)
+            found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
@@ -260,15 +256,11 @@ def import_attempts(
                     problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids, where)}")
                 problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
-            clashes = conflicting_duplicates(kg, found)
+            untimed = set(keyed.loc[keyed["timestamp"].isna(), "attempt_id"]) if len(keyed) else set()
+            # a log without times dates its attempts by position: the same statement in another file is not a clash
+            clashes = conflicting_duplicates(kg, found, untimed=untimed)
             if clashes:
-                raise ValidationFailed(
-                    [
-                        f"{len(clashes)} attempt(s) already stored under the same id with another score or time: "
-                        "this is another log with the same file name (default ids are file, student and line)",
-                        "rename the file, or give the log an attempt_id column (--attempt-id-column)",
-                    ]
-                )
+                raise ValidationFailed(_clash_problems(fmt, frame, keyed, clashes))
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
@@ -279,7 +271,7 @@ def import_attempts(
                     report["created_materials"] = len(creating.materials)
                 bars("record", len(found), len(found))
     except KnowledgeGraphError as error:
-        _fail(error)
+        _fail(error, as_json=as_json)
         return
     finally:
         if obj.get("kg") is None:
@@ -291,6 +283,36 @@ def import_attempts(
     if not report["attempts"]:
         chosen = f" in fold(s) {', '.join(map(str, sorted(folds)))}" if folds else ""
         click.echo(f"warning: no attempts{chosen} in {', '.join(f.name for f in files)}: nothing to import", err=True)
+
+
+def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes: Sequence[str]) -> list[str]:
+    """Why attempts stored under the same ids with other answers are refused, naming the first with their lines."""
+    where: dict[str, str] = {}
+    wanted = set(clashes)
+    for original, ident, source, line in zip(
+        frame["attempt_id"], keyed["attempt_id"], frame["source"], frame["line"], strict=True
+    ):
+        if ident in wanted and ident not in where:
+            file = str(source).split(":", 1)[-1]
+            where[ident] = f"{original} ({file} line {line})" if line > 0 else f"{original} ({file})"
+    named = ", ".join(where[c] for c in clashes[:_SHOWN] if c in where)
+    more = f" (and {len(clashes) - _SHOWN} more)" if len(clashes) > _SHOWN else ""
+    if fmt == "xapi":
+        return [
+            f"{len(clashes)} statement(s) already stored under the same id with another result or time: {named}{more}",
+            "a statement id names one statement: to change a result, void the statement and send a new one",
+        ]
+    if fmt == "csv":
+        return [
+            f"{len(clashes)} attempt(s) already stored under the same id with another score or time: {named}{more}",
+            "another log with the same file name? default ids are file, student and line: rename the file, "
+            "or give the log an attempt_id column (--attempt-id-column)",
+        ]
+    return [
+        f"{len(clashes)} attempt(s) already stored under the same id with another score: {named}{more}",
+        "another log with the same file name? ids are the file's (or --dataset's) name, student and position: "
+        "rename the file or pass --dataset",
+    ]
 
 
 def _reader_options(

@@ -22,13 +22,55 @@ from ingest.attempts.pykt import read_pykt
 from ingest.attempts.table import concat_frames
 from ingest.attempts.xapi import read_xapi
 
-__all__ = ["ATTEMPT_READERS", "read_attempts", "sum_reports"]
+__all__ = ["ATTEMPT_READERS", "join_frames", "read_attempts", "sum_reports"]
 
 
 def _xapi(path: Path, **options: Any) -> pd.DataFrame:
     frame, report = read_xapi(path, **options)
     frame.attrs["report"] = asdict(report)
     return frame
+
+
+def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], int]:
+    """xAPI files read together: a voiding statement in one removes its target from another.
+
+    Each file voids within itself as it is read; what a file's voiding statements name
+    and it lacks (``void_elsewhere``) is looked for in the others. It was reported as
+    "not in these files" though it was. Returns the tables and how many targets none holds.
+    """
+    targets = set().union(*(f.attrs.get("void_elsewhere", ()) for f in frames))
+    if not targets:
+        return list(frames), 0
+    out, matched = [], set()
+    for frame in frames:
+        ids = frame["attempt_id"].astype(str).str.lower()
+        hit = ids.isin(targets)
+        if not hit.any():
+            out.append(frame)
+            continue
+        matched |= set(ids[hit])
+        statements = int(ids[hit].nunique())
+        report = dict(frame.attrs["report"])
+        report.update(voided=report["voided"] + statements, used=report["used"] - statements)
+        report["rows"] -= int(hit.sum())
+        kept = frame.loc[~hit].reset_index(drop=True)
+        kept.attrs = {**frame.attrs, "report": report}
+        out.append(kept)
+    return out, len(targets - matched)
+
+
+def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
+    """Several files' tables of one format as one; xAPI files void across each other and sum their reports."""
+    if fmt != "xapi":
+        return concat_frames(frames)
+    frames, missing = _void_across(frames)
+    joined = concat_frames(frames)
+    reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
+    if reports:
+        total = sum_reports(reports) if len(reports) > 1 else dict(reports[0])
+        total["void_targets_missing"] = missing
+        joined.attrs = {**joined.attrs, "report": total}
+    return joined
 
 
 ATTEMPT_READERS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -56,11 +98,7 @@ def read_attempts(path: Path | Sequence[Path], fmt: str, **options: Any) -> pd.D
     reader = ATTEMPT_READERS[fmt]
     if fmt == "akt":
         return reader(paths, **options)
-    frames = [reader(p, **options) for p in paths]
-    joined = concat_frames(frames)
-    if fmt == "xapi" and len(frames) > 1:
-        joined.attrs["report"] = sum_reports([f.attrs["report"] for f in frames])
-    return joined
+    return join_frames([reader(p, **options) for p in paths], fmt)
 
 
 def sum_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

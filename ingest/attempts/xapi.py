@@ -19,6 +19,8 @@ because real logs spell one verb under several namespaces (ADL, DoD-ISD, Kokea..
 - Voiding statements (verb ``voided``, object a ``StatementRef``) remove their target
   wherever it is in the file; they are not attempts themselves.
 - Attempt id: the statement ``id``, else the SHA-256 of the statement's canonical JSON.
+- Time: ``timestamp``, else ``stored`` (as an LRS fills it in). A file without times is
+  read in its order; one statement without a time among timed ones is a problem.
 
 Invalid statements (no actor, verb or object; an actor without identifier; a
 ``StatementRef`` without id; a key given twice; a bad timestamp) are problems with
@@ -345,14 +347,17 @@ def _check(where: str, statement: object, pseudonymize: Callable[[str], str]) ->
         elif kind == "StatementRef":
             void_target = str(oid).lower()
     moment = None
-    stamp = statement.get("timestamp")
-    if stamp is not None:
+    for name_of_time in ("timestamp", "stored"):  # an LRS sets a missing timestamp to stored (xAPI 2.4.7)
+        stamp = statement.get(name_of_time)
+        if stamp is None:
+            continue
         try:
             moment = parse_timestamp(stamp) if isinstance(stamp, str) else None
             if moment is None:
-                raise ValueError(f"timestamp {stamp!r} is not ISO 8601")
+                raise ValueError(f"{name_of_time} {stamp!r} is not ISO 8601")
         except ValueError as error:
             reasons.append(str(error))
+        break
     ident = statement.get("id")
     if ident is not None and (not isinstance(ident, str) or not ident.strip()):
         reasons.append(f"id {ident!r} is not a string")
@@ -411,6 +416,13 @@ def parse_xapi(
         elif found is not None:
             checked.append(found)
     ticker.done()
+    if any(s.timestamp is not None for s in checked):
+        # dated 1970 (a log without times is numbered from there), it went first in the student's history
+        problems += [
+            Problem(source, s.where, "no timestamp or stored time, in a log whose other statements have one")
+            for s in checked
+            if s.timestamp is None and s.verb in ANSWER_VERBS
+        ]
     if problems:
         raise MalformedInput(sorted(problems, key=_position))
 
@@ -461,14 +473,19 @@ def parse_xapi(
     report.skipped = dict(skipped)
     report.other_verbs = dict(other)
     report.rows = len(rows["student"])
+    elsewhere = sorted(targets - present)  # voided in another file read with this one (formats.join_frames)
     if not rows["student"]:
-        return empty_frame(), report
+        empty = empty_frame()
+        empty.attrs["void_elsewhere"] = elsewhere
+        return empty, report
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
     frame = frame.sort_values(["student", "timestamp", "order"], kind="stable", na_position="last", ignore_index=True)
     frame["attempt"] = number_attempts(frame, "order")
     frame["source"] = f"xapi:{source_name(source)}"
-    return build_frame({c: frame[c] for c in frame.columns}), report
+    table = build_frame({c: frame[c] for c in frame.columns})
+    table.attrs["void_elsewhere"] = elsewhere
+    return table, report
 
 
 def read_xapi(

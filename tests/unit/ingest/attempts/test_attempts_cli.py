@@ -28,7 +28,7 @@ def invoke(kg: KnowledgeGraph | None, *args: str) -> Result:
 
 def report(result: Result) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
-    return dict(json.loads(result.output[result.output.index("{") :]))
+    return dict(json.loads(result.stdout[result.stdout.index("{") :]))
 
 
 @pytest.fixture
@@ -310,3 +310,83 @@ def test_a_log_imported_again_does_not_bring_a_forgotten_student_back(
     back.write_text(f"student,item,concepts,correct,timestamp\nal,m_add_ex,add,1,{later}\n")
     assert report(invoke(kg, str(back), "--format", "csv", "--json"))["accepted"] == 1
     assert pseudonyms.resolve("al") in list_students(kg)
+
+
+def statement(ident: str | None, who: str, correct: bool, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "actor": {"account": {"homePage": "https://lms.example", "name": who}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": "m_add_ex"},
+        "result": {"success": correct},
+        **extra,
+    }
+    if ident is not None:
+        out["id"] = ident
+    return out
+
+
+def voiding(target: str) -> dict[str, Any]:
+    return {
+        "id": f"void-{target}",
+        "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": target},
+    }
+
+
+def write_lines(path: Path, statements: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(s) + "\n" for s in statements))
+    return path
+
+
+class TestXapiAcrossFiles:
+    def test_a_voiding_statement_in_another_file_read_with_it_voids(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        # Each file voided within itself: imported together, the target in the other file stayed and a warning
+        # said it was not in these files.
+        first = write_lines(tmp_path / "a.jsonl", [statement("s-1", "zed", True), statement("s-2", "zed", False)])
+        second = write_lines(tmp_path / "b.jsonl", [voiding("S-1")])
+        out = report(invoke(kg, str(first), str(second), "--format", "xapi", "--json"))
+        assert (out["accepted"], out["xapi"]["voided"], out["xapi"]["void_targets_missing"]) == (1, 1, 0)
+        third = write_lines(tmp_path / "c.jsonl", [voiding("s-404")])
+        out = report(invoke(kg, str(third), "--format", "xapi", "--json"))
+        assert out["xapi"]["void_targets_missing"] == 1
+
+    def test_statements_without_ids_or_times_replay_from_any_export(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        # Their made-up times (by position) differ between exports: a re-export was refused as another answer.
+        a, b = statement(None, "yan", True), statement(None, "yan", False)
+        one = write_lines(tmp_path / "one.jsonl", [a])
+        both = write_lines(tmp_path / "both.jsonl", [b, a])
+        assert report(invoke(kg, str(one), "--format", "xapi", "--json"))["accepted"] == 1
+        out = report(invoke(kg, str(both), "--format", "xapi", "--json"))
+        assert (out["accepted"], out["duplicates"]) == (1, 1)
+        out = report(invoke(kg, str(one), str(both), "--format", "xapi", "--json"))
+        assert (out["accepted"], out["duplicates"]) == (0, 3)  # a is in both files
+
+    def test_a_missing_timestamp_reads_stored_and_a_lone_untimed_statement_is_refused(
+        self, kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        timed = statement("t-1", "xu", True, timestamp="2024-05-01T10:00:00Z")
+        stored = statement("t-2", "xu", False, stored="2024-05-02T10:00:00Z")
+        bare = statement("t-3", "xu", True)
+        path = write_lines(tmp_path / "mixed.jsonl", [timed, stored, bare])
+        refused = invoke(kg, str(path), "--format", "xapi", "--json")
+        assert refused.exit_code == 1
+        error = json.loads(refused.stdout)["error"]  # JSON on a refusal too, as --json promises
+        assert error["problems"] == [
+            f"{path}:line 3: no timestamp or stored time, in a log whose other statements have one"
+        ]
+        write_lines(path, [timed, stored])
+        assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 2
+        times = sorted(a.timestamp.isoformat() for a in kg_attempts(kg))
+        assert times == ["2024-05-01T10:00:00+00:00", "2024-05-02T10:00:00+00:00"]
+
+    def test_a_statement_id_sent_again_with_another_result_is_named(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        path = write_lines(tmp_path / "s.jsonl", [statement("same-id", "wu", True)])
+        assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 1
+        write_lines(path, [statement("other", "wu", True), statement("same-id", "wu", False)])
+        refused = invoke(kg, str(path), "--format", "xapi")
+        assert refused.exit_code == 1
+        assert "1 statement(s) already stored under the same id with another result or time: same-id " \
+               "(s.jsonl line 2)" in refused.output  # fmt: skip
+        assert "void the statement and send a new one" in refused.output
+        assert "rename the file" not in refused.output
