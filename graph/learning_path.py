@@ -162,14 +162,16 @@ def plan_learning_path(
 
     steps: list[PathStep] = []
     for concept in order:
-        p = effective(concept)
+        p = mastery.get(concept, unknown_mastery)  # shown as predicted; a doubted one is planned at effective()
         later = later_steps[concept]
         via = min(later, key=position.__getitem__) if later else None
         steps.append(
             PathStep(
                 concept=concept,
                 mastery=p,
-                reason=_reason(dag, concept, via, leads_to[concept], doubted.get(concept), p, threshold),
+                reason=_reason(
+                    dag, concept, via, leads_to[concept], doubted.get(concept), p, threshold, effective(concept)
+                ),
                 leads_to=leads_to[concept],
                 via=via,
                 materials=tuple(m.id for m in chosen[concept]),
@@ -319,8 +321,9 @@ def _reason(
     doubted_by: str | None,
     mastery: float,
     threshold: float,
+    planned: float,
 ) -> str:
-    """The step's reason in plain words."""
+    """The step's reason in plain words (``planned``: the mastery the plan counts, lower for a doubted one)."""
     parts: list[str] = []
     if doubted_by is not None:
         parts.append(
@@ -335,7 +338,12 @@ def _reason(
         parts.append(f"Needed for {_label(dag, via)} (your target).")
     elif via is not None:
         parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
-    parts.append(f"Predicted mastery {mastery:.0%}, below {threshold:.0%}.")
+    if planned < mastery:  # the model's figure is shown; what the plan counted is said
+        parts.append(
+            f"Predicted mastery {mastery:.0%}, counted as {planned:.0%} while you keep missing what builds on it."
+        )
+    else:
+        parts.append(f"Predicted mastery {mastery:.0%}, below {threshold:.0%}.")
     return " ".join(parts)
 
 

@@ -669,7 +669,7 @@ class KnowledgeGraph:
         subjects: list[URIRef] | None = None
         if curriculum is not None:
             if curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", curriculum)
+                raise NotFound("curriculum", curriculum, field="curriculumId")
             concept_iris = queries.concepts_in_curriculum(self.store, iri_of("curriculum", curriculum))
             concept_ids = [id_of(i) for i in concept_iris]
             subjects = [iri_of("curriculum", curriculum), *map(URIRef, concept_iris)]

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import strawberry
 
+from auth.principal import Role
 from graph.analytics import DEFAULT_BINS, DEFAULT_THRESHOLD
 from graph.cohorts import Cohort
 from graph.errors import KnowledgeGraphError
@@ -217,7 +218,10 @@ class CohortMutation:
     @strawberry.mutation(description="Create an empty cohort.")
     def create_cohort(self, info: Info, input: CreateCohortInput) -> CohortResult:
         def run() -> CohortType:
-            created = cohorts.create(info.context.kg, str(input.id), input.name, input.teacher_ids)
+            teachers = list(input.teacher_ids)
+            if info.context.principal.role is Role.TEACHER:  # else the class was theirs to make and never to see
+                teachers = list(dict.fromkeys([info.context.principal.sub, *teachers]))
+            created = cohorts.create(info.context.kg, str(input.id), input.name, teachers)
             return CohortType.from_domain(created)
 
         return _guarded(run)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from auth.policy import visible_students
 from graph.erasures import split_erased
-from graph.errors import KnowledgeGraphError
+from graph.errors import ConceptNotFound, KnowledgeGraphError, NotFound
 from resolvers import students
 from schema.api.common import attempts_guarded, page_info
 from schema.context import Info
@@ -28,6 +30,9 @@ from schema.types.privacy import (
     StudentExport,
 )
 from schema.types.student import MasteryType, StudentType
+
+if TYPE_CHECKING:
+    from graph.repository import KnowledgeGraph
 
 __all__ = ["StudentMutation", "StudentQuery"]
 
@@ -89,6 +94,7 @@ class StudentMutation:
             service = info.context.mastery_service()
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
+            _check_links(kg, attempts, linked)
             domain = [
                 a.to_domain(
                     i,
@@ -201,3 +207,17 @@ def _field_in_request(field: str | None, kept: list[int]) -> str | None:
     if head != "attempts" or not number.isdigit() or int(number) >= len(kept):
         return field
     return f"attempts.{kept[int(number)]}{dot}{tail}"
+
+
+def _check_links(kg: KnowledgeGraph, attempts: Sequence[AttemptInput], linked: Mapping[str, object]) -> None:
+    """Refuse the first attempt naming a material or concept that does not exist, with its field.
+
+    The store's check names the attempt by its (keyed) id alone: a client could not tell
+    which of a batch was at fault.
+    """
+    for index, attempt in enumerate(attempts):
+        if attempt.material_id and str(attempt.material_id) not in linked:
+            raise NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId")
+        for concept in attempt.concept_ids or ():
+            if not kg.projection.has_concept(str(concept)):
+                raise ConceptNotFound(str(concept), field=f"attempts.{index}.conceptIds")

@@ -81,7 +81,8 @@ class CreateCohortInput:
     id: strawberry.ID
     name: str = ""
     teacher_ids: list[str] = strawberry.field(
-        default_factory=list, description="Subject ids (a token's `sub`) of its teachers."
+        default_factory=list,
+        description="Subject ids (a token's `sub`) of its teachers; a teacher creating it is always one of them.",
     )
 
 

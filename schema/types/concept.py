@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.errors import ConceptNotFound
+from graph.errors import ConceptNotFound, InvalidInput
 from graph.model import Concept
 from schema.context import Info
 from schema.types.enums import MaterialKind
@@ -72,6 +72,10 @@ class ConceptType:
     async def prerequisites(
         self, info: Info, transitive: bool = False, max_depth: int | None = None
     ) -> list[ConceptType]:
+        if max_depth is not None and max_depth < 1:  # 0 and -1 answered [] as if the concept had none
+            raise InvalidInput(
+                f"maxDepth must be at least 1 (1: the direct prerequisites), not {max_depth}", field="maxDepth"
+            )
         loaders = info.context.loaders
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, transitive, max_depth))
         return [ConceptType.from_id(i) for i in ids]

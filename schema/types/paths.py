@@ -66,7 +66,9 @@ class PathStepType:
     def leads_to(self) -> list[ConceptType]:
         return [ConceptType.from_id(c) for c in self.domain.leads_to]
 
-    @strawberry.field(description="The next step that needs this one (null for a target).")
+    @strawberry.field(
+        description="The nearest later step that needs this one; null when none does (a target needed by no other)."
+    )
     def via(self) -> ConceptType | None:
         return ConceptType.from_id(self.domain.via) if self.domain.via else None
 

@@ -104,7 +104,9 @@ class AnswerType:
         return [MaterialType.from_domain(m) for m in found if m is not None]
 
 
-@strawberry.type(description="Why a question was refused (empty, too long, unknown student, no QA service).")
+@strawberry.type(
+    description="Why a question was refused (empty, too long, no QA service); an unknown student asks as a newcomer."
+)
 class AskError:
     code: CurriculumErrorCode
     message: str

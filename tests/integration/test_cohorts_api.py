@@ -58,6 +58,19 @@ def make_class(api: Api, students: list[str]) -> None:
 
 
 class TestCohortWrites:
+    def test_a_teacher_who_creates_a_cohort_teaches_it(self, api: Api) -> None:
+        # Created with no teacher, the cohort was one its maker could not see, fill or delete; the id was taken.
+        from auth.principal import Principal, Role
+
+        maker = Principal(Role.TEACHER, "t-maker")
+        made = api(CREATE, {"i": {"id": "mine", "name": "Mine"}}, maker)["createCohort"]
+        assert made["teacherIds"] == ["t-maker"]
+        from server import cohort_directory
+
+        assert cohort_directory(api.kg).cohorts_taught_by("t-maker") == {"mine"}
+        shared = api(CREATE, {"i": {"id": "ours", "teacherIds": ["t-other"]}}, maker)["createCohort"]
+        assert sorted(shared["teacherIds"]) == ["t-maker", "t-other"]
+
     def test_create_enrol_remove_delete(self, api: Api) -> None:
         created = api(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"]}})
         assert created["createCohort"] == {

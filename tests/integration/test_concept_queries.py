@@ -61,6 +61,13 @@ class TestConcepts:
         assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
         assert client.errors(CONCEPTS, {"first": 1000000}) == ["first must be between 0 and 100, got 1000000"]
 
+    def test_a_depth_under_one_is_an_error_not_an_empty_list(self, client: Client) -> None:
+        # maxDepth 0 or -1 answered [], as if the concept had no prerequisites.
+        for depth in (0, -1):
+            assert client.errors(CONCEPT, {"id": "quad", "t": True, "d": depth}) == [
+                f"maxDepth must be at least 1 (1: the direct prerequisites), not {depth}"
+            ]
+
 
 class TestNoNPlusOne:
     def test_store_round_trips_do_not_grow_with_the_page(self, client: Client) -> None:

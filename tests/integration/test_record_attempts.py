@@ -89,6 +89,12 @@ class TestRecordAttempts:
         ]
         result = api(RECORD, {"a": attempts})["recordAttempts"]
         assert (result["code"], result["subjectId"]) == ("NOT_FOUND", "no_such_concept")
+        assert result["field"] == "attempts.1.conceptIds"  # it was null: which attempt of the batch?
+        ghost = api(RECORD, {"a": [attempts[0], {"studentId": "kid", "materialId": "m_ghost", "correct": True}]})
+        assert (ghost["recordAttempts"]["subjectId"], ghost["recordAttempts"]["field"]) == (
+            "m_ghost",
+            "attempts.1.materialId",
+        )
         both = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True, "score": 1.0}]})
         assert both["recordAttempts"]["code"] == "INVALID"
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
