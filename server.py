@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from cross_web import HTTPException  # what strawberry raises for a 400 (its own dependency, locked)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -353,6 +354,17 @@ def create_app(
         Middleware(MetricsMiddleware, metrics=metrics),  # outermost: it times and counts every answer, 413s too
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes),
     ]
+    if config.cors_origins:  # a browser app on another origin: preflights answered, tokens sent as a header
+        middleware.insert(
+            1,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            ),
+        )
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 

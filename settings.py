@@ -6,6 +6,7 @@ Twelve-factor style, as starlette's ``Config``: every knob has a default that ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class Settings:
     backup_dir: Path | None = None
     # How many backups of backup_dir to keep (0: all). Older ones still hold forgotten students.
     backup_keep: int = 7
+    # Browser origins allowed to call the API from another origin (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -56,6 +59,7 @@ class Settings:
 
 
 ENVIRONMENTS = ("development", "production")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def problems_of(settings: Settings) -> list[str]:
@@ -101,6 +105,12 @@ def problems_of(settings: Settings) -> list[str]:
         found.append(f"PATHWISE_QA_MIN_CONFIDENCE is {settings.qa_min_confidence}: give a value in [0, 1]")
     if settings.stale_check_seconds < 0:
         found.append(f"PATHWISE_STALE_CHECK_SECONDS is {settings.stale_check_seconds}: give 0 or more")
+    bad_origins = [o for o in settings.cors_origins if o != "*" and not _ORIGIN.fullmatch(o)]
+    if bad_origins:
+        found.append(
+            f"PATHWISE_CORS_ORIGINS has {', '.join(map(repr, bad_origins))}: give origins as scheme://host[:port] "
+            "(no path), comma-separated, or *"
+        )
     if settings.backup_keep < 0:
         found.append(f"PATHWISE_BACKUP_KEEP is {settings.backup_keep}: give 0 (keep every backup) or more")
     return found
@@ -139,6 +149,9 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         pseudonym_secret=config("PATHWISE_PSEUDONYM_SECRET", cast=Secret, default=None),
         backup_dir=config("PATHWISE_BACKUP_DIR", cast=Path, default=data_dir / "backups"),
         backup_keep=config("PATHWISE_BACKUP_KEEP", cast=int, default=7),
+        cors_origins=tuple(
+            o.strip().rstrip("/") for o in config("PATHWISE_CORS_ORIGINS", default="").split(",") if o.strip()
+        ),
     )
     problems = problems_of(settings)
     if problems:

@@ -8,6 +8,7 @@ the log, a token minted by ``pathwise token`` is accepted, a bad token is still 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -172,3 +173,31 @@ class TestDevelopment:
             assert call(live.base, "/metrics", method="GET").status == 200  # its own route: it warned a second time
         log = live.log_text()
         assert log.count("DEVELOPMENT MODE: requests without a token act as ADMIN") == 1
+
+
+def test_a_browser_app_on_a_configured_origin_may_call_the_api(tmp_path: Path) -> None:
+    # Without CORS a frontend on another origin could not call the API at all: OPTIONS was a 405.
+    origin = "https://app.example.org"
+    with serving(tmp_path / "data", PATHWISE_ENV="production", PATHWISE_JWT_SECRET=SECRET,
+                 PATHWISE_CORS_ORIGINS=f"{origin}, https://admin.example.org", **QUIET) as live:  # fmt: skip
+        preflight = call(
+            live.base,
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status == 200
+        assert preflight.headers["access-control-allow-origin"] == origin
+        assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+        body = json.dumps({"query": "{ curricula { id } }"}).encode()
+        headers = {"Origin": origin, "Content-Type": "application/json"}
+        answer = call(live.base, body=body, headers=headers | {"Authorization": f"Bearer {token(Role.ADMIN, 'a')}"})
+        assert (answer.status, answer.headers["access-control-allow-origin"]) == (200, origin)
+        unauthenticated = call(live.base, body=body, headers=headers)
+        assert unauthenticated.status == 401  # CORS opens the door to browsers, not to requests without a token
+        other = call(live.base, method="OPTIONS", headers={"Origin": "https://evil.example",
+                                                            "Access-Control-Request-Method": "POST"})  # fmt: skip
+        assert "access-control-allow-origin" not in other.headers

@@ -43,6 +43,7 @@ class TestSettings:
             "PATHWISE_TORCH_THREADS": "0",
             "PATHWISE_STORE": "bogus",
             "PATHWISE_QA_GENERATOR": "smollm",
+            "PATHWISE_CORS_ORIGINS": "https://ok.example, app.example, https://x.example/path",
         }
         for name, value in bad.items():
             monkeypatch.setenv(name, value)
@@ -52,6 +53,7 @@ class TestSettings:
         assert "PATHWISE_TORCH_THREADS is 0: give 1 or more" in result.output
         assert "PATHWISE_STORE is 'bogus'" in result.output
         assert "PATHWISE_QA_GENERATOR is 'smollm': give none, smollm2 or openai:" in result.output
+        assert "PATHWISE_CORS_ORIGINS has 'app.example', 'https://x.example/path': give origins" in result.output
         assert "Traceback" not in result.output
 
     def test_a_data_dir_that_is_a_file_is_named(self, data_dir: Path) -> None:
