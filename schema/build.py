@@ -14,7 +14,7 @@ from auth.policy import AccessDenied
 from graph.errors import KnowledgeGraphError
 from schema.access import access_control
 from schema.error_codes import DomainErrorCodes
-from schema.limits import Limits, limit_extensions
+from schema.limits import Limits, code_limit_error, limit_extensions
 from schema.root import Mutation, Query
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class _Schema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
+            code_limit_error(error)
             original = error.original_error
             where = ".".join(map(str, error.path)) if error.path else "document"
             if isinstance(original, AccessDenied):

@@ -24,6 +24,9 @@ defaults sit well above what the frontends send:
 
 The request body itself is bounded before GraphQL sees it (``middleware.body_limit``).
 
+Each limit's error carries a code in ``extensions``: ``QUERY_TOO_DEEP``,
+``TOO_MANY_ALIASES``, ``TOO_MANY_TOKENS``, ``QUERY_TOO_COSTLY``.
+
 graphql-core bounds its own work too: comparing every pair of same-named fields (about a
 thousand repeats of one field) or expanding shared fragments stops with a bare
 "Validation aborted."; ``ExplainAbortedValidation`` says what that means and gives it
@@ -36,6 +39,7 @@ The depth and alias rules are built once per schema and handed to a fresh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -50,7 +54,7 @@ from strawberry.extensions import (
 
 from graph.errors import InvalidInput
 
-__all__ = ["MAX_PAGE", "ExplainAbortedValidation", "Limits", "check_first", "limit_extensions"]
+__all__ = ["MAX_PAGE", "ExplainAbortedValidation", "Limits", "check_first", "code_limit_error", "limit_extensions"]
 
 MAX_PAGE = 100
 """The most items one ``first`` may ask for."""
@@ -123,13 +127,33 @@ class ExplainAbortedValidation(SchemaExtension):
     def _explain(self) -> None:
         context = self.execution_context
         errors = context.pre_execution_errors
-        if errors and any(e.message == ABORTED for e in errors):
-            context.pre_execution_errors = [_explained(e) if e.message == ABORTED else e for e in errors]
+        if errors:
+            context.pre_execution_errors = [_explained(e) for e in errors]
+
+
+_LIMIT_CODES = (
+    (re.compile(r"exceeds maximum operation depth of \d+$"), "QUERY_TOO_DEEP"),
+    (re.compile(r"^\d+ aliases found\. Allowed: \d+$"), "TOO_MANY_ALIASES"),
+    (re.compile(r"^Syntax Error: Document contains more than \d+ tokens\. Parsing aborted\.$"), "TOO_MANY_TOKENS"),
+)
 
 
 def _explained(error: GraphQLError) -> GraphQLError:
-    return GraphQLError(
-        "The query is too complex to validate: it repeats a field or a fragment too many times "
-        "(GraphQL checks every pair of same-named fields). Ask for each field once.",
-        extensions={"code": "QUERY_TOO_COMPLEX"},
-    )
+    if error.message == ABORTED:
+        return GraphQLError(
+            "The query is too complex to validate: it repeats a field or a fragment too many times "
+            "(GraphQL checks every pair of same-named fields). Ask for each field once.",
+            extensions={"code": "QUERY_TOO_COMPLEX"},
+        )
+    return error
+
+
+def code_limit_error(error: GraphQLError) -> None:
+    """Give a limit's error a code a client can branch on, in place (``QUERY_TOO_COSTLY`` had one; these had none).
+
+    Called on every error before it is answered (``schema.build``): the token limit stops
+    the parser inside ParserCache's hook, where no later extension hook sees its error.
+    """
+    for pattern, code in _LIMIT_CODES:
+        if pattern.search(error.message) and not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code}

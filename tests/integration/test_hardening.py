@@ -59,7 +59,9 @@ def refusal(reply: Reply) -> str:
 class TestAbuse:
     def test_nesting_50_deep(self, live: Live) -> None:
         query = '{ concept(id: "quadratic_formula") { ' + "prerequisites { " * 49 + "id" + " }" * 49 + " id } }"
-        assert "exceeds maximum operation depth of 15" in only_error(graphql(live.base, query))
+        reply = graphql(live.base, query)
+        assert "exceeds maximum operation depth of 15" in only_error(reply)
+        assert reply.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}  # it had no code
         still_answers(live)
 
     def test_a_real_depth_still_passes(self, live: Live) -> None:
@@ -89,7 +91,9 @@ class TestAbuse:
 
     def test_1000_aliases(self, live: Live) -> None:
         query = "{ " + " ".join(f"a{i}: curricula {{ id }}" for i in range(1000)) + " }"
-        assert only_error(graphql(live.base, query)) == "1000 aliases found. Allowed: 50"
+        reply = graphql(live.base, query)
+        assert only_error(reply) == "1000 aliases found. Allowed: 50"
+        assert reply.json()["errors"][0]["extensions"] == {"code": "TOO_MANY_ALIASES"}
         still_answers(live)
 
     def test_a_field_repeated_1000_times_says_why_it_is_refused(self, live: Live) -> None:
@@ -101,7 +105,9 @@ class TestAbuse:
 
     def test_20000_tokens(self, live: Live) -> None:
         query = "{ curricula { " + "id " * 20_000 + "} }"
-        assert "Document contains more than 10000 tokens" in only_error(graphql(live.base, query))
+        reply = graphql(live.base, query)
+        assert "Document contains more than 10000 tokens" in only_error(reply)
+        assert reply.json()["errors"][0]["extensions"] == {"code": "TOO_MANY_TOKENS"}
         still_answers(live)
 
     def test_first_one_million(self, live: Live) -> None:
