@@ -143,7 +143,8 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
     try:
         algorithm = jwt.get_unverified_header(token).get("alg")
     except jwt.DecodeError as error:
-        raise MalformedToken(f"not a JWT: {error}") from None
+        # the decoder's first clause ("Invalid header string"), not its codec internals
+        raise MalformedToken(f"not a JWT: {str(error).split(':', 1)[0]}") from None
     if not isinstance(algorithm, str):
         raise MalformedToken("the token header names no algorithm")
     key = keys.key_for(algorithm)

@@ -139,6 +139,11 @@ class TestVerify:
         with pytest.raises(MalformedToken):
             verify(token, HS)
 
+    def test_a_malformed_token_is_named_without_the_decoders_internals(self) -> None:
+        with pytest.raises(MalformedToken) as caught:
+            verify("abc.def.ghi", HS)
+        assert caught.value.message == "not a JWT: Invalid header string"  # it went on about utf-8 codecs
+
     def test_errors_carry_codes(self) -> None:
         assert {ExpiredToken.code, BadSignature.code, InvalidClaims.code, MalformedToken.code} == {
             "TOKEN_EXPIRED",
