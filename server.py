@@ -33,6 +33,7 @@ from auth.directory import CohortDirectory
 from auth.keys import load_keys
 from auth.principal import Principal
 from graph.erasures import ERASURE_LOG, ErasureLog
+from graph.folders import private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -216,7 +217,7 @@ def open_knowledge_graph(
 ) -> KnowledgeGraph:
     """Open the configured store; load the demo into an empty one when asked (students under their keys)."""
     if settings.store.startswith("oxigraph:"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
     kg = KnowledgeGraph(open_store(settings.store))
     if settings.load_demo and kg.is_empty():
         from demo.load import load_demo

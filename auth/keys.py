@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auth.tokens import MIN_SECRET_BYTES, VerificationKeys
+from graph.folders import private_folder
 
 __all__ = ["DEV_SECRET_FILE", "KeyConfigError", "LoadedKeys", "dev_secret", "load_keys"]
 
@@ -41,7 +42,7 @@ def dev_secret(data_dir: Path) -> tuple[str, bool]:
     Returns ``(secret, created)``.
     """
     path = data_dir / DEV_SECRET_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

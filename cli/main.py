@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from graph.errors import InvalidInput, KnowledgeGraphError, PrerequisiteCycle
+from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -27,7 +28,11 @@ __all__ = ["main"]
 def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
     spec = store or settings.store
     if spec.startswith("oxigraph:"):
-        Path(spec.partition(":")[2]).parent.mkdir(parents=True, exist_ok=True)
+        parent = Path(spec.partition(":")[2]).parent
+        if parent == settings.data_dir:
+            private_folder(parent)
+        else:
+            parent.mkdir(parents=True, exist_ok=True)
     try:
         return KnowledgeGraph(open_store(spec))
     except KnowledgeGraphError as error:

@@ -167,7 +167,8 @@ def make_backup(
         )
     partial = destination.with_name(destination.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.mkdir(mode=0o700)  # a backup holds every student: its owner's alone, as the data folder
     try:
         created_at = datetime.now(UTC)
         store.backup(partial / "store")

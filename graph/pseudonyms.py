@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from graph.folders import private_folder
 from graph.model import Attempt
 
 __all__ = [
@@ -170,7 +171,7 @@ def dev_pseudonym_secret(data_dir: Path) -> tuple[bytes, bool]:
         PseudonymConfigError: the file holds a secret that is too short.
     """
     path = data_dir / DEV_SECRET_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -221,7 +222,7 @@ def check_secret(pseudonyms: Pseudonymizer, data_dir: Path, source: str = "the c
     try:
         stored = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)
         path.write_text(token + "\n", encoding="utf-8")
         return
     if stored != token:

@@ -106,6 +106,7 @@ class TestBackup:
         folder = backup(service, tmp_path)
         manifest = read_manifest(folder)
         assert (manifest.students, manifest.files) == (2, ("models",))
+        assert folder.stat().st_mode & 0o777 == 0o700, "a backup holds every student: its owner's alone"
         service.record("cat")  # after the backup: the restore goes back to before it
         (service.data / "models" / "weights.bin").write_bytes(b"retrained")
         replaced_revision = service.kg.revision

@@ -1,0 +1,42 @@
+"""Folders that hold personal data are the owner's alone (mode 0700).
+
+Files were written with the process's umask (0644 in 0755 folders as a rule), so any
+local user could read the store, the erasure log and every backup. A folder of mode
+0700 keeps them out of everything beneath it, whatever the files' own modes, as
+PostgreSQL asks of its data directory.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+__all__ = ["private_folder"]
+
+log = logging.getLogger("pathwise.folders")
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` as a folder: created 0700; an existing one open to other users is logged, not changed.
+
+    An operator may have pointed the data folder at a place whose mode others rely on
+    (a home folder, a mount), so only a folder Pathwise creates gets its mode.
+
+    Examples:
+        >>> import tempfile
+        >>> folder = private_folder(Path(tempfile.mkdtemp()) / "data")
+        >>> oct(folder.stat().st_mode & 0o777)
+        '0o700'
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
+        path.chmod(0o700)  # whatever the umask
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077 and path not in _warned:
+        _warned.add(path)
+        log.warning("%s holds student data and other users may read it (mode %s): chmod 700 it", path, oct(mode))
+    return path
+
+
+_warned: set[Path] = set()

@@ -1,0 +1,38 @@
+"""Folders of student data are created for their owner alone."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.folders import private_folder
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_new_folder_is_private_and_an_open_one_is_named_not_changed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert mode(private_folder(tmp_path / "a" / "data")) == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    with caplog.at_level(logging.WARNING, logger="pathwise.folders"):
+        private_folder(shared)
+    assert mode(shared) == 0o755, "a folder the operator chose keeps its mode"
+    assert "other users may read it (mode 0o755): chmod 700 it" in caplog.text
+
+
+def test_a_fresh_data_folder_is_private(tmp_path: Path) -> None:
+    # Store files and the erasure log were 0644 in 0755 folders: any local user could read them.
+    from cli.main import main
+
+    data = tmp_path / "fresh"
+    result = CliRunner().invoke(main, ["info"], env={"PATHWISE_DATA_DIR": str(data), "PATHWISE_LOAD_DEMO": "false"})
+    assert result.exit_code == 0, result.output
+    assert mode(data) == 0o700
