@@ -137,9 +137,13 @@ def read_path(path: Path, fmt: str | None = None) -> CurriculumBundle:
 
 
 def read_text(text: str, fmt: str, source: str = "<upload>") -> CurriculumBundle:
-    """Read one uploaded document (RDF or a CASE package)."""
+    """Read one uploaded document (RDF or a CASE package); a leading byte-order mark is dropped.
+
+    The CLI reads files as ``utf-8-sig``; an upload of the same file kept the mark and a
+    CASE package was refused with "Unexpected UTF-8 BOM".
+    """
     if fmt not in TEXT_READERS:
         raise MalformedInput(
             [Problem(source, "-", f"format {fmt!r} cannot be uploaded as text; use {', '.join(TEXT_READERS)}")]
         )
-    return TEXT_READERS[fmt](text, source)
+    return TEXT_READERS[fmt](text.removeprefix("\ufeff"), source)

@@ -199,3 +199,11 @@ class TestReadCase:
         assert counts["Ordering.json"] == 28
         assert counts["EmptyExternalFramework.json"] == 0
         assert len(counts) == 8
+
+
+def test_an_upload_with_a_byte_order_mark_reads_as_the_file_does() -> None:
+    # The CLI reads utf-8-sig; importCurriculum's content kept the mark: "Unexpected UTF-8 BOM".
+    from ingest.formats import read_text
+
+    text = json.dumps(_package())
+    assert read_text("\ufeff" + text, "case") == read_text(text, "case")
