@@ -173,6 +173,13 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
     is_flag=True,
     help="Create the concepts and items the log names but the graph lacks, in the same transaction.",
 )
+@click.option(
+    "--xapi-account-home",
+    "account_homes",
+    multiple=True,
+    help="xapi: the homePage of a system whose accounts are keyed by their name alone (repeatable): that "
+    "system's user id, the one its tokens carry as sub and its API calls as studentId, so one learner has one key.",
+)
 @click.option("--dry-run", is_flag=True, help="Read, check and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -189,6 +196,7 @@ def import_attempts(
     folds: tuple[int, ...],
     dataset: str | None,
     create_missing: bool,
+    account_homes: tuple[str, ...],
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -212,6 +220,8 @@ def import_attempts(
         "attempt_id": attempt_id_column,
     }
     options = _reader_options(fmt, columns, folds, dataset)  # before the store opens: a usage error leaves it alone
+    if account_homes and fmt != "xapi":
+        raise click.UsageError("--xapi-account-home applies to xapi logs")
     obj = ctx.obj or {}
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
     if fmt == "xapi":
@@ -220,6 +230,7 @@ def import_attempts(
     pseudonyms = _pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
         options["pseudonymize"] = pseudonyms.key
+        options["account_homes"] = account_homes
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
     try:
         with ProgressBars() as bars:

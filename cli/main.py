@@ -332,6 +332,7 @@ def _register() -> None:
     from cli.mastery import evaluate_mastery
     from cli.qa import evaluate_qa, index, train_retriever
     from cli.report import report
+    from cli.student_key import student_key
     from cli.token import token
     from cli.train import models, train
 
@@ -350,6 +351,7 @@ def _register() -> None:
     main.add_command(models)
     main.add_command(report)
     main.add_command(token)
+    main.add_command(student_key)
     main.add_command(backup)
     main.add_command(backups)
     main.add_command(restore)

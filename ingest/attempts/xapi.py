@@ -35,7 +35,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -112,10 +112,12 @@ def verb_name(verb_id: str) -> str:
     return _LAST_SEGMENT.split(verb_id.rstrip("/#"))[-1].lower()
 
 
-def actor_identifier(actor: Mapping[str, Any]) -> str | None:
+def actor_identifier(actor: Mapping[str, Any], account_homes: Collection[str] = ()) -> str | None:
     """The actor's inverse functional identifier in one canonical form (``None`` if it has none).
 
-    ``mbox`` is turned into its ``mbox_sha1sum`` so that both spellings agree.
+    ``mbox`` is turned into its ``mbox_sha1sum`` so that both spellings agree. An account
+    of a system in ``account_homes`` (its ``homePage``) is its bare ``name``: that system's
+    own user id, what its tokens carry as ``sub`` and its API calls as ``studentId``.
 
     Raises:
         ValueError: several identifiers, or a malformed one.
@@ -124,6 +126,9 @@ def actor_identifier(actor: Mapping[str, Any]) -> str | None:
         >>> a = actor_identifier({"mbox": "mailto:a@example.org"})
         >>> a == actor_identifier({"mbox_sha1sum": hashlib.sha1(b"mailto:a@example.org").hexdigest()})
         True
+        >>> account = {"account": {"homePage": "https://lms.example", "name": "u42"}}
+        >>> actor_identifier(account), actor_identifier(account, ["https://lms.example"])
+        ('account:https://lms.example|u42', 'u42')
     """
     present = [k for k in _IFIS if actor.get(k) is not None]
     if len(present) > 1:
@@ -135,6 +140,8 @@ def actor_identifier(actor: Mapping[str, Any]) -> str | None:
     if kind == "account":
         if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in ("homePage", "name")):
             raise ValueError("actor account needs string homePage and name")
+        if value["homePage"].rstrip("/") in {h.rstrip("/") for h in account_homes}:
+            return str(value["name"])
         return f"account:{value['homePage']}|{value['name']}"
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"actor {kind} is not a non-empty string")
@@ -311,7 +318,9 @@ def _canonical_id(statement: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _check(where: str, statement: object, pseudonymize: Callable[[str], str]) -> tuple[_Statement | None, list[str]]:
+def _check(
+    where: str, statement: object, pseudonymize: Callable[[str], str], account_homes: Collection[str] = ()
+) -> tuple[_Statement | None, list[str]]:
     """Validate one statement; return what the importer needs of it, or the reasons it is invalid."""
     if not isinstance(statement, dict):
         return None, ["a statement must be a JSON object"]
@@ -322,7 +331,7 @@ def _check(where: str, statement: object, pseudonymize: Callable[[str], str]) ->
         reasons.append("no actor")
     else:
         try:
-            identifier = actor_identifier(actor)
+            identifier = actor_identifier(actor, account_homes)
         except ValueError as error:
             reasons.append(str(error))
         else:
@@ -390,6 +399,7 @@ def parse_xapi(
     item_concepts: Mapping[str, Sequence[str]] | None = None,
     pseudonymize: Callable[[str], str] = default_pseudonym,
     progress: LineProgress | None = None,
+    account_homes: Collection[str] = (),
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -399,6 +409,7 @@ def parse_xapi(
         item_concepts: activity id -> concept ids (from the graph's materials).
         pseudonymize: actor identifier -> student key (see the module docstring).
         progress: hears how many lines are checked (``ingest.attempts.reading``).
+        account_homes: systems whose accounts are their bare names (see ``actor_identifier``).
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -410,7 +421,7 @@ def parse_xapi(
     ticker = LineTicker(source_name(source), line_count(text) if progress else 0, progress)
     for where, statement in decoded:
         ticker(_line_of(where))
-        found, reasons = _check(where, statement, pseudonymize)
+        found, reasons = _check(where, statement, pseudonymize, account_homes)
         if reasons:
             problems.append(Problem(source, where, "; ".join(reasons)))
         elif found is not None:
@@ -494,7 +505,15 @@ def read_xapi(
     item_concepts: Mapping[str, Sequence[str]] | None = None,
     pseudonymize: Callable[[str], str] = default_pseudonym,
     progress: LineProgress | None = None,
+    account_homes: Collection[str] = (),
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
     text = log_text(path)
-    return parse_xapi(text, str(path), item_concepts=item_concepts, pseudonymize=pseudonymize, progress=progress)
+    return parse_xapi(
+        text,
+        str(path),
+        item_concepts=item_concepts,
+        pseudonymize=pseudonymize,
+        progress=progress,
+        account_homes=account_homes,
+    )

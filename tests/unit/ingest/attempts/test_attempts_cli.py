@@ -390,3 +390,36 @@ class TestXapiAcrossFiles:
                "(s.jsonl line 2)" in refused.output  # fmt: skip
         assert "void the statement and send a new one" in refused.output
         assert "rename the file" not in refused.output
+
+
+def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # exportStudent and forgetStudent by e-mail said NOT_FOUND while the learner's xAPI data stayed.
+    from cli.main import main
+    from graph.attempts import list_students
+
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+    by_mail = statement("m-1", "ignored", True)
+    by_mail["actor"] = {"mbox": "mailto:Zoe@Example.org"}
+    lms = statement("m-2", "u42", False)  # an account of the LMS whose tokens carry sub "u42"
+    other = statement("m-3", "u42", True)
+    other["actor"] = {"account": {"homePage": "https://other.example", "name": "u42"}}
+    path = write_lines(tmp_path / "s.jsonl", [by_mail, lms, other])
+    out = report(invoke(kg, str(path), "--format", "xapi", "--xapi-account-home", "https://lms.example/", "--json"))
+    assert out["accepted"] == 3
+
+    def key(*args: str) -> str:
+        result = CliRunner().invoke(main, ["student-key", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    stored = set(list_students(kg))
+    assert key("--xapi-mbox", "Zoe@Example.org") in stored
+    assert key("u42") in stored, "the LMS's own id: the same key as its tokens and its API calls"
+    assert key("--xapi-account", "https://other.example", "u42") in stored
+    assert len(stored) == 3
+    refused = CliRunner().invoke(main, ["student-key", "u42", "--xapi-mbox", "a@b.c"])
+    assert refused.exit_code == 2
+    usage = invoke(kg, str(path), "--format", "csv", "--xapi-account-home", "https://lms.example")
+    assert usage.exit_code == 2

@@ -1,0 +1,42 @@
+"""``pathwise student-key``: the key a student is stored under, from what a person knows of them.
+
+An erasure or access request names a person by what they use: an e-mail address, an
+LMS account, an id. Keys are keyed hashes (README "Privacy"), and an xAPI actor is
+keyed by its identifier's canonical form (``mbox_sha1sum:<sha1>``,
+``account:<homePage>|<name>``), which nobody types. This prints the key, to pass to
+``exportStudent`` or ``forgetStudent``; it needs the deployment's pseudonym secret and
+prints nothing else to stdout.
+"""
+
+from __future__ import annotations
+
+import click
+
+from settings import load_settings
+
+__all__ = ["student_key"]
+
+
+@click.command(name="student-key")
+@click.argument("external_id", required=False)
+@click.option("--xapi-mbox", "mbox", help="An xAPI actor's e-mail address (mbox, or the same as mbox_sha1sum).")
+@click.option("--xapi-account", "account", nargs=2, metavar="HOMEPAGE NAME", help="An xAPI actor's account.")
+def student_key(external_id: str | None, mbox: str | None, account: tuple[str, str] | None) -> None:
+    """Print the key of a student: by EXTERNAL_ID, or as an xAPI log named them."""
+    from cli.main import _pseudonyms
+    from ingest.attempts.xapi import actor_identifier
+
+    given = [g for g in (external_id, mbox, account) if g]
+    if len(given) != 1:
+        raise click.UsageError("give one of EXTERNAL_ID, --xapi-mbox or --xapi-account")
+    if mbox:
+        identifier = actor_identifier({"mbox": mbox})
+    elif account:
+        identifier = actor_identifier({"account": {"homePage": account[0], "name": account[1]}})
+    else:
+        identifier = external_id
+    assert identifier is not None
+    try:
+        click.echo(_pseudonyms(load_settings()).key(identifier))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
