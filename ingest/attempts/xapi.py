@@ -24,7 +24,8 @@ because real logs spell one verb under several namespaces (ADL, DoD-ISD, Kokea..
 
 Invalid statements (no actor, verb or object; an actor without identifier; a
 ``StatementRef`` without id; a key given twice; a bad timestamp) are problems with
-their line (JSON lines) or array index; nothing is returned unless every statement is valid.
+their line (JSON lines, or the line an array's statement starts on; the index in an
+array written on one line); nothing is returned unless every statement is valid.
 """
 
 from __future__ import annotations
@@ -285,8 +286,34 @@ def _statements(text: str, source: str, problems: list[Problem]) -> list[tuple[s
     if isinstance(data, dict) and isinstance(data.get("statements"), list):
         data = data["statements"]  # an LRS GET /statements answer
     if isinstance(data, list):
+        lines = _element_lines(body) if stripped[0] == "[" else None
+        if lines is not None and len(lines) == len(data) and len(set(lines)) == len(lines):
+            return [(f"line {n}", s) for n, s in zip(lines, data, strict=True)]  # one statement a line or more
         return [(f"index {i}", s) for i, s in enumerate(data)]
     return [("statement", data)]
+
+
+def _element_lines(body: str) -> list[int] | None:
+    """The line each element of a top-level JSON array starts on (``None`` if it cannot be walked).
+
+    Most real statement sets are pretty-printed arrays: their problems, and the items the
+    graph lacks, were named by array index, or not located at all.
+    """
+    decoder = json.JSONDecoder()
+    position = body.index("[") + 1
+    line, counted, out = 1, 0, []
+    try:
+        while True:
+            while position < len(body) and body[position] in " \t\r\n,":
+                position += 1
+            if position >= len(body) or body[position] == "]":
+                return out
+            line += body.count("\n", counted, position)
+            counted = position
+            out.append(line)
+            _, position = decoder.raw_decode(body, position)
+    except ValueError:
+        return None
 
 
 @dataclass

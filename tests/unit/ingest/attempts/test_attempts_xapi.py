@@ -191,7 +191,19 @@ def test_array_problems_name_the_index() -> None:
     good = stmt("a1", ADL + "answered", result={"success": True})
     with pytest.raises(MalformedInput) as caught:
         parse_xapi(json.dumps([good, {"verb": good["verb"]}, good, 7]), "arr.json")
-    assert [p.location for p in caught.value.where] == ["index 1", "index 3"]
+    assert [p.location for p in caught.value.where] == ["index 1", "index 3"]  # one line: no line tells them apart
+
+
+def test_a_pretty_printed_array_names_the_line_each_statement_starts_on() -> None:
+    # Most real sets are pretty-printed arrays: their problems were named by index, missing items not at all.
+    good = stmt("a1", ADL + "answered", result={"success": True})
+    text = json.dumps([good, {"verb": good["verb"]}, good], indent=2)
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(text, "arr.json")
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line == "  {"]  # each element's brace
+    assert [p.location for p in caught.value.where] == [f"line {starts[1]}"]
+    frame, _ = parse_xapi(json.dumps([good], indent=2), "one.json")
+    assert frame["line"].tolist() == [2]
 
 
 def test_gzip_json_lines_are_read(tmp_path: Path) -> None:
