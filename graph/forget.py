@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
+from rdflib.term import Node
 
 from graph.attempts import attempts_of
 from graph.errors import NotFound
@@ -108,21 +109,22 @@ def forget_student(kg: KnowledgeGraph, student: str) -> Forgotten:
     return _counts(student, triples)
 
 
-def _plain(node: object) -> Any:
-    if isinstance(node, Literal):
-        value = node.toPython()
-        return (
-            value.isoformat() if isinstance(value, datetime) else value if isinstance(value, int | float) else str(node)
-        )
-    return str(node)
+def _term(node: Node) -> str:
+    """An object as N-Triples writes it: ``<iri>`` or a literal with its datatype (``"1"^^<...#decimal>``).
+
+    Objects were plain values: a score of 1 read as the string "1", an IRI could not be
+    told from a string, and a datatype was lost.
+    """
+    return str(node.n3())
 
 
 def export_student(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
     """Everything stored about the student, as JSON-ready data (an access request).
 
     ``attempts``, ``mastery`` and ``cohorts`` are the records read as Pathwise reads them;
-    ``statements`` is every stored triple of the student's as it is (subject, predicate,
-    object), so nothing stored is left out, whatever wrote it.
+    ``statements`` is every stored triple of the student's as it is (subject and
+    predicate IRIs, the object in N-Triples form), so nothing stored is left out, whatever
+    wrote it.
 
     Raises:
         NotFound: the graph holds nothing about ``student``.
@@ -169,7 +171,7 @@ def export_student(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
             for e in estimates
         ],
         "statements": sorted(
-            ([str(s), str(p), _plain(o)] for s, p, o in triples if isinstance(s, URIRef)),
+            ([str(s), str(p), _term(o)] for s, p, o in triples if isinstance(s, URIRef)),
             key=lambda t: (t[0], t[1], str(t[2])),
         ),
     }
