@@ -27,6 +27,7 @@ textbooks on their own concept graphs.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -142,11 +143,14 @@ def plan_learning_path(
     """
     _check_arguments(dag, targets, threshold, max_minutes)
     goals = tuple(dict.fromkeys(targets))
-    doubted = {p: s for s in sorted(struggling) if s in dag for p in dag.pred[s]}
+    failing = {s for s in struggling if s in dag}
+    doubted = {p: s for s in sorted(failing) for p in dag.pred[s]}
 
     def effective(concept: str) -> float:
+        # A concept failed again and again is not mastered whatever the estimate says (three wrong
+        # answers left one at 0.84, and the walk stopped there), and what it builds on is suspect.
         p = mastery.get(concept, unknown_mastery)
-        return p * (1.0 - doubt) if concept in doubted else p
+        return p * (1.0 - doubt) if concept in doubted or concept in failing else p
 
     mastered_targets = tuple(t for t in goals if effective(t) >= threshold)
     needed, assumed = _needed(dag, [t for t in goals if t not in mastered_targets], effective, threshold)
@@ -170,13 +174,21 @@ def plan_learning_path(
                 concept=concept,
                 mastery=p,
                 reason=_reason(
-                    dag, concept, via, leads_to[concept], doubted.get(concept), p, threshold, effective(concept)
-                ),
+                    dag,
+                    concept,
+                    via,
+                    leads_to[concept],
+                    doubted.get(concept),
+                    p,
+                    threshold,
+                    effective(concept),
+                    failing=concept in failing,
+                ),  # fmt: skip
                 leads_to=leads_to[concept],
                 via=via,
                 materials=tuple(m.id for m in chosen[concept]),
                 minutes=minutes[concept],
-                revisit=concept in doubted,
+                revisit=(concept in doubted or concept in failing) and p >= threshold,  # believed mastered
             )
         )
     kept, left_out = _cut(steps, max_minutes)
@@ -322,9 +334,13 @@ def _reason(
     mastery: float,
     threshold: float,
     planned: float,
+    *,
+    failing: bool = False,
 ) -> str:
     """The step's reason in plain words (``planned``: the mastery the plan counts, lower for a doubted one)."""
     parts: list[str] = []
+    if failing:
+        parts.append(f"You keep getting {_label(dag, concept)} wrong.")
     if doubted_by is not None:
         parts.append(
             f"You keep missing {_label(dag, doubted_by)}, which builds on {_label(dag, concept)}: revisit it first."
@@ -340,11 +356,21 @@ def _reason(
         parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
     if planned < mastery:  # the model's figure is shown; what the plan counted is said
         parts.append(
-            f"Predicted mastery {mastery:.0%}, counted as {planned:.0%} while you keep missing what builds on it."
+            f"Predicted mastery {_percent(mastery)}, counted as {_percent(planned)} after repeated wrong answers."
         )
     else:
-        parts.append(f"Predicted mastery {mastery:.0%}, below {threshold:.0%}.")
+        parts.append(f"Predicted mastery {_percent(mastery)}, below {threshold:.0%}.")
     return " ".join(parts)
+
+
+def _percent(value: float) -> str:
+    """A probability as a whole percent, rounded down: 0.7995 read "80%, below 80%".
+
+    Examples:
+        >>> _percent(0.7995), _percent(0.8), _percent(0.0)
+        ('79%', '80%', '0%')
+    """
+    return f"{math.floor(round(value * 100, 6))}%"
 
 
 def _names(dag: nx.DiGraph[str], concepts: Sequence[str]) -> str:

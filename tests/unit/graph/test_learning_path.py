@@ -200,6 +200,19 @@ class TestPlanLearningPathOrder:
         assert path.steps[0].revisit
         assert "keep missing ratios" in path.steps[0].reason
 
+    def test_a_concept_failed_again_and_again_is_a_step_whatever_its_estimate(self) -> None:
+        # Three wrong answers left slope at 0.84: the walk stopped there, and its prerequisites never came back.
+        dag: nx.DiGraph[str] = nx.DiGraph([("fractions", "ratios"), ("ratios", "goal")])
+        mastery = {"fractions": 0.9, "ratios": 0.84, "goal": 0.3}
+        assert [s.concept for s in plan_learning_path(dag, ["goal"], mastery).steps] == ["goal"]
+        path = plan_learning_path(dag, ["goal"], mastery, struggling={"ratios"})
+        assert [(s.concept, s.revisit) for s in path.steps] == [("fractions", True), ("ratios", True), ("goal", False)]
+        ratios = path.steps[1]
+        assert ratios.mastery == 0.84  # shown as predicted
+        assert ratios.reason.startswith("You keep getting ratios wrong.")
+        assert "Predicted mastery 84%, counted as 42% after repeated wrong answers." in ratios.reason
+        assert plan_learning_path(dag, ["ratios"], mastery, struggling={"ratios"}).mastered_targets == ()
+
     def test_unknown_target_and_bad_arguments_are_refused(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
         with pytest.raises(ConceptNotFound):
