@@ -115,6 +115,17 @@ def _split_visible(part: int, whole: int, min_cell: int | None) -> bool:
     return visible(part, min_cell) and visible(whole - part, min_cell)
 
 
+def _members_visible(part: int, cohort: int, min_cell: int | None) -> bool:
+    """Whether a count of the cohort's members (with an estimate, who attempted) may be shown.
+
+    The cohort's size is shown, so the members left out are a count too: they must be
+    none or visible (six members and five counted said one had not attempted). None is
+    allowed here, unlike in a share: that every member took part says nothing of how
+    any of them did.
+    """
+    return visible(part, min_cell) and (cohort == part or visible(cohort - part, min_cell))
+
+
 def _share(part: int, whole: int, min_cell: int | None) -> float | None:
     """``part / whole`` when both sides of the split are visible (``None`` also for ``whole == 0``)."""
     if whole == 0 or not (visible(part, min_cell) and visible(whole - part, min_cell)):
@@ -158,7 +169,7 @@ def _quartiles(values: npt.NDArray[np.float64], min_cell: int | None) -> tuple[f
     return out[0], out[1], out[2]
 
 
-def _histogram(counts: Sequence[int], min_cell: int | None) -> tuple[int | None, ...]:
+def _histogram(counts: Sequence[int], min_cell: int | None, unseen: int = 0) -> tuple[int | None, ...]:
     """Bin counts as shown: each is a count out of the cohort, so it and the rest must both be visible.
 
     And what the withheld bins hold together (the cohort less the shown bins) must be
@@ -168,10 +179,15 @@ def _histogram(counts: Sequence[int], min_cell: int | None) -> tuple[int | None,
     Examples:
         >>> _histogram([1, 5], 5), _histogram([10, 9, 1], 5), _histogram([10, 10, 0], 5)
         ((None, None), (10, None, None), (10, 10, None))
+        >>> _histogram([10, 10], 5, unseen=2)  # 22 members, 20 counted and not shown: the bins would sum to it
+        (None, 10)
+
+    ``unseen`` members (no estimate), when their number is withheld, count with the
+    withheld bins: shown bins summing to the count would give it away.
     """
     total = sum(counts)
     shown = [c if _split_visible(c, total, min_cell) else None for c in counts]
-    while min_cell and 0 < total - sum(c for c in shown if c is not None) < min_cell:
+    while min_cell and 0 < total + unseen - sum(c for c in shown if c is not None) < min_cell:
         smallest = min((c, i) for i, c in enumerate(shown) if c is not None)[1]
         shown[smallest] = None
     return tuple(shown)
@@ -257,6 +273,7 @@ def concept_mastery(
         (5, 6)
     """
     values = np.asarray(probabilities, dtype=np.float64)
+    members = int(values.size)  # the group, those without an estimate (NaN) included
     values = values[~np.isnan(values)]
     n = int(values.size)
     edges = bin_edges(bins)
@@ -265,13 +282,15 @@ def concept_mastery(
     if n == 0:
         return ConceptMastery(concept, 0, histogram=(0,) * bins)
     q1, median, q3 = _quartiles(values, min_cell)
+    counted = _members_visible(n, members, min_cell)
     counts = np.histogram(values, bins=edges)[0]
-    histogram = _histogram([int(c) for c in counts], min_cell)
+    histogram = _histogram([int(c) for c in counts], min_cell, unseen=0 if counted else members - n)
     above = int(np.count_nonzero(values >= threshold))
     share = _share(above, n, min_cell)
-    suppressed = None in histogram or share is None
+    suppressed = None in histogram or share is None or not counted
     mean = _figure(float(values.mean()), min_cell)
-    return ConceptMastery(concept, n, mean, q1, median, q3, histogram, share, suppressed=suppressed)
+    shown_n = n if counted else None
+    return ConceptMastery(concept, shown_n, mean, q1, median, q3, histogram, share, suppressed=suppressed)
 
 
 def mastery_by_concept(
@@ -382,18 +401,22 @@ def concept_difficulty(
         needed = {student: _attempts_to_mastery(s, streak) for student, s in per_student.items()}
         reached = [k for k in needed.values() if k is not None]
         stuck = sum(1 for student, s in per_student.items() if len(s) >= stuck_after and needed[student] is None)
-        shown_reached = visible(len(reached), min_cell)
+        # Figures over those who got there show only when their count may: an average of 3.0 over five
+        # attempters said all five reached it, and in three attempts. Counts show only with the
+        # attempters' count: stuck over stuckShare would give that.
+        counted = _members_visible(n, len(histories), min_cell)
+        shown_reached = _split_visible(len(reached), n, min_cell) and counted
         row = ConceptDifficulty(
             concept,
-            n,
+            n if counted else None,
             first_attempt_success=_share(first_ok, n, min_cell),
-            mastered=len(reached) if _split_visible(len(reached), n, min_cell) else None,
+            mastered=len(reached) if shown_reached else None,
             attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if reached and shown_reached else None,
             median_attempts_to_mastery=_median(reached, min_cell) if reached and shown_reached else None,
-            stuck=stuck if _split_visible(stuck, n, min_cell) else None,
+            stuck=stuck if _split_visible(stuck, n, min_cell) and counted else None,
             stuck_share=_share(stuck, n, min_cell),
         )
-        withheld = n > 0 and None in (row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)
+        withheld = n > 0 and None in (row.students, row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)
         out.append(replace(row, suppressed=True) if withheld else row)
     return out
 
@@ -660,10 +683,12 @@ def mastery_trend(
         moved |= active
         rolling = [sum(q) / len(q) for q in recent.values()]
         good = sum(1 for r in rolling if r >= threshold)
-        bucket_shown = visible(len(active), min_cell)
+        bucket_shown = _members_visible(len(active), len(histories), min_cell)
         # Two shown points differ by what the students who moved between them did: they must be
         # none or enough, or six times one point's mean less five times the last one's is a student's.
-        group_shown = visible(len(rolling), min_cell) and (not moved or visible(len(moved), min_cell))
+        group_shown = _members_visible(len(rolling), len(histories), min_cell) and (
+            not moved or visible(len(moved), min_cell)
+        )
         if group_shown:
             moved = set()
         share = _share(good, len(rolling), min_cell) if group_shown else None

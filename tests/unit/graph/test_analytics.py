@@ -84,6 +84,16 @@ class TestConceptMastery:
         assert s.q1 == s.median == s.q3 == s.mean == 0.62
         assert (s.histogram, s.at_or_above) == ((None, None), None)  # a bin of 5 of 6 said one was below it
 
+    def test_members_without_an_estimate_are_none_or_enough(self) -> None:
+        # Six members, five estimates: "students 5" beside the cohort's size said one member had none.
+        s = concept_mastery("a", [0.1, 0.2, 0.3, 0.4, 0.5, NAN], bins=2, min_cell=5)
+        assert (s.students, s.mean, s.suppressed) == (None, 0.3, True)
+        full = concept_mastery("a", [0.1] * 5 + [0.9] * 5, bins=2, min_cell=5)
+        assert (full.students, full.histogram) == (10, (5, 5))  # every member counted: nobody left out
+        s = concept_mastery("a", [0.1] * 5 + [0.9] * 5 + [NAN] * 2, bins=2, min_cell=5)
+        assert s.students is None
+        assert None in s.histogram, "shown bins summing to the withheld count would give it away"
+
     def test_suppression_below_k(self) -> None:
         few = concept_mastery("a", [0.5] * 4, min_cell=5)
         assert (few.students, few.mean, few.median, few.histogram, few.suppressed) == (None, None, None, None, True)
@@ -151,7 +161,18 @@ class TestConceptDifficulty:
         histories["s6"] = history("s6", [0, 0])
         [row] = concept_difficulty(histories, min_cell=5)
         assert (row.students, row.mastered, row.stuck, row.suppressed) == (7, None, None, True)
-        assert row.attempts_to_mastery == row.median_attempts_to_mastery == 3.17  # one group of six: the mean
+        # shown, an average over those who got there says at least five did: withheld with their count
+        assert (row.attempts_to_mastery, row.median_attempts_to_mastery) == (None, None)
+
+    def test_counts_of_members_leave_none_or_enough_members_out(self) -> None:
+        # Cohort of six, five attempted: students 5 beside the cohort's size said one had not; and an average of
+        # 3.0 attempts to mastery over them said all five got there in three.
+        histories = {f"s{i}": history(f"s{i}", [1, 1, 1]) for i in range(5)} | {"s5": []}
+        [row] = concept_difficulty(histories, min_cell=5)
+        assert (row.students, row.mastered, row.attempts_to_mastery, row.suppressed) == (None, None, None, True)
+        everyone = {f"s{i}": history(f"s{i}", [1, 1, 1] if i < 5 else [0] * 5) for i in range(10)}
+        [row] = concept_difficulty(everyone, min_cell=5)
+        assert (row.students, row.mastered, row.attempts_to_mastery, row.stuck) == (10, 5, 3.0, 5)
 
     def test_asked_concepts_in_order_even_unattempted(self) -> None:
         rows = concept_difficulty({"s1": history("s1", [1])}, ["z", "a"])
@@ -265,16 +286,22 @@ class TestMasteryTrend:
         ]  # fmt: skip
 
     def test_suppression_below_k(self) -> None:
-        histories = {f"s{i}": history(f"s{i}", [1], days=0 if i < 5 else 7) for i in range(7)}
-        [week1] = mastery_trend(histories, "a", "week", min_cell=5)  # week 2 shows nothing: left out at the end
-        assert (week1.attempts, week1.students) == (5, 5)
-        assert (week1.mastered_share, week1.suppressed) == (None, True)  # all 5 mastered: 0 below is under k
-        histories |= {f"s{i}": history(f"s{i}", [1], days=14) for i in range(7, 10)}
+        # Twelve members: five start in week 1, two in week 2, five in week 3.
+        days = [0] * 5 + [7] * 2 + [14] * 5
+        histories = {f"s{i}": history(f"s{i}", [1], days=d) for i, d in enumerate(days)}
         week1, week2, week3 = mastery_trend(histories, "a", "week", min_cell=5)
+        assert (week1.attempts, week1.active, week1.students) == (5, 5, 5)
+        assert (week1.mastered_share, week1.suppressed) == (None, True)  # all 5 mastered: 0 below is under k
         assert (week2.attempts, week2.active, week2.success_rate) == (None, None, None)  # 2 active: under k
         # The group's figures moved with the 2 newcomers alone: 7 x week 2's mean less 5 x week 1's was theirs.
         assert (week2.students, week2.rolling_success, week2.suppressed) == (None, None, True)
-        assert (week3.active, week3.students, week3.rolling_success) == (None, 10, 1.0)  # 5 moved since week 1
+        assert (week3.active, week3.students, week3.rolling_success) == (5, 12, 1.0)  # 7 moved since week 1
+
+    def test_members_left_out_of_a_count_are_none_or_enough(self) -> None:
+        # Seven members, five active: "active 5" beside the cohort's size said two were not.
+        histories = {f"s{i}": history(f"s{i}", [1], days=0 if i < 5 else 7) for i in range(7)}
+        [week2] = mastery_trend(histories, "a", "week", min_cell=5)  # week 1 shows nothing: left out
+        assert (week2.active, week2.students, week2.rolling_success) == (None, 7, 1.0)  # 2 active; all 7 counted
 
     def test_a_student_moving_alone_is_not_told_by_the_next_point(self) -> None:
         # Six students over weeks 1-2, then one of them answers again: the group's figures moved by that one alone.
@@ -292,7 +319,7 @@ class TestMasteryTrend:
         histories = {f"s{i}": history(f"s{i}", [1], days=7 if i < 5 else 0) for i in range(6)}
         assert len(mastery_trend(histories, "a", "week")) == 2
         [week2] = mastery_trend(histories, "a", "week", min_cell=5)
-        assert week2.attempts == 5
+        assert (week2.attempts, week2.students) == (None, 6)  # 5 of 6 active: the one who was not is under k
         assert mastery_trend({"s": history("s", [1])}, "a", "week", min_cell=5) == []
 
     def test_nothing_attempted(self) -> None:
