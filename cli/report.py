@@ -184,7 +184,7 @@ def at_risk_report(
     min_cell: int | None,
     output: Path | None,
 ) -> None:
-    """One row per (target, student, weak prerequisite); with --min-cell, counts per prerequisite only."""
+    """One row per (target, student, weak prerequisite); with --min-cell, counts: per target, then per prerequisite."""
     from graph.cohort_reports import at_risk
 
     with _graph(ctx) as kg:
@@ -192,9 +192,12 @@ def at_risk_report(
         found = at_risk(
             kg, cohort, _split(targets) or [], threshold=threshold, missing_is_weak=missing_is_weak, min_cell=min_cell
         )
-        if min_cell:
-            rows = [[r.target, b.concept, b.students, r.suppressed] for r in found for b in r.blocking]
-            _write(rows, ["target", "prerequisite", "students", "suppressed"], output)
+        if min_cell:  # a row per target with its counts, then one per prerequisite; withheld counts are empty
+            rows = []
+            for r in found:
+                rows.append([r.target, "", r.students_at_risk, r.mastered, "", r.suppressed])
+                rows += [[r.target, b.concept, "", "", b.students, r.suppressed] for b in r.blocking]
+            _write(rows, ["target", "prerequisite", "students_at_risk", "mastered", "students", "suppressed"], output)
             return
         rows = [
             [r.target, s.student, w.concept, w.probability] for r in found for s in r.students or () for w in s.weak

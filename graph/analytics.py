@@ -555,7 +555,7 @@ def at_risk(
                 target,
                 n if row_shown else None,
                 mastered if mastered_shown else None,
-                counts if row_shown else (),
+                counts if row_shown else tuple(BlockingPrerequisite(c, None) for c in sorted(closure)),
                 tuple(risks) if not min_cell else None,
                 suppressed,
             )

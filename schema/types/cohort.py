@@ -268,7 +268,9 @@ class TargetRiskType:
     students_at_risk: int | None
     mastered: int | None = strawberry.field(description="Members already at or above the threshold on the target.")
     blocking: list[BlockingPrerequisiteType]
-    students: list[StudentRiskType] | None = strawberry.field(description="Null when only aggregates may be shown.")
+    students: list[StudentRiskType] | None = strawberry.field(
+        description="The students at risk, by key: student data, so asking for it as an analyst is refused (FORBIDDEN)."
+    )
     suppressed: bool
 
     @classmethod

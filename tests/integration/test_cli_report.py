@@ -93,6 +93,17 @@ class TestReportCsv:
             for s, p in [("s4", "0.4")]  # s1-s3 master sub already; s5, s6 have add >= 0.5
         ]
 
+    def test_at_risk_with_min_cell_gives_each_target_a_row(self, school: KnowledgeGraph) -> None:
+        # It printed the header alone when the target's counts were withheld: the target vanished.
+        code, output = run(school, "at-risk", "--cohort", "7b", "--targets", "sub", "--threshold", "0.5",
+                           "--min-cell", "5")  # fmt: skip
+        assert code == 0
+        target, prerequisite = rows(output)
+        assert (target["target"], target["prerequisite"], target["students_at_risk"], target["suppressed"]) == (
+            "sub", "", "", "true",
+        )  # fmt: skip
+        assert (prerequisite["prerequisite"], prerequisite["students"]) == ("add", "")
+
     def test_unknown_cohort_fails_with_the_reason(self, school: KnowledgeGraph) -> None:
         result = CliRunner().invoke(report, ["mastery", "--cohort", "zz"], obj={"kg": school})
         assert result.exit_code == 1
