@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from graph.errors import InvalidInput, KnowledgeGraphError, PrerequisiteCycle
+from graph.errors import InvalidInput, KnowledgeGraphError, PrerequisiteCycle, StoreInUse
 from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
@@ -25,7 +25,8 @@ from settings import Settings, load_settings
 __all__ = ["main"]
 
 
-def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
+def _open(settings: Settings, store: str | None, *, instead: str | None = None) -> KnowledgeGraph:
+    """The configured store, or exit with why; ``instead`` is what a running service answers for this command."""
     spec = store or settings.store
     if spec.startswith("oxigraph:"):
         parent = Path(spec.partition(":")[2]).parent
@@ -35,6 +36,11 @@ def _open(settings: Settings, store: str | None) -> KnowledgeGraph:
             parent.mkdir(parents=True, exist_ok=True)
     try:
         return KnowledgeGraph(open_store(spec))
+    except StoreInUse as error:
+        if instead is not None:  # a read: "make the change through GraphQL" told a reader to change something
+            error = StoreInUse(error.location, instead=instead)
+        _fail(error)
+        raise  # unreachable: _fail exits
     except KnowledgeGraphError as error:
         _fail(error)
         raise  # unreachable: _fail exits

@@ -34,6 +34,15 @@ def report() -> None:
     """Cohort reports: mastery, difficulty, at-risk and trend as CSV; a mastery heatmap."""
 
 
+_INSTEAD = {
+    "mastery": "ask it with the cohortMastery query, or stop it first",
+    "difficulty": "ask it with the conceptDifficulty query, or stop it first",
+    "at-risk": "ask it with the atRisk query, or stop it first",
+    "trend": "ask it with the masteryTrend query, or stop it first",
+}
+"""What to do while a service runs, per report (a heatmap has no GraphQL equivalent)."""
+
+
 @contextmanager
 def _graph(ctx: click.Context) -> Iterator[KnowledgeGraph]:
     """The graph a test handed in (``obj["kg"]``), or the configured store, closed afterwards."""
@@ -41,7 +50,9 @@ def _graph(ctx: click.Context) -> Iterator[KnowledgeGraph]:
 
     obj = ctx.obj or {}
     given: KnowledgeGraph | None = obj.get("kg")
-    kg = given or _open(obj.get("settings") or load_settings(), obj.get("store"))
+    name = ctx.info_name or ""
+    instead = _INSTEAD.get(name, "stop it first: a heatmap is drawn from the store, with no GraphQL equivalent")
+    kg = given or _open(obj.get("settings") or load_settings(), obj.get("store"), instead=instead)
     try:
         yield kg
     except KnowledgeGraphError as error:

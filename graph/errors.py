@@ -128,8 +128,10 @@ class ValidationFailed(InvalidInput):
 class StoreInUse(KnowledgeGraphError):
     """An embedded store is open in another process (RocksDB allows one writer)."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, *, instead: str | None = None) -> None:
+        """``instead``: what to do while the service runs, where a change is not what was asked."""
+        alternative = instead or "stop it first, or make the change through its GraphQL API"
         super().__init__(
-            f"the store at {location} is in use by another process (a running `pathwise serve`?): "
-            "stop it first, or make the change through the service's GraphQL API"
+            f"the store at {location} is in use by another process (a running `pathwise serve`?): {alternative}"
         )
+        self.location = location

@@ -136,3 +136,22 @@ def test_registered_on_the_main_command() -> None:
     assert result.exit_code == 0
     for command in ("mastery", "difficulty", "at-risk", "trend", "heatmap"):
         assert command in result.output
+
+
+def test_a_report_while_the_service_holds_the_store_says_what_to_ask_it(tmp_path: Path) -> None:
+    # It said "make the change through the service's GraphQL API": a report changes nothing.
+    from graph.store import OxigraphStore
+
+    data = tmp_path / "data"
+    held = OxigraphStore(data / "store")  # as a running `pathwise serve` holds it
+    try:
+        env = {"PATHWISE_DATA_DIR": str(data)}
+        result = CliRunner().invoke(main, ["report", "difficulty", "--cohort", "7b"], env=env)
+        assert result.exit_code == 1
+        assert "ask it with the conceptDifficulty query, or stop it first" in result.output
+        assert "make the change" not in result.output
+        drawn = CliRunner().invoke(main, ["report", "heatmap", "--all-cohorts", "--output", str(tmp_path / "h.png")],
+                                   env=env)  # fmt: skip
+        assert "a heatmap is drawn from the store, with no GraphQL equivalent" in drawn.output
+    finally:
+        held.close()
