@@ -80,22 +80,23 @@ def model_names(
     help="Instead of files: the demo's simulated students (a quarter held out), with the curriculum's "
     "concept and exercise texts.",
 )  # fmt: skip
-@click.option("--students", type=int, default=1000, show_default=True, help="Simulated students (with --demo).")
+@click.option("--students", type=click.IntRange(min=8), default=1000, show_default=True,
+              help="Simulated students (with --demo; a quarter are test students).")  # fmt: skip
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
-@click.option("--threads", type=int, default=1, show_default=True, help="Torch intra-op threads.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Torch intra-op threads.")
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--max-epochs", type=int, default=30, show_default=True)
+@click.option("--max-epochs", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--members", type=click.IntRange(min=1), default=None,
               help="Networks in each PathwiseKT ensemble (default 3).")  # fmt: skip
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_MINUTES, show_default=True,
               help="Stop each model's training after this long (0: no limit).")  # fmt: skip
 @click.option(
-    "--cold-start", type=float, default=None,
+    "--cold-start", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
     help="Withhold this fraction of the concepts from training and score only the test rows on them.",
 )  # fmt: skip
 @click.option(
-    "--item-cold-start", type=float, default=None,
+    "--item-cold-start", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
     help="Hide which item this fraction of the items' training attempts were, and score only the test rows on them.",
 )  # fmt: skip
 def evaluate_mastery(
@@ -125,6 +126,7 @@ def evaluate_mastery(
     """
     from cli.progress import ProgressBars
     from ingest.attempts.formats import read_attempts
+    from ingest.errors import MalformedInput
     from ml.mastery.base import TrainingArguments, budget_seconds
     from ml.mastery.cold_start import withhold_concepts, withhold_items
     from ml.mastery.data import name_texts
@@ -139,8 +141,19 @@ def evaluate_mastery(
     else:
         if not (layout and (train_files or more_train_files) and test_file):
             raise click.UsageError("give --format, --train and --test (or --demo)")
-        train = read_attempts([*train_files, *more_train_files], layout)
-        test = read_attempts(test_file, layout)
+        try:
+            train = read_attempts([*train_files, *more_train_files], layout)
+            test = read_attempts(test_file, layout)
+        except MalformedInput as error:  # it ended in a traceback
+            from cli.train import _problems
+
+            raise click.ClickException(_problems(error)) from None
+        shared = sorted(set(train["student"]) & set(test["student"]))
+        if shared:  # the protocol splits by student: a test student trained on scores what it has seen
+            raise click.UsageError(
+                f"{len(shared)} student(s) are in both the training and the test logs (e.g. {shared[0]}): "
+                "the protocol splits by student"
+            )
         texts = name_texts(set(train["concept"]) | set(test["concept"]))
     only = None
     if cold_start is not None:
@@ -157,6 +170,8 @@ def evaluate_mastery(
         models, has_items=bool((train["item"] != "").any()), has_item_texts=bool(item_texts),
         has_concept_texts=bool(texts),
     )  # fmt: skip
+    if not names:
+        raise click.BadParameter("name at least one model ('all' or a comma-separated list)", param_hint="--models")
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
@@ -179,7 +194,9 @@ def evaluate_mastery(
 
 def _print_json(row: dict[str, float | str]) -> None:
     """One model's JSON line, printed (and flushed) as soon as it is scored."""
-    click.echo(json.dumps(row if "error" in row else {key: row[key] for key in COLUMNS}))
+    from ml.mastery.metrics import json_safe
+
+    click.echo(json.dumps(json_safe(row if "error" in row else {key: row[key] for key in COLUMNS})))
 
 
 def _demo_split(students: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str]]:

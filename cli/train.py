@@ -44,7 +44,9 @@ def train() -> None:
               help="Networks trained from different seeds, logits averaged.")  # fmt: skip
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_MINUTES, show_default=True,
               help="Stop training after this long (members share it; 0: no limit).")  # fmt: skip
-@click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
+@click.option(
+    "--threads", default=None, type=click.IntRange(min=1), help="torch threads (default PATHWISE_TORCH_THREADS)."
+)
 @click.option("--seed", default=7, show_default=True)
 @click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
 @click.pass_context
@@ -94,6 +96,8 @@ def train_mastery(
         except FileExistsError as error:
             raise click.ClickException(str(error)) from None
     files = (*files, *more_files)
+    if demo and (files or fmt is not None):  # the files were ignored without a word
+        raise click.UsageError("--demo trains on simulated students: give it no --format or --train")
     if files and fmt is None:
         raise click.UsageError("training files need --format (akt, pykt, csv, dkvmn or xapi)")
     texts: dict[str, str] = {}
@@ -108,16 +112,16 @@ def train_mastery(
         source = "demo simulator (200 students)"
     elif fmt is not None:
         from ingest.attempts.formats import read_attempts
+        from ingest.errors import MalformedInput
+        from ml.mastery.data import name_texts
 
         if not files:
             raise click.UsageError("--format needs at least one --train FILE")
-        frame = read_attempts(list(files) if fmt == "akt" else files[0], fmt)
-        if fmt != "akt" and len(files) > 1:
-            import pandas as pd
-
-            frame = pd.concat([frame, *(read_attempts(f, fmt) for f in files[1:])], ignore_index=True)
-        if fmt == "akt":
-            texts = {c: c for c in frame["concept"].unique() if c}
+        try:  # several files are one history per student, as evaluate and attempts import read them
+            frame = read_attempts(list(files), fmt)
+        except MalformedInput as error:
+            raise click.ClickException(_problems(error)) from None
+        texts = name_texts(frame["concept"].unique())  # as evaluate: worded skills are their text, numbers not
         source = ", ".join(str(f) for f in files)
     else:
         from cli.main import _open
@@ -152,7 +156,25 @@ def train_mastery(
         metrics = run_training(
             frame, folder, args=args, config=config, source=source, texts=texts, item_texts=item_texts, members=members
         )
-    click.echo(json.dumps({k: v for k, v in metrics.items() if k != "epochs"}, indent=1))
+    from ml.mastery.metrics import json_safe
+
+    click.echo(json.dumps(json_safe({k: v for k, v in metrics.items() if k != "epochs"}), indent=1))
+    auc = metrics.get("valid", {}).get("auc")
+    if "valid" not in metrics:  # it trained, and said nothing of it
+        click.echo("warning: too few students to hold any out: this model has no validation figure", err=True)
+    elif auc is None or auc != auc:
+        click.echo(
+            "warning: the validation AUC is undefined (every held-out answer is right, or every one wrong): "
+            "this model cannot be judged on it",
+            err=True,
+        )
+
+
+def _problems(error: Exception) -> str:
+    """A malformed log's problems as one message (they ended in a traceback)."""
+    problems = list(getattr(error, "problems", []) or [str(error)])
+    more = f"\n  (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+    return f"{len(problems)} problem(s) in the log:\n  " + "\n  ".join(problems[:20]) + more
 
 
 @click.group(name="models", context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,18 +203,28 @@ def models_list(ctx: click.Context) -> None:
 
 
 @models.command(name="use")
-@click.argument("version")
+@click.argument("version", required=False)
+@click.option("--newest", is_flag=True, help="Unpin: serve the newest trained version from the next start.")
 @click.pass_context
-def models_use(ctx: click.Context, version: str) -> None:
-    """Serve VERSION from the next start (a running service: the useMasteryModel mutation).
+def models_use(ctx: click.Context, version: str | None, newest: bool) -> None:
+    """Pin VERSION, served from the next start (a running service: the useMasteryModel mutation, which pins too).
 
     The version is loaded first: a folder whose weights are missing or cut short is
-    refused here rather than pinned for a start that could not serve it.
+    refused here rather than pinned for a start that could not serve it. A pinned
+    version is served until another is pinned or --newest unpins: a version trained
+    later is not served while a pin holds.
     """
     from ml.mastery.serving import UnreadableModel, load_version
     from ml.mastery.versions import ModelVersions
 
     versions = ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery")
+    if newest == (version is not None):
+        raise click.UsageError("give a VERSION to pin, or --newest to unpin")
+    if newest:
+        versions.unpin()
+        click.echo(f"unpinned: serving the newest version ({versions.current()}) from the next start")
+        return
+    assert version is not None
     try:
         load_version(versions, version)
         versions.use(version)

@@ -45,6 +45,8 @@ class PathwiseEnsemble:
         self.n_members = members
         self.name = "pathwise" if self.config.use_text else "pathwise-id"
         self.members: list[PathwiseKT] = []
+        # each member's validation students, whom it did not train on (the first's are also the others')
+        self.holdouts: list[frozenset[str]] = []
 
     @property
     def history(self) -> list[dict[str, float]]:
@@ -61,6 +63,7 @@ class PathwiseEnsemble:
         """
         began = time.monotonic()
         self.members = []
+        self.holdouts = []
         for i in range(self.n_members):
             budget = None
             if args.max_train_seconds is not None:
@@ -89,13 +92,39 @@ class PathwiseEnsemble:
                     pd.concat([train, valid], ignore_index=True), len(valid) / (len(train) + len(valid)), seed
                 )
             label = f"{args.label or self.name} member {i + 1}/{self.n_members}"
-            member.fit(member_train, member_valid, replace(args, seed=seed, max_train_seconds=budget, label=label))
+            # each network its own TensorBoard run: one folder gave one curve stepping 0,1,2,0,1,2
+            logs = args.log_dir / f"member-{i + 1}" if args.log_dir is not None else None
+            member.fit(
+                member_train,
+                member_valid,
+                replace(args, seed=seed, max_train_seconds=budget, label=label, log_dir=logs),
+            )
             self.members.append(member)
+            self.holdouts.append(frozenset(member_valid["student"]) if member_valid is not None else frozenset())
 
     def logits(self, frame: pd.DataFrame) -> np.ndarray:
         """The members' mean logit for every row (what they read alike is computed once)."""
         inputs = TableInputs(frame)
         return np.asarray(np.mean([logit(member.predict(frame, inputs)) for member in self.members], axis=0))
+
+    def held_out_logits(self, frame: pd.DataFrame) -> np.ndarray:
+        """Each row's mean logit over the members that did not train on its student.
+
+        The first member's validation students are in every later member's training data
+        but that member's own holdout: scored by the whole ensemble they were partly
+        training students, and the validation AUC was optimistic. Every row of the first
+        member's validation students has that member at least.
+        """
+        inputs = TableInputs(frame)
+        students = frame["student"].to_numpy()
+        total = np.zeros(len(frame))
+        count = np.zeros(len(frame))
+        for i, (member, holdout) in enumerate(zip(self.members, self.holdouts, strict=True)):
+            unseen = np.ones(len(frame), dtype=bool) if i == 0 else np.isin(students, list(holdout))
+            if unseen.any():
+                total[unseen] += logit(member.predict(frame, inputs))[unseen]
+                count[unseen] += 1
+        return np.asarray(total / np.maximum(count, 1))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """One-step-ahead probabilities for every row of a canonical table."""

@@ -7,10 +7,11 @@ numbers do not depend on which optional packages happen to be installed.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-__all__ = ["EPSILON", "auc", "evaluate_predictions", "expected_calibration_error"]
+__all__ = ["EPSILON", "auc", "evaluate_predictions", "expected_calibration_error", "json_safe"]
 
 EPSILON = 1e-7
 """Probabilities are clipped to [EPSILON, 1 - EPSILON] for the log loss only."""
@@ -70,3 +71,23 @@ def evaluate_predictions(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
         "ece": expected_calibration_error(y, p),
         "n": n,
     }
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinity as ``None``, so it is JSON that strict parsers read.
+
+    An AUC is undefined on a log whose answers are all right; written as ``NaN`` it made
+    ``metrics.json``, ``evaluate --json`` and the ``masteryModels`` answer invalid JSON
+    (``JSON.parse`` refuses it).
+
+    Examples:
+        >>> json_safe({"auc": float("nan"), "n": [1.0, float("inf")], "name": "x"})
+        {'auc': None, 'n': [1.0, None], 'name': 'x'}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value

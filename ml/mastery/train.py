@@ -13,7 +13,8 @@ import pandas as pd
 
 from ml.mastery.base import TrainingArguments
 from ml.mastery.ensemble import PathwiseEnsemble
-from ml.mastery.metrics import evaluate_predictions
+from ml.mastery.features import sigmoid
+from ml.mastery.metrics import evaluate_predictions, json_safe
 from ml.mastery.protocol import scored_mask, split_by_student
 from ml.mastery.tkt import PathwiseKT, TKTConfig
 from ml.mastery.versions import check_new_folder, staged
@@ -65,9 +66,12 @@ def train_mastery(
     metrics: dict[str, Any] = {"model": model.name, "train_seconds": seconds, "epochs": model.history}
     if len(valid):
         mask = scored_mask(valid)
-        metrics["valid"] = evaluate_predictions(valid["correct"].to_numpy()[mask], model.predict(valid)[mask])
+        held_out = (
+            sigmoid(model.held_out_logits(valid)) if isinstance(model, PathwiseEnsemble) else model.predict(valid)
+        )
+        metrics["valid"] = evaluate_predictions(valid["correct"].to_numpy()[mask], held_out[mask])
     with staged(folder) as staging:  # the version appears whole or not at all
         model.save(staging)
-        (staging / "metrics.json").write_text(json.dumps(metrics, indent=1))
+        (staging / "metrics.json").write_text(json.dumps(json_safe(metrics), indent=1))
         (staging / "data.json").write_text(json.dumps(data_summary(frame, source), indent=1))
     return metrics

@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ml.mastery.metrics import json_safe
+
 __all__ = ["STAGING_PREFIX", "ModelVersions", "check_new_folder", "folder_damage", "staged"]
 
 STAGING_PREFIX = ".staging-"  # hidden: never listed as a version, never copied by a backup
@@ -139,6 +141,10 @@ class ModelVersions:
         tmp.write_text(version + "\n")
         os.replace(tmp, pin)  # a reader sees the old pin or the new one, never an empty file
 
+    def unpin(self) -> None:
+        """Drop the pin: the newest version is served (``use`` pins; nothing undid it)."""
+        (self.root / "CURRENT").unlink(missing_ok=True)
+
     def path(self, version: str) -> Path:
         """The folder of ``version``."""
         return self.root / version
@@ -171,7 +177,7 @@ class ModelVersions:
         for name in ("metrics", "data"):
             path = folder / f"{name}.json"
             try:
-                out[name] = json.loads(path.read_text()) if path.exists() else {}
+                out[name] = json_safe(json.loads(path.read_text())) if path.exists() else {}
             except (OSError, UnicodeDecodeError, ValueError):
                 out[name] = {}
         return out

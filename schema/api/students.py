@@ -183,7 +183,8 @@ class StudentMutation:
     @strawberry.mutation(
         description="Serve another trained mastery model version and re-estimate every stored estimate with it. "
         "The service keeps serving while the new model replays the stored attempts; attempts recorded meanwhile "
-        "are replayed into it before it is served."
+        "are replayed into it before it is served. The version is pinned, as `pathwise models use` pins it: "
+        "a version trained later is not served until `pathwise models use --newest` unpins."
     )
     async def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
         def run() -> MasteryModelInfo:

@@ -13,8 +13,8 @@ from cli.main import main
 from cli.mastery import model_names
 
 
-def write_log(path: Path, students: int = 60, seed: int = 5) -> Path:
-    """A long-CSV log: students of varying ability on four skills with word names."""
+def write_log(path: Path, students: int = 60, seed: int = 5, prefix: str = "s") -> Path:
+    """A long-CSV log: students of varying ability on four skills with word names (ids ``<prefix><n>``)."""
     rng = np.random.default_rng(seed)
     lines = ["student,item,concepts,correct,timestamp"]
     skills = ["adding fractions", "solving equations", "graphing lines", "factoring"]
@@ -23,7 +23,7 @@ def write_log(path: Path, students: int = 60, seed: int = 5) -> Path:
         for n in range(int(rng.integers(6, 20))):
             k = min(3, n // 5)
             p = 1 / (1 + np.exp(-(ability + 0.3 * n - k)))
-            lines.append(f"s{s},q{k}{n % 4},{skills[k]},{int(rng.random() < p)},2026-01-01T00:{n:02d}:00Z")
+            lines.append(f"{prefix}{s},q{k}{n % 4},{skills[k]},{int(rng.random() < p)},2026-01-01T00:{n:02d}:00Z")
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -70,7 +70,7 @@ class TestTrainAndVersions:
 
 class TestTrainFiles:
     def test_files_listed_after_the_flag_are_all_trained_on(self, tmp_path: Path) -> None:
-        first, second = write_log(tmp_path / "a.csv", 20, 1), write_log(tmp_path / "b.csv", 20, 3)
+        first, second = write_log(tmp_path / "a.csv", 20, 1), write_log(tmp_path / "b.csv", 20, 3, "b")
         out_dir = tmp_path / "model"
         code, out = run("train", "mastery", "--format", "csv", "--train", str(first), str(second), "--no-text",
                         "--epochs", "1", "--members", "1", "--threads", "1", "--out", str(out_dir))  # fmt: skip
@@ -98,6 +98,34 @@ class TestTrainFiles:
         assert "default: 14.0" in run("train", "mastery", "--help")[1]
         assert "default: 14.0" in run("evaluate", "mastery", "--help")[1]
 
+    def test_a_students_attempts_in_two_files_are_one_history(self, tmp_path: Path) -> None:
+        # The files were stacked with their own attempt numbers: attempt k of the second file became a
+        # "sibling" of attempt k of the first, and half the attempts vanished (4,500 rows, 2,250 attempts).
+        whole = write_log(tmp_path / "whole.csv", 20, 1)
+        header, *lines = whole.read_text().splitlines()
+        (tmp_path / "a.csv").write_text("\n".join([header, *lines[: len(lines) // 2]]) + "\n")
+        (tmp_path / "b.csv").write_text("\n".join([header, *lines[len(lines) // 2 :]]) + "\n")
+        out_dir = tmp_path / "model"
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(tmp_path / "a.csv"),
+                        str(tmp_path / "b.csv"), "--epochs", "1", "--members", "1", "--threads", "1",
+                        "--max-minutes", "2", "--out", str(out_dir))  # fmt: skip
+        assert code == 0, out
+        data = json.loads((out_dir / "data.json").read_text())
+        assert data["attempts"] == data["rows"] == len(lines)
+        config = json.loads((out_dir / "config.json").read_text())
+        assert config["texts"], "worded skills are their text, as evaluate reads them"
+
+    def test_a_log_that_cannot_be_read_or_options_that_clash_are_one_line_errors(self, tmp_path: Path) -> None:
+        empty = tmp_path / "empty.csv"
+        empty.write_text("")
+        result = CliRunner().invoke(main, ["train", "mastery", "--format", "csv", "--train", str(empty)])
+        assert result.exit_code == 1
+        assert "problem(s) in the log" in result.output
+        assert "Traceback" not in result.output
+        result = CliRunner().invoke(main, ["train", "mastery", "--demo", "--format", "csv", "--train", str(empty)])
+        assert result.exit_code == 2, "the files were ignored without a word"
+        assert "--demo trains on simulated students" in result.output
+
     def test_files_without_a_format_are_refused(self, tmp_path: Path) -> None:
         log = write_log(tmp_path / "a.csv", 5, 1)
         result = CliRunner().invoke(main, ["train", "mastery", str(log)])
@@ -107,7 +135,7 @@ class TestTrainFiles:
 
 class TestEvaluate:
     def test_json_rows_per_model_and_cold_start(self, tmp_path: Path) -> None:
-        train, test = write_log(tmp_path / "train.csv", 60, 1), write_log(tmp_path / "test.csv", 20, 2)
+        train, test = write_log(tmp_path / "train.csv", 60, 1), write_log(tmp_path / "test.csv", 20, 2, "t")
         code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
                         "--models", "bkt,pfa,pathwise-id", "--json", "--max-epochs", "2",
                         "--members", "2", "--max-minutes", "5")  # fmt: skip
@@ -120,6 +148,23 @@ class TestEvaluate:
                         "--models", "pfa", "--json", "--cold-start", "0.25")  # fmt: skip
         assert code == 0, out
         assert "1 concepts withheld" in out
+
+    def test_the_protocol_and_the_options_are_checked(self, tmp_path: Path) -> None:
+        train, test = write_log(tmp_path / "train.csv", 30, 1), write_log(tmp_path / "test.csv", 10, 2, "t")
+        files = ["evaluate", "mastery", "--format", "csv", "--train", str(train)]
+        same = CliRunner().invoke(main, [*files, "--test", str(train), "--models", "pfa"])
+        assert same.exit_code == 2
+        assert "30 student(s) are in both the training and the test logs" in same.output
+        for option, value in [("--cold-start", "0"), ("--cold-start", "1.5"), ("--item-cold-start", "1"),
+                              ("--max-epochs", "0"), ("--threads", "0"), ("--models", ",")]:  # fmt: skip
+            refused = CliRunner().invoke(main, [*files, "--test", str(test), option, value])
+            assert refused.exit_code == 2, (option, value, refused.output)
+        right = tmp_path / "right.csv"
+        right.write_text("student,item,concepts,correct\n" + "".join(f"t{i},q,factoring,1\n" for i in range(20)))
+        code, out = run(*files, "--test", str(right), "--models", "pfa", "--json")
+        assert code == 0, out
+        [row] = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        assert row["auc"] is None, "undefined, and valid JSON: NaN is not"
 
     def test_item_cold_start_on_the_demo_compares_with_and_without_wording(self) -> None:
         code, out = run("evaluate", "mastery", "--demo", "--students", "40", "--item-cold-start", "0.3",
@@ -154,8 +199,8 @@ class TestEvaluate:
         assert "pathwise-id" in model_names("pathwise-id", has_items=False, has_concept_texts=False)
 
     def test_training_files_listed_after_one_flag_or_repeated_are_the_same(self, tmp_path: Path) -> None:
-        first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3)
-        test = write_log(tmp_path / "test.csv", 20, 2)
+        first, second = write_log(tmp_path / "a.csv", 30, 1), write_log(tmp_path / "b.csv", 30, 3, "b")
+        test = write_log(tmp_path / "test.csv", 20, 2, "t")
         common = ["--test", str(test), "--models", "pfa", "--json"]
         listed = run("evaluate", "mastery", "--format", "csv", "--train", str(first), str(second), *common)
         repeated = run("evaluate", "mastery", "--format", "csv", "--train", str(first), "--train", str(second), *common)

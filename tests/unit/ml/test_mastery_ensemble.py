@@ -176,3 +176,20 @@ def test_later_members_leave_out_the_peer_features_the_first_had_to(monkeypatch:
     assert len(model.members) == 2
     assert not any(m.config.peer_features for m in model.members)
     assert searched == [True]  # the first member only
+
+
+def test_validation_scores_each_student_only_by_networks_that_did_not_train_on_them(tmp_path: Path) -> None:
+    # The second network trains on most of the first one's validation students: scored by the whole
+    # ensemble, the reported validation AUC was partly measured on training students.
+    train, valid = split_by_student(attempts_to_frame(simulated()), 0.25, 1)
+    model = PathwiseEnsemble(TKTConfig(use_text=False, dim=8), members=2)
+    model.fit(train, valid, TrainingArguments(max_epochs=2, patience=2, threads=1, batch_size=16))
+    first, second = model.members
+    assert model.holdouts[0] == frozenset(valid["student"])
+    held_out = model.held_out_logits(valid)
+    unseen_by_second = valid["student"].isin(model.holdouts[1]).to_numpy()
+    alone = logit(first.predict(valid))
+    both = (alone + logit(second.predict(valid))) / 2
+    assert np.allclose(held_out[~unseen_by_second], alone[~unseen_by_second], atol=1e-6)
+    assert np.allclose(held_out[unseen_by_second], both[unseen_by_second], atol=1e-6)
+    assert (~unseen_by_second).any(), "the second network trained on some of them"

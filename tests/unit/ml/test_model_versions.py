@@ -123,6 +123,13 @@ class TestServedVersion:
         used = CliRunner().invoke(main, ["models", "use", "demo"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
         assert used.exit_code == 0, used.output
         assert MasteryService(versions).version == "demo"
+        # nothing undid a pin: a version trained later was never served
+        unpinned = CliRunner().invoke(
+            main, ["models", "use", "--newest"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")}
+        )
+        assert unpinned.exit_code == 0, unpinned.output
+        assert not (root / "CURRENT").exists()
+        assert versions.current() == broken.name
 
 
 class TestDamage:
