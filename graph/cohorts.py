@@ -316,8 +316,10 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
                 wanted[e.cohort].append(e.student)
             else:  # read once, and said: the lines would not add up to the counts otherwise
                 report.repeated_lines.append(e.line)
-            if e.teacher:
-                teachers.setdefault(e.cohort, set()).add(e.teacher.strip())
+            # several teachers in one cell are |-separated, as concepts are in the logs ("t-x|t-y" was one id)
+            given = {t.strip() for t in e.teacher.split("|") if t.strip()}
+            if given:
+                teachers.setdefault(e.cohort, set()).update(given)
         for c in named:
             k = iri_of("cohort", c)
             found = existing[c]

@@ -10,7 +10,8 @@ refused so a typo is not silently ignored):
 
 - ``cohort``: the cohort id (a slug); created when the graph lacks it;
 - ``student``: the student's external id or key (``import_roster`` stores its key);
-- ``teacher`` (optional): a teacher's subject id, added to the cohort's teachers.
+- ``teacher`` (optional): a teacher's subject id, or several separated by ``|``, added
+  to the cohort's teachers.
 """
 
 from __future__ import annotations

@@ -77,3 +77,11 @@ class TestImportRoster:
         assert report.repeated_lines == [5]  # it was dropped without a word
         assert members(kg, "7b") == ["s1", "s2"]
         assert members(kg, "8a") == ["s2"]
+
+    def test_a_cell_may_name_several_teachers(self, kg: KnowledgeGraph) -> None:
+        from graph.cohorts import cohorts_by_ids
+
+        import_roster(kg, "cohort,student,teacher\n7b,s1,t-x| t-y\n")  # it was one teacher called "t-x|t-y"
+        [cohort] = cohorts_by_ids(kg, ["7b"])
+        assert cohort is not None
+        assert sorted(cohort.teachers) == ["t-x", "t-y"]
