@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -146,16 +147,25 @@ def train_mastery(
         cohort_features=not no_cohort,
         peer_features=peers,
     )
-    folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version("pathwise")
+    # named by what it is: a --no-text model was called "...-pathwise" while its metrics said pathwise-id
+    kind = "pathwise" if config.use_text else "pathwise-id"
+    folder = out or ModelVersions(settings.data_dir / "models" / "mastery").new_version(kind)
     click.echo(f"training on {len(frame):,} rows from {source} -> {folder}")
-    with ProgressBars(unit="batch") as bars:
-        args = TrainingArguments(
-            seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads,
-            log_dir=log_dir, max_train_seconds=budget_seconds(max_minutes), progress=bars,
-        )  # fmt: skip
-        metrics = run_training(
-            frame, folder, args=args, config=config, source=source, texts=texts, item_texts=item_texts, members=members
-        )
+    settings_used = {"seed": seed, "max_epochs": epochs, "patience": patience, "members": members,
+                     "max_minutes": max_minutes}  # fmt: skip
+    try:
+        with ProgressBars(unit="batch") as bars:
+            args = TrainingArguments(
+                seed=seed, max_epochs=epochs, patience=patience, threads=threads or settings.torch_threads,
+                log_dir=log_dir, max_train_seconds=budget_seconds(max_minutes), progress=bars,
+            )  # fmt: skip
+            metrics = run_training(
+                frame, folder, args=args, config=config, source=source, texts=texts, item_texts=item_texts,
+                members=members, training=settings_used,
+            )  # fmt: skip
+    except KeyboardInterrupt:  # "Aborted!" after a line naming the folder left it unclear what was there
+        click.echo(f"\ninterrupted: nothing was saved ({folder} is written only when training ends)", err=True)
+        sys.exit(130)
     from ml.mastery.metrics import json_safe
 
     click.echo(json.dumps(json_safe({k: v for k, v in metrics.items() if k != "epochs"}), indent=1))

@@ -1,7 +1,7 @@
 """A learning path as Mermaid flowchart text, for a frontend or a Markdown page to draw.
 
 Steps are numbered boxes in study order, targets are highlighted, prerequisites the
-student has mastered are dashed stadium shapes, and an arrow runs from each
+student has mastered are dashed stadium shapes (a target already mastered too, in bold), and an arrow runs from each
 prerequisite to the concept that needs it. Node names are ``s1, s2...`` and ``a1,
 a2...`` so no concept id can break the syntax; labels escape quotes, ``&`` and angle
 brackets (Mermaid draws a label as HTML).
@@ -42,6 +42,12 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
           s1 --> s2
           classDef target stroke-width:3px
           classDef mastered stroke-dasharray:4 3
+        >>> print(path_to_mermaid(g, plan_learning_path(g, ["mul"], {"add": 0.9, "mul": 0.85})))
+        flowchart TD
+          m1(["mul ✓ your target, mastered"]):::done
+          classDef target stroke-width:3px
+          classDef mastered stroke-dasharray:4 3
+          classDef done stroke-width:3px,stroke-dasharray:4 3
     """
     names: dict[str, str] = {}
     lines = ["flowchart TD"]
@@ -49,6 +55,10 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
         names[assumed.concept] = f"a{i}"
         label = _text(f"{dag.nodes[assumed.concept].get('label', assumed.concept)} ✓ {assumed.mastery:.0%}")
         lines.append(f'  a{i}(["{label}"]):::mastered')
+    for i, target in enumerate(path.mastered_targets, start=1):  # a path to mastered targets drew nothing at all
+        names[target] = f"m{i}"
+        label = _text(f"{dag.nodes[target].get('label', target)} ✓ your target, mastered")
+        lines.append(f'  m{i}(["{label}"]):::done')
     targets = set(path.targets)
     for i, step in enumerate(path.steps, start=1):
         names[step.concept] = f"s{i}"
@@ -62,4 +72,6 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
                 lines.append(f"  {names[p]} --> {names[step.concept]}")
     lines.append("  classDef target stroke-width:3px")
     lines.append("  classDef mastered stroke-dasharray:4 3")
+    if path.mastered_targets:
+        lines.append("  classDef done stroke-width:3px,stroke-dasharray:4 3")
     return "\n".join(lines)

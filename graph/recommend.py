@@ -206,6 +206,9 @@ def recommend_materials(
             fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * fit - 0.05 * rank
             reason = _reason(dag, concept, distance.get(concept), unlocks, material, p)
+            if material.id in done:  # marked review, it gave only the fringe's reason ("Ready to learn...")
+                days = (now - done[material.id].last_success).days
+                reason = f"Due for review: you last got it right {days} days ago. {reason}"
             scored.append(Recommendation(material.id, concept, round(score, 4), reason, material.id in done))
     scored.extend(
         _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored})

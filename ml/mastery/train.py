@@ -45,6 +45,7 @@ def train_mastery(
     texts: Mapping[str, str] | None = None,
     item_texts: Mapping[str, str] | None = None,
     members: int = 3,
+    training: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Split off validation students, train with early stopping, save, return metrics.
 
@@ -64,6 +65,8 @@ def train_mastery(
     model.fit(fit_part, valid if len(valid) else None, run_args)
     seconds = time.monotonic() - began
     metrics: dict[str, Any] = {"model": model.name, "train_seconds": seconds, "epochs": model.history}
+    if training is not None:  # what the run was asked for (seed, budget...), so it can be run again
+        metrics["training"] = dict(training)
     if len(valid):
         mask = scored_mask(valid)
         held_out = (

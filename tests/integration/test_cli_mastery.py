@@ -48,6 +48,9 @@ class TestTrainAndVersions:
         assert 0.0 <= metrics["valid"]["auc"] <= 1.0
         versions = sorted((tmp_path / "data" / "models" / "mastery").iterdir())
         assert len(versions) == 1
+        assert versions[0].name.endswith("-pathwise-id"), "named by what it is: --no-text trains the id model"
+        training = json.loads((versions[0] / "metrics.json").read_text())["training"]
+        assert (training["seed"], training["max_epochs"]) == (7, 2)  # what to run again
         assert {p.name for p in versions[0].iterdir()} >= {
             "member-0",  # two networks from different seeds by default (--members)
             "member-1",

@@ -74,6 +74,9 @@ class TestRecommendMaterials:
         later = NOW + timedelta(days=5)
         recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=later)
         assert [(r.material, r.review) for r in recs] == [("a-ex", True)]
+        assert recs[0].reason.startswith(
+            "Due for review: you last got it right 6 days ago."
+        )  # it said "Ready to learn"
 
     def test_mastered_concepts_offer_only_reviews(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
