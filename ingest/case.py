@@ -2,9 +2,13 @@
 
 A CFPackage holds one CFDocument (a framework), its CFItems (standards, clusters, strands)
 and CFAssociations between them. The document becomes a curriculum, items become concepts,
-``isChildOf`` becomes ``skos:broader`` and ``precedes`` a prerequisite edge. Other
-association types (``exactMatchOf``, ``isRelatedTo``, ``exemplar``...) have no counterpart
-in the domain model and are skipped. Associations to nodes outside the package are kept as
+``isChildOf`` becomes ``skos:broader`` and ``precedes`` a prerequisite edge;
+``exactMatchOf`` becomes ``skos:exactMatch`` and ``isRelatedTo`` ``skos:related`` (kept
+as triples, exported with the curriculum). Other association types (``exemplar``,
+``isPartOf``...) have no counterpart and are skipped. Each concept and the curriculum
+keep their CASE ``identifier`` (``dcterms:identifier``), ``uri`` (``skos:exactMatch``),
+item type (``dcterms:type``), coding scheme (``skos:notation``) and the document's
+creator and publisher, so an export maps back to its source. Associations to nodes outside the package are kept as
 written; ``check_bundle`` reports them as dangling.
 
 Ids come from CASE ``identifier`` values (UUIDs, required and always present), not from
@@ -21,8 +25,12 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
+from rdflib import Graph, Literal, URIRef
+
 from graph.bundle import CurriculumBundle
+from graph.ids import iri_of
 from graph.model import Concept, Curriculum, Prerequisite
+from graph.vocab import DCTERMS, SKOS
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["LABEL_LIMIT", "case_id", "parse_case_package", "read_case"]
@@ -135,11 +143,16 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
 
     broader: dict[str, list[str]] = {}
     edges: list[Prerequisite] = []
+    extra = Graph()
+    in_package = {case_id(i) for item in items if isinstance(item, Mapping) and (i := _node(item))}
     for index, association in enumerate(associations):
         where = f"CFAssociations[{index}]"
         kind = association.get("associationType") if isinstance(association, Mapping) else None
         if not isinstance(association, Mapping) or not isinstance(kind, str):
             problems.append(Problem(source, where, "not an object with an associationType"))
+            continue
+        if kind in _SKOS_MATCHES:
+            _add_match(extra, association, _SKOS_MATCHES[kind], in_package)
             continue
         if kind not in ("isChildOf", "precedes"):
             continue
@@ -172,7 +185,57 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
         description=_text(document, "description"),
     )
     concepts = tuple(_concept(item, curriculum.id, broader) for item in items if isinstance(item, Mapping))
-    return CurriculumBundle((curriculum,), concepts, tuple(edges))
+    _add_source(extra, iri_of("curriculum", curriculum.id), document)
+    for item in items:
+        if isinstance(item, Mapping):
+            _add_source(extra, iri_of("concept", case_id(_text(item, "identifier"))), item)
+    return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra)
+
+
+_SKOS_MATCHES = {"exactMatchOf": SKOS.exactMatch, "isRelatedTo": SKOS.related}
+"""CASE association types with a SKOS counterpart; ``exemplar``, ``isPartOf``... have none and are skipped."""
+
+
+def _add_source(extra: Graph, subject: URIRef, record: Mapping[str, object]) -> None:
+    """What maps a concept or curriculum back to its CASE source: identifier, URI, type, code.
+
+    The ids are ``case_<hex>``: without these an export could not be matched back to
+    the framework it came from.
+    """
+    identifier = _text(record, "identifier")
+    if identifier:
+        extra.add((subject, DCTERMS.identifier, Literal(identifier)))
+    uri = _text(record, "uri")
+    if _ABSOLUTE.match(uri):
+        extra.add((subject, SKOS.exactMatch, URIRef(uri)))
+    for key, predicate in (("CFItemType", DCTERMS.type), ("humanCodingScheme", SKOS.notation)):
+        value = _text(record, key)
+        if value:
+            extra.add((subject, predicate, Literal(value)))
+    for key, predicate in (("creator", DCTERMS.creator), ("publisher", DCTERMS.publisher)):
+        value = _text(record, key)
+        if value:
+            extra.add((subject, predicate, Literal(value)))
+
+
+def _add_match(extra: Graph, association: Mapping[str, object], predicate: URIRef, in_package: set[str]) -> None:
+    """An ``exactMatchOf`` or ``isRelatedTo`` between items, as SKOS between concepts (or to the other's URI)."""
+    origin, destination = association.get("originNodeURI"), association.get("destinationNodeURI")
+    ends = []
+    for end in (origin, destination):
+        ident = _node(end)
+        uri = _text(end, "uri") if isinstance(end, Mapping) else ""
+        if ident is not None and case_id(ident) in in_package:
+            ends.append(iri_of("concept", case_id(ident)))
+        elif _ABSOLUTE.match(uri):
+            ends.append(URIRef(uri))
+        else:
+            return  # nothing to point at
+    if ends[0] != ends[1]:
+        extra.add((ends[0], predicate, ends[1]))
+
+
+_ABSOLUTE = re.compile(r"https?://\S+$")
 
 
 def read_case(path: Path) -> CurriculumBundle:

@@ -207,3 +207,25 @@ def test_an_upload_with_a_byte_order_mark_reads_as_the_file_does() -> None:
 
     text = json.dumps(_package())
     assert read_text("\ufeff" + text, "case") == read_text(text, "case")
+
+
+def test_an_import_keeps_what_maps_back_to_the_framework() -> None:
+    # The ids are case_<hex>: an export had nothing to match back to the CASE source, and exactMatchOf and
+    # isRelatedTo associations were dropped without a word.
+    from rdflib import Literal, URIRef
+
+    from graph.ids import iri_of
+    from graph.vocab import DCTERMS, SKOS
+
+    package = _package()
+    package["CFItems"][0] |= {"uri": f"https://server/ims/case/v1p0/CFItems/{A}", "CFItemType": "Standard"}  # type: ignore[index]
+    bundle = parse_case_package(package, "tiny.json")
+    assert bundle.extra is not None
+    a, b, c = (iri_of("concept", case_id(i)) for i in (A, B, C))
+    assert (a, DCTERMS.identifier, Literal(A)) in bundle.extra
+    assert (a, SKOS.exactMatch, URIRef(f"https://server/ims/case/v1p0/CFItems/{A}")) in bundle.extra
+    assert (a, DCTERMS.type, Literal("Standard")) in bundle.extra
+    assert (a, SKOS.notation, Literal("T.1")) in bundle.extra
+    assert (iri_of("curriculum", case_id(DOC)), DCTERMS.identifier, Literal(DOC)) in bundle.extra
+    assert (b, SKOS.related, c) in bundle.extra  # isRelatedTo, inside the package
+    assert (a, SKOS.exactMatch, URIRef(f"https://server/ims/case/v1p0/CFItems/{OUTSIDE}")) in bundle.extra
