@@ -295,6 +295,8 @@ POLICY: Mapping[str, Access] = {
     "importCurriculum": EDITORS,
     # --- students, attempts, mastery ------------------------------------------------------
     "students": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
+    # A teacher's app maps the keys it is answered with back to its roster: only for students it may see.
+    "studentKeys": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
     "student": _student_data("id"),
     "recordAttempts": _student_data("attempts.studentId"),
     "learningPath": _student_data("studentId"),

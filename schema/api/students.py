@@ -10,7 +10,7 @@ import strawberry
 
 from auth.policy import visible_students
 from graph.erasures import split_erased
-from graph.errors import ConceptNotFound, KnowledgeGraphError, NotFound
+from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, NotFound
 from resolvers import students
 from schema.api.common import attempts_guarded, page_info
 from schema.context import Info
@@ -21,7 +21,14 @@ from schema.types.attempts import (
     RecordAttemptsResult,
     RecordedAttempts,
 )
-from schema.types.pagination import StudentConnection, StudentEdge, check_first, decode_cursor, encode_cursor
+from schema.types.pagination import (
+    MAX_PAGE,
+    StudentConnection,
+    StudentEdge,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+)
 from schema.types.privacy import (
     ExportStudentResult,
     ForgetStudentResult,
@@ -29,7 +36,7 @@ from schema.types.privacy import (
     StudentDataError,
     StudentExport,
 )
-from schema.types.student import MasteryType, StudentType
+from schema.types.student import MasteryType, StudentKey, StudentType
 
 if TYPE_CHECKING:
     from graph.repository import KnowledgeGraph
@@ -39,6 +46,20 @@ __all__ = ["StudentMutation", "StudentQuery"]
 
 @strawberry.type
 class StudentQuery:
+    @strawberry.field(
+        description="The keys of external student ids (at most 100), null for a student the caller may not see: "
+        "every answer names students by key, and a teacher's app maps them back to the names of its own roster."
+    )
+    def student_keys(self, info: Info, ids: list[strawberry.ID]) -> list[StudentKey]:
+        if len(ids) > MAX_PAGE:
+            raise InvalidInput(f"at most {MAX_PAGE} ids at once, got {len(ids)}", field="ids")
+        among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
+        keys = [info.context.student_key(given) for given in ids]
+        return [
+            StudentKey(id=given, key=strawberry.ID(key) if among is None or key in among else None)
+            for given, key in zip(ids, keys, strict=True)
+        ]
+
     @strawberry.field(description="Students in key order (those the caller may see).")
     def students(self, info: Info, first: int = 20, after: str | None = None) -> StudentConnection:
         page = students.page_of_students(

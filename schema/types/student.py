@@ -80,6 +80,12 @@ class MasteryEvidence:
     change: float
 
 
+@strawberry.type(description="An external student id and the key it is stored under (null: not a student you may see).")
+class StudentKey:
+    id: strawberry.ID
+    key: strawberry.ID | None
+
+
 @strawberry.type(name="Student", description="A student, under a pseudonymous key.")
 class StudentType:
     id: strawberry.ID

@@ -112,6 +112,14 @@ class TestPseudonymsInProcess:
         refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
         assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
 
+    def test_student_keys_map_an_external_id_to_its_key(self, api: Api) -> None:
+        me = Principal(Role.STUDENT, EXTERNAL)
+        pairs = api('{ studentKeys(ids: ["learner.forget-me-4711", "someone-else"]) { id key } }', principal=me)
+        assert pairs["studentKeys"] == [
+            {"id": EXTERNAL, "key": api.pseudonyms.key(EXTERNAL)},
+            {"id": "someone-else", "key": None},
+        ]
+
     def test_a_token_whose_sub_has_the_keys_form_is_not_that_student(self, api: Api) -> None:
         # A key shown to someone, claimed as the sub of a self-registered account, acted as its student.
         api(RECORD, {"s": EXTERNAL, "c": "x1"})

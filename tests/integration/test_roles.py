@@ -92,6 +92,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "unlinkMaterial": {"": EDITORS},
     "importCurriculum": {"": EDITORS},
     "students": {"": frozenset({S, T, A})},
+    "studentKeys": {"": frozenset({S, T, A})},
     "student": STUDENT_DATA,
     "recordAttempts": STUDENT_DATA,
     "learningPath": STUDENT_DATA,
@@ -289,6 +290,23 @@ class TestStudentListing:
             return result.data, [(e.message, e.path, e.extensions) for e in result.errors or []]
 
         assert seen(existing) == seen(absent)
+
+    @pytest.mark.parametrize(
+        ("role", "keyed"),
+        [(A, ["s1", "s2", "s3"]), (S, ["s1"]), (T, ["s1", "s3"])],
+        ids=["admin", "student", "teacher"],
+    )
+    def test_student_keys_map_back_only_whom_the_caller_may_see(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema, role: Role, keyed: list[str]
+    ) -> None:
+        # Teachers saw only keys, with no way to put their roster's names on an at-risk list.
+        query = '{ studentKeys(ids: ["s1", "s2", "s3", "nobody"]) { id key } }'
+        result = run(with_students, query, Principal(role, PRINCIPALS[role]), schema)
+        assert result.errors is None
+        assert result.data is not None
+        assert [p["id"] for p in result.data["studentKeys"] if p["key"] is not None] == (
+            keyed + (["nobody"] if role is A else [])
+        )
 
     def test_a_teacher_reaches_their_students(self, with_students: KnowledgeGraph, schema: strawberry.Schema) -> None:
         result = run(with_students, '{ student(id: "s3") { id } }', Principal(T, "t1"), schema)
