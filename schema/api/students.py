@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from auth.policy import visible_students
+from auth.principal import Role
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, NotFound
 from resolvers import students
@@ -76,10 +77,15 @@ class StudentQuery:
             total_count=page.total,
         )
 
-    @strawberry.field(description="One student by external id or key (the `id` it answers is the key); null when none.")
+    @strawberry.field(
+        description="One student by external id or key (the `id` it answers is the key); null when none, except "
+        "for a student asking for themself: a newcomer gets their (empty) record, as paths and predictions do."
+    )
     def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
         key = info.context.student_key(id)
-        return StudentType(id=strawberry.ID(key)) if students.student_exists(info.context.kg, key) else None
+        own = info.context.principal.role is Role.STUDENT and key == info.context.acting().sub
+        exists = own or students.student_exists(info.context.kg, key)
+        return StudentType(id=strawberry.ID(key)) if exists else None
 
     @strawberry.field(
         description="Everything stored about a student (an access request): attempts, mastery estimates, "

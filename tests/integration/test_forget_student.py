@@ -112,6 +112,15 @@ class TestPseudonymsInProcess:
         refused = asyncio.run(api.schema.execute(STUDENT, variable_values={"s": EXTERNAL}, context_value=context))
         assert [(e.extensions or {}).get("code") for e in refused.errors or []] == ["FORBIDDEN"]
 
+    def test_a_newcomer_asking_for_themself_gets_their_record(self, api: Api) -> None:
+        # It was null while their learning path and predictions worked: a new student's page had nothing to show.
+        me = Principal(Role.STUDENT, "brand-new")
+        query = '{ student(id: "brand-new") { id mastery(conceptIds: ["slope"]) { probability } } }'
+        found = api(query, principal=me)["student"]
+        assert found["id"] == api.pseudonyms.key("brand-new")
+        assert 0.0 < found["mastery"][0]["probability"] < 1.0
+        assert api('{ student(id: "brand-new") { id } }')["student"] is None, "an admin: nothing stored"
+
     def test_student_keys_map_an_external_id_to_its_key(self, api: Api) -> None:
         me = Principal(Role.STUDENT, EXTERNAL)
         pairs = api('{ studentKeys(ids: ["learner.forget-me-4711", "someone-else"]) { id key } }', principal=me)
@@ -359,7 +368,8 @@ def test_forget_on_a_real_server(tmp_path: Path) -> None:
         forgotten = ok(live, FORGET, {"s": EXTERNAL})["forgetStudent"]
         assert forgotten["__typename"] == "ForgottenStudent"
         assert (forgotten["attempts"], forgotten["memberships"]) == (2, 1)
-        assert ok(live, STUDENT, {"s": EXTERNAL}, me)["student"] is None
+        assert ok(live, STUDENT, {"s": EXTERNAL})["student"] is None
+        assert ok(live, STUDENT, {"s": EXTERNAL}, me)["student"] == {"id": key, "mastery": []}  # asking for themself
         assert key not in str(ok(live, LIST))
         assert ok(live, REPORT)["cohortMastery"]["concepts"][0]["students"] == 0
         log = live.log
