@@ -81,6 +81,9 @@ class ErasureLog:
     def __init__(self, path: Path, tokens: Tokens) -> None:
         self.path = path
         self._tokens = tokens
+        # (mtime_ns, size) of the file read last, and each token's latest erasure in it: every
+        # recordAttempts asks, and the log only grows by appends (a restore replaces it offline)
+        self._latest: tuple[tuple[int, int], dict[str, datetime]] | None = None
 
     def token(self, key: str) -> str:
         """The token logged for a student key."""
@@ -118,12 +121,23 @@ class ErasureLog:
         from one of a student who never was: both find nothing stored.
         """
         by_token = {self.token(k): k for k in keys}
-        latest: dict[str, datetime] = {}
-        for entry in self.entries():
-            key = by_token.get(entry.token)
-            if key is not None and (key not in latest or entry.at > latest[key]):
-                latest[key] = entry.at
-        return latest
+        latest = self._latest_by_token()
+        return {key: latest[token] for token, key in by_token.items() if token in latest}
+
+    def _latest_by_token(self) -> dict[str, datetime]:
+        """Each token's latest erasure, read again only when the file changed."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return {}
+        version = (stat.st_mtime_ns, stat.st_size)
+        if self._latest is None or self._latest[0] != version:
+            latest: dict[str, datetime] = {}
+            for entry in self.entries():
+                if entry.token not in latest or entry.at > latest[entry.token]:
+                    latest[entry.token] = entry.at
+            self._latest = (version, latest)
+        return self._latest[1]
 
     def merge(self, other: Path) -> int:
         """Append the entries of another log (a backup's) that this one lacks; how many were added."""

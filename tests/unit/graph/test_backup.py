@@ -336,6 +336,19 @@ class TestErasureLog:
         assert log.forgotten([key("ann"), key("bob")], since=WHEN) == [key("ann")]
         assert log.forgotten([key("ann")], since=WHEN + timedelta(seconds=1)) == []
 
+    def test_lookups_follow_the_file_as_it_grows(self, tmp_path: Path) -> None:
+        # Read once per change of the file, not on every recordAttempts: a later erasure is still seen.
+        log = ErasureLog(tmp_path / ERASURE_LOG, PZ)
+        assert log.last_forgotten([key("ann")]) == {}
+        log.record([key("ann")], WHEN)
+        assert log.last_forgotten([key("ann"), key("bob")]) == {key("ann"): WHEN}
+        log.record([key("bob")], WHEN + timedelta(days=1))
+        log.record([key("ann")], WHEN + timedelta(days=2))
+        assert log.last_forgotten([key("ann"), key("bob")]) == {
+            key("ann"): WHEN + timedelta(days=2),
+            key("bob"): WHEN + timedelta(days=1),
+        }
+
     def test_merge_adds_only_what_is_missing(self, tmp_path: Path) -> None:
         mine, theirs = ErasureLog(tmp_path / "a.jsonl", PZ), ErasureLog(tmp_path / "b.jsonl", PZ)
         mine.record([key("ann")], WHEN)
