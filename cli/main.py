@@ -248,9 +248,10 @@ def import_(
     "--format",
     "fmt",
     default=None,
-    help="turtle, ntriples, jsonld or csv (a folder); default: from the suffix (.ttl, .nt, .jsonld), else turtle.",
+    help="turtle, ntriples, jsonld, csv (a folder) or case (a CASE package of one --curriculum); "
+    "default: from the suffix (.ttl, .nt, .jsonld), else turtle.",
 )
-@click.option("--curriculum", default=None, help="Export only this curriculum.")
+@click.option("--curriculum", default=None, help="Export only this curriculum (required for case).")
 @click.pass_context
 def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | None) -> None:
     """Export the curriculum part of the graph (never student data)."""
@@ -258,7 +259,10 @@ def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | No
 
     by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
     if fmt is None and path.suffix in (".csv", ".json"):  # `import` would read them as CSV or CASE, not Turtle
-        what = "the CSV layout is a folder: name one and pass --format csv" if path.suffix == ".csv" else "use .jsonld"
+        if path.suffix == ".csv":
+            what = "the CSV layout is a folder: name one and pass --format csv"
+        else:
+            what = "use .jsonld for JSON-LD, or --format case --curriculum ID for a CASE package"
         _stop(f"{path}: {what}")
     if fmt is None:
         fmt = by_suffix or "turtle"

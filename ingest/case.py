@@ -28,12 +28,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from graph.bundle import CurriculumBundle
-from graph.ids import iri_of
+from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
-from graph.vocab import DCTERMS, SKOS
+from graph.vocab import DCTERMS, ID, SKOS
 from ingest.errors import MalformedInput, Problem
 
-__all__ = ["LABEL_LIMIT", "case_id", "parse_case_package", "read_case"]
+__all__ = ["LABEL_LIMIT", "case_id", "parse_case_package", "read_case", "shorten"]
 
 LABEL_LIMIT = 100
 
@@ -60,7 +60,7 @@ def case_id(identifier: str) -> str:
         return f"case_{safe}_{digest}" if safe else f"case_{digest}"
 
 
-def _shorten(text: str, limit: int = LABEL_LIMIT) -> str:
+def shorten(text: str, limit: int = LABEL_LIMIT) -> str:
     """One line of at most ``limit`` characters, cut at a word boundary (labels are listed, not read)."""
     flat = " ".join(text.split())
     if len(flat) <= limit:
@@ -86,15 +86,63 @@ def _node(ref: object) -> str | None:
     return None
 
 
-def _concept(item: Mapping[str, object], curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
-    """A CFItem as a concept; the label leads with the coding scheme so lists sort like the standard."""
+class _Ids:
+    """Pathwise ids of the package's nodes: ``case_id`` of the identifier, or the slug of a Pathwise IRI.
+
+    A package Pathwise exported (``ingest.case_export``) gives a node that did not come
+    from CASE its Pathwise IRI as ``uri``: read back, it is that node again (``slope``,
+    not ``case_<hex>``), so a framework edited in a CASE tool returns with ``--replace``
+    onto the concepts it left as, and a link to a concept of another curriculum still
+    finds it.
+    """
+
+    def __init__(self, document: object, items: list[object]) -> None:
+        self._renamed: dict[str, str] = {}
+        for record, kind in [(document, "curriculum"), *((item, "concept") for item in items)]:
+            ident = _node(record)
+            own = _pathwise_slug(_text(record, "uri"), kind) if isinstance(record, Mapping) else None
+            if ident is not None and own is not None:
+                self._renamed[case_id(ident)] = own
+
+    def of(self, identifier: str) -> str:
+        """The id of a node named by its CASE identifier."""
+        name = case_id(identifier)
+        return self._renamed.get(name, name)
+
+    def of_end(self, ref: object) -> str | None:
+        """The id of an association's end (a LinkURI): in the package, else by a Pathwise ``uri``."""
+        identifier = _node(ref)
+        if identifier is None:
+            return None
+        name = case_id(identifier)
+        if name in self._renamed:
+            return self._renamed[name]
+        outside = _pathwise_slug(_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
+        return outside or name
+
+
+def _pathwise_slug(uri: str, kind: str) -> str | None:
+    """The slug of ``uri`` when it is Pathwise's IRI of a ``kind`` node, else ``None``."""
+    prefix = f"{ID}{kind}/"
+    slug = uri[len(prefix) :] if uri.startswith(prefix) else ""
+    return slug if slug and id_of(uri) == slug else None
+
+
+def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
+    """A CFItem as a concept; the label leads with the coding scheme so lists sort like the standard.
+
+    The abbreviated statement, where there is one, is the label's body: CASE writes it
+    for lists ("Geometry and Measurement" beside a sentence-long full statement), and it
+    is where ``ingest.case_export`` puts a label that is not the statement itself.
+    """
     statement = _text(item, "fullStatement")
     code = _text(item, "humanCodingScheme")
     abbreviated = _text(item, "abbreviatedStatement")
-    body = statement or abbreviated
-    label = _shorten(f"{code} {body}" if code and body else code or body)
-    alt_labels = (code, _text(item, "alternativeLabel"), abbreviated)
-    ident = case_id(_text(item, "identifier"))
+    body = abbreviated or statement
+    label = shorten(f"{code} {body}" if code and body else code or body)
+    keywords = item.get("conceptKeywords")
+    more = tuple(k.strip() for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else ()
+    alt_labels = (code, _text(item, "alternativeLabel"), abbreviated, *more)
     return Concept(
         id=ident,
         label=label,
@@ -144,7 +192,8 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     broader: dict[str, list[str]] = {}
     edges: list[Prerequisite] = []
     extra = Graph()
-    in_package = {case_id(i) for item in items if isinstance(item, Mapping) and (i := _node(item))}
+    ids = _Ids(document, items)
+    in_package = {ids.of(i) for item in items if isinstance(item, Mapping) and (i := _node(item))}
     for index, association in enumerate(associations):
         where = f"CFAssociations[{index}]"
         kind = association.get("associationType") if isinstance(association, Mapping) else None
@@ -152,18 +201,19 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
             problems.append(Problem(source, where, "not an object with an associationType"))
             continue
         if kind in _SKOS_MATCHES:
-            _add_match(extra, association, _SKOS_MATCHES[kind], in_package)
+            _add_match(extra, association, _SKOS_MATCHES[kind], ids, in_package)
             continue
         if kind not in ("isChildOf", "precedes"):
             continue
-        origin, destination = _node(association.get("originNodeURI")), _node(association.get("destinationNodeURI"))
+        origin = ids.of_end(association.get("originNodeURI"))
+        destination = ids.of_end(association.get("destinationNodeURI"))
         if origin is None or destination is None:
             problems.append(Problem(source, where, f"{kind} without origin and destination identifiers"))
             continue
         if kind == "isChildOf":
-            parent = case_id(destination)
-            if document_identifier is None or parent != case_id(document_identifier):
-                parents = broader.setdefault(case_id(origin), [])
+            parent = destination
+            if document_identifier is None or parent != ids.of(document_identifier):
+                parents = broader.setdefault(origin, [])
                 if parent not in parents:
                     parents.append(parent)
             continue
@@ -171,8 +221,8 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
         name = _text(association, "identifier")
         edges.append(
             Prerequisite(
-                concept=case_id(destination),
-                prerequisite=case_id(origin),
+                concept=destination,
+                prerequisite=origin,
                 provenance=f"case:precedes:{name}" if name else "case:precedes",
             )
         )
@@ -180,15 +230,18 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
         raise MalformedInput(problems)
 
     curriculum = Curriculum(
-        id=case_id(document_identifier),
+        id=ids.of(document_identifier),
         title=_text(document, "title"),
         description=_text(document, "description"),
     )
-    concepts = tuple(_concept(item, curriculum.id, broader) for item in items if isinstance(item, Mapping))
+    concepts = tuple(
+        _concept(item, ids.of(_text(item, "identifier")), curriculum.id, broader)
+        for item in items
+        if isinstance(item, Mapping)
+    )
     _add_source(extra, iri_of("curriculum", curriculum.id), document)
-    for item in items:
-        if isinstance(item, Mapping):
-            _add_source(extra, iri_of("concept", case_id(_text(item, "identifier"))), item)
+    for concept, item in zip(concepts, (i for i in items if isinstance(i, Mapping)), strict=True):
+        _add_source(extra, iri_of("concept", concept.id), item)
     return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra)
 
 
@@ -206,7 +259,7 @@ def _add_source(extra: Graph, subject: URIRef, record: Mapping[str, object]) -> 
     if identifier:
         extra.add((subject, DCTERMS.identifier, Literal(identifier)))
     uri = _text(record, "uri")
-    if _ABSOLUTE.match(uri):
+    if _ABSOLUTE.match(uri) and uri != str(subject):  # Pathwise's own IRI: the node itself
         extra.add((subject, SKOS.exactMatch, URIRef(uri)))
     for key, predicate in (("CFItemType", DCTERMS.type), ("humanCodingScheme", SKOS.notation)):
         value = _text(record, key)
@@ -218,15 +271,17 @@ def _add_source(extra: Graph, subject: URIRef, record: Mapping[str, object]) -> 
             extra.add((subject, predicate, Literal(value)))
 
 
-def _add_match(extra: Graph, association: Mapping[str, object], predicate: URIRef, in_package: set[str]) -> None:
+def _add_match(
+    extra: Graph, association: Mapping[str, object], predicate: URIRef, ids: _Ids, in_package: set[str]
+) -> None:
     """An ``exactMatchOf`` or ``isRelatedTo`` between items, as SKOS between concepts (or to the other's URI)."""
     origin, destination = association.get("originNodeURI"), association.get("destinationNodeURI")
     ends = []
     for end in (origin, destination):
-        ident = _node(end)
+        ident = ids.of_end(end)
         uri = _text(end, "uri") if isinstance(end, Mapping) else ""
-        if ident is not None and case_id(ident) in in_package:
-            ends.append(iri_of("concept", case_id(ident)))
+        if ident is not None and ident in in_package:
+            ends.append(iri_of("concept", ident))
         elif _ABSOLUTE.match(uri):
             ends.append(URIRef(uri))
         else:

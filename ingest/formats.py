@@ -93,7 +93,7 @@ TEXT_READERS: dict[str, TextReader] = {
     "case": _case_text,
 }
 
-EXPORT_FORMATS = ("turtle", "ntriples", "jsonld", "csv")
+EXPORT_FORMATS = ("turtle", "ntriples", "jsonld", "csv", "case")
 
 _SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".csv": "csv"}
 

@@ -55,5 +55,5 @@ def import_curriculum(
 
 
 def export_curriculum(kg: KnowledgeGraph, fmt: str, curriculum: str | None) -> str:
-    """The curriculum part of the graph as one RDF document."""
+    """The curriculum part of the graph as one document (RDF, or CASE for one curriculum)."""
     return export_text(kg, fmt, curriculum)

@@ -96,7 +96,10 @@ class CurriculumQuery:
     def curricula(self, info: Info) -> list[CurriculumType]:
         return [CurriculumType.from_domain(c) for c in curricula.list_curricula(info.context.kg)]
 
-    @strawberry.field(description="The curriculum part of the graph (or one curriculum) as an RDF document.")
+    @strawberry.field(
+        description="The curriculum part of the graph (or one curriculum) as an RDF document, "
+        "or one curriculum as a CASE package (`format: CASE` needs `curriculumId`)."
+    )
     def export_curriculum(
         self, info: Info, format: ExportFormat = ExportFormat.TURTLE, curriculum_id: strawberry.ID | None = None
     ) -> str:

@@ -24,8 +24,11 @@ class ImportFormat(enum.Enum):
     CSV = "csv"
 
 
-@strawberry.enum(description="Formats `exportCurriculum` produces.")
+@strawberry.enum(
+    description="Formats `exportCurriculum` produces (`CASE`: a 1EdTech CASE 1.0 package of one curriculum)."
+)
 class ExportFormat(enum.Enum):
     TURTLE = "turtle"
     NTRIPLES = "ntriples"
     JSONLD = "jsonld"
+    CASE = "case"

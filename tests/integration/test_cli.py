@@ -101,7 +101,18 @@ class TestExportImport:
         result = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "x.nt"), "--format", "turtle"])
         assert result.exit_code == 1
         assert "x.nt names ntriples by its suffix, not turtle" in result.output
-        for name, message in (("x.csv", "the CSV layout is a folder"), ("x.json", "use .jsonld")):
+        # A CASE package of the curriculum comes back onto the same concepts in a fresh store.
+        code, out = run("--store", store, "export", str(tmp_path / "case.json"), "--format", "case")
+        assert code == 1
+        assert "name the curriculum to export (curricula: algebra)" in out
+        code, out = run(
+            "--store", store, "export", str(tmp_path / "case.json"), "--format", "case", "--curriculum", "algebra"
+        )
+        assert code == 0, out
+        code, out = run("--store", f"oxigraph:{tmp_path / 'e'}", "import", str(tmp_path / "case.json"))
+        assert code == 0, out
+        assert "1 curricula, 71 concepts, 104 prerequisites" in out
+        for name, message in (("x.csv", "the CSV layout is a folder"), ("x.json", "--format case --curriculum")):
             # they were written as Turtle, which `import` then read as CSV or a CASE package
             refused = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / name)])
             assert (refused.exit_code, message in refused.output) == (1, True), refused.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.integration.conftest import Client
 
 ADD = """mutation($c: ID!, $p: ID!) { addPrerequisite(conceptId: $c, prerequisiteId: $p) {
@@ -349,3 +351,27 @@ class TestAnIriNamesOneThing:
         assert result["code"] == "INVALID", result
         assert result["problems"] == ["material id 'http://example.org/x' is also a concept id in this batch"]
         assert client.execute('{ concepts(search: "X") { totalCount } }') == {"concepts": {"totalCount": 0}}
+
+
+class TestCaseExport:
+    def test_a_curriculum_goes_out_as_case_and_comes_back_onto_itself(self, client: Client) -> None:
+        package = client.execute('{ exportCurriculum(format: CASE, curriculumId: "arith") }')["exportCurriculum"]
+        items = json.loads(package)["CFItems"]
+        assert sorted(i["abbreviatedStatement"] for i in items) == [
+            "Addition",
+            "Equations",
+            "Multiplication",
+            "Quadratics",
+            "Subtraction",
+        ]
+        edited = package.replace(
+            '"abbreviatedStatement": "Quadratics"', '"abbreviatedStatement": "Quadratic equations"'
+        )
+        done = client.execute(IMPORT, {"input": {"format": "CASE", "content": edited, "replaceExisting": True}})
+        assert done["importCurriculum"]["concepts"] == 5
+        assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratic equations"}}
+
+    def test_case_needs_a_curriculum(self, client: Client) -> None:
+        assert client.errors("{ exportCurriculum(format: CASE) }") == [
+            "a CASE package holds one framework: name the curriculum to export (curricula: arith)"
+        ]
