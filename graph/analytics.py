@@ -9,8 +9,12 @@ cells shown as 0 and small ones withheld, a histogram of 100 bins over five stud
 would place each of them within 0.01. A share splits its group in two (at or above a
 threshold and below it, mastered and not), so a share is shown only when *both* sides
 pass the rule: 99 of 100 students above a threshold would otherwise single out the one
-below; so is each histogram bin, and what the withheld bins hold together must be none or
-visible too. A trend point shows the group's figures only when the students active
+below. Under suppression a threshold is a multiple of 0.1 and a histogram has 1, 2, 5
+or 10 bins, and a bin or a share is shown only when it is a sum of whole cells of one
+partition of the values (``_on_grid``): cells of at least ``min_cell`` students, fixed
+by the data and not by the query, so that no two figures, from one query or many, differ
+by fewer students (a threshold moved 0.0001 at a time once found students' values to
+six decimals). A trend point shows the group's figures only when the students active
 since the last point showing them are none or visible: neighbouring points differ by
 what those students did. Under suppression no figure is one student's value: each
 quartile is the mean of the group of students holding it, the sorted values cut into
@@ -63,6 +67,7 @@ from graph.prerequisites import prerequisite_closure
 __all__ = [
     "DEFAULT_BINS",
     "DEFAULT_THRESHOLD",
+    "GRID",
     "MAX_BINS",
     "MAX_TREND_POINTS",
     "BlockingPrerequisite",
@@ -169,53 +174,59 @@ def _quartiles(values: npt.NDArray[np.float64], min_cell: int | None) -> tuple[f
     return out[0], out[1], out[2]
 
 
-def _histogram(counts: Sequence[int], min_cell: int | None, unseen: int = 0) -> tuple[int | None, ...]:
-    """Bin counts as shown: each is a count out of the cohort, so it and the rest must both be visible.
+GRID = 10
+"""Under suppression thresholds are multiples of 1/GRID and histograms have bins that divide GRID.
 
-    And what the withheld bins hold together (the cohort less the shown bins) must be
-    none or visible too: more of the smallest shown bins are withheld until it is. Six
-    students as a bin of five and a withheld bin told that one was below it.
-
-    Examples:
-        >>> _histogram([1, 5], 5), _histogram([10, 9, 1], 5), _histogram([10, 10, 0], 5)
-        ((None, None), (10, None, None), (10, 10, None))
-        >>> _histogram([10, 10], 5, unseen=2)  # 22 members, 20 counted and not shown: the bins would sum to it
-        (None, 10)
-
-    ``unseen`` members (no estimate), when their number is withheld, count with the
-    withheld bins: shown bins summing to the count would give it away.
-    """
-    total = sum(counts)
-    shown = [c if _split_visible(c, total, min_cell) else None for c in counts]
-    while min_cell and 0 < total + unseen - sum(c for c in shown if c is not None) < min_cell:
-        smallest = min((c, i) for i, c in enumerate(shown) if c is not None)[1]
-        shown[smallest] = None
-    return tuple(shown)
+A threshold moved a little at a time flipped a count between shown and withheld exactly
+at one student's value (161 queries found two students' estimates to six decimals);
+histograms of 7, 8, 9... bins differenced against each other place students just as
+finely. On one grid every figure is a sum of the grid's bins, and ``concept_mastery``
+shows one only where the grid's own (suppressed) histogram already gives it.
+"""
 
 
-def check_threshold(threshold: float, field: str = "threshold") -> None:
-    """Refuse a mastery threshold that is not a probability (NaN included).
+def check_threshold(threshold: float, field: str = "threshold", min_cell: int | None = None) -> None:
+    """Refuse a mastery threshold that is not a probability (NaN included), or off the grid under suppression.
 
     Examples:
-        >>> check_threshold(0.8)
+        >>> check_threshold(0.8), check_threshold(0.83), check_threshold(0.7, min_cell=5)
+        (None, None, None)
         >>> check_threshold(5)
         Traceback (most recent call last):
         ...
         graph.errors.InvalidInput: threshold 5 is not in [0, 1]
+        >>> check_threshold(0.83, min_cell=5)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: threshold 0.83 is not a multiple of 0.1: ... would single out students
     """
     if not 0.0 <= threshold <= 1.0:
         raise InvalidInput(f"{field} {threshold} is not in [0, 1]", field=field)
+    if min_cell and abs(threshold * GRID - round(threshold * GRID)) > 1e-9:
+        raise InvalidInput(
+            f"{field} {threshold} is not a multiple of {1 / GRID}: with a minimum cell size, finer thresholds "
+            "would single out students",
+            field=field,
+        )
 
 
-def bin_edges(bins: int = DEFAULT_BINS) -> list[float]:
-    """The ``bins + 1`` edges of equal-width histogram bins over [0, 1].
+def bin_edges(bins: int = DEFAULT_BINS, min_cell: int | None = None) -> list[float]:
+    """The ``bins + 1`` edges of equal-width histogram bins over [0, 1] (under suppression, on the grid).
 
     Examples:
         >>> bin_edges(4)
         [0.0, 0.25, 0.5, 0.75, 1.0]
+        >>> bin_edges(4, min_cell=5)
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: bins must divide 10 (1, 2, 5 or 10) with a minimum cell size, not 4
     """
     if not 1 <= bins <= MAX_BINS:
         raise InvalidInput(f"bins must be between 1 and {MAX_BINS}, not {bins}", field="bins")
+    if min_cell and GRID % bins:
+        divisors = [d for d in range(1, GRID + 1) if GRID % d == 0]
+        listed = ", ".join(map(str, divisors[:-1])) + f" or {divisors[-1]}"
+        raise InvalidInput(f"bins must divide {GRID} ({listed}) with a minimum cell size, not {bins}", field="bins")
     return [i / bins for i in range(bins + 1)]
 
 
@@ -276,21 +287,73 @@ def concept_mastery(
     members = int(values.size)  # the group, those without an estimate (NaN) included
     values = values[~np.isnan(values)]
     n = int(values.size)
-    edges = bin_edges(bins)
+    edges = bin_edges(bins, min_cell)
+    check_threshold(threshold, min_cell=min_cell)
     if not visible(n, min_cell):
         return ConceptMastery(concept, None, suppressed=True)
     if n == 0:
         return ConceptMastery(concept, 0, histogram=(0,) * bins)
     q1, median, q3 = _quartiles(values, min_cell)
     counted = _members_visible(n, members, min_cell)
-    counts = np.histogram(values, bins=edges)[0]
-    histogram = _histogram([int(c) for c in counts], min_cell, unseen=0 if counted else members - n)
     above = int(np.count_nonzero(values >= threshold))
-    share = _share(above, n, min_cell)
+    if min_cell:
+        histogram, share = _on_grid(values, bins, threshold, above, min_cell, counted)
+    else:
+        histogram = tuple(int(c) for c in np.histogram(values, bins=edges)[0])
+        share = _share(above, n, min_cell)
     suppressed = None in histogram or share is None or not counted
     mean = _figure(float(values.mean()), min_cell)
     shown_n = n if counted else None
     return ConceptMastery(concept, shown_n, mean, q1, median, q3, histogram, share, suppressed=suppressed)
+
+
+def _on_grid(
+    values: npt.NDArray[np.float64], bins: int, threshold: float, above: int, min_cell: int, counted: bool
+) -> tuple[tuple[int | None, ...], float | None]:
+    """The histogram and share shown under suppression: sums of whole cells of one partition.
+
+    The partition depends on the values alone, never on the query: the grid's bins are
+    taken left to right into cells of at least ``min_cell`` students (a short last cell
+    joins the one before). A bin edge or a threshold may be used where as many students
+    lie below it as below a cell boundary (a boundary, or in the empty stretch beside
+    one), so every shown count is a sum of whole cells, and so is any difference of two
+    of them, from one query or many. When the group's size is withheld, so is the
+    share, and bins covering the smallest cell are too, or the bins would add up to it.
+    """
+    grid = np.histogram(values, bins=bin_edges(GRID))[0]
+    below = np.concatenate([[0], np.cumsum(grid)])  # below[j]: students under the grid's j-th edge
+    boundaries = [0]
+    for j in range(1, GRID + 1):
+        if below[j] - below[boundaries[-1]] >= min_cell:
+            boundaries.append(j)
+    if boundaries[-1] != GRID:
+        if below[GRID] > below[boundaries[-1]]:  # a short last cell joins the one before
+            boundaries.pop()
+        boundaries.append(GRID)
+    cuts = {int(below[j]) for j in boundaries}
+    cells = [(int(below[a]), int(below[b])) for a, b in zip(boundaries, boundaries[1:], strict=False)]
+    sealed = None if counted else min(cells, key=lambda cell: (cell[1] - cell[0], cell[0]))
+    n = len(values)
+
+    def count(first: int, last: int) -> int | None:
+        """Students between two grid edges, when both fall on cell boundaries (and no sealed cell is inside)."""
+        low, high = int(below[first]), int(below[last])
+        if low not in cuts or high not in cuts:
+            return None
+        if sealed is not None and low <= sealed[0] and sealed[1] <= high:
+            return None
+        return high - low
+
+    width = GRID // bins
+    histogram: list[int | None] = []
+    for b in range(bins):
+        shown = count(b * width, (b + 1) * width)
+        histogram.append(shown if shown is not None and _split_visible(shown, n, min_cell) else None)
+    first = round(threshold * GRID)  # values at or above the threshold fill the grid's bins from here on
+    share = None
+    if counted and first < GRID and count(first, GRID) == above:
+        share = _share(above, n, min_cell)
+    return tuple(histogram), share
 
 
 def mastery_by_concept(
@@ -518,6 +581,7 @@ def at_risk(
         >>> at_risk(g, est, ["eq"], min_cell=5)[0].students is None
         True
     """
+    check_threshold(threshold, min_cell=min_cell)
     out = []
     for target in targets:
         closure = prerequisite_closure(dag, target) if target in dag else []
@@ -655,7 +719,7 @@ def mastery_trend(
     """
     if window < 1:
         raise InvalidInput(f"window must be at least 1, not {window}", field="window")
-    check_threshold(threshold)
+    check_threshold(threshold, min_cell=min_cell)
     events = sorted(  # a tie in time keeps the history's order (time, then id), as conceptDifficulty reads it
         ((_utc(a.timestamp), student, a.score) for student, attempts in histories.items() for a in attempts
          if concept in a.concepts),

@@ -83,8 +83,8 @@ def cohort_mastery(
     Raises:
         NotFound: an unknown cohort or concept.
     """
-    analytics.check_threshold(threshold)
-    analytics.bin_edges(bins)
+    analytics.check_threshold(threshold, min_cell=min_cell)
+    analytics.bin_edges(bins, min_cell)
     students = members(kg, cohort)
     names = _concepts(kg, concepts)
     matrix = estimate_table(kg).matrix(students, names)
@@ -120,7 +120,7 @@ def at_risk(
     min_cell: int | None = None,
 ) -> list[TargetRisk]:
     """Members whose weak prerequisites block each target."""
-    analytics.check_threshold(threshold)
+    analytics.check_threshold(threshold, min_cell=min_cell)
     if not targets:
         raise InvalidInput("name at least one target concept", field="targets")
     students = members(kg, cohort)

@@ -95,7 +95,8 @@ class CohortQuery:
 
     @strawberry.field(
         description="Per concept (every concept when `conceptIds` is left out): how many members have an "
-        "estimate, their mean, quartiles, a histogram of `bins` (1 to 100) and the share at or above `threshold`."
+        "estimate, their mean, quartiles, a histogram of `bins` (1 to 100) and the share at or above `threshold`. "
+        "For analysts `bins` is 1, 2, 5 or 10 and `threshold` a multiple of 0.1 (as in `atRisk` and `masteryTrend`)."
     )
     def cohort_mastery(
         self,

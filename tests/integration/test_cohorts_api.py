@@ -152,7 +152,8 @@ class TestCohortMastery:
         make_class(api, ["a", "b", "c"])
         for s in ("a", "b", "c"):
             api(RECORD, {"a": attempts(s, [1, 0])})
-        result = api(MASTERY, {"c": "7b", "k": ["slope", "exponent_laws"]}, context_type=AnalystContext)[
+        analyst = MASTERY.replace("bins: 4", "bins: 5")  # analysts' bins divide 10
+        result = api(analyst, {"c": "7b", "k": ["slope", "exponent_laws"]}, context_type=AnalystContext)[
             "cohortMastery"
         ]
         assert result["minCell"] == 5
@@ -162,6 +163,31 @@ class TestCohortMastery:
         assert (exponents["students"], exponents["suppressed"]) == (None, True)  # "none of them" is about each
         full = api(MASTERY, {"c": "7b", "k": ["slope"]})["cohortMastery"]
         assert (full["minCell"], full["concepts"][0]["students"]) == (None, 3)
+
+    def test_analysts_ask_on_a_grid(self, api: Api) -> None:
+        # A threshold moved a little at a time flipped a share between shown and withheld at one
+        # student's value; bins of 7, 8, 9 differenced against each other placed students as finely.
+        make_class(api, ["a"])
+        query = """query($b: Int!, $t: Float!) { cohortMastery(cohortId: "7b", bins: $b, threshold: $t) {
+          __typename ... on CohortError { code field message } } }"""
+        refused = api(query, {"b": 10, "t": 0.63}, context_type=AnalystContext)["cohortMastery"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "threshold")
+        assert "multiple of 0.1" in refused["message"]
+        refused = api(query, {"b": 4, "t": 0.6}, context_type=AnalystContext)["cohortMastery"]
+        assert (refused["code"], refused["field"], refused["message"]) == (
+            "INVALID",
+            "bins",
+            "bins must divide 10 (1, 2, 5 or 10) with a minimum cell size, not 4",
+        )
+        assert api(query, {"b": 4, "t": 0.63})["cohortMastery"] == {"__typename": "CohortMastery"}  # a teacher's
+        trend = """{ masteryTrend(cohortId: "7b", conceptId: "slope", threshold: 0.75) {
+          __typename ... on CohortError { field } } }"""
+        assert api(trend, context_type=AnalystContext)["masteryTrend"] == {
+            "__typename": "CohortError",
+            "field": "threshold",
+        }
+        risk = """{ atRisk(cohortId: "7b", targets: ["slope"], threshold: 0.55) { __typename ... on CohortError { field } } }"""
+        assert api(risk, context_type=AnalystContext)["atRisk"] == {"__typename": "CohortError", "field": "threshold"}
 
     def test_unknown_cohort_or_concept(self, api: Api) -> None:
         assert api(MASTERY, {"c": "nope"})["cohortMastery"]["code"] == "NOT_FOUND"

@@ -58,16 +58,18 @@ class TestConceptMastery:
     def test_no_estimates(self) -> None:
         s = concept_mastery("a", [NAN, NAN], bins=3)
         assert (s.students, s.mean, s.histogram, s.at_or_above, s.suppressed) == (0, None, (0, 0, 0), None, False)
-        hidden = concept_mastery("a", [NAN, NAN], bins=3, min_cell=5)  # "none of them" is about each of them
+        hidden = concept_mastery("a", [NAN, NAN], bins=2, min_cell=5)  # "none of them" is about each of them
         assert (hidden.students, hidden.histogram, hidden.suppressed) == (None, None, True)
 
     def test_five_students_cannot_be_told_apart(self) -> None:
         # An analyst read each of five students' values off q1/median/q3 and a 100-bin
         # histogram whose empty bins said 0 and whose bins of one student said null.
         values = [0.264, 0.345, 0.676, 0.757, 0.839]
-        s = concept_mastery("a", values, bins=100, min_cell=5)
+        with pytest.raises(InvalidInput, match="bins must divide 10"):
+            concept_mastery("a", values, bins=100, min_cell=5)
+        s = concept_mastery("a", values, bins=10, min_cell=5)
         assert s.students == 5
-        assert s.histogram == (None,) * 100
+        assert s.histogram == (None,) * 10
         assert s.mean == s.q1 == s.median == s.q3 == 0.58  # each the mean of the 5 nearest values, rounded
         assert s.suppressed
 
@@ -107,6 +109,38 @@ class TestConceptMastery:
     def test_share_is_shown_when_both_sides_are_big_enough(self) -> None:
         s = concept_mastery("a", [0.1] * 5 + [0.9] * 5, bins=2, min_cell=5)
         assert (s.histogram, s.at_or_above, s.suppressed) == ((5, 5), 0.5, False)
+
+    def test_a_threshold_swept_finely_is_refused(self) -> None:
+        # An analyst binary-searched the threshold where the share flipped between shown and
+        # withheld: 161 queries gave the 5th and 6th highest estimates to six decimals.
+        with pytest.raises(InvalidInput, match="not a multiple of 0.1") as refused:
+            concept_mastery("a", [0.5] * 10, threshold=0.6262, min_cell=5)
+        assert refused.value.field == "threshold"
+        assert concept_mastery("a", [0.5] * 10, threshold=0.6262).students == 10  # teachers see their students
+
+    @pytest.mark.parametrize("seed", range(40))
+    def test_no_two_shown_figures_differ_by_fewer_than_k_students(self, seed: int) -> None:
+        """Every bin and share of every allowed query, together: the counts they fix are k apart."""
+        rng = np.random.default_rng(seed)
+        k = 5
+        size = int(rng.integers(5, 40))
+        values = np.clip(rng.beta(rng.uniform(0.5, 5), rng.uniform(0.5, 5), size), 0, 1)
+        if seed % 4 == 0:
+            values = np.round(values, 1)  # values on the grid's edges
+        missing = [NAN] * int(rng.integers(0, 3)) if seed % 3 == 0 else []
+        below = {0, size} if not missing else {0}  # students under an edge, for every edge a figure fixes
+        for bins in (1, 2, 5, 10):
+            for t in range(11):
+                s = concept_mastery("a", [*values, *missing], bins=bins, threshold=t / 10, min_cell=k)
+                for b, count in enumerate(s.histogram or ()):
+                    if count is not None:
+                        low = int(np.count_nonzero(values < b / bins))
+                        below |= {low, low + count}
+                if s.at_or_above is not None:
+                    below.add(size - int(np.count_nonzero(values >= t / 10)))
+        fixed = sorted(below)
+        gaps = [b - a for a, b in zip(fixed, fixed[1:], strict=False)]
+        assert all(gap >= k for gap in gaps), (fixed, sorted(values))
 
 
 class TestMasteryByConcept:
