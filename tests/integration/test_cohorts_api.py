@@ -186,7 +186,8 @@ class TestCohortMastery:
             "__typename": "CohortError",
             "field": "threshold",
         }
-        risk = """{ atRisk(cohortId: "7b", targets: ["slope"], threshold: 0.55) { __typename ... on CohortError { field } } }"""
+        risk = """{ atRisk(cohortId: "7b", targets: ["slope"], threshold: 0.55) {
+          __typename ... on CohortError { field } } }"""
         assert api(risk, context_type=AnalystContext)["atRisk"] == {"__typename": "CohortError", "field": "threshold"}
 
     def test_unknown_cohort_or_concept(self, api: Api) -> None:
