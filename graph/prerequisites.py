@@ -12,6 +12,7 @@ from collections.abc import Collection
 import networkx as nx
 
 __all__ = [
+    "closure_bounds",
     "cycle_if_added",
     "dependents",
     "feedback_edges",
@@ -152,3 +153,38 @@ def longest_chain(dag: nx.DiGraph[str]) -> list[str]:
         ['a', 'b', 'c']
     """
     return [str(n) for n in nx.dag_longest_path(dag)]
+
+
+def closure_bounds(dag: nx.DiGraph[str]) -> tuple[int, int]:
+    """The most prerequisites (transitively) any concept has, and the most dependents.
+
+    What a transitive list can cost: a query's cost estimate reads these rather than a
+    guess, which junyi's graph (one concept with 653 dependents) ran past. Closures are
+    bit sets built in topological order, one OR per edge.
+
+    Examples:
+        >>> closure_bounds(nx.DiGraph([("a", "b"), ("b", "c"), ("a", "d")]))
+        (2, 3)
+        >>> closure_bounds(nx.DiGraph())
+        (0, 0)
+    """
+    if not nx.is_directed_acyclic_graph(dag):  # refused on write; an upper bound anyway
+        size = max(dag.number_of_nodes() - 1, 0)
+        return size, size
+    order = list(nx.topological_sort(dag))
+    bit = {node: 1 << i for i, node in enumerate(order)}
+    above: dict[str, int] = {}
+    for node in order:
+        mask = 0
+        for parent in dag.predecessors(node):
+            mask |= above[parent] | bit[parent]
+        above[node] = mask
+    below: dict[str, int] = {}
+    for node in reversed(order):
+        mask = 0
+        for child in dag.successors(node):
+            mask |= below[child] | bit[child]
+        below[node] = mask
+    most_above = max((m.bit_count() for m in above.values()), default=0)
+    most_below = max((m.bit_count() for m in below.values()), default=0)
+    return most_above, most_below

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.prerequisites import closure_bounds
+
 __all__ = ["Projection"]
 
 
@@ -43,6 +45,7 @@ class Projection:
     curriculum_ids: set[str] = field(default_factory=set)
     revision: int = 0
     _sorted_concepts: list[str] | None = field(default=None, repr=False)
+    _closure_bounds: tuple[int, int] | None = field(default=None, repr=False)
 
     # --- concepts -------------------------------------------------------------------
     def has_concept(self, concept: str) -> bool:
@@ -60,6 +63,7 @@ class Projection:
         if concept in self.dag:
             self.dag.remove_node(concept)
             self._sorted_concepts = None
+            self._closure_bounds = None
         for table in (self.teaches, self.assesses):
             table.pop(concept, None)
 
@@ -76,12 +80,21 @@ class Projection:
     # --- prerequisites -----------------------------------------------------------------
     def add_edge(self, concept: str, prerequisite: str, strength: float = 1.0) -> None:
         """Record that ``concept`` requires ``prerequisite``."""
+        if not self.dag.has_edge(prerequisite, concept):
+            self._closure_bounds = None
         self.dag.add_edge(prerequisite, concept, strength=strength)
 
     def remove_edge(self, concept: str, prerequisite: str) -> None:
         """Forget that ``concept`` requires ``prerequisite``."""
         if self.dag.has_edge(prerequisite, concept):
             self.dag.remove_edge(prerequisite, concept)
+            self._closure_bounds = None
+
+    def closure_bounds(self) -> tuple[int, int]:
+        """The largest prerequisite and dependent closures (``closure_bounds``), kept until an edge changes."""
+        if self._closure_bounds is None:
+            self._closure_bounds = closure_bounds(self.dag)
+        return self._closure_bounds
 
     # --- materials ----------------------------------------------------------------------
     def set_material(

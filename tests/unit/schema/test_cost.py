@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from graphql import GraphQLSchema, get_introspection_query, parse
 
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Prerequisite
 from graph.repository import KnowledgeGraph
+from graph.store import open_store
 from resolvers.loaders import build_loaders
 from schema import build_schema
 from schema.context import Context
-from schema.cost import LIST, TRANSITIVE, CostCache, query_cost
+from schema.cost import LIST, TRANSITIVE, CostCache, query_cost, transitive_sizes
 from schema.limits import Limits
 
 
@@ -94,3 +98,34 @@ def test_max_cost_zero_turns_the_check_off(kg: KnowledgeGraph) -> None:
     assert (unlimited.errors, unlimited.data) == (None, {"concept": None})
     with pytest.raises(ValueError, match="max_cost must be at least 0"):
         Limits(max_cost=-1)
+
+
+def test_a_left_out_variable_is_costed_at_its_default(schema: GraphQLSchema) -> None:
+    # Sent with no variables, the defaults were costed as the fields' own (page 20, not transitive)
+    # while execution used 100 and true: a document 500 times over the limit ran.
+    literal = "{ concepts(first: 100) { edges { node { dependents(transitive: true) { id } } } } }"
+    defaults = """query($t: Boolean! = true, $n: Int! = 100) {
+      concepts(first: $n) { edges { node { dependents(transitive: $t) { id } } } } }"""
+    assert cost(schema, defaults) == cost(schema, literal) == 1 + 100 * (2 + TRANSITIVE * 2)
+    assert cost(schema, defaults, n=3, t=False) == 1 + 3 * (2 + LIST * 2)  # a given value wins
+
+
+def test_transitive_lists_cost_the_graphs_largest_closure(schema: GraphQLSchema) -> None:
+    chain = [f"c{i}" for i in range(120)]
+    bundle = CurriculumBundle(
+        concepts=tuple(Concept(c, c) for c in chain),
+        prerequisites=tuple(Prerequisite(b, a) for a, b in itertools.pairwise(chain)),
+    )
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(bundle)
+    assert transitive_sizes(kg) == {"prerequisites": 119, "dependents": 119}
+    nested = '{ concept(id: "c0") { dependents(transitive: true) { dependents(transitive: true) { id } } } }'
+    assert query_cost(schema, parse(nested), closures=transitive_sizes(kg)) == 1 + 119 * (1 + 119 * 2)
+    context = Context(kg=kg, loaders=build_loaders(kg))
+    refused = asyncio.run(build_schema(limits=Limits(max_cost=20_000)).execute(nested, context_value=context))
+    assert refused.errors is not None
+    assert refused.errors[0].extensions == {"code": "QUERY_TOO_COSTLY", "cost": 28_442, "maxCost": 20_000}
+    kg.remove_prerequisite("c60", "c59")  # the closures shrink with the graph
+    assert transitive_sizes(kg) == {"prerequisites": 59, "dependents": 59}
+    small = KnowledgeGraph(open_store("memory"))
+    assert transitive_sizes(small) == {"prerequisites": TRANSITIVE, "dependents": TRANSITIVE}  # never under the guess
