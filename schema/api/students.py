@@ -112,12 +112,19 @@ class StudentMutation:
     @strawberry.mutation(
         description="Record attempts (all or nothing) and update the students' mastery at once. "
         "Attempts whose clientId was seen before count as duplicates (a retry answers the current mastery of "
-        "what it touches); a clientId sent again with another score or time is refused as DUPLICATE."
+        "what it touches); a clientId sent again with another score or time is refused as DUPLICATE. "
+        f"At most {students.MAX_ATTEMPT_BATCH} attempts a call (a log goes through `pathwise attempts import`)."
     )
-    def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
+    async def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
         kg = info.context.kg
 
         def run() -> RecordedAttempts:
+            if len(attempts) > students.MAX_ATTEMPT_BATCH:
+                raise InvalidInput(
+                    f"at most {students.MAX_ATTEMPT_BATCH} attempts can be recorded in one call, got {len(attempts)}: "
+                    "send them in several calls, or import a log with `pathwise attempts import`",
+                    field="attempts",
+                )
             service = info.context.mastery_service()
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
@@ -156,7 +163,8 @@ class StudentMutation:
                 erased=len(erased),
             )
 
-        return attempts_guarded(run)
+        # a batch of hundreds takes a fraction of a second: off the event loop, so other requests go on
+        return await asyncio.to_thread(attempts_guarded, run)
 
     @strawberry.mutation(
         description="Forget a student: every attempt, estimate, cohort membership and cached or model state of "

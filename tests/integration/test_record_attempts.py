@@ -99,6 +99,15 @@ class TestRecordAttempts:
         assert both["recordAttempts"]["code"] == "INVALID"
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_a_batch_over_the_limit_is_refused_whole(self, api: Api) -> None:
+        # 8,000 attempts in one call held the server for 7 s; a log goes through the CLI.
+        one = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        result = api(RECORD, {"a": [one] * 501})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts")
+        assert result["message"].startswith("at most 500 attempts can be recorded in one call, got 501")
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+        assert api(RECORD, {"a": [one] * 500})["recordAttempts"]["accepted"] == 500
+
     def test_an_attempt_dated_far_ahead_is_refused(self, api: Api) -> None:
         # A year-2099 attempt stretched every cohort trend to 2099 and kept its material from review.
         attempts = [
