@@ -23,6 +23,7 @@ __all__ = [
     "describe",
     "describe_types",
     "blank_subtrees",
+    "typed_among",
     "typed_as",
     "graph_triples",
     "in_chunks",
@@ -175,6 +176,17 @@ def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[st
         return set()
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s a {kind.n3()} }}")
     return {str(r[0]) for r in rows if r[0] is not None}
+
+
+def typed_among(store: TripleStore, iris: Sequence[URIRef], kinds: Sequence[URIRef]) -> set[str]:
+    """Which of ``iris`` have one of the types ``kinds`` in the store (in chunks of 500)."""
+    found: set[str] = set()
+    for chunk in in_chunks(list(iris), 500):
+        rows = store.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {_values(chunk)} }} VALUES ?t {{ {_values(kinds)} }} ?s a ?t }}"
+        )
+        found |= {str(r[0]) for r in rows if r[0] is not None}
+    return found
 
 
 def describe_types(store: TripleStore, iris: Sequence[URIRef]) -> list[str]:

@@ -48,7 +48,7 @@ from graph.validation import (
     check_material,
     check_strength,
 )
-from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
+from graph.vocab import GRAPH_IRI, ID, PW, SDO, SKOS
 
 __all__ = ["KnowledgeGraph", "Page", "PlannedWrite", "ProgressHook", "WriteListener", "paginate"]
 
@@ -570,6 +570,7 @@ class KnowledgeGraph:
                 break_cycles=break_cycles,
                 elsewhere=self._kinds_elsewhere(bundle),
                 stored_broader=self._stored_broader() if any(c.broader for c in bundle.concepts) else (),
+                stored_learners=self._learners_named(bundle),
             )
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
@@ -630,6 +631,14 @@ class KnowledgeGraph:
         iris = [URIRef(i) for i in absolute_ids(bundle)]
         return dict.fromkeys(queries.typed_as(self.store, iris, PW.Cohort), "cohort")
 
+    def _learners_named(self, bundle: CurriculumBundle) -> set[str]:
+        """IRIs outside Pathwise's namespace in the batch's unmodelled triples that name learner data."""
+        if bundle.extra is None:
+            return set()
+        named = {n for t in bundle.extra for n in (t[0], t[2]) if isinstance(n, URIRef) and not n.startswith(str(ID))}
+        learner_types = [PW.Student, PW.Cohort, PW.Attempt, PW.Mastery]
+        return queries.typed_among(self.store, sorted(named), learner_types) if named else set()
+
     def _replaced_triples(self, subjects: Sequence[URIRef]) -> list[Triple]:
         """A replaced concept or material loses its own triples and its outgoing edges."""
         described = queries.describe(self.store, subjects)
@@ -671,6 +680,8 @@ class KnowledgeGraph:
             if curriculum not in self.projection.curriculum_ids:
                 raise NotFound("curriculum", curriculum, field="curriculumId")
             concept_iris = queries.concepts_in_curriculum(self.store, iri_of("curriculum", curriculum))
+            # a stray `skos:inScheme` on something that is no concept made the export fail for everyone
+            concept_iris = [i for i in concept_iris if self.projection.has_concept(id_of(i))]
             concept_ids = [id_of(i) for i in concept_iris]
             subjects = [iri_of("curriculum", curriculum), *map(URIRef, concept_iris)]
             materials = sorted({m for c in concept_ids for m in self.projection.materials_of(c)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -165,12 +165,15 @@ _LEARNER_IRIS = tuple(f"{ID}{kind}/" for kind in ("student", "cohort", "attempt"
 _SHOWN = 5
 
 
-def learner_data_problems(extra: Graph | None) -> list[str]:
+def learner_data_problems(extra: Graph | None, stored_learners: Collection[str] = ()) -> list[str]:
     """Triples of an imported curriculum that would write students, cohorts, attempts or estimates.
 
     Unmodelled triples are kept as they come, so without this a designer's Turtle could
     make a teacher a cohort's teacher, enrol a student, or overwrite a mastery estimate:
     what only admins (and the models) may write. A curriculum carries none of it.
+    ``stored_learners`` are the IRIs of the batch that the store types as learner data:
+    a cohort named by an IRI of its own (``urn:school:class-9c``) is not under Pathwise's
+    namespace, and a designer renamed one with an ``rdfs:label``.
     """
     if extra is None:
         return []
@@ -179,7 +182,9 @@ def learner_data_problems(extra: Graph | None) -> list[str]:
         s, p, o = triple
         if p in _LEARNER_PREDICATES or (p == RDF.type and o in _LEARNER_TYPES):
             return True
-        return any(isinstance(n, URIRef) and str(n).startswith(_LEARNER_IRIS) for n in (s, o))
+        return any(
+            isinstance(n, URIRef) and (str(n).startswith(_LEARNER_IRIS) or str(n) in stored_learners) for n in (s, o)
+        )
 
     found = sorted(t for t in extra if learner(t))
     problems = [
@@ -291,6 +296,7 @@ def check_bundle(
     break_cycles: bool = False,
     elsewhere: Mapping[str, str] | None = None,
     stored_broader: Iterable[tuple[str, str]] = (),
+    stored_learners: Collection[str] = (),
 ) -> tuple[CurriculumBundle, ImportReport]:
     """Validate a batch against the graph; return what may be written and a report.
 
@@ -306,6 +312,8 @@ def check_bundle(
             hold, with its kind (``"cohort"``): refused like a concept's IRI reused.
         stored_broader: the graph's (concept, broader) pairs, so a ``skos:broader`` cycle
             through stored links is seen (``broader_cycles``).
+        stored_learners: IRIs of the batch's unmodelled triples that name a stored
+            student, cohort, attempt or estimate (``learner_data_problems``).
 
     Raises:
         ValidationFailed: bad values or repeated ids inside the batch (every problem listed).
@@ -325,7 +333,7 @@ def check_bundle(
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
-    problems += learner_data_problems(bundle.extra)
+    problems += learner_data_problems(bundle.extra, stored_learners)
     problems += values_of_stored(bundle, projection)
     problems += unnamed_things(bundle.extra)
     if problems:

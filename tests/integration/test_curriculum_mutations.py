@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from graph.cohorts import create_cohort
 from tests.integration.conftest import Client
 
 ADD = """mutation($c: ID!, $p: ID!) { addPrerequisite(conceptId: $c, prerequisiteId: $p) {
@@ -252,6 +253,31 @@ class TestImportCurriculum:
             'pathwise/id/cohort/c2> <https://w3id.org/pathwise/vocab#teacher> "t1"' in p for p in refused["problems"]
         )
         assert client.execute("{ concepts { totalCount } }") == before
+
+    def test_a_cohort_named_by_its_own_iri_is_learner_data_too(self, client: Client) -> None:
+        # Only IRIs under Pathwise's namespace were checked: a designer renamed this class.
+        create_cohort(client.kg, "urn:school:class-9c", "9C")
+        label = '<urn:school:class-9c> <http://www.w3.org/2000/01/rdf-schema#label> "renamed by a designer" .'
+        refused = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": label}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [
+            f"triple {label.removesuffix(' .')} is learner data: a curriculum carries no students, cohorts, "
+            "attempts or mastery estimates"
+        ]
+        assert client.execute('{ cohort(id: "urn:school:class-9c") { name } }') == {"cohort": {"name": "9C"}}
+        other = '<urn:school:class-9d> <http://www.w3.org/2000/01/rdf-schema#label> "a note" .'  # no such cohort
+        kept = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": other}})["importCurriculum"]
+        assert kept["__typename"] == "ImportSummary"
+
+    def test_a_stray_in_scheme_leaves_the_curriculum_exportable(self, client: Client) -> None:
+        stray = (
+            "<urn:stray:1> <http://www.w3.org/2004/02/skos/core#inScheme> "
+            "<https://w3id.org/pathwise/id/curriculum/arith> ."
+        )
+        kept = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": stray}})["importCurriculum"]
+        assert kept["__typename"] == "ImportSummary"
+        turtle = client.execute('{ exportCurriculum(curriculumId: "arith") }')["exportCurriculum"]
+        assert "Quadratics" in turtle  # it failed with "The node urn:stray:1 is not in the digraph"
 
     def test_a_stored_concept_gets_no_second_label_from_loose_triples(self, client: Client) -> None:
         # Accepted without replaceExisting: the concept had two labels, and exports listed both.
