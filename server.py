@@ -117,6 +117,8 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             decoded = json.loads(data)
         except UnicodeDecodeError as error:
             raise HTTPException(400, "The request body is not UTF-8 text") from error
+        except RecursionError as error:  # a body of [[[[...]]]] 100,000 deep was a 500 and a logged traceback
+            raise HTTPException(400, "The request body nests JSON too deeply") from error
         if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded

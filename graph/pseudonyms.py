@@ -56,7 +56,7 @@ __all__ = [
 KEY_PREFIX = "stu-"
 MIN_SECRET_BYTES = 32
 DEV_SECRET_FILE = "dev-pseudonym-secret"
-_KEY = re.compile(r"^stu-[0-9a-f]{32}$")
+_KEY = re.compile(r"^stu-[0-9a-f]{32}\Z")
 
 
 class PseudonymConfigError(Exception):

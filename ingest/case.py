@@ -290,7 +290,7 @@ def _add_match(
         extra.add((ends[0], predicate, ends[1]))
 
 
-_ABSOLUTE = re.compile(r"https?://\S+$")
+_ABSOLUTE = re.compile(r"https?://\S+\Z")
 
 
 def read_case(path: Path) -> CurriculumBundle:

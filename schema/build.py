@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from auth.policy import AccessDenied
@@ -23,6 +25,22 @@ if TYPE_CHECKING:
 __all__ = ["build_schema"]
 
 log = logging.getLogger("pathwise.graphql")
+
+
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?$")
+
+
+class NoSuggestions(SchemaExtension):
+    """Production drops GraphQL's "Did you mean 'student'?" from validation errors.
+
+    With introspection off, the suggestions still spelled out the schema field by field
+    to anyone guessing names; a client's own developers read the schema file instead.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            error.message = _SUGGESTION.sub("", error.message)
 
 
 def _is_expected(error: GraphQLError) -> bool:
@@ -80,6 +98,7 @@ def build_schema(
     ]
     if not development:
         extensions.append(DisableIntrospection)
+        extensions.append(NoSuggestions)
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_expected(e)))
     if metrics is not None:
         from schema.metrics import OperationMetrics

@@ -45,6 +45,15 @@ class TestMasking:
         ]
         assert "Cannot query field" in errors(kg, "{ nope }", development=False)[0]
 
+    def test_production_suggests_no_field_names(self, kg: KnowledgeGraph) -> None:
+        # With introspection off, "Did you mean 'student' or 'students'?" still spelled the schema out.
+        query = '{ studen(id: "x") { id } concept(id: "a") { labl } }'
+        assert errors(kg, query, development=False) == [
+            "Cannot query field 'studen' on type 'Query'.",
+            "Cannot query field 'labl' on type 'Concept'.",
+        ]
+        assert "Did you mean 'student'" in errors(kg, query, development=True)[0]  # development helps its developers
+
     def test_a_variable_graphql_cannot_coerce_is_the_clients_error(self, kg: KnowledgeGraph) -> None:
         # Wrapped in a second GraphQLError, it was masked as a bug: "Unexpected error."
         [message] = errors(kg, "query($c: ID!) { concept(id: $c) { id } }", development=False, variables={"c": [1]})

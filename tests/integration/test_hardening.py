@@ -137,6 +137,11 @@ class TestAbuse:
             (b"42", "The request body must be a JSON object with a `query`"),
             (b'{"query": "' + bytes([0xFF, 0xFE]) + b'"}', "The request body is not UTF-8 text"),
             (b"{not json", "Unable to parse request body as JSON"),
+            # a 500 in plain text and a logged RecursionError
+            (
+                b'{"query": "{ curricula { id } }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+                "The request body nests JSON too deeply",
+            ),
         ):
             reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
             assert (reply.status, refusal(reply)) == (400, message), body

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.bundle import CurriculumBundle
-from graph.errors import PrerequisiteCycle, ValidationFailed
+from graph.errors import InvalidInput, PrerequisiteCycle, ValidationFailed
+from graph.ids import iri_of, is_valid_id
 from graph.model import Concept, Material, MaterialType, Prerequisite
 from graph.projection import Projection
 from graph.validation import check_bundle
@@ -86,3 +87,11 @@ def test_a_broader_cycle_is_refused() -> None:
         concepts=(Concept("a", "A", broader=("b",)), Concept("b", "B"), Concept("c", "C", broader=("b",)))
     )
     check_bundle(tree, Projection())  # a hierarchy is fine
+
+
+@pytest.mark.parametrize("ident", ["7b\n", "http://example.org/c/1\n", "slope\n"])
+def test_an_id_with_a_trailing_newline_is_refused(ident: str) -> None:
+    # `$` matched before a final newline: createCohort(id: "7b\n") reached SPARQL and failed as a bug.
+    assert not is_valid_id(ident)
+    with pytest.raises(InvalidInput, match="is not a slug"):
+        iri_of("cohort", ident)
