@@ -99,6 +99,11 @@ def fingerprint(tokens: Tokens) -> str:
     return tokens.opaque("pathwise-backup", "fingerprint")
 
 
+def _mode_of(folder: Path) -> int:
+    """The mode a restored folder takes: the one it replaces had (an operator's choice), else 0700."""
+    return folder.stat().st_mode & 0o777 if folder.exists() else 0o700
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve() == folder.resolve() or folder.resolve() in path.resolve().parents
 
@@ -403,6 +408,10 @@ def restore_backup(
     try:  # a copy that fails (a full disk) leaves the data as it was: nothing is moved until it is whole
         shutil.copytree(backup / "data", staged_data)
         shutil.copytree(backup / "store", staged_store)
+        # copytree gave them the backup's inner folders' mode (0755): student data open to every local user
+        staged_data.chmod(_mode_of(data_dir))
+        if not store_inside:
+            staged_store.chmod(_mode_of(store_path))
     except (OSError, shutil.Error) as error:
         shutil.rmtree(staged_data, ignore_errors=True)
         if not store_inside:

@@ -119,6 +119,16 @@ class TestBackup:
         assert aside.name.startswith("data.before-restore-")
         assert (aside / "models" / "weights.bin").read_bytes() == b"retrained", "the replaced data is kept, not lost"
 
+    def test_the_restored_data_folder_keeps_the_mode_of_the_one_it_replaces(
+        self, service: Service, tmp_path: Path
+    ) -> None:
+        # copytree gave it the backup's inner folder's mode, 0755: every local user could read it.
+        service.data.chmod(0o700)
+        folder = backup(service, tmp_path)
+        (folder / "data").chmod(0o755)
+        restore(service, folder)
+        assert service.data.stat().st_mode & 0o777 == 0o700
+
     def test_students_forgotten_since_the_backup_are_forgotten_again(self, service: Service, tmp_path: Path) -> None:
         service.record("ann")
         service.record("bob")
