@@ -30,6 +30,7 @@ class ErrorCode(enum.Enum):
     NOT_FOUND = "NOT_FOUND"
     DUPLICATE = "DUPLICATE"
     INVALID = "INVALID"
+    UNAVAILABLE = "UNAVAILABLE"  # not the request's fault: try again later (a full disk, too many questions)
 
 
 class KnowledgeGraphError(Exception):
@@ -41,6 +42,12 @@ class KnowledgeGraphError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Unavailable(KnowledgeGraphError):
+    """The service cannot do it now (busy, out of space); the same request may succeed later."""
+
+    code = ErrorCode.UNAVAILABLE
 
 
 class NotFound(KnowledgeGraphError):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import strawberry
 
 from graph.backup import backup_name, make_backup, prune_backups
-from graph.errors import InvalidInput, KnowledgeGraphError
+from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
 from graph.pseudonyms import Pseudonymizer
 from schema.context import Info
 from schema.types.backups import Backup, BackupError, BackupResult
 
 __all__ = ["BackupMutation"]
+
+log = logging.getLogger("pathwise.backup")
 
 
 @strawberry.type
@@ -40,7 +43,8 @@ class BackupMutation:
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)
             except OSError as error:  # an unwritable backup folder, a full disk: the partial copy is gone already
-                return BackupError.from_domain(InvalidInput(f"the backup could not be written: {error}"))
+                log.error("backupData failed: the backup could not be written: %s", error)  # a nightly job's trace
+                return BackupError.from_domain(Unavailable(f"the backup could not be written: {error}"))
             return Backup.from_domain(str(folder), manifest, pruned=[str(p) for p in pruned])
 
         # a checkpoint and a copy of the data folder's files: seconds for trained models, off the event loop

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import strawberry
 
-from graph.errors import InvalidInput, KnowledgeGraphError
+from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
+from ml.qa.answer import Answer
 from resolvers import qa
 from schema.context import Info
 from schema.types.qa import AnswerType, AskError, AskResult
 
-__all__ = ["QaQuery"]
+__all__ = ["QA_WAITING", "QA_WORKERS", "QaQuery"]
+
+QA_WORKERS = 2
+"""Threads answering questions, apart from the pool other work runs in.
+
+Answers ran in the default pool (six threads on two cores), beside recordAttempts,
+backups and erasures: seven slow answers (a generator that takes seconds, or never
+answers) held a one-attempt recordAttempts for 38 s.
+"""
+QA_WAITING = 8
+"""Questions that may wait for a thread; more are refused as UNAVAILABLE rather than queued without end."""
+
+_pool: ThreadPoolExecutor | None = None
+_in_flight = 0  # questions running or waiting (changed only on the event loop)
+
+
+def _answering() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=QA_WORKERS, thread_name_prefix="qa")
+    return _pool
 
 
 @strawberry.type
@@ -27,9 +50,19 @@ class QaQuery:
             if service is None:
                 raise InvalidInput("this service runs without question answering (PATHWISE_QA=false)")
             student = info.context.student_key(student_id) if student_id is not None else None
-            # Retrieval takes milliseconds but a generator seconds: off the event loop, so
-            # other requests are served meanwhile.
-            answer = await asyncio.to_thread(qa.ask, info.context.kg, service, question, student)
+            answer = await _answer(partial(qa.ask, info.context.kg, service, question, student))
         except KnowledgeGraphError as error:
             return AskError.from_domain(error)
         return AnswerType.from_domain(answer)
+
+
+async def _answer(run: partial[Answer]) -> Answer:
+    """Retrieval takes milliseconds but a generator seconds: on the answering threads, off the event loop."""
+    global _in_flight
+    if _in_flight >= QA_WORKERS + QA_WAITING:
+        raise Unavailable(f"{_in_flight} questions are being answered: ask again in a few seconds")
+    _in_flight += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_answering(), run)
+    finally:
+        _in_flight -= 1

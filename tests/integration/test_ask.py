@@ -161,3 +161,49 @@ def test_a_problem_no_material_works_says_so_and_explains_the_method(demo: tuple
     first = answer["evidence"][0]["material"]["id"]
     assert not first.endswith(("_practice", "_challenge")), first  # an explanation or a worked example
     assert "factor" in first
+
+
+def test_slow_answers_wait_on_their_own_threads_and_a_flood_is_refused(
+    demo: tuple[KnowledgeGraph, QaService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seven slow answers used to fill the default pool and hold a one-attempt recordAttempts for 38 s.
+    import threading
+
+    from resolvers import qa as qa_resolvers
+    from schema.api import qa as qa_api
+
+    kg, service = demo
+    release = threading.Event()
+
+    def slow(*args: object) -> object:
+        release.wait(30)
+        raise AssertionError("released")  # never answered: only the waiting matters here
+
+    monkeypatch.setattr(qa_resolvers, "ask", slow)
+    schema = build_schema()
+
+    async def scenario() -> tuple[list[Any], float]:
+        def context() -> Context:
+            return Context(kg=kg, loaders=build_loaders(kg), qa=service, pseudonyms=PlainIds())
+
+        asks = [
+            asyncio.ensure_future(schema.execute(ASK, variable_values={"q": "slope?"}, context_value=context()))
+            for _ in range(qa_api.QA_WORKERS + qa_api.QA_WAITING + 1)
+        ]
+        await asyncio.sleep(0.2)
+        started = asyncio.get_running_loop().time()
+        record = await schema.execute(
+            'mutation { recordAttempts(attempts: [{studentId: "s9", conceptIds: ["slope"], correct: true}]) '
+            "{ __typename } }",
+            context_value=context(),
+        )
+        took = asyncio.get_running_loop().time() - started
+        assert record.errors is None, record.errors
+        release.set()
+        return [await a for a in asks], took
+
+    answers, took = asyncio.run(scenario())
+    assert took < 5  # the attempt was recorded while every answering thread was busy
+    refused = [a.data["ask"] for a in answers if a.data is not None and a.data["ask"]["__typename"] == "AskError"]
+    assert [r["code"] for r in refused] == ["UNAVAILABLE"]
+    assert "ask again in a few seconds" in refused[0]["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,29 @@ class TestMasking:
             result = asyncio.run(schema.execute(query, context_value=context))
             [error] = result.errors or []
             assert error.extensions == {"code": "INVALID", "field": field}
+
+
+def test_a_backup_that_cannot_be_written_is_unavailable_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # It answered INVALID (the caller's fault) and left no line in the server's log.
+    from graph.pseudonyms import Pseudonymizer
+    from graph.store import open_store
+
+    kg = KnowledgeGraph(open_store(f"oxigraph:{tmp_path / 'store'}"))
+    (tmp_path / "not-a-folder").write_text("x")
+    context = Context(
+        kg=kg,
+        loaders=build_loaders(kg),
+        pseudonyms=Pseudonymizer(b"k" * 32),
+        data_dir=tmp_path,
+        backup_dir=tmp_path / "not-a-folder" / "backups",
+    )
+    query = "mutation { backupData { __typename ... on BackupError { code message } } }"
+    with caplog.at_level("ERROR", logger="pathwise.backup"):
+        result = asyncio.run(build_schema().execute(query, context_value=context))
+    kg.store.close()
+    assert result.data is not None
+    assert result.data["backupData"]["code"] == "UNAVAILABLE"
+    assert result.data["backupData"]["message"].startswith("the backup could not be written")
+    assert "backupData failed" in caplog.text
