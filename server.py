@@ -1,4 +1,4 @@
-"""The Starlette app: ``/graphql`` (GraphiQL in development), ``/healthz`` and ``/metrics``.
+"""The Starlette app: ``/graphql`` (GraphiQL in development), ``/healthz``, ``/readyz`` and ``/metrics``.
 
 The lifespan opens the store, builds the projection, loads the demo curriculum into
 an empty store, and hands the knowledge graph to every request through typed state.
@@ -221,11 +221,20 @@ def open_knowledge_graph(
     if settings.store.startswith("oxigraph:"):
         private_folder(settings.data_dir)
     kg = KnowledgeGraph(open_store(settings.store))
-    if settings.load_demo and kg.is_empty():
+    # The demo is two writes (curriculum, then students); the marker says a stop came between them,
+    # which left half a demo that a later start took for a loaded store.
+    marker = settings.data_dir / DEMO_MARKER
+    unfinished = marker.exists() and not kg.is_empty()
+    if settings.load_demo and (kg.is_empty() or unfinished):
         from demo.load import load_demo
 
+        if unfinished:
+            log.warning("the demo's first load was stopped before its students were stored: finishing it")
         estimator = mastery.predictor.update if mastery is not None and mastery.version else None
-        loaded = load_demo(kg, estimate=estimator, pseudonyms=pseudonyms)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        loaded = load_demo(kg, estimate=estimator, pseudonyms=pseudonyms, curriculum=not unfinished)
+        marker.unlink()
         log.warning(
             "empty store: loaded the demo curriculum (%d concepts, %d materials, %d simulated attempts)",
             loaded.concepts,
@@ -233,6 +242,10 @@ def open_knowledge_graph(
             loaded.attempts,
         )
     return kg
+
+
+DEMO_MARKER = "demo-loading"
+"""A file in the data folder while the demo's first load runs."""
 
 
 def _refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService | None) -> None:
@@ -316,19 +329,40 @@ def create_app(
             if kg is None:
                 graph.store.close()
 
-    async def healthz(request: Request) -> JSONResponse:
+    def health(request: Request) -> dict[str, Any]:
         graph: KnowledgeGraph = request.state.kg
+        writable = getattr(graph.store, "writable", True)
         body: dict[str, Any] = {
-            "status": "ok",
+            "status": "ok" if writable else "failing",
             "store": graph.store.name,
             "revision": graph.revision,
             "concepts": graph.projection.dag.number_of_nodes(),
             "materials": len(graph.projection.material_ids),
             "mastery_model": request.state.mastery.version if request.state.mastery is not None else None,
         }
+        failure = getattr(graph.store, "write_failure", None)
+        if failure:  # cleared by the next write that succeeds
+            body["store_write_error"] = failure
         if request.state.mastery is not None and request.state.mastery.load_error:
             body["mastery_model_error"] = request.state.mastery.load_error  # served without one: say why
-        return JSONResponse(body)
+        return body
+
+    async def healthz(request: Request) -> JSONResponse:
+        """Liveness: 503 only when the store cannot be written even after reopening it (a restart may help)."""
+        body = health(request)
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: 503 while something a client would miss is not there yet (the question index), or failing."""
+        body = health(request)
+        waiting = []
+        qa = request.state.qa
+        if qa is not None and not qa.ready.is_set():
+            waiting.append("qa_index")  # `ask` answers "No material is indexed yet" until it is built
+        if body["status"] == "ok" and waiting:
+            body["status"] = "starting"
+        body["waiting_for"] = waiting
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
     limits = Limits(
         max_depth=config.max_depth,
@@ -348,6 +382,7 @@ def create_app(
             methods=["GET", "POST"],
         ),
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route(
             "/metrics",
             AuthMiddleware(MetricsEndpoint(metrics), keys.keys, development=config.development, warned=warned),

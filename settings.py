@@ -51,6 +51,11 @@ class Settings:
     backup_keep: int = 7
     # Browser origins allowed to call the API from another origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    # Logging (README "Monitoring"): the level, and whether each request gets an access line.
+    log_level: str = "info"
+    access_log: bool = True
+    # How long a stop waits for requests in flight before closing them (an orchestrator's grace is 30 s).
+    shutdown_seconds: float = 20.0
 
     @property
     def development(self) -> bool:
@@ -59,6 +64,7 @@ class Settings:
 
 
 ENVIRONMENTS = ("development", "production")
+LOG_LEVELS = ("debug", "info", "warning", "error")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
@@ -90,9 +96,10 @@ def problems_of(settings: Settings) -> list[str]:
         "PATHWISE_MAX_DEPTH": settings.max_depth,
         "PATHWISE_MAX_ALIASES": settings.max_aliases,
         "PATHWISE_MAX_TOKENS": settings.max_tokens,
-        "PATHWISE_MAX_COST": settings.max_cost,
     }
     found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
+    if settings.max_cost < 0:  # 0 turns the check off, as documented (it was refused)
+        found.append(f"PATHWISE_MAX_COST is {settings.max_cost}: give 0 (no limit) or more")
     kind, _, argument = settings.qa_generator.strip().partition(":")
     url, _, model = argument.partition("#")
     if kind.strip().lower() not in ("", "none", "smollm2", "openai") or (
@@ -103,8 +110,12 @@ def problems_of(settings: Settings) -> list[str]:
         )
     if not 0.0 <= settings.qa_min_confidence <= 1.0:
         found.append(f"PATHWISE_QA_MIN_CONFIDENCE is {settings.qa_min_confidence}: give a value in [0, 1]")
-    if settings.stale_check_seconds < 0:
+    if not settings.stale_check_seconds >= 0:  # NaN too
         found.append(f"PATHWISE_STALE_CHECK_SECONDS is {settings.stale_check_seconds}: give 0 or more")
+    if settings.log_level not in LOG_LEVELS:
+        found.append(f"PATHWISE_LOG_LEVEL is {settings.log_level!r}: give one of {', '.join(LOG_LEVELS)}")
+    if not 0 <= settings.shutdown_seconds <= 3600:
+        found.append(f"PATHWISE_SHUTDOWN_SECONDS is {settings.shutdown_seconds}: give 0 to 3600")
     bad_origins = [o for o in settings.cors_origins if o != "*" and not _ORIGIN.fullmatch(o)]
     if bad_origins:
         found.append(
@@ -124,13 +135,15 @@ def load_settings(env_file: str | None = ".env") -> Settings:
     """
     config = Config(env_file if env_file and Path(env_file).exists() else None)
     data_dir = Path(config("PATHWISE_DATA_DIR", default="./pathwise-data"))
+    env = config("PATHWISE_ENV", default="development").strip().lower()
     settings = Settings(
-        env=config("PATHWISE_ENV", default="development").strip().lower(),
+        env=env,
         host=config("PATHWISE_HOST", default="127.0.0.1"),
         port=config("PATHWISE_PORT", cast=int, default=8000),
         data_dir=data_dir,
         store=config("PATHWISE_STORE", default=f"oxigraph:{data_dir / 'store'}"),
-        load_demo=config("PATHWISE_LOAD_DEMO", cast=bool, default=True),
+        # production: an empty store stays empty (a volume mounted wrong came up serving 200 simulated students)
+        load_demo=config("PATHWISE_LOAD_DEMO", cast=bool, default=env != "production"),
         stale_check_seconds=config("PATHWISE_STALE_CHECK_SECONDS", cast=float, default=1.0),
         torch_threads=config("PATHWISE_TORCH_THREADS", cast=int, default=1),
         mastery=config("PATHWISE_MASTERY", cast=bool, default=True),
@@ -152,6 +165,9 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         cors_origins=tuple(
             o.strip().rstrip("/") for o in config("PATHWISE_CORS_ORIGINS", default="").split(",") if o.strip()
         ),
+        log_level=config("PATHWISE_LOG_LEVEL", default="info").strip().lower(),
+        access_log=config("PATHWISE_ACCESS_LOG", cast=bool, default=True),
+        shutdown_seconds=config("PATHWISE_SHUTDOWN_SECONDS", cast=float, default=20.0),
     )
     problems = problems_of(settings)
     if problems:

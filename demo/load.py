@@ -47,15 +47,19 @@ def load_demo(
     progress: ProgressHook | None = None,
     estimate: Estimator | None = None,
     pseudonyms: Pseudonymizer | None = None,
+    curriculum: bool = True,
 ) -> DemoLoad:
     """Import the demo curriculum and the simulated attempts of ``students`` students.
 
     With ``estimate`` (the mastery model), their mastery estimates are stored too. With
     ``pseudonyms`` (what the server and the CLI pass), the simulated students are
     stored under their keys like real ones, so ``student(id: "demo-student-000")`` finds them.
+    Without ``curriculum`` only the students are recorded (finishing a load that was
+    stopped between the two writes; attempts already stored count as duplicates).
     """
     bundle = read_curriculum_csv(CURRICULUM_DIR)
-    kg.import_bundle(bundle, progress=progress)
+    if curriculum:
+        kg.import_bundle(bundle, progress=progress)
     attempts = simulate_attempts(
         bundle.concepts, bundle.prerequisites, bundle.materials, SimulationConfig(students=students)
     )

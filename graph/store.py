@@ -236,6 +236,8 @@ class OxigraphStore:
         self._writes = threading.Lock()  # a write landing during a staged write would be lost
         self._journal: list[tuple[list[Triple], list[Triple]]] | None = None  # writes during a rewrite
         self._rewrites = CoalescedRuns(self._rewrite_once)
+        self.write_failure: str | None = None  # the last write's I/O error, until a write succeeds
+        self.writable = True  # False: reopened read-only after a failed write; the next write tries again
         if self._pending.exists():  # an erasure's rewrite a crash (or an error) interrupted
             self._finish_pending_rewrite()
 
@@ -289,18 +291,45 @@ class OxigraphStore:
             return [tuple(None if v is None else terms.convert(v) for v in solution) for solution in result]
 
     def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
-        """One atomic write: an update, a transactional load, or a staged bulk load."""
+        """One atomic write: an update, a transactional load, or a staged bulk load.
+
+        An I/O error (a full disk) leaves RocksDB refusing every later write until it is
+        reopened, even once space is free: the store is reopened at once (read-only if
+        that fails, and writable again at the next write), and ``write_failure`` says
+        what happened until a write succeeds.
+        """
         self.round_trips += 1
         with self._writes:
-            if len(inserts) > self.STAGED_THRESHOLD:
-                self._apply_staged(deletes, inserts)
-            elif not deletes:
-                data = "\n".join(_nt(t) for t in inserts).encode()
-                self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
-            else:
-                self._store.update(_update_text(deletes, inserts))
+            if not self.writable:
+                self._reopen()
+            try:
+                if len(inserts) > self.STAGED_THRESHOLD:
+                    self._apply_staged(deletes, inserts)
+                elif not deletes:
+                    data = "\n".join(_nt(t) for t in inserts).encode()
+                    self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=self._graph_name)
+                else:
+                    self._store.update(_update_text(deletes, inserts))
+            except OSError as error:
+                self.write_failure = str(error)
+                log.error("%s: a write failed (%s): reopening the store", self.path, error)
+                self._reopen()
+                raise
+            self.write_failure = None
             if self._journal is not None:  # a rewrite is copying the store: it replays this write
                 self._journal.append((list(deletes), list(inserts)))
+
+    def _reopen(self) -> None:
+        """Open the store afresh (the caller holds ``_writes``); read-only when it cannot be opened for writing."""
+        with self._swap.exclusive():  # no query is reading the store while it is closed and reopened
+            del self._store
+            try:
+                self._store = ox.Store(str(self.path))
+                self.writable = True
+            except OSError as error:
+                log.error("%s: cannot reopen the store for writing (%s): serving it read-only", self.path, error)
+                self._store = ox.Store.read_only(str(self.path))
+                self.writable = False
 
     def _apply_staged(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         data = "\n".join(_nt(t) for t in inserts).encode()

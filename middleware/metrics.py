@@ -31,7 +31,7 @@ from auth.principal import Principal, Role
 
 __all__ = ["MetricsEndpoint", "MetricsMiddleware", "ServiceMetrics"]
 
-ROUTES = frozenset({"/graphql", "/healthz", "/metrics"})
+ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 # From a cached query (milliseconds) to a forget's store rewrite (a minute on a large store).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 

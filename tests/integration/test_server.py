@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -68,6 +69,18 @@ class TestServer:
             health = get_json(f"{base}/healthz")
             assert health["status"] == "ok"
             assert health["store"] == "oxigraph"
+            deadline = time.monotonic() + 180
+            while True:  # ready once the question index is built: 503 "starting" until then
+                try:
+                    ready = get_json(f"{base}/readyz")
+                    break
+                except urllib.error.HTTPError as waiting:
+                    seen = (waiting.code, json.loads(waiting.read()))
+                    waiting.close()
+                assert (seen[0], seen[1]["status"], seen[1]["waiting_for"]) == (503, "starting", ["qa_index"])
+                assert time.monotonic() < deadline, "the question index was never built"
+                time.sleep(1)
+            assert (ready["status"], ready["waiting_for"]) == ("ok", [])
             first = post(base, COUNTS)["data"]
             assert first["concepts"]["totalCount"] >= 60
             assert first["materials"]["totalCount"] >= 150

@@ -44,6 +44,10 @@ class TestSettings:
             "PATHWISE_STORE": "bogus",
             "PATHWISE_QA_GENERATOR": "smollm",
             "PATHWISE_CORS_ORIGINS": "https://ok.example, app.example, https://x.example/path",
+            "PATHWISE_STALE_CHECK_SECONDS": "nan",
+            "PATHWISE_LOG_LEVEL": "loud",
+            "PATHWISE_SHUTDOWN_SECONDS": "-1",
+            "PATHWISE_MAX_COST": "0",  # documented as "no limit": accepted
         }
         for name, value in bad.items():
             monkeypatch.setenv(name, value)
@@ -54,7 +58,24 @@ class TestSettings:
         assert "PATHWISE_STORE is 'bogus'" in result.output
         assert "PATHWISE_QA_GENERATOR is 'smollm': give none, smollm2 or openai:" in result.output
         assert "PATHWISE_CORS_ORIGINS has 'app.example', 'https://x.example/path': give origins" in result.output
+        assert "PATHWISE_STALE_CHECK_SECONDS is nan: give 0 or more" in result.output
+        assert "PATHWISE_LOG_LEVEL is 'loud': give one of debug, info, warning, error" in result.output
+        assert "PATHWISE_SHUTDOWN_SECONDS is -1.0: give 0 to 3600" in result.output
+        assert "MAX_COST" not in result.output
         assert "Traceback" not in result.output
+
+    def test_a_port_in_use_is_refused_before_anything_loads(self, data_dir: Path) -> None:
+        # Uvicorn said so after the models and the demo had loaded, 17-20 s in.
+        import socket
+
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+        assert result.exit_code == 1
+        assert f"cannot bind 127.0.0.1:{port}: Address already in use" in result.output
+        assert not (data_dir / "store").exists(), "nothing was loaded"
 
     def test_a_data_dir_that_is_a_file_is_named(self, data_dir: Path) -> None:
         data_dir.parent.mkdir(parents=True, exist_ok=True)

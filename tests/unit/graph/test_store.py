@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.errors import InvalidInput, PrerequisiteCycle
 from graph.model import Concept
 from graph.repository import KnowledgeGraph
-from graph.store import open_store, parse_store_spec
+from graph.store import OxigraphStore, open_store, parse_store_spec
 from tests.conftest import small_bundle
 
 
@@ -287,3 +288,61 @@ class TestRewriteWhileWriting:
         assert not (tmp_path / "store.rebuild").exists()
         assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
         reopened.close()
+
+
+class _FullDisk:
+    """Wraps a pyoxigraph store: every write fails as RocksDB's do once the disk has filled."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("update", "load"):
+
+            def refuse(*args: object, **kwargs: object) -> None:
+                raise OSError("IO error: No space left on device: While appending to file: 000049.log")
+
+            return refuse
+        return getattr(self._store, name)
+
+
+class TestAFailedWrite:
+    def test_the_store_is_reopened_and_takes_writes_again(self, tmp_path: Path) -> None:
+        # After a full disk, every write failed until a restart although space was free again.
+        store = OxigraphStore(tmp_path / "kg")
+        kg = KnowledgeGraph(store)
+        kg.import_bundle(small_bundle())
+        store._store = _FullDisk(store._store)  # type: ignore[assignment]
+        with pytest.raises(OSError, match="No space left"):
+            kg.create_concept(Concept("cube", "Cubics"))
+        assert store.write_failure is not None
+        assert "No space left on device" in store.write_failure
+        assert store.writable
+        assert not isinstance(store._store, _FullDisk)  # reopened
+        kg.create_concept(Concept("cube", "Cubics"))
+        assert store.write_failure is None
+        assert kg.concept("cube").label == "Cubics"
+        assert kg.concept("quad").label == "Quadratics"  # nothing stored before was lost
+
+    def test_a_store_that_cannot_be_reopened_for_writing_is_served_read_only(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = OxigraphStore(tmp_path / "kg")
+        kg = KnowledgeGraph(store)
+        kg.import_bundle(small_bundle())
+        store._store = _FullDisk(store._store)  # type: ignore[assignment]
+        opened = ox.Store
+
+        def still_full(path: str | None = None) -> ox.Store:
+            raise OSError("IO error: No space left on device")
+
+        monkeypatch.setattr(ox, "Store", still_full)
+        monkeypatch.setattr(still_full, "read_only", opened.read_only, raising=False)
+        with pytest.raises(OSError, match="No space left"):
+            kg.create_concept(Concept("cube", "Cubics"))
+        assert not store.writable
+        assert kg.concept("quad").label == "Quadratics"  # reads go on
+        monkeypatch.setattr(ox, "Store", opened)
+        kg.create_concept(Concept("cube", "Cubics"))  # space is back: the next write reopens it for writing
+        assert store.writable
+        assert store.write_failure is None

@@ -1,0 +1,60 @@
+"""The server's first start on an empty store: the demo, whole, even after a stop halfway."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from demo.load import CURRICULUM_DIR
+from graph.attempts import list_students
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.csv_layout import read_curriculum_csv
+from server import DEMO_MARKER, open_knowledge_graph
+from settings import load_settings
+
+
+def _settings(data_dir: Path, **changes: object):  # type: ignore[no-untyped-def]
+    base = load_settings(env_file=None)
+    return dataclasses.replace(
+        base, data_dir=data_dir, store=f"oxigraph:{data_dir / 'store'}", load_demo=True, **changes
+    )
+
+
+def test_a_demo_load_stopped_between_its_writes_is_finished_at_the_next_start(tmp_path: Path) -> None:
+    # Killed after the curriculum and before the students: later starts served half a demo.
+    settings = _settings(tmp_path / "data")
+    settings.data_dir.mkdir()
+    half = KnowledgeGraph(open_store(settings.store))
+    half.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    half.store.close()
+    (settings.data_dir / DEMO_MARKER).touch()  # as the interrupted load left it
+    kg = open_knowledge_graph(settings)
+    try:
+        assert len(list_students(kg)) == 200
+        assert not (settings.data_dir / DEMO_MARKER).exists()
+    finally:
+        kg.store.close()
+
+
+def test_a_store_with_data_and_no_marker_is_left_alone(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "data")
+    settings.data_dir.mkdir()
+    mine = KnowledgeGraph(open_store(settings.store))
+    mine.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    mine.store.close()
+    kg = open_knowledge_graph(settings)
+    try:
+        assert list_students(kg) == []
+    finally:
+        kg.store.close()
+
+
+def test_production_loads_no_demo_into_an_empty_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PATHWISE_LOAD_DEMO", raising=False)
+    monkeypatch.setenv("PATHWISE_ENV", "production")
+    assert load_settings(env_file=None).load_demo is False  # an empty volume mounted in error stays empty
+    monkeypatch.setenv("PATHWISE_ENV", "development")
+    assert load_settings(env_file=None).load_demo is True  # `make run` serves the demo on first start
