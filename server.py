@@ -290,6 +290,7 @@ def create_app(
         public_key_path=config.jwt_public_key,
         development=config.development,
         data_dir=config.data_dir,
+        max_lifetime=config.jwt_max_ttl_seconds,
     )
     log.info("verifying tokens with %s", keys.source)
     pseudonyms, secret_source = load_pseudonymizer(

@@ -32,6 +32,7 @@ class Settings:
     # Access control and hardening (README "Access control"); defaults keep `make run` working.
     jwt_secret: Secret | None = None
     jwt_public_key: Path | None = None
+    jwt_max_ttl_seconds: int = 400 * 86400  # a year and a bit: a scrape token minted for a year still works
     min_cell: int = 5
     max_body_bytes: int = 1024 * 1024
     max_depth: int = 15
@@ -98,6 +99,8 @@ def problems_of(settings: Settings) -> list[str]:
         "PATHWISE_MAX_TOKENS": settings.max_tokens,
     }
     found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
+    if settings.jwt_max_ttl_seconds < 0:
+        found.append(f"PATHWISE_JWT_MAX_TTL_SECONDS is {settings.jwt_max_ttl_seconds}: give 0 (any) or more")
     if settings.max_cost < 0:  # 0 turns the check off, as documented (it was refused)
         found.append(f"PATHWISE_MAX_COST is {settings.max_cost}: give 0 (no limit) or more")
     kind, _, argument = settings.qa_generator.strip().partition(":")
@@ -149,6 +152,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         mastery=config("PATHWISE_MASTERY", cast=bool, default=True),
         jwt_secret=config("PATHWISE_JWT_SECRET", cast=Secret, default=None),
         jwt_public_key=config("PATHWISE_JWT_PUBLIC_KEY", cast=Path, default=None),
+        jwt_max_ttl_seconds=config("PATHWISE_JWT_MAX_TTL_SECONDS", cast=int, default=400 * 86400),
         min_cell=config("PATHWISE_MIN_CELL", cast=int, default=5),
         max_body_bytes=config("PATHWISE_MAX_BODY_BYTES", cast=int, default=1024 * 1024),
         max_depth=config("PATHWISE_MAX_DEPTH", cast=int, default=15),

@@ -69,7 +69,9 @@ def _check_rsa_public_key(pem: str, path: Path) -> None:
         raise KeyConfigError(f"PATHWISE_JWT_PUBLIC_KEY: {path} is not an RSA key (RS256 needs one)")
 
 
-def load_keys(*, secret: str | None, public_key_path: Path | None, development: bool, data_dir: Path) -> LoadedKeys:
+def load_keys(
+    *, secret: str | None, public_key_path: Path | None, development: bool, data_dir: Path, max_lifetime: float = 0.0
+) -> LoadedKeys:
     """The keys this deployment verifies with.
 
     Raises:
@@ -93,7 +95,7 @@ def load_keys(*, secret: str | None, public_key_path: Path | None, development: 
         secret, _ = dev_secret(data_dir)
         sources = [f"the development secret in {data_dir / DEV_SECRET_FILE}"]
     try:
-        keys = VerificationKeys(hs256_secret=secret, rs256_public_key=public_key)
+        keys = VerificationKeys(hs256_secret=secret, rs256_public_key=public_key, max_lifetime=max_lifetime)
     except ValueError as error:
         raise KeyConfigError(str(error)) from None
     return LoadedKeys(keys=keys, secret=secret, source=" and ".join(sources))

@@ -98,6 +98,7 @@ class VerificationKeys:
     hs256_secret: str | None = None
     rs256_public_key: str | None = None
     leeway: float = 30.0
+    max_lifetime: float = 0.0  # seconds a token may still run when presented (0: any); see ``verify``
 
     def __post_init__(self) -> None:
         if self.hs256_secret is None and self.rs256_public_key is None:
@@ -166,7 +167,24 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
         raise BadSignature("the token's signature does not verify") from None
     except jwt.InvalidTokenError as error:
         raise MalformedToken(f"the token is not valid: {error}") from None
+    _check_lifetime(claims, keys)
     return _principal(claims)
+
+
+def _check_lifetime(claims: dict[str, Any], keys: VerificationKeys) -> None:
+    """Refuse a token that runs longer than the deployment allows: one leaked is good until then.
+
+    A token with ``exp`` 10**30 was accepted: a leaked one would never expire.
+    """
+    if not keys.max_lifetime:
+        return
+    remaining = float(claims["exp"]) - time.time()
+    if remaining > keys.max_lifetime + keys.leeway:
+        days = keys.max_lifetime / 86400
+        raise InvalidClaims(
+            f"the token runs for more than the {days:g} days this service accepts (PATHWISE_JWT_MAX_TTL_SECONDS): "
+            "issue shorter-lived tokens"
+        )
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

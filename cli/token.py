@@ -65,6 +65,11 @@ def _secret(settings: Settings, secret_env: str) -> str:
 def token(ctx: click.Context, role: str, sub: str, ttl: int, secret_env: str, private_key: Path | None) -> None:
     """Print a signed token for SUB in ROLE (send it as `Authorization: Bearer <token>`)."""
     settings: Settings = (ctx.obj or {}).get("settings") or load_settings()
+    if settings.jwt_max_ttl_seconds and ttl > settings.jwt_max_ttl_seconds:
+        raise click.ClickException(
+            f"--ttl {ttl} is over PATHWISE_JWT_MAX_TTL_SECONDS ({settings.jwt_max_ttl_seconds}): the service would "
+            "refuse the token"
+        )
     try:
         if private_key is not None:
             minted = mint(role=Role(role), sub=sub, private_key=private_key.read_text(), ttl=ttl)

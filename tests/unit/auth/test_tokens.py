@@ -153,6 +153,28 @@ class TestVerify:
         }
 
 
+class TestLifetime:
+    def test_a_token_running_longer_than_the_deployment_allows_is_refused(self) -> None:
+        # exp 10**30 was accepted: a leaked token would never expire.
+        day = VerificationKeys(hs256_secret=SECRET, max_lifetime=86400)
+        forever = jwt.encode(claims(exp=10**12), SECRET, algorithm="HS256")
+        with pytest.raises(InvalidClaims, match="more than the 1 days this service accepts"):
+            verify(forever, day)
+        assert verify(mint(role=Role.STUDENT, sub="s1", secret=SECRET, ttl=86400), day).sub == "s1"
+        assert verify(forever, HS).sub == "s1"  # 0: any lifetime
+
+    def test_the_cli_mints_no_token_the_service_would_refuse(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from click.testing import CliRunner
+
+        from cli.main import main
+
+        monkeypatch.setenv("PATHWISE_JWT_SECRET", SECRET)
+        monkeypatch.setenv("PATHWISE_JWT_MAX_TTL_SECONDS", "86400")
+        result = CliRunner().invoke(main, ["token", "--role", "admin", "--sub", "p", "--ttl", "172800"])
+        assert result.exit_code == 1
+        assert "--ttl 172800 is over PATHWISE_JWT_MAX_TTL_SECONDS (86400)" in result.output
+
+
 class TestBearerToken:
     @pytest.mark.parametrize(
         ("header", "token"), [(None, None), ("", None), ("Bearer a.b.c", "a.b.c"), ("bearer   a.b.c ", "a.b.c")]
