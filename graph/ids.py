@@ -96,7 +96,8 @@ def id_problem(kind: str, ident: str) -> str | None:
     if _SLUG.match(ident):
         return None
     if ident.startswith(str(ID)):
-        return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {id_of(ident)!r}"
+        slug = ident.rstrip("/").rsplit("/", 1)[-1]  # ".../id/foo" has no kind segment: id_of gave it back whole
+        return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {slug!r}"
     if _ABSOLUTE.match(ident):
         return None
     return f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"

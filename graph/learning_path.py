@@ -43,6 +43,7 @@ __all__ = [
     "LearningPath",
     "PathStep",
     "check_mastery_threshold",
+    "percent",
     "plan_learning_path",
 ]
 
@@ -356,18 +357,18 @@ def _reason(
         parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
     if planned < mastery:  # the model's figure is shown; what the plan counted is said
         parts.append(
-            f"Predicted mastery {_percent(mastery)}, counted as {_percent(planned)} after repeated wrong answers."
+            f"Predicted mastery {percent(mastery)}, counted as {percent(planned)} after repeated wrong answers."
         )
     else:
-        parts.append(f"Predicted mastery {_percent(mastery)}, below {threshold:.0%}.")
+        parts.append(f"Predicted mastery {percent(mastery)}, below {threshold:.0%}.")
     return " ".join(parts)
 
 
-def _percent(value: float) -> str:
+def percent(value: float) -> str:
     """A probability as a whole percent, rounded down: 0.7995 read "80%, below 80%".
 
     Examples:
-        >>> _percent(0.7995), _percent(0.8), _percent(0.0)
+        >>> percent(0.7995), percent(0.8), percent(0.0)
         ('79%', '80%', '0%')
     """
     return f"{math.floor(round(value * 100, 6))}%"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.learning_path import LearningPath
+from graph.learning_path import LearningPath, percent
 
 __all__ = ["path_to_mermaid"]
 
@@ -53,7 +53,7 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
     lines = ["flowchart TD"]
     for i, assumed in enumerate(path.assumed, start=1):
         names[assumed.concept] = f"a{i}"
-        label = _text(f"{dag.nodes[assumed.concept].get('label', assumed.concept)} ✓ {assumed.mastery:.0%}")
+        label = _text(f"{dag.nodes[assumed.concept].get('label', assumed.concept)} ✓ {percent(assumed.mastery)}")
         lines.append(f'  a{i}(["{label}"]):::mastered')
     for i, target in enumerate(path.mastered_targets, start=1):  # a path to mastered targets drew nothing at all
         names[target] = f"m{i}"
@@ -63,7 +63,7 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
     for i, step in enumerate(path.steps, start=1):
         names[step.concept] = f"s{i}"
         label = _text(
-            f"{i}. {dag.nodes[step.concept].get('label', step.concept)} ({step.mastery:.0%}, {step.minutes} min)"
+            f"{i}. {dag.nodes[step.concept].get('label', step.concept)} ({percent(step.mastery)}, {step.minutes} min)"
         )
         lines.append(f'  s{i}["{label}"]' + (":::target" if step.concept in targets else ""))
     for step in path.steps:

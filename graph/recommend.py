@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import networkx as nx
 
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold
+from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold, percent
 from graph.material_choice import MaterialFacts, choose_materials, target_difficulty
 from graph.model import Attempt
 
@@ -275,6 +275,7 @@ def _reason(
         parts.append(f"Learning it makes {len(unlocks)} more concept(s) ready.")
     article = "An" if material.kind[0] in "aeiou" else "A"
     parts.append(
-        f"{article} {material.kind} at difficulty {material.difficulty} for your predicted mastery of {mastery:.0%}."
+        f"{article} {material.kind} at difficulty {material.difficulty} "
+        f"for your predicted mastery of {percent(mastery)}."
     )
     return " ".join(parts)

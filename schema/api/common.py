@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
+
+import strawberry
 
 from graph.errors import ErrorCode, KnowledgeGraphError
 from schema.types.attempts import AttemptsError
 from schema.types.errors import CurriculumError
 from schema.types.pagination import PageInfo, encode_cursor
 
-__all__ = ["attempts_guarded", "guarded", "page_info"]
+__all__ = ["FirstArg", "OptionalStudentIdArg", "StudentIdArg", "attempts_guarded", "guarded", "page_info"]
 
 T = TypeVar("T")
+
+STUDENT_ID = (
+    "The student: the external id (what the app knows them by, and a student token's `sub`) or their key "
+    "(`stu-...`, what every answer names them by; `studentKeys` maps one to the other)."
+)
+StudentIdArg = Annotated[strawberry.ID, strawberry.argument(description=STUDENT_ID)]
+OptionalStudentIdArg = Annotated[strawberry.ID | None, strawberry.argument(description=STUDENT_ID)]
+FirstArg = Annotated[
+    int,
+    strawberry.argument(
+        description='Page size, 0 to 100 (outside it: an error with `field: "first"`); `totalCount` counts '
+        "every match, whatever the page."
+    ),
+]
 
 
 def page_info(kind: str, ids: list[str], has_next: bool, has_previous: bool) -> PageInfo:

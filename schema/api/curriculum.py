@@ -6,7 +6,7 @@ import strawberry
 
 from graph.model import Prerequisite
 from resolvers import concepts, curricula, materials
-from schema.api.common import guarded, page_info
+from schema.api.common import FirstArg, guarded, page_info
 from schema.context import Info
 from schema.types.concept import ConceptType
 from schema.types.curriculum import CurriculumType
@@ -46,13 +46,16 @@ __all__ = ["CurriculumMutation", "CurriculumQuery"]
 
 @strawberry.type
 class CurriculumQuery:
-    @strawberry.field(description="One concept by id; null when there is none.")
+    @strawberry.field(
+        description="One concept by id; null when there is none (null beside an entry in `errors`: a nested "
+        "argument was refused)."
+    )
     def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
         return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
 
     @strawberry.field(description="Concepts in id order, optionally matching `search` in the label or id.")
     def concepts(
-        self, info: Info, first: int = 20, after: str | None = None, search: str | None = None
+        self, info: Info, first: FirstArg = 20, after: str | None = None, search: str | None = None
     ) -> ConceptConnection:
         page, found = concepts.list_concepts(
             info.context.kg, first=check_first(first), after=decode_cursor("concept", after), search=search
@@ -72,7 +75,7 @@ class CurriculumQuery:
     def materials(
         self,
         info: Info,
-        first: int = 20,
+        first: FirstArg = 20,
         after: str | None = None,
         type: MaterialKind | None = None,
         concept_id: strawberry.ID | None = None,

@@ -9,6 +9,7 @@ import strawberry
 
 from graph.errors import KnowledgeGraphError
 from resolvers import paths
+from schema.api.common import StudentIdArg
 from schema.context import Info
 from schema.types.pagination import check_first
 from schema.types.paths import (
@@ -42,7 +43,7 @@ class PathQuery:
     def learning_path(
         self,
         info: Info,
-        student_id: strawberry.ID,
+        student_id: StudentIdArg,
         targets: list[strawberry.ID],
         mastery_threshold: float | None = None,
         max_minutes: int | None = None,
@@ -69,7 +70,7 @@ class PathQuery:
     def next_materials(
         self,
         info: Info,
-        student_id: strawberry.ID,
+        student_id: StudentIdArg,
         first: int = 10,
         targets: list[strawberry.ID] | None = None,
         mastery_threshold: float | None = None,

@@ -13,7 +13,7 @@ from auth.principal import Role
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, NotFound
 from resolvers import students
-from schema.api.common import attempts_guarded, page_info
+from schema.api.common import FirstArg, attempts_guarded, page_info
 from schema.context import Info
 from schema.types.attempts import (
     AttemptInput,
@@ -62,7 +62,7 @@ class StudentQuery:
         ]
 
     @strawberry.field(description="Students in key order (those the caller may see).")
-    def students(self, info: Info, first: int = 20, after: str | None = None) -> StudentConnection:
+    def students(self, info: Info, first: FirstArg = 20, after: str | None = None) -> StudentConnection:
         page = students.page_of_students(
             info.context.kg,
             first=check_first(first),
@@ -79,7 +79,9 @@ class StudentQuery:
 
     @strawberry.field(
         description="One student by external id or key (the `id` it answers is the key); null when none, except "
-        "for a student asking for themself: a newcomer gets their (empty) record, as paths and predictions do."
+        "for a student asking for themself: a newcomer gets their (empty) record, as paths and predictions do. "
+        "Null beside an entry in `errors` means a nested argument was refused (`evidence(first: 101)`), not that "
+        "there is no such student."
     )
     def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
         key = info.context.student_key(id)

@@ -24,9 +24,13 @@ __all__ = [
 ]
 
 
-@strawberry.input(description="One answer. Give `correct` or a `score` in [0, 1], and a material and/or concepts.")
+@strawberry.input(
+    description="One answer. Give exactly one of `correct` and `score` (in [0, 1]), and a material and/or concepts."
+)
 class AttemptInput:
-    student_id: strawberry.ID
+    student_id: strawberry.ID = strawberry.field(
+        description="The student: the external id (a student token's `sub`) or their key (`stu-...`)."
+    )
     material_id: strawberry.ID | None = None
     concept_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Defaults to the concepts the material assesses (or teaches)."

@@ -22,7 +22,7 @@ from graph.analytics import (
     bin_edges,
 )
 from graph.cohorts import Cohort, RosterReport
-from graph.errors import DuplicateId, KnowledgeGraphError, NotFound, ValidationFailed
+from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, ValidationFailed
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
 from schema.types.payloads import Deleted
@@ -73,6 +73,8 @@ class CohortError:
             out.subject_id = strawberry.ID(error.ident)
         if isinstance(error, ValidationFailed):
             out.problems = list(error.problems)
+        elif isinstance(error, InvalidInput):  # one problem is still every problem (it was [])
+            out.problems = [error.message]
         return out
 
 

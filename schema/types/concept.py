@@ -68,13 +68,20 @@ class ConceptType:
         curriculum = (await self.record(info)).curriculum
         return strawberry.ID(curriculum) if curriculum else None
 
-    @strawberry.field(description="Concepts this one requires; with `transitive`, the whole closure, nearest first.")
+    @strawberry.field(
+        description="Concepts this one requires; with `transitive`, the whole closure, nearest first "
+        "(`maxDepth` levels of it: 1 is the direct prerequisites; `maxDepth` needs `transitive: true`)."
+    )
     async def prerequisites(
         self, info: Info, transitive: bool = False, max_depth: int | None = None
     ) -> list[ConceptType]:
         if max_depth is not None and max_depth < 1:  # 0 and -1 answered [] as if the concept had none
             raise InvalidInput(
                 f"maxDepth must be at least 1 (1: the direct prerequisites), not {max_depth}", field="maxDepth"
+            )
+        if max_depth is not None and not transitive:  # it was ignored: maxDepth 3 answered the direct ones
+            raise InvalidInput(
+                "maxDepth needs transitive: true (without it the answer is the direct ones)", field="maxDepth"
             )
         loaders = info.context.loaders
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, transitive, max_depth))

@@ -12,7 +12,17 @@ from graph.model import MaterialType
 __all__ = ["ExportFormat", "ImportFormat", "MaterialKind", "CurriculumErrorCode"]
 
 MaterialKind = strawberry.enum(MaterialType, name="MaterialType", description="What kind of resource a material is.")
-CurriculumErrorCode = strawberry.enum(ErrorCode, name="CurriculumErrorCode", description="Why a change was refused.")
+CurriculumErrorCode = strawberry.enum(
+    ErrorCode,
+    name="CurriculumErrorCode",
+    description="Why a request was refused; every typed error (`CurriculumError`, `AttemptsError`, `CohortError`, "
+    "`PathError`, `StudentDataError`, `AskError`, `BackupError`) carries one. CYCLE: the change would make a "
+    "prerequisite cycle (`cycle` lists it). NOT_FOUND: an id names nothing (`subjectId`, `field`). DUPLICATE: an id "
+    "is taken, or a clientId was sent again with another answer. INVALID: a value is malformed or out of range "
+    "(`field` names the argument or input path, `problems` lists every problem); fix the request. UNAVAILABLE: not "
+    "the request's fault (too many questions being answered, a backup that cannot be written): the same request may "
+    "succeed later.",
+)
 
 
 @strawberry.enum(description="Formats `importCurriculum` accepts as uploaded text.")

@@ -105,7 +105,8 @@ class AnswerType:
 
 
 @strawberry.type(
-    description="Why a question was refused (empty, too long, no QA service); an unknown student asks as a newcomer."
+    description="Why a question was refused (empty, too long, no QA service: INVALID; too many questions being "
+    "answered: UNAVAILABLE, ask again in a few seconds); an unknown student asks as a newcomer."
 )
 class AskError:
     code: CurriculumErrorCode

@@ -68,6 +68,14 @@ class TestConcepts:
                 f"maxDepth must be at least 1 (1: the direct prerequisites), not {depth}"
             ]
 
+    def test_a_depth_without_transitive_is_an_error(self, client: Client) -> None:
+        # maxDepth was ignored without transitive: maxDepth 3 answered the direct prerequisites.
+        assert client.errors(CONCEPT, {"id": "quad", "d": 3}) == [
+            "maxDepth needs transitive: true (without it the answer is the direct ones)"
+        ]
+        two = client.execute(CONCEPT, {"id": "quad", "t": True, "d": 2})["concept"]
+        assert [c["id"] for c in two["prerequisites"]] == ["eq", "mul", "sub"]
+
 
 class TestNoNPlusOne:
     def test_store_round_trips_do_not_grow_with_the_page(self, client: Client) -> None:
