@@ -574,6 +574,9 @@ class KnowledgeGraph:
             )
             replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
             replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
+            # a replaced curriculum too: its old title stayed beside the new one (two titles, two CASE records)
+            stored = self.projection.curriculum_ids
+            replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
@@ -695,6 +698,15 @@ class KnowledgeGraph:
     def export_bundle(self, curriculum: str | None = None) -> CurriculumBundle:
         """The curriculum part of the graph as domain objects."""
         return bundle_from_rdf(self.export_graph(curriculum))
+
+    def describe_concepts(self, ids: Sequence[str]) -> dict[str, Props]:
+        """The stored triples of those of ``ids`` that are concepts (others are left out), by id.
+
+        A CASE export names the ends outside its curriculum (a prerequisite in another
+        curriculum) as the store knows them: their CASE record or identifier.
+        """
+        known = [iri_of("concept", i) for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
+        return {id_of(iri): props for iri, props in queries.describe(self.store, known).items()}
 
 
 def _material_facts(kind: Node | None, difficulty: Node | None, duration: Node | None) -> tuple[str, int, int]:

@@ -4,12 +4,27 @@ A CFPackage holds one CFDocument (a framework), its CFItems (standards, clusters
 and CFAssociations between them. The document becomes a curriculum, items become concepts,
 ``isChildOf`` becomes ``skos:broader`` and ``precedes`` a prerequisite edge;
 ``exactMatchOf`` becomes ``skos:exactMatch`` and ``isRelatedTo`` ``skos:related`` (kept
-as triples, exported with the curriculum). Other association types (``exemplar``,
-``isPartOf``...) have no counterpart and are skipped. Each concept and the curriculum
-keep their CASE ``identifier`` (``dcterms:identifier``), ``uri`` (``skos:exactMatch``),
-item type (``dcterms:type``), coding scheme (``skos:notation``) and the document's
-creator and publisher, so an export maps back to its source. Associations to nodes outside the package are kept as
-written; ``check_bundle`` reports them as dangling.
+as triples, exported with the curriculum). Each concept and the curriculum keep their
+CASE ``identifier`` (``dcterms:identifier``), ``uri`` (``skos:exactMatch``), item type
+(``dcterms:type``), coding scheme (``skos:notation``) and the document's creator and
+publisher, for RDF consumers.
+
+What the model has no place for travels as records, so ``ingest.case_export`` can send
+the framework back as it came: each CFItem whole is a JSON literal ``pw:caseRecord`` on
+its concept, the CFDocument one on the curriculum (and the package's CFDefinitions a
+``pw:caseDefinitions`` there), and each CFAssociation a ``pw:caseAssociation`` on its
+origin concept, or on the curriculum when its origin is not an item of the package.
+Associations of types Pathwise does not model (``exemplar``, ``isPartOf``...) live only
+as these records. One with an end outside the package is recorded as written, and also
+read as the rest are: a ``precedes`` or ``isChildOf`` becomes an edge or a broader link
+that ``check_bundle`` reports as dangling unless the store holds that node, an
+``exactMatchOf`` or ``isRelatedTo`` a SKOS link to the node's ``uri``. An association
+whose ends are not both LinkURI objects with an identifier is not recorded (no CASE tool
+could act on it). A record is kept as CASE 1.0 writes it (``conform``): a
+``lastChangeDateTime`` without an offset is read as UTC, a numeric-string
+``sequenceNumber`` as a number, a single ``subject`` or ``educationLevel`` as a list,
+and a ``CFDocumentURI`` or ``CFPackageURI`` given as a bare URI as a LinkURI to the
+document.
 
 Ids come from CASE ``identifier`` values (UUIDs, required and always present), not from
 ``uri`` values: the same item is served under different URIs by different servers, some
@@ -30,12 +45,33 @@ from rdflib import Graph, Literal, URIRef
 from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
-from graph.vocab import DCTERMS, ID, SKOS
+from graph.vocab import DCTERMS, ID, PW, SKOS
 from ingest.errors import MalformedInput, Problem
 
-__all__ = ["LABEL_LIMIT", "case_id", "parse_case_package", "read_case", "shorten"]
+__all__ = [
+    "CASE_ASSOCIATION",
+    "CASE_DEFINITIONS",
+    "CASE_RECORD",
+    "LABEL_LIMIT",
+    "case_id",
+    "conform",
+    "item_text",
+    "parse_case_package",
+    "pathwise_slug",
+    "read_case",
+    "record_literal",
+    "shorten",
+]
 
 LABEL_LIMIT = 100
+
+# ``PW`` is a closed namespace (a typo raises): these terms are the CASE importer's own.
+CASE_RECORD = URIRef(f"{PW}caseRecord")
+"""A CFItem (on its concept) or the CFDocument (on the curriculum), whole, as a JSON literal."""
+CASE_ASSOCIATION = URIRef(f"{PW}caseAssociation")
+"""A CFAssociation, whole, as a JSON literal on its origin concept (else on the curriculum)."""
+CASE_DEFINITIONS = URIRef(f"{PW}caseDefinitions")
+"""The package's CFDefinitions (item types, subjects, licences...), as a JSON literal on the curriculum."""
 
 _NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 
@@ -100,7 +136,7 @@ class _Ids:
         self._renamed: dict[str, str] = {}
         for record, kind in [(document, "curriculum"), *((item, "concept") for item in items)]:
             ident = _node(record)
-            own = _pathwise_slug(_text(record, "uri"), kind) if isinstance(record, Mapping) else None
+            own = pathwise_slug(_text(record, "uri"), kind) if isinstance(record, Mapping) else None
             if ident is not None and own is not None:
                 self._renamed[case_id(ident)] = own
 
@@ -117,23 +153,26 @@ class _Ids:
         name = case_id(identifier)
         if name in self._renamed:
             return self._renamed[name]
-        outside = _pathwise_slug(_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
+        outside = pathwise_slug(_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
         return outside or name
 
 
-def _pathwise_slug(uri: str, kind: str) -> str | None:
+def pathwise_slug(uri: str, kind: str) -> str | None:
     """The slug of ``uri`` when it is Pathwise's IRI of a ``kind`` node, else ``None``."""
     prefix = f"{ID}{kind}/"
     slug = uri[len(prefix) :] if uri.startswith(prefix) else ""
     return slug if slug and id_of(uri) == slug else None
 
 
-def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
-    """A CFItem as a concept; the label leads with the coding scheme so lists sort like the standard.
+def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
+    """A CFItem's label, definition and alternative labels, as its concept shows them.
 
-    The abbreviated statement, where there is one, is the label's body: CASE writes it
-    for lists ("Geometry and Measurement" beside a sentence-long full statement), and it
-    is where ``ingest.case_export`` puts a label that is not the statement itself.
+    The label leads with the coding scheme so lists sort like the standard. The
+    abbreviated statement, where there is one, is the label's body: CASE writes it for
+    lists ("Geometry and Measurement" beside a sentence-long full statement), and it is
+    where ``ingest.case_export`` puts a label that is not the statement itself. The
+    exporter derives these again from a kept record to see whether a designer changed
+    the concept since.
     """
     statement = _text(item, "fullStatement")
     code = _text(item, "humanCodingScheme")
@@ -143,11 +182,17 @@ def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: M
     keywords = item.get("conceptKeywords")
     more = tuple(k.strip() for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else ()
     alt_labels = (code, _text(item, "alternativeLabel"), abbreviated, *more)
+    return label, statement, tuple(dict.fromkeys(a for a in alt_labels if a and a != label))
+
+
+def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
+    """A CFItem as a concept (``item_text`` says what it shows)."""
+    label, definition, alt_labels = item_text(item)
     return Concept(
         id=ident,
         label=label,
-        definition=statement,
-        alt_labels=tuple(dict.fromkeys(a for a in alt_labels if a and a != label)),
+        definition=definition,
+        alt_labels=alt_labels,
         broader=tuple(broader.get(ident, ())),
         curriculum=curriculum,
     )
@@ -239,14 +284,16 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
         for item in items
         if isinstance(item, Mapping)
     )
-    _add_source(extra, iri_of("curriculum", curriculum.id), document)
+    scheme = iri_of("curriculum", curriculum.id)
+    _add_source(extra, scheme, document)
     for concept, item in zip(concepts, (i for i in items if isinstance(i, Mapping)), strict=True):
         _add_source(extra, iri_of("concept", concept.id), item)
+    _add_records(extra, data, scheme, ids, in_package)
     return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra)
 
 
 _SKOS_MATCHES = {"exactMatchOf": SKOS.exactMatch, "isRelatedTo": SKOS.related}
-"""CASE association types with a SKOS counterpart; ``exemplar``, ``isPartOf``... have none and are skipped."""
+"""CASE association types with a SKOS counterpart; ``exemplar``, ``isPartOf``... have none (records only)."""
 
 
 def _add_source(extra: Graph, subject: URIRef, record: Mapping[str, object]) -> None:
@@ -291,6 +338,71 @@ def _add_match(
 
 
 _ABSOLUTE = re.compile(r"https?://\S+\Z")
+
+
+def _add_records(extra: Graph, data: Mapping[str, object], scheme: URIRef, ids: _Ids, in_package: set[str]) -> None:
+    """Each item, the document, the definitions and each association, whole: what the model has no place for.
+
+    An association lives on its origin concept, so deleting the concept drops it; one
+    from outside the package lives on the curriculum. ``parse_case_package`` has checked
+    the document and items.
+    """
+    document = data["CFDocument"]
+    assert isinstance(document, Mapping)
+    link = {"title": _text(document, "title"), "identifier": _text(document, "identifier")}
+    extra.add((scheme, CASE_RECORD, record_literal(conform(document, link))))
+    definitions = data.get("CFDefinitions")
+    if isinstance(definitions, Mapping):
+        extra.add((scheme, CASE_DEFINITIONS, record_literal(definitions)))
+    items, associations = data.get("CFItems"), data.get("CFAssociations")
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping) and (identifier := _node(item)) is not None:
+            extra.add((iri_of("concept", ids.of(identifier)), CASE_RECORD, record_literal(conform(item, link))))
+    for association in associations if isinstance(associations, list) else ():
+        if not isinstance(association, Mapping) or None in (
+            _node(association.get("originNodeURI")),
+            _node(association.get("destinationNodeURI")),
+        ):
+            continue
+        origin = ids.of_end(association.get("originNodeURI"))
+        subject = iri_of("concept", origin) if origin in in_package else scheme
+        extra.add((subject, CASE_ASSOCIATION, record_literal(conform(association, link))))
+
+
+def record_literal(record: Mapping[str, object]) -> Literal:
+    """A CASE object as one JSON literal: sorted keys, so the same object is the same triple."""
+    return Literal(json.dumps(record, sort_keys=True, ensure_ascii=False))
+
+
+_NAIVE_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\Z")
+_DOCUMENT_LINKS = ("CFDocumentURI", "CFPackageURI")
+_LISTS = ("subject", "educationLevel")
+
+
+def conform(record: Mapping[str, object], document: Mapping[str, str]) -> dict[str, object]:
+    """A CASE object as CASE 1.0 writes it, so the record can go out again as it is kept.
+
+    OpenSALT's older exports write times without an offset (read as UTC), sequence numbers
+    as strings, a single subject as a string and the document's LinkURI as a bare URI;
+    ``document`` gives that LinkURI its title and identifier. Everything else is untouched.
+    """
+    out = dict(record)
+    stamp = out.get("lastChangeDateTime")
+    if isinstance(stamp, str) and _NAIVE_TIME.match(stamp):
+        out["lastChangeDateTime"] = f"{stamp}+00:00"
+    number = out.get("sequenceNumber")
+    if isinstance(number, str) and number.strip().isdigit():
+        out["sequenceNumber"] = int(number)
+    for key in _LISTS:
+        if isinstance(out.get(key), str):
+            out[key] = [out[key]]
+    for key in _DOCUMENT_LINKS:
+        value = out.get(key)
+        if isinstance(value, str) and _ABSOLUTE.match(value.strip()):
+            out[key] = {**document, "uri": value.strip()}
+        elif isinstance(value, str):
+            del out[key]
+    return out
 
 
 def read_case(path: Path) -> CurriculumBundle:

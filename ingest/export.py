@@ -49,4 +49,4 @@ def _case_text(kg: KnowledgeGraph, curriculum: str | None) -> str:
             f"a CASE package holds one framework: name the curriculum to export (curricula: {known})",
             field="curriculumId",
         )
-    return case_package_text(kg.export_bundle(curriculum), curriculum)
+    return case_package_text(kg.export_bundle(curriculum), curriculum, lookup=kg.describe_concepts)

@@ -195,3 +195,16 @@ class TestImportingAStoredEdge:
         assert sorted(str(o) for o in kg.export_graph().objects(edge, PW.strength)) == ["0.2"]
         assert sorted(str(o) for o in kg.export_graph().objects(edge, PW.provenance)) == ["changed"]
         assert kg.projection.dag["add"]["quad"]["strength"] == 0.2
+
+
+class TestReplacingACurriculum:
+    def test_its_old_values_go(self, kg: KnowledgeGraph) -> None:
+        # The old title stayed beside the new one: two titles, and a CASE package's two records.
+        from graph.model import Curriculum
+        from graph.vocab import DCTERMS
+
+        kg.import_bundle(CurriculumBundle((Curriculum("arith", "Arithmetic II", "Renamed"),)), replace_existing=True)
+        titles = {str(o) for s, p, o in kg.export_graph("arith") if p == DCTERMS.title}
+        assert titles == {"Arithmetic II"}
+        assert [c.title for c in kg.curricula()] == ["Arithmetic II"]
+        assert len(kg.export_bundle("arith").concepts) == 5  # its concepts stay in it

@@ -229,3 +229,36 @@ def test_an_import_keeps_what_maps_back_to_the_framework() -> None:
     assert (iri_of("curriculum", case_id(DOC)), DCTERMS.identifier, Literal(DOC)) in bundle.extra
     assert (b, SKOS.related, c) in bundle.extra  # isRelatedTo, inside the package
     assert (a, SKOS.exactMatch, URIRef(f"https://server/ims/case/v1p0/CFItems/{OUTSIDE}")) in bundle.extra
+
+
+def test_the_whole_package_is_kept_as_records() -> None:
+    # An export had only what the model holds: association identifiers, sequenceNumbers, listEnumeration,
+    # item type URIs, exemplar associations... were gone, and OpenSALT rebuilt the framework from scratch.
+    from graph.ids import iri_of
+    from ingest.case import CASE_ASSOCIATION, CASE_DEFINITIONS, CASE_RECORD
+
+    package = _package()
+    package["CFItems"][0] |= {"listEnumeration": "1", "lastChangeDateTime": "2017-05-25T18:05:33"}  # type: ignore[index]
+    package["CFDefinitions"] = {"CFItemTypes": [{"identifier": DOC, "title": "Standard"}]}
+    package["CFAssociations"] += [  # type: ignore[operator]
+        _association("exemplar", A, OUTSIDE, "as-8") | {"sequenceNumber": "3"},
+        _association("exactMatchOf", OUTSIDE, B, "as-9"),
+    ]
+    bundle = parse_case_package(package, "tiny.json")
+    assert bundle.extra is not None
+    scheme = iri_of("curriculum", case_id(DOC))
+    a = iri_of("concept", case_id(A))
+
+    def records(subject: object, predicate: object) -> list[dict[str, object]]:
+        return [json.loads(str(o)) for o in bundle.extra.objects(subject, predicate)]  # type: ignore[union-attr,arg-type]
+
+    [item] = records(a, CASE_RECORD)
+    assert item["listEnumeration"] == "1"
+    assert item["lastChangeDateTime"] == "2017-05-25T18:05:33+00:00"  # CASE 1.0 wants an offset: read as UTC
+    assert records(scheme, CASE_RECORD) == [package["CFDocument"]]
+    assert records(scheme, CASE_DEFINITIONS) == [package["CFDefinitions"]]
+    on_a = {r.get("identifier"): r for r in records(a, CASE_ASSOCIATION)}
+    assert set(on_a) == {"as-1", "as-4", None, "as-6", "as-8"}  # what starts at A lives on A, and goes with it
+    assert on_a["as-8"]["sequenceNumber"] == 3
+    assert on_a["as-8"]["destinationNodeURI"] == _link(OUTSIDE)  # an end outside the package, as written
+    assert [r["identifier"] for r in records(scheme, CASE_ASSOCIATION)] == ["as-9"]  # its origin is outside
