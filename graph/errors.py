@@ -125,11 +125,11 @@ class ValidationFailed(InvalidInput):
 
     code = ErrorCode.INVALID
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], *, field: str | None = None) -> None:
         self.problems = list(problems)
         head = "; ".join(self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-        super().__init__(f"{len(self.problems)} problem(s): {head}{more}")
+        super().__init__(f"{len(self.problems)} problem(s): {head}{more}", field=field)
 
 
 class StoreInUse(KnowledgeGraphError):

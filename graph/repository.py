@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
-from graph.errors import ConceptNotFound, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
 from graph.model import Concept, ConceptDeletion, Curriculum, Material, Prerequisite
 from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
@@ -44,9 +44,10 @@ from graph.validation import (
     absolute_ids,
     broader_cycles,
     check_bundle,
-    check_concept,
-    check_material,
     check_strength,
+    concept_problems,
+    material_problems,
+    one_field,
 )
 from graph.vocab import GRAPH_IRI, ID, PW, SDO, SKOS
 
@@ -288,7 +289,7 @@ class KnowledgeGraph:
         """Material ids in id order, filtered by type and/or linked concept."""
         pool: Iterable[str] = self.projection.material_ids
         if concept is not None:
-            self._require_concept(concept, "concept")
+            self._require_concept(concept, "conceptId")
             pool = self.projection.materials_of(concept)
         if type is not None:
             pool = [m for m in pool if self.projection.material_types.get(m) == type]
@@ -319,9 +320,11 @@ class KnowledgeGraph:
                 concepts=(concept,),
                 prerequisites=tuple(Prerequisite(concept.id, p, 1.0, "designer") for p in prerequisites),
             )
-            problems = check_concept(concept)
-            if problems:
-                raise ValidationFailed(problems + self._unknown_links(concept.id, prerequisites, concept.broader))
+            found = concept_problems(concept)
+            if found:
+                links = self._unknown_links(concept.id, prerequisites, concept.broader)
+                problems = [message for _, message in found] + links
+                raise ValidationFailed(problems, field=None if links else one_field(found))
             for p in prerequisites:
                 if p == concept.id:
                     raise InvalidInput(f"concept {p!r} cannot be its own prerequisite", field="prerequisites")
@@ -329,9 +332,17 @@ class KnowledgeGraph:
             for b in concept.broader:
                 self._require_concept(b, "broader")
             if concept.curriculum and concept.curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", concept.curriculum, field="curriculum")
+                raise NotFound("curriculum", concept.curriculum, field="curriculumId")
+            if self.projection.has_concept(concept.id):
+                raise DuplicateId("concept", concept.id, field="id")
             self.import_bundle(bundle)
             return concept
+
+    def _require_linked(self, material: Material) -> None:
+        """Every concept a material teaches or assesses exists (NOT_FOUND names the list it is in)."""
+        for where, concepts in (("teaches", material.teaches), ("assesses", material.assesses)):
+            for c in concepts:
+                self._require_concept(c, where)
 
     def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:
         """Problems for what a new concept or material names: itself as a prerequisite, ids that do not exist."""
@@ -343,9 +354,9 @@ class KnowledgeGraph:
         """Replace a concept's own values (label, definition, alt labels, links up)."""
         with self.lock:
             self._require_concept(updated.id, "id")
-            problems = check_concept(updated)
-            if problems:
-                raise ValidationFailed(problems)
+            found = concept_problems(updated)
+            if found:
+                raise ValidationFailed([message for _, message in found], field=one_field(found))
             for b in updated.broader:
                 self._require_concept(b, "broader")
             if updated.broader:
@@ -353,7 +364,7 @@ class KnowledgeGraph:
                 if cycles_up:
                     raise InvalidInput("; ".join(cycles_up), field="broader")
             if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", updated.curriculum, field="curriculum")
+                raise NotFound("curriculum", updated.curriculum, field="curriculumId")
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             deletes = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
@@ -460,11 +471,14 @@ class KnowledgeGraph:
     def create_material(self, material: Material) -> Material:
         """Add a material; the concepts it links to must exist (with bad values, all problems are listed)."""
         with self.lock:
-            problems = check_material(material)
-            if problems:
-                raise ValidationFailed(problems + self._unknown_links(material.id, (), material.concepts))
-            for c in material.concepts:
-                self._require_concept(c, "concepts")
+            found = material_problems(material)
+            if found:
+                links = self._unknown_links(material.id, (), material.concepts)
+                problems = [message for _, message in found] + links
+                raise ValidationFailed(problems, field=None if links else one_field(found))
+            self._require_linked(material)
+            if material.id in self.projection.material_ids:
+                raise DuplicateId("material", material.id, field="id")
             self.import_bundle(CurriculumBundle(materials=(material,)))
             return material
 
@@ -473,11 +487,10 @@ class KnowledgeGraph:
         with self.lock:
             if updated.id not in self.projection.material_ids:
                 raise NotFound("material", updated.id, field="id")
-            problems = check_material(updated)
-            if problems:
-                raise ValidationFailed(problems)
-            for c in updated.concepts:
-                self._require_concept(c, "concepts")
+            found = material_problems(updated)
+            if found:
+                raise ValidationFailed([message for _, message in found], field=one_field(found))
+            self._require_linked(updated)
             s = iri_of("material", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             deletes = [(s, p, o) for p, objs in stored.items() if p in MATERIAL_PREDICATES for o in objs]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -26,20 +26,46 @@ from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
 from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
-__all__ = ["MAX_MINUTES", "broader_cycles", "check_bundle", "check_concept", "check_material", "check_strength"]
+__all__ = [
+    "MAX_MINUTES",
+    "broader_cycles",
+    "check_bundle",
+    "check_concept",
+    "check_material",
+    "check_strength",
+    "concept_problems",
+    "material_problems",
+    "one_field",
+]
 
 
 def check_concept(concept: Concept) -> list[str]:
     """Problems with one concept's own values (not its links)."""
+    return [message for _, message in concept_problems(concept)]
+
+
+def concept_problems(concept: Concept) -> list[tuple[str, str]]:
+    """``check_concept``'s problems, each with the input field it is about (a form shows it there)."""
     problems = []
     problem = id_problem("concept", concept.id)
     if problem is not None:
-        problems.append(problem)
+        problems.append(("id", problem))
     if not concept.label.strip():
-        problems.append(f"concept {concept.id!r} has an empty label")
+        problems.append(("label", f"concept {concept.id!r} has an empty label"))
     if concept.id in concept.broader:
-        problems.append(f"concept {concept.id!r} cannot be broader than itself")
+        problems.append(("broader", f"concept {concept.id!r} cannot be broader than itself"))
     return problems
+
+
+def one_field(problems: Sequence[tuple[str, str]]) -> str | None:
+    """The field every problem is about, when there is one (else ``None``).
+
+    Examples:
+        >>> one_field([("url", "a"), ("url", "b")]), one_field([("url", "a"), ("title", "b")])
+        ('url', None)
+    """
+    fields = {field for field, _ in problems}
+    return fields.pop() if len(fields) == 1 else None
 
 
 _SAFE_SCHEMES = frozenset({"", "http", "https"})
@@ -80,19 +106,24 @@ and a value near its limit made every path through the material fail to serialis
 
 def check_material(material: Material) -> list[str]:
     """Problems with one material's own values (not its links)."""
+    return [message for _, message in material_problems(material)]
+
+
+def material_problems(material: Material) -> list[tuple[str, str]]:
+    """``check_material``'s problems, each with the input field it is about."""
     problems = []
     problem = id_problem("material", material.id)
     if problem is not None:
-        problems.append(problem)
+        problems.append(("id", problem))
     if not material.title.strip():
-        problems.append(f"material {material.id!r} has an empty title")
+        problems.append(("title", f"material {material.id!r} has an empty title"))
     bad_url = url_problem(material.url) if material.url else None
     if bad_url is not None:
-        problems.append(f"material {material.id!r}: {bad_url}")
+        problems.append(("url", f"material {material.id!r}: {bad_url}"))
     if not 1 <= material.difficulty <= 5:
-        problems.append(f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5")
+        problems.append(("difficulty", f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5"))
     if not 1 <= material.minutes <= MAX_MINUTES:
-        problems.append(f"material {material.id!r}: minutes {material.minutes} is not in 1..{MAX_MINUTES}")
+        problems.append(("minutes", f"material {material.id!r}: minutes {material.minutes} is not in 1..{MAX_MINUTES}"))
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from graph.errors import NotFound
 from graph.model import Concept, ConceptDeletion, Prerequisite
 from graph.repository import KnowledgeGraph, Page
 
@@ -39,7 +40,12 @@ def create_concept(kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence
 
 def update_concept(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Concept:
     """Change some fields of a concept."""
-    return kg.update_concept(replace(kg.concept(ident), **changes))  # type: ignore[arg-type]
+    try:
+        current = kg.concept(ident)
+    except NotFound as error:
+        error.field = "id"  # a form shows it by the input it names
+        raise
+    return kg.update_concept(replace(current, **changes))  # type: ignore[arg-type]
 
 
 def delete_concept(kg: KnowledgeGraph, ident: str) -> ConceptDeletion:

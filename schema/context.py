@@ -69,8 +69,8 @@ class Context:
     backup_dir: Path | None = None
     backup_keep: int = 0  # backups kept in backup_dir after each new one (0: all)
 
-    def student_key(self, given: object) -> str:
-        """A student argument as the student's key (``graph.pseudonyms``).
+    def student_key(self, given: object, field: str = "studentId") -> str:
+        """A student argument as the student's key (``graph.pseudonyms``); ``field`` names it in an error.
 
         Raises:
             InvalidInput: an empty id.
@@ -78,7 +78,7 @@ class Context:
         try:
             return self.pseudonyms.resolve(str(given))
         except ValueError as error:
-            raise InvalidInput(str(error), field="studentId") from None
+            raise InvalidInput(str(error), field=field) from None
 
     def acting(self) -> Principal:
         """The principal as the access policy compares it: a student's ``sub`` always hashed to their key.

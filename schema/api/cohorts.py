@@ -230,7 +230,11 @@ class CohortMutation:
     @strawberry.mutation(description="Delete a cohort and its memberships (the students and their data stay).")
     def delete_cohort(self, info: Info, id: strawberry.ID) -> DeleteCohortResult:
         def run() -> Deleted:
-            cohorts.delete(info.context.kg, str(id))
+            try:
+                cohorts.delete(info.context.kg, str(id))
+            except KnowledgeGraphError as error:
+                error.field = "id" if error.field == "cohortId" else error.field  # this mutation's argument
+                raise
             return Deleted(id=id)
 
         return _guarded(run)
@@ -239,7 +243,7 @@ class CohortMutation:
     def enrol_students(self, info: Info, cohort_id: strawberry.ID, student_ids: list[strawberry.ID]) -> CohortResult:
         def run() -> CohortType:
             kg = info.context.kg
-            keys = [info.context.student_key(s) for s in student_ids]
+            keys = [info.context.student_key(s, f"studentIds.{i}") for i, s in enumerate(student_ids)]
             return _wrap(kg, [cohorts.enrol(kg, str(cohort_id), keys)])[0]
 
         return _guarded(run)

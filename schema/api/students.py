@@ -135,7 +135,7 @@ class StudentMutation:
                 a.to_domain(
                     i,
                     linked.get(str(a.material_id), ()),
-                    info.context.student_key(a.student_id),
+                    info.context.student_key(a.student_id, f"attempts.{i}.studentId"),
                     info.context.pseudonyms.opaque,
                 )
                 for i, a in enumerate(attempts)

@@ -93,6 +93,13 @@ class TestCohortWrites:
         assert (missing["__typename"], missing["code"], missing["subjectId"]) == ("CohortError", "NOT_FOUND", "8a")
         bad = api(CREATE, {"i": {"id": "not a slug"}})["createCohort"]
         assert bad["code"] == "INVALID"
+        # `field` is the argument's own name and path (it said cohortId and studentId)
+        fields = "... on CohortError { code field }"
+        gone = api(f'mutation {{ deleteCohort(id: "8a") {{ {fields} }} }}')["deleteCohort"]
+        assert gone == {"code": "NOT_FOUND", "field": "id"}
+        empty = api(f'mutation {{ enrolStudents(cohortId: "7b", studentIds: ["s1", " "]) {{ {fields} }} }}')
+        assert empty["enrolStudents"]["code"] == "INVALID"
+        assert empty["enrolStudents"]["field"].startswith("studentIds")
 
 
 class TestImportRoster:

@@ -401,3 +401,44 @@ class TestCaseExport:
         assert client.errors("{ exportCurriculum(format: CASE) }") == [
             "a CASE package holds one framework: name the curriculum to export (curricula: arith)"
         ]
+
+
+FORM = {
+    kind: f"""mutation($input: {kind[0].upper()}{kind[1:]}Input!) {{ {kind}(input: $input) {{
+      ... on CurriculumError {{ code field subjectId problems }} }} }}"""
+    for kind in ("createConcept", "createMaterial", "updateConcept")
+}
+
+
+class TestAFormShowsEachErrorByItsInput:
+    """``field`` names the input a refusal is about, as the mutation's arguments name it (it was null or other)."""
+
+    def refusal(self, client: Client, kind: str, value: dict[str, object]) -> dict[str, object]:
+        mutation = {"c": "createConcept", "m": "createMaterial", "u": "updateConcept"}[kind]
+        return dict(client.execute(FORM[mutation], {"input": value})[mutation])
+
+    def test_one_bad_value_names_its_field(self, client: Client) -> None:
+        bad = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "difficulty": 9})
+        assert (bad["code"], bad["field"]) == ("INVALID", "difficulty")
+        assert self.refusal(client, "c", {"id": "x", "label": " "})["field"] == "label"
+        assert (
+            self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "url": "javascript:x"})["field"]
+            == "url"
+        )
+
+    def test_several_fields_name_none_and_list_every_problem(self, client: Client) -> None:
+        bad = self.refusal(client, "m", {"id": "m_x", "title": "", "type": "VIDEO", "minutes": 0, "difficulty": 9})
+        assert bad["field"] is None
+        assert len(bad["problems"]) == 3  # type: ignore[arg-type]
+
+    def test_ids_that_are_taken_or_missing_name_their_input(self, client: Client) -> None:
+        taken = self.refusal(client, "c", {"id": "add", "label": "Again"})
+        assert (taken["code"], taken["field"], taken["subjectId"]) == ("DUPLICATE", "id", "add")
+        taken = self.refusal(client, "m", {"id": "m_add", "title": "Again", "type": "VIDEO"})
+        assert (taken["code"], taken["field"]) == ("DUPLICATE", "id")
+        missing = self.refusal(client, "u", {"id": "ghost", "label": "G"})
+        assert (missing["code"], missing["field"]) == ("NOT_FOUND", "id")
+        scheme = self.refusal(client, "c", {"id": "x", "label": "X", "curriculumId": "nope"})
+        assert (scheme["code"], scheme["field"]) == ("NOT_FOUND", "curriculumId")
+        linked = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "assesses": ["ghost"]})
+        assert (linked["code"], linked["field"]) == ("NOT_FOUND", "assesses")
