@@ -16,21 +16,23 @@ from server import DEMO_MARKER, open_knowledge_graph
 from settings import load_settings
 
 
-def _settings(data_dir: Path, **changes: object):  # type: ignore[no-untyped-def]
-    base = load_settings(env_file=None)
-    return dataclasses.replace(
-        base, data_dir=data_dir, store=f"oxigraph:{data_dir / 'store'}", load_demo=True, **changes
+def _settings_with_curriculum(data_dir: Path, *, marker: bool):  # type: ignore[no-untyped-def]
+    """Settings over a store holding the demo curriculum and no students; ``marker``: as a stopped load left it."""
+    settings = dataclasses.replace(
+        load_settings(env_file=None), data_dir=data_dir, store=f"oxigraph:{data_dir / 'store'}", load_demo=True
     )
+    data_dir.mkdir()
+    kg = KnowledgeGraph(open_store(settings.store))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    kg.store.close()
+    if marker:
+        (data_dir / DEMO_MARKER).touch()
+    return settings
 
 
 def test_a_demo_load_stopped_between_its_writes_is_finished_at_the_next_start(tmp_path: Path) -> None:
     # Killed after the curriculum and before the students: later starts served half a demo.
-    settings = _settings(tmp_path / "data")
-    settings.data_dir.mkdir()
-    half = KnowledgeGraph(open_store(settings.store))
-    half.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    half.store.close()
-    (settings.data_dir / DEMO_MARKER).touch()  # as the interrupted load left it
+    settings = _settings_with_curriculum(tmp_path / "data", marker=True)
     kg = open_knowledge_graph(settings)
     try:
         assert len(list_students(kg)) == 200
@@ -40,12 +42,7 @@ def test_a_demo_load_stopped_between_its_writes_is_finished_at_the_next_start(tm
 
 
 def test_a_store_with_data_and_no_marker_is_left_alone(tmp_path: Path) -> None:
-    settings = _settings(tmp_path / "data")
-    settings.data_dir.mkdir()
-    mine = KnowledgeGraph(open_store(settings.store))
-    mine.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    mine.store.close()
-    kg = open_knowledge_graph(settings)
+    kg = open_knowledge_graph(_settings_with_curriculum(tmp_path / "data", marker=False))
     try:
         assert list_students(kg) == []
     finally:
