@@ -19,7 +19,8 @@ from graph.mastery import estimate_triples, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate, timestamp_problem
 from graph.rdf_mapping import Triple, decimal_literal
 from graph.repository import KnowledgeGraph
-from graph.vocab import PW, RDF
+from graph.store import select_text
+from graph.vocab import PW, RDF, XSD
 
 __all__ = [
     "Estimator",
@@ -156,15 +157,39 @@ def latest_attempt_times(kg: KnowledgeGraph, students: Sequence[str]) -> dict[st
     out: dict[str, datetime] = {}
     for chunk in queries.in_chunks(list(dict.fromkeys(students))):
         values = " ".join(iri_of("student", s).n3() for s in chunk)
-        rows = kg.store.select(
+        rows = select_text(
+            kg.store,
             f"""SELECT ?s (MAX(?t) AS ?last) WHERE {{ VALUES ?s {{ {values} }}
-              ?a {PW.student.n3()} ?s ; {PW.timestamp.n3()} ?t }} GROUP BY ?s"""
+              ?a {PW.student.n3()} ?s ; {PW.timestamp.n3()} ?t }} GROUP BY ?s""",
         )
         for s, last in rows:
-            when = last.toPython() if isinstance(last, Literal) else None
-            if s is not None and isinstance(when, datetime):
-                out[id_of(str(s))] = when
+            when = _when(last)
+            if s is not None and when is not None:
+                out[id_of(s)] = when
     return out
+
+
+def _when(text: str | None) -> datetime | None:
+    """A stored xsd:dateTime's text as a datetime (``None`` for what does not read as one).
+
+    ``fromisoformat`` reads what Pathwise writes; rdflib's parser (what reading terms
+    used) takes the rest of xsd:dateTime's forms.
+    """
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        value = Literal(text, datatype=XSD.dateTime).toPython()
+        return value if isinstance(value, datetime) else None
+
+
+def _stored_time(text: str) -> datetime:
+    """An attempt's stored time; one that does not read is a damaged store, said as such."""
+    when = _when(text)
+    if when is None:
+        raise InvalidInput(f"a stored attempt time {text!r} is not an xsd:dateTime")
+    return when
 
 
 def list_students(kg: KnowledgeGraph) -> list[str]:
@@ -178,11 +203,12 @@ def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[A
     rows = []
     for chunk in queries.in_chunks(list(dict.fromkeys(students))):
         values = " ".join(iri_of("student", s).n3() for s in chunk)
-        rows += kg.store.select(
+        rows += select_text(
+            kg.store,
             f"""SELECT ?a ?s ?t ?score ?m ?c ?src WHERE {{ VALUES ?s {{ {values} }}
               ?a {PW.student.n3()} ?s ; a {PW.Attempt.n3()} ; {PW.timestamp.n3()} ?t ; {PW.score.n3()} ?score .
               OPTIONAL {{ ?a {PW.material.n3()} ?m }} OPTIONAL {{ ?a {PW.concept.n3()} ?c }}
-              OPTIONAL {{ ?a {PW.source.n3()} ?src }} }}"""
+              OPTIONAL {{ ?a {PW.source.n3()} ?src }} }}""",
         )
     found: dict[str, dict[str, object]] = {}
     for a, s, t, score, m, c, src in rows:
@@ -192,22 +218,22 @@ def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[A
             {
                 "id": id_of(key),
                 "student": id_of(str(s)),
-                "timestamp": t.toPython() if isinstance(t, Literal) else t,
+                "timestamp": t,
                 "score": float(str(score)),
-                "material": id_of(str(m)) if m is not None else None,
+                "material": id_of(m) if m is not None else None,
                 "concepts": [],
-                "source": str(src) if src is not None else "",
+                "source": src if src is not None else "",
             },
         )
         concepts = entry["concepts"]
-        if c is not None and isinstance(concepts, list) and id_of(str(c)) not in concepts:
-            concepts.append(id_of(str(c)))
+        if c is not None and isinstance(concepts, list) and id_of(c) not in concepts:
+            concepts.append(id_of(c))
     for entry in found.values():
         stamp = entry["timestamp"]
         attempt = Attempt(
             id=str(entry["id"]),
             student=str(entry["student"]),
-            timestamp=stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp)),
+            timestamp=_stored_time(str(stamp)),
             score=float(entry["score"]),  # type: ignore[arg-type]
             material=entry["material"],  # type: ignore[arg-type]
             concepts=tuple(sorted(entry["concepts"])),  # type: ignore[call-overload]

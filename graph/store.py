@@ -36,7 +36,7 @@ from graph.rdf_mapping import Triple
 from graph.shared_lock import SharedLock
 from graph.vocab import GRAPH_IRI, XSD
 
-__all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec"]
+__all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec", "select_text"]
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,15 @@ class _TermCache:
                 literal = self._literals[key] = _plain(from_ox(term))  # type: ignore[arg-type]
             return literal
         return from_ox(term)  # type: ignore[arg-type,return-value]
+
+
+def select_text(store: TripleStore, query: str) -> list[tuple[str | None, ...]]:
+    """Rows of a SELECT as text: the Oxigraph store's fast path, else ``select``'s terms as strings."""
+    fast = getattr(store, "select_text", None)
+    if fast is not None:
+        rows: list[tuple[str | None, ...]] = fast(query)
+        return rows
+    return [tuple(None if v is None else str(v) for v in row) for row in store.select(query)]
 
 
 def _nt(triple: Triple) -> str:
@@ -289,6 +298,19 @@ class OxigraphStore:
                 raise InvalidInput("select() takes a SELECT query")
             terms = _TermCache()
             return [tuple(None if v is None else terms.convert(v) for v in solution) for solution in result]
+
+    def select_text(self, query: str) -> list[tuple[str | None, ...]]:
+        """``select`` with each value as its text (an IRI, a literal's lexical form), for bulk reads.
+
+        Building rdflib terms was nine tenths of reading a student's history (a replay of
+        480 attempts: 32 ms of 40), and the readers only wanted the text.
+        """
+        self.round_trips += 1
+        with self._swap.shared():
+            result = self._store.query(query, default_graph=self._graph_name)
+            if not isinstance(result, ox.QuerySolutions):
+                raise InvalidInput("select() takes a SELECT query")
+            return [tuple(None if v is None else v.value for v in solution) for solution in result]
 
     def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         """One atomic write: an update, a transactional load, or a staged bulk load.
