@@ -18,6 +18,7 @@ from graph.cohorts import Cohort
 from graph.errors import KnowledgeGraphError
 from graph.repository import KnowledgeGraph
 from resolvers import cohorts
+from schema.api.arguments import BinsArg, CohortThresholdArg
 from schema.context import Info
 from schema.types.cohort import (
     AtRiskResult,
@@ -103,8 +104,8 @@ class CohortQuery:
         info: Info,
         cohort_id: strawberry.ID,
         concept_ids: list[strawberry.ID] | None = None,
-        threshold: float = DEFAULT_THRESHOLD,
-        bins: int = DEFAULT_BINS,
+        threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
+        bins: BinsArg = DEFAULT_BINS,
     ) -> CohortMasteryResult:
         min_cell = _min_cell(info)
 
@@ -162,7 +163,7 @@ class CohortQuery:
         info: Info,
         cohort_id: strawberry.ID,
         targets: list[strawberry.ID],
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
         missing_is_weak: bool = False,
     ) -> AtRiskResult:
         def run() -> CohortAtRisk:
@@ -192,7 +193,7 @@ class CohortQuery:
         concept_id: strawberry.ID,
         interval: TrendInterval = TrendInterval.WEEK,
         window: int = 5,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
     ) -> MasteryTrendResult:
         def run() -> MasteryTrend:
             points = cohorts.mastery_trend(

@@ -9,6 +9,7 @@ import strawberry
 
 from graph.errors import KnowledgeGraphError
 from resolvers import paths
+from schema.api.arguments import MasteryThresholdArg, MaxMinutesArg, NextFirstArg, OptionalTargetsArg, TargetsArg
 from schema.api.common import StudentIdArg
 from schema.context import Info
 from schema.types.pagination import check_first
@@ -44,9 +45,9 @@ class PathQuery:
         self,
         info: Info,
         student_id: StudentIdArg,
-        targets: list[strawberry.ID],
-        mastery_threshold: float | None = None,
-        max_minutes: int | None = None,
+        targets: TargetsArg,
+        mastery_threshold: MasteryThresholdArg = None,
+        max_minutes: MaxMinutesArg = None,
     ) -> LearningPathResult:
         kg = info.context.kg
 
@@ -71,9 +72,9 @@ class PathQuery:
         self,
         info: Info,
         student_id: StudentIdArg,
-        first: int = 10,
-        targets: list[strawberry.ID] | None = None,
-        mastery_threshold: float | None = None,
+        first: NextFirstArg = 10,
+        targets: OptionalTargetsArg = None,
+        mastery_threshold: MasteryThresholdArg = None,
     ) -> NextMaterialsResult:
         kg = info.context.kg
 

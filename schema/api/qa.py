@@ -11,6 +11,7 @@ import strawberry
 from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
 from ml.qa.answer import Answer
 from resolvers import qa
+from schema.api.arguments import QuestionArg
 from schema.api.common import OptionalStudentIdArg
 from schema.context import Info
 from schema.types.qa import AnswerType, AskError, AskResult
@@ -45,7 +46,7 @@ class QaQuery:
         "the student's weak prerequisites among them, a confidence and materials to study. Below the "
         "confidence threshold it says it does not know and suggests where to look."
     )
-    async def ask(self, info: Info, question: str, student_id: OptionalStudentIdArg = None) -> AskResult:
+    async def ask(self, info: Info, question: QuestionArg, student_id: OptionalStudentIdArg = None) -> AskResult:
         service = info.context.qa
         try:
             if service is None:
