@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.rdf_mapping import Props, Triple
@@ -20,6 +20,7 @@ from graph.vocab import GRAPH_IRI, PW, RDF, SDO, SKOS
 __all__ = [
     "STUDENT_DATA_CLASSES",
     "concepts_in_curriculum",
+    "concepts_with_alt_label",
     "describe",
     "describe_types",
     "blank_subtrees",
@@ -175,6 +176,15 @@ def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[st
     if not iris:
         return set()
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {_values(iris)} }} ?s a {kind.n3()} }}")
+    return {str(r[0]) for r in rows if r[0] is not None}
+
+
+def concepts_with_alt_label(store: TripleStore, needle: str) -> set[str]:
+    """IRIs of the concepts with an alternative label containing ``needle`` (lower case), in one query."""
+    text = Literal(needle.lower()).n3()
+    rows = store.select(
+        f"SELECT DISTINCT ?c WHERE {{ ?c {SKOS.altLabel.n3()} ?l FILTER(CONTAINS(LCASE(STR(?l)), {text})) }}"
+    )
     return {str(r[0]) for r in rows if r[0] is not None}
 
 

@@ -239,12 +239,17 @@ class KnowledgeGraph:
         return found
 
     def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
-        """Concept ids in id order, optionally those whose label or id contains ``search``."""
+        """Concept ids in id order, optionally those whose label, id or an alternative label contains ``search``.
+
+        Alternative labels are how learners name a concept ("gradient" for slope): searching
+        labels alone found nothing for them.
+        """
         ordered = self.projection.sorted_concepts()
         if search:
             needle = search.casefold()
             label = self.projection.label
-            ordered = [c for c in ordered if needle in c.casefold() or needle in label(c).casefold()]
+            also = {id_of(i) for i in queries.concepts_with_alt_label(self.store, needle)}
+            ordered = [c for c in ordered if needle in c.casefold() or needle in label(c).casefold() or c in also]
         return paginate(ordered, first, after)
 
     def _require_concept(self, ident: str, field: str | None = None) -> None:

@@ -53,7 +53,10 @@ class CurriculumQuery:
     def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
         return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
 
-    @strawberry.field(description="Concepts in id order, optionally matching `search` in the label or id.")
+    @strawberry.field(
+        description="Concepts in id order, optionally matching `search` (any case) in the label, an alternative "
+        "label or the id."
+    )
     def concepts(
         self, info: Info, first: FirstArg = 20, after: str | None = None, search: str | None = None
     ) -> ConceptConnection:

@@ -57,6 +57,12 @@ class TestConcepts:
         assert [e["node"]["id"] for e in page["edges"]] == ["sub"]
         assert page["totalCount"] == 1
 
+    def test_search_matches_alternative_labels(self, client: Client) -> None:
+        # "minus" is an alternative label of Subtraction: searching labels alone found nothing.
+        page = client.execute(CONCEPTS, {"search": "MiNuS"})["concepts"]
+        assert [e["node"]["id"] for e in page["edges"]] == ["sub"]
+        assert client.execute(CONCEPTS, {"search": 'x" } '})["concepts"]["totalCount"] == 0  # text, not SPARQL
+
     def test_bad_cursor_and_page_size_are_clear_errors(self, client: Client) -> None:
         assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
         assert client.errors(CONCEPTS, {"first": 1000000}) == ["first must be between 0 and 100, got 1000000"]
