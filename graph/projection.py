@@ -78,11 +78,11 @@ class Projection:
         return self._sorted_concepts
 
     # --- prerequisites -----------------------------------------------------------------
-    def add_edge(self, concept: str, prerequisite: str, strength: float = 1.0) -> None:
+    def add_edge(self, concept: str, prerequisite: str, strength: float = 1.0, provenance: str = "") -> None:
         """Record that ``concept`` requires ``prerequisite``."""
         if not self.dag.has_edge(prerequisite, concept):
             self._closure_bounds = None
-        self.dag.add_edge(prerequisite, concept, strength=strength)
+        self.dag.add_edge(prerequisite, concept, strength=strength, provenance=provenance)
 
     def remove_edge(self, concept: str, prerequisite: str) -> None:
         """Forget that ``concept`` requires ``prerequisite``."""

@@ -132,8 +132,9 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[Node | None, ...
             f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}"
         ),
         "edges": store.select(
-            f"""SELECT ?c ?p ?w WHERE {{ ?c {PW.requires.n3()} ?p
-              OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.strength.n3()} ?w }} }}"""
+            f"""SELECT ?c ?p ?w ?v WHERE {{ ?c {PW.requires.n3()} ?p
+              OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.strength.n3()} ?w }}
+              OPTIONAL {{ ?f {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.provenance.n3()} ?v }} }}"""
         ),
         "materials": store.select(
             f"""SELECT ?m ?t ?d ?r WHERE {{ ?m a {SDO.LearningResource.n3()}

@@ -169,8 +169,9 @@ class KnowledgeGraph:
         proj = Projection()
         for c, label in rows["concepts"]:
             proj.add_concept(id_of(str(c)), str(label) if label is not None else id_of(str(c)))
-        for c, p, w in rows["edges"]:
-            proj.add_edge(id_of(str(c)), id_of(str(p)), float(str(w)) if w is not None else 1.0)
+        for c, p, w, v in rows["edges"]:
+            strength = float(str(w)) if w is not None else 1.0
+            proj.add_edge(id_of(str(c)), id_of(str(p)), strength, str(v) if v is not None else "")
         links: dict[str, tuple[list[str], list[str]]] = {}
         for m, *_ in rows["materials"]:
             links[id_of(str(m))] = ([], [])
@@ -270,6 +271,10 @@ class KnowledgeGraph:
     def strength(self, concept: str, prerequisite: str) -> float:
         """The strength of an existing edge."""
         return float(self.projection.dag.edges[prerequisite, concept].get("strength", 1.0))
+
+    def provenance(self, concept: str, prerequisite: str) -> str:
+        """Where an existing edge came from (a designer, an importer, a CASE association), or ""."""
+        return str(self.projection.dag.edges[prerequisite, concept].get("provenance", ""))
 
     def material_ids_for(self, concept_ids: Sequence[str]) -> list[list[str]]:
         """For each concept, the ids of its materials, sorted; no store round trip."""
@@ -436,7 +441,7 @@ class KnowledgeGraph:
             self.commit(
                 deletes,
                 list(prerequisite_triples(edge)),
-                lambda: self.projection.add_edge(concept, prerequisite, strength),
+                lambda: self.projection.add_edge(concept, prerequisite, strength, provenance),
             )
             return edge
 
@@ -685,7 +690,7 @@ class KnowledgeGraph:
         for concept in bundle.concepts:
             proj.add_concept(concept.id, concept.label)
         for edge in bundle.prerequisites:
-            proj.add_edge(edge.concept, edge.prerequisite, edge.strength)
+            proj.add_edge(edge.concept, edge.prerequisite, edge.strength, edge.provenance)
         for m in bundle.materials:
             self._project_material(proj, m)
 

@@ -87,12 +87,19 @@ class ConceptType:
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, transitive, max_depth))
         return [ConceptType.from_id(i) for i in ids]
 
-    @strawberry.field(description="Direct prerequisites with the strength of each edge.")
+    @strawberry.field(description="Direct prerequisites with the strength and provenance of each edge.")
     async def prerequisite_links(self, info: Info) -> list[PrerequisiteLink]:
         loaders = info.context.loaders
         ids = await loaders.prerequisite_ids_by_concept.load((self.id, False, None))
         kg = info.context.kg
-        return [PrerequisiteLink(prerequisite=ConceptType.from_id(i), strength=kg.strength(self.id, i)) for i in ids]
+        return [
+            PrerequisiteLink(
+                prerequisite=ConceptType.from_id(i),
+                strength=kg.strength(self.id, i),
+                provenance=kg.provenance(self.id, i),
+            )
+            for i in ids
+        ]
 
     @strawberry.field(description="Concepts that require this one; with `transitive`, all of them.")
     async def dependents(self, info: Info, transitive: bool = False) -> list[ConceptType]:
@@ -128,6 +135,9 @@ class ConceptType:
 class PrerequisiteLink:
     prerequisite: ConceptType
     strength: float
+    provenance: str = strawberry.field(
+        description='Where the edge came from: `designer`, an importer\'s name, `case:precedes:<id>`; "" unsaid.'
+    )
 
 
 def _wrap(concepts: list[Concept | None]) -> list[ConceptType]:

@@ -118,3 +118,14 @@ class TestMaterialsAndCurricula:
         assert client.execute("{ curricula { id title description } }")["curricula"] == [
             {"id": "arith", "title": "Arithmetic", "description": "Small test curriculum"}
         ]
+
+
+def test_prerequisite_links_say_where_each_edge_came_from(client: Client) -> None:
+    # Provenance could be written (addPrerequisite, imports) but not read back.
+    query = '{ concept(id: "mul") { prerequisiteLinks { prerequisite { id } strength provenance } } }'
+    expected = {
+        "concept": {"prerequisiteLinks": [{"prerequisite": {"id": "add"}, "strength": 0.5, "provenance": "designer"}]}
+    }
+    assert client.execute(query) == expected
+    client.kg.rebuild_projection()  # as a restarted process reads it from the store
+    assert client.execute(query) == expected
