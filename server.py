@@ -168,12 +168,19 @@ def open_mastery(settings: Settings) -> MasteryService | None:
     from ml.mastery.serving import MasteryService
     from ml.mastery.versions import ModelVersions
 
+    # The shipped model is installed whenever none is there, demo data or not: a production
+    # start with no model refused every recordAttempts ("no mastery model is installed").
     service = MasteryService(
         ModelVersions(settings.data_dir / "models" / "mastery"),
-        fallback=MODEL_DIR if settings.load_demo else None,
+        fallback=MODEL_DIR,
         threads=settings.torch_threads,
     )
     log.info("mastery model: %s", service.version or "none (run `pathwise train mastery`)")
+    if service.version == "demo" and not settings.development:
+        log.warning(
+            "serving the shipped starter model (trained on the demo's simulated students): "
+            "train one on your own attempt logs with `pathwise train mastery`"
+        )
     return service
 
 
@@ -225,6 +232,8 @@ def open_knowledge_graph(
     # which left half a demo that a later start took for a loaded store.
     marker = settings.data_dir / DEMO_MARKER
     unfinished = marker.exists() and not kg.is_empty()
+    if not settings.load_demo and kg.is_empty():  # a volume mounted wrong looks just like a new deployment
+        log.warning("the store is empty: import a curriculum (`pathwise import`, `importCurriculum`)")
     if settings.load_demo and (kg.is_empty() or unfinished):
         from demo.load import load_demo
 

@@ -55,3 +55,19 @@ def test_production_loads_no_demo_into_an_empty_store(monkeypatch: pytest.Monkey
     assert load_settings(env_file=None).load_demo is False  # an empty volume mounted in error stays empty
     monkeypatch.setenv("PATHWISE_ENV", "development")
     assert load_settings(env_file=None).load_demo is True  # `make run` serves the demo on first start
+
+
+def test_production_serves_the_shipped_model_until_one_is_trained(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # With the demo off, no model was installed: every recordAttempts said "no mastery model is installed".
+    from server import open_mastery
+
+    settings = dataclasses.replace(
+        load_settings(env_file=None), env="production", data_dir=tmp_path, load_demo=False, mastery=True
+    )
+    with caplog.at_level("WARNING", logger="pathwise"):
+        service = open_mastery(settings)
+    assert service is not None
+    assert service.version == "demo"
+    assert "train one on your own attempt logs" in caplog.text
