@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -139,6 +140,9 @@ def _latest(records: Iterable[dict[str, object]]) -> dict[str, object] | None:
     return max(found, key=lambda r: (str(r.get("lastChangeDateTime", "")), json.dumps(r, sort_keys=True)))
 
 
+_CASE_ID = re.compile(r"case_[0-9a-f]{32}")
+
+
 class _Names:
     """The CASE identifier, URI and record of each node: kept from an import, else derived from its IRI."""
 
@@ -163,8 +167,19 @@ class _Names:
         return self._records.get(node)
 
     def identifier(self, node: URIRef) -> str:
-        """The node's identifier: as imported, else a UUID of its IRI (stable across exports)."""
-        return self._kept.get(node) or str(uuid.uuid5(uuid.NAMESPACE_URL, str(node)))
+        """The node's identifier: as imported; else the UUID a ``case_<hex>`` id was made from; else a UUID of
+        its IRI (stable across exports).
+
+        A CASE concept replaced by a CSV or Turtle import loses its records, not its id: its
+        identifier comes back from the id, so a CASE server still sees the same item.
+        """
+        kept = self._kept.get(node)
+        if kept:
+            return kept
+        ident = id_of(str(node))
+        if _CASE_ID.fullmatch(ident):
+            return str(uuid.UUID(ident.removeprefix("case_")))
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, str(node)))
 
     def uri(self, node: URIRef) -> str:
         """The node's URI: the imported one, else its Pathwise IRI.
@@ -584,7 +599,24 @@ class _Associations:
         association = _overlay(base, record, _REQUIRED["CFAssociation"])
         if "CFDocumentURI" in association:
             association["CFDocumentURI"] = self._frame.reference(association["CFDocumentURI"])
+        for side in ("originNodeURI", "destinationNodeURI"):
+            association[side] = self._current_end(association[side])
         return association
+
+    def _current_end(self, end: object) -> object:
+        """An end naming one of the package's items, with that item's identifier and uri as exported now.
+
+        A concept replaced since its import (a CSV edit) is exported under other names than
+        the record saw; the end kept the old ones and pointed at no item of the package.
+        """
+        if not isinstance(end, Mapping):
+            return end
+        identifier = end.get("identifier")
+        concept = self._by_identifier.get(case_id(identifier)) if isinstance(identifier, str) else None
+        if concept is None:
+            return end
+        node = iri_of("concept", concept)
+        return {**end, "identifier": self._names.identifier(node), "uri": self._names.uri(node)}
 
     def _sequence(self) -> dict[Relation, int]:
         """Each child's place under its parent in a Pathwise curriculum: prerequisites first, then by label."""

@@ -320,6 +320,26 @@ class TestAFrameworkGoesBackAsItCame:
         assert after[identifier]["fullStatement"] == before[identifier]["fullStatement"]
         assert before[identifier]["lastChangeDateTime"] == "2017-10-18T15:02:46+00:00"
 
+    def test_a_concept_replaced_by_another_format_stays_the_same_item(self) -> None:
+        # A CSV --replace dropped its records: it went out under a new identifier, and its child's
+        # recorded isChildOf still named the old one, an item no longer in the package.
+        kg = _imported(FIXTURES / "Ordering.json")
+        curriculum = kg.curricula()[0].id
+        parent = next(c for c in kg.export_bundle(curriculum).concepts if c.label.split()[0] == "H.A.MATH.GM")
+        kg.import_bundle(
+            CurriculumBundle(concepts=(replace(parent, label="Geo edited", alt_labels=()),)), replace_existing=True
+        )
+        package = _package(kg, curriculum)
+        items = _by_identifier(package["CFItems"])
+        identifier = str(uuid.UUID(parent.id.removeprefix("case_")))
+        assert items[identifier]["abbreviatedStatement"] == "Geo edited"
+        children = [
+            a for a in _associations(package, "isChildOf") if a["destinationNodeURI"]["identifier"] == identifier
+        ]  # type: ignore[index]
+        assert children, "its children still point at it"
+        for child in children:
+            assert child["destinationNodeURI"]["uri"] == items[identifier]["uri"]  # type: ignore[index]
+
     def test_a_removed_prerequisite_drops_its_association_and_an_exemplar_stays(self) -> None:
         kg = _imported(OPENSALT)
         curriculum = kg.curricula()[0].id
