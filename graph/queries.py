@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from graph.rdf_mapping import Props, Triple
-from graph.store import TripleStore
+from graph.store import TripleStore, select_text
 from graph.vocab import GRAPH_IRI, PW, RDF, SDO, SKOS
 
 __all__ = [
@@ -125,27 +124,32 @@ def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:
     return [str(r[0]) for r in store.select(f"SELECT ?s WHERE {{ ?s a {cls.n3()} }}") if r[0] is not None]
 
 
-def projection_rows(store: TripleStore) -> dict[str, list[tuple[Node | None, ...]]]:
-    """What the projection is built from, in five round trips."""
+def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]]]:
+    """What the projection is built from, in five round trips, as text (IRIs, lexical forms).
+
+    Text, not rdflib terms: building terms was most of a start over 20,000 concepts.
+    """
     return {
-        "concepts": store.select(
-            f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}"
+        "concepts": select_text(
+            store, f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}"
         ),
-        "edges": store.select(
+        "edges": select_text(
+            store,
             f"""SELECT ?c ?p ?w ?v WHERE {{ ?c {PW.requires.n3()} ?p
-              OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.strength.n3()} ?w }}
-              OPTIONAL {{ ?f {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p ; {PW.provenance.n3()} ?v }} }}"""
+              OPTIONAL {{ ?e {PW.prerequisiteOf.n3()} ?c ; {PW.prerequisite.n3()} ?p .
+                OPTIONAL {{ ?e {PW.strength.n3()} ?w }} OPTIONAL {{ ?e {PW.provenance.n3()} ?v }} }} }}""",
         ),
-        "materials": store.select(
+        "materials": select_text(
+            store,
             f"""SELECT ?m ?t ?d ?r WHERE {{ ?m a {SDO.LearningResource.n3()}
               OPTIONAL {{ ?m {SDO.learningResourceType.n3()} ?t }}
               OPTIONAL {{ ?m {PW.difficulty.n3()} ?d }}
-              OPTIONAL {{ ?m {SDO.timeRequired.n3()} ?r }} }}"""
+              OPTIONAL {{ ?m {SDO.timeRequired.n3()} ?r }} }}""",
         ),
-        "links": store.select(
-            f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""
+        "links": select_text(
+            store, f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""
         ),
-        "curricula": store.select(f"SELECT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()} }}"),
+        "curricula": select_text(store, f"SELECT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()} }}"),
     }
 
 

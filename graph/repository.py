@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 
 from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
@@ -168,20 +167,22 @@ class KnowledgeGraph:
         rows = queries.projection_rows(self.store)
         proj = Projection()
         for c, label in rows["concepts"]:
-            proj.add_concept(id_of(str(c)), str(label) if label is not None else id_of(str(c)))
+            ident = id_of(str(c))
+            proj.add_concept(ident, label if label is not None else ident)
         for c, p, w, v in rows["edges"]:
-            strength = float(str(w)) if w is not None else 1.0
-            proj.add_edge(id_of(str(c)), id_of(str(p)), strength, str(v) if v is not None else "")
+            strength = float(w) if w is not None else 1.0
+            proj.add_edge(id_of(str(c)), id_of(str(p)), strength, v or "")
         links: dict[str, tuple[list[str], list[str]]] = {}
         for m, *_ in rows["materials"]:
             links[id_of(str(m))] = ([], [])
+        teaches = str(SDO.teaches)
         for m, r, c in rows["links"]:
             entry = links.setdefault(id_of(str(m)), ([], []))
-            entry[0 if r == SDO.teaches else 1].append(id_of(str(c)))
+            entry[0 if r == teaches else 1].append(id_of(str(c)))
         facts = {id_of(str(m)): _material_facts(t, d, r) for m, t, d, r in rows["materials"]}
-        for material, (teaches, assesses) in links.items():
+        for material, (teaches_, assesses) in links.items():
             mtype, difficulty, minutes = facts.get(material, ("reading", 1, 5))
-            proj.set_material(material, mtype, teaches, assesses, difficulty=difficulty, minutes=minutes)
+            proj.set_material(material, mtype, teaches_, assesses, difficulty=difficulty, minutes=minutes)
         proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
         proj.revision = queries.revision(self.store)
         self.projection = proj
@@ -732,7 +733,7 @@ class KnowledgeGraph:
         return {id_of(iri): props for iri, props in queries.describe(self.store, known).items()}
 
 
-def _material_facts(kind: Node | None, difficulty: Node | None, duration: Node | None) -> tuple[str, int, int]:
+def _material_facts(kind: str | None, difficulty: str | None, duration: str | None) -> tuple[str, int, int]:
     """(type, difficulty, minutes) of a material from its stored literals, with the model's defaults."""
     try:
         level = int(float(str(difficulty))) if difficulty is not None else 1
