@@ -55,6 +55,7 @@ __all__ = [
     "LABEL_LIMIT",
     "case_id",
     "conform",
+    "field_text",
     "item_text",
     "parse_case_package",
     "pathwise_slug",
@@ -107,8 +108,8 @@ def shorten(text: str, limit: int = LABEL_LIMIT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def _text(record: Mapping[str, object], key: str) -> str:
-    """A string field, trimmed; absent or non-string values read as empty."""
+def field_text(record: Mapping[str, object], key: str) -> str:
+    """A string field of a CASE object, trimmed; absent or non-string values read as empty."""
     value = record.get(key)
     return value.strip() if isinstance(value, str) else ""
 
@@ -136,7 +137,7 @@ class _Ids:
         self._renamed: dict[str, str] = {}
         for record, kind in [(document, "curriculum"), *((item, "concept") for item in items)]:
             ident = _node(record)
-            own = pathwise_slug(_text(record, "uri"), kind) if isinstance(record, Mapping) else None
+            own = pathwise_slug(field_text(record, "uri"), kind) if isinstance(record, Mapping) else None
             if ident is not None and own is not None:
                 self._renamed[case_id(ident)] = own
 
@@ -153,7 +154,7 @@ class _Ids:
         name = case_id(identifier)
         if name in self._renamed:
             return self._renamed[name]
-        outside = pathwise_slug(_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
+        outside = pathwise_slug(field_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
         return outside or name
 
 
@@ -174,14 +175,14 @@ def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
     exporter derives these again from a kept record to see whether a designer changed
     the concept since.
     """
-    statement = _text(item, "fullStatement")
-    code = _text(item, "humanCodingScheme")
-    abbreviated = _text(item, "abbreviatedStatement")
+    statement = field_text(item, "fullStatement")
+    code = field_text(item, "humanCodingScheme")
+    abbreviated = field_text(item, "abbreviatedStatement")
     body = abbreviated or statement
     label = shorten(f"{code} {body}" if code and body else code or body)
     keywords = item.get("conceptKeywords")
     more = tuple(k.strip() for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else ()
-    alt_labels = (code, _text(item, "alternativeLabel"), abbreviated, *more)
+    alt_labels = (code, field_text(item, "alternativeLabel"), abbreviated, *more)
     return label, statement, tuple(dict.fromkeys(a for a in alt_labels if a and a != label))
 
 
@@ -220,7 +221,7 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     document_identifier = _node(document)
     if not isinstance(document, Mapping) or document_identifier is None:
         problems.append(Problem(source, "CFDocument", "missing, not an object, or without an identifier"))
-    elif not _text(document, "title"):
+    elif not field_text(document, "title"):
         problems.append(Problem(source, "CFDocument", "missing title"))
     if not isinstance(items, list):
         problems.append(Problem(source, "CFItems", "missing or not an array"))
@@ -231,7 +232,7 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     for index, item in enumerate(items):
         if not isinstance(item, Mapping) or _node(item) is None:
             problems.append(Problem(source, f"CFItems[{index}]", "not an object with an identifier"))
-        elif not (_text(item, "fullStatement") or _text(item, "abbreviatedStatement")):
+        elif not (field_text(item, "fullStatement") or field_text(item, "abbreviatedStatement")):
             problems.append(Problem(source, f"CFItems[{index}]", "no fullStatement"))
 
     broader: dict[str, list[str]] = {}
@@ -263,7 +264,7 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
                     parents.append(parent)
             continue
         # origin precedes destination: the destination requires the origin.
-        name = _text(association, "identifier")
+        name = field_text(association, "identifier")
         edges.append(
             Prerequisite(
                 concept=destination,
@@ -276,11 +277,11 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
 
     curriculum = Curriculum(
         id=ids.of(document_identifier),
-        title=_text(document, "title"),
-        description=_text(document, "description"),
+        title=field_text(document, "title"),
+        description=field_text(document, "description"),
     )
     concepts = tuple(
-        _concept(item, ids.of(_text(item, "identifier")), curriculum.id, broader)
+        _concept(item, ids.of(field_text(item, "identifier")), curriculum.id, broader)
         for item in items
         if isinstance(item, Mapping)
     )
@@ -302,18 +303,18 @@ def _add_source(extra: Graph, subject: URIRef, record: Mapping[str, object]) -> 
     The ids are ``case_<hex>``: without these an export could not be matched back to
     the framework it came from.
     """
-    identifier = _text(record, "identifier")
+    identifier = field_text(record, "identifier")
     if identifier:
         extra.add((subject, DCTERMS.identifier, Literal(identifier)))
-    uri = _text(record, "uri")
+    uri = field_text(record, "uri")
     if _ABSOLUTE.match(uri) and uri != str(subject):  # Pathwise's own IRI: the node itself
         extra.add((subject, SKOS.exactMatch, URIRef(uri)))
     for key, predicate in (("CFItemType", DCTERMS.type), ("humanCodingScheme", SKOS.notation)):
-        value = _text(record, key)
+        value = field_text(record, key)
         if value:
             extra.add((subject, predicate, Literal(value)))
     for key, predicate in (("creator", DCTERMS.creator), ("publisher", DCTERMS.publisher)):
-        value = _text(record, key)
+        value = field_text(record, key)
         if value:
             extra.add((subject, predicate, Literal(value)))
 
@@ -326,7 +327,7 @@ def _add_match(
     ends = []
     for end in (origin, destination):
         ident = ids.of_end(end)
-        uri = _text(end, "uri") if isinstance(end, Mapping) else ""
+        uri = field_text(end, "uri") if isinstance(end, Mapping) else ""
         if ident is not None and ident in in_package:
             ends.append(iri_of("concept", ident))
         elif _ABSOLUTE.match(uri):
@@ -348,8 +349,9 @@ def _add_records(extra: Graph, data: Mapping[str, object], scheme: URIRef, ids: 
     the document and items.
     """
     document = data["CFDocument"]
-    assert isinstance(document, Mapping)
-    link = {"title": _text(document, "title"), "identifier": _text(document, "identifier")}
+    if not isinstance(document, Mapping):  # checked by parse_case_package before; kept for the type
+        return
+    link = {"title": field_text(document, "title"), "identifier": field_text(document, "identifier")}
     extra.add((scheme, CASE_RECORD, record_literal(conform(document, link))))
     definitions = data.get("CFDefinitions")
     if isinstance(definitions, Mapping):

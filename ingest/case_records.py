@@ -18,6 +18,7 @@ from rdflib.term import Node
 from graph.ids import id_of
 from graph.vocab import DCTERMS, SKOS
 from ingest.case import CASE_RECORD
+from ingest.case import field_text as text
 
 __all__ = [
     "ASSOCIATION_TYPES",
@@ -41,12 +42,6 @@ ASSOCIATION_TYPES = {SKOS.exactMatch: "exactMatchOf", SKOS.related: "isRelatedTo
 
 Lookup = Callable[[Sequence[str]], Mapping[str, Mapping[Node, Sequence[Node]]]]
 """The stored triples (predicate -> objects) of the named concepts the store holds (``describe_concepts``)."""
-
-
-def text(record: Mapping[str, object], key: str) -> str:
-    """A string field, trimmed; absent or non-string values read as empty (as ``ingest.case`` reads them)."""
-    value = record.get(key)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def json_values(g: Graph, subject: URIRef, predicate: URIRef) -> list[dict[str, object]]:
