@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 
 from graph.rdf_mapping import Props, Triple
 from graph.store import TripleStore, select_text
-from graph.vocab import GRAPH_IRI, PW, RDF, SDO, SKOS
+from graph.vocab import DCTERMS, GRAPH_IRI, PW, RDF, SDO, SKOS
 
 __all__ = [
     "STUDENT_DATA_CLASSES",
@@ -117,6 +117,20 @@ def touching(store: TripleStore, iris: Sequence[URIRef]) -> list[Triple]:
         }}"""
     )
     return [(s, p, o) for s, p, o in rows if s is not None and p is not None and o is not None]
+
+
+def records_naming(store: TripleStore, iri: URIRef) -> list[Triple]:
+    """The association records (``pw:caseAssociation``) on any node that name ``iri`` by its
+    ``dcterms:identifier``: an association to a deleted concept no longer holds, and an
+    export would name an item the package lacks."""
+    rows = store.select(
+        f"""SELECT DISTINCT ?s ?record WHERE {{
+          {iri.n3()} {DCTERMS.identifier.n3()} ?identifier .
+          ?s {PW.caseAssociation.n3()} ?record .
+          FILTER(CONTAINS(LCASE(STR(?record)), LCASE(CONCAT("\\"", STR(?identifier), "\\""))))
+        }}"""
+    )
+    return [(s, PW.caseAssociation, record) for s, record in rows if s is not None and record is not None]
 
 
 def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:

@@ -389,7 +389,8 @@ class KnowledgeGraph:
         return [(id_of(str(c)), id_of(str(b))) for c, b in rows if c is not None and b is not None]
 
     def delete_concept(self, ident: str) -> ConceptDeletion:
-        """Delete a concept with its edges, material links, narrower links and students' estimates of it.
+        """Delete a concept with its edges, material links, narrower links, the CASE associations
+        that name it, and students' estimates of it.
 
         An estimate left behind without its concept was personal data no read could
         reach, and a concept created again under the id would inherit it. The counts
@@ -399,6 +400,8 @@ class KnowledgeGraph:
             self._require_concept(ident, "id")
             concept = iri_of("concept", ident)
             deletes = queries.touching(self.store, [concept]) + queries.blank_subtrees(self.store, [concept])
+            touched = set(deletes)
+            deletes += [t for t in queries.records_naming(self.store, concept) if t not in touched]
             estimates = self.store.select(
                 f"SELECT ?s ?p ?o WHERE {{ ?s a {PW.Mastery.n3()} ; {PW.concept.n3()} {concept.n3()} . ?s ?p ?o }}"
             )

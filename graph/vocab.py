@@ -45,6 +45,10 @@ class PW(DefinedNamespace):
     probability: URIRef
     modelVersion: URIRef
     updatedAt: URIRef
+    # Records an importer keeps whole (JSON literals) so an export can give them back as they came
+    caseRecord: URIRef  # a CASE CFItem (on its concept) or CFDocument (on the curriculum)
+    caseAssociation: URIRef  # a CASE CFAssociation, on its origin concept (else on the curriculum)
+    caseDefinitions: URIRef  # a CASE package's CFDefinitions, on the curriculum
 
 
 # Where our own resources live; ids are the local part after the kind.

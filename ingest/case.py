@@ -66,12 +66,11 @@ __all__ = [
 
 LABEL_LIMIT = 100
 
-# ``PW`` is a closed namespace (a typo raises): these terms are the CASE importer's own.
-CASE_RECORD = URIRef(f"{PW}caseRecord")
+CASE_RECORD = PW.caseRecord
 """A CFItem (on its concept) or the CFDocument (on the curriculum), whole, as a JSON literal."""
-CASE_ASSOCIATION = URIRef(f"{PW}caseAssociation")
+CASE_ASSOCIATION = PW.caseAssociation
 """A CFAssociation, whole, as a JSON literal on its origin concept (else on the curriculum)."""
-CASE_DEFINITIONS = URIRef(f"{PW}caseDefinitions")
+CASE_DEFINITIONS = PW.caseDefinitions
 """The package's CFDefinitions (item types, subjects, licences...), as a JSON literal on the curriculum."""
 
 _NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")

@@ -413,3 +413,26 @@ class TestAFrameworkGoesBackAsItCame:
             assert association["originNodeURI"]["identifier"] in named  # type: ignore[index]
             assert association["destinationNodeURI"]["identifier"] in named  # type: ignore[index]
         assert len(_associations(package, "isChildOf")) == len(named) - 1  # one parent each
+
+    def test_a_deleted_concept_leaves_no_association_that_names_it(self) -> None:
+        kg = _imported(OPENSALT)
+        curriculum = kg.curricula()[0].id
+        source = json.loads(OPENSALT.read_text(encoding="utf-8"))
+        ends = {
+            a["originNodeURI"]["identifier"]: a["destinationNodeURI"]["identifier"]
+            for a in source["CFAssociations"]
+            if a["associationType"] == "precedes"
+        }
+        # a concept that one precedes leads to and another leaves from: both records name it
+        middle = next(d for d in ends.values() if d in ends)
+        before = _by_identifier(_package(kg, curriculum)["CFAssociations"])
+        kg.delete_concept(case_id(middle))
+        package = _package(kg, curriculum)
+        after = _by_identifier(package["CFAssociations"])
+        named = {
+            str(end["identifier"]) for a in after.values() for end in (a["originNodeURI"], a["destinationNodeURI"])
+        }  # type: ignore[index]
+        assert middle not in named
+        gone = set(before) - set(after)
+        assert {before[g]["associationType"] for g in gone} >= {"precedes", "isChildOf"}
+        assert all(after[k] == before[k] for k in after)  # the rest as they were
