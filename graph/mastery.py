@@ -9,16 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from graph import queries
 from graph.ids import hashed_iri, id_of, iri_of
 from graph.model import MasteryEstimate
 from graph.rdf_mapping import Triple
-from graph.store import TripleStore
-from graph.vocab import PW, RDF
+from graph.store import TripleStore, select_text
+from graph.vocab import PW, RDF, XSD
 
-__all__ = ["estimate_triples", "mastery_iri", "read_estimates", "stale_students", "stored_estimate_triples"]
+__all__ = [
+    "estimate_triples",
+    "mastery_iri",
+    "read_estimates",
+    "stale_students",
+    "stored_probabilities",
+    "stored_estimate_triples",
+]
 
 
 def mastery_iri(student: str, concept: str) -> URIRef:
@@ -43,12 +50,49 @@ def estimate_triples(estimate: MasteryEstimate) -> Iterator[Triple]:
 
 
 def stored_estimate_triples(store: TripleStore, keys: Sequence[tuple[str, str]]) -> list[Triple]:
-    """The stored triples of the estimates for these (student, concept) pairs."""
+    """The stored triples of the estimates for these (student, concept) pairs.
+
+    Read as text and built again (``_term``): a write rewrites every estimate of the
+    students it touches, and building rdflib terms from the store's was most of that.
+    """
     iris = [mastery_iri(s, c) for s, c in dict.fromkeys(keys)]
     out: list[Triple] = []
-    for iri, props in queries.describe(store, iris).items():
-        subject = URIRef(iri)
-        out += [(subject, p, o) for p, objs in props.items() for o in objs]
+    for chunk in queries.in_chunks(iris):
+        rows = select_text(
+            store,
+            f"""SELECT ?m ?p ?o (DATATYPE(?o) AS ?type) (LANG(?o) AS ?lang) (isIRI(?o) AS ?iri)
+              WHERE {{ VALUES ?m {{ {" ".join(i.n3() for i in chunk)} }} ?m ?p ?o }}""",
+        )
+        for m, p, o, datatype, lang, is_iri in rows:
+            if m is not None and p is not None and o is not None:
+                out.append((URIRef(m), URIRef(p), _term(o, datatype, lang, is_iri)))
+    return out
+
+
+def _term(text: str, datatype: str | None, lang: str | None, is_iri: str | None) -> URIRef | BNode | Literal:
+    """An object read as text, as the term it was."""
+    if is_iri in ("true", "1"):
+        return URIRef(text)
+    if datatype is None:
+        return BNode(text)
+    if lang:
+        return Literal(text, lang=lang)
+    return Literal(text, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def stored_probabilities(store: TripleStore, students: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Each student's stored probability per concept (one round trip per 500 students)."""
+    out: dict[str, dict[str, float]] = {s: {} for s in students}
+    for chunk in queries.in_chunks(list(dict.fromkeys(students))):
+        values = " ".join(iri_of("student", s).n3() for s in chunk)
+        rows = select_text(
+            store,
+            f"""SELECT ?s ?c ?p WHERE {{ VALUES ?s {{ {values} }}
+              ?m {PW.student.n3()} ?s ; a {PW.Mastery.n3()} ; {PW.concept.n3()} ?c ; {PW.probability.n3()} ?p }}""",
+        )
+        for student, concept, probability in rows:
+            if student is not None and concept is not None and probability is not None:
+                out.setdefault(id_of(student), {})[id_of(concept)] = float(probability)
     return out
 
 

@@ -16,7 +16,7 @@ from graph.repository import KnowledgeGraph
 from graph.student_data import cached_student_data
 from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
-from resolvers.students import record
+from resolvers.students import SETTLED_WITHIN, record
 from tests.integration.conftest import Api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
@@ -461,6 +461,41 @@ class TestBackfilledAttempts:
         expected = estimate("in-order")
         assert estimate("one-batch") == pytest.approx(expected, abs=1e-6)
         assert estimate("one-by-one") == pytest.approx(expected, abs=1e-6)
+
+    def test_every_stored_estimate_is_the_same_however_a_client_batched_its_attempts(self, api: Api) -> None:
+        # Only the concepts an attempt named were written again: the same five attempts left
+        # exponent_laws at 0.34 sent one per call in order, and at 0.43 with one of them late.
+        concepts = ["exponent_laws", "exponent_laws", "exponent_laws", "absolute_value", "absolute_value", "slope"]
+        history = [
+            {"conceptIds": [c], "correct": n > 2, "timestamp": f"2025-01-07T10:0{n}:00Z", "clientId": f"a{n}"}
+            for n, c in enumerate(concepts)
+        ]
+
+        def stored(student: str) -> dict[str, float]:
+            rows = api(MASTERY, {"id": student})["student"]["mastery"]
+            return {m["concept"]["id"]: float(m["probability"]) for m in rows}
+
+        api(RECORD, {"a": [{**a, "studentId": "one-batch"} for a in history]})
+        for attempt in history:
+            api(RECORD, {"a": [{**attempt, "studentId": "one-by-one"}]})
+        for attempt in [*history[:1], *history[2:], history[1]]:  # the second answer synced last
+            api(RECORD, {"a": [{**attempt, "studentId": "one-late"}]})
+        for first in range(0, len(history), 4):
+            api(RECORD, {"a": [{**a, "studentId": "in-chunks"} for a in history[first : first + 4]]})
+        students, names = ("one-batch", "one-by-one", "one-late", "in-chunks"), sorted(set(concepts))
+        live = {s: dict(zip(names, api.mastery.predictor.estimate(s, names), strict=True)) for s in students}
+        for student in students:
+            assert live[student] == pytest.approx(live["one-batch"], abs=1e-6)  # one history, one state
+            kept = stored(student)
+            assert sorted(kept) == names
+            assert kept == pytest.approx(live[student], abs=SETTLED_WITHIN), student
+            assert kept["slope"] == pytest.approx(live[student]["slope"], abs=1e-6)  # the last attempt's own
+
+    def test_the_answer_names_only_the_concepts_the_attempts_did(self, api: Api) -> None:
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["exponent_laws"], "correct": True}]})
+        result = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
+        assert [m["concept"]["id"] for m in result["recordAttempts"]["mastery"]] == ["slope"]
+        assert len(api(MASTERY, {"id": "kid"})["student"]["mastery"]) == 2
 
 
 def test_a_batch_for_two_students_says_whose_each_estimate_is(api: Api) -> None:
