@@ -12,6 +12,7 @@ import strawberry
 
 __all__ = [
     "BinsArg",
+    "CohortIdArg",
     "CohortThresholdArg",
     "MasteryThresholdArg",
     "MaxMinutesArg",
@@ -46,6 +47,10 @@ NextFirstArg = Annotated[int, strawberry.argument(description="How many material
 CohortThresholdArg = Annotated[
     float,
     strawberry.argument(description=f"In [0, 1] ({_GRID}): an estimate at or above it counts as mastered."),
+]
+CohortIdArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(description='The cohort\'s id (NOT_FOUND with `field: "cohortId"` when there is none).'),
 ]
 BinsArg = Annotated[
     int, strawberry.argument(description="Histogram bins over [0, 1]: 1 to 100; for analysts 1, 2, 5 or 10.")

@@ -8,7 +8,7 @@ students comes back ``null`` with ``suppressed: true``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -18,7 +18,7 @@ from graph.cohorts import Cohort
 from graph.errors import KnowledgeGraphError
 from graph.repository import KnowledgeGraph
 from resolvers import cohorts
-from schema.api.arguments import BinsArg, CohortThresholdArg
+from schema.api.arguments import BinsArg, CohortIdArg, CohortThresholdArg, TargetsArg
 from schema.context import Info
 from schema.types.cohort import (
     AtRiskResult,
@@ -90,7 +90,9 @@ class CohortQuery:
         return _wrap(kg, cohorts.listing(kg, _visible_cohorts(info)))
 
     @strawberry.field(description="One cohort by id; null when there is none.")
-    def cohort(self, info: Info, id: strawberry.ID) -> CohortType | None:
+    def cohort(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The cohort's id.")]
+    ) -> CohortType | None:
         found = cohorts.find(info.context.kg, str(id))
         return _wrap(info.context.kg, [found])[0] if found is not None else None
 
@@ -102,8 +104,14 @@ class CohortQuery:
     def cohort_mastery(
         self,
         info: Info,
-        cohort_id: strawberry.ID,
-        concept_ids: list[strawberry.ID] | None = None,
+        cohort_id: CohortIdArg,
+        concept_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); "
+                "null: every concept."
+            ),
+        ] = None,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
         bins: BinsArg = DEFAULT_BINS,
     ) -> CohortMasteryResult:
@@ -130,11 +138,29 @@ class CohortQuery:
     def concept_difficulty(
         self,
         info: Info,
-        cohort_id: strawberry.ID,
-        concept_ids: list[strawberry.ID] | None = None,
-        streak: int = 3,
-        stuck_after: int = 5,
-        limit: int = 5,
+        cohort_id: CohortIdArg,
+        concept_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); "
+                "null: every concept a member attempted."
+            ),
+        ] = None,
+        streak: Annotated[
+            int,
+            strawberry.argument(
+                description="Correct answers (score >= 0.5) in a row that count as mastery, 1 or more."
+            ),
+        ] = 3,
+        stuck_after: Annotated[
+            int,
+            strawberry.argument(
+                description="Attempts at a concept without mastery after which a member counts as stuck, 1 or more."
+            ),
+        ] = 5,
+        limit: Annotated[
+            int, strawberry.argument(description="How many concepts `mostStuck` lists at most, 0 or more.")
+        ] = 5,
     ) -> ConceptDifficultyResult:
         def run() -> CohortDifficulty:
             report = cohorts.concept_difficulty(
@@ -161,10 +187,16 @@ class CohortQuery:
     def at_risk(
         self,
         info: Info,
-        cohort_id: strawberry.ID,
-        targets: list[strawberry.ID],
+        cohort_id: CohortIdArg,
+        targets: TargetsArg,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
-        missing_is_weak: bool = False,
+        missing_is_weak: Annotated[
+            bool,
+            strawberry.argument(
+                description="Count a prerequisite the member has no estimate of as weak (by default only an "
+                "estimate below `threshold` is)."
+            ),
+        ] = False,
     ) -> AtRiskResult:
         def run() -> CohortAtRisk:
             found = cohorts.at_risk(
@@ -189,10 +221,25 @@ class CohortQuery:
     def mastery_trend(
         self,
         info: Info,
-        cohort_id: strawberry.ID,
-        concept_id: strawberry.ID,
-        interval: TrendInterval = TrendInterval.WEEK,
-        window: int = 5,
+        cohort_id: CohortIdArg,
+        concept_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description='The concept to follow (NOT_FOUND with `field: "conceptId"` when unknown).'
+            ),
+        ],
+        interval: Annotated[
+            TrendInterval,
+            strawberry.argument(
+                description="The width of a bucket; more than 1,000 buckets is refused (INVALID on `interval`)."
+            ),
+        ] = TrendInterval.WEEK,
+        window: Annotated[
+            int,
+            strawberry.argument(
+                description="How many of a member's latest attempts their rolling success averages, 1 or more."
+            ),
+        ] = 5,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
     ) -> MasteryTrendResult:
         def run() -> MasteryTrend:
@@ -218,7 +265,11 @@ class CohortQuery:
 @strawberry.type
 class CohortMutation:
     @strawberry.mutation(description="Create an empty cohort.")
-    def create_cohort(self, info: Info, input: CreateCohortInput) -> CohortResult:
+    def create_cohort(
+        self,
+        info: Info,
+        input: Annotated[CreateCohortInput, strawberry.argument(description="The new cohort's id, name and teachers.")],
+    ) -> CohortResult:
         def run() -> CohortType:
             teachers = list(input.teacher_ids)
             if info.context.principal.role is Role.TEACHER:  # else the class was theirs to make and never to see
@@ -229,7 +280,14 @@ class CohortMutation:
         return _guarded(run)
 
     @strawberry.mutation(description="Delete a cohort and its memberships (the students and their data stay).")
-    def delete_cohort(self, info: Info, id: strawberry.ID) -> DeleteCohortResult:
+    def delete_cohort(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description='The cohort (NOT_FOUND with `field: "id"` when there is none).'),
+        ],
+    ) -> DeleteCohortResult:
         def run() -> Deleted:
             try:
                 cohorts.delete(info.context.kg, str(id))
@@ -241,7 +299,18 @@ class CohortMutation:
         return _guarded(run)
 
     @strawberry.mutation(description="Make students members of a cohort (creating students the graph lacks).")
-    def enrol_students(self, info: Info, cohort_id: strawberry.ID, student_ids: list[strawberry.ID]) -> CohortResult:
+    def enrol_students(
+        self,
+        info: Info,
+        cohort_id: CohortIdArg,
+        student_ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="The students: external ids or keys (`stu-...`); those already members are left "
+                "as they are."
+            ),
+        ],
+    ) -> CohortResult:
         def run() -> CohortType:
             kg = info.context.kg
             keys = [info.context.student_key(s, f"studentIds.{i}") for i, s in enumerate(student_ids)]
@@ -250,7 +319,17 @@ class CohortMutation:
         return _guarded(run)
 
     @strawberry.mutation(description="End students' membership of a cohort (their data stays).")
-    def remove_students(self, info: Info, cohort_id: strawberry.ID, student_ids: list[strawberry.ID]) -> CohortResult:
+    def remove_students(
+        self,
+        info: Info,
+        cohort_id: CohortIdArg,
+        student_ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="The students: external ids or keys (`stu-...`); those who are not members are ignored."
+            ),
+        ],
+    ) -> CohortResult:
         def run() -> CohortType:
             kg = info.context.kg
             keys = [info.context.student_key(s) for s in student_ids]
@@ -259,7 +338,18 @@ class CohortMutation:
         return _guarded(run)
 
     @strawberry.mutation(description="Replace a cohort's teachers (subject ids).")
-    def set_cohort_teachers(self, info: Info, cohort_id: strawberry.ID, teacher_ids: list[str]) -> CohortResult:
+    def set_cohort_teachers(
+        self,
+        info: Info,
+        cohort_id: CohortIdArg,
+        teacher_ids: Annotated[
+            list[str],
+            strawberry.argument(
+                description="Subject ids (a token's `sub`) of all its teachers from now on ([]: none); a blank one "
+                'is INVALID with `field: "teacherIds"`.'
+            ),
+        ],
+    ) -> CohortResult:
         def run() -> CohortType:
             kg = info.context.kg
             return _wrap(kg, [cohorts.set_teachers(kg, str(cohort_id), teacher_ids)])[0]
@@ -271,7 +361,23 @@ class CohortMutation:
         "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
         "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any."
     )
-    def import_roster(self, info: Info, csv: str, replace: bool = False) -> RosterResult:
+    def import_roster(
+        self,
+        info: Info,
+        csv: Annotated[
+            str,
+            strawberry.argument(
+                description="The roster as CSV text: header `cohort,student[,teacher]`, several teachers in a cell "
+                "separated by `|`, students by external id or key."
+            ),
+        ],
+        replace: Annotated[
+            bool,
+            strawberry.argument(
+                description="Make each named cohort exactly the roster's (see above); by default the roster only adds."
+            ),
+        ] = False,
+    ) -> RosterResult:
         def run() -> RosterImport:
             return RosterImport.from_domain(cohorts.import_csv(info.context.kg, csv, replace, info.context.student_key))
 

@@ -12,7 +12,7 @@ from schema.types.attempts import AttemptsError
 from schema.types.errors import CurriculumError
 from schema.types.pagination import PageInfo, encode_cursor
 
-__all__ = ["FirstArg", "OptionalStudentIdArg", "StudentIdArg", "attempts_guarded", "guarded", "page_info"]
+__all__ = ["AfterArg", "FirstArg", "OptionalStudentIdArg", "StudentIdArg", "attempts_guarded", "guarded", "page_info"]
 
 T = TypeVar("T")
 
@@ -27,6 +27,14 @@ FirstArg = Annotated[
     strawberry.argument(
         description='Page size, 0 to 100 (outside it: an error with `field: "first"`); `totalCount` counts '
         "every match, whatever the page."
+    ),
+]
+
+AfterArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A cursor of this listing (the last page's `endCursor`): the page starts after it; null: at the "
+        'start. A cursor of another listing, or a malformed one, is an error with `field: "after"`.'
     ),
 ]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.model import Prerequisite
 from resolvers import concepts, curricula, materials
-from schema.api.common import FirstArg, guarded, page_info
+from schema.api.common import AfterArg, FirstArg, guarded, page_info
 from schema.context import Info
 from schema.types.concept import ConceptType
 from schema.types.curriculum import CurriculumType
@@ -43,6 +45,25 @@ from schema.types.payloads import (
 
 __all__ = ["CurriculumMutation", "CurriculumQuery"]
 
+RequiringArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(
+        description='The concept that requires the other (NOT_FOUND with `field: "conceptId"` when unknown).'
+    ),
+]
+RequiredArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(description='The concept it requires (NOT_FOUND with `field: "prerequisiteId"` when unknown).'),
+]
+LinkedMaterialArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(description='The material (NOT_FOUND with `field: "materialId"` when unknown).'),
+]
+LinkedConceptArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(description='The concept (NOT_FOUND with `field: "conceptId"` when unknown).'),
+]
+
 
 @strawberry.type
 class CurriculumQuery:
@@ -50,7 +71,9 @@ class CurriculumQuery:
         description="One concept by id; null when there is none (null beside an entry in `errors`: a nested "
         "argument was refused)."
     )
-    def concept(self, info: Info, id: strawberry.ID) -> ConceptType | None:
+    def concept(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The concept's id.")]
+    ) -> ConceptType | None:
         return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
 
     @strawberry.field(
@@ -58,7 +81,17 @@ class CurriculumQuery:
         "label or the id."
     )
     def concepts(
-        self, info: Info, first: FirstArg = 20, after: str | None = None, search: str | None = None
+        self,
+        info: Info,
+        first: FirstArg = 20,
+        after: AfterArg = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Text to find, in any case, in the id, the label or an alternative label; "
+                'null or "": every concept.'
+            ),
+        ] = None,
     ) -> ConceptConnection:
         page, found = concepts.list_concepts(
             info.context.kg, first=check_first(first), after=decode_cursor("concept", after), search=search
@@ -70,7 +103,9 @@ class CurriculumQuery:
         )
 
     @strawberry.field(description="One material by id; null when there is none.")
-    async def material(self, info: Info, id: strawberry.ID) -> MaterialType | None:
+    async def material(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The material's id.")]
+    ) -> MaterialType | None:
         found = await info.context.loaders.material_by_id.load(str(id))
         return MaterialType.from_domain(found) if found is not None else None
 
@@ -79,9 +114,17 @@ class CurriculumQuery:
         self,
         info: Info,
         first: FirstArg = 20,
-        after: str | None = None,
-        type: MaterialKind | None = None,
-        concept_id: strawberry.ID | None = None,
+        after: AfterArg = None,
+        type: Annotated[
+            MaterialKind | None, strawberry.argument(description="Only materials of this type; null: every type.")
+        ] = None,
+        concept_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only materials that teach or assess this concept (an unknown one is an error with "
+                '`field: "conceptId"`); null: every material.'
+            ),
+        ] = None,
     ) -> MaterialConnection:
         page, found = materials.list_materials(
             info.context.kg,
@@ -107,7 +150,19 @@ class CurriculumQuery:
         "or one curriculum as a CASE package (`format: CASE` needs `curriculumId`)."
     )
     def export_curriculum(
-        self, info: Info, format: ExportFormat = ExportFormat.TURTLE, curriculum_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        format: Annotated[
+            ExportFormat, strawberry.argument(description="The document's format (default TURTLE).")
+        ] = ExportFormat.TURTLE,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this curriculum: its concepts, their materials and prerequisite edges (an unknown "
+                'one is an error with `field: "curriculumId"`); null: the whole curriculum part of the graph. '
+                "CASE needs it."
+            ),
+        ] = None,
     ) -> str:
         return curricula.export_curriculum(
             info.context.kg, format.value, str(curriculum_id) if curriculum_id is not None else None
@@ -136,7 +191,13 @@ def _link(info: Info, material: str, concept: str, relation: LinkRelation, *, un
 @strawberry.type
 class CurriculumMutation:
     @strawberry.mutation(description="Create a concept, with its direct prerequisites.")
-    def create_concept(self, info: Info, input: CreateConceptInput) -> ConceptResult:
+    def create_concept(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateConceptInput, strawberry.argument(description="The new concept and its direct prerequisites.")
+        ],
+    ) -> ConceptResult:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(
@@ -145,7 +206,13 @@ class CurriculumMutation:
         )
 
     @strawberry.mutation(description="Change some fields of a concept.")
-    def update_concept(self, info: Info, input: UpdateConceptInput) -> ConceptResult:
+    def update_concept(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateConceptInput, strawberry.argument(description="The concept's id and the fields to change.")
+        ],
+    ) -> ConceptResult:
         kg = info.context.kg
         return guarded(lambda: ConceptType.from_domain(concepts.update_concept(kg, str(input.id), input.changes())))
 
@@ -153,7 +220,14 @@ class CurriculumMutation:
         description="Delete a concept with its prerequisite edges, material links and students' estimates of it; "
         "`removed` counts them."
     )
-    def delete_concept(self, info: Info, id: strawberry.ID) -> DeleteResult:
+    def delete_concept(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description='The concept (NOT_FOUND with `field: "id"` when there is none).'),
+        ],
+    ) -> DeleteResult:
         kg = info.context.kg
 
         def run() -> Deleted:
@@ -169,10 +243,19 @@ class CurriculumMutation:
     def add_prerequisite(
         self,
         info: Info,
-        concept_id: strawberry.ID,
-        prerequisite_id: strawberry.ID,
-        strength: float = 1.0,
-        provenance: str = "designer",
+        concept_id: RequiringArg,
+        prerequisite_id: RequiredArg,
+        strength: Annotated[
+            float,
+            strawberry.argument(
+                description="How much the prerequisite matters, in (0, 1] (outside it: INVALID with "
+                '`field: "strength"`).'
+            ),
+        ] = 1.0,
+        provenance: Annotated[
+            str,
+            strawberry.argument(description="Where the edge comes from (stored as given, as the edge's `provenance`)."),
+        ] = "designer",
     ) -> PrerequisiteResult:
         kg = info.context.kg
         return guarded(
@@ -183,23 +266,43 @@ class CurriculumMutation:
 
     @strawberry.mutation(description="Remove a prerequisite edge.")
     def remove_prerequisite(
-        self, info: Info, concept_id: strawberry.ID, prerequisite_id: strawberry.ID
+        self, info: Info, concept_id: RequiringArg, prerequisite_id: RequiredArg
     ) -> PrerequisiteResult:
         kg = info.context.kg
         return guarded(lambda: _edge(info, concepts.remove_prerequisite(kg, str(concept_id), str(prerequisite_id))))
 
     @strawberry.mutation(description="Create a material linked to existing concepts.")
-    def create_material(self, info: Info, input: CreateMaterialInput) -> MaterialResult:
+    def create_material(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateMaterialInput,
+            strawberry.argument(description="The new material and the concepts it teaches and assesses."),
+        ],
+    ) -> MaterialResult:
         kg = info.context.kg
         return guarded(lambda: MaterialType.from_domain(materials.create_material(kg, input.to_domain())))
 
     @strawberry.mutation(description="Change some fields of a material.")
-    def update_material(self, info: Info, input: UpdateMaterialInput) -> MaterialResult:
+    def update_material(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMaterialInput, strawberry.argument(description="The material's id and the fields to change.")
+        ],
+    ) -> MaterialResult:
         kg = info.context.kg
         return guarded(lambda: MaterialType.from_domain(materials.update_material(kg, str(input.id), input.changes())))
 
     @strawberry.mutation(description="Delete a material and its links.")
-    def delete_material(self, info: Info, id: strawberry.ID) -> DeleteResult:
+    def delete_material(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description='The material (NOT_FOUND with `field: "id"` when there is none).'),
+        ],
+    ) -> DeleteResult:
         kg = info.context.kg
         return guarded(lambda: Deleted(id=strawberry.ID(materials.delete_material(kg, str(id)))))
 
@@ -207,9 +310,14 @@ class CurriculumMutation:
     def link_material(
         self,
         info: Info,
-        material_id: strawberry.ID,
-        concept_id: strawberry.ID,
-        relation: LinkRelation = LinkRelation.TEACHES,
+        material_id: LinkedMaterialArg,
+        concept_id: LinkedConceptArg,
+        relation: Annotated[
+            LinkRelation,
+            strawberry.argument(
+                description="Whether the material teaches the concept or assesses it (default TEACHES)."
+            ),
+        ] = LinkRelation.TEACHES,
     ) -> MaterialResult:
         return _link(info, str(material_id), str(concept_id), relation, unlink=False)
 
@@ -217,14 +325,26 @@ class CurriculumMutation:
     def unlink_material(
         self,
         info: Info,
-        material_id: strawberry.ID,
-        concept_id: strawberry.ID,
-        relation: LinkRelation = LinkRelation.TEACHES,
+        material_id: LinkedMaterialArg,
+        concept_id: LinkedConceptArg,
+        relation: Annotated[
+            LinkRelation,
+            strawberry.argument(
+                description="Which link to remove (default TEACHES); NOT_FOUND when the material has no such link."
+            ),
+        ] = LinkRelation.TEACHES,
     ) -> MaterialResult:
         return _link(info, str(material_id), str(concept_id), relation, unlink=True)
 
     @strawberry.mutation(description="Import a small curriculum document; validated whole, applied whole.")
-    def import_curriculum(self, info: Info, input: ImportCurriculumInput) -> ImportResult:
+    def import_curriculum(
+        self,
+        info: Info,
+        input: Annotated[
+            ImportCurriculumInput,
+            strawberry.argument(description="The document (or CSV files), its format and how to apply it."),
+        ],
+    ) -> ImportResult:
         kg = info.context.kg
         csv_files = None
         if input.csv is not None:

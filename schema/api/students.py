@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,7 +13,7 @@ from auth.principal import Role
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, NotFound
 from resolvers import students
-from schema.api.common import FirstArg, attempts_guarded, page_info
+from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
 from schema.context import Info
 from schema.types.attempts import (
     AttemptInput,
@@ -51,7 +51,17 @@ class StudentQuery:
         description="The keys of external student ids (at most 100), null for a student the caller may not see: "
         "every answer names students by key, and a teacher's app maps them back to the names of its own roster."
     )
-    def student_keys(self, info: Info, ids: list[strawberry.ID]) -> list[StudentKey]:
+    def student_keys(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description=f"External student ids (keys are answered as they are), at most {MAX_PAGE} (more: an "
+                'error with `field: "ids"`).'
+            ),
+        ],
+    ) -> list[StudentKey]:
         if len(ids) > MAX_PAGE:
             raise InvalidInput(f"at most {MAX_PAGE} ids at once, got {len(ids)}", field="ids")
         among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
@@ -62,7 +72,7 @@ class StudentQuery:
         ]
 
     @strawberry.field(description="Students in key order (those the caller may see).")
-    def students(self, info: Info, first: FirstArg = 20, after: str | None = None) -> StudentConnection:
+    def students(self, info: Info, first: FirstArg = 20, after: AfterArg = None) -> StudentConnection:
         page = students.page_of_students(
             info.context.kg,
             first=check_first(first),
@@ -83,7 +93,7 @@ class StudentQuery:
         "Null beside an entry in `errors` means a nested argument was refused (`evidence(first: 101)`), not that "
         "there is no such student."
     )
-    def student(self, info: Info, id: strawberry.ID) -> StudentType | None:
+    def student(self, info: Info, id: StudentIdArg) -> StudentType | None:
         key = info.context.student_key(id)
         own = info.context.principal.role is Role.STUDENT and key == info.context.acting().sub
         exists = own or students.student_exists(info.context.kg, key)
@@ -93,7 +103,7 @@ class StudentQuery:
         description="Everything stored about a student (an access request): attempts, mastery estimates, "
         "cohort memberships and every stored statement of theirs, as JSON."
     )
-    def export_student(self, info: Info, id: strawberry.ID) -> ExportStudentResult:
+    def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult:
         try:
             key = info.context.student_key(id)
             return StudentExport.from_domain(key, students.export(info.context.kg, key))
@@ -117,7 +127,16 @@ class StudentMutation:
         "what it touches); a clientId sent again with another score or time is refused as DUPLICATE. "
         f"At most {students.MAX_ATTEMPT_BATCH} attempts a call (a log goes through `pathwise attempts import`)."
     )
-    async def record_attempts(self, info: Info, attempts: list[AttemptInput]) -> RecordAttemptsResult:
+    async def record_attempts(
+        self,
+        info: Info,
+        attempts: Annotated[
+            list[AttemptInput],
+            strawberry.argument(
+                description=f"The attempts, at most {students.MAX_ATTEMPT_BATCH} (more: INVALID on `attempts`)."
+            ),
+        ],
+    ) -> RecordAttemptsResult:
         kg = info.context.kg
 
         def run() -> RecordedAttempts:
@@ -174,7 +193,7 @@ class StudentMutation:
         "answered with alreadyForgotten and that call's time (from the erasure log). NOT_FOUND when nothing about "
         "them is stored and no erasure of theirs is logged."
     )
-    async def forget_student(self, info: Info, id: strawberry.ID) -> ForgetStudentResult:
+    async def forget_student(self, info: Info, id: StudentIdArg) -> ForgetStudentResult:
         def run() -> ForgetStudentResult:
             try:
                 key = info.context.student_key(id)
@@ -191,7 +210,18 @@ class StudentMutation:
         "order asked. The embedded store is rewritten once for all of them, so a batch of erasure requests costs "
         f"one rewrite, not one each. At most {students.MAX_FORGET_BATCH} ids."
     )
-    async def forget_students(self, info: Info, ids: list[strawberry.ID]) -> list[ForgetStudentResult]:
+    async def forget_students(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description=f"The students: external ids or keys (`stu-...`), at most {students.MAX_FORGET_BATCH} "
+                '(more: an error with `field: "ids"`); one that cannot be forgotten gets a StudentDataError in its '
+                "place."
+            ),
+        ],
+    ) -> list[ForgetStudentResult]:
         def run() -> list[ForgetStudentResult]:
             keys: list[str | KnowledgeGraphError] = []
             for given in ids:
@@ -223,7 +253,17 @@ class StudentMutation:
         "are replayed into it before it is served. The version is pinned, as `pathwise models use` pins it: "
         "a version trained later is not served until `pathwise models use --newest` unpins."
     )
-    async def use_mastery_model(self, info: Info, version: str) -> MasteryModelResult:
+    async def use_mastery_model(
+        self,
+        info: Info,
+        version: Annotated[
+            str,
+            strawberry.argument(
+                description='A trained version, as `masteryModels` names it (NOT_FOUND with `field: "version"` '
+                "when there is none)."
+            ),
+        ],
+    ) -> MasteryModelResult:
         def run() -> MasteryModelInfo:
             service = info.context.mastery_service()
             students.switch_model(info.context.kg, service, version)

@@ -12,6 +12,7 @@ import strawberry
 from graph.errors import InvalidInput, KnowledgeGraphError, NotFound
 from graph.model import Attempt, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.student import MasteryType
 
 __all__ = [
@@ -31,12 +32,17 @@ class AttemptInput:
     student_id: strawberry.ID = strawberry.field(
         description="The student: the external id (a student token's `sub`) or their key (`stu-...`)."
     )
-    material_id: strawberry.ID | None = None
+    material_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The material answered (an unknown one: NOT_FOUND on `attempts.N.materialId`); null: none.",
+    )
     concept_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Defaults to the concepts the material assesses (or teaches)."
     )
-    correct: bool | None = None
-    score: float | None = None
+    correct: bool | None = strawberry.field(default=None, description="Right (a score of 1) or wrong (0).")
+    score: float | None = strawberry.field(
+        default=None, description="In [0, 1]; 0.5 or more counts as correct (outside: INVALID on `attempts.N.score`)."
+    )
     timestamp: datetime | None = strawberry.field(default=None, description="Defaults to now.")
     client_id: str | None = strawberry.field(
         default=None, description="The client's id for this attempt: sending it again adds nothing."
@@ -78,10 +84,10 @@ class AttemptInput:
 
 @strawberry.type(description="Why attempts (or a model switch) were refused; nothing was written.")
 class AttemptsError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
-    subject_id: strawberry.ID | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> AttemptsError:
@@ -92,8 +98,10 @@ class AttemptsError:
 
 @strawberry.type(description="What recording attempts did.")
 class RecordedAttempts:
-    accepted: int
-    duplicates: int
+    accepted: int = strawberry.field(description="Attempts recorded by this call.")
+    duplicates: int = strawberry.field(
+        description="Attempts skipped: their clientId was recorded before (or repeated in this call)."
+    )
     mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
     erased: int = strawberry.field(
         default=0,
@@ -103,10 +111,14 @@ class RecordedAttempts:
 
 @strawberry.type(description="A trained mastery model version.")
 class MasteryModelInfo:
-    version: str
-    current: bool
-    metrics: strawberry.scalars.JSON
-    data: strawberry.scalars.JSON
+    version: str = strawberry.field(description="The version's name, as `useMasteryModel` takes it.")
+    current: bool = strawberry.field(description="Whether this version is the one served.")
+    metrics: strawberry.scalars.JSON = strawberry.field(
+        description="The version's `metrics.json`: validation metrics, epochs, seconds ({} when missing or unreadable)."
+    )
+    data: strawberry.scalars.JSON = strawberry.field(
+        description="The version's `data.json`: what it was trained on ({} when missing or unreadable)."
+    )
     damage: str | None = strawberry.field(
         default=None,
         description="What is wrong with the version's files (null when they look whole): it cannot be served.",

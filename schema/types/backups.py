@@ -10,14 +10,15 @@ import strawberry
 from graph.backup import BackupManifest
 from graph.errors import KnowledgeGraphError
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_MESSAGE
 
 
 @strawberry.type(description="A backup written on the server; ship its folder elsewhere (it is on the same disk).")
 class Backup:
     path: str = strawberry.field(description="The backup's folder on the server.")
     created_at: datetime = strawberry.field(description="When the store's checkpoint was taken.")
-    triples: int
-    students: int
+    triples: int = strawberry.field(description="Triples in the backed-up store.")
+    students: int = strawberry.field(description="Students in the backed-up store.")
     files: list[str] = strawberry.field(description="Entries of the data folder copied beside the store.")
     pruned: list[str] = strawberry.field(
         description="Older backups deleted after this one, beyond the newest PATHWISE_BACKUP_KEEP."
@@ -38,8 +39,8 @@ class Backup:
 
 @strawberry.type(description="Why no backup was written (INVALID: this store or service takes none).")
 class BackupError:
-    code: CurriculumErrorCode
-    message: str
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> BackupError:

@@ -25,6 +25,7 @@ from graph.cohorts import Cohort, RosterReport
 from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, ValidationFailed
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
 from schema.types.payloads import Deleted
 from schema.types.student import StudentType
 
@@ -47,6 +48,9 @@ __all__ = [
     "TrendInterval",
 ]
 
+SUPPRESSED = "Whether any figure of this row was withheld (fewer students than the minimum cell)."
+WITHHELD = "null when withheld (fewer students than the minimum cell)"
+
 
 @strawberry.enum(description="The width of a trend bucket (UTC; weeks start on Monday).")
 class TrendInterval(enum.Enum):
@@ -57,10 +61,12 @@ class TrendInterval(enum.Enum):
 
 @strawberry.type(description="Why a cohort request was refused; nothing was written.")
 class CohortError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
-    subject_id: strawberry.ID | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
+    subject_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id that was missing (NOT_FOUND) or taken (DUPLICATE); null otherwise."
+    )
     problems: list[str] = strawberry.field(
         default_factory=list, description="For INVALID: every problem (a roster's with file and line)."
     )
@@ -80,8 +86,10 @@ class CohortError:
 
 @strawberry.input(description="A new cohort (a class, a section).")
 class CreateCohortInput:
-    id: strawberry.ID
-    name: str = ""
+    id: strawberry.ID = strawberry.field(
+        description='A slug ([A-Za-z0-9_.-]) or an absolute IRI (DUPLICATE with `field: "id"` when a cohort has it).'
+    )
+    name: str = strawberry.field(default="", description="A name to show (spaces around it are dropped).")
     teacher_ids: list[str] = strawberry.field(
         default_factory=list,
         description="Subject ids (a token's `sub`) of its teachers; a teacher creating it is always one of them.",
@@ -90,9 +98,9 @@ class CreateCohortInput:
 
 @strawberry.type(name="Cohort", description="A group of students: a class, a section, a course run.")
 class CohortType:
-    id: strawberry.ID
-    name: str
-    teacher_ids: list[str]
+    id: strawberry.ID = strawberry.field(description="The cohort's id.")
+    name: str = strawberry.field(description='The name to show; "" when it has none.')
+    teacher_ids: list[str] = strawberry.field(description="Subject ids (a token's `sub`) of its teachers.")
     size: int = strawberry.field(description="How many students are members.")
     member_ids: strawberry.Private[tuple[str, ...]] = ()
 
@@ -114,11 +122,11 @@ class CohortType:
 
 @strawberry.type(description="What a roster import did.")
 class RosterImport:
-    cohorts_created: list[strawberry.ID]
-    enrolled: int
-    already_enrolled: int
+    cohorts_created: list[strawberry.ID] = strawberry.field(description="Ids of the cohorts the roster created.")
+    enrolled: int = strawberry.field(description="Memberships added.")
+    already_enrolled: int = strawberry.field(description="Roster members who were members of that cohort already.")
     removed: int = strawberry.field(description="Members left out of the roster (only with `replace`).")
-    teachers_added: int
+    teachers_added: int = strawberry.field(description="Teachers added to cohorts (one per cohort and teacher).")
     teachers_removed: int = strawberry.field(
         description="Teachers the roster no longer names (only with `replace`, for cohorts whose lines name one)."
     )
@@ -126,7 +134,7 @@ class RosterImport:
         description="Lines enrolling a student an earlier line of the roster already enrolled in that cohort "
         "(the external id or the key): read once."
     )
-    revision: int
+    revision: int = strawberry.field(description="The store's revision after the import.")
 
     @classmethod
     def from_domain(cls, report: RosterReport) -> RosterImport:
@@ -146,20 +154,33 @@ class RosterImport:
 # --- mastery statistics ---------------------------------------------------------------------------
 @strawberry.type(description="One histogram bin: probabilities in [lower, upper) (the last bin includes 1).")
 class HistogramBin:
-    lower: float
-    upper: float
+    lower: float = strawberry.field(description="The bin's lower edge (included).")
+    upper: float = strawberry.field(
+        description="The bin's upper edge (excluded, except in the last bin, which holds 1)."
+    )
     count: int | None = strawberry.field(description="Null when withheld (fewer students than the minimum cell).")
 
 
 @strawberry.type(name="ConceptMastery", description="Mastery statistics of one concept over a cohort.")
 class ConceptMasteryType:
-    concept: ConceptType
+    concept: ConceptType = strawberry.field(description="The concept.")
     students: int | None = strawberry.field(description="Members with an estimate of the concept.")
-    mean: float | None
-    q1: float | None
-    median: float | None
-    q3: float | None
-    histogram: list[HistogramBin] | None
+    mean: float | None = strawberry.field(
+        description="The mean of those estimates; null when no member has one, or when withheld (fewer students "
+        "than the minimum cell)."
+    )
+    q1: float | None = strawberry.field(
+        description="The first quartile (for analysts, the mean of the group of students holding it); null as `mean`."
+    )
+    median: float | None = strawberry.field(
+        description="The median (for analysts, the mean of the group of students holding it); null as `mean`."
+    )
+    q3: float | None = strawberry.field(
+        description="The third quartile (for analysts, the mean of the group of students holding it); null as `mean`."
+    )
+    histogram: list[HistogramBin] | None = strawberry.field(
+        description=f"The estimates in `bins` equal-width bins over [0, 1]; {WITHHELD}."
+    )
     at_or_above: float | None = strawberry.field(description="The share at or above the threshold.")
     suppressed: bool = strawberry.field(description="Whether any figure of this row was withheld.")
 
@@ -187,24 +208,28 @@ class ConceptMasteryType:
 
 @strawberry.type(description="Mastery statistics of a cohort, per concept.")
 class CohortMastery:
-    cohort_id: strawberry.ID
-    threshold: float
+    cohort_id: strawberry.ID = strawberry.field(description="The cohort.")
+    threshold: float = strawberry.field(description="The threshold `atOrAbove` counts from.")
     min_cell: int | None = strawberry.field(description="Figures over fewer students are withheld (null: none).")
-    concepts: list[ConceptMasteryType]
+    concepts: list[ConceptMasteryType] = strawberry.field(
+        description="One row per concept: those of `conceptIds` in that order, else every concept by id."
+    )
 
 
 # --- difficulty -------------------------------------------------------------------------------------
 @strawberry.type(name="ConceptDifficulty", description="How hard a concept is for a cohort, from attempt history.")
 class ConceptDifficultyType:
-    concept: ConceptType
+    concept: ConceptType = strawberry.field(description="The concept.")
     students: int | None = strawberry.field(description="Members who attempted the concept.")
     first_attempt_success: float | None = strawberry.field(description="The share whose first attempt was correct.")
     mastered: int | None = strawberry.field(description="Members who reached the streak of correct answers.")
     attempts_to_mastery: float | None = strawberry.field(description="Mean attempts up to that streak.")
-    median_attempts_to_mastery: float | None
+    median_attempts_to_mastery: float | None = strawberry.field(
+        description="Median attempts up to that streak (for analysts, the mean of the group of students holding it)."
+    )
     stuck: int | None = strawberry.field(description="Members with `stuckAfter` attempts and no mastery.")
-    stuck_share: float | None
-    suppressed: bool
+    stuck_share: float | None = strawberry.field(description="The share of those who attempted it who are stuck.")
+    suppressed: bool = strawberry.field(description=SUPPRESSED)
 
     @classmethod
     def from_domain(cls, row: ConceptDifficulty) -> ConceptDifficultyType:
@@ -224,22 +249,32 @@ class ConceptDifficultyType:
 
 @strawberry.type(description="Difficulty per concept, and where the cohort is most stuck.")
 class CohortDifficulty:
-    cohort_id: strawberry.ID
-    concepts: list[ConceptDifficultyType]
-    most_stuck: list[ConceptDifficultyType]
+    cohort_id: strawberry.ID = strawberry.field(description="The cohort.")
+    concepts: list[ConceptDifficultyType] = strawberry.field(
+        description="One row per concept: those of `conceptIds` in that order, else every concept a member "
+        "attempted, by id (for analysts without the withheld rows)."
+    )
+    most_stuck: list[ConceptDifficultyType] = strawberry.field(
+        description="At most `limit` rows, the highest stuck share first (then the lowest first-attempt success); "
+        "rows whose stuck share is zero or withheld are left out."
+    )
 
 
 # --- at risk ----------------------------------------------------------------------------------------
 @strawberry.type(description="A prerequisite below the threshold (probability null: no estimate).")
 class WeakPrerequisiteType:
-    concept: ConceptType
-    probability: float | None
+    concept: ConceptType = strawberry.field(description="The prerequisite.")
+    probability: float | None = strawberry.field(
+        description="The student's estimate of it; null when they have none (weak only with `missingIsWeak`)."
+    )
 
 
 @strawberry.type(description="A student blocked on a target by weak prerequisites (nearest first).")
 class StudentRiskType:
-    student: StudentType
-    weak: list[WeakPrerequisiteType]
+    student: StudentType = strawberry.field(description="The member at risk, by key.")
+    weak: list[WeakPrerequisiteType] = strawberry.field(
+        description="Their weak prerequisites of the target, nearest first."
+    )
 
     @classmethod
     def from_domain(cls, risk: StudentRisk) -> StudentRiskType:
@@ -255,8 +290,8 @@ class StudentRiskType:
 
 @strawberry.type(description="A prerequisite and how many at-risk students it is weak for.")
 class BlockingPrerequisiteType:
-    concept: ConceptType
-    students: int | None
+    concept: ConceptType = strawberry.field(description="The prerequisite.")
+    students: int | None = strawberry.field(description=f"At-risk members it is weak for; {WITHHELD}.")
 
     @classmethod
     def from_domain(cls, blocking: BlockingPrerequisite) -> BlockingPrerequisiteType:
@@ -266,14 +301,20 @@ class BlockingPrerequisiteType:
 
 @strawberry.type(name="TargetRisk", description="Who is blocked on one target, and by which prerequisites.")
 class TargetRiskType:
-    target: ConceptType
-    students_at_risk: int | None
+    target: ConceptType = strawberry.field(description="The target.")
+    students_at_risk: int | None = strawberry.field(
+        description="Members below the threshold on the target (or without an estimate of it) who have a weak "
+        f"prerequisite; {WITHHELD}."
+    )
     mastered: int | None = strawberry.field(description="Members already at or above the threshold on the target.")
-    blocking: list[BlockingPrerequisiteType]
+    blocking: list[BlockingPrerequisiteType] = strawberry.field(
+        description="The target's prerequisites weak for at-risk members, most students first (for analysts every "
+        "prerequisite of the target, the withheld ones last, by id)."
+    )
     students: list[StudentRiskType] | None = strawberry.field(
         description="The students at risk, by key: student data, so asking for it as an analyst is refused (FORBIDDEN)."
     )
-    suppressed: bool
+    suppressed: bool = strawberry.field(description=SUPPRESSED)
 
     @classmethod
     def from_domain(cls, risk: TargetRisk) -> TargetRiskType:
@@ -290,22 +331,22 @@ class TargetRiskType:
 
 @strawberry.type(description="Students whose weak prerequisites block the targets.")
 class CohortAtRisk:
-    cohort_id: strawberry.ID
-    threshold: float
-    targets: list[TargetRiskType]
+    cohort_id: strawberry.ID = strawberry.field(description="The cohort.")
+    threshold: float = strawberry.field(description="The threshold below which an estimate is weak.")
+    targets: list[TargetRiskType] = strawberry.field(description="One row per target, in the order asked.")
 
 
 # --- trend ------------------------------------------------------------------------------------------
 @strawberry.type(name="TrendPoint", description="One bucket of a concept's trend, from the cohort's attempts.")
 class TrendPointType:
-    start: datetime
-    attempts: int | None
+    start: datetime = strawberry.field(description="When the bucket starts (UTC).")
+    attempts: int | None = strawberry.field(description=f"Members' attempts at the concept in the bucket; {WITHHELD}.")
     active: int | None = strawberry.field(description="Members who attempted the concept in the bucket.")
     success_rate: float | None = strawberry.field(description="The mean score of the bucket's attempts.")
     students: int | None = strawberry.field(description="Members who attempted it by the bucket's end.")
     rolling_success: float | None = strawberry.field(description="Their mean rolling success (last `window`).")
     mastered_share: float | None = strawberry.field(description="The share with rolling success >= threshold.")
-    suppressed: bool
+    suppressed: bool = strawberry.field(description=SUPPRESSED)
 
     @classmethod
     def from_domain(cls, point: TrendPoint) -> TrendPointType:
@@ -324,10 +365,13 @@ class TrendPointType:
 
 @strawberry.type(description="A concept's mastery trend over a cohort's attempt history.")
 class MasteryTrend:
-    cohort_id: strawberry.ID
-    concept: ConceptType
-    interval: TrendInterval
-    points: list[TrendPointType]
+    cohort_id: strawberry.ID = strawberry.field(description="The cohort.")
+    concept: ConceptType = strawberry.field(description="The concept followed.")
+    interval: TrendInterval = strawberry.field(description="The width of each bucket.")
+    points: list[TrendPointType] = strawberry.field(
+        description="One point per bucket in time order, from the first attempt's to the last one's, empty ones "
+        "included (for analysts, from the first to the last point that shows a figure)."
+    )
 
 
 CohortResult = Annotated[CohortType | CohortError, strawberry.union("CohortResult")]

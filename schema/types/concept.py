@@ -29,7 +29,7 @@ class ConceptType:
     (``prerequisites(transitive: true) { id }``) never touches the store.
     """
 
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI kept from elsewhere.")
     domain: strawberry.Private[Concept | None] = None
 
     @classmethod
@@ -73,7 +73,21 @@ class ConceptType:
         "(`maxDepth` levels of it: 1 is the direct prerequisites; `maxDepth` needs `transitive: true`)."
     )
     async def prerequisites(
-        self, info: Info, transitive: bool = False, max_depth: int | None = None
+        self,
+        info: Info,
+        transitive: Annotated[
+            bool,
+            strawberry.argument(
+                description="Every prerequisite down the chains, nearest first, instead of the direct ones only."
+            ),
+        ] = False,
+        max_depth: Annotated[
+            int | None,
+            strawberry.argument(
+                description="With `transitive: true`, how many levels to follow, 1 or more (1: the direct ones); "
+                'null: all. Anything else is an error with `field: "maxDepth"`.'
+            ),
+        ] = None,
     ) -> list[ConceptType]:
         if max_depth is not None and max_depth < 1:  # 0 and -1 answered [] as if the concept had none
             raise InvalidInput(
@@ -102,7 +116,17 @@ class ConceptType:
         ]
 
     @strawberry.field(description="Concepts that require this one; with `transitive`, all of them.")
-    async def dependents(self, info: Info, transitive: bool = False) -> list[ConceptType]:
+    async def dependents(
+        self,
+        info: Info,
+        transitive: Annotated[
+            bool,
+            strawberry.argument(
+                description="Every concept that requires this one down the chains, nearest first, instead of the "
+                "direct ones only."
+            ),
+        ] = False,
+    ) -> list[ConceptType]:
         loaders = info.context.loaders
         ids = await loaders.dependent_ids_by_concept.load((self.id, transitive))
         return [ConceptType.from_id(i) for i in ids]
@@ -112,7 +136,13 @@ class ConceptType:
         return _wrap(await info.context.loaders.concept_by_id.load_many(list((await self.record(info)).broader)))
 
     @strawberry.field(description="Materials that teach or assess this concept, optionally of one type.")
-    async def materials(self, info: Info, type: MaterialKind | None = None) -> list[MaterialRef]:
+    async def materials(
+        self,
+        info: Info,
+        type: Annotated[
+            MaterialKind | None, strawberry.argument(description="Only materials of this type; null: every type.")
+        ] = None,
+    ) -> list[MaterialRef]:
         from schema.types.material import MaterialType
 
         loaders = info.context.loaders
@@ -133,8 +163,8 @@ class ConceptType:
 
 @strawberry.type(description="A direct prerequisite and how much it matters (strength in (0, 1]).")
 class PrerequisiteLink:
-    prerequisite: ConceptType
-    strength: float
+    prerequisite: ConceptType = strawberry.field(description="The concept required.")
+    strength: float = strawberry.field(description="How much it matters, in (0, 1].")
     provenance: str = strawberry.field(
         description='Where the edge came from: `designer`, an importer\'s name, `case:precedes:<id>`; "" unsaid.'
     )

@@ -11,9 +11,9 @@ __all__ = ["CurriculumType"]
 
 @strawberry.type(name="Curriculum", description="A curriculum (a `skos:ConceptScheme`).")
 class CurriculumType:
-    id: strawberry.ID
-    title: str
-    description: str
+    id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI kept from elsewhere.")
+    title: str = strawberry.field(description="The title.")
+    description: str = strawberry.field(description='What the curriculum covers; "" when nothing is said.')
 
     @classmethod
     def from_domain(cls, curriculum: Curriculum) -> CurriculumType:

@@ -7,14 +7,23 @@ import strawberry
 from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, PrerequisiteCycle, ValidationFailed
 from schema.types.enums import CurriculumErrorCode
 
-__all__ = ["CurriculumError"]
+__all__ = ["ERROR_CODE", "ERROR_FIELD", "ERROR_MESSAGE", "ERROR_NOT_FOUND_ID", "CurriculumError"]
+
+# What every typed error's fields mean, said once for all of them.
+ERROR_CODE = "What kind of refusal it is (see `CurriculumErrorCode`)."
+ERROR_MESSAGE = "What went wrong, for a person to read (a client matches on `code` and `field`, not on this)."
+ERROR_FIELD = (
+    "The argument or input field at fault, as the request names it (`attempts.2.score` for an entry of a list); "
+    "null when no single one is."
+)
+ERROR_NOT_FOUND_ID = "For NOT_FOUND: the id that names nothing; null otherwise."
 
 
 @strawberry.type(description="Why a curriculum change was refused. Nothing of the change was applied.")
 class CurriculumError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
     subject_id: strawberry.ID | None = strawberry.field(default=None, description="The id that was missing or taken.")
     cycle: list[strawberry.ID] | None = strawberry.field(
         default=None, description="For CYCLE: the first cycle, each concept requiring the next, the last the first."

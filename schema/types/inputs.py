@@ -23,11 +23,18 @@ __all__ = [
 @strawberry.input
 class CreateConceptInput:
     id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI.")
-    label: str
-    definition: str = ""
-    alt_labels: list[str] = strawberry.field(default_factory=list)
-    broader: list[strawberry.ID] = strawberry.field(default_factory=list)
-    curriculum_id: strawberry.ID | None = None
+    label: str = strawberry.field(description="The preferred label (not blank).")
+    definition: str = strawberry.field(default="", description="The definition.")
+    alt_labels: list[str] = strawberry.field(
+        default_factory=list, description="Other labels (`concepts(search:)` finds them too)."
+    )
+    broader: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Ids of existing broader concepts (`skos:broader`)."
+    )
+    curriculum_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description='An existing curriculum it belongs to (NOT_FOUND with `field: "curriculumId"`); null: none.',
+    )
     prerequisites: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing concepts this one requires."
     )
@@ -46,11 +53,19 @@ class CreateConceptInput:
 
 @strawberry.input(description="Fields left out keep their value; so does a null, except `curriculumId`'s.")
 class UpdateConceptInput:
-    id: strawberry.ID
-    label: str | None = None
-    definition: str | None = None
-    alt_labels: list[str] | None = None
-    broader: list[strawberry.ID] | None = None
+    id: strawberry.ID = strawberry.field(
+        description='The concept to change (NOT_FOUND with `field: "id"` when there is none).'
+    )
+    label: str | None = strawberry.field(default=None, description="The new label (not blank); null: unchanged.")
+    definition: str | None = strawberry.field(default=None, description="The new definition; null: unchanged.")
+    alt_labels: list[str] | None = strawberry.field(
+        default=None, description="Replaces every alternative label ([]: none); null: unchanged."
+    )
+    broader: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Replaces the broader concepts (existing ids that make no cycle of broader links; []: none); "
+        "null: unchanged.",
+    )
     curriculum_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Move the concept to this curriculum; `null` takes it out of any."
     )
@@ -73,15 +88,25 @@ class UpdateConceptInput:
 
 @strawberry.input
 class CreateMaterialInput:
-    id: strawberry.ID
-    title: str
-    type: MaterialKind
-    difficulty: int = 1
-    minutes: int = 5
-    text: str = ""
-    url: str = ""
-    teaches: list[strawberry.ID] = strawberry.field(default_factory=list)
-    assesses: list[strawberry.ID] = strawberry.field(default_factory=list)
+    id: strawberry.ID = strawberry.field(
+        description="A slug ([A-Za-z0-9_.-]) or an absolute IRI; DUPLICATE when a material has it."
+    )
+    title: str = strawberry.field(description="The title (not blank).")
+    type: MaterialKind = strawberry.field(description="What kind of resource it is.")
+    difficulty: int = strawberry.field(default=1, description="1 (introductory) to 5 (hardest).")
+    minutes: int = strawberry.field(default=5, description="Estimated study time in minutes, 1 to 6,000.")
+    text: str = strawberry.field(
+        default="", description="The content as plain text (what question answering searches)."
+    )
+    url: str = strawberry.field(
+        default="", description="A link to the resource, http(s) or relative (`javascript:` and `data:` are refused)."
+    )
+    teaches: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Ids of existing concepts it teaches (an unknown id is refused)."
+    )
+    assesses: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Ids of existing concepts it assesses (an unknown id is refused)."
+    )
 
     def to_domain(self) -> Material:
         """The material this input describes."""
@@ -100,15 +125,25 @@ class CreateMaterialInput:
 
 @strawberry.input(description="Fields left out (null) keep their value.")
 class UpdateMaterialInput:
-    id: strawberry.ID
-    title: str | None = None
-    type: MaterialKind | None = None
-    difficulty: int | None = None
-    minutes: int | None = None
-    text: str | None = None
-    url: str | None = None
-    teaches: list[strawberry.ID] | None = None
-    assesses: list[strawberry.ID] | None = None
+    id: strawberry.ID = strawberry.field(
+        description='The material to change (NOT_FOUND with `field: "id"` when there is none).'
+    )
+    title: str | None = strawberry.field(default=None, description="The new title (not blank); null: unchanged.")
+    type: MaterialKind | None = strawberry.field(default=None, description="The new type; null: unchanged.")
+    difficulty: int | None = strawberry.field(default=None, description="The new difficulty, 1 to 5; null: unchanged.")
+    minutes: int | None = strawberry.field(
+        default=None, description="The new study time in minutes, 1 to 6,000; null: unchanged."
+    )
+    text: str | None = strawberry.field(default=None, description="The new plain-text content; null: unchanged.")
+    url: str | None = strawberry.field(
+        default=None, description='The new link, http(s) or relative ("": none); null: unchanged.'
+    )
+    teaches: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Replaces the concepts it teaches (existing ids; []: none); null: unchanged."
+    )
+    assesses: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Replaces the concepts it assesses (existing ids; []: none); null: unchanged."
+    )
 
     def changes(self) -> dict[str, object]:
         """The changed fields, named as on the domain ``Material``."""
@@ -132,15 +167,24 @@ class LinkRelation(enum.Enum):
 
 @strawberry.input(description="The files of the CSV layout, as text (see the README).")
 class CsvFilesInput:
-    concepts: str | None = None
-    prerequisites: str | None = None
-    materials: str | None = None
-    curricula: str | None = None
+    concepts: str | None = strawberry.field(
+        default=None, description="`concepts.csv`: id, label, definition, alt_labels, broader, scheme."
+    )
+    prerequisites: str | None = strawberry.field(
+        default=None, description="`prerequisites.csv`: concept, prerequisite, strength, provenance."
+    )
+    materials: str | None = strawberry.field(
+        default=None,
+        description="`materials.csv`: id, title, type, difficulty, minutes, teaches, assesses, url, text.",
+    )
+    curricula: str | None = strawberry.field(default=None, description="`curricula.csv`: id, title, description.")
 
 
 @strawberry.input
 class ImportCurriculumInput:
-    format: ImportFormat
+    format: ImportFormat = strawberry.field(
+        description="The document's format: CSV takes its files in `csv`, every other format its text in `content`."
+    )
     content: str | None = strawberry.field(default=None, description="The document, for every format but CSV.")
     csv: CsvFilesInput | None = strawberry.field(default=None, description="The files, for format CSV.")
     replace_existing: bool = strawberry.field(

@@ -14,13 +14,15 @@ __all__ = ["MaterialType"]
 
 @strawberry.type(name="Material", description="A learning resource (a `schema:LearningResource`).")
 class MaterialType:
-    id: strawberry.ID
-    title: str
-    type: MaterialKind
+    id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI kept from elsewhere.")
+    title: str = strawberry.field(description="The title.")
+    type: MaterialKind = strawberry.field(description="What kind of resource it is.")
     difficulty: int = strawberry.field(description="1 (introductory) to 5 (hardest).")
     minutes: int = strawberry.field(description="Estimated study time.")
-    text: str
-    url: str
+    text: str = strawberry.field(
+        description='The content as plain text (what question answering searches); "" when there is none.'
+    )
+    url: str = strawberry.field(description='A link to the resource, http(s) or relative; "" when there is none.')
     domain: strawberry.Private[Material]
 
     @classmethod

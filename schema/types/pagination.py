@@ -24,6 +24,10 @@ __all__ = [
     "encode_cursor",
 ]
 
+CURSOR = "This item's cursor: pass it as `after` for the items that follow it."
+PAGE_INFO = "Where this page lies in the listing, and the cursors to go on."
+TOTAL_COUNT = "Every item of the listing (every match of its filters), whatever the page."
+
 
 def encode_cursor(kind: str, ident: str) -> str:
     """An opaque cursor for the item ``ident`` of a listing of ``kind``."""
@@ -46,46 +50,50 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
 
 @strawberry.type
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page (it began after `after`)."
+    )
+    start_cursor: str | None = strawberry.field(description="The first item's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor, the `after` of the next page; null on an empty page."
+    )
 
 
 @strawberry.type
 class ConceptEdge:
-    cursor: str
-    node: ConceptType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: ConceptType = strawberry.field(description="The concept.")
 
 
 @strawberry.type
 class ConceptConnection:
-    edges: list[ConceptEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ConceptEdge] = strawberry.field(description="This page's concepts, in id order.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type
 class MaterialEdge:
-    cursor: str
-    node: MaterialType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: MaterialType = strawberry.field(description="The material.")
 
 
 @strawberry.type
 class MaterialConnection:
-    edges: list[MaterialEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[MaterialEdge] = strawberry.field(description="This page's materials, in id order.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
 @strawberry.type
 class StudentEdge:
-    cursor: str
-    node: StudentType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: StudentType = strawberry.field(description="The student.")
 
 
 @strawberry.type
 class StudentConnection:
-    edges: list[StudentEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[StudentEdge] = strawberry.field(description="This page's students, in key order.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int = strawberry.field(description=TOTAL_COUNT)

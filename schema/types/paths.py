@@ -15,6 +15,7 @@ from graph.model import Material
 from graph.recommend import Recommendation
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.material import MaterialType
 
 __all__ = [
@@ -58,7 +59,7 @@ class PathStepType:
             records=records,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The concept to study.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
 
@@ -79,7 +80,7 @@ class PathStepType:
 
 @strawberry.type(description="A prerequisite on the way that the student has already mastered.")
 class AssumedPrerequisite:
-    mastery: float
+    mastery: float = strawberry.field(description="The student's predicted mastery of it (at or above the threshold).")
     concept_id: strawberry.Private[str]
 
     @classmethod
@@ -87,7 +88,7 @@ class AssumedPrerequisite:
         """Wrap a domain value."""
         return cls(mastery=assumed.mastery, concept_id=assumed.concept)
 
-    @strawberry.field
+    @strawberry.field(description="The prerequisite.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.concept_id)
 
@@ -113,7 +114,7 @@ class LearningPathType:
             records=records,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The targets asked for, in that order, each once.")
     def targets(self) -> list[ConceptType]:
         return [ConceptType.from_id(c) for c in self.domain.targets]
 
@@ -147,8 +148,8 @@ class LearningPathType:
 
 @strawberry.type(description="A material to study next, for which concept, and why.")
 class MaterialRecommendation:
-    score: float
-    reason: str
+    score: float = strawberry.field(description="The ranking score, higher first (comparable within one answer only).")
+    reason: str = strawberry.field(description="Why this material, in plain words.")
     review: bool = strawberry.field(description="A material completed before and now due for review.")
     domain: strawberry.Private[Recommendation]
     record: strawberry.Private[Material | None]
@@ -162,28 +163,28 @@ class MaterialRecommendation:
         """
         return cls(score=rec.score, reason=rec.reason, review=rec.review, domain=rec, record=records.get(rec.material))
 
-    @strawberry.field
+    @strawberry.field(description="The material to study.")
     def material(self) -> MaterialType:
         if self.record is None:
             raise NotFound("material", self.domain.material)
         return MaterialType.from_domain(self.record)
 
-    @strawberry.field
+    @strawberry.field(description="The concept it is recommended for.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
 
 
 @strawberry.type(description="Materials to study next, best first.")
 class Recommendations:
-    items: list[MaterialRecommendation]
+    items: list[MaterialRecommendation] = strawberry.field(description="At most `first` materials, best first.")
 
 
 @strawberry.type(description="Why a learning path or recommendation could not be made.")
 class PathError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
-    subject_id: strawberry.ID | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> PathError:

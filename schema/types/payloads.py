@@ -47,7 +47,7 @@ class ConceptDeletionCounts:
 
 @strawberry.type(description="What was deleted.")
 class Deleted:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The id of what was deleted.")
     removed: ConceptDeletionCounts | None = strawberry.field(
         default=None, description="For `deleteConcept`: what went with the concept; null for other deletions."
     )
@@ -55,23 +55,31 @@ class Deleted:
 
 @strawberry.type(description="An edge: `concept` requires `prerequisite`.")
 class PrerequisiteEdge:
-    concept: ConceptType
-    prerequisite: ConceptType
-    strength: float
-    provenance: str
+    concept: ConceptType = strawberry.field(description="The concept that requires the other.")
+    prerequisite: ConceptType = strawberry.field(description="The concept required.")
+    strength: float = strawberry.field(description="How much the prerequisite matters, in (0, 1].")
+    provenance: str = strawberry.field(
+        description='Where the edge came from: `designer`, an importer\'s name, `case:precedes:<id>`; "" unsaid.'
+    )
 
 
 @strawberry.type(description="What an import wrote (or, with dryRun, would write).")
 class ImportSummary:
-    curricula: int
-    concepts: int
-    prerequisites: int
-    materials: int
-    triples: int
-    revision: int
-    dry_run: bool
-    dangling: list[str]
-    cycles: list[list[strawberry.ID]]
+    curricula: int = strawberry.field(description="Curricula written.")
+    concepts: int = strawberry.field(description="Concepts written.")
+    prerequisites: int = strawberry.field(
+        description="Prerequisite edges written (without the dangling, repeated and dropped ones)."
+    )
+    materials: int = strawberry.field(description="Materials written.")
+    triples: int = strawberry.field(description="RDF triples written.")
+    revision: int = strawberry.field(description="The store's revision after the import (unchanged by a dry run).")
+    dry_run: bool = strawberry.field(description="Whether this was a dry run: the counts are what would be written.")
+    dangling: list[str] = strawberry.field(
+        description="References to ids in neither the document nor the graph, one line each; those links were left out."
+    )
+    cycles: list[list[strawberry.ID]] = strawberry.field(
+        description="Every prerequisite cycle found (only with `breakCycles`: without it a cycle refuses the import)."
+    )
     dropped_edges: list[list[strawberry.ID]] = strawberry.field(description="[concept, prerequisite] pairs left out.")
 
     @classmethod

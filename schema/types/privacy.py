@@ -10,15 +10,16 @@ import strawberry
 from graph.errors import KnowledgeGraphError, NotFound
 from graph.forget import Forgotten
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
 
 __all__ = ["ExportStudentResult", "ForgetStudentResult", "ForgottenStudent", "StudentDataError", "StudentExport"]
 
 
 @strawberry.type(description="Why a student's data could not be exported or forgotten (NOT_FOUND: nothing stored).")
 class StudentDataError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
     subject_id: strawberry.ID | None = strawberry.field(default=None, description="The student key asked about.")
 
     @classmethod
@@ -31,8 +32,8 @@ class StudentDataError:
 @strawberry.type(description="What forgetting a student deleted; nothing of theirs is left.")
 class ForgottenStudent:
     student_id: strawberry.ID = strawberry.field(description="The student's key (no longer stored).")
-    attempts: int
-    estimates: int
+    attempts: int = strawberry.field(description="Attempts deleted.")
+    estimates: int = strawberry.field(description="Mastery estimates deleted.")
     memberships: int = strawberry.field(description="Cohort memberships ended.")
     triples: int = strawberry.field(description="Every triple deleted, all kinds together.")
     forgotten_at: datetime | None = strawberry.field(

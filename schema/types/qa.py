@@ -11,6 +11,7 @@ from ml.qa.answer import Answer, EvidencePassage, WeakPrerequisite
 from schema.context import Info
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.material import MaterialType
 
 __all__ = ["AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequisiteType"]
@@ -19,7 +20,7 @@ __all__ = ["AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequis
 @strawberry.type(name="Evidence", description="A passage (chunk) of a material that the answer rests on.")
 class EvidenceType:
     chunk: int = strawberry.field(description="The chunk's position in its material, from 0.")
-    text: str
+    text: str = strawberry.field(description="The passage's text.")
     score: float = strawberry.field(description="Fused retrieval score (lexical and dense z-scores mixed).")
     similarity: float = strawberry.field(description="Cosine similarity of question and passage.")
     material_id: strawberry.Private[str]
@@ -35,7 +36,7 @@ class EvidenceType:
             material_id=evidence.material,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The material the passage is from; null when it has been deleted since.")
     async def material(self, info: Info) -> MaterialType | None:
         found = await info.context.loaders.material_by_id.load(self.material_id)
         return MaterialType.from_domain(found) if found is not None else None
@@ -46,7 +47,7 @@ class WeakPrerequisiteType:
     probability: float = strawberry.field(description="The student's stored mastery estimate.")
     domain: strawberry.Private[WeakPrerequisite]
 
-    @strawberry.field
+    @strawberry.field(description="The prerequisite.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
 
@@ -57,7 +58,7 @@ class WeakPrerequisiteType:
 
 @strawberry.type(name="Answer", description="An answer grounded in the materials, or where to look instead.")
 class AnswerType:
-    question: str
+    question: str = strawberry.field(description="The question as answered (runs of white space made one space).")
     answered: bool = strawberry.field(description="False when the materials do not answer it confidently enough.")
     text: str | None = strawberry.field(
         description="The evidence sentences that answer the question; for a problem a material works, "
@@ -71,7 +72,7 @@ class AnswerType:
         description="What to tell the student beside the answer: why there is none, or that no material "
         "works the very problem asked about (the answer then shows the method on other examples)."
     )
-    evidence: list[EvidenceType]
+    evidence: list[EvidenceType] = strawberry.field(description="The passages the answer rests on.")
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
         description="The student's prerequisites of these concepts with low mastery, weakest first."
     )
@@ -109,10 +110,10 @@ class AnswerType:
     "answered: UNAVAILABLE, ask again in a few seconds); an unknown student asks as a newcomer."
 )
 class AskError:
-    code: CurriculumErrorCode
-    message: str
-    field: str | None = None
-    subject_id: strawberry.ID | None = None
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> AskError:

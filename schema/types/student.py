@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -17,9 +18,11 @@ __all__ = ["AttemptRecord", "MasteryEvidence", "MasteryType", "StudentType"]
 
 @strawberry.type(name="Mastery", description="A model's probability that the student has mastered the concept.")
 class MasteryType:
-    probability: float
-    model_version: str
-    updated_at: datetime
+    probability: float = strawberry.field(
+        description="In [0, 1]: the model's chance that the student answers the concept's next exercise right."
+    )
+    model_version: str = strawberry.field(description="The mastery model version that made the estimate.")
+    updated_at: datetime = strawberry.field(description="When the estimate was made.")
     student_id: strawberry.ID = strawberry.field(
         description="The student's key: which student an estimate of a batch of several students' attempts is for."
     )
@@ -36,17 +39,17 @@ class MasteryType:
             concept_id=estimate.concept,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The concept estimated.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.concept_id)
 
 
 @strawberry.type(name="Attempt", description="One answer by a student.")
 class AttemptRecord:
-    id: strawberry.ID
-    score: float
-    correct: bool
-    timestamp: datetime
+    id: strawberry.ID = strawberry.field(description="The attempt's id (keyed from its clientId when it had one).")
+    score: float = strawberry.field(description="In [0, 1]; a right or wrong answer is 1 or 0.")
+    correct: bool = strawberry.field(description="Whether the score is at least 0.5.")
+    timestamp: datetime = strawberry.field(description="When the student answered (UTC).")
     domain: strawberry.Private[Attempt]
 
     @classmethod
@@ -60,11 +63,11 @@ class AttemptRecord:
             domain=attempt,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The concepts the attempt counts for.")
     def concepts(self) -> list[ConceptType]:
         return [ConceptType.from_id(c) for c in self.domain.concepts]
 
-    @strawberry.field
+    @strawberry.field(description="The material answered; null when none was named (or it was deleted since).")
     async def material(self, info: Info) -> MaterialType | None:
         if self.domain.material is None:
             return None
@@ -74,27 +77,39 @@ class AttemptRecord:
 
 @strawberry.type(description="An attempt and how much it moved the estimate.")
 class MasteryEvidence:
-    attempt: AttemptRecord
-    before: float
-    after: float
-    change: float
+    attempt: AttemptRecord = strawberry.field(description="The attempt.")
+    before: float = strawberry.field(description="The concept's estimate just before it, in [0, 1].")
+    after: float = strawberry.field(description="The concept's estimate just after it, in [0, 1].")
+    change: float = strawberry.field(description="`after` minus `before` (negative: the attempt lowered it).")
 
 
 @strawberry.type(description="An external student id and the key it is stored under (null: not a student you may see).")
 class StudentKey:
-    id: strawberry.ID
-    key: strawberry.ID | None
+    id: strawberry.ID = strawberry.field(description="The id as it was given.")
+    key: strawberry.ID | None = strawberry.field(
+        description="The student's key (`stu-...`); null for a student the caller may not see."
+    )
 
 
 @strawberry.type(name="Student", description="A student, under a pseudonymous key.")
 class StudentType:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The student's key (`stu-...`), never the external id.")
 
     @strawberry.field(
         description="Mastery estimates: of the given concepts (estimated now where none is stored), "
         "or of every concept with a stored estimate."
     )
-    async def mastery(self, info: Info, concept_ids: list[strawberry.ID] | None = None) -> list[MasteryType]:
+    async def mastery(
+        self,
+        info: Info,
+        concept_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description='The concepts to give (an unknown one is an error with `field: "conceptIds"`); '
+                "null: every concept with a stored estimate."
+            ),
+        ] = None,
+    ) -> list[MasteryType]:
         # A student in the process's student cache (a frontend reads the mastery of a
         # student whose path or attempts it has just handled) is answered in place: a
         # loader's batch waits a turn of the event loop behind every other client's
@@ -111,7 +126,23 @@ class StudentType:
         return [MasteryType.from_domain(e) for e in found]
 
     @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")
-    async def evidence(self, info: Info, concept_id: strawberry.ID, first: int = 5) -> list[MasteryEvidence]:
+    async def evidence(
+        self,
+        info: Info,
+        concept_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The concept whose estimate they moved (an unknown one is an error with "
+                '`field: "conceptId"`).'
+            ),
+        ],
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description='How many attempts, 0 to 100 (outside it: an error with `field: "first"`).'
+            ),
+        ] = 5,
+    ) -> list[MasteryEvidence]:
         found = await info.context.loaders.evidence_by_student_concept.load(
             (str(self.id), str(concept_id), check_first(first))
         )
