@@ -150,6 +150,17 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
+def _translation(triple: Triple) -> bool:
+    """Whether a concept's triple is a language-tagged label or definition: what the model does not hold.
+
+    Pathwise reads one label and one definition (untagged first, then English); the other
+    languages' stay in the store beside them, and ``updateConcept`` keeps them (it had
+    deleted every language's label with the one it replaced).
+    """
+    _, p, o = triple
+    return p in (SKOS.prefLabel, SKOS.definition, SKOS.altLabel) and isinstance(o, Literal) and bool(o.language)
+
+
 class KnowledgeGraph:
     """Concepts, prerequisites, materials and curricula over a triple store."""
 
@@ -362,7 +373,7 @@ class KnowledgeGraph:
         return problems + [f"concept {c!r} does not exist" for c in named if not self.projection.has_concept(c)]
 
     def update_concept(self, updated: Concept) -> Concept:
-        """Replace a concept's own values (label, definition, alt labels, links up)."""
+        """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay."""
         with self.lock:
             self._require_concept(updated.id, "id")
             found = concept_problems(updated)
@@ -378,8 +389,15 @@ class KnowledgeGraph:
                 raise NotFound("curriculum", updated.curriculum, field="curriculumId")
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
-            deletes = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
-            inserts = [t for t in concept_triples(updated) if t[1] in CONCEPT_PREDICATES]
+            own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
+            kept = {t for t in own if _translation(t) and (t[1] != SKOS.altLabel or str(t[2]) in updated.alt_labels)}
+            deletes = [t for t in own if t not in kept]
+            translated = {(p, str(o)) for _, p, o in kept}
+            inserts = [
+                t
+                for t in concept_triples(updated)
+                if t[1] in CONCEPT_PREDICATES and (t[1], str(t[2])) not in translated
+            ]
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from rdflib import Literal, URIRef
 
 from graph.bundle import CurriculumBundle
 from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import edge_iri
 from graph.model import Concept, Material, MaterialType, Prerequisite
 from graph.repository import KnowledgeGraph
-from graph.vocab import PW
+from graph.store import open_store
+from graph.vocab import PW, SKOS
+from ingest.formats import read_text
 
 
 class TestCreateConcept:
@@ -49,6 +54,23 @@ class TestUpdateConcept:
     def test_unknown_concept(self, kg: KnowledgeGraph) -> None:
         with pytest.raises(ConceptNotFound):
             kg.update_concept(Concept("nope", "X"))
+
+    def test_other_languages_labels_and_definitions_survive(self) -> None:
+        # Changing the definition of a concept imported with "Zeta"@en and "Ζήτα"@el deleted the Greek label.
+        turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://example.org/zeta> a skos:Concept ; skos:prefLabel "Zeta"@en, "Ζήτα"@el ;
+          skos:definition "Sixth letter."@en, "Sexta letra."@es ; skos:altLabel "dseta"@es, "zed"@en ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(turtle, "turtle"))
+        concept = kg.concept("https://example.org/zeta")
+        kg.update_concept(replace(concept, definition="The sixth letter.", alt_labels=("zed", "zeta")))
+        triples = set(kg.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"))
+        node = URIRef("https://example.org/zeta")
+        assert (node, SKOS.prefLabel, Literal("Ζήτα", lang="el")) in triples
+        assert (node, SKOS.definition, Literal("Sexta letra.", lang="es")) in triples
+        assert {o for s, p, o in triples if p == SKOS.altLabel} == {Literal("zed"), Literal("zeta")}
+        again = kg.concept("https://example.org/zeta")
+        assert (again.label, again.definition, again.alt_labels) == ("Zeta", "The sixth letter.", ("zed", "zeta"))
 
 
 class TestDeleteConcept:
