@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from graph.rdf_mapping import Props, Triple
 from graph.store import TripleStore, select_text
@@ -19,7 +19,7 @@ from graph.vocab import DCTERMS, GRAPH_IRI, PW, RDF, SDO, SKOS
 __all__ = [
     "STUDENT_DATA_CLASSES",
     "concepts_in_curriculum",
-    "concepts_with_alt_label",
+    "alt_labels",
     "describe",
     "describe_types",
     "blank_subtrees",
@@ -198,13 +198,10 @@ def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[st
     return {str(r[0]) for r in rows if r[0] is not None}
 
 
-def concepts_with_alt_label(store: TripleStore, needle: str) -> set[str]:
-    """IRIs of the concepts with an alternative label containing ``needle`` (lower case), in one query."""
-    text = Literal(needle.lower()).n3()
-    rows = store.select(
-        f"SELECT DISTINCT ?c WHERE {{ ?c {SKOS.altLabel.n3()} ?l FILTER(CONTAINS(LCASE(STR(?l)), {text})) }}"
-    )
-    return {str(r[0]) for r in rows if r[0] is not None}
+def alt_labels(store: TripleStore) -> list[tuple[str, str]]:
+    """Every (concept IRI, alternative label) in the store, as text, in one query."""
+    rows = select_text(store, f"SELECT ?c ?l WHERE {{ ?c {SKOS.altLabel.n3()} ?l }}")
+    return [(c, label) for c, label in rows if c is not None and label is not None]
 
 
 def typed_among(store: TripleStore, iris: Sequence[URIRef], kinds: Sequence[URIRef]) -> set[str]:

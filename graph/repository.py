@@ -37,6 +37,7 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.store import TripleStore
+from graph.text import search_key
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -170,6 +171,7 @@ class KnowledgeGraph:
         self._cache = _RecordCache()
         self.lock = threading.RLock()
         self.listeners: list[WriteListener] = []  # in-process caches kept in step with writes
+        self._keys: tuple[int, dict[str, str]] = (-1, {})  # concept search keys and their revision
         self.rebuild_projection()
 
     # --- projection and revisions -------------------------------------------------------
@@ -252,18 +254,30 @@ class KnowledgeGraph:
         return found
 
     def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
-        """Concept ids in id order, optionally those whose label, id or an alternative label contains ``search``.
+        """Concept ids in id order, optionally those whose label, id or an alternative label contains ``search``
+        (compared by ``search_key``: without case or accents).
 
         Alternative labels are how learners name a concept ("gradient" for slope): searching
         labels alone found nothing for them.
         """
         ordered = self.projection.sorted_concepts()
-        if search:
-            needle = search.casefold()
-            label = self.projection.label
-            also = {id_of(i) for i in queries.concepts_with_alt_label(self.store, needle)}
-            ordered = [c for c in ordered if needle in c.casefold() or needle in label(c).casefold() or c in also]
+        needle = search_key(search or "")
+        if needle:
+            keys = self._search_keys()
+            ordered = [c for c in ordered if needle in keys.get(c, "")]
         return paginate(ordered, first, after)
+
+    def _search_keys(self) -> dict[str, str]:
+        """Each concept's id, label and alternative labels as one ``search_key`` text, built once per revision."""
+        revision, keys = self._keys
+        if revision == self.revision:
+            return keys
+        found: dict[str, list[str]] = {c: [c, self.projection.label(c)] for c in self.projection.sorted_concepts()}
+        for c, alt in queries.alt_labels(self.store):
+            found.get(id_of(c), []).append(alt)
+        keys = {c: "\n".join(search_key(t) for t in texts) for c, texts in found.items()}
+        self._keys = (self.revision, keys)
+        return keys
 
     def _require_concept(self, ident: str, field: str | None = None) -> None:
         if not self.projection.has_concept(ident):

@@ -77,8 +77,8 @@ class CurriculumQuery:
         return ConceptType.from_id(str(id)) if concepts.concept_exists(info.context.kg, str(id)) else None
 
     @strawberry.field(
-        description="Concepts in id order, optionally matching `search` (any case) in the label, an alternative "
-        "label or the id."
+        description="Concepts in id order, optionally matching `search` (any case, with or without accents) in "
+        "the label, an alternative label or the id."
     )
     def concepts(
         self,
@@ -88,8 +88,8 @@ class CurriculumQuery:
         search: Annotated[
             str | None,
             strawberry.argument(
-                description="Text to find, in any case, in the id, the label or an alternative label; "
-                'null or "": every concept.'
+                description="Text to find, in any case and with or without accents, in the id, the label or an "
+                'alternative label; null or "" (or only spaces): every concept.'
             ),
         ] = None,
     ) -> ConceptConnection:

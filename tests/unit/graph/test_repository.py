@@ -183,6 +183,19 @@ class TestListConcepts:
         assert first.has_next
         assert second.has_previous
 
+    def test_search_ignores_case_accents_and_unicode_forms(self, kg: KnowledgeGraph) -> None:
+        # "Fußball" as an alternative label was never found (SPARQL's LCASE against casefold),
+        # nor "Álgebra" by "algebra", nor a decomposed "A" + U+0301 by the composed letter.
+        kg.create_concept(Concept("soccer", "Soccer", alt_labels=("Fußball",)))
+        kg.create_concept(Concept("alg", "A\u0301lgebra lineal"))
+        for query in ("Fußball", "fussball", "FUSSBALL", "Fuß"):
+            assert kg.list_concepts(first=5, search=query).ids == ["soccer"], query
+        for query in ("Álgebra", "algebra", "ÁLGEBRA", "  álgebra   lineal "):
+            assert kg.list_concepts(first=5, search=query).ids == ["alg"], query
+        kg.update_concept(Concept("soccer", "Soccer", alt_labels=("Fútbol",)))
+        assert kg.list_concepts(first=5, search="futbol").ids == ["soccer"]  # keys follow the writes
+        assert kg.list_concepts(first=5, search="fussball").ids == []
+
 
 class TestRevisions:
     def test_one_revision_literal_whatever_the_writes(self, ox_kg: KnowledgeGraph) -> None:

@@ -1,0 +1,27 @@
+"""How text is compared when a person searches: one key for the query and for what it is matched against."""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["search_key"]
+
+
+def search_key(text: str) -> str:
+    """``text`` without case, accents or Unicode's alternative spellings, its spaces collapsed.
+
+    A designer typing "algebra" looks for "Álgebra"; a label pasted from a Mac file name
+    arrives decomposed ("A" + U+0301) and typed input composed; "Fuß" is "FUSS" in
+    capitals. The same key on both sides matches all of them.
+
+    Examples:
+        >>> search_key("  Álgebra  LINEAL ") == search_key("A\\u0301lgebra lineal") == "algebra lineal"
+        True
+        >>> search_key("Fußball") == search_key("FUSSBALL")
+        True
+        >>> search_key("ΣΟΦΊΑ") == search_key("σοφία")
+        True
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
