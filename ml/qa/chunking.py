@@ -14,8 +14,31 @@ from dataclasses import dataclass
 __all__ = ["Chunk", "chunk_text", "split_sentences"]
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
-# whitespace and a capital, a digit or an opening quote/bracket; a line break ends one too.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+# whitespace and what can open one (``_opens``); at 。！？ (Chinese, Japanese) and । ॥
+# (Devanagari) whatever follows; a line break ends one too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"')\]»”’]?)\s+(?=\S)|(?<=[。！？।॥])(?P<close2>)\s*(?=\S)")
+_OPENERS = "\"'([¿¡«“‘"
+
+
+def _opens(ch: str) -> bool:
+    """Whether a sentence can start with ``ch``: a capital in any script (É, Ж), a letter of a
+    script without case (Arabic, Devanagari, Chinese), a digit, or an opening quote, bracket, ¿ or ¡."""
+    return ch.isdigit() or ch in _OPENERS or (ch.isalpha() and not ch.islower())
+
+
+def _cut(line: str) -> list[str]:
+    """``line`` cut at its sentence ends; a closing quote or bracket stays with its sentence."""
+    pieces, start = [], 0
+    for end in _SENTENCE_END.finditer(line):
+        if end.group("close2") is None and not _opens(line[end.end()]):
+            continue  # "approx. value", "3 p.m. today": no sentence starts in lower case
+        close = end.group("close") or ""
+        pieces.append(line[start : end.start() + len(close)])
+        start = end.end()
+    pieces.append(line[start:])
+    return pieces
+
+
 _LIST_MARKER = re.compile(r"(^|:\s*)\(?\d{1,2}[.)]$")  # "1." opening a list item is no sentence
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Fig.", "fig.", "Eq.", "eq.", "Dr.", "Mr.", "Ms.", "No.", "approx.")
 
@@ -63,7 +86,7 @@ def split_sentences(text: str) -> list[str]:
         line = " ".join(line.split())
         if not line:
             continue
-        pieces = _SENTENCE_END.split(line)
+        pieces = _cut(line)
         merged: list[str] = []
         for piece in pieces:
             if merged and (merged[-1].endswith(_ABBREVIATIONS) or _LIST_MARKER.search(merged[-1])):

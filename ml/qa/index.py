@@ -31,7 +31,8 @@ from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
 __all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
 
-FORMAT = 1
+FORMAT = 2
+"""The saved index's layout and chunking; another is rebuilt (2: sentences end before any script's capitals)."""
 log = logging.getLogger("pathwise.qa")
 Progress = Callable[[str, int, int], None]
 

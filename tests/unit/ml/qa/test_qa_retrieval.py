@@ -47,6 +47,32 @@ class TestChunkText:
         assert all(len(" ".join(c).split()) <= 50 for c in chunks)
 
 
+class TestSentencesInOtherScripts:
+    # Only an ASCII capital opened a sentence: a Spanish answer came back as the whole material.
+    def test_a_capital_or_opening_mark_of_any_script_starts_one(self) -> None:
+        text = "Los agudos miden menos de 90 grados. Él recto mide 90. ¿Por qué importa? Ésta es la razón."
+        assert split_sentences(text) == [
+            "Los agudos miden menos de 90 grados.",
+            "Él recto mide 90.",
+            "¿Por qué importa?",
+            "Ésta es la razón.",
+        ]
+
+    def test_chinese_and_devanagari_full_stops_end_one_without_a_space(self) -> None:
+        assert split_sentences("二次方程有两个根。判别式决定根的个数！") == [
+            "二次方程有两个根。",
+            "判别式决定根的个数！",
+        ]
+        assert split_sentences("यह पहला वाक्य है। यह दूसरा है।") == ["यह पहला वाक्य है।", "यह दूसरा है।"]
+
+    def test_lower_case_after_a_full_stop_and_closing_quotes(self) -> None:
+        assert split_sentences('Use approx. values at 3 p.m. today. He said "Stop." Then he left.') == [
+            "Use approx. values at 3 p.m. today.",
+            'He said "Stop."',
+            "Then he left.",
+        ]
+
+
 class TestBM25Index:
     docs = ["the slope of a line", "solving quadratic equations by factoring", "the slope is rise over run"]
 
