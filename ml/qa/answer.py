@@ -291,6 +291,12 @@ def answer_question(
     mastery = lookup.mastery(student) if student is not None else {}
     weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
     suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
+    if not tokenize(words):
+        # No word the keyword side reads (Arabic, Hindi, Chinese script alone): the dense
+        # encoder, trained on English, rated "What is the capital of France?" in Arabic
+        # 0.5 against an Arabic algebra text, so its similarity alone answers nothing.
+        message = UNREAD + " These are the closest places to look."
+        return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message)
     if confidence < opts.min_confidence:
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
         return Answer(question, False, None, None, confidence, evidence, concepts, weak, suggested, message)
@@ -302,6 +308,10 @@ def answer_question(
     generated = _generate(generator, question, evidence) if generator is not None else None
     message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
     return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message)
+
+
+UNREAD = "I can't answer this: I match questions to the materials by words in the Latin alphabet, and found none here."
+"""The notice of a question with no word the keyword side can read."""
 
 
 def _not_worked(expressions: Sequence[str]) -> str:

@@ -79,6 +79,16 @@ class TestAnswerQuestion:
         assert answer.message
         assert answer.suggested_materials
 
+    def test_declines_a_question_with_no_word_it_can_read(self, index: QaIndex) -> None:
+        # The English-trained encoder rated an Arabic question about France 0.5 against an
+        # Arabic algebra text: with no word to match, even a perfect similarity answers nothing.
+        for question in ("ما هي عاصمة فرنسا؟", "फ्रांस की राजधानी क्या है?"):
+            answer = answer_question(index, question, LOOKUP, options=AnswerOptions(min_confidence=0))
+            assert not answer.answered
+            assert (answer.text, answer.confidence) == (None, 0.0)
+            assert "Latin alphabet" in answer.message
+            assert answer.suggested_materials  # still somewhere to look
+
     def test_never_answers_without_evidence(self) -> None:
         answer = answer_question(
             QaIndex(HashEncoder()), "What is a factor?", LOOKUP, options=AnswerOptions(min_confidence=0)
