@@ -8,11 +8,12 @@ __all__ = ["search_key"]
 
 
 def search_key(text: str) -> str:
-    """``text`` without case, accents or Unicode's alternative spellings, its spaces collapsed.
+    """``text`` without case or accents, however they were encoded, its spaces collapsed.
 
     A designer typing "algebra" looks for "Álgebra"; a label pasted from a Mac file name
     arrives decomposed ("A" + U+0301) and typed input composed; "Fuß" is "FUSS" in
-    capitals. The same key on both sides matches all of them.
+    capitals. The same key on both sides matches all of them. Canonical decomposition
+    only (NFD): "x²" stays apart from "x2", as a formula means it.
 
     Examples:
         >>> search_key("  Álgebra  LINEAL ") == search_key("A\\u0301lgebra lineal") == "algebra lineal"
@@ -22,6 +23,6 @@ def search_key(text: str) -> str:
         >>> search_key("ΣΟΦΊΑ") == search_key("σοφία")
         True
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graph.text import search_key
+
 __all__ = ["STOPWORDS", "BM25Index", "stem", "tokenize"]
 
 _STOPWORDS = """a about above after again all also am an and any are as at be because been before being below
@@ -46,13 +48,18 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed content words and numbers (stopwords dropped).
+    """Lower-cased, stemmed content words and numbers (stopwords dropped), accents taken off.
+
+    "álgebra" was read as "lgebra" (the accented letter dropped), and matched nothing
+    typed without the accent.
 
     Examples:
         >>> tokenize("What are the roots of x^2 - 4 = 0?")
         ['root', 'x', '2', '4', '0']
+        >>> tokenize("¿Qué es el álgebra?") == tokenize("Que es el ALGEBRA")
+        True
     """
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return [stem(w) for w in _WORD.findall(search_key(text)) if w not in STOPWORDS]
 
 
 class BM25Index:
