@@ -43,7 +43,11 @@ class AttemptInput:
     score: float | None = strawberry.field(
         default=None, description="In [0, 1]; 0.5 or more counts as correct (outside: INVALID on `attempts.N.score`)."
     )
-    timestamp: datetime | None = strawberry.field(default=None, description="Defaults to now.")
+    timestamp: datetime | None = strawberry.field(
+        default=None,
+        description="When it was answered (ISO 8601; without an offset: UTC); defaults to now. Before 2000 or more "
+        "than a day ahead: INVALID on `attempts.N.timestamp`.",
+    )
     client_id: str | None = strawberry.field(
         default=None, description="The client's id for this attempt: sending it again adds nothing."
     )
@@ -66,8 +70,14 @@ class AttemptInput:
         if not self.material_id and not concepts:
             raise InvalidInput(f"attempt {index}: name a material or concepts", field=f"attempts.{index}")
         when = self.timestamp or datetime.now(UTC)
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)  # stored as logs are
-        late = timestamp_problem(when)
+        try:
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)  # stored as logs are
+        except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
+            raise InvalidInput(
+                f"attempt {index}: timestamp {self.timestamp} is outside the years 1-9999 in UTC",
+                field=f"attempts.{index}.timestamp",
+            ) from None
+        late = timestamp_problem(when) or _before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
         ident = keyed(f"client:{student}:{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
@@ -80,6 +90,22 @@ class AttemptInput:
             concepts=concepts,
             source="graphql",
         )
+
+
+EARLIEST_API_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+"""The earliest time a client may date an attempt: a device whose clock was reset says 1970 or 1980.
+
+Such an attempt went first in the student's history, and every later one dated alike
+was a backfill. Logs (``pathwise attempts import``) may be older: their untimed rows
+are dated from 1970 on purpose.
+"""
+
+
+def _before_any_client(when: datetime) -> str | None:
+    """Why ``when`` cannot be a client's time (``None``: it can)."""
+    if when >= EARLIEST_API_TIME:
+        return None
+    return f"timestamp {when.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
 
 
 @strawberry.type(description="Why attempts (or a model switch) were refused; nothing was written.")

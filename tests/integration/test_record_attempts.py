@@ -119,6 +119,25 @@ class TestRecordAttempts:
         assert "is more than a day in the future" in result["message"]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    @pytest.mark.parametrize(
+        ("timestamp", "says"),
+        [
+            ("0001-01-01T00:30:00+01:00", "outside the years 1-9999"),  # a C# DateTime.MinValue in local time
+            ("9999-12-31T23:00:00-05:00", "outside the years 1-9999"),
+            ("1970-01-01T00:00:05Z", "before 2000"),  # a phone whose clock was reset
+        ],
+    )
+    def test_a_time_no_client_could_mean_is_refused_with_its_attempt(self, api: Api, timestamp: str, says: str) -> None:
+        # An offset that moved a time outside datetime's years was an untyped "date value out of range".
+        attempts = [
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True},
+            {"studentId": "kid", "conceptIds": ["slope"], "correct": True, "timestamp": timestamp},
+        ]
+        result = api(RECORD, {"a": attempts})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.1.timestamp")
+        assert says in result["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
     def test_a_log_creating_its_concepts_is_estimated_by_their_text_in_one_write(self, api: Api) -> None:
         bundle = CurriculumBundle(concepts=(Concept("fraction_division", "Dividing fractions"),))
         when = datetime(2024, 1, 1, tzinfo=UTC)
