@@ -15,6 +15,7 @@ __all__ = [
     "ErrorCode",
     "InvalidInput",
     "KnowledgeGraphError",
+    "ManyProblems",
     "NotFound",
     "PrerequisiteCycle",
     "ReusedClientId",
@@ -142,3 +143,18 @@ class StoreInUse(KnowledgeGraphError):
             f"the store at {location} is in use by another process (a running `pathwise serve`?): {alternative}"
         )
         self.location = location
+
+
+class ManyProblems(KnowledgeGraphError):
+    """Several items of one batch were refused: said as the first one, each kept in ``errors``.
+
+    A client with a queue of 500 answers fixed one bad item per round trip when only
+    the first was named.
+    """
+
+    def __init__(self, errors: Sequence[KnowledgeGraphError]) -> None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s): see problems)" if len(errors) > 1 else ""
+        super().__init__(first.message + more, field=first.field)
+        self.code = first.code
+        self.errors = list(errors)

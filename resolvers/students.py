@@ -25,7 +25,7 @@ from graph.attempts import (
 )
 from graph.bundle import CurriculumBundle
 from graph.erasures import ErasureLog
-from graph.errors import InvalidInput, NotFound, ReusedClientId
+from graph.errors import InvalidInput, ManyProblems, NotFound, ReusedClientId
 from graph.forget import Forgotten, export_student, forget_student
 from graph.ids import iri_of
 from graph.mastery import (
@@ -177,6 +177,7 @@ def record_retryable(
     """
     untimed = {a.id for a, given in zip(attempts, timed, strict=True) if not given}
     named: dict[str, tuple[int, str]] = {}
+    reused: list[tuple[int, ReusedClientId]] = []
     for index, (attempt, client) in enumerate(zip(attempts, client_ids, strict=True)):
         if client is None:
             continue
@@ -184,13 +185,15 @@ def record_retryable(
             earlier = attempts[named[attempt.id][0]]
             same_time = attempt.id in untimed or earlier.timestamp == attempt.timestamp
             if earlier.score != attempt.score or not same_time:
-                raise ReusedClientId(client, field=f"attempts.{index}.clientId", in_batch=True)
+                reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId", in_batch=True)))
         else:
             named[attempt.id] = (index, client)
-    clashes = conflicting_duplicates(kg, [attempts[i] for i, _ in named.values()], untimed=untimed)
-    if clashes:
-        index, client = named[clashes[0]]
-        raise ReusedClientId(client, field=f"attempts.{index}.clientId")
+    for clash in conflicting_duplicates(kg, [attempts[i] for i, _ in named.values()], untimed=untimed):
+        index, client = named[clash]
+        reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId")))
+    if reused:
+        errors = [error for _, error in sorted(reused, key=lambda found: found[0])]
+        raise errors[0] if len(errors) == 1 else ManyProblems(errors)
     accepted, duplicates, estimates = record(kg, mastery, attempts)
     return accepted, duplicates, touched_estimates(kg, attempts, estimates)
 

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from graph.errors import ErrorCode, KnowledgeGraphError
+from graph.errors import InvalidInput, KnowledgeGraphError
 from schema.types.attempts import AttemptsError
 from schema.types.errors import CurriculumError
 from schema.types.pagination import PageInfo, encode_cursor
@@ -66,4 +66,4 @@ def attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
     except KnowledgeGraphError as error:
         return AttemptsError.from_domain(error)
     except NoModel as error:
-        return AttemptsError(code=ErrorCode.INVALID, message=str(error))
+        return AttemptsError.from_domain(InvalidInput(str(error)))

@@ -11,7 +11,7 @@ import strawberry
 from auth.policy import visible_students
 from auth.principal import Role
 from graph.erasures import split_erased
-from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, NotFound
+from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from resolvers import students
 from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
 from schema.context import Info
@@ -149,16 +149,19 @@ class StudentMutation:
             service = info.context.mastery_service()
             found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
-            _check_links(kg, attempts, linked)
-            domain = [
-                a.to_domain(
-                    i,
-                    linked.get(str(a.material_id), ()),
-                    info.context.student_key(a.student_id, f"attempts.{i}.studentId"),
-                    info.context.pseudonyms.opaque,
-                )
-                for i, a in enumerate(attempts)
-            ]
+            problems = _link_problems(kg, attempts, linked)
+            domain = []
+            for i, a in enumerate(attempts):
+                key = info.context.student_key(a.student_id, f"attempts.{i}.studentId")
+                try:
+                    domain.append(
+                        a.to_domain(i, linked.get(str(a.material_id), ()), key, info.context.pseudonyms.opaque)
+                    )
+                except KnowledgeGraphError as error:
+                    problems.append(error)
+            if problems:
+                problems.sort(key=lambda e: _index_of(e.field))
+                raise problems[0] if len(problems) == 1 else ManyProblems(problems)
             client_ids = [a.client_id for a in attempts]
             timed = [a.timestamp is not None for a in attempts]
             erased: set[int] = set()
@@ -175,7 +178,8 @@ class StudentMutation:
                     timed=[timed[i] for i in kept],
                 )
             except KnowledgeGraphError as error:
-                error.field = _field_in_request(error.field, kept)
+                for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
+                    each.field = _field_in_request(each.field, kept)
                 raise
             return RecordedAttempts(
                 accepted=accepted,
@@ -287,15 +291,25 @@ def _field_in_request(field: str | None, kept: list[int]) -> str | None:
     return f"attempts.{kept[int(number)]}{dot}{tail}"
 
 
-def _check_links(kg: KnowledgeGraph, attempts: Sequence[AttemptInput], linked: Mapping[str, object]) -> None:
-    """Refuse the first attempt naming a material or concept that does not exist, with its field.
+def _link_problems(
+    kg: KnowledgeGraph, attempts: Sequence[AttemptInput], linked: Mapping[str, object]
+) -> list[KnowledgeGraphError]:
+    """Every attempt naming a material or concept that does not exist, each with its field.
 
     The store's check names the attempt by its (keyed) id alone: a client could not tell
     which of a batch was at fault.
     """
+    found: list[KnowledgeGraphError] = []
     for index, attempt in enumerate(attempts):
         if attempt.material_id and str(attempt.material_id) not in linked:
-            raise NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId")
+            found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
         for concept in attempt.concept_ids or ():
             if not kg.projection.has_concept(str(concept)):
-                raise ConceptNotFound(str(concept), field=f"attempts.{index}.conceptIds")
+                found.append(ConceptNotFound(str(concept), field=f"attempts.{index}.conceptIds"))
+    return found
+
+
+def _index_of(field: str | None) -> int:
+    """The attempt a problem's field names (``attempts.3.score``: 3), for ordering problems as the batch is."""
+    parts = (field or "").split(".")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph.errors import InvalidInput, KnowledgeGraphError, NotFound
+from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from graph.model import Attempt, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
@@ -108,18 +108,46 @@ def _before_any_client(when: datetime) -> str | None:
     return f"timestamp {when.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
 
 
+@strawberry.type(description="One problem with one attempt of a refused batch.")
+class AttemptProblem:
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(
+        default=None, description="The input at fault, e.g. `attempts.3.score` (the attempt's index in the batch)."
+    )
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
+
+    @classmethod
+    def from_domain(cls, error: KnowledgeGraphError) -> AttemptProblem:
+        """Map a domain error."""
+        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+
+
 @strawberry.type(description="Why attempts (or a model switch) were refused; nothing was written.")
 class AttemptsError:
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
     subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
+    problems: list[AttemptProblem] = strawberry.field(
+        default_factory=list,
+        description="Every problem found in the batch, in the batch's order (the first is also `code`, `message` "
+        "and `field`): a client fixes its whole queue in one round trip.",
+    )
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> AttemptsError:
-        """Map a domain error."""
-        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
-        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+        """Map a domain error; a ``ManyProblems`` lists each."""
+        first = AttemptProblem.from_domain(error.errors[0] if isinstance(error, ManyProblems) else error)
+        each = error.errors if isinstance(error, ManyProblems) else [error]
+        return cls(
+            code=error.code,
+            message=error.message,
+            field=error.field,
+            subject_id=first.subject_id,
+            problems=[AttemptProblem.from_domain(e) for e in each],
+        )
 
 
 @strawberry.type(description="What recording attempts did.")

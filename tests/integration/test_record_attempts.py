@@ -138,6 +138,42 @@ class TestRecordAttempts:
         assert says in result["message"]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_every_bad_attempt_of_a_batch_is_named_at_once(self, api: Api) -> None:
+        # Only the first was named: a phone with a queue of 500 fixed one item per round trip.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field subjectId } } } }"""
+        good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        batch = [
+            good,
+            {**good, "materialId": "m_gone"},
+            {**good, "correct": None, "score": 2.0},
+            good,
+            {**good, "conceptIds": ["nowhere"]},
+            {**good, "timestamp": "1970-01-01T00:00:00Z"},
+        ]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("NOT_FOUND", "attempts.1.materialId")
+        assert [(p["code"], p["field"], p["subjectId"]) for p in result["problems"]] == [
+            ("NOT_FOUND", "attempts.1.materialId", "m_gone"),
+            ("INVALID", "attempts.2.score", None),
+            ("NOT_FOUND", "attempts.4.conceptIds", "nowhere"),
+            ("INVALID", "attempts.5.timestamp", None),
+        ]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
+    def test_every_reused_client_id_is_named_at_once(self, api: Api) -> None:
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field } } } }"""
+        first = [{"studentId": "kid", "conceptIds": ["slope"], "correct": True, "clientId": c} for c in "ab"]
+        api(RECORD, {"a": first})
+        again = [{**a, "correct": False} for a in first]
+        result = api(query, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}, *again]})
+        problems = result["recordAttempts"]["problems"]
+        assert [(p["code"], p["field"]) for p in problems] == [
+            ("DUPLICATE", "attempts.1.clientId"),
+            ("DUPLICATE", "attempts.2.clientId"),
+        ]
+
     def test_a_log_creating_its_concepts_is_estimated_by_their_text_in_one_write(self, api: Api) -> None:
         bundle = CurriculumBundle(concepts=(Concept("fraction_division", "Dividing fractions"),))
         when = datetime(2024, 1, 1, tzinfo=UTC)
