@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["search_key"]
+__all__ = ["search_key", "tidy"]
 
 
 def search_key(text: str) -> str:
@@ -26,3 +26,17 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
+
+
+def tidy(text: str) -> str:
+    """``text`` as a label is stored: composed (NFC) and without surrounding spaces.
+
+    A label typed on one system and pasted from another looked the same and made two
+    concepts ("Álgebra" composed and decomposed); a CSV import trimmed labels and the API
+    kept the spaces, so an export read back differed.
+
+    Examples:
+        >>> tidy("  A\u0301lgebra ") == "Álgebra"
+        True
+    """
+    return unicodedata.normalize("NFC", text).strip()

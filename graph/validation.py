@@ -9,6 +9,7 @@ out and reported, so a real-world curriculum with a few broken links still impor
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -44,14 +45,52 @@ def check_concept(concept: Concept) -> list[str]:
     return [message for _, message in concept_problems(concept)]
 
 
+LABEL_LIMIT = 500
+"""The most characters a label or title may have (a 100,000-character label was accepted)."""
+
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
+"""Control characters, bidirectional overrides and non-characters: nothing a label shows, and
+an override makes "Ратио" read backwards (Trojan Source). Tabs and line breaks are text."""
+
+
+def text_problem(
+    text: str, what: str, *, limit: int | None = None, one_line: bool = False, may_be_empty: bool = False
+) -> str | None:
+    """Why ``text`` cannot be ``what`` (a label, a title), said after its owner ("concept 'x' ..."); ``None``: it can.
+
+    Examples:
+        >>> text_problem("Álgebra", "label"), text_problem("\u200b", "label")
+        (None, 'has an empty label')
+        >>> text_problem("Ratio\u202e", "label")
+        'has U+202E in its label, an invisible control or direction override: remove it'
+    """
+    if not may_be_empty and not "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf"):
+        return f"has an empty {what}"
+    unseen = _UNSEEN.search(text) or (re.search("[\r\n]", text) if one_line else None)
+    if unseen is not None:
+        code = f"U+{ord(unseen.group()):04X}"
+        return f"has {code} in its {what}, an invisible control or direction override: remove it"
+    if limit is not None and len(text) > limit:
+        return f"has a {what} of {len(text)} characters, more than {limit}"
+    return None
+
+
 def concept_problems(concept: Concept) -> list[tuple[str, str]]:
     """``check_concept``'s problems, each with the input field it is about (a form shows it there)."""
     problems = []
     problem = id_problem("concept", concept.id)
     if problem is not None:
         problems.append(("id", problem))
-    if not concept.label.strip():
-        problems.append(("label", f"concept {concept.id!r} has an empty label"))
+    label = text_problem(concept.label, "label", limit=LABEL_LIMIT, one_line=True)
+    if label is not None:
+        problems.append(("label", f"concept {concept.id!r} {label}"))
+    definition = text_problem(concept.definition, "definition", may_be_empty=True)
+    if definition is not None:
+        problems.append(("definition", f"concept {concept.id!r} {definition}"))
+    for alt in concept.alt_labels:
+        problem = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
+        if problem is not None:
+            problems.append(("altLabels", f"concept {concept.id!r} {problem}"))
     if concept.id in concept.broader:
         problems.append(("broader", f"concept {concept.id!r} cannot be broader than itself"))
     return problems
@@ -115,8 +154,9 @@ def material_problems(material: Material) -> list[tuple[str, str]]:
     problem = id_problem("material", material.id)
     if problem is not None:
         problems.append(("id", problem))
-    if not material.title.strip():
-        problems.append(("title", f"material {material.id!r} has an empty title"))
+    title = text_problem(material.title, "title", limit=LABEL_LIMIT, one_line=True)
+    if title is not None:
+        problems.append(("title", f"material {material.id!r} {title}"))
     bad_url = url_problem(material.url) if material.url else None
     if bad_url is not None:
         problems.append(("url", f"material {material.id!r}: {bad_url}"))

@@ -7,6 +7,7 @@ import enum
 import strawberry
 
 from graph.model import Concept, Material
+from graph.text import tidy
 from schema.types.enums import ImportFormat, MaterialKind
 
 __all__ = [
@@ -43,9 +44,9 @@ class CreateConceptInput:
         """The concept this input describes."""
         return Concept(
             id=str(self.id),
-            label=self.label,
-            definition=self.definition,
-            alt_labels=tuple(self.alt_labels),
+            label=tidy(self.label),
+            definition=tidy(self.definition),
+            alt_labels=tuple(tidy(a) for a in self.alt_labels),
             broader=tuple(str(b) for b in self.broader),
             curriculum=str(self.curriculum_id) if self.curriculum_id else None,
         )
@@ -74,11 +75,11 @@ class UpdateConceptInput:
         """The changed fields, named as on the domain ``Concept``."""
         out: dict[str, object] = {}
         if self.label is not None:
-            out["label"] = self.label
+            out["label"] = tidy(self.label)
         if self.definition is not None:
-            out["definition"] = self.definition
+            out["definition"] = tidy(self.definition)
         if self.alt_labels is not None:
-            out["alt_labels"] = tuple(self.alt_labels)
+            out["alt_labels"] = tuple(tidy(a) for a in self.alt_labels)
         if self.broader is not None:
             out["broader"] = tuple(str(b) for b in self.broader)
         if self.curriculum_id is not strawberry.UNSET:
@@ -112,7 +113,7 @@ class CreateMaterialInput:
         """The material this input describes."""
         return Material(
             id=str(self.id),
-            title=self.title,
+            title=tidy(self.title),
             type=self.type,
             difficulty=self.difficulty,
             minutes=self.minutes,
@@ -151,7 +152,7 @@ class UpdateMaterialInput:
         for name in ("title", "type", "difficulty", "minutes", "text", "url"):
             value = getattr(self, name)
             if value is not None:
-                out[name] = value
+                out[name] = tidy(value) if name == "title" else value
         for name in ("teaches", "assesses"):
             value = getattr(self, name)
             if value is not None:

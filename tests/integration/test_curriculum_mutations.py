@@ -124,6 +124,26 @@ class TestConceptLifecycle:
         }
         assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
 
+    def test_labels_are_stored_composed_and_trimmed_and_invisible_characters_refused(self, client: Client) -> None:
+        # "Álgebra" typed composed and pasted decomposed made two concepts that looked alike; a label of
+        # one zero-width space looked empty; U+202E turned a label round; a 100,000-character label passed.
+        query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on Concept { label altLabels } ... on CurriculumError { code field problems } } }"""
+        made = client.execute(query, {"input": {"id": "alg", "label": "  A\u0301lgebra ", "altLabels": [" x "]}})
+        assert made["createConcept"] == {"label": "Álgebra", "altLabels": ["x"]}
+        for label, says in [
+            ("\u200b", "has an empty label"),
+            ("Ratio\u202e", "has U+202E in its label"),
+            ("Tab\x00le", "has U+0000 in its label"),
+            ("Two\nlines", "has U+000A in its label"),
+            ("x" * 501, "has a label of 501 characters, more than 500"),
+        ]:
+            refused = client.execute(query, {"input": {"id": "bad", "label": label}})["createConcept"]
+            assert (refused["code"], refused["field"]) == ("INVALID", "label"), label
+            assert says in refused["problems"][0]
+        ok = client.execute(query, {"input": {"id": "hi", "label": "नमस्ते 👩\u200d🏫", "definition": "Line 1\nLine 2"}})
+        assert ok["createConcept"]["label"] == "नमस्ते 👩\u200d🏫"  # joiners and line breaks in a definition are text
+
     def test_every_problem_of_a_new_concept_comes_at_once(self, client: Client) -> None:
         # Only the unknown prerequisite was reported (NOT_FOUND, no problems): the empty label came on the next try.
         query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
