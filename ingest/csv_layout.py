@@ -25,7 +25,7 @@ from typing import TypeVar
 from graph.bundle import CurriculumBundle
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
-from graph.validation import url_problem
+from graph.validation import concept_problems, material_problems, url_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
@@ -131,11 +131,21 @@ def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], 
             except _RowProblems as error:
                 reasons = error.reasons
             else:
-                if not repeated:
+                reasons = _item_problems(built)  # a label with a control character, with its line
+                if not repeated and not reasons:
                     out.append(built)
         reasons += repeated
         problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
+
+
+def _item_problems(item: object) -> list[str]:
+    """What the graph's checks refuse in one row's concept or material, said at its line rather than after reading."""
+    if isinstance(item, Concept):
+        return [message for _, message in concept_problems(item)]
+    if isinstance(item, Material):
+        return [message for _, message in material_problems(item)]
+    return []
 
 
 def _int(row: Mapping[str, str], col: str, default: int, reasons: list[str]) -> int:

@@ -47,6 +47,20 @@ class TestParseCurriculumCsv:
             "materials.csv:line 2: concept id 'b c' is not a slug ([A-Za-z0-9_.-]) or an absolute IRI",
         ]
 
+    def test_a_label_or_title_the_graph_refuses_is_named_with_its_line(self) -> None:
+        # It was refused after reading, by concept id alone.
+        concepts = "id,label\nok,Fine\nbad,Bad\x01label\nrtl,Ratio\u202e\n"
+        materials = "id,title,type\nm1,\u200b,video\n"
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": concepts, "materials": materials})
+        assert [p.split(": ")[0] for p in caught.value.problems] == [
+            "concepts.csv:line 3",
+            "concepts.csv:line 4",
+            "materials.csv:line 2",
+        ]
+        assert "U+0001 in its label" in caught.value.problems[0]
+        assert "has an empty title" in caught.value.problems[2]
+
     def test_a_repeated_id_names_both_lines_with_the_row_problems(self) -> None:
         # It used to surface only once the rows were clean, as "appears 2 times", with no line.
         concepts = 'id,label\na,A\nb,B\na,"A, again"\n'
