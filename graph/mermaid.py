@@ -19,11 +19,17 @@ __all__ = ["path_to_mermaid"]
 def _text(label: str) -> str:
     """A label safe inside Mermaid double quotes, and as text: Mermaid draws labels as HTML.
 
+    ``#`` goes first: Mermaid reads ``#128512;`` as a character code, so "Tema #128512;"
+    was drawn with an emoji.
+
     Examples:
         >>> _text('<img src=x onerror=alert(1)> & "q"')
         '#lt;img src=x onerror=alert(1)#gt; #amp; #quot;q#quot;'
+        >>> _text("Tema #128512; repaso")
+        'Tema #35;128512; repaso'
     """
-    out = label.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    out = label.replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
+    out = out.replace("<", "#lt;").replace(">", "#gt;")
     return out.replace("\r", " ").replace("\n", " ")
 
 

@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.model import Concept
+from graph.text import search_key
 from graph.vocab import PW, SKOS
 from ingest.case import CASE_ASSOCIATION, case_id, pathwise_slug
 from ingest.case_records import (
@@ -306,17 +307,22 @@ class Associations:
         for child in group:
             for prerequisite in before.get(child, set()) & group:
                 unlocks[prerequisite].append(child)
-        ready = [(self._labels.get(c, c), c) for c, n in needs.items() if n == 0]
+        ready = [self._order_key(c) for c, n in needs.items() if n == 0]
         heapq.heapify(ready)
         order: list[str] = []
         while ready:
-            _, child = heapq.heappop(ready)
+            *_, child = heapq.heappop(ready)
             order.append(child)
             for other in unlocks[child]:
                 needs[other] -= 1
                 if needs[other] == 0:
-                    heapq.heappush(ready, (self._labels.get(other, other), other))
+                    heapq.heappush(ready, self._order_key(other))
         return order
+
+    def _order_key(self, concept: str) -> tuple[str, str, str]:
+        """Where a label sorts for a reader: without case or accents ("Álgebra" before "Geometría"), then as written."""
+        label = self._labels.get(concept, concept)
+        return search_key(label), label, concept
 
 
 def _identifier(record: Mapping[str, object]) -> str:

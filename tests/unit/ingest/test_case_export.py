@@ -400,6 +400,23 @@ class TestAFrameworkGoesBackAsItCame:
         again.import_bundle(parse_case_package(package, "c.json"))
         assert _package(again, "c") == package  # read back, the order is recorded and goes out the same
 
+    def test_children_sort_by_label_as_a_reader_would(self) -> None:
+        # Code points put "Álgebra" after "Trigonométrie" and "b" after "Z".
+        kg = KnowledgeGraph(open_store("memory"))
+        labels = ["Trigonométrie", "Álgebra", "Géométrie", "beta", "Zeta"]
+        kg.import_bundle(
+            CurriculumBundle(
+                (Curriculum("c", "C"),),
+                tuple(Concept(f"k{n}", label, curriculum="c") for n, label in enumerate(labels)),
+            )
+        )
+        package = _package(kg, "c")
+        titles = {str(i["identifier"]): str(i["fullStatement"]) for i in _items(package).values()}
+        order = sorted(_associations(package, "isChildOf"), key=lambda a: int(a["sequenceNumber"]))  # type: ignore[call-overload]
+        assert [titles[a["originNodeURI"]["identifier"]] for a in order] == [  # type: ignore[index]
+            "Álgebra", "beta", "Géométrie", "Trigonométrie", "Zeta"
+        ]  # fmt: skip
+
     def test_a_deleted_parent_leaves_no_association_to_it(self) -> None:
         kg = _imported(FIXTURES / "Ordering.json")
         curriculum = kg.curricula()[0].id
