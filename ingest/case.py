@@ -46,7 +46,7 @@ from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
 from graph.vocab import DCTERMS, ID, PW, SKOS
-from ingest.errors import MalformedInput, Problem
+from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = [
     "CASE_ASSOCIATION",
@@ -413,11 +413,11 @@ def read_case(path: Path) -> CurriculumBundle:
         MalformedInput: the file is not UTF-8 JSON (with line and column), its top level is
             not an object, or ``parse_case_package`` finds problems.
     """
-    source = str(path)
+    source, raw = str(path), path.read_bytes()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise MalformedInput([Problem(source, f"byte {exc.start}", f"not UTF-8: {exc.reason}")]) from None
+        raise MalformedInput([not_utf8(source, raw, exc)]) from None
     except json.JSONDecodeError as exc:
         raise MalformedInput([Problem(source, f"line {exc.lineno}, column {exc.colno}", exc.msg)]) from None
     if not isinstance(data, dict):

@@ -27,7 +27,7 @@ from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
 from graph.validation import concept_problems, material_problems, url_problem
 from ingest.csv_records import records
-from ingest.errors import MalformedInput, Problem
+from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["COLUMNS", "FILES", "bundle_to_csv", "parse_curriculum_csv", "read_curriculum_csv", "write_curriculum_csv"]
 
@@ -274,8 +274,7 @@ def _utf8(path: Path, problems: list[Problem]) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(path.name, f"line {line}", f"not UTF-8 text ({error.reason} at byte {error.start})"))
+        problems.append(not_utf8(path.name, raw, error))
         return ""
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from graph.errors import ValidationFailed
 
-__all__ = ["MalformedInput", "Problem"]
+__all__ = ["MalformedInput", "Problem", "not_utf8"]
 
 
 @dataclass(frozen=True)
@@ -30,3 +30,22 @@ class MalformedInput(ValidationFailed):
     def __init__(self, problems: list[Problem]) -> None:
         self.where = problems
         super().__init__([str(p) for p in problems])
+
+
+def not_utf8(source: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where ``raw`` stops being UTF-8 (line and column, the byte) and how to fix the file.
+
+    "invalid continuation byte at byte 93" counted from the start of the file and said
+    nothing of what to do; a spreadsheet's "Unicode text" (UTF-16) failed at byte 0.
+    """
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return Problem(
+            source, "line 1", 'the file is UTF-16 (a spreadsheet\'s "Unicode text"): save it as UTF-8 ("CSV UTF-8")'
+        )
+    start = raw.rfind(b"\n", 0, error.start) + 1
+    line = raw.count(b"\n", 0, error.start) + 1
+    column = len(raw[start : error.start].decode("utf-8", errors="replace")) + 1
+    byte = raw[error.start]
+    guess = "; Latin-1 or Windows-1252?" if 0x80 <= byte <= 0xFF else ""
+    why = f"not UTF-8 text (byte 0x{byte:02X}: {error.reason}{guess}): save the file as UTF-8"
+    return Problem(source, f"line {line}, column {column}", why)

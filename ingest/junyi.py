@@ -16,7 +16,7 @@ from pathlib import Path
 from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Prerequisite
-from ingest.errors import MalformedInput, Problem
+from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["CURRICULUM_ID", "REQUIRED_COLUMNS", "exercise_id", "parse_junyi", "read_junyi"]
 
@@ -110,8 +110,9 @@ def read_junyi(path: Path) -> CurriculumBundle:
     Raises:
         MalformedInput: the file is not UTF-8 or ``parse_junyi`` finds problems.
     """
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MalformedInput([Problem(str(path), f"byte {exc.start}", f"not UTF-8: {exc.reason}")]) from None
+        raise MalformedInput([not_utf8(str(path), raw, exc)]) from None
     return parse_junyi(text, str(path))

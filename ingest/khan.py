@@ -17,7 +17,7 @@ from pathlib import Path
 from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
-from ingest.errors import MalformedInput, Problem
+from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["CURRICULUM_ID", "YOUTUBE_WATCH", "parse_khan", "read_khan", "video_material_id"]
 
@@ -179,12 +179,13 @@ def parse_khan(topics: Mapping[str, object], youtube_to_slug: Mapping[str, str] 
 
 def _load_json(path: Path, problems: list[Problem]) -> object:
     """Decoded JSON of ``path``, or None with a problem naming line and column."""
+    raw = path.read_bytes()
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"))
     except json.JSONDecodeError as exc:
         problems.append(Problem(str(path), f"line {exc.lineno}, column {exc.colno}", exc.msg))
     except UnicodeDecodeError as exc:
-        problems.append(Problem(str(path), f"byte {exc.start}", f"not UTF-8: {exc.reason}"))
+        problems.append(not_utf8(str(path), raw, exc))
     return None
 
 

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import MalformedInput, Problem
+from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["PROGRESS_EVERY", "LineProgress", "LineTicker", "line_count", "log_text"]
 
@@ -40,9 +40,7 @@ def log_text(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        why = f"not UTF-8 text ({error.reason} at byte {error.start}); save the log as UTF-8"
-        raise MalformedInput([Problem(str(path), f"line {line}", why)]) from None
+        raise MalformedInput([not_utf8(str(path), raw, error)]) from None
 
 
 def line_count(text: str) -> int:

@@ -127,7 +127,8 @@ class TestExportImport:
         store = ["--store", f"oxigraph:{tmp_path / 's'}"]
         cases = [
             ([*store, "import", str(tmp_path / "latin")],
-             "concepts.csv:line 2: not UTF-8 text (invalid continuation byte at byte 10)"),
+             "concepts.csv:line 2, column 2: not UTF-8 text (byte 0xE9: invalid continuation byte; Latin-1 or "
+             "Windows-1252?): save the file as UTF-8"),
             ([*store, "attempts", "import", str(tmp_path / "cut.gz"), "--format", "xapi"],
              "cut.gz:-: the gzip file ends early: is it truncated?"),
             ([*store, "export", str(tmp_path / "latin")], "Is a directory"),

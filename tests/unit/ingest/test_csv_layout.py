@@ -61,6 +61,21 @@ class TestParseCurriculumCsv:
         assert "U+0001 in its label" in caught.value.problems[0]
         assert "has an empty title" in caught.value.problems[2]
 
+    def test_a_file_that_is_not_utf8_says_where_and_how_to_fix_it(self, tmp_path: Path) -> None:
+        (tmp_path / "latin").mkdir()
+        (tmp_path / "latin" / "concepts.csv").write_bytes("id,label\nok,Fine\nalg,Álgebra\n".encode("latin-1"))
+        (tmp_path / "utf16").mkdir()
+        (tmp_path / "utf16" / "concepts.csv").write_bytes("id,label\nok,Fine\n".encode("utf-16"))
+        with pytest.raises(MalformedInput) as latin:
+            read_curriculum_csv(tmp_path / "latin")
+        assert latin.value.problems == [
+            "concepts.csv:line 3, column 5: not UTF-8 text (byte 0xC1: invalid start byte; Latin-1 or "
+            "Windows-1252?): save the file as UTF-8"
+        ]
+        with pytest.raises(MalformedInput) as utf16:
+            read_curriculum_csv(tmp_path / "utf16")
+        assert "the file is UTF-16" in utf16.value.problems[0]
+
     def test_a_repeated_id_names_both_lines_with_the_row_problems(self) -> None:
         # It used to surface only once the rows were clean, as "appears 2 times", with no line.
         concepts = 'id,label\na,A\nb,B\na,"A, again"\n'

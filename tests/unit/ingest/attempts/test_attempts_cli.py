@@ -206,7 +206,7 @@ def test_bytes_that_are_not_utf8_are_reported_with_their_line(kg: KnowledgeGraph
     path.write_bytes((CSV + "b\xf6,m_add_ex,add,1,2024-01-03\n").encode("latin-1"))
     refused = invoke(kg, str(path), "--format", "csv")
     assert refused.exit_code == 1
-    assert "latin.csv:line 4: not UTF-8 text" in refused.output
+    assert "latin.csv:line 4, column 2: not UTF-8 text (byte 0xF6" in refused.output
 
 
 def test_a_moved_log_replays_as_itself_under_its_dataset_name(empty: KnowledgeGraph, tmp_path: Path) -> None:
