@@ -21,6 +21,7 @@ __all__ = [
     "Material",
     "MaterialType",
     "Prerequisite",
+    "Translation",
     "timestamp_problem",
 ]
 
@@ -54,6 +55,15 @@ class Concept:
     alt_labels: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
     curriculum: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A concept's label and definition in one other language (``"Ζήτα"@el``), kept beside the ones shown."""
+
+    language: str
+    label: str = ""
+    definition: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ __all__ = [
     "describe",
     "describe_types",
     "blank_subtrees",
+    "tagged_texts",
     "typed_among",
     "typed_as",
     "graph_triples",
@@ -202,6 +203,22 @@ def alt_labels(store: TripleStore) -> list[tuple[str, str]]:
     """Every (concept IRI, alternative label) in the store, as text, in one query."""
     rows = select_text(store, f"SELECT ?c ?l WHERE {{ ?c {SKOS.altLabel.n3()} ?l }}")
     return [(c, label) for c, label in rows if c is not None and label is not None]
+
+
+def tagged_texts(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, list[tuple[str, str, str]]]:
+    """Each subject's language-tagged labels and definitions as (predicate IRI, language, text); 500 a round trip."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for chunk in in_chunks(list(iris), 500):
+        rows = select_text(
+            store,
+            f"""SELECT ?s ?p (LANG(?o) AS ?lang) ?o WHERE {{ VALUES ?s {{ {_values(chunk)} }}
+              VALUES ?p {{ {SKOS.prefLabel.n3()} {SKOS.definition.n3()} }}
+              ?s ?p ?o FILTER(LANG(?o) != "") }}""",
+        )
+        for s, p, lang, o in rows:
+            if s is not None and p is not None and lang and o is not None:
+                out.setdefault(s, []).append((p, lang, o))
+    return out
 
 
 def typed_among(store: TripleStore, iris: Sequence[URIRef], kinds: Sequence[URIRef]) -> set[str]:

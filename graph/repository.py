@@ -20,7 +20,7 @@ from graph import queries
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
-from graph.model import Concept, ConceptDeletion, Curriculum, Material, Prerequisite
+from graph.model import Concept, ConceptDeletion, Curriculum, Material, Prerequisite, Translation
 from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
 from graph.projection import Projection
 from graph.rdf_mapping import (
@@ -245,6 +245,18 @@ class KnowledgeGraph:
             return {id_of(iri): build(iri, p) for iri, p in props.items()}
 
         return read
+
+    def translations(self, ids: Sequence[str]) -> list[list[Translation]]:
+        """Each concept's labels and definitions in other languages, by language; one round trip."""
+        found = queries.tagged_texts(self.store, [iri_of("concept", i) for i in ids])
+        out = []
+        for ident in ids:
+            by_language: dict[str, dict[str, str]] = {}
+            for predicate, language, text in sorted(found.get(str(iri_of("concept", ident)), [])):
+                field = "label" if predicate == str(SKOS.prefLabel) else "definition"
+                by_language.setdefault(language, {}).setdefault(field, text)
+            out.append([Translation(language, **texts) for language, texts in sorted(by_language.items())])
+        return out
 
     def concept(self, ident: str) -> Concept:
         """One concept. Raises ``ConceptNotFound``."""

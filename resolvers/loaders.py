@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graph.mastery import read_estimates
-from graph.model import Concept, Curriculum, MasteryEstimate, Material
+from graph.model import Concept, Curriculum, MasteryEstimate, Material, Translation
 from graph.repository import KnowledgeGraph
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class Loaders:
     curriculum_by_id: DataLoader[str, Curriculum | None]
     evidence_by_student_concept: DataLoader[tuple[str, str, int], list[Evidence]]
     stored_estimates_by_student: DataLoader[str, list[MasteryEstimate]]
+    translations_by_concept: DataLoader[str, list[Translation]]
 
 
 def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> Loaders:
@@ -73,6 +74,9 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         found = read_estimates(kg.store, students)
         return [found[s] for s in students]
 
+    async def translations(ids: list[str]) -> Sequence[list[Translation]]:
+        return kg.translations(ids)
+
     return Loaders(
         concept_by_id=DataLoader(load_fn=concepts),
         material_by_id=DataLoader(load_fn=materials),
@@ -82,6 +86,7 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         curriculum_by_id=DataLoader(load_fn=curricula),
         evidence_by_student_concept=DataLoader(load_fn=evidence_rows),  # type: ignore[arg-type]
         stored_estimates_by_student=DataLoader(load_fn=stored_estimates),
+        translations_by_concept=DataLoader(load_fn=translations),
     )
 
 

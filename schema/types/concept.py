@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.model import Concept
+from graph.model import Concept, Translation
 from schema.context import Info
 from schema.types.enums import MaterialKind
 
@@ -19,6 +19,39 @@ __all__ = ["ConceptType", "PrerequisiteLink"]
 
 MaterialRef = Annotated["MaterialType", strawberry.lazy("schema.types.material")]
 CurriculumRef = Annotated["CurriculumType", strawberry.lazy("schema.types.curriculum")]
+
+
+LanguageArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description='A BCP 47 language tag ("es", "pt-BR"): the exact tag first, then the same language '
+        '("es" finds "es-MX"); null or none stored: the default.'
+    ),
+]
+
+
+@strawberry.type(name="Translation", description="A concept's label and definition in one language.")
+class TranslationType:
+    language: str = strawberry.field(description="The BCP 47 language tag, as stored (in lower case: `es-mx`).")
+    label: str = strawberry.field(description='The label in that language ("" when there is none).')
+    definition: str = strawberry.field(description='The definition in that language ("" when there is none).')
+
+
+def best_language(translations: list[Translation], language: str) -> Translation | None:
+    """The translation whose tag is ``language`` (any case), else the first of the same primary language.
+
+    Examples:
+        >>> found = [Translation("es-MX", "Álgebra"), Translation("pt", "Álgebra (pt)")]
+        >>> best_language(found, "ES").language, best_language(found, "pt-BR").label, best_language(found, "de")
+        ('es-MX', 'Álgebra (pt)', None)
+    """
+    wanted = language.lower()
+    exact = [t for t in translations if t.language.lower() == wanted]
+    if exact:
+        return exact[0]
+    primary = wanted.split("-")[0]
+    same = [t for t in translations if t.language.lower().split("-")[0] == primary]
+    return same[0] if same else None
 
 
 @strawberry.type(name="Concept", description="A concept of a curriculum (a `skos:Concept`).")
@@ -51,13 +84,32 @@ class ConceptType:
             self.domain = found
         return self.domain
 
-    @strawberry.field(description="The preferred label (`skos:prefLabel`).")
-    async def label(self, info: Info) -> str:
-        return (await self.record(info)).label
+    @strawberry.field(
+        description="The preferred label (`skos:prefLabel`): in `language` when the concept has one in it (see "
+        "`translations`), else the one Pathwise shows (untagged, else English, else the first language)."
+    )
+    async def label(self, info: Info, language: LanguageArg = None) -> str:
+        chosen = await self._in(info, language)
+        return chosen.label if chosen is not None and chosen.label else (await self.record(info)).label
 
-    @strawberry.field(description="The definition (`skos:definition`).")
-    async def definition(self, info: Info) -> str:
-        return (await self.record(info)).definition
+    @strawberry.field(description="The definition (`skos:definition`), in `language` as `label` is.")
+    async def definition(self, info: Info, language: LanguageArg = None) -> str:
+        chosen = await self._in(info, language)
+        return chosen.definition if chosen is not None and chosen.definition else (await self.record(info)).definition
+
+    @strawberry.field(
+        description="The label and definition in each language they are stored in with a language tag "
+        '(`"Ζήτα"@el`), by language; the shown ones are not repeated here when they carry no tag.'
+    )
+    async def translations(self, info: Info) -> list[TranslationType]:
+        found = await info.context.loaders.translations_by_concept.load(str(self.id))
+        return [TranslationType(language=t.language, label=t.label, definition=t.definition) for t in found]
+
+    async def _in(self, info: Info, language: str | None) -> Translation | None:
+        """The concept's translation best matching ``language`` (a BCP 47 tag), if any."""
+        if not language:
+            return None
+        return best_language(await info.context.loaders.translations_by_concept.load(str(self.id)), language)
 
     @strawberry.field(description="Other labels (`skos:altLabel`).")
     async def alt_labels(self, info: Info) -> list[str]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from graph.model import Concept
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.formats import read_text
 from tests.integration.conftest import Client
 
 CONCEPT = """query($id: ID!, $t: Boolean, $d: Int) { concept(id: $id) {
@@ -129,3 +132,23 @@ def test_prerequisite_links_say_where_each_edge_came_from(client: Client) -> Non
     assert client.execute(query) == expected
     client.kg.rebuild_projection()  # as a restarted process reads it from the store
     assert client.execute(query) == expected
+
+
+def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> None:
+    # Pathwise showed one language (untagged, else English) and no query could reach the others.
+    turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://example.org/geo> a skos:Concept ; skos:prefLabel "الهندسة"@ar, "Geometría"@es-MX, "几何"@zh ;
+      skos:definition "Estudio de las figuras."@es-MX ."""
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_text(turtle, "turtle"))
+    query = """query($l: String) { concept(id: "https://example.org/geo") {
+      label(language: $l) definition(language: $l) translations { language label definition } } }"""
+    client = Client(kg)
+    default = client.execute(query)["concept"]
+    assert default["label"] == "الهندسة"  # no untagged or English label: the first language
+    assert [t["language"] for t in default["translations"]] == ["es-mx", "zh"]  # the shown one is stored untagged
+    spanish = client.execute(query, {"l": "es"})["concept"]
+    assert (spanish["label"], spanish["definition"]) == ("Geometría", "Estudio de las figuras.")
+    assert client.execute(query, {"l": "zh-Hans"})["concept"]["label"] == "几何"
+    german = client.execute(query, {"l": "de"})["concept"]
+    assert (german["label"], german["definition"]) == ("الهندسة", "Estudio de las figuras.")  # the defaults
