@@ -19,7 +19,6 @@ from graph.vocab import DCTERMS, GRAPH_IRI, PW, RDF, SDO, SKOS
 __all__ = [
     "STUDENT_DATA_CLASSES",
     "concepts_in_curriculum",
-    "alt_labels",
     "describe",
     "describe_types",
     "blank_subtrees",
@@ -28,6 +27,8 @@ __all__ = [
     "typed_as",
     "graph_triples",
     "in_chunks",
+    "other_labels",
+    "records_naming",
     "projection_rows",
     "revision",
     "subjects_of_type",
@@ -199,9 +200,13 @@ def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[st
     return {str(r[0]) for r in rows if r[0] is not None}
 
 
-def alt_labels(store: TripleStore) -> list[tuple[str, str]]:
-    """Every (concept IRI, alternative label) in the store, as text, in one query."""
-    rows = select_text(store, f"SELECT ?c ?l WHERE {{ ?c {SKOS.altLabel.n3()} ?l }}")
+def other_labels(store: TripleStore) -> list[tuple[str, str]]:
+    """Every (concept IRI, label) besides the shown ones: alternative labels, and labels in other languages."""
+    rows = select_text(
+        store,
+        f"""SELECT ?c ?l WHERE {{ {{ ?c {SKOS.altLabel.n3()} ?l }}
+          UNION {{ ?c {SKOS.prefLabel.n3()} ?l FILTER(LANG(?l) != "") }} }}""",
+    )
     return [(c, label) for c, label in rows if c is not None and label is not None]
 
 

@@ -266,8 +266,8 @@ class KnowledgeGraph:
         return found
 
     def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
-        """Concept ids in id order, optionally those whose label, id or an alternative label contains ``search``
-        (compared by ``search_key``: without case or accents).
+        """Concept ids in id order, optionally those whose id or a label (alternative, another language's)
+        contains ``search`` (compared by ``search_key``: without case or accents).
 
         Alternative labels are how learners name a concept ("gradient" for slope): searching
         labels alone found nothing for them.
@@ -280,12 +280,12 @@ class KnowledgeGraph:
         return paginate(ordered, first, after)
 
     def _search_keys(self) -> dict[str, str]:
-        """Each concept's id, label and alternative labels as one ``search_key`` text, built once per revision."""
+        """Each concept's id and labels (alternative, other languages') as one ``search_key`` text, per revision."""
         revision, keys = self._keys
         if revision == self.revision:
             return keys
         found: dict[str, list[str]] = {c: [c, self.projection.label(c)] for c in self.projection.sorted_concepts()}
-        for c, alt in queries.alt_labels(self.store):
+        for c, alt in queries.other_labels(self.store):
             found.get(id_of(c), []).append(alt)
         keys = {c: "\n".join(search_key(t) for t in texts) for c, texts in found.items()}
         self._keys = (self.revision, keys)

@@ -150,5 +150,7 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     spanish = client.execute(query, {"l": "es"})["concept"]
     assert (spanish["label"], spanish["definition"]) == ("Geometría", "Estudio de las figuras.")
     assert client.execute(query, {"l": "zh-Hans"})["concept"]["label"] == "几何"
+    found = client.execute('{ concepts(search: "geometria") { edges { node { id } } } }')["concepts"]["edges"]
+    assert [e["node"]["id"] for e in found] == ["https://example.org/geo"]  # search reads every language
     german = client.execute(query, {"l": "de"})["concept"]
     assert (german["label"], german["definition"]) == ("الهندسة", "Estudio de las figuras.")  # the defaults
