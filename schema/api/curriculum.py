@@ -78,7 +78,7 @@ class CurriculumQuery:
 
     @strawberry.field(
         description="Concepts in id order, optionally matching `search` (any case, with or without accents) in "
-        "the label, an alternative label or the id."
+        "the label, an alternative label, a label in another language or the id."
     )
     def concepts(
         self,
@@ -89,7 +89,7 @@ class CurriculumQuery:
             str | None,
             strawberry.argument(
                 description="Text to find, in any case and with or without accents, in the id, the label or an "
-                'alternative label; null or "" (or only spaces): every concept.'
+                'alternative label or a label in another language; null or "" (or only spaces): every concept.'
             ),
         ] = None,
     ) -> ConceptConnection:
