@@ -6,7 +6,6 @@ Standalone click commands and a group for the main CLI to register.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import time
 from dataclasses import asdict
@@ -45,15 +44,15 @@ def index_materials(ctx: click.Context, update: bool) -> None:
 
     torch.set_num_threads(settings.torch_threads)
     folder = settings.data_dir / "index"
-    if not update and folder.exists():
-        shutil.rmtree(folder)
-    kg = _open(settings, ctx.obj["store"])
+    kg = _open(settings, ctx.obj["store"])  # refused while a server holds the store: the index stays as it is
     try:
         materials = all_materials(kg)
     finally:
         kg.store.close()
     encoder = open_retriever(settings.data_dir)
-    built = QaIndex.load(folder, encoder)
+    # a rebuild starts empty and replaces the saved files only once built (a refused or
+    # interrupted run had deleted the index first, and the server re-embedded everything)
+    built = QaIndex.load(folder, encoder, autosave=False) if update else QaIndex(encoder)
     start = time.perf_counter()
     with ProgressBars() as bars:
         report = built.sync(materials, progress=bars)

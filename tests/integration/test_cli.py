@@ -183,3 +183,25 @@ class TestExportImport:
         code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "import", str(folder))
         assert code == 1
         assert "concepts.csv:line 3: 1 fields, header has 2" in out
+
+
+def test_an_index_rebuild_refused_for_a_store_in_use_leaves_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index folder was deleted before the store was opened: the refusal cost the running
+    # server its index, and every material was embedded again.
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    (data / "index").mkdir(parents=True)
+    (data / "index" / "index.json").write_text('{"format": 2}')
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+    monkeypatch.delenv("PATHWISE_STORE", raising=False)
+    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
+    try:
+        result = CliRunner().invoke(main, ["index", "materials"])
+    finally:
+        held.close()
+    assert result.exit_code == 1
+    assert "in use by another process" in result.output
+    assert (data / "index" / "index.json").read_text() == '{"format": 2}'
