@@ -70,14 +70,18 @@ class ConceptNotFound(NotFound):
 
 
 class DuplicateId(KnowledgeGraphError):
-    """Something with this id already exists."""
+    """Something with this id already exists; ``problems`` names every id of the batch that does."""
 
     code = ErrorCode.DUPLICATE
 
-    def __init__(self, kind: str, ident: str, *, field: str | None = None) -> None:
-        super().__init__(f"{kind} {ident!r} already exists", field=field)
+    def __init__(
+        self, kind: str, ident: str, *, field: str | None = None, also: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        more = f" (and {len(also)} more: see problems)" if also else ""
+        super().__init__(f"{kind} {ident!r} already exists{more}", field=field)
         self.kind = kind
         self.ident = ident
+        self.problems = [f"{k} {i!r} already exists" for k, i in [(kind, ident), *also]]
 
 
 class ReusedClientId(KnowledgeGraphError):

@@ -410,16 +410,13 @@ def check_bundle(
     if problems:
         raise ValidationFailed(problems)
 
-    if not replace_existing:
-        for concept in bundle.concepts:
-            if projection.has_concept(concept.id):
-                raise DuplicateId("concept", concept.id)
-        for material in bundle.materials:
-            if material.id in projection.material_ids:
-                raise DuplicateId("material", material.id)
-        for cur in bundle.curricula:
-            if cur.id in projection.curriculum_ids:
-                raise DuplicateId("curriculum", cur.id)
+    if not replace_existing:  # every id the store holds already, so one answer says what --replace would replace
+        taken = [("concept", c.id) for c in bundle.concepts if projection.has_concept(c.id)]
+        taken += [("material", m.id) for m in bundle.materials if m.id in projection.material_ids]
+        taken += [("curriculum", c.id) for c in bundle.curricula if c.id in projection.curriculum_ids]
+        if taken:
+            (kind, ident), *also = taken
+            raise DuplicateId(kind, ident, also=also)
 
     concept_ids = {c.id for c in bundle.concepts}
     curriculum_ids = {c.id for c in bundle.curricula} | projection.curriculum_ids

@@ -40,7 +40,7 @@ class CurriculumError:
         if isinstance(error, PrerequisiteCycle):
             out.cycles = [[strawberry.ID(c) for c in cycle] for cycle in error.cycles]
             out.cycle = out.cycles[0] if out.cycles else None
-        if isinstance(error, ValidationFailed):
+        if isinstance(error, ValidationFailed | DuplicateId):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):
             out.problems = [error.message]

@@ -58,8 +58,11 @@ class TestRoundTrip:
         assert report.dangling == []
         assert fresh.prerequisites_of("http://example.org/c/b") == ["http://example.org/c/a"]
         assert set(fresh.export_graph()) == set(kg.export_graph())
-        with pytest.raises(DuplicateId):  # as the CSV layout: the same ids again are refused
+        with pytest.raises(DuplicateId) as taken:  # as the CSV layout: the same ids again are refused
             fresh.import_bundle(read_text(export_text(kg, fmt), fmt))
+        # every id already there is named (only the first was): what --replace would replace
+        bundle = read_text(export_text(kg, fmt), fmt)
+        assert len(taken.value.problems) == len(bundle.concepts) + len(bundle.materials) + len(bundle.curricula)
 
 
 class TestWhatTheModelKeeps:
