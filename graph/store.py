@@ -401,12 +401,29 @@ class OxigraphStore:
         self._request_rewrite()
         self._rewrites.run()
 
-    def _request_rewrite(self) -> None:
-        """Write a new request id into the pending marker (a rewrite removes it only if unchanged)."""
+    def _request_rewrite(self) -> str:
+        """Write a new request id into the pending marker (a rewrite removes it only if unchanged); return it."""
+        request = uuid.uuid4().hex
         with self._writes, open(self._pending, "w") as marker:  # read under this lock by the checkpoint
-            marker.write(uuid.uuid4().hex)
+            marker.write(request)
             marker.flush()
             os.fsync(marker.fileno())
+        return request
+
+    def promise_rewrite(self) -> str:
+        """Put a rewrite request on disk before deleting what it must erase; return its id.
+
+        An erasure that commits its deletes and is killed before ``rewrite`` left the
+        deleted bytes in the files with no request to finish them: the next start found
+        nothing pending. ``withdraw_rewrite`` takes the promise back when nothing was deleted.
+        """
+        return self._request_rewrite()
+
+    def withdraw_rewrite(self, request: str) -> None:
+        """Remove the pending marker if it still holds ``request`` (no other request came since)."""
+        with self._writes:
+            if self._pending.exists() and self._pending.read_text() == request:
+                self._pending.unlink()
 
     @property
     def rewrite_pending(self) -> bool:

@@ -350,6 +350,11 @@ def forget_each(
             f"at most {MAX_FORGET_BATCH} students can be forgotten in one call, got {len(students)}", field="ids"
         )
     outcomes: list[Forgotten | NotFound] = []
+    store = kg.store
+    # a retry whose first call's rewrite has not finished (the store says one is pending) waits for one too
+    pending_before = isinstance(store, OxigraphStore) and store.rewrite_pending
+    # on disk before the first delete: a crash after it commits still leaves the rewrite to the next start
+    promised = store.promise_rewrite() if isinstance(store, OxigraphStore) else None
     for student in students:
         with mastery.lock if mastery is not None else nullcontext():
             try:
@@ -374,12 +379,13 @@ def forget_each(
             else o
             for o in outcomes
         ]
-    store = kg.store
     needed = any(isinstance(o, Forgotten) and not o.earlier for o in outcomes)
-    # a retry whose first call's rewrite has not finished (the store says one is pending) waits for one too
     retried = any(isinstance(o, Forgotten) and o.earlier for o in outcomes)
-    if isinstance(store, OxigraphStore) and (needed or (retried and store.rewrite_pending)):
-        store.rewrite()  # an embedded store: make the deleted bytes leave its files
+    if isinstance(store, OxigraphStore) and promised is not None:
+        if needed or (retried and pending_before):
+            store.rewrite()  # an embedded store: make the deleted bytes leave its files
+        else:
+            store.withdraw_rewrite(promised)  # nothing was deleted: no rewrite at the next start either
     return outcomes
 
 

@@ -297,10 +297,47 @@ class TestForgetManyInProcess:
         refused = on_disk(sent, {"a": clash})["recordAttempts"]
         assert refused == {"code": "DUPLICATE", "field": "attempts.2.clientId"}, "numbered as sent"
 
+    def test_a_crash_after_a_delete_commits_leaves_the_rewrite_to_the_next_start(
+        self, on_disk: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # kill -9 during forgetStudents: 123 deletes had committed, no rewrite was pending, and the
+        # erased keys stayed in the store's files after the restart.
+        import resolvers.students
+        from graph.store import open_store
+
+        for n, learner in enumerate(("leaver-a", "leaver-b")):
+            on_disk(RECORD, {"s": learner, "c": f"x{n}"})
+        real, calls = resolvers.students.forget_student, []
+
+        def dies_at_the_second(kg: object, student: str) -> object:
+            calls.append(student)
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # the process goes, the first delete committed
+            return real(kg, student)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(resolvers.students, "forget_student", dies_at_the_second)
+        with pytest.raises(KeyboardInterrupt):
+            resolvers.students.forget_each(
+                on_disk.kg, on_disk.mastery, [on_disk.pseudonyms.key(s) for s in ("leaver-a", "leaver-b")]
+            )
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        assert store.rewrite_pending
+        assert store.rewrites == 0
+        store.close()
+        reopened = open_store(f"oxigraph:{tmp_path / 'store'}")  # the next start finishes it
+        try:
+            assert not reopened.rewrite_pending  # type: ignore[attr-defined]
+            files = [f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file()]
+            assert not any(on_disk.pseudonyms.key("leaver-a").encode() in data for data in files)
+        finally:
+            reopened.close()
+
     def test_nothing_to_forget_rewrites_nothing(self, on_disk: Api) -> None:
         answers = on_disk(FORGET_MANY, {"ids": ["nobody", "no-one"]})["forgetStudents"]
         assert [a["code"] for a in answers] == ["NOT_FOUND", "NOT_FOUND"]
         assert on_disk.kg.store.rewrites == 0  # type: ignore[attr-defined]
+        assert not on_disk.kg.store.rewrite_pending  # type: ignore[attr-defined]  # the promise taken back
 
     def test_a_batch_over_the_cap_is_refused_whole(self, on_disk: Api) -> None:
         on_disk(RECORD, {"s": "leaver-a", "c": "x1"})
