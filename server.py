@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from cross_web import HTTPException  # what strawberry raises for a 400 (its own dependency, locked)
@@ -32,6 +33,7 @@ from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
 from auth.principal import Principal
+from graph.backup import finish_interrupted_restore
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.folders import private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
@@ -224,8 +226,15 @@ def open_qa(settings: Settings, kg: KnowledgeGraph) -> QaService | None:
 def open_knowledge_graph(
     settings: Settings, mastery: MasteryService | None = None, pseudonyms: Pseudonymizer | None = None
 ) -> KnowledgeGraph:
-    """Open the configured store; load the demo into an empty one when asked (students under their keys)."""
+    """Open the configured store; load the demo into an empty one when asked (students under their keys).
+
+    A restore a crash cut short is finished first (``finish_interrupted_restore``): its
+    students forgotten since the backup are forgotten again before anything is served.
+    """
     if settings.store.startswith("oxigraph:"):
+        if pseudonyms is not None:
+            store_path = Path(settings.store.partition(":")[2])
+            finish_interrupted_restore(settings.data_dir, store_path, pseudonyms, say=log.warning)
         private_folder(settings.data_dir)
     kg = KnowledgeGraph(open_store(settings.store))
     # The demo is two writes (curriculum, then students); the marker says a stop came between them,

@@ -116,7 +116,7 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
     aside (never deleted), and students forgotten since the backup was taken are
     forgotten again.
     """
-    from graph.backup import read_manifest, restore_backup
+    from graph.backup import finish_interrupted_restore, read_manifest, restore_backup
 
     settings: Settings = ctx.obj["settings"]
     store_path = _store_path(settings, ctx.obj["store"])
@@ -135,13 +135,15 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
     try:
         tokens = _restore_pseudonyms(settings, folder)
         backups = _backups_dir(settings)
+        say = lambda step: click.echo(f"{step} ...", err=True)  # noqa: E731
+        finish_interrupted_restore(settings.data_dir, store_path, tokens, say=say)  # a crashed one, before another
         restored = restore_backup(
             folder,
             data_dir=settings.data_dir,
             store_path=store_path,
             tokens=tokens,
             keep=[backups],
-            say=lambda step: click.echo(f"{step} ...", err=True),
+            say=say,
         )
     except KnowledgeGraphError as error:
         _error(error, running="stop the service (and wait until it has exited) before restoring")

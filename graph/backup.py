@@ -28,10 +28,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -425,6 +426,16 @@ def restore_backup(
         folder.rename(target)
         return target
 
+    source = backup.resolve()
+    unfinished = {
+        "created_at": manifest.created_at.isoformat(),
+        "staged_data": str(staged_data),
+        "staged_store": None if store_inside else str(staged_store),
+        "data_aside": str(data_dir.with_name(f"{data_dir.name}.before-restore-{stamp}")) if data_dir.exists() else None,
+        "later_logs": [str(source.parent / name / "data" / ERASURE_LOG) for name in later_logs],
+        "replaced_revision": replaced_revision,
+    }
+    _write_marker(restore_marker(data_dir), unfinished)  # from here a crash is finished at the next start
     data_aside = move_aside(data_dir)
     store_aside = None if store_inside else move_aside(store_path)
 
@@ -441,17 +452,68 @@ def restore_backup(
             target = data_dir / folder.resolve().relative_to(data_root)
             target.parent.mkdir(parents=True, exist_ok=True)
             now_at(folder).rename(target)
+    if not backup.exists():  # it was inside the data folder moved aside: so are the later backups' logs
+        unfinished["later_logs"] = [str(now_at(source.parent / name / "data" / ERASURE_LOG)) for name in later_logs]
+        _write_marker(restore_marker(data_dir), unfinished)
+    again = _forget_again(data_dir, store_path, tokens, unfinished, say)
+    return Restored(manifest, again, tuple(p for p in (data_aside, store_aside) if p is not None))
+
+
+def restore_marker(data_dir: Path) -> Path:
+    """The file beside the data folder while a restore swaps it and forgets again (a crash leaves it)."""
+    return data_dir.with_name(f"{data_dir.name}.restore-unfinished")
+
+
+def _write_marker(marker: Path, unfinished: Mapping[str, object]) -> None:
+    with open(marker, "w", encoding="utf-8") as out:
+        json.dump(unfinished, out)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def finish_interrupted_restore(
+    data_dir: Path, store_path: Path, tokens: Tokens, say: Callable[[str], None] = lambda step: None
+) -> bool:
+    """Finish a restore a crash cut short after it began moving folders; whether there was one.
+
+    A restore killed after swapping the backup in served the backup's students, those
+    forgotten since it was taken among them, and nothing at the next start forgot them
+    again. The marker (``restore_marker``) says what was left: the staged copy to move
+    into place if the crash came first, the erasure logs to merge, the students to forget
+    again and the rewrite. Each step can run twice.
+    """
+    marker = restore_marker(data_dir)
+    if not marker.exists():
+        return False
+    unfinished = json.loads(marker.read_text(encoding="utf-8"))
+    say("a restore was interrupted: finishing it")
+    staged_data, staged_store = Path(unfinished["staged_data"]), unfinished.get("staged_store")
+    if not data_dir.exists() and staged_data.exists():
+        staged_data.rename(data_dir)
+    if staged_store is not None and not store_path.exists() and Path(staged_store).exists():
+        Path(staged_store).rename(store_path)
+    _forget_again(data_dir, store_path, tokens, unfinished, say)
+    return True
+
+
+def _forget_again(
+    data_dir: Path,
+    store_path: Path,
+    tokens: Tokens,
+    unfinished: Mapping[str, Any],
+    say: Callable[[str], None],
+) -> int:
+    """Merge the erasure logs into the restored one, forget again whom they name since the backup, rewrite."""
     log = ErasureLog(data_dir / ERASURE_LOG, tokens)
-    if data_aside is not None:
-        log.merge(data_aside / ERASURE_LOG)  # erasures since the backup live in the log it replaced
-    source = backup if backup.exists() else now_at(backup)
-    for name in later_logs:
-        log.merge(source.parent / name / "data" / ERASURE_LOG)
+    aside = unfinished.get("data_aside")
+    for other in [*([Path(aside) / ERASURE_LOG] if aside else []), *map(Path, unfinished["later_logs"])]:
+        if other.exists():
+            log.merge(other)  # erasures since the backup live in the log it replaced, and in later backups'
     store = OxigraphStore(store_path)
     try:
-        _continue_revisions(store, replaced_revision)
+        _continue_revisions(store, int(unfinished["replaced_revision"]))
         kg = KnowledgeGraph(store)
-        again = log.forgotten(list_students(kg), since=manifest.created_at)
+        again = log.forgotten(list_students(kg), since=datetime.fromisoformat(unfinished["created_at"]))
         say(f"forgetting again {len(again)} students forgotten since the backup")
         for student in again:
             forget_student(kg, student)
@@ -459,4 +521,5 @@ def restore_backup(
         store.rewrite()  # also purges what a checkpoint taken before a forget's own rewrite still held
     finally:
         store.close()
-    return Restored(manifest, len(again), tuple(p for p in (data_aside, store_aside) if p is not None))
+    restore_marker(data_dir).unlink(missing_ok=True)
+    return len(again)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -13,11 +14,13 @@ from graph.attempts import list_students, record_attempts
 from graph.backup import (
     MANIFEST,
     damaged_backups,
+    finish_interrupted_restore,
     list_backups,
     make_backup,
     prune_backups,
     read_manifest,
     restore_backup,
+    restore_marker,
 )
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.errors import InvalidInput, StoreInUse
@@ -140,6 +143,35 @@ class TestBackup:
         assert service.students() == [key("bob")]
         assert not service.files_holding(key("ann"), skip=restored.moved_aside[0]), "rewritten after the re-forget"
         assert not service.files_holding("ann")
+
+    @pytest.mark.parametrize("crash", ["after the swap", "before the swap"])
+    def test_a_restore_cut_short_is_finished_at_the_next_start(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: str
+    ) -> None:
+        # kill -9 after the swap served the backup's students, those forgotten since it among them,
+        # and nothing at the next start forgot them again.
+        import graph.backup
+
+        service.record("ann")
+        service.record("bob")
+        folder = backup(service, tmp_path)
+        service.forget("ann")
+        service.close()
+        if crash == "after the swap":
+            monkeypatch.setattr(graph.backup, "_forget_again", _dies)
+        else:  # the data folder moved aside, the copy not yet in place
+            real = Path.rename
+            monkeypatch.setattr(Path, "rename", lambda p, t: _dies() if ".restoring-" in p.name else real(p, t))
+        with pytest.raises(KeyboardInterrupt):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        monkeypatch.undo()
+        assert restore_marker(service.data).exists()
+        assert finish_interrupted_restore(service.data, service.store_path, PZ)  # what a start does first
+        assert not restore_marker(service.data).exists()
+        service.open()
+        assert service.students() == [key("bob")]
+        assert not service.files_holding(key("ann"), skip=next(tmp_path.glob("data.before-restore-*")))
+        assert not finish_interrupted_restore(service.data, service.store_path, PZ), "nothing left to finish"
 
     def test_a_backup_taken_before_a_forgets_rewrite_restores_without_the_deleted_bytes(
         self, service: Service, tmp_path: Path
@@ -452,3 +484,7 @@ class TestRetention:
         copied = sorted(str(p.relative_to(folder / "data")) for p in (folder / "data").rglob("*"))
         assert "models/mastery/20990101-000000-pathwise/config.json" in copied
         assert not [p for p in copied if "staging" in p or ".tmp" in p]
+
+
+def _dies(*args: object, **kwargs: object) -> NoReturn:
+    raise KeyboardInterrupt  # the process is killed here
