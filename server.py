@@ -33,7 +33,7 @@ from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
 from auth.principal import Principal
-from graph.backup import finish_interrupted_restore
+from graph.backup import finish_interrupted_restore, remove_unfinished_backups
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.folders import private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
@@ -327,6 +327,9 @@ def create_app(
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
         qa = open_qa(config, graph)
         _warm_estimate_table(graph)
+        if config.backup_dir is not None:  # no backup runs yet: a .partial copy is a killed one's, with students in it
+            for leftover in remove_unfinished_backups(config.backup_dir):
+                log.warning("removed %s, a backup a crash had left unfinished (it held personal data)", leftover)
         state = ServiceState(graph, mastery=service, qa=qa, backup_dir=config.backup_dir)
         metrics.watch(state)
         if kg is None:  # a server process, not an app embedded in someone else's

@@ -261,6 +261,19 @@ def damaged_backups(folder: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def remove_unfinished_backups(folder: Path) -> list[Path]:
+    """Delete the ``<name>.partial`` copies a killed backup left in ``folder``; return them.
+
+    Such a copy holds every student of its time, and nothing listed, counted or pruned
+    it: a student forgotten later stayed in it for good. Call only where no backup can
+    be running (a service starting, or its backups serialized: ``backupData``).
+    """
+    found = sorted(p for p in folder.glob("*.partial") if p.is_dir()) if folder.is_dir() else []
+    for leftover in found:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return found
+
+
 def prune_backups(folder: Path, keep: int) -> list[Path]:
     """Delete all but the ``keep`` newest finished backups in ``folder``; return the deleted ones.
 

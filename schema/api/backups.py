@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 import strawberry
 
-from graph.backup import backup_name, make_backup, prune_backups
+from graph.backup import backup_name, make_backup, prune_backups, remove_unfinished_backups
 from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
 from graph.pseudonyms import Pseudonymizer
 from schema.context import Info
@@ -16,6 +17,10 @@ from schema.types.backups import Backup, BackupError, BackupResult
 __all__ = ["BackupMutation"]
 
 log = logging.getLogger("pathwise.backup")
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""``backupData`` calls of this process, one after another."""
 
 
 @strawberry.type
@@ -37,9 +42,16 @@ class BackupMutation:
                     raise InvalidInput("this service takes no backups (no backup folder is set)")
                 if not isinstance(context.pseudonyms, Pseudonymizer):
                     raise InvalidInput("this service has no pseudonym secret to fingerprint a backup with")
-                folder = context.backup_dir / backup_name()
-                manifest = make_backup(context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir])
-                pruned = prune_backups(context.backup_dir, context.backup_keep)
+                with _ONE_AT_A_TIME:  # two at once pruned each other's folders and answered errors for good copies
+                    for leftover in remove_unfinished_backups(context.backup_dir):
+                        log.warning(
+                            "removed %s, a backup a crash had left unfinished (it held personal data)", leftover
+                        )
+                    folder = context.backup_dir / backup_name()
+                    manifest = make_backup(
+                        context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir]
+                    )
+                    pruned = prune_backups(context.backup_dir, context.backup_keep)
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)
             except OSError as error:  # an unwritable backup folder, a full disk: the partial copy is gone already

@@ -93,3 +93,20 @@ def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path)
     assert f"deleted {taken['path']}" in newer.stdout
     assert not Path(taken["path"]).exists()
     assert "forgotten since: 0" in cli(data_dir, "backups", "list").stdout
+
+
+def test_backups_asked_together_all_succeed_and_a_killed_ones_copy_is_removed(tmp_path: Path) -> None:
+    # Three backupData at once: two answered UNAVAILABLE for copies that were whole, and the one answered
+    # as a success had been pruned by another. A .partial copy a kill left held every student for good.
+    from concurrent.futures import ThreadPoolExecutor
+
+    data_dir = tmp_path / "data"
+    leftover = data_dir / "backups" / "20260101T000000.000000Z.partial"
+    leftover.mkdir(parents=True)
+    (leftover / "students.nt").write_text("a killed backup's copy")
+    with serving(data_dir, PATHWISE_BACKUP_KEEP="3") as live:
+        assert not leftover.exists(), "removed at start"
+        with ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(lambda _: ok(live, BACKUP)["backupData"], range(3)))
+        assert [a["__typename"] for a in answers] == ["Backup"] * 3, answers
+        assert all(Path(a["path"]).exists() for a in answers)
