@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from graph.errors import Unavailable
 from graph.model import Material
 from ml.mastery.versions import ModelVersions
 from ml.qa.answer import Answer, AnswerOptions, CurriculumLookup, Generator, answer_question
@@ -57,6 +58,7 @@ class QaService:
         self._stop = threading.Event()
         self._on_close: list[Callable[[], None]] = []
         self.error: BaseException | None = None
+        self.building: tuple[int, int] | None = None  # passages (embedded, of) while a sync fills an empty index
 
     @classmethod
     def open(
@@ -80,7 +82,18 @@ class QaService:
 
     # --- questions ---------------------------------------------------------------------------------
     def ask(self, question: str, lookup: CurriculumLookup, student: str | None = None) -> Answer:
-        """Answer ``question`` from the materials (see ``ml.qa.answer.answer_question``)."""
+        """Answer ``question`` from the materials (see ``ml.qa.answer.answer_question``).
+
+        Raises:
+            Unavailable: the index is being built from nothing (a first start, a rebuilt
+                index): it answered "I don't know" from the few materials embedded yet,
+                after seconds, with no word of why.
+        """
+        building = self.building
+        if building is not None and not self.ready.is_set():
+            done, total = building
+            so_far = f" ({done:,} of {total:,} passages embedded)" if total else ""
+            raise Unavailable(f"the question index is being built{so_far}: ask again shortly")
         return answer_question(
             self.index, question, lookup, student=student, options=self.options, generator=self.generator
         )
@@ -118,7 +131,11 @@ class QaService:
         def run() -> None:
             try:
                 with self._write_lock:
-                    report = self.index.sync(load(), progress=self._progress)
+                    materials = load()
+                    if len(self.index) == 0 and materials:
+                        self.building = (0, 0)
+                    report = self.index.sync(materials, progress=self._progress)
+                    self.building = None
                 log.info("qa index in step: %s", report)
                 while not self._stop.is_set():
                     with self._pending_lock:
@@ -141,6 +158,8 @@ class QaService:
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self._stop.is_set():
             raise _Stopped
+        if self.building is not None and stage == "embed":
+            self.building = (done, total)
         log.debug("qa index %s: %d/%d", stage, done, total)
 
     def close(self, timeout: float = 30.0) -> None:

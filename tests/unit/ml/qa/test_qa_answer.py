@@ -157,6 +157,31 @@ class TestQaService:
         assert service.ready.is_set()
         assert service.index.material_ids == {"m_factor", "m_zero_ex"}
 
+    def test_a_question_while_an_empty_index_is_built_is_told_so(self) -> None:
+        # During an 81 s first build, ask took 7 s and said "I don't know" (confidence 0) without a word of why.
+        from graph.errors import Unavailable
+
+        release = threading.Event()
+
+        class Halting(HashEncoder):
+            def encode(self, texts, *, batch_size=32, progress=None):  # type: ignore[no-untyped-def]
+                if progress is not None:
+                    progress(0, len(texts))
+                release.wait(5)
+                return super().encode(texts, batch_size=batch_size, progress=progress)
+
+        service = QaService(QaIndex(Halting()))
+        thread = service.start_sync(lambda: list(MATERIALS.values()), lambda ids: [MATERIALS.get(i) for i in ids])
+        for _ in range(100):
+            if service.building is not None and service.building[1]:
+                break
+            threading.Event().wait(0.01)
+        with pytest.raises(Unavailable, match=r"being built \(0 of \d+ passages embedded\)"):
+            service.ask("How do I solve a quadratic equation by factoring?", LOOKUP)
+        release.set()
+        thread.join(5)
+        assert service.ask("How do I solve a quadratic equation by factoring?", LOOKUP).answered
+
     def test_after_the_sync_changes_apply_at_once(self) -> None:
         service = QaService(QaIndex(HashEncoder()))
         service.sync(list(MATERIALS.values()))
