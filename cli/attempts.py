@@ -11,7 +11,7 @@ same transaction as the attempts, so a refused log leaves no concept behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -275,7 +275,9 @@ def import_attempts(
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
-                report["accepted"], report["duplicates"], estimates = _record(kg, found, obj, creating)
+                report["accepted"], report["duplicates"], estimates = _record(
+                    kg, found, obj, creating, progress=lambda done, total: bars("record", done, len(found))
+                )
                 report["estimates"] = len(estimates)
                 if creating is not None:
                     report["created_concepts"] = len(creating.concepts)
@@ -362,7 +364,11 @@ def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:
 
 
 def _record(
-    kg: KnowledgeGraph, found: Sequence[Attempt], obj: dict[str, Any], creating: CurriculumBundle | None
+    kg: KnowledgeGraph,
+    found: Sequence[Attempt],
+    obj: dict[str, Any],
+    creating: CurriculumBundle | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int, list[Any]]:
     """Record, with what the log creates, in one transaction; estimates too when a model is served."""
     settings = obj.get("settings") or load_settings()
@@ -373,7 +379,7 @@ def _record(
         if service is not None and service.version is not None:
             from resolvers.students import record
 
-            return record(kg, service, found, creating=creating)
+            return record(kg, service, found, creating=creating, progress=progress)
     return record_attempts(kg, found, creating=creating)
 
 

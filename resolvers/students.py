@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -119,8 +119,11 @@ def record(
     attempts: Sequence[Attempt],
     *,
     creating: CurriculumBundle | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts with the mastery estimates they move, in one transaction.
+
+    ``progress`` hears how many of the new attempts the model has read (a log's import).
 
     ``creating`` (concepts and materials the attempts name, written in the same
     transaction) places its new concepts in the model by their text first. A model
@@ -143,7 +146,7 @@ def record(
             observed.extend(ordered)
             latest = _latest_times(kg, sorted({a.student for a in ordered}))
             late = {a.student for a in ordered if a.student in latest and a.timestamp <= latest[a.student]}
-            fresh = predictor.update([a for a in ordered if a.student not in late])
+            fresh = predictor.update([a for a in ordered if a.student not in late], progress=progress)
             moved = fresh + _replayed_with(kg, predictor, [a for a in ordered if a.student in late])
             return moved + _the_rest_of(kg, predictor, moved)
 

@@ -10,7 +10,7 @@ The estimates equal what the batch ``predict`` gives for the same history (teste
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +60,10 @@ class Evidence:
     @property
     def change(self) -> float:
         return self.after - self.before
+
+
+PROGRESS_EVERY = 1000
+"""How many attempts ``OnlineMastery.update`` observes between two progress calls."""
 
 
 class OnlineMastery(ABC):
@@ -118,13 +122,25 @@ class OnlineMastery(ABC):
             return estimates
         return [float(sigmoid(np.mean(logit(estimates))))] * len(estimates)
 
-    def update(self, attempts: Sequence[Attempt], *, now: datetime | None = None) -> list[MasteryEstimate]:
-        """Observe attempts in order; the new estimates of every concept they touched."""
+    def update(
+        self,
+        attempts: Sequence[Attempt],
+        *,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[MasteryEstimate]:
+        """Observe attempts in order; the new estimates of every concept they touched.
+
+        ``progress`` hears (done, total) every ``PROGRESS_EVERY`` attempts: a log's
+        hundreds of thousands take minutes.
+        """
         when = now or datetime.now(UTC)
         touched: dict[str, dict[str, None]] = {}
-        for attempt in attempts:
+        for done, attempt in enumerate(attempts, start=1):
             self.observe(attempt)
             touched.setdefault(attempt.student, {}).update(dict.fromkeys(attempt.concepts))
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(attempts))
         out = []
         for student, concepts in touched.items():
             names = list(concepts)

@@ -150,6 +150,14 @@ class TestOnline:
         assert estimates[0].probability > first[0]
         assert estimates[0].model_version == trained[2].name
 
+    def test_a_long_update_reports_its_progress(self, trained: tuple[PathwiseKT, pd.DataFrame, Path]) -> None:
+        # An import's record bar sat at 0 of 682,797 for six minutes, then jumped to the end.
+        predictor = MasteryPredictor.load(trained[2])
+        attempts = [Attempt(f"p{i}", f"s{i % 7}", T0, 1.0, None, ("c0",)) for i in range(2500)]
+        heard: list[tuple[int, int]] = []
+        predictor.update(attempts, progress=lambda done, total: heard.append((done, total)))
+        assert heard == [(1000, 2500), (2000, 2500)]
+
     def test_evidence_ranks_the_attempts_that_moved_the_estimate(
         self, trained: tuple[PathwiseKT, pd.DataFrame, Path]
     ) -> None:
