@@ -279,6 +279,7 @@ def import_attempts(
                     kg, found, obj, creating, progress=lambda done, total: bars("record", done, len(found))
                 )
                 report["estimates"] = len(estimates)
+                report["without_concepts"] = sum(1 for a in found if not a.concepts)
                 if creating is not None:
                     report["created_concepts"] = len(creating.concepts)
                     report["created_materials"] = len(creating.materials)
@@ -399,6 +400,13 @@ def _print(report: dict[str, Any]) -> None:
         if report["created_concepts"] or report["created_materials"]:
             click.echo(f"  created {report['created_concepts']} concept(s), {report['created_materials']} material(s)")
         click.echo(f"  accepted: {report['accepted']}  duplicates: {report['duplicates']}")
+    if report.get("without_concepts"):
+        click.echo(
+            f"  warning: {report['without_concepts']} attempt(s) name no concept (their items teach and assess "
+            "none, as items --create-missing makes), so they move no mastery estimate: link the items to "
+            "concepts (`linkMaterial`, or a materials.csv with teaches/assesses) and import again",
+            err=True,
+        )
     if report.get("erased"):
         click.echo(
             f"  left out: {report['erased']} attempt(s) of {report['erased_students']} student(s) forgotten on "

@@ -156,6 +156,24 @@ def test_xapi_activities_take_the_concepts_of_their_material(kg: KnowledgeGraph,
     assert "carol" not in json.dumps(out)
 
 
+def test_items_created_without_concepts_are_warned_about(empty: KnowledgeGraph, tmp_path: Path) -> None:
+    # xAPI answers to activities --create-missing made were accepted and moved no estimate, without a word.
+    statement = {
+        "id": "7790e6c9-3ef0-4ed3-8b37-7f3964730bee",
+        "actor": {"mbox": "mailto:dan@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": "https://lms.example/quiz/1"},
+        "result": {"success": True},
+        "timestamp": "2024-01-01T10:00:00Z",
+    }
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(statement) + "\n")
+    result = invoke(empty, str(path), "--format", "xapi", "--create-missing")
+    assert result.exit_code == 0, result.output
+    assert "1 attempt(s) name no concept" in result.output
+    assert "linkMaterial" in result.output
+
+
 def test_without_an_injected_graph_the_store_setting_is_used(tmp_path: Path) -> None:
     path = tmp_path / "seq.txt"
     path.write_text("1\n3\n1\n")
