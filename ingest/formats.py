@@ -111,6 +111,8 @@ def detect_format(path: Path) -> str:
             return "khan"
         if any((path / name).exists() for name in CSV_FILES.values()):  # materials.csv alone adds materials
             return "csv"
+        if _junyi_table(path) is not None:
+            return "junyi"
     elif path.name.startswith("junyi") and path.suffix == ".csv":
         return "junyi"
     elif path.suffix in _SUFFIXES:
@@ -133,7 +135,24 @@ def read_path(path: Path, fmt: str | None = None) -> CurriculumBundle:
     name = fmt or detect_format(path)
     if name not in READERS:
         raise MalformedInput([Problem(str(path), "-", f"unknown format {name!r}; use one of {', '.join(READERS)}")])
+    if name == "junyi" and path.is_dir():  # the data set's folder, as shipped: its exercise table inside
+        table = _junyi_table(path)
+        if table is None:
+            raise MalformedInput([Problem(str(path), "-", "no junyi_Exercise_table.csv in this folder")])
+        path = table
+    elif path.is_dir() and name not in FOLDER_FORMATS:
+        raise MalformedInput([Problem(str(path), "-", f"a folder, where {name} reads a file: name the file")])
     return READERS[name](path)
+
+
+FOLDER_FORMATS = ("csv", "metacademy", "khan", "junyi")
+"""The formats that read a folder (Junyi: the folder holding its exercise table)."""
+
+
+def _junyi_table(folder: Path) -> Path | None:
+    """The Junyi exercise table in ``folder``, if it holds one."""
+    found = sorted(folder.glob("junyi_Exercise_table*.csv"))
+    return found[0] if found else None
 
 
 def read_text(text: str, fmt: str, source: str = "<upload>") -> CurriculumBundle:

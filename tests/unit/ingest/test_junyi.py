@@ -156,3 +156,18 @@ class TestReadJunyi:
         assert len(report.dropped_edges) == 3
         assert report.dangling == []
         assert len(cleaned.prerequisites) == 981 - 3
+
+
+def test_the_data_sets_folder_reads_as_its_exercise_table(tmp_path: Path) -> None:
+    # `pathwise import kg/junyi` could not tell the format, and --format junyi gave a raw "Is a directory".
+    from ingest.formats import detect_format, read_path
+
+    folder = tmp_path / "junyi"
+    folder.mkdir()
+    (folder / "junyi_Exercise_table.csv").write_text(HEADER + _row("a") + _row("b", "a"))
+    assert detect_format(folder) == "junyi"
+    assert [c.id for c in read_path(folder).concepts] == [c.id for c in read_path(folder, "junyi").concepts]
+    with pytest.raises(MalformedInput, match="a folder, where turtle reads a file"):
+        read_path(folder, "turtle")
+    with pytest.raises(MalformedInput, match="no junyi_Exercise_table.csv"):
+        read_path(tmp_path, "junyi")
