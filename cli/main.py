@@ -389,7 +389,8 @@ def info(ctx: click.Context) -> None:
     try:
         proj = kg.projection
         click.echo(f"store: {kg.store.name}  revision: {kg.revision}")
-        click.echo(f"curricula: {', '.join(sorted(proj.curriculum_ids)) or '-'}")
+        named = [f"{c.id} ({c.title})" if c.title and c.title != c.id else c.id for c in kg.curricula()]
+        click.echo(f"curricula: {', '.join(named) or '-'}")  # a CASE framework's id is a hash: its title says which
         click.echo(f"concepts: {proj.dag.number_of_nodes()}  prerequisites: {proj.dag.number_of_edges()}")
         click.echo(f"materials: {len(proj.material_ids)}  students: {count_students(kg)}")
         click.echo(f"attempts: {count_of_type(kg, PW.Attempt)}  mastery estimates: {count_of_type(kg, PW.Mastery)}")

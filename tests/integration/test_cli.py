@@ -75,6 +75,8 @@ class TestJunyi:
 
     def test_imported_without_the_listed_edges_when_asked(self, tmp_path: Path) -> None:
         report = import_json(tmp_path / "s", KG / "junyi" / "junyi_Exercise_table.csv", "--break-cycles")
+        code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "info")
+        assert "curricula: junyi (" in out, out  # with its title: a CASE framework's id is a hash
         assert len(report["cycles"]) == 3  # type: ignore[arg-type]
         assert len(report["dropped_edges"]) == 3  # type: ignore[arg-type]
         assert report["counts"]["prerequisites"] == 981 - 3  # type: ignore[index]
