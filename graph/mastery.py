@@ -52,8 +52,8 @@ def estimate_triples(estimate: MasteryEstimate) -> Iterator[Triple]:
 def stored_estimate_triples(store: TripleStore, keys: Sequence[tuple[str, str]]) -> list[Triple]:
     """The stored triples of the estimates for these (student, concept) pairs.
 
-    Read as text and built again (``_term``): a write rewrites every estimate of the
-    students it touches, and building rdflib terms from the store's was most of that.
+    Read as text and built again (``_term``): an attempt can rewrite dozens of a
+    student's estimates, and building rdflib terms from the store's was most of that.
     """
     iris = [mastery_iri(s, c) for s, c in dict.fromkeys(keys)]
     out: list[Triple] = []

@@ -9,6 +9,7 @@ transaction together with a new graph revision, then updates the projection.
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -151,6 +152,10 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
+_LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
+"""What concept search reads besides ids: a write touching one drops the search keys."""
+
+
 def _translation(triple: Triple) -> bool:
     """Whether a concept's triple is a language-tagged label or definition: what the model does not hold.
 
@@ -171,7 +176,7 @@ class KnowledgeGraph:
         self._cache = _RecordCache()
         self.lock = threading.RLock()
         self.listeners: list[WriteListener] = []  # in-process caches kept in step with writes
-        self._keys: tuple[int, dict[str, str]] = (-1, {})  # concept search keys and their revision
+        self._keys: dict[str, str] | None = None  # concept search keys, until a write changes a label
         self.rebuild_projection()
 
     # --- projection and revisions -------------------------------------------------------
@@ -200,6 +205,7 @@ class KnowledgeGraph:
         proj.revision = queries.revision(self.store)
         self.projection = proj
         self._cache.evict(None)  # another writer may have changed any record
+        self._keys = None
 
     def refresh_if_stale(self) -> bool:
         """Rebuild the projection when another process has written; say if it did."""
@@ -226,6 +232,8 @@ class KnowledgeGraph:
             rev_old = [(GRAPH_IRI, PW.revision, Literal(old))] if old else []
             self.store.apply([*deletes, *rev_old], [*inserts, (GRAPH_IRI, PW.revision, Literal(new))])
             self._cache.evict([*deletes, *inserts])
+            if any(p in _LABELS for _, p, _ in itertools.chain(deletes, inserts)):
+                self._keys = None
             project()
             self.projection.revision = new
             for listener in self.listeners:
@@ -280,15 +288,17 @@ class KnowledgeGraph:
         return paginate(ordered, first, after)
 
     def _search_keys(self) -> dict[str, str]:
-        """Each concept's id and labels (alternative, other languages') as one ``search_key`` text, per revision."""
-        revision, keys = self._keys
-        if revision == self.revision:
-            return keys
-        found: dict[str, list[str]] = {c: [c, self.projection.label(c)] for c in self.projection.sorted_concepts()}
-        for c, alt in queries.other_labels(self.store):
-            found.get(id_of(c), []).append(alt)
-        keys = {c: "\n".join(search_key(t) for t in texts) for c, texts in found.items()}
-        self._keys = (self.revision, keys)
+        """Each concept's id and labels (alternative, other languages') as one ``search_key`` text.
+
+        Built once and dropped by a write that changes a label (``commit``) or a rebuilt
+        projection: attempts change the revision many times a second, labels seldom.
+        """
+        keys = self._keys
+        if keys is None:
+            found = {c: [c, self.projection.label(c)] for c in self.projection.sorted_concepts()}
+            for c, alt in queries.other_labels(self.store):
+                found.get(id_of(c), []).append(alt)
+            keys = self._keys = {c: "\n".join(search_key(t) for t in texts) for c, texts in found.items()}
         return keys
 
     def _require_concept(self, ident: str, field: str | None = None) -> None:

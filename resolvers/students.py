@@ -132,8 +132,8 @@ def record(
     a batch is sorted first, and a student sent an attempt older than one stored
     (a backfill) is replayed whole rather than updated. The estimate depended on the
     order the attempts arrived in, and disagreed with ``evidence`` for the same history.
-    Every stored estimate of the students is written again, not only those of the
-    concepts the attempts name (``_the_rest_of``).
+    The students' other stored estimates are written again too where the new state
+    moved them by more than ``SETTLED_WITHIN`` (``_the_rest_of``).
     """
     students = [a.student for a in attempts]
     with mastery.lock:
@@ -278,7 +278,9 @@ def _replayed_with(kg: KnowledgeGraph, predictor: OnlineMastery, new: Sequence[A
     if not new:
         return []
     students = sorted({a.student for a in new})
-    stored = {s: list(student_data(kg, s).attempts) for s in students}  # cached for the next backfill
+    known = _cached(kg, students)  # a client's few students: cached for their next backfill
+    stored = {s: list(data.attempts) for s, data in known.items()}
+    stored.update(attempts_of(kg, [s for s in students if s not in known]))  # a log's many: 500 a round trip
     histories = {s: sorted([*stored[s], *(a for a in new if a.student == s)], key=lambda a: (a.timestamp, a.id))
                  for s in students}  # fmt: skip
     for student in students:
