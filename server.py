@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -45,6 +46,8 @@ from middleware.body_limit import BodyLimitMiddleware
 from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
 from middleware.service_state import ServiceState
 from resolvers.loaders import build_loaders
+from resolvers.settling import EstimateSettler
+from resolvers.students import settle
 from schema import build_schema
 from schema.context import Context
 from schema.limits import Limits
@@ -154,6 +157,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             directory=cohort_directory(kg),
             suppress_below=settings.min_cell,
             qa=request.state.qa,
+            settler=request.state.settler,
             pseudonyms=request.state.pseudonyms,
             erasures=request.state.erasures,
             data_dir=settings.data_dir,
@@ -330,6 +334,7 @@ def create_app(
         if config.backup_dir is not None:  # no backup runs yet: a .partial copy is a killed one's, with students in it
             for leftover in remove_unfinished_backups(config.backup_dir):
                 log.warning("removed %s, a backup a crash had left unfinished (it held personal data)", leftover)
+        settler = EstimateSettler(partial(settle, graph, service)).start() if service is not None else None
         state = ServiceState(graph, mastery=service, qa=qa, backup_dir=config.backup_dir)
         metrics.watch(state)
         if kg is None:  # a server process, not an app embedded in someone else's
@@ -343,9 +348,12 @@ def create_app(
                 "settings": config,
                 "pseudonyms": pseudonyms,
                 "erasures": ErasureLog(config.data_dir / ERASURE_LOG, pseudonyms),
+                "settler": settler,
             }
         finally:
             metrics.registry.unregister(state)
+            if settler is not None:
+                settler.close()  # the students still waiting are settled before the store closes
             if qa is not None:
                 qa.close()
             if kg is None:

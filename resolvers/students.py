@@ -120,10 +120,13 @@ def record(
     *,
     creating: CurriculumBundle | None = None,
     progress: Callable[[int, int], None] | None = None,
+    settle_later: Callable[[Sequence[str]], None] | None = None,
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts with the mastery estimates they move, in one transaction.
 
     ``progress`` hears how many of the new attempts the model has read (a log's import).
+    ``settle_later`` (a served ``EstimateSettler.note``) is told the students instead of
+    their other estimates being settled in the same transaction.
 
     ``creating`` (concepts and materials the attempts name, written in the same
     transaction) places its new concepts in the model by their text first. A model
@@ -133,7 +136,7 @@ def record(
     (a backfill) is replayed whole rather than updated. The estimate depended on the
     order the attempts arrived in, and disagreed with ``evidence`` for the same history.
     The students' other stored estimates are written again too where the new state
-    moved them by more than ``SETTLED_WITHIN`` (``_the_rest_of``).
+    moved them by more than ``SETTLED_WITHIN`` (``_unsettled``): here, or by the settler.
     """
     students = [a.student for a in attempts]
     with mastery.lock:
@@ -148,7 +151,10 @@ def record(
             late = {a.student for a in ordered if a.student in latest and a.timestamp <= latest[a.student]}
             fresh = predictor.update([a for a in ordered if a.student not in late], progress=progress)
             moved = fresh + _replayed_with(kg, predictor, [a for a in ordered if a.student in late])
-            return moved + _the_rest_of(kg, predictor, moved)
+            if settle_later is not None or not moved:
+                return moved
+            named = {(e.student, e.concept) for e in moved}
+            return moved + _unsettled(kg, predictor, sorted({e.student for e in moved}), named, moved[0].updated_at)
 
         try:
             result = record_attempts(kg, attempts, estimate=estimate, creating=creating)
@@ -157,7 +163,9 @@ def record(
                 predictor.forget(student)
             raise
         mastery.note_recorded(observed)
-        return result
+    if settle_later is not None and result[0]:
+        settle_later(sorted({a.student for a in observed}))
+    return result
 
 
 def record_retryable(
@@ -166,6 +174,7 @@ def record_retryable(
     attempts: Sequence[Attempt],
     client_ids: Sequence[str | None],
     timed: Sequence[bool],
+    settle_later: Callable[[Sequence[str]], None] | None = None,
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """``record`` for the API, where a client id makes a retry safe.
 
@@ -197,7 +206,7 @@ def record_retryable(
     if reused:
         errors = [error for _, error in sorted(reused, key=lambda found: found[0])]
         raise errors[0] if len(errors) == 1 else ManyProblems(errors)
-    accepted, duplicates, estimates = record(kg, mastery, attempts)
+    accepted, duplicates, estimates = record(kg, mastery, attempts, settle_later=settle_later)
     return accepted, duplicates, touched_estimates(kg, attempts, estimates)
 
 
@@ -244,29 +253,41 @@ SETTLED_WITHIN = 0.02
 """How far a stored estimate of a concept an attempt did not name may drift from the model's before it is rewritten."""
 
 
-def _the_rest_of(
-    kg: KnowledgeGraph, predictor: OnlineMastery, moved: Sequence[MasteryEstimate]
+def settle(kg: KnowledgeGraph, mastery: MasteryService, students: Sequence[str]) -> int:
+    """Rewrite these students' stored estimates that the model's current states moved past
+    ``SETTLED_WITHIN``, in one write (``resolvers.settling``); how many were rewritten."""
+    with mastery.lock:
+        if mastery.version is None:
+            return 0
+        predictor = mastery.ready(students, _history(kg, mastery))
+        moved = _unsettled(kg, predictor, students, set(), datetime.now(UTC))
+        if moved:
+            deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in moved])
+            kg.commit(deletes, [t for e in moved for t in estimate_triples(e)], lambda: None)
+    return len(moved)
+
+
+def _unsettled(
+    kg: KnowledgeGraph,
+    predictor: OnlineMastery,
+    students: Sequence[str],
+    named: set[tuple[str, str]],
+    now: datetime,
 ) -> list[MasteryEstimate]:
-    """The students' other stored estimates that their new states moved by more than ``SETTLED_WITHIN``.
+    """The students' stored estimates (but the ``named`` ones) their states moved by more than ``SETTLED_WITHIN``.
 
     The network reads a student's whole history, so an attempt on one concept moves the
     estimate of every other. Left as they were, the stored estimates of the concepts an
     attempt did not name depended on how a client had batched its attempts (one call,
     ten, or a backfill: up to 0.2 apart for one history), while ``evidence`` did not.
-    Rewriting all of them made an attempt up to 7x dearer (71 estimates: 34 ms, not 4.7),
-    and most move by a point or less: those within ``SETTLED_WITHIN`` of the model stay.
+    Most move by a point or less: those within ``SETTLED_WITHIN`` of the model stay.
     """
-    if not moved:
-        return []
-    have = {(e.student, e.concept) for e in moved}
-    now = moved[0].updated_at
-    students = sorted({e.student for e in moved})
     known = _cached(kg, students)
     probabilities = {s: data.probabilities for s, data in known.items()}
     probabilities.update(stored_probabilities(kg.store, [s for s in students if s not in known]))
     out = []
     for student, stored in probabilities.items():
-        names = [c for c in sorted(stored) if (student, c) not in have]
+        names = [c for c in sorted(stored) if (student, c) not in named]
         for concept, p in zip(names, predictor.estimate(student, names), strict=True):
             if abs(p - stored[concept]) > SETTLED_WITHIN:
                 out.append(MasteryEstimate(student, concept, p, predictor.version, now))

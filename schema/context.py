@@ -20,6 +20,7 @@ from resolvers.loaders import Loaders, require_mastery
 if TYPE_CHECKING:
     from ml.mastery.serving import MasteryService
     from ml.qa.serving import QaService
+    from resolvers.settling import EstimateSettler
 
 __all__ = ["Context", "Info", "NoPseudonyms"]
 
@@ -60,6 +61,8 @@ class Context:
     directory: CohortDirectory = field(default_factory=EmptyDirectory)
     suppress_below: int = 5
     qa: QaService | None = None  # question answering over the materials (None: off)
+    # Settles the estimates attempts moved but did not name off the request path (None: in the same write).
+    settler: EstimateSettler | None = None
     # Student ids given to the API (external ids or keys) -> the keys the store uses.
     pseudonyms: StudentKeys = field(default_factory=NoPseudonyms)
     # Where forgetting a student is logged, so a restored backup forgets them again (None: not logged).

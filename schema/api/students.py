@@ -176,6 +176,7 @@ class StudentMutation:
                     [domain[i] for i in kept],
                     client_ids=[client_ids[i] for i in kept],
                     timed=[timed[i] for i in kept],
+                    settle_later=info.context.settler.note if info.context.settler is not None else None,
                 )
             except KnowledgeGraphError as error:
                 for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
