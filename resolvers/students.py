@@ -257,7 +257,9 @@ def settle(kg: KnowledgeGraph, mastery: MasteryService, students: Sequence[str])
     """Rewrite these students' stored estimates that the model's current states moved past
     ``SETTLED_WITHIN``, in one write (``resolvers.settling``); how many were rewritten."""
     with mastery.lock:
-        if mastery.version is None:
+        # one forgotten since their attempt was noted gets no state or cache entry back
+        students = [s for s in students if student_exists(kg, s)]
+        if mastery.version is None or not students:
             return 0
         predictor = mastery.ready(students, _history(kg, mastery))
         moved = _unsettled(kg, predictor, students, set(), datetime.now(UTC))

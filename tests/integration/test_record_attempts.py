@@ -572,6 +572,16 @@ class TestBackfilledAttempts:
         assert settler.settle_due(everyone=True) == 1
         assert stored() == pytest.approx(live, abs=SETTLED_WITHIN)
 
+    def test_a_student_forgotten_while_waiting_is_not_brought_back(self, api: Api) -> None:
+        from resolvers.students import forget, settle
+
+        attempt = Attempt("f1", "leaver", datetime(2025, 1, 7, tzinfo=UTC), 1.0, None, ("slope",))
+        record(api.kg, api.mastery, [attempt], settle_later=lambda students: None)
+        forget(api.kg, api.mastery, "leaver")
+        assert settle(api.kg, api.mastery, ["leaver"]) == 0
+        assert not api.mastery.predictor.knows("leaver")
+        assert cached_student_data(api.kg, "leaver") is None
+
     def test_the_answer_names_only_the_concepts_the_attempts_did(self, api: Api) -> None:
         api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["exponent_laws"], "correct": True}]})
         result = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
