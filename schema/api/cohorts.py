@@ -82,6 +82,20 @@ def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
     return [str(v) for v in values] if values is not None else None
 
 
+def _concept_ids(when_null: str) -> object:
+    """A ``conceptIds`` argument: the concepts in the order given; ``when_null`` says which a null means."""
+    return Annotated[
+        list[strawberry.ID] | None,
+        strawberry.argument(
+            description=f"The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); null: {when_null}"
+        ),
+    ]
+
+
+EveryConceptArg = _concept_ids("every concept.")
+AttemptedConceptsArg = _concept_ids("every concept a member attempted.")
+
+
 @strawberry.type
 class CohortQuery:
     @strawberry.field(description="Cohorts by id (a teacher sees the cohorts they teach).")
@@ -105,13 +119,7 @@ class CohortQuery:
         self,
         info: Info,
         cohort_id: CohortIdArg,
-        concept_ids: Annotated[
-            list[strawberry.ID] | None,
-            strawberry.argument(
-                description="The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); "
-                "null: every concept."
-            ),
-        ] = None,
+        concept_ids: EveryConceptArg = None,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
         bins: BinsArg = DEFAULT_BINS,
     ) -> CohortMasteryResult:
@@ -139,13 +147,7 @@ class CohortQuery:
         self,
         info: Info,
         cohort_id: CohortIdArg,
-        concept_ids: Annotated[
-            list[strawberry.ID] | None,
-            strawberry.argument(
-                description="The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); "
-                "null: every concept a member attempted."
-            ),
-        ] = None,
+        concept_ids: AttemptedConceptsArg = None,
         streak: Annotated[
             int,
             strawberry.argument(
