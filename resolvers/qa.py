@@ -61,8 +61,13 @@ def ask(kg: KnowledgeGraph, qa: QaService, question: str, student: str | None) -
     was NOT_FOUND.
     """
     question = " ".join(question.split())
-    if not question or len(question) > MAX_QUESTION:
-        raise InvalidInput(f"a question has 1 to {MAX_QUESTION} characters", field="question")
+    if not question:
+        raise InvalidInput("the question is empty: write what you want to know", field="question")
+    if len(question) > MAX_QUESTION:
+        raise InvalidInput(
+            f"the question is too long ({len(question)} characters; at most {MAX_QUESTION}): ask about one thing",
+            field="question",
+        )
     return qa.ask(question, GraphLookup(kg), student)
 
 

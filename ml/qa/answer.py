@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graph.model import Material, MaterialType
+from graph.text import search_key
 from ml.qa.bm25 import tokenize
+from ml.qa.chunking import laid_out, split_lines
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
 from ml.qa.worked import problem_text
@@ -141,6 +143,25 @@ class Answer:
     message: str = ""
 
 
+def unread(question: str) -> bool:
+    """Whether ``question`` is written in letters, none of them in the Latin alphabet the keywords are read in.
+
+    Arabic, Hindi or Chinese script alone: the dense encoder, trained on English, rated
+    "What is the capital of France?" in Arabic 0.5 against an Arabic algebra text, so its
+    similarity alone answers nothing. A question of numbers and signs alone ("-9 + (-6)")
+    is read, by its expression: declining every question without a word declined those.
+
+    Examples:
+        >>> unread("ما هي عاصمة فرنسا؟"), unread("-9 + (-6)"), unread("¿Qué es el álgebra?")
+        (True, False, False)
+    """
+    key = search_key(question)
+    return any(ch.isalpha() for ch in key) and _LATIN.search(key) is None
+
+
+_LATIN = re.compile(r"[a-z]")
+
+
 def _coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
     """Share of the query's idf mass found in ``tokens``."""
     weights = {t: index.bm25.idf(t) for t in set(query)}
@@ -220,6 +241,11 @@ def _fetched(ids: Sequence[str], lookup: CurriculumLookup, known: dict[str, Mate
     return known
 
 
+def _line_starts(materials: Sequence[Material]) -> dict[str, bool]:
+    """Whether each sentence of ``materials`` begins a line, to lay answers out as they were written."""
+    return {sentence: begins for m in materials for sentence, begins in split_lines(m.text)}
+
+
 def _weak(
     concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
 ) -> list[WeakPrerequisite]:
@@ -283,18 +309,19 @@ def answer_question(
         hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
     confidence = confidence_of(words, kept[0], index)
-    evidence = tuple(EvidencePassage(h.chunk.material, h.chunk.index, h.chunk.text, h.score, h.dense) for h in kept)
-    known = _fetched([e.material for e in evidence], lookup, known)
-    materials = [known[e.material] for e in evidence if e.material in known]
+    known = _fetched([h.chunk.material for h in kept], lookup, known)
+    materials = [known[m] for m in dict.fromkeys(h.chunk.material for h in kept) if m in known]
+    begins = _line_starts(materials)
+    evidence = tuple(
+        EvidencePassage(h.chunk.material, h.chunk.index, laid_out(h.chunk.sentences, begins), h.score, h.dense)
+        for h in kept
+    )
     kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
     mastery = lookup.mastery(student) if student is not None else {}
     weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
     suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
-    if not tokenize(words):
-        # No word the keyword side reads (Arabic, Hindi, Chinese script alone): the dense
-        # encoder, trained on English, rated "What is the capital of France?" in Arabic
-        # 0.5 against an Arabic algebra text, so its similarity alone answers nothing.
+    if unread(question):
         message = UNREAD + " These are the closest places to look."
         return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message)
     if confidence < opts.min_confidence:
@@ -304,7 +331,7 @@ def answer_question(
     problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material)) if parts.expressions else []
     sources = kept[:1] if parts.expressions else kept  # one coherent account of the method
     extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
-    text = " ".join(problem if len(problem) > 1 else (problem + extract)[: opts.sentences])
+    text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
     generated = _generate(generator, question, evidence) if generator is not None else None
     message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
     return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message)

@@ -9,9 +9,10 @@ Lines (lists, worked steps, ASCII figures) end sentences too.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Chunk", "chunk_text", "split_sentences"]
+__all__ = ["Chunk", "chunk_text", "laid_out", "split_lines", "split_sentences"]
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
 # whitespace and what can open one (``_opens``); at 。！？ (Chinese, Japanese) and । ॥
@@ -73,32 +74,97 @@ class Chunk:
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``, in order, stripped; blank lines and lines end sentences.
 
+    A line ending in ":" is a lead-in and a line that stops mid-sentence ("It always
+    factors as") is carried on by the next: both keep their line break, so a formula
+    or a list set on its own line stays there.
+
     Examples:
         >>> split_sentences("Add 2 and 3. The sum is 5! Why?\\nBecause.")
         ['Add 2 and 3.', 'The sum is 5!', 'Why?', 'Because.']
         >>> split_sentences("Use e.g. Figure 2. Then stop.")
         ['Use e.g. Figure 2.', 'Then stop.']
         >>> split_sentences("To factor:\\n1. Find the roots.")
-        ['To factor: 1. Find the roots.']
+        ['To factor:\\n1. Find the roots.']
+        >>> split_sentences("It always factors as\\na^2 - b^2 = (a + b)(a - b).\\nWhy: multiply out.")
+        ['It always factors as\\na^2 - b^2 = (a + b)(a - b).', 'Why: multiply out.']
     """
-    out: list[str] = []
+    return [sentence for sentence, _ in split_lines(text)]
+
+
+def split_lines(text: str) -> list[tuple[str, bool]]:
+    """``split_sentences`` with, for each sentence, whether it begins a line of ``text``.
+
+    An answer or a passage put together from sentences breaks its lines where the
+    material did: the steps of a worked solution run together read as one paragraph,
+    and a bullet "- x^4 - 16" read inline becomes a minus sign.
+
+    Examples:
+        >>> split_lines("Steps: one. Two.\\n1. Add.")
+        [('Steps: one.', True), ('Two.', False), ('1. Add.', True)]
+    """
+    out: list[list[object]] = []  # [sentence, begins a line]
+    after_blank = False
     for line in text.splitlines():
         line = " ".join(line.split())
         if not line:
+            after_blank = True
             continue
-        pieces = _cut(line)
         merged: list[str] = []
-        for piece in pieces:
+        for piece in _cut(line):
             if merged and (merged[-1].endswith(_ABBREVIATIONS) or _LIST_MARKER.search(merged[-1])):
                 merged[-1] = f"{merged[-1]} {piece}"
             else:
                 merged.append(piece)
+        first = True
         for piece in (p.strip() for p in merged):
-            if piece and out and out[-1].endswith(":"):
-                out[-1] = f"{out[-1]} {piece}"  # a lead-in belongs with what it introduces
-            elif piece:
-                out.append(piece)
-    return out
+            if not piece:
+                continue
+            last = str(out[-1][0]) if out else ""
+            if out and (last.endswith(":") or (first and not after_blank and _continues(last, piece))):
+                out[-1][0] = (
+                    f"{last}\n{piece}" if first else f"{last} {piece}"
+                )  # a lead-in belongs with what it introduces
+            else:
+                out.append([piece, first])
+            first = False
+        after_blank = False
+    return [(str(sentence), bool(starts)) for sentence, starts in out]
+
+
+_FINAL = (".", "!", "?", ";", "。", "！", "？", "।", "॥")
+_CLOSING = "\"')]»”’"
+_UNFINISHED = re.compile(
+    r"(?:[=+\-−×÷,(]|\b(?:as|is|are|be|of|to|by|and|or|the|a|an|with|from|for|gives|becomes|equals|that|where|into|than|means))$",
+    re.IGNORECASE,
+)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on ``previous``, a line that stopped mid-sentence.
+
+    "It always factors as" followed by a formula on its own line is one sentence: cut
+    there, an answer said "It always factors as" and stopped. A line ending in
+    punctuation is finished; one ending otherwise continues when it ends in a word or
+    sign that cannot end a sentence, or the next line starts in lower case.
+    """
+    if previous.rstrip(_CLOSING).endswith(_FINAL):
+        return False
+    return bool(_UNFINISHED.search(previous)) or line[:1].islower()
+
+
+def laid_out(sentences: Sequence[str], begins_line: Mapping[str, bool]) -> str:
+    """``sentences`` joined as the material set them: a line break before one that began a line.
+
+    Examples:
+        >>> laid_out(["Solution:", "1. Add.", "2. Check."], {"1. Add.": True, "2. Check.": True})
+        'Solution:\\n1. Add.\\n2. Check.'
+    """
+    parts: list[str] = []
+    for sentence in sentences:
+        if parts:
+            parts.append("\n" if begins_line.get(sentence, False) else " ")
+        parts.append(sentence)
+    return "".join(parts)
 
 
 def _windows(sentence: str, max_words: int) -> list[str]:

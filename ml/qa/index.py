@@ -31,8 +31,11 @@ from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
 __all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
 
-FORMAT = 2
-"""The saved index's layout and chunking; another is rebuilt (2: sentences end before any script's capitals)."""
+FORMAT = 3
+"""The saved index's layout and chunking; another is rebuilt.
+
+2: sentences end before any script's capitals; 3: a line that stops mid-sentence runs on.
+"""
 log = logging.getLogger("pathwise.qa")
 Progress = Callable[[str, int, int], None]
 

@@ -20,7 +20,7 @@ __all__ = ["AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequis
 @strawberry.type(name="Evidence", description="A passage (chunk) of a material that the answer rests on.")
 class EvidenceType:
     chunk: int = strawberry.field(description="The chunk's position in its material, from 0.")
-    text: str = strawberry.field(description="The passage's text.")
+    text: str = strawberry.field(description="The passage's text, its lines broken where the material's are.")
     score: float = strawberry.field(description="Fused retrieval score (lexical and dense z-scores mixed).")
     similarity: float = strawberry.field(description="Cosine similarity of question and passage.")
     material_id: strawberry.Private[str]
@@ -62,7 +62,8 @@ class AnswerType:
     answered: bool = strawberry.field(description="False when the materials do not answer it confidently enough.")
     text: str | None = strawberry.field(
         description="The evidence sentences that answer the question; for a problem a material works, "
-        "that worked example whole, or the exercise item with its keyed answer."
+        "that worked example whole, or the exercise item with its keyed answer. Lines break where the "
+        "material's do (steps, list items, a formula on its own line)."
     )
     generated: str | None = strawberry.field(
         description="A fluent answer built only from the evidence (when a generator is configured)."

@@ -207,3 +207,37 @@ def test_slow_answers_wait_on_their_own_threads_and_a_flood_is_refused(
     refused = [a.data["ask"] for a in answers if a.data is not None and a.data["ask"]["__typename"] == "AskError"]
     assert [r["code"] for r in refused] == ["UNAVAILABLE"]
     assert "ask again in a few seconds" in refused[0]["message"]
+
+
+def test_a_formula_set_on_its_own_line_stays_in_its_sentence(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "It always factors as\na^2 - b^2 = (a + b)(a - b)." was cut at the line break: the
+    # answer said "It always factors as" and stopped, at confidence 1.
+    answer = ask(*demo, "What does a difference of squares always factor as?")
+    assert answer["answered"]
+    assert "It always factors as\na^2 - b^2 = (a + b)(a - b)." in answer["text"]
+    for passage in answer["evidence"]:
+        assert not passage["text"].rstrip().endswith((" as", " as.")), passage["text"]
+
+
+def test_a_worked_solution_keeps_its_steps_on_their_lines(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # Run together, the steps read as one paragraph to a screen reader.
+    answer = ask(*demo, "How do I factor x^2 - 11x + 28?")
+    assert answer["answered"]
+    lines = answer["text"].split("\n")
+    assert lines[0].startswith("Problem: Factor x^2 - 11x + 28.")
+    assert any(line.startswith("1. ") for line in lines[1:])
+    assert any(line.startswith("2. ") for line in lines[1:])
+    assert any("\n" in passage["text"] for passage in answer["evidence"])
+
+
+def test_a_blank_or_overlong_question_is_refused_in_words(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    assert ask(*demo, "   ")["message"].startswith("the question is empty")
+    assert "too long (1001 characters" in ask(*demo, "x" * 1001)["message"]
+
+
+def test_a_question_of_numbers_and_signs_alone_is_answered(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # Declining questions with no Latin-alphabet word (meant for Arabic or Chinese script
+    # alone) declined every one without a word: 42 of the demo's keyed items.
+    answer = ask(*demo, "-9 + (-6)")
+    assert answer["answered"], answer["notice"]
+    assert "-15." in answer["text"]
