@@ -52,6 +52,7 @@ class Settings:
     backup_keep: int = 7
     # Browser origins allowed to call the API from another origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
     # Logging (README "Monitoring"): the level, and whether each request gets an access line.
     log_level: str = "info"
     access_log: bool = True
@@ -168,6 +169,9 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         backup_keep=config("PATHWISE_BACKUP_KEEP", cast=int, default=7),
         cors_origins=tuple(
             o.strip().rstrip("/") for o in config("PATHWISE_CORS_ORIGINS", default="").split(",") if o.strip()
+        ),
+        xapi_account_homes=tuple(
+            h.strip() for h in config("PATHWISE_XAPI_ACCOUNT_HOMES", default="").split(",") if h.strip()
         ),
         log_level=config("PATHWISE_LOG_LEVEL", default="info").strip().lower(),
         access_log=config("PATHWISE_ACCESS_LOG", cast=bool, default=True),

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.attempts import conflicting_duplicates, record_attempts
+from graph import queries
+from graph.attempts import conflicting_duplicates, record_attempts, with_stored_twins
 from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
+from graph.ids import iri_of
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.pseudonyms import Pseudonymizer
 from graph.repository import KnowledgeGraph, ProgressHook
@@ -178,7 +180,8 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
     "account_homes",
     multiple=True,
     help="xapi: the homePage of a system whose accounts are keyed by their name alone (repeatable): that "
-    "system's user id, the one its tokens carry as sub and its API calls as studentId, so one learner has one key.",
+    "system's user id, the one its tokens carry as sub and its API calls as studentId, so one learner has one key. "
+    "Default: PATHWISE_XAPI_ACCOUNT_HOMES (comma-separated).",
 )
 @click.option("--dry-run", is_flag=True, help="Read, check and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -230,13 +233,18 @@ def import_attempts(
     pseudonyms = _pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
         options["pseudonymize"] = pseudonyms.key
-        options["account_homes"] = account_homes
+        # a per-run flag alone keyed one learner two ways when a run forgot it: the setting is the default
+        options["account_homes"] = account_homes or settings.xapi_account_homes
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
+    if fmt == "xapi":
+        report["account_homes"] = list(options["account_homes"])
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
             keyed = _keyed(frame, pseudonyms)
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
+            if fmt == "xapi":
+                found = with_stored_twins(kg, found, _live_twins(frame, keyed, found, pseudonyms))
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
@@ -255,6 +263,7 @@ def import_attempts(
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
+                report["xapi"]["voided_stored"] = _stored_void_targets(kg, frame, pseudonyms)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
                 problems = []
                 if bundle.concepts:
@@ -314,7 +323,8 @@ def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes:
     if fmt == "xapi":
         return [
             f"{len(clashes)} statement(s) already stored under the same id with another result or time: {named}{more}",
-            "a statement id names one statement: to change a result, void the statement and send a new one",
+            "a statement id names one statement: a changed result is a new statement with its own id (a void "
+            "reaches only statements read with it, not one stored earlier)",
         ]
     if fmt == "csv":
         return [
@@ -361,6 +371,27 @@ def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:
     students = {s: pseudonyms.resolve(str(s)) for s in out["student"].unique()}
     out["student"] = out["student"].map(students)
     out["attempt_id"] = [pseudonyms.opaque(str(i)) for i in out["attempt_id"]]
+    return out
+
+
+def _stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> int:
+    """How many statements these files void were stored by an earlier import (a void does not reach them)."""
+    targets = [str(t) for t in frame.attrs.get("void_targets", ())]
+    return len(queries.describe_types(kg.store, [iri_of("attempt", pseudonyms.opaque(t)) for t in targets]))
+
+
+def _live_twins(
+    frame: pd.DataFrame, keyed: pd.DataFrame, found: Sequence[Attempt], pseudonyms: Pseudonymizer
+) -> list[list[str]]:
+    """The id each statement's attempt has when it came live, through ``recordAttempts`` with its id as ``clientId``."""
+    if frame.empty:
+        return [[] for _ in found]
+    statement = dict(zip(keyed["attempt_id"], frame["attempt_id"], strict=True))
+    out: list[list[str]] = []
+    for a in found:
+        given = str(statement.get(a.id, ""))
+        spellings = dict.fromkeys([given, given.lower()]) if given else {}
+        out.append([pseudonyms.opaque(f"client:{a.student}:{s}") for s in spellings])
     return out
 
 
@@ -417,6 +448,14 @@ def _print(report: dict[str, Any]) -> None:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
         used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
         click.echo(f"  xAPI: {used}, skipped: {skipped}")
+        if report.get("account_homes"):
+            click.echo(f"  accounts of {', '.join(report['account_homes'])} keyed by their name alone")
+        if xapi.get("voided_stored"):
+            click.echo(
+                f"  warning: {xapi['voided_stored']} voided statement(s) were stored by an earlier import and stay"
+                " stored: a void reaches only statements read with it (import them together)",
+                err=True,
+            )
         if xapi.get("void_targets_missing"):
             click.echo(
                 f"  warning: {xapi['void_targets_missing']} voiding statement(s) name a statement not in these"

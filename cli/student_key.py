@@ -29,14 +29,17 @@ def student_key(external_id: str | None, mbox: str | None, account: tuple[str, s
     given = [g for g in (external_id, mbox, account) if g]
     if len(given) != 1:
         raise click.UsageError("give one of EXTERNAL_ID, --xapi-mbox or --xapi-account")
+    settings = load_settings()
     if mbox:
         identifier = actor_identifier({"mbox": mbox})
     elif account:
-        identifier = actor_identifier({"account": {"homePage": account[0], "name": account[1]}})
+        # keyed as `attempts import` keys it: by its bare name for an LMS in PATHWISE_XAPI_ACCOUNT_HOMES
+        home = {"homePage": account[0], "name": account[1]}
+        identifier = actor_identifier({"account": home}, settings.xapi_account_homes)
     else:
         identifier = external_id
     assert identifier is not None
     try:
-        click.echo(_pseudonyms(load_settings()).key(identifier))
+        click.echo(_pseudonyms(settings).key(identifier))
     except ValueError as error:
         raise click.UsageError(str(error)) from None

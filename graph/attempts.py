@@ -7,6 +7,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rdflib import Literal, URIRef
@@ -32,6 +33,7 @@ __all__ = [
     "latest_attempt_times",
     "list_students",
     "record_attempts",
+    "with_stored_twins",
 ]
 
 Estimator = Callable[[Sequence[Attempt]], Sequence[MasteryEstimate]]
@@ -96,6 +98,38 @@ def record_attempts(
         if inserts:
             kg.commit(deletes, inserts, planned.project if planned is not None else lambda: None)
         return len(accepted), len(attempts) - len(accepted), estimates
+
+
+TWIN_QUERY_SIZE = 5000
+"""Ids asked about in one query when looking for stored twins (a log has hundreds of thousands)."""
+
+
+def with_stored_twins(kg: KnowledgeGraph, attempts: Sequence[Attempt], twins: Sequence[Sequence[str]]) -> list[Attempt]:
+    """``attempts``, each under the id of its first twin that is stored for the same student, where one is.
+
+    One answer can reach Pathwise twice under two names: live through ``recordAttempts``
+    (its ``clientId`` the xAPI statement id) and in the nightly xAPI import (the
+    statement id). Their ids differed, so it was counted twice. ``twins[i]`` are the
+    ids ``attempts[i]`` would have had by the other way; taking a stored one's id makes
+    the second arrival a duplicate (or, with another score or time, a conflict), as a
+    replay through the same way is.
+    """
+    wanted = list(dict.fromkeys(t for ts in twins for t in ts))
+    owners: dict[str, set[str]] = {}
+    for start in range(0, len(wanted), TWIN_QUERY_SIZE):
+        values = " ".join(iri_of("attempt", t).n3() for t in wanted[start : start + TWIN_QUERY_SIZE])
+        query = f"SELECT ?a ?s WHERE {{ VALUES ?a {{ {values} }} ?a {PW.student.n3()} ?s }}"
+        for held, owner in select_text(kg.store, query):
+            if held is not None and owner is not None:
+                owners.setdefault(held, set()).add(owner)
+    if not owners:
+        return list(attempts)
+    out: list[Attempt] = []
+    for attempt, ids in zip(attempts, twins, strict=True):
+        student = str(iri_of("student", attempt.student))
+        twin = next((t for t in ids if student in owners.get(str(iri_of("attempt", t)), ())), None)
+        out.append(replace(attempt, id=twin) if twin is not None else attempt)
+    return out
 
 
 def conflicting_duplicates(

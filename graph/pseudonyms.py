@@ -47,9 +47,11 @@ __all__ = [
     "PseudonymConfigError",
     "Pseudonymizer",
     "StudentKeys",
+    "canonical_id",
     "check_secret",
     "dev_pseudonym_secret",
     "load_pseudonymizer",
+    "mbox_identifier",
     "pseudonymise_attempts",
 ]
 
@@ -117,14 +119,15 @@ class Pseudonymizer:
         return bool(_KEY.match(value))
 
     def key(self, external_id: str) -> str:
-        """The student key of an external id (always hashed, whatever its form).
+        """The student key of an external id (always hashed, whatever its form; see ``canonical_id``).
 
         Raises:
             ValueError: an empty id, or one of spaces only (it named nobody, and answered null).
         """
-        if not external_id.strip():
+        canonical = canonical_id(external_id)
+        if not canonical:
             raise ValueError("a student id is empty")
-        return KEY_PREFIX + self._digest("student", external_id)
+        return KEY_PREFIX + self._digest("student", canonical)
 
     def resolve(self, given: str) -> str:
         """``given`` as a key: returned as it is when it is one already, else hashed.
@@ -132,7 +135,7 @@ class Pseudonymizer:
         Raises:
             ValueError: an empty id.
         """
-        return given if self.is_key(given) else self.key(given)
+        return given.strip() if self.is_key(given.strip()) else self.key(given)
 
     def opaque(self, value: str, kind: str = "attempt") -> str:
         """A keyed, stable id for something named after an external id (``kind-`` + 32 hex).
@@ -144,6 +147,38 @@ class Pseudonymizer:
             (True, True, False)
         """
         return f"{kind}-{self._digest(kind, value)}"
+
+
+def mbox_identifier(mbox: str) -> str:
+    """An xAPI ``mbox`` (with or without ``mailto:``) as its ``mbox_sha1sum``, the form both spellings share.
+
+    Examples:
+        >>> mbox_identifier("mailto:a@example.org") == mbox_identifier(" a@example.org ")
+        True
+        >>> mbox_identifier("a@example.org").startswith("mbox_sha1sum:")
+        True
+    """
+    given = mbox.strip()
+    address = given if given[:7].lower() == "mailto:" else f"mailto:{given}"
+    return "mbox_sha1sum:" + hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
+
+
+def canonical_id(external_id: str) -> str:
+    """The form of an external id that is hashed: spaces around it dropped, a ``mailto:`` address as xAPI keys it.
+
+    A roster line's " 4 " was read as "4" and a ``recordAttempts`` of " 4 " as itself, so a
+    padded id from a spreadsheet made a second student, in no cohort. And an xAPI learner
+    named by ``mbox`` is keyed by its ``mbox_sha1sum``: an erasure or access request that
+    names them ``mailto:...`` reaches the same key (it was NOT_FOUND while their data stayed).
+
+    Examples:
+        >>> canonical_id(" 4 ")
+        '4'
+        >>> canonical_id("mailto:zoe@example.org") == mbox_identifier("zoe@example.org")
+        True
+    """
+    given = external_id.strip()
+    return mbox_identifier(given) if given[:7].lower() == "mailto:" else given
 
 
 def pseudonymise_attempts(attempts: Iterable[Attempt], pseudonyms: Pseudonymizer) -> list[Attempt]:

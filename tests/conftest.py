@@ -15,6 +15,7 @@ from bench.http_load import free_port, wait_for
 from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.pseudonyms import canonical_id
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 
@@ -52,12 +53,15 @@ class PlainIds:
     """
 
     def resolve(self, given: str) -> str:
-        """``given`` itself."""
-        return given
+        """``given`` in its canonical form (``graph.pseudonyms.canonical_id``), unhashed."""
+        return self.key(given)
 
     def key(self, external_id: str) -> str:
-        """``external_id`` itself."""
-        return external_id
+        """``external_id`` in its canonical form, unhashed; empty is refused as the server refuses it."""
+        canonical = canonical_id(external_id)
+        if not canonical:
+            raise ValueError("a student id is empty")
+        return canonical
 
     def opaque(self, value: str, kind: str = "attempt") -> str:
         """``value`` as a slug, unkeyed."""

@@ -70,6 +70,7 @@ def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
         total = sum_reports(reports) if len(reports) > 1 else dict(reports[0])
         total["void_targets_missing"] = missing
         joined.attrs = {**joined.attrs, "report": total}
+    joined.attrs["void_targets"] = sorted(set().union(*(f.attrs.get("void_targets", ()) for f in frames)))
     return joined
 
 

@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from graph.ids import id_of
+from graph.pseudonyms import mbox_identifier
 from ingest.attempts.long_csv import parse_timestamp
 from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
 from ingest.attempts.table import build_frame, empty_frame, number_attempts, source_name
@@ -147,8 +148,7 @@ def actor_identifier(actor: Mapping[str, Any], account_homes: Collection[str] = 
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"actor {kind} is not a non-empty string")
     if kind == "mbox":
-        mbox = value.strip() if value.strip().lower().startswith("mailto:") else f"mailto:{value.strip()}"
-        return "mbox_sha1sum:" + hashlib.sha1(mbox.encode(), usedforsecurity=False).hexdigest()
+        return mbox_identifier(value)
     if kind == "mbox_sha1sum":
         return f"mbox_sha1sum:{value.strip().lower()}"
     return f"openid:{value.strip()}"
@@ -515,6 +515,7 @@ def parse_xapi(
     if not rows["student"]:
         empty = empty_frame()
         empty.attrs["void_elsewhere"] = elsewhere
+        empty.attrs["void_targets"] = sorted(targets)
         return empty, report
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
@@ -523,6 +524,7 @@ def parse_xapi(
     frame["source"] = f"xapi:{source_name(source)}"
     table = build_frame({c: frame[c] for c in frame.columns})
     table.attrs["void_elsewhere"] = elsewhere
+    table.attrs["void_targets"] = sorted(targets)  # what an earlier import may hold (the caller looks)
     return table, report
 
 

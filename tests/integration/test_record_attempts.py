@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from demo.load import MODEL_DIR
 from graph.bundle import CurriculumBundle
 from graph.model import Attempt, Concept
+from graph.pseudonyms import Pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.student_data import cached_student_data
+from ingest.attempts.xapi import actor_identifier
 from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
 from resolvers.students import SETTLED_WITHIN, record
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, demo_api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
   __typename ... on RecordedAttempts { accepted duplicates mastery { concept { id } probability modelVersion } }
@@ -150,6 +155,7 @@ class TestRecordAttempts:
             good,
             {**good, "conceptIds": ["nowhere"]},
             {**good, "timestamp": "1970-01-01T00:00:00Z"},
+            {**good, "studentId": "  "},  # an empty id was named alone, hiding the others
         ]
         result = api(query, {"a": batch})["recordAttempts"]
         assert (result["code"], result["field"]) == ("NOT_FOUND", "attempts.1.materialId")
@@ -158,8 +164,23 @@ class TestRecordAttempts:
             ("INVALID", "attempts.2.score", None),
             ("NOT_FOUND", "attempts.4.conceptIds", "nowhere"),
             ("INVALID", "attempts.5.timestamp", None),
+            ("INVALID", "attempts.6.studentId", None),
         ]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
+    def test_a_padded_or_mailto_student_id_is_the_student_a_roster_or_xapi_log_names(self, api: Api) -> None:
+        # " 4 " from a spreadsheet made a second student beside the roster's "4", in no cohort;
+        # "mailto:..." missed the learner an xAPI log keyed by mbox_sha1sum.
+        api.pseudonyms = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        api(RECORD, {"a": [{"studentId": " 4 ", "conceptIds": ["slope"], "correct": True}]})
+        keys = api('{ studentKeys(ids: ["4", " 4 "]) { key } }')["studentKeys"]
+        assert keys[0]["key"] == keys[1]["key"]
+        assert api(MASTERY, {"id": "4"})["student"]["mastery"]
+        mbox = {"studentId": "mailto:zoe@example.org", "conceptIds": ["slope"], "correct": True}
+        api(RECORD, {"a": [mbox]})
+        as_logged = actor_identifier({"mbox": "zoe@example.org"})
+        assert api(MASTERY, {"id": as_logged})["student"]["mastery"]
+        assert api(MASTERY, {"id": " mailto:zoe@example.org "})["student"]["mastery"]
 
     def test_every_reused_client_id_is_named_at_once(self, api: Api) -> None:
         query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
@@ -599,3 +620,48 @@ def test_a_batch_for_two_students_says_whose_each_estimate_is(api: Api) -> None:
         ("ann", "exponent_laws"),
         ("bob", "exponent_laws"),
     ]
+
+
+def test_a_statement_recorded_live_and_imported_later_is_one_attempt(tmp_path: Path) -> None:
+    # A forwarder sends each xAPI statement live (its id as clientId) and the nightly file again:
+    # both were stored, under two ids, and the answer counted twice. Either order is one attempt.
+    from click.testing import CliRunner
+
+    from cli.attempts import attempts
+    from cli.main import _pseudonyms
+    from settings import load_settings
+
+    settings = load_settings()
+    api = demo_api(tmp_path, _pseudonyms(settings))
+    when = "2026-11-28T09:01:00+00:00"
+
+    def statement(ident: str) -> dict[str, Any]:
+        return {
+            "id": ident,
+            "actor": {"account": {"homePage": "https://lms.example", "name": "u7"}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": "m_slope_practice"},
+            "result": {"success": True},
+            "timestamp": when,
+        }
+
+    def live(ident: str) -> dict[str, Any]:
+        attempt = {"studentId": "u7", "materialId": "m_slope_practice", "correct": True, "timestamp": when}
+        return api(RECORD, {"a": [{**attempt, "clientId": ident}]})["recordAttempts"]
+
+    def nightly(*idents: str) -> dict[str, Any]:
+        path = tmp_path / "day.jsonl"
+        path.write_text("".join(json.dumps(statement(i)) + "\n" for i in idents))
+        obj = {"settings": settings, "store": "memory", "kg": api.kg}
+        args = ["import", str(path), "--format", "xapi", "--xapi-account-home", "https://lms.example", "--json"]
+        result = CliRunner().invoke(attempts, args, obj=obj)
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.stdout[result.stdout.index("{") :]))
+
+    assert live("3f1c0a52-0000-4000-8000-000000000001")["accepted"] == 1
+    out = nightly("3f1c0a52-0000-4000-8000-000000000001", "3f1c0a52-0000-4000-8000-000000000002")
+    assert (out["accepted"], out["duplicates"]) == (1, 1)
+    again = live("3F1C0A52-0000-4000-8000-000000000002")  # imported first, then sent live (upper case)
+    assert (again["accepted"], again["duplicates"]) == (0, 1)
+    export = api('{ exportStudent(id: "u7") { ... on StudentExport { data } } }')
+    assert len(export["exportStudent"]["data"]["attempts"]) == 2

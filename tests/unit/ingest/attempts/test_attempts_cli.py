@@ -406,8 +406,20 @@ class TestXapiAcrossFiles:
         assert refused.exit_code == 1
         assert "1 statement(s) already stored under the same id with another result or time: same-id " \
                "(s.jsonl line 2)" in refused.output  # fmt: skip
-        assert "void the statement and send a new one" in refused.output
+        assert "a changed result is a new statement with its own id" in refused.output
         assert "rename the file" not in refused.output
+
+    def test_a_void_of_a_statement_stored_earlier_is_warned_about(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        # A day's file sent again with a void of its first statement said "1 voided", and the stored
+        # attempt stayed without a word.
+        day1 = [statement("d-1", "vi", True), statement("d-2", "vi", False)]
+        assert report(invoke(kg, str(write_lines(tmp_path / "day1.jsonl", day1)), "--format", "xapi", "--json"))
+        day2 = write_lines(tmp_path / "day2.jsonl", [*day1, voiding("d-1")])
+        result = invoke(kg, str(day2), "--format", "xapi")
+        assert result.exit_code == 0, result.output
+        assert "1 voided statement(s) were stored by an earlier import and stay stored" in result.output
+        assert report(invoke(kg, str(day2), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 1
+        assert len(kg_attempts(kg)) == 2
 
 
 def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
