@@ -13,7 +13,7 @@ protocol) from the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal
@@ -80,6 +80,7 @@ class RosterReport:
     teachers_added: int = 0
     teachers_removed: int = 0
     repeated_lines: list[int] = field(default_factory=list)
+    erased_lines: list[int] = field(default_factory=list)
     revision: int = 0
 
 
@@ -285,8 +286,16 @@ def remove_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> 
         return Cohort(ident, found.name, found.teachers, found.size - len(gone))
 
 
-def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace: bool = False) -> RosterReport:
+def apply_roster(
+    kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace: bool = False, erased: Collection[str] = ()
+) -> RosterReport:
     """Apply a validated roster in one transaction.
+
+    ``erased``: keys of students forgotten on request. Their lines are left out (and
+    named in ``erased_lines``) unless they are members of that cohort already: a nightly
+    sync replays the LMS's roster, which still lists a learner whose erasure was asked
+    for, and brought them back every night. An admin re-admits a learner who returns
+    with ``enrolStudents``; the roster then finds them enrolled.
 
     Cohorts the roster names and the graph lacks are created; each line's student is
     enrolled and its teacher (when given) added to the cohort's teachers. With
@@ -334,6 +343,8 @@ def apply_roster(kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace:
             for s in wanted[c]:
                 if s in before:
                     report.already_enrolled += 1
+                elif s in erased:
+                    report.erased_lines += [e.line for e in entries if e.cohort == c and e.student == s][:1]
                 else:
                     inserts += [(iri_of("student", s), RDF.type, PW.Student), (iri_of("student", s), PW.memberOf, k)]
                     report.enrolled += 1

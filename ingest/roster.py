@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace as replace_entry
 from pathlib import Path
 
@@ -96,11 +96,14 @@ def import_roster(
     source: str = "roster.csv",
     replace: bool = False,
     student_key: Callable[[str], str] | None = None,
+    forgotten: Callable[[Collection[str]], Collection[str]] | None = None,
 ) -> RosterReport:
     """Read a roster whole, then apply it in one transaction (``graph.cohorts.apply_roster``).
 
     ``student_key`` (the deployment's ``Pseudonymizer.resolve``) turns each student into
-    their key before anything is written; the API always passes it.
+    their key before anything is written; the API always passes it. ``forgotten`` says
+    which of the keys were forgotten on request (the erasure log): those are left out
+    unless enrolled already.
 
     Raises:
         MalformedInput: with every problem and its line; nothing is written.
@@ -108,4 +111,5 @@ def import_roster(
     entries = read_roster(text, source)
     if student_key is not None:
         entries = [replace_entry(e, student=student_key(e.student)) for e in entries]
-    return apply_roster(kg, entries, replace=replace)
+    erased = forgotten({e.student for e in entries}) if forgotten is not None else ()
+    return apply_roster(kg, entries, replace=replace, erased=erased)

@@ -8,6 +8,7 @@ from graph import cohort_queries, cohort_reports, cohorts
 from graph.analytics import ConceptMastery, Interval, TargetRisk, TrendPoint
 from graph.cohort_reports import DifficultyReport
 from graph.cohorts import Cohort, RosterReport
+from graph.erasures import ErasureLog
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
 from ingest.roster import import_roster
@@ -69,9 +70,16 @@ def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Coh
     return cohorts.set_teachers(kg, ident, teachers)
 
 
-def import_csv(kg: KnowledgeGraph, text: str, replace: bool, student_key: Callable[[str], str]) -> RosterReport:
-    """Import a CSV roster, all or nothing, its students under their keys."""
-    return import_roster(kg, text, source="csv", replace=replace, student_key=student_key)
+def import_csv(
+    kg: KnowledgeGraph,
+    text: str,
+    replace: bool,
+    student_key: Callable[[str], str],
+    erasures: ErasureLog | None = None,
+) -> RosterReport:
+    """Import a CSV roster, all or nothing, its students under their keys; forgotten students left out."""
+    forgotten = (lambda keys: erasures.last_forgotten(keys).keys()) if erasures is not None else None
+    return import_roster(kg, text, source="csv", replace=replace, student_key=student_key, forgotten=forgotten)
 
 
 def cohort_mastery(

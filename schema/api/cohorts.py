@@ -361,7 +361,9 @@ class CohortMutation:
     @strawberry.mutation(
         description="Import a CSV roster (header `cohort,student[,teacher]`), all or nothing: a bad line refuses "
         "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
-        "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any."
+        "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any. "
+        "A student forgotten on request is left out (`erasedLines`) unless enrolled already: a nightly sync "
+        "replaying the LMS's roster brought them back; `enrolStudents` re-admits one who returns."
     )
     def import_roster(
         self,
@@ -381,6 +383,7 @@ class CohortMutation:
         ] = False,
     ) -> RosterResult:
         def run() -> RosterImport:
-            return RosterImport.from_domain(cohorts.import_csv(info.context.kg, csv, replace, info.context.student_key))
+            report = cohorts.import_csv(info.context.kg, csv, replace, info.context.student_key, info.context.erasures)
+            return RosterImport.from_domain(report)
 
         return _guarded(run)

@@ -134,6 +134,10 @@ class RosterImport:
         description="Lines enrolling a student an earlier line of the roster already enrolled in that cohort "
         "(the external id or the key): read once."
     )
+    erased_lines: list[int] = strawberry.field(
+        description="Lines naming a student forgotten on request, left out (one line per student and cohort); "
+        "`enrolStudents` re-admits a student who returns."
+    )
     revision: int = strawberry.field(description="The store's revision after the import.")
 
     @classmethod
@@ -147,6 +151,7 @@ class RosterImport:
             teachers_added=report.teachers_added,
             teachers_removed=report.teachers_removed,
             repeated_lines=report.repeated_lines,
+            erased_lines=report.erased_lines,
             revision=report.revision,
         )
 

@@ -359,6 +359,25 @@ class TestForgetManyInProcess:
         assert "at most 1000 students" in result.errors[0].message
         assert api_students(on_disk) == [on_disk.pseudonyms.key("leaver-a")], "nothing of a refused batch is applied"
 
+    def test_a_nightly_roster_does_not_bring_a_forgotten_student_back(self, on_disk: Api, tmp_path: Path) -> None:
+        # The LMS still lists a learner whose erasure was asked for: every replay of its roster enrolled
+        # them again, a new record in the forgotten student's name.
+        from graph.erasures import ERASURE_LOG, ErasureLog
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        roster = """mutation($t: String!) { importRoster(csv: $t, replace: true) {
+          ... on RosterImport { enrolled alreadyEnrolled removed erasedLines } } }"""
+        text = "cohort,student\n7b,leaver-a\n7b,stayer\n"
+        assert on_disk(roster, {"t": text})["importRoster"]["enrolled"] == 2
+        on_disk(FORGET_MANY, {"ids": ["leaver-a"]})
+        again = on_disk(roster, {"t": text})["importRoster"]
+        assert again == {"enrolled": 0, "alreadyEnrolled": 1, "removed": 0, "erasedLines": [2]}
+        assert api_students(on_disk) == [on_disk.pseudonyms.key("stayer")]
+        enrol = 'mutation { enrolStudents(cohortId: "7b", studentIds: ["leaver-a"]) { __typename } }'
+        on_disk(enrol)  # an admin re-admits a learner who comes back
+        back = on_disk(roster, {"t": text})["importRoster"]
+        assert back == {"enrolled": 0, "alreadyEnrolled": 2, "removed": 0, "erasedLines": []}
+
 
 def api_students(api: Api) -> list[str]:
     return [e["node"]["id"] for e in api(LIST)["students"]["edges"]]
