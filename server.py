@@ -31,6 +31,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 
+from auth.claims import ClaimRules
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
 from auth.principal import Principal
@@ -297,6 +298,13 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _describe(rules: ClaimRules) -> str:
+    """The claim rules in one log line, so an operator sees what the service expects."""
+    audience = ", ".join(rules.audience) or "unchecked (PATHWISE_JWT_AUDIENCE)"
+    roles = f"{rules.role_claim!r}" + (f" mapped by {len(rules.role_map)} names" if rules.role_map else "")
+    return f"audience {audience}, issuer {rules.issuer or 'unchecked (PATHWISE_JWT_ISSUER)'}, role from {roles}"
+
+
 def create_app(
     settings: Settings | None = None, kg: KnowledgeGraph | None = None, mastery: MasteryService | None = None
 ) -> Starlette:
@@ -313,8 +321,9 @@ def create_app(
         development=config.development,
         data_dir=config.data_dir,
         max_lifetime=config.jwt_max_ttl_seconds,
+        rules=config.claim_rules(),
     )
-    log.info("verifying tokens with %s", keys.source)
+    log.info("verifying tokens with %s; %s", keys.source, _describe(keys.keys.rules))
     pseudonyms, secret_source = load_pseudonymizer(
         str(config.pseudonym_secret) if config.pseudonym_secret is not None else None,
         development=config.development,

@@ -13,6 +13,8 @@ from pathlib import Path
 from starlette.config import Config
 from starlette.datastructures import Secret
 
+from auth.claims import ClaimRules, parse_role_map
+
 __all__ = ["ENVIRONMENTS", "Settings", "load_settings", "problems_of"]
 
 
@@ -33,6 +35,11 @@ class Settings:
     jwt_secret: Secret | None = None
     jwt_public_key: Path | None = None
     jwt_max_ttl_seconds: int = 400 * 86400  # a year and a bit: a scrape token minted for a year still works
+    # An identity provider's tokens: the audience(s) and issuer required, where the role is, its names for roles.
+    jwt_audience: tuple[str, ...] = ()
+    jwt_issuer: str | None = None
+    jwt_role_claim: str = "role"
+    jwt_role_map: str = ""  # Name=role,... (auth.claims.parse_role_map)
     min_cell: int = 5
     max_body_bytes: int = 1024 * 1024
     max_depth: int = 15
@@ -63,6 +70,20 @@ class Settings:
     def development(self) -> bool:
         """Development mode: GraphiQL on, errors shown in full, no token needed."""
         return self.env != "production"
+
+    def claim_rules(self) -> ClaimRules:
+        """What a token's claims must say (README "Access control"); the settings were checked on loading.
+
+        An audience left unset is checked nowhere: development accepts a token that names
+        one (and logs it), production refuses it until ``PATHWISE_JWT_AUDIENCE`` is set.
+        """
+        return ClaimRules(
+            audience=self.jwt_audience,
+            issuer=self.jwt_issuer,
+            role_claim=self.jwt_role_claim,
+            role_map=parse_role_map(self.jwt_role_map),
+            accept_unchecked_audience=self.development,
+        )
 
 
 ENVIRONMENTS = ("development", "production")
@@ -102,6 +123,12 @@ def problems_of(settings: Settings) -> list[str]:
     found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
     if settings.jwt_max_ttl_seconds < 0:
         found.append(f"PATHWISE_JWT_MAX_TTL_SECONDS is {settings.jwt_max_ttl_seconds}: give 0 (any) or more")
+    if not settings.jwt_role_claim.strip(". "):
+        found.append(f"PATHWISE_JWT_ROLE_CLAIM is {settings.jwt_role_claim!r}: name the claim that holds the role")
+    try:
+        parse_role_map(settings.jwt_role_map)
+    except ValueError as error:
+        found.append(f"PATHWISE_JWT_ROLE_MAP: {error}: give Name=role pairs, comma-separated")
     if settings.max_cost < 0:  # 0 turns the check off, as documented (it was refused)
         found.append(f"PATHWISE_MAX_COST is {settings.max_cost}: give 0 (no limit) or more")
     kind, _, argument = settings.qa_generator.strip().partition(":")
@@ -154,6 +181,10 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         jwt_secret=config("PATHWISE_JWT_SECRET", cast=Secret, default=None),
         jwt_public_key=config("PATHWISE_JWT_PUBLIC_KEY", cast=Path, default=None),
         jwt_max_ttl_seconds=config("PATHWISE_JWT_MAX_TTL_SECONDS", cast=int, default=400 * 86400),
+        jwt_audience=tuple(a.strip() for a in config("PATHWISE_JWT_AUDIENCE", default="").split(",") if a.strip()),
+        jwt_issuer=config("PATHWISE_JWT_ISSUER", default="").strip() or None,
+        jwt_role_claim=config("PATHWISE_JWT_ROLE_CLAIM", default="role").strip(),
+        jwt_role_map=config("PATHWISE_JWT_ROLE_MAP", default=""),
         min_cell=config("PATHWISE_MIN_CELL", cast=int, default=5),
         max_body_bytes=config("PATHWISE_MAX_BODY_BYTES", cast=int, default=1024 * 1024),
         max_depth=config("PATHWISE_MAX_DEPTH", cast=int, default=15),

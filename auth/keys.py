@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from auth.claims import ClaimRules
 from auth.tokens import MIN_SECRET_BYTES, VerificationKeys
 from graph.folders import private_folder
 
@@ -70,9 +71,15 @@ def _check_rsa_public_key(pem: str, path: Path) -> None:
 
 
 def load_keys(
-    *, secret: str | None, public_key_path: Path | None, development: bool, data_dir: Path, max_lifetime: float = 0.0
+    *,
+    secret: str | None,
+    public_key_path: Path | None,
+    development: bool,
+    data_dir: Path,
+    max_lifetime: float = 0.0,
+    rules: ClaimRules | None = None,
 ) -> LoadedKeys:
-    """The keys this deployment verifies with.
+    """The keys this deployment verifies with, and the ``rules`` its tokens' claims must meet.
 
     Raises:
         KeyConfigError: production without a key, a short secret, an unreadable public key.
@@ -95,7 +102,9 @@ def load_keys(
         secret, _ = dev_secret(data_dir)
         sources = [f"the development secret in {data_dir / DEV_SECRET_FILE}"]
     try:
-        keys = VerificationKeys(hs256_secret=secret, rs256_public_key=public_key, max_lifetime=max_lifetime)
+        keys = VerificationKeys(
+            hs256_secret=secret, rs256_public_key=public_key, max_lifetime=max_lifetime, rules=rules or ClaimRules()
+        )
     except ValueError as error:
         raise KeyConfigError(str(error)) from None
     return LoadedKeys(keys=keys, secret=secret, source=" and ".join(sources))

@@ -1,4 +1,4 @@
-"""Signed JWTs carrying ``sub`` and ``role``: verify them, and mint them for development.
+"""Signed JWTs carrying ``sub`` and a role: verify them, and mint them for development.
 
 Two algorithms, chosen by the deployment's keys, never by the token alone:
 
@@ -10,20 +10,24 @@ Two algorithms, chosen by the deployment's keys, never by the token alone:
 The token's header names its algorithm; it is accepted only when the deployment holds a
 key for exactly that algorithm, and the key is passed to PyJWT with that one algorithm,
 so a token cannot pick ``none`` or pass an RSA public key off as an HMAC secret.
-``exp``, ``sub`` and ``role`` are required. Every refusal is a ``TokenError`` whose
-subclass and ``code`` say why, for the 401 body and for the logs.
+``exp``, ``sub`` and a role are required; the audience, the issuer and where the role is
+(and what the identity provider calls it) are the deployment's ``ClaimRules``
+(``auth.claims``). Every refusal is a ``TokenError`` whose subclass and ``code`` say
+why, for the 401 body and for the logs.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from auth.claims import ClaimRules, claim_at, pick_role
 from auth.principal import Principal, Role
 
 __all__ = [
@@ -31,12 +35,15 @@ __all__ = [
     "MIN_SECRET_BYTES",
     "RS256",
     "AlgorithmNotAccepted",
+    "AudienceNotConfigured",
     "BadSignature",
     "ExpiredToken",
     "InvalidClaims",
     "MalformedToken",
     "TokenError",
     "VerificationKeys",
+    "WrongAudience",
+    "WrongIssuer",
     "bearer_token",
     "mint",
     "verify",
@@ -45,7 +52,9 @@ __all__ = [
 HS256 = "HS256"
 RS256 = "RS256"
 MIN_SECRET_BYTES = 32
-REQUIRED_CLAIMS = ("exp", "sub", "role")
+REQUIRED_CLAIMS = ("exp", "sub")  # and the role, wherever ``ClaimRules.role_claim`` says it is
+
+log = logging.getLogger("pathwise.auth")
 
 
 class TokenError(Exception):
@@ -83,22 +92,46 @@ class ExpiredToken(TokenError):
 
 
 class InvalidClaims(TokenError):
-    """A required claim is missing, or ``sub``/``role`` hold something unusable."""
+    """A required claim is missing, or ``sub`` or the role claim hold something unusable."""
 
     code = "INVALID_CLAIMS"
+
+
+class WrongAudience(TokenError):
+    """``aud`` names none of the audiences this deployment accepts (or is missing when one is set)."""
+
+    code = "WRONG_AUDIENCE"
+
+
+class AudienceNotConfigured(TokenError):
+    """A token that names an audience, in production with ``PATHWISE_JWT_AUDIENCE`` unset.
+
+    Unchecked, a token the identity provider issued for any other application would be
+    accepted here; one setting (the audience) makes such tokens work.
+    """
+
+    code = "AUDIENCE_NOT_CONFIGURED"
+
+
+class WrongIssuer(TokenError):
+    """``iss`` is not the issuer this deployment accepts (or is missing when one is set)."""
+
+    code = "WRONG_ISSUER"
 
 
 @dataclass(frozen=True)
 class VerificationKeys:
     """The keys a deployment verifies with; at least one of the two.
 
-    ``leeway`` (seconds) tolerates clock skew between the token's issuer and this host.
+    ``leeway`` (seconds) tolerates clock skew between the token's issuer and this host;
+    ``rules`` say which audience, issuer and role claim are accepted.
     """
 
     hs256_secret: str | None = None
     rs256_public_key: str | None = None
     leeway: float = 30.0
     max_lifetime: float = 0.0  # seconds a token may still run when presented (0: any); see ``verify``
+    rules: ClaimRules = field(default_factory=ClaimRules)
 
     def __post_init__(self) -> None:
         if self.hs256_secret is None and self.rs256_public_key is None:
@@ -139,7 +172,8 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
     """The principal a token names, once its signature, expiry and claims check out.
 
     Raises:
-        MalformedToken, AlgorithmNotAccepted, BadSignature, ExpiredToken, InvalidClaims.
+        MalformedToken, AlgorithmNotAccepted, BadSignature, ExpiredToken, InvalidClaims,
+        WrongAudience, AudienceNotConfigured, WrongIssuer.
     """
     try:
         algorithm = jwt.get_unverified_header(token).get("alg")
@@ -155,7 +189,8 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
             key,
             algorithms=[algorithm],
             leeway=keys.leeway,
-            options={"require": list(REQUIRED_CLAIMS), "verify_sub": False},
+            # aud and iss are checked below, with messages that say what was expected
+            options={"require": list(REQUIRED_CLAIMS), "verify_sub": False, "verify_aud": False, "verify_iss": False},
         )
     except jwt.ExpiredSignatureError:
         raise ExpiredToken("the token has expired") from None
@@ -167,8 +202,49 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
         raise BadSignature("the token's signature does not verify") from None
     except jwt.InvalidTokenError as error:
         raise MalformedToken(f"the token is not valid: {error}") from None
+    _check_issuer(claims, keys.rules)
+    _check_audience(claims, keys.rules)
     _check_lifetime(claims, keys)
-    return _principal(claims)
+    return _principal(claims, keys.rules)
+
+
+def _check_issuer(claims: dict[str, Any], rules: ClaimRules) -> None:
+    if rules.issuer is None:
+        return
+    issuer = claims.get("iss")
+    if issuer is None:
+        raise WrongIssuer(f"the token names no issuer ('iss'); this service accepts {rules.issuer!r}")
+    if issuer != rules.issuer:
+        raise WrongIssuer(f"the token was issued by {issuer!r}; this service accepts {rules.issuer!r}")
+
+
+def _check_audience(claims: dict[str, Any], rules: ClaimRules) -> None:
+    """``aud`` must name one of the configured audiences; unconfigured, see ``ClaimRules``."""
+    audience = claims.get("aud")
+    named = [audience] if isinstance(audience, str) else audience
+    if audience is not None and not (isinstance(named, list) and all(isinstance(a, str) for a in named)):
+        raise WrongAudience("the token's 'aud' claim is not a string or a list of strings")
+    accepted = ", ".join(map(repr, rules.audience))
+    if rules.audience:
+        if not named:
+            raise WrongAudience(f"the token names no audience ('aud'); this service accepts {accepted}")
+        if not set(named) & set(rules.audience):
+            raise WrongAudience(f"the token is for {', '.join(map(repr, named))}; this service accepts {accepted}")
+        return
+    if not named:
+        return
+    if not rules.accept_unchecked_audience:
+        raise AudienceNotConfigured(
+            f"the token is for {', '.join(map(repr, named))} and this service has no audience to check it "
+            "against: set PATHWISE_JWT_AUDIENCE to the audience its tokens are issued for"
+        )
+    if not rules.unchecked_audience_logged.is_set():
+        rules.unchecked_audience_logged.set()
+        log.warning(
+            "tokens name an audience (%s) that is not checked: set PATHWISE_JWT_AUDIENCE to it "
+            "(production refuses them until it is set)",
+            ", ".join(named),
+        )
 
 
 def _check_lifetime(claims: dict[str, Any], keys: VerificationKeys) -> None:
@@ -187,15 +263,28 @@ def _check_lifetime(claims: dict[str, Any], keys: VerificationKeys) -> None:
         )
 
 
-def _principal(claims: dict[str, Any]) -> Principal:
-    sub, role = claims.get("sub"), claims.get("role")
+def _principal(claims: dict[str, Any], rules: ClaimRules) -> Principal:
+    sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         raise InvalidClaims("the 'sub' claim must be a non-empty string")
-    try:
-        return Principal(Role(role if isinstance(role, str) else ""), sub)
-    except ValueError:
-        allowed = ", ".join(r.value for r in Role)
-        raise InvalidClaims(f"the 'role' claim {role!r} is not one of {allowed}") from None
+    where = rules.role_claim
+    value = claim_at(claims, where)
+    if value is None:
+        raise InvalidClaims(f"the token has no {where!r} claim")
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InvalidClaims(f"the {where!r} claim must be a string or a list of strings, not {value!r}")
+    role = pick_role(names, rules)
+    if role is None:
+        if rules.role_map:
+            accepted = ", ".join(map(repr, rules.role_map))
+            hint = f"PATHWISE_JWT_ROLE_MAP maps {accepted}"
+        else:
+            accepted = ", ".join(r.value for r in Role)
+            hint = f"accepted: {accepted} (PATHWISE_JWT_ROLE_MAP translates an identity provider's names)"
+        found = ", ".join(map(repr, names)) or "nothing"
+        raise InvalidClaims(f"the {where!r} claim holds no Pathwise role: found {found}; {hint}")
+    return Principal(role, sub)
 
 
 def mint(
@@ -206,11 +295,14 @@ def mint(
     private_key: str | None = None,
     ttl: int = 3600,
     now: float | None = None,
+    rules: ClaimRules | None = None,
 ) -> str:
     """A token for ``sub`` in ``role``, valid for ``ttl`` seconds (HS256 with ``secret``, else RS256).
 
     For development and tests (``pathwise token``); production tokens come from whatever
     issues them, signed with the secret or the private key that matches the public one.
+    With ``rules``, the token is the one they accept: their first audience, their issuer,
+    and the role under the role claim by the provider's name for it.
 
     Examples:
         >>> keys = VerificationKeys(hs256_secret="x" * 32)
@@ -224,12 +316,34 @@ def mint(
     if ttl <= 0:
         raise ValueError("ttl must be positive")
     issued = int(now if now is not None else time.time())
-    claims = {"sub": sub, "role": Role(role).value, "iat": issued, "exp": issued + ttl}
+    claims: dict[str, Any] = {"sub": sub, "iat": issued, "exp": issued + ttl}
+    rules = rules or ClaimRules()
+    claims.update(_nested(rules.role_claim, rules.name_for(Role(role))))
+    if rules.audience:
+        claims["aud"] = rules.audience[0]
+    if rules.issuer is not None:
+        claims["iss"] = rules.issuer
     if secret is not None:
         VerificationKeys(hs256_secret=secret)  # the same length rule as verification
         return jwt.encode(claims, secret, algorithm=HS256)
     assert private_key is not None
     return jwt.encode(claims, _rsa_private_key(private_key), algorithm=RS256)
+
+
+def _nested(path: str, value: str) -> dict[str, Any]:
+    """``{"realm_access": {"roles": [value]}}`` for ``realm_access.roles``; a plain ``role`` stays a string.
+
+    A claim named by a URL (LTI's, Auth0's namespaced ones) is one claim, dots and all.
+    """
+    if path == "role":
+        return {"role": value}
+    if "://" in path:
+        return {path: [value]}
+    *parents, last = path.split(".")
+    out: dict[str, Any] = {last: [value]}
+    for parent in reversed(parents):
+        out = {parent: out}
+    return out
 
 
 def _rsa_private_key(pem: str) -> rsa.RSAPrivateKey:

@@ -227,6 +227,7 @@ def _preflight(settings: Settings, store: str) -> None:
             public_key_path=settings.jwt_public_key,
             development=settings.development,
             data_dir=settings.data_dir,
+            rules=settings.claim_rules(),
         )
     except KeyConfigError as error:
         _stop(str(error))

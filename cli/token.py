@@ -5,10 +5,16 @@ works; everything else goes to stderr. HS256 with the secret from ``--secret-env
 (``PATHWISE_JWT_SECRET``), or RS256 with ``--private-key``. In development with no
 secret, the server's development secret in the data folder is used (created when
 absent), so a token minted here is accepted by ``pathwise serve`` on the same data.
+
+The token says what the deployment's settings require: ``aud`` (``--audience``, default
+the first of ``PATHWISE_JWT_AUDIENCE``), ``iss`` (``--issuer``, default
+``PATHWISE_JWT_ISSUER``), and the role under ``PATHWISE_JWT_ROLE_CLAIM`` by the name
+``PATHWISE_JWT_ROLE_MAP`` gives it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -61,10 +67,26 @@ def _secret(settings: Settings, secret_env: str) -> str:
     default=None,
     help="Sign with RS256 with this PEM private key instead (its public key is PATHWISE_JWT_PUBLIC_KEY).",
 )
+@click.option("--audience", default=None, help="The 'aud' claim.  [default: the first of PATHWISE_JWT_AUDIENCE]")
+@click.option("--issuer", default=None, help="The 'iss' claim.  [default: PATHWISE_JWT_ISSUER]")
 @click.pass_context
-def token(ctx: click.Context, role: str, sub: str, ttl: int, secret_env: str, private_key: Path | None) -> None:
+def token(
+    ctx: click.Context,
+    role: str,
+    sub: str,
+    ttl: int,
+    secret_env: str,
+    private_key: Path | None,
+    audience: str | None,
+    issuer: str | None,
+) -> None:
     """Print a signed token for SUB in ROLE (send it as `Authorization: Bearer <token>`)."""
     settings: Settings = (ctx.obj or {}).get("settings") or load_settings()
+    rules = settings.claim_rules()
+    if audience is not None:
+        rules = dataclasses.replace(rules, audience=(audience,) if audience.strip() else ())
+    if issuer is not None:
+        rules = dataclasses.replace(rules, issuer=issuer.strip() or None)
     if settings.jwt_max_ttl_seconds and ttl > settings.jwt_max_ttl_seconds:
         raise click.ClickException(
             f"--ttl {ttl} is over PATHWISE_JWT_MAX_TTL_SECONDS ({settings.jwt_max_ttl_seconds}): the service would "
@@ -72,9 +94,9 @@ def token(ctx: click.Context, role: str, sub: str, ttl: int, secret_env: str, pr
         )
     try:
         if private_key is not None:
-            minted = mint(role=Role(role), sub=sub, private_key=private_key.read_text(), ttl=ttl)
+            minted = mint(role=Role(role), sub=sub, private_key=private_key.read_text(), ttl=ttl, rules=rules)
         else:
-            minted = mint(role=Role(role), sub=sub, secret=_secret(settings, secret_env), ttl=ttl)
+            minted = mint(role=Role(role), sub=sub, secret=_secret(settings, secret_env), ttl=ttl, rules=rules)
     except (ValueError, jwt.PyJWTError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(minted)
