@@ -35,6 +35,7 @@ import networkx as nx
 
 from graph.errors import ConceptNotFound, InvalidInput
 from graph.material_choice import MaterialFacts, choose_materials
+from graph.wording import name_list, plural
 
 __all__ = [
     "DEFAULT_MINUTES",
@@ -67,6 +68,13 @@ class PathStep:
     materials: tuple[str, ...]
     minutes: int
     revisit: bool = False
+    #: The mastery the plan counted: ``mastery``, or less when the student keeps failing
+    #: this concept or one built on it.
+    planned_mastery: float = 0.0
+    #: Whether the student keeps getting this concept wrong.
+    struggling: bool = False
+    #: The concept the student keeps failing that builds on this one (why it was discounted).
+    doubted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,10 @@ class LearningPath:
     left_out: tuple[PathStep, ...]
     unreached_targets: tuple[str, ...]
     threshold: float
+    #: The path in a sentence or three: its targets (named once here, not in every step's
+    #: reason), its length, and what ``max_minutes`` cut off and why.
+    summary: str = ""
+    max_minutes: int | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -98,6 +110,11 @@ class LearningPath:
     def truncated(self) -> bool:
         """Whether ``max_minutes`` cut steps off."""
         return bool(self.left_out)
+
+    @property
+    def next_step_minutes(self) -> int | None:
+        """The minutes of the first step cut off (more than the budget had left); None when none was."""
+        return self.left_out[0].minutes if self.left_out else None
 
 
 def plan_learning_path(
@@ -141,6 +158,8 @@ def plan_learning_path(
         (['mul', 'pow', 'sub'], ['add'])
         >>> path.steps[0].reason
         'Needed for pow (your target). Predicted mastery 0%, below 80%.'
+        >>> path.summary
+        '3 steps, about 30 minutes, toward your targets: pow and sub.'
     """
     _check_arguments(dag, targets, threshold, max_minutes)
     goals = tuple(dict.fromkeys(targets))
@@ -184,24 +203,32 @@ def plan_learning_path(
                     threshold,
                     effective(concept),
                     failing=concept in failing,
+                    several=len(goals) > 1,
+                    pool=len(goals) - len(mastered_targets),
                 ),  # fmt: skip
                 leads_to=leads_to[concept],
                 via=via,
                 materials=tuple(m.id for m in chosen[concept]),
                 minutes=minutes[concept],
                 revisit=(concept in doubted or concept in failing) and p >= threshold,  # believed mastered
+                planned_mastery=effective(concept),
+                struggling=concept in failing,
+                doubted_by=doubted.get(concept),
             )
         )
     kept, left_out = _cut(steps, max_minutes)
     left_ids = {s.concept for s in left_out}
+    unreached = tuple(t for t in goals if t in left_ids)
     return LearningPath(
         targets=goals,
         steps=tuple(kept),
         assumed=tuple(AssumedConcept(c, effective(c)) for c in sorted(assumed)),
         mastered_targets=mastered_targets,
         left_out=tuple(left_out),
-        unreached_targets=tuple(t for t in goals if t in left_ids),
+        unreached_targets=unreached,
         threshold=threshold,
+        summary=_summary(dag, goals, kept, left_out, mastered_targets, unreached, max_minutes),
+        max_minutes=max_minutes,
     )
 
 
@@ -337,30 +364,107 @@ def _reason(
     planned: float,
     *,
     failing: bool = False,
+    several: bool = False,
+    pool: int = 1,
 ) -> str:
-    """The step's reason in plain words (``planned``: the mastery the plan counts, lower for a doubted one)."""
+    """The step's reason in plain words (``planned``: the mastery the plan counts, lower for a doubted one).
+
+    Short, as it is read at every step: the targets are named once in the path's summary,
+    and here by name only when one is meant ("Slope (your target)"), otherwise counted
+    ("both your targets", "Percents, plus 2 other targets"). ``several``: the path has more
+    than one target; ``pool``: how many of them the student has not mastered.
+    """
+    name = _label(dag, concept)
     parts: list[str] = []
     if failing:
-        parts.append(f"You keep getting {_label(dag, concept)} wrong.")
+        parts.append(f"You keep getting {name} wrong.")
     if doubted_by is not None:
-        parts.append(
-            f"You keep missing {_label(dag, doubted_by)}, which builds on {_label(dag, concept)}: revisit it first."
-        )
-    others = [t for t in leads_to if t != concept]
+        parts.append(f"You keep missing {_label(dag, doubted_by)}, which builds on {name}: revisit {name} first.")
     if concept in leads_to:
-        parts.append(f"{_label(dag, concept)} is your target.")
+        parts.append(f"{name} is one of your targets." if several else f"{name} is your target.")
+        others = [t for t in leads_to if t != concept]
         if others:
-            parts.append(f"It also leads to {_names(dag, others)}.")
-    elif via is not None and list(others) == [via]:  # "Needed for pow, on the way to pow" said one thing twice
-        parts.append(f"Needed for {_label(dag, via)} (your target).")
+            parts.append(f"It also leads to {_toward(dag, others, pool=pool - 1, other=True)}.")
     elif via is not None:
-        parts.append(f"Needed for {_label(dag, via)}, on the way to {_names(dag, others)} (your target).")
-    if planned < mastery:  # the model's figure is shown; what the plan counted is said
-        parts.append(
-            f"Predicted mastery {percent(mastery)}, counted as {percent(planned)} after repeated wrong answers."
-        )
+        rest = [t for t in leads_to if t != via]  # "Needed for X, on the way to X and Slope" named X twice
+        if via in leads_to:
+            needed = f"Needed for {_label(dag, via)} (your target)"
+            if rest:
+                needed += f", and on the way to {_toward(dag, rest, pool=pool - 1, other=True)}"
+        else:
+            needed = f"Needed for {_label(dag, via)}, on the way to {_toward(dag, rest, pool=pool)}"
+        parts.append(needed + ".")
+    if planned < mastery:  # the model's figure is shown; what the plan counted, and why, is said
+        why = "repeated wrong answers" if failing else f"wrong answers on {_label(dag, doubted_by or concept)}"
+        parts.append(f"Predicted mastery {percent(mastery)}, counted as {percent(planned)} after {why}.")
     else:
         parts.append(f"Predicted mastery {percent(mastery)}, below {threshold:.0%}.")
+    return " ".join(parts)
+
+
+def _toward(dag: nx.DiGraph[str], targets: Sequence[str], *, pool: int, other: bool = False) -> str:
+    """Targets a step leads to, for its reason: one by name, all of them, or the first and a count.
+
+    ``pool``: how many targets could be here (those of the path, less one the reason has
+    already named: then ``other``), so that "all" and "both" are true.
+
+    Examples:
+        >>> g = nx.DiGraph()
+        >>> g.add_nodes_from([("r", {"label": "Ratios and Proportions"}), ("p", {"label": "Percents"}), "x"])
+        >>> _toward(g, ["p"], pool=3), _toward(g, ["r", "p"], pool=2), _toward(g, ["r", "p", "x"], pool=3)
+        ('Percents (your target)', 'both your targets', 'all 3 of your targets')
+        >>> _toward(g, ["r", "p"], pool=2, other=True)
+        'both your other targets'
+        >>> _toward(g, ["r", "p"], pool=4), _toward(g, ["r", "p", "x"], pool=4)
+        ('Ratios and Proportions, plus 1 other target', 'Ratios and Proportions, plus 2 other targets')
+    """
+    if len(targets) == 1:
+        return f"{_label(dag, targets[0])} (your target)"
+    if len(targets) == pool:
+        mine = "your other targets" if other else "your targets"
+        return f"both {mine}" if pool == 2 else f"all {pool} of {mine}"
+    return f"{_label(dag, targets[0])}, plus {plural(len(targets) - 1, 'other target')}"  # "plus": labels hold "and"
+
+
+def _summary(
+    dag: nx.DiGraph[str],
+    goals: Sequence[str],
+    kept: Sequence[PathStep],
+    left_out: Sequence[PathStep],
+    mastered: Sequence[str],
+    unreached: Sequence[str],
+    max_minutes: int | None,
+) -> str:
+    """The path in a few sentences: the targets (named here once), its size, and what the budget cut and why."""
+
+    def names(concepts: Sequence[str]) -> str:
+        return name_list([_label(dag, c) for c in concepts])
+
+    pending = [t for t in goals if t not in mastered]
+    toward = f"your target: {names(pending)}" if len(pending) == 1 else f"your targets: {names(pending)}"
+    parts: list[str] = []
+    if kept:
+        total = sum(s.minutes for s in kept)
+        parts.append(f"{plural(len(kept), 'step')}, about {plural(total, 'minute')}, toward {toward}.")
+    if left_out:
+        budget = plural(max_minutes or 0, "minute")
+        first = left_out[0]
+        if kept:
+            parts.append(
+                f"{plural(len(left_out), 'more step')} did not fit in {budget}: "
+                f"the next, {_label(dag, first.concept)}, needs {plural(first.minutes, 'minute')}."
+            )
+            if unreached:
+                parts.append(f"Not reached in that time: {names(unreached)}.")
+        else:
+            parts.append(
+                f"No step fits in {budget}: the first, {_label(dag, first.concept)}, "
+                f"needs {plural(first.minutes, 'minute')}."
+            )
+            parts.append(f"The path has {plural(len(left_out), 'step')} toward {toward}.")
+    if mastered:
+        lead = "Already mastered" if parts else "Nothing to study: you have already mastered"
+        parts.append(f"{lead}: {names(mastered)}." if parts else f"{lead} {names(mastered)}.")
     return " ".join(parts)
 
 
@@ -372,11 +476,6 @@ def percent(value: float) -> str:
         ('79%', '80%', '0%')
     """
     return f"{math.floor(round(value * 100, 6))}%"
-
-
-def _names(dag: nx.DiGraph[str], concepts: Sequence[str]) -> str:
-    labels = [_label(dag, c) for c in concepts]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def _cut(steps: list[PathStep], max_minutes: int | None) -> tuple[list[PathStep], list[PathStep]]:
