@@ -20,6 +20,7 @@ from graph.errors import ConceptNotFound, InvalidInput
 from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold, percent
 from graph.material_choice import MaterialFacts, choose_materials, target_difficulty
 from graph.model import Attempt
+from graph.wording import plural
 
 __all__ = [
     "REVIEW_DAYS",
@@ -64,6 +65,15 @@ class Recommendation:
     score: float
     reason: str
     review: bool = False
+    #: The student's predicted mastery of the concept (the figure in the reason).
+    mastery: float = 0.0
+    #: The nearest target the concept leads to, and how many prerequisite steps away (0: it is one).
+    target: str | None = None
+    steps_away: int | None = None
+    #: Concepts learning this one makes ready (all their other prerequisites are mastered).
+    unlocks: tuple[str, ...] = ()
+    #: For a review: whole days since the student last answered the material correctly.
+    days_since_correct: int | None = None
 
 
 def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:
@@ -206,10 +216,24 @@ def recommend_materials(
             fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * fit - 0.05 * rank
             reason = _reason(dag, concept, distance.get(concept), unlocks, material, p)
-            if material.id in done:  # marked review, it gave only the fringe's reason ("Ready to learn...")
-                days = (now - done[material.id].last_success).days
-                reason = f"Due for review: you last got it right {days} days ago. {reason}"
-            scored.append(Recommendation(material.id, concept, round(score, 4), reason, material.id in done))
+            days = (now - done[material.id].last_success).days if material.id in done else None
+            if days is not None:  # marked review, it gave only the fringe's reason ("Ready to learn...")
+                reason = f"{_due(dag, concept, material, days)} {reason}"
+            near = distance.get(concept)
+            scored.append(
+                Recommendation(
+                    material.id,
+                    concept,
+                    round(score, 4),
+                    reason,
+                    review=days is not None,
+                    mastery=p,
+                    target=near[1] if near else None,
+                    steps_away=near[0] if near else None,
+                    unlocks=tuple(sorted(unlocks)),
+                    days_since_correct=days,
+                )
+            )
     scored.extend(
         _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored})
     )
@@ -242,8 +266,12 @@ def _reviews(
                 material,
                 concept,
                 round(0.5 + 0.5 * fit, 4),
-                f"Due for review: you last got it right {days} days ago ({_label(dag, concept)}).",
+                _due(
+                    dag, concept, facts, days
+                ),  # "...got it right 35 days ago (Multiplying Monomials)": what was "it"?
                 review=True,
+                mastery=mastery.get(concept, 0.0),
+                days_since_correct=days,
             )
         )
     return out
@@ -251,6 +279,20 @@ def _reviews(
 
 def _label(dag: nx.DiGraph[str], concept: str) -> str:
     return str(dag.nodes[concept].get("label", concept))
+
+
+def _due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int) -> str:
+    """The review sentence, the concept named before anything refers to it.
+
+    Examples:
+        >>> g = nx.DiGraph()
+        >>> g.add_node("mono", label="Multiplying Monomials")
+        >>> _due(g, "mono", MaterialFacts("m", "exercise", 2), 1)
+        'Due for review: you last got this exercise on Multiplying Monomials right 1 day ago.'
+    """
+    return (
+        f"Due for review: you last got this {material.kind} on {_label(dag, concept)} right {plural(days, 'day')} ago."
+    )
 
 
 def _reason(
@@ -270,9 +312,9 @@ def _reason(
         if steps == 0:
             parts.append("It is one of your targets.")
         else:
-            parts.append(f"It leads to {_label(dag, target)} ({steps} step(s) away).")
+            parts.append(f"It leads to {_label(dag, target)} ({plural(steps, 'step')} away).")
     if unlocks:
-        parts.append(f"Learning it makes {len(unlocks)} more concept(s) ready.")
+        parts.append(f"Learning it makes {plural(len(unlocks), 'more concept')} ready.")
     article = "An" if material.kind[0] in "aeiou" else "A"
     parts.append(
         f"{article} {material.kind} at difficulty {material.difficulty} "

@@ -50,8 +50,22 @@ class TestRecommendMaterials:
         )
         recs = recommend_materials(dag, {"base": 0.9}, exercise_for, targets=["goal"], now=NOW)
         assert [r.concept for r in recs] == ["toward", "hub", "lonely"]
-        assert "leads to goal" in recs[0].reason
-        assert "2 more concept(s) ready" in recs[1].reason
+        assert recs[0].reason == (
+            "Ready to learn: you have mastered every prerequisite of toward. It leads to goal (1 step away). "
+            "Learning it makes 1 more concept ready. An exercise at difficulty 2 for your predicted mastery of 0%."
+        )  # it said "(1 step(s) away)"
+        assert "Learning it makes 2 more concepts ready." in recs[1].reason
+        assert (recs[0].target, recs[0].steps_away, recs[0].unlocks) == ("goal", 1, ("goal",))
+        assert (recs[1].target, recs[1].steps_away, recs[1].unlocks) == (None, None, ("x", "y"))
+
+    def test_counts_are_said_in_the_singular_and_the_plural(self) -> None:
+        # 31 of 132 reasons said "Learning it makes 1 more concept(s) ready" or "(1 step(s) away)".
+        dag: nx.DiGraph[str] = nx.DiGraph([("base", "a"), ("a", "b"), ("b", "goal")])
+        recs = recommend_materials(dag, {}, exercise_for, targets=["goal"], now=NOW)
+        assert [r.concept for r in recs] == ["base"]
+        assert "It leads to goal (3 steps away). Learning it makes 1 more concept ready." in recs[0].reason
+        assert (recs[0].steps_away, recs[0].unlocks, recs[0].mastery) == (3, ("a",), 0.0)
+        assert not any("(s)" in r.reason for r in recs)
 
     def test_nothing_leads_to_a_mastered_target_or_through_a_mastered_concept(self) -> None:
         # side -> done -> goal, with done mastered: a learning path to goal has no side step, yet side was
@@ -73,10 +87,10 @@ class TestRecommendMaterials:
         assert "a-ex" not in [r.material for r in recs]
         later = NOW + timedelta(days=5)
         recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=later)
-        assert [(r.material, r.review) for r in recs] == [("a-ex", True)]
-        assert recs[0].reason.startswith(
-            "Due for review: you last got it right 6 days ago."
-        )  # it said "Ready to learn"
+        assert [(r.material, r.review, r.days_since_correct) for r in recs] == [("a-ex", True, 6)]
+        assert recs[0].reason.startswith(  # it said "Ready to learn"
+            "Due for review: you last got this exercise on a right 6 days ago. Ready to learn: "
+        )
 
     def test_mastered_concepts_offer_only_reviews(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
@@ -86,7 +100,10 @@ class TestRecommendMaterials:
         )
         assert sorted((r.material, r.review) for r in recs) == [("a-ex", True), ("b-ex", False)]
         review = next(r for r in recs if r.review)
-        assert review.reason.startswith("Due for review")
+        # "Due for review: you last got it right 30 days ago (a)": the concept came after the pronoun meaning it
+        assert review.reason == "Due for review: you last got this exercise on a right 30 days ago."
+        assert (review.days_since_correct, review.mastery, review.unlocks) == (30, 0.95, ())
+        assert next(r for r in recs if not r.review).days_since_correct is None
 
     def test_difficulty_fits_the_level(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph()
