@@ -38,7 +38,17 @@ def _materials(records: Mapping[str, Material], ids: Sequence[str]) -> list[Mate
 class PathStepType:
     position: int = strawberry.field(description="1 for the first step.")
     mastery: float = strawberry.field(description="The student's predicted mastery of the concept.")
-    reason: str = strawberry.field(description="Why this step, in plain words.")
+    planned_mastery: float = strawberry.field(
+        description="The mastery the plan counted: `mastery`, or less (halved) when the student keeps failing "
+        "this concept (`struggling`) or one that builds on it (`doubtedBecauseOf`)."
+    )
+    struggling: bool = strawberry.field(
+        description="Whether the student keeps getting this concept wrong (their last three answers on it)."
+    )
+    reason: str = strawberry.field(
+        description="Why this step, in plain words (short: the targets are named once, in the path's `summary`). "
+        "The numbers in it are also fields, for a frontend that writes its own wording."
+    )
     minutes: int = strawberry.field(description="Estimated study time of the chosen materials.")
     revisit: bool = strawberry.field(
         description="A prerequisite brought back because the student keeps failing a concept that needs it."
@@ -52,6 +62,8 @@ class PathStepType:
         return cls(
             position=position,
             mastery=step.mastery,
+            planned_mastery=step.planned_mastery,
+            struggling=step.struggling,
             reason=step.reason,
             minutes=step.minutes,
             revisit=step.revisit,
@@ -72,6 +84,13 @@ class PathStepType:
     )
     def via(self) -> ConceptType | None:
         return ConceptType.from_id(self.domain.via) if self.domain.via else None
+
+    @strawberry.field(
+        description="A concept that builds on this one and that the student keeps failing: why this one's "
+        "`plannedMastery` was lowered. Null otherwise."
+    )
+    def doubted_because_of(self) -> ConceptType | None:
+        return ConceptType.from_id(self.domain.doubted_by) if self.domain.doubted_by else None
 
     @strawberry.field(description="Materials chosen for this student, in study order.")
     def materials(self) -> list[MaterialType]:
@@ -98,6 +117,15 @@ class LearningPathType:
     total_minutes: int = strawberry.field(description="Estimated minutes of the steps kept.")
     truncated: bool = strawberry.field(description="Whether `maxMinutes` cut steps off (see `leftOut`).")
     mastery_threshold: float = strawberry.field(description="Mastery at or above which a concept is not a step.")
+    summary: str = strawberry.field(
+        description="The path in plain words: its targets (named here once rather than in every step's reason), "
+        "its steps and minutes, what `maxMinutes` left out and why, and the targets already mastered."
+    )
+    next_step_minutes: int | None = strawberry.field(
+        description="The minutes the first step in `leftOut` needs; null when nothing was left out. When `steps` "
+        "is empty, no step fits in `maxMinutes`: the path is not cut after one over budget, so a frontend "
+        "offers this many minutes instead (`summary` says it too)."
+    )
     domain: strawberry.Private[LearningPath]
     dag: strawberry.Private[nx.DiGraph]  # type: ignore[type-arg]  # evaluated at run time
     records: strawberry.Private[Mapping[str, Material]]
@@ -109,6 +137,8 @@ class LearningPathType:
             total_minutes=path.total_minutes,
             truncated=path.truncated,
             mastery_threshold=path.threshold,
+            summary=path.summary,
+            next_step_minutes=path.next_step_minutes,
             domain=path,
             dag=dag,
             records=records,
@@ -151,6 +181,14 @@ class MaterialRecommendation:
     score: float = strawberry.field(description="The ranking score, higher first (comparable within one answer only).")
     reason: str = strawberry.field(description="Why this material, in plain words.")
     review: bool = strawberry.field(description="A material completed before and now due for review.")
+    mastery: float = strawberry.field(description="The student's predicted mastery of the concept (as in `reason`).")
+    steps_away: int | None = strawberry.field(
+        description="Prerequisite steps from the concept to `towardTarget` (0: it is a target); null when it "
+        "leads to none of the targets."
+    )
+    days_since_correct: int | None = strawberry.field(
+        description="For a review: whole days since the student last answered this material correctly; null otherwise."
+    )
     domain: strawberry.Private[Recommendation]
     record: strawberry.Private[Material | None]
 
@@ -161,7 +199,16 @@ class MaterialRecommendation:
         Read up front rather than through the batching loader: a loader's batch waits a
         turn of the event loop, behind every other client's request.
         """
-        return cls(score=rec.score, reason=rec.reason, review=rec.review, domain=rec, record=records.get(rec.material))
+        return cls(
+            score=rec.score,
+            reason=rec.reason,
+            review=rec.review,
+            mastery=rec.mastery,
+            steps_away=rec.steps_away,
+            days_since_correct=rec.days_since_correct,
+            domain=rec,
+            record=records.get(rec.material),
+        )
 
     @strawberry.field(description="The material to study.")
     def material(self) -> MaterialType:
@@ -172,6 +219,19 @@ class MaterialRecommendation:
     @strawberry.field(description="The concept it is recommended for.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
+
+    @strawberry.field(
+        description="The nearest of the requested targets the concept leads to (itself when it is one); null when none."
+    )
+    def toward_target(self) -> ConceptType | None:
+        return ConceptType.from_id(self.domain.target) if self.domain.target else None
+
+    @strawberry.field(
+        description="Concepts that learning this one makes ready to learn (their other prerequisites are "
+        "mastered); empty for a review outside the ready fringe."
+    )
+    def unlocks(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.unlocks]
 
 
 @strawberry.type(description="Materials to study next, best first.")

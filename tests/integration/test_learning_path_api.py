@@ -12,13 +12,13 @@ PATH = """query($s: ID!, $t: [ID!]!, $th: Float, $mm: Int) {
   learningPath(studentId: $s, targets: $t, masteryThreshold: $th, maxMinutes: $mm) {
     __typename
     ... on LearningPath {
-      totalMinutes truncated masteryThreshold mermaid
+      totalMinutes truncated masteryThreshold mermaid summary nextStepMinutes
       targets { id }
-      steps { position concept { id label } mastery reason minutes revisit via { id } leadsTo { id }
-              materials { id type difficulty minutes } }
+      steps { position concept { id label } mastery plannedMastery struggling doubtedBecauseOf { id }
+              reason minutes revisit via { id } leadsTo { id } materials { id type difficulty minutes } }
       assumedMastered { concept { id } mastery }
       alreadyMastered { id }
-      leftOut { position concept { id } }
+      leftOut { position concept { id label } minutes }
       unreachedTargets { id }
     }
     ... on PathError { code message field subjectId }
@@ -28,7 +28,8 @@ RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __ty
 
 NEXT = """query($s: ID!, $t: [ID!], $first: Int!) { nextMaterials(studentId: $s, targets: $t, first: $first) {
   __typename
-  ... on Recommendations { items { material { id type difficulty } concept { id } score reason review } }
+  ... on Recommendations { items { material { id type difficulty } concept { id } score reason review
+                                   mastery stepsAway towardTarget { id } unlocks { id } daysSinceCorrect } }
   ... on PathError { code message field } } }"""
 
 
@@ -61,8 +62,15 @@ class TestLearningPath:
         first = result["steps"][0]
         assert first["reason"].startswith("Needed for ")
         assert first["materials"], "every demo concept has materials"
-        assert result["mermaid"].startswith("flowchart TD")
+        assert result["mermaid"].startswith("flowchart TD\n  accTitle: Learning path to Slope\n  accDescr: ")
         assert result["mermaid"].count("-->") >= len(order) - 1
+        assert f'["{len(order)}. Slope (target; ' in result["mermaid"]  # not only a thicker border
+        assert (
+            result["summary"]
+            == f"{len(order)} steps, about {result['totalMinutes']} minutes, toward your target: Slope."
+        )
+        assert result["nextStepMinutes"] is None
+        assert all(s["plannedMastery"] == s["mastery"] and not s["struggling"] for s in result["steps"])
 
     def test_adapts_to_failures_and_successes(self, api: Api) -> None:
         """Failing a concept again and again brings a prerequisite back; passing drops steps."""
@@ -79,8 +87,14 @@ class TestLearningPath:
         # the model's estimate is shown (it was halved, and called "predicted"); the reason says what the plan counts
         assert revisit["mastery"] >= 0.8
         assert f"Predicted mastery {int(revisit['mastery'] * 100)}%, counted as" in revisit["reason"]
+        # never wrong on The Coordinate Plane itself: the discount comes from Slope's wrong answers, and says so
+        assert revisit["reason"].endswith(" after wrong answers on Slope.")
+        assert (revisit["struggling"], revisit["doubtedBecauseOf"]) == (False, {"id": "slope"})
+        assert revisit["plannedMastery"] == revisit["mastery"] / 2
         failed = next(s for s in struggling["steps"] if s["concept"]["id"] == "slope")
         assert failed["reason"].startswith("You keep getting Slope wrong.")
+        assert failed["reason"].endswith(" after repeated wrong answers.")
+        assert failed["struggling"]
 
         attempt(api, "ada", "slope", correct=True, times=6)
         after = path(api, "ada", ["slope"])
@@ -96,6 +110,19 @@ class TestLearningPath:
         assert cut["totalMinutes"] <= budget
         assert steps(cut) + [s["concept"]["id"] for s in cut["leftOut"]] == steps(full)
         assert [t["id"] for t in cut["unreachedTargets"]] == ["slope"]
+        assert cut["nextStepMinutes"] == cut["leftOut"][0]["minutes"]
+
+    def test_a_budget_below_the_first_step_explains_the_empty_path(self, api: Api) -> None:
+        # maxMinutes: 5 returned steps: [], totalMinutes: 0 and ten leftOut steps, and no word of why.
+        first = path(api, "kid", ["slope"])["steps"][0]
+        assert first["minutes"] > 5
+        empty = path(api, "kid", ["slope"], mm=5)
+        assert (empty["steps"], empty["totalMinutes"]) == ([], 0)
+        assert empty["nextStepMinutes"] == first["minutes"]
+        assert empty["summary"].startswith(
+            f"No step fits in 5 minutes: the first, {first['concept']['label']}, needs {first['minutes']} minutes."
+        )
+        assert f"accDescr: {empty['summary']}" in empty["mermaid"]
 
     def test_materials_follow_the_students_level(self, api: Api) -> None:
         attempt(api, "kid", "integer_subtraction", correct=False, times=4)
@@ -134,6 +161,14 @@ class TestNextMaterials:
             concept = item["concept"]["id"]
             assert all(p == "integers_number_line" for p in dag.pred[concept]), "only ready concepts"
             assert item["reason"].startswith("Ready to learn")
+            assert "(s)" not in item["reason"]
+            assert item["daysSinceCorrect"] is None
+            if item["stepsAway"] is not None:
+                assert item["towardTarget"] == {"id": "slope"}
+                step_word = "step" if item["stepsAway"] == 1 else "steps"
+                assert f"It leads to Slope ({item['stepsAway']} {step_word} away)." in item["reason"]
+            for unlocked in item["unlocks"]:
+                assert concept in dag.pred[unlocked["id"]]
         scores = [i["score"] for i in items]
         assert scores == sorted(scores, reverse=True)
         toward = {"slope", *api.kg.prerequisites_of("slope", transitive=True)}
