@@ -164,6 +164,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             data_dir=settings.data_dir,
             backup_dir=settings.backup_dir,
             backup_keep=settings.backup_keep,
+            xapi_account_homes=settings.xapi_account_homes,
         )
 
 

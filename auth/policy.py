@@ -299,6 +299,7 @@ POLICY: Mapping[str, Access] = {
     "studentKeys": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
     "student": _student_data("id"),
     "recordAttempts": _student_data("attempts.studentId"),
+    "recordStatements": ADMIN_ONLY,  # an LRS forwarder: statements name learners of every class
     "learningPath": _student_data("studentId"),
     "nextMaterials": _student_data("studentId"),
     # Anyone may ask; naming a student personalises the answer, so it is scoped.

@@ -11,28 +11,31 @@ same transaction as the attempts, so a refused log leaves no concept behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph import queries
 from graph.attempts import conflicting_duplicates, record_attempts, with_stored_twins
 from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
-from graph.ids import iri_of
 from graph.model import Attempt, Concept, Material, MaterialType
-from graph.pseudonyms import Pseudonymizer
 from graph.repository import KnowledgeGraph, ProgressHook
+from ingest.attempts.keyed import (
+    item_concepts,
+    keyed_attempts_table,
+    live_twins,
+    stored_void_targets,
+    with_material_concepts,
+)
 from settings import load_settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle", "with_material_concepts"]
+__all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle", "with_material_concepts"]  # (re-exported)
 
 FORMATS = ("akt", "csv", "dkvmn", "pykt", "xapi")
 """The keys of ``ingest.attempts.formats.ATTEMPT_READERS``, spelled out so ``--help`` stays fast (no pandas)."""
@@ -46,34 +49,6 @@ _DATASET_OPTION = {"pykt": "prefix", "akt": "dataset", "dkvmn": "name"}
 @click.group(name="attempts", context_settings={"help_option_names": ["-h", "--help"]})
 def attempts() -> None:
     """Students' attempts: import answer logs into the graph."""
-
-
-def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
-    """Material id -> the concepts an attempt at it is about: those it assesses, else those it teaches.
-
-    The rule ``recordAttempts`` applies to an attempt naming a material alone, so an
-    answer counts for the same concepts whichever way it arrives.
-    """
-    assesses: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
-    teaches: dict[str, set[str]] = {m: set() for m in kg.projection.material_ids}
-    for table, out in ((kg.projection.assesses, assesses), (kg.projection.teaches, teaches)):
-        for concept, materials in table.items():
-            for m in materials:
-                out.setdefault(m, set()).add(concept)
-    return {m: sorted(assesses.get(m) or teaches.get(m) or ()) for m in assesses.keys() | teaches.keys()}
-
-
-def with_material_concepts(attempts: Sequence[Attempt], linked: Mapping[str, Sequence[str]]) -> list[Attempt]:
-    """Attempts that name an item alone get the concepts of the material of that id.
-
-    A csv log with an item column and no concepts was stored with none, and moved no estimate.
-    """
-    return [
-        replace(a, concepts=tuple(linked[a.material]))
-        if not a.concepts and a.material is not None and linked.get(a.material)
-        else a
-        for a in attempts
-    ]
 
 
 def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Attempt]) -> CurriculumBundle:
@@ -241,10 +216,10 @@ def import_attempts(
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
-            keyed = _keyed(frame, pseudonyms)
+            keyed = keyed_attempts_table(frame, pseudonyms)
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             if fmt == "xapi":
-                found = with_stored_twins(kg, found, _live_twins(frame, keyed, found, pseudonyms))
+                found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
@@ -263,7 +238,7 @@ def import_attempts(
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
-                report["xapi"]["voided_stored"] = _stored_void_targets(kg, frame, pseudonyms)
+                report["xapi"]["voided_stored"] = stored_void_targets(kg, frame, pseudonyms)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
                 problems = []
                 if bundle.concepts:
@@ -357,42 +332,6 @@ def _reader_options(
             raise click.BadParameter("give a name without ':', '/' or '\\'", param_hint="--dataset")
         options[_DATASET_OPTION[fmt]] = dataset.strip()
     return options
-
-
-def _keyed(frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> pd.DataFrame:
-    """The log with student keys and keyed attempt ids: no external id reaches the graph.
-
-    A log's attempt ids usually embed the student (``file:alice:12``), so they are keyed
-    too (``Pseudonymizer.opaque``); both are stable, so a replayed log still adds nothing.
-    """
-    if frame.empty:
-        return frame
-    out = frame.copy()
-    students = {s: pseudonyms.resolve(str(s)) for s in out["student"].unique()}
-    out["student"] = out["student"].map(students)
-    out["attempt_id"] = [pseudonyms.opaque(str(i)) for i in out["attempt_id"]]
-    return out
-
-
-def _stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: Pseudonymizer) -> int:
-    """How many statements these files void were stored by an earlier import (a void does not reach them)."""
-    targets = [str(t) for t in frame.attrs.get("void_targets", ())]
-    return len(queries.describe_types(kg.store, [iri_of("attempt", pseudonyms.opaque(t)) for t in targets]))
-
-
-def _live_twins(
-    frame: pd.DataFrame, keyed: pd.DataFrame, found: Sequence[Attempt], pseudonyms: Pseudonymizer
-) -> list[list[str]]:
-    """The id each statement's attempt has when it came live, through ``recordAttempts`` with its id as ``clientId``."""
-    if frame.empty:
-        return [[] for _ in found]
-    statement = dict(zip(keyed["attempt_id"], frame["attempt_id"], strict=True))
-    out: list[list[str]] = []
-    for a in found:
-        given = str(statement.get(a.id, ""))
-        spellings = dict.fromkeys([given, given.lower()]) if given else {}
-        out.append([pseudonyms.opaque(f"client:{a.student}:{s}") for s in spellings])
-    return out
 
 
 def _record(

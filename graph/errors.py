@@ -19,6 +19,7 @@ __all__ = [
     "NotFound",
     "PrerequisiteCycle",
     "ReusedClientId",
+    "ReusedStatementId",
     "StoreInUse",
     "ValidationFailed",
 ]
@@ -101,6 +102,20 @@ class ReusedClientId(KnowledgeGraphError):
             field=field,
         )
         self.ident = client_id
+
+
+class ReusedStatementId(KnowledgeGraphError):
+    """An xAPI statement id already names a stored attempt with another result or time."""
+
+    code = ErrorCode.DUPLICATE
+
+    def __init__(self, statement_id: str, *, field: str | None = None) -> None:
+        super().__init__(
+            f"statement {statement_id!r} was recorded earlier with another result or time: a statement id names "
+            "one statement, so a changed result is a new statement with its own id",
+            field=field,
+        )
+        self.ident = statement_id
 
 
 class InvalidInput(KnowledgeGraphError):

@@ -14,6 +14,7 @@ from graph.attempts import with_stored_twins
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from resolvers import students
+from resolvers.statements import MAX_STATEMENTS, record_statements
 from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
 from schema.context import Info
 from schema.types.attempts import (
@@ -22,6 +23,8 @@ from schema.types.attempts import (
     MasteryModelResult,
     RecordAttemptsResult,
     RecordedAttempts,
+    RecordedStatements,
+    RecordStatementsResult,
 )
 from schema.types.pagination import (
     MAX_PAGE,
@@ -195,6 +198,39 @@ class StudentMutation:
             )
 
         # a batch of hundreds takes a fraction of a second: off the event loop, so other requests go on
+        return await asyncio.to_thread(attempts_guarded, run)
+
+    @strawberry.mutation(
+        description="Record xAPI statements as an LRS forwards them (all or nothing), read as `pathwise attempts "
+        "import --format xapi` reads a file: the same student keys (PATHWISE_XAPI_ACCOUNT_HOMES), attempt ids and "
+        "concepts, so a statement sent here, imported from a file, or sent through recordAttempts with its id as "
+        "clientId is one attempt. Statements whose activity is no material of the graph, or that are no answer, "
+        "are skipped and counted; each statement needs a timestamp (or the LRS's stored time). At most "
+        f"{MAX_STATEMENTS} a call. Admins only."
+    )
+    async def record_statements(
+        self,
+        info: Info,
+        statements: Annotated[
+            strawberry.scalars.JSON,
+            strawberry.argument(
+                description='A JSON array of xAPI statements, one statement, or an LRS\'s {"statements": [...]}; '
+                "a problem's field is `statements.N`, N the statement's index."
+            ),
+        ],
+    ) -> RecordStatementsResult:
+        def run() -> RecordedStatements:
+            report = record_statements(
+                info.context.kg,
+                info.context.mastery_service(),
+                info.context.pseudonyms,
+                statements,
+                account_homes=info.context.xapi_account_homes,
+                erasures=info.context.erasures,
+                settle_later=info.context.settler.note if info.context.settler is not None else None,
+            )
+            return RecordedStatements.from_domain(report)
+
         return await asyncio.to_thread(attempts_guarded, run)
 
     @strawberry.mutation(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -15,12 +15,18 @@ from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.student import MasteryType
 
+if TYPE_CHECKING:
+    from resolvers.statements import RecordedStatementsReport
+
 __all__ = [
     "AttemptInput",
     "AttemptsError",
     "MasteryModelInfo",
     "MasteryModelResult",
     "RecordAttemptsResult",
+    "RecordStatementsResult",
+    "RecordedStatements",
+    "SkippedStatements",
     "RecordedAttempts",
 ]
 
@@ -163,6 +169,46 @@ class RecordedAttempts:
     )
 
 
+@strawberry.type(description="How many statements of a batch were skipped for one reason.")
+class SkippedStatements:
+    reason: str = strawberry.field(
+        description='Why: "not an answer verb", "no success or score", "activity is no material of the graph", ...'
+    )
+    statements: int = strawberry.field(description="How many statements.")
+
+
+@strawberry.type(description="What recording a batch of xAPI statements did.")
+class RecordedStatements:
+    statements: int = strawberry.field(description="Statements read (voiding ones included).")
+    accepted: int = strawberry.field(description="Attempts recorded by this call.")
+    duplicates: int = strawberry.field(
+        description="Statements recorded before: by an earlier call, a file import, or live through recordAttempts "
+        "with the statement id as clientId."
+    )
+    erased: int = strawberry.field(description="Attempts left out: their student was forgotten on request after.")
+    voided: int = strawberry.field(description="Statements of this batch voided by a voiding statement in it.")
+    voided_stored: int = strawberry.field(
+        description="Voiding statements whose target was recorded earlier: it stays recorded (a void reaches only "
+        "statements sent with it)."
+    )
+    skipped: list[SkippedStatements] = strawberry.field(description="Statements that are no answer, by reason.")
+    mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
+
+    @classmethod
+    def from_domain(cls, report: RecordedStatementsReport) -> RecordedStatements:
+        """Wrap a domain report."""
+        return cls(
+            statements=report.statements,
+            accepted=report.accepted,
+            duplicates=report.duplicates,
+            erased=report.erased,
+            voided=report.voided,
+            voided_stored=report.voided_stored,
+            skipped=[SkippedStatements(reason=r, statements=n) for r, n in sorted(report.skipped.items())],
+            mastery=[MasteryType.from_domain(e) for e in report.mastery],
+        )
+
+
 @strawberry.type(description="A trained mastery model version.")
 class MasteryModelInfo:
     version: str = strawberry.field(description="The version's name, as `useMasteryModel` takes it.")
@@ -191,4 +237,5 @@ class MasteryModelInfo:
 
 
 RecordAttemptsResult = Annotated[RecordedAttempts | AttemptsError, strawberry.union("RecordAttemptsResult")]
+RecordStatementsResult = Annotated[RecordedStatements | AttemptsError, strawberry.union("RecordStatementsResult")]
 MasteryModelResult = Annotated[MasteryModelInfo | AttemptsError, strawberry.union("MasteryModelResult")]

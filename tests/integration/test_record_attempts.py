@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from ingest.attempts.xapi import actor_identifier
 from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
 from resolvers.students import SETTLED_WITHIN, record
+from schema.context import Context
 from tests.integration.conftest import Api, demo_api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
@@ -665,3 +667,83 @@ def test_a_statement_recorded_live_and_imported_later_is_one_attempt(tmp_path: P
     assert (again["accepted"], again["duplicates"]) == (0, 1)
     export = api('{ exportStudent(id: "u7") { ... on StudentExport { data } } }')
     assert len(export["exportStudent"]["data"]["attempts"]) == 2
+
+
+STATEMENTS = """mutation($s: JSON!) { recordStatements(statements: $s) {
+  __typename
+  ... on RecordedStatements { statements accepted duplicates voided voidedStored
+      skipped { reason statements } mastery { concept { id } } }
+  ... on AttemptsError { code field problems { code field message } } } }"""
+
+
+def _statement(ident: str, who: str, activity: str, success: bool, verb: str = "answered") -> dict[str, Any]:
+    return {
+        "id": ident,
+        "actor": {"account": {"homePage": "https://lms.example", "name": who}},
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"id": activity},
+        "result": {"success": success},
+        "timestamp": "2026-11-28T09:01:00Z",
+    }
+
+
+@dataclass
+class LmsContext(Context):
+    """The context of a deployment whose LMS keys xAPI accounts by their bare name."""
+
+    xapi_account_homes: tuple[str, ...] = ("https://lms.example",)
+
+
+class TestRecordStatements:
+    """An LRS forwarder's batches while the service runs (the file import needs the store to itself)."""
+
+    def test_statements_are_recorded_once_whichever_way_they_came(self, api: Api) -> None:
+        def lms(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+            return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+        batch = [
+            _statement("a0000000-0000-4000-8000-000000000001", "u1", "m_slope_practice", True),
+            _statement("a0000000-0000-4000-8000-000000000002", "u1", "https://lms.example/forum/7", True),
+            _statement("a0000000-0000-4000-8000-000000000003", "u1", "m_slope_practice", True, verb="experienced"),
+        ]
+        result = lms(STATEMENTS, {"s": batch})["recordStatements"]
+        assert result["__typename"] == "RecordedStatements", result
+        assert (result["statements"], result["accepted"], result["duplicates"]) == (3, 1, 0)
+        assert {s["reason"]: s["statements"] for s in result["skipped"]} == {
+            "activity is no material of the graph": 1,
+            "not an answer verb": 1,
+        }
+        assert [m["concept"]["id"] for m in result["mastery"]] == ["slope"]
+        again = lms(STATEMENTS, {"s": {"statements": batch[:1]}})["recordStatements"]  # an LRS's own shape
+        assert (again["accepted"], again["duplicates"]) == (0, 1)
+        live = {"studentId": "u1", "materialId": "m_slope_practice", "correct": True}
+        sent = {**live, "clientId": batch[0]["id"], "timestamp": "2026-11-28T09:01:00Z"}
+        assert lms(RECORD, {"a": [sent]})["recordAttempts"]["duplicates"] == 1
+
+    def test_a_bad_batch_names_each_statement_and_records_nothing(self, api: Api) -> None:
+        good = _statement("b0000000-0000-4000-8000-000000000001", "u2", "m_slope_practice", True)
+        no_actor = {**_statement("b0000000-0000-4000-8000-000000000002", "u2", "m_slope_practice", True)}
+        del no_actor["actor"]
+        untimed = {k: v for k, v in good.items() if k != "timestamp"} | {"id": "b0000000-0000-4000-8000-000000000003"}
+        result = api(STATEMENTS, {"s": [good, no_actor, untimed]})["recordStatements"]
+        assert result["code"] == "INVALID"
+        assert [p["field"] for p in result["problems"]] == ["statements.1", "statements.2"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+        assert api(STATEMENTS, {"s": "not statements"})["recordStatements"]["field"] == "statements"
+        changed = {**good, "result": {"success": False}}
+        api(STATEMENTS, {"s": [good]})
+        refused = api(STATEMENTS, {"s": [changed]})["recordStatements"]
+        assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
+
+    def test_a_void_of_a_recorded_statement_is_counted(self, api: Api) -> None:
+        first = _statement("c0000000-0000-4000-8000-000000000001", "u3", "m_slope_practice", True)
+        api(STATEMENTS, {"s": [first]})
+        void = {
+            "id": "c0000000-0000-4000-8000-000000000009",
+            "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": first["id"]},
+            "timestamp": "2026-11-28T10:00:00Z",
+        }
+        result = api(STATEMENTS, {"s": [void]})["recordStatements"]
+        assert (result["accepted"], result["voidedStored"]) == (0, 1)

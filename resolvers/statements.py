@@ -1,0 +1,163 @@
+"""``recordStatements``: xAPI statements as an LRS forwards them, recorded while the service runs.
+
+The nightly ``pathwise attempts import --format xapi`` needs the embedded store to
+itself, so a forwarder had to stop the service or translate every statement into
+``recordAttempts`` by hand. Here a batch of statements goes through the same reader
+and the same keying as the import (``ingest.attempts.keyed``): the same student key,
+attempt id and concepts, so a statement is one attempt whichever way it arrived.
+
+What differs from a file import, because nobody is there to answer a question:
+- an activity that is no material of the graph is skipped and counted, not refused
+  (a forwarder sends everything its LMS logs; ``--create-missing`` is a curator's act);
+- a statement needs a time (``timestamp`` or the LRS's ``stored``): a batch is not a
+  file whose order dates it;
+- a statement id stored with another result is refused, naming the statement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from graph.attempts import conflicting_duplicates, with_stored_twins
+from graph.erasures import ErasureLog, split_erased
+from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, ReusedStatementId
+from graph.model import MasteryEstimate
+from graph.pseudonyms import StudentKeys
+from graph.repository import KnowledgeGraph
+from ingest.attempts.keyed import (
+    item_concepts,
+    keyed_attempts_table,
+    live_twins,
+    stored_void_targets,
+    with_material_concepts,
+)
+from ingest.attempts.to_graph import frame_to_attempts
+from ingest.attempts.xapi import parse_xapi
+from ingest.errors import MalformedInput
+from ml.mastery.serving import MasteryService
+from resolvers import students
+
+__all__ = ["MAX_STATEMENTS", "RecordedStatementsReport", "record_statements"]
+
+MAX_STATEMENTS = 500
+"""Statements a call carries at most, as ``recordAttempts`` carries attempts."""
+
+NOT_IN_GRAPH = "activity is no material of the graph"
+"""The skip reason of a statement whose activity the graph does not hold."""
+
+
+@dataclass
+class RecordedStatementsReport:
+    """What a batch of statements did (the counts an import prints)."""
+
+    statements: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    erased: int = 0
+    voided: int = 0
+    voided_stored: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    mastery: list[MasteryEstimate] = field(default_factory=list)
+
+
+def record_statements(
+    kg: KnowledgeGraph,
+    mastery: MasteryService,
+    pseudonyms: StudentKeys,
+    statements: object,
+    *,
+    account_homes: Collection[str] = (),
+    erasures: ErasureLog | None = None,
+    settle_later: Callable[[Sequence[str]], None] | None = None,
+) -> RecordedStatementsReport:
+    """Read, check and record a batch of xAPI statements, all or nothing.
+
+    Raises:
+        InvalidInput: not statements, too many, or (``ManyProblems``) every invalid one,
+            with ``field`` ``statements.N``.
+        DuplicateId: statement ids stored before with another result or time.
+    """
+    batch = _as_list(statements)
+    linked = item_concepts(kg)
+    lines = "\n".join(json.dumps(statement) for statement in batch)  # line N is statement N-1: errors say which
+    try:
+        frame, read = parse_xapi(
+            lines, "statements", item_concepts=linked, pseudonymize=pseudonyms.key, account_homes=account_homes
+        )
+    except MalformedInput as error:
+        raise _problems(error, len(batch)) from None
+    report = RecordedStatementsReport(statements=read.statements, voided=read.voided, skipped=dict(read.skipped))
+    if not frame.empty and frame["timestamp"].isna().any():
+        untimed = sorted({_index(line) for line in frame.loc[frame["timestamp"].isna(), "line"]})
+        _raise([InvalidInput("no timestamp or stored time", field=f"statements.{i}") for i in untimed])
+    unknown = ~frame["item"].isin(list(kg.projection.material_ids)) if not frame.empty else None
+    if unknown is not None and unknown.any():
+        skipped = Counter(report.skipped)
+        skipped[NOT_IN_GRAPH] += int(frame.loc[unknown, "attempt_id"].nunique())
+        report.skipped = dict(skipped)
+        kept = frame.loc[~unknown].reset_index(drop=True)
+        kept.attrs = frame.attrs
+        frame = kept
+    report.voided_stored = stored_void_targets(kg, frame, pseudonyms)
+    keyed = keyed_attempts_table(frame, pseudonyms)
+    found = with_material_concepts(frame_to_attempts(keyed), linked)
+    found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
+    if erasures is not None:
+        found, left_out = split_erased(found, erasures)
+        report.erased = len(left_out)
+    clashes = set(conflicting_duplicates(kg, found))
+    if clashes:
+        where = {
+            a: (str(s), _index(line))
+            for a, s, line in zip(keyed["attempt_id"], frame["attempt_id"], frame["line"], strict=True)
+        }
+        named = sorted({where[a] for a in clashes if a in where}, key=lambda found: found[1])
+        _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
+    if found:
+        report.accepted, report.duplicates, estimates = students.record(kg, mastery, found, settle_later=settle_later)
+        report.mastery = students.touched_estimates(kg, found, estimates)
+    return report
+
+
+def _raise(problems: Sequence[KnowledgeGraphError]) -> NoReturn:
+    """Refuse the batch with every problem (the first is the error's own code and field)."""
+    raise problems[0] if len(problems) == 1 else ManyProblems(list(problems))
+
+
+def _as_list(statements: object) -> list[Any]:
+    """The statements of a JSON array, one statement, or an LRS's ``{"statements": [...]}``."""
+    if isinstance(statements, dict) and isinstance(statements.get("statements"), list):
+        statements = statements["statements"]
+    elif isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        raise InvalidInput(
+            'give xAPI statements: a JSON array of statement objects, one statement, or {"statements": [...]}',
+            field="statements",
+        )
+    if len(statements) > MAX_STATEMENTS:
+        raise InvalidInput(
+            f"at most {MAX_STATEMENTS} statements a call, got {len(statements)}: send them in several calls",
+            field="statements",
+        )
+    return statements
+
+
+def _problems(error: MalformedInput, size: int) -> KnowledgeGraphError:
+    """The reader's problems as API errors, each on ``statements.N`` (its index in the batch)."""
+    found: list[KnowledgeGraphError] = []
+    for problem in error.where:
+        line = problem.location.removeprefix("line ").strip()
+        index = _index(int(line)) if line.isdigit() else 0 if size == 1 else None
+        found.append(InvalidInput(problem.reason, field="statements" if index is None else f"statements.{index}"))
+    return found[0] if len(found) == 1 else ManyProblems(found)
+
+
+def _index(line: object) -> int:
+    """A statement's index in the batch from the line the reader names (0: a batch of one, read as one object)."""
+    number = int(str(line))
+    return number - 1 if number > 0 else 0
