@@ -73,14 +73,19 @@ def _as_given(student: str) -> str:
 
 
 class AccessDenied(Exception):
-    """A call the policy refuses; GraphQL shows it with ``extensions.code == "FORBIDDEN"``."""
+    """A call the policy refuses; GraphQL shows it with ``extensions.code == "FORBIDDEN"``.
 
-    extensions: ClassVar[dict[str, str]] = {"code": "FORBIDDEN"}
+    ``argument`` names the refused item of a list argument (``attempts.3.studentId``),
+    also as ``extensions.field``: a forwarder with a batch of 500 could not tell which
+    attempt was out of its scope.
+    """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, argument: str | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.argument = argument
+        self.extensions: dict[str, str] = {"code": "FORBIDDEN", **({"field": argument} if argument else {})}
 
 
 def values_at(args: Args, path: str) -> list[str | None] | None:
@@ -386,7 +391,24 @@ def check(
     if rule is None:
         raise AccessDenied(field, f"'{field}' is not available to the {principal.role.value} role")
     if not rule.allows(principal, args, directory, student_key):
-        raise AccessDenied(field, f"'{field}': {rule.reason}")
+        where = _refused_item(rule, principal, args, directory, student_key)
+        raise AccessDenied(field, f"'{field}': {rule.reason}" + (f" ({where})" if where else ""), argument=where)
+
+
+def _refused_item(
+    rule: Rule, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey
+) -> str | None:
+    """The first item of a list argument the rule refuses, as a path (``attempts.3.studentId``), if it reads one."""
+    if not isinstance(rule, _ArgRule) or "." not in rule.path:
+        return None
+    head, _, rest = rule.path.partition(".")
+    items = args.get(head)
+    if not isinstance(items, list):
+        return None
+    for index, item in enumerate(items):
+        if not rule.allows(principal, {head: [item]}, directory, student_key):
+            return f"{head}.{index}.{rest}"
+    return None
 
 
 def visible_students(

@@ -120,6 +120,13 @@ class TestCheck:
             check("student", DESIGNER, {"id": "s1"}, DIRECTORY)
         assert denied.value.extensions == {"code": "FORBIDDEN"}
 
+    def test_a_refused_batch_names_its_first_item_out_of_scope(self) -> None:
+        # A forwarder with 500 queued attempts was told only that one was out of its scope.
+        batch = {"attempts": [{"studentId": "s3"}, {"studentId": "s3"}, {"studentId": "s2"}, {"studentId": "s9"}]}
+        with pytest.raises(AccessDenied, match=r"cohorts they teach \(attempts\.2\.studentId\)") as denied:
+            check("recordAttempts", TEACHER, batch, DIRECTORY)
+        assert denied.value.extensions == {"code": "FORBIDDEN", "field": "attempts.2.studentId"}
+
     def test_refusal_does_not_depend_on_existence(self) -> None:
         messages = set()
         for other in ("s2", "nobody-by-this-key"):
