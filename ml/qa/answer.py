@@ -129,6 +129,10 @@ class Answer:
         generated: a fluent answer built only from the evidence, when a generator is configured.
         confidence: in [0, 1].
         message: what to tell the student when there is no answer.
+        notice: what ``message`` says, as a code a frontend words itself (in its own language,
+            for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``LOW_CONFIDENCE``,
+            ``NOT_WORKED`` (the answer shows the method on other examples); None when there is
+            nothing to say.
     """
 
     question: str
@@ -141,6 +145,7 @@ class Answer:
     weak_prerequisites: tuple[WeakPrerequisite, ...]
     suggested_materials: tuple[str, ...]
     message: str = ""
+    notice: str | None = None
 
 
 def unread(question: str) -> bool:
@@ -303,7 +308,9 @@ def answer_question(
         question, k=opts.evidence * 4, lexical_query=words, lexical_weight=weight, expressions=parts.expressions
     )
     if not hits:
-        return Answer(question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.")
+        return Answer(
+            question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.", "NOTHING_INDEXED"
+        )
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
     if parts.expressions and not hits[0].worked:
         hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
@@ -323,10 +330,12 @@ def answer_question(
     suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
     if unread(question):
         message = UNREAD + " These are the closest places to look."
-        return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message)
+        return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message, "UNREAD_SCRIPT")
     if confidence < opts.min_confidence:
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
-        return Answer(question, False, None, None, confidence, evidence, concepts, weak, suggested, message)
+        return Answer(
+            question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
+        )
     best = kept[0]
     problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material)) if parts.expressions else []
     sources = kept[:1] if parts.expressions else kept  # one coherent account of the method
@@ -334,7 +343,8 @@ def answer_question(
     text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
     generated = _generate(generator, question, evidence) if generator is not None else None
     message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
-    return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message)
+    notice = "NOT_WORKED" if message else None
+    return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message, notice)
 
 
 UNREAD = "I can't answer this: I match questions to the materials by words in the Latin alphabet, and found none here."

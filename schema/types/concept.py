@@ -92,6 +92,19 @@ class ConceptType:
         chosen = await self._in(info, language)
         return chosen.label if chosen is not None and chosen.label else (await self.record(info)).label
 
+    @strawberry.field(
+        description="The language tag of what `label(language:)` gives: the translation's when one matched, else "
+        "the shown label's; null when that label carries no tag (the curriculum's own language). A frontend sets "
+        "it as the text's `lang`, so a screen reader does not read an English fallback with a Spanish voice."
+    )
+    async def label_language(self, info: Info, language: LanguageArg = None) -> str | None:
+        chosen = await self._in(info, language)
+        if chosen is not None and chosen.label:
+            return chosen.language
+        shown = (await self.record(info)).label
+        found = await info.context.loaders.translations_by_concept.load(str(self.id))
+        return next((t.language for t in found if t.label == shown), None)
+
     @strawberry.field(description="The definition (`skos:definition`), in `language` as `label` is.")
     async def definition(self, info: Info, language: LanguageArg = None) -> str:
         chosen = await self._in(info, language)

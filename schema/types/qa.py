@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -14,7 +15,7 @@ from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.material import MaterialType
 
-__all__ = ["AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequisiteType"]
+__all__ = ["AnswerNotice", "AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequisiteType"]
 
 
 @strawberry.type(name="Evidence", description="A passage (chunk) of a material that the answer rests on.")
@@ -56,6 +57,22 @@ class WeakPrerequisiteType:
         return [ConceptType.from_id(c) for c in self.domain.needed_for]
 
 
+@strawberry.enum(description="What an answer's notice says.")
+class AnswerNotice(Enum):
+    NOTHING_INDEXED = strawberry.enum_value("NOTHING_INDEXED", description="No material is indexed yet.")
+    UNREAD_SCRIPT = strawberry.enum_value(
+        "UNREAD_SCRIPT",
+        description="The question has no word in the Latin alphabet, which the keyword side reads; not answered.",
+    )
+    LOW_CONFIDENCE = strawberry.enum_value(
+        "LOW_CONFIDENCE", description="The materials do not answer it clearly; not answered (see the evidence)."
+    )
+    NOT_WORKED = strawberry.enum_value(
+        "NOT_WORKED",
+        description="Answered, but no material works this very problem: the answer shows the method on other examples.",
+    )
+
+
 @strawberry.type(name="Answer", description="An answer grounded in the materials, or where to look instead.")
 class AnswerType:
     question: str = strawberry.field(description="The question as answered (runs of white space made one space).")
@@ -73,6 +90,9 @@ class AnswerType:
         description="What to tell the student beside the answer: why there is none, or that no material "
         "works the very problem asked about (the answer then shows the method on other examples)."
     )
+    notice_code: AnswerNotice | None = strawberry.field(
+        description="What `notice` says, as a code: a frontend words it itself, in its own language (null: no notice)."
+    )
     evidence: list[EvidenceType] = strawberry.field(description="The passages the answer rests on.")
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
         description="The student's prerequisites of these concepts with low mastery, weakest first."
@@ -89,6 +109,7 @@ class AnswerType:
             generated=answer.generated,
             confidence=answer.confidence,
             notice=answer.message or None,
+            notice_code=AnswerNotice(answer.notice) if answer.notice else None,
             evidence=[EvidenceType.from_domain(e) for e in answer.evidence],
             weak_prerequisites=[
                 WeakPrerequisiteType(probability=w.probability, domain=w) for w in answer.weak_prerequisites

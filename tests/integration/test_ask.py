@@ -27,7 +27,7 @@ from tests.conftest import PlainIds
 
 ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   __typename
-  ... on Answer { answered text confidence notice
+  ... on Answer { answered text confidence notice noticeCode
     evidence { material { id } chunk text score }
     concepts { id } weakPrerequisites { concept { id } probability neededFor { id } }
     suggestedMaterials { id } }
@@ -241,3 +241,12 @@ def test_a_question_of_numbers_and_signs_alone_is_answered(demo: tuple[Knowledge
     answer = ask(*demo, "-9 + (-6)")
     assert answer["answered"], answer["notice"]
     assert "-15." in answer["text"]
+
+
+def test_a_notice_comes_with_a_code_a_frontend_words_itself(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # The notice was English prose only: a Spanish frontend, or one reading it aloud, could not word it.
+    assert ask(*demo, "What is the capital of France?")["noticeCode"] == "LOW_CONFIDENCE"
+    assert ask(*demo, "ما هي عاصمة فرنسا؟")["noticeCode"] == "UNREAD_SCRIPT"
+    worked_elsewhere = ask(*demo, "How do I factor x^2 - x - 6?")
+    assert (worked_elsewhere["answered"], worked_elsewhere["noticeCode"]) == (True, "NOT_WORKED")
+    assert ask(*demo, "How do I factor x^2 - 11x + 28?")["noticeCode"] is None

@@ -154,3 +154,7 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     assert [e["node"]["id"] for e in found] == ["https://example.org/geo"]  # search reads every language
     german = client.execute(query, {"l": "de"})["concept"]
     assert (german["label"], german["definition"]) == ("الهندسة", "Estudio de las figuras.")  # the defaults
+    # which language came back: a fallback read with the asked language's voice was gibberish
+    tagged = """query($l: String) { concept(id: "https://example.org/geo") { labelLanguage(language: $l) } }"""
+    assert client.execute(tagged, {"l": "es"})["concept"]["labelLanguage"] == "es-mx"
+    assert client.execute(tagged, {"l": "de"})["concept"]["labelLanguage"] is None  # stored untagged
