@@ -73,6 +73,12 @@ def memberships(store: TripleStore, cohorts: Sequence[URIRef]) -> dict[str, list
     return out
 
 
+def cohorts_of(store: TripleStore, student: URIRef) -> list[str]:
+    """The ids of the cohorts one student is a member of, sorted."""
+    rows = store.select(f"SELECT ?k WHERE {{ {student.n3()} {PW.memberOf.n3()} ?k }}")
+    return sorted(id_of(str(r[0])) for r in rows)
+
+
 def cohorts_with_teacher(store: TripleStore, teacher: str) -> set[str]:
     """The ids of the cohorts that name ``teacher`` among their teachers."""
     rows = store.select(

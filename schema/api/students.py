@@ -75,13 +75,29 @@ class StudentQuery:
             for given, key in zip(ids, keys, strict=True)
         ]
 
-    @strawberry.field(description="Students in key order (those the caller may see).")
-    def students(self, info: Info, first: FirstArg = 20, after: AfterArg = None) -> StudentConnection:
+    @strawberry.field(
+        description="Students in key order (those the caller may see); with `cohortId`, the members of that "
+        "cohort among them (a gradebook sync pages through one class)."
+    )
+    def students(
+        self,
+        info: Info,
+        first: FirstArg = 20,
+        after: AfterArg = None,
+        cohort_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only the members of this cohort (none when there is no such cohort, or the caller may "
+                "see none of its members: the answer is the same either way)."
+            ),
+        ] = None,
+    ) -> StudentConnection:
+        among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
+        if cohort_id is not None:
+            members = info.context.directory.students_of(str(cohort_id))
+            among = frozenset(members if among is None else members & among)
         page = students.page_of_students(
-            info.context.kg,
-            first=check_first(first),
-            after=decode_cursor("student", after),
-            among=visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve),
+            info.context.kg, first=check_first(first), after=decode_cursor("student", after), among=among
         )
         return StudentConnection(
             edges=[

@@ -125,6 +125,19 @@ class StudentType:
         found = mastery_of(kg, service, student, concepts, stored=stored)
         return [MasteryType.from_domain(e) for e in found]
 
+    @strawberry.field(
+        description="The ids of the cohorts the student is a member of, among those the caller may see (a "
+        "teacher: the ones they teach; an admin or analyst: all; a student: none)."
+    )
+    def cohort_ids(self, info: Info) -> list[strawberry.ID]:
+        from auth.policy import visible_cohorts
+        from graph.cohort_queries import cohorts_of
+        from graph.ids import iri_of
+
+        found = cohorts_of(info.context.kg.store, iri_of("student", str(self.id)))
+        seen = visible_cohorts(info.context.acting(), info.context.directory)
+        return [strawberry.ID(c) for c in found if seen is None or c in seen]
+
     @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")
     async def evidence(
         self,

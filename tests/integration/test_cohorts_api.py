@@ -251,3 +251,36 @@ class TestOtherFigures:
             {"start": "2026-02-01T00:00:00+00:00", "attempts": 8, "active": 2, "successRate": 0.375, "students": 2,
              "rollingSuccess": 0.5, "masteredShare": 0.5},
         ]  # fmt: skip
+
+
+def test_a_gradebook_sync_pages_through_one_class(api: Api) -> None:
+    # students() had no cohort filter and a student no cohorts: a sync read every student it could see.
+    import asyncio
+
+    from auth.principal import Principal, Role
+    from graph.cohorts import GraphCohortDirectory
+    from resolvers.loaders import build_loaders
+
+    make_class(api, ["s1", "s2", "s3"])
+    api(CREATE, {"i": {"id": "8a", "name": "Class 8a", "teacherIds": ["t-bo"]}})
+    api(ENROL, {"c": "8a", "s": ["s3", "s4"]})
+
+    def as_teacher(teacher: str, query: str) -> dict[str, Any]:
+        context = Context(
+            kg=api.kg, loaders=build_loaders(api.kg, api.mastery), mastery=api.mastery, pseudonyms=api.pseudonyms,
+            principal=Principal(Role.TEACHER, teacher), directory=GraphCohortDirectory(api.kg),
+        )  # fmt: skip
+        result = asyncio.run(api.schema.execute(query, context_value=context))
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+    page = '{ students(cohortId: "%s", first: 2) { totalCount edges { node { id cohortIds } } } }'
+    first = as_teacher("t-ada", page % "7b")["students"]
+    assert first["totalCount"] == 3
+    assert [e["node"] for e in first["edges"]] == [{"id": "s1", "cohortIds": ["7b"]}, {"id": "s2", "cohortIds": ["7b"]}]
+    assert as_teacher("t-ada", page % "8a")["students"]["totalCount"] == 1  # s3 only: s4 is not theirs
+    assert as_teacher("t-ada", page % "nowhere")["students"]["totalCount"] == 0
+    s3 = as_teacher("t-bo", '{ student(id: "s3") { cohortIds } }')["student"]
+    assert s3 == {"cohortIds": ["8a"]}  # 7b is not a cohort t-bo teaches
+    assert api('{ student(id: "s3") { cohortIds } }')["student"] == {"cohortIds": ["7b", "8a"]}
