@@ -238,7 +238,8 @@ def import_attempts(
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
-                report["xapi"]["voided_stored"] = stored_void_targets(kg, frame, pseudonyms)
+                voided_stored = stored_void_targets(kg, frame, pseudonyms)
+                report["xapi"]["voided_stored"] = len(voided_stored)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
                 problems = []
                 if bundle.concepts:
@@ -268,6 +269,9 @@ def import_attempts(
                     report["created_concepts"] = len(creating.concepts)
                     report["created_materials"] = len(creating.materials)
                 bars("record", len(found), len(found))
+            if not dry_run and report.get("xapi", {}).get("voided_stored"):
+                # after the statements' write: a void of one stored earlier takes it back
+                report["xapi"]["voided_stored"] = len(_retract(kg, voided_stored, obj))
     except KnowledgeGraphError as error:
         _fail(error, as_json=as_json)
         return
@@ -298,8 +302,8 @@ def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes:
     if fmt == "xapi":
         return [
             f"{len(clashes)} statement(s) already stored under the same id with another result or time: {named}{more}",
-            "a statement id names one statement: a changed result is a new statement with its own id (a void "
-            "reaches only statements read with it, not one stored earlier)",
+            "a statement id names one statement: a changed result is a new statement with its own id (void the "
+            "old one to take it back)",
         ]
     if fmt == "csv":
         return [
@@ -342,16 +346,32 @@ def _record(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int, list[Any]]:
     """Record, with what the log creates, in one transaction; estimates too when a model is served."""
-    settings = obj.get("settings") or load_settings()
-    if settings.mastery:
-        from server import open_mastery  # the model `pathwise serve` serves: the demo's until one is trained
+    service = _served(obj)
+    if service is not None:
+        from resolvers.students import record
 
-        service = open_mastery(settings)
-        if service is not None and service.version is not None:
-            from resolvers.students import record
-
-            return record(kg, service, found, creating=creating, progress=progress)
+        return record(kg, service, found, creating=creating, progress=progress)
     return record_attempts(kg, found, creating=creating)
+
+
+def _retract(kg: KnowledgeGraph, attempt_ids: Sequence[str], obj: dict[str, Any]) -> list[str]:
+    """Take back stored attempts these files void, re-estimating their students with the served model."""
+    from resolvers.students import retract
+
+    return retract(kg, _served(obj), attempt_ids)
+
+
+def _served(obj: dict[str, Any]) -> Any:
+    """The mastery model `pathwise serve` serves (None without one), opened once per command."""
+    if "served" not in obj:
+        settings = obj.get("settings") or load_settings()
+        service = None
+        if settings.mastery:
+            from server import open_mastery  # the demo's until one is trained
+
+            service = open_mastery(settings)
+        obj["served"] = service if service is not None and service.version is not None else None
+    return obj["served"]
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -390,13 +410,13 @@ def _print(report: dict[str, Any]) -> None:
         if report.get("account_homes"):
             click.echo(f"  accounts of {', '.join(report['account_homes'])} keyed by their name alone")
         if xapi.get("voided_stored"):
+            taken = "would be taken back" if report["dry_run"] else "taken back"
             click.echo(
-                f"  warning: {xapi['voided_stored']} voided statement(s) were stored by an earlier import and stay"
-                " stored: a void reaches only statements read with it (import them together)",
-                err=True,
+                f"  voided after they were stored: {xapi['voided_stored']} attempt(s) {taken}, their students"
+                " estimated again"
             )
         if xapi.get("void_targets_missing"):
             click.echo(
-                f"  warning: {xapi['void_targets_missing']} voiding statement(s) name a statement not in these"
-                " files; a statement imported earlier is not voided by a later file (import them together)"
+                f"  {xapi['void_targets_missing']} voiding statement(s) name a statement not in these files"
+                " (one stored earlier is taken back, above; one never stored is nothing to void)"
             )

@@ -33,6 +33,7 @@ __all__ = [
     "latest_attempt_times",
     "list_students",
     "record_attempts",
+    "stored_attempts",
     "with_stored_twins",
 ]
 
@@ -130,6 +131,23 @@ def with_stored_twins(kg: KnowledgeGraph, attempts: Sequence[Attempt], twins: Se
         twin = next((t for t in ids if student in owners.get(str(iri_of("attempt", t)), ())), None)
         out.append(replace(attempt, id=twin) if twin is not None else attempt)
     return out
+
+
+def stored_attempts(kg: KnowledgeGraph, ids: Sequence[str]) -> tuple[list[Triple], dict[str, str]]:
+    """The triples of those of ``ids`` that are stored (to delete them), and each one's student."""
+    described = queries.describe(kg.store, [iri_of("attempt", a) for a in ids])
+    triples: list[Triple] = [
+        (URIRef(subject), predicate, value)
+        for subject, props in described.items()
+        for predicate, values in props.items()
+        for value in values
+    ]
+    owners = {
+        id_of(subject): id_of(str(students[0]))
+        for subject, props in described.items()
+        if (students := props.get(PW.student))
+    }
+    return triples, owners
 
 
 def conflicting_duplicates(

@@ -102,7 +102,7 @@ def record_statements(
         kept = frame.loc[~unknown].reset_index(drop=True)
         kept.attrs = frame.attrs
         frame = kept
-    report.voided_stored = stored_void_targets(kg, frame, pseudonyms)
+    voided_stored = stored_void_targets(kg, frame, pseudonyms)
     keyed = keyed_attempts_table(frame, pseudonyms)
     found = with_material_concepts(frame_to_attempts(keyed), linked)
     found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
@@ -120,6 +120,8 @@ def record_statements(
     if found:
         report.accepted, report.duplicates, estimates = students.record(kg, mastery, found, settle_later=settle_later)
         report.mastery = students.touched_estimates(kg, found, estimates)
+    # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
+    report.voided_stored = len(students.retract(kg, mastery, voided_stored))
     return report
 
 

@@ -22,6 +22,7 @@ from graph.attempts import (
     latest_attempt_times,
     list_students,
     record_attempts,
+    stored_attempts,
 )
 from graph.bundle import CurriculumBundle
 from graph.erasures import ErasureLog
@@ -53,6 +54,7 @@ __all__ = [
     "record",
     "record_retryable",
     "refresh_stale_estimates",
+    "retract",
     "touched_estimates",
     "student_exists",
     "switch_model",
@@ -578,13 +580,62 @@ def _reload(kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, l
 
 def _rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:
     """Estimate again, from ``predictor``'s states, every concept these students have an estimate of; one write."""
+    deletes, inserts, count = _estimates_again(kg, predictor, students)
+    if count:
+        kg.commit(deletes, inserts, lambda: None)
+    return count
+
+
+def _estimates_again(
+    kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]
+) -> tuple[list[Any], list[Any], int]:
+    """The write that replaces these students' stored estimates with ``predictor``'s: deletes, inserts, how many."""
     now = datetime.now(UTC)
     fresh = []
     for student, stored in read_estimates(kg.store, students).items():
         names = [e.concept for e in stored]
         for c, p in zip(names, predictor.estimate(student, names), strict=True):
             fresh.append(MasteryEstimate(student, c, p, predictor.version, now))
-    if fresh:
-        deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in fresh])
-        kg.commit(deletes, [t for e in fresh for t in estimate_triples(e)], lambda: None)
-    return len(fresh)
+    if not fresh:
+        return [], [], 0
+    deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in fresh])
+    return deletes, [t for e in fresh for t in estimate_triples(e)], len(fresh)
+
+
+def retract(kg: KnowledgeGraph, mastery: MasteryService | None, attempt_ids: Sequence[str]) -> list[str]:
+    """Delete stored attempts (an xAPI void that arrived after its statement) and estimate their students again.
+
+    A void reached only statements read with it: an LRS voids later by nature, so a
+    voided answer kept counting. The attempts' triples and the students' estimates, made
+    again from the history that is left, go in one write, under the model's lock (a
+    ``record`` in between would replay the voided attempt back in). Returns the ids of
+    the attempts that were stored and are now gone.
+    """
+    if not attempt_ids:
+        return []
+    with mastery.lock if mastery is not None else nullcontext():
+        deletes, owners = stored_attempts(kg, attempt_ids)
+        if not owners:
+            return []
+        students = sorted(set(owners.values()))
+        gone = set(owners)
+        inserts: list[Any] = []
+        served = mastery is not None and mastery.version is not None
+        if served:
+            assert mastery is not None
+            histories = {s: [a for a in h if a.id not in gone] for s, h in attempts_of(kg, students).items()}
+            _reload(kg, mastery.predictor, histories)  # the states as if the voided answers never came
+            more_deletes, inserts, _ = _estimates_again(kg, mastery.predictor, students)
+            deletes += more_deletes
+        try:
+            kg.commit(deletes, inserts, lambda: None)
+        except Exception:
+            if served:
+                assert mastery is not None
+                for student in students:  # the states left the voided answers out; the store still has them
+                    mastery.predictor.forget(student)
+            raise
+        if mastery is not None:
+            for student in students:
+                mastery.note_forgotten(student)  # a switch being prepared reads them again from the store
+    return sorted(gone)

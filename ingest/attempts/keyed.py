@@ -65,10 +65,11 @@ def keyed_attempts_table(frame: pd.DataFrame, pseudonyms: StudentKeys) -> pd.Dat
     return out
 
 
-def stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys) -> int:
-    """How many statements these files void were stored by an earlier import (a void does not reach them)."""
+def stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys) -> list[str]:
+    """The attempt ids of the statements these files void that an earlier import stored (to retract them)."""
     targets = [str(t) for t in frame.attrs.get("void_targets", ())]
-    return len(queries.describe_types(kg.store, [iri_of("attempt", pseudonyms.opaque(t)) for t in targets]))
+    ids = {str(iri_of("attempt", pseudonyms.opaque(t))): pseudonyms.opaque(t) for t in targets}
+    return sorted(ids[iri] for iri in queries.describe_types(kg.store, [iri_of("attempt", i) for i in ids.values()]))
 
 
 def live_twins(

@@ -188,8 +188,8 @@ class RecordedStatements:
     erased: int = strawberry.field(description="Attempts left out: their student was forgotten on request after.")
     voided: int = strawberry.field(description="Statements of this batch voided by a voiding statement in it.")
     voided_stored: int = strawberry.field(
-        description="Voiding statements whose target was recorded earlier: it stays recorded (a void reaches only "
-        "statements sent with it)."
+        description="Attempts recorded earlier that voiding statements of this batch took back (deleted, and "
+        "their students' estimates made again from what is left)."
     )
     skipped: list[SkippedStatements] = strawberry.field(description="Statements that are no answer, by reason.")
     mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")

@@ -735,9 +735,12 @@ class TestRecordStatements:
         refused = api(STATEMENTS, {"s": [changed]})["recordStatements"]
         assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
 
-    def test_a_void_of_a_recorded_statement_is_counted(self, api: Api) -> None:
+    def test_a_void_of_a_recorded_statement_takes_it_back(self, api: Api) -> None:
+        def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+            return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
         first = _statement("c0000000-0000-4000-8000-000000000001", "u3", "m_slope_practice", True)
-        api(STATEMENTS, {"s": [first]})
+        lms(STATEMENTS, {"s": [first]})
         void = {
             "id": "c0000000-0000-4000-8000-000000000009",
             "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
@@ -745,5 +748,11 @@ class TestRecordStatements:
             "object": {"objectType": "StatementRef", "id": first["id"]},
             "timestamp": "2026-11-28T10:00:00Z",
         }
-        result = api(STATEMENTS, {"s": [void]})["recordStatements"]
+        before = lms(MASTERY, {"id": "u3", "c": ["slope"]})["student"]["mastery"]
+        result = lms(STATEMENTS, {"s": [void]})["recordStatements"]
         assert (result["accepted"], result["voidedStored"]) == (0, 1)
+        export = lms('{ exportStudent(id: "u3") { ... on StudentExport { data } } }')
+        assert export["exportStudent"]["data"]["attempts"] == []  # the voided answer no longer counts
+        after = lms(MASTERY, {"id": "u3", "c": ["slope"]})["student"]["mastery"]
+        assert after[0]["probability"] < before[0]["probability"]  # a right answer taken back
+        assert lms(STATEMENTS, {"s": [void]})["recordStatements"]["voidedStored"] == 0

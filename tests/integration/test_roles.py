@@ -95,6 +95,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "studentKeys": {"": frozenset({S, T, A})},
     "student": STUDENT_DATA,
     "recordAttempts": STUDENT_DATA,
+    "recordStatements": {"": ADMIN_ONLY},
     "learningPath": STUDENT_DATA,
     "nextMaterials": STUDENT_DATA,
     "ask": {"none": EVERYONE, **STUDENT_DATA},

@@ -406,20 +406,24 @@ class TestXapiAcrossFiles:
         assert refused.exit_code == 1
         assert "1 statement(s) already stored under the same id with another result or time: same-id " \
                "(s.jsonl line 2)" in refused.output  # fmt: skip
-        assert "a changed result is a new statement with its own id" in refused.output
+        assert "a changed result is a new statement with its own id (void the old one" in refused.output
         assert "rename the file" not in refused.output
 
-    def test_a_void_of_a_statement_stored_earlier_is_warned_about(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
-        # A day's file sent again with a void of its first statement said "1 voided", and the stored
-        # attempt stayed without a word.
-        day1 = [statement("d-1", "vi", True), statement("d-2", "vi", False)]
-        assert report(invoke(kg, str(write_lines(tmp_path / "day1.jsonl", day1)), "--format", "xapi", "--json"))
+    def test_a_void_of_a_statement_stored_earlier_takes_it_back(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        # A day's file sent again with a void of its first statement said "1 voided" and the stored
+        # attempt stayed; a void-only file warned and kept it too. An LRS voids later by nature.
+        day1 = [statement("d-1", "vi", True), statement("d-2", "vi", False), statement("d-3", "vi", True)]
+        invoke(kg, str(write_lines(tmp_path / "day1.jsonl", day1)), "--format", "xapi", "--json")
+        assert len(kg_attempts(kg)) == 3
         day2 = write_lines(tmp_path / "day2.jsonl", [*day1, voiding("d-1")])
         result = invoke(kg, str(day2), "--format", "xapi")
         assert result.exit_code == 0, result.output
-        assert "1 voided statement(s) were stored by an earlier import and stay stored" in result.output
-        assert report(invoke(kg, str(day2), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 1
+        assert "voided after they were stored: 1 attempt(s) taken back" in result.output
         assert len(kg_attempts(kg)) == 2
+        later = write_lines(tmp_path / "void.jsonl", [voiding("d-2")])
+        assert report(invoke(kg, str(later), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 1
+        assert [a.score for a in kg_attempts(kg)] == [1.0]
+        assert report(invoke(kg, str(later), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 0
 
 
 def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
