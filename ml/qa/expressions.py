@@ -140,8 +140,54 @@ def _is_year_range(run: list[_Token]) -> bool:
     return all(t.kind == "number" and len(t.text) == 4 for t in (run[0], run[2]))
 
 
+_OPERAND = r"(?:\d+(?:\.\d+)?\s?[a-z]?|\b[a-z])(?:\^\d)?"
+_POWERS = [
+    (re.compile(r"\b([a-z])\s+squared\b", re.IGNORECASE), r"\1^2"),
+    (re.compile(r"\b([a-z])\s+cubed\b", re.IGNORECASE), r"\1^3"),
+    (
+        re.compile(r"\b([a-z])\s+to\s+the\s+(?:power\s+of\s+)?(\d)(?:st|nd|rd|th)?(?:\s+power)?\b", re.IGNORECASE),
+        r"\1^\2",
+    ),
+]
+_SPOKEN_OPERATORS = {"plus": "+", "minus": "-", "times": "*", "equals": "=", "over": "/", "divided by": "/"}
+_BETWEEN_OPERANDS = re.compile(
+    rf"(?<![\w^])({_OPERAND})\s+(plus|minus|times|equals|over|divided by)\s+(?=({_OPERAND})(?![\w]))",
+    re.IGNORECASE,
+)
+_NUMBER_SPACE_VARIABLE = re.compile(r"\b(\d+)\s([a-z])\b(?=\s*(?:[-+*/=^)]|$))")
+
+
+def written_math(question: str) -> str:
+    """Math dictated in words ("x squared minus 11 x plus 28") written in symbols ("x^2 - 11x + 28").
+
+    A learner who dictates writes maths in words; read as words it was no expression, so
+    the answer was an extract of sentences that skipped steps of the worked solution. An
+    operator word is read only between operands (a number, a single letter, a power), so
+    "the difference between plus and minus" stays words.
+
+    Examples:
+        >>> written_math("how do I factor x squared minus 11 x plus 28")
+        'how do I factor x^2 - 11x + 28'
+        >>> written_math("solve 2 x plus 3 equals 7"), written_math("x to the power of 3 minus 8")
+        ('solve 2x + 3 = 7', 'x^3 - 8')
+        >>> written_math("What is the difference between plus and minus?")
+        'What is the difference between plus and minus?'
+    """
+    text = question
+    for pattern, replacement in _POWERS:
+        text = pattern.sub(replacement, text)
+    while True:
+        changed = _BETWEEN_OPERANDS.sub(lambda m: f"{m.group(1)} {_SPOKEN_OPERATORS[m.group(2).lower()]} ", text)
+        if changed == text:
+            break
+        text = changed
+    if text == question:
+        return question
+    return _NUMBER_SPACE_VARIABLE.sub(r"\1\2", text)
+
+
 def split_question(question: str) -> QuestionParts:
-    """The question's words (expressions blanked out) and its expressions, as written.
+    """The question's words (expressions blanked out) and its expressions, as written (dictated maths in symbols).
 
     Examples:
         >>> split_question("How do I factor x^2 - x - 6?")
@@ -151,6 +197,7 @@ def split_question(question: str) -> QuestionParts:
         >>> split_question("Name the numbers 3, 5 and 7 and the x-intercept.").expressions
         ()
     """
+    question = written_math(question)
     expressions: list[tuple[int, int]] = []
     for run in _runs(_tokens(question)):
         run = _trimmed(run)

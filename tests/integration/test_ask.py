@@ -250,3 +250,10 @@ def test_a_notice_comes_with_a_code_a_frontend_words_itself(demo: tuple[Knowledg
     worked_elsewhere = ask(*demo, "How do I factor x^2 - x - 6?")
     assert (worked_elsewhere["answered"], worked_elsewhere["noticeCode"]) == (True, "NOT_WORKED")
     assert ask(*demo, "How do I factor x^2 - 11x + 28?")["noticeCode"] is None
+
+
+def test_maths_dictated_in_words_is_read_as_the_expression(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # Dictated, the problem was words: the answer was an extract that skipped step 2 of the solution.
+    spoken = ask(*demo, "how do I factor x squared minus 11 x plus 28")
+    assert spoken["text"] == ask(*demo, "How do I factor x^2 - 11x + 28?")["text"]
+    assert "2. The product is positive" in spoken["text"]
