@@ -97,7 +97,10 @@ class Material:
     """A ``schema:LearningResource`` linked to the concepts it teaches or assesses.
 
     ``difficulty`` runs from 1 (introductory) to 5 (hardest); ``minutes`` is the
-    estimated study time.
+    estimated study time. The accessibility metadata tells a frontend what a student
+    with a disability can use: ``language`` is the BCP 47 tag of the text (``None``: not
+    stated), the tuples hold schema.org terms (``graph.accessibility``), and
+    ``accessibility_summary`` says in words what the terms cannot. Empty: not stated.
     """
 
     id: str
@@ -109,6 +112,11 @@ class Material:
     url: str = ""
     teaches: tuple[str, ...] = ()
     assesses: tuple[str, ...] = ()
+    language: str | None = None
+    access_modes: tuple[str, ...] = ()
+    accessibility_features: tuple[str, ...] = ()
+    accessibility_hazards: tuple[str, ...] = ()
+    accessibility_summary: str = ""
 
     @property
     def concepts(self) -> tuple[str, ...]:

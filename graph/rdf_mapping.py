@@ -17,6 +17,13 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.accessibility import (
+    ACCESS_MODES,
+    ACCESSIBILITY_FEATURES,
+    ACCESSIBILITY_HAZARDS,
+    canonical_language,
+    canonical_terms,
+)
 from graph.bundle import CurriculumBundle
 from graph.errors import InvalidInput
 from graph.ids import edge_iri, id_of, iri_of
@@ -128,6 +135,19 @@ def prerequisite_triples(edge: Prerequisite) -> Iterator[Triple]:
             yield e, PW.provenance, Literal(edge.provenance)
 
 
+_TERM_PREDICATES = {
+    SDO.accessMode: ACCESS_MODES,
+    SDO.accessibilityFeature: ACCESSIBILITY_FEATURES,
+    SDO.accessibilityHazard: ACCESSIBILITY_HAZARDS,
+}
+"""Material predicates whose values are terms of a schema.org vocabulary (plain literals)."""
+_TERM_FIELDS = {
+    SDO.accessMode: "access_modes",
+    SDO.accessibilityFeature: "accessibility_features",
+    SDO.accessibilityHazard: "accessibility_hazards",
+}
+
+
 def material_triples(material: Material) -> Iterator[Triple]:
     """Triples of one material with its links to the concepts it teaches and assesses."""
     s = iri_of("material", material.id)
@@ -144,6 +164,13 @@ def material_triples(material: Material) -> Iterator[Triple]:
         yield s, SDO.teaches, iri_of("concept", c)
     for c in material.assesses:
         yield s, SDO.assesses, iri_of("concept", c)
+    if material.language:
+        yield s, SDO.inLanguage, Literal(material.language)
+    for p, name in _TERM_FIELDS.items():
+        for term in getattr(material, name):
+            yield s, p, Literal(term)
+    if material.accessibility_summary:
+        yield s, SDO.accessibilitySummary, Literal(material.accessibility_summary)
 
 
 def bundle_triples(bundle: CurriculumBundle) -> Iterator[Triple]:
@@ -173,6 +200,11 @@ def _preference(value: Node) -> tuple[int, str, str]:
     language = (value.language or "") if isinstance(value, Literal) else ""
     rank = 0 if not language else 1 if language.lower().split("-")[0] == "en" else 2
     return rank, language, str(value)
+
+
+def _literals(props: Props, p: URIRef) -> list[str]:
+    """The literal values of ``p``, preferred first (a ``schema:Language`` node is no tag: it stays unmodelled)."""
+    return [str(o) for o in sorted(props.get(p, ()), key=_preference) if isinstance(o, Literal)]
 
 
 def _refs(props: Props, p: URIRef) -> tuple[str, ...]:
@@ -227,6 +259,11 @@ def material_from_props(iri: str, props: Props) -> Material:
         url=_first(props, SDO.url),
         teaches=_refs(props, SDO.teaches),
         assesses=_refs(props, SDO.assesses),
+        language=canonical_language(next(iter(_literals(props, SDO.inLanguage)), None)),
+        access_modes=canonical_terms(_literals(props, SDO.accessMode), ACCESS_MODES),
+        accessibility_features=canonical_terms(_literals(props, SDO.accessibilityFeature), ACCESSIBILITY_FEATURES),
+        accessibility_hazards=canonical_terms(_literals(props, SDO.accessibilityHazard), ACCESSIBILITY_HAZARDS),
+        accessibility_summary=_first(props, SDO.accessibilitySummary),
     )
 
 
@@ -252,6 +289,21 @@ def _tagged_copy(triple: Triple, modelled: set[Triple]) -> bool:
     """
     s, p, o = triple
     return isinstance(o, Literal) and bool(o.language) and (s, p, Literal(str(o))) in modelled
+
+
+def _canonical_copy(triple: Triple, modelled: set[Triple]) -> bool:
+    """Whether ``triple`` is an accessibility term or language tag that the model keeps in schema.org's spelling.
+
+    ``"Captions"`` is read as ``"captions"`` and ``"EN-us"`` as ``"en-US"``; keeping the
+    source's spelling too gave the material each value twice.
+    """
+    s, p, o = triple
+    if not isinstance(o, Literal):
+        return False
+    if p == SDO.inLanguage:
+        return (s, p, Literal(canonical_language(str(o)) or "")) in modelled
+    vocabulary = _TERM_PREDICATES.get(p)  # type: ignore[call-overload]
+    return vocabulary is not None and (s, p, Literal(next(iter(canonical_terms([str(o)], vocabulary)), ""))) in modelled
 
 
 def bundle_from_rdf(g: Graph) -> CurriculumBundle:
@@ -282,7 +334,12 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     modelled = set(bundle_triples(bundle))
     extra = Graph()
     for t in g:
-        if t not in modelled and t not in represented and not _tagged_copy(t, modelled):
+        if (
+            t not in modelled
+            and t not in represented
+            and not _tagged_copy(t, modelled)
+            and not _canonical_copy(t, modelled)
+        ):
             extra.add(t)
     return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None)
 

@@ -19,6 +19,13 @@ import networkx as nx
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from graph.accessibility import (
+    ACCESS_MODES,
+    ACCESSIBILITY_FEATURES,
+    ACCESSIBILITY_HAZARDS,
+    language_problem,
+    term_problems,
+)
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
 from graph.ids import id_of, id_problem, iri_of, is_valid_id
@@ -29,6 +36,7 @@ from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
 __all__ = [
     "MAX_MINUTES",
+    "accessibility_problems",
     "broader_cycles",
     "check_bundle",
     "check_concept",
@@ -164,6 +172,29 @@ def material_problems(material: Material) -> list[tuple[str, str]]:
         problems.append(("difficulty", f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5"))
     if not 1 <= material.minutes <= MAX_MINUTES:
         problems.append(("minutes", f"material {material.id!r}: minutes {material.minutes} is not in 1..{MAX_MINUTES}"))
+    return problems + accessibility_problems(material)
+
+
+def accessibility_problems(material: Material) -> list[tuple[str, str]]:
+    """Problems with a material's language and accessibility terms, each with its input field.
+
+    The terms are checked as the model keeps them (``canonical_terms``: schema.org's
+    spelling), so the edges that read input turn ``"Captions"`` into ``"captions"`` first.
+    """
+    problems = []
+    bad_language = language_problem(material.language) if material.language is not None else None
+    if bad_language is not None:
+        problems.append(("language", f"material {material.id!r}: {bad_language}"))
+    terms = (
+        ("accessModes", material.access_modes, ACCESS_MODES, "access mode"),
+        ("accessibilityFeatures", material.accessibility_features, ACCESSIBILITY_FEATURES, "accessibility feature"),
+        ("accessibilityHazards", material.accessibility_hazards, ACCESSIBILITY_HAZARDS, "accessibility hazard"),
+    )
+    for field, values, vocabulary, what in terms:
+        problems += [(field, f"material {material.id!r}: {p}") for p in term_problems(values, vocabulary, what)]
+    summary = text_problem(material.accessibility_summary, "accessibility summary", may_be_empty=True)
+    if summary is not None:
+        problems.append(("accessibilitySummary", f"material {material.id!r} {summary}"))
     return problems
 
 
@@ -274,6 +305,7 @@ CONCEPT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel, 
 MATERIAL_PREDICATES = frozenset({
     SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
     SDO.text, SDO.url, SDO.teaches, SDO.assesses,
+    SDO.inLanguage, SDO.accessMode, SDO.accessibilityFeature, SDO.accessibilityHazard, SDO.accessibilitySummary,
 })  # fmt: skip
 """The predicates of a material's own values: what ``updateMaterial`` replaces."""
 

@@ -1,0 +1,176 @@
+"""A material's accessibility metadata: schema.org's terms and the checks on them.
+
+Frontends and screen readers act on these values (announce a material's language, say
+that a video has no captions), so a typo such as ``"caption"`` must be refused, not
+stored where nothing matches it. The vocabularies are those of the W3C community group's
+"Schema.org Accessibility Properties for Discoverability" (the editor's draft of 2024,
+deprecated terms such as ``captions`` included, since publishers still write them).
+Terms are matched in any case and kept as schema.org spells them (``mathml`` ->
+``MathML``); a language tag is kept in BCP 47's conventional case (``pt-br`` -> ``pt-BR``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "ACCESS_MODES",
+    "ACCESSIBILITY_FEATURES",
+    "ACCESSIBILITY_HAZARDS",
+    "canonical_language",
+    "canonical_terms",
+    "language_problem",
+    "term_problems",
+]
+
+ACCESS_MODES: tuple[str, ...] = (
+    "auditory", "chartOnVisual", "chemOnVisual", "colorDependent", "diagramOnVisual", "mathOnVisual",
+    "musicOnVisual", "tactile", "textOnVisual", "textual", "visual",
+)  # fmt: skip
+"""``schema:accessMode``: the senses the material's information is encoded for."""
+
+ACCESSIBILITY_FEATURES: tuple[str, ...] = (
+    # structure and navigation
+    "annotations", "ARIA", "bookmarks", "index", "pageBreakMarkers", "printPageNumbers", "pageNavigation",
+    "readingOrder", "structuralNavigation", "tableOfContents", "taggedPDF",
+    # adaptation
+    "alternativeText", "audioDescription", "captions", "closedCaptions", "openCaptions", "describedMath",
+    "longDescription", "rubyAnnotations", "signLanguage", "transcript",
+    # rendering control
+    "displayTransformability", "synchronizedAudioText", "timingControl", "unlocked",
+    # specialized markup
+    "ChemML", "latex", "latex-chemistry", "MathML", "MathML-chemistry", "ttsMarkup",
+    # clarity
+    "highContrastAudio", "highContrastDisplay", "largePrint",
+    # tactile
+    "braille", "tactileGraphic", "tactileObject",
+    # text and writing (CJK)
+    "fullRubyAnnotations", "horizontalWriting", "verticalWriting", "withAdditionalWordSegmentation",
+    "withoutAdditionalWordSegmentation",
+    # alone only
+    "none", "unknown",
+)  # fmt: skip
+"""``schema:accessibilityFeature``: what the material provides (captions, alternative text...)."""
+
+ACCESSIBILITY_HAZARDS: tuple[str, ...] = (
+    "flashing", "noFlashingHazard", "unknownFlashingHazard",
+    "motionSimulation", "noMotionSimulationHazard", "unknownMotionSimulationHazard",
+    "sound", "noSoundHazard", "unknownSoundHazard",
+    "none", "unknown",
+)  # fmt: skip
+"""``schema:accessibilityHazard``: what may harm some students (a flashing video), or that nothing does."""
+
+_HAZARD_GROUPS = (
+    ("flashing", "noFlashingHazard", "unknownFlashingHazard"),
+    ("motionSimulation", "noMotionSimulationHazard", "unknownMotionSimulationHazard"),
+    ("sound", "noSoundHazard", "unknownSoundHazard"),
+)
+_CANONICAL = {
+    vocabulary: {term.lower(): term for term in vocabulary}
+    for vocabulary in (ACCESS_MODES, ACCESSIBILITY_FEATURES, ACCESSIBILITY_HAZARDS)
+}
+
+_LANGUAGE = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language, with extended subtags (every registered language has 2 or 3 letters)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[a-z0-9]{1,8})+",
+    re.IGNORECASE,
+)
+
+
+def canonical_terms(values: Iterable[str], vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    """``values`` as schema.org spells them, without repeats, in a stable order; unknown ones kept for the checks.
+
+    Examples:
+        >>> canonical_terms([" Captions", "mathml", "captions", "caption"], ACCESSIBILITY_FEATURES)
+        ('caption', 'captions', 'MathML')
+    """
+    known = _CANONICAL[vocabulary]
+    terms = {known.get(v.strip().lower(), v.strip()) for v in values if v.strip()}
+    return tuple(sorted(terms, key=lambda t: (t.lower(), t)))
+
+
+def term_problems(values: Iterable[str], vocabulary: tuple[str, ...], what: str) -> list[str]:
+    """Why ``values`` (canonical, as ``canonical_terms`` gives them) cannot be ``what`` (``"accessibility feature"``).
+
+    A term outside the vocabulary is named with the closest terms and every allowed one;
+    ``none`` and ``unknown`` stand alone, and a hazard cannot be both present and absent.
+
+    Examples:
+        >>> term_problems(["caption"], ACCESSIBILITY_FEATURES, "accessibility feature")[0].split(";")[0]
+        "accessibility feature 'caption' is not a schema.org term (did you mean 'captions'?)"
+        >>> term_problems(["flashing", "noFlashingHazard"], ACCESSIBILITY_HAZARDS, "accessibility hazard")
+        ["accessibility hazards 'flashing' and 'noFlashingHazard' contradict each other"]
+    """
+    given = list(values)
+    problems = []
+    for term in given:
+        if term not in vocabulary:
+            close = difflib.get_close_matches(term, vocabulary, n=2, cutoff=0.7)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            problems.append(f"{what} {term!r} is not a schema.org term{hint}; allowed: {', '.join(vocabulary)}")
+    for alone in ("none", "unknown"):
+        if alone in given and len(given) > 1 and not (vocabulary is ACCESSIBILITY_HAZARDS and alone == "none"):
+            problems.append(f"{what} {alone!r} cannot be given with other values")
+    if vocabulary is ACCESSIBILITY_HAZARDS:
+        for group in _HAZARD_GROUPS:
+            found = [t for t in group if t in given]
+            if len(found) > 1:
+                problems.append(f"{what}s {' and '.join(repr(t) for t in found)} contradict each other")
+        present = [t for group in _HAZARD_GROUPS for t in (group[0], group[2]) if t in given]
+        if "none" in given and present:
+            problems.append(f"{what} 'none' cannot be given with {', '.join(repr(t) for t in present)}")
+    return problems
+
+
+def canonical_language(tag: str | None) -> str | None:
+    """A BCP 47 tag in its conventional case (``None`` or blank: no language); an ill-formed one is returned as given.
+
+    Examples:
+        >>> canonical_language("EN"), canonical_language("pt-br"), canonical_language("ZH-hant-tw")
+        ('en', 'pt-BR', 'zh-Hant-TW')
+        >>> canonical_language("  "), canonical_language("english!")
+        (None, 'english!')
+    """
+    if tag is None or not tag.strip():
+        return None
+    tag = tag.strip()
+    if language_problem(tag) is not None:
+        return tag
+    parts, out = tag.split("-"), []
+    for index, part in enumerate(parts):
+        after_singleton = any(len(p) == 1 for p in parts[:index])  # extensions and private use: lower case
+        if index == 0 or after_singleton:
+            out.append(part.lower())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def language_problem(tag: str) -> str | None:
+    """Why ``tag`` is not a well-formed BCP 47 language tag (``None``: it is).
+
+    Only the shape is checked, as RFC 5646 describes it: ``en``, ``pt-BR``, ``zh-Hant-TW``,
+    ``sgn-ase``; whether the registry knows the subtags is not. A language subtag has two
+    or three letters (the grammar's longer ones are reserved, and none is registered), so
+    a name such as ``english`` is refused rather than announced to a screen reader.
+
+    Examples:
+        >>> language_problem("en-GB"), language_problem("x-klingon")
+        (None, None)
+        >>> language_problem("english")
+        "language 'english' is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
+    """
+    if _LANGUAGE.fullmatch(tag):
+        return None
+    return f"language {tag!r} is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
