@@ -6,8 +6,13 @@ file                   columns (required in bold in the README; lists use ``|``)
 ``curricula.csv``      ``id, title, description``
 ``concepts.csv``       ``id, label, definition, alt_labels, broader, scheme``
 ``prerequisites.csv``  ``concept, prerequisite, strength, provenance`` (concept requires prerequisite)
-``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text``
+``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text,
+                       language, access_modes, accessibility_features, accessibility_hazards,
+                       accessibility_summary``
 =====================  =====================================================================
+
+The accessibility columns come last so that files written before them keep their
+column positions; terms are read in any case and kept as schema.org spells them.
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -22,10 +27,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from graph.accessibility import (
+    ACCESS_MODES,
+    ACCESSIBILITY_FEATURES,
+    ACCESSIBILITY_HAZARDS,
+    canonical_language,
+    canonical_terms,
+)
 from graph.bundle import CurriculumBundle
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
-from graph.validation import concept_problems, material_problems, url_problem
+from graph.validation import accessibility_problems, concept_problems, material_problems, url_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
 
@@ -35,8 +47,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "curricula": ("id", "title", "description"),
     "concepts": ("id", "label", "definition", "alt_labels", "broader", "scheme"),
     "prerequisites": ("concept", "prerequisite", "strength", "provenance"),
-    "materials": ("id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text"),
-}
+    "materials": (
+        "id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text",
+        "language", "access_modes", "accessibility_features", "accessibility_hazards", "accessibility_summary",
+    ),
+}  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     "curricula": ("id", "title"),
     "concepts": ("id", "label"),
@@ -184,9 +199,7 @@ def _material(row: Mapping[str, str]) -> Material:
     teaches, assesses = _list(row.get("teaches", "")), _list(row.get("assesses", ""))
     _ids("material", [row["id"].strip()], reasons)
     _ids("concept", [*teaches, *assesses], reasons)
-    if reasons:
-        raise _RowProblems(reasons)
-    return Material(
+    material = Material(
         id=row["id"].strip(),
         title=row["title"].strip(),
         type=mtype,
@@ -196,7 +209,15 @@ def _material(row: Mapping[str, str]) -> Material:
         url=url,
         teaches=teaches,
         assesses=assesses,
+        language=canonical_language(row.get("language")),
+        access_modes=canonical_terms(_list(row.get("access_modes", "")), ACCESS_MODES),
+        accessibility_features=canonical_terms(_list(row.get("accessibility_features", "")), ACCESSIBILITY_FEATURES),
+        accessibility_hazards=canonical_terms(_list(row.get("accessibility_hazards", "")), ACCESSIBILITY_HAZARDS),
+        accessibility_summary=row.get("accessibility_summary", "").strip(),
     )
+    if reasons:  # with the line's other problems, so one pass over the file finds them all
+        raise _RowProblems(reasons + [message for _, message in accessibility_problems(material)])
+    return material
 
 
 def _prerequisite(row: Mapping[str, str]) -> Prerequisite:
@@ -324,6 +345,11 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 _joined(m.assesses),
                 m.url,
                 m.text,
+                m.language or "",
+                _joined(m.access_modes),
+                _joined(m.accessibility_features),
+                _joined(m.accessibility_hazards),
+                m.accessibility_summary,
             ]
             for m in bundle.materials
         ],  # fmt: skip
