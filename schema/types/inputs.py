@@ -6,6 +6,13 @@ import enum
 
 import strawberry
 
+from graph.accessibility import (
+    ACCESS_MODES,
+    ACCESSIBILITY_FEATURES,
+    ACCESSIBILITY_HAZARDS,
+    canonical_language,
+    canonical_terms,
+)
 from graph.model import Concept, Material
 from graph.text import tidy
 from schema.types.enums import ImportFormat, MaterialKind
@@ -87,6 +94,23 @@ class UpdateConceptInput:
         return out
 
 
+LANGUAGE_DOC = (
+    'The BCP 47 tag of its language (`schema:inLanguage`): "en", "pt-BR"; read in any case and kept as "pt-BR"; '
+    "an ill-formed one is INVALID."
+)
+ACCESS_MODES_DOC = "`schema:accessMode` terms: " + ", ".join(ACCESS_MODES) + " (any case; another value is INVALID)."
+FEATURES_DOC = (
+    "`schema:accessibilityFeature` terms, such as closedCaptions, transcript, alternativeText, longDescription, "
+    'describedMath or MathML (any case; a value outside schema.org\'s list, such as "caption", is INVALID; '
+    '"none" and "unknown" stand alone).'
+)
+HAZARDS_DOC = (
+    "`schema:accessibilityHazard` terms: " + ", ".join(ACCESSIBILITY_HAZARDS) + " (any case; another value, or a "
+    "hazard both present and absent, is INVALID)."
+)
+SUMMARY_DOC = "What the terms cannot say, in words (`schema:accessibilitySummary`)."
+
+
 @strawberry.input
 class CreateMaterialInput:
     id: strawberry.ID = strawberry.field(
@@ -108,6 +132,11 @@ class CreateMaterialInput:
     assesses: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing concepts it assesses (an unknown id is refused)."
     )
+    language: str | None = strawberry.field(default=None, description=f"{LANGUAGE_DOC} Null: not stated.")
+    access_modes: list[str] = strawberry.field(default_factory=list, description=ACCESS_MODES_DOC)
+    accessibility_features: list[str] = strawberry.field(default_factory=list, description=FEATURES_DOC)
+    accessibility_hazards: list[str] = strawberry.field(default_factory=list, description=HAZARDS_DOC)
+    accessibility_summary: str = strawberry.field(default="", description=SUMMARY_DOC)
 
     def to_domain(self) -> Material:
         """The material this input describes."""
@@ -121,6 +150,11 @@ class CreateMaterialInput:
             url=self.url,
             teaches=tuple(str(c) for c in self.teaches),
             assesses=tuple(str(c) for c in self.assesses),
+            language=canonical_language(self.language),
+            access_modes=canonical_terms(self.access_modes, ACCESS_MODES),
+            accessibility_features=canonical_terms(self.accessibility_features, ACCESSIBILITY_FEATURES),
+            accessibility_hazards=canonical_terms(self.accessibility_hazards, ACCESSIBILITY_HAZARDS),
+            accessibility_summary=tidy(self.accessibility_summary),
         )
 
 
@@ -145,6 +179,19 @@ class UpdateMaterialInput:
     assesses: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Replaces the concepts it assesses (existing ids; []: none); null: unchanged."
     )
+    language: str | None = strawberry.field(default=None, description=f'{LANGUAGE_DOC} "": none; null: unchanged.')
+    access_modes: list[str] | None = strawberry.field(
+        default=None, description=f"Replaces the access modes ([]: none); null: unchanged. {ACCESS_MODES_DOC}"
+    )
+    accessibility_features: list[str] | None = strawberry.field(
+        default=None, description=f"Replaces the accessibility features ([]: none); null: unchanged. {FEATURES_DOC}"
+    )
+    accessibility_hazards: list[str] | None = strawberry.field(
+        default=None, description=f"Replaces the accessibility hazards ([]: none); null: unchanged. {HAZARDS_DOC}"
+    )
+    accessibility_summary: str | None = strawberry.field(
+        default=None, description=f'{SUMMARY_DOC} ("": none); null: unchanged.'
+    )
 
     def changes(self) -> dict[str, object]:
         """The changed fields, named as on the domain ``Material``."""
@@ -157,6 +204,18 @@ class UpdateMaterialInput:
             value = getattr(self, name)
             if value is not None:
                 out[name] = tuple(str(c) for c in value)
+        if self.language is not None:  # "" clears it
+            out["language"] = canonical_language(self.language)
+        terms = (
+            ("access_modes", self.access_modes, ACCESS_MODES),
+            ("accessibility_features", self.accessibility_features, ACCESSIBILITY_FEATURES),
+            ("accessibility_hazards", self.accessibility_hazards, ACCESSIBILITY_HAZARDS),
+        )
+        for name, values, vocabulary in terms:
+            if values is not None:  # terms as schema.org spells them, whatever case was sent
+                out[name] = canonical_terms(values, vocabulary)
+        if self.accessibility_summary is not None:
+            out["accessibility_summary"] = tidy(self.accessibility_summary)
         return out
 
 
@@ -176,7 +235,8 @@ class CsvFilesInput:
     )
     materials: str | None = strawberry.field(
         default=None,
-        description="`materials.csv`: id, title, type, difficulty, minutes, teaches, assesses, url, text.",
+        description="`materials.csv`: id, title, type, difficulty, minutes, teaches, assesses, url, text, language, "
+        "access_modes, accessibility_features, accessibility_hazards, accessibility_summary.",
     )
     curricula: str | None = strawberry.field(default=None, description="`curricula.csv`: id, title, description.")
 

@@ -23,6 +23,26 @@ class MaterialType:
         description='The content as plain text (what question answering searches); "" when there is none.'
     )
     url: str = strawberry.field(description='A link to the resource, http(s) or relative; "" when there is none.')
+    language: str | None = strawberry.field(
+        description='The BCP 47 tag of the material\'s language (`schema:inLanguage`, such as "en" or "pt-BR"), '
+        "for a page's `lang` attribute so a screen reader reads it in that language; null when not stated."
+    )
+    access_modes: list[str] = strawberry.field(
+        description="How its information is encoded (`schema:accessMode`: textual, visual, auditory, mathOnVisual... "
+        "as schema.org spells them); [] when not stated."
+    )
+    accessibility_features: list[str] = strawberry.field(
+        description="What it provides for access (`schema:accessibilityFeature`: closedCaptions, transcript, "
+        'alternativeText, longDescription, describedMath, MathML... as schema.org spells them; "none": it has '
+        "none); [] when not stated, which says nothing about captions either way."
+    )
+    accessibility_hazards: list[str] = strawberry.field(
+        description="What may harm some students (`schema:accessibilityHazard`: flashing, motionSimulation, sound, or "
+        'noFlashingHazard...; "none": no hazard); [] when not stated.'
+    )
+    accessibility_summary: str = strawberry.field(
+        description='What the terms cannot say, in words (`schema:accessibilitySummary`); "" when there is none.'
+    )
     domain: strawberry.Private[Material]
 
     @classmethod
@@ -36,6 +56,11 @@ class MaterialType:
             minutes=material.minutes,
             text=material.text,
             url=material.url,
+            language=material.language,
+            access_modes=list(material.access_modes),
+            accessibility_features=list(material.accessibility_features),
+            accessibility_hazards=list(material.accessibility_hazards),
+            accessibility_summary=material.accessibility_summary,
             domain=material,
         )
 
