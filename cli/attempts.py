@@ -24,6 +24,7 @@ from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.attempts.keyed import (
+    assessing_materials,
     item_concepts,
     keyed_attempts_table,
     live_twins,
@@ -204,6 +205,7 @@ def import_attempts(
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
     if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
+        options["assessing"] = assessing_materials(kg)
     settings = obj.get("settings") or load_settings()
     pseudonyms = _pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash

@@ -29,6 +29,7 @@ from graph.model import MasteryEstimate
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
 from ingest.attempts.keyed import (
+    assessing_materials,
     item_concepts,
     keyed_attempts_table,
     live_twins,
@@ -86,7 +87,12 @@ def record_statements(
     lines = "\n".join(json.dumps(statement) for statement in batch)  # line N is statement N-1: errors say which
     try:
         frame, read = parse_xapi(
-            lines, "statements", item_concepts=linked, pseudonymize=pseudonyms.key, account_homes=account_homes
+            lines,
+            "statements",
+            item_concepts=linked,
+            pseudonymize=pseudonyms.key,
+            account_homes=account_homes,
+            assessing=assessing_materials(kg),
         )
     except MalformedInput as error:
         raise _problems(error, len(batch)) from None

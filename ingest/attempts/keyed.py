@@ -19,7 +19,14 @@ from graph.repository import KnowledgeGraph
 if TYPE_CHECKING:
     import pandas as pd  # the CLI's --help imports this module: no pandas until a log is read
 
-__all__ = ["item_concepts", "keyed_attempts_table", "live_twins", "stored_void_targets", "with_material_concepts"]
+__all__ = [
+    "assessing_materials",
+    "item_concepts",
+    "keyed_attempts_table",
+    "live_twins",
+    "stored_void_targets",
+    "with_material_concepts",
+]
 
 
 def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
@@ -35,6 +42,11 @@ def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
             for m in materials:
                 out.setdefault(m, set()).add(concept)
     return {m: sorted(assesses.get(m) or teaches.get(m) or ()) for m in assesses.keys() | teaches.keys()}
+
+
+def assessing_materials(kg: KnowledgeGraph) -> set[str]:
+    """The materials that assess a concept: what a ``completed`` statement can be an answer to."""
+    return {m for materials in kg.projection.assesses.values() for m in materials}
 
 
 def with_material_concepts(attempts: Sequence[Attempt], linked: Mapping[str, Sequence[str]]) -> list[Attempt]:

@@ -64,6 +64,8 @@ __all__ = [
 ]
 
 ANSWER_VERBS = frozenset({"answered", "completed", "passed", "failed"})
+NOT_ASSESSED = "completion of a material that assesses nothing"
+"""The skip reason of a ``completed`` that finishes a reading or a video: no answer (see ``parse_xapi``)."""
 _IFIS = ("account", "mbox_sha1sum", "mbox", "openid")
 _LAST_SEGMENT = re.compile(r"[/#]")
 
@@ -427,6 +429,7 @@ def parse_xapi(
     pseudonymize: Callable[[str], str] = default_pseudonym,
     progress: LineProgress | None = None,
     account_homes: Collection[str] = (),
+    assessing: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -437,6 +440,10 @@ def parse_xapi(
         pseudonymize: actor identifier -> student key (see the module docstring).
         progress: hears how many lines are checked (``ingest.attempts.reading``).
         account_homes: systems whose accounts are their bare names (see ``actor_identifier``).
+        assessing: the materials that assess a concept. A ``completed`` of another material
+            of ``item_concepts`` (a reading, a video) is skipped: Moodle sends one with
+            ``success: true`` when a learner finishes reading a book, and it counted as a
+            right answer on the concepts the book teaches.
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -494,6 +501,8 @@ def parse_xapi(
             skipped["anonymous group actor"] += 1
         elif s.item is None:
             skipped["object is not an activity"] += 1
+        elif s.verb == "completed" and assessing is not None and s.item in mapping and s.item not in assessing:
+            skipped[NOT_ASSESSED] += 1
         elif s.score is None:
             skipped["no success or score"] += 1
         else:
@@ -535,6 +544,7 @@ def read_xapi(
     pseudonymize: Callable[[str], str] = default_pseudonym,
     progress: LineProgress | None = None,
     account_homes: Collection[str] = (),
+    assessing: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
     text = log_text(path)
@@ -545,4 +555,5 @@ def read_xapi(
         pseudonymize=pseudonymize,
         progress=progress,
         account_homes=account_homes,
+        assessing=assessing,
     )

@@ -426,6 +426,19 @@ class TestXapiAcrossFiles:
         assert report(invoke(kg, str(later), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 0
 
 
+def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # Moodle sends `completed` with success: true when a learner finishes reading a book: it
+    # counted as a right answer on the concepts the book teaches.
+    done = "http://adlnet.gov/expapi/verbs/completed"
+    read = {**statement("r-1", "lu", True), "verb": {"id": done}, "object": {"id": "m_add"}}
+    drill = {**statement("r-2", "lu", True), "verb": {"id": done}, "object": {"id": "m_add_ex"}}
+    answer = {**statement("r-3", "lu", False), "object": {"id": "m_add"}}  # a question in the reading
+    path = write_lines(tmp_path / "moodle.jsonl", [read, drill, answer])
+    out = report(invoke(kg, str(path), "--format", "xapi", "--json"))
+    assert out["accepted"] == 2
+    assert out["xapi"]["skipped"] == {"completion of a material that assesses nothing": 1}
+
+
 def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
