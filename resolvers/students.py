@@ -477,7 +477,8 @@ def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept:
     """The student's attempts that moved this concept's estimate most."""
     if not kg.projection.has_concept(concept):
         raise NotFound("concept", concept, field="conceptId")
-    history = attempts_of(kg, [student])[student]
+    cached = cached_student_data(kg, student)  # a page that read the student's path or mastery: no store read
+    history = list(cached.attempts) if cached is not None else attempts_of(kg, [student])[student]
     with mastery.lock:
         return mastery.predictor.evidence(history, concept, limit)
 
