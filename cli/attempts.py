@@ -218,7 +218,7 @@ def import_attempts(
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
-            keyed = keyed_attempts_table(frame, pseudonyms)
+            keyed = keyed_attempts_table(frame, pseudonyms, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             if fmt == "xapi":
                 found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
@@ -420,5 +420,9 @@ def _print(report: dict[str, Any]) -> None:
         if xapi.get("void_targets_missing"):
             click.echo(
                 f"  {xapi['void_targets_missing']} voiding statement(s) name a statement not in these files"
-                " (one stored earlier is taken back, above; one never stored is nothing to void)"
+                + (
+                    " (those recorded earlier were taken back, above)"
+                    if xapi.get("voided_stored")
+                    else " and not recorded now (taken back before, or never recorded)"
+                )
             )

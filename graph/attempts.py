@@ -6,6 +6,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,8 +33,11 @@ __all__ = [
     "count_students",
     "latest_attempt_times",
     "list_students",
+    "UUID_FORM",
     "record_attempts",
+    "statement_form",
     "stored_attempts",
+    "voided_marker",
     "with_stored_twins",
 ]
 
@@ -134,20 +138,46 @@ def with_stored_twins(kg: KnowledgeGraph, attempts: Sequence[Attempt], twins: Se
 
 
 def stored_attempts(kg: KnowledgeGraph, ids: Sequence[str]) -> tuple[list[Triple], dict[str, str]]:
-    """The triples of those of ``ids`` that are stored (to delete them), and each one's student."""
-    described = queries.describe(kg.store, [iri_of("attempt", a) for a in ids])
+    """The triples of those of ``ids`` that are stored attempts (to delete them), and each one's student."""
+    described = {
+        subject: props
+        for subject, props in queries.describe(kg.store, [iri_of("attempt", a) for a in ids]).items()
+        if props.get(PW.student)
+    }
     triples: list[Triple] = [
         (URIRef(subject), predicate, value)
         for subject, props in described.items()
         for predicate, values in props.items()
         for value in values
     ]
-    owners = {
-        id_of(subject): id_of(str(students[0]))
-        for subject, props in described.items()
-        if (students := props.get(PW.student))
-    }
-    return triples, owners
+    return triples, {id_of(subject): id_of(str(props[PW.student][0])) for subject, props in described.items()}
+
+
+def voided_marker(attempt_id: str) -> Triple:
+    """What stays of an attempt a void took back: its keyed id, typed, so the statement sent again is a duplicate.
+
+    Without it a voided statement came back when an LRS or a nightly file sent it again.
+    It names no student (the id is a keyed hash of the statement id).
+    """
+    return iri_of("attempt", attempt_id), RDF.type, PW.VoidedAttempt
+
+
+UUID_FORM = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+
+def statement_form(ident: str) -> str | None:
+    """A client or statement id that is a UUID, lower-cased: one statement however it is spelled (else None).
+
+    An xAPI statement id is a UUID, which is case-insensitive; an LRS or a client that
+    upper-cased it made a second attempt. A UUID names one statement whoever sends it,
+    so a ``clientId`` of that form is the statement's id (not scoped to the student), and
+    the live and the file routes store the statement under the same id.
+
+    Examples:
+        >>> statement_form("3F1C0A52-0000-4000-8000-000000000001"), statement_form("quiz-7")
+        ('3f1c0a52-0000-4000-8000-000000000001', None)
+    """
+    return ident.strip().lower() if UUID_FORM.match(ident.strip()) else None
 
 
 def conflicting_duplicates(
@@ -164,7 +194,12 @@ def conflicting_duplicates(
     by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
     found = []
     for iri, props in queries.describe(kg.store, [URIRef(i) for i in by_iri]).items():
+        if PW.VoidedAttempt in props.get(RDF.type, []):
+            continue  # voided: sent again, it is a duplicate whatever its result
         attempt = by_iri[iri]
+        if iri_of("student", attempt.student) not in props.get(PW.student, []):
+            found.append(attempt.id)  # a statement id (a UUID clientId) another student's answer holds
+            continue
         scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])
         same_score = any(isinstance(s, Literal) and abs(float(s) - attempt.score) < 1e-9 for s in scores)
         same_time = any(isinstance(t, Literal) and t.toPython() == attempt.timestamp for t in times)

@@ -23,6 +23,7 @@ class PW(DefinedNamespace):
     Student: URIRef  # a learner, under a pseudonymous key
     Cohort: URIRef  # a group of students (a class, a course run)
     Attempt: URIRef  # one answer by one student
+    VoidedAttempt: URIRef  # what is left of an attempt an xAPI void took back: its (keyed) id alone
     Mastery: URIRef  # a mastery estimate produced by a model
     Prerequisite: URIRef  # a reified prerequisite edge carrying strength/provenance
 

@@ -83,6 +83,8 @@ def record_statements(
         DuplicateId: statement ids stored before with another result or time.
     """
     batch = _as_list(statements)
+    if not batch:
+        return RecordedStatementsReport()  # a forwarder's empty flush
     linked = item_concepts(kg)
     lines = "\n".join(json.dumps(statement) for statement in batch)  # line N is statement N-1: errors say which
     try:
@@ -109,7 +111,7 @@ def record_statements(
         kept.attrs = frame.attrs
         frame = kept
     voided_stored = stored_void_targets(kg, frame, pseudonyms)
-    keyed = keyed_attempts_table(frame, pseudonyms)
+    keyed = keyed_attempts_table(frame, pseudonyms, statements=True)
     found = with_material_concepts(frame_to_attempts(keyed), linked)
     found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
     if erasures is not None:
@@ -138,11 +140,13 @@ def _raise(problems: Sequence[KnowledgeGraphError]) -> NoReturn:
 
 def _as_list(statements: object) -> list[Any]:
     """The statements of a JSON array, one statement, or an LRS's ``{"statements": [...]}``."""
-    if isinstance(statements, dict) and isinstance(statements.get("statements"), list):
+    if isinstance(statements, dict) and "statements" in statements:
         statements = statements["statements"]
+        if not isinstance(statements, list):
+            raise InvalidInput('"statements" must be a JSON array of statement objects', field="statements")
     elif isinstance(statements, dict):
         statements = [statements]
-    if not isinstance(statements, list) or not statements:
+    if not isinstance(statements, list):
         raise InvalidInput(
             'give xAPI statements: a JSON array of statement objects, one statement, or {"statements": [...]}',
             field="statements",

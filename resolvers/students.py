@@ -23,6 +23,7 @@ from graph.attempts import (
     list_students,
     record_attempts,
     stored_attempts,
+    voided_marker,
 )
 from graph.bundle import CurriculumBundle
 from graph.erasures import ErasureLog
@@ -620,14 +621,21 @@ def retract(kg: KnowledgeGraph, mastery: MasteryService | None, attempt_ids: Seq
             return []
         students = sorted(set(owners.values()))
         gone = set(owners)
-        inserts: list[Any] = []
+        inserts: list[Any] = [voided_marker(a) for a in sorted(gone)]
+        histories = {s: [a for a in h if a.id not in gone] for s, h in attempts_of(kg, students).items()}
+        # a student left with no attempt keeps no estimate: one that rests on nothing read as evidence-free mastery
+        emptied = [s for s, history in histories.items() if not history]
+        for student, stored in read_estimates(kg.store, emptied).items():
+            deletes += stored_estimate_triples(kg.store, [(student, e.concept) for e in stored])
         served = mastery is not None and mastery.version is not None
         if served:
             assert mastery is not None
-            histories = {s: [a for a in h if a.id not in gone] for s, h in attempts_of(kg, students).items()}
             _reload(kg, mastery.predictor, histories)  # the states as if the voided answers never came
-            more_deletes, inserts, _ = _estimates_again(kg, mastery.predictor, students)
+            more_deletes, more_inserts, _ = _estimates_again(
+                kg, mastery.predictor, [s for s in students if s not in emptied]
+            )
             deletes += more_deletes
+            inserts += more_inserts
         try:
             kg.commit(deletes, inserts, lambda: None)
         except Exception:

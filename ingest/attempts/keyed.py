@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from graph import queries
-from graph.ids import iri_of
+from graph.attempts import statement_form, stored_attempts
 from graph.model import Attempt
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
@@ -62,38 +61,56 @@ def with_material_concepts(attempts: Sequence[Attempt], linked: Mapping[str, Seq
     ]
 
 
-def keyed_attempts_table(frame: pd.DataFrame, pseudonyms: StudentKeys) -> pd.DataFrame:
+def keyed_attempts_table(frame: pd.DataFrame, pseudonyms: StudentKeys, *, statements: bool = False) -> pd.DataFrame:
     """The log with student keys and keyed attempt ids: no external id reaches the graph.
 
     A log's attempt ids usually embed the student (``file:alice:12``), so they are keyed
     too (``Pseudonymizer.opaque``); both are stable, so a replayed log still adds nothing.
+    With ``statements`` (xAPI), a UUID statement id is read in lower case
+    (``graph.attempts.statement_form``): the id ``recordAttempts`` gives a UUID ``clientId``.
     """
     if frame.empty:
         return frame
     out = frame.copy()
     students = {s: pseudonyms.resolve(str(s)) for s in out["student"].unique()}
     out["student"] = out["student"].map(students)
-    out["attempt_id"] = [pseudonyms.opaque(str(i)) for i in out["attempt_id"]]
+    if statements:
+        out["attempt_id"] = [pseudonyms.opaque(statement_form(str(i)) or str(i)) for i in out["attempt_id"]]
+    else:
+        out["attempt_id"] = [pseudonyms.opaque(str(i)) for i in out["attempt_id"]]
     return out
 
 
 def stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys) -> list[str]:
-    """The attempt ids of the statements these files void that an earlier import stored (to retract them)."""
-    targets = [str(t) for t in frame.attrs.get("void_targets", ())]
-    ids = {str(iri_of("attempt", pseudonyms.opaque(t))): pseudonyms.opaque(t) for t in targets}
-    return sorted(ids[iri] for iri in queries.describe_types(kg.store, [iri_of("attempt", i) for i in ids.values()]))
+    """The attempt ids of the statements these files void that are recorded (to take them back).
+
+    A void's target is read in lower case; a statement recorded before UUIDs were read so
+    was stored under its id as sent, so the upper-case spelling is looked for too.
+    """
+    candidates = [
+        pseudonyms.opaque(spelling)
+        for target in frame.attrs.get("void_targets", ())
+        for spelling in dict.fromkeys([str(target), str(target).upper()])
+    ]
+    return sorted(stored_attempts(kg, candidates)[1])
 
 
 def live_twins(
     frame: pd.DataFrame, keyed: pd.DataFrame, found: Sequence[Attempt], pseudonyms: StudentKeys
 ) -> list[list[str]]:
-    """The id each statement's attempt has when it came live, through ``recordAttempts`` with its id as ``clientId``."""
+    """Other ids a statement's attempt may be recorded under: as sent before UUIDs were read in lower case.
+
+    A statement recorded from a file kept its id as spelled, and one sent live through
+    ``recordAttempts`` (its id as ``clientId``) was keyed with its student; a UUID is now
+    one id both ways (``statement_form``), and these find what was recorded before.
+    """
     if frame.empty:
         return [[] for _ in found]
     statement = dict(zip(keyed["attempt_id"], frame["attempt_id"], strict=True))
     out: list[list[str]] = []
     for a in found:
         given = str(statement.get(a.id, ""))
-        spellings = dict.fromkeys([given, given.lower()]) if given else {}
-        out.append([pseudonyms.opaque(f"client:{a.student}:{s}") for s in spellings])
+        twins = [pseudonyms.opaque(given)] if given and statement_form(given) not in (None, given) else []
+        twins += [pseudonyms.opaque(f"client:{a.student}:{s}") for s in dict.fromkeys([given, given.lower()]) if s]
+        out.append([t for t in dict.fromkeys(twins) if t != a.id])
     return out

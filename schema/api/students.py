@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from auth.policy import visible_students
 from auth.principal import Role
-from graph.attempts import with_stored_twins
+from graph.attempts import statement_form, with_stored_twins
+from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from resolvers import students
@@ -44,6 +45,7 @@ from schema.types.privacy import (
 from schema.types.student import MasteryType, StudentKey, StudentType
 
 if TYPE_CHECKING:
+    from graph.model import Attempt
     from graph.repository import KnowledgeGraph
 
 __all__ = ["StudentMutation", "StudentQuery"]
@@ -94,6 +96,9 @@ class StudentQuery:
     ) -> StudentConnection:
         among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
         if cohort_id is not None:
+            if among is None and cohorts_by_ids(info.context.kg, [str(cohort_id)])[0] is None:
+                # an admin's sync with a mistyped class would read an empty class and unenrol everyone
+                raise NotFound("cohort", str(cohort_id), field="cohortId")
             members = info.context.directory.students_of(str(cohort_id))
             among = frozenset(members if among is None else members & among)
         page = students.page_of_students(
@@ -183,10 +188,8 @@ class StudentMutation:
                 problems.sort(key=lambda e: _index_of(e.field))
                 raise problems[0] if len(problems) == 1 else ManyProblems(problems)
             client_ids = [a.client_id for a in attempts]
-            # a clientId that is an xAPI statement id names the attempt a nightly import stored under it
-            opaque = info.context.pseudonyms.opaque
-            twins = [list(dict.fromkeys([opaque(c), opaque(c.lower())])) if c else [] for c in client_ids]
-            domain = with_stored_twins(kg, domain, twins)
+            # what was recorded under another id before UUID client ids were read as statement ids
+            domain = with_stored_twins(kg, domain, _twins(domain, client_ids, info.context.pseudonyms.opaque))
             timed = [a.timestamp is not None for a in attempts]
             erased: set[int] = set()
             if info.context.erasures is not None:
@@ -333,6 +336,28 @@ class StudentMutation:
 
         # every stored attempt is replayed: minutes on a large store, so off the event loop
         return await asyncio.to_thread(attempts_guarded, run)
+
+
+def _twins(
+    attempts: Sequence[Attempt], client_ids: Sequence[str | None], opaque: Callable[[str], str]
+) -> list[list[str]]:
+    """Other ids each attempt may be recorded under: by an xAPI import, or live before UUIDs were statement ids.
+
+    A UUID ``clientId`` is the statement's id (``statement_form``); recorded earlier it was
+    keyed with its student, and a file import kept its id as spelled. Another ``clientId``
+    may be an xAPI statement id that is no UUID, which a file import keyed as it is.
+    """
+    out: list[list[str]] = []
+    for attempt, client in zip(attempts, client_ids, strict=True):
+        if not client:
+            out.append([])
+            continue
+        if statement_form(client) is not None:
+            found = [opaque(f"client:{attempt.student}:{client}"), opaque(client)]
+        else:
+            found = [opaque(client), opaque(client.lower())]
+        out.append([t for t in dict.fromkeys(found) if t != attempt.id])
+    return out
 
 
 def _field_in_request(field: str | None, kept: list[int]) -> str | None:

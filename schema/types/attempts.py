@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from graph.model import Attempt, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
@@ -55,7 +56,10 @@ class AttemptInput:
         "than a day ahead: INVALID on `attempts.N.timestamp`.",
     )
     client_id: str | None = strawberry.field(
-        default=None, description="The client's id for this attempt: sending it again adds nothing."
+        default=None,
+        description="The client's id for this attempt, per student: sending it again adds nothing. A UUID is an "
+        "xAPI statement id, in any case and not per student: the statement a file import or recordStatements "
+        "records, once.",
     )
 
     def to_domain(
@@ -65,7 +69,9 @@ class AttemptInput:
 
         A ``clientId`` often names the student ("ada/quiz-7"), so the attempt's id is
         ``keyed`` (the deployment's ``Pseudonymizer.opaque``) over the student's key and
-        it, as a log's attempt ids are: the same pair always gives the same id.
+        it, as a log's attempt ids are: the same pair always gives the same id. A UUID
+        ``clientId`` (an xAPI statement id) is keyed alone, in lower case, as the xAPI
+        import keys the statement, so both routes record it once and a void finds it.
         """
         if (self.correct is None) == (self.score is None):
             raise InvalidInput(f"attempt {index}: give exactly one of correct and score", field=f"attempts.{index}")
@@ -86,7 +92,12 @@ class AttemptInput:
         late = timestamp_problem(when) or _before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
-        ident = keyed(f"client:{student}:{self.client_id}") if self.client_id else f"api-{uuid.uuid4().hex}"
+        if self.client_id:
+            # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case
+            form = statement_form(self.client_id)
+            ident = keyed(form) if form else keyed(f"client:{student}:{self.client_id}")
+        else:
+            ident = f"api-{uuid.uuid4().hex}"
         return Attempt(
             id=ident,
             student=student,

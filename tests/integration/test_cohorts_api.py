@@ -284,3 +284,7 @@ def test_a_gradebook_sync_pages_through_one_class(api: Api) -> None:
     s3 = as_teacher("t-bo", '{ student(id: "s3") { cohortIds } }')["student"]
     assert s3 == {"cohortIds": ["8a"]}  # 7b is not a cohort t-bo teaches
     assert api('{ student(id: "s3") { cohortIds } }')["student"] == {"cohortIds": ["7b", "8a"]}
+    # an admin's sync with a mistyped class read an empty class, and could unenrol everyone
+    admin = Context(kg=api.kg, loaders=build_loaders(api.kg, api.mastery), pseudonyms=api.pseudonyms)
+    typo = asyncio.run(api.schema.execute('{ students(cohortId: "7bb") { totalCount } }', context_value=admin))
+    assert [(e.extensions or {}).get("code") for e in typo.errors or []] == ["NOT_FOUND"]

@@ -756,3 +756,37 @@ class TestRecordStatements:
         after = lms(MASTERY, {"id": "u3", "c": ["slope"]})["student"]["mastery"]
         assert after[0]["probability"] < before[0]["probability"]  # a right answer taken back
         assert lms(STATEMENTS, {"s": [void]})["recordStatements"]["voidedStored"] == 0
+
+
+def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way_it_came(api: Api) -> None:
+    # An LMS re-test: an upper-case clientId and the lower-case statement were two attempts; a void
+    # never reached an answer that came live; voiding a student's only answer left its estimate; and
+    # the voided statement, sent again, came back.
+    def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+    uid = "AB000000-0000-4000-8000-000000000001"
+    live = {"studentId": "u5", "materialId": "m_slope_practice", "correct": True, "clientId": uid,
+            "timestamp": "2026-11-28T09:01:00Z"}  # fmt: skip
+    assert lms(RECORD, {"a": [live]})["recordAttempts"]["accepted"] == 1
+    same = lms(STATEMENTS, {"s": [_statement(uid.lower(), "u5", "m_slope_practice", True)]})["recordStatements"]
+    assert (same["accepted"], same["duplicates"]) == (0, 1)
+    assert lms(MASTERY, {"id": "u5"})["student"]["mastery"]
+    void = {
+        "id": "ab000000-0000-4000-8000-000000000009",
+        "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": uid},
+        "timestamp": "2026-11-28T10:00:00Z",
+    }
+    assert lms(STATEMENTS, {"s": [void]})["recordStatements"]["voidedStored"] == 1
+    assert lms(MASTERY, {"id": "u5"})["student"]["mastery"] == []  # nothing left to rest an estimate on
+    resent = lms(STATEMENTS, {"s": [_statement(uid, "u5", "m_slope_practice", True)]})["recordStatements"]
+    assert (resent["accepted"], resent["duplicates"]) == (0, 1)
+    assert lms(RECORD, {"a": [live]})["recordAttempts"]["duplicates"] == 1
+    export = lms('{ exportStudent(id: "u5") { ... on StudentExport { data } } }')
+    assert export["exportStudent"]["data"]["attempts"] == []
+    other = {**live, "clientId": "AB000000-0000-4000-8000-000000000002"}
+    lms(RECORD, {"a": [other]})
+    taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
+    assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"

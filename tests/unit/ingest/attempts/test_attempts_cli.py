@@ -426,6 +426,18 @@ class TestXapiAcrossFiles:
         assert report(invoke(kg, str(later), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 0
 
 
+def test_a_statement_imported_under_an_upper_case_id_is_voided_by_a_later_file(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # The void's target was read in lower case and the stored id was not: the void never reached it.
+    uid = "CC000000-0000-4000-8000-000000000001"
+    first = write_lines(tmp_path / "a.jsonl", [statement(uid, "ux", True), statement(uid.lower(), "ux", True)])
+    assert (report(invoke(kg, str(first), "--format", "xapi", "--json"))["accepted"]) == 1  # one statement
+    later = write_lines(tmp_path / "b.jsonl", [voiding(uid.lower())])
+    assert report(invoke(kg, str(later), "--format", "xapi", "--json"))["xapi"]["voided_stored"] == 1
+    assert kg_attempts(kg) == []
+
+
 def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) -> None:
     # Moodle sends `completed` with success: true when a learner finishes reading a book: it
     # counted as a right answer on the concepts the book teaches.
