@@ -220,8 +220,11 @@ def import_attempts(
             frame = _read(files, fmt, options, bars)
             keyed = keyed_attempts_table(frame, pseudonyms, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
+            renamed: dict[str, str] = {}
             if fmt == "xapi":
-                found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
+                read_as = found
+                found = with_stored_twins(kg, read_as, live_twins(frame, keyed, read_as, pseudonyms))
+                renamed.update({after.id: before.id for before, after in zip(read_as, found, strict=True)})
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
@@ -258,7 +261,8 @@ def import_attempts(
             # a log without times dates its attempts by position: the same statement in another file is not a clash
             clashes = conflicting_duplicates(kg, found, untimed=untimed)
             if clashes:
-                raise ValidationFailed(_clash_problems(fmt, frame, keyed, clashes))
+                named = [renamed.get(c, c) for c in clashes]  # a twin's id -> the one read from the file
+                raise ValidationFailed(_clash_problems(fmt, frame, keyed, named))
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))

@@ -80,7 +80,8 @@ def record_statements(
     Raises:
         InvalidInput: not statements, too many, or (``ManyProblems``) every invalid one,
             with ``field`` ``statements.N``.
-        DuplicateId: statement ids stored before with another result or time.
+        ReusedStatementId: (each, in a ``ManyProblems``) a statement id recorded before with
+            another result or time, or for another student.
     """
     batch = _as_list(statements)
     if not batch:
@@ -112,8 +113,9 @@ def record_statements(
         frame = kept
     voided_stored = stored_void_targets(kg, frame, pseudonyms)
     keyed = keyed_attempts_table(frame, pseudonyms, statements=True)
-    found = with_material_concepts(frame_to_attempts(keyed), linked)
-    found = with_stored_twins(kg, found, live_twins(frame, keyed, found, pseudonyms))
+    read_as = with_material_concepts(frame_to_attempts(keyed), linked)
+    found = with_stored_twins(kg, read_as, live_twins(frame, keyed, read_as, pseudonyms))
+    keyed_id = {after.id: before.id for before, after in zip(read_as, found, strict=True)}  # a twin's id -> ours
     if erasures is not None:
         found, left_out = split_erased(found, erasures)
         report.erased = len(left_out)
@@ -123,7 +125,7 @@ def record_statements(
             a: (str(s), _index(line))
             for a, s, line in zip(keyed["attempt_id"], frame["attempt_id"], frame["line"], strict=True)
         }
-        named = sorted({where[a] for a in clashes if a in where}, key=lambda found: found[1])
+        named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
         _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
     if found:
         report.accepted, report.duplicates, estimates = students.record(kg, mastery, found, settle_later=settle_later)

@@ -790,3 +790,16 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     lms(RECORD, {"a": [other]})
     taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
     assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"
+
+
+def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
+    # The clash was with the live answer's id, which the batch's own ids did not hold: naming it failed.
+    def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+    live = {"studentId": "u7", "materialId": "m_slope_practice", "correct": True, "clientId": "quiz-7",
+            "timestamp": "2026-11-28T09:01:00Z"}  # fmt: skip
+    lms(RECORD, {"a": [live]})
+    changed = _statement("quiz-7", "u7", "m_slope_practice", False)
+    refused = lms(STATEMENTS, {"s": [changed]})["recordStatements"]
+    assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
