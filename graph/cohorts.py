@@ -332,6 +332,12 @@ def apply_roster(
         for c in named:
             k = iri_of("cohort", c)
             found = existing[c]
+            if found is None and all(s in erased for s in wanted[c]):
+                # only students forgotten on request: an empty class would be all that is left of them
+                report.erased_lines += [
+                    next(e.line for e in entries if e.cohort == c and e.student == s) for s in wanted[c]
+                ]
+                continue
             if found is None:
                 inserts.append((k, RDF.type, PW.Cohort))
                 report.cohorts_created.append(c)

@@ -377,6 +377,10 @@ class TestForgetManyInProcess:
         on_disk(enrol)  # an admin re-admits a learner who comes back
         back = on_disk(roster, {"t": text})["importRoster"]
         assert back == {"enrolled": 0, "alreadyEnrolled": 2, "removed": 0, "erasedLines": []}
+        on_disk(FORGET_MANY, {"ids": ["stayer"]})
+        alone = on_disk(roster, {"t": "cohort,student\n9c,stayer\n"})["importRoster"]
+        assert alone["erasedLines"] == [2]
+        assert on_disk("{ cohorts { id } }")["cohorts"] == [{"id": "7b"}], "no empty class made of a forgotten one"
 
 
 def api_students(api: Api) -> list[str]:
