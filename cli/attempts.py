@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.attempts import conflicting_duplicates, record_attempts, with_stored_twins
+from graph.attempts import conflicting_duplicates, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
@@ -27,9 +27,9 @@ from ingest.attempts.keyed import (
     assessing_materials,
     item_concepts,
     keyed_attempts_table,
-    live_twins,
     stored_void_targets,
     with_material_concepts,
+    with_recorded_twins,
 )
 from settings import load_settings
 
@@ -222,9 +222,7 @@ def import_attempts(
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             renamed: dict[str, str] = {}
             if fmt == "xapi":
-                read_as = found
-                found = with_stored_twins(kg, read_as, live_twins(frame, keyed, read_as, pseudonyms))
-                renamed.update({after.id: before.id for before, after in zip(read_as, found, strict=True)})
+                found, renamed = with_recorded_twins(kg, frame, keyed, found, pseudonyms)
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)

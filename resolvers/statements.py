@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from graph.attempts import conflicting_duplicates, with_stored_twins
+from graph.attempts import conflicting_duplicates
 from graph.erasures import ErasureLog, split_erased
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, ReusedStatementId
 from graph.model import MasteryEstimate
@@ -32,9 +32,9 @@ from ingest.attempts.keyed import (
     assessing_materials,
     item_concepts,
     keyed_attempts_table,
-    live_twins,
     stored_void_targets,
     with_material_concepts,
+    with_recorded_twins,
 )
 from ingest.attempts.to_graph import frame_to_attempts
 from ingest.attempts.xapi import parse_xapi
@@ -113,9 +113,9 @@ def record_statements(
         frame = kept
     voided_stored = stored_void_targets(kg, frame, pseudonyms)
     keyed = keyed_attempts_table(frame, pseudonyms, statements=True)
-    read_as = with_material_concepts(frame_to_attempts(keyed), linked)
-    found = with_stored_twins(kg, read_as, live_twins(frame, keyed, read_as, pseudonyms))
-    keyed_id = {after.id: before.id for before, after in zip(read_as, found, strict=True)}  # a twin's id -> ours
+    found, keyed_id = with_recorded_twins(
+        kg, frame, keyed, with_material_concepts(frame_to_attempts(keyed), linked), pseudonyms
+    )
     if erasures is not None:
         found, left_out = split_erased(found, erasures)
         report.erased = len(left_out)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from graph.attempts import statement_form, stored_attempts
+from graph.attempts import statement_form, stored_attempts, with_stored_twins
 from graph.model import Attempt
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
@@ -25,6 +25,7 @@ __all__ = [
     "live_twins",
     "stored_void_targets",
     "with_material_concepts",
+    "with_recorded_twins",
 ]
 
 
@@ -114,3 +115,15 @@ def live_twins(
         twins += [pseudonyms.opaque(f"client:{a.student}:{s}") for s in dict.fromkeys([given, given.lower()]) if s]
         out.append([t for t in dict.fromkeys(twins) if t != a.id])
     return out
+
+
+def with_recorded_twins(
+    kg: KnowledgeGraph, frame: pd.DataFrame, keyed: pd.DataFrame, attempts: Sequence[Attempt], pseudonyms: StudentKeys
+) -> tuple[list[Attempt], dict[str, str]]:
+    """``attempts`` of a statement table under the id they are recorded under, where that is another.
+
+    Returns the attempts and, for each that took another id, that id -> the one read
+    (a clash with what is recorded is named by the statement read).
+    """
+    found = with_stored_twins(kg, attempts, live_twins(frame, keyed, attempts, pseudonyms))
+    return found, {after.id: before.id for before, after in zip(attempts, found, strict=True) if after.id != before.id}
