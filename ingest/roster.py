@@ -22,8 +22,9 @@ from collections.abc import Callable, Collection
 from dataclasses import replace as replace_entry
 from pathlib import Path
 
+from graph.cohort_queries import cohorts_of
 from graph.cohorts import RosterEntry, RosterReport, apply_roster
-from graph.ids import is_valid_id
+from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
@@ -103,7 +104,7 @@ def import_roster(
     ``student_key`` (the deployment's ``Pseudonymizer.resolve``) turns each student into
     their key before anything is written; the API always passes it. ``forgotten`` says
     which of the keys were forgotten on request (the erasure log): those are left out
-    unless enrolled already.
+    unless enrolled in some class since (re-admitted), when the roster enrols them as anyone.
 
     Raises:
         MalformedInput: with every problem and its line; nothing is written.
@@ -112,4 +113,6 @@ def import_roster(
     if student_key is not None:
         entries = [replace_entry(e, student=student_key(e.student)) for e in entries]
     erased = forgotten({e.student for e in entries}) if forgotten is not None else ()
+    # one an admin re-admitted (enrolled in a class since) is back for every class of theirs the roster names
+    erased = {s for s in erased if not cohorts_of(kg.store, iri_of("student", s))}
     return apply_roster(kg, entries, replace=replace, erased=erased)

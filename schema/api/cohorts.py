@@ -362,8 +362,9 @@ class CohortMutation:
         description="Import a CSV roster (header `cohort,student[,teacher]`), all or nothing: a bad line refuses "
         "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
         "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any. "
-        "A student forgotten on request is left out (`erasedLines`) unless enrolled already: a nightly sync "
-        "replaying the LMS's roster brought them back; `enrolStudents` re-admits one who returns."
+        "A student forgotten on request is left out (`erasedLines`): a nightly sync replaying the LMS's roster "
+        "brought them back. `enrolStudents` re-admits one who returns: once in any class, the roster enrols them "
+        "in every class it lists for them."
     )
     def import_roster(
         self,

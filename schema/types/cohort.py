@@ -136,7 +136,7 @@ class RosterImport:
     )
     erased_lines: list[int] = strawberry.field(
         description="Lines naming a student forgotten on request, left out (one line per student and cohort); "
-        "`enrolStudents` re-admits a student who returns."
+        "`enrolStudents` in any class re-admits a student who returns."
     )
     revision: int = strawberry.field(description="The store's revision after the import.")
 

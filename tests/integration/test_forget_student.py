@@ -377,10 +377,12 @@ class TestForgetManyInProcess:
         on_disk(enrol)  # an admin re-admits a learner who comes back
         back = on_disk(roster, {"t": text})["importRoster"]
         assert back == {"enrolled": 0, "alreadyEnrolled": 2, "removed": 0, "erasedLines": []}
+        other = on_disk(roster, {"t": "cohort,student\n8a,leaver-a\n"})["importRoster"]
+        assert other["enrolled"] == 1, "re-admitted in one class, back in every class the LMS lists"
         on_disk(FORGET_MANY, {"ids": ["stayer"]})
         alone = on_disk(roster, {"t": "cohort,student\n9c,stayer\n"})["importRoster"]
         assert alone["erasedLines"] == [2]
-        assert on_disk("{ cohorts { id } }")["cohorts"] == [{"id": "7b"}], "no empty class made of a forgotten one"
+        assert on_disk("{ cohorts { id } }")["cohorts"] == [{"id": "7b"}, {"id": "8a"}], "no class of forgotten ones"
 
 
 def api_students(api: Api) -> list[str]:
