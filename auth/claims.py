@@ -26,9 +26,11 @@ __all__ = ["DEFAULT_ROLE_CLAIM", "LEAST_PRIVILEGE_FIRST", "ClaimRules", "claim_a
 
 DEFAULT_ROLE_CLAIM = "role"
 
-LEAST_PRIVILEGE_FIRST = (Role.STUDENT, Role.DESIGNER, Role.ANALYST, Role.TEACHER, Role.ADMIN)
+LEAST_PRIVILEGE_FIRST = (Role.STUDENT, Role.DESIGNER, Role.ANALYST, Role.TEACHER, Role.INTEGRATION, Role.ADMIN)
 """By what a wrongly granted role would expose: one's own data; the curriculum and no
-student; suppressed aggregates; named students of some cohorts; everything."""
+student; suppressed aggregates; named students of some cohorts; every student's answers
+and every class's teachers to write (an integration reads no student, but a roster it
+writes decides which teacher sees whom); everything."""
 
 
 @dataclass(frozen=True)

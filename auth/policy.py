@@ -11,9 +11,10 @@ cases need the resolver's help or a second net:
 
 - listings without a scoping argument (``students``, ``cohorts``) are ``ScopedListing``:
   the resolver narrows them with ``visible_students`` / ``visible_cohorts``;
-- designers and analysts may never receive student-data types, wherever they are nested
-  (``STUDENT_DATA_TYPES``): ``schema.access`` refuses those fields for them, so a future
-  ``Cohort.students`` cannot leak through an aggregate entry point.
+- designers, analysts and integrations may never receive student-data types, wherever
+  they are nested (``STUDENT_DATA_TYPES``): ``schema.access`` refuses those fields for
+  them, so a future ``Cohort.students`` cannot leak through an aggregate entry point,
+  nor ``recordAttempts { mastery }`` through a forwarder's write.
 
 The table is keyed by field name (root Query and Mutation names do not collide), and it
 also names fields other features are still writing (learning paths, question answering,
@@ -266,6 +267,8 @@ EVERYONE: Access = {role: ANYONE for role in Role}
 STAFF: Access = {Role.TEACHER: ANYONE, Role.DESIGNER: ANYONE, Role.ANALYST: ANYONE, Role.ADMIN: ANYONE}
 EDITORS: Access = {Role.DESIGNER: ANYONE, Role.ADMIN: ANYONE}
 ADMIN_ONLY: Access = {Role.ADMIN: ANYONE}
+FEEDS: Access = {Role.INTEGRATION: ANYONE, Role.ADMIN: ANYONE}
+"""What an LMS or LRS forwarder and a roster sync write for every student and class."""
 
 
 def _student_data(path: str) -> Access:
@@ -303,8 +306,9 @@ POLICY: Mapping[str, Access] = {
     # A teacher's app maps the keys it is answered with back to its roster: only for students it may see.
     "studentKeys": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
     "student": _student_data("id"),
-    "recordAttempts": _student_data("attempts.studentId"),
-    "recordStatements": ADMIN_ONLY,  # an LRS forwarder: statements name learners of every class
+    # A forwarder records every student's answers, and reads back only the counts.
+    "recordAttempts": {**_student_data("attempts.studentId"), Role.INTEGRATION: ANYONE},
+    "recordStatements": FEEDS,  # an LRS forwarder: statements name learners of every class
     "learningPath": _student_data("studentId"),
     "nextMaterials": _student_data("studentId"),
     # Anyone may ask; naming a student personalises the answer, so it is scoped.
@@ -328,14 +332,15 @@ POLICY: Mapping[str, Access] = {
     # min_cell the report names nobody, and StudentRiskType is a student-data type).
     "atRisk": _cohort_aggregate("cohortId"),
     # A new cohort is empty, so creating one grants nothing; a teacher may tidy up their own.
-    "createCohort": {Role.TEACHER: ANYONE, Role.ADMIN: ANYONE},
-    "deleteCohort": {Role.TEACHER: TeacherOfCohort("id"), Role.ADMIN: ANYONE},
-    "removeStudents": {Role.TEACHER: TeacherOfCohort("cohortId"), Role.ADMIN: ANYONE},
+    "createCohort": {Role.TEACHER: ANYONE, **FEEDS},
+    "deleteCohort": {Role.TEACHER: TeacherOfCohort("id"), **FEEDS},
+    "removeStudents": {Role.TEACHER: TeacherOfCohort("cohortId"), **FEEDS},
     # Enrolling a student or naming a cohort's teachers grants those teachers the
-    # students' data, so a teacher cannot grant it to themselves: admins only.
-    "enrolStudents": ADMIN_ONLY,
-    "setCohortTeachers": ADMIN_ONLY,
-    "importRoster": ADMIN_ONLY,
+    # students' data, so a teacher cannot grant it to themselves: admins, and the
+    # roster sync of the school's own systems (an integration).
+    "enrolStudents": FEEDS,
+    "setCohortTeachers": FEEDS,
+    "importRoster": FEEDS,
     # --- a student's data as a whole -------------------------------------------------------
     "exportStudent": {Role.STUDENT: OwnStudent("id"), Role.ADMIN: ANYONE},
     "forgetStudent": ADMIN_ONLY,
@@ -347,9 +352,9 @@ POLICY: Mapping[str, Access] = {
 STUDENT_DATA_TYPES = frozenset(
     {"Student", "Attempt", "Mastery", "MasteryEvidence", "StudentRiskType", "StudentExport", "ForgottenStudent"}
 )
-"""GraphQL types that hold one student's data; never returned to designers or analysts."""
+"""GraphQL types that hold one student's data; never returned to designers, analysts or integrations."""
 
-_NO_STUDENT_DATA = frozenset({Role.DESIGNER, Role.ANALYST})
+_NO_STUDENT_DATA = frozenset({Role.DESIGNER, Role.ANALYST, Role.INTEGRATION})
 
 
 def may_see_student_data(role: Role) -> bool:

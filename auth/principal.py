@@ -15,6 +15,9 @@ class Role(enum.StrEnum):
     - ``teacher``: the students of the cohorts they teach (``sub`` is their teacher id);
     - ``designer``: reads and edits the curriculum graph, sees no student data;
     - ``analyst``: aggregates only, with small cells suppressed;
+    - ``integration``: an LMS, LRS forwarder or roster sync: writes attempts, statements
+      and rosters for every student, and reads back no student data (counts and problems
+      only), so a leaked forwarder token cannot read what it writes;
     - ``admin``: everything.
     """
 
@@ -22,6 +25,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
     DESIGNER = "designer"
     ANALYST = "analyst"
+    INTEGRATION = "integration"
     ADMIN = "admin"
 
 

@@ -6,8 +6,12 @@
   arguments graphql-core has already coerced (GraphQL names, variables filled in), before
   its resolver runs; a refusal is that field's error, ``extensions.code == "FORBIDDEN"``,
   and its value is null;
-- for designers and analysts, any field (at any depth) whose type is a student-data type
-  is refused the same way: the second net behind the root table.
+- for roles that see no student data (designers, analysts, integrations), any field (at
+  any depth) whose type is a student-data type is refused the same way: the second net
+  behind the root table. A mutation is refused whole, before it runs, when its selection
+  reaches such a field: refusing only the nested field would answer an error for a write
+  that was made (a forwarder's ``recordAttempts { accepted mastery { ... } }``), and the
+  retry would be counted as duplicates.
 
 Why a resolve hook rather than a pre-execution walk of the document: the arguments
 are exactly the ones the resolver gets (fragments, ``@skip``, variables and defaults
@@ -23,7 +27,20 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphql import GraphQLNamedType, GraphQLOutputType, GraphQLUnionType, get_named_type
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+)
 from strawberry.extensions import SchemaExtension
 
 from auth.policy import POLICY, STUDENT_DATA_TYPES, Access, AccessDenied, check, may_see_student_data
@@ -45,6 +62,40 @@ def _holds_student_data(return_type: GraphQLOutputType) -> bool:
     if isinstance(named, GraphQLUnionType):
         return any(t.name in STUDENT_DATA_TYPES for t in named.types)
     return named.name in STUDENT_DATA_TYPES
+
+
+def student_data_selected(
+    named: GraphQLNamedType,
+    selections: SelectionSetNode | None,
+    schema: GraphQLSchema,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    path: str = "",
+) -> str | None:
+    """The path of the first selected field (fragments included) whose type holds student data."""
+    if selections is None:
+        return None
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            fields = getattr(named, "fields", {})
+            definition = fields.get(node.name.value)
+            if definition is None:  # __typename, or a field of a union's member named in a fragment
+                continue
+            here = f"{path}.{node.name.value}" if path else node.name.value
+            if _holds_student_data(definition.type):
+                return here
+            found = student_data_selected(get_named_type(definition.type), node.selection_set, schema, fragments, here)
+        else:
+            fragment = fragments.get(node.name.value) if isinstance(node, FragmentSpreadNode) else node
+            if fragment is None:
+                continue
+            condition = (
+                fragment.type_condition if isinstance(fragment, InlineFragmentNode | FragmentDefinitionNode) else None
+            )
+            target = schema.get_type(condition.name.value) if condition is not None else named
+            found = student_data_selected(target or named, fragment.selection_set, schema, fragments, path)
+        if found:
+            return found
+    return None
 
 
 class AccessControl(SchemaExtension):
@@ -71,6 +122,10 @@ class AccessControl(SchemaExtension):
             except AccessDenied as denied:
                 log.info("refused %s: %s", _who(principal), denied.message)
                 raise
+            if self._restricted is None:
+                self._restricted = not may_see_student_data(principal.role)
+            if self._restricted and info.operation.operation is OperationType.MUTATION:
+                self._refuse_student_data_selected(info, principal)
         if self._restricted is None:
             self._restricted = not may_see_student_data(principal.role)
         if self._restricted and _holds_student_data(info.return_type):
@@ -78,6 +133,21 @@ class AccessControl(SchemaExtension):
             log.info("refused %s: %s", _who(principal), message)
             raise AccessDenied(info.field_name, message)
         return _next(root, info, *args, **kwargs)
+
+    @staticmethod
+    def _refuse_student_data_selected(info: Any, principal: Principal) -> None:
+        """Refuse a mutation, before it writes, whose selection reaches student data."""
+        parent: GraphQLObjectType = info.parent_type
+        named = get_named_type(parent.fields[info.field_name].type)
+        for node in info.field_nodes:
+            selected = student_data_selected(named, node.selection_set, info.schema, info.fragments)
+            if selected:
+                message = (
+                    f"'{info.field_name}' selects '{selected}', which holds student data the "
+                    f"{principal.role.value} role may not see; nothing was written (select the counts only)"
+                )
+                log.info("refused %s: %s", _who(principal), message)
+                raise AccessDenied(info.field_name, message)
 
 
 def access_control(policy: Mapping[str, Access] = POLICY) -> Callable[[], SchemaExtension]:

@@ -225,7 +225,7 @@ class StudentMutation:
         "concepts, so a statement sent here, imported from a file, or sent through recordAttempts with its id as "
         "clientId is one attempt. Statements whose activity is no material of the graph, or that are no answer, "
         "are skipped and counted; each statement needs a timestamp (or the LRS's stored time). At most "
-        f"{MAX_STATEMENTS} a call. Admins only."
+        f"{MAX_STATEMENTS} a call. Admins and the integration role."
     )
     async def record_statements(
         self,

@@ -88,6 +88,18 @@ class TestProduction:
         own = graphql(production.base, '{ student(id: "s1") { id } }', token=student).json()
         assert own["data"]["student"]["id"].startswith("stu-")  # themself, a newcomer: their (empty) record
 
+    def test_an_integration_token_syncs_a_roster_and_reads_no_student(self, production: Live) -> None:
+        lms = token(Role.INTEGRATION, "moodle-sync")
+        roster = 'mutation { importRoster(csv: "cohort,student,teacher\\n7b,s7,t1\\n") { __typename } }'
+        assert graphql(production.base, roster, token=lms).json() == {
+            "data": {"importRoster": {"__typename": "RosterImport"}}
+        }
+        for query in ('{ student(id: "s7") { id } }', '{ cohort(id: "7b") { id } }', "{ masteryModels { version } }"):
+            refused = graphql(production.base, query, token=lms).json()
+            assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"], query
+        teacher = graphql(production.base, '{ cohort(id: "7b") { size } }', token=token(Role.TEACHER, "t1")).json()
+        assert teacher == {"data": {"cohort": {"size": 1}}}
+
     def test_introspection_is_refused_even_for_admins(self, production: Live) -> None:
         body = graphql(production.base, INTROSPECTION, token=token(Role.ADMIN, "a1")).json()
         assert body.get("data") is None

@@ -48,16 +48,18 @@ from schema import build_schema
 from schema.access import access_control
 from schema.context import Context
 from tests.conftest import PlainIds
+from tests.integration.conftest import Api
 
-S, T, D, AN, A = Role.STUDENT, Role.TEACHER, Role.DESIGNER, Role.ANALYST, Role.ADMIN
+S, T, D, AN, IN, A = Role.STUDENT, Role.TEACHER, Role.DESIGNER, Role.ANALYST, Role.INTEGRATION, Role.ADMIN
 EVERYONE = frozenset(Role)
 EDITORS = frozenset({D, A})
 STAFF = frozenset({T, D, AN, A})
 ADMIN_ONLY = frozenset({A})
+FEEDS = frozenset({IN, A})
 STUDENT_DATA = {"own": frozenset({S, T, A}), "other": ADMIN_ONLY}
 COHORT_AGGREGATE = {"own": frozenset({T, AN, A}), "other": frozenset({AN, A})}
 
-PRINCIPALS = {S: "s1", T: "t1", D: "d1", AN: "an1", A: "a1"}
+PRINCIPALS = {S: "s1", T: "t1", D: "d1", AN: "an1", IN: "lms", A: "a1"}
 DIRECTORY = StaticDirectory({"t1": ["c1"]}, {"c1": ["s1", "s3"], "c2": ["s2"]})
 
 
@@ -94,11 +96,11 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "students": {"": frozenset({S, T, A})},
     "studentKeys": {"": frozenset({S, T, A})},
     "student": STUDENT_DATA,
-    "recordAttempts": STUDENT_DATA,
-    "recordStatements": {"": ADMIN_ONLY},
+    "recordAttempts": {"own": frozenset({S, T, IN, A}), "other": FEEDS},
+    "recordStatements": {"": FEEDS},
     "learningPath": STUDENT_DATA,
     "nextMaterials": STUDENT_DATA,
-    "ask": {"none": EVERYONE, **STUDENT_DATA},
+    "ask": {"none": EVERYONE - {IN}, **STUDENT_DATA},
     "masteryModels": {"": STAFF},
     "useMasteryModel": {"": ADMIN_ONLY},
     "cohorts": {"": frozenset({T, AN, A})},
@@ -107,12 +109,12 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "conceptDifficulty": COHORT_AGGREGATE,
     "masteryTrend": COHORT_AGGREGATE,
     "atRisk": COHORT_AGGREGATE,
-    "createCohort": {"": frozenset({T, A})},
-    "deleteCohort": {"own": frozenset({T, A}), "other": ADMIN_ONLY},
-    "removeStudents": {"own": frozenset({T, A}), "other": ADMIN_ONLY},
-    "enrolStudents": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
-    "setCohortTeachers": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
-    "importRoster": {"": ADMIN_ONLY},
+    "createCohort": {"": frozenset({T, IN, A})},
+    "deleteCohort": {"own": frozenset({T, IN, A}), "other": FEEDS},
+    "removeStudents": {"own": frozenset({T, IN, A}), "other": FEEDS},
+    "enrolStudents": {"own": FEEDS, "other": FEEDS},
+    "setCohortTeachers": {"own": FEEDS, "other": FEEDS},
+    "importRoster": {"": FEEDS},
     "exportStudent": {"own": frozenset({S, A}), "other": ADMIN_ONLY},
     "forgetStudent": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
     "forgetStudents": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
@@ -356,6 +358,63 @@ class TestStudentDataNeverReachesStaff:
     def test_admin_sees_them(self, kg: KnowledgeGraph) -> None:
         result = self.execute(kg, "{ cohort { students { id } } }", A)
         assert result.data == {"cohort": {"students": [{"id": "s1"}]}}
+
+
+RECORD_FOR = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename %s } }"""
+COUNTS = "... on RecordedAttempts { accepted duplicates } ... on AttemptsError { message }"
+ATTEMPT = {"studentId": "s2", "conceptIds": ["slope"], "correct": True, "clientId": "lms-1"}
+
+
+class TestIntegrationWritesWithoutReading:
+    """An LMS forwarder's token records every student's answers and reads none of them back."""
+
+    def record(self, api: Api, selection: str, role: Role = IN) -> Any:
+        context = Context(
+            kg=api.kg,
+            loaders=build_loaders(api.kg, api.mastery),
+            mastery=api.mastery,
+            principal=Principal(role, PRINCIPALS[role]),
+            pseudonyms=PlainIds(),
+        )
+        result = asyncio.run(api.schema.execute(RECORD_FOR % selection, {"a": [ATTEMPT]}, context_value=context))
+        return result.data, [(e.path, (e.extensions or {}).get("code"), e.message) for e in result.errors or []]
+
+    def test_it_records_any_students_answers_and_gets_the_counts(self, api: Api) -> None:
+        data, errors = self.record(api, COUNTS)
+        assert errors == []
+        assert data["recordAttempts"] == {"__typename": "RecordedAttempts", "accepted": 1, "duplicates": 0}
+
+    @pytest.mark.parametrize(
+        "selection",
+        [
+            "... on RecordedAttempts { accepted mastery { probability } }",
+            "...Estimates } } fragment Estimates on RecordedAttempts { mastery { probability",
+        ],
+        ids=["inline", "named-fragment"],
+    )
+    def test_selecting_the_estimates_refuses_the_write_before_it_is_made(self, api: Api, selection: str) -> None:
+        data, errors = self.record(api, selection)
+        assert data is None
+        [(path, code, message)] = errors
+        assert (path, code) == (["recordAttempts"], "FORBIDDEN")
+        assert "selects 'mastery'" in message
+        assert "nothing was written" in message
+        # Nothing was stored: the same clientId is accepted afresh, not a duplicate.
+        again, _ = self.record(api, COUNTS)
+        assert again["recordAttempts"]["accepted"] == 1
+
+    def test_an_admin_still_gets_the_estimates(self, api: Api) -> None:
+        data, errors = self.record(api, "... on RecordedAttempts { mastery { concept { id } } }", A)
+        assert errors == []
+        assert data["recordAttempts"]["mastery"] == [{"concept": {"id": "slope"}}]
+
+    def test_it_reads_no_student(self, api: Api) -> None:
+        self.record(api, COUNTS)
+        context = Context(
+            kg=api.kg, loaders=build_loaders(api.kg), principal=Principal(IN, "lms"), pseudonyms=PlainIds()
+        )
+        result = asyncio.run(api.schema.execute('{ student(id: "s2") { id } }', context_value=context))
+        assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["FORBIDDEN"]
 
 
 class TestMinCell:

@@ -124,6 +124,13 @@ class TestRoles:
         assert verify(signed(roles=["Ops", "Instructor", "Learner"]), rules).role is Role.STUDENT
         assert verify(signed(roles=["Ops", "Instructor"]), rules).role is Role.TEACHER
 
+    def test_an_integration_ranks_above_a_teacher_and_below_an_admin(self) -> None:
+        # Its roster writes decide which teacher sees whom: a teacher's token that also
+        # carries it acts as the teacher, an admin's as the integration.
+        rules = keys(role_claim="roles", role_map=parse_role_map("Instructor=teacher,Lms=integration,Ops=admin"))
+        assert verify(signed(roles=["Lms", "Instructor"]), rules).role is Role.TEACHER
+        assert verify(signed(roles=["Ops", "Lms"]), rules).role is Role.INTEGRATION
+
     def test_with_a_map_only_the_names_it_lists_count(self) -> None:
         # The provider's own 'admin' (for some other application) makes no Pathwise admin.
         rules = keys(role_claim="roles", role_map={"Instructor": Role.TEACHER})
