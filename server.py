@@ -165,6 +165,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             backup_dir=settings.backup_dir,
             backup_keep=settings.backup_keep,
             xapi_account_homes=settings.xapi_account_homes,
+            time_zone=settings.time_zone,
         )
 
 

@@ -14,6 +14,8 @@ from starlette.config import Config
 from starlette.datastructures import Secret
 
 from auth.claims import ClaimRules, parse_role_map
+from graph.errors import InvalidInput
+from graph.time_zone import time_zone
 
 __all__ = ["ENVIRONMENTS", "Settings", "load_settings", "problems_of"]
 
@@ -60,6 +62,8 @@ class Settings:
     # Browser origins allowed to call the API from another origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
     xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
+    # The school's time zone (IANA name): where a trend's days, weeks and months start.
+    time_zone: str = "UTC"
     # Logging (README "Monitoring"): the level, and whether each request gets an access line.
     log_level: str = "info"
     access_log: bool = True
@@ -121,6 +125,10 @@ def problems_of(settings: Settings) -> list[str]:
         "PATHWISE_MAX_TOKENS": settings.max_tokens,
     }
     found += [f"{name} is {value}: give 1 or more" for name, value in at_least_one.items() if value < 1]
+    try:
+        time_zone(settings.time_zone)
+    except InvalidInput as wrong:
+        found.append(f"PATHWISE_TIME_ZONE is {settings.time_zone!r}: {wrong.message}")
     if settings.jwt_max_ttl_seconds < 0:
         found.append(f"PATHWISE_JWT_MAX_TTL_SECONDS is {settings.jwt_max_ttl_seconds}: give 0 (any) or more")
     if not settings.jwt_role_claim.strip(". "):
@@ -204,6 +212,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         xapi_account_homes=tuple(
             h.strip() for h in config("PATHWISE_XAPI_ACCOUNT_HOMES", default="").split(",") if h.strip()
         ),
+        time_zone=config("PATHWISE_TIME_ZONE", default="UTC").strip(),
         log_level=config("PATHWISE_LOG_LEVEL", default="info").strip().lower(),
         access_log=config("PATHWISE_ACCESS_LOG", cast=bool, default=True),
         shutdown_seconds=config("PATHWISE_SHUTDOWN_SECONDS", cast=float, default=20.0),

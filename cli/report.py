@@ -20,7 +20,7 @@ from typing import Any, cast
 import click
 
 from graph.analytics import DEFAULT_BINS, DEFAULT_THRESHOLD, Interval, bin_edges
-from graph.errors import KnowledgeGraphError
+from graph.errors import InvalidInput, KnowledgeGraphError
 from graph.repository import KnowledgeGraph
 from settings import load_settings
 
@@ -221,6 +221,11 @@ def at_risk_report(
 @click.option("--concept", required=True, help="The concept id.")
 @click.option("--interval", type=click.Choice(["day", "week", "month"]), default="week", show_default=True)
 @click.option("--window", type=int, default=5, show_default=True, help="Attempts a student's rolling success averages.")
+@click.option(
+    "--time-zone",
+    default=None,
+    help="IANA time zone whose midnights start the buckets (America/Chicago). Default: PATHWISE_TIME_ZONE, else UTC.",
+)
 @_threshold
 @_min_cell
 @_output
@@ -231,17 +236,31 @@ def trend(
     concept: str,
     interval: str,
     window: int,
+    time_zone: str | None,
     threshold: float,
     min_cell: int | None,
     output: Path | None,
 ) -> None:
     """One row per bucket: attempts and success in it, rolling success and mastered share by its end."""
     from graph.cohort_reports import mastery_trend
+    from graph.time_zone import time_zone as zone_named
 
+    try:
+        configured = (ctx.obj or {}).get("settings") or load_settings()
+        zone = zone_named(time_zone if time_zone is not None else configured.time_zone, field="--time-zone")
+    except InvalidInput as wrong:
+        raise click.BadParameter(wrong.message, param_hint="--time-zone") from None
     with _graph(ctx) as kg:
-        log.info("cohort %s: %s trend of %s", cohort, interval, concept)
+        log.info("cohort %s: %s trend of %s (%s)", cohort, interval, concept, zone.key)
         points = mastery_trend(
-            kg, cohort, concept, cast(Interval, interval), window=window, threshold=threshold, min_cell=min_cell
+            kg,
+            cohort,
+            concept,
+            cast(Interval, interval),
+            window=window,
+            threshold=threshold,
+            min_cell=min_cell,
+            zone=zone,
         )
         header = ["start", "attempts", "active", "success_rate", "students", "rolling_success", "mastered_share",
                   "suppressed"]  # fmt: skip

@@ -40,7 +40,8 @@ Definitions (documented once, used by the API, the CLI and the reports):
   threshold (or absent) and who has a weak prerequisite, i.e. some concept in the
   target's prerequisite closure whose estimate is below the threshold (a missing
   estimate counts as weak only with ``missing_is_weak``);
-- **trend**: attempt history bucketed by day, week (from Monday) or month, in UTC. Per
+- **trend**: attempt history bucketed by day, week (from Monday) or month, from midnight
+  in the school's time zone (UTC unless given). Per
   bucket: the attempts and the students active in it and their mean score; and over
   every student who has attempted the concept by the bucket's end, the mean of each
   one's *rolling success* (the mean score of their last ``window`` attempts) and the
@@ -53,7 +54,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 import networkx as nx
@@ -674,30 +675,45 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def bucket_start(when: datetime, interval: Interval) -> datetime:
-    """The start (UTC) of the bucket holding ``when``.
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+def bucket_start(when: datetime, interval: Interval, zone: tzinfo = UTC) -> datetime:
+    """The start of the bucket holding ``when``: midnight in ``zone`` (UTC by default).
+
+    A school's day is its own: in UTC, a Chicago class's evening homework counted on the
+    next day, and its Sunday evening in the next week.
 
     Examples:
         >>> t = datetime(2026, 3, 19, 15, 30, tzinfo=UTC)  # a Thursday
         >>> [bucket_start(t, i).date().isoformat() for i in ("day", "week", "month")]
         ['2026-03-19', '2026-03-16', '2026-03-01']
+        >>> from zoneinfo import ZoneInfo
+        >>> bucket_start(datetime(2026, 3, 20, 2, tzinfo=UTC), "day", ZoneInfo("America/Chicago")).isoformat()
+        '2026-03-19T00:00:00-05:00'
     """
-    day = _utc(when).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = _utc(when).astimezone(zone).date()
     if interval == "day":
-        return day
+        return _midnight(day, zone)
     if interval == "week":
-        return day - timedelta(days=day.weekday())
+        return _midnight(day - timedelta(days=day.weekday()), zone)
     if interval == "month":
-        return day.replace(day=1)
+        return _midnight(day.replace(day=1), zone)
     raise InvalidInput(f"interval {interval!r} is not day, week or month", field="interval")
 
 
 def _next(start: datetime, interval: Interval) -> datetime:
+    """The next bucket's start: midnight of the next day, week or month on the zone's calendar.
+
+    Counted on the calendar, not in hours: a day across a daylight-saving change is 23 or 25 hours.
+    """
+    zone, day = start.tzinfo or UTC, start.date()
     if interval == "day":
-        return start + timedelta(days=1)
+        return _midnight(day + timedelta(days=1), zone)
     if interval == "week":
-        return start + timedelta(days=7)
-    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+        return _midnight(day + timedelta(days=7), zone)
+    return _midnight(day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1), zone)
 
 
 def _check_trend_length(start: datetime, last: datetime, interval: Interval) -> None:
@@ -721,6 +737,7 @@ def mastery_trend(
     window: int = 5,
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
+    zone: tzinfo = UTC,
 ) -> list[TrendPoint]:
     """A concept's trend over time from the group's attempts, one point per bucket.
 
@@ -729,13 +746,14 @@ def mastery_trend(
     Args:
         histories: each student's attempts (any order).
         concept: the concept to follow.
-        interval: ``day``, ``week`` (from Monday) or ``month``, in UTC.
+        interval: ``day``, ``week`` (from Monday) or ``month``, on ``zone``'s calendar.
         window: how many of a student's latest attempts their rolling success averages.
         threshold: rolling success at or above which a student counts as mastered.
         min_cell: suppress figures over fewer students than this (``None``: never).
+        zone: the time zone whose midnights start the buckets (the school's).
 
     Returns:
-        The points in time order.
+        The points in time order, each starting at a midnight in ``zone``.
 
     Examples:
         >>> d = lambda day: datetime(2026, 1, day, tzinfo=UTC)
@@ -758,7 +776,7 @@ def mastery_trend(
         return []
     recent: dict[str, deque[float]] = {}
     points = []
-    start, last = bucket_start(events[0][0], interval), bucket_start(events[-1][0], interval)
+    start, last = bucket_start(events[0][0], interval, zone), bucket_start(events[-1][0], interval, zone)
     _check_trend_length(start, last, interval)
     i = 0
     moved: set[str] = set()  # students whose rolling success changed since the last point showing the group

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 import numpy as np
 
@@ -145,12 +146,13 @@ def mastery_trend(
     window: int = 5,
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
+    zone: tzinfo = UTC,
 ) -> list[TrendPoint]:
-    """A concept's trend over the members' attempt history."""
+    """A concept's trend over the members' attempt history, bucketed from midnights in ``zone``."""
     students = members(kg, cohort)
     [name] = _concepts(kg, [concept], "conceptId")
     return analytics.mastery_trend(
-        attempts_of(kg, students), name, interval, window=window, threshold=threshold, min_cell=min_cell
+        attempts_of(kg, students), name, interval, window=window, threshold=threshold, min_cell=min_cell, zone=zone
     )
 
 

@@ -11,6 +11,7 @@ from graph.cohorts import Cohort, RosterReport
 from graph.erasures import ErasureLog
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
+from graph.time_zone import time_zone
 from ingest.roster import import_roster
 
 __all__ = [
@@ -129,8 +130,9 @@ def mastery_trend(
     window: int,
     threshold: float,
     min_cell: int | None,
+    zone: str = "UTC",
 ) -> list[TrendPoint]:
-    """A concept's trend over the cohort's history."""
+    """A concept's trend over the cohort's history, its buckets starting at midnights in ``zone`` (an IANA name)."""
     return cohort_reports.mastery_trend(
-        kg, cohort, concept, interval, window=window, threshold=threshold, min_cell=min_cell
+        kg, cohort, concept, interval, window=window, threshold=threshold, min_cell=min_cell, zone=time_zone(zone)
     )

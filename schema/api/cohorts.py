@@ -243,7 +243,16 @@ class CohortQuery:
             ),
         ] = 5,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
+        time_zone: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The IANA time zone whose midnights start the buckets (`America/Chicago`); null: the "
+                "deployment's PATHWISE_TIME_ZONE (UTC unless set). An unknown name is INVALID on `timeZone`."
+            ),
+        ] = None,
     ) -> MasteryTrendResult:
+        zone = info.context.time_zone if time_zone is None else time_zone.strip()
+
         def run() -> MasteryTrend:
             points = cohorts.mastery_trend(
                 info.context.kg,
@@ -253,11 +262,13 @@ class CohortQuery:
                 window=window,
                 threshold=threshold,
                 min_cell=_min_cell(info),
+                zone=zone,
             )
             return MasteryTrend(
                 cohort_id=cohort_id,
                 concept=ConceptType.from_id(str(concept_id)),
                 interval=interval,
+                time_zone=zone,
                 points=[TrendPointType.from_domain(p) for p in points],
             )
 

@@ -344,7 +344,10 @@ class CohortAtRisk:
 # --- trend ------------------------------------------------------------------------------------------
 @strawberry.type(name="TrendPoint", description="One bucket of a concept's trend, from the cohort's attempts.")
 class TrendPointType:
-    start: datetime = strawberry.field(description="When the bucket starts (UTC).")
+    start: datetime = strawberry.field(
+        description="When the bucket starts: midnight in the trend's `timeZone`, with its offset "
+        "(`2026-03-09T00:00:00-05:00`)."
+    )
     attempts: int | None = strawberry.field(description=f"Members' attempts at the concept in the bucket; {WITHHELD}.")
     active: int | None = strawberry.field(description="Members who attempted the concept in the bucket.")
     success_rate: float | None = strawberry.field(description="The mean score of the bucket's attempts.")
@@ -373,6 +376,7 @@ class MasteryTrend:
     cohort_id: strawberry.ID = strawberry.field(description="The cohort.")
     concept: ConceptType = strawberry.field(description="The concept followed.")
     interval: TrendInterval = strawberry.field(description="The width of each bucket.")
+    time_zone: str = strawberry.field(description="The IANA time zone whose midnights start the buckets.")
     points: list[TrendPointType] = strawberry.field(
         description="One point per bucket in time order, from the first attempt's to the last one's, empty ones "
         "included (for analysts, from the first to the last point that shows a figure)."

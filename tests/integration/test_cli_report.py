@@ -86,6 +86,12 @@ class TestReportCsv:
             "18",
             "0.833333",
         )
+        code, output = run(school, "trend", "--cohort", "7b", "--concept", "add", "--time-zone", "Asia/Tokyo")
+        assert code == 0
+        assert [p["start"] for p in rows(output)][0].endswith("T00:00:00+09:00")
+        code, output = run(school, "trend", "--cohort", "7b", "--concept", "add", "--time-zone", "Tokyo")
+        assert code == 2
+        assert "unknown time zone 'Tokyo'" in output
         code, output = run(school, "at-risk", "--cohort", "7b", "--targets", "sub", "--threshold", "0.5")
         assert code == 0
         assert rows(output) == [

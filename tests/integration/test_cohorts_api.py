@@ -252,6 +252,21 @@ class TestOtherFigures:
              "rollingSuccess": 0.5, "masteredShare": 0.5},
         ]  # fmt: skip
 
+        # The same answers, on a Pacific school's calendar (8 pm on 31 January there is 04:00 UTC on 1 February).
+        pacific = api(
+            """{ masteryTrend(cohortId: "7b", conceptId: "slope", interval: DAY, timeZone: "America/Los_Angeles") {
+                 ... on MasteryTrend { timeZone points { start attempts } } } }"""
+        )["masteryTrend"]
+        assert pacific["timeZone"] == "America/Los_Angeles"
+        assert all(p["start"].endswith("T00:00:00-08:00") for p in pacific["points"])
+        assert sum(p["attempts"] for p in pacific["points"]) == 8
+        wrong = api(
+            """{ masteryTrend(cohortId: "7b", conceptId: "slope", timeZone: "Europe/Berln") {
+                 ... on CohortError { code field message } } }"""
+        )["masteryTrend"]
+        assert (wrong["code"], wrong["field"]) == ("INVALID", "timeZone")
+        assert "did you mean 'Europe/Berlin'?" in wrong["message"]
+
 
 def test_a_gradebook_sync_pages_through_one_class(api: Api) -> None:
     # students() had no cohort filter and a student no cohorts: a sync read every student it could see.

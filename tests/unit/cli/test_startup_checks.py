@@ -48,6 +48,7 @@ class TestSettings:
             "PATHWISE_LOG_LEVEL": "loud",
             "PATHWISE_SHUTDOWN_SECONDS": "-1",
             "PATHWISE_MAX_COST": "0",  # documented as "no limit": accepted
+            "PATHWISE_TIME_ZONE": "US/Chicagoo",
         }
         for name, value in bad.items():
             monkeypatch.setenv(name, value)
@@ -61,6 +62,7 @@ class TestSettings:
         assert "PATHWISE_STALE_CHECK_SECONDS is nan: give 0 or more" in result.output
         assert "PATHWISE_LOG_LEVEL is 'loud': give one of debug, info, warning, error" in result.output
         assert "PATHWISE_SHUTDOWN_SECONDS is -1.0: give 0 to 3600" in result.output
+        assert "PATHWISE_TIME_ZONE is 'US/Chicagoo': unknown time zone 'US/Chicagoo': did you mean" in result.output
         assert "MAX_COST" not in result.output
         assert "Traceback" not in result.output
 

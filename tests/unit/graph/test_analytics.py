@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import networkx as nx
 import numpy as np
@@ -95,6 +96,32 @@ class TestConceptMastery:
         s = concept_mastery("a", [0.1] * 5 + [0.9] * 5 + [NAN] * 2, bins=2, min_cell=5)
         assert s.students is None
         assert None in s.histogram, "shown bins summing to the withheld count would give it away"
+
+    def test_days_and_weeks_start_at_the_schools_midnight(self) -> None:
+        # Chicago homework at 8 pm on Sunday 8 March is 02:00 UTC on Monday: in UTC it fell in the next week.
+        chicago = ZoneInfo("America/Chicago")
+        sunday_evening = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
+        monday_noon = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+        h = {"s": [Attempt("1", "s", sunday_evening, 0.0, concepts=("a",)),
+                   Attempt("2", "s", monday_noon, 1.0, concepts=("a",))]}  # fmt: skip
+        assert [p.attempts for p in mastery_trend(h, "a", "week")] == [2]
+        weeks = mastery_trend(h, "a", "week", zone=chicago)
+        assert [(p.start.isoformat(), p.attempts) for p in weeks] == [
+            ("2026-03-02T00:00:00-06:00", 1), ("2026-03-09T00:00:00-05:00", 1),
+        ]  # fmt: skip
+
+    def test_a_day_across_the_clock_change_is_one_bucket(self) -> None:
+        # 8 March 2026 has 23 hours in Chicago: counted in hours, the next day began at 1 am, and
+        # an answer at 00:30 on the 9th was counted on the 8th.
+        chicago = ZoneInfo("America/Chicago")
+        first = datetime(2026, 3, 8, 7, 0, tzinfo=UTC)  # 01:00 on the 8th in Chicago
+        after_midnight = datetime(2026, 3, 9, 5, 30, tzinfo=UTC)  # 00:30 on the 9th
+        h = {"s": [Attempt("1", "s", first, 1.0, concepts=("a",)), Attempt("2", "s", after_midnight, 0.0,
+                                                                          concepts=("a",))]}  # fmt: skip
+        days = mastery_trend(h, "a", "day", zone=chicago)
+        assert [(p.start.isoformat(), p.attempts) for p in days] == [
+            ("2026-03-08T00:00:00-06:00", 1), ("2026-03-09T00:00:00-05:00", 1),
+        ]  # fmt: skip
 
     def test_suppression_below_k(self) -> None:
         few = concept_mastery("a", [0.5] * 4, min_cell=5)
