@@ -76,8 +76,10 @@ class BodyLimitMiddleware:
             {
                 "errors": [
                     {
-                        "message": f"the request body is larger than {self.max_bytes} bytes",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                        "message": f"the request body is larger than {self.max_bytes} bytes (PATHWISE_MAX_BODY_BYTES): "
+                        "split the batch, or import a large curriculum or log with the CLI "
+                        "(pathwise import, pathwise attempts import)",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": self.max_bytes},
                     }
                 ]
             }

@@ -56,7 +56,10 @@ class TestBodyLimit:
     def test_announced_length_over_the_limit_is_refused_unread_by_the_app(self) -> None:
         status, body, app, left = run([b"a" * 150], [(b"content-length", b"150")])
         assert status == 413
-        assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+        assert body["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE", "maxBytes": 100}
+        # A designer posting a district's materials.csv learns the setting and the way around it.
+        assert "PATHWISE_MAX_BODY_BYTES" in body["errors"][0]["message"]
+        assert "pathwise import" in body["errors"][0]["message"]
         assert not app.called
         assert left == 0  # drained, so the client gets the answer
 
