@@ -289,6 +289,7 @@ POLICY: Mapping[str, Access] = {
     "materials": EVERYONE,
     "curricula": EVERYONE,
     "exportCurriculum": EVERYONE,
+    "exportCurriculumCsv": EVERYONE,
     # --- curriculum editing: designers (and admins) ----------------------------------------
     "createConcept": EDITORS,
     "updateConcept": EDITORS,

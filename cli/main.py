@@ -333,7 +333,11 @@ def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | No
         fmt = by_suffix or "turtle"
     elif by_suffix is not None and by_suffix != fmt:  # `import` would read the file by its suffix
         _stop(f"{path} names {by_suffix} by its suffix, not {fmt}: change one of them")
-    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    instead = (
+        "ask for it with the exportCurriculumCsv query (or exportCurriculum for turtle, ntriples, jsonld and case), "
+        "or stop it first"
+    )
+    kg = _open(ctx.obj["settings"], ctx.obj["store"], instead=instead)
     try:
         written = export_path(kg, fmt, path, curriculum)
     except KnowledgeGraphError as error:

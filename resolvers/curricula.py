@@ -8,11 +8,11 @@ from graph.bundle import NOTHING_TO_IMPORT, ImportReport
 from graph.errors import InvalidInput
 from graph.model import Curriculum
 from graph.repository import KnowledgeGraph
-from ingest.csv_layout import parse_curriculum_csv
+from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv
 from ingest.export import export_text
 from ingest.formats import read_text
 
-__all__ = ["export_curriculum", "import_curriculum", "list_curricula"]
+__all__ = ["export_curriculum", "export_curriculum_csv", "import_curriculum", "list_curricula"]
 
 
 def list_curricula(kg: KnowledgeGraph) -> list[Curriculum]:
@@ -57,3 +57,12 @@ def import_curriculum(
 def export_curriculum(kg: KnowledgeGraph, fmt: str, curriculum: str | None) -> str:
     """The curriculum part of the graph as one document (RDF, or CASE for one curriculum)."""
     return export_text(kg, fmt, curriculum)
+
+
+def export_curriculum_csv(kg: KnowledgeGraph, curriculum: str | None) -> dict[str, str]:
+    """The CSV layout's files as text, by name (``concepts``, ...): what ``pathwise export --format csv`` writes.
+
+    Through the API, so a designer edits the spreadsheets while the service runs (the CLI
+    needs the embedded store to itself), and ``importCurriculum`` takes them back as they are.
+    """
+    return bundle_to_csv(kg.export_bundle(curriculum))

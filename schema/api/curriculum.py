@@ -12,7 +12,7 @@ from resolvers import concepts, curricula, materials
 from schema.api.common import AfterArg, FirstArg, guarded, page_info
 from schema.context import Info
 from schema.types.concept import ConceptType
-from schema.types.curriculum import CurriculumType
+from schema.types.curriculum import CsvFiles, CurriculumType
 from schema.types.enums import ExportFormat, MaterialKind
 from schema.types.inputs import (
     CreateConceptInput,
@@ -167,6 +167,31 @@ class CurriculumQuery:
     ) -> str:
         return curricula.export_curriculum(
             info.context.kg, format.value, str(curriculum_id) if curriculum_id is not None else None
+        )
+
+    @strawberry.field(
+        description="The curriculum part of the graph (or one curriculum) as the CSV layout's files, for a "
+        "spreadsheet: edit them and send them back to `importCurriculum` while the service runs."
+    )
+    def export_curriculum_csv(
+        self,
+        info: Info,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description='Only this curriculum (an unknown one is an error with `field: "curriculumId"`); '
+                "null: the whole curriculum part of the graph."
+            ),
+        ] = None,
+    ) -> CsvFiles:
+        files = curricula.export_curriculum_csv(
+            info.context.kg, str(curriculum_id) if curriculum_id is not None else None
+        )
+        return CsvFiles(
+            concepts=files["concepts"],
+            prerequisites=files["prerequisites"],
+            materials=files["materials"],
+            curricula=files["curricula"],
         )
 
 

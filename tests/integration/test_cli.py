@@ -207,3 +207,22 @@ def test_an_index_rebuild_refused_for_a_store_in_use_leaves_the_index(
     assert result.exit_code == 1
     assert "in use by another process" in result.output
     assert (data / "index" / "index.json").read_text() == '{"format": 2}'
+
+
+def test_an_export_refused_for_a_store_in_use_names_the_query_to_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "make the change through its GraphQL API": an export changes nothing.
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+    monkeypatch.delenv("PATHWISE_STORE", raising=False)
+    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
+    try:
+        result = CliRunner().invoke(main, ["export", str(tmp_path / "out"), "--format", "csv"])
+    finally:
+        held.close()
+    assert result.exit_code == 1
+    assert "exportCurriculumCsv" in result.output
+    assert "make the change" not in result.output

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from graph.cohorts import create_cohort
+from resolvers.loaders import build_loaders
+from schema.context import Context
+from tests.conftest import PlainIds
 from tests.integration.conftest import Client
 
 ADD = """mutation($c: ID!, $p: ID!) { addPrerequisite(conceptId: $c, prerequisiteId: $p) {
@@ -462,3 +466,27 @@ class TestAFormShowsEachErrorByItsInput:
         assert (scheme["code"], scheme["field"]) == ("NOT_FOUND", "curriculumId")
         linked = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "assesses": ["ghost"]})
         assert (linked["code"], linked["field"]) == ("NOT_FOUND", "assesses")
+
+
+class TestExportCsv:
+    EXPORT = "query($c: ID) { exportCurriculumCsv(curriculumId: $c) { concepts prerequisites materials curricula } }"
+
+    def test_a_spreadsheet_round_trip_while_the_service_runs(self, client: Client) -> None:
+        # The CLI export needs the embedded store to itself: a designer had to stop the service to get a CSV.
+        files = client.execute(self.EXPORT)["exportCurriculumCsv"]
+        assert files["concepts"].startswith("id,label,")
+        assert (
+            files["concepts"].count("\n") == 1 + client.execute("{ concepts { totalCount } }")["concepts"]["totalCount"]
+        )
+        edited = {**files, "concepts": files["concepts"].replace(",Addition,", ",Adding numbers,")}
+        assert edited["concepts"] != files["concepts"]
+        result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": edited, "replaceExisting": True}})
+        assert result["importCurriculum"]["__typename"] == "ImportSummary"
+        assert client.execute('{ concept(id: "add") { label } }') == {"concept": {"label": "Adding numbers"}}
+        again = client.execute(self.EXPORT)["exportCurriculumCsv"]
+        assert again == edited
+
+    def test_an_unknown_curriculum_names_the_argument(self, client: Client) -> None:
+        context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
+        result = asyncio.run(client.schema.execute(self.EXPORT, {"c": "nope"}, context_value=context))
+        assert [(e.extensions or {}).get("field") for e in result.errors or []] == ["curriculumId"]

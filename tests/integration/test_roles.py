@@ -82,6 +82,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "materials": {"": EVERYONE},
     "curricula": {"": EVERYONE},
     "exportCurriculum": {"": EVERYONE},
+    "exportCurriculumCsv": {"": EVERYONE},
     "createConcept": {"": EDITORS},
     "updateConcept": {"": EDITORS},
     "deleteConcept": {"": EDITORS},
