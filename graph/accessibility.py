@@ -170,7 +170,12 @@ def language_problem(tag: str) -> str | None:
         (None, None)
         >>> language_problem("english")
         "language 'english' is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
+        >>> language_problem("en_us")
+        "language 'en_us' is not a BCP 47 language tag: did you mean 'en-US'?"
     """
     if _LANGUAGE.fullmatch(tag):
         return None
+    hyphenated = tag.strip().replace("_", "-")
+    if hyphenated != tag and _LANGUAGE.fullmatch(hyphenated):  # a POSIX locale, as en_US.csv exports write it
+        return f"language {tag!r} is not a BCP 47 language tag: did you mean {canonical_language(hyphenated)!r}?"
     return f"language {tag!r} is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
