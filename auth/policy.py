@@ -302,6 +302,9 @@ POLICY: Mapping[str, Access] = {
     "linkMaterial": EDITORS,
     "unlinkMaterial": EDITORS,
     "importCurriculum": EDITORS,
+    "createCurriculum": EDITORS,
+    "updateCurriculum": EDITORS,
+    "deleteCurriculum": EDITORS,
     # --- students, attempts, mastery ------------------------------------------------------
     "students": {Role.STUDENT: SCOPED_LISTING, Role.TEACHER: SCOPED_LISTING, Role.ADMIN: ANYONE},
     # A teacher's app maps the keys it is answered with back to its roster: only for students it may see.

@@ -10,6 +10,7 @@ import strawberry
 
 from schema.api.backups import BackupMutation
 from schema.api.cohorts import CohortMutation, CohortQuery
+from schema.api.curricula import CurriculumSchemeMutation
 from schema.api.curriculum import CurriculumMutation, CurriculumQuery
 from schema.api.paths import PathQuery
 from schema.api.qa import QaQuery
@@ -24,5 +25,5 @@ class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery):
 
 
 @strawberry.type
-class Mutation(CurriculumMutation, StudentMutation, CohortMutation, BackupMutation):
+class Mutation(CurriculumMutation, CurriculumSchemeMutation, StudentMutation, CohortMutation, BackupMutation):
     """Every write the API offers."""

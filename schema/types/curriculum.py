@@ -6,7 +6,13 @@ import strawberry
 
 from graph.model import Curriculum
 
-__all__ = ["CsvFiles", "CurriculumType"]
+__all__ = [
+    "CreateCurriculumInput",
+    "CsvFiles",
+    "CurriculumType",
+    "DeletedCurriculum",
+    "UpdateCurriculumInput",
+]
 
 
 @strawberry.type(name="Curriculum", description="A curriculum (a `skos:ConceptScheme`).")
@@ -30,3 +36,29 @@ class CsvFiles:
     prerequisites: str = strawberry.field(description="`prerequisites.csv`.")
     materials: str = strawberry.field(description="`materials.csv`.")
     curricula: str = strawberry.field(description="`curricula.csv`.")
+
+
+@strawberry.input(description="A new, empty curriculum: concepts join it with `curriculumId`.")
+class CreateCurriculumInput:
+    id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI.")
+    title: str = strawberry.field(description="The title (one line, not blank).")
+    description: str = strawberry.field(default="", description="What the curriculum covers.")
+
+
+@strawberry.input(description="Fields left out (or null) keep their value.")
+class UpdateCurriculumInput:
+    id: strawberry.ID = strawberry.field(
+        description='The curriculum to change (NOT_FOUND with `field: "id"` when there is none).'
+    )
+    title: str | None = strawberry.field(default=None, description="The new title; null: unchanged.")
+    description: str | None = strawberry.field(
+        default=None, description='The new description ("" removes it); null: unchanged.'
+    )
+
+
+@strawberry.type(description="A deleted curriculum: its concepts stay, in no curriculum.")
+class DeletedCurriculum:
+    id: strawberry.ID = strawberry.field(description="The curriculum deleted.")
+    concepts: int = strawberry.field(
+        description="Concepts it held, now in no curriculum (with their prerequisites, materials and estimates)."
+    )

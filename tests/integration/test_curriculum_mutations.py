@@ -490,3 +490,61 @@ class TestExportCsv:
         context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
         result = asyncio.run(client.schema.execute(self.EXPORT, {"c": "nope"}, context_value=context))
         assert [(e.extensions or {}).get("field") for e in result.errors or []] == ["curriculumId"]
+
+
+class TestCurriculumWrites:
+    CREATE = """mutation($i: CreateCurriculumInput!) { createCurriculum(input: $i) {
+      __typename ... on Curriculum { id title description } ... on CurriculumError { code field problems } } }"""
+    UPDATE = """mutation($i: UpdateCurriculumInput!) { updateCurriculum(input: $i) {
+      __typename ... on Curriculum { id title description } ... on CurriculumError { code field } } }"""
+    DELETE = """mutation($id: ID!) { deleteCurriculum(id: $id) {
+      __typename ... on DeletedCurriculum { id concepts } ... on CurriculumError { code field } } }"""
+
+    def test_a_designer_starts_a_course_without_writing_a_file(self, client: Client) -> None:
+        # A scheme came only with an import: a new course needed a Turtle or CSV file first.
+        made = client.execute(self.CREATE, {"i": {"id": "geo7", "title": "  Geometry 7 ", "description": "Shapes."}})
+        assert made["createCurriculum"] == {
+            "__typename": "Curriculum", "id": "geo7", "title": "Geometry 7", "description": "Shapes.",
+        }  # fmt: skip
+        concept = """mutation { createConcept(input: {id: "angles", label: "Angles", curriculumId: "geo7"}) {
+          __typename } }"""
+        assert client.execute(concept)["createConcept"]["__typename"] == "Concept"
+        exported = client.execute('{ exportCurriculum(curriculumId: "geo7") }')["exportCurriculum"]
+        assert "Geometry 7" in exported
+        assert "angles" in exported
+
+    def test_refusals_are_typed(self, client: Client) -> None:
+        client.execute(self.CREATE, {"i": {"id": "geo7", "title": "Geometry"}})
+        taken = client.execute(self.CREATE, {"i": {"id": "geo7", "title": "Again"}})["createCurriculum"]
+        assert (taken["code"], taken["field"]) == ("DUPLICATE", "id")
+        bad = client.execute(self.CREATE, {"i": {"id": "a b", "title": " "}})["createCurriculum"]
+        assert (bad["code"], bad["field"], len(bad["problems"])) == ("INVALID", None, 2)
+        missing = client.execute(self.UPDATE, {"i": {"id": "nope", "title": "X"}})["updateCurriculum"]
+        assert (missing["code"], missing["field"]) == ("NOT_FOUND", "id")
+        gone = client.execute(self.DELETE, {"id": "nope"})["deleteCurriculum"]
+        assert (gone["code"], gone["field"]) == ("NOT_FOUND", "id")
+
+    def test_retitling_keeps_what_it_is_not_given(self, client: Client) -> None:
+        client.execute(self.CREATE, {"i": {"id": "geo7", "title": "Geometry", "description": "Shapes."}})
+        renamed = client.execute(self.UPDATE, {"i": {"id": "geo7", "title": "Geometry 7"}})["updateCurriculum"]
+        assert (renamed["title"], renamed["description"]) == ("Geometry 7", "Shapes.")
+        cleared = client.execute(self.UPDATE, {"i": {"id": "geo7", "description": ""}})["updateCurriculum"]
+        assert (cleared["title"], cleared["description"]) == ("Geometry 7", "")
+        listed = client.execute("{ curricula { id title description } }")["curricula"]
+        assert {"id": "geo7", "title": "Geometry 7", "description": ""} in listed
+        turtle = client.execute('{ exportCurriculum(curriculumId: "geo7") }')["exportCurriculum"]
+        assert "Shapes." not in turtle
+        assert turtle.count("Geometry") == 1  # the old title went: one title, one CASE record
+
+    def test_deleting_a_curriculum_keeps_its_concepts(self, client: Client) -> None:
+        before = client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"]["id"]
+        deleted = client.execute(self.DELETE, {"id": before})["deleteCurriculum"]
+        assert deleted["__typename"] == "DeletedCurriculum"
+        assert deleted["concepts"] >= 1
+        assert client.execute('{ concept(id: "add") { id curriculum { id } } }') == {
+            "concept": {"id": "add", "curriculum": None}
+        }
+        assert before not in [c["id"] for c in client.execute("{ curricula { id } }")["curricula"]]
+        again = client.execute(self.CREATE, {"i": {"id": before, "title": "Back"}})["createCurriculum"]
+        assert again["__typename"] == "Curriculum"
+        assert client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"] is None
