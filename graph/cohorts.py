@@ -67,6 +67,7 @@ class RosterEntry:
     student: str
     teacher: str = ""
     line: int = 0
+    name: str = ""  # the cohort's name ("Math 7A"); "" leaves it as it is
 
 
 @dataclass
@@ -74,6 +75,7 @@ class RosterReport:
     """What a roster import did."""
 
     cohorts_created: list[str] = field(default_factory=list)
+    cohorts_renamed: list[str] = field(default_factory=list)
     enrolled: int = 0
     already_enrolled: int = 0
     removed: int = 0
@@ -319,6 +321,7 @@ def apply_roster(
         deletes: list[Triple] = []
         teachers: dict[str, set[str]] = {}
         wanted: dict[str, list[str]] = {}
+        names = {e.cohort: e.name for e in entries if e.name}
         for e in entries:
             wanted.setdefault(e.cohort, [])
             if e.student not in wanted[e.cohort]:
@@ -341,6 +344,12 @@ def apply_roster(
             if found is None:
                 inserts.append((k, RDF.type, PW.Cohort))
                 report.cohorts_created.append(c)
+            name = names.get(c)
+            if name and (found is None or found.name != name):
+                if found is not None:
+                    deletes += [(k, RDFS.label, Literal(found.name))] if found.name else []
+                    report.cohorts_renamed.append(c)
+                inserts.append((k, RDFS.label, Literal(name)))
             known = set(found.teachers) if found is not None else set()
             added = sorted(teachers.get(c, set()) - known)
             inserts += [(k, PW.teacher, Literal(t)) for t in added]

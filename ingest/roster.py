@@ -1,4 +1,4 @@
-"""Class rosters from CSV: ``cohort,student[,teacher]``, one enrolment a line.
+"""Class rosters from CSV: ``cohort,student[,teacher][,name]``, one enrolment a line.
 
 Reading is separate from writing: ``read_roster`` checks every line (the header, the
 field count, the ids) and reports every problem with its line, and only a roster
@@ -11,7 +11,11 @@ refused so a typo is not silently ignored):
 - ``cohort``: the cohort id (a slug); created when the graph lacks it;
 - ``student``: the student's external id or key (``import_roster`` stores its key);
 - ``teacher`` (optional): a teacher's subject id, or several separated by ``|``, added
-  to the cohort's teachers.
+  to the cohort's teachers;
+- ``name`` (optional): the cohort's name as people know it ("Math 7A", an LMS course's
+  full name; the id is a slug such as its short name): a new cohort is created with it,
+  and an existing one renamed to it. An empty cell changes nothing; two names for one
+  cohort in one roster are refused with both lines.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ from graph.cohort_queries import cohorts_of
 from graph.cohorts import RosterEntry, RosterReport, apply_roster
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
+from graph.validation import LABEL_LIMIT, text_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
 __all__ = ["COLUMNS", "import_roster", "read_roster", "read_roster_file"]
 
-COLUMNS = ("cohort", "student", "teacher")
+COLUMNS = ("cohort", "student", "teacher", "name")
 _REQUIRED = ("cohort", "student")
 
 
@@ -65,10 +70,24 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
         raise MalformedInput([Problem(source, "line 1", "; ".join(reasons) + f" (columns: {', '.join(COLUMNS)})")])
     at = {name: names.index(name) for name in names}
     entries: list[RosterEntry] = []
+    named: dict[str, tuple[str, int]] = {}  # cohort -> (its name, the line that gave it)
     for line, record in records(reader, source, len(names), problems):
         cohort, student = record[at["cohort"]].strip(), record[at["student"]].strip()
         teacher = record[at["teacher"]].strip() if "teacher" in at else ""
+        name = record[at["name"]].strip() if "name" in at else ""
         bad = False
+        if name:
+            wrong = text_problem(name, "name", limit=LABEL_LIMIT, one_line=True)
+            first = named.setdefault(cohort, (name, line))
+            if wrong is not None:
+                problems.append(Problem(source, f"line {line}", f"cohort {cohort!r} {wrong}"))
+                bad = True
+            elif first[0] != name:
+                problems.append(
+                    Problem(source, f"line {line}", f"cohort {cohort!r} is named {first[0]!r} on line {first[1]}"
+                            f" and {name!r} here: give one name"),
+                )  # fmt: skip
+                bad = True
         for kind, value in (("cohort", cohort), ("student", student)):
             if not value:
                 problems.append(Problem(source, f"line {line}", f"{kind} is empty"))
@@ -77,7 +96,7 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
                 problems.append(Problem(source, f"line {line}", f"{kind} {value!r} is not a slug or an absolute IRI"))
                 bad = True
         if not bad:
-            entries.append(RosterEntry(cohort, student, teacher, line))
+            entries.append(RosterEntry(cohort, student, teacher, line, name))
     if problems:
         raise MalformedInput(problems)
     if not entries:

@@ -370,8 +370,8 @@ class CohortMutation:
         return _guarded(run)
 
     @strawberry.mutation(
-        description="Import a CSV roster (header `cohort,student[,teacher]`), all or nothing: a bad line refuses "
-        "the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
+        description="Import a CSV roster (header `cohort,student[,teacher][,name]`), all or nothing: a bad line "
+        "refuses the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "
         "named cohort ends with exactly the roster's members, and exactly its teachers where its lines name any. "
         "A student forgotten on request is left out (`erasedLines`): a nightly sync replaying the LMS's roster "
         "brought them back. `enrolStudents` re-admits one who returns: once in any class, the roster enrols them "
@@ -383,8 +383,9 @@ class CohortMutation:
         csv: Annotated[
             str,
             strawberry.argument(
-                description="The roster as CSV text: header `cohort,student[,teacher]`, several teachers in a cell "
-                "separated by `|`, students by external id or key."
+                description="The roster as CSV text: header `cohort,student[,teacher][,name]`, several teachers in a "
+                'cell separated by `|`, students by external id or key; `name` is the cohort\'s name ("Math 7A"), '
+                "given to a new cohort and renamed to on an existing one (`cohortsRenamed`)."
             ),
         ],
         replace: Annotated[

@@ -123,6 +123,9 @@ class CohortType:
 @strawberry.type(description="What a roster import did.")
 class RosterImport:
     cohorts_created: list[strawberry.ID] = strawberry.field(description="Ids of the cohorts the roster created.")
+    cohorts_renamed: list[strawberry.ID] = strawberry.field(
+        description="Ids of existing cohorts the roster's `name` column renamed."
+    )
     enrolled: int = strawberry.field(description="Memberships added.")
     already_enrolled: int = strawberry.field(description="Roster members who were members of that cohort already.")
     removed: int = strawberry.field(description="Members left out of the roster (only with `replace`).")
@@ -145,6 +148,7 @@ class RosterImport:
         """Wrap a domain report."""
         return cls(
             cohorts_created=[strawberry.ID(c) for c in report.cohorts_created],
+            cohorts_renamed=[strawberry.ID(c) for c in report.cohorts_renamed],
             enrolled=report.enrolled,
             already_enrolled=report.already_enrolled,
             removed=report.removed,

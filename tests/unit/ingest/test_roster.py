@@ -85,3 +85,30 @@ class TestImportRoster:
         [cohort] = cohorts_by_ids(kg, ["7b"])
         assert cohort is not None
         assert sorted(cohort.teachers) == ["t-x", "t-y"]
+
+    def test_a_name_column_names_and_renames_cohorts(self, kg: KnowledgeGraph) -> None:
+        # An LMS course has a short name for the id and a full name people know it by ("Math 7A"):
+        # the id must be a slug, and there was nowhere to give the name.
+        from graph.cohorts import cohorts_by_ids
+
+        report = import_roster(kg, "cohort,student,name\nmath-7a,s1,Math 7A\nmath-7a,s2,\n")
+        assert (report.cohorts_created, report.cohorts_renamed) == (["math-7a"], [])
+        assert [c.name for c in cohorts_by_ids(kg, ["math-7a"]) if c] == ["Math 7A"]
+        again = import_roster(kg, "cohort,student,name\nmath-7a,s1,Math 7A\n")
+        assert (again.cohorts_renamed, again.enrolled, again.already_enrolled) == ([], 0, 1)
+        renamed = import_roster(kg, "cohort,student,name\nmath-7a,s1,Math 7A (spring)\n")
+        assert renamed.cohorts_renamed == ["math-7a"]
+        assert [c.name for c in cohorts_by_ids(kg, ["math-7a"]) if c] == ["Math 7A (spring)"]
+        unnamed = import_roster(kg, "cohort,student\nmath-7a,s3\n")  # a roster without the column renames nothing
+        assert unnamed.cohorts_renamed == []
+        assert [c.name for c in cohorts_by_ids(kg, ["math-7a"]) if c] == ["Math 7A (spring)"]
+
+    def test_two_names_for_one_cohort_are_refused_with_both_lines(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(MalformedInput) as caught:
+            import_roster(kg, 'cohort,student,name\n7a,s1,Math 7A\n7a,s2,Maths 7A\n7b,s3,"Two\nlines"\n')
+        assert caught.value.problems == [
+            "roster.csv:line 3: cohort '7a' is named 'Math 7A' on line 2 and 'Maths 7A' here: give one name",
+            "roster.csv:line 4: cohort '7b' has U+000A in its name, an invisible control or direction override: "
+            "remove it",
+        ]
+        assert kg.revision == 0
