@@ -10,6 +10,7 @@ import enum
 from collections.abc import Sequence
 
 __all__ = [
+    "ActivityClash",
     "ConceptNotFound",
     "DuplicateId",
     "ErrorCode",
@@ -83,6 +84,22 @@ class DuplicateId(KnowledgeGraphError):
         self.kind = kind
         self.ident = ident
         self.problems = [f"{k} {i!r} already exists" for k, i in [(kind, ident), *also]]
+
+
+class ActivityClash(KnowledgeGraphError):
+    """An IRI would name two materials: an activity id another material lists or has as its id.
+
+    ``ident`` is the first such IRI; ``problems`` names every clash with both materials
+    (``graph.activities``).
+    """
+
+    code = ErrorCode.DUPLICATE
+
+    def __init__(self, problems: Sequence[str], ident: str, *, field: str | None = "activityIds") -> None:
+        more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more, field=field)
+        self.ident = ident
+        self.problems = list(problems)
 
 
 class ReusedClientId(KnowledgeGraphError):

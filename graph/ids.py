@@ -17,7 +17,17 @@ from rdflib import URIRef
 from graph.errors import InvalidInput
 from graph.vocab import ID
 
-__all__ = ["Kind", "edge_iri", "hashed_iri", "id_of", "id_problem", "iri_of", "is_valid_id", "slug_for"]
+__all__ = [
+    "Kind",
+    "edge_iri",
+    "hashed_iri",
+    "id_of",
+    "id_problem",
+    "iri_of",
+    "is_absolute_iri",
+    "is_valid_id",
+    "slug_for",
+]
 
 Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
 
@@ -39,6 +49,18 @@ def is_valid_id(ident: str) -> bool:
         False
     """
     return bool(_SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID))))
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI: a scheme, a colon and no space or character an IRI cannot hold.
+
+    Examples:
+        >>> is_absolute_iri("http://lms.example/mod/quiz/view.php?id=7"), is_absolute_iri("urn:isbn:0451450523")
+        (True, True)
+        >>> is_absolute_iri("quiz-7"), is_absolute_iri("/mod/quiz/view.php"), is_absolute_iri("http://a b")
+        (False, False, False)
+    """
+    return bool(_ABSOLUTE.match(text))
 
 
 _NOT_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")

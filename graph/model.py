@@ -101,6 +101,9 @@ class Material:
     with a disability can use: ``language`` is the BCP 47 tag of the text (``None``: not
     stated), the tuples hold schema.org terms (``graph.accessibility``), and
     ``accessibility_summary`` says in words what the terms cannot. Empty: not stated.
+    ``activity_ids`` are the IRIs an LMS names the material by in its xAPI statements
+    (``object.id``): a statement about one of them is about this material
+    (``graph.activities``).
     """
 
     id: str
@@ -117,6 +120,7 @@ class Material:
     accessibility_features: tuple[str, ...] = ()
     accessibility_hazards: tuple[str, ...] = ()
     accessibility_summary: str = ""
+    activity_ids: tuple[str, ...] = ()
 
     @property
     def concepts(self) -> tuple[str, ...]:

@@ -32,6 +32,8 @@ class Projection:
         material_types / material_levels: material id -> resource type, and
             (difficulty, minutes): what choosing materials for a student needs, so a
             learning path never reads materials from the store.
+        activities: activity id -> the material that lists it (``graph.activities``): what
+            an xAPI statement or an attempt naming an LMS's IRI is about, without a query.
         curriculum_ids: every curriculum id.
         revision: the store revision this projection reflects.
     """
@@ -42,10 +44,12 @@ class Projection:
     material_ids: set[str] = field(default_factory=set)
     material_types: dict[str, str] = field(default_factory=dict)
     material_levels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    activities: dict[str, str] = field(default_factory=dict)
     curriculum_ids: set[str] = field(default_factory=set)
     revision: int = 0
     _sorted_concepts: list[str] | None = field(default=None, repr=False)
     _closure_bounds: tuple[int, int] | None = field(default=None, repr=False)
+    _activities_of: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     # --- concepts -------------------------------------------------------------------
     def has_concept(self, concept: str) -> bool:
@@ -106,8 +110,9 @@ class Projection:
         *,
         difficulty: int = 1,
         minutes: int = 5,
+        activity_ids: Iterable[str] = (),
     ) -> None:
-        """Add a material or replace its links."""
+        """Add a material or replace its links and activity ids."""
         self.remove_material(material)
         self.material_ids.add(material)
         self.material_types[material] = mtype
@@ -116,6 +121,11 @@ class Projection:
             self.teaches[c].add(material)
         for c in assesses:
             self.assesses[c].add(material)
+        listed = tuple(activity_ids)
+        for activity in listed:  # moved from another material by the same write: that one's is overwritten
+            self.activities[activity] = material
+        if listed:
+            self._activities_of[material] = listed
 
     def remove_material(self, material: str) -> None:
         """Forget a material and its links."""
@@ -124,9 +134,16 @@ class Projection:
         self.material_ids.discard(material)
         self.material_types.pop(material, None)
         self.material_levels.pop(material, None)
+        for activity in self._activities_of.pop(material, ()):
+            if self.activities.get(activity) == material:
+                del self.activities[activity]
         for table in (self.teaches, self.assesses):
             for linked in table.values():
                 linked.discard(material)
+
+    def material_named(self, ident: str) -> str | None:
+        """The material ``ident`` names: the material of that id, else the one listing it as an activity id."""
+        return ident if ident in self.material_ids else self.activities.get(ident)
 
     def materials_of(self, concept: str) -> set[str]:
         """Ids of the materials that teach or assess ``concept``."""

@@ -141,7 +141,7 @@ def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:
 
 
 def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]]]:
-    """What the projection is built from, in five round trips, as text (IRIs, lexical forms).
+    """What the projection is built from, in six round trips, as text (IRIs, lexical forms).
 
     Text, not rdflib terms: building terms was most of a start over 20,000 concepts.
     """
@@ -166,6 +166,9 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]
             store, f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""
         ),
         "curricula": select_text(store, f"SELECT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()} }}"),
+        "activities": select_text(
+            store, f"SELECT ?m ?a WHERE {{ ?m a {SDO.LearningResource.n3()} ; {PW.activityId.n3()} ?a }}"
+        ),
     }
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.accessibility import (
@@ -24,6 +24,7 @@ from graph.accessibility import (
     canonical_language,
     canonical_terms,
 )
+from graph.activities import canonical_activity_ids
 from graph.bundle import CurriculumBundle
 from graph.errors import InvalidInput
 from graph.ids import edge_iri, id_of, iri_of
@@ -171,6 +172,8 @@ def material_triples(material: Material) -> Iterator[Triple]:
             yield s, p, Literal(term)
     if material.accessibility_summary:
         yield s, SDO.accessibilitySummary, Literal(material.accessibility_summary)
+    for activity in material.activity_ids:
+        yield s, PW.activityId, Literal(activity, datatype=XSD.anyURI)
 
 
 def bundle_triples(bundle: CurriculumBundle) -> Iterator[Triple]:
@@ -264,6 +267,7 @@ def material_from_props(iri: str, props: Props) -> Material:
         accessibility_features=canonical_terms(_literals(props, SDO.accessibilityFeature), ACCESSIBILITY_FEATURES),
         accessibility_hazards=canonical_terms(_literals(props, SDO.accessibilityHazard), ACCESSIBILITY_HAZARDS),
         accessibility_summary=_first(props, SDO.accessibilitySummary),
+        activity_ids=canonical_activity_ids(str(o) for o in props.get(PW.activityId, ()) if not isinstance(o, BNode)),
     )
 
 
@@ -292,12 +296,15 @@ def _tagged_copy(triple: Triple, modelled: set[Triple]) -> bool:
 
 
 def _canonical_copy(triple: Triple, modelled: set[Triple]) -> bool:
-    """Whether ``triple`` is an accessibility term or language tag that the model keeps in schema.org's spelling.
+    """Whether ``triple`` is an accessibility term, language tag or activity id that the model keeps in its own form.
 
     ``"Captions"`` is read as ``"captions"`` and ``"EN-us"`` as ``"en-US"``; keeping the
-    source's spelling too gave the material each value twice.
+    source's spelling too gave the material each value twice. An activity id given as an
+    IRI or a plain string is kept as an ``xsd:anyURI`` literal.
     """
     s, p, o = triple
+    if p == PW.activityId and not isinstance(o, BNode):
+        return (s, p, Literal(str(o).strip(), datatype=XSD.anyURI)) in modelled
     if not isinstance(o, Literal):
         return False
     if p == SDO.inLanguage:

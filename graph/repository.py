@@ -18,6 +18,7 @@ from typing import ClassVar, TypeVar
 from rdflib import Graph, Literal, URIRef
 
 from graph import queries
+from graph.activities import activity_clashes, clash_error
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
@@ -198,9 +199,23 @@ class KnowledgeGraph:
             entry = links.setdefault(id_of(str(m)), ([], []))
             entry[0 if r == teaches else 1].append(id_of(str(c)))
         facts = {id_of(str(m)): _material_facts(t, d, r) for m, t, d, r in rows["materials"]}
+        owners: dict[str, str] = {}
+        for m, a in sorted((id_of(str(m)), str(a).strip()) for m, a in rows["activities"]):
+            owners.setdefault(a, m)  # one stored twice by another writer: the first material's, by id
+        activities: dict[str, list[str]] = {}
+        for a, m in owners.items():
+            activities.setdefault(m, []).append(a)
         for material, (teaches_, assesses) in links.items():
             mtype, difficulty, minutes = facts.get(material, ("reading", 1, 5))
-            proj.set_material(material, mtype, teaches_, assesses, difficulty=difficulty, minutes=minutes)
+            proj.set_material(
+                material,
+                mtype,
+                teaches_,
+                assesses,
+                difficulty=difficulty,
+                minutes=minutes,
+                activity_ids=activities.get(material, ()),
+            )
         proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
         proj.revision = queries.revision(self.store)
         self.projection = proj
@@ -534,7 +549,18 @@ class KnowledgeGraph:
             material.assesses,
             difficulty=material.difficulty,
             minutes=material.minutes,
+            activity_ids=material.activity_ids,
         )
+
+    def _require_own_activities(self, material: Material) -> None:
+        """Every IRI the material gives (its activity ids, its id) names it alone once written.
+
+        Raises:
+            ActivityClash: naming both materials of each clash.
+        """
+        clashes = activity_clashes([material], self.projection.activities, self.projection.material_ids)
+        if clashes:
+            raise clash_error(clashes)
 
     def create_material(self, material: Material) -> Material:
         """Add a material; the concepts it links to must exist (with bad values, all problems are listed)."""
@@ -547,6 +573,7 @@ class KnowledgeGraph:
             self._require_linked(material)
             if material.id in self.projection.material_ids:
                 raise DuplicateId("material", material.id, field="id")
+            self._require_own_activities(material)
             self.import_bundle(CurriculumBundle(materials=(material,)))
             return material
 
@@ -559,6 +586,7 @@ class KnowledgeGraph:
             if found:
                 raise ValidationFailed([message for _, message in found], field=one_field(found))
             self._require_linked(updated)
+            self._require_own_activities(updated)
             s = iri_of("material", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             deletes = [(s, p, o) for p, objs in stored.items() if p in MATERIAL_PREDICATES for o in objs]

@@ -26,6 +26,7 @@ from graph.accessibility import (
     language_problem,
     term_problems,
 )
+from graph.activities import activity_clashes, activity_problems, stray_activity_ids
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
 from graph.ids import id_of, id_problem, iri_of, is_valid_id
@@ -172,7 +173,7 @@ def material_problems(material: Material) -> list[tuple[str, str]]:
         problems.append(("difficulty", f"material {material.id!r}: difficulty {material.difficulty} is not in 1..5"))
     if not 1 <= material.minutes <= MAX_MINUTES:
         problems.append(("minutes", f"material {material.id!r}: minutes {material.minutes} is not in 1..{MAX_MINUTES}"))
-    return problems + accessibility_problems(material)
+    return problems + accessibility_problems(material) + activity_problems(material)
 
 
 def accessibility_problems(material: Material) -> list[tuple[str, str]]:
@@ -306,6 +307,7 @@ MATERIAL_PREDICATES = frozenset({
     SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
     SDO.text, SDO.url, SDO.teaches, SDO.assesses,
     SDO.inLanguage, SDO.accessMode, SDO.accessibilityFeature, SDO.accessibilityHazard, SDO.accessibilitySummary,
+    PW.activityId,
 })  # fmt: skip
 """The predicates of a material's own values: what ``updateMaterial`` replaces."""
 
@@ -419,7 +421,8 @@ def check_bundle(
             student, cohort, attempt or estimate (``learner_data_problems``).
 
     Raises:
-        ValidationFailed: bad values or repeated ids inside the batch (every problem listed).
+        ValidationFailed: bad values or repeated ids inside the batch, or an IRI the batch
+            would give two materials (``graph.activities``): every problem listed.
         DuplicateId: an id already in the graph, unless ``replace_existing``.
         PrerequisiteCycle: the edges would form cycles (every cycle listed).
     """
@@ -436,6 +439,10 @@ def check_bundle(
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
+    problems += [
+        c.message() for c in activity_clashes(bundle.materials, projection.activities, projection.material_ids)
+    ]
+    problems += stray_activity_ids(bundle.extra, projection.material_ids | {m.id for m in bundle.materials})
     problems += learner_data_problems(bundle.extra, stored_learners)
     problems += values_of_stored(bundle, projection)
     problems += unnamed_things(bundle.extra)
