@@ -105,8 +105,8 @@ class Clash:
         """The input field of ``material`` at fault: ``activityIds``, or ``id`` when its own id clashes."""
         return "id" if self.given_as == "id" else "activityIds"
 
-    def message(self) -> str:
-        """The clash in words, naming both materials.
+    def message(self, holder_at: str = "") -> str:
+        """The clash in words, naming both materials; ``holder_at`` says where the holder is (`` (line 4)``).
 
         Examples:
             >>> Clash("urn:q1", "quiz_b", "quiz_a").message().split(": ")[0]
@@ -114,12 +114,12 @@ class Clash:
         """
         if self.given_as == "id":
             return (
-                f"material id {self.iri!r} is already an activity id of material {self.holder!r}: "
+                f"material id {self.iri!r} is already an activity id of material {self.holder!r}{holder_at}: "
                 "an activity names one material"
             )
         held = "the id of" if self.held_as == "id" else "already an activity id of"
         return (
-            f"activity id {self.iri!r} of material {self.material!r} is {held} material {self.holder!r}: "
+            f"activity id {self.iri!r} of material {self.material!r} is {held} material {self.holder!r}{holder_at}: "
             "an activity names one material"
         )
 

@@ -8,11 +8,13 @@ file                   columns (required in bold in the README; lists use ``|``)
 ``prerequisites.csv``  ``concept, prerequisite, strength, provenance`` (concept requires prerequisite)
 ``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text,
                        language, access_modes, accessibility_features, accessibility_hazards,
-                       accessibility_summary``
+                       accessibility_summary, activity_ids``
 =====================  =====================================================================
 
-The accessibility columns come last so that files written before them keep their
-column positions; terms are read in any case and kept as schema.org spells them.
+The accessibility columns, then ``activity_ids`` (the LMS activity IRIs that name the
+material, ``graph.activities``), come last so that files written before them keep their
+column positions; terms are read in any case and kept as schema.org spells them. An
+activity id two lines give is reported on the later one, naming the earlier.
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -34,6 +36,7 @@ from graph.accessibility import (
     canonical_language,
     canonical_terms,
 )
+from graph.activities import activity_clashes, activity_problems, canonical_activity_ids
 from graph.bundle import CurriculumBundle
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
@@ -50,6 +53,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "materials": (
         "id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text",
         "language", "access_modes", "accessibility_features", "accessibility_hazards", "accessibility_summary",
+        "activity_ids",
     ),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -125,7 +129,14 @@ class _RowProblems(ValueError):
         self.reasons = reasons
 
 
-def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], problems: list[Problem]) -> list[T]:
+def _convert(
+    name: str,
+    text: str | None,
+    build: Callable[[dict[str, str]], T],
+    problems: list[Problem],
+    lines: list[int] | None = None,
+) -> list[T]:
+    """The rows of one file built, every problem with its line; ``lines`` hears the line of each built row."""
     if text is None:
         return []
     out = []
@@ -149,6 +160,8 @@ def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], 
                 reasons = _item_problems(built)  # a label with a control character, with its line
                 if not repeated and not reasons:
                     out.append(built)
+                    if lines is not None:
+                        lines.append(line)
         reasons += repeated
         problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
@@ -214,10 +227,21 @@ def _material(row: Mapping[str, str]) -> Material:
         accessibility_features=canonical_terms(_list(row.get("accessibility_features", "")), ACCESSIBILITY_FEATURES),
         accessibility_hazards=canonical_terms(_list(row.get("accessibility_hazards", "")), ACCESSIBILITY_HAZARDS),
         accessibility_summary=row.get("accessibility_summary", "").strip(),
+        activity_ids=canonical_activity_ids(_list(row.get("activity_ids", ""))),
     )
     if reasons:  # with the line's other problems, so one pass over the file finds them all
-        raise _RowProblems(reasons + [message for _, message in accessibility_problems(material)])
+        later = accessibility_problems(material) + activity_problems(material)
+        raise _RowProblems(reasons + [message for _, message in later])
     return material
+
+
+def _activity_clashes(materials: list[Material], lines: list[int]) -> list[Problem]:
+    """An IRI two lines give two materials (``graph.activities``), on the later line, naming the other's."""
+    line_of = {m.id: line for m, line in zip(materials, lines, strict=True)}
+    return [
+        Problem(FILES["materials"], f"line {line_of[c.material]}", c.message(f" (line {line_of[c.holder]})"))
+        for c in activity_clashes(materials)
+    ]
 
 
 def _prerequisite(row: Mapping[str, str]) -> Prerequisite:
@@ -275,6 +299,7 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
         MalformedInput: every problem of every file, each with file and line.
     """
     problems: list[Problem] = []
+    material_lines: list[int] = []
     unknown = sorted(set(texts) - set(COLUMNS))
     if unknown:
         problems.append(Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})"))
@@ -282,8 +307,9 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
         curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems)),
         concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems)),
         prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems)),
-        materials=tuple(_convert("materials", texts.get("materials"), _material, problems)),
+        materials=tuple(_convert("materials", texts.get("materials"), _material, problems, material_lines)),
     )
+    problems += _activity_clashes(list(bundle.materials), material_lines)
     if problems:
         raise MalformedInput(problems)
     return bundle
@@ -350,6 +376,7 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 _joined(m.accessibility_features),
                 _joined(m.accessibility_hazards),
                 m.accessibility_summary,
+                _joined(m.activity_ids),
             ]
             for m in bundle.materials
         ],  # fmt: skip

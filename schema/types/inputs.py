@@ -236,7 +236,7 @@ class CsvFilesInput:
     materials: str | None = strawberry.field(
         default=None,
         description="`materials.csv`: id, title, type, difficulty, minutes, teaches, assesses, url, text, language, "
-        "access_modes, accessibility_features, accessibility_hazards, accessibility_summary.",
+        "access_modes, accessibility_features, accessibility_hazards, accessibility_summary, activity_ids.",
     )
     curricula: str | None = strawberry.field(default=None, description="`curricula.csv`: id, title, description.")
 
