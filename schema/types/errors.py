@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.errors import (
+    ActivityClash,
+    DuplicateId,
+    InvalidInput,
+    KnowledgeGraphError,
+    NotFound,
+    PrerequisiteCycle,
+    ValidationFailed,
+)
 from schema.types.enums import CurriculumErrorCode
 
 __all__ = ["ERROR_CODE", "ERROR_FIELD", "ERROR_MESSAGE", "ERROR_NOT_FOUND_ID", "CurriculumError"]
@@ -35,12 +43,12 @@ class CurriculumError:
     def from_domain(cls, error: KnowledgeGraphError) -> CurriculumError:
         """Map a domain error to its typed result."""
         out = cls(code=error.code, message=error.message, field=error.field)
-        if isinstance(error, NotFound | DuplicateId):
+        if isinstance(error, NotFound | DuplicateId | ActivityClash):
             out.subject_id = strawberry.ID(error.ident)
         if isinstance(error, PrerequisiteCycle):
             out.cycles = [[strawberry.ID(c) for c in cycle] for cycle in error.cycles]
             out.cycle = out.cycles[0] if out.cycles else None
-        if isinstance(error, ValidationFailed | DuplicateId):
+        if isinstance(error, ValidationFailed | DuplicateId | ActivityClash):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):
             out.problems = [error.message]

@@ -13,6 +13,7 @@ from graph.accessibility import (
     canonical_language,
     canonical_terms,
 )
+from graph.activities import canonical_activity_ids
 from graph.model import Concept, Material
 from graph.text import tidy
 from schema.types.enums import ImportFormat, MaterialKind
@@ -109,6 +110,13 @@ HAZARDS_DOC = (
     "hazard both present and absent, is INVALID)."
 )
 SUMMARY_DOC = "What the terms cannot say, in words (`schema:accessibilitySummary`)."
+ACTIVITY_IDS_DOC = (
+    "The xAPI activity ids an LMS names it by (its statements' `object.id`, such as Moodle's "
+    "`http://lms.example/question/question.php?cmid=1&id=1`): recordStatements, recordAttempts' materialId and "
+    "`pathwise attempts import --format xapi` take each for this material. Absolute IRIs, kept as given (trimmed, "
+    "once each); another value is INVALID. One IRI names one material: an IRI another material lists, or another "
+    "material's id, is DUPLICATE on `activityIds`, naming both."
+)
 
 
 @strawberry.input
@@ -137,6 +145,7 @@ class CreateMaterialInput:
     accessibility_features: list[str] = strawberry.field(default_factory=list, description=FEATURES_DOC)
     accessibility_hazards: list[str] = strawberry.field(default_factory=list, description=HAZARDS_DOC)
     accessibility_summary: str = strawberry.field(default="", description=SUMMARY_DOC)
+    activity_ids: list[str] = strawberry.field(default_factory=list, description=ACTIVITY_IDS_DOC)
 
     def to_domain(self) -> Material:
         """The material this input describes."""
@@ -155,6 +164,7 @@ class CreateMaterialInput:
             accessibility_features=canonical_terms(self.accessibility_features, ACCESSIBILITY_FEATURES),
             accessibility_hazards=canonical_terms(self.accessibility_hazards, ACCESSIBILITY_HAZARDS),
             accessibility_summary=tidy(self.accessibility_summary),
+            activity_ids=canonical_activity_ids(self.activity_ids),
         )
 
 
@@ -192,6 +202,9 @@ class UpdateMaterialInput:
     accessibility_summary: str | None = strawberry.field(
         default=None, description=f'{SUMMARY_DOC} ("": none); null: unchanged.'
     )
+    activity_ids: list[str] | None = strawberry.field(
+        default=None, description=f"Replaces the activity ids ([]: none); null: unchanged. {ACTIVITY_IDS_DOC}"
+    )
 
     def changes(self) -> dict[str, object]:
         """The changed fields, named as on the domain ``Material``."""
@@ -216,6 +229,8 @@ class UpdateMaterialInput:
                 out[name] = canonical_terms(values, vocabulary)
         if self.accessibility_summary is not None:
             out["accessibility_summary"] = tidy(self.accessibility_summary)
+        if self.activity_ids is not None:
+            out["activity_ids"] = canonical_activity_ids(self.activity_ids)
         return out
 
 

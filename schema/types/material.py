@@ -43,6 +43,10 @@ class MaterialType:
     accessibility_summary: str = strawberry.field(
         description='What the terms cannot say, in words (`schema:accessibilitySummary`); "" when there is none.'
     )
+    activity_ids: list[str] = strawberry.field(
+        description="The xAPI activity ids (absolute IRIs) an LMS names it by in its statements' `object.id`: a "
+        "statement or attempt naming one is about this material; [] when it has none."
+    )
     domain: strawberry.Private[Material]
 
     @classmethod
@@ -61,6 +65,7 @@ class MaterialType:
             accessibility_features=list(material.accessibility_features),
             accessibility_hazards=list(material.accessibility_hazards),
             accessibility_summary=material.accessibility_summary,
+            activity_ids=list(material.activity_ids),
             domain=material,
         )
 
