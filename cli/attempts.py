@@ -24,6 +24,7 @@ from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.attempts.keyed import (
+    activity_materials,
     assessing_materials,
     item_concepts,
     keyed_attempts_table,
@@ -183,8 +184,8 @@ def import_attempts(
 
     Formats: csv (one row per attempt), pykt (train_valid.csv / test.csv as for assist2015;
     windowed *_sequences.csv stitched back per student), akt (assist2009 4-line folds; give
-    all folds at once), dkvmn (3-line), xapi (JSON lines, array or .gz; activities map to
-    the concepts of the material with the same id).
+    all folds at once), dkvmn (3-line), xapi (JSON lines, array or .gz; an activity is the
+    material with its id, else the one listing it among its activity ids, and maps to its concepts).
     """
     from cli.main import _fail, _open, _pseudonyms
     from cli.progress import ProgressBars
@@ -206,6 +207,7 @@ def import_attempts(
     if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
         options["assessing"] = assessing_materials(kg)
+        options["activities"] = activity_materials(kg)
     settings = obj.get("settings") or load_settings()
     pseudonyms = _pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash

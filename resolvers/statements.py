@@ -7,7 +7,8 @@ and the same keying as the import (``ingest.attempts.keyed``): the same student 
 attempt id and concepts, so a statement is one attempt whichever way it arrived.
 
 What differs from a file import, because nobody is there to answer a question:
-- an activity that is no material of the graph is skipped and counted, not refused
+- an activity that is no material of the graph (no material's id, nor among a
+  material's activity ids) is skipped and counted, not refused
   (a forwarder sends everything its LMS logs; ``--create-missing`` is a curator's act);
 - a statement needs a time (``timestamp`` or the LRS's ``stored``): a batch is not a
   file whose order dates it;
@@ -29,6 +30,7 @@ from graph.model import MasteryEstimate
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
 from ingest.attempts.keyed import (
+    activity_materials,
     assessing_materials,
     item_concepts,
     keyed_attempts_table,
@@ -96,6 +98,7 @@ def record_statements(
             pseudonymize=pseudonyms.key,
             account_homes=account_homes,
             assessing=assessing_materials(kg),
+            activities=activity_materials(kg),
         )
     except MalformedInput as error:
         raise _problems(error, len(batch)) from None

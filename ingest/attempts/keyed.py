@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd  # the CLI's --help imports this module: no pandas until a log is read
 
 __all__ = [
+    "activity_materials",
     "assessing_materials",
     "item_concepts",
     "keyed_attempts_table",
@@ -42,6 +43,14 @@ def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
             for m in materials:
                 out.setdefault(m, set()).add(concept)
     return {m: sorted(assesses.get(m) or teaches.get(m) or ()) for m in assesses.keys() | teaches.keys()}
+
+
+def activity_materials(kg: KnowledgeGraph) -> dict[str, str]:
+    """Activity id -> the material that lists it: what an LMS's IRI in a statement is about (``graph.activities``).
+
+    Read from the projection, as ``item_concepts`` is: no query, however many statements.
+    """
+    return dict(kg.projection.activities)
 
 
 def assessing_materials(kg: KnowledgeGraph) -> set[str]:

@@ -14,8 +14,10 @@ because real logs spell one verb under several namespaces (ADL, DoD-ISD, Kokea..
 - Score: ``result.success`` (1.0 / 0.0), else ``result.score.scaled`` clipped to [0, 1],
   else ``(raw - min) / (max - min)`` when both bounds are given, else 1.0 / 0.0 for
   ``passed`` / ``failed``; a statement with none of these is skipped.
-- Item: ``object.id``; concepts come from ``item_concepts`` (the caller builds it from
-  the graph); an unmapped item gives one row with concept ``""``.
+- Item: ``object.id``: the material of that id, else the material that lists it among
+  its activity ids (``activities``, an LMS's IRI for it: ``graph.activities``); concepts
+  come from ``item_concepts`` (the caller builds both from the graph); an unmapped item
+  gives one row with concept ``""``.
 - Voiding statements (verb ``voided``, object a ``StatementRef``) remove their target
   wherever it is in the file; they are not attempts themselves.
 - Attempt id: the statement ``id``, else the SHA-256 of the statement's canonical JSON.
@@ -430,6 +432,7 @@ def parse_xapi(
     progress: LineProgress | None = None,
     account_homes: Collection[str] = (),
     assessing: Collection[str] | None = None,
+    activities: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -444,6 +447,9 @@ def parse_xapi(
             of ``item_concepts`` (a reading, a video) is skipped: Moodle sends one with
             ``success: true`` when a learner finishes reading a book, and it counted as a
             right answer on the concepts the book teaches.
+        activities: activity id -> the material that lists it (``Projection.activities``):
+            a statement about an activity that is no material's id is about that material,
+            and its row's item is the material's id.
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -479,6 +485,7 @@ def parse_xapi(
     other: Counter[str] = Counter()
     seen: set[str] = set()
     mapping = item_concepts or {}
+    aliases = activities or {}
     rows: dict[str, list[Any]] = {
         c: [] for c in ("student", "order", "attempt_id", "item", "concept", "correct", "line")
     }
@@ -486,6 +493,7 @@ def parse_xapi(
     for order, s in enumerate(checked):
         if s.void_target:
             continue
+        item = s.item if s.item is None or s.item in mapping else aliases.get(s.item, s.item)  # its own id first
         key = s.ident.lower()
         if key in targets:
             report.voided += 1
@@ -499,20 +507,20 @@ def parse_xapi(
             other[s.verb] += 1
         elif s.student is None:
             skipped["anonymous group actor"] += 1
-        elif s.item is None:
+        elif item is None:
             skipped["object is not an activity"] += 1
-        elif s.verb == "completed" and assessing is not None and s.item in mapping and s.item not in assessing:
+        elif s.verb == "completed" and assessing is not None and item in mapping and item not in assessing:
             skipped[NOT_ASSESSED] += 1
         elif s.score is None:
             skipped["no success or score"] += 1
         else:
             report.used += 1
-            concepts = list(dict.fromkeys(c for c in mapping.get(s.item, ()) if c)) or [""]
+            concepts = list(dict.fromkeys(c for c in mapping.get(item, ()) if c)) or [""]
             for concept in concepts:
                 rows["student"].append(s.student)
                 rows["order"].append(order)
                 rows["attempt_id"].append(s.ident)
-                rows["item"].append(s.item)
+                rows["item"].append(item)
                 rows["concept"].append(concept)
                 rows["correct"].append(s.score)
                 rows["line"].append(_line_of(s.where))
@@ -545,6 +553,7 @@ def read_xapi(
     progress: LineProgress | None = None,
     account_homes: Collection[str] = (),
     assessing: Collection[str] | None = None,
+    activities: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
     text = log_text(path)
@@ -556,4 +565,5 @@ def read_xapi(
         progress=progress,
         account_homes=account_homes,
         assessing=assessing,
+        activities=activities,
     )

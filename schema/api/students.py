@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -172,16 +172,17 @@ class StudentMutation:
                     field="attempts",
                 )
             service = info.context.mastery_service()
-            found = kg.materials_by_ids([str(a.material_id) for a in attempts if a.material_id])
+            # a material's id, or an LMS's activity IRI one lists: the attempt names the material's id
+            named = [kg.projection.material_named(str(a.material_id)) if a.material_id else None for a in attempts]
+            found = kg.materials_by_ids([m for m in named if m is not None])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
-            problems = _link_problems(kg, attempts, linked)
+            problems = _link_problems(kg, attempts, named)
             domain = []
-            for i, a in enumerate(attempts):
+            for i, (a, material) in enumerate(zip(attempts, named, strict=True)):
+                concepts = linked.get(material, ()) if material is not None else ()
                 try:
                     key = info.context.student_key(a.student_id, f"attempts.{i}.studentId")
-                    domain.append(
-                        a.to_domain(i, linked.get(str(a.material_id), ()), key, info.context.pseudonyms.opaque)
-                    )
+                    domain.append(a.to_domain(i, material, concepts, key, info.context.pseudonyms.opaque))
                 except KnowledgeGraphError as error:
                     problems.append(error)
             if problems:
@@ -223,7 +224,8 @@ class StudentMutation:
         description="Record xAPI statements as an LRS forwards them (all or nothing), read as `pathwise attempts "
         "import --format xapi` reads a file: the same student keys (PATHWISE_XAPI_ACCOUNT_HOMES), attempt ids and "
         "concepts, so a statement sent here, imported from a file, or sent through recordAttempts with its id as "
-        "clientId is one attempt. Statements whose activity is no material of the graph, or that are no answer, "
+        "clientId is one attempt. An activity is the material with its id, else the one listing it among its "
+        "activityIds. Statements whose activity is no material of the graph, or that are no answer, "
         "are skipped and counted; each statement needs a timestamp (or the LRS's stored time). At most "
         f"{MAX_STATEMENTS} a call. Admins and the integration role."
     )
@@ -375,16 +377,16 @@ def _field_in_request(field: str | None, kept: list[int]) -> str | None:
 
 
 def _link_problems(
-    kg: KnowledgeGraph, attempts: Sequence[AttemptInput], linked: Mapping[str, object]
+    kg: KnowledgeGraph, attempts: Sequence[AttemptInput], named: Sequence[str | None]
 ) -> list[KnowledgeGraphError]:
     """Every attempt naming a material or concept that does not exist, each with its field.
 
     The store's check names the attempt by its (keyed) id alone: a client could not tell
-    which of a batch was at fault.
+    which of a batch was at fault. ``named``: the material each attempt's ``materialId`` names.
     """
     found: list[KnowledgeGraphError] = []
-    for index, attempt in enumerate(attempts):
-        if attempt.material_id and str(attempt.material_id) not in linked:
+    for index, (attempt, material) in enumerate(zip(attempts, named, strict=True)):
+        if attempt.material_id and material is None:
             found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
         for concept in attempt.concept_ids or ():
             if not kg.projection.has_concept(str(concept)):

@@ -41,7 +41,8 @@ class AttemptInput:
     )
     material_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The material answered (an unknown one: NOT_FOUND on `attempts.N.materialId`); null: none.",
+        description="The material answered: its id, or an LMS activity IRI among its `activityIds` (the attempt "
+        "is recorded under the material's id). An unknown one: NOT_FOUND on `attempts.N.materialId`; null: none.",
     )
     concept_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Defaults to the concepts the material assesses (or teaches)."
@@ -63,9 +64,15 @@ class AttemptInput:
     )
 
     def to_domain(
-        self, index: int, material_concepts: tuple[str, ...], student: str, keyed: Callable[[str], str]
+        self,
+        index: int,
+        material: str | None,
+        material_concepts: tuple[str, ...],
+        student: str,
+        keyed: Callable[[str], str],
     ) -> Attempt:
-        """The domain attempt of ``student`` (the key of ``studentId``); ``material_concepts`` fill in concept ids.
+        """The domain attempt of ``student`` (the key of ``studentId``) at ``material`` (the id ``materialId``
+        names: the material's own, for one of its activity ids); ``material_concepts`` fill in concept ids.
 
         A ``clientId`` often names the student ("ada/quiz-7"), so the attempt's id is
         ``keyed`` (the deployment's ``Pseudonymizer.opaque``) over the student's key and
@@ -103,7 +110,7 @@ class AttemptInput:
             student=student,
             timestamp=when,
             score=score,
-            material=str(self.material_id) if self.material_id else None,
+            material=material,
             concepts=concepts,
             source="graphql",
         )

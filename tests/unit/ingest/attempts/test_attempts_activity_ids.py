@@ -1,0 +1,144 @@
+"""xAPI statements naming an LMS's activity IRI land on the material that lists it, by file or from Moodle."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.attempts import attempts
+from graph.attempts import attempts_of, list_students
+from graph.model import Attempt, Material, MaterialType
+from graph.repository import KnowledgeGraph
+from ingest.attempts.keyed import activity_materials, assessing_materials, item_concepts
+from ingest.attempts.xapi import NOT_ASSESSED, parse_xapi
+from settings import load_settings
+from tests.conftest import DATA
+
+QUESTION = "http://www.example.org/question/question.php?cmid=1&id=1"
+H5P_COPY = "https://h5p.example/content/42"
+MOODLE_QUIZ = DATA / "standards" / "xapi" / "moodle-logstore_xapi" / "tests" / "mod_quiz" / "attempt_submitted"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+def statement(ident: str, activity: str, success: bool, verb: str = ANSWERED) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "actor": {"account": {"homePage": "https://lms.example", "name": "u1"}},
+        "verb": {"id": verb},
+        "object": {"id": activity},
+        "result": {"success": success},
+        "timestamp": "2026-11-28T09:01:00Z",
+    }
+
+
+def lines(*statements: dict[str, Any]) -> str:
+    return "".join(json.dumps(s) + "\n" for s in statements)
+
+
+@pytest.fixture
+def quiz_kg(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The small graph with a slug-named quiz that two LMS activities stand for."""
+    activities = (QUESTION, H5P_COPY)
+    kg.create_material(
+        Material("factoring-quiz", "Quiz", MaterialType.EXERCISE, assesses=("eq",), activity_ids=activities)
+    )
+    return kg
+
+
+def _stored(kg: KnowledgeGraph) -> list[Attempt]:
+    return [a for history in attempts_of(kg, list_students(kg)).values() for a in history]
+
+
+class TestParseXapi:
+    def test_an_activity_a_material_lists_is_that_material_with_its_concepts(self, quiz_kg: KnowledgeGraph) -> None:
+        text = lines(statement("s1", QUESTION, True), statement("s2", H5P_COPY, False), statement("s3", "m_eq", True))
+        frame, report = parse_xapi(
+            text, "log.jsonl", item_concepts=item_concepts(quiz_kg), activities=activity_materials(quiz_kg)
+        )
+        assert report.used == 3
+        assert list(zip(frame["item"], frame["concept"], strict=True)) == [
+            ("factoring-quiz", "eq"),
+            ("factoring-quiz", "eq"),
+            ("m_eq", "sub"),
+        ]
+
+    def test_a_materials_own_id_comes_before_an_activity_of_that_name(self) -> None:
+        frame, _ = parse_xapi(
+            lines(statement("s1", "http://x.org/m/1", True)),
+            "log.jsonl",
+            item_concepts={"http://x.org/m/1": ["add"], "other": ["sub"]},
+            activities={"http://x.org/m/1": "other"},
+        )
+        assert frame["item"].tolist() == ["http://x.org/m/1"]
+
+    def test_finishing_a_reading_by_its_lms_iri_is_no_answer(self, kg: KnowledgeGraph) -> None:
+        kg.update_material(replace(kg.material("m_add"), activity_ids=("http://lms.example/book/1",)))
+        completed = statement("s1", "http://lms.example/book/1", True, verb="http://adlnet.gov/expapi/verbs/completed")
+        frame, report = parse_xapi(
+            lines(completed),
+            "log.jsonl",
+            item_concepts=item_concepts(kg),
+            activities=activity_materials(kg),
+            assessing=assessing_materials(kg),
+        )
+        assert frame.empty
+        assert report.skipped == {NOT_ASSESSED: 1}
+
+
+def invoke(kg: KnowledgeGraph, *args: str) -> Result:
+    obj: dict[str, Any] = {"settings": load_settings(), "store": "memory", "kg": kg}
+    return CliRunner().invoke(attempts, ["import", *args], obj=obj)
+
+
+def report(result: Result) -> dict[str, Any]:
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout[result.stdout.index("{") :]))
+
+
+class TestImportCommand:
+    def test_statements_by_lms_iri_are_recorded_under_the_materials_id_once(
+        self, quiz_kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "day.jsonl"
+        path.write_text(lines(statement("s1", QUESTION, True), statement("s2", H5P_COPY, False)))
+        out = report(invoke(quiz_kg, str(path), "--format", "xapi", "--json"))
+        assert (out["accepted"], out["missing_materials"]) == (2, 0)
+        assert {(a.material, a.concepts) for a in _stored(quiz_kg)} == {("factoring-quiz", ("eq",))}
+        again = report(invoke(quiz_kg, str(path), "--format", "xapi", "--json"))
+        assert (again["accepted"], again["duplicates"]) == (0, 2)
+
+    def test_an_unmapped_activity_is_still_missing(self, quiz_kg: KnowledgeGraph, tmp_path: Path) -> None:
+        path = tmp_path / "day.jsonl"
+        path.write_text(lines(statement("s1", QUESTION, True), statement("s2", "http://lms.example/q/9", True)))
+        refused = invoke(quiz_kg, str(path), "--format", "xapi")
+        assert refused.exit_code == 1
+        assert "1 item(s) not in the graph as materials: http://lms.example/q/9 (day.jsonl line 2)" in refused.output
+
+
+@pytest.mark.skipif(not MOODLE_QUIZ.is_dir(), reason=f"Moodle logstore_xapi fixtures not at {MOODLE_QUIZ}")
+def test_moodle_quiz_answers_land_on_the_material_listing_the_question(quiz_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # logstore_xapi's own test statements: per question type, the quiz attempt's `completed` and the
+    # question's `answered`, with no id and no timestamp (the file's order dates them, as for any such log).
+    files = sorted(str(p) for p in MOODLE_QUIZ.glob("*/statements.json"))
+    answers = [
+        s
+        for path in files
+        for s in json.loads(Path(path).read_text(encoding="utf-8"))
+        if s["object"]["id"] == QUESTION and isinstance(s.get("result", {}).get("success"), bool)
+    ]
+    assert answers, "the fixtures hold graded answers to the question"
+    # the quiz attempt's own IRI is no material: --create-missing makes it one; the question is the quiz
+    out = report(invoke(quiz_kg, *files, "--format", "xapi", "--create-missing", "--json"))
+    assert out["missing_materials"] == 1
+    assert "http://www.example.org/mod/quiz/attempt.php?attempt=1&cmid=1" in quiz_kg.projection.material_ids
+    on_quiz = [a for a in _stored(quiz_kg) if a.material == "factoring-quiz"]
+    assert len(on_quiz) == len(answers)
+    assert {a.concepts for a in on_quiz} == {("eq",)}
+    assert sorted(a.score for a in on_quiz) == sorted(float(s["result"]["success"]) for s in answers)
+    again = report(invoke(quiz_kg, *files, "--format", "xapi", "--json"))
+    assert again["accepted"] == 0
