@@ -19,9 +19,16 @@ __all__ = [
     "ACCESS_MODES",
     "ACCESSIBILITY_FEATURES",
     "ACCESSIBILITY_HAZARDS",
+    "HAZARDS",
+    "PREFERRED",
+    "SUFFICIENT_ACCESS_MODES",
     "canonical_language",
+    "canonical_sufficient",
     "canonical_terms",
+    "hazard_stated",
     "language_problem",
+    "sufficient_problems",
+    "sufficient_sets",
     "term_problems",
 ]
 
@@ -62,6 +69,21 @@ ACCESSIBILITY_HAZARDS: tuple[str, ...] = (
 )  # fmt: skip
 """``schema:accessibilityHazard``: what may harm some students (a flashing video), or that nothing does."""
 
+SUFFICIENT_ACCESS_MODES: tuple[str, ...] = ("auditory", "tactile", "textual", "visual")
+"""``schema:accessModeSufficient``'s vocabulary: the senses (and reading) one pathway through the material needs."""
+
+HAZARDS: tuple[str, ...] = ("flashing", "motionSimulation", "sound")
+"""The hazards a material can state it has (or, as ``no...Hazard``, that it has not)."""
+
+PREFERRED: dict[str, tuple[str, ...]] = {
+    "captions": ("closedCaptions", "openCaptions"),
+    "bookmarks": ("tableOfContents", "annotations"),
+    "printPageNumbers": ("pageBreakMarkers",),
+}
+"""Terms the vocabulary asks authors to replace, with their replacements. ``captions`` and
+``bookmarks`` are deprecated; ``printPageNumbers`` is a synonym of ``pageBreakMarkers``
+that is "strongly encouraged" away from but not formally deprecated."""
+
 _HAZARD_GROUPS = (
     ("flashing", "noFlashingHazard", "unknownFlashingHazard"),
     ("motionSimulation", "noMotionSimulationHazard", "unknownMotionSimulationHazard"),
@@ -69,7 +91,7 @@ _HAZARD_GROUPS = (
 )
 _CANONICAL = {
     vocabulary: {term.lower(): term for term in vocabulary}
-    for vocabulary in (ACCESS_MODES, ACCESSIBILITY_FEATURES, ACCESSIBILITY_HAZARDS)
+    for vocabulary in (ACCESS_MODES, ACCESSIBILITY_FEATURES, ACCESSIBILITY_HAZARDS, SUFFICIENT_ACCESS_MODES, HAZARDS)
 }
 
 _LANGUAGE = re.compile(
@@ -179,3 +201,93 @@ def language_problem(tag: str) -> str | None:
     if hyphenated != tag and _LANGUAGE.fullmatch(hyphenated):  # a POSIX locale, as en_US.csv exports write it
         return f"language {tag!r} is not a BCP 47 language tag: did you mean {canonical_language(hyphenated)!r}?"
     return f"language {tag!r} is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
+
+
+def canonical_sufficient(values: Iterable[str]) -> tuple[str, ...]:
+    """Sets of sufficient access modes as stored: each comma-joined, its modes spelled and ordered as schema.org's.
+
+    A set is one pathway through the material (``"textual"``: its text alone carries all
+    of it; ``"auditory,visual"``: watching and listening do). Sets are kept once each,
+    single modes first (the vocabulary calls them the most important to list); unknown
+    modes are kept for the checks.
+
+    Examples:
+        >>> canonical_sufficient(["Visual, AUDITORY", "textual", "auditory,visual", " "])
+        ('textual', 'auditory,visual')
+        >>> canonical_sufficient(["textual,,visual", "sight"])
+        ('sight', 'textual,,visual')
+    """
+    sets = set()
+    for value in values:
+        if not value.strip():
+            continue
+        parts = [p.strip() for p in value.split(",")]
+        if not all(parts):  # an empty mode: left as given for sufficient_problems to name
+            sets.add(value.strip())
+            continue
+        sets.add(",".join(canonical_terms(parts, SUFFICIENT_ACCESS_MODES)))
+    return tuple(sorted(sets, key=lambda s: (s.count(","), s.lower(), s)))
+
+
+def sufficient_sets(values: Iterable[str]) -> list[frozenset[str]]:
+    """The stored comma-joined sets as sets of modes.
+
+    Examples:
+        >>> sufficient_sets(["textual", "auditory,visual"]) == [{"textual"}, {"auditory", "visual"}]
+        True
+    """
+    return [frozenset(p.strip() for p in value.split(",") if p.strip()) for value in values]
+
+
+def sufficient_problems(values: Iterable[str]) -> list[str]:
+    """Why ``values`` (as ``canonical_sufficient`` gives them) cannot be sets of sufficient access modes.
+
+    Each set is a comma-joined list of ``auditory``, ``tactile``, ``textual`` and
+    ``visual``: the vocabulary's sufficient modes are the broad ones, so ``textOnVisual`` (an
+    ``accessMode`` refinement) is refused with the mode it refines.
+
+    Examples:
+        >>> sufficient_problems(["textual", "auditory,visual"])
+        []
+        >>> sufficient_problems(["textOnVisual"])[0].split(" (")[1]
+        "did you mean 'visual'?)"
+        >>> sufficient_problems(["textual,,visual"])
+        ["set of sufficient access modes 'textual,,visual' has an empty mode (join modes with one comma)"]
+    """
+    problems = []
+    for value in values:
+        parts = [p.strip() for p in value.split(",")]
+        if not all(parts):
+            problems.append(f"set of sufficient access modes {value!r} has an empty mode (join modes with one comma)")
+            continue
+        for term in parts:
+            if term in SUFFICIENT_ACCESS_MODES:
+                continue
+            if term in ACCESS_MODES:  # every other accessMode refines visual: textOnVisual, colorDependent...
+                close = ["visual"]
+            else:
+                close = difflib.get_close_matches(term, SUFFICIENT_ACCESS_MODES, n=2, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            problems.append(f"sufficient access mode {term!r} is not one of {', '.join(SUFFICIENT_ACCESS_MODES)}{hint}")
+    return problems
+
+
+def hazard_stated(hazards: Iterable[str], hazard: str) -> bool | None:
+    """What a material's hazard terms say about one hazard: ``True`` present, ``False`` absent, ``None`` not known.
+
+    ``noFlashingHazard`` and ``none`` say flashing is absent; ``unknown``,
+    ``unknownFlashingHazard`` or saying nothing leave it not known, which is never
+    taken as safe.
+
+    Examples:
+        >>> hazard_stated(["flashing"], "flashing"), hazard_stated(["none"], "flashing")
+        (True, False)
+        >>> hazard_stated(["noSoundHazard"], "flashing"), hazard_stated([], "sound")
+        (None, None)
+    """
+    given = set(hazards)
+    if hazard in given:
+        return True
+    if "none" in given or f"no{hazard[0].upper()}{hazard[1:]}Hazard" in given:
+        return False
+    return None

@@ -101,6 +101,9 @@ class Material:
     with a disability can use: ``language`` is the BCP 47 tag of the text (``None``: not
     stated), the tuples hold schema.org terms (``graph.accessibility``), and
     ``accessibility_summary`` says in words what the terms cannot. Empty: not stated.
+    ``access_mode_sufficient`` lists the pathways through it (``schema:accessModeSufficient``),
+    each a comma-joined set of access modes that together suffice: ``"textual"`` for a video whose
+    transcript carries everything, beside ``"auditory,visual"`` for watching it.
     ``activity_ids`` are the IRIs an LMS names the material by in its xAPI statements
     (``object.id``): a statement about one of them is about this material
     (``graph.activities``).
@@ -117,6 +120,7 @@ class Material:
     assesses: tuple[str, ...] = ()
     language: str | None = None
     access_modes: tuple[str, ...] = ()
+    access_mode_sufficient: tuple[str, ...] = ()
     accessibility_features: tuple[str, ...] = ()
     accessibility_hazards: tuple[str, ...] = ()
     accessibility_summary: str = ""

@@ -22,6 +22,7 @@ from graph.accessibility import (
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
     canonical_language,
+    canonical_sufficient,
     canonical_terms,
 )
 from graph.activities import canonical_activity_ids
@@ -170,6 +171,8 @@ def material_triples(material: Material) -> Iterator[Triple]:
     for p, name in _TERM_FIELDS.items():
         for term in getattr(material, name):
             yield s, p, Literal(term)
+    for modes in material.access_mode_sufficient:  # one set a literal, comma-joined, as EPUB's package metadata does
+        yield s, SDO.accessModeSufficient, Literal(modes)
     if material.accessibility_summary:
         yield s, SDO.accessibilitySummary, Literal(material.accessibility_summary)
     for activity in material.activity_ids:
@@ -264,6 +267,7 @@ def material_from_props(iri: str, props: Props) -> Material:
         assesses=_refs(props, SDO.assesses),
         language=canonical_language(next(iter(_literals(props, SDO.inLanguage)), None)),
         access_modes=canonical_terms(_literals(props, SDO.accessMode), ACCESS_MODES),
+        access_mode_sufficient=canonical_sufficient(_literals(props, SDO.accessModeSufficient)),
         accessibility_features=canonical_terms(_literals(props, SDO.accessibilityFeature), ACCESSIBILITY_FEATURES),
         accessibility_hazards=canonical_terms(_literals(props, SDO.accessibilityHazard), ACCESSIBILITY_HAZARDS),
         accessibility_summary=_first(props, SDO.accessibilitySummary),
@@ -309,6 +313,8 @@ def _canonical_copy(triple: Triple, modelled: set[Triple]) -> bool:
         return False
     if p == SDO.inLanguage:
         return (s, p, Literal(canonical_language(str(o)) or "")) in modelled
+    if p == SDO.accessModeSufficient:
+        return (s, p, Literal(next(iter(canonical_sufficient([str(o)])), ""))) in modelled
     vocabulary = _TERM_PREDICATES.get(p)  # type: ignore[call-overload]
     return vocabulary is not None and (s, p, Literal(next(iter(canonical_terms([str(o)], vocabulary)), ""))) in modelled
 

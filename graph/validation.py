@@ -24,6 +24,7 @@ from graph.accessibility import (
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
     language_problem,
+    sufficient_problems,
     term_problems,
 )
 from graph.activities import activity_clashes, activity_problems, stray_activity_ids
@@ -193,6 +194,8 @@ def accessibility_problems(material: Material) -> list[tuple[str, str]]:
     )
     for field, values, vocabulary, what in terms:
         problems += [(field, f"material {material.id!r}: {p}") for p in term_problems(values, vocabulary, what)]
+    sufficient = sufficient_problems(material.access_mode_sufficient)
+    problems += [("accessModeSufficient", f"material {material.id!r}: {p}") for p in sufficient]
     summary = text_problem(material.accessibility_summary, "accessibility summary", may_be_empty=True)
     if summary is not None:
         problems.append(("accessibilitySummary", f"material {material.id!r} {summary}"))
@@ -306,6 +309,7 @@ CONCEPT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel, 
 MATERIAL_PREDICATES = frozenset({
     SDO.name, SDO.learningResourceType, PW.difficulty, SDO.timeRequired,
     SDO.text, SDO.url, SDO.teaches, SDO.assesses,
+    SDO.accessModeSufficient,
     SDO.inLanguage, SDO.accessMode, SDO.accessibilityFeature, SDO.accessibilityHazard, SDO.accessibilitySummary,
     PW.activityId,
 })  # fmt: skip

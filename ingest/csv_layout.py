@@ -8,13 +8,16 @@ file                   columns (required in bold in the README; lists use ``|``)
 ``prerequisites.csv``  ``concept, prerequisite, strength, provenance`` (concept requires prerequisite)
 ``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text,
                        language, access_modes, accessibility_features, accessibility_hazards,
-                       accessibility_summary, activity_ids``
+                       accessibility_summary, activity_ids, access_mode_sufficient``
 =====================  =====================================================================
 
 The accessibility columns, then ``activity_ids`` (the LMS activity IRIs that name the
 material, ``graph.activities``), come last so that files written before them keep their
 column positions; terms are read in any case and kept as schema.org spells them. An
 activity id two lines give is reported on the later one, naming the earlier.
+``access_mode_sufficient`` (after them, for the same reason) is a list of sets, each
+set's modes joined by commas (``auditory,visual|textual``: watching and listening
+suffice, and so does the text alone).
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -34,6 +37,7 @@ from graph.accessibility import (
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
     canonical_language,
+    canonical_sufficient,
     canonical_terms,
 )
 from graph.activities import activity_clashes, activity_problems, canonical_activity_ids
@@ -54,6 +58,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text",
         "language", "access_modes", "accessibility_features", "accessibility_hazards", "accessibility_summary",
         "activity_ids",
+        "access_mode_sufficient",
     ),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -224,6 +229,7 @@ def _material(row: Mapping[str, str]) -> Material:
         assesses=assesses,
         language=canonical_language(row.get("language")),
         access_modes=canonical_terms(_list(row.get("access_modes", "")), ACCESS_MODES),
+        access_mode_sufficient=canonical_sufficient(_list(row.get("access_mode_sufficient", ""))),
         accessibility_features=canonical_terms(_list(row.get("accessibility_features", "")), ACCESSIBILITY_FEATURES),
         accessibility_hazards=canonical_terms(_list(row.get("accessibility_hazards", "")), ACCESSIBILITY_HAZARDS),
         accessibility_summary=row.get("accessibility_summary", "").strip(),
@@ -377,6 +383,7 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 _joined(m.accessibility_hazards),
                 m.accessibility_summary,
                 _joined(m.activity_ids),
+                _joined(m.access_mode_sufficient),
             ]
             for m in bundle.materials
         ],  # fmt: skip
