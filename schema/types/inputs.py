@@ -11,6 +11,7 @@ from graph.accessibility import (
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
     canonical_language,
+    canonical_sufficient,
     canonical_terms,
 )
 from graph.activities import canonical_activity_ids
@@ -100,6 +101,11 @@ LANGUAGE_DOC = (
     "an ill-formed one is INVALID."
 )
 ACCESS_MODES_DOC = "`schema:accessMode` terms: " + ", ".join(ACCESS_MODES) + " (any case; another value is INVALID)."
+SUFFICIENT_DOC = (
+    "`schema:accessModeSufficient`: each string one set of access modes that together suffice to take in all of "
+    'it, comma-joined ("textual" for a video with a full transcript, "auditory,visual" for watching it); modes '
+    "are auditory, tactile, textual and visual (any case; another value is INVALID)."
+)
 FEATURES_DOC = (
     "`schema:accessibilityFeature` terms, such as closedCaptions, transcript, alternativeText, longDescription, "
     'describedMath or MathML (any case; a value outside schema.org\'s list, such as "caption", is INVALID; '
@@ -142,6 +148,7 @@ class CreateMaterialInput:
     )
     language: str | None = strawberry.field(default=None, description=f"{LANGUAGE_DOC} Null: not stated.")
     access_modes: list[str] = strawberry.field(default_factory=list, description=ACCESS_MODES_DOC)
+    access_mode_sufficient: list[str] = strawberry.field(default_factory=list, description=SUFFICIENT_DOC)
     accessibility_features: list[str] = strawberry.field(default_factory=list, description=FEATURES_DOC)
     accessibility_hazards: list[str] = strawberry.field(default_factory=list, description=HAZARDS_DOC)
     accessibility_summary: str = strawberry.field(default="", description=SUMMARY_DOC)
@@ -161,6 +168,7 @@ class CreateMaterialInput:
             assesses=tuple(str(c) for c in self.assesses),
             language=canonical_language(self.language),
             access_modes=canonical_terms(self.access_modes, ACCESS_MODES),
+            access_mode_sufficient=canonical_sufficient(self.access_mode_sufficient),
             accessibility_features=canonical_terms(self.accessibility_features, ACCESSIBILITY_FEATURES),
             accessibility_hazards=canonical_terms(self.accessibility_hazards, ACCESSIBILITY_HAZARDS),
             accessibility_summary=tidy(self.accessibility_summary),
@@ -192,6 +200,9 @@ class UpdateMaterialInput:
     language: str | None = strawberry.field(default=None, description=f'{LANGUAGE_DOC} "": none; null: unchanged.')
     access_modes: list[str] | None = strawberry.field(
         default=None, description=f"Replaces the access modes ([]: none); null: unchanged. {ACCESS_MODES_DOC}"
+    )
+    access_mode_sufficient: list[str] | None = strawberry.field(
+        default=None, description=f"Replaces the sufficient access modes ([]: none); null: unchanged. {SUFFICIENT_DOC}"
     )
     accessibility_features: list[str] | None = strawberry.field(
         default=None, description=f"Replaces the accessibility features ([]: none); null: unchanged. {FEATURES_DOC}"
@@ -231,6 +242,8 @@ class UpdateMaterialInput:
             out["accessibility_summary"] = tidy(self.accessibility_summary)
         if self.activity_ids is not None:
             out["activity_ids"] = canonical_activity_ids(self.activity_ids)
+        if self.access_mode_sufficient is not None:
+            out["access_mode_sufficient"] = canonical_sufficient(self.access_mode_sufficient)
         return out
 
 
@@ -251,7 +264,8 @@ class CsvFilesInput:
     materials: str | None = strawberry.field(
         default=None,
         description="`materials.csv`: id, title, type, difficulty, minutes, teaches, assesses, url, text, language, "
-        "access_modes, accessibility_features, accessibility_hazards, accessibility_summary, activity_ids.",
+        "access_modes, accessibility_features, accessibility_hazards, accessibility_summary, activity_ids, "
+        "access_mode_sufficient.",
     )
     curricula: str | None = strawberry.field(default=None, description="`curricula.csv`: id, title, description.")
 

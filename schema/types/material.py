@@ -31,6 +31,12 @@ class MaterialType:
         description="How its information is encoded (`schema:accessMode`: textual, visual, auditory, mathOnVisual... "
         "as schema.org spells them); [] when not stated."
     )
+    access_mode_sufficient: list[str] = strawberry.field(
+        description="The ways through it that carry all of its content (`schema:accessModeSufficient`), one set "
+        'of access modes a string, comma-joined: ["textual", "auditory,visual"] for a video whose transcript '
+        "carries it all and that can also be watched and heard. Modes are auditory, tactile, textual and visual. "
+        "[] when not stated (then every one of `accessModes` is needed, as far as Pathwise knows)."
+    )
     accessibility_features: list[str] = strawberry.field(
         description="What it provides for access (`schema:accessibilityFeature`: closedCaptions, transcript, "
         'alternativeText, longDescription, describedMath, MathML... as schema.org spells them; "none": it has '
@@ -62,6 +68,7 @@ class MaterialType:
             url=material.url,
             language=material.language,
             access_modes=list(material.access_modes),
+            access_mode_sufficient=list(material.access_mode_sufficient),
             accessibility_features=list(material.accessibility_features),
             accessibility_hazards=list(material.accessibility_hazards),
             accessibility_summary=material.accessibility_summary,

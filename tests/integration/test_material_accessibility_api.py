@@ -82,3 +82,23 @@ class TestMaterialAccessibility:
             refused = client.execute(UPDATE, {"input": {"id": "m_video", field: value}})["updateMaterial"]
             assert (refused["code"], refused["field"]) == ("INVALID", field)
         assert client.execute(READ, {"id": "m_video"})["material"] == STORED
+
+    def test_sufficient_access_modes_are_comma_joined_sets(self, client: Client) -> None:
+        sets = {**VIDEO, "accessModeSufficient": ["Visual, auditory", "TEXTUAL", "textual, visual"]}
+        made = client.execute(CREATE_SUFFICIENT, {"input": sets})["createMaterial"]
+        assert made["accessModeSufficient"] == ["textual", "auditory,visual", "textual,visual"]
+        kept = client.execute(UPDATE_SUFFICIENT, {"input": {"id": "m_video", "title": "Renamed"}})["updateMaterial"]
+        assert kept["accessModeSufficient"] == made["accessModeSufficient"]
+        refused = client.execute(
+            UPDATE_SUFFICIENT, {"input": {"id": "m_video", "accessModeSufficient": ["textOnVisual"]}}
+        )["updateMaterial"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "accessModeSufficient")
+        assert "did you mean 'visual'?" in refused["problems"][0]
+        cleared = client.execute(UPDATE_SUFFICIENT, {"input": {"id": "m_video", "accessModeSufficient": []}})
+        assert cleared["updateMaterial"]["accessModeSufficient"] == []
+
+
+CREATE_SUFFICIENT = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) {
+  ... on Material { accessModeSufficient } ... on CurriculumError { code field problems } } }"""
+UPDATE_SUFFICIENT = """mutation($input: UpdateMaterialInput!) { updateMaterial(input: $input) {
+  ... on Material { accessModeSufficient } ... on CurriculumError { code field problems } } }"""
