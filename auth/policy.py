@@ -290,6 +290,7 @@ POLICY: Mapping[str, Access] = {
     "curricula": EVERYONE,
     "exportCurriculum": EVERYONE,
     "exportCurriculumCsv": EVERYONE,
+    "accessibilityVocabulary": EVERYONE,
     # --- curriculum editing: designers (and admins) ----------------------------------------
     "createConcept": EDITORS,
     "updateConcept": EDITORS,

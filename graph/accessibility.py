@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 __all__ = [
     "ACCESS_MODES",
@@ -22,6 +23,7 @@ __all__ = [
     "HAZARDS",
     "PREFERRED",
     "SUFFICIENT_ACCESS_MODES",
+    "VocabularyTerm",
     "canonical_language",
     "canonical_sufficient",
     "canonical_terms",
@@ -30,6 +32,7 @@ __all__ = [
     "sufficient_problems",
     "sufficient_sets",
     "term_problems",
+    "vocabulary_terms",
 ]
 
 ACCESS_MODES: tuple[str, ...] = (
@@ -82,7 +85,9 @@ PREFERRED: dict[str, tuple[str, ...]] = {
 }
 """Terms the vocabulary asks authors to replace, with their replacements. ``captions`` and
 ``bookmarks`` are deprecated; ``printPageNumbers`` is a synonym of ``pageBreakMarkers``
-that is "strongly encouraged" away from but not formally deprecated."""
+that authors are "strongly encouraged" away from, but not formally deprecated."""
+
+_DEPRECATED = frozenset({"captions", "bookmarks"})
 
 _HAZARD_GROUPS = (
     ("flashing", "noFlashingHazard", "unknownFlashingHazard"),
@@ -291,3 +296,24 @@ def hazard_stated(hazards: Iterable[str], hazard: str) -> bool | None:
     if "none" in given or f"no{hazard[0].upper()}{hazard[1:]}Hazard" in given:
         return False
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyTerm:
+    """One allowed term, for a picker: whether the vocabulary deprecates it, and what to use instead."""
+
+    term: str
+    deprecated: bool = False
+    preferred: tuple[str, ...] = ()
+
+
+def vocabulary_terms(vocabulary: tuple[str, ...]) -> list[VocabularyTerm]:
+    """The terms of one vocabulary in its order, the deprecated ones marked.
+
+    Examples:
+        >>> [t for t in vocabulary_terms(ACCESSIBILITY_FEATURES) if t.preferred][0]
+        VocabularyTerm(term='bookmarks', deprecated=True, preferred=('tableOfContents', 'annotations'))
+        >>> vocabulary_terms(HAZARDS)[0]
+        VocabularyTerm(term='flashing', deprecated=False, preferred=())
+    """
+    return [VocabularyTerm(t, t in _DEPRECATED, PREFERRED.get(t, ())) for t in vocabulary]

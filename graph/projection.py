@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.access_needs import AccessFacts
 from graph.prerequisites import closure_bounds
 
 __all__ = ["Projection"]
+
+_STATES_NOTHING = AccessFacts()
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Projection:
             learning path never reads materials from the store.
         activities: activity id -> the material that lists it (``graph.activities``): what
             an xAPI statement or an attempt naming an LMS's IRI is about, without a query.
+        material_access: material id -> its accessibility metadata (``AccessFacts``), for
+            listing by it and for choosing by a learner's needs; a material that states
+            none has no entry.
         curriculum_ids: every curriculum id.
         revision: the store revision this projection reflects.
     """
@@ -45,6 +51,7 @@ class Projection:
     material_types: dict[str, str] = field(default_factory=dict)
     material_levels: dict[str, tuple[int, int]] = field(default_factory=dict)
     activities: dict[str, str] = field(default_factory=dict)
+    material_access: dict[str, AccessFacts] = field(default_factory=dict)
     curriculum_ids: set[str] = field(default_factory=set)
     revision: int = 0
     _sorted_concepts: list[str] | None = field(default=None, repr=False)
@@ -111,8 +118,9 @@ class Projection:
         difficulty: int = 1,
         minutes: int = 5,
         activity_ids: Iterable[str] = (),
+        access: AccessFacts | None = None,
     ) -> None:
-        """Add a material or replace its links and activity ids."""
+        """Add a material or replace its links, activity ids and accessibility metadata."""
         self.remove_material(material)
         self.material_ids.add(material)
         self.material_types[material] = mtype
@@ -126,6 +134,8 @@ class Projection:
             self.activities[activity] = material
         if listed:
             self._activities_of[material] = listed
+        if access is not None and access != _STATES_NOTHING:
+            self.material_access[material] = access
 
     def remove_material(self, material: str) -> None:
         """Forget a material and its links."""
@@ -134,6 +144,7 @@ class Projection:
         self.material_ids.discard(material)
         self.material_types.pop(material, None)
         self.material_levels.pop(material, None)
+        self.material_access.pop(material, None)
         for activity in self._activities_of.pop(material, ()):
             if self.activities.get(activity) == material:
                 del self.activities[activity]
@@ -148,3 +159,12 @@ class Projection:
     def materials_of(self, concept: str) -> set[str]:
         """Ids of the materials that teach or assess ``concept``."""
         return self.teaches.get(concept, set()) | self.assesses.get(concept, set())
+
+    def access_of(self, material: str) -> AccessFacts:
+        """The material's accessibility metadata (nothing stated when it has none)."""
+        return self.material_access.get(material, _STATES_NOTHING)
+
+    def orphan_materials(self) -> set[str]:
+        """Ids of the materials that teach and assess no concept (a deleted concept or a bad import leaves them)."""
+        linked = set().union(*self.teaches.values(), *self.assesses.values())
+        return self.material_ids - linked

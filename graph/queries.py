@@ -17,6 +17,7 @@ from graph.store import TripleStore, select_text
 from graph.vocab import DCTERMS, GRAPH_IRI, PW, RDF, SDO, SKOS
 
 __all__ = [
+    "ACCESS_PREDICATES",
     "STUDENT_DATA_CLASSES",
     "concepts_in_curriculum",
     "describe",
@@ -140,8 +141,18 @@ def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:
     return [str(r[0]) for r in store.select(f"SELECT ?s WHERE {{ ?s a {cls.n3()} }}") if r[0] is not None]
 
 
+ACCESS_PREDICATES = (
+    SDO.inLanguage,
+    SDO.accessMode,
+    SDO.accessModeSufficient,
+    SDO.accessibilityFeature,
+    SDO.accessibilityHazard,
+)
+"""A material's accessibility properties that the projection holds (``graph.access_needs.AccessFacts``)."""
+
+
 def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]]]:
-    """What the projection is built from, in six round trips, as text (IRIs, lexical forms).
+    """What the projection is built from, in seven round trips, as text (IRIs, lexical forms).
 
     Text, not rdflib terms: building terms was most of a start over 20,000 concepts.
     """
@@ -164,6 +175,11 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]
         ),
         "links": select_text(
             store, f"""SELECT ?m ?r ?c WHERE {{ ?m ?r ?c VALUES ?r {{ {SDO.teaches.n3()} {SDO.assesses.n3()} }} }}"""
+        ),
+        "access": select_text(
+            store,
+            f"""SELECT ?m ?p ?o WHERE {{ ?m a {SDO.LearningResource.n3()} ; ?p ?o
+              VALUES ?p {{ {" ".join(p.n3() for p in ACCESS_PREDICATES)} }} FILTER(isLiteral(?o)) }}""",
         ),
         "curricula": select_text(store, f"SELECT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()} }}"),
         "activities": select_text(

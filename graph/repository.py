@@ -18,10 +18,12 @@ from typing import ClassVar, TypeVar
 from rdflib import Graph, Literal, URIRef
 
 from graph import queries
+from graph.access_needs import AccessFacts
 from graph.activities import activity_clashes, clash_error
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
+from graph.material_filter import MaterialFilter
 from graph.model import Concept, ConceptDeletion, Curriculum, Material, Prerequisite, Translation
 from graph.prerequisites import cycle_if_added, dependents, prerequisite_closure
 from graph.projection import Projection
@@ -205,6 +207,7 @@ class KnowledgeGraph:
         activities: dict[str, list[str]] = {}
         for a, m in owners.items():
             activities.setdefault(m, []).append(a)
+        access = _access_facts(rows["access"])
         for material, (teaches_, assesses) in links.items():
             mtype, difficulty, minutes = facts.get(material, ("reading", 1, 5))
             proj.set_material(
@@ -215,6 +218,7 @@ class KnowledgeGraph:
                 difficulty=difficulty,
                 minutes=minutes,
                 activity_ids=activities.get(material, ()),
+                access=access.get(material),
             )
         proj.curriculum_ids = {id_of(str(r[0])) for r in rows["curricula"]}
         proj.revision = queries.revision(self.store)
@@ -357,15 +361,37 @@ class KnowledgeGraph:
         return found
 
     def list_materials(
-        self, *, first: int, after: str | None = None, type: str | None = None, concept: str | None = None
+        self,
+        *,
+        first: int,
+        after: str | None = None,
+        type: str | None = None,
+        concept: str | None = None,
+        where: MaterialFilter | None = None,
     ) -> Page:
-        """Material ids in id order, filtered by type and/or linked concept."""
+        """Material ids in id order, filtered by type, linked concept and accessibility metadata (``where``).
+
+        Raises:
+            ConceptNotFound: ``concept`` names no concept.
+            InvalidInput: ``where.orphans`` is true beside a ``concept``, which a material linked to no
+                concept cannot match.
+        """
         pool: Iterable[str] = self.projection.material_ids
         if concept is not None:
             self._require_concept(concept, "conceptId")
+            if where is not None and where.orphans:
+                raise InvalidInput(
+                    "orphans: true lists the materials linked to no concept, so it cannot be given with conceptId",
+                    field="orphans",
+                )
             pool = self.projection.materials_of(concept)
         if type is not None:
             pool = [m for m in pool if self.projection.material_types.get(m) == type]
+        if where is not None and where.orphans is not None:
+            orphans = self.projection.orphan_materials()
+            pool = [m for m in pool if (m in orphans) is where.orphans]
+        if where is not None and where.on_metadata:
+            pool = [m for m in pool if where.matches(self.projection.access_of(m))]
         return paginate(sorted(pool), first, after)
 
     def curricula(self) -> list[Curriculum]:
@@ -550,6 +576,7 @@ class KnowledgeGraph:
             difficulty=material.difficulty,
             minutes=material.minutes,
             activity_ids=material.activity_ids,
+            access=AccessFacts.of(material),
         )
 
     def _require_own_activities(self, material: Material) -> None:
@@ -829,6 +856,16 @@ def _material_facts(kind: str | None, difficulty: str | None, duration: str | No
     except InvalidInput:
         minutes = 5
     return (str(kind) if kind is not None else "reading", level, minutes)
+
+
+def _access_facts(rows: Iterable[tuple[str | None, ...]]) -> dict[str, AccessFacts]:
+    """Each material's accessibility metadata from (material IRI, property IRI, literal) rows."""
+    values: dict[str, dict[str, list[str]]] = {}
+    for m, p, o in rows:
+        if m is not None and p is not None and o is not None:
+            name = str(p).rsplit("/", 1)[-1]
+            values.setdefault(id_of(str(m)), {}).setdefault(name, []).append(str(o))
+    return {m: AccessFacts.from_values(v) for m, v in values.items()}
 
 
 def validation_problems(error: Exception) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from graph.material_filter import MaterialFilter
 from graph.model import Material
 from graph.repository import KnowledgeGraph, Page
 
@@ -12,10 +13,16 @@ __all__ = ["create_material", "delete_material", "link_material", "list_material
 
 
 def list_materials(
-    kg: KnowledgeGraph, *, first: int, after: str | None, type: str | None, concept: str | None
+    kg: KnowledgeGraph,
+    *,
+    first: int,
+    after: str | None,
+    type: str | None,
+    concept: str | None,
+    where: MaterialFilter | None = None,
 ) -> tuple[Page, list[Material]]:
-    """One page of materials, optionally of one type or linked to one concept."""
-    page = kg.list_materials(first=first, after=after, type=type, concept=concept)
+    """One page of materials, optionally of one type, linked to one concept, or by accessibility metadata."""
+    page = kg.list_materials(first=first, after=after, type=type, concept=concept, where=where)
     return page, [m for m in kg.materials_by_ids(page.ids) if m is not None]
 
 

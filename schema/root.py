@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.api.accessibility import AccessibilityQuery
 from schema.api.backups import BackupMutation
 from schema.api.cohorts import CohortMutation, CohortQuery
 from schema.api.curricula import CurriculumSchemeMutation
@@ -20,7 +21,7 @@ __all__ = ["Mutation", "Query"]
 
 
 @strawberry.type
-class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery):
+class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery, AccessibilityQuery):
     """Every read the API offers."""
 
 

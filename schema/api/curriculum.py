@@ -7,8 +7,10 @@ from typing import Annotated
 
 import strawberry
 
+from graph.material_filter import MaterialFilter
 from graph.model import Prerequisite
 from resolvers import concepts, curricula, materials
+from schema.api.accessibility import AccessibilityFeatureArg, AccessModeArg, LanguageArg, OrphansArg, WithoutHazardArg
 from schema.api.common import AfterArg, FirstArg, guarded, page_info
 from schema.context import Info
 from schema.types.concept import ConceptType
@@ -110,7 +112,10 @@ class CurriculumQuery:
         found = await info.context.loaders.material_by_id.load(str(id))
         return MaterialType.from_domain(found) if found is not None else None
 
-    @strawberry.field(description="Materials in id order, optionally of one type or linked to one concept.")
+    @strawberry.field(
+        description="Materials in id order, optionally of one type, linked to one concept, or by what their "
+        "accessibility metadata states (every argument given must hold; a list argument needs each of its values)."
+    )
     def materials(
         self,
         info: Info,
@@ -126,13 +131,26 @@ class CurriculumQuery:
                 '`field: "conceptId"`); null: every material.'
             ),
         ] = None,
+        accessibility_feature: AccessibilityFeatureArg = None,
+        without_hazard: WithoutHazardArg = None,
+        access_mode: AccessModeArg = None,
+        language: LanguageArg = None,
+        orphans: OrphansArg = None,
     ) -> MaterialConnection:
+        where = MaterialFilter.checked(
+            features=accessibility_feature or (),
+            without_hazards=without_hazard or (),
+            access_modes=access_mode or (),
+            language=language,
+            orphans=orphans,
+        )
         page, found = materials.list_materials(
             info.context.kg,
             first=check_first(first),
             after=decode_cursor("material", after),
             type=type.value if type is not None else None,
             concept=str(concept_id) if concept_id is not None else None,
+            where=where,
         )
         return MaterialConnection(
             edges=[

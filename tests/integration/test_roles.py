@@ -83,6 +83,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "curricula": {"": EVERYONE},
     "exportCurriculum": {"": EVERYONE},
     "exportCurriculumCsv": {"": EVERYONE},
+    "accessibilityVocabulary": {"": EVERYONE},
     "createConcept": {"": EDITORS},
     "updateConcept": {"": EDITORS},
     "deleteConcept": {"": EDITORS},
