@@ -17,6 +17,8 @@ four broad ones of ``schema:accessModeSufficient``.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,16 +26,20 @@ from graph.accessibility import (
     ACCESS_MODES,
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
+    HAZARDS,
     SUFFICIENT_ACCESS_MODES,
     canonical_language,
     canonical_sufficient,
     canonical_terms,
+    hazard_stated,
+    sufficient_sets,
 )
+from graph.errors import InvalidInput
 
 if TYPE_CHECKING:
     from graph.model import Material
 
-__all__ = ["AccessFacts", "broad_mode"]
+__all__ = ["AccessFacts", "AccessNeeds", "Fit", "broad_mode", "fit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +92,164 @@ def broad_mode(mode: str) -> str:
         ('visual', 'visual', 'auditory')
     """
     return mode if mode in SUFFICIENT_ACCESS_MODES else "visual"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessNeeds:
+    """What one learner stated for one request: hazards to avoid, and the access modes they can use.
+
+    ``access_modes`` is ``None`` when the learner did not say (any material will do).
+    """
+
+    avoid_hazards: tuple[str, ...] = ()
+    access_modes: tuple[str, ...] | None = None
+
+    @property
+    def stated(self) -> bool:
+        """Whether there is any need to meet."""
+        return bool(self.avoid_hazards) or self.access_modes is not None
+
+    @property
+    def lacked(self) -> tuple[str, ...]:
+        """Sight, hearing or reading when the learner did not list them: what an unstated material may need.
+
+        Touch is left out: a material that needs it is rare and says so.
+
+        Examples:
+            >>> AccessNeeds(access_modes=("auditory", "textual")).lacked, AccessNeeds().lacked
+            (('visual',), ())
+        """
+        if self.access_modes is None:
+            return ()
+        return tuple(m for m in ("visual", "auditory", "textual") if m not in self.access_modes)
+
+    @classmethod
+    def checked(cls, avoid_hazards: Iterable[str] | None, access_modes: Iterable[str] | None) -> AccessNeeds:
+        """Needs from a request, in any case; a value outside the vocabulary is refused.
+
+        Raises:
+            InvalidInput: an unknown hazard (``field: "needs.avoidHazards"``) or access mode, or
+                an empty list of access modes (``field: "needs.accessModes"``).
+
+        Examples:
+            >>> AccessNeeds.checked(["FLASHING"], ["Textual", "auditory"])
+            AccessNeeds(avoid_hazards=('flashing',), access_modes=('auditory', 'textual'))
+            >>> AccessNeeds.checked(None, None).stated
+            False
+        """
+        hazards = canonical_terms(avoid_hazards or (), HAZARDS)
+        problems = _outside(hazards, HAZARDS, "hazard to avoid")
+        if problems:
+            raise InvalidInput("; ".join(problems), field="needs.avoidHazards")
+        if access_modes is None:
+            return cls(hazards, None)
+        modes = canonical_terms(access_modes, SUFFICIENT_ACCESS_MODES)
+        if not modes:
+            raise InvalidInput(
+                "give the access modes the learner can use (auditory, tactile, textual, visual), or null for any",
+                field="needs.accessModes",
+            )
+        problems = _outside(modes, SUFFICIENT_ACCESS_MODES, "access mode")
+        if problems:
+            raise InvalidInput("; ".join(problems), field="needs.accessModes")
+        return cls(hazards, modes)
+
+
+def _outside(values: Iterable[str], allowed: tuple[str, ...], what: str) -> list[str]:
+    """Each value outside ``allowed``, with the closest allowed one.
+
+    Examples:
+        >>> _outside(["noFlashingHazard", "sound"], HAZARDS, "hazard to avoid")
+        ["hazard to avoid 'noFlashingHazard' is not one of flashing, motionSimulation, sound (did you mean 'flashing'?)"]
+        >>> _outside(["textOnVisual"], SUFFICIENT_ACCESS_MODES, "access mode")[0].split(" (")[1]
+        "did you mean 'visual'?)"
+    """  # noqa: E501
+    problems = []
+    for value in values:
+        if value in allowed:
+            continue
+        if value in ACCESS_MODES:
+            close = [broad_mode(value)]
+        else:
+            close = difflib.get_close_matches(value.lower(), [a.lower() for a in allowed], n=1, cutoff=0.5)
+            close = [a for a in allowed if a.lower() in close]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(f"{what} {value!r} is not one of {', '.join(allowed)}{hint}")
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How a material meets a learner's needs.
+
+    ``hazards`` are the avoided hazards it states and ``missing_modes`` the modes it
+    needs that the learner did not list (fewest first): either leaves it out.
+    ``unstated_hazards`` are the avoided hazards it says nothing about, and
+    ``modes_unstated`` says it states no access modes: it is then offered, after the
+    materials known to suit.
+    """
+
+    hazards: tuple[str, ...] = ()
+    missing_modes: tuple[str, ...] = ()
+    unstated_hazards: tuple[str, ...] = ()
+    modes_unstated: bool = False
+
+    @property
+    def left_out(self) -> bool:
+        """Whether the material must not be offered."""
+        return bool(self.hazards or self.missing_modes)
+
+    @property
+    def known(self) -> bool:
+        """Whether its metadata says it suits every stated need."""
+        return not (self.left_out or self.unstated_hazards or self.modes_unstated)
+
+    @property
+    def rank(self) -> int:
+        """0: known to suit; 1: not known (offered after); 2: left out."""
+        return 2 if self.left_out else 0 if self.known else 1
+
+    @property
+    def not_stated(self) -> tuple[str, ...]:
+        """The needs its metadata says nothing about: hazards, and ``accessMode``."""
+        return self.unstated_hazards + (("accessMode",) if self.modes_unstated else ())
+
+
+def _missing_modes(facts: AccessFacts, modes: frozenset[str]) -> tuple[str, ...] | None:
+    """The modes the learner lacks on the material's easiest pathway (``()``: usable; ``None``: not stated)."""
+    if facts.access_mode_sufficient:
+        pathways = sufficient_sets(facts.access_mode_sufficient)
+    elif facts.access_modes:
+        pathways = [frozenset(broad_mode(m) for m in facts.access_modes)]
+    else:
+        return None
+    missing = [tuple(sorted(p - modes)) for p in pathways]
+    return min(missing, key=lambda m: (len(m), m))
+
+
+def fit(facts: AccessFacts, needs: AccessNeeds) -> Fit:
+    """How a material with ``facts`` meets ``needs``.
+
+    Examples:
+        >>> blind = AccessNeeds(("flashing",), ("auditory", "textual"))
+        >>> video = AccessFacts(access_modes=("auditory", "visual"), hazards=("noFlashingHazard",))
+        >>> fit(video, blind).missing_modes, fit(video, blind).left_out
+        (('visual',), True)
+        >>> transcribed = AccessFacts(access_modes=("auditory", "visual"), access_mode_sufficient=("textual",),
+        ...                           hazards=("flashing",))
+        >>> fit(transcribed, blind)
+        Fit(hazards=('flashing',), missing_modes=(), unstated_hazards=(), modes_unstated=False)
+        >>> fit(AccessFacts(), blind).not_stated
+        ('flashing', 'accessMode')
+    """
+    present, unstated = [], []
+    for hazard in needs.avoid_hazards:
+        stated = hazard_stated(facts.hazards, hazard)
+        if stated:
+            present.append(hazard)
+        elif stated is None:
+            unstated.append(hazard)
+    missing: tuple[str, ...] | None = ()
+    if needs.access_modes is not None:
+        missing = _missing_modes(facts, frozenset(needs.access_modes))
+    return Fit(tuple(present), missing or (), tuple(unstated), missing is None)

@@ -22,6 +22,11 @@ on the last step, take the one whose chain of unmastered prerequisites is cheape
 fewest estimated minutes), then the concept id. The same inputs always give the same
 path. ``python -m bench.path_order`` compares the result with the section order of real
 textbooks on their own concept graphs.
+
+Needs. With a learner's access needs (``graph.access_needs``), a step's materials leave
+out those stating a hazard the learner avoids or that the learner cannot use, and prefer
+those known to suit; the reason says what was left out or is not known. A concept with no
+suitable material stays a step (its prerequisites do not change), and says so.
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.access_needs import AccessNeeds
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.material_choice import MaterialFacts, choose_materials
-from graph.wording import name_list, plural
+from graph.material_choice import Choice, MaterialFacts, choose_for_needs
+from graph.wording import left_out_sentence, name_list, plural
 
 __all__ = [
     "DEFAULT_MINUTES",
@@ -75,6 +81,12 @@ class PathStep:
     struggling: bool = False
     #: The concept the student keeps failing that builds on this one (why it was discounted).
     doubted_by: str | None = None
+    #: Materials the step would have had but that do not suit the learner's stated needs.
+    left_out_for_needs: tuple[str, ...] = ()
+    #: Chosen materials whose metadata does not say whether they suit those needs.
+    not_known_to_suit: tuple[str, ...] = ()
+    #: The concept has materials, but none suits the stated needs.
+    no_suitable_material: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +141,7 @@ def plan_learning_path(
     doubt: float = 0.5,
     unknown_mastery: float = 0.0,
     default_minutes: int = DEFAULT_MINUTES,
+    needs: AccessNeeds | None = None,
 ) -> LearningPath:
     """Plan the study of ``targets`` for a student with the given mastery.
 
@@ -143,6 +156,7 @@ def plan_learning_path(
         doubt: how much a struggling concept lowers its direct prerequisites' mastery.
         unknown_mastery: the mastery of a concept with no estimate.
         default_minutes: the minutes of a step whose concept has no materials.
+        needs: the learner's access needs for this request (``None``: none stated).
 
     Returns:
         The learning path.
@@ -174,7 +188,8 @@ def plan_learning_path(
 
     mastered_targets = tuple(t for t in goals if effective(t) >= threshold)
     needed, assumed = _needed(dag, [t for t in goals if t not in mastered_targets], effective, threshold)
-    chosen = {c: choose_materials(materials_of(c), effective(c)) for c in needed}
+    choices = {c: choose_for_needs(materials_of(c), effective(c), needs) for c in needed}
+    chosen = {c: choices[c].materials for c in needed}
     minutes = {c: sum(m.minutes for m in chosen[c]) or default_minutes for c in needed}
     order = _teaching_order([t for t in goals if t in needed], needed, minutes)
     position = {c: i for i, c in enumerate(order)}
@@ -205,7 +220,8 @@ def plan_learning_path(
                     failing=concept in failing,
                     several=len(goals) > 1,
                     pool=len(goals) - len(mastered_targets),
-                ),  # fmt: skip
+                )
+                + _needs_reason(dag, concept, choices[concept], needs),  # fmt: skip
                 leads_to=leads_to[concept],
                 via=via,
                 materials=tuple(m.id for m in chosen[concept]),
@@ -214,6 +230,9 @@ def plan_learning_path(
                 planned_mastery=effective(concept),
                 struggling=concept in failing,
                 doubted_by=doubted.get(concept),
+                left_out_for_needs=tuple(m.id for m, _ in choices[concept].left_out),
+                not_known_to_suit=tuple(m.id for m, _ in choices[concept].not_known),
+                no_suitable_material=choices[concept].none_suit,
             )
         )
     kept, left_out = _cut(steps, max_minutes)
@@ -402,6 +421,17 @@ def _reason(
     return " ".join(parts)
 
 
+def _needs_reason(dag: nx.DiGraph[str], concept: str, choice: Choice, needs: AccessNeeds | None) -> str:
+    """What the learner's needs changed in a step's materials, as sentences after its reason ("" for nothing)."""
+    if needs is None or not (choice.left_out or choice.not_known):
+        return ""
+    parts = []
+    if choice.left_out:
+        parts.append(left_out_sentence(_label(dag, concept), choice.left_out_phrases(), none_suit=choice.none_suit))
+    parts += choice.not_stated_sentences(needs, lambda m: f"The {m.kind}'s")
+    return " " + " ".join(parts)
+
+
 def _toward(dag: nx.DiGraph[str], targets: Sequence[str], *, pool: int, other: bool = False) -> str:
     """Targets a step leads to, for its reason: one by name, all of them, or the first and a count.
 
@@ -462,6 +492,9 @@ def _summary(
                 f"needs {plural(first.minutes, 'minute')}."
             )
             parts.append(f"The path has {plural(len(left_out), 'step')} toward {toward}.")
+    unsuited = [s.concept for s in (*kept, *left_out) if s.no_suitable_material]
+    if unsuited:
+        parts.append(f"No material suits the needs you gave for {names(unsuited)}.")
     if mastered:
         lead = "Already mastered" if parts else "Nothing to study: you have already mastered"
         parts.append(f"{lead}: {names(mastered)}." if parts else f"{lead} {names(mastered)}.")

@@ -6,6 +6,11 @@ when its concept leads toward one of the student's targets (the closer, the bett
 when learning it makes more concepts ready, and when its difficulty fits the student's
 predicted mastery. Materials the student already completed successfully are left out
 until they are due for review (spaced repetition: the interval grows with each success).
+
+With a learner's access needs (``graph.access_needs``), a material that states a hazard
+they avoid or that they cannot use is never offered, and one whose metadata does not say
+comes after every material known to suit, whatever its score; its reason says what is
+not stated, and a concept's recommendations say what was left out of it.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from datetime import datetime, timedelta
 
 import networkx as nx
 
+from graph.access_needs import AccessNeeds, fit
 from graph.errors import ConceptNotFound, InvalidInput
 from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold, percent
-from graph.material_choice import MaterialFacts, choose_materials, target_difficulty
+from graph.material_choice import MaterialFacts, choose_for_needs, not_stated_text, target_difficulty
 from graph.model import Attempt
-from graph.wording import plural
+from graph.wording import left_out_sentence, plural
 
 __all__ = [
     "REVIEW_DAYS",
@@ -74,6 +80,8 @@ class Recommendation:
     unlocks: tuple[str, ...] = ()
     #: For a review: whole days since the student last answered the material correctly.
     days_since_correct: int | None = None
+    #: The stated needs its metadata says nothing about (hazards, ``accessMode``): it comes after those known to suit.
+    not_stated: tuple[str, ...] = ()
 
 
 def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:
@@ -165,6 +173,7 @@ def recommend_materials(
     now: datetime,
     first: int = 10,
     threshold: float = DEFAULT_THRESHOLD,
+    needs: AccessNeeds | None = None,
 ) -> list[Recommendation]:
     """The ``first`` best materials to study next, best first (ties: material id).
 
@@ -179,6 +188,8 @@ def recommend_materials(
         now: the time reviews are judged against.
         first: how many to return.
         threshold: mastery at or above which a concept counts as mastered.
+        needs: the learner's access needs for this request: unsuitable materials are left
+            out, and those not known to suit come after the rest.
 
     Raises:
         ConceptNotFound: a target is not in the graph.
@@ -210,15 +221,22 @@ def recommend_materials(
             and all(q == concept or mastery.get(q, 0.0) >= threshold for q in dag.pred[d])
         ]
         toward = 2.0 + 1.0 / (1 + distance[concept][0]) if concept in distance else 0.0
-        for rank, material in enumerate(choose_materials(materials_of(concept), p)):
+        choice = choose_for_needs(materials_of(concept), p, needs)
+        unsaid = {m.id: f for m, f in choice.not_known}
+        left = left_out_sentence(_label(dag, concept), choice.left_out_phrases(), none_suit=False)
+        for rank, material in enumerate(choice.materials):
             if material.id in done and not done[material.id].due(now):
                 continue
-            fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
-            score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * fit - 0.05 * rank
+            level_fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
+            score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * level_fit - 0.05 * rank
             reason = _reason(dag, concept, distance.get(concept), unlocks, material, p)
             days = (now - done[material.id].last_success).days if material.id in done else None
             if days is not None:  # marked review, it gave only the fringe's reason ("Ready to learn...")
                 reason = f"{_due(dag, concept, material, days)} {reason}"
+            if needs is not None and material.id in unsaid:
+                reason += " " + not_stated_text(unsaid[material.id], needs, "Its")
+            if choice.left_out:
+                reason += " " + left
             near = distance.get(concept)
             scored.append(
                 Recommendation(
@@ -232,12 +250,13 @@ def recommend_materials(
                     steps_away=near[0] if near else None,
                     unlocks=tuple(sorted(unlocks)),
                     days_since_correct=days,
+                    not_stated=unsaid[material.id].not_stated if material.id in unsaid else (),
                 )
             )
     scored.extend(
-        _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored})
+        _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored}, needs)
     )
-    scored.sort(key=lambda r: (-r.score, r.material))
+    scored.sort(key=lambda r: (bool(r.not_stated), -r.score, r.material))
     return scored[:first]
 
 
@@ -249,8 +268,9 @@ def _reviews(
     concept_of_material: Mapping[str, str],
     now: datetime,
     already: set[str],
+    needs: AccessNeeds | None = None,
 ) -> list[Recommendation]:
-    """Completed materials due for review, outside the fringe."""
+    """Completed materials due for review, outside the fringe (none that the learner's needs leave out)."""
     out: list[Recommendation] = []
     for material, completion in sorted(done.items()):
         concept = concept_of_material.get(material)
@@ -259,19 +279,25 @@ def _reviews(
         facts = next((m for m in materials_of(concept) if m.id == material), None)
         if facts is None:
             continue
+        suits = fit(facts.access, needs) if needs is not None and needs.stated else None
+        if suits is not None and suits.left_out:
+            continue
         days = (now - completion.last_success).days
-        fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
+        level_fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
+        # "...got it right 35 days ago (Multiplying Monomials)": what was "it"? The concept comes first.
+        reason = _due(dag, concept, facts, days)
+        if needs is not None and suits is not None and not suits.known:
+            reason += " " + not_stated_text(suits, needs, "Its")
         out.append(
             Recommendation(
                 material,
                 concept,
-                round(0.5 + 0.5 * fit, 4),
-                _due(
-                    dag, concept, facts, days
-                ),  # "...got it right 35 days ago (Multiplying Monomials)": what was "it"?
+                round(0.5 + 0.5 * level_fit, 4),
+                reason,
                 review=True,
                 mastery=mastery.get(concept, 0.0),
                 days_since_correct=days,
+                not_stated=suits.not_stated if suits is not None else (),
             )
         )
     return out

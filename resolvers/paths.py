@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
+from graph.access_needs import AccessNeeds
 from graph.errors import ConceptNotFound
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
@@ -31,7 +32,7 @@ def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]
 
     def facts(concept: str) -> list[MaterialFacts]:
         return [
-            MaterialFacts(m, types.get(m, "reading"), *levels.get(m, (1, 5)))
+            MaterialFacts(m, types.get(m, "reading"), *levels.get(m, (1, 5)), access=projection.access_of(m))
             for m in sorted(projection.materials_of(concept))
         ]
 
@@ -85,8 +86,9 @@ def learning_path(
     *,
     threshold: float | None = None,
     max_minutes: int | None = None,
+    needs: AccessNeeds | None = None,
 ) -> LearningPath:
-    """The student's path to ``targets``."""
+    """The student's path to ``targets`` (``needs``: the learner's access needs, used for this path only)."""
     _check_targets(kg, targets)
     projection = kg.projection
     region = {c for t in targets for c in kg.prerequisites_of(t, transitive=True)} | set(targets)
@@ -99,12 +101,13 @@ def learning_path(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
         struggling=struggling_concepts(data.attempts),
+        needs=needs,
     )
 
 
 def materials_of_path(kg: KnowledgeGraph, path: LearningPath) -> dict[str, Material]:
-    """The records of every material the path chose, read together."""
-    ids = [m for step in (*path.steps, *path.left_out) for m in step.materials]
+    """The records of every material the path chose or left out for the learner's needs, read together."""
+    ids = [m for step in (*path.steps, *path.left_out) for m in (*step.materials, *step.left_out_for_needs)]
     return {m.id: m for m in kg.materials_by_ids(ids) if m is not None}
 
 
@@ -116,8 +119,9 @@ def next_materials(
     first: int,
     targets: Sequence[str] = (),
     threshold: float | None = None,
+    needs: AccessNeeds | None = None,
 ) -> list[Recommendation]:
-    """The materials the student should study next, best first."""
+    """The materials the student should study next, best first (``needs``: for this answer only)."""
     _check_targets(kg, targets)
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     check_mastery_threshold(limit)
@@ -140,4 +144,5 @@ def next_materials(
         now=datetime.now(UTC),
         first=first,
         threshold=limit,
+        needs=needs,
     )

@@ -6,10 +6,11 @@ from typing import Annotated
 
 import strawberry
 
-from schema.types.accessibility import AccessibilityVocabulary
+from schema.types.accessibility import AccessibilityVocabulary, AccessNeedsInput
 
 __all__ = [
     "AccessModeArg",
+    "AccessNeedsArg",
     "AccessibilityFeatureArg",
     "AccessibilityQuery",
     "LanguageArg",
@@ -55,6 +56,14 @@ OrphansArg = Annotated[
     strawberry.argument(
         description="true: only materials that teach and assess no concept (what deleting a concept or a bad import "
         "leaves; not allowed beside `conceptId`); false: only the others; null: both."
+    ),
+]
+AccessNeedsArg = Annotated[
+    AccessNeedsInput | None,
+    strawberry.argument(
+        description="The learner's access needs, for this request only (never stored): materials that state a "
+        "hazard they avoid or that they cannot use are left out, and those whose metadata does not say come after "
+        "the ones known to suit. Null: no needs."
     ),
 ]
 

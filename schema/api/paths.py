@@ -9,6 +9,7 @@ import strawberry
 
 from graph.errors import KnowledgeGraphError
 from resolvers import paths
+from schema.api.accessibility import AccessNeedsArg
 from schema.api.arguments import MasteryThresholdArg, MaxMinutesArg, NextFirstArg, OptionalTargetsArg, TargetsArg
 from schema.api.common import StudentIdArg
 from schema.context import Info
@@ -39,7 +40,8 @@ class PathQuery:
     @strawberry.field(
         description="The student's learning path to `targets`: unmastered prerequisites first, materials chosen "
         "for their level, a reason per step. `masteryThreshold` defaults to 0.8; `maxMinutes` cuts the path "
-        "after the longest prefix that fits."
+        "after the longest prefix that fits; `needs` leaves out materials that do not suit the learner (the "
+        "steps stay the same)."
     )
     def learning_path(
         self,
@@ -48,6 +50,7 @@ class PathQuery:
         targets: TargetsArg,
         mastery_threshold: MasteryThresholdArg = None,
         max_minutes: MaxMinutesArg = None,
+        needs: AccessNeedsArg = None,
     ) -> LearningPathResult:
         kg = info.context.kg
 
@@ -59,6 +62,7 @@ class PathQuery:
                 [str(t) for t in targets],
                 threshold=mastery_threshold,
                 max_minutes=max_minutes,
+                needs=needs.to_domain() if needs is not None else None,
             )
             return LearningPathType.from_domain(path, kg.projection.dag, paths.materials_of_path(kg, path))
 
@@ -66,7 +70,8 @@ class PathQuery:
 
     @strawberry.field(
         description="Materials to study next, from the concepts the student is ready to learn, preferring "
-        "those that lead toward `targets`, unlock the most and fit the student's level."
+        "those that lead toward `targets`, unlock the most and fit the student's level; with `needs`, none "
+        "that do not suit the learner, and those not known to suit after the rest."
     )
     def next_materials(
         self,
@@ -75,6 +80,7 @@ class PathQuery:
         first: NextFirstArg = 10,
         targets: OptionalTargetsArg = None,
         mastery_threshold: MasteryThresholdArg = None,
+        needs: AccessNeedsArg = None,
     ) -> NextMaterialsResult:
         kg = info.context.kg
 
@@ -86,6 +92,7 @@ class PathQuery:
                 first=check_first(first),
                 targets=[str(t) for t in targets or []],
                 threshold=mastery_threshold,
+                needs=needs.to_domain() if needs is not None else None,
             )
             records = {m.id: m for m in kg.materials_by_ids([r.material for r in found]) if m is not None}
             return Recommendations(items=[MaterialRecommendation.from_domain(r, records) for r in found])

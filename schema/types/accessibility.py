@@ -1,9 +1,10 @@
-"""Accessibility vocabulary for pickers."""
+"""Accessibility vocabulary for pickers, and a learner's access needs as a request states them."""
 
 from __future__ import annotations
 
 import strawberry
 
+from graph.access_needs import AccessNeeds
 from graph.accessibility import (
     ACCESS_MODES,
     ACCESSIBILITY_FEATURES,
@@ -14,7 +15,7 @@ from graph.accessibility import (
     vocabulary_terms,
 )
 
-__all__ = ["AccessibilityTerm", "AccessibilityVocabulary"]
+__all__ = ["AccessNeedsInput", "AccessibilityTerm", "AccessibilityVocabulary"]
 
 
 @strawberry.type(description="One term a material's accessibility metadata may use.")
@@ -69,3 +70,32 @@ class AccessibilityVocabulary:
     )
     def avoidable_hazards(self) -> list[AccessibilityTerm]:
         return _terms(HAZARDS)
+
+
+@strawberry.input(
+    description="What one learner needs of materials, for this request only: sensitive personal data that "
+    "Pathwise never stores. Leave a field out (null) when it does not apply."
+)
+class AccessNeedsInput:
+    avoid_hazards: list[str] | None = strawberry.field(
+        default=None,
+        description="Hazards never to offer: flashing, motionSimulation, sound (any case; another value is an "
+        'error with `field: "needs.avoidHazards"`). A material that states the hazard is left out; one that '
+        "says nothing about it (or `unknown`) is offered after those known to be free of it, and its reason says so.",
+    )
+    access_modes: list[str] | None = strawberry.field(
+        default=None,
+        description="The access modes the learner can use, of auditory, tactile, textual and visual "
+        '(["textual", "auditory"] for a blind learner using a screen reader). A material is usable when one of '
+        "its `accessModeSufficient` sets lies within them or, without those, when all its `accessModes` do "
+        "(visual covers textOnVisual and the other refinements); one that states neither comes after the usable "
+        'ones. [] or another value is an error with `field: "needs.accessModes"`.',
+    )
+
+    def to_domain(self) -> AccessNeeds:
+        """The checked needs.
+
+        Raises:
+            InvalidInput: a term outside the vocabulary, or no access mode at all.
+        """
+        return AccessNeeds.checked(self.avoid_hazards, self.access_modes)

@@ -53,6 +53,10 @@ class PathStepType:
     revisit: bool = strawberry.field(
         description="A prerequisite brought back because the student keeps failing a concept that needs it."
     )
+    no_suitable_material: bool = strawberry.field(
+        description="With `needs`: the concept has materials, but none suits the learner (the step stays, with "
+        "no materials and the default minutes; `reason` says why, `materialsLeftOut` lists them). False otherwise."
+    )
     domain: strawberry.Private[PathStep]
     records: strawberry.Private[Mapping[str, Material]]
 
@@ -67,6 +71,7 @@ class PathStepType:
             reason=step.reason,
             minutes=step.minutes,
             revisit=step.revisit,
+            no_suitable_material=step.no_suitable_material,
             domain=step,
             records=records,
         )
@@ -95,6 +100,20 @@ class PathStepType:
     @strawberry.field(description="Materials chosen for this student, in study order.")
     def materials(self) -> list[MaterialType]:
         return _materials(self.records, self.domain.materials)
+
+    @strawberry.field(
+        description="With `needs`: materials the step would have had but that state a hazard the learner avoids or "
+        "that the learner cannot use (all of the concept's, when `noSuitableMaterial`); [] otherwise."
+    )
+    def materials_left_out(self) -> list[MaterialType]:
+        return _materials(self.records, self.domain.left_out_for_needs)
+
+    @strawberry.field(
+        description="With `needs`: those of `materials` whose metadata does not say whether they suit (a hazard "
+        "or their access modes not stated); each is chosen only where no material of its kind is known to suit."
+    )
+    def materials_not_known_to_suit(self) -> list[MaterialType]:
+        return _materials(self.records, self.domain.not_known_to_suit)
 
 
 @strawberry.type(description="A prerequisite on the way that the student has already mastered.")
@@ -178,7 +197,10 @@ class LearningPathType:
 
 @strawberry.type(description="A material to study next, for which concept, and why.")
 class MaterialRecommendation:
-    score: float = strawberry.field(description="The ranking score, higher first (comparable within one answer only).")
+    score: float = strawberry.field(
+        description="The ranking score, higher first (comparable within one answer only; with `needs`, the "
+        "materials not known to suit come after the rest, see `notStated`)."
+    )
     reason: str = strawberry.field(description="Why this material, in plain words.")
     review: bool = strawberry.field(description="A material completed before and now due for review.")
     mastery: float = strawberry.field(description="The student's predicted mastery of the concept (as in `reason`).")
@@ -188,6 +210,11 @@ class MaterialRecommendation:
     )
     days_since_correct: int | None = strawberry.field(
         description="For a review: whole days since the student last answered this material correctly; null otherwise."
+    )
+    not_stated: list[str] = strawberry.field(
+        description="With `needs`: what the material's metadata does not say of them, the hazards (flashing...) "
+        "and `accessMode` when it states no access modes. Such a material comes after every one known to suit, "
+        "whatever its `score`, and its `reason` says what is not stated. [] when it is known to suit."
     )
     domain: strawberry.Private[Recommendation]
     record: strawberry.Private[Material | None]
@@ -206,6 +233,7 @@ class MaterialRecommendation:
             mastery=rec.mastery,
             steps_away=rec.steps_away,
             days_since_correct=rec.days_since_correct,
+            not_stated=list(rec.not_stated),
             domain=rec,
             record=records.get(rec.material),
         )

@@ -1,0 +1,122 @@
+"""learningPath and nextMaterials with a learner's access needs, on the demo curriculum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import Api
+
+UPDATE = """mutation($input: UpdateMaterialInput!) { updateMaterial(input: $input) { __typename } }"""
+
+PATH = """query($s: ID!, $t: [ID!]!, $n: AccessNeedsInput) {
+  learningPath(studentId: $s, targets: $t, needs: $n) {
+    __typename
+    ... on LearningPath { summary steps { concept { id } reason minutes noSuitableMaterial materials { id }
+                                          materialsLeftOut { id } materialsNotKnownToSuit { id } } }
+    ... on PathError { code field message } } }"""
+
+NEXT = """query($s: ID!, $n: AccessNeedsInput) { nextMaterials(studentId: $s, first: 10, needs: $n) {
+  __typename
+  ... on Recommendations { items { material { id } score reason notStated } }
+  ... on PathError { code field message } } }"""
+
+BLIND_AND_PHOTOSENSITIVE = {"avoidHazards": ["flashing"], "accessModes": ["textual", "auditory"]}
+
+
+@pytest.fixture
+def described(api: Api) -> Api:
+    """Demo materials on the way to Slope given metadata that matters to the needs, through the API."""
+    for change in (
+        {
+            "id": "m_coordinate_plane_example",
+            "accessModes": ["textual", "visual"],
+            "accessibilityHazards": ["flashing"],
+        },
+        {
+            "id": "m_coordinate_plane_practice",
+            "accessModes": ["textual", "diagramOnVisual"],
+            "accessModeSufficient": ["textual,visual"],
+            "accessibilityHazards": ["none"],
+        },
+        {"id": "m_integers_number_line_example", "accessibilityHazards": ["unknown"]},
+    ):
+        assert api(UPDATE, {"input": change})["updateMaterial"]["__typename"] == "Material"
+    return api
+
+
+def learning_path(api: Api, needs: dict[str, Any] | None) -> dict[str, Any]:
+    result = api(PATH, {"s": "newcomer", "t": ["slope"], "n": needs})["learningPath"]
+    assert result["__typename"] == "LearningPath", result
+    return result
+
+
+def step(result: dict[str, Any], concept: str) -> dict[str, Any]:
+    return next(s for s in result["steps"] if s["concept"]["id"] == concept)
+
+
+def ids(materials: list[dict[str, str]]) -> list[str]:
+    return [m["id"] for m in materials]
+
+
+class TestLearningPathWithNeeds:
+    def test_the_steps_stay_and_unsuitable_materials_are_left_out_with_a_reason(self, described: Api) -> None:
+        plain = learning_path(described, None)
+        needed = learning_path(described, BLIND_AND_PHOTOSENSITIVE)
+        assert sorted(s["concept"]["id"] for s in needed["steps"]) == sorted(s["concept"]["id"] for s in plain["steps"])
+        before, after = step(plain, "coordinate_plane"), step(needed, "coordinate_plane")
+        assert ids(before["materials"]) == ["m_coordinate_plane_example", "m_coordinate_plane_practice"]
+        assert ids(after["materialsLeftOut"]) == ids(before["materials"])
+        assert "m_coordinate_plane_example" not in ids(after["materials"])
+        assert after["reason"].endswith(
+            "Left out for the needs you gave: an example with flashing that needs sight and an exercise that "
+            "needs sight."
+        )
+        assert not before["materialsLeftOut"]
+        assert "needs" not in before["reason"]
+
+    def test_a_material_that_does_not_state_the_hazard_is_named_in_the_reason(self, described: Api) -> None:
+        first = step(learning_path(described, {"avoidHazards": ["FLASHING"]}), "integers_number_line")
+        assert ids(first["materialsNotKnownToSuit"]) == ["m_integers_number_line_example"]
+        assert first["reason"].endswith("The example's hazards are not stated, so it may flash.")
+
+    def test_a_concept_no_material_suits_stays_and_the_summary_says_so(self, described: Api) -> None:
+        for material in ("m_coordinate_plane_explain", "m_coordinate_plane_example", "m_coordinate_plane_practice"):
+            described(UPDATE, {"input": {"id": material, "accessModes": ["visual"], "accessModeSufficient": []}})
+        plane = step(learning_path(described, BLIND_AND_PHOTOSENSITIVE), "coordinate_plane")
+        assert (plane["materials"], plane["noSuitableMaterial"], plane["minutes"]) == ([], True, 10)
+        assert len(plane["materialsLeftOut"]) == 3
+        assert "No material for The Coordinate Plane suits the needs you gave: " in plane["reason"]
+        summary = learning_path(described, BLIND_AND_PHOTOSENSITIVE)["summary"]
+        assert summary.endswith("No material suits the needs you gave for The Coordinate Plane.")
+
+    def test_needs_are_not_stored(self, described: Api) -> None:
+        revision = described.kg.revision
+        learning_path(described, BLIND_AND_PHOTOSENSITIVE)
+        described(NEXT, {"s": "newcomer", "n": BLIND_AND_PHOTOSENSITIVE})
+        assert described.kg.revision == revision
+
+    @pytest.mark.parametrize(
+        ("needs", "field"),
+        [({"avoidHazards": ["flash"]}, "needs.avoidHazards"), ({"accessModes": []}, "needs.accessModes")],
+    )
+    def test_a_bad_need_is_a_typed_error(self, described: Api, needs: dict[str, Any], field: str) -> None:
+        for query, name in ((PATH, "learningPath"), (NEXT, "nextMaterials")):
+            refused = described(query, {"s": "newcomer", "t": ["slope"], "n": needs})[name]
+            assert (refused["__typename"], refused["code"], refused["field"]) == ("PathError", "INVALID", field)
+
+
+class TestNextMaterialsWithNeeds:
+    def test_not_stated_comes_after_and_says_so(self, described: Api) -> None:
+        plain = described(NEXT, {"s": "newcomer", "n": None})["nextMaterials"]["items"]
+        assert ids([i["material"] for i in plain])[0] == "m_integers_number_line_example"  # the best score
+        items = described(NEXT, {"s": "newcomer", "n": {"avoidHazards": ["flashing"]}})["nextMaterials"]["items"]
+        assert ids([i["material"] for i in items]) == [
+            "m_integers_number_line_practice",
+            "m_integers_number_line_example",
+        ]
+        last = items[-1]
+        assert last["notStated"] == ["flashing"]
+        assert last["reason"].endswith("Its hazards are not stated, so it may flash.")
+        assert items[0]["notStated"] == []
