@@ -27,11 +27,13 @@ BLIND_AND_PHOTOSENSITIVE = {"avoidHazards": ["flashing"], "accessModes": ["textu
 
 @pytest.fixture
 def described(api: Api) -> Api:
-    """Demo materials on the way to Slope given metadata that matters to the needs, through the API."""
+    """Demo materials on the way to Slope given metadata that matters to the needs, through the API (whatever the
+    demo's own says)."""
     for change in (
         {
             "id": "m_coordinate_plane_example",
             "accessModes": ["textual", "visual"],
+            "accessModeSufficient": [],
             "accessibilityHazards": ["flashing"],
         },
         {
@@ -120,3 +122,29 @@ class TestNextMaterialsWithNeeds:
         assert last["notStated"] == ["flashing"]
         assert last["reason"].endswith("Its hazards are not stated, so it may flash.")
         assert items[0]["notStated"] == []
+
+
+class TestDemoCurriculum:
+    """The demo's own metadata: a captioned video with a transcript, a flashing animation, grids with and without
+    a text alternative, and an example not yet reviewed for hazards."""
+
+    def test_a_blind_photosensitive_learner_keeps_the_video_and_loses_the_flashing_and_drawn_ones(
+        self, api: Api
+    ) -> None:
+        path = api(PATH, {"s": "newcomer", "t": ["graphing_linear_equations"], "n": BLIND_AND_PHOTOSENSITIVE})
+        result = path["learningPath"]
+        assert "m_slope_explain" in ids(step(result, "slope")["materials"])  # the transcript suffices
+        plane = step(result, "coordinate_plane")
+        assert ids(plane["materialsLeftOut"]) == ["m_coordinate_plane_example"]
+        assert ids(plane["materials"]) == ["m_coordinate_plane_practice"]  # its grids have alternative text
+        graphing = step(result, "graphing_linear_equations")
+        assert ids(graphing["materialsLeftOut"]) == ["m_graphing_linear_equations_practice"]
+        assert graphing["reason"].endswith("Left out for the needs you gave: an exercise that needs sight.")
+        first = step(result, "integers_number_line")
+        assert first["reason"].endswith("The example's hazards are not stated, so it may flash.")
+
+    def test_materials_lists_the_captioned_video(self, api: Api) -> None:
+        found = api(
+            '{ materials(accessibilityFeature: "captions", withoutHazard: "flashing") { edges { node { id } } } }'
+        )
+        assert [e["node"]["id"] for e in found["materials"]["edges"]] == ["m_slope_explain"]

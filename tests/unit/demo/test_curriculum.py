@@ -62,3 +62,20 @@ class TestLoadDemo:
         assert loaded.concepts >= 60
         assert loaded.attempts > 20 * 10
         assert not kg.is_empty()
+
+
+class TestDemoAccessibility:
+    def test_every_material_states_its_language_and_access_modes(self, bundle: CurriculumBundle) -> None:
+        assert all(m.language == "en" and m.access_modes for m in bundle.materials)
+
+    def test_a_few_materials_show_what_the_metadata_is_for(self, bundle: CurriculumBundle) -> None:
+        by_id = {m.id: m for m in bundle.materials}
+        video = by_id["m_slope_explain"]  # its text is the transcript
+        assert {"closedCaptions", "transcript"} <= set(video.accessibility_features)
+        assert "textual" in video.access_mode_sufficient
+        assert "flashing" in by_id["m_coordinate_plane_example"].accessibility_hazards
+        grid = by_id["m_coordinate_plane_practice"]
+        assert "alternativeText" in grid.accessibility_features
+        assert "textual" in grid.access_mode_sufficient
+        assert by_id["m_graphing_linear_equations_practice"].access_mode_sufficient == ("textual,visual",)
+        assert by_id["m_integers_number_line_example"].accessibility_hazards == ("unknown",)
