@@ -15,7 +15,7 @@ not stated, and a concept's recommendations say what was left out of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -174,6 +174,7 @@ def recommend_materials(
     first: int = 10,
     threshold: float = DEFAULT_THRESHOLD,
     needs: AccessNeeds | None = None,
+    within: Collection[str] | None = None,
 ) -> list[Recommendation]:
     """The ``first`` best materials to study next, best first (ties: material id).
 
@@ -190,6 +191,8 @@ def recommend_materials(
         threshold: mastery at or above which a concept counts as mastered.
         needs: the learner's access needs for this request: unsuitable materials are left
             out, and those not known to suit come after the rest.
+        within: only materials for these concepts (a curriculum's); ``None``: any. The
+            ranking still counts what they unlock and how near they are to the targets.
 
     Raises:
         ConceptNotFound: a target is not in the graph.
@@ -256,6 +259,8 @@ def recommend_materials(
     scored.extend(
         _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored}, needs)
     )
+    if within is not None:
+        scored = [r for r in scored if r.concept in within]
     scored.sort(key=lambda r: (bool(r.not_stated), -r.score, r.material))
     return scored[:first]
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
+from graph import queries
 from graph.access_needs import AccessNeeds
-from graph.errors import ConceptNotFound
+from graph.errors import ConceptNotFound, NotFound
+from graph.ids import id_of, iri_of
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
 from graph.model import Material
@@ -120,9 +122,16 @@ def next_materials(
     targets: Sequence[str] = (),
     threshold: float | None = None,
     needs: AccessNeeds | None = None,
+    curriculum: str | None = None,
 ) -> list[Recommendation]:
-    """The materials the student should study next, best first (``needs``: for this answer only)."""
+    """The materials the student should study next, best first (``needs``: for this answer only).
+
+    ``curriculum``: only materials for its concepts. Importing a second course's curriculum
+    otherwise put its first lessons in every student's list ("Ready to learn: Triangles"
+    for an algebra class).
+    """
     _check_targets(kg, targets)
+    within = _curriculum_concepts(kg, curriculum) if curriculum is not None else None
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     check_mastery_threshold(limit)
     projection = kg.projection
@@ -145,4 +154,12 @@ def next_materials(
         first=first,
         threshold=limit,
         needs=needs,
+        within=within,
     )
+
+
+def _curriculum_concepts(kg: KnowledgeGraph, curriculum: str) -> set[str]:
+    """The concept ids of one curriculum (NOT_FOUND on ``curriculumId`` when there is none)."""
+    if curriculum not in kg.projection.curriculum_ids:
+        raise NotFound("curriculum", curriculum, field="curriculumId")
+    return {id_of(iri) for iri in queries.concepts_in_curriculum(kg.store, iri_of("curriculum", curriculum))}

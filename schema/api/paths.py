@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -81,6 +81,14 @@ class PathQuery:
         targets: OptionalTargetsArg = None,
         mastery_threshold: MasteryThresholdArg = None,
         needs: AccessNeedsArg = None,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only materials for this curriculum's concepts (the ranking still counts what they "
+                'unlock and how near the targets are; NOT_FOUND with `field: "curriculumId"` when unknown); null: '
+                "every curriculum of the graph."
+            ),
+        ] = None,
     ) -> NextMaterialsResult:
         kg = info.context.kg
 
@@ -93,6 +101,7 @@ class PathQuery:
                 targets=[str(t) for t in targets or []],
                 threshold=mastery_threshold,
                 needs=needs.to_domain() if needs is not None else None,
+                curriculum=str(curriculum_id) if curriculum_id is not None else None,
             )
             records = {m.id: m for m in kg.materials_by_ids([r.material for r in found]) if m is not None}
             return Recommendations(items=[MaterialRecommendation.from_domain(r, records) for r in found])

@@ -174,6 +174,27 @@ class TestNextMaterials:
         toward = {"slope", *api.kg.prerequisites_of("slope", transitive=True)}
         assert items[0]["concept"]["id"] in toward
 
+    def test_a_second_curriculum_stays_out_of_an_algebra_students_list(self, api: Api) -> None:
+        # Importing a geometry course put its first lesson in every student's list.
+        geometry = {
+            "curricula": "id,title\ngeo7,Geometry 7\n",
+            "concepts": "id,label,scheme\ntriangles,Triangles,geo7\n",
+            "materials": "id,title,type,difficulty,minutes,teaches\ntri-intro,Triangles,explanation,1,5,triangles\n",
+        }
+        imported = api(
+            """mutation($c: CsvFilesInput!) { importCurriculum(input: {format: CSV, csv: $c}) { __typename } }""",
+            {"c": geometry},
+        )
+        assert imported["importCurriculum"]["__typename"] == "ImportSummary"
+        query = """query($c: ID) { nextMaterials(studentId: "kid", first: 100, curriculumId: $c) {
+          ... on Recommendations { items { concept { id } } } ... on PathError { code field } } }"""
+        everything = {i["concept"]["id"] for i in api(query)["nextMaterials"]["items"]}
+        assert "triangles" in everything
+        [algebra] = [c["id"] for c in api("{ curricula { id } }")["curricula"] if c["id"] != "geo7"]
+        scoped = {i["concept"]["id"] for i in api(query, {"c": algebra})["nextMaterials"]["items"]}
+        assert scoped == everything - {"triangles"}
+        assert api(query, {"c": "nope"})["nextMaterials"] == {"code": "NOT_FOUND", "field": "curriculumId"}
+
     def test_completed_materials_are_not_recommended_again(self, api: Api) -> None:
         first = api(NEXT, {"s": "cy", "t": [], "first": 3})["nextMaterials"]["items"][0]
         material, concept = first["material"]["id"], first["concept"]["id"]
