@@ -314,7 +314,13 @@ POLICY: Mapping[str, Access] = {
     # A forwarder records every student's answers, and reads back only the counts.
     "recordAttempts": {**_student_data("attempts.studentId"), Role.INTEGRATION: ANYONE},
     "recordStatements": FEEDS,  # an LRS forwarder: statements name learners of every class
-    "learningPath": _student_data("studentId"),
+    # Without a student it is a newcomer's path: a designer's preview of a course, no one's data.
+    "learningPath": {
+        Role.STUDENT: OwnStudent("studentId"),
+        Role.TEACHER: TeacherOfStudent("studentId", optional=True),
+        Role.DESIGNER: WithoutArg("studentId"),
+        Role.ADMIN: ANYONE,
+    },
     "nextMaterials": _student_data("studentId"),
     # Anyone may ask; naming a student personalises the answer, so it is scoped.
     "ask": {

@@ -25,7 +25,11 @@ from graph.student_data import StudentData, student_data
 from ml.mastery.serving import MasteryService
 from resolvers.students import with_new_placed
 
-__all__ = ["learning_path", "materials_of_path", "next_materials"]
+__all__ = ["NEWCOMER", "learning_path", "materials_of_path", "next_materials"]
+
+NEWCOMER = "\x00newcomer"
+"""Whom a path previewed without a student is planned for: no attempts, no estimates. No
+student id becomes it (ids are keyed, ``stu-...``), so no one's answers ever reach it."""
 
 
 def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]]:
@@ -83,18 +87,23 @@ def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:
 def learning_path(
     kg: KnowledgeGraph,
     mastery: MasteryService | None,
-    student: str,
+    student: str | None,
     targets: Sequence[str],
     *,
     threshold: float | None = None,
     max_minutes: int | None = None,
     needs: AccessNeeds | None = None,
 ) -> LearningPath:
-    """The student's path to ``targets`` (``needs``: the learner's access needs, used for this path only)."""
+    """The student's path to ``targets`` (``needs``: the learner's access needs, used for this path only).
+
+    ``student`` ``None``: the path a newcomer gets, as the model predicts a student with no
+    answers yet; a designer previews what their prerequisites make of a course.
+    """
     _check_targets(kg, targets)
     projection = kg.projection
     region = {c for t in targets for c in kg.prerequisites_of(t, transitive=True)} | set(targets)
-    data = student_data(kg, student)
+    data = student_data(kg, student) if student is not None else StudentData({}, ())
+    student = NEWCOMER if student is None else student
     return plan_learning_path(
         projection.dag,
         targets,

@@ -46,8 +46,14 @@ class PathQuery:
     def learning_path(
         self,
         info: Info,
-        student_id: StudentIdArg,
         targets: TargetsArg,
+        student_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The student (an external id or key). Null: the path a newcomer gets, with no answers "
+                "yet, as the model predicts them: a designer's preview of what the prerequisites make of a course."
+            ),
+        ] = None,
         mastery_threshold: MasteryThresholdArg = None,
         max_minutes: MaxMinutesArg = None,
         needs: AccessNeedsArg = None,
@@ -58,7 +64,7 @@ class PathQuery:
             path = paths.learning_path(
                 kg,
                 info.context.mastery,
-                info.context.student_key(student_id),
+                info.context.student_key(student_id) if student_id is not None else None,
                 [str(t) for t in targets],
                 threshold=mastery_threshold,
                 max_minutes=max_minutes,

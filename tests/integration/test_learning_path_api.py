@@ -150,6 +150,23 @@ class TestLearningPath:
         assert empty["code"] == "INVALID"
 
 
+def test_a_designer_previews_a_newcomers_path(api: Api) -> None:
+    # A designer got FORBIDDEN on learningPath, so could not see what their prerequisites made of a course.
+    from auth.principal import Principal, Role
+
+    preview = """query($t: [ID!]!) { learningPath(targets: $t) { ... on LearningPath {
+      steps { concept { id } materials { id } } summary } } }"""
+    designer = Principal(Role.DESIGNER, "author")
+    seen = api(preview, {"t": ["slope"]}, designer)["learningPath"]
+    newcomer = path(api, "someone-new", ["slope"])
+    assert [s["concept"]["id"] for s in seen["steps"]] == steps(newcomer)
+    assert seen["steps"][-1]["concept"] == {"id": "slope"}
+    assert seen["summary"] == newcomer["summary"]
+    revision = api.kg.revision
+    assert api(preview, {"t": ["slope"]}, designer)["learningPath"] == seen
+    assert api.kg.revision == revision  # nobody was created to plan it
+
+
 class TestNextMaterials:
     def test_ranks_the_ready_fringe_toward_the_targets(self, api: Api) -> None:
         attempt(api, "bo", "integers_number_line", correct=True, times=6)

@@ -103,7 +103,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "student": STUDENT_DATA,
     "recordAttempts": {"own": frozenset({S, T, IN, A}), "other": FEEDS},
     "recordStatements": {"": FEEDS},
-    "learningPath": STUDENT_DATA,
+    "learningPath": {"none": frozenset({T, D, A}), **STUDENT_DATA},
     "nextMaterials": STUDENT_DATA,
     "ask": {"none": EVERYONE - {IN}, **STUDENT_DATA},
     "masteryModels": {"": STAFF},
