@@ -301,6 +301,8 @@ def import_(
         return
     where = f"store at revision {report.revision}, unchanged" if dry_run else f"revision {report.revision}"
     click.echo(f"{'would import' if dry_run else 'imported'}: {report.summary()} ({where})")
+    for line in report.warnings:
+        click.echo(f"  warning: {line}")
     for line in report.dangling:
         click.echo(f"  dangling: {line}")
     for concept, prerequisite in report.dropped_edges:

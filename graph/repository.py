@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
@@ -39,6 +39,7 @@ from graph.rdf_mapping import (
 )
 from graph.store import TripleStore
 from graph.text import search_key
+from graph.unstated import TRANSLATIONS, keep_unstated
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -165,6 +166,27 @@ def _translation(triple: Triple) -> bool:
     """
     _, p, o = triple
     return p in (SKOS.prefLabel, SKOS.definition, SKOS.altLabel) and isinstance(o, Literal) and bool(o.language)
+
+
+def _kept_translations(triples: Iterable[Triple], concepts: Mapping[URIRef, Concept]) -> set[Triple]:
+    """The translations among ``triples`` that stay when ``concepts`` (by IRI) are written anew.
+
+    An alternative label in another language is one of the concept's ``alt_labels``
+    (the model reads every language's): it stays only while the concept still lists it.
+    """
+    return {
+        t
+        for t in triples
+        if (concept := concepts.get(t[0])) is not None  # type: ignore[call-overload]
+        and _translation(t)
+        and (t[1] != SKOS.altLabel or str(t[2]) in concept.alt_labels)
+    }
+
+
+def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
+    """``inserts`` less the untagged copies of kept translations ("pendiente" beside "pendiente"@es)."""
+    translated = {(s, p, str(o)) for s, p, o in kept}
+    return [t for t in inserts if (t[0], t[1], str(t[2])) not in translated]
 
 
 class KnowledgeGraph:
@@ -426,14 +448,9 @@ class KnowledgeGraph:
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
-            kept = {t for t in own if _translation(t) and (t[1] != SKOS.altLabel or str(t[2]) in updated.alt_labels)}
+            kept = _kept_translations(own, {s: updated})
             deletes = [t for t in own if t not in kept]
-            translated = {(p, str(o)) for _, p, o in kept}
-            inserts = [
-                t
-                for t in concept_triples(updated)
-                if t[1] in CONCEPT_PREDICATES and (t[1], str(t[2])) not in translated
-            ]
+            inserts = _without_translated([t for t in concept_triples(updated) if t[1] in CONCEPT_PREDICATES], kept)
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
@@ -644,6 +661,7 @@ class KnowledgeGraph:
             ValidationFailed, DuplicateId, PrerequisiteCycle.
         """
         with self.lock:
+            bundle, kept = self._keep_unstated(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
@@ -659,6 +677,10 @@ class KnowledgeGraph:
             stored = self.projection.curriculum_ids
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
+            translations: set[Triple] = set()
+            if deletes and not cleaned.states("concept", TRANSLATIONS):  # a CSV file has no place for them
+                translations = _kept_translations(deletes, {iri_of("concept", c.id): c for c in cleaned.concepts})
+                deletes = [t for t in deletes if t not in translations]
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
@@ -666,8 +688,45 @@ class KnowledgeGraph:
                 inserts.append(triple)
                 if progress is not None and n % 20000 == 0:
                     progress("prepare", n, total)
+            if translations:
+                inserts = _without_translated(inserts, translations)
             report.triples = len(inserts)
+            report.warnings = kept + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
+
+    def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
+        """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
+
+        Stored edges are read for any import (an edge is no id: the same edge again is
+        no duplicate); concepts, materials and curricula only when they may be replaced.
+        """
+        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
+        if not kinds:
+            return bundle, []
+        proj = self.projection
+        edges = {
+            (e.concept, e.prerequisite): Prerequisite(
+                e.concept,
+                e.prerequisite,
+                self.strength(e.concept, e.prerequisite),
+                self.provenance(e.concept, e.prerequisite),
+            )
+            for e in bundle.prerequisites
+            if "prerequisite" in kinds and proj.dag.has_edge(e.prerequisite, e.concept)
+        }
+        concepts: dict[str, Concept] = {}
+        materials: dict[str, Material] = {}
+        curricula: dict[str, Curriculum] = {}
+        if replace_existing:
+            if "concept" in kinds:
+                found = self.concepts_by_ids([c.id for c in bundle.concepts])
+                concepts = {c.id: c for c in found if c is not None}
+            if "material" in kinds:
+                stored = self.materials_by_ids([m.id for m in bundle.materials])
+                materials = {m.id: m for m in stored if m is not None}
+            if "curriculum" in kinds and bundle.curricula:
+                curricula = {c.id: c for c in self.curricula()}
+        return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
 
     def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
         """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).

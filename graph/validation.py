@@ -508,7 +508,7 @@ def check_bundle(
 
     report.dangling = dangling
     report.missing_ids = sorted(missing_ids)
-    cleaned = CurriculumBundle(bundle.curricula, tuple(concepts), tuple(edges), tuple(materials), bundle.extra)
+    cleaned = replace(bundle, concepts=tuple(concepts), prerequisites=tuple(edges), materials=tuple(materials))
     report.counts = cleaned.counts()
     return cleaned, report
 

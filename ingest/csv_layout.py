@@ -12,7 +12,9 @@ file                   columns (required in bold in the README; lists use ``|``)
 =====================  =====================================================================
 
 The accessibility columns come last so that files written before them keep their
-column positions; terms are read in any case and kept as schema.org spells them.
+column positions; terms are read in any case and kept as schema.org spells them. An
+optional column a file leaves out says nothing about its field: an item the file
+replaces keeps its stored value (``CurriculumBundle.unstated``); an empty cell clears it.
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -37,6 +39,7 @@ from graph.accessibility import (
 from graph.bundle import CurriculumBundle
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.unstated import TRANSLATIONS
 from graph.validation import accessibility_problems, concept_problems, material_problems, url_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
@@ -59,6 +62,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "materials": ("id", "title", "type"),
 }
 FILES = {name: f"{name}.csv" for name in COLUMNS}
+KINDS = {"curricula": "curriculum", "concepts": "concept", "prerequisites": "prerequisite", "materials": "material"}
+"""The kind of item each file's rows are (``CurriculumBundle.unstated`` names fields by kind)."""
+FIELDS = {("concepts", "scheme"): "curriculum"}
+"""Columns named otherwise than the model's field they fill; every other column is its field's name."""
 
 T = TypeVar("T")
 
@@ -94,8 +101,16 @@ def _joined(values: Iterable[str]) -> str:
     return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
 
 
-def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows with the line each starts on; a missing required column stops this file."""
+def _rows(
+    name: str, text: str, problems: list[Problem], unstated: set[tuple[str, str]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on; a missing required column stops this file.
+
+    The optional columns the header lacks go into ``unstated``: the file says nothing of
+    those fields, so a stored item it replaces keeps them (a file written before the
+    accessibility columns took a material's hazards away). A concept's other languages
+    have no column at all.
+    """
     source = FILES[name]
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
@@ -113,6 +128,10 @@ def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, 
             why.append(f"unknown column(s) {', '.join(unknown)}")
         problems.append(Problem(source, "line 1", "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"))
         return
+    kind = KINDS[name]
+    unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
+    if kind == "concept":
+        unstated.add((kind, TRANSLATIONS))
     for line, record in records(reader, source, len(header), problems):
         yield line, dict(zip(header, record, strict=True))
 
@@ -125,12 +144,18 @@ class _RowProblems(ValueError):
         self.reasons = reasons
 
 
-def _convert(name: str, text: str | None, build: Callable[[dict[str, str]], T], problems: list[Problem]) -> list[T]:
+def _convert(
+    name: str,
+    text: str | None,
+    build: Callable[[dict[str, str]], T],
+    problems: list[Problem],
+    unstated: set[tuple[str, str]],
+) -> list[T]:
     if text is None:
         return []
     out = []
     first_line: dict[str, int] = {}  # id -> the line that first gave it (files whose rows have ids)
-    for line, row in _rows(name, text, problems):
+    for line, row in _rows(name, text, problems, unstated):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
         ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
         kind = "id"
@@ -278,11 +303,13 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
     unknown = sorted(set(texts) - set(COLUMNS))
     if unknown:
         problems.append(Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})"))
+    unstated: set[tuple[str, str]] = set()
     bundle = CurriculumBundle(
-        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems)),
-        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems)),
-        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems)),
-        materials=tuple(_convert("materials", texts.get("materials"), _material, problems)),
+        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems, unstated)),
+        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems, unstated)),
+        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems, unstated)),
+        materials=tuple(_convert("materials", texts.get("materials"), _material, problems, unstated)),
+        unstated=frozenset(unstated),
     )
     if problems:
         raise MalformedInput(problems)

@@ -81,6 +81,10 @@ class ImportSummary:
         description="Every prerequisite cycle found (only with `breakCycles`: without it a cycle refuses the import)."
     )
     dropped_edges: list[list[strawberry.ID]] = strawberry.field(description="[concept, prerequisite] pairs left out.")
+    warnings: list[str] = strawberry.field(
+        description="What the import did that the document may not have meant, one line each: stored values kept "
+        "for fields the document does not state (a CSV file without a column)."
+    )
 
     @classmethod
     def from_domain(cls, report: ImportReport) -> ImportSummary:
@@ -97,6 +101,7 @@ class ImportSummary:
             dangling=report.dangling,
             cycles=[[strawberry.ID(c) for c in cycle] for cycle in report.cycles],
             dropped_edges=[[strawberry.ID(c), strawberry.ID(p)] for c, p in report.dropped_edges],
+            warnings=list(report.warnings),
         )
 
 

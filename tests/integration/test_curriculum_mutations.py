@@ -321,6 +321,24 @@ class TestImportCurriculum:
         assert (result["concepts"], result["prerequisites"]) == (1, 1)
         assert result["dangling"] == ["prerequisite log -> ghost: unknown ghost"]
 
+    def test_a_csv_replace_without_the_accessibility_columns_keeps_a_hazard(self, client: Client) -> None:
+        # The walkthrough's materials.csv, written before the accessibility columns, took `flashing` away.
+        strobe = {"id": "m_strobe", "title": "Strobe", "type": "VIDEO", "teaches": ["quad"]}
+        created = client.execute(MATERIAL, {"input": {**strobe, "accessibilityHazards": ["flashing"]}})
+        assert created["createMaterial"]["__typename"] == "Material"
+        legacy = "id,title,type,difficulty,minutes,teaches,assesses,url,text\nm_strobe,Strobe II,video,1,3,quad,,,\n"
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on ImportSummary { materials warnings } } }"""
+        csv = {"format": "CSV", "csv": {"materials": legacy}, "replaceExisting": True}
+        summary = client.execute(query, {"input": csv})["importCurriculum"]
+        assert summary["materials"] == 1
+        assert summary["warnings"] == [
+            "the import states no language, access_modes, accessibility_features, accessibility_hazards, "
+            "accessibility_summary of materials: kept the stored values of 1 material (m_strobe)"
+        ]
+        stored = client.execute('{ material(id: "m_strobe") { title accessibilityHazards } }')["material"]
+        assert stored == {"title": "Strobe II", "accessibilityHazards": ["flashing"]}
+
     def test_cycle_refused_then_broken_on_request(self, client: Client) -> None:
         csv = {"concepts": "id,label\np,P\nq,Q\n", "prerequisites": "concept,prerequisite\np,q\nq,p\n"}
         refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
