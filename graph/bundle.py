@@ -6,6 +6,7 @@ checks it whole against the graph, then commits it in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph
@@ -30,6 +31,10 @@ class CurriculumBundle:
     item the batch replaces keeps its values of them, as a null field of an update
     mutation does; an empty value in the source is stated, and clears. A concept's
     ``translations`` (its labels and definitions in other languages) count as a field.
+
+    ``origins`` says where an item came from, for messages about it: ``("material",
+    "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
+    Formats whose items are found by their id (RDF, by subject) leave it empty.
     """
 
     curricula: tuple[Curriculum, ...] = ()
@@ -38,6 +43,7 @@ class CurriculumBundle:
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
     unstated: frozenset[tuple[str, str]] = frozenset()
+    origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
 
     def states(self, kind: str, name: str) -> bool:
         """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""

@@ -619,17 +619,24 @@ class KnowledgeGraph:
         *,
         replace_existing: bool = False,
         break_cycles: bool = False,
+        allow_dangling: bool = False,
         dry_run: bool = False,
         progress: ProgressHook | None = None,
     ) -> ImportReport:
         """Validate a whole batch, then write it in one transaction (or not at all).
 
+        ``allow_dangling`` leaves out links to ids that exist nowhere (``check_bundle``).
+
         Raises:
-            ValidationFailed, DuplicateId, PrerequisiteCycle: nothing is written.
+            ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle: nothing is written.
         """
         with self.lock:
             planned = self.plan_bundle(
-                bundle, replace_existing=replace_existing, break_cycles=break_cycles, progress=progress
+                bundle,
+                replace_existing=replace_existing,
+                break_cycles=break_cycles,
+                allow_dangling=allow_dangling,
+                progress=progress,
             )
             if dry_run:  # every check of a real import ran; only the write is left out
                 planned.report.dry_run = True
@@ -649,6 +656,7 @@ class KnowledgeGraph:
         *,
         replace_existing: bool = False,
         break_cycles: bool = False,
+        allow_dangling: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
         """Validate a batch and build its write without applying it.
@@ -658,7 +666,7 @@ class KnowledgeGraph:
         caller holds ``lock`` from here to its ``commit``.
 
         Raises:
-            ValidationFailed, DuplicateId, PrerequisiteCycle.
+            ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle.
         """
         with self.lock:
             bundle, kept = self._keep_unstated(bundle, replace_existing)
@@ -667,6 +675,7 @@ class KnowledgeGraph:
                 self.projection,
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
+                allow_dangling=allow_dangling,
                 elsewhere=self._kinds_elsewhere(bundle),
                 stored_broader=self._stored_broader() if any(c.broader for c in bundle.concepts) else (),
                 stored_learners=self._learners_named(bundle),

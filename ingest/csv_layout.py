@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -101,17 +102,24 @@ def _joined(values: Iterable[str]) -> str:
     return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
 
 
-def _rows(
-    name: str, text: str, problems: list[Problem], unstated: set[tuple[str, str]]
-) -> Iterator[tuple[int, dict[str, str]]]:
+@dataclass
+class _Reading:
+    """What reading the files gathers beside their items: problems, and what the bundle carries about them."""
+
+    problems: list[Problem] = field(default_factory=list)
+    unstated: set[tuple[str, str]] = field(default_factory=set)
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with the line each starts on; a missing required column stops this file.
 
-    The optional columns the header lacks go into ``unstated``: the file says nothing of
+    The optional columns the header lacks go into ``reading.unstated``: the file says nothing of
     those fields, so a stored item it replaces keeps them (a file written before the
     accessibility columns took a material's hazards away). A concept's other languages
     have no column at all.
     """
-    source = FILES[name]
+    source, problems = FILES[name], reading.problems
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
@@ -129,9 +137,9 @@ def _rows(
         problems.append(Problem(source, "line 1", "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"))
         return
     kind = KINDS[name]
-    unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
+    reading.unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
     if kind == "concept":
-        unstated.add((kind, TRANSLATIONS))
+        reading.unstated.add((kind, TRANSLATIONS))
     for line, record in records(reader, source, len(header), problems):
         yield line, dict(zip(header, record, strict=True))
 
@@ -148,14 +156,13 @@ def _convert(
     name: str,
     text: str | None,
     build: Callable[[dict[str, str]], T],
-    problems: list[Problem],
-    unstated: set[tuple[str, str]],
+    reading: _Reading,
 ) -> list[T]:
     if text is None:
         return []
     out = []
     first_line: dict[str, int] = {}  # id -> the line that first gave it (files whose rows have ids)
-    for line, row in _rows(name, text, problems, unstated):
+    for line, row in _rows(name, text, reading):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
         ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
         kind = "id"
@@ -174,8 +181,9 @@ def _convert(
                 reasons = _item_problems(built)  # a label with a control character, with its line
                 if not repeated and not reasons:
                     out.append(built)
+                    reading.origins[KINDS[name], ident] = f"{FILES[name]}:line {line}"
         reasons += repeated
-        problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
+        reading.problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
 
 
@@ -299,20 +307,22 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
     Raises:
         MalformedInput: every problem of every file, each with file and line.
     """
-    problems: list[Problem] = []
+    reading = _Reading()
     unknown = sorted(set(texts) - set(COLUMNS))
     if unknown:
-        problems.append(Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})"))
-    unstated: set[tuple[str, str]] = set()
+        reading.problems.append(
+            Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})")
+        )
     bundle = CurriculumBundle(
-        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems, unstated)),
-        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems, unstated)),
-        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems, unstated)),
-        materials=tuple(_convert("materials", texts.get("materials"), _material, problems, unstated)),
-        unstated=frozenset(unstated),
+        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, reading)),
+        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, reading)),
+        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, reading)),
+        materials=tuple(_convert("materials", texts.get("materials"), _material, reading)),
+        unstated=frozenset(reading.unstated),
+        origins=reading.origins,
     )
-    if problems:
-        raise MalformedInput(problems)
+    if reading.problems:
+        raise MalformedInput(reading.problems)
     return bundle
 
 

@@ -75,7 +75,8 @@ class ImportSummary:
     revision: int = strawberry.field(description="The store's revision after the import (unchanged by a dry run).")
     dry_run: bool = strawberry.field(description="Whether this was a dry run: the counts are what would be written.")
     dangling: list[str] = strawberry.field(
-        description="References to ids in neither the document nor the graph, one line each; those links were left out."
+        description="With `allowDangling`: the references to ids in neither the document nor the graph, one line "
+        "each (a CSV file's line first); those links were left out. Without it they refuse the import."
     )
     cycles: list[list[strawberry.ID]] = strawberry.field(
         description="Every prerequisite cycle found (only with `breakCycles`: without it a cycle refuses the import)."

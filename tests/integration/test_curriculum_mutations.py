@@ -317,9 +317,34 @@ class TestImportCurriculum:
 
     def test_csv_upload(self, client: Client) -> None:
         csv = {"concepts": "id,label\nlog,Logarithms\n", "prerequisites": "concept,prerequisite\nlog,mul\nlog,ghost\n"}
-        result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
-        assert (result["concepts"], result["prerequisites"]) == (1, 1)
-        assert result["dangling"] == ["prerequisite log -> ghost: unknown ghost"]
+        result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "allowDangling": True}})
+        assert (result["importCurriculum"]["concepts"], result["importCurriculum"]["prerequisites"]) == (1, 1)
+        assert result["importCurriculum"]["dangling"] == [
+            "prerequisites.csv:line 3: prerequisite log -> ghost: unknown ghost"
+        ]
+
+    def test_a_dangling_reference_refuses_the_import_with_the_cycle_beside_it(self, client: Client) -> None:
+        # It imported as a success without the link, and a cycle in the same file came only once it was fixed.
+        csv = {
+            "concepts": "id,label\nlog,Logarithms\nexp,Exponentials\n",
+            "prerequisites": "concept,prerequisite\nlog,exp\nexp,log\n",
+            "materials": "id,title,type,teaches\nm_log,Logs,video,logs\n",
+        }
+        refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [
+            "materials.csv:line 2: material m_log: taught concept logs unknown (did you mean 'log'?)",
+            "prerequisite cycle: exp -> log -> exp",
+        ]
+        assert refused["cycles"] == [["exp", "log"]]
+        assert "allowDangling" in refused["message"]
+        assert client.execute('{ concept(id: "log") { id } }') == {"concept": None}
+        turtle = (
+            "@prefix schema: <https://schema.org/> . <https://w3id.org/pathwise/id/material/m_t> a "
+            "schema:LearningResource ; schema:name 'T' ; schema:teaches <https://w3id.org/pathwise/id/concept/qaud> ."
+        )
+        refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": turtle}})["importCurriculum"]
+        assert refused["problems"] == ["material m_t: taught concept qaud unknown (did you mean 'quad'?)"]
 
     def test_a_csv_replace_without_the_accessibility_columns_keeps_a_hazard(self, client: Client) -> None:
         # The walkthrough's materials.csv, written before the accessibility columns, took `flashing` away.
