@@ -54,21 +54,23 @@ class Unavailable(KnowledgeGraphError):
 
 
 class NotFound(KnowledgeGraphError):
-    """An id names nothing in the graph."""
+    """An id names nothing in the graph; ``problems`` lists each id of the request that does not (when several)."""
 
     code = ErrorCode.NOT_FOUND
 
-    def __init__(self, kind: str, ident: str, *, field: str | None = None) -> None:
-        super().__init__(f"{kind} {ident!r} does not exist", field=field)
+    def __init__(self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = ()) -> None:
+        more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
+        super().__init__(f"{kind} {ident!r} does not exist{more}", field=field)
         self.kind = kind
         self.ident = ident
+        self.problems = list(problems)
 
 
 class ConceptNotFound(NotFound):
     """A concept id names no concept."""
 
-    def __init__(self, ident: str, *, field: str | None = None) -> None:
-        super().__init__("concept", ident, field=field)
+    def __init__(self, ident: str, *, field: str | None = None, problems: Sequence[str] = ()) -> None:
+        super().__init__("concept", ident, field=field, problems=problems)
 
 
 class DuplicateId(KnowledgeGraphError):

@@ -37,6 +37,7 @@ from graph.rdf_mapping import (
     parse_duration_minutes,
     prerequisite_triples,
 )
+from graph.references import Suggestions
 from graph.store import TripleStore
 from graph.text import search_key
 from graph.unstated import TRANSLATIONS, keep_unstated
@@ -405,12 +406,11 @@ class KnowledgeGraph:
                 links = self._unknown_links(concept.id, prerequisites, concept.broader)
                 problems = [message for _, message in found] + links
                 raise ValidationFailed(problems, field=None if links else one_field(found))
-            for p in prerequisites:
-                if p == concept.id:
-                    raise InvalidInput(f"concept {p!r} cannot be its own prerequisite", field="prerequisites")
-                self._require_concept(p, "prerequisites")
-            for b in concept.broader:
-                self._require_concept(b, "broader")
+            if concept.id in prerequisites:
+                raise InvalidInput(f"concept {concept.id!r} cannot be its own prerequisite", field="prerequisites")
+            self._require_concepts(
+                [("prerequisites", p) for p in prerequisites] + [("broader", b) for b in concept.broader]
+            )
             if concept.curriculum and concept.curriculum not in self.projection.curriculum_ids:
                 raise NotFound("curriculum", concept.curriculum, field="curriculumId")
             if self.projection.has_concept(concept.id):
@@ -420,15 +420,36 @@ class KnowledgeGraph:
 
     def _require_linked(self, material: Material) -> None:
         """Every concept a material teaches or assesses exists (NOT_FOUND names the list it is in)."""
-        for where, concepts in (("teaches", material.teaches), ("assesses", material.assesses)):
-            for c in concepts:
-                self._require_concept(c, where)
+        self._require_concepts(
+            [("teaches", c) for c in material.teaches] + [("assesses", c) for c in material.assesses]
+        )
+
+    def _require_concepts(self, named: Sequence[tuple[str, str]]) -> None:
+        """Every ``(input field, concept id)`` names a concept, or NOT_FOUND lists each id that does not.
+
+        The first unknown id alone was named, with empty problems: a form found the next on the next try.
+
+        Raises:
+            ConceptNotFound: of the first unknown id; ``field`` the input holding them all (``None``
+                when they are in several), ``problems`` one line per id with the closest that exists.
+        """
+        missing = [(where, c) for where, c in dict.fromkeys(named) if not self.projection.has_concept(c)]
+        if not missing:
+            return
+        fields = {where for where, _ in missing}
+        problems = self._missing_concepts([c for _, c in missing])
+        raise ConceptNotFound(missing[0][1], field=fields.pop() if len(fields) == 1 else None, problems=problems)
+
+    def _missing_concepts(self, ids: Iterable[str]) -> list[str]:
+        """``concept 'x' does not exist``, with the closest concept that does, for each of ``ids`` (once)."""
+        hints = Suggestions(self.projection.dag.nodes)
+        return [f"concept {c!r} does not exist{hints.hint(c)}" for c in dict.fromkeys(ids)]
 
     def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:
         """Problems for what a new concept or material names: itself as a prerequisite, ids that do not exist."""
         problems = [f"concept {own!r} cannot be its own prerequisite" for p in prerequisites if p == own]
         named = dict.fromkeys([*(p for p in prerequisites if p != own), *(c for c in others if c != own)])
-        return problems + [f"concept {c!r} does not exist" for c in named if not self.projection.has_concept(c)]
+        return problems + self._missing_concepts(c for c in named if not self.projection.has_concept(c))
 
     def update_concept(self, updated: Concept) -> Concept:
         """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay."""

@@ -46,7 +46,7 @@ class CurriculumError:
         if isinstance(error, PrerequisiteCycle | ValidationFailed):  # a refusal for other problems lists its cycles
             out.cycles = [[strawberry.ID(c) for c in cycle] for cycle in error.cycles]
             out.cycle = out.cycles[0] if out.cycles else None
-        if isinstance(error, ValidationFailed | DuplicateId):
+        if isinstance(error, ValidationFailed | DuplicateId | NotFound):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):
             out.problems = [error.message]

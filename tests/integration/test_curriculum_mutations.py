@@ -505,3 +505,30 @@ class TestAFormShowsEachErrorByItsInput:
         assert (scheme["code"], scheme["field"]) == ("NOT_FOUND", "curriculumId")
         linked = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "assesses": ["ghost"]})
         assert (linked["code"], linked["field"]) == ("NOT_FOUND", "assesses")
+
+    def test_every_unknown_concept_a_new_thing_names_is_listed_with_the_closest_id(self, client: Client) -> None:
+        # createMaterial(teaches: ["qaud", "ghost"]) named only "qaud", with empty problems.
+        value = {"id": "m_x", "title": "T", "type": "VIDEO", "teaches": ["qaud", "ghost"]}
+        assert self.refusal(client, "m", value) == {
+            "code": "NOT_FOUND",
+            "field": "teaches",
+            "subjectId": "qaud",
+            "problems": ["concept 'qaud' does not exist (did you mean 'quad'?)", "concept 'ghost' does not exist"],
+        }
+        both = self.refusal(
+            client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "teaches": ["ghost"], "assesses": ["mull"]}
+        )
+        assert (both["field"], both["problems"]) == (
+            None,
+            ["concept 'ghost' does not exist", "concept 'mull' does not exist (did you mean 'mul'?)"],
+        )
+        concept = self.refusal(client, "c", {"id": "x", "label": "X", "prerequisites": ["sbu", "quad", "ghost"]})
+        assert (concept["code"], concept["field"], concept["problems"]) == (
+            "NOT_FOUND",
+            "prerequisites",
+            ["concept 'sbu' does not exist", "concept 'ghost' does not exist"],
+        )
+        assert client.execute('{ material(id: "m_x") { id } concept(id: "x") { id } }') == {
+            "material": None,
+            "concept": None,
+        }
