@@ -35,6 +35,7 @@ class CurriculumBundle:
     ``origins`` says where an item came from, for messages about it: ``("material",
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
     Formats whose items are found by their id (RDF, by subject) leave it empty.
+    ``warnings`` are the reader's, for the import's report (what it read but did not import).
     """
 
     curricula: tuple[Curriculum, ...] = ()
@@ -44,6 +45,7 @@ class CurriculumBundle:
     extra: Graph | None = field(default=None, compare=False)
     unstated: frozenset[tuple[str, str]] = frozenset()
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()
 
     def states(self, kind: str, name: str) -> bool:
         """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""

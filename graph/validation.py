@@ -434,7 +434,7 @@ def check_bundle(
         PrerequisiteCycle: the edges would form cycles (every cycle listed), and nothing
             else refused the batch.
     """
-    report = ImportReport(counts=bundle.counts())
+    report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings))
     problems: list[str] = []
     for concept in bundle.concepts:
         problems += check_concept(concept)

@@ -84,7 +84,8 @@ class ImportSummary:
     dropped_edges: list[list[strawberry.ID]] = strawberry.field(description="[concept, prerequisite] pairs left out.")
     warnings: list[str] = strawberry.field(
         description="What the import did that the document may not have meant, one line each: stored values kept "
-        "for fields the document does not state (a CSV file without a column)."
+        "for fields the document does not state (a CSV file without a column), resources that teach a concept but "
+        "were not read as materials (typed neither schema:LearningResource nor a type read as one)."
     )
 
     @classmethod

@@ -110,3 +110,50 @@ class TestARemoteContext:
         doc = {"@graph": [{"@context": ["https://schema.org/docs/jsonldcontext.jsonld", {"a": "http://x/"}]}]}
         with pytest.raises(MalformedInput, match="@context names https://schema.org/docs/jsonldcontext.jsonld"):
             read_text(json.dumps(doc), "jsonld")
+
+
+TYPED = f"""@prefix schema: <https://schema.org/> .
+<https://district.example.org/materials/u3> a schema:VideoObject ; schema:name "A VideoObject" ;
+  schema:teaches <{SLOPE}> .
+<https://district.example.org/materials/q1> a schema:Quiz ; schema:name "A quiz" ; schema:assesses <{SLOPE}> .
+<https://district.example.org/materials/a1> a schema:Article ; schema:name "An article" ; schema:teaches <{SLOPE}> .
+<https://district.example.org/materials/u4> a schema:LearningResource, schema:VideoObject ; schema:name "Both" ;
+  schema:teaches <{SLOPE}> .
+<https://district.example.org/materials/b1> a schema:Book ; schema:name "Cited, teaches nothing" .
+"""
+
+
+class TestCreativeWorkSubtypes:
+    def test_a_video_quiz_or_article_is_read_as_that_material_type(self, kg: KnowledgeGraph) -> None:
+        bundle = read_text(TYPED, "turtle")
+        types = {m.id: m.type for m in bundle.materials}
+        assert {i.rsplit("/", 1)[1]: t for i, t in types.items()} == {
+            "u3": MaterialType.VIDEO,
+            "q1": MaterialType.EXERCISE,
+            "a1": MaterialType.READING,
+            "u4": MaterialType.VIDEO,  # it was a reading: no learningResourceType
+        }
+        assert bundle.warnings == ()
+        kg.import_bundle(bundle)
+        again = read_text(kg.export_graph().serialize(format="turtle"), "turtle")
+        assert {m.id: m.type for m in again.materials if m.id in types} == types
+
+    def test_a_learning_resource_type_comes_first(self) -> None:
+        text = TYPED.replace('schema:name "A quiz"', 'schema:name "A quiz" ; schema:learningResourceType "example"')
+        [quiz] = [m for m in read_text(text, "turtle").materials if m.id.endswith("q1")]
+        assert quiz.type is MaterialType.EXAMPLE
+
+    def test_what_teaches_but_is_not_read_as_a_material_is_counted(self, kg: KnowledgeGraph) -> None:
+        text = f"""@prefix schema: <https://schema.org/> .
+<https://x.org/c1> a schema:Course ; schema:name "A course" ; schema:teaches <{SLOPE}> .
+<https://x.org/c2> a schema:Course ; schema:teaches <{SLOPE}> .
+<https://x.org/w1> a schema:WebPage ; schema:teaches <{SLOPE}> .
+<https://x.org/n1> schema:assesses <{SLOPE}> ."""
+        bundle = read_text(text, "turtle")
+        assert bundle.materials == ()
+        assert bundle.warnings == (
+            "4 resources teach or assess a concept but are not read as materials (typed schema:Course: 2, "
+            "typed schema:WebPage: 1, untyped: 1): kept as triples; type them schema:LearningResource to import them "
+            "as materials",
+        )
+        assert kg.import_bundle(bundle).warnings == list(bundle.warnings)
