@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from graph.bundle import CurriculumBundle
@@ -22,38 +23,70 @@ __all__ = ["References", "Suggestions", "resolve_references"]
 
 
 class Suggestions:
-    """``did you mean`` hints from the ids that exist, within a bounded amount of work.
+    """``did you mean`` hints from the ids that exist, and their labels, within a bounded amount of work.
 
-    ``difflib`` compares an id with every candidate: on a graph of 100,000 concepts one
-    lookup takes about 0.2 s, so past ``BUDGET`` comparisons the rest go without a hint.
+    An id is compared with every id and with every label written as an id
+    (``exponents_and_powers`` for "Exponents and Powers"): a file naming a concept after
+    its label finds it too. ``difflib`` compares with each candidate in turn, about 0.2 s
+    per lookup on a graph of 100,000 concepts, so past ``BUDGET`` comparisons the rest
+    go without a hint.
 
     Examples:
-        >>> hints = Suggestions(["angles", "triangles", "pythagoras"])
+        >>> labels = {"angles": "Angles", "exponents": "Exponents and Powers"}
+        >>> hints = Suggestions(labels, labels.get)
         >>> hints.hint("angle"), hints.hint("ghost")
         (" (did you mean 'angles'?)", '')
+        >>> hints.hint("exponents_powers")
+        " (did you mean 'exponents', labelled 'Exponents and Powers'?)"
     """
 
     BUDGET = 4_000_000
     CUTOFF = 0.75
 
-    def __init__(self, candidates: Iterable[str]) -> None:
+    def __init__(self, candidates: Iterable[str], labels: Callable[[str], str | None] | None = None) -> None:
         self._candidates = candidates  # read on the first hint: most imports need none
-        self._pool: list[str] | None = None
+        self._labels = labels
+        self._pool: dict[str, str] | None = None  # id, or label as an id -> the id
         self._left = self.BUDGET
         self._seen: dict[str, str] = {}
+
+    def _keys(self) -> dict[str, str]:
+        ids = list(dict.fromkeys(self._candidates))
+        pool = {i: i for i in ids}
+        if self._labels is not None:
+            for i in ids:
+                label = self._labels(i)
+                if label:
+                    pool.setdefault(_as_id(label), i)
+        return pool
 
     def hint(self, ident: str) -> str:
         """``" (did you mean 'x'?)"`` for the closest existing id to ``ident``, or ``""``."""
         if ident in self._seen:
             return self._seen[ident]
         if self._pool is None:
-            self._pool = list(dict.fromkeys(self._candidates))
+            self._pool = self._keys()
         if self._left < len(self._pool):
             return ""
         self._left -= len(self._pool)
-        close = difflib.get_close_matches(ident, self._pool, n=1, cutoff=self.CUTOFF)
-        self._seen[ident] = f" (did you mean {close[0]!r}?)" if close else ""
-        return self._seen[ident]
+        close = difflib.get_close_matches(ident, list(self._pool), n=1, cutoff=self.CUTOFF)
+        hint = ""
+        if close:
+            target = self._pool[close[0]]
+            label = self._labels(target) if self._labels is not None and close[0] != target else None
+            hint = f" (did you mean {target!r}, labelled {label!r}?)" if label else f" (did you mean {target!r}?)"
+        self._seen[ident] = hint
+        return hint
+
+
+def _as_id(label: str) -> str:
+    """A label written as a slug is (``Exponents and Powers`` -> ``exponents_and_powers``).
+
+    Examples:
+        >>> _as_id("Exponents and Powers"), _as_id("Álgebra: ecuaciones")
+        ('exponents_and_powers', 'álgebra_ecuaciones')
+    """
+    return re.sub(r"\W+", "_", label.casefold()).strip("_")
 
 
 @dataclass
@@ -94,7 +127,10 @@ def resolve_references(
         ()
     """
     batch_ids = {c.id for c in bundle.concepts}
-    hints = Suggestions(itertools.chain(batch_ids, projection.dag.nodes))
+    batch_labels = {c.id: c.label for c in bundle.concepts}
+    hints = Suggestions(
+        itertools.chain(batch_ids, projection.dag.nodes), lambda c: batch_labels.get(c) or projection.label(c)
+    )
     scheme_hints = Suggestions(curriculum_ids)
     found = References()
 

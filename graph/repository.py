@@ -442,7 +442,7 @@ class KnowledgeGraph:
 
     def _missing_concepts(self, ids: Iterable[str]) -> list[str]:
         """``concept 'x' does not exist``, with the closest concept that does, for each of ``ids`` (once)."""
-        hints = Suggestions(self.projection.dag.nodes)
+        hints = Suggestions(self.projection.dag.nodes, self.projection.label)
         return [f"concept {c!r} does not exist{hints.hint(c)}" for c in dict.fromkeys(ids)]
 
     def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:

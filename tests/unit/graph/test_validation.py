@@ -113,6 +113,21 @@ class TestDanglingReferences:
             check_bundle(batch, proj)
         assert caught.value.dangling == ["material m: taught concept exponent unknown (did you mean 'exponents'?)"]
 
+    def test_an_id_written_after_a_label_finds_its_concept(self) -> None:
+        # The walkthrough's `exponents_powers`: the demo's concept is `exponents`, "Exponents and Powers".
+        proj = Projection()
+        proj.add_concept("exponents", "Exponents and Powers")
+        batch = CurriculumBundle(
+            concepts=(Concept("pythagoras", "Pythagorean Theorem"),),
+            prerequisites=(Prerequisite("pythagoras", "exponents_powers"),),
+        )
+        with pytest.raises(DanglingReferences) as caught:
+            check_bundle(batch, proj)
+        assert caught.value.dangling == [
+            "prerequisite pythagoras -> exponents_powers: unknown exponents_powers "
+            "(did you mean 'exponents', labelled 'Exponents and Powers'?)"
+        ]
+
     def test_they_come_with_the_cycles_of_the_same_batch(self) -> None:
         # Fixing the dangling id then met the cycle: one refusal says both.
         with pytest.raises(DanglingReferences) as caught:
