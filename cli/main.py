@@ -16,7 +16,14 @@ from typing import Any
 
 import click
 
-from graph.errors import InvalidInput, KnowledgeGraphError, PrerequisiteCycle, StoreInUse
+from graph.errors import (
+    DanglingReferences,
+    InvalidInput,
+    KnowledgeGraphError,
+    PrerequisiteCycle,
+    StoreInUse,
+    ValidationFailed,
+)
 from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
@@ -64,7 +71,7 @@ def _fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
     """Report a refused command and exit 1; with ``as_json`` the report is JSON on stdout, as a success's is."""
     problems = getattr(error, "problems", None)
     if as_json:
-        cycles = [list(c) for c in error.cycles] if isinstance(error, PrerequisiteCycle) else []
+        cycles = [list(c) for c in error.cycles] if isinstance(error, PrerequisiteCycle | ValidationFailed) else []
         report = {
             "code": error.code.value,
             "message": error.message,
@@ -81,6 +88,9 @@ def _fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
     if isinstance(error, PrerequisiteCycle):
         for cycle in error.cycles:
             click.echo(f"  cycle: {' -> '.join([*cycle, cycle[0]])}", err=True)
+    if isinstance(error, DanglingReferences):
+        click.echo("  (pass --allow-dangling to import without the links to unknown ids)", err=True)
+    if isinstance(error, PrerequisiteCycle) or (isinstance(error, ValidationFailed) and error.cycles):
         click.echo("  (pass --break-cycles to import without the edges that close them)", err=True)
     sys.exit(1)
 
@@ -258,6 +268,12 @@ def _preflight(settings: Settings, store: str) -> None:
 @click.option(
     "--break-cycles", is_flag=True, help="Leave out the listed edges that break every cycle instead of refusing."
 )
+@click.option(
+    "--allow-dangling",
+    is_flag=True,
+    help="Leave out (and list) the links to ids that exist neither in the file nor in the store instead of"
+    " refusing: third-party graphs (metacademy, khan, CASE packages naming other frameworks) carry them.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -267,14 +283,16 @@ def import_(
     fmt: str | None,
     replace_existing: bool,
     break_cycles: bool,
+    allow_dangling: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
     """Import a curriculum file or folder: validated whole, then written in one transaction.
 
     A malformed file is refused with every problem (file, line, reason) and nothing
-    is written. Dangling references are reported and left out; prerequisite cycles
-    are refused with every cycle listed unless --break-cycles.
+    is written. So is a file whose links name ids that exist nowhere (each listed with
+    its file and line, and the closest id), unless --allow-dangling, and one whose
+    prerequisites form cycles (every cycle listed), unless --break-cycles.
     """
     from cli.progress import ProgressBars
     from graph.bundle import NOTHING_TO_IMPORT
@@ -289,7 +307,12 @@ def import_(
             if bundle.is_empty():  # an import of nothing is a mistaken file, not a success
                 raise InvalidInput(f"{path}: {NOTHING_TO_IMPORT}")
             report = kg.import_bundle(
-                bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run, progress=bars
+                bundle,
+                replace_existing=replace_existing,
+                break_cycles=break_cycles,
+                allow_dangling=allow_dangling,
+                dry_run=dry_run,
+                progress=bars,
             )
     except KnowledgeGraphError as error:
         _fail(error, as_json=as_json)
@@ -301,6 +324,8 @@ def import_(
         return
     where = f"store at revision {report.revision}, unchanged" if dry_run else f"revision {report.revision}"
     click.echo(f"{'would import' if dry_run else 'imported'}: {report.summary()} ({where})")
+    for line in report.warnings:
+        click.echo(f"  warning: {line}")
     for line in report.dangling:
         click.echo(f"  dangling: {line}")
     for concept, prerequisite in report.dropped_edges:

@@ -6,6 +6,7 @@ checks it whole against the graph, then commits it in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph
@@ -24,6 +25,17 @@ class CurriculumBundle:
     ``extra`` holds RDF triples that came with an RDF import and that the domain model
     does not describe (a ``skos:note``, a ``dcterms:creator``); they are written as they
     are, so an RDF round trip loses nothing.
+
+    ``unstated`` names the fields the source says nothing about, as ``(kind, field)``
+    pairs (``("material", "language")``: a CSV file without that column). A stored
+    item the batch replaces keeps its values of them, as a null field of an update
+    mutation does; an empty value in the source is stated, and clears. A concept's
+    ``translations`` (its labels and definitions in other languages) count as a field.
+
+    ``origins`` says where an item came from, for messages about it: ``("material",
+    "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
+    Formats whose items are found by their id (RDF, by subject) leave it empty.
+    ``warnings`` are the reader's, for the import's report (what it read but did not import).
     """
 
     curricula: tuple[Curriculum, ...] = ()
@@ -31,6 +43,13 @@ class CurriculumBundle:
     prerequisites: tuple[Prerequisite, ...] = ()
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
+    unstated: frozenset[tuple[str, str]] = frozenset()
+    origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()
+
+    def states(self, kind: str, name: str) -> bool:
+        """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""
+        return (kind, name) not in self.unstated
 
     def is_empty(self) -> bool:
         """Whether there is nothing to write: no domain object and no extra triple."""
@@ -53,7 +72,8 @@ class ImportReport:
     ``dangling`` lists references to concepts that exist neither in the import nor in
     the graph (``missing_ids`` those ids, once each); those links are left out.
     ``cycles`` lists every prerequisite cycle found; ``dropped_edges`` the edges left
-    out to break them, when that was asked for.
+    out to break them, when that was asked for. ``warnings`` says what the import did
+    that its source may not have meant (stored values kept for fields it does not state).
     """
 
     counts: dict[str, int] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 __all__ = [
     "ActivityClash",
     "ConceptNotFound",
+    "DanglingReferences",
     "DuplicateId",
     "ErrorCode",
     "InvalidInput",
@@ -54,21 +55,23 @@ class Unavailable(KnowledgeGraphError):
 
 
 class NotFound(KnowledgeGraphError):
-    """An id names nothing in the graph."""
+    """An id names nothing in the graph; ``problems`` lists each id of the request that does not (when several)."""
 
     code = ErrorCode.NOT_FOUND
 
-    def __init__(self, kind: str, ident: str, *, field: str | None = None) -> None:
-        super().__init__(f"{kind} {ident!r} does not exist", field=field)
+    def __init__(self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = ()) -> None:
+        more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
+        super().__init__(f"{kind} {ident!r} does not exist{more}", field=field)
         self.kind = kind
         self.ident = ident
+        self.problems = list(problems)
 
 
 class ConceptNotFound(NotFound):
     """A concept id names no concept."""
 
-    def __init__(self, ident: str, *, field: str | None = None) -> None:
-        super().__init__("concept", ident, field=field)
+    def __init__(self, ident: str, *, field: str | None = None, problems: Sequence[str] = ()) -> None:
+        super().__init__("concept", ident, field=field, problems=problems)
 
 
 class DuplicateId(KnowledgeGraphError):
@@ -158,15 +161,46 @@ class PrerequisiteCycle(KnowledgeGraphError):
 
 
 class ValidationFailed(InvalidInput):
-    """A batch (an import) failed validation; ``problems`` lists every reason."""
+    """A batch (an import) failed validation; ``problems`` lists every reason.
+
+    ``cycles`` holds the prerequisite cycles among them (each also a problem), as
+    ``PrerequisiteCycle.cycles`` does, when other problems refused the same batch.
+    """
 
     code = ErrorCode.INVALID
 
-    def __init__(self, problems: Sequence[str], *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        problems: Sequence[str],
+        *,
+        field: str | None = None,
+        cycles: Sequence[Sequence[str]] = (),
+        summary: str | None = None,
+    ) -> None:
         self.problems = list(problems)
+        self.cycles = [list(c) for c in cycles]
         head = "; ".join(self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-        super().__init__(f"{len(self.problems)} problem(s): {head}{more}", field=field)
+        super().__init__(f"{summary or f'{len(self.problems)} problem(s)'}: {head}{more}", field=field)
+
+
+class DanglingReferences(ValidationFailed):
+    """A batch links to ids that exist neither in it nor in the graph (a typo, a file left out).
+
+    ``dangling`` lists each reference; ``problems`` them, then what else refused the
+    same batch (its cycles). An import may leave them out instead, when asked to.
+    """
+
+    def __init__(
+        self, dangling: Sequence[str], *, problems: Sequence[str] = (), cycles: Sequence[Sequence[str]] = ()
+    ) -> None:
+        self.dangling = list(dangling)
+        also = f" and {len(problems)} other problem(s)" if problems else ""
+        summary = (
+            f"{len(self.dangling)} reference(s) to ids that exist neither in the import nor in the graph{also}, "
+            "nothing imported (allowDangling, --allow-dangling: import without those links)"
+        )
+        super().__init__([*dangling, *problems], cycles=cycles, summary=summary)
 
 
 class StoreInUse(KnowledgeGraphError):

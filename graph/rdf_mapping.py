@@ -237,14 +237,39 @@ def concept_from_props(iri: str, props: Props) -> Concept:
     )
 
 
+MATERIAL_CLASSES: dict[URIRef, MaterialType] = {
+    SDO.VideoObject: MaterialType.VIDEO,
+    SDO.Quiz: MaterialType.EXERCISE,
+    SDO.Article: MaterialType.READING,
+    SDO.ScholarlyArticle: MaterialType.READING,
+    SDO.Book: MaterialType.READING,
+    SDO.Chapter: MaterialType.READING,
+}
+"""schema.org CreativeWork types read as a material of a type, beside ``schema:LearningResource``.
+
+A resource of one of them that teaches or assesses a concept is a material (one typed only
+``schema:VideoObject`` was not imported, without a word); its ``learningResourceType``,
+when it has one, still says which type. The first of them in this order decides.
+"""
+
+
+def _class_type(props: Props) -> str:
+    """The material type the resource's schema.org classes say (``MATERIAL_CLASSES``), or ""."""
+    classes = props.get(RDF.type, ())
+    return next((kind.value for cls, kind in MATERIAL_CLASSES.items() if cls in classes), "")
+
+
 def material_from_props(iri: str, props: Props) -> Material:
     """A material from its predicate -> objects map.
+
+    Its type is its ``learningResourceType``, else what its class says (``schema:VideoObject``
+    is a video, ``MATERIAL_CLASSES``), else reading.
 
     Raises:
         InvalidInput: on an unknown resource type, difficulty or duration.
     """
     ident = id_of(iri)
-    kind = _first(props, SDO.learningResourceType) or "reading"
+    kind = _first(props, SDO.learningResourceType) or _class_type(props) or "reading"
     try:
         mtype = MaterialType(kind.lower())
     except ValueError:
@@ -342,7 +367,8 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         info = meta.get(key, {})
         strength = _first(info, PW.strength)
         edges.append(Prerequisite(key[0], key[1], float(strength) if strength else 1.0, _first(info, PW.provenance)))
-    materials = tuple(material_from_props(s, _props(g, s)) for s in _subjects(g, SDO.LearningResource))
+    material_iris = _material_subjects(g)
+    materials = tuple(material_from_props(s, _props(g, s)) for s in material_iris)
     bundle = CurriculumBundle(curricula, concepts, tuple(edges), materials)
     modelled = set(bundle_triples(bundle))
     extra = Graph()
@@ -354,7 +380,41 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
             and not _canonical_copy(t, modelled)
         ):
             extra.add(t)
-    return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None)
+    unread = _unread_teachers(g, set(material_iris))
+    return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None, warnings=unread)
+
+
+_LINKS = (SDO.teaches, SDO.assesses)
+
+
+def _material_subjects(g: Graph) -> list[URIRef]:
+    """The graph's materials: its learning resources, and what a ``MATERIAL_CLASSES`` type teaching a concept names."""
+    found = set(_subjects(g, SDO.LearningResource))
+    for cls in MATERIAL_CLASSES:
+        found.update(s for s in _subjects(g, cls) if any(g.value(s, p) is not None for p in _LINKS))
+    return sorted(found)
+
+
+def _unread_teachers(g: Graph, materials: set[URIRef]) -> tuple[str, ...]:
+    """A warning counting the resources that teach or assess but are not read as materials, by type.
+
+    A ``schema:Course`` or an untyped resource with ``schema:teaches`` is kept as triples
+    (it has no place in the model); it was kept without a word.
+    """
+    unread = {s for p in _LINKS for s in g.subjects(p, None) if s not in materials}
+    if not unread:
+        return ()
+    by_type: dict[str, int] = defaultdict(int)
+    for s in unread:
+        types = sorted(g.namespace_manager.normalizeUri(str(t)) for t in g.objects(s, RDF.type))
+        by_type[f"typed {types[0]}" if types else "untyped"] += 1
+    kinds = ", ".join(f"{k}: {n}" for k, n in sorted(by_type.items(), key=lambda kn: (kn[0] == "untyped", kn[0])))
+    many = len(unread) > 1
+    return (
+        f"{len(unread)} resource{'s' if many else ''} {'teach or assess' if many else 'teaches or assesses'} a "
+        f"concept but {'are' if many else 'is'} not read as {'materials' if many else 'a material'} ({kinds}): "
+        "kept as triples; type them schema:LearningResource to import them as materials",
+    )
 
 
 def graph_of(triples: Iterable[Triple]) -> Graph:

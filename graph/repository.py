@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
@@ -40,8 +40,10 @@ from graph.rdf_mapping import (
     parse_duration_minutes,
     prerequisite_triples,
 )
+from graph.references import Suggestions
 from graph.store import TripleStore
 from graph.text import search_key
+from graph.unstated import TRANSLATIONS, keep_unstated
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -168,6 +170,27 @@ def _translation(triple: Triple) -> bool:
     """
     _, p, o = triple
     return p in (SKOS.prefLabel, SKOS.definition, SKOS.altLabel) and isinstance(o, Literal) and bool(o.language)
+
+
+def _kept_translations(triples: Iterable[Triple], concepts: Mapping[URIRef, Concept]) -> set[Triple]:
+    """The translations among ``triples`` that stay when ``concepts`` (by IRI) are written anew.
+
+    An alternative label in another language is one of the concept's ``alt_labels``
+    (the model reads every language's): it stays only while the concept still lists it.
+    """
+    return {
+        t
+        for t in triples
+        if (concept := concepts.get(t[0])) is not None  # type: ignore[call-overload]
+        and _translation(t)
+        and (t[1] != SKOS.altLabel or str(t[2]) in concept.alt_labels)
+    }
+
+
+def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
+    """``inserts`` less the untagged copies of kept translations ("pendiente" beside "pendiente"@es)."""
+    translated = {(s, p, str(o)) for s, p, o in kept}
+    return [t for t in inserts if (t[0], t[1], str(t[2])) not in translated]
 
 
 class KnowledgeGraph:
@@ -424,12 +447,11 @@ class KnowledgeGraph:
                 links = self._unknown_links(concept.id, prerequisites, concept.broader)
                 problems = [message for _, message in found] + links
                 raise ValidationFailed(problems, field=None if links else one_field(found))
-            for p in prerequisites:
-                if p == concept.id:
-                    raise InvalidInput(f"concept {p!r} cannot be its own prerequisite", field="prerequisites")
-                self._require_concept(p, "prerequisites")
-            for b in concept.broader:
-                self._require_concept(b, "broader")
+            if concept.id in prerequisites:
+                raise InvalidInput(f"concept {concept.id!r} cannot be its own prerequisite", field="prerequisites")
+            self._require_concepts(
+                [("prerequisites", p) for p in prerequisites] + [("broader", b) for b in concept.broader]
+            )
             if concept.curriculum and concept.curriculum not in self.projection.curriculum_ids:
                 raise NotFound("curriculum", concept.curriculum, field="curriculumId")
             if self.projection.has_concept(concept.id):
@@ -439,15 +461,36 @@ class KnowledgeGraph:
 
     def _require_linked(self, material: Material) -> None:
         """Every concept a material teaches or assesses exists (NOT_FOUND names the list it is in)."""
-        for where, concepts in (("teaches", material.teaches), ("assesses", material.assesses)):
-            for c in concepts:
-                self._require_concept(c, where)
+        self._require_concepts(
+            [("teaches", c) for c in material.teaches] + [("assesses", c) for c in material.assesses]
+        )
+
+    def _require_concepts(self, named: Sequence[tuple[str, str]]) -> None:
+        """Every ``(input field, concept id)`` names a concept, or NOT_FOUND lists each id that does not.
+
+        The first unknown id alone was named, with empty problems: a form found the next on the next try.
+
+        Raises:
+            ConceptNotFound: of the first unknown id; ``field`` the input holding them all (``None``
+                when they are in several), ``problems`` one line per id with the closest that exists.
+        """
+        missing = [(where, c) for where, c in dict.fromkeys(named) if not self.projection.has_concept(c)]
+        if not missing:
+            return
+        fields = {where for where, _ in missing}
+        problems = self._missing_concepts([c for _, c in missing])
+        raise ConceptNotFound(missing[0][1], field=fields.pop() if len(fields) == 1 else None, problems=problems)
+
+    def _missing_concepts(self, ids: Iterable[str]) -> list[str]:
+        """``concept 'x' does not exist``, with the closest concept that does, for each of ``ids`` (once)."""
+        hints = Suggestions(self.projection.dag.nodes, self.projection.label)
+        return [f"concept {c!r} does not exist{hints.hint(c)}" for c in dict.fromkeys(ids)]
 
     def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:
         """Problems for what a new concept or material names: itself as a prerequisite, ids that do not exist."""
         problems = [f"concept {own!r} cannot be its own prerequisite" for p in prerequisites if p == own]
         named = dict.fromkeys([*(p for p in prerequisites if p != own), *(c for c in others if c != own)])
-        return problems + [f"concept {c!r} does not exist" for c in named if not self.projection.has_concept(c)]
+        return problems + self._missing_concepts(c for c in named if not self.projection.has_concept(c))
 
     def update_concept(self, updated: Concept) -> Concept:
         """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay."""
@@ -467,14 +510,9 @@ class KnowledgeGraph:
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
-            kept = {t for t in own if _translation(t) and (t[1] != SKOS.altLabel or str(t[2]) in updated.alt_labels)}
+            kept = _kept_translations(own, {s: updated})
             deletes = [t for t in own if t not in kept]
-            translated = {(p, str(o)) for _, p, o in kept}
-            inserts = [
-                t
-                for t in concept_triples(updated)
-                if t[1] in CONCEPT_PREDICATES and (t[1], str(t[2])) not in translated
-            ]
+            inserts = _without_translated([t for t in concept_triples(updated) if t[1] in CONCEPT_PREDICATES], kept)
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
@@ -657,17 +695,24 @@ class KnowledgeGraph:
         *,
         replace_existing: bool = False,
         break_cycles: bool = False,
+        allow_dangling: bool = False,
         dry_run: bool = False,
         progress: ProgressHook | None = None,
     ) -> ImportReport:
         """Validate a whole batch, then write it in one transaction (or not at all).
 
+        ``allow_dangling`` leaves out links to ids that exist nowhere (``check_bundle``).
+
         Raises:
-            ValidationFailed, DuplicateId, PrerequisiteCycle: nothing is written.
+            ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle: nothing is written.
         """
         with self.lock:
             planned = self.plan_bundle(
-                bundle, replace_existing=replace_existing, break_cycles=break_cycles, progress=progress
+                bundle,
+                replace_existing=replace_existing,
+                break_cycles=break_cycles,
+                allow_dangling=allow_dangling,
+                progress=progress,
             )
             if dry_run:  # every check of a real import ran; only the write is left out
                 planned.report.dry_run = True
@@ -687,6 +732,7 @@ class KnowledgeGraph:
         *,
         replace_existing: bool = False,
         break_cycles: bool = False,
+        allow_dangling: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
         """Validate a batch and build its write without applying it.
@@ -696,14 +742,16 @@ class KnowledgeGraph:
         caller holds ``lock`` from here to its ``commit``.
 
         Raises:
-            ValidationFailed, DuplicateId, PrerequisiteCycle.
+            ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle.
         """
         with self.lock:
+            bundle, kept = self._keep_unstated(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
+                allow_dangling=allow_dangling,
                 elsewhere=self._kinds_elsewhere(bundle),
                 stored_broader=self._stored_broader() if any(c.broader for c in bundle.concepts) else (),
                 stored_learners=self._learners_named(bundle),
@@ -714,6 +762,10 @@ class KnowledgeGraph:
             stored = self.projection.curriculum_ids
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
+            translations: set[Triple] = set()
+            if deletes and not cleaned.states("concept", TRANSLATIONS):  # a CSV file has no place for them
+                translations = _kept_translations(deletes, {iri_of("concept", c.id): c for c in cleaned.concepts})
+                deletes = [t for t in deletes if t not in translations]
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
@@ -721,8 +773,45 @@ class KnowledgeGraph:
                 inserts.append(triple)
                 if progress is not None and n % 20000 == 0:
                     progress("prepare", n, total)
+            if translations:
+                inserts = _without_translated(inserts, translations)
             report.triples = len(inserts)
+            report.warnings = kept + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
+
+    def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
+        """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
+
+        Stored edges are read for any import (an edge is no id: the same edge again is
+        no duplicate); concepts, materials and curricula only when they may be replaced.
+        """
+        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
+        if not kinds:
+            return bundle, []
+        proj = self.projection
+        edges = {
+            (e.concept, e.prerequisite): Prerequisite(
+                e.concept,
+                e.prerequisite,
+                self.strength(e.concept, e.prerequisite),
+                self.provenance(e.concept, e.prerequisite),
+            )
+            for e in bundle.prerequisites
+            if "prerequisite" in kinds and proj.dag.has_edge(e.prerequisite, e.concept)
+        }
+        concepts: dict[str, Concept] = {}
+        materials: dict[str, Material] = {}
+        curricula: dict[str, Curriculum] = {}
+        if replace_existing:
+            if "concept" in kinds:
+                found = self.concepts_by_ids([c.id for c in bundle.concepts])
+                concepts = {c.id: c for c in found if c is not None}
+            if "material" in kinds:
+                stored = self.materials_by_ids([m.id for m in bundle.materials])
+                materials = {m.id: m for m in stored if m is not None}
+            if "curriculum" in kinds and bundle.curricula:
+                curricula = {c.id: c for c in self.curricula()}
+        return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
 
     def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
         """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).

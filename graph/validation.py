@@ -2,8 +2,9 @@
 
 ``check_bundle`` looks at a batch (an import) against the current projection and
 returns the batch as it may be written, plus a report. Fatal problems (bad values,
-duplicates, cycles unless asked to break them) raise; dangling references are left
-out and reported, so a real-world curriculum with a few broken links still imports.
+duplicates, dangling references, cycles) raise; on request dangling references are
+left out and reported, so a third-party graph with a few broken links still imports,
+and cycles are broken.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from graph.accessibility import (
 )
 from graph.activities import activity_clashes, activity_problems, stray_activity_ids
 from graph.bundle import CurriculumBundle, ImportReport
-from graph.errors import DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
+from graph.errors import DanglingReferences, DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
 from graph.ids import id_of, id_problem, iri_of, is_valid_id
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
+from graph.references import resolve_references
 from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
 __all__ = [
@@ -403,6 +405,7 @@ def check_bundle(
     *,
     replace_existing: bool = False,
     break_cycles: bool = False,
+    allow_dangling: bool = False,
     elsewhere: Mapping[str, str] | None = None,
     stored_broader: Iterable[tuple[str, str]] = (),
     stored_learners: Collection[str] = (),
@@ -417,6 +420,10 @@ def check_bundle(
             existing id is a ``DuplicateId``.
         break_cycles: leave out a small set of edges that breaks every cycle (listed in
             the report) instead of refusing the batch.
+        allow_dangling: leave out the links to ids that exist neither in the batch nor
+            in the graph (listed in the report's ``dangling``) instead of refusing the
+            batch: third-party graphs (metacademy, Khan Academy, a CASE package naming
+            another framework) carry such links.
         elsewhere: the batch's IRIs that already name something the projection does not
             hold, with its kind (``"cohort"``): refused like a concept's IRI reused.
         stored_broader: the graph's (concept, broader) pairs, so a ``skos:broader`` cycle
@@ -426,11 +433,15 @@ def check_bundle(
 
     Raises:
         ValidationFailed: bad values or repeated ids inside the batch, or an IRI the batch
-            would give two materials (``graph.activities``): every problem listed.
+            would give two materials (``graph.activities``): every problem listed; after
+            those, broader cycles, with the prerequisite cycles of the same batch.
         DuplicateId: an id already in the graph, unless ``replace_existing``.
-        PrerequisiteCycle: the edges would form cycles (every cycle listed).
+        DanglingReferences: links to unknown ids, unless ``allow_dangling``; each with
+            where it came from and the closest id, and the batch's cycles with them.
+        PrerequisiteCycle: the edges would form cycles (every cycle listed), and nothing
+            else refused the batch.
     """
-    report = ImportReport(counts=bundle.counts())
+    report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings))
     problems: list[str] = []
     for concept in bundle.concepts:
         problems += check_concept(concept)
@@ -462,64 +473,34 @@ def check_bundle(
             raise DuplicateId(kind, ident, also=also)
 
     concept_ids = {c.id for c in bundle.concepts}
-    curriculum_ids = {c.id for c in bundle.curricula} | projection.curriculum_ids
-
-    def known(concept: str) -> bool:
-        return concept in concept_ids or projection.has_concept(concept)
-
-    dangling: list[str] = []
-    missing_ids: set[str] = set()
-    edges: list[Prerequisite] = []
-    seen_edges: set[tuple[str, str]] = set()
-    for edge in bundle.prerequisites:
-        missing = [c for c in (edge.concept, edge.prerequisite) if not known(c)]
-        if missing:
-            missing_ids.update(missing)
-            dangling.append(f"prerequisite {edge.concept} -> {edge.prerequisite}: unknown {', '.join(missing)}")
-        elif (edge.concept, edge.prerequisite) not in seen_edges:
-            seen_edges.add((edge.concept, edge.prerequisite))
-            edges.append(edge)
-
-    concepts = []
-    for concept in bundle.concepts:
-        broader = tuple(b for b in concept.broader if known(b))
-        for b in concept.broader:
-            if b not in broader:
-                missing_ids.add(b)
-                dangling.append(f"concept {concept.id}: broader {b} unknown")
-        scheme = concept.curriculum
-        if scheme is not None and scheme not in curriculum_ids:
-            dangling.append(f"concept {concept.id}: curriculum {scheme} unknown")
-            scheme = None
-        concepts.append(replace(concept, broader=broader, curriculum=scheme))
-    cycles_up = broader_cycles(concepts, stored_broader)
-    if cycles_up:
-        raise ValidationFailed(cycles_up)
-
-    materials = []
-    for material in bundle.materials:
-        teaches = tuple(c for c in material.teaches if known(c))
-        assesses = tuple(c for c in material.assesses if known(c))
-        for c in (*material.teaches, *material.assesses):
-            if not known(c):
-                missing_ids.add(c)
-                dangling.append(f"material {material.id}: concept {c} unknown")
-        materials.append(replace(material, teaches=teaches, assesses=assesses))
-
+    found = resolve_references(bundle, projection, {c.id for c in bundle.curricula} | projection.curriculum_ids)
+    problems = [] if allow_dangling else list(found.dangling)
+    problems += broader_cycles(found.concepts, stored_broader)
+    edges = found.prerequisites
     dag = _combined_dag(projection, concept_ids if replace_existing else set(), edges)
     if not nx.is_directed_acyclic_graph(dag):
         report.cycles = find_cycles(dag)
         if not break_cycles:
-            raise PrerequisiteCycle(report.cycles)
+            if not problems:
+                raise PrerequisiteCycle(report.cycles)
+            problems += [f"prerequisite cycle: {' -> '.join([*c, c[0]])}" for c in report.cycles]
+    if problems:  # every reason at once: fixing the dangling ids then met the cycle
+        cycles = [] if break_cycles else report.cycles
+        if found.dangling and not allow_dangling:
+            raise DanglingReferences(found.dangling, problems=problems[len(found.dangling) :], cycles=cycles)
+        raise ValidationFailed(problems, cycles=cycles)
+    if report.cycles:
         replaced = concept_ids if replace_existing else set()
         stored = {(p, c) for p, c in projection.dag.edges if c not in replaced}
         report.dropped_edges = feedback_edges(dag, keep=stored)
         dropped = set(report.dropped_edges)
         edges = [e for e in edges if (e.concept, e.prerequisite) not in dropped]
 
-    report.dangling = dangling
-    report.missing_ids = sorted(missing_ids)
-    cleaned = CurriculumBundle(bundle.curricula, tuple(concepts), tuple(edges), tuple(materials), bundle.extra)
+    report.dangling = found.dangling
+    report.missing_ids = sorted(found.missing_ids)
+    cleaned = replace(
+        bundle, concepts=tuple(found.concepts), prerequisites=tuple(edges), materials=tuple(found.materials)
+    )
     report.counts = cleaned.counts()
     return cleaned, report
 

@@ -17,7 +17,9 @@ column positions; terms are read in any case and kept as schema.org spells them.
 activity id two lines give is reported on the later one, naming the earlier.
 ``access_mode_sufficient`` (after them, for the same reason) is a list of sets, each
 set's modes joined by commas (``auditory,visual|textual``: watching and listening
-suffice, and so does the text alone).
+suffice, and so does the text alone). An optional column a file leaves out says nothing
+about its field: an item the file replaces keeps its stored value
+(``CurriculumBundle.unstated``); an empty cell clears it.
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -29,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,6 +47,7 @@ from graph.activities import activity_clashes, activity_problems, canonical_acti
 from graph.bundle import CurriculumBundle
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.unstated import TRANSLATIONS
 from graph.validation import accessibility_problems, concept_problems, material_problems, url_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
@@ -68,6 +72,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "materials": ("id", "title", "type"),
 }
 FILES = {name: f"{name}.csv" for name in COLUMNS}
+KINDS = {"curricula": "curriculum", "concepts": "concept", "prerequisites": "prerequisite", "materials": "material"}
+"""The kind of item each file's rows are (``CurriculumBundle.unstated`` names fields by kind)."""
+FIELDS = {("concepts", "scheme"): "curriculum"}
+"""Columns named otherwise than the model's field they fill; every other column is its field's name."""
 
 T = TypeVar("T")
 
@@ -103,9 +111,24 @@ def _joined(values: Iterable[str]) -> str:
     return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
 
 
-def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows with the line each starts on; a missing required column stops this file."""
-    source = FILES[name]
+@dataclass
+class _Reading:
+    """What reading the files gathers beside their items: problems, and what the bundle carries about them."""
+
+    problems: list[Problem] = field(default_factory=list)
+    unstated: set[tuple[str, str]] = field(default_factory=set)
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on; a missing required column stops this file.
+
+    The optional columns the header lacks go into ``reading.unstated``: the file says nothing of
+    those fields, so a stored item it replaces keeps them (a file written before the
+    accessibility columns took a material's hazards away). A concept's other languages
+    have no column at all.
+    """
+    source, problems = FILES[name], reading.problems
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
@@ -122,6 +145,10 @@ def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, 
             why.append(f"unknown column(s) {', '.join(unknown)}")
         problems.append(Problem(source, "line 1", "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"))
         return
+    kind = KINDS[name]
+    reading.unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
+    if kind == "concept":
+        reading.unstated.add((kind, TRANSLATIONS))
     for line, record in records(reader, source, len(header), problems):
         yield line, dict(zip(header, record, strict=True))
 
@@ -138,7 +165,7 @@ def _convert(
     name: str,
     text: str | None,
     build: Callable[[dict[str, str]], T],
-    problems: list[Problem],
+    reading: _Reading,
     lines: list[int] | None = None,
 ) -> list[T]:
     """The rows of one file built, every problem with its line; ``lines`` hears the line of each built row."""
@@ -146,7 +173,7 @@ def _convert(
         return []
     out = []
     first_line: dict[str, int] = {}  # id -> the line that first gave it (files whose rows have ids)
-    for line, row in _rows(name, text, problems):
+    for line, row in _rows(name, text, reading):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
         ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
         kind = "id"
@@ -165,10 +192,11 @@ def _convert(
                 reasons = _item_problems(built)  # a label with a control character, with its line
                 if not repeated and not reasons:
                     out.append(built)
+                    reading.origins[KINDS[name], ident] = f"{FILES[name]}:line {line}"
                     if lines is not None:
                         lines.append(line)
         reasons += repeated
-        problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
+        reading.problems.extend(Problem(FILES[name], f"line {line}", reason) for reason in reasons)
     return out
 
 
@@ -304,20 +332,24 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
     Raises:
         MalformedInput: every problem of every file, each with file and line.
     """
-    problems: list[Problem] = []
+    reading = _Reading()
     material_lines: list[int] = []
     unknown = sorted(set(texts) - set(COLUMNS))
     if unknown:
-        problems.append(Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})"))
+        reading.problems.append(
+            Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})")
+        )
     bundle = CurriculumBundle(
-        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, problems)),
-        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, problems)),
-        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, problems)),
-        materials=tuple(_convert("materials", texts.get("materials"), _material, problems, material_lines)),
+        curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, reading)),
+        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, reading)),
+        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, reading)),
+        materials=tuple(_convert("materials", texts.get("materials"), _material, reading, material_lines)),
+        unstated=frozenset(reading.unstated),
+        origins=reading.origins,
     )
-    problems += _activity_clashes(list(bundle.materials), material_lines)
-    if problems:
-        raise MalformedInput(problems)
+    reading.problems += _activity_clashes(list(bundle.materials), material_lines)
+    if reading.problems:
+        raise MalformedInput(reading.problems)
     return bundle
 
 

@@ -6,16 +6,18 @@ Oxigraph parses far faster than rdflib and says exactly where a document is brok
 
 from __future__ import annotations
 
+import json
 import re
 
 import pyoxigraph as ox
 from oxrdflib._converter import from_ox, to_ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from graph.vocab import DCTERMS, PW, SDO, SKOS, XSD
 from ingest.errors import MalformedInput, Problem
 
-__all__ = ["RDF_FORMATS", "parse_rdf", "serialize_rdf"]
+__all__ = ["HTTP_SCHEMA", "RDF_FORMATS", "parse_rdf", "serialize_rdf"]
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -46,11 +48,34 @@ def _format(fmt: str) -> ox.RdfFormat:
 _POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 
 
+HTTP_SCHEMA = "http://schema.org/"
+"""schema.org's namespace as its own JSON-LD context expands terms (and older tools write them)."""
+
+
+def _https(term: Node) -> Node:
+    """``term`` with ``http://schema.org/`` read as ``https://schema.org/`` (an IRI, or a literal's datatype).
+
+    Examples:
+        >>> _https(URIRef("http://schema.org/LearningResource"))
+        rdflib.term.URIRef('https://schema.org/LearningResource')
+    """
+    if isinstance(term, URIRef) and term.startswith(HTTP_SCHEMA):
+        return URIRef(str(SDO) + term.removeprefix(HTTP_SCHEMA))
+    if isinstance(term, Literal) and term.datatype is not None and term.datatype.startswith(HTTP_SCHEMA):
+        return Literal(str(term), datatype=_https(term.datatype))
+    return term
+
+
 def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
     """Parse a whole document into an in-memory graph, or report where it is broken.
 
+    ``http://schema.org/`` IRIs are read as the ``https://schema.org/`` that Pathwise
+    writes: schema.org declares both its own, its JSON-LD context expands terms to the
+    first, and a material in it was kept as opaque triples (``materials: 0``).
+
     Raises:
-        MalformedInput: with the line and column of the first syntax error.
+        MalformedInput: with the line and column of the first syntax error; for JSON-LD
+            that names a remote ``@context``, what to do instead (nothing is fetched).
     """
     raw = data.encode() if isinstance(data, str) else data
     g = Graph()
@@ -59,12 +84,46 @@ def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
             obj = from_ox(quad.object)
             if isinstance(obj, Literal) and obj.datatype == XSD.string:
                 obj = Literal(str(obj))
-            g.add((from_ox(quad.subject), from_ox(quad.predicate), obj))
+            g.add((_https(from_ox(quad.subject)), _https(from_ox(quad.predicate)), _https(obj)))
     except SyntaxError as error:
+        if fmt == "jsonld" and "remote context" in error.msg:
+            raise MalformedInput([Problem(source, "-", _remote_context(raw))]) from None
         line = f"line {error.lineno}, column {error.offset}" if error.lineno else "-"
         message = _POSITION.sub("", error.msg, count=1)  # the position is in `line` already
         raise MalformedInput([Problem(source, line, message)]) from None
     return g
+
+
+def _remote_context(raw: bytes) -> str:
+    """Why a JSON-LD document naming a remote ``@context`` is refused, and what to do.
+
+    Oxigraph said "No LoadDocumentCallback has been set to load remote contexts": the
+    service fetches nothing from the network while importing (a curriculum would read
+    differently as a remote context changed, or fail when its host is down).
+    """
+    try:
+        named = sorted(set(_context_urls(json.loads(raw))))
+    except ValueError:
+        named = []
+    return (
+        f"the document's @context names {', '.join(named) or 'a remote context'}, and Pathwise does not fetch "
+        "remote contexts: expand the document first (a JSON-LD processor's expand) or put the context in it "
+        '(an object under "@context")'
+    )
+
+
+def _context_urls(node: object) -> list[str]:
+    """The remote contexts (strings) a JSON-LD document's ``@context`` values name, anywhere in it."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                found += [c for c in (value if isinstance(value, list) else [value]) if isinstance(c, str)]
+            found += _context_urls(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _context_urls(item)
+    return found
 
 
 def serialize_rdf(g: Graph, fmt: str) -> bytes:

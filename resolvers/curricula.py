@@ -28,6 +28,7 @@ def import_curriculum(
     csv_files: Mapping[str, str | None] | None,
     replace_existing: bool,
     break_cycles: bool,
+    allow_dangling: bool,
     dry_run: bool,
 ) -> ImportReport:
     """Read an uploaded document, validate it whole, write it whole (or not at all).
@@ -51,7 +52,13 @@ def import_curriculum(
         bundle = read_text(content, fmt)
     if bundle.is_empty():
         raise InvalidInput(NOTHING_TO_IMPORT, field="content")
-    return kg.import_bundle(bundle, replace_existing=replace_existing, break_cycles=break_cycles, dry_run=dry_run)
+    return kg.import_bundle(
+        bundle,
+        replace_existing=replace_existing,
+        break_cycles=break_cycles,
+        allow_dangling=allow_dangling,
+        dry_run=dry_run,
+    )
 
 
 def export_curriculum(kg: KnowledgeGraph, fmt: str, curriculum: str | None) -> str:

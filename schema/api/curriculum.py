@@ -413,6 +413,7 @@ class CurriculumMutation:
                     csv_files=csv_files,
                     replace_existing=input.replace_existing,
                     break_cycles=input.break_cycles,
+                    allow_dangling=input.allow_dangling,
                     dry_run=input.dry_run,
                 )
             ),

@@ -34,9 +34,15 @@ class CurriculumError:
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
     subject_id: strawberry.ID | None = strawberry.field(default=None, description="The id that was missing or taken.")
     cycle: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="For CYCLE: the first cycle, each concept requiring the next, the last the first."
+        default=None,
+        description="For CYCLE (and INVALID when an import had other problems too): the first cycle, each concept "
+        "requiring the next, the last the first.",
     )
-    cycles: list[list[strawberry.ID]] = strawberry.field(default_factory=list, description="For CYCLE: every cycle.")
+    cycles: list[list[strawberry.ID]] = strawberry.field(
+        default_factory=list,
+        description="For CYCLE: every cycle; for INVALID, the prerequisite cycles of an import refused for other "
+        "problems too (dangling references), each also in `problems`.",
+    )
     problems: list[str] = strawberry.field(default_factory=list, description="For INVALID: every problem found.")
 
     @classmethod
@@ -45,10 +51,10 @@ class CurriculumError:
         out = cls(code=error.code, message=error.message, field=error.field)
         if isinstance(error, NotFound | DuplicateId | ActivityClash):
             out.subject_id = strawberry.ID(error.ident)
-        if isinstance(error, PrerequisiteCycle):
+        if isinstance(error, PrerequisiteCycle | ValidationFailed):  # a refusal for other problems lists its cycles
             out.cycles = [[strawberry.ID(c) for c in cycle] for cycle in error.cycles]
             out.cycle = out.cycles[0] if out.cycles else None
-        if isinstance(error, ValidationFailed | DuplicateId | ActivityClash):
+        if isinstance(error, ValidationFailed | DuplicateId | ActivityClash | NotFound):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):
             out.problems = [error.message]

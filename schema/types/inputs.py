@@ -283,4 +283,9 @@ class ImportCurriculumInput:
     break_cycles: bool = strawberry.field(
         default=False, description="Leave out the listed edges that break every cycle instead of refusing."
     )
+    allow_dangling: bool = strawberry.field(
+        default=False,
+        description="Leave out the links to ids that exist neither in the document nor in the graph (listed in "
+        "`dangling`) instead of refusing: for third-party graphs that carry such links.",
+    )
     dry_run: bool = strawberry.field(default=False, description="Validate and report; write nothing.")

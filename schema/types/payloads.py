@@ -75,12 +75,18 @@ class ImportSummary:
     revision: int = strawberry.field(description="The store's revision after the import (unchanged by a dry run).")
     dry_run: bool = strawberry.field(description="Whether this was a dry run: the counts are what would be written.")
     dangling: list[str] = strawberry.field(
-        description="References to ids in neither the document nor the graph, one line each; those links were left out."
+        description="With `allowDangling`: the references to ids in neither the document nor the graph, one line "
+        "each (a CSV file's line first); those links were left out. Without it they refuse the import."
     )
     cycles: list[list[strawberry.ID]] = strawberry.field(
         description="Every prerequisite cycle found (only with `breakCycles`: without it a cycle refuses the import)."
     )
     dropped_edges: list[list[strawberry.ID]] = strawberry.field(description="[concept, prerequisite] pairs left out.")
+    warnings: list[str] = strawberry.field(
+        description="What the import did that the document may not have meant, one line each: stored values kept "
+        "for fields the document does not state (a CSV file without a column), resources that teach a concept but "
+        "were not read as materials (typed neither schema:LearningResource nor a type read as one)."
+    )
 
     @classmethod
     def from_domain(cls, report: ImportReport) -> ImportSummary:
@@ -97,6 +103,7 @@ class ImportSummary:
             dangling=report.dangling,
             cycles=[[strawberry.ID(c) for c in cycle] for cycle in report.cycles],
             dropped_edges=[[strawberry.ID(c), strawberry.ID(p)] for c, p in report.dropped_edges],
+            warnings=list(report.warnings),
         )
 
 

@@ -41,13 +41,13 @@ class TestHelp:
 @needs(not (KG / "metacademy").exists(), reason="metacademy data not present")
 class TestMetacademy:
     def test_imports_with_dangling_references_reported(self, tmp_path: Path) -> None:
-        report = import_json(tmp_path / "s", KG / "metacademy")
+        report = import_json(tmp_path / "s", KG / "metacademy", "--allow-dangling")
         counts = report["counts"]
         assert isinstance(counts, dict)
         assert counts["concepts"] == 392
         dangling = [d for d in report["dangling"] if str(d).startswith("prerequisite")]  # type: ignore[attr-defined]
         assert len(dangling) + counts["prerequisites"] == 985
-        missing = {str(d).rsplit("unknown ", 1)[1] for d in dangling}
+        missing = {str(d).rsplit("unknown ", 1)[1].split(" (did you mean")[0] for d in dangling}
         assert len(missing) == 17  # "random variables" names random_variables (it dangled)
         assert counts["materials"] > 1000
 
@@ -55,7 +55,7 @@ class TestMetacademy:
 @needs(not (KG / "khan_academy_kalite_2013").exists(), reason="Khan Academy data not present")
 class TestKhan:
     def test_imports_388_exercises(self, tmp_path: Path) -> None:
-        report = import_json(tmp_path / "s", KG / "khan_academy_kalite_2013")
+        report = import_json(tmp_path / "s", KG / "khan_academy_kalite_2013", "--allow-dangling")
         assert report["counts"]["concepts"] == 388  # type: ignore[index]
         assert len(report["missing_ids"]) == 46  # type: ignore[arg-type]
 
@@ -177,6 +177,26 @@ class TestExportImport:
         assert import_json(tmp_path / "s", tmp_path / "graph.json")["counts"] == {
             "curricula": 0, "concepts": 1, "prerequisites": 0, "materials": 0,
         }  # fmt: skip
+
+    def test_a_dangling_reference_fails_the_command_unless_allowed(self, tmp_path: Path) -> None:
+        # The walkthrough's typo `angle` for `angles` exited 0, the link left out.
+        folder = tmp_path / "geo"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\nangles,Angles\n")
+        (folder / "materials.csv").write_text("id,title,type,teaches\nm1,Angles video,video,angle\n")
+        store = ("--store", f"oxigraph:{tmp_path / 's'}")
+        code, out = run(*store, "import", str(folder))
+        assert code == 1
+        assert "  - materials.csv:line 2: material m1: taught concept angle unknown (did you mean 'angles'?)" in out
+        assert "(pass --allow-dangling to import without the links to unknown ids)" in out
+        result = CliRunner().invoke(main, [*store, "import", str(folder), "--json"])
+        assert (result.exit_code, json.loads(result.stdout)["error"]["code"]) == (1, "INVALID")
+        code, out = run(*store, "info")
+        assert "concepts: 0" in out
+        report = import_json(tmp_path / "s", folder, "--allow-dangling")
+        assert report["dangling"] == [
+            "materials.csv:line 2: material m1: taught concept angle unknown (did you mean 'angles'?)"
+        ]
 
     def test_malformed_file_is_refused_whole_with_its_line(self, tmp_path: Path) -> None:
         folder = tmp_path / "bad"

@@ -321,9 +321,53 @@ class TestImportCurriculum:
 
     def test_csv_upload(self, client: Client) -> None:
         csv = {"concepts": "id,label\nlog,Logarithms\n", "prerequisites": "concept,prerequisite\nlog,mul\nlog,ghost\n"}
-        result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
-        assert (result["concepts"], result["prerequisites"]) == (1, 1)
-        assert result["dangling"] == ["prerequisite log -> ghost: unknown ghost"]
+        result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "allowDangling": True}})
+        assert (result["importCurriculum"]["concepts"], result["importCurriculum"]["prerequisites"]) == (1, 1)
+        assert result["importCurriculum"]["dangling"] == [
+            "prerequisites.csv:line 3: prerequisite log -> ghost: unknown ghost"
+        ]
+
+    def test_a_dangling_reference_refuses_the_import_with_the_cycle_beside_it(self, client: Client) -> None:
+        # It imported as a success without the link, and a cycle in the same file came only once it was fixed.
+        csv = {
+            "concepts": "id,label\nlog,Logarithms\nexp,Exponentials\n",
+            "prerequisites": "concept,prerequisite\nlog,exp\nexp,log\n",
+            "materials": "id,title,type,teaches\nm_log,Logs,video,logs\n",
+        }
+        refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [
+            "materials.csv:line 2: material m_log: taught concept logs unknown (did you mean 'log'?)",
+            "prerequisite cycle: exp -> log -> exp",
+        ]
+        assert refused["cycles"] == [["exp", "log"]]
+        assert "allowDangling" in refused["message"]
+        assert client.execute('{ concept(id: "log") { id } }') == {"concept": None}
+        turtle = (
+            "@prefix schema: <https://schema.org/> . <https://w3id.org/pathwise/id/material/m_t> a "
+            "schema:LearningResource ; schema:name 'T' ; schema:teaches <https://w3id.org/pathwise/id/concept/qaud> ."
+        )
+        refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": turtle}})["importCurriculum"]
+        assert refused["problems"] == ["material m_t: taught concept qaud unknown (did you mean 'quad'?)"]
+
+    def test_a_csv_replace_without_the_accessibility_columns_keeps_a_hazard(self, client: Client) -> None:
+        # The walkthrough's materials.csv, written before the accessibility columns, took `flashing` away.
+        strobe = {"id": "m_strobe", "title": "Strobe", "type": "VIDEO", "teaches": ["quad"]}
+        created = client.execute(MATERIAL, {"input": {**strobe, "accessibilityHazards": ["flashing"]}})
+        assert created["createMaterial"]["__typename"] == "Material"
+        legacy = "id,title,type,difficulty,minutes,teaches,assesses,url,text\nm_strobe,Strobe II,video,1,3,quad,,,\n"
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on ImportSummary { materials warnings } } }"""
+        csv = {"format": "CSV", "csv": {"materials": legacy}, "replaceExisting": True}
+        summary = client.execute(query, {"input": csv})["importCurriculum"]
+        assert summary["materials"] == 1
+        assert summary["warnings"] == [
+            "the import states no language, access_modes, access_mode_sufficient, accessibility_features, "
+            "accessibility_hazards, accessibility_summary, activity_ids of materials: kept the stored values of 1 "
+            "material (m_strobe)"
+        ]
+        stored = client.execute('{ material(id: "m_strobe") { title accessibilityHazards } }')["material"]
+        assert stored == {"title": "Strobe II", "accessibilityHazards": ["flashing"]}
 
     def test_cycle_refused_then_broken_on_request(self, client: Client) -> None:
         csv = {"concepts": "id,label\np,P\nq,Q\n", "prerequisites": "concept,prerequisite\np,q\nq,p\n"}
@@ -466,6 +510,33 @@ class TestAFormShowsEachErrorByItsInput:
         assert (scheme["code"], scheme["field"]) == ("NOT_FOUND", "curriculumId")
         linked = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "assesses": ["ghost"]})
         assert (linked["code"], linked["field"]) == ("NOT_FOUND", "assesses")
+
+    def test_every_unknown_concept_a_new_thing_names_is_listed_with_the_closest_id(self, client: Client) -> None:
+        # createMaterial(teaches: ["qaud", "ghost"]) named only "qaud", with empty problems.
+        value = {"id": "m_x", "title": "T", "type": "VIDEO", "teaches": ["qaud", "ghost"]}
+        assert self.refusal(client, "m", value) == {
+            "code": "NOT_FOUND",
+            "field": "teaches",
+            "subjectId": "qaud",
+            "problems": ["concept 'qaud' does not exist (did you mean 'quad'?)", "concept 'ghost' does not exist"],
+        }
+        both = self.refusal(
+            client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "teaches": ["ghost"], "assesses": ["mull"]}
+        )
+        assert (both["field"], both["problems"]) == (
+            None,
+            ["concept 'ghost' does not exist", "concept 'mull' does not exist (did you mean 'mul'?)"],
+        )
+        concept = self.refusal(client, "c", {"id": "x", "label": "X", "prerequisites": ["sbu", "quad", "ghost"]})
+        assert (concept["code"], concept["field"], concept["problems"]) == (
+            "NOT_FOUND",
+            "prerequisites",
+            ["concept 'sbu' does not exist", "concept 'ghost' does not exist"],
+        )
+        assert client.execute('{ material(id: "m_x") { id } concept(id: "x") { id } }') == {
+            "material": None,
+            "concept": None,
+        }
 
 
 class TestExportCsv:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.bundle import CurriculumBundle
+from graph.errors import DanglingReferences
 from graph.model import Concept, Prerequisite
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -184,3 +185,39 @@ class TestImportAtomicity:
         with pytest.raises(MalformedInput, match="prerequisites.csv:line 2"):
             kg.import_bundle(read_curriculum_csv(folder))
         assert (set(kg.export_graph()), kg.revision) == (before, revision)
+
+
+class TestDanglingReferences:
+    """The walkthrough's geometry unit: a typo `angle` for `angles` imported as a success without its link."""
+
+    FILES = {
+        "curricula.csv": "id,title\ngeo7,Grade 7 Geometry\n",
+        "concepts.csv": "id,label,broader,scheme\nangles,Angles,,geo7\ntriangles,Triangles,,geo7\n"
+        "pythagoras,Pythagorean Theorem,triangles,geo8\n",
+        "prerequisites.csv": "concept,prerequisite\ntriangles,angles\npythagoras,exponents_powers\n",
+        "materials.csv": "id,title,type,teaches\ng_video,Angles video,video,angles\n"
+        "g_read,Angles reading,reading,angle\n",
+    }
+
+    def folder(self, tmp_path: Path) -> Path:
+        for name, text in self.FILES.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path
+
+    def test_each_is_refused_with_its_file_line_and_closest_id(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        before, revision = set(kg.export_graph()), kg.revision
+        with pytest.raises(DanglingReferences) as caught:
+            kg.import_bundle(read_curriculum_csv(self.folder(tmp_path)))
+        assert caught.value.problems == [
+            "prerequisites.csv:line 3: prerequisite pythagoras -> exponents_powers: unknown exponents_powers",
+            "concepts.csv:line 4: concept pythagoras: curriculum geo8 unknown (did you mean 'geo7'?)",
+            "materials.csv:line 3: material g_read: taught concept angle unknown (did you mean 'angles'?)",
+        ]
+        assert (set(kg.export_graph()), kg.revision) == (before, revision)
+
+    def test_on_request_they_are_left_out_and_listed(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        report = kg.import_bundle(read_curriculum_csv(self.folder(tmp_path)), allow_dangling=True)
+        assert len(report.dangling) == 3
+        assert report.dangling[0].startswith("prerequisites.csv:line 3: ")
+        assert report.missing_ids == ["angle", "exponents_powers"]
+        assert kg.material("g_read").teaches == ()

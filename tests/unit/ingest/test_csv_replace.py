@@ -1,0 +1,146 @@
+"""Replacing from the CSV layout: a column the file does not have leaves the stored value as it is.
+
+A file written before the accessibility columns re-imported a material that had the
+hazard ``flashing`` with ``--replace``: the material came back with no hazard, and no
+word said so. A column absent from a file says nothing about its field (like a null
+field of ``updateMaterial``); a column present with an empty cell clears it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.bundle import CurriculumBundle
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv
+from ingest.formats import read_text
+
+STROBE = Material(
+    "m_strobe",
+    "Strobing graph animation",
+    MaterialType.VIDEO,
+    difficulty=3,
+    minutes=7,
+    text="Watch the line turn.",
+    url="https://example.org/strobe.mp4",
+    teaches=("quad",),
+    assesses=("eq",),
+    language="en",
+    access_modes=("visual",),
+    accessibility_features=("none",),
+    accessibility_hazards=("flashing",),
+    accessibility_summary="Flashes in the last ten seconds.",
+    access_mode_sufficient=("visual",),
+    activity_ids=("http://lms.example/mod/quiz/view.php?id=7",),
+)
+LEGACY = "id,title,type,difficulty,minutes,teaches,assesses,url,text\n"
+"""The header of a materials.csv written before the accessibility columns (the walkthrough's file)."""
+
+
+def _with_strobe(kg: KnowledgeGraph) -> KnowledgeGraph:
+    kg.create_material(STROBE)
+    return kg
+
+
+class TestMaterials:
+    def test_a_file_without_the_accessibility_columns_keeps_the_stored_hazards(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        row = "m_strobe,Strobing graph animation (retitled),video,1,3,quad,,,\n"
+        report = kg.import_bundle(parse_curriculum_csv({"materials": LEGACY + row}), replace_existing=True)
+        assert kg.material("m_strobe") == Material(
+            "m_strobe",
+            "Strobing graph animation (retitled)",
+            MaterialType.VIDEO,
+            difficulty=1,
+            minutes=3,
+            teaches=("quad",),
+            language="en",
+            access_modes=("visual",),
+            accessibility_features=("none",),
+            accessibility_hazards=("flashing",),
+            accessibility_summary="Flashes in the last ten seconds.",
+            access_mode_sufficient=("visual",),
+            activity_ids=("http://lms.example/mod/quiz/view.php?id=7",),
+        )  # the columns it has replace: an empty url, text and assesses clear them
+        assert report.warnings == [
+            "the import states no language, access_modes, access_mode_sufficient, accessibility_features, "
+            "accessibility_hazards, accessibility_summary, activity_ids of materials: kept the stored values of 1 "
+            "material (m_strobe)"
+        ]
+
+    def test_a_column_present_with_an_empty_cell_clears_the_value(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        header = "id,title,type,language,access_modes,accessibility_features,accessibility_hazards\n"
+        kg.import_bundle(parse_curriculum_csv({"materials": header + "m_strobe,S,video,,,,\n"}), replace_existing=True)
+        stored = kg.material("m_strobe")
+        assert (stored.language, stored.access_modes, stored.accessibility_hazards) == (None, (), ())
+        assert stored.accessibility_summary == "Flashes in the last ten seconds."  # no column: kept
+        assert (stored.difficulty, stored.minutes, stored.teaches) == (3, 7, ("quad",))
+
+    def test_a_new_material_gets_the_defaults(self, kg: KnowledgeGraph) -> None:
+        report = kg.import_bundle(parse_curriculum_csv({"materials": "id,title,type\nm_new,N,reading\n"}))
+        assert kg.material("m_new") == Material("m_new", "N", MaterialType.READING)
+        assert report.warnings == []
+
+    def test_through_a_folder_as_the_cli_reads_it(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        _with_strobe(kg)
+        (tmp_path / "materials.csv").write_text(LEGACY + "m_strobe,Again,video,1,3,quad,,,\n", encoding="utf-8")
+        kg.import_bundle(read_curriculum_csv(tmp_path), replace_existing=True)
+        assert kg.material("m_strobe").accessibility_hazards == ("flashing",)
+
+    def test_a_full_rdf_description_still_replaces_everything(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        turtle = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ; schema:name "S" ;
+    schema:learningResourceType "video" ."""
+        kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
+        assert kg.material("m_strobe").accessibility_hazards == ()  # RDF states a whole resource
+
+
+class TestConcepts:
+    def test_a_file_of_ids_and_labels_keeps_definitions_links_and_translations(self) -> None:
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(
+            CurriculumBundle(
+                (Curriculum("alg", "Algebra"),),
+                (Concept("base", "Base"), Concept("rate", "Rate", "How fast.", ("slope",), ("base",), "alg")),
+            )
+        )
+        spanish = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/pathwise/id/concept/rate> a skos:Concept ; skos:prefLabel "Rate", "Tasa"@es ;
+    skos:definition "How fast.", "Qué tan rápido."@es ; skos:altLabel "slope", "pendiente"@es ;
+    skos:broader <https://w3id.org/pathwise/id/concept/base> ;
+    skos:inScheme <https://w3id.org/pathwise/id/curriculum/alg> ."""
+        kg.import_bundle(read_text(spanish, "turtle"), replace_existing=True)
+        report = kg.import_bundle(
+            parse_curriculum_csv({"concepts": "id,label\nrate,Rate of change\n"}), replace_existing=True
+        )
+        assert kg.concept("rate") == Concept(
+            "rate", "Rate of change", "How fast.", ("pendiente", "slope"), ("base",), "alg"
+        )
+        [translations] = kg.translations(["rate"])
+        assert [(t.language, t.label, t.definition) for t in translations] == [("es", "Tasa", "Qué tan rápido.")]
+        assert len(report.warnings) == 1
+        assert report.warnings[0].startswith(
+            "the import states no definition, alt_labels, broader, curriculum of concepts"
+        )
+
+    def test_columns_present_and_empty_clear_them(self, kg: KnowledgeGraph) -> None:
+        header = "id,label,definition,alt_labels,broader,scheme\n"
+        kg.import_bundle(parse_curriculum_csv({"concepts": header + "eq,Equations,,,,\n"}), replace_existing=True)
+        assert kg.concept("eq") == Concept("eq", "Equations")
+
+
+class TestEdgesAndCurricula:
+    def test_an_edge_without_a_strength_column_keeps_the_stored_strength(self, kg: KnowledgeGraph) -> None:
+        edges = parse_curriculum_csv({"prerequisites": "concept,prerequisite\nmul,add\n"})
+        assert edges.prerequisites == (Prerequisite("mul", "add"),)
+        kg.import_bundle(edges)  # the same edge again: no "stored with strength 0.5" refusal
+        kg.import_bundle(edges, replace_existing=True)
+        assert (kg.strength("mul", "add"), kg.provenance("mul", "add")) == (0.5, "designer")
+
+    def test_a_curriculum_without_a_description_column_keeps_it(self, kg: KnowledgeGraph) -> None:
+        kg.import_bundle(parse_curriculum_csv({"curricula": "id,title\narith,Arithmetic I\n"}), replace_existing=True)
+        assert kg.curricula() == [Curriculum("arith", "Arithmetic I", "Small test curriculum")]
