@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from graph.model import Concept, Curriculum, Material, Prerequisite
+from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
 __all__ = ["NOTHING_TO_IMPORT", "CurriculumBundle", "ImportReport"]
 
@@ -30,7 +30,15 @@ class CurriculumBundle:
     pairs (``("material", "language")``: a CSV file without that column). A stored
     item the batch replaces keeps its values of them, as a null field of an update
     mutation does; an empty value in the source is stated, and clears. A concept's
-    ``translations`` (its labels and definitions in other languages) count as a field.
+    ``translations`` count as a field: a source that states them (RDF) replaces a
+    concept's every language; one that does not (CSV) changes only the languages it names.
+
+    ``translations`` gives concepts' labels, definitions and alternative labels in each
+    language, by concept id: those of the batch's concepts, and those of stored concepts
+    whose translations alone the batch sets (a ``translations.csv`` without the concept's
+    row). ``own_languages`` says, by ``(concept id, "label" | "definition")``, which
+    language a concept's own value is in where the source tags it (an RDF concept whose
+    only label is ``"Algebra"@en``), so that it is stored with its tag.
 
     ``origins`` says where an item came from, for messages about it: ``("material",
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
@@ -46,6 +54,8 @@ class CurriculumBundle:
     unstated: frozenset[tuple[str, str]] = frozenset()
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()
+    translations: Mapping[str, tuple[Translation, ...]] = field(default_factory=dict)
+    own_languages: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def states(self, kind: str, name: str) -> bool:
         """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""
@@ -56,13 +66,15 @@ class CurriculumBundle:
         return not any(self.counts().values()) and not (self.extra is not None and len(self.extra))
 
     def counts(self) -> dict[str, int]:
-        """How many of each kind the bundle holds."""
-        return {
+        """How many of each kind the bundle holds; ``translations`` (one per concept and language) when it has any."""
+        counts = {
             "curricula": len(self.curricula),
             "concepts": len(self.concepts),
             "prerequisites": len(self.prerequisites),
             "materials": len(self.materials),
         }
+        translations = sum(len(found) for found in self.translations.values())
+        return counts | {"translations": translations} if translations else counts
 
 
 @dataclass

@@ -59,11 +59,17 @@ class Concept:
 
 @dataclass(frozen=True, slots=True)
 class Translation:
-    """A concept's label and definition in one other language (``"Ζήτα"@el``), kept beside the ones shown."""
+    """A concept's label, definition and alternative labels in one language (``"Ζήτα"@el``).
+
+    ``language`` is a BCP 47 tag in its canonical case (``es-MX``); an empty value: none
+    in that language. The concept shows one label and definition (``Concept``); the
+    others are its translations (``graph.concept_texts``).
+    """
 
     language: str
     label: str = ""
     definition: str = ""
+    alt_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

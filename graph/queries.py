@@ -158,7 +158,9 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]
     """
     return {
         "concepts": select_text(
-            store, f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}"
+            store,
+            f"""SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ ?c a {SKOS.Concept.n3()}
+              OPTIONAL {{ ?c {SKOS.prefLabel.n3()} ?l }} }}""",
         ),
         "edges": select_text(
             store,
@@ -230,13 +232,16 @@ def other_labels(store: TripleStore) -> list[tuple[str, str]]:
 
 
 def tagged_texts(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, list[tuple[str, str, str]]]:
-    """Each subject's language-tagged labels and definitions as (predicate IRI, language, text); 500 a round trip."""
+    """Each subject's language-tagged labels, definitions and alternative labels as (predicate IRI, language, text).
+
+    500 subjects a round trip.
+    """
     out: dict[str, list[tuple[str, str, str]]] = {}
     for chunk in in_chunks(list(iris), 500):
         rows = select_text(
             store,
             f"""SELECT ?s ?p (LANG(?o) AS ?lang) ?o WHERE {{ VALUES ?s {{ {_values(chunk)} }}
-              VALUES ?p {{ {SKOS.prefLabel.n3()} {SKOS.definition.n3()} }}
+              VALUES ?p {{ {SKOS.prefLabel.n3()} {SKOS.definition.n3()} {SKOS.altLabel.n3()} }}
               ?s ?p ?o FILTER(LANG(?o) != "") }}""",
         )
         for s, p, lang, o in rows:

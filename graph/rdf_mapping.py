@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,9 +28,17 @@ from graph.accessibility import (
 )
 from graph.activities import canonical_activity_ids
 from graph.bundle import CurriculumBundle
+from graph.concept_texts import (
+    SHOWN_PREDICATES,
+    TEXT_PREDICATES,
+    group_translations,
+    own_language,
+    preference,
+    written_texts,
+)
 from graph.errors import InvalidInput
 from graph.ids import edge_iri, id_of, iri_of
-from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
 from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
 
 __all__ = [
@@ -48,6 +57,7 @@ __all__ = [
     "minutes_to_duration",
     "parse_duration_minutes",
     "prerequisite_triples",
+    "translations_from_props",
 ]
 
 Triple = tuple[Node, Node, Node]
@@ -107,15 +117,24 @@ def curriculum_triples(curriculum: Curriculum) -> Iterator[Triple]:
         yield s, DCTERMS.description, Literal(curriculum.description)
 
 
-def concept_triples(concept: Concept) -> Iterator[Triple]:
-    """Triples of one concept, without its prerequisite edges."""
+def concept_triples(
+    concept: Concept,
+    translations: Iterable[Translation] = (),
+    own: Mapping[str, str] | None = None,
+    *,
+    texts: bool = True,
+) -> Iterator[Triple]:
+    """Triples of one concept with its translations, without its prerequisite edges.
+
+    ``own`` names the language of its own label or definition where it has one
+    (``graph.concept_texts.written_texts``); without ``texts`` its labels and definitions
+    are left out (for a write that works them out against what is stored).
+    """
     s = iri_of("concept", concept.id)
     yield s, RDF.type, SKOS.Concept
-    yield s, SKOS.prefLabel, Literal(concept.label)
-    if concept.definition:
-        yield s, SKOS.definition, Literal(concept.definition)
-    for alt in concept.alt_labels:
-        yield s, SKOS.altLabel, Literal(alt)
+    if texts:
+        for p, o in sorted(written_texts(concept, translations, own=own), key=lambda t: (t[0], t[1].n3())):
+            yield s, p, o
     for broader in concept.broader:
         yield s, SKOS.broader, iri_of("concept", broader)
     if concept.curriculum:
@@ -179,12 +198,23 @@ def material_triples(material: Material) -> Iterator[Triple]:
         yield s, PW.activityId, Literal(activity, datatype=XSD.anyURI)
 
 
-def bundle_triples(bundle: CurriculumBundle) -> Iterator[Triple]:
-    """Every triple of a bundle, its ``extra`` triples included."""
+def own_languages_of(bundle: CurriculumBundle, concept: str) -> dict[str, str]:
+    """The languages the bundle says a concept's own label and definition are in, by field."""
+    found = ((field, bundle.own_languages.get((concept, field))) for field in SHOWN_PREDICATES.values())
+    return {field: language for field, language in found if language}
+
+
+def bundle_triples(bundle: CurriculumBundle, *, concept_texts: bool = True) -> Iterator[Triple]:
+    """Every triple of a bundle, its ``extra`` triples included.
+
+    Without ``concept_texts`` the concepts' labels, definitions and translations are left
+    out: a write that replaces stored concepts works them out against the store.
+    """
     for cur in bundle.curricula:
         yield from curriculum_triples(cur)
     for concept in bundle.concepts:
-        yield from concept_triples(concept)
+        found = bundle.translations.get(concept.id, ())
+        yield from concept_triples(concept, found, own_languages_of(bundle, concept.id), texts=concept_texts)
     for edge in bundle.prerequisites:
         yield from prerequisite_triples(edge)
     for material in bundle.materials:
@@ -198,19 +228,13 @@ Props = dict[Node, list[Node]]
 
 def _first(props: Props, p: URIRef) -> str:
     """The value Pathwise keeps of ``p``: an untagged literal first, then English, then the first by language."""
-    values = sorted(props.get(p, ()), key=_preference)
+    values = sorted(props.get(p, ()), key=preference)
     return str(values[0]) if values else ""
-
-
-def _preference(value: Node) -> tuple[int, str, str]:
-    language = (value.language or "") if isinstance(value, Literal) else ""
-    rank = 0 if not language else 1 if language.lower().split("-")[0] == "en" else 2
-    return rank, language, str(value)
 
 
 def _literals(props: Props, p: URIRef) -> list[str]:
     """The literal values of ``p``, preferred first (a ``schema:Language`` node is no tag: it stays unmodelled)."""
-    return [str(o) for o in sorted(props.get(p, ()), key=_preference) if isinstance(o, Literal)]
+    return [str(o) for o in sorted(props.get(p, ()), key=preference) if isinstance(o, Literal)]
 
 
 def _refs(props: Props, p: URIRef) -> tuple[str, ...]:
@@ -235,6 +259,41 @@ def concept_from_props(iri: str, props: Props) -> Concept:
         broader=_refs(props, SKOS.broader),
         curriculum=schemes[0] if schemes else None,
     )
+
+
+_TRANSLATED = {**SHOWN_PREDICATES, SKOS.altLabel: "alt_labels"}
+
+
+def translations_from_props(props: Props) -> tuple[Translation, ...]:
+    """A concept's language-tagged labels, definitions and alternative labels, one ``Translation`` per language.
+
+    Examples:
+        >>> props = {SKOS.prefLabel: [Literal("Slope"), Literal("Pendiente", lang="es")]}
+        >>> translations_from_props(props)
+        (Translation(language='es', label='Pendiente', definition='', alt_labels=()),)
+    """
+    rows = [
+        (field, o.language, str(o))
+        for p, field in _TRANSLATED.items()
+        for o in props.get(p, ())
+        if isinstance(o, Literal) and o.language
+    ]
+    return tuple(group_translations(rows))
+
+
+def own_languages_from_props(ident: str, props: Props) -> dict[tuple[str, str], str]:
+    """The tag of a concept's label and definition where it has no untagged one (``"Algebra"@en`` alone).
+
+    Examples:
+        >>> own_languages_from_props("a", {SKOS.prefLabel: [Literal("Algebra", lang="EN-gb")]})
+        {('a', 'label'): 'en-GB'}
+    """
+    found = {}
+    for p, field in SHOWN_PREDICATES.items():
+        language = own_language(o for o in props.get(p, ()) if isinstance(o, Literal))
+        if language:
+            found[ident, field] = canonical_language(language) or language
+    return found
 
 
 MATERIAL_CLASSES: dict[URIRef, MaterialType] = {
@@ -317,11 +376,14 @@ _EDGE_PREDICATES = frozenset({PW.prerequisiteOf, PW.prerequisite, PW.strength, P
 def _tagged_copy(triple: Triple, modelled: set[Triple]) -> bool:
     """Whether ``triple`` is a language-tagged literal that the model keeps untagged.
 
-    "Fractions"@en read as a concept's label is written as "Fractions"; keeping the
-    tagged triple too gave every label twice.
+    "Algebra"@en read as a curriculum's title is written as "Algebra"; keeping the
+    tagged triple too gave every title twice. A concept's labels and definitions keep
+    their tags (``translations_from_props``): they are no copies.
     """
     s, p, o = triple
-    return isinstance(o, Literal) and bool(o.language) and (s, p, Literal(str(o))) in modelled
+    return (
+        p not in TEXT_PREDICATES and isinstance(o, Literal) and bool(o.language) and (s, p, Literal(str(o))) in modelled
+    )
 
 
 def _canonical_copy(triple: Triple, modelled: set[Triple]) -> bool:
@@ -351,9 +413,20 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         InvalidInput: when a value cannot be read (a bad duration, an unknown type).
     """
     curricula = tuple(curriculum_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.ConceptScheme))
-    concepts = tuple(concept_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.Concept))
+    concept_props = {s: _props(g, s) for s in _subjects(g, SKOS.Concept)}
+    concepts = tuple(concept_from_props(s, props) for s, props in concept_props.items())
+    translations = {id_of(s): found for s, props in concept_props.items() if (found := translations_from_props(props))}
+    own: dict[tuple[str, str], str] = {}
+    for s, props in concept_props.items():
+        own.update(own_languages_from_props(id_of(s), props))
     meta: dict[tuple[str, str], Props] = {}
-    represented: set[Triple] = set()  # source triples the bundle's own triples stand for
+    # source triples the bundle's own triples stand for: an untagged alternative label beside the same one tagged
+    represented: set[Triple] = {
+        (s, SKOS.altLabel, o)
+        for s, props in concept_props.items()
+        for o in props.get(SKOS.altLabel, ())
+        if isinstance(o, Literal)
+    }
     for e in g.subjects(RDF.type, PW.Prerequisite):
         c, p = g.value(e, PW.prerequisiteOf), g.value(e, PW.prerequisite)
         if c is not None and p is not None:
@@ -369,7 +442,9 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         edges.append(Prerequisite(key[0], key[1], float(strength) if strength else 1.0, _first(info, PW.provenance)))
     material_iris = _material_subjects(g)
     materials = tuple(material_from_props(s, _props(g, s)) for s in material_iris)
-    bundle = CurriculumBundle(curricula, concepts, tuple(edges), materials)
+    bundle = CurriculumBundle(
+        curricula, concepts, tuple(edges), materials, translations=translations, own_languages=own
+    )
     modelled = set(bundle_triples(bundle))
     extra = Graph()
     for t in g:
@@ -381,7 +456,7 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         ):
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
-    return CurriculumBundle(curricula, concepts, tuple(edges), materials, extra or None, warnings=unread)
+    return replace(bundle, extra=extra or None, warnings=unread)
 
 
 _LINKS = (SDO.teaches, SDO.assesses)

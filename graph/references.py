@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from graph.bundle import CurriculumBundle
-from graph.model import Concept, Material, Prerequisite
+from graph.concept_texts import translation_origin
+from graph.model import Concept, Material, Prerequisite, Translation
 from graph.projection import Projection
 
 __all__ = ["References", "Suggestions", "resolve_references"]
@@ -100,6 +101,7 @@ class References:
     concepts: list[Concept] = field(default_factory=list)
     prerequisites: list[Prerequisite] = field(default_factory=list)
     materials: list[Material] = field(default_factory=list)
+    translations: dict[str, tuple[Translation, ...]] = field(default_factory=dict)
     dangling: list[str] = field(default_factory=list)
     missing_ids: set[str] = field(default_factory=set)
 
@@ -181,4 +183,16 @@ def resolve_references(
         teaches = tuple(c for c in material.teaches if known(c))
         assesses = tuple(c for c in material.assesses if known(c))
         found.materials.append(replace(material, teaches=teaches, assesses=assesses))
+
+    for translated, translations in bundle.translations.items():
+        if known(translated):
+            found.translations[translated] = translations
+            continue
+        hint = unknown(translated)
+        for t in translations:
+            source = bundle.origins.get(translation_origin(translated, t.language))
+            found.dangling.append(
+                f"{source + ': ' if source else ''}translation {t.language} of concept {translated}: concept "
+                f"unknown{hint}"
+            )
     return found

@@ -11,16 +11,25 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from graph import queries
 from graph.access_needs import AccessFacts
 from graph.activities import activity_clashes, clash_error
 from graph.bundle import CurriculumBundle, ImportReport
+from graph.concept_texts import (
+    TEXT_PREDICATES,
+    changed_translations,
+    group_translations,
+    own_language_conflicts,
+    text_preference,
+    written_texts,
+)
 from graph.errors import ConceptNotFound, DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.ids import Kind, edge_iri, id_of, iri_of
 from graph.material_filter import MaterialFilter
@@ -37,8 +46,10 @@ from graph.rdf_mapping import (
     curriculum_from_props,
     material_from_props,
     material_triples,
+    own_languages_of,
     parse_duration_minutes,
     prerequisite_triples,
+    translations_from_props,
 )
 from graph.references import Suggestions
 from graph.store import TripleStore
@@ -161,38 +172,6 @@ _LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
 """What concept search reads besides ids: a write touching one drops the search keys."""
 
 
-def _translation(triple: Triple) -> bool:
-    """Whether a concept's triple is a language-tagged label or definition: what the model does not hold.
-
-    Pathwise reads one label and one definition (untagged first, then English); the other
-    languages' stay in the store beside them, and ``updateConcept`` keeps them (it had
-    deleted every language's label with the one it replaced).
-    """
-    _, p, o = triple
-    return p in (SKOS.prefLabel, SKOS.definition, SKOS.altLabel) and isinstance(o, Literal) and bool(o.language)
-
-
-def _kept_translations(triples: Iterable[Triple], concepts: Mapping[URIRef, Concept]) -> set[Triple]:
-    """The translations among ``triples`` that stay when ``concepts`` (by IRI) are written anew.
-
-    An alternative label in another language is one of the concept's ``alt_labels``
-    (the model reads every language's): it stays only while the concept still lists it.
-    """
-    return {
-        t
-        for t in triples
-        if (concept := concepts.get(t[0])) is not None  # type: ignore[call-overload]
-        and _translation(t)
-        and (t[1] != SKOS.altLabel or str(t[2]) in concept.alt_labels)
-    }
-
-
-def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
-    """``inserts`` less the untagged copies of kept translations ("pendiente" beside "pendiente"@es)."""
-    translated = {(s, p, str(o)) for s, p, o in kept}
-    return [t for t in inserts if (t[0], t[1], str(t[2])) not in translated]
-
-
 class KnowledgeGraph:
     """Concepts, prerequisites, materials and curricula over a triple store."""
 
@@ -210,8 +189,7 @@ class KnowledgeGraph:
         """Build the projection from the store (at start, or when found stale)."""
         rows = queries.projection_rows(self.store)
         proj = Projection()
-        for c, label in rows["concepts"]:
-            ident = id_of(str(c))
+        for ident, label in _shown_labels(rows["concepts"]).items():
             proj.add_concept(ident, label if label is not None else ident)
         for c, p, w, v in rows["edges"]:
             strength = float(w) if w is not None else 1.0
@@ -297,16 +275,18 @@ class KnowledgeGraph:
         return read
 
     def translations(self, ids: Sequence[str]) -> list[list[Translation]]:
-        """Each concept's labels and definitions in other languages, by language; one round trip."""
+        """Each concept's language-tagged labels, definitions and alternative labels, by language; one round trip.
+
+        Tags come in their canonical case (``es-MX``), however the store keeps them.
+        """
         found = queries.tagged_texts(self.store, [iri_of("concept", i) for i in ids])
-        out = []
-        for ident in ids:
-            by_language: dict[str, dict[str, str]] = {}
-            for predicate, language, text in sorted(found.get(str(iri_of("concept", ident)), [])):
-                field = "label" if predicate == str(SKOS.prefLabel) else "definition"
-                by_language.setdefault(language, {}).setdefault(field, text)
-            out.append([Translation(language, **texts) for language, texts in sorted(by_language.items())])
-        return out
+        fields = {str(SKOS.prefLabel): "label", str(SKOS.definition): "definition", str(SKOS.altLabel): "alt_labels"}
+        return [
+            group_translations(
+                (fields[p], language, text) for p, language, text in found.get(str(iri_of("concept", i)), [])
+            )
+            for i in ids
+        ]
 
     def concept(self, ident: str) -> Concept:
         """One concept. Raises ``ConceptNotFound``."""
@@ -493,7 +473,11 @@ class KnowledgeGraph:
         return problems + self._missing_concepts(c for c in named if not self.projection.has_concept(c))
 
     def update_concept(self, updated: Concept) -> Concept:
-        """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay."""
+        """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay.
+
+        A label or definition stored in a language (``"Algebra"@en``, no untagged one) is
+        replaced in that language: it stayed behind as a stale English "translation".
+        """
         with self.lock:
             self._require_concept(updated.id, "id")
             found = concept_problems(updated)
@@ -510,9 +494,11 @@ class KnowledgeGraph:
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
-            kept = _kept_translations(own, {s: updated})
-            deletes = [t for t in own if t not in kept]
-            inserts = _without_translated([t for t in concept_triples(updated) if t[1] in CONCEPT_PREDICATES], kept)
+            texts = written_texts(updated, (), [(p, o) for _, p, o in own if p in TEXT_PREDICATES], whole=False)
+            after = {t for t in concept_triples(updated, texts=False) if t[1] in CONCEPT_PREDICATES}
+            after |= {(s, p, o) for p, o in texts}
+            deletes = [t for t in own if t not in after]
+            inserts = sorted(after - set(own))
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
@@ -762,22 +748,79 @@ class KnowledgeGraph:
             stored = self.projection.curriculum_ids
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
-            translations: set[Triple] = set()
-            if deletes and not cleaned.states("concept", TRANSLATIONS):  # a CSV file has no place for them
-                translations = _kept_translations(deletes, {iri_of("concept", c.id): c for c in cleaned.concepts})
-                deletes = [t for t in deletes if t not in translations]
-            deletes += self._changed_edges(cleaned, replace_existing)
+            texts_deleted, texts = self._concept_texts(cleaned, deletes, replace_existing)
+            deletes += texts_deleted + self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
-            for n, triple in enumerate(bundle_triples(cleaned)):
+            for n, triple in enumerate(bundle_triples(cleaned, concept_texts=False)):
                 inserts.append(triple)
                 if progress is not None and n % 20000 == 0:
                     progress("prepare", n, total)
-            if translations:
-                inserts = _without_translated(inserts, translations)
+            inserts += texts
             report.triples = len(inserts)
             report.warnings = kept + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
+
+    def _concept_texts(
+        self, bundle: CurriculumBundle, replaced: Sequence[Triple], replace_existing: bool
+    ) -> tuple[list[Triple], list[Triple]]:
+        """The labels, definitions and alternative labels a batch writes, in every language (``written_texts``).
+
+        A replaced concept's stored ones are in ``replaced`` (deleted with it): a batch that
+        states every language (RDF) writes its own; one that does not (CSV) changes the
+        languages it names and keeps the others. A stored concept the batch gives only
+        translations for (a ``translations.csv`` row) changes in those languages.
+
+        Returns:
+            The stored text triples to delete besides ``replaced``, and the triples to insert.
+
+        Raises:
+            ValidationFailed: without ``replace_existing``, a translation that would change
+                a stored one (a new language is added), each with what is stored; a
+                translation in a concept's own language that gives its label or definition
+                otherwise than the concept does (``own_language_conflicts``).
+        """
+        whole = bundle.states("concept", TRANSLATIONS)
+        unstated = {name for kind, name in bundle.unstated if kind == "translation"}
+        stored: dict[Node, list[tuple[Node, Node]]] = {}
+        for s, p, o in replaced:
+            if p in TEXT_PREDICATES:
+                stored.setdefault(s, []).append((p, o))
+        inserts: list[Triple] = []
+        problems: list[str] = []
+        for concept in bundle.concepts:
+            s = iri_of("concept", concept.id)
+            found = bundle.translations.get(concept.id, ())
+            own = own_languages_of(bundle, concept.id)
+            were = stored.get(s, [])
+            if not whole:
+                problems += own_language_conflicts(concept, found, were, bundle.origins)
+            texts = written_texts(concept, found, were, whole=whole, own=own, unstated=unstated)
+            inserts += sorted((s, p, o) for p, o in texts)
+        written = {c.id for c in bundle.concepts}
+        others = [c for c in bundle.translations if c not in written]
+        if not others:
+            if problems:
+                raise ValidationFailed(problems)
+            return [], inserts
+        deletes: list[Triple] = []
+        described = queries.describe(self.store, [iri_of("concept", c) for c in others])
+        for ident in others:
+            s = iri_of("concept", ident)
+            props = described.get(str(s), {})
+            before = {(s, p, o) for p in TEXT_PREDICATES for o in props.get(p, ())}
+            current, given = concept_from_props(str(s), props), bundle.translations[ident]
+            if not replace_existing:
+                problems += changed_translations(ident, given, translations_from_props(props), unstated, bundle.origins)
+            texts_before = [(p, o) for _, p, o in before]
+            problems += own_language_conflicts(current, given, texts_before, bundle.origins)
+            texts = written_texts(current, given, texts_before, whole=False, unstated=unstated, restated=False)
+            after = {(s, p, o) for p, o in texts}
+            deletes += sorted(before - after)
+            inserts += sorted(after - before)
+        if problems:
+            raise ValidationFailed(problems)
+        return deletes, inserts
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
         """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
@@ -785,7 +828,7 @@ class KnowledgeGraph:
         Stored edges are read for any import (an edge is no id: the same edge again is
         no duplicate); concepts, materials and curricula only when they may be replaced.
         """
-        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
+        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS and kind != "translation"}
         if not kinds:
             return bundle, []
         proj = self.projection
@@ -932,6 +975,23 @@ class KnowledgeGraph:
         """
         known = [iri_of("concept", i) for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
         return {id_of(iri): props for iri, props in queries.describe(self.store, known).items()}
+
+
+def _shown_labels(rows: Iterable[tuple[str | None, ...]]) -> dict[str, str | None]:
+    """Each concept's label as its record shows it, from (concept IRI, label, tag) rows (``None``: no label).
+
+    Untagged, else English, else the first language: the last row of a concept won, so
+    after a restart paths and hints named a concept by any of its translations.
+    """
+    best: dict[str, tuple[tuple[int, str, str], str] | None] = {}
+    for c, label, language in rows:
+        ident = id_of(str(c))
+        current = best.setdefault(ident, None)
+        if label is not None:
+            rank = text_preference(language, label)
+            if current is None or rank < current[0]:
+                best[ident] = (rank, label)
+    return {ident: found[1] if found is not None else None for ident, found in best.items()}
 
 
 def _material_facts(kind: str | None, difficulty: str | None, duration: str | None) -> tuple[str, int, int]:

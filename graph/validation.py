@@ -32,7 +32,7 @@ from graph.activities import activity_clashes, activity_problems, stray_activity
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DanglingReferences, DuplicateId, InvalidInput, PrerequisiteCycle, ValidationFailed
 from graph.ids import id_of, id_problem, iri_of, is_valid_id
-from graph.model import Concept, Material, Prerequisite
+from graph.model import Concept, Material, Prerequisite, Translation
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
 from graph.references import resolve_references
@@ -49,6 +49,7 @@ __all__ = [
     "concept_problems",
     "material_problems",
     "one_field",
+    "translation_problems",
 ]
 
 
@@ -105,6 +106,36 @@ def concept_problems(concept: Concept) -> list[tuple[str, str]]:
             problems.append(("altLabels", f"concept {concept.id!r} {problem}"))
     if concept.id in concept.broader:
         problems.append(("broader", f"concept {concept.id!r} cannot be broader than itself"))
+    return problems
+
+
+def translation_problems(concept: str, translation: Translation, *, label: bool = False) -> list[tuple[str, str]]:
+    """Problems with one translation's values, each with its input field: the checks a concept's own texts get.
+
+    ``label``: the translation must have a label (a designer's form sets one; an import
+    may bring a definition alone in a language).
+
+    Examples:
+        >>> translation_problems("slope", Translation("es_MX", "Pendiente"))
+        [('language', "concept 'slope': language 'es_MX' is not a BCP 47 language tag: did you mean 'es-MX'?")]
+        >>> translation_problems("slope", Translation("es", ""), label=True)
+        [('label', "concept 'slope' in 'es' has an empty label")]
+    """
+    problems = []
+    bad = language_problem(translation.language)
+    if bad is not None:
+        problems.append(("language", f"concept {concept!r}: {bad}"))
+    owner = f"concept {concept!r} in {translation.language!r}"
+    found = text_problem(translation.label, "label", limit=LABEL_LIMIT, one_line=True, may_be_empty=not label)
+    if found is not None:
+        problems.append(("label", f"{owner} {found}"))
+    found = text_problem(translation.definition, "definition", may_be_empty=True)
+    if found is not None:
+        problems.append(("definition", f"{owner} {found}"))
+    for alt in translation.alt_labels:
+        found = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
+        if found is not None:
+            problems.append(("altLabels", f"{owner} {found}"))
     return problems
 
 
@@ -447,6 +478,11 @@ def check_bundle(
         problems += check_concept(concept)
     for material in bundle.materials:
         problems += check_material(material)
+    for concept_id, translations in bundle.translations.items():
+        for translation in translations:
+            problems += [message for _, message in translation_problems(concept_id, translation)]
+        languages = (t.language.lower() for t in translations)
+        problems += [f"concept {concept_id!r}: {p}" for p in _duplicates("translation in", languages)]
     for edge in bundle.prerequisites:
         if not 0.0 < edge.strength <= 1.0:
             problems.append(f"edge {edge.concept} -> {edge.prerequisite}: strength {edge.strength} not in (0, 1]")
@@ -499,7 +535,11 @@ def check_bundle(
     report.dangling = found.dangling
     report.missing_ids = sorted(found.missing_ids)
     cleaned = replace(
-        bundle, concepts=tuple(found.concepts), prerequisites=tuple(edges), materials=tuple(found.materials)
+        bundle,
+        concepts=tuple(found.concepts),
+        prerequisites=tuple(edges),
+        materials=tuple(found.materials),
+        translations=found.translations,
     )
     report.counts = cleaned.counts()
     return cleaned, report

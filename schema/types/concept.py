@@ -30,11 +30,16 @@ LanguageArg = Annotated[
 ]
 
 
-@strawberry.type(name="Translation", description="A concept's label and definition in one language.")
+@strawberry.type(
+    name="Translation", description="A concept's label, definition and alternative labels in one language."
+)
 class TranslationType:
-    language: str = strawberry.field(description="The BCP 47 language tag, as stored (in lower case: `es-mx`).")
+    language: str = strawberry.field(description="The BCP 47 language tag, in its canonical case (`es-MX`).")
     label: str = strawberry.field(description='The label in that language ("" when there is none).')
     definition: str = strawberry.field(description='The definition in that language ("" when there is none).')
+    alt_labels: list[str] = strawberry.field(
+        description="The alternative labels in that language (`altLabels` lists them too, with every language's)."
+    )
 
 
 def best_language(translations: list[Translation], language: str) -> Translation | None:
@@ -116,7 +121,10 @@ class ConceptType:
     )
     async def translations(self, info: Info) -> list[TranslationType]:
         found = await info.context.loaders.translations_by_concept.load(str(self.id))
-        return [TranslationType(language=t.language, label=t.label, definition=t.definition) for t in found]
+        return [
+            TranslationType(language=t.language, label=t.label, definition=t.definition, alt_labels=list(t.alt_labels))
+            for t in found
+        ]
 
     async def _in(self, info: Info, language: str | None) -> Translation | None:
         """The concept's translation best matching ``language`` (a BCP 47 tag), if any."""
@@ -124,7 +132,7 @@ class ConceptType:
             return None
         return best_language(await info.context.loaders.translations_by_concept.load(str(self.id)), language)
 
-    @strawberry.field(description="Other labels (`skos:altLabel`).")
+    @strawberry.field(description="Other labels (`skos:altLabel`), in every language (`translations` says which).")
     async def alt_labels(self, info: Info) -> list[str]:
         return list((await self.record(info)).alt_labels)
 

@@ -68,9 +68,28 @@ class TestUpdateConcept:
         node = URIRef("https://example.org/zeta")
         assert (node, SKOS.prefLabel, Literal("Ζήτα", lang="el")) in triples
         assert (node, SKOS.definition, Literal("Sexta letra.", lang="es")) in triples
-        assert {o for s, p, o in triples if p == SKOS.altLabel} == {Literal("zed"), Literal("zeta")}
+        # the definition shown was English: the new one stays English, the old one does not linger as a translation
+        assert {o for s, p, o in triples if p == SKOS.definition} == {
+            Literal("The sixth letter.", lang="en"),
+            Literal("Sexta letra.", lang="es"),
+        }
+        assert {o for s, p, o in triples if p == SKOS.altLabel} == {Literal("zed", lang="en"), Literal("zeta")}
         again = kg.concept("https://example.org/zeta")
         assert (again.label, again.definition, again.alt_labels) == ("Zeta", "The sixth letter.", ("zed", "zeta"))
+
+
+class TestProjectionLabels:
+    def test_a_restart_shows_the_label_the_record_shows_not_a_translation(self) -> None:
+        # The last label row won: after a restart paths and hints named the concept in any language.
+        turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://example.org/a> a skos:Concept ;
+          skos:prefLabel "Addition", "Suma"@es, "Addition (fr)"@fr, "Zusammen"@de, "Jame"@ar .
+        <https://example.org/b> a skos:Concept ; skos:prefLabel "Zusammen"@de, "Sum"@en-GB ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(turtle, "turtle"))
+        kg.rebuild_projection()
+        assert kg.projection.label("https://example.org/a") == kg.concept("https://example.org/a").label == "Addition"
+        assert kg.projection.label("https://example.org/b") == "Sum"
 
 
 class TestDeleteConcept:

@@ -75,7 +75,32 @@ class TestWhatTheModelKeeps:
         [concept] = [c for c in kg.export_bundle().concepts if c.id == "http://example.org/c/f"]
         assert (concept.label, concept.alt_labels) == ("Fractions", ("parts",))
         labels = sorted(o.n3() for o in kg.export_graph().objects(URIRef("http://example.org/c/f"), SKOS.prefLabel))
-        assert labels == ['"Brüche"@de', '"Fractions"']
+        assert labels == ['"Brüche"@de', '"Fractions"@en']  # the label shown keeps its tag (it was stored untagged)
+        alt = [o.n3() for o in kg.export_graph().objects(URIRef("http://example.org/c/f"), SKOS.altLabel)]
+        assert alt == ['"parts"@en']
+
+    def test_a_label_and_definition_given_only_tagged_keep_their_language(self) -> None:
+        # "Algebra"@en came back as "Algebra": labelLanguage was null, "the curriculum's own language".
+        text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/c/a> a skos:Concept ; skos:prefLabel "Algebra"@en ; skos:definition "Letras."@es ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(text, "turtle"))
+        stored = {o.n3() for _, o in kg.export_graph().predicate_objects(URIRef("http://example.org/c/a"))}
+        assert stored >= {'"Algebra"@en', '"Letras."@es'}
+        assert not {'"Algebra"', '"Letras."'} & stored  # no untagged copy
+        concept = kg.concept("http://example.org/c/a")
+        assert (concept.label, concept.definition) == ("Algebra", "Letras.")  # shown as before
+        fresh = KnowledgeGraph(open_store("memory"))
+        fresh.import_bundle(read_text(export_text(kg, "turtle"), "turtle"))
+        assert set(fresh.export_graph()) == set(kg.export_graph())
+
+    def test_a_replaced_concept_has_the_languages_the_document_gives(self) -> None:
+        # An RDF document states a concept whole: its languages replace the stored ones.
+        kg = KnowledgeGraph(open_store("memory"))
+        head = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . <http://example.org/c/s> a skos:Concept ;"
+        kg.import_bundle(read_text(f'{head} skos:prefLabel "Slope", "Pente"@fr .', "turtle"))
+        kg.import_bundle(read_text(f'{head} skos:prefLabel "Slope", "Pendiente"@es .', "turtle"), replace_existing=True)
+        assert [t.language for t in kg.translations(["http://example.org/c/s"])[0]] == ["es"]
 
     def test_a_prerequisite_node_of_its_own_is_not_kept_beside_the_edge(self) -> None:
         text = """@prefix pw: <https://w3id.org/pathwise/vocab#> .

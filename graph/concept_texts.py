@@ -1,0 +1,357 @@
+"""A concept's labels and definitions in every language: which one is shown, and what a write stores.
+
+A concept shows one label and one definition (``Concept.label``): the untagged value,
+else English, else the first language by tag. The others are its translations, stored
+as language-tagged literals (``"Pendiente"@es``). A concept whose label comes tagged and
+alone (``"Algebra"@en``) keeps its tag: the label it shows is its English one.
+
+``written_texts`` says what a write of a concept stores for its ``skos:prefLabel``,
+``skos:definition`` and ``skos:altLabel``, so that every write (an import, ``updateConcept``,
+a translation set or removed) keeps the same rules: the label shown stays what the write
+says it is, and a language's values change only where the write names that language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.accessibility import canonical_language
+from graph.model import Concept, Translation
+from graph.vocab import SKOS
+
+__all__ = [
+    "SHOWN_PREDICATES",
+    "TEXT_PREDICATES",
+    "TextValue",
+    "changed_translations",
+    "group_translations",
+    "language_key",
+    "own_language",
+    "own_language_conflicts",
+    "preference",
+    "shown",
+    "text_preference",
+    "translation_origin",
+    "written_texts",
+]
+
+SHOWN_PREDICATES: Mapping[URIRef, str] = {SKOS.prefLabel: "label", SKOS.definition: "definition"}
+"""The predicates of which a concept shows one value, by the ``Concept`` field it fills."""
+TEXT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel})
+"""Every predicate of a concept's texts, in any language."""
+
+TextValue = tuple[URIRef, Literal]
+"""One of a concept's texts: its predicate and its literal."""
+
+
+def language_key(tag: str | None) -> str:
+    """A language tag as tags compare: without case (RDF's rule; Oxigraph stores them in lower case).
+
+    Examples:
+        >>> language_key("es-MX") == language_key("es-mx"), language_key(None)
+        (True, '')
+    """
+    return (tag or "").lower()
+
+
+def preference(value: Node) -> tuple[int, str, str]:
+    """How a value ranks for being shown: untagged first, then English, then by tag (any case), then by text.
+
+    Examples:
+        >>> sorted([Literal("Brüche", lang="de"), Literal("Fractions", lang="en")], key=preference)[0]
+        rdflib.term.Literal('Fractions', lang='en')
+    """
+    return text_preference(value.language if isinstance(value, Literal) else None, str(value))
+
+
+def text_preference(language: str | None, text: str) -> tuple[int, str, str]:
+    """``preference`` of a text and its tag (``None`` or "": untagged), for rows read as text.
+
+    Examples:
+        >>> min([("Pendiente", "es"), ("Slope", "")], key=lambda r: text_preference(r[1], r[0]))
+        ('Slope', '')
+    """
+    key = language_key(language)
+    rank = 0 if not key else 1 if key.split("-")[0] == "en" else 2
+    return rank, key, text
+
+
+def shown(values: Iterable[Node]) -> Node | None:
+    """The value a concept shows of several (``preference``), or ``None`` when there is none."""
+    return min(values, key=preference, default=None)
+
+
+def own_language(values: Iterable[Node]) -> str | None:
+    """The tag of the value shown, when no value is untagged: the language the concept's own value is in.
+
+    Examples:
+        >>> own_language([Literal("Geometría", lang="es"), Literal("Géométrie", lang="fr")])
+        'es'
+        >>> own_language([Literal("Geometry"), Literal("Géométrie", lang="fr")]) is None
+        True
+    """
+    top = shown(values)
+    return top.language if isinstance(top, Literal) and top.language else None
+
+
+def group_translations(rows: Iterable[tuple[str, str, str]]) -> list[Translation]:
+    """``(field, language, text)`` rows as one ``Translation`` per language, by tag in its canonical case.
+
+    ``field`` is ``label``, ``definition`` or ``alt_labels``. Tags that differ only in
+    case are one language (a store may hold ``es-mx``); of several labels (or
+    definitions) in one language the first by text is kept.
+
+    Examples:
+        >>> rows = [("label", "es-mx", "Pendiente"), ("alt_labels", "ES-MX", "inclinación"), ("label", "fr", "Pente")]
+        >>> [(t.language, t.label, t.alt_labels) for t in group_translations(rows)]
+        [('es-MX', 'Pendiente', ('inclinación',)), ('fr', 'Pente', ())]
+    """
+    found: dict[str, Translation] = {}
+    for field, language, text in sorted(rows, key=lambda r: (language_key(r[1]), r[0], r[2])):
+        tag = canonical_language(language) or language
+        current = found.setdefault(language_key(tag), Translation(tag))
+        if field == "alt_labels":
+            if text not in current.alt_labels:
+                found[language_key(tag)] = replace(current, alt_labels=(*current.alt_labels, text))
+        elif field == "label" and not current.label:
+            found[language_key(tag)] = replace(current, label=text)
+        elif field == "definition" and not current.definition:
+            found[language_key(tag)] = replace(current, definition=text)
+    return [found[k] for k in sorted(found)]
+
+
+def _tagged(text: str, language: str) -> Literal:
+    return Literal(text, lang=canonical_language(language) or language)
+
+
+def written_texts(
+    concept: Concept,
+    translations: Iterable[Translation] = (),
+    stored: Iterable[tuple[Node, Node]] = (),
+    *,
+    whole: bool = True,
+    own: Mapping[str, str] | None = None,
+    unstated: Collection[str] = (),
+    restated: bool = True,
+) -> set[TextValue]:
+    """The label, definition and alternative label literals a write of ``concept`` leaves stored.
+
+    A concept's own label is its untagged one, or, when it has none, the one it shows: its
+    tag is then the concept's own language (``"Algebra"@en``, given alone by an RDF file).
+    Its own definition is the untagged one, or the one in its own language. The other
+    tagged values are translations; a concept with no definition of its own shows one of
+    theirs.
+
+    Args:
+        concept: the concept's own values as the write states them (its ``alt_labels``
+            hold every language's, as the model reads them).
+        translations: the languages the write names, each with its values (an empty
+            value: none in that language).
+        stored: the concept's stored ``(predicate, literal)`` texts (a new concept: none).
+        whole: the write states every language (an RDF document): stored ones it does not
+            name go. Otherwise (a CSV file, ``updateConcept``, a translation) they stay, and
+            the stored own language's label and definition are the concept's to change:
+            a translation in that language does not change them.
+        own: with ``whole``, the language the source gives the concept's own label or
+            definition in (``{"label": "en"}`` for ``"Algebra"@en`` alone).
+        unstated: the translation fields (``label``, ``definition``, ``alt_labels``) the
+            write says nothing about: each named language keeps its stored values of them.
+        restated: whether the write states the concept's own values (an import's row,
+            ``updateConcept``); a translation alone does not, and leaves them as they are.
+
+    Returns:
+        ``(predicate, literal)`` pairs. The concept's label and definition are stored as
+        its own: in its own language when it has one (also untagged when another language
+        would be shown before it), else untagged. A definition that only repeats the
+        translation it would show anyway is not stored again untagged. An alternative
+        label is stored with the tag it is given or stored with, untagged only when it has none.
+
+    Examples:
+        >>> algebra = Concept("a", "Algebra", alt_labels=("algebra", "álgebra"))
+        >>> spanish = Translation("es", "Álgebra", alt_labels=("álgebra",))
+        >>> sorted(o.n3() for _, o in written_texts(algebra, [spanish], own={"label": "en"}))
+        ['"Algebra"@en', '"algebra"', '"Álgebra"@es', '"álgebra"@es']
+        >>> stored = [(SKOS.prefLabel, Literal("Algebra", lang="en")), (SKOS.prefLabel, Literal("Álgebra", lang="es"))]
+        >>> renamed = Concept("a", "Algebra I")
+        >>> sorted(o.n3() for _, o in written_texts(renamed, stored=stored, whole=False))
+        ['"Algebra I"@en', '"Álgebra"@es']
+    """
+    named = {language_key(t.language): t for t in translations}
+    values_of: dict[Node, list[Literal]] = {p: [] for p in TEXT_PREDICATES}
+    if not whole:
+        for p, o in stored:
+            if isinstance(o, Literal) and p in values_of:
+                values_of[p].append(o)
+    own_tag = None if whole else own_language(values_of[SKOS.prefLabel])
+    out: set[TextValue] = set()
+    for predicate, field in SHOWN_PREDICATES.items():
+        values = values_of[predicate]
+        stated = {} if field in unstated else {k: t for k, t in named.items() if k != language_key(own_tag)}
+        mine = _own_tag(field, values, own_tag) if not whole else (own or {}).get(field, "")
+        kept = [
+            o
+            for o in values
+            if o.language and language_key(o.language) not in stated and not (mine and _same(o.language, mine))
+        ]
+        tagged = kept + [_tagged(getattr(t, field), t.language) for t in stated.values() if getattr(t, field)]
+        out.update((predicate, o) for o in tagged)
+        text = getattr(concept, field)
+        if not text:
+            continue
+        if mine is None:  # no value of its own: it shows a translation's, if any
+            top = shown(tagged)
+            if restated and (top is None or str(top) != text):
+                out.add((predicate, Literal(text)))
+            continue
+        if mine:
+            tagged_mine = _tagged(text, mine)
+            out.add((predicate, tagged_mine))
+            if shown([*tagged, tagged_mine]) == tagged_mine:
+                continue  # another language would be shown first: an untagged copy keeps this one shown
+        out.add((predicate, Literal(text)))
+    out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated))
+    return out
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return language_key(a) == language_key(b)
+
+
+def _own_tag(field: str, values: list[Literal], own_tag: str | None) -> str | None:
+    """How a stored concept's own ``field`` is stored: "" untagged, a tag, ``None``: it has none of its own."""
+    if any(not o.language for o in values):
+        return ""
+    if own_tag and (field == "label" or any(_same(o.language, own_tag) for o in values)):
+        return own_tag
+    return "" if field == "label" else None
+
+
+def _alt_labels(
+    concept: Concept, named: Mapping[str, Translation], values: list[Literal], unstated: Collection[str]
+) -> set[TextValue]:
+    """The alternative labels a write leaves: each named language's as given, the rest as stored or untagged.
+
+    A stored tagged one stays while the concept lists it (``updateConcept`` removes it by
+    leaving it out). One that was stored tagged in a language the write names is that
+    language's to keep or drop: it does not come back untagged from the concept's list.
+    """
+    stated = {} if "alt_labels" in unstated else named
+    kept = [o for o in values if o.language and language_key(o.language) not in stated and str(o) in concept.alt_labels]
+    tagged = kept + [_tagged(a, t.language) for t in stated.values() for a in t.alt_labels]
+    untagged_before = {str(o) for o in values if not o.language}
+    tagged_before = {str(o) for o in values if o.language}
+    tagged_now = {str(o) for o in tagged}
+    out = {(SKOS.altLabel, o) for o in tagged}
+    for alt in concept.alt_labels:
+        if alt not in tagged_now and (alt in untagged_before or alt not in tagged_before):
+            out.add((SKOS.altLabel, Literal(alt)))
+    return out
+
+
+def translation_origin(concept: str, language: str) -> tuple[str, str]:
+    """The key a batch's ``origins`` give a translation's source line under.
+
+    Examples:
+        >>> translation_origin("slope", "es-MX")
+        ('translation', 'slope@es-mx')
+    """
+    return "translation", f"{concept}@{language_key(language)}"
+
+
+_COMPARED = ("label", "definition", "alt_labels")
+
+
+def changed_translations(
+    concept: str,
+    given: Iterable[Translation],
+    stored: Iterable[Translation],
+    unstated: Collection[str] = (),
+    origins: Mapping[tuple[str, str], str] | None = None,
+) -> list[str]:
+    """A problem for each of ``given`` that would change a stored translation of ``concept`` (a new language is none).
+
+    Only the fields the batch states are compared (``unstated``: those it says nothing
+    about); alternative labels in any order. Each problem leads with where the
+    translation came from (``origins``, keyed by ``translation_origin``).
+
+    Examples:
+        >>> given = [Translation("es", "Pendiente"), Translation("fr", "Pente")]
+        >>> [problem] = changed_translations("slope", given, [Translation("es", "Inclinación")])
+        >>> problem.split(": ")[0]
+        "translation 'es' of concept 'slope' is stored with label 'Inclinación'"
+    """
+    before = {language_key(t.language): t for t in stored}
+    problems = []
+    for translation in given:
+        old = before.get(language_key(translation.language))
+        if old is None:
+            continue
+        fields = [f for f in _COMPARED if f not in unstated]
+        differ = [f for f in fields if sorted(_values(old, f)) != sorted(_values(translation, f))]
+        if not differ:
+            continue
+        shown = ", ".join(f"{f.replace('_', ' ')} {_said(old, f)}" for f in differ)
+        where = (origins or {}).get(translation_origin(concept, translation.language))
+        problems.append(
+            f"{where + ': ' if where else ''}translation {translation.language!r} of concept {concept!r} is stored "
+            f"with {shown}: pass --replace (replaceExisting) to change it"
+        )
+    return problems
+
+
+def _values(translation: Translation, field: str) -> tuple[str, ...]:
+    value = getattr(translation, field)
+    return tuple(value) if isinstance(value, tuple) else (value,)
+
+
+def _said(translation: Translation, field: str) -> str:
+    values = _values(translation, field)
+    if field == "alt_labels":
+        return "[" + ", ".join(repr(v) for v in values) + "]"
+    return repr(values[0]) if values[0] else "none"
+
+
+def own_language_conflicts(
+    concept: Concept,
+    translations: Iterable[Translation],
+    stored: Iterable[tuple[Node, Node]],
+    origins: Mapping[tuple[str, str], str] | None = None,
+) -> list[str]:
+    """A problem when a translation in the concept's own language gives its label or definition otherwise.
+
+    A concept whose label is stored only as ``"Algebra"@en`` shows its English values as
+    its own; ``written_texts`` lets the concept's values (``concepts.csv``, ``updateConcept``)
+    decide them. A row of ``translations.csv`` that gives them as the stored ones or the
+    concept's is no conflict (an exported row, or one edited as the concept's was).
+
+    Examples:
+        >>> stored = [(SKOS.prefLabel, Literal("Algebra", lang="en"))]
+        >>> own_language_conflicts(Concept("a", "Algebra"), [Translation("en", "Algebra")], stored)
+        []
+        >>> [problem] = own_language_conflicts(Concept("a", "Algebra"), [Translation("EN", "Algebra I")], stored)
+        >>> problem.split(":")[0]
+        "translation 'EN' of concept 'a' gives its label as 'Algebra I'"
+    """
+    values = [(p, o) for p, o in stored if isinstance(o, Literal)]
+    tag = own_language(o for p, o in values if p == SKOS.prefLabel)
+    given = next((t for t in translations if _same(t.language, tag)), None) if tag else None
+    if given is None:
+        return []
+    problems = []
+    for predicate, field in SHOWN_PREDICATES.items():
+        value = getattr(given, field)
+        before = [str(o) for p, o in values if p == predicate and _same(o.language, tag)]
+        if not value or value in before or value == getattr(concept, field):
+            continue
+        where = (origins or {}).get(translation_origin(concept.id, given.language))
+        problems.append(
+            f"{where + ': ' if where else ''}translation {given.language!r} of concept {concept.id!r} gives its "
+            f"{field} as {value!r}: {tag!r} is the language of the concept's own label, which it shows in every "
+            f"language without a translation ({before[0] if before else concept.label!r}); change its own values in "
+            "concepts.csv or with updateConcept"
+        )
+    return problems
