@@ -294,6 +294,8 @@ POLICY: Mapping[str, Access] = {
     # --- curriculum editing: designers (and admins) ----------------------------------------
     "createConcept": EDITORS,
     "updateConcept": EDITORS,
+    "setConceptTranslation": EDITORS,
+    "removeConceptTranslation": EDITORS,
     "deleteConcept": EDITORS,
     "addPrerequisite": EDITORS,
     "removePrerequisite": EDITORS,

@@ -17,7 +17,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import networkx as nx
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.accessibility import (
@@ -371,15 +371,30 @@ def values_of_stored(bundle: CurriculumBundle, projection: Projection) -> list[s
             found.append(("concept", ident, s, p, o))
         elif p in MATERIAL_PREDICATES and ident in projection.material_ids and s == iri_of("material", ident):
             found.append(("material", ident, s, p, o))
-    fix = {"concept": "updateConcept", "material": "updateMaterial"}
     problems = [
-        f"triple {s.n3()} {p.n3()} {o.n3()} sets a value of the stored {kind} {ident!r}: change it with "
-        f"{fix[kind]}, or import the {kind} whole with replaceExisting"
+        f"triple {s.n3()} {p.n3()} {o.n3()} sets {_how_to_set(kind, ident, p, o)}, or import the {kind} whole "
+        "with replaceExisting"
         for kind, ident, s, p, o in sorted(found, key=str)[:_SHOWN]
     ]
     if len(found) > _SHOWN:
         problems.append(f"... and {len(found) - _SHOWN} more triples setting values of stored things")
     return problems
+
+
+def _how_to_set(kind: str, ident: str, p: Node, o: Node) -> str:
+    """What a triple on a stored concept or material sets, and what sets it instead (``values_of_stored``).
+
+    A concept's label in another language was sent to ``updateConcept``, which has no
+    language: ``setConceptTranslation`` sets it.
+    """
+    texts = (SKOS.prefLabel, SKOS.definition, SKOS.altLabel)
+    if kind == "concept" and p in texts and isinstance(o, Literal) and o.language:
+        return (
+            f"a translation of the stored concept {ident!r}: set it with setConceptTranslation (language "
+            f"{o.language!r}) or a row of translations.csv"
+        )
+    fix = {"concept": "updateConcept", "material": "updateMaterial"}
+    return f"a value of the stored {kind} {ident!r}: change it with {fix[kind]}"
 
 
 _NAMED_KINDS = {SKOS.Concept: "concept", SKOS.ConceptScheme: "curriculum", SDO.LearningResource: "material"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from graph import translations
 from graph.errors import NotFound
-from graph.model import Concept, ConceptDeletion, Prerequisite
+from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
 from graph.repository import KnowledgeGraph, Page
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "delete_concept",
     "list_concepts",
     "remove_prerequisite",
+    "remove_translation",
+    "set_translation",
     "update_concept",
 ]
 
@@ -63,3 +66,13 @@ def add_prerequisite(
 def remove_prerequisite(kg: KnowledgeGraph, concept: str, prerequisite: str) -> Prerequisite:
     """Forget a prerequisite edge; return what it was (strength and provenance as stored)."""
     return kg.remove_prerequisite(concept, prerequisite)
+
+
+def set_translation(kg: KnowledgeGraph, concept: str, translation: Translation, *, keep_alt_labels: bool) -> Concept:
+    """Create or replace a concept's values in one language; the others stay."""
+    return translations.set_translation(kg, concept, translation, keep_alt_labels=keep_alt_labels)
+
+
+def remove_translation(kg: KnowledgeGraph, concept: str, language: str) -> Concept:
+    """Remove a concept's values in one language."""
+    return translations.remove_translation(kg, concept, language)

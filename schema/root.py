@@ -16,6 +16,7 @@ from schema.api.curriculum import CurriculumMutation, CurriculumQuery
 from schema.api.paths import PathQuery
 from schema.api.qa import QaQuery
 from schema.api.students import StudentMutation, StudentQuery
+from schema.api.translations import TranslationMutation
 
 __all__ = ["Mutation", "Query"]
 
@@ -26,5 +27,7 @@ class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery, Acce
 
 
 @strawberry.type
-class Mutation(CurriculumMutation, CurriculumSchemeMutation, StudentMutation, CohortMutation, BackupMutation):
+class Mutation(
+    CurriculumMutation, TranslationMutation, CurriculumSchemeMutation, StudentMutation, CohortMutation, BackupMutation
+):
     """Every write the API offers."""

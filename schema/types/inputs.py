@@ -15,7 +15,7 @@ from graph.accessibility import (
     canonical_terms,
 )
 from graph.activities import canonical_activity_ids
-from graph.model import Concept, Material
+from graph.model import Concept, Material, Translation
 from graph.text import tidy
 from schema.types.enums import ImportFormat, MaterialKind
 
@@ -25,6 +25,7 @@ __all__ = [
     "CsvFilesInput",
     "ImportCurriculumInput",
     "LinkRelation",
+    "SetConceptTranslationInput",
     "UpdateConceptInput",
     "UpdateMaterialInput",
 ]
@@ -94,6 +95,33 @@ class UpdateConceptInput:
         if self.curriculum_id is not strawberry.UNSET:
             out["curriculum"] = None if self.curriculum_id is None else str(self.curriculum_id)
         return out
+
+
+@strawberry.input(description="A concept's label, definition and alternative labels in one language.")
+class SetConceptTranslationInput:
+    concept_id: strawberry.ID = strawberry.field(
+        description='The concept (NOT_FOUND with `field: "conceptId"` when there is none).'
+    )
+    language: str = strawberry.field(
+        description='The BCP 47 tag of the language ("es", "pt-BR"): read in any case and kept as "pt-BR"; an '
+        "ill-formed one is INVALID. Not the language the concept shows its own label or definition in (INVALID: "
+        "`updateConcept` changes those)."
+    )
+    label: str = strawberry.field(description="The label in that language (one line, not blank).")
+    definition: str = strawberry.field(description='The definition in that language ("": none).')
+    alt_labels: list[str] | None = strawberry.field(
+        default=None,
+        description="Replaces the alternative labels in that language ([]: none); null: they stay as they are.",
+    )
+
+    def to_domain(self) -> Translation:
+        """The translation this input describes (its alternative labels empty when not given)."""
+        return Translation(
+            language=self.language.strip(),
+            label=tidy(self.label),
+            definition=tidy(self.definition),
+            alt_labels=tuple(tidy(a) for a in self.alt_labels or ()),
+        )
 
 
 LANGUAGE_DOC = (

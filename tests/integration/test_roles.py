@@ -86,6 +86,8 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "accessibilityVocabulary": {"": EVERYONE},
     "createConcept": {"": EDITORS},
     "updateConcept": {"": EDITORS},
+    "setConceptTranslation": {"": EDITORS},
+    "removeConceptTranslation": {"": EDITORS},
     "deleteConcept": {"": EDITORS},
     "addPrerequisite": {"": EDITORS},
     "removePrerequisite": {"": EDITORS},

@@ -1,0 +1,130 @@
+"""setConceptTranslation and removeConceptTranslation, and translations through imports and CSV exports.
+
+A designer could read a concept's translations but not edit them: no mutation took a
+language, and the refusal of a Turtle file adding one sent them to ``updateConcept``,
+which has none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from ingest.formats import read_text
+from tests.integration.conftest import Client
+
+SET = """mutation($input: SetConceptTranslationInput!) { setConceptTranslation(input: $input) {
+  __typename ... on Concept { id label altLabels translations { language label definition altLabels } }
+  ... on CurriculumError { code field subjectId message problems } } }"""
+REMOVE = """mutation($c: ID!, $l: String!) { removeConceptTranslation(conceptId: $c, language: $l) {
+  __typename ... on Concept { translations { language } } ... on CurriculumError { code field message } } }"""
+READ = """query($l: String) { concept(id: "add") { label(language: $l) labelLanguage(language: $l)
+  definition(language: $l) translations { language label } } }"""
+IMPORT = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+  __typename ... on ImportSummary { concepts } ... on CurriculumError { code message problems } } }"""
+
+
+def set_translation(client: Client, **values: Any) -> dict[str, Any]:
+    result: dict[str, Any] = client.execute(SET, {"input": {"conceptId": "add", "definition": "", **values}})
+    return result["setConceptTranslation"]
+
+
+class TestSetConceptTranslation:
+    def test_creates_and_replaces_one_language_read_back_in_its_canonical_case(self, client: Client) -> None:
+        made = set_translation(client, language="es-mx", label=" Suma ", definition="Juntar.", altLabels=["más"])
+        assert made == {
+            "__typename": "Concept",
+            "id": "add",
+            "label": "Addition",
+            "altLabels": ["más"],
+            "translations": [{"language": "es-MX", "label": "Suma", "definition": "Juntar.", "altLabels": ["más"]}],
+        }
+        spanish = client.execute(READ, {"l": "es"})["concept"]
+        assert spanish == {
+            "label": "Suma",
+            "labelLanguage": "es-MX",
+            "definition": "Juntar.",
+            "translations": [{"language": "es-MX", "label": "Suma"}],
+        }
+        # null alternative labels keep the language's; the definition given replaces it
+        again = set_translation(client, language="ES-MX", label="Adición")
+        assert again["translations"] == [
+            {"language": "es-MX", "label": "Adición", "definition": "", "altLabels": ["más"]}
+        ]
+        cleared = set_translation(client, language="es-MX", label="Adición", altLabels=[])
+        assert (cleared["altLabels"], cleared["translations"][0]["altLabels"]) == ([], [])
+
+    def test_refusals_are_typed_name_their_input_and_write_nothing(self, client: Client) -> None:
+        missing = client.execute(
+            SET, {"input": {"conceptId": "ghost", "language": "es", "label": "X", "definition": ""}}
+        )
+        assert {k: missing["setConceptTranslation"][k] for k in ("code", "field", "subjectId")} == {
+            "code": "NOT_FOUND",
+            "field": "conceptId",
+            "subjectId": "ghost",
+        }
+        locale = set_translation(client, language="es_MX", label="Suma")
+        assert (locale["code"], locale["field"]) == ("INVALID", "language")
+        assert locale["message"].endswith("did you mean 'es-MX'?")
+        blank = set_translation(client, language="es", label="\u200b")
+        assert (blank["field"], blank["problems"]) == ("label", ["concept 'add' in 'es' has an empty label"])
+        several = set_translation(client, language="sp_MX", label="Suma\nalta", altLabels=["ok", "\u202e"])
+        assert (several["code"], several["field"], len(several["problems"])) == ("INVALID", None, 3)
+        assert client.execute(READ)["concept"]["translations"] == []
+
+    def test_the_language_of_the_concepts_own_label_names_update_concept(self, client: Client) -> None:
+        client.execute(
+            IMPORT,
+            {
+                "input": {
+                    "format": "TURTLE",
+                    "content": "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . <https://example.org/alg> a "
+                    'skos:Concept ; skos:prefLabel "Algebra"@en .',
+                }
+            },
+        )
+        found = client.execute(
+            SET,
+            {"input": {"conceptId": "https://example.org/alg", "language": "en", "label": "Alg", "definition": ""}},
+        )["setConceptTranslation"]
+        assert (found["code"], found["field"]) == ("INVALID", "language")
+        assert "change it with updateConcept, which keeps 'en'" in found["message"]
+        shown = client.execute('{ concept(id: "https://example.org/alg") { label labelLanguage } }')
+        assert shown == {"concept": {"label": "Algebra", "labelLanguage": "en"}}  # it came back null: tag lost
+
+
+class TestRemoveConceptTranslation:
+    def test_removes_one_language(self, client: Client) -> None:
+        set_translation(client, language="es", label="Suma")
+        set_translation(client, language="fr", label="Addition (fr)")
+        removed = client.execute(REMOVE, {"c": "add", "l": "ES"})["removeConceptTranslation"]
+        assert removed == {"__typename": "Concept", "translations": [{"language": "fr"}]}
+
+    def test_a_language_it_has_nothing_in_is_not_found(self, client: Client) -> None:
+        found = client.execute(REMOVE, {"c": "add", "l": "de"})["removeConceptTranslation"]
+        assert (found["code"], found["field"]) == ("NOT_FOUND", "language")
+
+
+class TestThroughImportsAndExports:
+    def test_a_turtle_label_for_a_stored_concept_is_sent_to_the_mutation_that_sets_it(self, client: Client) -> None:
+        content = (
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
+            '<https://w3id.org/pathwise/id/concept/add> skos:prefLabel "Suma"@es .'
+        )
+        refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": content}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert "set it with setConceptTranslation (language 'es') or a row of translations.csv" in refused["message"]
+
+
+def test_a_fresh_store_reads_a_tagged_label_with_its_language() -> None:
+    kg = KnowledgeGraph(open_store("memory"))
+    turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://example.org/geo> a skos:Concept ; skos:prefLabel "Geometría"@es-mx ."""
+    kg.import_bundle(read_text(turtle, "turtle"))
+    found = Client(kg).execute(
+        '{ concept(id: "https://example.org/geo") { label labelLanguage translations { language } } }'
+    )
+    assert found == {
+        "concept": {"label": "Geometría", "labelLanguage": "es-MX", "translations": [{"language": "es-MX"}]}
+    }
