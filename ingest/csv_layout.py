@@ -1,4 +1,4 @@
-"""The plain CSV layout of a curriculum: up to four files in one folder.
+"""The plain CSV layout of a curriculum: up to five files in one folder.
 
 =====================  =====================================================================
 file                   columns (required in bold in the README; lists use ``|``)
@@ -9,7 +9,15 @@ file                   columns (required in bold in the README; lists use ``|``)
 ``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text,
                        language, access_modes, accessibility_features, accessibility_hazards,
                        accessibility_summary, activity_ids, access_mode_sufficient``
+``translations.csv``   ``concept, language, label, definition, alt_labels``: a concept's values
+                       in one language (a BCP 47 tag), a row per concept and language
 =====================  =====================================================================
+
+A CSV folder never states a concept's every language: a row of ``translations.csv``
+sets that concept's values in that language (on a stored concept, changing them needs
+``--replace``), and the languages no row names stay as stored. Without the file every
+translation stays. A concept's own label and definition are those of ``concepts.csv``;
+its ``alt_labels`` there list every language's, as the model reads them.
 
 The accessibility columns, then ``activity_ids`` (the LMS activity IRIs that name the
 material, ``graph.activities``), come last so that files written before them keep their
@@ -42,13 +50,21 @@ from graph.accessibility import (
     canonical_language,
     canonical_sufficient,
     canonical_terms,
+    language_problem,
 )
 from graph.activities import activity_clashes, activity_problems, canonical_activity_ids
 from graph.bundle import CurriculumBundle
+from graph.concept_texts import language_key, translation_origin
 from graph.ids import id_problem
-from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
 from graph.unstated import TRANSLATIONS
-from graph.validation import accessibility_problems, concept_problems, material_problems, url_problem
+from graph.validation import (
+    accessibility_problems,
+    concept_problems,
+    material_problems,
+    translation_problems,
+    url_problem,
+)
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
 
@@ -64,15 +80,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "activity_ids",
         "access_mode_sufficient",
     ),
+    "translations": ("concept", "language", "label", "definition", "alt_labels"),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     "curricula": ("id", "title"),
     "concepts": ("id", "label"),
     "prerequisites": ("concept", "prerequisite"),
     "materials": ("id", "title", "type"),
+    "translations": ("concept", "language"),
 }
 FILES = {name: f"{name}.csv" for name in COLUMNS}
-KINDS = {"curricula": "curriculum", "concepts": "concept", "prerequisites": "prerequisite", "materials": "material"}
+KINDS = {
+    "curricula": "curriculum",
+    "concepts": "concept",
+    "prerequisites": "prerequisite",
+    "materials": "material",
+    "translations": "translation",
+}
 """The kind of item each file's rows are (``CurriculumBundle.unstated`` names fields by kind)."""
 FIELDS = {("concepts", "scheme"): "curriculum"}
 """Columns named otherwise than the model's field they fill; every other column is its field's name."""
@@ -126,7 +150,7 @@ def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[s
     The optional columns the header lacks go into ``reading.unstated``: the file says nothing of
     those fields, so a stored item it replaces keeps them (a file written before the
     accessibility columns took a material's hazards away). A concept's other languages
-    have no column at all.
+    are in ``translations.csv``, which names them one by one.
     """
     source, problems = FILES[name], reading.problems
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
@@ -147,8 +171,6 @@ def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[s
         return
     kind = KINDS[name]
     reading.unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
-    if kind == "concept":
-        reading.unstated.add((kind, TRANSLATIONS))
     for line, record in records(reader, source, len(header), problems):
         yield line, dict(zip(header, record, strict=True))
 
@@ -176,11 +198,16 @@ def _convert(
     for line, row in _rows(name, text, reading):
         reasons = [f"empty {col}" for col in REQUIRED[name] if not row.get(col, "").strip()]
         ident = row.get("id", "").strip() if "id" in COLUMNS[name] else ""
-        kind = "id"
+        said = f"id {ident!r}"
         if name == "prerequisites" and row.get("concept", "").strip() and row.get("prerequisite", "").strip():
             # an edge's id is its pair: a second line for it was dropped without a word
-            ident, kind = f"{row['concept'].strip()} -> {row['prerequisite'].strip()}", "edge"
-        repeated = [f"{kind} {ident!r} is already on line {first_line[ident]}"] if ident in first_line else []
+            ident = f"{row['concept'].strip()} -> {row['prerequisite'].strip()}"
+            said = f"edge {ident!r}"
+        if name == "translations" and row.get("concept", "").strip() and row.get("language", "").strip():
+            concept, language = row["concept"].strip(), row["language"].strip()
+            ident = translation_origin(concept, language)[1]  # es-MX and es-mx are one language
+            said = f"concept {concept!r} in {language!r}"
+        repeated = [f"{said} is already on line {first_line[ident]}"] if ident in first_line else []
         if ident:
             first_line.setdefault(ident, line)
         if not reasons:
@@ -206,6 +233,8 @@ def _item_problems(item: object) -> list[str]:
         return [message for _, message in concept_problems(item)]
     if isinstance(item, Material):
         return [message for _, message in material_problems(item)]
+    if isinstance(item, tuple):  # a translation: (concept id, its values in one language)
+        return [message for _, message in translation_problems(*item)]
     return []
 
 
@@ -318,6 +347,31 @@ def _concept(row: Mapping[str, str]) -> Concept:
     )
 
 
+def _translation(row: Mapping[str, str]) -> tuple[str, Translation]:
+    """A concept's values in one language; all of them empty: none in that language (``--replace`` removes it)."""
+    reasons: list[str] = []
+    concept, language = row["concept"].strip(), row["language"].strip()
+    _ids("concept", [concept], reasons)
+    bad = language_problem(language)
+    if bad is not None:
+        reasons.append(bad)
+    if reasons:
+        raise _RowProblems(reasons)
+    return concept, Translation(
+        canonical_language(language) or language,
+        row.get("label", "").strip(),
+        row.get("definition", "").strip(),
+        _list(row.get("alt_labels", "")),
+    )
+
+
+def _by_concept(rows: Iterable[tuple[str, Translation]]) -> dict[str, tuple[Translation, ...]]:
+    found: dict[str, list[Translation]] = {}
+    for concept, translation in rows:
+        found.setdefault(concept, []).append(translation)
+    return {concept: tuple(translations) for concept, translations in found.items()}
+
+
 def _curriculum(row: Mapping[str, str]) -> Curriculum:
     reasons: list[str] = []
     _ids("curriculum", [row["id"].strip()], reasons)
@@ -344,7 +398,9 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
         concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, reading)),
         prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, reading)),
         materials=tuple(_convert("materials", texts.get("materials"), _material, reading, material_lines)),
-        unstated=frozenset(reading.unstated),
+        translations=_by_concept(_convert("translations", texts.get("translations"), _translation, reading)),
+        # no file states a concept's every language: translations.csv names them one by one
+        unstated=frozenset({*reading.unstated, ("concept", TRANSLATIONS)}),
         origins=reading.origins,
     )
     reading.problems += _activity_clashes(list(bundle.materials), material_lines)
@@ -389,12 +445,30 @@ def _number(value: float) -> str:
     return short if float(short) == value else repr(value)
 
 
+def _own_definition(bundle: CurriculumBundle, concept: Concept) -> str:
+    """A concept's definition as ``concepts.csv`` gives it: "" when it has none of its own.
+
+    Such a concept shows a translation's definition, which ``translations.csv`` carries: given
+    in ``concepts.csv`` too, it read back as a definition of its own, and a translator's
+    change to the Spanish row left the old Spanish text behind as the concept's.
+    """
+    tag = bundle.own_languages.get((concept.id, "definition"))
+    if tag is None:
+        return concept.definition  # untagged, or none
+    label = bundle.own_languages.get((concept.id, "label"))
+    return concept.definition if label is not None and language_key(label) == language_key(tag) else ""
+
+
 def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
-    """The layout's file texts for a bundle (``extra`` RDF triples have no CSV form)."""
+    """The layout's file texts for a bundle (``extra`` RDF triples have no CSV form).
+
+    ``translations.csv`` has a row per concept and language the concept has values in
+    (its own label's too, when that is stored with a tag: a re-import keeps the tag).
+    """
     rows: dict[str, list[list[str]]] = {
         "curricula": [[c.id, c.title, c.description] for c in bundle.curricula],
         "concepts": [
-            [c.id, c.label, c.definition, _joined(c.alt_labels), _joined(c.broader), c.curriculum or ""]
+            [c.id, c.label, _own_definition(bundle, c), _joined(c.alt_labels), _joined(c.broader), c.curriculum or ""]
             for c in bundle.concepts
         ],
         "prerequisites": [[e.concept, e.prerequisite, _number(e.strength), e.provenance] for e in bundle.prerequisites],
@@ -419,6 +493,11 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
             ]
             for m in bundle.materials
         ],  # fmt: skip
+        "translations": [
+            [concept, t.language, t.label, t.definition, _joined(t.alt_labels)]
+            for concept, found in bundle.translations.items()
+            for t in found
+        ],
     }
     out = {}
     for name, body in rows.items():

@@ -189,7 +189,8 @@ class CurriculumQuery:
 
     @strawberry.field(
         description="The curriculum part of the graph (or one curriculum) as the CSV layout's files, for a "
-        "spreadsheet: edit them and send them back to `importCurriculum` while the service runs."
+        "spreadsheet: edit them and send them back to `importCurriculum` while the service runs. Translations "
+        "are in `translations`."
     )
     def export_curriculum_csv(
         self,
@@ -210,6 +211,7 @@ class CurriculumQuery:
             prerequisites=files["prerequisites"],
             materials=files["materials"],
             curricula=files["curricula"],
+            translations=files["translations"],
         )
 
 
@@ -399,6 +401,7 @@ class CurriculumMutation:
                     "prerequisites": input.csv.prerequisites,
                     "materials": input.csv.materials,
                     "curricula": input.csv.curricula,
+                    "translations": input.csv.translations,
                 }.items()
                 if v is not None
             }

@@ -36,6 +36,9 @@ class CsvFiles:
     prerequisites: str = strawberry.field(description="`prerequisites.csv`.")
     materials: str = strawberry.field(description="`materials.csv`.")
     curricula: str = strawberry.field(description="`curricula.csv`.")
+    translations: str = strawberry.field(
+        description="`translations.csv`: each concept's label, definition and alternative labels in each language."
+    )
 
 
 @strawberry.input(description="A new, empty curriculum: concepts join it with `curriculumId`.")

@@ -296,6 +296,11 @@ class CsvFilesInput:
         "access_mode_sufficient.",
     )
     curricula: str | None = strawberry.field(default=None, description="`curricula.csv`: id, title, description.")
+    translations: str | None = strawberry.field(
+        default=None,
+        description="`translations.csv`: concept, language, label, definition, alt_labels. Left out: every "
+        "translation stays as stored; given: the languages its rows name change, the others stay.",
+    )
 
 
 @strawberry.input

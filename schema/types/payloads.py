@@ -71,6 +71,9 @@ class ImportSummary:
         description="Prerequisite edges written (without the dangling, repeated and dropped ones)."
     )
     materials: int = strawberry.field(description="Materials written.")
+    translations: int = strawberry.field(
+        description="Concepts' translations written, one per concept and language (a row of `translations.csv`)."
+    )
     triples: int = strawberry.field(description="RDF triples written.")
     revision: int = strawberry.field(description="The store's revision after the import (unchanged by a dry run).")
     dry_run: bool = strawberry.field(description="Whether this was a dry run: the counts are what would be written.")
@@ -97,6 +100,7 @@ class ImportSummary:
             concepts=counts.get("concepts", 0),
             prerequisites=counts.get("prerequisites", 0),
             materials=counts.get("materials", 0),
+            translations=counts.get("translations", 0),
             triples=report.triples,
             revision=report.revision,
             dry_run=report.dry_run,

@@ -22,7 +22,7 @@ REMOVE = """mutation($c: ID!, $l: String!) { removeConceptTranslation(conceptId:
 READ = """query($l: String) { concept(id: "add") { label(language: $l) labelLanguage(language: $l)
   definition(language: $l) translations { language label } } }"""
 IMPORT = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
-  __typename ... on ImportSummary { concepts } ... on CurriculumError { code message problems } } }"""
+  __typename ... on ImportSummary { concepts translations } ... on CurriculumError { code message problems } } }"""
 
 
 def set_translation(client: Client, **values: Any) -> dict[str, Any]:
@@ -115,6 +115,21 @@ class TestThroughImportsAndExports:
         refused = client.execute(IMPORT, {"input": {"format": "TURTLE", "content": content}})["importCurriculum"]
         assert refused["code"] == "INVALID"
         assert "set it with setConceptTranslation (language 'es') or a row of translations.csv" in refused["message"]
+
+    def test_a_spreadsheet_edit_of_a_translation_round_trips(self, client: Client) -> None:
+        set_translation(client, language="es", label="Suma", altLabels=["más"])
+        export = "{ exportCurriculumCsv { concepts prerequisites materials curricula translations } }"
+        files = client.execute(export)["exportCurriculumCsv"]
+        assert files["translations"] == "concept,language,label,definition,alt_labels\nadd,es,Suma,,más\n"
+        edited = {**files, "translations": files["translations"].replace("Suma", "Adición")}
+        summary = client.execute(IMPORT, {"input": {"format": "CSV", "csv": edited, "replaceExisting": True}})
+        assert summary["importCurriculum"]["translations"] == 1
+        assert client.execute(READ, {"l": "es"})["concept"]["label"] == "Adición"
+        assert client.execute(export)["exportCurriculumCsv"] == edited
+        # a folder without translations.csv keeps them
+        without = {k: v for k, v in edited.items() if k != "translations"}
+        client.execute(IMPORT, {"input": {"format": "CSV", "csv": without, "replaceExisting": True}})
+        assert client.execute(READ, {"l": "es"})["concept"]["label"] == "Adición"
 
 
 def test_a_fresh_store_reads_a_tagged_label_with_its_language() -> None:

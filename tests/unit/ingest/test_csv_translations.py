@@ -1,0 +1,152 @@
+"""translations.csv: a concept's values in each language, read and written with the rest of the layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from graph.errors import DanglingReferences, ValidationFailed
+from graph.model import Translation
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from graph.vocab import SKOS
+from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
+from ingest.errors import MalformedInput
+from ingest.formats import read_text
+
+HEADER = "concept,language,label,definition,alt_labels\n"
+TAGGED = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@base <https://w3id.org/pathwise/id/concept/> .
+<add> a skos:Concept ; skos:prefLabel "Addition", "Suma"@es-MX, "Addition (fr)"@fr ;
+    skos:definition "Putting together.", "Juntar."@es-MX ; skos:altLabel "plus", "más"@es-MX .
+<alg> a skos:Concept ; skos:prefLabel "Algebra"@en, "Álgebra"@es ; skos:definition "Letras."@es ."""
+
+
+def tagged_kg() -> KnowledgeGraph:
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_text(TAGGED, "turtle"))
+    return kg
+
+
+def texts(kg: KnowledgeGraph, ident: str) -> set[str]:
+    node = URIRef(f"https://w3id.org/pathwise/id/concept/{ident}")
+    return {
+        o.n3() for p in (SKOS.prefLabel, SKOS.definition, SKOS.altLabel) for o in kg.export_graph().objects(node, p)
+    }
+
+
+class TestReadTranslations:
+    def test_rows_by_concept_with_tags_in_their_canonical_case(self) -> None:
+        bundle = parse_curriculum_csv({"translations": HEADER + "add,ES-mx,Suma,Juntar.,más|adición\nadd,fr,,,\n"})
+        assert bundle.translations == {
+            "add": (Translation("es-MX", "Suma", "Juntar.", ("más", "adición")), Translation("fr")),
+        }
+        assert bundle.counts()["translations"] == 2
+
+    def test_every_problem_comes_with_its_line(self) -> None:
+        rows = (
+            "add,es_MX,Suma,,\n"  # a POSIX locale
+            'add,fr,"Addition\nsur deux lignes",,\n'
+            ",de,Addition,,\n"
+            "add,fr,Addition,,\n"  # fr again
+            "has space,it,Addizione,,\n"
+        )
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"translations": HEADER + rows})
+        assert caught.value.problems == [
+            "translations.csv:line 2: language 'es_MX' is not a BCP 47 language tag: did you mean 'es-MX'?",
+            "translations.csv:line 3: concept 'add' in 'fr' has U+000A in its label, an invisible control or "
+            "direction override: remove it",
+            "translations.csv:line 5: empty concept",
+            "translations.csv:line 6: concept 'add' in 'fr' is already on line 3",
+            "translations.csv:line 7: concept id 'has space' is not a slug ([A-Za-z0-9_.-]) or an absolute IRI",
+        ]
+
+    def test_a_row_for_an_unknown_concept_names_its_line_and_the_closest_id(self, kg: KnowledgeGraph) -> None:
+        with pytest.raises(DanglingReferences) as caught:
+            kg.import_bundle(parse_curriculum_csv({"translations": HEADER + "ad,es,Suma,,\n"}))
+        assert caught.value.problems == [
+            "translations.csv:line 2: translation es of concept ad: concept unknown (did you mean 'add'?)"
+        ]
+
+
+class TestWriteTranslations:
+    def test_a_store_round_trips_through_the_files_into_a_fresh_store(self, tmp_path: Path) -> None:
+        kg = tagged_kg()
+        files = bundle_to_csv(kg.export_bundle())
+        assert files["translations"] == (
+            HEADER + "add,es-MX,Suma,Juntar.,más\nadd,fr,Addition (fr),,\nalg,en,Algebra,,\nalg,es,Álgebra,Letras.,\n"
+        )
+        assert "alg,Algebra,," in files["concepts"]  # it has no definition of its own: it shows the Spanish one
+        write_curriculum_csv(kg.export_bundle(), tmp_path)
+        fresh = KnowledgeGraph(open_store("memory"))
+        fresh.import_bundle(read_curriculum_csv(tmp_path))
+        assert fresh.translations(["add", "alg"]) == kg.translations(["add", "alg"])
+        assert fresh.concepts_by_ids(["add", "alg"]) == kg.concepts_by_ids(["add", "alg"])
+        assert texts(fresh, "add") == texts(kg, "add")
+        # alg's label, stored only as "Algebra"@en, comes back with an untagged copy (concepts.csv has no tag)
+        assert texts(fresh, "alg") - texts(kg, "alg") == {'"Algebra"'}
+
+
+class TestReplaceImport:
+    def test_the_languages_named_change_the_others_stay_and_an_empty_row_removes_one(self) -> None:
+        kg = tagged_kg()
+        rows = "add,es-mx,Suma total,,\nadd,fr,,,\n"
+        kg.import_bundle(parse_curriculum_csv({"translations": HEADER + rows}), replace_existing=True)
+        assert kg.translations(["add"]) == [[Translation("es-MX", "Suma total")]]
+        assert kg.concept("add").alt_labels == ("plus",)
+
+    def test_without_the_file_every_translation_stays(self) -> None:
+        kg = tagged_kg()
+        before = kg.translations(["add", "alg"])
+        concepts = "id,label,definition\nadd,Adding,Putting together.\nalg,Algebra I,\n"
+        kg.import_bundle(parse_curriculum_csv({"concepts": concepts}), replace_existing=True)
+        assert kg.translations(["add"]) == before[:1]
+        assert texts(kg, "alg") == {'"Algebra I"@en', '"Álgebra"@es', '"Letras."@es'}  # still English, renamed
+
+    def test_an_exported_row_of_the_own_language_lets_concepts_csv_rename_it(self) -> None:
+        kg = tagged_kg()
+        files = bundle_to_csv(kg.export_bundle())
+        edited = {**files, "concepts": files["concepts"].replace("alg,Algebra,", "alg,Algebra I,")}
+        kg.import_bundle(parse_curriculum_csv(edited), replace_existing=True)
+        assert texts(kg, "alg") == {'"Algebra I"@en', '"Álgebra"@es', '"Letras."@es'}
+
+    def test_a_row_giving_the_own_language_another_label_is_refused_with_its_line(self) -> None:
+        kg = tagged_kg()
+        with pytest.raises(ValidationFailed) as caught:
+            kg.import_bundle(
+                parse_curriculum_csv({"translations": HEADER + "alg,en,Algebra 2,,\n"}), replace_existing=True
+            )
+        [problem] = caught.value.problems
+        assert problem.startswith("translations.csv:line 2: translation 'en' of concept 'alg' gives its label as")
+        assert "concepts.csv or with updateConcept" in problem
+
+    def test_a_translators_edit_does_not_leave_the_old_definition_behind(self) -> None:
+        # alg shows its Spanish definition; concepts.csv leaves it out, so the new one replaces it.
+        kg = tagged_kg()
+        files = bundle_to_csv(kg.export_bundle())
+        edited = {**files, "translations": files["translations"].replace("Letras.", "Letras y números.")}
+        kg.import_bundle(parse_curriculum_csv(edited), replace_existing=True)
+        assert kg.concept("alg").definition == "Letras y números."
+        assert '"Letras."' not in texts(kg, "alg")
+
+
+class TestWithoutReplace:
+    def test_a_new_language_is_added_the_same_row_again_costs_nothing(self) -> None:
+        kg = tagged_kg()
+        kg.import_bundle(parse_curriculum_csv({"translations": HEADER + "add,de,Addition (de),,\n"}))
+        kg.import_bundle(parse_curriculum_csv({"translations": HEADER + "add,de,Addition (de),,\n"}))
+        assert [t.language for t in kg.translations(["add"])[0]] == ["de", "es-MX", "fr"]
+
+    def test_changing_a_stored_one_needs_replace_and_names_what_is_stored(self) -> None:
+        kg = tagged_kg()
+        revision = kg.revision
+        with pytest.raises(ValidationFailed) as caught:
+            kg.import_bundle(parse_curriculum_csv({"translations": HEADER + "add,fr,Somme,,\n"}))
+        assert caught.value.problems == [
+            "translations.csv:line 2: translation 'fr' of concept 'add' is stored with label 'Addition (fr)': "
+            "pass --replace (replaceExisting) to change it"
+        ]
+        assert kg.revision == revision
