@@ -45,6 +45,7 @@ from rdflib import Graph, Literal, URIRef
 from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
+from graph.unstated import TRANSLATIONS
 from graph.vocab import DCTERMS, ID, PW, SKOS
 from ingest.errors import MalformedInput, Problem, not_utf8
 
@@ -289,7 +290,10 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     for concept, item in zip(concepts, (i for i in items if isinstance(i, Mapping)), strict=True):
         _add_source(extra, iri_of("concept", concept.id), item)
     _add_records(extra, data, scheme, ids, in_package)
-    return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra)
+    # CASE has no place for a concept's other languages: a package says nothing of them (a
+    # framework exported, edited in a CASE tool and imported with --replace lost them)
+    unstated = frozenset({("concept", TRANSLATIONS)})
+    return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra, unstated=unstated)
 
 
 _SKOS_MATCHES = {"exactMatchOf": SKOS.exactMatch, "isRelatedTo": SKOS.related}

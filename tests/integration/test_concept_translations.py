@@ -131,6 +131,14 @@ class TestThroughImportsAndExports:
         client.execute(IMPORT, {"input": {"format": "CSV", "csv": without, "replaceExisting": True}})
         assert client.execute(READ, {"l": "es"})["concept"]["label"] == "Adición"
 
+    def test_case_exports_no_translations_and_a_case_reimport_keeps_them(self, client: Client) -> None:
+        set_translation(client, language="es", label="Suma")
+        package = client.execute('{ exportCurriculum(format: CASE, curriculumId: "arith") }')["exportCurriculum"]
+        assert "Suma" not in package  # CASE has no place for them
+        again = client.execute(IMPORT, {"input": {"format": "CASE", "content": package, "replaceExisting": True}})
+        assert again["importCurriculum"]["__typename"] == "ImportSummary"
+        assert client.execute(READ, {"l": "es"})["concept"]["label"] == "Suma"
+
 
 def test_a_fresh_store_reads_a_tagged_label_with_its_language() -> None:
     kg = KnowledgeGraph(open_store("memory"))
