@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
@@ -315,14 +315,24 @@ class KnowledgeGraph:
             raise ConceptNotFound(ident)
         return found
 
-    def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
+    def list_concepts(
+        self,
+        *,
+        first: int,
+        after: str | None = None,
+        search: str | None = None,
+        among: Collection[str] | None = None,
+    ) -> Page:
         """Concept ids in id order, optionally those whose id or a label (alternative, another language's)
-        contains ``search`` (compared by ``search_key``: without case or accents).
+        contains ``search`` (compared by ``search_key``: without case or accents), and only those ``among``
+        (a curriculum's, ``graph.curriculum_scope``) when given.
 
         Alternative labels are how learners name a concept ("gradient" for slope): searching
         labels alone found nothing for them.
         """
         ordered = self.projection.sorted_concepts()
+        if among is not None:
+            ordered = [c for c in ordered if c in among]
         needle = search_key(search or "")
         if needle:
             keys = self._search_keys()
@@ -391,8 +401,10 @@ class KnowledgeGraph:
         type: str | None = None,
         concept: str | None = None,
         where: MaterialFilter | None = None,
+        for_concepts: Collection[str] | None = None,
     ) -> Page:
-        """Material ids in id order, filtered by type, linked concept and accessibility metadata (``where``).
+        """Material ids in id order, filtered by type, linked concept and accessibility metadata (``where``),
+        and to those teaching or assessing one of ``for_concepts`` (a curriculum's) when given.
 
         Raises:
             ConceptNotFound: ``concept`` names no concept.
@@ -408,6 +420,9 @@ class KnowledgeGraph:
                     field="orphans",
                 )
             pool = self.projection.materials_of(concept)
+        if for_concepts is not None:
+            linked = {m for c in for_concepts for m in self.projection.materials_of(c)}
+            pool = [m for m in pool if m in linked]
         if type is not None:
             pool = [m for m in pool if self.projection.material_types.get(m) == type]
         if where is not None and where.orphans is not None:

@@ -619,3 +619,35 @@ class TestCurriculumWrites:
         again = client.execute(self.CREATE, {"i": {"id": before, "title": "Back"}})["createCurriculum"]
         assert again["__typename"] == "Curriculum"
         assert client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"] is None
+
+    def test_a_curriculums_concepts_and_materials_are_listed_and_so_are_the_homeless(self, client: Client) -> None:
+        # After deleteCurriculum, or an import with a dangling scheme, no query found the concepts left in none.
+        client.execute(self.CREATE, {"i": {"id": "geo7", "title": "Geometry"}})
+        made = """mutation { createConcept(input: {id: "angles", label: "Angles", curriculumId: "geo7"}) { __typename }
+          createMaterial(input: {id: "m_angles", title: "Angles", type: READING, teaches: ["angles"]}) {
+            __typename } }"""
+        assert client.execute(made) == {"createConcept": {"__typename": "Concept"}, "createMaterial": {
+            "__typename": "Material"}}  # fmt: skip
+        listing = """query($c: ID, $w: Boolean) { concepts(first: 100, curriculumId: $c, withoutCurriculum: $w) {
+          totalCount edges { node { id } } } }"""
+        geometry = client.execute(listing, {"c": "geo7"})["concepts"]
+        assert [e["node"]["id"] for e in geometry["edges"]] == ["angles"]
+        everything = client.execute(listing)["concepts"]["totalCount"]
+        assert client.execute(listing, {"w": False})["concepts"]["totalCount"] == everything
+        assert client.execute(listing, {"w": True})["concepts"]["totalCount"] == 0
+        client.execute(self.DELETE, {"id": "geo7"})
+        homeless = client.execute(listing, {"w": True})["concepts"]
+        assert [e["node"]["id"] for e in homeless["edges"]] == ["angles"]
+        arith = client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"]["id"]
+        materials = """query($c: ID) { materials(first: 100, curriculumId: $c) { edges { node { id } } } }"""
+        linked = {e["node"]["id"] for e in client.execute(materials, {"c": arith})["materials"]["edges"]}
+        assert linked
+        assert "m_angles" not in linked
+        context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
+        for query, variables, field in (
+            (listing, {"c": "nope"}, "curriculumId"),
+            (listing, {"c": arith, "w": True}, "withoutCurriculum"),
+            (materials, {"c": "nope"}, "curriculumId"),
+        ):
+            result = asyncio.run(client.schema.execute(query, variables, context_value=context))
+            assert [(e.extensions or {}).get("field") for e in result.errors or []] == [field], variables
