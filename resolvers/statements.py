@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 from graph.attempts import conflicting_duplicates
 from graph.erasures import ErasureLog, split_erased
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, ReusedStatementId
-from graph.model import MasteryEstimate
+from graph.model import MasteryEstimate, before_any_client
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
 from ingest.attempts.keyed import (
@@ -106,6 +106,17 @@ def record_statements(
     if not frame.empty and frame["timestamp"].isna().any():
         untimed = sorted({_index(line) for line in frame.loc[frame["timestamp"].isna(), "line"]})
         _raise([InvalidInput("no timestamp or stored time", field=f"statements.{i}") for i in untimed])
+    if not frame.empty:  # a reset LMS clock: a 1970 answer went first in the history and broke the class's trend
+        early = [
+            (_index(line), problem)
+            for line, when in zip(frame["line"], frame["timestamp"], strict=True)
+            if (problem := before_any_client(when.to_pydatetime())) is not None
+        ]
+        if early:
+            first = {}
+            for index, problem in early:
+                first.setdefault(index, problem)
+            _raise([InvalidInput(p, field=f"statements.{i}") for i, p in sorted(first.items())])
     unknown = ~frame["item"].isin(list(kg.projection.material_ids)) if not frame.empty else None
     if unknown is not None and unknown.any():
         skipped = Counter(report.skipped)

@@ -11,7 +11,7 @@ import strawberry
 
 from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
-from graph.model import Attempt, timestamp_problem
+from graph.model import Attempt, before_any_client, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.student import MasteryType
@@ -96,7 +96,7 @@ class AttemptInput:
                 f"attempt {index}: timestamp {self.timestamp} is outside the years 1-9999 in UTC",
                 field=f"attempts.{index}.timestamp",
             ) from None
-        late = timestamp_problem(when) or _before_any_client(when)
+        late = timestamp_problem(when) or before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
         if self.client_id:
@@ -114,22 +114,6 @@ class AttemptInput:
             concepts=concepts,
             source="graphql",
         )
-
-
-EARLIEST_API_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-"""The earliest time a client may date an attempt: a device whose clock was reset says 1970 or 1980.
-
-Such an attempt went first in the student's history, and every later one dated alike
-was a backfill. Logs (``pathwise attempts import``) may be older: their untimed rows
-are dated from 1970 on purpose.
-"""
-
-
-def _before_any_client(when: datetime) -> str | None:
-    """Why ``when`` cannot be a client's time (``None``: it can)."""
-    if when >= EARLIEST_API_TIME:
-        return None
-    return f"timestamp {when.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
 
 
 @strawberry.type(description="One problem with one attempt of a refused batch.")

@@ -735,6 +735,17 @@ class TestRecordStatements:
         refused = api(STATEMENTS, {"s": [changed]})["recordStatements"]
         assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
 
+    def test_a_statement_dated_1970_is_refused_as_recordattempts_refuses_it(self, api: Api) -> None:
+        # An LMS whose clock was reset sent 1970: the answer went first in the history, and the class's
+        # weekly trend ran past its 1,000 points and was refused.
+        good = _statement("e0000000-0000-4000-8000-000000000001", "u5", "m_slope_practice", True)
+        reset = {**_statement("e0000000-0000-4000-8000-000000000002", "u5", "m_slope_practice", False),
+                 "timestamp": "1970-01-01T00:00:07Z"}  # fmt: skip
+        result = api(STATEMENTS, {"s": [good, reset]})["recordStatements"]
+        assert (result["code"], result["field"]) == ("INVALID", "statements.1")
+        assert "before 2000" in result["problems"][0]["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
     def test_a_void_of_a_recorded_statement_takes_it_back(self, api: Api) -> None:
         def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
             return asyncio.run(api.run(query, variables, context_type=LmsContext))
