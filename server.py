@@ -332,6 +332,8 @@ def create_app(
         data_dir=config.data_dir,
     )
     log.info("student keys: HMAC-SHA-256 with %s", secret_source)
+    homes = ", ".join(config.xapi_account_homes) or "none (accounts keyed with their home page)"
+    log.info("xAPI accounts keyed by their bare name on: %s; trends in the %s time zone", homes, config.time_zone)
     metrics = ServiceMetrics()
 
     @asynccontextmanager
