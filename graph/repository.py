@@ -187,6 +187,22 @@ def _kept_translations(triples: Iterable[Triple], concepts: Mapping[URIRef, Conc
     }
 
 
+def _translations_unstated(triples: Iterable[Triple], bundle: CurriculumBundle) -> set[Triple]:
+    """The translations among a batch's replaced ``triples`` that stay: those it does not state.
+
+    A concept's, where the batch leaves its translations out (a CSV file has no place for
+    them; an RDF description may give no other language); and its alternative labels in
+    other languages, where it leaves those out, while the concept still lists them.
+    """
+    triples = list(triples)
+    unstated = {iri_of("concept", c.id): c for c in bundle.concepts if not bundle.states("concept", TRANSLATIONS, c.id)}
+    alt = {iri_of("concept", c.id): c for c in bundle.concepts if not bundle.states("concept", "alt_labels", c.id)}
+    kept = _kept_translations(triples, unstated) if unstated else set()
+    if alt:
+        kept |= {t for t in _kept_translations(triples, alt) if t[1] == SKOS.altLabel}
+    return kept
+
+
 def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
     """``inserts`` less the untagged copies of kept translations ("pendiente" beside "pendiente"@es)."""
     translated = {(s, p, str(o)) for s, p, o in kept}
@@ -763,8 +779,8 @@ class KnowledgeGraph:
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
             translations: set[Triple] = set()
-            if deletes and not cleaned.states("concept", TRANSLATIONS):  # a CSV file has no place for them
-                translations = _kept_translations(deletes, {iri_of("concept", c.id): c for c in cleaned.concepts})
+            if deletes:  # a CSV file has no place for them; an RDF description may leave them out
+                translations = _translations_unstated(deletes, cleaned)
                 deletes = [t for t in deletes if t not in translations]
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
@@ -786,6 +802,7 @@ class KnowledgeGraph:
         no duplicate); concepts, materials and curricula only when they may be replaced.
         """
         kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
+        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - {TRANSLATIONS}}
         if not kinds:
             return bundle, []
         proj = self.projection

@@ -4,7 +4,10 @@ A CSV file written before the accessibility columns says nothing about a materia
 hazards; replacing the material with its row wrote it with none, and a ``flashing``
 video lost its warning without a word. A field the source does not state
 (``CurriculumBundle.unstated``) keeps the stored value, as a null field of
-``updateMaterial`` does; one it states empty is cleared.
+``updateMaterial`` does; one it states empty is cleared. RDF is open-world: a subject's
+description states the predicates it has, each subject its own
+(``CurriculumBundle.unstated_items``), and a repository's Turtle for the same video, without
+the accessibility properties, took the hazard away just as silently.
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ _PLURAL = {"curriculum": "curricula", "concept": "concepts", "prerequisite": "pr
 T = TypeVar("T", Concept, Curriculum, Material, Prerequisite)
 
 
+def _ident(key: Hashable) -> str:
+    """An item's id as ``unstated_items`` keys it: an edge's ``(concept, prerequisite)`` is ``"c -> p"``."""
+    return " -> ".join(key) if isinstance(key, tuple) else str(key)
+
+
 def keep_unstated(
     bundle: CurriculumBundle,
     *,
@@ -38,13 +46,15 @@ def keep_unstated(
     """``bundle`` with the stored values of the fields it does not state, and a warning for each kind that kept any.
 
     Args:
-        bundle: the batch, its ``unstated`` fields naming what it says nothing about.
+        bundle: the batch, its ``unstated`` fields (and each item's ``unstated_items``) naming what it
+            says nothing about.
         curricula, concepts, materials: the stored items of the batch's ids (the others are new).
         edges: the stored edges of the batch's ``(concept, prerequisite)`` pairs.
 
     Returns:
-        The batch to write, and one line per kind where a stored value differs from the
-        default the batch would have written (what the import would otherwise have lost).
+        The batch to write, and one line per kind (per kind and set of fields, when items leave
+        out different ones) where a stored value differs from the default the batch would have
+        written (what the import would otherwise have lost).
 
     Examples:
         >>> from graph.model import MaterialType
@@ -59,31 +69,37 @@ def keep_unstated(
         >>> warnings
         ['the import states no accessibility_hazards of materials: kept the stored values of 1 material (m)']
     """
-    if not bundle.unstated:
+    if not bundle.unstated and not bundle.unstated_items:
         return bundle, []
     warnings: list[str] = []
 
     def merged(kind: str, items: tuple[T, ...], stored: Mapping[Any, T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
-        names = [f.name for f in fields(items[0]) if not bundle.states(kind, f.name)] if items else []
-        if not names:
+        every = [f.name for f in fields(items[0])] if items else []
+        of_file = [n for n in every if (kind, n) in bundle.unstated]
+        if not of_file and not any(k == kind for k, _ in bundle.unstated_items):
             return items
-        out, changed = [], []
+        out: list[T] = []
+        changed: dict[tuple[str, ...], list[str]] = {}  # the fields a warning names -> the items that kept them
         for item in items:
-            old = stored.get(key(item))
-            if old is None:
+            old, ident = stored.get(key(item)), _ident(key(item))
+            own = bundle.unstated_items.get((kind, ident), frozenset())
+            names = [n for n in every if n in own or n in of_file]
+            if old is None or not names:
                 out.append(item)
                 continue
             new = replace(item, **{n: getattr(old, n) for n in names})
             if new != item:
-                changed.append(key(item))
+                # a file's absent columns are named whole (the same on every line), a description's where they kept
+                said = tuple(n for n in names if n in of_file or getattr(old, n) != getattr(item, n))
+                changed.setdefault(said, []).append(ident)
             out.append(new)
-        if changed:
-            shown = ", ".join(" -> ".join(k) if isinstance(k, tuple) else str(k) for k in changed[:_SHOWN])
-            more = f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else ""
-            noun = kind if len(changed) == 1 else _PLURAL[kind]
+        for said, idents in changed.items():
+            shown = ", ".join(idents[:_SHOWN])
+            more = f" and {len(idents) - _SHOWN} more" if len(idents) > _SHOWN else ""
+            noun = kind if len(idents) == 1 else _PLURAL[kind]
             warnings.append(
-                f"the import states no {', '.join(names)} of {_PLURAL[kind]}: kept the stored values of "
-                f"{len(changed)} {noun} ({shown}{more})"
+                f"the import states no {', '.join(said)} of {_PLURAL[kind]}: kept the stored values of "
+                f"{len(idents)} {noun} ({shown}{more})"
             )
         return tuple(out)
 

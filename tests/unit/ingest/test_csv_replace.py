@@ -92,11 +92,20 @@ class TestMaterials:
 
     def test_a_full_rdf_description_still_replaces_everything(self, kg: KnowledgeGraph) -> None:
         _with_strobe(kg)
-        turtle = """@prefix schema: <https://schema.org/> .
+        turtle = """@prefix schema: <https://schema.org/> . @prefix pw: <https://w3id.org/pathwise/vocab#> .
 <https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ; schema:name "S" ;
-    schema:learningResourceType "video" ."""
-        kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
-        assert kg.material("m_strobe").accessibility_hazards == ()  # RDF states a whole resource
+    schema:learningResourceType "video" ; pw:difficulty 2 ; schema:timeRequired "PT4M" ; schema:text "T" ;
+    schema:url "https://example.org/s.mp4" ; schema:teaches <https://w3id.org/pathwise/id/concept/eq> ;
+    schema:assesses <https://w3id.org/pathwise/id/concept/quad> ; schema:inLanguage "de" ;
+    schema:accessMode "textual" ; schema:accessModeSufficient "textual" ;
+    schema:accessibilityFeature "transcript" ; schema:accessibilityHazard "noFlashingHazard" ;
+    schema:accessibilitySummary "Text only." ; pw:activityId "https://lms.example/t" ."""
+        report = kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
+        assert kg.material("m_strobe") == Material(
+            "m_strobe", "S", MaterialType.VIDEO, 2, 4, "T", "https://example.org/s.mp4", ("eq",), ("quad",), "de",
+            ("textual",), ("textual",), ("transcript",), ("noFlashingHazard",), "Text only.", ("https://lms.example/t",),
+        )  # fmt: skip
+        assert not [w for w in report.warnings if w.startswith("the import states no")]  # it states every field
 
 
 class TestConcepts:
