@@ -31,7 +31,7 @@ from graph.bundle import CurriculumBundle
 from graph.errors import InvalidInput
 from graph.ids import edge_iri, id_of, iri_of
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
-from graph.unstated import TRANSLATIONS
+from graph.unstated import PREREQUISITES, TRANSLATIONS
 from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
 
 __all__ = [
@@ -441,6 +441,7 @@ _FIELDS: dict[str, dict[str, tuple[URIRef, Callable[[Node], bool]]]] = {
         "alt_labels": (SKOS.altLabel, _any),
         "broader": (SKOS.broader, _iri),
         "curriculum": (SKOS.inScheme, _iri),
+        PREREQUISITES: (PW.requires, _iri),
     },
     "prerequisite": {"strength": (PW.strength, _any), "provenance": (PW.provenance, _any)},
     "material": {
@@ -462,6 +463,8 @@ _FIELDS: dict[str, dict[str, tuple[URIRef, Callable[[Node], bool]]]] = {
     },
 }
 """Each kind's fields, by the predicate that states one and the values of it the model reads.
+
+A concept's ``PREREQUISITES`` are its edges: one with no ``pw:requires`` keeps the stored ones.
 
 A value the model cannot read (a ``schema:Language`` node as ``inLanguage``, a literal as
 ``teaches``) states nothing: the stored value stays rather than being cleared by it.

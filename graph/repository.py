@@ -43,7 +43,7 @@ from graph.rdf_mapping import (
 from graph.references import Suggestions
 from graph.store import TripleStore
 from graph.text import search_key
-from graph.unstated import TRANSLATIONS, keep_unstated
+from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -157,6 +157,9 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
+_PSEUDO_FIELDS = frozenset({TRANSLATIONS, PREREQUISITES})
+"""What ``unstated`` names beside the model's fields: the store's triples, kept otherwise."""
+
 _LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
 """What concept search reads besides ids: a write touching one drops the search keys."""
 
@@ -201,6 +204,13 @@ def _translations_unstated(triples: Iterable[Triple], bundle: CurriculumBundle) 
     if alt:
         kept |= {t for t in _kept_translations(triples, alt) if t[1] == SKOS.altLabel}
     return kept
+
+
+def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
+    """Whether a triple is one of these ``(concept, prerequisite)`` edges': its ``pw:requires`` or its node's."""
+    nodes = {edge_iri(c, p) for c, p in edges}
+    links = {(iri_of("concept", c), PW.requires, iri_of("concept", p)) for c, p in edges}
+    return lambda t: t[0] in nodes or t in links
 
 
 def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
@@ -762,6 +772,7 @@ class KnowledgeGraph:
         """
         with self.lock:
             bundle, kept = self._keep_unstated(bundle, replace_existing)
+            bundle, kept_edges, kept_more = self._keep_stored_edges(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
@@ -782,6 +793,14 @@ class KnowledgeGraph:
             if deletes:  # a CSV file has no place for them; an RDF description may leave them out
                 translations = _translations_unstated(deletes, cleaned)
                 deletes = [t for t in deletes if t not in translations]
+            # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
+            still = {(e.concept, e.prerequisite) for e in kept_edges} & {
+                (e.concept, e.prerequisite) for e in cleaned.prerequisites
+            }
+            untouched = _edge_triples(still)
+            if still:
+                deletes = [t for t in deletes if not untouched(t)]
+                report.counts["prerequisites"] -= len(still)  # the report counts what the batch gave
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
@@ -791,8 +810,10 @@ class KnowledgeGraph:
                     progress("prepare", n, total)
             if translations:
                 inserts = _without_translated(inserts, translations)
+            if still:
+                inserts = [t for t in inserts if not untouched(t)]
             report.triples = len(inserts)
-            report.warnings = kept + report.warnings
+            report.warnings = kept + kept_more + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
@@ -801,8 +822,8 @@ class KnowledgeGraph:
         Stored edges are read for any import (an edge is no id: the same edge again is
         no duplicate); concepts, materials and curricula only when they may be replaced.
         """
-        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
-        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - {TRANSLATIONS}}
+        kinds = {kind for kind, name in bundle.unstated if name not in _PSEUDO_FIELDS}
+        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - _PSEUDO_FIELDS}
         if not kinds:
             return bundle, []
         proj = self.projection
@@ -829,6 +850,20 @@ class KnowledgeGraph:
             if "curriculum" in kinds and bundle.curricula:
                 curricula = {c.id: c for c in self.curricula()}
         return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
+
+    def _keep_stored_edges(
+        self, bundle: CurriculumBundle, replace_existing: bool
+    ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
+        """The batch with the stored edges of the concepts it replaces without stating their edges."""
+        proj = self.projection
+        if not replace_existing:
+            return bundle, [], []
+        stored = {
+            c.id: [Prerequisite(c.id, p, self.strength(c.id, p), self.provenance(c.id, p)) for p in proj.dag.pred[c.id]]
+            for c in bundle.concepts
+            if not bundle.states("concept", PREREQUISITES, c.id) and proj.has_concept(c.id)
+        }
+        return keep_unstated_edges(bundle, stored)
 
     def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
         """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).

@@ -12,17 +12,21 @@ the accessibility properties, took the hazard away just as silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
 from graph.bundle import CurriculumBundle
 from graph.model import Concept, Curriculum, Material, Prerequisite
 
-__all__ = ["TRANSLATIONS", "keep_unstated"]
+__all__ = ["PREREQUISITES", "TRANSLATIONS", "keep_unstated", "keep_unstated_edges"]
 
 TRANSLATIONS = "translations"
 """The pseudo-field of a concept's labels and definitions in other languages (the store's, not the model's)."""
+
+PREREQUISITES = "prerequisites"
+"""The pseudo-field of a concept's prerequisite edges: a batch without them (a folder without
+``prerequisites.csv``, a description without ``pw:requires``) says nothing of them."""
 
 _SHOWN = 5
 _PLURAL = {"curriculum": "curricula", "concept": "concepts", "prerequisite": "prerequisites", "material": "materials"}
@@ -111,3 +115,53 @@ def keep_unstated(
         materials=merged("material", bundle.materials, materials, lambda m: m.id),
     )
     return kept, warnings
+
+
+def keep_unstated_edges(
+    bundle: CurriculumBundle, stored: Mapping[str, Sequence[Prerequisite]]
+) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
+    """``bundle`` with the stored edges of the concepts it replaces without stating their prerequisites.
+
+    A replaced concept loses its outgoing edges with its triples; a nightly export whose
+    prerequisites sheet did not come through flattened every learning path without a word.
+    Where the batch says nothing of a concept's edges (``PREREQUISITES`` unstated), they stay.
+
+    Args:
+        bundle: the batch.
+        stored: the stored edges of the batch's stored concepts, by concept (``concept`` requires each).
+
+    Returns:
+        The batch with those edges added, the edges added, and a warning counting them.
+
+    Examples:
+        >>> from graph.model import Concept
+        >>> unstated = frozenset({("concept", PREREQUISITES)})
+        >>> batch = CurriculumBundle(concepts=(Concept("eq", "Equations"),), unstated=unstated)
+        >>> kept, edges, warnings = keep_unstated_edges(batch, {"eq": [Prerequisite("eq", "sub", 0.5)]})
+        >>> kept.prerequisites
+        (Prerequisite(concept='eq', prerequisite='sub', strength=0.5, provenance=''),)
+        >>> warnings
+        ['the import states no prerequisites of 1 concept it replaces: kept its 1 stored prerequisite edge (eq -> sub)']
+    """
+    given = {(e.concept, e.prerequisite) for e in bundle.prerequisites}
+    kept = sorted(
+        (
+            e
+            for c in bundle.concepts
+            if not bundle.states("concept", PREREQUISITES, c.id)
+            for e in stored.get(c.id, ())
+            if (e.concept, e.prerequisite) not in given
+        ),
+        key=lambda e: (e.concept, e.prerequisite),
+    )
+    if not kept:
+        return bundle, [], []
+    concepts = len({e.concept for e in kept})
+    shown = ", ".join(f"{e.concept} -> {e.prerequisite}" for e in kept[:_SHOWN])
+    more = f" and {len(kept) - _SHOWN} more" if len(kept) > _SHOWN else ""
+    whose, concept = ("its", "concept") if concepts == 1 else ("their", "concepts")
+    warning = (
+        f"the import states no prerequisites of {concepts} {concept} it replaces: kept {whose} {len(kept)} stored "
+        f"prerequisite {'edge' if len(kept) == 1 else 'edges'} ({shown}{more})"
+    )
+    return replace(bundle, prerequisites=(*bundle.prerequisites, *kept)), kept, [warning]

@@ -153,3 +153,33 @@ class TestEdgesAndCurricula:
     def test_a_curriculum_without_a_description_column_keeps_it(self, kg: KnowledgeGraph) -> None:
         kg.import_bundle(parse_curriculum_csv({"curricula": "id,title\narith,Arithmetic I\n"}), replace_existing=True)
         assert kg.curricula() == [Curriculum("arith", "Arithmetic I", "Small test curriculum")]
+
+
+class TestPrerequisitesLeftOut:
+    """A nightly export whose prerequisites sheet did not come through flattened every learning path."""
+
+    CONCEPTS = "id,label\neq,Equations\nmul,Multiplication\n"
+    KEPT = (
+        "the import states no prerequisites of 2 concepts it replaces: kept their 3 stored prerequisite edges "
+        "(eq -> mul, eq -> sub, mul -> add)"
+    )
+
+    def test_a_concepts_file_alone_keeps_the_replaced_concepts_edges(self, kg: KnowledgeGraph) -> None:
+        revision = kg.revision
+        batch = parse_curriculum_csv({"concepts": self.CONCEPTS})
+        dry = kg.import_bundle(batch, replace_existing=True, dry_run=True)
+        assert (dry.counts["prerequisites"], kg.revision) == (0, revision)  # what the file gave
+        assert self.KEPT in dry.warnings
+        report = kg.import_bundle(batch, replace_existing=True)
+        assert self.KEPT in report.warnings
+        assert (kg.prerequisites_of("eq"), kg.prerequisites_of("mul")) == (["mul", "sub"], ["add"])
+        assert (kg.strength("mul", "add"), kg.provenance("mul", "add")) == (0.5, "designer")
+        assert kg.prerequisites_of("quad", transitive=True) == ["eq", "mul", "sub", "add"]
+        fresh = KnowledgeGraph(kg.store)  # the store holds them, not only the projection
+        assert sorted(fresh.projection.dag.edges) == sorted(kg.projection.dag.edges)
+
+    def test_with_a_prerequisites_file_the_edges_are_those_it_gives(self, kg: KnowledgeGraph) -> None:
+        files = {"concepts": self.CONCEPTS, "prerequisites": "concept,prerequisite\neq,sub\n"}
+        report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
+        assert (kg.prerequisites_of("eq"), kg.prerequisites_of("mul")) == (["sub"], [])
+        assert not [w for w in report.warnings if "prerequisites of" in w]

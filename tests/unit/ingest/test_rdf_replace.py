@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from graph.bundle import CurriculumBundle
+from graph.errors import PrerequisiteCycle
+from graph.ids import edge_iri
 from graph.model import Concept, Curriculum, Material, MaterialType
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -136,6 +140,40 @@ class TestConcepts:
             "of 1 concept (rate)"
         )
 
+    def test_a_description_without_prerequisites_keeps_the_stored_edges(self) -> None:
+        kg = _rate()
+        source = PREFIXES + f'<{edge_iri("rate", "base")}> dcterms:source "District board, 2024" .'
+        kg.import_bundle(read_text(source, "turtle"))  # a triple about the edge Pathwise does not model
+        doc = PREFIXES + 'concept:rate a skos:Concept ; skos:prefLabel "Rate of change" .'
+        report = kg.import_bundle(read_text(doc, "turtle"), replace_existing=True)
+        assert kg.prerequisites_of("rate") == ["base"]
+        assert report.warnings[1:] == [
+            "the import states no prerequisites of 1 concept it replaces: kept its 1 stored prerequisite edge "
+            "(rate -> base)"
+        ]
+        assert report.counts["prerequisites"] == 0  # what the document gave
+        assert "District board, 2024" in {str(o) for o in kg.export_graph().objects(edge_iri("rate", "base"))}
+
+    def test_prerequisites_a_description_states_are_its_edges(self) -> None:
+        kg = _rate()
+        kg.import_bundle(CurriculumBundle(concepts=(Concept("other", "Other"),)))
+        doc = PREFIXES + 'concept:rate a skos:Concept ; skos:prefLabel "Rate" ; pw:requires concept:other .'
+        kg.import_bundle(read_text(doc, "turtle"), replace_existing=True)
+        assert kg.prerequisites_of("rate") == ["other"]
+
+    def test_a_kept_edge_and_a_stated_one_making_a_cycle_are_refused(self, kg: KnowledgeGraph) -> None:
+        # sub requires add (stored); sub, described without edges, keeps it, and add now requires sub.
+        doc = (
+            PREFIXES
+            + """concept:sub a skos:Concept ; skos:prefLabel "Subtraction" .
+concept:add a skos:Concept ; skos:prefLabel "Addition" ; pw:requires concept:sub ."""
+        )
+        revision = kg.revision
+        with pytest.raises(PrerequisiteCycle) as caught:
+            kg.import_bundle(read_text(doc, "turtle"), replace_existing=True)
+        assert caught.value.cycles == [["add", "sub"]]
+        assert kg.revision == revision
+
     def test_a_translators_file_replaces_the_translations_and_keeps_the_rest(self) -> None:
         # The walkthrough's tr3.ttl: the route the refusal of a plain import names.
         kg = _rate()
@@ -152,6 +190,7 @@ class TestConcepts:
             ("fr", "Taux de variation", ""),
         ]
         assert kg.concept("rate") == Concept("rate", "Rate", "How fast.", ("slope",), ("base",), "alg")
+        assert kg.prerequisites_of("rate") == ["base"]
 
     def test_a_stored_edge_stated_bare_keeps_its_strength(self, kg: KnowledgeGraph) -> None:
         # `mul pw:requires add` says nothing of its strength (0.5) or provenance: it was refused as a change.
