@@ -41,6 +41,7 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.references import Suggestions
+from graph.replace_warnings import removed_hazards
 from graph.store import TripleStore
 from graph.text import search_key
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
@@ -813,7 +814,8 @@ class KnowledgeGraph:
             if still:
                 inserts = [t for t in inserts if not untouched(t)]
             report.triples = len(inserts)
-            report.warnings = kept + kept_more + report.warnings
+            hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
+            report.warnings = kept + kept_more + hazards + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
@@ -850,6 +852,12 @@ class KnowledgeGraph:
             if "curriculum" in kinds and bundle.curricula:
                 curricula = {c.id: c for c in self.curricula()}
         return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
+
+    def _stored_hazards(self, material: str) -> tuple[str, ...] | None:
+        """A stored material's hazards (from the projection), ``None`` for one not stored."""
+        if material not in self.projection.material_ids:
+            return None
+        return self.projection.access_of(material).hazards
 
     def _keep_stored_edges(
         self, bundle: CurriculumBundle, replace_existing: bool

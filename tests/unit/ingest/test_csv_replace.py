@@ -8,6 +8,7 @@ field of ``updateMaterial``); a column present with an empty cell clears it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from graph.bundle import CurriculumBundle
@@ -183,3 +184,48 @@ class TestPrerequisitesLeftOut:
         report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
         assert (kg.prerequisites_of("eq"), kg.prerequisites_of("mul")) == (["sub"], [])
         assert not [w for w in report.warnings if "prerequisites of" in w]
+
+
+class TestAHazardRemoved:
+    """One blank cell (a filter, a paste) turned a known `flashing` into "not stated" without a word."""
+
+    HEADER = "id,title,type,accessibility_hazards\n"
+
+    def test_an_empty_hazard_cell_says_which_hazard_goes(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        batch = parse_curriculum_csv({"materials": self.HEADER + "m_strobe,S,video,\n"})
+        expected = (
+            "material m_strobe: the import removes the hazard flashing (it now states none): learners who avoid it "
+            "may be offered the material"
+        )
+        assert expected in kg.import_bundle(batch, replace_existing=True, dry_run=True).warnings
+        assert expected in kg.import_bundle(batch, replace_existing=True).warnings
+        assert kg.material("m_strobe").accessibility_hazards == ()
+
+    def test_another_term_in_its_place_is_named(self, kg: KnowledgeGraph) -> None:
+        kg.create_material(replace(STROBE, accessibility_hazards=("flashing", "sound")))
+        batch = parse_curriculum_csv({"materials": self.HEADER + "m_strobe,S,video,noFlashingHazard|sound\n"})
+        assert [w for w in kg.import_bundle(batch, replace_existing=True).warnings if "hazard" in w] == [
+            "material m_strobe: the import removes the hazard flashing (it now states noFlashingHazard, sound): "
+            "learners who avoid it may be offered the material"
+        ]
+
+    def test_a_hazard_kept_or_a_statement_of_none_changed_says_nothing(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        kg.create_material(replace(STROBE, id="m_calm", accessibility_hazards=("noFlashingHazard",), activity_ids=()))
+        rows = "m_strobe,S,video,flashing|sound\nm_calm,C,video,\n"
+        report = kg.import_bundle(parse_curriculum_csv({"materials": self.HEADER + rows}), replace_existing=True)
+        assert not [w for w in report.warnings if "removes the hazard" in w]
+        legacy = parse_curriculum_csv({"materials": "id,title,type\nm_strobe,S,video\n"})  # no column: kept
+        assert not [w for w in kg.import_bundle(legacy, replace_existing=True).warnings if "removes" in w]
+
+    def test_from_rdf_too(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        turtle = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ; schema:name "S" ;
+    schema:accessibilityHazard "motionSimulation" ."""
+        report = kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
+        assert (
+            "material m_strobe: the import removes the hazard flashing (it now states motionSimulation): learners "
+            "who avoid it may be offered the material"
+        ) in report.warnings
