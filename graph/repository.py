@@ -41,7 +41,7 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.references import Suggestions
-from graph.replace_warnings import removed_hazards
+from graph.replace_warnings import removed_hazards, unmentioned
 from graph.store import TripleStore
 from graph.text import search_key
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
@@ -815,7 +815,8 @@ class KnowledgeGraph:
                 inserts = [t for t in inserts if not untouched(t)]
             report.triples = len(inserts)
             hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
-            report.warnings = kept + kept_more + hazards + report.warnings
+            left_out = self._unmentioned(cleaned) if replace_existing else []
+            report.warnings = kept + kept_more + hazards + left_out + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
@@ -852,6 +853,18 @@ class KnowledgeGraph:
             if "curriculum" in kinds and bundle.curricula:
                 curricula = {c.id: c for c in self.curricula()}
         return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
+
+    def _unmentioned(self, bundle: CurriculumBundle) -> list[str]:
+        """What the batch leaves out of each stored curriculum it names (``graph.replace_warnings.unmentioned``)."""
+        proj, lines = self.projection, []
+        for cur in bundle.curricula:
+            if cur.id not in proj.curriculum_ids or not (bundle.concepts or bundle.materials):
+                continue
+            found = queries.concepts_in_curriculum(self.store, iri_of("curriculum", cur.id))
+            concepts = [c for c in map(id_of, found) if proj.has_concept(c)]
+            materials = {m for c in concepts for m in proj.materials_of(c)}
+            lines += unmentioned(bundle, cur.id, concepts, materials)
+        return lines
 
     def _stored_hazards(self, material: str) -> tuple[str, ...] | None:
         """A stored material's hazards (from the projection), ``None`` for one not stored."""

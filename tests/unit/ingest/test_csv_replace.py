@@ -229,3 +229,48 @@ class TestAHazardRemoved:
             "material m_strobe: the import removes the hazard flashing (it now states motionSimulation): learners "
             "who avoid it may be offered the material"
         ) in report.warnings
+
+
+class TestRowsRemovedFromTheSheet:
+    """A nightly re-import never deletes the row a district removed, and nothing said so."""
+
+    FILES = {
+        "curricula": "id,title\narith,Arithmetic\n",
+        "concepts": "id,label,scheme\nadd,Addition,arith\nsub,Subtraction,arith\nmul,Multiplication,arith\n"
+        "eq,Equations,arith\n",
+        "materials": "id,title,type,teaches\nm_add,Adding,explanation,add\nm_add_ex,Adding drill,exercise,\n",
+    }
+    WARNINGS = [
+        "curriculum arith: 1 stored concept of it is not in the import (quad); an import deletes nothing: remove "
+        "it with deleteConcept",
+        "curriculum arith: 1 stored material linked to its concepts is not in the import (m_eq); an import deletes "
+        "nothing: remove it with deleteMaterial",
+    ]
+
+    def _curriculum_warnings(self, warnings: list[str]) -> list[str]:
+        return [w for w in warnings if w.startswith("curriculum ")]
+
+    def test_a_file_naming_the_curriculum_counts_what_it_leaves_out(self, kg: KnowledgeGraph) -> None:
+        batch = parse_curriculum_csv(self.FILES)
+        dry = kg.import_bundle(batch, replace_existing=True, dry_run=True)
+        assert self._curriculum_warnings(dry.warnings) == self.WARNINGS
+        report = kg.import_bundle(batch, replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == self.WARNINGS
+        assert kg.concept("quad").curriculum == "arith"  # left as it was
+        assert kg.material("m_eq").teaches == ("eq",)
+
+    def test_without_the_curriculum_or_the_kind_it_says_nothing(self, kg: KnowledgeGraph) -> None:
+        without = {k: v for k, v in self.FILES.items() if k != "curricula"}
+        report = kg.import_bundle(parse_curriculum_csv(without), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == []
+        concepts_only = {k: v for k, v in self.FILES.items() if k != "materials"}
+        report = kg.import_bundle(parse_curriculum_csv(concepts_only), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == self.WARNINGS[:1]
+
+    def test_many_are_counted_with_a_few_named(self, kg: KnowledgeGraph) -> None:
+        files = {"curricula": self.FILES["curricula"], "concepts": "id,label,scheme\nadd,Addition,arith\n"}
+        report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == [
+            "curriculum arith: 4 stored concepts of it are not in the import (eq, mul, quad, sub); an import deletes "
+            "nothing: remove them with deleteConcept"
+        ]
