@@ -21,7 +21,7 @@ _SHOWN = 10
 
 
 def removed_hazards(materials: Iterable[Material], stored: Callable[[str], Sequence[str] | None]) -> list[str]:
-    """A warning for each material that loses a hazard it was stored with (``flashing``, ``motionSimulation``, ``sound``).
+    """A warning for each material that loses a stored ``flashing``, ``motionSimulation`` or ``sound`` hazard.
 
     Args:
         materials: the batch's materials, as they will be written.

@@ -773,7 +773,7 @@ class KnowledgeGraph:
         """
         with self.lock:
             bundle, kept = self._keep_unstated(bundle, replace_existing)
-            bundle, kept_edges, kept_more = self._keep_stored_edges(bundle, replace_existing)
+            bundle, kept_edges, edge_warnings = self._keep_stored_edges(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
@@ -816,7 +816,7 @@ class KnowledgeGraph:
             report.triples = len(inserts)
             hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
             left_out = self._unmentioned(cleaned) if replace_existing else []
-            report.warnings = kept + kept_more + hazards + left_out + report.warnings
+            report.warnings = kept + edge_warnings + hazards + left_out + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
