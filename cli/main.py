@@ -262,8 +262,9 @@ def _preflight(settings: Settings, store: str) -> None:
     "--replace",
     "replace_existing",
     is_flag=True,
-    help="Replace concepts and materials that already exist, with their prerequisite edges: a file of concepts"
-    " alone leaves the replaced concepts without prerequisites.",
+    help="Replace concepts, materials and curricula that already exist. Each keeps the stored value of what the"
+    " file does not state (a CSV column, an RDF predicate; without prerequisites.csv, a replaced concept's edges),"
+    " and the report's warnings say which.",
 )
 @click.option(
     "--break-cycles", is_flag=True, help="Leave out the listed edges that break every cycle instead of refusing."

@@ -31,6 +31,9 @@ class CurriculumBundle:
     item the batch replaces keeps its values of them, as a null field of an update
     mutation does; an empty value in the source is stated, and clears. A concept's
     ``translations`` (its labels and definitions in other languages) count as a field.
+    ``unstated_items`` says the same of one item, keyed ``(kind, id)`` (an edge's id is
+    ``"c -> p"``): an RDF document describes each subject with the predicates it has, so
+    one material may be described whole and the next without its hazards.
 
     ``origins`` says where an item came from, for messages about it: ``("material",
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
@@ -44,12 +47,18 @@ class CurriculumBundle:
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
     unstated: frozenset[tuple[str, str]] = frozenset()
+    unstated_items: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False)
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()
 
-    def states(self, kind: str, name: str) -> bool:
-        """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""
-        return (kind, name) not in self.unstated
+    def states(self, kind: str, name: str, ident: str | None = None) -> bool:
+        """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too).
+
+        With ``ident``, of that item: neither its whole file nor its own description leaves it out.
+        """
+        if (kind, name) in self.unstated:
+            return False
+        return ident is None or name not in self.unstated_items.get((kind, ident), ())
 
     def is_empty(self) -> bool:
         """Whether there is nothing to write: no domain object and no extra triple."""

@@ -41,9 +41,10 @@ from graph.rdf_mapping import (
     prerequisite_triples,
 )
 from graph.references import Suggestions
+from graph.replace_warnings import removed_hazards, unmentioned
 from graph.store import TripleStore
 from graph.text import search_key
-from graph.unstated import TRANSLATIONS, keep_unstated
+from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -157,6 +158,9 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
+_PSEUDO_FIELDS = frozenset({TRANSLATIONS, PREREQUISITES})
+"""What ``unstated`` names beside the model's fields: the store's triples, kept otherwise."""
+
 _LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
 """What concept search reads besides ids: a write touching one drops the search keys."""
 
@@ -185,6 +189,29 @@ def _kept_translations(triples: Iterable[Triple], concepts: Mapping[URIRef, Conc
         and _translation(t)
         and (t[1] != SKOS.altLabel or str(t[2]) in concept.alt_labels)
     }
+
+
+def _translations_unstated(triples: Iterable[Triple], bundle: CurriculumBundle) -> set[Triple]:
+    """The translations among a batch's replaced ``triples`` that stay: those it does not state.
+
+    A concept's, where the batch leaves its translations out (a CSV file has no place for
+    them; an RDF description may give no other language); and its alternative labels in
+    other languages, where it leaves those out, while the concept still lists them.
+    """
+    triples = list(triples)
+    unstated = {iri_of("concept", c.id): c for c in bundle.concepts if not bundle.states("concept", TRANSLATIONS, c.id)}
+    alt = {iri_of("concept", c.id): c for c in bundle.concepts if not bundle.states("concept", "alt_labels", c.id)}
+    kept = _kept_translations(triples, unstated) if unstated else set()
+    if alt:
+        kept |= {t for t in _kept_translations(triples, alt) if t[1] == SKOS.altLabel}
+    return kept
+
+
+def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
+    """Whether a triple is one of these ``(concept, prerequisite)`` edges': its ``pw:requires`` or its node's."""
+    nodes = {edge_iri(c, p) for c, p in edges}
+    links = {(iri_of("concept", c), PW.requires, iri_of("concept", p)) for c, p in edges}
+    return lambda t: t[0] in nodes or t in links
 
 
 def _without_translated(inserts: Iterable[Triple], kept: set[Triple]) -> list[Triple]:
@@ -761,6 +788,7 @@ class KnowledgeGraph:
         """
         with self.lock:
             bundle, kept = self._keep_unstated(bundle, replace_existing)
+            bundle, kept_edges, edge_warnings = self._keep_stored_edges(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
@@ -778,9 +806,17 @@ class KnowledgeGraph:
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
             translations: set[Triple] = set()
-            if deletes and not cleaned.states("concept", TRANSLATIONS):  # a CSV file has no place for them
-                translations = _kept_translations(deletes, {iri_of("concept", c.id): c for c in cleaned.concepts})
+            if deletes:  # a CSV file has no place for them; an RDF description may leave them out
+                translations = _translations_unstated(deletes, cleaned)
                 deletes = [t for t in deletes if t not in translations]
+            # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
+            still = {(e.concept, e.prerequisite) for e in kept_edges} & {
+                (e.concept, e.prerequisite) for e in cleaned.prerequisites
+            }
+            untouched = _edge_triples(still)
+            if still:
+                deletes = [t for t in deletes if not untouched(t)]
+                report.counts["prerequisites"] -= len(still)  # the report counts what the batch gave
             deletes += self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
@@ -790,8 +826,12 @@ class KnowledgeGraph:
                     progress("prepare", n, total)
             if translations:
                 inserts = _without_translated(inserts, translations)
+            if still:
+                inserts = [t for t in inserts if not untouched(t)]
             report.triples = len(inserts)
-            report.warnings = kept + report.warnings
+            hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
+            left_out = self._unmentioned(cleaned) if replace_existing else []
+            report.warnings = kept + edge_warnings + hazards + left_out + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
@@ -800,7 +840,8 @@ class KnowledgeGraph:
         Stored edges are read for any import (an edge is no id: the same edge again is
         no duplicate); concepts, materials and curricula only when they may be replaced.
         """
-        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS}
+        kinds = {kind for kind, name in bundle.unstated if name not in _PSEUDO_FIELDS}
+        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - _PSEUDO_FIELDS}
         if not kinds:
             return bundle, []
         proj = self.projection
@@ -827,6 +868,38 @@ class KnowledgeGraph:
             if "curriculum" in kinds and bundle.curricula:
                 curricula = {c.id: c for c in self.curricula()}
         return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
+
+    def _unmentioned(self, bundle: CurriculumBundle) -> list[str]:
+        """What the batch leaves out of each stored curriculum it names (``graph.replace_warnings.unmentioned``)."""
+        proj, lines = self.projection, []
+        for cur in bundle.curricula:
+            if cur.id not in proj.curriculum_ids or not (bundle.concepts or bundle.materials):
+                continue
+            found = queries.concepts_in_curriculum(self.store, iri_of("curriculum", cur.id))
+            concepts = [c for c in map(id_of, found) if proj.has_concept(c)]
+            materials = {m for c in concepts for m in proj.materials_of(c)}
+            lines += unmentioned(bundle, cur.id, concepts, materials)
+        return lines
+
+    def _stored_hazards(self, material: str) -> tuple[str, ...] | None:
+        """A stored material's hazards (from the projection), ``None`` for one not stored."""
+        if material not in self.projection.material_ids:
+            return None
+        return self.projection.access_of(material).hazards
+
+    def _keep_stored_edges(
+        self, bundle: CurriculumBundle, replace_existing: bool
+    ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
+        """The batch with the stored edges of the concepts it replaces without stating their edges."""
+        proj = self.projection
+        if not replace_existing:
+            return bundle, [], []
+        stored = {
+            c.id: [Prerequisite(c.id, p, self.strength(c.id, p), self.provenance(c.id, p)) for p in proj.dag.pred[c.id]]
+            for c in bundle.concepts
+            if not bundle.states("concept", PREREQUISITES, c.id) and proj.has_concept(c.id)
+        }
+        return keep_unstated_edges(bundle, stored)
 
     def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
         """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).

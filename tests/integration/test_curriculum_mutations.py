@@ -369,6 +369,37 @@ class TestImportCurriculum:
         stored = client.execute('{ material(id: "m_strobe") { title accessibilityHazards } }')["material"]
         assert stored == {"title": "Strobe II", "accessibilityHazards": ["flashing"]}
 
+    def test_a_turtle_replace_without_accessibility_keeps_a_hazard(self, client: Client) -> None:
+        # The walkthrough's strobe_replace.ttl, a repository's export: the hazard, language and
+        # LMS activity ids went, with `warnings: []`.
+        strobe = {"id": "m_strobe", "title": "Strobe", "type": "VIDEO", "teaches": ["quad"], "language": "en"}
+        activity = "https://h5p.example/content/9"
+        created = client.execute(
+            MATERIAL, {"input": {**strobe, "accessibilityHazards": ["flashing"], "activityIds": [activity]}}
+        )
+        assert created["createMaterial"]["__typename"] == "Material"
+        turtle = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ;
+  schema:name "Strobe (from the LOR)" ; schema:learningResourceType "video" ;
+  schema:teaches <https://w3id.org/pathwise/id/concept/quad> ."""
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on ImportSummary { materials warnings } } }"""
+        summary = client.execute(query, {"input": {"format": "TURTLE", "content": turtle, "replaceExisting": True}})
+        assert summary["importCurriculum"] == {
+            "materials": 1,
+            "warnings": [
+                "the import states no language, accessibility_hazards, activity_ids of materials: kept the stored "
+                "values of 1 material (m_strobe)"
+            ],
+        }
+        stored = client.execute('{ material(id: "m_strobe") { title language accessibilityHazards activityIds } }')
+        assert stored["material"] == {
+            "title": "Strobe (from the LOR)",
+            "language": "en",
+            "accessibilityHazards": ["flashing"],
+            "activityIds": [activity],
+        }
+
     def test_cycle_refused_then_broken_on_request(self, client: Client) -> None:
         csv = {"concepts": "id,label\np,P\nq,Q\n", "prerequisites": "concept,prerequisite\np,q\nq,p\n"}
         refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
