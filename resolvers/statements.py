@@ -30,6 +30,8 @@ from graph.model import MasteryEstimate
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
 from ingest.attempts.keyed import (
+    NOT_A_MATERIAL,
+    UnmappedActivities,
     activity_materials,
     assessing_materials,
     item_concepts,
@@ -37,6 +39,7 @@ from ingest.attempts.keyed import (
     stored_void_targets,
     with_material_concepts,
     with_recorded_twins,
+    without_unmapped,
 )
 from ingest.attempts.to_graph import frame_to_attempts
 from ingest.attempts.xapi import parse_xapi
@@ -48,9 +51,6 @@ __all__ = ["MAX_STATEMENTS", "RecordedStatementsReport", "record_statements"]
 
 MAX_STATEMENTS = 500
 """Statements a call carries at most, as ``recordAttempts`` carries attempts."""
-
-NOT_IN_GRAPH = "activity is no material of the graph"
-"""The skip reason of a statement whose activity the graph does not hold."""
 
 
 @dataclass
@@ -64,6 +64,7 @@ class RecordedStatementsReport:
     voided: int = 0
     voided_stored: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    unmapped: UnmappedActivities = field(default_factory=UnmappedActivities)
     mastery: list[MasteryEstimate] = field(default_factory=list)
 
 
@@ -106,14 +107,11 @@ def record_statements(
     if not frame.empty and frame["timestamp"].isna().any():
         untimed = sorted({_index(line) for line in frame.loc[frame["timestamp"].isna(), "line"]})
         _raise([InvalidInput("no timestamp or stored time", field=f"statements.{i}") for i in untimed])
-    unknown = ~frame["item"].isin(list(kg.projection.material_ids)) if not frame.empty else None
-    if unknown is not None and unknown.any():
+    frame, report.unmapped = without_unmapped(frame, kg.projection.material_ids)
+    if report.unmapped.statements:
         skipped = Counter(report.skipped)
-        skipped[NOT_IN_GRAPH] += int(frame.loc[unknown, "attempt_id"].nunique())
+        skipped[NOT_A_MATERIAL] += report.unmapped.statements
         report.skipped = dict(skipped)
-        kept = frame.loc[~unknown].reset_index(drop=True)
-        kept.attrs = frame.attrs
-        frame = kept
     voided_stored = stored_void_targets(kg, frame, pseudonyms)
     keyed = keyed_attempts_table(frame, pseudonyms, statements=True)
     found, keyed_id = with_recorded_twins(

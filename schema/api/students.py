@@ -226,7 +226,8 @@ class StudentMutation:
         "concepts, so a statement sent here, imported from a file, or sent through recordAttempts with its id as "
         "clientId is one attempt. An activity is the material with its id, else the one listing it among its "
         "activityIds. Statements whose activity is no material of the graph, or that are no answer, "
-        "are skipped and counted; each statement needs a timestamp (or the LRS's stored time). At most "
+        "are skipped and counted (the activities that are no material named in unmappedActivities); each "
+        "statement needs a timestamp (or the LRS's stored time). At most "
         f"{MAX_STATEMENTS} a call. Admins and the integration role."
     )
     async def record_statements(

@@ -803,3 +803,31 @@ def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
     changed = _statement("quiz-7", "u7", "m_slope_practice", False)
     refused = lms(STATEMENTS, {"s": [changed]})["recordStatements"]
     assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
+
+
+def test_the_activities_that_are_no_material_are_named_the_most_sent_first(api: Api) -> None:
+    # `skipped` said "activity is no material of the graph: 25" and no more: the question still to be
+    # mapped hid among a quiz's per-attempt IRIs, and an engineer could not tell which to give designers.
+    from auth.principal import Principal, Role
+    from ingest.attempts.keyed import UNMAPPED_SHOWN
+
+    question = "http://lms.example/question/question.php?cmid=1&id=2"
+    quiz = "http://lms.example/mod/quiz/attempt.php?attempt={}&cmid=1"
+    batch = [_statement(f"d0000000-0000-4000-8000-00000000000{n}", f"u{n}", question, True) for n in range(3)]
+    batch += [_statement(f"d0000000-0000-4000-8000-0000000001{n:02}", "u0", quiz.format(n), True) for n in range(22)]
+    batch.append(_statement("d0000000-0000-4000-8000-000000000900", "u0", "m_slope_practice", True))
+    query = """mutation($s: JSON!) { recordStatements(statements: $s) { __typename
+      ... on RecordedStatements { accepted skipped { reason statements }
+          unmappedActivities { activityId statements } moreUnmappedActivities } } }"""
+    result = asyncio.run(api.run(query, {"s": batch}, Principal(Role.INTEGRATION, "lms")))["recordStatements"]
+    assert result["__typename"] == "RecordedStatements", result
+    assert result["accepted"] == 1
+    assert result["skipped"] == [{"reason": "activity is no material of the graph", "statements": 25}]
+    named = [(a["activityId"], a["statements"]) for a in result["unmappedActivities"]]
+    assert named[0] == (question, 3), "the question every learner answered comes first"
+    assert named[1:4] == [(quiz.format(0), 1), (quiz.format(1), 1), (quiz.format(10), 1)]  # then by IRI
+    assert (len(named), result["moreUnmappedActivities"]) == (UNMAPPED_SHOWN, 23 - UNMAPPED_SHOWN)
+    assert f"the first {UNMAPPED_SHOWN}" in api.schema.as_str()
+    mapped = api(query, {"s": batch[:1]})["recordStatements"]
+    assert mapped["unmappedActivities"] == [{"activityId": question, "statements": 1}]
+    assert mapped["moreUnmappedActivities"] == 0
