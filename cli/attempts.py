@@ -24,6 +24,8 @@ from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.attempts.keyed import (
+    NOT_A_MATERIAL,
+    UnmappedActivities,
     activity_materials,
     assessing_materials,
     item_concepts,
@@ -31,6 +33,7 @@ from ingest.attempts.keyed import (
     stored_void_targets,
     with_material_concepts,
     with_recorded_twins,
+    without_unmapped,
 )
 from settings import load_settings
 
@@ -153,6 +156,13 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
     help="Create the concepts and items the log names but the graph lacks, in the same transaction.",
 )
 @click.option(
+    "--skip-unmapped",
+    is_flag=True,
+    help="xapi: skip the statements whose activity is no material (not its id, nor among its activity ids) and "
+    "count them, naming the activities, as recordStatements does, instead of refusing the file: a Moodle log's "
+    "quiz-level statements (.../mod/quiz/attempt.php?attempt=N) are about no material.",
+)
+@click.option(
     "--xapi-account-home",
     "account_homes",
     multiple=True,
@@ -176,6 +186,7 @@ def import_attempts(
     folds: tuple[int, ...],
     dataset: str | None,
     create_missing: bool,
+    skip_unmapped: bool,
     account_homes: tuple[str, ...],
     dry_run: bool,
     as_json: bool,
@@ -202,6 +213,13 @@ def import_attempts(
     options = _reader_options(fmt, columns, folds, dataset)  # before the store opens: a usage error leaves it alone
     if account_homes and fmt != "xapi":
         raise click.UsageError("--xapi-account-home applies to xapi logs")
+    if skip_unmapped and fmt != "xapi":
+        raise click.UsageError("--skip-unmapped applies to xapi logs (another log names the items it creates)")
+    if skip_unmapped and create_missing:
+        raise click.UsageError(
+            "give --skip-unmapped or --create-missing, not both: one skips the activities that are no material, "
+            "the other makes each one a material"
+        )
     obj = ctx.obj or {}
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
     if fmt == "xapi":
@@ -220,6 +238,9 @@ def import_attempts(
     try:
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
+            unmapped = UnmappedActivities()
+            if skip_unmapped:
+                frame, unmapped = without_unmapped(frame, kg.projection.material_ids)
             keyed = keyed_attempts_table(frame, pseudonyms, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             renamed: dict[str, str] = {}
@@ -243,6 +264,8 @@ def import_attempts(
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
+                if skip_unmapped:
+                    report["xapi"] |= _unmapped_report(report["xapi"], unmapped)
                 voided_stored = stored_void_targets(kg, frame, pseudonyms)
                 report["xapi"]["voided_stored"] = len(voided_stored)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
@@ -255,7 +278,14 @@ def import_attempts(
                     ids = [m.id for m in bundle.materials]
                     where = first_named(frame, "item", ids)
                     problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids, where)}")
-                problems.append("pass --create-missing to create them first (bare concepts and exercises)")
+                if fmt == "xapi":  # a Moodle log's quiz-level statements are about no material, and never will be
+                    problems.append(
+                        "pass --skip-unmapped to skip (and count) the statements about them, as recordStatements "
+                        "does, or list them among a material's activity ids; --create-missing makes each a bare "
+                        "exercise"
+                    )
+                else:
+                    problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
             untimed = set(keyed.loc[keyed["timestamp"].isna(), "attempt_id"]) if len(keyed) else set()
             # a log without times dates its attempts by position: the same statement in another file is not a clash
@@ -322,6 +352,19 @@ def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes:
         "another log with the same file name? ids are the file's (or --dataset's) name, student and position: "
         "rename the file or pass --dataset",
     ]
+
+
+def _unmapped_report(xapi: dict[str, Any], unmapped: UnmappedActivities) -> dict[str, Any]:
+    """The xAPI report's entries for the statements ``--skip-unmapped`` left out (what recordStatements answers)."""
+    skipped = dict(xapi["skipped"])
+    if unmapped.statements:
+        skipped[NOT_A_MATERIAL] = skipped.get(NOT_A_MATERIAL, 0) + unmapped.statements
+    return {
+        "used": xapi["used"] - unmapped.statements,
+        "skipped": skipped,
+        "unmapped_activities": [{"activity_id": a, "statements": n} for a, n in unmapped.activities],
+        "more_unmapped_activities": unmapped.not_shown,
+    }
 
 
 def _reader_options(
@@ -413,6 +456,17 @@ def _print(report: dict[str, Any]) -> None:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
         used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
         click.echo(f"  xAPI: {used}, skipped: {skipped}")
+        if xapi.get("unmapped_activities"):
+            more = xapi["more_unmapped_activities"]
+            click.echo(
+                f"  skipped as no material: {xapi['skipped'][NOT_A_MATERIAL]} statement(s) about "
+                f"{len(xapi['unmapped_activities']) + more} activit(ies), the most-named first (a question among "
+                "them needs a material's activity ids: `updateMaterial`, or the activity_ids column):"
+            )
+            for entry in xapi["unmapped_activities"]:
+                click.echo(f"    {entry['activity_id']} ({entry['statements']})")
+            if more:
+                click.echo(f"    (and {more} more)")
         if report.get("account_homes"):
             click.echo(f"  accounts of {', '.join(report['account_homes'])} keyed by their name alone")
         if xapi.get("voided_stored"):
