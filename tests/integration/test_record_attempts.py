@@ -831,3 +831,13 @@ def test_the_activities_that_are_no_material_are_named_the_most_sent_first(api: 
     mapped = api(query, {"s": batch[:1]})["recordStatements"]
     assert mapped["unmappedActivities"] == [{"activityId": question, "statements": 1}]
     assert mapped["moreUnmappedActivities"] == 0
+
+
+def test_the_batch_limit_says_a_batch_must_also_fit_the_body_limit() -> None:
+    # "At most 500 a call": 500 real Moodle statements were 967 KB compact and 1.33 MB pretty-printed,
+    # and the default body limit (1 MiB) refused the latter with a 413 the description never mentioned.
+    from schema import build_schema
+
+    field = build_schema()._schema.mutation_type.fields["recordStatements"]  # type: ignore[union-attr]
+    assert "PATHWISE_MAX_BODY_BYTES" in (field.description or "")
+    assert "compact JSON" in (field.description or "")
