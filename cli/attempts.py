@@ -22,7 +22,9 @@ from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
+from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, ProgressHook
+from graph.xapi_homes import SETTING, keying_marks
 from ingest.attempts.keyed import (
     NOT_A_MATERIAL,
     UnmappedActivities,
@@ -235,7 +237,11 @@ def import_attempts(
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
     if fmt == "xapi":
         report["account_homes"] = list(options["account_homes"])
+    marks: list[Triple] = []
     try:
+        if fmt == "xapi":  # other homes than the stored learners were keyed with would key each a second way
+            setting = "--xapi-account-home" if account_homes else SETTING
+            marks = keying_marks(kg.store, options["account_homes"], setting=setting)
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
             unmapped = UnmappedActivities()
@@ -297,7 +303,7 @@ def import_attempts(
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
                 report["accepted"], report["duplicates"], estimates = _record(
-                    kg, found, obj, creating, progress=lambda done, total: bars("record", done, len(found))
+                    kg, found, obj, creating, marks, progress=lambda done, total: bars("record", done, len(found))
                 )
                 report["estimates"] = len(estimates)
                 report["without_concepts"] = sum(1 for a in found if not a.concepts)
@@ -392,15 +398,16 @@ def _record(
     found: Sequence[Attempt],
     obj: dict[str, Any],
     creating: CurriculumBundle | None,
+    marks: Sequence[Triple],
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int, list[Any]]:
-    """Record, with what the log creates, in one transaction; estimates too when a model is served."""
+    """Record, with what the log creates (and ``marks``), in one transaction; estimates too when a model is served."""
     service = _served(obj)
     if service is not None:
         from resolvers.students import record
 
-        return record(kg, service, found, creating=creating, progress=progress)
-    return record_attempts(kg, found, creating=creating)
+        return record(kg, service, found, creating=creating, progress=progress, marks=marks)
+    return record_attempts(kg, found, creating=creating, marks=marks)
 
 
 def _retract(kg: KnowledgeGraph, attempt_ids: Sequence[str], obj: dict[str, Any]) -> list[str]:

@@ -68,6 +68,7 @@ def record_attempts(
     estimate: Estimator | None = None,
     *,
     creating: CurriculumBundle | None = None,
+    marks: Sequence[Triple] = (),
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts and the estimates they move, in one transaction.
 
@@ -77,6 +78,8 @@ def record_attempts(
     estimates of the accepted attempts; they replace the stored ones. ``creating`` is a
     batch of concepts and materials the attempts may name: it is validated as an import
     and written in the same transaction, so a log and what it creates land together.
+    ``marks`` are written with the attempts when any is new (the xAPI account homes that
+    keyed them, ``graph.xapi_homes``, recorded by the write that stores the first).
 
     Raises:
         InvalidInput: a score outside [0, 1], a time more than a day in the future
@@ -96,6 +99,7 @@ def record_attempts(
         accepted = list(fresh.values())
         estimates = list(estimate(accepted)) if estimate is not None and accepted else []
         inserts = [t for a in accepted for t in attempt_triples(a)]
+        inserts += list(marks) if accepted else []
         inserts += [t for e in estimates for t in estimate_triples(e)]
         deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in estimates]) if estimates else []
         if planned is not None:

@@ -12,7 +12,9 @@ What differs from a file import, because nobody is there to answer a question:
   (a forwarder sends everything its LMS logs; ``--create-missing`` is a curator's act);
 - a statement needs a time (``timestamp`` or the LRS's ``stored``): a batch is not a
   file whose order dates it;
-- a statement id stored with another result is refused, naming the statement.
+- a statement id stored with another result is refused, naming the statement;
+- other account homes than the stored learners were keyed with refuse the batch
+  (``graph.xapi_homes``), as they refuse a file import and the service's start.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, Reused
 from graph.model import MasteryEstimate
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
+from graph.xapi_homes import keying_marks
 from ingest.attempts.keyed import (
     NOT_A_MATERIAL,
     UnmappedActivities,
@@ -85,10 +88,14 @@ def record_statements(
             with ``field`` ``statements.N``.
         ReusedStatementId: (each, in a ``ManyProblems``) a statement id recorded before with
             another result or time, or for another student.
+        AccountHomesChanged: ``account_homes`` are not those the stored learners were keyed
+            with (``graph.xapi_homes``); the first statement stored records them.
     """
     batch = _as_list(statements)
     if not batch:
         return RecordedStatementsReport()  # a forwarder's empty flush
+    # keyed with other account homes than the stored learners were, each of those learners would get a second key
+    marks = keying_marks(kg.store, account_homes, unrecorded=False)  # the service looked for unrecorded ones at start
     linked = item_concepts(kg)
     lines = "\n".join(json.dumps(statement) for statement in batch)  # line N is statement N-1: errors say which
     try:
@@ -129,7 +136,9 @@ def record_statements(
         named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
         _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
     if found:
-        report.accepted, report.duplicates, estimates = students.record(kg, mastery, found, settle_later=settle_later)
+        report.accepted, report.duplicates, estimates = students.record(
+            kg, mastery, found, settle_later=settle_later, marks=marks
+        )
         report.mastery = students.touched_estimates(kg, found, estimates)
     # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
     report.voided_stored = len(students.retract(kg, mastery, voided_stored))

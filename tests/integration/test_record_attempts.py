@@ -841,3 +841,51 @@ def test_the_batch_limit_says_a_batch_must_also_fit_the_body_limit() -> None:
     field = build_schema()._schema.mutation_type.fields["recordStatements"]  # type: ignore[union-attr]
     assert "PATHWISE_MAX_BODY_BYTES" in (field.description or "")
     assert "compact JSON" in (field.description or "")
+
+
+@dataclass
+class MoodleContext(Context):
+    """A deployment that lists the Moodle site of the statements below among PATHWISE_XAPI_ACCOUNT_HOMES."""
+
+    xapi_account_homes: tuple[str, ...] = ("http://www.example.org",)
+
+
+class TestChangedAccountHomes:
+    """PATHWISE_XAPI_ACCOUNT_HOMES turned on after statements were stored (an LMS walkthrough's finding)."""
+
+    @staticmethod
+    def moodle(ident: str, who: str) -> dict[str, Any]:
+        statement = _statement(ident, who, "m_slope_practice", True)
+        return {**statement, "actor": {"account": {"homePage": "http://www.example.org", "name": who}}}
+
+    def test_other_homes_than_the_learners_were_keyed_with_refuse_the_batch(self, tmp_path: Path) -> None:
+        # Restarted with the setting, a nightly re-send stored an erased learner's deleted answer again
+        # under a new key, refused later batches as DUPLICATE, and forgetStudent("101") said NOT_FOUND.
+        from graph.erasures import ERASURE_LOG, ErasureLog
+        from graph.xapi_homes import recorded_homes
+
+        api = demo_api(tmp_path, Pseudonymizer(b"a secret of at least thirty-two bytes!"))
+        api.erasures = ErasureLog(tmp_path / ERASURE_LOG, api.pseudonyms)
+        day1 = [self.moodle("e0000000-0000-4000-8000-000000000001", "101"),
+                self.moodle("e0000000-0000-4000-8000-000000000002", "102")]  # fmt: skip
+        assert api(STATEMENTS, {"s": day1})["recordStatements"]["accepted"] == 2
+        assert recorded_homes(api.kg.store) == (), "the first statements stored record the homes that keyed them"
+        old_key = api.pseudonyms.key(actor_identifier(day1[1]["actor"]) or "")
+        forgotten = api(f'mutation {{ forgetStudent(id: "{old_key}") {{ __typename }} }}')
+        assert forgotten["forgetStudent"]["__typename"] == "ForgottenStudent"
+        students = api("{ students { totalCount } }")["students"]["totalCount"]
+
+        def moodle_lms(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+            return asyncio.run(api.run(query, variables, context_type=MoodleContext))
+
+        refused = moodle_lms(STATEMENTS, {"s": day1})["recordStatements"]
+        assert (refused["__typename"], refused["code"]) == ("AttemptsError", "UNAVAILABLE"), refused
+        message = refused["problems"][0]["message"]
+        assert "added 'http://www.example.org'" in message
+        assert "`pathwise xapi-homes accept`" in message
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == students, "nothing was written"
+        assert recorded_homes(api.kg.store) == ()
+        counts = """mutation($s: JSON!) { recordStatements(statements: $s) {
+          ... on RecordedStatements { duplicates erased } } }"""
+        again = api(counts, {"s": day1})["recordStatements"]
+        assert again == {"duplicates": 1, "erased": 1}, "keyed as before: one stored, one forgotten"
