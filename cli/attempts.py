@@ -24,7 +24,7 @@ from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, ProgressHook
-from graph.xapi_homes import SETTING, keying_marks
+from graph.xapi_homes import SETTING, former_homes, keying_marks
 from ingest.attempts.keyed import (
     NOT_A_MATERIAL,
     UnmappedActivities,
@@ -242,6 +242,7 @@ def import_attempts(
         if fmt == "xapi":  # other homes than the stored learners were keyed with would key each a second way
             setting = "--xapi-account-home" if account_homes else SETTING
             marks = keying_marks(kg.store, options["account_homes"], setting=setting)
+            options["former_homes"] = former_homes(kg.store)  # learners stored before an accepted change
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
             unmapped = UnmappedActivities()
@@ -252,7 +253,8 @@ def import_attempts(
             renamed: dict[str, str] = {}
             if fmt == "xapi":
                 found, renamed = with_recorded_twins(kg, frame, keyed, found, pseudonyms)
-            found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
+            former = frame.attrs.get("former_keys", {})  # a learner's keys before a change of account homes
+            found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms), former)
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
             report |= {
@@ -295,7 +297,7 @@ def import_attempts(
                 raise ValidationFailed(problems)
             untimed = set(keyed.loc[keyed["timestamp"].isna(), "attempt_id"]) if len(keyed) else set()
             # a log without times dates its attempts by position: the same statement in another file is not a clash
-            clashes = conflicting_duplicates(kg, found, untimed=untimed)
+            clashes = conflicting_duplicates(kg, found, untimed=untimed, former=former)
             if clashes:
                 named = [renamed.get(c, c) for c in clashes]  # a twin's id -> the one read from the file
                 raise ValidationFailed(_clash_problems(fmt, frame, keyed, named))

@@ -7,7 +7,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -185,7 +185,11 @@ def statement_form(ident: str) -> str | None:
 
 
 def conflicting_duplicates(
-    kg: KnowledgeGraph, attempts: Sequence[Attempt], *, untimed: Collection[str] = frozenset()
+    kg: KnowledgeGraph,
+    attempts: Sequence[Attempt],
+    *,
+    untimed: Collection[str] = frozenset(),
+    former: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """Ids of ``attempts`` already stored with another score or time: another attempt under the same id.
 
@@ -193,15 +197,19 @@ def conflicting_duplicates(
     also called ``log.csv`` read as a replay of the first: its attempts were counted as
     duplicates and lost. A true replay stores the same score and time under each id.
     ``untimed`` names attempts whose time was not given (an API retry dated "now"):
-    only their score is compared.
+    only their score is compared. ``former`` maps a student's key to the keys they had
+    before (``graph.xapi_homes``): a statement stored under one of those is theirs, so
+    sent again it is a duplicate, not another student's answer.
     """
+    aliases = former or {}
     by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
     found = []
     for iri, props in queries.describe(kg.store, [URIRef(i) for i in by_iri]).items():
         if PW.VoidedAttempt in props.get(RDF.type, []):
             continue  # voided: sent again, it is a duplicate whatever its result
         attempt = by_iri[iri]
-        if iri_of("student", attempt.student) not in props.get(PW.student, []):
+        theirs = {iri_of("student", k) for k in (attempt.student, *aliases.get(attempt.student, ()))}
+        if not theirs.intersection(props.get(PW.student, [])):
             found.append(attempt.id)  # a statement id (a UUID clientId) another student's answer holds
             continue
         scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])

@@ -16,7 +16,9 @@ saying what changed and what to do, when they differ. A store holding xAPI answe
 before the record existed is refused until someone says which homes keyed them. The way
 on is :func:`accept_homes` (``pathwise xapi-homes accept``): it records the configured
 homes, and keeps the replaced ones (``pw:xapiFormerAccountHomes``); learners stored
-before keep their earlier keys (README "Privacy").
+before keep their earlier keys (README "Privacy"). A statement read after the change
+carries its actor's earlier keys (``parse_xapi(former_homes=...)``), so one stored
+before is a duplicate and one of a learner forgotten under an earlier key stays out.
 """
 
 from __future__ import annotations
@@ -164,9 +166,8 @@ class AccountHomesChanged(Unavailable):
             message = (
                 f"{setting} names {describe_homes(self.configured)}, but this store's xAPI learners were keyed "
                 f"with {describe_homes(recorded)}: {change}. Every learner of a home added or removed would get a "
-                "second key: their statements sent again stored again (an erased learner's too, as the erasure log "
-                "names the old key) or refused as DUPLICATE, and an erasure request by one key would miss the data "
-                f"under the other. Either {back}, or, to key those learners anew from now on (those stored before keep "
+                "second key, and an access or erasure request by one key would miss the data stored under the "
+                f"other. Either {back}, or, to key those learners anew from now on (those stored before keep "
                 "their keys: README, Privacy), stop the service and run `pathwise xapi-homes accept` with the new "
                 f"homes in {SETTING}"
             )

@@ -31,7 +31,7 @@ from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, Reused
 from graph.model import MasteryEstimate
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
-from graph.xapi_homes import keying_marks
+from graph.xapi_homes import former_homes, keying_marks
 from ingest.attempts.keyed import (
     NOT_A_MATERIAL,
     UnmappedActivities,
@@ -107,6 +107,7 @@ def record_statements(
             account_homes=account_homes,
             assessing=assessing_materials(kg),
             activities=activity_materials(kg),
+            former_homes=former_homes(kg.store),
         )
     except MalformedInput as error:
         raise _problems(error, len(batch)) from None
@@ -124,10 +125,11 @@ def record_statements(
     found, keyed_id = with_recorded_twins(
         kg, frame, keyed, with_material_concepts(frame_to_attempts(keyed), linked), pseudonyms
     )
+    former = frame.attrs.get("former_keys", {})  # a learner's keys before an accepted change of account homes
     if erasures is not None:
-        found, left_out = split_erased(found, erasures)
+        found, left_out = split_erased(found, erasures, former)
         report.erased = len(left_out)
-    clashes = set(conflicting_duplicates(kg, found))
+    clashes = set(conflicting_duplicates(kg, found, former=former))
     if clashes:
         where = {
             a: (str(s), _index(line))

@@ -889,3 +889,36 @@ class TestChangedAccountHomes:
           ... on RecordedStatements { duplicates erased } } }"""
         again = api(counts, {"s": day1})["recordStatements"]
         assert again == {"duplicates": 1, "erased": 1}, "keyed as before: one stored, one forgotten"
+
+    def test_after_an_accepted_change_a_learner_stored_before_is_still_found_by_the_earlier_key(
+        self, tmp_path: Path
+    ) -> None:
+        # Keyed anew, yesterday's statements sent again were refused as another student's answers, and a
+        # learner forgotten before the change came back under the new key.
+        from graph.erasures import ERASURE_LOG, ErasureLog
+        from graph.xapi_homes import accept_homes
+
+        api = demo_api(tmp_path, Pseudonymizer(b"a secret of at least thirty-two bytes!"))
+        api.erasures = ErasureLog(tmp_path / ERASURE_LOG, api.pseudonyms)
+        day1 = [self.moodle("f0000000-0000-4000-8000-000000000001", "101"),
+                self.moodle("f0000000-0000-4000-8000-000000000002", "102")]  # fmt: skip
+        assert api(STATEMENTS, {"s": day1})["recordStatements"]["accepted"] == 2
+        earlier = {s["actor"]["account"]["name"]: api.pseudonyms.key(actor_identifier(s["actor"]) or "") for s in day1}
+        api(f'mutation {{ forgetStudent(id: "{earlier["102"]}") {{ __typename }} }}')
+        accept_homes(api.kg, MoodleContext.xapi_account_homes)  # `pathwise xapi-homes accept`
+        counts = """mutation($s: JSON!) { recordStatements(statements: $s) {
+          __typename ... on RecordedStatements { accepted duplicates erased } } }"""
+
+        def moodle_lms(variables: dict[str, Any]) -> dict[str, Any]:
+            answer = asyncio.run(api.run(counts, variables, context_type=MoodleContext))["recordStatements"]
+            return dict(answer)
+
+        again = moodle_lms({"s": day1})
+        assert again == {"__typename": "RecordedStatements", "accepted": 0, "duplicates": 1, "erased": 1}
+        students = {e["node"]["id"] for e in api("{ students { edges { node { id } } } }")["students"]["edges"]}
+        assert students == {earlier["101"]}, "the erased learner did not come back under the new key"
+        later = {**self.moodle("f0000000-0000-4000-8000-000000000003", "101"), "timestamp": "2026-11-29T09:00:00Z"}
+        assert moodle_lms({"s": [later]})["accepted"] == 1
+        now = api.pseudonyms.key("101")
+        students = {e["node"]["id"] for e in api("{ students { edges { node { id } } } }")["students"]["edges"]}
+        assert students == {earlier["101"], now}, "stored before, the learner keeps the earlier key"

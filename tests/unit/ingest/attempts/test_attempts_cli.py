@@ -529,6 +529,8 @@ class TestChangedAccountHomes:
             "unrecorded_xapi": False,
             "agree": True,
         }
+        resent = report(invoke(kg, str(day1), "--format", "xapi", "--json"))  # was "another result or time"
+        assert (resent["accepted"], resent["duplicates"]) == (0, 1), "stored before under the earlier key: the same"
         day2 = write_lines(tmp_path / "day2.jsonl", [statement("h-2", "101", True, timestamp="2026-11-30T09:00:00Z")])
         assert report(invoke(kg, str(day2), "--format", "xapi", "--json"))["accepted"] == 1
 
