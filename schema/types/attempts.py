@@ -29,6 +29,7 @@ __all__ = [
     "RecordedStatements",
     "SkippedStatements",
     "RecordedAttempts",
+    "UnmappedActivity",
 ]
 
 
@@ -179,6 +180,15 @@ class SkippedStatements:
     statements: int = strawberry.field(description="How many statements.")
 
 
+@strawberry.type(description="An activity (a statement's `object.id`) that is no material of the graph.")
+class UnmappedActivity:
+    activity_id: str = strawberry.field(
+        description="The activity's IRI as the statements name it: list it among a material's `activityIds` "
+        "(updateMaterial, or the materials CSV's activity_ids) for its answers to be recorded."
+    )
+    statements: int = strawberry.field(description="How many statements of the batch named it (all skipped).")
+
+
 @strawberry.type(description="What recording a batch of xAPI statements did.")
 class RecordedStatements:
     statements: int = strawberry.field(description="Statements read (voiding ones included).")
@@ -194,6 +204,15 @@ class RecordedStatements:
         "their students' estimates made again from what is left)."
     )
     skipped: list[SkippedStatements] = strawberry.field(description="Statements that are no answer, by reason.")
+    unmapped_activities: list[UnmappedActivity] = strawberry.field(
+        description='The activities skipped as no material of the graph (the reason "activity is no material of '
+        'the graph"), the most-named first, then by IRI; the first 20 (moreUnmappedActivities counts the rest). '
+        "A Moodle quiz attempt's own IRI (`.../mod/quiz/attempt.php?attempt=N`) is expected here; a question's "
+        "(`.../question/question.php?...`) needs a material's activityIds."
+    )
+    more_unmapped_activities: int = strawberry.field(
+        description="How many further distinct activities were skipped as no material, beyond unmappedActivities."
+    )
     mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
 
     @classmethod
@@ -207,6 +226,8 @@ class RecordedStatements:
             voided=report.voided,
             voided_stored=report.voided_stored,
             skipped=[SkippedStatements(reason=r, statements=n) for r, n in sorted(report.skipped.items())],
+            unmapped_activities=[UnmappedActivity(activity_id=a, statements=n) for a, n in report.unmapped.activities],
+            more_unmapped_activities=report.unmapped.not_shown,
             mastery=[MasteryType.from_domain(e) for e in report.mastery],
         )
 
