@@ -41,6 +41,7 @@ from graph.folders import private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
+from graph.xapi_homes import AccountHomesChanged, account_homes, keying_marks, recorded_homes
 from middleware.access_log import drop_query_strings
 from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
@@ -288,6 +289,29 @@ def _refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService | None)
     threading.Thread(target=run, name="estimate-refresh", daemon=True).start()
 
 
+def check_xapi_homes(kg: KnowledgeGraph, settings: Settings) -> None:
+    """Refuse to serve with other xAPI account homes than the store's learners were keyed with; log them.
+
+    Turned on after statements were stored, ``PATHWISE_XAPI_ACCOUNT_HOMES`` gave every
+    learner of the added home a second key (``graph.xapi_homes``); ``pathwise serve``
+    says so before anything loads, and this stops an app started another way.
+
+    Raises:
+        AccountHomesChanged: the homes differ from those recorded.
+    """
+    try:
+        keying_marks(kg.store, settings.xapi_account_homes)
+    except AccountHomesChanged as error:
+        log.error("%s", error.message)
+        raise
+    recorded = recorded_homes(kg.store)
+    log.info(
+        "xAPI accounts keyed by their bare name: %s (%s)",
+        ", ".join(account_homes(settings.xapi_account_homes)) or "none, every account by home page and name",
+        "as recorded in the store" if recorded is not None else "recorded with the first statement stored",
+    )
+
+
 def _freeze_startup_objects() -> None:
     """Keep what startup built (libraries, models, the curriculum) out of the garbage collector's scans.
 
@@ -332,12 +356,14 @@ def create_app(
         data_dir=config.data_dir,
     )
     log.info("student keys: HMAC-SHA-256 with %s", secret_source)
+    log.info("trends bucketed by days, weeks and months in the %s time zone", config.time_zone)
     metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         service = mastery if mastery is not None else open_mastery(config)
         graph = kg or open_knowledge_graph(config, service, pseudonyms)
+        check_xapi_homes(graph, config)
         app.state.stale_check = _StaleCheck(graph, config.stale_check_seconds)
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
         qa = open_qa(config, graph)

@@ -348,6 +348,7 @@ POLICY: Mapping[str, Access] = {
     "createCohort": {Role.TEACHER: ANYONE, **FEEDS},
     "deleteCohort": {Role.TEACHER: TeacherOfCohort("id"), **FEEDS},
     "removeStudents": {Role.TEACHER: TeacherOfCohort("cohortId"), **FEEDS},
+    "renameCohort": {Role.TEACHER: TeacherOfCohort("cohortId"), **FEEDS},
     # Enrolling a student or naming a cohort's teachers grants those teachers the
     # students' data, so a teacher cannot grant it to themselves: admins, and the
     # roster sync of the school's own systems (an integration).

@@ -22,8 +22,12 @@ from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.model import Attempt, Concept, Material, MaterialType
+from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, ProgressHook
+from graph.xapi_homes import SETTING, former_homes, keying_marks
 from ingest.attempts.keyed import (
+    NOT_A_MATERIAL,
+    UnmappedActivities,
     activity_materials,
     assessing_materials,
     item_concepts,
@@ -31,6 +35,7 @@ from ingest.attempts.keyed import (
     stored_void_targets,
     with_material_concepts,
     with_recorded_twins,
+    without_unmapped,
 )
 from settings import load_settings
 
@@ -153,6 +158,13 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
     help="Create the concepts and items the log names but the graph lacks, in the same transaction.",
 )
 @click.option(
+    "--skip-unmapped",
+    is_flag=True,
+    help="xapi: skip the statements whose activity is no material (not its id, nor among its activity ids) and "
+    "count them, naming the activities, as recordStatements does, instead of refusing the file: a Moodle log's "
+    "quiz-level statements (.../mod/quiz/attempt.php?attempt=N) are about no material.",
+)
+@click.option(
     "--xapi-account-home",
     "account_homes",
     multiple=True,
@@ -176,6 +188,7 @@ def import_attempts(
     folds: tuple[int, ...],
     dataset: str | None,
     create_missing: bool,
+    skip_unmapped: bool,
     account_homes: tuple[str, ...],
     dry_run: bool,
     as_json: bool,
@@ -202,6 +215,13 @@ def import_attempts(
     options = _reader_options(fmt, columns, folds, dataset)  # before the store opens: a usage error leaves it alone
     if account_homes and fmt != "xapi":
         raise click.UsageError("--xapi-account-home applies to xapi logs")
+    if skip_unmapped and fmt != "xapi":
+        raise click.UsageError("--skip-unmapped applies to xapi logs (another log names the items it creates)")
+    if skip_unmapped and create_missing:
+        raise click.UsageError(
+            "give --skip-unmapped or --create-missing, not both: one skips the activities that are no material, "
+            "the other makes each one a material"
+        )
     obj = ctx.obj or {}
     kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
     if fmt == "xapi":
@@ -217,15 +237,24 @@ def import_attempts(
     report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
     if fmt == "xapi":
         report["account_homes"] = list(options["account_homes"])
+    marks: list[Triple] = []
     try:
+        if fmt == "xapi":  # other homes than the stored learners were keyed with would key each a second way
+            setting = "--xapi-account-home" if account_homes else SETTING
+            marks = keying_marks(kg.store, options["account_homes"], setting=setting)
+            options["former_homes"] = former_homes(kg.store)  # learners stored before an accepted change
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
+            unmapped = UnmappedActivities()
+            if skip_unmapped:
+                frame, unmapped = without_unmapped(frame, kg.projection.material_ids)
             keyed = keyed_attempts_table(frame, pseudonyms, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             renamed: dict[str, str] = {}
             if fmt == "xapi":
                 found, renamed = with_recorded_twins(kg, frame, keyed, found, pseudonyms)
-            found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
+            former = frame.attrs.get("former_keys", {})  # a learner's keys before a change of account homes
+            found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms), former)
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
             report |= {
@@ -243,6 +272,8 @@ def import_attempts(
             }
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
+                if skip_unmapped:
+                    report["xapi"] |= _unmapped_report(report["xapi"], unmapped)
                 voided_stored = stored_void_targets(kg, frame, pseudonyms)
                 report["xapi"]["voided_stored"] = len(voided_stored)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
@@ -255,11 +286,18 @@ def import_attempts(
                     ids = [m.id for m in bundle.materials]
                     where = first_named(frame, "item", ids)
                     problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids, where)}")
-                problems.append("pass --create-missing to create them first (bare concepts and exercises)")
+                if fmt == "xapi":  # a Moodle log's quiz-level statements are about no material, and never will be
+                    problems.append(
+                        "pass --skip-unmapped to skip (and count) the statements about them, as recordStatements "
+                        "does, or list them among a material's activity ids; --create-missing makes each a bare "
+                        "exercise"
+                    )
+                else:
+                    problems.append("pass --create-missing to create them first (bare concepts and exercises)")
                 raise ValidationFailed(problems)
             untimed = set(keyed.loc[keyed["timestamp"].isna(), "attempt_id"]) if len(keyed) else set()
             # a log without times dates its attempts by position: the same statement in another file is not a clash
-            clashes = conflicting_duplicates(kg, found, untimed=untimed)
+            clashes = conflicting_duplicates(kg, found, untimed=untimed, former=former)
             if clashes:
                 named = [renamed.get(c, c) for c in clashes]  # a twin's id -> the one read from the file
                 raise ValidationFailed(_clash_problems(fmt, frame, keyed, named))
@@ -267,7 +305,7 @@ def import_attempts(
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
                 report["accepted"], report["duplicates"], estimates = _record(
-                    kg, found, obj, creating, progress=lambda done, total: bars("record", done, len(found))
+                    kg, found, obj, creating, marks, progress=lambda done, total: bars("record", done, len(found))
                 )
                 report["estimates"] = len(estimates)
                 report["without_concepts"] = sum(1 for a in found if not a.concepts)
@@ -324,6 +362,19 @@ def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes:
     ]
 
 
+def _unmapped_report(xapi: dict[str, Any], unmapped: UnmappedActivities) -> dict[str, Any]:
+    """The xAPI report's entries for the statements ``--skip-unmapped`` left out (what recordStatements answers)."""
+    skipped = dict(xapi["skipped"])
+    if unmapped.statements:
+        skipped[NOT_A_MATERIAL] = skipped.get(NOT_A_MATERIAL, 0) + unmapped.statements
+    return {
+        "used": xapi["used"] - unmapped.statements,
+        "skipped": skipped,
+        "unmapped_activities": [{"activity_id": a, "statements": n} for a, n in unmapped.activities],
+        "more_unmapped_activities": unmapped.not_shown,
+    }
+
+
 def _reader_options(
     fmt: str, columns: dict[str, str | None], folds: tuple[int, ...], dataset: str | None
 ) -> dict[str, Any]:
@@ -349,15 +400,16 @@ def _record(
     found: Sequence[Attempt],
     obj: dict[str, Any],
     creating: CurriculumBundle | None,
+    marks: Sequence[Triple],
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int, list[Any]]:
-    """Record, with what the log creates, in one transaction; estimates too when a model is served."""
+    """Record, with what the log creates (and ``marks``), in one transaction; estimates too when a model is served."""
     service = _served(obj)
     if service is not None:
         from resolvers.students import record
 
-        return record(kg, service, found, creating=creating, progress=progress)
-    return record_attempts(kg, found, creating=creating)
+        return record(kg, service, found, creating=creating, progress=progress, marks=marks)
+    return record_attempts(kg, found, creating=creating, marks=marks)
 
 
 def _retract(kg: KnowledgeGraph, attempt_ids: Sequence[str], obj: dict[str, Any]) -> list[str]:
@@ -413,6 +465,17 @@ def _print(report: dict[str, Any]) -> None:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
         used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
         click.echo(f"  xAPI: {used}, skipped: {skipped}")
+        if xapi.get("unmapped_activities"):
+            more = xapi["more_unmapped_activities"]
+            click.echo(
+                f"  skipped as no material: {xapi['skipped'][NOT_A_MATERIAL]} statement(s) about "
+                f"{len(xapi['unmapped_activities']) + more} activit(ies), the most-named first (a question among "
+                "them needs a material's activity ids: `updateMaterial`, or the activity_ids column):"
+            )
+            for entry in xapi["unmapped_activities"]:
+                click.echo(f"    {entry['activity_id']} ({entry['statements']})")
+            if more:
+                click.echo(f"    (and {more} more)")
         if report.get("account_homes"):
             click.echo(f"  accounts of {', '.join(report['account_homes'])} keyed by their name alone")
         if xapi.get("voided_stored"):

@@ -226,10 +226,12 @@ def _preflight(settings: Settings, store: str) -> None:
 
     The token keys, the pseudonym secret (and that it is the one the data was keyed
     with), and an embedded store another process holds: each ended in a traceback after
-    the banner, some after loading the demo.
+    the banner, some after loading the demo. And the xAPI account homes: others than the
+    stored learners were keyed with (``graph.xapi_homes``) are refused, saying what changed.
     """
     from auth.keys import KeyConfigError, load_keys
     from graph.store import OxigraphStore, parse_store_spec
+    from graph.xapi_homes import keying_marks
 
     try:
         load_keys(
@@ -245,7 +247,11 @@ def _preflight(settings: Settings, store: str) -> None:
     try:
         spec = parse_store_spec(store)
         if spec.backend == "oxigraph" and Path(spec.location).exists():
-            OxigraphStore(spec.location).close()  # taken by a running server: StoreInUse, before anything loads
+            held = OxigraphStore(spec.location)  # taken by a running server: StoreInUse, before anything loads
+            try:  # other xAPI account homes than the learners were keyed with would key each a second way
+                keying_marks(held, settings.xapi_account_homes)
+            finally:
+                held.close()
     except KnowledgeGraphError as error:
         _fail(error)
 
@@ -262,8 +268,9 @@ def _preflight(settings: Settings, store: str) -> None:
     "--replace",
     "replace_existing",
     is_flag=True,
-    help="Replace concepts and materials that already exist, with their prerequisite edges: a file of concepts"
-    " alone leaves the replaced concepts without prerequisites.",
+    help="Replace concepts, materials and curricula that already exist. Each keeps the stored value of what the"
+    " file does not state (a CSV column, an RDF predicate; without prerequisites.csv, a replaced concept's edges),"
+    " and the report's warnings say which.",
 )
 @click.option(
     "--break-cycles", is_flag=True, help="Leave out the listed edges that break every cycle instead of refusing."
@@ -440,6 +447,7 @@ def _register() -> None:
     from cli.student_key import student_key
     from cli.token import token
     from cli.train import models, train
+    from cli.xapi_homes import xapi_homes
 
     evaluate = click.Group(
         name="evaluate",
@@ -460,6 +468,7 @@ def _register() -> None:
     main.add_command(backup)
     main.add_command(backups)
     main.add_command(restore)
+    main.add_command(xapi_homes)
 
 
 _register()

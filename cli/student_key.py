@@ -5,7 +5,9 @@ LMS account, an id. Keys are keyed hashes (README "Privacy"), and an xAPI actor 
 keyed by its identifier's canonical form (``mbox_sha1sum:<sha1>``,
 ``account:<homePage>|<name>``), which nobody types. This prints the key, to pass to
 ``exportStudent`` or ``forgetStudent``; it needs the deployment's pseudonym secret and
-prints nothing else to stdout.
+prints nothing else to stdout. An account is keyed as ``PATHWISE_XAPI_ACCOUNT_HOMES``
+says, or in the form ``--account-form`` names: after an accepted change of the homes
+(``pathwise xapi-homes accept``) a learner stored before keeps the other form's key.
 """
 
 from __future__ import annotations
@@ -21,7 +23,17 @@ __all__ = ["student_key"]
 @click.argument("external_id", required=False)
 @click.option("--xapi-mbox", "mbox", help="An xAPI actor's e-mail address (mbox, or the same as mbox_sha1sum).")
 @click.option("--xapi-account", "account", nargs=2, metavar="HOMEPAGE NAME", help="An xAPI actor's account.")
-def student_key(external_id: str | None, mbox: str | None, account: tuple[str, str] | None) -> None:
+@click.option(
+    "--account-form",
+    type=click.Choice(["name", "home"]),
+    default=None,
+    help="With --xapi-account: key it by its bare name (as for a home listed in PATHWISE_XAPI_ACCOUNT_HOMES) or by "
+    "home page and name (as for any other); default: as the setting says. After `pathwise xapi-homes accept` "
+    "changed the homes, a learner stored before keeps the key of the other form: an erasure names both.",
+)
+def student_key(
+    external_id: str | None, mbox: str | None, account: tuple[str, str] | None, account_form: str | None
+) -> None:
     """Print the key of a student: by EXTERNAL_ID, or as an xAPI log named them."""
     from cli.main import _pseudonyms
     from ingest.attempts.xapi import actor_identifier
@@ -29,13 +41,16 @@ def student_key(external_id: str | None, mbox: str | None, account: tuple[str, s
     given = [g for g in (external_id, mbox, account) if g]
     if len(given) != 1:
         raise click.UsageError("give one of EXTERNAL_ID, --xapi-mbox or --xapi-account")
+    if account_form is not None and not account:
+        raise click.UsageError("--account-form applies to --xapi-account")
     settings = load_settings()
     if mbox:
         identifier = actor_identifier({"mbox": mbox})
     elif account:
         # keyed as `attempts import` keys it: by its bare name for an LMS in PATHWISE_XAPI_ACCOUNT_HOMES
         home = {"homePage": account[0], "name": account[1]}
-        identifier = actor_identifier({"account": home}, settings.xapi_account_homes)
+        listed = {"name": [account[0]], "home": []}.get(account_form or "", settings.xapi_account_homes)
+        identifier = actor_identifier({"account": home}, listed)
     else:
         identifier = external_id
     assert identifier is not None

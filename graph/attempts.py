@@ -7,7 +7,7 @@ write. Mastery estimates live beside them (``pw:Mastery``), written by the ML la
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -68,6 +68,7 @@ def record_attempts(
     estimate: Estimator | None = None,
     *,
     creating: CurriculumBundle | None = None,
+    marks: Sequence[Triple] = (),
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts and the estimates they move, in one transaction.
 
@@ -77,6 +78,8 @@ def record_attempts(
     estimates of the accepted attempts; they replace the stored ones. ``creating`` is a
     batch of concepts and materials the attempts may name: it is validated as an import
     and written in the same transaction, so a log and what it creates land together.
+    ``marks`` are written with the attempts when any is new (the xAPI account homes that
+    keyed them, ``graph.xapi_homes``, recorded by the write that stores the first).
 
     Raises:
         InvalidInput: a score outside [0, 1], a time more than a day in the future
@@ -96,6 +99,7 @@ def record_attempts(
         accepted = list(fresh.values())
         estimates = list(estimate(accepted)) if estimate is not None and accepted else []
         inserts = [t for a in accepted for t in attempt_triples(a)]
+        inserts += list(marks) if accepted else []
         inserts += [t for e in estimates for t in estimate_triples(e)]
         deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in estimates]) if estimates else []
         if planned is not None:
@@ -181,7 +185,11 @@ def statement_form(ident: str) -> str | None:
 
 
 def conflicting_duplicates(
-    kg: KnowledgeGraph, attempts: Sequence[Attempt], *, untimed: Collection[str] = frozenset()
+    kg: KnowledgeGraph,
+    attempts: Sequence[Attempt],
+    *,
+    untimed: Collection[str] = frozenset(),
+    former: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """Ids of ``attempts`` already stored with another score or time: another attempt under the same id.
 
@@ -189,15 +197,19 @@ def conflicting_duplicates(
     also called ``log.csv`` read as a replay of the first: its attempts were counted as
     duplicates and lost. A true replay stores the same score and time under each id.
     ``untimed`` names attempts whose time was not given (an API retry dated "now"):
-    only their score is compared.
+    only their score is compared. ``former`` maps a student's key to the keys they had
+    before (``graph.xapi_homes``): a statement stored under one of those is theirs, so
+    sent again it is a duplicate, not another student's answer.
     """
+    aliases = former or {}
     by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
     found = []
     for iri, props in queries.describe(kg.store, [URIRef(i) for i in by_iri]).items():
         if PW.VoidedAttempt in props.get(RDF.type, []):
             continue  # voided: sent again, it is a duplicate whatever its result
         attempt = by_iri[iri]
-        if iri_of("student", attempt.student) not in props.get(PW.student, []):
+        theirs = {iri_of("student", k) for k in (attempt.student, *aliases.get(attempt.student, ()))}
+        if not theirs.intersection(props.get(PW.student, [])):
             found.append(attempt.id)  # a statement id (a UUID clientId) another student's answer holds
             continue
         scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])

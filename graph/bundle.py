@@ -30,8 +30,13 @@ class CurriculumBundle:
     pairs (``("material", "language")``: a CSV file without that column). A stored
     item the batch replaces keeps its values of them, as a null field of an update
     mutation does; an empty value in the source is stated, and clears. A concept's
-    ``translations`` count as a field: a source that states them (RDF) replaces a
-    concept's every language; one that does not (CSV) changes only the languages it names.
+    ``translations`` count as a field, of each concept too (``unstated_items``): a source
+    that states them (an RDF description with another language's label or definition)
+    replaces a concept's every language; one that does not (CSV, CASE, a description
+    without them) changes only the languages it names and keeps the others.
+    ``unstated_items`` says the same of one item, keyed ``(kind, id)`` (an edge's id is
+    ``"c -> p"``): an RDF document describes each subject with the predicates it has, so
+    one material may be described whole and the next without its hazards.
 
     ``translations`` gives concepts' labels, definitions and alternative labels in each
     language, by concept id: those of the batch's concepts, and those of stored concepts
@@ -52,14 +57,20 @@ class CurriculumBundle:
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
     unstated: frozenset[tuple[str, str]] = frozenset()
+    unstated_items: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False)
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()
     translations: Mapping[str, tuple[Translation, ...]] = field(default_factory=dict)
     own_languages: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
-    def states(self, kind: str, name: str) -> bool:
-        """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too)."""
-        return (kind, name) not in self.unstated
+    def states(self, kind: str, name: str, ident: str | None = None) -> bool:
+        """Whether the source says what ``name`` of each ``kind`` is (an empty value is said too).
+
+        With ``ident``, of that item: neither its whole file nor its own description leaves it out.
+        """
+        if (kind, name) in self.unstated:
+            return False
+        return ident is None or name not in self.unstated_items.get((kind, ident), ())
 
     def is_empty(self) -> bool:
         """Whether there is nothing to write: no domain object and no extra triple."""

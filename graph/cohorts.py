@@ -23,7 +23,7 @@ from graph.errors import DuplicateId, InvalidInput, NotFound
 from graph.ids import id_problem, iri_of, is_valid_id
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
-from graph.validation import stored_kind
+from graph.validation import LABEL_LIMIT, stored_kind, text_problem
 from graph.vocab import PW, RDF, RDFS
 
 __all__ = [
@@ -238,6 +238,26 @@ def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Coh
         if deletes or inserts:
             kg.commit(deletes, inserts, lambda: None)
         return Cohort(ident, found.name, tuple(clean), found.size)
+
+
+def rename_cohort(kg: KnowledgeGraph, ident: str, name: str) -> Cohort:
+    """Give a cohort a new name ("" clears it): a roster renames only with a line that enrols someone.
+
+    Raises:
+        NotFound: there is no such cohort.
+        InvalidInput: a name of several lines, or with control characters.
+    """
+    clean = name.strip()
+    problem = text_problem(clean, "name", limit=LABEL_LIMIT, one_line=True, may_be_empty=True)
+    if problem is not None:
+        raise InvalidInput(f"cohort {ident!r} {problem}", field="name")
+    with kg.lock:
+        found = cohort(kg, ident)
+        k = iri_of("cohort", ident)
+        if clean != found.name:
+            deletes: list[Triple] = [(k, RDFS.label, Literal(found.name))] if found.name else []
+            kg.commit(deletes, [(k, RDFS.label, Literal(clean))] if clean else [], lambda: None)
+        return Cohort(ident, clean, found.teachers, found.size)
 
 
 def enrol_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> Cohort:

@@ -152,10 +152,12 @@ def written_texts(
         translations: the languages the write names, each with its values (an empty
             value: none in that language).
         stored: the concept's stored ``(predicate, literal)`` texts (a new concept: none).
-        whole: the write states every language (an RDF document): stored ones it does not
-            name go. Otherwise (a CSV file, ``updateConcept``, a translation) they stay, and
-            the stored own language's label and definition are the concept's to change:
-            a translation in that language does not change them.
+        whole: the write states every language (an RDF description with another language's
+            label or definition): stored ones it does not name go (stored alternative labels
+            stay where ``unstated`` names them, while the concept lists them). Otherwise (a
+            CSV file, ``updateConcept``, a translation, a description without other
+            languages) they stay, and the stored own language's label and definition are
+            the concept's to change: a translation in that language does not change them.
         own: with ``whole``, the language the source gives the concept's own label or
             definition in (``{"label": "en"}`` for ``"Algebra"@en`` alone).
         unstated: the translation fields (``label``, ``definition``, ``alt_labels``) the
@@ -182,10 +184,13 @@ def written_texts(
     """
     named = {language_key(t.language): t for t in translations}
     values_of: dict[Node, list[Literal]] = {p: [] for p in TEXT_PREDICATES}
-    if not whole:
-        for p, o in stored:
-            if isinstance(o, Literal) and p in values_of:
-                values_of[p].append(o)
+    for p, o in stored:  # a whole write reads the stored alternative labels only where it says nothing of them
+        if (
+            isinstance(o, Literal)
+            and p in values_of
+            and (not whole or (p == SKOS.altLabel and "alt_labels" in unstated))
+        ):
+            values_of[p].append(o)
     own_tag = None if whole else own_language(values_of[SKOS.prefLabel])
     out: set[TextValue] = set()
     for predicate, field in SHOWN_PREDICATES.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,22 +152,44 @@ class ErasureLog:
         return len(new)
 
 
-def split_erased(attempts: Sequence[Attempt], log: ErasureLog) -> tuple[list[Attempt], list[Attempt]]:
+def split_erased(
+    attempts: Sequence[Attempt], log: ErasureLog, former: Mapping[str, Collection[str]] | None = None
+) -> tuple[list[Attempt], list[Attempt]]:
     """The attempts to keep, and those of students forgotten after the attempts were made.
 
     Forgetting deletes what was stored; the logs it came from stay outside. Importing one
     of them again brought the student back without a word, so an attempt made before its
     student's last erasure is left out. A student who comes back after being forgotten
     makes attempts dated after it, which are kept (a log without times dates its
-    attempts in 1970: it counts as older).
+    attempts in 1970: it counts as older). ``former`` maps a student's key to the keys
+    they had before (an xAPI learner keyed anew after an accepted change of account
+    homes, ``graph.xapi_homes``): an erasure under one of those counts too, or a learner
+    forgotten before the change came back under the new key.
+
+    Examples:
+        >>> import tempfile
+        >>> from graph.pseudonyms import Pseudonymizer
+        >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        >>> log = ErasureLog(Path(tempfile.mkdtemp()) / ERASURE_LOG, pz)
+        >>> log.record(["stu-old"], datetime(2026, 1, 2, tzinfo=UTC))
+        >>> answer = Attempt("a1", "stu-new", datetime(2026, 1, 1, tzinfo=UTC), 1.0, concepts=("c",))
+        >>> kept, erased = split_erased([answer], log)
+        >>> len(kept), len(erased)
+        (1, 0)
+        >>> kept, erased = split_erased([answer], log, former={"stu-new": ["stu-old"]})
+        >>> len(kept), len(erased)
+        (0, 1)
     """
-    forgotten = log.last_forgotten({a.student for a in attempts})
+    aliases = former or {}
+    keys = {k for a in attempts for k in (a.student, *aliases.get(a.student, ()))}
+    forgotten = log.last_forgotten(keys)
     if not forgotten:
         return list(attempts), []
     kept: list[Attempt] = []
     erased: list[Attempt] = []
     for attempt in attempts:
-        at = forgotten.get(attempt.student)
+        times = [forgotten[k] for k in (attempt.student, *aliases.get(attempt.student, ())) if k in forgotten]
+        at = max(times, default=None)
         when = attempt.timestamp if attempt.timestamp.tzinfo else attempt.timestamp.replace(tzinfo=UTC)
         (erased if at is not None and when <= at else kept).append(attempt)
     return kept, erased

@@ -183,6 +183,30 @@ def timestamp_problem(moment: datetime, now: datetime | None = None) -> str | No
     return f"timestamp {aware.isoformat()} is more than a day in the future (now: {now.isoformat()})"
 
 
+EARLIEST_API_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+"""The earliest time a client may date an attempt (``recordAttempts``, ``recordStatements``):
+a device or LMS whose clock was reset says 1970 or 1980.
+
+Such an attempt went first in the student's history, every later one dated alike was a
+backfill, and one 1970 answer stretched a class's weekly trend past its 1,000 points.
+Logs (``pathwise attempts import``) may be older: their untimed rows are dated from 1970
+on purpose.
+"""
+
+
+def before_any_client(when: datetime) -> str | None:
+    """Why ``when`` cannot be a client's time (``None``: it can).
+
+    Examples:
+        >>> before_any_client(datetime(1970, 1, 1, tzinfo=UTC))
+        "timestamp 1970-01-01T00:00:00+00:00 is before 2000: is the device's clock set? (send the time it was answered)"
+    """
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    if aware >= EARLIEST_API_TIME:
+        return None
+    return f"timestamp {aware.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
+
+
 @dataclass(frozen=True, slots=True)
 class MasteryEstimate:
     """A model's probability that ``student`` has mastered ``concept``, and its provenance."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -32,6 +33,7 @@ from graph.concept_texts import (
     SHOWN_PREDICATES,
     TEXT_PREDICATES,
     group_translations,
+    language_key,
     own_language,
     preference,
     written_texts,
@@ -39,6 +41,7 @@ from graph.concept_texts import (
 from graph.errors import InvalidInput
 from graph.ids import edge_iri, id_of, iri_of
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
+from graph.unstated import PREREQUISITES, TRANSLATIONS
 from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
 
 __all__ = [
@@ -57,10 +60,12 @@ __all__ = [
     "minutes_to_duration",
     "parse_duration_minutes",
     "prerequisite_triples",
+    "stated_fields",
     "translations_from_props",
 ]
 
 Triple = tuple[Node, Node, Node]
+T = TypeVar("T", Curriculum, Concept, Material)
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\Z")
 
@@ -409,16 +414,36 @@ def _canonical_copy(triple: Triple, modelled: set[Triple]) -> bool:
 def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     """Read the domain objects out of an RDF graph; keep the rest as ``extra``.
 
+    Each subject states the fields its predicates give (``unstated_items`` the others, by
+    ``stated_fields``): RDF is open-world, so a description without a hazard says nothing
+    about one, and a stored item it replaces keeps its own. A concept states its
+    ``translations`` with a label or definition in a language besides its own
+    (``"Tasa"@es``); one without says nothing of them, and a replace keeps the stored ones.
+
     Raises:
         InvalidInput: when a value cannot be read (a bad duration, an unknown type).
     """
-    curricula = tuple(curriculum_from_props(s, _props(g, s)) for s in _subjects(g, SKOS.ConceptScheme))
+    unstated: dict[tuple[str, str], frozenset[str]] = {}
+
+    def read(kind: str, described: Mapping[URIRef, Props], build: Callable[[str, Props], T]) -> tuple[T, ...]:
+        for s, props in described.items():
+            left_out = frozenset(_FIELDS[kind]) - stated_fields(kind, props)
+            if left_out:
+                unstated[(kind, id_of(str(s)))] = left_out
+        return tuple(build(s, props) for s, props in described.items())
+
+    curricula = read("curriculum", {s: _props(g, s) for s in _subjects(g, SKOS.ConceptScheme)}, curriculum_from_props)
     concept_props = {s: _props(g, s) for s in _subjects(g, SKOS.Concept)}
-    concepts = tuple(concept_from_props(s, props) for s, props in concept_props.items())
+    concepts = read("concept", concept_props, concept_from_props)
     translations = {id_of(s): found for s, props in concept_props.items() if (found := translations_from_props(props))}
     own: dict[tuple[str, str], str] = {}
     for s, props in concept_props.items():
         own.update(own_languages_from_props(id_of(s), props))
+    for s in concept_props:  # a description without another language's label or definition says nothing of them
+        ident = id_of(str(s))
+        if not _other_languages(translations.get(ident, ()), own, ident):
+            key = ("concept", ident)
+            unstated[key] = unstated.get(key, frozenset()) | {TRANSLATIONS}
     meta: dict[tuple[str, str], Props] = {}
     # source triples the bundle's own triples stand for: an untagged alternative label beside the same one tagged
     represented: set[Triple] = {
@@ -440,10 +465,19 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         info = meta.get(key, {})
         strength = _first(info, PW.strength)
         edges.append(Prerequisite(key[0], key[1], float(strength) if strength else 1.0, _first(info, PW.provenance)))
+        left_out = frozenset(_FIELDS["prerequisite"]) - stated_fields("prerequisite", info)
+        if left_out:  # a bare `pw:requires` says nothing of the edge's strength or provenance
+            unstated[("prerequisite", f"{key[0]} -> {key[1]}")] = left_out
     material_iris = _material_subjects(g)
-    materials = tuple(material_from_props(s, _props(g, s)) for s in material_iris)
+    materials = read("material", {s: _props(g, s) for s in material_iris}, material_from_props)
     bundle = CurriculumBundle(
-        curricula, concepts, tuple(edges), materials, translations=translations, own_languages=own
+        curricula,
+        concepts,
+        tuple(edges),
+        materials,
+        unstated_items=unstated,
+        translations=translations,
+        own_languages=own,
     )
     modelled = set(bundle_triples(bundle))
     extra = Graph()
@@ -457,6 +491,85 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
     return replace(bundle, extra=extra or None, warnings=unread)
+
+
+def _other_languages(translations: Iterable[Translation], own: Mapping[tuple[str, str], str], concept: str) -> bool:
+    """Whether a concept's description gives a label or definition in a language besides its own (``"Tasa"@es``).
+
+    Its own label tagged alone (``"Rate"@en``) is no other language: such a description
+    says nothing of the concept's translations, and a replace keeps the stored ones.
+    """
+    mine = {language_key(tag) for (c, _), tag in own.items() if c == concept}
+    return any((t.label or t.definition) and language_key(t.language) not in mine for t in translations)
+
+
+def _any(o: Node) -> bool:
+    return not isinstance(o, BNode)
+
+
+def _literal(o: Node) -> bool:
+    return isinstance(o, Literal)
+
+
+def _iri(o: Node) -> bool:
+    return isinstance(o, URIRef)
+
+
+_FIELDS: dict[str, dict[str, tuple[URIRef, Callable[[Node], bool]]]] = {
+    "curriculum": {"title": (DCTERMS.title, _any), "description": (DCTERMS.description, _any)},
+    "concept": {
+        "label": (SKOS.prefLabel, _any),
+        "definition": (SKOS.definition, _any),
+        "alt_labels": (SKOS.altLabel, _any),
+        "broader": (SKOS.broader, _iri),
+        "curriculum": (SKOS.inScheme, _iri),
+        PREREQUISITES: (PW.requires, _iri),
+    },
+    "prerequisite": {"strength": (PW.strength, _any), "provenance": (PW.provenance, _any)},
+    "material": {
+        "title": (SDO.name, _any),
+        "type": (SDO.learningResourceType, _literal),
+        "difficulty": (PW.difficulty, _any),
+        "minutes": (SDO.timeRequired, _any),
+        "text": (SDO.text, _any),
+        "url": (SDO.url, _any),
+        "teaches": (SDO.teaches, _iri),
+        "assesses": (SDO.assesses, _iri),
+        "language": (SDO.inLanguage, _literal),
+        "access_modes": (SDO.accessMode, _literal),
+        "access_mode_sufficient": (SDO.accessModeSufficient, _literal),
+        "accessibility_features": (SDO.accessibilityFeature, _literal),
+        "accessibility_hazards": (SDO.accessibilityHazard, _literal),
+        "accessibility_summary": (SDO.accessibilitySummary, _any),
+        "activity_ids": (PW.activityId, _any),
+    },
+}
+"""Each kind's fields, by the predicate that states one and the values of it the model reads.
+
+A concept's ``PREREQUISITES`` are its edges: one with no ``pw:requires`` keeps the stored ones.
+
+A value the model cannot read (a ``schema:Language`` node as ``inLanguage``, a literal as
+``teaches``) states nothing: the stored value stays rather than being cleared by it.
+"""
+
+
+def stated_fields(kind: str, props: Props) -> frozenset[str]:
+    """The fields of a ``kind`` of item that a subject's description states (``_FIELDS``).
+
+    A material's ``type`` is stated by its ``learningResourceType`` or by a class that says
+    one (``MATERIAL_CLASSES``); ``schema:LearningResource`` alone says none.
+
+    Examples:
+        >>> from rdflib import Literal
+        >>> sorted(stated_fields("material", {SDO.name: [Literal("Strobe")], SDO.accessibilityHazard: []}))
+        ['title']
+        >>> sorted(stated_fields("material", {RDF.type: [SDO.VideoObject]}))
+        ['type']
+    """
+    found = {name for name, (p, reads) in _FIELDS[kind].items() if any(reads(o) for o in props.get(p, ()))}
+    if kind == "material" and _class_type(props):
+        found.add("type")
+    return frozenset(found)
 
 
 _LINKS = (SDO.teaches, SDO.assesses)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
@@ -52,9 +52,10 @@ from graph.rdf_mapping import (
     translations_from_props,
 )
 from graph.references import Suggestions
+from graph.replace_warnings import removed_hazards, unmentioned
 from graph.store import TripleStore
 from graph.text import search_key
-from graph.unstated import TRANSLATIONS, keep_unstated
+from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
@@ -168,8 +169,18 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
+_PSEUDO_FIELDS = frozenset({TRANSLATIONS, PREREQUISITES})
+"""What ``unstated`` names beside the model's fields: the store's triples, kept otherwise."""
+
 _LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
 """What concept search reads besides ids: a write touching one drops the search keys."""
+
+
+def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
+    """Whether a triple is one of these ``(concept, prerequisite)`` edges': its ``pw:requires`` or its node's."""
+    nodes = {edge_iri(c, p) for c, p in edges}
+    links = {(iri_of("concept", c), PW.requires, iri_of("concept", p)) for c, p in edges}
+    return lambda t: t[0] in nodes or t in links
 
 
 class KnowledgeGraph:
@@ -295,14 +306,24 @@ class KnowledgeGraph:
             raise ConceptNotFound(ident)
         return found
 
-    def list_concepts(self, *, first: int, after: str | None = None, search: str | None = None) -> Page:
+    def list_concepts(
+        self,
+        *,
+        first: int,
+        after: str | None = None,
+        search: str | None = None,
+        among: Collection[str] | None = None,
+    ) -> Page:
         """Concept ids in id order, optionally those whose id or a label (alternative, another language's)
-        contains ``search`` (compared by ``search_key``: without case or accents).
+        contains ``search`` (compared by ``search_key``: without case or accents), and only those ``among``
+        (a curriculum's, ``graph.curriculum_scope``) when given.
 
         Alternative labels are how learners name a concept ("gradient" for slope): searching
         labels alone found nothing for them.
         """
         ordered = self.projection.sorted_concepts()
+        if among is not None:
+            ordered = [c for c in ordered if c in among]
         needle = search_key(search or "")
         if needle:
             keys = self._search_keys()
@@ -371,8 +392,10 @@ class KnowledgeGraph:
         type: str | None = None,
         concept: str | None = None,
         where: MaterialFilter | None = None,
+        for_concepts: Collection[str] | None = None,
     ) -> Page:
-        """Material ids in id order, filtered by type, linked concept and accessibility metadata (``where``).
+        """Material ids in id order, filtered by type, linked concept and accessibility metadata (``where``),
+        and to those teaching or assessing one of ``for_concepts`` (a curriculum's) when given.
 
         Raises:
             ConceptNotFound: ``concept`` names no concept.
@@ -388,6 +411,9 @@ class KnowledgeGraph:
                     field="orphans",
                 )
             pool = self.projection.materials_of(concept)
+        if for_concepts is not None:
+            linked = {m for c in for_concepts for m in self.projection.materials_of(c)}
+            pool = [m for m in pool if m in linked]
         if type is not None:
             pool = [m for m in pool if self.projection.material_types.get(m) == type]
         if where is not None and where.orphans is not None:
@@ -732,6 +758,7 @@ class KnowledgeGraph:
         """
         with self.lock:
             bundle, kept = self._keep_unstated(bundle, replace_existing)
+            bundle, kept_edges, edge_warnings = self._keep_stored_edges(bundle, replace_existing)
             cleaned, report = check_bundle(
                 bundle,
                 self.projection,
@@ -749,6 +776,14 @@ class KnowledgeGraph:
             replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
             deletes = self._replaced_triples(replaced) if replaced else []
             texts_deleted, texts = self._concept_texts(cleaned, deletes, replace_existing)
+            # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
+            still = {(e.concept, e.prerequisite) for e in kept_edges} & {
+                (e.concept, e.prerequisite) for e in cleaned.prerequisites
+            }
+            untouched = _edge_triples(still)
+            if still:
+                deletes = [t for t in deletes if not untouched(t)]
+                report.counts["prerequisites"] -= len(still)  # the report counts what the batch gave
             deletes += texts_deleted + self._changed_edges(cleaned, replace_existing)
             inserts: list[Triple] = []
             total = sum(cleaned.counts().values())
@@ -757,8 +792,12 @@ class KnowledgeGraph:
                 if progress is not None and n % 20000 == 0:
                     progress("prepare", n, total)
             inserts += texts
+            if still:
+                inserts = [t for t in inserts if not untouched(t)]
             report.triples = len(inserts)
-            report.warnings = kept + report.warnings
+            hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
+            left_out = self._unmentioned(cleaned) if replace_existing else []
+            report.warnings = kept + edge_warnings + hazards + left_out + report.warnings
             return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
 
     def _concept_texts(
@@ -767,9 +806,11 @@ class KnowledgeGraph:
         """The labels, definitions and alternative labels a batch writes, in every language (``written_texts``).
 
         A replaced concept's stored ones are in ``replaced`` (deleted with it): a batch that
-        states every language (RDF) writes its own; one that does not (CSV) changes the
-        languages it names and keeps the others. A stored concept the batch gives only
-        translations for (a ``translations.csv`` row) changes in those languages.
+        states a concept's every language (an RDF description with another language's label
+        or definition) writes its own; one that does not (CSV, CASE, a description without
+        them) changes the languages it names and keeps the others (``_stated_texts``). A
+        stored concept the batch gives only translations for (a ``translations.csv`` row)
+        changes in those languages.
 
         Returns:
             The stored text triples to delete besides ``replaced``, and the triples to insert.
@@ -780,7 +821,7 @@ class KnowledgeGraph:
                 translation in a concept's own language that gives its label or definition
                 otherwise than the concept does (``own_language_conflicts``).
         """
-        whole = bundle.states("concept", TRANSLATIONS)
+        every = bundle.states("concept", TRANSLATIONS)  # the source can state them (RDF, not CSV or CASE)
         unstated = {name for kind, name in bundle.unstated if kind == "translation"}
         stored: dict[Node, list[tuple[Node, Node]]] = {}
         for s, p, o in replaced:
@@ -793,9 +834,10 @@ class KnowledgeGraph:
             found = bundle.translations.get(concept.id, ())
             own = own_languages_of(bundle, concept.id)
             were = stored.get(s, [])
-            if not whole:
+            if not every:
                 problems += own_language_conflicts(concept, found, were, bundle.origins)
-            texts = written_texts(concept, found, were, whole=whole, own=own, unstated=unstated)
+            whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
+            texts = written_texts(concept, found, were, whole=whole, own=own, unstated=unstated | fields)
             inserts += sorted((s, p, o) for p, o in texts)
         written = {c.id for c in bundle.concepts}
         others = [c for c in bundle.translations if c not in written]
@@ -828,7 +870,8 @@ class KnowledgeGraph:
         Stored edges are read for any import (an edge is no id: the same edge again is
         no duplicate); concepts, materials and curricula only when they may be replaced.
         """
-        kinds = {kind for kind, name in bundle.unstated if name != TRANSLATIONS and kind != "translation"}
+        kinds = {kind for kind, name in bundle.unstated if name not in _PSEUDO_FIELDS and kind != "translation"}
+        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - _PSEUDO_FIELDS}
         if not kinds:
             return bundle, []
         proj = self.projection
@@ -855,6 +898,38 @@ class KnowledgeGraph:
             if "curriculum" in kinds and bundle.curricula:
                 curricula = {c.id: c for c in self.curricula()}
         return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
+
+    def _unmentioned(self, bundle: CurriculumBundle) -> list[str]:
+        """What the batch leaves out of each stored curriculum it names (``graph.replace_warnings.unmentioned``)."""
+        proj, lines = self.projection, []
+        for cur in bundle.curricula:
+            if cur.id not in proj.curriculum_ids or not (bundle.concepts or bundle.materials):
+                continue
+            found = queries.concepts_in_curriculum(self.store, iri_of("curriculum", cur.id))
+            concepts = [c for c in map(id_of, found) if proj.has_concept(c)]
+            materials = {m for c in concepts for m in proj.materials_of(c)}
+            lines += unmentioned(bundle, cur.id, concepts, materials)
+        return lines
+
+    def _stored_hazards(self, material: str) -> tuple[str, ...] | None:
+        """A stored material's hazards (from the projection), ``None`` for one not stored."""
+        if material not in self.projection.material_ids:
+            return None
+        return self.projection.access_of(material).hazards
+
+    def _keep_stored_edges(
+        self, bundle: CurriculumBundle, replace_existing: bool
+    ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
+        """The batch with the stored edges of the concepts it replaces without stating their edges."""
+        proj = self.projection
+        if not replace_existing:
+            return bundle, [], []
+        stored = {
+            c.id: [Prerequisite(c.id, p, self.strength(c.id, p), self.provenance(c.id, p)) for p in proj.dag.pred[c.id]]
+            for c in bundle.concepts
+            if not bundle.states("concept", PREREQUISITES, c.id) and proj.has_concept(c.id)
+        }
+        return keep_unstated_edges(bundle, stored)
 
     def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
         """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).
@@ -975,6 +1050,27 @@ class KnowledgeGraph:
         """
         known = [iri_of("concept", i) for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
         return {id_of(iri): props for iri, props in queries.describe(self.store, known).items()}
+
+
+def _stated_texts(bundle: CurriculumBundle, concept: str, *, stored: bool) -> tuple[bool, frozenset[str]]:
+    """How a batch writes a concept's texts: whether it states every language, and the fields it leaves as stored.
+
+    A source that can state every language (RDF) does so for a concept whose description
+    gives another language's label or definition (``CurriculumBundle.states`` with its id);
+    a description without them keeps a stored concept's translations (``written_texts``
+    without ``whole``), changing only the alternative labels of the languages it tags. A
+    description without alternative labels keeps the tagged ones the concept still lists.
+    A source that never states them (CSV, CASE) writes what it names (``whole`` false).
+
+    Returns:
+        ``whole`` for ``written_texts``, and the translation fields it leaves unstated.
+    """
+    if not bundle.states("concept", TRANSLATIONS):
+        return False, frozenset()
+    alt = frozenset() if bundle.states("concept", "alt_labels", concept) else frozenset({"alt_labels"})
+    if not bundle.states("concept", TRANSLATIONS, concept) and stored:
+        return False, alt | {"label", "definition"}
+    return True, alt
 
 
 def _shown_labels(rows: Iterable[tuple[str | None, ...]]) -> dict[str, str | None]:

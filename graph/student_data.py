@@ -125,7 +125,10 @@ def _changes(
     for s, p, o in inserts:
         subjects[s][p].append(o)
     dropped = {id_of(str(s)) for s, p, o in deletes if p == RDF.type and o == PW.Student}
-    dropped |= {id_of(str(o)) for s, p, o in deletes if p == PW.student and s not in subjects}
+    # A deleted attempt leaves its student's history, even when the same write types its id
+    # again (a void's pw:VoidedAttempt marker): the cache kept the answer until a restart.
+    gone = {s for s, p, o in deletes if p == RDF.type and o == PW.Attempt}
+    dropped |= {id_of(str(o)) for s, p, o in deletes if p == PW.student and (s not in subjects or s in gone)}
     changes: dict[str, tuple[dict[str, MasteryEstimate], list[Attempt]]] = defaultdict(lambda: ({}, []))
     for subject, props in subjects.items():
         if PW.student not in props:

@@ -11,6 +11,15 @@ from graph.errors import InvalidInput
 __all__ = ["time_zone"]
 
 
+_ABBREVIATIONS = {
+    "CST": "America/Chicago", "CDT": "America/Chicago", "EDT": "America/New_York", "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles", "MDT": "America/Denver", "AKST": "America/Anchorage", "BST": "Europe/London",
+    "CEST": "Europe/Berlin", "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
+    "KST": "Asia/Seoul", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland",
+}  # fmt: skip
+"""Abbreviations people write for a zone, which name none (CST is also China's): the place to give instead."""
+
+
 @cache
 def _names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -30,10 +39,22 @@ def time_zone(name: str, *, field: str = "timeZone") -> zoneinfo.ZoneInfo:
         ... except InvalidInput as wrong:
         ...     print(wrong.message)
         unknown time zone 'america/chicago': did you mean 'America/Chicago'? (an IANA name, e.g. Europe/Berlin)
+        >>> try:
+        ...     time_zone("CST")
+        ... except InvalidInput as wrong:
+        ...     print(wrong.message.split("; ")[1])
+        give the place, e.g. 'America/Chicago'
     """
     cleaned = name.strip()
     if cleaned in _names():
         return zoneinfo.ZoneInfo(cleaned)
+    place = _ABBREVIATIONS.get(cleaned.upper())
+    if place is not None:
+        raise InvalidInput(
+            f"unknown time zone {name!r}: an abbreviation names no zone (and changes with daylight saving); "
+            f"give the place, e.g. '{place}'",
+            field=field,
+        )
     by_case = {n.lower(): n for n in _names()}
     guess = by_case.get(cleaned.lower()) or next(iter(difflib.get_close_matches(cleaned, _names(), n=1)), None)
     hint = f": did you mean '{guess}'?" if guess else ""

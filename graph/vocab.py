@@ -36,6 +36,8 @@ class PW(DefinedNamespace):
     difficulty: URIRef  # material difficulty 1..5
     activityId: URIRef  # material -> an xAPI activity IRI (an LMS's object.id) that names it (an xsd:anyURI literal)
     revision: URIRef  # graph revision counter, one literal per committed write
+    xapiAccountHomes: URIRef  # graph -> the xAPI account homes its learners are keyed with (JSON list; xapi_homes)
+    xapiFormerAccountHomes: URIRef  # graph -> homes recorded before an accepted change (JSON list; xapi_homes)
     memberOf: URIRef  # student -> cohort
     teacher: URIRef  # cohort -> a teacher's subject id (a literal)
     student: URIRef

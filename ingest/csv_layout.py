@@ -27,7 +27,9 @@ activity id two lines give is reported on the later one, naming the earlier.
 set's modes joined by commas (``auditory,visual|textual``: watching and listening
 suffice, and so does the text alone). An optional column a file leaves out says nothing
 about its field: an item the file replaces keeps its stored value
-(``CurriculumBundle.unstated``); an empty cell clears it.
+(``CurriculumBundle.unstated``); an empty cell clears it. A folder without
+``prerequisites.csv`` says nothing of edges: a concept it replaces keeps its own; with the
+file, a replaced concept's edges are the file's.
 
 Reading checks every row and reports every problem with its file and line (the line
 where the record starts, multi-line text fields included); nothing is returned unless
@@ -57,7 +59,7 @@ from graph.bundle import CurriculumBundle
 from graph.concept_texts import language_key, translation_origin
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
-from graph.unstated import TRANSLATIONS
+from graph.unstated import PREREQUISITES, TRANSLATIONS
 from graph.validation import (
     accessibility_problems,
     concept_problems,
@@ -393,6 +395,8 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
         reading.problems.append(
             Problem(", ".join(unknown), "-", f"not part of the layout ({', '.join(FILES.values())})")
         )
+    if texts.get("prerequisites") is None:  # no file: the edges of the concepts it replaces stay
+        reading.unstated.add(("concept", PREREQUISITES))
     bundle = CurriculumBundle(
         curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, reading)),
         concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, reading)),

@@ -47,7 +47,7 @@ def records(
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != width:
-                problems.append(Problem(source, f"line {line}", f"{len(record)} fields, header has {width}"))
+                problems.append(Problem(source, f"line {line}", _width_problem(len(record), width)))
                 continue
             yield line, record
     except csv.Error as error:
@@ -55,3 +55,17 @@ def records(
         if "unexpected end of data" in reason:  # read leniently, the rest of the file became one cell
             reason = "a quoted field opened here is never closed (the file ends inside it)"
         problems.append(Problem(source, f"line {start}", reason))
+
+
+def _width_problem(found: int, width: int) -> str:
+    """A record of the wrong width, with the likely cause: an unquoted comma, or a cell left out.
+
+    Examples:
+        >>> _width_problem(15, 14)
+        '15 fields, header has 14: a value holding a comma must be quoted ("Ratios, rates")'
+        >>> _width_problem(2, 3)
+        '2 fields, header has 3: every column needs its cell, empty if there is nothing to say (a,,c)'
+    """
+    if found > width:
+        return f'{found} fields, header has {width}: a value holding a comma must be quoted ("Ratios, rates")'
+    return f"{found} fields, header has {width}: every column needs its cell, empty if there is nothing to say (a,,c)"

@@ -71,6 +71,11 @@ def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Coh
     return cohorts.set_teachers(kg, ident, teachers)
 
 
+def rename(kg: KnowledgeGraph, ident: str, name: str) -> Cohort:
+    """Rename a cohort ("" clears its name)."""
+    return cohorts.rename_cohort(kg, ident, name)
+
+
 def import_csv(
     kg: KnowledgeGraph,
     text: str,

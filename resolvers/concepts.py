@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from graph import translations
-from graph.errors import NotFound
+from graph.curriculum_scope import concepts_of_curriculum, concepts_without_curriculum
+from graph.errors import InvalidInput, NotFound
 from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
 from graph.repository import KnowledgeGraph, Page
 
@@ -24,10 +25,31 @@ __all__ = [
 
 
 def list_concepts(
-    kg: KnowledgeGraph, *, first: int, after: str | None, search: str | None
+    kg: KnowledgeGraph,
+    *,
+    first: int,
+    after: str | None,
+    search: str | None,
+    curriculum: str | None = None,
+    without_curriculum: bool | None = None,
 ) -> tuple[Page, list[Concept]]:
-    """One page of concepts (ids from the projection, records in one round trip)."""
-    page = kg.list_concepts(first=first, after=after, search=search)
+    """One page of concepts (ids from the projection, records in one round trip), of one curriculum or of none.
+
+    Raises:
+        NotFound: ``curriculum`` names none (on ``curriculumId``).
+        InvalidInput: both a curriculum and ``without_curriculum``.
+    """
+    among: Collection[str] | None = None
+    if curriculum is not None and without_curriculum is not None:
+        raise InvalidInput(
+            "curriculumId and withoutCurriculum cannot be given together: give one", field="withoutCurriculum"
+        )
+    if curriculum is not None:
+        among = concepts_of_curriculum(kg, curriculum)
+    elif without_curriculum is not None:
+        placed_nowhere = concepts_without_curriculum(kg)
+        among = placed_nowhere if without_curriculum else set(kg.projection.sorted_concepts()) - placed_nowhere
+    page = kg.list_concepts(first=first, after=after, search=search, among=among)
     return page, [c for c in kg.concepts_by_ids(page.ids) if c is not None]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from graph.curriculum_scope import concepts_of_curriculum
 from graph.material_filter import MaterialFilter
 from graph.model import Material
 from graph.repository import KnowledgeGraph, Page
@@ -20,9 +21,14 @@ def list_materials(
     type: str | None,
     concept: str | None,
     where: MaterialFilter | None = None,
+    curriculum: str | None = None,
 ) -> tuple[Page, list[Material]]:
-    """One page of materials, optionally of one type, linked to one concept, or by accessibility metadata."""
-    page = kg.list_materials(first=first, after=after, type=type, concept=concept, where=where)
+    """One page of materials, optionally of one type, linked to one concept or to one curriculum's, or by
+    accessibility metadata."""
+    for_concepts = concepts_of_curriculum(kg, curriculum) if curriculum is not None else None
+    page = kg.list_materials(
+        first=first, after=after, type=type, concept=concept, where=where, for_concepts=for_concepts
+    )
     return page, [m for m in kg.materials_by_ids(page.ids) if m is not None]
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from graph import queries
 from graph.access_needs import AccessNeeds
-from graph.errors import ConceptNotFound, NotFound
-from graph.ids import id_of, iri_of
+from graph.curriculum_scope import concepts_of_curriculum
+from graph.errors import ConceptNotFound
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
 from graph.model import Material
@@ -169,6 +168,4 @@ def next_materials(
 
 def _curriculum_concepts(kg: KnowledgeGraph, curriculum: str) -> set[str]:
     """The concept ids of one curriculum (NOT_FOUND on ``curriculumId`` when there is none)."""
-    if curriculum not in kg.projection.curriculum_ids:
-        raise NotFound("curriculum", curriculum, field="curriculumId")
-    return {id_of(iri) for iri in queries.concepts_in_curriculum(kg.store, iri_of("curriculum", curriculum))}
+    return concepts_of_curriculum(kg, curriculum)

@@ -12,7 +12,9 @@ What differs from a file import, because nobody is there to answer a question:
   (a forwarder sends everything its LMS logs; ``--create-missing`` is a curator's act);
 - a statement needs a time (``timestamp`` or the LRS's ``stored``): a batch is not a
   file whose order dates it;
-- a statement id stored with another result is refused, naming the statement.
+- a statement id stored with another result is refused, naming the statement;
+- other account homes than the stored learners were keyed with refuse the batch
+  (``graph.xapi_homes``), as they refuse a file import and the service's start.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ from typing import Any, NoReturn
 from graph.attempts import conflicting_duplicates
 from graph.erasures import ErasureLog, split_erased
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, ReusedStatementId
-from graph.model import MasteryEstimate
+from graph.model import MasteryEstimate, before_any_client
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
+from graph.xapi_homes import former_homes, keying_marks
 from ingest.attempts.keyed import (
+    NOT_A_MATERIAL,
+    UnmappedActivities,
     activity_materials,
     assessing_materials,
     item_concepts,
@@ -37,6 +42,7 @@ from ingest.attempts.keyed import (
     stored_void_targets,
     with_material_concepts,
     with_recorded_twins,
+    without_unmapped,
 )
 from ingest.attempts.to_graph import frame_to_attempts
 from ingest.attempts.xapi import parse_xapi
@@ -48,9 +54,6 @@ __all__ = ["MAX_STATEMENTS", "RecordedStatementsReport", "record_statements"]
 
 MAX_STATEMENTS = 500
 """Statements a call carries at most, as ``recordAttempts`` carries attempts."""
-
-NOT_IN_GRAPH = "activity is no material of the graph"
-"""The skip reason of a statement whose activity the graph does not hold."""
 
 
 @dataclass
@@ -64,6 +67,7 @@ class RecordedStatementsReport:
     voided: int = 0
     voided_stored: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    unmapped: UnmappedActivities = field(default_factory=UnmappedActivities)
     mastery: list[MasteryEstimate] = field(default_factory=list)
 
 
@@ -84,10 +88,14 @@ def record_statements(
             with ``field`` ``statements.N``.
         ReusedStatementId: (each, in a ``ManyProblems``) a statement id recorded before with
             another result or time, or for another student.
+        AccountHomesChanged: ``account_homes`` are not those the stored learners were keyed
+            with (``graph.xapi_homes``); the first statement stored records them.
     """
     batch = _as_list(statements)
     if not batch:
         return RecordedStatementsReport()  # a forwarder's empty flush
+    # keyed with other account homes than the stored learners were, each of those learners would get a second key
+    marks = keying_marks(kg.store, account_homes, unrecorded=False)  # the service looked for unrecorded ones at start
     linked = item_concepts(kg)
     lines = "\n".join(json.dumps(statement) for statement in batch)  # line N is statement N-1: errors say which
     try:
@@ -99,6 +107,7 @@ def record_statements(
             account_homes=account_homes,
             assessing=assessing_materials(kg),
             activities=activity_materials(kg),
+            former_homes=former_homes(kg.store),
         )
     except MalformedInput as error:
         raise _problems(error, len(batch)) from None
@@ -106,23 +115,32 @@ def record_statements(
     if not frame.empty and frame["timestamp"].isna().any():
         untimed = sorted({_index(line) for line in frame.loc[frame["timestamp"].isna(), "line"]})
         _raise([InvalidInput("no timestamp or stored time", field=f"statements.{i}") for i in untimed])
-    unknown = ~frame["item"].isin(list(kg.projection.material_ids)) if not frame.empty else None
-    if unknown is not None and unknown.any():
+    if not frame.empty:  # a reset LMS clock: a 1970 answer went first in the history and broke the class's trend
+        early = [
+            (_index(line), problem)
+            for line, when in zip(frame["line"], frame["timestamp"], strict=True)
+            if (problem := before_any_client(when.to_pydatetime())) is not None
+        ]
+        if early:
+            first = {}
+            for index, problem in early:
+                first.setdefault(index, problem)
+            _raise([InvalidInput(p, field=f"statements.{i}") for i, p in sorted(first.items())])
+    frame, report.unmapped = without_unmapped(frame, kg.projection.material_ids)
+    if report.unmapped.statements:
         skipped = Counter(report.skipped)
-        skipped[NOT_IN_GRAPH] += int(frame.loc[unknown, "attempt_id"].nunique())
+        skipped[NOT_A_MATERIAL] += report.unmapped.statements
         report.skipped = dict(skipped)
-        kept = frame.loc[~unknown].reset_index(drop=True)
-        kept.attrs = frame.attrs
-        frame = kept
     voided_stored = stored_void_targets(kg, frame, pseudonyms)
     keyed = keyed_attempts_table(frame, pseudonyms, statements=True)
     found, keyed_id = with_recorded_twins(
         kg, frame, keyed, with_material_concepts(frame_to_attempts(keyed), linked), pseudonyms
     )
+    former = frame.attrs.get("former_keys", {})  # a learner's keys before an accepted change of account homes
     if erasures is not None:
-        found, left_out = split_erased(found, erasures)
+        found, left_out = split_erased(found, erasures, former)
         report.erased = len(left_out)
-    clashes = set(conflicting_duplicates(kg, found))
+    clashes = set(conflicting_duplicates(kg, found, former=former))
     if clashes:
         where = {
             a: (str(s), _index(line))
@@ -131,7 +149,9 @@ def record_statements(
         named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
         _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
     if found:
-        report.accepted, report.duplicates, estimates = students.record(kg, mastery, found, settle_later=settle_later)
+        report.accepted, report.duplicates, estimates = students.record(
+            kg, mastery, found, settle_later=settle_later, marks=marks
+        )
         report.mastery = students.touched_estimates(kg, found, estimates)
     # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
     report.voided_stored = len(students.retract(kg, mastery, voided_stored))

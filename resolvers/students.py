@@ -38,6 +38,7 @@ from graph.mastery import (
     stored_probabilities,
 )
 from graph.model import Attempt, MasteryEstimate
+from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, Page, paginate
 from graph.store import OxigraphStore
 from graph.student_data import StudentData, cached_student_data, student_data
@@ -124,6 +125,7 @@ def record(
     creating: CurriculumBundle | None = None,
     progress: Callable[[int, int], None] | None = None,
     settle_later: Callable[[Sequence[str]], None] | None = None,
+    marks: Sequence[Triple] = (),
 ) -> tuple[int, int, list[MasteryEstimate]]:
     """Store new attempts with the mastery estimates they move, in one transaction.
 
@@ -140,6 +142,7 @@ def record(
     order the attempts arrived in, and disagreed with ``evidence`` for the same history.
     The students' other stored estimates are written again too where the new state
     moved them by more than ``SETTLED_WITHIN`` (``_unsettled``): here, or by the settler.
+    ``marks`` go into the same transaction when an attempt is new (``record_attempts``).
     """
     students = [a.student for a in attempts]
     with mastery.lock:
@@ -160,7 +163,7 @@ def record(
             return moved + _unsettled(kg, predictor, sorted({e.student for e in moved}), named, moved[0].updated_at)
 
         try:
-            result = record_attempts(kg, attempts, estimate=estimate, creating=creating)
+            result = record_attempts(kg, attempts, estimate=estimate, creating=creating, marks=marks)
         except Exception:
             for student in students:  # the state saw attempts the graph refused
                 predictor.forget(student)

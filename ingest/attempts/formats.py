@@ -71,6 +71,11 @@ def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
         total["void_targets_missing"] = missing
         joined.attrs = {**joined.attrs, "report": total}
     joined.attrs["void_targets"] = sorted(set().union(*(f.attrs.get("void_targets", ()) for f in frames)))
+    former: dict[str, set[str]] = {}
+    for frame in frames:
+        for student, keys in frame.attrs.get("former_keys", {}).items():
+            former.setdefault(student, set()).update(keys)
+    joined.attrs["former_keys"] = {student: sorted(keys) for student, keys in former.items()}
     return joined
 
 

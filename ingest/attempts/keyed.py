@@ -6,8 +6,8 @@ same attempt whichever way it arrives: the same key, the same id, the same conce
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from graph.attempts import statement_form, stored_attempts, with_stored_twins
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     import pandas as pd  # the CLI's --help imports this module: no pandas until a log is read
 
 __all__ = [
+    "NOT_A_MATERIAL",
+    "UNMAPPED_SHOWN",
+    "UnmappedActivities",
     "activity_materials",
     "assessing_materials",
     "item_concepts",
@@ -27,7 +30,14 @@ __all__ = [
     "stored_void_targets",
     "with_material_concepts",
     "with_recorded_twins",
+    "without_unmapped",
 ]
+
+NOT_A_MATERIAL = "activity is no material of the graph"
+"""The skip reason of a statement whose activity no material is (not its id, nor among its activity ids)."""
+
+UNMAPPED_SHOWN = 20
+"""The unmapped activities a report names at most (the most-sent first); the rest are counted."""
 
 
 def item_concepts(kg: KnowledgeGraph) -> dict[str, list[str]]:
@@ -136,3 +146,49 @@ def with_recorded_twins(
     """
     found = with_stored_twins(kg, attempts, live_twins(frame, keyed, attempts, pseudonyms))
     return found, {after.id: before.id for before, after in zip(attempts, found, strict=True) if after.id != before.id}
+
+
+@dataclass(frozen=True)
+class UnmappedActivities:
+    """Statements skipped because their activity is no material, and which activities those were.
+
+    ``activities`` are (activity id, statements) pairs, the most-sent first (then by id),
+    at most ``UNMAPPED_SHOWN``; ``not_shown`` counts the further distinct activities. A
+    Moodle quiz sends one ``attempt.php?attempt=N`` per attempt, each once, while a
+    question nobody mapped yet comes back with every learner: it heads the list.
+    """
+
+    statements: int = 0
+    activities: tuple[tuple[str, int], ...] = ()
+    not_shown: int = 0
+
+
+def without_unmapped(frame: pd.DataFrame, material_ids: Collection[str]) -> tuple[pd.DataFrame, UnmappedActivities]:
+    """The statement table less the rows whose activity is no material of the graph, and what was left out.
+
+    An activity is a material when its graph id (``to_graph.material_id``, the id an
+    import would create) is a material's: ``parse_xapi`` has already put the material
+    that lists an activity among its activity ids in its place. ``recordStatements``
+    skips these (a forwarder sends everything its LMS logs), and so does the file
+    import with ``--skip-unmapped``; the report names the activities, so an engineer
+    knows which IRIs still need a material's ``activityIds``.
+    """
+    if frame.empty:
+        return frame, UnmappedActivities()
+    from ingest.attempts.to_graph import material_id
+
+    items = [str(i) for i in frame["item"].unique() if i]
+    unmapped = [i for i in items if material_id(i) not in material_ids]
+    if not unmapped:
+        return frame, UnmappedActivities()
+    hit = frame["item"].isin(unmapped)
+    per_activity = frame.loc[hit].groupby("item")["attempt_id"].nunique()
+    ranked = sorted(((str(a), int(n)) for a, n in per_activity.items()), key=lambda pair: (-pair[1], pair[0]))
+    kept = frame.loc[~hit].reset_index(drop=True)
+    kept.attrs = dict(frame.attrs)
+    found = UnmappedActivities(
+        statements=int(frame.loc[hit, "attempt_id"].nunique()),
+        activities=tuple(ranked[:UNMAPPED_SHOWN]),
+        not_shown=max(0, len(ranked) - UNMAPPED_SHOWN),
+    )
+    return kept, found

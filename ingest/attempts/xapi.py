@@ -330,6 +330,7 @@ class _Statement:
     score: float | None
     timestamp: datetime | None
     void_target: str | None
+    former: tuple[str, ...] = ()  # the keys the actor had under the account homes recorded before (xapi_homes)
 
 
 def _line_of(where: str) -> int:
@@ -350,7 +351,11 @@ def _canonical_id(statement: Mapping[str, Any]) -> str:
 
 
 def _check(
-    where: str, statement: object, pseudonymize: Callable[[str], str], account_homes: Collection[str] = ()
+    where: str,
+    statement: object,
+    pseudonymize: Callable[[str], str],
+    account_homes: Collection[str] = (),
+    former_homes: Sequence[Collection[str]] = (),
 ) -> tuple[_Statement | None, list[str]]:
     """Validate one statement; return what the importer needs of it, or the reasons it is invalid."""
     if not isinstance(statement, dict):
@@ -358,6 +363,7 @@ def _check(
     reasons: list[str] = []
     actor, verb, obj = statement.get("actor"), statement.get("verb"), statement.get("object")
     student = None
+    former: list[str] = []
     if not isinstance(actor, dict):
         reasons.append("no actor")
     else:
@@ -368,6 +374,8 @@ def _check(
         else:
             if identifier is not None:
                 student = pseudonymize(identifier)
+                earlier = {actor_identifier(actor, homes) for homes in former_homes} - {identifier}
+                former = sorted(pseudonymize(i) for i in earlier if i is not None)
             elif actor.get("objectType") != "Group":
                 reasons.append("actor has no identifier (account, mbox_sha1sum, mbox or openid)")
     verb_id = verb.get("id") if isinstance(verb, dict) else None
@@ -418,6 +426,7 @@ def _check(
             score=statement_score(name, statement.get("result")),
             timestamp=moment,
             void_target=void_target if name == "voided" else None,
+            former=tuple(former),
         ),
         [],
     )
@@ -433,6 +442,7 @@ def parse_xapi(
     account_homes: Collection[str] = (),
     assessing: Collection[str] | None = None,
     activities: Mapping[str, str] | None = None,
+    former_homes: Sequence[Collection[str]] = (),
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -450,6 +460,10 @@ def parse_xapi(
         activities: activity id -> the material that lists it (``Projection.activities``):
             a statement about an activity that is no material's id is about that material,
             and its row's item is the material's id.
+        former_homes: the account homes learners were keyed with before an accepted change
+            (``graph.xapi_homes.former_homes``): an account keyed otherwise under one of
+            them had another key then. ``frame.attrs["former_keys"]`` maps each student
+            key to those earlier keys, so an erasure or a stored answer under one is found.
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -461,7 +475,7 @@ def parse_xapi(
     ticker = LineTicker(source_name(source), line_count(text) if progress else 0, progress)
     for where, statement in decoded:
         ticker(_line_of(where))
-        found, reasons = _check(where, statement, pseudonymize, account_homes)
+        found, reasons = _check(where, statement, pseudonymize, account_homes, former_homes)
         if reasons:
             problems.append(Problem(source, where, "; ".join(reasons)))
         elif found is not None:
@@ -529,10 +543,15 @@ def parse_xapi(
     report.other_verbs = dict(other)
     report.rows = len(rows["student"])
     elsewhere = sorted(targets - present)  # voided in another file read with this one (formats.join_frames)
+    former: dict[str, list[str]] = {}
+    for s in checked:
+        if s.former and s.student is not None:
+            former[s.student] = sorted(set(former.get(s.student, ())) | set(s.former))
     if not rows["student"]:
         empty = empty_frame()
         empty.attrs["void_elsewhere"] = elsewhere
         empty.attrs["void_targets"] = sorted(targets)
+        empty.attrs["former_keys"] = former
         return empty, report
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
@@ -542,6 +561,7 @@ def parse_xapi(
     table = build_frame({c: frame[c] for c in frame.columns})
     table.attrs["void_elsewhere"] = elsewhere
     table.attrs["void_targets"] = sorted(targets)  # what an earlier import may hold (the caller looks)
+    table.attrs["former_keys"] = former
     return table, report
 
 
@@ -554,6 +574,7 @@ def read_xapi(
     account_homes: Collection[str] = (),
     assessing: Collection[str] | None = None,
     activities: Mapping[str, str] | None = None,
+    former_homes: Sequence[Collection[str]] = (),
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
     text = log_text(path)
@@ -566,4 +587,5 @@ def read_xapi(
         account_homes=account_homes,
         assessing=assessing,
         activities=activities,
+        former_homes=former_homes,
     )

@@ -369,6 +369,24 @@ class CohortMutation:
 
         return _guarded(run)
 
+    @strawberry.mutation(description="Rename a cohort (the name people know it by; its id stays).")
+    def rename_cohort(
+        self,
+        info: Info,
+        cohort_id: CohortIdArg,
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description='The new name, one line ("" clears it; INVALID with `field: "name"` otherwise).'
+            ),
+        ],
+    ) -> CohortResult:
+        def run() -> CohortType:
+            kg = info.context.kg
+            return _wrap(kg, [cohorts.rename(kg, str(cohort_id), name)])[0]
+
+        return _guarded(run)
+
     @strawberry.mutation(
         description="Import a CSV roster (header `cohort,student[,teacher][,name]`), all or nothing: a bad line "
         "refuses the whole roster with every problem and its line. Missing cohorts are created; with `replace`, each "

@@ -95,9 +95,28 @@ class CurriculumQuery:
                 'alternative label or a label in another language; null or "" (or only spaces): every concept.'
             ),
         ] = None,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description='Only the concepts of this curriculum (NOT_FOUND with `field: "curriculumId"` when '
+                "unknown); null: every curriculum's."
+            ),
+        ] = None,
+        without_curriculum: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only the concepts in no curriculum (what `deleteCurriculum` or an import with "
+                "`allowDangling` and an unknown scheme leaves); false: only those in one; not with `curriculumId`."
+            ),
+        ] = None,
     ) -> ConceptConnection:
         page, found = concepts.list_concepts(
-            info.context.kg, first=check_first(first), after=decode_cursor("concept", after), search=search
+            info.context.kg,
+            first=check_first(first),
+            after=decode_cursor("concept", after),
+            search=search,
+            curriculum=str(curriculum_id) if curriculum_id is not None else None,
+            without_curriculum=without_curriculum,
         )
         return ConceptConnection(
             edges=[ConceptEdge(cursor=encode_cursor("concept", c.id), node=ConceptType.from_domain(c)) for c in found],
@@ -136,6 +155,13 @@ class CurriculumQuery:
         access_mode: AccessModeArg = None,
         language: LanguageArg = None,
         orphans: OrphansArg = None,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only materials that teach or assess a concept of this curriculum (NOT_FOUND with "
+                '`field: "curriculumId"` when unknown); null: every curriculum\'s.'
+            ),
+        ] = None,
     ) -> MaterialConnection:
         where = MaterialFilter.checked(
             features=accessibility_feature or (),
@@ -151,6 +177,7 @@ class CurriculumQuery:
             type=type.value if type is not None else None,
             concept=str(concept_id) if concept_id is not None else None,
             where=where,
+            curriculum=str(curriculum_id) if curriculum_id is not None else None,
         )
         return MaterialConnection(
             edges=[

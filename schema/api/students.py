@@ -226,8 +226,12 @@ class StudentMutation:
         "concepts, so a statement sent here, imported from a file, or sent through recordAttempts with its id as "
         "clientId is one attempt. An activity is the material with its id, else the one listing it among its "
         "activityIds. Statements whose activity is no material of the graph, or that are no answer, "
-        "are skipped and counted; each statement needs a timestamp (or the LRS's stored time). At most "
-        f"{MAX_STATEMENTS} a call. Admins and the integration role."
+        "are skipped and counted (the activities that are no material named in unmappedActivities); each "
+        "statement needs a timestamp (or the LRS's stored time). At most "
+        f"{MAX_STATEMENTS} a call, and the request must also fit PATHWISE_MAX_BODY_BYTES (1 MiB by default, else "
+        "HTTP 413 PAYLOAD_TOO_LARGE and nothing is written): 500 Moodle statements are about 1 MB as compact JSON "
+        "and more pretty-printed, so send compact JSON in batches of about 200, and a batch answered 413 again as "
+        "two halves. Admins and the integration role."
     )
     async def record_statements(
         self,

@@ -11,7 +11,7 @@ import strawberry
 
 from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
-from graph.model import Attempt, timestamp_problem
+from graph.model import Attempt, before_any_client, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
 from schema.types.student import MasteryType
@@ -29,6 +29,7 @@ __all__ = [
     "RecordedStatements",
     "SkippedStatements",
     "RecordedAttempts",
+    "UnmappedActivity",
 ]
 
 
@@ -96,7 +97,7 @@ class AttemptInput:
                 f"attempt {index}: timestamp {self.timestamp} is outside the years 1-9999 in UTC",
                 field=f"attempts.{index}.timestamp",
             ) from None
-        late = timestamp_problem(when) or _before_any_client(when)
+        late = timestamp_problem(when) or before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
         if self.client_id:
@@ -114,22 +115,6 @@ class AttemptInput:
             concepts=concepts,
             source="graphql",
         )
-
-
-EARLIEST_API_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-"""The earliest time a client may date an attempt: a device whose clock was reset says 1970 or 1980.
-
-Such an attempt went first in the student's history, and every later one dated alike
-was a backfill. Logs (``pathwise attempts import``) may be older: their untimed rows
-are dated from 1970 on purpose.
-"""
-
-
-def _before_any_client(when: datetime) -> str | None:
-    """Why ``when`` cannot be a client's time (``None``: it can)."""
-    if when >= EARLIEST_API_TIME:
-        return None
-    return f"timestamp {when.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
 
 
 @strawberry.type(description="One problem with one attempt of a refused batch.")
@@ -195,6 +180,15 @@ class SkippedStatements:
     statements: int = strawberry.field(description="How many statements.")
 
 
+@strawberry.type(description="An activity (a statement's `object.id`) that is no material of the graph.")
+class UnmappedActivity:
+    activity_id: str = strawberry.field(
+        description="The activity's IRI as the statements name it: list it among a material's `activityIds` "
+        "(updateMaterial, or the materials CSV's activity_ids) for its answers to be recorded."
+    )
+    statements: int = strawberry.field(description="How many statements of the batch named it (all skipped).")
+
+
 @strawberry.type(description="What recording a batch of xAPI statements did.")
 class RecordedStatements:
     statements: int = strawberry.field(description="Statements read (voiding ones included).")
@@ -210,6 +204,15 @@ class RecordedStatements:
         "their students' estimates made again from what is left)."
     )
     skipped: list[SkippedStatements] = strawberry.field(description="Statements that are no answer, by reason.")
+    unmapped_activities: list[UnmappedActivity] = strawberry.field(
+        description='The activities skipped as no material of the graph (the reason "activity is no material of '
+        'the graph"), the most-named first, then by IRI; the first 20 (moreUnmappedActivities counts the rest). '
+        "A Moodle quiz attempt's own IRI (`.../mod/quiz/attempt.php?attempt=N`) is expected here; a question's "
+        "(`.../question/question.php?...`) needs a material's activityIds."
+    )
+    more_unmapped_activities: int = strawberry.field(
+        description="How many further distinct activities were skipped as no material, beyond unmappedActivities."
+    )
     mastery: list[MasteryType] = strawberry.field(description="The updated estimates of the concepts touched.")
 
     @classmethod
@@ -223,6 +226,8 @@ class RecordedStatements:
             voided=report.voided,
             voided_stored=report.voided_stored,
             skipped=[SkippedStatements(reason=r, statements=n) for r, n in sorted(report.skipped.items())],
+            unmapped_activities=[UnmappedActivity(activity_id=a, statements=n) for a, n in report.unmapped.activities],
+            more_unmapped_activities=report.unmapped.not_shown,
             mastery=[MasteryType.from_domain(e) for e in report.mastery],
         )
 

@@ -287,7 +287,9 @@ class CsvFilesInput:
         default=None, description="`concepts.csv`: id, label, definition, alt_labels, broader, scheme."
     )
     prerequisites: str | None = strawberry.field(
-        default=None, description="`prerequisites.csv`: concept, prerequisite, strength, provenance."
+        default=None,
+        description="`prerequisites.csv`: concept, prerequisite, strength, provenance. Null: a replace keeps the "
+        "stored edges of the concepts it replaces; given, their edges are the file's.",
     )
     materials: str | None = strawberry.field(
         default=None,
@@ -311,7 +313,10 @@ class ImportCurriculumInput:
     content: str | None = strawberry.field(default=None, description="The document, for every format but CSV.")
     csv: CsvFilesInput | None = strawberry.field(default=None, description="The files, for format CSV.")
     replace_existing: bool = strawberry.field(
-        default=False, description="Replace concepts and materials with the same ids."
+        default=False,
+        description="Replace concepts, materials and curricula with the same ids. Each keeps the stored value of "
+        "what the document does not state (a CSV column, an RDF predicate, a concept's edges without "
+        "prerequisites.csv), named in `warnings`.",
     )
     break_cycles: bool = strawberry.field(
         default=False, description="Leave out the listed edges that break every cycle instead of refusing."

@@ -85,6 +85,18 @@ class TestCohortWrites:
         assert api(COHORTS)["cohorts"] == []
         assert api('{ student(id: "s2") { id } }')["student"] == {"id": "s2"}  # the student stays
 
+    def test_a_cohort_is_renamed_without_a_roster_line(self, api: Api) -> None:
+        # A roster renamed a cohort only with a line enrolling someone: an empty class kept its old name.
+        api(CREATE, {"i": {"id": "7b", "name": "Class 7b"}})
+        rename = """mutation($n: String!) { renameCohort(cohortId: "7b", name: $n) {
+          ... on Cohort { id name } ... on CohortError { code field } } }"""
+        assert api(rename, {"n": " Math 7B (spring) "})["renameCohort"] == {"id": "7b", "name": "Math 7B (spring)"}
+        assert api(COHORTS)["cohorts"][0]["name"] == "Math 7B (spring)"
+        assert api(rename, {"n": ""})["renameCohort"] == {"id": "7b", "name": ""}
+        assert api(rename, {"n": "two\nlines"})["renameCohort"] == {"code": "INVALID", "field": "name"}
+        missing = api('mutation { renameCohort(cohortId: "8a", name: "X") { ... on CohortError { code } } }')
+        assert missing["renameCohort"] == {"code": "NOT_FOUND"}
+
     def test_refusals_are_typed(self, api: Api) -> None:
         api(CREATE, {"i": {"id": "7b"}})
         again = api(CREATE, {"i": {"id": "7b"}})["createCohort"]

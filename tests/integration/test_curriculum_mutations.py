@@ -369,6 +369,37 @@ class TestImportCurriculum:
         stored = client.execute('{ material(id: "m_strobe") { title accessibilityHazards } }')["material"]
         assert stored == {"title": "Strobe II", "accessibilityHazards": ["flashing"]}
 
+    def test_a_turtle_replace_without_accessibility_keeps_a_hazard(self, client: Client) -> None:
+        # The walkthrough's strobe_replace.ttl, a repository's export: the hazard, language and
+        # LMS activity ids went, with `warnings: []`.
+        strobe = {"id": "m_strobe", "title": "Strobe", "type": "VIDEO", "teaches": ["quad"], "language": "en"}
+        activity = "https://h5p.example/content/9"
+        created = client.execute(
+            MATERIAL, {"input": {**strobe, "accessibilityHazards": ["flashing"], "activityIds": [activity]}}
+        )
+        assert created["createMaterial"]["__typename"] == "Material"
+        turtle = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ;
+  schema:name "Strobe (from the LOR)" ; schema:learningResourceType "video" ;
+  schema:teaches <https://w3id.org/pathwise/id/concept/quad> ."""
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on ImportSummary { materials warnings } } }"""
+        summary = client.execute(query, {"input": {"format": "TURTLE", "content": turtle, "replaceExisting": True}})
+        assert summary["importCurriculum"] == {
+            "materials": 1,
+            "warnings": [
+                "the import states no language, accessibility_hazards, activity_ids of materials: kept the stored "
+                "values of 1 material (m_strobe)"
+            ],
+        }
+        stored = client.execute('{ material(id: "m_strobe") { title language accessibilityHazards activityIds } }')
+        assert stored["material"] == {
+            "title": "Strobe (from the LOR)",
+            "language": "en",
+            "accessibilityHazards": ["flashing"],
+            "activityIds": [activity],
+        }
+
     def test_cycle_refused_then_broken_on_request(self, client: Client) -> None:
         csv = {"concepts": "id,label\np,P\nq,Q\n", "prerequisites": "concept,prerequisite\np,q\nq,p\n"}
         refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
@@ -619,3 +650,35 @@ class TestCurriculumWrites:
         again = client.execute(self.CREATE, {"i": {"id": before, "title": "Back"}})["createCurriculum"]
         assert again["__typename"] == "Curriculum"
         assert client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"] is None
+
+    def test_a_curriculums_concepts_and_materials_are_listed_and_so_are_the_homeless(self, client: Client) -> None:
+        # After deleteCurriculum, or an import with a dangling scheme, no query found the concepts left in none.
+        client.execute(self.CREATE, {"i": {"id": "geo7", "title": "Geometry"}})
+        made = """mutation { createConcept(input: {id: "angles", label: "Angles", curriculumId: "geo7"}) { __typename }
+          createMaterial(input: {id: "m_angles", title: "Angles", type: READING, teaches: ["angles"]}) {
+            __typename } }"""
+        assert client.execute(made) == {"createConcept": {"__typename": "Concept"}, "createMaterial": {
+            "__typename": "Material"}}  # fmt: skip
+        listing = """query($c: ID, $w: Boolean) { concepts(first: 100, curriculumId: $c, withoutCurriculum: $w) {
+          totalCount edges { node { id } } } }"""
+        geometry = client.execute(listing, {"c": "geo7"})["concepts"]
+        assert [e["node"]["id"] for e in geometry["edges"]] == ["angles"]
+        everything = client.execute(listing)["concepts"]["totalCount"]
+        assert client.execute(listing, {"w": False})["concepts"]["totalCount"] == everything
+        assert client.execute(listing, {"w": True})["concepts"]["totalCount"] == 0
+        client.execute(self.DELETE, {"id": "geo7"})
+        homeless = client.execute(listing, {"w": True})["concepts"]
+        assert [e["node"]["id"] for e in homeless["edges"]] == ["angles"]
+        arith = client.execute('{ concept(id: "add") { curriculum { id } } }')["concept"]["curriculum"]["id"]
+        materials = """query($c: ID) { materials(first: 100, curriculumId: $c) { edges { node { id } } } }"""
+        linked = {e["node"]["id"] for e in client.execute(materials, {"c": arith})["materials"]["edges"]}
+        assert linked
+        assert "m_angles" not in linked
+        context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
+        for query, variables, field in (
+            (listing, {"c": "nope"}, "curriculumId"),
+            (listing, {"c": arith, "w": True}, "withoutCurriculum"),
+            (materials, {"c": "nope"}, "curriculumId"),
+        ):
+            result = asyncio.run(client.schema.execute(query, variables, context_value=context))
+            assert [(e.extensions or {}).get("field") for e in result.errors or []] == [field], variables

@@ -119,6 +119,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "createCohort": {"": frozenset({T, IN, A})},
     "deleteCohort": {"own": frozenset({T, IN, A}), "other": FEEDS},
     "removeStudents": {"own": frozenset({T, IN, A}), "other": FEEDS},
+    "renameCohort": {"own": frozenset({T, IN, A}), "other": FEEDS},
     "enrolStudents": {"own": FEEDS, "other": FEEDS},
     "setCohortTeachers": {"own": FEEDS, "other": FEEDS},
     "importRoster": {"": FEEDS},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ from click.testing import CliRunner
 
 from cli.main import main
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, check_secret, load_pseudonymizer
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from graph.xapi_homes import AccountHomesChanged, keying_marks
 from settings import load_settings
 
 SECRET = "s" * 40
@@ -129,3 +133,35 @@ def test_arguments_that_cannot_work_are_refused_in_one_line(args: list[str], mes
     assert result.exit_code in (1, 2)
     assert message in result.output, result.output
     assert "Traceback" not in result.output
+
+
+class TestXapiAccountHomesAtStart:
+    """PATHWISE_XAPI_ACCOUNT_HOMES turned on after statements were stored keyed every learner of the LMS anew."""
+
+    @staticmethod
+    def keyed_without_homes(store: str) -> KnowledgeGraph:
+        kg = KnowledgeGraph(open_store(store))
+        kg.commit([], keying_marks(kg.store, []), lambda: None)  # as the first statement stored records them
+        return kg
+
+    def test_serve_stops_before_anything_loads(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True)
+        self.keyed_without_homes(f"oxigraph:{data_dir / 'store'}").store.close()
+        code, out = serve({"PATHWISE_XAPI_ACCOUNT_HOMES": "http://www.example.org/"})
+        assert code == 1
+        assert "error [UNAVAILABLE]: PATHWISE_XAPI_ACCOUNT_HOMES names 'http://www.example.org', but" in out
+        assert "added 'http://www.example.org'" in out
+        assert "Pathwise on http" not in out
+
+    def test_an_app_started_another_way_stops_in_its_lifespan(self, data_dir: Path) -> None:
+        from starlette.testclient import TestClient
+
+        from server import create_app
+
+        kg = self.keyed_without_homes("memory")
+        homes = ("http://www.example.org",)
+        settings = replace(load_settings(env_file=None), xapi_account_homes=homes, qa=False, mastery=False)
+        with pytest.raises(AccountHomesChanged), TestClient(create_app(settings, kg=kg)):
+            pass
+        with TestClient(create_app(replace(settings, xapi_account_homes=()), kg=kg)) as client:
+            assert client.get("/healthz").status_code == 200

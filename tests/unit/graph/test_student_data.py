@@ -48,6 +48,19 @@ class TestStudentData:
         forget_student(kg, "ann")
         assert student_data(kg, "ann") == StudentData({}, ())
 
+    def test_a_voided_attempt_leaves_the_cached_history(self) -> None:
+        # A void deletes the attempt and types its id as voided in the same write: the cache kept
+        # the answer until a restart ("You keep getting Slope wrong" after the void).
+        from resolvers.students import retract
+
+        kg = graph()
+        record(kg, "ann", "add", 0.4, 1)
+        record(kg, "ann", "add", 0.5, 2)
+        assert [a.id for a in student_data(kg, "ann").attempts] == ["ann-1", "ann-2"]
+        assert retract(kg, None, ["ann-1"]) == ["ann-1"]
+        assert [a.id for a in student_data(kg, "ann").attempts] == ["ann-2"]
+        assert student_data(kg, "ann") == StudentDataCache(kg).get("ann")
+
     def test_a_students_write_refreshes_only_that_student(self) -> None:
         kg = graph()
         record(kg, "ann", "add", 0.4, 1)

@@ -25,7 +25,8 @@ class TestParseCurriculumCsv:
             parse_curriculum_csv({"concepts": concepts, "materials": materials})
         assert caught.value.problems == [
             "concepts.csv:line 4: empty id",
-            "concepts.csv:line 5: 2 fields, header has 3",
+            "concepts.csv:line 5: 2 fields, header has 3: every column needs its cell, empty if there is nothing "
+            "to say (a,,c)",
             "materials.csv:line 2: type 'quiz' is not one of explanation, example, exercise, video, reading",
             "materials.csv:line 3: difficulty 9 is not in 1..5",
         ]

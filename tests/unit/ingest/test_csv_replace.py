@@ -8,6 +8,7 @@ field of ``updateMaterial``); a column present with an empty cell clears it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from graph.bundle import CurriculumBundle
@@ -92,11 +93,20 @@ class TestMaterials:
 
     def test_a_full_rdf_description_still_replaces_everything(self, kg: KnowledgeGraph) -> None:
         _with_strobe(kg)
-        turtle = """@prefix schema: <https://schema.org/> .
+        turtle = """@prefix schema: <https://schema.org/> . @prefix pw: <https://w3id.org/pathwise/vocab#> .
 <https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ; schema:name "S" ;
-    schema:learningResourceType "video" ."""
-        kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
-        assert kg.material("m_strobe").accessibility_hazards == ()  # RDF states a whole resource
+    schema:learningResourceType "video" ; pw:difficulty 2 ; schema:timeRequired "PT4M" ; schema:text "T" ;
+    schema:url "https://example.org/s.mp4" ; schema:teaches <https://w3id.org/pathwise/id/concept/eq> ;
+    schema:assesses <https://w3id.org/pathwise/id/concept/quad> ; schema:inLanguage "de" ;
+    schema:accessMode "textual" ; schema:accessModeSufficient "textual" ;
+    schema:accessibilityFeature "transcript" ; schema:accessibilityHazard "noFlashingHazard" ;
+    schema:accessibilitySummary "Text only." ; pw:activityId "https://lms.example/t" ."""
+        report = kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
+        assert kg.material("m_strobe") == Material(
+            "m_strobe", "S", MaterialType.VIDEO, 2, 4, "T", "https://example.org/s.mp4", ("eq",), ("quad",), "de",
+            ("textual",), ("textual",), ("transcript",), ("noFlashingHazard",), "Text only.", ("https://lms.example/t",),
+        )  # fmt: skip
+        assert not [w for w in report.warnings if w.startswith("the import states no")]  # it states every field
 
 
 class TestConcepts:
@@ -144,3 +154,123 @@ class TestEdgesAndCurricula:
     def test_a_curriculum_without_a_description_column_keeps_it(self, kg: KnowledgeGraph) -> None:
         kg.import_bundle(parse_curriculum_csv({"curricula": "id,title\narith,Arithmetic I\n"}), replace_existing=True)
         assert kg.curricula() == [Curriculum("arith", "Arithmetic I", "Small test curriculum")]
+
+
+class TestPrerequisitesLeftOut:
+    """A nightly export whose prerequisites sheet did not come through flattened every learning path."""
+
+    CONCEPTS = "id,label\neq,Equations\nmul,Multiplication\n"
+    KEPT = (
+        "the import states no prerequisites of 2 concepts it replaces: kept their 3 stored prerequisite edges "
+        "(eq -> mul, eq -> sub, mul -> add)"
+    )
+
+    def test_a_concepts_file_alone_keeps_the_replaced_concepts_edges(self, kg: KnowledgeGraph) -> None:
+        revision = kg.revision
+        batch = parse_curriculum_csv({"concepts": self.CONCEPTS})
+        dry = kg.import_bundle(batch, replace_existing=True, dry_run=True)
+        assert (dry.counts["prerequisites"], kg.revision) == (0, revision)  # what the file gave
+        assert self.KEPT in dry.warnings
+        report = kg.import_bundle(batch, replace_existing=True)
+        assert self.KEPT in report.warnings
+        assert (kg.prerequisites_of("eq"), kg.prerequisites_of("mul")) == (["mul", "sub"], ["add"])
+        assert (kg.strength("mul", "add"), kg.provenance("mul", "add")) == (0.5, "designer")
+        assert kg.prerequisites_of("quad", transitive=True) == ["eq", "mul", "sub", "add"]
+        fresh = KnowledgeGraph(kg.store)  # the store holds them, not only the projection
+        assert sorted(fresh.projection.dag.edges) == sorted(kg.projection.dag.edges)
+
+    def test_with_a_prerequisites_file_the_edges_are_those_it_gives(self, kg: KnowledgeGraph) -> None:
+        files = {"concepts": self.CONCEPTS, "prerequisites": "concept,prerequisite\neq,sub\n"}
+        report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
+        assert (kg.prerequisites_of("eq"), kg.prerequisites_of("mul")) == (["sub"], [])
+        assert not [w for w in report.warnings if "prerequisites of" in w]
+
+
+class TestAHazardRemoved:
+    """One blank cell (a filter, a paste) turned a known `flashing` into "not stated" without a word."""
+
+    HEADER = "id,title,type,accessibility_hazards\n"
+
+    def test_an_empty_hazard_cell_says_which_hazard_goes(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        batch = parse_curriculum_csv({"materials": self.HEADER + "m_strobe,S,video,\n"})
+        expected = (
+            "material m_strobe: the import removes the hazard flashing (it now states none): learners who avoid it "
+            "may be offered the material"
+        )
+        assert expected in kg.import_bundle(batch, replace_existing=True, dry_run=True).warnings
+        assert expected in kg.import_bundle(batch, replace_existing=True).warnings
+        assert kg.material("m_strobe").accessibility_hazards == ()
+
+    def test_another_term_in_its_place_is_named(self, kg: KnowledgeGraph) -> None:
+        kg.create_material(replace(STROBE, accessibility_hazards=("flashing", "sound")))
+        batch = parse_curriculum_csv({"materials": self.HEADER + "m_strobe,S,video,noFlashingHazard|sound\n"})
+        assert [w for w in kg.import_bundle(batch, replace_existing=True).warnings if "hazard" in w] == [
+            "material m_strobe: the import removes the hazard flashing (it now states noFlashingHazard, sound): "
+            "learners who avoid it may be offered the material"
+        ]
+
+    def test_a_hazard_kept_or_a_statement_of_none_changed_says_nothing(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        kg.create_material(replace(STROBE, id="m_calm", accessibility_hazards=("noFlashingHazard",), activity_ids=()))
+        rows = "m_strobe,S,video,flashing|sound\nm_calm,C,video,\n"
+        report = kg.import_bundle(parse_curriculum_csv({"materials": self.HEADER + rows}), replace_existing=True)
+        assert not [w for w in report.warnings if "removes the hazard" in w]
+        legacy = parse_curriculum_csv({"materials": "id,title,type\nm_strobe,S,video\n"})  # no column: kept
+        assert not [w for w in kg.import_bundle(legacy, replace_existing=True).warnings if "removes" in w]
+
+    def test_from_rdf_too(self, kg: KnowledgeGraph) -> None:
+        _with_strobe(kg)
+        turtle = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/material/m_strobe> a schema:LearningResource ; schema:name "S" ;
+    schema:accessibilityHazard "motionSimulation" ."""
+        report = kg.import_bundle(read_text(turtle, "turtle"), replace_existing=True)
+        assert (
+            "material m_strobe: the import removes the hazard flashing (it now states motionSimulation): learners "
+            "who avoid it may be offered the material"
+        ) in report.warnings
+
+
+class TestRowsRemovedFromTheSheet:
+    """A nightly re-import never deletes the row a district removed, and nothing said so."""
+
+    FILES = {
+        "curricula": "id,title\narith,Arithmetic\n",
+        "concepts": "id,label,scheme\nadd,Addition,arith\nsub,Subtraction,arith\nmul,Multiplication,arith\n"
+        "eq,Equations,arith\n",
+        "materials": "id,title,type,teaches\nm_add,Adding,explanation,add\nm_add_ex,Adding drill,exercise,\n",
+    }
+    WARNINGS = [
+        "curriculum arith: 1 stored concept of it is not in the import (quad); an import deletes nothing: remove "
+        "it with deleteConcept",
+        "curriculum arith: 1 stored material linked to its concepts is not in the import (m_eq); an import deletes "
+        "nothing: remove it with deleteMaterial",
+    ]
+
+    def _curriculum_warnings(self, warnings: list[str]) -> list[str]:
+        return [w for w in warnings if w.startswith("curriculum ")]
+
+    def test_a_file_naming_the_curriculum_counts_what_it_leaves_out(self, kg: KnowledgeGraph) -> None:
+        batch = parse_curriculum_csv(self.FILES)
+        dry = kg.import_bundle(batch, replace_existing=True, dry_run=True)
+        assert self._curriculum_warnings(dry.warnings) == self.WARNINGS
+        report = kg.import_bundle(batch, replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == self.WARNINGS
+        assert kg.concept("quad").curriculum == "arith"  # left as it was
+        assert kg.material("m_eq").teaches == ("eq",)
+
+    def test_without_the_curriculum_or_the_kind_it_says_nothing(self, kg: KnowledgeGraph) -> None:
+        without = {k: v for k, v in self.FILES.items() if k != "curricula"}
+        report = kg.import_bundle(parse_curriculum_csv(without), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == []
+        concepts_only = {k: v for k, v in self.FILES.items() if k != "materials"}
+        report = kg.import_bundle(parse_curriculum_csv(concepts_only), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == self.WARNINGS[:1]
+
+    def test_many_are_counted_with_a_few_named(self, kg: KnowledgeGraph) -> None:
+        files = {"curricula": self.FILES["curricula"], "concepts": "id,label,scheme\nadd,Addition,arith\n"}
+        report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
+        assert self._curriculum_warnings(report.warnings) == [
+            "curriculum arith: 4 stored concepts of it are not in the import (eq, mul, quad, sub); an import deletes "
+            "nothing: remove them with deleteConcept"
+        ]

@@ -31,7 +31,8 @@ class TestReadRoster:
         with pytest.raises(MalformedInput) as caught:
             read_roster(text, "class.csv")
         assert caught.value.problems == [
-            "class.csv:line 3: 1 fields, header has 2",
+            "class.csv:line 3: 1 fields, header has 2: every column needs its cell, empty if there is nothing to "
+            "say (a,,c)",
             "class.csv:line 4: cohort is empty",
             "class.csv:line 5: cohort '7 b' is not a slug or an absolute IRI",
             "class.csv:line 6: student is empty",

@@ -14,7 +14,14 @@ from cli.attempts import attempts
 from graph.attempts import attempts_of, list_students
 from graph.model import Attempt, Material, MaterialType
 from graph.repository import KnowledgeGraph
-from ingest.attempts.keyed import activity_materials, assessing_materials, item_concepts
+from ingest.attempts.keyed import (
+    NOT_A_MATERIAL,
+    UNMAPPED_SHOWN,
+    activity_materials,
+    assessing_materials,
+    item_concepts,
+    without_unmapped,
+)
 from ingest.attempts.xapi import NOT_ASSESSED, parse_xapi
 from settings import load_settings
 from tests.conftest import DATA
@@ -119,6 +126,69 @@ class TestImportCommand:
         assert refused.exit_code == 1
         assert "1 item(s) not in the graph as materials: http://lms.example/q/9 (day.jsonl line 2)" in refused.output
 
+    def test_a_moodle_log_imports_with_the_statements_about_no_material_skipped_and_named(
+        self, quiz_kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        # Every nightly Moodle file was refused (its quiz-level statements name no material), and
+        # --create-missing made a bare exercise of each quiz attempt, its completion an answer.
+        quiz = "http://www.example.org/mod/quiz/attempt.php?attempt={}&cmid=1"
+        other = "http://www.example.org/question/question.php?cmid=1&id=2"
+        day = [statement("s1", QUESTION, True), statement("s2", quiz.format(1), True), statement("s3", other, False)]
+        day += [statement("s4", quiz.format(2), True), statement("s5", other, True)]
+        path = tmp_path / "day.jsonl"
+        path.write_text(lines(*day))
+        materials = set(quiz_kg.projection.material_ids)
+        out = report(invoke(quiz_kg, str(path), "--format", "xapi", "--skip-unmapped", "--json"))
+        assert (out["accepted"], out["missing_materials"], out["created_materials"]) == (1, 0, 0)
+        assert (out["xapi"]["used"], out["xapi"]["skipped"]) == (1, {NOT_A_MATERIAL: 4})
+        assert out["xapi"]["unmapped_activities"] == [
+            {"activity_id": other, "statements": 2},  # a question still to map: the most-named first
+            {"activity_id": quiz.format(1), "statements": 1},
+            {"activity_id": quiz.format(2), "statements": 1},
+        ]
+        assert out["xapi"]["more_unmapped_activities"] == 0
+        assert set(quiz_kg.projection.material_ids) == materials, "no material per quiz attempt"
+        text = invoke(quiz_kg, str(path), "--format", "xapi", "--skip-unmapped")
+        assert text.exit_code == 0, text.output
+        assert "accepted: 0  duplicates: 1" in text.output
+        assert "skipped as no material: 4 statement(s) about 3 activit(ies)" in text.output
+        assert f"    {other} (2)\n" in text.output
+        refused = invoke(quiz_kg, str(path), "--format", "xapi")  # without the option: refused, as before
+        assert refused.exit_code == 1
+        assert "3 item(s) not in the graph as materials: " in refused.output
+        assert "pass --skip-unmapped" in refused.output
+
+    def test_skipping_applies_to_xapi_logs_and_not_with_create_missing(
+        self, quiz_kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "day.jsonl"
+        path.write_text(lines(statement("s1", QUESTION, True)))
+        both = invoke(quiz_kg, str(path), "--format", "xapi", "--skip-unmapped", "--create-missing")
+        assert both.exit_code == 2
+        assert "give --skip-unmapped or --create-missing, not both" in both.output
+        (tmp_path / "log.csv").write_text("student,item,correct\nal,m_eq,1\n")
+        csv = invoke(quiz_kg, str(tmp_path / "log.csv"), "--format", "csv", "--skip-unmapped")
+        assert csv.exit_code == 2
+        assert "--skip-unmapped applies to xapi logs" in csv.output
+
+
+class TestWithoutUnmapped:
+    def test_the_activities_no_material_is_are_left_out_and_counted(self, quiz_kg: KnowledgeGraph) -> None:
+        sent = [statement(f"s{n}", f"http://lms.example/quiz/attempt.php?attempt={n:02}", True) for n in range(25)]
+        sent += [statement("q1", QUESTION, True), statement("x1", "http://lms.example/q/9", True)]
+        sent.append({**statement("x2", "http://lms.example/q/9", False), "actor": {"mbox": "mailto:a@example.org"}})
+        frame, _ = parse_xapi(
+            lines(*sent), "log.jsonl", item_concepts=item_concepts(quiz_kg), activities=activity_materials(quiz_kg)
+        )
+        kept, unmapped = without_unmapped(frame, quiz_kg.projection.material_ids)
+        assert kept["item"].tolist() == ["factoring-quiz"]
+        assert unmapped.statements == 27
+        assert unmapped.activities[0] == ("http://lms.example/q/9", 2)
+        assert unmapped.activities[1] == ("http://lms.example/quiz/attempt.php?attempt=00", 1)
+        assert (len(unmapped.activities), unmapped.not_shown) == (UNMAPPED_SHOWN, 26 - UNMAPPED_SHOWN)
+        same, none = without_unmapped(kept, quiz_kg.projection.material_ids)
+        assert (len(same), none.statements, none.activities) == (1, 0, ())
+
 
 @pytest.mark.skipif(not MOODLE_QUIZ.is_dir(), reason=f"Moodle logstore_xapi fixtures not at {MOODLE_QUIZ}")
 def test_moodle_quiz_answers_land_on_the_material_listing_the_question(quiz_kg: KnowledgeGraph, tmp_path: Path) -> None:
@@ -142,3 +212,17 @@ def test_moodle_quiz_answers_land_on_the_material_listing_the_question(quiz_kg: 
     assert sorted(a.score for a in on_quiz) == sorted(float(s["result"]["success"]) for s in answers)
     again = report(invoke(quiz_kg, *files, "--format", "xapi", "--json"))
     assert again["accepted"] == 0
+
+
+@pytest.mark.skipif(not MOODLE_QUIZ.is_dir(), reason=f"Moodle logstore_xapi fixtures not at {MOODLE_QUIZ}")
+def test_moodle_quiz_logs_import_with_their_quiz_attempts_skipped(quiz_kg: KnowledgeGraph) -> None:
+    files = sorted(str(p) for p in MOODLE_QUIZ.glob("*/statements.json"))
+    refused = invoke(quiz_kg, *files, "--format", "xapi")
+    assert refused.exit_code == 1, "the quiz attempt's own IRI is no material"
+    materials = set(quiz_kg.projection.material_ids)
+    out = report(invoke(quiz_kg, *files, "--format", "xapi", "--skip-unmapped", "--json"))
+    assert out["accepted"] == len([a for a in _stored(quiz_kg) if a.material == "factoring-quiz"]) > 0
+    assert out["missing_materials"] == 0
+    named = {a["activity_id"] for a in out["xapi"]["unmapped_activities"]}
+    assert "http://www.example.org/mod/quiz/attempt.php?attempt=1&cmid=1" in named
+    assert set(quiz_kg.projection.material_ids) == materials

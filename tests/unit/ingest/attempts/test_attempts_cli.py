@@ -482,3 +482,87 @@ def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     assert refused.exit_code == 2
     usage = invoke(kg, str(path), "--format", "csv", "--xapi-account-home", "https://lms.example")
     assert usage.exit_code == 2
+
+
+class TestChangedAccountHomes:
+    def test_an_import_keyed_with_other_homes_is_refused_until_the_change_is_accepted(
+        self, kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Turned on after statements were stored, PATHWISE_XAPI_ACCOUNT_HOMES keyed every learner of the
+        # LMS a second way: re-sent answers of an erased learner came back, re-sends were refused as
+        # "another result or time", and forgetStudent by the LMS's id found nothing.
+        from cli.main import main
+        from cli.xapi_homes import xapi_homes
+        from graph.attempts import list_students
+
+        monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.delenv("PATHWISE_XAPI_ACCOUNT_HOMES", raising=False)
+        day1 = write_lines(tmp_path / "day1.jsonl", [statement("h-1", "101", True, timestamp="2026-11-29T09:00:00Z")])
+        assert report(invoke(kg, str(day1), "--format", "xapi", "--json"))["accepted"] == 1
+        revision = kg.revision
+
+        flag = invoke(kg, str(day1), "--format", "xapi", "--xapi-account-home", "https://lms.example/")
+        assert flag.exit_code == 1
+        assert "--xapi-account-home names 'https://lms.example', but this store's xAPI learners" in flag.output
+        assert "added 'https://lms.example'. Every learner" in flag.output
+        assert "Either leave out --xapi-account-home, or" in flag.output
+        monkeypatch.setenv("PATHWISE_XAPI_ACCOUNT_HOMES", "https://lms.example")
+        setting = invoke(kg, str(day1), "--format", "xapi", "--dry-run")
+        assert setting.exit_code == 1
+        assert "PATHWISE_XAPI_ACCOUNT_HOMES names 'https://lms.example', but" in setting.output
+        assert kg.revision == revision, "nothing was written"
+
+        def homes(*args: str) -> str:
+            result = CliRunner().invoke(xapi_homes, list(args), obj={"settings": load_settings(), "kg": kg})
+            assert result.exit_code == 0, result.output
+            return result.output
+
+        assert json.loads(homes("show", "--json"))["agree"] is False
+        accepted = homes("accept")
+        assert "recorded: xAPI learners are keyed with 'https://lms.example' from now on" in accepted
+        assert "https://lms.example: accounts keyed by their bare name from now on" in accepted
+        assert "keep their earlier keys" in accepted
+        assert json.loads(homes("show", "--json")) == {
+            "recorded": ["https://lms.example"],
+            "configured": ["https://lms.example"],
+            "former": [[]],
+            "unrecorded_xapi": False,
+            "agree": True,
+        }
+        resent = report(invoke(kg, str(day1), "--format", "xapi", "--json"))  # was "another result or time"
+        assert (resent["accepted"], resent["duplicates"]) == (0, 1), "stored before under the earlier key: the same"
+        day2 = write_lines(tmp_path / "day2.jsonl", [statement("h-2", "101", True, timestamp="2026-11-30T09:00:00Z")])
+        assert report(invoke(kg, str(day2), "--format", "xapi", "--json"))["accepted"] == 1
+
+        def key(*args: str) -> str:
+            result = CliRunner().invoke(main, ["student-key", *args])
+            assert result.exit_code == 0, result.output
+            return result.stdout.strip()
+
+        now, before = key("--xapi-account", "https://lms.example", "101"), key("101")
+        assert now == before, "keyed by the LMS's own id from now on"
+        earlier = key("--xapi-account", "https://lms.example", "101", "--account-form", "home")
+        assert set(list_students(kg)) == {now, earlier}, "the learner stored before keeps the earlier key"
+        assert key("--xapi-account", "https://lms.example", "101", "--account-form", "name") == now
+        misplaced = CliRunner().invoke(main, ["student-key", "101", "--account-form", "home"])
+        assert misplaced.exit_code == 2
+
+    def test_a_store_with_xapi_answers_from_before_the_record_takes_the_configured_homes(
+        self, kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        # An upgraded store has xAPI answers and no record: refusing it stopped the nightly import
+        # (and the service) for a change that nearly never happened. `show` says what will be assumed.
+        from graph.attempts import record_attempts
+        from graph.model import Attempt
+        from graph.xapi_homes import recorded_homes
+
+        when = datetime(2026, 11, 29, tzinfo=UTC)
+        record_attempts(kg, [Attempt("a1", "stu-" + "1" * 32, when, 1.0, material="m_add_ex", source="xapi:old")])
+        path = write_lines(tmp_path / "day.jsonl", [statement("u-1", "101", True, timestamp="2026-11-30T09:00:00Z")])
+        from cli.xapi_homes import xapi_homes
+
+        obj = {"settings": load_settings(), "kg": kg}
+        shown = CliRunner().invoke(xapi_homes, ["show"], obj=obj).output
+        assert "holds xAPI answers stored before homes were recorded" in shown
+        assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 1
+        assert recorded_homes(kg.store) == ()

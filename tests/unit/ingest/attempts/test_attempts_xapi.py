@@ -301,3 +301,27 @@ def test_a_score_outside_xapi_ranges_is_refused_with_its_line() -> None:
         ("line 3", "result.score.raw 15 is not between min 0 and max 10"),
         ("line 4", "result.score.scaled 'high' is not a number"),
     ]
+
+
+def test_an_account_keyed_otherwise_before_a_change_of_homes_carries_its_earlier_key() -> None:
+    # graph.xapi_homes: a learner stored before PATHWISE_XAPI_ACCOUNT_HOMES changed keeps the earlier key;
+    # the reader names it, so an erasure or an answer stored under it is found.
+    lms = {"account": {"homePage": "https://lms.example", "name": "u42"}}
+    other = {"account": {"homePage": "https://other.example", "name": "u42"}}
+    text = "\n".join(
+        json.dumps(s)
+        for s in (
+            stmt("s1", "answered", actor=lms, result={"success": True}),
+            stmt("s2", "answered", actor=other, result={"success": True}),
+            stmt("s3", "answered", actor={"mbox": ALICE}, result={"success": True}),
+        )
+    )
+    frame, _ = parse_xapi(
+        text, "s.jsonl", pseudonymize=str, account_homes=["https://lms.example"], former_homes=[[], ["https://x"]]
+    )
+    assert sorted(frame["student"]) == sorted(
+        ["u42", "account:https://other.example|u42", f"mbox_sha1sum:{ALICE_SHA1}"]
+    )
+    assert frame.attrs["former_keys"] == {"u42": ["account:https://lms.example|u42"]}
+    unchanged, _ = parse_xapi(text, "s.jsonl", pseudonymize=str, account_homes=["https://lms.example"])
+    assert unchanged.attrs["former_keys"] == {}
