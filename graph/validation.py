@@ -94,16 +94,7 @@ def concept_problems(concept: Concept) -> list[tuple[str, str]]:
     problem = id_problem("concept", concept.id)
     if problem is not None:
         problems.append(("id", problem))
-    label = text_problem(concept.label, "label", limit=LABEL_LIMIT, one_line=True)
-    if label is not None:
-        problems.append(("label", f"concept {concept.id!r} {label}"))
-    definition = text_problem(concept.definition, "definition", may_be_empty=True)
-    if definition is not None:
-        problems.append(("definition", f"concept {concept.id!r} {definition}"))
-    for alt in concept.alt_labels:
-        problem = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
-        if problem is not None:
-            problems.append(("altLabels", f"concept {concept.id!r} {problem}"))
+    problems += _texts_problems(f"concept {concept.id!r}", concept.label, concept.definition, concept.alt_labels)
     if concept.id in concept.broader:
         problems.append(("broader", f"concept {concept.id!r} cannot be broader than itself"))
     return problems
@@ -126,13 +117,24 @@ def translation_problems(concept: str, translation: Translation, *, label: bool 
     if bad is not None:
         problems.append(("language", f"concept {concept!r}: {bad}"))
     owner = f"concept {concept!r} in {translation.language!r}"
-    found = text_problem(translation.label, "label", limit=LABEL_LIMIT, one_line=True, may_be_empty=not label)
+    problems += _texts_problems(
+        owner, translation.label, translation.definition, translation.alt_labels, label_may_be_empty=not label
+    )
+    return problems
+
+
+def _texts_problems(
+    owner: str, label: str, definition: str, alt_labels: Sequence[str], *, label_may_be_empty: bool = False
+) -> list[tuple[str, str]]:
+    """A label's, a definition's and alternative labels' problems, in any language, said after their ``owner``."""
+    problems = []
+    found = text_problem(label, "label", limit=LABEL_LIMIT, one_line=True, may_be_empty=label_may_be_empty)
     if found is not None:
         problems.append(("label", f"{owner} {found}"))
-    found = text_problem(translation.definition, "definition", may_be_empty=True)
+    found = text_problem(definition, "definition", may_be_empty=True)
     if found is not None:
         problems.append(("definition", f"{owner} {found}"))
-    for alt in translation.alt_labels:
+    for alt in alt_labels:
         found = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
         if found is not None:
             problems.append(("altLabels", f"{owner} {found}"))
