@@ -16,17 +16,15 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 
 from graph import queries
 from graph.access_needs import AccessFacts
 from graph.activities import activity_clashes, clash_error
 from graph.bundle import CurriculumBundle, ImportReport
+from graph.bundle_plan import PlannedWrite, ProgressHook, plan_bundle, project_material
 from graph.concept_texts import (
     TEXT_PREDICATES,
-    changed_translations,
     group_translations,
-    own_language_conflicts,
     text_preference,
     written_texts,
 )
@@ -40,52 +38,32 @@ from graph.rdf_mapping import (
     Props,
     Triple,
     bundle_from_rdf,
-    bundle_triples,
     concept_from_props,
     concept_triples,
     curriculum_from_props,
     material_from_props,
     material_triples,
-    own_languages_of,
     parse_duration_minutes,
     prerequisite_triples,
-    translations_from_props,
 )
 from graph.references import Suggestions
-from graph.replace_warnings import removed_hazards, unmentioned
 from graph.store import TripleStore
 from graph.text import search_key
-from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import (
     CONCEPT_PREDICATES,
     MATERIAL_PREDICATES,
-    absolute_ids,
     broader_cycles,
-    check_bundle,
     check_strength,
     concept_problems,
     material_problems,
     one_field,
 )
-from graph.vocab import GRAPH_IRI, ID, PW, SDO, SKOS
+from graph.vocab import GRAPH_IRI, PW, SDO, SKOS
 
 __all__ = ["KnowledgeGraph", "Page", "PlannedWrite", "ProgressHook", "WriteListener", "paginate"]
 
-ProgressHook = Callable[[str, int, int], None]
-"""Called as ``hook(stage, done, total)`` during long work."""
-
 WriteListener = Callable[[Sequence[Triple], Sequence[Triple], int], None]
 """Called as ``listener(deletes, inserts, revision)`` after each committed write."""
-
-
-@dataclass(frozen=True)
-class PlannedWrite:
-    """A validated batch not yet written: its triples and how the projection follows them."""
-
-    deletes: list[Triple]
-    inserts: list[Triple]
-    project: Callable[[], None]
-    report: ImportReport
 
 
 @dataclass(frozen=True)
@@ -169,18 +147,8 @@ class _RecordCache:
                 self.materials.pop(ident, None)
 
 
-_PSEUDO_FIELDS = frozenset({TRANSLATIONS, PREREQUISITES})
-"""What ``unstated`` names beside the model's fields: the store's triples, kept otherwise."""
-
 _LABELS = frozenset({SKOS.prefLabel, SKOS.altLabel})
 """What concept search reads besides ids: a write touching one drops the search keys."""
-
-
-def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
-    """Whether a triple is one of these ``(concept, prerequisite)`` edges': its ``pw:requires`` or its node's."""
-    nodes = {edge_iri(c, p) for c, p in edges}
-    links = {(iri_of("concept", c), PW.requires, iri_of("concept", p)) for c, p in edges}
-    return lambda t: t[0] in nodes or t in links
 
 
 class KnowledgeGraph:
@@ -512,7 +480,7 @@ class KnowledgeGraph:
             for b in updated.broader:
                 self._require_concept(b, "broader")
             if updated.broader:
-                cycles_up = broader_cycles([updated], self._stored_broader())
+                cycles_up = broader_cycles([updated], self.stored_broader())
                 if cycles_up:
                     raise InvalidInput("; ".join(cycles_up), field="broader")
             if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
@@ -528,7 +496,7 @@ class KnowledgeGraph:
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
             return updated
 
-    def _stored_broader(self) -> list[tuple[str, str]]:
+    def stored_broader(self) -> list[tuple[str, str]]:
         """Every stored (concept, broader) pair: the graph keeps no broader links in memory."""
         rows = self.store.select(f"SELECT ?c ?b WHERE {{ ?c {SKOS.broader.n3()} ?b }}")
         return [(id_of(str(c)), id_of(str(b))) for c, b in rows if c is not None and b is not None]
@@ -616,19 +584,6 @@ class KnowledgeGraph:
         return triples
 
     # --- material writes -------------------------------------------------------------------------
-    @staticmethod
-    def _project_material(proj: Projection, material: Material) -> None:
-        proj.set_material(
-            material.id,
-            material.type.value,
-            material.teaches,
-            material.assesses,
-            difficulty=material.difficulty,
-            minutes=material.minutes,
-            activity_ids=material.activity_ids,
-            access=AccessFacts.of(material),
-        )
-
     def _require_own_activities(self, material: Material) -> None:
         """Every IRI the material gives (its activity ids, its id) names it alone once written.
 
@@ -671,7 +626,7 @@ class KnowledgeGraph:
             self.commit(
                 deletes,
                 inserts,
-                lambda: self._project_material(self.projection, updated),
+                lambda: project_material(self.projection, updated),
             )
             return updated
 
@@ -747,7 +702,7 @@ class KnowledgeGraph:
         allow_dangling: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
-        """Validate a batch and build its write without applying it.
+        """Validate a batch and build its write without applying it (``graph.bundle_plan.plan_bundle``).
 
         For a caller that writes the batch together with other triples in one
         transaction (``graph.attempts.record_attempts`` creating what a log names); the
@@ -757,262 +712,14 @@ class KnowledgeGraph:
             ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle.
         """
         with self.lock:
-            bundle, kept = self._keep_unstated(bundle, replace_existing)
-            bundle, kept_edges, edge_warnings = self._keep_stored_edges(bundle, replace_existing)
-            cleaned, report = check_bundle(
+            return plan_bundle(
+                self,
                 bundle,
-                self.projection,
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
-                elsewhere=self._kinds_elsewhere(bundle),
-                stored_broader=self._stored_broader() if any(c.broader for c in bundle.concepts) else (),
-                stored_learners=self._learners_named(bundle),
+                progress=progress,
             )
-            replaced = [iri_of("concept", c.id) for c in cleaned.concepts if self.projection.has_concept(c.id)]
-            replaced += [iri_of("material", m.id) for m in cleaned.materials if m.id in self.projection.material_ids]
-            # a replaced curriculum too: its old title stayed beside the new one (two titles, two CASE records)
-            stored = self.projection.curriculum_ids
-            replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
-            deletes = self._replaced_triples(replaced) if replaced else []
-            texts_deleted, texts = self._concept_texts(cleaned, deletes, replace_existing)
-            # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
-            still = {(e.concept, e.prerequisite) for e in kept_edges} & {
-                (e.concept, e.prerequisite) for e in cleaned.prerequisites
-            }
-            untouched = _edge_triples(still)
-            if still:
-                deletes = [t for t in deletes if not untouched(t)]
-                report.counts["prerequisites"] -= len(still)  # the report counts what the batch gave
-            deletes += texts_deleted + self._changed_edges(cleaned, replace_existing)
-            inserts: list[Triple] = []
-            total = sum(cleaned.counts().values())
-            for n, triple in enumerate(bundle_triples(cleaned, concept_texts=False)):
-                inserts.append(triple)
-                if progress is not None and n % 20000 == 0:
-                    progress("prepare", n, total)
-            inserts += texts
-            if still:
-                inserts = [t for t in inserts if not untouched(t)]
-            report.triples = len(inserts)
-            hazards = removed_hazards(cleaned.materials, self._stored_hazards) if replaced else []
-            left_out = self._unmentioned(cleaned) if replace_existing else []
-            report.warnings = kept + edge_warnings + hazards + left_out + report.warnings
-            return PlannedWrite(deletes, inserts, lambda: self._project_bundle(cleaned, replaced), report)
-
-    def _concept_texts(
-        self, bundle: CurriculumBundle, replaced: Sequence[Triple], replace_existing: bool
-    ) -> tuple[list[Triple], list[Triple]]:
-        """The labels, definitions and alternative labels a batch writes, in every language (``written_texts``).
-
-        A replaced concept's stored ones are in ``replaced`` (deleted with it): a batch that
-        states a concept's every language (an RDF description with another language's label
-        or definition) writes its own; one that does not (CSV, CASE, a description without
-        them) changes the languages it names and keeps the others (``_stated_texts``). A
-        stored concept the batch gives only translations for (a ``translations.csv`` row)
-        changes in those languages.
-
-        Returns:
-            The stored text triples to delete besides ``replaced``, and the triples to insert.
-
-        Raises:
-            ValidationFailed: without ``replace_existing``, a translation that would change
-                a stored one (a new language is added), each with what is stored; a
-                translation in a concept's own language that gives its label or definition
-                otherwise than the concept does (``own_language_conflicts``).
-        """
-        every = bundle.states("concept", TRANSLATIONS)  # the source can state them (RDF, not CSV or CASE)
-        unstated = {name for kind, name in bundle.unstated if kind == "translation"}
-        stored: dict[Node, list[tuple[Node, Node]]] = {}
-        for s, p, o in replaced:
-            if p in TEXT_PREDICATES:
-                stored.setdefault(s, []).append((p, o))
-        inserts: list[Triple] = []
-        problems: list[str] = []
-        for concept in bundle.concepts:
-            s = iri_of("concept", concept.id)
-            found = bundle.translations.get(concept.id, ())
-            own = own_languages_of(bundle, concept.id)
-            were = stored.get(s, [])
-            if not every:
-                problems += own_language_conflicts(concept, found, were, bundle.origins)
-            whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
-            texts = written_texts(concept, found, were, whole=whole, own=own, unstated=unstated | fields)
-            inserts += sorted((s, p, o) for p, o in texts)
-        written = {c.id for c in bundle.concepts}
-        others = [c for c in bundle.translations if c not in written]
-        if not others:
-            if problems:
-                raise ValidationFailed(problems)
-            return [], inserts
-        deletes: list[Triple] = []
-        described = queries.describe(self.store, [iri_of("concept", c) for c in others])
-        for ident in others:
-            s = iri_of("concept", ident)
-            props = described.get(str(s), {})
-            before = {(s, p, o) for p in TEXT_PREDICATES for o in props.get(p, ())}
-            current, given = concept_from_props(str(s), props), bundle.translations[ident]
-            if not replace_existing:
-                problems += changed_translations(ident, given, translations_from_props(props), unstated, bundle.origins)
-            texts_before = [(p, o) for _, p, o in before]
-            problems += own_language_conflicts(current, given, texts_before, bundle.origins)
-            texts = written_texts(current, given, texts_before, whole=False, unstated=unstated, restated=False)
-            after = {(s, p, o) for p, o in texts}
-            deletes += sorted(before - after)
-            inserts += sorted(after - before)
-        if problems:
-            raise ValidationFailed(problems)
-        return deletes, inserts
-
-    def _keep_unstated(self, bundle: CurriculumBundle, replace_existing: bool) -> tuple[CurriculumBundle, list[str]]:
-        """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
-
-        Stored edges are read for any import (an edge is no id: the same edge again is
-        no duplicate); concepts, materials and curricula only when they may be replaced.
-        """
-        kinds = {kind for kind, name in bundle.unstated if name not in _PSEUDO_FIELDS and kind != "translation"}
-        kinds |= {kind for (kind, _), names in bundle.unstated_items.items() if names - _PSEUDO_FIELDS}
-        if not kinds:
-            return bundle, []
-        proj = self.projection
-        edges = {
-            (e.concept, e.prerequisite): Prerequisite(
-                e.concept,
-                e.prerequisite,
-                self.strength(e.concept, e.prerequisite),
-                self.provenance(e.concept, e.prerequisite),
-            )
-            for e in bundle.prerequisites
-            if "prerequisite" in kinds and proj.dag.has_edge(e.prerequisite, e.concept)
-        }
-        concepts: dict[str, Concept] = {}
-        materials: dict[str, Material] = {}
-        curricula: dict[str, Curriculum] = {}
-        if replace_existing:
-            if "concept" in kinds:
-                found = self.concepts_by_ids([c.id for c in bundle.concepts])
-                concepts = {c.id: c for c in found if c is not None}
-            if "material" in kinds:
-                stored = self.materials_by_ids([m.id for m in bundle.materials])
-                materials = {m.id: m for m in stored if m is not None}
-            if "curriculum" in kinds and bundle.curricula:
-                curricula = {c.id: c for c in self.curricula()}
-        return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
-
-    def _unmentioned(self, bundle: CurriculumBundle) -> list[str]:
-        """What the batch leaves out of each stored curriculum it names (``graph.replace_warnings.unmentioned``)."""
-        proj, lines = self.projection, []
-        for cur in bundle.curricula:
-            if cur.id not in proj.curriculum_ids or not (bundle.concepts or bundle.materials):
-                continue
-            found = queries.concepts_in_curriculum(self.store, iri_of("curriculum", cur.id))
-            concepts = [c for c in map(id_of, found) if proj.has_concept(c)]
-            materials = {m for c in concepts for m in proj.materials_of(c)}
-            lines += unmentioned(bundle, cur.id, concepts, materials)
-        return lines
-
-    def _stored_hazards(self, material: str) -> tuple[str, ...] | None:
-        """A stored material's hazards (from the projection), ``None`` for one not stored."""
-        if material not in self.projection.material_ids:
-            return None
-        return self.projection.access_of(material).hazards
-
-    def _keep_stored_edges(
-        self, bundle: CurriculumBundle, replace_existing: bool
-    ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
-        """The batch with the stored edges of the concepts it replaces without stating their edges."""
-        proj = self.projection
-        if not replace_existing:
-            return bundle, [], []
-        stored = {
-            c.id: [Prerequisite(c.id, p, self.strength(c.id, p), self.provenance(c.id, p)) for p in proj.dag.pred[c.id]]
-            for c in bundle.concepts
-            if not bundle.states("concept", PREREQUISITES, c.id) and proj.has_concept(c.id)
-        }
-        return keep_unstated_edges(bundle, stored)
-
-    def _changed_edges(self, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
-        """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).
-
-        An edge is no id, so a second file naming a stored edge with another strength was
-        written beside it: the edge had two strengths and two provenances. The same edge
-        again changes nothing; a changed one needs ``replace_existing``, as a concept does.
-        An edge whose concept the batch replaces is deleted with the concept already.
-
-        Raises:
-            ValidationFailed: changed edges without ``replace_existing``, each with what is stored.
-        """
-        replaced = {c.id for c in bundle.concepts if self.projection.has_concept(c.id)} if replace_existing else set()
-        stored = [
-            e
-            for e in bundle.prerequisites
-            if e.concept not in replaced and self.projection.dag.has_edge(e.prerequisite, e.concept)
-        ]
-        if not stored:
-            return []
-        described = queries.describe(self.store, [edge_iri(e.concept, e.prerequisite) for e in stored])
-        deletes: list[Triple] = []
-        problems: list[str] = []
-        for e in stored:
-            iri = edge_iri(e.concept, e.prerequisite)
-            props = described.get(str(iri), {})
-            old = [(iri, p, o) for p in (PW.strength, PW.provenance) for o in props.get(p, [])]
-            new = {t for t in prerequisite_triples(e) if t[1] in (PW.strength, PW.provenance)}
-            if set(old) == new:
-                continue
-            if not replace_existing:
-                strength = ", ".join(str(o) for _, p, o in old if p == PW.strength) or "1"
-                provenance = ", ".join(repr(str(o)) for _, p, o in old if p == PW.provenance) or "none"
-                problems.append(
-                    f"prerequisite {e.concept} -> {e.prerequisite} is stored with strength {strength} and provenance "
-                    f"{provenance}: pass --replace (replaceExisting) to change it"
-                )
-            deletes += old
-        if problems:
-            raise ValidationFailed(problems)
-        return deletes
-
-    def _kinds_elsewhere(self, bundle: CurriculumBundle) -> dict[str, str]:
-        """The batch's IRIs that already name a cohort (the projection holds no cohorts)."""
-        iris = [URIRef(i) for i in absolute_ids(bundle)]
-        return dict.fromkeys(queries.typed_as(self.store, iris, PW.Cohort), "cohort")
-
-    def _learners_named(self, bundle: CurriculumBundle) -> set[str]:
-        """IRIs outside Pathwise's namespace in the batch's unmodelled triples that name learner data."""
-        if bundle.extra is None:
-            return set()
-        named = {n for t in bundle.extra for n in (t[0], t[2]) if isinstance(n, URIRef) and not n.startswith(str(ID))}
-        learner_types = [PW.Student, PW.Cohort, PW.Attempt, PW.Mastery]
-        return queries.typed_among(self.store, sorted(named), learner_types) if named else set()
-
-    def _replaced_triples(self, subjects: Sequence[URIRef]) -> list[Triple]:
-        """A replaced concept or material loses its own triples and its outgoing edges."""
-        described = queries.describe(self.store, subjects)
-        out: list[Triple] = []
-        for iri, props in described.items():
-            s = URIRef(iri)
-            out += [(s, p, o) for p, objs in props.items() for o in objs]
-            for p in props.get(PW.requires, []):
-                e = edge_iri(id_of(iri), id_of(str(p)))
-                for pred, objs in queries.describe(self.store, [e]).get(str(e), {}).items():
-                    out += [(e, pred, o) for o in objs]
-        return out + queries.blank_subtrees(self.store, subjects)
-
-    def _project_bundle(self, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
-        proj = self.projection
-        for iri in replaced:
-            ident = id_of(str(iri))
-            if proj.has_concept(ident):
-                for p in list(proj.dag.predecessors(ident)):
-                    proj.remove_edge(ident, p)
-        for cur in bundle.curricula:
-            proj.curriculum_ids.add(cur.id)
-        for concept in bundle.concepts:
-            proj.add_concept(concept.id, concept.label)
-        for edge in bundle.prerequisites:
-            proj.add_edge(edge.concept, edge.prerequisite, edge.strength, edge.provenance)
-        for m in bundle.materials:
-            self._project_material(proj, m)
 
     def import_rdf(self, graph: Graph, **options: bool) -> ImportReport:
         """Import an RDF graph: its domain objects are validated, every triple kept."""
@@ -1050,27 +757,6 @@ class KnowledgeGraph:
         """
         known = [iri_of("concept", i) for i in dict.fromkeys(ids) if self.projection.has_concept(i)]
         return {id_of(iri): props for iri, props in queries.describe(self.store, known).items()}
-
-
-def _stated_texts(bundle: CurriculumBundle, concept: str, *, stored: bool) -> tuple[bool, frozenset[str]]:
-    """How a batch writes a concept's texts: whether it states every language, and the fields it leaves as stored.
-
-    A source that can state every language (RDF) does so for a concept whose description
-    gives another language's label or definition (``CurriculumBundle.states`` with its id);
-    a description without them keeps a stored concept's translations (``written_texts``
-    without ``whole``), changing only the alternative labels of the languages it tags. A
-    description without alternative labels keeps the tagged ones the concept still lists.
-    A source that never states them (CSV, CASE) writes what it names (``whole`` false).
-
-    Returns:
-        ``whole`` for ``written_texts``, and the translation fields it leaves unstated.
-    """
-    if not bundle.states("concept", TRANSLATIONS):
-        return False, frozenset()
-    alt = frozenset() if bundle.states("concept", "alt_labels", concept) else frozenset({"alt_labels"})
-    if not bundle.states("concept", TRANSLATIONS, concept) and stored:
-        return False, alt | {"label", "definition"}
-    return True, alt
 
 
 def _shown_labels(rows: Iterable[tuple[str | None, ...]]) -> dict[str, str | None]:
