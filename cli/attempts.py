@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.attempts import conflicting_duplicates, record_attempts
+from graph.attempts import conflicting_duplicates, mark_voided, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
@@ -33,6 +33,8 @@ from ingest.attempts.keyed import (
     item_concepts,
     keyed_attempts_table,
     stored_void_targets,
+    voided_ahead,
+    voids_ahead,
     with_material_concepts,
     with_recorded_twins,
     without_unmapped,
@@ -255,6 +257,10 @@ def import_attempts(
                 found, renamed = with_recorded_twins(kg, frame, keyed, found, pseudonyms)
             former = frame.attrs.get("former_keys", {})  # a learner's keys before a change of account homes
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms), former)
+            gone: set[str] = set()
+            ahead: list[str] = []
+            if fmt == "xapi":
+                found, gone = voided_ahead(kg, found)  # their voids came first (an earlier import or call)
             bars("convert", len(found), len(found))
             bundle = missing_bundle(kg, frame, found)
             report |= {
@@ -276,6 +282,9 @@ def import_attempts(
                     report["xapi"] |= _unmapped_report(report["xapi"], unmapped)
                 voided_stored = stored_void_targets(kg, frame, pseudonyms)
                 report["xapi"]["voided_stored"] = len(voided_stored)
+                report["xapi"]["voided"] += len(gone)
+                ahead = voids_ahead(kg, frame, pseudonyms)
+                report["xapi"]["voided_ahead"] = len(ahead)
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
                 problems = []
                 if bundle.concepts:
@@ -316,6 +325,8 @@ def import_attempts(
             if not dry_run and report.get("xapi", {}).get("voided_stored"):
                 # after the statements' write: a void of one stored earlier takes it back
                 report["xapi"]["voided_stored"] = len(_retract(kg, voided_stored, obj))
+            if not dry_run and report.get("xapi", {}).get("voided_ahead"):
+                mark_voided(kg, ahead)  # the statement, when it comes, arrives voided
     except KnowledgeGraphError as error:
         _fail(error, as_json=as_json)
         return
@@ -484,12 +495,15 @@ def _print(report: dict[str, Any]) -> None:
                 f"  voided after they were stored: {xapi['voided_stored']} attempt(s) {taken}, their students"
                 " estimated again"
             )
-        if xapi.get("void_targets_missing"):
+        if xapi.get("voided_ahead"):
+            kept = "would be kept" if report["dry_run"] else "kept"
             click.echo(
-                f"  {xapi['void_targets_missing']} voiding statement(s) name a statement not in these files"
-                + (
-                    " (those recorded earlier were taken back, above)"
-                    if xapi.get("voided_stored")
-                    else " and not recorded now (taken back before, or never recorded)"
-                )
+                f"  {xapi['voided_ahead']} voiding statement(s) name a statement not recorded yet: {kept} voided, "
+                "so it is not recorded when it comes"
+            )
+        settled = xapi.get("voided_stored", 0) + xapi.get("voided_ahead", 0)
+        if xapi.get("void_targets_missing", 0) > settled:
+            click.echo(
+                f"  {xapi['void_targets_missing'] - settled} voiding statement(s) name a statement not in these "
+                "files and voided before"
             )

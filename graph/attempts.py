@@ -33,6 +33,7 @@ __all__ = [
     "count_students",
     "latest_attempt_times",
     "list_students",
+    "mark_voided",
     "UUID_FORM",
     "record_attempts",
     "statement_form",
@@ -164,6 +165,12 @@ def voided_marker(attempt_id: str) -> Triple:
     It names no student (the id is a keyed hash of the statement id).
     """
     return iri_of("attempt", attempt_id), RDF.type, PW.VoidedAttempt
+
+
+def mark_voided(kg: KnowledgeGraph, attempt_ids: Sequence[str]) -> None:
+    """Store the ``voided_marker`` of statements voided before they arrived (``ingest.attempts.keyed.voids_ahead``)."""
+    if attempt_ids:
+        kg.commit([], [voided_marker(a) for a in attempt_ids], lambda: None)
 
 
 UUID_FORM = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")

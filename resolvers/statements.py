@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from graph.attempts import conflicting_duplicates
+from graph.attempts import conflicting_duplicates, mark_voided
 from graph.erasures import ErasureLog, split_erased
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, ReusedStatementId
 from graph.model import MasteryEstimate, before_any_client
@@ -40,6 +40,8 @@ from ingest.attempts.keyed import (
     item_concepts,
     keyed_attempts_table,
     stored_void_targets,
+    voided_ahead,
+    voids_ahead,
     with_material_concepts,
     with_recorded_twins,
     without_unmapped,
@@ -66,6 +68,7 @@ class RecordedStatementsReport:
     erased: int = 0
     voided: int = 0
     voided_stored: int = 0
+    voided_ahead: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     unmapped: UnmappedActivities = field(default_factory=UnmappedActivities)
     mastery: list[MasteryEstimate] = field(default_factory=list)
@@ -148,6 +151,8 @@ def record_statements(
         }
         named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
         _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
+    found, gone = voided_ahead(kg, found)  # their voids came first
+    report.voided += len(gone)
     if found:
         report.accepted, report.duplicates, estimates = students.record(
             kg, mastery, found, settle_later=settle_later, marks=marks
@@ -155,6 +160,9 @@ def record_statements(
         report.mastery = students.touched_estimates(kg, found, estimates)
     # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
     report.voided_stored = len(students.retract(kg, mastery, voided_stored))
+    ahead = voids_ahead(kg, frame, pseudonyms)
+    mark_voided(kg, ahead)  # the statement, when it comes, arrives voided
+    report.voided_ahead = len(ahead)
     return report
 
 

@@ -31,16 +31,16 @@ def _xapi(path: Path, **options: Any) -> pd.DataFrame:
     return frame
 
 
-def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], int]:
+def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], list[str]]:
     """xAPI files read together: a voiding statement in one removes its target from another.
 
     Each file voids within itself as it is read; what a file's voiding statements name
     and it lacks (``void_elsewhere``) is looked for in the others. It was reported as
-    "not in these files" though it was. Returns the tables and how many targets none holds.
+    "not in these files" though it was. Returns the tables and the targets none holds.
     """
     targets = set().union(*(f.attrs.get("void_elsewhere", ()) for f in frames))
     if not targets:
-        return list(frames), 0
+        return list(frames), []
     out, matched = [], set()
     for frame in frames:
         ids = frame["attempt_id"].astype(str).str.lower()
@@ -56,7 +56,7 @@ def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], in
         kept = frame.loc[~hit].reset_index(drop=True)
         kept.attrs = {**frame.attrs, "report": report}
         out.append(kept)
-    return out, len(targets - matched)
+    return out, sorted(targets - matched)
 
 
 def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
@@ -68,9 +68,10 @@ def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
     reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
     if reports:
         total = sum_reports(reports) if len(reports) > 1 else dict(reports[0])
-        total["void_targets_missing"] = missing
+        total["void_targets_missing"] = len(missing)
         joined.attrs = {**joined.attrs, "report": total}
     joined.attrs["void_targets"] = sorted(set().union(*(f.attrs.get("void_targets", ()) for f in frames)))
+    joined.attrs["void_unmatched"] = missing
     former: dict[str, set[str]] = {}
     for frame in frames:
         for student, keys in frame.attrs.get("former_keys", {}).items():

@@ -10,10 +10,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from graph import queries
 from graph.attempts import statement_form, stored_attempts, with_stored_twins
+from graph.ids import iri_of
 from graph.model import Attempt
 from graph.pseudonyms import StudentKeys
 from graph.repository import KnowledgeGraph
+from graph.vocab import PW
 
 if TYPE_CHECKING:
     import pandas as pd  # the CLI's --help imports this module: no pandas until a log is read
@@ -28,6 +31,8 @@ __all__ = [
     "keyed_attempts_table",
     "live_twins",
     "stored_void_targets",
+    "voided_ahead",
+    "voids_ahead",
     "with_material_concepts",
     "with_recorded_twins",
     "without_unmapped",
@@ -113,6 +118,40 @@ def stored_void_targets(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: Stu
         for spelling in dict.fromkeys([str(target), str(target).upper()])
     ]
     return sorted(stored_attempts(kg, candidates)[1])
+
+
+def voids_ahead(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys) -> list[str]:
+    """The keyed ids of the statements these files void that neither they nor the store hold (UUIDs only).
+
+    A void can come before its statement: an LRS accepts a void of a statement it does
+    not have yet (xAPI 1.0.3 asks it not to refuse one), and a forwarder retrying a batch
+    sends an earlier one late. Such a void was counted nowhere and the statement, when
+    it came, was recorded. Its ``voided_marker`` makes that statement arrive voided.
+    A statement stored under its id as sent upper-case is no void ahead (``stored_void_targets``).
+    """
+    ahead: dict[str, list[str]] = {}
+    for target in frame.attrs.get("void_unmatched", ()):
+        form = statement_form(str(target))
+        if form is not None:
+            ahead[pseudonyms.opaque(form)] = [pseudonyms.opaque(s) for s in dict.fromkeys([form, form.upper()])]
+    if not ahead:
+        return []
+    spellings = [iri_of("attempt", i) for ids in ahead.values() for i in ids]
+    held = set(queries.describe_types(kg.store, spellings))
+    return sorted(key for key, ids in ahead.items() if not any(str(iri_of("attempt", i)) in held for i in ids))
+
+
+def voided_ahead(kg: KnowledgeGraph, attempts: Sequence[Attempt]) -> tuple[list[Attempt], set[str]]:
+    """``attempts`` without those an earlier void took back before they arrived, and those ones' ids.
+
+    Counted as voided, not as duplicates: nothing was recorded of them before.
+    """
+    iris = sorted({iri_of("attempt", a.id) for a in attempts})
+    voided = queries.typed_among(kg.store, iris, [PW.VoidedAttempt]) if iris else set()
+    if not voided:
+        return list(attempts), set()
+    gone = {a.id for a in attempts if str(iri_of("attempt", a.id)) in voided}
+    return [a for a in attempts if a.id not in gone], gone
 
 
 def live_twins(

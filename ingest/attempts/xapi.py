@@ -551,6 +551,7 @@ def parse_xapi(
         empty = empty_frame()
         empty.attrs["void_elsewhere"] = elsewhere
         empty.attrs["void_targets"] = sorted(targets)
+        empty.attrs["void_unmatched"] = elsewhere
         empty.attrs["former_keys"] = former
         return empty, report
     frame = pd.DataFrame(rows)
@@ -561,6 +562,7 @@ def parse_xapi(
     table = build_frame({c: frame[c] for c in frame.columns})
     table.attrs["void_elsewhere"] = elsewhere
     table.attrs["void_targets"] = sorted(targets)  # what an earlier import may hold (the caller looks)
+    table.attrs["void_unmatched"] = elsewhere  # read alone; files read together match each other's (join_frames)
     table.attrs["former_keys"] = former
     return table, report
 

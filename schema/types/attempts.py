@@ -198,10 +198,17 @@ class RecordedStatements:
         "with the statement id as clientId."
     )
     erased: int = strawberry.field(description="Attempts left out: their student was forgotten on request after.")
-    voided: int = strawberry.field(description="Statements of this batch voided by a voiding statement in it.")
+    voided: int = strawberry.field(
+        description="Statements of this batch voided by a voiding statement in it, or by one that came before them "
+        "(voidedAhead of an earlier call or import)."
+    )
     voided_stored: int = strawberry.field(
         description="Attempts recorded earlier that voiding statements of this batch took back (deleted, and "
         "their students' estimates made again from what is left)."
+    )
+    voided_ahead: int = strawberry.field(
+        description="Voiding statements of this batch whose statement is neither in it nor recorded: it is kept "
+        "voided, so when it comes (a forwarder sending out of order) it is counted as voided, not recorded."
     )
     skipped: list[SkippedStatements] = strawberry.field(description="Statements that are no answer, by reason.")
     unmapped_activities: list[UnmappedActivity] = strawberry.field(
@@ -225,6 +232,7 @@ class RecordedStatements:
             erased=report.erased,
             voided=report.voided,
             voided_stored=report.voided_stored,
+            voided_ahead=report.voided_ahead,
             skipped=[SkippedStatements(reason=r, statements=n) for r, n in sorted(report.skipped.items())],
             unmapped_activities=[UnmappedActivity(activity_id=a, statements=n) for a, n in report.unmapped.activities],
             more_unmapped_activities=report.unmapped.not_shown,

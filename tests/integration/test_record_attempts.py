@@ -793,7 +793,7 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     assert lms(STATEMENTS, {"s": [void]})["recordStatements"]["voidedStored"] == 1
     assert lms(MASTERY, {"id": "u5"})["student"]["mastery"] == []  # nothing left to rest an estimate on
     resent = lms(STATEMENTS, {"s": [_statement(uid, "u5", "m_slope_practice", True)]})["recordStatements"]
-    assert (resent["accepted"], resent["duplicates"]) == (0, 1)
+    assert (resent["accepted"], resent["duplicates"], resent["voided"]) == (0, 0, 1)  # voided, however late
     assert lms(RECORD, {"a": [live]})["recordAttempts"]["duplicates"] == 1
     export = lms('{ exportStudent(id: "u5") { ... on StudentExport { data } } }')
     assert export["exportStudent"]["data"]["attempts"] == []
@@ -801,6 +801,35 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     lms(RECORD, {"a": [other]})
     taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
     assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"
+
+
+def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:
+    # A forwarder retrying a failed batch sent it after the next one, whose void of its first answer
+    # was counted nowhere: the voided answer, arriving second, was recorded and counted for good.
+    def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+    uid = "ae000000-0000-4000-8000-000000000001"
+    void = {
+        "id": "ae000000-0000-4000-8000-000000000009",
+        "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": uid.upper()},
+        "timestamp": "2026-11-28T10:00:00Z",
+    }
+    query = """mutation($s: JSON!) { recordStatements(statements: $s) {
+        ... on RecordedStatements { accepted duplicates voided voidedStored voidedAhead } } }"""
+    first = lms(query, {"s": [void]})["recordStatements"]
+    assert first == {"accepted": 0, "duplicates": 0, "voided": 0, "voidedStored": 0, "voidedAhead": 1}
+    kept = _statement("ae000000-0000-4000-8000-000000000002", "u8", "m_slope_practice", False)
+    late = lms(query, {"s": [_statement(uid, "u8", "m_slope_practice", True), kept]})["recordStatements"]
+    assert (late["accepted"], late["duplicates"], late["voided"], late["voidedAhead"]) == (1, 0, 1, 0)
+    export = lms('{ exportStudent(id: "u8") { ... on StudentExport { data } } }')
+    assert [a["score"] for a in export["exportStudent"]["data"]["attempts"]] == [0.0]  # the wrong answer alone
+    live = {"studentId": "u8", "materialId": "m_slope_practice", "correct": True, "clientId": uid,
+            "timestamp": "2026-11-28T09:01:00Z"}  # fmt: skip
+    assert lms(RECORD, {"a": [live]})["recordAttempts"]["accepted"] == 0  # the same statement, sent live
+    assert lms(query, {"s": [void]})["recordStatements"]["voidedAhead"] == 0  # kept voided already
 
 
 def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:

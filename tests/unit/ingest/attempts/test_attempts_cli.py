@@ -438,6 +438,23 @@ def test_a_statement_imported_under_an_upper_case_id_is_voided_by_a_later_file(
     assert kg_attempts(kg) == []
 
 
+def test_a_void_in_an_earlier_file_keeps_its_statement_out_when_it_comes(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # The void was only warned about ("not in these files"), and the statement, in the next night's file, was
+    # recorded as if never voided.
+    uid = "dd000000-0000-4000-8000-000000000001"
+    void = write_lines(tmp_path / "void.jsonl", [voiding(uid)])
+    dry = invoke(kg, str(void), "--format", "xapi", "--dry-run")
+    assert "1 voiding statement(s) name a statement not recorded yet: would be kept voided" in dry.output
+    assert report(invoke(kg, str(void), "--format", "xapi", "--json"))["xapi"]["voided_ahead"] == 1
+    day = write_lines(tmp_path / "day.jsonl", [statement(uid.upper(), "uy", True), statement("dd-2", "uy", False)])
+    out = report(invoke(kg, str(day), "--format", "xapi", "--json"))
+    assert (out["accepted"], out["duplicates"], out["xapi"]["voided"]) == (1, 0, 1)
+    assert [a.score for a in kg_attempts(kg)] == [0.0]
+    again = invoke(kg, str(void), "--format", "xapi")
+    assert "voided before" in again.output
+    assert report(invoke(kg, str(void), "--format", "xapi", "--json"))["xapi"]["voided_ahead"] == 0
+
+
 def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) -> None:
     # Moodle sends `completed` with success: true when a learner finishes reading a book: it
     # counted as a right answer on the concepts the book teaches.
