@@ -507,8 +507,9 @@ def check_bundle(
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
-    problems += [
-        c.message() for c in activity_clashes(bundle.materials, projection.activities, projection.material_ids)
+    problems += [  # a CSV's line first: the stored holder has none
+        f"{origin}: {c.message()}" if (origin := bundle.origins.get(("material", c.material))) else c.message()
+        for c in activity_clashes(bundle.materials, projection.activities, projection.material_ids)
     ]
     problems += stray_activity_ids(bundle.extra, projection.material_ids | {m.id for m in bundle.materials})
     problems += learner_data_problems(bundle.extra, stored_learners)

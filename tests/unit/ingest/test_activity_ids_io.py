@@ -73,6 +73,7 @@ class TestCsv:
         with pytest.raises(ValidationFailed) as caught:
             kg.import_bundle(read_curriculum_csv(tmp_path))
         [problem] = caught.value.problems
+        assert problem.startswith("materials.csv:line 3: ")  # it named no line: a designer searched the sheet
         assert "material 'moodle-copy'" in problem
         assert "material 'factoring-quiz'" in problem
         assert not {"fine", "moodle-copy"} & kg.projection.material_ids
