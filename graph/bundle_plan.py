@@ -180,7 +180,9 @@ def _concept_texts(
         if not every:
             problems += own_language_conflicts(concept, found, were, bundle.origins)
         whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
-        texts = written_texts(concept, found, were, whole=whole, own=own, unstated=unstated | fields)
+        texts = written_texts(
+            concept, found, were, whole=whole, own=own, unstated=unstated | fields, own_alt_labels=not every
+        )
         inserts += sorted((s, p, o) for p, o in texts)
     written = {c.id for c in bundle.concepts}
     others = [c for c in bundle.translations if c not in written]

@@ -137,6 +137,7 @@ def written_texts(
     own: Mapping[str, str] | None = None,
     unstated: Collection[str] = (),
     restated: bool = True,
+    own_alt_labels: bool = False,
 ) -> set[TextValue]:
     """The label, definition and alternative label literals a write of ``concept`` leaves stored.
 
@@ -164,6 +165,9 @@ def written_texts(
             write says nothing about: each named language keeps its stored values of them.
         restated: whether the write states the concept's own values (an import's row,
             ``updateConcept``); a translation alone does not, and leaves them as they are.
+        own_alt_labels: the concept's ``alt_labels`` are its own language's alone (a CSV row, a
+            CASE item: ``CurriculumBundle.own_alt_labels``), so another language's stored
+            ones stay unless ``translations`` names that language.
 
     Returns:
         ``(predicate, literal)`` pairs. The concept's label and definition are stored as
@@ -218,7 +222,8 @@ def written_texts(
             if shown([*tagged, tagged_mine]) == tagged_mine:
                 continue  # another language would be shown first: an untagged copy keeps this one shown
         out.add((predicate, Literal(text)))
-    out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated))
+    own_alts = (own_tag or "") if own_alt_labels else None
+    out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated, own_alts))
     return out
 
 
@@ -236,16 +241,26 @@ def _own_tag(field: str, values: list[Literal], own_tag: str | None) -> str | No
 
 
 def _alt_labels(
-    concept: Concept, named: Mapping[str, Translation], values: list[Literal], unstated: Collection[str]
+    concept: Concept,
+    named: Mapping[str, Translation],
+    values: list[Literal],
+    unstated: Collection[str],
+    own: str | None = None,
 ) -> set[TextValue]:
     """The alternative labels a write leaves: each named language's as given, the rest as stored or untagged.
 
     A stored tagged one stays while the concept lists it (``updateConcept`` removes it by
     leaving it out). One that was stored tagged in a language the write names is that
     language's to keep or drop: it does not come back untagged from the concept's list.
+    With ``own`` (the concept's own language, "" untagged: the list is that language's
+    alone), one in another language stays whether or not the list names it.
     """
     stated = {} if "alt_labels" in unstated else named
-    kept = [o for o in values if o.language and language_key(o.language) not in stated and str(o) in concept.alt_labels]
+
+    def listed(o: Literal) -> bool:
+        return str(o) in concept.alt_labels or (own is not None and not _same(o.language, own or None))
+
+    kept = [o for o in values if o.language and language_key(o.language) not in stated and listed(o)]
     tagged = kept + [_tagged(a, t.language) for t in stated.values() for a in t.alt_labels]
     untagged_before = {str(o) for o in values if not o.language}
     tagged_before = {str(o) for o in values if o.language}

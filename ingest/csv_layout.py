@@ -17,7 +17,8 @@ A CSV folder never states a concept's every language: a row of ``translations.cs
 sets that concept's values in that language (on a stored concept, changing them needs
 ``--replace``), and the languages no row names stay as stored. Without the file every
 translation stays. A concept's own label and definition are those of ``concepts.csv``;
-its ``alt_labels`` there list every language's, as the model reads them.
+its ``alt_labels`` there are its own language's (another language's are in that
+language's row, and a replace keeps them whatever ``concepts.csv`` lists).
 
 The accessibility columns, then ``activity_ids`` (the LMS activity IRIs that name the
 material, ``graph.activities``), come last so that files written before them keep their
@@ -472,7 +473,14 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
     rows: dict[str, list[list[str]]] = {
         "curricula": [[c.id, c.title, c.description] for c in bundle.curricula],
         "concepts": [
-            [c.id, c.label, _own_definition(bundle, c), _joined(c.alt_labels), _joined(c.broader), c.curriculum or ""]
+            [
+                c.id,
+                c.label,
+                _own_definition(bundle, c),
+                _joined(bundle.own_alt_labels(c)),
+                _joined(c.broader),
+                c.curriculum or "",
+            ]
             for c in bundle.concepts
         ],
         "prerequisites": [[e.concept, e.prerequisite, _number(e.strength), e.provenance] for e in bundle.prerequisites],

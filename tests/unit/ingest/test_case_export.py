@@ -320,6 +320,22 @@ class TestAFrameworkGoesBackAsItCame:
         assert after[identifier]["fullStatement"] == before[identifier]["fullStatement"]
         assert before[identifier]["lastChangeDateTime"] == "2017-10-18T15:02:46+00:00"
 
+    def test_a_translation_leaves_the_item_as_it_came(self) -> None:
+        # A French alternative label became the English item's alternativeLabel, and the item went out as
+        # changed today: a CASE server saw the English standard edited.
+        from graph.model import Translation
+        from graph.translations import set_translation
+
+        kg = _imported(FIXTURES / "Ordering.json")
+        curriculum = kg.curricula()[0].id
+        before = _by_identifier(_package(kg, curriculum)["CFItems"])
+        concept = next(c for c in kg.export_bundle(curriculum).concepts if c.label.split()[0] == "H.A.MATH.GM.PF")
+        set_translation(kg, concept.id, Translation("fr-CA", "Formes planes", alt_labels=("attributs",)))
+        assert _by_identifier(_package(kg, curriculum)["CFItems"]) == before
+        package = _package(kg, curriculum)
+        kg.import_bundle(parse_case_package(package, "again.json"), replace_existing=True, allow_dangling=True)
+        assert kg.translations([concept.id])[0] == [Translation("fr-CA", "Formes planes", alt_labels=("attributs",))]
+
     def test_a_concept_replaced_by_another_format_stays_the_same_item(self) -> None:
         # A CSV --replace dropped its records: it went out under a new identifier, and its child's
         # recorded isChildOf still named the old one, an item no longer in the package.

@@ -106,6 +106,18 @@ class TestReplaceImport:
         assert kg.translations(["add"]) == before[:1]
         assert texts(kg, "alg") == {'"Algebra I"@en', '"Álgebra"@es', '"Letras."@es'}  # still English, renamed
 
+    def test_concepts_csv_lists_its_own_alternative_labels_and_a_replace_keeps_the_others(self) -> None:
+        # The cell listed every language's: a designer deleted the Spanish "más" there as misplaced, and the
+        # replace took it from the Spanish translation too.
+        kg = tagged_kg()
+        files = bundle_to_csv(kg.export_bundle())
+        assert "add,Addition,Putting together.,plus,," in files["concepts"].splitlines()
+        assert "add,es-MX,Suma,Juntar.,más" in files["translations"].splitlines()
+        edited = {"concepts": files["concepts"].replace("together.,plus,", "together.,plus|sum,")}
+        kg.import_bundle(parse_curriculum_csv(edited), replace_existing=True)
+        assert kg.translations(["add"])[0][0] == Translation("es-MX", "Suma", "Juntar.", ("más",))
+        assert set(kg.concept("add").alt_labels) == {"más", "plus", "sum"}
+
     def test_an_exported_row_of_the_own_language_lets_concepts_csv_rename_it(self) -> None:
         kg = tagged_kg()
         files = bundle_to_csv(kg.export_bundle())
