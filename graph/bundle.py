@@ -50,6 +50,8 @@ class CurriculumBundle:
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
     Formats whose items are found by their id (RDF, by subject) leave it empty.
     ``warnings`` are the reader's, for the import's report (what it read but did not import).
+    ``problems`` are what the reader found that refuses an import of the source (an RDF
+    concept with two labels in one language) but not a read of the store (an export).
     """
 
     curricula: tuple[Curriculum, ...] = ()
@@ -61,6 +63,7 @@ class CurriculumBundle:
     unstated_items: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False)
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=(), compare=False)
     translations: Mapping[str, tuple[Translation, ...]] = field(default_factory=dict)
     own_languages: Mapping[tuple[str, str], str] = field(default_factory=dict)
 

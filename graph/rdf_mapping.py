@@ -490,7 +490,42 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         ):
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
-    return replace(bundle, extra=extra or None, warnings=unread)
+    repeated = tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
+    return replace(bundle, extra=extra or None, warnings=unread, problems=repeated)
+
+
+def repeated_texts(concept: str, props: Props) -> list[str]:
+    """A problem for each language in which a concept's description gives two labels, or two definitions.
+
+    A concept shows one label and one definition in a language: the second was kept as an
+    opaque triple, shown nowhere, exported by RDF and not by CSV. SKOS allows one
+    ``skos:prefLabel`` per language (integrity condition S14).
+
+    Examples:
+        >>> props = {SKOS.prefLabel: [Literal("Pente", lang="fr-CA"), Literal("Pente 2", lang="fr-ca")]}
+        >>> repeated_texts("slope", props)[0].split(":")[0]
+        "concept 'slope' has 2 labels in 'fr-CA' ('Pente', 'Pente 2')"
+    """
+    problems = []
+    for predicate, field in SHOWN_PREDICATES.items():
+        by_language: dict[str, list[Literal]] = {}
+        for o in props.get(predicate, ()):
+            if isinstance(o, Literal):
+                by_language.setdefault(language_key(o.language), []).append(o)
+        for values in by_language.values():
+            texts = sorted({str(o) for o in values})
+            if len(texts) < 2:
+                continue
+            tag = values[0].language
+            where = f"in {(canonical_language(tag) or tag)!r}" if tag else "without a language tag"
+            fix = (
+                "SKOS allows one skos:prefLabel per language: keep one (another can be a skos:altLabel)"
+                if field == "label"
+                else "a concept has one definition per language: join them into one"
+            )
+            shown = ", ".join(repr(t) for t in texts)
+            problems.append(f"concept {concept!r} has {len(texts)} {field}s {where} ({shown}): {fix}")
+    return problems
 
 
 def _other_languages(translations: Iterable[Translation], own: Mapping[tuple[str, str], str], concept: str) -> bool:

@@ -490,7 +490,7 @@ def check_bundle(
             else refused the batch.
     """
     report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings))
-    problems: list[str] = []
+    problems: list[str] = list(bundle.problems)
     for concept in bundle.concepts:
         problems += check_concept(concept)
     for material in bundle.materials:

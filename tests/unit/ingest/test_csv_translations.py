@@ -162,3 +162,20 @@ class TestWithoutReplace:
             "pass --replace (replaceExisting) to change it"
         ]
         assert kg.revision == revision
+
+
+def test_an_rdf_concept_with_two_labels_in_one_language_is_refused() -> None:
+    # The second label was kept as an opaque triple: shown nowhere, exported by Turtle and not by CSV.
+    kg = KnowledgeGraph(open_store("memory"))
+    doc = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://w3id.org/pathwise/id/concept/slope> a skos:Concept ;
+        skos:prefLabel "Slope", "Pente"@fr-CA, "Pente d'une droite"@fr-ca ; skos:definition "Rise."@fr, "Run."@fr ."""
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(doc, "turtle"))
+    assert caught.value.problems == [
+        "concept 'slope' has 2 labels in 'fr-CA' ('Pente', \"Pente d'une droite\"): SKOS allows one skos:prefLabel "
+        "per language: keep one (another can be a skos:altLabel)",
+        "concept 'slope' has 2 definitions in 'fr' ('Rise.', 'Run.'): a concept has one definition per language: "
+        "join them into one",
+    ]
+    assert kg.is_empty()
