@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.accessibility import language_problem
 from graph.errors import ConceptNotFound, InvalidInput
 from graph.model import Concept, Translation
 from schema.context import Info
@@ -25,7 +26,8 @@ LanguageArg = Annotated[
     str | None,
     strawberry.argument(
         description='A BCP 47 language tag ("es", "pt-BR"): the exact tag first, then the same language '
-        '("es" finds "es-MX"); null or none stored: the default.'
+        '("es" finds "es-MX"); null or none stored: the default. An ill-formed tag ("fr_CA") is an INVALID '
+        "error on `language`."
     ),
 ]
 
@@ -130,6 +132,9 @@ class ConceptType:
         """The concept's translation best matching ``language`` (a BCP 47 tag), if any."""
         if not language:
             return None
+        bad = language_problem(language)
+        if bad is not None:  # "fr_CA", an OS locale, answered the default label: English for French readers
+            raise InvalidInput(bad, field="language")
         return best_language(await info.context.loaders.translations_by_concept.load(str(self.id)), language)
 
     @strawberry.field(description="Other labels (`skos:altLabel`), in every language (`translations` says which).")

@@ -159,3 +159,7 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     tagged = """query($l: String) { concept(id: "https://example.org/geo") { labelLanguage(language: $l) } }"""
     assert client.execute(tagged, {"l": "es"})["concept"]["labelLanguage"] == "es-MX"
     assert client.execute(tagged, {"l": "de"})["concept"]["labelLanguage"] == "ar"  # was null: the tag was lost
+    # an OS locale ("fr_CA") answered the default label with no word, while materials(language:) refused it
+    assert set(client.errors(query, {"l": "es_MX"})) == {
+        "language 'es_MX' is not a BCP 47 language tag: did you mean 'es-MX'?"
+    }
