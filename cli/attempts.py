@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.log_columns import column_options, log_column_options
 from graph.attempts import conflicting_duplicates, mark_voided, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
@@ -140,12 +141,7 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
 @attempts.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="The log's layout.")
-@click.option("--student-column", default=None, help="csv: the student column (default student).")
-@click.option("--item-column", default=None, help="csv: the item column (default item).")
-@click.option("--concepts-column", default=None, help="csv: the |-separated concepts column (default concepts).")
-@click.option("--correct-column", default=None, help="csv: the 0/1 or score column (default correct).")
-@click.option("--timestamp-column", default=None, help="csv: the ISO 8601 time column (default timestamp).")
-@click.option("--attempt-id-column", default=None, help="csv: the client's attempt id column (default attempt_id).")
+@log_column_options
 @click.option("--fold", "folds", type=int, multiple=True, help="pykt: keep only this fold (repeatable; -1 = test).")
 @click.option(
     "--dataset",
@@ -181,12 +177,6 @@ def import_attempts(
     ctx: click.Context,
     files: tuple[Path, ...],
     fmt: str,
-    student_column: str | None,
-    item_column: str | None,
-    concepts_column: str | None,
-    correct_column: str | None,
-    timestamp_column: str | None,
-    attempt_id_column: str | None,
     folds: tuple[int, ...],
     dataset: str | None,
     create_missing: bool,
@@ -194,6 +184,7 @@ def import_attempts(
     account_homes: tuple[str, ...],
     dry_run: bool,
     as_json: bool,
+    **log_columns: str | None,
 ) -> None:
     """Import attempt logs: checked whole, then written in one transaction; replays add nothing.
 
@@ -206,15 +197,7 @@ def import_attempts(
     from cli.progress import ProgressBars
     from ingest.attempts.to_graph import frame_to_attempts
 
-    columns = {
-        "student": student_column,
-        "item": item_column,
-        "concepts": concepts_column,
-        "correct": correct_column,
-        "timestamp": timestamp_column,
-        "attempt_id": attempt_id_column,
-    }
-    options = _reader_options(fmt, columns, folds, dataset)  # before the store opens: a usage error leaves it alone
+    options = _reader_options(fmt, log_columns, folds, dataset)  # before the store opens: a usage error leaves it alone
     if account_homes and fmt != "xapi":
         raise click.UsageError("--xapi-account-home applies to xapi logs")
     if skip_unmapped and fmt != "xapi":
@@ -387,14 +370,12 @@ def _unmapped_report(xapi: dict[str, Any], unmapped: UnmappedActivities) -> dict
 
 
 def _reader_options(
-    fmt: str, columns: dict[str, str | None], folds: tuple[int, ...], dataset: str | None
+    fmt: str, log_columns: dict[str, str | None], folds: tuple[int, ...], dataset: str | None
 ) -> dict[str, Any]:
     """The reader's options from the command's; an option of another layout is a usage error, not ignored."""
-    if fmt != "csv" and any(columns.values()):
-        raise click.UsageError(f"the --*-column options apply to csv logs; a {fmt} log has a fixed layout")
+    options: dict[str, Any] = dict(column_options(fmt, log_columns))
     if fmt != "pykt" and folds:
         raise click.UsageError("--fold applies to pykt logs (their fold column)")
-    options: dict[str, Any] = {k: v for k, v in columns.items() if v}
     if folds:
         options["folds"] = set(folds)
     if dataset is not None:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-__all__ = ["DEFAULT_BUDGET_MINUTES", "models", "train"]
+from cli.log_columns import column_options, log_column_options
+from graph.folders import private_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DEFAULT_BUDGET_MINUTES", "as_graph_ids", "models", "train"]
 
 DEFAULT_BUDGET_MINUTES = 14.0  # training any log, however large, ends within 15 minutes
 
@@ -24,6 +31,7 @@ def train() -> None:
 @click.option("--train", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Attempt files (with --format); repeat the flag or list them after it.")  # fmt: skip
 @click.argument("more_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@log_column_options
 @click.option("--demo", is_flag=True, help="Train on the demo's simulated students (what demo/model ships).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Model folder to write (default: a new version in the data folder's models/mastery).")  # fmt: skip
@@ -70,6 +78,7 @@ def train_mastery(
     threads: int | None,
     seed: int,
     log_dir: Path | None,
+    **log_columns: str | None,
 ) -> None:
     """Fine-tune the mastery model on attempt logs and save it as a model version.
 
@@ -114,15 +123,19 @@ def train_mastery(
     elif fmt is not None:
         from ingest.attempts.formats import read_attempts
         from ingest.errors import MalformedInput
-        from ml.mastery.data import name_texts
 
         if not files:
             raise click.UsageError("--format needs at least one --train FILE")
+        if fmt == "xapi":  # without a graph every statement's concept was "": one skill for the whole log
+            raise click.UsageError(
+                "xAPI statements name activities, and the graph says which concepts each is about: import them "
+                "(pathwise attempts import --format xapi) and train from the store (pathwise train mastery)"
+            )
         try:  # several files are one history per student, as evaluate and attempts import read them
-            frame = read_attempts(list(files), fmt)
+            frame = read_attempts(list(files), fmt, **column_options(fmt, log_columns))
         except MalformedInput as error:
             raise click.ClickException(_problems(error)) from None
-        texts = name_texts(frame["concept"].unique())  # as evaluate: worded skills are their text, numbers not
+        frame, texts = as_graph_ids(frame)
         source = ", ".join(str(f) for f in files)
     else:
         from cli.main import _open
@@ -140,6 +153,8 @@ def train_mastery(
         source = "store"
     if frame.empty:
         raise click.ClickException("no attempts to train on")
+    if out is None:
+        private_folder(settings.data_dir)  # a first command that trains made it 0755, holding student data
     config = TKTConfig(
         use_text=not no_text,
         finetune_encoder=not freeze_encoder,
@@ -180,6 +195,28 @@ def train_mastery(
         )
 
 
+def as_graph_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A log's table with its concepts and items named as ``attempts import`` names them in the graph, and their texts.
+
+    A model trained on a log knew its concepts by the log's names ("Area Rectangle")
+    while the graph, once the log was imported (``--create-missing``), holds them under
+    ids (``Area_Rectangle_c4ff5100``): served, it met every concept as new, placed by
+    its text alone. Worded skills are their own text (``name_texts``), numbers have none.
+    """
+    from ingest.attempts.to_graph import concept_id, material_id
+    from ml.mastery.data import name_texts
+
+    names = [str(n) for n in frame["concept"].unique() if n]
+    ids = {name: concept_id(name) for name in names}
+    texts = {ids[name]: text for name, text in name_texts(names).items()}
+    items = {str(i): material_id(str(i)) for i in frame["item"].unique() if i}
+    out = frame.assign(  # object columns, as the readers build them (map would infer pandas' str dtype)
+        concept=frame["concept"].map(lambda n: ids.get(n, n)).astype(object),
+        item=frame["item"].map(lambda i: items.get(i, i)).astype(object),
+    )
+    return out, texts
+
+
 def _problems(error: Exception) -> str:
     """A malformed log's problems as one message (they ended in a traceback)."""
     problems = list(getattr(error, "problems", []) or [str(error)])
@@ -195,7 +232,12 @@ def models() -> None:
 @models.command(name="list")
 @click.pass_context
 def models_list(ctx: click.Context) -> None:
-    """List versions with their validation AUC; * marks the one served."""
+    """List versions with their validation AUC; * marks the one a start serves (the pinned one, else the newest).
+
+    A service already running serves what it started with or was switched to
+    (useMasteryModel): /healthz and the masteryModels query name it. A version trained
+    while it runs is starred here and served from the next start.
+    """
     from ml.mastery.versions import ModelVersions
 
     folder = ctx.obj["settings"].data_dir / "models" / "mastery"

@@ -185,7 +185,7 @@ def _maps(folder: Path) -> tuple[dict[int, str] | None, dict[int, str] | None]:
             found.append(None)
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as error:
             raise MalformedInput([Problem(str(path), f"line {error.lineno}", error.msg)]) from None
         if not isinstance(data, dict):

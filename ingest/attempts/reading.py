@@ -24,7 +24,7 @@ LineProgress = Callable[[str, int, int], None]
 
 
 def log_text(path: Path) -> str:
-    """The UTF-8 text of a log file, decompressed first when it is gzip.
+    """The UTF-8 text of a log file (without a byte order mark), decompressed first when it is gzip.
 
     Raises:
         MalformedInput: a damaged gzip file, or text that is not UTF-8 (with its line).
@@ -38,7 +38,7 @@ def log_text(path: Path) -> str:
         except (OSError, zlib.error) as error:
             raise MalformedInput([Problem(str(path), "-", f"a damaged gzip file ({error})")]) from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a BOM (Excel, Notepad) read as text broke an AKT or DKVMN first line
     except UnicodeDecodeError as error:
         raise MalformedInput([not_utf8(str(path), raw, error)]) from None
 

@@ -163,7 +163,7 @@ class TestEvaluate:
             refused = CliRunner().invoke(main, [*files, "--test", str(test), option, value])
             assert refused.exit_code == 2, (option, value, refused.output)
         right = tmp_path / "right.csv"
-        right.write_text("student,item,concepts,correct\n" + "".join(f"t{i},q,factoring,1\n" for i in range(20)))
+        right.write_text("student,item,concepts,correct\n" + "".join(f"t{i},q,factoring,1\n" * 2 for i in range(20)))
         code, out = run(*files, "--test", str(right), "--models", "pfa", "--json")
         assert code == 0, out
         [row] = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -242,3 +242,81 @@ class TestImportUpdatesMastery:
         run("--store", store, "attempts", "import", str(log), "--format", "csv", env=env)
         after = run("--store", store, "info", env=env)[1]
         assert f"attempts: {attempts + 1}  mastery estimates: {estimates + 1}" in after
+
+
+class TestAResearchersOwnLogs:
+    """What a researcher met evaluating and training on their own logs."""
+
+    def test_nothing_to_train_on_or_to_score_is_refused_in_json_too(self, tmp_path: Path) -> None:
+        # An empty training log was scored as if trained (BKT gave an AUC); other models failed with tracebacks.
+        test = write_log(tmp_path / "test.csv", 10, 2, "t")
+        header = tmp_path / "header.csv"
+        header.write_text("student,item,concepts,correct\n")
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(header), "--test", str(test),
+                        "--models", "bkt", "--json")  # fmt: skip
+        assert code == 2
+        assert json.loads(out) == {
+            "error": {"code": "USAGE", "message": "the training log holds no attempts: nothing to train on"}
+        }
+        train = write_log(tmp_path / "train.csv", 20, 1)
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(header))
+        assert code == 2
+        assert "the test log has nothing to score" in out
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
+                        "--cold-start", "0.99")  # fmt: skip
+        assert code == 2
+        assert "withholds every concept: nothing is left to train on" in out
+
+    def test_a_copy_of_the_training_log_under_other_keys_is_no_test_log(self, tmp_path: Path) -> None:
+        # A pyKT copy in another folder got other student keys, so the check by key passed and the
+        # model was scored on its own training students.
+        train = write_log(tmp_path / "train.csv", 20, 1)
+        copy = tmp_path / "copy.csv"
+        copy.write_text(train.read_text().replace("\ns", "\nx"))
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(copy),
+                        "--models", "pfa")  # fmt: skip
+        assert code == 2
+        assert "have the same attempts as training students (e.g. test x" in out
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(copy),
+                        "--students", "50")  # fmt: skip
+        assert code == 2
+        assert "--students is the number of simulated students of --demo" in out
+
+    def test_a_log_with_its_own_column_names_and_a_bom_is_read_by_evaluate_and_train(self, tmp_path: Path) -> None:
+        # Only `attempts import` could map columns: evaluate said "missing student column 'student'".
+        renamed = tmp_path / "renamed.csv"
+        renamed.write_text(
+            "\ufeff" + write_log(tmp_path / "log.csv", 30, 1).read_text().replace("student,", "user_id,", 1)
+        )
+        test = write_log(tmp_path / "test.csv", 10, 2, "t")
+        test.write_text(test.read_text().replace("student,", "user_id,", 1))
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(renamed), "--test", str(test),
+                        "--student-column", "user_id", "--models", "pfa", "--json")  # fmt: skip
+        assert code == 0, out
+        assert json.loads(out.splitlines()[-1])["n_scored"] > 0
+        code, out = run("evaluate", "mastery", "--format", "akt", "--train", str(renamed), "--test", str(test),
+                        "--student-column", "user_id")  # fmt: skip
+        assert code == 2
+        assert "apply to csv logs" in out
+
+    def test_a_model_trained_on_a_log_knows_its_concepts_by_the_ids_the_import_gives_them(self, tmp_path: Path) -> None:
+        # Trained on "adding fractions", served over a graph holding adding_fractions_<hash> (attempts import
+        # --create-missing): every concept was new to it, placed by its text alone.
+        from ingest.attempts.to_graph import concept_id
+
+        data = tmp_path / "data"
+        log = write_log(tmp_path / "log.csv", 20, 1)
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--epochs", "1", "--members", "1",
+                        "--threads", "1", "--no-text", env={"PATHWISE_DATA_DIR": str(data)})  # fmt: skip
+        assert code == 0, out
+        [version] = (data / "models" / "mastery").iterdir()
+        concepts = json.loads((version / "config.json").read_text())["concepts"]
+        assert concept_id("adding fractions") in concepts
+        assert "adding fractions" not in concepts
+        assert oct(data.stat().st_mode & 0o777) == "0o700", "it holds student data (it was created 0755)"
+        statements = tmp_path / "log.jsonl"
+        statements.write_text("")
+        code, out = run("train", "mastery", "--format", "xapi", "--train", str(statements),
+                        env={"PATHWISE_DATA_DIR": str(data)})  # fmt: skip
+        assert code == 2
+        assert "import them (pathwise attempts import --format xapi) and train from the store" in out

@@ -30,6 +30,13 @@ def test_positions_become_attempts_with_item_as_concept(tmp_path: Path) -> None:
     assert set(frame["source"]) == {"dkvmn:static2011_train.txt"}
 
 
+def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path) -> None:
+    # Saved from Excel or Notepad: "sequence length '\ufeff3' is not a whole number".
+    path = tmp_path / "log.txt"
+    path.write_text("\ufeff3\n4,5,4,\n1,0,1,\n", encoding="utf-8")
+    assert read_dkvmn(path)["item"].tolist() == ["4", "5", "4"]
+
+
 def test_every_bad_line_is_reported() -> None:
     text = (
         "2\n1,2\n1,0\n"  # 1-3 fine
