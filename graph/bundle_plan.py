@@ -181,7 +181,14 @@ def _concept_texts(
             problems += own_language_conflicts(concept, found, were, bundle.origins)
         whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
         texts = written_texts(
-            concept, found, were, whole=whole, own=own, unstated=unstated | fields, own_alt_labels=not every
+            concept,
+            found,
+            were,
+            whole=whole,
+            own=own,
+            unstated=unstated | fields,
+            own_alt_labels=not every,
+            stated_own=None if every else bundle.own_languages.get((concept.id, "label")),  # a CSV language cell
         )
         inserts += sorted((s, p, o) for p, o in texts)
     written = {c.id for c in bundle.concepts}

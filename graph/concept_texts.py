@@ -21,9 +21,10 @@ from rdflib.term import Node
 
 from graph.accessibility import canonical_language
 from graph.model import Concept, Translation
-from graph.vocab import SKOS
+from graph.vocab import PW, SKOS
 
 __all__ = [
+    "OWN_LANGUAGE",
     "SHOWN_PREDICATES",
     "TEXT_PREDICATES",
     "TextValue",
@@ -31,6 +32,7 @@ __all__ = [
     "group_translations",
     "language_key",
     "own_language",
+    "own_language_of",
     "own_language_conflicts",
     "preference",
     "shown",
@@ -41,8 +43,13 @@ __all__ = [
 
 SHOWN_PREDICATES: Mapping[URIRef, str] = {SKOS.prefLabel: "label", SKOS.definition: "definition"}
 """The predicates of which a concept shows one value, by the ``Concept`` field it fills."""
-TEXT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel})
-"""Every predicate of a concept's texts, in any language."""
+OWN_LANGUAGE = PW.ownLanguage
+"""Where a concept's own label is stored tagged and also untagged (another language would be shown before
+it): the tag that copy is in. Without it, the next write read the copy as the concept's own, untagged,
+label and the tagged one as a translation: ``updateConcept`` changed the copy alone and the French label
+that French readers got stayed as it was."""
+TEXT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel, OWN_LANGUAGE})
+"""Every predicate of a concept's texts, in any language (and the marker of its own language's copy)."""
 
 TextValue = tuple[URIRef, Literal]
 """One of a concept's texts: its predicate and its literal."""
@@ -98,6 +105,25 @@ def own_language(values: Iterable[Node]) -> str | None:
     return top.language if isinstance(top, Literal) and top.language else None
 
 
+def own_language_of(texts: Iterable[tuple[Node, Node]]) -> str | None:
+    """The language of a concept's own label from its stored ``(predicate, value)`` texts.
+
+    The ``OWN_LANGUAGE`` marker where an untagged copy keeps the label shown, else the
+    tag of the label shown when no label is untagged (``own_language``).
+
+    Examples:
+        >>> copy = [(SKOS.prefLabel, Literal("Pente")), (SKOS.prefLabel, Literal("Pente", lang="fr-CA")),
+        ...         (SKOS.prefLabel, Literal("Slope", lang="en")), (OWN_LANGUAGE, Literal("fr-CA"))]
+        >>> own_language_of(copy), own_language_of(copy[:3])
+        ('fr-CA', None)
+    """
+    pairs = list(texts)
+    declared = next((str(o) for p, o in pairs if p == OWN_LANGUAGE), None)
+    if declared:
+        return declared
+    return own_language(o for p, o in pairs if p == SKOS.prefLabel)
+
+
 def group_translations(rows: Iterable[tuple[str, str, str]]) -> list[Translation]:
     """``(field, language, text)`` rows as one ``Translation`` per language, by tag in its canonical case.
 
@@ -138,6 +164,7 @@ def written_texts(
     unstated: Collection[str] = (),
     restated: bool = True,
     own_alt_labels: bool = False,
+    stated_own: str | None = None,
 ) -> set[TextValue]:
     """The label, definition and alternative label literals a write of ``concept`` leaves stored.
 
@@ -165,6 +192,8 @@ def written_texts(
             write says nothing about: each named language keeps its stored values of them.
         restated: whether the write states the concept's own values (an import's row,
             ``updateConcept``); a translation alone does not, and leaves them as they are.
+        stated_own: without ``whole``, the language the source gives the concept's own label
+            and definition in ("" untagged: a CSV row's ``language`` cell), over what is stored.
         own_alt_labels: the concept's ``alt_labels`` are its own language's alone (a CSV row, a
             CASE item: ``CurriculumBundle.own_alt_labels``), so another language's stored
             ones stay unless ``translations`` names that language.
@@ -195,12 +224,25 @@ def written_texts(
             and (not whole or (p == SKOS.altLabel and "alt_labels" in unstated))
         ):
             values_of[p].append(o)
-    own_tag = None if whole else own_language(values_of[SKOS.prefLabel])
+    declared = stated_own if stated_own is not None else next(map(str, values_of[OWN_LANGUAGE]), None)
+    if whole:
+        own_tag = None
+    elif declared is not None:
+        own_tag = declared or None
+    else:
+        own_tag = own_language_of((SKOS.prefLabel, o) for o in values_of[SKOS.prefLabel])
     out: set[TextValue] = set()
+    copied: str | None = None
     for predicate, field in SHOWN_PREDICATES.items():
         values = values_of[predicate]
         stated = {} if field in unstated else {k: t for k, t in named.items() if k != language_key(own_tag)}
-        mine = _own_tag(field, values, own_tag) if not whole else (own or {}).get(field, "")
+        mine: str | None
+        if whole:
+            mine = (own or {}).get(field, "")
+        elif declared is not None:
+            mine = declared  # the label's language is the definition's: a copy of each keeps it shown
+        else:
+            mine = _own_tag(field, values, own_tag)
         kept = [
             o
             for o in values
@@ -221,7 +263,10 @@ def written_texts(
             out.add((predicate, tagged_mine))
             if shown([*tagged, tagged_mine]) == tagged_mine:
                 continue  # another language would be shown first: an untagged copy keeps this one shown
+            copied = mine
         out.add((predicate, Literal(text)))
+    if copied:  # the copy is the concept's own label in that language, not a label of its own
+        out.add((OWN_LANGUAGE, Literal(canonical_language(copied) or copied)))
     own_alts = (own_tag or "") if own_alt_labels else None
     out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated, own_alts))
     return out
@@ -357,7 +402,7 @@ def own_language_conflicts(
         "translation 'EN' of concept 'a' gives its label as 'Algebra I'"
     """
     values = [(p, o) for p, o in stored if isinstance(o, Literal)]
-    tag = own_language(o for p, o in values if p == SKOS.prefLabel)
+    tag = own_language_of(values)
     given = next((t for t in translations if _same(t.language, tag)), None) if tag else None
     if given is None:
         return []

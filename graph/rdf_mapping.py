@@ -30,6 +30,7 @@ from graph.accessibility import (
 from graph.activities import canonical_activity_ids
 from graph.bundle import CurriculumBundle
 from graph.concept_texts import (
+    OWN_LANGUAGE,
     SHOWN_PREDICATES,
     TEXT_PREDICATES,
     group_translations,
@@ -294,11 +295,18 @@ def own_languages_from_props(ident: str, props: Props) -> dict[tuple[str, str], 
         {('a', 'label'): 'en-GB'}
     """
     found = {}
+    declared = next((str(o) for o in props.get(OWN_LANGUAGE, ()) if isinstance(o, Literal)), None)
     for p, field in SHOWN_PREDICATES.items():
-        language = own_language(o for o in props.get(p, ()) if isinstance(o, Literal))
+        values = [o for o in props.get(p, ()) if isinstance(o, Literal)]
+        language = declared if declared and any(_same_tag(o.language, declared) for o in values) else None
+        language = language or own_language(values)
         if language:
             found[ident, field] = canonical_language(language) or language
     return found
+
+
+def _same_tag(a: str | None, b: str | None) -> bool:
+    return language_key(a) == language_key(b)
 
 
 MATERIAL_CLASSES: dict[URIRef, MaterialType] = {
@@ -452,6 +460,8 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         for o in props.get(SKOS.altLabel, ())
         if isinstance(o, Literal)
     }
+    # the marker of an own label's untagged copy is written again where a copy is, never kept stale
+    represented |= {(s, OWN_LANGUAGE, o) for s, props in concept_props.items() for o in props.get(OWN_LANGUAGE, ())}
     for e in g.subjects(RDF.type, PW.Prerequisite):
         c, p = g.value(e, PW.prerequisiteOf), g.value(e, PW.prerequisite)
         if c is not None and p is not None:

@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from graph import queries
 from graph.accessibility import canonical_language, language_problem
-from graph.concept_texts import TEXT_PREDICATES, language_key, own_language, written_texts
+from graph.concept_texts import OWN_LANGUAGE, TEXT_PREDICATES, language_key, own_language_of, written_texts
 from graph.errors import ConceptNotFound, InvalidInput, NotFound, ValidationFailed
 from graph.ids import iri_of
 from graph.model import Concept, Translation
@@ -102,13 +102,14 @@ def _own_values(concept: str, language: str, props: Props) -> list[tuple[str, st
     Such a value is the concept's own: a translation set in its language would change
     what the concept shows to everyone, where the form meant another language's values.
     """
-    own = own_language(props.get(SKOS.prefLabel, ()))
+    own = own_language_of((p, o) for p in TEXT_PREDICATES for o in props.get(p, ()))
     if language_key(own) != language_key(language):
         return []
     owned = ["label"]
     definitions = props.get(SKOS.definition, ())
-    if any(isinstance(o, Literal) and language_key(o.language) == language_key(own) for o in definitions) and all(
-        isinstance(o, Literal) and o.language for o in definitions
+    copied = bool(props.get(OWN_LANGUAGE))  # an untagged copy beside each own value: both are its own
+    if any(isinstance(o, Literal) and language_key(o.language) == language_key(own) for o in definitions) and (
+        copied or all(isinstance(o, Literal) and o.language for o in definitions)
     ):
         owned.append("definition")
     tag = canonical_language(language)

@@ -338,7 +338,9 @@ def learner_data_problems(extra: Graph | None, stored_learners: Collection[str] 
     return problems
 
 
-CONCEPT_PREDICATES = frozenset({SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme})
+CONCEPT_PREDICATES = frozenset({
+    SKOS.prefLabel, SKOS.definition, SKOS.altLabel, SKOS.broader, SKOS.inScheme, PW.ownLanguage,
+})  # fmt: skip
 """The predicates of a concept's own values: what ``updateConcept`` replaces."""
 
 MATERIAL_PREDICATES = frozenset({

@@ -34,6 +34,7 @@ class PW(DefinedNamespace):
     strength: URIRef  # edge strength in (0, 1]
     provenance: URIRef  # where an edge or record came from
     difficulty: URIRef  # material difficulty 1..5
+    ownLanguage: URIRef  # concept -> the tag of its own label (and definition) where an untagged copy keeps it shown
     activityId: URIRef  # material -> an xAPI activity IRI (an LMS's object.id) that names it (an xsd:anyURI literal)
     revision: URIRef  # graph revision counter, one literal per committed write
     xapiAccountHomes: URIRef  # graph -> the xAPI account homes its learners are keyed with (JSON list; xapi_homes)

@@ -4,7 +4,7 @@
 file                   columns (required in bold in the README; lists use ``|``)
 =====================  =====================================================================
 ``curricula.csv``      ``id, title, description``
-``concepts.csv``       ``id, label, definition, alt_labels, broader, scheme``
+``concepts.csv``       ``id, label, definition, alt_labels, broader, scheme, language``
 ``prerequisites.csv``  ``concept, prerequisite, strength, provenance`` (concept requires prerequisite)
 ``materials.csv``      ``id, title, type, difficulty, minutes, teaches, assesses, url, text,
                        language, access_modes, accessibility_features, accessibility_hazards,
@@ -75,7 +75,7 @@ __all__ = ["COLUMNS", "FILES", "bundle_to_csv", "parse_curriculum_csv", "read_cu
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "curricula": ("id", "title", "description"),
-    "concepts": ("id", "label", "definition", "alt_labels", "broader", "scheme"),
+    "concepts": ("id", "label", "definition", "alt_labels", "broader", "scheme", "language"),
     "prerequisites": ("concept", "prerequisite", "strength", "provenance"),
     "materials": (
         "id", "title", "type", "difficulty", "minutes", "teaches", "assesses", "url", "text",
@@ -145,6 +145,7 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     unstated: set[tuple[str, str]] = field(default_factory=set)
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    own_languages: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[str, str]]]:
@@ -330,6 +331,27 @@ def _prerequisite(row: Mapping[str, str]) -> Prerequisite:
     return Prerequisite(concept, prerequisite, strength, row.get("provenance", "").strip())
 
 
+def _concept_in(own_languages: dict[tuple[str, str], str]) -> Callable[[Mapping[str, str]], Concept]:
+    """The builder of ``concepts.csv`` rows, noting each row's ``language`` cell where the file has the column.
+
+    The cell is the language of the concept's own label and definition ("" untagged: the
+    curriculum's language). Without it a re-import could not tell a French concept with an
+    English translation from an English one with a French translation: it stored the
+    label untagged beside its French twin, and renaming it left the French label as it was.
+    """
+
+    def build(row: Mapping[str, str]) -> Concept:
+        concept = _concept(row)
+        if "language" in row:
+            tag = canonical_language(row["language"].strip()) or ""
+            own_languages[concept.id, "label"] = tag
+            if concept.definition:
+                own_languages[concept.id, "definition"] = tag
+        return concept
+
+    return build
+
+
 def _concept(row: Mapping[str, str]) -> Concept:
     reasons: list[str] = []
     ident, broader = row["id"].strip(), _list(row.get("broader", ""))
@@ -338,6 +360,10 @@ def _concept(row: Mapping[str, str]) -> Concept:
     _ids("curriculum", [scheme] if scheme else [], reasons)
     if ident in broader:
         reasons.append(f"concept {ident!r} cannot be broader than itself")
+    language = row.get("language", "").strip()
+    bad = language_problem(language) if language else None
+    if bad is not None:
+        reasons.append(bad)
     if reasons:
         raise _RowProblems(reasons)
     return Concept(
@@ -400,13 +426,15 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
         reading.unstated.add(("concept", PREREQUISITES))
     bundle = CurriculumBundle(
         curricula=tuple(_convert("curricula", texts.get("curricula"), _curriculum, reading)),
-        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept, reading)),
+        concepts=tuple(_convert("concepts", texts.get("concepts"), _concept_in(reading.own_languages), reading)),
         prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), _prerequisite, reading)),
         materials=tuple(_convert("materials", texts.get("materials"), _material, reading, material_lines)),
         translations=_by_concept(_convert("translations", texts.get("translations"), _translation, reading)),
-        # no file states a concept's every language: translations.csv names them one by one
-        unstated=frozenset({*reading.unstated, ("concept", TRANSLATIONS)}),
+        # no file states a concept's every language: translations.csv names them one by one; an absent
+        # language column is no field left as stored: ``own_languages`` names the rows that state one
+        unstated=frozenset({*reading.unstated, ("concept", TRANSLATIONS)} - {("concept", "language")}),
         origins=reading.origins,
+        own_languages=reading.own_languages,
     )
     reading.problems += _activity_clashes(list(bundle.materials), material_lines)
     if reading.problems:
@@ -467,8 +495,9 @@ def _own_definition(bundle: CurriculumBundle, concept: Concept) -> str:
 def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
     """The layout's file texts for a bundle (``extra`` RDF triples have no CSV form).
 
-    ``translations.csv`` has a row per concept and language the concept has values in
-    (its own label's too, when that is stored with a tag: a re-import keeps the tag).
+    ``translations.csv`` has a row per concept and language the concept has values in,
+    but the language of its own label: ``concepts.csv``'s ``language`` cell names that one,
+    and its row there holds those values.
     """
     rows: dict[str, list[list[str]]] = {
         "curricula": [[c.id, c.title, c.description] for c in bundle.curricula],
@@ -480,6 +509,7 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 _joined(bundle.own_alt_labels(c)),
                 _joined(c.broader),
                 c.curriculum or "",
+                bundle.own_languages.get((c.id, "label"), ""),
             ]
             for c in bundle.concepts
         ],
@@ -505,10 +535,11 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
             ]
             for m in bundle.materials
         ],  # fmt: skip
-        "translations": [
+        "translations": [  # the own language's values are the concept's row (its language cell says which)
             [concept, t.language, t.label, t.definition, _joined(t.alt_labels)]
             for concept, found in bundle.translations.items()
             for t in found
+            if language_key(t.language) != language_key(bundle.own_languages.get((concept, "label")) or "-")
         ],
     }
     out = {}

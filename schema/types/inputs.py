@@ -284,7 +284,9 @@ class LinkRelation(enum.Enum):
 @strawberry.input(description="The files of the CSV layout, as text (see the README).")
 class CsvFilesInput:
     concepts: str | None = strawberry.field(
-        default=None, description="`concepts.csv`: id, label, definition, alt_labels, broader, scheme."
+        default=None,
+        description="`concepts.csv`: id, label, definition, alt_labels, broader, scheme, language (of the "
+        "concept's own label and definition; empty: untagged).",
     )
     prerequisites: str | None = strawberry.field(
         default=None,

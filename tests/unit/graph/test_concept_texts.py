@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.term import Node
 
-from graph.concept_texts import changed_translations, group_translations, own_language, written_texts
+from graph.concept_texts import OWN_LANGUAGE, changed_translations, group_translations, own_language, written_texts
 from graph.model import Concept, Translation
 from graph.vocab import SKOS
 
@@ -13,7 +13,7 @@ LABEL, DEFINITION, ALT = SKOS.prefLabel, SKOS.definition, SKOS.altLabel
 
 
 def texts(found: set[tuple[Node, Literal]]) -> list[str]:
-    short = {LABEL: "label", DEFINITION: "definition", ALT: "alt"}
+    short = {LABEL: "label", DEFINITION: "definition", ALT: "alt", OWN_LANGUAGE: "own"}
     return sorted(f"{short[p]} {o.n3()}" for p, o in found)  # type: ignore[index]
 
 
@@ -53,7 +53,20 @@ class TestWrittenTexts:
         # A Spanish-only concept given English: the label shown stays the Spanish one.
         stored = [(LABEL, Literal("Geometría", lang="es"))]
         found = written_texts(Concept("g", "Geometría"), [Translation("en", "Geometry")], stored, whole=False)
-        assert texts(found) == ['label "Geometry"@en', 'label "Geometría"', 'label "Geometría"@es']
+        assert texts(found) == ['label "Geometry"@en', 'label "Geometría"', 'label "Geometría"@es', 'own "es"']
+
+    def test_the_copy_stays_the_own_languages_through_later_writes(self) -> None:
+        # The copy was read as the concept's own untagged label next time: updateConcept renamed the copy
+        # alone, and Spanish readers kept the old label.
+        stored = [(LABEL, Literal("Geometry", lang="en")), (LABEL, Literal("Geometría")),
+                  (LABEL, Literal("Geometría", lang="es")), (OWN_LANGUAGE, Literal("es"))]  # fmt: skip
+        found = written_texts(Concept("g", "Geometría plana"), stored=stored, whole=False)
+        assert texts(found) == [
+            'label "Geometry"@en', 'label "Geometría plana"', 'label "Geometría plana"@es', 'own "es"'
+        ]  # fmt: skip
+        without_english = [t for t in stored if str(t[1]) != "Geometry"]
+        found = written_texts(Concept("g", "Geometría"), stored=without_english, whole=False)
+        assert texts(found) == ['label "Geometría"@es'], "shown first again: the copy and its marker go"
 
     def test_a_write_that_names_some_languages_keeps_the_others(self) -> None:
         stored = [

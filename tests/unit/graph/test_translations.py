@@ -80,6 +80,21 @@ class TestSetTranslation:
         assert kg.concept("https://example.org/g").label == "Geometría"  # not the English one added
         assert [t.language for t in kg.translations(["https://example.org/g"])[0]] == ["en", "es"]
 
+    def test_the_own_label_and_its_copy_change_together_and_stay_the_own_language(self) -> None:
+        # Its untagged copy was read as the concept's own label afterwards: updateConcept renamed the copy
+        # alone (Spanish readers kept "Geometría"), and a "translation" in Spanish was accepted.
+        g = "https://example.org/g"
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(GEOMETRY, "turtle"))
+        set_translation(kg, g, Translation("en", "Geometry"))
+        kg.update_concept(replace(kg.concept(g), label="Geometría plana"))
+        assert labels(kg, g) == ['"Geometry"@en', '"Geometría plana"', '"Geometría plana"@es']
+        assert kg.translations([g])[0][1] == Translation("es", "Geometría plana")
+        with pytest.raises(ValidationFailed, match="shows its own label in 'es'"):
+            set_translation(kg, g, Translation("es", "Geometría (otra)"))
+        remove_translation(kg, g, "en")
+        assert labels(kg, g) == ['"Geometría plana"@es'], "shown first again: no copy"
+
 
 class TestRemoveTranslation:
     def test_removes_the_label_definition_and_alternative_labels_of_one_language(self, kg: KnowledgeGraph) -> None:
