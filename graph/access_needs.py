@@ -32,6 +32,7 @@ from graph.accessibility import (
     canonical_sufficient,
     canonical_terms,
     hazard_stated,
+    language_problem,
     sufficient_sets,
 )
 from graph.errors import InvalidInput
@@ -103,11 +104,38 @@ class AccessNeeds:
 
     avoid_hazards: tuple[str, ...] = ()
     access_modes: tuple[str, ...] | None = None
+    languages: tuple[str, ...] = ()
 
     @property
     def stated(self) -> bool:
-        """Whether there is any need to meet."""
+        """Whether there is any access need to meet (``languages`` only order what is offered)."""
         return bool(self.avoid_hazards) or self.access_modes is not None
+
+    def language_rank(self, language: str | None) -> int:
+        """How well a material in ``language`` reads for the learner: lower first; 0 when no language is asked.
+
+        In the order of ``languages``: the very tag, a tag it covers (``fr`` asked, ``fr-CA``
+        material), the same language otherwise (``fr-FR`` asked, ``fr-CA`` material); then a
+        material that does not say its language, then one in another language.
+
+        Examples:
+            >>> needs = AccessNeeds(languages=("fr-CA", "en"))
+            >>> [needs.language_rank(tag) for tag in ("fr-CA", "fr", "en-GB", None, "es")]
+            [0, 2, 4, 6, 7]
+        """
+        if not self.languages:
+            return 0
+        if not language:
+            return 3 * len(self.languages)
+        tag = language.lower()
+        for i, asked in enumerate(a.lower() for a in self.languages):
+            if tag == asked:
+                return 3 * i
+            if tag.startswith(asked + "-"):
+                return 3 * i + 1
+            if tag.split("-")[0] == asked.split("-")[0]:
+                return 3 * i + 2
+        return 3 * len(self.languages) + 1
 
     @property
     def lacked(self) -> tuple[str, ...]:
@@ -124,16 +152,22 @@ class AccessNeeds:
         return tuple(m for m in ("visual", "auditory", "textual") if m not in self.access_modes)
 
     @classmethod
-    def checked(cls, avoid_hazards: Iterable[str] | None, access_modes: Iterable[str] | None) -> AccessNeeds:
+    def checked(
+        cls,
+        avoid_hazards: Iterable[str] | None,
+        access_modes: Iterable[str] | None,
+        languages: Iterable[str] | None = None,
+    ) -> AccessNeeds:
         """Needs from a request, in any case; a value outside the vocabulary is refused.
 
         Raises:
             InvalidInput: an unknown hazard (``field: "needs.avoidHazards"``) or access mode, or
-                an empty list of access modes (``field: "needs.accessModes"``).
+                an empty list of access modes (``field: "needs.accessModes"``), or an ill-formed
+                language tag (``field: "needs.languages"``).
 
         Examples:
-            >>> AccessNeeds.checked(["FLASHING"], ["Textual", "auditory"])
-            AccessNeeds(avoid_hazards=('flashing',), access_modes=('auditory', 'textual'))
+            >>> AccessNeeds.checked(["FLASHING"], ["Textual", "auditory"], ["FR-ca"])
+            AccessNeeds(avoid_hazards=('flashing',), access_modes=('auditory', 'textual'), languages=('fr-CA',))
             >>> AccessNeeds.checked(None, None).stated
             False
         """
@@ -141,8 +175,13 @@ class AccessNeeds:
         problems = _outside(hazards, HAZARDS, "hazard to avoid")
         if problems:
             raise InvalidInput("; ".join(problems), field="needs.avoidHazards")
+        asked = [tag.strip() for tag in languages or ()]
+        bad = [problem for tag in asked if (problem := language_problem(tag)) is not None]
+        if bad:
+            raise InvalidInput("; ".join(bad), field="needs.languages")
+        tags = tuple(dict.fromkeys(canonical_language(tag) or tag for tag in asked))
         if access_modes is None:
-            return cls(hazards, None)
+            return cls(hazards, None, tags)
         modes = canonical_terms(access_modes, SUFFICIENT_ACCESS_MODES)
         if not modes:
             raise InvalidInput(
@@ -152,7 +191,7 @@ class AccessNeeds:
         problems = _outside(modes, SUFFICIENT_ACCESS_MODES, "access mode")
         if problems:
             raise InvalidInput("; ".join(problems), field="needs.accessModes")
-        return cls(hazards, modes)
+        return cls(hazards, modes, tags)
 
 
 def _outside(values: Iterable[str], allowed: tuple[str, ...], what: str) -> list[str]:

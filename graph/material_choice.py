@@ -8,7 +8,9 @@ rises.
 
 With a learner's access needs (``graph.access_needs``), a material that states a hazard
 they avoid or that they cannot use is left out, and within each kind a material known to
-suit is chosen before one whose metadata does not say (whatever its difficulty).
+suit is chosen before one whose metadata does not say (whatever its difficulty); then one
+in a language the learner asked for before one that does not say, and that before one in
+another language (never left out: a concept may have nothing else).
 """
 
 from __future__ import annotations
@@ -61,12 +63,12 @@ def target_difficulty(mastery: float) -> int:
     return max(1, min(5, round(1 + 4 * max(0.0, min(1.0, mastery)))))
 
 
-Preference = Callable[[MaterialFacts], int]
-"""Lower first, before difficulty: how well a material is known to suit the learner."""
+Preference = Callable[[MaterialFacts], tuple[int, ...]]
+"""Lower first, before difficulty: how well a material is known to suit the learner, then reads for them."""
 
 
-def _indifferent(_: MaterialFacts) -> int:
-    return 0
+def _indifferent(_: MaterialFacts) -> tuple[int, ...]:
+    return ()
 
 
 def _nearest(pool: Iterable[MaterialFacts], level: int, prefer: Preference = _indifferent) -> MaterialFacts | None:
@@ -186,12 +188,18 @@ def choose_for_needs(candidates: Sequence[MaterialFacts], mastery: float, needs:
         >>> choose_for_needs([video], 0.1, AccessNeeds(("flashing",))).none_suit
         True
     """
-    if needs is None or not needs.stated:
+    if needs is None:
         return Choice(choose_materials(candidates, mastery))
+
+    def reads(m: MaterialFacts) -> tuple[int, ...]:  # one French material displaced an English video
+        return (needs.language_rank(m.access.language),)
+
+    if not needs.stated:
+        return Choice(choose_materials(candidates, mastery, reads))
     fits = {m.id: fit(m.access, needs) for m in candidates}
     usable = [m for m in candidates if not fits[m.id].left_out]
-    chosen = choose_materials(usable, mastery, lambda m: fits[m.id].rank)
-    unsuited = [m for m in choose_materials(candidates, mastery) if fits[m.id].left_out]
+    chosen = choose_materials(usable, mastery, lambda m: (fits[m.id].rank, *reads(m)))
+    unsuited = [m for m in choose_materials(candidates, mastery, reads) if fits[m.id].left_out]
     if not chosen:  # nothing suits: say why for every material the concept has, not only the first picks
         unsuited = sorted(candidates, key=lambda m: (_KIND_ORDER.get(m.kind, 9), m.difficulty, m.id))
     return Choice(

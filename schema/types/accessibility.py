@@ -91,6 +91,14 @@ class AccessNeedsInput:
         "(visual covers textOnVisual and the other refinements); one that states neither comes after the usable "
         'ones. [] or another value is an error with `field: "needs.accessModes"`.',
     )
+    languages: list[str] | None = strawberry.field(
+        default=None,
+        description="The languages the learner reads, most preferred first (BCP 47 tags, as a browser's "
+        "Accept-Language): within each kind a material in one of them is chosen first (`fr` takes `fr-CA`; "
+        "`fr-FR` takes other French after its own), then one that does not state its language, then one in "
+        "another language (never left out: a concept may have nothing else). Its `language` field says which "
+        'it is. An ill-formed tag is an error with `field: "needs.languages"`.',
+    )
 
     def to_domain(self) -> AccessNeeds:
         """The checked needs.
@@ -98,4 +106,4 @@ class AccessNeedsInput:
         Raises:
             InvalidInput: a term outside the vocabulary, or no access mode at all.
         """
-        return AccessNeeds.checked(self.avoid_hazards, self.access_modes)
+        return AccessNeeds.checked(self.avoid_hazards, self.access_modes, self.languages)

@@ -148,3 +148,29 @@ class TestDemoCurriculum:
             '{ materials(accessibilityFeature: "captions", withoutHazard: "flashing") { edges { node { id } } } }'
         )
         assert [e["node"]["id"] for e in found["materials"]["edges"]] == ["m_slope_explain"]
+
+
+class TestLanguages:
+    """A bilingual board's French explanation displaced the English video in English students' paths."""
+
+    CREATE = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) { __typename } }"""
+
+    def test_materials_in_the_learners_languages_come_first_and_the_others_stay(self, api: Api) -> None:
+        french = {"id": "m_pente_fr", "title": "La pente d'une droite", "type": "EXPLANATION", "teaches": ["slope"],
+                  "language": "fr-CA"}  # fmt: skip
+        assert api(self.CREATE, {"input": french})["createMaterial"]["__typename"] == "Material"
+
+        def slope_materials(needs: dict[str, Any] | None) -> list[str]:
+            return ids(step(learning_path(api, needs), "slope")["materials"])
+
+        assert "m_pente_fr" in slope_materials(None)  # an explanation goes before a video: as before
+        english = slope_materials({"languages": ["en"]})
+        assert "m_pente_fr" not in english
+        assert "m_slope_explain" in english
+        assert "m_pente_fr" in slope_materials({"languages": ["fr", "en"]})  # fr takes fr-CA
+        assert "m_pente_fr" in slope_materials({"languages": ["de"]})  # nothing in German: still offered
+        items = api(NEXT, {"s": "newcomer", "n": {"languages": ["en-US"], "avoidHazards": ["flashing"]}})
+        assert items["nextMaterials"]["__typename"] == "Recommendations"
+        refused = api(PATH, {"s": "newcomer", "t": ["slope"], "n": {"languages": ["fr_CA"]}})["learningPath"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "needs.languages")
+        assert "did you mean 'fr-CA'?" in refused["message"]
