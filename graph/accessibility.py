@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graph.language_codes import subtag_problem
+
 __all__ = [
     "ACCESS_MODES",
     "ACCESSIBILITY_FEATURES",
@@ -187,10 +189,11 @@ def canonical_language(tag: str | None) -> str | None:
 def language_problem(tag: str) -> str | None:
     """Why ``tag`` is not a well-formed BCP 47 language tag (``None``: it is).
 
-    Only the shape is checked, as RFC 5646 describes it: ``en``, ``pt-BR``, ``zh-Hant-TW``,
-    ``sgn-ase``; whether the registry knows the subtags is not. A language subtag has two
-    or three letters (the grammar's longer ones are reserved, and none is registered), so
-    a name such as ``english`` is refused rather than announced to a screen reader.
+    The shape is checked as RFC 5646 describes it: ``en``, ``pt-BR``, ``zh-Hant-TW``,
+    ``sgn-ase``. A language subtag has two or three letters (the grammar's longer ones are
+    reserved, and none is registered), so a name such as ``english`` is refused rather than
+    announced to a screen reader; two letters must be an ISO 639-1 code (``sp`` is not),
+    and a three-letter code ISO 639-1 also codes is written as its two (``graph.language_codes``).
 
     Examples:
         >>> language_problem("en-GB"), language_problem("x-klingon")
@@ -199,9 +202,11 @@ def language_problem(tag: str) -> str | None:
         "language 'english' is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
         >>> language_problem("en_us")
         "language 'en_us' is not a BCP 47 language tag: did you mean 'en-US'?"
+        >>> language_problem("sp")
+        "language 'sp': 'sp' is no ISO 639 language code (did you mean 'es'?)"
     """
     if _LANGUAGE.fullmatch(tag):
-        return None
+        return subtag_problem(tag)
     hyphenated = tag.strip().replace("_", "-")
     if hyphenated != tag and _LANGUAGE.fullmatch(hyphenated):  # a POSIX locale, as en_US.csv exports write it
         return f"language {tag!r} is not a BCP 47 language tag: did you mean {canonical_language(hyphenated)!r}?"

@@ -143,3 +143,20 @@ class TestUpdateConceptKeepsTheLanguage:
         assert labels(kg, "https://example.org/alg") == ['"Algebra I"@en', '"Álgebra"@es']
         stored = set(kg.export_graph().objects(URIRef("https://example.org/alg"), SKOS.definition))
         assert stored == {Literal("Letters for numbers.", lang="en")}
+
+
+@pytest.mark.parametrize(
+    ("tag", "hint"),
+    [
+        ("sp", "did you mean 'es'?"),
+        ("eng", "did you mean 'en'?"),
+        ("zz", "is no ISO 639 language code"),
+        ("jp-JP", "did you mean 'ja-JP'?"),
+    ],  # fmt: skip
+)
+def test_a_tag_of_the_right_shape_that_names_no_language_is_refused(kg: KnowledgeGraph, tag: str, hint: str) -> None:
+    # "sp" for Spanish was stored, and label(language: "es") never found it; "eng" slipped past the own-language check.
+    with pytest.raises(ValidationFailed) as caught:
+        set_translation(kg, "add", Translation(tag, "Suma"))
+    assert hint in caught.value.problems[0]
+    assert kg.translations(["add"]) == [[]]
