@@ -36,6 +36,7 @@ from graph.accessibility import (
     sufficient_sets,
 )
 from graph.errors import InvalidInput
+from graph.language_codes import same_language
 
 if TYPE_CHECKING:
     from graph.model import Material
@@ -133,7 +134,7 @@ class AccessNeeds:
                 return 3 * i
             if tag.startswith(asked + "-"):
                 return 3 * i + 1
-            if tag.split("-")[0] == asked.split("-")[0]:
+            if same_language(tag, asked):
                 return 3 * i + 2
         return 3 * len(self.languages) + 1
 

@@ -11,7 +11,7 @@ written.
 
 from __future__ import annotations
 
-__all__ = ["ISO_639_1", "subtag_problem"]
+__all__ = ["ISO_639_1", "same_language", "script_of", "subtag_problem"]
 
 ISO_639_1 = frozenset({
     "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi", "bm", "bn", "bo",
@@ -74,3 +74,43 @@ def subtag_problem(tag: str) -> str | None:
             f"language {tag!r}: BCP 47 writes the language {primary!r} as {short!r} (did you mean {short + suffix!r}?)"
         )
     return None
+
+
+_IMPLIED_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "my"): "hans",
+                    ("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "hant"}  # fmt: skip
+"""The script a region implies where a language is written in two (CLDR's likely subtags)."""
+
+
+def script_of(tag: str) -> str | None:
+    """The script a tag names or its region implies, lower case (``None``: not said).
+
+    Examples:
+        >>> script_of("zh-Hant"), script_of("zh-TW"), script_of("zh"), script_of("sr-Latn-RS")
+        ('hant', 'hant', None, 'latn')
+    """
+    parts = tag.lower().split("-")
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part
+        if len(part) == 1:  # an extension or private use: no more subtags of the tag itself
+            break
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return _IMPLIED_SCRIPTS.get((parts[0], region)) if region else None
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether a reader of ``a`` reads ``b``: the same language, not in two different scripts.
+
+    A Simplified Chinese reader was given the Traditional label (``zh-Hans`` asked,
+    ``zh-Hant`` stored). A tag that says no script matches any.
+
+    Examples:
+        >>> same_language("zh-Hans", "zh-Hant"), same_language("zh-Hans", "zh-CN"), same_language("zh-Hans", "zh")
+        (False, True, True)
+        >>> same_language("fr-FR", "fr-CA"), same_language("fr", "de")
+        (True, False)
+    """
+    if a.lower().split("-")[0] != b.lower().split("-")[0]:
+        return False
+    first, second = script_of(a), script_of(b)
+    return first is None or second is None or first == second

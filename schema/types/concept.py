@@ -8,6 +8,7 @@ import strawberry
 
 from graph.accessibility import language_problem
 from graph.errors import ConceptNotFound, InvalidInput
+from graph.language_codes import same_language
 from graph.model import Concept, Translation
 from schema.context import Info
 from schema.types.enums import MaterialKind
@@ -26,7 +27,8 @@ LanguageArg = Annotated[
     str | None,
     strawberry.argument(
         description='A BCP 47 language tag ("es", "pt-BR"): the exact tag first, then the same language '
-        '("es" finds "es-MX"); null or none stored: the default. An ill-formed tag ("fr_CA") is an INVALID '
+        '("es" finds "es-MX"), never in another script ("zh-Hans" does not find "zh-Hant"); null or none stored: '
+        'the default. An ill-formed tag ("fr_CA") is an INVALID '
         "error on `language`."
     ),
 ]
@@ -45,7 +47,7 @@ class TranslationType:
 
 
 def best_language(translations: list[Translation], language: str) -> Translation | None:
-    """The translation whose tag is ``language`` (any case), else the first of the same primary language.
+    """The translation whose tag is ``language`` (any case), else the first of the same language and script.
 
     Examples:
         >>> found = [Translation("es-MX", "Álgebra"), Translation("pt", "Álgebra (pt)")]
@@ -56,8 +58,7 @@ def best_language(translations: list[Translation], language: str) -> Translation
     exact = [t for t in translations if t.language.lower() == wanted]
     if exact:
         return exact[0]
-    primary = wanted.split("-")[0]
-    same = [t for t in translations if t.language.lower().split("-")[0] == primary]
+    same = [t for t in translations if same_language(wanted, t.language)]  # zh-Hans is not given zh-Hant
     return same[0] if same else None
 
 

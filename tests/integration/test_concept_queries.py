@@ -163,3 +163,16 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     assert set(client.errors(query, {"l": "es_MX"})) == {
         "language 'es_MX' is not a BCP 47 language tag: did you mean 'es-MX'?"
     }
+
+
+def test_a_reader_of_one_chinese_script_is_not_given_the_other() -> None:
+    # label(language: "zh-Hans") answered the zh-Hant label: a Simplified Chinese reader got Traditional.
+    turtle = """<https://example.org/num> a <http://www.w3.org/2004/02/skos/core#Concept> ;
+      <http://www.w3.org/2004/02/skos/core#prefLabel> "Numbers", "數字"@zh-Hant ."""
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_text(turtle, "turtle"))
+    query = """query($l: String) { concept(id: "https://example.org/num") {
+      label(language: $l) labelLanguage(language: $l) } }"""
+    client = Client(kg)
+    assert client.execute(query, {"l": "zh-Hans"})["concept"] == {"label": "Numbers", "labelLanguage": None}
+    assert client.execute(query, {"l": "zh-TW"})["concept"] == {"label": "數字", "labelLanguage": "zh-Hant"}
