@@ -14,6 +14,8 @@ language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import Literal, URIRef
 
 from graph import queries
@@ -23,6 +25,7 @@ from graph.errors import ConceptNotFound, InvalidInput, NotFound, ValidationFail
 from graph.ids import iri_of
 from graph.model import Concept, Translation
 from graph.rdf_mapping import Props, Triple, concept_from_props, translations_from_props
+from graph.references import Suggestions
 from graph.repository import KnowledgeGraph
 from graph.validation import one_field, translation_problems
 from graph.vocab import SKOS
@@ -52,8 +55,8 @@ def set_translation(
             about); or the language is that of the label or definition the concept shows.
     """
     with kg.lock:
-        s, props = _stored(kg, concept)
         found = translation_problems(concept, translation, label=True)
+        s, props = _stored(kg, concept, [message for _, message in found])
         if not found:
             found = _own_values(concept, translation.language, props)
         if found:
@@ -89,9 +92,17 @@ def remove_translation(kg: KnowledgeGraph, concept: str, language: str) -> Conce
         return _write(kg, s, props, Translation(stored[0].language), ())
 
 
-def _stored(kg: KnowledgeGraph, concept: str) -> tuple[URIRef, Props]:
+def _stored(kg: KnowledgeGraph, concept: str, also: Sequence[str] = ()) -> tuple[URIRef, Props]:
+    """The concept's IRI and stored triples.
+
+    Raises:
+        ConceptNotFound: on ``conceptId``; its ``problems`` name the closest concept (a form
+            said only "does not exist" for a typo) and then ``also``, the values' own problems,
+            so every problem comes at once.
+    """
     if not kg.projection.has_concept(concept):
-        raise ConceptNotFound(concept, field="conceptId")
+        hint = Suggestions(kg.projection.dag.nodes, kg.projection.label).hint(concept)
+        raise ConceptNotFound(concept, field="conceptId", problems=[f"concept {concept!r} does not exist{hint}", *also])
     s = iri_of("concept", concept)
     return s, queries.describe(kg.store, [s]).get(str(s), {})
 

@@ -84,7 +84,8 @@ def text_problem(
         code = f"U+{ord(unseen.group()):04X}"
         return f"has {code} in its {what}, an invisible control or direction override: remove it"
     if limit is not None and len(text) > limit:
-        return f"has a {what} of {len(text)} characters, more than {limit}"
+        article = "an" if what[:1] in "aeiou" else "a"  # "has a alternative label" read as a typo
+        return f"has {article} {what} of {len(text)} characters, more than {limit}"
     return None
 
 

@@ -85,7 +85,10 @@ def case_package(
     document_iri = iri_of("curriculum", scheme.id)
     names = Names(extra, [document_iri, *(iri_of("concept", c.id) for c in concepts)])
     document, frame = _document(scheme, names, extra, stamp)
-    items = [_item(concept, names, extra, frame) for concept in concepts]
+    # the language of the item's text, where the concept's own label says it (a French curriculum's items were untold)
+    items = [
+        _item(concept, names, extra, frame, bundle.own_languages.get((concept.id, "label"))) for concept in concepts
+    ]
     relations = Associations(bundle, concepts, names, frame, lookup)
     package: dict[str, object] = {"CFDocument": document, "CFItems": items, "CFAssociations": relations.all()}
     definitions = _definitions(extra, document_iri)
@@ -158,10 +161,12 @@ def _entry_key(entry: object) -> str:
     return json.dumps(entry, sort_keys=True)
 
 
-def _item(concept: Concept, names: Names, extra: Graph, frame: Frame) -> dict[str, object]:
+def _item(concept: Concept, names: Names, extra: Graph, frame: Frame, language: str | None) -> dict[str, object]:
     """A concept as a CFItem: its record with what Pathwise changed, else generated (``_generated_item``)."""
     node = iri_of("concept", concept.id)
     generated = _generated_item(concept, names, extra, frame)
+    if language:
+        generated["language"] = language
     record = names.record(node)
     if record is None:
         return generated

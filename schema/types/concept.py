@@ -119,6 +119,21 @@ class ConceptType:
         return chosen.definition if chosen is not None and chosen.definition else (await self.record(info)).definition
 
     @strawberry.field(
+        description="The language tag of what `definition(language:)` gives, as `labelLanguage` is the label's: a "
+        "translation with a label but no definition gives the default definition, in another language; null when "
+        "that definition carries no tag, or there is none."
+    )
+    async def definition_language(self, info: Info, language: LanguageArg = None) -> str | None:
+        chosen = await self._in(info, language)
+        if chosen is not None and chosen.definition:
+            return chosen.language
+        shown = (await self.record(info)).definition
+        if not shown:
+            return None
+        found = await info.context.loaders.translations_by_concept.load(str(self.id))
+        return next((t.language for t in found if t.definition == shown), None)
+
+    @strawberry.field(
         description="The label and definition in each language they are stored in with a language tag "
         '(`"Ζήτα"@el`), by language; the shown ones are not repeated here when they carry no tag.'
     )

@@ -176,3 +176,19 @@ def test_a_reader_of_one_chinese_script_is_not_given_the_other() -> None:
     client = Client(kg)
     assert client.execute(query, {"l": "zh-Hans"})["concept"] == {"label": "Numbers", "labelLanguage": None}
     assert client.execute(query, {"l": "zh-TW"})["concept"] == {"label": "數字", "labelLanguage": "zh-Hant"}
+
+
+def test_a_translation_without_a_definition_says_the_definition_is_in_another_language() -> None:
+    # fr-CA with a label and no definition answered the English definition, and nothing told the page its language.
+    turtle = """<https://example.org/s> a <http://www.w3.org/2004/02/skos/core#Concept> ;
+      <http://www.w3.org/2004/02/skos/core#prefLabel> "Slope", "Pente"@fr-CA ;
+      <http://www.w3.org/2004/02/skos/core#definition> "Rise over run.", "Pendiente."@es ."""
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_text(turtle, "turtle"))
+    query = """query($l: String) { concept(id: "https://example.org/s") {
+      label(language: $l) labelLanguage(language: $l) definition(language: $l) definitionLanguage(language: $l) } }"""
+    client = Client(kg)
+    assert client.execute(query, {"l": "fr-CA"})["concept"] == {
+        "label": "Pente", "labelLanguage": "fr-CA", "definition": "Rise over run.", "definitionLanguage": None,
+    }  # fmt: skip
+    assert client.execute(query, {"l": "es"})["concept"]["definitionLanguage"] == "es"

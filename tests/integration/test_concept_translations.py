@@ -64,6 +64,13 @@ class TestSetConceptTranslation:
             "field": "conceptId",
             "subjectId": "ghost",
         }
+        # a typo said only "does not exist", and the values' own problems came on the next try
+        typo = client.execute(SET, {"input": {"conceptId": "ad", "language": "french", "label": "", "definition": ""}})
+        assert typo["setConceptTranslation"]["problems"] == [
+            "concept 'ad' does not exist (did you mean 'add'?)",
+            "concept 'ad': language 'french' is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')",
+            "concept 'ad' in 'french' has an empty label",
+        ]
         locale = set_translation(client, language="es_MX", label="Suma")
         assert (locale["code"], locale["field"]) == ("INVALID", "language")
         assert locale["message"].endswith("did you mean 'es-MX'?")

@@ -469,3 +469,15 @@ class TestAFrameworkGoesBackAsItCame:
         gone = set(before) - set(after)
         assert {before[g]["associationType"] for g in gone} >= {"precedes", "isChildOf"}
         assert all(after[k] == before[k] for k in after)  # the rest as they were
+
+
+def test_an_item_says_the_language_of_its_concepts_own_label() -> None:
+    # A French curriculum's items went out with no language: a CASE reader took them for English.
+    kg = KnowledgeGraph(open_store("memory"))
+    turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://w3id.org/pathwise/id/curriculum/fr> a skos:ConceptScheme ; <http://purl.org/dc/terms/title> "Maths" .
+    <https://w3id.org/pathwise/id/concept/sub> a skos:Concept ; skos:prefLabel "La soustraction"@fr-CA ;
+        skos:inScheme <https://w3id.org/pathwise/id/curriculum/fr> ."""
+    kg.import_bundle(read_text(turtle, "turtle"))
+    [item] = _package(kg, "fr")["CFItems"]  # type: ignore[misc]
+    assert item["language"] == "fr-CA"
