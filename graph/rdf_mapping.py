@@ -250,7 +250,9 @@ def _refs(props: Props, p: URIRef) -> tuple[str, ...]:
 def curriculum_from_props(iri: str, props: Props) -> Curriculum:
     """A curriculum from its predicate -> objects map."""
     ident = id_of(iri)
-    return Curriculum(ident, _first(props, DCTERMS.title) or ident, _first(props, DCTERMS.description))
+    # a SKOS scheme is named by its prefLabel: "Mathématiques"@fr-CA came in titled by its id
+    title = _first(props, DCTERMS.title) or _first(props, SKOS.prefLabel) or ident
+    return Curriculum(ident, title, _first(props, DCTERMS.description))
 
 
 def concept_from_props(iri: str, props: Props) -> Concept:

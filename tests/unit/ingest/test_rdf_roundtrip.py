@@ -158,3 +158,12 @@ class TestParseErrors:
         with pytest.raises(MalformedInput, match=r"upload.ttl:line 2, column \d+") as caught:
             read_text('<http://x/a> <http://x/b> "c" .\n<http://x/a> <http://x/b> .\n', "turtle", "upload.ttl")
         assert "Parser error at line" not in caught.value.problems[0]  # the position is said once
+
+
+def test_a_skos_scheme_is_titled_by_its_preferred_label() -> None:
+    # Only dcterms:title was read: "Mathématiques"@fr-CA came in titled "fr_math".
+    kg = KnowledgeGraph(open_store("memory"))
+    scheme = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://w3id.org/pathwise/id/curriculum/fr_math> a skos:ConceptScheme ; skos:prefLabel "Mathématiques"@fr-CA ."""
+    kg.import_bundle(read_text(scheme, "turtle"))
+    assert [c.title for c in kg.curricula()] == ["Mathématiques"]
