@@ -6,12 +6,13 @@ Only ``attempts import`` had them, so a researcher could import a log with a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["COLUMNS", "column_options", "log_column_options"]
+__all__ = ["COLUMNS", "column_options", "log_column_options", "once_each"]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("student", "the student column"),
@@ -45,3 +46,18 @@ def column_options(fmt: str | None, given: Mapping[str, str | None]) -> dict[str
     if chosen and fmt != "csv":
         raise click.UsageError(f"the --*-column options apply to csv logs; a {fmt} log has a fixed layout")
     return chosen
+
+
+def once_each(files: Sequence[Path]) -> list[Path]:
+    """The files, refused when one is given twice (it was read twice, its attempts counted twice, without a word).
+
+    Raises:
+        click.UsageError: naming the file.
+    """
+    seen: set[Path] = set()
+    for path in files:
+        real = path.resolve()
+        if real in seen:
+            raise click.UsageError(f"{path} is given twice: each file is read once")
+        seen.add(real)
+    return list(files)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 from click.core import ParameterSource
 
-from cli.log_columns import column_options, log_column_options
+from cli.log_columns import column_options, log_column_options, once_each
 from cli.train import DEFAULT_BUDGET_MINUTES
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def evaluate_mastery(
             raise click.UsageError("--students is the number of simulated students of --demo; the files are the log")
         columns = column_options(layout, log_columns)
         try:
-            train = read_attempts([*train_files, *more_train_files], layout, **columns)
+            train = read_attempts(once_each([*train_files, *more_train_files]), layout, **columns)
             test = read_attempts(test_file, layout, **columns)
         except MalformedInput as error:  # it ended in a traceback
             from cli.train import _problems
@@ -208,6 +208,8 @@ def evaluate_mastery(
         )  # fmt: skip
     if not as_json:
         click.echo(_table(rows))
+        if any(isinstance(row.get("auc"), float) and math.isnan(float(row["auc"])) for row in rows):
+            click.echo("nan: undefined (every scored answer is right, or every one wrong)", err=True)
     failed = [str(row["model"]) for row in rows if "error" in row]
     if failed:
         click.echo(f"failed: {', '.join(failed)} (the log above has the tracebacks)", err=True)

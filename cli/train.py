@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.log_columns import column_options, log_column_options
+from cli.log_columns import column_options, log_column_options, once_each
 from graph.folders import private_folder
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def train_mastery(
                 "(pathwise attempts import --format xapi) and train from the store (pathwise train mastery)"
             )
         try:  # several files are one history per student, as evaluate and attempts import read them
-            frame = read_attempts(list(files), fmt, **column_options(fmt, log_columns))
+            frame = read_attempts(once_each(files), fmt, **column_options(fmt, log_columns))
         except MalformedInput as error:
             raise click.ClickException(_problems(error)) from None
         frame, texts = as_graph_ids(frame)

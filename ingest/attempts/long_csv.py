@@ -157,7 +157,12 @@ def parse_csv(
         raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
     where, missing = _columns(header, given)
     if missing:
-        raise MalformedInput([Problem(source, "line 1", f"missing {', '.join(missing)} (header: {', '.join(header)})")])
+        why = f"missing {', '.join(missing)} (header: {', '.join(header)})"
+        separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)
+        if separator is not None:  # a spreadsheet in a semicolon locale (or a TSV) saved the header as one cell
+            shown = "';'" if separator == ";" else "tabs"
+            why += f": the file is separated by {shown}; save it as comma-separated CSV"
+        raise MalformedInput([Problem(source, "line 1", why)])
 
     cols: dict[str, list[object]] = {c: [] for c in ("student", "line", "attempt_id", "item", "concept", "correct")}
     times: list[datetime | None] = []

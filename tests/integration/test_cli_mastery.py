@@ -320,3 +320,12 @@ class TestAResearchersOwnLogs:
                         env={"PATHWISE_DATA_DIR": str(data)})  # fmt: skip
         assert code == 2
         assert "import them (pathwise attempts import --format xapi) and train from the store" in out
+
+
+def test_a_file_given_twice_is_refused(tmp_path: Path) -> None:
+    # It was read twice and its attempts counted twice, without a word.
+    log, test = write_log(tmp_path / "log.csv", 10, 1), write_log(tmp_path / "test.csv", 5, 2, "t")
+    for command in (["evaluate", "mastery", "--test", str(test)], ["train", "mastery"]):
+        code, out = run(*command, "--format", "csv", "--train", str(log), str(log))
+        assert code == 2
+        assert "is given twice: each file is read once" in out

@@ -136,3 +136,9 @@ def test_header_only_gives_an_empty_canonical_table() -> None:
     frame = parse_csv("student,item,correct\n", "t.csv")
     assert frame.empty
     assert {c: str(t) for c, t in frame.dtypes.items()} == ATTEMPT_DTYPES
+
+
+def test_a_semicolon_separated_file_is_named_as_such() -> None:
+    # A spreadsheet in a semicolon locale: "missing student column" and a header of one cell, and no hint why.
+    with pytest.raises(MalformedInput, match="the file is separated by ';'; save it as comma-separated CSV"):
+        parse_csv("student;item;concepts;correct\nbo;q1;add;1\n", "log.csv")
