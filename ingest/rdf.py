@@ -127,7 +127,54 @@ def _context_urls(node: object) -> list[str]:
 
 
 def serialize_rdf(g: Graph, fmt: str) -> bytes:
-    """Serialize a graph; Turtle uses the project's prefixes, N-Triples is canonical."""
+    """Serialize a graph; Turtle and JSON-LD use the project's prefixes, N-Triples is canonical."""
     triples = (ox.Triple(*(to_ox(t) for t in triple)) for triple in sorted(g))  # type: ignore[misc]
     prefixes = _PREFIXES if fmt == "turtle" else None
-    return ox.serialize(triples, format=_format(fmt), prefixes=prefixes)  # type: ignore[arg-type]
+    out = ox.serialize(triples, format=_format(fmt), prefixes=prefixes)  # type: ignore[arg-type]
+    return _compacted(out) if fmt == "jsonld" else out
+
+
+def _compacted(expanded: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD under an ``@context`` of the project's prefixes, IRIs written short.
+
+    The expanded form spelled every property and class in full
+    (``"http://www.w3.org/2004/02/skos/core#prefLabel"``) with no ``@context``: valid, and
+    unreadable to the designer opening it. Only the keys and values JSON-LD expands
+    against the context are shortened (properties, ``@id``, ``@type``, a literal's
+    datatype), so any JSON-LD processor reads back the same triples.
+
+    Examples:
+        >>> doc = b'[{"@id":"https://w3id.org/pathwise/id/concept/a","http://www.w3.org/2004/02/skos/core#prefLabel":[{"@value":"A"}]}]'
+        >>> json.loads(_compacted(doc))["@graph"]
+        [{'@id': 'concept:a', 'skos:prefLabel': [{'@value': 'A'}]}]
+    """
+    nodes = json.loads(expanded)
+    return json.dumps({"@context": _PREFIXES, "@graph": [_short_node(n) for n in nodes]}, ensure_ascii=False).encode()
+
+
+def _short(iri: str) -> str:
+    """``iri`` as ``prefix:local`` where a prefix covers it and the result cannot be read as another IRI."""
+    for prefix, namespace in sorted(_PREFIXES.items(), key=lambda p: -len(p[1])):
+        local = iri.removeprefix(namespace)
+        # "//..." after a colon reads as an IRI of scheme "prefix"; "@..." as a keyword
+        if local != iri and local and not local.startswith(("//", "@")):
+            return f"{prefix}:{local}"
+    return iri
+
+
+def _short_node(node: object) -> object:
+    if isinstance(node, list):
+        return [_short_node(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, object] = {}
+    for key, value in node.items():
+        if key in ("@id", "@type") and isinstance(value, str) and not value.startswith("_:"):
+            out[key] = _short(value)
+        elif key == "@type" and isinstance(value, list):
+            out[key] = [_short(v) if isinstance(v, str) else v for v in value]
+        elif key.startswith("@"):
+            out[key] = value
+        else:
+            out[_short(key)] = _short_node(value)
+    return out
