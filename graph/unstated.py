@@ -12,14 +12,14 @@ the accessibility properties, took the hazard away just as silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
 from graph.bundle import CurriculumBundle
 from graph.model import Concept, Curriculum, Material, Prerequisite
 
-__all__ = ["PREREQUISITES", "TRANSLATIONS", "keep_unstated", "keep_unstated_edges"]
+__all__ = ["PREREQUISITES", "TRANSLATIONS", "keep_unstated", "keep_unstated_edges", "stated_only"]
 
 TRANSLATIONS = "translations"
 """The pseudo-field of a concept's labels and definitions in other languages (the store's, not the model's)."""
@@ -27,6 +27,24 @@ TRANSLATIONS = "translations"
 PREREQUISITES = "prerequisites"
 """The pseudo-field of a concept's prerequisite edges: a batch without them (a folder without
 ``prerequisites.csv``, a description without ``pw:requires``) says nothing of them."""
+
+
+def stated_only(concepts: Collection[str] = (), materials: Collection[str] = ()) -> frozenset[tuple[str, str]]:
+    """What a source with fixed fields leaves unstated: every other concept and material field, and translations.
+
+    A published map (Khan Academy, Junyi, Metacademy) says nothing of a concept's other
+    languages or broader concepts, nor of a material's accessibility or LMS activity ids:
+    re-importing it with ``--replace`` dropped the translations and hazards a designer had
+    added since.
+
+    Examples:
+        >>> sorted(n for k, n in stated_only(["id", "label"]) if k == "concept")[:3]
+        ['alt_labels', 'broader', 'curriculum']
+    """
+    unstated = {("concept", f.name) for f in fields(Concept) if f.name not in concepts}
+    unstated |= {("material", f.name) for f in fields(Material) if f.name not in materials} if materials else set()
+    return frozenset({*unstated, ("concept", TRANSLATIONS)})
+
 
 _SHOWN = 5
 _PLURAL = {"curriculum": "curricula", "concept": "concepts", "prerequisite": "prerequisites", "material": "materials"}

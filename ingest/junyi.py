@@ -16,12 +16,17 @@ from pathlib import Path
 from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Prerequisite
+from graph.unstated import stated_only
 from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["CURRICULUM_ID", "REQUIRED_COLUMNS", "exercise_id", "parse_junyi", "read_junyi"]
 
 CURRICULUM_ID = "junyi"
 REQUIRED_COLUMNS = ("name", "prerequisites", "pretty_display_name", "short_display_name")
+
+
+_CONCEPT_FIELDS = ("id", "label", "alt_labels", "curriculum")
+"""The concept fields the source states: a replace keeps the others (``graph.unstated.stated_only``)."""
 
 
 def exercise_id(name: str) -> str:
@@ -101,7 +106,9 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
         title="Junyi Academy exercises",
         description="Junyi Academy's exercise map (Chang, Hsu & Chen, EDM 2015); non-commercial research use.",
     )
-    return CurriculumBundle((curriculum,), tuple(concepts.values()), tuple(edges))
+    return CurriculumBundle(
+        (curriculum,), tuple(concepts.values()), tuple(edges), unstated=stated_only(_CONCEPT_FIELDS)
+    )
 
 
 def read_junyi(path: Path) -> CurriculumBundle:

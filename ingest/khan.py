@@ -17,6 +17,7 @@ from pathlib import Path
 from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.unstated import stated_only
 from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["CURRICULUM_ID", "YOUTUBE_WATCH", "parse_khan", "read_khan", "video_material_id"]
@@ -37,6 +38,12 @@ class _Exercise:
     description: str
     prerequisites: tuple[str, ...]
     videos: tuple[str, ...]
+
+
+_CONCEPT_FIELDS = ("id", "label", "definition", "alt_labels", "curriculum")
+"""The concept fields the source states: a replace keeps the others (``graph.unstated.stated_only``)."""
+_MATERIAL_FIELDS = ("id", "title", "type", "difficulty", "minutes", "text", "url", "teaches")
+"""The material fields the source states."""
 
 
 def video_material_id(slug: str) -> str:
@@ -174,7 +181,8 @@ def parse_khan(topics: Mapping[str, object], youtube_to_slug: Mapping[str, str] 
         title="Khan Academy knowledge map (2013)",
         description="Khan Academy exercises and their prerequisites as of December 2013 (KA Lite topic data).",
     )
-    return CurriculumBundle((curriculum,), tuple(concepts), tuple(edges), materials)
+    stated = stated_only(concepts=_CONCEPT_FIELDS, materials=_MATERIAL_FIELDS)
+    return CurriculumBundle((curriculum,), tuple(concepts), tuple(edges), materials, unstated=stated)
 
 
 def _load_json(path: Path, problems: list[Problem]) -> object:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from graph.bundle import CurriculumBundle
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite
+from graph.unstated import stated_only
 from ingest.errors import MalformedInput, Problem
 
 __all__ = [
@@ -89,6 +90,12 @@ class MetacademyFiles:
     concepts: Mapping[str, ConceptFiles]
     resources: str
     time_estimates: str | None = None
+
+
+_CONCEPT_FIELDS = ("id", "label", "definition", "curriculum")
+"""The concept fields the source states: a replace keeps the others (``graph.unstated.stated_only``)."""
+_MATERIAL_FIELDS = ("id", "title", "type", "difficulty", "minutes", "text", "url", "teaches")
+"""The material fields the source states."""
 
 
 def _strip_comments(text: str) -> str:
@@ -299,7 +306,8 @@ def parse_metacademy(files: MetacademyFiles) -> CurriculumBundle:
         title="Metacademy",
         description="Metacademy's machine-learning, probability and linear-algebra concept graph (CC BY-SA 3.0).",
     )
-    return CurriculumBundle((curriculum,), tuple(concepts), tuple(edges), tuple(materials))
+    stated = stated_only(concepts=_CONCEPT_FIELDS, materials=_MATERIAL_FIELDS)
+    return CurriculumBundle((curriculum,), tuple(concepts), tuple(edges), tuple(materials), unstated=stated)
 
 
 def _read_optional(path: Path, problems: list[Problem]) -> str | None:

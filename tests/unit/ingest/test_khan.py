@@ -146,3 +146,24 @@ class TestReadKhan:
         assert len(report.missing_ids) == 46
         assert report.cycles == []
         assert len(cleaned.materials) == 725
+
+
+def test_a_replace_keeps_what_the_map_does_not_state() -> None:
+    # Re-importing the map with --replace dropped the Spanish labels and the flashing hazard a designer had added.
+    from dataclasses import replace
+
+    from graph.model import Translation
+    from graph.repository import KnowledgeGraph
+    from graph.store import open_store
+    from graph.translations import set_translation
+
+    topics = {"t1.json": [_exercise("b", ["a"], ["v-one"]), _exercise("a", [], [])]}
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(parse_khan(topics, {"YT1": "v-one"}))
+    set_translation(kg, "a", Translation("es", "A (es)"))
+    video = kg.material("khan_video_v-one")
+    kg.update_material(replace(video, accessibility_hazards=("flashing",), language="en"))
+    kg.import_bundle(parse_khan(topics, {"YT1": "v-one"}), replace_existing=True)
+    assert kg.translations(["a"]) == [[Translation("es", "A (es)")]]
+    kept = kg.material("khan_video_v-one")
+    assert (kept.accessibility_hazards, kept.language) == (("flashing",), "en")
