@@ -36,6 +36,7 @@ __all__ = [
     "ready_fringe",
     "recommend_materials",
     "struggling_concepts",
+    "unsuited_concepts",
 ]
 
 #: Days until a completed material is due again, after 1, 2, 3, 4+ successes.
@@ -263,6 +264,38 @@ def recommend_materials(
         scored = [r for r in scored if r.concept in within]
     scored.sort(key=lambda r: (bool(r.not_stated), -r.score, r.material))
     return scored[:first]
+
+
+def unsuited_concepts(
+    dag: nx.DiGraph[str],
+    mastery: Mapping[str, float],
+    materials_of: Callable[[str], Sequence[MaterialFacts]],
+    needs: AccessNeeds | None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    within: Collection[str] | None = None,
+) -> list[str]:
+    """The concepts ready to learn whose materials all fail the learner's needs, by id.
+
+    ``recommend_materials`` offers none of their materials, so such a concept vanished
+    from a blind learner's list without a word, where a learning path keeps it as a step
+    with ``noSuitableMaterial``: a teacher needs to know to find a material for it.
+
+    Examples:
+        >>> from graph.access_needs import AccessFacts
+        >>> g = nx.DiGraph([("a", "b")])
+        >>> flashing = {"a": [MaterialFacts("a-video", "video", access=AccessFacts(hazards=("flashing",)))]}
+        >>> unsuited_concepts(g, {}, lambda c: flashing.get(c, []), AccessNeeds(("flashing",)))
+        ['a']
+    """
+    if needs is None or not needs.stated:
+        return []
+    return sorted(
+        concept
+        for concept in ready_fringe(dag, mastery, threshold)
+        if (within is None or concept in within)
+        and choose_for_needs(materials_of(concept), mastery.get(concept, 0.0), needs).none_suit
+    )
 
 
 def _reviews(

@@ -9,6 +9,7 @@ concepts the student keeps failing and the materials they completed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from graph.access_needs import AccessNeeds
@@ -18,7 +19,14 @@ from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_t
 from graph.material_choice import MaterialFacts
 from graph.model import Material
 from graph.projection import Projection
-from graph.recommend import Recommendation, completions, ready_fringe, recommend_materials, struggling_concepts
+from graph.recommend import (
+    Recommendation,
+    completions,
+    ready_fringe,
+    recommend_materials,
+    struggling_concepts,
+    unsuited_concepts,
+)
 from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
 from ml.mastery.serving import MasteryService
@@ -121,6 +129,14 @@ def materials_of_path(kg: KnowledgeGraph, path: LearningPath) -> dict[str, Mater
     return {m.id: m for m in kg.materials_by_ids(ids) if m is not None}
 
 
+@dataclass(frozen=True)
+class NextMaterials:
+    """What to study next, and the concepts ready to learn that nothing suits the learner's needs."""
+
+    items: list[Recommendation]
+    unsuited: list[str]
+
+
 def next_materials(
     kg: KnowledgeGraph,
     mastery: MasteryService | None,
@@ -131,7 +147,7 @@ def next_materials(
     threshold: float | None = None,
     needs: AccessNeeds | None = None,
     curriculum: str | None = None,
-) -> list[Recommendation]:
+) -> NextMaterials:
     """The materials the student should study next, best first (``needs``: for this answer only).
 
     ``curriculum``: only materials for its concepts. Importing a second course's curriculum
@@ -151,7 +167,7 @@ def next_materials(
         pass
     done = completions(data.attempts)
     concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}
-    return recommend_materials(
+    items = recommend_materials(
         projection.dag,
         known,
         _materials_of(projection),
@@ -164,6 +180,10 @@ def next_materials(
         needs=needs,
         within=within,
     )
+    unsuited = unsuited_concepts(
+        projection.dag, known, _materials_of(projection), needs, threshold=limit, within=within
+    )
+    return NextMaterials(items, unsuited)
 
 
 def _curriculum_concepts(kg: KnowledgeGraph, curriculum: str) -> set[str]:

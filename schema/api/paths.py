@@ -13,6 +13,7 @@ from schema.api.accessibility import AccessNeedsArg
 from schema.api.arguments import MasteryThresholdArg, MaxMinutesArg, NextFirstArg, OptionalTargetsArg, TargetsArg
 from schema.api.common import StudentIdArg
 from schema.context import Info
+from schema.types.concept import ConceptType
 from schema.types.pagination import check_first
 from schema.types.paths import (
     LearningPathResult,
@@ -109,7 +110,10 @@ class PathQuery:
                 needs=needs.to_domain() if needs is not None else None,
                 curriculum=str(curriculum_id) if curriculum_id is not None else None,
             )
-            records = {m.id: m for m in kg.materials_by_ids([r.material for r in found]) if m is not None}
-            return Recommendations(items=[MaterialRecommendation.from_domain(r, records) for r in found])
+            records = {m.id: m for m in kg.materials_by_ids([r.material for r in found.items]) if m is not None}
+            return Recommendations(
+                items=[MaterialRecommendation.from_domain(r, records) for r in found.items],
+                no_suitable_material=[ConceptType.from_id(c) for c in found.unsuited],
+            )
 
         return _guarded(run)

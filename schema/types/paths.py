@@ -265,6 +265,12 @@ class MaterialRecommendation:
 @strawberry.type(description="Materials to study next, best first.")
 class Recommendations:
     items: list[MaterialRecommendation] = strawberry.field(description="At most `first` materials, best first.")
+    no_suitable_material: list[ConceptType] = strawberry.field(
+        default_factory=list,
+        description="Concepts ready to learn (in `curriculumId`, when given) whose materials all fail the `needs` "
+        "given: none of theirs is in `items`, so a teacher knows to find one (a learning path keeps such a "
+        "concept as a step with `noSuitableMaterial`). Empty without needs.",
+    )
 
 
 @strawberry.type(description="Why a learning path or recommendation could not be made.")

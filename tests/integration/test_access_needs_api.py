@@ -174,3 +174,16 @@ class TestLanguages:
         refused = api(PATH, {"s": "newcomer", "t": ["slope"], "n": {"languages": ["fr_CA"]}})["learningPath"]
         assert (refused["code"], refused["field"]) == ("INVALID", "needs.languages")
         assert "did you mean 'fr-CA'?" in refused["message"]
+
+
+def test_a_concept_nothing_suits_is_named_beside_the_recommendations(described: Api) -> None:
+    # Its materials all failed the needs, so it vanished from a blind learner's list without a word.
+    query = """query($n: AccessNeedsInput) { nextMaterials(studentId: "newcomer", first: 10, needs: $n) {
+      ... on Recommendations { items { material { id } concept { id } } noSuitableMaterial { id } } } }"""
+    plain = described(query, {"n": None})["nextMaterials"]
+    assert plain["noSuitableMaterial"] == []
+    blind = {"accessModes": ["auditory"]}
+    found = described(query, {"n": blind})["nextMaterials"]
+    unsuited = [c["id"] for c in found["noSuitableMaterial"]]
+    assert unsuited, found
+    assert not {i["concept"]["id"] for i in found["items"]} & set(unsuited)
