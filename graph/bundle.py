@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from graph.concept_texts import language_key
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
 __all__ = ["NOTHING_TO_IMPORT", "CurriculumBundle", "ImportReport"]
@@ -75,25 +74,6 @@ class CurriculumBundle:
         if (kind, name) in self.unstated:
             return False
         return ident is None or name not in self.unstated_items.get((kind, ident), ())
-
-    def own_alt_labels(self, concept: Concept) -> tuple[str, ...]:
-        """``concept``'s alternative labels but those only another language's translation lists.
-
-        A model concept lists every language's (``Concept.alt_labels``). A CSV row and a
-        CASE item speak for the concept's own language (``translations.csv`` for the
-        others; CASE has none): written with every language's, the French ``module`` sat
-        in an English concept's cell, a designer deleted it there, and the replace import
-        took it from the French translation too; a CASE item gained a French keyword and
-        a new ``lastChangeDateTime``.
-        """
-        own = language_key(self.own_languages.get((concept.id, "label")))
-        others = {
-            alt
-            for t in self.translations.get(concept.id, ())
-            if language_key(t.language) != own
-            for alt in t.alt_labels
-        }
-        return tuple(a for a in concept.alt_labels if a not in others)
 
     def is_empty(self) -> bool:
         """Whether there is nothing to write: no domain object and no extra triple."""

@@ -7,21 +7,28 @@ for what a replace keeps (``graph.unstated``) are its own concern.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph import queries
 from graph.access_needs import AccessFacts
 from graph.bundle import CurriculumBundle, ImportReport
-from graph.concept_texts import TEXT_PREDICATES, changed_translations, own_language_conflicts, written_texts
+from graph.concept_texts import (
+    TEXT_PREDICATES,
+    changed_translations,
+    language_key,
+    own_language_conflicts,
+    own_language_of,
+    written_texts,
+)
 from graph.errors import ValidationFailed
 from graph.ids import edge_iri, id_of, iri_of
-from graph.model import Concept, Curriculum, Material, Prerequisite
+from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 from graph.projection import Projection
 from graph.rdf_mapping import (
     Triple,
@@ -34,7 +41,7 @@ from graph.rdf_mapping import (
 from graph.replace_warnings import removed_hazards, unmentioned
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import absolute_ids, check_bundle
-from graph.vocab import ID, PW
+from graph.vocab import ID, PW, SKOS
 
 if TYPE_CHECKING:
     from graph.repository import KnowledgeGraph
@@ -177,8 +184,10 @@ def _concept_texts(
         found = bundle.translations.get(concept.id, ())
         own = own_languages_of(bundle, concept.id)
         were = stored.get(s, [])
+        stated_own = None if every else bundle.own_languages.get((concept.id, "label"))  # a CSV language cell
         if not every:
             problems += own_language_conflicts(concept, found, were, bundle.origins)
+            problems += _language_cell_conflicts(concept, stated_own, were, found, bundle.origins)
         whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
         texts = written_texts(
             concept,
@@ -187,8 +196,8 @@ def _concept_texts(
             whole=whole,
             own=own,
             unstated=unstated | fields,
-            own_alt_labels=not every,
-            stated_own=None if every else bundle.own_languages.get((concept.id, "label")),  # a CSV language cell
+            own_alt_labels=True,  # a batch's concepts list their own language's (translations the others')
+            stated_own=stated_own,
         )
         inserts += sorted((s, p, o) for p, o in texts)
     written = {c.id for c in bundle.concepts}
@@ -215,6 +224,38 @@ def _concept_texts(
     if problems:
         raise ValidationFailed(problems)
     return deletes, inserts
+
+
+def _language_cell_conflicts(
+    concept: Concept,
+    stated_own: str | None,
+    stored: Sequence[tuple[Node, Node]],
+    given: Sequence[Translation],
+    origins: Mapping[tuple[str, str], str],
+) -> list[str]:
+    """A problem when a CSV row's ``language`` cell makes the concept's own a language it has another label in.
+
+    The row's label became that language's and the stored translation ("L'addition",
+    its definition, its alternative labels) was gone without a word, a dry run included.
+    A ``translations.csv`` row in the language giving the same label is no conflict.
+    """
+    if not stated_own or not stored or language_key(own_language_of(stored)) == language_key(stated_own):
+        return []
+    if any(language_key(t.language) == language_key(stated_own) for t in given):
+        return []  # the file says that language's values itself (own_language_conflicts compares them)
+    theirs = sorted(
+        str(o)
+        for p, o in stored
+        if p == SKOS.prefLabel and isinstance(o, Literal) and language_key(o.language) == language_key(stated_own)
+    )
+    if not theirs or concept.label in theirs:
+        return []
+    where = origins.get(("concept", concept.id))
+    return [
+        f"{where + ': ' if where else ''}concept {concept.id!r}: language {stated_own!r} makes its label "
+        f"{concept.label!r} its own in {stated_own!r}, where its translation in that language says {theirs[0]!r}: "
+        "give the row that label, or remove the translation first (removeConceptTranslation)"
+    ]
 
 
 def _keep_unstated(

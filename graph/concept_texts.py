@@ -194,8 +194,8 @@ def written_texts(
             ``updateConcept``); a translation alone does not, and leaves them as they are.
         stated_own: without ``whole``, the language the source gives the concept's own label
             and definition in ("" untagged: a CSV row's ``language`` cell), over what is stored.
-        own_alt_labels: the concept's ``alt_labels`` are its own language's alone (a CSV row, a
-            CASE item: ``CurriculumBundle.own_alt_labels``), so another language's stored
+        own_alt_labels: the concept's ``alt_labels`` are its own language's alone (a batch's
+            concept: a CSV row, a CASE item, an RDF description), so another language's stored
             ones stay unless ``translations`` names that language.
 
     Returns:
@@ -224,7 +224,8 @@ def written_texts(
             and (not whole or (p == SKOS.altLabel and "alt_labels" in unstated))
         ):
             values_of[p].append(o)
-    declared = stated_own if stated_own is not None else next(map(str, values_of[OWN_LANGUAGE]), None)
+    declared_before = next(map(str, values_of[OWN_LANGUAGE]), None)
+    declared = stated_own if stated_own is not None else declared_before
     if whole:
         own_tag = None
     elif declared is not None:
@@ -235,7 +236,8 @@ def written_texts(
     copied: str | None = None
     for predicate, field in SHOWN_PREDICATES.items():
         values = values_of[predicate]
-        stated = {} if field in unstated else {k: t for k, t in named.items() if k != language_key(own_tag)}
+        mine_key = language_key((own or {}).get(field)) if whole else language_key(own_tag)
+        stated = {} if field in unstated else {k: t for k, t in named.items() if k != mine_key}
         mine: str | None
         if whole:
             mine = (own or {}).get(field, "")
@@ -267,8 +269,13 @@ def written_texts(
         out.add((predicate, Literal(text)))
     if copied:  # the copy is the concept's own label in that language, not a label of its own
         out.add((OWN_LANGUAGE, Literal(canonical_language(copied) or copied)))
-    own_alts = (own_tag or "") if own_alt_labels else None
-    out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated, own_alts))
+    if own_alt_labels:
+        alt_own: str | None = (own or {}).get("label", "") if whole else (own_tag or "")
+        stored_own = declared_before or own_language_of((SKOS.prefLabel, o) for o in values_of[SKOS.prefLabel]) or ""
+    else:
+        alt_own, stored_own = None, None
+    only = own_alt_labels and (whole or stated_own is not None)
+    out.update(_alt_labels(concept, named, values_of[SKOS.altLabel], unstated, alt_own, stored_own, only))
     return out
 
 
@@ -291,29 +298,52 @@ def _alt_labels(
     values: list[Literal],
     unstated: Collection[str],
     own: str | None = None,
+    stored_own: str | None = None,
+    own_list_only: bool = False,
 ) -> set[TextValue]:
-    """The alternative labels a write leaves: each named language's as given, the rest as stored or untagged.
+    """The alternative labels a write leaves: each named language's as given, the rest as stored or the concept's.
 
-    A stored tagged one stays while the concept lists it (``updateConcept`` removes it by
-    leaving it out). One that was stored tagged in a language the write names is that
-    language's to keep or drop: it does not come back untagged from the concept's list.
-    With ``own`` (the concept's own language, "" untagged: the list is that language's
-    alone), one in another language stays whether or not the list names it.
+    Without ``own``, ``concept.alt_labels`` lists every language's (``updateConcept``): a stored
+    tagged one stays while the list names it (leaving it out removes it), and one stored
+    tagged in a language the write names is that language's to keep or drop.
+
+    With ``own`` (the concept's own language, "" untagged: a CSV row, a CASE item, an RDF
+    description), the list is that language's alone: another language's stored ones stay
+    unless the write names the language, and the list's are written in the own language
+    (tagged when it is: ``"fois"@fr-CA``, where they were stored untagged). ``stored_own``
+    is the own language the stored values were written in (a CSV ``language`` cell may
+    change it: the old language's stay as they are). ``own_list_only``: the list cannot hold
+    another language's (an RDF description's own, a CSV file with the ``language`` column, as
+    exports write it since), so one spelt like a translation's in the same write is the
+    concept's too; else (a ``concepts.csv`` exported before, listing every language's) it is
+    taken for that translation's.
+
+    Either way the concept's own alternative label stays its own when another language has
+    one spelt alike ("plus" in English and French): it was taken from the English.
     """
+    own_mode = own is not None
+    before = language_key(stored_own if own_mode else None)
+
+    def theirs(o: Literal) -> bool:  # stored in another language than the concept's own
+        return bool(o.language) and language_key(o.language) != before
+
     stated = {} if "alt_labels" in unstated else named
-
-    def listed(o: Literal) -> bool:
-        return str(o) in concept.alt_labels or (own is not None and not _same(o.language, own or None))
-
-    kept = [o for o in values if o.language and language_key(o.language) not in stated and listed(o)]
+    if own_mode:  # the own language's are the list's, whatever a row in that language says
+        stated = {k: t for k, t in stated.items() if k != language_key(own)}
+    kept = [
+        o
+        for o in values
+        if theirs(o) and language_key(o.language) not in stated and (own_mode or str(o) in concept.alt_labels)
+    ]
     tagged = kept + [_tagged(a, t.language) for t in stated.values() for a in t.alt_labels]
-    untagged_before = {str(o) for o in values if not o.language}
-    tagged_before = {str(o) for o in values if o.language}
-    tagged_now = {str(o) for o in tagged}
+    own_before = {str(o) for o in values if not theirs(o)}
+    others = {str(o) for o in values if theirs(o)}
+    if not own_list_only:
+        others |= {str(o) for o in tagged}
     out = {(SKOS.altLabel, o) for o in tagged}
     for alt in concept.alt_labels:
-        if alt not in tagged_now and (alt in untagged_before or alt not in tagged_before):
-            out.add((SKOS.altLabel, Literal(alt)))
+        if alt in own_before or alt not in others:  # another language's, listed by an export of every language's
+            out.add((SKOS.altLabel, _tagged(alt, own) if own else Literal(alt)))
     return out
 
 
@@ -413,9 +443,10 @@ def own_language_conflicts(
         if not value or value in before or value == getattr(concept, field):
             continue
         where = (origins or {}).get(translation_origin(concept.id, given.language))
+        own_tag = canonical_language(tag) or tag  # the store keeps tags lower case
         problems.append(
             f"{where + ': ' if where else ''}translation {given.language!r} of concept {concept.id!r} gives its "
-            f"{field} as {value!r}: {tag!r} is the language of the concept's own label, which it shows in every "
+            f"{field} as {value!r}: {own_tag!r} is the language of the concept's own label, which it shows in every "
             f"language without a translation ({before[0] if before else concept.label!r}); change its own values in "
             "concepts.csv or with updateConcept"
         )

@@ -81,12 +81,16 @@ _IMPLIED_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "my"): "h
 """The script a region implies where a language is written in two (CLDR's likely subtags)."""
 
 
+_DEFAULT_SCRIPTS = {"zh": "hans", "sr": "cyrl"}
+"""The script a language written in two means when nothing else says (CLDR's likely subtags)."""
+
+
 def script_of(tag: str) -> str | None:
     """The script a tag names or its region implies, lower case (``None``: not said).
 
     Examples:
-        >>> script_of("zh-Hant"), script_of("zh-TW"), script_of("zh"), script_of("sr-Latn-RS")
-        ('hant', 'hant', None, 'latn')
+        >>> script_of("zh-Hant"), script_of("zh-TW"), script_of("zh"), script_of("sr-Latn-RS"), script_of("fr")
+        ('hant', 'hant', 'hans', 'latn', None)
     """
     parts = tag.lower().split("-")
     for part in parts[1:]:
@@ -95,18 +99,20 @@ def script_of(tag: str) -> str | None:
         if len(part) == 1:  # an extension or private use: no more subtags of the tag itself
             break
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
-    return _IMPLIED_SCRIPTS.get((parts[0], region)) if region else None
+    if region is None:  # bare "zh" is Simplified and "sr" Cyrillic (CLDR): a browser's "zh" got Traditional
+        return _DEFAULT_SCRIPTS.get(parts[0])
+    return _IMPLIED_SCRIPTS.get((parts[0], region))
 
 
 def same_language(a: str, b: str) -> bool:
     """Whether a reader of ``a`` reads ``b``: the same language, not in two different scripts.
 
     A Simplified Chinese reader was given the Traditional label (``zh-Hans`` asked,
-    ``zh-Hant`` stored). A tag that says no script matches any.
+    ``zh-Hant`` stored). A tag that implies no script matches any.
 
     Examples:
-        >>> same_language("zh-Hans", "zh-Hant"), same_language("zh-Hans", "zh-CN"), same_language("zh-Hans", "zh")
-        (False, True, True)
+        >>> same_language("zh-Hans", "zh-Hant"), same_language("zh-Hans", "zh-CN"), same_language("zh", "zh-Hant")
+        (False, True, False)
         >>> same_language("fr-FR", "fr-CA"), same_language("fr", "de")
         (True, False)
     """

@@ -442,13 +442,16 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
                 unstated[(kind, id_of(str(s)))] = left_out
         return tuple(build(s, props) for s, props in described.items())
 
-    curricula = read("curriculum", {s: _props(g, s) for s in _subjects(g, SKOS.ConceptScheme)}, curriculum_from_props)
+    scheme_props = {s: _props(g, s) for s in _subjects(g, SKOS.ConceptScheme)}
+    curricula = read("curriculum", scheme_props, curriculum_from_props)
     concept_props = {s: _props(g, s) for s in _subjects(g, SKOS.Concept)}
     concepts = read("concept", concept_props, concept_from_props)
     translations = {id_of(s): found for s, props in concept_props.items() if (found := translations_from_props(props))}
     own: dict[tuple[str, str], str] = {}
     for s, props in concept_props.items():
         own.update(own_languages_from_props(id_of(s), props))
+    # a concept's own alternative labels: its other languages' are its translations' (as in a CSV row or a CASE item)
+    concepts = tuple(replace(c, alt_labels=_own_alt_labels(concept_props, c.id, own)) for c in concepts)
     for s in concept_props:  # a description without another language's label or definition says nothing of them
         ident = id_of(str(s))
         if not _other_languages(translations.get(ident, ()), own, ident):
@@ -503,7 +506,24 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
     repeated = tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
+    repeated += tuple(p for s, props in scheme_props.items() for p in _repeated_titles(id_of(str(s)), props))
     return replace(bundle, extra=extra or None, warnings=unread, problems=repeated)
+
+
+def _repeated_titles(curriculum: str, props: Props) -> list[str]:
+    """A problem for each predicate that names a scheme twice in one language (the first was taken, silently)."""
+    problems = []
+    for predicate, name in ((DCTERMS.title, "dcterms:title"), (SKOS.prefLabel, "skos:prefLabel")):
+        by_language: dict[str, set[str]] = {}
+        for o in props.get(predicate, ()):
+            if isinstance(o, Literal):
+                by_language.setdefault(language_key(o.language), set()).add(str(o))
+        for language, texts in by_language.items():
+            if len(texts) > 1:
+                where = f"in {language!r}" if language else "without a language tag"
+                shown = ", ".join(repr(t) for t in sorted(texts))
+                problems.append(f"curriculum {curriculum!r} has {len(texts)} {name} values {where} ({shown}): keep one")
+    return problems
 
 
 def repeated_texts(concept: str, props: Props) -> list[str]:
@@ -519,16 +539,19 @@ def repeated_texts(concept: str, props: Props) -> list[str]:
         "concept 'slope' has 2 labels in 'fr-CA' ('Pente', 'Pente 2')"
     """
     problems = []
+    # with pw:ownLanguage, the untagged value is the copy of that language's: it says the same or it is a second
+    declared = next((str(o) for o in props.get(OWN_LANGUAGE, ()) if isinstance(o, Literal) and str(o)), None)
     for predicate, field in SHOWN_PREDICATES.items():
         by_language: dict[str, list[Literal]] = {}
         for o in props.get(predicate, ()):
             if isinstance(o, Literal):
-                by_language.setdefault(language_key(o.language), []).append(o)
+                key = language_key(o.language or declared)
+                by_language.setdefault(key, []).append(o)
         for values in by_language.values():
             texts = sorted({str(o) for o in values})
             if len(texts) < 2:
                 continue
-            tag = values[0].language
+            tag = next((o.language for o in values if o.language), None)
             where = f"in {(canonical_language(tag) or tag)!r}" if tag else "without a language tag"
             fix = (
                 "SKOS allows one skos:prefLabel per language: keep one (another can be a skos:altLabel)"
@@ -538,6 +561,16 @@ def repeated_texts(concept: str, props: Props) -> list[str]:
             shown = ", ".join(repr(t) for t in texts)
             problems.append(f"concept {concept!r} has {len(texts)} {field}s {where} ({shown}): {fix}")
     return problems
+
+
+def _own_alt_labels(
+    concept_props: Mapping[URIRef, Props], concept: str, own: Mapping[tuple[str, str], str]
+) -> tuple[str, ...]:
+    """A concept's alternative labels in its own language: untagged, or in the tag of its own label."""
+    language = language_key(own.get((concept, "label")))
+    props = concept_props.get(iri_of("concept", concept), {})
+    values = (o for o in props.get(SKOS.altLabel, ()) if isinstance(o, Literal))
+    return tuple(sorted({str(o) for o in values if not o.language or language_key(o.language) == language}))
 
 
 def _other_languages(translations: Iterable[Translation], own: Mapping[tuple[str, str], str], concept: str) -> bool:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from rdflib import Graph, URIRef
@@ -79,9 +78,8 @@ def case_package(
     extra = bundle.extra if bundle.extra is not None else Graph()
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     scheme = next(c for c in bundle.curricula if c.id == curriculum)
-    # an item speaks one language: another language's alternative labels are no keywords of it
-    own = (replace(c, alt_labels=bundle.own_alt_labels(c)) for c in bundle.concepts if c.curriculum == curriculum)
-    concepts = sorted(own, key=lambda c: c.id)
+    # an item speaks one language: its concepts' alternative labels are their own language's (bundle_from_rdf)
+    concepts = sorted((c for c in bundle.concepts if c.curriculum == curriculum), key=lambda c: c.id)
     document_iri = iri_of("curriculum", scheme.id)
     names = Names(extra, [document_iri, *(iri_of("concept", c.id) for c in concepts)])
     document, frame = _document(scheme, names, extra, stamp)

@@ -506,7 +506,7 @@ def bundle_to_csv(bundle: CurriculumBundle) -> dict[str, str]:
                 c.id,
                 c.label,
                 _own_definition(bundle, c),
-                _joined(bundle.own_alt_labels(c)),
+                _joined(c.alt_labels),  # its own language's (bundle_from_rdf): the others' are in their rows
                 _joined(c.broader),
                 c.curriculum or "",
                 bundle.own_languages.get((c.id, "label"), ""),

@@ -14,6 +14,7 @@ from oxrdflib._converter import from_ox, to_ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.accessibility import canonical_language
 from graph.vocab import DCTERMS, PW, SDO, SKOS, XSD
 from ingest.errors import MalformedInput, Problem
 
@@ -128,10 +129,19 @@ def _context_urls(node: object) -> list[str]:
 
 def serialize_rdf(g: Graph, fmt: str) -> bytes:
     """Serialize a graph; Turtle and JSON-LD use the project's prefixes, N-Triples is canonical."""
-    triples = (ox.Triple(*(to_ox(t) for t in triple)) for triple in sorted(g))  # type: ignore[misc]
+    triples = (ox.Triple(*(to_ox(_canonical_tag(t)) for t in triple)) for triple in sorted(g))  # type: ignore[misc]
     prefixes = _PREFIXES if fmt == "turtle" else None
     out = ox.serialize(triples, format=_format(fmt), prefixes=prefixes)  # type: ignore[arg-type]
     return _compacted(out) if fmt == "jsonld" else out
+
+
+def _canonical_tag(term: Node) -> Node:
+    """A literal's language tag in its conventional case (``fr-CA``): the store keeps it lower case (``@fr-ca``)."""
+    if isinstance(term, Literal) and term.language:
+        tag = canonical_language(term.language)
+        if tag and tag != term.language:
+            return Literal(str(term), lang=tag)
+    return term
 
 
 def _compacted(expanded: bytes) -> bytes:

@@ -11,6 +11,7 @@ from graph.errors import DanglingReferences, ValidationFailed
 from graph.model import Translation
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
+from graph.translations import set_translation
 from graph.vocab import SKOS
 from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
 from ingest.errors import MalformedInput
@@ -193,8 +194,6 @@ class TestOwnLanguageColumn:
         # twin: renaming it left the label French readers get as it was.
         from dataclasses import replace
 
-        from graph.translations import set_translation
-
         kg = KnowledgeGraph(open_store("memory"))
         kg.import_bundle(read_text(self.FRENCH, "turtle"))
         set_translation(kg, "sub", Translation("en", "Subtraction"))
@@ -254,3 +253,78 @@ class TestOwnLanguageColumn:
         assert {t.lower() for t in texts(kg, "sub")} == {
             '"la soustraction (v2)"', '"la soustraction (v2)"@fr-ca', '"subtraction"@en'
         }  # fmt: skip
+
+
+class TestAlternativeLabelsSpeltAlike:
+    """An alternative label spelt the same in two languages ("plus" in English and French)."""
+
+    def test_the_concepts_own_stays_through_a_translation_a_removal_and_a_round_trip(self, tmp_path: Path) -> None:
+        # The French "plus" took the English one's place: removing the French translation lost it for good,
+        # and concepts.csv left it out.
+        from graph.translations import remove_translation
+
+        kg = tagged_kg()
+        set_translation(kg, "add", Translation("fr", "Addition (fr)", alt_labels=("plus", "somme")))
+        assert {'"plus"', '"plus"@fr', '"somme"@fr'} <= texts(kg, "add")
+        files = bundle_to_csv(kg.export_bundle())
+        assert "add,Addition,Putting together.,plus,,," in files["concepts"].splitlines()
+        write_curriculum_csv(kg.export_bundle(), tmp_path)
+        fresh = KnowledgeGraph(open_store("memory"))
+        fresh.import_bundle(read_curriculum_csv(tmp_path))
+        assert texts(fresh, "add") == texts(kg, "add")
+        remove_translation(kg, "add", "fr")
+        assert kg.concept("add").alt_labels == ("más", "plus")
+
+    def test_an_own_language_that_is_tagged_keeps_its_tag_on_its_alternative_labels(self) -> None:
+        # A French concept's own "fois" was stored untagged, so its fr-CA translation did not list it.
+        concepts = "id,label,alt_labels,language\nmul,La multiplication,fois|produit,fr-CA\n"
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(parse_curriculum_csv({"concepts": concepts}))
+        assert {t.lower() for t in texts(kg, "mul")} == {
+            '"la multiplication"@fr-ca', '"fois"@fr-ca', '"produit"@fr-ca'
+        }  # fmt: skip
+
+    def test_marking_the_own_language_by_its_cell_keeps_that_languages_alternative_labels(self) -> None:
+        # The README's repair with concepts.csv alone deleted "fois"@fr-CA: the old export listed it in
+        # translations.csv, and the cell made fr-CA the concept's own language, whose list was empty.
+        old = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://w3id.org/pathwise/id/concept/mul> a skos:Concept ; skos:prefLabel "La multiplication",
+            "La multiplication"@fr-CA, "Multiplication"@en ; skos:altLabel "fois"@fr-CA ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(old, "turtle"))
+        concepts = "id,label,alt_labels,language\nmul,La multiplication,,fr-CA\n"
+        kg.import_bundle(parse_curriculum_csv({"concepts": concepts}), replace_existing=True)
+        assert "fois" in kg.concept("mul").alt_labels
+
+
+def test_an_own_language_copy_that_says_another_thing_is_refused() -> None:
+    # Edited in an exported Turtle file, the untagged copy and its French twin disagreed: both were stored as
+    # French labels, and the store's own export was refused on import.
+    doc = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix pw: <https://w3id.org/pathwise/vocab#> .
+    <https://w3id.org/pathwise/id/concept/mul> a skos:Concept ;
+        skos:prefLabel "La multiplication", "Multiplication"@en, "Multiplication (fr)"@fr-ca ;
+        pw:ownLanguage "fr-CA" ."""
+    kg = KnowledgeGraph(open_store("memory"))
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(doc, "turtle"))
+    assert caught.value.problems[0].startswith(
+        "concept 'mul' has 2 labels in 'fr-CA' ('La multiplication', 'Multiplication (fr)')"
+    )
+
+
+def test_a_language_cell_naming_a_language_the_concept_has_another_label_in_is_refused() -> None:
+    # The row's label became the French one and "L'addition", its definition and "somme" were gone, a dry run
+    # warning of nothing.
+    kg = tagged_kg()
+    set_translation(kg, "add", Translation("fr", "L'addition", "Réunir.", ("somme",)), keep_alt_labels=False)
+    row = "id,label,definition,language\nadd,Addition,Putting together.,fr\n"
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(parse_curriculum_csv({"concepts": row}), replace_existing=True, dry_run=True)
+    assert caught.value.problems == [
+        "concepts.csv:line 2: concept 'add': language 'fr' makes its label 'Addition' its own in 'fr', where its "
+        'translation in that language says "L\'addition": give the row that label, or remove the translation '
+        "first (removeConceptTranslation)"
+    ]
+    fine = "id,label,definition,language\nadd,L'addition,Réunir.,fr\n"
+    kg.import_bundle(parse_curriculum_csv({"concepts": fine}), replace_existing=True)
+    assert kg.concept("add").label == "L'addition"

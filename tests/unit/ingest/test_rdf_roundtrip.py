@@ -167,3 +167,15 @@ def test_a_skos_scheme_is_titled_by_its_preferred_label() -> None:
     <https://w3id.org/pathwise/id/curriculum/fr_math> a skos:ConceptScheme ; skos:prefLabel "Mathématiques"@fr-CA ."""
     kg.import_bundle(read_text(scheme, "turtle"))
     assert [c.title for c in kg.curricula()] == ["Mathématiques"]
+
+
+def test_a_scheme_named_twice_in_one_language_is_refused() -> None:
+    # It was titled by the first, the second kept as an opaque triple.
+    kg = KnowledgeGraph(open_store("memory"))
+    scheme = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <https://w3id.org/pathwise/id/curriculum/s3> a skos:ConceptScheme ; skos:prefLabel "A", "B" ."""
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(scheme, "turtle"))
+    assert caught.value.problems == [
+        "curriculum 's3' has 2 skos:prefLabel values without a language tag ('A', 'B'): keep one"
+    ]
