@@ -43,7 +43,10 @@ class CurriculumBundle:
     whose translations alone the batch sets (a ``translations.csv`` without the concept's
     row). ``own_languages`` says, by ``(concept id, "label" | "definition")``, which
     language a concept's own value is in where the source tags it (an RDF concept whose
-    only label is ``"Algebra"@en``), so that it is stored with its tag.
+    only label is ``"Algebra"@en``, or whose ``pw:ownLanguage`` names it), so that it is
+    stored with its tag; a CSV row's ``language`` cell gives it too, "" when the cell is
+    empty (the row states its values untagged). A concept's ``alt_labels`` are its own
+    language's: its translations carry the others'.
 
     ``origins`` says where an item came from, for messages about it: ``("material",
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
