@@ -702,15 +702,7 @@ class KnowledgeGraph:
         allow_dangling: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
-        """Validate a batch and build its write without applying it (``graph.bundle_plan.plan_bundle``).
-
-        For a caller that writes the batch together with other triples in one
-        transaction (``graph.attempts.record_attempts`` creating what a log names); the
-        caller holds ``lock`` from here to its ``commit``.
-
-        Raises:
-            ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle.
-        """
+        """Validate a batch and build its write without applying it: ``graph.bundle_plan.plan_bundle``."""
         with self.lock:
             return plan_bundle(
                 self,

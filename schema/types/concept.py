@@ -106,12 +106,7 @@ class ConceptType:
         "it as the text's `lang`, so a screen reader does not read an English fallback with a Spanish voice."
     )
     async def label_language(self, info: Info, language: LanguageArg = None) -> str | None:
-        chosen = await self._in(info, language)
-        if chosen is not None and chosen.label:
-            return chosen.language
-        shown = (await self.record(info)).label
-        found = await info.context.loaders.translations_by_concept.load(str(self.id))
-        return next((t.language for t in found if t.label == shown), None)
+        return await self._language_of(info, language, "label")
 
     @strawberry.field(description="The definition (`skos:definition`), in `language` as `label` is.")
     async def definition(self, info: Info, language: LanguageArg = None) -> str:
@@ -124,14 +119,18 @@ class ConceptType:
         "that definition carries no tag, or there is none."
     )
     async def definition_language(self, info: Info, language: LanguageArg = None) -> str | None:
+        return await self._language_of(info, language, "definition")
+
+    async def _language_of(self, info: Info, language: str | None, field: str) -> str | None:
+        """The tag of the ``field`` (label or definition) given for ``language``: the match's, else the shown one's."""
         chosen = await self._in(info, language)
-        if chosen is not None and chosen.definition:
+        if chosen is not None and getattr(chosen, field):
             return chosen.language
-        shown = (await self.record(info)).definition
+        shown = getattr(await self.record(info), field)
         if not shown:
             return None
         found = await info.context.loaders.translations_by_concept.load(str(self.id))
-        return next((t.language for t in found if t.definition == shown), None)
+        return next((t.language for t in found if getattr(t, field) == shown), None)
 
     @strawberry.field(
         description="The label and definition in each language they are stored in with a language tag "
