@@ -24,6 +24,7 @@ from graph.accessibility import (
     ACCESS_MODES,
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
+    PREFERRED,
     language_problem,
     sufficient_problems,
     term_problems,
@@ -450,6 +451,34 @@ def broader_cycles(concepts: Iterable[Concept], stored: Iterable[tuple[str, str]
     ]
 
 
+def replaced_terms(materials: Iterable[Material]) -> list[str]:
+    """A warning for each accessibility feature the vocabulary asks authors to replace, naming the materials.
+
+    ``captions`` says nothing of whether a viewer can turn them off; schema.org deprecates
+    it for ``closedCaptions`` or ``openCaptions``. It is kept (publishers still write it),
+    and was kept without a word.
+
+    Examples:
+        >>> from graph.model import MaterialType
+        >>> replaced_terms([Material("v", "V", MaterialType.VIDEO, accessibility_features=("captions",))])
+        ["accessibility feature 'captions' of 1 material (v) is replaced in schema.org's vocabulary by closedCaptions or openCaptions"]
+    """  # noqa: E501
+    found: dict[str, list[str]] = {}
+    for material in materials:
+        for term in material.accessibility_features:
+            if term in PREFERRED:
+                found.setdefault(term, []).append(material.id)
+    lines = []
+    for term, ids in found.items():
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        noun = "material" if len(ids) == 1 else "materials"
+        lines.append(
+            f"accessibility feature {term!r} of {len(ids)} {noun} ({shown}) is replaced in schema.org's vocabulary "
+            f"by {' or '.join(PREFERRED[term])}"
+        )
+    return lines
+
+
 def check_bundle(
     bundle: CurriculumBundle,
     projection: Projection,
@@ -492,7 +521,7 @@ def check_bundle(
         PrerequisiteCycle: the edges would form cycles (every cycle listed), and nothing
             else refused the batch.
     """
-    report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings))
+    report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings) + replaced_terms(bundle.materials))
     problems: list[str] = list(bundle.problems)
     for concept in bundle.concepts:
         problems += check_concept(concept)

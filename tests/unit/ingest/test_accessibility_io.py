@@ -103,3 +103,14 @@ def test_an_rdf_export_imported_again_keeps_them(kg: KnowledgeGraph, fmt: str) -
     assert fresh.material("m_graph") == DESCRIBED
     assert fresh.material("m_video") == CAPTIONED
     assert export_text(fresh, fmt, "arith") == text
+
+
+def test_a_deprecated_feature_is_kept_with_a_warning(kg: KnowledgeGraph) -> None:
+    # "captions" says nothing of whether a viewer can turn them off; it was kept without a word.
+    materials = HEADER + "m1,M,video,,en,auditory|visual,captions,none,\n"
+    report = kg.import_bundle(parse_curriculum_csv({"materials": materials}))
+    assert kg.material("m1").accessibility_features == ("captions",)
+    assert report.warnings == [
+        "accessibility feature 'captions' of 1 material (m1) is replaced in schema.org's vocabulary by "
+        "closedCaptions or openCaptions"
+    ]
