@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
+from cli.log_checks import checked_logs, read_training_log, scored_rows
 from cli.log_columns import column_options, log_column_options, once_each
 from cli.train import DEFAULT_BUDGET_MINUTES
 
@@ -69,15 +70,31 @@ class _JsonRefusals(click.Command):
     A script reading the lines got plain text on stderr and nothing on stdout.
     """
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:  # a missing file or a value out of range is refused while the options are parsed
+            return super().make_context(info_name, list(args), parent, **extra)
+        except click.ClickException as error:
+            if "--json" not in args:
+                raise
+            _refusal(error)
+            raise SystemExit(error.exit_code) from None
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.ClickException as error:
             if not ctx.params.get("as_json"):
                 raise
-            code = "USAGE" if isinstance(error, click.UsageError) else "INVALID"
-            click.echo(json.dumps({"error": {"code": code, "message": error.format_message()}}))
+            _refusal(error)
             ctx.exit(error.exit_code)
+
+
+def _refusal(error: click.ClickException) -> None:
+    """A refusal as the JSON line ``--json`` promises on stdout."""
+    code = "USAGE" if isinstance(error, click.UsageError) else "INVALID"
+    click.echo(json.dumps({"error": {"code": code, "message": error.format_message()}}))
 
 
 @click.command(name="mastery", cls=_JsonRefusals)
@@ -167,13 +184,13 @@ def evaluate_mastery(
             raise click.UsageError("--students is the number of simulated students of --demo; the files are the log")
         columns = column_options(layout, log_columns)
         try:
-            train = read_attempts(once_each([*train_files, *more_train_files]), layout, **columns)
+            train = read_training_log(once_each([*train_files, *more_train_files]), layout, columns)
             test = read_attempts(test_file, layout, **columns)
         except MalformedInput as error:  # it ended in a traceback
             from cli.train import _problems
 
             raise click.ClickException(_problems(error)) from None
-        train, test = _checked_logs(train, test, layout)
+        train, test = checked_logs(train, test, layout)
         texts = name_texts(set(train["concept"]) | set(test["concept"]))
     only = None
     if cold_start is not None:
@@ -188,6 +205,12 @@ def evaluate_mastery(
             raise click.UsageError(str(error)) from None
         only = on_items if only is None else only & on_items
         click.echo(f"item cold start: {len(hidden)} items hidden in training", err=True)
+    if only is not None and not (only & scored_rows(test).to_numpy()).any():
+        # nothing was scored, the figures were null, and "nan" was put down to every answer being right
+        raise click.UsageError(
+            "the cold start leaves no test row to score: no test attempt (after each student's first) is on what "
+            "it withholds"
+        )
     names = model_names(
         models, has_items=bool((train["item"] != "").any()), has_item_texts=bool(item_texts),
         has_concept_texts=bool(texts),
@@ -214,78 +237,6 @@ def evaluate_mastery(
     if failed:
         click.echo(f"failed: {', '.join(failed)} (the log above has the tracebacks)", err=True)
         raise SystemExit(1)
-
-
-MIN_COPIED_LENGTH = 5
-"""Attempts a test student needs to count towards ``COPIED_SHARE``."""
-COPIED_SHARE = 0.5
-"""The share of test students with a training student's very sequence that makes the test log a copy.
-
-Different students do repeat one another: on assist2015, 207 of 3,865 test students
-(with 3 to 27 attempts: all right on one skill builder, say) have a training student's
-sequence. A copy of the training file has every student's.
-"""
-
-
-def _checked_logs(train: pd.DataFrame, test: pd.DataFrame, layout: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The logs, refused when there is nothing to train on or score, or when they share students.
-
-    An empty training log was scored as if a model were trained on it (BKT gave an AUC,
-    other models failed with tracebacks). A copy of the training file in another folder
-    held its students under other keys (pyKT keys carry the folder's name): a test
-    student whose whole sequence is a training student's is the same student.
-    """
-    if train.empty:
-        raise click.UsageError("the training log holds no attempts: nothing to train on")
-    if layout == "xapi" and not (train["concept"] != "").any():
-        # a log read without a graph names activities, not concepts: one concept "" made every model one-skill
-        click.echo("note: xAPI statements name activities, not concepts: each activity is its own concept", err=True)
-        train, test = (frame.assign(concept=frame["item"]) for frame in (train, test))
-    scored = test.groupby("student", sort=False)["attempt"].transform("min") != test["attempt"]
-    if not scored.any():
-        raise click.UsageError(
-            "the test log has nothing to score: it holds no attempts, or only each student's first "
-            "(a student's first attempt is not scored)"
-        )
-    shared = sorted(set(train["student"]) & set(test["student"]))
-    if shared:  # the protocol splits by student: a test student trained on scores what it has seen
-        raise click.UsageError(
-            f"{len(shared)} student(s) are in both the training and the test logs (e.g. {shared[0]}): "
-            "the protocol splits by student"
-        )
-    copied, compared = _same_sequences(train, test)
-    if copied and len(copied) >= COPIED_SHARE * compared:
-        raise click.UsageError(
-            f"{len(copied)} test student(s) have the same attempts as training students (e.g. test {copied[0][1]} "
-            f"is training {copied[0][0]}): the same students under other keys, as in a copy of the training file"
-        )
-    unseen = sorted(set(test["concept"]) - set(train["concept"]) - {""})
-    if unseen:
-        rows = float(test.loc[scored, "concept"].isin(unseen).mean())
-        click.echo(
-            f"note: {len(unseen)} test concept(s) are not in the training logs ({rows:.1%} of the scored rows; "
-            f"e.g. {unseen[0]!r}): a model can only place them by their name, or not at all",
-            err=True,
-        )
-    return train, test
-
-
-def _same_sequences(train: pd.DataFrame, test: pd.DataFrame) -> tuple[list[tuple[str, str]], int]:
-    """(training, test) student pairs with the same concepts and answers in order, and how many were compared.
-
-    Only students with ``MIN_COPIED_LENGTH`` attempts or more are compared.
-    """
-
-    def sequences(frame: pd.DataFrame) -> dict[tuple[object, ...], str]:
-        out: dict[tuple[object, ...], str] = {}
-        for student, rows in frame.groupby("student", sort=True):
-            if rows["attempt"].nunique() >= MIN_COPIED_LENGTH:
-                key = tuple(zip(rows["attempt"].rank(method="dense"), rows["concept"], rows["correct"], strict=True))
-                out.setdefault(key, str(student))
-        return out
-
-    trained, tested = sequences(train), sequences(test)
-    return sorted((trained[key], student) for key, student in tested.items() if key in trained), len(tested)
 
 
 def _print_json(row: dict[str, float | str]) -> None:

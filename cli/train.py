@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.log_checks import checked_training_log, read_training_log
 from cli.log_columns import column_options, log_column_options, once_each
 from graph.folders import private_folder
 
@@ -106,6 +107,8 @@ def train_mastery(
         except FileExistsError as error:
             raise click.ClickException(str(error)) from None
     files = (*files, *more_files)
+    if fmt is None and any(log_columns.values()):  # ignored without a word, training on the store
+        raise click.UsageError("the --*-column options name a csv log's columns: give --format csv and --train")
     if demo and (files or fmt is not None):  # the files were ignored without a word
         raise click.UsageError("--demo trains on simulated students: give it no --format or --train")
     if files and fmt is None:
@@ -121,7 +124,6 @@ def train_mastery(
         texts, item_texts = concept_texts(curriculum.concepts), material_texts(curriculum.materials)
         source = "demo simulator (200 students)"
     elif fmt is not None:
-        from ingest.attempts.formats import read_attempts
         from ingest.errors import MalformedInput
 
         if not files:
@@ -132,7 +134,7 @@ def train_mastery(
                 "(pathwise attempts import --format xapi) and train from the store (pathwise train mastery)"
             )
         try:  # several files are one history per student, as evaluate and attempts import read them
-            frame = read_attempts(once_each(files), fmt, **column_options(fmt, log_columns))
+            frame = checked_training_log(read_training_log(once_each(files), fmt, column_options(fmt, log_columns)))
         except MalformedInput as error:
             raise click.ClickException(_problems(error)) from None
         frame, texts = as_graph_ids(frame)
@@ -153,6 +155,16 @@ def train_mastery(
         source = "store"
     if frame.empty:
         raise click.ClickException("no attempts to train on")
+    if not (frame["concept"] != "").any():  # a model of one concept "" was trained and saved
+        raise click.ClickException(
+            "the attempts name no concept: "
+            + (
+                "their materials teach and assess none (link them with updateMaterial, or import the log with "
+                "its concepts)"
+                if source == "store"
+                else "give the log a concepts column"
+            )
+        )
     if out is None:
         private_folder(settings.data_dir)  # a first command that trains made it 0755, holding student data
     config = TKTConfig(
@@ -243,6 +255,9 @@ def models_list(ctx: click.Context) -> None:
     folder = ctx.obj["settings"].data_dir / "models" / "mastery"
     versions = ModelVersions(folder)
     current = versions.current()
+    gone = versions.missing_pin()
+    if gone is not None:
+        click.echo(f"pinned version {gone} is gone from {folder}: a start serves the newest instead", err=True)
     if not versions.list():
         click.echo(f"no trained version in {folder} (a demo store serves the shipped demo model; see train mastery)")
     for name in versions.list():

@@ -81,6 +81,9 @@ class MasteryService:
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
             versions.install(fallback, "demo")
         current = versions.current()
+        gone = versions.missing_pin()
+        if gone is not None:  # it started on the newest without a word, the operator believing the pin held
+            log.warning("pinned mastery model %s is not in %s: serving %s", gone, versions.root, current or "none")
         self._predictor: OnlineMastery | None = None
         self.load_error: str | None = None
         if current:

@@ -123,13 +123,21 @@ class ModelVersions:
 
     def current(self) -> str | None:
         """The pinned version if any (and still there), else the newest."""
-        pin = self.root / "CURRENT"
-        if pin.exists():
-            name = pin.read_text().strip()
-            if name in self.list():
-                return name
+        name = self.pinned()
+        if name is not None and name in self.list():
+            return name
         versions = self.list()
         return versions[-1] if versions else None
+
+    def pinned(self) -> str | None:
+        """The version pinned by ``use``, whether or not its folder is still there (``None``: no pin)."""
+        pin = self.root / "CURRENT"
+        return (pin.read_text().strip() or None) if pin.exists() else None
+
+    def missing_pin(self) -> str | None:
+        """The pinned version when its folder has gone: a start serves the newest instead, and says so."""
+        name = self.pinned()
+        return name if name is not None and name not in self.list() else None
 
     def use(self, version: str) -> None:
         """Pin ``version``. Raises ``KeyError`` when there is no such version."""

@@ -276,7 +276,7 @@ class TestAResearchersOwnLogs:
         code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(copy),
                         "--models", "pfa")  # fmt: skip
         assert code == 2
-        assert "have the same attempts as training students (e.g. test x" in out
+        assert "20 of 20 test students have a training student's very attempts (e.g. test x" in out
         code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(copy),
                         "--students", "50")  # fmt: skip
         assert code == 2
@@ -329,3 +329,63 @@ def test_a_file_given_twice_is_refused(tmp_path: Path) -> None:
         code, out = run(*command, "--format", "csv", "--train", str(log), str(log))
         assert code == 2
         assert "is given twice: each file is read once" in out
+
+
+class TestCopiesAndEmptyLogs:
+    """The researcher's re-test: copies under other names, fixed quizzes, nothing scored or nothing named."""
+
+    def test_one_file_under_two_names_or_keys_is_refused(self, tmp_path: Path) -> None:
+        # log.csv and log.csv.gz were read twice: every answer followed by itself, validation AUC 0.77 -> 0.93.
+        import gzip
+
+        log, test = write_log(tmp_path / "log.csv", 20, 1), write_log(tmp_path / "test.csv", 10, 2, "t")
+        packed = tmp_path / "log.csv.gz"
+        packed.write_bytes(gzip.compress(log.read_bytes()))
+        renamed = tmp_path / "other.csv"
+        renamed.write_text(log.read_text().replace("\ns", "\nz"))  # the same students under other keys
+        for second in (packed, renamed):
+            for command in (["evaluate", "mastery", "--test", str(test)], ["train", "mastery"]):
+                code, out = run(*command, "--format", "csv", "--train", str(log), str(second))
+                assert (code, "one file given twice, under another name or other keys" in out) == (2, True), out
+
+    def test_students_answering_one_fixed_quiz_are_not_taken_for_copies(self, tmp_path: Path) -> None:
+        rng = np.random.default_rng(3)
+
+        def quiz(path: Path, prefix: str, students: int) -> Path:
+            rows = [
+                f"{prefix}{s},q{n},skill {n % 2},{int(rng.random() < 0.6)}" for s in range(students) for n in range(6)
+            ]
+            path.write_text("student,item,concepts,correct\n" + "\n".join(rows) + "\n")
+            return path
+
+        train, test = quiz(tmp_path / "a.csv", "a", 60), quiz(tmp_path / "b.csv", "b", 20)
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
+                        "--models", "pfa", "--json")  # fmt: skip
+        assert code == 0, out
+
+    def test_a_cold_start_that_leaves_nothing_to_score_is_refused(self, tmp_path: Path) -> None:
+        train, test = write_log(tmp_path / "train.csv", 30, 1), tmp_path / "test.csv"
+        test.write_text("student,item,concepts,correct\nt1,q,a new skill,1\nt1,q,a new skill,0\n")
+        code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(test),
+                        "--cold-start", "0.2", "--models", "pfa")  # fmt: skip
+        assert code == 2
+        assert "the cold start leaves no test row to score" in out
+
+    def test_a_log_naming_no_concept_trains_nothing(self, tmp_path: Path) -> None:
+        # A model of one concept "" was trained and saved.
+        log = tmp_path / "log.csv"
+        log.write_text("student,item,concepts,correct\n" + "".join(f"s{i},q{i % 3},,{i % 2}\n" for i in range(40)))
+        code, out = run("train", "mastery", "--format", "csv", "--train", str(log), "--out", str(tmp_path / "m"))
+        assert code == 1
+        assert "the attempts name no concept: give the log a concepts column" in out
+        code, out = run("train", "mastery", "--student-column", "user_id")
+        assert code == 2
+        assert "give --format csv and --train" in out
+
+    def test_a_pin_whose_folder_has_gone_is_named(self, tmp_path: Path) -> None:
+        env = {"PATHWISE_DATA_DIR": str(tmp_path / "data")}
+        root = tmp_path / "data" / "models" / "mastery"
+        root.mkdir(parents=True)
+        (root / "CURRENT").write_text("20260101-000000-pathwise\n")
+        code, out = run("models", "list", env=env)
+        assert "pinned version 20260101-000000-pathwise is gone" in out
