@@ -389,3 +389,20 @@ class TestCopiesAndEmptyLogs:
         (root / "CURRENT").write_text("20260101-000000-pathwise\n")
         code, out = run("models", "list", env=env)
         assert "pinned version 20260101-000000-pathwise is gone" in out
+
+
+def test_the_published_splits_pass_the_log_checks() -> None:
+    # The first check of repeated rows refused assist2009's own folds (12 rows of one attempt's skills).
+    from cli.log_checks import checked_logs
+    from ingest.attempts.formats import read_attempts
+    from tests.conftest import DATA
+
+    kt = DATA / "kt"
+    if not (kt / "assist2009" / "assist2009_pid_test1.csv").exists() or not (kt / "assist2015" / "test.csv").exists():
+        pytest.skip(f"the ASSISTments logs are not under {kt}")
+    folds = [kt / "assist2009" / f"assist2009_pid_test{i}.csv" for i in (2, 3, 4, 5)]
+    checked_logs(
+        read_attempts(folds, "akt"), read_attempts(kt / "assist2009" / "assist2009_pid_test1.csv", "akt"), "akt"
+    )
+    pykt = kt / "assist2015"
+    checked_logs(read_attempts(pykt / "train_valid.csv", "pykt"), read_attempts(pykt / "test.csv", "pykt"), "pykt")
