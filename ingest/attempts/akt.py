@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.attempts.pykt import dataset_name
-from ingest.attempts.reading import LineProgress, LineTicker, log_text
+from ingest.attempts.reading import MISALIGNED_BLOCKS, LineProgress, LineTicker, log_text, misaligned
 from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
@@ -117,6 +117,7 @@ def _scan(
     numbered = [(n, line.rstrip("\r\n")) for n, line in enumerate(lines, start=1)]
     ticker = LineTicker(name, numbered[-1][0] if numbered else 0, progress)
     numbered = [(n, line) for n, line in numbered if line.strip()]
+    bad_run: list[int] = []  # the first lines of the bad records just read
     for start in range(0, len(numbered), 4):
         block = numbered[start : start + 4]
         ticker(block[-1][0])
@@ -131,7 +132,13 @@ def _scan(
             students[user] = where
         if found:
             problems += found
+            # a first line that is no '<index>,<user>' is a record read out of step; other problems are its own
+            bad_run = [*bad_run, block[0][0]][-MISALIGNED_BLOCKS:] if not user else []
+            if len(bad_run) == MISALIGNED_BLOCKS and start + 4 < len(numbered):
+                problems.append(misaligned(source, bad_run[0], 4))
+                break
             continue
+        bad_run = []
         number = -1
         for i, (p, s, r) in enumerate(zip(items, skills, responses, strict=True)):
             sibling = i > 0 and p == items[i - 1] and r == responses[i - 1] and s != skills[i - 1]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.attempts.reading import LineProgress, LineTicker, log_text
+from ingest.attempts.reading import MISALIGNED_BLOCKS, LineProgress, LineTicker, log_text, misaligned
 from ingest.attempts.table import AttemptColumns, source_name
 from ingest.errors import MalformedInput, Problem
 
@@ -53,6 +53,7 @@ def parse_dkvmn(
     problems: list[Problem] = []
     out = AttemptColumns()
     origin = f"dkvmn:{file_name}"
+    bad_run: list[int] = []  # the first lines of the bad records just read
     for seq, start in enumerate(range(0, len(numbered), 3), start=1):
         block = numbered[start : start + 3]
         if len(block) < 3:
@@ -79,7 +80,13 @@ def parse_dkvmn(
             found.append(Problem(source, f"line {l3}", f"responses must be 0 or 1, found {wrong[:5]}"))
         if found:
             problems += found
+            # a length line that is no number is a record read out of step; other problems are the record's own
+            bad_run = [*bad_run, l1][-MISALIGNED_BLOCKS:] if length < 0 else []
+            if len(bad_run) == MISALIGNED_BLOCKS and start + 3 < len(numbered):
+                problems.append(misaligned(source, bad_run[0], 3))
+                break
             continue
+        bad_run = []
         student = f"{prefix}-seq{seq}"
         for position, (item, response) in enumerate(zip(items, responses, strict=True)):
             out.append(

@@ -120,3 +120,15 @@ def test_indices_missing_from_a_map_are_problems() -> None:
 def test_a_map_giving_one_index_twice_is_refused() -> None:
     with pytest.raises(MalformedInput, match="also given to"):
         invert_index({"A": 1, "B": 1}, "skill.json")
+
+
+def test_a_dropped_line_is_one_problem_not_one_per_record() -> None:
+    # One line missing shifted every record after it: hundreds of problems, none of them the line at fault.
+    records = "".join(f"{n},{500 + n}\n1,2,3\n7,7,8\n1,0,1\n" for n in range(40))
+    lines = records.splitlines()
+    del lines[5]  # the second record's problems
+    with pytest.raises(MalformedInput) as caught:
+        parse_akt("\n".join(lines) + "\n", "f.csv")
+    reasons = [p.reason for p in caught.value.where]
+    assert len(reasons) < 12
+    assert "4-line records are out of step from here on" in reasons[-1]

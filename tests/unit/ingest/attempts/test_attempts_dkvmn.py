@@ -71,3 +71,15 @@ def test_real_log_written_as_three_lines_reads_as_the_pykt_reader_reads_it() -> 
     three = three.assign(number=number).sort_values(["number", "attempt"], kind="stable")
     for column in ("attempt", "concept", "correct"):
         assert three[column].tolist() == pykt[column].tolist()
+
+
+def test_a_dropped_line_is_one_problem_not_one_per_record() -> None:
+    # One line missing shifted every record after it: 175 to 240 problems, none of them the line at fault.
+    blocks = "".join(f"3\n{n},{n + 1},{n},\n1,0,1,\n" for n in range(40))
+    lines = blocks.splitlines()
+    del lines[4]  # the second record's items
+    with pytest.raises(MalformedInput) as caught:
+        parse_dkvmn("\n".join(lines) + "\n", "seq.txt")
+    reasons = [p.reason for p in caught.value.where]
+    assert len(reasons) < 10
+    assert "records are out of step from here on (a line missing or extra before it?)" in reasons[-1]
