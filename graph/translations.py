@@ -34,7 +34,12 @@ __all__ = ["remove_translation", "set_translation"]
 
 
 def set_translation(
-    kg: KnowledgeGraph, concept: str, translation: Translation, *, keep_alt_labels: bool = False
+    kg: KnowledgeGraph,
+    concept: str,
+    translation: Translation,
+    *,
+    keep_alt_labels: bool = False,
+    keep_definition: bool = False,
 ) -> Concept:
     """Create or replace a concept's values in one language; the other languages stay.
 
@@ -45,6 +50,8 @@ def set_translation(
             (one line, not blank), definition ("" for none) and alternative labels.
         keep_alt_labels: keep the language's stored alternative labels (``translation``'s are
             not used): the form did not say.
+        keep_definition: keep the language's stored definition (``translation``'s is not
+            used): a form that edits the label alone had to send the definition again.
 
     Returns:
         The concept (its own values unchanged).
@@ -65,7 +72,7 @@ def set_translation(
         given = Translation(
             tag, translation.label, translation.definition, tuple(dict.fromkeys(translation.alt_labels))
         )
-        unstated = ("alt_labels",) if keep_alt_labels else ()
+        unstated = (("alt_labels",) if keep_alt_labels else ()) + (("definition",) if keep_definition else ())
         return _write(kg, s, props, given, unstated)
 
 

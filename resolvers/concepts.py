@@ -90,9 +90,13 @@ def remove_prerequisite(kg: KnowledgeGraph, concept: str, prerequisite: str) -> 
     return kg.remove_prerequisite(concept, prerequisite)
 
 
-def set_translation(kg: KnowledgeGraph, concept: str, translation: Translation, *, keep_alt_labels: bool) -> Concept:
+def set_translation(
+    kg: KnowledgeGraph, concept: str, translation: Translation, *, keep_alt_labels: bool, keep_definition: bool = False
+) -> Concept:
     """Create or replace a concept's values in one language; the others stay."""
-    return translations.set_translation(kg, concept, translation, keep_alt_labels=keep_alt_labels)
+    return translations.set_translation(
+        kg, concept, translation, keep_alt_labels=keep_alt_labels, keep_definition=keep_definition
+    )
 
 
 def remove_translation(kg: KnowledgeGraph, concept: str, language: str) -> Concept:

@@ -33,7 +33,11 @@ class TranslationMutation:
         return guarded(
             lambda: ConceptType.from_domain(
                 concepts.set_translation(
-                    kg, str(input.concept_id), input.to_domain(), keep_alt_labels=input.alt_labels is None
+                    kg,
+                    str(input.concept_id),
+                    input.to_domain(),
+                    keep_alt_labels=input.alt_labels is None,
+                    keep_definition=input.definition is None,
                 )
             )
         )

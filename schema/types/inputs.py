@@ -108,7 +108,11 @@ class SetConceptTranslationInput:
         "`updateConcept` changes those)."
     )
     label: str = strawberry.field(description="The label in that language (one line, not blank).")
-    definition: str = strawberry.field(description='The definition in that language ("": none).')
+    definition: str | None = strawberry.field(
+        default=None,
+        description='The definition in that language ("": none); null: it stays as it is (a form that edits the '
+        "label alone had to send the definition again).",
+    )
     alt_labels: list[str] | None = strawberry.field(
         default=None,
         description="Replaces the alternative labels in that language ([]: none); null: they stay as they are.",
@@ -119,7 +123,7 @@ class SetConceptTranslationInput:
         return Translation(
             language=self.language.strip(),
             label=tidy(self.label),
-            definition=tidy(self.definition),
+            definition=tidy(self.definition or ""),
             alt_labels=tuple(tidy(a) for a in self.alt_labels or ()),
         )
 

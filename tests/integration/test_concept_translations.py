@@ -158,3 +158,14 @@ def test_a_fresh_store_reads_a_tagged_label_with_its_language() -> None:
     assert found == {
         "concept": {"label": "Geometría", "labelLanguage": "es-MX", "translations": [{"language": "es-MX"}]}
     }
+
+
+def test_a_form_that_edits_the_label_alone_keeps_the_definition(client: Client) -> None:
+    # definition was required: a form editing the Spanish label had to send the definition again, or clear it.
+    set_translation(client, language="es", label="Suma", definition="Juntar.")
+    renamed = client.execute(SET, {"input": {"conceptId": "add", "language": "es", "label": "Adición"}})
+    assert renamed["setConceptTranslation"]["translations"] == [
+        {"language": "es", "label": "Adición", "definition": "Juntar.", "altLabels": []}
+    ]
+    cleared = set_translation(client, language="es", label="Adición", definition="")
+    assert cleared["translations"][0]["definition"] == ""
