@@ -91,9 +91,10 @@ class PathwiseEnsemble:
                 member_train, member_valid = split_by_student(
                     pd.concat([train, valid], ignore_index=True), len(valid) / (len(train) + len(valid)), seed
                 )
-            label = f"{args.label or self.name} member {i + 1}/{self.n_members}"
-            # each network its own TensorBoard run (one folder gave one curve stepping 0,1,2,0,1,2), named as
-            # the network's folder of the saved model (the runs counted from 1, the folders from 0)
+            # named as the network's folder in the saved model and its TensorBoard run (from 0), with
+            # its place in the count beside: "member 1/3" in the log was the folder member-0
+            label = f"{args.label or self.name} member-{i} ({i + 1} of {self.n_members})"
+            # each network its own TensorBoard run (one folder gave one curve stepping 0,1,2,0,1,2)
             logs = args.log_dir / f"member-{i}" if args.log_dir is not None else None
             member.fit(
                 member_train,

@@ -157,7 +157,7 @@ def test_members_report_progress_under_their_own_label() -> None:
         max_epochs=1, threads=1, batch_size=16, progress=lambda stage, done, total: stages.add(stage)
     )
     model.fit(train, None, args)
-    assert stages == {"pathwise-id member 1/2 training", "pathwise-id member 2/2 training"}
+    assert stages == {"pathwise-id member-0 (1 of 2) training", "pathwise-id member-1 (2 of 2) training"}
 
 
 def test_later_members_leave_out_the_peer_features_the_first_had_to(monkeypatch: pytest.MonkeyPatch) -> None:
