@@ -12,16 +12,26 @@ says, or in the form ``--account-form`` names: after an accepted change of the h
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from settings import load_settings
 
 __all__ = ["student_key"]
 
+_SHA1_HEX = re.compile(r"[0-9a-fA-F]{40}")
+
 
 @click.command(name="student-key")
 @click.argument("external_id", required=False)
 @click.option("--xapi-mbox", "mbox", help="An xAPI actor's e-mail address (mbox, or the same as mbox_sha1sum).")
+@click.option(
+    "--xapi-mbox-sha1sum",
+    "mbox_sha1sum",
+    metavar="HEX",
+    help="An xAPI actor's mbox_sha1sum (the SHA-1 of 'mailto:' and the address, 40 hex digits).",
+)
 @click.option("--xapi-account", "account", nargs=2, metavar="HOMEPAGE NAME", help="An xAPI actor's account.")
 @click.option(
     "--account-form",
@@ -32,20 +42,28 @@ __all__ = ["student_key"]
     "changed the homes, a learner stored before keeps the key of the other form: an erasure names both.",
 )
 def student_key(
-    external_id: str | None, mbox: str | None, account: tuple[str, str] | None, account_form: str | None
+    external_id: str | None,
+    mbox: str | None,
+    mbox_sha1sum: str | None,
+    account: tuple[str, str] | None,
+    account_form: str | None,
 ) -> None:
     """Print the key of a student: by EXTERNAL_ID, or as an xAPI log named them."""
     from cli.main import _pseudonyms
     from ingest.attempts.xapi import actor_identifier
 
-    given = [g for g in (external_id, mbox, account) if g]
+    given = [g for g in (external_id, mbox, mbox_sha1sum, account) if g]
     if len(given) != 1:
-        raise click.UsageError("give one of EXTERNAL_ID, --xapi-mbox or --xapi-account")
+        raise click.UsageError("give one of EXTERNAL_ID, --xapi-mbox, --xapi-mbox-sha1sum or --xapi-account")
     if account_form is not None and not account:
         raise click.UsageError("--account-form applies to --xapi-account")
     settings = load_settings()
     if mbox:
         identifier = actor_identifier({"mbox": mbox})
+    elif mbox_sha1sum:
+        if not _SHA1_HEX.fullmatch(mbox_sha1sum.strip()):
+            raise click.UsageError(f"--xapi-mbox-sha1sum {mbox_sha1sum!r} is not 40 hex digits")
+        identifier = actor_identifier({"mbox_sha1sum": mbox_sha1sum})
     elif account:
         # keyed as `attempts import` keys it: by its bare name for an LMS in PATHWISE_XAPI_ACCOUNT_HOMES
         home = {"homePage": account[0], "name": account[1]}

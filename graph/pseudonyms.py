@@ -152,14 +152,20 @@ class Pseudonymizer:
 def mbox_identifier(mbox: str) -> str:
     """An xAPI ``mbox`` (with or without ``mailto:``) as its ``mbox_sha1sum``, the form both spellings share.
 
+    The scheme is written in lower case, as the xAPI spec writes it and a client hashing
+    its own ``mbox_sha1sum`` does: ``MAILTO:`` made a second learner. The address is
+    hashed as written.
+
     Examples:
         >>> mbox_identifier("mailto:a@example.org") == mbox_identifier(" a@example.org ")
+        True
+        >>> mbox_identifier("MAILTO:a@example.org") == mbox_identifier("mailto:a@example.org")
         True
         >>> mbox_identifier("a@example.org").startswith("mbox_sha1sum:")
         True
     """
     given = mbox.strip()
-    address = given if given[:7].lower() == "mailto:" else f"mailto:{given}"
+    address = f"mailto:{given[7:] if given[:7].lower() == 'mailto:' else given}"
     return "mbox_sha1sum:" + hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
 
 

@@ -501,6 +501,38 @@ def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     assert usage.exit_code == 2
 
 
+def test_an_mbox_is_one_learner_however_its_scheme_is_written(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "MAILTO:zoe@..." was hashed as written: a second learner, whom an erasure by e-mail did not reach.
+    import hashlib
+
+    from cli.main import main
+    from graph.attempts import list_students
+
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+    shouted = statement("c-1", "ignored", True)
+    shouted["actor"] = {"mbox": "MAILTO:zoe@example.org"}
+    written = statement("c-2", "ignored", False)
+    written["actor"] = {"mbox": "mailto:zoe@example.org"}
+    hashed = statement("c-3", "ignored", True)
+    hashed["actor"] = {"mbox_sha1sum": hashlib.sha1(b"mailto:zoe@example.org").hexdigest()}
+    path = write_lines(tmp_path / "s.jsonl", [shouted, written, hashed])
+    assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 3
+
+    def key(*args: str) -> str:
+        result = CliRunner().invoke(main, ["student-key", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    [stored] = list_students(kg)
+    assert key("--xapi-mbox", "zoe@example.org") == stored
+    assert key("--xapi-mbox-sha1sum", hashlib.sha1(b"mailto:zoe@example.org").hexdigest().upper()) == stored
+    refused = CliRunner().invoke(main, ["student-key", "--xapi-mbox-sha1sum", "zoe@example.org"])
+    assert refused.exit_code == 2
+    assert "not 40 hex digits" in refused.output
+
+
 class TestChangedAccountHomes:
     def test_an_import_keyed_with_other_homes_is_refused_until_the_change_is_accepted(
         self, kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
