@@ -96,6 +96,7 @@ class ConceptDeletion:
     narrower: int = 0
     material_links: int = 0
     estimates: int = 0
+    translations: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -503,7 +503,7 @@ class KnowledgeGraph:
 
     def delete_concept(self, ident: str) -> ConceptDeletion:
         """Delete a concept with its edges, material links, narrower links, the CASE associations
-        that name it, and students' estimates of it.
+        that name it, its texts in every language, and students' estimates of it.
 
         An estimate left behind without its concept was personal data no read could
         reach, and a concept created again under the id would inherit it. The counts
@@ -531,6 +531,7 @@ class KnowledgeGraph:
                 narrower=sum(1 for _, p, o in deletes if p == SKOS.broader and o == concept),
                 material_links=len(linked),
                 estimates=len({s for s, _, _ in estimates}),
+                translations=len(self.translations([ident])[0]),
             )
 
             def project() -> None:

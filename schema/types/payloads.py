@@ -32,6 +32,9 @@ class ConceptDeletionCounts:
     narrower: int = strawberry.field(description="Concepts whose `broader` link to it went.")
     material_links: int = strawberry.field(description="Materials that taught or assessed it (the materials stay).")
     estimates: int = strawberry.field(description="Students' mastery estimates of it.")
+    translations: int = strawberry.field(
+        description="Languages its texts were stored in (what `Concept.translations` listed), each gone with it."
+    )
 
     @classmethod
     def from_domain(cls, deletion: ConceptDeletion) -> ConceptDeletionCounts:
@@ -42,6 +45,7 @@ class ConceptDeletionCounts:
             narrower=deletion.narrower,
             material_links=deletion.material_links,
             estimates=deletion.estimates,
+            translations=deletion.translations,
         )
 
 

@@ -90,12 +90,18 @@ class TestConceptLifecycle:
 
     def test_a_deletion_says_what_went_with_the_concept(self, client: Client) -> None:
         # It used to answer the id alone, so a designer could not tell a leaf from a hub of the graph.
+        translate = """mutation { setConceptTranslation(input: {conceptId: "add", language: "es", label: "Suma"}) {
+          __typename } }"""
+        assert client.execute(translate)["setConceptTranslation"] == {"__typename": "Concept"}
         query = """mutation { deleteConcept(id: "add") { ... on Deleted { id removed {
-          prerequisites dependents narrower materialLinks estimates } } } }"""
+          prerequisites dependents narrower materialLinks estimates translations } } } }"""
         assert client.execute(query)["deleteConcept"] == {
             "id": "add",
-            "removed": {"prerequisites": 0, "dependents": 2, "narrower": 1, "materialLinks": 2, "estimates": 0},
-        }
+            "removed": {
+                "prerequisites": 0, "dependents": 2, "narrower": 1, "materialLinks": 2, "estimates": 0,
+                "translations": 1,
+            },
+        }  # fmt: skip
         left = client.execute(
             '{ concept(id: "sub") { prerequisites { id } } material(id: "m_add") { teaches { id } } }'
         )
