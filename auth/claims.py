@@ -22,7 +22,15 @@ from typing import Any
 
 from auth.principal import Role
 
-__all__ = ["DEFAULT_ROLE_CLAIM", "LEAST_PRIVILEGE_FIRST", "ClaimRules", "claim_at", "parse_role_map", "pick_role"]
+__all__ = [
+    "DEFAULT_ROLE_CLAIM",
+    "LEAST_PRIVILEGE_FIRST",
+    "ClaimRules",
+    "claim_at",
+    "mapped_roles",
+    "parse_role_map",
+    "pick_role",
+]
 
 DEFAULT_ROLE_CLAIM = "role"
 
@@ -158,6 +166,17 @@ def pick_role(names: list[str], rules: ClaimRules) -> Role | None:
         >>> pick_role(["admin"], rules) is None
         True
     """
+    ranked = mapped_roles(names, rules)
+    return ranked[0] if ranked else None
+
+
+def mapped_roles(names: list[str], rules: ClaimRules) -> list[Role]:
+    """Every Pathwise role among the provider's ``names``, the least privileged first.
+
+    Examples:
+        >>> mapped_roles(["admin", "teacher", "x"], ClaimRules())
+        [<Role.TEACHER: 'teacher'>, <Role.ADMIN: 'admin'>]
+    """
     known: Mapping[str, Role] = rules.role_map or {r.value: r for r in Role}
     found = {known[n] for n in names if n in known}
-    return next((r for r in LEAST_PRIVILEGE_FIRST if r in found), None)
+    return [r for r in LEAST_PRIVILEGE_FIRST if r in found]

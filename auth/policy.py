@@ -59,6 +59,7 @@ __all__ = [
     "check",
     "may_see_student_data",
     "min_cell_for",
+    "set_aside_note",
     "values_at",
     "visible_cohorts",
     "visible_students",
@@ -408,10 +409,35 @@ def check(
         raise AccessDenied(field, f"'{field}' has no access policy; only admins may use it")
     rule = access.get(principal.role)
     if rule is None:
-        raise AccessDenied(field, f"'{field}' is not available to the {principal.role.value} role")
+        message = f"'{field}' is not available to the {principal.role.value} role"
+        raise AccessDenied(field, message + set_aside_note(principal, access.__contains__))
     if not rule.allows(principal, args, directory, student_key):
         where = _refused_item(rule, principal, args, directory, student_key)
-        raise AccessDenied(field, f"'{field}': {rule.reason}" + (f" ({where})" if where else ""), argument=where)
+        message = f"'{field}': {rule.reason}" + (f" ({where})" if where else "")
+        raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=where)
+
+
+def set_aside_note(principal: Principal, relevant: Callable[[Role], bool] = lambda role: True) -> str:
+    """Why a role the token also names did not act, for a refusal (empty when it names one role).
+
+    A teacher whose identity provider also lists them as a student was refused as a
+    student, and the message named that role alone.
+
+    Examples:
+        >>> set_aside_note(Principal(Role.STUDENT, "t1", set_aside=(Role.TEACHER,)))
+        '; the token also names the teacher role, set aside: with several roles the least privileged acts, so a token with that role alone is needed'
+        >>> set_aside_note(Principal(Role.STUDENT, "s1"))
+        ''
+    """
+    others = [r for r in principal.set_aside if relevant(r)]
+    if not others:
+        return ""
+    named = ", ".join(r.value for r in others)
+    plural = "roles" if len(others) > 1 else "role"
+    return (
+        f"; the token also names the {named} {plural}, set aside: with several roles the least privileged acts, "
+        f"so a token with {'one of those' if len(others) > 1 else 'that role'} alone is needed"
+    )
 
 
 def _refused_item(

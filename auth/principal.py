@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["DEVELOPMENT_ADMIN", "Principal", "Role"]
 
@@ -42,6 +42,8 @@ class Principal:
 
     role: Role
     sub: str
+    set_aside: tuple[Role, ...] = field(default=(), repr=False)
+    """Other roles the token named: with several, the least privileged acts and these do not."""
 
 
 DEVELOPMENT_ADMIN = Principal(Role.ADMIN, "development")

@@ -27,7 +27,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from auth.claims import ClaimRules, claim_at, pick_role
+from auth.claims import ClaimRules, claim_at, mapped_roles
 from auth.principal import Principal, Role
 
 __all__ = [
@@ -274,8 +274,8 @@ def _principal(claims: dict[str, Any], rules: ClaimRules) -> Principal:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise InvalidClaims(f"the {where!r} claim must be a string or a list of strings, not {value!r}")
-    role = pick_role(names, rules)
-    if role is None:
+    ranked = mapped_roles(names, rules)
+    if not ranked:
         if rules.role_map:
             accepted = ", ".join(map(repr, rules.role_map))
             hint = f"PATHWISE_JWT_ROLE_MAP maps {accepted}"
@@ -284,7 +284,7 @@ def _principal(claims: dict[str, Any], rules: ClaimRules) -> Principal:
             hint = f"accepted: {accepted} (PATHWISE_JWT_ROLE_MAP translates an identity provider's names)"
         found = ", ".join(map(repr, names)) or "nothing"
         raise InvalidClaims(f"the {where!r} claim holds no Pathwise role: found {found}; {hint}")
-    return Principal(role, sub)
+    return Principal(ranked[0], sub, set_aside=tuple(ranked[1:]))
 
 
 def mint(

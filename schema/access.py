@@ -43,7 +43,15 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from auth.policy import POLICY, STUDENT_DATA_TYPES, Access, AccessDenied, check, may_see_student_data
+from auth.policy import (
+    POLICY,
+    STUDENT_DATA_TYPES,
+    Access,
+    AccessDenied,
+    check,
+    may_see_student_data,
+    set_aside_note,
+)
 from auth.principal import Principal, Role
 from schema.context import Context
 
@@ -130,6 +138,7 @@ class AccessControl(SchemaExtension):
             self._restricted = not may_see_student_data(principal.role)
         if self._restricted and _holds_student_data(info.return_type):
             message = f"'{info.field_name}' holds student data, which the {principal.role.value} role may not see"
+            message += set_aside_note(principal, may_see_student_data)
             log.info("refused %s: %s", _who(principal), message)
             raise AccessDenied(info.field_name, message)
         return _next(root, info, *args, **kwargs)
@@ -145,7 +154,7 @@ class AccessControl(SchemaExtension):
                 message = (
                     f"'{info.field_name}' selects '{selected}', which holds student data the "
                     f"{principal.role.value} role may not see; nothing was written (select the counts only)"
-                )
+                ) + set_aside_note(principal, may_see_student_data)
                 log.info("refused %s: %s", _who(principal), message)
                 raise AccessDenied(info.field_name, message)
 

@@ -89,7 +89,11 @@ class TestConfiguredProvider:
     def test_several_roles_the_least_privileged_is_used(self, sso: Live) -> None:
         both = issued(realm_access={"roles": ["Admin", "Student"]})
         refused = graphql(sso.base, '{ student(id: "u2") { id } }', token=both).json()
-        assert refused["errors"][0]["message"] == "'student': students may only use their own data"
+        # it named the student role alone, and a teacher who is also a student could not tell why
+        assert refused["errors"][0]["message"] == (
+            "'student': students may only use their own data; the token also names the admin role, set aside: "
+            "with several roles the least privileged acts, so a token with that role alone is needed"
+        )
 
     def test_a_second_configured_audience_and_a_uri_role(self, sso: Live) -> None:
         lti = issued(aud="pathwise-lti", realm_access={"roles": [f"{LIS}Instructor"]})

@@ -182,3 +182,18 @@ class TestVisibility:
     @pytest.mark.parametrize("role", list(Role))
     def test_min_cell(self, role: Role) -> None:
         assert min_cell_for(Principal(role, "x"), 7) == (7 if role is Role.ANALYST else 0)
+
+
+def test_a_refusal_names_the_roles_set_aside_that_the_field_admits() -> None:
+    # a designer whose provider also lists them as a student acts as the student; the refusal said only that
+    both = Principal(Role.STUDENT, "d1", set_aside=(Role.DESIGNER, Role.ADMIN))
+    with pytest.raises(AccessDenied) as edit:
+        check("createConcept", both, {}, EmptyDirectory())
+    assert edit.value.message.endswith(
+        "the token also names the designer, admin roles, set aside: with several roles the least privileged acts, "
+        "so a token with one of those alone is needed"
+    )
+    analyst_too = Principal(Role.STUDENT, "s1", set_aside=(Role.ANALYST,))
+    with pytest.raises(AccessDenied) as own:
+        check("student", analyst_too, {"id": "s2"}, EmptyDirectory())
+    assert own.value.message == "'student': students may only use their own data", "an analyst may not either"
