@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_MINUTES",
     "DEFAULT_THRESHOLD",
     "AssumedConcept",
+    "Doubt",
     "LearningPath",
     "PathStep",
     "check_mastery_threshold",
@@ -98,6 +99,52 @@ class AssumedConcept:
 
 
 @dataclass(frozen=True, slots=True)
+class Doubt:
+    """What a student's repeated failures do to the mastery a plan counts.
+
+    A concept failed again and again is not mastered whatever the estimate says (three
+    wrong answers left one at 0.84), and what it builds on is suspect: both count at
+    ``1 - factor`` of their estimate. A learning path and the next materials read it
+    alike: a path said "revisit Integers first" while the next materials offered the
+    concept the student kept failing.
+
+    Examples:
+        >>> g = nx.DiGraph([("int", "abs")])
+        >>> doubt = Doubt.of(g, {"abs"})
+        >>> doubt.apply({"int": 0.9, "abs": 0.7}), doubt.doubted
+        ({'int': 0.45, 'abs': 0.35}, {'int': 'abs'})
+    """
+
+    failing: frozenset[str]
+    #: prerequisite -> the struggling concept that builds on it
+    doubted: Mapping[str, str]
+    factor: float = 0.5
+
+    @classmethod
+    def of(cls, dag: nx.DiGraph[str], struggling: Collection[str], factor: float = 0.5) -> Doubt:
+        """The doubt of ``struggling`` concepts (those the graph does not hold are ignored)."""
+        failing = frozenset(s for s in struggling if s in dag)
+        return cls(failing, {p: s for s in sorted(failing) for p in dag.pred[s]}, factor)
+
+    def effective(self, concept: str, mastery: float) -> float:
+        """The mastery a plan counts for ``concept`` whose estimate is ``mastery``."""
+        return mastery * (1.0 - self.factor) if concept in self.doubted or concept in self.failing else mastery
+
+    def apply(self, mastery: Mapping[str, float]) -> dict[str, float]:
+        """``mastery`` with every doubted or failing concept's estimate counted down."""
+        return {c: self.effective(c, p) for c, p in mastery.items()}
+
+    def sentences(self, dag: nx.DiGraph[str], concept: str) -> list[str]:
+        """Why ``concept`` is doubted, in the words a path step and a next material both use."""
+        name = _label(dag, concept)
+        said = [f"You keep getting {name} wrong."] if concept in self.failing else []
+        by = self.doubted.get(concept)
+        if by is not None:
+            said.append(f"You keep missing {_label(dag, by)}, which builds on {name}: revisit {name} first.")
+        return said
+
+
+@dataclass(frozen=True, slots=True)
 class LearningPath:
     """The plan: steps in study order and what was assumed, cut, or already known."""
 
@@ -112,6 +159,11 @@ class LearningPath:
     #: reason), its length, and what ``max_minutes`` cut off and why.
     summary: str = ""
     max_minutes: int | None = None
+    #: Each target's mastery as predicted and as the plan counted it, in ``targets``' order.
+    target_mastery: tuple[tuple[str, float, float], ...] = ()
+    #: Targets asked for that are topics: concepts with narrower ones and nothing to study of their
+    #: own, each standing for its narrower concepts (which are in ``targets``).
+    topics: tuple[str, ...] = ()
 
     @property
     def total_minutes(self) -> int:
@@ -177,14 +229,11 @@ def plan_learning_path(
     """
     _check_arguments(dag, targets, threshold, max_minutes)
     goals = tuple(dict.fromkeys(targets))
-    failing = {s for s in struggling if s in dag}
-    doubted = {p: s for s in sorted(failing) for p in dag.pred[s]}
+    doubts = Doubt.of(dag, struggling, doubt)
+    failing, doubted = doubts.failing, doubts.doubted
 
     def effective(concept: str) -> float:
-        # A concept failed again and again is not mastered whatever the estimate says (three wrong
-        # answers left one at 0.84, and the walk stopped there), and what it builds on is suspect.
-        p = mastery.get(concept, unknown_mastery)
-        return p * (1.0 - doubt) if concept in doubted or concept in failing else p
+        return doubts.effective(concept, mastery.get(concept, unknown_mastery))
 
     mastered_targets = tuple(t for t in goals if effective(t) >= threshold)
     needed, assumed = _needed(dag, [t for t in goals if t not in mastered_targets], effective, threshold)
@@ -246,8 +295,9 @@ def plan_learning_path(
         left_out=tuple(left_out),
         unreached_targets=unreached,
         threshold=threshold,
-        summary=_summary(dag, goals, kept, left_out, mastered_targets, unreached, max_minutes),
+        summary=_summary(dag, goals, kept, left_out, mastered_targets, unreached, max_minutes, effective),
         max_minutes=max_minutes,
+        target_mastery=tuple((t, mastery.get(t, unknown_mastery), effective(t)) for t in goals),
     )
 
 
@@ -394,11 +444,9 @@ def _reason(
     than one target; ``pool``: how many of them the student has not mastered.
     """
     name = _label(dag, concept)
-    parts: list[str] = []
-    if failing:
-        parts.append(f"You keep getting {name} wrong.")
-    if doubted_by is not None:
-        parts.append(f"You keep missing {_label(dag, doubted_by)}, which builds on {name}: revisit {name} first.")
+    parts = Doubt(frozenset({concept} if failing else ()), {concept: doubted_by} if doubted_by else {}).sentences(
+        dag, concept
+    )
     if concept in leads_to:
         parts.append(f"{name} is one of your targets." if several else f"{name} is your target.")
         others = [t for t in leads_to if t != concept]
@@ -464,6 +512,7 @@ def _summary(
     mastered: Sequence[str],
     unreached: Sequence[str],
     max_minutes: int | None,
+    mastery_of: Callable[[str], float] = lambda _: 1.0,
 ) -> str:
     """The path in a few sentences: the targets (named here once), its size, and what the budget cut and why."""
 
@@ -497,7 +546,9 @@ def _summary(
         parts.append(f"No material suits the needs you gave for {names(unsuited)}.")
     if mastered:
         lead = "Already mastered" if parts else "Nothing to study: you have already mastered"
-        parts.append(f"{lead}: {names(mastered)}." if parts else f"{lead} {names(mastered)}.")
+        # with its figure: a "you have mastered it" screen had no number to show
+        known = name_list([f"{_label(dag, c)} ({percent(mastery_of(c))})" for c in mastered])
+        parts.append(f"{lead}: {known}." if parts else f"{lead} {known}.")
     return " ".join(parts)
 
 

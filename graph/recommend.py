@@ -23,7 +23,7 @@ import networkx as nx
 
 from graph.access_needs import AccessNeeds, fit
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold, percent
+from graph.learning_path import DEFAULT_THRESHOLD, Doubt, check_mastery_threshold, percent
 from graph.material_choice import MaterialFacts, choose_for_needs, not_stated_text, target_difficulty
 from graph.model import Attempt
 from graph.wording import left_out_sentence, plural
@@ -176,6 +176,7 @@ def recommend_materials(
     threshold: float = DEFAULT_THRESHOLD,
     needs: AccessNeeds | None = None,
     within: Collection[str] | None = None,
+    struggling: Collection[str] = (),
 ) -> list[Recommendation]:
     """The ``first`` best materials to study next, best first (ties: material id).
 
@@ -194,6 +195,9 @@ def recommend_materials(
             out, and those not known to suit come after the rest.
         within: only materials for these concepts (a curriculum's); ``None``: any. The
             ranking still counts what they unlock and how near they are to the targets.
+        struggling: concepts the student keeps failing: they and what they build on count
+            as a learning path counts them (``Doubt``), so a doubted prerequisite comes back
+            to learn before what builds on it, with the path's words for why.
 
     Raises:
         ConceptNotFound: a target is not in the graph.
@@ -214,10 +218,13 @@ def recommend_materials(
         if t not in dag:
             raise ConceptNotFound(t, field="targets")
     done = completed or {}
+    doubt = Doubt.of(dag, struggling)
+    predicted, mastery = mastery, doubt.apply(mastery)
     distance = _distances_to(dag, list(dict.fromkeys(targets)), lambda c: mastery.get(c, 0.0) >= threshold)
     scored: list[Recommendation] = []
     for concept in ready_fringe(dag, mastery, threshold):
         p = mastery.get(concept, 0.0)
+        doubted = " ".join(doubt.sentences(dag, concept))
         unlocks = [
             d
             for d in dag.succ[concept]
@@ -233,7 +240,9 @@ def recommend_materials(
                 continue
             level_fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * level_fit - 0.05 * rank
-            reason = _reason(dag, concept, distance.get(concept), unlocks, material, p)
+            reason = _reason(dag, concept, distance.get(concept), unlocks, material, predicted.get(concept, 0.0), p)
+            if doubted:
+                reason = f"{doubted} {reason}"
             days = (now - done[material.id].last_success).days if material.id in done else None
             if days is not None:  # marked review, it gave only the fringe's reason ("Ready to learn...")
                 reason = f"{_due(dag, concept, material, days)} {reason}"
@@ -249,7 +258,7 @@ def recommend_materials(
                     round(score, 4),
                     reason,
                     review=days is not None,
-                    mastery=p,
+                    mastery=predicted.get(concept, 0.0),
                     target=near[1] if near else None,
                     steps_away=near[0] if near else None,
                     unlocks=tuple(sorted(unlocks)),
@@ -274,6 +283,7 @@ def unsuited_concepts(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     within: Collection[str] | None = None,
+    struggling: Collection[str] = (),
 ) -> list[str]:
     """The concepts ready to learn whose materials all fail the learner's needs, by id.
 
@@ -290,6 +300,7 @@ def unsuited_concepts(
     """
     if needs is None or not needs.stated:
         return []
+    mastery = Doubt.of(dag, struggling).apply(mastery)  # the fringe the recommendations came from
     return sorted(
         concept
         for concept in ready_fringe(dag, mastery, threshold)
@@ -366,6 +377,7 @@ def _reason(
     unlocks: Sequence[str],
     material: MaterialFacts,
     mastery: float,
+    planned: float | None = None,
 ) -> str:
     if dag.in_degree(concept):
         parts = [f"Ready to learn: you have mastered every prerequisite of {_label(dag, concept)}."]
@@ -382,6 +394,11 @@ def _reason(
     article = "An" if material.kind[0] in "aeiou" else "A"
     parts.append(
         f"{article} {material.kind} at difficulty {material.difficulty} "
-        f"for your predicted mastery of {percent(mastery)}."
+        f"for your predicted mastery of {percent(mastery)}"
+        + (
+            f", counted as {percent(planned)} after wrong answers."
+            if planned is not None and planned < mastery
+            else "."
+        )
     )
     return " ".join(parts)

@@ -8,14 +8,13 @@ concepts the student keeps failing and the materials they completed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from graph.access_needs import AccessNeeds
 from graph.curriculum_scope import concepts_of_curriculum
-from graph.errors import ConceptNotFound
-from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
+from graph.learning_path import DEFAULT_THRESHOLD, Doubt, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
 from graph.model import Material
 from graph.projection import Projection
@@ -29,6 +28,7 @@ from graph.recommend import (
 )
 from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
+from graph.wording import plural
 from ml.mastery.serving import MasteryService
 from resolvers.students import with_new_placed
 
@@ -81,14 +81,34 @@ def _predict_missing(
         predictor = mastery.ready(
             [student], lambda _: with_new_placed(kg, mastery.predictor, {student: list(data.attempts)})
         )
-        known.update(zip(missing, predictor.estimate(student, missing), strict=True))
+        # rounded as the graph stores estimates: a path showed 0.887734 beside 0.7892690300941467
+        known.update(
+            (c, round(float(p), 6)) for c, p in zip(missing, predictor.estimate(student, missing), strict=True)
+        )
     return True
 
 
-def _check_targets(kg: KnowledgeGraph, targets: Sequence[str]) -> None:
-    for t in targets:
-        if not kg.projection.has_concept(t):
-            raise ConceptNotFound(t, field="targets")
+def _goals(kg: KnowledgeGraph, targets: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The concepts to reach, a topic asked for standing for its narrower concepts; and the topics.
+
+    Raises ``ConceptNotFound`` naming every unknown target, each with the closest id.
+    """
+    kg.require_concepts([("targets", t) for t in targets])
+    topics = kg.topics_among(targets)
+    goals = [c for t in targets for c in topics.get(t, [t])]
+    return list(dict.fromkeys(goals)), topics
+
+
+def _with_topics(kg: KnowledgeGraph, path: LearningPath, topics: Mapping[str, Sequence[str]]) -> LearningPath:
+    """The path saying which targets were topics, before the rest of its summary."""
+    if not topics:
+        return path
+    said = " ".join(
+        f"{kg.projection.label(t) or t} is a topic: its {plural(len(concepts), 'concept')} "
+        f"{'is' if len(concepts) == 1 else 'are'} the targets."
+        for t, concepts in topics.items()
+    )
+    return replace(path, topics=tuple(topics), summary=f"{said} {path.summary}")
 
 
 def learning_path(
@@ -106,14 +126,14 @@ def learning_path(
     ``student`` ``None``: the path a newcomer gets, as the model predicts a student with no
     answers yet; a designer previews what their prerequisites make of a course.
     """
-    _check_targets(kg, targets)
+    goals, topics = _goals(kg, targets)
     projection = kg.projection
-    region = {c for t in targets for c in kg.prerequisites_of(t, transitive=True)} | set(targets)
+    region = {c for t in goals for c in kg.prerequisites_of(t, transitive=True)} | set(goals)
     data = student_data(kg, student) if student is not None else StudentData({}, ())
     student = NEWCOMER if student is None else student
-    return plan_learning_path(
+    path = plan_learning_path(
         projection.dag,
-        targets,
+        goals,
         _mastery_map(kg, mastery, student, data, region),
         materials_of=_materials_of(projection),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
@@ -121,6 +141,7 @@ def learning_path(
         struggling=struggling_concepts(data.attempts),
         needs=needs,
     )
+    return _with_topics(kg, path, topics)
 
 
 def materials_of_path(kg: KnowledgeGraph, path: LearningPath) -> dict[str, Material]:
@@ -154,16 +175,18 @@ def next_materials(
     otherwise put its first lessons in every student's list ("Ready to learn: Triangles"
     for an algebra class).
     """
-    _check_targets(kg, targets)
+    goals, _ = _goals(kg, targets)
     within = _curriculum_concepts(kg, curriculum) if curriculum is not None else None
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     check_mastery_threshold(limit)
     projection = kg.projection
     data = student_data(kg, student)
+    struggling = struggling_concepts(data.attempts)
+    doubt = Doubt.of(projection.dag, struggling)
     # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
     # predict until every concept on the fringe has a value, so none is ranked as if at 0.
     known = dict(data.probabilities)
-    while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, known, limit)):
+    while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, doubt.apply(known), limit)):
         pass
     done = completions(data.attempts)
     concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}
@@ -171,7 +194,7 @@ def next_materials(
         projection.dag,
         known,
         _materials_of(projection),
-        targets=targets,
+        targets=goals,
         completed=done,
         concept_of_material=concept_of,
         now=datetime.now(UTC),
@@ -179,9 +202,10 @@ def next_materials(
         threshold=limit,
         needs=needs,
         within=within,
+        struggling=struggling,
     )
     unsuited = unsuited_concepts(
-        projection.dag, known, _materials_of(projection), needs, threshold=limit, within=within
+        projection.dag, known, _materials_of(projection), needs, threshold=limit, within=within, struggling=struggling
     )
     return NextMaterials(items, unsuited)
 

@@ -319,7 +319,8 @@ class TestPlanLearningPathOrder:
             "Slope, needs 9 minutes. Not reached in that time: Slope."
         )
         done = plan_learning_path(dag, ["slope"], {"base": 0.9, "slope": 0.9})
-        assert done.summary == "Nothing to study: you have already mastered Slope."
+        assert done.summary == "Nothing to study: you have already mastered Slope (90%)."
+        assert done.target_mastery == (("slope", 0.9, 0.9),)
         assert done.next_step_minutes is None
 
     def test_unknown_target_and_bad_arguments_are_refused(self) -> None:
