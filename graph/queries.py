@@ -20,6 +20,7 @@ __all__ = [
     "ACCESS_PREDICATES",
     "STUDENT_DATA_CLASSES",
     "concepts_in_curriculum",
+    "narrower_concepts",
     "describe",
     "describe_types",
     "blank_subtrees",
@@ -211,6 +212,21 @@ def concepts_in_curriculum(store: TripleStore, curriculum: URIRef) -> list[str]:
     """IRIs of the concepts in one curriculum."""
     rows = store.select(f"SELECT ?c WHERE {{ ?c {SKOS.inScheme.n3()} {curriculum.n3()} }}")
     return [str(r[0]) for r in rows if r[0] is not None]
+
+
+def narrower_concepts(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, list[str]]:
+    """Each of ``iris``' narrower concepts, however deep (``skos:broader`` followed down), as IRIs."""
+    if not iris:
+        return {}
+    rows = select_text(
+        store,
+        f"SELECT DISTINCT ?t ?n WHERE {{ VALUES ?t {{ {_values(iris)} }} ?n {SKOS.broader.n3()}+ ?t }}",
+    )
+    found: dict[str, list[str]] = defaultdict(list)
+    for t, n in rows:
+        if t is not None and n is not None and n != t:
+            found[t].append(n)
+    return {t: sorted(ns) for t, ns in found.items()}
 
 
 def typed_as(store: TripleStore, iris: Sequence[URIRef], kind: URIRef) -> set[str]:

@@ -464,9 +464,7 @@ def mastery_of(
         estimates = {e.concept: e for e in read}
     if concepts is None:
         return [estimates[c] for c in sorted(estimates)]
-    for c in concepts:
-        if not kg.projection.has_concept(c):
-            raise NotFound("concept", c, field="conceptIds")
+    kg.require_concepts([("conceptIds", c) for c in concepts])  # each unknown one, with the closest id
     missing = [c for c in concepts if c not in estimates]
     if missing:
         with mastery.lock:
@@ -479,8 +477,7 @@ def mastery_of(
 
 def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept: str, limit: int) -> list[Evidence]:
     """The student's attempts that moved this concept's estimate most."""
-    if not kg.projection.has_concept(concept):
-        raise NotFound("concept", concept, field="conceptId")
+    kg.require_concepts([("conceptId", concept)])
     cached = cached_student_data(kg, student)  # a page that read the student's path or mastery: no store read
     history = list(cached.attempts) if cached is not None else attempts_of(kg, [student])[student]
     with mastery.lock:

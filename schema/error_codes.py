@@ -1,4 +1,4 @@
-"""``extensions.code`` (and ``field``) on every domain error a resolver raises outside a result union.
+"""``extensions.code`` (and ``field``, ``problems``) on every domain error a resolver raises outside a result union.
 
 Mutations answer refusals as typed results (``CurriculumError`` and the like), but a
 query argument checked by the graph (``first: 1000``, a cursor that does not decode, an
@@ -27,4 +27,7 @@ class DomainErrorCodes(SchemaExtension):
             original = error.original_error
             if isinstance(original, KnowledgeGraphError) and "code" not in (error.extensions or {}):
                 extra = {"code": original.code.value} | ({"field": original.field} if original.field else {})
+                problems = getattr(original, "problems", None)
+                if problems:  # every unknown id with the closest one, as the typed refusals list them
+                    extra["problems"] = list(problems)
                 error.extensions = {**(error.extensions or {}), **extra}

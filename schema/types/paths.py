@@ -27,6 +27,7 @@ __all__ = [
     "PathError",
     "PathStepType",
     "Recommendations",
+    "TargetMastery",
 ]
 
 
@@ -131,6 +132,20 @@ class AssumedPrerequisite:
         return ConceptType.from_id(self.concept_id)
 
 
+@strawberry.type(description="A target of a learning path and the student's mastery of it.")
+class TargetMastery:
+    mastery: float = strawberry.field(description="The student's predicted mastery of it.")
+    planned_mastery: float = strawberry.field(
+        description="The mastery the plan counted: `mastery`, or less (halved) after repeated wrong answers."
+    )
+    mastered: bool = strawberry.field(description="Whether the plan counts it mastered (no steps needed for it).")
+    concept_id: strawberry.Private[str]
+
+    @strawberry.field(description="The target.")
+    def concept(self) -> ConceptType:
+        return ConceptType.from_id(self.concept_id)
+
+
 @strawberry.type(name="LearningPath", description="What to study, in which order, to reach the targets.")
 class LearningPathType:
     total_minutes: int = strawberry.field(description="Estimated minutes of the steps kept.")
@@ -163,9 +178,31 @@ class LearningPathType:
             records=records,
         )
 
-    @strawberry.field(description="The targets asked for, in that order, each once.")
+    @strawberry.field(
+        description="The targets asked for, in that order, each once; a topic asked for is its narrower concepts "
+        "(see `topics`)."
+    )
     def targets(self) -> list[ConceptType]:
         return [ConceptType.from_id(c) for c in self.domain.targets]
+
+    @strawberry.field(
+        description="Targets asked for that are topics: they group narrower concepts (`broader` points to them) and "
+        "have no prerequisites or materials of their own, so each stands for its narrower concepts, which are in "
+        "`targets` (the summary says so)."
+    )
+    def topics(self) -> list[ConceptType]:
+        return [ConceptType.from_id(c) for c in self.domain.topics]
+
+    @strawberry.field(
+        description="Each target with the student's mastery of it, mastered or not: the figure a \"you have "
+        'mastered it" screen shows.'
+    )
+    def target_mastery(self) -> list[TargetMastery]:
+        limit = self.domain.threshold
+        return [
+            TargetMastery(mastery=p, planned_mastery=planned, mastered=planned >= limit, concept_id=c)
+            for c, p, planned in self.domain.target_mastery
+        ]
 
     @strawberry.field(description="Steps in study order: every prerequisite before the concepts that need it.")
     def steps(self) -> list[PathStepType]:
@@ -279,12 +316,18 @@ class PathError:
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
     subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
+    problems: list[str] = strawberry.field(
+        default_factory=list,
+        description="For NOT_FOUND: every unknown target, each with the closest concept id that exists "
+        "(`concept 'slop' does not exist (did you mean 'slope'?)`); for INVALID: every problem found.",
+    )
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> PathError:
         """Map a domain error to its typed result."""
         subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
-        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
+        problems = list(getattr(error, "problems", ()) or ())
+        return cls(code=error.code, message=error.message, field=error.field, subject_id=subject, problems=problems)
 
 
 LearningPathResult = Annotated[LearningPathType | PathError, strawberry.union("LearningPathResult")]

@@ -97,7 +97,8 @@ class StudentType:
 
     @strawberry.field(
         description="Mastery estimates: of the given concepts (estimated now where none is stored), "
-        "or of every concept with a stored estimate."
+        "or of every concept with a stored estimate. Null, with an error, when a concept id is unknown: the "
+        "rest of the student stays (it was all null)."
     )
     async def mastery(
         self,
@@ -109,7 +110,7 @@ class StudentType:
                 "null: every concept with a stored estimate."
             ),
         ] = None,
-    ) -> list[MasteryType]:
+    ) -> list[MasteryType] | None:
         # A student in the process's student cache (a frontend reads the mastery of a
         # student whose path or attempts it has just handled) is answered in place: a
         # loader's batch waits a turn of the event loop behind every other client's
@@ -138,7 +139,10 @@ class StudentType:
         seen = visible_cohorts(info.context.acting(), info.context.directory)
         return [strawberry.ID(c) for c in found if seen is None or c in seen]
 
-    @strawberry.field(description="The attempts that moved this concept's estimate most, largest change first.")
+    @strawberry.field(
+        description="The attempts that moved this concept's estimate most, largest change first. Null, with an "
+        "error, when the concept id is unknown or `first` is out of range: the rest of the student stays."
+    )
     async def evidence(
         self,
         info: Info,
@@ -155,7 +159,7 @@ class StudentType:
                 description='How many attempts, 0 to 100 (outside it: an error with `field: "first"`).'
             ),
         ] = 5,
-    ) -> list[MasteryEvidence]:
+    ) -> list[MasteryEvidence] | None:
         found = await info.context.loaders.evidence_by_student_concept.load(
             (str(self.id), str(concept_id), check_first(first))
         )

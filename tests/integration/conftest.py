@@ -89,6 +89,19 @@ class Api:
         assert result.data is not None
         return result.data
 
+    def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The response as a client reads it, errors included (as an admin)."""
+        context = Context(
+            kg=self.kg,
+            loaders=build_loaders(self.kg, self.mastery),
+            mastery=self.mastery,
+            pseudonyms=self.pseudonyms,
+            principal=Principal(Role.ADMIN, "ops"),
+            erasures=self.erasures,
+        )
+        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
+
 
 def demo_api(tmp_path: Path, pseudonyms: Any = None) -> Api:
     """A fresh in-memory graph with the demo curriculum and the shipped mastery model."""

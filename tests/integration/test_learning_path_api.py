@@ -250,3 +250,85 @@ class TestNextMaterials:
         assert api(query, {"first": 0})["nextMaterials"] == {"__typename": "Recommendations", "items": []}
         negative = api(query, {"first": -1})["nextMaterials"]
         assert (negative["code"], negative["field"]) == ("INVALID", "first")
+
+
+class TestWhatAFrontendShowsAStudent:
+    def test_next_materials_give_the_paths_advice_to_a_student_who_keeps_failing(self, api: Api) -> None:
+        # The path said "revisit The Coordinate Plane first" while nextMaterials offered Slope, the concept
+        # the student kept failing, as "Ready to learn": two screens of one app gave opposite advice.
+        for known in ("integers_number_line", "coordinate_plane"):
+            attempt(api, "ada", known, correct=True, times=6)
+        attempt(api, "ada", "slope", correct=False, times=3)
+        revisit = next(s for s in path(api, "ada", ["slope"])["steps"] if s["revisit"])
+        assert revisit["concept"]["id"] == "coordinate_plane"
+        items = api(NEXT, {"s": "ada", "t": ["slope"], "first": 50})["nextMaterials"]["items"]
+        assert "slope" not in {i["concept"]["id"] for i in items}, "what it builds on is doubted"
+        again = [i for i in items if i["concept"]["id"] == "coordinate_plane"]
+        assert again, items
+        assert all(i["reason"].startswith("You keep missing Slope, which builds on") for i in again)
+        assert all("counted as" in i["reason"] for i in again)
+        assert all(i["mastery"] == revisit["mastery"] for i in again), "the model's figure, as the path shows it"
+
+    def test_a_topic_as_target_stands_for_its_concepts(self, api: Api) -> None:
+        # It made a one-step path: "about 10 minutes" to learn all of Quadratics, with no material.
+        narrower = sorted(c for c, b in api.kg.stored_broader() if b == "topic_quadratics")
+        assert len(narrower) > 1
+        result = path(api, "kid", ["topic_quadratics"])
+        assert [t["id"] for t in api(TOPICS, {"t": ["topic_quadratics"]})["learningPath"]["topics"]] == [
+            "topic_quadratics"
+        ]
+        assert sorted(t["id"] for t in result["targets"]) == narrower
+        assert "topic_quadratics" not in steps(result)
+        assert set(narrower) <= set(steps(result))
+        assert all(s["materials"] for s in result["steps"])
+        assert result["summary"].startswith(
+            f"Quadratic Equations and Functions is a topic: its {len(narrower)} concepts are the targets. "
+        )
+        items = api(NEXT, {"s": "kid", "t": ["topic_quadratics"], "first": 20})["nextMaterials"]["items"]
+        assert all(i["stepsAway"] is not None for i in items), "every ready concept leads to one of its concepts"
+
+    def test_a_mastered_target_comes_with_its_mastery(self, api: Api) -> None:
+        # "Nothing to study: you have already mastered Slope." had no figure to show, and no field held one.
+        attempt(api, "kim", "slope", correct=True, times=8)
+        query = """query { learningPath(studentId: "kim", targets: ["slope"]) { ... on LearningPath {
+          summary steps { position } targetMastery { concept { id } mastery plannedMastery mastered } } } }"""
+        done = api(query)["learningPath"]
+        [target] = done["targetMastery"]
+        assert (target["concept"], target["mastered"], done["steps"]) == ({"id": "slope"}, True, [])
+        assert target["mastery"] >= 0.8
+        assert (
+            done["summary"]
+            == f"Nothing to study: you have already mastered Slope ({math.floor(target['mastery'] * 100)}%)."
+        )
+
+    def test_unknown_targets_are_all_named_with_the_closest_id(self, api: Api) -> None:
+        # Only the first was named, with no suggestion: a typo in a picker took a round trip per id.
+        query = """query($t: [ID!]!) { learningPath(studentId: "kid", targets: $t) {
+          ... on PathError { code field problems } } }"""
+        refused = api(query, {"t": ["slope", "qaudratic_formula", "zzz_nothing"]})["learningPath"]
+        assert refused == {
+            "code": "NOT_FOUND",
+            "field": "targets",
+            "problems": [
+                "concept 'qaudratic_formula' does not exist (did you mean 'quadratic_formula'?)",
+                "concept 'zzz_nothing' does not exist",
+            ],
+        }
+        by_label = api(query, {"t": ["Slope"]})["learningPath"]
+        assert by_label["problems"] == ["concept 'Slope' does not exist (did you mean 'slope'?)"]
+
+    def test_one_unknown_concept_does_not_blank_the_student(self, api: Api) -> None:
+        # mastery(conceptIds: ["slope", "slop"]) made the whole student null: one bad id blanked a dashboard.
+        attempt(api, "kid", "slope", correct=True, times=1)
+        query = """query { student(id: "kid") { id mastery(conceptIds: ["slope", "slop"]) { probability }
+          evidence(conceptId: "slop") { change } } }"""
+        result = api.raw(query)
+        assert result["data"]["student"]["id"] == "kid"
+        assert (result["data"]["student"]["mastery"], result["data"]["student"]["evidence"]) == (None, None)
+        first = next(e for e in result["errors"] if e["path"][-1] == "mastery")
+        assert first["extensions"]["problems"] == ["concept 'slop' does not exist (did you mean 'slope'?)"]
+
+
+TOPICS = (
+    """query($t: [ID!]!) { learningPath(studentId: "kid", targets: $t) { ... on LearningPath { topics { id } } } }"""
+)
