@@ -130,7 +130,7 @@ class Answer:
         confidence: in [0, 1].
         message: what to tell the student when there is no answer.
         notice: what ``message`` says, as a code a frontend words itself (in its own language,
-            for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``LOW_CONFIDENCE``,
+            for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``OFF_TOPIC``, ``LOW_CONFIDENCE``,
             ``NOT_WORKED`` (the answer shows the method on other examples); None when there is
             nothing to say.
     """
@@ -172,6 +172,63 @@ def _coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
     weights = {t: index.bm25.idf(t) for t in set(query)}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
+def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> list[str] | None:
+    """The question's words no material uses, when they carry most of its weight; else ``None``.
+
+    "Who won the world cup" and "What is the capital of France?" were told "These are
+    the closest places to look" beside a ratios example and two weak prerequisites; a
+    question in a language the materials are not written in is the same case. Weighted by
+    idf, so a common word the materials share ("many", "tell") does not make it theirs.
+    Numbers do not count: "What is 2+2?" is about the course.
+
+    Examples:
+        >>> from types import SimpleNamespace
+        >>> from ml.qa.bm25 import BM25Index
+        >>> bm25 = BM25Index()
+        >>> bm25.add(0, ["slope", "line"]); bm25.add(1, ["fraction", "add"])
+        >>> index = SimpleNamespace(bm25=bm25)
+        >>> unknown_words("Who won the world cup?", index), unknown_words("slope of a line", index)
+        (['won', 'world', 'cup'], None)
+    """
+    terms = list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
+    if not terms:
+        return None
+    weights = {t: index.bm25.idf(t) for t in terms}
+    strange = [t for t in terms if index.bm25.document_frequency(t) == 0]
+    total = sum(weights.values())
+    if not strange or total <= 0 or sum(weights[t] for t in terms if t not in strange) / total >= known_share:
+        return None
+    return strange
+
+
+def _as_typed(question: str, terms: Sequence[str]) -> list[str]:
+    """The question's words as the student wrote them, for the ``terms`` read from them.
+
+    Examples:
+        >>> _as_typed("How many Players on a team?", ["player", "team"])
+        ['Players', 'team']
+    """
+    wanted, typed = set(terms), []
+    for word in re.findall(r"[^\W_]+", question):
+        read = tokenize(word)
+        if read and read[0] in wanted and word not in typed:
+            typed.append(word)
+    return typed or list(terms)
+
+
+def _quoted(words: Sequence[str], most: int = 4) -> str:
+    """``"won", "world" or "cup"``: the words a student typed that no material uses.
+
+    Examples:
+        >>> _quoted(["won"]), _quoted(["a", "b", "c", "d", "e", "f"]), _quoted(["a", "b", "c", "d", "e"])
+        ('"won"', '"a", "b", "c", "d" or 2 more words', '"a", "b", "c", "d" or 1 more word')
+    """
+    shown = [f'"{w}"' for w in words[:most]]
+    if len(words) > most:
+        return ", ".join(shown) + f" or {len(words) - most} more word{'s' if len(words) - most > 1 else ''}"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" or {shown[-1]}"
 
 
 def confidence_of(question: str, best: Hit, index: QaIndex) -> float:
@@ -332,6 +389,13 @@ def answer_question(
         message = UNREAD + " These are the closest places to look."
         return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message, "UNREAD_SCRIPT")
     if confidence < opts.min_confidence:
+        strange = unknown_words(words, index)
+        if strange is not None:  # neither weak prerequisites nor "the closest places" are about it
+            message = (
+                "I can't answer this from the materials: they never use "
+                f"{_quoted(_as_typed(question, strange))}. Ask about what the course teaches."
+            )
+            return Answer(question, False, None, None, confidence, evidence, (), (), (), message, "OFF_TOPIC")
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"

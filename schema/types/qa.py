@@ -64,6 +64,11 @@ class AnswerNotice(Enum):
         "UNREAD_SCRIPT",
         description="The question has no word in the Latin alphabet, which the keyword side reads; not answered.",
     )
+    OFF_TOPIC = strawberry.enum_value(
+        "OFF_TOPIC",
+        description="Most of the question's words are in no material (another subject, or another language than "
+        "the materials'); not answered, and no prerequisites or materials are suggested (`notice` names the words).",
+    )
     LOW_CONFIDENCE = strawberry.enum_value(
         "LOW_CONFIDENCE", description="The materials do not answer it clearly; not answered (see the evidence)."
     )

@@ -86,8 +86,10 @@ def test_says_it_does_not_know_off_the_curriculum(demo: tuple[KnowledgeGraph, Qa
     answer = ask(*demo, "What is the capital of France?")
     assert not answer["answered"]
     assert answer["text"] is None
-    assert "don't know" in answer["notice"]
-    assert answer["suggestedMaterials"]
+    assert answer["notice"].startswith('I can\'t answer this from the materials: they never use "capital"')
+    assert answer["suggestedMaterials"] == [], "no material is about it"
+    on_topic = ask(*demo, "What is 2+2?")
+    assert ("don't know" in on_topic["notice"], on_topic["suggestedMaterials"] != []) == (True, True)
 
 
 def test_a_new_student_is_answered_and_an_empty_question_refused(demo: tuple[KnowledgeGraph, QaService]) -> None:
@@ -245,7 +247,7 @@ def test_a_question_of_numbers_and_signs_alone_is_answered(demo: tuple[Knowledge
 
 def test_a_notice_comes_with_a_code_a_frontend_words_itself(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # The notice was English prose only: a Spanish frontend, or one reading it aloud, could not word it.
-    assert ask(*demo, "What is the capital of France?")["noticeCode"] == "LOW_CONFIDENCE"
+    assert ask(*demo, "What is the capital of France?")["noticeCode"] == "OFF_TOPIC"
     assert ask(*demo, "ما هي عاصمة فرنسا؟")["noticeCode"] == "UNREAD_SCRIPT"
     worked_elsewhere = ask(*demo, "How do I factor x^2 - x - 6?")
     assert (worked_elsewhere["answered"], worked_elsewhere["noticeCode"]) == (True, "NOT_WORKED")
@@ -257,3 +259,23 @@ def test_maths_dictated_in_words_is_read_as_the_expression(demo: tuple[Knowledge
     spoken = ask(*demo, "how do I factor x squared minus 11 x plus 28")
     assert spoken["text"] == ask(*demo, "How do I factor x^2 - 11x + 28?")["text"]
     assert "2. The product is positive" in spoken["text"]
+
+
+def test_a_question_about_something_else_is_told_so_with_nothing_suggested(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "Who won the world cup" was told "These are the closest places to look" beside a ratios example,
+    # and "the capital of France" came with two weak prerequisites: a student took maths for the answer.
+    for question, words in [
+        ("Who won the world cup?", '"won" or "world"'),
+        ("¿Cómo encuentro la pendiente de una recta?", '"Cómo", "encuentro", "la", "pendiente" or 3 more words'),
+    ]:
+        answer = ask(*demo, question, student="s1")
+        assert (answer["answered"], answer["noticeCode"]) == (False, "OFF_TOPIC"), question
+        assert answer["notice"] == (
+            f"I can't answer this from the materials: they never use {words}. Ask about what the course teaches."
+        )
+        assert (answer["weakPrerequisites"], answer["suggestedMaterials"]) == ([], []), question
+    # a question about the course that the materials do not answer clearly is still pointed at them
+    unclear = ask(*demo, "What is 2+2?", student="s1")
+    assert (unclear["noticeCode"], unclear["suggestedMaterials"] != []) == ("LOW_CONFIDENCE", True), unclear
