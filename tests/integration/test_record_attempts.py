@@ -82,6 +82,26 @@ class TestRecordAttempts:
         # nothing of a refused batch was written: q8 is still free
         assert api(RECORD, {"a": [{**attempt, "clientId": "q8"}]})["recordAttempts"]["accepted"] == 1
 
+    def test_a_duplicate_client_id_is_named_as_the_id_taken(self, api: Api) -> None:
+        # subjectId was null: a client could not tell which of its queue's ids to renumber without parsing messages.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field subjectId problems { code field subjectId } } } }"""
+        attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}
+        api(RECORD, {"a": [attempt]})
+        stored = api(query, {"a": [{**attempt, "correct": True}]})["recordAttempts"]
+        assert (stored["code"], stored["field"], stored["subjectId"]) == ("DUPLICATE", "attempts.0.clientId", "q7")
+        batch = [
+            {**attempt, "clientId": "q9"},
+            {**attempt, "clientId": "q9", "correct": True},
+            {**attempt, "correct": True},
+        ]
+        both = api(query, {"a": batch})["recordAttempts"]
+        assert [(p["code"], p["field"], p["subjectId"]) for p in both["problems"]] == [
+            ("DUPLICATE", "attempts.1.clientId", "q9"),
+            ("DUPLICATE", "attempts.2.clientId", "q7"),
+        ]
+        assert both["subjectId"] == "q9"
+
     def test_success_raises_and_failure_lowers_the_estimate(self, api: Api) -> None:
         def after(correct: bool, student: str) -> float:
             attempts = [{"studentId": student, "conceptIds": ["slope"], "correct": correct}] * 3
@@ -843,6 +863,8 @@ def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
     changed = _statement("quiz-7", "u7", "m_slope_practice", False)
     refused = lms(STATEMENTS, {"s": [changed]})["recordStatements"]
     assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
+    named = """mutation($s: JSON!) { recordStatements(statements: $s) { ... on AttemptsError { subjectId } } }"""
+    assert lms(named, {"s": [changed]})["recordStatements"] == {"subjectId": "quiz-7"}  # it was null: the id taken
 
 
 def test_the_activities_that_are_no_material_are_named_the_most_sent_first(api: Api) -> None:
