@@ -61,7 +61,7 @@ class AttemptInput:
         default=None,
         description="The client's id for this attempt, per student: sending it again adds nothing. A UUID is an "
         "xAPI statement id, in any case and not per student: the statement a file import or recordStatements "
-        "records, once.",
+        "records, once. Empty or blank: INVALID on `attempts.N.clientId` (leave it out instead).",
     )
 
     def to_domain(
@@ -100,6 +100,12 @@ class AttemptInput:
         late = timestamp_problem(when) or before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
+        if self.client_id is not None and not self.client_id.strip():
+            # it was read as no id: a retry of "" was recorded a second time
+            raise InvalidInput(
+                f"attempt {index}: a blank clientId gives no retry safety: leave it out or send an id",
+                field=f"attempts.{index}.clientId",
+            )
         if self.client_id:
             # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case
             form = statement_form(self.client_id)

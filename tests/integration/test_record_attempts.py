@@ -64,6 +64,27 @@ class TestRecordAttempts:
         assert (again["accepted"], again["duplicates"]) == (0, 1)
         assert again["mastery"] == first["mastery"]
 
+    def test_a_blank_client_id_is_refused_with_every_other_problem(self, api: Api) -> None:
+        # "" was read as no id: a client retrying with it recorded the answer twice.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field message } } } }"""
+        good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        batch = [
+            {**good, "clientId": ""},
+            {**good, "clientId": "ok"},
+            {**good, "clientId": "   "},
+            {**good, "score": 2},
+        ]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.0.clientId")
+        assert [(p["code"], p["field"]) for p in result["problems"]] == [
+            ("INVALID", "attempts.0.clientId"),
+            ("INVALID", "attempts.2.clientId"),
+            ("INVALID", "attempts.3"),
+        ]
+        assert "a blank clientId gives no retry safety" in result["problems"][0]["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
     def test_a_client_id_reused_for_another_answer_is_refused(self, api: Api) -> None:
         # Counted as a duplicate, the second answer was dropped without a word.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}
