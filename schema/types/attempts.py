@@ -46,7 +46,9 @@ class AttemptInput:
         "is recorded under the material's id). An unknown one: NOT_FOUND on `attempts.N.materialId`; null: none.",
     )
     concept_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Defaults to the concepts the material assesses (or teaches)."
+        default=None,
+        description="Defaults to the concepts the material assesses (or teaches). With a material, only concepts it "
+        "teaches or assesses (others: INVALID on `attempts.N.conceptIds`, naming the material's).",
     )
     correct: bool | None = strawberry.field(default=None, description="Right (a score of 1) or wrong (0).")
     score: float | None = strawberry.field(

@@ -56,6 +56,33 @@ class TestRecordAttempts:
         alone = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": [], "correct": True}]})["recordAttempts"]
         assert (alone["code"], alone["field"]) == ("INVALID", "attempts.0")
 
+    def test_concepts_a_material_does_not_teach_or_assess_are_refused(self, api: Api) -> None:
+        # A slope exercise recorded with conceptIds: ["quadratic_formula"] was accepted and raised that estimate.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field subjectId message } } } }"""
+        slope = {"studentId": "kid", "materialId": "m_slope_practice", "correct": True}
+        batch = [
+            {**slope, "conceptIds": ["quadratic_formula"]},
+            {**slope, "conceptIds": ["slope"]},
+            {**slope, "conceptIds": ["slope", "exponents", "nowhere"]},
+            {**slope, "score": 3.0},
+        ]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.0.conceptIds")
+        assert [(p["code"], p["field"], p["subjectId"]) for p in result["problems"]] == [
+            ("INVALID", "attempts.0.conceptIds", None),
+            ("NOT_FOUND", "attempts.2.conceptIds", "nowhere"),
+            ("INVALID", "attempts.2.conceptIds", None),
+            ("INVALID", "attempts.3", None),
+        ]
+        message = result["problems"][0]["message"]
+        assert "material 'm_slope_practice' teaches or assesses 'slope', not 'quadratic_formula'" in message
+        assert "'exponents'" in result["problems"][2]["message"]
+        assert "'nowhere'" not in result["problems"][2]["message"]  # named once, as NOT_FOUND
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+        own = api(RECORD, {"a": [{**slope, "conceptIds": ["slope"]}]})["recordAttempts"]
+        assert [m["concept"]["id"] for m in own["mastery"]] == ["slope"]
+
     def test_client_ids_make_it_idempotent(self, api: Api) -> None:
         # A client retrying after a lost answer gets what the first call answered, not an empty list.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}
