@@ -40,6 +40,7 @@ __all__ = [
     "ExpiredToken",
     "InvalidClaims",
     "MalformedToken",
+    "NotYetValidToken",
     "TokenError",
     "VerificationKeys",
     "WrongAudience",
@@ -86,9 +87,19 @@ class BadSignature(TokenError):
 
 
 class ExpiredToken(TokenError):
-    """Past its ``exp`` (or before its ``nbf``/``iat``)."""
+    """Past its ``exp``: a client gets a fresh token and tries again."""
 
     code = "TOKEN_EXPIRED"
+
+
+class NotYetValidToken(TokenError):
+    """Before its ``nbf`` or ``iat`` (beyond the leeway): a fresh token would be refused too.
+
+    Its own code, not ``TOKEN_EXPIRED``: a client that refreshes on an expired token
+    looped, refreshing into another token from the same (fast) clock.
+    """
+
+    code = "TOKEN_NOT_YET_VALID"
 
 
 class InvalidClaims(TokenError):
@@ -172,7 +183,7 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
     """The principal a token names, once its signature, expiry and claims check out.
 
     Raises:
-        MalformedToken, AlgorithmNotAccepted, BadSignature, ExpiredToken, InvalidClaims,
+        MalformedToken, AlgorithmNotAccepted, BadSignature, ExpiredToken, NotYetValidToken, InvalidClaims,
         WrongAudience, AudienceNotConfigured, WrongIssuer.
     """
     try:
@@ -194,8 +205,12 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
         )
     except jwt.ExpiredSignatureError:
         raise ExpiredToken("the token has expired") from None
-    except (jwt.ImmatureSignatureError, jwt.InvalidIssuedAtError):
-        raise ExpiredToken("the token is not valid yet") from None
+    except jwt.ImmatureSignatureError:
+        raise NotYetValidToken(
+            "the token is not valid yet (its 'nbf' or 'iat' is in the future): check the issuer's clock"
+        ) from None
+    except jwt.InvalidIssuedAtError:
+        raise InvalidClaims("the token's 'iat' claim must be a number (seconds since the epoch)") from None
     except jwt.MissingRequiredClaimError as error:
         raise InvalidClaims(f"the token has no {error.claim!r} claim") from None
     except jwt.InvalidSignatureError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -176,7 +176,10 @@ class StudentMutation:
             named = [kg.projection.material_named(str(a.material_id)) if a.material_id else None for a in attempts]
             found = kg.materials_by_ids([m for m in named if m is not None])
             linked = {m.id: m.assesses or m.teaches for m in found if m is not None}
-            problems = _link_problems(kg, attempts, named)
+            evidences = {
+                m.id: (*m.assesses, *(c for c in m.teaches if c not in m.assesses)) for m in found if m is not None
+            }
+            problems = _link_problems(kg, attempts, named, evidences)
             domain = []
             for i, (a, material) in enumerate(zip(attempts, named, strict=True)):
                 concepts = linked.get(material, ()) if material is not None else ()
@@ -381,21 +384,56 @@ def _field_in_request(field: str | None, kept: list[int]) -> str | None:
 
 
 def _link_problems(
-    kg: KnowledgeGraph, attempts: Sequence[AttemptInput], named: Sequence[str | None]
+    kg: KnowledgeGraph,
+    attempts: Sequence[AttemptInput],
+    named: Sequence[str | None],
+    evidences: Mapping[str, tuple[str, ...]],
 ) -> list[KnowledgeGraphError]:
-    """Every attempt naming a material or concept that does not exist, each with its field.
+    """Every attempt naming a material or concept that does not exist, or a material with concepts it
+    is no evidence on, each with its field.
 
     The store's check names the attempt by its (keyed) id alone: a client could not tell
-    which of a batch was at fault. ``named``: the material each attempt's ``materialId`` names.
+    which of a batch was at fault. ``named``: the material each attempt's ``materialId`` names;
+    ``evidences``: the concepts each named material assesses or teaches. An answer to a slope
+    exercise sent with ``conceptIds: ["quadratic_formula"]`` was recorded as evidence on the
+    quadratic formula and raised that estimate. Only this mutation checks it: a log's import
+    and xAPI statements keep the concepts their own item tags give (``pathwise attempts import``).
     """
     found: list[KnowledgeGraphError] = []
     for index, (attempt, material) in enumerate(zip(attempts, named, strict=True)):
         if attempt.material_id and material is None:
             found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
-        for concept in attempt.concept_ids or ():
-            if not kg.projection.has_concept(str(concept)):
-                found.append(ConceptNotFound(str(concept), field=f"attempts.{index}.conceptIds"))
+        unknown = [str(c) for c in attempt.concept_ids or () if not kg.projection.has_concept(str(c))]
+        found += [ConceptNotFound(c, field=f"attempts.{index}.conceptIds") for c in unknown]
+        if material is None or material not in evidences:
+            continue
+        covered = evidences[material]
+        outside = [str(c) for c in dict.fromkeys(attempt.concept_ids or ()) if str(c) not in (*covered, *unknown)]
+        if outside:
+            found.append(
+                InvalidInput(_not_evidence(index, material, covered, outside), field=f"attempts.{index}.conceptIds")
+            )
     return found
+
+
+def _not_evidence(index: int, material: str, covered: Sequence[str], outside: Sequence[str]) -> str:
+    """Why an attempt at ``material`` cannot count for the concepts ``outside`` what it teaches or assesses.
+
+    Examples:
+        >>> _not_evidence(2, "m_slope_practice", ["slope"], ["quadratic_formula"])[:95]
+        "attempt 2: material 'm_slope_practice' teaches or assesses 'slope', not 'quadratic_formula': an"
+    """
+    what = ", ".join(map(repr, outside))
+    if not covered:
+        return (
+            f"attempt {index}: material {material!r} teaches or assesses no concept, so an answer to it is no "
+            f"evidence on {what}: link the material to its concepts (updateMaterial) or leave materialId out"
+        )
+    return (
+        f"attempt {index}: material {material!r} teaches or assesses {', '.join(map(repr, covered))}, not {what}: "
+        "an answer to it is no evidence on those; leave conceptIds out (the material's concepts count) or name "
+        "some of its own"
+    )
 
 
 def _index_of(field: str | None) -> int:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from graph.attempts import statement_form
-from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
+from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId, ReusedStatementId
 from graph.model import Attempt, before_any_client, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
 from schema.types.student import MasteryType
 
 if TYPE_CHECKING:
@@ -46,7 +46,9 @@ class AttemptInput:
         "is recorded under the material's id). An unknown one: NOT_FOUND on `attempts.N.materialId`; null: none.",
     )
     concept_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Defaults to the concepts the material assesses (or teaches)."
+        default=None,
+        description="Defaults to the concepts the material assesses (or teaches). With a material, only concepts it "
+        "teaches or assesses (others: INVALID on `attempts.N.conceptIds`, naming the material's).",
     )
     correct: bool | None = strawberry.field(default=None, description="Right (a score of 1) or wrong (0).")
     score: float | None = strawberry.field(
@@ -61,7 +63,7 @@ class AttemptInput:
         default=None,
         description="The client's id for this attempt, per student: sending it again adds nothing. A UUID is an "
         "xAPI statement id, in any case and not per student: the statement a file import or recordStatements "
-        "records, once.",
+        "records, once. Empty or blank: INVALID on `attempts.N.clientId` (leave it out instead).",
     )
 
     def to_domain(
@@ -100,6 +102,12 @@ class AttemptInput:
         late = timestamp_problem(when) or before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
+        if self.client_id is not None and not self.client_id.strip():
+            # it was read as no id: a retry of "" was recorded a second time
+            raise InvalidInput(
+                f"attempt {index}: a blank clientId gives no retry safety: leave it out or send an id",
+                field=f"attempts.{index}.clientId",
+            )
         if self.client_id:
             # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case
             form = statement_form(self.client_id)
@@ -117,6 +125,12 @@ class AttemptInput:
         )
 
 
+ATTEMPT_SUBJECT_ID = (
+    "The id that was missing (NOT_FOUND: the material or concept) or taken (DUPLICATE: the clientId, or the "
+    "statement id, already recorded with another answer); null otherwise."
+)
+
+
 @strawberry.type(description="One problem with one attempt of a refused batch.")
 class AttemptProblem:
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
@@ -124,12 +138,13 @@ class AttemptProblem:
     field: str | None = strawberry.field(
         default=None, description="The input at fault, e.g. `attempts.3.score` (the attempt's index in the batch)."
     )
-    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ATTEMPT_SUBJECT_ID)
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> AttemptProblem:
-        """Map a domain error."""
-        subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
+        """Map a domain error; ``subject_id`` is the id missing or taken (a DUPLICATE clientId's was null)."""
+        named = NotFound | ReusedClientId | ReusedStatementId
+        subject = strawberry.ID(error.ident) if isinstance(error, named) else None
         return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
 
 
@@ -138,7 +153,7 @@ class AttemptsError:
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
-    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ERROR_NOT_FOUND_ID)
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description=ATTEMPT_SUBJECT_ID)
     problems: list[AttemptProblem] = strawberry.field(
         default_factory=list,
         description="Every problem found in the batch, in the batch's order (the first is also `code`, `message` "

@@ -64,9 +64,11 @@ class TestProduction:
         [
             (token(Role.ADMIN, "a1", secret="another-secret-" + "q" * 30), "BAD_SIGNATURE"),
             (token(Role.ADMIN, "a1", ttl=60, now=time.time() - 7200), "TOKEN_EXPIRED"),
+            # a token from a fast clock was TOKEN_EXPIRED, and a client refreshing on that looped
+            (token(Role.ADMIN, "a1", ttl=60, now=time.time() + 7200), "TOKEN_NOT_YET_VALID"),
             ("not-a-jwt", "MALFORMED_TOKEN"),
         ],
-        ids=["bad-signature", "expired", "malformed"],
+        ids=["bad-signature", "expired", "not-yet-valid", "malformed"],
     )
     def test_bad_token_is_401(self, production: Live, bad: str, reason: str) -> None:
         reply = graphql(production.base, "{ curricula { id } }", token=bad)

@@ -56,6 +56,33 @@ class TestRecordAttempts:
         alone = api(RECORD, {"a": [{"studentId": "kid", "conceptIds": [], "correct": True}]})["recordAttempts"]
         assert (alone["code"], alone["field"]) == ("INVALID", "attempts.0")
 
+    def test_concepts_a_material_does_not_teach_or_assess_are_refused(self, api: Api) -> None:
+        # A slope exercise recorded with conceptIds: ["quadratic_formula"] was accepted and raised that estimate.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field subjectId message } } } }"""
+        slope = {"studentId": "kid", "materialId": "m_slope_practice", "correct": True}
+        batch = [
+            {**slope, "conceptIds": ["quadratic_formula"]},
+            {**slope, "conceptIds": ["slope"]},
+            {**slope, "conceptIds": ["slope", "exponents", "nowhere"]},
+            {**slope, "score": 3.0},
+        ]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.0.conceptIds")
+        assert [(p["code"], p["field"], p["subjectId"]) for p in result["problems"]] == [
+            ("INVALID", "attempts.0.conceptIds", None),
+            ("NOT_FOUND", "attempts.2.conceptIds", "nowhere"),
+            ("INVALID", "attempts.2.conceptIds", None),
+            ("INVALID", "attempts.3", None),
+        ]
+        message = result["problems"][0]["message"]
+        assert "material 'm_slope_practice' teaches or assesses 'slope', not 'quadratic_formula'" in message
+        assert "'exponents'" in result["problems"][2]["message"]
+        assert "'nowhere'" not in result["problems"][2]["message"]  # named once, as NOT_FOUND
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+        own = api(RECORD, {"a": [{**slope, "conceptIds": ["slope"]}]})["recordAttempts"]
+        assert [m["concept"]["id"] for m in own["mastery"]] == ["slope"]
+
     def test_client_ids_make_it_idempotent(self, api: Api) -> None:
         # A client retrying after a lost answer gets what the first call answered, not an empty list.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}
@@ -63,6 +90,27 @@ class TestRecordAttempts:
         again = api(RECORD, {"a": [attempt]})["recordAttempts"]
         assert (again["accepted"], again["duplicates"]) == (0, 1)
         assert again["mastery"] == first["mastery"]
+
+    def test_a_blank_client_id_is_refused_with_every_other_problem(self, api: Api) -> None:
+        # "" was read as no id: a client retrying with it recorded the answer twice.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field message } } } }"""
+        good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        batch = [
+            {**good, "clientId": ""},
+            {**good, "clientId": "ok"},
+            {**good, "clientId": "   "},
+            {**good, "score": 2},
+        ]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert (result["code"], result["field"]) == ("INVALID", "attempts.0.clientId")
+        assert [(p["code"], p["field"]) for p in result["problems"]] == [
+            ("INVALID", "attempts.0.clientId"),
+            ("INVALID", "attempts.2.clientId"),
+            ("INVALID", "attempts.3"),
+        ]
+        assert "a blank clientId gives no retry safety" in result["problems"][0]["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
     def test_a_client_id_reused_for_another_answer_is_refused(self, api: Api) -> None:
         # Counted as a duplicate, the second answer was dropped without a word.
@@ -81,6 +129,26 @@ class TestRecordAttempts:
         assert later["recordAttempts"]["code"] == "DUPLICATE"
         # nothing of a refused batch was written: q8 is still free
         assert api(RECORD, {"a": [{**attempt, "clientId": "q8"}]})["recordAttempts"]["accepted"] == 1
+
+    def test_a_duplicate_client_id_is_named_as_the_id_taken(self, api: Api) -> None:
+        # subjectId was null: a client could not tell which of its queue's ids to renumber without parsing messages.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field subjectId problems { code field subjectId } } } }"""
+        attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}
+        api(RECORD, {"a": [attempt]})
+        stored = api(query, {"a": [{**attempt, "correct": True}]})["recordAttempts"]
+        assert (stored["code"], stored["field"], stored["subjectId"]) == ("DUPLICATE", "attempts.0.clientId", "q7")
+        batch = [
+            {**attempt, "clientId": "q9"},
+            {**attempt, "clientId": "q9", "correct": True},
+            {**attempt, "correct": True},
+        ]
+        both = api(query, {"a": batch})["recordAttempts"]
+        assert [(p["code"], p["field"], p["subjectId"]) for p in both["problems"]] == [
+            ("DUPLICATE", "attempts.1.clientId", "q9"),
+            ("DUPLICATE", "attempts.2.clientId", "q7"),
+        ]
+        assert both["subjectId"] == "q9"
 
     def test_success_raises_and_failure_lowers_the_estimate(self, api: Api) -> None:
         def after(correct: bool, student: str) -> float:
@@ -843,6 +911,8 @@ def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
     changed = _statement("quiz-7", "u7", "m_slope_practice", False)
     refused = lms(STATEMENTS, {"s": [changed]})["recordStatements"]
     assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
+    named = """mutation($s: JSON!) { recordStatements(statements: $s) { ... on AttemptsError { subjectId } } }"""
+    assert lms(named, {"s": [changed]})["recordStatements"] == {"subjectId": "quiz-7"}  # it was null: the id taken
 
 
 def test_the_activities_that_are_no_material_are_named_the_most_sent_first(api: Api) -> None:

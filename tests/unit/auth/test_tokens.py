@@ -17,6 +17,7 @@ from auth.tokens import (
     ExpiredToken,
     InvalidClaims,
     MalformedToken,
+    NotYetValidToken,
     VerificationKeys,
     bearer_token,
     mint,
@@ -74,9 +75,19 @@ class TestVerify:
         token = mint(role=Role.STUDENT, sub="s1", secret=SECRET, ttl=60, now=time.time() - 70)
         assert verify(token, HS).sub == "s1"
 
-    def test_not_yet_valid(self) -> None:
-        token = jwt.encode(claims(nbf=int(time.time()) + 3600), SECRET, algorithm="HS256")
-        with pytest.raises(ExpiredToken, match="not valid yet"):
+    @pytest.mark.parametrize("claim", ["nbf", "iat"])
+    def test_not_yet_valid_is_not_expired(self, claim: str) -> None:
+        # It was TOKEN_EXPIRED: a client that refreshes on that looped, as a fresh token is refused too.
+        token = jwt.encode(claims(**{claim: int(time.time()) + 3600}), SECRET, algorithm="HS256")
+        with pytest.raises(NotYetValidToken, match="not valid yet") as caught:
+            verify(token, HS)
+        assert not isinstance(caught.value, ExpiredToken)
+        assert caught.value.code == "TOKEN_NOT_YET_VALID"
+
+    def test_an_iat_that_is_not_a_number_is_an_invalid_claim(self) -> None:
+        # It was refused as "not valid yet", sending the client to look at clocks.
+        token = jwt.encode(claims(iat="yesterday"), SECRET, algorithm="HS256")
+        with pytest.raises(InvalidClaims, match="'iat'"):
             verify(token, HS)
 
     def test_wrong_secret_is_a_bad_signature(self) -> None:
@@ -145,8 +156,15 @@ class TestVerify:
         assert caught.value.message == "not a JWT: Invalid header string"  # it went on about utf-8 codecs
 
     def test_errors_carry_codes(self) -> None:
-        assert {ExpiredToken.code, BadSignature.code, InvalidClaims.code, MalformedToken.code} == {
+        assert {
+            ExpiredToken.code,
+            NotYetValidToken.code,
+            BadSignature.code,
+            InvalidClaims.code,
+            MalformedToken.code,
+        } == {
             "TOKEN_EXPIRED",
+            "TOKEN_NOT_YET_VALID",
             "BAD_SIGNATURE",
             "INVALID_CLAIMS",
             "MALFORMED_TOKEN",
