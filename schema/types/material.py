@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.answer_key import split_answer_key
 from graph.model import Material
 from schema.context import Info
 from schema.types.concept import ConceptType
@@ -75,6 +76,23 @@ class MaterialType:
             activity_ids=list(material.activity_ids),
             domain=material,
         )
+
+    @strawberry.field(
+        description="For an exercise: `text` without its answer key, the items as a student first sees them. "
+        'Otherwise `text` (a worked example\'s "Answer:" is part of its solution).'
+    )
+    def prompt(self) -> str:
+        return self._split()[0]
+
+    @strawberry.field(
+        description='For an exercise: its answer key, from its heading line ("Answers:", "Answer key:", '
+        '"Solutions:") on; null when it has none, and for any other kind. `text` is `prompt` and this together.'
+    )
+    def answer_key(self) -> str | None:
+        return self._split()[1]
+
+    def _split(self) -> tuple[str, str | None]:
+        return split_answer_key(self.text) if self.domain.type is MaterialKind.EXERCISE else (self.text, None)
 
     @strawberry.field(description="Concepts this material teaches.")
     async def teaches(self, info: Info) -> list[ConceptType]:

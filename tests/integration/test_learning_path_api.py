@@ -332,3 +332,15 @@ class TestWhatAFrontendShowsAStudent:
 TOPICS = (
     """query($t: [ID!]!) { learningPath(studentId: "kid", targets: $t) { ... on LearningPath { topics { id } } } }"""
 )
+
+
+def test_an_exercise_is_shown_without_its_answer_key(api: Api) -> None:
+    # text held the items and "Answers: 1. m = 2 ..." in one string: a frontend showed the key with the questions.
+    query = """query($id: ID!) { material(id: $id) { text prompt answerKey } }"""
+    exercise = api(query, {"id": "m_slope_practice"})["material"]
+    assert exercise["answerKey"].startswith("Answers:\n1. ")
+    assert "Answers:" not in exercise["prompt"]
+    assert exercise["prompt"].startswith("Find the slope of the line through each pair of points.\n1. ")
+    assert exercise["text"] == f"{exercise['prompt']}\n{exercise['answerKey']}"
+    worked = api(query, {"id": "m_slope_example"})["material"]
+    assert (worked["prompt"], worked["answerKey"]) == (worked["text"], None), "a worked example's Answer: teaches"
