@@ -15,7 +15,7 @@ from strawberry.types import ExecutionContext
 from auth.policy import AccessDenied
 from graph.errors import KnowledgeGraphError
 from schema.access import access_control
-from schema.error_codes import DomainErrorCodes
+from schema.error_codes import DomainErrorCodes, code_document_error
 from schema.limits import Limits, code_limit_error, limit_extensions
 from schema.root import Mutation, Query
 
@@ -67,6 +67,7 @@ class _Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             code_limit_error(error)
+            code_document_error(error)
             original = error.original_error
             where = ".".join(map(str, error.path)) if error.path else "document"
             if isinstance(original, AccessDenied):

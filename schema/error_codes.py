@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import KnowledgeGraphError
 
-__all__ = ["DomainErrorCodes"]
+__all__ = ["DomainErrorCodes", "code_document_error"]
 
 
 class DomainErrorCodes(SchemaExtension):
@@ -31,3 +32,32 @@ class DomainErrorCodes(SchemaExtension):
                 if problems:  # every unknown id with the closest one, as the typed refusals list them
                     extra["problems"] = list(problems)
                 error.extensions = {**(error.extensions or {}), **extra}
+
+
+def code_document_error(error: GraphQLError) -> None:
+    """Give a refused document's error a code, in place (they had none, so a client matched English).
+
+    ``GRAPHQL_PARSE_FAILED`` for a syntax error, ``BAD_USER_INPUT`` for a variable's value
+    of the wrong type, ``GRAPHQL_VALIDATION_FAILED`` for any other error found before
+    execution (an unknown field, a missing argument): the codes Apollo and most GraphQL
+    clients know. An error with a path (raised while executing) is not one of these.
+
+    Examples:
+        >>> error = GraphQLError("Syntax Error: Expected Name, found <EOF>.")
+        >>> code_document_error(error); error.extensions
+        {'code': 'GRAPHQL_PARSE_FAILED'}
+        >>> error = GraphQLError("Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'")
+        >>> code_document_error(error); error.extensions
+        {'code': 'BAD_USER_INPUT'}
+    """
+    if (error.extensions or {}).get("code") or error.path:
+        return
+    if error.message.startswith("Variable '$"):  # coercion keeps the scalar's own error as the original
+        code = "BAD_USER_INPUT"
+    elif error.original_error is not None:
+        return
+    elif error.message.startswith("Syntax Error"):
+        code = "GRAPHQL_PARSE_FAILED"
+    else:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    error.extensions = {**(error.extensions or {}), "code": code}

@@ -70,6 +70,20 @@ class TestMasking:
             [error] = result.errors or []
             assert error.extensions == {"code": "INVALID", "field": field}
 
+    def test_a_refused_document_carries_a_code(self, kg: KnowledgeGraph) -> None:
+        # A syntax error or a variable of the wrong type had no extensions.code: a client matched English.
+        schema = build_schema(development=False)
+        context = Context(kg=kg, loaders=build_loaders(kg))
+        for query, variables, code in (
+            ("{ concepts(first: 2) { totalCount }", None, "GRAPHQL_PARSE_FAILED"),
+            ("{ concepts(first: 2) { nope } }", None, "GRAPHQL_VALIDATION_FAILED"),
+            ("query($n: Int!) { concepts(first: $n) { totalCount } }", {"n": "ten"}, "BAD_USER_INPUT"),
+            ("query($n: Int!) { concepts(first: $n) { totalCount } }", None, "BAD_USER_INPUT"),
+        ):
+            result = asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
+            [error] = result.errors or []
+            assert error.extensions == {"code": code}, query
+
 
 def test_a_backup_that_cannot_be_written_is_unavailable_and_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
