@@ -71,10 +71,16 @@ def bench_token() -> str:
     return mint(role=Role.ADMIN, sub="bench", secret=BENCH_SECRET, ttl=24 * 3600)
 
 
-def serve(store: str, port: int, **settings: str) -> subprocess.Popen[bytes]:
-    """One uvicorn worker over ``store`` with production settings (tokens required) unless overridden."""
+def serve(store: str, port: int, data_dir: Path, **settings: str) -> subprocess.Popen[bytes]:
+    """One uvicorn worker over ``store`` with production settings (tokens required) unless overridden.
+
+    ``data_dir`` is the server's own: with the caller's (``./pathwise-data``, or an exported
+    ``PATHWISE_DATA_DIR``) the second server met the first one's pseudonym-secret check and
+    refused to start, and the benchmark wrote models and secrets into a developer's data.
+    """
     env = {
         **os.environ,
+        "PATHWISE_DATA_DIR": str(data_dir),
         "PATHWISE_STORE": store,
         "PATHWISE_LOAD_DEMO": "false",
         "PATHWISE_ENV": "production",
@@ -111,9 +117,9 @@ def bench_size(n: int, work: Path, *, seconds: float, clients: int) -> dict[str,
     kg.store.close()
 
     port = free_port()
-    server = serve(store, port)
+    server = serve(store, port, work / f"data-{n}")
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", 300)
+        wait_for(f"http://127.0.0.1:{port}/healthz", 300, server)
         token = bench_token()
         run_load(port, QUERY, ids, clients=clients, seconds=1.0, token=token)  # warm up
         load = run_load(port, QUERY, ids, clients=clients, seconds=seconds, token=token)
@@ -158,7 +164,7 @@ def report(row: dict[str, float]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated concept counts")
     parser.add_argument("--seconds", type=float, default=10.0, help="HTTP load duration per size")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive HTTP clients")

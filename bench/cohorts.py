@@ -91,7 +91,9 @@ def timed(run: object) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.cohorts", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--concepts", type=int, default=100)
     parser.add_argument("--runs", type=int, default=7)

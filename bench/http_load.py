@@ -6,6 +6,7 @@ import http.client
 import json
 import random
 import socket
+import subprocess
 import threading
 import time
 import urllib.request
@@ -21,10 +22,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, seconds: float = 30.0) -> None:
-    """Poll ``url`` until it answers; raise ``TimeoutError`` after ``seconds``."""
+def wait_for(url: str, seconds: float = 30.0, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``url`` until it answers; raise ``TimeoutError`` after ``seconds``.
+
+    With the server's ``process``, its exit is a ``RuntimeError`` at once: a server that
+    refused to start was polled for the whole five minutes.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before {url} answered (its log is above)")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return

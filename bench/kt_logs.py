@@ -193,7 +193,7 @@ def write_log(shape: str, folder: Path, *, scale: float = 1.0) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.kt_logs", description=__doc__.split("\n\n")[0])
     parser.add_argument("shape", choices=sorted(SHAPES))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of students")

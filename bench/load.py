@@ -571,7 +571,9 @@ def report(tally: Tally, stored: StoreCount, before: StoreCount, log_errors: lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--clients", type=int, default=16, help="concurrent keep-alive clients")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the clients run")
     parser.add_argument("--students", type=int, default=48, help="distinct students the clients act as")

@@ -32,7 +32,9 @@ GOALS = {"update_ms": 5.0, "predictions_per_s": 20_000.0}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.mastery", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="A model folder (default: the demo's).")

@@ -87,7 +87,9 @@ def random_topological(dag: nx.DiGraph[str], rng: random.Random) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.path_order", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--min", type=int, default=20, help="least concepts a book must cite by section")
     args = parser.parse_args()
     root = DATA / "kg" / "metacademy"

@@ -91,7 +91,9 @@ def timed(run: object, targets: list[str], repeats: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.paths", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--concepts", type=int, default=100_000)
     parser.add_argument("--closure", type=int, default=500, help="closure size of the targets")
     parser.add_argument("--seconds", type=float, default=10.0, help="HTTP load duration")
@@ -122,10 +124,10 @@ def main() -> None:
         kg.store.close()
 
         port = free_port()
-        server = serve(store, port)
+        server = serve(store, port, work / "data")
         loads = {}
         try:
-            wait_for(f"http://127.0.0.1:{port}/healthz", 300)
+            wait_for(f"http://127.0.0.1:{port}/healthz", 300, server)
             token = bench_token()
             for student in MASTERED:
                 query = QUERY.replace("STUDENT", student)

@@ -99,7 +99,9 @@ def scan_search(index: QaIndex, question: str, k: int) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.qa", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--threads", type=int, default=2, help="torch threads for the build (ask uses 1).")
     parser.add_argument("--questions", type=int, default=200)

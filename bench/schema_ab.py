@@ -59,7 +59,9 @@ def main(
     goal_ratio: float,
 ) -> None:
     """The command line of an A/B benchmark: ``--operations`` per round, ``--rounds`` per schema."""
-    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.schema_ab", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--operations", type=int, default=2000, help="operations per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per schema, alternating")
     args = parser.parse_args()

@@ -68,7 +68,9 @@ def latencies(tally: Tally, start: float, end: float) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.switch", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--students", type=int, default=2000, help="simulated students in the store")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before the switch")
