@@ -28,16 +28,18 @@ def _own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     Commands run without ``PATHWISE_DATA_DIR`` (the CLI's ``attempts import``, say)
     wrote their development secret and the demo model into the checkout's
-    ``./pathwise-data``: the developer's own data folder after a ``make run``.
+    ``./pathwise-data``: the developer's own data folder after a ``make run``. One
+    exported to run a server was kept, and the tests wrote secrets and models into it.
     """
-    if "PATHWISE_DATA_DIR" in os.environ:
-        yield
-        return
+    exported = os.environ.get("PATHWISE_DATA_DIR")
     os.environ["PATHWISE_DATA_DIR"] = str(tmp_path_factory.mktemp("pathwise-data"))
     try:
         yield
     finally:
-        os.environ.pop("PATHWISE_DATA_DIR", None)
+        if exported is None:
+            os.environ.pop("PATHWISE_DATA_DIR", None)
+        else:
+            os.environ["PATHWISE_DATA_DIR"] = exported
 
 
 # Third-party data lives beside the checkout (../shared/data); tests skip where it is absent.

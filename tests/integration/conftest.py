@@ -46,6 +46,7 @@ class Client:
 
 @pytest.fixture
 def client(kg: KnowledgeGraph) -> Client:
+    """The schema over the small in-memory graph (``kg``), as an admin in development; no mastery model."""
     return Client(kg)
 
 
@@ -112,4 +113,5 @@ def demo_api(tmp_path: Path, pseudonyms: Any = None) -> Api:
 
 @pytest.fixture
 def api(tmp_path: Path) -> Api:
+    """The schema over the demo curriculum with the shipped mastery model; student ids unhashed (``PlainIds``)."""
     return demo_api(tmp_path)
