@@ -361,6 +361,11 @@ def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | No
         else:
             what = "use .jsonld for JSON-LD, or --format case --curriculum ID for a CASE package"
         _stop(f"{path}: {what}")
+    if fmt is None and path.is_dir():  # "[Errno 21] Is a directory" said nothing of what to do
+        _stop(
+            f"{path} is a folder: pass --format csv to write the CSV layout into it, "
+            "or name a file (.ttl, .nt, .jsonld)"
+        )
     if fmt is None:
         fmt = by_suffix or "turtle"
     elif by_suffix is not None and by_suffix != fmt:  # `import` would read the file by its suffix

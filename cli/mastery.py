@@ -122,8 +122,20 @@ def _refusal(error: click.ClickException) -> None:
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Torch intra-op threads.")
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--max-epochs", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
+)
+@click.option(
+    "--max-epochs",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="At most this many epochs per trained model (early stopping on validation AUC).",
+)
 @click.option("--members", type=click.IntRange(min=1), default=None,
               help="Networks in each PathwiseKT ensemble (default 3).")  # fmt: skip
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_MINUTES, show_default=True,

@@ -68,10 +68,17 @@ def index_materials(ctx: click.Context, update: bool) -> None:
 @click.option("--pairs", "pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Extra pairs: JSON or JSON Lines with question and passage (or answer).")  # fmt: skip
 @click.option("--held-out", default=0.2, show_default=True, help="Share of the questions held out for the figures.")
-@click.option("--epochs", default=1, show_default=True)
-@click.option("--batch-size", default=32, show_default=True)
+@click.option("--epochs", default=1, show_default=True, help="Passes over the training pairs.")
+@click.option(
+    "--batch-size", default=32, show_default=True, help="Pairs a step; the other pairs of a batch are its negatives."
+)
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
-@click.option("--seed", default=7, show_default=True)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Model folder (default: a new version in the data folder's models/retriever).")  # fmt: skip
 @click.pass_context
@@ -188,7 +195,13 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
               help="Score this fine-tuned model folder instead of cross-fitting.")  # fmt: skip
 @click.option("--epochs", default=1, show_default=True, help="Fine-tuning epochs per fold.")
 @click.option("--threads", type=int, default=None, help="torch threads (default PATHWISE_TORCH_THREADS).")
-@click.option("--seed", type=int, default=7, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of tables.")
 @click.pass_context
 def evaluate_qa(

@@ -101,7 +101,13 @@ _min_cell = click.option(
     default=None,
     help="Withhold figures over fewer students than this (an analyst's k).",
 )
-_threshold = click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True)
+_threshold = click.option(
+    "--threshold",
+    type=float,
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Mastery at or above which a student counts as having mastered a concept.",
+)
 
 
 @report.command()
@@ -219,7 +225,13 @@ def at_risk_report(
 @report.command()
 @_cohort_option()
 @click.option("--concept", required=True, help="The concept id.")
-@click.option("--interval", type=click.Choice(["day", "week", "month"]), default="week", show_default=True)
+@click.option(
+    "--interval",
+    type=click.Choice(["day", "week", "month"]),
+    default="week",
+    show_default=True,
+    help="The length of one period of the trend.",
+)
 @click.option("--window", type=int, default=5, show_default=True, help="Attempts a student's rolling success averages.")
 @click.option(
     "--time-zone",

@@ -57,7 +57,12 @@ def train() -> None:
 @click.option(
     "--threads", default=None, type=click.IntRange(min=1), help="torch threads (default PATHWISE_TORCH_THREADS)."
 )
-@click.option("--seed", default=7, show_default=True)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
+)
 @click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
 @click.pass_context
 def train_mastery(

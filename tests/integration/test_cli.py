@@ -119,6 +119,9 @@ class TestExportImport:
             refused = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / name)])
             assert (refused.exit_code, message in refused.output) == (1, True), refused.output
             assert not (tmp_path / name).exists()
+        (tmp_path / "out").mkdir()  # a folder without --format: "[Errno 21] Is a directory"
+        folder = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "out")])
+        assert (folder.exit_code, "is a folder: pass --format csv" in folder.output) == (1, True), folder.output
 
     def test_files_that_cannot_be_read_are_one_line_errors(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -133,7 +136,7 @@ class TestExportImport:
              "Windows-1252?): save the file as UTF-8"),
             ([*store, "attempts", "import", str(tmp_path / "cut.gz"), "--format", "xapi"],
              "cut.gz:-: the gzip file ends early: is it truncated?"),
-            ([*store, "export", str(tmp_path / "latin")], "Is a directory"),
+            ([*store, "export", str(tmp_path / "latin")], "latin is a folder: pass --format csv"),
         ]  # fmt: skip
         for args, message in cases:
             result = CliRunner().invoke(main, args)
