@@ -16,6 +16,7 @@ from click.core import ParameterSource
 
 from cli.log_checks import checked_logs, read_training_log, scored_rows
 from cli.log_columns import column_options, log_column_options, once_each
+from cli.seed import seed_option
 from cli.train import DEFAULT_BUDGET_MINUTES
 
 if TYPE_CHECKING:
@@ -122,13 +123,7 @@ def _refusal(error: click.ClickException) -> None:
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Torch intra-op threads.")
-@click.option(
-    "--seed",
-    type=int,
-    default=7,
-    show_default=True,
-    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
-)
+@seed_option
 @click.option(
     "--max-epochs",
     type=click.IntRange(min=1),

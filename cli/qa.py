@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from cli.seed import seed_option
+
 __all__ = ["evaluate_qa", "index", "train_retriever"]
 
 
@@ -73,12 +75,7 @@ def index_materials(ctx: click.Context, update: bool) -> None:
     "--batch-size", default=32, show_default=True, help="Pairs a step; the other pairs of a batch are its negatives."
 )
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
-@click.option(
-    "--seed",
-    default=7,
-    show_default=True,
-    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
-)
+@seed_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Model folder (default: a new version in the data folder's models/retriever).")  # fmt: skip
 @click.pass_context
@@ -195,13 +192,7 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
               help="Score this fine-tuned model folder instead of cross-fitting.")  # fmt: skip
 @click.option("--epochs", default=1, show_default=True, help="Fine-tuning epochs per fold.")
 @click.option("--threads", type=int, default=None, help="torch threads (default PATHWISE_TORCH_THREADS).")
-@click.option(
-    "--seed",
-    type=int,
-    default=7,
-    show_default=True,
-    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
-)
+@seed_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of tables.")
 @click.pass_context
 def evaluate_qa(

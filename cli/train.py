@@ -11,6 +11,7 @@ import click
 
 from cli.log_checks import checked_training_log, read_training_log
 from cli.log_columns import column_options, log_column_options, once_each
+from cli.seed import seed_option
 from graph.folders import private_folder
 
 if TYPE_CHECKING:
@@ -57,12 +58,7 @@ def train() -> None:
 @click.option(
     "--threads", default=None, type=click.IntRange(min=1), help="torch threads (default PATHWISE_TORCH_THREADS)."
 )
-@click.option(
-    "--seed",
-    default=7,
-    show_default=True,
-    help="Fixes the shuffles and initial weights: the same seed and data give the same figures.",
-)
+@seed_option
 @click.option("--log-dir", type=click.Path(path_type=Path), default=None, help="TensorBoard logs.")
 @click.pass_context
 def train_mastery(

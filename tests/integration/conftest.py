@@ -77,14 +77,7 @@ class Api:
         context_type: type[Context] = Context,
     ) -> dict[str, Any]:
         """``api(...)`` inside a running event loop, for requests served side by side."""
-        context = context_type(
-            kg=self.kg,
-            loaders=build_loaders(self.kg, self.mastery),
-            mastery=self.mastery,
-            pseudonyms=self.pseudonyms,
-            principal=principal or Principal(Role.ADMIN, "ops"),
-            erasures=self.erasures,
-        )
+        context = self._context(principal, context_type)
         result = await self.schema.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors
         assert result.data is not None
@@ -92,16 +85,19 @@ class Api:
 
     def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The response as a client reads it, errors included (as an admin)."""
-        context = Context(
+        context = self._context(None, Context)
+        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
+        return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
+
+    def _context(self, principal: Principal | None, context_type: type[Context]) -> Context:
+        return context_type(
             kg=self.kg,
             loaders=build_loaders(self.kg, self.mastery),
             mastery=self.mastery,
             pseudonyms=self.pseudonyms,
-            principal=Principal(Role.ADMIN, "ops"),
+            principal=principal or Principal(Role.ADMIN, "ops"),
             erasures=self.erasures,
         )
-        result = asyncio.run(self.schema.execute(query, variable_values=variables, context_value=context))
-        return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
 
 
 def demo_api(tmp_path: Path, pseudonyms: Any = None) -> Api:

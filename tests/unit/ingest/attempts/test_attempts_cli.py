@@ -352,6 +352,15 @@ def voiding(target: str) -> dict[str, Any]:
     }
 
 
+def student_key(*args: str) -> str:
+    """What ``pathwise student-key ARGS`` prints: the key a person's data is stored under."""
+    from cli.main import main
+
+    result = CliRunner().invoke(main, ["student-key", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
 def write_lines(path: Path, statements: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(s) + "\n" for s in statements))
     return path
@@ -485,15 +494,10 @@ def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     out = report(invoke(kg, str(path), "--format", "xapi", "--xapi-account-home", "https://lms.example/", "--json"))
     assert out["accepted"] == 3
 
-    def key(*args: str) -> str:
-        result = CliRunner().invoke(main, ["student-key", *args])
-        assert result.exit_code == 0, result.output
-        return result.stdout.strip()
-
     stored = set(list_students(kg))
-    assert key("--xapi-mbox", "Zoe@Example.org") in stored
-    assert key("u42") in stored, "the LMS's own id: the same key as its tokens and its API calls"
-    assert key("--xapi-account", "https://other.example", "u42") in stored
+    assert student_key("--xapi-mbox", "Zoe@Example.org") in stored
+    assert student_key("u42") in stored, "the LMS's own id: the same key as its tokens and its API calls"
+    assert student_key("--xapi-account", "https://other.example", "u42") in stored
     assert len(stored) == 3
     refused = CliRunner().invoke(main, ["student-key", "u42", "--xapi-mbox", "a@b.c"])
     assert refused.exit_code == 2
@@ -520,14 +524,9 @@ def test_an_mbox_is_one_learner_however_its_scheme_is_written(
     path = write_lines(tmp_path / "s.jsonl", [shouted, written, hashed])
     assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 3
 
-    def key(*args: str) -> str:
-        result = CliRunner().invoke(main, ["student-key", *args])
-        assert result.exit_code == 0, result.output
-        return result.stdout.strip()
-
     [stored] = list_students(kg)
-    assert key("--xapi-mbox", "zoe@example.org") == stored
-    assert key("--xapi-mbox-sha1sum", hashlib.sha1(b"mailto:zoe@example.org").hexdigest().upper()) == stored
+    assert student_key("--xapi-mbox", "zoe@example.org") == stored
+    assert student_key("--xapi-mbox-sha1sum", hashlib.sha1(b"mailto:zoe@example.org").hexdigest().upper()) == stored
     refused = CliRunner().invoke(main, ["student-key", "--xapi-mbox-sha1sum", "zoe@example.org"])
     assert refused.exit_code == 2
     assert "not 40 hex digits" in refused.output
@@ -583,16 +582,11 @@ class TestChangedAccountHomes:
         day2 = write_lines(tmp_path / "day2.jsonl", [statement("h-2", "101", True, timestamp="2026-11-30T09:00:00Z")])
         assert report(invoke(kg, str(day2), "--format", "xapi", "--json"))["accepted"] == 1
 
-        def key(*args: str) -> str:
-            result = CliRunner().invoke(main, ["student-key", *args])
-            assert result.exit_code == 0, result.output
-            return result.stdout.strip()
-
-        now, before = key("--xapi-account", "https://lms.example", "101"), key("101")
+        now, before = student_key("--xapi-account", "https://lms.example", "101"), student_key("101")
         assert now == before, "keyed by the LMS's own id from now on"
-        earlier = key("--xapi-account", "https://lms.example", "101", "--account-form", "home")
+        earlier = student_key("--xapi-account", "https://lms.example", "101", "--account-form", "home")
         assert set(list_students(kg)) == {now, earlier}, "the learner stored before keeps the earlier key"
-        assert key("--xapi-account", "https://lms.example", "101", "--account-form", "name") == now
+        assert student_key("--xapi-account", "https://lms.example", "101", "--account-form", "name") == now
         misplaced = CliRunner().invoke(main, ["student-key", "101", "--account-form", "home"])
         assert misplaced.exit_code == 2
 
