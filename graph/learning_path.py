@@ -121,10 +121,28 @@ class Doubt:
     factor: float = 0.5
 
     @classmethod
-    def of(cls, dag: nx.DiGraph[str], struggling: Collection[str], factor: float = 0.5) -> Doubt:
-        """The doubt of ``struggling`` concepts (those the graph does not hold are ignored)."""
+    def of(
+        cls,
+        dag: nx.DiGraph[str],
+        struggling: Collection[str],
+        factor: float = 0.5,
+        *,
+        revisited: Collection[tuple[str, str]] = (),
+    ) -> Doubt:
+        """The doubt of ``struggling`` concepts (those the graph does not hold are ignored).
+
+        ``revisited``: ``(prerequisite, struggling concept)`` pairs the student has answered
+        the prerequisite right since the run of failures began: that prerequisite is not
+        doubted for that concept.
+        """
         failing = frozenset(s for s in struggling if s in dag)
-        return cls(failing, {p: s for s in sorted(failing) for p in dag.pred[s]}, factor)
+        cleared = set(revisited)
+        doubted: dict[str, str] = {}
+        for s in sorted(failing):
+            for p in dag.pred[s]:
+                if (p, s) not in cleared:
+                    doubted.setdefault(p, s)
+        return cls(failing, doubted, factor)
 
     def effective(self, concept: str, mastery: float) -> float:
         """The mastery a plan counts for ``concept`` whose estimate is ``mastery``."""
@@ -190,6 +208,7 @@ def plan_learning_path(
     threshold: float = DEFAULT_THRESHOLD,
     max_minutes: int | None = None,
     struggling: Collection[str] = (),
+    revisited: Collection[tuple[str, str]] = (),
     doubt: float = 0.5,
     unknown_mastery: float = 0.0,
     default_minutes: int = DEFAULT_MINUTES,
@@ -205,6 +224,8 @@ def plan_learning_path(
         threshold: mastery at or above which a concept is not a step.
         max_minutes: cut the path after the longest prefix that fits.
         struggling: concepts the student keeps failing (their prerequisites are doubted).
+        revisited: ``(prerequisite, struggling concept)`` pairs not doubted: the student got the
+            prerequisite right since the failures began (``graph.recommend.revisited_prerequisites``).
         doubt: how much a struggling concept lowers its direct prerequisites' mastery.
         unknown_mastery: the mastery of a concept with no estimate.
         default_minutes: the minutes of a step whose concept has no materials.
@@ -229,7 +250,7 @@ def plan_learning_path(
     """
     _check_arguments(dag, targets, threshold, max_minutes)
     goals = tuple(dict.fromkeys(targets))
-    doubts = Doubt.of(dag, struggling, doubt)
+    doubts = Doubt.of(dag, struggling, doubt, revisited=revisited)
     failing, doubted = doubts.failing, doubts.doubted
 
     def effective(concept: str) -> float:

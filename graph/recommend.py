@@ -35,6 +35,7 @@ __all__ = [
     "completions",
     "ready_fringe",
     "recommend_materials",
+    "revisited_prerequisites",
     "struggling_concepts",
     "unsuited_concepts",
 ]
@@ -83,6 +84,11 @@ class Recommendation:
     days_since_correct: int | None = None
     #: The stated needs its metadata says nothing about (hazards, ``accessMode``): it comes after those known to suit.
     not_stated: tuple[str, ...] = ()
+    #: The mastery the ranking counted: ``mastery``, or half when the student keeps failing the concept
+    #: (``struggling``) or one built on it (``doubted_by``), as a learning path counts it.
+    planned_mastery: float = 0.0
+    struggling: bool = False
+    doubted_by: str | None = None
 
 
 def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:
@@ -119,6 +125,44 @@ def struggling_concepts(attempts: Iterable[Attempt], run: int = 3) -> set[str]:
         for concept in attempt.concepts:
             streaks[concept] = 0 if attempt.correct else streaks.get(concept, 0) + 1
     return {c for c, n in streaks.items() if n >= run}
+
+
+def revisited_prerequisites(
+    attempts: Iterable[Attempt], dag: nx.DiGraph[str], struggling: Collection[str]
+) -> set[tuple[str, str]]:
+    """``(prerequisite, struggling concept)`` pairs where the student got the prerequisite right
+    since their run of failures on the concept began: they revisited it, as told.
+
+    Doubt counts a prerequisite at half, which no estimate lifts back over the threshold:
+    with nothing but the failed concept's own right answer to end it, ``nextMaterials``
+    (which offered neither the concept nor the prerequisite again) left the student an
+    empty list.
+
+    Examples:
+        >>> g = nx.DiGraph([("int", "abs")])
+        >>> t = [datetime(2026, 1, d) for d in range(1, 7)]
+        >>> log = [Attempt("0", "s", t[0], 1.0, concepts=("int",))]
+        >>> log += [Attempt(str(i), "s", t[i], 0.0, concepts=("abs",)) for i in (1, 2, 3)]
+        >>> revisited_prerequisites(log, g, {"abs"})
+        set()
+        >>> revisited_prerequisites([*log, Attempt("9", "s", t[5], 1.0, concepts=("int",))], g, {"abs"})
+        {('int', 'abs')}
+    """
+    ordered = sorted(attempts, key=lambda a: a.timestamp)
+    began: dict[str, datetime] = {}  # the first failure of each concept's current run
+    for attempt in ordered:
+        for concept in attempt.concepts:
+            if attempt.correct:
+                began.pop(concept, None)
+            else:
+                began.setdefault(concept, attempt.timestamp)
+    right: dict[str, datetime] = {}  # each concept's last right answer
+    for attempt in ordered:
+        if attempt.correct:
+            right.update((c, attempt.timestamp) for c in attempt.concepts)
+    return {
+        (p, s) for s in struggling if s in dag and s in began for p in dag.pred[s] if p in right and right[p] > began[s]
+    }
 
 
 def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: float = DEFAULT_THRESHOLD) -> list[str]:
@@ -177,6 +221,7 @@ def recommend_materials(
     needs: AccessNeeds | None = None,
     within: Collection[str] | None = None,
     struggling: Collection[str] = (),
+    revisited: Collection[tuple[str, str]] = (),
 ) -> list[Recommendation]:
     """The ``first`` best materials to study next, best first (ties: material id).
 
@@ -198,6 +243,8 @@ def recommend_materials(
         struggling: concepts the student keeps failing: they and what they build on count
             as a learning path counts them (``Doubt``), so a doubted prerequisite comes back
             to learn before what builds on it, with the path's words for why.
+        revisited: ``(prerequisite, struggling concept)`` pairs no longer doubted
+            (``revisited_prerequisites``).
 
     Raises:
         ConceptNotFound: a target is not in the graph.
@@ -218,7 +265,7 @@ def recommend_materials(
         if t not in dag:
             raise ConceptNotFound(t, field="targets")
     done = completed or {}
-    doubt = Doubt.of(dag, struggling)
+    doubt = Doubt.of(dag, struggling, revisited=revisited)
     predicted, mastery = mastery, doubt.apply(mastery)
     distance = _distances_to(dag, list(dict.fromkeys(targets)), lambda c: mastery.get(c, 0.0) >= threshold)
     scored: list[Recommendation] = []
@@ -264,10 +311,15 @@ def recommend_materials(
                     unlocks=tuple(sorted(unlocks)),
                     days_since_correct=days,
                     not_stated=unsaid[material.id].not_stated if material.id in unsaid else (),
+                    planned_mastery=p,
+                    struggling=concept in doubt.failing,
+                    doubted_by=doubt.doubted.get(concept),
                 )
             )
     scored.extend(
-        _reviews(dag, mastery, materials_of, done, concept_of_material or {}, now, {r.material for r in scored}, needs)
+        _reviews(
+            dag, predicted, materials_of, done, concept_of_material or {}, now, {r.material for r in scored}, needs
+        )
     )
     if within is not None:
         scored = [r for r in scored if r.concept in within]
@@ -284,6 +336,7 @@ def unsuited_concepts(
     threshold: float = DEFAULT_THRESHOLD,
     within: Collection[str] | None = None,
     struggling: Collection[str] = (),
+    revisited: Collection[tuple[str, str]] = (),
 ) -> list[str]:
     """The concepts ready to learn whose materials all fail the learner's needs, by id.
 
@@ -300,7 +353,7 @@ def unsuited_concepts(
     """
     if needs is None or not needs.stated:
         return []
-    mastery = Doubt.of(dag, struggling).apply(mastery)  # the fringe the recommendations came from
+    mastery = Doubt.of(dag, struggling, revisited=revisited).apply(mastery)  # the recommendations' fringe
     return sorted(
         concept
         for concept in ready_fringe(dag, mastery, threshold)
@@ -345,6 +398,7 @@ def _reviews(
                 reason,
                 review=True,
                 mastery=mastery.get(concept, 0.0),
+                planned_mastery=mastery.get(concept, 0.0),
                 days_since_correct=days,
                 not_stated=suits.not_stated if suits is not None else (),
             )

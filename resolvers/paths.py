@@ -23,6 +23,7 @@ from graph.recommend import (
     completions,
     ready_fringe,
     recommend_materials,
+    revisited_prerequisites,
     struggling_concepts,
     unsuited_concepts,
 )
@@ -138,7 +139,8 @@ def learning_path(
         materials_of=_materials_of(projection),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
-        struggling=struggling_concepts(data.attempts),
+        struggling=(struggling := struggling_concepts(data.attempts)),
+        revisited=revisited_prerequisites(data.attempts, projection.dag, struggling),
         needs=needs,
     )
     return _with_topics(kg, path, topics)
@@ -182,7 +184,8 @@ def next_materials(
     projection = kg.projection
     data = student_data(kg, student)
     struggling = struggling_concepts(data.attempts)
-    doubt = Doubt.of(projection.dag, struggling)
+    revisited = revisited_prerequisites(data.attempts, projection.dag, struggling)
+    doubt = Doubt.of(projection.dag, struggling, revisited=revisited)
     # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
     # predict until every concept on the fringe has a value, so none is ranked as if at 0.
     known = dict(data.probabilities)
@@ -203,9 +206,17 @@ def next_materials(
         needs=needs,
         within=within,
         struggling=struggling,
+        revisited=revisited,
     )
     unsuited = unsuited_concepts(
-        projection.dag, known, _materials_of(projection), needs, threshold=limit, within=within, struggling=struggling
+        projection.dag,
+        known,
+        _materials_of(projection),
+        needs,
+        threshold=limit,
+        within=within,
+        struggling=struggling,
+        revisited=revisited,
     )
     return NextMaterials(items, unsuited)
 

@@ -66,8 +66,8 @@ class PathStepType:
         """Wrap a domain step; ``records`` holds its materials (read once for the whole path)."""
         return cls(
             position=position,
-            mastery=step.mastery,
-            planned_mastery=step.planned_mastery,
+            mastery=round(float(step.mastery), 6),
+            planned_mastery=round(float(step.planned_mastery), 6),
             struggling=step.struggling,
             reason=step.reason,
             minutes=step.minutes,
@@ -125,7 +125,7 @@ class AssumedPrerequisite:
     @classmethod
     def from_domain(cls, assumed: AssumedConcept) -> AssumedPrerequisite:
         """Wrap a domain value."""
-        return cls(mastery=assumed.mastery, concept_id=assumed.concept)
+        return cls(mastery=round(float(assumed.mastery), 6), concept_id=assumed.concept)
 
     @strawberry.field(description="The prerequisite.")
     def concept(self) -> ConceptType:
@@ -200,7 +200,12 @@ class LearningPathType:
     def target_mastery(self) -> list[TargetMastery]:
         limit = self.domain.threshold
         return [
-            TargetMastery(mastery=p, planned_mastery=planned, mastered=planned >= limit, concept_id=c)
+            TargetMastery(
+                mastery=round(float(p), 6),
+                planned_mastery=round(float(planned), 6),
+                mastered=planned >= limit,
+                concept_id=c,
+            )
             for c, p, planned in self.domain.target_mastery
         ]
 
@@ -241,6 +246,11 @@ class MaterialRecommendation:
     reason: str = strawberry.field(description="Why this material, in plain words.")
     review: bool = strawberry.field(description="A material completed before and now due for review.")
     mastery: float = strawberry.field(description="The student's predicted mastery of the concept (as in `reason`).")
+    planned_mastery: float = strawberry.field(
+        description="The mastery the ranking counted: `mastery`, or half of it when the student keeps failing the "
+        "concept (`struggling`) or one built on it (`doubtedBecauseOf`), as a learning path counts it."
+    )
+    struggling: bool = strawberry.field(description="Whether the student keeps getting the concept wrong.")
     steps_away: int | None = strawberry.field(
         description="Prerequisite steps from the concept to `towardTarget` (0: it is a target); null when it "
         "leads to none of the targets."
@@ -267,7 +277,9 @@ class MaterialRecommendation:
             score=rec.score,
             reason=rec.reason,
             review=rec.review,
-            mastery=rec.mastery,
+            mastery=round(float(rec.mastery), 6),
+            planned_mastery=round(float(rec.planned_mastery), 6),
+            struggling=rec.struggling,
             steps_away=rec.steps_away,
             days_since_correct=rec.days_since_correct,
             not_stated=list(rec.not_stated),
@@ -284,6 +296,13 @@ class MaterialRecommendation:
     @strawberry.field(description="The concept it is recommended for.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
+
+    @strawberry.field(
+        description="A concept that builds on this one and that the student keeps failing: why `plannedMastery` "
+        "is lower and the reason says to revisit this one. Null otherwise."
+    )
+    def doubted_because_of(self) -> ConceptType | None:
+        return ConceptType.from_id(self.domain.doubted_by) if self.domain.doubted_by else None
 
     @strawberry.field(
         description="The nearest of the requested targets the concept leads to (itself when it is one); null when none."

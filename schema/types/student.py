@@ -165,7 +165,10 @@ class StudentType:
         )
         return [
             MasteryEvidence(
-                attempt=AttemptRecord.from_domain(e.attempt), before=e.before, after=e.after, change=e.change
+                attempt=AttemptRecord.from_domain(e.attempt),
+                before=round(float(e.before), 6),
+                after=round(float(e.after), 6),
+                change=round(float(e.change), 6),
             )
             for e in found
         ]
