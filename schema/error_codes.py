@@ -49,14 +49,18 @@ def code_document_error(error: GraphQLError) -> None:
         >>> error = GraphQLError("Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'")
         >>> code_document_error(error); error.extensions
         {'code': 'BAD_USER_INPUT'}
+        >>> error = GraphQLError("Variable '$n' is not defined.")  # the document's mistake, not a value's
+        >>> code_document_error(error); error.extensions
+        {'code': 'GRAPHQL_VALIDATION_FAILED'}
     """
     if (error.extensions or {}).get("code") or error.path:
         return
-    if error.message.startswith("Variable '$"):  # coercion keeps the scalar's own error as the original
-        code = "BAD_USER_INPUT"
+    message = error.message
+    if message.startswith("Variable '$") and ("invalid value" in message or "was not provided" in message):
+        code = "BAD_USER_INPUT"  # a value the client sent (coercion keeps the scalar's error as the original)
     elif error.original_error is not None:
         return
-    elif error.message.startswith("Syntax Error"):
+    elif message.startswith("Syntax Error"):
         code = "GRAPHQL_PARSE_FAILED"
     else:
         code = "GRAPHQL_VALIDATION_FAILED"

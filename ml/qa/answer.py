@@ -11,6 +11,7 @@ with no evidence there is never an answer.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -192,26 +193,51 @@ def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> li
         >>> unknown_words("Who won the world cup?", index), unknown_words("slope of a line", index)
         (['won', 'world', 'cup'], None)
     """
-    terms = list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
+    terms = _words(question)
     if not terms:
         return None
     weights = {t: index.bm25.idf(t) for t in terms}
-    strange = [t for t in terms if index.bm25.document_frequency(t) == 0]
+    # a misspelt course word ("parabla") is the course's: it was told it was off the topic
+    strange = [t for t in terms if index.bm25.document_frequency(t) == 0 and t not in spelling_hints([t], index)]
     total = sum(weights.values())
     if not strange or total <= 0 or sum(weights[t] for t in terms if t not in strange) / total >= known_share:
         return None
     return strange
 
 
+def _words(question: str) -> list[str]:
+    """The terms a question is read by, once each, numbers left out."""
+    return list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
+
+
+def spelling_hints(terms: Sequence[str], index: QaIndex) -> dict[str, str]:
+    """For each of ``terms`` no material uses, the closest term one does, where one is close.
+
+    Examples:
+        >>> from types import SimpleNamespace
+        >>> from ml.qa.bm25 import BM25Index
+        >>> bm25 = BM25Index()
+        >>> bm25.add(0, ["parabola", "vertex"])
+        >>> spelling_hints(["parabla", "vertex", "weather"], SimpleNamespace(bm25=bm25))
+        {'parabla': 'parabola'}
+    """
+    # long words only, and close: "world" is one letter from "word", and is no misspelling of it
+    unknown = [t for t in terms if index.bm25.document_frequency(t) == 0 and len(t) >= 6]
+    if not unknown:
+        return {}
+    vocabulary = index.bm25.vocabulary()
+    return {t: close[0] for t in unknown if (close := difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.85))}
+
+
 def _as_typed(question: str, terms: Sequence[str]) -> list[str]:
     """The question's words as the student wrote them, for the ``terms`` read from them.
 
     Examples:
-        >>> _as_typed("How many Players on a team?", ["player", "team"])
-        ['Players', 'team']
+        >>> _as_typed("How many Players on a team?", ["player", "team"]), _as_typed("I don't know", ["don"])
+        (['Players', 'team'], ["don't"])
     """
     wanted, typed = set(terms), []
-    for word in re.findall(r"[^\W_]+", question):
+    for word in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", question):  # "don't", not "don"
         read = tokenize(word)
         if read and read[0] in wanted and word not in typed:
             typed.append(word)
@@ -397,6 +423,10 @@ def answer_question(
             )
             return Answer(question, False, None, None, confidence, evidence, (), (), (), message, "OFF_TOPIC")
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
+        hints = spelling_hints(_words(words), index)
+        if hints:
+            typed = {t: (_as_typed(question, [t]) or [t])[0] for t in hints}
+            message += " Did you mean " + " and ".join(f'"{hints[t]}" for "{typed[t]}"' for t in hints) + "?"
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )

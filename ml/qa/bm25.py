@@ -106,6 +106,10 @@ class BM25Index:
                 del self._postings[term]
         self._lengths_dirty = True
 
+    def vocabulary(self) -> list[str]:
+        """Every term some row holds."""
+        return list(self._postings)
+
     def document_frequency(self, term: str) -> int:
         """How many rows hold ``term``."""
         return len(self._postings.get(term, ()))

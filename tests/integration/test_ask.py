@@ -276,6 +276,14 @@ def test_a_question_about_something_else_is_told_so_with_nothing_suggested(
             f"I can't answer this from the materials: they never use {words}. Ask about what the course teaches."
         )
         assert (answer["weakPrerequisites"], answer["suggestedMaterials"]) == ([], []), question
+    # a misspelt course word is the course's: "parabla" was told it was off the topic
+    misspelt = ask(*demo, "what is a parabla", student="s1")
+    assert misspelt["noticeCode"] != "OFF_TOPIC"
+    if not misspelt["answered"]:
+        assert misspelt["notice"].endswith('Did you mean "parabola" for "parabla"?')
+    # the words are named as typed: "don't", not the "don" the keyword side reads
+    vague = ask(*demo, "I don't understand", student="s1")
+    assert vague["noticeCode"] != "OFF_TOPIC" or '"don"' not in vague["notice"]
     # a question about the course that the materials do not answer clearly is still pointed at them
     unclear = ask(*demo, "What is 2+2?", student="s1")
     assert (unclear["noticeCode"], unclear["suggestedMaterials"] != []) == ("LOW_CONFIDENCE", True), unclear

@@ -79,6 +79,7 @@ class TestMasking:
             ("{ concepts(first: 2) { nope } }", None, "GRAPHQL_VALIDATION_FAILED"),
             ("query($n: Int!) { concepts(first: $n) { totalCount } }", {"n": "ten"}, "BAD_USER_INPUT"),
             ("query($n: Int!) { concepts(first: $n) { totalCount } }", None, "BAD_USER_INPUT"),
+            ("{ concepts(first: $n) { totalCount } }", {"n": 2}, "GRAPHQL_VALIDATION_FAILED"),
         ):
             result = asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
             [error] = result.errors or []
