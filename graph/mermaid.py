@@ -66,7 +66,7 @@ def path_to_mermaid(dag: nx.DiGraph[str], path: LearningPath) -> str:
         >>> print(path_to_mermaid(g, plan_learning_path(g, ["mul"], {"add": 0.9, "mul": 0.85})))
         flowchart TD
           accTitle: Learning path to mul
-          accDescr: Nothing to study: you have already mastered mul.
+          accDescr: Nothing to study: you have already mastered mul (85%).
           m1(["mul (target, mastered)"]):::done
           classDef target stroke-width:3px
           classDef mastered stroke-dasharray:4 3

@@ -73,11 +73,19 @@ class TestAnswerQuestion:
         assert answer.weak_prerequisites == ()
 
     def test_declines_below_the_threshold_and_suggests_where_to_look(self, index: QaIndex) -> None:
-        answer = answer_question(index, "Who painted the Mona Lisa?", LOOKUP)
-        assert not answer.answered
-        assert answer.text is None
-        assert answer.message
+        answer = answer_question(
+            index, "Why does a quadratic equation factor?", LOOKUP, options=AnswerOptions(min_confidence=1.01)
+        )
+        assert (answer.answered, answer.text, answer.notice) == (False, None, "LOW_CONFIDENCE")
+        assert answer.message.startswith("I don't know")
         assert answer.suggested_materials
+
+    def test_a_question_about_something_else_is_off_topic_and_suggests_nothing(self, index: QaIndex) -> None:
+        # The closest materials were suggested for the Mona Lisa: a student took algebra for the answer.
+        answer = answer_question(index, "Who painted the Mona Lisa?", LOOKUP)
+        assert (answer.answered, answer.text, answer.notice) == (False, None, "OFF_TOPIC")
+        assert '"painted", "Mona" or "Lisa"' in answer.message
+        assert (answer.suggested_materials, answer.weak_prerequisites, answer.concepts) == ((), (), ())
 
     def test_declines_a_question_with_no_word_it_can_read(self, index: QaIndex) -> None:
         # The English-trained encoder rated an Arabic question about France 0.5 against an
