@@ -282,17 +282,17 @@ def recommend_materials(
         choice = choose_for_needs(materials_of(concept), p, needs)
         unsaid = {m.id: f for m, f in choice.not_known}
         left = left_out_sentence(_label(dag, concept), choice.left_out_phrases(), none_suit=False)
-        for rank, material in enumerate(choice.materials):
-            if material.id in done and not done[material.id].due(now):
-                continue
+        for rank, material in enumerate(_offered(choice.materials, done, now)):
             level_fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * level_fit - 0.05 * rank
             reason = _reason(dag, concept, distance.get(concept), unlocks, material, predicted.get(concept, 0.0), p)
             if doubted:
                 reason = f"{doubted} {reason}"
             days = (now - done[material.id].last_success).days if material.id in done else None
-            if days is not None:  # marked review, it gave only the fringe's reason ("Ready to learn...")
+            if days is not None and done[material.id].due(now):  # it gave only the fringe's reason
                 reason = f"{_due(dag, concept, material, days)} {reason}"
+            elif days is not None:
+                reason = f"{_again(dag, concept, material, days, predicted.get(concept, 0.0))} {reason}"
             if needs is not None and material.id in unsaid:
                 reason += " " + not_stated_text(unsaid[material.id], needs, "Its")
             if choice.left_out:
@@ -304,7 +304,7 @@ def recommend_materials(
                     concept,
                     round(score, 4),
                     reason,
-                    review=days is not None,
+                    review=days is not None and done[material.id].due(now),
                     mastery=predicted.get(concept, 0.0),
                     target=near[1] if near else None,
                     steps_away=near[0] if near else None,
@@ -404,6 +404,47 @@ def _reviews(
             )
         )
     return out
+
+
+def _offered(materials: Sequence[MaterialFacts], done: Mapping[str, Completion], now: datetime) -> list[MaterialFacts]:
+    """The materials of a concept not mastered yet to offer: those not answered right lately, else the oldest.
+
+    A material answered right waits until it is due for review. When every one a
+    concept has waits, the concept had nothing in the list, though not mastered: a
+    student at 76% on their target was offered nothing toward it while their path said
+    to practise it. Then the one answered right longest ago comes back.
+
+    Examples:
+        >>> ex, ch = MaterialFacts("ex", "exercise", 2), MaterialFacts("ch", "exercise", 4)
+        >>> now = datetime(2026, 1, 3)
+        >>> done = {"ex": Completion("ex", 1, datetime(2026, 1, 2))}
+        >>> [m.id for m in _offered([ex, ch], done, now)]
+        ['ch']
+        >>> done["ch"] = Completion("ch", 1, datetime(2026, 1, 1))
+        >>> [m.id for m in _offered([ex, ch], done, now)]
+        ['ch']
+    """
+    waiting = [m for m in materials if m.id in done and not done[m.id].due(now)]
+    offered = [m for m in materials if m not in waiting]
+    if offered or not waiting:
+        return offered
+    return [min(waiting, key=lambda m: (done[m.id].last_success, m.id))]
+
+
+def _again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int, mastery: float) -> str:
+    """Why a material answered right lately comes back: its concept is not mastered yet.
+
+    Examples:
+        >>> g = nx.DiGraph()
+        >>> g.add_node("cp", label="The Coordinate Plane")
+        >>> _again(g, "cp", MaterialFacts("m", "exercise", 2), 0, 0.76)
+        'Not mastered yet (76%): you got this exercise on The Coordinate Plane right today; try it again.'
+    """
+    when = "today" if days == 0 else f"{plural(days, 'day')} ago"
+    return (
+        f"Not mastered yet ({percent(mastery)}): you got this {material.kind} on {_label(dag, concept)} right {when}; "
+        "try it again."
+    )
 
 
 def _label(dag: nx.DiGraph[str], concept: str) -> str:

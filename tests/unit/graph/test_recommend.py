@@ -83,7 +83,10 @@ class TestRecommendMaterials:
     def test_completed_materials_wait_until_due_for_review(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
         done = {"a-ex": Completion("a-ex", 1, NOW - timedelta(days=1))}
-        recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=NOW)
+        mastered = {"a": 0.9}
+        recs = recommend_materials(
+            dag, mastered, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=NOW
+        )
         assert "a-ex" not in [r.material for r in recs]
         later = NOW + timedelta(days=5)
         recs = recommend_materials(dag, {}, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=later)
@@ -91,6 +94,18 @@ class TestRecommendMaterials:
         assert recs[0].reason.startswith(  # it said "Ready to learn"
             "Due for review: you last got this exercise on a right 6 days ago. Ready to learn: "
         )
+
+    def test_a_concept_not_mastered_gets_its_material_again_rather_than_nothing(self) -> None:
+        # Answered right yesterday, the only exercise of a concept at 0% waited for review: the concept,
+        # the student's target, had nothing in the list while their path said to practise it.
+        dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+        done = {"a-ex": Completion("a-ex", 1, NOW - timedelta(days=1))}
+        recs = recommend_materials(
+            dag, {}, exercise_for, targets=["a"], completed=done, concept_of_material={"a-ex": "a"}, now=NOW
+        )
+        [again] = [r for r in recs if r.material == "a-ex"]
+        assert (again.review, again.days_since_correct) == (False, 1)
+        assert again.reason.startswith("Not mastered yet (0%): you got this exercise on a right 1 day ago; try it")
 
     def test_mastered_concepts_offer_only_reviews(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
