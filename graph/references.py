@@ -37,6 +37,8 @@ class Suggestions:
         >>> hints = Suggestions(labels, labels.get)
         >>> hints.hint("angle"), hints.hint("ghost")
         (" (did you mean 'angles'?)", '')
+        >>> hints.hint("ANGLES")
+        " (did you mean 'angles'?)"
         >>> hints.hint("exponents_powers")
         " (did you mean 'exponents', labelled 'Exponents and Powers'?)"
     """
@@ -71,6 +73,8 @@ class Suggestions:
             return ""
         self._left -= len(self._pool)
         close = difflib.get_close_matches(ident, list(self._pool), n=1, cutoff=self.CUTOFF)
+        if not close and ident != ident.casefold():  # "SLOPE" found nothing where "Slope" found slope
+            close = difflib.get_close_matches(ident.casefold(), list(self._pool), n=1, cutoff=self.CUTOFF)
         hint = ""
         if close:
             target = self._pool[close[0]]
