@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from graph.ids import id_of, iri_of
 from graph.learning_path import plan_learning_path
 from graph.mastery import estimate_triples
 from graph.model import MasteryEstimate
+from graph.pseudonyms import Pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from graph.vocab import PW
@@ -46,19 +49,36 @@ QUERY = """query($id: ID!) { learningPath(studentId: "STUDENT", targets: [$id]) 
 NEWCOMER, HALFWAY, TYPICAL = "bench-newcomer", "bench-halfway", "bench-typical"
 #: Share of each closure's concepts the student has mastered.
 MASTERED = {NEWCOMER: 0.0, HALFWAY: 0.5, TYPICAL: 0.75}
+#: The server's pseudonym secret: the students are stored under the keys it gives their ids. Stored
+#: under the ids themselves, all three were newcomers over HTTP (101 steps each where in process
+#: they had 101, 8 and 2), and the GraphQL figures were the newcomer's three times.
+SECRET = secrets.token_urlsafe(32)
+KEYS = {student: Pseudonymizer(SECRET.encode()).key(student) for student in MASTERED}
 
 
 def seed_student(kg: KnowledgeGraph, student: str, targets: list[str]) -> None:
-    """Stored estimates: each concept of the closures mastered with the student's share."""
+    """Stored estimates, under the student's key: each concept of the closures mastered with the student's share."""
     rng = random.Random(7)
     region = sorted({c for t in targets for c in nx.ancestors(kg.projection.dag, t)} | set(targets))
     now = datetime.now(UTC)
     share = MASTERED[student]
     estimates = [
-        MasteryEstimate(student, c, 0.92 if rng.random() < share and c not in targets else 0.3, "bench", now)
+        MasteryEstimate(KEYS[student], c, 0.92 if rng.random() < share and c not in targets else 0.3, "bench", now)
         for c in region
     ]
     kg.commit([], [t for e in estimates for t in estimate_triples(e)], lambda: None)
+
+
+def steps_over_http(port: int, query: str, target: str, token: str) -> int:
+    """The steps the server plans for one target: the same student as in process, or the figures mislead."""
+    body = json.dumps({"query": query, "variables": {"id": target}}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        body,
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return len(json.loads(response.read())["data"]["learningPath"]["steps"])
 
 
 def targets_near(kg: KnowledgeGraph, size: int, count: int) -> list[str]:
@@ -110,27 +130,32 @@ def main() -> None:
         for student in (HALFWAY, TYPICAL):
             seed_student(kg, student, targets)
         sizes = [len(nx.ancestors(kg.projection.dag, t)) for t in targets]
-        steps = [len(learning_path(kg, None, NEWCOMER, [t]).steps) for t in targets]
+        steps = [len(learning_path(kg, None, KEYS[NEWCOMER], [t]).steps) for t in targets]
         assert steps == [s + 1 for s in sizes], "a student with no mastery studies the whole closure"
-        mean_steps = {
-            student: statistics.mean(len(learning_path(kg, None, student, [t]).steps) for t in targets)
-            for student in MASTERED
+        steps_of = {
+            student: [len(learning_path(kg, None, KEYS[student], [t]).steps) for t in targets] for student in MASTERED
         }
+        mean_steps = {student: statistics.mean(counts) for student, counts in steps_of.items()}
         in_process = {
-            student: timed(lambda t, s=student: learning_path(kg, None, s, [t]), targets, 10)  # type: ignore[misc]
+            student: timed(lambda t, s=KEYS[student]: learning_path(kg, None, s, [t]), targets, 10)  # type: ignore[misc]
             for student in MASTERED
         }
         naive = timed(lambda t: naive_path(kg, t), targets, 2)
         kg.store.close()
 
         port = free_port()
-        server = serve(store, port, work / "data")
+        # no mastery model: the students are their stored estimates, as in process (a served model
+        # estimates again, at start, what another version stored)
+        server = serve(store, port, work / "data", PATHWISE_PSEUDONYM_SECRET=SECRET, PATHWISE_MASTERY="false")
         loads = {}
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz", 300, server)
             token = bench_token()
             for student in MASTERED:
                 query = QUERY.replace("STUDENT", student)
+                served = steps_over_http(port, query, targets[0], token)
+                if served != steps_of[student][0]:
+                    raise SystemExit(f"{student}: {served} steps over HTTP, {steps_of[student][0]} in process")
                 run_load(port, query, targets, clients=args.clients, seconds=1.0, token=token)
                 loads[student] = run_load(port, query, targets, clients=args.clients, seconds=args.seconds, token=token)
         finally:
