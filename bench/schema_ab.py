@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -60,12 +61,18 @@ def main(
 ) -> None:
     """The command line of an A/B benchmark: ``--operations`` per round, ``--rounds`` per schema."""
     parser = argparse.ArgumentParser(
-        prog="python -m bench.schema_ab", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=_running_module(), description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--operations", type=int, default=2000, help="operations per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per schema, alternating")
     args = parser.parse_args()
     compare(baseline, candidate, queries, operations=args.operations, rounds=args.rounds, goal_ratio=goal_ratio)
+
+
+def _running_module() -> str | None:
+    """``python -m bench.metrics`` for the benchmark that runs this (bench.metrics and bench.cost both do)."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    return f"python -m {spec.name.removesuffix('.__main__')}" if spec is not None else None
 
 
 def compare(

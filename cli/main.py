@@ -340,7 +340,7 @@ def import_(
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("given", metavar="PATH", type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -350,9 +350,11 @@ def import_(
 )
 @click.option("--curriculum", default=None, help="Export only this curriculum (required for case).")
 @click.pass_context
-def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | None) -> None:
+def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | None) -> None:
     """Export the curriculum part of the graph (never student data)."""
     from ingest.export import export_path
+
+    path = Path(given)  # read as typed too: a Path drops the slash that says "a folder"
 
     by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
     if fmt is None and path.suffix in (".csv", ".json"):  # `import` would read them as CSV or CASE, not Turtle
@@ -361,6 +363,9 @@ def export(ctx: click.Context, path: Path, fmt: str | None, curriculum: str | No
         else:
             what = "use .jsonld for JSON-LD, or --format case --curriculum ID for a CASE package"
         _stop(f"{path}: {what}")
+    if fmt not in (None, "csv") and (path.is_dir() or given.endswith(("/", "\\"))):
+        # "[Errno 21] Is a directory", and "out/" with no folder there wrote an empty file named "out"
+        _stop(f"{path} is a folder: {fmt} is one file, so name one (or pass --format csv for the CSV layout)")
     if fmt is None and path.is_dir():  # "[Errno 21] Is a directory" said nothing of what to do
         _stop(
             f"{path} is a folder: pass --format csv to write the CSV layout into it, "

@@ -122,6 +122,10 @@ class TestExportImport:
         (tmp_path / "out").mkdir()  # a folder without --format: "[Errno 21] Is a directory"
         folder = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "out")])
         assert (folder.exit_code, "is a folder: pass --format csv" in folder.output) == (1, True), folder.output
+        for given in (str(tmp_path / "out"), f"{tmp_path / 'missing'}/"):  # "missing/" wrote an empty file
+            as_turtle = CliRunner().invoke(main, ["--store", store, "export", given, "--format", "turtle"])
+            assert (as_turtle.exit_code, "turtle is one file, so name one" in as_turtle.output) == (1, True)
+        assert not (tmp_path / "missing").exists()
 
     def test_files_that_cannot_be_read_are_one_line_errors(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
