@@ -14,6 +14,7 @@ from graph.attempts import statement_form, with_stored_twins
 from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
+from graph.references import Suggestions
 from resolvers import students
 from resolvers.statements import MAX_STATEMENTS, record_statements
 from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
@@ -400,11 +401,15 @@ def _link_problems(
     and xAPI statements keep the concepts their own item tags give (``pathwise attempts import``).
     """
     found: list[KnowledgeGraphError] = []
+    hints = Suggestions(kg.projection.dag.nodes, kg.projection.label)  # read on the first unknown id only
     for index, (attempt, material) in enumerate(zip(attempts, named, strict=True)):
         if attempt.material_id and material is None:
             found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
         unknown = [str(c) for c in attempt.concept_ids or () if not kg.projection.has_concept(str(c))]
-        found += [ConceptNotFound(c, field=f"attempts.{index}.conceptIds") for c in unknown]
+        for concept in unknown:  # with the closest id, as a learning path's targets have it
+            missing = ConceptNotFound(concept, field=f"attempts.{index}.conceptIds")
+            missing.message += hints.hint(concept)
+            found.append(missing)
         if material is None or material not in evidences:
             continue
         covered = evidences[material]

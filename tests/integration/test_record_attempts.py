@@ -64,21 +64,25 @@ class TestRecordAttempts:
         batch = [
             {**slope, "conceptIds": ["quadratic_formula"]},
             {**slope, "conceptIds": ["slope"]},
-            {**slope, "conceptIds": ["slope", "exponents", "nowhere"]},
+            {**slope, "conceptIds": ["slope", "exponents", "slpoe_intercept_form"]},
             {**slope, "score": 3.0},
         ]
         result = api(query, {"a": batch})["recordAttempts"]
         assert (result["code"], result["field"]) == ("INVALID", "attempts.0.conceptIds")
         assert [(p["code"], p["field"], p["subjectId"]) for p in result["problems"]] == [
             ("INVALID", "attempts.0.conceptIds", None),
-            ("NOT_FOUND", "attempts.2.conceptIds", "nowhere"),
+            ("NOT_FOUND", "attempts.2.conceptIds", "slpoe_intercept_form"),
             ("INVALID", "attempts.2.conceptIds", None),
             ("INVALID", "attempts.3", None),
         ]
         message = result["problems"][0]["message"]
         assert "material 'm_slope_practice' teaches or assesses 'slope', not 'quadratic_formula'" in message
         assert "'exponents'" in result["problems"][2]["message"]
-        assert "'nowhere'" not in result["problems"][2]["message"]  # named once, as NOT_FOUND
+        assert "'slpoe_intercept_form'" not in result["problems"][2]["message"]  # named once, as NOT_FOUND
+        # with the closest id, as a learning path's targets have it (it had no did-you-mean)
+        assert result["problems"][1]["message"] == (
+            "concept 'slpoe_intercept_form' does not exist (did you mean 'slope_intercept_form'?)"
+        )
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
         own = api(RECORD, {"a": [{**slope, "conceptIds": ["slope"]}]})["recordAttempts"]
         assert [m["concept"]["id"] for m in own["mastery"]] == ["slope"]
