@@ -61,10 +61,26 @@ def _https(term: Node) -> Node:
         rdflib.term.URIRef('https://schema.org/LearningResource')
     """
     if isinstance(term, URIRef) and term.startswith(HTTP_SCHEMA):
-        return URIRef(str(SDO) + term.removeprefix(HTTP_SCHEMA))
+        return _https_iri(term)
     if isinstance(term, Literal) and term.datatype is not None and term.datatype.startswith(HTTP_SCHEMA):
-        return Literal(str(term), datatype=_https(term.datatype))
+        return Literal(str(term), datatype=_https_iri(term.datatype))
     return term
+
+
+def _https_iri(iri: URIRef) -> URIRef:
+    """A ``http://schema.org/`` IRI as ``https://schema.org/``."""
+    return URIRef(str(SDO) + iri.removeprefix(HTTP_SCHEMA))
+
+
+def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """An Oxigraph term as an rdflib one.
+
+    A triple term (RDF 1.2's ``<<( s p o )>>``) comes back from ``from_ox`` as a tuple:
+    it fails here with the ``AssertionError`` rdflib's ``Graph.add`` raised for it.
+    """
+    node = from_ox(term)
+    assert isinstance(node, Node), f"Term {node} must be an rdflib term"
+    return node
 
 
 def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
@@ -82,10 +98,10 @@ def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
     g = Graph()
     try:
         for quad in ox.parse(raw, format=_format(fmt), base_iri="https://w3id.org/pathwise/id/"):
-            obj = from_ox(quad.object)
+            obj = _from_ox(quad.object)
             if isinstance(obj, Literal) and obj.datatype == XSD.string:
                 obj = Literal(str(obj))
-            g.add((_https(from_ox(quad.subject)), _https(from_ox(quad.predicate)), _https(obj)))
+            g.add((_https(_from_ox(quad.subject)), _https(_from_ox(quad.predicate)), _https(obj)))
     except SyntaxError as error:
         if fmt == "jsonld" and "remote context" in error.msg:
             raise MalformedInput([Problem(source, "-", _remote_context(raw))]) from None
@@ -129,10 +145,23 @@ def _context_urls(node: object) -> list[str]:
 
 def serialize_rdf(g: Graph, fmt: str) -> bytes:
     """Serialize a graph; Turtle and JSON-LD use the project's prefixes, N-Triples is canonical."""
-    triples = (ox.Triple(*(to_ox(_canonical_tag(t)) for t in triple)) for triple in sorted(g))  # type: ignore[misc]
+    triples = (_ox_triple(triple) for triple in sorted(g))
     prefixes = _PREFIXES if fmt == "turtle" else None
-    out = ox.serialize(triples, format=_format(fmt), prefixes=prefixes)  # type: ignore[arg-type]
+    out = ox.serialize(triples, format=_format(fmt), prefixes=prefixes)
+    assert out is not None  # with no output file, serialize returns the document
     return _compacted(out) if fmt == "jsonld" else out
+
+
+def _ox_triple(triple: tuple[Node, Node, Node]) -> ox.Triple:
+    """An rdflib triple as an Oxigraph one (``TypeError`` for what Oxigraph cannot hold, as ``ox.Triple`` says)."""
+    s, p, o = (to_ox(_canonical_tag(t)) for t in triple)
+    if not (
+        isinstance(s, ox.NamedNode | ox.BlankNode)
+        and isinstance(p, ox.NamedNode)
+        and isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal)
+    ):
+        raise TypeError(f"not an RDF triple: {triple}")
+    return ox.Triple(s, p, o)
 
 
 def _canonical_tag(term: Node) -> Node:

@@ -141,7 +141,7 @@ def parse_csv(
     body = text if isinstance(text, str) else "".join(text)
     name = source_name(source)
     stem = Path(name).stem or name
-    given = {
+    given_names = {
         "student": student,
         "item": item,
         "concepts": concepts,
@@ -155,7 +155,7 @@ def parse_csv(
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
-    where, missing = _columns(header, given)
+    where, missing = _columns(header, given_names)
     if missing:
         why = f"missing {', '.join(missing)} (header: {', '.join(header)})"
         separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)

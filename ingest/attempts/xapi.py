@@ -305,7 +305,8 @@ def _element_lines(body: str) -> list[int] | None:
     """
     decoder = json.JSONDecoder()
     position = body.index("[") + 1
-    line, counted, out = 1, 0, []
+    line, counted = 1, 0
+    out: list[int] = []
     try:
         while True:
             while position < len(body) and body[position] in " \t\r\n,":
@@ -390,7 +391,7 @@ def _check(
         oid = obj.get("id")
         if kind in ("Activity", "StatementRef") and (not isinstance(oid, str) or not oid):
             reasons.append(f"object ({kind}) has no id")
-        elif kind == "Activity":
+        elif kind == "Activity" and isinstance(oid, str):  # (it is: a non-string id was refused above)
             item = id_of(oid)  # Pathwise's own IRI for a material is that material
         elif kind == "StatementRef":
             void_target = str(oid).lower()
