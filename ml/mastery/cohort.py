@@ -141,8 +141,8 @@ class CohortStats:
             for i, concept in enumerate(concepts):
                 if concept in prefix:
                     continue
-                key = f"{base}\x1f{concept}" if base else concept
-                total, n = self.tables[depth].get(key, (0.0, 0.0))
+                longer = f"{base}\x1f{concept}" if base else concept
+                total, n = self.tables[depth].get(longer, (0.0, 0.0))
                 out[i, 2 * depth : 2 * depth + 2] = _values(*_as_one_fold_out(total, n))
         return out
 

@@ -363,7 +363,8 @@ class MasteryPredictor(OnlineMastery):
             vectors = self._vectors[idx]
             items = self.net.item(torch.full((len(concepts),), PAD))
             head_in = torch.cat([states, vectors, items, states * vectors, features], -1)
-            return self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
+            logits: torch.Tensor = self.net.head(head_in).squeeze(-1) + self.net.concept_bias(idx).squeeze(-1)
+            return logits
 
     def estimate(self, student: str, concepts: Sequence[str]) -> list[float]:
         """P(correct on each concept's next item of average difficulty), in order."""

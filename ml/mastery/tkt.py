@@ -260,7 +260,7 @@ class PathwiseKT:
             for batch in _batches(windows, batch_size, rng):
                 loss = self._loss(windows, batch)
                 optimizer.zero_grad()
-                loss.backward()
+                loss.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
                 torch.nn.utils.clip_grad_norm_(self.net.parameters(), 5.0)
                 optimizer.step()
                 losses.append(float(loss.detach()))

@@ -76,14 +76,14 @@ class TextKTNet(nn.Module):
         ``item_text``: the items' text embeddings (n_items x item_text_dim; zero rows for
         items without text, padding and unknown).
         """
-        vector = self.item(items)
+        vector: torch.Tensor = self.item(items)
         if self.item_text_proj is not None and item_text is not None:
             vector = vector + self.item_text_proj(item_text[items])
         return vector
 
     def item_biases(self, items: torch.Tensor, item_text: torch.Tensor | None = None) -> torch.Tensor:
         """Each item's bias (its difficulty, as a logit offset): learned per id, plus a linear read of its wording."""
-        bias = self.item_bias(items).squeeze(-1)
+        bias: torch.Tensor = self.item_bias(items).squeeze(-1)
         if self.item_text_bias is not None and item_text is not None:
             bias = bias + self.item_text_bias(item_text[items]).squeeze(-1)
         return bias

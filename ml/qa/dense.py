@@ -74,10 +74,13 @@ class SentenceEncoder:
         pooling = _folder(path) / "1_Pooling" / "config.json"
         config = json.loads(pooling.read_text()) if pooling.exists() else {}
         dim = config.get("word_embedding_dimension", config.get("embedding_dimension"))  # sentence-transformers 5 / 6
-        if dim is not None:
-            self.dim = int(dim)
-        else:
-            self.dim = int(self.model.get_embedding_dimension())
+        if dim is None:
+            dim = self.model.get_embedding_dimension()
+            if dim is None:  # no module of the model says its width
+                raise ValueError(
+                    f"{_folder(path)}: the sentence-transformers model does not say its embedding dimension"
+                )
+        self.dim = int(dim)
 
     @property
     def model(self) -> SentenceTransformer:
