@@ -175,6 +175,7 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
 @click.pass_context
 def import_attempts(
     ctx: click.Context,
+    /,  # click passes it first; with **log_columns, pass_context's type needs it positional
     files: tuple[Path, ...],
     fmt: str,
     folds: tuple[int, ...],

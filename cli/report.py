@@ -12,10 +12,10 @@ import csv
 import io
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -90,7 +90,10 @@ def _write(rows: Sequence[Sequence[Any]], header: Sequence[str], output: Path | 
     click.echo(f"wrote {output} ({len(rows)} rows)", err=True)
 
 
-def _cohort_option(required: bool = True) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _cohort_option(required: bool = True) -> Callable[[_F], _F]:
     return click.option("--cohort", required=required, help="The cohort id.")
 
 
@@ -210,7 +213,7 @@ def at_risk_report(
             kg, cohort, _split(targets) or [], threshold=threshold, missing_is_weak=missing_is_weak, min_cell=min_cell
         )
         if min_cell:  # a row per target with its counts, then one per prerequisite; withheld counts are empty
-            rows = []
+            rows: list[list[object]] = []
             for r in found:
                 rows.append([r.target, "", r.students_at_risk, r.mastered, "", r.suppressed])
                 rows += [[r.target, b.concept, "", "", b.students, r.suppressed] for b in r.blocking]

@@ -63,6 +63,7 @@ def train() -> None:
 @click.pass_context
 def train_mastery(
     ctx: click.Context,
+    /,  # click passes it first; with **log_columns, pass_context's type needs it positional
     fmt: str | None,
     files: tuple[Path, ...],
     more_files: tuple[Path, ...],
