@@ -75,12 +75,33 @@ def _https_iri(iri: URIRef) -> URIRef:
 def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     """An Oxigraph term as an rdflib one.
 
-    A triple term (RDF 1.2's ``<<( s p o )>>``) comes back from ``from_ox`` as a tuple:
-    it fails here with the ``AssertionError`` rdflib's ``Graph.add`` raised for it.
+    A triple term (RDF 1.2's ``<<( s p o )>>``, and the reified ``<< s p o >>`` that
+    parses to one) comes back from ``from_ox`` as a tuple, which rdflib cannot hold:
+    ``_TripleTerm`` lets ``parse_rdf`` refuse the file with its line.
     """
     node = from_ox(term)
-    assert isinstance(node, Node), f"Term {node} must be an rdflib term"
+    if not isinstance(node, Node):
+        raise _TripleTerm
     return node
+
+
+class _TripleTerm(Exception):
+    """A triple term met while parsing (rdflib's graphs have no place for one)."""
+
+
+TRIPLE_TERMS = (
+    "RDF 1.2 triple terms (<< ... >>) are not supported: state the triple itself, "
+    "or describe it with rdf:Statement (rdf:subject, rdf:predicate, rdf:object)"
+)
+
+
+NEWLINE = b"\n"
+
+
+def _first_line_with(raw: bytes, marker: bytes) -> str:
+    """``line N`` of the first line holding ``marker``, or ``-`` (JSON-LD spreads a term over lines)."""
+    at = raw.find(marker)
+    return "-" if at < 0 else f"line {raw.count(NEWLINE, 0, at) + 1}"
 
 
 def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
@@ -92,7 +113,8 @@ def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
 
     Raises:
         MalformedInput: with the line and column of the first syntax error; for JSON-LD
-            that names a remote ``@context``, what to do instead (nothing is fetched).
+            that names a remote ``@context``, what to do instead (nothing is fetched);
+            for an RDF 1.2 triple term, the line of the first one.
     """
     raw = data.encode() if isinstance(data, str) else data
     g = Graph()
@@ -102,6 +124,8 @@ def parse_rdf(data: str | bytes, fmt: str, source: str = "<input>") -> Graph:
             if isinstance(obj, Literal) and obj.datatype == XSD.string:
                 obj = Literal(str(obj))
             g.add((_https(_from_ox(quad.subject)), _https(_from_ox(quad.predicate)), _https(obj)))
+    except _TripleTerm:
+        raise MalformedInput([Problem(source, _first_line_with(raw, b"<<"), TRIPLE_TERMS)]) from None
     except SyntaxError as error:
         if fmt == "jsonld" and "remote context" in error.msg:
             raise MalformedInput([Problem(source, "-", _remote_context(raw))]) from None

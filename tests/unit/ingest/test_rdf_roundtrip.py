@@ -159,6 +159,20 @@ class TestParseErrors:
             read_text('<http://x/a> <http://x/b> "c" .\n<http://x/a> <http://x/b> .\n', "turtle", "upload.ttl")
         assert "Parser error at line" not in caught.value.problems[0]  # the position is said once
 
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "<http://x/a> <http://x/says> <<( <http://x/b> <http://x/c> <http://x/d> )>> .",
+            "<< <http://x/b> <http://x/c> <http://x/d> >> <http://x/says> <http://x/a> .",
+        ],
+    )
+    def test_an_rdf_1_2_triple_term_is_refused_with_its_line(self, statement: str) -> None:
+        # It ended the import in an AssertionError ("... must be an rdflib term").
+        text = '@prefix x: <http://x/> .\n<http://x/a> <http://x/b> "c" .\n' + statement + "\n"
+        with pytest.raises(MalformedInput, match=r"upload.ttl:line 3: RDF 1.2 triple terms") as caught:
+            read_text(text, "turtle", "upload.ttl")
+        assert "rdf:Statement" in caught.value.problems[0]
+
 
 def test_a_skos_scheme_is_titled_by_its_preferred_label() -> None:
     # Only dcterms:title was read: "Mathématiques"@fr-CA came in titled "fr_math".
