@@ -22,6 +22,8 @@ from cli.train import DEFAULT_BUDGET_MINUTES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from settings import Settings
+
 __all__ = ["evaluate_mastery", "model_names"]
 
 COLUMNS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
@@ -122,7 +124,8 @@ def _refusal(error: click.ClickException) -> None:
               help="Simulated students (with --demo; a quarter are test students).")  # fmt: skip
 @click.option("--models", default="all", show_default=True, help="'all' or a comma-separated list of model names.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
-@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Torch intra-op threads.")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Torch intra-op threads (default PATHWISE_TORCH_THREADS, as `train mastery`).")  # fmt: skip
 @seed_option
 @click.option(
     "--max-epochs",
@@ -152,7 +155,7 @@ def evaluate_mastery(
     students: int,
     models: str,
     as_json: bool,
-    threads: int,
+    threads: int | None,
     seed: int,
     max_epochs: int,
     members: int | None,
@@ -227,10 +230,11 @@ def evaluate_mastery(
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
+    settings: Settings = context.obj["settings"]
     with ProgressBars(unit="batch") as bars:
         args = TrainingArguments(
-            seed=seed, max_epochs=max_epochs, threads=threads, texts=texts, item_texts=item_texts,
-            max_train_seconds=budget_seconds(max_minutes), progress=bars,
+            seed=seed, max_epochs=max_epochs, threads=threads or settings.torch_threads, texts=texts,
+            item_texts=item_texts, max_train_seconds=budget_seconds(max_minutes), progress=bars,
         )  # fmt: skip
         rows = run_evaluation(
             names, train, test, args, models=with_members(members or MEMBERS), only=only,

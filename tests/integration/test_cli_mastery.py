@@ -181,6 +181,20 @@ class TestEvaluate:
         assert len({r["n_scored"] for r in rows.values()}) == 1  # the same rows: those on hidden items
         assert rows["pfa"]["n_scored"] > 0
 
+    def test_threads_default_to_the_setting_as_train_does(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # evaluate used 1 thread whatever PATHWISE_TORCH_THREADS said, where train used the setting
+        import ml.mastery.evaluate
+
+        used: list[int] = []
+        monkeypatch.setattr(
+            ml.mastery.evaluate, "run_evaluation", lambda names, train, test, args, **_: used.append(args.threads) or []
+        )
+        for given, env in (([], "3"), (["--threads", "2"], "3")):
+            code, out = run("evaluate", "mastery", "--demo", "--students", "8", "--models", "pfa", *given,
+                            env={"PATHWISE_TORCH_THREADS": env})  # fmt: skip
+            assert code == 0, out
+        assert used == [3, 2]
+
     def test_demo_or_files_not_both_nor_neither(self, tmp_path: Path) -> None:
         log = write_log(tmp_path / "log.csv", 10, 1)
         code, out = run("evaluate", "mastery", "--demo", "--format", "csv", "--train", str(log), "--test", str(log))
