@@ -382,12 +382,16 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
     kg = _open(ctx.obj["settings"], ctx.obj["store"], instead=instead)
     try:
         written = export_path(kg, fmt, path, curriculum)
+        empty = kg.is_empty()
     except KnowledgeGraphError as error:
         _fail(error)
         return
     finally:
         kg.store.close()
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    if empty:  # an empty file and "wrote" alone hid an export from the wrong store
+        where = ctx.obj["store"] or ctx.obj["settings"].store
+        click.echo(f"warning: the store ({where}) holds no concepts, so the export is empty", err=True)
 
 
 @main.group()

@@ -83,6 +83,16 @@ class TestJunyi:
 
 
 class TestExportImport:
+    def test_an_export_of_an_empty_store_says_so(self, tmp_path: Path) -> None:
+        # It wrote an empty file and "wrote out.ttl", as if the store (perhaps the wrong one) held a curriculum.
+        store = f"oxigraph:{tmp_path / 'empty'}"
+        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"))
+        assert code == 0, out
+        assert f"warning: the store ({store}) holds no concepts, so the export is empty" in out
+        assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
+        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"))
+        assert (code, "warning" in out) == (0, False), out
+
     def test_csv_and_turtle_round_trip_through_the_cli(self, tmp_path: Path) -> None:
         store = f"oxigraph:{tmp_path / 'a'}"
         code, out = run("--store", store, "demo", "load", "--students", "5")
