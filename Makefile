@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test workers: one per core, at most 4 (PYTEST_WORKERS=0: one process, as a debugger wants).
+# A module's tests stay on one worker (--dist loadscope), so module fixtures are built once.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadscope
 
 .PHONY: run test test-slow check lint typecheck schema bench clean
 
@@ -20,11 +24,11 @@ run: $(STAMP)
 
 ## Set up and run the test suite (slow tests excluded)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
 ## Real model training and other slow tests
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m slow $(PARALLEL)
 
 ## Lint, types, schema drift (what CI checks besides tests)
 check: $(STAMP)
