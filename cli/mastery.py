@@ -29,6 +29,14 @@ __all__ = ["evaluate_mastery", "model_names"]
 COLUMNS = ("model", "auc", "accuracy", "rmse", "log_loss", "ece", "train_seconds", "n_scored")
 
 
+def _torch_threads(context: click.Context) -> int:
+    """``PATHWISE_TORCH_THREADS`` as ``pathwise`` read it; the command invoked on its own reads it itself."""
+    from settings import load_settings
+
+    settings: Settings | None = (context.obj or {}).get("settings")
+    return (settings or load_settings()).torch_threads
+
+
 def _format(value: object) -> str:
     if isinstance(value, float):
         return "nan" if math.isnan(value) else f"{value:.4f}" if abs(value) < 100 else f"{value:.1f}"
@@ -230,10 +238,9 @@ def evaluate_mastery(
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; known: {', '.join(MODELS)}", param_hint="--models")
-    settings: Settings = context.obj["settings"]
     with ProgressBars(unit="batch") as bars:
         args = TrainingArguments(
-            seed=seed, max_epochs=max_epochs, threads=threads or settings.torch_threads, texts=texts,
+            seed=seed, max_epochs=max_epochs, threads=threads or _torch_threads(context), texts=texts,
             item_texts=item_texts, max_train_seconds=budget_seconds(max_minutes), progress=bars,
         )  # fmt: skip
         rows = run_evaluation(

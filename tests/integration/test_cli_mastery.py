@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from cli.mastery import model_names
+from cli.mastery import evaluate_mastery, model_names
 
 
 def write_log(path: Path, students: int = 60, seed: int = 5, prefix: str = "s") -> Path:
@@ -193,7 +193,10 @@ class TestEvaluate:
             code, out = run("evaluate", "mastery", "--demo", "--students", "8", "--models", "pfa", *given,
                             env={"PATHWISE_TORCH_THREADS": env})  # fmt: skip
             assert code == 0, out
-        assert used == [3, 2]
+        alone = CliRunner().invoke(evaluate_mastery, ["--demo", "--students", "8", "--models", "pfa"],
+                                   env={"PATHWISE_TORCH_THREADS": "4"})  # fmt: skip
+        assert alone.exit_code == 0, alone.output  # the command on its own (no `pathwise` above it) reads it too
+        assert used == [3, 2, 4]
 
     def test_demo_or_files_not_both_nor_neither(self, tmp_path: Path) -> None:
         log = write_log(tmp_path / "log.csv", 10, 1)
