@@ -18,7 +18,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from cross_web import HTTPException  # what strawberry raises for a 400 (its own dependency, locked)
+from cross_web import (  # strawberry's request adapter and the 400 it raises (its own dependency, locked)
+    AsyncHTTPRequestAdapter,
+    HTTPException,
+)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -29,7 +32,6 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
-from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 
 from auth.claims import ClaimRules
 from auth.directory import CohortDirectory
@@ -73,6 +75,8 @@ class State(TypedDict):
     qa: QaService | None
     settings: Settings
     pseudonyms: Pseudonymizer
+    erasures: ErasureLog
+    settler: EstimateSettler | None
 
 
 class _StaleCheck:

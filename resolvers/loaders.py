@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -68,7 +69,11 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
     async def evidence_rows(keys: list[tuple[str, str, int]]) -> Sequence[list[Evidence] | BaseException]:
         from resolvers.students import evidence
 
-        return [_guard(lambda s=s, c=c, n=n: evidence(kg, require_mastery(mastery), s, c, n)) for s, c, n in keys]
+        def rows(student: str, concept: str, limit: int) -> list[Evidence]:
+            return evidence(kg, require_mastery(mastery), student, concept, limit)
+
+        # a partial, not a lambda with defaults: mypy infers no type for those
+        return [_guard(partial(rows, s, c, n)) for s, c, n in keys]
 
     async def stored_estimates(students: list[str]) -> Sequence[list[MasteryEstimate]]:
         found = read_estimates(kg.store, students)
@@ -84,7 +89,7 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         prerequisite_ids_by_concept=DataLoader(load_fn=prerequisite_ids),
         dependent_ids_by_concept=DataLoader(load_fn=dependent_ids),
         curriculum_by_id=DataLoader(load_fn=curricula),
-        evidence_by_student_concept=DataLoader(load_fn=evidence_rows),  # type: ignore[arg-type]
+        evidence_by_student_concept=DataLoader(load_fn=evidence_rows),
         stored_estimates_by_student=DataLoader(load_fn=stored_estimates),
         translations_by_concept=DataLoader(load_fn=translations),
     )

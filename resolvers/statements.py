@@ -125,7 +125,7 @@ def record_statements(
             if (problem := before_any_client(when.to_pydatetime())) is not None
         ]
         if early:
-            first = {}
+            first: dict[int, str] = {}
             for index, problem in early:
                 first.setdefault(index, problem)
             _raise([InvalidInput(p, field=f"statements.{i}") for i, p in sorted(first.items())])

@@ -93,7 +93,13 @@ def student_data_selected(
                 return here
             found = student_data_selected(get_named_type(definition.type), node.selection_set, schema, fragments, here)
         else:
-            fragment = fragments.get(node.name.value) if isinstance(node, FragmentSpreadNode) else node
+            fragment = (
+                fragments.get(node.name.value)
+                if isinstance(node, FragmentSpreadNode)
+                else node
+                if isinstance(node, InlineFragmentNode)
+                else None  # no other kind of selection exists
+            )
             if fragment is None:
                 continue
             condition = (

@@ -44,6 +44,7 @@ from graphql import (
     Undefined,
     ValueNode,
     get_named_type,
+    is_input_type,
     type_from_ast,
     value_from_ast,
 )
@@ -126,8 +127,8 @@ def _with_defaults(
         name = definition.variable.name.value
         if name in merged or definition.default_value is None:
             continue
-        kind = type_from_ast(schema, definition.type)  # type: ignore[arg-type]
-        value = value_from_ast(definition.default_value, kind) if kind is not None else Undefined
+        kind = type_from_ast(schema, definition.type)  # None: an unknown type; validation made any other an input type
+        value = value_from_ast(definition.default_value, kind) if is_input_type(kind) else Undefined
         if value is not Undefined:
             merged[name] = value
     return merged
@@ -147,7 +148,7 @@ class _Estimate:
         self,
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
+        variables: dict[str, Any],  # a dict, as value_from_ast takes them
         max_page: int,
     ) -> None:
         self.schema, self.fragments, self.variables, self.max_page = schema, fragments, variables, max_page

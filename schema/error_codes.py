@@ -27,7 +27,9 @@ class DomainErrorCodes(SchemaExtension):
         for error in (result.errors if result is not None else None) or []:
             original = error.original_error
             if isinstance(original, KnowledgeGraphError) and "code" not in (error.extensions or {}):
-                extra = {"code": original.code.value} | ({"field": original.field} if original.field else {})
+                extra: dict[str, object] = {"code": original.code.value}
+                if original.field:
+                    extra["field"] = original.field
                 problems = getattr(original, "problems", None)
                 if problems:  # every unknown id with the closest one, as the typed refusals list them
                     extra["problems"] = list(problems)

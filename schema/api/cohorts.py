@@ -82,18 +82,15 @@ def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
     return [str(v) for v in values] if values is not None else None
 
 
-def _concept_ids(when_null: str) -> object:
-    """A ``conceptIds`` argument: the concepts in the order given; ``when_null`` says which a null means."""
-    return Annotated[
-        list[strawberry.ID] | None,
-        strawberry.argument(
-            description=f"The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); null: {when_null}"
-        ),
-    ]
-
-
-EveryConceptArg = _concept_ids("every concept.")
-AttemptedConceptsArg = _concept_ids("every concept a member attempted.")
+# A ``conceptIds`` argument: the concepts in the order given, and which a null means. Spelled out as
+# aliases (a function returning the Annotated was no type to mypy).
+_CONCEPT_IDS = "The concepts, in this order (an unknown one: NOT_FOUND on `conceptIds`); null: "
+EveryConceptArg = Annotated[
+    list[strawberry.ID] | None, strawberry.argument(description=f"{_CONCEPT_IDS}every concept.")
+]
+AttemptedConceptsArg = Annotated[
+    list[strawberry.ID] | None, strawberry.argument(description=f"{_CONCEPT_IDS}every concept a member attempted.")
+]
 
 
 @strawberry.type

@@ -312,9 +312,9 @@ class StudentMutation:
             for key in keys:
                 outcome = next(outcomes) if isinstance(key, str) else key
                 if isinstance(outcome, KnowledgeGraphError):
-                    error = StudentDataError.from_domain(outcome)
-                    error.field = "ids"  # the entry's position in the answer says which one
-                    answers.append(error)
+                    refusal = StudentDataError.from_domain(outcome)
+                    refusal.field = "ids"  # the entry's position in the answer says which one
+                    answers.append(refusal)
                 else:
                     answers.append(ForgottenStudent.from_domain(outcome))
             return answers

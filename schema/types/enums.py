@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import TypeAlias
 
 import strawberry
 
@@ -11,9 +12,14 @@ from graph.model import MaterialType
 
 __all__ = ["ExportFormat", "ImportFormat", "MaterialKind", "CurriculumErrorCode"]
 
-MaterialKind = strawberry.enum(MaterialType, name="MaterialType", description="What kind of resource a material is.")
-CurriculumErrorCode = strawberry.enum(
-    ErrorCode,
+# strawberry.enum registers the GraphQL enum on the class itself and returns that class, so each name
+# below is the domain enum: an alias (a type to mypy, as the result of a call is not), then registered.
+MaterialKind: TypeAlias = MaterialType
+CurriculumErrorCode: TypeAlias = ErrorCode
+
+strawberry.enum(MaterialKind, name="MaterialType", description="What kind of resource a material is.")
+strawberry.enum(
+    CurriculumErrorCode,
     name="CurriculumErrorCode",
     description="Why a request was refused; every typed error (`CurriculumError`, `AttemptsError`, `CohortError`, "
     "`PathError`, `StudentDataError`, `AskError`, `BackupError`) carries one. CYCLE: the change would make a "

@@ -69,7 +69,7 @@ class StudentExport:
     @classmethod
     def from_domain(cls, student: str, data: dict[str, Any]) -> StudentExport:
         """From ``graph.forget.export_student``."""
-        return cls(student_id=strawberry.ID(student), data=data)
+        return cls(student_id=strawberry.ID(student), data=strawberry.scalars.JSON(data))
 
 
 ForgetStudentResult = Annotated[ForgottenStudent | StudentDataError, strawberry.union("ForgetStudentResult")]
