@@ -194,7 +194,7 @@ def import_attempts(
     all folds at once), dkvmn (3-line), xapi (JSON lines, array or .gz; an activity is the
     material with its id, else the one listing it among its activity ids, and maps to its concepts).
     """
-    from cli.main import _fail, _open, _pseudonyms
+    from cli.main import ATTEMPTS_INSTEAD, _fail, _open, _pseudonyms
     from cli.progress import ProgressBars
     from ingest.attempts.to_graph import frame_to_attempts
 
@@ -209,7 +209,9 @@ def import_attempts(
             "the other makes each one a material"
         )
     obj = ctx.obj or {}
-    kg: KnowledgeGraph = obj.get("kg") or _open(obj.get("settings") or load_settings(), obj.get("store"))
+    kg: KnowledgeGraph = obj.get("kg") or _open(
+        obj.get("settings") or load_settings(), obj.get("store"), instead=ATTEMPTS_INSTEAD
+    )
     if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)
         options["assessing"] = assessing_materials(kg)

@@ -33,6 +33,13 @@ from settings import Settings, load_settings
 __all__ = ["main"]
 
 
+# What a running service offers instead, named in the refusal (README "The command line"): the generic
+# "make the change through its GraphQL API" named no mutation, and told `info`, a read, to change something.
+IMPORT_INSTEAD = "import through it with the importCurriculum mutation, or stop it first"
+INFO_INSTEAD = "ask its /healthz for the counts and revision, or stop it first"
+ATTEMPTS_INSTEAD = "send the attempts with the recordAttempts or recordStatements mutation, or stop it first"
+
+
 def _open(settings: Settings, store: str | None, *, instead: str | None = None) -> KnowledgeGraph:
     """The configured store, or exit with why; ``instead`` is what a running service answers for this command."""
     spec = store or settings.store
@@ -305,7 +312,7 @@ def import_(
     from graph.bundle import NOTHING_TO_IMPORT
     from ingest.formats import read_path
 
-    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    kg = _open(ctx.obj["settings"], ctx.obj["store"], instead=IMPORT_INSTEAD)
     try:
         with ProgressBars() as bars:
             bars("read", 0, 1)
@@ -436,7 +443,7 @@ def info(ctx: click.Context) -> None:
     from graph.prerequisites import longest_chain
     from graph.vocab import PW
 
-    kg = _open(ctx.obj["settings"], ctx.obj["store"])
+    kg = _open(ctx.obj["settings"], ctx.obj["store"], instead=INFO_INSTEAD)
     try:
         proj = kg.projection
         click.echo(f"store: {kg.store.name}  revision: {kg.revision}")

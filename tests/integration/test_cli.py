@@ -263,3 +263,33 @@ def test_an_export_refused_for_a_store_in_use_names_the_query_to_use(
     assert result.exit_code == 1
     assert "exportCurriculumCsv" in result.output
     assert "make the change" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["import", "DIR"], "importCurriculum"),
+        (["attempts", "import", "DIR/log.csv", "--format", "csv"], "recordAttempts"),
+        (["info"], "/healthz"),
+    ],
+)
+def test_a_refusal_for_a_store_in_use_names_what_the_service_offers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], named: str
+) -> None:
+    # They said "make the change through its GraphQL API": no mutation named (the README says
+    # importCurriculum is), and `info` changes nothing.
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    (tmp_path / "log.csv").write_text("student,item,concepts,correct\ns1,m1,c1,1\n")
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+    monkeypatch.delenv("PATHWISE_STORE", raising=False)
+    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
+    try:
+        result = CliRunner().invoke(main, [a.replace("DIR", str(tmp_path)) for a in args])
+    finally:
+        held.close()
+    assert result.exit_code == 1
+    assert "in use by another process" in result.output
+    assert named in result.output
+    assert "make the change" not in result.output
