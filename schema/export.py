@@ -1,13 +1,14 @@
-"""Write or check the committed ``schema.graphql``: ``python -m schema.export [--check] FILE``."""
+"""Write or check the committed ``schema.graphql``: ``python -m schema.export [--check] [FILE]``."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from schema.build import build_schema
 
-__all__ = ["schema_sdl"]
+__all__ = ["main", "schema_sdl"]
 
 
 def schema_sdl() -> str:
@@ -16,12 +17,20 @@ def schema_sdl() -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Write the SDL to the file, or with ``--check`` fail when the file differs."""
-    check = "--check" in argv
-    paths = [a for a in argv if a != "--check"]
-    target = Path(paths[0] if paths else "schema.graphql")
+    """Write the SDL to the file, or with ``--check`` fail when the file differs.
+
+    Options are parsed, not looked for: ``--help`` was taken for a file name and the
+    schema written into a file called ``--help``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m schema.export", description="Write the GraphQL schema's SDL, or check the committed file."
+    )
+    parser.add_argument("file", nargs="?", type=Path, default=Path("schema.graphql"), help="default: schema.graphql")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when FILE differs from the code")
+    args = parser.parse_args(argv)
+    target: Path = args.file
     sdl = schema_sdl()
-    if check:
+    if args.check:
         if not target.exists() or target.read_text() != sdl:
             sys.stderr.write(f"{target} is out of date: run `make schema` and commit it\n")
             return 1
