@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.json_refusals import JsonRefusals
 from cli.log_columns import column_options, log_column_options
 from graph.attempts import conflicting_duplicates, mark_voided, record_attempts
 from graph.bundle import CurriculumBundle
@@ -138,7 +139,7 @@ def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[st
     return {ident: f"{file} line {line}" for ident, (line, file) in first.items()}
 
 
-@attempts.command(name="import")
+@attempts.command(name="import", cls=JsonRefusals)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="The log's layout.")
 @log_column_options

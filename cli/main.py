@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from cli.json_refusals import JsonRefusals
 from graph.errors import (
     DanglingReferences,
     InvalidInput,
@@ -263,7 +264,7 @@ def _preflight(settings: Settings, store: str) -> None:
         _fail(error)
 
 
-@main.command(name="import")
+@main.command(name="import", cls=JsonRefusals)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",

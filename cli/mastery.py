@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
+from cli.json_refusals import JsonRefusals
 from cli.log_checks import checked_logs, read_training_log, scored_rows
 from cli.log_columns import column_options, log_column_options, once_each
 from cli.seed import seed_option
@@ -75,40 +76,7 @@ def model_names(
     return [name for name in MODELS if name not in skipped]
 
 
-class _JsonRefusals(click.Command):
-    """With ``--json``, a refusal is a JSON line on stdout too (``{"error": {"code", "message"}}``), as a result is.
-
-    A script reading the lines got plain text on stderr and nothing on stdout.
-    """
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
-        try:  # a missing file or a value out of range is refused while the options are parsed
-            return super().make_context(info_name, list(args), parent, **extra)
-        except click.ClickException as error:
-            if "--json" not in args:
-                raise
-            _refusal(error)
-            raise SystemExit(error.exit_code) from None
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except click.ClickException as error:
-            if not ctx.params.get("as_json"):
-                raise
-            _refusal(error)
-            ctx.exit(error.exit_code)
-
-
-def _refusal(error: click.ClickException) -> None:
-    """A refusal as the JSON line ``--json`` promises on stdout."""
-    code = "USAGE" if isinstance(error, click.UsageError) else "INVALID"
-    click.echo(json.dumps({"error": {"code": code, "message": error.format_message()}}))
-
-
-@click.command(name="mastery", cls=_JsonRefusals)
+@click.command(name="mastery", cls=JsonRefusals)
 @click.option(
     "--format", "layout", type=click.Choice(["akt", "pykt", "csv", "dkvmn", "xapi"]), default=None,
     help="Layout of the files.",

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from cli.json_refusals import JsonRefusals
 from cli.seed import seed_option
 
 __all__ = ["evaluate_qa", "index", "train_retriever"]
@@ -183,7 +184,7 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
     return out
 
 
-@click.command(name="qa")
+@click.command(name="qa", cls=JsonRefusals)
 @click.option("--dataset", type=click.Choice(["sciq", "openstax", "problems"]), required=True, help="Layout of PATH.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--folds", default=3, show_default=True,

@@ -185,6 +185,19 @@ class TestExportImport:
             }
         }
 
+    @pytest.mark.parametrize("command", [["import"], ["attempts", "import", "--format", "csv"]])
+    def test_json_reports_a_missing_file_too(self, tmp_path: Path, command: list[str]) -> None:
+        # click's plain-text usage error went to stderr and stdout was empty
+        store = f"oxigraph:{tmp_path / 's'}"
+        result = CliRunner().invoke(main, ["--store", store, *command, str(tmp_path / "missing.ttl"), "--json"])
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert (error["code"], error["problems"]) == ("USAGE", [])
+        assert "missing.ttl' does not exist" in error["message"]
+        plain = CliRunner().invoke(main, ["--store", store, *command, str(tmp_path / "missing.ttl")])
+        assert (plain.exit_code, plain.stdout) == (2, "")  # without --json: click's usage error, on stderr
+        assert "does not exist" in plain.stderr
+
     def test_a_json_ld_file_named_json_is_read_as_json_ld(self, tmp_path: Path) -> None:
         # It was taken for a CASE package: "CFDocument: missing".
         (tmp_path / "graph.json").write_text(

@@ -273,7 +273,11 @@ class TestAResearchersOwnLogs:
                         "--models", "bkt", "--json")  # fmt: skip
         assert code == 2
         assert json.loads(out) == {
-            "error": {"code": "USAGE", "message": "the training log holds no attempts: nothing to train on"}
+            "error": {
+                "code": "USAGE",
+                "message": "the training log holds no attempts: nothing to train on",
+                "problems": [],  # the shape of every --json refusal (pathwise import's has its cycles too)
+            }
         }
         train = write_log(tmp_path / "train.csv", 20, 1)
         code, out = run("evaluate", "mastery", "--format", "csv", "--train", str(train), "--test", str(header))
