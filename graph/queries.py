@@ -13,7 +13,7 @@ from typing import TypeVar
 from rdflib import URIRef
 
 from graph.rdf_mapping import Props, Triple
-from graph.store import TripleStore, select_text
+from graph.store import MemoryStore, TripleStore, select_text
 from graph.vocab import DCTERMS, GRAPH_IRI, PW, RDF, SDO, SKOS
 
 __all__ = [
@@ -194,7 +194,11 @@ def projection_rows(store: TripleStore) -> dict[str, list[tuple[str | None, ...]
 def graph_triples(store: TripleStore, subjects: Sequence[URIRef] | None = None) -> list[Triple]:
     """The curriculum part of the graph: everything but student data and revisions.
 
-    With ``subjects``, only the triples of those subjects.
+    With ``subjects``, only the triples of those subjects. On Oxigraph the student data
+    is taken out with ``MINUS`` (its subjects gathered once, every triple checked against
+    them), not ``FILTER NOT EXISTS`` (a lookup per triple): 3.1 s against 15.9 s for a
+    store holding 544k attempts, the same triples. rdflib's own engine (the memory store)
+    compares every row with every ``MINUS`` row, so there it keeps the lookup.
     """
     if subjects is not None:
         if not subjects:
@@ -202,9 +206,13 @@ def graph_triples(store: TripleStore, subjects: Sequence[URIRef] | None = None) 
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(subjects)} }} ?s ?p ?o }}"
     else:
         excluded = " ".join(c.n3() for c in STUDENT_DATA_CLASSES)
-        query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o
-          FILTER(?s != {GRAPH_IRI.n3()})
-          FILTER NOT EXISTS {{ ?s {RDF.type.n3()} ?t . VALUES ?t {{ {excluded} }} }} }}"""
+        student_data = f"?s {RDF.type.n3()} ?t . VALUES ?t {{ {excluded} }}"
+        if isinstance(store, MemoryStore):
+            query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(?s != {GRAPH_IRI.n3()})
+              FILTER NOT EXISTS {{ {student_data} }} }}"""
+        else:
+            query = f"""SELECT ?s ?p ?o WHERE {{ {{ ?s ?p ?o FILTER(?s != {GRAPH_IRI.n3()}) }}
+              MINUS {{ {student_data} }} }}"""
     return [(s, p, o) for s, p, o in store.select(query) if s is not None and p is not None and o is not None]
 
 
