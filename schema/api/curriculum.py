@@ -195,7 +195,7 @@ class CurriculumQuery:
         description="The curriculum part of the graph (or one curriculum) as an RDF document, "
         "or one curriculum as a CASE package (`format: CASE` needs `curriculumId`)."
     )
-    def export_curriculum(
+    async def export_curriculum(
         self,
         info: Info,
         format: Annotated[
@@ -210,16 +210,17 @@ class CurriculumQuery:
             ),
         ] = None,
     ) -> str:
-        return curricula.export_curriculum(
-            info.context.kg, format.value, str(curriculum_id) if curriculum_id is not None else None
-        )
+        # off the event loop: a whole-store export reads every triple (seconds with many attempts), and
+        # every other request waited for it
+        kg, only = info.context.kg, str(curriculum_id) if curriculum_id is not None else None
+        return await asyncio.to_thread(curricula.export_curriculum, kg, format.value, only)
 
     @strawberry.field(
         description="The curriculum part of the graph (or one curriculum) as the CSV layout's files, for a "
         "spreadsheet: edit them and send them back to `importCurriculum` while the service runs. Translations "
         "are in `translations`."
     )
-    def export_curriculum_csv(
+    async def export_curriculum_csv(
         self,
         info: Info,
         curriculum_id: Annotated[
@@ -230,9 +231,8 @@ class CurriculumQuery:
             ),
         ] = None,
     ) -> CsvFiles:
-        files = curricula.export_curriculum_csv(
-            info.context.kg, str(curriculum_id) if curriculum_id is not None else None
-        )
+        kg, only = info.context.kg, str(curriculum_id) if curriculum_id is not None else None
+        files = await asyncio.to_thread(curricula.export_curriculum_csv, kg, only)  # as export_curriculum
         return CsvFiles(
             concepts=files["concepts"],
             prerequisites=files["prerequisites"],

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+
+import pytest
 
 from graph.cohorts import create_cohort
 from resolvers.loaders import build_loaders
@@ -598,6 +601,33 @@ class TestExportCsv:
         context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
         result = asyncio.run(client.schema.execute(self.EXPORT, {"c": "nope"}, context_value=context))
         assert [(e.extensions or {}).get("field") for e in result.errors or []] == ["curriculumId"]
+
+    @pytest.mark.parametrize("field", ["exportCurriculum", "exportCurriculumCsv { concepts }"])
+    def test_an_export_leaves_the_other_requests_served(
+        self, client: Client, field: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # It ran on the event loop: a whole-store export of a store with 544k attempts held every request 16 s.
+        import resolvers.curricula
+
+        release = threading.Event()
+        for name in ("export_curriculum", "export_curriculum_csv"):
+            slow = getattr(resolvers.curricula, name)
+            monkeypatch.setattr(resolvers.curricula, name, lambda *a, slow=slow: release.wait(10) and slow(*a))
+        context = Context(kg=client.kg, loaders=build_loaders(client.kg), pseudonyms=PlainIds())
+
+        async def side_by_side() -> list[str]:
+            done: list[str] = []
+
+            async def run(name: str, query: str) -> None:
+                result = await client.schema.execute(query, context_value=context)
+                assert result.errors is None, result.errors
+                done.append(name)
+                release.set()  # the export ends once the other request has been answered
+
+            await asyncio.gather(run("export", "{ " + field + " }"), run("count", "{ concepts { totalCount } }"))
+            return done
+
+        assert asyncio.run(side_by_side()) == ["count", "export"]
 
 
 class TestCurriculumWrites:
