@@ -7,6 +7,7 @@ students comes back ``null`` with ``suppressed: true``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from typing import Annotated, TypeVar
 
@@ -112,7 +113,7 @@ class CohortQuery:
         "estimate, their mean, quartiles, a histogram of `bins` (1 to 100) and the share at or above `threshold`. "
         "For analysts `bins` is 1, 2, 5 or 10 and `threshold` a multiple of 0.1 (as in `atRisk` and `masteryTrend`)."
     )
-    def cohort_mastery(
+    async def cohort_mastery(
         self,
         info: Info,
         cohort_id: CohortIdArg,
@@ -133,14 +134,14 @@ class CohortQuery:
                 concepts=[ConceptMasteryType.from_domain(s) for s in stats],
             )
 
-        return _guarded(run)
+        return await asyncio.to_thread(_guarded, run)
 
     @strawberry.field(
         description="First-attempt success, attempts to mastery (`streak` correct in a row) and stuck members "
         "per concept (every attempted concept when `conceptIds` is left out), and the `limit` concepts where "
         "the cohort is most stuck."
     )
-    def concept_difficulty(
+    async def concept_difficulty(
         self,
         info: Info,
         cohort_id: CohortIdArg,
@@ -177,13 +178,13 @@ class CohortQuery:
                 most_stuck=[ConceptDifficultyType.from_domain(r) for r in report.most_stuck],
             )
 
-        return _guarded(run)
+        return await asyncio.to_thread(_guarded, run)
 
     @strawberry.field(
         description="Members below `threshold` on each target who have weak prerequisites (below `threshold`), "
         "with which ones; a prerequisite without an estimate counts as weak with `missingIsWeak`."
     )
-    def at_risk(
+    async def at_risk(
         self,
         info: Info,
         cohort_id: CohortIdArg,
@@ -210,14 +211,14 @@ class CohortQuery:
                 cohort_id=cohort_id, threshold=threshold, targets=[TargetRiskType.from_domain(r) for r in found]
             )
 
-        return _guarded(run)
+        return await asyncio.to_thread(_guarded, run)
 
     @strawberry.field(
         description="A concept's trend from the members' attempt history, one point per bucket: attempts and "
         "success in the bucket, and the members' rolling success (their last `window` attempts) by its end. "
         "At most 1,000 points: a longer span needs a longer `interval`."
     )
-    def mastery_trend(
+    async def mastery_trend(
         self,
         info: Info,
         cohort_id: CohortIdArg,
@@ -269,7 +270,7 @@ class CohortQuery:
                 points=[TrendPointType.from_domain(p) for p in points],
             )
 
-        return _guarded(run)
+        return await asyncio.to_thread(_guarded, run)
 
 
 @strawberry.type
