@@ -182,6 +182,9 @@ def open_mastery(settings: Settings) -> MasteryService | None:
     from ml.mastery.serving import MasteryService
     from ml.mastery.versions import ModelVersions
 
+    # The models folder is created inside the data folder: made 0755 here, it held student data open
+    # to other users (a `demo load` or `attempts import` on a sparql: store, which opens no folder first).
+    private_folder(settings.data_dir)
     # The shipped model is installed whenever none is there, demo data or not: a production
     # start with no model refused every recordAttempts ("no mastery model is installed").
     service = MasteryService(

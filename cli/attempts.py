@@ -36,6 +36,7 @@ from ingest.attempts.keyed import (
     keyed_attempts_table,
     stored_void_targets,
     voided_ahead,
+    voided_within,
     voids_ahead,
     with_material_concepts,
     with_recorded_twins,
@@ -246,6 +247,7 @@ def import_attempts(
             found, erased = split_erased(found, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms), former)
             gone: set[str] = set()
             ahead: list[str] = []
+            within: list[str] = []
             if fmt == "xapi":
                 found, gone = voided_ahead(kg, found)  # their voids came first (an earlier import or call)
             bars("convert", len(found), len(found))
@@ -272,6 +274,7 @@ def import_attempts(
                 report["xapi"]["voided"] += len(gone)
                 ahead = voids_ahead(kg, frame, pseudonyms)
                 report["xapi"]["voided_ahead"] = len(ahead)
+                within = voided_within(kg, frame, pseudonyms)  # voided beside their void: kept voided too
             if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
                 problems = []
                 if bundle.concepts:
@@ -312,8 +315,8 @@ def import_attempts(
             if not dry_run and report.get("xapi", {}).get("voided_stored"):
                 # after the statements' write: a void of one stored earlier takes it back
                 report["xapi"]["voided_stored"] = len(_retract(kg, voided_stored, obj))
-            if not dry_run and report.get("xapi", {}).get("voided_ahead"):
-                mark_voided(kg, ahead)  # the statement, when it comes, arrives voided
+            if not dry_run and (ahead or within):
+                mark_voided(kg, [*ahead, *within])  # the statement, when it comes (again), arrives voided
     except KnowledgeGraphError as error:
         _fail(error, as_json=as_json)
         return

@@ -41,6 +41,7 @@ from ingest.attempts.keyed import (
     keyed_attempts_table,
     stored_void_targets,
     voided_ahead,
+    voided_within,
     voids_ahead,
     with_material_concepts,
     with_recorded_twins,
@@ -161,7 +162,8 @@ def record_statements(
     # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
     report.voided_stored = len(students.retract(kg, mastery, voided_stored))
     ahead = voids_ahead(kg, frame, pseudonyms)
-    mark_voided(kg, ahead)  # the statement, when it comes, arrives voided
+    # the statement, when it comes (again), arrives voided: a void before it, or beside it in this batch
+    mark_voided(kg, [*ahead, *voided_within(kg, frame, pseudonyms)])
     report.voided_ahead = len(ahead)
     return report
 

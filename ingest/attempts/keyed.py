@@ -32,6 +32,7 @@ __all__ = [
     "live_twins",
     "stored_void_targets",
     "voided_ahead",
+    "voided_within",
     "voids_ahead",
     "with_material_concepts",
     "with_recorded_twins",
@@ -129,8 +130,24 @@ def voids_ahead(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys
     it came, was recorded. Its ``voided_marker`` makes that statement arrive voided.
     A statement stored under its id as sent upper-case is no void ahead (``stored_void_targets``).
     """
+    return _not_held(kg, frame.attrs.get("void_unmatched", ()), pseudonyms)
+
+
+def voided_within(kg: KnowledgeGraph, frame: pd.DataFrame, pseudonyms: StudentKeys) -> list[str]:
+    """The keyed ids of the statements these files hold and void, where the store holds nothing of them (UUIDs only).
+
+    The statement is left out of what is recorded; its ``voided_marker`` keeps it out when
+    it is sent again alone (a forwarder retrying a batch, the next night's file), as for a
+    void that came first. Without one, the answer a void had taken back was recorded then.
+    """
+    unmatched = set(frame.attrs.get("void_unmatched", ()))
+    return _not_held(kg, [t for t in frame.attrs.get("void_targets", ()) if t not in unmatched], pseudonyms)
+
+
+def _not_held(kg: KnowledgeGraph, targets: Collection[object], pseudonyms: StudentKeys) -> list[str]:
+    """The keyed ids of the UUID ``targets`` the store holds no attempt or marker of, in any spelling."""
     ahead: dict[str, list[str]] = {}
-    for target in frame.attrs.get("void_unmatched", ()):
+    for target in targets:
         form = statement_form(str(target))
         if form is not None:
             ahead[pseudonyms.opaque(form)] = [pseudonyms.opaque(s) for s in dict.fromkeys([form, form.upper()])]

@@ -122,6 +122,7 @@ class MasteryService:
         with self.lock:
             self.versions.use(version)
             self._predictor = predictor
+            self.load_error = None  # /healthz said why no model was served after the switch had served one
             self._journal = None
 
     @contextmanager

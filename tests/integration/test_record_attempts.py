@@ -904,6 +904,31 @@ def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:
     assert lms(query, {"s": [void]})["recordStatements"]["voidedAhead"] == 0  # kept voided already
 
 
+def test_a_statement_voided_in_its_own_batch_stays_voided_when_sent_again(api: Api) -> None:
+    # The void beside it left no marker: the statement sent again alone (a forwarder retrying a
+    # batch, the next night's file) was recorded, and the answer the void took back counted for good.
+    def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+    query = """mutation($s: JSON!) { recordStatements(statements: $s) {
+        ... on RecordedStatements { accepted duplicates voided voidedStored voidedAhead } } }"""
+    for n, void_first in enumerate((True, False), start=1):
+        target = _statement(f"af000000-0000-4000-8000-00000000000{n}", f"v{n}", "m_slope_practice", True)
+        void = {
+            "id": f"af000000-0000-4000-8000-00000000009{n}",
+            "actor": {"account": {"homePage": "https://lms.example", "name": "admin"}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": target["id"]},
+            "timestamp": "2026-11-28T10:00:00Z",
+        }
+        batch = [void, target] if void_first else [target, void]
+        first = lms(query, {"s": batch})["recordStatements"]
+        assert first == {"accepted": 0, "duplicates": 0, "voided": 1, "voidedStored": 0, "voidedAhead": 0}
+        again = lms(query, {"s": [target]})["recordStatements"]
+        assert (again["accepted"], again["voided"]) == (0, 1), f"void first: {void_first}"
+        assert lms(MASTERY, {"id": f"v{n}"})["student"] is None
+
+
 def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
     # The clash was with the live answer's id, which the batch's own ids did not hold: naming it failed.
     def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

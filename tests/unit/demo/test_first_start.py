@@ -71,3 +71,13 @@ def test_production_serves_the_shipped_model_until_one_is_trained(
     assert service is not None
     assert service.version == "demo"
     assert "train one on your own attempt logs" in caplog.text
+
+
+def test_a_data_folder_the_model_is_installed_in_is_created_private(tmp_path: Path) -> None:
+    # On a sparql: store nothing opened the folder before the model did: `demo load` made it 0755.
+    from server import open_mastery
+
+    data = tmp_path / "data"
+    settings = dataclasses.replace(load_settings(env_file=None), data_dir=data, store="memory", mastery=True)
+    assert open_mastery(settings) is not None
+    assert oct(data.stat().st_mode & 0o777) == "0o700"

@@ -131,6 +131,21 @@ class TestServedVersion:
         assert not (root / "CURRENT").exists()
         assert versions.current() == broken.name
 
+    def test_serving_another_version_clears_the_load_error(self, tmp_path: Path) -> None:
+        from demo.load import MODEL_DIR
+        from ml.mastery.serving import MasteryService
+
+        root = tmp_path / "models" / "mastery"
+        versions = ModelVersions(root)
+        versions.install(MODEL_DIR, "demo")
+        broken = root / "20261129-000000-pathwise"
+        broken.mkdir()
+        write_model(broken)
+        service = MasteryService(versions)
+        assert service.load_error is not None
+        service.serve("demo", service.load("demo"))  # what useMasteryModel ends with
+        assert (service.version, service.load_error) == ("demo", None)  # /healthz kept mastery_model_error
+
 
 class TestDamage:
     """A damaged version used to be listed like a healthy one, and was found out only when served."""

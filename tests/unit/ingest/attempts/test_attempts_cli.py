@@ -464,6 +464,19 @@ def test_a_void_in_an_earlier_file_keeps_its_statement_out_when_it_comes(kg: Kno
     assert report(invoke(kg, str(void), "--format", "xapi", "--json"))["xapi"]["voided_ahead"] == 0
 
 
+def test_a_statement_voided_in_its_own_file_stays_voided_in_the_next(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # Voided beside its void, it left no marker: the next night's file holding it alone recorded it.
+    uid = "de000000-0000-4000-8000-000000000001"
+    day1 = write_lines(tmp_path / "day1.jsonl", [statement(uid, "uz", True), voiding(uid)])
+    dry = report(invoke(kg, str(day1), "--format", "xapi", "--json", "--dry-run"))
+    assert dry["xapi"]["voided"] == 1
+    assert report(invoke(kg, str(day1), "--format", "xapi", "--json"))["xapi"]["voided"] == 1
+    day2 = write_lines(tmp_path / "day2.jsonl", [statement(uid.upper(), "uz", True), statement("de-2", "uz", False)])
+    out = report(invoke(kg, str(day2), "--format", "xapi", "--json"))
+    assert (out["accepted"], out["xapi"]["voided"]) == (1, 1)
+    assert [a.score for a in kg_attempts(kg)] == [0.0]
+
+
 def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) -> None:
     # Moodle sends `completed` with success: true when a learner finishes reading a book: it
     # counted as a right answer on the concepts the book teaches.
