@@ -291,7 +291,18 @@ def models_use(ctx: click.Context, version: str | None, newest: bool) -> None:
         raise click.UsageError("give a VERSION to pin, or --newest to unpin")
     if newest:
         versions.unpin()
-        click.echo(f"unpinned: serving the newest version ({versions.current()}) from the next start")
+        current = versions.current()
+        if current is None:
+            click.echo("unpinned: no trained version yet (see `pathwise train mastery`)")
+            return
+        click.echo(f"unpinned: serving the newest version ({current}) from the next start")
+        damage = versions.info(current)["damage"]
+        if damage:  # the start then serves no model; this said nothing of it
+            click.echo(
+                f"warning: {current} is DAMAGED ({damage}): a start serves no model until another version "
+                "is pinned (`pathwise models list`)",
+                err=True,
+            )
         return
     assert version is not None
     try:

@@ -130,6 +130,7 @@ class TestServedVersion:
         assert unpinned.exit_code == 0, unpinned.output
         assert not (root / "CURRENT").exists()
         assert versions.current() == broken.name
+        assert f"warning: {broken.name} is DAMAGED (" in unpinned.output  # the start serves no model: said now
 
     def test_serving_another_version_clears_the_load_error(self, tmp_path: Path) -> None:
         from demo.load import MODEL_DIR
