@@ -346,7 +346,8 @@ def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes:
     more = f" (and {len(clashes) - _SHOWN} more)" if len(clashes) > _SHOWN else ""
     if fmt == "xapi":
         return [
-            f"{len(clashes)} statement(s) already stored under the same id with another result or time: {named}{more}",
+            f"{len(clashes)} statement(s) already stored under the same id for another learner, or with another "
+            f"result or time: {named}{more}",
             "a statement id names one statement: a changed result is a new statement with its own id (void the "
             "old one to take it back)",
         ]

@@ -873,6 +873,7 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     lms(RECORD, {"a": [other]})
     taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
     assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"
+    assert "for another learner, or with another score or time" in taken["message"]  # it named score or time alone
 
 
 def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:

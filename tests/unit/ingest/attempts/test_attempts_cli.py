@@ -413,8 +413,8 @@ class TestXapiAcrossFiles:
         write_lines(path, [statement("other", "wu", True), statement("same-id", "wu", False)])
         refused = invoke(kg, str(path), "--format", "xapi")
         assert refused.exit_code == 1
-        assert "1 statement(s) already stored under the same id with another result or time: same-id " \
-               "(s.jsonl line 2)" in refused.output  # fmt: skip
+        assert "1 statement(s) already stored under the same id for another learner, or with another result or " \
+               "time: same-id (s.jsonl line 2)" in refused.output  # fmt: skip
         assert "a changed result is a new statement with its own id (void the old one" in refused.output
         assert "rename the file" not in refused.output
 
