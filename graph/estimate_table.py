@@ -14,6 +14,12 @@ estimate's triples (``pw:student``, ``pw:concept``, ``pw:probability`` on a
 estimate) marks it dirty, and a revision it did not see (another process wrote to a
 shared store, and the projection noticed) makes the next read reload it whole.
 
+A load reads without the graph's write lock (``estimate_table``): on a store of a
+million estimates the read takes seconds, and holding the lock for it made the first
+write after a start wait that long while ``/readyz`` already said ready. A write that
+commits during the read makes the load read again (at most twice; the third read holds
+the lock).
+
 Memory: 8 bytes per (student, concept) cell of the students and concepts that have an
 estimate; 10,000 x 100 is 8 MB.
 """
@@ -60,6 +66,7 @@ class EstimateTable:
         self.revision = -1
         self.dirty = True
         self.lock = threading.Lock()
+        self.loading = threading.Lock()  # one load at a time: a second reader waits and finds it current
 
     def __len__(self) -> int:
         """How many estimates the table holds."""
@@ -68,11 +75,15 @@ class EstimateTable:
 
     def load(self, rows: Iterable[tuple[str, str, float]], revision: int) -> None:
         """Replace the whole table with ``(student, concept, probability)`` rows."""
+        staged = EstimateTable()
+        for student, concept, p in rows:
+            staged._set(student, concept, p)
+        self.adopt(staged, revision)
+
+    def adopt(self, staged: EstimateTable, revision: int) -> None:
+        """Take ``staged``'s contents as this table's at ``revision`` (a swap: readers see one or the other)."""
         with self.lock:
-            self._students, self._concepts = {}, {}
-            self._values = np.full((0, 0), np.nan)
-            for student, concept, p in rows:
-                self._set(student, concept, p)
+            self._students, self._concepts, self._values = staged._students, staged._concepts, staged._values
             self.revision = revision
             self.dirty = False
 
@@ -164,6 +175,8 @@ def _estimates(triples: Sequence[Triple]) -> dict[str, dict[str, str | float]]:
 
 _TABLES: weakref.WeakKeyDictionary[KnowledgeGraph, EstimateTable] = weakref.WeakKeyDictionary()
 _TABLES_LOCK = threading.Lock()
+_UNLOCKED_READS = 2
+"""Reads without the graph's write lock before a load holds it (each read: seconds on a big store)."""
 
 
 def estimate_table(kg: KnowledgeGraph) -> EstimateTable:
@@ -185,7 +198,19 @@ def estimate_table(kg: KnowledgeGraph) -> EstimateTable:
         if table is None:
             table = _TABLES[kg] = EstimateTable()
             kg.listeners.append(table.on_write)
-    with kg.lock:
-        if table.dirty or table.revision != kg.revision:
-            table.load(estimate_rows(kg.store), kg.revision)
+    with table.loading:
+        for attempt in range(_UNLOCKED_READS + 1):
+            if not (table.dirty or table.revision != kg.revision):
+                break
+            if attempt == _UNLOCKED_READS:  # writes kept landing during the reads: read once more, holding them off
+                with kg.lock:
+                    table.load(estimate_rows(kg.store), kg.revision)
+                break
+            seen = kg.revision  # a write committing from here on moves the revision (checked under the lock)
+            staged = EstimateTable()
+            staged.load(estimate_rows(kg.store), seen)
+            with kg.lock:
+                if kg.revision == seen:
+                    table.adopt(staged, seen)
+                    break
     return table

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
+import graph.estimate_table as estimate_table_module
 from graph.estimate_table import EstimateTable, estimate_table
 from graph.mastery import estimate_triples, stored_estimate_triples
 from graph.model import MasteryEstimate
@@ -75,3 +78,48 @@ class TestEstimateTable:
         table.load([(f"s{i}", f"c{i % 40}", i / 1000) for i in range(500)], revision=1)
         assert len(table) == 500
         assert table.matrix(["s499"], ["c19"])[0, 0] == 0.499
+
+
+class TestLoadingWhileWritesGoOn:
+    """A load reads without the graph's write lock: writes are not held, and none is lost."""
+
+    def test_a_write_during_the_read_is_not_held_and_is_in_the_table(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        kg = KnowledgeGraph(open_store("memory"))
+        write(kg, MasteryEstimate("s1", "a", 0.25, "v", WHEN))
+        real_rows = estimate_table_module.estimate_rows
+        reads: list[int] = []
+
+        def rows_while_someone_writes(store: object) -> list[tuple[str, str, float]]:
+            rows = real_rows(store)  # type: ignore[arg-type]
+            reads.append(len(rows))
+            if len(reads) == 1:  # a request writes while the first read is under way
+                writer = threading.Thread(target=write, args=(kg, MasteryEstimate("s2", "b", 0.5, "v", WHEN)))
+                writer.start()
+                writer.join(timeout=5)
+                assert not writer.is_alive(), "the write waited for the load"
+            return rows
+
+        monkeypatch.setattr(estimate_table_module, "estimate_rows", rows_while_someone_writes)
+        table = estimate_table(kg)
+        assert reads == [1, 2], "the read that missed the write was read again"
+        assert cell(kg, "s2", "b") == 0.5
+        assert table.revision == kg.revision
+        assert not table.dirty
+
+    def test_writes_landing_at_every_read_end_in_a_read_that_holds_them(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        kg = KnowledgeGraph(open_store("memory"))
+        real_rows = estimate_table_module.estimate_rows
+        reads: list[bool] = []
+
+        def rows_under_constant_writes(store: object) -> list[tuple[str, str, float]]:
+            holding = kg.lock._is_owned()  # type: ignore[attr-defined]
+            reads.append(holding)
+            if not holding:
+                write(kg, MasteryEstimate(f"s{len(reads)}", "a", 0.5, "v", WHEN))
+            return real_rows(store)  # type: ignore[arg-type, no-any-return]
+
+        monkeypatch.setattr(estimate_table_module, "estimate_rows", rows_under_constant_writes)
+        table = estimate_table(kg)
+        assert reads == [False, False, True]
+        assert len(table) == 2
+        assert table.revision == kg.revision
