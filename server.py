@@ -251,7 +251,7 @@ def open_knowledge_graph(
             store_path = Path(settings.store.partition(":")[2])
             finish_interrupted_restore(settings.data_dir, store_path, pseudonyms, say=log.warning)
         private_folder(settings.data_dir)
-    kg = KnowledgeGraph(open_store(settings.store))
+    kg = KnowledgeGraph(open_store(settings.store, rewrite_in_background=True))  # serving while it runs
     # The demo is two writes (curriculum, then students); the marker says a stop came between them,
     # which left half a demo that a later start took for a loaded store.
     marker = settings.data_dir / DEMO_MARKER

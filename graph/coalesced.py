@@ -42,6 +42,20 @@ class CoalescedRuns:
         with self._condition:
             return self._started - self._running
 
+    @property
+    def running(self) -> bool:
+        """Whether a run is in progress now."""
+        with self._condition:
+            return self._running
+
+    def wait_idle(self) -> bool:
+        """Wait until no run is in progress; whether one was (a closing store waits for its rewrite)."""
+        with self._condition:
+            waited = self._running
+            while self._running:
+                self._condition.wait()
+            return waited
+
     def run(self) -> None:
         """Start a run, or wait for one that a later caller's need also starts; return when it is done."""
         with self._condition:

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -221,6 +222,11 @@ class OxigraphStore:
     so a crash at any point leaves either the old store or the new one, never a mix.
     A rewrite (``rewrite``, after an erasure) builds its copy in ``<dir>.rebuild``,
     which opening the store discards.
+
+    ``rewrite_in_background``: a rewrite a stop interrupted is redone at the next open;
+    the server opens with this set, so the port opens while it runs (a minute on a store
+    of millions of triples, with nothing answering when it ran first). One-shot commands
+    redo it before they start.
     """
 
     name = "oxigraph"
@@ -228,7 +234,7 @@ class OxigraphStore:
     CATCH_UP_UNDER_LOCK = 8  # journalled writes a rewrite may replay while writes wait
     CATCH_UP_PASSES = 5  # passes over the journal without the lock before replaying the rest under it
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, rewrite_in_background: bool = False) -> None:
         self.path = Path(directory)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -247,8 +253,12 @@ class OxigraphStore:
         self._rewrites = CoalescedRuns(self._rewrite_once)
         self.write_failure: str | None = None  # the last write's I/O error, until a write succeeds
         self.writable = True  # False: reopened read-only after a failed write; the next write tries again
+        self._closing = False  # set by close(): no rewrite starts after it
         if self._pending.exists():  # an erasure's rewrite a crash (or an error) interrupted
-            self._finish_pending_rewrite()
+            if rewrite_in_background:  # not a daemon: an exit waits for it (close() does) rather than cut it
+                threading.Thread(target=self._finish_pending_rewrite, name="store-rewrite").start()
+            else:
+                self._finish_pending_rewrite()
 
     @property
     def _staging(self) -> Path:
@@ -264,6 +274,9 @@ class OxigraphStore:
         try:
             self._rewrites.run()
         except Exception:
+            if self._closing:
+                log.warning("%s: closed before the rewrite began; it is redone at the next start", self.path)
+                return
             log.exception("%s: the rewrite failed again; it is retried at the next start or forget", self.path)
 
     @property
@@ -446,6 +459,9 @@ class OxigraphStore:
         is swapped in through the same marker as a staged write, so a crash leaves the
         old store or the new one. The old files are deleted.
         """
+        if self._closing:  # the request stays on disk: the next open redoes it
+            raise RuntimeError(f"{self.path}: the store is closing; its rewrite is left to the next start")
+        started = time.monotonic()
         work = self._rebuild
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
@@ -468,6 +484,7 @@ class OxigraphStore:
                 self._swap_in()
                 if covered is not None and self._pending.exists() and self._pending.read_text() == covered:
                     self._pending.unlink()  # no request came after the checkpoint
+            log.info("%s: rewritten in %.1f s: deleted data has left its files", self.path, time.monotonic() - started)
         finally:
             with self._writes:
                 self._journal = None
@@ -524,9 +541,19 @@ class OxigraphStore:
             self._store = ox.Store(str(self.path))
 
     def close(self) -> None:
-        """Flush and release the RocksDB files."""
-        self._store.flush()
-        del self._store
+        """Flush and release the RocksDB files, once a rewrite in progress has finished.
+
+        A rewrite runs in a thread the process waits for at exit anyway (an erasure
+        cancelled by a stop, or the one redone at start); closing under it left the swap
+        to fail half way and the whole rewrite to be redone at the next start.
+        """
+        self._closing = True
+        if self._rewrites.running:
+            log.info("%s: waiting for the store's rewrite (an erasure) to finish before closing", self.path)
+        self._rewrites.wait_idle()
+        with self._writes:
+            self._store.flush()
+            del self._store
 
 
 class SparqlStore:
@@ -559,8 +586,8 @@ class SparqlStore:
         self._remote.close()
 
 
-def open_store(spec: str | StoreSpec) -> TripleStore:
-    """Open the backend a store setting names.
+def open_store(spec: str | StoreSpec, *, rewrite_in_background: bool = False) -> TripleStore:
+    """Open the backend a store setting names (``rewrite_in_background``: see ``OxigraphStore``).
 
     Examples:
         >>> open_store("memory").name
@@ -570,7 +597,7 @@ def open_store(spec: str | StoreSpec) -> TripleStore:
     if parsed.backend == "memory":
         return MemoryStore()
     if parsed.backend == "oxigraph":
-        return OxigraphStore(parsed.location)
+        return OxigraphStore(parsed.location, rewrite_in_background=rewrite_in_background)
     return SparqlStore(parsed.location, parsed.update_url)
 
 

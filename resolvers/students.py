@@ -64,6 +64,7 @@ __all__ = [
 
 
 log = logging.getLogger("pathwise.mastery")
+erasure_log = logging.getLogger("pathwise.erasure")  # counts only: a key, even a pseudonym, is not logged
 
 SWITCH_CHUNK = 100  # students read and replayed together when switching models
 REWRITE_CHUNK = 25  # students whose estimates a switch rewrites in one transaction (under the model's lock)
@@ -415,6 +416,16 @@ def forget_each(
         ]
     needed = any(isinstance(o, Forgotten) and not o.earlier for o in outcomes)
     retried = any(isinstance(o, Forgotten) and o.earlier for o in outcomes)
+    deleted_now = [o for o in outcomes if isinstance(o, Forgotten) and not o.earlier]
+    if deleted_now:
+        erasure_log.info(
+            "forgot %d student(s): %d attempts, %d estimates, %d triples deleted%s",
+            len(deleted_now),
+            sum(o.attempts for o in deleted_now),
+            sum(o.estimates for o in deleted_now),
+            sum(o.triples for o in deleted_now),
+            "; rewriting the store so they leave its files" if isinstance(store, OxigraphStore) else "",
+        )
     if isinstance(store, OxigraphStore) and promised is not None:
         if needed or (retried and pending_before):
             store.rewrite()  # an embedded store: make the deleted bytes leave its files

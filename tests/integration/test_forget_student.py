@@ -247,6 +247,19 @@ class TestForgetManyInProcess:
             assert not on_disk.mastery.predictor.knows(gone)
         assert api_students(on_disk) == [key("stayer")]
 
+    def test_an_erasure_is_logged_with_counts_and_no_key(self, on_disk: Api, caplog: pytest.LogCaptureFixture) -> None:
+        """An operator sees that a forget ran and what its rewrite cost; a log is no place for the key."""
+        for n, learner in enumerate(("leaver-a", "leaver-b")):
+            on_disk(RECORD, {"s": learner, "c": f"x{n}"})
+        key = on_disk.pseudonyms.key
+        with caplog.at_level("INFO"):
+            on_disk(FORGET_MANY, {"ids": ["leaver-a", "leaver-b"]})
+        assert "forgot 2 student(s): 4 attempts" in caplog.text
+        assert "rewriting the store" in caplog.text
+        assert "rewritten in" in caplog.text
+        assert key("leaver-a") not in caplog.text
+        assert "leaver-a" not in caplog.text
+
     def test_a_retried_erasure_is_answered_with_the_first_ones_time(self, on_disk: Api, tmp_path: Path) -> None:
         """A client whose answer was lost (a proxy's timeout during the rewrite) retries and learns it was done."""
         from graph.erasures import ERASURE_LOG, ErasureLog

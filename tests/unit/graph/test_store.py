@@ -321,6 +321,96 @@ class TestRewriteWhileWriting:
         assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
         reopened.close()
 
+    def test_closing_during_a_rewrite_waits_for_it_so_nothing_is_left_to_redo(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A stop while an erasure's rewrite copies: close() waited for nothing, and the swap then failed."""
+        import threading
+
+        from graph.store import OxigraphStore
+
+        copying, go_on = threading.Event(), threading.Event()
+
+        class SlowCopy(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                copying.set()
+                go_on.wait(timeout=30)
+                return super()._copy_checkpoint(work)
+
+        store = SlowCopy(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        failures: list[BaseException] = []
+
+        def forget_rewrite() -> None:
+            try:
+                store.rewrite()
+            except BaseException as error:
+                failures.append(error)
+
+        rewriting = threading.Thread(target=forget_rewrite)
+        rewriting.start()
+        assert copying.wait(timeout=30)
+        closing = threading.Thread(target=store.close)
+        with caplog.at_level("INFO", logger="graph.store"):
+            closing.start()
+            closing.join(timeout=0.5)
+            assert closing.is_alive(), "close() waits for the rewrite"
+            go_on.set()
+            closing.join(timeout=60)
+            rewriting.join(timeout=60)
+        assert not failures
+        assert "waiting for the store's rewrite" in caplog.text
+        assert "rewritten in" in caplog.text
+        assert not list(tmp_path.glob("store.*")), "the rewrite finished: no request left for the next start"
+        reopened = OxigraphStore(tmp_path / "store")
+        assert reopened.rewrites == 0
+        assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
+        reopened.close()
+
+    def test_a_rewrite_asked_for_after_close_began_is_left_to_the_next_start(self, tmp_path: Path) -> None:
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        store.close()
+        with pytest.raises(RuntimeError, match="closing"):
+            store.rewrite()
+        assert (tmp_path / "store.rewrite-pending").exists()
+        reopened = OxigraphStore(tmp_path / "store")
+        assert reopened.rewrites == 1
+        assert not reopened.rewrite_pending
+        reopened.close()
+
+    def test_a_server_redoes_an_interrupted_rewrite_while_it_serves(self, tmp_path: Path) -> None:
+        """The server opens with the rewrite in the background: reads and writes go on, none is lost."""
+        import threading
+
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        store.close()
+        (tmp_path / "store.rewrite-pending").write_text("interrupted")
+        copying, go_on = threading.Event(), threading.Event()
+
+        class SlowCopy(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                copying.set()
+                go_on.wait(timeout=30)
+                return super()._copy_checkpoint(work)
+
+        serving = SlowCopy(tmp_path / "store", rewrite_in_background=True)
+        assert copying.wait(timeout=30), "the rewrite started"
+        assert serving.rewrite_pending
+        serving.apply([], [self._triple("written-meanwhile", 2)])  # type: ignore[list-item]
+        assert len(serving.select("SELECT ?s WHERE { ?s ?p ?o }")) == 2
+        go_on.set()
+        serving.close()  # waits for the rewrite
+        assert serving.rewrites == 1
+        assert not list(tmp_path.glob("store.*"))
+        reopened = OxigraphStore(tmp_path / "store")
+        assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 2, "the write made during the rewrite is kept"
+        reopened.close()
+
 
 class _FullDisk:
     """Wraps a pyoxigraph store: every write fails as RocksDB's do once the disk has filled."""
