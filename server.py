@@ -277,6 +277,9 @@ def open_knowledge_graph(
     return kg
 
 
+SWITCH_STOP_SECONDS = 10
+"""How long a stop waits for a running model switch to end at its next chunk of students."""
+
 DEMO_MARKER = "demo-loading"
 """A file in the data folder while the demo's first load runs."""
 
@@ -285,7 +288,7 @@ def _refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService | None)
     """In the background, re-estimate what another model version estimated (a start serving another model)."""
     if mastery is None or mastery.version is None:
         return
-    from resolvers.students import refresh_stale_estimates
+    from resolvers.model_switch import refresh_stale_estimates
 
     def run() -> None:
         try:
@@ -396,6 +399,8 @@ def create_app(
             }
         finally:
             metrics.registry.unregister(state)
+            if service is not None and not service.stop_switch(timeout=SWITCH_STOP_SECONDS):
+                log.warning("a mastery model switch did not stop within %d s; closing anyway", SWITCH_STOP_SECONDS)
             if settler is not None:
                 settler.close()  # the students still waiting are settled before the store closes
             if qa is not None:
@@ -419,6 +424,9 @@ def create_app(
             body["store_write_error"] = failure
         if request.state.mastery is not None and request.state.mastery.load_error:
             body["mastery_model_error"] = request.state.mastery.load_error  # served without one: say why
+        switch = request.state.mastery.switch if request.state.mastery is not None else None
+        if switch is not None and switch.running:  # estimates name either version until it has ended
+            body["mastery_model_switch"] = {"version": switch.version, "phase": switch.phase.value}
         return body
 
     async def healthz(request: Request) -> JSONResponse:

@@ -336,6 +336,8 @@ POLICY: Mapping[str, Access] = {
     # --- the served mastery model: versions and metrics for staff; switching is for admins --
     "masteryModels": STAFF,
     "useMasteryModel": ADMIN_ONLY,
+    "startMasteryModelSwitch": ADMIN_ONLY,
+    "masteryModelSwitch": STAFF,
     # --- cohorts ------------------------------------------------------------------------
     "cohorts": {Role.TEACHER: SCOPED_LISTING, Role.ANALYST: AGGREGATE_ONLY, Role.ADMIN: ANYONE},
     "cohort": _cohort_aggregate("id"),

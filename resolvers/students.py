@@ -8,7 +8,6 @@ same transaction as the attempts that produced them.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -33,7 +32,6 @@ from graph.ids import iri_of
 from graph.mastery import (
     estimate_triples,
     read_estimates,
-    stale_students,
     stored_estimate_triples,
     stored_probabilities,
 )
@@ -51,27 +49,25 @@ __all__ = [
     "export",
     "forget",
     "forget_each",
+    "history_loader",
     "mastery_of",
     "page_of_students",
     "record",
     "record_retryable",
-    "refresh_stale_estimates",
+    "estimates_again",
+    "reload_histories",
+    "rewrite_estimates",
     "retract",
     "touched_estimates",
     "student_exists",
-    "switch_model",
 ]
 
 
 log = logging.getLogger("pathwise.mastery")
 erasure_log = logging.getLogger("pathwise.erasure")  # counts only: a key, even a pseudonym, is not logged
 
-SWITCH_CHUNK = 100  # students read and replayed together when switching models
-REWRITE_CHUNK = 25  # students whose estimates a switch rewrites in one transaction (under the model's lock)
-CATCH_UP_ROUNDS = 2  # rounds replaying the students a switch's journal names, before the locked catch-up
 
-
-def _history(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
+def history_loader(kg: KnowledgeGraph, mastery: MasteryService) -> HistoryLoader:
     """Stored attempts of students, for replaying them into the served model (what is new to it placed first)."""
 
     def load(students: Sequence[str]) -> dict[str, list[Attempt]]:
@@ -147,7 +143,7 @@ def record(
     """
     students = [a.student for a in attempts]
     with mastery.lock:
-        predictor = mastery.ready(students, _history(kg, mastery))
+        predictor = mastery.ready(students, history_loader(kg, mastery))
         place_new(kg, predictor, attempts, creating=creating)
         observed: list[Attempt] = []
 
@@ -268,7 +264,7 @@ def settle(kg: KnowledgeGraph, mastery: MasteryService, students: Sequence[str])
         students = [s for s in students if student_exists(kg, s)]
         if mastery.version is None or not students:
             return 0
-        predictor = mastery.ready(students, _history(kg, mastery))
+        predictor = mastery.ready(students, history_loader(kg, mastery))
         moved = _unsettled(kg, predictor, students, set(), datetime.now(UTC))
         if moved:
             deletes = stored_estimate_triples(kg.store, [(e.student, e.concept) for e in moved])
@@ -479,7 +475,7 @@ def mastery_of(
     missing = [c for c in concepts if c not in estimates]
     if missing:
         with mastery.lock:
-            predictor = mastery.ready([student], _history(kg, mastery))
+            predictor = mastery.ready([student], history_loader(kg, mastery))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
                 estimates[c] = MasteryEstimate(student, c, p, predictor.version, now)
@@ -495,111 +491,22 @@ def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept:
         return mastery.predictor.evidence(history, concept, limit)
 
 
-def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> int:
-    """Serve another model version and re-estimate every stored estimate with it.
-
-    The new model is made ready beside the served one, which goes on recording: every
-    student's attempts are replayed into it, outside the model's lock. It then catches
-    up with what the journal (``MasteryService.take_journal``) noted meanwhile: the
-    students it names are read again under the lock and replayed outside it, twice;
-    then, under the lock, the attempts noted since are observed (few), the new model is
-    served, and from there ``record`` updates its states and writes its estimates
-    itself. The stored estimates are rewritten from the served states a few students
-    per transaction, each under the lock. Slow on a large store, so the API runs it off
-    the event loop. Returns how many estimates were rewritten.
-    """
-    with mastery.switching():
-        try:
-            candidate = mastery.load(version)
-        except KeyError:
-            raise NotFound("model version", version, field="version") from None
-        started = time.perf_counter()
-        students = list_students(kg)
-        log.info("switching the mastery model to %s: replaying %d students", version, len(students))
-        _replay(kg, candidate, students)
-        rewrite = set(students)
-        for _ in range(CATCH_UP_ROUNDS):
-            with mastery.lock:  # read under the lock: exactly what was stored up to the take
-                changed = sorted(mastery.take_journal().students)
-                histories = attempts_of(kg, changed)
-            rewrite.update(changed)
-            _reload(kg, candidate, histories)
-        with mastery.lock:
-            last = mastery.take_journal()
-            rewrite.update(last.students)
-            _reload(kg, candidate, attempts_of(kg, sorted(last.forgotten)))
-            recent = [a for a in last.attempts if a.student not in last.forgotten]
-            place_new(kg, candidate, recent)
-            for attempt in recent:
-                candidate.observe(attempt)
-            mastery.serve(version, candidate)
-        served = time.perf_counter()
-        log.info("serving mastery model %s after %.1f s; rewriting the estimates", version, served - started)
-        ordered, rewritten = sorted(rewrite), 0
-        for first in range(0, len(ordered), REWRITE_CHUNK):
-            with mastery.lock:
-                taken = time.perf_counter()
-                rewritten += _rewrite_estimates(kg, candidate, ordered[first : first + REWRITE_CHUNK])
-                held = time.perf_counter() - taken
-            time.sleep(held)  # the lock is not fair: give waiting requests as long as the chunk held it
-        log.info("mastery model %s: %d estimates rewritten in %.1f s", version, rewritten, time.perf_counter() - served)
-        return rewritten
-
-
-def refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService) -> int:
-    """Estimate again, with the served model, every stored estimate another version made.
-
-    A start that serves another model than the last one (``pathwise models use``, a newly
-    trained version, a pinned one that is gone) left every stored estimate saying, and
-    holding, the old model's value. The served model replays those students' attempts
-    and rewrites their estimates a few students per transaction under its lock, pausing
-    as long as it held it, as a switch does. Run in the background at startup; returns
-    how many estimates were rewritten.
-    """
-    version = mastery.version
-    if version is None:
-        return 0
-    students = stale_students(kg.store, version)
-    if not students:
-        return 0
-    log.info("%d students have estimates from another model than %s: estimating them again", len(students), version)
-    started, rewritten = time.perf_counter(), 0
-    for first in range(0, len(students), REWRITE_CHUNK):
-        chunk = students[first : first + REWRITE_CHUNK]
-        with mastery.lock:
-            if mastery.version != version:
-                break  # a switch served another model meanwhile: it rewrites every estimate itself
-            taken = time.perf_counter()
-            predictor = mastery.ready(chunk, _history(kg, mastery))
-            rewritten += _rewrite_estimates(kg, predictor, chunk)
-            held = time.perf_counter() - taken
-        time.sleep(held)
-    log.info("%d estimates re-estimated with %s in %.1f s", rewritten, version, time.perf_counter() - started)
-    return rewritten
-
-
-def _replay(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> None:
-    """Rebuild ``students``' states in ``predictor`` from the store, a chunk at a time (bounded memory)."""
-    for first in range(0, len(students), SWITCH_CHUNK):
-        _reload(kg, predictor, attempts_of(kg, students[first : first + SWITCH_CHUNK]))
-
-
-def _reload(kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:
+def reload_histories(kg: KnowledgeGraph, predictor: OnlineMastery, histories: dict[str, list[Attempt]]) -> None:
     """Replay these histories; a student with none (forgotten) keeps no state at all."""
     for student in [s for s, history in histories.items() if not history]:
         predictor.forget(student)
     predictor.replay(with_new_placed(kg, predictor, {s: h for s, h in histories.items() if h}))
 
 
-def _rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:
+def rewrite_estimates(kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]) -> int:
     """Estimate again, from ``predictor``'s states, every concept these students have an estimate of; one write."""
-    deletes, inserts, count = _estimates_again(kg, predictor, students)
+    deletes, inserts, count = estimates_again(kg, predictor, students)
     if count:
         kg.commit(deletes, inserts, lambda: None)
     return count
 
 
-def _estimates_again(
+def estimates_again(
     kg: KnowledgeGraph, predictor: OnlineMastery, students: Sequence[str]
 ) -> tuple[list[Any], list[Any], int]:
     """The write that replaces these students' stored estimates with ``predictor``'s: deletes, inserts, how many."""
@@ -641,8 +548,8 @@ def retract(kg: KnowledgeGraph, mastery: MasteryService | None, attempt_ids: Seq
         served = mastery is not None and mastery.version is not None
         if served:
             assert mastery is not None
-            _reload(kg, mastery.predictor, histories)  # the states as if the voided answers never came
-            more_deletes, more_inserts, _ = _estimates_again(
+            reload_histories(kg, mastery.predictor, histories)  # the states as if the voided answers never came
+            more_deletes, more_inserts, _ = estimates_again(
                 kg, mastery.predictor, [s for s in students if s not in emptied]
             )
             deletes += more_deletes

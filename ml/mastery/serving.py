@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.model import Attempt
 from ml.mastery.predict import MasteryPredictor, OnlineMastery
+from ml.mastery.switch_progress import SwitchProgress
 from ml.mastery.versions import ModelVersions
 
 __all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel", "UnreadableModel", "load_version"]
@@ -78,6 +79,7 @@ class MasteryService:
         self.lock = threading.RLock()
         self._switching = threading.Lock()
         self._journal: Journal | None = None  # while a switch is being prepared
+        self.switch: SwitchProgress | None = None  # the running switch, else the last one since the start
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
             versions.install(fallback, "demo")
         current = versions.current()
@@ -146,6 +148,19 @@ class MasteryService:
         """A student whose data was just deleted (the caller holds ``lock``)."""
         if self._journal is not None:
             self._journal.forgotten.add(student)
+
+    def stop_switch(self, timeout: float) -> bool:
+        """Ask a running switch to end at its next chunk and wait up to ``timeout`` s; whether it ended.
+
+        A stop must not close the store under a switch still writing estimates. What it
+        leaves undone is redone: before it served, nothing changed; after, a start
+        re-estimates what the old model estimated.
+        """
+        switch = self.switch
+        if switch is None or not switch.running:
+            return True
+        switch.stop.set()
+        return switch.finished.wait(timeout)
 
     def take_journal(self) -> Journal:
         """What was noted since the switch began or since the last take (the caller holds ``lock``)."""

@@ -15,7 +15,7 @@ from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
 from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
 from graph.references import Suggestions
-from resolvers import students
+from resolvers import model_switch, students
 from resolvers.statements import MAX_STATEMENTS, record_statements
 from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
 from schema.context import Info
@@ -28,6 +28,7 @@ from schema.types.attempts import (
     RecordedStatements,
     RecordStatementsResult,
 )
+from schema.types.model_switch import MasteryModelSwitch, MasteryModelSwitchResult
 from schema.types.pagination import (
     MAX_PAGE,
     StudentConnection,
@@ -143,6 +144,16 @@ class StudentQuery:
             return []
         current = service.version
         return [MasteryModelInfo.from_info(service.versions.info(v), current) for v in service.versions.list()]
+
+    @strawberry.field(
+        description="The switch of the served mastery model that is running, else the last one since the service "
+        "started (null when none): follow a `startMasteryModelSwitch` here."
+    )
+    def mastery_model_switch(self, info: Info) -> MasteryModelSwitch | None:
+        service = info.context.mastery
+        if service is None or service.switch is None:
+            return None
+        return MasteryModelSwitch.from_progress(service.switch)
 
 
 @strawberry.type
@@ -342,11 +353,28 @@ class StudentMutation:
     ) -> MasteryModelResult:
         def run() -> MasteryModelInfo:
             service = info.context.mastery_service()
-            students.switch_model(info.context.kg, service, version)
+            model_switch.switch_model(info.context.kg, service, version)
             return MasteryModelInfo.from_info(service.versions.info(version), service.version)
 
         # every stored attempt is replayed: minutes on a large store, so off the event loop
         return await asyncio.to_thread(attempts_guarded, run)
+
+    @strawberry.mutation(
+        description="Begin what `useMasteryModel` does and answer at once, with the switch's progress; follow it "
+        "with `masteryModelSwitch`. On a large store a switch takes minutes (every stored attempt is replayed, "
+        "every stored estimate rewritten), longer than a proxy keeps a request open. The version is loaded "
+        "first: NOT_FOUND or INVALID (its files do not load) come back here; UNAVAILABLE while another switch runs."
+    )
+    async def start_mastery_model_switch(
+        self,
+        info: Info,
+        version: Annotated[str, strawberry.argument(description="A trained version, as `masteryModels` names it.")],
+    ) -> MasteryModelSwitchResult:
+        def run() -> MasteryModelSwitch:
+            service = info.context.mastery_service()
+            return MasteryModelSwitch.from_progress(model_switch.start_switch(info.context.kg, service, version))
+
+        return await asyncio.to_thread(attempts_guarded, run)  # loading a version's weights: a second or so
 
 
 def _twins(

@@ -575,7 +575,7 @@ class TestAnotherModelAtStart:
 
         from graph.mastery import stale_students
         from graph.vocab import PW
-        from resolvers.students import refresh_stale_estimates
+        from resolvers.model_switch import refresh_stale_estimates
 
         api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope", "exponent_laws"], "correct": True}]})
         kg = api.kg

@@ -110,6 +110,8 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "ask": {"none": EVERYONE - {IN}, **STUDENT_DATA},
     "masteryModels": {"": STAFF},
     "useMasteryModel": {"": ADMIN_ONLY},
+    "startMasteryModelSwitch": {"": ADMIN_ONLY},
+    "masteryModelSwitch": {"": STAFF},
     "cohorts": {"": frozenset({T, AN, A})},
     "cohort": COHORT_AGGREGATE,
     "cohortMastery": COHORT_AGGREGATE,
