@@ -171,6 +171,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             backup_keep=settings.backup_keep,
             xapi_account_homes=settings.xapi_account_homes,
             time_zone=settings.time_zone,
+            forget_wait_seconds=settings.forget_wait_seconds,
         )
 
 

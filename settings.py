@@ -69,6 +69,8 @@ class Settings:
     access_log: bool = True
     # How long a stop waits for requests in flight before closing them (an orchestrator's grace is 30 s).
     shutdown_seconds: float = 20.0
+    # How long a forget's answer waits for the store rewrite that purges its files (README "Erasure").
+    forget_wait_seconds: float = 20.0
 
     @property
     def development(self) -> bool:
@@ -155,6 +157,8 @@ def problems_of(settings: Settings) -> list[str]:
         found.append(f"PATHWISE_LOG_LEVEL is {settings.log_level!r}: give one of {', '.join(LOG_LEVELS)}")
     if not 0 <= settings.shutdown_seconds <= 3600:
         found.append(f"PATHWISE_SHUTDOWN_SECONDS is {settings.shutdown_seconds}: give 0 to 3600")
+    if not 0 <= settings.forget_wait_seconds <= 3600:
+        found.append(f"PATHWISE_FORGET_WAIT_SECONDS is {settings.forget_wait_seconds}: give 0 to 3600")
     bad_origins = [o for o in settings.cors_origins if o != "*" and not _ORIGIN.fullmatch(o)]
     if bad_origins:
         found.append(
@@ -216,6 +220,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         log_level=config("PATHWISE_LOG_LEVEL", default="info").strip().lower(),
         access_log=config("PATHWISE_ACCESS_LOG", cast=bool, default=True),
         shutdown_seconds=config("PATHWISE_SHUTDOWN_SECONDS", cast=float, default=20.0),
+        forget_wait_seconds=config("PATHWISE_FORGET_WAIT_SECONDS", cast=float, default=20.0),
     )
     problems = problems_of(settings)
     if problems:

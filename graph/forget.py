@@ -49,6 +49,7 @@ class Forgotten:
     triples: int
     at: datetime | None = None  # when the delete committed (None: not known, as from forget_student alone)
     earlier: bool = False
+    purged: bool | None = None  # the store's files rewritten without it (None: not an embedded store)
 
 
 def student_triples(kg: KnowledgeGraph, student: str) -> list[Triple]:

@@ -414,6 +414,37 @@ class OxigraphStore:
         self._request_rewrite()
         self._rewrites.run()
 
+    def rewrite_within(self, seconds: float) -> bool:
+        """``rewrite``, waiting at most ``seconds`` for it; whether it finished (it goes on otherwise).
+
+        A forget answers before a proxy gives up on it (a rewrite of 3.9M triples took
+        48-77 s): the request is on disk, so a rewrite that goes on after the answer is
+        finished by the next start if the process dies first, and ``close`` waits for it.
+        A failure within the wait is raised; one after it is logged.
+        """
+        failure: list[BaseException] = []
+        answered = threading.Event()
+
+        def run() -> None:
+            try:
+                self.rewrite()
+            except Exception as error:
+                failure.append(error)
+                if answered.is_set():
+                    log.exception("%s: a rewrite after an erasure failed; it is redone at the next start or forget",
+                                  self.path)  # fmt: skip
+
+        worker = threading.Thread(target=run, name="store-rewrite")
+        worker.start()
+        worker.join(seconds)
+        answered.set()
+        if failure:
+            raise failure[0]
+        if worker.is_alive():
+            log.info("%s: the rewrite goes on after the answer (more than %.0f s)", self.path, seconds)
+            return False
+        return True
+
     def _request_rewrite(self) -> str:
         """Write a new request id into the pending marker (a rewrite removes it only if unchanged); return it."""
         request = uuid.uuid4().hex

@@ -333,7 +333,12 @@ MAX_FORGET_BATCH = 1000
 
 
 def forget(
-    kg: KnowledgeGraph, mastery: MasteryService | None, student: str, *, erasures: ErasureLog | None = None
+    kg: KnowledgeGraph,
+    mastery: MasteryService | None,
+    student: str,
+    *,
+    erasures: ErasureLog | None = None,
+    rewrite_wait: float | None = None,
 ) -> Forgotten:
     """Remove every trace of a student: their triples (one transaction), then the model's state.
 
@@ -342,7 +347,8 @@ def forget(
     logged), so there is nothing of theirs to purge there. Holding the model's lock
     keeps a concurrent ``record`` from replaying the student back in between. An
     embedded Oxigraph store is then rewritten, because its files keep deleted strings;
-    this returns once a rewrite begun after the delete has finished. Queries and writes
+    this returns once a rewrite begun after the delete has finished, or after
+    ``rewrite_wait`` seconds with the rewrite going on (``purged`` says which). Queries and writes
     go on meanwhile, and forgets arriving together share one rewrite
     (``OxigraphStore.rewrite``; the API runs this off the event loop). The erasure is
     logged in ``erasures`` once the delete committed, so a restored backup forgets the
@@ -351,7 +357,7 @@ def forget(
     Raises:
         NotFound: the graph holds nothing about ``student``.
     """
-    outcome = forget_each(kg, mastery, [student], erasures=erasures)[0]
+    outcome = forget_each(kg, mastery, [student], erasures=erasures, rewrite_wait=rewrite_wait)[0]
     if isinstance(outcome, NotFound):
         raise outcome
     return outcome
@@ -363,6 +369,7 @@ def forget_each(
     students: Sequence[str],
     *,
     erasures: ErasureLog | None = None,
+    rewrite_wait: float | None = None,
 ) -> list[Forgotten | NotFound]:
     """Forget each student in turn (one transaction each, as ``forget``), then rewrite the store once.
 
@@ -422,12 +429,19 @@ def forget_each(
             sum(o.triples for o in deleted_now),
             "; rewriting the store so they leave its files" if isinstance(store, OxigraphStore) else "",
         )
-    if isinstance(store, OxigraphStore) and promised is not None:
-        if needed or (retried and pending_before):
-            store.rewrite()  # an embedded store: make the deleted bytes leave its files
+    if not isinstance(store, OxigraphStore) or promised is None:
+        return outcomes
+    if needed or (retried and pending_before):  # an embedded store: make the deleted bytes leave its files
+        if rewrite_wait is None:
+            store.rewrite()
+            finished = True
         else:
-            store.withdraw_rewrite(promised)  # nothing was deleted: no rewrite at the next start either
-    return outcomes
+            finished = store.rewrite_within(rewrite_wait)
+    else:
+        store.withdraw_rewrite(promised)  # nothing was deleted: no rewrite at the next start either
+        finished = True
+    purged = finished and not store.rewrite_pending  # another forget's request may still wait for its own
+    return [replace(o, purged=purged) if isinstance(o, Forgotten) else o for o in outcomes]
 
 
 def export(kg: KnowledgeGraph, student: str) -> dict[str, Any]:

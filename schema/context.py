@@ -73,6 +73,7 @@ class Context:
     backup_keep: int = 0  # backups kept in backup_dir after each new one (0: all)
     xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
     time_zone: str = "UTC"  # the school's: where a trend's days start unless a query names another
+    forget_wait_seconds: float | None = None  # how long a forget waits for its store rewrite (None: until done)
 
     def student_key(self, given: object, field: str = "studentId") -> str:
         """A student argument as the student's key (``graph.pseudonyms``); ``field`` names it in an error.

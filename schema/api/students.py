@@ -284,7 +284,13 @@ class StudentMutation:
         def run() -> ForgetStudentResult:
             try:
                 key = info.context.student_key(id)
-                forgotten = students.forget(info.context.kg, info.context.mastery, key, erasures=info.context.erasures)
+                forgotten = students.forget(
+                    info.context.kg,
+                    info.context.mastery,
+                    key,
+                    erasures=info.context.erasures,
+                    rewrite_wait=info.context.forget_wait_seconds,
+                )
                 return ForgottenStudent.from_domain(forgotten)
             except KnowledgeGraphError as error:
                 return StudentDataError.from_domain(error)
@@ -318,7 +324,13 @@ class StudentMutation:
                     keys.append(error)
             valid = [k for k in keys if isinstance(k, str)]
             outcomes = iter(
-                students.forget_each(info.context.kg, info.context.mastery, valid, erasures=info.context.erasures)
+                students.forget_each(
+                    info.context.kg,
+                    info.context.mastery,
+                    valid,
+                    erasures=info.context.erasures,
+                    rewrite_wait=info.context.forget_wait_seconds,
+                )
             )
             answers: list[ForgetStudentResult] = []
             for key in keys:

@@ -44,6 +44,12 @@ class ForgottenStudent:
         description="An earlier call forgot them (a retry whose answer was lost, or the id named twice): "
         "this one deleted nothing, the counts are 0 and forgottenAt is the earlier call's time."
     )
+    purged: bool | None = strawberry.field(
+        description="Whether the deleted data has also left the store's files when this answers: an embedded store "
+        "is rewritten after an erasure (its files keep deleted strings). False: the rewrite goes on after the answer "
+        "(a large store, past PATHWISE_FORGET_WAIT_SECONDS); a stop waits for it and a crash leaves it to the next "
+        "start. Null: not an embedded store (a SPARQL server's storage is its operator's)."
+    )
 
     @classmethod
     def from_domain(cls, found: Forgotten) -> ForgottenStudent:
@@ -56,6 +62,7 @@ class ForgottenStudent:
             triples=found.triples,
             forgotten_at=found.at,
             already_forgotten=found.earlier,
+            purged=found.purged,
         )
 
 

@@ -260,6 +260,49 @@ class TestForgetManyInProcess:
         assert key("leaver-a") not in caplog.text
         assert "leaver-a" not in caplog.text
 
+    def test_a_long_rewrite_goes_on_after_the_answer_which_says_so(
+        self, on_disk: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """On a large store the rewrite outlasted a proxy's timeout; the answer now comes after the wait."""
+        import threading
+        from dataclasses import dataclass
+
+        from schema.context import Context
+
+        @dataclass
+        class Waiting(Context):
+            forget_wait_seconds: float | None = 0.2
+
+        query = (
+            """mutation($ids: [ID!]!) { forgetStudents(ids: $ids) { ... on ForgottenStudent { attempts purged } } }"""
+        )
+        for learner in ("leaver-a", "leaver-b"):
+            on_disk(RECORD, {"s": learner, "c": "x"})
+        assert on_disk(query, {"ids": ["leaver-a"]})["forgetStudents"] == [{"attempts": 2, "purged": True}]
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        copy, go_on = store._copy_checkpoint, threading.Event()
+
+        def slow_copy(work: Path):  # type: ignore[no-untyped-def]
+            assert go_on.wait(timeout=30)
+            return copy(work)
+
+        monkeypatch.setattr(store, "_copy_checkpoint", slow_copy)
+        answered = asyncio.run(on_disk.run(query, {"ids": ["leaver-b"]}, context_type=Waiting))
+        assert answered["forgetStudents"] == [{"attempts": 2, "purged": False}]
+        assert store.rewrite_pending, "the request is on disk until the rewrite is swapped in"
+        assert api_students(on_disk) == [], "gone from every answer already"
+        go_on.set()
+        store.close()  # a stop waits for the rewrite
+        assert not store.rewrite_pending
+        files = [f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file()]
+        assert not any(on_disk.pseudonyms.key("leaver-b").encode() in data for data in files)
+
+    def test_purged_is_null_where_the_store_has_no_files_of_ours(self, api: Api) -> None:
+        api(RECORD, {"s": "leaver", "c": "x"})
+        answered = api("""mutation { forgetStudent(id: "leaver") { ... on ForgottenStudent { purged } } }""")
+        assert answered["forgetStudent"] == {"purged": None}
+
     def test_a_retried_erasure_is_answered_with_the_first_ones_time(self, on_disk: Api, tmp_path: Path) -> None:
         """A client whose answer was lost (a proxy's timeout during the rewrite) retries and learns it was done."""
         from graph.erasures import ERASURE_LOG, ErasureLog

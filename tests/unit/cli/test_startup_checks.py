@@ -51,6 +51,7 @@ class TestSettings:
             "PATHWISE_STALE_CHECK_SECONDS": "nan",
             "PATHWISE_LOG_LEVEL": "loud",
             "PATHWISE_SHUTDOWN_SECONDS": "-1",
+            "PATHWISE_FORGET_WAIT_SECONDS": "7200",
             "PATHWISE_MAX_COST": "0",  # documented as "no limit": accepted
             "PATHWISE_TIME_ZONE": "US/Chicagoo",
         }
@@ -66,6 +67,7 @@ class TestSettings:
         assert "PATHWISE_STALE_CHECK_SECONDS is nan: give 0 or more" in result.output
         assert "PATHWISE_LOG_LEVEL is 'loud': give one of debug, info, warning, error" in result.output
         assert "PATHWISE_SHUTDOWN_SECONDS is -1.0: give 0 to 3600" in result.output
+        assert "PATHWISE_FORGET_WAIT_SECONDS is 7200.0: give 0 to 3600" in result.output
         assert "PATHWISE_TIME_ZONE is 'US/Chicagoo': unknown time zone 'US/Chicagoo': did you mean" in result.output
         assert "MAX_COST" not in result.output
         assert "Traceback" not in result.output

@@ -367,6 +367,19 @@ class TestRewriteWhileWriting:
         assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
         reopened.close()
 
+    def test_a_rewrite_that_fails_within_the_wait_is_raised_and_stays_requested(self, tmp_path: Path) -> None:
+        from graph.store import OxigraphStore
+
+        class DiskFull(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                raise OSError("No space left on device")
+
+        store = DiskFull(tmp_path / "store")
+        with pytest.raises(OSError, match="No space"):
+            store.rewrite_within(30)
+        assert store.rewrite_pending
+        store.close()
+
     def test_a_rewrite_asked_for_after_close_began_is_left_to_the_next_start(self, tmp_path: Path) -> None:
         from graph.store import OxigraphStore
 
