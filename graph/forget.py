@@ -98,7 +98,7 @@ def forget_student(kg: KnowledgeGraph, student: str) -> Forgotten:
         >>> _ = create_cohort(kg, "7b")
         >>> _ = enrol_students(kg, "7b", ["s1"])
         >>> forget_student(kg, "s1")
-        Forgotten(student='s1', attempts=0, estimates=0, memberships=1, triples=2, at=None, earlier=False)
+        Forgotten(student='s1', attempts=0, estimates=0, memberships=1, triples=2, at=None, earlier=False, purged=None)
         >>> student_triples(kg, "s1")
         []
     """
