@@ -33,7 +33,7 @@ class Settings:
     stale_check_seconds: float
     torch_threads: int
     mastery: bool
-    # Access control and hardening (README "Access control"); defaults keep `make run` working.
+    # Access control and hardening (docs/access-control.md); defaults keep `make run` working.
     jwt_secret: Secret | None = None
     jwt_public_key: Path | None = None
     jwt_max_ttl_seconds: int = 400 * 86400  # a year and a bit: a scrape token minted for a year still works
@@ -48,12 +48,12 @@ class Settings:
     max_aliases: int = 50
     max_tokens: int = 10_000
     max_cost: int = 50_000
-    # Question answering over the materials (README "Asking questions").
+    # Question answering over the materials (docs/asking-questions.md).
     qa: bool = True
     qa_min_confidence: float = 0.45
     qa_generator: str = "none"  # none | smollm2 | openai:http://host:port[/v1]#model
     qa_generator_api_key: Secret | None = None
-    # Student keys are keyed hashes of external ids (README "Privacy"); production needs the secret.
+    # Student keys are keyed hashes of external ids (docs/privacy.md); production needs the secret.
     pseudonym_secret: Secret | None = None
     # Where `backupData` and `pathwise backup` (without a folder) put backups; ship them elsewhere.
     backup_dir: Path | None = None
@@ -64,12 +64,12 @@ class Settings:
     xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
     # The school's time zone (IANA name): where a trend's days, weeks and months start.
     time_zone: str = "UTC"
-    # Logging (README "Monitoring"): the level, and whether each request gets an access line.
+    # Logging (docs/monitoring.md): the level, and whether each request gets an access line.
     log_level: str = "info"
     access_log: bool = True
     # How long a stop waits for requests in flight before closing them (an orchestrator's grace is 30 s).
     shutdown_seconds: float = 20.0
-    # How long a forget's answer waits for the store rewrite that purges its files (README "Erasure").
+    # How long a forget's answer waits for the store rewrite that purges its files (docs/privacy.md, "Erasure").
     forget_wait_seconds: float = 20.0
 
     @property
@@ -78,7 +78,7 @@ class Settings:
         return self.env != "production"
 
     def claim_rules(self) -> ClaimRules:
-        """What a token's claims must say (README "Access control"); the settings were checked on loading.
+        """What a token's claims must say (docs/access-control.md); the settings were checked on loading.
 
         An audience left unset is checked nowhere: development accepts a token that names
         one (and logs it), production refuses it until ``PATHWISE_JWT_AUDIENCE`` is set.

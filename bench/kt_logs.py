@@ -1,4 +1,4 @@
-"""Generated attempt logs shaped like public data sets other than ours (README, "Other logs").
+"""Generated attempt logs shaped like public data sets other than ours (docs/students-and-mastery.md, "Other logs").
 
 The mastery model is meant to generalise to other real logs in the layouts it reads, and
 the ASSISTments files do not stress what those logs do. Each shape here does; three of

@@ -45,7 +45,7 @@ from ml.qa.index import QaIndex
 from ml.qa.lookups import MaterialsLookup
 from ml.qa.problems import problem_questions
 
-# where the tests look too: a checkout elsewhere names it (README Development)
+# where the tests look too: a checkout elsewhere names it (docs/development.md)
 DATA = Path(os.environ.get("PATHWISE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 GOAL_MS = 50.0
 

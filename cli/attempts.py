@@ -458,7 +458,7 @@ def _print(report: dict[str, Any]) -> None:
     if report.get("erased"):
         click.echo(
             f"  left out: {report['erased']} attempt(s) of {report['erased_students']} student(s) forgotten on "
-            "request after those attempts were made (see Privacy in the README)"
+            "request after those attempts were made (see docs/privacy.md)"
         )
     xapi = report.get("xapi")
     if xapi:

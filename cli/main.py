@@ -34,7 +34,7 @@ from settings import Settings, load_settings
 __all__ = ["main"]
 
 
-# What a running service offers instead, named in the refusal (README "The command line"): the generic
+# What a running service offers instead, named in the refusal (docs/cli.md): the generic
 # "make the change through its GraphQL API" named no mutation, and told `info`, a read, to change something.
 IMPORT_INSTEAD = "import through it with the importCurriculum mutation, or stop it first"
 INFO_INSTEAD = "ask its /healthz for the counts and revision, or stop it first"

@@ -142,7 +142,7 @@ def evaluate_mastery(
 ) -> None:
     """Fit mastery models on TRAIN files and score one-step-ahead predictions on the TEST file.
 
-    The protocol (README, "The mastery model"): split by student, one step ahead, a row's
+    The protocol (docs/students-and-mastery.md, "The mastery model"): split by student, one step ahead, a row's
     history holds only earlier attempts, each student's first attempt unscored, AUC
     pooled. Concept names that are words (the ASSISTments 2009 skill names) are the
     concepts' text for the text-initialised model. With --demo the curriculum's concept

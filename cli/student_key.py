@@ -1,7 +1,7 @@
 """``pathwise student-key``: the key a student is stored under, from what a person knows of them.
 
 An erasure or access request names a person by what they use: an e-mail address, an
-LMS account, an id. Keys are keyed hashes (README "Privacy"), and an xAPI actor is
+LMS account, an id. Keys are keyed hashes (docs/privacy.md), and an xAPI actor is
 keyed by its identifier's canonical form (``mbox_sha1sum:<sha1>``,
 ``account:<homePage>|<name>``), which nobody types. This prints the key, to pass to
 ``exportStudent`` or ``forgetStudent``; it needs the deployment's pseudonym secret and

@@ -3,7 +3,7 @@
 The first keyed xAPI statement records ``PATHWISE_XAPI_ACCOUNT_HOMES`` in the store
 (``graph.xapi_homes``); the service, the file import and ``recordStatements`` refuse
 other homes. ``show`` says what is recorded and configured; ``accept`` records the
-configured homes, the acknowledged way to change them (README "Privacy"): learners
+configured homes, the acknowledged way to change them (docs/privacy.md): learners
 stored before keep their keys.
 """
 
@@ -72,7 +72,7 @@ def show(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"keyed earlier with: {describe_homes(earlier)} (learners stored then keep those keys)")
     if not agree:
         click.echo(
-            "they differ: xAPI keying is refused until they agree (`pathwise xapi-homes accept`, README Privacy)"
+            "they differ: xAPI keying is refused until they agree (`pathwise xapi-homes accept`, docs/privacy.md)"
         )
 
 
@@ -84,8 +84,8 @@ def accept(ctx: click.Context) -> None:
     Run it with the service stopped, after changing the setting on purpose (or once,
     for a store holding xAPI answers from before homes were recorded). Nothing stored
     is re-keyed: a learner of a home added or removed whose answers were stored before
-    keeps that key, and their later answers are stored under the new one (README,
-    Privacy: an erasure or access request names both).
+    keeps that key, and their later answers are stored under the new one (docs/privacy.md:
+    an erasure or access request names both).
     """
     from cli.main import _fail, _open
     from graph.errors import KnowledgeGraphError

@@ -21,7 +21,7 @@ quartile is the mean of the group of students holding it, the sorted values cut 
 groups of at least ``min_cell`` (over five students, all three are the mean), and
 means, quartiles and shares are rounded to two decimals, so two overlapping cohorts
 differenced no longer give a student's value exactly (with 5 and 6 students, to about
-±0.06). Noise would be needed to stop differencing altogether; see the README.
+±0.06). Noise would be needed to stop differencing altogether; see docs/cohorts-and-reports.md.
 
 Definitions (documented once, used by the API, the CLI and the reports):
 

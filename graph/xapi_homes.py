@@ -18,7 +18,7 @@ that keyed them, with a warning: refusing would stop every upgraded service at s
 for a change that, in nearly every deployment, did not happen. The way
 on is :func:`accept_homes` (``pathwise xapi-homes accept``): it records the configured
 homes, and keeps the replaced ones (``pw:xapiFormerAccountHomes``); learners stored
-before keep their earlier keys (README "Privacy"). A statement read after the change
+before keep their earlier keys (docs/privacy.md). A statement read after the change
 carries its actor's earlier keys (``parse_xapi(former_homes=...)``), so one stored
 before is a duplicate and one of a learner forgotten under an earlier key stays out.
 """
@@ -173,7 +173,7 @@ class AccountHomesChanged(Unavailable):
                 f"with {describe_homes(recorded)}: {change}. Every learner of a home added or removed would get a "
                 "second key, and an access or erasure request by one key would miss the data stored under the "
                 f"other. Either {back}, or, to key those learners anew from now on (those stored before keep "
-                "their keys: README, Privacy), stop the service and run `pathwise xapi-homes accept` with the new "
+                "their keys: docs/privacy.md), stop the service and run `pathwise xapi-homes accept` with the new "
                 f"homes in {SETTING}"
             )
         super().__init__(message)
@@ -213,7 +213,7 @@ def keying_marks(
                 "this store holds xAPI answers from before Pathwise recorded which account homes keyed them: "
                 "%s (%s as set now) is taken as theirs and recorded with the next statement. If %s changed since "
                 "they were stored, stop the service and set it back first: another set keys every learner of a "
-                "home added or removed a second way (`pathwise xapi-homes show`; README, Privacy)",
+                "home added or removed a second way (`pathwise xapi-homes show`; docs/privacy.md)",
                 describe_homes(wanted),
                 setting,
                 setting,

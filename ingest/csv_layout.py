@@ -1,7 +1,7 @@
 """The plain CSV layout of a curriculum: up to five files in one folder.
 
 =====================  =====================================================================
-file                   columns (required in bold in the README; lists use ``|``)
+file                   columns (required in bold in docs/cli.md; lists use ``|``)
 =====================  =====================================================================
 ``curricula.csv``      ``id, title, description``
 ``concepts.csv``       ``id, label, definition, alt_labels, broader, scheme, language``

@@ -2,7 +2,7 @@
 
 GraphQL over GET puts the whole document in the URL (``/graphql?query={student(id:
 "ada")...}``), and uvicorn logs the URL, so an external student id reached the log
-that the README says never holds one. The filter keeps the path and drops the rest.
+that docs/privacy.md says never holds one. The filter keeps the path and drops the rest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What every mastery model offers the harness: ``fit`` then one-step-ahead ``predict``.
 
-The evaluation protocol (README, "Mastery models"):
+The evaluation protocol (docs/students-and-mastery.md, "The mastery model"):
 
 - data sets are canonical attempt tables (``ingest.columns``), one row per
   (attempt, concept), sorted by student then attempt;

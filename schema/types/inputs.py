@@ -285,7 +285,7 @@ class LinkRelation(enum.Enum):
     ASSESSES = "assesses"
 
 
-@strawberry.input(description="The files of the CSV layout, as text (see the README).")
+@strawberry.input(description="The files of the CSV layout, as text (docs/cli.md, 'The CSV layout').")
 class CsvFilesInput:
     concepts: str | None = strawberry.field(
         default=None,

@@ -113,7 +113,7 @@ class TestServer:
             request = urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert "graphiql" in response.read().decode().lower()
-        secret = "p" * 40  # production needs a token key (README "Access control")
+        secret = "p" * 40  # production needs a token key (docs/access-control.md)
         with serving(
             tmp_path / "prod",
             PATHWISE_LOAD_DEMO="false",

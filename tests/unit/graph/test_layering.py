@@ -1,6 +1,6 @@
 """``graph/`` is the domain core: it imports no web framework, no model library, no data frame.
 
-README "How it is built" says so, and nothing checked it: an ``import pandas`` in
+docs/how-it-is-built.md says so, and nothing checked it: an ``import pandas`` in
 ``graph/text.py`` passed ruff, mypy and every test. The core stays importable and fast
 to load for the CLI's graph commands, and testable without a server or a model.
 """

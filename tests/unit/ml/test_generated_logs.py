@@ -1,4 +1,4 @@
-"""The generated logs behind the README's "Other logs" figures read as the shapes they claim."""
+"""The generated logs behind the "Other logs" figures (docs/students-and-mastery.md) read as the shapes they claim."""
 
 from __future__ import annotations
 
