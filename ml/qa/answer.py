@@ -24,6 +24,7 @@ from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
+from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import problem_text
 
 __all__ = [
@@ -131,8 +132,8 @@ class Answer:
         confidence: in [0, 1].
         message: what to tell the student when there is no answer.
         notice: what ``message`` says, as a code a frontend words itself (in its own language,
-            for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``OFF_TOPIC``, ``LOW_CONFIDENCE``,
-            ``NOT_WORKED`` (the answer shows the method on other examples); None when there is
+            for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``TOO_VAGUE``, ``OFF_TOPIC``,
+            ``LOW_CONFIDENCE``, ``NOT_WORKED`` (the answer shows the method on other examples); None when there is
             nothing to say.
     """
 
@@ -394,6 +395,8 @@ def answer_question(
         return Answer(
             question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.", "NOTHING_INDEXED"
         )
+    if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
+        return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
     if parts.expressions and not hits[0].worked:
         hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))

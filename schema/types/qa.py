@@ -64,6 +64,11 @@ class AnswerNotice(Enum):
         "UNREAD_SCRIPT",
         description="The question has no word in the Latin alphabet, which the keyword side reads; not answered.",
     )
+    TOO_VAGUE = strawberry.enum_value(
+        "TOO_VAGUE",
+        description='The question names no topic ("help", "I\'m stuck, explain this"): not answered; `notice` asks '
+        "for the topic or the problem.",
+    )
     OFF_TOPIC = strawberry.enum_value(
         "OFF_TOPIC",
         description="Most of the question's words are in no material (another subject, or another language than "

@@ -254,6 +254,18 @@ def test_a_notice_comes_with_a_code_a_frontend_words_itself(demo: tuple[Knowledg
     assert ask(*demo, "How do I factor x^2 - 11x + 28?")["noticeCode"] is None
 
 
+def test_a_question_that_names_no_topic_is_asked_for_one(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "help" was answered at confidence 1.0 with "Quick divisibility tests help: ...", the keyword side
+    # matching the question's only word.
+    for question in ("help", "I'm stuck, please help!", "Can you explain this?", "hi", "?"):
+        answer = ask(*demo, question, student="s1")
+        assert (answer["answered"], answer["noticeCode"], answer["text"]) == (False, "TOO_VAGUE", None), question
+        assert answer["notice"].startswith("Ask about a topic, or paste the problem")
+        assert (answer["weakPrerequisites"], answer["suggestedMaterials"]) == ([], []), question
+    for question in ("help with slope", "help me factor x^2 - 11x + 28", "I don't understand the quadratic formula"):
+        assert ask(*demo, question)["noticeCode"] != "TOO_VAGUE", question
+
+
 def test_maths_dictated_in_words_is_read_as_the_expression(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # Dictated, the problem was words: the answer was an extract that skipped step 2 of the solution.
     spoken = ask(*demo, "how do I factor x squared minus 11 x plus 28")
