@@ -65,13 +65,15 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
     progress = _begin(mastery, version)
     try:
         candidate = _load(mastery, version)
+        students = list_students(kg)  # counted before the answer: it says how many the switch replays
     except BaseException as error:
         progress.end(SwitchPhase.FAILED, str(error))
         raise
+    progress.students = len(students)
 
     def run() -> None:
         try:
-            _run(kg, mastery, candidate, progress)
+            _run(kg, mastery, candidate, progress, students)
         except Exception:  # recorded in the progress by _run; the service goes on with the model it serves
             log.exception("the switch to mastery model %s failed", version)
 
@@ -104,7 +106,13 @@ def _load(mastery: MasteryService, version: str) -> OnlineMastery:
         raise InvalidInput(str(error), field="version") from error
 
 
-def _run(kg: KnowledgeGraph, mastery: MasteryService, candidate: OnlineMastery, progress: SwitchProgress) -> int:
+def _run(
+    kg: KnowledgeGraph,
+    mastery: MasteryService,
+    candidate: OnlineMastery,
+    progress: SwitchProgress,
+    listed: list[str] | None = None,
+) -> int:
     """The switch itself (see ``MasteryService.switching``), its phases and counts kept in ``progress``.
 
     The new model is made ready beside the served one, which goes on recording: every
@@ -120,7 +128,7 @@ def _run(kg: KnowledgeGraph, mastery: MasteryService, candidate: OnlineMastery, 
     try:
         with mastery.switching():
             started = time.perf_counter()
-            students = list_students(kg)
+            students = listed if listed is not None else list_students(kg)  # one recorded since: caught up below
             progress.students = len(students)
             log.info("switching the mastery model to %s: replaying %d students", version, len(students))
             for first in range(0, len(students), SWITCH_CHUNK):

@@ -16,7 +16,7 @@ from tests.integration.conftest import Api
 COPY = "20990101-000000-copy"
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"""
 START = """mutation($v: String!) { startMasteryModelSwitch(version: $v) {
-  __typename ... on MasteryModelSwitch { version previousVersion phase running }
+  __typename ... on MasteryModelSwitch { version previousVersion phase running students }
   ... on AttemptsError { code field message } } }"""
 FOLLOW = """{ masteryModelSwitch { version phase running students studentsReplayed estimatesRewritten
   servedAt finishedAt error } }"""
@@ -69,6 +69,7 @@ class TestStartMasteryModelSwitch:
             "previousVersion": "demo",
             "phase": "REPLAYING",
             "running": True,
+            "students": 2,  # counted before the answer (it said 0)
         }
         assert replaying.wait(timeout=20)
         during = api(FOLLOW)["masteryModelSwitch"]
