@@ -16,9 +16,12 @@ shared store, and the projection noticed) makes the next read reload it whole.
 
 A load reads without the graph's write lock (``estimate_table``): on a store of a
 million estimates the read takes seconds, and holding the lock for it made the first
-write after a start wait that long while ``/readyz`` already said ready. A write that
-commits during the read makes the load read again (at most twice; the third read holds
-the lock).
+write after a start wait that long while ``/readyz`` already said ready. The writes
+that commit during the read are kept aside and applied, in order, to what it read
+(setting or clearing a cell twice is harmless, so a write the read already saw costs
+nothing); only a write they cannot follow (a partial estimate, another process's)
+makes it read again, and a third read holds the lock. Reading again at every write
+instead held one write 11 s on the assist2015 store, under a write every half second.
 
 Memory: 8 bytes per (student, concept) cell of the students and concepts that have an
 estimate; 10,000 x 100 is 8 MB.
@@ -67,6 +70,7 @@ class EstimateTable:
         self.dirty = True
         self.lock = threading.Lock()
         self.loading = threading.Lock()  # one load at a time: a second reader waits and finds it current
+        self._aside: list[tuple[Sequence[Triple], Sequence[Triple], int]] | None = None  # writes during a load
 
     def __len__(self) -> int:
         """How many estimates the table holds."""
@@ -141,6 +145,8 @@ class EstimateTable:
         gone, added = _estimates(deletes), _estimates(inserts)
         forgotten = [id_of(str(s)) for s, p, o in deletes if p == RDF.type and o == PW.Student]
         with self.lock:
+            if self._aside is not None:  # a load is reading: it applies this to what it read
+                self._aside.append((deletes, inserts, revision))
             for student in forgotten:  # even when dirty: the table must not keep the key until its reload
                 self._drop(student)
             if self.dirty or self.revision != revision - 1:
@@ -202,15 +208,34 @@ def estimate_table(kg: KnowledgeGraph) -> EstimateTable:
         for attempt in range(_UNLOCKED_READS + 1):
             if not (table.dirty or table.revision != kg.revision):
                 break
-            if attempt == _UNLOCKED_READS:  # writes kept landing during the reads: read once more, holding them off
+            if attempt == _UNLOCKED_READS:  # writes it could not follow kept landing: read holding them off
                 with kg.lock:
                     table.load(estimate_rows(kg.store), kg.revision)
                 break
-            seen = kg.revision  # a write committing from here on moves the revision (checked under the lock)
-            staged = EstimateTable()
-            staged.load(estimate_rows(kg.store), seen)
-            with kg.lock:
-                if kg.revision == seen:
-                    table.adopt(staged, seen)
-                    break
+            if _load_beside_writes(kg, table):
+                break
     return table
+
+
+def _load_beside_writes(kg: KnowledgeGraph, table: EstimateTable) -> bool:
+    """Read the estimates without the write lock, then apply the writes made meanwhile; whether it took."""
+    with table.lock:
+        table._aside = []
+    try:
+        seen = kg.revision  # every write after this is aside (the list began first)
+        staged = EstimateTable()
+        staged.load(estimate_rows(kg.store), seen)
+        with kg.lock:
+            with table.lock:
+                aside = [write for write in table._aside or [] if write[2] > seen]
+            if [revision for _, _, revision in aside] != list(range(seen + 1, kg.revision + 1)):
+                return False  # another process wrote (the revision moved with no write of ours)
+            for deletes, inserts, revision in aside:
+                staged.on_write(deletes, inserts, revision)
+            if staged.dirty:
+                return False
+            table.adopt(staged, kg.revision)
+            return True
+    finally:
+        with table.lock:
+            table._aside = None

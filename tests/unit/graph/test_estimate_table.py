@@ -85,41 +85,69 @@ class TestLoadingWhileWritesGoOn:
 
     def test_a_write_during_the_read_is_not_held_and_is_in_the_table(self, monkeypatch: pytest.MonkeyPatch) -> None:
         kg = KnowledgeGraph(open_store("memory"))
-        write(kg, MasteryEstimate("s1", "a", 0.25, "v", WHEN))
+        write(kg, MasteryEstimate("s1", "a", 0.25, "v", WHEN), MasteryEstimate("s1", "b", 0.5, "v", WHEN))
         real_rows = estimate_table_module.estimate_rows
         reads: list[int] = []
 
         def rows_while_someone_writes(store: object) -> list[tuple[str, str, float]]:
             rows = real_rows(store)  # type: ignore[arg-type]
             reads.append(len(rows))
-            if len(reads) == 1:  # a request writes while the first read is under way
-                writer = threading.Thread(target=write, args=(kg, MasteryEstimate("s2", "b", 0.5, "v", WHEN)))
-                writer.start()
-                writer.join(timeout=5)
-                assert not writer.is_alive(), "the write waited for the load"
+            if len(reads) == 1:  # requests write while the read is under way: the read missed them
+                for change in (
+                    lambda: write(kg, MasteryEstimate("s2", "b", 0.5, "v", WHEN)),
+                    lambda: write(kg, MasteryEstimate("s1", "a", 0.75, "v", WHEN)),
+                    lambda: kg.commit(stored_estimate_triples(kg.store, [("s1", "b")]), [], lambda: None),
+                ):
+                    writer = threading.Thread(target=change)
+                    writer.start()
+                    writer.join(timeout=5)
+                    assert not writer.is_alive(), "the write waited for the load"
             return rows
 
         monkeypatch.setattr(estimate_table_module, "estimate_rows", rows_while_someone_writes)
         table = estimate_table(kg)
-        assert reads == [1, 2], "the read that missed the write was read again"
+        assert reads == [2], "one read: the writes made meanwhile were applied to it"
         assert cell(kg, "s2", "b") == 0.5
+        assert cell(kg, "s1", "a") == 0.75
+        assert np.isnan(cell(kg, "s1", "b"))
         assert table.revision == kg.revision
         assert not table.dirty
 
-    def test_writes_landing_at_every_read_end_in_a_read_that_holds_them(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_a_write_the_read_already_holds_is_applied_again_harmlessly(self, monkeypatch: pytest.MonkeyPatch) -> None:
         kg = KnowledgeGraph(open_store("memory"))
+        real_rows = estimate_table_module.estimate_rows
+
+        def write_then_read(store: object) -> list[tuple[str, str, float]]:
+            write(kg, MasteryEstimate("s1", "a", 0.5, "v", WHEN))  # committed before the read's snapshot
+            return real_rows(store)  # type: ignore[arg-type, no-any-return]
+
+        monkeypatch.setattr(estimate_table_module, "estimate_rows", write_then_read)
+        table = estimate_table(kg)
+        assert len(table) == 1
+        assert cell(kg, "s1", "a") == 0.5
+        assert table.revision == kg.revision
+
+    def test_a_write_it_cannot_follow_makes_it_read_again_and_at_last_hold_the_writes(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        kg = KnowledgeGraph(open_store("memory"))
+        write(kg, MasteryEstimate("s1", "a", 0.25, "v", WHEN))
         real_rows = estimate_table_module.estimate_rows
         reads: list[bool] = []
 
-        def rows_under_constant_writes(store: object) -> list[tuple[str, str, float]]:
+        def rows_beside_partial_writes(store: object) -> list[tuple[str, str, float]]:
             holding = kg.lock._is_owned()  # type: ignore[attr-defined]
             reads.append(holding)
-            if not holding:
-                write(kg, MasteryEstimate(f"s{len(reads)}", "a", 0.5, "v", WHEN))
+            if not holding:  # half an estimate: the table cannot place it
+                partial = [
+                    t for t in stored_estimate_triples(kg.store, [("s1", "a")]) if str(t[1]).endswith("#student")
+                ]
+                kg.commit(partial, [], lambda: None)
+                write(kg, MasteryEstimate("s1", "a", 0.25, "v", WHEN))
             return real_rows(store)  # type: ignore[arg-type, no-any-return]
 
-        monkeypatch.setattr(estimate_table_module, "estimate_rows", rows_under_constant_writes)
+        monkeypatch.setattr(estimate_table_module, "estimate_rows", rows_beside_partial_writes)
         table = estimate_table(kg)
         assert reads == [False, False, True]
-        assert len(table) == 2
         assert table.revision == kg.revision
+        assert cell(kg, "s1", "a") == 0.25
