@@ -669,15 +669,19 @@ class KnowledgeGraph:
         replace_existing: bool = False,
         break_cycles: bool = False,
         allow_dangling: bool = False,
+        prune: bool = False,
         dry_run: bool = False,
         progress: ProgressHook | None = None,
     ) -> ImportReport:
         """Validate a whole batch, then write it in one transaction (or not at all).
 
         ``allow_dangling`` leaves out links to ids that exist nowhere (``check_bundle``).
+        ``prune`` (with ``replace_existing``) deletes in the same transaction what the batch
+        leaves out of the curricula it names (``graph.prune``), and ``report.pruned`` says what.
 
         Raises:
             ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle: nothing is written.
+            InvalidInput: ``prune`` without ``replace_existing`` (``field`` is ``prune``).
         """
         with self.lock:
             planned = self.plan_bundle(
@@ -685,6 +689,7 @@ class KnowledgeGraph:
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
+                prune=prune,
                 progress=progress,
             )
             if dry_run:  # every check of a real import ran; only the write is left out
@@ -706,6 +711,7 @@ class KnowledgeGraph:
         replace_existing: bool = False,
         break_cycles: bool = False,
         allow_dangling: bool = False,
+        prune: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
         """Validate a batch and build its write without applying it: ``graph.bundle_plan.plan_bundle``."""
@@ -716,6 +722,7 @@ class KnowledgeGraph:
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
+                prune=prune,
                 progress=progress,
             )
 
