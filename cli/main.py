@@ -7,6 +7,7 @@ Every command reads the same settings as the server (``PATHWISE_STORE``,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -289,6 +290,13 @@ def _preflight(settings: Settings, store: str) -> None:
     help="Leave out (and list) the links to ids that exist neither in the file nor in the store instead of"
     " refusing: third-party graphs (metacademy, khan, CASE packages naming other frameworks) carry them.",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="With --replace: also delete what the file leaves out of each stored curriculum it names (its concepts"
+    " the file does not hold, and the materials linked only to those curricula that it does not hold), with what"
+    " deleteConcept and deleteMaterial take along, in the same transaction. The report lists them.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -299,6 +307,7 @@ def import_(
     replace_existing: bool,
     break_cycles: bool,
     allow_dangling: bool,
+    prune: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -309,10 +318,15 @@ def import_(
     its file and line, and the closest id), unless --allow-dangling, and one whose
     prerequisites form cycles (every cycle listed), unless --break-cycles.
     """
+    from cli.import_report import pruned_line
     from cli.progress import ProgressBars
     from graph.bundle import NOTHING_TO_IMPORT
     from ingest.formats import read_path
 
+    if prune and not replace_existing:  # before the store is opened: a usage error, as the options' others are
+        raise click.UsageError(
+            "--prune deletes what a replace leaves out of the curricula the file names: add --replace"
+        )
     kg = _open(ctx.obj["settings"], ctx.obj["store"], instead=IMPORT_INSTEAD)
     try:
         with ProgressBars() as bars:
@@ -326,6 +340,7 @@ def import_(
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
+                prune=prune,
                 dry_run=dry_run,
                 progress=bars,
             )
@@ -335,10 +350,12 @@ def import_(
     finally:
         kg.store.close()
     if as_json:
-        click.echo(json.dumps({**report.__dict__, "dropped_edges": [list(e) for e in report.dropped_edges]}, indent=2))
+        click.echo(json.dumps(dataclasses.asdict(report), indent=2))
         return
     where = f"store at revision {report.revision}, unchanged" if dry_run else f"revision {report.revision}"
     click.echo(f"{'would import' if dry_run else 'imported'}: {report.summary()} ({where})")
+    if report.pruned is not None:
+        click.echo(f"  {'would prune' if dry_run else 'pruned'}: {pruned_line(report.pruned)}")
     for line in report.warnings:
         click.echo(f"  warning: {line}")
     for line in report.dangling:

@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
-__all__ = ["NOTHING_TO_IMPORT", "CurriculumBundle", "ImportReport"]
+__all__ = ["NOTHING_TO_IMPORT", "CurriculumBundle", "ImportReport", "Pruned"]
 
 NOTHING_TO_IMPORT = "the document holds no curriculum, concept, prerequisite or material"
 
@@ -95,6 +95,25 @@ class CurriculumBundle:
 
 
 @dataclass
+class Pruned:
+    """What an import's prune deleted (or, in a dry run, would delete): ``graph.prune``.
+
+    ``concepts`` and ``materials`` are every id deleted, sorted. The counts say what went
+    with them, as ``deleteConcept``'s ``ConceptDeletion`` does: ``prerequisites`` the edges
+    from or to a pruned concept (each once), ``narrower`` the ``skos:broader`` links of
+    concepts that stay, ``material_links`` the links of materials that stay to pruned
+    concepts, ``estimates`` students' mastery estimates of pruned concepts.
+    """
+
+    concepts: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    prerequisites: int = 0
+    narrower: int = 0
+    material_links: int = 0
+    estimates: int = 0
+
+
+@dataclass
 class ImportReport:
     """What an import did (or, with ``dry_run``, would do), for people and tests.
 
@@ -103,6 +122,7 @@ class ImportReport:
     ``cycles`` lists every prerequisite cycle found; ``dropped_edges`` the edges left
     out to break them, when that was asked for. ``warnings`` says what the import did
     that its source may not have meant (stored values kept for fields it does not state).
+    ``pruned`` says what a prune deleted; ``None`` when none was asked for.
     """
 
     counts: dict[str, int] = field(default_factory=dict)
@@ -114,6 +134,7 @@ class ImportReport:
     triples: int = 0
     revision: int = 0
     dry_run: bool = False
+    pruned: Pruned | None = None
 
     def summary(self) -> str:
         """A few human lines: counts, dangling references, cycles."""

@@ -30,6 +30,7 @@ from graph.errors import ValidationFailed
 from graph.ids import edge_iri, id_of, iri_of
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 from graph.projection import Projection
+from graph.prune import left_out, plan_prune, require_replace
 from graph.rdf_mapping import (
     Triple,
     bundle_triples,
@@ -38,7 +39,7 @@ from graph.rdf_mapping import (
     prerequisite_triples,
     translations_from_props,
 )
-from graph.replace_warnings import removed_hazards, unmentioned
+from graph.replace_warnings import left_out_warnings, removed_hazards
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import absolute_ids, check_bundle
 from graph.vocab import ID, PW, SKOS
@@ -94,18 +95,24 @@ def plan_bundle(
     replace_existing: bool = False,
     break_cycles: bool = False,
     allow_dangling: bool = False,
+    prune: bool = False,
     progress: ProgressHook | None = None,
 ) -> PlannedWrite:
     """Validate a batch and build its write without applying it.
 
     For a caller that writes the batch together with other triples in one
     transaction (``graph.attempts.record_attempts`` creating what a log names); the
-    caller holds ``lock`` from here to its ``commit``.
+    caller holds ``lock`` from here to its ``commit``. ``prune`` (with ``replace_existing``)
+    deletes what the batch leaves out of the curricula it names, in the same write
+    (``graph.prune``).
 
     Raises:
-        ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle.
+        ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle; InvalidInput (``prune`` without
+        ``replace_existing``).
     """
     with kg.lock:
+        require_replace(prune, replace_existing)
+        given = bundle  # as its source states it: a prune refuses the references it makes itself
         bundle, kept = _keep_unstated(kg, bundle, replace_existing)
         bundle, kept_edges, edge_warnings = _keep_stored_edges(kg, bundle, replace_existing)
         cleaned, report = check_bundle(
@@ -143,11 +150,23 @@ def plan_bundle(
         inserts += texts
         if still:
             inserts = [t for t in inserts if not untouched(t)]
-        report.triples = len(inserts)
         hazards = removed_hazards(cleaned.materials, partial(_stored_hazards, kg)) if replaced else []
-        left_out = _unmentioned(kg, cleaned) if replace_existing else []
-        report.warnings = kept + edge_warnings + hazards + left_out + report.warnings
-        return PlannedWrite(deletes, inserts, lambda: _project_bundle(kg, cleaned, replaced), report)
+        left = left_out(kg.store, kg.projection, cleaned) if replace_existing else {}
+        pruning = plan_prune(kg.store, kg.projection, given, left) if prune else None
+        if pruning is not None:
+            deletes = list(dict.fromkeys([*deletes, *pruning.deletes]))
+            inserts = [t for t in inserts if pruning.keeps(t)]  # a stored value kept for a pruned item goes with it
+            report.pruned = pruning.pruned
+        report.triples = len(inserts)
+        left_lines = left_out_warnings(left, pruned=prune) + (pruning.warnings if pruning is not None else [])
+        report.warnings = kept + edge_warnings + hazards + left_lines + report.warnings
+
+        def project() -> None:
+            _project_bundle(kg, cleaned, replaced)
+            if pruning is not None:
+                pruning.project()  # after the batch's: a kept edge to a pruned concept went in with it
+
+        return PlannedWrite(deletes, inserts, project, report)
 
 
 def _concept_texts(
@@ -294,19 +313,6 @@ def _keep_unstated(
         if "curriculum" in kinds and bundle.curricula:
             curricula = {c.id: c for c in kg.curricula()}
     return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
-
-
-def _unmentioned(kg: KnowledgeGraph, bundle: CurriculumBundle) -> list[str]:
-    """What the batch leaves out of each stored curriculum it names (``graph.replace_warnings.unmentioned``)."""
-    proj, lines = kg.projection, []
-    for cur in bundle.curricula:
-        if cur.id not in proj.curriculum_ids or not (bundle.concepts or bundle.materials):
-            continue
-        found = queries.concepts_in_curriculum(kg.store, iri_of("curriculum", cur.id))
-        concepts = [c for c in map(id_of, found) if proj.has_concept(c)]
-        materials = {m for c in concepts for m in proj.materials_of(c)}
-        lines += unmentioned(bundle, cur.id, concepts, materials)
-    return lines
 
 
 def _stored_hazards(kg: KnowledgeGraph, material: str) -> tuple[str, ...] | None:

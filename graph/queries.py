@@ -24,6 +24,7 @@ __all__ = [
     "describe",
     "describe_types",
     "blank_subtrees",
+    "estimates_of",
     "tagged_texts",
     "typed_among",
     "typed_as",
@@ -33,6 +34,7 @@ __all__ = [
     "records_naming",
     "projection_rows",
     "revision",
+    "schemes_of",
     "subjects_of_type",
     "touching",
 ]
@@ -137,6 +139,17 @@ def records_naming(store: TripleStore, iri: URIRef) -> list[Triple]:
     return [(s, PW.caseAssociation, record) for s, record in rows if s is not None and record is not None]
 
 
+def estimates_of(store: TripleStore, concepts: Sequence[URIRef]) -> list[Triple]:
+    """Every triple of the students' mastery estimates (``pw:Mastery``) of ``concepts``."""
+    if not concepts:
+        return []
+    rows = store.select(
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?c {{ {_values(concepts)} }}
+          ?s a {PW.Mastery.n3()} ; {PW.concept.n3()} ?c . ?s ?p ?o }}"""
+    )
+    return [(s, p, o) for s, p, o in rows if s is not None and p is not None and o is not None]
+
+
 def subjects_of_type(store: TripleStore, cls: URIRef) -> list[str]:
     """IRIs of every subject of type ``cls``."""
     return [str(r[0]) for r in store.select(f"SELECT ?s WHERE {{ ?s a {cls.n3()} }}") if r[0] is not None]
@@ -220,6 +233,20 @@ def concepts_in_curriculum(store: TripleStore, curriculum: URIRef) -> list[str]:
     """IRIs of the concepts in one curriculum."""
     rows = store.select(f"SELECT ?c WHERE {{ ?c {SKOS.inScheme.n3()} {curriculum.n3()} }}")
     return [str(r[0]) for r in rows if r[0] is not None]
+
+
+def schemes_of(store: TripleStore, concepts: Sequence[URIRef]) -> dict[str, set[str]]:
+    """The curricula (``skos:inScheme``) of each of ``concepts`` that is in one, as IRIs."""
+    if not concepts:
+        return {}
+    rows = select_text(
+        store, f"SELECT ?c ?s WHERE {{ VALUES ?c {{ {_values(concepts)} }} ?c {SKOS.inScheme.n3()} ?s }}"
+    )
+    found: dict[str, set[str]] = defaultdict(set)
+    for c, s in rows:
+        if c is not None and s is not None:
+            found[c].add(s)
+    return dict(found)
 
 
 def narrower_concepts(store: TripleStore, iris: Sequence[URIRef]) -> dict[str, list[str]]:

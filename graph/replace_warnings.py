@@ -9,13 +9,16 @@ nothing said so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from graph.accessibility import HAZARDS
-from graph.bundle import CurriculumBundle
 from graph.model import Material
 
-__all__ = ["removed_hazards", "unmentioned"]
+if TYPE_CHECKING:
+    from graph.prune import Left
+
+__all__ = ["left_out_warnings", "removed_hazards", "unmentioned"]
 
 _SHOWN = 10
 
@@ -60,44 +63,74 @@ _NAMED = 5
 
 
 def unmentioned(
-    bundle: CurriculumBundle, curriculum: str, concepts: Iterable[str], materials: Iterable[str]
+    curriculum: str,
+    concepts: Sequence[str],
+    materials: Sequence[str],
+    *,
+    elsewhere: Sequence[str] = (),
+    shared: Sequence[str] = (),
 ) -> list[str]:
     """What a batch that names ``curriculum`` leaves out of it, which an import does not delete.
 
-    The rule: a batch that names a stored curriculum (a ``curricula.csv`` row, a
-    ``skos:ConceptScheme``) states it whole, so the curriculum's stored concepts it does not
-    hold are counted when it holds concepts, and the stored materials linked to them when
-    it holds materials: what an export of the curriculum would list, and the batch does not.
+    The rule (``graph.prune.left_out``): a batch that names a stored curriculum (a
+    ``curricula.csv`` row, a ``skos:ConceptScheme``) states it whole, so the curriculum's
+    stored concepts it does not hold are counted when it holds concepts, and the stored
+    materials linked to them when it holds materials: what an export of the curriculum
+    would list, and the batch does not. Those are what ``--prune`` deletes. A concept in
+    another curriculum too, and a material linked to a concept outside the curricula the
+    batch names, belong to more than this batch: they are counted apart, and kept.
 
     Args:
-        bundle: the batch.
         curriculum: the id of a stored curriculum the batch names.
-        concepts: the ids of the curriculum's stored concepts.
-        materials: the ids of the stored materials linked to them.
+        concepts: its stored concepts the batch leaves out, which a prune deletes.
+        materials: the stored materials linked to its concepts the batch leaves out, which a prune deletes.
+        elsewhere: its stored concepts the batch leaves out that are in another curriculum too.
+        shared: the left-out materials also linked to concepts outside the curricula the batch names.
 
     Examples:
-        >>> from graph.model import Concept, Curriculum
-        >>> batch = CurriculumBundle((Curriculum("alg", "Algebra"),), (Concept("a", "A", curriculum="alg"),))
-        >>> unmentioned(batch, "alg", ["a", "b"], ["m"])
-        ['curriculum alg: 1 stored concept of it is not in the import (b); an import deletes nothing: remove it with deleteConcept']
+        >>> unmentioned("alg", ["b"], [])
+        ['curriculum alg: 1 stored concept of it is not in the import (b); an import deletes nothing: prune it with --prune (prune), or remove it with deleteConcept']
+        >>> unmentioned("alg", [], [], shared=["m"])
+        ['curriculum alg: 1 stored material linked to its concepts is not in the import but is linked to concepts outside the curricula it names too (m): a prune keeps it; unlink it with unlinkMaterial']
     """  # noqa: E501
     lines = []
     left = (
-        ("concept", "of it", "deleteConcept", bundle.concepts, concepts),
-        ("material", "linked to its concepts", "deleteMaterial", bundle.materials, materials),
+        ("concept", "of it", "", "remove {} with deleteConcept", concepts),
+        ("material", "linked to its concepts", "", "remove {} with deleteMaterial", materials),
+        ("concept", "of it", " but {} in another curriculum too", "", elsewhere),
+        (
+            "material",
+            "linked to its concepts",
+            " but {} linked to concepts outside the curricula it names too",
+            "unlink {} with unlinkMaterial",
+            shared,
+        ),
     )
-    for kind, whose, mutation, given, stored in left:
-        if not given:
-            continue
-        held = {item.id for item in given}
-        missing = sorted(set(stored) - held)
+    for kind, whose, but, advice, found in left:
+        missing = sorted(found)
         if not missing:
             continue
         n = len(missing)
+        them, be = ("them", "are") if n > 1 else ("it", "is")
         shown = ", ".join(missing[:_NAMED]) + (f" and {n - _NAMED} more" if n > _NAMED else "")
+        if but:
+            kept = f"a prune keeps {them}" + (f"; {advice.format(them)}" if advice else "")
+            tail = f"{but.format(be)} ({shown}): {kept}"
+        else:
+            tail = f" ({shown}); an import deletes nothing: prune {them} with --prune (prune), or {advice.format(them)}"
         lines.append(
-            f"curriculum {curriculum}: {n} stored {kind}{'s' if n > 1 else ''} {whose} "
-            f"{'are' if n > 1 else 'is'} not in the import ({shown}); an import deletes nothing: remove "
-            f"{'them' if n > 1 else 'it'} with {mutation}"
+            f"curriculum {curriculum}: {n} stored {kind}{'s' if n > 1 else ''} {whose} {be} not in the import{tail}"
         )
+    return lines
+
+
+def left_out_warnings(left: Mapping[str, Left], *, pruned: bool) -> list[str]:
+    """``unmentioned`` for each stored curriculum a batch names (``graph.prune.left_out``).
+
+    A prune's report lists what it deleted (``ImportReport.pruned``): its warnings say only what it kept.
+    """
+    lines = []
+    for cur, found in left.items():
+        deleted: tuple[Sequence[str], Sequence[str]] = ([], []) if pruned else (found.concepts, found.materials)
+        lines += unmentioned(cur, *deleted, elsewhere=found.elsewhere, shared=found.shared)
     return lines

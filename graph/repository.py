@@ -22,6 +22,7 @@ from graph.access_needs import AccessFacts
 from graph.activities import activity_clashes, clash_error
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.bundle_plan import PlannedWrite, ProgressHook, plan_bundle, project_material
+from graph.cascade import cascade
 from graph.concept_texts import (
     TEXT_PREDICATES,
     group_translations,
@@ -524,16 +525,8 @@ class KnowledgeGraph:
         with self.lock:
             self._require_concept(ident, "id")
             concept = iri_of("concept", ident)
-            deletes = queries.touching(self.store, [concept]) + queries.blank_subtrees(self.store, [concept])
-            touched = set(deletes)
-            deletes += [t for t in queries.records_naming(self.store, concept) if t not in touched]
-            estimates = self.store.select(
-                f"SELECT ?s ?p ?o WHERE {{ ?s a {PW.Mastery.n3()} ; {PW.concept.n3()} {concept.n3()} . ?s ?p ?o }}"
-            )
-            seen = set(deletes)
-            for s, p, o in estimates:
-                if s is not None and p is not None and o is not None and (s, p, o) not in seen:
-                    deletes.append((s, p, o))
+            taken = cascade(self.store, [concept])
+            deletes = taken.deletes
             linked = sorted(self.projection.materials_of(ident))
             dag = self.projection.dag
             deletion = ConceptDeletion(
@@ -542,7 +535,7 @@ class KnowledgeGraph:
                 dependents=dag.out_degree(ident),
                 narrower=sum(1 for _, p, o in deletes if p == SKOS.broader and o == concept),
                 material_links=len(linked),
-                estimates=len({s for s, _, _ in estimates}),
+                estimates=len(taken.estimates),
                 translations=len(self.translations([ident])[0]),
             )
 
@@ -648,7 +641,7 @@ class KnowledgeGraph:
         with self.lock:
             if ident not in self.projection.material_ids:
                 raise NotFound("material", ident, field="id")
-            deletes = queries.touching(self.store, [iri_of("material", ident)])
+            deletes = cascade(self.store, [], [iri_of("material", ident)]).deletes
             self.commit(deletes, [], lambda: self.projection.remove_material(ident))
 
     def link_material(self, material: str, concept: str, *, assesses: bool = False, unlink: bool = False) -> Material:
@@ -676,15 +669,19 @@ class KnowledgeGraph:
         replace_existing: bool = False,
         break_cycles: bool = False,
         allow_dangling: bool = False,
+        prune: bool = False,
         dry_run: bool = False,
         progress: ProgressHook | None = None,
     ) -> ImportReport:
         """Validate a whole batch, then write it in one transaction (or not at all).
 
         ``allow_dangling`` leaves out links to ids that exist nowhere (``check_bundle``).
+        ``prune`` (with ``replace_existing``) deletes in the same transaction what the batch
+        leaves out of the curricula it names (``graph.prune``), and ``report.pruned`` says what.
 
         Raises:
             ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle: nothing is written.
+            InvalidInput: ``prune`` without ``replace_existing`` (``field`` is ``prune``).
         """
         with self.lock:
             planned = self.plan_bundle(
@@ -692,6 +689,7 @@ class KnowledgeGraph:
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
+                prune=prune,
                 progress=progress,
             )
             if dry_run:  # every check of a real import ran; only the write is left out
@@ -713,6 +711,7 @@ class KnowledgeGraph:
         replace_existing: bool = False,
         break_cycles: bool = False,
         allow_dangling: bool = False,
+        prune: bool = False,
         progress: ProgressHook | None = None,
     ) -> PlannedWrite:
         """Validate a batch and build its write without applying it: ``graph.bundle_plan.plan_bundle``."""
@@ -723,6 +722,7 @@ class KnowledgeGraph:
                 replace_existing=replace_existing,
                 break_cycles=break_cycles,
                 allow_dangling=allow_dangling,
+                prune=prune,
                 progress=progress,
             )
 

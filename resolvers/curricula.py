@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from graph.bundle import NOTHING_TO_IMPORT, ImportReport
 from graph.errors import InvalidInput
 from graph.model import Curriculum
+from graph.prune import require_replace
 from graph.repository import KnowledgeGraph
 from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv
 from ingest.export import export_text
@@ -30,14 +31,17 @@ def import_curriculum(
     break_cycles: bool,
     allow_dangling: bool,
     dry_run: bool,
+    prune: bool = False,
 ) -> ImportReport:
     """Read an uploaded document, validate it whole, write it whole (or not at all).
 
     Raises:
         InvalidInput: the document is missing, in the field of the other formats, or
             holds nothing to import (a mistaken request would otherwise look like an
-            import that found nothing).
+            import that found nothing); ``prune`` without ``replace_existing``, before
+            the document is read.
     """
+    require_replace(prune, replace_existing)
     if fmt == "csv":
         if not csv_files:
             where = " (`content` is for the other formats)" if content else ""
@@ -57,6 +61,7 @@ def import_curriculum(
         replace_existing=replace_existing,
         break_cycles=break_cycles,
         allow_dangling=allow_dangling,
+        prune=prune,
         dry_run=dry_run,
     )
 

@@ -444,6 +444,7 @@ class CurriculumMutation:
                     replace_existing=input.replace_existing,
                     break_cycles=input.break_cycles,
                     allow_dangling=input.allow_dangling,
+                    prune=input.prune,
                     dry_run=input.dry_run,
                 )
             ),

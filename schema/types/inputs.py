@@ -332,4 +332,15 @@ class ImportCurriculumInput:
         description="Leave out the links to ids that exist neither in the document nor in the graph (listed in "
         "`dangling`) instead of refusing: for third-party graphs that carry such links.",
     )
+    prune: bool = strawberry.field(
+        default=False,
+        description="With `replaceExisting`: delete, in the same write, what the document leaves out of each stored "
+        "curriculum it names (a `curricula.csv` row, an `skos:ConceptScheme`, a CASE document): its concepts the "
+        "document does not hold, when it holds concepts, and the materials linked only to those curricula's "
+        "concepts that it does not hold, when it holds materials; each with what `deleteConcept` and "
+        "`deleteMaterial` take along (edges, material links, students' estimates; attempts stay). A concept in "
+        "another curriculum too, or a material linked to one outside them, stays. Refused (INVALID, field `prune`) "
+        "without `replaceExisting`, and when a concept outside those curricula requires or is narrower than one it "
+        "would delete, or the document itself names one. `pruned` says what went.",
+    )
     dry_run: bool = strawberry.field(default=False, description="Validate and report; write nothing.")

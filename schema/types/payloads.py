@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph.bundle import ImportReport
+from graph.bundle import ImportReport, Pruned
 from graph.model import ConceptDeletion
 from schema.types.concept import ConceptType
 from schema.types.errors import CurriculumError
@@ -22,6 +22,7 @@ __all__ = [
     "MaterialResult",
     "PrerequisiteEdge",
     "PrerequisiteResult",
+    "PruneSummary",
 ]
 
 
@@ -67,6 +68,34 @@ class PrerequisiteEdge:
     )
 
 
+@strawberry.type(description="What an import's prune deleted (or, with dryRun, would delete).")
+class PruneSummary:
+    concepts: list[strawberry.ID] = strawberry.field(
+        description="Every concept deleted: a stored concept of a curriculum the document names that it does not hold."
+    )
+    materials: list[strawberry.ID] = strawberry.field(
+        description="Every material deleted: linked only to concepts of the curricula the document names, not in it."
+    )
+    prerequisites: int = strawberry.field(description="Prerequisite edges from or to a deleted concept, each once.")
+    narrower: int = strawberry.field(description="Concepts that stay whose `broader` link to a deleted one went.")
+    material_links: int = strawberry.field(
+        description="Links of materials that stay to deleted concepts (the materials stay)."
+    )
+    estimates: int = strawberry.field(description="Students' mastery estimates of deleted concepts.")
+
+    @classmethod
+    def from_domain(cls, pruned: Pruned) -> PruneSummary:
+        """Wrap what a prune deleted."""
+        return cls(
+            concepts=[strawberry.ID(c) for c in pruned.concepts],
+            materials=[strawberry.ID(m) for m in pruned.materials],
+            prerequisites=pruned.prerequisites,
+            narrower=pruned.narrower,
+            material_links=pruned.material_links,
+            estimates=pruned.estimates,
+        )
+
+
 @strawberry.type(description="What an import wrote (or, with dryRun, would write).")
 class ImportSummary:
     curricula: int = strawberry.field(description="Curricula written.")
@@ -92,7 +121,12 @@ class ImportSummary:
     warnings: list[str] = strawberry.field(
         description="What the import did that the document may not have meant, one line each: stored values kept "
         "for fields the document does not state (a CSV file without a column), resources that teach a concept but "
-        "were not read as materials (typed neither schema:LearningResource nor a type read as one)."
+        "were not read as materials (typed neither schema:LearningResource nor a type read as one), with "
+        "`replaceExisting` the stored items of a curriculum it names that it leaves out (what `prune` deletes, and "
+        "what a prune keeps: a concept in another curriculum too, a material linked to one outside them)."
+    )
+    pruned: PruneSummary | None = strawberry.field(
+        default=None, description="With `prune`: what it deleted (with dryRun, would delete); null without it."
     )
 
     @classmethod
@@ -112,6 +146,7 @@ class ImportSummary:
             cycles=[[strawberry.ID(c) for c in cycle] for cycle in report.cycles],
             dropped_edges=[[strawberry.ID(c), strawberry.ID(p)] for c, p in report.dropped_edges],
             warnings=list(report.warnings),
+            pruned=PruneSummary.from_domain(report.pruned) if report.pruned is not None else None,
         )
 
 

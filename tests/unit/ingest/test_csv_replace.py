@@ -241,10 +241,10 @@ class TestRowsRemovedFromTheSheet:
         "materials": "id,title,type,teaches\nm_add,Adding,explanation,add\nm_add_ex,Adding drill,exercise,\n",
     }
     WARNINGS = [
-        "curriculum arith: 1 stored concept of it is not in the import (quad); an import deletes nothing: remove "
-        "it with deleteConcept",
+        "curriculum arith: 1 stored concept of it is not in the import (quad); an import deletes nothing: prune "
+        "it with --prune (prune), or remove it with deleteConcept",
         "curriculum arith: 1 stored material linked to its concepts is not in the import (m_eq); an import deletes "
-        "nothing: remove it with deleteMaterial",
+        "nothing: prune it with --prune (prune), or remove it with deleteMaterial",
     ]
 
     def _curriculum_warnings(self, warnings: list[str]) -> list[str]:
@@ -272,5 +272,5 @@ class TestRowsRemovedFromTheSheet:
         report = kg.import_bundle(parse_curriculum_csv(files), replace_existing=True)
         assert self._curriculum_warnings(report.warnings) == [
             "curriculum arith: 4 stored concepts of it are not in the import (eq, mul, quad, sub); an import deletes "
-            "nothing: remove them with deleteConcept"
+            "nothing: prune them with --prune (prune), or remove them with deleteConcept"
         ]
