@@ -22,7 +22,7 @@ from graph.analytics import (
     Interval,
     Matrix,
     TargetRisk,
-    TrendPoint,
+    Trend,
 )
 from graph.attempts import attempts_of
 from graph.cohorts import list_cohorts, members
@@ -147,12 +147,23 @@ def mastery_trend(
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
     zone: tzinfo = UTC,
-) -> list[TrendPoint]:
-    """A concept's trend over the members' attempt history, bucketed from midnights in ``zone``."""
+) -> Trend:
+    """A concept's trend over the members' attempt history, bucketed from midnights in ``zone``.
+
+    Attempts without a time (an import of a log without times dated them in 1970) are
+    left out and counted (``Trend.untimed``).
+    """
     students = members(kg, cohort)
     [name] = _concepts(kg, [concept], "conceptId")
-    return analytics.mastery_trend(
-        attempts_of(kg, students), name, interval, window=window, threshold=threshold, min_cell=min_cell, zone=zone
+    analytics.check_trend(interval, window, threshold, min_cell)
+    return analytics.trend(
+        analytics.trend_events(attempts_of(kg, students), name),
+        len(students),
+        interval,
+        window=window,
+        threshold=threshold,
+        min_cell=min_cell,
+        zone=zone,
     )
 
 
