@@ -76,6 +76,7 @@ __all__ = [
     "BlockingPrerequisite",
     "ConceptDifficulty",
     "ConceptMastery",
+    "Attempters",
     "Interval",
     "StudentRisk",
     "TargetRisk",
@@ -84,12 +85,15 @@ __all__ = [
     "TrendPoint",
     "WeakPrerequisite",
     "at_risk",
+    "attempters",
     "bin_edges",
     "bucket_start",
+    "check_difficulty",
     "check_threshold",
     "check_trend",
     "concept_difficulty",
     "concept_mastery",
+    "difficulty_rows",
     "mastery_by_concept",
     "mastery_trend",
     "most_stuck",
@@ -440,6 +444,54 @@ def _attempts_to_mastery(scores: Sequence[float], streak: int) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Attempters:
+    """The students who attempted one concept, one entry each: what the difficulty figures read of them.
+
+    ``first``: the score of each one's first attempt at it; ``attempts``: how many they
+    made; ``to_mastery``: their attempts up to the end of their first run of ``streak``
+    correct answers (0: not reached). Built from histories (``attempters``) or from the
+    per-process attempt table (``graph.cohort_attempts``), so both give the same figures.
+    """
+
+    first: npt.NDArray[np.float64]
+    attempts: npt.NDArray[np.int64]
+    to_mastery: npt.NDArray[np.int64]
+
+
+def check_difficulty(streak: int, stuck_after: int) -> None:
+    """Refuse a ``streak`` or ``stuck_after`` under 1, naming the field."""
+    if streak < 1:
+        raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
+    if stuck_after < 1:
+        raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
+
+
+def attempters(histories: Mapping[str, Sequence[Attempt]], streak: int) -> dict[str, Attempters]:
+    """Per concept attempted, its ``Attempters`` from each student's attempts (in time order).
+
+    Examples:
+        >>> from datetime import datetime
+        >>> t = datetime(2026, 1, 1)
+        >>> a = attempters({"s": [Attempt(str(i), "s", t, s, concepts=("a",)) for i, s in enumerate([0, 1, 1])]}, 2)
+        >>> a["a"].first.tolist(), a["a"].attempts.tolist(), a["a"].to_mastery.tolist()
+        ([0.0], [3], [3])
+    """
+    scores: dict[str, dict[str, list[float]]] = {}
+    for student, attempts in histories.items():
+        for a in attempts:
+            for c in a.concepts:
+                scores.setdefault(c, {}).setdefault(student, []).append(a.score)
+    return {
+        concept: Attempters(
+            np.array([s[0] for s in per_student.values()], dtype=np.float64),
+            np.array([len(s) for s in per_student.values()], dtype=np.int64),
+            np.array([_attempts_to_mastery(s, streak) or 0 for s in per_student.values()], dtype=np.int64),
+        )
+        for concept, per_student in scores.items()
+    }
+
+
 def concept_difficulty(
     histories: Mapping[str, Sequence[Attempt]],
     concepts: Sequence[str] | None = None,
@@ -478,40 +530,48 @@ def concept_difficulty(
         >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)  # unasked, a withheld row is left out
         []
     """
-    if streak < 1:
-        raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
-    if stuck_after < 1:
-        raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
-    scores: dict[str, dict[str, list[float]]] = {}
-    for student, attempts in histories.items():
-        for a in attempts:
-            for c in a.concepts:
-                scores.setdefault(c, {}).setdefault(student, []).append(a.score)
-    order = list(concepts) if concepts is not None else sorted(scores)
+    check_difficulty(streak, stuck_after)
+    return difficulty_rows(
+        attempters(histories, streak), len(histories), concepts, stuck_after=stuck_after, min_cell=min_cell
+    )
+
+
+_NONE = Attempters(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def difficulty_rows(
+    by_concept: Mapping[str, Attempters],
+    members: int,
+    concepts: Sequence[str] | None = None,
+    *,
+    stuck_after: int = 5,
+    min_cell: int | None = None,
+) -> list[ConceptDifficulty]:
+    """``concept_difficulty``'s rows from each concept's ``Attempters`` in a group of ``members`` students."""
+    order = list(concepts) if concepts is not None else sorted(by_concept)
     out = []
     for concept in order:
-        per_student = scores.get(concept, {})
-        n = len(per_student)
+        found = by_concept.get(concept, _NONE)
+        n = len(found.first)
         if not visible(n, min_cell):
             if concepts is not None:  # asked for by id: withheld; unasked, its row would say someone attempted it
                 out.append(ConceptDifficulty(concept, None, suppressed=True))
             continue
-        first_ok = sum(1 for s in per_student.values() if s[0] >= 0.5)
-        needed = {student: _attempts_to_mastery(s, streak) for student, s in per_student.items()}
-        reached = [k for k in needed.values() if k is not None]
-        stuck = sum(1 for student, s in per_student.items() if len(s) >= stuck_after and needed[student] is None)
+        first_ok = int(np.count_nonzero(found.first >= 0.5))
+        reached = found.to_mastery[found.to_mastery > 0]
+        stuck = int(np.count_nonzero((found.attempts >= stuck_after) & (found.to_mastery == 0)))
         # Figures over those who got there show only when their count may: an average of 3.0 over five
         # attempters said all five reached it, and in three attempts. Counts show only with the
         # attempters' count: stuck over stuckShare would give that.
-        counted = _members_visible(n, len(histories), min_cell)
+        counted = _members_visible(n, members, min_cell)
         shown_reached = _split_visible(len(reached), n, min_cell) and counted
         row = ConceptDifficulty(
             concept,
             n if counted else None,
             first_attempt_success=_share(first_ok, n, min_cell),
             mastered=len(reached) if shown_reached else None,
-            attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if reached and shown_reached else None,
-            median_attempts_to_mastery=_median(reached, min_cell) if reached and shown_reached else None,
+            attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if len(reached) and shown_reached else None,
+            median_attempts_to_mastery=_median(reached, min_cell) if len(reached) and shown_reached else None,
             stuck=stuck if _split_visible(stuck, n, min_cell) and counted else None,
             stuck_share=_share(stuck, n, min_cell),
         )
@@ -520,7 +580,7 @@ def concept_difficulty(
     return out
 
 
-def _median(values: Sequence[int], min_cell: int | None) -> float:
+def _median(values: npt.NDArray[np.int64], min_cell: int | None) -> float:
     """The median, or under suppression the mean of the group of students holding it (see ``_quartiles``)."""
     return _quartiles(np.asarray(values, dtype=np.float64), min_cell)[1]
 

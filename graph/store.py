@@ -140,7 +140,8 @@ def stream_text(store: TripleStore, query: str, *, give_way: bool = True) -> Ite
     """``select_text``'s rows one at a time where the store can stream them (Oxigraph), else all at once.
 
     For a read of a whole table (``graph.attempt_table``): half a million rows of texts
-    held at once left the process hundreds of megabytes bigger after they were freed.
+    held at once stay in the process's memory after they are freed (the allocator keeps
+    much of what small objects freed).
     With ``give_way``, an Oxigraph read raises ``StreamInterrupted`` when a swap of the
     store's files waits for it (a read of tens of seconds held every query behind it).
     """
