@@ -9,7 +9,8 @@ a void of a stored statement (which rewrites estimates too), a void ahead, a for
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -124,3 +125,22 @@ def test_the_reports_follow_every_write_through_the_table(api: Api) -> None:
     trend = api(TREND)["masteryTrend"]
     assert trend["untimedAttempts"] == 8  # u1's and u2's four each (u0's went with them)
     assert trend["points"][0]["start"] == "2026-02-02T00:00:00+00:00"  # u1's first day, not 1970 (u0 forgotten)
+
+
+def test_the_server_loads_the_table_at_start(api: Api) -> None:
+    from starlette.testclient import TestClient
+
+    from server import create_app
+    from settings import load_settings
+
+    api(CREATE)
+    api(ENROL, {"s": STUDENTS})
+    api(RECORD, {"a": live("u1", 1, [1, 0])})
+    settings = replace(load_settings(env_file=None), qa=False, mastery=False)
+    with TestClient(create_app(settings, kg=api.kg)) as client:
+        assert client.get("/healthz").status_code == 200
+        deadline = time.monotonic() + 30
+        while current_attempt_table(api.kg) is None:  # loaded in the background, the estimate table first
+            assert time.monotonic() < deadline, "the attempt table was not loaded at start"
+            time.sleep(0.05)
+        assert len(attempt_table(api.kg)) == 2
