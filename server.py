@@ -216,7 +216,9 @@ def _warm_report_tables(kg: KnowledgeGraph) -> None:
 
     def run() -> None:
         try:
-            estimate_table(kg)
+            started = time.perf_counter()
+            estimates = estimate_table(kg)
+            log.info("estimate table: %d estimates in %.1f s", len(estimates), time.perf_counter() - started)
             started = time.perf_counter()
             table = attempt_table(kg)
             log.info(
