@@ -340,7 +340,8 @@ def attempt_table(kg: KnowledgeGraph) -> AttemptTable:
 
     One table per ``KnowledgeGraph`` object, created on first use and dropped with the
     graph; the first call (and the first after a write it could not follow) pays for
-    the load, and a call during a load waits for it.
+    the load, and a call during a load waits for it. Call it without holding
+    ``kg.lock``: a load in another thread needs that lock to finish.
 
     Examples:
         >>> from graph.store import open_store
