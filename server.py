@@ -202,15 +202,36 @@ def open_mastery(settings: Settings) -> MasteryService | None:
     return service
 
 
-def _warm_estimate_table(kg: KnowledgeGraph) -> None:
-    """Load the cohort figures' estimate table in the background, so no request waits for it.
+def _warm_report_tables(kg: KnowledgeGraph) -> None:
+    """Load the cohort figures' estimate and attempt tables in the background, so no request waits for them.
 
-    Its first load reads every mastery estimate (tens of seconds for a million); requests
-    that need it before it is ready wait on its lock rather than load it twice.
+    The estimate table's first load reads every mastery estimate (tens of seconds for a
+    million) under ``kg.lock``, so writes wait for it; the attempt table's reads every
+    attempt (20-30 s for half a million) without the lock, after it, so the two do not
+    share the cores while writes wait. Requests that need a table before it is ready wait
+    on its lock rather than load it twice; a small cohort's reports read the store
+    meanwhile (``graph.cohort_reports``).
     """
+    from graph.attempt_table import attempt_table
     from graph.estimate_table import estimate_table
 
-    threading.Thread(target=estimate_table, args=(kg,), name="estimate-table", daemon=True).start()
+    def run() -> None:
+        try:
+            started = time.perf_counter()
+            estimates = estimate_table(kg)
+            log.info("estimate table: %d estimates in %.1f s", len(estimates), time.perf_counter() - started)
+            started = time.perf_counter()
+            table = attempt_table(kg)
+            log.info(
+                "attempt table: %d attempts in %.1f s, %.0f MiB",
+                len(table),
+                time.perf_counter() - started,
+                table.nbytes / 2**20,
+            )
+        except Exception:  # the reports load them when first asked
+            log.exception("loading the cohort reports' tables failed")
+
+    threading.Thread(target=run, name="report-tables", daemon=True).start()
 
 
 def open_qa(settings: Settings, kg: KnowledgeGraph) -> QaService | None:
@@ -378,7 +399,7 @@ def create_app(
         app.state.stale_check = _StaleCheck(graph, config.stale_check_seconds)
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
         qa = open_qa(config, graph)
-        _warm_estimate_table(graph)
+        _warm_report_tables(graph)
         if config.backup_dir is not None:  # no backup runs yet: a .partial copy is a killed one's, with students in it
             for leftover in remove_unfinished_backups(config.backup_dir):
                 log.warning("removed %s, a backup a crash had left unfinished (it held personal data)", leftover)

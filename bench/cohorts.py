@@ -17,14 +17,28 @@ not what is measured). Then it times ``graph.cohort_reports.cohort_mastery`` (wh
   timed on a sample of ``--baseline-sample`` students and scaled to the whole cohort;
 - with ``--one-query``: every estimate in one SPARQL query (``read_estimates`` over all
   members), timed once (about a minute on a small machine).
+
+With ``--attempts-store oxigraph:<dir> --cohort <id>`` it measures instead the attempt
+reports over a cohort of a store you built (the README's district: the demo, the
+assist2015 pyKT log and a cohort of every student): ``conceptDifficulty`` and
+``masteryTrend`` read through the per-process ``AttemptTable`` (p50 over ``--runs``)
+against the baseline that reads every member's attempts from the store
+(``attempts_of``, timed once), with their ratio, the table's load time and its memory
+(its arrays, and the process's resident memory before and after the load), and checks
+that both give the same figures. Last it reloads the table in a thread and records one
+attempt meanwhile (``bench-<ns>``, on the cohort's first student: use a scratch store),
+to time a write during a load and the load's hold of ``kg.lock``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import random
 import statistics
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +46,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.generate import generate_bundle
-from graph.cohort_reports import cohort_mastery
-from graph.cohorts import RosterEntry, apply_roster
+from graph import analytics
+from graph.attempt_table import AttemptTable, attempt_table
+from graph.attempts import attempts_of, record_attempts
+from graph.cohort_reports import cohort_mastery, concept_difficulty, mastery_trend
+from graph.cohorts import RosterEntry, apply_roster, members
 from graph.estimate_table import estimate_table
 from graph.ids import iri_of
 from graph.mastery import estimate_triples, mastery_iri, read_estimates
-from graph.model import MasteryEstimate
+from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph
 from graph.store import OxigraphStore, open_store
 from graph.vocab import GRAPH_IRI, PW, RDF, XSD
@@ -90,6 +107,78 @@ def timed(run: object) -> float:
     return time.perf_counter() - start
 
 
+def resident() -> int:
+    """This process's resident memory now, in bytes (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def attempt_reports(spec: str, cohort: str, runs: int, concept: str | None) -> None:
+    """``conceptDifficulty`` and ``masteryTrend`` over ``cohort``: the table against ``attempts_of``."""
+    kg = KnowledgeGraph(open_store(spec))
+    students = members(kg, cohort)
+    started = time.perf_counter()
+    histories = attempts_of(kg, students)
+    read = time.perf_counter() - started
+    attempts = sum(len(h) for h in histories.values())
+    if concept is None:
+        counts: dict[str, int] = {}
+        for history in histories.values():
+            for a in history:
+                for c in a.concepts:
+                    counts[c] = counts.get(c, 0) + 1
+        concept = max(sorted(counts), key=lambda c: counts[c])
+    started = time.perf_counter()
+    old_rows = analytics.concept_difficulty(histories)
+    old_difficulty = read + time.perf_counter() - started
+    started = time.perf_counter()
+    old_trend = analytics.trend(analytics.trend_events(histories, concept), len(histories), "week")
+    old_trend_s = read + time.perf_counter() - started
+    del histories
+    gc.collect()
+    before = resident()
+    started = time.perf_counter()
+    table = attempt_table(kg)
+    load = time.perf_counter() - started
+    gc.collect()
+    after = resident()
+    difficulty = [timed(lambda: concept_difficulty(kg, cohort)) for _ in range(runs)]
+    trend = [timed(lambda: mastery_trend(kg, cohort, concept, "week")) for _ in range(runs)]
+    same = concept_difficulty(kg, cohort).concepts == old_rows and mastery_trend(kg, cohort, concept) == old_trend
+    d50, t50 = statistics.median(difficulty), statistics.median(trend)
+    print(f"cohort {cohort}: {len(students):,} students, {attempts:,} attempts; store: {len(table):,} attempts")
+    print(f"conceptDifficulty  attempts_of {old_difficulty:7.2f} s   table p50 {d50:6.3f} s   "
+          f"({old_difficulty / d50:,.0f}x)")  # fmt: skip
+    print(f"masteryTrend {concept!r} by week  attempts_of {old_trend_s:7.2f} s   table p50 {t50:6.3f} s   "
+          f"({old_trend_s / t50:,.0f}x; {len(old_trend.points)} points, "
+          f"{old_trend.untimed} untimed left out)")  # fmt: skip
+    print(f"  (attempts_of alone: {read:.2f} s, {read / max(attempts, 1) * 1e6:.0f} us an attempt)")
+    print(f"table load {load:.1f} s; arrays {table.nbytes / 2**20:.1f} MiB "
+          f"({table.nbytes / max(len(table), 1):.0f} bytes an attempt); resident memory "
+          f"{before / 2**20:.0f} -> {after / 2**20:.0f} MiB after the load")  # fmt: skip
+    print(f"same figures through the table and attempts_of: {same}")
+    write_during_reload(kg, table, students, concept)
+    kg.store.close()
+
+
+def write_during_reload(kg: KnowledgeGraph, table: AttemptTable, students: list[str], concept: str) -> None:
+    """Reload the table in a thread and record one attempt meanwhile: how long the write waits."""
+    table.dirty = True
+    loader = threading.Thread(target=attempt_table, args=(kg,))
+    started = time.perf_counter()
+    loader.start()
+    time.sleep(2.0)
+    attempt = Attempt(f"bench-{time.time_ns()}", students[0], datetime.now(UTC), 1.0, concepts=(concept,))
+    write = timed(lambda: record_attempts(kg, [attempt]))
+    loader.join()
+    reload = time.perf_counter() - started
+    first = students[:1]
+    followed = len(table.cohort(first).score) == len(attempts_of(kg, first)[first[0]])
+    print(f"a write during a reload ({reload:.1f} s) took {write * 1000:.0f} ms; the reload then held kg.lock "
+          f"{table.locked_s * 1000:.1f} ms to replay it (current: {table.current(kg.revision)}, "
+          f"the write in it: {followed})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench.cohorts", description=__doc__.splitlines()[0] if __doc__ else None
@@ -100,7 +189,13 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=100)
     parser.add_argument("--one-query", action="store_true", help="Also time one SPARQL query for every estimate.")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--attempts-store", help="Measure the attempt reports over --cohort in this store instead.")
+    parser.add_argument("--cohort", default="district", help="With --attempts-store: the cohort.")
+    parser.add_argument("--concept", help="With --attempts-store: the trend's concept (default: the most attempted).")
     args = parser.parse_args()
+    if args.attempts_store:
+        attempt_reports(args.attempts_store, args.cohort, args.runs, args.concept)
+        return
 
     with tempfile.TemporaryDirectory(prefix="pathwise-bench-cohorts-") as tmp:
         location = Path(tmp) / "store"

@@ -267,7 +267,7 @@ def trend(
         raise click.BadParameter(wrong.message, param_hint="--time-zone") from None
     with _graph(ctx) as kg:
         log.info("cohort %s: %s trend of %s (%s)", cohort, interval, concept, zone.key)
-        points = mastery_trend(
+        found = mastery_trend(
             kg,
             cohort,
             concept,
@@ -282,9 +282,14 @@ def trend(
         rows = [
             [p.start.isoformat(), p.attempts, p.active, p.success_rate, p.students, p.rolling_success,
              p.mastered_share, p.suppressed]
-            for p in points
+            for p in found.points
         ]  # fmt: skip
         _write(rows, header, output)
+    if found.untimed:  # withheld (None) says nothing, as the CSV's empty cells do
+        click.echo(
+            f"left out: {found.untimed} attempt(s) without a time (imported from a log without times, dated 1970)",
+            err=True,
+        )
 
 
 @report.command()

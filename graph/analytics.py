@@ -46,7 +46,9 @@ Definitions (documented once, used by the API, the CLI and the reports):
   every student who has attempted the concept by the bucket's end, the mean of each
   one's *rolling success* (the mean score of their last ``window`` attempts) and the
   share whose rolling success is at or above the threshold. Estimates are not used:
-  only the latest one is stored, so they hold no history.
+  only the latest one is stored, so they hold no history. Attempts without a time
+  (imported from a log without times, dated 1970: ``graph.model.untimed``) are left
+  out of the trend and counted beside it.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.errors import InvalidInput
-from graph.model import Attempt
+from graph.model import Attempt, untimed
 from graph.prerequisites import prerequisite_closure
 
 __all__ = [
@@ -74,20 +76,29 @@ __all__ = [
     "BlockingPrerequisite",
     "ConceptDifficulty",
     "ConceptMastery",
+    "Attempters",
     "Interval",
     "StudentRisk",
     "TargetRisk",
+    "Trend",
+    "TrendEvent",
     "TrendPoint",
     "WeakPrerequisite",
     "at_risk",
+    "attempters",
     "bin_edges",
     "bucket_start",
+    "check_difficulty",
     "check_threshold",
+    "check_trend",
     "concept_difficulty",
     "concept_mastery",
+    "difficulty_rows",
     "mastery_by_concept",
     "mastery_trend",
     "most_stuck",
+    "trend",
+    "trend_events",
     "visible",
 ]
 
@@ -433,6 +444,54 @@ def _attempts_to_mastery(scores: Sequence[float], streak: int) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Attempters:
+    """The students who attempted one concept, one entry each: what the difficulty figures read of them.
+
+    ``first``: the score of each one's first attempt at it; ``attempts``: how many they
+    made; ``to_mastery``: their attempts up to the end of their first run of ``streak``
+    correct answers (0: not reached). Built from histories (``attempters``) or from the
+    per-process attempt table (``graph.cohort_attempts``), so both give the same figures.
+    """
+
+    first: npt.NDArray[np.float64]
+    attempts: npt.NDArray[np.int64]
+    to_mastery: npt.NDArray[np.int64]
+
+
+def check_difficulty(streak: int, stuck_after: int) -> None:
+    """Refuse a ``streak`` or ``stuck_after`` under 1, naming the field."""
+    if streak < 1:
+        raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
+    if stuck_after < 1:
+        raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
+
+
+def attempters(histories: Mapping[str, Sequence[Attempt]], streak: int) -> dict[str, Attempters]:
+    """Per concept attempted, its ``Attempters`` from each student's attempts (in time order).
+
+    Examples:
+        >>> from datetime import datetime
+        >>> t = datetime(2026, 1, 1)
+        >>> a = attempters({"s": [Attempt(str(i), "s", t, s, concepts=("a",)) for i, s in enumerate([0, 1, 1])]}, 2)
+        >>> a["a"].first.tolist(), a["a"].attempts.tolist(), a["a"].to_mastery.tolist()
+        ([0.0], [3], [3])
+    """
+    scores: dict[str, dict[str, list[float]]] = {}
+    for student, attempts in histories.items():
+        for a in attempts:
+            for c in a.concepts:
+                scores.setdefault(c, {}).setdefault(student, []).append(a.score)
+    return {
+        concept: Attempters(
+            np.array([s[0] for s in per_student.values()], dtype=np.float64),
+            np.array([len(s) for s in per_student.values()], dtype=np.int64),
+            np.array([_attempts_to_mastery(s, streak) or 0 for s in per_student.values()], dtype=np.int64),
+        )
+        for concept, per_student in scores.items()
+    }
+
+
 def concept_difficulty(
     histories: Mapping[str, Sequence[Attempt]],
     concepts: Sequence[str] | None = None,
@@ -471,40 +530,48 @@ def concept_difficulty(
         >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)  # unasked, a withheld row is left out
         []
     """
-    if streak < 1:
-        raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
-    if stuck_after < 1:
-        raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
-    scores: dict[str, dict[str, list[float]]] = {}
-    for student, attempts in histories.items():
-        for a in attempts:
-            for c in a.concepts:
-                scores.setdefault(c, {}).setdefault(student, []).append(a.score)
-    order = list(concepts) if concepts is not None else sorted(scores)
+    check_difficulty(streak, stuck_after)
+    return difficulty_rows(
+        attempters(histories, streak), len(histories), concepts, stuck_after=stuck_after, min_cell=min_cell
+    )
+
+
+_NONE = Attempters(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def difficulty_rows(
+    by_concept: Mapping[str, Attempters],
+    members: int,
+    concepts: Sequence[str] | None = None,
+    *,
+    stuck_after: int = 5,
+    min_cell: int | None = None,
+) -> list[ConceptDifficulty]:
+    """``concept_difficulty``'s rows from each concept's ``Attempters`` in a group of ``members`` students."""
+    order = list(concepts) if concepts is not None else sorted(by_concept)
     out = []
     for concept in order:
-        per_student = scores.get(concept, {})
-        n = len(per_student)
+        found = by_concept.get(concept, _NONE)
+        n = len(found.first)
         if not visible(n, min_cell):
             if concepts is not None:  # asked for by id: withheld; unasked, its row would say someone attempted it
                 out.append(ConceptDifficulty(concept, None, suppressed=True))
             continue
-        first_ok = sum(1 for s in per_student.values() if s[0] >= 0.5)
-        needed = {student: _attempts_to_mastery(s, streak) for student, s in per_student.items()}
-        reached = [k for k in needed.values() if k is not None]
-        stuck = sum(1 for student, s in per_student.items() if len(s) >= stuck_after and needed[student] is None)
+        first_ok = int(np.count_nonzero(found.first >= 0.5))
+        reached = found.to_mastery[found.to_mastery > 0]
+        stuck = int(np.count_nonzero((found.attempts >= stuck_after) & (found.to_mastery == 0)))
         # Figures over those who got there show only when their count may: an average of 3.0 over five
         # attempters said all five reached it, and in three attempts. Counts show only with the
         # attempters' count: stuck over stuckShare would give that.
-        counted = _members_visible(n, len(histories), min_cell)
+        counted = _members_visible(n, members, min_cell)
         shown_reached = _split_visible(len(reached), n, min_cell) and counted
         row = ConceptDifficulty(
             concept,
             n if counted else None,
             first_attempt_success=_share(first_ok, n, min_cell),
             mastered=len(reached) if shown_reached else None,
-            attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if reached and shown_reached else None,
-            median_attempts_to_mastery=_median(reached, min_cell) if reached and shown_reached else None,
+            attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if len(reached) and shown_reached else None,
+            median_attempts_to_mastery=_median(reached, min_cell) if len(reached) and shown_reached else None,
             stuck=stuck if _split_visible(stuck, n, min_cell) and counted else None,
             stuck_share=_share(stuck, n, min_cell),
         )
@@ -513,7 +580,7 @@ def concept_difficulty(
     return out
 
 
-def _median(values: Sequence[int], min_cell: int | None) -> float:
+def _median(values: npt.NDArray[np.int64], min_cell: int | None) -> float:
     """The median, or under suppression the mean of the group of students holding it (see ``_quartiles``)."""
     return _quartiles(np.asarray(values, dtype=np.float64), min_cell)[1]
 
@@ -729,6 +796,36 @@ def _check_trend_length(start: datetime, last: datetime, interval: Interval) -> 
             )
 
 
+TrendEvent = tuple[datetime, str, float]
+"""One attempt at the followed concept: its time (UTC), its student, its score."""
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A concept's trend, and the attempts it leaves out because they have no time.
+
+    ``untimed``: attempts at the concept dated as a log without times dates them
+    (``graph.model.untimed``: pyKT, AKT and DKVMN logs hold no times), which no bucket
+    by time can hold; ``None`` where withheld (the members holding them are counted as
+    a bucket's ``active`` are).
+    """
+
+    points: list[TrendPoint]
+    untimed: int | None = 0
+
+
+def trend_events(histories: Mapping[str, Sequence[Attempt]], concept: str) -> list[TrendEvent]:
+    """The attempts at ``concept`` in ``histories`` (each student's in time order), by time, then student.
+
+    A tie in time keeps the history's order (time, then id), as ``concept_difficulty`` reads it.
+    """
+    return sorted(
+        ((_utc(a.timestamp), student, a.score) for student, attempts in histories.items() for a in attempts
+         if concept in a.concepts),
+        key=lambda event: (event[0], event[1]),
+    )  # fmt: skip
+
+
 def mastery_trend(
     histories: Mapping[str, Sequence[Attempt]],
     concept: str,
@@ -742,6 +839,7 @@ def mastery_trend(
     """A concept's trend over time from the group's attempts, one point per bucket.
 
     Buckets run from the first attempt's to the last one's, empty ones included.
+    Attempts without a time (``graph.model.untimed``) are left out: ``trend`` counts them.
 
     Args:
         histories: each student's attempts (any order).
@@ -763,17 +861,65 @@ def mastery_trend(
         ...  for p in mastery_trend(h, "a", "day", threshold=0.75)]
         [(1, 1, 0.0, 1, 0.0, 0.0), (2, 0, None, 1, 0.0, 0.0), (3, 2, 1.0, 2, 0.75, 0.5)]
     """
+    events = trend_events(histories, concept)
+    return trend(
+        events, len(histories), interval, window=window, threshold=threshold, min_cell=min_cell, zone=zone
+    ).points
+
+
+def trend(
+    events: Sequence[TrendEvent],
+    members: int,
+    interval: Interval = "week",
+    *,
+    window: int = 5,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_cell: int | None = None,
+    zone: tzinfo = UTC,
+) -> Trend:
+    """``mastery_trend`` from the concept's attempts (``trend_events``' order) in a group of ``members``.
+
+    An attempt without a time (``graph.model.untimed``: dated 1970 by an import of a log
+    without times) is left out and counted in ``Trend.untimed``: a cohort with such a
+    history and live attempts ran from 1970 and was refused by day or week (more than
+    1,000 points), and by month its 1970 point said nothing of when anything was learnt.
+
+    Examples:
+        >>> old, new = datetime(1970, 1, 1, 0, 0, 7, tzinfo=UTC), datetime(2026, 1, 5, tzinfo=UTC)
+        >>> found = trend([(old, "s", 0.0), (new, "s", 1.0)], 1, "day")
+        >>> [(p.start.date().isoformat(), p.attempts, p.rolling_success) for p in found.points], found.untimed
+        ([('2026-01-05', 1, 1.0)], 1)
+    """
+    check_trend(interval, window, threshold, min_cell)
+    timed = [e for e in events if not untimed(e[0])]
+    left_out = len(events) - len(timed)
+    holding = len({student for when, student, _ in events if untimed(when)})
+    counted = left_out if _members_visible(holding, members, min_cell) else None
+    if not timed:
+        return Trend([], counted)
+    points = _points(timed, members, interval, window=window, threshold=threshold, min_cell=min_cell, zone=zone)
+    return Trend(points, counted)
+
+
+def check_trend(interval: Interval, window: int, threshold: float, min_cell: int | None = None) -> None:
+    """Refuse an unknown interval, a ``window`` under 1 or a threshold that is not one, naming the field."""
     if window < 1:
         raise InvalidInput(f"window must be at least 1, not {window}", field="window")
     check_threshold(threshold, min_cell=min_cell)
-    events = sorted(  # a tie in time keeps the history's order (time, then id), as conceptDifficulty reads it
-        ((_utc(a.timestamp), student, a.score) for student, attempts in histories.items() for a in attempts
-         if concept in a.concepts),
-        key=lambda event: (event[0], event[1]),
-    )  # fmt: skip
-    if not events:
-        bucket_start(datetime.now(UTC), interval)  # validates the interval
-        return []
+    bucket_start(datetime.now(UTC), interval)  # validates the interval
+
+
+def _points(
+    events: Sequence[TrendEvent],
+    members: int,
+    interval: Interval,
+    *,
+    window: int,
+    threshold: float,
+    min_cell: int | None,
+    zone: tzinfo,
+) -> list[TrendPoint]:
+    """The points of a trend over ``events`` (timed, in order, at least one)."""
     recent: dict[str, deque[float]] = {}
     points = []
     start, last = bucket_start(events[0][0], interval, zone), bucket_start(events[-1][0], interval, zone)
@@ -793,12 +939,10 @@ def mastery_trend(
         moved |= active
         rolling = [sum(q) / len(q) for q in recent.values()]
         good = sum(1 for r in rolling if r >= threshold)
-        bucket_shown = _members_visible(len(active), len(histories), min_cell)
+        bucket_shown = _members_visible(len(active), members, min_cell)
         # Two shown points differ by what the students who moved between them did: they must be
         # none or enough, or six times one point's mean less five times the last one's is a student's.
-        group_shown = _members_visible(len(rolling), len(histories), min_cell) and (
-            not moved or visible(len(moved), min_cell)
-        )
+        group_shown = _members_visible(len(rolling), members, min_cell) and (not moved or visible(len(moved), min_cell))
         if group_shown:
             moved = set()
         share = _share(good, len(rolling), min_cell) if group_shown else None

@@ -38,6 +38,7 @@ __all__ = [
     "record_attempts",
     "statement_form",
     "stored_attempts",
+    "stored_time",
     "voided_marker",
     "with_stored_twins",
 ]
@@ -290,7 +291,7 @@ def _when(text: str | None) -> datetime | None:
         return value if isinstance(value, datetime) else None
 
 
-def _stored_time(text: str) -> datetime:
+def stored_time(text: str) -> datetime:
     """An attempt's stored time; one that does not read is a damaged store, said as such."""
     when = _when(text)
     if when is None:
@@ -339,7 +340,7 @@ def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[A
         attempt = Attempt(
             id=str(entry["id"]),
             student=str(entry["student"]),
-            timestamp=_stored_time(str(stamp)),
+            timestamp=stored_time(str(stamp)),
             score=float(entry["score"]),  # type: ignore[arg-type]
             material=entry["material"],  # type: ignore[arg-type]
             concepts=tuple(sorted(entry["concepts"])),  # type: ignore[call-overload]

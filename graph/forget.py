@@ -8,7 +8,8 @@ whatever those carry). ``student_triples`` reads exactly that set in one round t
 ``export_student`` returns it, and ``forget_student`` deletes it in one transaction.
 
 The graph's per-process caches follow the delete through ``KnowledgeGraph.listeners``
-(``graph.student_data`` drops the student, ``graph.estimate_table`` their row); what
+(``graph.student_data`` drops the student, ``graph.estimate_table`` their row,
+``graph.attempt_table`` their attempts and key); what
 lives outside the graph (the mastery model's online state, question answering) is the
 caller's to purge (``resolvers.students.forget``).
 """

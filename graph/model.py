@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = [
     "MAX_AHEAD",
+    "UNTIMED_BEFORE",
+    "UNTIMED_EPOCH",
     "Attempt",
     "Concept",
     "ConceptDeletion",
@@ -23,6 +25,7 @@ __all__ = [
     "Prerequisite",
     "Translation",
     "timestamp_problem",
+    "untimed",
 ]
 
 
@@ -206,6 +209,28 @@ def before_any_client(when: datetime) -> str | None:
     if aware >= EARLIEST_API_TIME:
         return None
     return f"timestamp {aware.isoformat()} is before 2000: is the device's clock set? (send the time it was answered)"
+
+
+UNTIMED_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""Where an import dates the attempts of a log without times (pyKT, AKT, DKVMN layouts):
+this moment plus each one's attempt number in seconds, so they keep their order
+(``ingest.attempts.to_graph``)."""
+
+UNTIMED_BEFORE = datetime(1971, 1, 1, tzinfo=UTC)
+"""An attempt dated before this has no real time: a log without times dated it from
+``UNTIMED_EPOCH`` (a year holds 31 million of one student's attempts). Clients cannot
+send such a time (``EARLIEST_API_TIME``), and a timed log's 1970 is a clock that was reset."""
+
+
+def untimed(moment: datetime) -> bool:
+    """Whether an attempt's time is no time: one of a log without times (``UNTIMED_BEFORE``).
+
+    Examples:
+        >>> untimed(UNTIMED_EPOCH + timedelta(seconds=41)), untimed(datetime(2026, 1, 1, tzinfo=UTC))
+        (True, False)
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware < UNTIMED_BEFORE
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,11 @@ class SharedLock:
                 if not self._readers:
                     self._condition.notify_all()
 
+    @property
+    def swap_waiting(self) -> bool:
+        """Whether a swap waits (or runs): a long reader should give way, as new readers wait behind it."""
+        return self._exclusive
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         with self._condition:

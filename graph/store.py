@@ -20,7 +20,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -37,7 +37,16 @@ from graph.rdf_mapping import Triple
 from graph.shared_lock import SharedLock
 from graph.vocab import GRAPH_IRI, XSD
 
-__all__ = ["Row", "StoreSpec", "TripleStore", "open_store", "parse_store_spec", "select_text"]
+__all__ = [
+    "Row",
+    "StoreSpec",
+    "StreamInterrupted",
+    "TripleStore",
+    "open_store",
+    "parse_store_spec",
+    "select_text",
+    "stream_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +131,25 @@ def select_text(store: TripleStore, query: str) -> list[tuple[str | None, ...]]:
         rows: list[tuple[str | None, ...]] = fast(query)
         return rows
     return [tuple(None if v is None else str(v) for v in row) for row in store.select(query)]
+
+
+class StreamInterrupted(RuntimeError):
+    """A streamed read gave way to a swap of the store's files (``OxigraphStore.stream_text``): read again."""
+
+
+def stream_text(store: TripleStore, query: str, *, give_way: bool = True) -> Iterator[tuple[str | None, ...]]:
+    """``select_text``'s rows one at a time where the store can stream them (Oxigraph), else all at once.
+
+    For a read of a whole table (``graph.attempt_table``): half a million rows of texts
+    held at once stay in the process's memory after they are freed (the allocator keeps
+    much of what small objects freed).
+    With ``give_way``, an Oxigraph read raises ``StreamInterrupted`` when a swap of the
+    store's files waits for it (a read of tens of seconds held every query behind it).
+    """
+    stream = getattr(store, "stream_text", None)
+    if stream is not None:
+        return stream(query, give_way=give_way)  # type: ignore[no-any-return]
+    return iter(select_text(store, query))
 
 
 def _nt(triple: Triple) -> str:
@@ -324,6 +352,24 @@ class OxigraphStore:
             if not isinstance(result, ox.QuerySolutions):
                 raise InvalidInput("select() takes a SELECT query")
             return [tuple(None if v is None else v.value for v in solution) for solution in result]
+
+    def stream_text(self, query: str, *, give_way: bool = True) -> Iterator[tuple[str | None, ...]]:
+        """``select_text``'s rows as they come: one snapshot, read while the caller iterates.
+
+        The store stays open until the rows are read or the iterator is closed, so a
+        swap (a rewrite after a forget, a staged write) waits, and every query behind
+        it: with ``give_way`` the read stops instead (``StreamInterrupted``) as soon as a
+        swap waits, and the caller reads again after it.
+        """
+        self.round_trips += 1
+        with self._swap.shared():
+            result = self._store.query(query, default_graph=self._graph_name)
+            if not isinstance(result, ox.QuerySolutions):
+                raise InvalidInput("stream_text() takes a SELECT query")
+            for n, solution in enumerate(result):
+                if give_way and not n % 1024 and self._swap.swap_waiting:
+                    raise StreamInterrupted("a swap of the store's files waits: read again")
+                yield tuple(None if v is None else v.value for v in solution)
 
     def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         """One atomic write: an update, a transactional load, or a staged bulk load.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from graph import cohort_queries, cohort_reports, cohorts
-from graph.analytics import ConceptMastery, Interval, TargetRisk, TrendPoint
+from graph.analytics import ConceptMastery, Interval, TargetRisk, Trend
 from graph.cohort_reports import DifficultyReport
 from graph.cohorts import Cohort, RosterReport
 from graph.erasures import ErasureLog
@@ -136,7 +136,7 @@ def mastery_trend(
     threshold: float,
     min_cell: int | None,
     zone: str = "UTC",
-) -> list[TrendPoint]:
+) -> Trend:
     """A concept's trend over the cohort's history, its buckets starting at midnights in ``zone`` (an IANA name)."""
     return cohort_reports.mastery_trend(
         kg, cohort, concept, interval, window=window, threshold=threshold, min_cell=min_cell, zone=time_zone(zone)

@@ -20,17 +20,18 @@ seconds: deterministic (re-imports are identical) and still in the attempt order
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
 from graph.ids import id_of, is_valid_id, slug_for
-from graph.model import Attempt
+from graph.model import UNTIMED_EPOCH, Attempt
 
 __all__ = ["EPOCH", "concept_id", "frame_to_attempts", "material_id"]
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = UNTIMED_EPOCH
+"""Where an attempt of a log without times is dated from (``graph.model.untimed`` reads it as no time)."""
 
 
 def concept_id(name: str) -> str:

@@ -252,7 +252,7 @@ class CohortQuery:
         zone = info.context.time_zone if time_zone is None else time_zone.strip()
 
         def run() -> MasteryTrend:
-            points = cohorts.mastery_trend(
+            found = cohorts.mastery_trend(
                 info.context.kg,
                 str(cohort_id),
                 str(concept_id),
@@ -267,7 +267,8 @@ class CohortQuery:
                 concept=ConceptType.from_id(str(concept_id)),
                 interval=interval,
                 time_zone=zone,
-                points=[TrendPointType.from_domain(p) for p in points],
+                points=[TrendPointType.from_domain(p) for p in found.points],
+                untimed_attempts=found.untimed,
             )
 
         return await asyncio.to_thread(_guarded, run)

@@ -385,6 +385,13 @@ class MasteryTrend:
         description="One point per bucket in time order, from the first attempt's to the last one's, empty ones "
         "included (for analysts, from the first to the last point that shows a figure)."
     )
+    untimed_attempts: int | None = strawberry.field(
+        default=0,
+        description="Members' attempts at the concept left out of the points because they have no time: imported "
+        "from a log without times (pyKT, AKT, DKVMN), which dates them in 1970. They still count in "
+        "`conceptDifficulty`. Null when withheld: fewer members than the minimum cell hold them (none included), "
+        "or fewer do not (as a point's `active`).",
+    )
 
 
 CohortResult = Annotated[CohortType | CohortError, strawberry.union("CohortResult")]

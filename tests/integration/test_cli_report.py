@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from cli.report import report
 from graph.attempts import record_attempts
 from graph.cohorts import create_cohort, enrol_students
 from graph.mastery import estimate_triples
-from graph.model import Attempt, MasteryEstimate
+from graph.model import UNTIMED_EPOCH, Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph
 
 WHEN = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -49,6 +49,17 @@ def run(kg: KnowledgeGraph, *args: str) -> tuple[int, str]:
 
 def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_a_trend_says_on_stderr_what_it_left_out_for_want_of_a_time(school: KnowledgeGraph) -> None:
+    # A log without times is stored from 1970: beside these live attempts, a trend by day was refused.
+    logged = [Attempt(f"log{k}", "s1", UNTIMED_EPOCH + timedelta(seconds=k), 1.0, concepts=("add",)) for k in range(2)]
+    record_attempts(school, logged)
+    args = ["trend", "--cohort", "7b", "--concept", "add", "--interval", "day"]
+    result = CliRunner().invoke(report, args, obj={"kg": school}, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert [p["start"] for p in rows(result.stdout)] == ["2026-03-02T00:00:00+00:00"]
+    assert "left out: 2 attempt(s) without a time" in result.stderr
 
 
 class TestReportCsv:

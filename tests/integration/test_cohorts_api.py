@@ -6,11 +6,14 @@ import asyncio
 import statistics
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.attempts import record_attempts
+from graph.model import UNTIMED_EPOCH, Attempt
 from schema.context import Context
 from tests.integration.conftest import Api, demo_api
 
@@ -280,6 +283,29 @@ class TestOtherFigures:
         )["masteryTrend"]
         assert (wrong["code"], wrong["field"]) == ("INVALID", "timeZone")
         assert "did you mean 'Europe/Berlin'?" in wrong["message"]
+
+
+def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
+    # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history
+    # held a pyKT import (stored one second apart from 1970) beside live attempts; by MONTH it ran from 1970.
+    make_class(api, ["a", "b"])
+    api(RECORD, {"a": attempts("a", [1, 0, 1]) + attempts("b", [1, 1], day=2)})
+    logged = [Attempt(f"log-{s}-{k}", s, UNTIMED_EPOCH + timedelta(seconds=k), 1.0, concepts=("slope",))
+              for s in ("a", "b") for k in range(3)]  # fmt: skip
+    record_attempts(api.kg, logged)
+    query = """query($i: TrendInterval!) { masteryTrend(cohortId: "7b", conceptId: "slope", interval: $i) {
+      __typename ... on MasteryTrend { untimedAttempts points { start attempts } } ... on CohortError { message } } }"""
+    day = api(query, {"i": "DAY"})["masteryTrend"]
+    assert day == {
+        "__typename": "MasteryTrend",
+        "untimedAttempts": 6,
+        "points": [{"start": "2026-02-01T00:00:00+00:00", "attempts": 3}, {"start": "2026-02-02T00:00:00+00:00",
+                                                                           "attempts": 2}],
+    }  # fmt: skip
+    month = api(query, {"i": "MONTH"})["masteryTrend"]
+    assert month["points"] == [{"start": "2026-02-01T00:00:00+00:00", "attempts": 5}]
+    analyst = api(query, {"i": "WEEK"}, context_type=AnalystContext)["masteryTrend"]
+    assert (analyst["__typename"], analyst["untimedAttempts"]) == ("MasteryTrend", None)  # two members: under k
 
 
 def test_a_gradebook_sync_pages_through_one_class(api: Api) -> None:

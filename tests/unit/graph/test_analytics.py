@@ -13,6 +13,7 @@ from graph.analytics import (
     MAX_BINS,
     MAX_TREND_POINTS,
     ConceptDifficulty,
+    Trend,
     at_risk,
     bin_edges,
     bucket_start,
@@ -21,10 +22,12 @@ from graph.analytics import (
     mastery_by_concept,
     mastery_trend,
     most_stuck,
+    trend,
+    trend_events,
     visible,
 )
 from graph.errors import InvalidInput
-from graph.model import Attempt
+from graph.model import UNTIMED_EPOCH, Attempt
 
 NAN = float("nan")
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday
@@ -403,6 +406,34 @@ class TestMasteryTrend:
     def test_threshold_must_be_a_probability(self) -> None:
         with pytest.raises(InvalidInput, match="threshold 5"):
             mastery_trend({"s": history("s", [1])}, "a", threshold=5)
+
+    def test_attempts_without_a_time_are_left_out_and_counted(self) -> None:
+        # A log without times is dated from 1970 (one second apart): mixed with live attempts, a trend
+        # by day or week ran from 1970 and was refused (more than 1,000 points); by month it said nothing.
+        logged = [
+            Attempt(f"log{i}", "s1", UNTIMED_EPOCH + timedelta(seconds=i), 0.0, concepts=("a",)) for i in range(3)
+        ]
+        histories = {"s1": logged + history("s1", [1, 1]), "s2": history("s2", [1], days=1)}
+        found = trend(trend_events(histories, "a"), len(histories), "day", window=2)
+        assert found.untimed == 3
+        assert [(p.start.date().isoformat(), p.attempts, p.rolling_success) for p in found.points] == [
+            ("2026-01-05", 2, 1.0),  # s1's rolling success leaves the untimed answers out too
+            ("2026-01-06", 1, 1.0),
+        ]
+        assert mastery_trend(histories, "a", "day", window=2) == found.points
+        assert trend(trend_events({"s1": logged}, "a"), 1, "week") == Trend([], 3)
+        assert trend([], 1, "week") == Trend([], 0)
+        with pytest.raises(InvalidInput):
+            trend([], 1, "year")  # type: ignore[arg-type]
+
+    def test_the_count_left_out_is_withheld_as_a_count_of_members_is(self) -> None:
+        logged = {f"s{i}": [Attempt(f"log{i}", f"s{i}", UNTIMED_EPOCH, 1.0, concepts=("a",))] for i in range(5)}
+        histories = {**logged, **{f"t{i}": history(f"t{i}", [1]) for i in range(5)}}
+        events = trend_events(histories, "a")
+        assert trend(events, 10, "week", min_cell=5).untimed == 5
+        assert trend(events, 9, "week", min_cell=5).untimed is None  # the four members without them: under k
+        assert trend(trend_events(dict(list(histories.items())[1:]), "a"), 9, "week", min_cell=5).untimed is None
+        assert trend(trend_events(histories, "b"), 10, "week", min_cell=5).untimed is None  # none is under k too
 
 
 def test_attempts_at_the_same_time_are_read_in_one_order_by_every_figure() -> None:

@@ -13,7 +13,7 @@ from rdflib.term import Node
 from graph.errors import InvalidInput, PrerequisiteCycle
 from graph.model import Concept
 from graph.repository import KnowledgeGraph
-from graph.store import OxigraphStore, open_store, parse_store_spec
+from graph.store import OxigraphStore, StreamInterrupted, open_store, parse_store_spec, stream_text
 from graph.vocab import PW, SDO
 from tests.conftest import small_bundle
 
@@ -189,6 +189,45 @@ class TestOxigraphRewrite:
         assert acknowledged, "the writers never ran alongside a rewrite"
         assert set(acknowledged) <= stored, "no acknowledged write was lost to a rewrite"
         store.close()
+
+
+class TestStreamedReads:
+    """A read of a whole table streams its rows, and gives way to a swap of the store's files."""
+
+    def test_a_streamed_read_gives_way_to_a_rewrite(self, tmp_path: Path) -> None:
+        import threading
+        import time
+
+        store = OxigraphStore(tmp_path / "store")
+        p = URIRef("https://example.org/p")
+        store.apply([], [(URIRef(f"https://example.org/s{i}"), p, Literal(i)) for i in range(3000)])
+        query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+        assert sorted(stream_text(store, query)) == sorted(store.select_text(query))
+        rows = stream_text(store, query)
+        next(rows)  # reading: a swap must wait for it
+        rewrite = threading.Thread(target=store.rewrite)
+        rewrite.start()
+        while not store._swap.swap_waiting:  # the copy is made; the swap waits for this reader
+            time.sleep(0.01)
+        with pytest.raises(StreamInterrupted):  # and every query behind it would have waited as long
+            list(rows)
+        rewrite.join(30)
+        assert not rewrite.is_alive()
+        held = stream_text(store, query, give_way=False)
+        next(held)
+        rewrite = threading.Thread(target=store.rewrite)
+        rewrite.start()
+        while not store._swap.swap_waiting:
+            time.sleep(0.01)
+        assert len(list(held)) == 2999  # read to the end; the swap waited for it
+        rewrite.join(30)
+        assert len(store.select_text(query)) == 3000
+        store.close()
+
+    def test_other_stores_read_at_once(self) -> None:
+        store = open_store("memory")
+        store.apply([], [(URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(1))])
+        assert list(stream_text(store, "SELECT ?o WHERE { ?s ?p ?o }")) == [("1",)]
 
 
 class TestRewriteWhileWriting:
