@@ -206,9 +206,9 @@ def _warm_report_tables(kg: KnowledgeGraph) -> None:
     """Load the cohort figures' estimate and attempt tables in the background, so no request waits for them.
 
     The estimate table's first load reads every mastery estimate (tens of seconds for a
-    million) under ``kg.lock``, so writes wait for it; the attempt table's reads every
-    attempt (20-30 s for half a million) without the lock, after it, so the two do not
-    share the cores while writes wait. Requests that need a table before it is ready wait
+    million), the attempt table's every attempt (20-30 s for half a million); neither
+    holds writes up (the writes made meanwhile are applied to what was read), and one
+    after the other they do not share the cores. Requests that need a table before it is ready wait
     on its lock rather than load it twice; a small cohort's reports read the store
     meanwhile (``graph.cohort_reports``).
     """
