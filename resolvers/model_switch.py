@@ -45,13 +45,8 @@ def switch_model(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> i
         InvalidInput: its files do not load.
         Unavailable: another switch is running.
     """
-    progress = _begin(mastery, version)
-    try:
-        candidate = _load(mastery, version)
-    except BaseException as error:
-        progress.end(SwitchPhase.FAILED, str(error))
-        raise
-    return _run(kg, mastery, candidate, progress)
+    progress, candidate, students = _prepare(kg, mastery, version)
+    return _run(kg, mastery, candidate, progress, students)
 
 
 def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> SwitchProgress:
@@ -62,14 +57,7 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
         InvalidInput: its files do not load.
         Unavailable: another switch is running.
     """
-    progress = _begin(mastery, version)
-    try:
-        candidate = _load(mastery, version)
-        students = list_students(kg)  # counted before the answer: it says how many the switch replays
-    except BaseException as error:
-        progress.end(SwitchPhase.FAILED, str(error))
-        raise
-    progress.students = len(students)
+    progress, candidate, students = _prepare(kg, mastery, version)
 
     def run() -> None:
         try:
@@ -80,6 +68,21 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
     # a daemon: a stop asks it to end (MasteryService.stop_switch) and waits a while, then exits regardless
     threading.Thread(target=run, name=f"model-switch-{version}", daemon=True).start()
     return progress
+
+
+def _prepare(
+    kg: KnowledgeGraph, mastery: MasteryService, version: str
+) -> tuple[SwitchProgress, OnlineMastery, list[str]]:
+    """A switch's progress, the version loaded, and the students to replay (counted before any answer)."""
+    progress = _begin(mastery, version)
+    try:
+        candidate = _load(mastery, version)
+        students = list_students(kg)
+    except BaseException as error:
+        progress.end(SwitchPhase.FAILED, str(error))
+        raise
+    progress.students = len(students)
+    return progress, candidate, students
 
 
 def _begin(mastery: MasteryService, version: str) -> SwitchProgress:
