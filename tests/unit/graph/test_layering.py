@@ -26,11 +26,20 @@ def imported_packages(path: Path) -> set[str]:
     return found
 
 
+def domain_modules() -> list[str]:
+    """Every module of ``graph/``, subpackages included, by path: ``analytics/mastery.py`` is not ``mastery.py``."""
+    return [path.relative_to(GRAPH).as_posix() for path in sorted(GRAPH.rglob("*.py"))]
+
+
 def test_the_domain_core_imports_no_framework_and_no_outer_layer() -> None:
-    offending = {
-        path.name: sorted(imported_packages(path) & (FORBIDDEN | UPWARD)) for path in sorted(GRAPH.glob("*.py"))
-    }
+    offending = {name: sorted(imported_packages(GRAPH / name) & (FORBIDDEN | UPWARD)) for name in domain_modules()}
     assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_the_check_sees_the_modules_of_subpackages() -> None:
+    modules = domain_modules()
+    assert {"mastery.py", "analytics/__init__.py", "analytics/mastery.py", "analytics/trend.py"} <= set(modules)
+    assert len(modules) == len(set(modules))
 
 
 def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
