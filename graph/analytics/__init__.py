@@ -63,6 +63,17 @@ so callers import from ``graph.analytics`` alone:
 
 from __future__ import annotations
 
+from graph.analytics.cohort_mastery import (
+    DEFAULT_BINS,
+    MAX_BINS,
+    ConceptMastery,
+    bin_edges,
+    concept_mastery,
+    mastery_by_concept,
+)
+from graph.analytics.cohort_mastery import (
+    Matrix as Matrix,
+)  # not in __all__, as before; graph.cohort_reports imports it
 from graph.analytics.difficulty import (
     Attempters,
     ConceptDifficulty,
@@ -72,15 +83,6 @@ from graph.analytics.difficulty import (
     difficulty_rows,
     most_stuck,
 )
-from graph.analytics.mastery import (
-    DEFAULT_BINS,
-    MAX_BINS,
-    ConceptMastery,
-    bin_edges,
-    concept_mastery,
-    mastery_by_concept,
-)
-from graph.analytics.mastery import Matrix as Matrix  # not in __all__, as before; graph.cohort_reports imports it
 from graph.analytics.risk import BlockingPrerequisite, StudentRisk, TargetRisk, WeakPrerequisite, at_risk
 from graph.analytics.suppression import GRID, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
