@@ -36,7 +36,8 @@ def cascade(store: TripleStore, concepts: Sequence[URIRef], materials: Sequence[
     their nodes, materials' links to it, narrower concepts' ``skos:broader``, attempts'
     ``pw:concept`` link: the attempts stay), the blank nodes under it, the CASE
     association records that name it, and students' mastery estimates of it, whole. A
-    material takes every triple naming it (attempts keep all but their link to it).
+    material takes every triple naming it (attempts keep all but their link to it) and
+    the blank nodes under it.
     A few store round trips per 500 items, and one per concept for its CASE records.
 
     Examples:
@@ -53,7 +54,7 @@ def cascade(store: TripleStore, concepts: Sequence[URIRef], materials: Sequence[
     estimates: list[Triple] = []
     for chunk in queries.in_chunks([*concepts, *materials]):
         found += queries.touching(store, chunk)
-    for chunk in queries.in_chunks(list(concepts)):
+    for chunk in queries.in_chunks([*concepts, *materials]):  # a material's left them unreachable
         found += queries.blank_subtrees(store, chunk)
     for concept in concepts:
         found += queries.records_naming(store, concept)

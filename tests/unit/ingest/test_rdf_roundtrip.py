@@ -153,6 +153,24 @@ def test_a_concept_with_blank_nodes_is_replaced_and_deleted_whole(store: str, tm
     assert not [t for t in kg.export_graph() if "Ann" in str(t[2]) or "ann1" in str(t[2])]
 
 
+MATERIAL_CREATOR = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix schema: <https://schema.org/> .
+<http://x.org/c1> a skos:Concept ; skos:prefLabel "C1" .
+<http://x.org/m1> a schema:LearningResource ; schema:name "M1" ; schema:learningResourceType "video" ;
+    schema:teaches <http://x.org/c1> ;
+    dct:creator [ foaf:name "Bea" ; foaf:account [ foaf:accountName "bea1" ] ] ."""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_deleted_material_takes_its_blank_nodes_along(store: str, tmp_path: object) -> None:
+    # deleteMaterial removed the material's own triples and left its creator's, unreachable.
+    kg = KnowledgeGraph(open_store("memory" if store == "memory" else f"oxigraph:{tmp_path}/s"))
+    kg.import_bundle(read_text(MATERIAL_CREATOR, "turtle"))
+    assert export_text(kg, "turtle").count("Bea") == 1
+    kg.delete_material("http://x.org/m1")
+    assert not [t for t in kg.export_graph() if "Bea" in str(t[2]) or "bea1" in str(t[2])]
+
+
 class TestParseErrors:
     def test_turtle_syntax_error_names_line_and_column(self) -> None:
         with pytest.raises(MalformedInput, match=r"upload.ttl:line 2, column \d+") as caught:
