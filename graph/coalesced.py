@@ -48,13 +48,14 @@ class CoalescedRuns:
         with self._condition:
             return self._running
 
-    def wait_idle(self) -> bool:
-        """Wait until no run is in progress; whether one was (a closing store waits for its rewrite)."""
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no run is in progress (at most ``timeout`` seconds); whether none is.
+
+        A closing store waits for its rewrite; a retried erasure waits for the rewrite its
+        first call started rather than start another.
+        """
         with self._condition:
-            waited = self._running
-            while self._running:
-                self._condition.wait()
-            return waited
+            return self._condition.wait_for(lambda: not self._running, timeout)
 
     def run(self) -> None:
         """Start a run, or wait for one that a later caller's need also starts; return when it is done."""

@@ -282,6 +282,7 @@ class OxigraphStore:
         self.write_failure: str | None = None  # the last write's I/O error, until a write succeeds
         self.writable = True  # False: reopened read-only after a failed write; the next write tries again
         self._closing = False  # set by close(): no rewrite starts after it
+        self._superseded: dict[str, str | None] = {}  # a promised request -> the request it replaced
         if self._pending.exists():  # an erasure's rewrite a crash (or an error) interrupted
             if rewrite_in_background:  # not a daemon: an exit waits for it (close() does) rather than cut it
                 threading.Thread(target=self._finish_pending_rewrite, name="store-rewrite").start()
@@ -491,14 +492,23 @@ class OxigraphStore:
             return False
         return True
 
-    def _request_rewrite(self) -> str:
-        """Write a new request id into the pending marker (a rewrite removes it only if unchanged); return it."""
+    def _request_rewrite(self, *, remember: bool = False) -> str:
+        """Write a new request id into the pending marker (a rewrite removes it only if unchanged); return it.
+
+        ``remember``: keep the request it replaced, which ``withdraw_rewrite`` puts back.
+        """
         request = uuid.uuid4().hex
-        with self._writes, open(self._pending, "w") as marker:  # read under this lock by the checkpoint
+        with self._writes:  # read under this lock by the checkpoint
+            if remember:
+                self._superseded[request] = self._pending.read_text() if self._pending.exists() else None
+            self._write_marker(request)
+        return request
+
+    def _write_marker(self, request: str) -> None:
+        with open(self._pending, "w") as marker:
             marker.write(request)
             marker.flush()
             os.fsync(marker.fileno())
-        return request
 
     def promise_rewrite(self) -> str:
         """Put a rewrite request on disk before deleting what it must erase; return its id.
@@ -507,13 +517,31 @@ class OxigraphStore:
         deleted bytes in the files with no request to finish them: the next start found
         nothing pending. ``withdraw_rewrite`` takes the promise back when nothing was deleted.
         """
-        return self._request_rewrite()
+        return self._request_rewrite(remember=True)
 
     def withdraw_rewrite(self, request: str) -> None:
-        """Remove the pending marker if it still holds ``request`` (no other request came since)."""
+        """Take back a promise (nothing was deleted) if no other request came since it.
+
+        The request it replaced is put back: a forget that found nothing, or a retry,
+        arriving while another erasure's rewrite was pending removed that erasure's request,
+        and a crash before its rewrite then left the deleted bytes for good.
+        """
         with self._writes:
+            previous = self._superseded.pop(request, None)
             if self._pending.exists() and self._pending.read_text() == request:
-                self._pending.unlink()
+                if previous is None:
+                    self._pending.unlink()
+                else:
+                    self._write_marker(previous)
+
+    @property
+    def rewrite_running(self) -> bool:
+        """Whether a rewrite is copying the store now."""
+        return self._rewrites.running
+
+    def wait_for_rewrite(self, seconds: float | None) -> bool:
+        """Wait for the rewrite in progress (at most ``seconds``; None: until it ends); whether none runs now."""
+        return self._rewrites.wait_idle(seconds)
 
     @property
     def rewrite_pending(self) -> bool:

@@ -431,14 +431,18 @@ def forget_each(
         )
     if not isinstance(store, OxigraphStore) or promised is None:
         return outcomes
-    if needed or (retried and pending_before):  # an embedded store: make the deleted bytes leave its files
+    if not needed:
+        store.withdraw_rewrite(promised)  # nothing was deleted: the request before it (if any) is back
+    if not needed and retried and pending_before and store.rewrite_running:
+        # the first call's rewrite is copying: wait for it, as the first call did; another would start over
+        finished = store.wait_for_rewrite(rewrite_wait)
+    elif needed or (retried and pending_before):  # an embedded store: make the deleted bytes leave its files
         if rewrite_wait is None:
             store.rewrite()
             finished = True
         else:
             finished = store.rewrite_within(rewrite_wait)
     else:
-        store.withdraw_rewrite(promised)  # nothing was deleted: no rewrite at the next start either
         finished = True
     purged = finished and not store.rewrite_pending  # another forget's request may still wait for its own
     return [replace(o, purged=purged) if isinstance(o, Forgotten) else o for o in outcomes]

@@ -298,6 +298,47 @@ class TestForgetManyInProcess:
         files = [f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file()]
         assert not any(on_disk.pseudonyms.key("leaver-b").encode() in data for data in files)
 
+    def test_retrying_while_the_rewrite_runs_waits_for_it_and_starts_no_other(
+        self, on_disk: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """A client polling `purged` by retrying started a whole rewrite with each retry, and never saw true."""
+        import threading
+        from dataclasses import dataclass
+
+        from graph.erasures import ERASURE_LOG, ErasureLog
+        from schema.context import Context
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+
+        @dataclass
+        class NoWait(Context):
+            forget_wait_seconds: float | None = 0.0
+
+        query = (
+            """mutation($s: ID!) { forgetStudent(id: $s) { ... on ForgottenStudent { alreadyForgotten purged } } }"""
+        )
+        on_disk(RECORD, {"s": "leaver", "c": "x"})
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        copy, go_on = store._copy_checkpoint, threading.Event()
+
+        def held_copy(work: Path):  # type: ignore[no-untyped-def]
+            assert go_on.wait(timeout=30)
+            return copy(work)
+
+        monkeypatch.setattr(store, "_copy_checkpoint", held_copy)
+
+        def forget() -> dict[str, Any]:
+            return asyncio.run(on_disk.run(query, {"s": "leaver"}, context_type=NoWait))["forgetStudent"]  # type: ignore[no-any-return]
+
+        assert forget() == {"alreadyForgotten": False, "purged": False}
+        for _ in range(3):
+            assert forget() == {"alreadyForgotten": True, "purged": False}
+        go_on.set()
+        assert store.wait_for_rewrite(30)
+        assert forget() == {"alreadyForgotten": True, "purged": True}
+        assert store.rewrites == 1, "one rewrite for the erasure, whatever the retries"
+
     def test_purged_is_null_where_the_store_has_no_files_of_ours(self, api: Api) -> None:
         api(RECORD, {"s": "leaver", "c": "x"})
         answered = api("""mutation { forgetStudent(id: "leaver") { ... on ForgottenStudent { purged } } }""")

@@ -419,6 +419,23 @@ class TestRewriteWhileWriting:
         assert store.rewrite_pending
         store.close()
 
+    def test_a_promise_taken_back_puts_back_the_request_it_replaced(self, tmp_path: Path) -> None:
+        """A forget that found nothing, during another erasure's pending rewrite, removed that erasure's request."""
+        from graph.store import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store")
+        marker = tmp_path / "store.rewrite-pending"
+        first = store._request_rewrite()  # an erasure's request, its rewrite not run yet
+        promised = store.promise_rewrite()  # a second forget, which then finds nothing to delete
+        store.withdraw_rewrite(promised)
+        assert marker.read_text() == first, "a crash now still redoes the first erasure's rewrite at the next start"
+        alone = store.promise_rewrite()
+        store._rewrites.run()
+        assert not marker.exists()
+        store.withdraw_rewrite(alone)  # nothing to put back: the rewrite covered it
+        assert not marker.exists()
+        store.close()
+
     def test_a_rewrite_asked_for_after_close_began_is_left_to_the_next_start(self, tmp_path: Path) -> None:
         from graph.store import OxigraphStore
 
