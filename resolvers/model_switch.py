@@ -62,6 +62,8 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
     def run() -> None:
         try:
             _run(kg, mastery, candidate, progress, students)
+        except SwitchStopped:
+            pass  # a stop, logged by _run as a warning: not an error an alert should fire on
         except Exception:  # recorded in the progress by _run; the service goes on with the model it serves
             log.exception("the switch to mastery model %s failed", version)
 
@@ -73,7 +75,13 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
 def _prepare(
     kg: KnowledgeGraph, mastery: MasteryService, version: str
 ) -> tuple[SwitchProgress, OnlineMastery, list[str]]:
-    """A switch's progress, the version loaded, and the students to replay (counted before any answer)."""
+    """A switch's progress, the version loaded, and the students to replay (counted before any answer).
+
+    A version that is not there is refused before the progress is made: a typo replaced
+    the record of the last real switch.
+    """
+    if version not in mastery.versions.list():
+        raise NotFound("model version", version, field="version")
     progress = _begin(mastery, version)
     try:
         candidate = _load(mastery, version)

@@ -114,6 +114,9 @@ class TestStartMasteryModelSwitch:
     def test_a_version_that_is_not_there_or_does_not_load_is_refused_at_once(self, api: Api) -> None:
         missing = api(START, {"v": "nope"})["startMasteryModelSwitch"]
         assert (missing["code"], missing["field"]) == ("NOT_FOUND", "version")
+        assert api(FOLLOW) == {"masteryModelSwitch": None}, (
+            "a typo is no switch: it replaced the last real one's record"
+        )
         folder = api.mastery.versions.install(MODEL_DIR, COPY)
         (folder / "config.json").write_text("{ not json")
         damaged = api(START, {"v": COPY})["startMasteryModelSwitch"]
@@ -140,7 +143,11 @@ class TestStartMasteryModelSwitch:
 
 
 def test_healthz_names_a_running_switch_and_a_stop_ends_it(
-    api: Api, held: tuple[threading.Event, threading.Event], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: Api,
+    held: tuple[threading.Event, threading.Event],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An operator sees the switch in /healthz; a stop ends it instead of closing the store under it."""
     from dataclasses import replace
@@ -153,6 +160,7 @@ def test_healthz_names_a_running_switch_and_a_stop_ends_it(
     monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
     settings = replace(load_settings(env_file=None), qa=False)
     replaying, release = held
+    caplog.set_level("INFO", logger="pathwise.mastery")
     with TestClient(create_app(settings, kg=api.kg, mastery=api.mastery)) as client:
         assert "mastery_model_switch" not in client.get("/healthz").json()
         api(START, {"v": COPY})
@@ -164,3 +172,5 @@ def test_healthz_names_a_running_switch_and_a_stop_ends_it(
     assert not switch.running, "the stop waited for the switch to end"
     assert switch.phase.value == "STOPPED"
     assert api.mastery.version == "demo"
+    assert "the service stopped during the switch" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "a stop is no failure: alerts fired on deploys"
