@@ -69,6 +69,7 @@ def unmentioned(
     *,
     elsewhere: Sequence[str] = (),
     shared: Sequence[str] = (),
+    pruned: bool = False,
 ) -> list[str]:
     """What a batch that names ``curriculum`` leaves out of it, which an import does not delete.
 
@@ -86,12 +87,15 @@ def unmentioned(
         materials: the stored materials linked to its concepts the batch leaves out, which a prune deletes.
         elsewhere: its stored concepts the batch leaves out that are in another curriculum too.
         shared: the left-out materials also linked to concepts outside the curricula the batch names.
+        pruned: the batch was pruned: a shared material has lost its links to the pruned concepts already.
 
     Examples:
         >>> unmentioned("alg", ["b"], [])
         ['curriculum alg: 1 stored concept of it is not in the import (b); an import deletes nothing: prune it with --prune (prune), or remove it with deleteConcept']
         >>> unmentioned("alg", [], [], shared=["m"])
         ['curriculum alg: 1 stored material linked to its concepts is not in the import but is linked to concepts outside the curricula it names too (m): a prune keeps it; unlink it with unlinkMaterial']
+        >>> unmentioned("alg", [], [], shared=["m"], pruned=True)
+        ['curriculum alg: 1 stored material linked to its concepts is not in the import but is linked to concepts outside the curricula it names too (m): the prune kept it, linked to those']
     """  # noqa: E501
     lines = []
     left = (
@@ -113,7 +117,10 @@ def unmentioned(
         n = len(missing)
         them, be = ("them", "are") if n > 1 else ("it", "is")
         shown = ", ".join(missing[:_NAMED]) + (f" and {n - _NAMED} more" if n > _NAMED else "")
-        if but:
+        if but and pruned:  # its links to the pruned concepts went with them: no advice is left to give
+            kept = f"the prune kept {them}" + (", linked to those" if kind == "material" else "")
+            tail = f"{but.format(be)} ({shown}): {kept}"
+        elif but:
             kept = f"a prune keeps {them}" + (f"; {advice.format(them)}" if advice else "")
             tail = f"{but.format(be)} ({shown}): {kept}"
         else:
@@ -132,5 +139,5 @@ def left_out_warnings(left: Mapping[str, Left], *, pruned: bool) -> list[str]:
     lines = []
     for cur, found in left.items():
         deleted: tuple[Sequence[str], Sequence[str]] = ([], []) if pruned else (found.concepts, found.materials)
-        lines += unmentioned(cur, *deleted, elsewhere=found.elsewhere, shared=found.shared)
+        lines += unmentioned(cur, *deleted, elsewhere=found.elsewhere, shared=found.shared, pruned=pruned)
     return lines
