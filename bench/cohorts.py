@@ -19,7 +19,7 @@ not what is measured). Then it times ``graph.cohort_reports.cohort_mastery`` (wh
   members), timed once (about a minute on a small machine).
 
 With ``--attempts-store oxigraph:<dir> --cohort <id>`` it measures instead the attempt
-reports over a cohort of a store you built (the README's district: the demo, the
+reports over a cohort of a store you built (the district of docs/cohorts-and-reports.md: the demo, the
 assist2015 pyKT log and a cohort of every student): ``conceptDifficulty`` and
 ``masteryTrend`` read through the per-process ``AttemptTable`` (p50 over ``--runs``)
 against the baseline that reads every member's attempts from the store
