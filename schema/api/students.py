@@ -293,7 +293,7 @@ class StudentMutation:
                 )
                 return ForgottenStudent.from_domain(forgotten)
             except KnowledgeGraphError as error:
-                return StudentDataError.from_domain(error)
+                return _as_given(StudentDataError.from_domain(error), error, str(id))
 
         # an embedded store is rewritten to erase the bytes: seconds per million triples, off the event loop
         return await asyncio.to_thread(run)
@@ -333,10 +333,10 @@ class StudentMutation:
                 )
             )
             answers: list[ForgetStudentResult] = []
-            for key in keys:
+            for given, key in zip(ids, keys, strict=True):
                 outcome = next(outcomes) if isinstance(key, str) else key
                 if isinstance(outcome, KnowledgeGraphError):
-                    refusal = StudentDataError.from_domain(outcome)
+                    refusal = _as_given(StudentDataError.from_domain(outcome), outcome, str(given))
                     refusal.field = "ids"  # the entry's position in the answer says which one
                     answers.append(refusal)
                 else:
@@ -387,6 +387,16 @@ class StudentMutation:
             return MasteryModelSwitch.from_progress(model_switch.start_switch(info.context.kg, service, version))
 
         return await asyncio.to_thread(attempts_guarded, run)  # loading a version's weights: a second or so
+
+
+def _as_given(refusal: StudentDataError, error: KnowledgeGraphError, given: str) -> StudentDataError:
+    """A NOT_FOUND that names the id the caller sent, not only the key it hashes to.
+
+    An admin who sent "nobody-xyz" was told "student 'stu-767deb...' does not exist".
+    """
+    if isinstance(error, NotFound) and error.ident != given:
+        refusal.message = f"student {given!r} (key {error.ident}) does not exist"
+    return refusal
 
 
 def _twins(

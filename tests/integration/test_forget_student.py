@@ -339,6 +339,17 @@ class TestForgetManyInProcess:
         assert forget() == {"alreadyForgotten": True, "purged": True}
         assert store.rewrites == 1, "one rewrite for the erasure, whatever the retries"
 
+    def test_not_found_names_the_id_sent_and_its_key(self, on_disk: Api) -> None:
+        # An admin who sent "nobody-xyz" was told only "student 'stu-767deb...' does not exist".
+        key = on_disk.pseudonyms.key("nobody-xyz")
+        one = on_disk("""mutation { forgetStudent(id: "nobody-xyz") { ... on StudentDataError { code message } } }""")
+        many = on_disk("""mutation { forgetStudents(ids: ["nobody-xyz"]) { ... on StudentDataError { message } } }""")
+        expected = f"student 'nobody-xyz' (key {key}) does not exist"
+        assert one["forgetStudent"] == {"code": "NOT_FOUND", "message": expected}
+        assert many["forgetStudents"] == [{"message": expected}]
+        by_key = on_disk(f"""mutation {{ forgetStudent(id: "{key}") {{ ... on StudentDataError {{ message }} }} }}""")
+        assert by_key["forgetStudent"] == {"message": f"student {key!r} does not exist"}
+
     def test_purged_is_null_where_the_store_has_no_files_of_ours(self, api: Api) -> None:
         api(RECORD, {"s": "leaver", "c": "x"})
         answered = api("""mutation { forgetStudent(id: "leaver") { ... on ForgottenStudent { purged } } }""")
