@@ -18,6 +18,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +265,6 @@ class TestForgetManyInProcess:
         self, on_disk: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """On a large store the rewrite outlasted a proxy's timeout; the answer now comes after the wait."""
-        import threading
         from dataclasses import dataclass
 
         from schema.context import Context
@@ -281,13 +281,7 @@ class TestForgetManyInProcess:
         assert on_disk(query, {"ids": ["leaver-a"]})["forgetStudents"] == [{"attempts": 2, "purged": True}]
         store = on_disk.kg.store
         assert isinstance(store, OxigraphStore)
-        copy, go_on = store._copy_checkpoint, threading.Event()
-
-        def slow_copy(work: Path):  # type: ignore[no-untyped-def]
-            assert go_on.wait(timeout=30)
-            return copy(work)
-
-        monkeypatch.setattr(store, "_copy_checkpoint", slow_copy)
+        go_on = hold_rewrites(store, monkeypatch)
         answered = asyncio.run(on_disk.run(query, {"ids": ["leaver-b"]}, context_type=Waiting))
         assert answered["forgetStudents"] == [{"attempts": 2, "purged": False}]
         assert store.rewrite_pending, "the request is on disk until the rewrite is swapped in"
@@ -302,7 +296,6 @@ class TestForgetManyInProcess:
         self, on_disk: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
         """A client polling `purged` by retrying started a whole rewrite with each retry, and never saw true."""
-        import threading
         from dataclasses import dataclass
 
         from graph.erasures import ERASURE_LOG, ErasureLog
@@ -320,13 +313,7 @@ class TestForgetManyInProcess:
         on_disk(RECORD, {"s": "leaver", "c": "x"})
         store = on_disk.kg.store
         assert isinstance(store, OxigraphStore)
-        copy, go_on = store._copy_checkpoint, threading.Event()
-
-        def held_copy(work: Path):  # type: ignore[no-untyped-def]
-            assert go_on.wait(timeout=30)
-            return copy(work)
-
-        monkeypatch.setattr(store, "_copy_checkpoint", held_copy)
+        go_on = hold_rewrites(store, monkeypatch)
 
         def forget() -> dict[str, Any]:
             return asyncio.run(on_disk.run(query, {"s": "leaver"}, context_type=NoWait))["forgetStudent"]  # type: ignore[no-any-return]
@@ -491,6 +478,18 @@ class TestForgetManyInProcess:
         alone = on_disk(roster, {"t": "cohort,student\n9c,stayer\n"})["importRoster"]
         assert alone["erasedLines"] == [2]
         assert on_disk("{ cohorts { id } }")["cohorts"] == [{"id": "7b"}, {"id": "8a"}], "no class of forgotten ones"
+
+
+def hold_rewrites(store: OxigraphStore, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the store's rewrites wait in their copy (a rewrite of millions of triples) until the event is set."""
+    copy, go_on = store._copy_checkpoint, threading.Event()
+
+    def held_copy(work: Path):  # type: ignore[no-untyped-def]
+        assert go_on.wait(timeout=30)
+        return copy(work)
+
+    monkeypatch.setattr(store, "_copy_checkpoint", held_copy)
+    return go_on
 
 
 def api_students(api: Api) -> list[str]:
