@@ -33,6 +33,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
+from auth.answer_keys import AnswerKeys
 from auth.claims import ClaimRules
 from auth.directory import CohortDirectory
 from auth.keys import load_keys
@@ -172,6 +173,7 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             xapi_account_homes=settings.xapi_account_homes,
             time_zone=settings.time_zone,
             forget_wait_seconds=settings.forget_wait_seconds,
+            answer_keys=AnswerKeys(settings.answer_keys),
         )
 
 

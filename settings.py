@@ -13,6 +13,7 @@ from pathlib import Path
 from starlette.config import Config
 from starlette.datastructures import Secret
 
+from auth.answer_keys import AnswerKeys
 from auth.claims import ClaimRules, parse_role_map
 from graph.errors import InvalidInput
 from graph.time_zone import time_zone
@@ -71,6 +72,8 @@ class Settings:
     shutdown_seconds: float = 20.0
     # How long a forget's answer waits for the store rewrite that purges its files (docs/privacy.md, "Erasure").
     forget_wait_seconds: float = 20.0
+    # When a student reads an exercise's answer key (auth.answer_keys): after-attempt, open or staff.
+    answer_keys: str = AnswerKeys.AFTER_ATTEMPT.value
 
     @property
     def development(self) -> bool:
@@ -165,6 +168,11 @@ def problems_of(settings: Settings) -> list[str]:
             f"PATHWISE_CORS_ORIGINS has {', '.join(map(repr, bad_origins))}: give origins as scheme://host[:port] "
             "(no path), comma-separated, or *"
         )
+    if settings.answer_keys not in {k.value for k in AnswerKeys}:
+        found.append(
+            f"PATHWISE_ANSWER_KEYS is {settings.answer_keys!r}: give after-attempt (a student reads an exercise's key "
+            "once they have answered it), open (everyone) or staff (no student)"
+        )
     if settings.backup_keep < 0:
         found.append(f"PATHWISE_BACKUP_KEEP is {settings.backup_keep}: give 0 (keep every backup) or more")
     return found
@@ -221,6 +229,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         access_log=config("PATHWISE_ACCESS_LOG", cast=bool, default=True),
         shutdown_seconds=config("PATHWISE_SHUTDOWN_SECONDS", cast=float, default=20.0),
         forget_wait_seconds=config("PATHWISE_FORGET_WAIT_SECONDS", cast=float, default=20.0),
+        answer_keys=config("PATHWISE_ANSWER_KEYS", default=AnswerKeys.AFTER_ATTEMPT.value).strip().lower(),
     )
     problems = problems_of(settings)
     if problems:

@@ -265,6 +265,8 @@ SCOPED_LISTING = ScopedListing()
 Access = Mapping[Role, Rule]
 
 EVERYONE: Access = {role: ANYONE for role in Role}
+ALL_BUT_STUDENTS: Access = {role: ANYONE for role in Role if role is not Role.STUDENT}
+"""An export holds every exercise's answer key, which a student reads only after answering it (``auth.answer_keys``)."""
 STAFF: Access = {Role.TEACHER: ANYONE, Role.DESIGNER: ANYONE, Role.ANALYST: ANYONE, Role.ADMIN: ANYONE}
 EDITORS: Access = {Role.DESIGNER: ANYONE, Role.ADMIN: ANYONE}
 ADMIN_ONLY: Access = {Role.ADMIN: ANYONE}
@@ -289,8 +291,8 @@ POLICY: Mapping[str, Access] = {
     "material": EVERYONE,
     "materials": EVERYONE,
     "curricula": EVERYONE,
-    "exportCurriculum": EVERYONE,
-    "exportCurriculumCsv": EVERYONE,
+    "exportCurriculum": ALL_BUT_STUDENTS,
+    "exportCurriculumCsv": ALL_BUT_STUDENTS,
     "accessibilityVocabulary": EVERYONE,
     # --- curriculum editing: designers (and admins) ----------------------------------------
     "createConcept": EDITORS,

@@ -299,4 +299,7 @@ def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start:
     click.echo(_table(new, ["reading", "concept@1", "concept@evidence", "explains", "says not worked"]))
     click.echo("\nseen problems (everything indexed)")
     click.echo(_table(seen, ["reading", "own exercise@1", "keyed answer in text"]))
+    hidden = [r for r in report.rows if r["setting"] == "key hidden"]
+    click.echo("\nkey hidden (everything indexed, asked by a student who has answered no exercise)")
+    click.echo(_table(hidden, ["reading", "concept@1", "explains", "says not worked", "a key among the evidence"]))
     click.echo(f"note: took {time.perf_counter() - start:.0f}s")

@@ -34,6 +34,7 @@ __all__ = [
     "latest_attempt_times",
     "list_students",
     "mark_voided",
+    "materials_attempted",
     "UUID_FORM",
     "record_attempts",
     "statement_form",
@@ -302,6 +303,20 @@ def stored_time(text: str) -> datetime:
 def list_students(kg: KnowledgeGraph) -> list[str]:
     """Every student key, sorted."""
     return sorted(id_of(i) for i in queries.subjects_of_type(kg.store, PW.Student))
+
+
+def materials_attempted(kg: KnowledgeGraph, student: str) -> frozenset[str]:
+    """The materials ``student`` has recorded an attempt on (a voided attempt no longer counts).
+
+    An exercise's answer key opens to a student once they have answered it
+    (``PATHWISE_ANSWER_KEYS``): one round trip, however many materials a page shows.
+    """
+    rows = select_text(
+        kg.store,
+        f"""SELECT DISTINCT ?m WHERE {{ ?a {PW.student.n3()} {iri_of("student", student).n3()} ;
+              a {PW.Attempt.n3()} ; {PW.material.n3()} ?m }}""",
+    )
+    return frozenset(id_of(m) for (m,) in rows if m is not None)
 
 
 def attempts_of(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, list[Attempt]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graph.attempts import materials_attempted
 from graph.mastery import read_estimates
 from graph.model import Concept, Curriculum, MasteryEstimate, Material, Translation
 from graph.repository import KnowledgeGraph
@@ -42,6 +43,7 @@ class Loaders:
     evidence_by_student_concept: DataLoader[tuple[str, str, int], list[Evidence]]
     stored_estimates_by_student: DataLoader[str, list[MasteryEstimate]]
     translations_by_concept: DataLoader[str, list[Translation]]
+    attempted_materials_by_student: DataLoader[str, frozenset[str]]
 
 
 def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> Loaders:
@@ -82,6 +84,9 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
     async def translations(ids: list[str]) -> Sequence[list[Translation]]:
         return kg.translations(ids)
 
+    async def attempted(students: list[str]) -> Sequence[frozenset[str]]:
+        return [materials_attempted(kg, s) for s in students]  # one student per request: their own
+
     return Loaders(
         concept_by_id=DataLoader(load_fn=concepts),
         material_by_id=DataLoader(load_fn=materials),
@@ -92,6 +97,7 @@ def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> 
         evidence_by_student_concept=DataLoader(load_fn=evidence_rows),
         stored_estimates_by_student=DataLoader(load_fn=stored_estimates),
         translations_by_concept=DataLoader(load_fn=translations),
+        attempted_materials_by_student=DataLoader(load_fn=attempted),
     )
 
 

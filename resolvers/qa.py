@@ -7,7 +7,7 @@ writes and reconciles it with the graph in the background.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from graph.errors import InvalidInput
 from graph.mastery import read_estimates
@@ -53,8 +53,17 @@ def all_materials(kg: KnowledgeGraph) -> list[Material]:
     return [m for m in kg.materials_by_ids(sorted(kg.projection.material_ids)) if m is not None]
 
 
-def ask(kg: KnowledgeGraph, qa: QaService, question: str, student: str | None) -> Answer:
+def ask(
+    kg: KnowledgeGraph,
+    qa: QaService,
+    question: str,
+    student: str | None,
+    keys_shown: Collection[str] | None = None,
+) -> Answer:
     """Answer ``question`` from the materials, personalised for ``student`` when given.
+
+    ``keys_shown``: the exercises whose answer keys the asker may read (None: all;
+    ``auth.answer_keys``): a student is not answered from a key they may not read.
 
     A student with nothing stored yet (a new account's first question) is answered as a
     newcomer, with no weak prerequisites, as ``learningPath`` plans a newcomer's path; it
@@ -68,7 +77,7 @@ def ask(kg: KnowledgeGraph, qa: QaService, question: str, student: str | None) -
             f"the question is too long ({len(question)} characters; at most {MAX_QUESTION}): ask about one thing",
             field="question",
         )
-    return qa.ask(question, GraphLookup(kg), student)
+    return qa.ask(question, GraphLookup(kg), student, keys_shown)
 
 
 def attach(kg: KnowledgeGraph, qa: QaService, *, background: bool = True) -> None:

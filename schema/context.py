@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from auth.answer_keys import AnswerKeys, keys_may_hide
 from auth.directory import CohortDirectory, EmptyDirectory
 from auth.policy import min_cell_for
 from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
@@ -74,6 +75,7 @@ class Context:
     xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
     time_zone: str = "UTC"  # the school's: where a trend's days start unless a query names another
     forget_wait_seconds: float | None = None  # how long a forget waits for its store rewrite (None: until done)
+    answer_keys: AnswerKeys = AnswerKeys.AFTER_ATTEMPT  # when a student reads an exercise's answer key
 
     def student_key(self, given: object, field: str = "studentId") -> str:
         """A student argument as the student's key (``graph.pseudonyms``); ``field`` names it in an error.
@@ -99,6 +101,19 @@ class Context:
             return replace(self.principal, sub=self.pseudonyms.key(self.principal.sub))
         except ValueError:  # an empty sub names no student: it matches none
             return replace(self.principal, sub="")
+
+    async def keys_shown(self) -> frozenset[str] | None:
+        """The exercises whose answer keys the caller may read: None for all (``auth.answer_keys``).
+
+        A student under ``after-attempt`` reads the keys of the exercises they have
+        recorded an attempt on; under ``staff``, none.
+        """
+        if not keys_may_hide(self.answer_keys, self.principal):
+            return None
+        if self.answer_keys is AnswerKeys.STAFF:
+            return frozenset()
+        student = self.acting().sub
+        return await self.loaders.attempted_materials_by_student.load(student) if student else frozenset()
 
     def mastery_service(self) -> MasteryService:
         """The served mastery model. Raises ``NoModel`` where this service runs without one."""

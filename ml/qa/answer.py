@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -294,10 +294,16 @@ def lexical_query(parts: QuestionParts) -> str:
 
 
 def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
-    """The evidence sentences that hold most of the question's rare words (earlier chunks win ties)."""
+    """The evidence sentences that hold most of the question's rare words (earlier chunks win ties).
+
+    An exercise's items pose problems and answer none: asked one of them word for word,
+    the answer was that item, at confidence 1.0. They are read only when no other
+    evidence is left.
+    """
     query = tokenize(question)
     scored: list[tuple[float, int, int, str]] = []
-    for rank, hit in enumerate(evidence):
+    answering = [h for h in evidence if h.chunk.part != "prompt"] or list(evidence)
+    for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
             score = _coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
@@ -382,14 +388,24 @@ def answer_question(
     student: str | None = None,
     options: AnswerOptions | None = None,
     generator: Generator | None = None,
+    keys_shown: Collection[str] | None = None,
 ) -> Answer:
-    """Answer ``question`` from the indexed materials, for ``student`` when given."""
+    """Answer ``question`` from the indexed materials, for ``student`` when given.
+
+    ``keys_shown``: the exercises whose answer keys the asker may read (None: all); the
+    others' keys are neither evidence nor answer, and their items do not work the problem.
+    """
     opts = options or AnswerOptions()
     parts = split_question(question) if opts.read_expressions else QuestionParts(question, ())
     words = lexical_query(parts) if parts.expressions else question
     weight = opts.expression_lexical_weight if parts.expressions else None
     hits = index.search(
-        question, k=opts.evidence * 4, lexical_query=words, lexical_weight=weight, expressions=parts.expressions
+        question,
+        k=opts.evidence * 4,
+        lexical_query=words,
+        lexical_weight=weight,
+        expressions=parts.expressions,
+        keys_shown=keys_shown,
     )
     if not hits:
         return Answer(
@@ -434,7 +450,11 @@ def answer_question(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
     best = kept[0]
-    problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material)) if parts.expressions else []
+    problem = (
+        problem_text(best, parts.expressions, index, kinds.get(best.chunk.material), keys_shown)
+        if parts.expressions
+        else []
+    )
     sources = kept[:1] if parts.expressions else kept  # one coherent account of the method
     extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
     text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)

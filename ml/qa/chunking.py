@@ -53,12 +53,15 @@ class Chunk:
         index: the chunk's position in the material, from 0.
         title: the material's title (embedded with the chunk, not part of ``sentences``).
         sentences: the chunk's sentences, in order.
+        part: which part of the material the sentences come from (below).
     """
 
     material: str
     index: int
     title: str
     sentences: tuple[str, ...]
+    part: str = "text"
+    """``text``; for an exercise, ``prompt`` (its items) or ``key`` (its answer key, which some readers may not see)."""
 
     @property
     def text(self) -> str:

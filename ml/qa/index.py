@@ -16,13 +16,14 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from graph.model import Material
+from graph.answer_key import split_answer_key
+from graph.model import Material, MaterialType
 from ml.qa.bm25 import BM25Index, tokenize
 from ml.qa.chunking import Chunk, chunk_text
 from ml.qa.dense import PassageEncoder
@@ -31,10 +32,11 @@ from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
 __all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
 
-FORMAT = 3
+FORMAT = 4
 """The saved index's layout and chunking; another is rebuilt.
 
-2: sentences end before any script's capitals; 3: a line that stops mid-sentence runs on.
+2: sentences end before any script's capitals; 3: a line that stops mid-sentence runs on;
+4: an exercise's items and its answer key are chunked apart (a key can be hidden).
 """
 log = logging.getLogger("pathwise.qa")
 Progress = Callable[[str, int, int], None]
@@ -67,8 +69,10 @@ class SyncReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def _digest(title: str, text: str) -> str:
-    return hashlib.sha1(f"{title}\x00{text}".encode()).hexdigest()
+def _digest(material: Material) -> str:
+    """What the chunks depend on: an exercise is chunked apart from its key, so its kind counts."""
+    kind = "exercise" if material.type is MaterialType.EXERCISE else ""
+    return hashlib.sha1(f"{material.title}\x00{material.text}\x00{kind}".encode()).hexdigest()
 
 
 def _holds_all(chunk: Chunk, expressions: Sequence[str]) -> bool:
@@ -113,6 +117,7 @@ class QaIndex:
         self._compact: list[str] = []  # each row's passage as ``compact_symbols``: a quick test for expressions
         self._embeddings = np.zeros((0, encoder.dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
+        self._key = np.zeros(0, dtype=bool)  # rows of an exercise's answer key
 
     # --- reads --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -124,10 +129,32 @@ class QaIndex:
         """Ids of the indexed materials."""
         return set(self.rows_of)
 
-    def chunks_of(self, material: str) -> list[Chunk]:
-        """The chunks of one material, in order."""
+    def chunks_of(self, material: str, keys_shown: Collection[str] | None = None) -> list[Chunk]:
+        """The chunks of one material, in order; its answer key's only where ``keys_shown`` holds it (None: all)."""
         with self.lock:
-            return [c for r in self.rows_of.get(material, []) if (c := self.chunks[r]) is not None]
+            return [
+                c
+                for r in self.rows_of.get(material, [])
+                if (c := self.chunks[r]) is not None
+                and (c.part != "key" or keys_shown is None or material in keys_shown)
+            ]
+
+    def _searchable(self, alive: np.ndarray, keys_shown: Collection[str] | None) -> np.ndarray:
+        """``alive`` less the answer-key rows of exercises outside ``keys_shown`` (None: every key is shown)."""
+        if keys_shown is None:
+            return alive
+        hidden = self._key[: len(alive)].copy()
+        for material in keys_shown:
+            hidden[self.rows_of.get(material, [])] = False
+        return alive & ~hidden
+
+    def _poses_only(self, row: int, keys_shown: Collection[str] | None) -> bool:
+        """Whether ``row`` is an exercise's item list whose answer is not readable here: it poses the problem."""
+        chunk = self.chunks[row]
+        if chunk is None or chunk.part != "prompt":
+            return False
+        keyed = any(self._key[r] for r in self.rows_of.get(chunk.material, []))
+        return not keyed or (keys_shown is not None and chunk.material not in keys_shown)
 
     def scores(self, query: str, embedding: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Lexical and dense scores of every row, and the mask of live rows."""
@@ -147,6 +174,7 @@ class QaIndex:
         lexical_query: str | None = None,
         lexical_weight: float | None = None,
         expressions: Sequence[str] = (),
+        keys_shown: Collection[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query`` by fused score, best first.
 
@@ -155,16 +183,24 @@ class QaIndex:
         Chunks holding every one of ``expressions`` (they work the very problem asked
         about) come before the others when they score above the mean, so an unrelated
         chunk that happens to hold "x = 3" is not promoted; their hits say ``worked``.
+        An exercise's items without a readable answer only pose the problem: not ``worked``.
+        ``keys_shown``: the exercises whose answer keys may be searched (None: all); the
+        others' keys are left out, as if they had none.
         """
         embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
         with self.lock:
             lexical, dense, alive = self.scores(query if lexical_query is None else lexical_query, embedding)
+            alive = self._searchable(alive, keys_shown)
             if not alive.any():
                 return []
             weight = self.lexical_weight if lexical_weight is None else lexical_weight
             fused = fuse(lexical, dense, weight=weight, mask=alive)
             rows = top_k(fused, k, alive).tolist()
-            worked = {r for r in self._rows_holding(expressions) if fused[r] > 0}
+            worked = {
+                r
+                for r in self._rows_holding(expressions)
+                if alive[r] and fused[r] > 0 and not self._poses_only(r, keys_shown)
+            }
             promoted = sorted(worked, key=lambda r: -fused[r])[:k]
             rows = (promoted + [r for r in rows if r not in worked])[:k]
             return [
@@ -191,15 +227,23 @@ class QaIndex:
 
     # --- writes -------------------------------------------------------------------------------
     def _chunk(self, material: Material) -> list[Chunk]:
-        runs = chunk_text(material.text, max_words=self.max_words, overlap=self.overlap)
+        """The material's chunks; an exercise's items and its answer key apart, so a key can be left out."""
+        parts: list[tuple[str, str]] = [("text", material.text)]
+        if material.type is MaterialType.EXERCISE:
+            prompt, key = split_answer_key(material.text)
+            parts = [("prompt", prompt)] + ([("key", key)] if key else [])
+        runs = [
+            (part, run)
+            for part, text in parts
+            for run in chunk_text(text, max_words=self.max_words, overlap=self.overlap)
+        ]
         if not runs:
-            runs = [(material.title,)] if material.title else []
-            return [Chunk(material.id, i, "", run) for i, run in enumerate(runs)]
-        return [Chunk(material.id, i, material.title, run) for i, run in enumerate(runs)]
+            return [Chunk(material.id, 0, "", (material.title,))] if material.title else []
+        return [Chunk(material.id, i, material.title, run, part) for i, (part, run) in enumerate(runs)]
 
     def upsert(self, materials: Sequence[Material], *, progress: Progress | None = None) -> SyncReport:
         """Index new materials and re-index changed ones; unchanged ones cost nothing."""
-        changed = [m for m in materials if self.digests.get(m.id) != _digest(m.title, m.text)]
+        changed = [m for m in materials if self.digests.get(m.id) != _digest(m)]
         if not changed:
             return SyncReport()
         chunks = {m.id: self._chunk(m) for m in changed}
@@ -224,7 +268,7 @@ class QaIndex:
                 else:
                     added += 1
                 self.rows_of[m.id] = [self._put(c, known[c.passage]) for c in chunks[m.id]]
-                self.digests[m.id] = _digest(m.title, m.text)
+                self.digests[m.id] = _digest(m)
             self._saved()
         return SyncReport(added=added, updated=updated, chunks=sum(len(cs) for cs in chunks.values()))
 
@@ -260,8 +304,10 @@ class QaIndex:
                 grow = max(64, len(self._alive))
                 self._embeddings = np.vstack([self._embeddings, np.zeros((grow, self.encoder.dim), np.float32)])
                 self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
+                self._key = np.concatenate([self._key, np.zeros(grow, dtype=bool)])
         self._embeddings[row] = embedding
         self._alive[row] = True
+        self._key[row] = chunk.part == "key"
         self.bm25.add(row, tokenize(chunk.passage))
         return row
 
@@ -270,6 +316,7 @@ class QaIndex:
             self.bm25.remove(row)
             self.chunks[row] = None
             self._alive[row] = False
+            self._key[row] = False
             self._free.append(row)
         self.digests.pop(material, None)
 
@@ -290,7 +337,9 @@ class QaIndex:
                 "max_words": self.max_words,
                 "overlap": self.overlap,
                 "digests": self.digests,
-                "chunks": [[c.material, c.index, c.title, list(c.sentences)] for r in rows if (c := self.chunks[r])],
+                "chunks": [
+                    [c.material, c.index, c.title, list(c.sentences), c.part] for r in rows if (c := self.chunks[r])
+                ],
             }
             tmp_vectors, tmp_meta = folder / "embeddings.tmp.npy", folder / "index.tmp.json"
             np.save(tmp_vectors, self._embeddings[rows])
@@ -323,8 +372,8 @@ class QaIndex:
             log.info("index in %s was built otherwise (encoder %s); rebuilding", folder, meta.get("encoder"))
             return index
         with index.lock:
-            for (material, position, title, sentences), vector in zip(meta["chunks"], vectors, strict=True):
-                row = index._put(Chunk(material, position, title, tuple(sentences)), vector)
+            for (material, position, title, sentences, part), vector in zip(meta["chunks"], vectors, strict=True):
+                row = index._put(Chunk(material, position, title, tuple(sentences), part), vector)
                 index.rows_of.setdefault(material, []).append(row)
             index.digests = {m: d for m, d in meta["digests"].items() if m in index.rows_of}
         return index

@@ -10,7 +10,10 @@ exercise assesses. Two settings:
   a worked example rather than another exercise), and whether the answer says that no
   material works the problem itself ("says not worked");
 - *seen problems*: everything indexed; what counts is whether the best evidence is the
-  item's own exercise, and whether the answer holds the item's keyed answer.
+  item's own exercise, and whether the answer holds the item's keyed answer;
+- *key hidden*: everything indexed, asked by a student who may read no answer key yet
+  (``auth.answer_keys``): no key may be among the evidence (the answer is drawn from it),
+  and the answer should show the method as for a new problem.
 
 The question is the exercise's instruction (its first sentence, when that is not an
 item) followed by the item, as a student would paste it.
@@ -79,7 +82,7 @@ def problem_questions(materials: Sequence[Material]) -> list[ProblemQuestion]:
 def evaluate_problems(
     index: QaIndex, materials: Sequence[Material], *, progress: Progress | None = None
 ) -> ProblemsReport:
-    """Ask every item in both settings, reading expressions and not; ``index`` holds ``materials``."""
+    """Ask every item in the three settings, reading expressions and not; ``index`` holds ``materials``."""
     by_id = {m.id: m for m in materials}
     lookup = MaterialsLookup(by_id)
     questions = problem_questions(materials)
@@ -112,6 +115,15 @@ def evaluate_problems(
                 keyed = q.keyed_answer is not None and q.keyed_answer in (answer.text or "")
                 tally("seen", reading, "own exercise@1", own)
                 tally("seen", reading, "keyed answer in text", keyed)
+                hidden = answer_question(index, q.question, lookup, options=options, keys_shown=frozenset())
+                first = [by_id[e.material] for e in hidden.evidence if e.material in by_id]
+                covers = [bool(q.concepts & (set(m.teaches) | set(m.assesses))) for m in first]
+                parts = {(c.material, c.index): c.part for e in hidden.evidence for c in index.chunks_of(e.material)}
+                leaked = any(parts.get((e.material, e.chunk)) == "key" for e in hidden.evidence)
+                tally("key hidden", reading, "concept@1", bool(covers) and covers[0])
+                tally("key hidden", reading, "explains", bool(first) and first[0].type is not MaterialType.EXERCISE)
+                tally("key hidden", reading, "says not worked", hidden.message.startswith(NOT_WORKED))
+                tally("key hidden", reading, "a key among the evidence", leaked)
         if progress is not None:
             progress("problems", done + 1, len(per_material))
     keyed_count = sum(q.keyed_answer is not None for q in questions)
@@ -119,7 +131,7 @@ def evaluate_problems(
     for (setting, reading), counts in tallies.items():
         row: dict[str, object] = {"setting": setting, "reading": reading}
         for name, value in counts.items():
-            total = keyed_count if name == "keyed answer in text" else len(questions)
+            total = keyed_count if name.startswith("keyed answer") else len(questions)
             row[name] = round(value / total, 4) if total else 0.0
         report.rows.append(row)
     return report

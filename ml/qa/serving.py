@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from graph.errors import Unavailable
@@ -81,7 +81,13 @@ class QaService:
         return cls(index, options=options, generator=generator)
 
     # --- questions ---------------------------------------------------------------------------------
-    def ask(self, question: str, lookup: CurriculumLookup, student: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        lookup: CurriculumLookup,
+        student: str | None = None,
+        keys_shown: Collection[str] | None = None,
+    ) -> Answer:
         """Answer ``question`` from the materials (see ``ml.qa.answer.answer_question``).
 
         Raises:
@@ -95,7 +101,13 @@ class QaService:
             so_far = f" ({done:,} of {total:,} passages embedded)" if total else ""
             raise Unavailable(f"the question index is being built{so_far}: ask again shortly")
         return answer_question(
-            self.index, question, lookup, student=student, options=self.options, generator=self.generator
+            self.index,
+            question,
+            lookup,
+            student=student,
+            options=self.options,
+            generator=self.generator,
+            keys_shown=keys_shown,
         )
 
     @property

@@ -8,7 +8,7 @@ and picked bare exercise items ("3. x^2 + 5x - 36") that answer nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from graph.model import MaterialType
 from ml.qa.expressions import holds_expression
@@ -21,16 +21,23 @@ WORKED_WORDS = 160
 _ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
 
 
-def problem_text(hit: Hit, expressions: Sequence[str], index: QaIndex, kind: MaterialType | None) -> list[str]:
+def problem_text(
+    hit: Hit,
+    expressions: Sequence[str],
+    index: QaIndex,
+    kind: MaterialType | None,
+    keys_shown: Collection[str] | None = None,
+) -> list[str]:
     """What answers a question about one problem from its best material, or [] to extract sentences.
 
     An extract of two sentences skips steps of a worked solution, so a worked example
     is given whole from its problem (the one asked about when it is there, else its
     first, as "the method on another example"; up to about ``WORKED_WORDS`` words).
     An exercise holding the problem gives the item with its keyed answer, and any other
-    material the sentences holding it.
+    material the sentences holding it. An answer key outside ``keys_shown`` (None: all) is not read.
     """
-    sentences = list(dict.fromkeys(s for c in index.chunks_of(hit.chunk.material) for s in c.sentences))
+    chunks = index.chunks_of(hit.chunk.material, keys_shown)
+    sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
     holding = [i for i, s in enumerate(sentences) if hit.worked and any(holds_expression(s, e) for e in expressions)]
     if kind is MaterialType.EXAMPLE:
         out: list[str] = []

@@ -52,7 +52,8 @@ class QaQuery:
             if service is None:
                 raise InvalidInput("this service runs without question answering (PATHWISE_QA=false)")
             student = info.context.student_key(student_id) if student_id is not None else None
-            answer = await _answer(partial(qa.ask, info.context.kg, service, question, student))
+            keys_shown = await info.context.keys_shown()
+            answer = await _answer(partial(qa.ask, info.context.kg, service, question, student, keys_shown))
         except KnowledgeGraphError as error:
             return AskError.from_domain(error)
         return AnswerType.from_domain(answer)

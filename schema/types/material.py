@@ -20,9 +20,6 @@ class MaterialType:
     type: MaterialKind = strawberry.field(description="What kind of resource it is.")
     difficulty: int = strawberry.field(description="1 (introductory) to 5 (hardest).")
     minutes: int = strawberry.field(description="Estimated study time.")
-    text: str = strawberry.field(
-        description='The content as plain text (what question answering searches); "" when there is none.'
-    )
     url: str = strawberry.field(description='A link to the resource, http(s) or relative; "" when there is none.')
     language: str | None = strawberry.field(
         description='The BCP 47 tag of the material\'s language (`schema:inLanguage`, such as "en" or "pt-BR"), '
@@ -65,7 +62,6 @@ class MaterialType:
             type=material.type,
             difficulty=material.difficulty,
             minutes=material.minutes,
-            text=material.text,
             url=material.url,
             language=material.language,
             access_modes=list(material.access_modes),
@@ -78,6 +74,15 @@ class MaterialType:
         )
 
     @strawberry.field(
+        description='The content as plain text (what question answering searches); "" when there is none. '
+        "For a student, an exercise's text stops before its answer key until they have recorded an attempt on "
+        "that exercise (`PATHWISE_ANSWER_KEYS`; see `answerKey`)."
+    )
+    async def text(self, info: Info) -> str:
+        prompt, key = self._split()
+        return self.domain.text if key is None or await self._key_shown(info) else prompt
+
+    @strawberry.field(
         description="For an exercise: `text` without its answer key, the items as a student first sees them. "
         'Otherwise `text` (a worked example\'s "Answer:" is part of its solution).'
     )
@@ -86,13 +91,21 @@ class MaterialType:
 
     @strawberry.field(
         description='For an exercise: its answer key, from its heading line ("Answers:", "Answer key:", '
-        '"Solutions:") on; null when it has none, and for any other kind. `text` is `prompt` and this together.'
+        '"Solutions:") on; null when it has none, and for any other kind. `text` is `prompt` and this together. '
+        "Null for a student until they have recorded an attempt on this exercise (`PATHWISE_ANSWER_KEYS`: "
+        "`after-attempt` by default; `open` shows keys to everyone, `staff` to no student)."
     )
-    def answer_key(self) -> str | None:
-        return self._split()[1]
+    async def answer_key(self, info: Info) -> str | None:
+        key = self._split()[1]
+        return key if key is not None and await self._key_shown(info) else None
 
     def _split(self) -> tuple[str, str | None]:
-        return split_answer_key(self.text) if self.domain.type is MaterialKind.EXERCISE else (self.text, None)
+        text = self.domain.text
+        return split_answer_key(text) if self.domain.type is MaterialKind.EXERCISE else (text, None)
+
+    async def _key_shown(self, info: Info) -> bool:
+        shown = await info.context.keys_shown()
+        return shown is None or self.domain.id in shown
 
     @strawberry.field(description="Concepts this material teaches.")
     async def teaches(self, info: Info) -> list[ConceptType]:

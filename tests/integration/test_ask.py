@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
 from demo.load import CURRICULUM_DIR
 from graph.attempts import record_attempts
 from graph.mastery import estimate_triples
@@ -51,8 +52,14 @@ def demo() -> Iterator[tuple[KnowledgeGraph, QaService]]:
     service.close()
 
 
-def ask(kg: KnowledgeGraph, service: QaService, question: str, student: str | None = None) -> dict[str, Any]:
-    context = Context(kg=kg, loaders=build_loaders(kg), qa=service, pseudonyms=PlainIds())
+def ask(
+    kg: KnowledgeGraph,
+    service: QaService,
+    question: str,
+    student: str | None = None,
+    principal: Principal = DEVELOPMENT_ADMIN,
+) -> dict[str, Any]:
+    context = Context(kg=kg, loaders=build_loaders(kg), qa=service, pseudonyms=PlainIds(), principal=principal)
     result = asyncio.run(
         build_schema().execute(ASK, variable_values={"q": question, "s": student}, context_value=context)
     )
@@ -299,3 +306,35 @@ def test_a_question_about_something_else_is_told_so_with_nothing_suggested(
     # a question about the course that the materials do not answer clearly is still pointed at them
     unclear = ask(*demo, "What is 2+2?", student="s1")
     assert (unclear["noticeCode"], unclear["suggestedMaterials"] != []) == ("LOW_CONFIDENCE", True), unclear
+
+
+def test_a_student_is_not_answered_from_a_key_they_may_not_read_yet(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    """An exercise's item asked word for word: staff get its keyed answer, a student who has not
+    answered the exercise gets the method on a worked example; once they have, the key."""
+    kg, service = demo
+    question, key = "Factor x^2 + 5x - 36", "(x + 9)(x - 4)"
+    staff = ask(kg, service, question)
+    assert key in staff["text"]
+    assert staff["noticeCode"] is None
+    student = Principal(Role.STUDENT, "keys-student")
+    before = ask(kg, service, question, "keys-student", student)
+    assert before["answered"]
+    assert before["noticeCode"] == "NOT_WORKED"
+    assert key not in before["text"]
+    assert not any(key in e["text"] for e in before["evidence"])
+    assert "Problem:" in before["text"], "the method, shown on a worked example"
+    answered = Attempt(
+        "keys-1", "keys-student", datetime(2026, 1, 2, tzinfo=UTC), 0.0, "m_factoring_trinomials_a1_practice"
+    )
+    record_attempts(kg, [answered])
+    after = ask(kg, service, question, "keys-student", student)
+    assert key in after["text"]
+    assert after["noticeCode"] is None
+
+
+def test_an_exercise_item_asked_word_for_word_is_not_its_own_answer(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "Evaluate |-8| + |3|." was answered "2. Evaluate |-8| + |3|.\n3. Evaluate -|-11|." at confidence 1.0
+    answer = ask(*demo, "Evaluate |-8| + |3|.", None, Principal(Role.STUDENT, "keys-student-2"))
+    assert answer["answered"]
+    assert "|-8| + |3|" not in answer["text"]
+    assert "Evaluate -|-11|" not in answer["text"]

@@ -81,8 +81,8 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "material": {"": EVERYONE},
     "materials": {"": EVERYONE},
     "curricula": {"": EVERYONE},
-    "exportCurriculum": {"": EVERYONE},
-    "exportCurriculumCsv": {"": EVERYONE},
+    "exportCurriculum": {"": EVERYONE - {Role.STUDENT}},  # exports hold every answer key
+    "exportCurriculumCsv": {"": EVERYONE - {Role.STUDENT}},
     "accessibilityVocabulary": {"": EVERYONE},
     "createConcept": {"": EDITORS},
     "updateConcept": {"": EDITORS},

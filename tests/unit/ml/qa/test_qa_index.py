@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,3 +85,64 @@ class TestPersistence:
         index = QaIndex(HashEncoder())
         index.upsert([Material("m_video", "Graphing parabolas video", MaterialType.VIDEO, url="https://x.org/v")])
         assert ids(index, "parabolas")[0] == "m_video"
+
+
+DRILL = Material(
+    "m_drill",
+    "Rounding drill",
+    MaterialType.EXERCISE,
+    text="Round each number to the nearest ten.\n1. 47\n2. 152\n"
+    "Answers:\n1. 50, because 47 is nearer 50 than 40.\n2. 150.",
+)
+
+
+class TestAnswerKeys:
+    """An exercise's items and its key are chunked apart, so a reader who may not see the key searches without it."""
+
+    def test_an_exercise_is_chunked_as_items_then_key(self) -> None:
+        index = QaIndex(HashEncoder())
+        index.upsert([DRILL, SLOPE])
+        parts = [(c.part, c.text.split()[0]) for c in index.chunks_of("m_drill")]
+        assert parts == [("prompt", "Round"), ("key", "Answers:")]
+        assert [c.part for c in index.chunks_of("m_slope")] == ["text"]
+        assert [c.part for c in index.chunks_of("m_drill", keys_shown=frozenset())] == ["prompt"]
+
+    def test_a_hidden_key_is_never_a_hit_and_a_shown_one_is(self) -> None:
+        index = QaIndex(HashEncoder())
+        index.upsert([DRILL, SLOPE, FACTOR])
+        query = "nearer 50 than 40"
+
+        def parts(**options: object) -> set[tuple[str, str]]:
+            return {(h.chunk.material, h.chunk.part) for h in index.search(query, k=5, **options)}  # type: ignore[arg-type]
+
+        assert ("m_drill", "key") in parts()
+        assert ("m_drill", "key") not in parts(keys_shown=frozenset())
+        assert ("m_drill", "key") not in parts(keys_shown=frozenset({"m_slope"}))
+        assert ("m_drill", "key") in parts(keys_shown=frozenset({"m_drill"}))
+
+    def test_items_without_a_readable_answer_do_not_work_the_problem(self) -> None:
+        index = QaIndex(HashEncoder())
+        keyless = Material("m_keyless", "Sums", MaterialType.EXERCISE, text="1. 3 + 4\n2. 5 + 8")
+        index.upsert([DRILL, keyless])
+        worked = {h.chunk.material for h in index.search("47", k=5, expressions=["47"]) if h.worked}
+        assert worked == {"m_drill"}
+        assert not any(h.worked for h in index.search("47", k=5, expressions=["47"], keys_shown=frozenset()))
+        assert not any(h.worked for h in index.search("3 + 4", k=5, expressions=["3 + 4"]))
+
+    def test_parts_survive_a_save_and_an_older_index_is_rebuilt(self, tmp_path: Path) -> None:
+        QaIndex(HashEncoder(), folder=tmp_path).upsert([DRILL])
+        loaded = QaIndex.load(tmp_path, HashEncoder())
+        assert [c.part for c in loaded.chunks_of("m_drill")] == ["prompt", "key"]
+        assert ("m_drill", "key") not in {
+            (h.chunk.material, h.chunk.part) for h in loaded.search("nearer 50", k=3, keys_shown=frozenset())
+        }
+        meta = json.loads((tmp_path / "index.json").read_text())
+        meta["format"] = 3  # items and key in one chunk: a hidden key would be searched with them
+        (tmp_path / "index.json").write_text(json.dumps(meta))
+        assert len(QaIndex.load(tmp_path, HashEncoder())) == 0
+
+    def test_an_exercise_that_becomes_a_reading_is_chunked_again(self) -> None:
+        index = QaIndex(HashEncoder())
+        index.upsert([DRILL])
+        assert index.upsert([replace(DRILL, type=MaterialType.READING)]).updated == 1
+        assert {c.part for c in index.chunks_of("m_drill")} == {"text"}

@@ -110,11 +110,15 @@ def test_problem_questions_pair_items_with_their_keyed_answers() -> None:
 def test_evaluate_problems_reports_both_settings_and_readings(index: QaIndex) -> None:
     report = evaluate_problems(index, list(MATERIALS.values()))
     rows = {(r["setting"], r["reading"]): r for r in report.rows}
-    assert set(rows) == {("new", "expressions"), ("new", "plain text"), ("seen", "expressions"), ("seen", "plain text")}
+    settings = ("new", "seen", "key hidden")
+    assert set(rows) == {(s, r) for s in settings for r in ("expressions", "plain text")}
     assert report.questions == 3
     assert rows["seen", "expressions"]["own exercise@1"] == 1.0
     assert rows["new", "expressions"]["says not worked"] >= 0.6  # the others are withheld (low confidence)
     assert rows["new", "plain text"]["says not worked"] == 0.0
+    assert rows["key hidden", "expressions"]["a key among the evidence"] == 0.0
+    assert rows["key hidden", "plain text"]["a key among the evidence"] == 0.0
+    assert rows["seen", "expressions"]["keyed answer in text"] > 0.0  # shown, the key answers
     assert index.material_ids == set(MATERIALS)  # every exercise left out is put back
 
 
