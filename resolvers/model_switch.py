@@ -74,15 +74,18 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
 
 def _prepare(
     kg: KnowledgeGraph, mastery: MasteryService, version: str
-) -> tuple[SwitchProgress, OnlineMastery, list[str]]:
+) -> tuple[SwitchProgress, OnlineMastery | None, list[str]]:
     """A switch's progress, the version loaded, and the students to replay (counted before any answer).
 
     A version that is not there is refused before the progress is made: a typo replaced
-    the record of the last real switch.
+    the record of the last real switch. The version already served is not loaded again
+    (None): only the estimates another version made are rewritten (``_run``).
     """
     if version not in mastery.versions.list():
         raise NotFound("model version", version, field="version")
     progress = _begin(mastery, version)
+    if version == progress.previous:
+        return progress, None, []
     try:
         candidate = _load(mastery, version)
         students = list_students(kg)
@@ -120,7 +123,7 @@ def _load(mastery: MasteryService, version: str) -> OnlineMastery:
 def _run(
     kg: KnowledgeGraph,
     mastery: MasteryService,
-    candidate: OnlineMastery,
+    candidate: OnlineMastery | None,
     progress: SwitchProgress,
     listed: list[str] | None = None,
 ) -> int:
@@ -134,9 +137,23 @@ def _run(
     served, and from there ``record`` updates its states and writes its estimates
     itself. The stored estimates are rewritten from the served states a few students
     per transaction, each under the lock.
+
+    A switch to the version already served (``candidate`` None) replays nothing: it
+    re-estimates only the estimates another version made (a switch a stop cut short);
+    it replayed every student and rewrote every estimate to the same values (256 s on
+    a district's store).
     """
     version = progress.version
     try:
+        if candidate is None:
+            with mastery.switching():
+                progress.phase = SwitchPhase.REWRITING_ESTIMATES
+                progress.served_at = progress.started_at  # it was serving already
+                with mastery.lock:
+                    mastery.versions.use(version)  # pinned, as a switch to another version pins it
+                refresh_stale_estimates(kg, mastery, progress)
+            progress.end(SwitchPhase.DONE)
+            return progress.estimates_rewritten
         with mastery.switching():
             started = time.perf_counter()
             students = listed if listed is not None else list_students(kg)  # one recorded since: caught up below
@@ -197,7 +214,7 @@ def _run(
     return progress.estimates_rewritten
 
 
-def refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService) -> int:
+def refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService, progress: SwitchProgress | None = None) -> int:
     """Estimate again, with the served model, every stored estimate another version made.
 
     A start that serves another model than the last one (``pathwise models use``, a newly
@@ -205,25 +222,33 @@ def refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService) -> int:
     estimates saying, and holding, the old model's value. The served model replays those
     students' attempts and rewrites their estimates a few students per transaction under
     its lock, pausing as long as it held it, as a switch does. Run in the background at
-    startup; returns how many estimates were rewritten.
+    startup, and by a switch to the version served (its counts and stop in ``progress``);
+    returns how many estimates were rewritten.
     """
     version = mastery.version
     if version is None:
         return 0
     students = stale_students(kg.store, version)
+    if progress is not None:
+        progress.students = len(students)
     if not students:
         return 0
     log.info("%d students have estimates from another model than %s: estimating them again", len(students), version)
     started, rewritten = time.perf_counter(), 0
     for first in range(0, len(students), REWRITE_CHUNK):
         chunk: Sequence[str] = students[first : first + REWRITE_CHUNK]
+        if progress is not None:
+            progress.check_stop()
         with mastery.lock:
             if mastery.version != version:
                 break  # a switch served another model meanwhile: it rewrites every estimate itself
             taken = time.perf_counter()
             predictor = mastery.ready(chunk, history_loader(kg, mastery))
-            rewritten += rewrite_estimates(kg, predictor, chunk)
+            done = rewrite_estimates(kg, predictor, chunk)
             held = time.perf_counter() - taken
+        rewritten += done
+        if progress is not None:
+            progress.estimates_rewritten += done
         time.sleep(held)
     log.info("%d estimates re-estimated with %s in %.1f s", rewritten, version, time.perf_counter() - started)
     return rewritten

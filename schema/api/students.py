@@ -350,7 +350,8 @@ class StudentMutation:
         description="Serve another trained mastery model version and re-estimate every stored estimate with it. "
         "The service keeps serving while the new model replays the stored attempts; attempts recorded meanwhile "
         "are replayed into it before it is served. The version is pinned, as `pathwise models use` pins it: "
-        "a version trained later is not served until `pathwise models use --newest` unpins."
+        "a version trained later is not served until `pathwise models use --newest` unpins. The version already "
+        "served replays nothing: only estimates another version made are estimated again."
     )
     async def use_mastery_model(
         self,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from demo.load import MODEL_DIR
-from graph.model import Attempt
+from graph.mastery import estimate_triples, stored_estimate_triples
+from graph.model import Attempt, MasteryEstimate
 from ml.mastery.predict import OnlineMastery
 from tests.integration.conftest import Api
 
@@ -140,6 +142,33 @@ class TestStartMasteryModelSwitch:
         assert "stopped" in str(ended["error"])
         assert api.mastery.version == "demo"
         assert api(MASTERY, {"id": "kid"})["student"]["mastery"][0]["modelVersion"] == "demo"
+
+    def test_the_version_served_replays_nothing_and_rewrites_only_other_versions_estimates(self, api: Api) -> None:
+        # it replayed every student and rewrote every estimate to the same values (256 s on a district's store)
+        for student in ("kid", "other"):
+            api(RECORD, {"a": [{"studentId": student, "conceptIds": ["slope"], "correct": True}]})
+        stale = MasteryEstimate("kid", "slope", 0.5, "an-older-model", datetime(2026, 1, 1, tzinfo=UTC))
+        replaced = stored_estimate_triples(api.kg.store, [("kid", "slope")])
+        api.kg.commit(replaced, list(estimate_triples(stale)), lambda: None)
+        replays: list[object] = []
+        api.mastery.load = lambda version: replays.append(version)  # type: ignore[assignment,method-assign,return-value]
+        started = api(START, {"v": "demo"})["startMasteryModelSwitch"]
+        assert (started["version"], started["previousVersion"]) == ("demo", "demo")
+        ended = wait_until_ended(api)
+        kid = api(MASTERY, {"id": "kid"})["student"]["mastery"]
+        assert (ended["phase"], ended["students"], ended["studentsReplayed"], ended["estimatesRewritten"]) == (
+            "DONE",
+            1,  # kid alone has an estimate another version made; their estimates are estimated again
+            0,
+            len(kid),
+        )
+        assert ended["servedAt"] is not None
+        assert replays == [], "the served model is not loaded again"
+        assert {e["modelVersion"] for e in kid} == {"demo"}
+        assert api.mastery.versions.pinned() == "demo", "pinned, as a switch to another version pins it"
+        again = api('mutation { useMasteryModel(version: "demo") { __typename } }')["useMasteryModel"]
+        assert again == {"__typename": "MasteryModelInfo"}
+        assert api(FOLLOW)["masteryModelSwitch"]["estimatesRewritten"] == 0, "nothing left to rewrite"
 
 
 def test_healthz_names_a_running_switch_and_a_stop_ends_it(
