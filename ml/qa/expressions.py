@@ -24,6 +24,7 @@ _TOKEN = re.compile(
     r"|(?P<open>[(\[])"
     r"|(?P<close>[)\]])"
     r"|(?P<comma>,)"
+    r"|(?P<bar>\|)"
     r"|(?P<other>\S)"
 )
 _FUNCTIONS = frozenset({"sin", "cos", "tan", "log", "ln", "sqrt", "exp", "abs"})
@@ -79,7 +80,7 @@ def _runs(tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     depth = 0
     for token in tokens:
-        math = token.kind in ("number", "variable", "operator", "open", "close") or (
+        math = token.kind in ("number", "variable", "operator", "open", "close", "bar") or (
             token.kind == "comma" and depth > 0
         )
         if not math:
@@ -122,12 +123,14 @@ def _is_expression(run: list[_Token]) -> bool:
     operands = sum(t.kind in _OPERANDS for t in run)
     if operands == 0:
         return False
-    joined = any(t.kind == "operator" for t in run) or any(t.kind == "comma" for t in run)
+    joined = any(t.kind in ("operator", "comma") for t in run) or sum(t.kind == "bar" for t in run) >= 2
     if not joined:
         return False
     if operands == 1:
-        return any(t.text in ("²", "³", "√") for t in run) or any(
-            t.kind == "operator" and t.text.isalpha() for t in run
+        return (
+            any(t.text in ("²", "³", "√") for t in run)
+            or any(t.kind == "operator" and t.text.isalpha() for t in run)
+            or sum(t.kind == "bar" for t in run) >= 2  # -|-11|: an absolute value, as abs(-11)
         )
     # A lone letter beside words ("I", "a") is not a variable unless something joins it.
     return not all(t.kind == "variable" and t.text in ("I", "a", "A") for t in run if t.kind in _OPERANDS)
@@ -196,6 +199,8 @@ def split_question(question: str) -> QuestionParts:
         ('(1, 2)', '(3, 8)')
         >>> split_question("Name the numbers 3, 5 and 7 and the x-intercept.").expressions
         ()
+        >>> split_question("Find every integer x with |x| = 9."), split_question("Evaluate -|-11|.").expressions
+        (QuestionParts(words='Find every integer x with .', expressions=('|x| = 9',)), ('-|-11|',))
     """
     question = written_math(question)
     expressions: list[tuple[int, int]] = []

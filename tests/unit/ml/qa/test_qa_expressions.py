@@ -17,6 +17,10 @@ from ml.qa.expressions import holds_expression, split_question
         ("Simplify (a^2 - 4ab + b^2) - (3a^2 - ab)", ("(a^2 - 4ab + b^2) - (3a^2 - ab)",), "Simplify"),
         ("Simplify sqrt(50) and √2 + 1", ("sqrt(50)", "√2 + 1"), "Simplify and"),
         ("What is x² + 2x?", ("x² + 2x",), "What is ?"),
+        # absolute values: read as words, "Evaluate |-8| + |3|." was answered with an explanation of evaluating
+        ("Evaluate |-8| + |3|.", ("|-8| + |3|",), "Evaluate ."),
+        ("Find every integer x with |x| = 9.", ("|x| = 9",), "Find every integer x with ."),
+        ("Evaluate -|-11|.", ("-|-11|",), "Evaluate ."),
     ],
 )
 def test_finds_the_expressions_of_a_question(question: str, expressions: tuple[str, ...], words: str) -> None:
@@ -35,6 +39,8 @@ def test_finds_the_expressions_of_a_question(question: str, expressions: tuple[s
         "Is -5 less than 3?",
         "Find the x- and y-intercepts of the line.",
         "What is the GCF of 12 and 18?",
+        "What does the pipe | mean?",
+        "Is a | b true?",
     ],
 )
 def test_plain_prose_holds_no_expression(question: str) -> None:
@@ -54,6 +60,8 @@ def test_plain_prose_holds_no_expression(question: str) -> None:
         ("Find the line through (2, 3) and (6, 11).", "(2, 3)", True),
         ("3x + 1 = 7", "x + 1 = 7", False),  # glued to a coefficient
         ("Evaluate 0 ÷ (-13).", "0 / (-13)", True),
+        ("2. Evaluate |-8| + |3|.", "|-8| + |3|", True),
+        ("|-8| + |3| + 1", "|-8| + |3|", False),  # part of a longer sum
     ],
 )
 def test_an_expression_is_held_whole(text: str, expression: str, held: bool) -> None:
