@@ -11,17 +11,17 @@ with no evidence there is never an answer.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from graph.model import Material, MaterialType
-from graph.text import search_key
 from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
+from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
 from ml.qa.vague import TOO_VAGUE, is_vague
@@ -150,114 +150,6 @@ class Answer:
     notice: str | None = None
 
 
-def unread(question: str) -> bool:
-    """Whether ``question`` is written in letters, none of them in the Latin alphabet the keywords are read in.
-
-    Arabic, Hindi or Chinese script alone: the dense encoder, trained on English, rated
-    "What is the capital of France?" in Arabic 0.5 against an Arabic algebra text, so its
-    similarity alone answers nothing. A question of numbers and signs alone ("-9 + (-6)")
-    is read, by its expression: declining every question without a word declined those.
-
-    Examples:
-        >>> unread("ما هي عاصمة فرنسا؟"), unread("-9 + (-6)"), unread("¿Qué es el álgebra?")
-        (True, False, False)
-    """
-    key = search_key(question)
-    return any(ch.isalpha() for ch in key) and _LATIN.search(key) is None
-
-
-_LATIN = re.compile(r"[a-z]")
-
-
-def _coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
-    """Share of the query's idf mass found in ``tokens``."""
-    weights = {t: index.bm25.idf(t) for t in set(query)}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
-
-
-def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> list[str] | None:
-    """The question's words no material uses, when they carry most of its weight; else ``None``.
-
-    "Who won the world cup" and "What is the capital of France?" were told "These are
-    the closest places to look" beside a ratios example and two weak prerequisites; a
-    question in a language the materials are not written in is the same case. Weighted by
-    idf, so a common word the materials share ("many", "tell") does not make it theirs.
-    Numbers do not count: "What is 2+2?" is about the course.
-
-    Examples:
-        >>> from types import SimpleNamespace
-        >>> from ml.qa.bm25 import BM25Index
-        >>> bm25 = BM25Index()
-        >>> bm25.add(0, ["slope", "line"]); bm25.add(1, ["fraction", "add"])
-        >>> index = SimpleNamespace(bm25=bm25)
-        >>> unknown_words("Who won the world cup?", index), unknown_words("slope of a line", index)
-        (['won', 'world', 'cup'], None)
-    """
-    terms = _words(question)
-    if not terms:
-        return None
-    weights = {t: index.bm25.idf(t) for t in terms}
-    # a misspelt course word ("parabla") is the course's: it was told it was off the topic
-    strange = [t for t in terms if index.bm25.document_frequency(t) == 0 and t not in spelling_hints([t], index)]
-    total = sum(weights.values())
-    if not strange or total <= 0 or sum(weights[t] for t in terms if t not in strange) / total >= known_share:
-        return None
-    return strange
-
-
-def _words(question: str) -> list[str]:
-    """The terms a question is read by, once each, numbers left out."""
-    return list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
-
-
-def spelling_hints(terms: Sequence[str], index: QaIndex) -> dict[str, str]:
-    """For each of ``terms`` no material uses, the closest term one does, where one is close.
-
-    Examples:
-        >>> from types import SimpleNamespace
-        >>> from ml.qa.bm25 import BM25Index
-        >>> bm25 = BM25Index()
-        >>> bm25.add(0, ["parabola", "vertex"])
-        >>> spelling_hints(["parabla", "vertex", "weather"], SimpleNamespace(bm25=bm25))
-        {'parabla': 'parabola'}
-    """
-    # long words only, and close: "world" is one letter from "word", and is no misspelling of it
-    unknown = [t for t in terms if index.bm25.document_frequency(t) == 0 and len(t) >= 6]
-    if not unknown:
-        return {}
-    vocabulary = index.bm25.vocabulary()
-    return {t: close[0] for t in unknown if (close := difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.85))}
-
-
-def _as_typed(question: str, terms: Sequence[str]) -> list[str]:
-    """The question's words as the student wrote them, for the ``terms`` read from them.
-
-    Examples:
-        >>> _as_typed("How many Players on a team?", ["player", "team"]), _as_typed("I don't know", ["don"])
-        (['Players', 'team'], ["don't"])
-    """
-    wanted, typed = set(terms), []
-    for word in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", question):  # "don't", not "don"
-        read = tokenize(word)
-        if read and read[0] in wanted and word not in typed:
-            typed.append(word)
-    return typed or list(terms)
-
-
-def _quoted(words: Sequence[str], most: int = 4) -> str:
-    """``"won", "world" or "cup"``: the words a student typed that no material uses.
-
-    Examples:
-        >>> _quoted(["won"]), _quoted(["a", "b", "c", "d", "e", "f"]), _quoted(["a", "b", "c", "d", "e"])
-        ('"won"', '"a", "b", "c", "d" or 2 more words', '"a", "b", "c", "d" or 1 more word')
-    """
-    shown = [f'"{w}"' for w in words[:most]]
-    if len(words) > most:
-        return ", ".join(shown) + f" or {len(words) - most} more word{'s' if len(words) - most > 1 else ''}"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" or {shown[-1]}"
-
-
 def confidence_of(question: str, best: Hit, index: QaIndex) -> float:
     """How sure the materials answer the question, in [0, 1].
 
@@ -266,7 +158,7 @@ def confidence_of(question: str, best: Hit, index: QaIndex) -> float:
     read: a question's expressions count by their variables, not their numbers.
     """
     dense = min(1.0, max(0.0, (best.dense - 0.15) / 0.5))
-    lexical = _coverage(tokenize(question), set(tokenize(best.chunk.passage)), index)
+    lexical = coverage(tokenize(question), set(tokenize(best.chunk.passage)), index)
     return round(0.5 * dense + 0.5 * lexical, 4)
 
 
@@ -305,7 +197,7 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
     answering = [h for h in evidence if h.chunk.part != "prompt"] or list(evidence)
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
-            score = _coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
+            score = coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
     chosen: list[str] = []
     ranked = sorted(scored, reverse=True)
@@ -327,6 +219,24 @@ def _explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> lis
     """
     exercises = {i for i, m in known.items() if m.type is MaterialType.EXERCISE}
     return sorted(hits, key=lambda h: h.chunk.material in exercises)
+
+
+def _teaching(exercises: Sequence[str], lookup: CurriculumLookup, known: dict[str, Material]) -> list[str]:
+    """The explanations and worked examples of the concepts ``exercises`` assess (else teach).
+
+    Asked an exercise's item whose answer the student may not read, the answer drew on
+    whatever explained the question's words best: "Evaluate |-8| + |3|" got how to
+    evaluate an expression, not absolute value.
+    """
+    concepts = [
+        c for m in _fetched(exercises, lookup, known).values() if m.id in exercises for c in m.assesses or m.teaches
+    ]
+    candidates = list(dict.fromkeys(m for c in dict.fromkeys(concepts) for m in lookup.materials_teaching(c)))
+    return [
+        i
+        for i, m in _fetched(candidates, lookup, known).items()
+        if i in candidates and m.type is not MaterialType.EXERCISE
+    ]
 
 
 def _fetched(ids: Sequence[str], lookup: CurriculumLookup, known: dict[str, Material]) -> dict[str, Material]:
@@ -414,10 +324,19 @@ def answer_question(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
+    posing: list[Hit] = []  # the exercise that poses this very problem, when its answer is not readable
     if parts.expressions and not hits[0].worked:
+        posed = index.posing(parts.expressions, keys_shown)
+        if posed:  # an exercise poses this very problem: its concepts say which method is asked for
+            search = partial(index.search, question, lexical_query=words, lexical_weight=weight, keys_shown=keys_shown)
+            posing = search(k=1, within=posed)[:1]
+            found = search(k=opts.evidence * 4, within=_teaching(posed, lookup, known))
+            rows = {h.row for h in found}
+            hits = found + [h for h in hits if h.row not in rows]
         hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
-    confidence = confidence_of(words, kept[0], index)
+    # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match
+    confidence = max(confidence_of(words, h, index) for h in [kept[0], *posing])
     known = _fetched([h.chunk.material for h in kept], lookup, known)
     materials = [known[m] for m in dict.fromkeys(h.chunk.material for h in kept) if m in known]
     begins = _line_starts(materials)
@@ -438,13 +357,13 @@ def answer_question(
         if strange is not None:  # neither weak prerequisites nor "the closest places" are about it
             message = (
                 "I can't answer this from the materials: they never use "
-                f"{_quoted(_as_typed(question, strange))}. Ask about what the course teaches."
+                f"{quoted(as_typed(question, strange))}. Ask about what the course teaches."
             )
             return Answer(question, False, None, None, confidence, evidence, (), (), (), message, "OFF_TOPIC")
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
-        hints = spelling_hints(_words(words), index)
+        hints = spelling_hints(question_terms(words), index)
         if hints:
-            typed = {t: (_as_typed(question, [t]) or [t])[0] for t in hints}
+            typed = {t: (as_typed(question, [t]) or [t])[0] for t in hints}
             message += " Did you mean " + " and ".join(f'"{hints[t]}" for "{typed[t]}"' for t in hints) + "?"
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
@@ -462,10 +381,6 @@ def answer_question(
     message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
     notice = "NOT_WORKED" if message else None
     return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message, notice)
-
-
-UNREAD = "I can't answer this: I match questions to the materials by words in the Latin alphabet, and found none here."
-"""The notice of a question with no word the keyword side can read."""
 
 
 def _not_worked(expressions: Sequence[str]) -> str:

@@ -175,6 +175,7 @@ class QaIndex:
         lexical_weight: float | None = None,
         expressions: Sequence[str] = (),
         keys_shown: Collection[str] | None = None,
+        within: Collection[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query`` by fused score, best first.
 
@@ -185,12 +186,14 @@ class QaIndex:
         chunk that happens to hold "x = 3" is not promoted; their hits say ``worked``.
         An exercise's items without a readable answer only pose the problem: not ``worked``.
         ``keys_shown``: the exercises whose answer keys may be searched (None: all); the
-        others' keys are left out, as if they had none.
+        others' keys are left out, as if they had none. ``within``: only these materials.
         """
         embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
         with self.lock:
             lexical, dense, alive = self.scores(query if lexical_query is None else lexical_query, embedding)
             alive = self._searchable(alive, keys_shown)
+            if within is not None:
+                alive &= self._rows_mask(within, len(alive))
             if not alive.any():
                 return []
             weight = self.lexical_weight if lexical_weight is None else lexical_weight
@@ -207,6 +210,26 @@ class QaIndex:
                 Hit(self.chunks[r], int(r), float(fused[r]), float(lexical[r]), float(dense[r]), r in worked)  # type: ignore[arg-type]
                 for r in rows
             ]
+
+    def posing(self, expressions: Sequence[str], keys_shown: Collection[str] | None = None) -> list[str]:
+        """The exercises whose items hold every one of ``expressions`` but whose answer is not readable here.
+
+        They pose the very problem asked about without working it, and so name its
+        concepts (those they assess): the method is looked for among their materials.
+        """
+        if not expressions:
+            return []
+        with self.lock:
+            rows = sorted(self._rows_holding(expressions))
+            return list(
+                dict.fromkeys(c.material for r in rows if self._poses_only(r, keys_shown) and (c := self.chunks[r]))
+            )
+
+    def _rows_mask(self, materials: Collection[str], size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        for material in materials:
+            mask[self.rows_of.get(material, [])] = True
+        return mask
 
     def _rows_holding(self, expressions: Sequence[str]) -> set[int]:
         """Rows whose passage holds every one of ``expressions`` whole, as written up to spacing and signs.

@@ -1,8 +1,8 @@
 """A ``CurriculumLookup`` over materials alone, for answering outside the service.
 
 Evaluations and benchmarks ask questions of an index built from a list of materials,
-with no graph behind it: no prerequisites, no students, so no weak prerequisites and no
-suggestions beyond the evidence.
+with no graph behind it: no prerequisites and no students, so no weak prerequisites;
+what teaches a concept is read from the materials' own links.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ class MaterialsLookup:
         return []
 
     def materials_teaching(self, concept: str) -> list[str]:
-        """None: suggestions stay with the evidence."""
-        return []
+        """The given materials that teach ``concept``, by id: an exercise posing a problem names its method's."""
+        return sorted(m.id for m in self._materials.values() if concept in m.teaches)
 
     def mastery(self, student: str) -> dict[str, float]:
         """None: there are no students."""

@@ -129,3 +129,40 @@ def test_for_a_new_problem_an_explanation_comes_before_another_exercise(index: Q
     assert plain.evidence[0].material == "m_practice"  # more problems, not how to solve this one
     assert answer.evidence[0].material in ("m_explain", "m_example")
     assert "m_practice" in [e.material for e in answer.evidence]  # still there, after
+
+
+def test_an_item_whose_key_is_hidden_is_answered_with_the_method_of_its_concept() -> None:
+    """The exercise poses the very problem: the concept it assesses says which method to show.
+
+    "Evaluate |-8| + |3|" drew how to evaluate an expression (the question's word), not absolute value.
+    """
+    formula = Material(
+        "m_formula",
+        "The quadratic formula",
+        MaterialType.EXPLANATION,
+        text="The roots of a x^2 + b x + c = 0 are x = (-b ± sqrt(b^2 - 4ac)) / 2a.",
+        teaches=("quadratic_formula",),
+    )
+    solving = Material(
+        "m_solve",
+        "Solving equations",
+        MaterialType.EXPLANATION,
+        text="To solve an equation, solve for x: do the same to both sides. Solve it step by step.",
+        teaches=("linear_equations",),
+    )
+    materials = {**MATERIALS, formula.id: formula, solving.id: solving}
+    index = QaIndex(HashEncoder())
+    index.upsert(list(materials.values()))
+    lookup = DictLookup(materials)
+    question = "Solve x^2 + 5x + 6 = 0"
+    shown = answer_question(index, question, lookup)
+    assert shown.evidence[0].material == "m_roots"
+    assert shown.text is not None
+    assert "x = -2 or x = -3" in shown.text
+    hidden = answer_question(index, question, lookup, keys_shown=frozenset())
+    assert hidden.evidence[0].material == "m_formula"
+    assert not any("x = -2 or x = -3" in e.text for e in hidden.evidence)
+    assert index.posing(["x^2 + 5x + 6 = 0"], frozenset()) == ["m_roots"]
+    assert index.posing(["x^2 + 5x + 6 = 0"]) == [], "with its key readable, the exercise works the problem"
+    assert index.search(question, k=5, within=["m_solve"])[0].chunk.material == "m_solve"
+    assert {h.chunk.material for h in index.search(question, k=5, within=["m_solve"])} == {"m_solve"}

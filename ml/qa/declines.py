@@ -1,0 +1,132 @@
+"""Why a question is not answered: a script the keywords cannot read, words no material uses.
+
+Kept apart from ``ml.qa.answer`` (which retrieves and answers): these read the question
+and the index's vocabulary to say what to tell the student instead, and how much of a
+question a passage covers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from graph.text import search_key
+from ml.qa.bm25 import tokenize
+
+if TYPE_CHECKING:
+    from ml.qa.index import QaIndex
+
+__all__ = ["UNREAD", "as_typed", "coverage", "question_terms", "quoted", "spelling_hints", "unknown_words", "unread"]
+
+UNREAD = "I can't answer this: I match questions to the materials by words in the Latin alphabet, and found none here."
+"""The notice of a question with no word the keyword side can read."""
+
+
+def unread(question: str) -> bool:
+    """Whether ``question`` is written in letters, none of them in the Latin alphabet the keywords are read in.
+
+    Arabic, Hindi or Chinese script alone: the dense encoder, trained on English, rated
+    "What is the capital of France?" in Arabic 0.5 against an Arabic algebra text, so its
+    similarity alone answers nothing. A question of numbers and signs alone ("-9 + (-6)")
+    is read, by its expression: declining every question without a word declined those.
+
+    Examples:
+        >>> unread("ما هي عاصمة فرنسا؟"), unread("-9 + (-6)"), unread("¿Qué es el álgebra?")
+        (True, False, False)
+    """
+    key = search_key(question)
+    return any(ch.isalpha() for ch in key) and _LATIN.search(key) is None
+
+
+_LATIN = re.compile(r"[a-z]")
+
+
+def coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
+    """Share of the query's idf mass found in ``tokens``."""
+    weights = {t: index.bm25.idf(t) for t in set(query)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
+def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> list[str] | None:
+    """The question's words no material uses, when they carry most of its weight; else ``None``.
+
+    "Who won the world cup" and "What is the capital of France?" were told "These are
+    the closest places to look" beside a ratios example and two weak prerequisites; a
+    question in a language the materials are not written in is the same case. Weighted by
+    idf, so a common word the materials share ("many", "tell") does not make it theirs.
+    Numbers do not count: "What is 2+2?" is about the course.
+
+    Examples:
+        >>> from types import SimpleNamespace
+        >>> from ml.qa.bm25 import BM25Index
+        >>> bm25 = BM25Index()
+        >>> bm25.add(0, ["slope", "line"]); bm25.add(1, ["fraction", "add"])
+        >>> index = SimpleNamespace(bm25=bm25)
+        >>> unknown_words("Who won the world cup?", index), unknown_words("slope of a line", index)
+        (['won', 'world', 'cup'], None)
+    """
+    terms = question_terms(question)
+    if not terms:
+        return None
+    weights = {t: index.bm25.idf(t) for t in terms}
+    # a misspelt course word ("parabla") is the course's: it was told it was off the topic
+    strange = [t for t in terms if index.bm25.document_frequency(t) == 0 and t not in spelling_hints([t], index)]
+    total = sum(weights.values())
+    if not strange or total <= 0 or sum(weights[t] for t in terms if t not in strange) / total >= known_share:
+        return None
+    return strange
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms a question is read by, once each, numbers left out."""
+    return list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
+
+
+def spelling_hints(terms: Sequence[str], index: QaIndex) -> dict[str, str]:
+    """For each of ``terms`` no material uses, the closest term one does, where one is close.
+
+    Examples:
+        >>> from types import SimpleNamespace
+        >>> from ml.qa.bm25 import BM25Index
+        >>> bm25 = BM25Index()
+        >>> bm25.add(0, ["parabola", "vertex"])
+        >>> spelling_hints(["parabla", "vertex", "weather"], SimpleNamespace(bm25=bm25))
+        {'parabla': 'parabola'}
+    """
+    # long words only, and close: "world" is one letter from "word", and is no misspelling of it
+    unknown = [t for t in terms if index.bm25.document_frequency(t) == 0 and len(t) >= 6]
+    if not unknown:
+        return {}
+    vocabulary = index.bm25.vocabulary()
+    return {t: close[0] for t in unknown if (close := difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.85))}
+
+
+def as_typed(question: str, terms: Sequence[str]) -> list[str]:
+    """The question's words as the student wrote them, for the ``terms`` read from them.
+
+    Examples:
+        >>> as_typed("How many Players on a team?", ["player", "team"]), as_typed("I don't know", ["don"])
+        (['Players', 'team'], ["don't"])
+    """
+    wanted, typed = set(terms), []
+    for word in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", question):  # "don't", not "don"
+        read = tokenize(word)
+        if read and read[0] in wanted and word not in typed:
+            typed.append(word)
+    return typed or list(terms)
+
+
+def quoted(words: Sequence[str], most: int = 4) -> str:
+    """``"won", "world" or "cup"``: the words a student typed that no material uses.
+
+    Examples:
+        >>> quoted(["won"]), quoted(["a", "b", "c", "d", "e", "f"]), quoted(["a", "b", "c", "d", "e"])
+        ('"won"', '"a", "b", "c", "d" or 2 more words', '"a", "b", "c", "d" or 1 more word')
+    """
+    shown = [f'"{w}"' for w in words[:most]]
+    if len(words) > most:
+        return ", ".join(shown) + f" or {len(words) - most} more word{'s' if len(words) - most > 1 else ''}"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" or {shown[-1]}"
