@@ -45,7 +45,7 @@ from graph.validation import absolute_ids, check_bundle
 from graph.vocab import ID, PW, SKOS
 
 if TYPE_CHECKING:
-    from graph.repository import KnowledgeGraph
+    from graph.repository_reads import GraphReads
 
 __all__ = ["PlannedWrite", "ProgressHook", "plan_bundle", "project_material"]
 
@@ -89,7 +89,7 @@ def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
 
 
 def plan_bundle(
-    kg: KnowledgeGraph,
+    kg: GraphReads,
     bundle: CurriculumBundle,
     *,
     replace_existing: bool = False,
@@ -170,7 +170,7 @@ def plan_bundle(
 
 
 def _concept_texts(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replaced: Sequence[Triple], replace_existing: bool
+    kg: GraphReads, bundle: CurriculumBundle, replaced: Sequence[Triple], replace_existing: bool
 ) -> tuple[list[Triple], list[Triple]]:
     """The labels, definitions and alternative labels a batch writes, in every language (``written_texts``).
 
@@ -278,7 +278,7 @@ def _language_cell_conflicts(
 
 
 def _keep_unstated(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool
+    kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool
 ) -> tuple[CurriculumBundle, list[str]]:
     """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
 
@@ -315,7 +315,7 @@ def _keep_unstated(
     return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
 
 
-def _stored_hazards(kg: KnowledgeGraph, material: str) -> tuple[str, ...] | None:
+def _stored_hazards(kg: GraphReads, material: str) -> tuple[str, ...] | None:
     """A stored material's hazards (from the projection), ``None`` for one not stored."""
     if material not in kg.projection.material_ids:
         return None
@@ -323,7 +323,7 @@ def _stored_hazards(kg: KnowledgeGraph, material: str) -> tuple[str, ...] | None
 
 
 def _keep_stored_edges(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool
+    kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool
 ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
     """The batch with the stored edges of the concepts it replaces without stating their edges."""
     proj = kg.projection
@@ -337,7 +337,7 @@ def _keep_stored_edges(
     return keep_unstated_edges(bundle, stored)
 
 
-def _changed_edges(kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
+def _changed_edges(kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
     """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).
 
     An edge is no id, so a second file naming a stored edge with another strength was
@@ -379,13 +379,13 @@ def _changed_edges(kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existin
     return deletes
 
 
-def _kinds_elsewhere(kg: KnowledgeGraph, bundle: CurriculumBundle) -> dict[str, str]:
+def _kinds_elsewhere(kg: GraphReads, bundle: CurriculumBundle) -> dict[str, str]:
     """The batch's IRIs that already name a cohort (the projection holds no cohorts)."""
     iris = [URIRef(i) for i in absolute_ids(bundle)]
     return dict.fromkeys(queries.typed_as(kg.store, iris, PW.Cohort), "cohort")
 
 
-def _learners_named(kg: KnowledgeGraph, bundle: CurriculumBundle) -> set[str]:
+def _learners_named(kg: GraphReads, bundle: CurriculumBundle) -> set[str]:
     """IRIs outside Pathwise's namespace in the batch's unmodelled triples that name learner data."""
     if bundle.extra is None:
         return set()
@@ -394,7 +394,7 @@ def _learners_named(kg: KnowledgeGraph, bundle: CurriculumBundle) -> set[str]:
     return queries.typed_among(kg.store, sorted(named), learner_types) if named else set()
 
 
-def _replaced_triples(kg: KnowledgeGraph, subjects: Sequence[URIRef]) -> list[Triple]:
+def _replaced_triples(kg: GraphReads, subjects: Sequence[URIRef]) -> list[Triple]:
     """A replaced concept or material loses its own triples and its outgoing edges."""
     described = queries.describe(kg.store, subjects)
     out: list[Triple] = []
@@ -408,7 +408,7 @@ def _replaced_triples(kg: KnowledgeGraph, subjects: Sequence[URIRef]) -> list[Tr
     return out + queries.blank_subtrees(kg.store, subjects)
 
 
-def _project_bundle(kg: KnowledgeGraph, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
+def _project_bundle(kg: GraphReads, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
     proj = kg.projection
     for iri in replaced:
         ident = id_of(str(iri))
