@@ -196,7 +196,8 @@ def import_attempts(
     all folds at once), dkvmn (3-line), xapi (JSON lines, array or .gz; an activity is the
     material with its id, else the one listing it among its activity ids, and maps to its concepts).
     """
-    from cli.main import ATTEMPTS_INSTEAD, _fail, _open, _pseudonyms
+    from cli.exits import fail
+    from cli.opening import ATTEMPTS_INSTEAD, open_graph, open_pseudonyms
     from cli.progress import ProgressBars
     from ingest.attempts.to_graph import frame_to_attempts
 
@@ -211,7 +212,7 @@ def import_attempts(
             "the other makes each one a material"
         )
     obj = ctx.obj or {}
-    kg: KnowledgeGraph = obj.get("kg") or _open(
+    kg: KnowledgeGraph = obj.get("kg") or open_graph(
         obj.get("settings") or load_settings(), obj.get("store"), instead=ATTEMPTS_INSTEAD
     )
     if fmt == "xapi":
@@ -219,7 +220,7 @@ def import_attempts(
         options["assessing"] = assessing_materials(kg)
         options["activities"] = activity_materials(kg)
     settings = obj.get("settings") or load_settings()
-    pseudonyms = _pseudonyms(settings)
+    pseudonyms = open_pseudonyms(settings)
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
         options["pseudonymize"] = pseudonyms.key
         # a per-run flag alone keyed one learner two ways when a run forgot it: the setting is the default
@@ -318,7 +319,7 @@ def import_attempts(
             if not dry_run and (ahead or within):
                 mark_voided(kg, [*ahead, *within])  # the statement, when it comes (again), arrives voided
     except KnowledgeGraphError as error:
-        _fail(error, as_json=as_json)
+        fail(error, as_json=as_json)
         return
     finally:
         if obj.get("kg") is None:

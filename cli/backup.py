@@ -60,7 +60,7 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
     <data dir>/backups), after which all but the newest PATHWISE_BACKUP_KEEP (default 7)
     backups there are deleted. Ship it to other storage: on the same disk it is no backup.
     """
-    from cli.main import _pseudonyms
+    from cli.opening import open_pseudonyms
     from graph.backup import backup_name, make_backup, prune_backups
     from graph.repository import KnowledgeGraph
     from graph.store import OxigraphStore
@@ -69,7 +69,7 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
     store_path = _store_path(settings, ctx.obj["store"])
     backups = _backups_dir(settings)
     folder = destination or backups / backup_name()
-    pseudonyms = _pseudonyms(settings)
+    pseudonyms = open_pseudonyms(settings)
     try:
         store = OxigraphStore(store_path)
     except KnowledgeGraphError as error:
@@ -92,7 +92,7 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
 
 def _restore_pseudonyms(settings: Settings, folder: Path) -> Pseudonymizer:
     """The secret to restore under: the configured one, or in development on a fresh data folder the backup's own."""
-    from cli.main import _pseudonyms
+    from cli.opening import open_pseudonyms
 
     own = settings.data_dir / DEV_SECRET_FILE
     kept = folder / "data" / DEV_SECRET_FILE
@@ -101,7 +101,7 @@ def _restore_pseudonyms(settings: Settings, folder: Path) -> Pseudonymizer:
         if len(secret) < MIN_SECRET_BYTES:
             raise click.ClickException(f"the backup's {kept} holds no usable secret: is the backup damaged?")
         return Pseudonymizer(secret)
-    return _pseudonyms(settings)
+    return open_pseudonyms(settings)
 
 
 @click.command()

@@ -36,7 +36,7 @@ def index() -> None:
 @click.pass_context
 def index_materials(ctx: click.Context, update: bool) -> None:
     """Chunk and embed every material into <data dir>/index (what the service loads at start)."""
-    from cli.main import _open
+    from cli.opening import open_graph
     from cli.progress import ProgressBars
     from ml.qa.index import QaIndex
     from ml.qa.serving import open_retriever
@@ -47,7 +47,7 @@ def index_materials(ctx: click.Context, update: bool) -> None:
 
     torch.set_num_threads(settings.torch_threads)
     folder = settings.data_dir / "index"
-    kg = _open(settings, ctx.obj["store"])  # refused while a server holds the store: the index stays as it is
+    kg = open_graph(settings, ctx.obj["store"])  # refused while a server holds the store: the index stays as it is
     try:
         materials = all_materials(kg)
     finally:
@@ -98,7 +98,7 @@ def train_retriever(
     figures go to metrics.json in the model folder. The service serves the newest
     version from its next start (its index is then re-embedded).
     """
-    from cli.main import _open
+    from cli.opening import open_graph
     from ml.mastery.versions import check_new_folder, staged
     from ml.qa.datasets import QaDataset, Question, load_pairs_file
     from ml.qa.dense import SentenceEncoder
@@ -109,7 +109,7 @@ def train_retriever(
     from resolvers.qa import all_materials
 
     settings = ctx.obj["settings"]
-    kg = _open(settings, ctx.obj["store"])
+    kg = open_graph(settings, ctx.obj["store"])
     try:
         concepts = [c for c in kg.concepts_by_ids(sorted(kg.projection.dag.nodes)) if c is not None]
         pairs = curriculum_pairs(concepts, all_materials(kg))

@@ -46,17 +46,18 @@ _INSTEAD = {
 @contextmanager
 def _graph(ctx: click.Context) -> Iterator[KnowledgeGraph]:
     """The graph a test handed in (``obj["kg"]``), or the configured store, closed afterwards."""
-    from cli.main import _fail, _open
+    from cli.exits import fail
+    from cli.opening import open_graph
 
     obj = ctx.obj or {}
     given: KnowledgeGraph | None = obj.get("kg")
     name = ctx.info_name or ""
     instead = _INSTEAD.get(name, "stop it first: a heatmap is drawn from the store, with no GraphQL equivalent")
-    kg = given or _open(obj.get("settings") or load_settings(), obj.get("store"), instead=instead)
+    kg = given or open_graph(obj.get("settings") or load_settings(), obj.get("store"), instead=instead)
     try:
         yield kg
     except KnowledgeGraphError as error:
-        _fail(error)
+        fail(error)
     finally:
         if given is None:
             kg.store.close()

@@ -49,7 +49,7 @@ def student_key(
     account_form: str | None,
 ) -> None:
     """Print the key of a student: by EXTERNAL_ID, or as an xAPI log named them."""
-    from cli.main import _pseudonyms
+    from cli.opening import open_pseudonyms
     from ingest.attempts.xapi import actor_identifier
 
     given = [g for g in (external_id, mbox, mbox_sha1sum, account) if g]
@@ -73,6 +73,6 @@ def student_key(
         identifier = external_id
     assert identifier is not None
     try:
-        click.echo(_pseudonyms(settings).key(identifier))
+        click.echo(open_pseudonyms(settings).key(identifier))
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -142,10 +142,10 @@ def train_mastery(
         frame, texts = as_graph_ids(frame)
         source = ", ".join(str(f) for f in files)
     else:
-        from cli.main import _open
+        from cli.opening import open_graph
         from graph.attempts import attempts_of, list_students
 
-        kg = _open(settings, ctx.obj["store"])
+        kg = open_graph(settings, ctx.obj["store"])
         try:
             frame = attempts_to_frame(attempts_of(kg, list_students(kg)))
             concepts = [c for c in kg.concepts_by_ids(sorted(kg.projection.dag.nodes)) if c is not None]

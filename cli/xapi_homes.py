@@ -28,19 +28,20 @@ def xapi_homes() -> None:
 @click.pass_context
 def show(ctx: click.Context, as_json: bool) -> None:
     """Say which homes are recorded, which are configured, and whether they agree."""
-    from cli.main import _fail, _open
+    from cli.exits import fail
+    from cli.opening import open_graph
     from graph.errors import KnowledgeGraphError
     from graph.xapi_homes import account_homes, describe_homes, former_homes, holds_unrecorded_xapi, recorded_homes
 
     obj = ctx.obj or {}
     settings = obj.get("settings") or load_settings()
     running = "a running service logs them when it starts (and did not start had they differed)"
-    kg = obj.get("kg") or _open(settings, obj.get("store"), instead=running)
+    kg = obj.get("kg") or open_graph(settings, obj.get("store"), instead=running)
     try:
         recorded, former = recorded_homes(kg.store), former_homes(kg.store)
         unrecorded = recorded is None and holds_unrecorded_xapi(kg.store)
     except KnowledgeGraphError as error:
-        _fail(error, as_json=as_json)
+        fail(error, as_json=as_json)
         return
     finally:
         if obj.get("kg") is None:
@@ -87,17 +88,20 @@ def accept(ctx: click.Context) -> None:
     keeps that key, and their later answers are stored under the new one (docs/privacy.md:
     an erasure or access request names both).
     """
-    from cli.main import _fail, _open
+    from cli.exits import fail
+    from cli.opening import open_graph
     from graph.errors import KnowledgeGraphError
     from graph.xapi_homes import accept_homes, describe_homes
 
     obj = ctx.obj or {}
     settings = obj.get("settings") or load_settings()
-    kg = obj.get("kg") or _open(settings, obj.get("store"), instead="stop it first: the homes change with it stopped")
+    kg = obj.get("kg") or open_graph(
+        settings, obj.get("store"), instead="stop it first: the homes change with it stopped"
+    )
     try:
         change = accept_homes(kg, settings.xapi_account_homes)
     except KnowledgeGraphError as error:
-        _fail(error)
+        fail(error)
         return
     finally:
         if obj.get("kg") is None:

@@ -2,50 +2,36 @@
 
 Separate from ``graph.repository`` because a batch is the one write that reads the
 store widely before it writes (stored texts, edges, hazards, curricula), and the rules
-for what a replace keeps (``graph.unstated``) are its own concern.
+for what a replace keeps (``graph.unstated``) are its own concern. What it writes of
+its concepts' texts in every language is planned in ``graph.bundle_texts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
 from graph import queries
 from graph.access_needs import AccessFacts
 from graph.bundle import CurriculumBundle, ImportReport
-from graph.concept_texts import (
-    TEXT_PREDICATES,
-    changed_translations,
-    language_key,
-    own_language_conflicts,
-    own_language_of,
-    written_texts,
-)
+from graph.bundle_texts import bundle_texts
 from graph.errors import ValidationFailed
 from graph.ids import edge_iri, id_of, iri_of
-from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
+from graph.model import Concept, Curriculum, Material, Prerequisite
 from graph.projection import Projection
 from graph.prune import left_out, plan_prune, require_replace
-from graph.rdf_mapping import (
-    Triple,
-    bundle_triples,
-    concept_from_props,
-    own_languages_of,
-    prerequisite_triples,
-    translations_from_props,
-)
+from graph.rdf_mapping import Triple, bundle_triples, prerequisite_triples
 from graph.replace_warnings import left_out_warnings, removed_hazards
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import absolute_ids, check_bundle
-from graph.vocab import ID, PW, SKOS
+from graph.vocab import ID, PW
 
 if TYPE_CHECKING:
-    from graph.repository import KnowledgeGraph
+    from graph.repository_reads import GraphReads
 
 __all__ = ["PlannedWrite", "ProgressHook", "plan_bundle", "project_material"]
 
@@ -89,7 +75,7 @@ def _edge_triples(edges: Iterable[tuple[str, str]]) -> Callable[[Triple], bool]:
 
 
 def plan_bundle(
-    kg: KnowledgeGraph,
+    kg: GraphReads,
     bundle: CurriculumBundle,
     *,
     replace_existing: bool = False,
@@ -131,7 +117,7 @@ def plan_bundle(
         stored = kg.projection.curriculum_ids
         replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
         deletes = _replaced_triples(kg, replaced) if replaced else []
-        texts_deleted, texts = _concept_texts(kg, cleaned, deletes, replace_existing)
+        texts_deleted, texts = bundle_texts(kg, cleaned, deletes, replace_existing)
         # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
         still = {(e.concept, e.prerequisite) for e in kept_edges} & {
             (e.concept, e.prerequisite) for e in cleaned.prerequisites
@@ -169,116 +155,8 @@ def plan_bundle(
         return PlannedWrite(deletes, inserts, project, report)
 
 
-def _concept_texts(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replaced: Sequence[Triple], replace_existing: bool
-) -> tuple[list[Triple], list[Triple]]:
-    """The labels, definitions and alternative labels a batch writes, in every language (``written_texts``).
-
-    A replaced concept's stored ones are in ``replaced`` (deleted with it): a batch that
-    states a concept's every language (an RDF description with another language's label
-    or definition) writes its own; one that does not (CSV, CASE, a description without
-    them) changes the languages it names and keeps the others (``_stated_texts``). A
-    stored concept the batch gives only translations for (a ``translations.csv`` row)
-    changes in those languages.
-
-    Returns:
-        The stored text triples to delete besides ``replaced``, and the triples to insert.
-
-    Raises:
-        ValidationFailed: without ``replace_existing``, a translation that would change
-            a stored one (a new language is added), each with what is stored; a
-            translation in a concept's own language that gives its label or definition
-            otherwise than the concept does (``own_language_conflicts``).
-    """
-    every = bundle.states("concept", TRANSLATIONS)  # the source can state them (RDF, not CSV or CASE)
-    unstated = {name for kind, name in bundle.unstated if kind == "translation"}
-    stored: dict[Node, list[tuple[Node, Node]]] = {}
-    for s, p, o in replaced:
-        if p in TEXT_PREDICATES:
-            stored.setdefault(s, []).append((p, o))
-    inserts: list[Triple] = []
-    problems: list[str] = []
-    for concept in bundle.concepts:
-        s = iri_of("concept", concept.id)
-        found = bundle.translations.get(concept.id, ())
-        own = own_languages_of(bundle, concept.id)
-        were = stored.get(s, [])
-        stated_own = None if every else bundle.own_languages.get((concept.id, "label"))  # a CSV language cell
-        if not every:
-            problems += own_language_conflicts(concept, found, were, bundle.origins)
-            problems += _language_cell_conflicts(concept, stated_own, were, found, bundle.origins)
-        whole, fields = _stated_texts(bundle, concept.id, stored=bool(were))
-        texts = written_texts(
-            concept,
-            found,
-            were,
-            whole=whole,
-            own=own,
-            unstated=unstated | fields,
-            own_alt_labels=True,  # a batch's concepts list their own language's (translations the others')
-            stated_own=stated_own,
-        )
-        inserts += sorted((s, p, o) for p, o in texts)
-    written = {c.id for c in bundle.concepts}
-    others = [c for c in bundle.translations if c not in written]
-    if not others:
-        if problems:
-            raise ValidationFailed(problems)
-        return [], inserts
-    deletes: list[Triple] = []
-    described = queries.describe(kg.store, [iri_of("concept", c) for c in others])
-    for ident in others:
-        s = iri_of("concept", ident)
-        props = described.get(str(s), {})
-        before = {(s, p, o) for p in TEXT_PREDICATES for o in props.get(p, ())}
-        current, given = concept_from_props(str(s), props), bundle.translations[ident]
-        if not replace_existing:
-            problems += changed_translations(ident, given, translations_from_props(props), unstated, bundle.origins)
-        texts_before = [(p, o) for _, p, o in before]
-        problems += own_language_conflicts(current, given, texts_before, bundle.origins)
-        texts = written_texts(current, given, texts_before, whole=False, unstated=unstated, restated=False)
-        after = {(s, p, o) for p, o in texts}
-        deletes += sorted(before - after)
-        inserts += sorted(after - before)
-    if problems:
-        raise ValidationFailed(problems)
-    return deletes, inserts
-
-
-def _language_cell_conflicts(
-    concept: Concept,
-    stated_own: str | None,
-    stored: Sequence[tuple[Node, Node]],
-    given: Sequence[Translation],
-    origins: Mapping[tuple[str, str], str],
-) -> list[str]:
-    """A problem when a CSV row's ``language`` cell makes the concept's own a language it has another label in.
-
-    The row's label became that language's and the stored translation ("L'addition",
-    its definition, its alternative labels) was gone without a word, a dry run included.
-    A ``translations.csv`` row in the language giving the same label is no conflict.
-    """
-    if not stated_own or not stored or language_key(own_language_of(stored)) == language_key(stated_own):
-        return []
-    if any(language_key(t.language) == language_key(stated_own) for t in given):
-        return []  # the file says that language's values itself (own_language_conflicts compares them)
-    theirs = sorted(
-        str(o)
-        for p, o in stored
-        if p == SKOS.prefLabel and isinstance(o, Literal) and language_key(o.language) == language_key(stated_own)
-    )
-    if not theirs or concept.label in theirs:
-        return []
-    where = origins.get(("concept", concept.id))
-    return [
-        f"{where + ': ' if where else ''}concept {concept.id!r}: language {stated_own!r} makes its label "
-        f"{concept.label!r} its own in {stated_own!r}, where its translation in that language says {theirs[0]!r}: "
-        "give the row that label, or remove the translation first (removeConceptTranslation)"
-    ]
-
-
 def _keep_unstated(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool
+    kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool
 ) -> tuple[CurriculumBundle, list[str]]:
     """The batch with the stored values of the fields it does not state (``graph.unstated``), and what was kept.
 
@@ -315,7 +193,7 @@ def _keep_unstated(
     return keep_unstated(bundle, curricula=curricula, concepts=concepts, materials=materials, edges=edges)
 
 
-def _stored_hazards(kg: KnowledgeGraph, material: str) -> tuple[str, ...] | None:
+def _stored_hazards(kg: GraphReads, material: str) -> tuple[str, ...] | None:
     """A stored material's hazards (from the projection), ``None`` for one not stored."""
     if material not in kg.projection.material_ids:
         return None
@@ -323,7 +201,7 @@ def _stored_hazards(kg: KnowledgeGraph, material: str) -> tuple[str, ...] | None
 
 
 def _keep_stored_edges(
-    kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool
+    kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool
 ) -> tuple[CurriculumBundle, list[Prerequisite], list[str]]:
     """The batch with the stored edges of the concepts it replaces without stating their edges."""
     proj = kg.projection
@@ -337,7 +215,7 @@ def _keep_stored_edges(
     return keep_unstated_edges(bundle, stored)
 
 
-def _changed_edges(kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
+def _changed_edges(kg: GraphReads, bundle: CurriculumBundle, replace_existing: bool) -> list[Triple]:
     """The stored strength and provenance of the batch's edges that are stored otherwise (to delete).
 
     An edge is no id, so a second file naming a stored edge with another strength was
@@ -379,13 +257,13 @@ def _changed_edges(kg: KnowledgeGraph, bundle: CurriculumBundle, replace_existin
     return deletes
 
 
-def _kinds_elsewhere(kg: KnowledgeGraph, bundle: CurriculumBundle) -> dict[str, str]:
+def _kinds_elsewhere(kg: GraphReads, bundle: CurriculumBundle) -> dict[str, str]:
     """The batch's IRIs that already name a cohort (the projection holds no cohorts)."""
     iris = [URIRef(i) for i in absolute_ids(bundle)]
     return dict.fromkeys(queries.typed_as(kg.store, iris, PW.Cohort), "cohort")
 
 
-def _learners_named(kg: KnowledgeGraph, bundle: CurriculumBundle) -> set[str]:
+def _learners_named(kg: GraphReads, bundle: CurriculumBundle) -> set[str]:
     """IRIs outside Pathwise's namespace in the batch's unmodelled triples that name learner data."""
     if bundle.extra is None:
         return set()
@@ -394,7 +272,7 @@ def _learners_named(kg: KnowledgeGraph, bundle: CurriculumBundle) -> set[str]:
     return queries.typed_among(kg.store, sorted(named), learner_types) if named else set()
 
 
-def _replaced_triples(kg: KnowledgeGraph, subjects: Sequence[URIRef]) -> list[Triple]:
+def _replaced_triples(kg: GraphReads, subjects: Sequence[URIRef]) -> list[Triple]:
     """A replaced concept or material loses its own triples and its outgoing edges."""
     described = queries.describe(kg.store, subjects)
     out: list[Triple] = []
@@ -408,7 +286,7 @@ def _replaced_triples(kg: KnowledgeGraph, subjects: Sequence[URIRef]) -> list[Tr
     return out + queries.blank_subtrees(kg.store, subjects)
 
 
-def _project_bundle(kg: KnowledgeGraph, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
+def _project_bundle(kg: GraphReads, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:
     proj = kg.projection
     for iri in replaced:
         ident = id_of(str(iri))
@@ -423,24 +301,3 @@ def _project_bundle(kg: KnowledgeGraph, bundle: CurriculumBundle, replaced: Sequ
         proj.add_edge(edge.concept, edge.prerequisite, edge.strength, edge.provenance)
     for m in bundle.materials:
         project_material(proj, m)
-
-
-def _stated_texts(bundle: CurriculumBundle, concept: str, *, stored: bool) -> tuple[bool, frozenset[str]]:
-    """How a batch writes a concept's texts: whether it states every language, and the fields it leaves as stored.
-
-    A source that can state every language (RDF) does so for a concept whose description
-    gives another language's label or definition (``CurriculumBundle.states`` with its id);
-    a description without them keeps a stored concept's translations (``written_texts``
-    without ``whole``), changing only the alternative labels of the languages it tags. A
-    description without alternative labels keeps the tagged ones the concept still lists.
-    A source that never states them (CSV, CASE) writes what it names (``whole`` false).
-
-    Returns:
-        ``whole`` for ``written_texts``, and the translation fields it leaves unstated.
-    """
-    if not bundle.states("concept", TRANSLATIONS):
-        return False, frozenset()
-    alt = frozenset() if bundle.states("concept", "alt_labels", concept) else frozenset({"alt_labels"})
-    if not bundle.states("concept", TRANSLATIONS, concept) and stored:
-        return False, alt | {"label", "definition"}
-    return True, alt

@@ -702,11 +702,11 @@ def test_a_statement_recorded_live_and_imported_later_is_one_attempt(tmp_path: P
     from click.testing import CliRunner
 
     from cli.attempts import attempts
-    from cli.main import _pseudonyms
+    from cli.opening import open_pseudonyms
     from settings import load_settings
 
     settings = load_settings()
-    api = demo_api(tmp_path, _pseudonyms(settings))
+    api = demo_api(tmp_path, open_pseudonyms(settings))
     when = "2026-11-28T09:01:00+00:00"
 
     def statement(ident: str) -> dict[str, Any]:

@@ -306,7 +306,7 @@ def test_an_item_alone_takes_its_materials_concepts(kg: KnowledgeGraph, tmp_path
 def test_a_log_imported_again_does_not_bring_a_forgotten_student_back(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cli.main import _pseudonyms
+    from cli.opening import open_pseudonyms
     from graph.attempts import list_students
     from graph.erasures import ERASURE_LOG, ErasureLog
     from resolvers.students import forget_each
@@ -315,7 +315,7 @@ def test_a_log_imported_again_does_not_bring_a_forgotten_student_back(
     path = tmp_path / "log.csv"
     path.write_text(CSV + "cy,m_add_ex,add,1,2024-01-03T10:00:00Z\n")
     assert report(invoke(kg, str(path), "--format", "csv", "--json"))["accepted"] == 3
-    pseudonyms = _pseudonyms(load_settings())
+    pseudonyms = open_pseudonyms(load_settings())
     log = ErasureLog(tmp_path / "data" / ERASURE_LOG, pseudonyms)
     forget_each(kg, None, [pseudonyms.resolve("al")], erasures=log)
     again = invoke(kg, str(path), "--format", "csv")

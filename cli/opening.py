@@ -1,0 +1,63 @@
+"""What a ``pathwise`` command opens first: the configured store (or why it cannot), the student keys.
+
+Shared by every command that reads or writes the store, so each refuses a store a
+running service holds in the same words, naming what that service offers instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.exits import fail
+from graph.errors import KnowledgeGraphError, StoreInUse
+from graph.folders import private_folder
+from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
+from graph.repository import KnowledgeGraph
+from graph.store import open_store
+from settings import Settings
+
+__all__ = ["ATTEMPTS_INSTEAD", "IMPORT_INSTEAD", "INFO_INSTEAD", "open_graph", "open_pseudonyms"]
+
+
+# What a running service offers instead, named in the refusal (docs/cli.md): the generic
+# "make the change through its GraphQL API" named no mutation, and told `info`, a read, to change something.
+IMPORT_INSTEAD = "import through it with the importCurriculum mutation, or stop it first"
+INFO_INSTEAD = "ask its /healthz for the counts and revision, or stop it first"
+ATTEMPTS_INSTEAD = "send the attempts with the recordAttempts or recordStatements mutation, or stop it first"
+
+
+def open_graph(settings: Settings, store: str | None, *, instead: str | None = None) -> KnowledgeGraph:
+    """The configured store, or exit with why; ``instead`` is what a running service answers for this command."""
+    spec = store or settings.store
+    if spec.startswith("oxigraph:"):
+        parent = Path(spec.partition(":")[2]).parent
+        if parent == settings.data_dir:
+            private_folder(parent)
+        else:
+            parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return KnowledgeGraph(open_store(spec))
+    except StoreInUse as error:
+        if instead is not None:  # a read: "make the change through GraphQL" told a reader to change something
+            error = StoreInUse(error.location, instead=instead)
+        fail(error)
+        raise  # unreachable: fail exits
+    except KnowledgeGraphError as error:
+        fail(error)
+        raise  # unreachable: fail exits
+
+
+def open_pseudonyms(settings: Settings) -> Pseudonymizer:
+    """The same student keys as ``pathwise serve`` (same secret); exits when there is none in production."""
+    secret = settings.pseudonym_secret
+    try:
+        found, _ = load_pseudonymizer(
+            str(secret) if secret is not None else None, development=settings.development, data_dir=settings.data_dir
+        )
+    except PseudonymConfigError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    return found
