@@ -99,6 +99,13 @@ class MaterialType:
         key = self._split()[1]
         return key if key is not None and await self._key_shown(info) else None
 
+    @strawberry.field(
+        description="Whether this exercise has an answer key, whether or not the caller may read it yet: a frontend "
+        'shows a student "answer to see the solutions" where `answerKey` is null and this is true.'
+    )
+    def has_answer_key(self) -> bool:
+        return self._split()[1] is not None
+
     def _split(self) -> tuple[str, str | None]:
         text = self.domain.text
         return split_answer_key(text) if self.domain.type is MaterialKind.EXERCISE else (text, None)

@@ -11,7 +11,7 @@ from auth.principal import Principal, Role
 from schema.context import Context
 from tests.integration.conftest import Api
 
-MATERIAL = """query($id: ID!) { material(id: $id) { text prompt answerKey } }"""
+MATERIAL = """query($id: ID!) { material(id: $id) { text prompt answerKey hasAnswerKey } }"""
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"""
 STUDENT = Principal(Role.STUDENT, "kid")
 
@@ -37,7 +37,7 @@ def seen_by(api: Api, material: str, principal: Principal, context: type[Context
 def test_a_student_reads_the_key_only_after_answering_the_exercise(api: Api) -> None:
     full = seen_by(api, "m_slope_practice", Principal(Role.ADMIN, "ops"))
     before = seen_by(api, "m_slope_practice", STUDENT)
-    assert before == {"text": full["prompt"], "prompt": full["prompt"], "answerKey": None}
+    assert before == {"text": full["prompt"], "prompt": full["prompt"], "answerKey": None, "hasAnswerKey": True}
     assert "Answers:" not in before["text"]
     answer(api, "m_absolute_value_practice")  # another exercise opens only its own key
     assert seen_by(api, "m_slope_practice", STUDENT)["answerKey"] is None
@@ -56,6 +56,7 @@ def test_staff_read_every_key(api: Api, role: Role) -> None:
 def test_a_worked_example_is_whole_for_a_student(api: Api) -> None:
     """Its "Answer:" is part of the solution it teaches, not a key to hide."""
     worked = seen_by(api, "m_slope_example", STUDENT)
+    assert worked["hasAnswerKey"] is False
     assert worked["answerKey"] is None
     assert worked["text"] == worked["prompt"]
     assert "Answer" in worked["text"]
