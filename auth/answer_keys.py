@@ -29,7 +29,7 @@ class AnswerKeys(enum.StrEnum):
 
     AFTER_ATTEMPT = "after-attempt"  # once they have recorded an attempt on the exercise
     OPEN = "open"  # always
-    STAFF = "staff"  # never: keys are for teachers, designers and admins
+    STAFF = "staff"  # never: keys are for every other role
 
 
 def keys_may_hide(policy: AnswerKeys, principal: Principal) -> bool:

@@ -24,8 +24,9 @@ from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
+from ml.qa.items import asked_item
 from ml.qa.vague import TOO_VAGUE, is_vague
-from ml.qa.worked import problem_text
+from ml.qa.worked import exercise_with_answer, problem_text
 
 __all__ = [
     "Answer",
@@ -33,6 +34,7 @@ __all__ = [
     "CurriculumLookup",
     "EvidencePassage",
     "Generator",
+    "ITEM_CONFIDENCE",
     "NOT_WORKED",
     "WeakPrerequisite",
     "answer_question",
@@ -42,6 +44,8 @@ __all__ = [
 
 log = logging.getLogger("pathwise.qa")
 _LETTERS = re.compile(r"[A-Za-z]+")
+ITEM_CONFIDENCE = 0.9
+"""The least confidence of an answer to a question that restates an exercise's item (``ml.qa.items``)."""
 NOT_WORKED = "No material works this very problem"
 """How the notice of an answer about a problem that no material works begins."""
 
@@ -189,12 +193,11 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
     """The evidence sentences that hold most of the question's rare words (earlier chunks win ties).
 
     An exercise's items pose problems and answer none: asked one of them word for word,
-    the answer was that item, at confidence 1.0. They are read only when no other
-    evidence is left.
+    the answer was that item, at confidence 1.0. They are never read here.
     """
     query = tokenize(question)
     scored: list[tuple[float, int, int, str]] = []
-    answering = [h for h in evidence if h.chunk.part != "prompt"] or list(evidence)
+    answering = [h for h in evidence if h.chunk.part != "prompt"]
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
             score = coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
@@ -219,6 +222,11 @@ def _explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> lis
     """
     exercises = {i for i, m in known.items() if m.type is MaterialType.EXERCISE}
     return sorted(hits, key=lambda h: h.chunk.material in exercises)
+
+
+def _examples_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:
+    """Hits from worked examples before the others, each group in its order (``known``: their materials)."""
+    return sorted(hits, key=lambda h: (m := known.get(h.chunk.material)) is None or m.type is not MaterialType.EXAMPLE)
 
 
 def _teaching(exercises: Sequence[str], lookup: CurriculumLookup, known: dict[str, Material]) -> list[str]:
@@ -324,19 +332,32 @@ def answer_question(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
-    posing: list[Hit] = []  # the exercise that poses this very problem, when its answer is not readable
-    if parts.expressions and not hits[0].worked:
-        posed = index.posing(parts.expressions, keys_shown)
-        if posed:  # an exercise poses this very problem: its concepts say which method is asked for
-            search = partial(index.search, question, lexical_query=words, lexical_weight=weight, keys_shown=keys_shown)
-            posing = search(k=1, within=posed)[:1]
-            found = search(k=opts.evidence * 4, within=_teaching(posed, lookup, known))
-            rows = {h.row for h in found}
-            hits = found + [h for h in hits if h.row not in rows]
+    search = partial(index.search, question, lexical_query=words, lexical_weight=weight, expressions=parts.expressions)
+    posed = index.posing(parts.expressions, keys_shown)
+    # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
+    posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
+    asked = asked_item(question, [*hits, *posing], index, keys_shown, parts.expressions)
+    if asked is not None and not asked.readable:
+        posed = list(dict.fromkeys([asked.hit.chunk.material, *posed]))
+        posing = [asked.hit]
+    keyed = asked is not None and asked.readable and not hits[0].worked  # its keyed answer is the answer
+    if keyed and asked is not None:
+        hits = [asked.hit, *(h for h in hits if h.row != asked.hit.row)]
+    elif posed:  # an exercise poses this very problem: its concepts say which method is asked for
+        found = search(k=opts.evidence * 4, within=_teaching(posed, lookup, known), keys_shown=keys_shown)
+        found = _examples_first(found, known)  # a worked example shows the whole method, an extract a step of it
+        rows = {h.row for h in found}
+        hits = _explaining_first(
+            [*found, *(h for h in hits if h.row not in rows)], _fetched([h.chunk.material for h in hits], lookup, known)
+        )
+    elif parts.expressions and not hits[0].worked:
         hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
-    # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match
+    # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
+    # one of its items word for word ("-7 - 12", few words to match) is known for sure
     confidence = max(confidence_of(words, h, index) for h in [kept[0], *posing])
+    if asked is not None:
+        confidence = max(confidence, ITEM_CONFIDENCE)
     known = _fetched([h.chunk.material for h in kept], lookup, known)
     materials = [known[m] for m in dict.fromkeys(h.chunk.material for h in kept) if m in known]
     begins = _line_starts(materials)
@@ -353,7 +374,8 @@ def answer_question(
         message = UNREAD + " These are the closest places to look."
         return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message, "UNREAD_SCRIPT")
     if confidence < opts.min_confidence:
-        strange = unknown_words(words, index)
+        hidden = index.hidden_terms(keys_shown)  # words only a key they may not read uses are none of theirs
+        strange = unknown_words(words, index, hidden=hidden)
         if strange is not None:  # neither weak prerequisites nor "the closest places" are about it
             message = (
                 "I can't answer this from the materials: they never use "
@@ -361,7 +383,7 @@ def answer_question(
             )
             return Answer(question, False, None, None, confidence, evidence, (), (), (), message, "OFF_TOPIC")
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
-        hints = spelling_hints(question_terms(words), index)
+        hints = spelling_hints(question_terms(words), index, hidden)
         if hints:
             typed = {t: (as_typed(question, [t]) or [t])[0] for t in hints}
             message += " Did you mean " + " and ".join(f'"{hints[t]}" for "{typed[t]}"' for t in hints) + "?"
@@ -369,20 +391,38 @@ def answer_question(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
     best = kept[0]
-    problem = (
-        problem_text(best, parts.expressions, index, kinds.get(best.chunk.material), keys_shown)
-        if parts.expressions
-        else []
-    )
-    sources = kept[:1] if parts.expressions else kept  # one coherent account of the method
+    if keyed and asked is not None and best.row == asked.hit.row:
+        problem = exercise_with_answer(asked.items, asked.at, asked.end, asked.key)
+    elif parts.expressions or posed:
+        problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material), keys_shown)
+    else:
+        problem = []
+    sources = kept[:1] if parts.expressions or posed else kept  # one coherent account of the method
     extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
+    if not problem and not extract:  # only exercises' items came back: they pose problems, none explains one
+        message = (
+            "I don't know: the materials pose problems like this one but none explains it. "
+            "These are the closest places to look."
+        )
+        return Answer(
+            question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
+        )
     text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
     generated = _generate(generator, question, evidence) if generator is not None else None
-    message = "" if best.worked or not parts.expressions else _not_worked(parts.expressions)
+    solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)
+    message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)
     notice = "NOT_WORKED" if message else None
     return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message, notice)
 
 
 def _not_worked(expressions: Sequence[str]) -> str:
-    """The notice of an answer that explains the method but not the problem asked about."""
-    return f"{NOT_WORKED} ({' and '.join(expressions)}); the answer shows the method on other examples."
+    """The notice of an answer that explains the method but not the problem asked about.
+
+    Examples:
+        >>> _not_worked(["x^2 - 4"])
+        'No material works this very problem (x^2 - 4); the answer shows the method on other examples.'
+        >>> _not_worked([])
+        'No material works this very problem; the answer shows the method on other examples.'
+    """
+    named = f" ({' and '.join(expressions)})" if expressions else ""
+    return f"{NOT_WORKED}{named}; the answer shows the method on other examples."

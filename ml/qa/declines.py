@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from graph.text import search_key
@@ -50,14 +50,18 @@ def coverage(query: Sequence[str], tokens: set[str], index: QaIndex) -> float:
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
-def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> list[str] | None:
+def unknown_words(
+    question: str, index: QaIndex, known_share: float = 0.5, hidden: Mapping[str, int] | None = None
+) -> list[str] | None:
     """The question's words no material uses, when they carry most of its weight; else ``None``.
 
     "Who won the world cup" and "What is the capital of France?" were told "These are
     the closest places to look" beside a ratios example and two weak prerequisites; a
     question in a language the materials are not written in is the same case. Weighted by
     idf, so a common word the materials share ("many", "tell") does not make it theirs.
-    Numbers do not count: "What is 2+2?" is about the course.
+    Numbers do not count: "What is 2+2?" is about the course. ``hidden``: how many rows
+    the asker may not read hold each term (``QaIndex.hidden_terms``): a word only a hidden
+    answer key uses is no material's for them.
 
     Examples:
         >>> from types import SimpleNamespace
@@ -73,7 +77,7 @@ def unknown_words(question: str, index: QaIndex, known_share: float = 0.5) -> li
         return None
     weights = {t: index.bm25.idf(t) for t in terms}
     # a misspelt course word ("parabla") is the course's: it was told it was off the topic
-    strange = [t for t in terms if index.bm25.document_frequency(t) == 0 and t not in spelling_hints([t], index)]
+    strange = [t for t in terms if _readable(t, index, hidden) == 0 and t not in spelling_hints([t], index, hidden)]
     total = sum(weights.values())
     if not strange or total <= 0 or sum(weights[t] for t in terms if t not in strange) / total >= known_share:
         return None
@@ -85,8 +89,11 @@ def question_terms(question: str) -> list[str]:
     return list(dict.fromkeys(t for t in tokenize(question) if not t.replace(".", "").isdigit()))
 
 
-def spelling_hints(terms: Sequence[str], index: QaIndex) -> dict[str, str]:
+def spelling_hints(terms: Sequence[str], index: QaIndex, hidden: Mapping[str, int] | None = None) -> dict[str, str]:
     """For each of ``terms`` no material uses, the closest term one does, where one is close.
+
+    Only terms the asker may read are offered (``hidden`` as for ``unknown_words``): a
+    student was asked "Did you mean "halfway"?", a word only a hidden answer key held.
 
     Examples:
         >>> from types import SimpleNamespace
@@ -97,11 +104,16 @@ def spelling_hints(terms: Sequence[str], index: QaIndex) -> dict[str, str]:
         {'parabla': 'parabola'}
     """
     # long words only, and close: "world" is one letter from "word", and is no misspelling of it
-    unknown = [t for t in terms if index.bm25.document_frequency(t) == 0 and len(t) >= 6]
+    unknown = [t for t in terms if _readable(t, index, hidden) == 0 and len(t) >= 6]
     if not unknown:
         return {}
-    vocabulary = index.bm25.vocabulary()
+    vocabulary = [v for v in index.bm25.vocabulary() if not hidden or v not in hidden or _readable(v, index, hidden)]
     return {t: close[0] for t in unknown if (close := difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.85))}
+
+
+def _readable(term: str, index: QaIndex, hidden: Mapping[str, int] | None) -> int:
+    """How many rows the asker may read hold ``term``."""
+    return index.bm25.document_frequency(term) - (hidden.get(term, 0) if hidden else 0)
 
 
 def as_typed(question: str, terms: Sequence[str]) -> list[str]:

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,19 @@ class QaIndex:
             hidden[self.rows_of.get(material, [])] = False
         return alive & ~hidden
 
+    def hidden_terms(self, keys_shown: Collection[str] | None) -> Counter[str]:
+        """For each term, how many answer-key rows outside ``keys_shown`` hold it (none for None).
+
+        A student may not read them, so their words are no material's for that student.
+        """
+        if keys_shown is None:
+            return Counter()
+        with self.lock:
+            rows = np.flatnonzero(
+                self._searchable(self._alive.copy(), None) & ~self._searchable(self._alive.copy(), keys_shown)
+            )
+            return Counter(t for r in rows if (c := self.chunks[r]) is not None for t in set(tokenize(c.passage)))
+
     def _poses_only(self, row: int, keys_shown: Collection[str] | None) -> bool:
         """Whether ``row`` is an exercise's item list whose answer is not readable here: it poses the problem."""
         chunk = self.chunks[row]
@@ -186,18 +200,21 @@ class QaIndex:
         chunk that happens to hold "x = 3" is not promoted; their hits say ``worked``.
         An exercise's items without a readable answer only pose the problem: not ``worked``.
         ``keys_shown``: the exercises whose answer keys may be searched (None: all); the
-        others' keys are left out, as if they had none. ``within``: only these materials.
+        others' keys are left out, as if they had none. ``within``: only these materials'
+        chunks are returned, scored as in a search of all.
         """
         embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
         with self.lock:
             lexical, dense, alive = self.scores(query if lexical_query is None else lexical_query, embedding)
             alive = self._searchable(alive, keys_shown)
-            if within is not None:
-                alive &= self._rows_mask(within, len(alive))
             if not alive.any():
                 return []
             weight = self.lexical_weight if lexical_weight is None else lexical_weight
-            fused = fuse(lexical, dense, weight=weight, mask=alive)
+            fused = fuse(lexical, dense, weight=weight, mask=alive)  # over every row: scores compare across searches
+            if within is not None:
+                alive &= self._rows_mask(within, len(alive))
+                if not alive.any():
+                    return []
             rows = top_k(fused, k, alive).tolist()
             worked = {
                 r
@@ -383,16 +400,21 @@ class QaIndex:
             return index
         meta = json.loads(meta_path.read_text())
         vectors = np.load(vectors_path)
-        same = (
-            meta.get("format") == FORMAT
-            and meta.get("encoder") == encoder.name
-            and meta.get("dim") == encoder.dim
-            and meta.get("max_words") == index.max_words
-            and meta.get("overlap") == index.overlap
-            and len(meta.get("chunks", [])) == len(vectors)
-        )
-        if not same:
-            log.info("index in %s was built otherwise (encoder %s); rebuilding", folder, meta.get("encoder"))
+        reasons = [
+            why
+            for why, differs in (
+                (f"format {meta.get('format')}, now {FORMAT}", meta.get("format") != FORMAT),
+                (
+                    f"encoder {meta.get('encoder')}, now {encoder.name}",
+                    meta.get("encoder") != encoder.name or meta.get("dim") != encoder.dim,
+                ),
+                ("other chunking", meta.get("max_words") != index.max_words or meta.get("overlap") != index.overlap),
+                ("its files disagree", len(meta.get("chunks", [])) != len(vectors)),
+            )
+            if differs
+        ]
+        if reasons:  # the upgrade's log said "encoder bundled" where the format had changed
+            log.info("index in %s was built otherwise (%s); rebuilding", folder, "; ".join(reasons))
             return index
         with index.lock:
             for (material, position, title, sentences, part), vector in zip(meta["chunks"], vectors, strict=True):

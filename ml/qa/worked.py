@@ -14,11 +14,12 @@ from graph.model import MaterialType
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["WORKED_WORDS", "problem_text"]
+__all__ = ["WORKED_WORDS", "exercise_with_answer", "problem_text"]
 
 WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
 _ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
+_HEAD_LINE = re.compile(r"^[#*_ \t]*(?:answers?|answer[ \t]+key|solutions?)\b[^\n]*\n", re.IGNORECASE)
 
 
 def problem_text(
@@ -49,30 +50,42 @@ def problem_text(
     if not holding:
         return []
     if kind is MaterialType.EXERCISE:
-        return _exercise_with_answer(sentences, holding[0])
+        items = list(dict.fromkeys(s for c in chunks if c.part == "prompt" for s in c.sentences))
+        key = list(dict.fromkeys(s for c in chunks if c.part == "key" for s in c.sentences))
+        at = next((i for i, s in enumerate(items) if any(holds_expression(s, e) for e in expressions)), None)
+        if at is None:
+            return [sentences[holding[0]]]
+        end = next((i for i in range(at + 1, len(items)) if _ITEM.match(items[i])), len(items))
+        return exercise_with_answer(items, at, end, key)
     return [sentences[i] for i in holding[:2]]
 
 
-def _exercise_with_answer(sentences: Sequence[str], at: int) -> list[str]:
-    """An exercise's item and, when the material keys its answers by item number, that answer.
+def exercise_with_answer(items: Sequence[str], at: int, end: int, key: Sequence[str]) -> list[str]:
+    """An exercise's item (``items[at:end]``) and, when its key numbers its answers, that answer.
 
     "3. x^2 + 5x - 36" alone answers nothing; practice sets list "Answers:" after the
     items, numbered the same ("Answers: 1. ...", "3. (x + 9)(x - 4). ..."), each answer
-    running to the next number.
+    running to the next number. The key's heading is left out ("Answers:" came first in
+    the answer to item 1 and no other).
+
+    Examples:
+        >>> exercise_with_answer(["Solve.", "1. 2x = 4", "2. x + 1 = 5"], 2, 3, ["Answers:\\n1. x = 2.", "2. x = 4."])
+        ['2. x + 1 = 5', '2. x = 4.']
+        >>> exercise_with_answer(["1. 2x = 4"], 0, 1, ["Answers:\\n1. x = 2.", "Divide by 2."])
+        ['1. 2x = 4', '1. x = 2.', 'Divide by 2.']
     """
-    item = _ITEM.match(sentences[at])
-    start = next((i for i in range(at + 1, len(sentences)) if sentences[i].lower().startswith("answer")), None)
-    if item is None or start is None:
-        return [sentences[at]]
+    item = _ITEM.match(items[at])
+    asked = list(items[at:end])
+    if item is None or not key:
+        return asked
     number = item.group(1)
-    found = next(
-        (i for i in range(start, len(sentences)) if (m := _ITEM.match(sentences[i])) and m.group(1) == number), None
-    )
+    answers = [_HEAD_LINE.sub("", s, count=1) for s in key]
+    found = next((i for i, s in enumerate(answers) if (m := _ITEM.match(s)) and m.group(1) == number), None)
     if found is None:
-        return [sentences[at]]
-    answer = [sentences[found]]
-    for sentence in sentences[found + 1 :]:
+        return asked
+    answer = [answers[found]]
+    for sentence in answers[found + 1 :]:
         if _ITEM.match(sentence) or sum(len(s.split()) for s in answer) >= WORKED_WORDS:
             break
         answer.append(sentence)
-    return [sentences[at], *answer]
+    return [*asked, *answer]

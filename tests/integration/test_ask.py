@@ -338,3 +338,28 @@ def test_an_exercise_item_asked_word_for_word_is_not_its_own_answer(demo: tuple[
     assert answer["answered"]
     assert "|-8| + |3|" not in answer["text"]
     assert "Evaluate -|-11|" not in answer["text"]
+
+
+def test_an_item_without_maths_is_answered_with_its_key_or_its_concepts_method(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # only items holding an expression were recognised: "List all the factors of 30." got "Method 1, list the factors."
+    kg, service = demo
+    question, key = "List all the factors of 30.", "1, 2, 3, 5, 6, 10, 15, 30"
+    staff = ask(kg, service, question)
+    assert key in staff["text"]
+    assert staff["evidence"][0]["material"]["id"] == "m_factors_multiples_practice"
+    student = ask(kg, service, question, None, Principal(Role.STUDENT, "keys-student-3"))
+    assert student["noticeCode"] == "NOT_WORKED"
+    assert student["evidence"][0]["material"]["id"] == "m_factors_multiples_example"
+    assert student["text"].startswith("Problem: List all the factors of 48."), "a worked example, whole"
+    assert key not in student["text"]
+
+
+def test_a_word_only_a_hidden_key_uses_is_not_suggested_to_a_student(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "halfway" is in no material but m_quadratic_functions_practice's answer key
+    kg, service = demo
+    staff = ask(kg, service, "what does halfwey mean")
+    assert 'Did you mean "halfway"' in staff["notice"]
+    student = ask(kg, service, "what does halfwey mean", None, Principal(Role.STUDENT, "keys-student-4"))
+    assert "halfway" not in student["notice"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from qa_fakes import HashEncoder
 
 from graph.model import Material, MaterialType
@@ -129,7 +131,9 @@ class TestAnswerKeys:
         assert not any(h.worked for h in index.search("47", k=5, expressions=["47"], keys_shown=frozenset()))
         assert not any(h.worked for h in index.search("3 + 4", k=5, expressions=["3 + 4"]))
 
-    def test_parts_survive_a_save_and_an_older_index_is_rebuilt(self, tmp_path: Path) -> None:
+    def test_parts_survive_a_save_and_an_older_index_is_rebuilt(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
         QaIndex(HashEncoder(), folder=tmp_path).upsert([DRILL])
         loaded = QaIndex.load(tmp_path, HashEncoder())
         assert [c.part for c in loaded.chunks_of("m_drill")] == ["prompt", "key"]
@@ -139,7 +143,9 @@ class TestAnswerKeys:
         meta = json.loads((tmp_path / "index.json").read_text())
         meta["format"] = 3  # items and key in one chunk: a hidden key would be searched with them
         (tmp_path / "index.json").write_text(json.dumps(meta))
-        assert len(QaIndex.load(tmp_path, HashEncoder())) == 0
+        with caplog.at_level(logging.INFO, logger="pathwise.qa"):
+            assert len(QaIndex.load(tmp_path, HashEncoder())) == 0
+        assert "built otherwise (format 3, now 4); rebuilding" in caplog.text  # it said "encoder bundled"
 
     def test_an_exercise_that_becomes_a_reading_is_chunked_again(self) -> None:
         index = QaIndex(HashEncoder())

@@ -166,3 +166,40 @@ def test_an_item_whose_key_is_hidden_is_answered_with_the_method_of_its_concept(
     assert index.posing(["x^2 + 5x + 6 = 0"]) == [], "with its key readable, the exercise works the problem"
     assert index.search(question, k=5, within=["m_solve"])[0].chunk.material == "m_solve"
     assert {h.chunk.material for h in index.search(question, k=5, within=["m_solve"])} == {"m_solve"}
+
+
+def test_exercises_items_alone_are_no_answer() -> None:
+    # every passage an exercise's item list: the answer was an item, at confidence 1.0
+    only_exercises = {m: MATERIALS[m] for m in ("m_practice", "m_roots")}
+    index = QaIndex(HashEncoder())
+    index.upsert(list(only_exercises.values()))
+    answer = answer_question(index, "Solve each equation", DictLookup(only_exercises), keys_shown=frozenset())
+    assert not answer.answered
+    assert answer.notice == "LOW_CONFIDENCE"
+    assert answer.text is None
+    assert "pose problems like this one but none explains it" in answer.message
+
+
+def test_an_item_asked_in_words_gets_its_keyed_answer_or_is_not_worked() -> None:
+    words_item = Material(
+        "m_words",
+        "Practice: consecutive integers",
+        MaterialType.EXERCISE,
+        text="Answer in words.\n1. Name two consecutive even numbers whose product is 48.\n"
+        "Answers:\n1. Six and eight. Six times eight is forty-eight.",
+        assesses=("factoring",),
+    )
+    materials = {**MATERIALS, words_item.id: words_item}
+    index = QaIndex(HashEncoder())
+    index.upsert(list(materials.values()))
+    lookup = DictLookup(materials)
+    question = "Name two consecutive even numbers whose product is 48."
+    shown = answer_question(index, question, lookup)
+    assert shown.text is not None
+    assert "Six and eight" in shown.text
+    assert shown.notice is None
+    hidden = answer_question(index, question, lookup, keys_shown=frozenset())
+    assert hidden.notice == "NOT_WORKED"
+    assert hidden.evidence[0].material == "m_example", "the worked example of the concept it assesses"
+    assert hidden.message == "No material works this very problem; the answer shows the method on other examples."
+    assert "Six and eight" not in (hidden.text or "")
