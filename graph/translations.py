@@ -28,7 +28,7 @@ from graph.rdf_mapping import Props, Triple
 from graph.rdf_props import concept_from_props, translations_from_props
 from graph.references import Suggestions
 from graph.repository import KnowledgeGraph
-from graph.validation import one_field, translation_problems
+from graph.value_checks import one_field, translation_problems
 from graph.vocab import SKOS
 
 __all__ = ["remove_translation", "set_translation"]
