@@ -26,7 +26,8 @@ from graph.concept_texts import (
 from graph.errors import ValidationFailed
 from graph.ids import iri_of
 from graph.model import Concept, Translation
-from graph.rdf_mapping import Triple, concept_from_props, own_languages_of, translations_from_props
+from graph.rdf_mapping import Triple, own_languages_of
+from graph.rdf_props import concept_from_props, translations_from_props
 from graph.unstated import TRANSLATIONS
 from graph.vocab import SKOS
 

@@ -23,7 +23,8 @@ from graph.errors import DuplicateId, InvalidInput, NotFound
 from graph.ids import id_problem, iri_of, is_valid_id
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
-from graph.validation import LABEL_LIMIT, stored_kind, text_problem
+from graph.validation import stored_kind
+from graph.value_checks import LABEL_LIMIT, text_problem
 from graph.vocab import PW, RDF, RDFS
 
 __all__ = [

@@ -18,7 +18,7 @@ from graph.ids import id_problem, iri_of
 from graph.model import Curriculum
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
-from graph.validation import LABEL_LIMIT, text_problem
+from graph.value_checks import LABEL_LIMIT, text_problem
 from graph.vocab import DCTERMS, SKOS
 
 __all__ = ["CurriculumDeletion", "create_curriculum", "delete_curriculum", "update_curriculum"]

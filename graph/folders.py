@@ -4,6 +4,9 @@ Files were written with the process's umask (0644 in 0755 folders as a rule), so
 local user could read the store, the erasure log and every backup. A folder of mode
 0700 keeps them out of everything beneath it, whatever the files' own modes, as
 PostgreSQL asks of its data directory.
+
+``is_inside`` says whether a path lies in a folder: a backup must not go into the data
+folder it copies (every later backup would copy it), and a restore moves what lies in it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-__all__ = ["private_folder"]
+__all__ = ["is_inside", "private_folder"]
 
 log = logging.getLogger("pathwise.folders")
 
@@ -40,3 +43,16 @@ def private_folder(path: Path) -> Path:
 
 
 _warned: set[Path] = set()
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies in it, once both are resolved (symbolic links followed).
+
+    Examples:
+        >>> data = Path("/nonexistent-pathwise/data")
+        >>> is_inside(data / "backups" / "b1", data), is_inside(data, data), is_inside(data, data / "backups")
+        (True, True, False)
+        >>> is_inside(Path("/nonexistent-pathwise/data-old"), data)
+        False
+    """
+    return path.resolve() == folder.resolve() or folder.resolve() in path.resolve().parents

@@ -11,7 +11,7 @@ The graph's per-process caches follow the delete through ``KnowledgeGraph.listen
 (``graph.student_data`` drops the student, ``graph.estimate_table`` their row,
 ``graph.attempt_table`` their attempts and key); what
 lives outside the graph (the mastery model's online state, question answering) is the
-caller's to purge (``resolvers.students.forget``).
+caller's to purge (``resolvers.forgetting.forget``).
 """
 
 from __future__ import annotations

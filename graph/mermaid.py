@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.learning_path import LearningPath, percent
-from graph.wording import name_list
+from graph.learning_path import LearningPath
+from graph.wording import name_list, percent
 
 __all__ = ["path_to_mermaid"]
 

@@ -1,7 +1,7 @@
 """One page of an ordered listing of ids (``first``/``after``), for every listing the graph offers.
 
 Apart from ``graph.repository`` because paging is the same for concepts, materials
-and students (``resolvers/students.py`` pages its own listing with it).
+and students (``resolvers/student_reads.py`` pages its own listing with it).
 """
 
 from __future__ import annotations

@@ -22,11 +22,12 @@ from datetime import datetime, timedelta
 import networkx as nx
 
 from graph.access_needs import AccessNeeds, fit
+from graph.doubt import Doubt
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.learning_path import DEFAULT_THRESHOLD, Doubt, check_mastery_threshold, percent
+from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold
 from graph.material_choice import MaterialFacts, choose_for_needs, not_stated_text, target_difficulty
 from graph.model import Attempt
-from graph.wording import left_out_sentence, plural
+from graph.wording import left_out_sentence, percent, plural
 
 __all__ = [
     "REVIEW_DAYS",

@@ -16,7 +16,8 @@ from graph.bundle import CurriculumBundle, ImportReport
 from graph.bundle_plan import PlannedWrite, ProgressHook, plan_bundle
 from graph.errors import NotFound
 from graph.ids import edge_iri, id_of, iri_of
-from graph.rdf_mapping import Props, bundle_from_rdf
+from graph.rdf_bundle import bundle_from_rdf
+from graph.rdf_mapping import Props
 from graph.repository_reads import GraphReads
 
 __all__ = ["GraphBatches"]

@@ -19,7 +19,9 @@ from graph.model import Concept, ConceptDeletion, Prerequisite
 from graph.prerequisites import cycle_if_added
 from graph.rdf_mapping import Triple, concept_triples, prerequisite_triples
 from graph.repository_batches import GraphBatches
-from graph.validation import CONCEPT_PREDICATES, broader_cycles, check_strength, concept_problems, one_field
+from graph.unmodelled_checks import CONCEPT_PREDICATES
+from graph.validation import broader_cycles
+from graph.value_checks import check_strength, concept_problems, one_field
 from graph.vocab import PW, SKOS
 
 __all__ = ["ConceptWrites"]

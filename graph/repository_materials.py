@@ -18,7 +18,8 @@ from graph.ids import iri_of
 from graph.model import Material
 from graph.rdf_mapping import material_triples
 from graph.repository_batches import GraphBatches
-from graph.validation import MATERIAL_PREDICATES, material_problems, one_field
+from graph.unmodelled_checks import MATERIAL_PREDICATES
+from graph.value_checks import material_problems, one_field
 
 __all__ = ["MaterialWrites"]
 

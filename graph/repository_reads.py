@@ -19,7 +19,8 @@ from graph.material_filter import MaterialFilter
 from graph.model import Concept, Curriculum, Material, Translation
 from graph.paging import Page, paginate
 from graph.prerequisites import dependents, prerequisite_closure
-from graph.rdf_mapping import Props, concept_from_props, curriculum_from_props, material_from_props
+from graph.rdf_mapping import Props
+from graph.rdf_props import concept_from_props, curriculum_from_props, material_from_props
 from graph.references import Suggestions
 from graph.repository_base import GraphCore
 from graph.text import search_key

@@ -24,10 +24,11 @@ from graph.concept_texts import OWN_LANGUAGE, TEXT_PREDICATES, language_key, own
 from graph.errors import ConceptNotFound, InvalidInput, NotFound, ValidationFailed
 from graph.ids import iri_of
 from graph.model import Concept, Translation
-from graph.rdf_mapping import Props, Triple, concept_from_props, translations_from_props
+from graph.rdf_mapping import Props, Triple
+from graph.rdf_props import concept_from_props, translations_from_props
 from graph.references import Suggestions
 from graph.repository import KnowledgeGraph
-from graph.validation import one_field, translation_problems
+from graph.value_checks import one_field, translation_problems
 from graph.vocab import SKOS
 
 __all__ = ["remove_translation", "set_translation"]

@@ -2,14 +2,30 @@
 
 A screen reader reads "1 step(s)" as "1 step open bracket s close bracket", and a list
 of labels that contain "and" themselves ("Ratios and Proportions and Percents") cannot be
-told apart by ear: these say a count and a list the way a person would write them.
+told apart by ear: these say a count and a list the way a person would write them. A
+concept is named by its label and a probability as a whole percent, alike wherever a
+sentence names them (a learning path's reasons and summary, a ``Doubt``, a diagram).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["left_out_sentence", "name_list", "not_stated_sentence", "or_list", "plural", "unsuited"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "concept_label",
+    "left_out_sentence",
+    "name_list",
+    "not_stated_sentence",
+    "or_list",
+    "percent",
+    "plural",
+    "unsuited",
+]
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -56,6 +72,29 @@ def or_list(names: Sequence[str]) -> str:
     if len(names) <= 2:
         return " or ".join(names)
     return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def concept_label(dag: nx.DiGraph[str], concept: str) -> str:
+    """A concept as a sentence names it: its ``label`` in the graph, else its id.
+
+    Examples:
+        >>> import networkx as nx
+        >>> g = nx.DiGraph()
+        >>> g.add_nodes_from([("r", {"label": "Ratios and Proportions"}), "x"])
+        >>> concept_label(g, "r"), concept_label(g, "x")
+        ('Ratios and Proportions', 'x')
+    """
+    return str(dag.nodes[concept].get("label", concept))
+
+
+def percent(value: float) -> str:
+    """A probability as a whole percent, rounded down: 0.7995 read "80%, below 80%".
+
+    Examples:
+        >>> percent(0.7995), percent(0.8), percent(0.0)
+        ('79%', '80%', '0%')
+    """
+    return f"{math.floor(round(value * 100, 6))}%"
 
 
 _HAZARD_NOUNS = {"flashing": "flashing", "motionSimulation": "simulated motion", "sound": "a sound hazard"}

@@ -61,7 +61,7 @@ from graph.concept_texts import language_key, translation_origin
 from graph.ids import id_problem
 from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
 from graph.unstated import PREREQUISITES, TRANSLATIONS
-from graph.validation import (
+from graph.value_checks import (
     accessibility_problems,
     concept_problems,
     material_problems,

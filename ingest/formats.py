@@ -12,7 +12,7 @@ from importlib import import_module
 from pathlib import Path
 
 from graph.bundle import CurriculumBundle
-from graph.rdf_mapping import bundle_from_rdf
+from graph.rdf_bundle import bundle_from_rdf
 from ingest.csv_layout import FILES as CSV_FILES
 from ingest.errors import MalformedInput, Problem
 from ingest.rdf import parse_rdf

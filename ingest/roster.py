@@ -30,7 +30,7 @@ from graph.cohort_queries import cohorts_of
 from graph.cohorts import RosterEntry, RosterReport, apply_roster
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
-from graph.validation import LABEL_LIMIT, text_problem
+from graph.value_checks import LABEL_LIMIT, text_problem
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 from graph.access_needs import AccessNeeds
 from graph.curriculum_scope import concepts_of_curriculum
-from graph.learning_path import DEFAULT_THRESHOLD, Doubt, LearningPath, check_mastery_threshold, plan_learning_path
+from graph.doubt import Doubt
+from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
 from graph.material_choice import MaterialFacts
 from graph.model import Material
 from graph.projection import Projection

@@ -1,7 +1,7 @@
 """Stored estimates an attempt moved but did not name, rewritten off the request path.
 
 The network reads a student's whole history, so an attempt on one concept moves the
-estimate of every other (``resolvers.students.settle``). Rewriting them inside each
+estimate of every other (``resolvers.recording.settle``). Rewriting them inside each
 ``recordAttempts`` made the service's mixed load a quarter slower (``bench.load``: 0.74x
 the throughput of c9dd607 where 22708fd had 1.37x), since a student answering every few
 seconds had dozens rewritten each time. The settler rewrites a student's once they

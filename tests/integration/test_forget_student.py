@@ -397,12 +397,12 @@ class TestForgetManyInProcess:
     ) -> None:
         # kill -9 during forgetStudents: 123 deletes had committed, no rewrite was pending, and the
         # erased keys stayed in the store's files after the restart.
-        import resolvers.students
+        import resolvers.forgetting
         from graph.store import open_store
 
         for n, learner in enumerate(("leaver-a", "leaver-b")):
             on_disk(RECORD, {"s": learner, "c": f"x{n}"})
-        real, calls = resolvers.students.forget_student, []
+        real, calls = resolvers.forgetting.forget_student, []
 
         def dies_at_the_second(kg: object, student: str) -> object:
             calls.append(student)
@@ -410,9 +410,9 @@ class TestForgetManyInProcess:
                 raise KeyboardInterrupt  # the process goes, the first delete committed
             return real(kg, student)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(resolvers.students, "forget_student", dies_at_the_second)
+        monkeypatch.setattr(resolvers.forgetting, "forget_student", dies_at_the_second)
         with pytest.raises(KeyboardInterrupt):
-            resolvers.students.forget_each(
+            resolvers.forgetting.forget_each(
                 on_disk.kg, on_disk.mastery, [on_disk.pseudonyms.key(s) for s in ("leaver-a", "leaver-b")]
             )
         store = on_disk.kg.store

@@ -10,10 +10,11 @@ from rdflib import Literal
 from graph.accessibility import canonical_sufficient, sufficient_problems
 from graph.errors import ValidationFailed
 from graph.model import Material, MaterialType
-from graph.rdf_mapping import bundle_from_rdf, graph_of, material_triples
+from graph.rdf_bundle import bundle_from_rdf
+from graph.rdf_mapping import graph_of, material_triples
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
-from graph.validation import material_problems
+from graph.value_checks import material_problems
 from graph.vocab import SDO
 from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
 from ingest.errors import MalformedInput

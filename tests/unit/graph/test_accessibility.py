@@ -15,9 +15,10 @@ from graph.accessibility import (
 from graph.errors import ValidationFailed
 from graph.ids import iri_of
 from graph.model import Material, MaterialType
-from graph.rdf_mapping import bundle_from_rdf, graph_of, material_triples
+from graph.rdf_bundle import bundle_from_rdf
+from graph.rdf_mapping import graph_of, material_triples
 from graph.repository import KnowledgeGraph
-from graph.validation import check_material, material_problems
+from graph.value_checks import check_material, material_problems
 from graph.vocab import SDO
 from ingest.formats import read_text
 

@@ -18,7 +18,8 @@ from graph.bundle import CurriculumBundle
 from graph.errors import ActivityClash, ValidationFailed
 from graph.ids import iri_of
 from graph.model import Material, MaterialType
-from graph.rdf_mapping import bundle_from_rdf, graph_of, material_triples
+from graph.rdf_bundle import bundle_from_rdf
+from graph.rdf_mapping import graph_of, material_triples
 from graph.repository import KnowledgeGraph
 from graph.vocab import PW, XSD
 from ingest.formats import read_text

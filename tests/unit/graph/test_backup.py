@@ -150,7 +150,7 @@ class TestBackup:
     ) -> None:
         # kill -9 after the swap served the backup's students, those forgotten since it among them,
         # and nothing at the next start forgot them again.
-        import graph.backup
+        import graph.restore
 
         service.record("ann")
         service.record("bob")
@@ -158,7 +158,7 @@ class TestBackup:
         service.forget("ann")
         service.close()
         if crash == "after the swap":
-            monkeypatch.setattr(graph.backup, "_forget_again", _dies)
+            monkeypatch.setattr(graph.restore, "_forget_again", _dies)
         else:  # the data folder moved aside, the copy not yet in place
             real = Path.rename
             monkeypatch.setattr(Path, "rename", lambda p, t: _dies() if ".restoring-" in p.name else real(p, t))
@@ -324,7 +324,7 @@ class TestRefusals:
         # The data folder was moved aside before the copy: a full disk left a folder without a store.
         import shutil
 
-        import graph.backup
+        import graph.restore
 
         service.record("ann")
         folder = backup(service, tmp_path)
@@ -336,7 +336,7 @@ class TestRefusals:
                 raise shutil.Error([(str(source) + "/000010.sst", str(target), "[Errno 27] File too large")])
             return real(source, target, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(graph.backup.shutil, "copytree", store_does_not_fit)
+        monkeypatch.setattr(graph.restore.shutil, "copytree", store_does_not_fit)
         with pytest.raises(
             InvalidInput, match=r"copying the backup failed, nothing was changed: .*000010.sst: \[Errno 27\]"
         ):
