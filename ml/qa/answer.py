@@ -317,14 +317,16 @@ def answer_question(
     parts = split_question(question) if opts.read_expressions else QuestionParts(question, ())
     words = lexical_query(parts) if parts.expressions else question
     weight = opts.expression_lexical_weight if parts.expressions else None
-    hits = index.search(
+    embedding = index.encoder.encode([question])[0]  # once: the slow part of a search, and a question may need three
+    search = partial(
+        index.search,
         question,
-        k=opts.evidence * 4,
         lexical_query=words,
         lexical_weight=weight,
         expressions=parts.expressions,
-        keys_shown=keys_shown,
+        embedding=embedding,
     )
+    hits = search(k=opts.evidence * 4, keys_shown=keys_shown)
     if not hits:
         return Answer(
             question, False, None, None, 0.0, (), (), (), (), "No material is indexed yet.", "NOTHING_INDEXED"
@@ -332,7 +334,6 @@ def answer_question(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
-    search = partial(index.search, question, lexical_query=words, lexical_weight=weight, expressions=parts.expressions)
     posed = index.posing(parts.expressions, keys_shown)
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []

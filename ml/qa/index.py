@@ -190,6 +190,7 @@ class QaIndex:
         expressions: Sequence[str] = (),
         keys_shown: Collection[str] | None = None,
         within: Collection[str] | None = None,
+        embedding: np.ndarray | None = None,
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query`` by fused score, best first.
 
@@ -201,9 +202,11 @@ class QaIndex:
         An exercise's items without a readable answer only pose the problem: not ``worked``.
         ``keys_shown``: the exercises whose answer keys may be searched (None: all); the
         others' keys are left out, as if they had none. ``within``: only these materials'
-        chunks are returned, scored as in a search of all.
+        chunks are returned, scored as in a search of all. ``embedding``: ``query``'s, when
+        the caller has it (several searches of one question encode it once).
         """
-        embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
+        if embedding is None:
+            embedding = self.encoder.encode([query])[0]  # outside the lock: the slow part
         with self.lock:
             lexical, dense, alive = self.scores(query if lexical_query is None else lexical_query, embedding)
             alive = self._searchable(alive, keys_shown)
