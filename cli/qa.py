@@ -195,6 +195,8 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
 @click.option("--threads", type=int, default=None, help="torch threads (default PATHWISE_TORCH_THREADS).")
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of tables.")
+@click.option("--all-items", is_flag=True,
+              help="problems: ask every numbered item, maths or not (default: items holding maths).")  # fmt: skip
 @click.pass_context
 def evaluate_qa(
     ctx: click.Context,
@@ -206,6 +208,7 @@ def evaluate_qa(
     threads: int | None,
     seed: int,
     as_json: bool,
+    all_items: bool,
 ) -> None:
     """Retrieval recall@1/5/10 and MRR, and multiple-choice accuracy, on a question set.
 
@@ -218,7 +221,8 @@ def evaluate_qa(
     problems: PATH is a curriculum (any import format, e.g. demo/curriculum); each
     exercise item holding a math expression is asked through `ask` itself, with its
     exercise left out of the index (a new problem) and in it (a seen problem), reading
-    expressions apart from words and as plain text (see ml/qa/problems.py).
+    expressions apart from words and as plain text, and as a student who may read no
+    answer key (see ml/qa/problems.py); --all-items asks items without maths too.
     """
     import torch
 
@@ -232,7 +236,7 @@ def evaluate_qa(
     torch.set_num_threads(threads or (settings.torch_threads if settings else 1))
     start = time.perf_counter()
     if dataset == "problems":
-        _evaluate_problems(path, retriever, as_json, start)
+        _evaluate_problems(path, retriever, as_json, start, all_items)
         return
     data = load_sciq(path) if dataset == "sciq" else load_openstax(path)
     encoders: dict[str, Any] = {"off-the-shelf": SentenceEncoder()}
@@ -272,7 +276,7 @@ def evaluate_qa(
         click.echo(f"note: {note}")
 
 
-def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start: float) -> None:
+def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start: float, all_items: bool) -> None:
     """``evaluate qa --dataset problems``: a curriculum's exercise items asked through ``ask``."""
     from cli.progress import ProgressBars
     from ingest.formats import read_path
@@ -286,9 +290,10 @@ def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start:
     with ProgressBars(unit="passage") as bars:
         index.upsert(materials, progress=bars)
     with ProgressBars(unit="exercise") as bars:
-        report = evaluate_problems(index, materials, progress=bars)
+        report = evaluate_problems(index, materials, progress=bars, all_items=all_items)
     if not report.questions:
-        raise click.ClickException(f"{path}: no exercise item holds a math expression")
+        what = "numbered exercise item" if all_items else "exercise item holds a math expression"
+        raise click.ClickException(f"{path}: no {what}")
     if as_json:
         click.echo(json.dumps({**asdict(report), "seconds": round(time.perf_counter() - start, 1)}, indent=1))
         return

@@ -30,6 +30,7 @@ from ml.qa.answer import NOT_WORKED, AnswerOptions, answer_question
 from ml.qa.chunking import split_sentences
 from ml.qa.expressions import split_question
 from ml.qa.index import QaIndex
+from ml.qa.items import item_blocks
 from ml.qa.lookups import MaterialsLookup
 
 __all__ = ["ProblemQuestion", "ProblemsReport", "evaluate_problems", "problem_questions"]
@@ -58,8 +59,13 @@ class ProblemsReport:
     rows: list[dict[str, object]] = field(default_factory=list)
 
 
-def problem_questions(materials: Sequence[Material]) -> list[ProblemQuestion]:
-    """The numbered items holding a math expression in each exercise, with their keyed answers."""
+def problem_questions(materials: Sequence[Material], *, all_items: bool = False) -> list[ProblemQuestion]:
+    """The numbered items holding a math expression in each exercise, with their keyed answers.
+
+    ``all_items``: every numbered item, with or without maths, each with the sentences
+    that run on up to the next number ("A map uses a scale of 2 cm : 5 km. Two towns
+    are 7 cm apart on the map. How far apart are they in reality?").
+    """
     out: list[ProblemQuestion] = []
     for material in materials:
         if material.type is not MaterialType.EXERCISE or not material.assesses:
@@ -70,22 +76,28 @@ def problem_questions(materials: Sequence[Material]) -> list[ProblemQuestion]:
         instruction = "" if _ITEM.match(sentences[0]) else sentences[0]
         answers_at = next((i for i, s in enumerate(sentences) if s.lower().startswith("answer")), len(sentences))
         keyed = {m.group(1): m.group(2) for s in sentences[answers_at:] if (m := _ANSWER.match(s))}
-        for sentence in sentences[:answers_at]:
+        items = sentences[:answers_at]
+        ends = dict(item_blocks(items))
+        for at, sentence in enumerate(items):
             item = _ITEM.match(sentence)
-            if item is None or not split_question(item.group(2)).expressions:
+            if item is None or not (all_items or split_question(item.group(2)).expressions):
                 continue
-            question = f"{instruction} {item.group(2)}".strip()
+            asked = " ".join([item.group(2), *items[at + 1 : ends.get(at, at + 1)]]) if all_items else item.group(2)
+            question = f"{instruction} {asked}".strip()
             out.append(ProblemQuestion(question, material.id, frozenset(material.assesses), keyed.get(item.group(1))))
     return out
 
 
 def evaluate_problems(
-    index: QaIndex, materials: Sequence[Material], *, progress: Progress | None = None
+    index: QaIndex, materials: Sequence[Material], *, progress: Progress | None = None, all_items: bool = False
 ) -> ProblemsReport:
-    """Ask every item in the three settings, reading expressions and not; ``index`` holds ``materials``."""
+    """Ask every item in the three settings, reading expressions and not; ``index`` holds ``materials``.
+
+    ``all_items``: every numbered item (``problem_questions``), not only those holding maths.
+    """
     by_id = {m.id: m for m in materials}
     lookup = MaterialsLookup(by_id)
-    questions = problem_questions(materials)
+    questions = problem_questions(materials, all_items=all_items)
     per_material: dict[str, list[ProblemQuestion]] = {}
     for q in questions:
         per_material.setdefault(q.material, []).append(q)

@@ -203,3 +203,21 @@ def test_an_item_asked_in_words_gets_its_keyed_answer_or_is_not_worked() -> None
     assert hidden.evidence[0].material == "m_example", "the worked example of the concept it assesses"
     assert hidden.message == "No material works this very problem; the answer shows the method on other examples."
     assert "Six and eight" not in (hidden.text or "")
+
+
+def test_all_items_takes_items_without_maths_with_the_sentences_that_run_on() -> None:
+    scale = Material(
+        "m_scale",
+        "Practice: scales",
+        MaterialType.EXERCISE,
+        text="Use the scale.\n1. A map uses 2 cm for 5 km. Two towns are 7 cm apart.\n2. x + 1 = 3\n"
+        "Answers:\n1. 17.5 km.\n2. x = 2.",
+        assesses=("ratios",),
+    )
+    assert [q.question for q in problem_questions([scale])] == ["Use the scale. x + 1 = 3"]
+    everything = problem_questions([scale], all_items=True)
+    assert [q.question for q in everything] == [
+        "Use the scale. A map uses 2 cm for 5 km. Two towns are 7 cm apart.",
+        "Use the scale. x + 1 = 3",
+    ]
+    assert [q.keyed_answer for q in everything] == ["17.5 km.", "x = 2."]
