@@ -44,6 +44,7 @@ __all__ = [
 
 log = logging.getLogger("pathwise.qa")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
 ITEM_CONFIDENCE = 0.9
 """The least confidence of an answer to a question that restates an exercise's item (``ml.qa.items``)."""
 NOT_WORKED = "No material works this very problem"
@@ -408,6 +409,7 @@ def answer_question(
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
+    begins = {**begins, **{s: True for s in problem if _NUMBERED.match(s)}}  # a keyed answer less its heading too
     text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
     generated = _generate(generator, question, evidence) if generator is not None else None
     solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)

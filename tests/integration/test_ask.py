@@ -347,7 +347,7 @@ def test_an_item_without_maths_is_answered_with_its_key_or_its_concepts_method(
     kg, service = demo
     question, key = "List all the factors of 30.", "1, 2, 3, 5, 6, 10, 15, 30"
     staff = ask(kg, service, question)
-    assert key in staff["text"]
+    assert staff["text"].startswith(f"1. List all the factors of 30.\n1. {key}."), "the keyed answer on its own line"
     assert staff["evidence"][0]["material"]["id"] == "m_factors_multiples_practice"
     student = ask(kg, service, question, None, Principal(Role.STUDENT, "keys-student-3"))
     assert student["noticeCode"] == "NOT_WORKED"
