@@ -157,9 +157,7 @@ class QaIndex:
         if keys_shown is None:
             return Counter()
         with self.lock:
-            rows = np.flatnonzero(
-                self._searchable(self._alive.copy(), None) & ~self._searchable(self._alive.copy(), keys_shown)
-            )
+            rows = np.flatnonzero(self._alive & ~self._searchable(self._alive.copy(), keys_shown))
             return Counter(t for r in rows if (c := self.chunks[r]) is not None for t in set(tokenize(c.passage)))
 
     def _poses_only(self, row: int, keys_shown: Collection[str] | None) -> bool:
