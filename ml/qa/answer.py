@@ -24,7 +24,7 @@ from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
-from ml.qa.items import asked_item
+from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import exercise_with_answer, problem_text
 
@@ -44,7 +44,6 @@ __all__ = [
 
 log = logging.getLogger("pathwise.qa")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
 ITEM_CONFIDENCE = 0.9
 """The least confidence of an answer to a question that restates an exercise's item (``ml.qa.items``)."""
 NOT_WORKED = "No material works this very problem"
@@ -409,7 +408,7 @@ def answer_question(
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
-    begins = {**begins, **{s: True for s in problem if _NUMBERED.match(s)}}  # a keyed answer less its heading too
+    begins = {**begins, **{s: True for s in problem if ITEM_NUMBER.match(s)}}  # a keyed answer less its heading too
     text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
     generated = _generate(generator, question, evidence) if generator is not None else None
     solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)

@@ -18,9 +18,10 @@ from ml.qa.bm25 import tokenize
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["AskedItem", "asked_item", "item_blocks", "restates"]
+__all__ = ["ITEM_NUMBER", "AskedItem", "asked_item", "item_blocks", "restates"]
 
-_ITEM = re.compile(r"^(\d{1,2})[.)]\s+")
+ITEM_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+")
+"""An item's number opening its sentence ("3. ", "12) ")."""
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 ITEM_SHARE = 0.8
 """The share of the item's terms the question must hold, and of the question's the item (with its instruction)."""
@@ -54,7 +55,7 @@ def item_blocks(sentences: Sequence[str]) -> list[tuple[int, int]]:
         >>> item_blocks(["Solve.", "1. 2x = 4", "2. A map uses 2 cm : 5 km.", "How far?", "3. x + 1 = 2"])
         [(1, 2), (2, 4), (4, 5)]
     """
-    starts = [i for i, s in enumerate(sentences) if _ITEM.match(s)]
+    starts = [i for i, s in enumerate(sentences) if ITEM_NUMBER.match(s)]
     return list(zip(starts, [*starts[1:], len(sentences)][: len(starts)], strict=True))
 
 
@@ -80,7 +81,7 @@ def restates(question: str, item: Sequence[str], instruction: str = "", expressi
     if expressions:
         return all(any(holds_expression(s, e) for s in item) for e in expressions)
     asked = set(tokenize(question))
-    own = set(tokenize(_ITEM.sub("", " ".join(item), count=1)))
+    own = set(tokenize(ITEM_NUMBER.sub("", " ".join(item), count=1)))
     if not asked or not own or {t for t in asked if _NUMBER.fullmatch(t)} != {t for t in own if _NUMBER.fullmatch(t)}:
         return False
     context = own | set(tokenize(instruction))
@@ -104,7 +105,7 @@ def asked_item(
         chunks = index.chunks_of(material)
         items = tuple(dict.fromkeys(s for c in chunks if c.part == "prompt" for s in c.sentences))
         key = tuple(dict.fromkeys(s for c in chunks if c.part == "key" for s in c.sentences))
-        instruction = items[0] if items and not _ITEM.match(items[0]) else ""
+        instruction = items[0] if items and not ITEM_NUMBER.match(items[0]) else ""
         for at, end in item_blocks(items):
             if restates(question, items[at:end], instruction, expressions):
                 readable = bool(key) and (keys_shown is None or material in keys_shown)
