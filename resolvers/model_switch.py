@@ -58,6 +58,9 @@ def start_switch(kg: KnowledgeGraph, mastery: MasteryService, version: str) -> S
         Unavailable: another switch is running.
     """
     progress, candidate, students = _prepare(kg, mastery, version)
+    if candidate is None and mastery.version is not None and not stale_students(kg.store, mastery.version):
+        _run(kg, mastery, None, progress)  # the version served, nothing to re-estimate: DONE in the answer itself
+        return progress
 
     def run() -> None:
         try:

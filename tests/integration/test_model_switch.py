@@ -169,6 +169,9 @@ class TestStartMasteryModelSwitch:
         again = api('mutation { useMasteryModel(version: "demo") { __typename } }')["useMasteryModel"]
         assert again == {"__typename": "MasteryModelInfo"}
         assert api(FOLLOW)["masteryModelSwitch"]["estimatesRewritten"] == 0, "nothing left to rewrite"
+        # nothing to re-estimate: the answer itself says DONE (it said REWRITING_ESTIMATES, running, for 20 ms)
+        at_once = api(START, {"v": "demo"})["startMasteryModelSwitch"]
+        assert (at_once["phase"], at_once["running"], at_once["students"]) == ("DONE", False, 0)
 
 
 def test_healthz_names_a_running_switch_and_a_stop_ends_it(
