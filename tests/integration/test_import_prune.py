@@ -15,6 +15,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.csv_sheets import drop, rows
 from tests.integration.conftest import Client
 
 FILES = "concepts prerequisites materials curricula translations"
@@ -23,20 +24,6 @@ IMPORT = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $
   __typename ... on ImportSummary { concepts dryRun warnings
     pruned { concepts materials prerequisites narrower materialLinks estimates } }
   ... on CurriculumError { code field message problems } } }"""
-
-
-def drop(text: str, ids: set[str], columns: tuple[int, ...] = (0,)) -> str:
-    """A CSV file without the rows naming one of ``ids`` in ``columns`` (a removed spreadsheet row)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(
-        [rows[0], *(r for r in rows[1:] if not {r[c] for c in columns} & ids)]
-    )
-    return out.getvalue()
-
-
-def rows(files: dict[str, str]) -> dict[str, list[list[str]]]:
-    return {name: list(csv.reader(io.StringIO(text))) for name, text in files.items()}
 
 
 def edited(files: dict[str, str]) -> dict[str, str]:

@@ -6,8 +6,6 @@ A designer who removed 30 rows from the sheets made 30 ``deleteConcept`` and
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 
@@ -25,23 +23,9 @@ from graph.vocab import PW
 from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv
 from ingest.export import export_text
 from ingest.formats import read_text
+from tests.csv_sheets import drop, rows
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-
-
-def drop(text: str, ids: set[str], columns: tuple[int, ...] = (0,)) -> str:
-    """A CSV file without the rows naming one of ``ids`` in ``columns`` (a removed spreadsheet row)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(
-        [rows[0], *(r for r in rows[1:] if not {r[c] for c in columns} & ids)]
-    )
-    return out.getvalue()
-
-
-def rows(files: dict[str, str]) -> dict[str, list[list[str]]]:
-    """The files' rows, compared without their quoting."""
-    return {name: list(csv.reader(io.StringIO(text))) for name, text in files.items()}
 
 
 def exported(kg: KnowledgeGraph) -> dict[str, str]:
