@@ -21,6 +21,7 @@ import networkx as nx
 
 from graph.accessibility import PREFERRED
 from graph.activities import activity_clashes, stray_activity_ids
+from graph.answer_key import key_heading_warnings
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DanglingReferences, DuplicateId, PrerequisiteCycle, ValidationFailed
 from graph.ids import is_valid_id
@@ -182,7 +183,14 @@ def check_bundle(
         PrerequisiteCycle: the edges would form cycles (every cycle listed), and nothing
             else refused the batch.
     """
-    report = ImportReport(counts=bundle.counts(), warnings=list(bundle.warnings) + replaced_terms(bundle.materials))
+    report = ImportReport(
+        counts=bundle.counts(),
+        warnings=[
+            *bundle.warnings,
+            *replaced_terms(bundle.materials),
+            *key_heading_warnings(bundle.materials, bundle.origins),
+        ],
+    )
     problems: list[str] = list(bundle.problems)
     for concept in bundle.concepts:
         problems += check_concept(concept)

@@ -121,7 +121,8 @@ class ImportSummary:
     warnings: list[str] = strawberry.field(
         description="What the import did that the document may not have meant, one line each: stored values kept "
         "for fields the document does not state (a CSV file without a column), resources that teach a concept but "
-        "were not read as materials (typed neither schema:LearningResource nor a type read as one), with "
+        "were not read as materials (typed neither schema:LearningResource nor a type read as one), exercises "
+        "without an answer key whose line reads like a key's heading Pathwise does not read (shown to students), with "
         "`replaceExisting` the stored items of a curriculum it names that it leaves out (what `prune` deletes, and "
         "what a prune keeps: a concept in another curriculum too, a material linked to one outside them)."
     )
