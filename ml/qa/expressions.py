@@ -19,6 +19,7 @@ __all__ = ["QuestionParts", "compact_symbols", "holds_expression", "split_questi
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)"
+    r"|(?P<blank>_{2,}|□)"
     r"|(?P<word>[A-Za-z]+)"
     r"|(?P<operator>[-+−–*×·/÷=^<>≤≥≠≈²³√])"
     r"|(?P<open>[(\[])"
@@ -28,9 +29,10 @@ _TOKEN = re.compile(
     r"|(?P<other>\S)"
 )
 _FUNCTIONS = frozenset({"sin", "cos", "tan", "log", "ln", "sqrt", "exp", "abs"})
-_OPERANDS = ("number", "variable")
+_OPERANDS = ("number", "variable", "blank")  # a blank ("___") stands for the number a learner fills in
 _BINARY = frozenset("+*×·/÷=^<>≤≥²³")  # operators that cannot open an expression ("-5", "√2", "sqrt(2)" can)
 _SPELLINGS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/"})
+_BLANK = re.compile(r"_{2,}|□")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def _runs(tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     depth = 0
     for token in tokens:
-        math = token.kind in ("number", "variable", "operator", "open", "close", "bar") or (
+        math = token.kind in ("number", "variable", "blank", "operator", "open", "close", "bar") or (
             token.kind == "comma" and depth > 0
         )
         if not math:
@@ -201,6 +203,8 @@ def split_question(question: str) -> QuestionParts:
         ()
         >>> split_question("Find every integer x with |x| = 9."), split_question("Evaluate -|-11|.").expressions
         (QuestionParts(words='Find every integer x with .', expressions=('|x| = 9',)), ('-|-11|',))
+        >>> split_question("Fill in the blanks: x^2 + 14x + ___ = (x + ___)^2.").expressions
+        ('x^2 + 14x + ___ = (x + ___)^2',)
     """
     question = written_math(question)
     expressions: list[tuple[int, int]] = []
@@ -218,7 +222,7 @@ def split_question(question: str) -> QuestionParts:
 
 def _symbols(text: str) -> list[_Token]:
     """``text``'s tokens with one spelling per symbol (one minus sign, x^2 for x², lower case)."""
-    text = text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower()
+    text = _BLANK.sub("__", text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower())
     return [_Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
@@ -227,7 +231,7 @@ def compact_symbols(text: str) -> str:
 
     A fast first test before ``holds_expression`` reads tokens.
     """
-    return "".join(text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower().split())
+    return "".join(_BLANK.sub("__", text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower()).split())
 
 
 def holds_expression(text: str, expression: str) -> bool:
@@ -244,6 +248,8 @@ def holds_expression(text: str, expression: str) -> bool:
         >>> holds_expression("2. Expand -5(2y - 3).", "-5(2y - 3)"), holds_expression("4 - 5(2y - 3)", "-5(2y - 3)")
         (True, False)
         >>> holds_expression("Find GCF(36, 60) and (2, 3).", "(36, 60)")
+        True
+        >>> holds_expression("3. x^2 + 14x + ____ = (x + __)^2", "x^2 + 14x + ___ = (x + ___)^2")
         True
     """
     wanted = [t.text for t in _symbols(expression)]
