@@ -11,13 +11,16 @@ With a learner's access needs (``graph.access_needs``), a material that states a
 they avoid or that they cannot use is never offered, and one whose metadata does not say
 comes after every material known to suit, whatever its score; its reason says what is
 not stated, and a concept's recommendations say what was left out of it.
+
+What the attempts say is read in ``graph.recommend_history`` and the reasons are worded in
+``graph.recommend_wording``; this module ranks, and is the import path for both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import networkx as nx
 
@@ -26,8 +29,15 @@ from graph.doubt import Doubt
 from graph.errors import ConceptNotFound, InvalidInput
 from graph.learning_path import DEFAULT_THRESHOLD, check_mastery_threshold
 from graph.material_choice import MaterialFacts, choose_for_needs, not_stated_text, target_difficulty
-from graph.model import Attempt
-from graph.wording import left_out_sentence, percent, plural
+from graph.recommend_history import (
+    REVIEW_DAYS,
+    Completion,
+    completions,
+    revisited_prerequisites,
+    struggling_concepts,
+)
+from graph.recommend_wording import again, due, label, ready_reason
+from graph.wording import left_out_sentence
 
 __all__ = [
     "REVIEW_DAYS",
@@ -40,29 +50,6 @@ __all__ = [
     "struggling_concepts",
     "unsuited_concepts",
 ]
-
-#: Days until a completed material is due again, after 1, 2, 3, 4+ successes.
-REVIEW_DAYS = (2, 7, 21, 60)
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """A material the student answered successfully: how often, and when last."""
-
-    material: str
-    successes: int
-    last_success: datetime
-
-    def due(self, now: datetime) -> bool:
-        """Whether it is time to review it.
-
-        Examples:
-            >>> done = Completion("m", 1, datetime(2026, 1, 1))
-            >>> done.due(datetime(2026, 1, 2)), done.due(datetime(2026, 1, 3))
-            (False, True)
-        """
-        days = REVIEW_DAYS[min(self.successes, len(REVIEW_DAYS)) - 1]
-        return now - self.last_success >= timedelta(days=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,80 +77,6 @@ class Recommendation:
     planned_mastery: float = 0.0
     struggling: bool = False
     doubted_by: str | None = None
-
-
-def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:
-    """Materials answered successfully, from a student's attempts.
-
-    Examples:
-        >>> a = Attempt("1", "s", datetime(2026, 1, 1), 1.0, material="m")
-        >>> b = Attempt("2", "s", datetime(2026, 1, 5), 1.0, material="m")
-        >>> completions([a, b])["m"].successes
-        2
-    """
-    out: dict[str, Completion] = {}
-    for attempt in sorted(attempts, key=lambda a: a.timestamp):
-        if attempt.material is None or not attempt.correct:
-            continue
-        before = out.get(attempt.material)
-        out[attempt.material] = Completion(attempt.material, (before.successes if before else 0) + 1, attempt.timestamp)
-    return out
-
-
-def struggling_concepts(attempts: Iterable[Attempt], run: int = 3) -> set[str]:
-    """Concepts whose last ``run`` attempts by the student all failed.
-
-    Examples:
-        >>> t = [datetime(2026, 1, d) for d in range(1, 5)]
-        >>> log = [Attempt(str(i), "s", t[i], 0.0, concepts=("frac",)) for i in range(3)]
-        >>> struggling_concepts(log)
-        {'frac'}
-        >>> struggling_concepts([*log, Attempt("9", "s", t[3], 1.0, concepts=("frac",))])
-        set()
-    """
-    streaks: dict[str, int] = {}
-    for attempt in sorted(attempts, key=lambda a: a.timestamp):
-        for concept in attempt.concepts:
-            streaks[concept] = 0 if attempt.correct else streaks.get(concept, 0) + 1
-    return {c for c, n in streaks.items() if n >= run}
-
-
-def revisited_prerequisites(
-    attempts: Iterable[Attempt], dag: nx.DiGraph[str], struggling: Collection[str]
-) -> set[tuple[str, str]]:
-    """``(prerequisite, struggling concept)`` pairs where the student got the prerequisite right
-    since their run of failures on the concept began: they revisited it, as told.
-
-    Doubt counts a prerequisite at half, which no estimate lifts back over the threshold:
-    with nothing but the failed concept's own right answer to end it, ``nextMaterials``
-    (which offered neither the concept nor the prerequisite again) left the student an
-    empty list.
-
-    Examples:
-        >>> g = nx.DiGraph([("int", "abs")])
-        >>> t = [datetime(2026, 1, d) for d in range(1, 7)]
-        >>> log = [Attempt("0", "s", t[0], 1.0, concepts=("int",))]
-        >>> log += [Attempt(str(i), "s", t[i], 0.0, concepts=("abs",)) for i in (1, 2, 3)]
-        >>> revisited_prerequisites(log, g, {"abs"})
-        set()
-        >>> revisited_prerequisites([*log, Attempt("9", "s", t[5], 1.0, concepts=("int",))], g, {"abs"})
-        {('int', 'abs')}
-    """
-    ordered = sorted(attempts, key=lambda a: a.timestamp)
-    began: dict[str, datetime] = {}  # the first failure of each concept's current run
-    for attempt in ordered:
-        for concept in attempt.concepts:
-            if attempt.correct:
-                began.pop(concept, None)
-            else:
-                began.setdefault(concept, attempt.timestamp)
-    right: dict[str, datetime] = {}  # each concept's last right answer
-    for attempt in ordered:
-        if attempt.correct:
-            right.update((c, attempt.timestamp) for c in attempt.concepts)
-    return {
-        (p, s) for s in struggling if s in dag and s in began for p in dag.pred[s] if p in right and right[p] > began[s]
-    }
 
 
 def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: float = DEFAULT_THRESHOLD) -> list[str]:
@@ -282,18 +195,20 @@ def recommend_materials(
         toward = 2.0 + 1.0 / (1 + distance[concept][0]) if concept in distance else 0.0
         choice = choose_for_needs(materials_of(concept), p, needs)
         unsaid = {m.id: f for m, f in choice.not_known}
-        left = left_out_sentence(_label(dag, concept), choice.left_out_phrases(), none_suit=False)
+        left = left_out_sentence(label(dag, concept), choice.left_out_phrases(), none_suit=False)
         for rank, material in enumerate(_offered(choice.materials, done, now)):
             level_fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * level_fit - 0.05 * rank
-            reason = _reason(dag, concept, distance.get(concept), unlocks, material, predicted.get(concept, 0.0), p)
+            reason = ready_reason(
+                dag, concept, distance.get(concept), unlocks, material, predicted.get(concept, 0.0), p
+            )
             if doubted:
                 reason = f"{doubted} {reason}"
             days = (now - done[material.id].last_success).days if material.id in done else None
             if days is not None and done[material.id].due(now):  # it gave only the fringe's reason
-                reason = f"{_due(dag, concept, material, days)} {reason}"
+                reason = f"{due(dag, concept, material, days)} {reason}"
             elif days is not None:
-                reason = f"{_again(dag, concept, material, days, predicted.get(concept, 0.0))} {reason}"
+                reason = f"{again(dag, concept, material, days, predicted.get(concept, 0.0))} {reason}"
             if needs is not None and material.id in unsaid:
                 reason += " " + not_stated_text(unsaid[material.id], needs, "Its")
             if choice.left_out:
@@ -388,7 +303,7 @@ def _reviews(
         days = (now - completion.last_success).days
         level_fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
         # "...got it right 35 days ago (Multiplying Monomials)": what was "it"? The concept comes first.
-        reason = _due(dag, concept, facts, days)
+        reason = due(dag, concept, facts, days)
         if needs is not None and suits is not None and not suits.known:
             reason += " " + not_stated_text(suits, needs, "Its")
         out.append(
@@ -430,71 +345,3 @@ def _offered(materials: Sequence[MaterialFacts], done: Mapping[str, Completion],
     if offered or not waiting:
         return offered
     return [min(waiting, key=lambda m: (done[m.id].last_success, m.id))]
-
-
-def _again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int, mastery: float) -> str:
-    """Why a material answered right lately comes back: its concept is not mastered yet.
-
-    Examples:
-        >>> g = nx.DiGraph()
-        >>> g.add_node("cp", label="The Coordinate Plane")
-        >>> _again(g, "cp", MaterialFacts("m", "exercise", 2), 0, 0.76)
-        'Not mastered yet (76%): you got this exercise on The Coordinate Plane right today; try it again.'
-    """
-    when = "today" if days == 0 else f"{plural(days, 'day')} ago"
-    return (
-        f"Not mastered yet ({percent(mastery)}): you got this {material.kind} on {_label(dag, concept)} right {when}; "
-        "try it again."
-    )
-
-
-def _label(dag: nx.DiGraph[str], concept: str) -> str:
-    return str(dag.nodes[concept].get("label", concept))
-
-
-def _due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int) -> str:
-    """The review sentence, the concept named before anything refers to it.
-
-    Examples:
-        >>> g = nx.DiGraph()
-        >>> g.add_node("mono", label="Multiplying Monomials")
-        >>> _due(g, "mono", MaterialFacts("m", "exercise", 2), 1)
-        'Due for review: you last got this exercise on Multiplying Monomials right 1 day ago.'
-    """
-    return (
-        f"Due for review: you last got this {material.kind} on {_label(dag, concept)} right {plural(days, 'day')} ago."
-    )
-
-
-def _reason(
-    dag: nx.DiGraph[str],
-    concept: str,
-    toward: tuple[int, str] | None,
-    unlocks: Sequence[str],
-    material: MaterialFacts,
-    mastery: float,
-    planned: float | None = None,
-) -> str:
-    if dag.in_degree(concept):
-        parts = [f"Ready to learn: you have mastered every prerequisite of {_label(dag, concept)}."]
-    else:
-        parts = [f"Ready to learn: {_label(dag, concept)} needs no prerequisites."]
-    if toward is not None:
-        steps, target = toward
-        if steps == 0:
-            parts.append("It is one of your targets.")
-        else:
-            parts.append(f"It leads to {_label(dag, target)} ({plural(steps, 'step')} away).")
-    if unlocks:
-        parts.append(f"Learning it makes {plural(len(unlocks), 'more concept')} ready.")
-    article = "An" if material.kind[0] in "aeiou" else "A"
-    parts.append(
-        f"{article} {material.kind} at difficulty {material.difficulty} "
-        f"for your predicted mastery of {percent(mastery)}"
-        + (
-            f", counted as {percent(planned)} after wrong answers."
-            if planned is not None and planned < mastery
-            else "."
-        )
-    )
-    return " ".join(parts)
