@@ -32,16 +32,34 @@ rules compare keys: ``check`` takes ``student_key`` (the deployment's
 ``Pseudonymizer.resolve``; the schema passes ``Context.pseudonyms.resolve``) and applies
 it to both the student arguments and a student caller's ``sub``. Left out, ids are
 compared as given (they are keys already, as in the policy's own tests).
+
+The scope rules are in ``auth.scope_rules`` and what a listing or an aggregate shows
+each caller in ``auth.visibility``; this module holds the table and checks a call
+against it, and is the import path for all three.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
 
-from auth.directory import CohortDirectory, students_taught_by
+from auth.directory import CohortDirectory
 from auth.principal import Principal, Role
+from auth.scope_rules import (
+    AggregateOnly,
+    Anyone,
+    ArgRule,
+    Args,
+    OwnStudent,
+    Rule,
+    ScopedListing,
+    StudentKey,
+    TeacherOfCohort,
+    TeacherOfStudent,
+    WithoutArg,
+    as_given,
+    values_at,
+)
+from auth.visibility import min_cell_for, visible_cohorts, visible_students
 
 __all__ = [
     "ANYONE",
@@ -65,14 +83,6 @@ __all__ = [
     "visible_students",
 ]
 
-Args = Mapping[str, Any]
-StudentKey = Callable[[str], str]
-"""A student id as given (external id or key) -> the student's key."""
-
-
-def _as_given(student: str) -> str:
-    return student
-
 
 class AccessDenied(Exception):
     """A call the policy refuses; GraphQL shows it with ``extensions.code == "FORBIDDEN"``.
@@ -88,174 +98,6 @@ class AccessDenied(Exception):
         self.message = message
         self.argument = argument
         self.extensions: dict[str, str] = {"code": "FORBIDDEN", **({"field": argument} if argument else {})}
-
-
-def values_at(args: Args, path: str) -> list[str | None] | None:
-    """The values an argument path names: ``"id"``, ``"studentIds"``, ``"attempts.studentId"``.
-
-    Lists are walked (every item must pass a rule); ``None`` when the argument is absent
-    or null. A list item without the nested key yields ``None`` for that item, which no
-    scoped rule accepts.
-
-    Examples:
-        >>> values_at({"attempts": [{"studentId": "s1"}, {"studentId": "s2"}]}, "attempts.studentId")
-        ['s1', 's2']
-        >>> values_at({"id": "s1"}, "id")
-        ['s1']
-        >>> values_at({}, "studentId") is None
-        True
-    """
-    head, _, rest = path.partition(".")
-    value = args.get(head)
-    if value is None:
-        return None
-    items = value if isinstance(value, list) else [value]
-    if not rest:
-        return [str(v) if v is not None else None for v in items]
-    out: list[str | None] = []
-    for item in items:
-        found = values_at(item, rest) if isinstance(item, Mapping) else None
-        out.extend(found if found is not None else [None])
-    return out
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A scope rule: given the caller, the field's arguments and the cohort directory, allow or not."""
-
-    reason: ClassVar[str] = "not allowed"
-
-    @property
-    def arg(self) -> str | None:
-        """The argument path the rule reads, if any (checked against the schema by the tests)."""
-        return None
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Whether this call passes (``student_key`` turns student ids into keys before comparing)."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Anyone(Rule):
-    """No scope: the role may call the field with any arguments."""
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Always."""
-        return True
-
-
-@dataclass(frozen=True)
-class AggregateOnly(Rule):
-    """Aggregates over any cohort; the resolver suppresses cells smaller than ``Context.min_cell``."""
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Always: the protection is the suppression, and no student-data type is ever returned."""
-        return True
-
-
-@dataclass(frozen=True)
-class ScopedListing(Rule):
-    """A listing the resolver narrows to what the caller may see (``visible_students``/``visible_cohorts``)."""
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Always: the narrowing happens in the listing."""
-        return True
-
-
-@dataclass(frozen=True)
-class _ArgRule(Rule):
-    path: str
-    optional: bool = False
-    names_students: ClassVar[bool] = False  # the values are student ids (compared as keys)
-
-    @property
-    def arg(self) -> str:
-        """The argument path."""
-        return self.path
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Every value at the path passes ``accepts``; an absent argument passes only when optional."""
-        values = values_at(args, self.path)
-        if values is None:
-            return self.optional
-        present = {v for v in values if v is not None}
-        if len(present) < len(set(values)):
-            return False  # an item without the argument: never guess whose it is
-        if self.names_students:
-            try:
-                present = {student_key(v) for v in present}
-            except ValueError:
-                return False  # not a usable student id (empty): nobody's
-        return self.accepts(principal, present, directory, student_key)
-
-    def accepts(
-        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
-    ) -> bool:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class OwnStudent(_ArgRule):
-    """The student argument(s) must be the caller's own key."""
-
-    reason: ClassVar[str] = "students may only use their own data"
-    names_students: ClassVar[bool] = True
-
-    def accepts(
-        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
-    ) -> bool:
-        """Only the key of ``sub`` itself."""
-        return values <= {student_key(principal.sub)}
-
-
-@dataclass(frozen=True)
-class TeacherOfStudent(_ArgRule):
-    """The student argument(s) must be members of cohorts the caller teaches."""
-
-    reason: ClassVar[str] = "teachers may only use data of students in the cohorts they teach"
-    names_students: ClassVar[bool] = True
-
-    def accepts(
-        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
-    ) -> bool:
-        """Only students of the caller's cohorts."""
-        return not values or values <= students_taught_by(directory, principal.sub)
-
-
-@dataclass(frozen=True)
-class TeacherOfCohort(_ArgRule):
-    """The cohort argument must be a cohort the caller teaches."""
-
-    reason: ClassVar[str] = "teachers may only use the cohorts they teach"
-
-    def accepts(
-        self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
-    ) -> bool:
-        """Only the caller's cohorts."""
-        return values <= directory.cohorts_taught_by(principal.sub)
-
-
-@dataclass(frozen=True)
-class WithoutArg(_ArgRule):
-    """Allowed only without the argument (e.g. ``ask`` without a ``studentId`` for staff)."""
-
-    reason: ClassVar[str] = "this role sees no student data, so it may not name a student"
-
-    def allows(
-        self, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey = _as_given
-    ) -> bool:
-        """Only when the argument is absent."""
-        return values_at(args, self.path) is None
 
 
 ANYONE = Anyone()
@@ -388,7 +230,7 @@ def check(
     directory: CohortDirectory,
     policy: Mapping[str, Access] = POLICY,
     *,
-    student_key: StudentKey = _as_given,
+    student_key: StudentKey = as_given,
 ) -> None:
     """Allow the call or raise ``AccessDenied``.
 
@@ -448,7 +290,7 @@ def _refused_item(
     rule: Rule, principal: Principal, args: Args, directory: CohortDirectory, student_key: StudentKey
 ) -> str | None:
     """The first item of a list argument the rule refuses, as a path (``attempts.3.studentId``), if it reads one."""
-    if not isinstance(rule, _ArgRule) or "." not in rule.path:
+    if not isinstance(rule, ArgRule) or "." not in rule.path:
         return None
     head, _, rest = rule.path.partition(".")
     items = args.get(head)
@@ -458,38 +300,6 @@ def _refused_item(
         if not rule.allows(principal, {head: [item]}, directory, student_key):
             return f"{head}.{index}.{rest}"
     return None
-
-
-def visible_students(
-    principal: Principal, directory: CohortDirectory, student_key: StudentKey = _as_given
-) -> frozenset[str] | None:
-    """The student keys a listing may show the caller; ``None`` means all of them."""
-    if principal.role is Role.ADMIN:
-        return None
-    if principal.role is Role.STUDENT:
-        return frozenset({student_key(principal.sub)})
-    if principal.role is Role.TEACHER:
-        return frozenset(students_taught_by(directory, principal.sub))
-    return frozenset()
-
-
-def visible_cohorts(principal: Principal, directory: CohortDirectory) -> frozenset[str] | None:
-    """The cohorts a listing may show the caller; ``None`` means all of them."""
-    if principal.role in (Role.ADMIN, Role.ANALYST):
-        return None
-    if principal.role is Role.TEACHER:
-        return frozenset(directory.cohorts_taught_by(principal.sub))
-    return frozenset()
-
-
-def min_cell_for(principal: Principal, k: int) -> int:
-    """The smallest cell an aggregate may show the caller: ``k`` for analysts, 0 (no suppression) for others.
-
-    Examples:
-        >>> min_cell_for(Principal(Role.ANALYST, "a"), 5), min_cell_for(Principal(Role.TEACHER, "t"), 5)
-        (5, 0)
-    """
-    return k if principal.role is Role.ANALYST else 0
 
 
 def rules_with_args(policy: Mapping[str, Access] = POLICY) -> Sequence[tuple[str, Role, str]]:
