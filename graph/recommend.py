@@ -36,8 +36,8 @@ from graph.recommend_history import (
     revisited_prerequisites,
     struggling_concepts,
 )
-from graph.recommend_wording import again, due, label, ready_reason
-from graph.wording import left_out_sentence
+from graph.recommend_wording import again, due, ready_reason
+from graph.wording import concept_label, left_out_sentence
 
 __all__ = [
     "REVIEW_DAYS",
@@ -195,7 +195,7 @@ def recommend_materials(
         toward = 2.0 + 1.0 / (1 + distance[concept][0]) if concept in distance else 0.0
         choice = choose_for_needs(materials_of(concept), p, needs)
         unsaid = {m.id: f for m, f in choice.not_known}
-        left = left_out_sentence(label(dag, concept), choice.left_out_phrases(), none_suit=False)
+        left = left_out_sentence(concept_label(dag, concept), choice.left_out_phrases(), none_suit=False)
         for rank, material in enumerate(_offered(choice.materials, done, now)):
             level_fit = 1.0 - abs(material.difficulty - target_difficulty(p)) / 4
             score = toward + len(unlocks) / (1 + len(unlocks)) + 0.5 * level_fit - 0.05 * rank

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import networkx as nx
 
 from graph.material_choice import MaterialFacts
-from graph.wording import percent, plural
+from graph.wording import concept_label, percent, plural
 
-__all__ = ["again", "due", "label", "ready_reason"]
+__all__ = ["again", "due", "ready_reason"]
 
 
 def again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int, mastery: float) -> str:
@@ -28,15 +28,8 @@ def again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int
         'Not mastered yet (76%): you got this exercise on The Coordinate Plane right today; try it again.'
     """
     when = "today" if days == 0 else f"{plural(days, 'day')} ago"
-    return (
-        f"Not mastered yet ({percent(mastery)}): you got this {material.kind} on {label(dag, concept)} right {when}; "
-        "try it again."
-    )
-
-
-def label(dag: nx.DiGraph[str], concept: str) -> str:
-    """A concept as a recommendation names it: its ``label`` in the graph, else its id."""
-    return str(dag.nodes[concept].get("label", concept))
+    name = concept_label(dag, concept)
+    return f"Not mastered yet ({percent(mastery)}): you got this {material.kind} on {name} right {when}; try it again."
 
 
 def due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int) -> str:
@@ -48,9 +41,8 @@ def due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int) 
         >>> due(g, "mono", MaterialFacts("m", "exercise", 2), 1)
         'Due for review: you last got this exercise on Multiplying Monomials right 1 day ago.'
     """
-    return (
-        f"Due for review: you last got this {material.kind} on {label(dag, concept)} right {plural(days, 'day')} ago."
-    )
+    name = concept_label(dag, concept)
+    return f"Due for review: you last got this {material.kind} on {name} right {plural(days, 'day')} ago."
 
 
 def ready_reason(
@@ -64,15 +56,15 @@ def ready_reason(
 ) -> str:
     """Why a concept of the fringe is offered: ready, toward which target, what it unlocks, at what level."""
     if dag.in_degree(concept):
-        parts = [f"Ready to learn: you have mastered every prerequisite of {label(dag, concept)}."]
+        parts = [f"Ready to learn: you have mastered every prerequisite of {concept_label(dag, concept)}."]
     else:
-        parts = [f"Ready to learn: {label(dag, concept)} needs no prerequisites."]
+        parts = [f"Ready to learn: {concept_label(dag, concept)} needs no prerequisites."]
     if toward is not None:
         steps, target = toward
         if steps == 0:
             parts.append("It is one of your targets.")
         else:
-            parts.append(f"It leads to {label(dag, target)} ({plural(steps, 'step')} away).")
+            parts.append(f"It leads to {concept_label(dag, target)} ({plural(steps, 'step')} away).")
     if unlocks:
         parts.append(f"Learning it makes {plural(len(unlocks), 'more concept')} ready.")
     article = "An" if material.kind[0] in "aeiou" else "A"
