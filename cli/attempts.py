@@ -6,29 +6,31 @@ ids are stable, so importing the same file again adds nothing: its attempts coun
 duplicates. Logs from outside (ASSISTments) name concepts and items the graph does
 not hold; ``--create-missing`` creates them (validated as a curriculum import) in the
 same transaction as the attempts, so a refused log leaves no concept behind.
+
+The command is here; what it writes is in ``attempts_record`` and what it says in
+``attempts_report``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.attempts_record import missing_bundle, record_found, retract_stored
+from cli.attempts_report import clash_problems, first_named, print_report, sample, unmapped_report
 from cli.json_refusals import JsonRefusals
 from cli.log_columns import column_options, log_column_options
-from graph.attempts import conflicting_duplicates, mark_voided, record_attempts
-from graph.bundle import CurriculumBundle
+from graph.attempts import conflicting_duplicates, mark_voided
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
-from graph.model import Attempt, Concept, Material, MaterialType
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, ProgressHook
 from graph.xapi_homes import SETTING, former_homes, keying_marks
 from ingest.attempts.keyed import (
-    NOT_A_MATERIAL,
     UnmappedActivities,
     activity_materials,
     assessing_materials,
@@ -52,8 +54,6 @@ __all__ = ["FORMATS", "attempts", "item_concepts", "missing_bundle", "with_mater
 FORMATS = ("akt", "csv", "dkvmn", "pykt", "xapi")
 """The keys of ``ingest.attempts.formats.ATTEMPT_READERS``, spelled out so ``--help`` stays fast (no pandas)."""
 
-_SHOWN = 10
-
 _DATASET_OPTION = {"pykt": "prefix", "akt": "dataset", "dkvmn": "name"}
 """Each layout's reader option for the name that scopes its students (``--dataset``)."""
 
@@ -61,36 +61,6 @@ _DATASET_OPTION = {"pykt": "prefix", "akt": "dataset", "dkvmn": "name"}
 @click.group(name="attempts", context_settings={"help_option_names": ["-h", "--help"]})
 def attempts() -> None:
     """Students' attempts: import answer logs into the graph."""
-
-
-def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Attempt]) -> CurriculumBundle:
-    """Bare concepts and exercises for what the attempts name and the graph lacks.
-
-    A concept is labelled with the name the log gives it (an AKT skill name, a pyKT
-    index); an item becomes an exercise titled by its id that assesses the concepts
-    attempted with it.
-    """
-    import pandas as pd
-
-    from ingest.attempts.to_graph import concept_id, material_id
-
-    names: dict[str, str] = {}
-    for name in pd.unique(frame["concept"]):
-        if name:
-            names.setdefault(concept_id(str(name)), str(name))
-    titles = {material_id(str(i)): str(i) for i in pd.unique(frame["item"]) if i}
-    concepts = {c for a in found for c in a.concepts if not kg.projection.has_concept(c)}
-    assessed: dict[str, set[str]] = {}
-    for a in found:
-        if a.material and a.material not in kg.projection.material_ids:
-            assessed.setdefault(a.material, set()).update(a.concepts)
-    return CurriculumBundle(
-        concepts=tuple(Concept(c, names.get(c, c)) for c in sorted(concepts)),
-        materials=tuple(
-            Material(m, titles.get(m, m), MaterialType.EXERCISE, assesses=tuple(sorted(assessed[m])))
-            for m in sorted(assessed)
-        ),
-    )
 
 
 def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: ProgressHook) -> pd.DataFrame:
@@ -113,31 +83,6 @@ def _read(files: Sequence[Path], fmt: str, options: dict[str, Any], bars: Progre
     if problems:
         raise MalformedInput(problems)
     return join_frames(frames, fmt)
-
-
-def _sample(ids: Sequence[str], where: dict[str, str] | None = None) -> str:
-    """The first ids, each with where the log first names it when known."""
-    where = where or {}
-    shown = [f"{i} ({where[i]})" if i in where else i for i in ids[:_SHOWN]]
-    more = f" (and {len(ids) - _SHOWN} more)" if len(ids) > _SHOWN else ""
-    return ", ".join(shown) + more
-
-
-def first_named(frame: pd.DataFrame, column: str, ids: Sequence[str]) -> dict[str, str]:
-    """Graph id -> the file and line that first names it in ``column`` (``item`` or ``concept``) of the log."""
-    from ingest.attempts.to_graph import concept_id, material_id
-
-    to_id = material_id if column == "item" else concept_id
-    wanted = set(ids[:_SHOWN])
-    first: dict[str, tuple[int, str]] = {}
-    names = {n: to_id(str(n)) for n in frame[column].unique() if n}
-    named = {n for n, i in names.items() if i in wanted}
-    rows = frame[frame[column].isin(named) & (frame["line"] > 0)]
-    for name, source, line in zip(rows[column], rows["source"], rows["line"], strict=True):
-        ident = names[name]
-        if ident not in first or line < first[ident][0]:
-            first[ident] = (int(line), str(source).split(":", 1)[-1])  # the source column reads "csv:log.csv"
-    return {ident: f"{file} line {line}" for ident, (line, file) in first.items()}
 
 
 @attempts.command(name="import", cls=JsonRefusals)
@@ -269,7 +214,7 @@ def import_attempts(
             if "report" in frame.attrs:
                 report["xapi"] = frame.attrs["report"]
                 if skip_unmapped:
-                    report["xapi"] |= _unmapped_report(report["xapi"], unmapped)
+                    report["xapi"] |= unmapped_report(report["xapi"], unmapped)
                 voided_stored = stored_void_targets(kg, frame, pseudonyms)
                 report["xapi"]["voided_stored"] = len(voided_stored)
                 report["xapi"]["voided"] += len(gone)
@@ -281,11 +226,11 @@ def import_attempts(
                 if bundle.concepts:
                     ids = [c.id for c in bundle.concepts]
                     where = first_named(frame, "concept", ids)
-                    problems.append(f"{len(ids)} concept(s) not in the graph: {_sample(ids, where)}")
+                    problems.append(f"{len(ids)} concept(s) not in the graph: {sample(ids, where)}")
                 if bundle.materials:
                     ids = [m.id for m in bundle.materials]
                     where = first_named(frame, "item", ids)
-                    problems.append(f"{len(ids)} item(s) not in the graph as materials: {_sample(ids, where)}")
+                    problems.append(f"{len(ids)} item(s) not in the graph as materials: {sample(ids, where)}")
                 if fmt == "xapi":  # a Moodle log's quiz-level statements are about no material, and never will be
                     problems.append(
                         "pass --skip-unmapped to skip (and count) the statements about them, as recordStatements "
@@ -300,11 +245,11 @@ def import_attempts(
             clashes = conflicting_duplicates(kg, found, untimed=untimed, former=former)
             if clashes:
                 named = [renamed.get(c, c) for c in clashes]  # a twin's id -> the one read from the file
-                raise ValidationFailed(_clash_problems(fmt, frame, keyed, named))
+                raise ValidationFailed(clash_problems(fmt, frame, keyed, named))
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
-                report["accepted"], report["duplicates"], estimates = _record(
+                report["accepted"], report["duplicates"], estimates = record_found(
                     kg, found, obj, creating, marks, progress=lambda done, total: bars("record", done, len(found))
                 )
                 report["estimates"] = len(estimates)
@@ -315,7 +260,7 @@ def import_attempts(
                 bars("record", len(found), len(found))
             if not dry_run and report.get("xapi", {}).get("voided_stored"):
                 # after the statements' write: a void of one stored earlier takes it back
-                report["xapi"]["voided_stored"] = len(_retract(kg, voided_stored, obj))
+                report["xapi"]["voided_stored"] = len(retract_stored(kg, voided_stored, obj))
             if not dry_run and (ahead or within):
                 mark_voided(kg, [*ahead, *within])  # the statement, when it comes (again), arrives voided
     except KnowledgeGraphError as error:
@@ -327,55 +272,10 @@ def import_attempts(
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
     else:
-        _print(report)
+        print_report(report)
     if not report["attempts"]:
         chosen = f" in fold(s) {', '.join(map(str, sorted(folds)))}" if folds else ""
         click.echo(f"warning: no attempts{chosen} in {', '.join(f.name for f in files)}: nothing to import", err=True)
-
-
-def _clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes: Sequence[str]) -> list[str]:
-    """Why attempts stored under the same ids with other answers are refused, naming the first with their lines."""
-    where: dict[str, str] = {}
-    wanted = set(clashes)
-    for original, ident, source, line in zip(
-        frame["attempt_id"], keyed["attempt_id"], frame["source"], frame["line"], strict=True
-    ):
-        if ident in wanted and ident not in where:
-            file = str(source).split(":", 1)[-1]
-            where[ident] = f"{original} ({file} line {line})" if line > 0 else f"{original} ({file})"
-    named = ", ".join(where[c] for c in clashes[:_SHOWN] if c in where)
-    more = f" (and {len(clashes) - _SHOWN} more)" if len(clashes) > _SHOWN else ""
-    if fmt == "xapi":
-        return [
-            f"{len(clashes)} statement(s) already stored under the same id for another learner, or with another "
-            f"result or time: {named}{more}",
-            "a statement id names one statement: a changed result is a new statement with its own id (void the "
-            "old one to take it back)",
-        ]
-    if fmt == "csv":
-        return [
-            f"{len(clashes)} attempt(s) already stored under the same id with another score or time: {named}{more}",
-            "another log with the same file name? default ids are file, student and line: rename the file, "
-            "or give the log an attempt_id column (--attempt-id-column)",
-        ]
-    return [
-        f"{len(clashes)} attempt(s) already stored under the same id with another score: {named}{more}",
-        "another log with the same file name? ids are the file's (or --dataset's) name, student and position: "
-        "rename the file or pass --dataset",
-    ]
-
-
-def _unmapped_report(xapi: dict[str, Any], unmapped: UnmappedActivities) -> dict[str, Any]:
-    """The xAPI report's entries for the statements ``--skip-unmapped`` left out (what recordStatements answers)."""
-    skipped = dict(xapi["skipped"])
-    if unmapped.statements:
-        skipped[NOT_A_MATERIAL] = skipped.get(NOT_A_MATERIAL, 0) + unmapped.statements
-    return {
-        "used": xapi["used"] - unmapped.statements,
-        "skipped": skipped,
-        "unmapped_activities": [{"activity_id": a, "statements": n} for a, n in unmapped.activities],
-        "more_unmapped_activities": unmapped.not_shown,
-    }
 
 
 def _reader_options(
@@ -394,106 +294,3 @@ def _reader_options(
             raise click.BadParameter("give a name without ':', '/' or '\\'", param_hint="--dataset")
         options[_DATASET_OPTION[fmt]] = dataset.strip()
     return options
-
-
-def _record(
-    kg: KnowledgeGraph,
-    found: Sequence[Attempt],
-    obj: dict[str, Any],
-    creating: CurriculumBundle | None,
-    marks: Sequence[Triple],
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[int, int, list[Any]]:
-    """Record, with what the log creates (and ``marks``), in one transaction; estimates too when a model is served."""
-    service = _served(obj)
-    if service is not None:
-        from resolvers.students import record
-
-        return record(kg, service, found, creating=creating, progress=progress, marks=marks)
-    return record_attempts(kg, found, creating=creating, marks=marks)
-
-
-def _retract(kg: KnowledgeGraph, attempt_ids: Sequence[str], obj: dict[str, Any]) -> list[str]:
-    """Take back stored attempts these files void, re-estimating their students with the served model."""
-    from resolvers.students import retract
-
-    return retract(kg, _served(obj), attempt_ids)
-
-
-def _served(obj: dict[str, Any]) -> Any:
-    """The mastery model `pathwise serve` serves (None without one), opened once per command."""
-    if "served" not in obj:
-        settings = obj.get("settings") or load_settings()
-        service = None
-        if settings.mastery:
-            from server import open_mastery  # the demo's until one is trained
-
-            service = open_mastery(settings)
-        obj["served"] = service if service is not None and service.version is not None else None
-    return obj["served"]
-
-
-def _print(report: dict[str, Any]) -> None:
-    verb = "would import" if report["dry_run"] else "imported"
-    click.echo(
-        f"{verb}: {report['attempts']} attempt(s) ({report['rows']} rows, {report['students']} students) "
-        f"from {len(report['files'])} {report['format']} file(s)"
-    )
-    if report["dry_run"]:
-        if report["missing_concepts"] or report["missing_materials"]:
-            click.echo(
-                f"  not in the graph: {report['missing_concepts']} concept(s), {report['missing_materials']} item(s)"
-                " (--create-missing creates them)"
-            )
-    else:
-        if report["created_concepts"] or report["created_materials"]:
-            click.echo(f"  created {report['created_concepts']} concept(s), {report['created_materials']} material(s)")
-        click.echo(f"  accepted: {report['accepted']}  duplicates: {report['duplicates']}")
-    if report.get("without_concepts"):
-        click.echo(
-            f"  warning: {report['without_concepts']} attempt(s) name no concept (their items teach and assess "
-            "none, as items --create-missing makes), so they move no mastery estimate: link the items to "
-            "concepts (`linkMaterial`, or a materials.csv with teaches/assesses) and import again",
-            err=True,
-        )
-    if report.get("erased"):
-        click.echo(
-            f"  left out: {report['erased']} attempt(s) of {report['erased_students']} student(s) forgotten on "
-            "request after those attempts were made (see docs/privacy.md)"
-        )
-    xapi = report.get("xapi")
-    if xapi:
-        skipped = ", ".join(f"{n} {why}" for why, n in sorted(xapi["skipped"].items())) or "none"
-        used = f"{xapi['statements']} statement(s), {xapi['used']} used, {xapi['voided']} voided"
-        click.echo(f"  xAPI: {used}, skipped: {skipped}")
-        if xapi.get("unmapped_activities"):
-            more = xapi["more_unmapped_activities"]
-            click.echo(
-                f"  skipped as no material: {xapi['skipped'][NOT_A_MATERIAL]} statement(s) about "
-                f"{len(xapi['unmapped_activities']) + more} activit(ies), the most-named first (a question among "
-                "them needs a material's activity ids: `updateMaterial`, or the activity_ids column):"
-            )
-            for entry in xapi["unmapped_activities"]:
-                click.echo(f"    {entry['activity_id']} ({entry['statements']})")
-            if more:
-                click.echo(f"    (and {more} more)")
-        if report.get("account_homes"):
-            click.echo(f"  accounts of {', '.join(report['account_homes'])} keyed by their name alone")
-        if xapi.get("voided_stored"):
-            taken = "would be taken back" if report["dry_run"] else "taken back"
-            click.echo(
-                f"  voided after they were stored: {xapi['voided_stored']} attempt(s) {taken}, their students"
-                " estimated again"
-            )
-        if xapi.get("voided_ahead"):
-            kept = "would be kept" if report["dry_run"] else "kept"
-            click.echo(
-                f"  {xapi['voided_ahead']} voiding statement(s) name a statement not recorded yet: {kept} voided, "
-                "so it is not recorded when it comes"
-            )
-        settled = xapi.get("voided_stored", 0) + xapi.get("voided_ahead", 0)
-        if xapi.get("void_targets_missing", 0) > settled:
-            click.echo(
-                f"  {xapi['void_targets_missing'] - settled} voiding statement(s) name a statement not in these "
-                "files and voided before"
-            )
