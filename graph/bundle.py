@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
@@ -48,6 +48,11 @@ class CurriculumBundle:
     empty (the row states its values untagged). A concept's ``alt_labels`` are its own
     language's: its translations carry the others'.
 
+    ``whole_predicates`` names unmodelled predicates the source gives in full for each item
+    it holds (CASE: an item's identifier, URI, code and records): a replaced item keeps
+    its stored triples of the other unmodelled predicates its source does not give it
+    (``graph.unmodelled_kept``), and of these none.
+
     ``origins`` says where an item came from, for messages about it: ``("material",
     "m1") -> "materials.csv:line 4"``, an edge under ``("prerequisite", "c -> p")``.
     Formats whose items are found by their id (RDF, by subject) leave it empty.
@@ -62,6 +67,7 @@ class CurriculumBundle:
     materials: tuple[Material, ...] = ()
     extra: Graph | None = field(default=None, compare=False)
     unstated: frozenset[tuple[str, str]] = frozenset()
+    whole_predicates: frozenset[URIRef] = frozenset()
     unstated_items: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False)
     origins: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()

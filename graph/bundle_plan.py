@@ -26,6 +26,7 @@ from graph.projection import Projection
 from graph.prune import left_out, plan_prune, require_replace
 from graph.rdf_mapping import Triple, bundle_triples, prerequisite_triples
 from graph.replace_warnings import left_out_warnings, removed_hazards
+from graph.unmodelled_kept import kept_unmodelled, kept_warning
 from graph.unstated import PREREQUISITES, TRANSLATIONS, keep_unstated, keep_unstated_edges
 from graph.validation import absolute_ids, check_bundle
 from graph.vocab import ID, PW
@@ -116,7 +117,7 @@ def plan_bundle(
         # a replaced curriculum too: its old title stayed beside the new one (two titles, two CASE records)
         stored = kg.projection.curriculum_ids
         replaced += [iri_of("curriculum", c.id) for c in cleaned.curricula if c.id in stored]
-        deletes = _replaced_triples(kg, replaced) if replaced else []
+        deletes, unmodelled = _replaced_triples(kg, replaced, cleaned) if replaced else ([], [])
         texts_deleted, texts = bundle_texts(kg, cleaned, deletes, replace_existing)
         # kept edges stay as stored, their nodes with what the model does not hold (cycles may drop one)
         still = {(e.concept, e.prerequisite) for e in kept_edges} & {
@@ -145,7 +146,11 @@ def plan_bundle(
             report.pruned = pruning.pruned
         report.triples = len(inserts)
         left_lines = left_out_warnings(left, pruned=prune) + (pruning.warnings if pruning is not None else [])
-        report.warnings = kept + edge_warnings + hazards + left_lines + report.warnings
+        kinds = {iri_of("concept", c.id): "concept" for c in cleaned.concepts}
+        kinds |= {iri_of("material", m.id): "material" for m in cleaned.materials}
+        kinds |= {iri_of("curriculum", c.id): "curriculum" for c in cleaned.curricula}
+        unmodelled_lines = kept_warning(unmodelled, kinds)
+        report.warnings = kept + edge_warnings + unmodelled_lines + hazards + left_lines + report.warnings
 
         def project() -> None:
             _project_bundle(kg, cleaned, replaced)
@@ -272,18 +277,28 @@ def _learners_named(kg: GraphReads, bundle: CurriculumBundle) -> set[str]:
     return queries.typed_among(kg.store, sorted(named), learner_types) if named else set()
 
 
-def _replaced_triples(kg: GraphReads, subjects: Sequence[URIRef]) -> list[Triple]:
-    """A replaced concept or material loses its own triples and its outgoing edges."""
+def _replaced_triples(
+    kg: GraphReads, subjects: Sequence[URIRef], bundle: CurriculumBundle
+) -> tuple[list[Triple], list[Triple]]:
+    """What replacing them deletes (their own triples and outgoing edges), and what they keep.
+
+    They keep the stored triples Pathwise does not model and the batch does not state
+    (``graph.unmodelled_kept``): a CASE record, a SKOS mapping through a CSV round trip.
+    """
     described = queries.describe(kg.store, subjects)
+    own: list[Triple] = []
     out: list[Triple] = []
     for iri, props in described.items():
         s = URIRef(iri)
-        out += [(s, p, o) for p, objs in props.items() for o in objs]
+        own += [(s, p, o) for p, objs in props.items() for o in objs]
         for p in props.get(PW.requires, []):
             e = edge_iri(id_of(iri), id_of(str(p)))
             for pred, objs in queries.describe(kg.store, [e]).get(str(e), {}).items():
                 out += [(e, pred, o) for o in objs]
-    return out + queries.blank_subtrees(kg.store, subjects)
+    blanks = queries.blank_subtrees(kg.store, subjects)
+    kept = kept_unmodelled(own, blanks, extra=bundle.extra, whole_predicates=bundle.whole_predicates)
+    keep = set(kept)
+    return [t for t in own + out + blanks if t not in keep], kept
 
 
 def _project_bundle(kg: GraphReads, bundle: CurriculumBundle, replaced: Sequence[URIRef]) -> None:

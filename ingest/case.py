@@ -293,10 +293,28 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     # CASE has no place for a concept's other languages: a package says nothing of them (a
     # framework exported, edited in a CASE tool and imported with --replace lost them)
     unstated = frozenset({("concept", TRANSLATIONS)})
-    return CurriculumBundle((curriculum,), concepts, tuple(edges), extra=extra, unstated=unstated)
+    return CurriculumBundle(
+        (curriculum,), concepts, tuple(edges), extra=extra, unstated=unstated, whole_predicates=CASE_PREDICATES
+    )
 
 
 _SKOS_MATCHES = {"exactMatchOf": SKOS.exactMatch, "isRelatedTo": SKOS.related}
+CASE_PREDICATES = frozenset(
+    {
+        DCTERMS.identifier,
+        SKOS.exactMatch,
+        SKOS.related,
+        DCTERMS.type,
+        SKOS.notation,
+        DCTERMS.creator,
+        DCTERMS.publisher,
+        CASE_RECORD,
+        CASE_DEFINITIONS,
+        CASE_ASSOCIATION,
+    }
+)
+"""What a package gives of each item it holds, whether it has a value or not: a new version without one drops
+the stored one (``CurriculumBundle.whole_predicates``)."""
 """CASE association types with a SKOS counterpart; ``exemplar``, ``isPartOf``... have none (records only)."""
 
 

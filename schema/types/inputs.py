@@ -322,7 +322,7 @@ class ImportCurriculumInput:
         default=False,
         description="Replace concepts, materials and curricula with the same ids. Each keeps the stored value of "
         "what the document does not state (a CSV column, an RDF predicate, a concept's edges without "
-        "prerequisites.csv), named in `warnings`.",
+        "prerequisites.csv, triples Pathwise does not model such as skos:exactMatch), named in `warnings`.",
     )
     break_cycles: bool = strawberry.field(
         default=False, description="Leave out the listed edges that break every cycle instead of refusing."
