@@ -158,7 +158,7 @@ def import_attempts(
         )
     obj = ctx.obj or {}
     kg: KnowledgeGraph = obj.get("kg") or open_graph(
-        obj.get("settings") or load_settings(), obj.get("store"), instead=ATTEMPTS_INSTEAD
+        obj.get("settings") or load_settings(), obj.get("store"), instead=ATTEMPTS_INSTEAD, as_json=as_json
     )
     if fmt == "xapi":
         options["item_concepts"] = item_concepts(kg)

@@ -82,7 +82,7 @@ def import_(
         raise click.UsageError(
             "--prune deletes what a replace leaves out of the curricula the file names: add --replace"
         )
-    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=IMPORT_INSTEAD)
+    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=IMPORT_INSTEAD, as_json=as_json)
     try:
         with ProgressBars() as bars:
             bars("read", 0, 1)

@@ -29,8 +29,14 @@ INFO_INSTEAD = "ask its /healthz for the counts and revision, or stop it first"
 ATTEMPTS_INSTEAD = "send the attempts with the recordAttempts or recordStatements mutation, or stop it first"
 
 
-def open_graph(settings: Settings, store: str | None, *, instead: str | None = None) -> KnowledgeGraph:
-    """The configured store, or exit with why; ``instead`` is what a running service answers for this command."""
+def open_graph(
+    settings: Settings, store: str | None, *, instead: str | None = None, as_json: bool = False
+) -> KnowledgeGraph:
+    """The configured store, or exit with why; ``instead`` is what a running service answers for this command.
+
+    ``as_json``: the refusal is the command's JSON report on stdout (``cli.exits.fail``), as its
+    other refusals are: a script reading ``import --json`` got nothing on stdout for a store in use.
+    """
     spec = store or settings.store
     if spec.startswith("oxigraph:"):
         parent = Path(spec.partition(":")[2]).parent
@@ -43,10 +49,10 @@ def open_graph(settings: Settings, store: str | None, *, instead: str | None = N
     except StoreInUse as error:
         if instead is not None:  # a read: "make the change through GraphQL" told a reader to change something
             error = StoreInUse(error.location, instead=instead)
-        fail(error)
+        fail(error, as_json=as_json)
         raise  # unreachable: fail exits
     except KnowledgeGraphError as error:
-        fail(error)
+        fail(error, as_json=as_json)
         raise  # unreachable: fail exits
 
 

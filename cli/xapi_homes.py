@@ -36,7 +36,7 @@ def show(ctx: click.Context, as_json: bool) -> None:
     obj = ctx.obj or {}
     settings = obj.get("settings") or load_settings()
     running = "a running service logs them when it starts (and did not start had they differed)"
-    kg = obj.get("kg") or open_graph(settings, obj.get("store"), instead=running)
+    kg = obj.get("kg") or open_graph(settings, obj.get("store"), instead=running, as_json=as_json)
     try:
         recorded, former = recorded_homes(kg.store), former_homes(kg.store)
         unrecorded = recorded is None and holds_unrecorded_xapi(kg.store)

@@ -306,3 +306,29 @@ def test_a_refusal_for_a_store_in_use_names_what_the_service_offers(
     assert "in use by another process" in result.output
     assert named in result.output
     assert "make the change" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["import", "DIR", "--json"], ["attempts", "import", "DIR/log.csv", "--format", "csv", "--json"]],
+)
+def test_a_store_in_use_is_refused_in_json_on_stdout_with_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # An audit's script read `import --json` with a server running: stdout was empty, the
+    # refusal plain text on stderr.
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    (tmp_path / "log.csv").write_text("student,item,concepts,correct\ns1,m1,c1,1\n")
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+    monkeypatch.delenv("PATHWISE_STORE", raising=False)
+    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
+    try:
+        result = CliRunner().invoke(main, [a.replace("DIR", str(tmp_path)) for a in args])
+    finally:
+        held.close()
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "INVALID"
+    assert "in use by another process" in error["message"]
