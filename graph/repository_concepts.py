@@ -57,7 +57,7 @@ class ConceptWrites(GraphBatches):
             if self.projection.has_concept(concept.id):
                 raise DuplicateId("concept", concept.id, field="id")
             self.import_bundle(bundle)
-            return concept
+            return self.concept(concept.id)  # as stored: a repeated alternative label is stored once
 
     def update_concept(self, updated: Concept) -> Concept:
         """Replace a concept's own values (label, definition, alt labels, links up); other languages' stay.
@@ -87,7 +87,7 @@ class ConceptWrites(GraphBatches):
             deletes = [t for t in own if t not in after]
             inserts = sorted(after - set(own))
             self.commit(deletes, inserts, lambda: self.projection.add_concept(updated.id, updated.label))
-            return updated
+            return self.concept(updated.id)  # as stored, as a read of it answers next
 
     def delete_concept(self, ident: str) -> ConceptDeletion:
         """Delete a concept with its edges, material links, narrower links, the CASE associations

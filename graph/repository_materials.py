@@ -55,7 +55,7 @@ class MaterialWrites(GraphBatches):
                 raise DuplicateId("material", material.id, field="id")
             self._require_own_activities(material)
             self.import_bundle(CurriculumBundle(materials=(material,)))
-            return material
+            return self.material(material.id)  # as stored, as a read of it answers next
 
     def update_material(self, updated: Material) -> Material:
         """Replace a material's values and links."""
@@ -76,7 +76,7 @@ class MaterialWrites(GraphBatches):
                 inserts,
                 lambda: project_material(self.projection, updated),
             )
-            return updated
+            return self.material(updated.id)
 
     def delete_material(self, ident: str) -> None:
         """Delete a material and its links."""

@@ -157,6 +157,18 @@ class TestConceptLifecycle:
         ok = client.execute(query, {"input": {"id": "hi", "label": "नमस्ते 👩\u200d🏫", "definition": "Line 1\nLine 2"}})
         assert ok["createConcept"]["label"] == "नमस्ते 👩\u200d🏫"  # joiners and line breaks in a definition are text
 
+    def test_a_created_or_updated_concept_answers_as_stored(self, client: Client) -> None:
+        # It echoed the input: ["a", "a", "Fußball"] came back, while a read gave ["Fußball", "a"].
+        fields = "... on Concept { label altLabels } ... on CurriculumError { code }"
+        create = f"mutation($input: CreateConceptInput!) {{ createConcept(input: $input) {{ {fields} }} }}"
+        update = f"mutation($input: UpdateConceptInput!) {{ updateConcept(input: $input) {{ {fields} }} }}"
+        read = '{ concept(id: "dup") { label altLabels } }'
+        made = client.execute(create, {"input": {"id": "dup", "label": "Dup", "altLabels": ["a", "a", "Fußball"]}})
+        assert made["createConcept"] == client.execute(read)["concept"]
+        assert sorted(made["createConcept"]["altLabels"]) == ["Fußball", "a"]
+        changed = client.execute(update, {"input": {"id": "dup", "altLabels": ["b", "b"]}})
+        assert changed["updateConcept"] == client.execute(read)["concept"] == {"label": "Dup", "altLabels": ["b"]}
+
     def test_every_problem_of_a_new_concept_comes_at_once(self, client: Client) -> None:
         # Only the unknown prerequisite was reported (NOT_FOUND, no problems): the empty label came on the next try.
         query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {

@@ -43,7 +43,7 @@ def test_student_writes_leave_cached_records_in_place(kg: KnowledgeGraph, reads:
     kg.create_concept(Concept("cube", "Cubics"), ["quad"])  # another, on a record nobody read
     assert kg.material("m_add").title == "Adding"
     assert kg.concept("eq").label == "Equations"
-    assert reads == [["m_add", "m_eq"], ["eq"]]  # the first reads only
+    assert reads == [["m_add", "m_eq"], ["eq"], ["cube"]]  # the first reads, and the create's answer, only
 
 
 def test_an_edited_record_is_read_again(kg: KnowledgeGraph, reads: list[list[str]]) -> None:
