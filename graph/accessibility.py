@@ -186,6 +186,41 @@ def canonical_language(tag: str | None) -> str | None:
     return "-".join(out)
 
 
+GRANDFATHERED = {
+    "en-gb-oed": "en-GB-oxendict",
+    "i-ami": "ami",
+    "i-bnn": "bnn",
+    "i-default": None,
+    "i-enochian": None,
+    "i-hak": "hak",
+    "i-klingon": "tlh",
+    "i-lux": "lb",
+    "i-mingo": None,
+    "i-navajo": "nv",
+    "i-pwn": "pwn",
+    "i-tao": "tao",
+    "i-tay": "tay",
+    "i-tsu": "tsu",
+    "sgn-be-fr": "sfb",
+    "sgn-be-nl": "vgt",
+    "sgn-ch-de": "sgg",
+    "art-lojban": "jbo",
+    "cel-gaulish": None,
+    "no-bok": "nb",
+    "no-nyn": "nn",
+    "zh-guoyu": "cmn",
+    "zh-hakka": "hak",
+    "zh-min": None,
+    "zh-min-nan": "nan",
+    "zh-xiang": "hsn",
+}
+"""RFC 5646's grandfathered tags (lower case), with the tag the IANA registry prefers (``None``: none).
+
+They are valid BCP 47, but written before subtags could say the same, and every one is
+deprecated: a reader that knows ``tlh`` may not know ``i-klingon``, so each is refused
+naming the tag to write, not as "not a BCP 47 language tag" (which it is)."""
+
+
 def language_problem(tag: str) -> str | None:
     """Why ``tag`` is not a well-formed BCP 47 language tag (``None``: it is).
 
@@ -204,7 +239,17 @@ def language_problem(tag: str) -> str | None:
         "language 'en_us' is not a BCP 47 language tag: did you mean 'en-US'?"
         >>> language_problem("sp")
         "language 'sp': 'sp' is no ISO 639 language code (did you mean 'es'?)"
+        >>> language_problem("i-klingon")
+        "language 'i-klingon' is a grandfathered BCP 47 tag, deprecated: write 'tlh'"
     """
+    if tag.lower() in GRANDFATHERED:
+        preferred = GRANDFATHERED[tag.lower()]
+        if preferred is None:
+            return (
+                f"language {tag!r} is a grandfathered BCP 47 tag, deprecated with no replacement: "
+                "write the language's own tag, or a private-use one ('x-' and a name)"
+            )
+        return f"language {tag!r} is a grandfathered BCP 47 tag, deprecated: write {preferred!r}"
     if _LANGUAGE.fullmatch(tag):
         return subtag_problem(tag)
     hyphenated = tag.strip().replace("_", "-")

@@ -20,8 +20,8 @@ from graph.prerequisites import cycle_if_added
 from graph.rdf_mapping import Triple, concept_triples, prerequisite_triples
 from graph.repository_batches import GraphBatches
 from graph.unmodelled_checks import CONCEPT_PREDICATES
-from graph.validation import broader_cycles
-from graph.value_checks import check_strength, concept_problems, one_field
+from graph.validation import broader_cycles, stored_kind
+from graph.value_checks import check_strength, concept_problems, one_field, provenance_problem
 from graph.vocab import PW, SKOS
 
 __all__ = ["ConceptWrites"]
@@ -56,6 +56,8 @@ class ConceptWrites(GraphBatches):
                 raise NotFound("curriculum", concept.curriculum, field="curriculumId")
             if self.projection.has_concept(concept.id):
                 raise DuplicateId("concept", concept.id, field="id")
+            if (other := stored_kind(concept.id, self.projection)) is not None:  # an IRI names one thing
+                raise ValidationFailed([f"concept id {concept.id!r} is already the IRI of a {other}"], field="id")
             self.import_bundle(bundle)
             return self.concept(concept.id)  # as stored: a repeated alternative label is stored once
 
@@ -131,10 +133,12 @@ class ConceptWrites(GraphBatches):
             self._require_concept(concept, "conceptId")
             self._require_concept(prerequisite, "prerequisiteId")
             check_strength(strength)
+            edge = Prerequisite(concept, prerequisite, strength, provenance)
+            if (bad := provenance_problem(edge)) is not None:
+                raise InvalidInput(bad, field="provenance")
             cycle = cycle_if_added(self.projection.dag, concept, prerequisite)
             if cycle is not None:
                 raise PrerequisiteCycle([cycle])
-            edge = Prerequisite(concept, prerequisite, strength, provenance)
             deletes = self._edge_triples(concept, prerequisite)
             self.commit(
                 deletes,

@@ -19,6 +19,7 @@ from graph.model import Material
 from graph.rdf_mapping import material_triples
 from graph.repository_batches import GraphBatches
 from graph.unmodelled_checks import MATERIAL_PREDICATES
+from graph.validation import stored_kind
 from graph.value_checks import material_problems, one_field
 
 __all__ = ["MaterialWrites"]
@@ -53,6 +54,8 @@ class MaterialWrites(GraphBatches):
             self._require_linked(material)
             if material.id in self.projection.material_ids:
                 raise DuplicateId("material", material.id, field="id")
+            if (other := stored_kind(material.id, self.projection)) is not None:  # an IRI names one thing
+                raise ValidationFailed([f"material id {material.id!r} is already the IRI of a {other}"], field="id")
             self._require_own_activities(material)
             self.import_bundle(CurriculumBundle(materials=(material,)))
             return self.material(material.id)  # as stored, as a read of it answers next

@@ -30,7 +30,7 @@ from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
 from graph.references import resolve_references
 from graph.unmodelled_checks import learner_data_problems, unnamed_things, values_of_stored
-from graph.value_checks import check_concept, check_material, translation_problems
+from graph.value_checks import check_concept, check_material, provenance_problem, translation_problems
 
 __all__ = [
     "absolute_ids",
@@ -204,6 +204,8 @@ def check_bundle(
     for edge in bundle.prerequisites:
         if not 0.0 < edge.strength <= 1.0:
             problems.append(f"edge {edge.concept} -> {edge.prerequisite}: strength {edge.strength} not in (0, 1]")
+        if (bad := provenance_problem(edge)) is not None:
+            problems.append(bad)
     problems += _duplicates("concept", (c.id for c in bundle.concepts))
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))

@@ -24,7 +24,7 @@ from graph.accessibility import (
 from graph.activities import activity_problems
 from graph.errors import InvalidInput
 from graph.ids import id_problem
-from graph.model import Concept, Material, Translation
+from graph.model import Concept, Material, Prerequisite, Translation
 
 __all__ = [
     "LABEL_LIMIT",
@@ -36,6 +36,7 @@ __all__ = [
     "concept_problems",
     "material_problems",
     "one_field",
+    "provenance_problem",
     "text_problem",
     "translation_problems",
     "url_problem",
@@ -76,6 +77,22 @@ def text_problem(
         article = "an" if what[:1] in "aeiou" else "a"  # "has a alternative label" read as a typo
         return f"has {article} {what} of {len(text)} characters, more than {limit}"
     return None
+
+
+def provenance_problem(edge: Prerequisite) -> str | None:
+    """Why an edge's provenance cannot be stored (one line of text, as a label), said whole; ``None``: it can.
+
+    It is shown beside the edge and written to CSV and CASE; a bell character and a line
+    break were stored as given.
+
+    Examples:
+        >>> provenance_problem(Prerequisite("eq", "sub", 1.0, "district plan")) is None
+        True
+        >>> provenance_problem(Prerequisite("eq", "sub", 1.0, "a\\u0007b"))
+        'prerequisite eq -> sub has U+0007 in its provenance, an invisible control or direction override: remove it'
+    """
+    found = text_problem(edge.provenance, "provenance", limit=LABEL_LIMIT, one_line=True, may_be_empty=True)
+    return None if found is None else f"prerequisite {edge.concept} -> {edge.prerequisite} {found}"
 
 
 def concept_problems(concept: Concept) -> list[tuple[str, str]]:
@@ -152,7 +169,8 @@ def url_problem(url: str) -> str | None:
 
     Frontends render it as a link, so a ``javascript:`` or ``data:`` URL would run in the
     student's browser. Browsers drop tabs, newlines and spaces inside a scheme, so they
-    are dropped here too before the scheme is read. Relative links are kept. Spaces,
+    are dropped here too before the scheme is read. Relative links are kept, but not one that starts ``//``: it is
+    relative to the scheme only, and goes to whatever host follows. Spaces,
     double quotes, backticks and angle brackets (outside RFC 3986, and what ends an HTML
     attribute) are refused rather than stored for every page to escape; other characters
     RFC 3986 leaves out (``|`` in real Metacademy links) are kept, as browsers take them.
@@ -162,10 +180,15 @@ def url_problem(url: str) -> str | None:
         (None, None)
         >>> url_problem(" Java\tScript:alert(1)")
         "url scheme 'javascript' is not http or https"
+        >>> url_problem("//evil.example/x")
+        "url starts with '//', which links to another host under the page's scheme: write it with https:"
     """
-    scheme = urlsplit(_URL_NOISE.sub("", url)).scheme.lower()
+    cleaned = _URL_NOISE.sub("", url)
+    scheme = urlsplit(cleaned).scheme.lower()
     if scheme not in _SAFE_SCHEMES:
         return f"url scheme {scheme!r} is not http or https"
+    if cleaned[:2] in ("//", "\\\\", "/\\", "\\/"):  # browsers read a backslash as a slash
+        return "url starts with '//', which links to another host under the page's scheme: write it with https:"
     unsafe = sorted(set(_URL_UNSAFE.findall(url)))
     if unsafe:
         shown = ", ".join(repr(ch) for ch in unsafe)

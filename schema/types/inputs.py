@@ -170,7 +170,8 @@ class CreateMaterialInput:
         default="", description="The content as plain text (what question answering searches)."
     )
     url: str = strawberry.field(
-        default="", description="A link to the resource, http(s) or relative (`javascript:` and `data:` are refused)."
+        default="",
+        description="A link to the resource, http(s) or relative (`javascript:`, `data:` and `//host` are refused).",
     )
     teaches: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing concepts it teaches (an unknown id is refused)."

@@ -48,6 +48,21 @@ class TestAddPrerequisite:
         )
         assert removed["removePrerequisite"] == {"strength": 0.4, "provenance": "my-source"}  # provenance was ""
 
+    def test_a_provenance_with_a_control_character_is_refused_and_nothing_written(self, client: Client) -> None:
+        # 'a,b|c"d\u0007\ne' was stored and answered as given (an audit).
+        query = """mutation($p: String!) { addPrerequisite(conceptId: "quad", prerequisiteId: "add", provenance: $p) {
+          ... on CurriculumError { code field message } } }"""
+        refused = client.execute(query, {"p": "district\u0007plan"})["addPrerequisite"]
+        assert refused == {
+            "code": "INVALID",
+            "field": "provenance",
+            "message": "prerequisite quad -> add has U+0007 in its provenance, an invisible control or direction "
+            "override: remove it",
+        }
+        assert client.execute('{ concept(id: "quad") { prerequisites { id } } }') == {
+            "concept": {"prerequisites": [{"id": "eq"}]}
+        }
+
     def test_unknown_id_is_not_found(self, client: Client) -> None:
         result = client.execute(ADD, {"c": "add", "p": "ghost"})["addPrerequisite"]
         assert (result["code"], result["field"], result["subjectId"]) == ("NOT_FOUND", "prerequisiteId", "ghost")
@@ -211,6 +226,17 @@ class TestConceptLifecycle:
         assert imported["importCurriculum"]["code"] == "INVALID"
         assert "broader cycle" in imported["importCurriculum"]["message"]
         assert client.execute('{ concept(id: "quad") { broader { id } } }') == {"concept": {"broader": []}}
+
+    def test_a_material_link_to_another_host_must_name_its_scheme(self, client: Client) -> None:
+        # "//evil.example/x" passed as a relative link: a page renders it as a link to that host.
+        material = {"id": "m_pr", "title": "T", "type": "VIDEO", "teaches": ["quad"], "url": "//evil.example/x"}
+        refused = client.execute(MATERIAL, {"input": material})["createMaterial"]
+        assert refused["problems"] == [
+            "material 'm_pr': url starts with '//', which links to another host under the page's scheme: "
+            "write it with https:"
+        ]
+        material["url"] = "/library/x"
+        assert "problems" not in client.execute(MATERIAL, {"input": material})["createMaterial"]
 
     def test_a_material_link_must_be_http(self, client: Client) -> None:
         material = {"id": "m_js", "title": "T", "type": "VIDEO", "teaches": ["quad"], "url": " JavaScript:alert(1)"}
@@ -484,6 +510,9 @@ class TestAnIriNamesOneThing:
         refused = client.execute(MATERIAL, {"input": clash})["createMaterial"]
         assert refused["code"] == "INVALID"
         assert refused["problems"] == [f"material id '{iri}' is already the IRI of a concept"]
+        field = "... on CurriculumError { field }"
+        form = f"mutation($input: CreateMaterialInput!) {{ createMaterial(input: $input) {{ {field} }} }}"
+        assert client.execute(form, {"input": clash})["createMaterial"] == {"field": "id"}  # it was null
         assert client.execute("query($i: ID!) { concept(id: $i) { label } }", {"i": iri}) == {
             "concept": {"label": "Outside"}
         }

@@ -77,6 +77,15 @@ class TestVocabulary:
         assert field == "language"
         assert f"language {tag!r} is not a BCP 47 language tag" in message
 
+    @pytest.mark.parametrize(
+        ("tag", "write"), [("i-klingon", "tlh"), ("en-GB-oed", "en-GB-oxendict"), ("no-bok", "nb")]
+    )
+    def test_a_grandfathered_tag_is_refused_naming_the_tag_to_write(self, tag: str, write: str) -> None:
+        # They were refused as "not a BCP 47 language tag", which they are (RFC 5646 grandfathers them).
+        [(field, message)] = material_problems(Material("m", "M", MaterialType.READING, language=tag))
+        assert field == "language"
+        assert message == f"material 'm': language {tag!r} is a grandfathered BCP 47 tag, deprecated: write {write!r}"
+
     def test_language_tags_take_their_conventional_case(self) -> None:
         assert [canonical_language(t) for t in ("EN", "pt-br", "zh-hant-tw", "en-us-x-TWAIN", "", None)] == [
             "en",
