@@ -52,6 +52,12 @@ __all__ = ["export", "import_"]
     " the file does not hold, and the materials linked only to those curricula that it does not hold), with what"
     " deleteConcept and deleteMaterial take along, in the same transaction. The report lists them.",
 )
+@click.option(
+    "--id-prefix",
+    default=None,
+    help="Put this before every id the file defines, and its links to them (junyi_): ids are shared by every"
+    " curriculum in the store, so a third-party map naming a stored curriculum's ids sits beside it.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -63,6 +69,7 @@ def import_(
     break_cycles: bool,
     allow_dangling: bool,
     prune: bool,
+    id_prefix: str | None,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -77,11 +84,17 @@ def import_(
     from cli.progress import ProgressBars
     from graph.bundle import NOTHING_TO_IMPORT
     from ingest.formats import read_path
+    from ingest.id_prefix import check_id_prefix, with_id_prefix
 
     if prune and not replace_existing:  # before the store is opened: a usage error, as the options' others are
         raise click.UsageError(
             "--prune deletes what a replace leaves out of the curricula the file names: add --replace"
         )
+    if id_prefix is not None:
+        try:
+            check_id_prefix(id_prefix, field="--id-prefix")
+        except InvalidInput as error:
+            raise click.BadParameter(error.message, param_hint="--id-prefix") from None
     kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=IMPORT_INSTEAD, as_json=as_json)
     try:
         with ProgressBars() as bars:
@@ -90,6 +103,8 @@ def import_(
             bars("read", 1, 1)
             if bundle.is_empty():  # an import of nothing is a mistaken file, not a success
                 raise InvalidInput(f"{path}: {NOTHING_TO_IMPORT}")
+            if id_prefix is not None:
+                bundle = with_id_prefix(bundle, id_prefix)
             report = kg.import_bundle(
                 bundle,
                 replace_existing=replace_existing,

@@ -12,6 +12,7 @@ from graph.repository import KnowledgeGraph
 from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv
 from ingest.export import export_text
 from ingest.formats import read_text
+from ingest.id_prefix import check_id_prefix, with_id_prefix
 
 __all__ = ["export_curriculum", "export_curriculum_csv", "import_curriculum", "list_curricula"]
 
@@ -32,6 +33,7 @@ def import_curriculum(
     allow_dangling: bool,
     dry_run: bool,
     prune: bool = False,
+    id_prefix: str | None = None,
 ) -> ImportReport:
     """Read an uploaded document, validate it whole, write it whole (or not at all).
 
@@ -39,9 +41,11 @@ def import_curriculum(
         InvalidInput: the document is missing, in the field of the other formats, or
             holds nothing to import (a mistaken request would otherwise look like an
             import that found nothing); ``prune`` without ``replace_existing``, before
-            the document is read.
+            the document is read; an ``id_prefix`` that would not make slugs.
     """
     require_replace(prune, replace_existing)
+    if id_prefix is not None:
+        check_id_prefix(id_prefix)  # before the document is read, as the other option's checks
     if fmt == "csv":
         if not csv_files:
             where = " (`content` is for the other formats)" if content else ""
@@ -56,6 +60,8 @@ def import_curriculum(
         bundle = read_text(content, fmt)
     if bundle.is_empty():
         raise InvalidInput(NOTHING_TO_IMPORT, field="content")
+    if id_prefix is not None:
+        bundle = with_id_prefix(bundle, id_prefix)
     return kg.import_bundle(
         bundle,
         replace_existing=replace_existing,

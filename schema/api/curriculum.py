@@ -446,6 +446,7 @@ class CurriculumMutation:
                     allow_dangling=input.allow_dangling,
                     prune=input.prune,
                     dry_run=input.dry_run,
+                    id_prefix=input.id_prefix,
                 )
             ),
         )

@@ -344,4 +344,10 @@ class ImportCurriculumInput:
         "without `replaceExisting`, and when a concept outside those curricula requires or is narrower than one it "
         "would delete, or the document itself names one. `pruned` says what went.",
     )
+    id_prefix: str | None = strawberry.field(
+        default=None,
+        description="Put this before every slug the document defines, and its references to them (`junyi_`): ids are "
+        "shared by every curriculum, so a third-party map naming `absolute_value` as the stored curriculum does "
+        "sits beside it instead of clashing. References to ids the document does not define keep theirs.",
+    )
     dry_run: bool = strawberry.field(default=False, description="Validate and report; write nothing.")

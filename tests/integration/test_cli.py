@@ -73,6 +73,25 @@ class TestJunyi:
         code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "info")
         assert "concepts: 0" in out
 
+    def test_beside_the_demo_with_an_id_prefix(self, tmp_path: Path) -> None:
+        # Into the store `make run` fills it was refused as 13 duplicates (absolute_value...), and
+        # --replace would have merged the two maps' concepts.
+        store = tmp_path / "s"
+        demo = Path(__file__).resolve().parents[2] / "demo" / "curriculum"
+        import_json(store, demo)
+        junyi = KG / "junyi" / "junyi_Exercise_table.csv"
+        code, out = run("--store", f"oxigraph:{store}", "import", str(junyi), "--break-cycles", "--json")
+        assert code == 1
+        assert json.loads(out[out.index("{") :])["error"]["code"] == "DUPLICATE"
+        report = import_json(store, junyi, "--break-cycles", "--id-prefix", "junyi_")
+        assert report["counts"]["concepts"] > 700  # type: ignore[index]
+        code, out = run("--store", f"oxigraph:{store}", "info")
+        assert "junyi_junyi (Junyi Academy exercises)" in out, out
+        assert "algebra (" in out, out
+        code, out = run("--store", f"oxigraph:{store}", "import", str(junyi), "--id-prefix", "a b", "--json")
+        assert code == 2
+        assert "would not make slugs" in json.loads(out)["error"]["message"]
+
     def test_imported_without_the_listed_edges_when_asked(self, tmp_path: Path) -> None:
         report = import_json(tmp_path / "s", KG / "junyi" / "junyi_Exercise_table.csv", "--break-cycles")
         code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "info")

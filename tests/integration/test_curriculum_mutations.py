@@ -528,6 +528,33 @@ class TestAnIriNamesOneThing:
         assert client.execute('{ concepts(search: "X") { totalCount } }') == {"concepts": {"totalCount": 0}}
 
 
+class TestIdPrefix:
+    def test_a_prefixed_document_sits_beside_the_stored_ids_and_links_to_the_others(self, client: Client) -> None:
+        csv = {"concepts": "id,label\nquad,Quadratics elsewhere\n", "prerequisites": "concept,prerequisite\nquad,add\n"}
+        done = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "idPrefix": "other_"}})[
+            "importCurriculum"
+        ]
+        assert done["concepts"] == 1, done
+        got = client.execute(
+            '{ a: concept(id: "other_quad") { label prerequisites { id } } b: concept(id: "quad") { label } }'
+        )
+        assert got == {
+            "a": {
+                "label": "Quadratics elsewhere",
+                "prerequisites": [{"id": "add"}],
+            },  # not defined there: the stored one
+            "b": {"label": "Quadratics"},
+        }
+
+    def test_a_prefix_that_makes_no_slug_is_refused(self, client: Client) -> None:
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on CurriculumError { code field } } }"""
+        refused = client.execute(
+            query, {"input": {"format": "CSV", "csv": {"concepts": "id,label\nz,Z\n"}, "idPrefix": "a b"}}
+        )["importCurriculum"]
+        assert refused == {"code": "INVALID", "field": "idPrefix"}
+
+
 class TestCaseExport:
     def test_a_curriculum_goes_out_as_case_and_comes_back_onto_itself(self, client: Client) -> None:
         package = client.execute('{ exportCurriculum(format: CASE, curriculumId: "arith") }')["exportCurriculum"]
