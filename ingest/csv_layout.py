@@ -61,10 +61,10 @@ from ingest.csv_layout_rows import (
     activity_clash_problems,
     by_concept,
     concept_in,
-    curriculum,
-    material,
-    prerequisite,
-    translation,
+    curriculum_of_row,
+    material_of_row,
+    prerequisite_of_row,
+    translation_of_row,
 )
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
@@ -186,11 +186,11 @@ def parse_curriculum_csv(texts: Mapping[str, str | None]) -> CurriculumBundle:
     if texts.get("prerequisites") is None:  # no file: the edges of the concepts it replaces stay
         reading.unstated.add(("concept", PREREQUISITES))
     bundle = CurriculumBundle(
-        curricula=tuple(_convert("curricula", texts.get("curricula"), curriculum, reading)),
+        curricula=tuple(_convert("curricula", texts.get("curricula"), curriculum_of_row, reading)),
         concepts=tuple(_convert("concepts", texts.get("concepts"), concept_in(reading.own_languages), reading)),
-        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), prerequisite, reading)),
-        materials=tuple(_convert("materials", texts.get("materials"), material, reading, material_lines)),
-        translations=by_concept(_convert("translations", texts.get("translations"), translation, reading)),
+        prerequisites=tuple(_convert("prerequisites", texts.get("prerequisites"), prerequisite_of_row, reading)),
+        materials=tuple(_convert("materials", texts.get("materials"), material_of_row, reading, material_lines)),
+        translations=by_concept(_convert("translations", texts.get("translations"), translation_of_row, reading)),
         # no file states a concept's every language: translations.csv names them one by one; an absent
         # language column is no field left as stored: ``own_languages`` names the rows that state one
         unstated=frozenset({*reading.unstated, ("concept", TRANSLATIONS)} - {("concept", "language")}),

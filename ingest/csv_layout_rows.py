@@ -31,10 +31,10 @@ __all__ = [
     "activity_clash_problems",
     "by_concept",
     "concept_in",
-    "curriculum",
-    "material",
-    "prerequisite",
-    "translation",
+    "curriculum_of_row",
+    "material_of_row",
+    "prerequisite_of_row",
+    "translation_of_row",
 ]
 
 
@@ -61,7 +61,7 @@ def _ids(kind: str, idents: Iterable[str], reasons: list[str]) -> None:
     reasons.extend(p for p in (id_problem(kind, i) for i in idents) if p is not None)
 
 
-def material(row: Mapping[str, str]) -> Material:
+def material_of_row(row: Mapping[str, str]) -> Material:
     """A ``materials.csv`` row as a material (``RowProblems``: every reason it is refused)."""
     reasons: list[str] = []
     kind = row["type"].strip().lower()
@@ -118,7 +118,7 @@ def activity_clash_problems(materials: list[Material], lines: list[int]) -> list
     ]
 
 
-def prerequisite(row: Mapping[str, str]) -> Prerequisite:
+def prerequisite_of_row(row: Mapping[str, str]) -> Prerequisite:
     """A ``prerequisites.csv`` row as an edge: its concept requires its prerequisite."""
     reasons: list[str] = []
     raw = row.get("strength", "").strip()
@@ -184,7 +184,7 @@ def _concept(row: Mapping[str, str]) -> Concept:
     )
 
 
-def translation(row: Mapping[str, str]) -> tuple[str, Translation]:
+def translation_of_row(row: Mapping[str, str]) -> tuple[str, Translation]:
     """A concept's values in one language; all of them empty: none in that language (``--replace`` removes it)."""
     reasons: list[str] = []
     concept, language = row["concept"].strip(), row["language"].strip()
@@ -210,7 +210,7 @@ def by_concept(rows: Iterable[tuple[str, Translation]]) -> dict[str, tuple[Trans
     return {concept: tuple(translations) for concept, translations in found.items()}
 
 
-def curriculum(row: Mapping[str, str]) -> Curriculum:
+def curriculum_of_row(row: Mapping[str, str]) -> Curriculum:
     """A ``curricula.csv`` row as a curriculum."""
     reasons: list[str] = []
     _ids("curriculum", [row["id"].strip()], reasons)
