@@ -25,6 +25,7 @@ from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, s
 from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
+from ml.qa.quoted import quoted_chunks
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import exercise_with_answer, problem_text
 
@@ -338,7 +339,9 @@ def answer_question(
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
     asked = asked_item(question, [*hits, *posing], index, keys_shown, parts.expressions)
-    if asked is not None and not asked.readable:
+    if hits[0].worked:  # a material the asker may read works this very problem: it is the answer, as for staff
+        posed, posing = [], []
+    elif asked is not None and not asked.readable:
         posed = list(dict.fromkeys([asked.hit.chunk.material, *posed]))
         posing = [asked.hit]
     keyed = asked is not None and asked.readable and not hits[0].worked  # its keyed answer is the answer
@@ -409,7 +412,15 @@ def answer_question(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
     begins = {**begins, **{s: True for s in problem if ITEM_NUMBER.match(s)}}  # a keyed answer less its heading too
-    text = laid_out(problem if len(problem) > 1 else (problem + extract)[: opts.sentences], begins)
+    used = problem if len(problem) > 1 else (problem + extract)[: opts.sentences]
+    text = laid_out(used, begins)
+    cited = {(e.material, e.chunk) for e in evidence}
+    further = quoted_chunks(index, best.chunk.material, used, cited, keys_shown)  # a whole example, a keyed answer
+    if further:
+        also = (
+            EvidencePassage(c.material, c.index, laid_out(c.sentences, begins), best.score, best.dense) for c in further
+        )
+        evidence = (evidence[0], *also, *evidence[1:])
     generated = _generate(generator, question, evidence) if generator is not None else None
     solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)
     message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)

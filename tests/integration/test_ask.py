@@ -363,3 +363,30 @@ def test_a_word_only_a_hidden_key_uses_is_not_suggested_to_a_student(demo: tuple
     assert 'Did you mean "halfway"' in staff["notice"]
     student = ask(kg, service, "what does halfwey mean", None, Principal(Role.STUDENT, "keys-student-4"))
     assert "halfway" not in student["notice"]
+
+
+def test_a_hidden_key_leaves_a_student_the_material_that_works_the_problem(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # An explanation works y = 3x - 4, and an exercise's item holds it too: with that key hidden the
+    # student got the perpendicular-lines example and "No material works this very problem" (an audit).
+    kg, service = demo
+    question = "how do I find the y-intercept of y = 3x - 4?"
+    staff = ask(kg, service, question)
+    student = ask(kg, service, question, None, Principal(Role.STUDENT, "keys-student-5"))
+    assert student["noticeCode"] is None
+    assert student["evidence"][0]["material"]["id"] == staff["evidence"][0]["material"]["id"]
+    assert "y-intercept -4" in student["text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Find the slope of the line through (2, 3) and (6, 11).", "how do you graph y = 2x - 1", "Factor x^2 + 5x - 36"],
+)
+def test_every_line_of_an_answer_is_in_its_evidence(demo: tuple[KnowledgeGraph, QaService], question: str) -> None:
+    # A keyed answer quoted the key, and a worked example its later steps, from chunks the evidence did not list.
+    answer = ask(*demo, question)
+    assert answer["answered"]
+    cited = "\n".join(e["text"] for e in answer["evidence"])
+    missing = [line for line in answer["text"].splitlines() if line.strip() and line.strip() not in cited]
+    assert missing == []
