@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from graph.errors import InvalidInput
-from graph.model import Attempt
+from graph.model import MAX_AHEAD, Attempt
 
 __all__ = ["ERASURE_LOG", "Erasure", "ErasureLog", "Tokens", "forgotten_since", "split_erased"]
 
@@ -153,7 +153,10 @@ class ErasureLog:
 
 
 def split_erased(
-    attempts: Sequence[Attempt], log: ErasureLog, former: Mapping[str, Collection[str]] | None = None
+    attempts: Sequence[Attempt],
+    log: ErasureLog,
+    former: Mapping[str, Collection[str]] | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Attempt], list[Attempt]]:
     """The attempts to keep, and those of students forgotten after the attempts were made.
 
@@ -161,7 +164,11 @@ def split_erased(
     of them again brought the student back without a word, so an attempt made before its
     student's last erasure is left out. A student who comes back after being forgotten
     makes attempts dated after it, which are kept (a log without times dates its
-    attempts in 1970: it counts as older). ``former`` maps a student's key to the keys
+    attempts in 1970: it counts as older). An attempt dated ahead of ``now`` (when it
+    arrives) comes from a clock running ahead, up to a day (``MAX_AHEAD``) as accepted,
+    and may have been made before an erasure it is dated after: it is left out when
+    dated within a day after the erasure (an audit re-sent one dated five hours ahead,
+    and the student came back). ``former`` maps a student's key to the keys
     they had before (an xAPI learner keyed anew after an accepted change of account
     homes, ``graph.xapi_homes``): an erasure under one of those counts too, or a learner
     forgotten before the change came back under the new key.
@@ -179,8 +186,16 @@ def split_erased(
         >>> kept, erased = split_erased([answer], log, former={"stu-new": ["stu-old"]})
         >>> len(kept), len(erased)
         (0, 1)
+        >>> ahead = Attempt("a2", "stu-old", datetime(2026, 1, 2, 5, tzinfo=UTC), 1.0, concepts=("c",))
+        >>> later = Attempt("a3", "stu-old", datetime(2026, 1, 3, 1, tzinfo=UTC), 1.0, concepts=("c",))
+        >>> arrived = datetime(2026, 1, 2, 1, tzinfo=UTC)  # after the erasure: a2 is dated four hours ahead
+        >>> [[a.id for a in part] for part in split_erased([ahead, later], log, now=arrived)]
+        [['a3'], ['a2']]
+        >>> [[a.id for a in part] for part in split_erased([ahead], log, now=datetime(2026, 1, 2, 6, tzinfo=UTC))]
+        [['a2'], []]
     """
     aliases = former or {}
+    now = now or datetime.now(UTC)
     keys = {k for a in attempts for k in (a.student, *aliases.get(a.student, ()))}
     forgotten = log.last_forgotten(keys)
     if not forgotten:
@@ -191,7 +206,8 @@ def split_erased(
         times = [forgotten[k] for k in (attempt.student, *aliases.get(attempt.student, ())) if k in forgotten]
         at = max(times, default=None)
         when = attempt.timestamp if attempt.timestamp.tzinfo else attempt.timestamp.replace(tzinfo=UTC)
-        (erased if at is not None and when <= at else kept).append(attempt)
+        ahead = when > now  # a clock running ahead: made when it arrived at the latest, maybe before the erasure
+        (erased if at is not None and (when <= at or (ahead and when <= at + MAX_AHEAD)) else kept).append(attempt)
     return kept, erased
 
 

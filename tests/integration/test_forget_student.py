@@ -392,6 +392,31 @@ class TestForgetManyInProcess:
         refused = on_disk(sent, {"a": clash})["recordAttempts"]
         assert refused == {"code": "DUPLICATE", "field": "attempts.2.clientId"}, "numbered as sent"
 
+    def test_an_attempt_dated_ahead_of_the_clock_does_not_bring_a_forgotten_student_back(
+        self, on_disk: Api, tmp_path: Path
+    ) -> None:
+        # Dated five hours ahead (a device clock; a day ahead is accepted), re-sent after the
+        # erasure: its date was after the erasure, and the student came back (an audit).
+        from datetime import UTC, datetime, timedelta
+
+        from graph.erasures import ERASURE_LOG, ErasureLog
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        sent = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on RecordedAttempts { accepted erased } } }"""
+        ahead = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
+        attempt = {
+            "studentId": "leaver-c",
+            "conceptIds": ["slope"],
+            "correct": True,
+            "clientId": "p1",
+            "timestamp": ahead,
+        }
+        assert on_disk(sent, {"a": [attempt]})["recordAttempts"] == {"accepted": 1, "erased": 0}
+        on_disk(FORGET_MANY, {"ids": ["leaver-c"]})
+        assert on_disk(sent, {"a": [attempt]})["recordAttempts"] == {"accepted": 0, "erased": 1}
+        assert on_disk.pseudonyms.key("leaver-c") not in api_students(on_disk)
+
     def test_a_crash_after_a_delete_commits_leaves_the_rewrite_to_the_next_start(
         self, on_disk: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
