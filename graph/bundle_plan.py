@@ -273,8 +273,7 @@ def _learners_named(kg: GraphReads, bundle: CurriculumBundle) -> set[str]:
     if bundle.extra is None:
         return set()
     named = {n for t in bundle.extra for n in (t[0], t[2]) if isinstance(n, URIRef) and not n.startswith(str(ID))}
-    learner_types = [PW.Student, PW.Cohort, PW.Attempt, PW.Mastery]
-    return queries.typed_among(kg.store, sorted(named), learner_types) if named else set()
+    return queries.typed_among(kg.store, sorted(named), list(queries.STUDENT_DATA_CLASSES)) if named else set()
 
 
 def _replaced_triples(

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 # Subjects of these types are personal data: never part of a curriculum export.
-STUDENT_DATA_CLASSES = (PW.Student, PW.Cohort, PW.Attempt, PW.Mastery)
+STUDENT_DATA_CLASSES = (PW.Student, PW.Cohort, PW.Attempt, PW.VoidedAttempt, PW.Mastery)
 
 
 T = TypeVar("T")

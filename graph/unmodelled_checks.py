@@ -17,6 +17,7 @@ from rdflib.term import Node
 from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.projection import Projection
+from graph.queries import STUDENT_DATA_CLASSES
 from graph.vocab import DCTERMS, GRAPH_IRI, ID, PW, RDF, SDO, SKOS
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 
-_LEARNER_TYPES = frozenset({PW.Student, PW.Cohort, PW.Attempt, PW.Mastery})
+_LEARNER_TYPES = frozenset(STUDENT_DATA_CLASSES)
 _LEARNER_PREDICATES = frozenset(
     {PW.memberOf, PW.teacher, PW.student, PW.score, PW.timestamp, PW.source, PW.probability, PW.modelVersion}
     | {PW.updatedAt, PW.material, PW.concept, PW.revision}
