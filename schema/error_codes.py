@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graph.errors import KnowledgeGraphError
+from graph.errors import ErrorCode, KnowledgeGraphError
 
 __all__ = ["DomainErrorCodes", "code_document_error"]
 
@@ -26,6 +26,8 @@ class DomainErrorCodes(SchemaExtension):
         result = self.execution_context.result
         for error in (result.errors if result is not None else None) or []:
             original = error.original_error
+            if _no_model(original) and "code" not in (error.extensions or {}):  # the operator's to fix, not the request
+                error.extensions = {**(error.extensions or {}), "code": ErrorCode.UNAVAILABLE.value}
             if isinstance(original, KnowledgeGraphError) and "code" not in (error.extensions or {}):
                 extra: dict[str, object] = {"code": original.code.value}
                 if original.field:
@@ -34,6 +36,15 @@ class DomainErrorCodes(SchemaExtension):
                 if problems:  # every unknown id with the closest one, as the typed refusals list them
                     extra["problems"] = list(problems)
                 error.extensions = {**(error.extensions or {}), **extra}
+
+
+def _no_model(error: BaseException | None) -> bool:
+    """Whether ``error`` says no mastery model is served (none installed, or its files do not load)."""
+    if error is None:
+        return False
+    from ml.mastery.serving import NoModel
+
+    return isinstance(error, NoModel)
 
 
 def code_document_error(error: GraphQLError) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from graph.errors import InvalidInput, KnowledgeGraphError
+from graph.errors import KnowledgeGraphError, Unavailable
 from schema.types.attempts import AttemptsError
 from schema.types.errors import CurriculumError
 from schema.types.pagination import PageInfo, encode_cursor
@@ -58,7 +58,11 @@ def guarded(run: Callable[[], T]) -> T | CurriculumError:
 
 
 def attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
-    """Like ``guarded`` for student data, where a missing model is also the client's problem."""
+    """Like ``guarded`` for student data; without a served model, ``UNAVAILABLE``: the operator's to fix.
+
+    It was ``INVALID``, which tells a client to fix the request and so drop its queued
+    attempts, where the same attempts succeed once a model is served.
+    """
     from ml.mastery.serving import NoModel
 
     try:
@@ -66,4 +70,4 @@ def attempts_guarded(run: Callable[[], T]) -> T | AttemptsError:
     except KnowledgeGraphError as error:
         return AttemptsError.from_domain(error)
     except NoModel as error:
-        return AttemptsError.from_domain(InvalidInput(str(error)))
+        return AttemptsError.from_domain(Unavailable(str(error)))

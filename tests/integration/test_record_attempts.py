@@ -34,6 +34,27 @@ MASTERY = """query($id: ID!, $c: [ID!]) { student(id: $id) {
   mastery(conceptIds: $c) { concept { id } probability modelVersion updatedAt } } }"""
 
 
+def test_without_a_served_model_attempts_are_unavailable_not_invalid(tmp_path: Path) -> None:
+    # A damaged model left none served: attempts were refused INVALID ("fix the request"), so a
+    # client following the codes dropped its queue, and a mastery read's error had no code (an audit).
+    from demo.load import CURRICULUM_DIR
+    from graph.store import open_store
+    from ingest.csv_layout import read_curriculum_csv
+    from ml.mastery.versions import ModelVersions
+
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
+    api = Api(kg, MasteryService(ModelVersions(tmp_path / "models")))  # nothing installed
+    attempt = {"studentId": "kid", "materialId": "m_slope_practice", "correct": True}
+    refused = api(RECORD, {"a": [attempt]})["recordAttempts"]
+    assert (refused["__typename"], refused["code"]) == ("AttemptsError", "UNAVAILABLE")
+    from graph.attempts import record_attempts
+
+    record_attempts(kg, [Attempt("a1", "kid", datetime(2026, 1, 1, tzinfo=UTC), 1.0, concepts=("slope",))])
+    errors = api.raw(MASTERY, {"id": "kid", "c": ["slope"]})["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["UNAVAILABLE"]
+
+
 class TestRecordAttempts:
     def test_updates_mastery_at_once_and_stores_it(self, api: Api) -> None:
         attempts = [
