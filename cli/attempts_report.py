@@ -68,7 +68,8 @@ def clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes: 
         ]
     if fmt == "csv":
         return [
-            f"{len(clashes)} attempt(s) already stored under the same id with another score or time: {named}{more}",
+            f"{len(clashes)} attempt(s) already stored under the same id with another score, time, material or "
+            f"concepts: {named}{more}",
             "another log with the same file name? default ids are file, student and line: rename the file, "
             "or give the log an attempt_id column (--attempt-id-column)",
         ]

@@ -19,7 +19,7 @@ from graph.errors import ConceptNotFound, InvalidInput, NotFound
 from graph.ids import id_of, iri_of
 from graph.mastery import estimate_triples, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate, timestamp_problem
-from graph.rdf_mapping import Triple, decimal_literal
+from graph.rdf_mapping import Props, Triple, decimal_literal
 from graph.repository import KnowledgeGraph
 from graph.store import select_text
 from graph.vocab import PW, RDF, XSD
@@ -200,7 +200,7 @@ def conflicting_duplicates(
     untimed: Collection[str] = frozenset(),
     former: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
-    """Ids of ``attempts`` already stored with another score or time: another attempt under the same id.
+    """Ids of ``attempts`` already stored with another score, time, material or concepts: another attempt, one id.
 
     A log's default ids are its file name, student and line, so a second export that is
     also called ``log.csv`` read as a replay of the first: its attempts were counted as
@@ -224,9 +224,23 @@ def conflicting_duplicates(
         scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])
         same_score = any(isinstance(s, Literal) and abs(float(s) - attempt.score) < 1e-9 for s in scores)
         same_time = any(isinstance(t, Literal) and t.toPython() == attempt.timestamp for t in times)
-        if not (same_score and (same_time or attempt.id in untimed)):
+        if not (same_score and (same_time or attempt.id in untimed)) or not _same_subject(attempt, props):
             found.append(attempt.id)
     return found
+
+
+def _same_subject(attempt: Attempt, stored: Props) -> bool:
+    """Whether a stored attempt answers what ``attempt`` answers: its material, and its concepts among the stored.
+
+    A retry under one id with another concept or material was counted a duplicate and
+    that answer dropped (an audit), where another score was refused. The stored
+    concepts may hold more: those of the material, added when it was recorded.
+    """
+    materials = {id_of(str(m)) for m in stored.get(PW.material, [])}
+    if materials != ({attempt.material} if attempt.material else set()):
+        return False
+    concepts = {id_of(str(c)) for c in stored.get(PW.concept, [])}
+    return set(attempt.concepts) <= concepts
 
 
 def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: CurriculumBundle) -> None:

@@ -106,7 +106,7 @@ class ActivityClash(KnowledgeGraphError):
 
 
 class ReusedClientId(KnowledgeGraphError):
-    """A client id already names a stored attempt of another learner, or with another score or time.
+    """A client id already names a stored attempt of another learner, or with another score, time, material or concepts.
 
     Retrying an attempt is safe (its id makes it a duplicate), but reusing the id for
     another answer would silently drop that answer, so it is refused instead.
@@ -117,8 +117,8 @@ class ReusedClientId(KnowledgeGraphError):
     def __init__(self, client_id: str, *, field: str | None = None, in_batch: bool = False) -> None:
         where = "is sent twice in this batch" if in_batch else "was recorded earlier"
         super().__init__(
-            f"clientId {client_id!r} {where} for another learner, or with another score or time: a retry must "
-            "send the same attempt, and a new attempt needs a new clientId",
+            f"clientId {client_id!r} {where} for another learner, or with another score, time, material or "
+            "concepts: a retry must send the same attempt, and a new attempt needs a new clientId",
             field=field,
         )
         self.ident = client_id

@@ -894,7 +894,21 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     lms(RECORD, {"a": [other]})
     taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
     assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"
-    assert "for another learner, or with another score or time" in taken["message"]  # it named score or time alone
+    assert (
+        "for another learner, or with another score, time, material or concepts" in taken["message"]
+    )  # it named score or time alone
+
+
+@pytest.mark.parametrize("change", [{"conceptIds": ["exponent_laws"]}, {"materialId": "m_exponent_laws_practice"}])
+def test_a_client_id_reused_for_another_concept_or_material_is_refused(api: Api, change: dict[str, Any]) -> None:
+    # Counted a duplicate, and that answer dropped, where another score was refused (an audit).
+    first = {"studentId": "nia", "conceptIds": ["slope"], "correct": True, "clientId": "n1"}
+    first["timestamp"] = "2026-11-28T10:00:00Z"
+    assert api(RECORD, {"a": [first]})["recordAttempts"]["accepted"] == 1
+    assert api(RECORD, {"a": [first]})["recordAttempts"]["duplicates"] == 1  # a retry still is one
+    other = {k: v for k, v in first.items() if k != "conceptIds"} | change
+    refused = api(RECORD, {"a": [other]})["recordAttempts"]
+    assert (refused["code"], refused["field"]) == ("DUPLICATE", "attempts.0.clientId")
 
 
 def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:

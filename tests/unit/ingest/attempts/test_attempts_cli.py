@@ -61,7 +61,9 @@ def test_another_log_with_the_same_name_is_refused_not_counted_as_a_replay(kg: K
     revision = kg.revision
     refused = invoke(kg, str(tmp_path / "july" / "log.csv"), "--format", "csv")
     assert refused.exit_code == 1
-    assert "2 attempt(s) already stored under the same id with another score or time" in refused.output
+    assert (
+        "2 attempt(s) already stored under the same id with another score, time, material or concepts" in refused.output
+    )
     assert kg.revision == revision
     replay = invoke(kg, str(tmp_path / "june" / "log.csv"), "--format", "csv")
     assert "accepted: 0  duplicates: 2" in replay.output
