@@ -91,8 +91,9 @@ class StudentQuery:
         cohort_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
-                description="Only the members of this cohort (none when there is no such cohort, or the caller may "
-                "see none of its members: the answer is the same either way)."
+                description="Only the members of this cohort. For a caller who sees every student (an admin) an "
+                "unknown cohort is NOT_FOUND (a sync with a mistyped class would unenrol everyone); for others it is "
+                "none, as a cohort whose members they may not see is: the answer is the same either way."
             ),
         ] = None,
     ) -> StudentConnection:
@@ -333,11 +334,11 @@ class StudentMutation:
                 )
             )
             answers: list[ForgetStudentResult] = []
-            for given, key in zip(ids, keys, strict=True):
+            for position, (given, key) in enumerate(zip(ids, keys, strict=True)):
                 outcome = next(outcomes) if isinstance(key, str) else key
                 if isinstance(outcome, KnowledgeGraphError):
                     refusal = _as_given(StudentDataError.from_domain(outcome), outcome, str(given))
-                    refusal.field = "ids"  # the entry's position in the answer says which one
+                    refusal.field = f"ids.{position}"  # as `attempts.2.studentId` names an entry
                     answers.append(refusal)
                 else:
                     answers.append(ForgottenStudent.from_domain(outcome))

@@ -236,10 +236,10 @@ class TestForgetManyInProcess:
         answers = on_disk(FORGET_MANY, {"ids": ["leaver-a", "nobody", key("leaver-b"), "", "leaver-a"]})
         assert answers["forgetStudents"] == [
             {"__typename": "ForgottenStudent", "studentId": key("leaver-a"), "attempts": 2},
-            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids", "subjectId": key("nobody")},
+            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids.1", "subjectId": key("nobody")},
             {"__typename": "ForgottenStudent", "studentId": key("leaver-b"), "attempts": 2},
-            {"__typename": "StudentDataError", "code": "INVALID", "field": "ids", "subjectId": None},
-            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids", "subjectId": key("leaver-a")},
+            {"__typename": "StudentDataError", "code": "INVALID", "field": "ids.3", "subjectId": None},
+            {"__typename": "StudentDataError", "code": "NOT_FOUND", "field": "ids.4", "subjectId": key("leaver-a")},
         ]
         assert store.rewrites == 1, "one rewrite for the whole batch"
         files = [f.read_bytes() for f in (tmp_path / "store").rglob("*") if f.is_file()]
