@@ -162,8 +162,8 @@ class StudentMutation:
     @strawberry.mutation(
         description="Record attempts (all or nothing) and update the students' mastery at once. "
         "Attempts whose clientId was seen before count as duplicates (a retry answers the current mastery of "
-        "what it touches); a clientId sent again for another student, or with another score, time, material or "
-        "concepts, is refused as DUPLICATE. "
+        "what it touches); a clientId sent again with another score, time, material or concepts, and a UUID "
+        "clientId (a statement id, not per student) sent again for another student, are refused as DUPLICATE. "
         f"At most {students.MAX_ATTEMPT_BATCH} attempts a call (a log goes through `pathwise attempts import`)."
     )
     async def record_attempts(
