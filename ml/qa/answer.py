@@ -27,7 +27,7 @@ from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
 from ml.qa.vague import TOO_VAGUE, is_vague
-from ml.qa.worked import exercise_with_answer, problem_text
+from ml.qa.worked import asks_its_problem, exercise_with_answer, problem_text
 
 __all__ = [
     "Answer",
@@ -403,6 +403,13 @@ def answer_question(
         problem = []
     sources = kept[:1] if parts.expressions or posed else kept  # one coherent account of the method
     extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
+    chunks = index.chunks_of(best.chunk.material, keys_shown)
+    if (
+        not problem
+        and kinds.get(best.chunk.material) is MaterialType.EXAMPLE
+        and asks_its_problem(question, extract, chunks)
+    ):
+        problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # the example whole, not its problem
     if not problem and not extract:  # only exercises' items came back: they pose problems, none explains one
         message = (
             "I don't know: the materials pose problems like this one but none explains it. "

@@ -100,15 +100,33 @@ def spelling_hints(terms: Sequence[str], index: QaIndex, hidden: Mapping[str, in
         >>> from ml.qa.bm25 import BM25Index
         >>> bm25 = BM25Index()
         >>> bm25.add(0, ["parabola", "vertex"])
-        >>> spelling_hints(["parabla", "vertex", "weather"], SimpleNamespace(bm25=bm25))
-        {'parabla': 'parabola'}
+        >>> spelling_hints(["parabla", "vertex", "weather", "vretex", "vortex"], SimpleNamespace(bm25=bm25))
+        {'parabla': 'parabola', 'vretex': 'vertex'}
     """
-    # long words only, and close: "world" is one letter from "word", and is no misspelling of it
-    unknown = [t for t in terms if _readable(t, index, hidden) == 0 and len(t) >= 6]
+    # long words only, and close: "world" is one letter from "word", and is no misspelling of it; a short
+    # word only with two letters swapped ("slpoe"), which a real word rarely is of another
+    unknown = [t for t in terms if _readable(t, index, hidden) == 0 and len(t) >= 4]
     if not unknown:
         return {}
     vocabulary = [v for v in index.bm25.vocabulary() if not hidden or v not in hidden or _readable(v, index, hidden)]
-    return {t: close[0] for t in unknown if (close := difflib.get_close_matches(t, vocabulary, n=1, cutoff=0.85))}
+    known = set(vocabulary)
+    hints = {}
+    for term in unknown:
+        close = [w for w in _swapped(term) if w in known][:1]
+        if not close and len(term) >= 6:
+            close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.85)
+        if close:
+            hints[term] = close[0]
+    return hints
+
+
+def _swapped(term: str) -> list[str]:
+    """``term`` with each two neighbouring letters swapped.
+
+    >>> _swapped("slpoe")
+    ['lspoe', 'sploe', 'slope', 'slpeo']
+    """
+    return [term[:i] + term[i + 1] + term[i] + term[i + 2 :] for i in range(len(term) - 1) if term[i] != term[i + 1]]
 
 
 def _readable(term: str, index: QaIndex, hidden: Mapping[str, int] | None) -> int:

@@ -11,14 +11,17 @@ import re
 from collections.abc import Collection, Sequence
 
 from graph.model import MaterialType
+from ml.qa.chunking import Chunk
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["WORKED_WORDS", "exercise_with_answer", "problem_text"]
+__all__ = ["WORKED_WORDS", "asks_its_problem", "exercise_with_answer", "problem_text"]
 
 WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
 _ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
+_PROBLEM = re.compile(r"^problem\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HEAD_LINE = re.compile(r"^[#*_ \t]*(?:answers?|answer[ \t]+key|solutions?)\b[^\n]*\n", re.IGNORECASE)
 
 
@@ -58,6 +61,28 @@ def problem_text(
         end = next((i for i in range(at + 1, len(items)) if _ITEM.match(items[i])), len(items))
         return exercise_with_answer(items, at, end, key)
     return [sentences[i] for i in holding[:2]]
+
+
+def asks_its_problem(question: str, extract: Sequence[str], chunks: Sequence[Chunk]) -> bool:
+    """Whether an extract from a worked example (``chunks``) picked its problem statement, the question's numbers its.
+
+    "how do you find the GCF of 84, 126 and 210" holds no expression, so its extract was
+    the two sentences richest in its words: the problem statement alone ("Problem: Find
+    the GCF of 84, 126 and 210."), at confidence 1.0. Such a question asks for the
+    example's solution, given whole as for a question holding an expression.
+
+    Examples:
+        >>> from ml.qa.chunking import Chunk
+        >>> example = [Chunk("m", 0, "GCF", ("Problem: Find the GCF of 84, 126 and 210.", "Solution:", "1. Factor."))]
+        >>> asks_its_problem("find the GCF of 84, 126 and 210", ["Problem: Find the GCF of 84, 126 and 210."], example)
+        True
+        >>> asks_its_problem("find the GCF of 8 and 12", ["Problem: Find the GCF of 84, 126 and 210."], example)
+        False
+    """
+    statement = next((s for c in chunks for s in c.sentences if _PROBLEM.match(s)), None)
+    if statement is None or statement not in extract:
+        return False
+    return set(_NUMBER.findall(question)) <= set(_NUMBER.findall(statement))
 
 
 def exercise_with_answer(items: Sequence[str], at: int, end: int, key: Sequence[str]) -> list[str]:

@@ -390,3 +390,21 @@ def test_every_line_of_an_answer_is_in_its_evidence(demo: tuple[KnowledgeGraph, 
     cited = "\n".join(e["text"] for e in answer["evidence"])
     missing = [line for line in answer["text"].splitlines() if line.strip() and line.strip() not in cited]
     assert missing == []
+
+
+def test_a_worked_examples_own_problem_in_words_is_answered_with_the_whole_example(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # No expression in it, so the extract was the problem statement alone, at confidence 1.0 (an audit).
+    answer = ask(*demo, "how do you find the GCF of 84, 126 and 210")
+    assert answer["text"].startswith("Problem: Find the GCF of 84, 126 and 210.\nSolution:\n1. Factor 84")
+    assert answer["text"].endswith("Answer: 42")
+
+
+def test_a_short_word_with_two_letters_swapped_is_taken_for_a_misspelling(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "slpoe" was off the topic: only words of six letters or more were read as misspellings (an audit).
+    answer = ask(*demo, "what is the slpoe of a line")
+    assert answer["noticeCode"] == "LOW_CONFIDENCE"
+    assert 'Did you mean "slope" for "slpoe"?' in answer["notice"]
