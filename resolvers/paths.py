@@ -60,11 +60,24 @@ def _mastery_map(
     student: str,
     data: StudentData,
     concepts: Iterable[str],
+    *,
+    unsettled: bool = False,
 ) -> dict[str, float]:
-    """Stored estimates, and the model's prediction for those of ``concepts`` that have none."""
-    known = dict(data.probabilities)
+    """Stored estimates, and the model's prediction for those of ``concepts`` that have none.
+
+    ``unsettled``: the student's stored estimates may lag the model (an attempt moved them
+    and the settler has not rewritten them yet, ``EstimateSettler.waits_for``), so every
+    one of ``concepts`` is predicted: a path mixed a stale 0.84 with fresh predictions, and
+    a right answer then seemed to drop the figure to 0.79 (an audit).
+    """
+    known = {} if _fresh(mastery, unsettled) else dict(data.probabilities)
     _predict_missing(kg, mastery, student, data, known, concepts)
     return known
+
+
+def _fresh(mastery: MasteryService | None, unsettled: bool) -> bool:
+    """Whether to predict every estimate afresh: the stored may lag, and a model is served to predict them."""
+    return unsettled and mastery is not None and mastery.version is not None
 
 
 def _predict_missing(
@@ -122,8 +135,11 @@ def learning_path(
     threshold: float | None = None,
     max_minutes: int | None = None,
     needs: AccessNeeds | None = None,
+    unsettled: bool = False,
 ) -> LearningPath:
     """The student's path to ``targets`` (``needs``: the learner's access needs, used for this path only).
+
+    ``unsettled``: the student's stored estimates may lag the model (``_mastery_map``).
 
     ``student`` ``None``: the path a newcomer gets, as the model predicts a student with no
     answers yet; a designer previews what their prerequisites make of a course.
@@ -136,7 +152,7 @@ def learning_path(
     path = plan_learning_path(
         projection.dag,
         goals,
-        _mastery_map(kg, mastery, student, data, region),
+        _mastery_map(kg, mastery, student, data, region, unsettled=unsettled),
         materials_of=_materials_of(projection),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
@@ -171,6 +187,7 @@ def next_materials(
     threshold: float | None = None,
     needs: AccessNeeds | None = None,
     curriculum: str | None = None,
+    unsettled: bool = False,
 ) -> NextMaterials:
     """The materials the student should study next, best first (``needs``: for this answer only).
 
@@ -189,7 +206,7 @@ def next_materials(
     doubt = Doubt.of(projection.dag, struggling, revisited=revisited)
     # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
     # predict until every concept on the fringe has a value, so none is ranked as if at 0.
-    known = dict(data.probabilities)
+    known = {} if _fresh(mastery, unsettled) else dict(data.probabilities)  # as in _mastery_map
     while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, doubt.apply(known), limit)):
         pass
     done = completions(data.attempts)

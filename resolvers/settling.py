@@ -55,6 +55,11 @@ class EstimateSettler:
                 self._pending[student] = (first, now)
         self._wake.set()
 
+    def waits_for(self, student: str) -> bool:
+        """Whether ``student``'s stored estimates may lag the model now (an attempt moved them; not settled yet)."""
+        with self._lock:
+            return student in self._pending
+
     @property
     def waiting(self) -> int:
         """How many students wait to be settled."""

@@ -1097,3 +1097,45 @@ class TestChangedAccountHomes:
         now = api.pseudonyms.key("101")
         students = {e["node"]["id"] for e in api("{ students { edges { node { id } } } }")["students"]["edges"]}
         assert students == {earlier["101"], now}, "stored before, the learner keeps the earlier key"
+
+
+def test_a_path_right_after_attempts_reads_the_model_not_estimates_waiting_to_settle(api: Api) -> None:
+    # A path mixed stored estimates the attempts had moved (the settler rewrites them after 30 s)
+    # with fresh predictions: a right answer then seemed to lower a figure the path had shown (an audit).
+    from dataclasses import field
+
+    from resolvers.recording import settle
+    from resolvers.settling import EstimateSettler
+
+    settler = EstimateSettler(lambda students: settle(api.kg, api.mastery, students))  # not started: nothing settles
+
+    @dataclass
+    class Settling(Context):
+        settler: EstimateSettler | None = field(default_factory=lambda: settler)
+
+    path = """query { learningPath(studentId: "kid", targets: ["slope"]) { ... on LearningPath {
+      steps { concept { id } mastery } assumedMastered { concept { id } mastery } } } }"""
+
+    def shown() -> dict[str, float]:
+        found = api.run(path, context_type=Settling)
+        got = asyncio.run(found)["learningPath"]
+        return {s["concept"]["id"]: s["mastery"] for s in [*got["steps"], *got["assumedMastered"]]}
+
+    right = [
+        {"studentId": "kid", "materialId": "m_integer_subtraction_practice", "correct": True, "clientId": f"r{n}"}
+        for n in range(3)
+    ]
+    asyncio.run(api.run(RECORD, {"a": right}, context_type=Settling))
+    settler.settle_due(everyone=True)
+    wrong = [
+        {"studentId": "kid", "materialId": "m_slope_practice", "correct": False, "clientId": f"w{n}"} for n in range(3)
+    ]
+    asyncio.run(api.run(RECORD, {"a": wrong}, context_type=Settling))
+    assert settler.waits_for("kid")
+    during = shown()
+    settler.settle_due(everyone=True)
+    stored = {
+        m["concept"]["id"]: m["probability"] for m in api(MASTERY, {"id": "kid", "c": None})["student"]["mastery"]
+    }
+    assert during["integer_subtraction"] == pytest.approx(stored["integer_subtraction"], abs=0.02)
+    assert shown() == pytest.approx(during, abs=1e-6), "settled, the stored estimates read the same"
