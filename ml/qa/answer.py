@@ -339,8 +339,8 @@ def answer_question(
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
     asked = asked_item(question, [*hits, *posing], index, keys_shown, parts.expressions)
-    if hits[0].worked:  # a material the asker may read works this very problem: it is the answer, as for staff
-        posed, posing = [], []
+    if hits[0].worked and not (asked is not None and asked.word_for_word(question)):
+        posed, posing = [], []  # a material the asker may read works the expression asked about: the answer
     elif asked is not None and not asked.readable:
         posed = list(dict.fromkeys([asked.hit.chunk.material, *posed]))
         posing = [asked.hit]

@@ -47,6 +47,15 @@ class AskedItem:
     key: tuple[str, ...]
     readable: bool
 
+    def word_for_word(self, question: str) -> bool:
+        """Whether ``question`` restates the item's words and numbers, not only an expression it holds.
+
+        "how do I find the y-intercept of y = 3x - 4?" holds an expression an item about
+        perpendicular lines holds: that item's concept is not what it asks about.
+        """
+        instruction = self.items[0] if self.items and not ITEM_NUMBER.match(self.items[0]) else ""
+        return restates(question, self.items[self.at : self.end], instruction)
+
 
 def item_blocks(sentences: Sequence[str]) -> list[tuple[int, int]]:
     """(start, end) of each numbered item: its numbered sentence and those up to the next number.
