@@ -344,7 +344,7 @@ class CohortMutation:
     ) -> CohortResult:
         def run() -> CohortType:
             kg = info.context.kg
-            keys = [info.context.student_key(s) for s in student_ids]
+            keys = [info.context.student_key(s, f"studentIds.{i}") for i, s in enumerate(student_ids)]
             return _wrap(kg, [cohorts.remove(kg, str(cohort_id), keys)])[0]
 
         return await asyncio.to_thread(_guarded, run)  # as importRoster

@@ -73,7 +73,7 @@ class StudentQuery:
         if len(ids) > MAX_PAGE:
             raise InvalidInput(f"at most {MAX_PAGE} ids at once, got {len(ids)}", field="ids")
         among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
-        keys = [info.context.student_key(given) for given in ids]
+        keys = [info.context.student_key(given, f"ids.{i}") for i, given in enumerate(ids)]
         return [
             StudentKey(id=given, key=strawberry.ID(key) if among is None or key in among else None)
             for given, key in zip(ids, keys, strict=True)
@@ -122,7 +122,7 @@ class StudentQuery:
         "there is no such student."
     )
     def student(self, info: Info, id: StudentIdArg) -> StudentType | None:
-        key = info.context.student_key(id)
+        key = info.context.student_key(id, "id")
         own = info.context.principal.role is Role.STUDENT and key == info.context.acting().sub
         exists = own or students.student_exists(info.context.kg, key)
         return StudentType(id=strawberry.ID(key)) if exists else None
@@ -133,7 +133,7 @@ class StudentQuery:
     )
     def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult:
         try:
-            key = info.context.student_key(id)
+            key = info.context.student_key(id, "id")
             return StudentExport.from_domain(key, students.export(info.context.kg, key))
         except KnowledgeGraphError as error:
             return StudentDataError.from_domain(error)
@@ -284,7 +284,7 @@ class StudentMutation:
     async def forget_student(self, info: Info, id: StudentIdArg) -> ForgetStudentResult:
         def run() -> ForgetStudentResult:
             try:
-                key = info.context.student_key(id)
+                key = info.context.student_key(id, "id")
                 forgotten = students.forget(
                     info.context.kg,
                     info.context.mastery,
@@ -318,9 +318,9 @@ class StudentMutation:
     ) -> list[ForgetStudentResult]:
         def run() -> list[ForgetStudentResult]:
             keys: list[str | KnowledgeGraphError] = []
-            for given in ids:
+            for position, given in enumerate(ids):
                 try:
-                    keys.append(info.context.student_key(given))
+                    keys.append(info.context.student_key(given, f"ids.{position}"))
                 except KnowledgeGraphError as error:
                     keys.append(error)
             valid = [k for k in keys if isinstance(k, str)]

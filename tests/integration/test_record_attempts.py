@@ -1139,3 +1139,11 @@ def test_a_path_right_after_attempts_reads_the_model_not_estimates_waiting_to_se
     }
     assert during["integer_subtraction"] == pytest.approx(stored["integer_subtraction"], abs=0.02)
     assert shown() == pytest.approx(during, abs=1e-6), "settled, the stored estimates read the same"
+
+
+def test_an_empty_student_id_is_refused_naming_the_argument_as_written(api: Api) -> None:
+    # student(id: "") named field "studentId", an argument student() does not have (an audit).
+    errors = api.raw('{ student(id: "") { id } }')["errors"]
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in errors] == [("INVALID", "id")]
+    errors = api.raw('{ studentKeys(ids: ["x", ""]) { key } }')["errors"]
+    assert [e["extensions"]["field"] for e in errors] == ["ids.1"]
