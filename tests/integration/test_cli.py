@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from cli.main import main
 from tests.conftest import DATA
@@ -297,6 +297,21 @@ def test_an_export_refused_for_a_store_in_use_names_the_query_to_use(
     assert "make the change" not in result.output
 
 
+def run_with_store_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> Result:
+    """``pathwise ARGS`` (DIR: ``tmp_path``, holding a one-line log.csv) with the store open, as a server holds it."""
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    (tmp_path / "log.csv").write_text("student,item,concepts,correct\ns1,m1,c1,1\n")
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+    monkeypatch.delenv("PATHWISE_STORE", raising=False)
+    held = open_store(f"oxigraph:{data / 'store'}")
+    try:
+        return CliRunner().invoke(main, [a.replace("DIR", str(tmp_path)) for a in args])
+    finally:
+        held.close()
+
+
 @pytest.mark.parametrize(
     ("args", "named"),
     [
@@ -310,17 +325,7 @@ def test_a_refusal_for_a_store_in_use_names_what_the_service_offers(
 ) -> None:
     # They said "make the change through its GraphQL API": no mutation named (the README says
     # importCurriculum is), and `info` changes nothing.
-    from graph.store import open_store
-
-    data = tmp_path / "data"
-    (tmp_path / "log.csv").write_text("student,item,concepts,correct\ns1,m1,c1,1\n")
-    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
-    monkeypatch.delenv("PATHWISE_STORE", raising=False)
-    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
-    try:
-        result = CliRunner().invoke(main, [a.replace("DIR", str(tmp_path)) for a in args])
-    finally:
-        held.close()
+    result = run_with_store_held(tmp_path, monkeypatch, args)
     assert result.exit_code == 1
     assert "in use by another process" in result.output
     assert named in result.output
@@ -336,17 +341,7 @@ def test_a_store_in_use_is_refused_in_json_on_stdout_with_json(
 ) -> None:
     # An audit's script read `import --json` with a server running: stdout was empty, the
     # refusal plain text on stderr.
-    from graph.store import open_store
-
-    data = tmp_path / "data"
-    (tmp_path / "log.csv").write_text("student,item,concepts,correct\ns1,m1,c1,1\n")
-    monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
-    monkeypatch.delenv("PATHWISE_STORE", raising=False)
-    held = open_store(f"oxigraph:{data / 'store'}")  # as a running service holds it
-    try:
-        result = CliRunner().invoke(main, [a.replace("DIR", str(tmp_path)) for a in args])
-    finally:
-        held.close()
+    result = run_with_store_held(tmp_path, monkeypatch, args)
     assert result.exit_code == 1
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "INVALID"
