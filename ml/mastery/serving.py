@@ -93,7 +93,28 @@ class MasteryService:
                 self._predictor = load_version(versions, current)
             except UnreadableModel as error:  # serve the curriculum anyway; attempts are refused until it is fixed
                 self.load_error = str(error)
-                log.error("%s; serving without a mastery model (`pathwise models use` another version)", error)
+                if versions.pinned() != current:  # the newest, not a version the operator chose: an older may do
+                    self._predictor = self._newest_loadable(versions, current)
+                if self._predictor is None:
+                    log.error("%s; serving without a mastery model (`pathwise models use` another version)", error)
+                else:
+                    log.error("%s; serving %s, the newest that loads", error, self._predictor.version)
+                    self.load_error = None
+
+    @staticmethod
+    def _newest_loadable(versions: ModelVersions, damaged: str) -> OnlineMastery | None:
+        """The newest version older than ``damaged`` whose files load, when none is pinned.
+
+        A start served no model at all when the newest version's weights were cut short,
+        with a loadable one beside it (an audit); a pinned version is the operator's
+        choice, and a damaged one is not replaced behind their back.
+        """
+        for version in reversed([v for v in versions.list() if v != damaged]):
+            try:
+                return load_version(versions, version)
+            except UnreadableModel as error:
+                log.error("%s", error)
+        return None
 
     @property
     def predictor(self) -> OnlineMastery:

@@ -109,12 +109,16 @@ class TestServedVersion:
         broken = root / "20261129-000000-pathwise"
         broken.mkdir()
         write_model(broken)  # weights that are not safetensors: the newest version, and unreadable
-        service = MasteryService(versions)  # the service started with a traceback
+        service = MasteryService(versions)  # the service started with a traceback, then served no model
+        assert (service.version, service.load_error) == ("demo", None), "the newest version that loads"
+        (root / "CURRENT").write_text(broken.name)  # pinned, then damaged: the operator's choice is not replaced
+        service = MasteryService(versions)
         assert service.version is None
         assert service.load_error is not None
         assert "cannot be loaded" in service.load_error
         with pytest.raises(NoModel, match="20261129-000000-pathwise"):
             service.predictor  # noqa: B018 - the property raises
+        (root / "CURRENT").unlink()
         refused = CliRunner().invoke(
             main, ["models", "use", broken.name], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")}
         )
@@ -142,6 +146,7 @@ class TestServedVersion:
         broken = root / "20261129-000000-pathwise"
         broken.mkdir()
         write_model(broken)
+        (root / "CURRENT").write_text(broken.name)  # pinned, then damaged: no model is served
         service = MasteryService(versions)
         assert service.load_error is not None
         service.serve("demo", service.load("demo"))  # what useMasteryModel ends with
