@@ -22,7 +22,7 @@ from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
-from ml.qa.expressions import QuestionParts, split_question
+from ml.qa.expressions import QuestionParts, plain_letters, split_question
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
@@ -315,6 +315,7 @@ def answer_question(
     others' keys are neither evidence nor answer, and their items do not work the problem.
     """
     opts = options or AnswerOptions()
+    question = plain_letters(question)  # 𝑥 pasted from an equation editor, ｓｌｏｐｅ typed full width
     parts = split_question(question) if opts.read_expressions else QuestionParts(question, ())
     words = lexical_query(parts) if parts.expressions else question
     weight = opts.expression_lexical_weight if parts.expressions else None
@@ -374,9 +375,8 @@ def answer_question(
     mastery = lookup.mastery(student) if student is not None else {}
     weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
     suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
-    if unread(question):
-        message = UNREAD + " These are the closest places to look."
-        return Answer(question, False, None, None, 0.0, evidence, concepts, weak, suggested, message, "UNREAD_SCRIPT")
+    if unread(question):  # no word to match: nothing is close to it (a Russian question got three materials)
+        return Answer(question, False, None, None, 0.0, (), (), (), (), UNREAD, "UNREAD_SCRIPT")
     if confidence < opts.min_confidence:
         hidden = index.hidden_terms(keys_shown)  # words only a key they may not read uses are none of theirs
         strange = unknown_words(words, index, hidden=hidden)
@@ -385,7 +385,7 @@ def answer_question(
                 "I can't answer this from the materials: they never use "
                 f"{quoted(as_typed(question, strange))}. Ask about what the course teaches."
             )
-            return Answer(question, False, None, None, confidence, evidence, (), (), (), message, "OFF_TOPIC")
+            return Answer(question, False, None, None, confidence, (), (), (), (), message, "OFF_TOPIC")
         message = "I don't know: the materials do not answer this clearly. These are the closest places to look."
         hints = spelling_hints(question_terms(words), index, hidden)
         if hints:

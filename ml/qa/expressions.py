@@ -11,11 +11,12 @@ of this very problem) is found separately, and the answer says when there is non
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from ml.qa.bm25 import STOPWORDS
 
-__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "split_question"]
+__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "plain_letters", "split_question"]
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)"
@@ -33,6 +34,22 @@ _OPERANDS = ("number", "variable", "blank")  # a blank ("___") stands for the nu
 _BINARY = frozenset("+*×·/÷=^<>≤≥²³")  # operators that cannot open an expression ("-5", "√2", "sqrt(2)" can)
 _SPELLINGS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/"})
 _BLANK = re.compile(r"_{2,}|□")
+
+
+_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff01-\uff5e]")
+"""Mathematical alphanumerics (𝑥, 𝐀, 𝟐) and full-width forms (ｓｌｏｐｅ, ＋): letters and signs in another dress."""
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with styled letters, digits and signs as plain ones (NFKC of those alone: ``x²`` keeps its ²).
+
+    "𝑥² − 5𝑥 + 6 = 0", pasted from a maths editor, was declined as holding no Latin letter.
+
+    Examples:
+        >>> plain_letters("𝑥² − 5𝑥 + 6 = 0"), plain_letters("ｓｌｏｐｅ？")
+        ('x² − 5x + 6 = 0', 'slope?')
+    """
+    return _STYLED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,24 @@ def _tokens(question: str) -> list[_Token]:
             elif text.lower() in _FUNCTIONS and question[match.end() : match.end() + 1] == "(":
                 kind = "operator"
         out.append(_Token(kind, text, match.start(), match.end()))
+    return _hyphenated_words(out)
+
+
+def _hyphenated_words(tokens: list[_Token]) -> list[_Token]:
+    """Two words of two letters or more joined by a hyphen with no space are one word ("est-ce"), not a difference.
+
+    "Qu'est-ce que le plan cartésien ?" was told "No material works this very problem (est-ce)".
+    """
+    out = list(tokens)
+    for i in range(1, len(out) - 1):
+        left, dash, right = out[i - 1], out[i], out[i + 1]
+        if (
+            dash.text in ("-", "–")
+            and left.end == dash.start
+            and dash.end == right.start
+            and all(t.text.isalpha() and len(t.text) >= 2 for t in (left, right))
+        ):
+            out[i - 1], out[i], out[i + 1] = (replace(t, kind="word") for t in (left, dash, right))
     return out
 
 
@@ -205,6 +240,8 @@ def split_question(question: str) -> QuestionParts:
         (QuestionParts(words='Find every integer x with .', expressions=('|x| = 9',)), ('-|-11|',))
         >>> split_question("Fill in the blanks: x^2 + 14x + ___ = (x + ___)^2.").expressions
         ('x^2 + 14x + ___ = (x + ___)^2',)
+        >>> split_question("Qu'est-ce que le plan cartésien ?").expressions, split_question("Simplify a-b").expressions
+        ((), ('a-b',))
     """
     question = written_math(question)
     expressions: list[tuple[int, int]] = []

@@ -62,7 +62,8 @@ class AnswerNotice(Enum):
     NOTHING_INDEXED = strawberry.enum_value("NOTHING_INDEXED", description="No material is indexed yet.")
     UNREAD_SCRIPT = strawberry.enum_value(
         "UNREAD_SCRIPT",
-        description="The question has no word in the Latin alphabet, which the keyword side reads; not answered.",
+        description="The question has no word in the Latin alphabet, which the keyword side reads; not answered, "
+        "with no evidence, concepts or materials (similarity alone picks unrelated ones).",
     )
     TOO_VAGUE = strawberry.enum_value(
         "TOO_VAGUE",
@@ -72,7 +73,8 @@ class AnswerNotice(Enum):
     OFF_TOPIC = strawberry.enum_value(
         "OFF_TOPIC",
         description="Most of the question's words are in no material (another subject, or another language than "
-        "the materials'); not answered, and no prerequisites or materials are suggested (`notice` names the words).",
+        "the materials'); not answered, with no evidence, and no prerequisites or materials are suggested (`notice` "
+        "names the words).",
     )
     LOW_CONFIDENCE = strawberry.enum_value(
         "LOW_CONFIDENCE", description="The materials do not answer it clearly; not answered (see the evidence)."

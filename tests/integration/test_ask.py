@@ -408,3 +408,16 @@ def test_a_short_word_with_two_letters_swapped_is_taken_for_a_misspelling(
     answer = ask(*demo, "what is the slpoe of a line")
     assert answer["noticeCode"] == "LOW_CONFIDENCE"
     assert 'Did you mean "slope" for "slpoe"?' in answer["notice"]
+
+
+def test_a_declined_question_points_nowhere_and_styled_maths_is_read(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # From an audit: a Russian question (UNREAD_SCRIPT) came with three unrelated materials and their concepts,
+    # "Who won the world cup?" (OFF_TOPIC) with a cups-of-flour example as evidence, and "𝑥² − 5𝑥 + 6 = 0",
+    # pasted from an equation editor, was declined as holding no Latin letter.
+    for question, code in [("как найти наклон прямой", "UNREAD_SCRIPT"), ("Who won the world cup?", "OFF_TOPIC")]:
+        answer = ask(*demo, question)
+        assert answer["noticeCode"] == code
+        assert (answer["evidence"], answer["concepts"], answer["suggestedMaterials"]) == ([], [], []), question
+    styled = ask(*demo, "solve 𝑥² − 5𝑥 + 6 = 0")
+    assert styled["noticeCode"] != "UNREAD_SCRIPT"
+    assert styled["answered"]
