@@ -19,10 +19,11 @@ from functools import partial
 from typing import Protocol
 
 from graph.model import Material, MaterialType
+from graph.text import plain_letters
 from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
-from ml.qa.expressions import QuestionParts, plain_letters, split_question
+from ml.qa.expressions import QuestionParts, split_question
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks

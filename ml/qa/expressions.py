@@ -11,12 +11,11 @@ of this very problem) is found separately, and the answer says when there is non
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from ml.qa.bm25 import STOPWORDS
 
-__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "plain_letters", "split_question"]
+__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "split_question"]
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)"
@@ -34,22 +33,6 @@ _OPERANDS = ("number", "variable", "blank")  # a blank ("___") stands for the nu
 _BINARY = frozenset("+*×·/÷=^<>≤≥²³")  # operators that cannot open an expression ("-5", "√2", "sqrt(2)" can)
 _SPELLINGS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/"})
 _BLANK = re.compile(r"_{2,}|□")
-
-
-_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff01-\uff5e]")
-"""Mathematical alphanumerics (𝑥, 𝐀, 𝟐) and full-width forms (ｓｌｏｐｅ, ＋): letters and signs in another dress."""
-
-
-def plain_letters(text: str) -> str:
-    """``text`` with styled letters, digits and signs as plain ones (NFKC of those alone: ``x²`` keeps its ²).
-
-    "𝑥² − 5𝑥 + 6 = 0", pasted from a maths editor, was declined as holding no Latin letter.
-
-    Examples:
-        >>> plain_letters("𝑥² − 5𝑥 + 6 = 0"), plain_letters("ｓｌｏｐｅ？")
-        ('x² − 5x + 6 = 0', 'slope?')
-    """
-    return _STYLED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 @dataclass(frozen=True, slots=True)

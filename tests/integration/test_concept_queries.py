@@ -153,6 +153,8 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     assert client.execute(query, {"l": "zh-Hans"})["concept"]["label"] == "几何"
     found = client.execute('{ concepts(search: "geometria") { edges { node { id } } } }')["concepts"]["edges"]
     assert [e["node"]["id"] for e in found] == ["https://example.org/geo"]  # search reads every language
+    wide = client.execute('{ concepts(search: "ｇｅｏｍｅｔｒｉａ") { edges { node { id } } } }')["concepts"]["edges"]
+    assert wide == found, "typed full width, as an East Asian keyboard does (it found nothing)"
     german = client.execute(query, {"l": "de"})["concept"]
     assert (german["label"], german["definition"]) == ("الهندسة", "Estudio de las figuras.")  # the defaults
     # which language came back: a fallback read with the asked language's voice was gibberish
