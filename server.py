@@ -119,7 +119,10 @@ class PathwiseGraphQL(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:
-            body = {"errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}]}
+            reason = error.reason
+            if scope.get("method") == "GET" and reason == "Unable to parse request body as JSON":
+                reason = "The `variables` or `extensions` query parameter is not JSON"  # a GET has no body
+            body = {"errors": [{"message": reason, "extensions": {"code": "BAD_REQUEST"}}]}
             response = JSONResponse(body, status_code=error.status_code)
         await response(scope, receive, send)
 
@@ -509,7 +512,21 @@ def create_app(
                 max_age=600,
             ),
         )
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={405: _method_not_allowed}
+    )
+
+
+async def _method_not_allowed(request: Request, error: Exception) -> Response:
+    """A 405 in GraphQL's JSON error shape, naming the methods (``PUT /graphql`` was answered in plain text)."""
+    headers = dict(getattr(error, "headers", None) or {})
+    allowed = headers.get("Allow", "GET, POST")
+    body = {
+        "errors": [
+            {"message": f"{request.method} is not allowed here: use {allowed}", "extensions": {"code": "BAD_REQUEST"}}
+        ]
+    }
+    return JSONResponse(body, status_code=405, headers=headers)
 
 
 def app() -> Starlette:

@@ -159,6 +159,16 @@ class TestAbuse:
         assert form.json()["errors"][0]["message"]
         still_answers(live)
 
+    def test_another_method_and_a_get_with_bad_variables_are_refused_in_json(self, live: Live) -> None:
+        # PUT was a plain-text 405, and a GET's `variables` that were not JSON spoke of a body (an audit).
+        put = call(live.base, body=b'{"query": "{ __typename }"}', headers=JSON, method="PUT")
+        allowed = put.headers["allow"]
+        assert {"GET", "POST"} <= {m.strip() for m in allowed.split(",")}
+        assert (put.status, refusal(put)) == (405, f"PUT is not allowed here: use {allowed}")
+        get = call(live.base, "/graphql?query=%7B__typename%7D&variables=notjson", method="GET")
+        assert (get.status, refusal(get)) == (400, "The `variables` or `extensions` query parameter is not JSON")
+        still_answers(live)
+
     def test_several_operations_need_a_name(self, live: Live) -> None:
         # Strawberry ran the first and said nothing of the second; the spec asks for an error.
         document = "query First { curricula { id } } query Second { __typename }"
