@@ -45,6 +45,7 @@ __all__ = [
 
 ANSWER_VERBS = frozenset({"answered", "completed", "passed", "failed"})
 _IFIS = ("account", "mbox_sha1sum", "mbox", "openid")
+_SHA1 = re.compile(r"[0-9a-f]{40}")
 _LAST_SEGMENT = re.compile(r"[/#]")
 
 
@@ -86,6 +87,10 @@ def actor_identifier(actor: Mapping[str, Any], account_homes: Collection[str] = 
         >>> a = actor_identifier({"mbox": "mailto:a@example.org"})
         >>> a == actor_identifier({"mbox_sha1sum": hashlib.sha1(b"mailto:a@example.org").hexdigest()})
         True
+        >>> actor_identifier({"mbox_sha1sum": "XYZ"})
+        Traceback (most recent call last):
+        ...
+        ValueError: actor mbox_sha1sum 'XYZ' is not 40 hex digits (a SHA-1)
         >>> account = {"account": {"homePage": "https://lms.example", "name": "u42"}}
         >>> actor_identifier(account), actor_identifier(account, ["https://lms.example"])
         ('account:https://lms.example|u42', 'u42')
@@ -108,7 +113,10 @@ def actor_identifier(actor: Mapping[str, Any], account_homes: Collection[str] = 
     if kind == "mbox":
         return mbox_identifier(value)
     if kind == "mbox_sha1sum":
-        return f"mbox_sha1sum:{value.strip().lower()}"
+        digest = value.strip().lower()
+        if not _SHA1.fullmatch(digest):  # stored, it keyed a learner `pathwise student-key` could not name
+            raise ValueError(f"actor mbox_sha1sum {value.strip()[:60]!r} is not 40 hex digits (a SHA-1)")
+        return f"mbox_sha1sum:{digest}"
     return f"openid:{value.strip()}"
 
 

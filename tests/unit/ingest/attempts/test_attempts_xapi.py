@@ -177,11 +177,13 @@ def test_every_invalid_statement_is_reported_with_its_line() -> None:
             json.dumps({**good, "object": {"objectType": "StatementRef"}}),  # 8: StatementRef without id
             json.dumps({**good, "timestamp": "tuesday"}),  # 9
             json.dumps({**good, "actor": {"mbox": ALICE, "mbox_sha1sum": ALICE_SHA1}}),  # 10: two identifiers
+            json.dumps({**good, "actor": {"mbox_sha1sum": "XYZ"}}),  # 11: no SHA-1 (`student-key` could not name it)
         ]
     )
     with pytest.raises(MalformedInput) as caught:
         parse_xapi(text, "bad.jsonl")
-    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (2, 4, 5, 6, 7, 8, 9, 10)]
+    assert [p.location for p in caught.value.where] == [f"line {n}" for n in (2, 4, 5, 6, 7, 8, 9, 10, 11)]
+    assert "is not 40 hex digits" in caught.value.where[-1].reason
     assert all(p.source == "bad.jsonl" for p in caught.value.where)
     assert "appears twice" in caught.value.where[2].reason
     assert not any("alice" in p for p in caught.value.problems)
