@@ -28,7 +28,7 @@ from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
 from ml.qa.vague import TOO_VAGUE, is_vague
-from ml.qa.worked import asks_its_problem, exercise_with_answer, problem_text
+from ml.qa.worked import asks_its_problem, exercise_with_answer, intro_of, introduced_list, problem_text
 
 __all__ = [
     "Answer",
@@ -200,10 +200,12 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
     query = tokenize(question)
     scored: list[tuple[float, int, int, str]] = []
     answering = [h for h in evidence if h.chunk.part != "prompt"]
+    place: dict[str, tuple[str, int, int]] = {}  # where a sentence stands: its material, chunk and position
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
             score = coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
+            place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
     chosen: list[str] = []
     ranked = sorted(scored, reverse=True)
     for score, _, _, sentence in ranked:
@@ -213,6 +215,10 @@ def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, coun
             chosen.append(sentence)
         if len(chosen) == count:
             break
+    if (
+        len({place[s][0] for s in chosen}) == 1
+    ):  # one material's sentences read in its order ("Slope measures..." first)
+        chosen.sort(key=lambda s: place[s][1:])
     return chosen
 
 
@@ -402,7 +408,11 @@ def answer_question(
         problem = problem_text(best, parts.expressions, index, kinds.get(best.chunk.material), keys_shown)
     else:
         problem = []
-    sources = kept[:1] if parts.expressions or posed else kept  # one coherent account of the method
+    # one coherent account: the best material's chunks, not sentences of several (an audit's "This is the
+    # distributive property used again and again." came from another material, its "This" pointing nowhere)
+    sources = (
+        kept[:1] if parts.expressions or posed else search(k=8, within=[best.chunk.material], keys_shown=keys_shown)
+    )
     extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
     chunks = index.chunks_of(best.chunk.material, keys_shown)
     if (
@@ -411,6 +421,8 @@ def answer_question(
         and asks_its_problem(question, extract, chunks)
     ):
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # the example whole, not its problem
+    if not problem and (intro := intro_of(extract, chunks)):
+        problem = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first
     if not problem and not extract:  # only exercises' items came back: they pose problems, none explains one
         message = (
             "I don't know: the materials pose problems like this one but none explains it. "
@@ -428,7 +440,7 @@ def answer_question(
         also = (
             EvidencePassage(c.material, c.index, laid_out(c.sentences, begins), best.score, best.dense) for c in further
         )
-        evidence = (evidence[0], *also, *evidence[1:])
+        evidence = (*evidence, *also)  # after the ranked evidence, which a client reads best first
     generated = _generate(generator, question, evidence) if generator is not None else None
     solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)
     message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)

@@ -15,7 +15,7 @@ from ml.qa.chunking import Chunk
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["WORKED_WORDS", "asks_its_problem", "exercise_with_answer", "problem_text"]
+__all__ = ["WORKED_WORDS", "asks_its_problem", "exercise_with_answer", "intro_of", "introduced_list", "problem_text"]
 
 WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
@@ -83,6 +83,59 @@ def asks_its_problem(question: str, extract: Sequence[str], chunks: Sequence[Chu
     if statement is None or statement not in extract:
         return False
     return set(_NUMBER.findall(question)) <= set(_NUMBER.findall(statement))
+
+
+def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
+    """``intro`` ("A reliable plan:") with the numbered items that follow it in its material, up to ``WORKED_WORDS``.
+
+    "what is a good plan for word problems" was answered "A reliable plan:" and the plan's
+    first step: an extract of two sentences cut the list it introduced.
+
+    Examples:
+        >>> from ml.qa.chunking import Chunk
+        >>> plan = [Chunk("m", 0, "Plan", ("A reliable plan:", "1. Name the unknown.", "2. Write it.", "Then check."))]
+        >>> introduced_list("A reliable plan:", plan)
+        ['A reliable plan:', '1. Name the unknown.', '2. Write it.']
+        >>> introduced_list("Then check.", plan)
+        []
+        >>> joined = [Chunk("m", 0, "Plan", ("A reliable plan:\\n1. Name the unknown.", "2. Write it.", "Then check."))]
+        >>> introduced_list("A reliable plan:\\n1. Name the unknown.", joined)
+        ['A reliable plan:\\n1. Name the unknown.', '2. Write it.']
+    """
+    sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
+    head, _, first = intro.partition("\n")  # a heading line runs on into its first item (one sentence)
+    if not head.rstrip().endswith(":") or (first and not _ITEM.match(first)) or intro not in sentences:
+        return []
+    out = [intro]
+    for sentence in sentences[sentences.index(intro) + 1 :]:
+        if not _ITEM.match(sentence) or sum(len(s.split()) for s in out) >= WORKED_WORDS:
+            break
+        out.append(sentence)
+    return out if len(out) > 1 else []
+
+
+def intro_of(extract: Sequence[str], chunks: Sequence[Chunk]) -> str | None:
+    """The sentence introducing a list ("A reliable plan:") that ``extract`` picked, or that opens a step it picked.
+
+    "how do I solve quadratic word problems?" was answered with step 4 of a plan, alone.
+
+    Examples:
+        >>> from ml.qa.chunking import Chunk
+        >>> plan = [Chunk("m", 0, "Plan", ("Intro.", "A plan:\\n1. Name it.", "2. Write it.", "3. Solve it."))]
+        >>> intro_of(["3. Solve it."], plan), intro_of(["Intro."], plan)
+        ('A plan:\\n1. Name it.', None)
+    """
+    sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
+    for picked in extract:
+        if picked.partition("\n")[0].rstrip().endswith(":"):
+            return picked
+        if _ITEM.match(picked) and picked in sentences:
+            at = sentences.index(picked)
+            while at > 0 and _ITEM.match(sentences[at]):
+                at -= 1
+            if sentences[at].partition("\n")[0].rstrip().endswith(":"):
+                return sentences[at]
+    return None
 
 
 def exercise_with_answer(items: Sequence[str], at: int, end: int, key: Sequence[str]) -> list[str]:

@@ -421,3 +421,16 @@ def test_a_declined_question_points_nowhere_and_styled_maths_is_read(demo: tuple
     styled = ask(*demo, "solve 𝑥² − 5𝑥 + 6 = 0")
     assert styled["noticeCode"] != "UNREAD_SCRIPT"
     assert styled["answered"]
+
+
+def test_an_answer_without_maths_is_one_materials_account_and_a_list_comes_whole(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # From an audit: sentences of several materials were joined ("This is the distributive property used
+    # again and again." from another material), and step 4 of a plan came alone.
+    answer = ask(*demo, "What is the distributive property?")
+    assert {e["material"]["id"] for e in answer["evidence"][:1]} == {"m_distributive_property_explain"}
+    assert "used again and again" not in answer["text"]
+    plan = ask(*demo, "how do I solve quadratic word problems?")["text"]
+    assert plan.startswith("A reliable plan:\n1. Name the unknown")
+    assert "\n5. Check each answer" in plan
