@@ -54,6 +54,26 @@ def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]
     return facts
 
 
+def _not_waiting(
+    materials_of: Callable[[str], list[MaterialFacts]], waiting: set[str]
+) -> Callable[[str], list[MaterialFacts]]:
+    """``materials_of`` without the exercises the student answered right and that wait for review, while others remain.
+
+    A path prescribed the exercise answered right moments ago, which ``nextMaterials``
+    holds back until its review is due (an audit). Where every exercise of a concept
+    waits, they stay: the step still needs practice.
+    """
+    if not waiting:
+        return materials_of
+
+    def facts(concept: str) -> list[MaterialFacts]:
+        found = materials_of(concept)
+        kept = [m for m in found if m.id not in waiting or m.kind != "exercise"]
+        return kept if any(m.kind == "exercise" for m in kept) else found
+
+    return facts
+
+
 def _mastery_map(
     kg: KnowledgeGraph,
     mastery: MasteryService | None,
@@ -149,11 +169,12 @@ def learning_path(
     region = {c for t in goals for c in kg.prerequisites_of(t, transitive=True)} | set(goals)
     data = student_data(kg, student) if student is not None else StudentData({}, ())
     student = NEWCOMER if student is None else student
+    waiting = {m for m, done in completions(data.attempts).items() if not done.due(datetime.now(UTC))}
     path = plan_learning_path(
         projection.dag,
         goals,
         _mastery_map(kg, mastery, student, data, region, unsettled=unsettled),
-        materials_of=_materials_of(projection),
+        materials_of=_not_waiting(_materials_of(projection), waiting),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
         struggling=(struggling := struggling_concepts(data.attempts)),

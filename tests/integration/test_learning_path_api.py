@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, demo_api
 
 PATH = """query($s: ID!, $t: [ID!]!, $th: Float, $mm: Int) {
   learningPath(studentId: $s, targets: $t, masteryThreshold: $th, maxMinutes: $mm) {
@@ -361,3 +362,24 @@ def test_an_exercise_is_shown_without_its_answer_key(api: Api) -> None:
     assert exercise["text"] == f"{exercise['prompt']}\n{exercise['answerKey']}"
     worked = api(query, {"id": "m_slope_example"})["material"]
     assert (worked["prompt"], worked["answerKey"]) == (worked["text"], None), "a worked example's Answer: teaches"
+
+
+def test_a_path_does_not_prescribe_an_exercise_just_answered_right_while_another_remains(tmp_path: Path) -> None:
+    # The path gave the exercise answered right moments ago, which nextMaterials holds back until its
+    # review is due (an audit); with no other exercise of the concept it stays, the step needs practice.
+    api = demo_api(tmp_path)
+    query = """query { learningPath(studentId: "kid", targets: ["exponent_laws"]) { ... on LearningPath {
+      steps { concept { id } materials { id } } } } }"""
+
+    def exercises() -> list[str]:
+        steps = api(query)["learningPath"]["steps"]
+        step = next(s for s in steps if s["concept"]["id"] == "exponent_laws")
+        return [m["id"] for m in step["materials"] if m["id"].endswith(("_practice", "_challenge"))]
+
+    before = exercises()
+    assert before, "the step prescribes an exercise"
+    record = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"""
+    api(record, {"a": [{"studentId": "kid", "materialId": before[0], "correct": True}]})
+    after = exercises()
+    assert before[0] not in after
+    assert after, "another exercise of the concept instead"
