@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -24,9 +24,11 @@ from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
+from ml.qa.extract import best_sentences, examples_first, explaining_first
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
+from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, suggestions, weak_prerequisites
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import asks_its_problem, exercise_with_answer, intro_of, introduced_list, problem_text
 
@@ -50,26 +52,6 @@ ITEM_CONFIDENCE = 0.9
 """The least confidence of an answer to a question that restates an exercise's item (``ml.qa.items``)."""
 NOT_WORKED = "No material works this very problem"
 """How the notice of an answer about a problem that no material works begins."""
-
-
-class CurriculumLookup(Protocol):
-    """What answering needs from the knowledge graph."""
-
-    def materials(self, ids: Sequence[str]) -> list[Material | None]:
-        """Materials in the order of ``ids`` (None where missing)."""
-        ...
-
-    def prerequisites(self, concept: str) -> list[str]:
-        """Every prerequisite of ``concept`` (transitively), nearest first."""
-        ...
-
-    def materials_teaching(self, concept: str) -> list[str]:
-        """Ids of the materials that teach ``concept``."""
-        ...
-
-    def mastery(self, student: str) -> dict[str, float]:
-        """The student's stored mastery probability per concept."""
-        ...
 
 
 class Generator(Protocol):
@@ -116,15 +98,6 @@ class EvidencePassage:
     text: str
     score: float
     similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class WeakPrerequisite:
-    """A prerequisite of the question's concepts that the student has not mastered."""
-
-    concept: str
-    probability: float
-    needed_for: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,52 +164,6 @@ def lexical_query(parts: QuestionParts) -> str:
     return " ".join([parts.words, *letters])
 
 
-def _best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
-    """The evidence sentences that hold most of the question's rare words (earlier chunks win ties).
-
-    An exercise's items pose problems and answer none: asked one of them word for word,
-    the answer was that item, at confidence 1.0. They are never read here.
-    """
-    query = tokenize(question)
-    scored: list[tuple[float, int, int, str]] = []
-    answering = [h for h in evidence if h.chunk.part != "prompt"]
-    place: dict[str, tuple[str, int, int]] = {}  # where a sentence stands: its material, chunk and position
-    for rank, hit in enumerate(answering):
-        for position, sentence in enumerate(hit.chunk.sentences):
-            score = coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
-            scored.append((score, -rank, -position, sentence))
-            place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
-    chosen: list[str] = []
-    ranked = sorted(scored, reverse=True)
-    for score, _, _, sentence in ranked:
-        if chosen and score < 0.5 * ranked[0][0]:
-            break  # a much weaker sentence would only dilute the answer
-        if sentence not in chosen:
-            chosen.append(sentence)
-        if len(chosen) == count:
-            break
-    if (
-        len({place[s][0] for s in chosen}) == 1
-    ):  # one material's sentences read in its order ("Slope measures..." first)
-        chosen.sort(key=lambda s: place[s][1:])
-    return chosen
-
-
-def _explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:
-    """Hits from materials that explain before those from exercises, each group in its order.
-
-    For a problem no material works, another exercise only poses more problems; an
-    explanation or a worked example shows the method. ``known``: the hits' materials.
-    """
-    exercises = {i for i, m in known.items() if m.type is MaterialType.EXERCISE}
-    return sorted(hits, key=lambda h: h.chunk.material in exercises)
-
-
-def _examples_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:
-    """Hits from worked examples before the others, each group in its order (``known``: their materials)."""
-    return sorted(hits, key=lambda h: (m := known.get(h.chunk.material)) is None or m.type is not MaterialType.EXAMPLE)
-
-
 def _teaching(exercises: Sequence[str], lookup: CurriculumLookup, known: dict[str, Material]) -> list[str]:
     """The explanations and worked examples of the concepts ``exercises`` assess (else teach).
 
@@ -265,35 +192,6 @@ def _fetched(ids: Sequence[str], lookup: CurriculumLookup, known: dict[str, Mate
 def _line_starts(materials: Sequence[Material]) -> dict[str, bool]:
     """Whether each sentence of ``materials`` begins a line, to lay answers out as they were written."""
     return {sentence: begins for m in materials for sentence, begins in split_lines(m.text)}
-
-
-def _weak(
-    concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
-) -> list[WeakPrerequisite]:
-    needed: dict[str, list[str]] = {}
-    for concept in concepts:
-        for prerequisite in lookup.prerequisites(concept):
-            if mastery.get(prerequisite, 1.0) < below:
-                needed.setdefault(prerequisite, []).append(concept)
-    found = [WeakPrerequisite(p, mastery[p], tuple(dict.fromkeys(c))) for p, c in needed.items()]
-    return sorted(found, key=lambda w: (w.probability, w.concept))
-
-
-def _suggestions(
-    first: Sequence[str], weak: Sequence[WeakPrerequisite], lookup: CurriculumLookup, limit: int
-) -> list[str]:
-    """Evidence materials, then explanations and examples of the weakest prerequisites."""
-    out = list(dict.fromkeys(first))
-    teaching = [[m for m in lookup.materials_teaching(w.concept) if m not in out] for w in weak]
-    kinds = {m.id: m.type for m in lookup.materials([m for ms in teaching for m in ms]) if m is not None}
-    order = {MaterialType.EXPLANATION: 0, MaterialType.EXAMPLE: 1}
-    for ids in teaching:
-        out += [
-            m for m in sorted(ids, key=lambda m: (order.get(kinds.get(m, MaterialType.READING), 2), m)) if m not in out
-        ]
-        if len(out) >= limit:
-            break
-    return out[:limit]
 
 
 def _generate(generator: Generator, question: str, evidence: Sequence[EvidencePassage]) -> str | None:
@@ -357,13 +255,13 @@ def answer_question(
         hits = [asked.hit, *(h for h in hits if h.row != asked.hit.row)]
     elif posed:  # an exercise poses this very problem: its concepts say which method is asked for
         found = search(k=opts.evidence * 4, within=_teaching(posed, lookup, known), keys_shown=keys_shown)
-        found = _examples_first(found, known)  # a worked example shows the whole method, an extract a step of it
+        found = examples_first(found, known)  # a worked example shows the whole method, an extract a step of it
         rows = {h.row for h in found}
-        hits = _explaining_first(
+        hits = explaining_first(
             [*found, *(h for h in hits if h.row not in rows)], _fetched([h.chunk.material for h in hits], lookup, known)
         )
     elif parts.expressions and not hits[0].worked:
-        hits = _explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
+        hits = explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure
@@ -380,8 +278,8 @@ def answer_question(
     kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
     mastery = lookup.mastery(student) if student is not None else {}
-    weak = tuple(_weak(concepts, mastery, lookup, opts.weak_below))
-    suggested = tuple(_suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
+    weak = tuple(weak_prerequisites(concepts, mastery, lookup, opts.weak_below))
+    suggested = tuple(suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
     if unread(question):  # no word to match: nothing is close to it (a Russian question got three materials)
         return Answer(question, False, None, None, 0.0, (), (), (), (), UNREAD, "UNREAD_SCRIPT")
     if confidence < opts.min_confidence:
@@ -413,7 +311,7 @@ def answer_question(
     sources = (
         kept[:1] if parts.expressions or posed else search(k=8, within=[best.chunk.material], keys_shown=keys_shown)
     )
-    extract = [s for s in _best_sentences(words, sources, index, opts.sentences) if s not in problem]
+    extract = [s for s in best_sentences(words, sources, index, opts.sentences) if s not in problem]
     chunks = index.chunks_of(best.chunk.material, keys_shown)
     if (
         not problem

@@ -1,0 +1,74 @@
+"""What an answer points a student to: the prerequisites they have not mastered, and materials to read next.
+
+Apart from ``ml.qa.answer`` (what the answer says): these read the curriculum
+(``CurriculumLookup``) and the student's mastery, never the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from graph.model import Material, MaterialType
+
+__all__ = ["CurriculumLookup", "WeakPrerequisite", "suggestions", "weak_prerequisites"]
+
+
+class CurriculumLookup(Protocol):
+    """What answering needs from the knowledge graph."""
+
+    def materials(self, ids: Sequence[str]) -> list[Material | None]:
+        """Materials in the order of ``ids`` (None where missing)."""
+        ...
+
+    def prerequisites(self, concept: str) -> list[str]:
+        """Every prerequisite of ``concept`` (transitively), nearest first."""
+        ...
+
+    def materials_teaching(self, concept: str) -> list[str]:
+        """Ids of the materials that teach ``concept``."""
+        ...
+
+    def mastery(self, student: str) -> dict[str, float]:
+        """The student's stored mastery probability per concept."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WeakPrerequisite:
+    """A prerequisite of the question's concepts that the student has not mastered."""
+
+    concept: str
+    probability: float
+    needed_for: tuple[str, ...]
+
+
+def weak_prerequisites(
+    concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
+) -> list[WeakPrerequisite]:
+    """The prerequisites of ``concepts`` the student's mastery is ``below``, weakest first."""
+    needed: dict[str, list[str]] = {}
+    for concept in concepts:
+        for prerequisite in lookup.prerequisites(concept):
+            if mastery.get(prerequisite, 1.0) < below:
+                needed.setdefault(prerequisite, []).append(concept)
+    found = [WeakPrerequisite(p, mastery[p], tuple(dict.fromkeys(c))) for p, c in needed.items()]
+    return sorted(found, key=lambda w: (w.probability, w.concept))
+
+
+def suggestions(
+    first: Sequence[str], weak: Sequence[WeakPrerequisite], lookup: CurriculumLookup, limit: int
+) -> list[str]:
+    """Evidence materials, then explanations and examples of the weakest prerequisites."""
+    out = list(dict.fromkeys(first))
+    teaching = [[m for m in lookup.materials_teaching(w.concept) if m not in out] for w in weak]
+    kinds = {m.id: m.type for m in lookup.materials([m for ms in teaching for m in ms]) if m is not None}
+    order = {MaterialType.EXPLANATION: 0, MaterialType.EXAMPLE: 1}
+    for ids in teaching:
+        out += [
+            m for m in sorted(ids, key=lambda m: (order.get(kinds.get(m, MaterialType.READING), 2), m)) if m not in out
+        ]
+        if len(out) >= limit:
+            break
+    return out[:limit]
