@@ -100,11 +100,11 @@ def spelling_hints(terms: Sequence[str], index: QaIndex, hidden: Mapping[str, in
         >>> from ml.qa.bm25 import BM25Index
         >>> bm25 = BM25Index()
         >>> bm25.add(0, ["parabola", "vertex"])
-        >>> spelling_hints(["parabla", "vertex", "weather", "vretex", "vortex"], SimpleNamespace(bm25=bm25))
-        {'parabla': 'parabola', 'vretex': 'vertex'}
+        >>> spelling_hints(["parabla", "vertex", "weather", "vretex", "vortex", "verte"], SimpleNamespace(bm25=bm25))
+        {'parabla': 'parabola', 'vretex': 'vertex', 'verte': 'vertex'}
     """
     # long words only, and close: "world" is one letter from "word", and is no misspelling of it; a short
-    # word only with two letters swapped ("slpoe"), which a real word rarely is of another
+    # word only with two letters swapped ("slpoe") or cut short by its last letter ("slop")
     unknown = [t for t in terms if _readable(t, index, hidden) == 0 and len(t) >= 4]
     if not unknown:
         return {}
@@ -112,12 +112,21 @@ def spelling_hints(terms: Sequence[str], index: QaIndex, hidden: Mapping[str, in
     known = set(vocabulary)
     hints = {}
     for term in unknown:
-        close = [w for w in _swapped(term) if w in known][:1]
+        close = [w for w in _swapped(term) if w in known][:1] or [w for w in _ended(term) if w in known][:1]
         if not close and len(term) >= 6:
             close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.85)
         if close:
             hints[term] = close[0]
     return hints
+
+
+def _ended(term: str) -> list[str]:
+    """``term`` with one more letter at its end: a word cut short ("slop" for "slope"), the likeliest first.
+
+    >>> _ended("slop")[:3]
+    ['slope', 'slopa', 'slopi']
+    """
+    return [term + letter for letter in "eaiosnrtlcdumhgpbfywkvxzjq"]
 
 
 def _swapped(term: str) -> list[str]:

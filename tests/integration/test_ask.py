@@ -408,6 +408,9 @@ def test_a_short_word_with_two_letters_swapped_is_taken_for_a_misspelling(
     answer = ask(*demo, "what is the slpoe of a line")
     assert answer["noticeCode"] == "LOW_CONFIDENCE"
     assert 'Did you mean "slope" for "slpoe"?' in answer["notice"]
+    cut = ask(*demo, "whats the slop of a line")  # cut short by its last letter
+    assert cut["noticeCode"] == "LOW_CONFIDENCE"
+    assert 'Did you mean "slope" for "slop"?' in cut["notice"]
 
 
 def test_a_declined_question_points_nowhere_and_styled_maths_is_read(demo: tuple[KnowledgeGraph, QaService]) -> None:
