@@ -62,15 +62,16 @@ class PathQuery:
         kg = info.context.kg
 
         def run() -> LearningPathType:
+            student = info.context.student_key(student_id) if student_id is not None else None
             path = paths.learning_path(
                 kg,
                 info.context.mastery,
-                info.context.student_key(student_id) if student_id is not None else None,
+                student,
                 [str(t) for t in targets],
                 threshold=mastery_threshold,
                 max_minutes=max_minutes,
                 needs=needs.to_domain() if needs is not None else None,
-                unsettled=student_id is not None and _unsettled(info, info.context.student_key(student_id)),
+                unsettled=student is not None and _unsettled(info, student),
             )
             return LearningPathType.from_domain(path, kg.projection.dag, paths.materials_of_path(kg, path))
 
@@ -101,16 +102,17 @@ class PathQuery:
         kg = info.context.kg
 
         def run() -> Recommendations:
+            student = info.context.student_key(student_id)
             found = paths.next_materials(
                 kg,
                 info.context.mastery,
-                info.context.student_key(student_id),
+                student,
                 first=check_first(first),
                 targets=[str(t) for t in targets or []],
                 threshold=mastery_threshold,
                 needs=needs.to_domain() if needs is not None else None,
                 curriculum=str(curriculum_id) if curriculum_id is not None else None,
-                unsettled=_unsettled(info, info.context.student_key(student_id)),
+                unsettled=_unsettled(info, student),
             )
             records = {m.id: m for m in kg.materials_by_ids([r.material for r in found.items]) if m is not None}
             return Recommendations(
