@@ -97,3 +97,45 @@ def test_a_new_case_version_drops_what_it_no_longer_gives() -> None:
     assert list(g.objects(b, SKOS.notation)) == []
     assert list(g.objects(a, SKOS.notation)) == [Literal("T.1")]
     assert len(list(g.objects(b, PW.caseRecord))) == 1  # the new record, not the old beside it
+
+
+def test_every_predicate_the_model_writes_for_an_item_counts_as_modelled() -> None:
+    # MODELLED_PREDICATES is a list beside graph.rdf_mapping: a field added there and not here would
+    # have its stored value kept beside the replacement's (two titles), not replaced.
+    from graph.bundle import CurriculumBundle
+    from graph.model import Concept, Curriculum, Material, MaterialType, Prerequisite, Translation
+    from graph.rdf_mapping import bundle_triples
+    from graph.unmodelled_kept import MODELLED_PREDICATES
+    from graph.vocab import RDF
+
+    full = CurriculumBundle(
+        (Curriculum("k", "K", "About K"),),
+        (Concept("a", "A", "Def", ("alt",), ("b",), "k"), Concept("b", "B", curriculum="k")),
+        (Prerequisite("a", "b", 0.5, "designer"),),
+        (
+            Material(
+                "m",
+                "M",
+                MaterialType.EXERCISE,
+                2,
+                5,
+                "1. x",
+                "https://x.org",
+                ("a",),
+                ("b",),
+                "en",
+                ("textual",),
+                ("textual",),
+                ("alternativeText",),
+                ("none",),
+                "Summary",
+                ("https://lms.x/1",),
+            ),
+        ),
+        translations={"a": (Translation("fr", "A fr", "Déf", ("alt fr",)),)},
+    )
+    items = {
+        iri_of(kind, i) for kind, i in (("curriculum", "k"), ("concept", "a"), ("concept", "b"), ("material", "m"))
+    }
+    written = {p for s, p, _ in bundle_triples(full) if s in items and p != RDF.type}
+    assert written - MODELLED_PREDICATES == set()
