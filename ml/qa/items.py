@@ -18,11 +18,12 @@ from ml.qa.bm25 import tokenize
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["ITEM_NUMBER", "AskedItem", "asked_item", "item_blocks", "restates"]
+__all__ = ["ITEM_NUMBER", "NUMBER", "AskedItem", "asked_item", "item_blocks", "restates"]
 
 ITEM_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+")
 """An item's number opening its sentence ("3. ", "12) ")."""
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+"""A number as a question or an item writes it ("30", "2.5"): another number is another problem."""
 ITEM_SHARE = 0.8
 """The share of the item's terms the question must hold, and of the question's the item (with its instruction)."""
 
@@ -91,7 +92,7 @@ def restates(question: str, item: Sequence[str], instruction: str = "", expressi
         return all(any(holds_expression(s, e) for s in item) for e in expressions)
     asked = set(tokenize(question))
     own = set(tokenize(ITEM_NUMBER.sub("", " ".join(item), count=1)))
-    if not asked or not own or {t for t in asked if _NUMBER.fullmatch(t)} != {t for t in own if _NUMBER.fullmatch(t)}:
+    if not asked or not own or {t for t in asked if NUMBER.fullmatch(t)} != {t for t in own if NUMBER.fullmatch(t)}:
         return False
     context = own | set(tokenize(instruction))
     return len(asked & own) >= ITEM_SHARE * len(own) and len(asked & context) >= ITEM_SHARE * len(asked)

@@ -14,6 +14,7 @@ from graph.model import MaterialType
 from ml.qa.chunking import Chunk
 from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
+from ml.qa.items import NUMBER
 
 __all__ = ["WORKED_WORDS", "asks_its_problem", "exercise_with_answer", "intro_of", "introduced_list", "problem_text"]
 
@@ -21,7 +22,6 @@ WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
 _ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
 _PROBLEM = re.compile(r"^problem\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HEAD_LINE = re.compile(r"^[#*_ \t]*(?:answers?|answer[ \t]+key|solutions?)\b[^\n]*\n", re.IGNORECASE)
 
 
@@ -82,7 +82,7 @@ def asks_its_problem(question: str, extract: Sequence[str], chunks: Sequence[Chu
     statement = next((s for c in chunks for s in c.sentences if _PROBLEM.match(s)), None)
     if statement is None or statement not in extract:
         return False
-    return set(_NUMBER.findall(question)) <= set(_NUMBER.findall(statement))
+    return set(NUMBER.findall(question)) <= set(NUMBER.findall(statement))
 
 
 def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
