@@ -59,8 +59,9 @@ MODELLED_PREDICATES = frozenset(
 
 _MODELLED_CLASSES = frozenset({SKOS.ConceptScheme, SKOS.Concept, SDO.LearningResource})
 
-_PREFIXES = {str(ns): prefix for prefix, ns in (("dcterms", DCTERMS), ("skos", SKOS), ("schema", SDO), ("pw", PW))}
-_PREFIXES[str(RDF)] = "rdf"
+_NAMES = Graph()
+_NAMES.bind("pw", PW)
+_NAMES.bind("schema", SDO)  # rdflib's own prefixes name the rest (skos:, dcterms:, foaf:), as graph.rdf_bundle's
 _KIND_ORDER = ("curriculum", "concept", "material")
 
 
@@ -140,7 +141,7 @@ def kept_warning(kept: Sequence[Triple], kinds: Mapping[URIRef, str]) -> list[st
             continue  # a blank node's triple: its item is named already
         if (ident := id_of(str(s))) not in items[kind]:
             items[kind].append(ident)
-        predicates[_short(p)] = None
+        predicates[_NAMES.namespace_manager.normalizeUri(str(p))] = None
     if not items:
         return []
     counted = []
@@ -152,11 +153,3 @@ def kept_warning(kept: Sequence[Triple], kinds: Mapping[URIRef, str]) -> list[st
         f"the import states no {', '.join(sorted(predicates))} of {' and '.join(counted)}: kept the stored values, "
         "which Pathwise does not model"
     ]
-
-
-def _short(p: Node) -> str:
-    text = str(p)
-    for namespace, prefix in _PREFIXES.items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return f"<{text}>"
