@@ -116,6 +116,13 @@ class PathwiseGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        encoding = _content_encoding(scope)
+        if encoding:
+            # A gzip body was read as text and refused as "not UTF-8", which sent the client hunting for a bad byte.
+            message = f"The request body is encoded ({encoding}): send it uncompressed, without Content-Encoding"
+            body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+            await JSONResponse(body, status_code=415)(scope, receive, send)
+            return
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:
@@ -515,6 +522,16 @@ def create_app(
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={405: _method_not_allowed}
     )
+
+
+def _content_encoding(scope: Scope) -> str:
+    """The request's ``Content-Encoding`` other than ``identity``, or "" (the endpoint reads plain bodies only)."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-encoding":
+            encoding = value.decode("latin-1").strip()
+            if encoding.lower() not in ("", "identity"):
+                return encoding
+    return ""
 
 
 async def _method_not_allowed(request: Request, error: Exception) -> Response:

@@ -8,6 +8,7 @@ must still answer: nesting 50 deep, 1000 aliases, a 10 MB body (announced and ch
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,6 +158,18 @@ class TestAbuse:
         )
         assert form.status in (400, 415)
         assert form.json()["errors"][0]["message"]
+        still_answers(live)
+
+    def test_a_compressed_body_is_refused_naming_its_encoding(self, live: Live) -> None:
+        # A gzip body was refused as "not UTF-8 text", which sent the client looking for a bad byte (an audit).
+        packed = gzip.compress(json.dumps({"query": "{ __typename }"}).encode())
+        reply = call(live.base, body=packed, headers={**JSON, "Content-Encoding": "gzip"})
+        assert (reply.status, refusal(reply)) == (
+            415,
+            "The request body is encoded (gzip): send it uncompressed, without Content-Encoding",
+        )
+        plain = call(live.base, body=b'{"query": "{ __typename }"}', headers={**JSON, "Content-Encoding": "identity"})
+        assert plain.json() == {"data": {"__typename": "Query"}}
         still_answers(live)
 
     def test_another_method_and_a_get_with_bad_variables_are_refused_in_json(self, live: Live) -> None:
