@@ -39,8 +39,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) 
     if ctx.obj["store"]:
         os.environ["PATHWISE_STORE"] = ctx.obj["store"]
     bind_host, bind_port = host or settings.host, port or settings.port
+    _can_bind(bind_host, bind_port)  # first: it writes nothing, where the key checks make the development secrets
     _preflight(settings, ctx.obj["store"] or settings.store)
-    _can_bind(bind_host, bind_port)
     click.echo(f"Pathwise on http://{bind_host}:{bind_port}/graphql ({settings.env})")
     uvicorn.run(
         "server:app",

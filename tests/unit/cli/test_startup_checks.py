@@ -85,7 +85,7 @@ class TestSettings:
             result = CliRunner().invoke(main, ["serve", "--port", str(port)])
         assert result.exit_code == 1
         assert f"cannot bind 127.0.0.1:{port}: Address already in use" in result.output
-        assert not (data_dir / "store").exists(), "nothing was loaded"
+        assert not data_dir.exists(), "nothing was written: no store, no development secrets"
 
     def test_a_data_dir_that_is_a_file_is_named(self, data_dir: Path) -> None:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
