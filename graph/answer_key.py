@@ -16,12 +16,12 @@ __all__ = ["key_heading_warnings", "split_answer_key", "unread_key_heading"]
 
 _KEY_HEAD = re.compile(
     r"^[ \t]*(?:\#{1,6}[ \t]*)?[*_]{0,2}[ \t]*(?:answers?|answer[ \t]+key|solutions?)[ \t]*[*_]{0,2}[ \t]*"
-    r"(?::|[-–—](?=[ \t]|$)|[*_]{0,2}[ \t]*$)",
+    r"(?:[:：]|[-–—](?=[ \t]|$)|[*_]{0,2}[ \t]*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _LIKE_KEY_HEAD = re.compile(
-    r"^[ \t]*(?:\#{1,6}[ \t]*)?[*_]{0,2}[ \t]*(?:answers|answer[ \t]+key|solutions?|key[ \t]*:)"
-    r"(?P<colon>[^:\n]{0,40}:)?[^\n]*$",
+    r"^[ \t]*(?:\#{1,6}[ \t]*)?[*_]{0,2}[ \t]*(?:answers|answer[ \t]+key|solutions?|key[ \t]*[:：])"
+    r"(?P<colon>[^:：\n]{0,40}[:：])?[^\n]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _LONGEST_HEADING = 60
@@ -31,7 +31,7 @@ def split_answer_key(text: str) -> tuple[str, str | None]:
     """``text`` as (what comes before its answer key, the key from its heading on; ``None`` without one).
 
     The key starts at the first line that begins ``Answers:`` (or ``Answer:``,
-    ``Answer key:``, ``Solutions:``, a dash for the colon), or that is such a heading
+    ``Answer key:``, ``Solutions:``, a dash or a full-width ``：`` for the colon), or that is such a heading
     alone, as Markdown writes one (``## Answers``, ``**Answers:**``, ``ANSWERS``): those
     were shown to students whole. A worked example's "Solution" inside a sentence is not
     one, nor a line such as "Answers will vary."
@@ -41,9 +41,9 @@ def split_answer_key(text: str) -> tuple[str, str | None]:
         ('1. 2 + 2\\n2. 3 + 5', 'Answers:\\n1. 4\\n2. 8')
         >>> split_answer_key("Read the solution: it is 4.")
         ('Read the solution: it is 4.', None)
-        >>> [split_answer_key(f"1. 2x = 10\\n{head}\\n1. x = 5")[1] is not None
-        ...  for head in ("**Answers:**", "## Answers", "ANSWERS", "Solutions", "Answers -", "Answer key")]
-        [True, True, True, True, True, True]
+        >>> heads = ("**Answers:**", "## Answers", "ANSWERS", "Solutions", "Answers -", "Answer key", "Answers：")
+        >>> [split_answer_key(f"1. 2x = 10\\n{head}\\n1. x = 5")[1] is not None for head in heads]
+        [True, True, True, True, True, True, True]
         >>> split_answer_key("Explain your method.\\nAnswers will vary.")[1] is None
         True
     """

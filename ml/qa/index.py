@@ -33,11 +33,12 @@ from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
 __all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
 
-FORMAT = 4
+FORMAT = 5
 """The saved index's layout and chunking; another is rebuilt.
 
 2: sentences end before any script's capitals; 3: a line that stops mid-sentence runs on;
-4: an exercise's items and its answer key are chunked apart (a key can be hidden).
+4: an exercise's items and its answer key are chunked apart (a key can be hidden);
+5: a key heading may end in a full-width colon (``Answers：``), which left that key among the items.
 """
 log = logging.getLogger("pathwise.qa")
 Progress = Callable[[str, int, int], None]

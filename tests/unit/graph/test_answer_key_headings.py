@@ -36,3 +36,15 @@ def test_sentences_and_other_kinds_are_not_warned() -> None:
         'm_long,Long,exercise,"Key ideas: slope, intercept.\n1. Find the slope."\n'
     )
     assert imported(rows)[1] == []
+
+
+def test_a_full_width_colon_ends_a_key_heading() -> None:
+    # Text typed with an East Asian input method writes "Answers："; that key was shown with the items.
+    from graph.answer_key import split_answer_key
+
+    assert split_answer_key("1. 3 + 5\nAnswers：\n1. 8") == ("1. 3 + 5", "Answers：\n1. 8")
+    kg, warnings = imported(
+        'm_fw,Quiz,exercise,"1. 3 + 5\nAnswers：\n1. 8"\nm_key,Quiz,exercise,"1. 2 + 2\nKey：1. 4"\n'
+    )
+    assert len(warnings) == 1
+    assert "exercise 'm_key': the line 'Key：1. 4'" in warnings[0]
