@@ -528,7 +528,7 @@ def _content_encoding(scope: Scope) -> str:
     """The request's ``Content-Encoding`` other than ``identity``, or "" (the endpoint reads plain bodies only)."""
     for name, value in scope.get("headers", ()):
         if name.lower() == b"content-encoding":
-            encoding = value.decode("latin-1").strip()
+            encoding = bytes(value).decode("latin-1").strip()
             if encoding.lower() not in ("", "identity"):
                 return encoding
     return ""
