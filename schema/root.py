@@ -12,7 +12,8 @@ from schema.api.accessibility import AccessibilityQuery
 from schema.api.backups import BackupMutation
 from schema.api.cohorts import CohortMutation, CohortQuery
 from schema.api.curricula import CurriculumSchemeMutation
-from schema.api.curriculum import CurriculumMutation, CurriculumQuery
+from schema.api.curriculum import CurriculumQuery
+from schema.api.curriculum_edits import CurriculumMutation
 from schema.api.paths import PathQuery
 from schema.api.qa import QaQuery
 from schema.api.students import StudentMutation, StudentQuery
