@@ -17,9 +17,7 @@ from graph import queries
 from graph.bundle import CurriculumBundle
 from graph.concept_texts import (
     TEXT_PREDICATES,
-    changed_translations,
     language_key,
-    own_language_conflicts,
     own_language_of,
     written_texts,
 )
@@ -28,6 +26,7 @@ from graph.ids import iri_of
 from graph.model import Concept, Translation
 from graph.rdf_mapping import Triple, own_languages_of
 from graph.rdf_props import concept_from_props, translations_from_props
+from graph.translation_conflicts import changed_translations, own_language_conflicts
 from graph.unstated import TRANSLATIONS
 from graph.vocab import SKOS
 

@@ -28,13 +28,12 @@ __all__ = [
     "SHOWN_PREDICATES",
     "TEXT_PREDICATES",
     "TextValue",
-    "changed_translations",
     "group_translations",
     "language_key",
     "own_language",
     "own_language_of",
-    "own_language_conflicts",
     "preference",
+    "same_language",
     "shown",
     "text_preference",
     "translation_origin",
@@ -248,7 +247,7 @@ def written_texts(
         kept = [
             o
             for o in values
-            if o.language and language_key(o.language) not in stated and not (mine and _same(o.language, mine))
+            if o.language and language_key(o.language) not in stated and not (mine and same_language(o.language, mine))
         ]
         tagged = kept + [_tagged(getattr(t, field), t.language) for t in stated.values() if getattr(t, field)]
         out.update((predicate, o) for o in tagged)
@@ -279,7 +278,8 @@ def written_texts(
     return out
 
 
-def _same(a: str | None, b: str | None) -> bool:
+def same_language(a: str | None, b: str | None) -> bool:
+    """Whether two language tags name one language (``EN`` and ``en``; no tag and no tag)."""
     return language_key(a) == language_key(b)
 
 
@@ -287,7 +287,7 @@ def _own_tag(field: str, values: list[Literal], own_tag: str | None) -> str | No
     """How a stored concept's own ``field`` is stored: "" untagged, a tag, ``None``: it has none of its own."""
     if any(not o.language for o in values):
         return ""
-    if own_tag and (field == "label" or any(_same(o.language, own_tag) for o in values)):
+    if own_tag and (field == "label" or any(same_language(o.language, own_tag) for o in values)):
         return own_tag
     return "" if field == "label" else None
 
@@ -355,99 +355,3 @@ def translation_origin(concept: str, language: str) -> tuple[str, str]:
         ('translation', 'slope@es-mx')
     """
     return "translation", f"{concept}@{language_key(language)}"
-
-
-_COMPARED = ("label", "definition", "alt_labels")
-
-
-def changed_translations(
-    concept: str,
-    given: Iterable[Translation],
-    stored: Iterable[Translation],
-    unstated: Collection[str] = (),
-    origins: Mapping[tuple[str, str], str] | None = None,
-) -> list[str]:
-    """A problem for each of ``given`` that would change a stored translation of ``concept`` (a new language is none).
-
-    Only the fields the batch states are compared (``unstated``: those it says nothing
-    about); alternative labels in any order. Each problem leads with where the
-    translation came from (``origins``, keyed by ``translation_origin``).
-
-    Examples:
-        >>> given = [Translation("es", "Pendiente"), Translation("fr", "Pente")]
-        >>> [problem] = changed_translations("slope", given, [Translation("es", "Inclinación")])
-        >>> problem.split(": ")[0]
-        "translation 'es' of concept 'slope' is stored with label 'Inclinación'"
-    """
-    before = {language_key(t.language): t for t in stored}
-    problems = []
-    for translation in given:
-        old = before.get(language_key(translation.language))
-        if old is None:
-            continue
-        fields = [f for f in _COMPARED if f not in unstated]
-        differ = [f for f in fields if sorted(_values(old, f)) != sorted(_values(translation, f))]
-        if not differ:
-            continue
-        shown = ", ".join(f"{f.replace('_', ' ')} {_said(old, f)}" for f in differ)
-        where = (origins or {}).get(translation_origin(concept, translation.language))
-        problems.append(
-            f"{where + ': ' if where else ''}translation {translation.language!r} of concept {concept!r} is stored "
-            f"with {shown}: pass --replace (replaceExisting) to change it"
-        )
-    return problems
-
-
-def _values(translation: Translation, field: str) -> tuple[str, ...]:
-    value = getattr(translation, field)
-    return tuple(value) if isinstance(value, tuple) else (value,)
-
-
-def _said(translation: Translation, field: str) -> str:
-    values = _values(translation, field)
-    if field == "alt_labels":
-        return "[" + ", ".join(repr(v) for v in values) + "]"
-    return repr(values[0]) if values[0] else "none"
-
-
-def own_language_conflicts(
-    concept: Concept,
-    translations: Iterable[Translation],
-    stored: Iterable[tuple[Node, Node]],
-    origins: Mapping[tuple[str, str], str] | None = None,
-) -> list[str]:
-    """A problem when a translation in the concept's own language gives its label or definition otherwise.
-
-    A concept whose label is stored only as ``"Algebra"@en`` shows its English values as
-    its own; ``written_texts`` lets the concept's values (``concepts.csv``, ``updateConcept``)
-    decide them. A row of ``translations.csv`` that gives them as the stored ones or the
-    concept's is no conflict (an exported row, or one edited as the concept's was).
-
-    Examples:
-        >>> stored = [(SKOS.prefLabel, Literal("Algebra", lang="en"))]
-        >>> own_language_conflicts(Concept("a", "Algebra"), [Translation("en", "Algebra")], stored)
-        []
-        >>> [problem] = own_language_conflicts(Concept("a", "Algebra"), [Translation("EN", "Algebra I")], stored)
-        >>> problem.split(":")[0]
-        "translation 'EN' of concept 'a' gives its label as 'Algebra I'"
-    """
-    values = [(p, o) for p, o in stored if isinstance(o, Literal)]
-    tag = own_language_of(values)
-    given = next((t for t in translations if _same(t.language, tag)), None) if tag else None
-    if given is None:
-        return []
-    problems = []
-    for predicate, field in SHOWN_PREDICATES.items():
-        value = getattr(given, field)
-        before = [str(o) for p, o in values if p == predicate and _same(o.language, tag)]
-        if not value or value in before or value == getattr(concept, field):
-            continue
-        where = (origins or {}).get(translation_origin(concept.id, given.language))
-        own_tag = canonical_language(tag) or tag  # the store keeps tags lower case
-        problems.append(
-            f"{where + ': ' if where else ''}translation {given.language!r} of concept {concept.id!r} gives its "
-            f"{field} as {value!r}: {own_tag!r} is the language of the concept's own label, which it shows in every "
-            f"language without a translation ({before[0] if before else concept.label!r}); change its own values in "
-            "concepts.csv or with updateConcept"
-        )
-    return problems

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.term import Node
 
-from graph.concept_texts import OWN_LANGUAGE, changed_translations, group_translations, own_language, written_texts
+from graph.concept_texts import OWN_LANGUAGE, group_translations, own_language, written_texts
 from graph.model import Concept, Translation
+from graph.translation_conflicts import changed_translations
 from graph.vocab import SKOS
 
 LABEL, DEFINITION, ALT = SKOS.prefLabel, SKOS.definition, SKOS.altLabel
