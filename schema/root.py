@@ -14,6 +14,7 @@ from schema.api.cohorts import CohortMutation, CohortQuery
 from schema.api.curricula import CurriculumSchemeMutation
 from schema.api.curriculum import CurriculumQuery
 from schema.api.curriculum_edits import CurriculumMutation
+from schema.api.mastery_models import MasteryModelMutation, MasteryModelQuery
 from schema.api.paths import PathQuery
 from schema.api.qa import QaQuery
 from schema.api.students import StudentMutation, StudentQuery
@@ -23,12 +24,18 @@ __all__ = ["Mutation", "Query"]
 
 
 @strawberry.type
-class Query(CurriculumQuery, StudentQuery, PathQuery, QaQuery, CohortQuery, AccessibilityQuery):
+class Query(CurriculumQuery, StudentQuery, MasteryModelQuery, PathQuery, QaQuery, CohortQuery, AccessibilityQuery):
     """Every read the API offers."""
 
 
 @strawberry.type
 class Mutation(
-    CurriculumMutation, TranslationMutation, CurriculumSchemeMutation, StudentMutation, CohortMutation, BackupMutation
+    CurriculumMutation,
+    TranslationMutation,
+    CurriculumSchemeMutation,
+    StudentMutation,
+    MasteryModelMutation,
+    CohortMutation,
+    BackupMutation,
 ):
     """Every write the API offers."""

@@ -1,34 +1,30 @@
-"""Student API: students, attempts, mastery and the served mastery model."""
+"""Student API: students, their attempts and mastery, export and erasure."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from auth.policy import visible_students
 from auth.principal import Role
-from graph.attempts import statement_form, with_stored_twins
+from graph.attempts import with_stored_twins
 from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
-from graph.errors import ConceptNotFound, InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
-from graph.references import Suggestions
-from resolvers import model_switch, students
+from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
+from resolvers import students
 from resolvers.statements import MAX_STATEMENTS, record_statements
+from schema.api.attempt_checks import attempt_index, field_in_request, link_problems, twin_ids
 from schema.api.common import AfterArg, FirstArg, StudentIdArg, attempts_guarded, page_info
 from schema.context import Info
 from schema.types.attempts import (
     AttemptInput,
-    MasteryModelInfo,
-    MasteryModelResult,
     RecordAttemptsResult,
     RecordedAttempts,
     RecordedStatements,
     RecordStatementsResult,
 )
-from schema.types.model_switch import MasteryModelSwitch, MasteryModelSwitchResult
 from schema.types.pagination import (
     MAX_PAGE,
     StudentConnection,
@@ -47,8 +43,7 @@ from schema.types.privacy import (
 from schema.types.student import MasteryType, StudentKey, StudentType
 
 if TYPE_CHECKING:
-    from graph.model import Attempt
-    from graph.repository import KnowledgeGraph
+    pass
 
 __all__ = ["StudentMutation", "StudentQuery"]
 
@@ -138,24 +133,6 @@ class StudentQuery:
         except KnowledgeGraphError as error:
             return StudentDataError.from_domain(error)
 
-    @strawberry.field(description="Trained mastery model versions; `current` is the one served.")
-    def mastery_models(self, info: Info) -> list[MasteryModelInfo]:
-        service = info.context.mastery
-        if service is None:
-            return []
-        current = service.version
-        return [MasteryModelInfo.from_info(service.versions.info(v), current) for v in service.versions.list()]
-
-    @strawberry.field(
-        description="The switch of the served mastery model that is running, else the last one since the service "
-        "started (null when none): follow a `startMasteryModelSwitch` here."
-    )
-    def mastery_model_switch(self, info: Info) -> MasteryModelSwitch | None:
-        service = info.context.mastery
-        if service is None or service.switch is None:
-            return None
-        return MasteryModelSwitch.from_progress(service.switch)
-
 
 @strawberry.type
 class StudentMutation:
@@ -193,7 +170,7 @@ class StudentMutation:
             evidences = {
                 m.id: (*m.assesses, *(c for c in m.teaches if c not in m.assesses)) for m in found if m is not None
             }
-            problems = _link_problems(kg, attempts, named, evidences)
+            problems = link_problems(kg, attempts, named, evidences)
             domain = []
             for i, (a, material) in enumerate(zip(attempts, named, strict=True)):
                 concepts = linked.get(material, ()) if material is not None else ()
@@ -203,11 +180,11 @@ class StudentMutation:
                 except KnowledgeGraphError as error:
                     problems.append(error)
             if problems:
-                problems.sort(key=lambda e: _index_of(e.field))
+                problems.sort(key=lambda e: attempt_index(e.field))
                 raise problems[0] if len(problems) == 1 else ManyProblems(problems)
             client_ids = [a.client_id for a in attempts]
             # what was recorded under another id before UUID client ids were read as statement ids
-            domain = with_stored_twins(kg, domain, _twins(domain, client_ids, info.context.pseudonyms.opaque))
+            domain = with_stored_twins(kg, domain, twin_ids(domain, client_ids, info.context.pseudonyms.opaque))
             timed = [a.timestamp is not None for a in attempts]
             erased: set[int] = set()
             if info.context.erasures is not None:
@@ -225,7 +202,7 @@ class StudentMutation:
                 )
             except KnowledgeGraphError as error:
                 for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
-                    each.field = _field_in_request(each.field, kept)
+                    each.field = field_in_request(each.field, kept)
                 raise
             return RecordedAttempts(
                 accepted=accepted,
@@ -347,49 +324,6 @@ class StudentMutation:
         # one rewrite of an embedded store for the whole batch: seconds per million triples, off the event loop
         return await asyncio.to_thread(run)
 
-    @strawberry.mutation(
-        description="Serve another trained mastery model version and re-estimate every stored estimate with it. "
-        "The service keeps serving while the new model replays the stored attempts; attempts recorded meanwhile "
-        "are replayed into it before it is served. The version is pinned, as `pathwise models use` pins it: "
-        "a version trained later is not served until `pathwise models use --newest` unpins. The version already "
-        "served replays nothing: only estimates another version made are estimated again."
-    )
-    async def use_mastery_model(
-        self,
-        info: Info,
-        version: Annotated[
-            str,
-            strawberry.argument(
-                description='A trained version, as `masteryModels` names it (NOT_FOUND with `field: "version"` '
-                "when there is none)."
-            ),
-        ],
-    ) -> MasteryModelResult:
-        def run() -> MasteryModelInfo:
-            service = info.context.mastery_service()
-            model_switch.switch_model(info.context.kg, service, version)
-            return MasteryModelInfo.from_info(service.versions.info(version), service.version)
-
-        # every stored attempt is replayed: minutes on a large store, so off the event loop
-        return await asyncio.to_thread(attempts_guarded, run)
-
-    @strawberry.mutation(
-        description="Begin what `useMasteryModel` does and answer at once, with the switch's progress; follow it "
-        "with `masteryModelSwitch`. On a large store a switch takes minutes (every stored attempt is replayed, "
-        "every stored estimate rewritten), longer than a proxy keeps a request open. The version is loaded "
-        "first: NOT_FOUND or INVALID (its files do not load) come back here; UNAVAILABLE while another switch runs."
-    )
-    async def start_mastery_model_switch(
-        self,
-        info: Info,
-        version: Annotated[str, strawberry.argument(description="A trained version, as `masteryModels` names it.")],
-    ) -> MasteryModelSwitchResult:
-        def run() -> MasteryModelSwitch:
-            service = info.context.mastery_service()
-            return MasteryModelSwitch.from_progress(model_switch.start_switch(info.context.kg, service, version))
-
-        return await asyncio.to_thread(attempts_guarded, run)  # loading a version's weights: a second or so
-
 
 def _as_given(refusal: StudentDataError, error: KnowledgeGraphError, given: str) -> StudentDataError:
     """A NOT_FOUND that names the id the caller sent, not only the key it hashes to.
@@ -399,102 +333,3 @@ def _as_given(refusal: StudentDataError, error: KnowledgeGraphError, given: str)
     if isinstance(error, NotFound) and error.ident != given:
         refusal.message = f"student {given!r} (key {error.ident}) does not exist"
     return refusal
-
-
-def _twins(
-    attempts: Sequence[Attempt], client_ids: Sequence[str | None], opaque: Callable[[str], str]
-) -> list[list[str]]:
-    """Other ids each attempt may be recorded under: by an xAPI import, or live before UUIDs were statement ids.
-
-    A UUID ``clientId`` is the statement's id (``statement_form``); recorded earlier it was
-    keyed with its student, and a file import kept its id as spelled. Another ``clientId``
-    may be an xAPI statement id that is no UUID, which a file import keyed as it is.
-    """
-    out: list[list[str]] = []
-    for attempt, client in zip(attempts, client_ids, strict=True):
-        if not client:
-            out.append([])
-            continue
-        if statement_form(client) is not None:
-            found = [opaque(f"client:{attempt.student}:{client}"), opaque(client)]
-        else:
-            found = [opaque(client), opaque(client.lower())]
-        out.append([t for t in dict.fromkeys(found) if t != attempt.id])
-    return out
-
-
-def _field_in_request(field: str | None, kept: list[int]) -> str | None:
-    """``attempts.N...`` of the attempts recorded, as the request numbered them (erased ones were left out).
-
-    Examples:
-        >>> _field_in_request("attempts.1.clientId", [0, 2]), _field_in_request("studentId", [0])
-        ('attempts.2.clientId', 'studentId')
-    """
-    head, _, rest = (field or "").partition(".")
-    number, dot, tail = rest.partition(".")
-    if head != "attempts" or not number.isdigit() or int(number) >= len(kept):
-        return field
-    return f"attempts.{kept[int(number)]}{dot}{tail}"
-
-
-def _link_problems(
-    kg: KnowledgeGraph,
-    attempts: Sequence[AttemptInput],
-    named: Sequence[str | None],
-    evidences: Mapping[str, tuple[str, ...]],
-) -> list[KnowledgeGraphError]:
-    """Every attempt naming a material or concept that does not exist, or a material with concepts it
-    is no evidence on, each with its field.
-
-    The store's check names the attempt by its (keyed) id alone: a client could not tell
-    which of a batch was at fault. ``named``: the material each attempt's ``materialId`` names;
-    ``evidences``: the concepts each named material assesses or teaches. An answer to a slope
-    exercise sent with ``conceptIds: ["quadratic_formula"]`` was recorded as evidence on the
-    quadratic formula and raised that estimate. Only this mutation checks it: a log's import
-    and xAPI statements keep the concepts their own item tags give (``pathwise attempts import``).
-    """
-    found: list[KnowledgeGraphError] = []
-    hints = Suggestions(kg.projection.dag.nodes, kg.projection.label)  # read on the first unknown id only
-    for index, (attempt, material) in enumerate(zip(attempts, named, strict=True)):
-        if attempt.material_id and material is None:
-            found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
-        unknown = [str(c) for c in attempt.concept_ids or () if not kg.projection.has_concept(str(c))]
-        for concept in unknown:  # with the closest id, as a learning path's targets have it
-            missing = ConceptNotFound(concept, field=f"attempts.{index}.conceptIds")
-            missing.message += hints.hint(concept)
-            found.append(missing)
-        if material is None or material not in evidences:
-            continue
-        covered = evidences[material]
-        outside = [str(c) for c in dict.fromkeys(attempt.concept_ids or ()) if str(c) not in (*covered, *unknown)]
-        if outside:
-            found.append(
-                InvalidInput(_not_evidence(index, material, covered, outside), field=f"attempts.{index}.conceptIds")
-            )
-    return found
-
-
-def _not_evidence(index: int, material: str, covered: Sequence[str], outside: Sequence[str]) -> str:
-    """Why an attempt at ``material`` cannot count for the concepts ``outside`` what it teaches or assesses.
-
-    Examples:
-        >>> _not_evidence(2, "m_slope_practice", ["slope"], ["quadratic_formula"])[:95]
-        "attempt 2: material 'm_slope_practice' teaches or assesses 'slope', not 'quadratic_formula': an"
-    """
-    what = ", ".join(map(repr, outside))
-    if not covered:
-        return (
-            f"attempt {index}: material {material!r} teaches or assesses no concept, so an answer to it is no "
-            f"evidence on {what}: link the material to its concepts (updateMaterial) or leave materialId out"
-        )
-    return (
-        f"attempt {index}: material {material!r} teaches or assesses {', '.join(map(repr, covered))}, not {what}: "
-        "an answer to it is no evidence on those; leave conceptIds out (the material's concepts count) or name "
-        "some of its own"
-    )
-
-
-def _index_of(field: str | None) -> int:
-    """The attempt a problem's field names (``attempts.3.score``: 3), for ordering problems as the batch is."""
-    parts = (field or "").split(".")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
