@@ -8,7 +8,6 @@ Run it with ``pathwise serve`` (or ``uvicorn server:app``).
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import threading
 import time
@@ -18,26 +17,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from cross_web import (  # strawberry's request adapter and the 400 it raises (its own dependency, locked)
-    AsyncHTTPRequestAdapter,
-    HTTPException,
-)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
 
-from auth.answer_keys import AnswerKeys
 from auth.claims import ClaimRules
-from auth.directory import CohortDirectory
 from auth.keys import load_keys
-from auth.principal import Principal
 from graph.backup import finish_interrupted_restore, remove_unfinished_backups
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.folders import private_folder
@@ -50,13 +38,11 @@ from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
 from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
 from middleware.service_state import ServiceState
-from resolvers.loaders import build_loaders
 from resolvers.settling import EstimateSettler
 from resolvers.students import settle
 from schema import build_schema
-from schema.context import Context
+from schema.http_endpoint import PathwiseGraphQL, method_not_allowed
 from schema.limits import Limits
-from schema.operations import operations_needing_a_name
 from settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -95,96 +81,6 @@ class _StaleCheck:
             self._last = now
             if self.kg.refresh_if_stale():
                 log.info("projection was stale; rebuilt at revision %d", self.kg.revision)
-
-
-def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
-    """Teachers and their cohorts over the graph (``pw:teacher``, ``pw:memberOf``), for the teacher rules."""
-    from graph.cohorts import GraphCohortDirectory
-
-    return GraphCohortDirectory(kg)
-
-
-class PathwiseGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with a typed context built per request."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """As strawberry's, but a refused request (400) says why in GraphQL's JSON error shape, not plain text.
-
-        A client parses every answer of the endpoint as JSON; a batch, a form body or a
-        document of unnamed operations came back as text it could not read.
-        """
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        encoding = _content_encoding(scope)
-        if encoding:
-            # A gzip body was read as text and refused as "not UTF-8", which sent the client hunting for a bad byte.
-            message = f"The request body is encoded ({encoding}): send it uncompressed, without Content-Encoding"
-            body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-            await JSONResponse(body, status_code=415)(scope, receive, send)
-            return
-        try:
-            response = await self.run(Request(scope=scope, receive=receive))
-        except HTTPException as error:
-            reason = error.reason
-            if scope.get("method") == "GET" and reason == "Unable to parse request body as JSON":
-                reason = "The `variables` or `extensions` query parameter is not JSON"  # a GET has no body
-            body = {"errors": [{"message": reason, "extensions": {"code": "BAD_REQUEST"}}]}
-            response = JSONResponse(body, status_code=error.status_code)
-        await response(scope, receive, send)
-
-    def decode_json(self, data: str | bytes) -> object:
-        """A JSON object, or a 400: strawberry answered 500 to ``"text"``, ``null`` or bytes not UTF-8."""
-        try:
-            decoded = json.loads(data)
-        except UnicodeDecodeError as error:
-            raise HTTPException(400, "The request body is not UTF-8 text") from error
-        except RecursionError as error:  # a body of [[[[...]]]] 100,000 deep was a 500 and a logged traceback
-            raise HTTPException(400, "The request body nests JSON too deeply") from error
-        if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
-            raise HTTPException(400, "The request body must be a JSON object with a `query`")
-        return decoded
-
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """The request, refused (400) when its document holds several operations and it names none."""
-        data = await super().parse_http_body(request)
-        if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
-            names = operations_needing_a_name(data.query)
-            if names:
-                raise HTTPException(
-                    400, f"The document holds {len(names)} operations ({', '.join(names)}): name one in operationName"
-                )
-        return data
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        kg: KnowledgeGraph = request.state.kg
-        mastery: MasteryService | None = request.state.mastery
-        settings: Settings = request.state.settings
-        principal: Principal = request.state.principal  # set by AuthMiddleware, which wraps this app
-        checker: _StaleCheck | None = getattr(request.app.state, "stale_check", None)
-        if checker is not None:
-            checker()
-        return Context(
-            kg=kg,
-            loaders=build_loaders(kg, mastery),
-            mastery=mastery,
-            request=request,
-            response=response,
-            principal=principal,
-            directory=cohort_directory(kg),
-            suppress_below=settings.min_cell,
-            qa=request.state.qa,
-            settler=request.state.settler,
-            pseudonyms=request.state.pseudonyms,
-            erasures=request.state.erasures,
-            data_dir=settings.data_dir,
-            backup_dir=settings.backup_dir,
-            backup_keep=settings.backup_keep,
-            xapi_account_homes=settings.xapi_account_homes,
-            time_zone=settings.time_zone,
-            forget_wait_seconds=settings.forget_wait_seconds,
-            answer_keys=AnswerKeys(settings.answer_keys),
-        )
 
 
 def open_mastery(settings: Settings) -> MasteryService | None:
@@ -520,30 +416,8 @@ def create_app(
             ),
         )
     return Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={405: _method_not_allowed}
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={405: method_not_allowed}
     )
-
-
-def _content_encoding(scope: Scope) -> str:
-    """The request's ``Content-Encoding`` other than ``identity``, or "" (the endpoint reads plain bodies only)."""
-    for name, value in scope.get("headers", ()):
-        if name.lower() == b"content-encoding":
-            encoding = bytes(value).decode("latin-1").strip()
-            if encoding.lower() not in ("", "identity"):
-                return encoding
-    return ""
-
-
-async def _method_not_allowed(request: Request, error: Exception) -> Response:
-    """A 405 in GraphQL's JSON error shape, naming the methods (``PUT /graphql`` was answered in plain text)."""
-    headers = dict(getattr(error, "headers", None) or {})
-    allowed = headers.get("Allow", "GET, POST")
-    body = {
-        "errors": [
-            {"message": f"{request.method} is not allowed here: use {allowed}", "extensions": {"code": "BAD_REQUEST"}}
-        ]
-    }
-    return JSONResponse(body, status_code=405, headers=headers)
 
 
 def app() -> Starlette:

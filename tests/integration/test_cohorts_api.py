@@ -70,7 +70,7 @@ class TestCohortWrites:
         maker = Principal(Role.TEACHER, "t-maker")
         made = api(CREATE, {"i": {"id": "mine", "name": "Mine"}}, maker)["createCohort"]
         assert made["teacherIds"] == ["t-maker"]
-        from server import cohort_directory
+        from schema.http_endpoint import cohort_directory
 
         assert cohort_directory(api.kg).cohorts_taught_by("t-maker") == {"mine"}
         shared = api(CREATE, {"i": {"id": "ours", "teacherIds": ["t-other"]}}, maker)["createCohort"]

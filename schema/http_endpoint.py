@@ -1,0 +1,150 @@
+"""The ``/graphql`` endpoint: strawberry's ASGI app with Pathwise's context and its refusals in JSON.
+
+Apart from ``server`` (which composes the app and its lifespan) because this is the
+HTTP protocol of one route: how a request becomes a typed ``Context``, and how a
+request refused before it runs (a batch, a form body, a compressed body, another
+method) is answered in GraphQL's error shape a client can parse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from cross_web import (  # strawberry's request adapter and the 400 it raises (its own dependency, locked)
+    AsyncHTTPRequestAdapter,
+    HTTPException,
+)
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+
+from auth.answer_keys import AnswerKeys
+from auth.directory import CohortDirectory
+from auth.principal import Principal
+from resolvers.loaders import build_loaders
+from schema.context import Context
+from schema.operations import operations_needing_a_name
+
+if TYPE_CHECKING:
+    from graph.repository import KnowledgeGraph
+    from ml.mastery.serving import MasteryService
+    from settings import Settings
+
+__all__ = ["PathwiseGraphQL", "cohort_directory", "method_not_allowed"]
+
+
+def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
+    """Teachers and their cohorts over the graph (``pw:teacher``, ``pw:memberOf``), for the teacher rules."""
+    from graph.cohorts import GraphCohortDirectory
+
+    return GraphCohortDirectory(kg)
+
+
+class PathwiseGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with a typed context built per request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As strawberry's, but a refused request (400) says why in GraphQL's JSON error shape, not plain text.
+
+        A client parses every answer of the endpoint as JSON; a batch, a form body or a
+        document of unnamed operations came back as text it could not read.
+        """
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        encoding = _content_encoding(scope)
+        if encoding:
+            # A gzip body was read as text and refused as "not UTF-8", which sent the client hunting for a bad byte.
+            message = f"The request body is encoded ({encoding}): send it uncompressed, without Content-Encoding"
+            body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+            await JSONResponse(body, status_code=415)(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            reason = error.reason
+            if scope.get("method") == "GET" and reason == "Unable to parse request body as JSON":
+                reason = "The `variables` or `extensions` query parameter is not JSON"  # a GET has no body
+            body = {"errors": [{"message": reason, "extensions": {"code": "BAD_REQUEST"}}]}
+            response = JSONResponse(body, status_code=error.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A JSON object, or a 400: strawberry answered 500 to ``"text"``, ``null`` or bytes not UTF-8."""
+        try:
+            decoded = json.loads(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The request body is not UTF-8 text") from error
+        except RecursionError as error:  # a body of [[[[...]]]] 100,000 deep was a 500 and a logged traceback
+            raise HTTPException(400, "The request body nests JSON too deeply") from error
+        if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
+            raise HTTPException(400, "The request body must be a JSON object with a `query`")
+        return decoded
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request, refused (400) when its document holds several operations and it names none."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
+            names = operations_needing_a_name(data.query)
+            if names:
+                raise HTTPException(
+                    400, f"The document holds {len(names)} operations ({', '.join(names)}): name one in operationName"
+                )
+        return data
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        kg: KnowledgeGraph = request.state.kg
+        mastery: MasteryService | None = request.state.mastery
+        settings: Settings = request.state.settings
+        principal: Principal = request.state.principal  # set by AuthMiddleware, which wraps this app
+        checker: Callable[[], None] | None = getattr(request.app.state, "stale_check", None)
+        if checker is not None:
+            checker()
+        return Context(
+            kg=kg,
+            loaders=build_loaders(kg, mastery),
+            mastery=mastery,
+            request=request,
+            response=response,
+            principal=principal,
+            directory=cohort_directory(kg),
+            suppress_below=settings.min_cell,
+            qa=request.state.qa,
+            settler=request.state.settler,
+            pseudonyms=request.state.pseudonyms,
+            erasures=request.state.erasures,
+            data_dir=settings.data_dir,
+            backup_dir=settings.backup_dir,
+            backup_keep=settings.backup_keep,
+            xapi_account_homes=settings.xapi_account_homes,
+            time_zone=settings.time_zone,
+            forget_wait_seconds=settings.forget_wait_seconds,
+            answer_keys=AnswerKeys(settings.answer_keys),
+        )
+
+
+def _content_encoding(scope: Scope) -> str:
+    """The request's ``Content-Encoding`` other than ``identity``, or "" (the endpoint reads plain bodies only)."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-encoding":
+            encoding = bytes(value).decode("latin-1").strip()
+            if encoding.lower() not in ("", "identity"):
+                return encoding
+    return ""
+
+
+async def method_not_allowed(request: Request, error: Exception) -> Response:
+    """A 405 in GraphQL's JSON error shape, naming the methods (``PUT /graphql`` was answered in plain text)."""
+    headers = dict(getattr(error, "headers", None) or {})
+    allowed = headers.get("Allow", "GET, POST")
+    body = {
+        "errors": [
+            {"message": f"{request.method} is not allowed here: use {allowed}", "extensions": {"code": "BAD_REQUEST"}}
+        ]
+    }
+    return JSONResponse(body, status_code=405, headers=headers)
