@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from auth.policy import AccessDenied
@@ -92,8 +92,7 @@ def build_schema(
     """
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        *limit_extensions(limits or Limits()),
+        *limit_extensions(limits or Limits()),  # validation (cached) among them, after the shape limits
         access_control(),
         DomainErrorCodes,
     ]

@@ -16,7 +16,7 @@ import numpy as np
 
 from graph.text import search_key
 
-__all__ = ["STOPWORDS", "BM25Index", "stem", "tokenize"]
+__all__ = ["ASKING_WORDS", "STOPWORDS", "BM25Index", "query_terms", "stem", "tokenize"]
 
 _STOPWORDS = """a about above after again all also am an and any are as at be because been before being below
     between both
@@ -60,6 +60,24 @@ def tokenize(text: str) -> list[str]:
         True
     """
     return [stem(w) for w in _WORD.findall(search_key(text)) if w not in STOPWORDS]
+
+
+ASKING_WORDS = frozenset(
+    ["explain", "describe", "tell", "teach", "help", "understand", "please", "learn", "know", "want", "need"]
+)
+"""Words that ask rather than say what about ("explain integers"): a passage that "explains the sign
+rules" matched the question on them, above the one that defines integers."""
+
+
+def query_terms(question: str) -> list[str]:
+    """``tokenize`` of a question without its ``ASKING_WORDS``, unless they are all it says.
+
+    Examples:
+        >>> query_terms("Can you explain integers to me?"), query_terms("help")
+        (['integer'], ['help'])
+    """
+    terms = tokenize(question)
+    return [t for t in terms if t not in ASKING_WORDS] or terms
 
 
 class BM25Index:

@@ -25,7 +25,7 @@ import numpy as np
 
 from graph.answer_key import split_answer_key
 from graph.model import Material, MaterialType
-from ml.qa.bm25 import BM25Index, tokenize
+from ml.qa.bm25 import BM25Index, query_terms, tokenize
 from ml.qa.chunking import Chunk, chunk_text
 from ml.qa.dense import PassageEncoder
 from ml.qa.expressions import compact_symbols, holds_expression
@@ -173,7 +173,7 @@ class QaIndex:
         """Lexical and dense scores of every row, and the mask of live rows."""
         with self.lock:
             size = len(self.chunks)
-            lexical = self.bm25.scores(tokenize(query), size)
+            lexical = self.bm25.scores(query_terms(query), size)
             if embedding is None:
                 embedding = self.encoder.encode([query])[0]
             dense = self._embeddings[:size] @ embedding.astype(np.float32)

@@ -65,6 +65,25 @@ class TestAbuse:
         assert reply.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}  # it had no code
         still_answers(live)
 
+    def test_fragments_fanned_out_are_refused_without_walking_every_path(self, live: Live) -> None:
+        # Each fragment spreads the one before under three lists: 3^13 paths in 1 KB froze the server 16 s (an audit).
+        def fanned(levels: int) -> str:
+            parts = [f'{{ concept(id: "slope") {{ ...F{levels} }} }}', "fragment F0 on Concept { id }"]
+            parts += [
+                f"fragment F{k} on Concept {{ prerequisites {{ ...F{k - 1} }} dependents {{ ...F{k - 1} }} "
+                f"broader {{ ...F{k - 1} }} }}"
+                for k in range(1, levels + 1)
+            ]
+            return " ".join(parts)
+
+        deep = graphql(live.base, fanned(40)).json()["errors"]
+        assert [(e["message"], e["extensions"]) for e in deep] == [
+            ("'anonymous' exceeds maximum operation depth of 15", {"code": "QUERY_TOO_DEEP"})
+        ]
+        costly = graphql(live.base, fanned(13)).json()["errors"]
+        assert [e["extensions"]["code"] for e in costly] == ["QUERY_TOO_COSTLY"]
+        still_answers(live)
+
     def test_a_real_depth_still_passes(self, live: Live) -> None:
         query = '{ concept(id: "x") { ' + "prerequisites { " * 12 + "id" + " }" * 12 + " } }"  # 14 deep
         # Not refused for its depth; twelve lists nested in lists are refused for their cost.
