@@ -437,3 +437,10 @@ def test_an_answer_without_maths_is_one_materials_account_and_a_list_comes_whole
     plan = ask(*demo, "how do I solve quadratic word problems?")["text"]
     assert plan.startswith("A reliable plan:\n1. Name the unknown")
     assert "\n5. Check each answer" in plan
+
+
+def test_words_that_ask_do_not_pick_the_material(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "explain integers" was answered from the material that "explains the sign rules" of multiplication.
+    answer = ask(*demo, "explain integers")
+    assert answer["evidence"][0]["material"]["id"] == "m_integers_number_line_explain"
+    assert answer["text"].startswith("The integers are the whole numbers 0, 1, 2, 3")
