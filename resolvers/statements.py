@@ -141,24 +141,27 @@ def record_statements(
         kg, frame, keyed, with_material_concepts(frame_to_attempts(keyed), linked), pseudonyms
     )
     former = frame.attrs.get("former_keys", {})  # a learner's keys before an accepted change of account homes
-    if erasures is not None:
-        found, left_out = split_erased(found, erasures, former)
-        report.erased = len(left_out)
-    clashes = set(conflicting_duplicates(kg, found, former=former))
-    if clashes:
-        where = {
-            a: (str(s), _index(line))
-            for a, s, line in zip(keyed["attempt_id"], frame["attempt_id"], frame["line"], strict=True)
-        }
-        named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
-        _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
-    found, gone = voided_ahead(kg, found)  # their voids came first
-    report.voided += len(gone)
-    if found:
-        report.accepted, report.duplicates, estimates = students.record(
-            kg, mastery, found, settle_later=settle_later, marks=marks
-        )
-        report.mastery = students.touched_estimates(kg, found, estimates)
+    # Under the model's lock, which a forget holds from its delete until it is logged: checked outside it, a
+    # forget could land between the check and the write, and the attempts came back after the erasure.
+    with mastery.lock:
+        if erasures is not None:
+            found, left_out = split_erased(found, erasures, former)
+            report.erased = len(left_out)
+        clashes = set(conflicting_duplicates(kg, found, former=former))
+        if clashes:
+            where = {
+                a: (str(s), _index(line))
+                for a, s, line in zip(keyed["attempt_id"], frame["attempt_id"], frame["line"], strict=True)
+            }
+            named = sorted({where[keyed_id.get(a, a)] for a in clashes}, key=lambda found: found[1])
+            _raise([ReusedStatementId(ident, field=f"statements.{index}") for ident, index in named])
+        found, gone = voided_ahead(kg, found)  # their voids came first
+        report.voided += len(gone)
+        if found:
+            report.accepted, report.duplicates, estimates = students.record(
+                kg, mastery, found, settle_later=settle_later, marks=marks
+            )
+            report.mastery = students.touched_estimates(kg, found, estimates)
     # a void that arrives after its statement (an LRS voids later by nature) takes the answer back
     report.voided_stored = len(students.retract(kg, mastery, voided_stored))
     ahead = voids_ahead(kg, frame, pseudonyms)

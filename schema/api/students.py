@@ -187,23 +187,26 @@ class StudentMutation:
             domain = with_stored_twins(kg, domain, twin_ids(domain, client_ids, info.context.pseudonyms.opaque))
             timed = [a.timestamp is not None for a in attempts]
             erased: set[int] = set()
-            if info.context.erasures is not None:
-                left_out = {id(a) for a in split_erased(domain, info.context.erasures)[1]}
-                erased = {i for i, a in enumerate(domain) if id(a) in left_out}
-            kept = [i for i in range(len(domain)) if i not in erased]
-            try:
-                accepted, duplicates, estimates = students.record_retryable(
-                    kg,
-                    service,
-                    [domain[i] for i in kept],
-                    client_ids=[client_ids[i] for i in kept],
-                    timed=[timed[i] for i in kept],
-                    settle_later=info.context.settler.note if info.context.settler is not None else None,
-                )
-            except KnowledgeGraphError as error:
-                for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
-                    each.field = field_in_request(each.field, kept)
-                raise
+            # The erasure check and the write under the model's lock, which a forget holds from its delete until
+            # it is logged: checked before it, attempts sent beside a forget were written back after the erasure.
+            with service.lock:
+                if info.context.erasures is not None:
+                    left_out = {id(a) for a in split_erased(domain, info.context.erasures)[1]}
+                    erased = {i for i, a in enumerate(domain) if id(a) in left_out}
+                kept = [i for i in range(len(domain)) if i not in erased]
+                try:
+                    accepted, duplicates, estimates = students.record_retryable(
+                        kg,
+                        service,
+                        [domain[i] for i in kept],
+                        client_ids=[client_ids[i] for i in kept],
+                        timed=[timed[i] for i in kept],
+                        settle_later=info.context.settler.note if info.context.settler is not None else None,
+                    )
+                except KnowledgeGraphError as error:
+                    for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
+                        each.field = field_in_request(each.field, kept)
+                    raise
             return RecordedAttempts(
                 accepted=accepted,
                 duplicates=duplicates,

@@ -392,6 +392,40 @@ class TestForgetManyInProcess:
         refused = on_disk(sent, {"a": clash})["recordAttempts"]
         assert refused == {"code": "DUPLICATE", "field": "attempts.2.clientId"}, "numbered as sent"
 
+    def test_attempts_sent_beside_a_forget_do_not_outlive_it(self, on_disk: Api, tmp_path: Path) -> None:
+        # The erasure check ran before the model's lock: a forget landing between the check and the
+        # write left attempts made before the erasure stored after it, answered `erased: 0` (an audit).
+        from graph.erasures import ERASURE_LOG, ErasureLog
+        from resolvers.forgetting import forget_each
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        sent = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on RecordedAttempts { accepted erased } } }"""
+        made = {"studentId": "leaver-r", "conceptIds": ["slope"], "correct": True, "timestamp": "2026-01-01T00:00:00Z"}
+        on_disk(sent, {"a": [made]})
+        answers: list[dict[str, Any]] = []
+        held, go_on = threading.Event(), threading.Event()
+
+        def forgetting() -> None:  # a forget, holding the model's lock from its delete until it is logged
+            with on_disk.mastery.lock:
+                held.set()
+                go_on.wait(30)
+                forget_each(
+                    on_disk.kg, on_disk.mastery, [on_disk.pseudonyms.key("leaver-r")], erasures=on_disk.erasures
+                )
+
+        forgetter = threading.Thread(target=forgetting)
+        forgetter.start()
+        held.wait(30)
+        late = threading.Thread(target=lambda: answers.append(on_disk(sent, {"a": [{**made, "clientId": "r2"}]})))
+        late.start()
+        late.join(1.0)  # the recording waits for the lock (before, it had checked the log already)
+        go_on.set()
+        forgetter.join(30)
+        late.join(30)
+        assert answers == [{"recordAttempts": {"accepted": 0, "erased": 1}}]
+        assert on_disk.pseudonyms.key("leaver-r") not in api_students(on_disk)
+
     def test_an_attempt_dated_ahead_of_the_clock_does_not_bring_a_forgotten_student_back(
         self, on_disk: Api, tmp_path: Path
     ) -> None:
