@@ -15,7 +15,7 @@ from strawberry.types import ExecutionContext
 from auth.policy import AccessDenied
 from graph.errors import KnowledgeGraphError
 from schema.access import access_control
-from schema.error_codes import DomainErrorCodes, code_document_error
+from schema.error_codes import DomainErrorCodes, code_document_error, no_model
 from schema.limits import Limits, code_limit_error, limit_extensions
 from schema.root import Mutation, Query
 
@@ -51,7 +51,13 @@ def _is_expected(error: GraphQLError) -> bool:
     client in production got "Unexpected error." for its own typo.
     """
     original = error.original_error
-    return original is None or isinstance(original, KnowledgeGraphError | AccessDenied | GraphQLError)
+    # No model served is the operator's to fix, and the client is told so (UNAVAILABLE): production masked
+    # it as "Unexpected error." with no code, and every mastery read logged a traceback.
+    return (
+        original is None
+        or isinstance(original, KnowledgeGraphError | AccessDenied | GraphQLError)
+        or no_model(original)
+    )
 
 
 class _Schema(strawberry.Schema):

@@ -15,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph.errors import ErrorCode, KnowledgeGraphError
 
-__all__ = ["DomainErrorCodes", "code_document_error"]
+__all__ = ["DomainErrorCodes", "code_document_error", "no_model"]
 
 
 class DomainErrorCodes(SchemaExtension):
@@ -26,7 +26,7 @@ class DomainErrorCodes(SchemaExtension):
         result = self.execution_context.result
         for error in (result.errors if result is not None else None) or []:
             original = error.original_error
-            if _no_model(original) and "code" not in (error.extensions or {}):  # the operator's to fix, not the request
+            if no_model(original) and "code" not in (error.extensions or {}):  # the operator's to fix, not the request
                 error.extensions = {**(error.extensions or {}), "code": ErrorCode.UNAVAILABLE.value}
             if isinstance(original, KnowledgeGraphError) and "code" not in (error.extensions or {}):
                 extra: dict[str, object] = {"code": original.code.value}
@@ -38,7 +38,7 @@ class DomainErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), **extra}
 
 
-def _no_model(error: BaseException | None) -> bool:
+def no_model(error: BaseException | None) -> bool:
     """Whether ``error`` says no mastery model is served (none installed, or its files do not load)."""
     if error is None:
         return False

@@ -23,6 +23,7 @@ from ingest.attempts.xapi import actor_identifier
 from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
 from resolvers.students import SETTLED_WITHIN, record
+from schema import build_schema
 from schema.context import Context
 from tests.integration.conftest import Api, demo_api
 
@@ -53,6 +54,11 @@ def test_without_a_served_model_attempts_are_unavailable_not_invalid(tmp_path: P
     record_attempts(kg, [Attempt("a1", "kid", datetime(2026, 1, 1, tzinfo=UTC), 1.0, concepts=("slope",))])
     errors = api.raw(MASTERY, {"id": "kid", "c": ["slope"]})["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["UNAVAILABLE"]
+    # Production masked it as a bug: "Unexpected error." without a code, and a logged traceback (an audit).
+    api.schema = build_schema(development=False)
+    [error] = api.raw(MASTERY, {"id": "kid", "c": ["slope"]})["errors"]
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert error["message"] != "Unexpected error."
 
 
 class TestRecordAttempts:
