@@ -240,7 +240,9 @@ class Associations:
         self, kind: str, origin: Mapping[str, object], destination: Mapping[str, object], name: str
     ) -> dict[str, object]:
         """A CFAssociation; its identifier, unless named, is a UUID of its type and ends (the same every export)."""
-        ends = f"{kind} {origin.get('uri', '')} {destination.get('uri', '')}"
+        # An end may give its identifier alone (a lenient package): every such association hashed alike, and
+        # all but one of 2,271 were dropped as copies of the first.
+        ends = f"{kind} {_end_name(origin)} {_end_name(destination)}"
         identifier = name or str(uuid.uuid5(uuid.NAMESPACE_URL, ends))
         return {
             "identifier": identifier,
@@ -323,6 +325,11 @@ class Associations:
         """Where a label sorts for a reader: without case or accents ("Álgebra" before "Geometría"), then as written."""
         label = self._labels.get(concept, concept)
         return search_key(label), label, concept
+
+
+def _end_name(end: Mapping[str, object]) -> str:
+    """What names an association's end: its uri, else its identifier."""
+    return str(end.get("uri") or end.get("identifier") or "")
 
 
 def _identifier(record: Mapping[str, object]) -> str:

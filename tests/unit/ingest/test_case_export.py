@@ -276,6 +276,29 @@ class TestAFrameworkGoesBackAsItCame:
         assert document["lastChangeDateTime"] == source["CFDocument"]["lastChangeDateTime"]
         assert package["CFDefinitions"] == source["CFDefinitions"]
 
+    def test_associations_whose_ends_give_identifiers_alone_all_go_back(self) -> None:
+        # A lenient package (TEKS ELA) names ends by identifier only and gives associations none: every one
+        # hashed alike, and 2,270 of its 2,271 hierarchy links were dropped as copies (an audit).
+        package = _tiny({"fullStatement": "Count to ten."})
+        child = {"identifier": "11111111-0000-4000-8000-000000000003", "fullStatement": "Count to five."}
+        package["CFItems"] = [*package["CFItems"], child]  # type: ignore[list-item]
+        package["CFAssociations"] = [
+            {
+                "associationType": "isChildOf",
+                "originNodeURI": {"identifier": a},
+                "destinationNodeURI": {"identifier": b},
+            }
+            for a, b in ((ITEM, DOC), (OTHER, DOC), (str(child["identifier"]), ITEM))
+        ]
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(parse_case_package(package, "lenient.json"))
+        exported = _package(kg, kg.curricula()[0].id)
+        children = _associations(exported, "isChildOf")
+        assert len({str(a["identifier"]) for a in children}) == len(children) == 3
+        again = KnowledgeGraph(open_store("memory"))
+        again.import_bundle(parse_case_package(json.loads(json.dumps(exported)), "again.json"))
+        assert len(again.stored_broader()) == len(kg.stored_broader()) == 1  # the child under its item
+
     def test_sequence_numbers_survive(self) -> None:
         path = FIXTURES / "SequenceNumberFramework.json"
         kg = _imported(path)
