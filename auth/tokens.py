@@ -191,6 +191,8 @@ def verify(token: str, keys: VerificationKeys) -> Principal:
     except jwt.DecodeError as error:
         # the decoder's first clause ("Invalid header string"), not its codec internals
         raise MalformedToken(f"not a JWT: {str(error).split(':', 1)[0]}") from None
+    except jwt.InvalidTokenError as error:  # a header PyJWT refuses itself ("crit"): it was a 500
+        raise MalformedToken(f"the token is not valid: {error}") from None
     if not isinstance(algorithm, str):
         raise MalformedToken("the token header names no algorithm")
     key = keys.key_for(algorithm)

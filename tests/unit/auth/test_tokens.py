@@ -150,6 +150,16 @@ class TestVerify:
         with pytest.raises(MalformedToken):
             verify(token, HS)
 
+    @pytest.mark.parametrize("crit", [["exp"], "x", []])
+    def test_a_header_the_decoder_refuses_is_malformed_not_a_crash(self, crit: object) -> None:
+        # PyJWT refuses a "crit" header before any signature check; it escaped as a 500 (an audit).
+        import json
+
+        header = jwt.utils.base64url_encode(json.dumps({"alg": "HS256", "crit": crit}).encode()).decode()
+        payload = jwt.utils.base64url_encode(json.dumps(claims(role="admin")).encode()).decode()
+        with pytest.raises(MalformedToken):
+            verify(f"{header}.{payload}.AAAA", HS)
+
     def test_a_malformed_token_is_named_without_the_decoders_internals(self) -> None:
         with pytest.raises(MalformedToken) as caught:
             verify("abc.def.ghi", HS)
