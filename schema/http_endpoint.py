@@ -9,6 +9,7 @@ method) is answered in GraphQL's error shape a client can parse.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ml.mastery.serving import MasteryService
     from settings import Settings
 
-__all__ = ["PathwiseGraphQL", "cohort_directory", "method_not_allowed"]
+__all__ = ["PathwiseGraphQL", "cohort_directory", "lone_surrogate_at", "method_not_allowed"]
 
 
 def cohort_directory(kg: KnowledgeGraph) -> CohortDirectory:
@@ -82,13 +83,35 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body is not UTF-8 text") from error
         except RecursionError as error:  # a body of [[[[...]]]] 100,000 deep was a 500 and a logged traceback
             raise HTTPException(400, "The request body nests JSON too deeply") from error
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:  # an integer of over 4,300 digits: Python refuses to convert it (a 500)
+            raise HTTPException(
+                400, "The request body holds an integer too long to read: send it as a string"
+            ) from error
         if not isinstance(decoded, dict | list):  # a list is a batch: strawberry answers it (refused: no batching)
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """The request, refused (400) when its document holds several operations and it names none."""
+        """The request, refused (400) when its document holds several operations and it names none.
+
+        Also refused: an ``operationName`` that is not a string (``5`` was looked up as an
+        operation named "5"), and a lone UTF-16 surrogate (``"\\udfff"``) anywhere in the
+        request, which JSON allows and no text is: each resolver handed it on, to fail in
+        its own way (an untyped error from the tokenizer, Python's codec message, a 500).
+        """
         data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            if not isinstance(data.operation_name, str | None):
+                raise HTTPException(
+                    400, "The GraphQL operation's `operationName` must be a string or null, if provided."
+                )
+            where = lone_surrogate_at(
+                {"query": data.query, "operationName": data.operation_name, "variables": data.variables}
+            )
+            if where is not None:
+                raise HTTPException(400, f"The request holds a lone UTF-16 surrogate at {where}: it is not text")
         if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
             names = operations_needing_a_name(data.query)
             if names:
@@ -126,6 +149,32 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             forget_wait_seconds=settings.forget_wait_seconds,
             answer_keys=AnswerKeys(settings.answer_keys),
         )
+
+
+def lone_surrogate_at(value: object) -> str | None:
+    """The path (``variables.q``, ``variables.a.2``) of the first string holding a lone surrogate, or None.
+
+    Examples:
+        >>> lone_surrogate_at({"variables": {"a": ["ok", "x\\udfff"]}}), lone_surrogate_at({"query": "é"})
+        ('variables.a.1', None)
+    """
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path
+        elif isinstance(item, dict):
+            for key, inner in reversed(list(item.items())):
+                stack.append((f"{path}.{key}" if path else str(key), inner))
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return f"{path}.{key!a}" if path else ascii(key)
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{i}", inner) for i, inner in reversed(list(enumerate(item))))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _content_encoding(scope: Scope) -> str:

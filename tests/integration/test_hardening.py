@@ -157,6 +157,11 @@ class TestAbuse:
             (b"42", "The request body must be a JSON object with a `query`"),
             (b'{"query": "' + bytes([0xFF, 0xFE]) + b'"}', "The request body is not UTF-8 text"),
             (b"{not json", "Unable to parse request body as JSON"),
+            # a 500: Python refuses integers of over 4,300 digits (an audit)
+            (
+                b'{"query": "{ curricula { id } }", "variables": {"x": 1' + b"0" * 5000 + b"}}",
+                "The request body holds an integer too long to read: send it as a string",
+            ),
             # a 500 in plain text and a logged RecursionError
             (
                 b'{"query": "{ curricula { id } }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
@@ -165,6 +170,30 @@ class TestAbuse:
         ):
             reply = call(live.base, body=body, headers={"Content-Type": "application/json"})
             assert (reply.status, refusal(reply)) == (400, message), body
+        still_answers(live)
+
+    def test_a_lone_surrogate_or_a_numeric_operation_name_is_refused_in_words(self, live: Live) -> None:
+        # "\\udfff" reached ask's tokenizer (an untyped error), cursors and ids (Python's codec message) (an audit).
+        ask = '"query": "query($q: String!) { ask(question: $q) { __typename } }"'
+        for body, where in (
+            ("{" + ask + ', "variables": {"q": "slope \\udfff"}}', "variables.q"),
+            ('{"query": "{ concepts(after: \\"\\udfff\\") { totalCount } }"}', "query"),
+            ("{" + ask + ', "variables": {"q": "x", "\\ud800": 1}}', "variables.'\\ud800'"),
+        ):
+            reply = call(live.base, body=body.encode(), headers=JSON)
+            assert (reply.status, refusal(reply)) == (
+                400,
+                f"The request holds a lone UTF-16 surrogate at {where}: it is not text",
+            ), body
+        named = call(live.base, body=b'{"query": "{ __typename }", "operationName": 5}', headers=JSON)
+        assert (named.status, refusal(named)) == (
+            400,
+            "The GraphQL operation's `operationName` must be a string or null, if provided.",
+        )
+        fine = call(
+            live.base, body=("{" + ask + ', "variables": {"q": "pente \\u00e9 \\ud83d\\ude00"}}').encode(), headers=JSON
+        )
+        assert fine.json()["data"] == {"ask": {"__typename": "Answer"}}, "a pair is a character"
         still_answers(live)
 
     def test_a_batch_or_a_form_body_is_refused_in_json(self, live: Live) -> None:
