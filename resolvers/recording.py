@@ -122,7 +122,13 @@ def record_retryable(
         if attempt.id in named:
             earlier = attempts[named[attempt.id][0]]
             same_time = attempt.id in untimed or earlier.timestamp == attempt.timestamp
-            if earlier.score != attempt.score or not same_time:
+            # a UUID clientId is a statement id, one for every learner: another learner's was dropped (an audit)
+            same_answer = (earlier.student, earlier.material, set(earlier.concepts)) == (
+                attempt.student,
+                attempt.material,
+                set(attempt.concepts),
+            )
+            if earlier.score != attempt.score or not same_time or not same_answer:
                 reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId", in_batch=True)))
         else:
             named[attempt.id] = (index, client)

@@ -160,6 +160,19 @@ class TestRecordAttempts:
         assert later["recordAttempts"]["code"] == "DUPLICATE"
         # nothing of a refused batch was written: q8 is still free
         assert api(RECORD, {"a": [{**attempt, "clientId": "q8"}]})["recordAttempts"]["accepted"] == 1
+        # A UUID clientId is a statement id, one for every learner: another learner's answer under it was
+        # counted a duplicate and dropped, where two calls were refused (an audit).
+        statement = "8f2c1a5e-0000-4000-8000-000000000003"
+        two = [{**attempt, "clientId": statement}, {**attempt, "studentId": "other-kid", "clientId": statement}]
+        shared = api(RECORD, {"a": two})["recordAttempts"]
+        assert (shared["code"], shared["field"]) == ("DUPLICATE", "attempts.1.clientId")
+        elsewhere = [
+            {**attempt, "clientId": "q10"},
+            {**attempt, "clientId": "q10", "conceptIds": ["quadratic_formula"]},
+        ]
+        assert api(RECORD, {"a": elsewhere})["recordAttempts"]["code"] == "DUPLICATE"
+        same = api(RECORD, {"a": [two[0], two[0]]})["recordAttempts"]
+        assert (same["accepted"], same["duplicates"]) == (1, 1), "the same answer twice is a retry"
 
     def test_a_duplicate_client_id_is_named_as_the_id_taken(self, api: Api) -> None:
         # subjectId was null: a client could not tell which of its queue's ids to renumber without parsing messages.
