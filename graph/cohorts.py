@@ -28,6 +28,7 @@ from graph.value_checks import LABEL_LIMIT, text_problem
 from graph.vocab import PW, RDF, RDFS
 
 __all__ = [
+    "MAX_TEACHERS",
     "Cohort",
     "GraphCohortDirectory",
     "RosterEntry",
@@ -44,6 +45,7 @@ __all__ = [
     "remove_students",
     "set_teachers",
     "students_of",
+    "teacher_problem",
 ]
 
 
@@ -108,11 +110,46 @@ def _check_new_cohort_iris(kg: KnowledgeGraph, idents: Iterable[str], field_name
             raise InvalidInput(f"cohort id {ident!r} is already the IRI of a {kind}", field=field_name)
 
 
-def _check_teachers(teachers: Iterable[str]) -> list[str]:
-    out = [t.strip() for t in dict.fromkeys(teachers)]
-    if any(not t for t in out):
-        raise InvalidInput("a teacher id is empty", field="teacherIds")
+MAX_TEACHERS = 100
+"""The most teachers one cohort may name: a class has a few (20,000 were accepted, and every read listed them)."""
+TEACHER_ID_LIMIT = 255
+"""The longest teacher id: a token's subject."""
+
+
+def teacher_problem(teacher: str) -> str | None:
+    """Why ``teacher`` cannot be a teacher's id, said whole (None: it can).
+
+    Examples:
+        >>> teacher_problem("t-17") is None, teacher_problem("t" * 300)[-42:]
+        (True, 'has an id of 300 characters, more than 255')
+    """
+    found = text_problem(teacher, "id", limit=TEACHER_ID_LIMIT, one_line=True)
+    return None if found is None else f"teacher {teacher if len(teacher) <= 40 else teacher[:39] + '…'!r} {found}"
+
+
+def _check_teachers(teachers: Sequence[str]) -> list[str]:
+    """The teacher ids, trimmed and sorted; refused as ``createCohort`` and ``renameCohort`` refuse a name."""
+    if len(teachers) > MAX_TEACHERS:
+        raise InvalidInput(
+            f"at most {MAX_TEACHERS} teachers can teach one cohort, got {len(teachers)}", field="teacherIds"
+        )
+    out = []
+    for index, given in enumerate(teachers):
+        teacher = given.strip()
+        problem = "a teacher id is empty" if not teacher else teacher_problem(teacher)
+        if problem is not None:
+            raise InvalidInput(problem, field=f"teacherIds.{index}")
+        out.append(teacher)
     return sorted(set(out))
+
+
+def _clean_name(ident: str, name: str) -> str:
+    """A cohort's name, trimmed; one line of at most LABEL_LIMIT characters without controls, or "" for none."""
+    clean = name.strip()
+    problem = text_problem(clean, "name", limit=LABEL_LIMIT, one_line=True, may_be_empty=True)
+    if problem is not None:
+        raise InvalidInput(f"cohort {ident!r} {problem}", field="name")
+    return clean
 
 
 # --- reads ----------------------------------------------------------------------------------------
@@ -196,17 +233,18 @@ def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequ
     """Create an empty cohort.
 
     Raises:
-        InvalidInput: a malformed id or an empty teacher id.
+        InvalidInput: a malformed id, name or teacher id, or more than MAX_TEACHERS teachers.
         DuplicateId: the cohort exists already.
     """
     _check_ids("cohort", [ident], "id")
+    named = _clean_name(ident, name)  # renameCohort and importRoster refused what this stored (an audit)
     clean = _check_teachers(teachers)
     with kg.lock:
         if cohorts_by_ids(kg, [ident])[0] is not None:
             raise DuplicateId("cohort", ident, field="id")
         _check_new_cohort_iris(kg, [ident], "id")
-        kg.commit([], _cohort_triples(ident, name.strip(), clean), lambda: None)
-    return Cohort(ident, name.strip(), tuple(clean), 0)
+        kg.commit([], _cohort_triples(ident, named, clean), lambda: None)
+    return Cohort(ident, named, tuple(clean), 0)
 
 
 def delete_cohort(kg: KnowledgeGraph, ident: str) -> None:
@@ -228,7 +266,7 @@ def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Coh
 
     Raises:
         NotFound: there is no such cohort.
-        InvalidInput: an empty teacher id.
+        InvalidInput: an empty or malformed teacher id, or more than MAX_TEACHERS teachers.
     """
     clean = _check_teachers(teachers)
     with kg.lock:
@@ -248,10 +286,7 @@ def rename_cohort(kg: KnowledgeGraph, ident: str, name: str) -> Cohort:
         NotFound: there is no such cohort.
         InvalidInput: a name of several lines, or with control characters.
     """
-    clean = name.strip()
-    problem = text_problem(clean, "name", limit=LABEL_LIMIT, one_line=True, may_be_empty=True)
-    if problem is not None:
-        raise InvalidInput(f"cohort {ident!r} {problem}", field="name")
+    clean = _clean_name(ident, name)
     with kg.lock:
         found = cohort(kg, ident)
         k = iri_of("cohort", ident)

@@ -27,7 +27,7 @@ from dataclasses import replace as replace_entry
 from pathlib import Path
 
 from graph.cohort_queries import cohorts_of
-from graph.cohorts import RosterEntry, RosterReport, apply_roster
+from graph.cohorts import RosterEntry, RosterReport, apply_roster, teacher_problem
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
 from graph.value_checks import LABEL_LIMIT, text_problem
@@ -87,6 +87,11 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
                     Problem(source, f"line {line}", f"cohort {cohort!r} is named {first[0]!r} on line {first[1]}"
                             f" and {name!r} here: give one name"),
                 )  # fmt: skip
+                bad = True
+        for part in (t.strip() for t in teacher.split("|")):
+            wrong = teacher_problem(part) if part else None
+            if wrong is not None:  # stored as given: a NUL or a direction override in a teacher's id (an audit)
+                problems.append(Problem(source, f"line {line}", wrong))
                 bad = True
         for kind, value in (("cohort", cohort), ("student", student)):
             if not value:

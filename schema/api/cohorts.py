@@ -357,8 +357,9 @@ class CohortMutation:
         teacher_ids: Annotated[
             list[str],
             strawberry.argument(
-                description="Subject ids (a token's `sub`) of all its teachers from now on ([]: none); a blank one "
-                'is INVALID with `field: "teacherIds"`.'
+                description="Subject ids (a token's `sub`) of all its teachers from now on ([]: none); a blank one, "
+                'one with a control character or over 255 characters is INVALID with `field: "teacherIds.N"`, '
+                'more than 100 with `field: "teacherIds"`.'
             ),
         ],
     ) -> CohortResult:

@@ -118,6 +118,30 @@ class TestCohortWrites:
         assert empty["enrolStudents"]["code"] == "INVALID"
         assert empty["enrolStudents"]["field"].startswith("studentIds")
 
+    def test_a_name_or_teacher_id_is_checked_whichever_mutation_sets_it(self, api: Api) -> None:
+        # createCohort stored a NUL and a direction override in a name renameCohort refuses, a name of
+        # 500,000 characters, and 20,000 teacher ids; setCohortTeachers and importRoster took any id (an audit).
+        fields = "... on CohortError { code field message }"
+        made = f"mutation($i: CreateCohortInput!) {{ createCohort(input: $i) {{ {fields} }} }}"
+        for given, field in (
+            ({"id": "c1", "name": "a\u0000b"}, "name"),
+            ({"id": "c1", "name": "x" * 501}, "name"),
+            ({"id": "c1", "teacherIds": ["t-ok", "t\u202ex"]}, "teacherIds.1"),
+            ({"id": "c1", "teacherIds": [f"t{n}" for n in range(101)]}, "teacherIds"),
+        ):
+            refused = api(made, {"i": given})["createCohort"]
+            assert (refused["code"], refused["field"]) == ("INVALID", field), given
+        assert api(COHORTS)["cohorts"] == []
+        api(CREATE, {"i": {"id": "c1"}})
+        teachers = f'mutation($t: [String!]!) {{ setCohortTeachers(cohortId: "c1", teacherIds: $t) {{ {fields} }} }}'
+        refused = api(teachers, {"t": ["t\u0000x"]})["setCohortTeachers"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "teacherIds.0")
+        roster = api(ROSTER, {"t": "cohort,student,teacher\nc1,s1,t-ok|t\u202ex\n"})["importRoster"]
+        assert roster["problems"] == [
+            "csv:line 2: teacher 't\\u202ex' has U+202E in its id, an invisible control or direction override: "
+            "remove it"
+        ]
+
 
 class TestImportRoster:
     def test_a_bad_line_refuses_the_whole_roster(self, api: Api) -> None:
