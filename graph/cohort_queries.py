@@ -19,6 +19,7 @@ __all__ = [
     "cohort_rows",
     "cohorts_with_teacher",
     "estimate_rows",
+    "largest_cohort",
     "member_rows",
     "memberships",
 ]
@@ -52,6 +53,16 @@ def cohort_rows(store: TripleStore, cohorts: Sequence[URIRef] | None = None) -> 
     for _, teachers, _ in out.values():
         teachers.sort()
     return out
+
+
+def largest_cohort(store: TripleStore) -> int:
+    """The member count of the largest cohort (0 when there is none)."""
+    rows = store.select(
+        f"""SELECT (MAX(?n) AS ?most) WHERE {{ SELECT ?k (COUNT(?s) AS ?n) WHERE {{
+          ?s {PW.memberOf.n3()} ?k }} GROUP BY ?k }}"""
+    )
+    most = rows[0][0] if rows else None
+    return int(str(most)) if most is not None else 0
 
 
 def member_rows(store: TripleStore, cohort: URIRef) -> list[str]:

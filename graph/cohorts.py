@@ -13,6 +13,7 @@ protocol) from the graph.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ __all__ = [
     "create_cohort",
     "delete_cohort",
     "enrol_students",
+    "largest_cohort_size",
     "list_cohorts",
     "members",
     "remove_students",
@@ -217,6 +219,23 @@ class GraphCohortDirectory:
     def students_of(self, cohort: str) -> set[str]:
         """The members of ``cohort`` (empty for an unknown cohort)."""
         return students_of(self.kg, cohort)
+
+
+_LARGEST: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, int]] = weakref.WeakKeyDictionary()
+
+
+def largest_cohort_size(kg: KnowledgeGraph) -> int:
+    """How many members the largest cohort has (0 without cohorts), read once per store revision.
+
+    What ``Cohort.students`` can cost a query (``schema.cost``): an admin may enrol 20,000.
+    """
+    revision = kg.revision
+    known = _LARGEST.get(kg)
+    if known is not None and known[0] == revision:
+        return known[1]
+    size = cohort_queries.largest_cohort(kg.store)
+    _LARGEST[kg] = (revision, size)
+    return size
 
 
 # --- writes ---------------------------------------------------------------------------------------
