@@ -42,10 +42,13 @@ def not_utf8(source: str, raw: bytes, error: UnicodeDecodeError) -> Problem:
         return Problem(
             source, "line 1", 'the file is UTF-16 (a spreadsheet\'s "Unicode text"): save it as UTF-8 ("CSV UTF-8")'
         )
-    start = raw.rfind(b"\n", 0, error.start) + 1
-    line = raw.count(b"\n", 0, error.start) + 1
-    column = len(raw[start : error.start].decode("utf-8", errors="replace")) + 1
-    byte = raw[error.start]
+    # The positions are in what the codec read: "utf-8-sig" reads past a byte-order mark, and counted in the
+    # file they named the wrong byte, column and line (an audit).
+    seen = bytes(error.object) if isinstance(error.object, bytes | bytearray) else raw
+    start = seen.rfind(b"\n", 0, error.start) + 1
+    line = seen.count(b"\n", 0, error.start) + 1
+    column = len(seen[start : error.start].decode("utf-8", errors="replace")) + 1
+    byte = seen[error.start]
     guess = "; Latin-1 or Windows-1252?" if 0x80 <= byte <= 0xFF else ""
     why = f"not UTF-8 text (byte 0x{byte:02X}: {error.reason}{guess}): save the file as UTF-8"
     return Problem(source, f"line {line}, column {column}", why)

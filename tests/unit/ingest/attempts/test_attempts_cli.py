@@ -227,6 +227,11 @@ def test_bytes_that_are_not_utf8_are_reported_with_their_line(kg: KnowledgeGraph
     refused = invoke(kg, str(path), "--format", "csv")
     assert refused.exit_code == 1
     assert "latin.csv:line 4, column 2: not UTF-8 text (byte 0xF6" in refused.output
+    # With a byte-order mark (Excel's "CSV UTF-8"), the same file named line 3, another column and byte
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    refused = invoke(kg, str(marked), "--format", "csv")
+    assert "marked.csv:line 4, column 2: not UTF-8 text (byte 0xF6" in refused.output
 
 
 def test_a_moved_log_replays_as_itself_under_its_dataset_name(empty: KnowledgeGraph, tmp_path: Path) -> None:
