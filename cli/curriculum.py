@@ -17,7 +17,11 @@ from cli.json_refusals import JsonRefusals
 from cli.opening import IMPORT_INSTEAD, open_graph
 from graph.errors import InvalidInput, KnowledgeGraphError
 
-__all__ = ["export", "import_"]
+__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "export", "import_"]
+
+# ingest.formats' READERS and EXPORT_FORMATS, named here so `--help` does not load the readers (a test ties them)
+IMPORT_FORMATS = ("turtle", "ntriples", "jsonld", "csv", "case", "metacademy", "khan", "junyi")
+EXPORT_FORMATS = ("turtle", "ntriples", "jsonld", "csv", "case")
 
 
 @click.command(name="import", cls=JsonRefusals)
@@ -26,7 +30,8 @@ __all__ = ["export", "import_"]
     "--format",
     "fmt",
     default=None,
-    help="turtle, ntriples, jsonld, csv, case, metacademy, khan, junyi (guessed when left out).",
+    type=click.Choice(IMPORT_FORMATS),  # a usage error (USAGE, exit 2 with --json), as in `attempts import`
+    help="The document's format (guessed when left out).",
 )
 @click.option(
     "--replace",
@@ -140,8 +145,9 @@ def import_(
     "--format",
     "fmt",
     default=None,
-    help="turtle, ntriples, jsonld, csv (a folder) or case (a CASE package of one --curriculum); "
-    "default: from the suffix (.ttl, .nt, .jsonld), else turtle.",
+    type=click.Choice(EXPORT_FORMATS),
+    help="csv writes a folder, case a CASE package of one --curriculum; default: from the suffix (.ttl, .nt, "
+    ".jsonld), else turtle.",
 )
 @click.option("--curriculum", default=None, help="Export only this curriculum (required for case).")
 @click.pass_context

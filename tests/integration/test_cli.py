@@ -217,6 +217,24 @@ class TestExportImport:
         assert (plain.exit_code, plain.stdout) == (2, "")  # without --json: click's usage error, on stderr
         assert "does not exist" in plain.stderr
 
+    def test_an_unknown_format_is_a_usage_error_as_in_attempts_import(self, tmp_path: Path) -> None:
+        # `import --format xml --json` was INVALID (exit 1), where `attempts import` said USAGE (exit 2) (an audit).
+        from cli.curriculum import EXPORT_FORMATS, IMPORT_FORMATS
+        from ingest import formats
+
+        assert (tuple(formats.READERS), formats.EXPORT_FORMATS) == (IMPORT_FORMATS, EXPORT_FORMATS)
+        (tmp_path / "c.ttl").write_text("")
+        store = f"oxigraph:{tmp_path / 's'}"
+        result = CliRunner().invoke(
+            main, ["--store", store, "import", str(tmp_path / "c.ttl"), "--format", "xml", "--json"]
+        )
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert error["code"] == "USAGE"
+        assert "'xml' is not one of 'turtle', 'ntriples'" in error["message"]
+        out = CliRunner().invoke(main, ["--store", store, "export", str(tmp_path / "o.ttl"), "--format", "xml"])
+        assert out.exit_code == 2
+
     def test_a_json_ld_file_named_json_is_read_as_json_ld(self, tmp_path: Path) -> None:
         # It was taken for a CASE package: "CFDocument: missing".
         (tmp_path / "graph.json").write_text(
