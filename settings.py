@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from starlette.config import Config
+from starlette.config import Config, undefined
 from starlette.datastructures import Secret
 
 from auth.answer_keys import AnswerKeys
@@ -184,7 +185,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
     Raises:
         ValueError: a variable that does not parse, or any of ``problems_of`` (all listed).
     """
-    config = Config(env_file if env_file and Path(env_file).exists() else None)
+    config = _Collecting(Config(env_file if env_file and Path(env_file).exists() else None))
     data_dir = Path(config("PATHWISE_DATA_DIR", default="./pathwise-data"))
     env = config("PATHWISE_ENV", default="development").strip().lower()
     settings = Settings(
@@ -231,7 +232,30 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         forget_wait_seconds=config("PATHWISE_FORGET_WAIT_SECONDS", cast=float, default=20.0),
         answer_keys=config("PATHWISE_ANSWER_KEYS", default=AnswerKeys.AFTER_ATTEMPT.value).strip().lower(),
     )
-    problems = problems_of(settings)
+    problems = config.problems + problems_of(settings)
     if problems:
         raise ValueError("; ".join(problems))
     return settings
+
+
+_KINDS: dict[object, str] = {int: "a whole number", float: "a number", bool: "true or false"}
+
+
+class _Collecting:
+    """starlette's ``Config``, noting a value that does not parse (with its default in its place) to go on reading.
+
+    ``PATHWISE_PORT=abc`` stopped the reading there, so the other bad variables were
+    found one start at a time; they are all named in one line now, as range errors are.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.problems: list[str] = []
+
+    def __call__(self, name: str, cast: Any = None, default: Any = undefined) -> Any:
+        try:
+            return self.config(name, cast=cast, default=default)
+        except ValueError:
+            given = self.config(name, default=None)
+            self.problems.append(f"{name} is {given!r}: give {_KINDS.get(cast, 'another value')}")
+            return default

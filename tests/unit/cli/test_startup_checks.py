@@ -74,6 +74,18 @@ class TestSettings:
         assert "MAX_COST" not in result.output
         assert "Traceback" not in result.output
 
+    def test_values_that_do_not_parse_are_named_with_the_others(
+        self, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # PATHWISE_PORT=abc stopped the reading: only it was named, in starlette's words (an audit).
+        for name, value in (("PATHWISE_PORT", "abc"), ("PATHWISE_QA", "maybe"), ("PATHWISE_TORCH_THREADS", "0")):
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(main, ["info"])
+        assert result.exit_code == 1
+        assert "PATHWISE_PORT is 'abc': give a whole number" in result.output
+        assert "PATHWISE_QA is 'maybe': give true or false" in result.output
+        assert "PATHWISE_TORCH_THREADS is 0: give 1 or more" in result.output
+
     def test_a_port_in_use_is_refused_before_anything_loads(self, data_dir: Path) -> None:
         # Uvicorn said so after the models and the demo had loaded, 17-20 s in.
         import socket
