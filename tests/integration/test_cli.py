@@ -179,7 +179,7 @@ class TestExportImport:
         monkeypatch.setenv("PATHWISE_BACKUP_KEEP", "abc")
         code, out = run("info")
         assert code == 1
-        assert "error: settings: Config 'PATHWISE_BACKUP_KEEP' has value 'abc'. Not a valid int." in out
+        assert "error: settings: PATHWISE_BACKUP_KEEP is 'abc': give a whole number" in out
 
     def test_an_empty_document_is_refused(self, tmp_path: Path) -> None:
         (tmp_path / "empty.ttl").write_text("@prefix x: <http://x/> .\n")
