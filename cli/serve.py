@@ -7,6 +7,7 @@ this command's alone.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -41,7 +42,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) 
     bind_host, bind_port = host or settings.host, port or settings.port
     _can_bind(bind_host, bind_port)  # first: it writes nothing, where the key checks make the development secrets
     _preflight(settings, ctx.obj["store"] or settings.store)
-    click.echo(f"Pathwise on http://{bind_host}:{bind_port}/graphql ({settings.env})")
+    # a log line, dated as every other: the banner was the log's one line without a time (an audit)
+    logging.getLogger("pathwise").info("Pathwise on http://%s:%d/graphql (%s)", bind_host, bind_port, settings.env)
     uvicorn.run(
         "server:app",
         factory=True,

@@ -13,7 +13,19 @@ from pathlib import Path
 import torch
 from torch import nn
 
-__all__ = ["TextEncoder", "bundled_encoder_path", "embed_with_bundled"]
+__all__ = ["TextEncoder", "bundled_encoder_path", "embed_with_bundled", "offline_transformers"]
+
+
+def offline_transformers() -> None:
+    """transformers as the service runs it: nothing fetched, and no progress bar on a model's load.
+
+    The bar ("Loading weights: 100%|...") was the one undated line in the service's log,
+    whose every other line starts with its UTC time.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 def bundled_encoder_path() -> Path:
@@ -28,7 +40,7 @@ class TextEncoder(nn.Module):
 
     def __init__(self, path: Path | None = None, *, max_length: int = 64) -> None:
         super().__init__()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        offline_transformers()
         from transformers import AutoModel, AutoTokenizer
 
         source = str(path or bundled_encoder_path())

@@ -8,7 +8,6 @@ one wraps sentence-transformers; tests can pass anything with the same shape.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,7 +47,9 @@ def _folder(path: Path | None) -> Path:
 
 def load_sentence_transformer(path: Path | None = None, *, max_seq_length: int = 256) -> SentenceTransformer:
     """The bundled encoder (``path=None``) or a saved one, on the CPU, with nothing downloaded."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ml.encoder import offline_transformers
+
+    offline_transformers()
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(_folder(path)), device="cpu")

@@ -13,7 +13,6 @@ The model is tiny and invents freely, so its text always goes through
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,7 +95,9 @@ class SmolLM2Generator:
         path = self.gguf_path or bundled_gguf()
         if importlib.util.find_spec("gguf") is None:
             raise GenerationError("reading a GGUF model needs the gguf package: pip install gguf")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from ml.encoder import offline_transformers  # torch with it: loaded when the generator is
+
+        offline_transformers()
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -65,7 +66,7 @@ COUNTS = "{ concepts(first: 1) { totalCount } materials(first: 1) { totalCount }
 
 class TestServer:
     def test_demo_loads_once_and_is_served(self, tmp_path: Path) -> None:
-        with serving(tmp_path) as base:
+        with serving(tmp_path / "data") as base:
             health = get_json(f"{base}/healthz")
             assert health["status"] == "ok"
             assert health["store"] == "oxigraph"
@@ -103,10 +104,15 @@ class TestServer:
             assert "Cannot query field 'nope'" in broken["errors"][0]["message"]
             assert get_json(f"{base}/healthz")["revision"] == health["revision"]
 
-        with serving(tmp_path) as base:
+        with serving(tmp_path / "data") as base:
             again = get_json(f"{base}/healthz")
             assert again["revision"] == health["revision"]
             assert post(base, COUNTS)["data"] == first
+        # every line dated in UTC (README): the banner and the models' loading bar were not (an audit)
+        lines = [line for log in sorted(tmp_path.glob("server-*.log")) for line in log.read_text().splitlines()]
+        undated = [line for line in lines if not re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ [A-Z]+ \S+: ", line)]
+        assert (len(lines) > 20, undated) == (True, [])
+        assert any(" INFO pathwise: Pathwise on http://127.0.0.1:" in line for line in lines)
 
     def test_graphiql_in_development_only(self, tmp_path: Path) -> None:
         with serving(tmp_path / "dev", PATHWISE_LOAD_DEMO="false") as base:
