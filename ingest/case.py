@@ -166,7 +166,7 @@ def pathwise_slug(uri: str, kind: str) -> str | None:
 
 
 def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
-    """A CFItem's label, definition and alternative labels, as its concept shows them.
+    """A CFItem's label, definition (none where the statement is the label) and alternative labels.
 
     The label leads with the coding scheme so lists sort like the standard. The
     abbreviated statement, where there is one, is the label's body: CASE writes it for
@@ -183,7 +183,10 @@ def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
     keywords = item.get("conceptKeywords")
     more = tuple(k.strip() for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else ()
     alt_labels = (code, field_text(item, "alternativeLabel"), abbreviated, *more)
-    return label, statement, tuple(dict.fromkeys(a for a in alt_labels if a and a != label))
+    # A statement that is the label says nothing more: an export writes a concept's label there when it has no
+    # definition (CASE requires one), and read back as the definition it gave every such concept one (an audit).
+    definition = "" if statement == label else statement
+    return label, definition, tuple(dict.fromkeys(a for a in alt_labels if a and a != label))
 
 
 def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: Mapping[str, list[str]]) -> Concept:

@@ -171,7 +171,9 @@ def _item(concept: Concept, names: Names, extra: Graph, frame: Frame, language: 
     item = overlay(generated, record, REQUIRED["CFItem"])
     item["identifier"] = _identifier_of(record, generated)
     label, definition, alt_labels = item_text(record)
-    if (label, definition, set(alt_labels)) != (concept.label, concept.definition, set(concept.alt_labels)):
+    # imported before a statement that is the label stopped being read as the definition too: still unchanged
+    same_definition = concept.definition in (definition, definition or label)
+    if (label, set(alt_labels)) != (concept.label, set(concept.alt_labels)) or not same_definition:
         # a designer changed it: derived anew, changed now (else the record's text goes out verbatim)
         for key in ("fullStatement", *_TEXT_KEYS):
             item.pop(key, None)
