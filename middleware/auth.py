@@ -55,7 +55,12 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            principal = self.authenticate(Headers(scope=scope).get("authorization"))
+            given = Headers(scope=scope).getlist("authorization")
+            if len(given) > 1:  # the first won, whichever role the second named (an audit)
+                raise _Unauthenticated(
+                    f"the request has {len(given)} Authorization headers: send one", "MALFORMED_TOKEN"
+                )
+            principal = self.authenticate(given[0] if given else None)
         except _Unauthenticated as error:
             await self._refuse(scope, send, error)
             return

@@ -58,6 +58,9 @@ class PathwiseGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope.get("method") == "HEAD":  # strawberry's 405 named no methods; HEAD has no body to explain it
+            await Response(status_code=405, headers={"Allow": "GET, POST"})(scope, receive, send)
+            return
         encoding = _content_encoding(scope)
         if encoding:
             # A gzip body was read as text and refused as "not UTF-8", which sent the client hunting for a bad byte.
@@ -188,9 +191,13 @@ def _content_encoding(scope: Scope) -> str:
 
 
 async def method_not_allowed(request: Request, error: Exception) -> Response:
-    """A 405 in GraphQL's JSON error shape, naming the methods (``PUT /graphql`` was answered in plain text)."""
+    """A 405 in GraphQL's JSON error shape, naming the methods (``PUT /graphql`` was answered in plain text).
+
+    HEAD is left out: the router lists it beside GET, but the endpoint answers it 405.
+    """
     headers = dict(getattr(error, "headers", None) or {})
-    allowed = headers.get("Allow", "GET, POST")
+    allowed = ", ".join(m for m in headers.get("Allow", "GET, POST").split(", ") if m != "HEAD")
+    headers["Allow"] = allowed
     body = {
         "errors": [
             {"message": f"{request.method} is not allowed here: use {allowed}", "extensions": {"code": "BAD_REQUEST"}}

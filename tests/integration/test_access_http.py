@@ -80,6 +80,27 @@ class TestProduction:
         reply = call(production.base, body=b"{}", headers={"Authorization": "Basic YTpi"})
         assert reply.status == 401
 
+    def test_two_authorization_headers_are_refused(self, production: Live) -> None:
+        # The first won: a student's token before an admin's acted as the student, the other way round as the admin.
+        import http.client
+        from urllib.parse import urlsplit
+
+        url = urlsplit(production.base)
+        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
+        body = b'{"query": "{ curricula { id } }"}'
+        connection.putrequest("POST", "/graphql")
+        for role in (Role.STUDENT, Role.ADMIN):
+            connection.putheader("Authorization", f"Bearer {token(role, 'x1')}")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        reply = connection.getresponse()
+        refused = json.loads(reply.read())
+        connection.close()
+        assert reply.status == 401
+        assert refused["errors"][0]["message"] == "the request has 2 Authorization headers: send one"
+        assert refused["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "MALFORMED_TOKEN"}
+
     def test_valid_token_works_and_its_role_is_enforced(self, production: Live) -> None:
         student = token(Role.STUDENT, "s1")
         assert graphql(production.base, "{ curricula { id } }", token=student).json() == {"data": {"curricula": []}}

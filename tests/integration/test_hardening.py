@@ -226,6 +226,9 @@ class TestAbuse:
         allowed = put.headers["allow"]
         assert {"GET", "POST"} <= {m.strip() for m in allowed.split(",")}
         assert (put.status, refusal(put)) == (405, f"PUT is not allowed here: use {allowed}")
+        assert "HEAD" not in allowed, "the endpoint answers HEAD 405 too"
+        head = call(live.base, method="HEAD")
+        assert (head.status, head.headers["allow"]) == (405, "GET, POST")
         get = call(live.base, "/graphql?query=%7B__typename%7D&variables=notjson", method="GET")
         assert (get.status, refusal(get)) == (400, "The `variables` or `extensions` query parameter is not JSON")
         still_answers(live)
