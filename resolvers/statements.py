@@ -194,6 +194,14 @@ def _as_list(statements: object) -> list[Any]:
             f"at most {MAX_STATEMENTS} statements a call, got {len(statements)}: send them in several calls",
             field="statements",
         )
+    # [1, 2, 3] joined to lines read as one JSON text: "statements.1: not JSON: Extra data" (an audit)
+    not_objects = [
+        InvalidInput("a statement must be a JSON object", field=f"statements.{i}")
+        for i, statement in enumerate(statements)
+        if not isinstance(statement, dict)
+    ]
+    if not_objects:
+        _raise(not_objects)
     return statements
 
 

@@ -842,6 +842,12 @@ class TestRecordStatements:
         assert [p["field"] for p in result["problems"]] == ["statements.1", "statements.2"]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
         assert api(STATEMENTS, {"s": "not statements"})["recordStatements"]["field"] == "statements"
+        # [1, 2, 3] was joined into one JSON text: "statements.1: not JSON: Extra data" (an audit)
+        numbers = api(STATEMENTS, {"s": [1, good, 3]})["recordStatements"]
+        assert [(p["field"], p["message"]) for p in numbers["problems"]] == [
+            ("statements.0", "a statement must be a JSON object"),
+            ("statements.2", "a statement must be a JSON object"),
+        ]
         changed = {**good, "result": {"success": False}}
         api(STATEMENTS, {"s": [good]})
         refused = api(STATEMENTS, {"s": [changed]})["recordStatements"]
