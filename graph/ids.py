@@ -33,6 +33,8 @@ Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attemp
 
 _SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}\Z")  # \Z: `$` let "7b\n" through
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+\Z")
+_SCRIPT = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
+"""Schemes a page that links an id runs or inlines: such an id was stored, and a frontend showed it as a link."""
 
 
 def is_valid_id(ident: str) -> bool:
@@ -48,7 +50,9 @@ def is_valid_id(ident: str) -> bool:
         >>> is_valid_id("https://w3id.org/pathwise/id/student/stu-1")
         False
     """
-    return bool(_SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID))))
+    return bool(
+        _SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID)) and not _SCRIPT.match(ident))
+    )
 
 
 def is_absolute_iri(text: str) -> bool:
@@ -113,6 +117,8 @@ def id_problem(kind: str, ident: str) -> str | None:
         (True, True)
         >>> id_problem("concept", "https://w3id.org/pathwise/id/concept/slope").endswith("use its slug, 'slope'")
         True
+        >>> id_problem("concept", "javascript:alert(1)")[:60]
+        "concept id 'javascript:alert(1)' is a javascript: IRI, which"
     """
     ident = str(ident)  # ids read from RDF are URIRefs: say them as text
     if _SLUG.match(ident):
@@ -120,6 +126,11 @@ def id_problem(kind: str, ident: str) -> str | None:
     if ident.startswith(str(ID)):
         slug = ident.rstrip("/").rsplit("/", 1)[-1]  # ".../id/foo" has no kind segment: id_of gave it back whole
         return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {slug!r}"
+    if _SCRIPT.match(ident):
+        scheme = ident.split(":", 1)[0].lower()
+        return (
+            f"{kind} id {ident[:40]!r} is a {scheme}: IRI, which a page linking it would run: use a slug or a web IRI"
+        )
     if _ABSOLUTE.match(ident):
         return None
     return f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"

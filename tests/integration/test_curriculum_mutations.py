@@ -208,6 +208,12 @@ class TestConceptLifecycle:
         }
         material = {"id": "http://x.org/<m>", "title": "T", "type": "VIDEO"}
         assert client.execute(MATERIAL, {"input": material})["createMaterial"]["code"] == "INVALID"
+        # a javascript: id was stored, and a frontend linking ids would run it (an audit)
+        script = client.execute(query, {"input": {"id": "javascript:alert(document.cookie)", "label": "X"}})
+        assert script["createConcept"]["code"] == "INVALID"
+        assert "is a javascript: IRI" in script["createConcept"]["problems"][0]
+        inline = {"id": "DATA:text/html,<b>", "title": "T", "type": "VIDEO"}
+        assert client.execute(MATERIAL, {"input": inline})["createMaterial"]["code"] == "INVALID"
 
     def test_a_broader_cycle_through_stored_links_is_refused(self, client: Client) -> None:
         # updateConcept accepted "a under b" then "b under a"; an import refused the same pair.
