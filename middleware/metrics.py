@@ -122,7 +122,12 @@ class MetricsEndpoint:
         principal = Request(scope).state.principal
         response: Response
         if not isinstance(principal, Principal) or principal.role is not Role.ADMIN:
-            response = JSONResponse({"error": "metrics are for admins (a token with role admin)"}, status_code=403)
+            # the error shape every other refusal of the service has (it was {"error": ...} alone)
+            refusal = {
+                "message": "metrics are for admins (a token with role admin)",
+                "extensions": {"code": "FORBIDDEN"},
+            }
+            response = JSONResponse({"errors": [refusal]}, status_code=403)
         else:
             response = Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
         await response(scope, receive, send)

@@ -47,7 +47,9 @@ def test_metrics_are_for_admins(live: Live) -> None:
     assert call(live.base, "/metrics", method="GET").status == 401
     refused = call(live.base, "/metrics", method="GET", headers={"Authorization": f"Bearer {TEACHER}"})
     assert refused.status == 403
-    assert "admins" in refused.json()["error"]
+    assert refused.json()["errors"] == [
+        {"message": "metrics are for admins (a token with role admin)", "extensions": {"code": "FORBIDDEN"}}
+    ]
     assert scrape(live)
 
 
