@@ -121,9 +121,11 @@ def former_homes(store: TripleStore) -> list[tuple[str, ...]]:
 
 
 def holds_unrecorded_xapi(store: TripleStore) -> bool:
-    """Whether the store holds xAPI answers (or what a void left of one) while no homes are recorded.
+    """Whether the store holds xAPI answers while no homes are recorded.
 
-    Stored before the homes were recorded: nobody can tell which homes keyed them.
+    Stored before the homes were recorded: nobody can tell which homes keyed them. What
+    a void leaves (``graph.attempts.voided_marker``) names no learner, so no home keyed
+    it: a store holding only a void warned that its answers' homes were unknown (an audit).
 
     Examples:
         >>> from graph.store import open_store
@@ -133,8 +135,7 @@ def holds_unrecorded_xapi(store: TripleStore) -> bool:
     if recorded_homes(store) is not None:
         return False
     rows = store.select(
-        f"""SELECT ?a WHERE {{ {{ ?a {PW.source.n3()} ?s FILTER(STRSTARTS(STR(?s), "xapi:")) }}
-          UNION {{ ?a a {PW.VoidedAttempt.n3()} }} }} LIMIT 1"""
+        f"""SELECT ?a WHERE {{ ?a {PW.source.n3()} ?s FILTER(STRSTARTS(STR(?s), "xapi:")) }} LIMIT 1"""
     )
     return bool(rows)
 
