@@ -34,27 +34,37 @@ def records(
     """``(line, record)`` for each well-formed record after the header; problems for the rest.
 
     A ``csv.Error`` (a broken quote: readers are strict) is reported with the line its
-    record starts on and ends the file.
+    record starts on; a quote left open ends the file, any other reading goes on.
     ``on_line`` hears each record's line (progress through a large file).
     """
     start = reader.line_num + 1
-    try:
-        for record in reader:
-            line = start
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            reason = str(error)
+            if "unexpected end of data" in reason:  # read leniently, the rest of the file became one cell
+                problems.append(
+                    Problem(
+                        source, f"line {start}", "a quoted field opened here is never closed (the file ends inside it)"
+                    )
+                )
+                return
+            problems.append(Problem(source, f"line {start}", reason))  # a stray quote: the next record reads on
             start = reader.line_num + 1
-            if on_line is not None:
-                on_line(line)
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != width:
-                problems.append(Problem(source, f"line {line}", _width_problem(len(record), width)))
-                continue
-            yield line, record
-    except csv.Error as error:
-        reason = str(error)
-        if "unexpected end of data" in reason:  # read leniently, the rest of the file became one cell
-            reason = "a quoted field opened here is never closed (the file ends inside it)"
-        problems.append(Problem(source, f"line {start}", reason))
+            continue
+        line = start
+        start = reader.line_num + 1
+        if on_line is not None:
+            on_line(line)
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != width:
+            problems.append(Problem(source, f"line {line}", _width_problem(len(record), width)))
+            continue
+        yield line, record
 
 
 def _width_problem(found: int, width: int) -> str:

@@ -17,6 +17,7 @@ from graph.bundle import CurriculumBundle
 from graph.ids import slug_for
 from graph.model import Concept, Curriculum, Prerequisite
 from graph.unstated import stated_only
+from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem, not_utf8
 
 __all__ = ["CURRICULUM_ID", "REQUIRED_COLUMNS", "exercise_id", "parse_junyi", "read_junyi"]
@@ -70,23 +71,11 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
 
     concepts: dict[str, Concept] = {}
     edges: list[Prerequisite] = []
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(source, f"line {reader.line_num}", f"unreadable CSV: {exc}"))
-            continue
-        where = f"line {reader.line_num}"
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Problem(source, where, f"expected {len(header)} fields, got {len(row)}"))
-            continue
+    # each record with the line it starts on (a broken quote was named where the file ran out, lines later)
+    for line, row in records(reader, source, len(header), problems):
         name = row[position["name"]].strip()
         if not name:
-            problems.append(Problem(source, where, "empty exercise name"))
+            problems.append(Problem(source, f"line {line}", "empty exercise name"))
             continue
         ident = exercise_id(name)
         if ident in concepts:

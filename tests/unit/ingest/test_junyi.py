@@ -100,6 +100,15 @@ class TestParseJunyi:
             parse_junyi(text, "t.csv")
         assert [p.location for p in caught.value.where] == ["line 2", "line 4"]
 
+    def test_a_quote_left_open_is_named_where_it_opens(self) -> None:
+        # It was named at the line where the file ran out inside it, three lines on (an audit).
+        text = HEADER + _row("a", pretty="A") + 'b,TRUE,"cut short,1\n' + _row("c", pretty="C") + _row("d", pretty="D")
+        with pytest.raises(MalformedInput) as caught:
+            parse_junyi(text, "t.csv")
+        assert [(p.location, p.reason) for p in caught.value.where] == [
+            ("line 3", "a quoted field opened here is never closed (the file ends inside it)")
+        ]
+
     def test_empty_text(self) -> None:
         with pytest.raises(MalformedInput):
             parse_junyi("", "t.csv")
