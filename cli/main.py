@@ -8,6 +8,8 @@ Every command reads the same settings as the server (``PATHWISE_STORE``,
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from typing import Any
 
@@ -36,6 +38,10 @@ class _Commands(click.Group):
             stop(f"input is not UTF-8 text ({error.reason} at byte {error.start}): convert the file to UTF-8")
         except EOFError:
             stop("a compressed file ended before its end: is it truncated?")
+        except BrokenPipeError:
+            # the reader of stdout left (`pathwise info | head -1`): as a Unix tool, end without a word
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error while flushing
+            sys.exit(0)
         except OSError as error:
             stop(str(error))
 
