@@ -204,9 +204,13 @@ def read_khan(root: Path) -> CurriculumBundle:
         MalformedInput: no topic files, a file is not valid JSON, or ``parse_khan`` finds problems.
     """
     problems: list[Problem] = []
+    if root.name == "topicdata" and not (root / "topicdata").is_dir():  # the topic folder itself was named
+        root = root.parent
     files = sorted((root / "topicdata").glob("*.json"))
     if not files:
-        raise MalformedInput([Problem(str(root / "topicdata"), "-", "no topic files (*.json)")])
+        raise MalformedInput(
+            [Problem(str(root), "-", "no topic files: name the map's folder, the one holding topicdata/*.json")]
+        )
     topics = {str(path): _load_json(path, problems) for path in files}
     youtube: dict[str, str] | None = None
     map_path = root / "youtube_to_slug_map.json"

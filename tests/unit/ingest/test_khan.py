@@ -106,6 +106,8 @@ class TestReadKhan:
         bundle = read_khan(tmp_path)
         assert bundle.counts() == {"curricula": 1, "concepts": 1, "prerequisites": 1, "materials": 1}
         assert bundle.materials[0].url == f"{YOUTUBE_WATCH}ID9"
+        # the topic folder itself named: read as its map's folder ("topicdata/topicdata: no topic files" before)
+        assert read_khan(tmp_path / "topicdata") == bundle
 
     def test_malformed_json_names_file_and_line(self, tmp_path: Path) -> None:
         (tmp_path / "topicdata").mkdir()
@@ -119,8 +121,9 @@ class TestReadKhan:
         assert len(where) == 2
 
     def test_no_topic_files(self, tmp_path: Path) -> None:
-        with pytest.raises(MalformedInput):
+        with pytest.raises(MalformedInput) as caught:
             read_khan(tmp_path)
+        assert "name the map's folder, the one holding topicdata/*.json" in str(caught.value)
 
     @needs_data
     def test_real_counts(self, real: CurriculumBundle) -> None:
