@@ -134,9 +134,7 @@ def holds_unrecorded_xapi(store: TripleStore) -> bool:
     """
     if recorded_homes(store) is not None:
         return False
-    rows = store.select(
-        f"""SELECT ?a WHERE {{ ?a {PW.source.n3()} ?s FILTER(STRSTARTS(STR(?s), "xapi:")) }} LIMIT 1"""
-    )
+    rows = store.select(f"""SELECT ?a WHERE {{ ?a {PW.source.n3()} ?s FILTER(STRSTARTS(STR(?s), "xapi:")) }} LIMIT 1""")
     return bool(rows)
 
 
