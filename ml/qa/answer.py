@@ -30,7 +30,15 @@ from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
 from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, suggestions, weak_prerequisites
 from ml.qa.vague import TOO_VAGUE, is_vague
-from ml.qa.worked import asks_its_problem, exercise_with_answer, intro_of, introduced_list, problem_text
+from ml.qa.worked import (
+    asks_how,
+    asks_its_problem,
+    exercise_with_answer,
+    first_list,
+    intro_of,
+    introduced_list,
+    problem_text,
+)
 
 __all__ = [
     "Answer",
@@ -321,6 +329,10 @@ def answer_question(
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # the example whole, not its problem
     if not problem and (intro := intro_of(extract, chunks)):
         problem = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first
+    explains = kinds.get(best.chunk.material) is not MaterialType.EXERCISE  # an exercise's list poses problems
+    if not problem and not posed and explains and asks_how(question) and (steps := first_list(chunks)):
+        opening = chunks[0].sentences[0] if chunks and chunks[0].sentences else ""
+        problem = [opening, *steps] if opening and opening not in steps else steps  # what it is, then the steps
     if not problem and not extract:  # only exercises' items came back: they pose problems, none explains one
         message = (
             "I don't know: the materials pose problems like this one but none explains it. "

@@ -16,7 +16,16 @@ from ml.qa.expressions import holds_expression
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import NUMBER
 
-__all__ = ["WORKED_WORDS", "asks_its_problem", "exercise_with_answer", "intro_of", "introduced_list", "problem_text"]
+__all__ = [
+    "WORKED_WORDS",
+    "asks_how",
+    "asks_its_problem",
+    "exercise_with_answer",
+    "first_list",
+    "intro_of",
+    "introduced_list",
+    "problem_text",
+]
 
 WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
@@ -112,6 +121,40 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
             break
         out.append(sentence)
     return out if len(out) > 1 else []
+
+
+_HOW = re.compile(
+    r"^\W*(?:how\s+(?:do|can|should|would|could|does|did)\s+(?:i|you|we|one|they|he|she)\b|how\s+to\b|"
+    r"what\s+(?:are\s+)?(?:the\s+)?steps\b|(?:the\s+)?steps\s+(?:to|for)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_how(question: str) -> bool:
+    """Whether ``question`` asks for a procedure ("how do I...", "how to...", "what are the steps...").
+
+    Examples:
+        >>> [asks_how(q) for q in ("How do I complete the square?", "how to factor", "What is slope?")]
+        [True, True, False]
+    """
+    return bool(_HOW.match(question))
+
+
+def first_list(chunks: Sequence[Chunk]) -> list[str]:
+    """The material's first numbered list with the line introducing it (``introduced_list``), or [].
+
+    "how do I complete the square?" was answered with one sentence from the middle of the
+    explanation, where the material lists the four steps.
+
+    Examples:
+        >>> from ml.qa.chunking import Chunk
+        >>> first_list([Chunk("m", 0, "T", ("Intro.", "To do it:", "1. One.", "2. Two.", "Done."))])
+        ['To do it:', '1. One.', '2. Two.']
+    """
+    for sentence in dict.fromkeys(s for c in chunks for s in c.sentences):
+        if sentence.partition("\n")[0].rstrip().endswith(":") and (found := introduced_list(sentence, chunks)):
+            return found
+    return []
 
 
 def intro_of(extract: Sequence[str], chunks: Sequence[Chunk]) -> str | None:

@@ -444,3 +444,13 @@ def test_words_that_ask_do_not_pick_the_material(demo: tuple[KnowledgeGraph, QaS
     answer = ask(*demo, "explain integers")
     assert answer["evidence"][0]["material"]["id"] == "m_integers_number_line_explain"
     assert answer["text"].startswith("The integers are the whole numbers 0, 1, 2, 3")
+
+
+def test_asked_how_to_do_something_the_answer_is_its_steps(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # One sentence from the middle of the explanation came back where the material lists the four steps.
+    answer = ask(*demo, "how do I complete the square?")
+    assert answer["text"].startswith("Completing the square turns x^2 + bx into part of a perfect square.\n")
+    assert "\n1. Make the coefficient of x^2 equal to 1" in answer["text"]
+    assert answer["text"].endswith("4. Write the left side as a square and solve by square roots.")
+    what = ask(*demo, "what is completing the square?")
+    assert "\n1. " not in what["text"], "asked what it is, not how: no steps"
