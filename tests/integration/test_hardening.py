@@ -18,6 +18,7 @@ import pytest
 from graphql import get_introspection_query
 from live_server import Live, Reply, call, graphql, serving
 
+from bench.shape import fanned
 from graph.repository import KnowledgeGraph
 from resolvers.loaders import build_loaders
 from schema import build_schema
@@ -67,15 +68,6 @@ class TestAbuse:
 
     def test_fragments_fanned_out_are_refused_without_walking_every_path(self, live: Live) -> None:
         # Each fragment spreads the one before under three lists: 3^13 paths in 1 KB froze the server 16 s (an audit).
-        def fanned(levels: int) -> str:
-            parts = [f'{{ concept(id: "slope") {{ ...F{levels} }} }}', "fragment F0 on Concept { id }"]
-            parts += [
-                f"fragment F{k} on Concept {{ prerequisites {{ ...F{k - 1} }} dependents {{ ...F{k - 1} }} "
-                f"broader {{ ...F{k - 1} }} }}"
-                for k in range(1, levels + 1)
-            ]
-            return " ".join(parts)
-
         deep = graphql(live.base, fanned(40)).json()["errors"]
         assert [(e["message"], e["extensions"]) for e in deep] == [
             ("'anonymous' exceeds maximum operation depth of 15", {"code": "QUERY_TOO_DEEP"})

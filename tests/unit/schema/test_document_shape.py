@@ -12,6 +12,7 @@ import pytest
 from graphql import GraphQLSchema, parse, validate
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
+from bench.shape import fanned
 from schema import build_schema
 from schema.document_shape import MAX_REPEATS, TOO_COMPLEX, shape_errors
 
@@ -28,17 +29,6 @@ SAMPLES = [
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
     return build_schema()._schema
-
-
-def fanned(levels: int) -> str:
-    """Fragments each spreading the one before under three list fields: 3^levels paths in a few hundred bytes."""
-    parts = [f'{{ concept(id: "slope") {{ ...F{levels} }} }}', "fragment F0 on Concept { id }"]
-    parts += [
-        f"fragment F{k} on Concept {{ prerequisites {{ ...F{k - 1} }} dependents {{ ...F{k - 1} }} "
-        f"broader {{ ...F{k - 1} }} }}"
-        for k in range(1, levels + 1)
-    ]
-    return " ".join(parts)
 
 
 @pytest.mark.parametrize("document", SAMPLES)
