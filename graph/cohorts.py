@@ -21,7 +21,7 @@ from rdflib import Literal
 
 from graph import cohort_queries
 from graph.errors import DuplicateId, InvalidInput, NotFound
-from graph.ids import id_problem, iri_of, is_valid_id
+from graph.ids import id_problem, iri_of, is_valid_id, script_id_problem
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
 from graph.validation import stored_kind
@@ -256,6 +256,8 @@ def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequ
         DuplicateId: the cohort exists already.
     """
     _check_ids("cohort", [ident], "id")
+    if (script := script_id_problem("cohort", ident)) is not None:
+        raise InvalidInput(script, field="id")
     named = _clean_name(ident, name)  # renameCohort and importRoster refused what this stored (an audit)
     clean = _check_teachers(teachers)
     with kg.lock:
@@ -391,6 +393,9 @@ def apply_roster(
         named = list(dict.fromkeys(e.cohort for e in entries))
         existing = dict(zip(named, cohorts_by_ids(kg, named), strict=True))
         _check_new_cohort_iris(kg, [c for c in named if existing[c] is None], "cohort")
+        for c in named:
+            if existing[c] is None and (script := script_id_problem("cohort", c)) is not None:
+                raise InvalidInput(script, field="cohort")
         current = cohort_queries.memberships(kg.store, [iri_of("cohort", c) for c in named if existing[c]])
         inserts: list[Triple] = []
         deletes: list[Triple] = []

@@ -14,7 +14,7 @@ from rdflib import Literal
 from graph import queries
 from graph.bundle import CurriculumBundle
 from graph.errors import DuplicateId, NotFound, ValidationFailed
-from graph.ids import id_problem, iri_of
+from graph.ids import iri_of, new_id_problem
 from graph.model import Curriculum
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
@@ -35,7 +35,7 @@ class CurriculumDeletion:
 def _problems(curriculum: Curriculum, *, new: bool) -> list[tuple[str, str]]:
     """Each problem of a curriculum's own values, with the input field it is about."""
     found = []
-    if new and (problem := id_problem("curriculum", curriculum.id)) is not None:
+    if new and (problem := new_id_problem("curriculum", curriculum.id)) is not None:
         found.append(("id", problem))
     title = text_problem(curriculum.title, "title", limit=LABEL_LIMIT, one_line=True)
     if title is not None:

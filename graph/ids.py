@@ -26,6 +26,8 @@ __all__ = [
     "iri_of",
     "is_absolute_iri",
     "is_valid_id",
+    "new_id_problem",
+    "script_id_problem",
     "slug_for",
 ]
 
@@ -50,9 +52,7 @@ def is_valid_id(ident: str) -> bool:
         >>> is_valid_id("https://w3id.org/pathwise/id/student/stu-1")
         False
     """
-    return bool(
-        _SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID)) and not _SCRIPT.match(ident))
-    )
+    return bool(_SLUG.match(ident) or (_ABSOLUTE.match(ident) and not ident.startswith(str(ID))))
 
 
 def is_absolute_iri(text: str) -> bool:
@@ -117,8 +117,6 @@ def id_problem(kind: str, ident: str) -> str | None:
         (True, True)
         >>> id_problem("concept", "https://w3id.org/pathwise/id/concept/slope").endswith("use its slug, 'slope'")
         True
-        >>> id_problem("concept", "javascript:alert(1)")[:60]
-        "concept id 'javascript:alert(1)' is a javascript: IRI, which"
     """
     ident = str(ident)  # ids read from RDF are URIRefs: say them as text
     if _SLUG.match(ident):
@@ -126,14 +124,32 @@ def id_problem(kind: str, ident: str) -> str | None:
     if ident.startswith(str(ID)):
         slug = ident.rstrip("/").rsplit("/", 1)[-1]  # ".../id/foo" has no kind segment: id_of gave it back whole
         return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {slug!r}"
-    if _SCRIPT.match(ident):
-        scheme = ident.split(":", 1)[0].lower()
-        return (
-            f"{kind} id {ident[:40]!r} is a {scheme}: IRI, which a page linking it would run: use a slug or a web IRI"
-        )
     if _ABSOLUTE.match(ident):
         return None
     return f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
+
+
+def script_id_problem(kind: str, ident: str) -> str | None:
+    """Why ``ident`` may not name a new ``kind``: an IRI a page linking the id would run or inline (``_SCRIPT``).
+
+    Checked for things not stored yet only: an id an earlier release stored stays
+    readable, exportable and deletable (``iri_of`` reads it).
+
+    Examples:
+        >>> script_id_problem("concept", "javascript:alert(1)")[:60]
+        "concept id 'javascript:alert(1)' is a javascript: IRI, which"
+        >>> script_id_problem("concept", "https://x.org/c/1") is None
+        True
+    """
+    if not _SCRIPT.match(ident):
+        return None
+    scheme = ident.split(":", 1)[0].lower()
+    return f"{kind} id {ident[:40]!r} is a {scheme}: IRI, which a page linking it would run: use a slug or a web IRI"
+
+
+def new_id_problem(kind: str, ident: str) -> str | None:
+    """``id_problem`` for an id about to name a new thing, with ``script_id_problem`` first."""
+    return script_id_problem(kind, ident) or id_problem(kind, ident)
 
 
 def id_of(iri: str) -> str:

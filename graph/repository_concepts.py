@@ -14,7 +14,7 @@ from graph.bundle import CurriculumBundle
 from graph.cascade import cascade
 from graph.concept_texts import TEXT_PREDICATES, written_texts
 from graph.errors import DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
-from graph.ids import edge_iri, iri_of
+from graph.ids import edge_iri, iri_of, script_id_problem
 from graph.model import Concept, ConceptDeletion, Prerequisite
 from graph.prerequisites import cycle_if_added
 from graph.rdf_mapping import Triple, concept_triples, prerequisite_triples
@@ -43,6 +43,8 @@ class ConceptWrites(GraphBatches):
                 prerequisites=tuple(Prerequisite(concept.id, p, 1.0, "designer") for p in prerequisites),
             )
             found = concept_problems(concept)
+            if (script := script_id_problem("concept", concept.id)) is not None:
+                found = [("id", script), *found]
             if found:
                 links = self._unknown_links(concept.id, prerequisites, concept.broader)
                 problems = [message for _, message in found] + links

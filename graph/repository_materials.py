@@ -14,7 +14,7 @@ from graph.bundle import CurriculumBundle
 from graph.bundle_plan import project_material
 from graph.cascade import cascade
 from graph.errors import DuplicateId, NotFound, ValidationFailed
-from graph.ids import iri_of
+from graph.ids import iri_of, script_id_problem
 from graph.model import Material
 from graph.rdf_mapping import material_triples
 from graph.repository_batches import GraphBatches
@@ -47,6 +47,8 @@ class MaterialWrites(GraphBatches):
         """Add a material; the concepts it links to must exist (with bad values, all problems are listed)."""
         with self.lock:
             found = material_problems(material)
+            if (script := script_id_problem("material", material.id)) is not None:
+                found = [("id", script), *found]
             if found:
                 links = self._unknown_links(material.id, (), material.concepts)
                 problems = [message for _, message in found] + links

@@ -24,7 +24,7 @@ from graph.activities import activity_clashes, stray_activity_ids
 from graph.answer_key import key_heading_warnings
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DanglingReferences, DuplicateId, PrerequisiteCycle, ValidationFailed
-from graph.ids import is_valid_id
+from graph.ids import is_valid_id, script_id_problem
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
@@ -196,6 +196,16 @@ def check_bundle(
         problems += check_concept(concept)
     for material in bundle.materials:
         problems += check_material(material)
+    # a new id that a page linking it would run (one stored before stays: an export must import back)
+    problems += [
+        p
+        for kind, ident, stored in (
+            *(("concept", c.id, projection.has_concept(c.id)) for c in bundle.concepts),
+            *(("material", m.id, m.id in projection.material_ids) for m in bundle.materials),
+            *(("curriculum", c.id, c.id in projection.curriculum_ids) for c in bundle.curricula),
+        )
+        if not stored and (p := script_id_problem(kind, ident)) is not None
+    ]
     for concept_id, translations in bundle.translations.items():
         for translation in translations:
             problems += [message for _, message in translation_problems(concept_id, translation)]

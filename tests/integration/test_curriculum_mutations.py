@@ -215,6 +215,25 @@ class TestConceptLifecycle:
         inline = {"id": "DATA:text/html,<b>", "title": "T", "type": "VIDEO"}
         assert client.execute(MATERIAL, {"input": inline})["createMaterial"]["code"] == "INVALID"
 
+    def test_a_script_id_an_earlier_release_stored_stays_readable_and_deletable(self, client: Client) -> None:
+        # Refusing such ids on every read left a store that held one unable to export its curriculum or delete
+        # the concept, and a material's id stopped the question index (an upgrade audit).
+        from graph.bundle import CurriculumBundle
+        from graph.model import Concept
+        from graph.rdf_mapping import bundle_triples
+        from ingest.export import export_text
+        from ingest.formats import read_text
+
+        old = Concept("javascript:alert(1)", "Legacy", curriculum="arith")
+        client.kg.commit([], list(bundle_triples(CurriculumBundle(concepts=(old,)))), lambda: None)
+        client.kg.rebuild_projection()  # as a start on the stored data does
+        found = client.execute('{ concept(id: "javascript:alert(1)") { label } }')
+        assert found == {"concept": {"label": "Legacy"}}
+        exported = export_text(client.kg, "turtle", "arith")
+        assert client.kg.import_bundle(read_text(exported, "turtle"), replace_existing=True).counts["concepts"] >= 1
+        gone = client.execute('mutation { deleteConcept(id: "javascript:alert(1)") { __typename } }')
+        assert gone["deleteConcept"]["__typename"] != "CurriculumError"
+
     def test_a_broader_cycle_through_stored_links_is_refused(self, client: Client) -> None:
         # updateConcept accepted "a under b" then "b under a"; an import refused the same pair.
         update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
