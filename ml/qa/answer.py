@@ -268,7 +268,9 @@ def answer_question(
         hits = explaining_first(
             [*found, *(h for h in hits if h.row not in rows)], _fetched([h.chunk.material for h in hits], lookup, known)
         )
-    elif parts.expressions and not hits[0].worked:
+    elif (parts.expressions or asks_how(question)) and not hits[0].worked:
+        # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
+        # answered with a practice set's worked answers, where an explanation of the method was found too
         hits = explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;

@@ -454,3 +454,9 @@ def test_asked_how_to_do_something_the_answer_is_its_steps(demo: tuple[Knowledge
     assert answer["text"].endswith("4. Write the left side as a square and solve by square roots.")
     what = ask(*demo, "what is completing the square?")
     assert "\n1. " not in what["text"], "asked what it is, not how: no steps"
+    # a practice set's worked answers ("81 = 9^2, so the trinomial must be ...") answered how to factor one
+    factoring = ask(*demo, "how do you factor a trinomial?")
+    first = factoring["evidence"][0]["material"]["id"]
+    assert not first.endswith(("_practice", "_challenge")), first
+    slope = ask(*demo, "how do I find the slope of a line?")
+    assert not slope["text"].startswith("Work:"), slope["text"]
