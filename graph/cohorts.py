@@ -13,6 +13,7 @@ protocol) from the graph.
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -221,20 +222,24 @@ class GraphCohortDirectory:
         return students_of(self.kg, cohort)
 
 
-_LARGEST: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, int]] = weakref.WeakKeyDictionary()
+_LARGEST: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, float, int]] = weakref.WeakKeyDictionary()
+LARGEST_FOR_SECONDS = 5.0
+"""How long a count is reused after the store changed: attempts change the revision many times a second."""
 
 
 def largest_cohort_size(kg: KnowledgeGraph) -> int:
-    """How many members the largest cohort has (0 without cohorts), read once per store revision.
+    """How many members the largest cohort has (0 without cohorts), read again once the store changed.
 
     What ``Cohort.students`` can cost a query (``schema.cost``): an admin may enrol 20,000.
+    An estimate, so a count up to ``LARGEST_FOR_SECONDS`` old serves while attempts arrive;
+    an enrolment here reads it again at once (another process's, within those seconds).
     """
-    revision = kg.revision
+    revision, now = kg.revision, time.monotonic()
     known = _LARGEST.get(kg)
-    if known is not None and known[0] == revision:
-        return known[1]
+    if known is not None and (known[0] == revision or now - known[1] < LARGEST_FOR_SECONDS):
+        return known[2]
     size = cohort_queries.largest_cohort(kg.store)
-    _LARGEST[kg] = (revision, size)
+    _LARGEST[kg] = (revision, now, size)
     return size
 
 
@@ -345,6 +350,7 @@ def enrol_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> C
             inserts += [(iri_of("student", s), RDF.type, PW.Student), (iri_of("student", s), PW.memberOf, k)]
         if inserts:
             kg.commit([], inserts, lambda: None)
+            _LARGEST.pop(kg, None)  # a class may have grown past the count the cost limit reads
         return Cohort(ident, found.name, found.teachers, found.size + len(fresh))
 
 
@@ -453,5 +459,6 @@ def apply_roster(
                     report.teachers_removed += len(dropped)
         if inserts or deletes:
             kg.commit(deletes, inserts, lambda: None)
+            _LARGEST.pop(kg, None)
         report.revision = kg.revision
     return report

@@ -294,7 +294,9 @@ class QueryCost(SchemaExtension):
         if document is not None and not context.pre_execution_errors:
             kg = getattr(context.context, "kg", None)
             closures = transitive_sizes(kg)
-            if context.query is None or "students" in context.query:  # the store is asked only when it may matter
+            query = context.query
+            # the store is asked only where Cohort.students may be named (cohort, cohorts, createCohort...)
+            if query is None or ("students" in query and "cohort" in query.lower()):
                 closures.update(cohort_sizes(kg))
             cost = self.cache.cost(
                 context.schema._schema, document, context.query, context.operation_name, context.variables, closures
