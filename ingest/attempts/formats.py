@@ -59,11 +59,38 @@ def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], li
     return out, sorted(targets - matched)
 
 
+def _repeated_across(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
+    """xAPI files read together: a statement an earlier file holds is a duplicate here, as within one file.
+
+    Statements without an id (Moodle's) are named by their content, so the same one in two
+    files was counted used twice and, as one attempt, unmapped once: the report did not add up.
+    """
+    seen: set[str] = set()
+    out = []
+    for frame in frames:
+        ids = frame["attempt_id"].astype(str).str.lower() if "attempt_id" in frame else pd.Series(dtype=str)
+        again = ids.isin(seen)
+        seen |= set(ids)
+        if not again.any():
+            out.append(frame)
+            continue
+        statements = int(ids[again].nunique())
+        report = dict(frame.attrs["report"])
+        skipped = dict(report.get("skipped", {}))
+        skipped["duplicate statement id"] = skipped.get("duplicate statement id", 0) + statements
+        report.update(used=report["used"] - statements, rows=report["rows"] - int(again.sum()), skipped=skipped)
+        kept = frame.loc[~again].reset_index(drop=True)
+        kept.attrs = {**frame.attrs, "report": report}
+        out.append(kept)
+    return out
+
+
 def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
     """Several files' tables of one format as one; xAPI files void across each other and sum their reports."""
     if fmt != "xapi":
         return concat_frames(frames)
     frames, missing = _void_across(frames)
+    frames = _repeated_across(frames)
     joined = concat_frames(frames)
     reports = [f.attrs["report"] for f in frames if "report" in f.attrs]
     if reports:

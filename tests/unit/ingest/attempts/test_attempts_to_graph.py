@@ -127,6 +127,22 @@ def test_xapi_reports_travel_with_the_registry_frame(tmp_path: Path) -> None:
     assert frame.attrs["report"]["other_verbs"] == {"played": 2}  # the repeat in b is a duplicate
 
 
+def test_an_answer_in_two_xapi_files_is_used_once_and_counted_a_duplicate(tmp_path: Path) -> None:
+    # Moodle writes no statement ids: the same answer in two files was counted used twice, and its one
+    # attempt unmapped once, so the report did not add up (an audit).
+    answer = (
+        '{"actor": {"mbox": "mailto:a@x.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, '
+        '"object": {"id": "http://lms.example/quiz/1"}, "result": {"success": true}, '
+        '"timestamp": "2026-01-01T00:00:00Z"}\n'
+    )
+    (tmp_path / "a.jsonl").write_text(answer)
+    (tmp_path / "b.jsonl").write_text(answer)
+    frame = read_attempts([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], "xapi")
+    report = frame.attrs["report"]
+    assert (report["statements"], report["used"], report["rows"], len(frame)) == (2, 1, 1, 1)
+    assert report["skipped"] == {"duplicate statement id": 1}
+
+
 def test_unknown_formats_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown attempt format"):
         read_attempts(tmp_path / "x", "parquet")
