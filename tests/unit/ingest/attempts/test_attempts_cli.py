@@ -394,7 +394,8 @@ class TestXapiAcrossFiles:
         out = report(invoke(kg, str(both), "--format", "xapi", "--json"))
         assert (out["accepted"], out["duplicates"]) == (1, 1)
         out = report(invoke(kg, str(one), str(both), "--format", "xapi", "--json"))
-        assert (out["accepted"], out["duplicates"]) == (0, 3)  # a is in both files
+        assert (out["accepted"], out["duplicates"]) == (0, 2)  # both stored already
+        assert out["xapi"]["skipped"] == {"duplicate statement id": 1}  # a is in both files: read once
 
     def test_a_missing_timestamp_reads_stored_and_a_lone_untimed_statement_is_refused(
         self, kg: KnowledgeGraph, tmp_path: Path
