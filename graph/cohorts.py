@@ -371,6 +371,30 @@ def remove_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> 
         return Cohort(ident, found.name, found.teachers, found.size - len(gone))
 
 
+def _check_roster_teachers(
+    cohort: str, known: set[str], given: set[str] | None, lines: Sequence[RosterEntry], replace: bool
+) -> None:
+    """Refuse a roster that leaves ``cohort`` more than MAX_TEACHERS teachers (each line was checked alone).
+
+    A roster adds to the teachers a cohort has, or with ``replace`` makes them the ones
+    it names; the line named is the one whose teacher is the first past the limit.
+    """
+    final = set(given or ()) if replace and given else known | set(given or ())
+    if len(final) <= MAX_TEACHERS:
+        return
+    seen = set() if replace else set(known)
+    for entry in lines:
+        seen |= {t.strip() for t in entry.teacher.split("|") if t.strip()}
+        if len(seen) > MAX_TEACHERS:
+            break
+    kept = "" if replace else f" (it has {len(known)}, the roster adds {len(final) - len(known)})"
+    raise InvalidInput(
+        f"cohort {cohort!r} would have {len(final)} teachers{kept}: at most {MAX_TEACHERS} can teach one cohort;"
+        f" line {entry.line} names the first past the limit",
+        field="teacherIds",
+    )
+
+
 def apply_roster(
     kg: KnowledgeGraph, entries: Sequence[RosterEntry], *, replace: bool = False, erased: Collection[str] = ()
 ) -> RosterReport:
@@ -438,6 +462,7 @@ def apply_roster(
                 inserts.append((k, RDFS.label, Literal(name)))
             known = set(found.teachers) if found is not None else set()
             added = sorted(teachers.get(c, set()) - known)
+            _check_roster_teachers(c, known, teachers.get(c), [e for e in entries if e.cohort == c], replace)
             inserts += [(k, PW.teacher, Literal(t)) for t in added]
             report.teachers_added += len(added)
             before = set(current.get(c, []))

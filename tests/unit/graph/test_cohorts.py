@@ -140,6 +140,21 @@ class TestApplyRoster:
         assert cohort(kg, "7b").teachers == ("t3",)
         assert cohort(kg, "8a").teachers == ("t9",), "a cohort whose lines name no teacher keeps its teachers"
 
+    def test_a_roster_cannot_take_a_cohort_past_the_teacher_limit(self, kg: KnowledgeGraph) -> None:
+        # Each line's teachers were checked alone, so a roster could give one class 150.
+        create_cohort(kg, "7b", teachers=[f"t{i}" for i in range(60)])
+        revision = kg.revision
+        lines = [RosterEntry("7b", f"s{i}", f"n{i}", line=i + 2) for i in range(50)]
+        with pytest.raises(InvalidInput, match=r"cohort '7b' would have 110 teachers \(it has 60, the roster adds 50\)"
+                           r".* line 42 names the first past the limit") as caught:  # fmt: skip
+            apply_roster(kg, lines)
+        assert caught.value.field == "teacherIds"
+        assert kg.revision == revision
+        assert len(cohort(kg, "7b").teachers) == 60
+        assert members(kg, "7b") == []
+        apply_roster(kg, lines, replace=True)  # replacing them: 50 is within the limit
+        assert len(cohort(kg, "7b").teachers) == 50
+
 
 class TestOneIriOneThing:
     """A cohort and a concept (material, curriculum) cannot share an IRI, whichever comes first."""
