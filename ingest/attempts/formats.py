@@ -20,7 +20,7 @@ from ingest.attempts.dkvmn import read_dkvmn
 from ingest.attempts.long_csv import read_csv
 from ingest.attempts.pykt import read_pykt
 from ingest.attempts.table import concat_frames
-from ingest.attempts.xapi import read_xapi
+from ingest.attempts.xapi import NOT_AN_ANSWER, read_xapi
 
 __all__ = ["ATTEMPT_READERS", "join_frames", "read_attempts", "sum_reports"]
 
@@ -70,16 +70,28 @@ def _repeated_across(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     for frame in frames:
         ids = frame["attempt_id"].astype(str).str.lower() if "attempt_id" in frame else pd.Series(dtype=str)
         again = ids.isin(seen)
-        seen |= set(ids)
-        if not again.any():
+        passed_over = frame.attrs.get("skipped_ids", {})  # not an answer, no score...: skipped, but read
+        repeated_skips = [passed_over[k] for k in passed_over if k in seen]
+        seen |= set(ids) | set(passed_over)
+        if not again.any() and not repeated_skips:
             out.append(frame)
             continue
         statements = int(ids[again].nunique())
         report = dict(frame.attrs["report"])
-        skipped = dict(report.get("skipped", {}))
-        skipped["duplicate statement id"] = skipped.get("duplicate statement id", 0) + statements
-        report.update(used=report["used"] - statements, rows=report["rows"] - int(again.sum()), skipped=skipped)
-        kept = frame.loc[~again].reset_index(drop=True)
+        skipped, other = dict(report.get("skipped", {})), dict(report.get("other_verbs", {}))
+        for reason, verb in repeated_skips:  # counted once, in the first file: the report adds up over files
+            skipped[reason] -= 1
+            if verb in other and reason == NOT_AN_ANSWER:
+                other[verb] -= 1
+        skipped = {why: n for why, n in skipped.items() if n}
+        skipped["duplicate statement id"] = skipped.get("duplicate statement id", 0) + statements + len(repeated_skips)
+        report.update(
+            used=report["used"] - statements,
+            rows=report["rows"] - int(again.sum()),
+            skipped=skipped,
+            other_verbs={verb: n for verb, n in other.items() if n},
+        )
+        kept = frame.loc[~again].reset_index(drop=True) if again.any() else frame
         kept.attrs = {**frame.attrs, "report": report}
         out.append(kept)
     return out

@@ -98,6 +98,26 @@ def _position(problem: Problem) -> int:
     return int(number) if number.isdigit() else -1
 
 
+NOT_AN_ANSWER = "not an answer verb"
+
+
+def _skip_reason(
+    s: Statement, item: str | None, mapping: Mapping[str, Sequence[str]], assessing: Collection[str] | None
+) -> str | None:
+    """Why a statement gives no attempt (None: it gives one)."""
+    if s.verb not in ANSWER_VERBS:
+        return NOT_AN_ANSWER
+    if s.student is None:
+        return "anonymous group actor"
+    if item is None:
+        return "object is not an activity"
+    if s.verb == "completed" and assessing is not None and item in mapping and item not in assessing:
+        return NOT_ASSESSED
+    if s.score is None:
+        return "no success or score"
+    return None
+
+
 def parse_xapi(
     text: str,
     source: str,
@@ -164,6 +184,7 @@ def parse_xapi(
     skipped: Counter[str] = Counter()
     other: Counter[str] = Counter()
     seen: set[str] = set()
+    skipped_ids: dict[str, tuple[str, str]] = {}  # statement id -> (why skipped, verb): files read together
     mapping = item_concepts or {}
     aliases = activities or {}
     rows: dict[str, list[Any]] = {
@@ -182,17 +203,13 @@ def parse_xapi(
             skipped["duplicate statement id"] += 1
             continue
         seen.add(key)
-        if s.verb not in ANSWER_VERBS:
-            skipped["not an answer verb"] += 1
-            other[s.verb] += 1
-        elif s.student is None:
-            skipped["anonymous group actor"] += 1
-        elif item is None:
-            skipped["object is not an activity"] += 1
-        elif s.verb == "completed" and assessing is not None and item in mapping and item not in assessing:
-            skipped[NOT_ASSESSED] += 1
-        elif s.score is None:
-            skipped["no success or score"] += 1
+        reason = _skip_reason(s, item, mapping, assessing)
+        if reason is not None or item is None:  # item: None has a reason ("object is not an activity")
+            reason = reason or "object is not an activity"
+            skipped[reason] += 1
+            if reason == NOT_AN_ANSWER:
+                other[s.verb] += 1
+            skipped_ids[key] = (reason, s.verb)
         else:
             report.used += 1
             concepts = list(dict.fromkeys(c for c in mapping.get(item, ()) if c)) or [""]
@@ -219,6 +236,7 @@ def parse_xapi(
         empty.attrs["void_targets"] = sorted(targets)
         empty.attrs["void_unmatched"] = elsewhere
         empty.attrs["former_keys"] = former
+        empty.attrs["skipped_ids"] = skipped_ids
         return empty, report
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
@@ -230,6 +248,7 @@ def parse_xapi(
     table.attrs["void_targets"] = sorted(targets)  # what an earlier import may hold (the caller looks)
     table.attrs["void_unmatched"] = elsewhere  # read alone; files read together match each other's (join_frames)
     table.attrs["former_keys"] = former
+    table.attrs["skipped_ids"] = skipped_ids  # a statement skipped here and repeated in a file read with this one
     return table, report
 
 

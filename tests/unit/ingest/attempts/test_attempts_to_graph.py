@@ -124,7 +124,8 @@ def test_xapi_reports_travel_with_the_registry_frame(tmp_path: Path) -> None:
     (tmp_path / "b.jsonl").write_text(line + line)
     frame = read_attempts([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], "xapi")
     assert frame.attrs["report"]["statements"] == 3
-    assert frame.attrs["report"]["other_verbs"] == {"played": 2}  # the repeat in b is a duplicate
+    assert frame.attrs["report"]["other_verbs"] == {"played": 1}  # one statement, in both files
+    assert frame.attrs["report"]["skipped"] == {"not an answer verb": 1, "duplicate statement id": 2}
 
 
 def test_an_answer_in_two_xapi_files_is_used_once_and_counted_a_duplicate(tmp_path: Path) -> None:
@@ -141,6 +142,23 @@ def test_an_answer_in_two_xapi_files_is_used_once_and_counted_a_duplicate(tmp_pa
     report = frame.attrs["report"]
     assert (report["statements"], report["used"], report["rows"], len(frame)) == (2, 1, 1, 1)
     assert report["skipped"] == {"duplicate statement id": 1}
+
+
+def test_a_skipped_statement_in_two_xapi_files_is_counted_once(tmp_path: Path) -> None:
+    # A non-answer (or unscored) statement repeated in a second file was counted skipped, and in
+    # other_verbs, once per file (an audit): the report said 2 "played" for one statement.
+    base = '{"actor": {"mbox": "mailto:a@x.org"}, "object": {"id": "http://lms.example/quiz/1"}, '
+    played = base + '"verb": {"id": "http://adlnet.gov/expapi/verbs/played"}, "timestamp": "2026-01-01T00:00:00Z"}\n'
+    unscored = (
+        base + '"verb": {"id": "http://adlnet.gov/expapi/verbs/answered"}, "timestamp": "2026-01-01T00:01:00Z"}\n'
+    )
+    (tmp_path / "a.jsonl").write_text(played + unscored)
+    (tmp_path / "b.jsonl").write_text(played + unscored)
+    report = read_attempts([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], "xapi").attrs["report"]
+    assert (report["statements"], report["used"]) == (4, 0)
+    assert report["other_verbs"] == {"played": 1}
+    assert report["skipped"] == {"not an answer verb": 1, "no success or score": 1, "duplicate statement id": 2}
+    assert sum(report["skipped"].values()) + report["used"] == report["statements"]
 
 
 def test_unknown_formats_are_refused(tmp_path: Path) -> None:
