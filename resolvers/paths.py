@@ -227,7 +227,7 @@ def next_materials(
     doubt = Doubt.of(projection.dag, struggling, revisited=revisited)
     # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
     # predict until every concept on the fringe has a value, so none is ranked as if at 0.
-    known = {} if _fresh(mastery, unsettled) else dict(data.probabilities)  # as in _mastery_map
+    known = _mastery_map(kg, mastery, student, data, data.probabilities, unsettled=unsettled)
     while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, doubt.apply(known), limit)):
         pass
     done = completions(data.attempts)

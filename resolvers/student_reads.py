@@ -51,6 +51,7 @@ def mastery_of(
     concepts: Sequence[str] | None,
     *,
     stored: Sequence[MasteryEstimate] | None = None,
+    unsettled: bool = False,
 ) -> list[MasteryEstimate]:
     """Stored estimates; asked-for concepts without one are estimated now from the history.
 
@@ -58,6 +59,10 @@ def mastery_of(
     reads the mastery of a student whose path or attempts it has just handled);
     otherwise from ``stored`` (read for a page of students at once) or read from the
     store, without caching the history a page of students would bring in.
+    ``unsettled``: the stored estimates may lag the model (an attempt moved them and the
+    settler has not rewritten them yet), so every one given is estimated now, as a
+    learning path does: for half a minute after an answer the mastery screen showed
+    0.879 where the path beside it said 0.928 (an audit).
     """
     cached = cached_student_data(kg, student)
     if cached is not None:
@@ -65,17 +70,18 @@ def mastery_of(
     else:
         read = stored if stored is not None else read_estimates(kg.store, [student])[student]
         estimates = {e.concept: e for e in read}
-    if concepts is None:
-        return [estimates[c] for c in sorted(estimates)]
-    kg.require_concepts([("conceptIds", c) for c in concepts])  # each unknown one, with the closest id
-    missing = [c for c in concepts if c not in estimates]
+    if concepts is not None:
+        kg.require_concepts([("conceptIds", c) for c in concepts])  # each unknown one, with the closest id
+    given = sorted(estimates) if concepts is None else list(dict.fromkeys(concepts))
+    missing = [c for c in given if unsettled or c not in estimates]
     if missing:
         with mastery.lock:
             predictor = mastery.ready([student], history_loader(kg, mastery))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
-                estimates[c] = MasteryEstimate(student, c, p, predictor.version, now)
-    return [estimates[c] for c in concepts]
+                # rounded as the graph stores estimates, so the figure is the one the settler will write
+                estimates[c] = MasteryEstimate(student, c, round(float(p), 6), predictor.version, now)
+    return [estimates[c] for c in (given if concepts is None else concepts)]
 
 
 def evidence(kg: KnowledgeGraph, mastery: MasteryService, student: str, concept: str, limit: int) -> list[Evidence]:

@@ -115,6 +115,10 @@ class Context:
         student = self.acting().sub
         return await self.loaders.attempted_materials_by_student.load(student) if student else frozenset()
 
+    def estimates_may_lag(self, student: str) -> bool:
+        """Whether the student's stored estimates may lag the model (the settler has not rewritten them yet)."""
+        return self.settler is not None and self.settler.waits_for(student)
+
     def mastery_service(self) -> MasteryService:
         """The served mastery model. Raises ``NoModel`` where this service runs without one."""
         return require_mastery(self.mastery)

@@ -71,7 +71,7 @@ class PathQuery:
                 threshold=mastery_threshold,
                 max_minutes=max_minutes,
                 needs=needs.to_domain() if needs is not None else None,
-                unsettled=student is not None and _unsettled(info, student),
+                unsettled=student is not None and info.context.estimates_may_lag(student),
             )
             return LearningPathType.from_domain(path, kg.projection.dag, paths.materials_of_path(kg, path))
 
@@ -112,7 +112,7 @@ class PathQuery:
                 threshold=mastery_threshold,
                 needs=needs.to_domain() if needs is not None else None,
                 curriculum=str(curriculum_id) if curriculum_id is not None else None,
-                unsettled=_unsettled(info, student),
+                unsettled=info.context.estimates_may_lag(student),
             )
             records = {m.id: m for m in kg.materials_by_ids([r.material for r in found.items]) if m is not None}
             return Recommendations(
@@ -121,9 +121,3 @@ class PathQuery:
             )
 
         return _guarded(run)
-
-
-def _unsettled(info: Info, student: str) -> bool:
-    """Whether the student's stored estimates may lag the model (the settler has not rewritten them yet)."""
-    settler = info.context.settler
-    return settler is not None and settler.waits_for(student)

@@ -97,8 +97,9 @@ class StudentType:
 
     @strawberry.field(
         description="Mastery estimates: of the given concepts (estimated now where none is stored), "
-        "or of every concept with a stored estimate. Null, with an error, when a concept id is unknown: the "
-        "rest of the student stays (it was all null)."
+        "or of every concept with a stored estimate; all estimated now while an answer's moves of the student's "
+        "other estimates wait to be stored (up to 30 s after they pause). Null, with an error, when a concept id "
+        "is unknown: the rest of the student stays (it was all null)."
     )
     async def mastery(
         self,
@@ -123,7 +124,9 @@ class StudentType:
         stored = None
         if cached_student_data(kg, student) is None:
             stored = await info.context.loaders.stored_estimates_by_student.load(student)
-        found = mastery_of(kg, service, student, concepts, stored=stored)
+        found = mastery_of(
+            kg, service, student, concepts, stored=stored, unsettled=info.context.estimates_may_lag(student)
+        )
         return [MasteryType.from_domain(e) for e in found]
 
     @strawberry.field(

@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1164,6 +1164,61 @@ def test_a_path_right_after_attempts_reads_the_model_not_estimates_waiting_to_se
     }
     assert during["integer_subtraction"] == pytest.approx(stored["integer_subtraction"], abs=0.02)
     assert shown() == pytest.approx(during, abs=1e-6), "settled, the stored estimates read the same"
+
+
+def test_mastery_and_next_materials_right_after_attempts_read_the_model_not_estimates_waiting_to_settle(
+    api: Api,
+) -> None:
+    # For half a minute after every answer, nextMaterials ranked from nothing: every review showed
+    # mastery 0.0 and concepts ready to learn vanished; and the mastery screen showed the stale
+    # estimates beside a path that read the model (an audit).
+    from dataclasses import field
+
+    from resolvers.recording import settle
+    from resolvers.settling import EstimateSettler
+
+    settler = EstimateSettler(lambda students: settle(api.kg, api.mastery, students))  # not started: nothing settles
+
+    @dataclass
+    class Settling(Context):
+        settler: EstimateSettler | None = field(default_factory=lambda: settler)
+
+    nxt = """query { nextMaterials(studentId: "kid", first: 10) { ... on Recommendations {
+      items { material { id teaches { id } assesses { id } } mastery review } } } }"""
+
+    def seen() -> tuple[list[tuple[str, float, bool]], dict[str, float]]:
+        items = asyncio.run(api.run(nxt, context_type=Settling))["nextMaterials"]["items"]
+        rows = asyncio.run(api.run(MASTERY, {"id": "kid", "c": None}, context_type=Settling))["student"]["mastery"]
+        return [
+            ((i["material"]["assesses"] or i["material"]["teaches"])[0]["id"], i["mastery"], i["review"]) for i in items
+        ], {m["concept"]["id"]: m["probability"] for m in rows}
+
+    def answers(material: str, correct: bool, tag: str, day: int = 0) -> list[dict[str, Any]]:
+        when = (datetime.now(UTC) - timedelta(days=day)).replace(microsecond=0)
+        return [
+            {"studentId": "kid", "materialId": material, "correct": correct, "clientId": f"{tag}{n}",
+             "timestamp": (when + timedelta(minutes=n)).isoformat()}
+            for n in range(4)
+        ]  # fmt: skip
+
+    for material in ("m_slope_practice", "m_coordinate_plane_practice", "m_ratios_proportions_practice"):
+        # three months ago: due for review now (four right answers: every 60 days)
+        asyncio.run(api.run(RECORD, {"a": answers(material, True, material, day=90)}, context_type=Settling))
+    settler.settle_due(everyone=True)
+    # now a wrong answer at the start of the curriculum: the fringe stops there, far below what was mastered
+    asyncio.run(api.run(RECORD, {"a": answers("m_integers_number_line_practice", False, "w")}, context_type=Settling))
+    assert settler.waits_for("kid")
+    items_during, mastery_during = seen()
+    assert items_during, "something to study"
+    assert any(review for _, _, review in items_during), "what was mastered months ago comes back as reviews"
+    live = dict(zip(mastery_during, api.mastery.predictor.estimate("kid", list(mastery_during)), strict=True))
+    assert mastery_during == pytest.approx(live, abs=1e-6), "the screen reads the model, as the path beside it"
+    shown = [c for c, _, _ in items_during]
+    assert [m for _, m, _ in items_during] == pytest.approx(api.mastery.predictor.estimate("kid", shown), abs=1e-6)
+    settler.settle_due(everyone=True)
+    items_after, mastery_after = seen()
+    assert mastery_during == pytest.approx(mastery_after, abs=SETTLED_WITHIN)  # the settler leaves what is within it
+    assert len(items_during) == len(items_after)
 
 
 def test_an_empty_student_id_is_refused_naming_the_argument_as_written(api: Api) -> None:
