@@ -191,7 +191,9 @@ POLICY: Mapping[str, Access] = {
     # Names at-risk students to their teachers; analysts get the counts only (with a
     # min_cell the report names nobody, and StudentRiskType is a student-data type).
     "atRisk": _cohort_aggregate("cohortId"),
-    # A new cohort is empty, so creating one grants nothing; a teacher may tidy up their own.
+    # A new cohort is empty, so creating one grants nothing; a teacher may tidy up their own. Its teachers
+    # are claims until the school's first enrolment in it (graph.cohorts.create_cohort): a class id
+    # taken before the roster sync filled it granted the class.
     "createCohort": {Role.TEACHER: ANYONE, **FEEDS},
     "deleteCohort": {Role.TEACHER: TeacherOfCohort("id"), **FEEDS},
     "removeStudents": {Role.TEACHER: TeacherOfCohort("cohortId"), **FEEDS},

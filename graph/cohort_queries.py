@@ -90,6 +90,17 @@ def cohorts_of(store: TripleStore, student: URIRef) -> list[str]:
     return sorted(id_of(str(r[0])) for r in rows)
 
 
+def teacher_claims(store: TripleStore, cohorts: Sequence[URIRef]) -> dict[str, set[str]]:
+    """``{cohort id: teachers}`` whom a teacher's ``createCohort`` named and no admin or roster has confirmed yet."""
+    if not cohorts:
+        return {}
+    rows = store.select(f"SELECT ?k ?t WHERE {{ VALUES ?k {{ {_values(cohorts)} }} ?k {PW.claimedBy.n3()} ?t }}")
+    out: dict[str, set[str]] = {}
+    for k, t in rows:
+        out.setdefault(id_of(str(k)), set()).add(str(t))
+    return out
+
+
 def cohorts_with_teacher(store: TripleStore, teacher: str) -> set[str]:
     """The ids of the cohorts that name ``teacher`` among their teachers."""
     rows = store.select(

@@ -13,6 +13,7 @@ protocol) from the graph.
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from collections.abc import Collection, Iterable, Sequence
@@ -87,6 +88,7 @@ class RosterReport:
     removed: int = 0
     teachers_added: int = 0
     teachers_removed: int = 0
+    claims_dropped: list[str] = field(default_factory=list)  # cohorts whose teacher-made claims gave way
     repeated_lines: list[int] = field(default_factory=list)
     erased_lines: list[int] = field(default_factory=list)
     revision: int = 0
@@ -112,6 +114,8 @@ def _check_new_cohort_iris(kg: KnowledgeGraph, idents: Iterable[str], field_name
         if kind is not None:
             raise InvalidInput(f"cohort id {ident!r} is already the IRI of a {kind}", field=field_name)
 
+
+log = logging.getLogger("pathwise.cohorts")
 
 MAX_TEACHERS = 100
 """The most teachers one cohort may name: a class has a few (20,000 were accepted, and every read listed them)."""
@@ -253,8 +257,22 @@ def _cohort_triples(ident: str, name: str, teachers: Iterable[str]) -> list[Trip
     return out
 
 
-def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequence[str] = ()) -> Cohort:
+def _claim_triples(kg: KnowledgeGraph, ident: str) -> list[Triple]:
+    """The cohort's unconfirmed teacher claims, as stored (see ``create_cohort``)."""
+    k = iri_of("cohort", ident)
+    return [(k, PW.claimedBy, Literal(t)) for t in sorted(cohort_queries.teacher_claims(kg.store, [k]).get(ident, ()))]
+
+
+def create_cohort(
+    kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequence[str] = (), *, claimed: bool = False
+) -> Cohort:
     """Create an empty cohort.
+
+    ``claimed``: a teacher creates it, so its teachers are theirs to name, not the school's.
+    An empty cohort grants nothing, but a teacher could create one under a class id the
+    roster sync was about to create, and read the class it filled (an audit). The teachers
+    are stored as claims too: the first enrolment by an admin or a roster drops those it
+    does not confirm (``enrol_students``, ``apply_roster``); ``set_teachers`` confirms.
 
     Raises:
         InvalidInput: a malformed id, name or teacher id, or more than MAX_TEACHERS teachers.
@@ -269,7 +287,9 @@ def create_cohort(kg: KnowledgeGraph, ident: str, name: str = "", teachers: Sequ
         if cohorts_by_ids(kg, [ident])[0] is not None:
             raise DuplicateId("cohort", ident, field="id")
         _check_new_cohort_iris(kg, [ident], "id")
-        kg.commit([], _cohort_triples(ident, named, clean), lambda: None)
+        k = iri_of("cohort", ident)
+        claims: list[Triple] = [(k, PW.claimedBy, Literal(t)) for t in clean] if claimed else []
+        kg.commit([], _cohort_triples(ident, named, clean) + claims, lambda: None)
     return Cohort(ident, named, tuple(clean), 0)
 
 
@@ -282,13 +302,13 @@ def delete_cohort(kg: KnowledgeGraph, ident: str) -> None:
     with kg.lock:
         found = cohort(kg, ident)
         k = iri_of("cohort", ident)
-        deletes = _cohort_triples(ident, found.name, found.teachers)
+        deletes = _cohort_triples(ident, found.name, found.teachers) + _claim_triples(kg, ident)
         deletes += [(iri_of("student", s), PW.memberOf, k) for s in cohort_queries.member_rows(kg.store, k)]
         kg.commit(deletes, [], lambda: None)
 
 
 def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Cohort:
-    """Replace a cohort's teachers.
+    """Replace a cohort's teachers (confirmed: teacher-made claims end here, see ``create_cohort``).
 
     Raises:
         NotFound: there is no such cohort.
@@ -299,6 +319,7 @@ def set_teachers(kg: KnowledgeGraph, ident: str, teachers: Sequence[str]) -> Coh
         found = cohort(kg, ident)
         k = iri_of("cohort", ident)
         deletes: list[Triple] = [(k, PW.teacher, Literal(t)) for t in found.teachers if t not in clean]
+        deletes += _claim_triples(kg, ident)
         inserts: list[Triple] = [(k, PW.teacher, Literal(t)) for t in clean if t not in found.teachers]
         if deletes or inserts:
             kg.commit(deletes, inserts, lambda: None)
@@ -325,6 +346,10 @@ def rename_cohort(kg: KnowledgeGraph, ident: str, name: str) -> Cohort:
 def enrol_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> Cohort:
     """Make students members of a cohort (members already are stay as they are).
 
+    The first students enrolled in a cohort a teacher made end its teachers' claims: the
+    claimed teachers lose it (an admin names them with ``set_teachers``), so a class id a
+    teacher took before the school's sync filled it grants them nothing (``create_cohort``).
+
     Raises:
         NotFound: there is no such cohort.
         InvalidInput: a malformed student key.
@@ -348,10 +373,16 @@ def enrol_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> C
         inserts: list[Triple] = []
         for s in fresh:
             inserts += [(iri_of("student", s), RDF.type, PW.Student), (iri_of("student", s), PW.memberOf, k)]
+        claims = _claim_triples(kg, ident) if fresh else []
+        claimed = {str(t) for _, _, t in claims}
+        deletes: list[Triple] = claims + [(k, PW.teacher, Literal(t)) for t in found.teachers if t in claimed]
+        if claimed:
+            log.warning("cohort %r: enrolling students ended the teachers' own claims to it (%s)", ident, len(claimed))
         if inserts:
-            kg.commit([], inserts, lambda: None)
+            kg.commit(deletes, inserts, lambda: None)
             _LARGEST.pop(kg, None)  # a class may have grown past the count the cost limit reads
-        return Cohort(ident, found.name, found.teachers, found.size + len(fresh))
+        teachers = tuple(t for t in found.teachers if t not in claimed)
+        return Cohort(ident, found.name, teachers, found.size + len(fresh))
 
 
 def remove_students(kg: KnowledgeGraph, ident: str, students: Sequence[str]) -> Cohort:
@@ -427,6 +458,7 @@ def apply_roster(
             if existing[c] is None and (script := script_id_problem("cohort", c)) is not None:
                 raise InvalidInput(script, field="cohort")
         current = cohort_queries.memberships(kg.store, [iri_of("cohort", c) for c in named if existing[c]])
+        claims = cohort_queries.teacher_claims(kg.store, [iri_of("cohort", c) for c in named if existing[c]])
         inserts: list[Triple] = []
         deletes: list[Triple] = []
         teachers: dict[str, set[str]] = {}
@@ -461,11 +493,19 @@ def apply_roster(
                     report.cohorts_renamed.append(c)
                 inserts.append((k, RDFS.label, Literal(name)))
             known = set(found.teachers) if found is not None else set()
+            before = set(current.get(c, []))
+            if c in claims and any(s not in before and s not in erased for s in wanted[c]):
+                # a teacher made this cohort: the school's roster confirms the teachers it names, the others lose it
+                unconfirmed = claims[c] - teachers.get(c, set())
+                deletes += [(k, PW.claimedBy, Literal(t)) for t in sorted(claims[c])]
+                deletes += [(k, PW.teacher, Literal(t)) for t in sorted(unconfirmed & known)]
+                report.teachers_removed += len(unconfirmed & known)
+                report.claims_dropped.append(c)
+                known -= unconfirmed
             added = sorted(teachers.get(c, set()) - known)
             _check_roster_teachers(c, known, teachers.get(c), [e for e in entries if e.cohort == c], replace)
             inserts += [(k, PW.teacher, Literal(t)) for t in added]
             report.teachers_added += len(added)
-            before = set(current.get(c, []))
             for s in wanted[c]:
                 if s in before:
                     report.already_enrolled += 1

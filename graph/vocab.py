@@ -41,6 +41,7 @@ class PW(DefinedNamespace):
     xapiFormerAccountHomes: URIRef  # graph -> homes recorded before an accepted change (JSON list; xapi_homes)
     memberOf: URIRef  # student -> cohort
     teacher: URIRef  # cohort -> a teacher's subject id (a literal)
+    claimedBy: URIRef  # cohort -> a teacher a teacher's createCohort named, not yet confirmed (graph.cohorts)
     student: URIRef
     material: URIRef
     concept: URIRef

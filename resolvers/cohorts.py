@@ -46,9 +46,9 @@ def members_of(kg: KnowledgeGraph, idents: Sequence[str]) -> dict[str, list[str]
     return cohort_queries.memberships(kg.store, [iri_of("cohort", i) for i in idents if is_valid_id(i)])
 
 
-def create(kg: KnowledgeGraph, ident: str, name: str, teachers: Sequence[str]) -> Cohort:
-    """Create a cohort."""
-    return cohorts.create_cohort(kg, ident, name, teachers)
+def create(kg: KnowledgeGraph, ident: str, name: str, teachers: Sequence[str], *, claimed: bool = False) -> Cohort:
+    """Create a cohort (``claimed``: by a teacher, see ``graph.cohorts.create_cohort``)."""
+    return cohorts.create_cohort(kg, ident, name, teachers, claimed=claimed)
 
 
 def delete(kg: KnowledgeGraph, ident: str) -> None:

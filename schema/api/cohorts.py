@@ -284,9 +284,10 @@ class CohortMutation:
     ) -> CohortResult:
         def run() -> CohortType:
             teachers = list(input.teacher_ids)
-            if info.context.principal.role is Role.TEACHER:  # else the class was theirs to make and never to see
+            by_teacher = info.context.principal.role is Role.TEACHER
+            if by_teacher:  # else the class was theirs to make and never to see
                 teachers = list(dict.fromkeys([info.context.principal.sub, *teachers]))
-            created = cohorts.create(info.context.kg, str(input.id), input.name, teachers)
+            created = cohorts.create(info.context.kg, str(input.id), input.name, teachers, claimed=by_teacher)
             return CohortType.from_domain(created)
 
         return _guarded(run)
@@ -310,7 +311,11 @@ class CohortMutation:
 
         return _guarded(run)
 
-    @strawberry.mutation(description="Make students members of a cohort (creating students the graph lacks).")
+    @strawberry.mutation(
+        description="Make students members of a cohort (creating students the graph lacks). The first students "
+        "enrolled in a cohort a teacher made (`createCohort`) take it from its teachers until `setCohortTeachers` "
+        "names them: a teacher who took a class id before the school filled it would read the class."
+    )
     async def enrol_students(
         self,
         info: Info,

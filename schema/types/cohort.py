@@ -131,7 +131,13 @@ class RosterImport:
     removed: int = strawberry.field(description="Members left out of the roster (only with `replace`).")
     teachers_added: int = strawberry.field(description="Teachers added to cohorts (one per cohort and teacher).")
     teachers_removed: int = strawberry.field(
-        description="Teachers the roster no longer names (only with `replace`, for cohorts whose lines name one)."
+        description="Teachers the roster no longer names (with `replace`, for cohorts whose lines name one; and "
+        "see `teacherClaimsDropped`)."
+    )
+    teacher_claims_dropped: list[strawberry.ID] = strawberry.field(
+        description="Ids of cohorts a teacher had made (`createCohort`) that the roster enrolled students in: "
+        "their teachers the roster does not name lose them (counted in `teachersRemoved`), so a class id taken "
+        "before the sync filled it grants nothing; `setCohortTeachers` names them again."
     )
     repeated_lines: list[int] = strawberry.field(
         description="Lines enrolling a student an earlier line of the roster already enrolled in that cohort "
@@ -154,6 +160,7 @@ class RosterImport:
             removed=report.removed,
             teachers_added=report.teachers_added,
             teachers_removed=report.teachers_removed,
+            teacher_claims_dropped=[strawberry.ID(c) for c in report.claims_dropped],
             repeated_lines=report.repeated_lines,
             erased_lines=report.erased_lines,
             revision=report.revision,

@@ -76,6 +76,32 @@ class TestCohortWrites:
         shared = api(CREATE, {"i": {"id": "ours", "teacherIds": ["t-other"]}}, maker)["createCohort"]
         assert sorted(shared["teacherIds"]) == ["t-maker", "t-other"]
 
+    def test_a_class_id_a_teacher_took_first_grants_nothing_once_the_school_fills_it(self, api: Api) -> None:
+        # A teacher created "8a" before the nightly roster did; the roster filled it and the teacher
+        # read the class (an audit). The school's enrolment ends a teacher's own claims to a cohort.
+        from auth.principal import Principal, Role
+        from schema.http_endpoint import cohort_directory
+
+        taker = Principal(Role.TEACHER, "t-taker")
+        api(CREATE, {"i": {"id": "8a", "teacherIds": ["t-friend"]}}, taker)
+        api(CREATE, {"i": {"id": "club"}}, taker)
+        roster = """mutation($t: String!) { importRoster(csv: $t) { ... on RosterImport {
+          cohortsCreated teachersAdded teachersRemoved teacherClaimsDropped } } }"""
+        done = api(roster, {"t": "cohort,student,teacher\n8a,s1,t9\n8a,s2,t-friend\n"})["importRoster"]
+        assert done == {"cohortsCreated": [], "teachersAdded": 1, "teachersRemoved": 1, "teacherClaimsDropped": ["8a"]}
+        assert cohort_directory(api.kg).cohorts_taught_by("t-taker") == {"club"}
+        assert cohort_directory(api.kg).cohorts_taught_by("t-friend") == {"8a"}, "the roster names them: confirmed"
+        again = api(roster, {"t": "cohort,student,teacher\n8a,s3,t9\n"})["importRoster"]
+        assert (again["teacherClaimsDropped"], again["teachersRemoved"]) == ([], 0), "confirmed teachers stay"
+        # an admin's enrolment does the same; setCohortTeachers names a teacher for good
+        filled = api(ENROL, {"c": "club", "s": ["s4"]})["enrolStudents"]
+        assert filled["size"] == 1
+        assert cohort_directory(api.kg).cohorts_taught_by("t-taker") == set()
+        teachers = 'mutation { setCohortTeachers(cohortId: "club", teacherIds: ["t-taker"]) { ... on Cohort { id } } }'
+        api(teachers)
+        api(ENROL, {"c": "club", "s": ["s5"]})
+        assert cohort_directory(api.kg).cohorts_taught_by("t-taker") == {"club"}
+
     def test_create_enrol_remove_delete(self, api: Api) -> None:
         created = api(CREATE, {"i": {"id": "7b", "name": "Class 7b", "teacherIds": ["t-ada", "t-bo"]}})
         assert created["createCohort"] == {
