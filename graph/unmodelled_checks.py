@@ -31,7 +31,8 @@ __all__ = [
 
 _LEARNER_TYPES = frozenset(STUDENT_DATA_CLASSES)
 _LEARNER_PREDICATES = frozenset(
-    {PW.memberOf, PW.teacher, PW.student, PW.score, PW.timestamp, PW.source, PW.probability, PW.modelVersion}
+    {PW.memberOf, PW.teacher, PW.claimedBy, PW.student, PW.score, PW.timestamp, PW.source, PW.probability}
+    | {PW.modelVersion}
     | {PW.updatedAt, PW.material, PW.concept, PW.revision}
 )  # pw:material and pw:concept link attempts and estimates; a curriculum uses schema:teaches
 _LEARNER_IRIS = tuple(f"{ID}{kind}/" for kind in ("student", "cohort", "attempt", "mastery")) + (str(GRAPH_IRI),)
