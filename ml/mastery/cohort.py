@@ -30,6 +30,13 @@ __all__ = ["COHORT_FEATURES", "DEPTH", "CohortStats", "cohort_keys", "prefix_key
 DEPTH = FIRST_CONCEPTS  # cohorts by the first 1..DEPTH distinct concepts
 FOLDS = 5  # out-of-fold encoding of the training rows
 PRIOR_ROWS = 20.0  # pseudo-rows at zero residual: small cohorts say little
+MIN_STUDENTS = 5
+"""Training students a beginning must be shared by to be kept: a rarer one is one student's record.
+
+A saved model's tables (``config.json``) kept every beginning, and most depth-4 keys of
+the demo belonged to one student: their residual sum and row count, kept after an
+erasure (an audit). Below this a row reads the shorter beginnings, as a new one does.
+"""
 SHARED_CACHE = 4096  # online: prefixes whose shared row is kept
 COHORT_FEATURES: tuple[str, ...] = tuple(
     name for k in range(1, DEPTH + 1) for name in (f"cohort{k}_residual", f"cohort{k}_log_rows")
@@ -95,8 +102,9 @@ class CohortStats:
         fold = pd.util.hash_array(frame["student"].astype(str).to_numpy()) % FOLDS
         out = np.zeros((len(frame), len(COHORT_FEATURES)), dtype=np.float32)
         self.tables = []
+        students = frame["student"].astype(str).to_numpy()
         for k in range(DEPTH):
-            table = pd.DataFrame({"key": keys[k], "r": residual})
+            table = pd.DataFrame({"key": keys[k], "r": residual, "student": students})
             self.tables.append(_sums(table))
             for q in range(FOLDS):
                 rows = fold == q
@@ -155,9 +163,14 @@ class CohortStats:
 
 
 def _sums(table: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """key -> (sum of residuals, rows), the empty key left out."""
-    grouped = table[table["key"] != ""].groupby("key")["r"].agg(["sum", "count"])
-    return {str(key): (float(s), float(n)) for key, s, n in grouped.itertuples()}
+    """key -> (sum of residuals, rows), the empty key and keys of fewer than MIN_STUDENTS students left out."""
+    grouped = (
+        table[table["key"] != ""]
+        .groupby("key")
+        .agg(total=("r", "sum"), rows=("r", "count"), students=("student", "nunique"))
+    )
+    kept = grouped[grouped["students"] >= MIN_STUDENTS]
+    return {str(key): (float(s), float(n)) for key, s, n in kept[["total", "rows"]].itertuples()}
 
 
 def _lookup(table: Mapping[str, tuple[float, float]], keys: np.ndarray) -> np.ndarray:

@@ -74,7 +74,19 @@ class TestStats:
         out = stats.fit(frame, np.full(len(frame), 0.6))
         alone = (frame["student"] == "zz-alone").to_numpy()
         assert np.all(out[alone] == 0.0)  # nobody else began with "q"
-        assert stats.tables[0]["q"] == (0.8, 2.0)  # but the full table knows the student
+        # nor does the saved table keep one student's record (a model outlives an erasure, an audit)
+        assert "q" not in stats.tables[0]
+        assert all(n >= 5 for table in stats.tables for _, n in table.values())
+        assert stats.tables[0]["x"][1] == 150.0, "30 students began with x: kept"
+
+    def test_a_beginning_of_fewer_than_five_students_is_not_kept(self) -> None:
+        four = table([(f"f{s}", n, c, 1.0) for s in range(4) for n, c in enumerate(["p", "q"])])
+        five = table([(f"v{s}", n, c, 1.0) for s in range(5) for n, c in enumerate(["r", "q"])])
+        stats = CohortStats()
+        stats.fit(pd.concat([four, five], ignore_index=True), np.full(18, 0.5))
+        assert sorted(stats.tables[0]) == ["r"]
+        assert sorted(stats.tables[1]) == ["r\x1fq"]
+        assert stats.row(["p"], "q") == stats.row(["nobody"], "q"), "a rare beginning reads as a new one"
 
     def test_the_stronger_class_gets_the_higher_residual(self) -> None:
         frame = cohorts()
