@@ -66,6 +66,16 @@ class Doubt:
         """The mastery a plan counts for ``concept`` whose estimate is ``mastery``."""
         return mastery * (1.0 - self.factor) if concept in self.doubted or concept in self.failing else mastery
 
+    def revisits(self, mastery: Mapping[str, float], threshold: float) -> frozenset[str]:
+        """Doubted prerequisites the estimates call mastered: to revisit, not to learn again from their roots.
+
+        Counted down, such a concept left a plan unmastered, and the plan walked on into its
+        own prerequisites, which the student had never been asked about: three wrong answers
+        on Slope sent a path back to the first concept of the curriculum (14 steps where 4
+        revisits were meant). A plan revisits it without opening what it builds on.
+        """
+        return frozenset(c for c in self.doubted if c not in self.failing and mastery.get(c, 0.0) >= threshold)
+
     def apply(self, mastery: Mapping[str, float]) -> dict[str, float]:
         """``mastery`` with every doubted or failing concept's estimate counted down."""
         return {c: self.effective(c, p) for c, p in mastery.items()}

@@ -195,7 +195,10 @@ def plan_learning_path(
         return doubts.effective(concept, mastery.get(concept, unknown_mastery))
 
     mastered_targets = tuple(t for t in goals if effective(t) >= threshold)
-    needed, assumed = needed_concepts(dag, [t for t in goals if t not in mastered_targets], effective, threshold)
+    revisits = doubts.revisits({c: mastery.get(c, unknown_mastery) for c in doubted}, threshold)
+    needed, assumed = needed_concepts(
+        dag, [t for t in goals if t not in mastered_targets], effective, threshold, revisits
+    )
     choices = {c: choose_for_needs(materials_of(c), effective(c), needs) for c in needed}
     chosen = {c: choices[c].materials for c in needed}
     minutes = {c: sum(m.minutes for m in chosen[c]) or default_minutes for c in needed}

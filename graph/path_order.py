@@ -10,7 +10,7 @@ its needed prerequisites, as ``needed_concepts`` returns them.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import networkx as nx
 
@@ -18,10 +18,16 @@ __all__ = ["needed_concepts", "targets_reached", "teaching_order"]
 
 
 def needed_concepts(
-    dag: nx.DiGraph[str], roots: Sequence[str], effective: Callable[[str], float], threshold: float
+    dag: nx.DiGraph[str],
+    roots: Sequence[str],
+    effective: Callable[[str], float],
+    threshold: float,
+    revisits: Collection[str] = (),
 ) -> tuple[dict[str, list[str]], set[str]]:
     """Unmastered concepts the roots need (through unmastered ones), each with its needed
     prerequisites (sorted), and the mastered frontier.
+
+    ``revisits`` (``Doubt.revisits``): needed, but their own prerequisites are not opened.
 
     Examples:
         >>> g = nx.DiGraph([("add", "mul"), ("mul", "pow"), ("add", "sub")])
@@ -35,7 +41,7 @@ def needed_concepts(
     while stack:
         concept = stack.pop()
         mine = needed[concept] = []
-        for p in dag.pred[concept]:
+        for p in () if concept in revisits else dag.pred[concept]:
             if p in assumed:
                 continue
             if p in seen:

@@ -79,11 +79,17 @@ class Recommendation:
     doubted_by: str | None = None
 
 
-def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: float = DEFAULT_THRESHOLD) -> list[str]:
+def ready_fringe(
+    dag: nx.DiGraph[str],
+    mastery: Mapping[str, float],
+    threshold: float = DEFAULT_THRESHOLD,
+    revisits: Collection[str] = (),
+) -> list[str]:
     """Unmastered concepts whose prerequisites are all mastered, in id order.
 
     Only roots and dependents of mastered concepts can qualify, so the walk is over
-    those rather than the whole graph.
+    those rather than the whole graph. ``revisits`` (``Doubt.revisits``) are ready
+    whatever their prerequisites: the student had mastered them.
 
     Examples:
         >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
@@ -94,13 +100,13 @@ def ready_fringe(dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: 
     def mastered(c: str) -> bool:
         return mastery.get(c, 0.0) >= threshold
 
-    candidates = {c for c, d in dag.in_degree() if d == 0}
+    candidates = {c for c, d in dag.in_degree() if d == 0} | {c for c in revisits if c in dag}
     candidates.update(d for c, p in mastery.items() if p >= threshold and c in dag for d in dag.succ[c])
-    return sorted(c for c in candidates if not mastered(c) and all(mastered(p) for p in dag.pred[c]))
+    return sorted(c for c in candidates if not mastered(c) and (c in revisits or all(mastered(p) for p in dag.pred[c])))
 
 
 def _distances_to(
-    dag: nx.DiGraph[str], targets: Sequence[str], mastered: Callable[[str], bool]
+    dag: nx.DiGraph[str], targets: Sequence[str], mastered: Callable[[str], bool], revisits: Collection[str] = ()
 ) -> dict[str, tuple[int, str]]:
     """Prerequisite steps from each concept still needed for a target to the nearest one, and which (targets: 0).
 
@@ -113,7 +119,7 @@ def _distances_to(
     while frontier:
         layer: list[str] = []
         for concept in frontier:
-            for p in dag.pred[concept]:
+            for p in () if concept in revisits else dag.pred[concept]:
                 if p not in distance and not mastered(p):
                     distance[p] = (distance[concept][0] + 1, distance[concept][1])
                     layer.append(p)
@@ -181,9 +187,10 @@ def recommend_materials(
     done = completed or {}
     doubt = Doubt.of(dag, struggling, revisited=revisited)
     predicted, mastery = mastery, doubt.apply(mastery)
-    distance = _distances_to(dag, list(dict.fromkeys(targets)), lambda c: mastery.get(c, 0.0) >= threshold)
+    revisits = doubt.revisits(predicted, threshold)
+    distance = _distances_to(dag, list(dict.fromkeys(targets)), lambda c: mastery.get(c, 0.0) >= threshold, revisits)
     scored: list[Recommendation] = []
-    for concept in ready_fringe(dag, mastery, threshold):
+    for concept in ready_fringe(dag, mastery, threshold, revisits):
         p = mastery.get(concept, 0.0)
         doubted = " ".join(doubt.sentences(dag, concept))
         unlocks = [
@@ -269,10 +276,12 @@ def unsuited_concepts(
     """
     if needs is None or not needs.stated:
         return []
-    mastery = Doubt.of(dag, struggling, revisited=revisited).apply(mastery)  # the recommendations' fringe
+    doubt = Doubt.of(dag, struggling, revisited=revisited)  # the recommendations' fringe
+    revisits = doubt.revisits(mastery, threshold)
+    mastery = doubt.apply(mastery)
     return sorted(
         concept
-        for concept in ready_fringe(dag, mastery, threshold)
+        for concept in ready_fringe(dag, mastery, threshold, revisits)
         if (within is None or concept in within)
         and choose_for_needs(materials_of(concept), mastery.get(concept, 0.0), needs).none_suit
     )

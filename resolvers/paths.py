@@ -228,7 +228,14 @@ def next_materials(
     # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
     # predict until every concept on the fringe has a value, so none is ranked as if at 0.
     known = _mastery_map(kg, mastery, student, data, data.probabilities, unsettled=unsettled)
-    while _predict_missing(kg, mastery, student, data, known, ready_fringe(projection.dag, doubt.apply(known), limit)):
+    while _predict_missing(
+        kg,
+        mastery,
+        student,
+        data,
+        known,
+        ready_fringe(projection.dag, doubt.apply(known), limit, doubt.revisits(known, limit)),
+    ):
         pass
     done = completions(data.attempts)
     concept_of = {a.material: a.concepts[0] for a in data.attempts if a.material and a.concepts}

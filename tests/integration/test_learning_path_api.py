@@ -103,6 +103,24 @@ class TestLearningPath:
         assert [c["id"] for c in after["alreadyMastered"]] == ["slope"]
         assert len(steps(after)) < len(steps(struggling))
 
+    def test_wrong_answers_bring_back_the_prerequisites_not_the_whole_curriculum(self, api: Api) -> None:
+        # Three wrong answers on Slope counted its mastered prerequisites down, and the path walked on into
+        # their own prerequisites, never asked about: 14 steps from the first concept of the course, where the
+        # three revisits and Slope were meant; nextMaterials offered only that first concept (an audit).
+        direct = ["coordinate_plane", "integer_subtraction", "ratios_proportions"]
+        for concept in direct:
+            attempt(api, "bea", concept, correct=True, times=4)
+        assert steps(path(api, "bea", ["slope"])) == ["slope"]
+        attempt(api, "bea", "slope", correct=False, times=3)
+        struggling = path(api, "bea", ["slope"])
+        assert sorted(steps(struggling)[:-1]) == direct
+        assert steps(struggling)[-1] == "slope"
+        assert all(s["revisit"] for s in struggling["steps"][:-1])
+        offered = api(NEXT, {"s": "bea", "t": ["slope"], "first": 10})["nextMaterials"]["items"]
+        toward = [i["concept"]["id"] for i in offered if i["stepsAway"] is not None]
+        assert set(toward) == set(direct), "revisit them first, then Slope"
+        assert [i["concept"]["id"] for i in offered[: len(toward)]] == toward, "and before anything else"
+
     def test_max_minutes_cuts_and_says_what_was_left_out(self, api: Api) -> None:
         full = path(api, "kid", ["slope"])
         budget = full["totalMinutes"] // 2
