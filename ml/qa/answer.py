@@ -24,7 +24,7 @@ from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
-from ml.qa.extract import best_sentences, examples_first, explaining_first
+from ml.qa.extract import best_sentences, examples_first, explaining_first, explanation_if_close
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
@@ -272,6 +272,8 @@ def answer_question(
         # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
         # answered with a practice set's worked answers, where an explanation of the method was found too
         hits = explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
+    elif not keyed and not hits[0].worked:
+        hits = explanation_if_close(hits, _fetched([h.chunk.material for h in hits[:8]], lookup, known))
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure
@@ -355,9 +357,32 @@ def answer_question(
         evidence = (*evidence, *also)  # after the ranked evidence, which a client reads best first
     generated = _generate(generator, question, evidence) if generator is not None else None
     solved = best.worked or (keyed and asked is not None and best.row == asked.hit.row)
-    message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)
+    reads_problems = opts.read_expressions  # off, the evaluation's plain-text reading: no problem is read at all
+    missing = [] if solved or parts.expressions or posed or not reads_problems else numbers_missing(question, text)
+    if missing:  # "What is the LCM of 4 and 6?" answered "LCM = 96 ÷ 4 = 24", another problem's, without a word
+        message = _not_worked([" and ".join(dict.fromkeys(_NUMBER.findall(question)))])  # the problem's numbers
+    else:
+        message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)
     notice = "NOT_WORKED" if message else None
     return Answer(question, True, text, generated, confidence, evidence, concepts, weak, suggested, message, notice)
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]|-[a-z])", re.IGNORECASE)
+
+
+def numbers_missing(question: str, answer: str) -> list[str]:
+    """The question's numbers the answer never states: it then works other numbers than the ones asked about.
+
+    A number joined to a word ("2-step", "3rd") names a kind of thing, not a value to work with.
+
+    Examples:
+        >>> numbers_missing("What is the LCM of 4 and 6?", "LCM = 96 ÷ 4 = 24")
+        ['6']
+        >>> numbers_missing("What is 5% of 80?", "35% of 80 = 28"), numbers_missing("What is a 2-step equation?", "")
+        (['5'], [])
+    """
+    stated = set(_NUMBER.findall(answer))
+    return [n for n in dict.fromkeys(_NUMBER.findall(question)) if n not in stated]
 
 
 def _not_worked(expressions: Sequence[str]) -> str:

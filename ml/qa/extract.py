@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
-from ml.qa.declines import coverage
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["best_sentences", "examples_first", "explaining_first"]
+__all__ = ["best_sentences", "examples_first", "explaining_first", "explanation_if_close"]
 
 
 def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
@@ -24,12 +23,14 @@ def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count
     the answer was that item, at confidence 1.0. They are never read here.
     """
     query = tokenize(question)
+    weights = {t: index.bm25.idf(t) for t in set(query)}
     scored: list[tuple[float, int, int, str]] = []
     answering = [h for h in evidence if h.chunk.part != "prompt"]
     place: dict[str, tuple[str, int, int]] = {}  # where a sentence stands: its material, chunk and position
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
-            score = coverage(query, set(tokenize(sentence)), index) - 0.15 * rank
+            tokens = tokenize(sentence)
+            score = related_coverage(weights, set(tokens)) + PHRASE_WEIGHT * phrase_share(query, tokens) - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
             place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
     chosen: list[str] = []
@@ -48,6 +49,87 @@ def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count
     return chosen
 
 
+_SUFFIXES = tuple(
+    sorted(
+        ("ications", "ication", "ations", "ation", "sions", "sion", "tions", "tion", "ions", "ion", "ences", "ence")
+        + ("ents", "ent", "ings", "ing", "ers", "er", "ed", "es", "e", "s", "y", "ly", "al", "able", "ible"),
+        key=len,
+        reverse=True,
+    )
+)
+RELATED_WEIGHT = 0.8
+"""A word of the same family counts for less than the word itself, so the exact word wins a tie."""
+
+
+def word_root(word: str) -> str:
+    """A crude root for matching words of one family in a sentence: its longest known suffix off, 4 letters kept.
+
+    Examples:
+        >>> [word_root(w) for w in ("divide", "division", "different", "difference", "multiplication", "multiple")]
+        ['divid', 'divi', 'differ', 'differ', 'multipl', 'multipl']
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _related(root: str, roots: set[str]) -> bool:
+    """Whether a sentence's roots hold ``root``'s family: one root begins the other, the shorter 4 letters or more."""
+    return any(r.startswith(root) or root.startswith(r) for r in roots if min(len(r), len(root)) >= 4)
+
+
+def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
+    """Share of the query's idf mass in ``tokens``, a word of the same family counting ``RELATED_WEIGHT``.
+
+    "Why can't you divide by zero?" quoted "Zero divided by a nonzero number is 0" and left
+    out the next sentence, "division by zero is undefined": only "zero" was matched, and
+    the earlier sentence won the tie.
+
+    Examples:
+        >>> w = {"divide": 1.0, "zero": 1.0}
+        >>> related_coverage(w, {"division", "zero", "undefined"}), related_coverage(w, {"divide", "zero"})
+        (0.9, 1.0)
+    """
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    roots = {word_root(t) for t in tokens}
+    got = sum(
+        w if t in tokens else RELATED_WEIGHT * w if _related(word_root(t), roots) else 0.0 for t, w in weights.items()
+    )
+    return got / total
+
+
+PHRASE_WEIGHT = 0.1
+"""What the question's word pairs, in order, add to a sentence's score: a tie breaker, not a word's worth."""
+
+
+def phrase_share(query: Sequence[str], tokens: Sequence[str]) -> float:
+    """Share of the question's adjacent word pairs that stand adjacent, in order, in the sentence (families count).
+
+    "Why can't you divide by zero?": "division by zero is undefined" holds the pair
+    (divide, zero), "Zero divided by a nonzero number is 0" does not.
+
+    Examples:
+        >>> phrase_share(["divide", "zero"], ["division", "zero", "undefined"])
+        1.0
+        >>> phrase_share(["divide", "zero"], ["zero", "divided", "nonzero", "number"])
+        0.0
+    """
+    pairs = list(zip(query, query[1:], strict=False))
+    if not pairs:
+        return 0.0
+    roots = [word_root(t) for t in tokens]
+    present = {(a, b) for a, b in zip(roots, roots[1:], strict=False)}
+
+    def near(x: str, y: str) -> bool:
+        return x == y or _related(x, {y})
+
+    found = sum(any(near(word_root(a), x) and near(word_root(b), y) for x, y in present) for a, b in pairs)
+    return found / len(pairs)
+
+
 def explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:
     """Hits from materials that explain before those from exercises, each group in its order.
 
@@ -56,6 +138,22 @@ def explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list
     """
     exercises = {i for i, m in known.items() if m.type is MaterialType.EXERCISE}
     return sorted(hits, key=lambda h: h.chunk.material in exercises)
+
+
+def explanation_if_close(hits: Sequence[Hit], known: Mapping[str, Material], within: float = 0.9) -> list[Hit]:
+    """The best explanation or example first, when the best hit is an exercise and it scores nearly as well.
+
+    "What is the difference between a factor and a multiple?" was answered from a practice
+    set's answer key ("No, 231 is not a multiple of 5..."), 4.70 against the explanation's
+    4.63, which opens with exactly that difference. An exercise well ahead keeps its place.
+    """
+    if not hits or (m := known.get(hits[0].chunk.material)) is None or m.type is not MaterialType.EXERCISE:
+        return list(hits)
+    for i, hit in enumerate(hits[1:], start=1):
+        other = known.get(hit.chunk.material)
+        if other is not None and other.type is not MaterialType.EXERCISE:
+            return [hit, *hits[:i], *hits[i + 1 :]] if hit.score >= within * hits[0].score else list(hits)
+    return list(hits)
 
 
 def examples_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list[Hit]:

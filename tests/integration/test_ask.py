@@ -460,3 +460,33 @@ def test_asked_how_to_do_something_the_answer_is_its_steps(demo: tuple[Knowledge
     assert not first.endswith(("_practice", "_challenge")), first
     slope = ask(*demo, "how do I find the slope of a line?")
     assert not slope["text"].startswith("Work:"), slope["text"]
+
+
+def test_a_question_about_an_idea_is_answered_from_its_explanation_not_a_practice_key(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # A practice set's key ("No, 231 is not a multiple of 5...") scored 4.70 against the explanation's 4.63,
+    # and was the answer to "the difference between a factor and a multiple" (an audit).
+    answer = ask(*demo, "What is the difference between a factor and a multiple?")
+    assert answer["evidence"][0]["material"]["id"] == "m_factors_multiples_explain"
+    assert "231" not in answer["text"]
+    lcm = ask(*demo, "What is the LCM of 4 and 6?")
+    assert "LCM(4, 6) = 12" in lcm["text"], "the explanation works this very problem"
+    assert lcm["noticeCode"] is None
+
+
+def test_the_sentence_quoted_is_the_one_that_answers_a_word_of_the_same_family(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "divide" did not match "division", so "division by zero is undefined" lost to the sentence before it.
+    answer = ask(*demo, "Why can't you divide by zero?")
+    assert "division by zero is undefined" in answer["text"]
+    fractions = ask(*demo, "How do I add fractions with different denominators?")
+    assert "When the denominators differ" in fractions["text"]
+
+
+def test_an_answer_that_works_other_numbers_says_so(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What is 5% of 80?" was answered with a worked 35% of 80, and no word that it is another problem.
+    answer = ask(*demo, "What is 5% of 80?")
+    assert answer["noticeCode"] == "NOT_WORKED"
+    assert answer["notice"].startswith("No material works this very problem (5 and 80)")
