@@ -14,6 +14,7 @@ __all__ = [
     "ConceptNotFound",
     "DanglingReferences",
     "DuplicateId",
+    "EditConflict",
     "ErrorCode",
     "InvalidInput",
     "KnowledgeGraphError",
@@ -35,6 +36,7 @@ class ErrorCode(enum.Enum):
     DUPLICATE = "DUPLICATE"
     INVALID = "INVALID"
     UNAVAILABLE = "UNAVAILABLE"  # not the request's fault: try again later (a full disk, too many questions)
+    CONFLICT = "CONFLICT"  # changed by someone else since the caller read it: read it again, then decide
 
 
 class KnowledgeGraphError(Exception):
@@ -52,6 +54,19 @@ class Unavailable(KnowledgeGraphError):
     """The service cannot do it now (busy, out of space); the same request may succeed later."""
 
     code = ErrorCode.UNAVAILABLE
+
+
+class EditConflict(KnowledgeGraphError):
+    """An edit names the version it was based on (``ifVersion``), and the thing has changed since."""
+
+    code = ErrorCode.CONFLICT
+
+    def __init__(self, kind: str, ident: str, *, field: str | None = "ifVersion") -> None:
+        super().__init__(
+            f"{kind} {ident!r} was changed since this version was read: read it again and apply the edit to that",
+            field=field,
+        )
+        self.ident = ident
 
 
 class NotFound(KnowledgeGraphError):

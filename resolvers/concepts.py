@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from graph import translations
 from graph.curriculum_scope import concepts_of_curriculum, concepts_without_curriculum
-from graph.errors import InvalidInput, NotFound
+from graph.edit_versions import version_of
+from graph.errors import EditConflict, InvalidInput, NotFound
 from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
 from graph.repository import KnowledgeGraph, Page
 
@@ -63,14 +64,23 @@ def create_concept(kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence
     return kg.create_concept(concept, prerequisites)
 
 
-def update_concept(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Concept:
-    """Change some fields of a concept."""
-    try:
-        current = kg.concept(ident)
-    except NotFound as error:
-        error.field = "id"  # a form shows it by the input it names
-        raise
-    return kg.update_concept(replace(current, **changes))  # type: ignore[arg-type]
+def update_concept(
+    kg: KnowledgeGraph, ident: str, changes: Mapping[str, object], if_version: str | None = None
+) -> Concept:
+    """Change some fields of a concept (``if_version``: only if still the version read, ``graph.edit_versions``).
+
+    Read, merged and written under the graph's lock: two updates of different fields read
+    the same concept, and the second write put back the field the first had changed.
+    """
+    with kg.lock:
+        try:
+            current = kg.concept(ident)
+        except NotFound as error:
+            error.field = "id"  # a form shows it by the input it names
+            raise
+        if if_version is not None and version_of(current) != if_version:
+            raise EditConflict("concept", ident)
+        return kg.update_concept(replace(current, **changes))  # type: ignore[arg-type]
 
 
 def delete_concept(kg: KnowledgeGraph, ident: str) -> ConceptDeletion:

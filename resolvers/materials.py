@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from graph.curriculum_scope import concepts_of_curriculum
+from graph.edit_versions import version_of
+from graph.errors import EditConflict
 from graph.material_filter import MaterialFilter
 from graph.model import Material
 from graph.repository import KnowledgeGraph, Page
@@ -37,9 +39,15 @@ def create_material(kg: KnowledgeGraph, material: Material) -> Material:
     return kg.create_material(material)
 
 
-def update_material(kg: KnowledgeGraph, ident: str, changes: Mapping[str, object]) -> Material:
-    """Change some fields of a material."""
-    return kg.update_material(replace(kg.material(ident, field="id"), **changes))  # type: ignore[arg-type]
+def update_material(
+    kg: KnowledgeGraph, ident: str, changes: Mapping[str, object], if_version: str | None = None
+) -> Material:
+    """Change some fields of a material (``if_version``: only if it is still the version read), under the lock."""
+    with kg.lock:
+        current = kg.material(ident, field="id")
+        if if_version is not None and version_of(current) != if_version:
+            raise EditConflict("material", ident)
+        return kg.update_material(replace(current, **changes))  # type: ignore[arg-type]
 
 
 def delete_material(kg: KnowledgeGraph, ident: str) -> str:

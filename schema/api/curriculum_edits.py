@@ -100,7 +100,11 @@ class CurriculumMutation:
         ],
     ) -> ConceptResult:
         kg = info.context.kg
-        return guarded(lambda: ConceptType.from_domain(concepts.update_concept(kg, str(input.id), input.changes())))
+        return guarded(
+            lambda: ConceptType.from_domain(
+                concepts.update_concept(kg, str(input.id), input.changes(), input.if_version)
+            )
+        )
 
     @strawberry.mutation(
         description="Delete a concept with its prerequisite edges, material links and students' estimates of it; "
@@ -178,7 +182,11 @@ class CurriculumMutation:
         ],
     ) -> MaterialResult:
         kg = info.context.kg
-        return guarded(lambda: MaterialType.from_domain(materials.update_material(kg, str(input.id), input.changes())))
+        return guarded(
+            lambda: MaterialType.from_domain(
+                materials.update_material(kg, str(input.id), input.changes(), input.if_version)
+            )
+        )
 
     @strawberry.mutation(description="Delete a material and its links.")
     def delete_material(

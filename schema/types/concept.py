@@ -93,6 +93,16 @@ class ConceptType:
         return self.domain
 
     @strawberry.field(
+        description="This concept as read now (its label, definition, alternative labels, broader concepts and "
+        "curriculum), to pass as `UpdateConceptInput.ifVersion`: an update from a form read earlier is then refused "
+        "if someone changed the concept since."
+    )
+    async def version(self, info: Info) -> str:
+        from graph.edit_versions import version_of
+
+        return version_of(await self.record(info))
+
+    @strawberry.field(
         description="The preferred label (`skos:prefLabel`): in `language` when the concept has one in it (see "
         "`translations`), else the one Pathwise shows (untagged, else English, else the first language)."
     )

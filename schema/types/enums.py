@@ -27,7 +27,8 @@ strawberry.enum(
     "is taken, or a clientId was sent again with another answer. INVALID: a value is malformed or out of range "
     "(`field` names the argument or input path, `problems` lists every problem); fix the request. UNAVAILABLE: not "
     "the request's fault (too many questions being answered, a backup that cannot be written): the same request may "
-    "succeed later.",
+    "succeed later. CONFLICT: an update named the `version` it was based on (`ifVersion`) and the record has changed "
+    "since: read it again.",
 )
 
 

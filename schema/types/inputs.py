@@ -80,6 +80,12 @@ class UpdateConceptInput:
     curriculum_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Move the concept to this curriculum; `null` takes it out of any."
     )
+    if_version: str | None = strawberry.field(
+        default=None,
+        description="The concept's `version` when the form was read: the update is refused (CONFLICT, "
+        '`field: "ifVersion"`) if someone changed the concept since, rather than putting back what they changed; '
+        "null: update whatever it is now.",
+    )
 
     def changes(self) -> dict[str, object]:
         """The changed fields, named as on the domain ``Concept``."""
@@ -213,6 +219,11 @@ class CreateMaterialInput:
 class UpdateMaterialInput:
     id: strawberry.ID = strawberry.field(
         description='The material to change (NOT_FOUND with `field: "id"` when there is none).'
+    )
+    if_version: str | None = strawberry.field(
+        default=None,
+        description="The material's `version` when the form was read: the update is refused (CONFLICT, "
+        '`field: "ifVersion"`) if someone changed the material since; null: update whatever it is now.',
     )
     title: str | None = strawberry.field(default=None, description="The new title (not blank); null: unchanged.")
     type: MaterialKind | None = strawberry.field(default=None, description="The new type; null: unchanged.")

@@ -83,6 +83,16 @@ class MaterialType:
         return self.domain.text if key is None or await self._key_shown(info) else prompt
 
     @strawberry.field(
+        description="This material as read now, to pass as `UpdateMaterialInput.ifVersion`: it changes whenever any "
+        "of its values does. Null for a caller who may not read its answer key (the version covers the key)."
+    )
+    async def version(self, info: Info) -> str | None:
+        from graph.edit_versions import version_of
+
+        _, key = self._split()
+        return version_of(self.domain) if key is None or await self._key_shown(info) else None
+
+    @strawberry.field(
         description="For an exercise: `text` without its answer key, the items as a student first sees them. "
         'Otherwise `text` (a worked example\'s "Answer:" is part of its solution).'
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -92,6 +93,54 @@ class TestConceptLifecycle:
         assert deleted["deleteConcept"] == {"__typename": "Deleted", "id": "cube"}
         missing = client.execute('mutation { deleteConcept(id: "cube") { ... on CurriculumError { code } } }')
         assert missing["deleteConcept"] == {"code": "NOT_FOUND"}
+
+    def test_an_update_from_a_stale_form_is_refused_with_conflict(self, client: Client) -> None:
+        # Two designers saving forms read at the same moment both won in turn: the second put back what the
+        # first had changed (an audit). A form names the version it read; a stale one is refused.
+        read = client.execute('{ concept(id: "add") { version label definition } }')["concept"]
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          __typename ... on Concept { version label definition } ... on CurriculumError { code field message } } }"""
+        first = client.execute(update, {"input": {"id": "add", "label": "Adding", "ifVersion": read["version"]}})
+        assert first["updateConcept"]["label"] == "Adding"
+        assert first["updateConcept"]["version"] != read["version"]
+        second = client.execute(update, {"input": {"id": "add", "definition": "Sum.", "ifVersion": read["version"]}})
+        assert (second["updateConcept"]["code"], second["updateConcept"]["field"]) == ("CONFLICT", "ifVersion")
+        assert "was changed since this version was read" in second["updateConcept"]["message"]
+        now = client.execute('{ concept(id: "add") { version label definition } }')["concept"]
+        assert (now["label"], now["definition"]) == ("Adding", read["definition"]), "nothing of the stale form written"
+        again = client.execute(update, {"input": {"id": "add", "definition": "Sum.", "ifVersion": now["version"]}})
+        assert again["updateConcept"]["definition"] == "Sum."
+        unchanged = client.execute(update, {"input": {"id": "add", "definition": "Sum."}})["updateConcept"]
+        assert unchanged["version"] == again["updateConcept"]["version"], "an edit that changes nothing keeps it"
+
+    def test_two_updates_of_different_fields_at_once_both_land(
+        self, client: Client, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Each read the concept, merged its field and wrote the whole, outside the graph's lock: an update
+        # landing between another's read and write was put back by it.
+        from resolvers.concepts import update_concept
+
+        kg = client.kg
+        read_once, other_done = threading.Event(), threading.Event()
+        real = kg.concept
+
+        def slow_first_read(ident: str) -> Any:
+            found = real(ident)
+            if not read_once.is_set():
+                read_once.set()
+                other_done.wait(timeout=1.0)  # the other update runs now, if nothing holds it back
+            return found
+
+        monkeypatch.setattr(kg, "concept", slow_first_read)
+        first = threading.Thread(target=update_concept, args=(kg, "add", {"label": "Adding"}))
+        first.start()
+        read_once.wait()
+        second = threading.Thread(target=lambda: (update_concept(kg, "add", {"definition": "Sum."}), other_done.set()))
+        second.start()
+        first.join()
+        second.join()
+        final = real("add")
+        assert (final.label, final.definition) == ("Adding", "Sum.")
 
     def test_an_update_can_take_a_concept_out_of_its_curriculum(self, client: Client) -> None:
         # A left-out curriculumId keeps the curriculum; an explicit null used to mean the same, so none could go.
