@@ -247,6 +247,8 @@ class TestCohortMastery:
         refused = api(query, {"b": 10, "t": 0.63}, context_type=AnalystContext)["cohortMastery"]
         assert (refused["code"], refused["field"]) == ("INVALID", "threshold")
         assert "multiple of 0.1" in refused["message"]
+        hair = api(query, {"b": 10, "t": 0.30000000001}, context_type=AnalystContext)["cohortMastery"]
+        assert (hair["code"], hair["field"]) == ("INVALID", "threshold")  # a 1e-9 margin let it through
         refused = api(query, {"b": 4, "t": 0.6}, context_type=AnalystContext)["cohortMastery"]
         assert (refused["code"], refused["field"], refused["message"]) == (
             "INVALID",

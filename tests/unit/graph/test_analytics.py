@@ -148,6 +148,14 @@ class TestConceptMastery:
         assert refused.value.field == "threshold"
         assert concept_mastery("a", [0.5] * 10, threshold=0.6262).students == 10  # teachers see their students
 
+    def test_a_threshold_a_hair_off_the_grid_is_refused(self) -> None:
+        # 0.30000000001 passed a 1e-9 margin: beside 0.3 it told apart the students stored at exactly 0.3.
+        values = [0.3] * 2 + [0.1] * 5 + [0.9] * 5
+        with pytest.raises(InvalidInput, match="not a multiple of 0.1") as refused:
+            concept_mastery("a", values, threshold=0.30000000001, min_cell=5)
+        assert refused.value.field == "threshold"
+        assert concept_mastery("a", values, threshold=0.3, min_cell=5).students == 12
+
     @pytest.mark.parametrize("seed", range(40))
     def test_no_two_shown_figures_differ_by_fewer_than_k_students(self, seed: int) -> None:
         """Every bin and share of every allowed query, together: the counts they fix are k apart."""
