@@ -11,7 +11,7 @@ threshold and below it, mastered and not), so a share is shown only when *both* 
 pass the rule: 99 of 100 students above a threshold would otherwise single out the one
 below. Under suppression a threshold is a multiple of 0.1 and a histogram has 1, 2, 5
 or 10 bins, and a bin or a share is shown only when it is a sum of whole cells of one
-partition of the values (``_on_grid``): cells of at least ``min_cell`` students, fixed
+partition of the values (``cells``): cells of at least ``min_cell`` students, fixed
 by the data and not by the query, so that no two figures, from one query or many, differ
 by fewer students (a threshold moved 0.0001 at a time once found students' values to
 six decimals). A trend point shows the group's figures only when the students active
@@ -55,6 +55,7 @@ so callers import from ``graph.analytics`` alone:
 
 - ``suppression``: the small-cell rule above (``visible``, the grid, rounding, quartiles);
 - ``threshold``: the mastery threshold, its default and its check;
+- ``cells``: the grid's cells, of which every count at a threshold must be a sum;
 - ``mastery``: mastery statistics (``cohortMastery``), bins and the histogram on the grid;
 - ``difficulty``: concept difficulty (``conceptDifficulty``) and the most stuck concepts;
 - ``risk``: students at risk on a target (``atRisk``);

@@ -1,8 +1,8 @@
 """Mastery statistics of a concept over a group (``cohortMastery``): mean, quartiles, histogram, share.
 
 The one figure read from estimates, not attempts. Its histogram under suppression
-(``_on_grid``, ``_cell_boundaries``) is the largest piece of the rule and serves no
-other figure, so it lives here beside its only user.
+(``_on_grid``) reads the grid's cells (``graph.analytics.cells``), as every count at a
+threshold does.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from graph.analytics.cells import Cells
 from graph.analytics.suppression import GRID, _figure, _members_visible, _quartiles, _share, _split_visible, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.errors import InvalidInput
@@ -127,23 +128,20 @@ def _on_grid(
 
     The partition depends on the values alone, never on the query: the grid's bins are
     taken left to right into cells of at least ``min_cell`` students (a short last cell
-    joins the one before). A bin edge or a threshold may be used where as many students
-    lie below it as below a cell boundary (a boundary, or in the empty stretch beside
-    one), so every shown count is a sum of whole cells, and so is any difference of two
-    of them, from one query or many. When the group's size is withheld, so is the
-    share, and bins covering the smallest cell are too, or the bins would add up to it.
+    joins the one before; ``graph.analytics.cells``). A bin edge or a threshold may be used
+    where as many students lie below it as below a cell boundary (a boundary, or in the
+    empty stretch beside one), so every shown count is a sum of whole cells, and so is any
+    difference of two of them, from one query or many. When the group's size is withheld,
+    so is the share, and bins covering the smallest cell are too, or the bins would add up to it.
     """
-    grid = np.histogram(values, bins=bin_edges(GRID))[0]
-    below = np.concatenate([[0], np.cumsum(grid)])  # below[j]: students under the grid's j-th edge
-    boundaries = _cell_boundaries([int(b) for b in below], min_cell)
-    cuts = {int(below[j]) for j in boundaries}
-    cells = [(int(below[a]), int(below[b])) for a, b in zip(boundaries, boundaries[1:], strict=False)]
-    sealed = None if counted else min(cells, key=lambda cell: (cell[1] - cell[0], cell[0]))
+    cells = Cells.of(values, min_cell)
+    cuts = cells.cuts
+    sealed = None if counted else min(cells.spans(), key=lambda cell: (cell[1] - cell[0], cell[0]))
     n = len(values)
 
     def count(first: int, last: int) -> int | None:
         """Students between two grid edges, when both fall on cell boundaries (and no sealed cell is inside)."""
-        low, high = int(below[first]), int(below[last])
+        low, high = cells.below[first], cells.below[last]
         if low not in cuts or high not in cuts:
             return None
         if sealed is not None and low <= sealed[0] and sealed[1] <= high:
@@ -155,46 +153,10 @@ def _on_grid(
     for b in range(bins):
         shown = count(b * width, (b + 1) * width)
         histogram.append(shown if shown is not None and _split_visible(shown, n, min_cell) else None)
-    first = round(threshold * GRID)  # values at or above the threshold fill the grid's bins from here on
     share = None
-    if counted and first < GRID and count(first, GRID) == above:
+    if counted and cells.at_or_above(threshold) == above:
         share = _share(above, n, min_cell)
     return tuple(histogram), share
-
-
-_CUT_WEIGHTS = {round(DEFAULT_THRESHOLD * GRID): 100, GRID // 2: 10}
-"""Which grid edges a partition keeps first: the default threshold's (its share is the figure most asked
-for), then the middle; every other edge counts 1, so among equals the partition with most cells wins."""
-
-
-def _cell_boundaries(below: Sequence[int], min_cell: int) -> list[int]:
-    """Grid edges (0 and ``GRID`` included) cutting the values into cells of at least ``min_cell``.
-
-    The partition depends on the counts alone. Of all such partitions it keeps the one
-    whose edges weigh most (``_CUT_WEIGHTS``; ties go to the earlier edges). Cutting left
-    to right took whatever edge came first: in 200 simulated classes of 30 (estimates
-    drawn from Beta(4, 2)) the share at the default threshold was withheld from 28%,
-    against 10% before the grid; weighted, 10% again.
-
-    Examples:
-        >>> _cell_boundaries([0, 0, 5, 5, 5, 5, 5, 5, 10, 10, 15], 5)  # fives in [0.1, 0.2), [0.7, 0.8), [0.9, 1]
-        [0, 5, 8, 10]
-        >>> _cell_boundaries([0, 0, 5, 5, 5, 5, 5, 5, 10, 10, 10], 5)  # nothing at or above 0.8: no cut there
-        [0, 5, 10]
-    """
-    best: list[tuple[int, list[int]] | None] = [None] * (GRID + 1)
-    best[0] = (0, [0])
-    for end in range(1, GRID + 1):
-        for start in range(end):
-            before = best[start]
-            if before is None or below[end] - below[start] < min_cell:
-                continue
-            score = before[0] + (_CUT_WEIGHTS.get(end, 1) if end < GRID else 0)
-            current = best[end]
-            if current is None or score > current[0]:
-                best[end] = (score, [*before[1], end])
-    found = best[GRID]
-    return found[1] if found is not None else [0, GRID]
 
 
 def mastery_by_concept(

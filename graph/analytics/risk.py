@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.analytics.cells import at_or_above_shown
 from graph.analytics.suppression import _split_visible, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.prerequisites import prerequisite_closure
@@ -117,7 +118,11 @@ def at_risk(
                 BlockingPrerequisite(c, k) for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
             )
         whole = len(estimates)  # the cohort's size, which analysts see: a count's rest is a count too
-        row_shown, mastered_shown = _split_visible(n, whole, min_cell), _split_visible(mastered, whole, min_cell)
+        row_shown = _split_visible(n, whole, min_cell)
+        # mastered counts the students at or above the threshold, as cohortMastery's atOrAbove does: shown only
+        # where that is, or a sweep of thresholds rebuilds the histogram cohortMastery withholds.
+        held = [v for v in (estimates[s].get(target) for s in estimates) if v is not None]
+        mastered_shown = not min_cell or at_or_above_shown(held, threshold, min_cell, whole)
         suppressed = not row_shown or not mastered_shown or any(b.students is None for b in counts)
         out.append(
             TargetRisk(

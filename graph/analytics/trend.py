@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
+from graph.analytics.cells import at_or_above_shown
 from graph.analytics.suppression import _figure, _members_visible, _share, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.errors import InvalidInput
@@ -244,7 +245,10 @@ def _points(
         group_shown = _members_visible(len(rolling), members, min_cell) and (not moved or visible(len(moved), min_cell))
         if group_shown:
             moved = set()
-        share = _share(good, len(rolling), min_cell) if group_shown else None
+        # the share at or above the threshold is a count of students, as atOrAbove is: on whole cells of the
+        # rolling successes, or a sweep of thresholds over one point rebuilds their histogram
+        on_cells = not min_cell or at_or_above_shown(rolling, threshold, min_cell, len(rolling))
+        share = _share(good, len(rolling), min_cell) if group_shown and on_cells else None
         points.append(
             TrendPoint(
                 start,

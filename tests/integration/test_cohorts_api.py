@@ -337,6 +337,41 @@ class TestOtherFigures:
         assert "did you mean 'Europe/Berlin'?" in wrong["message"]
 
 
+def store_estimates(api: Api, concept: str, values: dict[str, float]) -> None:
+    """Write these estimates as the model would (each member's latest estimate of ``concept``)."""
+    from datetime import UTC, datetime
+
+    from graph.mastery import estimate_triples
+    from graph.model import MasteryEstimate
+
+    when = datetime(2026, 2, 1, tzinfo=UTC)
+    found = [MasteryEstimate(s, concept, v, "test", when) for s, v in values.items()]
+    api.kg.commit([], [t for e in found for t in estimate_triples(e)], lambda: None)
+
+
+class TestAnalystsCannotDifference:
+    """Figures an analyst can ask for over and over, each within the rule, differenced against each other."""
+
+    def test_at_risk_mastered_swept_over_thresholds_shows_only_what_cohort_mastery_does(self, api: Api) -> None:
+        # On the demo, atRisk's mastered over 0.1..0.9 gave 35,35,35,35,34,31,22,18,14 while cohortMastery
+        # withheld every bin: cells of 1, 3 and 4 students by subtraction.
+        values = [0.95] * 5 + [0.85] + [0.75] * 3 + [0.65] * 4 + [0.1] * 5
+        students = [f"s{i:02d}" for i in range(len(values))]
+        make_class(api, students)
+        store_estimates(api, "slope_intercept_form", dict(zip(students, values, strict=True)))
+        risk = """query($t: Float!) { atRisk(cohortId: "7b", targets: ["slope_intercept_form"], threshold: $t) {
+          ... on CohortAtRisk { targets { mastered } } } }"""
+        share = """query($t: Float!) { cohortMastery(cohortId: "7b", conceptIds: ["slope_intercept_form"],
+          threshold: $t) { ... on CohortMastery { concepts { students atOrAbove } } } }"""
+        shown = {}
+        for t in (k / 10 for k in range(1, 10)):
+            [row] = api(risk, {"t": t}, context_type=AnalystContext)["atRisk"]["targets"]
+            [stats] = api(share, {"t": t}, context_type=AnalystContext)["cohortMastery"]["concepts"]
+            assert (row["mastered"] is None) == (stats["atOrAbove"] is None), t
+            shown[t] = row["mastered"]
+        assert (shown[0.9], shown[0.8], shown[0.7], shown[0.5]) == (None, 6, None, 13)
+
+
 def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
     # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history
     # held a pyKT import (stored one second apart from 1970) beside live attempts; by MONTH it ran from 1970.

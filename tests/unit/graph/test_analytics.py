@@ -323,6 +323,43 @@ class TestAtRisk:
         assert {b.students for b in few.blocking} == {None}, "every prerequisite is listed, its count withheld"
 
 
+class TestAtRiskAcrossThresholds:
+    """Counts at a threshold, swept over the grid, must not tell apart fewer than k students."""
+
+    DAG = nx.DiGraph([("add", "eq")])
+
+    def test_mastered_swept_over_thresholds_rebuilt_the_histogram(self) -> None:
+        # atRisk's mastered checked only itself and the rest: 5, 6, 9, 13 at 0.9, 0.8, 0.7, 0.5 placed one
+        # student in [0.8, 0.9) and three in [0.7, 0.8), where cohortMastery withholds every such bin.
+        values = [0.95] * 5 + [0.85] + [0.75] * 3 + [0.65] * 4 + [0.1] * 5
+        estimates = {f"s{i:02d}": {"eq": v, "add": 0.1} for i, v in enumerate(values)}
+        shown = {t / 10: at_risk(self.DAG, estimates, ["eq"], threshold=t / 10, min_cell=5)[0].mastered
+                 for t in range(11)}  # fmt: skip
+        assert (shown[0.9], shown[0.8], shown[0.7], shown[0.5]) == (None, 6, None, 13)
+        assert {m for m in shown.values() if m is not None} == {6, 13}
+        for t, m in shown.items():
+            share = concept_mastery("eq", values, threshold=t, min_cell=5).at_or_above
+            assert (m is None) == (share is None), t
+
+    @pytest.mark.parametrize("seed", range(30))
+    def test_mastered_is_shown_exactly_where_at_or_above_is(self, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        size = int(rng.integers(5, 40))
+        values = np.round(np.clip(rng.beta(rng.uniform(0.5, 5), rng.uniform(0.5, 5), size), 0, 1), 2)
+        missing = int(rng.integers(0, 3)) if seed % 3 == 0 else 0
+        estimates: dict[str, dict[str, float]] = {f"s{i:02d}": {"eq": float(v)} for i, v in enumerate(values)}
+        estimates |= {f"m{i}": {} for i in range(missing)}
+        counts = {0, size}
+        for t in range(11):
+            [row] = at_risk(self.DAG, estimates, ["eq"], threshold=t / 10, min_cell=5)
+            share = concept_mastery("eq", [*values, *[NAN] * missing], threshold=t / 10, min_cell=5).at_or_above
+            assert (row.mastered is None) == (share is None), (t, sorted(values))
+            if row.mastered is not None:
+                counts.add(row.mastered)
+        fixed = sorted(counts)
+        assert all(b - a >= 5 for a, b in zip(fixed, fixed[1:], strict=False)), fixed
+
+
 class TestBucketStart:
     def test_day_week_month_in_utc(self) -> None:
         from datetime import timezone
@@ -369,6 +406,17 @@ class TestMasteryTrend:
         # The group's figures moved with the 2 newcomers alone: 7 x week 2's mean less 5 x week 1's was theirs.
         assert (week2.students, week2.rolling_success, week2.suppressed) == (None, None, True)
         assert (week3.active, week3.students, week3.rolling_success) == (5, 12, 1.0)  # 7 moved since week 1
+
+    def test_mastered_share_swept_over_thresholds_is_on_whole_cells(self) -> None:
+        # masteredShare checked only its two sides: 6/11 at 0.5 and 5/11 at 0.7 said one student's rolling
+        # success lay in [0.5, 0.7), as atRisk's mastered did for estimates.
+        scores = [0.2] * 5 + [0.6] + [1.0] * 5
+        histories = {f"s{i:02d}": history(f"s{i:02d}", [s]) for i, s in enumerate(scores)}
+        shares = {t / 10: mastery_trend(histories, "a", min_cell=5, threshold=t / 10)[0].mastered_share
+                  for t in range(11)}  # fmt: skip
+        assert {t: v for t, v in shares.items() if v is not None} == {0.7: 0.45, 0.8: 0.45, 0.9: 0.45}
+        assert shares[0.5] is None
+        assert mastery_trend(histories, "a", threshold=0.5)[0].mastered_share == pytest.approx(6 / 11, abs=1e-9)
 
     def test_members_left_out_of_a_count_are_none_or_enough(self) -> None:
         # Seven members, five active: "active 5" beside the cohort's size said two were not.
