@@ -2,7 +2,10 @@
 
 The figures are the ones ``cohortMastery``, ``conceptDifficulty``, ``atRisk`` and
 ``masteryTrend`` answer (``graph.cohort_reports``). ``--min-cell K`` applies an analyst's
-suppression: a withheld figure is an empty CSV cell and its row says ``suppressed``.
+suppression: a withheld figure is an empty CSV cell and its row says ``suppressed``, and
+as for an analyst in GraphQL the options that would cut the students anew are fixed
+(``--streak 3``, ``--stuck-after 5``, ``--interval week``, ``--window 5``, no
+``--missing-is-weak``, and the trend in PATHWISE_TIME_ZONE): another value is refused.
 CSV goes to ``--output`` or to stdout.
 """
 
@@ -152,10 +155,18 @@ def mastery(
 @_cohort_option()
 @click.option("--concepts", help="Comma-separated concept ids (default: every attempted concept).")
 @click.option(
-    "--streak", type=int, default=3, show_default=True, help="Correct answers in a row that count as mastery."
+    "--streak",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Correct answers in a row that count as mastery (3 only with --min-cell).",
 )
 @click.option(
-    "--stuck-after", type=int, default=5, show_default=True, help="Attempts without mastery that count as stuck."
+    "--stuck-after",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Attempts without mastery that count as stuck (5 only with --min-cell).",
 )
 @_min_cell
 @_output
@@ -192,7 +203,9 @@ def difficulty(
 @_cohort_option()
 @click.option("--targets", required=True, help="Comma-separated target concept ids.")
 @_threshold
-@click.option("--missing-is-weak", is_flag=True, help="Count a prerequisite without an estimate as weak.")
+@click.option(
+    "--missing-is-weak", is_flag=True, help="Count a prerequisite without an estimate as weak (not with --min-cell)."
+)
 @_min_cell
 @_output
 @click.pass_context
@@ -234,13 +247,20 @@ def at_risk_report(
     type=click.Choice(["day", "week", "month"]),
     default="week",
     show_default=True,
-    help="The length of one period of the trend.",
+    help="The length of one period of the trend (week only with --min-cell).",
 )
-@click.option("--window", type=int, default=5, show_default=True, help="Attempts a student's rolling success averages.")
+@click.option(
+    "--window",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Attempts a student's rolling success averages (5 only with --min-cell).",
+)
 @click.option(
     "--time-zone",
     default=None,
-    help="IANA time zone whose midnights start the buckets (America/Chicago). Default: PATHWISE_TIME_ZONE, else UTC.",
+    help="IANA time zone whose midnights start the buckets (America/Chicago). Default: PATHWISE_TIME_ZONE, else UTC "
+    "(with --min-cell that zone only).",
 )
 @_threshold
 @_min_cell
@@ -258,12 +278,16 @@ def trend(
     output: Path | None,
 ) -> None:
     """One row per bucket: attempts and success in it, rolling success and mastered share by its end."""
+    from graph.analytics import trend_zone
     from graph.cohort_reports import mastery_trend
     from graph.time_zone import time_zone as zone_named
 
     try:
         configured = (ctx.obj or {}).get("settings") or load_settings()
-        zone = zone_named(time_zone if time_zone is not None else configured.time_zone, field="--time-zone")
+        name = trend_zone(
+            time_zone, configured.time_zone, min_cell, field="--time-zone"
+        )  # with --min-cell, the school's
+        zone = zone_named(name, field="--time-zone")
     except InvalidInput as wrong:
         raise click.BadParameter(wrong.message, param_hint="--time-zone") from None
     with _graph(ctx) as kg:

@@ -137,13 +137,13 @@ def concept_difficulty(
     cohort: str,
     concepts: Sequence[str] | None = None,
     *,
-    streak: int = 3,
-    stuck_after: int = 5,
+    streak: int = analytics.DEFAULT_STREAK,
+    stuck_after: int = analytics.DEFAULT_STUCK_AFTER,
     limit: int = 5,
     min_cell: int | None = None,
 ) -> DifficultyReport:
     """Difficulty per concept from the members' attempts (every attempted concept when ``None``)."""
-    analytics.check_difficulty(streak, stuck_after)
+    analytics.check_difficulty(streak, stuck_after, min_cell)
     students = members(kg, cohort)
     names = _concepts(kg, concepts) if concepts is not None else None
     rows = analytics.difficulty_rows(
@@ -162,7 +162,7 @@ def at_risk(
     min_cell: int | None = None,
 ) -> list[TargetRisk]:
     """Members whose weak prerequisites block each target."""
-    analytics.check_threshold(threshold, min_cell=min_cell)
+    analytics.check_at_risk(threshold, missing_is_weak, min_cell)
     if not targets:
         raise InvalidInput("name at least one target concept", field="targets")
     students = members(kg, cohort)
@@ -184,7 +184,7 @@ def mastery_trend(
     concept: str,
     interval: Interval = "week",
     *,
-    window: int = 5,
+    window: int = analytics.DEFAULT_WINDOW,
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
     zone: tzinfo = UTC,

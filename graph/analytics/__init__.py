@@ -56,6 +56,8 @@ so callers import from ``graph.analytics`` alone:
 - ``suppression``: the small-cell rule above (``visible``, the grid, rounding, quartiles);
 - ``threshold``: the mastery threshold, its default and its check;
 - ``cells``: the grid's cells, of which every count at a threshold must be a sum;
+- ``fixed``: the parameters fixed for analysts (``streak``, ``stuckAfter``, ``interval``, ``window``,
+  ``timeZone``, ``missingIsWeak``), which have no grid;
 - ``mastery``: mastery statistics (``cohortMastery``), bins and the histogram on the grid;
 - ``difficulty``: concept difficulty (``conceptDifficulty``) and the most stuck concepts;
 - ``risk``: students at risk on a target (``atRisk``);
@@ -84,7 +86,21 @@ from graph.analytics.difficulty import (
     difficulty_rows,
     most_stuck,
 )
-from graph.analytics.risk import BlockingPrerequisite, StudentRisk, TargetRisk, WeakPrerequisite, at_risk
+from graph.analytics.fixed import (
+    DEFAULT_INTERVAL,
+    DEFAULT_STREAK,
+    DEFAULT_STUCK_AFTER,
+    DEFAULT_WINDOW,
+    trend_zone,
+)
+from graph.analytics.risk import (
+    BlockingPrerequisite,
+    StudentRisk,
+    TargetRisk,
+    WeakPrerequisite,
+    at_risk,
+    check_at_risk,
+)
 from graph.analytics.suppression import GRID, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.analytics.trend import (
@@ -102,7 +118,11 @@ from graph.analytics.trend import (
 
 __all__ = [
     "DEFAULT_BINS",
+    "DEFAULT_INTERVAL",
+    "DEFAULT_STREAK",
+    "DEFAULT_STUCK_AFTER",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_WINDOW",
     "GRID",
     "MAX_BINS",
     "MAX_TREND_POINTS",
@@ -119,6 +139,7 @@ __all__ = [
     "WeakPrerequisite",
     "at_risk",
     "attempters",
+    "check_at_risk",
     "bin_edges",
     "bucket_start",
     "check_difficulty",
@@ -132,5 +153,6 @@ __all__ = [
     "most_stuck",
     "trend",
     "trend_events",
+    "trend_zone",
     "visible",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from graph.analytics.fixed import DEFAULT_STREAK, DEFAULT_STUCK_AFTER, check_fixed
 from graph.analytics.suppression import _figure, _members_visible, _quartiles, _share, _split_visible, visible
 from graph.errors import InvalidInput
 from graph.model import Attempt
@@ -57,12 +58,17 @@ class Attempters:
     to_mastery: npt.NDArray[np.int64]
 
 
-def check_difficulty(streak: int, stuck_after: int) -> None:
-    """Refuse a ``streak`` or ``stuck_after`` under 1, naming the field."""
+def check_difficulty(streak: int, stuck_after: int, min_cell: int | None = None) -> None:
+    """Refuse a ``streak`` or ``stuck_after`` under 1, or under suppression off its default, naming the field."""
     if streak < 1:
         raise InvalidInput(f"streak must be at least 1, not {streak}", field="streak")
     if stuck_after < 1:
         raise InvalidInput(f"stuckAfter must be at least 1, not {stuck_after}", field="stuckAfter")
+    check_fixed(
+        "streak", streak, DEFAULT_STREAK, min_cell, "mastered at two streaks differ by the few students between"
+    )
+    why = "stuck after two numbers of attempts differ by the few students between (6 after 1, 5 after 2: one student)"
+    check_fixed("stuckAfter", stuck_after, DEFAULT_STUCK_AFTER, min_cell, why)
 
 
 def attempters(histories: Mapping[str, Sequence[Attempt]], streak: int) -> dict[str, Attempters]:
@@ -94,8 +100,8 @@ def concept_difficulty(
     histories: Mapping[str, Sequence[Attempt]],
     concepts: Sequence[str] | None = None,
     *,
-    streak: int = 3,
-    stuck_after: int = 5,
+    streak: int = DEFAULT_STREAK,
+    stuck_after: int = DEFAULT_STUCK_AFTER,
     min_cell: int | None = None,
 ) -> list[ConceptDifficulty]:
     """Difficulty figures per concept from each student's attempts (in time order).
@@ -106,8 +112,8 @@ def concept_difficulty(
         concepts: the concepts to report, in this order; ``None``: every concept
             attempted, by id (under ``min_cell``, only those attempted by at least that
             many students: a withheld row would say that someone attempted it).
-        streak: correct answers in a row that count as mastery.
-        stuck_after: attempts without mastery after which a student counts as stuck.
+        streak: correct answers in a row that count as mastery (under ``min_cell``, 3 only).
+        stuck_after: attempts without mastery after which a student counts as stuck (under ``min_cell``, 5 only).
         min_cell: suppress figures over fewer students than this (``None``: never).
 
     Returns:
@@ -128,7 +134,7 @@ def concept_difficulty(
         >>> concept_difficulty({"s1": h("s1", [1])}, min_cell=5)  # unasked, a withheld row is left out
         []
     """
-    check_difficulty(streak, stuck_after)
+    check_difficulty(streak, stuck_after, min_cell)
     return difficulty_rows(
         attempters(histories, streak), len(histories), concepts, stuck_after=stuck_after, min_cell=min_cell
     )
@@ -142,7 +148,7 @@ def difficulty_rows(
     members: int,
     concepts: Sequence[str] | None = None,
     *,
-    stuck_after: int = 5,
+    stuck_after: int = DEFAULT_STUCK_AFTER,
     min_cell: int | None = None,
 ) -> list[ConceptDifficulty]:
     """``concept_difficulty``'s rows from each concept's ``Attempters`` in a group of ``members`` students."""

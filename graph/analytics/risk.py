@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.analytics.cells import at_or_above_shown
+from graph.analytics.fixed import check_fixed
 from graph.analytics.suppression import _split_visible, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.prerequisites import prerequisite_closure
@@ -54,6 +55,13 @@ class TargetRisk:
     suppressed: bool = False
 
 
+def check_at_risk(threshold: float, missing_is_weak: bool, min_cell: int | None = None) -> None:
+    """Refuse a threshold that is not one, or under suppression ``missing_is_weak`` (see ``graph.analytics.fixed``)."""
+    check_threshold(threshold, min_cell=min_cell)
+    why = "at risk with and without it differ by the few students missing an estimate"
+    check_fixed("missingIsWeak", missing_is_weak, False, min_cell, why)
+
+
 def at_risk(
     dag: nx.DiGraph[str],
     estimates: Mapping[str, Mapping[str, float]],
@@ -71,7 +79,7 @@ def at_risk(
             (an empty mapping for a student with none).
         targets: the concepts to reach.
         threshold: below this a concept is weak; at or above, mastered.
-        missing_is_weak: whether a prerequisite without an estimate counts as weak.
+        missing_is_weak: whether a prerequisite without an estimate counts as weak (not under ``min_cell``).
         min_cell: when set (an analyst), no student is named and counts under it are
             withheld.
 
@@ -87,7 +95,7 @@ def at_risk(
         >>> at_risk(g, est, ["eq"], min_cell=5)[0].students is None
         True
     """
-    check_threshold(threshold, min_cell=min_cell)
+    check_at_risk(threshold, missing_is_weak, min_cell)
     out = []
     for target in targets:
         closure = prerequisite_closure(dag, target) if target in dag else []

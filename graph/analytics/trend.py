@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from graph.analytics.cells import at_or_above_shown
+from graph.analytics.fixed import DEFAULT_INTERVAL, DEFAULT_WINDOW, check_fixed
 from graph.analytics.suppression import _figure, _members_visible, _share, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.errors import InvalidInput
@@ -131,7 +132,7 @@ def mastery_trend(
     concept: str,
     interval: Interval = "week",
     *,
-    window: int = 5,
+    window: int = DEFAULT_WINDOW,
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
     zone: tzinfo = UTC,
@@ -172,7 +173,7 @@ def trend(
     members: int,
     interval: Interval = "week",
     *,
-    window: int = 5,
+    window: int = DEFAULT_WINDOW,
     threshold: float = DEFAULT_THRESHOLD,
     min_cell: int | None = None,
     zone: tzinfo = UTC,
@@ -202,11 +203,21 @@ def trend(
 
 
 def check_trend(interval: Interval, window: int, threshold: float, min_cell: int | None = None) -> None:
-    """Refuse an unknown interval, a ``window`` under 1 or a threshold that is not one, naming the field."""
+    """Refuse an unknown interval, a ``window`` under 1 or a threshold that is not one, naming the field.
+
+    Under suppression the interval and the window are fixed (``graph.analytics.fixed``):
+    buckets of a day or a month end at other times than weeks do, and their counts
+    differ by whoever answered in between; rolling success over two windows differs by
+    the students whose answers fall between them.
+    """
     if window < 1:
         raise InvalidInput(f"window must be at least 1, not {window}", field="window")
     check_threshold(threshold, min_cell=min_cell)
     bucket_start(datetime.now(UTC), interval)  # validates the interval
+    why = "buckets of another width end at other times, and differ by whoever answered in between"
+    check_fixed("interval", interval, DEFAULT_INTERVAL, min_cell, why)
+    why = "rolling success over two windows differs by the few students whose answers fall between"
+    check_fixed("window", window, DEFAULT_WINDOW, min_cell, why)
 
 
 def _points(

@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from auth.principal import Role
-from graph.analytics import DEFAULT_BINS, DEFAULT_THRESHOLD
+from graph.analytics import DEFAULT_BINS, DEFAULT_THRESHOLD, trend_zone
 from graph.cohorts import Cohort
 from graph.errors import KnowledgeGraphError
 from graph.repository import KnowledgeGraph
@@ -149,13 +149,15 @@ class CohortQuery:
         streak: Annotated[
             int,
             strawberry.argument(
-                description="Correct answers (score >= 0.5) in a row that count as mastery, 1 or more."
+                description="Correct answers (score >= 0.5) in a row that count as mastery, 1 or more; for analysts "
+                "3 only (INVALID otherwise: two streaks differ by the few students between them)."
             ),
         ] = 3,
         stuck_after: Annotated[
             int,
             strawberry.argument(
-                description="Attempts at a concept without mastery after which a member counts as stuck, 1 or more."
+                description="Attempts at a concept without mastery after which a member counts as stuck, 1 or more; "
+                "for analysts 5 only (INVALID otherwise)."
             ),
         ] = 5,
         limit: Annotated[
@@ -194,7 +196,7 @@ class CohortQuery:
             bool,
             strawberry.argument(
                 description="Count a prerequisite the member has no estimate of as weak (by default only an "
-                "estimate below `threshold` is)."
+                "estimate below `threshold` is); for analysts false only (INVALID otherwise)."
             ),
         ] = False,
     ) -> AtRiskResult:
@@ -231,13 +233,15 @@ class CohortQuery:
         interval: Annotated[
             TrendInterval,
             strawberry.argument(
-                description="The width of a bucket; more than 1,000 buckets is refused (INVALID on `interval`)."
+                description="The width of a bucket; more than 1,000 buckets is refused (INVALID on `interval`). For "
+                "analysts WEEK only (INVALID otherwise: buckets ending at other times differ by who answered between)."
             ),
         ] = TrendInterval.WEEK,
         window: Annotated[
             int,
             strawberry.argument(
-                description="How many of a member's latest attempts their rolling success averages, 1 or more."
+                description="How many of a member's latest attempts their rolling success averages, 1 or more; for "
+                "analysts 5 only (INVALID otherwise)."
             ),
         ] = 5,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
@@ -245,13 +249,14 @@ class CohortQuery:
             str | None,
             strawberry.argument(
                 description="The IANA time zone whose midnights start the buckets (`America/Chicago`); null: the "
-                "deployment's PATHWISE_TIME_ZONE (UTC unless set). An unknown name is INVALID on `timeZone`."
+                "deployment's PATHWISE_TIME_ZONE (UTC unless set). An unknown name is INVALID on `timeZone`; for "
+                "analysts only that zone is (any other is INVALID)."
             ),
         ] = None,
     ) -> MasteryTrendResult:
-        zone = info.context.time_zone if time_zone is None else time_zone.strip()
-
         def run() -> MasteryTrend:
+            min_cell = _min_cell(info)
+            zone = trend_zone(time_zone, info.context.time_zone, min_cell)  # an analyst's: the school's
             found = cohorts.mastery_trend(
                 info.context.kg,
                 str(cohort_id),
@@ -259,7 +264,7 @@ class CohortQuery:
                 interval.value,
                 window=window,
                 threshold=threshold,
-                min_cell=_min_cell(info),
+                min_cell=min_cell,
                 zone=zone,
             )
             return MasteryTrend(

@@ -121,6 +121,26 @@ class TestReportCsv:
         )  # fmt: skip
         assert (prerequisite["prerequisite"], prerequisite["students"]) == ("add", "")
 
+    def test_min_cell_fixes_what_an_analyst_may_not_move(self, school: KnowledgeGraph) -> None:
+        # As in GraphQL: stuck after 1 and after 2 attempts differed by one student; a trend's weeks moved
+        # to another zone, or to days, by whoever answered in between.
+        for args, field in ((["difficulty", "--stuck-after", "1"], "stuckAfter"),
+                            (["difficulty", "--streak", "2"], "streak"),
+                            (["trend", "--concept", "add", "--interval", "day"], "interval"),
+                            (["trend", "--concept", "add", "--window", "3"], "window"),
+                            (["at-risk", "--targets", "sub", "--missing-is-weak"], "missingIsWeak")):  # fmt: skip
+            result = CliRunner().invoke(report, [*args, "--cohort", "7b", "--min-cell", "5"], obj={"kg": school})
+            assert result.exit_code == 1, args
+            assert f"{field} is fixed at" in result.output
+            assert run(school, *args, "--cohort", "7b")[0] == 0  # without --min-cell: free
+        code, output = run(school, "trend", "--cohort", "7b", "--concept", "add", "--time-zone", "Asia/Tokyo",
+                           "--min-cell", "5")  # fmt: skip
+        assert code == 2
+        assert "--time-zone is fixed at UTC with a minimum cell size, not Asia/Tokyo" in output
+        assert (
+            run(school, "trend", "--cohort", "7b", "--concept", "add", "--time-zone", "UTC", "--min-cell", "5")[0] == 0
+        )
+
     def test_unknown_cohort_fails_with_the_reason(self, school: KnowledgeGraph) -> None:
         result = CliRunner().invoke(report, ["mastery", "--cohort", "zz"], obj={"kg": school})
         assert result.exit_code == 1

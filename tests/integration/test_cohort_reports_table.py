@@ -79,9 +79,11 @@ def check(api: Api) -> None:
     assert current_attempt_table(api.kg) is not None, "a write was not followed: the table must reload"
     students = members(api.kg, "7b")
     histories = attempts_of(api.kg, students)
-    for streak, min_cell in ((3, None), (1, None), (2, 2)):
-        report = cohort_reports.concept_difficulty(api.kg, "7b", streak=streak, stuck_after=2, min_cell=min_cell)
-        assert report.concepts == analytics.concept_difficulty(histories, streak=streak, stuck_after=2,
+    # under a minimum cell size streak and stuckAfter are fixed at 3 and 5
+    for streak, stuck_after, min_cell in ((3, 2, None), (1, 2, None), (3, 5, 2)):
+        report = cohort_reports.concept_difficulty(api.kg, "7b", streak=streak, stuck_after=stuck_after,
+                                                   min_cell=min_cell)  # fmt: skip
+        assert report.concepts == analytics.concept_difficulty(histories, streak=streak, stuck_after=stuck_after,
                                                                min_cell=min_cell)  # fmt: skip
     for concept in CONCEPTS:
         for interval in ("day", "week"):

@@ -371,6 +371,33 @@ class TestAnalystsCannotDifference:
             shown[t] = row["mastered"]
         assert (shown[0.9], shown[0.8], shown[0.7], shown[0.5]) == (None, 6, None, 13)
 
+    def test_parameters_without_a_grid_are_fixed_for_analysts(self, api: Api) -> None:
+        # stuckAfter 1 and 2 gave stuck 6 and 5 (one student); a trend in UTC and in Etc/GMT-12 moved one
+        # student's attempt across a week's end (attempts 24 -> 23, active 7 -> 6, students 8 -> 7).
+        make_class(api, ["a"])
+        fields = "__typename ... on CohortError { code field message }"
+        trend = '{ masteryTrend(cohortId: "7b", conceptId: "slope", %s) { %s } }'
+        asked = {
+            "stuckAfter": f'{{ conceptDifficulty(cohortId: "7b", stuckAfter: 1) {{ {fields} }} }}',
+            "streak": f'{{ conceptDifficulty(cohortId: "7b", streak: 2) {{ {fields} }} }}',
+            "missingIsWeak": f'{{ atRisk(cohortId: "7b", targets: ["slope"], missingIsWeak: true) {{ {fields} }} }}',
+            "interval": trend % ("interval: DAY", fields),
+            "window": trend % ("window: 3", fields),
+            "timeZone": trend % ('timeZone: "Etc/GMT-12"', fields),
+        }
+        for field, query in asked.items():
+            [refused] = api(query, context_type=AnalystContext).values()
+            assert (refused["code"], refused["field"]) == ("INVALID", field), refused
+            assert "is fixed at" in refused["message"]
+            [answered] = api(query).values()  # an admin's: free
+            assert answered["__typename"] != "CohortError", (field, answered)
+        school = """{ masteryTrend(cohortId: "7b", conceptId: "slope", interval: WEEK, window: 5, timeZone: "UTC") {
+          __typename ... on MasteryTrend { timeZone } } }"""
+        assert api(school, context_type=AnalystContext)["masteryTrend"] == {"__typename": "MasteryTrend",
+                                                                            "timeZone": "UTC"}  # fmt: skip
+        defaults = '{ conceptDifficulty(cohortId: "7b", streak: 3, stuckAfter: 5) { __typename } }'
+        assert api(defaults, context_type=AnalystContext)["conceptDifficulty"] == {"__typename": "CohortDifficulty"}
+
 
 def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
     # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history

@@ -510,3 +510,22 @@ def test_a_negative_limit_or_streak_is_refused_with_its_field() -> None:
     with pytest.raises(InvalidInput) as caught:
         concept_difficulty({}, stuck_after=0)
     assert (caught.value.field, caught.value.message) == ("stuckAfter", "stuckAfter must be at least 1, not 0")
+
+
+def test_parameters_without_a_grid_are_fixed_under_suppression() -> None:
+    # stuck after 1 attempt and after 2 differ by the students who made exactly one: 6 and 5 said one student.
+    histories = {f"s{i}": history(f"s{i}", [0] * (1 if i == 0 else 6)) for i in range(6)}
+    assert [r.stuck for r in concept_difficulty(histories, stuck_after=1)] == [6]
+    assert [r.stuck for r in concept_difficulty(histories, stuck_after=2)] == [5]
+    refusals = {
+        "stuckAfter": lambda: concept_difficulty(histories, stuck_after=2, min_cell=5),
+        "streak": lambda: concept_difficulty(histories, streak=1, min_cell=5),
+        "interval": lambda: mastery_trend(histories, "a", "day", min_cell=5),
+        "window": lambda: mastery_trend(histories, "a", window=1, min_cell=5),
+        "missingIsWeak": lambda: at_risk(nx.DiGraph([("a", "b")]), {}, ["b"], missing_is_weak=True, min_cell=5),
+    }
+    for field, ask in refusals.items():
+        with pytest.raises(InvalidInput, match="is fixed at") as refused:
+            ask()
+        assert refused.value.field == field
+    assert concept_difficulty(histories, streak=3, stuck_after=5, min_cell=5)[0].students == 6  # the defaults: asked

@@ -1,0 +1,55 @@
+"""Parameters an analyst may not move: each value cuts the students anew, and two cuts differenced isolate a few.
+
+Under suppression each answer alone passes the rule, but ``stuck`` after 1 attempt and
+after 2 differ by the students who made exactly one (6 and 5: one student), and a trend
+by week in UTC and in Etc/GMT-12 differ by whoever answered in the hours between (24 and
+23 attempts, 8 and 7 students). A threshold is kept to a grid whose counts are sums of
+whole cells (``graph.analytics.cells``); these have no such grid, so for an analyst they
+are fixed: at their defaults, and a trend's days at the school's time zone. Anyone else
+may set them freely.
+"""
+
+from __future__ import annotations
+
+from graph.errors import InvalidInput
+
+DEFAULT_STREAK = 3
+"""Correct answers in a row that count as mastery: the usual "three in a row"."""
+DEFAULT_STUCK_AFTER = 5
+"""Attempts without mastery after which a student counts as stuck."""
+DEFAULT_WINDOW = 5
+"""How many of a student's latest attempts their rolling success averages."""
+DEFAULT_INTERVAL = "week"
+"""A trend's buckets: weeks from Monday."""
+
+
+def check_fixed(field: str, value: object, default: object, min_cell: int | None, why: str) -> None:
+    """Refuse, under suppression, a parameter moved off its default, naming the field and why.
+
+    Examples:
+        >>> check_fixed("streak", 2, 3, None, "..."), check_fixed("streak", 3, 3, 5, "...")
+        (None, None)
+        >>> check_fixed("streak", 2, 3, 5, "why")
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: streak is fixed at 3 with a minimum cell size, not 2: why
+    """
+    if min_cell and value != default:
+        raise InvalidInput(f"{field} is fixed at {default} with a minimum cell size, not {value}: {why}", field=field)
+
+
+def trend_zone(asked: str | None, school: str, min_cell: int | None, field: str = "timeZone") -> str:
+    """The time zone a trend's days start in: the one asked for, else the school's; under suppression the school's.
+
+    Examples:
+        >>> trend_zone(None, "America/Chicago", 5), trend_zone("Asia/Tokyo", "UTC", None)
+        ('America/Chicago', 'Asia/Tokyo')
+        >>> trend_zone("Etc/GMT-12", "UTC", 5)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: timeZone is fixed at UTC with a minimum cell size, not Etc/GMT-12: ...
+    """
+    zone = school if asked is None else asked.strip()
+    why = "the school's time zone: weeks that start a few hours apart differ by whoever answered in between"
+    check_fixed(field, zone, school, min_cell, why)
+    return zone
