@@ -84,12 +84,22 @@ def _next(start: datetime, interval: Interval) -> datetime:
     return _midnight(day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1), zone)
 
 
-def _check_trend_length(start: datetime, last: datetime, interval: Interval) -> None:
-    """Refuse a trend of more than ``MAX_TREND_POINTS`` buckets before building any."""
+def _check_trend_length(start: datetime, last: datetime, interval: Interval, min_cell: int | None = None) -> None:
+    """Refuse a trend of more than ``MAX_TREND_POINTS`` buckets before building any.
+
+    Under suppression the refusal names no date: the first and the last attempt are one
+    student's each ("from 2003-04-05" was one student's backdated attempt).
+    """
     count, bucket = 1, start
     while bucket < last:
         bucket, count = _next(bucket, interval), count + 1
         if count > MAX_TREND_POINTS:
+            if min_cell:
+                raise InvalidInput(
+                    f"the attempts span more than {MAX_TREND_POINTS} points of one {interval}, and with a minimum "
+                    "cell size the interval is fixed: an admin may ask for a longer one",
+                    field="interval",
+                )
             raise InvalidInput(
                 f"the attempts run from {start:%Y-%m-%d} to {last:%Y-%m-%d}: more than {MAX_TREND_POINTS} "
                 f"points of one {interval}; ask for a longer interval",
@@ -234,7 +244,7 @@ def _points(
     recent: dict[str, deque[float]] = {}
     points = []
     start, last = bucket_start(events[0][0], interval, zone), bucket_start(events[-1][0], interval, zone)
-    _check_trend_length(start, last, interval)
+    _check_trend_length(start, last, interval, min_cell)
     i = 0
     moved: set[str] = set()  # students whose rolling success changed since the last point showing the group
     while start <= last:

@@ -398,6 +398,19 @@ class TestAnalystsCannotDifference:
         defaults = '{ conceptDifficulty(cohortId: "7b", streak: 3, stuckAfter: 5) { __typename } }'
         assert api(defaults, context_type=AnalystContext)["conceptDifficulty"] == {"__typename": "CohortDifficulty"}
 
+    def test_a_trend_refused_to_an_analyst_gives_no_date(self, api: Api) -> None:
+        # "the attempts run from 2003-04-05 to 2026-10-28 ...": the first date was one student's backdated attempt.
+        make_class(api, ["a", "b"])
+        api(RECORD, {"a": attempts("a", [1, 0]) + attempts("b", [1])})
+        early = Attempt("backdated", "a", UNTIMED_EPOCH.replace(year=2003, month=4, day=5), 1.0, concepts=("slope",))
+        record_attempts(api.kg, [early])
+        query = """{ masteryTrend(cohortId: "7b", conceptId: "slope") { ... on CohortError { code field message } } }"""
+        refused = api(query, context_type=AnalystContext)["masteryTrend"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "interval")
+        assert "2003" not in refused["message"]
+        assert "2026" not in refused["message"]
+        assert "from 2003-03-31" in api(query)["masteryTrend"]["message"]  # an admin's keeps them (its week)
+
 
 def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
     # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history

@@ -459,6 +459,19 @@ class TestMasteryTrend:
         fits = {"s": history("s", [1]) + history("s", [1], days=MAX_TREND_POINTS - 1)}
         assert len(mastery_trend(fits, "a", "day")) == MAX_TREND_POINTS
 
+    def test_an_analysts_refusal_names_no_date(self) -> None:
+        # "the attempts run from 2003-04-05 to 2026-10-28": the first date was one student's backdated attempt.
+        early = [Attempt("early", "s0", T0 - timedelta(weeks=MAX_TREND_POINTS + 5), 1.0, concepts=("a",))]
+        histories = {f"s{i}": history(f"s{i}", [1]) for i in range(6)}
+        histories["s0"] = early + histories["s0"]
+        with pytest.raises(InvalidInput) as refused:
+            mastery_trend(histories, "a", "week", min_cell=5)
+        assert refused.value.field == "interval"
+        assert "more than 1000 points of one week" in refused.value.message
+        assert not any(str(year) in refused.value.message for year in range(2000, 2030)), refused.value.message
+        with pytest.raises(InvalidInput, match="run from 2006-"):
+            mastery_trend(histories, "a", "week")  # an admin's keeps the dates
+
     def test_threshold_must_be_a_probability(self) -> None:
         with pytest.raises(InvalidInput, match="threshold 5"):
             mastery_trend({"s": history("s", [1])}, "a", threshold=5)
