@@ -14,7 +14,15 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analytics.fixed import DEFAULT_STREAK, DEFAULT_STUCK_AFTER, check_fixed
-from graph.analytics.suppression import _figure, _members_visible, _quartiles, _share, _split_visible, visible
+from graph.analytics.suppression import (
+    _figure,
+    _members_visible,
+    _none_or_visible,
+    _quartiles,
+    _share,
+    _split_visible,
+    visible,
+)
 from graph.errors import InvalidInput
 from graph.model import Attempt
 
@@ -168,7 +176,16 @@ def difficulty_rows(
         # attempters said all five reached it, and in three attempts. Counts show only with the
         # attempters' count: stuck over stuckShare would give that.
         counted = _members_visible(n, members, min_cell)
-        shown_reached = _split_visible(len(reached), n, min_cell) and counted
+        shown_stuck = _split_visible(stuck, n, min_cell) and counted
+        # Mastered and stuck are apart, so beside students the rest (tried, neither) is a count too: students 25,
+        # mastered 15, stuck 7 said three had neither. None or visible, else mastered (and what goes with it) is
+        # withheld; stuck stays, as stuckShare gives it anyway.
+        neither = n - len(reached) - stuck
+        shown_reached = (
+            _split_visible(len(reached), n, min_cell)
+            and counted
+            and (not shown_stuck or _none_or_visible(neither, min_cell))
+        )
         row = ConceptDifficulty(
             concept,
             n if counted else None,
@@ -176,7 +193,7 @@ def difficulty_rows(
             mastered=len(reached) if shown_reached else None,
             attempts_to_mastery=_figure(float(np.mean(reached)), min_cell) if len(reached) and shown_reached else None,
             median_attempts_to_mastery=_median(reached, min_cell) if len(reached) and shown_reached else None,
-            stuck=stuck if _split_visible(stuck, n, min_cell) and counted else None,
+            stuck=stuck if shown_stuck else None,
             stuck_share=_share(stuck, n, min_cell),
         )
         withheld = n > 0 and None in (row.students, row.first_attempt_success, row.mastered, row.stuck, row.stuck_share)

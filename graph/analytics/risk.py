@@ -6,15 +6,16 @@ networkx and ``graph.prerequisites``.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.analytics.cells import at_or_above_shown
+from graph.analytics.cells import Cells, at_or_above_shown
 from graph.analytics.fixed import check_fixed
-from graph.analytics.suppression import _split_visible, visible
+from graph.analytics.suppression import _none_or_visible, _split_visible, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.prerequisites import prerequisite_closure
 
@@ -116,30 +117,86 @@ def at_risk(
             if weak:
                 risks.append(StudentRisk(student, tuple(weak)))
                 blocking.update(w.concept for w in weak)
-        n = len(risks)
-        if min_cell:  # every prerequisite, withheld counts last by id: zero and its order would tell one from 1..k-1
-            shown = sorted((k, c) for c, k in blocking.items() if visible(k, min_cell))
-            counts = tuple(BlockingPrerequisite(c, k) for k, c in sorted(shown, key=lambda kc: (-kc[0], kc[1])))
-            counts += tuple(BlockingPrerequisite(c, None) for c in sorted(set(closure) - {c for _, c in shown}))
-        else:
-            counts = tuple(
-                BlockingPrerequisite(c, k) for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
-            )
-        whole = len(estimates)  # the cohort's size, which analysts see: a count's rest is a count too
-        row_shown = _split_visible(n, whole, min_cell)
-        # mastered counts the students at or above the threshold, as cohortMastery's atOrAbove does: shown only
-        # where that is, or a sweep of thresholds rebuilds the histogram cohortMastery withholds.
-        held = [v for v in (estimates[s].get(target) for s in estimates) if v is not None]
-        mastered_shown = not min_cell or at_or_above_shown(held, threshold, min_cell, whole)
-        suppressed = not row_shown or not mastered_shown or any(b.students is None for b in counts)
-        out.append(
-            TargetRisk(
-                target,
-                n if row_shown else None,
-                mastered if mastered_shown else None,
-                counts if row_shown else tuple(BlockingPrerequisite(c, None) for c in sorted(closure)),
-                tuple(risks) if not min_cell else None,
-                suppressed,
-            )
+        if min_cell:
+            out.append(_suppressed(target, closure, estimates, threshold, len(risks), mastered, blocking, min_cell))
+            continue
+        counts = tuple(
+            BlockingPrerequisite(c, k) for c, k in sorted(blocking.items(), key=lambda item: (-item[1], item[0]))
         )
+        out.append(TargetRisk(target, len(risks), mastered, counts, tuple(risks)))
     return out
+
+
+def _suppressed(
+    target: str,
+    closure: Sequence[str],
+    estimates: Mapping[str, Mapping[str, float]],
+    threshold: float,
+    n: int,
+    mastered: int,
+    blocking: Counter[str],
+    min_cell: int,
+) -> TargetRisk:
+    """An analyst's row: each count on whole cells of its own values, and what is left between them none or visible.
+
+    Each count is one value per student against the threshold: ``mastered`` the target's
+    estimate (at or above: as ``atOrAbove``), ``studentsAtRisk`` the larger of the
+    target's estimate and the weakest prerequisite's (below), a prerequisite's
+    ``students`` the larger of the target's and its own (below). On whole cells, one count
+    at two thresholds differs by whole cells. Within the answer, the cohort less the
+    students at risk less those who mastered it (60 - 49 - 10: one student) and the
+    students at risk less a prerequisite's (31 - 30) are remainders too, none or visible.
+    ``mastered`` is known (here or from ``cohortMastery``) only where the threshold cuts
+    the target's estimates between whole cells, so the first remainder is checked against
+    each such ``mastered`` at this threshold or above (they are apart from those at risk
+    here): the cohort less either is that remainder plus whole cells. Withheld counts are
+    listed after the shown ones by id: a zero, or the order of withheld counts, would tell
+    one from 1..k-1.
+    """
+    whole = len(estimates)  # the cohort's size, which analysts see: a count's rest is a count too
+    held: list[float] = []
+    risk_values: list[float] = []
+    prerequisite_values: dict[str, list[float]] = {p: [] for p in closure}
+    for known in estimates.values():
+        own = known.get(target)
+        floor = -math.inf if own is None else own  # at risk only below the target's own estimate
+        if own is not None:
+            held.append(own)
+        present = [known[p] for p in closure if p in known]
+        if present:
+            risk_values.append(max(floor, min(present)))
+        for p in closure:
+            if p in known:
+                prerequisite_values[p].append(max(floor, known[p]))
+    target_cells = Cells.of(held, min_cell)
+    under = sum(1 for v in held if v < threshold)
+    neither = whole - n - mastered
+    apart = [c - under for c in target_cells.cuts if c >= under]  # mastered here and at each threshold above
+    row_shown = (
+        _split_visible(n, whole, min_cell)
+        and Cells.of(risk_values, min_cell).splits(n)
+        and all(_none_or_visible(neither + gap, min_cell) for gap in apart)
+    )
+
+    def shown(p: str) -> int | None:
+        count = blocking.get(p, 0)
+        if not (row_shown and visible(count, min_cell) and _none_or_visible(n - count, min_cell)):
+            return None
+        return count if Cells.of(prerequisite_values[p], min_cell).splits(count) else None
+
+    found = {p: shown(p) for p in closure}
+    counts = tuple(
+        BlockingPrerequisite(p, k)
+        for p, k in sorted(found.items(), key=lambda pk: (-(pk[1] or 0), pk[0]))
+        if k is not None
+    )
+    counts += tuple(BlockingPrerequisite(p, None) for p in sorted(p for p, k in found.items() if k is None))
+    mastered_shown = at_or_above_shown(held, threshold, min_cell, whole)
+    return TargetRisk(
+        target,
+        n if row_shown else None,
+        mastered if mastered_shown else None,
+        counts,
+        None,
+        suppressed=not row_shown or not mastered_shown or None in found.values(),
+    )

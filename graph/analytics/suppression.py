@@ -26,6 +26,16 @@ def _split_visible(part: int, whole: int, min_cell: int | None) -> bool:
     return visible(part, min_cell) and visible(whole - part, min_cell)
 
 
+def _none_or_visible(rest: int, min_cell: int | None) -> bool:
+    """Whether a remainder an analyst can work out by subtraction may stand: none, or a visible group.
+
+    Examples:
+        >>> _none_or_visible(0, 5), _none_or_visible(3, 5), _none_or_visible(5, 5)
+        (True, False, True)
+    """
+    return rest == 0 or visible(rest, min_cell)
+
+
 def _members_visible(part: int, cohort: int, min_cell: int | None) -> bool:
     """Whether a count of the cohort's members (with an estimate, who attempted) may be shown.
 

@@ -411,6 +411,30 @@ class TestAnalystsCannotDifference:
         assert "2026" not in refused["message"]
         assert "from 2003-03-31" in api(query)["masteryTrend"]["message"]  # an admin's keeps them (its week)
 
+    def test_what_one_answer_leaves_between_its_counts_is_none_or_k(self, api: Api) -> None:
+        # conceptDifficulty gave students 25, mastered 15, stuck 7: three had tried and done neither.
+        scores = [[1, 1, 1]] * 15 + [[0] * 5] * 7 + [[0]] * 3
+        students = [f"s{i:02d}" for i in range(len(scores))]
+        make_class(api, students)
+        api(RECORD, {"a": [a for s, sc in zip(students, scores, strict=True) for a in attempts(s, sc)]})
+        query = """{ conceptDifficulty(cohortId: "7b") { ... on CohortDifficulty {
+          concepts { students mastered attemptsToMastery stuck suppressed } } } }"""
+        [row] = api(query, context_type=AnalystContext)["conceptDifficulty"]["concepts"]
+        assert row == {"students": 25, "mastered": None, "attemptsToMastery": None, "stuck": 7, "suppressed": True}
+        # atRisk: size 27, studentsAtRisk 15, mastered 10 (cohortMastery shows it): two were neither.
+        others = [f"r{i:02d}" for i in range(27)]
+        api(CREATE, {"i": {"id": "8a"}})
+        api(ENROL, {"c": "8a", "s": others})
+        store_estimates(api, "slope_intercept_form", {s: 0.9 if i < 10 else 0.2 for i, s in enumerate(others)})
+        store_estimates(api, "slope", {s: 0.1 if 10 <= i < 25 else 0.9 for i, s in enumerate(others)})
+        risk = """{ atRisk(cohortId: "8a", targets: ["slope_intercept_form"]) { ... on CohortAtRisk {
+          targets { studentsAtRisk mastered suppressed blocking { concept { id } students } } } } }"""
+        [target] = api(risk, context_type=AnalystContext)["atRisk"]["targets"]
+        assert (target["studentsAtRisk"], target["mastered"], target["suppressed"]) == (None, 10, True)
+        assert {b["students"] for b in target["blocking"]} == {None}
+        [full] = api(risk)["atRisk"]["targets"]
+        assert (full["studentsAtRisk"], full["mastered"]) == (15, 10)
+
 
 def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
     # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history

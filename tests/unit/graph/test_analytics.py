@@ -360,6 +360,86 @@ class TestAtRiskAcrossThresholds:
         assert all(b - a >= 5 for a, b in zip(fixed, fixed[1:], strict=False)), fixed
 
 
+class TestRemainders:
+    """What one answer leaves between its counts, by subtraction, is none or at least k students."""
+
+    def test_difficulty_students_less_mastered_less_stuck(self) -> None:
+        # students 25, mastered 15, stuck 7 (nothing withheld): three students had tried and done neither.
+        scores = [[1, 1, 1]] * 15 + [[0] * 5] * 7 + [[0]] * 3
+        histories = {f"s{i:02d}": history(f"s{i:02d}", s) for i, s in enumerate(scores)}
+        [row] = concept_difficulty(histories, min_cell=5)
+        assert (row.students, row.mastered, row.attempts_to_mastery, row.stuck, row.suppressed) == (
+            25, None, None, 7, True,
+        )  # fmt: skip
+        enough = {**histories, **{f"t{i}": history(f"t{i}", [0]) for i in range(2)}}  # five did neither
+        [row] = concept_difficulty(enough, min_cell=5)
+        assert (row.students, row.mastered, row.stuck, row.suppressed) == (27, 15, 7, False)
+
+    def test_at_risk_cohort_less_at_risk_less_mastered(self) -> None:
+        # size 65, studentsAtRisk 54, mastered 10: one student was neither.
+        dag = nx.DiGraph([("add", "eq")])
+        estimates = {f"m{i}": {"eq": 0.9, "add": 0.9} for i in range(10)}
+        estimates |= {f"r{i:02d}": {"add": 0.1} for i in range(49)} | {
+            f"w{i}": {"eq": 0.2, "add": 0.1} for i in range(5)
+        }
+        estimates["n0"] = {"add": 0.9}
+        [row] = at_risk(dag, estimates, ["eq"], min_cell=5)
+        assert (row.students_at_risk, row.mastered, row.suppressed) == (None, 10, True)
+        assert [(b.concept, b.students) for b in row.blocking] == [("add", None)]
+        estimates |= {f"n{i}": {"add": 0.9} for i in range(1, 5)}  # five neither
+        [row] = at_risk(dag, estimates, ["eq"], min_cell=5)
+        assert (row.students_at_risk, row.mastered, row.suppressed) == (54, 10, False)
+
+    def test_at_risk_less_a_prerequisites_count(self) -> None:
+        # studentsAtRisk 31, blocking 30 for add: one at-risk student was weak on sub alone.
+        dag = nx.DiGraph([("add", "eq"), ("sub", "eq")])
+        estimates = {f"a{i:02d}": {"add": 0.1, "sub": 0.9} for i in range(30)}
+        estimates |= {"b0": {"add": 0.9, "sub": 0.1}} | {f"c{i}": {"add": 0.9, "sub": 0.9} for i in range(9)}
+        [row] = at_risk(dag, estimates, ["eq"], min_cell=5)
+        assert row.students_at_risk == 31
+        assert [(b.concept, b.students) for b in row.blocking] == [("add", None), ("sub", None)]
+        assert row.suppressed
+
+    @pytest.mark.parametrize("seed", range(30))
+    def test_at_risk_counts_across_thresholds_leave_none_or_k(self, seed: int) -> None:
+        """Every shown count of every threshold, with the cohort and cohortMastery's: no remainder of 1..k-1."""
+        rng = np.random.default_rng(seed)
+        dag = nx.DiGraph([("p", "t"), ("q", "t")])
+        size, k = int(rng.integers(10, 60)), 5
+        estimates: dict[str, dict[str, float]] = {}
+        for i in range(size):
+            row = {c: round(float(rng.beta(2, 2)), 2) for c in ("t", "p", "q") if rng.random() < 0.8}
+            estimates[f"s{i:02d}"] = row
+        held = [e["t"] for e in estimates.values() if "t" in e]
+        mastered = {}  # threshold -> shown count, here and from cohortMastery
+        rows = {}
+        for g in range(11):
+            t = g / 10
+            [rows[t]] = at_risk(dag, estimates, ["t"], threshold=t, min_cell=k)
+            share = concept_mastery("t", [*held, *[NAN] * (size - len(held))], threshold=t, min_cell=k).at_or_above
+            if share is not None or rows[t].mastered is not None:
+                mastered[t] = sum(v >= t for v in held)
+        for t2, row in rows.items():
+            if row.students_at_risk is None:
+                continue
+            for t1, m in mastered.items():
+                if t1 >= t2:  # mastered at t1 and at risk at t2 are apart
+                    rest = size - m - row.students_at_risk
+                    assert rest == 0 or rest >= k, (t1, t2, rest)
+            for b in row.blocking:
+                if b.students is not None:
+                    assert row.students_at_risk - b.students in (0, *range(k, size + 1))
+            for t1, other in rows.items():
+                if other.students_at_risk is not None:
+                    assert abs(other.students_at_risk - row.students_at_risk) in (0, *range(k, size + 1))
+                for b1 in other.blocking if t1 <= t2 else ():  # weak at t1 <= t2: at risk at t2 too
+                    if b1.students is not None:
+                        assert row.students_at_risk - b1.students in (0, *range(k, size + 1))
+                    same = next(b.students for b in row.blocking if b.concept == b1.concept)
+                    if b1.students is not None and same is not None:
+                        assert abs(same - b1.students) in (0, *range(k, size + 1))
+
+
 class TestBucketStart:
     def test_day_week_month_in_utc(self) -> None:
         from datetime import timezone
