@@ -14,7 +14,7 @@ from typing import Literal
 
 from graph.analytics.cells import at_or_above_shown
 from graph.analytics.fixed import DEFAULT_INTERVAL, DEFAULT_WINDOW, check_fixed
-from graph.analytics.suppression import _figure, _members_visible, _share, visible
+from graph.analytics.suppression import _figure, _members_visible, _none_or_visible, _share, visible
 from graph.analytics.threshold import DEFAULT_THRESHOLD, check_threshold
 from graph.errors import InvalidInput
 from graph.model import Attempt, untimed
@@ -208,7 +208,17 @@ def trend(
     counted = left_out if _members_visible(holding, members, min_cell) else None
     if not timed:
         return Trend([], counted)
-    points = _points(timed, members, interval, window=window, threshold=threshold, min_cell=min_cell, zone=zone)
+    attempters = len({student for _, student, _ in events})  # conceptDifficulty's students, untimed included
+    points = _points(
+        timed,
+        members,
+        interval,
+        window=window,
+        threshold=threshold,
+        min_cell=min_cell,
+        zone=zone,
+        attempters=attempters,
+    )
     return Trend(points, counted)
 
 
@@ -230,6 +240,17 @@ def check_trend(interval: Interval, window: int, threshold: float, min_cell: int
     check_fixed("window", window, DEFAULT_WINDOW, min_cell, why)
 
 
+@dataclass(slots=True)
+class _Bucket:
+    """One bucket as read: its attempts' scores, who was active, every counted student's rolling success."""
+
+    start: datetime
+    scores: list[float]
+    active: set[str]
+    rolling: list[float]
+    group: bool  # whether the group's figures (students, rollingSuccess, masteredShare) may show
+
+
 def _points(
     events: Sequence[TrendEvent],
     members: int,
@@ -239,14 +260,65 @@ def _points(
     threshold: float,
     min_cell: int | None,
     zone: tzinfo,
+    attempters: int,
 ) -> list[TrendPoint]:
-    """The points of a trend over ``events`` (timed, in order, at least one)."""
-    recent: dict[str, deque[float]] = {}
-    points = []
+    """The points of a trend over ``events`` (timed, in order, at least one) by ``attempters`` students in all."""
     start, last = bucket_start(events[0][0], interval, zone), bucket_start(events[-1][0], interval, zone)
     _check_trend_length(start, last, interval, min_cell)
+    buckets = _buckets(events, members, interval, start, last, window=window, min_cell=min_cell)
+    if min_cell:
+        _settle_the_end(buckets, attempters, min_cell)
+    shown = _buckets_shown(buckets, members, attempters, min_cell)
+    points = []
+    for b, bucket_shown in zip(buckets, shown, strict=True):
+        rolling, scores, group_shown = b.rolling, b.scores, b.group
+        # the share at or above the threshold is a count of students, as atOrAbove is: on whole cells of the
+        # rolling successes, or a sweep of thresholds over one point rebuilds their histogram
+        on_cells = not min_cell or at_or_above_shown(rolling, threshold, min_cell, len(rolling))
+        good = sum(1 for r in rolling if r >= threshold)
+        share = _share(good, len(rolling), min_cell) if group_shown and on_cells else None
+        points.append(
+            TrendPoint(
+                b.start,
+                len(scores) if bucket_shown else None,
+                len(b.active) if bucket_shown else None,
+                _figure(sum(scores) / len(scores), min_cell) if scores and bucket_shown else None,
+                len(rolling) if group_shown else None,
+                _figure(sum(rolling) / len(rolling), min_cell) if rolling and group_shown else None,
+                share,
+                suppressed=not bucket_shown or not group_shown or (bool(rolling) and share is None),
+            )
+        )
+    if min_cell:  # the span of withheld points at either end would tell when a few students were active
+        while points and _withheld(points[0]):
+            points.pop(0)
+        while points and _withheld(points[-1]):
+            points.pop()
+    return points
+
+
+def _buckets(
+    events: Sequence[TrendEvent],
+    members: int,
+    interval: Interval,
+    start: datetime,
+    last: datetime,
+    *,
+    window: int,
+    min_cell: int | None,
+) -> list[_Bucket]:
+    """Each bucket from ``start`` to ``last``, and whether its group's figures may show beside the last shown.
+
+    Two shown points differ by what the students who moved between them did: they must be
+    none or enough, or six times one point's mean less five times the last one's is a
+    student's. Their ``students`` differ by the newcomers between them: none or enough too
+    (consecutive points said 1 to 4 students had started).
+    """
+    recent: dict[str, deque[float]] = {}
+    buckets = []
     i = 0
     moved: set[str] = set()  # students whose rolling success changed since the last point showing the group
+    counted = 0  # the students the last point showing the group counted
     while start <= last:
         end = _next(start, interval)
         scores: list[float] = []
@@ -259,36 +331,53 @@ def _points(
             i += 1
         moved |= active
         rolling = [sum(q) / len(q) for q in recent.values()]
-        good = sum(1 for r in rolling if r >= threshold)
-        bucket_shown = _members_visible(len(active), members, min_cell)
-        # Two shown points differ by what the students who moved between them did: they must be
-        # none or enough, or six times one point's mean less five times the last one's is a student's.
-        group_shown = _members_visible(len(rolling), members, min_cell) and (not moved or visible(len(moved), min_cell))
-        if group_shown:
-            moved = set()
-        # the share at or above the threshold is a count of students, as atOrAbove is: on whole cells of the
-        # rolling successes, or a sweep of thresholds over one point rebuilds their histogram
-        on_cells = not min_cell or at_or_above_shown(rolling, threshold, min_cell, len(rolling))
-        share = _share(good, len(rolling), min_cell) if group_shown and on_cells else None
-        points.append(
-            TrendPoint(
-                start,
-                len(scores) if bucket_shown else None,
-                len(active) if bucket_shown else None,
-                _figure(sum(scores) / len(scores), min_cell) if scores and bucket_shown else None,
-                len(rolling) if group_shown else None,
-                _figure(sum(rolling) / len(rolling), min_cell) if rolling and group_shown else None,
-                share,
-                suppressed=not bucket_shown or not group_shown or (bool(rolling) and share is None),
-            )
+        group = (
+            _members_visible(len(rolling), members, min_cell)
+            and (not moved or visible(len(moved), min_cell))
+            and _none_or_visible(len(rolling) - counted, min_cell)
         )
+        if group:
+            moved, counted = set(), len(rolling)
+        buckets.append(_Bucket(start, scores, active, rolling, group))
         start = end
-    if min_cell:  # the span of withheld points at either end would tell when a few students were active
-        while points and _withheld(points[0]):
-            points.pop(0)
-        while points and _withheld(points[-1]):
-            points.pop()
-    return points
+    return buckets
+
+
+def _settle_the_end(buckets: list[_Bucket], attempters: int, min_cell: int) -> None:
+    """Withhold the group's figures of the last points while the attempters they leave out are 1 to k-1.
+
+    ``conceptDifficulty`` counts every member who attempted the concept, attempts without
+    a time included: less the last point's ``students`` it gave those who started after
+    it (9 - 5: four October newcomers, whose points were withheld and left out).
+    """
+    for bucket in reversed(buckets):
+        if not bucket.group:
+            continue
+        if _none_or_visible(attempters - len(bucket.rolling), min_cell):
+            return
+        bucket.group = False
+
+
+def _buckets_shown(buckets: Sequence[_Bucket], members: int, attempters: int, min_cell: int | None) -> list[bool]:
+    """Whether each bucket's own figures (attempts, active, success rate) may show.
+
+    Its ``active`` leaves out none or enough of the members, of the attempters
+    (``conceptDifficulty``'s ``students``) and of every ``students`` shown at or after it,
+    all of whom had attempted by then; beside the point before, it less the newcomers is
+    those who came back, none or enough too.
+    """
+    later = {attempters}  # counts of students every one of this bucket's active students is among
+    shown = [False] * len(buckets)
+    for i in reversed(range(len(buckets))):
+        bucket, active = buckets[i], len(buckets[i].active)
+        if bucket.group:
+            later.add(len(bucket.rolling))
+        ok = _members_visible(active, members, min_cell) and all(_none_or_visible(c - active, min_cell) for c in later)
+        if ok and bucket.group and i > 0 and buckets[i - 1].group:
+            newcomers = len(bucket.rolling) - len(buckets[i - 1].rolling)
+            ok = _none_or_visible(active - newcomers, min_cell)
+        shown[i] = ok
+    return shown
 
 
 def _withheld(point: TrendPoint) -> bool:

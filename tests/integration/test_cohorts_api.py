@@ -435,6 +435,18 @@ class TestAnalystsCannotDifference:
         [full] = api(risk)["atRisk"]["targets"]
         assert (full["studentsAtRisk"], full["mastered"]) == (15, 10)
 
+    def test_a_trend_beside_concept_difficulty_leaves_none_or_k_newcomers(self, api: Api) -> None:
+        # conceptDifficulty's 9 students less a trend point's 5 were the four newcomers of later weeks.
+        early, late = [f"e{i}" for i in range(5)], [f"l{i}" for i in range(4)]
+        make_class(api, [*early, *late, *(f"z{i}" for i in range(6))])
+        api(RECORD, {"a": [a for s in early for a in attempts(s, [1, 0], day=2)]})
+        api(RECORD, {"a": [a for s in late for a in attempts(s, [1], day=23)]})
+        difficulty = '{ conceptDifficulty(cohortId: "7b") { ... on CohortDifficulty { concepts { students } } } }'
+        assert api(difficulty, context_type=AnalystContext)["conceptDifficulty"]["concepts"] == [{"students": 9}]
+        trend = '{ masteryTrend(cohortId: "7b", conceptId: "slope") { ... on MasteryTrend { points { students } } } }'
+        assert [p["students"] for p in api(trend)["masteryTrend"]["points"]] == [5, 5, 5, 9]
+        assert api(trend, context_type=AnalystContext)["masteryTrend"]["points"] == []
+
 
 def test_a_class_with_a_log_without_times_has_a_trend_by_day(api: Api) -> None:
     # masteryTrend by DAY or WEEK was refused ("more than 1000 points of one day") for a cohort whose history

@@ -515,6 +515,61 @@ class TestMasteryTrend:
         [week1] = mastery_trend(histories, "a", "week", min_cell=5, threshold=0.6)  # week 2: withheld, left out
         assert (week1.students, week1.rolling_success) == (6, 1.0)
 
+    def test_shown_points_differ_by_none_or_k_newcomers(self) -> None:
+        # Week 2: four came back and two started (six moved, enough), so students went 10 -> 12: two newcomers.
+        days = {f"s{i}": [0] + ([7] if i < 4 else []) for i in range(10)}
+        days |= {"n0": [7], "n1": [7]} | {f"t{i}": [14] for i in range(5)}
+        histories = {s: [a for d in ds for a in history(s, [1], days=d)] for s, ds in days.items()}
+        points = mastery_trend(histories, "a", min_cell=5)
+        assert [p.students for p in mastery_trend(histories, "a")] == [10, 12, 17]
+        assert [p.students for p in points] == [10, None, 17]
+        assert [p.active for p in points] == [10, 6, 5]
+
+    def test_a_buckets_active_leaves_none_or_k_of_the_students_counted(self) -> None:
+        # Week 2: five started and two came back (active 7, students 10 -> 15): two had come back, and 15 - 7
+        # said eight had not; in week 3 all but two of 15 answered again.
+        days = {f"s{i}": [0] + ([7] if i < 2 else []) for i in range(10)} | {f"n{i}": [7] for i in range(5)}
+        for i in range(13):
+            days[sorted(days)[i]].append(14)
+        histories = {s: [a for d in ds for a in history(s, [1], days=d)] for s, ds in days.items()}
+        assert [(p.active, p.students) for p in mastery_trend(histories, "a")] == [(10, 10), (7, 15), (13, 15)]
+        points = mastery_trend(histories, "a", min_cell=5)
+        assert [(p.active, p.students) for p in points] == [(10, 10), (None, 15), (None, 15)]
+
+    def test_the_last_point_leaves_none_or_k_of_those_who_ever_attempted(self) -> None:
+        # Fifteen members, five in September, four newcomers in October (withheld, left out), six never:
+        # conceptDifficulty's 9 students less the September point's 5 were the four newcomers.
+        histories = {f"s{i}": history(f"s{i}", [1]) for i in range(5)}
+        histories |= {f"n{i}": history(f"n{i}", [1], days=30) for i in range(4)} | {f"z{i}": [] for i in range(6)}
+        [row] = concept_difficulty(histories, min_cell=5)
+        assert row.students == 9
+        assert [p.students for p in mastery_trend(histories, "a", "week")] == [5, 5, 5, 5, 9]
+        assert mastery_trend(histories, "a", "week", min_cell=5) == []  # nothing left to show: 9 - 5 = 4
+
+    @pytest.mark.parametrize("seed", range(20))
+    def test_no_count_of_students_in_a_trend_leaves_1_to_k_minus_1(self, seed: int) -> None:
+        """Within one trend and beside conceptDifficulty's students: every remainder by subtraction is 0 or k+."""
+        rng = np.random.default_rng(seed)
+        k, weeks = 5, 8
+        histories: dict[str, list[Attempt]] = {}
+        for s in range(int(rng.integers(8, 40))):
+            first, active = int(rng.integers(0, weeks + 2)), rng.uniform(0.3, 1)
+            days = [7 * w for w in range(first, weeks) if w == first or rng.random() < active]
+            histories[f"s{s:02d}"] = [
+                a for d in days for a in history(f"s{s:02d}", [float(rng.random() < 0.6)], days=d)
+            ]
+        attempters = sum(1 for h in histories.values() if h)
+        points = mastery_trend(histories, "a", min_cell=k)
+        ok = (0, *range(k, 1000))
+        counted = [p.students for p in points if p.students is not None] + [attempters]
+        assert all(b - a in ok for a, b in zip(counted, counted[1:], strict=False)), counted
+        for i, p in enumerate(points):
+            if p.active is None:
+                continue
+            assert all(c - p.active in ok for c in [q.students for q in points[i:] if q.students] + [attempters])
+            if i and p.students is not None and points[i - 1].students is not None:
+                assert p.active - (p.students - (points[i - 1].students or 0)) in ok
+
     def test_withheld_points_at_either_end_are_left_out(self) -> None:
         # For a tiny cohort a fully withheld point still showed when its members were active.
         histories = {f"s{i}": history(f"s{i}", [1], days=7 if i < 5 else 0) for i in range(6)}
