@@ -9,19 +9,28 @@ cells shown as 0 and small ones withheld, a histogram of 100 bins over five stud
 would place each of them within 0.01. A share splits its group in two (at or above a
 threshold and below it, mastered and not), so a share is shown only when *both* sides
 pass the rule: 99 of 100 students above a threshold would otherwise single out the one
-below. Under suppression a threshold is a multiple of 0.1 and a histogram has 1, 2, 5
-or 10 bins, and a bin or a share is shown only when it is a sum of whole cells of one
-partition of the values (``cells``): cells of at least ``min_cell`` students, fixed
-by the data and not by the query, so that no two figures, from one query or many, differ
-by fewer students (a threshold moved 0.0001 at a time once found students' values to
-six decimals). A trend point shows the group's figures only when the students active
-since the last point showing them are none or visible: neighbouring points differ by
-what those students did. Under suppression no figure is one student's value: each
+below. Under suppression a threshold is exactly a multiple of 0.1 and a histogram has
+1, 2, 5 or 10 bins, and every count of students at a threshold (a bin, a share, atRisk's
+counts, a trend point's mastered share) is shown only when it is a sum of whole cells of
+one partition of its values (``cells``): cells of at least ``min_cell`` students, fixed
+by the data and not by the query, so that one count at two thresholds differs by none
+or enough (a threshold moved 0.0001 at a time once found students' values to six
+decimals). Parameters without such a grid (``streak``, ``stuck_after``, a trend's
+interval, window and time zone, ``missing_is_weak``) are fixed (``fixed``). What one
+answer leaves between its counts of nested groups by subtraction (tried and neither
+mastered nor stuck; neither at risk nor mastered; at risk and not blocked by one
+prerequisite) is none or enough, else a count is withheld. A trend point shows the
+group's figures only when the students active, and the students new, since the last
+point showing them are none or enough, and the last such point leaves none or enough
+of every attempter out; a bucket's own figures only when its active students leave none
+or enough of those counted out. Under suppression no figure is one student's value: each
 quartile is the mean of the group of students holding it, the sorted values cut into
 groups of at least ``min_cell`` (over five students, all three are the mean), and
 means, quartiles and shares are rounded to two decimals, so two overlapping cohorts
 differenced no longer give a student's value exactly (with 5 and 6 students, to about
-±0.06). Noise would be needed to stop differencing altogether; see docs/cohorts-and-reports.md.
+±0.06). Noise would be needed to stop differencing altogether, and counts of different
+concepts, or from estimates beside attempts, are not checked against each other; see
+docs/cohorts-and-reports.md.
 
 Definitions (documented once, used by the API, the CLI and the reports):
 
