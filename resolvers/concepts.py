@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from graph import translations
 from graph.curriculum_scope import concepts_of_curriculum, concepts_without_curriculum
@@ -11,6 +12,10 @@ from graph.edit_versions import version_of
 from graph.errors import EditConflict, InvalidInput, NotFound
 from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
 from graph.repository import KnowledgeGraph, Page
+from resolvers.deletions import following_deletions
+
+if TYPE_CHECKING:
+    from ml.mastery.serving import MasteryService
 
 __all__ = [
     "add_prerequisite",
@@ -83,9 +88,13 @@ def update_concept(
         return kg.update_concept(replace(current, **changes))  # type: ignore[arg-type]
 
 
-def delete_concept(kg: KnowledgeGraph, ident: str) -> ConceptDeletion:
-    """Delete a concept and every link to it; say what went with it."""
-    return kg.delete_concept(ident)
+def delete_concept(kg: KnowledgeGraph, ident: str, mastery: MasteryService | None = None) -> ConceptDeletion:
+    """Delete a concept and every link to it; say what went with it.
+
+    The model reads the histories of the students who answered on it again (``following_deletions``).
+    """
+    with following_deletions(kg, mastery):
+        return kg.delete_concept(ident)
 
 
 def add_prerequisite(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from graph.bundle import NOTHING_TO_IMPORT, ImportReport
 from graph.errors import InvalidInput
@@ -13,6 +14,10 @@ from ingest.csv_layout import bundle_to_csv, parse_curriculum_csv
 from ingest.export import export_text
 from ingest.formats import read_text
 from ingest.id_prefix import check_id_prefix, with_id_prefix
+from resolvers.deletions import following_deletions
+
+if TYPE_CHECKING:
+    from ml.mastery.serving import MasteryService
 
 __all__ = ["export_curriculum", "export_curriculum_csv", "import_curriculum", "list_curricula"]
 
@@ -34,6 +39,7 @@ def import_curriculum(
     dry_run: bool,
     prune: bool = False,
     id_prefix: str | None = None,
+    mastery: MasteryService | None = None,
 ) -> ImportReport:
     """Read an uploaded document, validate it whole, write it whole (or not at all).
 
@@ -42,6 +48,9 @@ def import_curriculum(
             holds nothing to import (a mistaken request would otherwise look like an
             import that found nothing); ``prune`` without ``replace_existing``, before
             the document is read; an ``id_prefix`` that would not make slugs.
+
+    A prune's deleted concepts and materials leave the model's states as ``deleteConcept``'s
+    do (``following_deletions``).
     """
     require_replace(prune, replace_existing)
     if id_prefix is not None:
@@ -62,14 +71,15 @@ def import_curriculum(
         raise InvalidInput(NOTHING_TO_IMPORT, field="content")
     if id_prefix is not None:
         bundle = with_id_prefix(bundle, id_prefix)
-    return kg.import_bundle(
-        bundle,
-        replace_existing=replace_existing,
-        break_cycles=break_cycles,
-        allow_dangling=allow_dangling,
-        prune=prune,
-        dry_run=dry_run,
-    )
+    with following_deletions(kg, mastery):
+        return kg.import_bundle(
+            bundle,
+            replace_existing=replace_existing,
+            break_cycles=break_cycles,
+            allow_dangling=allow_dangling,
+            prune=prune,
+            dry_run=dry_run,
+        )
 
 
 def export_curriculum(kg: KnowledgeGraph, fmt: str, curriculum: str | None) -> str:

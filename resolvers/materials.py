@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from graph.curriculum_scope import concepts_of_curriculum
 from graph.edit_versions import version_of
@@ -11,6 +12,10 @@ from graph.errors import EditConflict
 from graph.material_filter import MaterialFilter
 from graph.model import Material
 from graph.repository import KnowledgeGraph, Page
+from resolvers.deletions import following_deletions
+
+if TYPE_CHECKING:
+    from ml.mastery.serving import MasteryService
 
 __all__ = ["create_material", "delete_material", "link_material", "list_materials", "update_material"]
 
@@ -50,9 +55,10 @@ def update_material(
         return kg.update_material(replace(current, **changes))  # type: ignore[arg-type]
 
 
-def delete_material(kg: KnowledgeGraph, ident: str) -> str:
-    """Delete a material and its links."""
-    kg.delete_material(ident)
+def delete_material(kg: KnowledgeGraph, ident: str, mastery: MasteryService | None = None) -> str:
+    """Delete a material and its links; the model reads its answerers' histories again (``following_deletions``)."""
+    with following_deletions(kg, mastery):
+        kg.delete_material(ident)
     return ident
 
 

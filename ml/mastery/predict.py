@@ -96,6 +96,10 @@ class OnlineMastery(ABC):
         """Know new items at once (placed by their text, where the model learnt to read item text)."""
 
     @abstractmethod
+    def unplace_concepts(self, concepts: Sequence[str]) -> None:
+        """Forget where ``add_concepts`` placed these concepts (deleted): one created again is placed afresh."""
+
+    @abstractmethod
     def observe(self, attempt: Attempt) -> None:
         """Advance the student's state by one attempt."""
 
@@ -194,6 +198,10 @@ class MasteryPredictor(OnlineMastery):
     def add_items(self, texts: Mapping[str, str]) -> None:
         """Know new items at once (placed by their text); no retraining."""
         self.model.add_items({i: t for i, t in texts.items() if i not in self.model.items.index})
+
+    def unplace_concepts(self, concepts: Sequence[str]) -> None:
+        """Forget where ``add_concepts`` placed these concepts (deleted): one created again is placed afresh."""
+        self.model.unplace_concepts(concepts)
 
     def _no_item_features(self, concepts: Sequence[str]) -> torch.Tensor:
         """Item features of a row with no item (its concept's prior), cached per concept."""
@@ -399,6 +407,10 @@ class EnsemblePredictor(OnlineMastery):
     def add_items(self, texts: Mapping[str, str]) -> None:
         for member in self.members:
             member.add_items(texts)
+
+    def unplace_concepts(self, concepts: Sequence[str]) -> None:
+        for member in self.members:
+            member.unplace_concepts(concepts)
 
     def observe(self, attempt: Attempt) -> None:
         for member in self.members:

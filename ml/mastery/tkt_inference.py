@@ -47,6 +47,7 @@ class TKTInference:
         self.concepts = Vocabulary.build([])
         self.items = Vocabulary.build([])
         self.texts: dict[str, str] = {}
+        self.placed: set[str] = set()  # concepts added by their text while serving (``add_concepts``)
         self.text_table: torch.Tensor | None = None  # fixed text embeddings, after training
         self.item_texts: dict[str, str] = {}
         self.item_text_table: torch.Tensor | None = None  # items' text embeddings (bundled encoder)
@@ -158,11 +159,32 @@ class TKTInference:
         if not new or self.net is None:
             return
         self.texts.update({c: texts[c] for c in new if texts[c].strip()})
+        self.placed.update(new)
         self.concepts = Vocabulary([*self.concepts.names, *new])
         _grow(self.net, ("concept_id", "concept_bias"), len(self.concepts.names))
         if self.text_table is not None:
             extra = self._new_text_embeddings(new)
             self.text_table = torch.cat([self.text_table, extra])
+
+    def unplace_concepts(self, ids: Iterable[str]) -> list[str]:
+        """Forget the concepts ``add_concepts`` placed among ``ids`` (deleted from the curriculum); which were.
+
+        A concept created again under one of the ids is then placed afresh by its own text
+        at its first attempt, as after a restart; it kept the deleted one's vector. Their
+        rows stay, under a name no id can have (the other indices do not move). Concepts
+        the network was trained on keep theirs: a restart has them too.
+        """
+        gone = [c for c in dict.fromkeys(ids) if c in self.placed]
+        if not gone:
+            return []
+        names = list(self.concepts.names)
+        for c in gone:
+            row = self.concepts.index[c]
+            names[row] = f"\x00unplaced {row}"  # no id holds a control character
+            self.texts.pop(c, None)
+            self.placed.discard(c)
+        self.concepts = Vocabulary(names)
+        return gone
 
     def _new_text_embeddings(self, names: list[str]) -> torch.Tensor:
         if self.encoder is None and self._encoder_folder is not None:

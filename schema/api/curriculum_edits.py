@@ -121,7 +121,7 @@ class CurriculumMutation:
         kg = info.context.kg
 
         def run() -> Deleted:
-            deletion = concepts.delete_concept(kg, str(id))
+            deletion = concepts.delete_concept(kg, str(id), info.context.mastery)
             return Deleted(id=strawberry.ID(deletion.id), removed=ConceptDeletionCounts.from_domain(deletion))
 
         return guarded(run)
@@ -198,7 +198,7 @@ class CurriculumMutation:
         ],
     ) -> DeleteResult:
         kg = info.context.kg
-        return guarded(lambda: Deleted(id=strawberry.ID(materials.delete_material(kg, str(id)))))
+        return guarded(lambda: Deleted(id=strawberry.ID(materials.delete_material(kg, str(id), info.context.mastery))))
 
     @strawberry.mutation(description="Link a material to a concept it teaches (or assesses).")
     def link_material(
@@ -268,6 +268,7 @@ class CurriculumMutation:
                     prune=input.prune,
                     dry_run=input.dry_run,
                     id_prefix=input.id_prefix,
+                    mastery=info.context.mastery,
                 )
             ),
         )
