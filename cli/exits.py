@@ -35,8 +35,8 @@ def fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
         for line in problems:
             click.echo(f"  - {line}", err=True)
     if isinstance(error, PrerequisiteCycle):
-        for cycle in error.cycles:
-            click.echo(f"  cycle: {' -> '.join([*cycle, cycle[0]])}", err=True)
+        for cycle, where in zip(error.cycles, error.where, strict=True):
+            click.echo(f"  cycle: {' -> '.join([*cycle, cycle[0]])}{where}", err=True)
     if isinstance(error, DanglingReferences):
         click.echo("  (pass --allow-dangling to import without the links to unknown ids)", err=True)
     if isinstance(error, PrerequisiteCycle) or (isinstance(error, ValidationFailed) and error.cycles):

@@ -163,14 +163,17 @@ class PrerequisiteCycle(KnowledgeGraphError):
     """A change would make the prerequisite graph cyclic.
 
     ``cycles`` lists each cycle as a path of concept ids whose last element requires the
-    first, e.g. ``("a", "b", "a")`` is written as ``["a", "b"]``.
+    first, e.g. ``("a", "b", "a")`` is written as ``["a", "b"]``. ``where`` says, for each
+    cycle, the file and line of its edges that came from a file (``" (prerequisites.csv:line
+    3: b -> a)"``, ``graph.validation.cycle_origins``), or ``""``; the message says it too.
     """
 
     code = ErrorCode.CYCLE
 
-    def __init__(self, cycles: Sequence[Sequence[str]]) -> None:
+    def __init__(self, cycles: Sequence[Sequence[str]], *, where: Sequence[str] = ()) -> None:
         self.cycles = [list(c) for c in cycles]
-        shown = "; ".join(" -> ".join([*c, c[0]]) for c in self.cycles[:10])
+        self.where = [*where, *[""] * (len(self.cycles) - len(where))]
+        shown = "; ".join(" -> ".join([*c, c[0]]) + w for c, w in zip(self.cycles[:10], self.where, strict=False))
         more = f" (and {len(self.cycles) - 10} more)" if len(self.cycles) > 10 else ""
         super().__init__(f"prerequisite cycle: {shown}{more}")
 

@@ -14,7 +14,7 @@ against the graph (repeated ids, IRIs of two kinds, dangling references, cycles)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import networkx as nx
@@ -36,6 +36,7 @@ __all__ = [
     "absolute_ids",
     "broader_cycles",
     "check_bundle",
+    "cycle_origins",
     "replaced_terms",
     "stored_kind",
 ]
@@ -248,9 +249,13 @@ def check_bundle(
     if not nx.is_directed_acyclic_graph(dag):
         report.cycles = find_cycles(dag)
         if not break_cycles:
+            given = {(e.concept, e.prerequisite) for e in edges}
+            where = [cycle_origins(c, given, bundle.origins) for c in report.cycles]
             if not problems:
-                raise PrerequisiteCycle(report.cycles)
-            problems += [f"prerequisite cycle: {' -> '.join([*c, c[0]])}" for c in report.cycles]
+                raise PrerequisiteCycle(report.cycles, where=where)
+            problems += [
+                f"prerequisite cycle: {' -> '.join([*c, c[0]])}{w}" for c, w in zip(report.cycles, where, strict=True)
+            ]
     if problems:  # every reason at once: fixing the dangling ids then met the cycle
         cycles = [] if break_cycles else report.cycles
         if found.dangling and not allow_dangling:
@@ -274,6 +279,31 @@ def check_bundle(
     )
     report.counts = cleaned.counts()
     return cleaned, report
+
+
+def cycle_origins(
+    cycle: Sequence[str], given: Collection[tuple[str, str]], origins: Mapping[tuple[str, str], str]
+) -> str:
+    """Where the batch's edges of ``cycle`` came from, as `` (file:line n: c -> p, ...)``; ``""`` when none has a line.
+
+    The stored graph has no cycle, so every cycle an import would close runs through
+    edges of the batch: a CSV refusal named the dangling link's and the self-loop's line,
+    and only the path of a cycle.
+
+    Examples:
+        >>> origins = {("prerequisite", "c -> a"): "prerequisites.csv:line 4"}
+        >>> cycle_origins(["a", "b", "c"], {("c", "a")}, origins)
+        ' (prerequisites.csv:line 4: c -> a)'
+        >>> cycle_origins(["a", "b"], {("a", "b")}, origins)
+        ''
+    """
+    found = []
+    for i, concept in enumerate(cycle):
+        edge = f"{concept} -> {cycle[(i + 1) % len(cycle)]}"
+        origin = origins.get(("prerequisite", edge))
+        if origin and (concept, cycle[(i + 1) % len(cycle)]) in given:
+            found.append(f"{origin}: {edge}")
+    return f" ({', '.join(found)})" if found else ""
 
 
 def _combined_dag(projection: Projection, replaced: set[str], edges: list[Prerequisite]) -> nx.DiGraph[str]:

@@ -71,6 +71,7 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
 
     concepts: dict[str, Concept] = {}
     edges: list[Prerequisite] = []
+    origins: dict[tuple[str, str], str] = {}  # each edge's line, for a cycle or a dangling link it makes
     # each record with the line it starts on (a broken quote was named where the file ran out, lines later)
     for line, row in records(reader, source, len(header), problems):
         name = row[position["name"]].strip()
@@ -87,7 +88,9 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
         concepts[ident] = Concept(id=ident, label=label, alt_labels=alt_labels, curriculum=CURRICULUM_ID)
         listed = (p.strip() for p in row[position["prerequisites"]].split(","))
         for prerequisite in dict.fromkeys(p for p in listed if p):
-            edges.append(Prerequisite(concept=ident, prerequisite=exercise_id(prerequisite), provenance=CURRICULUM_ID))
+            edge = Prerequisite(concept=ident, prerequisite=exercise_id(prerequisite), provenance=CURRICULUM_ID)
+            edges.append(edge)
+            origins[("prerequisite", f"{edge.concept} -> {edge.prerequisite}")] = f"{source}:line {line}"
     if problems:
         raise MalformedInput(problems)
     curriculum = Curriculum(
@@ -96,7 +99,11 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
         description="Junyi Academy's exercise map (Chang, Hsu & Chen, EDM 2015); non-commercial research use.",
     )
     return CurriculumBundle(
-        (curriculum,), tuple(concepts.values()), tuple(edges), unstated=stated_only(_CONCEPT_FIELDS)
+        (curriculum,),
+        tuple(concepts.values()),
+        tuple(edges),
+        origins=origins,
+        unstated=stated_only(_CONCEPT_FIELDS),
     )
 
 

@@ -69,6 +69,7 @@ class TestJunyi:
         assert code == 1
         assert "[CYCLE]" in out
         assert out.count("  cycle: ") == 3
+        assert out.count("junyi_Exercise_table.csv:line ") >= 3  # each cycle names the lines of its edges
         assert "simplifying_radicals" in out
         code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "info")
         assert "concepts: 0" in out
@@ -111,6 +112,15 @@ class TestExportImport:
         assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
         code, out = run("--store", store, "export", str(tmp_path / "out.ttl"))
         assert (code, "warning" in out) == (0, False), out
+
+    def test_a_csv_cycle_is_refused_with_the_lines_of_its_edges(self, tmp_path: Path) -> None:
+        folder = tmp_path / "csv"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\na,A\nb,B\n")
+        (folder / "prerequisites.csv").write_text("concept,prerequisite\na,b\nb,a\n")
+        code, out = run("--store", f"oxigraph:{tmp_path / 's'}", "import", str(folder))
+        assert code == 1
+        assert "  cycle: a -> b -> a (prerequisites.csv:line 2: a -> b, prerequisites.csv:line 3: b -> a)\n" in out
 
     def test_csv_and_turtle_round_trip_through_the_cli(self, tmp_path: Path) -> None:
         store = f"oxigraph:{tmp_path / 'a'}"

@@ -459,7 +459,8 @@ class TestImportCurriculum:
         assert refused["code"] == "INVALID"
         assert refused["problems"] == [
             "materials.csv:line 2: material m_log: taught concept logs unknown (did you mean 'log'?)",
-            "prerequisite cycle: exp -> log -> exp",
+            "prerequisite cycle: exp -> log -> exp (prerequisites.csv:line 3: exp -> log, "
+            "prerequisites.csv:line 2: log -> exp)",
         ]
         assert refused["cycles"] == [["exp", "log"]]
         assert "allowDangling" in refused["message"]
@@ -528,6 +529,26 @@ class TestImportCurriculum:
         assert client.execute('{ concept(id: "p") { id } }') == {"concept": None}
         broken = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "breakCycles": True}})
         assert len(broken["importCurriculum"]["droppedEdges"]) == 1
+
+    def test_a_cycle_names_the_lines_of_its_edges(self, client: Client) -> None:
+        # A dangling link or a self-loop was refused with its line, a cycle with its path alone.
+        csv = {
+            "concepts": "id,label\nlog,Logarithms\nexp,Exponentials\n",
+            "prerequisites": "concept,prerequisite\nlog,sub\nexp,log\nadd,exp\n",
+        }
+        query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
+          ... on CurriculumError { code message cycle cycles problems } } }"""
+        given = {"format": "CSV", "csv": csv, "replaceExisting": True}
+        refused = client.execute(query, {"input": given})["importCurriculum"]
+        # add -> exp -> log -> sub -> add: three edges of the file and a stored one (sub requires add)
+        assert refused == {
+            "code": "CYCLE",
+            "message": "prerequisite cycle: add -> exp -> log -> sub -> add (prerequisites.csv:line 4: add -> exp, "
+            "prerequisites.csv:line 3: exp -> log, prerequisites.csv:line 2: log -> sub)",
+            "cycle": ["add", "exp", "log", "sub"],
+            "cycles": [["add", "exp", "log", "sub"]],
+            "problems": [],
+        }
 
     def test_malformed_document_lists_where(self, client: Client) -> None:
         result = client.execute(IMPORT, {"input": {"format": "NTRIPLES", "content": "<http://x/a> <http://x/b> ."}})
