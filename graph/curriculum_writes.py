@@ -18,7 +18,7 @@ from graph.ids import iri_of, new_id_problem
 from graph.model import Curriculum
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
-from graph.value_checks import LABEL_LIMIT, text_problem
+from graph.value_checks import curriculum_problems
 from graph.vocab import DCTERMS, SKOS
 
 __all__ = ["CurriculumDeletion", "create_curriculum", "delete_curriculum", "update_curriculum"]
@@ -37,13 +37,7 @@ def _problems(curriculum: Curriculum, *, new: bool) -> list[tuple[str, str]]:
     found = []
     if new and (problem := new_id_problem("curriculum", curriculum.id)) is not None:
         found.append(("id", problem))
-    title = text_problem(curriculum.title, "title", limit=LABEL_LIMIT, one_line=True)
-    if title is not None:
-        found.append(("title", f"curriculum {curriculum.id!r} {title}"))
-    description = text_problem(curriculum.description, "description", may_be_empty=True)
-    if description is not None:
-        found.append(("description", f"curriculum {curriculum.id!r} {description}"))
-    return found
+    return found + curriculum_problems(curriculum)
 
 
 def _refuse(found: list[tuple[str, str]]) -> None:

@@ -30,7 +30,13 @@ from graph.prerequisites import feedback_edges, find_cycles
 from graph.projection import Projection
 from graph.references import resolve_references
 from graph.unmodelled_checks import learner_data_problems, unnamed_things, values_of_stored
-from graph.value_checks import check_concept, check_material, provenance_problem, translation_problems
+from graph.value_checks import (
+    check_concept,
+    check_material,
+    curriculum_problems,
+    provenance_problem,
+    translation_problems,
+)
 
 __all__ = [
     "absolute_ids",
@@ -197,6 +203,8 @@ def check_bundle(
         problems += check_concept(concept)
     for material in bundle.materials:
         problems += check_material(material)
+    for curriculum in bundle.curricula:
+        problems += [message for _, message in curriculum_problems(curriculum)]
     # a new id that a page linking it would run (one stored before stays: an export must import back)
     problems += [
         p

@@ -24,16 +24,21 @@ from graph.accessibility import (
 from graph.activities import activity_problems
 from graph.errors import InvalidInput
 from graph.ids import id_problem
-from graph.model import Concept, Material, Prerequisite, Translation
+from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
 __all__ = [
+    "ALT_LABELS_LIMIT",
+    "DEFINITION_LIMIT",
     "LABEL_LIMIT",
     "MAX_MINUTES",
+    "TEXT_LIMIT",
+    "URL_LIMIT",
     "accessibility_problems",
     "check_concept",
     "check_material",
     "check_strength",
     "concept_problems",
+    "curriculum_problems",
     "material_problems",
     "one_field",
     "provenance_problem",
@@ -50,6 +55,24 @@ def check_concept(concept: Concept) -> list[str]:
 
 LABEL_LIMIT = 500
 """The most characters a label or title may have (a 100,000-character label was accepted)."""
+
+DEFINITION_LIMIT = 10_000
+"""The most characters of a definition (in any language), a curriculum's description and a
+material's accessibility summary: a 900 KB definition was accepted through GraphQL, a 5 MB
+one through a CSV import. The longest in the real data sets is 2,084 (a TEKS mathematics
+standard's full statement; Metacademy's longest summary 832, the demo's 418)."""
+
+ALT_LABELS_LIMIT = 100
+"""The most alternative labels a concept may have in one language (20,000 were accepted):
+the real data sets give at most 2 (TEKS), the demo 5."""
+
+TEXT_LIMIT = 500_000
+"""The most characters of a material's text: the longest real one, an OpenStax
+Introductory Statistics section read as a material (``bench.qa``), has 117,700."""
+
+URL_LIMIT = 8_000
+"""The most characters of a material's URL (RFC 9110 asks a server to take 8,000 octets in a
+request line); the longest real one, a Metacademy resource's, has 225."""
 
 _UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 """Control characters, bidirectional overrides and non-characters: nothing a label shows, and
@@ -138,9 +161,12 @@ def _texts_problems(
     found = text_problem(label, "label", limit=LABEL_LIMIT, one_line=True, may_be_empty=label_may_be_empty)
     if found is not None:
         problems.append(("label", f"{owner} {found}"))
-    found = text_problem(definition, "definition", may_be_empty=True)
+    found = text_problem(definition, "definition", limit=DEFINITION_LIMIT, may_be_empty=True)
     if found is not None:
         problems.append(("definition", f"{owner} {found}"))
+    if (count := len(dict.fromkeys(alt_labels))) > ALT_LABELS_LIMIT:  # a label given twice is stored once
+        problems.append(("altLabels", f"{owner} has {count} alternative labels, more than {ALT_LABELS_LIMIT}"))
+        alt_labels = ()  # one problem, not one per label
     for alt in alt_labels:
         found = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
         if found is not None:
@@ -183,6 +209,8 @@ def url_problem(url: str) -> str | None:
         >>> url_problem("//evil.example/x")
         "url starts with '//', which links to another host under the page's scheme: write it with https:"
     """
+    if len(url) > URL_LIMIT:
+        return f"url of {len(url)} characters is longer than {URL_LIMIT}"
     cleaned = _URL_NOISE.sub("", url)
     scheme = urlsplit(cleaned).scheme.lower()
     if scheme not in _SAFE_SCHEMES:
@@ -215,6 +243,10 @@ def material_problems(material: Material) -> list[tuple[str, str]]:
     title = text_problem(material.title, "title", limit=LABEL_LIMIT, one_line=True)
     if title is not None:
         problems.append(("title", f"material {material.id!r} {title}"))
+    if len(material.text) > TEXT_LIMIT:
+        problems.append(
+            ("text", f"material {material.id!r} has a text of {len(material.text)} characters, more than {TEXT_LIMIT}")
+        )
     bad_url = url_problem(material.url) if material.url else None
     if bad_url is not None:
         problems.append(("url", f"material {material.id!r}: {bad_url}"))
@@ -244,10 +276,29 @@ def accessibility_problems(material: Material) -> list[tuple[str, str]]:
         problems += [(field, f"material {material.id!r}: {p}") for p in term_problems(values, vocabulary, what)]
     sufficient = sufficient_problems(material.access_mode_sufficient)
     problems += [("accessModeSufficient", f"material {material.id!r}: {p}") for p in sufficient]
-    summary = text_problem(material.accessibility_summary, "accessibility summary", may_be_empty=True)
+    summary = text_problem(
+        material.accessibility_summary, "accessibility summary", limit=DEFINITION_LIMIT, may_be_empty=True
+    )
     if summary is not None:
         problems.append(("accessibilitySummary", f"material {material.id!r} {summary}"))
     return problems
+
+
+def curriculum_problems(curriculum: Curriculum) -> list[tuple[str, str]]:
+    """Problems with a curriculum's own title and description, each with its input field.
+
+    Examples:
+        >>> curriculum_problems(Curriculum("geo", "Geometry", "x" * 10_001))
+        [('description', "curriculum 'geo' has a description of 10001 characters, more than 10000")]
+    """
+    found = []
+    title = text_problem(curriculum.title, "title", limit=LABEL_LIMIT, one_line=True)
+    if title is not None:
+        found.append(("title", f"curriculum {curriculum.id!r} {title}"))
+    description = text_problem(curriculum.description, "description", limit=DEFINITION_LIMIT, may_be_empty=True)
+    if description is not None:
+        found.append(("description", f"curriculum {curriculum.id!r} {description}"))
+    return found
 
 
 def check_strength(strength: float) -> None:

@@ -51,9 +51,9 @@ from typing import TypeVar
 
 from graph.bundle import CurriculumBundle
 from graph.concept_texts import translation_origin
-from graph.model import Concept, Material
+from graph.model import Concept, Curriculum, Material
 from graph.unstated import PREREQUISITES, TRANSLATIONS
-from graph.value_checks import concept_problems, material_problems, translation_problems
+from graph.value_checks import concept_problems, curriculum_problems, material_problems, translation_problems
 from ingest.csv_layout_columns import COLUMNS, FIELDS, FILES, KINDS, REQUIRED
 from ingest.csv_layout_export import bundle_to_csv, write_curriculum_csv
 from ingest.csv_layout_rows import (
@@ -165,6 +165,8 @@ def _item_problems(item: object) -> list[str]:
         return [message for _, message in concept_problems(item)]
     if isinstance(item, Material):
         return [message for _, message in material_problems(item)]
+    if isinstance(item, Curriculum):
+        return [message for _, message in curriculum_problems(item)]
     if isinstance(item, tuple):  # a translation: (concept id, its values in one language)
         return [message for _, message in translation_problems(*item)]
     return []

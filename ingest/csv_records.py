@@ -19,7 +19,8 @@ __all__ = ["FIELD_LIMIT", "records"]
 
 FIELD_LIMIT = 64 * 1024 * 1024
 """The longest CSV field read (Python's default is 128 KiB): a material's text that the
-CSV export wrote must read back, and the graph sets no length on texts."""
+CSV export wrote must read back, and a cell past the graph's limits on texts
+(``graph.value_checks``) is read, then refused with its line rather than as an unreadable file."""
 
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 

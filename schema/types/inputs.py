@@ -35,9 +35,9 @@ __all__ = [
 class CreateConceptInput:
     id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI.")
     label: str = strawberry.field(description="The preferred label (not blank).")
-    definition: str = strawberry.field(default="", description="The definition.")
+    definition: str = strawberry.field(default="", description="The definition (at most 10,000 characters).")
     alt_labels: list[str] = strawberry.field(
-        default_factory=list, description="Other labels (`concepts(search:)` finds them too)."
+        default_factory=list, description="Other labels (`concepts(search:)` finds them too), at most 100."
     )
     broader: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing broader concepts (`skos:broader`)."
@@ -173,11 +173,13 @@ class CreateMaterialInput:
     difficulty: int = strawberry.field(default=1, description="1 (introductory) to 5 (hardest).")
     minutes: int = strawberry.field(default=5, description="Estimated study time in minutes, 1 to 6,000.")
     text: str = strawberry.field(
-        default="", description="The content as plain text (what question answering searches)."
+        default="",
+        description="The content as plain text (what question answering searches), at most 500,000 characters.",
     )
     url: str = strawberry.field(
         default="",
-        description="A link to the resource, http(s) or relative (`javascript:`, `data:` and `//host` are refused).",
+        description="A link to the resource, http(s) or relative (`javascript:`, `data:` and `//host` are refused), "
+        "at most 8,000 characters.",
     )
     teaches: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing concepts it teaches (an unknown id is refused)."

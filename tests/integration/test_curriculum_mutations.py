@@ -221,6 +221,80 @@ class TestConceptLifecycle:
         ok = client.execute(query, {"input": {"id": "hi", "label": "नमस्ते 👩\u200d🏫", "definition": "Line 1\nLine 2"}})
         assert ok["createConcept"]["label"] == "नमस्ते 👩\u200d🏫"  # joiners and line breaks in a definition are text
 
+    def test_texts_and_alternative_labels_have_limits(self, client: Client) -> None:
+        # A 900 KB definition and 20,000 alternative labels on one concept were accepted.
+        create = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on Concept { id } ... on CurriculumError { code field problems } } }"""
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          ... on Concept { id } ... on CurriculumError { code field problems } } }"""
+        translate = """mutation($input: SetConceptTranslationInput!) { setConceptTranslation(input: $input) {
+          ... on Concept { id } ... on CurriculumError { code field problems } } }"""
+        huge = {"id": "big", "label": "Big", "definition": "x" * 900_000}
+        assert client.execute(create, {"input": huge})["createConcept"] == {
+            "code": "INVALID",
+            "field": "definition",
+            "problems": ["concept 'big' has a definition of 900000 characters, more than 10000"],
+        }
+        many = [f"alias {i}" for i in range(20_000)]
+        assert client.execute(update, {"input": {"id": "quad", "altLabels": many}})["updateConcept"] == {
+            "code": "INVALID",
+            "field": "altLabels",
+            "problems": ["concept 'quad' has 20000 alternative labels, more than 100"],
+        }
+        spanish = {"conceptId": "quad", "language": "es", "label": "Cuadráticas", "definition": "y" * 10_001}
+        refused = client.execute(translate, {"input": spanish})["setConceptTranslation"]
+        assert (refused["code"], refused["field"]) == ("INVALID", "definition")
+        at_the_limit = {"id": "big", "label": "Big", "definition": "x" * 10_000, "altLabels": many[:100]}
+        assert client.execute(create, {"input": at_the_limit})["createConcept"] == {"id": "big"}
+        assert client.execute('{ concept(id: "quad") { altLabels } }')["concept"]["altLabels"] == []
+
+    def test_materials_and_curricula_have_limits_too(self, client: Client) -> None:
+        material = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) {
+          ... on Material { id } ... on CurriculumError { code field problems } } }"""
+        curriculum = """mutation($input: CreateCurriculumInput!) { createCurriculum(input: $input) {
+          ... on Curriculum { id } ... on CurriculumError { code field problems } } }"""
+        base = {"id": "m_big", "title": "Big", "type": "READING", "teaches": ["quad"]}
+        for field, value, says in [
+            ("text", "t" * 500_001, "material 'm_big' has a text of 500001 characters, more than 500000"),
+            ("url", "https://x.org/" + "u" * 8_000, "material 'm_big': url of 8014 characters is longer than 8000"),
+            (
+                "accessibilitySummary",
+                "s" * 10_001,
+                "material 'm_big' has an accessibility summary of 10001 characters, more than 10000",
+            ),
+        ]:
+            refused = client.execute(material, {"input": {**base, field: value}})["createMaterial"]
+            assert refused == {"code": "INVALID", "field": field, "problems": [says]}
+        assert client.execute(material, {"input": {**base, "text": "t" * 500_000}})["createMaterial"] == {"id": "m_big"}
+        refused = client.execute(curriculum, {"input": {"id": "geo", "title": "Geometry", "description": "d" * 10_001}})
+        assert refused["createCurriculum"] == {
+            "code": "INVALID",
+            "field": "description",
+            "problems": ["curriculum 'geo' has a description of 10001 characters, more than 10000"],
+        }
+
+    def test_a_csv_import_over_a_limit_is_refused_whole_with_the_line(self, client: Client) -> None:
+        # A 5 MB definition was imported from concepts.csv.
+        csv = {
+            "concepts": f"id,label,definition,alt_labels\nfine,Fine,Short.,\nbig,Big,{'x' * 5_000_000},\n"
+            f"aka,Aka,,{'|'.join(f'a{i}' for i in range(101))}\n",
+            "materials": "id,title,type,teaches,text\nm_fine,Fine,reading,fine,ok\n"
+            f"m_big,Big,reading,fine,{'t' * 500_001}\n",
+            "curricula": f"id,title,description\ngeo,Geometry,{'d' * 10_001}\n",
+        }
+        refused = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv}})["importCurriculum"]
+        assert refused["code"] == "INVALID"
+        assert refused["problems"] == [
+            "curricula.csv:line 2: curriculum 'geo' has a description of 10001 characters, more than 10000",
+            "concepts.csv:line 3: concept 'big' has a definition of 5000000 characters, more than 10000",
+            "concepts.csv:line 4: concept 'aka' has 101 alternative labels, more than 100",
+            "materials.csv:line 3: material 'm_big' has a text of 500001 characters, more than 500000",
+        ]
+        assert client.execute('{ concept(id: "fine") { id } material(id: "m_fine") { id } }') == {
+            "concept": None,
+            "material": None,
+        }
+
     def test_a_created_or_updated_concept_answers_as_stored(self, client: Client) -> None:
         # It echoed the input: ["a", "a", "Fußball"] came back, while a read gave ["Fußball", "a"].
         fields = "... on Concept { label altLabels } ... on CurriculumError { code }"

@@ -8,7 +8,7 @@ import pytest
 
 from graph.bundle import CurriculumBundle
 from graph.errors import DanglingReferences
-from graph.model import Concept, Prerequisite
+from graph.model import Concept, Material, MaterialType, Prerequisite
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.csv_layout import parse_curriculum_csv, read_curriculum_csv, write_curriculum_csv
@@ -153,9 +153,11 @@ class TestWriteCurriculumCsv:
 
     def test_a_long_text_reads_back(self, tmp_path: Path) -> None:
         # The export wrote a 500,000-character text that the import refused: "field larger than field limit".
-        bundle = CurriculumBundle(concepts=(Concept("a", "A", definition="x" * 500_000),))
+        # (A definition is at most 10,000 characters now: a material's text, at most 500,000, is the long one.)
+        reading = Material("m", "M", MaterialType.READING, text="x" * 500_000, teaches=("a",))
+        bundle = CurriculumBundle(concepts=(Concept("a", "A"),), materials=(reading,))
         write_curriculum_csv(bundle, tmp_path / "out")
-        assert len(read_curriculum_csv(tmp_path / "out").concepts[0].definition) == 500_000
+        assert len(read_curriculum_csv(tmp_path / "out").materials[0].text) == 500_000
 
     def test_strengths_survive_the_store_and_rdf(self, kg: KnowledgeGraph) -> None:
         other = KnowledgeGraph(open_store("memory"))
