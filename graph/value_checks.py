@@ -62,9 +62,11 @@ material's accessibility summary: a 900 KB definition was accepted through Graph
 one through a CSV import. The longest in the real data sets is 2,084 (a TEKS mathematics
 standard's full statement; Metacademy's longest summary 832, the demo's 418)."""
 
-ALT_LABELS_LIMIT = 100
-"""The most alternative labels a concept may have in one language (20,000 were accepted):
-the real data sets give at most 2 (TEKS), the demo 5."""
+ALT_LABELS_LIMIT = 500
+"""The most alternative labels in one list: a language's (an import's row, a translation), or
+``updateConcept``'s, which holds every language's (20,000 were accepted). The real data sets
+give a concept at most 2 (TEKS), the demo 5; a multilingual thesaurus gives a few in each of
+dozens of languages, all of them in ``updateConcept``'s list."""
 
 TEXT_LIMIT = 500_000
 """The most characters of a material's text: the longest real one, an OpenStax

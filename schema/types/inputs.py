@@ -37,7 +37,7 @@ class CreateConceptInput:
     label: str = strawberry.field(description="The preferred label (not blank).")
     definition: str = strawberry.field(default="", description="The definition (at most 10,000 characters).")
     alt_labels: list[str] = strawberry.field(
-        default_factory=list, description="Other labels (`concepts(search:)` finds them too), at most 100."
+        default_factory=list, description="Other labels (`concepts(search:)` finds them too), at most 500."
     )
     broader: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Ids of existing broader concepts (`skos:broader`)."

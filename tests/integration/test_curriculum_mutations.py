@@ -239,12 +239,12 @@ class TestConceptLifecycle:
         assert client.execute(update, {"input": {"id": "quad", "altLabels": many}})["updateConcept"] == {
             "code": "INVALID",
             "field": "altLabels",
-            "problems": ["concept 'quad' has 20000 alternative labels, more than 100"],
+            "problems": ["concept 'quad' has 20000 alternative labels, more than 500"],
         }
         spanish = {"conceptId": "quad", "language": "es", "label": "Cuadráticas", "definition": "y" * 10_001}
         refused = client.execute(translate, {"input": spanish})["setConceptTranslation"]
         assert (refused["code"], refused["field"]) == ("INVALID", "definition")
-        at_the_limit = {"id": "big", "label": "Big", "definition": "x" * 10_000, "altLabels": many[:100]}
+        at_the_limit = {"id": "big", "label": "Big", "definition": "x" * 10_000, "altLabels": many[:500]}
         assert client.execute(create, {"input": at_the_limit})["createConcept"] == {"id": "big"}
         assert client.execute('{ concept(id: "quad") { altLabels } }')["concept"]["altLabels"] == []
 
@@ -277,7 +277,7 @@ class TestConceptLifecycle:
         # A 5 MB definition was imported from concepts.csv.
         csv = {
             "concepts": f"id,label,definition,alt_labels\nfine,Fine,Short.,\nbig,Big,{'x' * 5_000_000},\n"
-            f"aka,Aka,,{'|'.join(f'a{i}' for i in range(101))}\n",
+            f"aka,Aka,,{'|'.join(f'a{i}' for i in range(501))}\n",
             "materials": "id,title,type,teaches,text\nm_fine,Fine,reading,fine,ok\n"
             f"m_big,Big,reading,fine,{'t' * 500_001}\n",
             "curricula": f"id,title,description\ngeo,Geometry,{'d' * 10_001}\n",
@@ -287,7 +287,7 @@ class TestConceptLifecycle:
         assert refused["problems"] == [
             "curricula.csv:line 2: curriculum 'geo' has a description of 10001 characters, more than 10000",
             "concepts.csv:line 3: concept 'big' has a definition of 5000000 characters, more than 10000",
-            "concepts.csv:line 4: concept 'aka' has 101 alternative labels, more than 100",
+            "concepts.csv:line 4: concept 'aka' has 501 alternative labels, more than 500",
             "materials.csv:line 3: material 'm_big' has a text of 500001 characters, more than 500000",
         ]
         assert client.execute('{ concept(id: "fine") { id } material(id: "m_fine") { id } }') == {
