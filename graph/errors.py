@@ -18,6 +18,7 @@ __all__ = [
     "ErrorCode",
     "InvalidInput",
     "KnowledgeGraphError",
+    "LookAlikeId",
     "ManyProblems",
     "NotFound",
     "PrerequisiteCycle",
@@ -102,6 +103,19 @@ class DuplicateId(KnowledgeGraphError):
         self.kind = kind
         self.ident = ident
         self.problems = [f"{k} {i!r} already exists" for k, i in [(kind, ident), *also]]
+
+
+class LookAlikeId(DuplicateId):
+    """A new id is a stored one written in another Unicode form (``graph.id_twins``).
+
+    ``ident`` is the stored id, which the request most likely meant; ``problems`` says both.
+    """
+
+    def __init__(self, kind: str, existing: str, message: str, *, field: str | None = "id") -> None:
+        KnowledgeGraphError.__init__(self, message, field=field)
+        self.kind = kind
+        self.ident = existing
+        self.problems = [message]
 
 
 class ActivityClash(KnowledgeGraphError):

@@ -14,6 +14,7 @@ from graph.bundle import CurriculumBundle
 from graph.cascade import cascade
 from graph.concept_texts import TEXT_PREDICATES, written_texts
 from graph.errors import DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
+from graph.id_twins import refuse_look_alike
 from graph.ids import edge_iri, iri_of, script_id_problem
 from graph.model import Concept, ConceptDeletion, Prerequisite
 from graph.prerequisites import cycle_if_added
@@ -58,6 +59,7 @@ class ConceptWrites(GraphBatches):
                 raise NotFound("curriculum", concept.curriculum, field="curriculumId")
             if self.projection.has_concept(concept.id):
                 raise DuplicateId("concept", concept.id, field="id")
+            refuse_look_alike("concept", concept.id, self.projection.dag.nodes)  # another form of a stored id
             if (other := stored_kind(concept.id, self.projection)) is not None:  # an IRI names one thing
                 raise ValidationFailed([f"concept id {concept.id!r} is already the IRI of a {other}"], field="id")
             self.import_bundle(bundle)

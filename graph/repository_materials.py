@@ -14,6 +14,7 @@ from graph.bundle import CurriculumBundle
 from graph.bundle_plan import project_material
 from graph.cascade import cascade
 from graph.errors import DuplicateId, NotFound, ValidationFailed
+from graph.id_twins import refuse_look_alike
 from graph.ids import iri_of, script_id_problem
 from graph.model import Material
 from graph.rdf_mapping import material_triples
@@ -56,6 +57,7 @@ class MaterialWrites(GraphBatches):
             self._require_linked(material)
             if material.id in self.projection.material_ids:
                 raise DuplicateId("material", material.id, field="id")
+            refuse_look_alike("material", material.id, self.projection.material_ids)  # another form of a stored id
             if (other := stored_kind(material.id, self.projection)) is not None:  # an IRI names one thing
                 raise ValidationFailed([f"material id {material.id!r} is already the IRI of a {other}"], field="id")
             self._require_own_activities(material)

@@ -24,6 +24,7 @@ from graph.activities import activity_clashes, stray_activity_ids
 from graph.answer_key import key_heading_warnings
 from graph.bundle import CurriculumBundle, ImportReport
 from graph.errors import DanglingReferences, DuplicateId, PrerequisiteCycle, ValidationFailed
+from graph.id_twins import twins
 from graph.ids import is_valid_id, script_id_problem
 from graph.model import Concept, Material, Prerequisite
 from graph.prerequisites import feedback_edges, find_cycles
@@ -228,6 +229,9 @@ def check_bundle(
     problems += _duplicates("concept", (c.id for c in bundle.concepts))
     problems += _duplicates("material", (m.id for m in bundle.materials))
     problems += _duplicates("curriculum", (c.id for c in bundle.curricula))
+    same_text, other_case = _twins(bundle, projection)
+    problems += same_text
+    report.warnings += other_case
     problems += _iris_of_two_kinds(bundle, projection, elsewhere)
     problems += [  # a CSV's line first: the stored holder has none
         f"{origin}: {c.message()}" if (origin := bundle.origins.get(("material", c.material))) else c.message()
@@ -287,6 +291,24 @@ def check_bundle(
     )
     report.counts = cleaned.counts()
     return cleaned, report
+
+
+def _twins(bundle: CurriculumBundle, projection: Projection) -> tuple[list[str], list[str]]:
+    """The batch's new concept and material ids that look like another (``graph.id_twins``): problems, warnings.
+
+    Each is said at its line where it has one, with the line of a twin in the batch.
+    """
+    problems: list[str] = []
+    warnings: list[str] = []
+    for kind, new, stored in (
+        ("concept", [c.id for c in bundle.concepts], projection.dag.nodes),
+        ("material", [m.id for m in bundle.materials], projection.material_ids),
+    ):
+        for twin in twins(kind, new, stored):
+            said = twin.message("" if twin.stored else bundle.origins.get((kind, twin.other), ""))
+            origin = bundle.origins.get((kind, twin.ident))
+            (problems if twin.same_text else warnings).append(f"{origin}: {said}" if origin else said)
+    return problems, warnings
 
 
 def cycle_origins(

@@ -71,7 +71,7 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
 
     concepts: dict[str, Concept] = {}
     edges: list[Prerequisite] = []
-    origins: dict[tuple[str, str], str] = {}  # each edge's line, for a cycle or a dangling link it makes
+    origins: dict[tuple[str, str], str] = {}  # each exercise's and edge's line, for what a check says of it
     # each record with the line it starts on (a broken quote was named where the file ran out, lines later)
     for line, row in records(reader, source, len(header), problems):
         name = row[position["name"]].strip()
@@ -86,6 +86,7 @@ def parse_junyi(text: str, source: str) -> CurriculumBundle:
         label = pretty or short or name
         alt_labels = tuple(dict.fromkeys(a for a in (short, name if ident != name else "") if a and a != label))
         concepts[ident] = Concept(id=ident, label=label, alt_labels=alt_labels, curriculum=CURRICULUM_ID)
+        origins[("concept", ident)] = f"{source}:line {line}"
         listed = (p.strip() for p in row[position["prerequisites"]].split(","))
         for prerequisite in dict.fromkeys(p for p in listed if p):
             edge = Prerequisite(concept=ident, prerequisite=exercise_id(prerequisite), provenance=CURRICULUM_ID)

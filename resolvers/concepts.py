@@ -10,6 +10,7 @@ from graph import translations
 from graph.curriculum_scope import concepts_of_curriculum, concepts_without_curriculum
 from graph.edit_versions import version_of
 from graph.errors import EditConflict, InvalidInput, NotFound
+from graph.id_twins import case_twins
 from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
 from graph.repository import KnowledgeGraph, Page
 from resolvers.deletions import following_deletions
@@ -64,9 +65,20 @@ def concept_exists(kg: KnowledgeGraph, ident: str) -> bool:
     return kg.projection.has_concept(ident)
 
 
-def create_concept(kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence[str]) -> Concept:
-    """Add a concept with its direct prerequisites."""
-    return kg.create_concept(concept, prerequisites)
+def create_concept(
+    kg: KnowledgeGraph, concept: Concept, prerequisites: Sequence[str], warnings: list[str] | None = None
+) -> Concept:
+    """Add a concept with its direct prerequisites.
+
+    An id a stored concept's differs from only in letter case is taken (real data holds
+    such pairs as two things) and said in ``warnings``; another Unicode form of a stored id
+    is refused (``graph.id_twins``).
+    """
+    alike = case_twins("concept", concept.id, kg.projection.dag.nodes)
+    created = kg.create_concept(concept, prerequisites)
+    if warnings is not None:
+        warnings += alike
+    return created
 
 
 def update_concept(

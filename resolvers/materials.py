@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from graph.curriculum_scope import concepts_of_curriculum
 from graph.edit_versions import version_of
 from graph.errors import EditConflict
+from graph.id_twins import case_twins
 from graph.material_filter import MaterialFilter
 from graph.model import Material
 from graph.repository import KnowledgeGraph, Page
@@ -39,9 +40,13 @@ def list_materials(
     return page, [m for m in kg.materials_by_ids(page.ids) if m is not None]
 
 
-def create_material(kg: KnowledgeGraph, material: Material) -> Material:
-    """Add a material linked to existing concepts."""
-    return kg.create_material(material)
+def create_material(kg: KnowledgeGraph, material: Material, warnings: list[str] | None = None) -> Material:
+    """Add a material linked to existing concepts; an id a stored one's differs from only in case, in ``warnings``."""
+    alike = case_twins("material", material.id, kg.projection.material_ids)
+    created = kg.create_material(material)
+    if warnings is not None:
+        warnings += alike
+    return created
 
 
 def update_material(

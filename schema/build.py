@@ -18,6 +18,7 @@ from schema.access import access_control
 from schema.error_codes import DomainErrorCodes, code_document_error, no_model
 from schema.limits import Limits, code_limit_error, limit_extensions
 from schema.root import Mutation, Query
+from schema.warnings import ResponseWarnings
 
 if TYPE_CHECKING:
     from middleware.metrics import ServiceMetrics
@@ -101,6 +102,7 @@ def build_schema(
         *limit_extensions(limits or Limits()),  # validation (cached) among them, after the shape limits
         access_control(),
         DomainErrorCodes,
+        ResponseWarnings,
     ]
     if not development:
         extensions.append(DisableIntrospection)

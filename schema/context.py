@@ -76,6 +76,8 @@ class Context:
     time_zone: str = "UTC"  # the school's: where a trend's days start unless a query names another
     forget_wait_seconds: float | None = None  # how long a forget waits for its store rewrite (None: until done)
     answer_keys: AnswerKeys = AnswerKeys.AFTER_ATTEMPT  # when a student reads an exercise's answer key
+    # What a write accepted but a person should look at: the response's ``extensions.warnings`` (schema.warnings).
+    warnings: list[str] = field(default_factory=list)
 
     def student_key(self, given: object, field: str = "studentId") -> str:
         """A student argument as the student's key (``graph.pseudonyms``); ``field`` names it in an error.

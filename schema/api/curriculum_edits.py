@@ -87,7 +87,9 @@ class CurriculumMutation:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(
-                concepts.create_concept(kg, input.to_domain(), [str(p) for p in input.prerequisites])
+                concepts.create_concept(
+                    kg, input.to_domain(), [str(p) for p in input.prerequisites], info.context.warnings
+                )
             )
         )
 
@@ -171,7 +173,9 @@ class CurriculumMutation:
         ],
     ) -> MaterialResult:
         kg = info.context.kg
-        return guarded(lambda: MaterialType.from_domain(materials.create_material(kg, input.to_domain())))
+        return guarded(
+            lambda: MaterialType.from_domain(materials.create_material(kg, input.to_domain(), info.context.warnings))
+        )
 
     @strawberry.mutation(description="Change some fields of a material.")
     def update_material(

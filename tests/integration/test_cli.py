@@ -100,6 +100,13 @@ class TestJunyi:
         assert len(report["cycles"]) == 3  # type: ignore[arg-type]
         assert len(report["dropped_edges"]) == 3  # type: ignore[arg-type]
         assert report["counts"]["prerequisites"] == 981 - 3  # type: ignore[index]
+        # two exercises whose ids differ only in case (the second retired, "(old)"): imported, and said
+        [case] = [w for w in report["warnings"] if "only in letter case" in w]  # type: ignore[attr-defined]
+        assert case.endswith(
+            "junyi_Exercise_table.csv:line 832: concept id 'number_sense_weight_L1' differs from concept "
+            f"'number_sense_weight_l1' ({KG / 'junyi' / 'junyi_Exercise_table.csv'}:line 581) only in letter case: "
+            "they are two concepts (did you mean 'number_sense_weight_l1'?)"
+        )
 
 
 class TestExportImport:
