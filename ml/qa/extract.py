@@ -8,6 +8,7 @@ worked examples before exercises, which pose problems and explain none).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
@@ -30,7 +31,10 @@ def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
             tokens = tokenize(sentence)
-            score = related_coverage(weights, set(tokens)) + PHRASE_WEIGHT * phrase_share(query, tokens) - 0.15 * rank
+            covered = related_coverage(weights, set(tokens))
+            # word pairs only break ties between sentences holding two of the question's words or more
+            pairs = phrase_share(query, tokens) if covered and len(weights) > 1 else 0.0
+            score = covered + PHRASE_WEIGHT * pairs - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
             place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
     chosen: list[str] = []
@@ -61,6 +65,7 @@ RELATED_WEIGHT = 0.8
 """A word of the same family counts for less than the word itself, so the exact word wins a tie."""
 
 
+@lru_cache(maxsize=1 << 16)
 def word_root(word: str) -> str:
     """A crude root for matching words of one family in a sentence: its longest known suffix off, 4 letters kept.
 
@@ -74,9 +79,14 @@ def word_root(word: str) -> str:
     return word
 
 
+def _same_family(x: str, y: str) -> bool:
+    """Whether two roots are of one family: equal, or one begins the other and the shorter has 4 letters or more."""
+    return x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
+
+
 def _related(root: str, roots: set[str]) -> bool:
-    """Whether a sentence's roots hold ``root``'s family: one root begins the other, the shorter 4 letters or more."""
-    return any(r.startswith(root) or root.startswith(r) for r in roots if min(len(r), len(root)) >= 4)
+    """Whether a sentence's roots hold ``root``'s family."""
+    return root in roots or any(_same_family(root, r) for r in roots)
 
 
 def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
@@ -94,10 +104,11 @@ def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    roots = {word_root(t) for t in tokens}
-    got = sum(
-        w if t in tokens else RELATED_WEIGHT * w if _related(word_root(t), roots) else 0.0 for t, w in weights.items()
-    )
+    got = sum(w for t, w in weights.items() if t in tokens)
+    missing = [(t, w) for t, w in weights.items() if t not in tokens]
+    if missing:  # the roots of the sentence only where a word is not there as it is
+        roots = {word_root(t) for t in tokens}
+        got += sum(RELATED_WEIGHT * w for t, w in missing if _related(word_root(t), roots))
     return got / total
 
 
@@ -121,12 +132,9 @@ def phrase_share(query: Sequence[str], tokens: Sequence[str]) -> float:
     if not pairs:
         return 0.0
     roots = [word_root(t) for t in tokens]
-    present = {(a, b) for a, b in zip(roots, roots[1:], strict=False)}
-
-    def near(x: str, y: str) -> bool:
-        return x == y or _related(x, {y})
-
-    found = sum(any(near(word_root(a), x) and near(word_root(b), y) for x, y in present) for a, b in pairs)
+    at = {t: [i for i, r in enumerate(roots) if _same_family(word_root(t), r)] for t in set(query)}
+    end = len(roots) - 1
+    found = sum(any(i < end and _same_family(word_root(b), roots[i + 1]) for i in at[a]) for a, b in pairs)
     return found / len(pairs)
 
 
