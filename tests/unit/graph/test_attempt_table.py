@@ -21,6 +21,7 @@ from rdflib import Literal
 
 from graph import analytics, cohort_reports
 from graph import attempt_table as table_module
+from graph.analytics.fixed import DEFAULT_STREAK, DEFAULT_STUCK_AFTER, DEFAULT_WINDOW
 from graph.attempt_columns import AttemptColumns
 from graph.attempt_table import AttemptTable, attempt_table, current_attempt_table
 from graph.attempts import attempt_triples, attempts_of, mark_voided, record_attempts, stored_attempts
@@ -101,12 +102,13 @@ def check_same(kg: KnowledgeGraph, table: AttemptTable, students: list[str] = ST
             assert got.first.tolist() == want.first.tolist(), concept
             assert got.attempts.tolist() == want.attempts.tolist(), concept
             assert got.to_mastery.tolist() == want.to_mastery.tolist(), concept
-        for min_cell in (None, 2):
+        # under a minimum cell the parameters are fixed at their defaults (graph.analytics.fixed)
+        for min_cell, stuck in ((None, 3), *(((2, DEFAULT_STUCK_AFTER),) if streak == DEFAULT_STREAK else ())):
             for concepts in (None, ["add", "quad", "mul"]):
                 assert analytics.difficulty_rows(
-                    found, len(group.students), concepts, stuck_after=3, min_cell=min_cell
+                    found, len(group.students), concepts, stuck_after=stuck, min_cell=min_cell
                 ) == analytics.concept_difficulty(
-                    histories, concepts, streak=streak, stuck_after=3, min_cell=min_cell
+                    histories, concepts, streak=streak, stuck_after=stuck, min_cell=min_cell
                 )  # fmt: skip
     for concept in ("add", "sub", "mul", "eq", "quad", "nothing"):
         events = analytics.trend_events(histories, concept)
@@ -117,11 +119,10 @@ def check_same(kg: KnowledgeGraph, table: AttemptTable, students: list[str] = ST
     histories = attempts_of(kg, members(kg, "all"))  # a forgotten student is no member
     for concept in ("add", "eq", "quad"):  # through the reports, which read the table once it is current
         events = analytics.trend_events(histories, concept)
-        for interval in ("day", "week"):
-            for min_cell in (None, 2):
-                expected = analytics.trend(events, len(histories), interval, window=2, min_cell=min_cell)
-                got = cohort_reports.mastery_trend(kg, "all", concept, interval, window=2, min_cell=min_cell)
-                assert got == expected
+        for interval, window, min_cell in (("day", 2, None), ("week", 2, None), ("week", DEFAULT_WINDOW, 2)):
+            expected = analytics.trend(events, len(histories), interval, window=window, min_cell=min_cell)
+            got = cohort_reports.mastery_trend(kg, "all", concept, interval, window=window, min_cell=min_cell)
+            assert got == expected
     report = cohort_reports.concept_difficulty(kg, "all", streak=2, stuck_after=3)
     assert report.concepts == analytics.concept_difficulty(histories, streak=2, stuck_after=3)
 
@@ -303,6 +304,6 @@ def test_the_trend_leaves_out_what_has_no_time_and_counts_it(kg: KnowledgeGraph)
     assert found.points[0].start == datetime(2026, 3, 2, tzinfo=UTC)
     attempt_table(kg)
     assert cohort_reports.mastery_trend(kg, "all", "add", "day") == found
-    withheld = cohort_reports.mastery_trend(kg, "all", "add", "day", min_cell=5)
+    withheld = cohort_reports.mastery_trend(kg, "all", "add", "week", min_cell=5)  # weeks: fixed for analysts
     assert withheld.untimed is None  # two members hold them: under the minimum cell
     assert np.all([p.start >= datetime(2026, 3, 2, tzinfo=UTC) for p in withheld.points])
