@@ -73,7 +73,7 @@ class ConceptWrites(GraphBatches):
         """
         with self.lock:
             self._require_concept(updated.id, "id")
-            found = concept_problems(updated)
+            found = concept_problems(updated, every_language=True)  # a read's alternative labels: every language's
             if found:
                 raise ValidationFailed([message for _, message in found], field=one_field(found))
             for b in updated.broader:

@@ -28,7 +28,7 @@ from graph.rdf_mapping import Props, Triple
 from graph.rdf_props import concept_from_props, translations_from_props
 from graph.references import Suggestions
 from graph.repository import KnowledgeGraph
-from graph.value_checks import one_field, translation_problems
+from graph.value_checks import alt_labels_total_problem, one_field, translation_problems
 from graph.vocab import SKOS
 
 __all__ = ["remove_translation", "set_translation"]
@@ -73,6 +73,12 @@ def set_translation(
         given = Translation(
             tag, translation.label, translation.definition, tuple(dict.fromkeys(translation.alt_labels))
         )
+        if not keep_alt_labels:  # a concept past the total refused every updateConcept (an audit)
+            stored = translations_from_props(props)
+            replaced = {a for t in stored if language_key(t.language) == language_key(tag) for a in t.alt_labels}
+            others = [a for a in kg.concept(concept).alt_labels if a not in replaced]
+            if (too_many := alt_labels_total_problem(concept, [others, given.alt_labels])) is not None:
+                raise ValidationFailed([too_many], field="altLabels")
         unstated = (("alt_labels",) if keep_alt_labels else ()) + (("definition",) if keep_definition else ())
         return _write(kg, s, props, given, unstated)
 

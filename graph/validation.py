@@ -32,6 +32,7 @@ from graph.projection import Projection
 from graph.references import resolve_references
 from graph.unmodelled_checks import learner_data_problems, unnamed_things, values_of_stored
 from graph.value_checks import (
+    alt_labels_total_problem,
     check_concept,
     check_material,
     curriculum_problems,
@@ -216,9 +217,13 @@ def check_bundle(
         )
         if not stored and (p := script_id_problem(kind, ident)) is not None
     ]
+    own_alt = {c.id: c.alt_labels for c in bundle.concepts}
     for concept_id, translations in bundle.translations.items():
         for translation in translations:
             problems += [message for _, message in translation_problems(concept_id, translation)]
+        lists = [own_alt.get(concept_id, ()), *(t.alt_labels for t in translations)]
+        if (too_many := alt_labels_total_problem(concept_id, lists)) is not None:
+            problems.append(too_many)  # past it, updateConcept would refuse every edit of the concept
         languages = (t.language.lower() for t in translations)
         problems += [f"concept {concept_id!r}: {p}" for p in _duplicates("translation in", languages)]
     for edge in bundle.prerequisites:

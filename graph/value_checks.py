@@ -28,6 +28,7 @@ from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 
 __all__ = [
     "ALT_LABELS_LIMIT",
+    "ALT_LABELS_TOTAL",
     "DEFINITION_LIMIT",
     "LABEL_LIMIT",
     "MAX_MINUTES",
@@ -43,6 +44,7 @@ __all__ = [
     "one_field",
     "provenance_problem",
     "text_problem",
+    "alt_labels_total_problem",
     "translation_problems",
     "url_problem",
 ]
@@ -63,10 +65,13 @@ one through a CSV import. The longest in the real data sets is 2,084 (a TEKS mat
 standard's full statement; Metacademy's longest summary 832, the demo's 418)."""
 
 ALT_LABELS_LIMIT = 500
-"""The most alternative labels in one list: a language's (an import's row, a translation), or
-``updateConcept``'s, which holds every language's (20,000 were accepted). The real data sets
-give a concept at most 2 (TEKS), the demo 5; a multilingual thesaurus gives a few in each of
-dozens of languages, all of them in ``updateConcept``'s list."""
+"""The most alternative labels in one language's list (an import's row, a translation; 20,000
+were accepted). The real data sets give a concept at most 2 (TEKS), the demo 5."""
+ALT_LABELS_TOTAL = 5_000
+"""The most alternative labels of a concept in all its languages together: ``updateConcept``'s
+list holds every language's, and a concept whose languages held more than that list's limit
+refused every edit, its definition's too (500 own labels and 150 German ones, an audit). A
+translation or an import that would take a concept past it is refused, so none gets there."""
 
 TEXT_LIMIT = 500_000
 """The most characters of a material's text: the longest real one, an OpenStax
@@ -120,16 +125,39 @@ def provenance_problem(edge: Prerequisite) -> str | None:
     return None if found is None else f"prerequisite {edge.concept} -> {edge.prerequisite} {found}"
 
 
-def concept_problems(concept: Concept) -> list[tuple[str, str]]:
-    """``check_concept``'s problems, each with the input field it is about (a form shows it there)."""
+def concept_problems(concept: Concept, *, every_language: bool = False) -> list[tuple[str, str]]:
+    """``check_concept``'s problems, each with the input field it is about (a form shows it there).
+
+    ``every_language``: the concept's alternative labels are every language's, as
+    ``updateConcept`` holds them, so ``ALT_LABELS_TOTAL`` bounds them, not one list's limit.
+    """
     problems = []
     problem = id_problem("concept", concept.id)
     if problem is not None:
         problems.append(("id", problem))
-    problems += _texts_problems(f"concept {concept.id!r}", concept.label, concept.definition, concept.alt_labels)
+    limit = ALT_LABELS_TOTAL if every_language else ALT_LABELS_LIMIT
+    problems += _texts_problems(
+        f"concept {concept.id!r}", concept.label, concept.definition, concept.alt_labels, alt_limit=limit
+    )
     if concept.id in concept.broader:
         problems.append(("broader", f"concept {concept.id!r} cannot be broader than itself"))
     return problems
+
+
+def alt_labels_total_problem(concept: str, lists: Sequence[Sequence[str]]) -> str | None:
+    """Why a concept's alternative labels in all languages (``lists``, one a language) are too many; None if not.
+
+    Examples:
+        >>> alt_labels_total_problem("c", [["a"] * 3, ["b%d" % i for i in range(4_999)]]) is None
+        True
+        >>> alt_labels_total_problem("c", [["a%d" % i for i in range(3_000)], ["b%d" % i for i in range(2_001)]])
+        "concept 'c' would have 5,001 alternative labels in all its languages, more than 5,000"
+    """
+    count = sum(len(dict.fromkeys(labels)) for labels in lists)
+    if count <= ALT_LABELS_TOTAL:
+        return None
+    total = f"{count:,} alternative labels in all its languages, more than {ALT_LABELS_TOTAL:,}"
+    return f"concept {concept!r} would have {total}"
 
 
 def translation_problems(concept: str, translation: Translation, *, label: bool = False) -> list[tuple[str, str]]:
@@ -156,7 +184,13 @@ def translation_problems(concept: str, translation: Translation, *, label: bool 
 
 
 def _texts_problems(
-    owner: str, label: str, definition: str, alt_labels: Sequence[str], *, label_may_be_empty: bool = False
+    owner: str,
+    label: str,
+    definition: str,
+    alt_labels: Sequence[str],
+    *,
+    label_may_be_empty: bool = False,
+    alt_limit: int = ALT_LABELS_LIMIT,
 ) -> list[tuple[str, str]]:
     """A label's, a definition's and alternative labels' problems, in any language, said after their ``owner``."""
     problems = []
@@ -166,8 +200,8 @@ def _texts_problems(
     found = text_problem(definition, "definition", limit=DEFINITION_LIMIT, may_be_empty=True)
     if found is not None:
         problems.append(("definition", f"{owner} {found}"))
-    if (count := len(dict.fromkeys(alt_labels))) > ALT_LABELS_LIMIT:  # a label given twice is stored once
-        problems.append(("altLabels", f"{owner} has {count} alternative labels, more than {ALT_LABELS_LIMIT}"))
+    if (count := len(dict.fromkeys(alt_labels))) > alt_limit:  # a label given twice is stored once
+        problems.append(("altLabels", f"{owner} has {count} alternative labels, more than {alt_limit}"))
         alt_labels = ()  # one problem, not one per label
     for alt in alt_labels:
         found = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)

@@ -239,7 +239,7 @@ class TestConceptLifecycle:
         assert client.execute(update, {"input": {"id": "quad", "altLabels": many}})["updateConcept"] == {
             "code": "INVALID",
             "field": "altLabels",
-            "problems": ["concept 'quad' has 20000 alternative labels, more than 500"],
+            "problems": ["concept 'quad' has 20000 alternative labels, more than 5000"],  # every language's
         }
         spanish = {"conceptId": "quad", "language": "es", "label": "Cuadráticas", "definition": "y" * 10_001}
         refused = client.execute(translate, {"input": spanish})["setConceptTranslation"]
@@ -247,6 +247,39 @@ class TestConceptLifecycle:
         at_the_limit = {"id": "big", "label": "Big", "definition": "x" * 10_000, "altLabels": many[:500]}
         assert client.execute(create, {"input": at_the_limit})["createConcept"] == {"id": "big"}
         assert client.execute('{ concept(id: "quad") { altLabels } }')["concept"]["altLabels"] == []
+
+    def test_a_concept_in_many_languages_can_still_be_edited(self, client: Client) -> None:
+        # 500 labels of its own and 150 German ones: updateConcept checked its list (every language's) against one
+        # language's limit, and refused every edit, the definition's too (an audit).
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          ... on Concept { definition } ... on CurriculumError { code field problems } } }"""
+        translate = """mutation($input: SetConceptTranslationInput!) { setConceptTranslation(input: $input) {
+          ... on Concept { id } ... on CurriculumError { code field problems } } }"""
+        client.execute(update, {"input": {"id": "quad", "altLabels": [f"q{i}" for i in range(500)]}})
+        german = {
+            "conceptId": "quad",
+            "language": "de",
+            "label": "Quadratisch",
+            "altLabels": [f"d{i}" for i in range(150)],
+        }
+        assert client.execute(translate, {"input": german})["setConceptTranslation"] == {"id": "quad"}
+        edited = client.execute(update, {"input": {"id": "quad", "definition": "Degree two."}})["updateConcept"]
+        assert edited == {"definition": "Degree two."}
+        for n in range(9):  # nine languages of 500 more would pass 5,000 in all
+            more = {
+                "conceptId": "quad",
+                "language": f"x-l{n}",
+                "label": "Q",
+                "altLabels": [f"l{n}-{i}" for i in range(500)],
+            }
+            answer = client.execute(translate, {"input": more})["setConceptTranslation"]
+            if "code" in answer:
+                break
+        assert (answer["code"], answer["field"]) == ("INVALID", "altLabels")
+        assert "alternative labels in all its languages, more than 5,000" in answer["problems"][0]
+        assert client.execute(update, {"input": {"id": "quad", "definition": "Still editable."}})["updateConcept"] == {
+            "definition": "Still editable."
+        }
 
     def test_materials_and_curricula_have_limits_too(self, client: Client) -> None:
         material = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) {
