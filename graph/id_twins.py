@@ -5,9 +5,10 @@ strings, so they were two concepts that look alike everywhere they are shown; so
 ``Slope`` and ``slope``. An id about to name a new concept or material is compared with
 the stored ids of its kind and with the batch's own:
 
-- equal after NFC (the same text in another Unicode form): refused, naming the other
-  ("did you mean"); slugs are ASCII, so only an IRI id can differ this way;
-- equal after NFC and case folding only: a warning, not a refusal. The real data sets
+- equal after NFKC (the same text in another Unicode form, or in full-width or other
+  compatibility letters: ``ｃafé`` is ``café``): refused, naming the other ("did you
+  mean"); slugs are ASCII, so only an IRI id can differ this way;
+- equal after NFKC and case folding only: a warning, not a refusal. The real data sets
   hold such pairs as two things: Junyi's ``number_sense_weight_l1`` and its retired
   ``number_sense_weight_L1`` (another row, "(old)"); the other sets checked (Khan
   Academy, Metacademy, the TEKS and OpenSALT CASE packages, the demo) have none.
@@ -28,15 +29,15 @@ __all__ = ["Twin", "case_twins", "id_key", "refuse_look_alike", "twins"]
 
 
 def id_key(ident: str) -> str:
-    """``ident`` in NFC and case-folded: two ids with one key look alike.
+    """``ident`` in NFKC and case-folded: two ids with one key look alike.
 
     Examples:
         >>> id_key("http://x.org/cafe\\u0301") == id_key("http://x.org/CAF\\u00c9")
         True
     """
-    if ident.isascii():  # a slug, most ids: NFC leaves it as it is, and case folding is lower case
+    if ident.isascii():  # a slug, most ids: NFKC leaves it as it is, and case folding is lower case
         return ident.lower()
-    return unicodedata.normalize("NFC", ident).casefold()
+    return unicodedata.normalize("NFKC", ident).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class Twin:
     @property
     def same_text(self) -> bool:
         """Whether the two are one text in two Unicode forms (refused), not only in two cases (a warning)."""
-        return unicodedata.normalize("NFC", self.ident) == unicodedata.normalize("NFC", self.other)
+        return unicodedata.normalize("NFKC", self.ident) == unicodedata.normalize("NFKC", self.other)
 
     def message(self, where: str = "") -> str:
         """What is wrong, said after the id; ``where`` places ``other`` in the batch (``concepts.csv:line 3``).
@@ -101,13 +102,13 @@ def twins(kind: str, new: Sequence[str], stored: Iterable[str]) -> list[Twin]:
         found.sort()
     out = []
     for ident in dict.fromkeys(new):
-        key, text = id_key(ident), unicodedata.normalize("NFC", ident)
+        key, text = id_key(ident), unicodedata.normalize("NFKC", ident)
         found = seen.setdefault(key, [])
         if (ident, True) in found:
             continue  # stored as it is: not new
         others = [entry for entry in found if entry[0] != ident]
         # the same text in another form first: it refuses, where a case twin only warns
-        alike = next((e for e in others if unicodedata.normalize("NFC", e[0]) == text), others[0] if others else None)
+        alike = next((e for e in others if unicodedata.normalize("NFKC", e[0]) == text), others[0] if others else None)
         if alike is not None:
             out.append(Twin(kind, ident, alike[0], alike[1]))
         found.append((ident, False))

@@ -49,6 +49,14 @@ def test_another_unicode_form_of_a_stored_concept_id_is_refused_naming_it(client
     assert client.execute("{ concepts(first: 100) { totalCount } }")["concepts"]["totalCount"] == 6
 
 
+def test_full_width_letters_make_no_other_id(client: Client) -> None:
+    # "http://example.org/c/\uff43af\u00e9" (a full-width c) was taken beside café without a word (an audit).
+    client.execute(CONCEPT, {"input": {"id": CAFE, "label": "Café"}})
+    wide = "http://example.org/c/\uff43af\u00e9"
+    refused = client.execute(CONCEPT, {"input": {"id": wide, "label": "Café again"}})["createConcept"]
+    assert (refused["code"], refused["subjectId"]) == ("DUPLICATE", CAFE)
+
+
 def test_an_id_another_only_in_letter_case_is_created_with_a_warning(client: Client) -> None:
     # Real data holds such pairs as two things (Junyi's number_sense_weight_l1 and _L1): taken, but said.
     made = response(client, CONCEPT, {"input": {"id": "Quad", "label": "Quad II"}})
