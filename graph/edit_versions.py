@@ -14,7 +14,9 @@ import json
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-__all__ = ["version_of"]
+from graph.errors import InvalidInput
+
+__all__ = ["check_version", "version_of"]
 
 
 def version_of(record: Any) -> str:
@@ -31,3 +33,21 @@ def version_of(record: Any) -> str:
         raise TypeError(f"a record is a dataclass instance, not {type(record).__name__}")
     text = json.dumps(asdict(record), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_version(given: str) -> str:
+    """``given`` if it has a version's form (16 hex digits); else refused: CONFLICT would say it was changed since.
+
+    Examples:
+        >>> check_version("3f9c2a7d1e0b4c88")
+        '3f9c2a7d1e0b4c88'
+        >>> check_version("garbage")
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: ifVersion 'garbage' is no version Pathwise gave: read the record's `version`
+    """
+    if len(given) != 16 or any(c not in "0123456789abcdef" for c in given):
+        raise InvalidInput(
+            f"ifVersion {given!r} is no version Pathwise gave: read the record's `version`", field="ifVersion"
+        )
+    return given

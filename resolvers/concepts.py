@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from graph import translations
 from graph.curriculum_scope import concepts_of_curriculum, concepts_without_curriculum
-from graph.edit_versions import version_of
+from graph.edit_versions import check_version, version_of
 from graph.errors import EditConflict, InvalidInput, NotFound
 from graph.id_twins import case_twins
 from graph.model import Concept, ConceptDeletion, Prerequisite, Translation
@@ -95,7 +95,7 @@ def update_concept(
         except NotFound as error:
             error.field = "id"  # a form shows it by the input it names
             raise
-        if if_version is not None and version_of(current) != if_version:
+        if if_version is not None and version_of(current) != check_version(if_version):
             raise EditConflict("concept", ident)
         return kg.update_concept(replace(current, **changes))  # type: ignore[arg-type]
 

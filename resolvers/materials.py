@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from graph.curriculum_scope import concepts_of_curriculum
-from graph.edit_versions import version_of
+from graph.edit_versions import check_version, version_of
 from graph.errors import EditConflict
 from graph.id_twins import case_twins
 from graph.material_filter import MaterialFilter
@@ -55,7 +55,7 @@ def update_material(
     """Change some fields of a material (``if_version``: only if it is still the version read), under the lock."""
     with kg.lock:
         current = kg.material(ident, field="id")
-        if if_version is not None and version_of(current) != if_version:
+        if if_version is not None and version_of(current) != check_version(if_version):
             raise EditConflict("material", ident)
         return kg.update_material(replace(current, **changes))  # type: ignore[arg-type]
 

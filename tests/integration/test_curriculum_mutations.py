@@ -110,6 +110,10 @@ class TestConceptLifecycle:
         assert (now["label"], now["definition"]) == ("Adding", read["definition"]), "nothing of the stale form written"
         again = client.execute(update, {"input": {"id": "add", "definition": "Sum.", "ifVersion": now["version"]}})
         assert again["updateConcept"]["definition"] == "Sum."
+        garbage = client.execute(update, {"input": {"id": "add", "label": "X", "ifVersion": "garbage"}})[
+            "updateConcept"
+        ]
+        assert (garbage["code"], garbage["field"]) == ("INVALID", "ifVersion"), "no version was read: not CONFLICT"
         unchanged = client.execute(update, {"input": {"id": "add", "definition": "Sum."}})["updateConcept"]
         assert unchanged["version"] == again["updateConcept"]["version"], "an edit that changes nothing keeps it"
 
