@@ -35,7 +35,13 @@ def check_fixed(field: str, value: object, default: object, min_cell: int | None
         graph.errors.InvalidInput: streak is fixed at 3 with a minimum cell size, not 2: why
     """
     if min_cell and value != default:
-        raise InvalidInput(f"{field} is fixed at {default} with a minimum cell size, not {value}: {why}", field=field)
+        said, was = _as_written(default), _as_written(value)
+        raise InvalidInput(f"{field} is fixed at {said} with a minimum cell size, not {was}: {why}", field=field)
+
+
+def _as_written(value: object) -> str:
+    """A value as a GraphQL request writes it ("false", not Python's "False")."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def trend_zone(asked: str | None, school: str, min_cell: int | None, field: str = "timeZone") -> str:
@@ -50,6 +56,6 @@ def trend_zone(asked: str | None, school: str, min_cell: int | None, field: str 
         graph.errors.InvalidInput: timeZone is fixed at UTC with a minimum cell size, not Etc/GMT-12: ...
     """
     zone = school if asked is None else asked.strip()
-    why = "the school's time zone: weeks that start a few hours apart differ by whoever answered in between"
+    why = "the school's; weeks that start a few hours apart differ by whoever answered in between"
     check_fixed(field, zone, school, min_cell, why)
     return zone
