@@ -135,9 +135,10 @@ class RosterImport:
         "see `teacherClaimsDropped`)."
     )
     teacher_claims_dropped: list[strawberry.ID] = strawberry.field(
-        description="Ids of cohorts a teacher had made (`createCohort`) that the roster enrolled students in: "
-        "their teachers the roster does not name lose them (counted in `teachersRemoved`), so a class id taken "
-        "before the sync filled it grants nothing; `setCohortTeachers` names them again."
+        description="Ids of cohorts a teacher had made (`createCohort`) that the roster enrolled students in, "
+        "settling their teachers' claims: those the roster names keep the cohort, the others lose it (counted in "
+        "`teachersRemoved`, 0 when the roster names them all), so a class id taken before the sync filled it "
+        "grants nothing; `setCohortTeachers` names a teacher again."
     )
     repeated_lines: list[int] = strawberry.field(
         description="Lines enrolling a student an earlier line of the roster already enrolled in that cohort "
