@@ -360,7 +360,7 @@ def answer_question(
     reads_problems = opts.read_expressions  # off, the evaluation's plain-text reading: no problem is read at all
     missing = [] if solved or parts.expressions or posed or not reads_problems else numbers_missing(question, text)
     if missing:  # "What is the LCM of 4 and 6?" answered "LCM = 96 ÷ 4 = 24", another problem's, without a word
-        message = _not_worked([" and ".join(dict.fromkeys(_NUMBER.findall(question)))])  # the problem's numbers
+        message = _not_worked([" and ".join(problem_numbers(question))])  # the problem's numbers
     else:
         message = "" if solved or not (parts.expressions or posed) else _not_worked(parts.expressions)
     notice = "NOT_WORKED" if message else None
@@ -370,10 +370,34 @@ def answer_question(
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]|-[a-z])", re.IGNORECASE)
 
 
-def numbers_missing(question: str, answer: str) -> list[str]:
-    """The question's numbers the answer never states: it then works other numbers than the ones asked about.
+_NAMED_BY = re.compile(
+    r"\b(?:step|chapter|part|lesson|section|unit|page|grade|level|question|problem|exercise|example)\s*$", re.I
+)
+_COUNTING = re.compile(
+    r"\s*(?:steps?|ways?|rules?|types?|kinds?|parts?|things?|methods?|properties|laws?|forms?|cases?)\b", re.I
+)
 
-    A number joined to a word ("2-step", "3rd") names a kind of thing, not a value to work with.
+
+def problem_numbers(question: str) -> list[str]:
+    """The numbers a question asks to work with: not one joined to a word ("2-step", "3rd"), one naming
+    a step or a chapter ("step 2"), or one counting things ("the 3 steps"), which name no value.
+
+    Examples:
+        >>> problem_numbers("What is 5% of 80?"), problem_numbers("What are the 3 steps?")
+        (['5', '80'], [])
+        >>> problem_numbers("What does step 2 mean?"), problem_numbers("What is a 2-step equation?")
+        ([], [])
+    """
+    found = []
+    for match in _NUMBER.finditer(question):
+        if _NAMED_BY.search(question[: match.start()]) or _COUNTING.match(question, match.end()):
+            continue
+        found.append(match.group())
+    return list(dict.fromkeys(found))
+
+
+def numbers_missing(question: str, answer: str) -> list[str]:
+    """The question's numbers (``problem_numbers``) the answer never states: it works other numbers.
 
     Examples:
         >>> numbers_missing("What is the LCM of 4 and 6?", "LCM = 96 ÷ 4 = 24")
@@ -382,7 +406,7 @@ def numbers_missing(question: str, answer: str) -> list[str]:
         (['5'], [])
     """
     stated = set(_NUMBER.findall(answer))
-    return [n for n in dict.fromkeys(_NUMBER.findall(question)) if n not in stated]
+    return [n for n in problem_numbers(question) if n not in stated]
 
 
 def _not_worked(expressions: Sequence[str]) -> str:

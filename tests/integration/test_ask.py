@@ -490,3 +490,9 @@ def test_an_answer_that_works_other_numbers_says_so(demo: tuple[KnowledgeGraph, 
     answer = ask(*demo, "What is 5% of 80?")
     assert answer["noticeCode"] == "NOT_WORKED"
     assert answer["notice"].startswith("No material works this very problem (5 and 80)")
+
+
+def test_a_number_that_names_or_counts_steps_is_no_problem_to_work(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What are the 3 steps of solving an equation?" was told "No material works this very problem (3)".
+    for question in ("What are the 3 steps of solving an equation?", "What does step 2 mean in solving equations?"):
+        assert ask(*demo, question)["noticeCode"] != "NOT_WORKED", question
