@@ -463,8 +463,10 @@ def apply_roster(
         deletes: list[Triple] = []
         teachers: dict[str, set[str]] = {}
         wanted: dict[str, list[str]] = {}
+        lines_of: dict[str, list[RosterEntry]] = {}  # each cohort's lines, gathered once (a district has thousands)
         names = {e.cohort: e.name for e in entries if e.name}
         for e in entries:
+            lines_of.setdefault(e.cohort, []).append(e)
             wanted.setdefault(e.cohort, [])
             if e.student not in wanted[e.cohort]:
                 wanted[e.cohort].append(e.student)
@@ -503,7 +505,7 @@ def apply_roster(
                 report.claims_dropped.append(c)
                 known -= unconfirmed
             added = sorted(teachers.get(c, set()) - known)
-            _check_roster_teachers(c, known, teachers.get(c), [e for e in entries if e.cohort == c], replace)
+            _check_roster_teachers(c, known, teachers.get(c), lines_of[c], replace)
             inserts += [(k, PW.teacher, Literal(t)) for t in added]
             report.teachers_added += len(added)
             for s in wanted[c]:
