@@ -11,6 +11,12 @@ may set them freely.
 
 from __future__ import annotations
 
+import re
+import zoneinfo
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
 from graph.errors import InvalidInput
 
 DEFAULT_STREAK = 3
@@ -54,8 +60,46 @@ def trend_zone(asked: str | None, school: str, min_cell: int | None, field: str 
         Traceback (most recent call last):
         ...
         graph.errors.InvalidInput: timeZone is fixed at UTC with a minimum cell size, not Etc/GMT-12: ...
+        >>> trend_zone("Etc/UTC", "UTC", 5)  # another name of the same zone is the school's
+        'UTC'
     """
-    zone = school if asked is None else asked.strip()
+    zone = school if asked is None or same_zone(asked.strip(), school) else asked.strip()
     why = "the school's; weeks that start a few hours apart differ by whoever answered in between"
     check_fixed(field, zone, school, min_cell, why)
     return zone
+
+
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+
+
+def same_zone(first: str, second: str) -> bool:
+    """Whether two IANA names are one zone: ``Etc/UTC`` is ``UTC``, ``US/Central`` is ``America/Chicago``.
+
+    An analyst whose school keeps ``UTC`` was refused ``Etc/UTC``. tzdata writes a link
+    as a copy of its target's file, so equal files are one zone; an unknown name is
+    equal to itself only.
+
+    Examples:
+        >>> same_zone("Etc/UTC", "UTC"), same_zone("UTC", "UTC"), same_zone("Asia/Tokyo", "UTC")
+        (True, True, False)
+    """
+    if first == second:
+        return True
+    rules = _zone_file(first)
+    return rules is not None and rules == _zone_file(second)
+
+
+@lru_cache(maxsize=64)
+def _zone_file(key: str) -> bytes | None:
+    """The compiled rules of a zone name, from the system's zone files or the tzdata package."""
+    if not _ZONE_KEY.fullmatch(key) or ".." in key:  # a name, never a path
+        return None
+    for root in zoneinfo.TZPATH:
+        path = Path(root, key)
+        if path.is_file():
+            return path.read_bytes()
+    try:
+        package, _, name = f"tzdata.zoneinfo.{key.replace('/', '.')}".rpartition(".")
+        return resources.files(package).joinpath(name).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return None

@@ -395,6 +395,10 @@ class TestAnalystsCannotDifference:
           __typename ... on MasteryTrend { timeZone } } }"""
         assert api(school, context_type=AnalystContext)["masteryTrend"] == {"__typename": "MasteryTrend",
                                                                             "timeZone": "UTC"}  # fmt: skip
+        # another name of the school's zone is the school's zone: "Etc/UTC" was refused where the school keeps "UTC"
+        alias = school.replace('timeZone: "UTC"', 'timeZone: "Etc/UTC"')
+        assert api(alias, context_type=AnalystContext)["masteryTrend"] == {"__typename": "MasteryTrend",
+                                                                           "timeZone": "UTC"}  # fmt: skip
         defaults = '{ conceptDifficulty(cohortId: "7b", streak: 3, stuckAfter: 5) { __typename } }'
         assert api(defaults, context_type=AnalystContext)["conceptDifficulty"] == {"__typename": "CohortDifficulty"}
 
