@@ -295,6 +295,11 @@ def test_a_question_about_something_else_is_told_so_with_nothing_suggested(
             f"I can't answer this from the materials: they never use {words}. Ask about what the course teaches."
         )
         assert (answer["weakPrerequisites"], answer["suggestedMaterials"]) == ([], []), question
+    # an expression an exercise holds does not make the question the exercise's: "What's the derivative of
+    # x^2?" was answered at 0.9 from like terms, as the item x^2 + x
+    calculus = ask(*demo, "What's the derivative of x^2?", student="s1")
+    assert (calculus["answered"], calculus["noticeCode"]) == (False, "OFF_TOPIC")
+    assert '"derivative"' in calculus["notice"]
     # a misspelt course word is the course's: "parabla" was told it was off the topic
     misspelt = ask(*demo, "what is a parabla", student="s1")
     assert misspelt["noticeCode"] != "OFF_TOPIC"
