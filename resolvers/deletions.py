@@ -20,7 +20,8 @@ __all__ = ["following_deletions"]
 
 @contextmanager
 def following_deletions(kg: KnowledgeGraph, mastery: MasteryService | None) -> Iterator[None]:
-    """Around a write that may delete concepts or materials (``deleteConcept``, ``deleteMaterial``, a prune).
+    """Around a write that may delete concepts or materials (``deleteConcept``, ``deleteMaterial``, a prune)
+    or reword a material (``updateMaterial``).
 
     Their attempts stay without the link (``graph.cascade``), so after the write the
     model forgets the states of the students whose attempts lost one, and where it
@@ -28,19 +29,23 @@ def following_deletions(kg: KnowledgeGraph, mastery: MasteryService | None) -> I
     the history that is left at their next use, and a concept created again under a
     deleted id is new to the model, as after a restart. The deleted concept's answers
     were still in the state, and its estimate came back with a concept created again
-    (an audit). A switch being prepared reads the students again too (the journal).
+    (an audit). A material deleted or reworded is placed afresh by its wording at its next
+    attempt, as after a restart. A switch being prepared reads the students again too (the journal).
     """
     changes = history_changes(kg)  # subscribed before the write
     try:
         yield
     finally:
         changed = changes.take()
-        if mastery is not None and (changed.students or changed.concepts):
+        if mastery is not None and (changed.students or changed.concepts or changed.materials):
             with mastery.lock:
-                for student in changed.students:
-                    mastery.note_forgotten(student)
+                students = list(changed.students)
                 if mastery.version is not None:
                     predictor = mastery.predictor
-                    for student in changed.students:
-                        predictor.forget(student)
                     predictor.unplace_concepts(changed.concepts)
+                    # a reworded exercise keeps its links: who answered it was read by the old wording
+                    students += changes.answerers(predictor.unplace_items(changed.materials))
+                for student in dict.fromkeys(students):
+                    mastery.note_forgotten(student)
+                    if mastery.version is not None:
+                        mastery.predictor.forget(student)

@@ -50,10 +50,17 @@ def create_material(kg: KnowledgeGraph, material: Material, warnings: list[str] 
 
 
 def update_material(
-    kg: KnowledgeGraph, ident: str, changes: Mapping[str, object], if_version: str | None = None
+    kg: KnowledgeGraph,
+    ident: str,
+    changes: Mapping[str, object],
+    if_version: str | None = None,
+    mastery: MasteryService | None = None,
 ) -> Material:
-    """Change some fields of a material (``if_version``: only if it is still the version read), under the lock."""
-    with kg.lock:
+    """Change some fields of a material (``if_version``: only if it is still the version read), under the lock.
+
+    New wording is read by the model afresh, as a restart reads it (``following_deletions``).
+    """
+    with following_deletions(kg, mastery), kg.lock:
         current = kg.material(ident, field="id")
         if if_version is not None and version_of(current) != check_version(if_version):
             raise EditConflict("material", ident)

@@ -100,6 +100,10 @@ class OnlineMastery(ABC):
         """Forget where ``add_concepts`` placed these concepts (deleted): one created again is placed afresh."""
 
     @abstractmethod
+    def unplace_items(self, items: Sequence[str]) -> list[str]:
+        """Forget where ``add_items`` placed these items (deleted or reworded), which were: placed afresh next."""
+
+    @abstractmethod
     def observe(self, attempt: Attempt) -> None:
         """Advance the student's state by one attempt."""
 
@@ -202,6 +206,10 @@ class MasteryPredictor(OnlineMastery):
     def unplace_concepts(self, concepts: Sequence[str]) -> None:
         """Forget where ``add_concepts`` placed these concepts (deleted): one created again is placed afresh."""
         self.model.unplace_concepts(concepts)
+
+    def unplace_items(self, items: Sequence[str]) -> list[str]:
+        """Forget where ``add_items`` placed these items: one created again or reworded is placed by its text."""
+        return self.model.unplace_items(items)
 
     def _no_item_features(self, concepts: Sequence[str]) -> torch.Tensor:
         """Item features of a row with no item (its concept's prior), cached per concept."""
@@ -411,6 +419,9 @@ class EnsemblePredictor(OnlineMastery):
     def unplace_concepts(self, concepts: Sequence[str]) -> None:
         for member in self.members:
             member.unplace_concepts(concepts)
+
+    def unplace_items(self, items: Sequence[str]) -> list[str]:
+        return list(dict.fromkeys(i for member in self.members for i in member.unplace_items(items)))
 
     def observe(self, attempt: Attempt) -> None:
         for member in self.members:

@@ -50,6 +50,7 @@ class TKTInference:
         self.placed: set[str] = set()  # concepts added by their text while serving (``add_concepts``)
         self.text_table: torch.Tensor | None = None  # fixed text embeddings, after training
         self.item_texts: dict[str, str] = {}
+        self.placed_items: set[str] = set()  # items added by their text while serving (``add_items``)
         self.item_text_table: torch.Tensor | None = None  # items' text embeddings (bundled encoder)
         self.item_stats = ItemStats()
         self.cohort = CohortStats()
@@ -206,10 +207,32 @@ class TKTInference:
         if not new or self.net is None or self.item_text_table is None:
             return
         self.item_texts.update({i: texts[i] for i in new})
+        self.placed_items.update(new)
         self.items = Vocabulary([*self.items.names, *new])
         _grow(self.net, ("item", "item_bias"), len(self.items.names))
         self.item_text_table = torch.cat([self.item_text_table, self._item_text_embeddings(new)])
         self.item_stats.add_item_texts(self._item_text_rows(new))
+
+    def unplace_items(self, ids: Iterable[str]) -> list[str]:
+        """Forget the items ``add_items`` placed among ``ids`` (deleted, or reworded); which were.
+
+        An exercise deleted and created again under its id, or given new wording, kept
+        the old wording's placement until a restart read the new one. Its row stays under
+        a name no id can have, as ``unplace_concepts`` does; items the network was trained
+        on keep theirs, as a restart does.
+        """
+        gone = [i for i in dict.fromkeys(ids) if i in self.placed_items]
+        if not gone:
+            return []
+        names = list(self.items.names)
+        for item in gone:
+            row = self.items.index[item]
+            names[row] = f"\x00unplaced {row}"  # no id holds a control character
+            self.item_texts.pop(item, None)
+            self.item_stats.text_offset.pop(item, None)
+            self.placed_items.discard(item)
+        self.items = Vocabulary(names)
+        return gone
 
     def predict(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
         """One-step-ahead probabilities for every row of a canonical table.

@@ -188,7 +188,7 @@ class CurriculumMutation:
         kg = info.context.kg
         return guarded(
             lambda: MaterialType.from_domain(
-                materials.update_material(kg, str(input.id), input.changes(), input.if_version)
+                materials.update_material(kg, str(input.id), input.changes(), input.if_version, info.context.mastery)
             )
         )
 

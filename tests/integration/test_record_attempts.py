@@ -543,10 +543,8 @@ class TestModelVersions:
         evidence = api('{ student(id: "ens") { evidence(conceptId: "slope") { change } } }')["student"]["evidence"]
         assert len(evidence) == 3
 
-    def test_a_new_exercise_is_placed_by_its_wording_live_and_after_a_restart(
-        self, api: Api, tmp_path_factory: pytest.TempPathFactory
-    ) -> None:
-        """A model trained with the exercises' wording reads a new exercise's wording at its first attempt."""
+    def _served_worded_model(self, api: Api, tmp_path_factory: pytest.TempPathFactory) -> None:
+        """A model trained with the exercises' wording, served, and a new exercise answered twice by "kid"."""
         from demo.load import CURRICULUM_DIR, demo_attempts
         from graph.model import Material, MaterialType
         from ingest.csv_layout import read_curriculum_csv
@@ -573,6 +571,12 @@ class TestModelVersions:
             for n, (m, ok) in enumerate([("m_slope_practice", True), ("m_slope_new", False), ("m_slope_new", True)])
         ]
         api(RECORD, {"a": attempts})
+
+    def test_a_new_exercise_is_placed_by_its_wording_live_and_after_a_restart(
+        self, api: Api, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        """A model trained with the exercises' wording reads a new exercise's wording at its first attempt."""
+        self._served_worded_model(api, tmp_path_factory)
         model = api.mastery.predictor.model
         assert "m_slope_new" in model.items.index
         assert model.item_text_table is not None
@@ -584,6 +588,32 @@ class TestModelVersions:
         replayed = restarted(unstored)["student"]["mastery"][0]["probability"]
         assert "m_slope_new" in restarted.mastery.predictor.model.items.index
         assert replayed == pytest.approx(live, abs=1e-6)
+
+    def test_an_exercise_reworded_or_created_again_is_read_by_its_new_wording(
+        self, api: Api, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        # The model kept the old wording's placement until a restart: estimates moved when the process did.
+        self._served_worded_model(api, tmp_path_factory)
+        unstored = '{ student(id: "kid") { mastery(conceptIds: ["slope_intercept_form"]) { probability } } }'
+        before = api(unstored)["student"]["mastery"][0]["probability"]
+        harder = "Prove that the slopes of two perpendicular lines multiply to -1, in a full written argument."
+        update = """mutation($t: String!) { updateMaterial(input: {id: "m_slope_new", text: $t}) { __typename } }"""
+        assert api(update, {"t": harder})["updateMaterial"]["__typename"] == "Material"
+        reworded = api(unstored)["student"]["mastery"][0]["probability"]
+        assert reworded != pytest.approx(before, abs=1e-6)
+        restarted = Api(api.kg, MasteryService(api.mastery.versions))
+        assert restarted(unstored)["student"]["mastery"][0]["probability"] == pytest.approx(reworded, abs=1e-6)
+        create = """mutation($t: String!) { createMaterial(input: {id: "m_slope_new", title: "Slope, two points",
+          type: EXERCISE, text: $t, assesses: ["slope"]}) { __typename } }"""
+        assert api('mutation { deleteMaterial(id: "m_slope_new") { __typename } }')["deleteMaterial"] == {
+            "__typename": "Deleted"
+        }
+        assert api(create, {"t": "What is 2 + 2?"})["createMaterial"]["__typename"] == "Material"
+        again = {"studentId": "kid", "materialId": "m_slope_new", "correct": True, "clientId": "again"}
+        api(RECORD, {"a": [again]})
+        live = api(unstored)["student"]["mastery"][0]["probability"]
+        restarted = Api(api.kg, MasteryService(api.mastery.versions))
+        assert restarted(unstored)["student"]["mastery"][0]["probability"] == pytest.approx(live, abs=1e-6)
 
 
 class TestDeletedConcepts:

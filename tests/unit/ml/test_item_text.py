@@ -119,3 +119,15 @@ def test_an_exercise_named_only_in_the_training_texts_is_placed_when_a_table_nam
     assert "spare" not in json.loads((tmp_path / "config.json").read_text())["item_texts"]
     _last_row(model, "spare")
     assert "spare" in model.items.index
+
+
+def test_an_unplaced_exercise_is_placed_afresh_by_its_new_wording(trained: tuple[PathwiseKT, Path]) -> None:
+    model = PathwiseKT.load(trained[1])
+    model.add_items({"reworded": _wording(100)})
+    assert model.unplace_items(["reworded", "x1", "never-placed"]) == ["reworded"]  # trained items keep theirs
+    assert "reworded" not in model.items.index
+    assert _last_row(model, "x1") == _last_row(PathwiseKT.load(trained[1]), "x1")
+    model.add_items({"reworded": _wording(101)})
+    fresh = PathwiseKT.load(trained[1])
+    fresh.add_items({"reworded": _wording(101)})
+    assert _last_row(model, "reworded") == pytest.approx(_last_row(fresh, "reworded"), abs=1e-6)
