@@ -23,12 +23,22 @@ from schema.api.translations import TranslationMutation
 __all__ = ["Mutation", "Query"]
 
 
-@strawberry.type
+@strawberry.type(
+    description="Every read. Each field is nullable: a refused or failed one is null with its error in `errors`, "
+    "and the others of the request keep their data."
+)
 class Query(CurriculumQuery, StudentQuery, MasteryModelQuery, PathQuery, QaQuery, CohortQuery, AccessibilityQuery):
-    """Every read the API offers."""
+    """Every read the API offers.
+
+    Each field is nullable: a refused or failed one is null with its error, and the others
+    of the request keep their data (one refusal had voided the whole response).
+    """
 
 
-@strawberry.type
+@strawberry.type(
+    description="Every write. Each field is nullable: a refused one is null with its error in `errors`, and an "
+    "earlier mutation of the same document keeps its result."
+)
 class Mutation(
     CurriculumMutation,
     TranslationMutation,
@@ -38,4 +48,8 @@ class Mutation(
     CohortMutation,
     BackupMutation,
 ):
-    """Every write the API offers."""
+    """Every write the API offers.
+
+    Each field is nullable, as the queries are: a refused mutation is null with its error,
+    and an earlier one of the same document keeps its result.
+    """

@@ -74,5 +74,5 @@ class AccessibilityQuery:
         description="Every term materials' accessibility fields allow, deprecated ones marked, for a frontend's "
         "pickers (filters, learner needs, a designer's form)."
     )
-    def accessibility_vocabulary(self) -> AccessibilityVocabulary:
+    def accessibility_vocabulary(self) -> AccessibilityVocabulary | None:
         return AccessibilityVocabulary()

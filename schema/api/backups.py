@@ -32,7 +32,7 @@ class BackupMutation:
         "Restore with `pathwise restore FOLDER` while the service is stopped: students forgotten since the backup "
         "are forgotten again."
     )
-    async def backup_data(self, info: Info) -> BackupResult:
+    async def backup_data(self, info: Info) -> BackupResult | None:
         context = info.context
 
         def run() -> BackupResult:

@@ -97,7 +97,7 @@ AttemptedConceptsArg = Annotated[
 @strawberry.type
 class CohortQuery:
     @strawberry.field(description="Cohorts by id (a teacher sees the cohorts they teach).")
-    def cohorts(self, info: Info) -> list[CohortType]:
+    def cohorts(self, info: Info) -> list[CohortType] | None:
         kg = info.context.kg
         return _wrap(kg, cohorts.listing(kg, _visible_cohorts(info)))
 
@@ -120,7 +120,7 @@ class CohortQuery:
         concept_ids: EveryConceptArg = None,
         threshold: CohortThresholdArg = DEFAULT_THRESHOLD,
         bins: BinsArg = DEFAULT_BINS,
-    ) -> CohortMasteryResult:
+    ) -> CohortMasteryResult | None:
         min_cell = _min_cell(info)
 
         def run() -> CohortMastery:
@@ -163,7 +163,7 @@ class CohortQuery:
         limit: Annotated[
             int, strawberry.argument(description="How many concepts `mostStuck` lists at most, 0 or more.")
         ] = 5,
-    ) -> ConceptDifficultyResult:
+    ) -> ConceptDifficultyResult | None:
         def run() -> CohortDifficulty:
             report = cohorts.concept_difficulty(
                 info.context.kg,
@@ -199,7 +199,7 @@ class CohortQuery:
                 "estimate below `threshold` is); for analysts false only (INVALID otherwise)."
             ),
         ] = False,
-    ) -> AtRiskResult:
+    ) -> AtRiskResult | None:
         def run() -> CohortAtRisk:
             found = cohorts.at_risk(
                 info.context.kg,
@@ -253,7 +253,7 @@ class CohortQuery:
                 "analysts only that zone is (any other is INVALID)."
             ),
         ] = None,
-    ) -> MasteryTrendResult:
+    ) -> MasteryTrendResult | None:
         def run() -> MasteryTrend:
             min_cell = _min_cell(info)
             zone = trend_zone(time_zone, info.context.time_zone, min_cell)  # an analyst's: the school's
@@ -286,7 +286,7 @@ class CohortMutation:
         self,
         info: Info,
         input: Annotated[CreateCohortInput, strawberry.argument(description="The new cohort's id, name and teachers.")],
-    ) -> CohortResult:
+    ) -> CohortResult | None:
         def run() -> CohortType:
             teachers = list(input.teacher_ids)
             by_teacher = info.context.principal.role is Role.TEACHER
@@ -305,7 +305,7 @@ class CohortMutation:
             strawberry.ID,
             strawberry.argument(description='The cohort (NOT_FOUND with `field: "id"` when there is none).'),
         ],
-    ) -> DeleteCohortResult:
+    ) -> DeleteCohortResult | None:
         def run() -> Deleted:
             try:
                 cohorts.delete(info.context.kg, str(id))
@@ -332,7 +332,7 @@ class CohortMutation:
                 "as they are."
             ),
         ],
-    ) -> CohortResult:
+    ) -> CohortResult | None:
         def run() -> CohortType:
             kg = info.context.kg
             keys = [info.context.student_key(s, f"studentIds.{i}") for i, s in enumerate(student_ids)]
@@ -351,7 +351,7 @@ class CohortMutation:
                 description="The students: external ids or keys (`stu-...`); those who are not members are ignored."
             ),
         ],
-    ) -> CohortResult:
+    ) -> CohortResult | None:
         def run() -> CohortType:
             kg = info.context.kg
             keys = [info.context.student_key(s, f"studentIds.{i}") for i, s in enumerate(student_ids)]
@@ -372,7 +372,7 @@ class CohortMutation:
                 'more than 100 with `field: "teacherIds"`.'
             ),
         ],
-    ) -> CohortResult:
+    ) -> CohortResult | None:
         def run() -> CohortType:
             kg = info.context.kg
             return _wrap(kg, [cohorts.set_teachers(kg, str(cohort_id), teacher_ids)])[0]
@@ -390,7 +390,7 @@ class CohortMutation:
                 description='The new name, one line ("" clears it; INVALID with `field: "name"` otherwise).'
             ),
         ],
-    ) -> CohortResult:
+    ) -> CohortResult | None:
         def run() -> CohortType:
             kg = info.context.kg
             return _wrap(kg, [cohorts.rename(kg, str(cohort_id), name)])[0]
@@ -422,7 +422,7 @@ class CohortMutation:
                 description="Make each named cohort exactly the roster's (see above); by default the roster only adds."
             ),
         ] = False,
-    ) -> RosterResult:
+    ) -> RosterResult | None:
         def run() -> RosterImport:
             report = cohorts.import_csv(info.context.kg, csv, replace, info.context.student_key, info.context.erasures)
             return RosterImport.from_domain(report)

@@ -27,7 +27,7 @@ class CurriculumSchemeMutation:
         self,
         info: Info,
         input: Annotated[CreateCurriculumInput, strawberry.argument(description="The new curriculum.")],
-    ) -> CurriculumResult:
+    ) -> CurriculumResult | None:
         new = Curriculum(str(input.id), tidy(input.title), tidy(input.description))
         return guarded(lambda: CurriculumType.from_domain(curriculum_writes.create_curriculum(info.context.kg, new)))
 
@@ -36,7 +36,7 @@ class CurriculumSchemeMutation:
         self,
         info: Info,
         input: Annotated[UpdateCurriculumInput, strawberry.argument(description="The curriculum and its changes.")],
-    ) -> CurriculumResult:
+    ) -> CurriculumResult | None:
         return guarded(
             lambda: CurriculumType.from_domain(
                 curriculum_writes.update_curriculum(
@@ -59,7 +59,7 @@ class CurriculumSchemeMutation:
             strawberry.ID,
             strawberry.argument(description='The curriculum (NOT_FOUND with `field: "id"` when there is none).'),
         ],
-    ) -> DeleteCurriculumResult:
+    ) -> DeleteCurriculumResult | None:
         def run() -> DeletedCurriculum:
             deleted = curriculum_writes.delete_curriculum(info.context.kg, str(id))
             return DeletedCurriculum(id=strawberry.ID(deleted.id), concepts=deleted.concepts)

@@ -70,7 +70,7 @@ class CurriculumQuery:
                 "`allowDangling` and an unknown scheme leaves); false: only those in one; not with `curriculumId`."
             ),
         ] = None,
-    ) -> ConceptConnection:
+    ) -> ConceptConnection | None:
         page, found = concepts.list_concepts(
             info.context.kg,
             first=check_first(first),
@@ -123,7 +123,7 @@ class CurriculumQuery:
                 '`field: "curriculumId"` when unknown); null: every curriculum\'s.'
             ),
         ] = None,
-    ) -> MaterialConnection:
+    ) -> MaterialConnection | None:
         where = MaterialFilter.checked(
             features=accessibility_feature or (),
             without_hazards=without_hazard or (),
@@ -149,7 +149,7 @@ class CurriculumQuery:
         )
 
     @strawberry.field(description="Every curriculum.")
-    def curricula(self, info: Info) -> list[CurriculumType]:
+    def curricula(self, info: Info) -> list[CurriculumType] | None:
         return [CurriculumType.from_domain(c) for c in curricula.list_curricula(info.context.kg)]
 
     @strawberry.field(
@@ -170,7 +170,7 @@ class CurriculumQuery:
                 "CASE needs it."
             ),
         ] = None,
-    ) -> str:
+    ) -> str | None:
         # off the event loop: a whole-store export reads every triple (seconds with many attempts), and
         # every other request waited for it
         kg, only = info.context.kg, str(curriculum_id) if curriculum_id is not None else None
@@ -191,7 +191,7 @@ class CurriculumQuery:
                 "null: the whole curriculum part of the graph."
             ),
         ] = None,
-    ) -> CsvFiles:
+    ) -> CsvFiles | None:
         kg, only = info.context.kg, str(curriculum_id) if curriculum_id is not None else None
         files = await asyncio.to_thread(curricula.export_curriculum_csv, kg, only)  # as export_curriculum
         return CsvFiles(

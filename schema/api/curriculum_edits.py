@@ -83,7 +83,7 @@ class CurriculumMutation:
         input: Annotated[
             CreateConceptInput, strawberry.argument(description="The new concept and its direct prerequisites.")
         ],
-    ) -> ConceptResult:
+    ) -> ConceptResult | None:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(
@@ -100,7 +100,7 @@ class CurriculumMutation:
         input: Annotated[
             UpdateConceptInput, strawberry.argument(description="The concept's id and the fields to change.")
         ],
-    ) -> ConceptResult:
+    ) -> ConceptResult | None:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(
@@ -119,7 +119,7 @@ class CurriculumMutation:
             strawberry.ID,
             strawberry.argument(description='The concept (NOT_FOUND with `field: "id"` when there is none).'),
         ],
-    ) -> DeleteResult:
+    ) -> DeleteResult | None:
         kg = info.context.kg
 
         def run() -> Deleted:
@@ -148,7 +148,7 @@ class CurriculumMutation:
             str,
             strawberry.argument(description="Where the edge comes from (stored as given, as the edge's `provenance`)."),
         ] = "designer",
-    ) -> PrerequisiteResult:
+    ) -> PrerequisiteResult | None:
         kg = info.context.kg
         return guarded(
             lambda: _edge(
@@ -159,7 +159,7 @@ class CurriculumMutation:
     @strawberry.mutation(description="Remove a prerequisite edge.")
     def remove_prerequisite(
         self, info: Info, concept_id: RequiringArg, prerequisite_id: RequiredArg
-    ) -> PrerequisiteResult:
+    ) -> PrerequisiteResult | None:
         kg = info.context.kg
         return guarded(lambda: _edge(info, concepts.remove_prerequisite(kg, str(concept_id), str(prerequisite_id))))
 
@@ -171,7 +171,7 @@ class CurriculumMutation:
             CreateMaterialInput,
             strawberry.argument(description="The new material and the concepts it teaches and assesses."),
         ],
-    ) -> MaterialResult:
+    ) -> MaterialResult | None:
         kg = info.context.kg
         return guarded(
             lambda: MaterialType.from_domain(materials.create_material(kg, input.to_domain(), info.context.warnings))
@@ -184,7 +184,7 @@ class CurriculumMutation:
         input: Annotated[
             UpdateMaterialInput, strawberry.argument(description="The material's id and the fields to change.")
         ],
-    ) -> MaterialResult:
+    ) -> MaterialResult | None:
         kg = info.context.kg
         return guarded(
             lambda: MaterialType.from_domain(
@@ -200,7 +200,7 @@ class CurriculumMutation:
             strawberry.ID,
             strawberry.argument(description='The material (NOT_FOUND with `field: "id"` when there is none).'),
         ],
-    ) -> DeleteResult:
+    ) -> DeleteResult | None:
         kg = info.context.kg
         return guarded(lambda: Deleted(id=strawberry.ID(materials.delete_material(kg, str(id), info.context.mastery))))
 
@@ -216,7 +216,7 @@ class CurriculumMutation:
                 description="Whether the material teaches the concept or assesses it (default TEACHES)."
             ),
         ] = LinkRelation.TEACHES,
-    ) -> MaterialResult:
+    ) -> MaterialResult | None:
         return _link(info, str(material_id), str(concept_id), relation, unlink=False)
 
     @strawberry.mutation(description="Remove a link between a material and a concept.")
@@ -231,7 +231,7 @@ class CurriculumMutation:
                 description="Which link to remove (default TEACHES); NOT_FOUND when the material has no such link."
             ),
         ] = LinkRelation.TEACHES,
-    ) -> MaterialResult:
+    ) -> MaterialResult | None:
         return _link(info, str(material_id), str(concept_id), relation, unlink=True)
 
     @strawberry.mutation(description="Import a small curriculum document; validated whole, applied whole.")
@@ -242,7 +242,7 @@ class CurriculumMutation:
             ImportCurriculumInput,
             strawberry.argument(description="The document (or CSV files), its format and how to apply it."),
         ],
-    ) -> ImportResult:
+    ) -> ImportResult | None:
         kg = info.context.kg
         csv_files = None
         if input.csv is not None:

@@ -19,7 +19,7 @@ __all__ = ["MasteryModelMutation", "MasteryModelQuery"]
 @strawberry.type
 class MasteryModelQuery:
     @strawberry.field(description="Trained mastery model versions; `current` is the one served.")
-    def mastery_models(self, info: Info) -> list[MasteryModelInfo]:
+    def mastery_models(self, info: Info) -> list[MasteryModelInfo] | None:
         service = info.context.mastery
         if service is None:
             return []
@@ -56,7 +56,7 @@ class MasteryModelMutation:
                 "when there is none)."
             ),
         ],
-    ) -> MasteryModelResult:
+    ) -> MasteryModelResult | None:
         def run() -> MasteryModelInfo:
             service = info.context.mastery_service()
             model_switch.switch_model(info.context.kg, service, version)
@@ -75,7 +75,7 @@ class MasteryModelMutation:
         self,
         info: Info,
         version: Annotated[str, strawberry.argument(description="A trained version, as `masteryModels` names it.")],
-    ) -> MasteryModelSwitchResult:
+    ) -> MasteryModelSwitchResult | None:
         def run() -> MasteryModelSwitch:
             service = info.context.mastery_service()
             return MasteryModelSwitch.from_progress(model_switch.start_switch(info.context.kg, service, version))

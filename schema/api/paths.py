@@ -58,7 +58,7 @@ class PathQuery:
         mastery_threshold: MasteryThresholdArg = None,
         max_minutes: MaxMinutesArg = None,
         needs: AccessNeedsArg = None,
-    ) -> LearningPathResult:
+    ) -> LearningPathResult | None:
         kg = info.context.kg
 
         def run() -> LearningPathType:
@@ -98,7 +98,7 @@ class PathQuery:
                 "every curriculum of the graph."
             ),
         ] = None,
-    ) -> NextMaterialsResult:
+    ) -> NextMaterialsResult | None:
         kg = info.context.kg
 
         def run() -> Recommendations:

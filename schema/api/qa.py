@@ -46,7 +46,7 @@ class QaQuery:
         "the student's weak prerequisites among them, a confidence and materials to study. Below the "
         "confidence threshold it says it does not know and suggests where to look."
     )
-    async def ask(self, info: Info, question: QuestionArg, student_id: OptionalStudentIdArg = None) -> AskResult:
+    async def ask(self, info: Info, question: QuestionArg, student_id: OptionalStudentIdArg = None) -> AskResult | None:
         service = info.context.qa
         try:
             if service is None:

@@ -64,7 +64,7 @@ class StudentQuery:
                 'error with `field: "ids"`).'
             ),
         ],
-    ) -> list[StudentKey]:
+    ) -> list[StudentKey] | None:
         if len(ids) > MAX_PAGE:
             raise InvalidInput(f"at most {MAX_PAGE} ids at once, got {len(ids)}", field="ids")
         among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
@@ -91,7 +91,7 @@ class StudentQuery:
                 "none, as a cohort whose members they may not see is: the answer is the same either way."
             ),
         ] = None,
-    ) -> StudentConnection:
+    ) -> StudentConnection | None:
         among = visible_students(info.context.acting(), info.context.directory, info.context.pseudonyms.resolve)
         if cohort_id is not None:
             if among is None and cohorts_by_ids(info.context.kg, [str(cohort_id)])[0] is None:
@@ -126,7 +126,7 @@ class StudentQuery:
         description="Everything stored about a student (an access request): attempts, mastery estimates, "
         "cohort memberships and every stored statement of theirs, as JSON."
     )
-    def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult:
+    def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult | None:
         try:
             key = info.context.student_key(id, "id")
             return StudentExport.from_domain(key, students.export(info.context.kg, key))
@@ -152,7 +152,7 @@ class StudentMutation:
                 description=f"The attempts, at most {students.MAX_ATTEMPT_BATCH} (more: INVALID on `attempts`)."
             ),
         ],
-    ) -> RecordAttemptsResult:
+    ) -> RecordAttemptsResult | None:
         kg = info.context.kg
 
         def run() -> RecordedAttempts:
@@ -240,7 +240,7 @@ class StudentMutation:
                 "a problem's field is `statements.N`, N the statement's index."
             ),
         ],
-    ) -> RecordStatementsResult:
+    ) -> RecordStatementsResult | None:
         def run() -> RecordedStatements:
             report = record_statements(
                 info.context.kg,
@@ -261,7 +261,7 @@ class StudentMutation:
         "answered with alreadyForgotten and that call's time (from the erasure log). NOT_FOUND when nothing about "
         "them is stored and no erasure of theirs is logged."
     )
-    async def forget_student(self, info: Info, id: StudentIdArg) -> ForgetStudentResult:
+    async def forget_student(self, info: Info, id: StudentIdArg) -> ForgetStudentResult | None:
         def run() -> ForgetStudentResult:
             try:
                 key = info.context.student_key(id, "id")
@@ -295,7 +295,7 @@ class StudentMutation:
                 "place."
             ),
         ],
-    ) -> list[ForgetStudentResult]:
+    ) -> list[ForgetStudentResult] | None:
         def run() -> list[ForgetStudentResult]:
             keys: list[str | KnowledgeGraphError] = []
             for position, given in enumerate(ids):

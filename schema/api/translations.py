@@ -28,7 +28,7 @@ class TranslationMutation:
         input: Annotated[
             SetConceptTranslationInput, strawberry.argument(description="The concept, the language and its values.")
         ],
-    ) -> ConceptResult:
+    ) -> ConceptResult | None:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(
@@ -60,7 +60,7 @@ class TranslationMutation:
                 "the concept's own label or definition (INVALID: `updateConcept` changes those)."
             ),
         ],
-    ) -> ConceptResult:
+    ) -> ConceptResult | None:
         kg = info.context.kg
         return guarded(
             lambda: ConceptType.from_domain(concepts.remove_translation(kg, str(concept_id), language.strip()))

@@ -260,6 +260,16 @@ def test_cell(
         assert result.data is None or result.data.get(field) is None
 
 
+def test_a_refused_field_leaves_the_others_of_the_request_their_data(
+    kg: KnowledgeGraph, schema: strawberry.Schema
+) -> None:
+    # Root fields were non-null: a student's `{ curricula cohorts }` lost the curricula with the refused cohorts,
+    # and a dashboard asking for several students' paths went blank for one who had left the class.
+    result = run(kg, "{ curricula { id } cohorts { id } }", Principal(S, "s1"), schema)
+    assert result.data == {"curricula": [{"id": "arith"}], "cohorts": None}
+    assert [(e.path, (e.extensions or {}).get("code")) for e in result.errors or []] == [(["cohorts"], "FORBIDDEN")]
+
+
 @pytest.fixture
 def with_students(kg: KnowledgeGraph) -> KnowledgeGraph:
     when = datetime(2024, 1, 1, tzinfo=UTC)
@@ -289,7 +299,7 @@ class TestStudentListing:
         self, with_students: KnowledgeGraph, schema: strawberry.Schema, role: Role
     ) -> None:
         result = run(with_students, LIST_STUDENTS, Principal(role, PRINCIPALS[role]), schema)
-        assert result.data is None
+        assert result.data == {"students": None}
         assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["FORBIDDEN"]
 
     def test_a_student_cannot_tell_whether_another_student_exists(
@@ -404,7 +414,7 @@ class TestIntegrationWritesWithoutReading:
     )
     def test_selecting_the_estimates_refuses_the_write_before_it_is_made(self, api: Api, selection: str) -> None:
         data, errors = self.record(api, selection)
-        assert data is None
+        assert data == {"recordAttempts": None}
         [(path, code, message)] = errors
         assert (path, code) == (["recordAttempts"], "FORBIDDEN")
         assert "selects 'mastery'" in message
