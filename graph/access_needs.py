@@ -36,7 +36,7 @@ from graph.accessibility import (
     sufficient_sets,
 )
 from graph.errors import InvalidInput
-from graph.language_codes import same_language
+from graph.language_codes import current_tag, same_language
 
 if TYPE_CHECKING:
     from graph.model import Material
@@ -176,7 +176,7 @@ class AccessNeeds:
         problems = _outside(hazards, HAZARDS, "hazard to avoid")
         if problems:
             raise InvalidInput("; ".join(problems), field="needs.avoidHazards")
-        asked = [tag.strip() for tag in languages or ()]
+        asked = [current_tag(tag.strip()) for tag in languages or ()]  # a device's "iw" is Hebrew
         bad = [problem for tag in asked if (problem := language_problem(tag)) is not None]
         if bad:
             raise InvalidInput("; ".join(bad), field="needs.languages")

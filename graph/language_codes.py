@@ -11,7 +11,7 @@ written.
 
 from __future__ import annotations
 
-__all__ = ["ISO_639_1", "same_language", "script_of", "subtag_problem"]
+__all__ = ["ISO_639_1", "WITHDRAWN", "current_tag", "same_language", "script_of", "subtag_problem"]
 
 ISO_639_1 = frozenset({
     "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi", "bm", "bn", "bo",
@@ -49,6 +49,26 @@ _MISTAKEN = {
     "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "sh": "sr",
 }  # fmt: skip
 """Two letters written for a language that are no code of it: country codes, and codes ISO 639 withdrew."""
+
+
+WITHDRAWN = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+"""Codes ISO 639 withdrew, and what replaced them: Java before 17 and Android still send ``iw`` and ``in``."""
+
+
+def current_tag(tag: str) -> str:
+    """A tag a reader's device sent, with a withdrawn language code replaced (``iw-IL`` is ``he-IL``).
+
+    For reads only: a Hebrew student's app asked ``label(language: "iw")`` and lost the
+    whole concept to an error. What is stored is still refused in the old code, with
+    the new one suggested (``subtag_problem``).
+
+    Examples:
+        >>> current_tag("iw"), current_tag("in-ID"), current_tag("IW-il"), current_tag("it"), current_tag("x-iw")
+        ('he', 'id-ID', 'he-il', 'it', 'x-iw')
+    """
+    primary, dash, rest = tag.partition("-")
+    replaced = WITHDRAWN.get(primary.lower())
+    return f"{replaced}{dash}{rest}" if replaced else tag
 
 
 def subtag_problem(tag: str) -> str | None:

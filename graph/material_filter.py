@@ -24,6 +24,7 @@ from graph.accessibility import (
     term_problems,
 )
 from graph.errors import InvalidInput
+from graph.language_codes import current_tag
 
 __all__ = ["MaterialFilter", "language_matches"]
 
@@ -119,10 +120,11 @@ class MaterialFilter:
                 )
         tag = None
         if language is not None and language.strip():
-            bad = language_problem(language.strip())
+            asked = current_tag(language.strip())  # a device's "iw" is Hebrew
+            bad = language_problem(asked)
             if bad is not None:
                 raise InvalidInput(bad, field="language")
-            tag = canonical_language(language)
+            tag = canonical_language(asked)
         return cls(wanted, tuple(h for h in HAZARDS if h in free), modes, tag, orphans)
 
     @property

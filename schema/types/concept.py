@@ -8,7 +8,7 @@ import strawberry
 
 from graph.accessibility import language_problem
 from graph.errors import ConceptNotFound, InvalidInput
-from graph.language_codes import same_language
+from graph.language_codes import current_tag, same_language
 from graph.model import Concept, Translation
 from schema.context import Info
 from schema.types.enums import MaterialKind
@@ -157,6 +157,7 @@ class ConceptType:
         """The concept's translation best matching ``language`` (a BCP 47 tag), if any."""
         if not language:
             return None
+        language = current_tag(language)  # Android's "iw" for Hebrew lost the whole concept to an error
         bad = language_problem(language)
         if bad is not None:  # "fr_CA", an OS locale, answered the default label: English for French readers
             raise InvalidInput(bad, field="language")

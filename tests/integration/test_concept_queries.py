@@ -167,6 +167,20 @@ def test_a_frontend_asks_for_a_concepts_label_and_definition_in_a_language() -> 
     }
 
 
+def test_a_device_that_sends_a_withdrawn_language_code_reads_that_language() -> None:
+    # Java before 17 and Android send "iw" for Hebrew and "in" for Indonesian: the whole concept was null
+    # ("'iw' is no ISO 639 language code").
+    turtle = """<https://example.org/geo> a <http://www.w3.org/2004/02/skos/core#Concept> ;
+      <http://www.w3.org/2004/02/skos/core#prefLabel> "Geometry", "גאומטריה"@he, "Geometri"@id ."""
+    kg = KnowledgeGraph(open_store("memory"))
+    kg.import_bundle(read_text(turtle, "turtle"))
+    query = """query($l: String) { concept(id: "https://example.org/geo") { label(language: $l) } }"""
+    client = Client(kg)
+    assert client.execute(query, {"l": "iw"})["concept"] == {"label": "גאומטריה"}
+    assert client.execute(query, {"l": "in-ID"})["concept"] == {"label": "Geometri"}
+    assert client.execute('{ materials(language: "iw") { totalCount } }')["materials"] == {"totalCount": 0}
+
+
 def test_a_reader_of_one_chinese_script_is_not_given_the_other() -> None:
     # label(language: "zh-Hans") answered the zh-Hant label: a Simplified Chinese reader got Traditional.
     turtle = """<https://example.org/num> a <http://www.w3.org/2004/02/skos/core#Concept> ;
