@@ -34,7 +34,7 @@ from graph.analytics import (
 from graph.attempt_table import AttemptTable, attempt_table, current_attempt_table
 from graph.attempts import attempts_of
 from graph.cohorts import list_cohorts, members
-from graph.errors import ConceptNotFound, InvalidInput
+from graph.errors import InvalidInput
 from graph.estimate_table import estimate_table
 from graph.prerequisites import prerequisite_closure
 from graph.repository import KnowledgeGraph
@@ -104,9 +104,7 @@ def _concepts(kg: KnowledgeGraph, concepts: Sequence[str] | None, field: str = "
     if concepts is None:
         return kg.projection.sorted_concepts()
     out = list(dict.fromkeys(concepts))
-    for c in out:
-        if not kg.projection.has_concept(c):
-            raise ConceptNotFound(c, field=field)
+    kg.require_concepts([(field, c) for c in out])  # every unknown one named, with the closest (the first alone was)
     return out
 
 

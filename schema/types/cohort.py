@@ -68,7 +68,9 @@ class CohortError:
         default=None, description="The id that was missing (NOT_FOUND) or taken (DUPLICATE); null otherwise."
     )
     problems: list[str] = strawberry.field(
-        default_factory=list, description="For INVALID: every problem (a roster's with file and line)."
+        default_factory=list,
+        description="For INVALID: every problem (a roster's with file and line); for NOT_FOUND: every unknown id, "
+        "each with the closest that exists.",
     )
 
     @classmethod
@@ -77,6 +79,8 @@ class CohortError:
         out = cls(code=error.code, message=error.message, field=error.field)
         if isinstance(error, NotFound | DuplicateId):
             out.subject_id = strawberry.ID(error.ident)
+        if isinstance(error, NotFound):  # every unknown concept, with the closest id ("did you mean")
+            out.problems = list(error.problems)
         if isinstance(error, ValidationFailed):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):  # one problem is still every problem (it was [])

@@ -271,6 +271,14 @@ class TestCohortMastery:
         make_class(api, ["a"])
         refused = api(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
         assert (refused["code"], refused["subjectId"], refused["field"]) == ("NOT_FOUND", "no_such", "conceptIds")
+        # only the first unknown target was named, with no suggestion, where learningPath names each
+        risk = """{ atRisk(cohortId: "7b", targets: ["slop", "slope", "x_y_z"]) {
+          ... on CohortError { code field message problems } } }"""
+        both = api(risk)["atRisk"]
+        assert (both["code"], both["field"]) == ("NOT_FOUND", "targets")
+        assert "and 1 more" in both["message"]
+        assert [p.split(" does not exist")[0] for p in both["problems"]] == ["concept 'slop'", "concept 'x_y_z'"]
+        assert "did you mean 'slope'" in both["problems"][0]
 
     def test_out_of_range_arguments_are_refused_before_any_work(self, api: Api) -> None:
         make_class(api, ["a"])
