@@ -42,10 +42,12 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from graph.accessibility import canonical_language, language_problem
 from graph.bundle import CurriculumBundle
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
 from graph.unstated import TRANSLATIONS
+from graph.value_checks import LABEL_LIMIT as STORED_LABEL_LIMIT
 from graph.vocab import DCTERMS, ID, PW, SKOS
 from ingest.errors import MalformedInput, Problem, not_utf8
 
@@ -171,7 +173,9 @@ def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
     The label leads with the coding scheme so lists sort like the standard. The
     abbreviated statement, where there is one, is the label's body: CASE writes it for
     lists ("Geometry and Measurement" beside a sentence-long full statement), and it is
-    where ``ingest.case_export`` puts a label that is not the statement itself. The
+    where ``ingest.case_export`` puts a label that is not the statement itself, so it is
+    taken as written while it is one line a label may be; only a statement is flattened
+    and cut to ``LABEL_LIMIT`` (a label's two spaces came back as one). The
     exporter derives these again from a kept record to see whether a designer changed
     the concept since.
     """
@@ -179,7 +183,9 @@ def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
     code = field_text(item, "humanCodingScheme")
     abbreviated = field_text(item, "abbreviatedStatement")
     body = abbreviated or statement
-    label = shorten(f"{code} {body}" if code and body else code or body)
+    label = f"{code} {body}" if code and body else code or body
+    if not (abbreviated and _one_label(label)):  # a written label is kept as written: two spaces, 120 characters
+        label = shorten(label)
     keywords = item.get("conceptKeywords")
     more = tuple(k.strip() for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else ()
     alt_labels = (code, field_text(item, "alternativeLabel"), abbreviated, *more)
@@ -187,6 +193,11 @@ def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:
     # definition (CASE requires one), and read back as the definition it gave every such concept one (an audit).
     definition = "" if statement == label else statement
     return label, definition, tuple(dict.fromkeys(a for a in alt_labels if a and a != label))
+
+
+def _one_label(text: str) -> bool:
+    """Whether ``text`` can be a stored label as it is: one line, within the graph's limit."""
+    return len(text) <= STORED_LABEL_LIMIT and "\n" not in text and "\r" not in text
 
 
 def _concept(item: Mapping[str, object], ident: str, curriculum: str, broader: Mapping[str, list[str]]) -> Concept:
@@ -297,8 +308,31 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     # framework exported, edited in a CASE tool and imported with --replace lost them)
     unstated = frozenset({("concept", TRANSLATIONS)})
     return CurriculumBundle(
-        (curriculum,), concepts, tuple(edges), extra=extra, unstated=unstated, whole_predicates=CASE_PREDICATES
+        (curriculum,),
+        concepts,
+        tuple(edges),
+        extra=extra,
+        unstated=unstated,
+        whole_predicates=CASE_PREDICATES,
+        own_languages=_own_languages(concepts, [i for i in items if isinstance(i, Mapping)]),
     )
+
+
+def _own_languages(concepts: tuple[Concept, ...], items: list[Mapping[str, object]]) -> dict[tuple[str, str], str]:
+    """The language each item states its text in, as its concept's own (``CurriculumBundle.own_languages``).
+
+    ``ingest.case_export`` writes it from the concept's own label: read back without it,
+    "Slope"@en came back untagged. A value that is no BCP 47 tag says nothing (it stays in the record).
+    """
+    own: dict[tuple[str, str], str] = {}
+    for concept, item in zip(concepts, items, strict=True):
+        tag = field_text(item, "language")
+        if not tag or language_problem(tag) is not None:
+            continue
+        own[concept.id, "label"] = canonical_language(tag) or tag
+        if concept.definition:
+            own[concept.id, "definition"] = canonical_language(tag) or tag
+    return own
 
 
 _SKOS_MATCHES = {"exactMatchOf": SKOS.exactMatch, "isRelatedTo": SKOS.related}

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph.bundle import CurriculumBundle
@@ -17,7 +18,8 @@ from graph.errors import InvalidInput, NotFound
 from graph.model import Concept, Curriculum, Prerequisite
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
-from ingest.case import case_id, parse_case_package, read_case
+from graph.vocab import DCTERMS
+from ingest.case import CASE_ASSOCIATION, CASE_RECORD, case_id, parse_case_package, read_case
 from ingest.case_export import case_package
 from ingest.csv_layout import read_curriculum_csv
 from ingest.export import export_path, export_text
@@ -185,6 +187,48 @@ class TestRoundTrip:
         }
         # exported again from the re-imported store: the same package
         assert _package(fresh, "algebra") == package
+
+    def test_a_label_comes_back_as_written(self) -> None:
+        # Khan Academy's "Multiplying and dividing rational expressions  1" (two spaces) came back with one, the
+        # label written as written became its definition and an alternative label; so did a label over 100 characters
+        long = "A label that runs on " + "and on " * 14 + "past the hundred characters a CASE statement is cut to"
+        concepts = (
+            Concept("x", "Rational expressions  1", curriculum="c"),
+            Concept("y", long, "Long.", curriculum="c"),
+            Concept("z", "Tabs\tkept", curriculum="c"),
+        )
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(CurriculumBundle((Curriculum("c", "C"),), concepts))
+        back = parse_case_package(_package(kg, "c"), "c.json")
+        assert {(c.id, c.label, c.definition, c.alt_labels) for c in back.concepts} == {
+            ("x", "Rational expressions  1", "", ()),
+            ("y", long, "Long.", ()),
+            ("z", "Tabs\tkept", "", ()),
+        }
+
+    def test_a_fresh_store_gets_the_same_turtle(self) -> None:
+        # Imported into another store, a package gave its English concepts untagged labels ("Slope"@en came
+        # back as "Slope"): the importer did not read the language each item states.
+        turtle = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix c: <https://w3id.org/pathwise/id/concept/> .
+        <https://w3id.org/pathwise/id/curriculum/geo> a skos:ConceptScheme ;
+            <http://purl.org/dc/terms/title> "Geometry" .
+        c:slope a skos:Concept ; skos:prefLabel "Slope"@en ; skos:definition "Rise  over run."@en ;
+            skos:altLabel "gradient"@en ; skos:inScheme <https://w3id.org/pathwise/id/curriculum/geo> .
+        c:pente a skos:Concept ; skos:prefLabel "Pente"@fr-CA ;
+            skos:inScheme <https://w3id.org/pathwise/id/curriculum/geo> .
+        c:rate a skos:Concept ; skos:prefLabel "Rate  of change" ;
+            skos:inScheme <https://w3id.org/pathwise/id/curriculum/geo> ."""
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(read_text(turtle, "turtle"))
+        again = KnowledgeGraph(open_store("memory"))
+        again.import_bundle(read_text(export_text(kg, "case", "geo"), "case"))
+        ours = {CASE_RECORD, CASE_ASSOCIATION, DCTERMS.identifier, DCTERMS.creator}  # what CASE adds, by design
+        kept = Graph()
+        for triple in again.export_graph("geo"):
+            if triple[1] not in ours:
+                kept.add(triple)
+        assert isomorphic(kg.export_graph("geo"), kept)
 
 
 @pytest.mark.parametrize("path", [TEKS_MATH, OPENSALT, FIXTURES / "Ordering.json"], ids=lambda p: p.name)
