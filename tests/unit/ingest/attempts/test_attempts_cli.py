@@ -94,6 +94,24 @@ def test_created_concepts_keep_the_log_name_as_label(empty: KnowledgeGraph, tmp_
     assert empty.projection.label(concept) == "Box and Whisker"
 
 
+def test_numeric_skill_ids_are_created_as_the_log_writes_them(empty: KnowledgeGraph, tmp_path: Path) -> None:
+    # A review took "1", "01" and "1.0" for one concept (a log read through pandas as floats): ids are text here.
+    (tmp_path / "log.csv").write_text("student,concepts,correct\nal,1,1\nal,01,0\nal,1.0,1\n")
+    out = report(invoke(empty, str(tmp_path / "log.csv"), "--format", "csv", "--create-missing", "--json"))
+    assert (out["created_concepts"], out["accepted"]) == (3, 3)
+    assert {c: empty.projection.label(c) for c in empty.projection.sorted_concepts()} == {
+        "01": "01",
+        "1": "1",
+        "1.0": "1.0",
+    }
+    # an index layout's tokens are indices: "01" is skill 1, as skill.json would name it, and "1.0" no index
+    (tmp_path / "fold.csv").write_text("1,70\n5,6\n1,01\n1,0\n")
+    akt = report(invoke(empty, str(tmp_path / "fold.csv"), "--format", "akt", "--create-missing", "--json"))
+    assert (akt["created_concepts"], akt["accepted"]) == (0, 2)
+    (tmp_path / "bad.csv").write_text("1,71\n5\n1.0\n1\n")
+    assert "not whole numbers, e.g. '1.0'" in invoke(empty, str(tmp_path / "bad.csv"), "--format", "akt").output
+
+
 def test_dry_run_writes_nothing(empty: KnowledgeGraph, tmp_path: Path) -> None:
     path = tmp_path / "seq.txt"
     path.write_text("1\n3\n1\n")
