@@ -70,6 +70,25 @@ class TestConcepts:
         assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
         assert client.errors(CONCEPTS, {"first": 1000000}) == ["first must be between 0 and 100, got 1000000"]
 
+    def test_a_page_of_none_counts_and_says_what_follows(self, client: Client) -> None:
+        # first: 0 is how a client asks for totalCount alone: an empty page whose pageInfo is Relay's (items
+        # follow it, none before it, no cursors), for concepts and materials alike; 101 and -1 name `first`.
+        page = (
+            "{ %s(first: 0%s) { totalCount edges { cursor } "
+            "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
+        )
+        info = {"hasNextPage": True, "hasPreviousPage": False, "startCursor": None, "endCursor": None}
+        assert client.execute(page % ("concepts", ""))["concepts"] == {"totalCount": 5, "edges": [], "pageInfo": info}
+        assert client.execute(page % ("materials", ""))["materials"] == {"totalCount": 3, "edges": [], "pageInfo": info}
+        last = client.execute(CONCEPTS, {"first": 5})["concepts"]["pageInfo"]["endCursor"]
+        after_last = client.execute(page % ("concepts", f', after: "{last}"'))["concepts"]["pageInfo"]
+        assert (after_last["hasNextPage"], after_last["hasPreviousPage"]) == (False, True)
+        for kind in ("concepts", "materials", "students"):
+            for first in (-1, 101):
+                assert client.errors(f"{{ {kind}(first: {first}) {{ totalCount }} }}") == [
+                    f"first must be between 0 and 100, got {first}"
+                ]
+
     def test_a_depth_under_one_is_an_error_not_an_empty_list(self, client: Client) -> None:
         # maxDepth 0 or -1 answered [], as if the concept had no prerequisites.
         for depth in (0, -1):

@@ -360,6 +360,12 @@ class TestStudentQueries:
         page = api("{ students(first: 2) { totalCount pageInfo { hasNextPage } edges { node { id } } } }")
         assert page["students"]["totalCount"] == 3
         assert [e["node"]["id"] for e in page["students"]["edges"]] == ["s0", "s1"]
+        counted = api("{ students(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }")
+        assert counted["students"] == {
+            "totalCount": 3,
+            "edges": [],
+            "pageInfo": {"hasNextPage": True, "endCursor": None},
+        }
         evidence = api('{ student(id: "s0") { evidence(conceptId: "slope") { attempt { correct } change } } }')
         assert len(evidence["student"]["evidence"]) == 1
         assert api('{ student(id: "nobody") { id } }') == {"student": None}
