@@ -503,6 +503,22 @@ def test_a_statement_voided_in_its_own_file_stays_voided_in_the_next(kg: Knowled
     assert [a.score for a in kg_attempts(kg)] == [0.0]
 
 
+def test_a_learner_whose_every_statement_is_voided_is_no_student(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # A review noted an empty student record made for a learner whose only statements were voided: beside
+    # their void, in another file read with it, or after a void that came first, none is made.
+    uids = [f"df000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3)]
+    beside = write_lines(tmp_path / "beside.jsonl", [statement(uids[0], "ghost", True), voiding(uids[0])])
+    assert report(invoke(kg, str(beside), "--format", "xapi", "--json"))["xapi"]["voided"] == 1
+    answer = write_lines(tmp_path / "answer.jsonl", [statement(uids[1], "ghost", True)])
+    void = write_lines(tmp_path / "void.jsonl", [voiding(uids[1])])
+    assert report(invoke(kg, str(answer), str(void), "--format", "xapi", "--json"))["xapi"]["voided"] == 1
+    ahead = write_lines(tmp_path / "ahead.jsonl", [voiding(uids[2])])
+    assert report(invoke(kg, str(ahead), "--format", "xapi", "--json"))["xapi"]["voided_ahead"] == 1
+    late = write_lines(tmp_path / "late.jsonl", [statement(uids[2], "ghost", True)])
+    assert report(invoke(kg, str(late), "--format", "xapi", "--json"))["accepted"] == 0
+    assert count_students(kg) == 0
+
+
 def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) -> None:
     # Moodle sends `completed` with success: true when a learner finishes reading a book: it
     # counted as a right answer on the concepts the book teaches.
