@@ -1,9 +1,9 @@
 """Class rosters from CSV: ``cohort,student[,teacher][,name]``, one enrolment a line.
 
 Reading is separate from writing: ``read_roster`` checks every line (the header, the
-field count, the ids) and reports every problem with its line, and only a roster
-without problems reaches ``import_roster``, which applies it in one transaction. So a
-roster with one bad line changes nothing.
+field count, the ids) and each cohort's teachers against ``MAX_TEACHERS``, and reports
+every problem with its line; only a roster without problems reaches ``import_roster``,
+which applies it in one transaction. So a roster with one bad line changes nothing.
 
 Columns (a header row is required; order free, names case-insensitive, extra columns
 refused so a typo is not silently ignored):
@@ -27,7 +27,7 @@ from dataclasses import replace as replace_entry
 from pathlib import Path
 
 from graph.cohort_queries import cohorts_of
-from graph.cohorts import RosterEntry, RosterReport, apply_roster, teacher_problem
+from graph.cohorts import MAX_TEACHERS, RosterEntry, RosterReport, apply_roster, teacher_problem
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
 from graph.value_checks import LABEL_LIMIT, text_problem
@@ -71,6 +71,7 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
     at = {name: names.index(name) for name in names}
     entries: list[RosterEntry] = []
     named: dict[str, tuple[str, int]] = {}  # cohort -> (its name, the line that gave it)
+    taught: dict[str, list[tuple[int, set[str]]]] = {}  # cohort -> each line's teachers, for the limit
     for line, record in records(reader, source, len(names), problems):
         cohort, student = record[at["cohort"]].strip(), record[at["student"]].strip()
         teacher = record[at["teacher"]].strip() if "teacher" in at else ""
@@ -88,11 +89,16 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
                             f" and {name!r} here: give one name"),
                 )  # fmt: skip
                 bad = True
+        given = set()
         for part in (t.strip() for t in teacher.split("|")):
             wrong = teacher_problem(part) if part else None
             if wrong is not None:  # stored as given: a NUL or a direction override in a teacher's id (an audit)
                 problems.append(Problem(source, f"line {line}", wrong))
                 bad = True
+            elif part:
+                given.add(part)
+        if cohort and given:
+            taught.setdefault(cohort, []).append((line, given))
         for kind, value in (("cohort", cohort), ("student", student)):
             if not value:
                 problems.append(Problem(source, f"line {line}", f"{kind} is empty"))
@@ -102,11 +108,37 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
                 bad = True
         if not bad:
             entries.append(RosterEntry(cohort, student, teacher, line, name))
+    problems += _past_the_teacher_limit(taught, source)
     if problems:
         raise MalformedInput(problems)
     if not entries:
         raise MalformedInput([Problem(source, "line 2", "no enrolment: the roster has a header only")])
     return entries
+
+
+def _past_the_teacher_limit(taught: dict[str, list[tuple[int, set[str]]]], source: str) -> list[Problem]:
+    """The cohorts whose lines name more than ``MAX_TEACHERS`` teachers, each at the line of the first past it.
+
+    Checked with the lines, so one pass names both: it was found only when the roster was
+    applied, so a roster refused for a malformed line was refused again for its teachers
+    once that line was fixed. Teachers a cohort has already count when it is applied
+    (``graph.cohorts.apply_roster``), as the store holds them.
+    """
+    out = []
+    for cohort, lines in taught.items():
+        seen: set[str] = set()
+        first_past = 0
+        for line, given in lines:
+            seen |= given
+            if not first_past and len(seen) > MAX_TEACHERS:
+                first_past = line
+        if first_past:
+            why = (
+                f"cohort {cohort!r} would have {len(seen)} teachers: at most {MAX_TEACHERS} can teach one cohort; "
+                "this line names the first past the limit"
+            )
+            out.append(Problem(source, f"line {first_past}", why))
+    return out
 
 
 def read_roster_file(path: Path) -> list[RosterEntry]:

@@ -70,6 +70,23 @@ class TestImportRoster:
         assert members(kg, "7b") == []
         assert students_of(kg, "8a") == set()
 
+    def test_a_malformed_line_and_a_cohort_past_the_teacher_limit_are_refused_together(
+        self, kg: KnowledgeGraph
+    ) -> None:
+        # The limit was checked when the roster was applied, after its lines: a roster refused for a bad line
+        # was refused again for its teachers once the line was fixed.
+        lines = [f"7b,s{i},t{i}" for i in range(101)] + ["bad cohort,s1,", "8a,s2,t1|t2"]
+        revision, trips = kg.revision, kg.store.round_trips
+        with pytest.raises(MalformedInput) as caught:
+            import_roster(kg, "cohort,student,teacher\n" + "\n".join(lines) + "\n")
+        assert caught.value.problems == [
+            "roster.csv:line 103: cohort 'bad cohort' is not a slug or an absolute IRI",
+            "roster.csv:line 102: cohort '7b' would have 101 teachers: at most 100 can teach one cohort; "
+            "this line names the first past the limit",
+        ]
+        assert (kg.revision, kg.store.round_trips) == (revision, trips)
+        assert students_of(kg, "7b") == set()
+
     def test_applies_a_good_roster_in_one_transaction(self, kg: KnowledgeGraph) -> None:
         revision = kg.revision
         report = import_roster(kg, "cohort,student,teacher\n7b,s1,t1\n7b,s2,t1\n8a,s2,\n7b,s1,t1\n")
