@@ -17,10 +17,26 @@ from graph.bundle_plan import PlannedWrite, ProgressHook, plan_bundle
 from graph.errors import NotFound
 from graph.ids import edge_iri, id_of, iri_of
 from graph.rdf_bundle import bundle_from_rdf
-from graph.rdf_mapping import Props
+from graph.rdf_mapping import Props, Triple
 from graph.repository_reads import GraphReads
 
-__all__ = ["GraphBatches"]
+__all__ = ["GraphBatches", "changes_nothing"]
+
+
+def changes_nothing(deletes: Sequence[Triple], inserts: Sequence[Triple]) -> bool:
+    """Whether a planned write leaves the store as it is: it inserts exactly the triples it deletes.
+
+    A plan's deletes are read from the store, so inserting them all again, and nothing
+    else, is no change. Terms compare as written (``"1.0"`` is not ``"1.00"``) and a
+    blank node from a batch is never a stored one, so what differs in any way is a change.
+
+    Examples:
+        >>> from rdflib import Literal, URIRef
+        >>> t = (URIRef("urn:a"), URIRef("urn:p"), Literal("x"))
+        >>> changes_nothing([t], [t, t]), changes_nothing([t], []), changes_nothing([], [t])
+        (True, False, False)
+    """
+    return set(deletes) == set(inserts)
 
 
 class GraphBatches(GraphReads):
@@ -44,6 +60,9 @@ class GraphBatches(GraphReads):
         ``prune`` (with ``replace_existing``) deletes in the same transaction what the batch
         leaves out of the curricula it names (``graph.prune``), and ``report.pruned`` says what.
 
+        A batch that changes nothing (a replace with what is stored) writes nothing and
+        leaves the revision as it is (``changes_nothing``).
+
         Raises:
             ValidationFailed, DuplicateId, DanglingReferences, PrerequisiteCycle: nothing is written.
             InvalidInput: ``prune`` without ``replace_existing`` (``field`` is ``prune``).
@@ -60,6 +79,11 @@ class GraphBatches(GraphReads):
             if dry_run:  # every check of a real import ran; only the write is left out
                 planned.report.dry_run = True
                 planned.report.revision = self.projection.revision  # the store's, unchanged
+                return planned.report
+            if changes_nothing(planned.deletes, planned.inserts):
+                # a replace that puts back what is stored: a new revision would drop every cache and tell
+                # clients the graph changed
+                planned.report.revision = self.projection.revision
                 return planned.report
             if progress is not None:
                 progress("write", 0, len(planned.inserts))

@@ -108,7 +108,10 @@ class ImportSummary:
         description="Concepts' translations written, one per concept and language (a row of `translations.csv`)."
     )
     triples: int = strawberry.field(description="RDF triples written.")
-    revision: int = strawberry.field(description="The store's revision after the import (unchanged by a dry run).")
+    revision: int = strawberry.field(
+        description="The store's revision after the import (unchanged by a dry run, and by an import that changes "
+        "nothing: a replace with what is stored)."
+    )
     dry_run: bool = strawberry.field(description="Whether this was a dry run: the counts are what would be written.")
     dangling: list[str] = strawberry.field(
         description="With `allowDangling`: the references to ids in neither the document nor the graph, one line "

@@ -227,6 +227,25 @@ class TestRevisions:
         assert [int(str(r[0])) for r in rows] == [ox_kg.revision]
 
 
+class TestAReplaceThatChangesNothing:
+    """A revision tells caches and clients the graph changed: a replace that rewrote the same triples raised it."""
+
+    def test_leaves_the_revision_and_a_changed_one_raises_it(self, kg: KnowledgeGraph) -> None:
+        from tests.conftest import small_bundle
+
+        heard: list[int] = []
+        kg.listeners.append(lambda deletes, inserts, revision: heard.append(revision))
+        revision = kg.revision
+        report = kg.import_bundle(small_bundle(), replace_existing=True)
+        assert (kg.revision, report.revision, heard) == (revision, revision, [])
+        assert report.counts["concepts"] == 5  # what the batch gave, as before
+        assert kg.concept("sub").alt_labels == ("minus",)
+        renamed = replace(small_bundle(), concepts=(Concept("add", "Adding", "Putting together.", curriculum="arith"),))
+        assert kg.import_bundle(renamed, replace_existing=True).revision == revision + 1
+        assert kg.concept("add").label == "Adding"
+        assert heard == [revision + 1]
+
+
 class TestImportingAStoredEdge:
     """An edge is no id: a second file naming it with another strength wrote a second strength beside the first."""
 
