@@ -37,6 +37,7 @@ from middleware.access_log import drop_query_strings
 from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
 from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
+from middleware.request_id import HEADER, RequestIdMiddleware
 from middleware.service_state import ServiceState
 from resolvers.settling import EstimateSettler
 from resolvers.students import settle
@@ -401,17 +402,19 @@ def create_app(
         ),
     ]
     middleware = [
-        Middleware(MetricsMiddleware, metrics=metrics),  # outermost: it times and counts every answer, 413s too
+        Middleware(RequestIdMiddleware),  # outermost: every answer has an id, and its log lines too
+        Middleware(MetricsMiddleware, metrics=metrics),  # it times and counts every answer, 413s too
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes),
     ]
     if config.cors_origins:  # a browser app on another origin: preflights answered, tokens sent as a header
         middleware.insert(
-            1,
+            2,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(config.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=["Authorization", "Content-Type", HEADER, *config.cors_headers],
+                expose_headers=[HEADER],  # the app reads the id to show with an error
                 max_age=600,
             ),
         )

@@ -63,6 +63,8 @@ class Settings:
     backup_keep: int = 7
     # Browser origins allowed to call the API from another origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    # Request headers such an app may send beyond Authorization, Content-Type and X-Request-ID (its SDKs' tracing).
+    cors_headers: tuple[str, ...] = ()
     xapi_account_homes: tuple[str, ...] = ()  # LMSs whose xAPI accounts are keyed by their bare name
     # The school's time zone (IANA name): where a trend's days, weeks and months start.
     time_zone: str = "UTC"
@@ -99,6 +101,7 @@ class Settings:
 ENVIRONMENTS = ("development", "production")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # an HTTP token (RFC 9110)
 
 
 def problems_of(settings: Settings) -> list[str]:
@@ -169,6 +172,11 @@ def problems_of(settings: Settings) -> list[str]:
             f"PATHWISE_CORS_ORIGINS has {', '.join(map(repr, bad_origins))}: give origins as scheme://host[:port] "
             "(no path), comma-separated, or *"
         )
+    bad_headers = [h for h in settings.cors_headers if not _HEADER_NAME.fullmatch(h)]
+    if bad_headers:
+        found.append(
+            f"PATHWISE_CORS_HEADERS has {', '.join(map(repr, bad_headers))}: give header names, comma-separated"
+        )
     if settings.answer_keys not in {k.value for k in AnswerKeys}:
         found.append(
             f"PATHWISE_ANSWER_KEYS is {settings.answer_keys!r}: give after-attempt (a student reads an exercise's key "
@@ -222,6 +230,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         cors_origins=tuple(
             o.strip().rstrip("/") for o in config("PATHWISE_CORS_ORIGINS", default="").split(",") if o.strip()
         ),
+        cors_headers=tuple(h.strip() for h in config("PATHWISE_CORS_HEADERS", default="").split(",") if h.strip()),
         xapi_account_homes=tuple(
             h.strip() for h in config("PATHWISE_XAPI_ACCOUNT_HOMES", default="").split(",") if h.strip()
         ),

@@ -17,19 +17,23 @@ LOG_DATES = "%Y-%m-%dT%H:%M:%SZ"
 
 def uvicorn_log_config(settings: Settings) -> dict[str, object]:
     """Uvicorn's loggers (server, access lines) in the same dated format and level as ours."""
-    access = '%(asctime)s %(levelname)s %(name)s: %(client_addr)s "%(request_line)s" %(status_code)s'
+    access = (
+        '%(asctime)s %(levelname)s %(name)s: %(client_addr)s "%(request_line)s" %(status_code)s '
+        "request_id=%(request_id)s"
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "default": {"()": "uvicorn.logging.DefaultFormatter", "fmt": LOG_FORMAT, "datefmt": LOG_DATES,
-                        "use_colors": False},
+            "default": {"()": "middleware.request_id.RequestIdFormatter", "fmt": LOG_FORMAT, "datefmt": LOG_DATES},
             "access": {"()": "uvicorn.logging.AccessFormatter", "fmt": access, "datefmt": LOG_DATES,
                        "use_colors": False},
         },
+        "filters": {"request_id": {"()": "middleware.request_id.RequestIdFilter"}},
         "handlers": {
             "default": {"formatter": "default", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
-            "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+            "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                       "filters": ["request_id"]},
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": settings.log_level.upper(), "propagate": False},

@@ -18,6 +18,7 @@ import click
 from cli.exits import stop
 from cli.log_format import LOG_DATES, LOG_FORMAT
 from cli.opening import INFO_INSTEAD, open_graph, open_pseudonyms
+from middleware.request_id import RequestIdFormatter
 from settings import load_settings
 
 __all__ = ["main"]
@@ -55,6 +56,8 @@ def main(ctx: click.Context, store: str | None) -> None:
     """Pathwise: a personalized learning assistant over a knowledge graph."""
     logging.Formatter.converter = time.gmtime
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_DATES)
+    for handler in logging.getLogger().handlers:  # a served request's lines carry its id (the same line elsewhere)
+        handler.setFormatter(RequestIdFormatter(LOG_FORMAT, LOG_DATES))
     try:
         settings = load_settings()
     except ValueError as error:  # a PATHWISE_ variable that does not parse

@@ -213,14 +213,16 @@ def test_a_browser_app_on_a_configured_origin_may_call_the_api(tmp_path: Path) -
     # Without CORS a frontend on another origin could not call the API at all: OPTIONS was a 405.
     origin = "https://app.example.org"
     with serving(tmp_path / "data", PATHWISE_ENV="production", PATHWISE_JWT_SECRET=SECRET,
-                 PATHWISE_CORS_ORIGINS=f"{origin}, https://admin.example.org", **QUIET) as live:  # fmt: skip
+                 PATHWISE_CORS_ORIGINS=f"{origin}, https://admin.example.org", PATHWISE_CORS_HEADERS="sentry-trace",
+                 **QUIET) as live:  # fmt: skip
         preflight = call(
             live.base,
             method="OPTIONS",
             headers={
                 "Origin": origin,
                 "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "authorization, content-type",
+                # an app's own request id, and its error tracker's header (configured): "Disallowed CORS headers"
+                "Access-Control-Request-Headers": "authorization, content-type, x-request-id, sentry-trace",
             },
         )
         assert preflight.status == 200
@@ -230,8 +232,29 @@ def test_a_browser_app_on_a_configured_origin_may_call_the_api(tmp_path: Path) -
         headers = {"Origin": origin, "Content-Type": "application/json"}
         answer = call(live.base, body=body, headers=headers | {"Authorization": f"Bearer {token(Role.ADMIN, 'a')}"})
         assert (answer.status, answer.headers["access-control-allow-origin"]) == (200, origin)
+        assert answer.headers["access-control-expose-headers"].lower() == "x-request-id"  # the app may read it
         unauthenticated = call(live.base, body=body, headers=headers)
         assert unauthenticated.status == 401  # CORS opens the door to browsers, not to requests without a token
         other = call(live.base, method="OPTIONS", headers={"Origin": "https://evil.example",
                                                             "Access-Control-Request-Method": "POST"})  # fmt: skip
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_each_answer_has_a_request_id_that_its_log_lines_carry(tmp_path: Path) -> None:
+    # A student's "it broke" could not be matched to a log line: no id was answered or logged.
+    with serving(tmp_path / "data", PATHWISE_ENV="production", PATHWISE_JWT_SECRET=SECRET, **QUIET) as live:
+        body = json.dumps({"query": "{ curricula { id } }"}).encode()
+        auth = {"Authorization": f"Bearer {token(Role.ADMIN, 'a')}", "Content-Type": "application/json"}
+        sent = call(live.base, body=body, headers=auth | {"X-Request-ID": "lb-7f3a.42"})
+        assert (sent.status, sent.headers["x-request-id"]) == (200, "lb-7f3a.42")  # a proxy's id is kept
+        made = call(live.base, body=body, headers=auth)
+        refused = call(live.base, body=body, headers={"Content-Type": "application/json"})  # 401: before GraphQL
+        forged = call(live.base, body=body, headers=auth | {"X-Request-ID": "x\" 200 fake-line"})
+        ids = [made.headers["x-request-id"], refused.headers["x-request-id"], forged.headers["x-request-id"]]
+        assert refused.status == 401
+        assert all(len(i) == 32 for i in ids) and len(set(ids)) == 3  # made anew; one that could forge a line too
+        time.sleep(0.5)
+        log = live.log_text()
+        for ident, status in [("lb-7f3a.42", "200 OK"), (ids[0], "200 OK"), (ids[1], "401 Unauthorized")]:
+            assert f'"POST /graphql HTTP/1.1" {status} request_id={ident}' in log, log[-2000:]
+        assert "fake-line" not in log
