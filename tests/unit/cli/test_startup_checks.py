@@ -55,6 +55,7 @@ class TestSettings:
             "PATHWISE_MAX_COST": "0",  # documented as "no limit": accepted
             "PATHWISE_TIME_ZONE": "US/Chicagoo",
             "PATHWISE_ANSWER_KEYS": "students",
+            "PATHWISE_CORS_HEADERS": "sentry-trace, x trace:1",
         }
         for name, value in bad.items():
             monkeypatch.setenv(name, value)
@@ -71,6 +72,7 @@ class TestSettings:
         assert "PATHWISE_FORGET_WAIT_SECONDS is 7200.0: give 0 to 3600" in result.output
         assert "PATHWISE_TIME_ZONE is 'US/Chicagoo': unknown time zone 'US/Chicagoo': did you mean" in result.output
         assert "PATHWISE_ANSWER_KEYS is 'students': give after-attempt (a student reads" in result.output
+        assert "PATHWISE_CORS_HEADERS has 'x trace:1': give header names, comma-separated" in result.output
         assert "MAX_COST" not in result.output
         assert "Traceback" not in result.output
 
