@@ -72,9 +72,10 @@ class _Schema(strawberry.Schema):
     """
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        document = execution_context.graphql_document if execution_context is not None else None
         for error in errors:
             code_limit_error(error)
-            code_document_error(error)
+            code_document_error(error, document)
             original = error.original_error
             where = ".".join(map(str, error.path)) if error.path else "document"
             if isinstance(original, AccessDenied):

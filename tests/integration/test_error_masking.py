@@ -74,16 +74,25 @@ class TestMasking:
         # A syntax error or a variable of the wrong type had no extensions.code: a client matched English.
         schema = build_schema(development=False)
         context = Context(kg=kg, loaders=build_loaders(kg))
-        for query, variables, code in (
-            ("{ concepts(first: 2) { totalCount }", None, "GRAPHQL_PARSE_FAILED"),
-            ("{ concepts(first: 2) { nope } }", None, "GRAPHQL_VALIDATION_FAILED"),
-            ("query($n: Int!) { concepts(first: $n) { totalCount } }", {"n": "ten"}, "BAD_USER_INPUT"),
-            ("query($n: Int!) { concepts(first: $n) { totalCount } }", None, "BAD_USER_INPUT"),
-            ("{ concepts(first: $n) { totalCount } }", {"n": 2}, "GRAPHQL_VALIDATION_FAILED"),
-        ):
+        # A variable's bad value names the argument it stands in, as typed errors do: "timestamp": "yesterday" gave
+        # no field (its path "[0].timestamp" beside "$a"), and null for a non-null argument no code, and "None".
+        record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
+        attempt = {"studentId": "s", "conceptIds": ["c"], "correct": True, "timestamp": "yesterday"}
+        for query, variables, extensions in (
+            ("{ concepts(first: 2) { totalCount }", None, {"code": "GRAPHQL_PARSE_FAILED"}),
+            ("{ concepts(first: 2) { nope } }", None, {"code": "GRAPHQL_VALIDATION_FAILED"}),
+            ("query($n: Int!) { concepts(first: $n) { totalCount } }", {"n": "ten"},
+             {"code": "BAD_USER_INPUT", "field": "first"}),
+            ("query($n: Int!) { concepts(first: $n) { totalCount } }", None, {"code": "BAD_USER_INPUT", "field": "first"}),
+            ("{ concepts(first: $n) { totalCount } }", {"n": 2}, {"code": "GRAPHQL_VALIDATION_FAILED"}),
+            ("query($n: Int) { concepts(first: $n) { totalCount } }", {"n": None},
+             {"code": "BAD_USER_INPUT", "field": "first"}),
+            (record, {"a": [attempt]}, {"code": "BAD_USER_INPUT", "field": "attempts.0.timestamp"}),
+        ):  # fmt: skip
             result = asyncio.run(schema.execute(query, variable_values=variables, context_value=context))
             [error] = result.errors or []
-            assert error.extensions == {"code": code}, query
+            assert error.extensions == extensions, query
+            assert "None" not in error.message, error.message
 
 
 def test_a_backup_that_cannot_be_written_is_unavailable_and_logged(
