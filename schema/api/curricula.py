@@ -16,8 +16,22 @@ from schema.types.errors import CurriculumError
 
 __all__ = ["CurriculumSchemeMutation"]
 
-CurriculumResult = Annotated[CurriculumType | CurriculumError, strawberry.union("CurriculumResult")]
-DeleteCurriculumResult = Annotated[DeletedCurriculum | CurriculumError, strawberry.union("DeleteCurriculumResult")]
+CurriculumResult = Annotated[
+    CurriculumType | CurriculumError,
+    strawberry.union(
+        "CurriculumResult",
+        description="The curriculum as stored now (`Curriculum`), or why the change "
+        "was refused (`CurriculumError`: nothing written).",
+    ),
+]
+DeleteCurriculumResult = Annotated[
+    DeletedCurriculum | CurriculumError,
+    strawberry.union(
+        "DeleteCurriculumResult",
+        description="What was deleted with the curriculum "
+        "(`DeletedCurriculum`), or why nothing was (`CurriculumError`).",
+    ),
+]
 
 
 @strawberry.type

@@ -50,13 +50,16 @@ class AttemptInput:
         description="Defaults to the concepts the material assesses (or teaches). With a material, only concepts it "
         "teaches or assesses (others: INVALID on `attempts.N.conceptIds`, naming the material's).",
     )
-    correct: bool | None = strawberry.field(default=None, description="Right (a score of 1) or wrong (0).")
+    correct: bool | None = strawberry.field(
+        default=None, description="Right (a score of 1) or wrong (0). Give this or `score`, not both (nor neither)."
+    )
     score: float | None = strawberry.field(
         default=None, description="In [0, 1]; 0.5 or more counts as correct (outside: INVALID on `attempts.N.score`)."
     )
     timestamp: datetime | None = strawberry.field(
         default=None,
-        description="When it was answered (ISO 8601; without an offset: UTC); defaults to now. Before 2000 or more "
+        description="When it was answered (ISO 8601; without an offset: UTC; a bare date is its midnight); "
+        "defaults to now. Before 2000 or more "
         "than a day ahead: INVALID on `attempts.N.timestamp`.",
     )
     client_id: str | None = strawberry.field(
@@ -282,6 +285,26 @@ class MasteryModelInfo:
         )
 
 
-RecordAttemptsResult = Annotated[RecordedAttempts | AttemptsError, strawberry.union("RecordAttemptsResult")]
-RecordStatementsResult = Annotated[RecordedStatements | AttemptsError, strawberry.union("RecordStatementsResult")]
-MasteryModelResult = Annotated[MasteryModelInfo | AttemptsError, strawberry.union("MasteryModelResult")]
+RecordAttemptsResult = Annotated[
+    RecordedAttempts | AttemptsError,
+    strawberry.union(
+        "RecordAttemptsResult",
+        description="The attempts recorded (`RecordedAttempts`), or why none was "
+        "(`AttemptsError`: every problem, nothing written).",
+    ),
+]
+RecordStatementsResult = Annotated[
+    RecordedStatements | AttemptsError,
+    strawberry.union(
+        "RecordStatementsResult",
+        description="The statements recorded (`RecordedStatements`), or why none was "
+        "(`AttemptsError`: every problem, nothing written).",
+    ),
+]
+MasteryModelResult = Annotated[
+    MasteryModelInfo | AttemptsError,
+    strawberry.union(
+        "MasteryModelResult",
+        description="The model now served (`MasteryModelInfo`), or why the switch was refused (`AttemptsError`).",
+    ),
+]

@@ -48,4 +48,7 @@ class BackupError:
         return cls(code=error.code, message=error.message)
 
 
-BackupResult = Annotated[Backup | BackupError, strawberry.union("BackupResult")]
+BackupResult = Annotated[
+    Backup | BackupError,
+    strawberry.union("BackupResult", description="The backup written (`Backup`), or why none was (`BackupError`)."),
+]

@@ -406,10 +406,55 @@ class MasteryTrend:
     )
 
 
-CohortResult = Annotated[CohortType | CohortError, strawberry.union("CohortResult")]
-DeleteCohortResult = Annotated[Deleted | CohortError, strawberry.union("DeleteCohortResult")]
-RosterResult = Annotated[RosterImport | CohortError, strawberry.union("RosterResult")]
-CohortMasteryResult = Annotated[CohortMastery | CohortError, strawberry.union("CohortMasteryResult")]
-ConceptDifficultyResult = Annotated[CohortDifficulty | CohortError, strawberry.union("ConceptDifficultyResult")]
-AtRiskResult = Annotated[CohortAtRisk | CohortError, strawberry.union("AtRiskResult")]
-MasteryTrendResult = Annotated[MasteryTrend | CohortError, strawberry.union("MasteryTrendResult")]
+CohortResult = Annotated[
+    CohortType | CohortError,
+    strawberry.union(
+        "CohortResult",
+        description="The cohort as it is now (`Cohort`), or why the change was "
+        "refused (`CohortError`: nothing written).",
+    ),
+]
+DeleteCohortResult = Annotated[
+    Deleted | CohortError,
+    strawberry.union(
+        "DeleteCohortResult",
+        description="The id of the deleted cohort (`Deleted`), or why it was not deleted (`CohortError`).",
+    ),
+]
+RosterResult = Annotated[
+    RosterImport | CohortError,
+    strawberry.union(
+        "RosterResult",
+        description="What the roster changed (`RosterImport`), or why it was refused "
+        "whole (`CohortError`: every problem with its line).",
+    ),
+]
+CohortMasteryResult = Annotated[
+    CohortMastery | CohortError,
+    strawberry.union(
+        "CohortMasteryResult",
+        description="The cohort's mastery per concept (`CohortMastery`), or why it cannot be given (`CohortError`).",
+    ),
+]
+ConceptDifficultyResult = Annotated[
+    CohortDifficulty | CohortError,
+    strawberry.union(
+        "ConceptDifficultyResult",
+        description="The cohort's difficulty per concept (`CohortDifficulty`), "
+        "or why it cannot be given (`CohortError`).",
+    ),
+]
+AtRiskResult = Annotated[
+    CohortAtRisk | CohortError,
+    strawberry.union(
+        "AtRiskResult",
+        description="The members at risk on each target (`CohortAtRisk`), or why it cannot be given (`CohortError`).",
+    ),
+]
+MasteryTrendResult = Annotated[
+    MasteryTrend | CohortError,
+    strawberry.union(
+        "MasteryTrendResult",
+        description="The concept's trend over time (`MasteryTrend`), or why it cannot be given (`CohortError`).",
+    ),
+]

@@ -31,7 +31,9 @@ __all__ = [
 ]
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new concept: its id, label and the concepts it requires (validated: no cycle, no unknown id)."
+)
 class CreateConceptInput:
     id: strawberry.ID = strawberry.field(description="A slug ([A-Za-z0-9_.-]) or an absolute IRI.")
     label: str = strawberry.field(description="The preferred label (not blank).")
@@ -163,7 +165,7 @@ ACTIVITY_IDS_DOC = (
 )
 
 
-@strawberry.input
+@strawberry.input(description="A new material and the concepts it teaches or assesses (they must exist).")
 class CreateMaterialInput:
     id: strawberry.ID = strawberry.field(
         description="A slug ([A-Za-z0-9_.-]) or an absolute IRI; DUPLICATE when a material has it."
@@ -293,7 +295,7 @@ class UpdateMaterialInput:
         return out
 
 
-@strawberry.enum
+@strawberry.enum(description="How a material serves a concept: it teaches it, or assesses it (an exercise).")
 class LinkRelation(enum.Enum):
     TEACHES = "teaches"
     ASSESSES = "assesses"
@@ -325,7 +327,10 @@ class CsvFilesInput:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A curriculum document to import whole: its format and text (or CSV files), and how to treat "
+    "what is stored."
+)
 class ImportCurriculumInput:
     format: ImportFormat = strawberry.field(
         description="The document's format: CSV takes its files in `csv`, every other format its text in `content`."

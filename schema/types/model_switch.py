@@ -58,4 +58,10 @@ class MasteryModelSwitch:
         )
 
 
-MasteryModelSwitchResult = Annotated[MasteryModelSwitch | AttemptsError, strawberry.union("MasteryModelSwitchResult")]
+MasteryModelSwitchResult = Annotated[
+    MasteryModelSwitch | AttemptsError,
+    strawberry.union(
+        "MasteryModelSwitchResult",
+        description="The switch begun, to follow (`MasteryModelSwitch`), or why it was refused (`AttemptsError`).",
+    ),
+]

@@ -48,7 +48,9 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
     return ident
 
 
-@strawberry.type
+@strawberry.type(
+    description="Where a page stands in its list (Relay): whether items follow, and the cursors to go on from."
+)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether items follow this page.")
     has_previous_page: bool = strawberry.field(
@@ -60,39 +62,39 @@ class PageInfo:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One concept of a page, with its cursor.")
 class ConceptEdge:
     cursor: str = strawberry.field(description=CURSOR)
     node: ConceptType = strawberry.field(description="The concept.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of concepts (Relay): ask for the next with `after: pageInfo.endCursor`.")
 class ConceptConnection:
     edges: list[ConceptEdge] = strawberry.field(description="This page's concepts, in id order.")
     page_info: PageInfo = strawberry.field(description=PAGE_INFO)
     total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
-@strawberry.type
+@strawberry.type(description="One material of a page, with its cursor.")
 class MaterialEdge:
     cursor: str = strawberry.field(description=CURSOR)
     node: MaterialType = strawberry.field(description="The material.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of materials (Relay): ask for the next with `after: pageInfo.endCursor`.")
 class MaterialConnection:
     edges: list[MaterialEdge] = strawberry.field(description="This page's materials, in id order.")
     page_info: PageInfo = strawberry.field(description=PAGE_INFO)
     total_count: int = strawberry.field(description=TOTAL_COUNT)
 
 
-@strawberry.type
+@strawberry.type(description="One student of a page, with its cursor.")
 class StudentEdge:
     cursor: str = strawberry.field(description=CURSOR)
     node: StudentType = strawberry.field(description="The student.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of students (Relay): ask for the next with `after: pageInfo.endCursor`.")
 class StudentConnection:
     edges: list[StudentEdge] = strawberry.field(description="This page's students, in key order.")
     page_info: PageInfo = strawberry.field(description=PAGE_INFO)

@@ -349,5 +349,18 @@ class PathError:
         return cls(code=error.code, message=error.message, field=error.field, subject_id=subject, problems=problems)
 
 
-LearningPathResult = Annotated[LearningPathType | PathError, strawberry.union("LearningPathResult")]
-NextMaterialsResult = Annotated[Recommendations | PathError, strawberry.union("NextMaterialsResult")]
+LearningPathResult = Annotated[
+    LearningPathType | PathError,
+    strawberry.union(
+        "LearningPathResult",
+        description="The student's path (`LearningPath`), or why there is none "
+        "(`PathError`: unknown targets, bad arguments).",
+    ),
+]
+NextMaterialsResult = Annotated[
+    Recommendations | PathError,
+    strawberry.union(
+        "NextMaterialsResult",
+        description="The materials to study next (`Recommendations`), or why there are none (`PathError`).",
+    ),
+]

@@ -154,8 +154,41 @@ class ImportSummary:
         )
 
 
-ConceptResult = Annotated[ConceptType | CurriculumError, strawberry.union("ConceptResult")]
-MaterialResult = Annotated[MaterialType | CurriculumError, strawberry.union("MaterialResult")]
-DeleteResult = Annotated[Deleted | CurriculumError, strawberry.union("DeleteResult")]
-PrerequisiteResult = Annotated[PrerequisiteEdge | CurriculumError, strawberry.union("PrerequisiteResult")]
-ImportResult = Annotated[ImportSummary | CurriculumError, strawberry.union("ImportResult")]
+ConceptResult = Annotated[
+    ConceptType | CurriculumError,
+    strawberry.union(
+        "ConceptResult",
+        description="The concept as stored now (`Concept`), or why the change was "
+        "refused (`CurriculumError`: nothing written).",
+    ),
+]
+MaterialResult = Annotated[
+    MaterialType | CurriculumError,
+    strawberry.union(
+        "MaterialResult",
+        description="The material as stored now (`Material`), or why the change was "
+        "refused (`CurriculumError`: nothing written).",
+    ),
+]
+DeleteResult = Annotated[
+    Deleted | CurriculumError,
+    strawberry.union(
+        "DeleteResult", description="What was deleted (`Deleted`), or why nothing was (`CurriculumError`)."
+    ),
+]
+PrerequisiteResult = Annotated[
+    PrerequisiteEdge | CurriculumError,
+    strawberry.union(
+        "PrerequisiteResult",
+        description="The prerequisite edge added or removed (`PrerequisiteEdge`), or why "
+        "not (`CurriculumError`: a cycle, an unknown concept).",
+    ),
+]
+ImportResult = Annotated[
+    ImportSummary | CurriculumError,
+    strawberry.union(
+        "ImportResult",
+        description="What the import wrote (`ImportSummary`), or why it was refused whole "
+        "(`CurriculumError`: every problem with its line).",
+    ),
+]

@@ -79,5 +79,18 @@ class StudentExport:
         return cls(student_id=strawberry.ID(student), data=strawberry.scalars.JSON(data))
 
 
-ForgetStudentResult = Annotated[ForgottenStudent | StudentDataError, strawberry.union("ForgetStudentResult")]
-ExportStudentResult = Annotated[StudentExport | StudentDataError, strawberry.union("ExportStudentResult")]
+ForgetStudentResult = Annotated[
+    ForgottenStudent | StudentDataError,
+    strawberry.union(
+        "ForgetStudentResult",
+        description="What was erased (`ForgottenStudent`), or why nothing was (`StudentDataError`).",
+    ),
+]
+ExportStudentResult = Annotated[
+    StudentExport | StudentDataError,
+    strawberry.union(
+        "ExportStudentResult",
+        description="Everything stored about the student (`StudentExport`), or "
+        "why it cannot be given (`StudentDataError`).",
+    ),
+]

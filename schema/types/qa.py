@@ -156,4 +156,11 @@ class AskError:
         return cls(code=error.code, message=error.message, field=error.field, subject_id=subject)
 
 
-AskResult = Annotated[AnswerType | AskError, strawberry.union("AskResult")]
+AskResult = Annotated[
+    AnswerType | AskError,
+    strawberry.union(
+        "AskResult",
+        description="The answer from the materials (`Answer`: it may say it does not "
+        "know), or why the question was refused (`AskError`).",
+    ),
+]
