@@ -32,6 +32,7 @@ from graph.repository import KnowledgeGraph
 from graph.student_data import StudentData, student_data
 from graph.wording import plural
 from ml.mastery.serving import MasteryService
+from resolvers.settled_view import settled
 from resolvers.students import with_new_placed
 
 __all__ = ["NEWCOMER", "learning_path", "materials_of_path", "next_materials"]
@@ -88,10 +89,14 @@ def _mastery_map(
     ``unsettled``: the student's stored estimates may lag the model (an attempt moved them
     and the settler has not rewritten them yet, ``EstimateSettler.waits_for``), so every
     one of ``concepts`` is predicted: a path mixed a stale 0.84 with fresh predictions, and
-    a right answer then seemed to drop the figure to 0.79 (an audit).
+    a right answer then seemed to drop the figure to 0.79 (an audit). One the model moved
+    by no more than ``SETTLED_WITHIN`` stays as stored, as the settler will leave it.
     """
     known = {} if _fresh(mastery, unsettled) else dict(data.probabilities)
     _predict_missing(kg, mastery, student, data, known, concepts)
+    for concept, stored in data.probabilities.items():  # what the settler will leave of the stored ones
+        if concept in known:
+            known[concept] = settled(stored, known[concept])
     return known
 
 

@@ -24,6 +24,7 @@ from graph.student_data import StudentData, cached_student_data, student_data
 from ml.mastery.predict import OnlineMastery
 from ml.mastery.serving import MasteryService
 from resolvers.replay import history_loader, place_new, with_new_placed
+from resolvers.settled_view import SETTLED_WITHIN
 from resolvers.student_reads import student_exists
 
 __all__ = [
@@ -179,10 +180,6 @@ def _latest_times(kg: KnowledgeGraph, students: Sequence[str]) -> dict[str, date
     latest = {s: max(a.timestamp for a in data.attempts) for s, data in known.items() if data.attempts}
     latest.update(latest_attempt_times(kg, [s for s in students if s not in known]))
     return latest
-
-
-SETTLED_WITHIN = 0.02
-"""How far a stored estimate of a concept an attempt did not name may drift from the model's before it is rewritten."""
 
 
 def settle(kg: KnowledgeGraph, mastery: MasteryService, students: Sequence[str]) -> int:

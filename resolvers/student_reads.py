@@ -22,6 +22,7 @@ from graph.student_data import cached_student_data
 from ml.mastery.predict import Evidence
 from ml.mastery.serving import MasteryService
 from resolvers.replay import history_loader
+from resolvers.settled_view import settled
 
 __all__ = ["evidence", "export", "mastery_of", "page_of_students", "student_exists"]
 
@@ -62,7 +63,8 @@ def mastery_of(
     ``unsettled``: the stored estimates may lag the model (an attempt moved them and the
     settler has not rewritten them yet), so every one given is estimated now, as a
     learning path does: for half a minute after an answer the mastery screen showed
-    0.879 where the path beside it said 0.928 (an audit).
+    0.879 where the path beside it said 0.928 (an audit). One the model moved by no more
+    than ``SETTLED_WITHIN`` stays as stored, as the settler will leave it.
     """
     cached = cached_student_data(kg, student)
     if cached is not None:
@@ -79,6 +81,9 @@ def mastery_of(
             predictor = mastery.ready([student], history_loader(kg, mastery))
             now = datetime.now(UTC)
             for c, p in zip(missing, predictor.estimate(student, missing), strict=True):
+                kept = estimates.get(c)
+                if kept is not None and settled(kept.probability, float(p)) == kept.probability:
+                    continue  # what the settler will leave: the figure changed with no answer when it did
                 # rounded as the graph stores estimates, so the figure is the one the settler will write
                 estimates[c] = MasteryEstimate(student, c, round(float(p), 6), predictor.version, now)
     return [estimates[c] for c in (given if concepts is None else concepts)]
