@@ -24,7 +24,7 @@ from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
-from ml.qa.extract import best_sentences, examples_first, explaining_first, explanation_if_close
+from ml.qa.extract import best_sentences, examples_first, explaining_first, explanation_if_close, title_if_close
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
@@ -275,9 +275,11 @@ def answer_question(
     elif (parts.expressions or asks_how(question)) and not hits[0].worked:
         # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
         # answered with a practice set's worked answers, where an explanation of the method was found too
-        hits = explaining_first(hits, _fetched([h.chunk.material for h in hits], lookup, known))
+        hits = explaining_first(title_if_close(hits, words), _fetched([h.chunk.material for h in hits], lookup, known))
     elif not keyed and not hits[0].worked:
-        hits = explanation_if_close(hits, _fetched([h.chunk.material for h in hits[:8]], lookup, known))
+        hits = explanation_if_close(
+            title_if_close(hits, words), _fetched([h.chunk.material for h in hits[:8]], lookup, known)
+        )
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure

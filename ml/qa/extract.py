@@ -14,7 +14,7 @@ from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["best_sentences", "examples_first", "explaining_first", "explanation_if_close"]
+__all__ = ["best_sentences", "examples_first", "explaining_first", "explanation_if_close", "title_if_close"]
 
 
 def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
@@ -161,6 +161,33 @@ def explanation_if_close(hits: Sequence[Hit], known: Mapping[str, Material], wit
         other = known.get(hit.chunk.material)
         if other is not None and other.type is not MaterialType.EXERCISE:
             return [hit, *hits[:i], *hits[i + 1 :]] if hit.score >= within * hits[0].score else list(hits)
+    return list(hits)
+
+
+def title_if_close(hits: Sequence[Hit], question: str, within: float = 0.9) -> list[Hit]:
+    """First, the best hit whose material's title holds every word of the question, when it scores nearly as well.
+
+    "How do I find the slope between two points?" was answered from point-slope form
+    (4.32) where the worked example titled "Finding the slope between two points" scored
+    4.12: a title that restates the question is the material written for it. Words of
+    one family count ("finding" for "find"); a hit well behind keeps its place.
+    """
+    asked = set(tokenize(question))
+    if not hits or not asked:
+        return list(hits)
+
+    def says_it_all(hit: Hit) -> bool:
+        title = set(tokenize(hit.chunk.title))
+        roots = {word_root(t) for t in title}
+        return all(t in title or _related(word_root(t), roots) for t in asked)
+
+    if says_it_all(hits[0]):
+        return list(hits)
+    for i, hit in enumerate(hits[1:], start=1):
+        if hit.score < within * hits[0].score:
+            break
+        if says_it_all(hit):
+            return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 
 

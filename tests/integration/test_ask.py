@@ -253,6 +253,16 @@ def test_a_question_of_numbers_and_signs_alone_is_answered(demo: tuple[Knowledge
     assert "-15." in answer["text"]
 
 
+def test_a_material_titled_as_the_question_is_read_first_when_it_scores_nearly_as_well(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # The docs' own example was answered from point-slope form ("find the slope first, then use either point"),
+    # not from the worked example titled "Finding the slope between two points", scored 95% as well.
+    answer = ask(*demo, "How do I find the slope between two points?")
+    assert answer["evidence"][0]["material"]["id"] == "m_slope_example"
+    assert "Rise: y₂ - y₁" in answer["text"]
+
+
 def test_a_notice_comes_with_a_code_a_frontend_words_itself(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # The notice was English prose only: a Spanish frontend, or one reading it aloud, could not word it.
     assert ask(*demo, "What is the capital of France?")["noticeCode"] == "OFF_TOPIC"
