@@ -13,7 +13,7 @@ from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId, ReusedStatementId
 from graph.model import Attempt, before_any_client, timestamp_problem
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
 from schema.types.student import MasteryType
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class AttemptProblem:
 
 
 @strawberry.type(description="Why attempts (or a model switch) were refused; nothing was written.")
-class AttemptsError:
+class AttemptsError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

@@ -10,7 +10,7 @@ import strawberry
 from graph.backup import BackupManifest
 from graph.errors import KnowledgeGraphError
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_MESSAGE
+from schema.types.errors import ERROR_CODE, ERROR_MESSAGE, Refusal
 
 
 @strawberry.type(description="A backup written on the server; ship its folder elsewhere (it is on the same disk).")
@@ -38,9 +38,10 @@ class Backup:
 
 
 @strawberry.type(description="Why no backup was written (INVALID: this store or service takes none).")
-class BackupError:
+class BackupError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description="Null: a backup takes no argument to blame.")
 
     @classmethod
     def from_domain(cls, error: KnowledgeGraphError) -> BackupError:

@@ -25,7 +25,7 @@ from graph.cohorts import Cohort, RosterReport
 from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, ValidationFailed
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
 from schema.types.payloads import Deleted
 from schema.types.student import StudentType
 
@@ -60,7 +60,7 @@ class TrendInterval(enum.Enum):
 
 
 @strawberry.type(description="Why a cohort request was refused; nothing was written.")
-class CohortError:
+class CohortError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

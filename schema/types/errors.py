@@ -15,7 +15,7 @@ from graph.errors import (
 )
 from schema.types.enums import CurriculumErrorCode
 
-__all__ = ["ERROR_CODE", "ERROR_FIELD", "ERROR_MESSAGE", "ERROR_NOT_FOUND_ID", "CurriculumError"]
+__all__ = ["ERROR_CODE", "ERROR_FIELD", "ERROR_MESSAGE", "ERROR_NOT_FOUND_ID", "CurriculumError", "Refusal"]
 
 # What every typed error's fields mean, said once for all of them.
 ERROR_CODE = "What kind of refusal it is (see `CurriculumErrorCode`)."
@@ -27,8 +27,18 @@ ERROR_FIELD = (
 ERROR_NOT_FOUND_ID = "For NOT_FOUND: the id that names nothing; null otherwise."
 
 
+@strawberry.interface(
+    description="Why a request was refused, whatever its result type: every error of a result union implements it, "
+    "so one fragment, `... on Refusal { code message field }`, reads any of them."
+)
+class Refusal:
+    code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
+    message: str = strawberry.field(description=ERROR_MESSAGE)
+    field: str | None = strawberry.field(default=None, description=ERROR_FIELD)
+
+
 @strawberry.type(description="Why a curriculum change was refused. Nothing of the change was applied.")
-class CurriculumError:
+class CurriculumError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

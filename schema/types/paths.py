@@ -15,7 +15,7 @@ from graph.model import Material
 from graph.recommend import Recommendation
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID, Refusal
 from schema.types.material import MaterialType
 
 __all__ = [
@@ -330,7 +330,7 @@ class Recommendations:
 
 
 @strawberry.type(description="Why a learning path or recommendation could not be made.")
-class PathError:
+class PathError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

@@ -10,13 +10,13 @@ import strawberry
 from graph.errors import KnowledgeGraphError, NotFound
 from graph.forget import Forgotten
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
 
 __all__ = ["ExportStudentResult", "ForgetStudentResult", "ForgottenStudent", "StudentDataError", "StudentExport"]
 
 
 @strawberry.type(description="Why a student's data could not be exported or forgotten (NOT_FOUND: nothing stored).")
-class StudentDataError:
+class StudentDataError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

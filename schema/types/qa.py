@@ -12,7 +12,7 @@ from ml.qa.answer import Answer, EvidencePassage, WeakPrerequisite
 from schema.context import Info
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
-from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID
+from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID, Refusal
 from schema.types.material import MaterialType
 
 __all__ = ["AnswerNotice", "AnswerType", "AskError", "AskResult", "EvidenceType", "WeakPrerequisiteType"]
@@ -143,7 +143,7 @@ class AnswerType:
     description="Why a question was refused (empty, too long, no QA service: INVALID; too many questions being "
     "answered: UNAVAILABLE, ask again in a few seconds); an unknown student asks as a newcomer."
 )
-class AskError:
+class AskError(Refusal):
     code: CurriculumErrorCode = strawberry.field(description=ERROR_CODE)
     message: str = strawberry.field(description=ERROR_MESSAGE)
     field: str | None = strawberry.field(default=None, description=ERROR_FIELD)

@@ -119,3 +119,25 @@ def test_a_backup_that_cannot_be_written_is_unavailable_and_logged(
     assert result.data["backupData"]["code"] == "UNAVAILABLE"
     assert result.data["backupData"]["message"].startswith("the backup could not be written")
     assert "backupData failed" in caplog.text
+
+
+def test_one_fragment_reads_the_refusal_of_any_result(kg: KnowledgeGraph) -> None:
+    # Seven error types shared no interface: a client wrote a fragment per union to show a refusal.
+    from tests.conftest import PlainIds
+
+    context = Context(kg=kg, loaders=build_loaders(kg), pseudonyms=PlainIds())
+    refusal = "... on Refusal { __typename code field }"
+    query = f"""{{ learningPath(studentId: "s1", targets: ["nope"]) {{ {refusal} }}
+      cohortMastery(cohortId: "no-class") {{ {refusal} }}
+      ask(question: "") {{ {refusal} }} }}"""
+    result = asyncio.run(build_schema().execute(query, context_value=context))
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "learningPath": {"__typename": "PathError", "code": "NOT_FOUND", "field": "targets"},
+        "cohortMastery": {"__typename": "CohortError", "code": "NOT_FOUND", "field": "cohortId"},
+        "ask": {"__typename": "AskError", "code": "INVALID", "field": None},  # no question answering here
+    }
+    created = f'mutation {{ createConcept(input: {{id: "bad id", label: "x"}}) {{ {refusal} }} }}'
+    assert asyncio.run(build_schema().execute(created, context_value=context)).data == {
+        "createConcept": {"__typename": "CurriculumError", "code": "INVALID", "field": "id"}
+    }
