@@ -249,7 +249,7 @@ def test_each_answer_has_a_request_id_that_its_log_lines_carry(tmp_path: Path) -
         assert (sent.status, sent.headers["x-request-id"]) == (200, "lb-7f3a.42")  # a proxy's id is kept
         made = call(live.base, body=body, headers=auth)
         refused = call(live.base, body=body, headers={"Content-Type": "application/json"})  # 401: before GraphQL
-        forged = call(live.base, body=body, headers=auth | {"X-Request-ID": "x\" 200 fake-line"})
+        forged = call(live.base, body=body, headers=auth | {"X-Request-ID": 'x" 200 fake-line'})
         ids = [made.headers["x-request-id"], refused.headers["x-request-id"], forged.headers["x-request-id"]]
         assert refused.status == 401
         assert all(len(i) == 32 for i in ids) and len(set(ids)) == 3  # made anew; one that could forge a line too
