@@ -28,7 +28,7 @@ from auth.claims import ClaimRules
 from auth.keys import load_keys
 from graph.backup import finish_interrupted_restore, remove_unfinished_backups
 from graph.erasures import ERASURE_LOG, ErasureLog
-from graph.folders import private_folder
+from graph.folders import open_folder_warning, private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -182,6 +182,7 @@ def open_knowledge_graph(
             store_path = Path(settings.store.partition(":")[2])
             finish_interrupted_restore(settings.data_dir, store_path, pseudonyms, say=log.warning)
         private_folder(settings.data_dir)
+        _warn_about_backups(settings)
     kg = KnowledgeGraph(open_store(settings.store, rewrite_in_background=True))  # serving while it runs
     # The demo is two writes (curriculum, then students); the marker says a stop came between them,
     # which left half a demo that a later start took for a loaded store.
@@ -270,6 +271,22 @@ def _describe(rules: ClaimRules) -> str:
     audience = ", ".join(rules.audience) or "unchecked (PATHWISE_JWT_AUDIENCE)"
     roles = f"{rules.role_claim!r}" + (f" mapped by {len(rules.role_map)} names" if rules.role_map else "")
     return f"audience {audience}, issuer {rules.issuer or 'unchecked (PATHWISE_JWT_ISSUER)'}, role from {roles}"
+
+
+def _warn_about_backups(settings: Settings) -> None:
+    """Warn of a backup folder open to other users, and of old backups the backup folder's move left behind."""
+    from graph.backup import stale_backups
+
+    if settings.backup_dir is not None:
+        open_folder_warning(settings.backup_dir)
+    stale = stale_backups(settings.data_dir, settings.backup_dir)
+    if stale:
+        log.warning(
+            "%d backups remain in %s, the backup folder before PATHWISE_BACKUP_DIR moved: they hold students "
+            "erased since, where no erasure reaches; move them off or delete them (they are no longer pruned)",
+            len(stale),
+            stale[0].parent,
+        )
 
 
 def create_app(

@@ -55,6 +55,7 @@ from graph.restore import Restored, finish_interrupted_restore, restore_backup, 
 from graph.store import OxigraphStore
 
 __all__ = [
+    "DEFAULT_BACKUPS",
     "MANIFEST",
     "BackupManifest",
     "Restored",
@@ -69,6 +70,7 @@ __all__ = [
     "remove_unfinished_backups",
     "restore_backup",
     "restore_marker",
+    "stale_backups",
 ]
 
 
@@ -77,12 +79,35 @@ def backup_name(at: datetime | None = None) -> str:
     return (at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
+DEFAULT_BACKUPS = "backups"
+"""The data folder's own backups folder (``PATHWISE_BACKUP_DIR``'s default): never copied into a backup."""
+
+
 def _data_files(data_dir: Path, skip: list[Path]) -> list[Path]:
-    """Entries of the data folder to copy: everything but the store, its transient siblings and ``skip``."""
+    """Entries of the data folder to copy: everything but the store, its transient siblings, ``skip`` and the
+    data folder's own backups folder.
+
+    That folder is left out whether or not it is the backup folder now: once
+    ``PATHWISE_BACKUP_DIR`` pointed elsewhere, the old backups were copied whole into
+    every new one, with students erased since, where no erasure reaches.
+    """
     if not data_dir.exists():
         return []
     entries = data_dir.iterdir()
+    skip = [*skip, data_dir / DEFAULT_BACKUPS]
     return sorted(entry for entry in entries if not any(is_inside(entry, s) or is_inside(s, entry) for s in skip))
+
+
+def stale_backups(data_dir: Path, backup_dir: Path | None) -> list[Path]:
+    """Backups left in the data folder's own backups folder when the backup folder is elsewhere.
+
+    They hold every student of their day, erased ones too, and no erasure reaches them
+    (``forgetStudent`` leaves backups to their retention): the operator moves or deletes them.
+    """
+    own = data_dir / DEFAULT_BACKUPS
+    if (backup_dir is not None and is_inside(backup_dir, own)) or not own.is_dir():
+        return []
+    return [folder for folder, _ in list_backups(own)]
 
 
 # Files being written while the backup copies: a model in its staging folder (renamed into

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-__all__ = ["is_inside", "private_folder"]
+__all__ = ["is_inside", "open_folder_warning", "private_folder"]
 
 log = logging.getLogger("pathwise.folders")
 
@@ -43,6 +43,22 @@ def private_folder(path: Path) -> Path:
 
 
 _warned: set[Path] = set()
+
+
+def open_folder_warning(path: Path) -> None:
+    """Log, once, that an existing folder of student data (a backup folder) is open to other users; create nothing.
+
+    The docs promised this warning for the backup folder too, and none was logged for one
+    of mode 0777: others could delete backups or plant folders among them.
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:  # not there yet (the first backup creates it), or not reachable: nothing to say now
+        return
+    if mode & 0o077 and path not in _warned:
+        _warned.add(path)
+        log.warning("%s holds backups of student data and other users may enter it (mode %s): chmod 700 it",
+                    path, oct(mode))  # fmt: skip
 
 
 def is_inside(path: Path, folder: Path) -> bool:

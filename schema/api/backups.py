@@ -52,6 +52,10 @@ class BackupMutation:
                         context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir]
                     )
                     pruned = prune_backups(context.backup_dir, context.backup_keep)
+                    log.info(  # a nightly job's trace when it worked, as a failure leaves one
+                        "backup written to %s: %d triples, %d students, %d entries of the data folder; %d pruned",
+                        folder, manifest.triples, manifest.students, len(manifest.files), len(pruned),
+                    )  # fmt: skip
             except KnowledgeGraphError as error:
                 return BackupError.from_domain(error)
             except OSError as error:  # an unwritable backup folder, a full disk: the partial copy is gone already

@@ -21,6 +21,7 @@ from graph.backup import (
     read_manifest,
     restore_backup,
     restore_marker,
+    stale_backups,
 )
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.errors import InvalidInput, StoreInUse
@@ -244,6 +245,22 @@ def test_backups_kept_in_the_data_folder_stay_in_it_after_a_restore(service: Ser
     service.open()
     assert service.students() == [key("ann")]
     assert sorted(p.name for p in backups.iterdir()) == ["b1", "b2"], "the backups were not left aside"
+
+
+def test_old_backups_left_in_the_data_folder_are_never_copied_into_a_new_backup(
+    service: Service, tmp_path: Path
+) -> None:
+    # With PATHWISE_BACKUP_DIR moved elsewhere, the data folder's old backups/ was copied whole into every new
+    # backup, with students erased since, and no longer pruned.
+    old = service.data / "backups"
+    service.record("ann")
+    make_backup(service.kg, service.data, old / "b1", PZ, exclude=[old])
+    elsewhere = tmp_path / "offsite"
+    manifest = make_backup(service.kg, service.data, elsewhere / "b2", PZ, exclude=[elsewhere])
+    assert "backups" not in manifest.files
+    assert not (elsewhere / "b2" / "data" / "backups").exists()
+    assert stale_backups(service.data, elsewhere) == [old / "b1"]  # the start warns of them
+    assert stale_backups(service.data, old) == []  # the backup folder itself: pruned as usual
 
 
 class TestRefusals:

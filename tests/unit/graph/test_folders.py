@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.folders import private_folder
+from graph.folders import open_folder_warning, private_folder
 
 
 def mode(path: Path) -> int:
@@ -26,6 +26,18 @@ def test_a_new_folder_is_private_and_an_open_one_is_named_not_changed(
         private_folder(shared)
     assert mode(shared) == 0o755, "a folder the operator chose keeps its mode"
     assert "other users may read it (mode 0o755): chmod 700 it" in caplog.text
+
+
+def test_a_backup_folder_others_may_enter_is_named_at_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The docs promised the warning for the backup folder too; one of mode 0777 got none.
+    open_to_all = tmp_path / "bk"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    with caplog.at_level(logging.WARNING, logger="pathwise.folders"):
+        open_folder_warning(open_to_all)
+        open_folder_warning(tmp_path / "not-yet")  # the first backup creates it: nothing to say
+    assert mode(open_to_all) == 0o777
+    assert caplog.text.count("holds backups of student data and other users may enter it (mode 0o777)") == 1
 
 
 def test_a_fresh_data_folder_is_private(tmp_path: Path) -> None:
