@@ -358,7 +358,8 @@ def create_app(
 
     def health(request: Request) -> dict[str, Any]:
         graph: KnowledgeGraph = request.state.kg
-        writable = getattr(graph.store, "writable", True)
+        retry = getattr(graph.store, "retry_writable", None)
+        writable = retry() if retry is not None else True  # space freed: writable again without a client's write
         body: dict[str, Any] = {
             "status": "ok" if writable else "failing",
             "store": graph.store.name,

@@ -22,6 +22,7 @@ __all__ = [
     "ManyProblems",
     "NotFound",
     "PrerequisiteCycle",
+    "StoreUnwritable",
     "ReusedClientId",
     "ReusedStatementId",
     "StoreInUse",
@@ -55,6 +56,14 @@ class Unavailable(KnowledgeGraphError):
     """The service cannot do it now (busy, out of space); the same request may succeed later."""
 
     code = ErrorCode.UNAVAILABLE
+
+
+class StoreUnwritable(Unavailable, OSError):
+    """The store could not be written (a full disk, a read-only folder); nothing of the write was applied.
+
+    An ``OSError`` still, for what handles one; the client had "Unexpected error." with no
+    code, and could not tell a full disk it may retry after from a bug.
+    """
 
 
 class EditConflict(KnowledgeGraphError):

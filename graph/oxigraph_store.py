@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.coalesced import CoalescedRuns
-from graph.errors import InvalidInput, StoreInUse
+from graph.errors import InvalidInput, StoreInUse, StoreUnwritable
 from graph.oxigraph_rewrites import StoreRewrites
 from graph.rdf_mapping import Triple
 from graph.shared_lock import SharedLock
@@ -31,6 +31,8 @@ from graph.vocab import GRAPH_IRI
 __all__ = ["OxigraphStore"]
 
 log = logging.getLogger("graph.store")  # the name operators filter on, as before the split
+
+_UNWRITABLE = "the store could not be written ({}): nothing of this was saved; free space on its disk and send it again"
 
 
 class _TermCache:
@@ -187,6 +189,8 @@ class OxigraphStore(StoreRewrites):
         with self._writes:
             if not self.writable:
                 self._reopen()
+                if not self.writable:  # still read-only: this write is refused, as the one that failed was
+                    raise StoreUnwritable(_UNWRITABLE.format(self.write_failure or "it opens read-only only"))
             try:
                 if len(inserts) > self.STAGED_THRESHOLD:
                     self._apply_staged(deletes, inserts)
@@ -199,10 +203,27 @@ class OxigraphStore(StoreRewrites):
                 self.write_failure = str(error)
                 log.error("%s: a write failed (%s): reopening the store", self.path, error)
                 self._reopen()
-                raise
+                raise StoreUnwritable(_UNWRITABLE.format(error)) from error
+            except RuntimeError as error:  # "Flush is only possible on read-write instances": read-only
+                self.write_failure = str(error)
+                raise StoreUnwritable(_UNWRITABLE.format(error)) from error
             self.write_failure = None
             if self._journal is not None:  # a rewrite is copying the store: it replays this write
                 self._journal.append((list(deletes), list(inserts)))
+
+    def retry_writable(self) -> bool:
+        """Reopen a store served read-only for writing, if no write holds it now; whether it is writable.
+
+        ``/healthz`` asks: after space was freed it stayed 503 until some client happened to write.
+        """
+        if self.writable:
+            return True
+        if self._writes.acquire(blocking=False):
+            try:
+                self._reopen()
+            finally:
+                self._writes.release()
+        return self.writable
 
     def _reopen(self) -> None:
         """Open the store afresh (the caller holds ``_writes``); read-only when it cannot be opened for writing."""
@@ -240,8 +261,11 @@ class OxigraphStore(StoreRewrites):
             raise InvalidInput(f"{destination} exists already: a backup goes into a new folder")
         destination.parent.mkdir(parents=True, exist_ok=True)
         with self._writes:
-            self._store.flush()
-            self._store.backup(str(destination))
+            try:
+                self._store.flush()
+                self._store.backup(str(destination))
+            except RuntimeError as error:  # read-only after a failed write: "Flush is only possible on ..."
+                raise StoreUnwritable(_UNWRITABLE.format(error)) from error
 
     def count(self) -> int:
         """How many triples the store holds."""

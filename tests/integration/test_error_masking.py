@@ -142,3 +142,24 @@ def test_one_fragment_reads_the_refusal_of_any_result(kg: KnowledgeGraph) -> Non
     assert asyncio.run(build_schema().execute(created, context_value=context)).data == {
         "createConcept": {"__typename": "CurriculumError", "code": "INVALID", "field": "id"}
     }
+
+
+def test_a_full_disk_is_unavailable_not_a_masked_bug(tmp_path: Path) -> None:
+    # Every write on a full disk answered "Unexpected error." with no code: a forwarder could not tell a
+    # disk it may retry after from a bug.
+    from graph.store import OxigraphStore
+    from tests.conftest import PlainIds
+    from tests.unit.graph.test_store import _FullDisk
+
+    store = OxigraphStore(tmp_path / "store")
+    kg = KnowledgeGraph(store)
+    store._store = _FullDisk(store._store)  # type: ignore[assignment]
+    context = Context(kg=kg, loaders=build_loaders(kg), pseudonyms=PlainIds())
+    schema = build_schema(development=False)
+    created = 'mutation { createConcept(input: {id: "cube", label: "Cubics"}) { ... on Refusal { code message } } }'
+    refused = asyncio.run(schema.execute(created, context_value=context))
+    assert refused.errors is None, refused.errors
+    assert refused.data is not None
+    assert refused.data["createConcept"]["code"] == "UNAVAILABLE"
+    assert "No space left on device" in refused.data["createConcept"]["message"]
+    store.close()

@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.attempts import voided_marker
-from graph.errors import InvalidInput, PrerequisiteCycle
+from graph.errors import InvalidInput, PrerequisiteCycle, StoreUnwritable
 from graph.model import Concept
 from graph.repository import KnowledgeGraph
 from graph.store import OxigraphStore, StreamInterrupted, open_store, parse_store_spec, stream_text
@@ -507,8 +507,10 @@ class TestAFailedWrite:
         kg = KnowledgeGraph(store)
         kg.import_bundle(small_bundle())
         store._store = _FullDisk(store._store)  # type: ignore[assignment]
-        with pytest.raises(OSError, match="No space left"):
+        with pytest.raises(StoreUnwritable, match="No space left") as refused:  # an OSError still
             kg.create_concept(Concept("cube", "Cubics"))
+        assert isinstance(refused.value, OSError)
+        assert "free space on its disk and send it again" in refused.value.message  # UNAVAILABLE, not a bug
         assert store.write_failure is not None
         assert "No space left on device" in store.write_failure
         assert store.writable
@@ -536,7 +538,12 @@ class TestAFailedWrite:
             kg.create_concept(Concept("cube", "Cubics"))
         assert not store.writable
         assert kg.concept("quad").label == "Quadratics"  # reads go on
+        with pytest.raises(StoreUnwritable, match="could not be written") as refused:  # read-only: refused, coded
+            kg.create_concept(Concept("cube", "Cubics"))
+        assert refused.value.code.value == "UNAVAILABLE"
         monkeypatch.setattr(ox, "Store", opened)
-        kg.create_concept(Concept("cube", "Cubics"))  # space is back: the next write reopens it for writing
+        # space is back: /healthz reopens it for writing, where it stayed 503 until some client wrote
+        assert store.retry_writable()
+        kg.create_concept(Concept("cube", "Cubics"))
         assert store.writable
         assert store.write_failure is None
