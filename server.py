@@ -306,6 +306,7 @@ def create_app(
         data_dir=config.data_dir,
         max_lifetime=config.jwt_max_ttl_seconds,
         rules=config.claim_rules(),
+        pseudonym_configured=config.pseudonym_secret is not None,
     )
     log.info("verifying tokens with %s; %s", keys.source, _describe(keys.keys.rules))
     pseudonyms, secret_source = load_pseudonymizer(

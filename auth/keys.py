@@ -37,12 +37,21 @@ class LoadedKeys:
     source: str
 
 
-def dev_secret(data_dir: Path) -> tuple[str, bool]:
+def dev_secret(data_dir: Path, *, pseudonym_configured: bool = False) -> tuple[str, bool]:
     """The development secret in ``data_dir``, created (mode 0600) when absent.
 
     Returns ``(secret, created)``.
+
+    Raises:
+        KeyConfigError: a secret too short, or a production folder used without its secrets
+            (``pseudonym_configured`` false): none is created there, since a token signed with
+            it is refused by the deployment, and backups carried the file.
     """
+    from graph.pseudonyms import CONFIGURED_FOLDER, keyed_with_a_configured_secret
+
     path = data_dir / DEV_SECRET_FILE
+    if not path.exists() and not pseudonym_configured and keyed_with_a_configured_secret(data_dir):
+        raise KeyConfigError(CONFIGURED_FOLDER.format(data_dir=data_dir))
     private_folder(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -78,6 +87,7 @@ def load_keys(
     data_dir: Path,
     max_lifetime: float = 0.0,
     rules: ClaimRules | None = None,
+    pseudonym_configured: bool = False,
 ) -> LoadedKeys:
     """The keys this deployment verifies with, and the ``rules`` its tokens' claims must meet.
 
@@ -99,7 +109,7 @@ def load_keys(
             raise KeyConfigError(
                 "production needs PATHWISE_JWT_SECRET (HS256) or PATHWISE_JWT_PUBLIC_KEY (RS256, a PEM file)"
             )
-        secret, _ = dev_secret(data_dir)
+        secret, _ = dev_secret(data_dir, pseudonym_configured=pseudonym_configured)
         sources = [f"the development secret in {data_dir / DEV_SECRET_FILE}"]
     try:
         keys = VerificationKeys(

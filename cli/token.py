@@ -43,7 +43,7 @@ def _secret(settings: Settings, secret_env: str) -> str:
             "the development secret is not used outside development"
         )
     try:
-        secret, created = dev_secret(settings.data_dir)
+        secret, created = dev_secret(settings.data_dir, pseudonym_configured=settings.pseudonym_secret is not None)
     except KeyConfigError as error:
         raise click.ClickException(str(error)) from None
     path = settings.data_dir / DEV_SECRET_FILE

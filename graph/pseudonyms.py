@@ -203,15 +203,34 @@ def pseudonymise_attempts(attempts: Iterable[Attempt], pseudonyms: Pseudonymizer
     return [replace(a, id=pseudonyms.opaque(a.id), student=pseudonyms.resolve(a.student)) for a in attempts]
 
 
+def keyed_with_a_configured_secret(data_dir: Path) -> bool:
+    """Whether the folder's students were keyed with a configured secret, not a development one: a production folder.
+
+    A CLI command run there without ``PATHWISE_ENV=production`` wrote development secrets
+    into it (``dev-jwt-secret``, ``dev-pseudonym-secret``), which every backup then carried.
+    """
+    return (data_dir / SECRET_CHECK_FILE).exists() and not (data_dir / DEV_SECRET_FILE).exists()
+
+
+CONFIGURED_FOLDER = (
+    "{data_dir} belongs to a deployment with configured secrets (its students were keyed with "
+    "PATHWISE_PSEUDONYM_SECRET): run this with PATHWISE_ENV=production and that deployment's secrets; "
+    "no development secret was written there"
+)
+
+
 def dev_pseudonym_secret(data_dir: Path) -> tuple[bytes, bool]:
     """The development secret in ``data_dir``, created (mode 0600) when absent.
 
     Returns ``(secret, created)``.
 
     Raises:
-        PseudonymConfigError: the file holds a secret that is too short.
+        PseudonymConfigError: the file holds a secret that is too short, or the folder is a
+            production one (``keyed_with_a_configured_secret``): none is created there.
     """
     path = data_dir / DEV_SECRET_FILE
+    if not path.exists() and keyed_with_a_configured_secret(data_dir):
+        raise PseudonymConfigError(CONFIGURED_FOLDER.format(data_dir=data_dir))
     private_folder(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

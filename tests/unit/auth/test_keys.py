@@ -37,6 +37,23 @@ class TestDevSecret:
         with pytest.raises(KeyConfigError, match="shorter"):
             dev_secret(tmp_path)
 
+    def test_none_is_written_into_a_folder_keyed_with_a_configured_secret(self, tmp_path: Path) -> None:
+        # `pathwise token` run without PATHWISE_ENV=production wrote dev-jwt-secret (and student-key a
+        # dev-pseudonym-secret) into a production data folder; backups then carried both.
+        from graph.pseudonyms import DEV_SECRET_FILE as DEV_PSEUDONYM_FILE
+        from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, check_secret, dev_pseudonym_secret
+
+        check_secret(Pseudonymizer(b"p" * 40), tmp_path)  # what a production start leaves
+        with pytest.raises(KeyConfigError, match="PATHWISE_ENV=production"):
+            dev_secret(tmp_path)
+        with pytest.raises(PseudonymConfigError, match="no development secret was written"):
+            dev_pseudonym_secret(tmp_path)
+        assert not (tmp_path / DEV_SECRET_FILE).exists()
+        assert not (tmp_path / DEV_PSEUDONYM_FILE).exists()
+        secret, created = dev_secret(tmp_path, pseudonym_configured=True)  # development with a configured one: fine
+        assert created
+        assert len(secret) >= 32
+
 
 class TestLoadKeys:
     def test_development_without_keys_uses_the_dev_secret(self, tmp_path: Path) -> None:
