@@ -105,7 +105,7 @@ def open_mastery(settings: Settings) -> MasteryService | None:
     log.info("mastery model: %s", service.version or "none (run `pathwise train mastery`)")
     if service.version == "demo" and not settings.development:
         log.warning(
-            "serving the shipped starter model (trained on the demo's simulated students): "
+            "the mastery model is the shipped starter one (trained on the demo's simulated students): "
             "train one on your own attempt logs with `pathwise train mastery`"
         )
     return service
