@@ -3,20 +3,26 @@
 ``backup`` works on a stopped service's store; a running service holds its store, and
 is asked for a backup through the admin mutation ``backupData`` instead (the error says
 so). ``restore`` needs the service stopped, and moves the current data aside rather
-than deleting it. ``backups list`` and ``backups prune`` look after the backups folder:
+than deleting it. ``backups list``, ``backups verify`` and ``backups prune`` look after the backups folder:
 each backup holds the students forgotten after it was taken until it is deleted.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from graph.errors import KnowledgeGraphError, StoreInUse
 from graph.pseudonyms import DEV_SECRET_FILE, MIN_SECRET_BYTES, Pseudonymizer
 from settings import Settings
+
+if TYPE_CHECKING:
+    from graph.backup import BackupManifest
+    from graph.backup_files import FileSum
 
 __all__ = ["backup", "backups", "restore"]
 
@@ -159,7 +165,20 @@ def restore(ctx: click.Context, folder: Path, yes: bool) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def backups() -> None:
-    """The backups under PATHWISE_BACKUP_DIR: list them, delete the old ones."""
+    """The backups under PATHWISE_BACKUP_DIR: list them, verify them, delete the old ones."""
+
+
+def _files_said(path: Path, manifest: BackupManifest, check: Callable[[Path, Sequence[FileSum]], list[str]]) -> str:
+    """What a listing adds for a backup's files: nothing when they pass ``check``, else DAMAGED and the first problem.
+
+    A format-1 backup recorded no sizes or sums: that it cannot be verified is said instead.
+    """
+    if manifest.contents is None:
+        return f"  (format {manifest.format}: no checksums, cannot be verified)"
+    problems = check(path, manifest.contents)
+    if not problems:
+        return ""
+    return f"  DAMAGED: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
 
 
 @backups.command(name="list")
@@ -170,9 +189,11 @@ def backups_list(ctx: click.Context) -> None:
     Those students' data is still in that backup (a restore forgets them again) until
     the backup is deleted. The count is of distinct students forgotten since the backup
     was taken, read from the erasure log: one who joined after it is counted too (only a
-    restore, reading the backup, knows who is in it).
+    restore, reading the backup, knows who is in it). A backup with a file missing or of
+    another size than when it was taken is marked DAMAGED (`backups verify` reads every byte).
     """
     from graph.backup import damaged_backups, list_backups
+    from graph.backup_files import check_sizes
     from graph.erasures import ERASURE_LOG, forgotten_since, read_erasures
 
     settings: Settings = ctx.obj["settings"]
@@ -188,13 +209,45 @@ def backups_list(ctx: click.Context) -> None:
         since = forgotten_since(erasures, manifest.created_at)
         click.echo(
             f"{path.name}  {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC  {manifest.triples:,} triples  "
-            f"{manifest.students:,} students  forgotten since: {since}"
+            f"{manifest.students:,} students  forgotten since: {since}{_files_said(path, manifest, check_sizes)}"
         )
     for path, why in damaged_backups(_backups_dir(settings)):
         click.echo(f"damaged, never pruned: {path} ({why}; it may hold personal data: check it and delete it by hand)")
     data_dir = settings.data_dir.resolve()
     for aside in sorted(data_dir.parent.glob(f"{data_dir.name}.before-restore-*")):
         click.echo(f"moved aside by a restore: {aside} (holds personal data; delete it once the restore is checked)")
+
+
+@backups.command(name="verify")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def backups_verify(ctx: click.Context, folders: tuple[Path, ...]) -> None:
+    """Check every file of each backup against the size and SHA-256 its manifest records (exit 1 if one fails).
+
+    FOLDERS: the backups to check (default: every backup under PATHWISE_BACKUP_DIR). A
+    restore makes the same check before it moves anything; this finds a damaged copy
+    while another is still at hand. Reads every byte: minutes for a large store.
+    """
+    from graph.backup import list_backups, read_manifest
+    from graph.backup_files import check_files
+
+    settings: Settings = ctx.obj["settings"]
+    found = []
+    try:
+        found = [(folder, read_manifest(folder)) for folder in folders] or list_backups(_backups_dir(settings))
+    except KnowledgeGraphError as error:
+        _error(error)
+    if not found:
+        click.echo(f"no backups in {_backups_dir(settings)}")
+    damaged = 0
+    for path, manifest in found:
+        said = _files_said(path, manifest, check_files)
+        if said.startswith("  DAMAGED"):
+            damaged += 1
+        click.echo(f"{path}{said or '  ok'}")
+    if damaged:
+        click.secho(f"error: {damaged} of {len(found)} backups are damaged: restore another copy", fg="red", err=True)
+        sys.exit(1)
 
 
 @backups.command(name="prune")

@@ -4,7 +4,9 @@ A backup is a folder holding:
 
 - ``backup.json``: the manifest (``BackupManifest``): when it was taken (read just before
   the store's checkpoint), how many triples and students the store held, a fingerprint
-  of the pseudonym secret, and the files copied;
+  of the pseudonym secret, and every file copied (``store/`` and ``data/``) with its
+  size and SHA-256, which a restore checks before it moves anything
+  (``graph.backup_files``);
 - ``store/``: a checkpoint of the embedded store, consistent, taken while serving
   (``OxigraphStore.backup``: writes wait milliseconds);
 - ``data/``: every other file of the data folder as it was (trained models, the QA
@@ -36,6 +38,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graph.backup_files import sum_files
 from graph.backup_manifest import (
     MANIFEST,
     BackupManifest,
@@ -170,7 +173,12 @@ def make_backup(
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(entry, target)
-        manifest = BackupManifest(created_at, triples, students, fingerprint(tokens), tuple(f.name for f in files))
+        contents = sum_files(
+            partial
+        )  # the copy's bytes, read back (from the page cache as a rule): what a restore gets
+        manifest = BackupManifest(
+            created_at, triples, students, fingerprint(tokens), tuple(f.name for f in files), contents
+        )
         (partial / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2) + "\n")
         _fsync_dir(partial)
         partial.rename(destination)

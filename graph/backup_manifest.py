@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.backup_files import FileSum
 from graph.erasures import Tokens
 from graph.errors import InvalidInput
 from graph.vocab import PW, RDF
@@ -34,7 +35,9 @@ __all__ = [
 ]
 
 MANIFEST = "backup.json"
-FORMAT = 1
+FORMAT = 2
+"""Format 2 lists every file with its size and SHA-256 (``contents``); format 1 named the data folder's entries only."""
+READABLE = (1, 2)
 PRUNING = ".pruning-"  # a backup being deleted is renamed first, so it stops being one at once
 
 
@@ -46,12 +49,18 @@ class BackupManifest:
     triples: int
     students: int
     fingerprint: str
-    files: tuple[str, ...]
+    files: tuple[str, ...]  # the data folder's entries copied
+    contents: tuple[FileSum, ...] | None = None  # every file copied; None in a format-1 backup (not verifiable)
     format: int = FORMAT
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready fields."""
-        return {**asdict(self), "created_at": self.created_at.isoformat(), "files": list(self.files)}
+        return {
+            **asdict(self),
+            "created_at": self.created_at.isoformat(),
+            "files": list(self.files),
+            "contents": None if self.contents is None else [entry.to_json() for entry in self.contents],
+        }
 
 
 def fingerprint(tokens: Tokens) -> str:
@@ -81,19 +90,33 @@ def read_manifest(backup: Path) -> BackupManifest:
         raise InvalidInput(f"{backup} is not a Pathwise backup (no {MANIFEST}; an interrupted backup has none)")
     try:
         raw = json.loads(path.read_text())
+        contents = raw.get("contents") if int(raw["format"]) >= 2 else None
         manifest = BackupManifest(
             created_at=datetime.fromisoformat(raw["created_at"]),
             triples=int(raw["triples"]),
             students=int(raw["students"]),
             fingerprint=str(raw["fingerprint"]),
             files=tuple(str(f) for f in raw["files"]),
+            contents=None if contents is None else tuple(_file_sum(entry) for entry in contents),
             format=int(raw["format"]),
         )
-    except (ValueError, KeyError, TypeError) as error:
+        if manifest.format >= 2 and manifest.contents is None:
+            raise KeyError("contents")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise InvalidInput(f"{path} is not a backup manifest ({error})") from None
-    if manifest.format != FORMAT:
-        raise InvalidInput(f"{path}: backup format {manifest.format}, this version reads format {FORMAT}")
+    if manifest.format not in READABLE:
+        readable = " and ".join(map(str, READABLE))
+        raise InvalidInput(f"{path}: backup format {manifest.format}, this version reads formats {readable}")
     return manifest
+
+
+def _file_sum(entry: dict[str, object]) -> FileSum:
+    path, size, sha256 = entry["path"], entry["size"], entry["sha256"]
+    if not isinstance(path, str) or not isinstance(size, int) or not isinstance(sha256, str):
+        raise TypeError(f"a listed file is {entry}")
+    if Path(path).is_absolute() or ".." in Path(path).parts:  # verified files stay inside the backup
+        raise ValueError(f"a listed file is outside the backup: {path}")
+    return FileSum(path, size, sha256)
 
 
 def list_backups(folder: Path) -> list[tuple[Path, BackupManifest]]:

@@ -1,7 +1,7 @@
 """Restores of a backup that do not bring forgotten students back.
 
 A restore checks the backup whole (its manifest, the pseudonym secret's fingerprint,
-its files, its store), copies it beside the data folder, swaps it in, merges the
+every file's size and SHA-256, its store), copies it beside the data folder, swaps it in, merges the
 erasure logs and forgets again every student forgotten since the backup was taken,
 then rewrites the store once. A marker beside the data folder lets the next start
 finish a restore a crash cut short. Taking backups is ``graph.backup``'s, which
@@ -23,6 +23,7 @@ from rdflib import Literal
 
 from graph import queries
 from graph.attempts import list_students
+from graph.backup_files import check_files
 from graph.backup_manifest import BackupManifest, fingerprint, list_backups, read_manifest, store_figures
 from graph.erasures import ERASURE_LOG, ErasureLog, Tokens, read_erasures
 from graph.errors import InvalidInput
@@ -49,7 +50,7 @@ def _mode_of(folder: Path) -> int:
     return folder.stat().st_mode & 0o777 if folder.exists() else 0o700
 
 
-def _check(backup: Path, tokens: Tokens) -> BackupManifest:
+def _check(backup: Path, tokens: Tokens, say: Callable[[str], None]) -> BackupManifest:
     """Everything a restore needs, checked before anything is moved."""
     manifest = read_manifest(backup)
     if manifest.fingerprint != fingerprint(tokens):
@@ -61,6 +62,14 @@ def _check(backup: Path, tokens: Tokens) -> BackupManifest:
     missing = [f for f in manifest.files if not (backup / "data" / f).exists()]
     if missing:
         raise InvalidInput(f"the backup is incomplete: {', '.join(missing)} missing from {backup / 'data'}")
+    if manifest.contents is None:
+        say(f"the backup is of format {manifest.format}, which records no checksums: its files cannot be verified")
+    else:
+        say(f"verifying the backup's {len(manifest.contents):,} files")
+        damaged = check_files(backup, manifest.contents)
+        if damaged:
+            more = f" (and {len(damaged) - _NAMED} more)" if len(damaged) > _NAMED else ""
+            raise InvalidInput(f"the backup is damaged, nothing was changed: {'; '.join(damaged[:_NAMED])}{more}")
     try:
         triples, _ = store_figures(backup / "store")
     except (OSError, RuntimeError, ValueError) as error:  # RocksDB: a cut-off or corrupted file ("Sst file size")
@@ -69,6 +78,10 @@ def _check(backup: Path, tokens: Tokens) -> BackupManifest:
         raise InvalidInput(f"the backup's store holds {triples} triples, its manifest says {manifest.triples}")
     read_erasures(backup / "data" / ERASURE_LOG)  # a malformed log is refused now, not half way
     return manifest
+
+
+_NAMED = 3
+"""Damaged files a refused restore names (the rest are counted)."""
 
 
 def _first_error(error: OSError | shutil.Error) -> str:
@@ -117,7 +130,8 @@ def restore_backup(
     """Replace the data folder (and store) by a backup's; the service must be stopped.
 
     Checked first, nothing moved on failure: the manifest, the pseudonym secret's
-    fingerprint, every listed file, the store's triple count, both erasure logs, and that
+    fingerprint, every listed file (its size and SHA-256, where the backup recorded
+    them: format 2), the store's triple count, both erasure logs, and that
     no process holds the current store. The backup is then copied beside the data folder
     (``<name>.restoring-<time>``): a copy that fails (a full disk) leaves everything as it
     was. Only then is the current data folder (and the store, where it lives elsewhere)
@@ -136,7 +150,7 @@ def restore_backup(
         StoreInUse: a running service holds the store.
     """
     say("checking the backup")
-    manifest = _check(backup, tokens)
+    manifest = _check(backup, tokens, say)
     read_erasures(data_dir / ERASURE_LOG)
     later_logs = []
     for sibling in _later_backups(backup, manifest, tokens):  # a fresh data folder has no log: newer backups do

@@ -263,6 +263,50 @@ def test_old_backups_left_in_the_data_folder_are_never_copied_into_a_new_backup(
     assert stale_backups(service.data, old) == []  # the backup folder itself: pruned as usual
 
 
+def as_format_1(folder: Path) -> None:
+    """Make ``folder``'s manifest as the first format wrote it: no sizes, no checksums."""
+    manifest = json.loads((folder / MANIFEST).read_text())
+    del manifest["contents"]
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "format": 1}))
+
+
+class TestChecksums:
+    def test_every_file_copied_is_listed_with_its_size_and_sha256(self, service: Service, tmp_path: Path) -> None:
+        import hashlib
+
+        folder = backup(service, tmp_path)
+        manifest = read_manifest(folder)
+        assert manifest.format == 2
+        assert manifest.contents is not None
+        listed = {entry.path: entry for entry in manifest.contents}
+        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        assert sorted(listed) == [p for p in on_disk if p != MANIFEST]
+        assert any(p.startswith("store/") for p in listed)
+        weights = listed["data/models/weights.bin"]
+        assert (weights.size, weights.sha256) == (5, hashlib.sha256(b"model").hexdigest())
+
+    def test_a_backup_of_the_first_format_restores_unverified_and_says_so(
+        self, service: Service, tmp_path: Path
+    ) -> None:
+        service.record("ann")
+        folder = backup(service, tmp_path)
+        as_format_1(folder)
+        assert read_manifest(folder).contents is None
+        said: list[str] = []
+        service.close()
+        restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ, say=said.append)
+        assert "the backup is of format 1, which records no checksums: its files cannot be verified" in said
+        service.open()
+        assert service.students() == [key("ann")]
+
+    def test_a_format_this_version_does_not_know_is_refused(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        manifest = json.loads((folder / MANIFEST).read_text())
+        (folder / MANIFEST).write_text(json.dumps({**manifest, "format": 3}))
+        with pytest.raises(InvalidInput, match="backup format 3, this version reads formats 1 and 2"):
+            read_manifest(folder)
+
+
 class TestRefusals:
     """A restore that cannot succeed is refused before anything is moved."""
 
@@ -298,12 +342,56 @@ class TestRefusals:
         # A cut-off .sst file ended the restore in a RocksDB traceback.
         service.record("ann")
         folder = backup(service, tmp_path)
+        as_format_1(folder)  # no checksums: the store's own check names it
         for table in (folder / "store").glob("*.sst"):
             table.write_bytes(table.read_bytes()[: len(table.read_bytes()) // 2])
         service.close()
         with pytest.raises(InvalidInput, match="the backup's store does not open"):
             restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
         self.unchanged(service)
+
+    def test_a_file_whose_bytes_changed(self, service: Service, tmp_path: Path) -> None:
+        # A flipped byte in a model's weights was restored without a word, and served NaN estimates.
+        folder = backup(service, tmp_path)
+        (folder / "data" / "models" / "weights.bin").write_bytes(b"mode!")
+        service.close()
+        with pytest.raises(InvalidInput, match=r"damaged, nothing was changed: data/models/weights.bin holds other"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_file_cut_short_or_gone_below_the_top_level(self, service: Service, tmp_path: Path) -> None:
+        # A cut-off QA index restored, then stopped the next start with a numpy traceback.
+        index = service.data / "index"
+        index.mkdir()
+        (index / "embeddings.npy").write_bytes(b"x" * 1000)
+        (index / "index.json").write_text("{}")
+        folder = backup(service, tmp_path)
+        (folder / "data" / "index" / "embeddings.npy").write_bytes(b"x" * 10)
+        (folder / "data" / "index" / "index.json").unlink()
+        service.close()
+        with pytest.raises(InvalidInput) as refused:
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        assert "data/index/embeddings.npy is cut short (10 bytes, 1,000 when backed up)" in refused.value.message
+        assert "data/index/index.json is missing" in refused.value.message
+        self.unchanged(service)
+
+    def test_a_damaged_store_file_is_named(self, service: Service, tmp_path: Path) -> None:
+        service.record("ann")
+        folder = backup(service, tmp_path)
+        table = max((folder / "store").glob("*.sst"))
+        table.write_bytes(table.read_bytes()[:-1] + b"!")
+        service.close()
+        with pytest.raises(InvalidInput, match=f"store/{table.name} holds other bytes"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+
+    def test_a_manifest_listing_a_file_outside_the_backup(self, service: Service, tmp_path: Path) -> None:
+        folder = backup(service, tmp_path)
+        manifest = json.loads((folder / MANIFEST).read_text())
+        manifest["contents"][0]["path"] = "../../data/erasures.jsonl"
+        (folder / MANIFEST).write_text(json.dumps(manifest))
+        with pytest.raises(InvalidInput, match="outside the backup"):
+            read_manifest(folder)
 
     def test_a_missing_file(self, service: Service, tmp_path: Path) -> None:
         folder = backup(service, tmp_path)
