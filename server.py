@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from auth.claims import ClaimRules
 from auth.keys import load_keys
-from graph.backup import finish_interrupted_restore, remove_unfinished_backups
+from graph.backup import RestoreUnfinished, finish_interrupted_restore, remove_unfinished_backups
 from graph.erasures import ERASURE_LOG, ErasureLog
 from graph.folders import open_folder_warning, private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
@@ -180,7 +180,11 @@ def open_knowledge_graph(
     if settings.store.startswith("oxigraph:"):
         if pseudonyms is not None:
             store_path = Path(settings.store.partition(":")[2])
-            finish_interrupted_restore(settings.data_dir, store_path, pseudonyms, say=log.warning)
+            try:
+                finish_interrupted_restore(settings.data_dir, store_path, pseudonyms, say=log.warning)
+            except RestoreUnfinished as error:  # `pathwise serve` says it before starting; an app run otherwise here
+                log.error("%s", error.message)
+                raise
         private_folder(settings.data_dir)
         _warn_about_backups(settings)
     kg = KnowledgeGraph(open_store(settings.store, rewrite_in_background=True))  # serving while it runs

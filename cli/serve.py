@@ -1,8 +1,8 @@
 """``pathwise serve``: check what would stop the service, then run it under uvicorn.
 
 Apart from ``cli.main`` because the checks made before anything loads (the port, the
-keys, the pseudonym secret, a store another process holds, the xAPI account homes) are
-this command's alone.
+keys, the pseudonym secret, an interrupted restore, a store another process holds, the
+xAPI account homes) are this command's alone.
 """
 
 from __future__ import annotations
@@ -85,8 +85,11 @@ def _preflight(settings: Settings, store: str) -> None:
     with), and an embedded store another process holds: each ended in a traceback after
     the banner, some after loading the demo. And the xAPI account homes: others than the
     stored learners were keyed with (``graph.xapi_homes``) are refused, saying what changed.
+    A restore a crash cut short is finished here, before the models load from a data
+    folder it may not have put back yet; one that fails (a full disk) is said in one line.
     """
     from auth.keys import KeyConfigError, load_keys
+    from graph.backup import finish_interrupted_restore
     from graph.store import OxigraphStore, parse_store_spec
     from graph.xapi_homes import keying_marks
 
@@ -100,9 +103,12 @@ def _preflight(settings: Settings, store: str) -> None:
         )
     except KeyConfigError as error:
         stop(str(error))
-    open_pseudonyms(settings)
+    pseudonyms = open_pseudonyms(settings)
     try:
         spec = parse_store_spec(store)
+        if spec.backend == "oxigraph":  # a failure to finish it (a full disk) said in one line, not a traceback
+            say = logging.getLogger("pathwise.restore").warning
+            finish_interrupted_restore(settings.data_dir, Path(spec.location), pseudonyms, say=say)
         if spec.backend == "oxigraph" and Path(spec.location).exists():
             held = OxigraphStore(spec.location)  # taken by a running server: StoreInUse, before anything loads
             try:  # other xAPI account homes than the learners were keyed with would key each a second way

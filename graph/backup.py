@@ -54,13 +54,14 @@ from graph.erasures import Tokens
 from graph.errors import InvalidInput
 from graph.folders import is_inside
 from graph.repository import KnowledgeGraph
-from graph.restore import Restored, finish_interrupted_restore, restore_backup, restore_marker
+from graph.restore import Restored, RestoreUnfinished, finish_interrupted_restore, restore_backup, restore_marker
 from graph.store import OxigraphStore
 
 __all__ = [
     "DEFAULT_BACKUPS",
     "MANIFEST",
     "BackupManifest",
+    "RestoreUnfinished",
     "Restored",
     "backup_name",
     "damaged_backups",

@@ -30,10 +30,11 @@ from graph.errors import InvalidInput
 from graph.folders import is_inside
 from graph.forget import forget_student
 from graph.repository import KnowledgeGraph
+from graph.restore_space import RestoreUnfinished, check_room, first_line, unfinished_hint
 from graph.store import OxigraphStore
 from graph.vocab import GRAPH_IRI, PW
 
-__all__ = ["Restored", "finish_interrupted_restore", "restore_backup", "restore_marker"]
+__all__ = ["RestoreUnfinished", "Restored", "finish_interrupted_restore", "restore_backup", "restore_marker"]
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,15 @@ def restore_backup(
     strings. Folders of the data folder in ``keep`` (where backups are kept, the restored
     one perhaps among them) are moved into the restored folder rather than left aside.
     ``say`` hears each step as it begins (copying and rewriting a large store take minutes).
+    The disks must have room for the copy and one rewrite (about three times the store's
+    size), or nothing is moved.
 
     Raises:
-        InvalidInput: the backup fails a check (the message says which).
+        InvalidInput: the backup fails a check (the message says which), or the disks
+            have no room for it (``graph.restore_space``).
         StoreInUse: a running service holds the store.
+        RestoreUnfinished: the restore was swapped in, but forgetting again or the
+            rewrite failed (a full disk): the next start or restore finishes it.
     """
     say("checking the backup")
     manifest = _check(backup, tokens, say)
@@ -168,6 +174,7 @@ def restore_backup(
             say("the current store's revision does not read: the restored one keeps the backup's")
         finally:
             current.close()
+    check_room(backup, manifest, data_dir=data_dir, store_path=store_path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     data_root = data_dir.resolve()
     store_inside = is_inside(store_path, data_root)
@@ -227,7 +234,7 @@ def restore_backup(
     if not backup.exists():  # it was inside the data folder moved aside: so are the later backups' logs
         unfinished["later_logs"] = [str(now_at(source.parent / name / "data" / ERASURE_LOG)) for name in later_logs]
         _write_marker(restore_marker(data_dir), unfinished)
-    again = _forget_again(data_dir, store_path, tokens, unfinished, say)
+    again = _finish(data_dir, store_path, tokens, unfinished, say)
     return Restored(manifest, again, tuple(p for p in (data_aside, store_aside) if p is not None))
 
 
@@ -253,6 +260,9 @@ def finish_interrupted_restore(
     again. The marker (``restore_marker``) says what was left: the staged copy to move
     into place if the crash came first, the erasure logs to merge, the students to forget
     again and the rewrite. Each step can run twice.
+
+    Raises:
+        RestoreUnfinished: a step failed (a full disk); the marker is kept.
     """
     marker = restore_marker(data_dir)
     if not marker.exists():
@@ -264,8 +274,30 @@ def finish_interrupted_restore(
         staged_data.rename(data_dir)
     if staged_store is not None and not store_path.exists() and Path(staged_store).exists():
         Path(staged_store).rename(store_path)
-    _forget_again(data_dir, store_path, tokens, unfinished, say)
+    _finish(data_dir, store_path, tokens, unfinished, say)
     return True
+
+
+def _finish(
+    data_dir: Path,
+    store_path: Path,
+    tokens: Tokens,
+    unfinished: Mapping[str, Any],
+    say: Callable[[str], None],
+) -> int:
+    """``_forget_again``, its failure said in one line with what to do: it ended in RocksDB's error or a traceback.
+
+    Raises:
+        RestoreUnfinished: the merge, the erasures or the rewrite failed (a full disk);
+            the marker is kept, so the next start or restore tries again.
+    """
+    try:
+        return _forget_again(data_dir, store_path, tokens, unfinished, say)
+    except (OSError, RuntimeError) as error:  # RocksDB: "IO error: No space left on device"
+        raise RestoreUnfinished(
+            f"finishing the restore failed: {first_line(error)}. "
+            f"{unfinished_hint(store_path, restore_marker(data_dir))}"
+        ) from error
 
 
 def _forget_again(

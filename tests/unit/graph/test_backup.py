@@ -451,6 +451,69 @@ class TestRefusals:
         service.open()
         assert service.students() == [key("ann")]
 
+    def test_a_disk_without_room_for_the_copy_and_the_rewrite(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A 12 MB backup into a 30 MB file system failed in the rewrite, with RocksDB's "No space left on device".
+        import shutil
+
+        import graph.restore_space
+
+        service.record("ann")
+        folder = backup(service, tmp_path)
+        contents = read_manifest(folder).contents
+        assert contents is not None
+        store = sum(e.size for e in contents if e.path.startswith("store/"))
+        need = sum(e.size for e in contents) + 2 * store
+        real = shutil.disk_usage
+        monkeypatch.setattr(
+            graph.restore_space.shutil,
+            "disk_usage",
+            lambda p: real(p)._replace(free=need - 1),  # type: ignore[attr-defined]
+        )
+        service.close()
+        mount = graph.restore_space.mount_point(service.data)
+        with pytest.raises(InvalidInput, match=rf"needs about {-(-need // 10**6)} MB free on {mount} .*, 0 MB are"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        self.unchanged(service)
+        assert sorted(p.name for p in service.data.parent.iterdir()) == ["backups", "data"], "no staging copy"
+        monkeypatch.setattr(graph.restore_space.shutil, "disk_usage", lambda p: real(p)._replace(free=need))
+        restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+
+    def test_a_rewrite_that_fails_is_said_in_one_line_and_finished_later(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The restore ended in RocksDB's raw error, and the next start in a traceback while finishing it.
+        from graph.backup import RestoreUnfinished
+
+        service.record("ann")
+        service.record("bob")
+        folder = backup(service, tmp_path)
+        service.forget("ann")
+        service.close()
+
+        def disk_full(self: object) -> None:
+            raise OSError("IO error: No space left on device: While appending to file: 000021.sst\nmore")
+
+        monkeypatch.setattr(OxigraphStore, "rewrite", disk_full)
+        marker = restore_marker(service.data)
+        unfinished = (
+            r"start again \(`pathwise serve` or `pathwise restore` finish it\); "
+            rf"the unfinished restore is kept \({marker}\)$"
+        )
+        failed = "finishing the restore failed: IO error: No space left on device: While appending to file: 000021.sst"
+        with pytest.raises(RestoreUnfinished, match=rf"{failed}. Free space on /.*{unfinished}"):
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
+        assert marker.exists()
+        with pytest.raises(RestoreUnfinished, match=unfinished):
+            finish_interrupted_restore(service.data, service.store_path, PZ)
+        assert marker.exists()
+        monkeypatch.undo()
+        assert finish_interrupted_restore(service.data, service.store_path, PZ)
+        assert not marker.exists()
+        service.open()
+        assert service.students() == [key("bob")]
+
     def test_a_backup_inside_the_data_folder(self, service: Service) -> None:
         # Every later backup copied it, and no erasure reached the students it held.
         with pytest.raises(InvalidInput, match="is inside the data folder"):
