@@ -391,17 +391,25 @@ class QaIndex:
 
     @classmethod
     def load(cls, folder: Path, encoder: PassageEncoder, *, autosave: bool = True, **options: float) -> QaIndex:
-        """The index saved in ``folder``; an empty one when there is none or it was made otherwise.
+        """The index saved in ``folder``; an empty one when there is none, it does not load, or it was made otherwise.
 
         "Otherwise" is another encoder (the served retriever changed), another chunking,
         or files that do not agree: then every material is embedded again by ``sync``.
+        Files that do not load (a cut-off ``embeddings.npy``, bad JSON) are rebuilt the
+        same way, with a warning: they stopped the service at start with numpy's traceback.
         """
         index = cls(encoder, folder=folder if autosave else None, **options)  # type: ignore[arg-type]
         meta_path, vectors_path = folder / "index.json", folder / "embeddings.npy"
         if not meta_path.exists() or not vectors_path.exists():
             return index
-        meta = json.loads(meta_path.read_text())
-        vectors = np.load(vectors_path)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            vectors = np.load(vectors_path, allow_pickle=False)
+            if not isinstance(meta, dict):
+                raise ValueError("index.json holds no JSON object")
+        except (OSError, ValueError, EOFError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            log.warning("index in %s does not load (%s: %s); rebuilding it", folder, type(error).__name__, error)
+            return index
         reasons = [
             why
             for why, differs in (
@@ -418,9 +426,13 @@ class QaIndex:
         if reasons:  # the upgrade's log said "encoder bundled" where the format had changed
             log.info("index in %s was built otherwise (%s); rebuilding", folder, "; ".join(reasons))
             return index
-        with index.lock:
-            for (material, position, title, sentences, part), vector in zip(meta["chunks"], vectors, strict=True):
-                row = index._put(Chunk(material, position, title, tuple(sentences), part), vector)
-                index.rows_of.setdefault(material, []).append(row)
-            index.digests = {m: d for m, d in meta["digests"].items() if m in index.rows_of}
+        try:
+            with index.lock:
+                for (material, position, title, sentences, part), vector in zip(meta["chunks"], vectors, strict=True):
+                    row = index._put(Chunk(material, position, title, tuple(sentences), part), vector)
+                    index.rows_of.setdefault(material, []).append(row)
+                index.digests = {m: d for m, d in meta["digests"].items() if m in index.rows_of}
+        except (KeyError, TypeError, ValueError, AttributeError) as error:  # the right shape, wrong contents
+            log.warning("index in %s does not load (%s: %s); rebuilding it", folder, type(error).__name__, error)
+            return cls(encoder, folder=folder if autosave else None, **options)  # type: ignore[arg-type]
         return index

@@ -79,6 +79,41 @@ class TestPersistence:
             loaded.scores(query)[0][loaded.rows_of["m_slope"]], index.scores(query)[0][index.rows_of["m_slope"]]
         )
 
+    @pytest.mark.parametrize(
+        ("damage", "said"),
+        [
+            ("embeddings.npy cut short", "ValueError"),
+            ("embeddings.npy not numpy", "ValueError"),
+            ("index.json not JSON", "JSONDecodeError"),
+            ("index.json a list", "no JSON object"),
+            ("index.json chunks malformed", "ValueError"),
+        ],
+    )
+    def test_files_that_do_not_load_are_rebuilt_with_a_warning(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str, said: str
+    ) -> None:
+        # A cut-off embeddings.npy (a damaged backup restored) stopped the service at start with numpy's traceback.
+        QaIndex(HashEncoder(), folder=tmp_path).upsert([SLOPE, FACTOR])
+        vectors, meta = tmp_path / "embeddings.npy", tmp_path / "index.json"
+        if damage == "embeddings.npy cut short":
+            vectors.write_bytes(vectors.read_bytes()[:-7])
+        elif damage == "embeddings.npy not numpy":
+            vectors.write_bytes(b"not numpy at all")
+        elif damage == "index.json not JSON":
+            meta.write_text('{"format": ')
+        elif damage == "index.json a list":
+            meta.write_text("[]")
+        else:
+            saved = json.loads(meta.read_text())
+            meta.write_text(json.dumps({**saved, "chunks": [["m_slope"]] * len(saved["chunks"])}))
+        with caplog.at_level(logging.WARNING, logger="pathwise.qa"):
+            loaded = QaIndex.load(tmp_path, HashEncoder())
+        assert len(loaded) == 0
+        assert f"index in {tmp_path} does not load (" in caplog.text
+        assert said in caplog.text
+        loaded.sync([SLOPE, FACTOR])  # as a start does for a missing index
+        assert QaIndex.load(tmp_path, HashEncoder()).material_ids == {"m_slope", "m_factor"}
+
     def test_another_encoder_starts_afresh(self, tmp_path: Path) -> None:
         QaIndex(HashEncoder(), folder=tmp_path).upsert([SLOPE])
         assert len(QaIndex.load(tmp_path, HashEncoder(name="fine-tuned"))) == 0
