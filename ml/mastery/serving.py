@@ -20,7 +20,7 @@ from pathlib import Path
 from graph.model import Attempt
 from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.switch_progress import SwitchProgress
-from ml.mastery.versions import ModelVersions
+from ml.mastery.versions import ModelVersions, folder_damage
 
 __all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel", "UnreadableModel", "load_version"]
 
@@ -62,6 +62,9 @@ def load_version(versions: ModelVersions, version: str) -> OnlineMastery:
     """
     if version not in versions.list():
         raise KeyError(version)
+    damage = folder_damage(versions.path(version))
+    if damage is not None:  # weights holding NaN load, and served NaN estimates
+        raise UnreadableModel(version, ValueError(damage))
     try:
         return MasteryPredictor.load(versions.path(version))
     except Exception as error:  # a damaged folder: whatever torch, safetensors or json raise

@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import numpy as np
 
 from ml.mastery.metrics import json_safe
 
@@ -64,8 +66,37 @@ def staged(folder: Path) -> Iterator[Path]:
         raise
 
 
+_FLOATS: dict[str, np.dtype[Any]] = {"F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8")}
+_CHUNK = 1 << 20  # bytes of a tensor checked at a time: a multiple of every item size
+
+
+def _finite(handle: BinaryIO, start: int, end: int, dtype: str) -> bool:
+    """Whether a tensor's values (``start``..``end`` of the file) are all finite; other than float: True.
+
+    A bfloat16 is non-finite when its 8 exponent bits are all set (numpy has no bfloat16).
+    """
+    if dtype not in _FLOATS and dtype != "BF16":
+        return True
+    handle.seek(start)
+    while start < end:
+        chunk = handle.read(min(_CHUNK, end - start))
+        if not chunk:  # shorter than its header says: said as cut short before this is asked
+            return True
+        start += len(chunk)
+        if dtype == "BF16":
+            if np.any((np.frombuffer(chunk, dtype="<u2") & 0x7F80) == 0x7F80):
+                return False
+        elif not np.isfinite(np.frombuffer(chunk, dtype=_FLOATS[dtype])).all():
+            return False
+    return True
+
+
 def _safetensors_damage(path: Path) -> str | None:
-    """Whether a safetensors file is whole, from its header alone (no tensor is read)."""
+    """Whether a safetensors file is whole (its header) and its float tensors finite (each read in chunks).
+
+    Weights holding NaN or inf (a flipped byte) loaded, and every estimate was NaN: the
+    API answered "Float cannot represent non numeric value: nan", with nothing logged.
+    """
     size = path.stat().st_size
     try:
         with path.open("rb") as handle:
@@ -73,21 +104,28 @@ def _safetensors_damage(path: Path) -> str | None:
             if length > size - 8:
                 return f"{path.name} is cut short"
             header = json.loads(handle.read(length))
-        ends = [int(entry["data_offsets"][1]) for key, entry in header.items() if key != "__metadata__"]
-    except (struct.error, ValueError, KeyError, TypeError, IndexError):
+            tensors = {
+                key: (str(entry["dtype"]), int(entry["data_offsets"][0]), int(entry["data_offsets"][1]))
+                for key, entry in header.items()
+                if key != "__metadata__"
+            }
+            end = 8 + length + max((stop for _, _, stop in tensors.values()), default=0)
+            if end != size:
+                return f"{path.name} is cut short" if end > size else f"{path.name} has extra bytes"
+            for key, (dtype, start, stop) in sorted(tensors.items()):
+                if not _finite(handle, 8 + length + start, 8 + length + stop, dtype):
+                    return f"{path.name}: tensor {key} holds non-finite values (NaN or inf)"
+    except (struct.error, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return f"{path.name} is not a safetensors file"
-    if 8 + length + max(ends, default=0) != size:
-        return (
-            f"{path.name} is cut short" if 8 + length + max(ends, default=0) > size else f"{path.name} has extra bytes"
-        )
     return None
 
 
 def folder_damage(folder: Path) -> str | None:
     """What is wrong with a model folder's files, or ``None``: a quick check for listings.
 
-    JSON files must parse and every weights file must be as long as its header says; a
-    load (``ml.mastery.serving.load_version``) remains the full check.
+    JSON files must parse, every weights file must be as long as its header says and its
+    float tensors finite; a load (``ml.mastery.serving.load_version``) checks this first,
+    and remains the full check.
     """
     try:
         for path in sorted(folder.rglob("*.json")):

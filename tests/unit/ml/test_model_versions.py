@@ -190,3 +190,75 @@ class TestDamage:
         assert lines[1].endswith("DAMAGED: member-1/model.safetensors is cut short")
         assert lines[3].startswith("* 20261129-000002-pathwise")  # the newest: served only if it loads
         assert lines[3].endswith("DAMAGED: model.safetensors is not a safetensors file")
+
+
+def _safetensors(path: Path, tensors: dict[str, tuple[str, bytes]]) -> None:
+    import json
+    import struct
+
+    header, offset = {}, 0
+    for name, (dtype, data) in tensors.items():
+        header[name] = {"dtype": dtype, "shape": [len(data) // 2], "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+    raw = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + b"".join(data for _, data in tensors.values()))
+
+
+class TestNonFiniteWeights:
+    """A flipped byte turned weights into NaN: the model loaded and served NaN estimates, with nothing logged."""
+
+    @staticmethod
+    def poison(weights: Path, value: float) -> str:
+        import json
+        import struct
+
+        raw = weights.read_bytes()
+        (length,) = struct.unpack("<Q", raw[:8])
+        header = json.loads(raw[8 : 8 + length])
+        name = sorted(k for k, v in header.items() if k != "__metadata__" and v["dtype"] == "F32")[-1]
+        at = 8 + length + header[name]["data_offsets"][0]
+        weights.write_bytes(raw[:at] + struct.pack("<f", value) + raw[at + 4 :])
+        return str(name)
+
+    @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+    def test_a_model_whose_weights_are_not_finite_is_damaged_and_not_served(
+        self, tmp_path: Path, value: float, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        import shutil
+
+        from click.testing import CliRunner
+
+        from cli.main import main
+        from demo.load import MODEL_DIR
+        from ml.mastery.serving import MasteryService
+
+        root = tmp_path / "data" / "models" / "mastery"
+        versions = ModelVersions(root)
+        versions.install(MODEL_DIR, "demo")
+        poisoned = root / "20261129-000000-pathwise"
+        shutil.copytree(MODEL_DIR, poisoned)
+        tensor = self.poison(poisoned / "model.safetensors", value)
+        damage = f"model.safetensors: tensor {tensor} holds non-finite values (NaN or inf)"
+        assert versions.info(poisoned.name)["damage"] == damage
+        assert MasteryService(versions).version == "demo", "the newest version that loads"
+        (root / "CURRENT").write_text(poisoned.name)
+        service = MasteryService(versions)
+        assert service.version is None
+        assert service.load_error is not None
+        assert damage in service.load_error
+        assert damage in caplog.text
+        listed = CliRunner().invoke(main, ["models", "list"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
+        assert listed.output.splitlines()[-1].endswith(f"DAMAGED: {damage}")
+
+    def test_bfloat16_and_half_tensors_are_checked_too(self, tmp_path: Path) -> None:
+        from ml.mastery.versions import folder_damage
+
+        (tmp_path / "config.json").write_text("{}")
+        weights = tmp_path / "model.safetensors"
+        one, nan_bf16, inf_f16 = b"\x80\x3f", b"\xc0\x7f", b"\x00\x7c"
+        _safetensors(weights, {"a": ("BF16", one * 3), "b": ("F16", b"\x00\x3c" * 2), "c": ("I16", b"\xff\xff")})
+        assert folder_damage(tmp_path) is None
+        _safetensors(weights, {"a": ("BF16", one + nan_bf16), "b": ("F16", b"\x00\x3c")})
+        assert folder_damage(tmp_path) == "model.safetensors: tensor a holds non-finite values (NaN or inf)"
+        _safetensors(weights, {"a": ("BF16", one), "b": ("F16", inf_f16)})
+        assert folder_damage(tmp_path) == "model.safetensors: tensor b holds non-finite values (NaN or inf)"
