@@ -253,7 +253,7 @@ def answer_question(
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
     asked = asked_item(question, [*hits, *posing], index, keys_shown, parts.expressions)
-    if asked is not None and parts.expressions and unknown_words(words, index, hidden=index.hidden_terms(keys_shown)):
+    if asked is not None and parts.expressions and unknown_words(words, index):  # keys' words are the course's
         # "What's the derivative of x^2?" held an item's x^2 and was answered as that item, sure at 0.9, from
         # like terms: a question whose words no material uses is not the curriculum's own problem
         asked = None
