@@ -176,15 +176,11 @@ class TKTInference:
         the network was trained on keep theirs: a restart has them too.
         """
         gone = [c for c in dict.fromkeys(ids) if c in self.placed]
-        if not gone:
-            return []
-        names = list(self.concepts.names)
-        for c in gone:
-            row = self.concepts.index[c]
-            names[row] = f"\x00unplaced {row}"  # no id holds a control character
-            self.texts.pop(c, None)
-            self.placed.discard(c)
-        self.concepts = Vocabulary(names)
+        if gone:
+            self.concepts = _renamed_away(self.concepts, gone)
+            for c in gone:
+                self.texts.pop(c, None)
+                self.placed.discard(c)
         return gone
 
     def _new_text_embeddings(self, names: list[str]) -> torch.Tensor:
@@ -222,16 +218,12 @@ class TKTInference:
         on keep theirs, as a restart does.
         """
         gone = [i for i in dict.fromkeys(ids) if i in self.placed_items]
-        if not gone:
-            return []
-        names = list(self.items.names)
-        for item in gone:
-            row = self.items.index[item]
-            names[row] = f"\x00unplaced {row}"  # no id holds a control character
-            self.item_texts.pop(item, None)
-            self.item_stats.text_offset.pop(item, None)
-            self.placed_items.discard(item)
-        self.items = Vocabulary(names)
+        if gone:
+            self.items = _renamed_away(self.items, gone)
+            for item in gone:
+                self.item_texts.pop(item, None)
+                self.item_stats.text_offset.pop(item, None)
+                self.placed_items.discard(item)
         return gone
 
     def predict(self, frame: pd.DataFrame, inputs: TableInputs | None = None) -> np.ndarray:
@@ -373,3 +365,12 @@ def batches(windows: Windows, size: int, rng: np.random.Generator | None) -> Ite
     order = rng.permutation(len(windows.lengths)) if rng is not None else np.argsort(windows.lengths)
     for start in range(0, len(order), size):
         yield order[start : start + size]
+
+
+def _renamed_away(vocabulary: Vocabulary, names: Sequence[str]) -> Vocabulary:
+    """The vocabulary with these names' rows renamed to what no id can be: the rows stay, no index moves."""
+    renamed = list(vocabulary.names)
+    for name in names:
+        row = vocabulary.index[name]
+        renamed[row] = f"\x00unplaced {row}"  # no id holds a control character
+    return Vocabulary(renamed)
