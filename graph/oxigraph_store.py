@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -104,6 +105,7 @@ class OxigraphStore(StoreRewrites):
         self._journal: list[tuple[list[Triple], list[Triple]]] | None = None  # writes during a rewrite
         self._rewrites = CoalescedRuns(self._rewrite_once)
         self.write_failure: str | None = None  # the last write's I/O error, until a write succeeds
+        self._next_retry = 0.0  # monotonic time before which ``retry_writable`` does not reopen again
         self.writable = True  # False: reopened read-only after a failed write; the next write tries again
         self._closing = False  # set by close(): no rewrite starts after it
         self._superseded: dict[str, str | None] = {}  # a promised request -> the request it replaced
@@ -211,14 +213,20 @@ class OxigraphStore(StoreRewrites):
             if self._journal is not None:  # a rewrite is copying the store: it replays this write
                 self._journal.append((list(deletes), list(inserts)))
 
+    RETRY_SECONDS = 10.0
+
     def retry_writable(self) -> bool:
         """Reopen a store served read-only for writing, if no write holds it now; whether it is writable.
 
         ``/healthz`` asks: after space was freed it stayed 503 until some client happened to write.
+        At most once every ``RETRY_SECONDS``: a probe every few seconds reopened RocksDB and
+        logged its failure each time while the disk stayed full.
         """
         if self.writable:
             return True
-        if self._writes.acquire(blocking=False):
+        now = time.monotonic()
+        if now >= self._next_retry and self._writes.acquire(blocking=False):
+            self._next_retry = now + self.RETRY_SECONDS
             try:
                 self._reopen()
             finally:

@@ -541,7 +541,13 @@ class TestAFailedWrite:
         with pytest.raises(StoreUnwritable, match="could not be written") as refused:  # read-only: refused, coded
             kg.create_concept(Concept("cube", "Cubics"))
         assert refused.value.code.value == "UNAVAILABLE"
-        monkeypatch.setattr(ox, "Store", opened)
+        tries: list[str] = []
+        monkeypatch.setattr(store, "_reopen", lambda: tries.append("reopen"))
+        assert not store.retry_writable()
+        assert not store.retry_writable()  # a probe every few seconds: reopened (and logged) once per 10 s
+        assert tries == ["reopen"]
+        monkeypatch.undo()
+        store._next_retry = 0.0  # ten seconds later
         # space is back: /healthz reopens it for writing, where it stayed 503 until some client wrote
         assert store.retry_writable()
         kg.create_concept(Concept("cube", "Cubics"))
