@@ -17,6 +17,8 @@ not what is measured). Then it times ``graph.cohort_reports.cohort_mastery`` (wh
   timed on a sample of ``--baseline-sample`` students and scaled to the whole cohort;
 - with ``--one-query``: every estimate in one SPARQL query (``read_estimates`` over all
   members), timed once (about a minute on a small machine).
+- ``atRisk`` with every concept a target, as a teacher and as an analyst, against the
+  per-student loop it replaced (``bench.risk_loop``), checked to give the same figures.
 
 With ``--attempts-store oxigraph:<dir> --cohort <id>`` it measures instead the attempt
 reports over a cohort of a store you built (the district of docs/cohorts-and-reports.md: the demo, the
@@ -41,15 +43,18 @@ import tempfile
 import threading
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 
 from bench.generate import generate_bundle
+from bench.risk_loop import at_risk_loop
 from graph import analytics
 from graph.attempt_table import AttemptTable, attempt_table
 from graph.attempts import attempts_of, record_attempts
-from graph.cohort_reports import cohort_mastery, concept_difficulty, mastery_trend
+from graph.cohort_reports import at_risk, cohort_mastery, concept_difficulty, mastery_trend
 from graph.cohorts import RosterEntry, apply_roster, members
 from graph.estimate_table import estimate_table
 from graph.ids import iri_of
@@ -179,6 +184,28 @@ def write_during_reload(kg: KnowledgeGraph, table: AttemptTable, students: list[
           f"the write in it: {followed})")  # fmt: skip
 
 
+def at_risk_figures(kg: KnowledgeGraph, students: list[str], concepts: list[str], runs: int) -> None:
+    """``atRisk`` with every concept a target, as a teacher (students named) and as an analyst (k = 5).
+
+    Against its baseline, the per-student loop it ran until 2026-12-01 (``bench.risk_loop``,
+    fed the dictionaries it was fed), which must give the same figures.
+    """
+    for who, k in (("teacher", None), ("analyst", 5)):
+        took = [timed(partial(at_risk, kg, "bench", concepts, min_cell=k)) for _ in range(max(1, runs // 2))]
+        p50 = statistics.median(took)
+        started = time.perf_counter()
+        matrix = estimate_table(kg).matrix(students, concepts)
+        estimates = {
+            s: {c: float(v) for c, v in zip(concepts, row, strict=True) if not np.isnan(v)}
+            for s, row in zip(students, matrix, strict=True)
+        }
+        old = at_risk_loop(kg.projection.dag, estimates, concepts, min_cell=k)
+        loop = time.perf_counter() - started
+        same = old == at_risk(kg, "bench", concepts, min_cell=k)
+        print(f"atRisk, {len(concepts)} targets, as {who:<7} p50 {p50:8.3f} s   the loop {loop:7.2f} s "
+              f"({loop / p50:,.1f}x; same figures: {same})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench.cohorts", description=__doc__.splitlines()[0] if __doc__ else None
@@ -242,6 +269,7 @@ def main() -> None:
         if args.one_query:
             one = timed(lambda: read_estimates(kg.store, students))
             print(f"one SPARQL query for every estimate              {one:8.1f} s  ({one / p50:,.0f}x the warm p50)")
+        at_risk_figures(kg, students, concepts, args.runs)
         kg.store.close()
 
 

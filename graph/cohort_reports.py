@@ -167,12 +167,15 @@ def at_risk(
     wanted = _concepts(kg, targets, "targets")
     involved = list(dict.fromkeys([*wanted, *(p for t in wanted for p in prerequisite_closure(kg.projection.dag, t))]))
     matrix = estimate_table(kg).matrix(students, involved)
-    estimates = {}
-    for i, student in enumerate(students):
-        row = matrix[i]
-        estimates[student] = {c: float(row[j]) for j, c in enumerate(involved) if not np.isnan(row[j])}
-    return analytics.at_risk(
-        kg.projection.dag, estimates, wanted, threshold=threshold, missing_is_weak=missing_is_weak, min_cell=min_cell
+    return analytics.at_risk_of(
+        kg.projection.dag,
+        students,
+        involved,
+        matrix,
+        wanted,
+        threshold=threshold,
+        missing_is_weak=missing_is_weak,
+        min_cell=min_cell,
     )
 
 

@@ -108,6 +108,7 @@ from graph.analytics.risk import (
     TargetRisk,
     WeakPrerequisite,
     at_risk,
+    at_risk_of,
     check_at_risk,
 )
 from graph.analytics.suppression import GRID, visible
@@ -147,6 +148,7 @@ __all__ = [
     "TrendPoint",
     "WeakPrerequisite",
     "at_risk",
+    "at_risk_of",
     "attempters",
     "check_at_risk",
     "bin_edges",

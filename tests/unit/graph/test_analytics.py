@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from bench.risk_loop import at_risk_loop
 from graph.analytics import (
     MAX_BINS,
     MAX_TREND_POINTS,
@@ -321,6 +322,34 @@ class TestAtRisk:
         [few] = at_risk(dag, {"s1": {"add": 0.1}}, ["eq"], min_cell=5)
         assert (few.students_at_risk, few.students) == (None, None)
         assert {b.students for b in few.blocking} == {None}, "every prerequisite is listed, its count withheld"
+
+
+class TestAtRiskMatchesTheLoop:
+    """The vectorised ``atRisk`` gives the figures of the per-student loop it replaced, to the last count."""
+
+    @pytest.mark.parametrize("seed", range(6))
+    def test_random_cohorts(self, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        dag = nx.gn_graph(12, seed=seed).reverse()  # a random DAG: edges prerequisite -> concept
+        dag = nx.relabel_nodes(dag, {n: f"c{n}" for n in dag})
+        concepts = sorted(dag)
+        # students listed out of key order, some with no estimate of a concept, some with none at all
+        estimates = {
+            f"s{rng.integers(10_000)}": {
+                c: float(round(rng.beta(2, 1.5), int(rng.integers(1, 4)))) for c in concepts if rng.random() < 0.7
+            }
+            for _ in range(int(rng.integers(1, 80)))
+        }
+        estimates["lonely"] = {}
+        targets = [*rng.choice(concepts, size=4, replace=False).tolist(), "outside_the_dag"]
+        for threshold in (0.3, 0.8):
+            for missing_is_weak in (False, True):
+                expected = at_risk_loop(dag, estimates, targets, threshold=threshold, missing_is_weak=missing_is_weak)
+                got = at_risk(dag, estimates, targets, threshold=threshold, missing_is_weak=missing_is_weak)
+                assert got == expected
+            for k in (3, 5):
+                expected = at_risk_loop(dag, estimates, targets, threshold=threshold, min_cell=k)
+                assert at_risk(dag, estimates, targets, threshold=threshold, min_cell=k) == expected
 
 
 class TestAtRiskAcrossThresholds:
