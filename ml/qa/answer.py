@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from ml.qa.extract import best_sentences, examples_first, explaining_first, expl
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
+from ml.qa.respell import read_as, respelt
 from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, suggestions, weak_prerequisites
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import (
@@ -120,7 +121,8 @@ class Answer:
         message: what to tell the student when there is no answer.
         notice: what ``message`` says, as a code a frontend words itself (in its own language,
             for a screen reader): ``NOTHING_INDEXED``, ``UNREAD_SCRIPT``, ``TOO_VAGUE``, ``OFF_TOPIC``,
-            ``LOW_CONFIDENCE``, ``NOT_WORKED`` (the answer shows the method on other examples); None when there is
+            ``LOW_CONFIDENCE``, ``NOT_WORKED`` (the answer shows the method on other examples), ``RESPELT``
+            (answered as read with its misspelt words spelt as the materials spell them); None when there is
             nothing to say.
     """
 
@@ -212,6 +214,10 @@ def _generate(generator: Generator, question: str, evidence: Sequence[EvidencePa
     return str(text) if text else None
 
 
+RESPELT_DECLINES = frozenset({"LOW_CONFIDENCE", "OFF_TOPIC"})
+"""The declines a question with misspelt words is read again after (the others are not about its words)."""
+
+
 def answer_question(
     index: QaIndex,
     question: str,
@@ -226,7 +232,39 @@ def answer_question(
 
     ``keys_shown``: the exercises whose answer keys the asker may read (None: all); the
     others' keys are neither evidence nor answer, and their items do not work the problem.
+    Declined for its words while some are misspelt course words ("quadradic equasion"),
+    the question is read again spelt as the materials spell them; answered so, the
+    answer says how it was read (``RESPELT``, or its own notice with the reading before it).
     """
+    ask = partial(
+        _answer_as_written, index, lookup=lookup, student=student, options=options, generator=generator,
+        keys_shown=keys_shown,
+    )  # fmt: skip
+    answer = ask(question)
+    if answer.answered or answer.notice not in RESPELT_DECLINES:
+        return answer
+    hints = spelling_hints(question_terms(question), index, index.hidden_terms(keys_shown))
+    corrected, replaced = respelt(answer.question, hints)
+    if not replaced:
+        return answer
+    again = ask(corrected)
+    if not again.answered:
+        return answer
+    message = read_as(replaced) + (" " + again.message if again.message else "")
+    return replace(again, question=answer.question, message=message, notice=again.notice or "RESPELT")
+
+
+def _answer_as_written(
+    index: QaIndex,
+    question: str,
+    *,
+    lookup: CurriculumLookup,
+    student: str | None,
+    options: AnswerOptions | None,
+    generator: Generator | None,
+    keys_shown: Collection[str] | None,
+) -> Answer:
+    """``answer_question`` with the question's words as they are."""
     opts = options or AnswerOptions()
     question = plain_letters(question)  # 𝑥 pasted from an equation editor, ｓｌｏｐｅ typed full width
     parts = split_question(question) if opts.read_expressions else QuestionParts(question, ())

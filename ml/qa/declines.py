@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from graph.text import search_key
@@ -115,9 +116,41 @@ def spelling_hints(terms: Sequence[str], index: QaIndex, hidden: Mapping[str, in
         close = [w for w in _swapped(term) if w in known][:1] or [w for w in _ended(term) if w in known][:1]
         if not close and len(term) >= 6:
             close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.85)
+        if not close and len(term) >= 6:  # spelt as it sounds: "coefishent", "equasion"
+            key = sound_key(term)
+            close = [w for w in vocabulary if len(w) >= 6 and sound_key(w) == key][:1]
         if close:
             hints[term] = close[0]
     return hints
+
+
+_SOUNDS = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?:[cst]i|sh|ch)(?=[aeiou])"), "sh"),  # "-cient", "-tion", "-sion" as they sound
+    (re.compile(r"ck|q|c(?![eiy])"), "k"),
+    (re.compile(r"c"), "s"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def sound_key(word: str) -> str:
+    """A crude key of how an English word sounds: spelt by ear, a course word keeps its key.
+
+    Letters that sound alike are one letter and doubled letters one; vowels are kept
+    ("vortex" is no misspelling of "vertex").
+
+    Examples:
+        >>> [sound_key(w) for w in ("coefishent", "coefficient", "equasion", "equation", "fraktion", "fraction")]
+        ['koefishent', 'koefishent', 'ekuashon', 'ekuashon', 'frakshon', 'frakshon']
+        >>> sound_key("vortex") == sound_key("vertex"), sound_key("weather") == sound_key("whether")
+        (False, False)
+    """
+    key = word.lower()
+    for pattern, sound in _SOUNDS:
+        key = pattern.sub(sound, key)
+    return key
 
 
 def _ended(term: str) -> list[str]:

@@ -83,6 +83,12 @@ class AnswerNotice(Enum):
         "NOT_WORKED",
         description="Answered, but no material works this very problem: the answer shows the method on other examples.",
     )
+    RESPELT = strawberry.enum_value(
+        "RESPELT",
+        description="Answered as read with its misspelt words spelt as the materials spell them (`notice` says how: "
+        '`Read "quadradic" as "quadratic".`). A respelt answer with another notice keeps that code, and its '
+        "`notice` says the reading first.",
+    )
 
 
 @strawberry.type(name="Answer", description="An answer grounded in the materials, or where to look instead.")
