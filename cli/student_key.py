@@ -5,7 +5,8 @@ LMS account, an id. Keys are keyed hashes (docs/privacy.md), and an xAPI actor i
 keyed by its identifier's canonical form (``mbox_sha1sum:<sha1>``,
 ``account:<homePage>|<name>``), which nobody types. This prints the key, to pass to
 ``exportStudent`` or ``forgetStudent``; it needs the deployment's pseudonym secret and
-prints nothing else to stdout. An account is keyed as ``PATHWISE_XAPI_ACCOUNT_HOMES``
+prints nothing else to stdout. A key given as EXTERNAL_ID is printed as it is, as the API
+and the imports take it. An account is keyed as ``PATHWISE_XAPI_ACCOUNT_HOMES``
 says, or in the form ``--account-form`` names: after an accepted change of the homes
 (``pathwise xapi-homes accept``) a learner stored before keeps the other form's key.
 """
@@ -72,7 +73,18 @@ def student_key(
     else:
         identifier = external_id
     assert identifier is not None
+    pseudonyms = open_pseudonyms(settings)
     try:
-        click.echo(open_pseudonyms(settings).key(identifier))
+        if external_id is not None and pseudonyms.is_key(external_id.strip()):
+            # a key already: every argument, roster line and log takes it as it is; hashing it again printed a
+            # key under which nothing is stored (forgetStudent with it said NOT_FOUND)
+            click.echo(external_id.strip())
+            click.echo(
+                f"{external_id.strip()} is a student key already: printed as it is, as the API, rosters and logs "
+                f"take it (only a student token's sub of this form is hashed, to {pseudonyms.key(external_id)})",
+                err=True,
+            )
+            return
+        click.echo(pseudonyms.key(identifier))
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -560,6 +560,26 @@ def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     assert usage.exit_code == 2
 
 
+def test_a_key_given_to_student_key_is_the_key_a_log_stored(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A log, a roster and every API argument take a key as it is; `student-key stu-...` hashed it again and
+    # printed a key under which nothing was stored, so forgetStudent with it said NOT_FOUND (a docs audit).
+    from cli.main import main
+    from graph.attempts import list_students
+
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+    key = "stu-" + "0123456789abcdef" * 2
+    path = tmp_path / "log.csv"
+    path.write_text(f"student,item,concepts,correct,timestamp\n{key},m_add_ex,add,1,2024-01-01T10:00:00Z\n")
+    assert report(invoke(kg, str(path), "--format", "csv", "--json"))["accepted"] == 1
+    assert list_students(kg) == [key]
+    assert student_key(key) == student_key(f" {key} ") == key
+    said = CliRunner().invoke(main, ["student-key", key])
+    assert "is a student key already" in said.stderr
+    assert student_key("al") != key  # an external id is still hashed
+
+
 def test_an_mbox_is_one_learner_however_its_scheme_is_written(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
