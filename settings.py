@@ -19,7 +19,7 @@ from auth.claims import ClaimRules, parse_role_map
 from graph.errors import InvalidInput
 from graph.time_zone import time_zone
 
-__all__ = ["ENVIRONMENTS", "Settings", "load_settings", "problems_of"]
+__all__ = ["ENVIRONMENTS", "Settings", "SettingsError", "load_settings", "problems_of"]
 
 
 @dataclass(frozen=True)
@@ -187,11 +187,19 @@ def problems_of(settings: Settings) -> list[str]:
     return found
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used: ``problems`` lists each variable's, the message joins them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 def load_settings(env_file: str | None = ".env") -> Settings:
     """Read the settings; ``PATHWISE_STORE`` defaults to Oxigraph inside the data folder.
 
     Raises:
-        ValueError: a variable that does not parse, or any of ``problems_of`` (all listed).
+        SettingsError: a variable that does not parse, or any of ``problems_of`` (all listed).
     """
     config = _Collecting(Config(env_file if env_file and Path(env_file).exists() else None))
     data_dir = Path(config("PATHWISE_DATA_DIR", default="./pathwise-data"))
@@ -243,7 +251,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
     )
     problems = config.problems + problems_of(settings)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise SettingsError(problems)
     return settings
 
 

@@ -13,7 +13,7 @@ import click
 
 from graph.errors import DanglingReferences, KnowledgeGraphError, PrerequisiteCycle, ValidationFailed
 
-__all__ = ["fail", "stop"]
+__all__ = ["JSON_REQUESTED", "fail", "stop"]
 
 
 def fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
@@ -44,7 +44,20 @@ def fail(error: KnowledgeGraphError, *, as_json: bool = False) -> None:
     sys.exit(1)
 
 
-def stop(message: str) -> None:
-    """Say ``message`` as an error on stderr and exit 1."""
+JSON_REQUESTED = "pathwise.json"  # in the context's meta (shared by the group and its command): --json given
+
+
+def stop(message: str, problems: list[str] | None = None) -> None:
+    """Say ``message`` as an error on stderr and exit 1; on stdout in JSON when the command line has ``--json``.
+
+    A setting out of range, a file that is not UTF-8, the pseudonym secret: refused before or
+    outside a command's own reporting, these reached a script reading ``--json`` as plain text
+    on stderr, with nothing on stdout.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(JSON_REQUESTED):
+        error = {"code": "INVALID", "message": message, "problems": list(problems or []), "cycles": []}
+        click.echo(json.dumps({"error": error}, indent=2))
+        sys.exit(1)
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(1)

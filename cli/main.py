@@ -15,11 +15,11 @@ from typing import Any
 
 import click
 
-from cli.exits import stop
+from cli.exits import JSON_REQUESTED, stop
 from cli.log_format import LOG_DATES, LOG_FORMAT
 from cli.opening import INFO_INSTEAD, open_graph, open_pseudonyms
 from middleware.request_id import RequestIdFormatter
-from settings import load_settings
+from settings import SettingsError, load_settings
 
 __all__ = ["main"]
 
@@ -31,6 +31,11 @@ class _Commands(click.Group):
     download, an output path that exists: each used to end in a traceback (or, for a
     truncated gzip, in click's "Aborted!", which it prints for Ctrl-D).
     """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # read before the settings: a command's --json answers their refusal in JSON too (cli.exits.stop)
+        ctx.meta[JSON_REQUESTED] = "--json" in args[: args.index("--")] if "--" in args else "--json" in args
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,8 +65,8 @@ def main(ctx: click.Context, store: str | None) -> None:
         handler.setFormatter(RequestIdFormatter(LOG_FORMAT, LOG_DATES))
     try:
         settings = load_settings()
-    except ValueError as error:  # a PATHWISE_ variable that does not parse
-        stop(f"settings: {error}")
+    except SettingsError as error:  # a PATHWISE_ variable that does not parse, or out of range
+        stop(f"settings: {error}", error.problems)
     logging.getLogger().setLevel(settings.log_level.upper())
     ctx.obj = {"settings": settings, "store": store}
 

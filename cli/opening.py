@@ -6,12 +6,9 @@ running service holds in the same words, naming what that service offers instead
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import click
-
-from cli.exits import fail
+from cli.exits import fail, stop
 from graph.errors import KnowledgeGraphError, StoreInUse
 from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
@@ -64,6 +61,6 @@ def open_pseudonyms(settings: Settings) -> Pseudonymizer:
             str(secret) if secret is not None else None, development=settings.development, data_dir=settings.data_dir
         )
     except PseudonymConfigError as error:
-        click.secho(f"error: {error}", fg="red", err=True)
-        sys.exit(1)
+        stop(str(error))
+        raise  # unreachable: stop exits
     return found

@@ -234,6 +234,32 @@ class TestExportImport:
         assert (plain.exit_code, plain.stdout) == (2, "")  # without --json: click's usage error, on stderr
         assert "does not exist" in plain.stderr
 
+    @pytest.mark.parametrize(
+        "command", [["import", "{folder}"], ["attempts", "import", "--format", "csv", "{log}"], ["xapi-homes", "show"]]
+    )
+    def test_json_reports_a_setting_refused_too(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+    ) -> None:
+        # Settings are read before the command: a script reading --json got the plain-text "error: settings: ..."
+        # on stderr and nothing on stdout, where docs/cli.md says a refusal is one JSON object too (a docs audit).
+        (tmp_path / "log.csv").write_text("student,item,concepts,correct\nal,m1,add,1\n")
+        args = [a.format(folder=tmp_path, log=tmp_path / "log.csv") for a in command]
+        monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("PATHWISE_PORT", "99999")
+        monkeypatch.setenv("PATHWISE_MIN_CELL", "0")
+        result = CliRunner().invoke(main, [*args, "--json"])
+        assert result.exit_code == 1
+        problems = ["PATHWISE_PORT is 99999: give a port in 1..65535", "PATHWISE_MIN_CELL is 0: give 1 or more"]
+        assert json.loads(result.stdout)["error"] == {
+            "code": "INVALID",
+            "message": "settings: " + "; ".join(problems),
+            "problems": problems,
+            "cycles": [],
+        }
+        plain = CliRunner().invoke(main, args)
+        assert (plain.exit_code, plain.stdout) == (1, "")  # without --json: one line on stderr, as before
+        assert plain.stderr.startswith("error: settings: PATHWISE_PORT is 99999")
+
     def test_an_unknown_format_is_a_usage_error_as_in_attempts_import(self, tmp_path: Path) -> None:
         # `import --format xml --json` was INVALID (exit 1), where `attempts import` said USAGE (exit 2) (an audit).
         from cli.curriculum import EXPORT_FORMATS, IMPORT_FORMATS
