@@ -13,6 +13,7 @@ import json
 
 import click
 
+from cli.json_refusals import JsonRefusals
 from settings import load_settings
 
 __all__ = ["xapi_homes"]
@@ -23,7 +24,7 @@ def xapi_homes() -> None:
     """The xAPI account homes (PATHWISE_XAPI_ACCOUNT_HOMES) the store's learners are keyed with."""
 
 
-@xapi_homes.command(name="show")
+@xapi_homes.command(name="show", cls=JsonRefusals)
 @click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
 @click.pass_context
 def show(ctx: click.Context, as_json: bool) -> None:

@@ -221,6 +221,15 @@ class TestExportImport:
             }
         }
 
+    def test_xapi_homes_show_json_reports_a_wrong_option_too(self, tmp_path: Path) -> None:
+        # The one other --json command answered click's plain-text usage error on stderr (a docs audit).
+        store = f"oxigraph:{tmp_path / 's'}"
+        result = CliRunner().invoke(main, ["--store", store, "xapi-homes", "show", "--verbose", "--json"])
+        assert result.exit_code == 2
+        assert json.loads(result.stdout) == {
+            "error": {"code": "USAGE", "message": "No such option '--verbose'.", "problems": []}
+        }
+
     @pytest.mark.parametrize("command", [["import"], ["attempts", "import", "--format", "csv"]])
     def test_json_reports_a_missing_file_too(self, tmp_path: Path, command: list[str]) -> None:
         # click's plain-text usage error went to stderr and stdout was empty
