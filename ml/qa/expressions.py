@@ -271,6 +271,10 @@ def holds_expression(text: str, expression: str) -> bool:
         True
         >>> holds_expression("3. x^2 + 14x + ____ = (x + __)^2", "x^2 + 14x + ___ = (x + ___)^2")
         True
+        >>> holds_expression("1. (3x + 2)(4x - 1)", "3x + 2"), holds_expression("4x(3x + 2) - 1", "3x + 2")
+        (False, False)
+        >>> holds_expression("Simplify (3x + 2).", "3x + 2"), holds_expression("(x + 1)^2", "x + 1")
+        (True, False)
     """
     wanted = [t.text for t in _symbols(expression)]
     tokens = _symbols(text)
@@ -281,9 +285,29 @@ def holds_expression(text: str, expression: str) -> bool:
             continue
         before = tokens[at - 1] if at else None
         after = tokens[at + len(wanted)] if at + len(wanted) < len(tokens) else None
-        if not (_continues(before, tokens[at], leading=True) or _continues(after, tokens[at + len(wanted) - 1])):
-            return True
+        if _continues(before, tokens[at], leading=True) or _continues(after, tokens[at + len(wanted) - 1]):
+            continue
+        if before is not None and after is not None and (before.kind, after.kind) == ("open", "close"):
+            outer_before = tokens[at - 2] if at >= 2 else None
+            outer_after = tokens[at + len(wanted) + 1] if at + len(wanted) + 1 < len(tokens) else None
+            if _bracket_continues(outer_before, before, leading=True) or _bracket_continues(outer_after, after):
+                continue  # "(3x + 2)(4x - 1)", "4x(3x + 2)": a factor of a longer expression
+        return True
     return False
+
+
+def _bracket_continues(neighbour: _Token | None, bracket: _Token, *, leading: bool = False) -> bool:
+    """Whether ``neighbour`` makes a bracketed match a factor or a term of a longer expression.
+
+    An operator or a number does, a bracket or a letter touching it does ("(x + 1)(x - 1)",
+    "2x(x + 1)"); a word does not ("Simplify (3x + 2).", "GCF(36, 60)").
+    """
+    if neighbour is None:
+        return False
+    if neighbour.kind in ("operator", "number"):
+        return True
+    touching = neighbour.end == bracket.start if leading else bracket.end == neighbour.start
+    return touching and neighbour.kind in ("open", "close", "variable")
 
 
 def _continues(neighbour: _Token | None, edge: _Token, *, leading: bool = False) -> bool:

@@ -533,3 +533,14 @@ def test_a_number_that_names_or_counts_steps_is_no_problem_to_work(demo: tuple[K
     # "What are the 3 steps of solving an equation?" was told "No material works this very problem (3)".
     for question in ("What are the 3 steps of solving an equation?", "What does step 2 mean in solving equations?"):
         assert ask(*demo, question)["noticeCode"] != "NOT_WORKED", question
+
+
+def test_an_expression_inside_a_product_is_not_the_problem_asked(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What is the coefficient of x in 3x + 2?" was answered, with no notice, from a factoring key's
+    # "(3x + 2)(4x - 1)": the bracketed factor was taken for the very problem asked about
+    answer = ask(*demo, "What is the coefficient of x in 3x + 2?")
+    assert "(3x + 2)(4x - 1)" not in (answer["text"] or "")
+    assert answer["noticeCode"] in ("LOW_CONFIDENCE", "NOT_WORKED")
+    # the product itself is still the key's own problem
+    factored = ask(*demo, "Factor 12x^2 + 5x - 2")
+    assert (factored["noticeCode"], "(3x + 2)(4x - 1)" in factored["text"]) == (None, True)
