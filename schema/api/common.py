@@ -33,8 +33,8 @@ FirstArg = Annotated[
 AfterArg = Annotated[
     str | None,
     strawberry.argument(
-        description="A cursor of this listing (the last page's `endCursor`): the page starts after it; null: at the "
-        'start. A cursor of another listing, or a malformed one, is an error with `field: "after"`.'
+        description="A cursor of this listing (the last page's `endCursor`): the page starts after it; null or "
+        '"": at the start. A cursor of another listing, or a malformed one, is an error with `field: "after"`.'
     ),
 ]
 

@@ -35,8 +35,12 @@ def encode_cursor(kind: str, ident: str) -> str:
 
 
 def decode_cursor(kind: str, cursor: str | None) -> str | None:
-    """The id a cursor points at. Raises ``InvalidInput`` for a foreign or broken cursor."""
-    if cursor is None:
+    """The id a cursor points at (None: the start). Raises ``InvalidInput`` for a foreign or broken cursor.
+
+    An empty cursor is the start, as null is: a client that keeps "no cursor yet" as ``""``
+    (a form field, a URL parameter) had its first page refused.
+    """
+    if not cursor:
         return None
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()

@@ -68,6 +68,10 @@ class TestConcepts:
 
     def test_bad_cursor_and_page_size_are_clear_errors(self, client: Client) -> None:
         assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
+        # "" is the start, as null is: a client keeping "no cursor yet" as an empty string had its first page refused
+        start = client.execute(CONCEPTS, {"after": ""})["concepts"]
+        assert start == client.execute(CONCEPTS, {})["concepts"]
+        assert start["pageInfo"]["hasPreviousPage"] is False
         assert client.errors(CONCEPTS, {"first": 1000000}) == ["first must be between 0 and 100, got 1000000"]
 
     def test_a_page_of_none_counts_and_says_what_follows(self, client: Client) -> None:
