@@ -367,7 +367,7 @@ def _answer_as_written(
     sources = (
         kept[:1] if parts.expressions or posed else search(k=8, within=[best.chunk.material], keys_shown=keys_shown)
     )
-    extract = [s for s in best_sentences(words, sources, index, opts.sentences) if s not in problem]
+    extract = [s for s in best_sentences(words, sources, index, opts.sentences, parts.expressions) if s not in problem]
     chunks = index.chunks_of(best.chunk.material, keys_shown)
     if (
         not problem

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ml.qa.bm25 import STOPWORDS
 
-__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "split_question"]
+__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "holds_shape", "split_question"]
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)"
@@ -294,6 +294,41 @@ def holds_expression(text: str, expression: str) -> bool:
                 continue  # "(3x + 2)(4x - 1)", "4x(3x + 2)": a factor of a longer expression
         return True
     return False
+
+
+def holds_shape(text: str, expression: str) -> bool:
+    """Whether ``text`` holds ``expression`` with its letters renamed, one for one: the same rule on other names.
+
+    Asked "What is x^0?", the answer quoted "Likewise x^2 / x^5 = x^(-3)" for its x, where
+    "So for any a ≠ 0: a^0 = 1" was the rule asked about. An expression without a letter
+    has no other names.
+
+    Examples:
+        >>> holds_shape("So for any a ≠ 0: a^0 = 1.", "x^0"), holds_shape("Likewise x^2 / x^5", "x^0")
+        (True, False)
+        >>> holds_shape("(a + b)^2 = a^2 + 2ab + b^2", "(x + y)^2"), holds_shape("(a + a)^2", "(x + y)^2")
+        (True, False)
+        >>> holds_shape("2^0 = 1", "2^0"), holds_shape("so 5^0 = 1", "2^0")
+        (False, False)
+    """
+    wanted = _symbols(expression)
+    if not any(_letter(t) for t in wanted):
+        return False
+    tokens = _symbols(text)
+    for at in range(len(tokens) - len(wanted) + 1):
+        names: dict[str, str] = {}
+        window = tokens[at : at + len(wanted)]
+        if all(
+            (_letter(t) and names.setdefault(w.text, t.text) == t.text) if _letter(w) else w.text == t.text
+            for w, t in zip(wanted, window, strict=True)
+        ) and len(set(names.values())) == len(names):
+            return True
+    return False
+
+
+def _letter(token: _Token) -> bool:
+    """A single letter: a variable's name."""
+    return token.kind == "word" and len(token.text) == 1
 
 
 def _bracket_continues(neighbour: _Token | None, bracket: _Token, *, leading: bool = False) -> bool:

@@ -12,21 +12,34 @@ from functools import lru_cache
 
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
+from ml.qa.expressions import holds_shape
 from ml.qa.index import Hit, QaIndex
 
 __all__ = ["best_sentences", "examples_first", "explaining_first", "explanation_if_close", "title_if_close"]
 
 
-def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count: int) -> list[str]:
+def best_sentences(
+    question: str, evidence: Sequence[Hit], index: QaIndex, count: int, expressions: Sequence[str] = ()
+) -> list[str]:
     """The evidence sentences that hold most of the question's rare words (earlier chunks win ties).
 
     An exercise's items pose problems and answer none: asked one of them word for word,
-    the answer was that item, at confidence 1.0. They are never read here.
+    the answer was that item, at confidence 1.0. They are never read here. A sentence
+    holding one of the question's ``expressions`` with its letters renamed ("a^0 = 1"
+    for x^0) states the rule asked about: it comes first, and where one does, a
+    variable's name (the "x" of x^0) counts as no word of the question.
     """
+    answering = [h for h in evidence if h.chunk.part != "prompt"]
+    shapes = {
+        s: sum(holds_shape(s, e) for e in expressions) / len(expressions) if expressions else 0.0
+        for h in answering
+        for s in h.chunk.sentences
+    }
     query = tokenize(question)
+    if any(shapes.values()):
+        query = [t for t in query if len(t) > 1]
     weights = {t: index.bm25.idf(t) for t in set(query)}
     scored: list[tuple[float, int, int, str]] = []
-    answering = [h for h in evidence if h.chunk.part != "prompt"]
     place: dict[str, tuple[str, int, int]] = {}  # where a sentence stands: its material, chunk and position
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
@@ -34,7 +47,7 @@ def best_sentences(question: str, evidence: Sequence[Hit], index: QaIndex, count
             covered = related_coverage(weights, set(tokens))
             # word pairs only break ties between sentences holding two of the question's words or more
             pairs = phrase_share(query, tokens) if covered and len(weights) > 1 else 0.0
-            score = covered + PHRASE_WEIGHT * pairs - 0.15 * rank
+            score = covered + PHRASE_WEIGHT * pairs + SHAPE_WEIGHT * shapes[sentence] - 0.15 * rank
             scored.append((score, -rank, -position, sentence))
             place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
     chosen: list[str] = []
@@ -111,6 +124,9 @@ def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
         got += sum(RELATED_WEIGHT * w for t, w in missing if _related(word_root(t), roots))
     return got / total
 
+
+SHAPE_WEIGHT = 1.0
+"""What holding the question's expression, letters renamed, adds to a sentence's score: as much as every word."""
 
 PHRASE_WEIGHT = 0.1
 """What the question's word pairs, in order, add to a sentence's score: a tie breaker, not a word's worth."""

@@ -544,3 +544,13 @@ def test_an_expression_inside_a_product_is_not_the_problem_asked(demo: tuple[Kno
     # the product itself is still the key's own problem
     factored = ask(*demo, "Factor 12x^2 + 5x - 2")
     assert (factored["noticeCode"], "(3x + 2)(4x - 1)" in factored["text"]) == (None, True)
+
+
+def test_the_rule_asked_about_is_quoted_under_other_letters(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What is x^0?" quoted "Likewise x^2 / x^5 = x^(-3)" for its x, where "a^0 = 1" states the rule; and
+    # "(a + b)(a - b)" came with the square of a sum, not the sum times the difference
+    zero = ask(*demo, "What is x^0?")
+    assert zero["text"] == "So for any a ≠ 0: a^0 = 1 and a^(-n) = 1/a^n."
+    product = ask(*demo, "What is (a + b)(a - b)?")
+    assert "(a + b)(a - b) = a^2 - b^2" in product["text"]
+    assert "(a + b)^2" not in product["text"]
