@@ -284,13 +284,15 @@ def _evaluate_problems(path: Path, retriever: Path | None, as_json: bool, start:
     from ml.qa.index import QaIndex
     from ml.qa.problems import evaluate_problems
 
-    materials = read_path(path).materials
+    bundle = read_path(path)
+    materials = bundle.materials
     encoder = SentenceEncoder(retriever, name=retriever.name) if retriever is not None else SentenceEncoder()
     index = QaIndex(encoder)
     with ProgressBars(unit="passage") as bars:
         index.upsert(materials, progress=bars)
+    labels = {c.id: c.label for c in bundle.concepts}
     with ProgressBars(unit="exercise") as bars:
-        report = evaluate_problems(index, materials, progress=bars, all_items=all_items)
+        report = evaluate_problems(index, materials, progress=bars, all_items=all_items, labels=labels)
     if not report.questions:
         what = "numbered exercise item" if all_items else "exercise item holds a math expression"
         raise click.ClickException(f"{path}: no {what}")

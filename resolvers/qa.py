@@ -7,7 +7,7 @@ writes and reconciles it with the graph in the background.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from graph.errors import InvalidInput
 from graph.mastery import read_estimates
@@ -46,6 +46,11 @@ class GraphLookup:
     def mastery(self, student: str) -> dict[str, float]:
         """The student's stored estimates."""
         return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
+
+    def concept_labels(self) -> Mapping[str, str]:
+        """Every concept's label (the graph's projection holds them: no store read)."""
+        projection = self.kg.projection
+        return {c: projection.label(c) for c in projection.dag.nodes}
 
 
 def all_materials(kg: KnowledgeGraph) -> list[Material]:

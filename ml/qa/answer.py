@@ -24,7 +24,14 @@ from ml.qa.bm25 import tokenize
 from ml.qa.chunking import laid_out, split_lines
 from ml.qa.declines import UNREAD, as_typed, coverage, question_terms, quoted, spelling_hints, unknown_words, unread
 from ml.qa.expressions import QuestionParts, split_question
-from ml.qa.extract import best_sentences, examples_first, explaining_first, explanation_if_close, title_if_close
+from ml.qa.extract import (
+    best_sentences,
+    examples_first,
+    explaining_first,
+    explanation_if_close,
+    named_concept_first,
+    title_if_close,
+)
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.quoted import quoted_chunks
@@ -287,6 +294,7 @@ def _answer_as_written(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
+    labels = lookup.concept_labels()
     posed = index.posing(parts.expressions, keys_shown)
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
@@ -313,11 +321,11 @@ def _answer_as_written(
     elif (parts.expressions or asks_how(question)) and not hits[0].worked:
         # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
         # answered with a practice set's worked answers, where an explanation of the method was found too
-        hits = explaining_first(title_if_close(hits, words), _fetched([h.chunk.material for h in hits], lookup, known))
+        read = _fetched([h.chunk.material for h in hits], lookup, known)
+        hits = explaining_first(title_if_close(named_concept_first(hits, words, labels, read), words), read)
     elif not keyed and not hits[0].worked:
-        hits = explanation_if_close(
-            title_if_close(hits, words), _fetched([h.chunk.material for h in hits[:8]], lookup, known)
-        )
+        read = _fetched([h.chunk.material for h in hits[:8]], lookup, known)
+        hits = explanation_if_close(title_if_close(named_concept_first(hits, words, labels, read), words), read)
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure

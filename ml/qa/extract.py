@@ -15,7 +15,14 @@ from ml.qa.bm25 import tokenize
 from ml.qa.expressions import holds_shape
 from ml.qa.index import Hit, QaIndex
 
-__all__ = ["best_sentences", "examples_first", "explaining_first", "explanation_if_close", "title_if_close"]
+__all__ = [
+    "best_sentences",
+    "examples_first",
+    "explaining_first",
+    "explanation_if_close",
+    "named_concept_first",
+    "title_if_close",
+]
 
 
 def best_sentences(
@@ -203,6 +210,67 @@ def title_if_close(hits: Sequence[Hit], question: str, within: float = 0.9) -> l
         if hit.score < within * hits[0].score:
             break
         if says_it_all(hit):
+            return [hit, *hits[:i], *hits[i + 1 :]]
+    return list(hits)
+
+
+def named_concepts(question: str, labels: Mapping[str, str]) -> set[str]:
+    """The concepts the question names by their whole label, the most specific only.
+
+    "How do I find the slope of a line?" names Slope (not Point-Slope Form, whose "point"
+    and "form" it lacks); a question naming Slope and Slope-Intercept Form names the
+    longer. Words of one family count ("slopes" for "Slope").
+
+    Examples:
+        >>> labels = {"slope": "Slope", "psf": "Point-Slope Form", "sif": "Slope-Intercept Form"}
+        >>> named_concepts("How do I find the slope of a line?", labels)
+        {'slope'}
+        >>> named_concepts("slopes and the slope-intercept form", labels), named_concepts("what is a line", labels)
+        ({'sif'}, set())
+    """
+    asked = set(tokenize(question))
+    roots = {word_root(t) for t in asked}
+    best: set[str] = set()
+    most = 0
+    for concept, label in labels.items():
+        words = _label_words(label)
+        if not words or len(words) < most or not all(w in asked or _related(word_root(w), roots) for w in words):
+            continue
+        if len(words) > most:
+            best, most = set(), len(words)
+        best.add(concept)
+    return best
+
+
+@lru_cache(maxsize=1 << 14)
+def _label_words(label: str) -> frozenset[str]:
+    return frozenset(tokenize(label))
+
+
+def named_concept_first(
+    hits: Sequence[Hit], question: str, labels: Mapping[str, str], known: Mapping[str, Material], within: float = 0.8
+) -> list[Hit]:
+    """First, the best explanation or example teaching the concept the question names, when it scores nearly as well.
+
+    "How do I find the slope of a line?" was answered from point-slope form (3.76), whose
+    passage holds "find", "slope" and "line", where the worked example of Slope scored
+    3.42: a question naming a concept by its label asks about that concept, not one whose
+    label holds more words. A hit well behind keeps its place. ``known``: the hits' materials.
+    """
+    named = named_concepts(question, labels) if hits else set()
+    if not named:
+        return list(hits)
+
+    def teaches(hit: Hit) -> bool:
+        m = known.get(hit.chunk.material)
+        return m is not None and m.type is not MaterialType.EXERCISE and bool(named & set(m.teaches))
+
+    if teaches(hits[0]):
+        return list(hits)
+    for i, hit in enumerate(hits[1:], start=1):
+        if hit.score < within * hits[0].score:
+            break
+        if teaches(hit):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 

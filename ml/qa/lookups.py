@@ -2,7 +2,8 @@
 
 Evaluations and benchmarks ask questions of an index built from a list of materials,
 with no graph behind it: no prerequisites and no students, so no weak prerequisites;
-what teaches a concept is read from the materials' own links.
+what teaches a concept is read from the materials' own links, and concept labels are
+those the caller read beside the materials.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ __all__ = ["MaterialsLookup"]
 class MaterialsLookup:
     """Materials by id; nothing else is known."""
 
-    def __init__(self, materials: Mapping[str, Material]) -> None:
+    def __init__(self, materials: Mapping[str, Material], labels: Mapping[str, str] | None = None) -> None:
         self._materials = materials
+        self._labels = dict(labels or {})
 
     def materials(self, ids: Sequence[str]) -> list[Material | None]:
         """Materials in the order of ``ids`` (None where missing)."""
@@ -35,3 +37,7 @@ class MaterialsLookup:
     def mastery(self, student: str) -> dict[str, float]:
         """None: there are no students."""
         return {}
+
+    def concept_labels(self) -> Mapping[str, str]:
+        """The concepts' labels given, by id (none given: none)."""
+        return self._labels

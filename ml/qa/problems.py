@@ -22,7 +22,7 @@ item) followed by the item, as a student would paste it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.model import Material, MaterialType
@@ -89,14 +89,20 @@ def problem_questions(materials: Sequence[Material], *, all_items: bool = False)
 
 
 def evaluate_problems(
-    index: QaIndex, materials: Sequence[Material], *, progress: Progress | None = None, all_items: bool = False
+    index: QaIndex,
+    materials: Sequence[Material],
+    *,
+    progress: Progress | None = None,
+    all_items: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> ProblemsReport:
     """Ask every item in the three settings, reading expressions and not; ``index`` holds ``materials``.
 
     ``all_items``: every numbered item (``problem_questions``), not only those holding maths.
+    ``labels``: the curriculum's concept labels, by id, as the service reads them.
     """
     by_id = {m.id: m for m in materials}
-    lookup = MaterialsLookup(by_id)
+    lookup = MaterialsLookup(by_id, labels)
     questions = problem_questions(materials, all_items=all_items)
     per_material: dict[str, list[ProblemQuestion]] = {}
     for q in questions:

@@ -6,7 +6,7 @@ Apart from ``ml.qa.answer`` (what the answer says): these read the curriculum
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,6 +32,10 @@ class CurriculumLookup(Protocol):
 
     def mastery(self, student: str) -> dict[str, float]:
         """The student's stored mastery probability per concept."""
+        ...
+
+    def concept_labels(self) -> Mapping[str, str]:
+        """Every concept's label, by id (what a question names a concept by)."""
         ...
 
 

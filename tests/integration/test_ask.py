@@ -554,3 +554,15 @@ def test_the_rule_asked_about_is_quoted_under_other_letters(demo: tuple[Knowledg
     product = ask(*demo, "What is (a + b)(a - b)?")
     assert "(a + b)(a - b) = a^2 - b^2" in product["text"]
     assert "(a + b)^2" not in product["text"]
+
+
+def test_a_concept_named_by_its_label_is_answered_from_its_own_materials(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "How do I find the slope of a line?" was answered from point-slope form, whose passage holds "find", "slope"
+    # and "line"; "What is a difference of squares?" opened with the square of a difference
+    slope = ask(*demo, "How do I find the slope of a line?")
+    assert slope["evidence"][0]["material"]["id"] in ("m_slope_example", "m_slope_explain")
+    assert "Point-slope" not in slope["text"]
+    squares = ask(*demo, "What is a difference of squares?")
+    assert squares["text"].startswith("A difference of squares is one perfect square minus another.")

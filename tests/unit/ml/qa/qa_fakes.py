@@ -58,3 +58,6 @@ class DictLookup:
 
     def mastery(self, student: str) -> dict[str, float]:
         return self._mastery.get(student, {})
+
+    def concept_labels(self) -> dict[str, str]:
+        return {}
