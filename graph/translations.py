@@ -15,13 +15,15 @@ language.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rdflib import Literal, URIRef
 
 from graph import queries
 from graph.accessibility import canonical_language, language_problem
 from graph.concept_texts import OWN_LANGUAGE, TEXT_PREDICATES, language_key, own_language_of, written_texts
-from graph.errors import ConceptNotFound, InvalidInput, NotFound, ValidationFailed
+from graph.edit_versions import check_version, version_of
+from graph.errors import ConceptNotFound, EditConflict, InvalidInput, NotFound, ValidationFailed
 from graph.ids import iri_of
 from graph.model import Concept, Translation
 from graph.rdf_mapping import Props, Triple
@@ -31,7 +33,18 @@ from graph.repository import KnowledgeGraph
 from graph.value_checks import alt_labels_total_problem, one_field, translation_problems
 from graph.vocab import SKOS
 
-__all__ = ["remove_translation", "set_translation"]
+__all__ = ["remove_translation", "set_translation", "translation_version"]
+
+
+def translation_version(translation: Translation) -> str:
+    """A translation's version as read (``graph.edit_versions``), its alternative labels in any order.
+
+    Examples:
+        >>> translation_version(Translation("es", "Pendiente", "", ("a", "b"))) == translation_version(
+        ...     Translation("es", "Pendiente", "", ("b", "a")))
+        True
+    """
+    return version_of(replace(translation, alt_labels=tuple(sorted(translation.alt_labels))))
 
 
 def set_translation(
@@ -41,6 +54,7 @@ def set_translation(
     *,
     keep_alt_labels: bool = False,
     keep_definition: bool = False,
+    if_version: str | None = None,
 ) -> Concept:
     """Create or replace a concept's values in one language; the other languages stay.
 
@@ -53,6 +67,9 @@ def set_translation(
             not used): the form did not say.
         keep_definition: keep the language's stored definition (``translation``'s is not
             used): a form that edits the label alone had to send the definition again.
+        if_version: the language's ``translation_version`` when the form was read: refused
+            if its values changed since, or were removed (two translators' forms both won in
+            turn, the second putting back what the first had changed); None: replace them.
 
     Returns:
         The concept (its own values unchanged).
@@ -61,6 +78,8 @@ def set_translation(
         ConceptNotFound: no such concept (``field`` is ``conceptId``).
         ValidationFailed: every problem with the values (``field`` the one they are all
             about); or the language is that of the label or definition the concept shows.
+        InvalidInput: ``if_version`` is no version (``field`` is ``ifVersion``).
+        EditConflict: the language's values are no longer those of ``if_version``.
     """
     with kg.lock:
         found = translation_problems(concept, translation, label=True)
@@ -70,6 +89,11 @@ def set_translation(
         if found:
             raise ValidationFailed([message for _, message in found], field=one_field(found))
         tag = canonical_language(translation.language) or translation.language
+        if if_version is not None:
+            check_version(if_version)
+            now = [t for t in translations_from_props(props) if language_key(t.language) == language_key(tag)]
+            if not now or translation_version(now[0]) != if_version:
+                raise EditConflict("translation", f"{concept}@{tag}")
         given = Translation(
             tag, translation.label, translation.definition, tuple(dict.fromkeys(translation.alt_labels))
         )

@@ -122,11 +122,22 @@ def remove_prerequisite(kg: KnowledgeGraph, concept: str, prerequisite: str) -> 
 
 
 def set_translation(
-    kg: KnowledgeGraph, concept: str, translation: Translation, *, keep_alt_labels: bool, keep_definition: bool = False
+    kg: KnowledgeGraph,
+    concept: str,
+    translation: Translation,
+    *,
+    keep_alt_labels: bool,
+    keep_definition: bool = False,
+    if_version: str | None = None,
 ) -> Concept:
-    """Create or replace a concept's values in one language; the others stay."""
+    """Create or replace a concept's values in one language; the others stay (``if_version``: only if unchanged)."""
     return translations.set_translation(
-        kg, concept, translation, keep_alt_labels=keep_alt_labels, keep_definition=keep_definition
+        kg,
+        concept,
+        translation,
+        keep_alt_labels=keep_alt_labels,
+        keep_definition=keep_definition,
+        if_version=if_version,
     )
 
 

@@ -38,6 +38,7 @@ class TranslationMutation:
                     input.to_domain(),
                     keep_alt_labels=input.alt_labels is None,
                     keep_definition=input.definition is None,
+                    if_version=input.if_version,
                 )
             )
         )

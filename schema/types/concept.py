@@ -10,6 +10,7 @@ from graph.accessibility import language_problem
 from graph.errors import ConceptNotFound, InvalidInput
 from graph.language_codes import current_tag, same_language
 from graph.model import Concept, Translation
+from graph.translations import translation_version
 from schema.context import Info
 from schema.types.enums import MaterialKind
 
@@ -44,6 +45,21 @@ class TranslationType:
     alt_labels: list[str] = strawberry.field(
         description="The alternative labels in that language (`altLabels` lists them too, with every language's)."
     )
+    version: str = strawberry.field(
+        description="These values as read now, to pass as `SetConceptTranslationInput.ifVersion`: a change from a "
+        "form read earlier is then refused if someone changed them since."
+    )
+
+    @classmethod
+    def from_domain(cls, translation: Translation) -> TranslationType:
+        """The GraphQL view of a stored translation, with its version."""
+        return cls(
+            language=translation.language,
+            label=translation.label,
+            definition=translation.definition,
+            alt_labels=list(translation.alt_labels),
+            version=translation_version(translation),
+        )
 
 
 def best_language(translations: list[Translation], language: str) -> Translation | None:
@@ -148,10 +164,7 @@ class ConceptType:
     )
     async def translations(self, info: Info) -> list[TranslationType]:
         found = await info.context.loaders.translations_by_concept.load(str(self.id))
-        return [
-            TranslationType(language=t.language, label=t.label, definition=t.definition, alt_labels=list(t.alt_labels))
-            for t in found
-        ]
+        return [TranslationType.from_domain(t) for t in found]
 
     async def _in(self, info: Info, language: str | None) -> Translation | None:
         """The concept's translation best matching ``language`` (a BCP 47 tag), if any."""

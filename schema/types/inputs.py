@@ -125,6 +125,12 @@ class SetConceptTranslationInput:
         default=None,
         description="Replaces the alternative labels in that language ([]: none); null: they stay as they are.",
     )
+    if_version: str | None = strawberry.field(
+        default=None,
+        description="The translation's `version` when the form was read: the change is refused (CONFLICT, "
+        '`field: "ifVersion"`) if someone changed or removed that language\'s values since, rather than putting '
+        "back what they changed; null: replace whatever is there now.",
+    )
 
     def to_domain(self) -> Translation:
         """The translation this input describes (its alternative labels empty when not given)."""

@@ -55,6 +55,29 @@ class TestSetConceptTranslation:
         cleared = set_translation(client, language="es-MX", label="Adición", altLabels=[])
         assert (cleared["altLabels"], cleared["translations"][0]["altLabels"]) == ([], [])
 
+    def test_a_form_read_before_someone_elses_change_is_refused(self, client: Client) -> None:
+        # Two translators' forms both won in turn: the second save put back the label the first had changed.
+        versions = """{ concept(id: "add") { translations { language label version } } }"""
+        set_translation(client, language="es", label="Suma", altLabels=["más", "adición"])
+        [read] = client.execute(versions)["concept"]["translations"]
+        first = set_translation(client, language="es", label="Adición", ifVersion=read["version"])
+        assert first["__typename"] == "Concept"
+        second = set_translation(client, language="es", label="Sumar", ifVersion=read["version"])
+        assert (second["code"], second["field"]) == ("CONFLICT", "ifVersion")
+        assert client.execute(versions)["concept"]["translations"][0]["label"] == "Adición", "nothing written"
+        [now] = client.execute(versions)["concept"]["translations"]
+        assert now["version"] != read["version"]
+        assert set_translation(client, language="es", label="Sumar", ifVersion=now["version"])["__typename"] == (
+            "Concept"
+        )
+        # a version of a language since removed, or no version at all, is refused too
+        [latest] = client.execute(versions)["concept"]["translations"]
+        assert client.execute(REMOVE, {"c": "add", "l": "es"})["removeConceptTranslation"]["__typename"] == "Concept"
+        gone = set_translation(client, language="es", label="Suma", ifVersion=latest["version"])
+        assert (gone["code"], gone["field"]) == ("CONFLICT", "ifVersion")
+        garbage = set_translation(client, language="es", label="Suma", ifVersion="garbage")
+        assert (garbage["code"], garbage["field"]) == ("INVALID", "ifVersion")
+
     def test_refusals_are_typed_name_their_input_and_write_nothing(self, client: Client) -> None:
         missing = client.execute(
             SET, {"input": {"conceptId": "ghost", "language": "es", "label": "X", "definition": ""}}
