@@ -119,6 +119,29 @@ def _continue_revisions(store: OxigraphStore, replaced: int) -> None:
                     [(GRAPH_IRI, PW.revision, Literal(replaced + 1))])  # fmt: skip
 
 
+def _replaced_revision(store_path: Path, say: Callable[[str], None]) -> int:
+    """The current store's revision (0 when there is none, or it does not read).
+
+    Asked before the backup is checked: it is what finds a running service (``StoreInUse``),
+    which was refused only after every file of the backup had been read (minutes on a
+    large store). A store damaged past opening or reading is what restores are for.
+    """
+    if not store_path.exists():
+        return 0
+    try:
+        current = OxigraphStore(store_path)  # raises StoreInUse while a service holds it
+    except (OSError, RuntimeError) as error:  # RocksDB: "Corruption: Sst file size mismatch ..."
+        say(f"the current store does not open ({first_line(error)}): the restored one keeps the backup's revision")
+        return 0
+    try:
+        return queries.revision(current)
+    except Exception:
+        say("the current store's revision does not read: the restored one keeps the backup's")
+        return 0
+    finally:
+        current.close()
+
+
 def restore_backup(
     backup: Path,
     *,
@@ -130,11 +153,12 @@ def restore_backup(
 ) -> Restored:
     """Replace the data folder (and store) by a backup's; the service must be stopped.
 
-    Checked first, nothing moved on failure: the manifest, the pseudonym secret's
+    Checked first, nothing moved on failure: that no process holds the current store
+    (before anything else: a running service was refused only after every file of the
+    backup had been read, minutes on a large store), the manifest, the pseudonym secret's
     fingerprint, every listed file (its size and SHA-256, where the backup recorded
-    them: format 2), the store's triple count, both erasure logs, and that
-    no process holds the current store. The backup is then copied beside the data folder
-    (``<name>.restoring-<time>``): a copy that fails (a full disk) leaves everything as it
+    them: format 2), the store's triple count and both erasure logs. The backup is then
+    copied beside the data folder (``<name>.restoring-<time>``): a copy that fails (a full disk) leaves everything as it
     was. Only then is the current data folder (and the store, where it lives elsewhere)
     moved aside to ``<name>.before-restore-<time>``, never deleted, and the copy renamed
     into place; the erasure logs are merged (the replaced folder's, and those of the
@@ -155,6 +179,7 @@ def restore_backup(
         RestoreUnfinished: the restore was swapped in, but forgetting again or the
             rewrite failed (a full disk): the next start or restore finishes it.
     """
+    replaced_revision = _replaced_revision(store_path, say)  # first: a running service is refused at once
     say("checking the backup")
     manifest = _check(backup, tokens, say)
     read_erasures(data_dir / ERASURE_LOG)
@@ -165,15 +190,6 @@ def restore_backup(
             later_logs.append(sibling.resolve().relative_to(backup.resolve().parent))
         except InvalidInput:
             say(f"leaving out the erasure log of {sibling}: it does not read")
-    replaced_revision = 0
-    if store_path.exists():
-        current = OxigraphStore(store_path)  # raises StoreInUse while a service holds it
-        try:
-            replaced_revision = queries.revision(current)
-        except Exception:  # a store damaged past reading is what restores are for
-            say("the current store's revision does not read: the restored one keeps the backup's")
-        finally:
-            current.close()
     check_room(backup, manifest, data_dir=data_dir, store_path=store_path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     data_root = data_dir.resolve()

@@ -408,6 +408,23 @@ class TestRefusals:
             restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ)
         self.unchanged(service)
 
+    def test_a_running_service_is_refused_before_the_backup_is_read(
+        self, service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Every file of the backup was read for its SHA-256 (minutes on a large store) before the
+        # restore found the store held by the service, and refused.
+        folder = backup(service, tmp_path)
+
+        def read_every_byte(*args: object) -> NoReturn:
+            raise AssertionError("the backup's files were read before the store in use was noticed")
+
+        monkeypatch.setattr("graph.restore.check_files", read_every_byte)
+        said: list[str] = []
+        with pytest.raises(StoreInUse):  # the store is still open, as a running service holds it
+            restore_backup(folder, data_dir=service.data, store_path=service.store_path, tokens=PZ, say=said.append)
+        assert said == [], "refused before any step began"
+        self.unchanged(service)
+
     def test_a_malformed_erasure_log(self, service: Service, tmp_path: Path) -> None:
         folder = backup(service, tmp_path)
         (service.data / ERASURE_LOG).write_text('{"token": "erased-1", "at": "2026-01-01T00:00:00+00:00"}\nnot json\n')
