@@ -18,6 +18,7 @@ from graph.errors import NotFound
 from graph.ids import edge_iri, id_of, iri_of
 from graph.rdf_bundle import bundle_from_rdf
 from graph.rdf_mapping import Props, Triple
+from graph.references import Suggestions
 from graph.repository_reads import GraphReads
 
 __all__ = ["GraphBatches", "changes_nothing"]
@@ -125,7 +126,7 @@ class GraphBatches(GraphReads):
         subjects: list[URIRef] | None = None
         if curriculum is not None:
             if curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", curriculum, field="curriculumId")
+                raise self._unknown_curriculum(curriculum)
             concept_iris = queries.concepts_in_curriculum(self.store, iri_of("curriculum", curriculum))
             # a stray `skos:inScheme` on something that is no concept made the export fail for everyone
             concept_iris = [i for i in concept_iris if self.projection.has_concept(id_of(i))]
@@ -138,6 +139,17 @@ class GraphBatches(GraphReads):
         for t in queries.graph_triples(self.store, subjects):
             g.add(t)
         return g
+
+    def _unknown_curriculum(self, ident: str) -> NotFound:
+        """NOT_FOUND for a curriculum id, with the closest that exists (by id, or by title written as an id).
+
+        ``pathwise export --curriculum algebar`` said only "does not exist", where a concept's typo
+        is answered with the closest id: a CASE framework's id is a hash nobody types twice alike.
+        """
+        titles = {c.id: c.title for c in self.curricula()}
+        missing = NotFound("curriculum", ident, field="curriculumId")
+        missing.message += Suggestions(titles, titles.get).hint(ident)
+        return missing
 
     def export_bundle(self, curriculum: str | None = None) -> CurriculumBundle:
         """The curriculum part of the graph as domain objects."""

@@ -173,6 +173,24 @@ class TestExportImport:
             assert (as_turtle.exit_code, "turtle is one file, so name one" in as_turtle.output) == (1, True)
         assert not (tmp_path / "missing").exists()
 
+    def test_an_unknown_curriculum_is_answered_with_the_closest_id(self, tmp_path: Path) -> None:
+        # "curriculum 'algebar' does not exist" and nothing more, where a concept's typo is answered with the closest.
+        store = f"oxigraph:{tmp_path / 's'}"
+        import_json(tmp_path / "s", Path(__file__).resolve().parents[2] / "demo" / "curriculum")
+        for target, fmt in (("out.ttl", "turtle"), ("csv", "csv"), ("case.json", "case")):
+            code, out = run(
+                "--store", store, "export", str(tmp_path / target), "--format", fmt, "--curriculum", "algebar"
+            )
+            assert code == 1
+            assert "error [NOT_FOUND]: curriculum 'algebar' does not exist (did you mean 'algebra'?)" in out, out
+        by_title = "school_algebra_from_integers_to_quadratics"  # a CASE framework's id is a hash: its title helps
+        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"), "--curriculum", by_title)
+        assert code == 1
+        assert "(did you mean 'algebra', labelled 'School Algebra: From Integers to Quadratic Equations'?)" in out, out
+        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"), "--curriculum", "geometry")
+        assert code == 1
+        assert "error [NOT_FOUND]: curriculum 'geometry' does not exist\n" in out, "no hint when nothing is close"
+
     def test_files_that_cannot_be_read_are_one_line_errors(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
