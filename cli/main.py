@@ -112,6 +112,7 @@ def info(ctx: click.Context) -> None:
     from graph.attempts import count_of_type, count_students
     from graph.prerequisites import longest_chain
     from graph.vocab import PW
+    from graph.wording import plural
 
     kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=INFO_INSTEAD)
     try:
@@ -122,8 +123,8 @@ def info(ctx: click.Context) -> None:
         click.echo(f"concepts: {proj.dag.number_of_nodes()}  prerequisites: {proj.dag.number_of_edges()}")
         click.echo(f"materials: {len(proj.material_ids)}  students: {count_students(kg)}")
         click.echo(f"attempts: {count_of_type(kg, PW.Attempt)}  mastery estimates: {count_of_type(kg, PW.Mastery)}")
-        if proj.dag.number_of_edges():
-            click.echo(f"longest prerequisite chain: {len(longest_chain(proj.dag)) - 1} edges")
+        if proj.dag.number_of_edges():  # "1 edges" for a single prerequisite
+            click.echo(f"longest prerequisite chain: {plural(len(longest_chain(proj.dag)) - 1, 'edge')}")
     finally:
         kg.store.close()
 

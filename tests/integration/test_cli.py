@@ -315,6 +315,21 @@ class TestExportImport:
             "curricula": 0, "concepts": 1, "prerequisites": 0, "materials": 0,
         }  # fmt: skip
 
+    def test_info_counts_a_single_edge_in_the_singular(self, tmp_path: Path) -> None:
+        # "longest prerequisite chain: 1 edges"
+        folder = tmp_path / "chain"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\na,A\nb,B\nc,C\n")
+        (folder / "prerequisites.csv").write_text("concept,prerequisite\nb,a\n")
+        store = ("--store", f"oxigraph:{tmp_path / 's'}")
+        assert run(*store, "import", str(folder))[0] == 0
+        code, out = run(*store, "info")
+        assert code == 0, out
+        assert "longest prerequisite chain: 1 edge\n" in out, out
+        (folder / "prerequisites.csv").write_text("concept,prerequisite\nb,a\nc,b\n")
+        assert run(*store, "import", str(folder), "--replace")[0] == 0
+        assert "longest prerequisite chain: 2 edges\n" in run(*store, "info")[1]
+
     def test_a_dangling_reference_fails_the_command_unless_allowed(self, tmp_path: Path) -> None:
         # The walkthrough's typo `angle` for `angles` exited 0, the link left out.
         folder = tmp_path / "geo"
