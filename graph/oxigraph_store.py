@@ -105,6 +105,7 @@ class OxigraphStore(StoreRewrites):
         self._journal: list[tuple[list[Triple], list[Triple]]] | None = None  # writes during a rewrite
         self._rewrites = CoalescedRuns(self._rewrite_once)
         self.write_failure: str | None = None  # the last write's I/O error, until a write succeeds
+        self.write_failures = 0  # writes refused as StoreUnwritable since the store was opened (for /metrics)
         self._next_retry = 0.0  # monotonic time before which ``retry_writable`` does not reopen again
         self.writable = True  # False: reopened read-only after a failed write; the next write tries again
         self._closing = False  # set by close(): no rewrite starts after it
@@ -185,13 +186,14 @@ class OxigraphStore(StoreRewrites):
         An I/O error (a full disk) leaves RocksDB refusing every later write until it is
         reopened, even once space is free: the store is reopened at once (read-only if
         that fails, and writable again at the next write), and ``write_failure`` says
-        what happened until a write succeeds.
+        what happened until a write succeeds; ``write_failures`` counts every refused write.
         """
         self.round_trips += 1
         with self._writes:
             if not self.writable:
                 self._reopen()
                 if not self.writable:  # still read-only: this write is refused, as the one that failed was
+                    self.write_failures += 1
                     raise StoreUnwritable(_UNWRITABLE.format(self.write_failure or "it opens read-only only"))
             try:
                 if len(inserts) > self.STAGED_THRESHOLD:
@@ -203,11 +205,13 @@ class OxigraphStore(StoreRewrites):
                     self._store.update(update_text(deletes, inserts))
             except OSError as error:
                 self.write_failure = str(error)
+                self.write_failures += 1
                 log.error("%s: a write failed (%s): reopening the store", self.path, error)
                 self._reopen()
                 raise StoreUnwritable(_UNWRITABLE.format(error)) from error
             except RuntimeError as error:  # "Flush is only possible on read-write instances": read-only
                 self.write_failure = str(error)
+                self.write_failures += 1
                 raise StoreUnwritable(_UNWRITABLE.format(error)) from error
             self.write_failure = None
             if self._journal is not None:  # a rewrite is copying the store: it replays this write

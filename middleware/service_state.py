@@ -1,7 +1,8 @@
 """The service's state as Prometheus metrics, read at each scrape (``middleware.metrics``).
 
 What an operator alerts on beyond requests: a store rewrite (an erasure) left pending,
-a backup grown old, the question-answering index not ready, which model is served.
+store writes that failed (a full disk), a backup grown old, the question-answering
+index not ready, which model is served.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class ServiceState(Collector):
                 "pathwise_store_rewrite_pending",
                 "1 while a requested rewrite has not been swapped in: an erasure's bytes may still be on disk.",
                 int(store.rewrite_pending),
+            )
+            yield CounterMetricFamily(  # /healthz said so only until the next write succeeded
+                "pathwise_store_write_failures",
+                "Store writes refused because the store could not be written (a full disk, a read-only folder).",
+                store.write_failures,
             )
         if self.mastery is not None:
             yield InfoMetricFamily(
