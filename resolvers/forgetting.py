@@ -76,7 +76,9 @@ def forget_each(
     come in the order asked. A student with nothing stored whom ``erasures`` logs as
     forgotten (a retry after a lost answer, a student named twice) is ``Forgotten``
     with ``earlier`` set and that erasure's time, so retrying an erasure is safe; one
-    never forgotten is ``NotFound``. Neither stops the others.
+    never forgotten is ``NotFound``. Neither stops the others. A rewrite that fails (a full
+    disk) is logged and answered ``purged=False``: the deletes committed and are logged, and
+    its request stays on disk, so the same call again (or the next start or forget) retries it.
 
     Raises:
         InvalidInput: more than ``MAX_FORGET_BATCH`` students.
@@ -131,16 +133,31 @@ def forget_each(
         return outcomes
     if not needed:
         store.withdraw_rewrite(promised)  # nothing was deleted: the request before it (if any) is back
-    if not needed and retried and pending_before and store.rewrite_running:
-        # the first call's rewrite is copying: wait for it, as the first call did; another would start over
-        finished = store.wait_for_rewrite(rewrite_wait)
-    elif needed or (retried and pending_before):  # an embedded store: make the deleted bytes leave its files
-        if rewrite_wait is None:
-            store.rewrite()
-            finished = True
-        else:
-            finished = store.rewrite_within(rewrite_wait)
-    else:
-        finished = True
+    try:
+        finished = _rewritten(store, rewrite_wait, needed=needed, retry=retried and pending_before)
+    except Exception:  # the deletes committed and are logged: answered as done, not purged (it was a bare error)
+        erasure_log.error(
+            "the store rewrite after an erasure failed: the deleted data is still in its files until one succeeds; "
+            "send the same forget again to retry (also retried at the next start or forget)",
+            exc_info=True,
+        )
+        finished = False
     purged = finished and not store.rewrite_pending  # another forget's request may still wait for its own
     return [replace(o, purged=purged) if isinstance(o, Forgotten) else o for o in outcomes]
+
+
+def _rewritten(store: OxigraphStore, wait: float | None, *, needed: bool, retry: bool) -> bool:
+    """Rewrite the store if this call deleted something or retries an erasure whose rewrite is pending; whether done.
+
+    Raises:
+        Exception: what the rewrite raised (a full disk: ``OSError``); its request stays on disk.
+    """
+    if not needed and retry and store.rewrite_running:
+        # the first call's rewrite is copying: wait for it, as the first call did; another would start over
+        return store.wait_for_rewrite(wait)
+    if needed or retry:  # an embedded store: make the deleted bytes leave its files
+        if wait is None:
+            store.rewrite()
+            return True
+        return store.rewrite_within(wait)
+    return True

@@ -48,7 +48,8 @@ class ForgottenStudent:
         description="Whether the deleted data has also left the store's files when this answers: an embedded store "
         "is rewritten after an erasure (its files keep deleted strings). False: the rewrite goes on after the answer "
         "(a large store, past PATHWISE_FORGET_WAIT_SECONDS); a stop waits for it and a crash leaves it to the next "
-        "start. Null: not an embedded store (a SPARQL server's storage is its operator's)."
+        "start. False too when it failed (a full disk; logged): the same forget sent again retries it. Null: not an "
+        "embedded store (a SPARQL server's storage is its operator's)."
     )
 
     @classmethod

@@ -342,6 +342,31 @@ class TestForgetManyInProcess:
         answered = api("""mutation { forgetStudent(id: "leaver") { ... on ForgottenStudent { purged } } }""")
         assert answered["forgetStudent"] == {"purged": None}
 
+    def test_a_rewrite_that_failed_is_retried_by_sending_the_forget_again(self, on_disk: Api, tmp_path: Path) -> None:
+        """A failed rewrite is answered purged: false, and the same forget sent again retries it (docs/privacy.md)."""
+        from graph.erasures import ERASURE_LOG, ErasureLog
+
+        on_disk.erasures = ErasureLog(tmp_path / ERASURE_LOG, on_disk.pseudonyms)
+        on_disk(RECORD, {"s": "leaver-a", "c": "x1"})
+        store = on_disk.kg.store
+        assert isinstance(store, OxigraphStore)
+        rewrite_once = store._rewrites._work
+
+        def full_disk() -> None:
+            raise OSError("IO error: No space left on device")
+
+        store._rewrites._work = full_disk
+        asked = """mutation { forgetStudent(id: "leaver-a") { __typename
+          ... on ForgottenStudent { alreadyForgotten purged } ... on StudentDataError { code message } } }"""
+        # It was a bare GraphQL error ("Unexpected error." in production) although the student was deleted.
+        failed = on_disk(asked)["forgetStudent"]
+        assert failed == {"__typename": "ForgottenStudent", "alreadyForgotten": False, "purged": False}
+        assert store.rewrite_pending, "the request stays on disk"
+        store._rewrites._work = rewrite_once  # space was freed
+        retried = on_disk(asked)["forgetStudent"]
+        assert retried == {"__typename": "ForgottenStudent", "alreadyForgotten": True, "purged": True}
+        assert not store.rewrite_pending
+
     def test_a_retried_erasure_is_answered_with_the_first_ones_time(self, on_disk: Api, tmp_path: Path) -> None:
         """A client whose answer was lost (a proxy's timeout during the rewrite) retries and learns it was done."""
         from graph.erasures import ERASURE_LOG, ErasureLog
