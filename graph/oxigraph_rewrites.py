@@ -45,6 +45,7 @@ class StoreRewrites:
     _rewrites: CoalescedRuns
     _closing: bool
     _superseded: dict[str, str | None]
+    _restored: dict[str, str]
 
     if TYPE_CHECKING:
 
@@ -162,6 +163,8 @@ class StoreRewrites:
                     self._pending.unlink()
                 else:
                     self._write_marker(previous)
+                    # a rewrite whose checkpoint read this request began after ``previous`` was written too
+                    self._restored[request] = previous
 
     @property
     def rewrite_running(self) -> bool:
@@ -216,13 +219,25 @@ class StoreRewrites:
                 self._recover()
                 (work / "store").rename(self._staging)
                 self._swap_in()
-                if covered is not None and self._pending.exists() and self._pending.read_text() == covered:
+                if covered is not None and self._pending.exists() and self._covers(covered, self._pending.read_text()):
                     self._pending.unlink()  # no request came after the checkpoint
+                self._restored.clear()
             log.info("%s: rewritten in %.1f s: deleted data has left its files", self.path, time.monotonic() - started)
         finally:
             with self._writes:
                 self._journal = None
             shutil.rmtree(work, ignore_errors=True)
+
+    def _covers(self, covered: str, marker: str) -> bool:
+        """Whether a checkpoint taken under request ``covered`` came after ``marker``'s request was written.
+
+        A retried forget that found nothing puts back the request it replaced; a rewrite
+        whose checkpoint read the retry's request in between left the marker behind,
+        and the next forget or start rewrote the whole store again for nothing.
+        """
+        while covered != marker and covered in self._restored:
+            covered = self._restored[covered]
+        return covered == marker
 
     def _copy_checkpoint(self, work: Path) -> ox.Store:
         """``work/checkpoint`` dumped to a file and bulk-loaded into a fresh ``work/store`` (memory stays flat)."""

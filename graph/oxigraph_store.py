@@ -110,6 +110,7 @@ class OxigraphStore(StoreRewrites):
         self.writable = True  # False: reopened read-only after a failed write; the next write tries again
         self._closing = False  # set by close(): no rewrite starts after it
         self._superseded: dict[str, str | None] = {}  # a promised request -> the request it replaced
+        self._restored: dict[str, str] = {}  # a withdrawn promise -> the request put back in its place
         if self._pending.exists():  # an erasure's rewrite a crash (or an error) interrupted
             if rewrite_in_background:  # not a daemon: an exit waits for it (close() does) rather than cut it
                 threading.Thread(target=self._finish_pending_rewrite, name="store-rewrite").start()

@@ -422,6 +422,28 @@ class TestRewriteWhileWriting:
         assert store.rewrite_pending
         store.close()
 
+    def test_a_promise_taken_back_during_a_checkpoint_leaves_nothing_pending(self, tmp_path: Path) -> None:
+        """A retry that found nothing, promising while a rewrite took its checkpoint, left a rewrite pending.
+
+        The next forget answered ``purged: false`` and rewrote the whole store again (a flaky test found it).
+        """
+        from graph.store import OxigraphStore
+
+        promised: list[str] = []
+
+        class RetryDuringCheckpoint(OxigraphStore):
+            def _copy_checkpoint(self, work: Path):  # type: ignore[no-untyped-def]
+                self.withdraw_rewrite(promised[0])  # the retry, whose promise the checkpoint read, found nothing
+                return super()._copy_checkpoint(work)
+
+        store = RetryDuringCheckpoint(tmp_path / "store")
+        store.apply([], [self._triple("kept", 1)])  # type: ignore[list-item]
+        store._request_rewrite()  # an erasure's request
+        promised.append(store.promise_rewrite())  # the retry's, read by the checkpoint below
+        store._rewrites.run()
+        assert not store.rewrite_pending, "the rewrite began after both requests were written: it covers them"
+        store.close()
+
     def test_a_promise_taken_back_puts_back_the_request_it_replaced(self, tmp_path: Path) -> None:
         """A forget that found nothing, during another erasure's pending rewrite, removed that erasure's request."""
         from graph.store import OxigraphStore
