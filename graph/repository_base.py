@@ -43,6 +43,7 @@ class GraphCore:
         self.lock = threading.RLock()
         self.listeners: list[WriteListener] = []  # in-process caches kept in step with writes
         self._keys: dict[str, str] | None = None  # concept search keys, until a write changes a label
+        self.labels_revision = 0  # advanced by every write that may change a label: caches of labels key on it
         self.rebuild_projection()
 
     # --- projection and revisions -------------------------------------------------------
@@ -51,6 +52,7 @@ class GraphCore:
         self.projection = load_projection(self.store)
         self._cache.evict(None)  # another writer may have changed any record
         self._keys = None
+        self.labels_revision += 1
 
     def refresh_if_stale(self) -> bool:
         """Rebuild the projection when another process has written; say if it did."""
@@ -79,6 +81,7 @@ class GraphCore:
             self._cache.evict([*deletes, *inserts])
             if any(p in _LABELS for _, p, _ in itertools.chain(deletes, inserts)):
                 self._keys = None
+                self.labels_revision += 1
             project()
             self.projection.revision = new
             for listener in self.listeners:

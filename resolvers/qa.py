@@ -7,7 +7,9 @@ writes and reconciles it with the graph in the background.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import threading
+import weakref
+from collections.abc import Collection, Sequence
 
 from graph.errors import InvalidInput
 from graph.mastery import read_estimates
@@ -15,6 +17,7 @@ from graph.material_changes import on_material_change
 from graph.model import Material
 from graph.repository import KnowledgeGraph
 from ml.qa.answer import Answer
+from ml.qa.naming import ConceptNames
 from ml.qa.serving import QaService
 
 __all__ = ["MAX_QUESTION", "GraphLookup", "all_materials", "ask", "attach"]
@@ -47,10 +50,20 @@ class GraphLookup:
         """The student's stored estimates."""
         return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
 
-    def concept_labels(self) -> Mapping[str, str]:
-        """Every concept's label (the graph's projection holds them: no store read)."""
-        projection = self.kg.projection
-        return {c: projection.label(c) for c in projection.dag.nodes}
+    def concept_names(self) -> ConceptNames:
+        """Every concept's label, indexed once per state of the labels (``KnowledgeGraph.labels_revision``)."""
+        with _NAMES_LOCK:
+            built = _NAMES.get(self.kg)
+            if built is None or built[0] != self.kg.labels_revision:
+                projection = self.kg.projection
+                names = ConceptNames({c: projection.label(c) for c in projection.dag.nodes})
+                built = _NAMES[self.kg] = (self.kg.labels_revision, names)
+            return built[1]
+
+
+_NAMES: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, ConceptNames]] = weakref.WeakKeyDictionary()
+"""Each graph's indexed concept labels, with the state of the labels they were built from."""
+_NAMES_LOCK = threading.Lock()
 
 
 def all_materials(kg: KnowledgeGraph) -> list[Material]:

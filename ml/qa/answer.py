@@ -29,11 +29,11 @@ from ml.qa.extract import (
     examples_first,
     explaining_first,
     explanation_if_close,
-    named_concept_first,
     title_if_close,
 )
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
+from ml.qa.naming import named_concept_first
 from ml.qa.quoted import quoted_chunks
 from ml.qa.respell import read_as, respelt
 from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, suggestions, weak_prerequisites
@@ -294,7 +294,7 @@ def _answer_as_written(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
-    labels = lookup.concept_labels()
+    names = lookup.concept_names()
     posed = index.posing(parts.expressions, keys_shown)
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
     posing = search(k=1, within=posed, keys_shown=keys_shown) if posed else []
@@ -322,10 +322,10 @@ def _answer_as_written(
         # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
         # answered with a practice set's worked answers, where an explanation of the method was found too
         read = _fetched([h.chunk.material for h in hits], lookup, known)
-        hits = explaining_first(title_if_close(named_concept_first(hits, words, labels, read), words), read)
+        hits = explaining_first(title_if_close(named_concept_first(hits, words, names, read), words), read)
     elif not keyed and not hits[0].worked:
         read = _fetched([h.chunk.material for h in hits[:8]], lookup, known)
-        hits = explanation_if_close(title_if_close(named_concept_first(hits, words, labels, read), words), read)
+        hits = explanation_if_close(title_if_close(named_concept_first(hits, words, names, read), words), read)
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure

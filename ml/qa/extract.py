@@ -20,7 +20,7 @@ __all__ = [
     "examples_first",
     "explaining_first",
     "explanation_if_close",
-    "named_concept_first",
+    "related_word",
     "title_if_close",
 ]
 
@@ -107,6 +107,11 @@ def _same_family(x: str, y: str) -> bool:
 def _related(root: str, roots: set[str]) -> bool:
     """Whether a sentence's roots hold ``root``'s family."""
     return root in roots or any(_same_family(root, r) for r in roots)
+
+
+def related_word(word: str, roots: set[str]) -> bool:
+    """Whether ``roots`` (of a sentence, a question) hold ``word``'s family ("slopes" for "slope")."""
+    return _related(word_root(word), roots)
 
 
 def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
@@ -210,67 +215,6 @@ def title_if_close(hits: Sequence[Hit], question: str, within: float = 0.9) -> l
         if hit.score < within * hits[0].score:
             break
         if says_it_all(hit):
-            return [hit, *hits[:i], *hits[i + 1 :]]
-    return list(hits)
-
-
-def named_concepts(question: str, labels: Mapping[str, str]) -> set[str]:
-    """The concepts the question names by their whole label, the most specific only.
-
-    "How do I find the slope of a line?" names Slope (not Point-Slope Form, whose "point"
-    and "form" it lacks); a question naming Slope and Slope-Intercept Form names the
-    longer. Words of one family count ("slopes" for "Slope").
-
-    Examples:
-        >>> labels = {"slope": "Slope", "psf": "Point-Slope Form", "sif": "Slope-Intercept Form"}
-        >>> named_concepts("How do I find the slope of a line?", labels)
-        {'slope'}
-        >>> named_concepts("slopes and the slope-intercept form", labels), named_concepts("what is a line", labels)
-        ({'sif'}, set())
-    """
-    asked = set(tokenize(question))
-    roots = {word_root(t) for t in asked}
-    best: set[str] = set()
-    most = 0
-    for concept, label in labels.items():
-        words = _label_words(label)
-        if not words or len(words) < most or not all(w in asked or _related(word_root(w), roots) for w in words):
-            continue
-        if len(words) > most:
-            best, most = set(), len(words)
-        best.add(concept)
-    return best
-
-
-@lru_cache(maxsize=1 << 14)
-def _label_words(label: str) -> frozenset[str]:
-    return frozenset(tokenize(label))
-
-
-def named_concept_first(
-    hits: Sequence[Hit], question: str, labels: Mapping[str, str], known: Mapping[str, Material], within: float = 0.8
-) -> list[Hit]:
-    """First, the best explanation or example teaching the concept the question names, when it scores nearly as well.
-
-    "How do I find the slope of a line?" was answered from point-slope form (3.76), whose
-    passage holds "find", "slope" and "line", where the worked example of Slope scored
-    3.42: a question naming a concept by its label asks about that concept, not one whose
-    label holds more words. A hit well behind keeps its place. ``known``: the hits' materials.
-    """
-    named = named_concepts(question, labels) if hits else set()
-    if not named:
-        return list(hits)
-
-    def teaches(hit: Hit) -> bool:
-        m = known.get(hit.chunk.material)
-        return m is not None and m.type is not MaterialType.EXERCISE and bool(named & set(m.teaches))
-
-    if teaches(hits[0]):
-        return list(hits)
-    for i, hit in enumerate(hits[1:], start=1):
-        if hit.score < within * hits[0].score:
-            break
-        if teaches(hit):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 

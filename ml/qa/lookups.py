@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from graph.model import Material
+from ml.qa.naming import ConceptNames
 
 __all__ = ["MaterialsLookup"]
 
@@ -20,7 +21,7 @@ class MaterialsLookup:
 
     def __init__(self, materials: Mapping[str, Material], labels: Mapping[str, str] | None = None) -> None:
         self._materials = materials
-        self._labels = dict(labels or {})
+        self._names = ConceptNames(labels or {})
 
     def materials(self, ids: Sequence[str]) -> list[Material | None]:
         """Materials in the order of ``ids`` (None where missing)."""
@@ -38,6 +39,6 @@ class MaterialsLookup:
         """None: there are no students."""
         return {}
 
-    def concept_labels(self) -> Mapping[str, str]:
-        """The concepts' labels given, by id (none given: none)."""
-        return self._labels
+    def concept_names(self) -> ConceptNames:
+        """The concepts' labels given (none given: none)."""
+        return self._names

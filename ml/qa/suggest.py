@@ -6,11 +6,14 @@ Apart from ``ml.qa.answer`` (what the answer says): these read the curriculum
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from graph.model import Material, MaterialType
+
+if TYPE_CHECKING:
+    from ml.qa.naming import ConceptNames
 
 __all__ = ["CurriculumLookup", "WeakPrerequisite", "suggestions", "weak_prerequisites"]
 
@@ -34,8 +37,8 @@ class CurriculumLookup(Protocol):
         """The student's stored mastery probability per concept."""
         ...
 
-    def concept_labels(self) -> Mapping[str, str]:
-        """Every concept's label, by id (what a question names a concept by)."""
+    def concept_names(self) -> ConceptNames:
+        """Every concept's label, indexed for ``ConceptNames.named_in`` (built once per set of labels)."""
         ...
 
 

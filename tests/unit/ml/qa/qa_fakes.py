@@ -9,6 +9,7 @@ import numpy as np
 
 from graph.model import Material
 from ml.qa.bm25 import tokenize
+from ml.qa.naming import ConceptNames
 
 
 class HashEncoder:
@@ -59,5 +60,5 @@ class DictLookup:
     def mastery(self, student: str) -> dict[str, float]:
         return self._mastery.get(student, {})
 
-    def concept_labels(self) -> dict[str, str]:
-        return {}
+    def concept_names(self) -> ConceptNames:
+        return ConceptNames({})
