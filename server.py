@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -36,6 +35,7 @@ from graph.xapi_homes import AccountHomesChanged, account_homes, keying_marks, r
 from middleware.access_log import drop_query_strings
 from middleware.auth import AuthMiddleware
 from middleware.body_limit import BodyLimitMiddleware
+from middleware.cors import JsonCORSMiddleware
 from middleware.metrics import MetricsEndpoint, MetricsMiddleware, ServiceMetrics
 from middleware.request_id import HEADER, RequestIdMiddleware
 from middleware.service_state import ServiceState
@@ -433,7 +433,7 @@ def create_app(
         middleware.insert(
             2,
             Middleware(
-                CORSMiddleware,
+                JsonCORSMiddleware,
                 allow_origins=list(config.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", HEADER, *config.cors_headers],

@@ -27,6 +27,7 @@ from strawberry.http import GraphQLRequestData
 from auth.answer_keys import AnswerKeys
 from auth.directory import CohortDirectory
 from auth.principal import Principal
+from middleware.cors import cors_off
 from resolvers.loaders import build_loaders
 from schema.context import Context
 from schema.operations import operations_needing_a_name
@@ -198,6 +199,9 @@ async def method_not_allowed(request: Request, error: Exception) -> Response:
     headers = dict(getattr(error, "headers", None) or {})
     allowed = ", ".join(m for m in headers.get("Allow", "GET, POST").split(", ") if m != "HEAD")
     headers["Allow"] = allowed
+    if (preflight := cors_off(request)) is not None:  # a browser app while CORS is off: say so, not "use GET"
+        preflight.headers["Allow"] = allowed
+        return preflight
     body = {
         "errors": [
             {"message": f"{request.method} is not allowed here: use {allowed}", "extensions": {"code": "BAD_REQUEST"}}
