@@ -7,6 +7,7 @@ worked examples before exercises, which pose problems and explain none).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -19,6 +20,8 @@ __all__ = [
     "best_sentences",
     "examples_first",
     "explaining_first",
+    "asks_what",
+    "defines",
     "explanation_if_close",
     "related_word",
     "title_if_close",
@@ -45,8 +48,9 @@ def best_sentences(
     query = tokenize(question)
     if any(shapes.values()):
         query = [t for t in query if len(t) > 1]
+    defining = asks_what(question)
     weights = {t: index.bm25.idf(t) for t in set(query)}
-    scored: list[tuple[float, int, int, str]] = []
+    scored: list[tuple[float, int, int, str, float]] = []  # ranked with a definition's bonus, cut without it
     place: dict[str, tuple[str, int, int]] = {}  # where a sentence stands: its material, chunk and position
     for rank, hit in enumerate(answering):
         for position, sentence in enumerate(hit.chunk.sentences):
@@ -55,13 +59,15 @@ def best_sentences(
             # word pairs only break ties between sentences holding two of the question's words or more
             pairs = phrase_share(query, tokens) if covered and len(weights) > 1 else 0.0
             score = covered + PHRASE_WEIGHT * pairs + SHAPE_WEIGHT * shapes[sentence] - 0.15 * rank
-            scored.append((score, -rank, -position, sentence))
+            bonus = DEFINES_WEIGHT if defining and defines(tokens, sentence, query) else 0.0
+            scored.append((score + bonus, -rank, -position, sentence, score))
             place.setdefault(sentence, (hit.chunk.material, hit.chunk.index, position))
     chosen: list[str] = []
     ranked = sorted(scored, reverse=True)
-    for score, _, _, sentence in ranked:
-        if chosen and score < 0.5 * ranked[0][0]:
-            break  # a much weaker sentence would only dilute the answer
+    best = max((base for *_, base in ranked), default=0.0)
+    for _, _, _, sentence, base in ranked:
+        if chosen and base < 0.5 * best:
+            continue  # a much weaker sentence would only dilute the answer
         if sentence not in chosen:
             chosen.append(sentence)
         if len(chosen) == count:
@@ -135,6 +141,51 @@ def related_coverage(weights: Mapping[str, float], tokens: set[str]) -> float:
         roots = {word_root(t) for t in tokens}
         got += sum(RELATED_WEIGHT * w for t, w in missing if _related(word_root(t), roots))
     return got / total
+
+
+DEFINES_WEIGHT = 0.5
+"""What stating the asked term's meaning adds to a sentence's score, asked "what is": more than a chunk's rank."""
+
+_WHAT = re.compile(
+    r"^\W*(?:what\s*(?:is|are|'s|’s|does|do)\b|define\b|(?:the\s+)?(?:definition|meaning)\s+of\b)", re.IGNORECASE
+)
+_DEFINING = re.compile(r"\b(?:is|are|means?|measures?|refers|stands)\b", re.IGNORECASE)
+
+
+_ASKING_MEANING = frozenset(tokenize("define definition meaning mean"))
+"""Words that ask what a term means ("Define slope."): the sentence opens with the term, not with them."""
+
+
+def asks_what(question: str) -> bool:
+    """Whether ``question`` asks what something is or means.
+
+    Examples:
+        >>> [asks_what(q) for q in ("What is a percent?", "what does slope mean", "Define GCF", "How do I factor?")]
+        [True, True, True, False]
+    """
+    return bool(_WHAT.match(question))
+
+
+def defines(tokens: Sequence[str], sentence: str, query: Sequence[str]) -> bool:
+    """Whether a sentence (``tokens``, as read) opens with the question's words and says what they are.
+
+    "What is a percent?" quoted "Decimal to percent: multiply by 100" from the chunk that
+    ranked first, where its material opens "Percent means per hundred". Words of one family count.
+
+    Examples:
+        >>> defines(tokenize("Percent means per hundred."), "Percent means per hundred.", ["percent"])
+        True
+        >>> defines(tokenize("Decimal to percent: multiply by 100."), "Decimal to percent: multiply.", ["percent"])
+        False
+        >>> said = "Slope measures how steep a line is."
+        >>> defines(tokenize(said), said, tokenize("Define slope"))
+        True
+    """
+    asked = list(dict.fromkeys(t for t in query if t not in _ASKING_MEANING)) or list(dict.fromkeys(query))
+    if not asked or len(tokens) < len(asked) or not _DEFINING.search(sentence):
+        return False
+    roots = {word_root(t) for t in tokens[: len(asked)]}
+    return all(_related(word_root(t), roots) for t in asked)
 
 
 SHAPE_WEIGHT = 1.0

@@ -566,3 +566,12 @@ def test_a_concept_named_by_its_label_is_answered_from_its_own_materials(
     assert "Point-slope" not in slope["text"]
     squares = ask(*demo, "What is a difference of squares?")
     assert squares["text"].startswith("A difference of squares is one perfect square minus another.")
+
+
+def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What is a percent?" quoted "Decimal to percent: multiply by 100" from the chunk ranked first, where the
+    # material opens "Percent means per hundred"; "Define slope." began with the sign of a slope
+    percent = ask(*demo, "What is a percent?")
+    assert percent["text"].startswith("Percent means per hundred, so p% = p/100.")
+    slope = ask(*demo, "Define slope.")
+    assert slope["text"].startswith("Slope measures how steep a line is")
