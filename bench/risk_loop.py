@@ -31,22 +31,7 @@ def at_risk_loop(
     missing_is_weak: bool = False,
     min_cell: int | None = None,
 ) -> list[TargetRisk]:
-    """Students whose weak prerequisites block each target, and which prerequisites.
-
-    Args:
-        dag: the prerequisite graph, edges prerequisite -> concept.
-        estimates: every student of the group, each with their probabilities by concept
-            (an empty mapping for a student with none).
-        targets: the concepts to reach.
-        threshold: below this a concept is weak; at or above, mastered.
-        missing_is_weak: whether a prerequisite without an estimate counts as weak (not under ``min_cell``).
-        min_cell: when set (an analyst), no student is named and counts under it are
-            withheld.
-
-    Returns:
-        One ``TargetRisk`` per target, students by key, blocking prerequisites by count.
-
-    """
+    """``graph.analytics.risk.at_risk`` (the same arguments and figures), one student and prerequisite at a time."""
     out = []
     for target in targets:
         closure = prerequisite_closure(dag, target) if target in dag else []

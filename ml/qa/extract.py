@@ -8,7 +8,7 @@ worked examples before exercises, which pose problems and explain none).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from graph.model import Material, MaterialType
@@ -23,6 +23,7 @@ __all__ = [
     "asks_what",
     "defines",
     "explanation_if_close",
+    "first_if_close",
     "related_word",
     "title_if_close",
 ]
@@ -260,12 +261,17 @@ def title_if_close(hits: Sequence[Hit], question: str, within: float = 0.9) -> l
         roots = {word_root(t) for t in title}
         return all(t in title or _related(word_root(t), roots) for t in asked)
 
-    if says_it_all(hits[0]):
+    return first_if_close(hits, says_it_all, within)
+
+
+def first_if_close(hits: Sequence[Hit], wanted: Callable[[Hit], bool], within: float) -> list[Hit]:
+    """The best ``wanted`` hit first, when it scores at least ``within`` of the best; else the hits as they are."""
+    if not hits or wanted(hits[0]):
         return list(hits)
     for i, hit in enumerate(hits[1:], start=1):
         if hit.score < within * hits[0].score:
             break
-        if says_it_all(hit):
+        if wanted(hit):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 

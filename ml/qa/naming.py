@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
-from ml.qa.extract import related_word, word_root
+from ml.qa.extract import first_if_close, related_word, word_root
 from ml.qa.index import Hit
 
 __all__ = ["ConceptNames", "named_concept_first"]
@@ -75,11 +75,4 @@ def named_concept_first(
         m = known.get(hit.chunk.material)
         return m is not None and m.type is not MaterialType.EXERCISE and bool(named & set(m.teaches))
 
-    if teaches(hits[0]):
-        return list(hits)
-    for i, hit in enumerate(hits[1:], start=1):
-        if hit.score < within * hits[0].score:
-            break
-        if teaches(hit):
-            return [hit, *hits[:i], *hits[i + 1 :]]
-    return list(hits)
+    return first_if_close(hits, teaches, within)
