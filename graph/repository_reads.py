@@ -211,13 +211,27 @@ class GraphReads(GraphCore):
         A topic groups concepts (``skos:broader`` points to it) and has nothing to study of
         its own: no prerequisites, no materials. As a target it stands for its concepts: on
         its own it made a one-step path, "about 10 minutes" to learn all of Quadratics, with
-        no material. A concept with prerequisites or materials is learnt as itself.
+        no material. A concept with prerequisites or materials is learnt as itself. A topic
+        under a topic (a CASE framework's grade, its strands, their standards) is no concept
+        either: TEKS Grade 7 made "111.27.b Knowledge and skills." and each strand's heading
+        steps of their own, 10 minutes each beside the standards under them.
         """
         projection = self.projection
-        bare = [i for i in dict.fromkeys(ids) if not projection.dag.in_degree(i) and not projection.materials_of(i)]
-        found = queries.narrower_concepts(self.store, [iri_of("concept", i) for i in bare])
+
+        def bare(i: str) -> bool:
+            return not projection.dag.in_degree(i) and not projection.materials_of(i)
+
+        asked = [i for i in dict.fromkeys(ids) if bare(i)]
+        found = queries.narrower_concepts(self.store, [iri_of("concept", i) for i in asked])
         topics = {id_of(t): [c for c in map(id_of, ns) if projection.has_concept(c)] for t, ns in found.items()}
-        return {t: topics[t] for t in bare if topics.get(t)}
+        inner = sorted({c for cs in topics.values() for c in cs if bare(c)})
+        grouping = {
+            id_of(t)
+            for t, ns in queries.narrower_concepts(self.store, [iri_of("concept", c) for c in inner]).items()
+            if ns
+        }
+        studied = {t: [c for c in cs if c not in grouping] for t, cs in topics.items()}
+        return {t: studied[t] for t in asked if studied.get(t)}
 
     # --- what a write names --------------------------------------------------------------
     def require_concepts(self, named: Sequence[tuple[str, str]]) -> None:

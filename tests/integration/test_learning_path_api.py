@@ -321,6 +321,26 @@ class TestWhatAFrontendShowsAStudent:
         items = api(NEXT, {"s": "kid", "t": ["topic_quadratics"], "first": 20})["nextMaterials"]["items"]
         assert all(i["stepsAway"] is not None for i in items), "every ready concept leads to one of its concepts"
 
+    def test_a_topic_under_a_topic_is_no_target(self, api: Api) -> None:
+        # A CASE framework nests its headings (grade > strand > standard): targeting TEKS Grade 7 made
+        # "111.27.b Knowledge and skills." and every strand's heading steps of their own, 10 minutes each.
+        created = api(
+            """mutation { createConcept(input: {id: "course_algebra", label: "Algebra course"}) { __typename } }"""
+        )
+        assert created["createConcept"]["__typename"] == "Concept"
+        moved = api(
+            """mutation { updateConcept(input: {id: "topic_quadratics", broader: ["course_algebra"]}) {
+              __typename } }"""
+        )
+        assert moved["updateConcept"]["__typename"] == "Concept"
+        narrower = sorted(c for c, b in api.kg.stored_broader() if b == "topic_quadratics")
+        result = path(api, "kid", ["course_algebra"])
+        assert sorted(t["id"] for t in result["targets"]) == narrower
+        assert "topic_quadratics" not in steps(result)
+        assert result["summary"].startswith(
+            f"Algebra course is a topic: its {len(narrower)} concepts are the targets. "
+        )
+
     def test_a_mastered_target_comes_with_its_mastery(self, api: Api) -> None:
         # "Nothing to study: you have already mastered Slope." had no figure to show, and no field held one.
         attempt(api, "kim", "slope", correct=True, times=8)
