@@ -275,7 +275,25 @@ def import_attempts(
         print_report(report)
     if not report["attempts"]:
         chosen = f" in fold(s) {', '.join(map(str, sorted(folds)))}" if folds else ""
-        click.echo(f"warning: no attempts{chosen} in {', '.join(f.name for f in files)}: nothing to import", err=True)
+        click.echo(f"warning: no attempts{chosen} in {files_named(files)}: nothing to import", err=True)
+
+
+def files_named(files: Sequence[Path], most: int = 5) -> str:
+    """The files, each by its name, or by its path where another has that name; the first ``most``.
+
+    Moodle's logstore_xapi writes every event's statements to a ``statements.json`` of its
+    own folder: a log of 171 such files was warned about as "statements.json, " 171 times.
+
+    Examples:
+        >>> files_named([Path("a/log.csv"), Path("b/other.csv")])
+        'log.csv, other.csv'
+        >>> files_named([Path(f"{d}/statements.json") for d in "abcdefg"])
+        'a/statements.json, b/statements.json, c/statements.json, d/statements.json, e/statements.json and 2 more'
+    """
+    names = [f.name for f in files]
+    shown = list(dict.fromkeys(str(f) if names.count(f.name) > 1 else f.name for f in files))
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return ", ".join(shown[:most]) + more
 
 
 def _reader_options(

@@ -299,6 +299,20 @@ def test_a_log_with_no_attempts_imports_nothing_with_a_warning(kg: KnowledgeGrap
     assert "warning: no attempts in header.csv: nothing to import" in result.stderr
 
 
+def test_a_warning_names_files_of_one_name_by_their_paths(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # Moodle's logstore_xapi writes each event to a statements.json of its own folder: 171 files were
+    # warned about as "statements.json, statements.json, ..." 171 times over.
+    files = []
+    for folder in "abcdefg":
+        (tmp_path / folder).mkdir()
+        files.append(tmp_path / folder / "statements.json")
+        files[-1].write_text("[]")
+    result = invoke(kg, *map(str, files), "--format", "xapi")
+    assert result.exit_code == 0, result.output
+    shown = ", ".join(str(f) for f in files[:5])
+    assert f"warning: no attempts in {shown} and 2 more: nothing to import" in result.stderr
+
+
 def test_progress_counts_each_files_lines(tmp_path: Path) -> None:
     from ingest.attempts import reading
     from ingest.attempts.formats import read_attempts
