@@ -325,7 +325,9 @@ def _answer_as_written(
         hits = explaining_first(title_if_close(named_concept_first(hits, words, names, read), words), read)
     elif not keyed and not hits[0].worked:
         read = _fetched([h.chunk.material for h in hits[:8]], lookup, known)
-        hits = explanation_if_close(title_if_close(named_concept_first(hits, words, names, read), words), read)
+        hits = explanation_if_close(
+            title_if_close(named_concept_first(hits, words, names, read), words), read, question=words
+        )
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure

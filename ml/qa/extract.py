@@ -228,19 +228,28 @@ def explaining_first(hits: Sequence[Hit], known: Mapping[str, Material]) -> list
     return sorted(hits, key=lambda h: h.chunk.material in exercises)
 
 
-def explanation_if_close(hits: Sequence[Hit], known: Mapping[str, Material], within: float = 0.9) -> list[Hit]:
+def explanation_if_close(
+    hits: Sequence[Hit], known: Mapping[str, Material], within: float = 0.9, question: str = ""
+) -> list[Hit]:
     """The best explanation or example first, when the best hit is an exercise and it scores nearly as well.
 
     "What is the difference between a factor and a multiple?" was answered from a practice
     set's answer key ("No, 231 is not a multiple of 5..."), 4.70 against the explanation's
-    4.63, which opens with exactly that difference. An exercise well ahead keeps its place.
+    4.63, which opens with exactly that difference. An exercise well ahead keeps its place,
+    unless it is an answer key whose own text holds none of the ``question``'s words: its
+    title matched, and a terse key ("Answers: 1. k = 3", as real exercises' solutions are)
+    is short, so BM25 ranked it over the explanation with that title too. "What is the
+    constant of proportionality?" was answered "Answers: 1. k = 3", at confidence 1.0.
     """
     if not hits or (m := known.get(hits[0].chunk.material)) is None or m.type is not MaterialType.EXERCISE:
         return list(hits)
+    asked = set(tokenize(question))
+    titled_only = hits[0].chunk.part == "key" and bool(asked) and not asked & set(tokenize(hits[0].chunk.text))
     for i, hit in enumerate(hits[1:], start=1):
         other = known.get(hit.chunk.material)
         if other is not None and other.type is not MaterialType.EXERCISE:
-            return [hit, *hits[:i], *hits[i + 1 :]] if hit.score >= within * hits[0].score else list(hits)
+            close = titled_only or hit.score >= within * hits[0].score
+            return [hit, *hits[:i], *hits[i + 1 :]] if close else list(hits)
     return list(hits)
 
 

@@ -203,3 +203,40 @@ class TestQaService:
         service.on_close(lambda: closed.append(True))
         service.close()
         assert closed == [True]
+
+
+TERSE = {
+    m.id: m
+    for m in [
+        Material(
+            "m_kprop_read",
+            "The constant of proportionality",
+            MaterialType.READING,
+            text="Two quantities x and y are proportional when y = kx for a fixed number k, the constant of "
+            "proportionality. Find k by dividing: k = y/x. If 4 notebooks cost $10, k = 10/4 = 2.5 dollars per "
+            "notebook, and y = 2.5x.",
+            teaches=("kprop",),
+        ),
+        Material(
+            "m_kprop_ex",
+            "Practice: constant of proportionality",
+            MaterialType.EXERCISE,
+            text="1. y is proportional to x and y = 18 when x = 6. What is k?\nAnswers:\n1. k = 3",
+            assesses=("kprop",),
+        ),
+    ]
+}
+
+
+def test_a_terse_answer_key_matched_by_its_title_alone_is_no_answer() -> None:
+    # A district's exercises key their items tersely, as OpenStax's solutions do: the key's chunk,
+    # short and titled as the question, outranked the reading, and "What is the constant of
+    # proportionality?" was answered "Answers:\n1. k = 3" (another problem's answer), at confidence 1.0.
+    index = QaIndex(HashEncoder())
+    index.upsert(list(TERSE.values()))
+    answer = answer_question(index, "What is the constant of proportionality?", DictLookup(TERSE))
+    assert answer.answered
+    assert answer.evidence[0].material == "m_kprop_read"
+    assert answer.text is not None
+    assert "the constant of proportionality" in answer.text
+    assert "k = 3" not in answer.text
