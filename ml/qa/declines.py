@@ -179,15 +179,21 @@ def _readable(term: str, index: QaIndex, hidden: Mapping[str, int] | None) -> in
 def as_typed(question: str, terms: Sequence[str]) -> list[str]:
     """The question's words as the student wrote them, for the ``terms`` read from them.
 
+    Each term once, as first typed: "What does TEKS 111.27.b.4.B ask?" was told the
+    materials never use "TEKS", "b", "B" or "ask", one word twice.
+
     Examples:
         >>> as_typed("How many Players on a team?", ["player", "team"]), as_typed("I don't know", ["don"])
         (['Players', 'team'], ["don't"])
+        >>> as_typed("What does TEKS 111.27.b.4.B ask?", ["tek", "b", "ask"])
+        ['TEKS', 'b', 'ask']
     """
-    wanted, typed = set(terms), []
+    wanted, typed, seen = set(terms), [], set()
     for word in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", question):  # "don't", not "don"
         read = tokenize(word)
-        if read and read[0] in wanted and word not in typed:
+        if read and read[0] in wanted and read[0] not in seen:
             typed.append(word)
+            seen.add(read[0])
     return typed or list(terms)
 
 
