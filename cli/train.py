@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -207,6 +207,36 @@ def train_mastery(
             "this model cannot be judged on it",
             err=True,
         )
+    elif (thin := thin_validation(metrics)) is not None:
+        click.echo(thin, err=True)
+
+
+MIN_VALID_ANSWERS = 200
+"""Fewer held-out answers than this, and the validation AUC says next to nothing of the model."""
+
+
+def thin_validation(metrics: dict[str, Any]) -> str | None:
+    """A warning when the validation figure rests on too few held-out answers to judge the model by.
+
+    A district's first xAPI export (4 learners, 53 answers) trained a model whose AUC was
+    1.0 on 14 held-out answers of one student, said nothing more, and was served at the
+    next start in place of the demo's: a wrong answer raised the estimate it moved.
+
+    Examples:
+        >>> thin_validation({"valid": {"auc": 1.0, "n": 14}})[:60]
+        'warning: the validation AUC (1.000) rests on 14 held-out ans'
+        >>> thin_validation({"valid": {"auc": 0.70, "n": 1104}}) is None
+        True
+    """
+    valid = metrics.get("valid", {})
+    n = int(valid.get("n") or 0)
+    if n >= MIN_VALID_ANSWERS:
+        return None
+    return (
+        f"warning: the validation AUC ({valid.get('auc', float('nan')):.3f}) rests on {n} held-out answer(s), "
+        f"fewer than {MIN_VALID_ANSWERS}: it says little of this model, which a start now serves "
+        "(`pathwise models use VERSION` pins another, `demo` the shipped one)"
+    )
 
 
 def as_graph_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
