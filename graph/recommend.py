@@ -211,10 +211,11 @@ def recommend_materials(
             )
             if doubted:
                 reason = f"{doubted} {reason}"
-            days = (now - done[material.id].last_success).days if material.id in done else None
-            if days is not None and done[material.id].due(now):  # it gave only the fringe's reason
+            completion = done.get(material.id)
+            days = completion.days_since(now) if completion is not None else None
+            if completion is not None and completion.due(now):  # it gave only the fringe's reason
                 reason = f"{due(dag, concept, material, days)} {reason}"
-            elif days is not None:
+            elif completion is not None:
                 reason = f"{again(dag, concept, material, days, predicted.get(concept, 0.0))} {reason}"
             if needs is not None and material.id in unsaid:
                 reason += " " + not_stated_text(unsaid[material.id], needs, "Its")
@@ -227,7 +228,7 @@ def recommend_materials(
                     concept,
                     round(score, 4),
                     reason,
-                    review=days is not None and done[material.id].due(now),
+                    review=completion is not None and completion.due(now),
                     mastery=predicted.get(concept, 0.0),
                     target=near[1] if near else None,
                     steps_away=near[0] if near else None,
@@ -309,7 +310,7 @@ def _reviews(
         suits = fit(facts.access, needs) if needs is not None and needs.stated else None
         if suits is not None and suits.left_out:
             continue
-        days = (now - completion.last_success).days
+        days = completion.days_since(now)
         level_fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
         # "...got it right 35 days ago (Multiplying Monomials)": what was "it"? The concept comes first.
         reason = due(dag, concept, facts, days)

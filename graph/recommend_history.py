@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import networkx as nx
 
-from graph.model import Attempt
+from graph.model import Attempt, untimed
 
 __all__ = ["REVIEW_DAYS", "Completion", "completions", "revisited_prerequisites", "struggling_concepts"]
 
@@ -40,6 +40,22 @@ class Completion:
         """
         days = REVIEW_DAYS[min(self.successes, len(REVIEW_DAYS)) - 1]
         return now - self.last_success >= timedelta(days=days)
+
+    def days_since(self, now: datetime) -> int | None:
+        """Whole days since the last success; None when it has no time (a log without times, dated 1970).
+
+        An ASSISTments log imported from its AKT folds told every student "you last got this
+        exercise right 20788 days ago".
+
+        Examples:
+            >>> from datetime import UTC
+            >>> from graph.model import UNTIMED_EPOCH
+            >>> Completion("m", 1, datetime(2026, 1, 1, tzinfo=UTC)).days_since(datetime(2026, 1, 3, tzinfo=UTC))
+            2
+            >>> Completion("m", 1, UNTIMED_EPOCH).days_since(datetime(2026, 1, 3, tzinfo=UTC)) is None
+            True
+        """
+        return None if untimed(self.last_success) else (now - self.last_success).days
 
 
 def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:

@@ -18,7 +18,7 @@ from graph.wording import concept_label, percent, plural
 __all__ = ["again", "due", "ready_reason"]
 
 
-def again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int, mastery: float) -> str:
+def again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int | None, mastery: float) -> str:
     """Why a material answered right lately comes back: its concept is not mastered yet.
 
     Examples:
@@ -27,22 +27,33 @@ def again(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int
         >>> again(g, "cp", MaterialFacts("m", "exercise", 2), 0, 0.76)
         'Not mastered yet (76%): you got this exercise on The Coordinate Plane right today; try it again.'
     """
-    when = "today" if days == 0 else f"{plural(days, 'day')} ago"
+    when = _when(days)
     name = concept_label(dag, concept)
     return f"Not mastered yet ({percent(mastery)}): you got this {material.kind} on {name} right {when}; try it again."
 
 
-def due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int) -> str:
+def due(dag: nx.DiGraph[str], concept: str, material: MaterialFacts, days: int | None) -> str:
     """The review sentence, the concept named before anything refers to it.
+
+    ``days`` is None for a success of a log without times, which is no number of days ago.
 
     Examples:
         >>> g = nx.DiGraph()
         >>> g.add_node("mono", label="Multiplying Monomials")
         >>> due(g, "mono", MaterialFacts("m", "exercise", 2), 1)
         'Due for review: you last got this exercise on Multiplying Monomials right 1 day ago.'
+        >>> due(g, "mono", MaterialFacts("m", "exercise", 2), None)
+        'Due for review: you last got this exercise on Multiplying Monomials right in a log without times.'
     """
     name = concept_label(dag, concept)
-    return f"Due for review: you last got this {material.kind} on {name} right {plural(days, 'day')} ago."
+    return f"Due for review: you last got this {material.kind} on {name} right {_when(days)}."
+
+
+def _when(days: int | None) -> str:
+    """``today``, ``3 days ago``, or ``in a log without times`` (an imported log's untimed success)."""
+    if days is None:
+        return "in a log without times"
+    return "today" if days == 0 else f"{plural(days, 'day')} ago"
 
 
 def ready_reason(

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.material_choice import MaterialFacts
+from graph.model import UNTIMED_EPOCH
 from graph.recommend import Completion, ready_fringe, recommend_materials
 
 NOW = datetime(2026, 6, 1)
@@ -106,6 +107,21 @@ class TestRecommendMaterials:
         [again] = [r for r in recs if r.material == "a-ex"]
         assert (again.review, again.days_since_correct) == (False, 1)
         assert again.reason.startswith("Not mastered yet (0%): you got this exercise on a right 1 day ago; try it")
+
+    def test_a_success_of_a_log_without_times_is_no_number_of_days_ago(self) -> None:
+        # ASSISTments' AKT folds carry no times, stored from 1970: every student of an imported log was told
+        # "you last got this exercise on Finding Percents right 20788 days ago".
+        dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+        for mastery in ({"a": 0.95}, {}):  # outside the fringe, and in it
+            done = {"a-ex": Completion("a-ex", 1, UNTIMED_EPOCH.replace(tzinfo=None) + timedelta(seconds=41))}
+            recs = recommend_materials(
+                dag, mastery, exercise_for, completed=done, concept_of_material={"a-ex": "a"}, now=NOW
+            )
+            [review] = [r for r in recs if r.material == "a-ex"]
+            assert (review.review, review.days_since_correct) == (True, None)
+            assert review.reason.startswith(
+                "Due for review: you last got this exercise on a right in a log without times."
+            )
 
     def test_mastered_concepts_offer_only_reviews(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
