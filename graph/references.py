@@ -158,7 +158,8 @@ def resolve_references(
         if missing:
             pair = f"{edge.concept} -> {edge.prerequisite}"
             names = ", ".join(f"{c}{unknown(c)}" for c in missing)
-            found.dangling.append(f"{where('prerequisite', pair)}prerequisite {pair}: unknown {names}")
+            reading = f"{edge.concept} requires {edge.prerequisite}"  # "->" alone left designers guessing the direction
+            found.dangling.append(f"{where('prerequisite', pair)}prerequisite {pair} ({reading}): unknown {names}")
         elif (edge.concept, edge.prerequisite) not in seen_edges:
             seen_edges.add((edge.concept, edge.prerequisite))
             found.prerequisites.append(edge)

@@ -556,7 +556,7 @@ class TestImportCurriculum:
         result = client.execute(IMPORT, {"input": {"format": "CSV", "csv": csv, "allowDangling": True}})
         assert (result["importCurriculum"]["concepts"], result["importCurriculum"]["prerequisites"]) == (1, 1)
         assert result["importCurriculum"]["dangling"] == [
-            "prerequisites.csv:line 3: prerequisite log -> ghost: unknown ghost"
+            "prerequisites.csv:line 3: prerequisite log -> ghost (log requires ghost): unknown ghost"
         ]
 
     def test_a_dangling_reference_refuses_the_import_with_the_cycle_beside_it(self, client: Client) -> None:

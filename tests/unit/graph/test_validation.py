@@ -23,7 +23,7 @@ class TestCheckBundle:
     def test_dangling_edges_are_reported_and_left_out_when_allowed(self) -> None:
         cleaned, report = check_bundle(bundle([("b", "a"), ("c", "zz")]), Projection(), allow_dangling=True)
         assert [(e.concept, e.prerequisite) for e in cleaned.prerequisites] == [("b", "a")]
-        assert report.dangling == ["prerequisite c -> zz: unknown zz"]
+        assert report.dangling == ["prerequisite c -> zz (c requires zz): unknown zz"]
         assert report.missing_ids == ["zz"]
 
     def test_every_cycle_is_listed(self) -> None:
@@ -91,7 +91,7 @@ class TestDanglingReferences:
             caught.value.problems
             == caught.value.dangling
             == [
-                "prerequisite triangles -> angle: unknown angle (did you mean 'angles'?)",
+                "prerequisite triangles -> angle (triangles requires angle): unknown angle (did you mean 'angles'?)",
                 "concept triangles: broader angls unknown (did you mean 'angles'?)",
                 "concept triangles: curriculum geo8 unknown (did you mean 'geo7'?)",
                 "material m1: taught concept angle unknown (did you mean 'angles'?)",
@@ -124,7 +124,8 @@ class TestDanglingReferences:
         with pytest.raises(DanglingReferences) as caught:
             check_bundle(batch, proj)
         assert caught.value.dangling == [
-            "prerequisite pythagoras -> exponents_powers: unknown exponents_powers "
+            "prerequisite pythagoras -> exponents_powers (pythagoras requires exponents_powers): "
+            "unknown exponents_powers "
             "(did you mean 'exponents', labelled 'Exponents and Powers'?)"
         ]
 
@@ -132,7 +133,10 @@ class TestDanglingReferences:
         # Fixing the dangling id then met the cycle: one refusal says both.
         with pytest.raises(DanglingReferences) as caught:
             check_bundle(bundle([("a", "b"), ("b", "a"), ("c", "zz")]), Projection())
-        assert caught.value.problems == ["prerequisite c -> zz: unknown zz", "prerequisite cycle: a -> b -> a"]
+        assert caught.value.problems == [
+            "prerequisite c -> zz (c requires zz): unknown zz",
+            "prerequisite cycle: a -> b -> a",
+        ]
         assert caught.value.cycles == [["a", "b"]]
 
     def test_and_a_broader_cycle_with_a_prerequisite_cycle(self) -> None:
@@ -148,7 +152,10 @@ class TestDanglingReferences:
     def test_breaking_cycles_leaves_only_the_dangling_ones_to_refuse(self) -> None:
         with pytest.raises(DanglingReferences) as caught:
             check_bundle(bundle([("a", "b"), ("b", "a"), ("c", "zz")]), Projection(), break_cycles=True)
-        assert (caught.value.problems, caught.value.cycles) == (["prerequisite c -> zz: unknown zz"], [])
+        assert (caught.value.problems, caught.value.cycles) == (
+            ["prerequisite c -> zz (c requires zz): unknown zz"],
+            [],
+        )
 
 
 def test_a_broader_cycle_is_refused() -> None:

@@ -117,7 +117,10 @@ class TestParseCasePackage:
     def test_outside_references_surface_as_dangling(self) -> None:
         _, report = check_bundle(parse_case_package(_package(), "tiny.json"), Projection(), allow_dangling=True)
         [line] = report.dangling  # with a "did you mean" of the package's ids
-        assert line.startswith(f"prerequisite {case_id(OUTSIDE)} -> {case_id(B)}: unknown {case_id(OUTSIDE)}")
+        assert line.startswith(
+            f"prerequisite {case_id(OUTSIDE)} -> {case_id(B)} ({case_id(OUTSIDE)} requires {case_id(B)}): "
+            f"unknown {case_id(OUTSIDE)}"
+        )
 
     def test_missing_document_and_items(self) -> None:
         with pytest.raises(MalformedInput) as caught:

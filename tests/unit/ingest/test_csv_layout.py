@@ -212,7 +212,8 @@ class TestDanglingReferences:
         with pytest.raises(DanglingReferences) as caught:
             kg.import_bundle(read_curriculum_csv(self.folder(tmp_path)))
         assert caught.value.problems == [
-            "prerequisites.csv:line 3: prerequisite pythagoras -> exponents_powers: unknown exponents_powers",
+            "prerequisites.csv:line 3: prerequisite pythagoras -> exponents_powers "
+            "(pythagoras requires exponents_powers): unknown exponents_powers",
             "concepts.csv:line 4: concept pythagoras: curriculum geo8 unknown (did you mean 'geo7'?)",
             "materials.csv:line 3: material g_read: taught concept angle unknown (did you mean 'angles'?)",
         ]
