@@ -150,8 +150,9 @@ def import_(
     ".jsonld), else turtle.",
 )
 @click.option("--curriculum", default=None, help="Export only this curriculum (required for case).")
+@click.option("--force", is_flag=True, help="Replace the file (or the CSV layout's files) already there.")
 @click.pass_context
-def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | None) -> None:
+def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | None, force: bool) -> None:
     """Export the curriculum part of the graph (never student data)."""
     from ingest.export import export_path
 
@@ -176,6 +177,8 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
         fmt = by_suffix or "turtle"
     elif by_suffix is not None and by_suffix != fmt:  # `import` would read the file by its suffix
         stop(f"{path} names {by_suffix} by its suffix, not {fmt}: change one of them")
+    if not force:
+        _refuse_to_replace(path, fmt)
     instead = (
         "ask for it with the exportCurriculumCsv query (or exportCurriculum for turtle, ntriples, jsonld and case), "
         "or stop it first"
@@ -193,3 +196,16 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
     if empty:  # an empty file and "wrote" alone hid an export from the wrong store
         where = ctx.obj["store"] or ctx.obj["settings"].store
         click.echo(f"warning: the store ({where}) holds no concepts, so the export is empty", err=True)
+
+
+def _refuse_to_replace(path: Path, fmt: str) -> None:
+    """Stop before the store is opened when the export would overwrite files: a typo'd name lost a designer's edits."""
+    from ingest.csv_layout_columns import FILES
+
+    targets = [path / name for name in FILES.values()] if fmt == "csv" else [path]
+    there = [p for p in targets if p.exists()]
+    if there:
+        names = ", ".join(str(p) for p in there)
+        stop(
+            f"{names} {'is' if len(there) == 1 else 'are'} already there: pass --force to replace, or name another path"
+        )

@@ -117,8 +117,31 @@ class TestExportImport:
         assert code == 0, out
         assert f"warning: the store ({store}) holds no concepts, so the export is empty" in out
         assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
-        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"))
+        code, out = run("--store", store, "export", str(tmp_path / "out.ttl"), "--force")
         assert (code, "warning" in out) == (0, False), out
+
+    def test_an_export_does_not_replace_files_unless_forced(self, tmp_path: Path) -> None:
+        # It overwrote them without a word: a name typed for a new export replaced a designer's edited copy.
+        store = f"oxigraph:{tmp_path / 's'}"
+        assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
+        edited = tmp_path / "algebra.ttl"
+        edited.write_text("# my edits\n")
+        code, out = run("--store", store, "export", str(edited))
+        assert code == 1
+        assert f"{edited} is already there: pass --force to replace, or name another path" in out
+        assert edited.read_text() == "# my edits\n"
+        folder = tmp_path / "csv"
+        folder.mkdir()
+        (folder / "concepts.csv").write_text("id,label\n")
+        (folder / "notes.txt").write_text("kept\n")
+        code, out = run("--store", store, "export", str(folder), "--format", "csv")
+        assert (code, f"{folder / 'concepts.csv'} is already there" in out) == (1, True), out
+        assert sorted(p.name for p in folder.iterdir()) == ["concepts.csv", "notes.txt"]
+        assert run("--store", store, "export", str(edited), "--force")[0] == 0
+        assert "Slope" in edited.read_text()
+        assert run("--store", store, "export", str(folder), "--format", "csv", "--force")[0] == 0
+        assert (folder / "notes.txt").read_text() == "kept\n"
+        assert "slope" in (folder / "concepts.csv").read_text()
 
     def test_a_csv_cycle_is_refused_with_the_lines_of_its_edges(self, tmp_path: Path) -> None:
         folder = tmp_path / "csv"
