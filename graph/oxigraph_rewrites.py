@@ -8,6 +8,7 @@ from the store's reads and writes (``graph.oxigraph_store``), which mixes it in.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import shutil
@@ -111,7 +112,8 @@ class StoreRewrites:
                     log.exception("%s: a rewrite after an erasure failed; it is redone at the next start or forget",
                                   self.path)  # fmt: skip
 
-        worker = threading.Thread(target=run, name="store-rewrite")
+        # the caller's context (its request id) goes with it: the rewrite's log lines named no request
+        worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="store-rewrite")
         worker.start()
         worker.join(seconds)
         answered.set()

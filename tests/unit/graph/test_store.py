@@ -409,6 +409,35 @@ class TestRewriteWhileWriting:
         assert len(reopened.select("SELECT ?s WHERE { ?s ?p ?o }")) == 1
         reopened.close()
 
+    def test_the_rewrite_logs_under_the_request_that_asked_for_it(self, tmp_path: Path) -> None:
+        # It ran in a thread of its own, so "rewritten in" was the one line of a forget without its request id.
+        import logging
+
+        from graph.store import OxigraphStore
+        from middleware.request_id import REQUEST_ID, RequestIdFilter
+
+        seen: list[tuple[str, str]] = []
+
+        class Seen(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                seen.append((record.getMessage(), getattr(record, "request_id", "")))
+
+        handler = Seen()
+        handler.addFilter(RequestIdFilter())
+        logger = logging.getLogger("graph")
+        logger.addHandler(handler)
+        level, logger.level = logger.level, logging.INFO
+        store = OxigraphStore(tmp_path / "store")
+        token = REQUEST_ID.set("forget-7")
+        try:
+            assert store.rewrite_within(30)
+        finally:
+            REQUEST_ID.reset(token)
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            store.close()
+        assert [ident for message, ident in seen if "rewritten in" in message] == ["forget-7"]
+
     def test_a_rewrite_that_fails_within_the_wait_is_raised_and_stays_requested(self, tmp_path: Path) -> None:
         from graph.store import OxigraphStore
 
