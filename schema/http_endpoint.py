@@ -22,7 +22,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from auth.answer_keys import AnswerKeys
 from auth.directory import CohortDirectory
@@ -30,6 +31,7 @@ from auth.principal import Principal
 from middleware.cors import cors_off
 from resolvers.loaders import build_loaders
 from schema.context import Context
+from schema.graphql_response import GRAPHQL_RESPONSE, is_request_error, prefers_graphql_response
 from schema.operations import operations_needing_a_name
 
 if TYPE_CHECKING:
@@ -75,9 +77,27 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             reason = error.reason
             if scope.get("method") == "GET" and reason == "Unable to parse request body as JSON":
                 reason = "The `variables` or `extensions` query parameter is not JSON"  # a GET has no body
+            if reason == "Unsupported content type":  # it named neither the type sent nor the ones read
+                sent = _header(scope, b"content-type") or "none"
+                reason = (
+                    f"Unsupported content type ({sent}): send a JSON object with `query` as application/json, "
+                    "or a GET with `query` in the URL"
+                )
             body = {"errors": [{"message": reason, "extensions": {"code": "BAD_REQUEST"}}]}
             response = JSONResponse(body, status_code=error.status_code)
+        if prefers_graphql_response(scope) and response.media_type in (None, "application/json"):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            if response.status_code == 200 and scope.get("state", {}).get("graphql_request_error"):
+                response.status_code = 400
         await response(scope, receive, send)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """As strawberry's; a request error asked for as ``application/graphql-response+json`` has no ``data``."""
+        processed = await super().process_result(request, result)
+        if prefers_graphql_response(request.scope) and is_request_error(result.data, result.errors):
+            processed.pop("data", None)
+            request.state.graphql_request_error = True  # ``__call__`` answers it 400
+        return processed
 
     def decode_json(self, data: str | bytes) -> object:
         """A JSON object, or a 400: strawberry answered 500 to ``"text"``, ``null`` or bytes not UTF-8."""
@@ -179,6 +199,14 @@ def lone_surrogate_at(value: object) -> str | None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _header(scope: Scope, wanted: bytes) -> str:
+    """The request's first header named ``wanted`` (lower case), or ""."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == wanted:
+            return bytes(value).decode("latin-1").strip()
+    return ""
 
 
 def _content_encoding(scope: Scope) -> str:
