@@ -16,6 +16,8 @@ defaults sit well above what the frontends send:
   sizes and lists (``schema.cost``); the real queries in the tests cost at most about
   5,000, and nested transitive lists, which depth does not bound, billions. 0 turns
   the check off (a deployment whose clients are all trusted).
+- ``MAX_IDS`` (1,000): the concepts one ``Student.mastery`` may name; the cost estimate
+  counts every list of ids by its length too.
 - ``MAX_PAGE`` (100): every ``first`` argument goes through ``check_first``, so no page,
   list of evidence or list of recommendations is longer; ``first: 1000000`` is an
   ``InvalidInput`` error naming the cap, not a slow answer. A constant rather than a
@@ -49,10 +51,23 @@ from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from graph.errors import InvalidInput
 from schema.document_shape import TOO_COMPLEX, ShapedValidation
 
-__all__ = ["MAX_PAGE", "ExplainAbortedValidation", "Limits", "check_first", "code_limit_error", "limit_extensions"]
+__all__ = [
+    "MAX_IDS",
+    "MAX_PAGE",
+    "ExplainAbortedValidation",
+    "Limits",
+    "check_first",
+    "code_limit_error",
+    "limit_extensions",
+]
 
 MAX_PAGE = 100
 """The most items one ``first`` may ask for."""
+
+MAX_IDS = 1_000
+"""The most concepts one ``Student.mastery(conceptIds:)`` may name: each is looked up, and an
+unknown one compared with every concept for a hint, on the event loop (a mastery screen names
+a curriculum's concepts, hundreds at most)."""
 
 
 def check_first(first: int, *, maximum: int = MAX_PAGE) -> int:

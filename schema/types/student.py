@@ -7,9 +7,10 @@ from typing import Annotated
 
 import strawberry
 
+from graph.errors import InvalidInput
 from graph.model import Attempt, MasteryEstimate
 from schema.context import Info
-from schema.limits import check_first
+from schema.limits import MAX_IDS, check_first
 from schema.types.concept import ConceptType
 from schema.types.material import MaterialType
 
@@ -107,8 +108,8 @@ class StudentType:
         concept_ids: Annotated[
             list[strawberry.ID] | None,
             strawberry.argument(
-                description='The concepts to give (an unknown one is an error with `field: "conceptIds"`); '
-                "null: every concept with a stored estimate."
+                description="The concepts to give, at most 1,000 (more, or an unknown one: an error with `field: "
+                '"conceptIds"`); null: every concept with a stored estimate.'
             ),
         ] = None,
     ) -> list[MasteryType] | None:
@@ -119,6 +120,11 @@ class StudentType:
         from graph.student_data import cached_student_data
         from resolvers.students import mastery_of
 
+        if concept_ids is not None and len(concept_ids) > MAX_IDS:
+            raise InvalidInput(
+                f"at most {MAX_IDS:,} concept ids at once, got {len(concept_ids):,}: ask for the rest in another query",
+                field="conceptIds",
+            )
         kg, student, service = info.context.kg, str(self.id), info.context.mastery_service()
         concepts = [str(c) for c in concept_ids] if concept_ids is not None else None
         stored = None

@@ -101,6 +101,15 @@ class TestAbuse:
             "The query would resolve about 515,301 objects"
         )
 
+    def test_a_long_list_of_ids_counts_by_its_length(self, live: Live) -> None:
+        # 42,600 repeated concept ids (a 1 MB body) under transitive lists held the server at 94% CPU and
+        # 6 GB, /healthz unanswered, until it was killed: the list was costed as 10 long.
+        query = """query($c: [ID!]) { student(id: "kid") { mastery(conceptIds: $c) { concept {
+          prerequisites(transitive: true) { id label } dependents(transitive: true) { id label } } } } }"""
+        reply = graphql(live.base, query, {"c": ["slope"] * 42_600})
+        assert reply.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+        still_answers(live)
+
     def test_1000_aliases(self, live: Live) -> None:
         query = "{ " + " ".join(f"a{i}: curricula {{ id }}" for i in range(1000)) + " }"
         reply = graphql(live.base, query)

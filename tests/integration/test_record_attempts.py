@@ -116,6 +116,16 @@ class TestRecordAttempts:
         own = api(RECORD, {"a": [{**slope, "conceptIds": ["slope"]}]})["recordAttempts"]
         assert [m["concept"]["id"] for m in own["mastery"]] == ["slope"]
 
+    def test_mastery_names_at_most_1000_concepts_and_repeats_cost_nothing_more(self, api: Api) -> None:
+        api(RECORD, {"a": [{"studentId": "kid", "conceptIds": ["slope"], "correct": True}]})
+        # 42,600 repeated ids held a server for good: each was looked up and estimated on the event loop.
+        [error] = api.raw(MASTERY, {"id": "kid", "c": ["slope"] * 1001})["errors"]
+        assert error["extensions"] == {"code": "INVALID", "field": "conceptIds"}
+        assert error["message"] == "at most 1,000 concept ids at once, got 1,001: ask for the rest in another query"
+        repeated = api(MASTERY, {"id": "kid", "c": ["slope", "exponents"] * 500})["student"]["mastery"]
+        assert [m["concept"]["id"] for m in repeated] == ["slope", "exponents"] * 500  # in the order asked
+        assert len({m["probability"] for m in repeated[::2]}) == 1
+
     def test_client_ids_make_it_idempotent(self, api: Api) -> None:
         # A client retrying after a lost answer gets what the first call answered, not an empty list.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "same"}

@@ -77,13 +77,33 @@ def test_introspection_is_free(schema: GraphQLSchema) -> None:
     assert cost(schema, get_introspection_query(descriptions=True)) == 0
 
 
-def test_the_cache_keys_on_the_scalar_variables_and_stays_bounded(schema: GraphQLSchema) -> None:
+def test_a_list_of_ids_counts_by_its_length(schema: GraphQLSchema) -> None:
+    # 42,600 repeated ids under nested transitive lists, costed as a list of 10, held a server for good.
+    nested = """query($c: [ID!]) { student(id: "s") { mastery(conceptIds: $c) { concept {
+      prerequisites(transitive: true) { id } } } } }"""
+    per_id = 1 + 1 + TRANSITIVE * 2  # mastery row, concept, its closure of ids
+    assert cost(schema, nested, c=["a"] * 42_600) == 1 + 42_600 * per_id
+    assert cost(schema, nested, c=["a", "b"]) == 1 + 2 * per_id
+    assert cost(schema, nested) == 1 + LIST * per_id  # every stored estimate: no list to count
+    literal = '{ student(id: "s") { mastery(conceptIds: ["a", "b", "c"]) { probability } } }'
+    assert cost(schema, literal) == 1 + 3 * 2
+    # a field that is no list: its rows (under a union's fragment) are as many as the ids, at least LIST
+    rows = """query($c: [ID!]) { cohortMastery(cohortId: "k", conceptIds: $c) {
+      ... on CohortMastery { concepts { students } } } }"""
+    assert cost(schema, rows, c=["x"] * 500) == 1 + 500 * 2
+    assert cost(schema, rows, c=["x"]) == 1 + LIST * 2
+
+
+def test_the_cache_keys_on_scalar_variables_and_list_lengths_and_stays_bounded(schema: GraphQLSchema) -> None:
     query = "query($n: Int!, $ids: [ID!]) { students(first: $n) { edges { node { id } } } }"
     document, cache = parse(query), CostCache(maxsize=2)
     assert cache.cost(schema, document, query, None, {"n": 3, "ids": ["a"]}) == 10
     assert cache.cost(schema, document, query, None, {"n": 5, "ids": ["a"]}) == 16
-    assert cache.cost(schema, document, query, None, {"n": 3, "ids": ["b", "c"]}) == 10  # lists are not keys
+    assert cache.cost(schema, document, query, None, {"n": 3, "ids": ["b"]}) == 10  # a list's items are no key
     assert len(cache.costs) == 2
+    by_ids = 'query($c: [ID!]) { student(id: "s") { mastery(conceptIds: $c) { probability } } }'
+    assert cache.cost(schema, parse(by_ids), by_ids, None, {"c": ["a"]}) == 3
+    assert cache.cost(schema, parse(by_ids), by_ids, None, {"c": ["a"] * 30_000}) == 60_001  # its length is
     assert cache.cost(schema, document, query, None, {"n": 7}) == 22
     assert len(cache.costs) == 2
 
