@@ -29,6 +29,7 @@ from graph.bundle import CurriculumBundle
 from graph.concept_texts import OWN_LANGUAGE, SHOWN_PREDICATES, TEXT_PREDICATES, language_key
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
+from graph.rdf_classes import ontology_classes
 from graph.rdf_mapping import Props, Triple, bundle_triples
 from graph.rdf_props import (
     MATERIAL_CLASSES,
@@ -188,9 +189,10 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         ):
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
-    repeated = tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
+    classes, unread_classes = ontology_classes(g, bundle)
+    repeated = classes + tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
     repeated += tuple(p for s, props in scheme_props.items() for p in _repeated_titles(id_of(str(s)), props))
-    return replace(bundle, extra=extra or None, warnings=unread, problems=repeated)
+    return replace(bundle, extra=extra or None, warnings=unread + unread_classes, problems=repeated)
 
 
 def _repeated_titles(curriculum: str, props: Props) -> list[str]:
