@@ -18,6 +18,7 @@ import click
 from cli.exits import JSON_REQUESTED, stop
 from cli.log_format import LOG_DATES, LOG_FORMAT
 from cli.opening import INFO_INSTEAD, open_graph, open_pseudonyms
+from cli.os_errors import describe
 from middleware.request_id import RequestIdFormatter
 from settings import SettingsError, load_settings
 
@@ -48,8 +49,8 @@ class _Commands(click.Group):
             # the reader of stdout left (`pathwise info | head -1`): as a Unix tool, end without a word
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error while flushing
             sys.exit(0)
-        except OSError as error:
-            stop(str(error))
+        except OSError as error:  # "[Errno 17] File exists: 'out'" said nothing of what to do
+            stop(describe(error))
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

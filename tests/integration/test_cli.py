@@ -143,6 +143,17 @@ class TestExportImport:
         assert (folder / "notes.txt").read_text() == "kept\n"
         assert "slope" in (folder / "concepts.csv").read_text()
 
+    def test_an_export_through_a_file_says_so(self, tmp_path: Path) -> None:
+        # "error: [Errno 17] File exists: 'notes'" said nothing of what to do.
+        store = f"oxigraph:{tmp_path / 's'}"
+        assert run("--store", store, "demo", "load", "--students", "0")[0] == 0
+        (tmp_path / "notes").write_text("mine\n")
+        code, out = run("--store", store, "export", str(tmp_path / "notes" / "algebra.ttl"))
+        assert code == 1
+        assert f"{tmp_path / 'notes'}: it is a file where a folder is needed (the path goes through it)" in out
+        assert "Errno" not in out
+        assert (tmp_path / "notes").read_text() == "mine\n"
+
     def test_a_csv_cycle_is_refused_with_the_lines_of_its_edges(self, tmp_path: Path) -> None:
         folder = tmp_path / "csv"
         folder.mkdir()
