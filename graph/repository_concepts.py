@@ -56,7 +56,7 @@ class ConceptWrites(GraphBatches):
                 [("prerequisites", p) for p in prerequisites] + [("broader", b) for b in concept.broader]
             )
             if concept.curriculum and concept.curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", concept.curriculum, field="curriculumId")
+                raise self._unknown_curriculum(concept.curriculum)
             if self.projection.has_concept(concept.id):
                 raise DuplicateId("concept", concept.id, field="id")
             refuse_look_alike("concept", concept.id, self.projection.dag.nodes)  # another form of a stored id
@@ -83,7 +83,7 @@ class ConceptWrites(GraphBatches):
                 if cycles_up:
                     raise InvalidInput("; ".join(cycles_up), field="broader")
             if updated.curriculum and updated.curriculum not in self.projection.curriculum_ids:
-                raise NotFound("curriculum", updated.curriculum, field="curriculumId")
+                raise self._unknown_curriculum(updated.curriculum)
             s = iri_of("concept", updated.id)
             stored = queries.describe(self.store, [s]).get(str(s), {})
             own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]

@@ -787,7 +787,7 @@ class TestCaseExport:
 
 FORM = {
     kind: f"""mutation($input: {kind[0].upper()}{kind[1:]}Input!) {{ {kind}(input: $input) {{
-      ... on CurriculumError {{ code field subjectId problems }} }} }}"""
+      ... on CurriculumError {{ code field subjectId problems message }} }} }}"""
     for kind in ("createConcept", "createMaterial", "updateConcept")
 }
 
@@ -822,6 +822,14 @@ class TestAFormShowsEachErrorByItsInput:
         assert (missing["code"], missing["field"]) == ("NOT_FOUND", "id")
         scheme = self.refusal(client, "c", {"id": "x", "label": "X", "curriculumId": "nope"})
         assert (scheme["code"], scheme["field"]) == ("NOT_FOUND", "curriculumId")
+        # a typo'd curriculum id said only "does not exist", where an export's names the closest
+        typo = self.refusal(client, "c", {"id": "x", "label": "X", "curriculumId": "arth"})
+        assert typo["message"] == "curriculum 'arth' does not exist (did you mean 'arith'?)"
+        typo = self.refusal(client, "u", {"id": "add", "curriculumId": "Arith"})
+        assert (typo["field"], typo["message"]) == (
+            "curriculumId",
+            "curriculum 'Arith' does not exist (did you mean 'arith'?)",
+        )
         linked = self.refusal(client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "assesses": ["ghost"]})
         assert (linked["code"], linked["field"]) == ("NOT_FOUND", "assesses")
 
@@ -833,6 +841,7 @@ class TestAFormShowsEachErrorByItsInput:
             "field": "teaches",
             "subjectId": "qaud",
             "problems": ["concept 'qaud' does not exist (did you mean 'quad'?)", "concept 'ghost' does not exist"],
+            "message": "concept 'qaud' does not exist (and 1 more: see problems)",
         }
         both = self.refusal(
             client, "m", {"id": "m_x", "title": "T", "type": "VIDEO", "teaches": ["ghost"], "assesses": ["mull"]}
