@@ -78,7 +78,9 @@ def demo() -> None:
 
 
 @demo.command(name="load")
-@click.option("--students", default=200, show_default=True, help="Simulated students.")
+@click.option(
+    "--students", type=click.IntRange(min=0), default=200, show_default=True, help="Simulated students (0: none)."
+)
 @click.pass_context
 def demo_load(ctx: click.Context, students: int) -> None:
     """Load the demo curriculum and simulated students into an empty store."""

@@ -109,6 +109,16 @@ class TestJunyi:
         )
 
 
+class TestDemoLoad:
+    def test_a_negative_student_count_is_a_usage_error_before_anything_is_written(self, tmp_path: Path) -> None:
+        # It loaded the curriculum, then died with "ValueError: students is too small" and a traceback.
+        store = tmp_path / "s"
+        result = CliRunner().invoke(main, ["--store", f"oxigraph:{store}", "demo", "load", "--students", "-3"])
+        assert result.exit_code == 2, result.output
+        assert "--students" in result.output
+        assert not store.exists()
+
+
 class TestExportImport:
     def test_an_export_of_an_empty_store_says_so(self, tmp_path: Path) -> None:
         # It wrote an empty file and "wrote out.ttl", as if the store (perhaps the wrong one) held a curriculum.
