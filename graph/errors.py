@@ -80,13 +80,18 @@ class EditConflict(KnowledgeGraphError):
 
 
 class NotFound(KnowledgeGraphError):
-    """An id names nothing in the graph; ``problems`` lists each id of the request that does not (when several)."""
+    """An id names nothing in the graph; ``problems`` lists each id of the request that does not (when several).
+
+    ``hint``, when given, follows the message (what the caller may have meant).
+    """
 
     code = ErrorCode.NOT_FOUND
 
-    def __init__(self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = ()) -> None:
+    def __init__(
+        self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = (), hint: str = ""
+    ) -> None:
         more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
-        super().__init__(f"{kind} {ident!r} does not exist{more}", field=field)
+        super().__init__(f"{kind} {ident!r} does not exist{more}{hint}", field=field)
         self.kind = kind
         self.ident = ident
         self.problems = list(problems)

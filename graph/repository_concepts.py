@@ -156,8 +156,12 @@ class ConceptWrites(GraphBatches):
         with self.lock:
             self._require_concept(concept, "conceptId")
             self._require_concept(prerequisite, "prerequisiteId")
-            if not self.projection.dag.has_edge(prerequisite, concept):
-                raise NotFound("prerequisite", f"{concept} -> {prerequisite}")
+            dag = self.projection.dag
+            if not dag.has_edge(prerequisite, concept):
+                hint = f" ({concept} requires {prerequisite})"
+                if dag.has_edge(concept, prerequisite):  # the ids given the other way round
+                    hint += f", but {prerequisite!r} requires {concept!r}: did you swap them?"
+                raise NotFound("prerequisite", f"{concept} -> {prerequisite}", hint=hint)
             deletes = self._edge_triples(concept, prerequisite)
             provenance = next((str(o) for _, p, o in deletes if p == PW.provenance), "")
             removed = Prerequisite(concept, prerequisite, self.strength(concept, prerequisite), provenance)

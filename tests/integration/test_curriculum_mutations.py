@@ -68,6 +68,18 @@ class TestAddPrerequisite:
         result = client.execute(ADD, {"c": "add", "p": "ghost"})["addPrerequisite"]
         assert (result["code"], result["field"], result["subjectId"]) == ("NOT_FOUND", "prerequisiteId", "ghost")
 
+    def test_removing_an_edge_given_the_other_way_round_says_so(self, client: Client) -> None:
+        # Only "does not exist": the designer, looking at the very edge, could not tell the ids were swapped.
+        removed = client.execute(
+            'mutation { removePrerequisite(conceptId: "add", prerequisiteId: "mul") '
+            "{ ... on CurriculumError { code message } } }"
+        )
+        assert removed["removePrerequisite"] == {
+            "code": "NOT_FOUND",
+            "message": "prerequisite 'add -> mul' does not exist (add requires mul), but 'mul' requires 'add': "
+            "did you swap them?",
+        }
+
 
 CREATE = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
   __typename ... on Concept { id label prerequisites { id } } ... on CurriculumError { code subjectId message } } }"""

@@ -166,8 +166,18 @@ class TestAddPrerequisite:
 
 class TestRemovePrerequisite:
     def test_missing_edge_is_not_found(self, kg: KnowledgeGraph) -> None:
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound) as raised:
             kg.remove_prerequisite("quad", "add")
+        assert raised.value.message == "prerequisite 'quad -> add' does not exist (quad requires add)"
+
+    def test_swapped_ids_are_pointed_out(self, kg: KnowledgeGraph) -> None:
+        # A designer who gave the two ids the other way round read only "does not exist" of an edge they could see.
+        with pytest.raises(NotFound) as raised:
+            kg.remove_prerequisite("add", "mul")
+        assert raised.value.message == (
+            "prerequisite 'add -> mul' does not exist (add requires mul), but 'mul' requires 'add': did you swap them?"
+        )
+        assert kg.projection.dag.has_edge("add", "mul")
 
     def test_reified_metadata_goes_too(self, kg: KnowledgeGraph) -> None:
         kg.remove_prerequisite("mul", "add")
