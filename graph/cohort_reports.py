@@ -210,8 +210,15 @@ def mastery_trend(
 
 
 def student_grid(kg: KnowledgeGraph, cohort: str, concepts: Sequence[str] | None = None) -> Grid:
-    """Members x concepts: each member's latest probability (names students: not for analysts)."""
+    """Members x concepts: each member's latest probability (names students: not for analysts).
+
+    Raises:
+        NotFound: an unknown cohort or concept.
+        InvalidInput: the cohort has no members (there would be nothing to draw).
+    """
     students = members(kg, cohort)
+    if not students:
+        raise InvalidInput(f"cohort {cohort!r} has no members: enrol students in it first", field="cohort")
     names = _concepts(kg, concepts)
     return Grid(students, names, estimate_table(kg).matrix(students, names))
 
@@ -223,8 +230,15 @@ def cohort_grid(
     *,
     min_cell: int | None = None,
 ) -> Grid:
-    """Cohorts x concepts: the mean probability of each cohort (NaN where withheld or none)."""
+    """Cohorts x concepts: the mean probability of each cohort (NaN where withheld or none).
+
+    Raises:
+        NotFound: an unknown cohort or concept.
+        InvalidInput: there are no cohorts (there would be nothing to draw).
+    """
     ids = [c.id for c in list_cohorts(kg)] if cohorts is None else list(dict.fromkeys(cohorts))
+    if not ids:
+        raise InvalidInput("there are no cohorts: create one first", field="cohorts")
     names = _concepts(kg, concepts)
     table = estimate_table(kg)
     values = np.full((len(ids), len(names)), np.nan)

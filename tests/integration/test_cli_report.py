@@ -162,6 +162,22 @@ class TestHeatmap:
         assert code == 0
         assert ET.parse(out).getroot().tag == "{http://www.w3.org/2000/svg}svg"
 
+    def test_refuses_a_cohort_without_members(self, school: KnowledgeGraph, tmp_path: Path) -> None:
+        # It drew an empty chart titled "(0 students)", with a matplotlib warning, and said "wrote ... (0 x 71)".
+        create_cohort(school, "9c")
+        out = tmp_path / "9c.png"
+        result = CliRunner().invoke(report, ["heatmap", "--cohort", "9c", "--output", str(out)], obj={"kg": school})
+        assert result.exit_code == 1, result.output
+        assert "cohort '9c' has no members: enrol students in it first" in result.output
+        assert not out.exists()
+
+    def test_refuses_all_cohorts_when_there_are_none(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        out = tmp_path / "none.png"
+        result = CliRunner().invoke(report, ["heatmap", "--all-cohorts", "--output", str(out)], obj={"kg": kg})
+        assert result.exit_code == 1, result.output
+        assert "there are no cohorts: create one first" in result.output
+        assert not out.exists()
+
     def test_refuses_a_bad_request(self, school: KnowledgeGraph, tmp_path: Path) -> None:
         assert run(school, "heatmap", "--cohort", "7b", "--output", str(tmp_path / "x.jpg"))[0] == 2
         assert run(school, "heatmap", "--output", str(tmp_path / "x.png"))[0] == 2
