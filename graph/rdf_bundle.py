@@ -44,7 +44,7 @@ from graph.rdf_stated import FIELDS, stated_fields
 from graph.unstated import TRANSLATIONS
 from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
 
-__all__ = ["bundle_from_rdf", "repeated_texts"]
+__all__ = ["bundle_from_rdf", "empty_label", "repeated_texts"]
 
 T = TypeVar("T", Curriculum, Concept, Material)
 
@@ -191,6 +191,7 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     unread = _unread_teachers(g, set(material_iris))
     classes, unread_classes = ontology_classes(g, bundle)
     repeated = classes + tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
+    repeated += tuple(blank for s, props in concept_props.items() if (blank := empty_label(id_of(str(s)), props)))
     repeated += tuple(p for s, props in scheme_props.items() for p in _repeated_titles(id_of(str(s)), props))
     return replace(bundle, extra=extra or None, warnings=unread + unread_classes, problems=repeated)
 
@@ -209,6 +210,23 @@ def _repeated_titles(curriculum: str, props: Props) -> list[str]:
                 shown = ", ".join(repr(t) for t in sorted(texts))
                 problems.append(f"curriculum {curriculum!r} has {len(texts)} {name} values {where} ({shown}): keep one")
     return problems
+
+
+def empty_label(concept: str, props: Props) -> str | None:
+    """The problem of a concept whose description states an empty label (``skos:prefLabel ""``); ``None``: none.
+
+    A concept without a ``skos:prefLabel`` is labelled by its id; a stated empty one was
+    taken for no label, so the import went through while a label of spaces was refused.
+
+    Examples:
+        >>> empty_label("b", {SKOS.prefLabel: [Literal("")]})
+        "concept 'b' has an empty label"
+        >>> empty_label("b", {}) is None, empty_label("b", {SKOS.prefLabel: [Literal("B")]}) is None
+        (True, True)
+    """
+    if props.get(SKOS.prefLabel) and not first_value(props, SKOS.prefLabel):
+        return f"concept {concept!r} has an empty label"
+    return None
 
 
 def repeated_texts(concept: str, props: Props) -> list[str]:

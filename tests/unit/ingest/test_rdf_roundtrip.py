@@ -211,3 +211,17 @@ def test_a_scheme_named_twice_in_one_language_is_refused() -> None:
     assert caught.value.problems == [
         "curriculum 's3' has 2 skos:prefLabel values without a language tag ('A', 'B'): keep one"
     ]
+
+
+@pytest.mark.parametrize("label", ['""', '""@en'])
+def test_a_concept_with_an_empty_label_is_refused(kg: KnowledgeGraph, label: str) -> None:
+    # It was imported labelled by its id, while a label of spaces was refused as empty.
+    text = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/c/a> a skos:Concept ; skos:prefLabel "A" .
+<http://example.org/c/b> a skos:Concept ; skos:prefLabel {label} ."""
+    revision = kg.revision
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(text, "turtle"))
+    assert caught.value.problems == ["concept 'http://example.org/c/b' has an empty label"]
+    assert kg.revision == revision
+    assert not kg.projection.has_concept("http://example.org/c/a")
