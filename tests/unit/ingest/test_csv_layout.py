@@ -113,6 +113,23 @@ class TestParseCurriculumCsv:
         with pytest.raises(MalformedInput, match="missing column\\(s\\) prerequisite"):
             parse_curriculum_csv({"prerequisites": "concept,strength\na,1\n"})
 
+    def test_a_header_with_semicolons_says_to_save_as_comma_separated(self) -> None:
+        # A spreadsheet's ';' export read "missing column(s) id, label; unknown column(s) id;label", no more.
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": "id;label\na;A\n"})
+        [problem] = caught.value.problems
+        assert problem.startswith("concepts.csv:line 1: missing column(s) id, label; unknown column(s) id;label")
+        assert problem.endswith(": the header seems to use ';' as its separator: save the file as comma-separated")
+
+    def test_a_column_named_in_another_case_is_guessed(self) -> None:
+        # "ID" and "Label" read as unknown beside "missing column(s) id, label", as if those were unrelated.
+        with pytest.raises(MalformedInput) as caught:
+            parse_curriculum_csv({"concepts": "ID,Label,definition\na,A,x\n"})
+        assert caught.value.problems == [
+            "concepts.csv:line 1: missing column(s) id, label; unknown column(s) ID (did you mean 'id'?), "
+            "Label (did you mean 'label'?) (columns: id, label, definition, alt_labels, broader, scheme, language)"
+        ]
+
     def test_lists_and_defaults(self) -> None:
         bundle = parse_curriculum_csv(
             {
