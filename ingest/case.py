@@ -44,7 +44,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.accessibility import canonical_language, language_problem
 from graph.bundle import CurriculumBundle
-from graph.ids import id_of, iri_of
+from graph.ids import id_of, id_problem, iri_of
 from graph.model import Concept, Curriculum, Prerequisite
 from graph.unstated import TRANSLATIONS
 from graph.value_checks import LABEL_LIMIT as STORED_LABEL_LIMIT
@@ -58,6 +58,7 @@ __all__ = [
     "LABEL_LIMIT",
     "case_id",
     "conform",
+    "exported_id",
     "field_text",
     "item_text",
     "parse_case_package",
@@ -126,7 +127,7 @@ def _node(ref: object) -> str | None:
 
 
 class _Ids:
-    """Pathwise ids of the package's nodes: ``case_id`` of the identifier, or the slug of a Pathwise IRI.
+    """Pathwise ids of the package's nodes: ``case_id`` of the identifier, or the id it was exported from.
 
     A package Pathwise exported (``ingest.case_export``) gives a node that did not come
     from CASE its Pathwise IRI as ``uri``: read back, it is that node again (``slope``,
@@ -139,7 +140,7 @@ class _Ids:
         self._renamed: dict[str, str] = {}
         for record, kind in [(document, "curriculum"), *((item, "concept") for item in items)]:
             ident = _node(record)
-            own = pathwise_slug(field_text(record, "uri"), kind) if isinstance(record, Mapping) else None
+            own = exported_id(record, kind)
             if ident is not None and own is not None:
                 self._renamed[case_id(ident)] = own
 
@@ -156,8 +157,7 @@ class _Ids:
         name = case_id(identifier)
         if name in self._renamed:
             return self._renamed[name]
-        outside = pathwise_slug(field_text(ref, "uri"), "concept") if isinstance(ref, Mapping) else None
-        return outside or name
+        return exported_id(ref, "concept") or name
 
 
 def pathwise_slug(uri: str, kind: str) -> str | None:
@@ -165,6 +165,36 @@ def pathwise_slug(uri: str, kind: str) -> str | None:
     prefix = f"{ID}{kind}/"
     slug = uri[len(prefix) :] if uri.startswith(prefix) else ""
     return slug if slug and id_of(uri) == slug else None
+
+
+def exported_id(ref: object, kind: str) -> str | None:
+    """The Pathwise id of a node (an item, the document, a LinkURI) as ``ingest.case_export`` wrote it, else ``None``.
+
+    A node that did not come from CASE goes out with its IRI as ``uri`` and a UUID of that
+    IRI as ``identifier``: its IRI is Pathwise's (``slope``), or the id itself where the id is
+    an IRI (``http://example.org/c/1``, which came back as ``case_<hex>``). A CASE server's
+    ``uri`` is not read as an id: its identifier is no UUID of it.
+
+    Examples:
+        >>> exported_id({"uri": "https://w3id.org/pathwise/id/concept/slope", "identifier": "x"}, "concept")
+        'slope'
+        >>> iri = "http://example.org/c/1"
+        >>> exported_id({"uri": iri, "identifier": str(uuid.uuid5(uuid.NAMESPACE_URL, iri))}, "concept")
+        'http://example.org/c/1'
+        >>> exported_id({"uri": iri, "identifier": "bc997e24-7f3b-5df0-a0cd-3a8ac9cf0e2e"}, "concept") is None
+        True
+    """
+    if not isinstance(ref, Mapping):
+        return None
+    uri = field_text(ref, "uri")
+    slug = pathwise_slug(uri, kind)
+    if slug is not None or not _ABSOLUTE.match(uri) or id_problem(kind, uri) is not None:
+        return slug
+    try:
+        named = uuid.UUID(field_text(ref, "identifier"))
+    except ValueError:
+        return None
+    return id_of(uri) if named == uuid.uuid5(uuid.NAMESPACE_URL, uri) else None
 
 
 def item_text(item: Mapping[str, object]) -> tuple[str, str, tuple[str, ...]]:

@@ -26,7 +26,7 @@ from graph.ids import id_of, iri_of
 from graph.model import Concept
 from graph.text import search_key
 from graph.vocab import PW, SKOS
-from ingest.case import CASE_ASSOCIATION, case_id, pathwise_slug
+from ingest.case import CASE_ASSOCIATION, case_id, exported_id
 from ingest.case_records import (
     ASSOCIATION_TYPES,
     CASE_URI_BASE,
@@ -171,7 +171,7 @@ class Associations:
         name = case_id(text(end, "identifier"))
         if name == case_id(self._frame.link["identifier"]):
             return None
-        return self._by_identifier.get(name) or pathwise_slug(text(end, "uri"), "concept") or name
+        return self._by_identifier.get(name) or exported_id(end, "concept") or name
 
     def _keys(self, end: object) -> tuple[list[str], list[str]]:
         """What an association end may be: (the concept or document IRIs Pathwise holds, its outside URI)."""

@@ -137,6 +137,30 @@ class TestRoundTrip:
         assert kg.concept("sub").label == "Subtraction"
         assert kg.projection.materials_of("add")  # the materials stay linked to the concepts they were on
 
+    def test_ids_that_are_iris_come_back_as_they_went(self) -> None:
+        # They came back as case_<hex> (the uri was read back only when it was Pathwise's own IRI), so a
+        # package edited in a CASE tool and imported with --replace doubled every concept under a new id.
+        scheme, one, two = "http://example.org/s", "http://example.org/c/1", "http://example.org/c/2"
+        kg = KnowledgeGraph(open_store("memory"))
+        kg.import_bundle(
+            CurriculumBundle(
+                (Curriculum(scheme, "Scheme"),),
+                (Concept(one, "One", curriculum=scheme), Concept(two, "Two", broader=(one,), curriculum=scheme)),
+                (Prerequisite(two, one),),
+            )
+        )
+        package = _package(kg, scheme)
+        bundle = parse_case_package(package, "s.json")
+        assert [c.id for c in bundle.curricula] == [scheme]
+        assert {(c.id, c.broader) for c in bundle.concepts} == {(one, ()), (two, (one,))}
+        assert [(e.concept, e.prerequisite) for e in bundle.prerequisites] == [(two, one)]
+        fresh = KnowledgeGraph(open_store("memory"))
+        fresh.import_bundle(bundle)
+        assert _package(fresh, scheme) == package
+        report = kg.import_bundle(bundle, replace_existing=True)
+        assert (report.dangling, report.counts["concepts"]) == ([], 2)
+        assert sorted(kg.projection.dag.nodes) == [one, two]
+
     def test_every_alt_label_survives(self) -> None:
         labels = ("one", "two", "three")
         bundle = CurriculumBundle(
