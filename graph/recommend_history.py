@@ -42,10 +42,11 @@ class Completion:
         return now - self.last_success >= timedelta(days=days)
 
     def days_since(self, now: datetime) -> int | None:
-        """Whole days since the last success; None when it has no time (a log without times, dated 1970).
+        """Whole days since the last success, never below 0; None when it has no time (a log without times, dated 1970).
 
         An ASSISTments log imported from its AKT folds told every student "you last got this
-        exercise right 20788 days ago".
+        exercise right 20788 days ago". An attempt may be stamped up to a day ahead of the
+        server's clock (a client's clock runs fast): it was "-1 days ago", and is today.
 
         Examples:
             >>> from datetime import UTC
@@ -54,8 +55,10 @@ class Completion:
             2
             >>> Completion("m", 1, UNTIMED_EPOCH).days_since(datetime(2026, 1, 3, tzinfo=UTC)) is None
             True
+            >>> Completion("m", 1, datetime(2026, 1, 3, 2, tzinfo=UTC)).days_since(datetime(2026, 1, 3, tzinfo=UTC))
+            0
         """
-        return None if untimed(self.last_success) else (now - self.last_success).days
+        return None if untimed(self.last_success) else max(0, (now - self.last_success).days)
 
 
 def completions(attempts: Iterable[Attempt]) -> dict[str, Completion]:

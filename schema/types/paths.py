@@ -256,8 +256,9 @@ class MaterialRecommendation:
         "leads to none of the targets."
     )
     days_since_correct: int | None = strawberry.field(
-        description="For a review: whole days since the student last answered this material correctly; null "
-        "otherwise, and for a success of a log without times (imported AKT, DKVMN or pyKT folds)."
+        description="For a review: whole days since the student last answered this material correctly, never "
+        "below 0 (a success stamped ahead of the server's clock is 0); null otherwise, and for a success of a "
+        "log without times (imported AKT, DKVMN or pyKT folds)."
     )
     not_stated: list[str] = strawberry.field(
         description="With `needs`: what the material's metadata does not say of them, the hazards (flashing...) "

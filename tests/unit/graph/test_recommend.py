@@ -108,6 +108,18 @@ class TestRecommendMaterials:
         assert (again.review, again.days_since_correct) == (False, 1)
         assert again.reason.startswith("Not mastered yet (0%): you got this exercise on a right 1 day ago; try it")
 
+    def test_a_success_stamped_ahead_of_the_server_clock_is_today_not_minus_one_day(self) -> None:
+        # Attempts may be stamped up to a day ahead (a client's clock runs fast): daysSinceCorrect came out
+        # -1 and the reason said "you got this exercise on a right -1 days ago".
+        dag: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+        done = {"a-ex": Completion("a-ex", 1, NOW + timedelta(hours=3))}
+        recs = recommend_materials(
+            dag, {}, exercise_for, targets=["a"], completed=done, concept_of_material={"a-ex": "a"}, now=NOW
+        )
+        [again] = [r for r in recs if r.material == "a-ex"]
+        assert again.days_since_correct == 0
+        assert "right today; try it again." in again.reason
+
     def test_a_success_of_a_log_without_times_is_no_number_of_days_ago(self) -> None:
         # ASSISTments' AKT folds carry no times, stored from 1970: every student of an imported log was told
         # "you last got this exercise on Finding Percents right 20788 days ago".
