@@ -57,6 +57,7 @@ from auth.scope_rules import (
     TeacherOfStudent,
     WithoutArg,
     as_given,
+    own_key,
     values_at,
 )
 from auth.visibility import min_cell_for, visible_cohorts, visible_students
@@ -99,6 +100,9 @@ class AccessDenied(Exception):
         self.argument = argument
         self.extensions: dict[str, str] = {"code": "FORBIDDEN", **({"field": argument} if argument else {})}
 
+
+NO_STUDENT = "the token names no student (its 'sub' is blank)"
+"""Why a student caller is refused whose token's ``sub`` is no student id (``auth.scope_rules.own_key``)."""
 
 ANYONE = Anyone()
 AGGREGATE_ONLY = AggregateOnly()
@@ -249,6 +253,10 @@ def check(
         Traceback (most recent call last):
         ...
         auth.policy.AccessDenied: 'student': students may only use their own data
+        >>> check("learningPath", Principal(Role.STUDENT, ""), {"targets": ["t"]}, EmptyDirectory())
+        Traceback (most recent call last):
+        ...
+        auth.policy.AccessDenied: 'learningPath': the token names no student (its 'sub' is blank)
     """
     access = policy.get(field)
     if access is None:
@@ -261,6 +269,12 @@ def check(
         raise AccessDenied(field, message + set_aside_note(principal, access.__contains__))
     if not rule.allows(principal, args, directory, student_key):
         where = _refused_item(rule, principal, args, directory, student_key)
+        if isinstance(rule, OwnStudent) and own_key(principal, student_key) is None:
+            # A token whose sub is spaces only verifies, and its student's queries were "Unexpected error."
+            message = f"'{field}': {NO_STUDENT}"
+            raise AccessDenied(
+                field, message + set_aside_note(principal, access.__contains__), argument=where or rule.arg
+            )
         message = f"'{field}': {rule.reason}" + (f" ({where})" if where else "")
         raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=where)
 

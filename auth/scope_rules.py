@@ -28,6 +28,7 @@ __all__ = [
     "TeacherOfStudent",
     "WithoutArg",
     "as_given",
+    "own_key",
     "values_at",
 ]
 
@@ -39,6 +40,21 @@ StudentKey = Callable[[str], str]
 def as_given(student: str) -> str:
     """A student id taken as their key already (the default ``StudentKey``: no pseudonyms)."""
     return student
+
+
+def own_key(principal: Principal, student_key: StudentKey = as_given) -> str | None:
+    """A student caller's own key; ``None`` when the token's ``sub`` names no student (empty, or spaces only).
+
+    Examples:
+        >>> from auth.principal import Role
+        >>> own_key(Principal(Role.STUDENT, "s1")), own_key(Principal(Role.STUDENT, " "), str.strip)
+        ('s1', None)
+    """
+    try:
+        key = student_key(principal.sub)
+    except ValueError:
+        return None
+    return key or None
 
 
 def values_at(args: Args, path: str) -> list[str | None] | None:
@@ -167,8 +183,9 @@ class OwnStudent(ArgRule):
     def accepts(
         self, principal: Principal, values: set[str], directory: CohortDirectory, student_key: StudentKey
     ) -> bool:
-        """Only the key of ``sub`` itself."""
-        return values <= {student_key(principal.sub)}
+        """Only the key of ``sub`` itself; nothing when ``sub`` names no student (``own_key``)."""
+        own = own_key(principal, student_key)
+        return own is not None and values <= {own}
 
 
 @dataclass(frozen=True)

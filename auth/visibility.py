@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from auth.directory import CohortDirectory, students_taught_by
 from auth.principal import Principal, Role
-from auth.scope_rules import StudentKey, as_given
+from auth.scope_rules import StudentKey, as_given, own_key
 
 __all__ = ["min_cell_for", "visible_cohorts", "visible_students"]
 
@@ -21,8 +21,9 @@ def visible_students(
     """The student keys a listing may show the caller; ``None`` means all of them."""
     if principal.role is Role.ADMIN:
         return None
-    if principal.role is Role.STUDENT:
-        return frozenset({student_key(principal.sub)})
+    if principal.role is Role.STUDENT:  # a token whose sub names no student sees nobody
+        own = own_key(principal, student_key)
+        return frozenset({own} if own is not None else ())
     if principal.role is Role.TEACHER:
         return frozenset(students_taught_by(directory, principal.sub))
     return frozenset()

@@ -280,6 +280,40 @@ def with_students(kg: KnowledgeGraph) -> KnowledgeGraph:
 LIST_STUDENTS = "{ students { totalCount edges { node { id } } } }"
 
 
+class TestATokenNamingNoStudent:
+    """A student token whose ``sub`` is spaces only verifies, but names no student."""
+
+    @pytest.mark.parametrize(
+        ("query", "argument"),
+        [
+            ('{ learningPath(targets: ["add"]) { __typename } }', "studentId"),
+            ('{ learningPath(targets: ["add"], studentId: "s1") { __typename } }', "studentId"),
+            ('{ nextMaterials(studentId: "s1") { __typename } }', "studentId"),
+            ('{ ask(question: "what is addition?", studentId: "s1") { __typename } }', "studentId"),
+            ('{ student(id: "s1") { id } }', "id"),
+        ],
+        ids=["path", "own-path", "next", "ask", "student"],
+    )
+    def test_its_student_queries_are_forbidden_saying_so(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema, query: str, argument: str
+    ) -> None:
+        # They were "Unexpected error." (a ValueError, logged as a server fault), or for a path without
+        # studentId "students may only use their own data": the caller could not tell the token was at fault.
+        result = run(with_students, query, Principal(S, "   "), schema)
+        [error] = result.errors or []
+        assert error.extensions == {"code": "FORBIDDEN", "field": argument}
+        assert "the token names no student" in error.message
+
+    def test_it_lists_nobody_and_may_still_ask_without_naming_a_student(
+        self, with_students: KnowledgeGraph, schema: strawberry.Schema
+    ) -> None:
+        query = '{ students { totalCount } ask(question: "what is addition?") { __typename } }'
+        result = run(with_students, query, Principal(S, "   "), schema)
+        assert result.errors is None
+        assert result.data is not None
+        assert result.data["students"] == {"totalCount": 0}
+
+
 class TestStudentListing:
     @pytest.mark.parametrize(
         ("role", "seen"), [(A, ["s1", "s2", "s3"]), (S, ["s1"]), (T, ["s1", "s3"])], ids=["admin", "student", "teacher"]

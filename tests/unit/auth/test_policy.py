@@ -135,6 +135,21 @@ class TestCheck:
             messages.add(denied.value.message)
         assert len(messages) == 1
 
+    def test_a_student_token_naming_no_student_is_told_so(self) -> None:
+        # A token whose sub is spaces only verified, and a student query of it was "Unexpected error.".
+        blank = Principal(Role.STUDENT, " ")
+        for field, args, argument in (
+            ("learningPath", {"targets": ["t"]}, "studentId"),
+            ("nextMaterials", {"studentId": "s1"}, "studentId"),
+            ("exportStudent", {"id": "s1"}, "id"),
+            ("recordAttempts", {"attempts": [{"studentId": "s1"}]}, "attempts.0.studentId"),
+        ):
+            with pytest.raises(AccessDenied, match="the token names no student") as denied:
+                check(field, blank, args, DIRECTORY, student_key=str.strip)
+            assert denied.value.extensions == {"code": "FORBIDDEN", "field": argument}
+        check("ask", blank, {"question": "why?"}, DIRECTORY, student_key=str.strip)
+        assert visible_students(blank, DIRECTORY, str.strip) == frozenset()
+
     def test_field_without_entry_is_admin_only(self) -> None:
         check("someNewField", ADMIN, {}, DIRECTORY, policy={})
         with pytest.raises(AccessDenied, match="no access policy"):
