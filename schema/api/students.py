@@ -129,7 +129,7 @@ class StudentQuery:
     def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult | None:
         try:
             key = info.context.student_key(id, "id")
-            return StudentExport.from_domain(key, students.export(info.context.kg, key))
+            return StudentExport.from_domain(str(id), key, students.export(info.context.kg, key))
         except KnowledgeGraphError as error:
             return StudentDataError.from_domain(error)
 

@@ -69,15 +69,22 @@ class ForgottenStudent:
 
 @strawberry.type(description="Everything stored about a student, for an access request.")
 class StudentExport:
-    student_id: strawberry.ID = strawberry.field(description="The student's key.")
+    requested_id: strawberry.ID = strawberry.field(
+        description="The id the request sent, as it sent it (an external id, an e-mail address or a key)."
+    )
+    student_id: strawberry.ID = strawberry.field(
+        description="The student's key (`stu-...`) that `requestedId` maps to: whose record this is."
+    )
     data: strawberry.scalars.JSON = strawberry.field(
         description="`attempts`, `mastery`, `cohorts`, and `statements`: every stored triple of theirs as it is."
     )
 
     @classmethod
-    def from_domain(cls, student: str, data: dict[str, Any]) -> StudentExport:
-        """From ``graph.forget.export_student``."""
-        return cls(student_id=strawberry.ID(student), data=strawberry.scalars.JSON(data))
+    def from_domain(cls, requested: str, student: str, data: dict[str, Any]) -> StudentExport:
+        """From ``graph.forget.export_student`` of ``student``, the key of the ``requested`` id."""
+        return cls(
+            requested_id=strawberry.ID(requested), student_id=strawberry.ID(student), data=strawberry.scalars.JSON(data)
+        )
 
 
 ForgetStudentResult = Annotated[

@@ -198,6 +198,15 @@ class TestForgetInProcess:
         assert (again["__typename"], again["code"], again["subjectId"]) == ("StudentDataError", "NOT_FOUND", key)
         assert api(EXPORT, {"s": key})["exportStudent"]["code"] == "NOT_FOUND"
 
+    def test_an_export_names_the_id_sent_and_the_key_it_maps_to(self, api: Api) -> None:
+        # The answer named only the key: a requester who sent an e-mail address or an LMS id could not tell
+        # that the record was theirs, nor match an export to the request that asked for it.
+        api(RECORD, {"s": EXTERNAL, "c": "x1"})
+        key = api.pseudonyms.key(EXTERNAL)
+        query = "query($s: ID!) { exportStudent(id: $s) { ... on StudentExport { requestedId studentId } } }"
+        for sent in (EXTERNAL, key):
+            assert api(query, {"s": sent})["exportStudent"] == {"requestedId": sent, "studentId": key}
+
     def test_other_students_are_untouched(self, api: Api) -> None:
         api(RECORD, {"s": EXTERNAL, "c": "x1"})
         api(RECORD, {"s": "someone-else", "c": "x1"})
