@@ -1,8 +1,8 @@
 """Asking questions of the materials: the graph gives the curriculum, the QA service answers.
 
 ``GraphLookup`` is the service's window on the graph (materials, prerequisites, a
-student's stored mastery); ``attach`` keeps the service's index in step with material
-writes and reconciles it with the graph in the background.
+student's mastery as ``Student.mastery`` gives it); ``attach`` keeps the service's index
+in step with material writes and reconciles it with the graph in the background.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from graph.mastery import read_estimates
 from graph.material_changes import on_material_change
 from graph.model import Material
 from graph.repository import KnowledgeGraph
+from ml.mastery.serving import MasteryService
 from ml.qa.answer import Answer
 from ml.qa.naming import ConceptNames
 from ml.qa.serving import QaService
+from resolvers.student_reads import mastery_of
 
 __all__ = ["MAX_QUESTION", "GraphLookup", "all_materials", "ask", "attach"]
 
@@ -27,10 +29,17 @@ MAX_QUESTION = 1000
 
 
 class GraphLookup:
-    """The curriculum as answering needs it (a ``ml.qa.answer.CurriculumLookup``)."""
+    """The curriculum as answering needs it (a ``ml.qa.answer.CurriculumLookup``).
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    ``served`` and ``unsettled``: the served mastery model, and whether the student's
+    stored estimates may lag it (``Context.estimates_may_lag``), so that the mastery read
+    is the one ``Student.mastery`` gives.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, served: MasteryService | None = None, *, unsettled: bool = False) -> None:
         self.kg = kg
+        self.served = served
+        self.unsettled = unsettled
 
     def materials(self, ids: Sequence[str]) -> list[Material | None]:
         """Materials in the order of ``ids``."""
@@ -47,8 +56,17 @@ class GraphLookup:
         return sorted(self.kg.projection.teaches.get(concept, ()))
 
     def mastery(self, student: str) -> dict[str, float]:
-        """The student's stored estimates."""
-        return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
+        """The student's estimates, the figures ``Student.mastery`` gives (``resolvers.student_reads.mastery_of``).
+
+        Read from the store alone, they lagged the model for up to half a minute after an
+        answer (until the settler rewrote them): the weak prerequisites of an answer said
+        0.42 where the mastery screen beside it said 0.23. Without a served model, the
+        stored estimates, as nothing can move them.
+        """
+        if self.served is None:
+            return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
+        found = mastery_of(self.kg, self.served, student, None, unsettled=self.unsettled)
+        return {e.concept: e.probability for e in found}
 
     def concept_names(self) -> ConceptNames:
         """Every concept's label, indexed once per state of the labels (``KnowledgeGraph.labels_revision``)."""
@@ -77,11 +95,16 @@ def ask(
     question: str,
     student: str | None,
     keys_shown: Collection[str] | None = None,
+    *,
+    served: MasteryService | None = None,
+    unsettled: bool = False,
 ) -> Answer:
     """Answer ``question`` from the materials, personalised for ``student`` when given.
 
     ``keys_shown``: the exercises whose answer keys the asker may read (None: all;
     ``auth.answer_keys``): a student is not answered from a key they may not read.
+    ``served`` and ``unsettled``: the student's mastery is read as ``Student.mastery``
+    reads it (``GraphLookup``).
 
     A student with nothing stored yet (a new account's first question) is answered as a
     newcomer, with no weak prerequisites, as ``learningPath`` plans a newcomer's path; it
@@ -95,7 +118,7 @@ def ask(
             f"the question is too long ({len(question)} characters; at most {MAX_QUESTION}): ask about one thing",
             field="question",
         )
-    return qa.ask(question, GraphLookup(kg), student, keys_shown)
+    return qa.ask(question, GraphLookup(kg, served, unsettled=unsettled), student, keys_shown)
 
 
 def attach(kg: KnowledgeGraph, qa: QaService, *, background: bool = True) -> None:

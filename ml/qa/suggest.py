@@ -34,7 +34,7 @@ class CurriculumLookup(Protocol):
         ...
 
     def mastery(self, student: str) -> dict[str, float]:
-        """The student's stored mastery probability per concept."""
+        """The student's mastery probability per concept with a stored estimate (as ``Student.mastery`` gives it)."""
         ...
 
     def concept_names(self) -> ConceptNames:

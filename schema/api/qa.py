@@ -53,7 +53,19 @@ class QaQuery:
                 raise InvalidInput("this service runs without question answering (PATHWISE_QA=false)")
             student = info.context.student_key(student_id) if student_id is not None else None
             keys_shown = await info.context.keys_shown()
-            answer = await _answer(partial(qa.ask, info.context.kg, service, question, student, keys_shown))
+            lags = student is not None and info.context.estimates_may_lag(student)
+            answer = await _answer(
+                partial(
+                    qa.ask,
+                    info.context.kg,
+                    service,
+                    question,
+                    student,
+                    keys_shown,
+                    served=info.context.mastery,
+                    unsettled=lags,
+                )
+            )
         except KnowledgeGraphError as error:
             return AskError.from_domain(error)
         return AnswerType.from_domain(answer)

@@ -45,7 +45,10 @@ class EvidenceType:
 
 @strawberry.type(name="WeakPrerequisite", description="A prerequisite of the answer's concepts not yet mastered.")
 class WeakPrerequisiteType:
-    probability: float = strawberry.field(description="The student's stored mastery estimate.")
+    probability: float = strawberry.field(
+        description="The student's mastery of it, as `Student.mastery` gives it (estimated now while an answer's "
+        "moves of their estimates wait to be stored)."
+    )
     domain: strawberry.Private[WeakPrerequisite]
 
     @strawberry.field(description="The prerequisite.")
@@ -113,7 +116,8 @@ class AnswerType:
     )
     evidence: list[EvidenceType] = strawberry.field(description="The passages the answer rests on.")
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
-        description="The student's prerequisites of these concepts with low mastery, weakest first."
+        description="The student's prerequisites of these concepts with a stored estimate and low mastery (below "
+        "0.6, as `Student.mastery` gives it), weakest first."
     )
     domain: strawberry.Private[Answer]
 

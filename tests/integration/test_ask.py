@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
 from demo.load import CURRICULUM_DIR
 from graph.attempts import record_attempts
-from graph.mastery import estimate_triples
+from graph.mastery import estimate_triples, read_estimates
 from graph.model import Attempt, MasteryEstimate
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -21,10 +23,11 @@ from ml.qa.dense import SentenceEncoder
 from ml.qa.index import QaIndex
 from ml.qa.serving import QaService
 from resolvers.loaders import build_loaders
-from resolvers.qa import attach
+from resolvers.qa import GraphLookup, attach
 from schema import build_schema
 from schema.context import Context
 from tests.conftest import PlainIds
+from tests.integration.conftest import demo_api
 
 ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   __typename
@@ -575,3 +578,56 @@ def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[Kn
     assert percent["text"].startswith("Percent means per hundred, so p% = p/100.")
     slope = ask(*demo, "Define slope.")
     assert slope["text"].startswith("Slope measures how steep a line is")
+
+
+def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(tmp_path: Path) -> None:
+    # Read from the store alone, they lagged the model for up to half a minute after an answer (until the
+    # settler rewrote the student's other estimates): an answer's weak prerequisites said factoring_gcf 0.42
+    # where Student.mastery beside it said 0.23, and left out a prerequisite it put at 0.53.
+    from resolvers.recording import settle
+    from resolvers.settling import EstimateSettler
+
+    api = demo_api(tmp_path)
+    service = QaService(QaIndex(SentenceEncoder()))
+    attach(api.kg, service, background=False)
+    settler = EstimateSettler(lambda students: settle(api.kg, api.mastery, students))  # not started: nothing settles
+
+    @dataclass
+    class Settling(Context):
+        settler: EstimateSettler | None = field(default_factory=lambda: settler)
+        qa: QaService | None = field(default_factory=lambda: service)
+
+    def answers(material: str, correct: bool, day: int) -> list[dict[str, Any]]:
+        when = (datetime.now(UTC) - timedelta(days=day)).replace(microsecond=0)
+        return [
+            {"studentId": "kid", "materialId": material, "correct": correct, "clientId": f"{material}-{day}-{n}",
+             "timestamp": (when + timedelta(minutes=n)).isoformat()}
+            for n in range(4)
+        ]  # fmt: skip
+
+    def run(document: str, variables: dict[str, Any]) -> dict[str, Any]:
+        return asyncio.run(api.run(document, variables, context_type=Settling))
+
+    record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
+    mastery = 'query { student(id: "kid") { mastery { concept { id } probability } } }'
+    try:
+        for material, correct in (
+            ("m_integer_subtraction_practice", True),
+            ("m_zero_product_property_practice", False),
+            ("m_factoring_gcf_practice", False),
+        ):
+            run(record, {"a": answers(material, correct, day=30)})
+        settler.settle_due(everyone=True)
+        stored = {e.concept: e.probability for e in read_estimates(api.kg.store, ["kid"])["kid"]}
+        run(record, {"a": answers("m_integers_number_line_practice", False, day=0)})
+        assert settler.waits_for("kid")
+        question = {"q": "How do I solve a quadratic equation by factoring?", "s": "kid"}
+        answer = run(ASK, question)["ask"]
+        screen = {m["concept"]["id"]: m["probability"] for m in run(mastery, {})["student"]["mastery"]}
+    finally:
+        service.close()
+    lookup = GraphLookup(api.kg)
+    prerequisites = {p for c in answer["concepts"] for p in lookup.prerequisites(c["id"])}
+    weak = {w["concept"]["id"]: w["probability"] for w in answer["weakPrerequisites"]}
+    assert weak == {c: p for c, p in screen.items() if c in prerequisites and p < 0.6}
+    assert any(abs(p - stored[c]) > 0.05 for c, p in weak.items()), "the answer moved them from what is stored"
