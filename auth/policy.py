@@ -257,6 +257,10 @@ def check(
         Traceback (most recent call last):
         ...
         auth.policy.AccessDenied: 'learningPath': the token names no student (its 'sub' is blank)
+        >>> check("learningPath", Principal(Role.STUDENT, "s1"), {"targets": ["t"]}, EmptyDirectory())
+        Traceback (most recent call last):
+        ...
+        auth.policy.AccessDenied: 'learningPath': a student names themselves: send `studentId` (your own id)
     """
     access = policy.get(field)
     if access is None:
@@ -275,6 +279,10 @@ def check(
             raise AccessDenied(
                 field, message + set_aside_note(principal, access.__contains__), argument=where or rule.arg
             )
+        if isinstance(rule, OwnStudent) and "." not in rule.arg and values_at(args, rule.arg) is None:
+            # "students may only use their own data" to a student who had named nobody
+            message = f"'{field}': a student names themselves: send `{rule.arg}` (your own id)"
+            raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=rule.arg)
         message = f"'{field}': {rule.reason}" + (f" ({where})" if where else "")
         raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=where)
 

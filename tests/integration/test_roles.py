@@ -314,6 +314,16 @@ class TestATokenNamingNoStudent:
         assert result.data["students"] == {"totalCount": 0}
 
 
+def test_a_students_path_without_studentid_says_to_send_it(
+    with_students: KnowledgeGraph, schema: strawberry.Schema
+) -> None:
+    # "students may only use their own data" answered a student who had named nobody.
+    result = run(with_students, '{ learningPath(targets: ["add"]) { __typename } }', Principal(S, "s1"), schema)
+    [error] = result.errors or []
+    assert error.extensions == {"code": "FORBIDDEN", "field": "studentId"}
+    assert error.message == "'learningPath': a student names themselves: send `studentId` (your own id)"
+
+
 class TestStudentListing:
     @pytest.mark.parametrize(
         ("role", "seen"), [(A, ["s1", "s2", "s3"]), (S, ["s1"]), (T, ["s1", "s3"])], ids=["admin", "student", "teacher"]
