@@ -44,7 +44,7 @@ from graph.rdf_stated import FIELDS, stated_fields
 from graph.unstated import TRANSLATIONS
 from graph.vocab import DCTERMS, PW, RDF, SDO, SKOS, XSD
 
-__all__ = ["bundle_from_rdf", "empty_label", "repeated_texts"]
+__all__ = ["bundle_from_rdf", "empty_label", "empty_text", "repeated_texts"]
 
 T = TypeVar("T", Curriculum, Concept, Material)
 
@@ -168,7 +168,8 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
         if left_out:  # a bare `pw:requires` says nothing of the edge's strength or provenance
             unstated[("prerequisite", f"{key[0]} -> {key[1]}")] = left_out
     material_iris = _material_subjects(g)
-    materials = read("material", {s: _props(g, s) for s in material_iris}, material_from_props)
+    material_props = {s: _props(g, s) for s in material_iris}
+    materials = read("material", material_props, material_from_props)
     bundle = CurriculumBundle(
         curricula,
         concepts,
@@ -192,6 +193,12 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     classes, unread_classes = ontology_classes(g, bundle)
     repeated = classes + tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
     repeated += tuple(blank for s, props in concept_props.items() if (blank := empty_label(id_of(str(s)), props)))
+    repeated += tuple(
+        blank for s, props in material_props.items() if (blank := empty_text("material", id_of(str(s)), props))
+    )
+    repeated += tuple(
+        blank for s, props in scheme_props.items() if (blank := empty_text("curriculum", id_of(str(s)), props))
+    )
     repeated += tuple(p for s, props in scheme_props.items() for p in _repeated_titles(id_of(str(s)), props))
     return replace(bundle, extra=extra or None, warnings=unread + unread_classes, problems=repeated)
 
@@ -226,6 +233,27 @@ def empty_label(concept: str, props: Props) -> str | None:
     """
     if props.get(SKOS.prefLabel) and not first_value(props, SKOS.prefLabel):
         return f"concept {concept!r} has an empty label"
+    return None
+
+
+_TITLES = {"material": (SDO.name,), "curriculum": (DCTERMS.title, SKOS.prefLabel)}
+
+
+def empty_text(kind: str, ident: str, props: Props) -> str | None:
+    """The problem of a material or curriculum whose every stated title is empty (``schema:name ""``).
+
+    As with a concept's label: one without a title is titled by its id, and a stated empty
+    one was taken for none, so a material listed in an app as its IRI came in unrefused.
+
+    Examples:
+        >>> empty_text("material", "m", {SDO.name: [Literal("")]})
+        "material 'm' has an empty title"
+        >>> empty_text("curriculum", "c", {DCTERMS.title: [Literal("")], SKOS.prefLabel: [Literal("Algebra")]}) is None
+        True
+    """
+    stated = [p for p in _TITLES[kind] if props.get(p)]
+    if stated and not any(first_value(props, p) for p in stated):
+        return f"{kind} {ident!r} has an empty title"
     return None
 
 

@@ -225,3 +225,33 @@ def test_a_concept_with_an_empty_label_is_refused(kg: KnowledgeGraph, label: str
     assert caught.value.problems == ["concept 'http://example.org/c/b' has an empty label"]
     assert kg.revision == revision
     assert not kg.projection.has_concept("http://example.org/c/a")
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        (
+            '<http://example.org/m/1> a schema:LearningResource ; schema:name "" ; schema:teaches <http://ex.org/a> .',
+            "material 'http://example.org/m/1' has an empty title",
+        ),
+        (
+            '<http://example.org/s> a skos:ConceptScheme ; dcterms:title ""@en .',
+            "curriculum 'http://example.org/s' has an empty title",
+        ),
+    ],
+    ids=["material", "curriculum"],
+)
+def test_a_material_or_curriculum_with_an_empty_title_is_refused(
+    kg: KnowledgeGraph, description: str, problem: str
+) -> None:
+    # They came in titled by their IRI, where an empty concept label is refused.
+    text = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<http://ex.org/a> a skos:Concept ; skos:prefLabel "A" .
+{description}"""
+    revision = kg.revision
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(text, "turtle"))
+    assert caught.value.problems == [problem]
+    assert kg.revision == revision
