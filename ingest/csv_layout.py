@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -54,6 +54,7 @@ from graph.concept_texts import translation_origin
 from graph.model import Concept, Curriculum, Material
 from graph.unstated import PREREQUISITES, TRANSLATIONS
 from graph.value_checks import concept_problems, curriculum_problems, material_problems, translation_problems
+from ingest.csv_hints import guessed, separator_hint
 from ingest.csv_layout_columns import COLUMNS, FIELDS, FILES, KINDS, REQUIRED
 from ingest.csv_layout_export import bundle_to_csv, write_curriculum_csv
 from ingest.csv_layout_rows import (
@@ -106,50 +107,14 @@ def _rows(name: str, text: str, reading: _Reading) -> Iterator[tuple[int, dict[s
         if missing:
             why.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
-            why.append(f"unknown column(s) {', '.join(_guessed(c, COLUMNS[name]) for c in unknown)}")
+            why.append(f"unknown column(s) {', '.join(guessed(c, COLUMNS[name]) for c in unknown)}")
         said = "; ".join(why) + f" (columns: {', '.join(COLUMNS[name])})"
-        problems.append(Problem(source, "line 1", said + _separator_hint(header, COLUMNS[name])))
+        problems.append(Problem(source, "line 1", said + separator_hint(header, COLUMNS[name])))
         return
     kind = KINDS[name]
     reading.unstated.update((kind, FIELDS.get((name, c), c)) for c in COLUMNS[name] if c not in header)
     for line, record in records(reader, source, len(header), problems):
         yield line, dict(zip(header, record, strict=True))
-
-
-def _folded(column: str) -> str:
-    return column.casefold().replace(" ", "_").replace("-", "_")
-
-
-def _guessed(column: str, columns: Sequence[str]) -> str:
-    """An unknown column as a message names it, with the column it differs from only in case or spacing.
-
-    Examples:
-        >>> _guessed("ID", ("id", "label")), _guessed("Alt Labels", ("alt_labels",)), _guessed("x", ("id",))
-        ("ID (did you mean 'id'?)", "Alt Labels (did you mean 'alt_labels'?)", 'x')
-    """
-    meant = next((c for c in columns if _folded(c) == _folded(column)), None)
-    return column if meant is None else f"{column} (did you mean {meant!r}?)"
-
-
-_SEPARATORS = {";": "';'", "\t": "tabs"}
-
-
-def _separator_hint(header: Sequence[str], columns: Sequence[str]) -> str:
-    """What to say of a header that names columns between another separator than ',' (a spreadsheet's ';').
-
-    Examples:
-        >>> _separator_hint(["id;label"], ("id", "label"))
-        ": the header seems to use ';' as its separator: save the file as comma-separated"
-        >>> _separator_hint(["id", "labels"], ("id", "label"))
-        ''
-    """
-    known = {_folded(c) for c in columns}
-    for separator, name in _SEPARATORS.items():
-        if any(
-            _folded(part.strip()) in known for cell in header if separator in cell for part in cell.split(separator)
-        ):
-            return f": the header seems to use {name} as its separator: save the file as comma-separated"
-    return ""
 
 
 def _convert(

@@ -31,6 +31,7 @@ from graph.cohorts import MAX_TEACHERS, RosterEntry, RosterReport, apply_roster,
 from graph.ids import iri_of, is_valid_id
 from graph.repository import KnowledgeGraph
 from graph.value_checks import LABEL_LIMIT, text_problem
+from ingest.csv_hints import separator_hint
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
@@ -67,7 +68,8 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
     if missing or unknown or repeated:
         reasons = [f"missing column {c!r}" for c in missing] + [f"unknown column {c!r}" for c in unknown]
         reasons += [f"repeated column {c!r}" for c in repeated]
-        raise MalformedInput([Problem(source, "line 1", "; ".join(reasons) + f" (columns: {', '.join(COLUMNS)})")])
+        said = "; ".join(reasons) + f" (columns: {', '.join(COLUMNS)})" + separator_hint(header, COLUMNS)
+        raise MalformedInput([Problem(source, "line 1", said)])
     at = {name: names.index(name) for name in names}
     entries: list[RosterEntry] = []
     named: dict[str, tuple[str, int]] = {}  # cohort -> (its name, the line that gave it)

@@ -45,6 +45,12 @@ class TestReadRoster:
             ("cohort,pupil\n7b,s1\n", "missing column 'student'; unknown column 'pupil'"),
             ("cohort,student,student\n7b,s1,s2\n", "repeated column 'student'"),
             ("cohort,student\n", "no enrolment"),
+            # a spreadsheet in a semicolon locale: "missing column 'cohort'" alone left admins guessing
+            (
+                "Cohort;Student\n7b;s1\n",
+                "the header seems to use ';' as its separator: save the file as comma-separated",
+            ),
+            ("cohort\tstudent\n7b\ts1\n", "seems to use tabs as its separator"),
         ],
     )
     def test_bad_headers(self, text: str, reason: str) -> None:
