@@ -8,7 +8,7 @@ from functools import partial
 
 import strawberry
 
-from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
+from graph.errors import KnowledgeGraphError, Unavailable
 from ml.qa.answer import Answer
 from resolvers import qa
 from schema.api.arguments import QuestionArg
@@ -50,7 +50,8 @@ class QaQuery:
         service = info.context.qa
         try:
             if service is None:
-                raise InvalidInput("this service runs without question answering (PATHWISE_QA=false)")
+                # not the request's fault: INVALID told a client to change a question that no question helps
+                raise Unavailable("this service runs without question answering (PATHWISE_QA=false)")
             student = info.context.student_key(student_id) if student_id is not None else None
             keys_shown = await info.context.keys_shown()
             lags = student is not None and info.context.estimates_may_lag(student)

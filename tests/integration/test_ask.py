@@ -111,6 +111,21 @@ def test_a_new_student_is_answered_and_an_empty_question_refused(demo: tuple[Kno
     assert ask(*demo, "   ")["field"] == "question"
 
 
+def test_a_service_without_question_answering_says_it_is_unavailable(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # It was INVALID, which tells a client to change its request; no question would have helped.
+    kg, _ = demo
+    context = Context(kg=kg, loaders=build_loaders(kg), qa=None, pseudonyms=PlainIds(), principal=DEVELOPMENT_ADMIN)
+    result = asyncio.run(build_schema().execute(ASK, variable_values={"q": "What is slope?"}, context_value=context))
+    assert result.data == {
+        "ask": {
+            "__typename": "AskError",
+            "code": "UNAVAILABLE",
+            "field": None,
+            "message": "this service runs without question answering (PATHWISE_QA=false)",
+        }
+    }
+
+
 CREATE = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) { __typename } }"""
 UPDATE = """mutation($input: UpdateMaterialInput!) { updateMaterial(input: $input) { __typename } }"""
 DELETE = """mutation($id: ID!) { deleteMaterial(id: $id) { __typename } }"""
