@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def _csv_folder(path: Path) -> CurriculumBundle:
     """The layout's folder, or one of its files (its folder is read): any other file is refused.
 
     ``my_topics.csv`` used to be taken as "a file of the folder", so the folder's
-    ``concepts.csv`` was imported in its place.
+    ``concepts.csv`` was imported in its place. A file of the layout reads its folder,
+    with a warning naming the other files read.
     """
     from ingest.csv_layout import read_curriculum_csv
 
@@ -60,7 +62,16 @@ def _csv_folder(path: Path) -> CurriculumBundle:
         raise MalformedInput(
             [Problem(str(path), "-", f"the CSV layout is a folder of {names}: name the folder, or rename the file")]
         )
-    return read_curriculum_csv(path if path.is_dir() else path.parent)
+    if path.is_dir():
+        return read_curriculum_csv(path)
+    bundle = read_curriculum_csv(path.parent)
+    others = [name for name in CSV_FILES.values() if name != path.name and (path.parent / name).exists()]
+    if not others:
+        return bundle
+    # a designer who named concepts.csv alone was told nothing of the materials imported beside it
+    read_too = f"{', '.join(others)} {'was' if len(others) == 1 else 'were'} read too"
+    said = f"{path.name} is one file of the CSV layout, so its folder {path.parent} was read whole: {read_too}"
+    return replace(bundle, warnings=(*bundle.warnings, said))
 
 
 def _case_text(text: str, source: str) -> CurriculumBundle:

@@ -148,6 +148,19 @@ class TestParseCurriculumCsv:
             READERS["csv"](tmp_path / "my_topics.csv")
         assert [c.id for c in READERS["csv"](tmp_path / "concepts.csv").concepts] == ["q1"]
 
+    def test_a_file_of_the_layout_reads_its_folder_and_says_so(self, tmp_path: Path) -> None:
+        # Naming concepts.csv imported the materials beside it without a word.
+        (tmp_path / "concepts.csv").write_text("id,label\nslope,Slope\n")
+        assert READERS["csv"](tmp_path / "concepts.csv").warnings == ()  # nothing else there
+        (tmp_path / "materials.csv").write_text("id,title,type,teaches\nm9,Slope drill,exercise,slope\n")
+        bundle = READERS["csv"](tmp_path / "concepts.csv")
+        assert [m.id for m in bundle.materials] == ["m9"]
+        assert bundle.warnings == (
+            f"concepts.csv is one file of the CSV layout, so its folder {tmp_path} was read whole: "
+            "materials.csv was read too",
+        )
+        assert READERS["csv"](tmp_path).warnings == ()  # the folder named: no surprise
+
     def test_a_folder_of_materials_alone_is_recognised(self, tmp_path: Path) -> None:
         # Only a folder with concepts.csv used to be: "cannot tell the format".
         (tmp_path / "materials.csv").write_text("id,title,type,teaches\nm9,Slope drill,exercise,slope\n")
