@@ -136,7 +136,7 @@ def test_one_fragment_reads_the_refusal_of_any_result(kg: KnowledgeGraph) -> Non
     assert result.data == {
         "learningPath": {"__typename": "PathError", "code": "NOT_FOUND", "field": "targets"},
         "cohortMastery": {"__typename": "CohortError", "code": "NOT_FOUND", "field": "cohortId"},
-        "ask": {"__typename": "AskError", "code": "INVALID", "field": None},  # no question answering here
+        "ask": {"__typename": "AskError", "code": "UNAVAILABLE", "field": None},  # no question answering here
     }
     created = f'mutation {{ createConcept(input: {{id: "bad id", label: "x"}}) {{ {refusal} }} }}'
     assert asyncio.run(build_schema().execute(created, context_value=context)).data == {
