@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,13 @@ def demo_api(tmp_path: Path, pseudonyms: Any = None) -> Api:
 def api(tmp_path: Path) -> Api:
     """The schema over the demo curriculum with the shipped mastery model; student ids unhashed (``PlainIds``)."""
     return demo_api(tmp_path)
+
+
+def answers_in_a_row(material: str, correct: bool, tag: str, day: int = 0) -> list[dict[str, Any]]:
+    """Four answers of "kid" to ``material``, a minute apart, ``day`` days ago (``AttemptInput`` values)."""
+    when = (datetime.now(UTC) - timedelta(days=day)).replace(microsecond=0)
+    return [
+        {"studentId": "kid", "materialId": material, "correct": correct, "clientId": f"{tag}{n}",
+         "timestamp": (when + timedelta(minutes=n)).isoformat()}
+        for n in range(4)
+    ]  # fmt: skip

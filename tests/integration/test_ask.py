@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from resolvers.qa import GraphLookup, attach
 from schema import build_schema
 from schema.context import Context
 from tests.conftest import PlainIds
-from tests.integration.conftest import demo_api
+from tests.integration.conftest import answers_in_a_row, demo_api
 
 ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   __typename
@@ -613,12 +613,7 @@ def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(tmp_path: 
         qa: QaService | None = field(default_factory=lambda: service)
 
     def answers(material: str, correct: bool, day: int) -> list[dict[str, Any]]:
-        when = (datetime.now(UTC) - timedelta(days=day)).replace(microsecond=0)
-        return [
-            {"studentId": "kid", "materialId": material, "correct": correct, "clientId": f"{material}-{day}-{n}",
-             "timestamp": (when + timedelta(minutes=n)).isoformat()}
-            for n in range(4)
-        ]  # fmt: skip
+        return answers_in_a_row(material, correct, f"{material}-{day}-", day)
 
     def run(document: str, variables: dict[str, Any]) -> dict[str, Any]:
         return asyncio.run(api.run(document, variables, context_type=Settling))

@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from resolvers.settled_view import settled
 from resolvers.students import SETTLED_WITHIN, record
 from schema import build_schema
 from schema.context import Context
-from tests.integration.conftest import Api, demo_api
+from tests.integration.conftest import Api, answers_in_a_row, demo_api
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
   __typename ... on RecordedAttempts { accepted duplicates mastery { concept { id } probability modelVersion } }
@@ -1241,20 +1241,14 @@ def test_mastery_and_next_materials_right_after_attempts_read_the_model_not_esti
             ((i["material"]["assesses"] or i["material"]["teaches"])[0]["id"], i["mastery"], i["review"]) for i in items
         ], {m["concept"]["id"]: m["probability"] for m in rows}
 
-    def answers(material: str, correct: bool, tag: str, day: int = 0) -> list[dict[str, Any]]:
-        when = (datetime.now(UTC) - timedelta(days=day)).replace(microsecond=0)
-        return [
-            {"studentId": "kid", "materialId": material, "correct": correct, "clientId": f"{tag}{n}",
-             "timestamp": (when + timedelta(minutes=n)).isoformat()}
-            for n in range(4)
-        ]  # fmt: skip
-
     for material in ("m_slope_practice", "m_coordinate_plane_practice", "m_ratios_proportions_practice"):
         # three months ago: due for review now (four right answers: every 60 days)
-        asyncio.run(api.run(RECORD, {"a": answers(material, True, material, day=90)}, context_type=Settling))
+        asyncio.run(api.run(RECORD, {"a": answers_in_a_row(material, True, material, day=90)}, context_type=Settling))
     settler.settle_due(everyone=True)
     # now a wrong answer at the start of the curriculum: the fringe stops there, far below what was mastered
-    asyncio.run(api.run(RECORD, {"a": answers("m_integers_number_line_practice", False, "w")}, context_type=Settling))
+    asyncio.run(
+        api.run(RECORD, {"a": answers_in_a_row("m_integers_number_line_practice", False, "w")}, context_type=Settling)
+    )
     assert settler.waits_for("kid")
     stored = {e.concept: e.probability for e in read_estimates(api.kg.store, ["kid"])["kid"]}
     items_during, mastery_during = seen()
@@ -1276,7 +1270,9 @@ def test_mastery_and_next_materials_right_after_attempts_read_the_model_not_esti
     assert items_during == items_after
     # one more answer moves the others a little: those stay as stored, as the settler leaves them, so no figure
     # changes once settled with no new answer (the screen went 0.9126 -> 0.9051 by itself)
-    asyncio.run(api.run(RECORD, {"a": answers("m_coordinate_plane_practice", True, "x")[:1]}, context_type=Settling))
+    asyncio.run(
+        api.run(RECORD, {"a": answers_in_a_row("m_coordinate_plane_practice", True, "x")[:1]}, context_type=Settling)
+    )
     assert settler.waits_for("kid")
     stored = {e.concept: e.probability for e in read_estimates(api.kg.store, ["kid"])["kid"]}
     live = dict(zip(stored, api.mastery.predictor.estimate("kid", list(stored)), strict=True))
