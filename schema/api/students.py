@@ -113,8 +113,9 @@ class StudentQuery:
     @strawberry.field(
         description="One student by external id or key (the `id` it answers is the key); null when none, except "
         "for a student asking for themself: a newcomer gets their (empty) record, as paths and predictions do. "
-        "Null beside an entry in `errors` means a nested argument was refused (`evidence(first: 101)`), not that "
-        "there is no such student."
+        "Null beside an entry in `errors` whose `path` is `student` means the request was refused (a blank id, "
+        "FORBIDDEN), not that there is no such student; a refused nested argument (`evidence(first: 101)`) nulls "
+        "that field alone, its error's `path` naming it."
     )
     def student(self, info: Info, id: StudentIdArg) -> StudentType | None:
         key = info.context.student_key(id, "id")
