@@ -91,7 +91,11 @@ class NotFound(KnowledgeGraphError):
         self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = (), hint: str = ""
     ) -> None:
         more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
-        super().__init__(f"{kind} {ident!r} does not exist{more}{hint}", field=field)
+        said = f"{kind} {ident!r} does not exist"
+        if not hint and len(problems) == 1 and problems[0].startswith(said):
+            # the one problem's "(did you mean 'slope'?)": the message said only "concept 'slop' does not exist"
+            hint = problems[0][len(said) :]
+        super().__init__(f"{said}{more}{hint}", field=field)
         self.kind = kind
         self.ident = ident
         self.problems = list(problems)

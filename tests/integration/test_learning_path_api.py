@@ -371,6 +371,15 @@ class TestWhatAFrontendShowsAStudent:
         by_label = api(query, {"t": ["Slope"]})["learningPath"]
         assert by_label["problems"] == ["concept 'Slope' does not exist (did you mean 'slope'?)"]
 
+    def test_one_unknown_target_says_the_closest_id_in_the_message_too(self, api: Api) -> None:
+        # `... on Refusal { code message field }` read "concept 'slop' does not exist": the hint was in problems only.
+        query = """{ learningPath(studentId: "kid", targets: ["slop"]) { ... on Refusal { code message field } } }"""
+        assert api(query)["learningPath"] == {
+            "code": "NOT_FOUND",
+            "message": "concept 'slop' does not exist (did you mean 'slope'?)",
+            "field": "targets",
+        }
+
     def test_one_unknown_concept_does_not_blank_the_student(self, api: Api) -> None:
         # mastery(conceptIds: ["slope", "slop"]) made the whole student null: one bad id blanked a dashboard.
         attempt(api, "kid", "slope", correct=True, times=1)
