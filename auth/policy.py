@@ -284,6 +284,8 @@ def check(
             message = f"'{field}': a student names themselves: send `{rule.arg}` (your own id)"
             raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=rule.arg)
         message = f"'{field}': {rule.reason}" + (f" ({where})" if where else "")
+        if where is None and isinstance(rule, ArgRule) and "." not in rule.path and rule.path in args:
+            where = rule.path  # student(id: "s2") named no argument, where a batch names its item
         raise AccessDenied(field, message + set_aside_note(principal, access.__contains__), argument=where)
 
 

@@ -107,7 +107,7 @@ class TestProduction:
         refused = graphql(production.base, '{ student(id: "s2") { id } }', token=student).json()
         assert refused["data"] == {"student": None}
         assert refused["errors"][0]["message"] == "'student': students may only use their own data"
-        assert refused["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
+        assert refused["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "id"}
         own = graphql(production.base, '{ student(id: "s1") { id } }', token=student).json()
         assert own["data"]["student"]["id"].startswith("stu-")  # themself, a newcomer: their (empty) record
 

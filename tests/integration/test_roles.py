@@ -314,6 +314,26 @@ class TestATokenNamingNoStudent:
         assert result.data["students"] == {"totalCount": 0}
 
 
+@pytest.mark.parametrize(
+    ("role", "query", "argument"),
+    [
+        (S, '{ student(id: "s2") { id } }', "id"),
+        (S, '{ learningPath(targets: ["add"], studentId: "s2") { __typename } }', "studentId"),
+        (T, '{ nextMaterials(studentId: "s2") { __typename } }', "studentId"),
+        (D, '{ ask(question: "what is addition?", studentId: "s1") { __typename } }', "studentId"),
+        (T, '{ cohortMastery(cohortId: "c2") { __typename } }', "cohortId"),
+    ],
+    ids=["student", "path", "teacher", "designer", "cohort"],
+)
+def test_a_refused_argument_is_named_in_field(
+    with_students: KnowledgeGraph, schema: strawberry.Schema, role: Role, query: str, argument: str
+) -> None:
+    # student(id: "s2") was FORBIDDEN with no field, where a blank token's and a batch's refusals named theirs.
+    result = run(with_students, query, Principal(role, PRINCIPALS[role]), schema)
+    [error] = result.errors or []
+    assert error.extensions == {"code": "FORBIDDEN", "field": argument}
+
+
 def test_a_students_path_without_studentid_says_to_send_it(
     with_students: KnowledgeGraph, schema: strawberry.Schema
 ) -> None:

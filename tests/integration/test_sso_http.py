@@ -83,7 +83,7 @@ class TestConfiguredProvider:
         assert graphql(sso.base, "{ curricula { id } }", token=teacher).json() == {"data": {"curricula": []}}
         # a teacher (not an admin, not a student): a student outside their cohorts is refused as such
         refused = graphql(sso.base, '{ student(id: "u2") { id } }', token=teacher).json()
-        assert refused["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
+        assert refused["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "id"}
         assert "teach" in refused["errors"][0]["message"]
 
     def test_several_roles_the_least_privileged_is_used(self, sso: Live) -> None:
