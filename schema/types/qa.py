@@ -22,7 +22,10 @@ __all__ = ["AnswerNotice", "AnswerType", "AskError", "AskResult", "EvidenceType"
 class EvidenceType:
     chunk: int = strawberry.field(description="The chunk's position in its material, from 0.")
     text: str = strawberry.field(description="The passage's text, its lines broken where the material's are.")
-    score: float = strawberry.field(description="Fused retrieval score (lexical and dense z-scores mixed).")
+    score: float = strawberry.field(
+        description="Fused retrieval score (lexical and dense z-scores mixed). Not the order of `Answer.evidence`, "
+        "which ranks by more than it: it need not fall down the list."
+    )
     similarity: float = strawberry.field(description="Cosine similarity of question and passage.")
     material_id: strawberry.Private[str]
 
@@ -114,7 +117,12 @@ class AnswerType:
     notice_code: AnswerNotice | None = strawberry.field(
         description="What `notice` says, as a code: a frontend words it itself, in its own language (null: no notice)."
     )
-    evidence: list[EvidenceType] = strawberry.field(description="The passages the answer rests on.")
+    evidence: list[EvidenceType] = strawberry.field(
+        description="The passages the answer rests on, best first as the answer ranks them: the one it is drawn "
+        "from first (a material titled as the question, or an explanation before an exercise, can outrank a higher "
+        "`score`), then every further chunk its text quotes (a worked example's later steps, a keyed answer), "
+        "with the `score` of the passage they continue."
+    )
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
         description="The student's prerequisites of these concepts with a stored estimate and low mastery (below "
         "0.6, as `Student.mastery` gives it), weakest first."
