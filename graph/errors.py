@@ -274,7 +274,7 @@ class ManyProblems(KnowledgeGraphError):
 
     def __init__(self, errors: Sequence[KnowledgeGraphError]) -> None:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s): see problems)" if len(errors) > 1 else ""
+        more = f" (and {len(errors) - 1} more: see problems)" if len(errors) > 1 else ""  # as NotFound says it
         super().__init__(first.message + more, field=first.field)
         self.code = first.code
         self.errors = list(errors)

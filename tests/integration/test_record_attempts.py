@@ -272,7 +272,7 @@ class TestRecordAttempts:
     def test_every_bad_attempt_of_a_batch_is_named_at_once(self, api: Api) -> None:
         # Only the first was named: a phone with a queue of 500 fixed one item per round trip.
         query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
-          ... on AttemptsError { code field problems { code field subjectId } } } }"""
+          ... on AttemptsError { code field message problems { code field subjectId } } } }"""
         good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
         batch = [
             good,
@@ -285,6 +285,8 @@ class TestRecordAttempts:
         ]
         result = api(query, {"a": batch})["recordAttempts"]
         assert (result["code"], result["field"]) == ("NOT_FOUND", "attempts.1.materialId")
+        # "(and 4 more problem(s): see problems)", where a path's or a new concept's refusal says "(and 1 more: ...)"
+        assert result["message"] == "material 'm_gone' does not exist (and 4 more: see problems)"
         assert [(p["code"], p["field"], p["subjectId"]) for p in result["problems"]] == [
             ("NOT_FOUND", "attempts.1.materialId", "m_gone"),
             ("INVALID", "attempts.2.score", None),
