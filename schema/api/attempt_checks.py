@@ -75,9 +75,12 @@ def link_problems(
     """
     found: list[KnowledgeGraphError] = []
     hints = Suggestions(kg.projection.dag.nodes, kg.projection.label)  # read on the first unknown id only
+    material_hints = Suggestions(kg.projection.material_ids)  # a typo'd material had no hint, a concept's had one
     for index, (attempt, material) in enumerate(zip(attempts, named, strict=True)):
         if attempt.material_id and material is None:
-            found.append(NotFound("material", str(attempt.material_id), field=f"attempts.{index}.materialId"))
+            ident = str(attempt.material_id)
+            hint = material_hints.hint(ident)
+            found.append(NotFound("material", ident, field=f"attempts.{index}.materialId", hint=hint))
         unknown = [str(c) for c in attempt.concept_ids or () if not kg.projection.has_concept(str(c))]
         for concept in unknown:  # with the closest id, as a learning path's targets have it
             missing = ConceptNotFound(concept, field=f"attempts.{index}.conceptIds")

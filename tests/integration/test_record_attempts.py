@@ -296,6 +296,17 @@ class TestRecordAttempts:
         ]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_an_unknown_material_is_named_with_the_closest_id(self, api: Api) -> None:
+        # "material 'm_slope_practise' does not exist" and nothing more, where an unknown concept gets the closest.
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field message } } }"""
+        typo = {"studentId": "kid", "materialId": "m_slope_practise", "correct": True}
+        assert api(query, {"a": [typo]})["recordAttempts"] == {
+            "code": "NOT_FOUND",
+            "field": "attempts.0.materialId",
+            "message": "material 'm_slope_practise' does not exist (did you mean 'm_slope_practice'?)",
+        }
+
     def test_a_padded_or_mailto_student_id_is_the_student_a_roster_or_xapi_log_names(self, api: Api) -> None:
         # " 4 " from a spreadsheet made a second student beside the roster's "4", in no cohort;
         # "mailto:..." missed the learner an xAPI log keyed by mbox_sha1sum.
