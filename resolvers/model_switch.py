@@ -84,8 +84,9 @@ def _prepare(
     the record of the last real switch. The version already served is not loaded again
     (None): only the estimates another version made are rewritten (``_run``).
     """
-    if version not in mastery.versions.list():
-        raise NotFound("model version", version, field="version")
+    versions = mastery.versions.list()
+    if version not in versions:
+        raise NotFound("model version", version, field="version", hint=_versions_there(versions))
     progress = _begin(mastery, version)
     if version == progress.previous:
         return progress, None, []
@@ -97,6 +98,22 @@ def _prepare(
         raise
     progress.students = len(students)
     return progress, candidate, students
+
+
+def _versions_there(versions: Sequence[str], shown: int = 5) -> str:
+    """The versions a refused name could have been, newest first (a typo was told only "does not exist").
+
+    Examples:
+        >>> _versions_there(["demo", "2026-11-30T01-00-00Z"])
+        ' (versions there, newest first: 2026-11-30T01-00-00Z, demo)'
+        >>> _versions_there([])
+        ' (no version is there: train one with `pathwise train mastery`)'
+    """
+    if not versions:
+        return " (no version is there: train one with `pathwise train mastery`)"
+    newest = list(reversed(versions))
+    more = f" and {len(newest) - shown} older (`masteryModels` lists them)" if len(newest) > shown else ""
+    return f" (versions there, newest first: {', '.join(newest[:shown])}{more})"
 
 
 def _begin(mastery: MasteryService, version: str) -> SwitchProgress:

@@ -116,6 +116,8 @@ class TestStartMasteryModelSwitch:
     def test_a_version_that_is_not_there_or_does_not_load_is_refused_at_once(self, api: Api) -> None:
         missing = api(START, {"v": "nope"})["startMasteryModelSwitch"]
         assert (missing["code"], missing["field"]) == ("NOT_FOUND", "version")
+        # "model version 'nope' does not exist" and nothing more: the admin had to look the names up elsewhere
+        assert missing["message"] == "model version 'nope' does not exist (versions there, newest first: demo)"
         assert api(FOLLOW) == {"masteryModelSwitch": None}, (
             "a typo is no switch: it replaced the last real one's record"
         )
