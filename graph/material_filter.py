@@ -9,6 +9,7 @@ query per material.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -112,10 +113,13 @@ class MaterialFilter:
             elif key in _WITHOUT:
                 free.add(_WITHOUT[key])
             else:
+                # "flash" was not told "flashing", as a learner's needs.avoidHazards is
+                close = difflib.get_close_matches(key, list(_WITHOUT), n=1, cutoff=0.5)
+                hint = f" (did you mean {_WITHOUT[close[0]]!r}?)" if close else ""
                 raise InvalidInput(
-                    f"withoutHazard {given!r} is not a hazard: give flashing, motionSimulation or sound (or their "
-                    "noFlashingHazard... forms), or none for all three; a material that states nothing about a "
-                    "hazard is never listed as free of it",
+                    f"withoutHazard {given!r} is not a hazard{hint}: give flashing, motionSimulation or sound "
+                    "(or their noFlashingHazard... forms), or none for all three; a material that states nothing "
+                    "about a hazard is never listed as free of it",
                     field="withoutHazard",
                 )
         tag = None

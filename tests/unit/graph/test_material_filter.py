@@ -101,6 +101,14 @@ class TestMaterialFilterChecked:
             MaterialFilter.checked(**arguments)  # type: ignore[arg-type]
         assert caught.value.field == field
 
+    def test_a_misspelt_hazard_is_told_the_closest_as_a_learners_needs_are(self) -> None:
+        # materials(withoutHazard: "flash") was not told "flashing", where needs.avoidHazards: ["flash"] was
+        with pytest.raises(InvalidInput, match=r"withoutHazard 'flash' is not a hazard \(did you mean 'flashing'\?\)"):
+            MaterialFilter.checked(without_hazards=["flash"])
+        with pytest.raises(InvalidInput) as caught:
+            MaterialFilter.checked(without_hazards=["zzz"])
+        assert "did you mean" not in caught.value.message
+
     def test_the_refusal_of_a_hazard_says_silence_is_not_safety(self) -> None:
         with pytest.raises(InvalidInput, match="states nothing about a hazard is never listed as free of it"):
             MaterialFilter.checked(without_hazards=["unknown"])
