@@ -98,6 +98,38 @@ def _position(problem: Problem) -> int:
     return int(number) if number.isdigit() else -1
 
 
+def _reused_ids(source: str, checked: Sequence[Statement]) -> list[Problem]:
+    """A statement id given twice in one file with another actor, verb, object, result or time.
+
+    A repeat of the same statement is skipped as a duplicate; one that differs was skipped
+    too, the first kept without a word, though an import that met it stored before refuses it.
+    """
+    first: dict[str, Statement] = {}
+    found = []
+    for s in checked:
+        key = s.ident.lower()
+        earlier = first.setdefault(key, s)
+        if earlier is s:
+            continue
+        if (earlier.student, earlier.verb, earlier.item, earlier.score, earlier.timestamp, earlier.void_target) != (
+            s.student,
+            s.verb,
+            s.item,
+            s.score,
+            s.timestamp,
+            s.void_target,
+        ):
+            found.append(
+                Problem(
+                    source,
+                    s.where,
+                    f"statement id {s.ident} is also at {earlier.where} with another actor, verb, object, result "
+                    "or time: a statement id names one statement (a changed result is a new statement with its own id)",
+                )
+            )
+    return found
+
+
 NOT_AN_ANSWER = "not an answer verb"
 
 
@@ -174,6 +206,7 @@ def parse_xapi(
             for s in checked
             if s.timestamp is None and s.verb in ANSWER_VERBS
         ]
+    problems += _reused_ids(source, checked)
     if problems:
         raise MalformedInput(sorted(problems, key=_position))
 

@@ -161,6 +161,21 @@ def test_duplicates_and_unscored_answers_are_skipped_and_counted() -> None:
     }
 
 
+def test_a_statement_id_given_twice_with_another_result_is_refused_with_its_line() -> None:
+    # The second statement was skipped as a duplicate and the first kept without a word, though the
+    # same statement stored by an earlier import is refused: which answer the learner gave was a guess.
+    text = lines(
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", ADL + "answered", result={"success": True}),
+        stmt("A1", ADL + "answered", result={"success": True}, timestamp="2024-01-01T12:00:00+02:00"),  # the same
+        stmt("a1", ADL + "answered", result={"success": False}),  # 4: another result
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(text, "log.jsonl")
+    assert [p.location for p in caught.value.where] == ["line 4"]
+    assert "also at line 1" in caught.value.where[0].reason
+
+
 def test_every_invalid_statement_is_reported_with_its_line() -> None:
     good = stmt("a1", ADL + "answered", result={"success": True})
     no_actor = {k: v for k, v in good.items() if k != "actor"}
