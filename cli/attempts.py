@@ -218,6 +218,7 @@ def import_attempts(
                 voided_stored = stored_void_targets(kg, frame, pseudonyms)
                 report["xapi"]["voided_stored"] = len(voided_stored)
                 report["xapi"]["voided"] += len(gone)
+                report["xapi"]["used"] -= len(gone)  # counted used as read: "4 statement(s), 4 used, 1 voided"
                 ahead = voids_ahead(kg, frame, pseudonyms)
                 report["xapi"]["voided_ahead"] = len(ahead)
                 within = voided_within(kg, frame, pseudonyms)  # voided beside their void: kept voided too

@@ -498,6 +498,7 @@ def test_a_void_in_an_earlier_file_keeps_its_statement_out_when_it_comes(kg: Kno
     day = write_lines(tmp_path / "day.jsonl", [statement(uid.upper(), "uy", True), statement("dd-2", "uy", False)])
     out = report(invoke(kg, str(day), "--format", "xapi", "--json"))
     assert (out["accepted"], out["duplicates"], out["xapi"]["voided"]) == (1, 0, 1)
+    assert (out["xapi"]["statements"], out["xapi"]["used"]) == (2, 1)  # it read "2 statement(s), 2 used, 1 voided"
     assert [a.score for a in kg_attempts(kg)] == [0.0]
     again = invoke(kg, str(void), "--format", "xapi")
     assert "voided before" in again.output
