@@ -8,6 +8,8 @@ entry also leaves its :class:`~ingest.attempts.xapi.XapiReport` in
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -21,8 +23,9 @@ from ingest.attempts.long_csv import read_csv
 from ingest.attempts.pykt import read_pykt
 from ingest.attempts.table import concat_frames
 from ingest.attempts.xapi import NOT_AN_ANSWER, read_xapi
+from ingest.errors import MalformedInput, Problem
 
-__all__ = ["ATTEMPT_READERS", "join_frames", "read_attempts", "sum_reports"]
+__all__ = ["ATTEMPT_READERS", "guess_format", "join_frames", "read_attempts", "sum_reports"]
 
 
 def _xapi(path: Path, **options: Any) -> pd.DataFrame:
@@ -142,9 +145,66 @@ def read_attempts(path: Path | Sequence[Path], fmt: str, **options: Any) -> pd.D
         raise ValueError(f"unknown attempt format {fmt!r}; known: {', '.join(sorted(ATTEMPT_READERS))}")
     paths = [path] if isinstance(path, Path) else list(path)
     reader = ATTEMPT_READERS[fmt]
-    if fmt == "akt":
-        return reader(paths, **options)
-    return join_frames([reader(p, **options) for p in paths], fmt)
+    try:
+        if fmt == "akt":
+            return reader(paths, **options)
+        return join_frames([reader(p, **options) for p in paths], fmt)
+    except MalformedInput as error:
+        raise MalformedInput(_with_format_hints(error.where, paths, fmt)) from None
+
+
+_INTS = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*,?\s*$")
+
+
+def guess_format(lines: Sequence[str]) -> tuple[str, str] | None:
+    """The layout a log's first lines look like, and why; None when they fit none clearly.
+
+    A pyKT file read as a long CSV said "missing student column" and an AKT file read as
+    DKVMN listed a problem per record: nothing said the layout was the wrong one.
+    """
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        return None
+    first = lines[0].lstrip("\ufeff")
+    if first.startswith(("{", "[")):
+        return "xapi", "it starts with a JSON statement"
+    names = {name.strip().strip('"').lower() for name in first.split(",")}
+    if {"fold", "uid", "responses"} <= names:
+        return "pykt", "its header is fold, uid, ... responses"
+    if re.fullmatch(r"\d+", first) and len(lines) > 1 and _INTS.match(lines[1]):
+        return "dkvmn", "its first line is a length alone, then a line of numbers"
+    if re.fullmatch(r"\d+\s*,\s*\d+", first) and len(lines) > 1 and _INTS.match(lines[1]):
+        return "akt", "its first line is '<student index>,<user_id>', then a line of numbers"
+    if not _INTS.match(first) and "," in first and not {"fold", "uid"} <= names:  # a pyKT header, misspelt
+        return "csv", "its first line is a header of names"
+    return None
+
+
+def _first_lines(path: Path, count: int = 3) -> list[str]:
+    """The first lines of a log (gzipped or not) as text; [] if unreadable or not UTF-8 (UTF-16 read as a header)."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rt", encoding="utf-8-sig") as text:
+            return [line for _, line in zip(range(count), text, strict=False)]
+    except (OSError, EOFError, UnicodeDecodeError):
+        return []
+
+
+def _with_format_hints(problems: Sequence[Problem], paths: Sequence[Path], fmt: str) -> list[Problem]:
+    """``problems``, led for each file refused at its first line that reads as another layout by a hint naming it."""
+    hints = []
+    for path in paths:
+        if not any(p.source == str(path) and p.location == "line 1" for p in problems):
+            continue
+        guess = guess_format(_first_lines(path))
+        if guess is not None and guess[0] != fmt:
+            layout, why = guess
+            hints.append(
+                Problem(str(path), "line 1", f"read as --format {fmt}, but it looks like --format {layout}: {why}")
+            )
+    return [*hints, *problems]
 
 
 def sum_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

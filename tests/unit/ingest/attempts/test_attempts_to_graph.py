@@ -19,6 +19,7 @@ from ingest.attempts.formats import ATTEMPT_READERS, read_attempts
 from ingest.attempts.long_csv import parse_csv
 from ingest.attempts.to_graph import EPOCH, concept_id, frame_to_attempts
 from ingest.attempts.xapi import parse_xapi
+from ingest.errors import MalformedInput
 
 
 def test_one_attempt_per_group_with_all_its_concepts() -> None:
@@ -164,3 +165,41 @@ def test_a_skipped_statement_in_two_xapi_files_is_counted_once(tmp_path: Path) -
 def test_unknown_formats_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown attempt format"):
         read_attempts(tmp_path / "x", "parquet")
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "layout"),
+    [
+        ('fold,uid,concepts,responses\n-1,7,"1,2","1,0"\n', "csv", "pykt"),  # said only "missing student column"
+        ("student,item,correct\ns,q1,1\n", "pykt", "csv"),
+        ("891,78276\n1,2,3\n4,5,6\n1,0,1\n", "dkvmn", "akt"),  # a problem per record, none naming the layout
+        ("3\n1,2,3,\n1,0,1,\n", "akt", "dkvmn"),
+        ('{"actor": {"mbox": "mailto:a@x.org"}}\n', "csv", "xapi"),
+    ],
+)
+def test_a_log_read_in_another_layout_is_refused_naming_the_one_it_looks_like(
+    tmp_path: Path, text: str, given: str, layout: str
+) -> None:
+    (tmp_path / "log.csv").write_text(text)
+    with pytest.raises(MalformedInput) as caught:
+        read_attempts(tmp_path / "log.csv", given)
+    first = caught.value.where[0]
+    assert (first.location, f"it looks like --format {layout}:" in first.reason) == ("line 1", True)
+
+
+def test_a_log_refused_in_its_own_layout_has_no_layout_hint(tmp_path: Path) -> None:
+    (tmp_path / "log.csv").write_text("student,item,correct\ns,q1,7\n")
+    with pytest.raises(MalformedInput) as caught:
+        read_attempts(tmp_path / "log.csv", "csv")
+    assert [p.location for p in caught.value.where] == ["line 2"]
+    (tmp_path / "log.csv").write_text("student,item,correct\n")
+    assert read_attempts(tmp_path / "log.csv", "csv").empty
+    (tmp_path / "log.csv").write_text('fold,uid,concepts,response\n-1,7,"1,2","1,0"\n')  # misspelt: no csv log
+    with pytest.raises(MalformedInput) as caught:
+        read_attempts(tmp_path / "log.csv", "pykt")
+    assert not any("looks like" in p.reason for p in caught.value.where)
+    (tmp_path / "log.jsonl").write_text('{"actor": {"mbox": "mailto:a@x.org"}, "verb": {}}\n', encoding="utf-16")
+    with pytest.raises(MalformedInput) as caught:  # read as text it "looked like --format csv"
+        read_attempts(tmp_path / "log.jsonl", "xapi")
+    assert [p.reason.split(" (")[0] for p in caught.value.where] == ["the file is UTF-16"]
+
