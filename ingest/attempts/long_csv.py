@@ -8,7 +8,7 @@ column (default)  meaning
 ``concepts``      ``|``-separated concept ids; one output row per concept (optional)
 ``correct``       ``0``/``1``, ``true``/``false`` or a score in [0, 1] (required)
 ``timestamp``     ISO 8601; naive times are UTC (optional; when the column is there, no cell may be empty)
-``attempt_id``    the client's own stable id of the student's attempt (optional; per student)
+``attempt_id``    the client's stable id of the student's attempt (optional; per student; no cell empty)
 ================  ===================================================================
 
 A column left at its default name may be absent; a column named explicitly must be
@@ -194,6 +194,10 @@ def parse_csv(
         if not what and not tags:
             reasons.append("names neither an item nor a concept")
         given = cell("attempt_id")
+        if "attempt_id" in where and not given:
+            # it took the file's id (name, student, line): the same answer in the next export, named or
+            # ordered otherwise, was a new attempt
+            reasons.append("empty attempt_id: in a log with attempt ids every line needs one")
         ident = f"{who}:{given}" if given else f"{stem}:{who}:{line}"  # a log's ids number each student's attempts
         if ident in seen_ids:
             reasons.append(f"attempt_id {given!r} of student {who!r} repeats line {seen_ids[ident]}")

@@ -63,6 +63,14 @@ def test_attempt_ids_are_per_student() -> None:
         parse_csv("student,item,correct,attempt_id\nalice,a,1,1\nalice,b,0,1\n", "t.csv")
 
 
+def test_an_empty_attempt_id_in_a_log_with_attempt_ids_is_refused() -> None:
+    # It took the file's id (name, student, line): the next export of the same answers, named or ordered
+    # otherwise, imported that attempt again.
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct,attempt_id\nalice,a,1,1\nalice,b,0,\n", "t.csv")
+    assert caught.value.problems == ["t.csv:line 3: empty attempt_id: in a log with attempt ids every line needs one"]
+
+
 def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("uid,problem,skills,score,when,id\nu1,p1,a|b,0.25,2024-03-01T00:00:00Z,X-1\n", encoding="utf-8")
