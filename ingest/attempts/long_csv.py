@@ -156,6 +156,15 @@ def parse_csv(
     except StopIteration:
         raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
     where, missing = _columns(header, given_names)
+    places = {name: [str(i + 1) for i, h in enumerate(header) if h == name] for name in header}
+    repeated = [
+        f"{logical} column {header[at]!r} is columns {', '.join(places[header[at]])}"
+        for logical, at in where.items()
+        if len(places[header[at]]) > 1
+    ]
+    if repeated and not missing:  # the first was read, the other left out without a word
+        why = f"{'; '.join(repeated)} of the header: name the one to read once (header: {', '.join(header)})"
+        raise MalformedInput([Problem(source, "line 1", why)])
     if missing:
         why = f"missing {', '.join(missing)} (header: {', '.join(header)})"
         separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)

@@ -71,6 +71,17 @@ def test_an_empty_attempt_id_in_a_log_with_attempt_ids_is_refused() -> None:
     assert caught.value.problems == ["t.csv:line 3: empty attempt_id: in a log with attempt ids every line needs one"]
 
 
+def test_a_column_named_twice_in_the_header_is_refused() -> None:
+    # Two files pasted side by side: the first "student" column was read, the second left out without a word.
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,student,correct\ns1,a,s2,1\n", "t.csv")
+    assert caught.value.where[0].location == "line 1"
+    assert "student column 'student' is columns 1, 3 of the header" in caught.value.where[0].reason
+    assert (
+        len(parse_csv("student,item,x,x,correct\ns1,q,a,b,1\n", "t.csv")) == 1
+    )  # a column it does not read may repeat
+
+
 def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("uid,problem,skills,score,when,id\nu1,p1,a|b,0.25,2024-03-01T00:00:00Z,X-1\n", encoding="utf-8")
