@@ -62,6 +62,46 @@ def _void_across(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], li
     return out, sorted(targets - matched)
 
 
+def _reused_ids(frame: pd.DataFrame, ids: pd.Series, first: dict[str, tuple[tuple[object, ...], str]]) -> list[Problem]:
+    """The statements of ``frame`` whose id an earlier file read gave another actor, object, result or time.
+
+    ``first`` maps a statement id to what it said and where, and learns ``frame``'s.
+    """
+    if frame.empty or "attempt_id" not in frame:
+        return []
+    found = []
+    times = [None if pd.isna(t) else t for t in frame["timestamp"].tolist()]  # NaT != NaT: untimed logs
+    columns = zip(
+        ids.tolist(),
+        frame["attempt_id"].tolist(),
+        frame["student"].tolist(),
+        frame["item"].tolist(),
+        frame["correct"].tolist(),
+        times,
+        frame["source"].tolist(),
+        frame["line"].tolist(),
+        strict=True,
+    )
+    for key, given, student, item, correct, time, source, line in columns:
+        said: tuple[object, ...] = (student, item, correct, time)
+        name = str(source).split(":", 1)[-1]  # the source column reads "xapi:log.jsonl"
+        place = f"{name} line {line}" if line > 0 else name
+        if key not in first:
+            first[key] = (said, place)
+        elif first[key][0] != said and first[key][1] != place:
+            # it was skipped as a duplicate, the first file's answer kept without a word
+            found.append(
+                Problem(
+                    name,
+                    f"line {line}" if line > 0 else "statement",
+                    f"statement id {given} is also in {first[key][1]} with another actor, object, result or time: "
+                    "a statement id names one statement",
+                )
+            )
+            first[key] = (said, place)  # one problem per file that differs
+    return found
+
+
 def _repeated_across(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     """xAPI files read together: a statement an earlier file holds is a duplicate here, as within one file.
 
@@ -69,10 +109,13 @@ def _repeated_across(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     files was counted used twice and, as one attempt, unmapped once: the report did not add up.
     """
     seen: set[str] = set()
+    first: dict[str, tuple[tuple[object, ...], str]] = {}  # statement id -> (what it says, where it was read)
+    clashes: list[Problem] = []
     out = []
     for frame in frames:
         ids = frame["attempt_id"].astype(str).str.lower() if "attempt_id" in frame else pd.Series(dtype=str)
         again = ids.isin(seen)
+        clashes += _reused_ids(frame, ids, first)
         passed_over = frame.attrs.get("skipped_ids", {})  # not an answer, no score...: skipped, but read
         repeated_skips = [passed_over[k] for k in passed_over if k in seen]
         seen |= set(ids) | set(passed_over)
@@ -97,6 +140,8 @@ def _repeated_across(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
         kept = frame.loc[~again].reset_index(drop=True) if again.any() else frame
         kept.attrs = {**frame.attrs, "report": report}
         out.append(kept)
+    if clashes:
+        raise MalformedInput(clashes)
     return out
 
 

@@ -203,3 +203,23 @@ def test_a_log_refused_in_its_own_layout_has_no_layout_hint(tmp_path: Path) -> N
         read_attempts(tmp_path / "log.jsonl", "xapi")
     assert [p.reason.split(" (")[0] for p in caught.value.where] == ["the file is UTF-16"]
 
+
+def test_a_statement_id_in_two_xapi_files_with_another_result_is_refused(tmp_path: Path) -> None:
+    # The second file's statement was skipped as a duplicate and the first file's answer kept without a
+    # word, though the same statement stored by an earlier import is refused.
+    answer = (
+        '{"id": "9f000000-0000-4000-8000-000000000001", "actor": {"mbox": "mailto:a@x.org"}, '
+        '"verb": {"id": "http://adlnet.gov/expapi/verbs/answered"}, "object": {"id": "http://lms.example/q/1"}, '
+        '"result": {"success": true}, "timestamp": "2026-01-01T00:00:00Z"}\n'
+    )
+    other = answer.replace("000000000001", "000000000002")
+    (tmp_path / "a.jsonl").write_text(other + answer)
+    (tmp_path / "b.jsonl").write_text(other + answer.replace("true", "false"))
+    (tmp_path / "c.jsonl").write_text(other + answer)
+    with pytest.raises(MalformedInput) as caught:
+        read_attempts([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], "xapi")
+    assert [str(p) for p in caught.value.where] == [
+        "b.jsonl:line 2: statement id 9f000000-0000-4000-8000-000000000001 is also in a.jsonl line 2 with another "
+        "actor, object, result or time: a statement id names one statement"
+    ]
+    assert len(read_attempts([tmp_path / "a.jsonl", tmp_path / "c.jsonl"], "xapi")) == 2  # the same: duplicates
