@@ -12,8 +12,9 @@ column (default)  meaning
 ================  ===================================================================
 
 A column left at its default name may be absent; a column named explicitly must be
-present. Rows are ordered by student, then time (stable, so equal or missing times keep
-file order), then numbered. Without an ``attempt_id`` column the id is
+present. Names match in any case (``Timestamp``), as a roster's do. Rows are ordered
+by student, then time (stable, so equal or missing times keep file order), then numbered.
+Without an ``attempt_id`` column the id is
 ``<file stem>:<student>:<line>``: the same file imported again gives the same ids, so
 the graph counts the replay as duplicates. With one, the id is ``<student>:<attempt_id>``:
 logs commonly number each student's attempts 1, 2, 3, and a second student's "1" was
@@ -101,13 +102,19 @@ def parse_timestamp(value: str) -> datetime | None:
 
 
 def _columns(header: list[str], given: dict[str, str | None]) -> tuple[dict[str, int], list[str]]:
-    """Where each logical column is in the header, and what is missing."""
+    """Where each logical column is in the header, and what is missing.
+
+    Names match in any case, as a roster's do: a ``Timestamp`` column was left out without
+    a word, the log read as untimed (dated 1970 in file order). The cell spelt as asked wins.
+    """
     where: dict[str, int] = {}
     missing = []
     for logical, default in DEFAULT_COLUMNS.items():
         name = given.get(logical) or default
         if name in header:
             where[logical] = header.index(name)
+        elif any(h.casefold() == name.casefold() for h in header):
+            where[logical] = next(i for i, h in enumerate(header) if h.casefold() == name.casefold())
         elif logical in _REQUIRED or given.get(logical):
             missing.append(f"{logical} column {name!r}")
     return where, missing
@@ -156,11 +163,14 @@ def parse_csv(
     except StopIteration:
         raise MalformedInput([Problem(source, "line 1", "empty file: expected a header row")]) from None
     where, missing = _columns(header, given_names)
-    places = {name: [str(i + 1) for i, h in enumerate(header) if h == name] for name in header}
+    places = {
+        name.casefold(): [str(i + 1) for i, h in enumerate(header) if h.casefold() == name.casefold()]
+        for name in header
+    }
     repeated = [
-        f"{logical} column {header[at]!r} is columns {', '.join(places[header[at]])}"
+        f"{logical} column {header[at]!r} is columns {', '.join(places[header[at].casefold()])}"
         for logical, at in where.items()
-        if len(places[header[at]]) > 1
+        if len(places[header[at].casefold()]) > 1
     ]
     if repeated and not missing:  # the first was read, the other left out without a word
         why = f"{'; '.join(repeated)} of the header: name the one to read once (header: {', '.join(header)})"

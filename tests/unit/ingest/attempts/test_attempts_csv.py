@@ -82,6 +82,17 @@ def test_a_column_named_twice_in_the_header_is_refused() -> None:
     )  # a column it does not read may repeat
 
 
+def test_columns_are_matched_in_any_case() -> None:
+    # 'Timestamp' was left out without a word: the log read as untimed, dated 1970 in file order.
+    frame = parse_csv("Student,item,CORRECT,Timestamp\ns,b,1,2024-01-02\ns,a,0,2024-01-01\n", "t.csv")
+    assert frame["item"].tolist() == ["a", "b"]
+    assert frame["timestamp"].notna().all()
+    frame = parse_csv("student,item,correct,When\ns,b,1,2024-01-02\n", "t.csv", timestamp="when")
+    assert frame["timestamp"].notna().all()
+    with pytest.raises(MalformedInput, match="student column 'student' is columns 1, 3 of the header"):
+        parse_csv("student,item,Student,correct\ns1,a,s2,1\n", "t.csv")
+
+
 def test_columns_are_mapped_and_client_ids_kept(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("uid,problem,skills,score,when,id\nu1,p1,a|b,0.25,2024-03-01T00:00:00Z,X-1\n", encoding="utf-8")
