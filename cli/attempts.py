@@ -144,6 +144,7 @@ def import_attempts(
     from cli.exits import fail
     from cli.opening import ATTEMPTS_INSTEAD, open_graph, open_pseudonyms
     from cli.progress import ProgressBars
+    from ingest.attempts.long_csv import time_columns_unread
     from ingest.attempts.to_graph import frame_to_attempts
 
     options = _reader_options(fmt, log_columns, folds, dataset)  # before the store opens: a usage error leaves it alone
@@ -174,6 +175,7 @@ def import_attempts(
     if fmt == "xapi":
         report["account_homes"] = list(options["account_homes"])
     marks: list[Triple] = []
+    hints: list[str] = []
     try:
         if fmt == "xapi":  # other homes than the stored learners were keyed with would key each a second way
             setting = "--xapi-account-home" if account_homes else SETTING
@@ -181,6 +183,15 @@ def import_attempts(
             options["former_homes"] = former_homes(kg.store)  # learners stored before an accepted change
         with ProgressBars() as bars:
             frame = _read(files, fmt, options, bars)
+            if fmt == "csv":
+                time_like = {path: time_columns_unread(path, options.get("timestamp")) for path in files}
+                hints = [
+                    f"warning: {path.name} has no {options.get('timestamp') or 'timestamp'!r} column, so its "
+                    f"attempts are dated by line from 1970: is {names[0]!r} their time? pass --timestamp-column "
+                    f"{names[0]}"
+                    for path, names in time_like.items()
+                    if names
+                ]
             unmapped = UnmappedActivities()
             if skip_unmapped:
                 frame, unmapped = without_unmapped(frame, kg.projection.material_ids)
@@ -274,6 +285,8 @@ def import_attempts(
         click.echo(json.dumps(report, indent=2, default=str))
     else:
         print_report(report)
+    for hint in hints:
+        click.echo(hint, err=True)
     if not report["attempts"]:
         chosen = f" in fold(s) {', '.join(map(str, sorted(folds)))}" if folds else ""
         click.echo(f"warning: no attempts{chosen} in {files_named(files)}: nothing to import", err=True)

@@ -8,7 +8,6 @@ entry also leaves its :class:`~ingest.attempts.xapi.XapiReport` in
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -21,6 +20,7 @@ from ingest.attempts.akt import read_akt
 from ingest.attempts.dkvmn import read_dkvmn
 from ingest.attempts.long_csv import read_csv
 from ingest.attempts.pykt import read_pykt
+from ingest.attempts.reading import first_lines
 from ingest.attempts.table import concat_frames
 from ingest.attempts.xapi import NOT_AN_ANSWER, read_xapi
 from ingest.errors import MalformedInput, Problem
@@ -225,25 +225,13 @@ def guess_format(lines: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
-def _first_lines(path: Path, count: int = 3) -> list[str]:
-    """The first lines of a log (gzipped or not) as text; [] if unreadable or not UTF-8 (UTF-16 read as a header)."""
-    try:
-        with path.open("rb") as raw:
-            head = raw.read(2)
-        opener = gzip.open if head == b"\x1f\x8b" else open
-        with opener(path, "rt", encoding="utf-8-sig") as text:
-            return [line for _, line in zip(range(count), text, strict=False)]
-    except (OSError, EOFError, UnicodeDecodeError):
-        return []
-
-
 def _with_format_hints(problems: Sequence[Problem], paths: Sequence[Path], fmt: str) -> list[Problem]:
     """``problems``, led for each file refused at its first line that reads as another layout by a hint naming it."""
     hints = []
     for path in paths:
         if not any(p.source == str(path) and p.location == "line 1" for p in problems):
             continue
-        guess = guess_format(_first_lines(path))
+        guess = guess_format(first_lines(path))
         if guess is not None and guess[0] != fmt:
             layout, why = guess
             hints.append(

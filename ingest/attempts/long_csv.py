@@ -33,12 +33,12 @@ from pathlib import Path
 import pandas as pd
 
 from graph.model import timestamp_problem
-from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
+from ingest.attempts.reading import LineProgress, LineTicker, first_lines, line_count, log_text
 from ingest.attempts.table import build_frame, number_attempts, source_name
 from ingest.csv_records import records
 from ingest.errors import MalformedInput, Problem
 
-__all__ = ["DEFAULT_COLUMNS", "parse_correct", "parse_csv", "parse_timestamp", "read_csv"]
+__all__ = ["DEFAULT_COLUMNS", "parse_correct", "parse_csv", "parse_timestamp", "read_csv", "time_columns_unread"]
 
 DEFAULT_COLUMNS: dict[str, str] = {
     "student": "student",
@@ -248,3 +248,17 @@ def parse_csv(
 def read_csv(path: Path, *, progress: LineProgress | None = None, **columns: str | None) -> pd.DataFrame:
     """Read a long CSV attempt log (UTF-8, gzipped or not); ``columns`` as for :func:`parse_csv`."""
     return parse_csv(log_text(path), str(path), progress=progress, **columns)
+
+
+def time_columns_unread(path: Path, timestamp: str | None = None) -> list[str]:
+    """The header cells of a log read without times that look like its time (``time``, ``date``...).
+
+    A log whose time column had another name was read as untimed, its attempts dated 1970
+    in file order, without a word: the caller warns, naming them.
+    """
+    header = next(csv.reader(first_lines(path, 1)), [])
+    names = [h.strip() for h in header]
+    wanted = (timestamp or DEFAULT_COLUMNS["timestamp"]).casefold()
+    if any(h.casefold() == wanted for h in names):
+        return []
+    return [h for h in names if any(word in h.casefold() for word in ("time", "date", "when"))]

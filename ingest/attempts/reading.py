@@ -15,7 +15,16 @@ from pathlib import Path
 
 from ingest.errors import MalformedInput, Problem, not_utf8
 
-__all__ = ["MISALIGNED_BLOCKS", "PROGRESS_EVERY", "LineProgress", "LineTicker", "line_count", "log_text", "misaligned"]
+__all__ = [
+    "MISALIGNED_BLOCKS",
+    "PROGRESS_EVERY",
+    "LineProgress",
+    "LineTicker",
+    "first_lines",
+    "line_count",
+    "log_text",
+    "misaligned",
+]
 
 PROGRESS_EVERY = 20_000
 
@@ -41,6 +50,18 @@ def log_text(path: Path) -> str:
         return raw.decode("utf-8-sig")  # a BOM (Excel, Notepad) read as text broke an AKT or DKVMN first line
     except UnicodeDecodeError as error:
         raise MalformedInput([not_utf8(str(path), raw, error)]) from None
+
+
+def first_lines(path: Path, count: int = 3) -> list[str]:
+    """The first lines of a log (gzipped or not) as text; [] if unreadable or not UTF-8 (UTF-16 read as a header)."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rt", encoding="utf-8-sig") as text:
+            return [line for _, line in zip(range(count), text, strict=False)]
+    except (OSError, EOFError, UnicodeDecodeError):
+        return []
 
 
 def line_count(text: str) -> int:

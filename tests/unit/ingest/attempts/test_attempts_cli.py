@@ -136,6 +136,21 @@ def test_malformed_files_report_every_line_and_write_nothing(kg: KnowledgeGraph,
     assert kg.revision == revision
 
 
+def test_a_log_whose_time_column_has_another_name_is_warned_about(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # Its 'time' column was not read, without a word: the attempts were dated 1970 in file order.
+    path = tmp_path / "x.csv"
+    path.write_text("student,item,correct,time\nbo,m_eq,1,2024-01-02T10:00:00Z\nbo,m_eq,0,2024-01-01T10:00:00Z\n")
+    said = invoke(kg, str(path), "--format", "csv", "--dry-run")
+    assert said.exit_code == 0, said.output
+    assert (
+        "warning: x.csv has no 'timestamp' column, so its attempts are dated by line from 1970: is 'time'"
+        in said.stderr
+    )
+    assert "pass --timestamp-column time" in said.stderr
+    timed = invoke(kg, str(path), "--format", "csv", "--dry-run", "--timestamp-column", "time")
+    assert (timed.exit_code, timed.stderr) == (0, "")
+
+
 def test_columns_are_mapped_from_options(kg: KnowledgeGraph, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("who,what,ok\nbo,m_eq,1\n")
