@@ -192,6 +192,19 @@ def import_attempts(
                     for path, names in time_like.items()
                     if names
                 ]
+            if fmt == "akt":  # its skills became concepts named by their numbers, another set than with the names
+                bare = sorted(
+                    {
+                        str(path.resolve().parent)
+                        for path in files
+                        if not (path.resolve().parent / "skill.json").is_file()
+                    }
+                )
+                hints = [
+                    f"warning: no skill.json in {folder}: the skills are concepts named by their numbers ('54'); "
+                    "put the data set's skill.json beside the folds to import them by name"
+                    for folder in bare
+                ]
             unmapped = UnmappedActivities()
             if skip_unmapped:
                 frame, unmapped = without_unmapped(frame, kg.projection.material_ids)

@@ -94,6 +94,19 @@ def test_created_concepts_keep_the_log_name_as_label(empty: KnowledgeGraph, tmp_
     assert empty.projection.label(concept) == "Box and Whisker"
 
 
+def test_an_akt_fold_without_skill_json_beside_it_is_warned_about(empty: KnowledgeGraph, tmp_path: Path) -> None:
+    # Copied alone, its skills became concepts named "1", "54"... without a word: the same log with its
+    # skill.json later named them otherwise, and its attempts clashed with the stored ones.
+    (tmp_path / "fold.csv").write_text("1,70\n1,1\n1,1\n1,0\n")
+    said = invoke(empty, str(tmp_path / "fold.csv"), "--format", "akt", "--create-missing")
+    assert said.exit_code == 0, said.output
+    assert (
+        f"warning: no skill.json in {tmp_path.resolve()}: the skills are concepts named by their numbers" in said.stderr
+    )
+    (tmp_path / "skill.json").write_text('{"Box and Whisker": 1}')
+    assert "skill.json" not in invoke(empty, str(tmp_path / "fold.csv"), "--format", "akt", "--dry-run").stderr
+
+
 def test_numeric_skill_ids_are_created_as_the_log_writes_them(empty: KnowledgeGraph, tmp_path: Path) -> None:
     # A review took "1", "01" and "1.0" for one concept (a log read through pandas as floats): ids are text here.
     (tmp_path / "log.csv").write_text("student,concepts,correct\nal,1,1\nal,01,0\nal,1.0,1\n")
