@@ -74,7 +74,8 @@ def clash_problems(fmt: str, frame: pd.DataFrame, keyed: pd.DataFrame, clashes: 
             "or give the log an attempt_id column (--attempt-id-column)",
         ]
     return [
-        f"{len(clashes)} attempt(s) already stored under the same id with another score: {named}{more}",
+        f"{len(clashes)} attempt(s) already stored under the same id with another score, time, material or "
+        f"concepts: {named}{more}",  # "another score" sent the reader to the responses of a log whose skills differ
         "another log with the same file name? ids are the file's (or --dataset's) name, student and position: "
         "rename the file or pass --dataset",
     ]

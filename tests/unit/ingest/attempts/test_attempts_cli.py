@@ -105,6 +105,11 @@ def test_an_akt_fold_without_skill_json_beside_it_is_warned_about(empty: Knowled
     )
     (tmp_path / "skill.json").write_text('{"Box and Whisker": 1}')
     assert "skill.json" not in invoke(empty, str(tmp_path / "fold.csv"), "--format", "akt", "--dry-run").stderr
+    refused = invoke(empty, str(tmp_path / "fold.csv"), "--format", "akt", "--create-missing")
+    assert refused.exit_code == 1  # the same answers, another concept: it said "with another score"
+    assert "2 attempt(s) already stored under the same id with another score, time, material or concepts" in (
+        refused.output
+    )
 
 
 def test_numeric_skill_ids_are_created_as_the_log_writes_them(empty: KnowledgeGraph, tmp_path: Path) -> None:
