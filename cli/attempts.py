@@ -171,7 +171,12 @@ def import_attempts(
         options["pseudonymize"] = pseudonyms.key
         # a per-run flag alone keyed one learner two ways when a run forgot it: the setting is the default
         options["account_homes"] = account_homes or settings.xapi_account_homes
-    report: dict[str, Any] = {"files": [str(f) for f in files], "format": fmt, "dry_run": dry_run}
+    report: dict[str, Any] = {
+        "files": [str(f) for f in files],
+        "format": fmt,
+        "dry_run": dry_run,
+        "create_missing": create_missing,
+    }
     if fmt == "xapi":
         report["account_homes"] = list(options["account_homes"])
     marks: list[Triple] = []

@@ -105,7 +105,8 @@ def print_report(report: dict[str, Any]) -> None:
         if report["missing_concepts"] or report["missing_materials"]:
             click.echo(
                 f"  not in the graph: {report['missing_concepts']} concept(s), {report['missing_materials']} item(s)"
-                " (--create-missing creates them)"
+                # "--create-missing creates them" to a dry run that had passed it: would it, or not?
+                + (" (would be created)" if report.get("create_missing") else " (--create-missing creates them)")
             )
     else:
         if report["created_concepts"] or report["created_materials"]:

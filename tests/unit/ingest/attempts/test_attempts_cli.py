@@ -136,7 +136,9 @@ def test_dry_run_writes_nothing(empty: KnowledgeGraph, tmp_path: Path) -> None:
     result = invoke(empty, str(path), "--format", "dkvmn", "--dry-run", "--create-missing")
     assert result.exit_code == 0, result.output
     assert "would import: 1 attempt(s)" in result.output
-    assert "1 concept(s), 1 item(s)" in result.output
+    assert "not in the graph: 1 concept(s), 1 item(s) (would be created)" in result.output
+    without = invoke(empty, str(path), "--format", "dkvmn", "--dry-run")
+    assert "not in the graph: 1 concept(s), 1 item(s) (--create-missing creates them)" in without.output
     assert empty.is_empty()
     assert empty.revision == 0
 
