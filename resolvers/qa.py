@@ -16,6 +16,7 @@ from graph.mastery import read_estimates
 from graph.material_changes import on_material_change
 from graph.model import Material
 from graph.repository import KnowledgeGraph
+from graph.student_data import cached_student_data
 from ml.mastery.serving import MasteryService
 from ml.qa.answer import Answer
 from ml.qa.naming import ConceptNames
@@ -55,17 +56,29 @@ class GraphLookup:
         """Materials that teach ``concept``, by id."""
         return sorted(self.kg.projection.teaches.get(concept, ()))
 
-    def mastery(self, student: str) -> dict[str, float]:
-        """The student's estimates, the figures ``Student.mastery`` gives (``resolvers.student_reads.mastery_of``).
+    def mastery(self, student: str, concepts: Sequence[str]) -> dict[str, float]:
+        """The student's mastery of ``concepts``, as ``Student.mastery(conceptIds:)`` gives it (``mastery_of``).
 
-        Read from the store alone, they lagged the model for up to half a minute after an
-        answer (until the settler rewrote them): the weak prerequisites of an answer said
-        0.42 where the mastery screen beside it said 0.23. Without a served model, the
-        stored estimates, as nothing can move them.
+        Read from the store alone, the figures lagged the model for up to half a minute
+        after an answer (until the settler rewrote them): the weak prerequisites of an
+        answer said 0.42 where the mastery screen beside it said 0.23. A prerequisite the
+        student never answered has no stored estimate and was counted as mastered: after
+        four right answers on factoring out a GCF, "how do I solve a quadratic by
+        factoring?" named no weak prerequisite where the learning path made the zero
+        product property a step; it is predicted from the history now, as the path
+        predicts it. A newcomer (nothing stored) gets {}: no history, nothing to doubt.
+        Without a served model, the stored estimates, as nothing can move them.
         """
+        cached = cached_student_data(self.kg, student)
+        stored = (
+            list(cached.estimates.values()) if cached is not None else read_estimates(self.kg.store, [student])[student]
+        )
+        if not stored or not concepts:
+            return {}
         if self.served is None:
-            return {e.concept: e.probability for e in read_estimates(self.kg.store, [student])[student]}
-        found = mastery_of(self.kg, self.served, student, None, unsettled=self.unsettled)
+            wanted = set(concepts)
+            return {e.concept: e.probability for e in stored if e.concept in wanted}
+        found = mastery_of(self.kg, self.served, student, concepts, stored=stored, unsettled=self.unsettled)
         return {e.concept: e.probability for e in found}
 
     def concept_names(self) -> ConceptNames:

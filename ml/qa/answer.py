@@ -36,7 +36,7 @@ from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.naming import named_concept_first
 from ml.qa.quoted import quoted_chunks
 from ml.qa.respell import read_as, respelt
-from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, suggestions, weak_prerequisites
+from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, prerequisites_of, suggestions, weak_prerequisites
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import (
     asks_how,
@@ -343,7 +343,7 @@ def _answer_as_written(
     )
     kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
-    mastery = lookup.mastery(student) if student is not None else {}
+    mastery = lookup.mastery(student, prerequisites_of(concepts, lookup)) if student is not None else {}
     weak = tuple(weak_prerequisites(concepts, mastery, lookup, opts.weak_below))
     suggested = tuple(suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
     if unread(question):  # no word to match: nothing is close to it (a Russian question got three materials)

@@ -35,7 +35,7 @@ class MaterialsLookup:
         """The given materials that teach ``concept``, by id: an exercise posing a problem names its method's."""
         return sorted(m.id for m in self._materials.values() if concept in m.teaches)
 
-    def mastery(self, student: str) -> dict[str, float]:
+    def mastery(self, student: str, concepts: Sequence[str]) -> dict[str, float]:
         """None: there are no students."""
         return {}
 

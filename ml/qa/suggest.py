@@ -33,8 +33,12 @@ class CurriculumLookup(Protocol):
         """Ids of the materials that teach ``concept``."""
         ...
 
-    def mastery(self, student: str) -> dict[str, float]:
-        """The student's mastery probability per concept with a stored estimate (as ``Student.mastery`` gives it)."""
+    def mastery(self, student: str, concepts: Sequence[str]) -> dict[str, float]:
+        """The student's mastery of ``concepts``, as ``Student.mastery(conceptIds:)`` gives it; {} for a newcomer.
+
+        A concept the student never answered is predicted from their history, as a
+        learning path predicts it: counted as mastered, it was never a weak prerequisite.
+        """
         ...
 
     def concept_names(self) -> ConceptNames:
@@ -54,7 +58,10 @@ class WeakPrerequisite:
 def weak_prerequisites(
     concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
 ) -> list[WeakPrerequisite]:
-    """The prerequisites of ``concepts`` the student's mastery is ``below``, weakest first."""
+    """The prerequisites of ``concepts`` the student's mastery is ``below``, weakest first.
+
+    A prerequisite missing from ``mastery`` (a newcomer's: nothing is known yet) is not weak.
+    """
     needed: dict[str, list[str]] = {}
     for concept in concepts:
         for prerequisite in lookup.prerequisites(concept):
@@ -62,6 +69,11 @@ def weak_prerequisites(
                 needed.setdefault(prerequisite, []).append(concept)
     found = [WeakPrerequisite(p, mastery[p], tuple(dict.fromkeys(c))) for p, c in needed.items()]
     return sorted(found, key=lambda w: (w.probability, w.concept))
+
+
+def prerequisites_of(concepts: Sequence[str], lookup: CurriculumLookup) -> list[str]:
+    """Every prerequisite of ``concepts``, each once, nearest first."""
+    return list(dict.fromkeys(p for c in concepts for p in lookup.prerequisites(c)))
 
 
 def suggestions(

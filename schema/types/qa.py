@@ -124,8 +124,9 @@ class AnswerType:
         "with the `score` of the passage they continue."
     )
     weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
-        description="The student's prerequisites of these concepts with a stored estimate and low mastery (below "
-        "0.6, as `Student.mastery` gives it), weakest first."
+        description="The student's prerequisites of these concepts with low mastery (below 0.6, as "
+        "`Student.mastery(conceptIds:)` gives it: predicted from the history where the student never answered "
+        "one), weakest first; none for a student with nothing recorded yet."
     )
     domain: strawberry.Private[Answer]
 

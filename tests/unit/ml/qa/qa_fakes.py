@@ -57,8 +57,9 @@ class DictLookup:
     def materials_teaching(self, concept: str) -> list[str]:
         return sorted(m.id for m in self._materials.values() if concept in m.teaches)
 
-    def mastery(self, student: str) -> dict[str, float]:
-        return self._mastery.get(student, {})
+    def mastery(self, student: str, concepts: Sequence[str]) -> dict[str, float]:
+        known = self._mastery.get(student, {})
+        return {c: known[c] for c in concepts if c in known}
 
     def concept_names(self) -> ConceptNames:
         return ConceptNames({})
