@@ -9,11 +9,25 @@ from pathlib import Path
 
 from graph.cohort_reports import Grid
 
-__all__ = ["FORMATS", "write_heatmap"]
+__all__ = ["FORMATS", "label_step", "write_heatmap"]
 
 FORMATS = (".png", ".svg")
-_MAX_LABELS = 80  # more rows or columns than this and their tick labels are left out
 _MAX_INCHES = 60.0
+_LABEL_POINTS = 8.0
+"""Room a 7-point tick label needs across its axis; closer labels overlap, so only every k-th is written."""
+
+
+def label_step(count: int, inches: float) -> int:
+    """Label every k-th of ``count`` rows or columns spread over ``inches``: every one where they fit.
+
+    Past 80 rows or concepts no label was written at all, so a district's 120-concept
+    heatmap showed colours nobody could tie to a concept; the figure grows to 60 inches
+    (about 200 labelled concepts), and past that every second, third... is labelled.
+    """
+    if count <= 0:
+        return 1
+    spacing = inches * 72.0 / count
+    return max(1, -int(-_LABEL_POINTS // spacing))
 
 
 def write_heatmap(grid: Grid, path: Path, *, title: str, row_label: str) -> None:
@@ -32,10 +46,10 @@ def write_heatmap(grid: Grid, path: Path, *, title: str, row_label: str) -> None
     axes = figure.add_subplot()
     cmap = colormaps["viridis"].with_extremes(bad="#d9d9d9")
     image = axes.imshow(grid.values, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
-    if cols <= _MAX_LABELS:
-        axes.set_xticks(range(cols), grid.concepts, rotation=90, fontsize=7)
-    if rows <= _MAX_LABELS:
-        axes.set_yticks(range(rows), grid.rows, fontsize=7)
+    across = label_step(cols, width - 3.0)
+    down = label_step(rows, height - 2.0)
+    axes.set_xticks(range(0, cols, across), grid.concepts[::across], rotation=90, fontsize=7)
+    axes.set_yticks(range(0, rows, down), grid.rows[::down], fontsize=7)
     axes.set_xlabel("concept")
     axes.set_ylabel(row_label)
     axes.set_title(title, fontsize=10)
