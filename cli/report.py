@@ -67,7 +67,18 @@ def _graph(ctx: click.Context) -> Iterator[KnowledgeGraph]:
 
 
 def _split(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+    return [v.strip() for v in value.split(",") if v.strip()] if value is not None else None
+
+
+def _id_list(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a list that names no id (``--concepts ",,"``, or a variable left empty).
+
+    It was read as "no concepts": a CSV report of a header alone and an empty 6 x 0
+    heatmap, written with exit 0.
+    """
+    if value is not None and not _split(value):
+        raise click.BadParameter(f"{value!r} names no concept id (comma-separated ids, e.g. slope,ratios_proportions)")
+    return value
 
 
 def _cell(value: Any) -> str:
@@ -119,7 +130,7 @@ _threshold = click.option(
 
 @report.command()
 @_cohort_option()
-@click.option("--concepts", help="Comma-separated concept ids (default: every concept).")
+@click.option("--concepts", callback=_id_list, help="Comma-separated concept ids (default: every concept).")
 @_threshold
 @click.option("--bins", type=int, default=DEFAULT_BINS, show_default=True, help="Histogram bins over [0, 1].")
 @_min_cell
@@ -153,7 +164,7 @@ def mastery(
 
 @report.command()
 @_cohort_option()
-@click.option("--concepts", help="Comma-separated concept ids (default: every attempted concept).")
+@click.option("--concepts", callback=_id_list, help="Comma-separated concept ids (default: every attempted concept).")
 @click.option(
     "--streak",
     type=int,
@@ -201,7 +212,7 @@ def difficulty(
 
 @report.command(name="at-risk")
 @_cohort_option()
-@click.option("--targets", required=True, help="Comma-separated target concept ids.")
+@click.option("--targets", required=True, callback=_id_list, help="Comma-separated target concept ids.")
 @_threshold
 @click.option(
     "--missing-is-weak", is_flag=True, help="Count a prerequisite without an estimate as weak (not with --min-cell)."
@@ -320,7 +331,7 @@ def trend(
 @report.command()
 @click.option("--cohort", default=None, help="Members x concepts of this cohort.")
 @click.option("--all-cohorts", is_flag=True, help="Cohorts x concepts: each cohort's mean.")
-@click.option("--concepts", help="Comma-separated concept ids (default: every concept).")
+@click.option("--concepts", callback=_id_list, help="Comma-separated concept ids (default: every concept).")
 @_min_cell
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.png or FILE.svg.")
 @click.pass_context

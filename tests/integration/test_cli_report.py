@@ -184,6 +184,20 @@ class TestHeatmap:
         assert run(school, "heatmap", "--cohort", "7b", "--min-cell", "5", "--output", str(tmp_path / "x.png"))[0] == 2
 
 
+def test_a_list_naming_no_concept_is_a_usage_error(school: KnowledgeGraph, tmp_path: Path) -> None:
+    # --concepts ",,," was read as no concepts: a CSV of a header alone and a blank 6 x 0 heatmap, exit 0.
+    out = tmp_path / "h.png"
+    for args in (
+        ("mastery", "--cohort", "7b", "--concepts", ",,,"),
+        ("difficulty", "--cohort", "7b", "--concepts", ""),
+        ("at-risk", "--cohort", "7b", "--targets", ", ,"),
+        ("heatmap", "--cohort", "7b", "--concepts", ",", "--output", str(out)),
+    ):
+        code, output = run(school, *args)
+        assert (code, "names no concept id" in output) == (2, True), args
+    assert not out.exists()
+
+
 def test_registered_on_the_main_command() -> None:
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
