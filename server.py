@@ -188,22 +188,18 @@ def open_knowledge_graph(
         private_folder(settings.data_dir)
         _warn_about_backups(settings)
     kg = KnowledgeGraph(open_store(settings.store, rewrite_in_background=True))  # serving while it runs
-    # The demo is two writes (curriculum, then students); the marker says a stop came between them,
+    # The demo is two writes (curriculum, then students); a marker says a stop came between them,
     # which left half a demo that a later start took for a loaded store.
-    marker = settings.data_dir / DEMO_MARKER
-    unfinished = marker.exists() and not kg.is_empty()
+    from demo.load import demo_unfinished, load_demo_marked
+
+    unfinished = demo_unfinished(kg, settings.data_dir)
     if not settings.load_demo and kg.is_empty():  # a volume mounted wrong looks just like a new deployment
         log.warning("the store is empty: import a curriculum (`pathwise import`, `importCurriculum`)")
     if settings.load_demo and (kg.is_empty() or unfinished):
-        from demo.load import load_demo
-
         if unfinished:
             log.warning("the demo's first load was stopped before its students were stored: finishing it")
         estimator = mastery.predictor.update if mastery is not None and mastery.version else None
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-        loaded = load_demo(kg, estimate=estimator, pseudonyms=pseudonyms, curriculum=not unfinished)
-        marker.unlink()
+        loaded = load_demo_marked(kg, settings.data_dir, estimate=estimator, pseudonyms=pseudonyms)
         log.warning(
             "empty store: loaded the demo curriculum (%d concepts, %d materials, %d simulated attempts)",
             loaded.concepts,
@@ -215,9 +211,6 @@ def open_knowledge_graph(
 
 SWITCH_STOP_SECONDS = 10
 """How long a stop waits for a running model switch to end at its next chunk of students."""
-
-DEMO_MARKER = "demo-loading"
-"""A file in the data folder while the demo's first load runs."""
 
 
 def _refresh_stale_estimates(kg: KnowledgeGraph, mastery: MasteryService | None) -> None:

@@ -85,25 +85,41 @@ def demo() -> None:
 def demo_load(ctx: click.Context, students: int) -> None:
     """Load the demo curriculum and simulated students into an empty store."""
     from cli.progress import ProgressBars
-    from demo.load import load_demo
+    from demo.load import demo_unfinished, load_demo_marked
     from server import open_mastery
 
-    kg = open_graph(ctx.obj["settings"], ctx.obj["store"])
+    settings = ctx.obj["settings"]
+    kg = open_graph(settings, ctx.obj["store"])
     try:
-        if not kg.is_empty():
+        unfinished = demo_unfinished(kg, settings.data_dir)
+        if not kg.is_empty() and not unfinished:
             click.echo("the store already holds concepts; nothing loaded")
             return
+        if unfinished:  # Ctrl-C after the curriculum was stored: a second run said "nothing loaded", without students
+            click.echo("a demo load was stopped before its students were stored: storing them")
         with ProgressBars() as bars:
-            settings = ctx.obj["settings"]
             mastery = open_mastery(settings)  # as the server's first start: estimates stored with the attempts
             estimator = mastery.predictor.update if mastery is not None and mastery.version else None
-            loaded = load_demo(
-                kg, students=students, progress=bars, pseudonyms=open_pseudonyms(settings), estimate=estimator
+            try:
+                loaded = load_demo_marked(
+                    kg,
+                    settings.data_dir,
+                    students=students,
+                    progress=bars,
+                    pseudonyms=open_pseudonyms(settings),
+                    estimate=estimator,
+                )
+            except KeyboardInterrupt:
+                stored = "the curriculum is stored, its students are not" if not kg.is_empty() else "nothing stored"
+                click.echo(f"\nstopped: {stored}; `pathwise demo load` again finishes it", err=True)
+                raise SystemExit(130) from None
+        if unfinished:
+            click.echo(f"loaded the demo's students: {loaded.attempts} attempts")
+        else:
+            click.echo(
+                f"loaded {loaded.concepts} concepts, {loaded.prerequisites} prerequisites, "
+                f"{loaded.materials} materials, {loaded.attempts} attempts"
             )
-        click.echo(
-            f"loaded {loaded.concepts} concepts, {loaded.prerequisites} prerequisites, "
-            f"{loaded.materials} materials, {loaded.attempts} attempts"
-        )
     finally:
         kg.store.close()
 

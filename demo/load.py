@@ -16,7 +16,10 @@ from graph.pseudonyms import Pseudonymizer, pseudonymise_attempts
 from graph.repository import KnowledgeGraph, ProgressHook
 from ingest.csv_layout import read_curriculum_csv
 
-__all__ = ["CURRICULUM_DIR", "DemoLoad", "load_demo"]
+__all__ = ["CURRICULUM_DIR", "DEMO_MARKER", "DemoLoad", "demo_unfinished", "load_demo", "load_demo_marked"]
+
+DEMO_MARKER = "demo-loading"
+"""A file in the data folder while the demo's load runs: the load is two writes (curriculum, then students)."""
 
 CURRICULUM_DIR = Path(__file__).parent / "curriculum"
 MODEL_DIR = Path(__file__).parent / "model"  # trained by `pathwise train mastery --demo`
@@ -67,3 +70,42 @@ def load_demo(
         attempts = pseudonymise_attempts(attempts, pseudonyms)
     accepted, _, _ = record_attempts(kg, attempts, estimate=estimate)
     return DemoLoad(len(bundle.concepts), len(bundle.prerequisites), len(bundle.materials), accepted)
+
+
+def demo_unfinished(kg: KnowledgeGraph, data_dir: Path) -> bool:
+    """Whether a demo load was stopped between its two writes (the curriculum stored, its students not).
+
+    Such a store is not empty, so a later start (or ``pathwise demo load``) took it for a
+    loaded demo and left it without students. The marker lies in the data folder, which
+    ``--store`` can point away from: a store without the demo's concepts is not the one
+    it speaks of.
+    """
+    if not (data_dir / DEMO_MARKER).exists() or kg.is_empty():
+        return False
+    projection = kg.projection
+    return all(projection.has_concept(c.id) for c in read_curriculum_csv(CURRICULUM_DIR).concepts)
+
+
+def load_demo_marked(
+    kg: KnowledgeGraph,
+    data_dir: Path,
+    *,
+    students: int = 200,
+    progress: ProgressHook | None = None,
+    estimate: Estimator | None = None,
+    pseudonyms: Pseudonymizer | None = None,
+) -> DemoLoad:
+    """``load_demo`` into an empty store, or finish one ``demo_unfinished`` says was stopped half way.
+
+    The marker file stays if the load is stopped (Ctrl-C, a crash), so the next start or
+    ``pathwise demo load`` knows to record the students alone.
+    """
+    unfinished = demo_unfinished(kg, data_dir)
+    marker = data_dir / DEMO_MARKER
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    loaded = load_demo(
+        kg, students=students, progress=progress, estimate=estimate, pseudonyms=pseudonyms, curriculum=not unfinished
+    )
+    marker.unlink()
+    return loaded

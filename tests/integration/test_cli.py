@@ -118,6 +118,53 @@ class TestDemoLoad:
         assert "--students" in result.output
         assert not store.exists()
 
+    def test_a_load_stopped_after_the_curriculum_is_finished_by_the_next_run(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Ctrl-C after the curriculum was stored: the next run said "the store already holds concepts; nothing
+        # loaded", and the store stayed without students for good.
+        import demo.load
+
+        monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+        store = f"oxigraph:{tmp_path / 's'}"
+        original = demo.load.record_attempts
+
+        def interrupted(*args: object, **kwargs: object) -> object:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(demo.load, "record_attempts", interrupted)
+        stopped = CliRunner().invoke(main, ["--store", store, "demo", "load", "--students", "2"])
+        assert stopped.exit_code == 130
+        assert "the curriculum is stored, its students are not; `pathwise demo load` again finishes it" in (
+            stopped.output
+        )
+        monkeypatch.setattr(demo.load, "record_attempts", original)
+        code, out = run("--store", store, "demo", "load", "--students", "2")
+        assert code == 0, out
+        assert "storing them" in out
+        assert "loaded the demo's students:" in out
+        code, out = run("--store", store, "info")
+        assert "students: 2" in out, out
+        code, out = run("--store", store, "demo", "load", "--students", "2")
+        assert (code, "nothing loaded" in out) == (0, True), "finished: a third run loads nothing"
+
+    def test_a_marker_left_beside_another_store_finishes_nothing_there(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from demo.load import DEMO_MARKER
+
+        data = tmp_path / "data"
+        data.mkdir()
+        (data / DEMO_MARKER).touch()
+        monkeypatch.setenv("PATHWISE_DATA_DIR", str(data))
+        store = f"oxigraph:{tmp_path / 'other'}"
+        (tmp_path / "mine").mkdir()
+        (tmp_path / "mine" / "concepts.csv").write_text("id,label\nratios,Ratios\n")
+        code, out = run("--store", store, "import", str(tmp_path / "mine"), "--format", "csv")
+        assert code == 0, out
+        code, out = run("--store", store, "demo", "load", "--students", "2")
+        assert (code, "nothing loaded" in out) == (0, True), out
+
 
 class TestExportImport:
     def test_an_export_of_an_empty_store_says_so(self, tmp_path: Path) -> None:

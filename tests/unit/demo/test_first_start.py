@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from demo.load import CURRICULUM_DIR
+from demo.load import CURRICULUM_DIR, DEMO_MARKER
 from graph.attempts import list_students
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from ingest.csv_layout import read_curriculum_csv
-from server import DEMO_MARKER, open_knowledge_graph
+from server import open_knowledge_graph
 from settings import load_settings
 
 
