@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from graph.quoting import quoted_id
+
 __all__ = [
     "ActivityClash",
     "ConceptNotFound",
@@ -91,7 +93,7 @@ class NotFound(KnowledgeGraphError):
         self, kind: str, ident: str, *, field: str | None = None, problems: Sequence[str] = (), hint: str = ""
     ) -> None:
         more = f" (and {len(problems) - 1} more: see problems)" if len(problems) > 1 else ""
-        said = f"{kind} {ident!r} does not exist"
+        said = f"{kind} {quoted_id(ident)} does not exist"
         if not hint and len(problems) == 1 and problems[0].startswith(said):
             # the one problem's "(did you mean 'slope'?)": the message said only "concept 'slop' does not exist"
             hint = problems[0][len(said) :]

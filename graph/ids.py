@@ -15,6 +15,7 @@ from typing import Literal
 from rdflib import URIRef
 
 from graph.errors import InvalidInput
+from graph.quoting import quoted_id
 from graph.vocab import ID
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
 
 Kind = Literal["concept", "material", "curriculum", "student", "cohort", "attempt", "mastery"]
 
+MAX_SLUG = 200
+"""Longest slug id, in characters (an absolute IRI may be longer)."""
 _SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}\Z")  # \Z: `$` let "7b\n" through
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+\Z")
 _SCRIPT = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
@@ -123,10 +126,13 @@ def id_problem(kind: str, ident: str) -> str | None:
         return None
     if ident.startswith(str(ID)):
         slug = ident.rstrip("/").rsplit("/", 1)[-1]  # ".../id/foo" has no kind segment: id_of gave it back whole
-        return f"{kind} id {ident!r} is under Pathwise's own namespace: use its slug, {slug!r}"
+        return f"{kind} id {quoted_id(ident)} is under Pathwise's own namespace: use its slug, {quoted_id(slug)}"
     if _ABSOLUTE.match(ident):
         return None
-    return f"{kind} id {ident!r} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
+    if _SLUG.match(ident[:MAX_SLUG]) and not _NOT_SLUG.search(ident):
+        # a slug too long was told it "is not a slug ([A-Za-z0-9_.-])", every character of it being one
+        return f"{kind} id {quoted_id(ident)} is too long: a slug has at most {MAX_SLUG} characters"
+    return f"{kind} id {quoted_id(ident)} is not a slug ([A-Za-z0-9_.-]) or an absolute IRI"
 
 
 def script_id_problem(kind: str, ident: str) -> str | None:

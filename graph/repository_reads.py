@@ -19,6 +19,7 @@ from graph.material_filter import MaterialFilter
 from graph.model import Concept, Curriculum, Material, Translation
 from graph.paging import Page, paginate
 from graph.prerequisites import dependents, prerequisite_closure
+from graph.quoting import quoted_id
 from graph.rdf_mapping import Props
 from graph.rdf_props import concept_from_props, curriculum_from_props, material_from_props
 from graph.references import Suggestions
@@ -253,7 +254,7 @@ class GraphReads(GraphCore):
     def _missing_concepts(self, ids: Iterable[str]) -> list[str]:
         """``concept 'x' does not exist``, with the closest concept that does, for each of ``ids`` (once)."""
         hints = Suggestions(self.projection.dag.nodes, self.projection.label)
-        return [f"concept {c!r} does not exist{hints.hint(c)}" for c in dict.fromkeys(ids)]
+        return [f"concept {quoted_id(c)} does not exist{hints.hint(c)}" for c in dict.fromkeys(ids)]
 
     def _unknown_links(self, own: str, prerequisites: Sequence[str], others: Sequence[str]) -> list[str]:
         """Problems for what a new concept or material names: itself as a prerequisite, ids that do not exist."""

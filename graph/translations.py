@@ -26,6 +26,7 @@ from graph.edit_versions import check_version, version_of
 from graph.errors import ConceptNotFound, EditConflict, InvalidInput, NotFound, ValidationFailed
 from graph.ids import iri_of
 from graph.model import Concept, Translation
+from graph.quoting import quoted_id
 from graph.rdf_mapping import Props, Triple
 from graph.rdf_props import concept_from_props, translations_from_props
 from graph.references import Suggestions
@@ -140,7 +141,9 @@ def _stored(kg: KnowledgeGraph, concept: str, also: Sequence[str] = ()) -> tuple
     """
     if not kg.projection.has_concept(concept):
         hint = Suggestions(kg.projection.dag.nodes, kg.projection.label).hint(concept)
-        raise ConceptNotFound(concept, field="conceptId", problems=[f"concept {concept!r} does not exist{hint}", *also])
+        raise ConceptNotFound(
+            concept, field="conceptId", problems=[f"concept {quoted_id(concept)} does not exist{hint}", *also]
+        )
     s = iri_of("concept", concept)
     return s, queries.describe(kg.store, [s]).get(str(s), {})
 

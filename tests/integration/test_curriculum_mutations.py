@@ -217,6 +217,25 @@ class TestConceptLifecycle:
         }
         assert client.execute('{ concept(id: "quad") { label } }') == {"concept": {"label": "Quadratics"}}
 
+    def test_a_long_id_is_told_it_is_too_long_and_not_echoed_whole(self, client: Client) -> None:
+        # A 5,000-character slug was told it "is not a slug ([A-Za-z0-9_.-])", every character of it one, and
+        # the refusal and a path's NOT_FOUND quoted it whole: 10 kB of x's to say one id was wrong.
+        query = """mutation($input: CreateConceptInput!) { createConcept(input: $input) {
+          ... on CurriculumError { code message } } }"""
+        long = "x" * 5000
+        refused = client.execute(query, {"input": {"id": long, "label": "X"}})["createConcept"]
+        assert refused["code"] == "INVALID"
+        assert refused["message"].endswith("...' (5,000 characters) is too long: a slug has at most 200 characters"), (
+            refused["message"]
+        )
+        assert len(refused["message"]) < 200
+        missing = client.execute(
+            """query($t: [ID!]!) { learningPath(targets: $t) { ... on PathError { code message } } }""", {"t": [long]}
+        )["learningPath"]
+        assert missing["code"] == "NOT_FOUND"
+        assert "(5,000 characters) does not exist" in missing["message"]
+        assert len(missing["message"]) < 200
+
     def test_labels_are_stored_composed_and_trimmed_and_invisible_characters_refused(self, client: Client) -> None:
         # "Álgebra" typed composed and pasted decomposed made two concepts that looked alike; a label of
         # one zero-width space looked empty; U+202E turned a label round; a 100,000-character label passed.
