@@ -230,9 +230,21 @@ def empty_label(concept: str, props: Props) -> str | None:
         "concept 'b' has an empty label"
         >>> empty_label("b", {}) is None, empty_label("b", {SKOS.prefLabel: [Literal("B")]}) is None
         (True, True)
+        >>> empty_label("b", {SKOS.prefLabel: [Literal("B", lang="en"), Literal(" ", lang="fr")]})
+        "concept 'b' has an empty label in 'fr': write the label, or leave the language out"
     """
     if props.get(SKOS.prefLabel) and not first_value(props, SKOS.prefLabel):
         return f"concept {concept!r} has an empty label"
+    # ``""@fr`` beside ``"Alpha"@en`` came in as a French translation with no label ("4 translations" of nothing)
+    by_language: dict[str, bool] = {}
+    for o in props.get(SKOS.prefLabel, ()):
+        if isinstance(o, Literal) and o.language:
+            key = language_key(o.language)
+            by_language[key] = by_language.get(key, False) or bool(str(o).strip())
+    blank = sorted(language for language, stated in by_language.items() if not stated)
+    if blank:
+        languages = ", ".join(repr(b) for b in blank)
+        return f"concept {concept!r} has an empty label in {languages}: write the label, or leave the language out"
     return None
 
 

@@ -227,6 +227,19 @@ def test_a_concept_with_an_empty_label_is_refused(kg: KnowledgeGraph, label: str
     assert not kg.projection.has_concept("http://example.org/c/a")
 
 
+def test_an_empty_label_in_another_language_is_refused(kg: KnowledgeGraph) -> None:
+    # ""@fr and "  "@de beside "Alpha"@en came in as translations with no label: "4 translations" of nothing.
+    text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.org/c/a> a skos:Concept ; skos:prefLabel "Alpha"@en, ""@fr, "  "@de, "Alfa"@es ."""
+    revision = kg.revision
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(text, "turtle"))
+    assert caught.value.problems == [
+        "concept 'http://example.org/c/a' has an empty label in 'de', 'fr': write the label, or leave the language out"
+    ]
+    assert kg.revision == revision
+
+
 @pytest.mark.parametrize(
     ("description", "problem"),
     [
