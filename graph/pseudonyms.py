@@ -31,6 +31,7 @@ import hmac
 import os
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "canonical_id",
     "check_secret",
     "dev_pseudonym_secret",
+    "id_text",
     "load_pseudonymizer",
     "mbox_identifier",
     "pseudonymise_attempts",
@@ -149,12 +151,23 @@ class Pseudonymizer:
         return f"{kind}-{self._digest(kind, value)}"
 
 
+def id_text(value: str) -> str:
+    """An id as it is compared: in Unicode NFC, without the spaces around it (a student's, a ``clientId``).
+
+    Examples:
+        >>> id_text(" Jose\\u0301 ") == "Jos\\u00e9", id_text("Ana") == id_text("ana")
+        (True, False)
+    """
+    return unicodedata.normalize("NFC", value).strip()
+
+
 def mbox_identifier(mbox: str) -> str:
     """An xAPI ``mbox`` (with or without ``mailto:``) as its ``mbox_sha1sum``, the form both spellings share.
 
     The scheme is written in lower case, as the xAPI spec writes it and a client hashing
     its own ``mbox_sha1sum`` does: ``MAILTO:`` made a second learner. The address is
-    hashed as written.
+    hashed as written, in Unicode NFC (RFC 6532's form for an internationalised address):
+    ``josé@`` typed with a combining accent made a second learner.
 
     Examples:
         >>> mbox_identifier("mailto:a@example.org") == mbox_identifier(" a@example.org ")
@@ -163,15 +176,24 @@ def mbox_identifier(mbox: str) -> str:
         True
         >>> mbox_identifier("a@example.org").startswith("mbox_sha1sum:")
         True
+        >>> mbox_identifier("jos\\u00e9@example.org") == mbox_identifier("jose\\u0301@example.org")
+        True
     """
-    given = mbox.strip()
+    given = id_text(mbox)
     address = f"mailto:{given[7:] if given[:7].lower() == 'mailto:' else given}"
     return "mbox_sha1sum:" + hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
 
 
 def canonical_id(external_id: str) -> str:
-    """The form of an external id that is hashed: spaces around it dropped, a ``mailto:`` address as xAPI keys it.
+    """The form of an external id that is hashed: ``id_text`` (NFC, trimmed), a ``mailto:`` address as xAPI keys it.
 
+    Every boundary that takes a student id (GraphQL arguments, a token's ``sub``, rosters,
+    attempt logs of every format, xAPI actors) keys it through here, so this is where an id
+    is normalised. "José" typed with ``é`` as one code point (NFC, as most keyboards send
+    it) and as ``e`` plus a combining accent (NFD, as macOS file names and some LMS
+    exports hold it) look the same and were two students, two histories. Ids that still
+    differ in NFC stay apart: letter case is kept ("Ana" and "ana" are two ids, as an LMS
+    may issue both), and so are compatibility forms (full-width letters, ligatures).
     A roster line's " 4 " was read as "4" and a ``recordAttempts`` of " 4 " as itself, so a
     padded id from a spreadsheet made a second student, in no cohort. And an xAPI learner
     named by ``mbox`` is keyed by its ``mbox_sha1sum``: an erasure or access request that
@@ -180,10 +202,14 @@ def canonical_id(external_id: str) -> str:
     Examples:
         >>> canonical_id(" 4 ")
         '4'
+        >>> canonical_id("Jose\\u0301") == canonical_id("Jos\\u00e9") == "Jos\\u00e9"
+        True
+        >>> canonical_id("Ana") == canonical_id("ana")
+        False
         >>> canonical_id("mailto:zoe@example.org") == mbox_identifier("zoe@example.org")
         True
     """
-    given = external_id.strip()
+    given = id_text(external_id)
     return mbox_identifier(given) if given[:7].lower() == "mailto:" else given
 
 

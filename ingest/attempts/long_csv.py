@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph.model import timestamp_problem
+from graph.pseudonyms import id_text
 from ingest.attempts.reading import LineProgress, LineTicker, first_lines, line_count, log_text
 from ingest.attempts.table import build_frame, number_attempts, source_name
 from ingest.csv_records import records
@@ -193,7 +194,10 @@ def parse_csv(
             return rec[where[logical]].strip() if logical in where else ""
 
         reasons = []
-        who = cell("student")
+        written = cell("student")
+        # one student whichever Unicode form a line writes "José" in: numbered and ordered as one history (the
+        # key is NFC too, graph.pseudonyms); attempt ids keep the cell as written, the ids a log imported before had
+        who = id_text(written)
         if not who:
             reasons.append("empty student")
         score = 0.0
@@ -217,7 +221,9 @@ def parse_csv(
             # it took the file's id (name, student, line): the same answer in the next export, named or
             # ordered otherwise, was a new attempt
             reasons.append("empty attempt_id: in a log with attempt ids every line needs one")
-        ident = f"{who}:{given}" if given else f"{stem}:{who}:{line}"  # a log's ids number each student's attempts
+        ident = (
+            f"{written}:{given}" if given else f"{stem}:{written}:{line}"
+        )  # a log's ids number each student's attempts
         if ident in seen_ids:
             reasons.append(f"attempt_id {given!r} of student {who!r} repeats line {seen_ids[ident]}")
         else:

@@ -18,7 +18,8 @@ T = TypeVar("T")
 
 STUDENT_ID = (
     "The student: the external id (what the app knows them by, and a student token's `sub`) or their key "
-    "(`stu-...`, what every answer names them by; `studentKeys` maps one to the other)."
+    "(`stu-...`, what every answer names them by; `studentKeys` maps one to the other). An external id is read in "
+    'Unicode NFC without the spaces around it: "José" with a combining accent is the same student.'
 )
 StudentIdArg = Annotated[strawberry.ID, strawberry.argument(description=STUDENT_ID)]
 OptionalStudentIdArg = Annotated[strawberry.ID | None, strawberry.argument(description=STUDENT_ID)]
