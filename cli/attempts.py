@@ -29,6 +29,7 @@ from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph, ProgressHook
+from graph.student_keys import StoredStudentKeys
 from graph.xapi_homes import SETTING, former_homes, keying_marks
 from ingest.attempts.keyed import (
     UnmappedActivities,
@@ -167,8 +168,10 @@ def import_attempts(
         options["activities"] = activity_materials(kg)
     settings = obj.get("settings") or load_settings()
     pseudonyms = open_pseudonyms(settings)
+    # a learner stored before ids were read in NFC keeps their key, whatever form the log writes them in
+    students = StoredStudentKeys(pseudonyms, kg.store, ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms))
     if fmt == "xapi":  # the actor's identifier (mbox_sha1sum, account...) goes straight to its keyed hash
-        options["pseudonymize"] = pseudonyms.key
+        options["pseudonymize"] = students.key
         # a per-run flag alone keyed one learner two ways when a run forgot it: the setting is the default
         options["account_homes"] = account_homes or settings.xapi_account_homes
     report: dict[str, Any] = {
@@ -213,7 +216,7 @@ def import_attempts(
             unmapped = UnmappedActivities()
             if skip_unmapped:
                 frame, unmapped = without_unmapped(frame, kg.projection.material_ids)
-            keyed = keyed_attempts_table(frame, pseudonyms, statements=fmt == "xapi")
+            keyed = keyed_attempts_table(frame, students, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             renamed: dict[str, str] = {}
             if fmt == "xapi":

@@ -9,6 +9,8 @@ prints nothing else to stdout. A key given as EXTERNAL_ID is printed as it is, a
 and the imports take it. An account is keyed as ``PATHWISE_XAPI_ACCOUNT_HOMES``
 says, or in the form ``--account-form`` names: after an accepted change of the homes
 (``pathwise xapi-homes accept``) a learner stored before keeps the other form's key.
+An id in which accents can be written two ways (``é``, or ``e`` and a combining accent)
+also has the keys it had before ids were read in NFC: they are printed on stderr.
 """
 
 from __future__ import annotations
@@ -86,5 +88,14 @@ def student_key(
             )
             return
         click.echo(pseudonyms.key(identifier))
+        # before ids were read in NFC a decomposed "José" was hashed as written: such a student kept that key
+        earlier = pseudonyms.earlier_keys(f"mailto:{mbox}" if mbox else identifier)
+        if earlier:
+            click.echo(
+                f"stored before ids were read in Unicode NFC, this student may be under {' or '.join(earlier)} "
+                "instead (the id in another form; the service and imports find it there): an erasure or access "
+                "request names each key that holds data",
+                err=True,
+            )
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -131,6 +131,32 @@ class Pseudonymizer:
             raise ValueError("a student id is empty")
         return KEY_PREFIX + self._digest("student", canonical)
 
+    def earlier_keys(self, external_id: str) -> list[str]:
+        """The other keys an external id had before ids were read in NFC (``canonical_id``), at most two.
+
+        Keys are hashes, so the key a student was stored under cannot be read back from
+        the store; it can be made again from the id: hashed as written (trimmed), and in
+        NFD (an id given in NFC now, stored from a decomposed log before). Empty for an id
+        whose forms all agree (every ASCII id) and for a key.
+
+        Examples:
+            >>> pz = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+            >>> pz.earlier_keys("ada"), pz.earlier_keys("stu-" + "0" * 32)
+            ([], [])
+            >>> [old] = pz.earlier_keys("Jos\\u00e9")
+            >>> old == pz.earlier_keys("Jose\\u0301")[0] != pz.key("Jose\\u0301")
+            True
+        """
+        if self.is_key(external_id.strip()):
+            return []
+        now = self.key(external_id)
+        found: list[str] = []
+        for written in (external_id, unicodedata.normalize("NFD", external_id)):
+            earlier = KEY_PREFIX + self._digest("student", _canonical_as_written(written))
+            if earlier not in (now, *found):
+                found.append(earlier)
+        return found
+
     def resolve(self, given: str) -> str:
         """``given`` as a key: returned as it is when it is one already, else hashed.
 
@@ -211,6 +237,15 @@ def canonical_id(external_id: str) -> str:
     """
     given = id_text(external_id)
     return mbox_identifier(given) if given[:7].lower() == "mailto:" else given
+
+
+def _canonical_as_written(external_id: str) -> str:
+    """``canonical_id`` as it was before ids were read in NFC: the key ``Pseudonymizer.earlier_keys`` makes again."""
+    given = external_id.strip()
+    if given[:7].lower() != "mailto:":
+        return given
+    address = f"mailto:{given[7:]}"
+    return "mbox_sha1sum:" + hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
 
 
 def pseudonymise_attempts(attempts: Iterable[Attempt], pseudonyms: Pseudonymizer) -> list[Attempt]:

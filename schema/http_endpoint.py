@@ -28,6 +28,7 @@ from strawberry.types import ExecutionResult
 from auth.answer_keys import AnswerKeys
 from auth.directory import CohortDirectory
 from auth.principal import Principal
+from graph.student_keys import StoredStudentKeys
 from middleware.cors import cors_off
 from resolvers.loaders import build_loaders
 from schema.context import Context
@@ -163,7 +164,8 @@ class PathwiseGraphQL(GraphQL[Context, None]):
             suppress_below=settings.min_cell,
             qa=request.state.qa,
             settler=request.state.settler,
-            pseudonyms=request.state.pseudonyms,
+            # a student stored before ids were read in NFC is reached by their id in any form (graph.student_keys)
+            pseudonyms=StoredStudentKeys(request.state.pseudonyms, kg.store, request.state.erasures),
             erasures=request.state.erasures,
             data_dir=settings.data_dir,
             backup_dir=settings.backup_dir,

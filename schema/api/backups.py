@@ -10,7 +10,7 @@ import strawberry
 
 from graph.backup import backup_name, make_backup, prune_backups, remove_unfinished_backups
 from graph.errors import InvalidInput, KnowledgeGraphError, Unavailable
-from graph.pseudonyms import Pseudonymizer
+from graph.student_keys import pseudonymizer_of
 from schema.context import Info
 from schema.types.backups import Backup, BackupError, BackupResult
 
@@ -40,7 +40,8 @@ class BackupMutation:
             try:
                 if context.backup_dir is None or data_dir is None:
                     raise InvalidInput("this service takes no backups (no backup folder is set)")
-                if not isinstance(context.pseudonyms, Pseudonymizer):
+                pseudonyms = pseudonymizer_of(context.pseudonyms)
+                if pseudonyms is None:
                     raise InvalidInput("this service has no pseudonym secret to fingerprint a backup with")
                 with _ONE_AT_A_TIME:  # two at once pruned each other's folders and answered errors for good copies
                     for leftover in remove_unfinished_backups(context.backup_dir):
@@ -48,9 +49,7 @@ class BackupMutation:
                             "removed %s, a backup a crash had left unfinished (it held personal data)", leftover
                         )
                     folder = context.backup_dir / backup_name()
-                    manifest = make_backup(
-                        context.kg, data_dir, folder, context.pseudonyms, exclude=[context.backup_dir]
-                    )
+                    manifest = make_backup(context.kg, data_dir, folder, pseudonyms, exclude=[context.backup_dir])
                     pruned = prune_backups(context.backup_dir, context.backup_keep)
                     log.info(  # a nightly job's trace when it worked, as a failure leaves one
                         "backup written to %s: %d triples, %d students, %d entries of the data folder; %d pruned",

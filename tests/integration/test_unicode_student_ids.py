@@ -6,23 +6,32 @@ the same on every screen; before, they were two keys, two histories, two mastery
 
 from __future__ import annotations
 
+import asyncio
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
+from auth.principal import Principal, Role
 from cli.attempts import attempts
 from cli.main import main
 from cli.opening import open_pseudonyms
-from graph.attempts import list_students
-from graph.pseudonyms import Pseudonymizer
+from graph.attempts import list_students, record_attempts
+from graph.erasures import ERASURE_LOG, ErasureLog
+from graph.model import Attempt
+from graph.pseudonyms import Pseudonymizer, dev_pseudonym_secret
 from graph.repository import KnowledgeGraph
+from graph.student_keys import StoredStudentKeys
 from settings import load_settings
 from tests.integration.conftest import Api
 
 NFC = "Jos\u00e9"
 NFD = "Jose\u0301"
+WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 
 RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
   ... on RecordedAttempts { accepted duplicates } ... on AttemptsError { code message } } }"""
@@ -98,3 +107,82 @@ class TestImports:
         by_mbox = CliRunner().invoke(main, ["student-key", "--xapi-mbox", f"{NFC}@example.org"])
         assert by_mbox.exit_code == 0, by_mbox.output
         assert sorted(list_students(kg)) == sorted([pseudonyms.key(NFC), by_mbox.stdout.strip()])
+
+
+class TestStoredBefore:
+    """Students stored before ids were read in NFC, under the key of the id as it was written then."""
+
+    def test_graphql_over_http_reaches_a_student_stored_under_a_decomposed_id(
+        self, ox_kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        # Upgraded, the service keyed "José" in NFC: the student stored from an NFD id was NOT_FOUND to
+        # exportStudent, and their next answers began a second history.
+        from starlette.testclient import TestClient
+
+        from server import create_app
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "data"))
+            settings = replace(load_settings(env_file=None), qa=False, mastery=False, load_demo=False)
+        app = create_app(settings, kg=ox_kg)
+        [old] = Pseudonymizer(dev_pseudonym_secret(tmp_path / "data")[0]).earlier_keys(NFD)
+        record_attempts(ox_kg, [Attempt("a1", old, WHEN, 1.0, concepts=("add",))])
+        query = """query($ids: [ID!]!) { studentKeys(ids: $ids) { key } }"""
+        with TestClient(app) as client:
+            answer = client.post("/graphql", json={"query": query, "variables": {"ids": [NFC, NFD, "ada"]}})
+            exported = client.post(
+                "/graphql",
+                json={"query": f'{{ exportStudent(id: "{NFC}") {{ ... on StudentExport {{ studentId }} }} }}'},
+            )
+            # the keys are looked up in the store, and a backup still fingerprints the deployment's secret
+            backup = client.post("/graphql", json={"query": "mutation { backupData { __typename } }"})
+        assert backup.json()["data"]["backupData"]["__typename"] == "Backup"
+        keys = [k["key"] for k in answer.json()["data"]["studentKeys"]]
+        assert keys[:2] == [old, old]
+        assert keys[2] != old
+        assert exported.json()["data"]["exportStudent"]["studentId"] == old
+
+    def test_a_student_token_in_either_form_reads_and_extends_the_stored_history(self, api: Api) -> None:
+        # A token whose sub is "José" in NFC was another student than the one stored from the NFD id:
+        # refused the stored student's mastery, and its answers began a second history.
+        pseudonyms = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        [old] = pseudonyms.earlier_keys(NFD)
+        record_attempts(api.kg, [Attempt("a1", old, WHEN, 1.0, concepts=("slope",))])
+        api.pseudonyms = StoredStudentKeys(pseudonyms, api.kg.store)
+        me = Principal(Role.STUDENT, NFC)
+        answer = {"studentId": NFC, "conceptIds": ["slope_intercept_form"], "correct": True}
+        assert asyncio.run(api.run(RECORD, {"a": [answer]}, me))["recordAttempts"]["accepted"] == 1
+        student = asyncio.run(api.run(MASTERY, {"id": NFD}, me))["student"]
+        assert student["id"] == old
+        assert list_students(api.kg) == [old]
+
+    def test_an_nfc_log_joins_the_history_an_nfd_log_stored(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
+        pseudonyms = open_pseudonyms(load_settings())
+        [old] = pseudonyms.earlier_keys(NFD)
+        record_attempts(kg, [Attempt("a1", old, WHEN, 1.0, concepts=("add",))])
+        log = tmp_path / "log.csv"
+        log.write_text(f"student,item,concepts,correct,timestamp\n{NFC},,sub,1,2024-01-02\n", encoding="utf-8")
+        assert _import(kg, str(log), "--format", "csv")["accepted"] == 1
+        assert list_students(kg) == [old]
+
+    def test_a_student_forgotten_under_the_earlier_key_is_not_brought_back(
+        self, kg: KnowledgeGraph, tmp_path: Path
+    ) -> None:
+        # The erasure log names the key the student had; an old log re-imported in NFC keyed them anew,
+        # which no erasure named, and every attempt they had made came back.
+        settings = load_settings()
+        pseudonyms = open_pseudonyms(settings)
+        [old] = pseudonyms.earlier_keys(NFD)
+        ErasureLog(settings.data_dir / ERASURE_LOG, pseudonyms).record([old], datetime(2025, 1, 1, tzinfo=UTC))
+        log = tmp_path / "log.csv"
+        log.write_text(f"student,item,concepts,correct,timestamp\n{NFC},,sub,1,2024-01-02\n", encoding="utf-8")
+        out = _import(kg, str(log), "--format", "csv")
+        assert (out["accepted"], out["erased"]) == (0, 1)
+        assert list_students(kg) == []
+
+    def test_student_key_names_the_earlier_key_too(self) -> None:
+        pseudonyms = open_pseudonyms(load_settings())
+        result = CliRunner().invoke(main, ["student-key", NFC])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == pseudonyms.key(NFD)
+        assert pseudonyms.earlier_keys(NFC)[0] in result.stderr
