@@ -22,23 +22,32 @@ __all__ = ["attempt_index", "field_in_request", "link_problems", "not_evidence",
 
 
 def twin_ids(
-    attempts: Sequence[Attempt], client_ids: Sequence[str | None], opaque: Callable[[str], str]
+    attempts: Sequence[Attempt],
+    client_ids: Sequence[str | None],
+    opaque: Callable[[str], str],
+    written: Sequence[str | None] | None = None,
 ) -> list[list[str]]:
     """Other ids each attempt may be recorded under: by an xAPI import, or live before UUIDs were statement ids.
 
     A UUID ``clientId`` is the statement's id (``statement_form``); recorded earlier it was
     keyed with its student, and a file import kept its id as spelled. Another ``clientId``
     may be an xAPI statement id that is no UUID, which a file import keyed as it is.
+    ``client_ids`` are as compared (``AttemptInput.client_form``), ``written`` as sent: an
+    attempt recorded before client ids were trimmed and read in NFC was keyed as sent, so a
+    retry of it across the upgrade stays a duplicate.
     """
     out: list[list[str]] = []
-    for attempt, client in zip(attempts, client_ids, strict=True):
+    for n, (attempt, client) in enumerate(zip(attempts, client_ids, strict=True)):
         if not client:
             out.append([])
             continue
+        as_sent = written[n] if written is not None else None
         if statement_form(client) is not None:
             found = [opaque(f"client:{attempt.student}:{client}"), opaque(client)]
         else:
             found = [opaque(client), opaque(client.lower())]
+        if as_sent and as_sent != client:
+            found.append(opaque(f"client:{attempt.student}:{as_sent}"))
         out.append([t for t in dict.fromkeys(found) if t != attempt.id])
     return out
 

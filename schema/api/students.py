@@ -183,9 +183,10 @@ class StudentMutation:
             if problems:
                 problems.sort(key=lambda e: attempt_index(e.field))
                 raise problems[0] if len(problems) == 1 else ManyProblems(problems)
-            client_ids = [a.client_id for a in attempts]
-            # what was recorded under another id before UUID client ids were read as statement ids
-            domain = with_stored_twins(kg, domain, twin_ids(domain, client_ids, info.context.pseudonyms.opaque))
+            client_ids = [a.client_form() for a in attempts]
+            # what was recorded under another id before UUID client ids were read as statement ids (or trimmed)
+            twins = twin_ids(domain, client_ids, info.context.pseudonyms.opaque, [a.client_id for a in attempts])
+            domain = with_stored_twins(kg, domain, twins)
             timed = [a.timestamp is not None for a in attempts]
             erased: set[int] = set()
             # The erasure check and the write under the model's lock, which a forget holds from its delete until

@@ -12,6 +12,7 @@ import strawberry
 from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId, ReusedStatementId
 from graph.model import Attempt, before_any_client, timestamp_problem
+from graph.pseudonyms import id_text
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
 from schema.types.student import MasteryType
@@ -66,8 +67,17 @@ class AttemptInput:
         default=None,
         description="The client's id for this attempt, per student: sending it again adds nothing. A UUID is an "
         "xAPI statement id, in any case and not per student: the statement a file import or recordStatements "
-        "records, once. Empty or blank: INVALID on `attempts.N.clientId` (leave it out instead).",
+        'records, once. Read in Unicode NFC without the spaces around it (" q-7" is "q-7"). Empty or blank: '
+        "INVALID on `attempts.N.clientId` (leave it out instead).",
     )
+
+    def client_form(self) -> str | None:
+        """The ``clientId`` as it is compared: NFC, without the spaces around it (``graph.pseudonyms.id_text``).
+
+        " q-7" and "q-7", or "q-é" with the accent composed and combining, were two ids: a
+        retry of the same answer was recorded a second time.
+        """
+        return None if self.client_id is None else id_text(self.client_id)
 
     def to_domain(
         self,
@@ -105,16 +115,17 @@ class AttemptInput:
         late = timestamp_problem(when) or before_any_client(when)
         if late is not None:
             raise InvalidInput(f"attempt {index}: {late}", field=f"attempts.{index}.timestamp")
-        if self.client_id is not None and not self.client_id.strip():
+        client = self.client_form()
+        if self.client_id is not None and not client:
             # it was read as no id: a retry of "" was recorded a second time
             raise InvalidInput(
                 f"attempt {index}: a blank clientId gives no retry safety: leave it out or send an id",
                 field=f"attempts.{index}.clientId",
             )
-        if self.client_id:
+        if client:
             # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case
-            form = statement_form(self.client_id)
-            ident = keyed(form) if form else keyed(f"client:{student}:{self.client_id}")
+            form = statement_form(client)
+            ident = keyed(form) if form else keyed(f"client:{student}:{client}")
         else:
             ident = f"api-{uuid.uuid4().hex}"
         return Attempt(

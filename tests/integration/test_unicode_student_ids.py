@@ -68,6 +68,26 @@ class TestGraphQL:
         assert [m["id"] for m in members] == [api(MASTERY, {"id": NFD})["student"]["id"]]
         assert api("{ students(first: 10) { totalCount } }")["students"]["totalCount"] == 1
 
+    def test_a_client_id_is_one_id_however_it_is_padded_or_composed(self, api: Api) -> None:
+        # " q-é" and "q-é" (or "q-e" with a combining accent) were two ids: a retry was recorded twice.
+        attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        first = api(RECORD, {"a": [{**attempt, "clientId": "q-\u00e9"}]})["recordAttempts"]
+        again = [{**attempt, "clientId": c} for c in (" q-\u00e9", "q-e\u0301 ")]
+        retried = api(RECORD, {"a": again})["recordAttempts"]
+        assert (first["accepted"], retried["accepted"], retried["duplicates"]) == (1, 0, 2)
+
+    def test_a_padded_client_id_recorded_before_is_still_a_duplicate_when_retried(self, api: Api) -> None:
+        # Recorded before clientIds were trimmed, " q-7" was keyed as sent: its retry, now read as "q-7",
+        # took another id and was recorded a second time.
+        api.pseudonyms = Pseudonymizer(b"a secret of at least thirty-two bytes!")
+        kid = api.pseudonyms.key("kid")
+        stored = Attempt(api.pseudonyms.opaque(f"client:{kid}: q-7"), kid, WHEN, 1.0, concepts=("slope",))
+        record_attempts(api.kg, [stored])
+        retry = {"studentId": "kid", "conceptIds": ["slope"], "correct": True, "clientId": " q-7"}
+        retry["timestamp"] = WHEN.isoformat()
+        retried = api(RECORD, {"a": [retry]})["recordAttempts"]
+        assert (retried["accepted"], retried["duplicates"]) == (0, 1)
+
 
 class TestImports:
     def test_a_csv_log_giving_both_forms_imports_one_student(self, kg: KnowledgeGraph, tmp_path: Path) -> None:
