@@ -216,6 +216,8 @@ def import_attempts(
             unmapped = UnmappedActivities()
             if skip_unmapped:
                 frame, unmapped = without_unmapped(frame, kg.projection.material_ids)
+            if fmt != "xapi":  # (an xAPI frame holds keys already)
+                students.prefetch(str(s) for s in frame["student"].unique())
             keyed = keyed_attempts_table(frame, students, statements=fmt == "xapi")
             found = with_material_concepts(frame_to_attempts(keyed), item_concepts(kg))
             renamed: dict[str, str] = {}

@@ -147,7 +147,9 @@ class Pseudonymizer:
             >>> old == pz.earlier_keys("Jose\\u0301")[0] != pz.key("Jose\\u0301")
             True
         """
-        if self.is_key(external_id.strip()):
+        if self.is_key(external_id.strip()) or all(
+            unicodedata.is_normalized(form, external_id) for form in ("NFC", "NFD")
+        ):  # every id of plain ASCII: one form only, nothing more to hash
             return []
         now = self.key(external_id)
         found: list[str] = []
