@@ -7,6 +7,7 @@ member is ``<student> pw:memberOf <cohort>``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from rdflib import Literal, URIRef
@@ -102,9 +103,16 @@ def teacher_claims(store: TripleStore, cohorts: Sequence[URIRef]) -> dict[str, s
 
 
 def cohorts_with_teacher(store: TripleStore, teacher: str) -> set[str]:
-    """The ids of the cohorts that name ``teacher`` among their teachers."""
+    """The ids of the cohorts that name ``teacher`` among their teachers, in any Unicode form.
+
+    Teacher ids are stored in NFC (``graph.cohorts``), and were stored as written before:
+    a token whose ``sub`` wrote "José" with a combining accent saw none of the classes a
+    roster gave "José" (or the other way round).
+    """
+    forms = dict.fromkeys([teacher.strip(), *(unicodedata.normalize(f, teacher).strip() for f in ("NFC", "NFD"))])
+    values = " ".join(Literal(f).n3() for f in forms)
     rows = store.select(
-        f"SELECT ?k WHERE {{ ?k {PW.teacher.n3()} {Literal(teacher).n3()} ; {RDF.type.n3()} {PW.Cohort.n3()} }}"
+        f"SELECT ?k WHERE {{ VALUES ?t {{ {values} }} ?k {PW.teacher.n3()} ?t ; {RDF.type.n3()} {PW.Cohort.n3()} }}"
     )
     return {id_of(str(r[0])) for r in rows}
 

@@ -24,6 +24,7 @@ from rdflib import Literal
 from graph import cohort_queries
 from graph.errors import DuplicateId, InvalidInput, NotFound
 from graph.ids import id_problem, iri_of, is_valid_id, script_id_problem
+from graph.pseudonyms import id_text
 from graph.rdf_mapping import Triple
 from graph.repository import KnowledgeGraph
 from graph.validation import stored_kind
@@ -135,14 +136,14 @@ def teacher_problem(teacher: str) -> str | None:
 
 
 def _check_teachers(teachers: Sequence[str]) -> list[str]:
-    """The teacher ids, trimmed and sorted; refused as ``createCohort`` and ``renameCohort`` refuse a name."""
+    """The teacher ids, in NFC, trimmed and sorted; refused as ``createCohort`` and ``renameCohort`` refuse a name."""
     if len(teachers) > MAX_TEACHERS:
         raise InvalidInput(
             f"at most {MAX_TEACHERS} teachers can teach one cohort, got {len(teachers)}", field="teacherIds"
         )
     out = []
     for index, given in enumerate(teachers):
-        teacher = given.strip()
+        teacher = id_text(given)  # NFC, as a token's sub is matched (cohort_queries.cohorts_with_teacher)
         problem = "a teacher id is empty" if not teacher else teacher_problem(teacher)
         if problem is not None:
             raise InvalidInput(problem, field=f"teacherIds.{index}")
@@ -473,7 +474,7 @@ def apply_roster(
             else:  # read once, and said: the lines would not add up to the counts otherwise
                 report.repeated_lines.append(e.line)
             # several teachers in one cell are |-separated, as concepts are in the logs ("t-x|t-y" was one id)
-            given = {t.strip() for t in e.teacher.split("|") if t.strip()}
+            given = {id_text(t) for t in e.teacher.split("|") if t.strip()}  # NFC, as createCohort stores them
             if given:
                 teachers.setdefault(e.cohort, set()).update(given)
         for c in named:

@@ -104,7 +104,10 @@ class CreateCohortInput:
 class CohortType:
     id: strawberry.ID = strawberry.field(description="The cohort's id.")
     name: str = strawberry.field(description='The name to show; "" when it has none.')
-    teacher_ids: list[str] = strawberry.field(description="Subject ids (a token's `sub`) of its teachers.")
+    teacher_ids: list[str] = strawberry.field(
+        description="Subject ids (a token's `sub`) of its teachers, in Unicode NFC: a `sub` in another form "
+        "(a combining accent) teaches these classes too."
+    )
     size: int = strawberry.field(description="How many students are members.")
     member_ids: strawberry.Private[tuple[str, ...]] = ()
 

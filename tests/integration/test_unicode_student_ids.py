@@ -15,17 +15,21 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from rdflib import Literal
 
 from auth.principal import Principal, Role
 from cli.attempts import attempts
 from cli.main import main
 from cli.opening import open_pseudonyms
 from graph.attempts import list_students, record_attempts
+from graph.cohorts import GraphCohortDirectory
 from graph.erasures import ERASURE_LOG, ErasureLog
+from graph.ids import iri_of
 from graph.model import Attempt
 from graph.pseudonyms import Pseudonymizer, dev_pseudonym_secret
 from graph.repository import KnowledgeGraph
 from graph.student_keys import StoredStudentKeys
+from graph.vocab import PW, RDF
 from settings import load_settings
 from tests.integration.conftest import Api
 
@@ -221,3 +225,23 @@ class TestStoredBefore:
         assert result.exit_code == 0, result.output
         assert result.stdout.strip() == pseudonyms.key(NFD)
         assert pseudonyms.earlier_keys(NFC)[0] in result.stderr
+
+
+class TestTeachers:
+    def test_a_teacher_named_in_either_form_teaches_the_class(self, api: Api) -> None:
+        # A roster gave the class to "José" in NFD; his token's sub, in NFC, taught no class.
+        roster = """mutation($t: String!) { importRoster(csv: $t) { ... on RosterImport { enrolled } } }"""
+        api(roster, {"t": f"cohort,student,teacher\n7b,s1,{NFD}\n"})
+        cohorts = api("{ cohorts { id teacherIds } }")["cohorts"]
+        assert cohorts == [{"id": "7b", "teacherIds": [NFC]}], "stored in NFC"
+        directory = GraphCohortDirectory(api.kg)
+        assert directory.cohorts_taught_by(NFC) == directory.cohorts_taught_by(NFD) == {"7b"}
+        # a class given to the NFD spelling before teacher ids were read in NFC is still his
+        cohort = iri_of("cohort", "8a")
+        api.kg.store.apply([], [(cohort, RDF.type, PW.Cohort), (cohort, PW.teacher, Literal(NFD))])
+        assert directory.cohorts_taught_by(NFC) == {"7b", "8a"}
+        made = api(
+            """mutation($i: CreateCohortInput!) { createCohort(input: $i) { ... on Cohort { teacherIds } } }""",
+            {"i": {"id": "9c", "teacherIds": [f" {NFD} "]}},
+        )
+        assert made["createCohort"]["teacherIds"] == [NFC]
