@@ -42,6 +42,16 @@ RECORD = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
 MASTERY = """query($id: ID!) { student(id: $id) { id mastery { concept { id } } } }"""
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own data folder: one records an erasure of José, and the session's folder is shared.
+
+    In the whole suite a class that ran after that test on the same worker found José erased
+    (a CSV import accepted 0 of his 2 lines).
+    """
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "pathwise-data"))
+
+
 def _import(kg: KnowledgeGraph, *args: str) -> dict[str, Any]:
     obj: dict[str, Any] = {"settings": load_settings(), "store": "memory", "kg": kg}
     result: Result = CliRunner().invoke(attempts, ["import", *args, "--json"], obj=obj)
