@@ -55,9 +55,28 @@ def serving(data_dir: Path, **env: str) -> Iterator[Live]:
         yield Live(base, log_path)
         assert proc.poll() is None, "the server died"
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(30)
-        log.close()
+        try:
+            stop(proc, log_path)
+        finally:  # left open, the log was reported against whichever test ran next on the worker
+            log.close()
+
+
+STOP_SECONDS = 60
+"""How long a stopped server may take to exit (a loaded 2-core machine has needed over 30 s)."""
+
+
+def stop(proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    """SIGINT, as Ctrl-C; a server still running after ``STOP_SECONDS`` is killed, failing the test with its log."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        tail = log_path.read_text(errors="replace")[-2000:]
+        raise AssertionError(
+            f"the server did not stop within {STOP_SECONDS} s of SIGINT; its log ends:\n{tail}"
+        ) from None
 
 
 def call(

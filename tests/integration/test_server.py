@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 from auth.principal import Role
 from auth.tokens import mint
 from bench.http_load import free_port, wait_for
+from tests.integration.live_server import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,16 +34,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def serving(data_dir: Path, **env: str) -> Iterator[str]:
     port = free_port()
     environ = {**os.environ, "PATHWISE_DATA_DIR": str(data_dir), "PATHWISE_PORT": str(port), **env}
-    log = (data_dir.parent / f"server-{port}.log").open("wb")
+    log_path = data_dir.parent / f"server-{port}.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=environ, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/healthz", 120)
         yield base
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(30)
-        log.close()
+        try:
+            stop(proc, log_path)
+        finally:
+            log.close()
 
 
 def post(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
