@@ -173,9 +173,11 @@ POLICY: Mapping[str, Access] = {
         Role.ADMIN: ANYONE,
     },
     "nextMaterials": _student_data("studentId"),
-    # Anyone may ask; naming a student personalises the answer, so it is scoped.
+    # Anyone may ask; naming a student personalises the answer, so it is scoped. A student names
+    # themselves, as for their path: without `studentId` they were answered as a newcomer (no weak
+    # prerequisites) though the answer was theirs.
     "ask": {
-        Role.STUDENT: OwnStudent("studentId", optional=True),
+        Role.STUDENT: OwnStudent("studentId"),
         Role.TEACHER: TeacherOfStudent("studentId", optional=True),
         Role.DESIGNER: WithoutArg("studentId"),
         Role.ANALYST: WithoutArg("studentId"),

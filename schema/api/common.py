@@ -12,7 +12,7 @@ from schema.types.attempts import AttemptsError
 from schema.types.errors import CurriculumError
 from schema.types.pagination import PageInfo, encode_cursor
 
-__all__ = ["AfterArg", "FirstArg", "OptionalStudentIdArg", "StudentIdArg", "attempts_guarded", "guarded", "page_info"]
+__all__ = ["STUDENT_ID", "AfterArg", "FirstArg", "StudentIdArg", "attempts_guarded", "guarded", "page_info"]
 
 T = TypeVar("T")
 
@@ -22,7 +22,6 @@ STUDENT_ID = (
     'Unicode NFC without the spaces around it: "José" with a combining accent is the same student.'
 )
 StudentIdArg = Annotated[strawberry.ID, strawberry.argument(description=STUDENT_ID)]
-OptionalStudentIdArg = Annotated[strawberry.ID | None, strawberry.argument(description=STUDENT_ID)]
 FirstArg = Annotated[
     int,
     strawberry.argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Annotated
 
 import strawberry
 
@@ -12,7 +13,7 @@ from graph.errors import KnowledgeGraphError, Unavailable
 from ml.qa.answer import Answer
 from resolvers import qa
 from schema.api.arguments import QuestionArg
-from schema.api.common import OptionalStudentIdArg
+from schema.api.common import STUDENT_ID
 from schema.context import Info
 from schema.types.qa import AnswerType, AskError, AskResult
 
@@ -27,6 +28,15 @@ answers) held a one-attempt recordAttempts for 38 s.
 """
 QA_WAITING = 8
 """Questions that may wait for a thread; more are refused as UNAVAILABLE rather than queued without end."""
+
+AskStudentIdArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description=STUDENT_ID + " Personalises the answer (its weak prerequisites). A student token names its own "
+        '(left out, FORBIDDEN with `field: "studentId"`, as for `learningPath`: it was answered as a newcomer\'s); '
+        "null from staff: the answer for no student."
+    ),
+]
 
 _pool: ThreadPoolExecutor | None = None
 _in_flight = 0  # questions running or waiting (changed only on the event loop)
@@ -46,7 +56,7 @@ class QaQuery:
         "the student's weak prerequisites among them, a confidence and materials to study. Below the "
         "confidence threshold it says it does not know and suggests where to look."
     )
-    async def ask(self, info: Info, question: QuestionArg, student_id: OptionalStudentIdArg = None) -> AskResult | None:
+    async def ask(self, info: Info, question: QuestionArg, student_id: AskStudentIdArg = None) -> AskResult | None:
         service = info.context.qa
         try:
             if service is None:

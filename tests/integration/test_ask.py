@@ -92,6 +92,21 @@ def test_answers_with_evidence_concepts_and_weak_prerequisites(demo: tuple[Knowl
     assert 0.45 <= answer["confidence"] <= 1.0
 
 
+def test_a_student_names_themselves_and_is_answered_as_themselves(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # A student's own token without studentId was answered as a newcomer, with no weak prerequisites, where
+    # their learning path was refused and told to send it: the app never learnt it had left the id out.
+    kg, service = demo
+    question, me = "How do I solve a quadratic equation by factoring?", Principal(Role.STUDENT, "s1")
+    named = ask(kg, service, question, "s1", me)
+    assert {w["concept"]["id"]: w["probability"] for w in named["weakPrerequisites"]} == {"zero_product_property": 0.15}
+    context = Context(kg=kg, loaders=build_loaders(kg), qa=service, pseudonyms=PlainIds(), principal=me)
+    result = asyncio.run(build_schema().execute(ASK, variable_values={"q": question}, context_value=context))
+    assert result.data == {"ask": None}
+    [error] = result.errors or []
+    assert error.extensions == {"code": "FORBIDDEN", "field": "studentId"}
+    assert error.message == "'ask': a student names themselves: send `studentId` (your own id)"
+
+
 def test_says_it_does_not_know_off_the_curriculum(demo: tuple[KnowledgeGraph, QaService]) -> None:
     answer = ask(*demo, "What is the capital of France?")
     assert not answer["answered"]
@@ -368,7 +383,7 @@ def test_a_student_is_not_answered_from_a_key_they_may_not_read_yet(demo: tuple[
 
 def test_an_exercise_item_asked_word_for_word_is_not_its_own_answer(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # "Evaluate |-8| + |3|." was answered "2. Evaluate |-8| + |3|.\n3. Evaluate -|-11|." at confidence 1.0
-    answer = ask(*demo, "Evaluate |-8| + |3|.", None, Principal(Role.STUDENT, "keys-student-2"))
+    answer = ask(*demo, "Evaluate |-8| + |3|.", "keys-student-2", Principal(Role.STUDENT, "keys-student-2"))
     assert answer["answered"]
     assert "|-8| + |3|" not in answer["text"]
     assert "Evaluate -|-11|" not in answer["text"]
@@ -383,7 +398,7 @@ def test_an_item_without_maths_is_answered_with_its_key_or_its_concepts_method(
     staff = ask(kg, service, question)
     assert staff["text"].startswith(f"1. List all the factors of 30.\n1. {key}."), "the keyed answer on its own line"
     assert staff["evidence"][0]["material"]["id"] == "m_factors_multiples_practice"
-    student = ask(kg, service, question, None, Principal(Role.STUDENT, "keys-student-3"))
+    student = ask(kg, service, question, "keys-student-3", Principal(Role.STUDENT, "keys-student-3"))
     assert student["noticeCode"] == "NOT_WORKED"
     assert student["evidence"][0]["material"]["id"] == "m_factors_multiples_example"
     assert student["text"].startswith("Problem: List all the factors of 48."), "a worked example, whole"
@@ -395,7 +410,7 @@ def test_a_word_only_a_hidden_key_uses_is_not_suggested_to_a_student(demo: tuple
     kg, service = demo
     staff = ask(kg, service, "what does halfwey mean")
     assert '"halfwey" as "halfway"' in staff["notice"] or 'Did you mean "halfway"' in staff["notice"]
-    student = ask(kg, service, "what does halfwey mean", None, Principal(Role.STUDENT, "keys-student-4"))
+    student = ask(kg, service, "what does halfwey mean", "keys-student-4", Principal(Role.STUDENT, "keys-student-4"))
     assert "halfway" not in student["notice"]
 
 
@@ -430,7 +445,7 @@ def test_a_hidden_key_leaves_a_student_the_material_that_works_the_problem(
     kg, service = demo
     question = "how do I find the y-intercept of y = 3x - 4?"
     staff = ask(kg, service, question)
-    student = ask(kg, service, question, None, Principal(Role.STUDENT, "keys-student-5"))
+    student = ask(kg, service, question, "keys-student-5", Principal(Role.STUDENT, "keys-student-5"))
     assert student["noticeCode"] is None
     assert student["evidence"][0]["material"]["id"] == staff["evidence"][0]["material"]["id"]
     assert "y-intercept -4" in student["text"]

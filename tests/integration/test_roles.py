@@ -107,7 +107,7 @@ EXPECTED: dict[str, dict[str, frozenset[Role]]] = {
     "recordStatements": {"": FEEDS},
     "learningPath": {"none": frozenset({T, D, A}), **STUDENT_DATA},
     "nextMaterials": STUDENT_DATA,
-    "ask": {"none": EVERYONE - {IN}, **STUDENT_DATA},
+    "ask": {"none": EVERYONE - {S, IN}, **STUDENT_DATA},  # a student names themselves, as for a path
     "masteryModels": {"": STAFF},
     "useMasteryModel": {"": ADMIN_ONLY},
     "startMasteryModelSwitch": {"": ADMIN_ONLY},
@@ -290,9 +290,10 @@ class TestATokenNamingNoStudent:
             ('{ learningPath(targets: ["add"], studentId: "s1") { __typename } }', "studentId"),
             ('{ nextMaterials(studentId: "s1") { __typename } }', "studentId"),
             ('{ ask(question: "what is addition?", studentId: "s1") { __typename } }', "studentId"),
+            ('{ ask(question: "what is addition?") { __typename } }', "studentId"),
             ('{ student(id: "s1") { id } }', "id"),
         ],
-        ids=["path", "own-path", "next", "ask", "student"],
+        ids=["path", "own-path", "next", "ask", "own-ask", "student"],
     )
     def test_its_student_queries_are_forbidden_saying_so(
         self, with_students: KnowledgeGraph, schema: strawberry.Schema, query: str, argument: str
@@ -304,14 +305,10 @@ class TestATokenNamingNoStudent:
         assert error.extensions == {"code": "FORBIDDEN", "field": argument}
         assert "the token names no student" in error.message
 
-    def test_it_lists_nobody_and_may_still_ask_without_naming_a_student(
-        self, with_students: KnowledgeGraph, schema: strawberry.Schema
-    ) -> None:
-        query = '{ students { totalCount } ask(question: "what is addition?") { __typename } }'
-        result = run(with_students, query, Principal(S, "   "), schema)
+    def test_it_lists_nobody(self, with_students: KnowledgeGraph, schema: strawberry.Schema) -> None:
+        result = run(with_students, "{ students { totalCount } }", Principal(S, "   "), schema)
         assert result.errors is None
-        assert result.data is not None
-        assert result.data["students"] == {"totalCount": 0}
+        assert result.data == {"students": {"totalCount": 0}}
 
 
 @pytest.mark.parametrize(
@@ -334,14 +331,23 @@ def test_a_refused_argument_is_named_in_field(
     assert error.extensions == {"code": "FORBIDDEN", "field": argument}
 
 
-def test_a_students_path_without_studentid_says_to_send_it(
-    with_students: KnowledgeGraph, schema: strawberry.Schema
+@pytest.mark.parametrize(
+    ("field", "query"),
+    [
+        ("learningPath", '{ learningPath(targets: ["add"]) { __typename } }'),
+        ("ask", '{ ask(question: "what is addition?") { __typename } }'),
+    ],
+    ids=["path", "ask"],
+)
+def test_a_students_request_without_studentid_says_to_send_it(
+    with_students: KnowledgeGraph, schema: strawberry.Schema, field: str, query: str
 ) -> None:
-    # "students may only use their own data" answered a student who had named nobody.
-    result = run(with_students, '{ learningPath(targets: ["add"]) { __typename } }', Principal(S, "s1"), schema)
+    # "students may only use their own data" answered a student who had named nobody; and `ask` without
+    # `studentId` answered the student as a newcomer (no weak prerequisites), where their path was refused.
+    result = run(with_students, query, Principal(S, "s1"), schema)
     [error] = result.errors or []
     assert error.extensions == {"code": "FORBIDDEN", "field": "studentId"}
-    assert error.message == "'learningPath': a student names themselves: send `studentId` (your own id)"
+    assert error.message == f"'{field}': a student names themselves: send `studentId` (your own id)"
 
 
 class TestStudentListing:
