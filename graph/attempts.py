@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from rdflib import Literal, URIRef
 
 from graph import queries
+from graph.attempt_clashes import stored_clashes
 from graph.bundle import CurriculumBundle
 from graph.errors import ConceptNotFound, InvalidInput, NotFound
 from graph.ids import id_of, iri_of
 from graph.mastery import estimate_triples, stored_estimate_triples
 from graph.model import Attempt, MasteryEstimate, timestamp_problem
-from graph.rdf_mapping import Props, Triple, decimal_literal
+from graph.rdf_mapping import Triple, decimal_literal
 from graph.repository import KnowledgeGraph
 from graph.store import select_text
 from graph.vocab import PW, RDF, XSD
@@ -208,39 +209,10 @@ def conflicting_duplicates(
     ``untimed`` names attempts whose time was not given (an API retry dated "now"):
     only their score is compared. ``former`` maps a student's key to the keys they had
     before (``graph.xapi_homes``): a statement stored under one of those is theirs, so
-    sent again it is a duplicate, not another student's answer.
+    sent again it is a duplicate, not another student's answer. What differs for each:
+    ``graph.attempt_clashes.stored_clashes``.
     """
-    aliases = former or {}
-    by_iri = {str(iri_of("attempt", a.id)): a for a in attempts}
-    found = []
-    for iri, props in queries.describe(kg.store, [URIRef(i) for i in by_iri]).items():
-        if PW.VoidedAttempt in props.get(RDF.type, []):
-            continue  # voided: sent again, it is a duplicate whatever its result
-        attempt = by_iri[iri]
-        theirs = {iri_of("student", k) for k in (attempt.student, *aliases.get(attempt.student, ()))}
-        if not theirs.intersection(props.get(PW.student, [])):
-            found.append(attempt.id)  # a statement id (a UUID clientId) another student's answer holds
-            continue
-        scores, times = props.get(PW.score, []), props.get(PW.timestamp, [])
-        same_score = any(isinstance(s, Literal) and abs(float(s) - attempt.score) < 1e-9 for s in scores)
-        same_time = any(isinstance(t, Literal) and t.toPython() == attempt.timestamp for t in times)
-        if not (same_score and (same_time or attempt.id in untimed)) or not _same_subject(attempt, props):
-            found.append(attempt.id)
-    return found
-
-
-def _same_subject(attempt: Attempt, stored: Props) -> bool:
-    """Whether a stored attempt answers what ``attempt`` answers: its material, and its concepts among the stored.
-
-    A retry under one id with another concept or material was counted a duplicate and
-    that answer dropped (an audit), where another score was refused. The stored
-    concepts may hold more: those of the material, added when it was recorded.
-    """
-    materials = {id_of(str(m)) for m in stored.get(PW.material, [])}
-    if materials != ({attempt.material} if attempt.material else set()):
-        return False
-    concepts = {id_of(str(c)) for c in stored.get(PW.concept, [])}
-    return set(attempt.concepts) <= concepts
+    return list(stored_clashes(kg, attempts, untimed=untimed, former=former))
 
 
 def _check(kg: KnowledgeGraph, attempts: Sequence[Attempt], creating: CurriculumBundle) -> None:

@@ -163,11 +163,19 @@ class ReusedClientId(KnowledgeGraphError):
 
     code = ErrorCode.DUPLICATE
 
-    def __init__(self, client_id: str, *, field: str | None = None, in_batch: bool = False) -> None:
+    def __init__(
+        self, client_id: str, *, field: str | None = None, in_batch: bool = False, differs: str | None = None
+    ) -> None:
+        """``differs``: what sets this attempt apart (``graph.attempt_clashes.what_differs``), if known.
+
+        Without it, a client that stamped its retry with a new time was told "another
+        score, time, material or concepts" and had to guess which.
+        """
         where = "is sent twice in this batch" if in_batch else "was recorded earlier"
+        differs = differs or "for another learner, or with another score, time, material or concepts"
         super().__init__(
-            f"clientId {client_id!r} {where} for another learner, or with another score, time, material or "
-            "concepts: a retry must send the same attempt, and a new attempt needs a new clientId",
+            f"clientId {client_id!r} {where} {differs}: a retry must send the same attempt, and a new attempt "
+            "needs a new clientId",
             field=field,
         )
         self.ident = client_id

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from graph.attempts import attempts_of, conflicting_duplicates, latest_attempt_times, record_attempts
+from graph.attempt_clashes import stored_clashes, what_differs
+from graph.attempts import attempts_of, latest_attempt_times, record_attempts
 from graph.bundle import CurriculumBundle
 from graph.errors import ManyProblems, ReusedClientId
 from graph.mastery import estimate_triples, read_estimates, stored_estimate_triples, stored_probabilities
@@ -122,20 +123,17 @@ def record_retryable(
             continue
         if attempt.id in named:
             earlier = attempts[named[attempt.id][0]]
-            same_time = attempt.id in untimed or earlier.timestamp == attempt.timestamp
             # a UUID clientId is a statement id, one for every learner: another learner's was dropped (an audit)
-            same_answer = (earlier.student, earlier.material, set(earlier.concepts)) == (
-                attempt.student,
-                attempt.material,
-                set(attempt.concepts),
-            )
-            if earlier.score != attempt.score or not same_time or not same_answer:
-                reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId", in_batch=True)))
+            differs = what_differs(earlier, attempt, untimed=attempt.id in untimed)
+            if differs is not None:
+                field = f"attempts.{index}.clientId"
+                reused.append((index, ReusedClientId(client, field=field, in_batch=True, differs=differs)))
         else:
             named[attempt.id] = (index, client)
-    for clash in conflicting_duplicates(kg, [attempts[i] for i, _ in named.values()], untimed=untimed):
+    clashes = stored_clashes(kg, [attempts[i] for i, _ in named.values()], untimed=untimed)
+    for clash, differs in clashes.items():
         index, client = named[clash]
-        reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId")))
+        reused.append((index, ReusedClientId(client, field=f"attempts.{index}.clientId", differs=differs)))
     if reused:
         errors = [error for _, error in sorted(reused, key=lambda found: found[0])]
         raise errors[0] if len(errors) == 1 else ManyProblems(errors)

@@ -980,9 +980,9 @@ def test_a_uuid_is_one_statement_in_any_case_and_a_void_reaches_it_whichever_way
     lms(RECORD, {"a": [other]})
     taken = lms(RECORD, {"a": [{**other, "studentId": "u6"}]})["recordAttempts"]
     assert taken["code"] == "DUPLICATE", "a statement id names one statement: another student's is refused"
-    assert (
-        "for another learner, or with another score, time, material or concepts" in taken["message"]
-    )  # it named score or time alone
+    # it named score or time alone; then "for another learner, or with another score, time, material or concepts"
+    assert "was recorded earlier for another learner: a retry must send" in taken["message"]
+    assert "u5" not in taken["message"], "nothing of the other learner's answer is shown"
 
 
 @pytest.mark.parametrize("change", [{"conceptIds": ["exponent_laws"]}, {"materialId": "m_exponent_laws_practice"}])
@@ -995,6 +995,34 @@ def test_a_client_id_reused_for_another_concept_or_material_is_refused(api: Api,
     other = {k: v for k, v in first.items() if k != "conceptIds"} | change
     refused = api(RECORD, {"a": [other]})["recordAttempts"]
     assert (refused["code"], refused["field"]) == ("DUPLICATE", "attempts.0.clientId")
+    assert "other concepts ('slope' recorded, 'exponent_laws' sent)" in refused["message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"timestamp": "2026-11-28T10:00:05Z"}, "with another time (2026-11-28T10:00:00+00:00 recorded, "),
+        ({"correct": False}, "with another score (1 recorded, 0 sent)"),
+        ({"materialId": "m_slope_practice"}, "with another material (none recorded, 'm_slope_practice' sent)"),
+        ({"score": 0.25, "correct": None}, "with another score (1 recorded, 0.25 sent)"),
+    ],
+    ids=["time", "correct", "material", "score"],
+)
+def test_a_reused_client_id_says_what_differs(api: Api, change: dict[str, Any], said: str) -> None:
+    # "was recorded earlier for another learner, or with another score, time, material or concepts": a client
+    # that stamped its retry with a new time (the commonest way to break a retry) had to guess which, and a
+    # student's app was told of another learner.
+    first = {"studentId": "nia", "conceptIds": ["slope"], "correct": True, "clientId": "n1"}
+    first["timestamp"] = "2026-11-28T10:00:00Z"
+    assert api(RECORD, {"a": [first]})["recordAttempts"]["accepted"] == 1
+    other = {k: v for k, v in ({**first, **change}).items() if v is not None}
+    refused = api(RECORD, {"a": [other]})["recordAttempts"]
+    assert refused["code"] == "DUPLICATE"
+    assert refused["message"].startswith(f"clientId 'n1' was recorded earlier {said}"), refused["message"]
+    assert "another learner" not in refused["message"]
+    fresh = {**first, "clientId": "n2"}
+    in_batch = api(RECORD, {"a": [fresh, {**other, "clientId": "n2"}]})["recordAttempts"]
+    assert in_batch["message"].startswith(f"clientId 'n2' is sent twice in this batch {said}"), in_batch["message"]
 
 
 def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:
