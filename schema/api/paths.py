@@ -51,8 +51,10 @@ class PathQuery:
         student_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
-                description="The student (an external id or key). Null: the path a newcomer gets, with no answers "
-                "yet, as the model predicts them: a designer's preview of what the prerequisites make of a course."
+                description="The student (an external id or key); a student token names its own (left out, "
+                'FORBIDDEN with `field: "studentId"`, as for `ask`). Null, from staff: the path a newcomer gets, with '
+                "no answers yet, as the model predicts them: a designer's preview of what the prerequisites make of "
+                "a course."
             ),
         ] = None,
         mastery_threshold: MasteryThresholdArg = None,
