@@ -120,16 +120,18 @@ def _term(node: Node) -> str:
     return str(node.n3())
 
 
-def export_student(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
+def export_student(kg: KnowledgeGraph, student: str, *, themself: bool = False) -> dict[str, Any]:
     """Everything stored about the student, as JSON-ready data (an access request).
 
     ``attempts``, ``mastery`` and ``cohorts`` are the records read as Pathwise reads them;
     ``statements`` is every stored triple of the student's as it is (subject and
     predicate IRIs, the object in N-Triples form), so nothing stored is left out, whatever
-    wrote it.
+    wrote it. ``themself``: the student asks for their own record, so nothing stored is an
+    empty record (a new account's "download my data" was told the student did not exist,
+    while their own ``student`` query answered them).
 
     Raises:
-        NotFound: the graph holds nothing about ``student``.
+        NotFound: the graph holds nothing about ``student`` (and ``themself`` is false).
 
     Examples:
         >>> from graph.store import open_store
@@ -140,9 +142,12 @@ def export_student(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
         >>> data = export_student(kg, "s1")
         >>> data["student"], data["cohorts"], data["attempts"], len(data["statements"])
         ('s1', ['7b'], [], 2)
+        >>> empty = export_student(kg, "s2", themself=True)
+        >>> empty["cohorts"], empty["attempts"], empty["mastery"], empty["statements"]
+        ([], [], [], [])
     """
     triples = student_triples(kg, student)
-    if not triples:
+    if not triples and not themself:
         raise NotFound("student", student, field="id")
     me = iri_of("student", student)
     attempts = attempts_of(kg, [student])[student]

@@ -27,9 +27,9 @@ from resolvers.settled_view import settled
 __all__ = ["evidence", "export", "mastery_of", "page_of_students", "student_exists"]
 
 
-def export(kg: KnowledgeGraph, student: str) -> dict[str, Any]:
-    """Everything stored about a student (``graph.forget.export_student``)."""
-    return export_student(kg, student)
+def export(kg: KnowledgeGraph, student: str, *, themself: bool = False) -> dict[str, Any]:
+    """Everything stored about a student (``graph.forget.export_student``; ``themself``: their own request)."""
+    return export_student(kg, student, themself=themself)
 
 
 def student_exists(kg: KnowledgeGraph, student: str) -> bool:

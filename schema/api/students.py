@@ -119,18 +119,20 @@ class StudentQuery:
     )
     def student(self, info: Info, id: StudentIdArg) -> StudentType | None:
         key = info.context.student_key(id, "id")
-        own = info.context.principal.role is Role.STUDENT and key == info.context.acting().sub
-        exists = own or students.student_exists(info.context.kg, key)
+        exists = _themself(info, key) or students.student_exists(info.context.kg, key)
         return StudentType(id=strawberry.ID(key)) if exists else None
 
     @strawberry.field(
         description="Everything stored about a student (an access request): attempts, mastery estimates, "
-        "cohort memberships and every stored statement of theirs, as JSON."
+        "cohort memberships and every stored statement of theirs, as JSON. A student asking for themself with "
+        "nothing stored gets an empty record, as `student` gives one (it was NOT_FOUND, 'does not exist'); "
+        "for an admin that is NOT_FOUND."
     )
     def export_student(self, info: Info, id: StudentIdArg) -> ExportStudentResult | None:
         try:
             key = info.context.student_key(id, "id")
-            return StudentExport.from_domain(str(id), key, students.export(info.context.kg, key))
+            found = students.export(info.context.kg, key, themself=_themself(info, key))
+            return StudentExport.from_domain(str(id), key, found)
         except KnowledgeGraphError as error:
             return StudentDataError.from_domain(error)
 
@@ -338,3 +340,8 @@ def _as_given(refusal: StudentDataError, error: KnowledgeGraphError, given: str)
     if isinstance(error, NotFound) and error.ident != given:
         refusal.message = f"student {given!r} (key {error.ident}) does not exist"
     return refusal
+
+
+def _themself(info: Info, key: str) -> bool:
+    """Whether a student caller asks for their own record (a newcomer's: nothing stored yet)."""
+    return info.context.principal.role is Role.STUDENT and key == info.context.acting().sub

@@ -122,6 +122,17 @@ class TestPseudonymsInProcess:
         assert 0.0 < found["mastery"][0]["probability"] < 1.0
         assert api('{ student(id: "brand-new") { id } }')["student"] is None, "an admin: nothing stored"
 
+    def test_a_newcomer_exporting_their_data_gets_an_empty_record(self, api: Api) -> None:
+        # "student 'stu-...' does not exist" (NOT_FOUND) answered a new account's "download my data", while its own
+        # student query, path and predictions answered it: the app showed an error to a student who had done nothing.
+        me = Principal(Role.STUDENT, "brand-new-2")
+        exported = api(EXPORT, {"s": "brand-new-2"}, me)["exportStudent"]
+        assert exported["__typename"] == "StudentExport"
+        assert exported["studentId"] == api.pseudonyms.key("brand-new-2")
+        data = exported["data"]
+        assert (data["attempts"], data["mastery"], data["cohorts"], data["statements"]) == ([], [], [], [])
+        assert api(EXPORT, {"s": "brand-new-2"})["exportStudent"]["code"] == "NOT_FOUND", "an admin: nothing stored"
+
     def test_student_keys_map_an_external_id_to_its_key(self, api: Api) -> None:
         me = Principal(Role.STUDENT, EXTERNAL)
         pairs = api('{ studentKeys(ids: ["learner.forget-me-4711", "someone-else"]) { id key } }', principal=me)
