@@ -57,7 +57,9 @@ def _tokens(question: str) -> list[_Token]:
     for match in _TOKEN.finditer(question):
         kind = match.lastgroup or "other"
         text = match.group()
-        if kind == "word":
+        if kind == "word" and _contraction(question, match.start()):
+            pass  # the s of "what's": "what's 3/4 + 1/8?" was told no material works "s 3/4 + 1/8"
+        elif kind == "word":
             attached = bool(out) and out[-1].kind == "number" and out[-1].end == match.start()
             after_operator = bool(out) and out[-1].kind in ("operator", "open")
             before_operator = _TOKEN.match(question, _skip_spaces(question, match.end()))
@@ -68,6 +70,16 @@ def _tokens(question: str) -> list[_Token]:
                 kind = "operator"
         out.append(_Token(kind, text, match.start(), match.end()))
     return _hyphenated_words(out)
+
+
+def _contraction(question: str, start: int) -> bool:
+    """Whether the letters at ``start`` end a word after its apostrophe: "what's", "isn't", "we'll".
+
+    Examples:
+        >>> _contraction("what's 3/4", 5), _contraction("f'(x) = 2x", 0), _contraction("'s x + 1", 1)
+        (True, False, False)
+    """
+    return start >= 2 and question[start - 1] in "'’" and question[start - 2].isalpha()
 
 
 def _hyphenated_words(tokens: list[_Token]) -> list[_Token]:

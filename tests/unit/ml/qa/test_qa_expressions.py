@@ -21,6 +21,10 @@ from ml.qa.expressions import holds_expression, split_question
         ("Evaluate |-8| + |3|.", ("|-8| + |3|",), "Evaluate ."),
         ("Find every integer x with |x| = 9.", ("|x| = 9",), "Find every integer x with ."),
         ("Evaluate -|-11|.", ("-|-11|",), "Evaluate ."),
+        # the s of a contraction was a variable: "No material works this very problem (s 3/4 + 1/8)"
+        ("what's 3/4 + 1/8?", ("3/4 + 1/8",), "what's ?"),
+        ("It’s x^2 - 4, isn't it?", ("x^2 - 4",), "It’s , isn't it?"),
+        ("How's 5 - 3 worked out?", ("5 - 3",), "How's worked out?"),
     ],
 )
 def test_finds_the_expressions_of_a_question(question: str, expressions: tuple[str, ...], words: str) -> None:
