@@ -31,6 +31,7 @@ from ml.qa.extract import (
     explanation_if_close,
     title_if_close,
 )
+from ml.qa.forms import FORM_POOL, form_first
 from ml.qa.index import Hit, QaIndex
 from ml.qa.items import ITEM_NUMBER, asked_item
 from ml.qa.naming import named_concept_first
@@ -294,6 +295,7 @@ def _answer_as_written(
     if not unread(question) and is_vague(question):  # "help": a passage saying "tests help" is no answer
         return Answer(question, False, None, None, 0.0, (), (), (), (), TOO_VAGUE, "TOO_VAGUE")
     known: dict[str, Material] = {}  # materials read once: ordering the hits needs them, the evidence too
+    passed_over: list[Hit] = []  # the best hit, when one holding the question's form is quoted before it
     names = lookup.concept_names()
     posed = index.posing(parts.expressions, keys_shown)
     # an exercise's item word for word: among the hits, or the exercise that poses it (not promoted, maybe not there)
@@ -321,8 +323,14 @@ def _answer_as_written(
     elif (parts.expressions or asks_how(question)) and not hits[0].worked:
         # an exercise poses problems: asked how to do something, "how do I find the slope of a line?" was
         # answered with a practice set's worked answers, where an explanation of the method was found too
+        if parts.expressions:  # the explanation holding the expression's form may rank lower: read further
+            hits = search(k=max(FORM_POOL, opts.evidence * 4), keys_shown=keys_shown)
         read = _fetched([h.chunk.material for h in hits], lookup, known)
         hits = explaining_first(title_if_close(named_concept_first(hits, words, names, read), words), read)
+        # "How do I factor x^2 - x - 6?" read "factor" and drew the common factor: x^2 - 11x + 28 has its form
+        ranked, hits = hits[0], form_first(hits, parts.expressions, read)
+        if hits[0] is not ranked:  # quoting the method its form names makes the materials' match no weaker
+            passed_over = [ranked]
     elif not keyed and not hits[0].worked:
         read = _fetched([h.chunk.material for h in hits[:8]], lookup, known)
         hits = explanation_if_close(
@@ -331,7 +339,7 @@ def _answer_as_written(
     kept = _evidence(hits, opts)
     # posed by an exercise, the question is the curriculum's own and its concept is known: as sure as that match;
     # one of its items word for word ("-7 - 12", few words to match) is known for sure
-    confidence = max(confidence_of(words, h, index) for h in [kept[0], *posing])
+    confidence = max(confidence_of(words, h, index) for h in [kept[0], *posing, *passed_over])
     if asked is not None:
         confidence = max(confidence, ITEM_CONFIDENCE)
     known = _fetched([h.chunk.material for h in kept], lookup, known)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ml.qa.bm25 import STOPWORDS
 
-__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "holds_shape", "split_question"]
+__all__ = ["QuestionParts", "compact_symbols", "holds_expression", "holds_shape", "split_question", "symbols"]
 
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)"
@@ -256,6 +256,16 @@ def _symbols(text: str) -> list[_Token]:
     """``text``'s tokens with one spelling per symbol (one minus sign, x^2 for x², lower case)."""
     text = _BLANK.sub("__", text.translate(_SPELLINGS).replace("²", "^2").replace("³", "^3").lower())
     return [_Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def symbols(text: str) -> list[tuple[str, str]]:
+    """``text``'s symbols as (kind, text), one spelling per symbol: ``number``, ``word``, ``operator``, ``open``...
+
+    Examples:
+        >>> symbols("3x² − 1")
+        [('number', '3'), ('word', 'x'), ('operator', '^'), ('number', '2'), ('operator', '-'), ('number', '1')]
+    """
+    return [(t.kind, t.text) for t in _symbols(text)]
 
 
 def compact_symbols(text: str) -> str:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from graph.model import Material, MaterialType
 from ml.qa.bm25 import tokenize
 from ml.qa.expressions import holds_shape
+from ml.qa.forms import STRICT, text_form_level
 from ml.qa.index import Hit, QaIndex
 
 __all__ = [
@@ -38,11 +39,16 @@ def best_sentences(
     the answer was that item, at confidence 1.0. They are never read here. A sentence
     holding one of the question's ``expressions`` with its letters renamed ("a^0 = 1"
     for x^0) states the rule asked about: it comes first, and where one does, a
-    variable's name (the "x" of x^0) counts as no word of the question.
+    variable's name (the "x" of x^0) counts as no word of the question. A sentence holding
+    an expression's form (``ml.qa.forms``: "y = mx + b" for y = 2x + 3) counts so too, by
+    how closely it holds it.
     """
     answering = [h for h in evidence if h.chunk.part != "prompt"]
     shapes = {
-        s: sum(holds_shape(s, e) for e in expressions) / len(expressions) if expressions else 0.0
+        s: max(
+            sum(holds_shape(s, e) for e in expressions) / len(expressions) if expressions else 0.0,
+            text_form_level([s], expressions) / STRICT,
+        )
         for h in answering
         for s in h.chunk.sentences
     }

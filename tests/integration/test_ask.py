@@ -568,6 +568,27 @@ def test_a_number_that_names_or_counts_steps_is_no_problem_to_work(demo: tuple[K
         assert ask(*demo, question)["noticeCode"] != "NOT_WORKED", question
 
 
+@pytest.mark.parametrize(
+    ("question", "material"),
+    [
+        # read as "factor" and an x, it drew taking out a common factor ("-4x^2 + 8x = -4x(x - 2)")
+        ("How do I factor x^2 - x - 6?", "m_factoring_trinomials_a1_example"),
+        # it drew the worked slope between two points: y = mx + b is the form asked about
+        ("What is the slope of y = 2x + 3?", "m_slope_intercept_form_explain"),
+        # it drew expanding 3(x - 4)^2 - 5 into vertex form's standard form
+        ("How do I expand (x+y)^2?", "m_special_products_example"),
+        # it drew the trinomial example: a^2 - b^2 has the form of x^2 - 49
+        ("How do I factor x^2 - 49?", "m_difference_of_squares_explain"),
+    ],
+)
+def test_a_problem_no_material_works_is_answered_from_the_material_holding_its_form(
+    demo: tuple[KnowledgeGraph, QaService], question: str, material: str
+) -> None:
+    answer = ask(*demo, question)
+    assert (answer["answered"], answer["noticeCode"]) == (True, "NOT_WORKED")
+    assert answer["evidence"][0]["material"]["id"] == material
+
+
 def test_an_expression_inside_a_product_is_not_the_problem_asked(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # "What is the coefficient of x in 3x + 2?" was answered, with no notice, from a factoring key's
     # "(3x + 2)(4x - 1)": the bracketed factor was taken for the very problem asked about
