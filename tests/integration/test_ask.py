@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ from resolvers.qa import GraphLookup, attach
 from schema import build_schema
 from schema.context import Context
 from tests.conftest import PlainIds
-from tests.integration.conftest import answers_in_a_row, demo_api
+from tests.integration.conftest import Api, answers_in_a_row, demo_api
 
 ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   __typename
@@ -631,16 +630,24 @@ def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[Kn
     assert slope["text"].startswith("Slope measures how steep a line is")
 
 
-def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def asking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api, QaService]]:
+    """The demo with its mastery model and an indexed QA service (half a minute to build: built once)."""
+    api = demo_api(tmp_path_factory.mktemp("asking"))
+    service = QaService(QaIndex(SentenceEncoder()))
+    attach(api.kg, service, background=False)
+    yield api, service
+    service.close()
+
+
+def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(asking: tuple[Api, QaService]) -> None:
     # Read from the store alone, they lagged the model for up to half a minute after an answer (until the
     # settler rewrote the student's other estimates): an answer's weak prerequisites said factoring_gcf 0.42
     # where Student.mastery beside it said 0.23, and left out a prerequisite it put at 0.53.
     from resolvers.recording import settle
     from resolvers.settling import EstimateSettler
 
-    api = demo_api(tmp_path)
-    service = QaService(QaIndex(SentenceEncoder()))
-    attach(api.kg, service, background=False)
+    api, service = asking
     settler = EstimateSettler(lambda students: settle(api.kg, api.mastery, students))  # not started: nothing settles
 
     @dataclass
@@ -656,26 +663,21 @@ def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(tmp_path: 
 
     record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
     mastery = 'query($c: [ID!]) { student(id: "kid") { mastery(conceptIds: $c) { concept { id } probability } } }'
-    try:
-        for material, correct in (
-            ("m_integer_subtraction_practice", True),
-            ("m_zero_product_property_practice", False),
-            ("m_factoring_gcf_practice", False),
-        ):
-            run(record, {"a": answers(material, correct, day=30)})
-        settler.settle_due(everyone=True)
-        stored = {e.concept: e.probability for e in read_estimates(api.kg.store, ["kid"])["kid"]}
-        run(record, {"a": answers("m_integers_number_line_practice", False, day=0)})
-        assert settler.waits_for("kid")
-        question = {"q": "How do I solve a quadratic equation by factoring?", "s": "kid"}
-        answer = run(ASK, question)["ask"]
-        lookup = GraphLookup(api.kg)
-        prerequisites = sorted({p for c in answer["concepts"] for p in lookup.prerequisites(c["id"])})
-        screen = {
-            m["concept"]["id"]: m["probability"] for m in run(mastery, {"c": prerequisites})["student"]["mastery"]
-        }
-    finally:
-        service.close()
+    for material, correct in (
+        ("m_integer_subtraction_practice", True),
+        ("m_zero_product_property_practice", False),
+        ("m_factoring_gcf_practice", False),
+    ):
+        run(record, {"a": answers(material, correct, day=30)})
+    settler.settle_due(everyone=True)
+    stored = {e.concept: e.probability for e in read_estimates(api.kg.store, ["kid"])["kid"]}
+    run(record, {"a": answers("m_integers_number_line_practice", False, day=0)})
+    assert settler.waits_for("kid")
+    question = {"q": "How do I solve a quadratic equation by factoring?", "s": "kid"}
+    answer = run(ASK, question)["ask"]
+    lookup = GraphLookup(api.kg)
+    prerequisites = sorted({p for c in answer["concepts"] for p in lookup.prerequisites(c["id"])})
+    screen = {m["concept"]["id"]: m["probability"] for m in run(mastery, {"c": prerequisites})["student"]["mastery"]}
     weak = {w["concept"]["id"]: w["probability"] for w in answer["weakPrerequisites"]}
     assert weak == {c: p for c, p in screen.items() if p < 0.6}
     assert any(abs(p - stored[c]) > 0.05 for c, p in weak.items() if c in stored), (
@@ -683,29 +685,27 @@ def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(tmp_path: 
     )
 
 
-def test_a_prerequisite_never_answered_is_weak_as_the_learning_path_predicts_it(tmp_path: Path) -> None:
+def test_a_prerequisite_never_answered_is_weak_as_the_learning_path_predicts_it(
+    asking: tuple[Api, QaService],
+) -> None:
     # With no stored estimate it was counted as mastered: after four right answers on factoring out a GCF,
     # "how do I solve a quadratic by factoring?" named no weak prerequisite where the student's learning
     # path made multiplying polynomials (never answered, predicted 0.37) a step.
-    api = demo_api(tmp_path)
-    service = QaService(QaIndex(SentenceEncoder()))
-    attach(api.kg, service, background=False)
+    api, service = asking
 
     @dataclass
     class Asking(Context):
         qa: QaService | None = field(default_factory=lambda: service)
 
     record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
-    path = """query { learningPath(studentId: "kid", targets: ["solving_quadratics_factoring"]) {
+    path = """query { learningPath(studentId: "kim", targets: ["solving_quadratics_factoring"]) {
       ... on LearningPath { steps { concept { id } mastery } } } }"""
-    try:
-        api(record, {"a": answers_in_a_row("m_factoring_gcf_practice", True, "gcf-")})
-        question = {"q": "How do I solve a quadratic equation by factoring?", "s": "kid"}
-        answer = asyncio.run(api.run(ASK, question, context_type=Asking))["ask"]
-        newcomer = asyncio.run(api.run(ASK, {**question, "s": "newcomer"}, context_type=Asking))["ask"]
-    finally:
-        service.close()
-    stored = {e.concept for e in read_estimates(api.kg.store, ["kid"])["kid"]}
+    kims = [{**a, "studentId": "kim"} for a in answers_in_a_row("m_factoring_gcf_practice", True, "kim-gcf-")]
+    api(record, {"a": kims})
+    question = {"q": "How do I solve a quadratic equation by factoring?", "s": "kim"}
+    answer = asyncio.run(api.run(ASK, question, context_type=Asking))["ask"]
+    newcomer = asyncio.run(api.run(ASK, {**question, "s": "newcomer"}, context_type=Asking))["ask"]
+    stored = {e.concept for e in read_estimates(api.kg.store, ["kim"])["kim"]}
     weak = {w["concept"]["id"]: w["probability"] for w in answer["weakPrerequisites"]}
     steps = {s["concept"]["id"]: s["mastery"] for s in api(path)["learningPath"]["steps"]}
     never_answered = {c: p for c, p in weak.items() if c not in stored}
