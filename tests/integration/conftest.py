@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from auth.principal import Principal, Role
+from bench.http_load import wait_for
 from demo.load import CURRICULUM_DIR, MODEL_DIR
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
@@ -20,6 +23,7 @@ from resolvers.loaders import build_loaders
 from schema import build_schema
 from schema.context import Context
 from tests.conftest import PlainIds
+from tests.integration.live_server import serving
 
 
 class Client:
@@ -122,3 +126,32 @@ def answers_in_a_row(material: str, correct: bool, tag: str, day: int = 0) -> li
          "timestamp": (when + timedelta(minutes=n)).isoformat()}
         for n in range(4)
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def served_demo(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A data folder a server has loaded the demo into and indexed for ``ask``; built once for all workers.
+
+    A first start spends 10 s loading the demo and 35 s of a core embedding its materials
+    (at one thread): the tests that need a served demo, not its first start, copy this.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # pytest-xdist: the workers' folders share a parent that is this run's own
+        shared = shared.parent
+    template = shared / "served-demo"
+    with FileLock(str(shared / "served-demo.lock")):
+        if not (template / "built").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            template.mkdir()
+            with serving(template / "data") as live:
+                wait_for(f"{live.base}/readyz", 300)
+            (template / "built").touch()
+    return template / "data"
+
+
+@pytest.fixture
+def demo_data_dir(served_demo: Path, tmp_path: Path) -> Path:
+    """A copy of ``served_demo`` for one test: ``tmp_path / "data"``."""
+    data = tmp_path / "data"
+    shutil.copytree(served_demo, data)
+    return data

@@ -39,8 +39,8 @@ def cli(data_dir: Path, *args: str, **settings: str) -> subprocess.CompletedProc
     )
 
 
-def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path, demo_data_dir: Path) -> None:
+    data_dir = demo_data_dir
     with serving(data_dir, PATHWISE_BACKUP_KEEP="1") as live:
         earlier = ok(live, BACKUP)["backupData"]
         assert earlier["pruned"] == []
@@ -95,12 +95,12 @@ def test_backup_from_a_running_server_then_restore_forgets_again(tmp_path: Path)
     assert "forgotten since: 0" in cli(data_dir, "backups", "list").stdout
 
 
-def test_backups_asked_together_all_succeed_and_a_killed_ones_copy_is_removed(tmp_path: Path) -> None:
+def test_backups_asked_together_all_succeed_and_a_killed_ones_copy_is_removed(demo_data_dir: Path) -> None:
     # Three backupData at once: two answered UNAVAILABLE for copies that were whole, and the one answered
     # as a success had been pruned by another. A .partial copy a kill left held every student for good.
     from concurrent.futures import ThreadPoolExecutor
 
-    data_dir = tmp_path / "data"
+    data_dir = demo_data_dir
     leftover = data_dir / "backups" / "20260101T000000.000000Z.partial"
     leftover.mkdir(parents=True)
     (leftover / "students.nt").write_text("a killed backup's copy")

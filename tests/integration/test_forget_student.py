@@ -620,8 +620,8 @@ def scan(root: Path, needles: tuple[str, ...], skip: Path) -> list[str]:
     return hits
 
 
-def test_forget_on_a_real_server(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_forget_on_a_real_server(tmp_path: Path, demo_data_dir: Path) -> None:
+    data_dir = demo_data_dir
     with serving(data_dir) as live:
         secret, _ = dev_secret(data_dir)
         me = mint(role=Role.STUDENT, sub=EXTERNAL, secret=secret)
