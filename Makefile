@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadscope
 
-.PHONY: run test test-slow check lint typecheck schema bench clean
+.PHONY: run test test-slow check lint typecheck schema bench clean demo-index
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP)
 ## Real model training and other slow tests
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow $(PARALLEL)
+
+## Rebuild the demo's shipped question index after its materials change (tests/unit/demo/test_qa_index.py says when)
+demo-index: $(STAMP)
+	$(BIN)/python -m demo.qa_index
 
 ## Lint, types, schema drift (what CI checks besides tests)
 check: $(STAMP)

@@ -38,7 +38,7 @@ def index_materials(ctx: click.Context, update: bool) -> None:
     """Chunk and embed every material into <data dir>/index (what the service loads at start)."""
     from cli.opening import open_graph
     from cli.progress import ProgressBars
-    from ml.qa.index import QaIndex
+    from ml.qa.index import QaIndex, index_folder
     from ml.qa.serving import open_retriever
     from resolvers.qa import all_materials
 
@@ -46,7 +46,7 @@ def index_materials(ctx: click.Context, update: bool) -> None:
     import torch
 
     torch.set_num_threads(settings.torch_threads)
-    folder = settings.data_dir / "index"
+    folder = index_folder(settings.data_dir)
     kg = open_graph(settings, ctx.obj["store"])  # refused while a server holds the store: the index stays as it is
     try:
         materials = all_materials(kg)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from demo.qa_index import seed_qa_index
 from demo.simulate import SimulationConfig, simulate_attempts
 from graph.attempts import Estimator, record_attempts
 from graph.model import Attempt
@@ -98,7 +99,8 @@ def load_demo_marked(
     """``load_demo`` into an empty store, or finish one ``demo_unfinished`` says was stopped half way.
 
     The marker file stays if the load is stopped (Ctrl-C, a crash), so the next start or
-    ``pathwise demo load`` knows to record the students alone.
+    ``pathwise demo load`` knows to record the students alone. The demo's question index
+    is copied in beside the store (``demo.qa_index``), unless one is there.
     """
     unfinished = demo_unfinished(kg, data_dir)
     marker = data_dir / DEMO_MARKER
@@ -107,5 +109,6 @@ def load_demo_marked(
     loaded = load_demo(
         kg, students=students, progress=progress, estimate=estimate, pseudonyms=pseudonyms, curriculum=not unfinished
     )
+    seed_qa_index(data_dir)
     marker.unlink()
     return loaded

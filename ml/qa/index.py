@@ -31,7 +31,7 @@ from ml.qa.dense import PassageEncoder
 from ml.qa.expressions import compact_symbols, holds_expression
 from ml.qa.fusion import LEXICAL_WEIGHT, fuse, top_k
 
-__all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport"]
+__all__ = ["FORMAT", "Hit", "QaIndex", "SyncReport", "index_folder"]
 
 FORMAT = 5
 """The saved index's layout and chunking; another is rebuilt.
@@ -69,6 +69,11 @@ class SyncReport:
     def changed(self) -> bool:
         """Whether anything changed."""
         return bool(self.added or self.updated or self.removed)
+
+
+def index_folder(data_dir: Path) -> Path:
+    """Where the service keeps its question index: ``<data dir>/index``."""
+    return data_dir / "index"
 
 
 def _digest(material: Material) -> str:
@@ -125,6 +130,10 @@ class QaIndex:
     def __len__(self) -> int:
         """How many chunks are indexed."""
         return int(self._alive.sum())
+
+    def indexes(self, material: Material) -> bool:
+        """Whether ``material`` is indexed as it is now (not edited since its chunks were embedded)."""
+        return self.digests.get(material.id) == _digest(material)
 
     @property
     def material_ids(self) -> set[str]:
@@ -285,7 +294,7 @@ class QaIndex:
 
     def upsert(self, materials: Sequence[Material], *, progress: Progress | None = None) -> SyncReport:
         """Index new materials and re-index changed ones; unchanged ones cost nothing."""
-        changed = [m for m in materials if self.digests.get(m.id) != _digest(m)]
+        changed = [m for m in materials if not self.indexes(m)]
         if not changed:
             return SyncReport()
         chunks = {m.id: self._chunk(m) for m in changed}

@@ -19,7 +19,7 @@ from graph.model import Material
 from ml.mastery.versions import ModelVersions
 from ml.qa.answer import Answer, AnswerOptions, CurriculumLookup, Generator, answer_question
 from ml.qa.dense import SentenceEncoder
-from ml.qa.index import Progress, QaIndex, SyncReport
+from ml.qa.index import Progress, QaIndex, SyncReport, index_folder
 
 __all__ = ["QaService", "open_retriever", "retriever_versions"]
 
@@ -75,7 +75,7 @@ class QaService:
 
         torch.set_num_threads(threads)
         encoder = open_retriever(data_dir)
-        folder = data_dir / "index"
+        folder = index_folder(data_dir)
         index = QaIndex.load(folder, encoder) if persist else QaIndex(encoder)
         log.info("qa index: %d chunks loaded (retriever %s)", len(index), encoder.name)
         return cls(index, options=options, generator=generator)

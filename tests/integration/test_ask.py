@@ -13,6 +13,7 @@ import pytest
 
 from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
 from demo.load import CURRICULUM_DIR
+from demo.qa_index import QA_INDEX_DIR
 from graph.attempts import record_attempts
 from graph.mastery import estimate_triples, read_estimates
 from graph.model import Attempt, MasteryEstimate
@@ -39,9 +40,10 @@ ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
 
 
 class RememberingEncoder:
-    """The bundled encoder, embedding each text once for the module (both indexes hold the demo's materials).
+    """The bundled encoder, embedding each text once for the module.
 
-    Embeddings are deterministic, so the second index is what the real encoder builds; each took 35 s.
+    Both indexes start from the demo's shipped one (``demo/qa-index``); a test that edits a
+    material embeds it here, and the other index finds it embedded.
     """
 
     def __init__(self) -> None:
@@ -76,7 +78,7 @@ def demo(encoder: RememberingEncoder) -> Iterator[tuple[KnowledgeGraph, QaServic
     record_attempts(kg, [Attempt("a1", "s1", when, 0.0, concepts=("zero_product_property",))])
     weak = [MasteryEstimate("s1", "zero_product_property", 0.15, "test", when)]
     kg.commit([], [t for e in weak for t in estimate_triples(e)], lambda: None)
-    service = QaService(QaIndex(encoder))
+    service = QaService(QaIndex.load(QA_INDEX_DIR, encoder, autosave=False))  # the demo's, shipped
     attach(kg, service, background=False)
     yield kg, service
     service.close()
@@ -662,7 +664,7 @@ def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[Kn
 def asking(tmp_path_factory: pytest.TempPathFactory, encoder: RememberingEncoder) -> Iterator[tuple[Api, QaService]]:
     """The demo with its mastery model and an indexed QA service (built once)."""
     api = demo_api(tmp_path_factory.mktemp("asking"))
-    service = QaService(QaIndex(encoder))
+    service = QaService(QaIndex.load(QA_INDEX_DIR, encoder, autosave=False))
     attach(api.kg, service, background=False)
     yield api, service
     service.close()

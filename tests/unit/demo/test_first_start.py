@@ -37,6 +37,7 @@ def test_a_demo_load_stopped_between_its_writes_is_finished_at_the_next_start(tm
     try:
         assert len(list_students(kg)) == 200
         assert not (settings.data_dir / DEMO_MARKER).exists()
+        assert (settings.data_dir / "index" / "index.json").exists(), "the demo's question index, copied in"
     finally:
         kg.store.close()
 
