@@ -30,7 +30,7 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow $(PARALLEL)
 
-## Rebuild the demo's shipped question index after its materials change (tests/unit/demo/test_qa_index.py says when)
+## Rebuild the demo's shipped question index after its materials change (tests/unit/demo/test_demo_qa_index.py says when)
 demo-index: $(STAMP)
 	$(BIN)/python -m demo.qa_index
 
