@@ -10,6 +10,7 @@ import strawberry
 from graph.errors import KnowledgeGraphError, NotFound
 from ml.qa.answer import Answer, EvidencePassage, WeakPrerequisite
 from schema.context import Info
+from schema.limits import check_first
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, ERROR_NOT_FOUND_ID, Refusal
@@ -123,12 +124,26 @@ class AnswerType:
         "`score`), then every further chunk its text quotes (a worked example's later steps, a keyed answer), "
         "with the `score` of the passage they continue."
     )
-    weak_prerequisites: list[WeakPrerequisiteType] = strawberry.field(
+    all_weak_prerequisites: strawberry.Private[list[WeakPrerequisiteType]]
+    domain: strawberry.Private[Answer]
+
+    @strawberry.field(
         description="The student's prerequisites of these concepts with low mastery (below 0.6, as "
         "`Student.mastery(conceptIds:)` gives it: predicted from the history where the student never answered "
         "one), weakest first; none for a student with nothing recorded yet."
     )
-    domain: strawberry.Private[Answer]
+    def weak_prerequisites(
+        self,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description='The weakest this many, 0 to 100 (outside it: an error with `field: "first"`); '
+                "null: all of them (a question on a late concept can have twenty)."
+            ),
+        ] = None,
+    ) -> list[WeakPrerequisiteType]:
+        weakest = self.all_weak_prerequisites
+        return weakest if first is None else weakest[: check_first(first)]
 
     @classmethod
     def from_domain(cls, answer: Answer) -> AnswerType:
@@ -142,7 +157,7 @@ class AnswerType:
             notice=answer.message or None,
             notice_code=AnswerNotice(answer.notice) if answer.notice else None,
             evidence=[EvidenceType.from_domain(e) for e in answer.evidence],
-            weak_prerequisites=[
+            all_weak_prerequisites=[
                 WeakPrerequisiteType(probability=w.probability, domain=w) for w in answer.weak_prerequisites
             ],
             domain=answer,

@@ -743,3 +743,27 @@ def test_a_prerequisite_never_answered_is_weak_as_the_learning_path_predicts_it(
     assert all(steps[c] == p for c, p in never_answered.items() if c in steps), "the figures the path gives"
     assert [w["probability"] for w in answer["weakPrerequisites"]] == sorted(weak.values()), "weakest first"
     assert newcomer["weakPrerequisites"] == [], "nothing known of a newcomer yet"
+
+
+def test_first_keeps_the_weakest_prerequisites_and_is_checked(asking: tuple[Api, QaService]) -> None:
+    # A question on a late concept named ten to twenty weak prerequisites, with no way to ask for fewer.
+    api, service = asking
+
+    @dataclass
+    class Asking(Context):
+        qa: QaService | None = field(default_factory=lambda: service)
+
+    record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
+    api(record, {"a": [{**a, "studentId": "lee"} for a in answers_in_a_row("m_factoring_gcf_practice", False, "lee-")]})
+    weakest = """query($q: String!, $s: ID, $n: Int) { ask(question: $q, studentId: $s) {
+      ... on Answer { all: weakPrerequisites { concept { id } }
+                      few: weakPrerequisites(first: $n) { concept { id } } } } }"""
+    asked = {"q": "How do I solve a quadratic equation by factoring?", "s": "lee"}
+    answer = asyncio.run(api.run(weakest, {**asked, "n": 2}, context_type=Asking))["ask"]
+    assert len(answer["all"]) > 2
+    assert answer["few"] == answer["all"][:2]
+    assert asyncio.run(api.run(weakest, {**asked, "n": 0}, context_type=Asking))["ask"]["few"] == []
+    context = Asking(kg=api.kg, loaders=build_loaders(api.kg, api.mastery), mastery=api.mastery, pseudonyms=PlainIds())
+    refused = asyncio.run(build_schema().execute(weakest, {**asked, "n": -1}, context_value=context))
+    assert refused.errors is not None
+    assert "first must be between 0 and 100, got -1" in refused.errors[0].message
