@@ -3,9 +3,10 @@
 Embedding the demo's materials took a first start 35 s of a core (one torch thread),
 with ``/readyz`` at 503 and ``ask`` unavailable meanwhile. The demo's load copies this
 folder into the data folder instead; the service's sync at start then embeds only what
-differs (nothing, while the folder matches the curriculum), and a fine-tuned retriever
-set aside the copy as made by another encoder. ``python -m demo.qa_index`` (``make
-demo-index``) rebuilds it after the demo's materials change; a test says when.
+differs (nothing, while the folder matches the curriculum). Served with a fine-tuned
+retriever, the service finds the copy made by another encoder and embeds every material,
+as before. ``python -m demo.qa_index`` (``make demo-index``) rebuilds it after the demo's
+materials change; a test says when.
 """
 
 from __future__ import annotations

@@ -98,7 +98,8 @@ class MemoryStore:
         """``(s, p, o)`` of each subject, read from the graph's index without SPARQL.
 
         rdflib's parser took 37 s over the ``VALUES`` of 138k attempts that an import's
-        duplicate check sends (``graph.queries.describe``); the read itself takes 1 s.
+        duplicate check sends (``graph.queries.describe``): the dry run of that log took
+        22 s, 8 s with this.
         """
         self.round_trips += 1
         with self._lock:
