@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pytest
 
 from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
@@ -39,36 +38,14 @@ ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   ... on AskError { code field message } } }"""
 
 
-class RememberingEncoder:
-    """The bundled encoder, embedding each text once for the module.
-
-    Both indexes start from the demo's shipped one (``demo/qa-index``); a test that edits a
-    material embeds it here, and the other index finds it embedded.
-    """
-
-    def __init__(self) -> None:
-        self.inner = SentenceEncoder()
-        self.name, self.dim = self.inner.name, self.inner.dim
-        self.seen: dict[str, np.ndarray] = {}
-
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int, int], None] | None = None
-    ) -> np.ndarray:
-        new = sorted({t for t in texts if t not in self.seen})
-        if new:
-            self.seen.update(zip(new, self.inner.encode(new, batch_size=batch_size), strict=True))
-        if progress is not None:
-            progress(len(texts), len(texts))
-        return np.stack([self.seen[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    """The bundled encoder, loaded once for the module's indexes (both start from the demo's shipped one)."""
+    return SentenceEncoder()
 
 
 @pytest.fixture(scope="module")
-def encoder() -> RememberingEncoder:
-    return RememberingEncoder()
-
-
-@pytest.fixture(scope="module")
-def demo(encoder: RememberingEncoder) -> Iterator[tuple[KnowledgeGraph, QaService]]:
+def demo(encoder: SentenceEncoder) -> Iterator[tuple[KnowledgeGraph, QaService]]:
     import torch
 
     torch.set_num_threads(1)
@@ -661,7 +638,7 @@ def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[Kn
 
 
 @pytest.fixture(scope="module")
-def asking(tmp_path_factory: pytest.TempPathFactory, encoder: RememberingEncoder) -> Iterator[tuple[Api, QaService]]:
+def asking(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceEncoder) -> Iterator[tuple[Api, QaService]]:
     """The demo with its mastery model and an indexed QA service (built once)."""
     api = demo_api(tmp_path_factory.mktemp("asking"))
     service = QaService(QaIndex.load(QA_INDEX_DIR, encoder, autosave=False))
