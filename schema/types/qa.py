@@ -124,7 +124,6 @@ class AnswerType:
         "`score`), then every further chunk its text quotes (a worked example's later steps, a keyed answer), "
         "with the `score` of the passage they continue."
     )
-    all_weak_prerequisites: strawberry.Private[list[WeakPrerequisiteType]]
     domain: strawberry.Private[Answer]
 
     @strawberry.field(
@@ -142,8 +141,9 @@ class AnswerType:
             ),
         ] = None,
     ) -> list[WeakPrerequisiteType]:
-        weakest = self.all_weak_prerequisites
-        return weakest if first is None else weakest[: check_first(first)]
+        weakest = self.domain.weak_prerequisites  # weakest first
+        kept = weakest if first is None else weakest[: check_first(first)]
+        return [WeakPrerequisiteType(probability=w.probability, domain=w) for w in kept]
 
     @classmethod
     def from_domain(cls, answer: Answer) -> AnswerType:
@@ -157,9 +157,6 @@ class AnswerType:
             notice=answer.message or None,
             notice_code=AnswerNotice(answer.notice) if answer.notice else None,
             evidence=[EvidenceType.from_domain(e) for e in answer.evidence],
-            all_weak_prerequisites=[
-                WeakPrerequisiteType(probability=w.probability, domain=w) for w in answer.weak_prerequisites
-            ],
             domain=answer,
         )
 
