@@ -17,7 +17,7 @@ from pathlib import Path
 from graph.model import Material
 from ml.qa.index import QaIndex, SyncReport, index_folder
 
-__all__ = ["QA_INDEX_DIR", "build_demo_index", "seed_qa_index", "unindexed_materials"]
+__all__ = ["QA_INDEX_DIR", "build_demo_index", "demo_materials", "seed_qa_index", "unindexed_materials"]
 
 QA_INDEX_DIR = Path(__file__).parent / "qa-index"
 FILES = ("index.json", "embeddings.npy")
@@ -34,7 +34,8 @@ def seed_qa_index(data_dir: Path) -> bool:
     return True
 
 
-def _demo_materials() -> list[Material]:
+def demo_materials() -> list[Material]:
+    """The demo's materials as the service reads them back from its store (what its index is synced with)."""
     from demo.load import CURRICULUM_DIR
     from graph.repository import KnowledgeGraph
     from graph.store import open_store
@@ -43,7 +44,7 @@ def _demo_materials() -> list[Material]:
 
     kg = KnowledgeGraph(open_store("memory"))
     kg.import_bundle(read_curriculum_csv(CURRICULUM_DIR))
-    return all_materials(kg)  # as the service reads them back from its store
+    return all_materials(kg)
 
 
 def unindexed_materials(folder: Path = QA_INDEX_DIR) -> list[str]:
@@ -51,7 +52,7 @@ def unindexed_materials(folder: Path = QA_INDEX_DIR) -> list[str]:
     from ml.qa.dense import SentenceEncoder
 
     index = QaIndex.load(folder, SentenceEncoder(), autosave=False)  # the model itself loads only to embed
-    return sorted(m.id for m in _demo_materials() if not index.indexes(m))
+    return sorted(m.id for m in demo_materials() if not index.indexes(m))
 
 
 def build_demo_index(folder: Path = QA_INDEX_DIR) -> SyncReport:
@@ -61,7 +62,7 @@ def build_demo_index(folder: Path = QA_INDEX_DIR) -> SyncReport:
 
     index = QaIndex(SentenceEncoder())
     with ProgressBars() as bars:
-        report = index.sync(_demo_materials(), progress=bars)
+        report = index.sync(demo_materials(), progress=bars)
     index.save(folder)
     return report
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.qa_index import QA_INDEX_DIR, _demo_materials, seed_qa_index, unindexed_materials
+from demo.qa_index import QA_INDEX_DIR, demo_materials, seed_qa_index, unindexed_materials
 from ml.qa.dense import BUNDLED
 from ml.qa.index import QaIndex, index_folder
 
@@ -31,9 +31,9 @@ def test_the_shipped_index_holds_every_demo_material_as_it_is_now() -> None:
 def test_a_first_load_copies_it_in_and_the_start_embeds_nothing(tmp_path: Path) -> None:
     assert seed_qa_index(tmp_path)
     index = QaIndex.load(index_folder(tmp_path), NoEmbedding(), autosave=False)
-    report = index.sync(_demo_materials())
+    report = index.sync(demo_materials())
     assert not report.changed
-    assert len(index.material_ids) == len(_demo_materials()) > 150
+    assert len(index.material_ids) == len(demo_materials()) > 150
 
 
 def test_an_index_already_there_is_kept(tmp_path: Path) -> None:
