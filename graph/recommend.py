@@ -44,6 +44,7 @@ __all__ = [
     "Completion",
     "Recommendation",
     "completions",
+    "fringe_inputs",
     "ready_fringe",
     "recommend_materials",
     "revisited_prerequisites",
@@ -100,9 +101,44 @@ def ready_fringe(
     def mastered(c: str) -> bool:
         return mastery.get(c, 0.0) >= threshold
 
+    candidates = _fringe_candidates(dag, mastery, threshold, revisits)
+    return sorted(c for c in candidates if not mastered(c) and (c in revisits or all(mastered(p) for p in dag.pred[c])))
+
+
+def _fringe_candidates(
+    dag: nx.DiGraph[str], mastery: Mapping[str, float], threshold: float, revisits: Collection[str]
+) -> set[str]:
+    """The concepts that may be on the fringe: roots, revisits and the dependents of mastered concepts."""
     candidates = {c for c, d in dag.in_degree() if d == 0} | {c for c in revisits if c in dag}
     candidates.update(d for c, p in mastery.items() if p >= threshold and c in dag for d in dag.succ[c])
-    return sorted(c for c in candidates if not mastered(c) and (c in revisits or all(mastered(p) for p in dag.pred[c])))
+    return candidates
+
+
+def fringe_inputs(
+    dag: nx.DiGraph[str],
+    mastery: Mapping[str, float],
+    threshold: float = DEFAULT_THRESHOLD,
+    revisits: Collection[str] = (),
+) -> set[str]:
+    """The concepts whose estimates decide the fringe as far as ``mastery`` reaches: candidates and their prerequisites.
+
+    A caller that predicts the estimates it lacks predicts these until none is missing.
+    Predicting only the fringe itself missed a concept the model calls mastered behind a
+    prerequisite it does not (Adding Integers at 85% behind Absolute Value at 73%): not on
+    the fringe, it was never predicted, counted as 0, and what it opens (the learning
+    path's first step) was never offered. A candidate is predicted whether ready or not.
+
+    Examples:
+        >>> g = nx.DiGraph([("root", "abs"), ("root", "add"), ("abs", "add"), ("add", "mul")])
+        >>> sorted(fringe_inputs(g, {}))
+        ['root']
+        >>> sorted(fringe_inputs(g, {"root": 0.9, "abs": 0.7}))
+        ['abs', 'add', 'root']
+        >>> sorted(fringe_inputs(g, {"root": 0.9, "abs": 0.7, "add": 0.85}))
+        ['abs', 'add', 'mul', 'root']
+    """
+    candidates = _fringe_candidates(dag, mastery, threshold, revisits)
+    return candidates | {p for c in candidates for p in dag.pred[c]}
 
 
 def _distances_to(
@@ -242,7 +278,15 @@ def recommend_materials(
             )
     scored.extend(
         _reviews(
-            dag, predicted, materials_of, done, concept_of_material or {}, now, {r.material for r in scored}, needs
+            dag,
+            predicted,
+            materials_of,
+            done,
+            concept_of_material or {},
+            now,
+            {r.material for r in scored},
+            needs,
+            doubt,
         )
     )
     if within is not None:
@@ -296,13 +340,23 @@ def _reviews(
     concept_of_material: Mapping[str, str],
     now: datetime,
     already: set[str],
-    needs: AccessNeeds | None = None,
+    needs: AccessNeeds | None,
+    doubt: Doubt,
 ) -> list[Recommendation]:
-    """Completed materials due for review, outside the fringe (none that the learner's needs leave out)."""
+    """Completed materials due for review, outside the fringe (none that the learner's needs leave out).
+
+    None of a concept the student keeps failing (``doubt.failing``): three wrong answers
+    today on an exercise answered right 83 days ago offered it as "Due for review" with
+    the estimate's 82%, where the path counted 41% and said to revisit what it builds on.
+    A doubted prerequisite's review carries the figure the plan counts and whose failures
+    halved it.
+    """
     out: list[Recommendation] = []
     for material, completion in sorted(done.items()):
         concept = concept_of_material.get(material)
         if material in already or concept is None or concept not in dag or not completion.due(now):
+            continue
+        if concept in doubt.failing:
             continue
         facts = next((m for m in materials_of(concept) if m.id == material), None)
         if facts is None:
@@ -311,9 +365,10 @@ def _reviews(
         if suits is not None and suits.left_out:
             continue
         days = completion.days_since(now)
-        level_fit = 1.0 - abs(facts.difficulty - target_difficulty(mastery.get(concept, 0.0))) / 4
+        estimate = mastery.get(concept, 0.0)
+        level_fit = 1.0 - abs(facts.difficulty - target_difficulty(estimate)) / 4
         # "...got it right 35 days ago (Multiplying Monomials)": what was "it"? The concept comes first.
-        reason = due(dag, concept, facts, days)
+        reason = " ".join([*doubt.sentences(dag, concept), due(dag, concept, facts, days)])
         if needs is not None and suits is not None and not suits.known:
             reason += " " + not_stated_text(suits, needs, "Its")
         out.append(
@@ -323,10 +378,11 @@ def _reviews(
                 round(0.5 + 0.5 * level_fit, 4),
                 reason,
                 review=True,
-                mastery=mastery.get(concept, 0.0),
-                planned_mastery=mastery.get(concept, 0.0),
+                mastery=estimate,
+                planned_mastery=doubt.effective(concept, estimate),
                 days_since_correct=days,
                 not_stated=suits.not_stated if suits is not None else (),
+                doubted_by=doubt.doubted.get(concept),
             )
         )
     return out

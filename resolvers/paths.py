@@ -22,7 +22,7 @@ from graph.projection import Projection
 from graph.recommend import (
     Recommendation,
     completions,
-    ready_fringe,
+    fringe_inputs,
     recommend_materials,
     revisited_prerequisites,
     struggling_concepts,
@@ -230,16 +230,18 @@ def next_materials(
     struggling = struggling_concepts(data.attempts)
     revisited = revisited_prerequisites(data.attempts, projection.dag, struggling)
     doubt = Doubt.of(projection.dag, struggling, revisited=revisited)
-    # A predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
-    # predict until every concept on the fringe has a value, so none is ranked as if at 0.
-    known = _mastery_map(kg, mastery, student, data, data.probabilities, unsettled=unsettled)
+    # The targets' region is predicted whole, as the learning path predicts it, so the two count alike;
+    # past it, a predicted mastery can open concepts beyond the stored estimates' fringe (or close one):
+    # predict until every concept that decides the fringe has a value, so none is ranked as if at 0.
+    region = {c for t in goals for c in kg.prerequisites_of(t, transitive=True)} | set(goals)
+    known = _mastery_map(kg, mastery, student, data, [*data.probabilities, *sorted(region)], unsettled=unsettled)
     while _predict_missing(
         kg,
         mastery,
         student,
         data,
         known,
-        ready_fringe(projection.dag, doubt.apply(known), limit, doubt.revisits(known, limit)),
+        fringe_inputs(projection.dag, doubt.apply(known), limit, doubt.revisits(known, limit)),
     ):
         pass
     done = completions(data.attempts)

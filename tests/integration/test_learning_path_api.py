@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.integration.conftest import Api, demo_api
 
 PATH = """query($s: ID!, $t: [ID!]!, $th: Float, $mm: Int) {
@@ -258,6 +260,26 @@ class TestNextMaterials:
             assert said == math.floor(predicted[concept] * 100), (concept, item["reason"], predicted[concept])
             assert predicted[concept] < 0.8, concept
             assert all(predicted[p] >= 0.8 for p in dag.pred[concept]), concept
+
+    def test_a_concept_predicted_mastered_behind_an_unmastered_prerequisite_opens_what_follows(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Adding Integers at 85% behind Absolute Value at 73%: off the fringe, it was never predicted and
+        # counted as 0, so Multiplying Integers, the path's first step toward Exponents, was in no list and
+        # the list led to Exponents through Absolute Value, behind the mastered concept (an audit).
+        figures = {"integers_number_line": 0.92, "absolute_value": 0.73, "integer_addition": 0.85}
+        predictor = api.mastery.predictor
+        monkeypatch.setattr(predictor, "estimate", lambda _student, concepts: [figures.get(c, 0.3) for c in concepts])
+        first_step = path(api, "kim", ["exponents"])["steps"][0]["concept"]["id"]
+        assert first_step == "integer_multiplication"
+        for targets in (["exponents"], []):
+            items = api(NEXT, {"s": "kim", "t": targets, "first": 100})["nextMaterials"]["items"]
+            offered = {i["concept"]["id"]: i for i in items}
+            assert "integer_multiplication" in offered, targets
+            assert offered["integer_multiplication"]["mastery"] == 0.3
+            if targets:
+                assert offered["integer_multiplication"]["stepsAway"] == 1
+                assert offered["absolute_value"]["stepsAway"] is None, "nothing behind a mastered concept leads on"
 
     def test_bad_arguments_are_typed_errors(self, api: Api) -> None:
         query = """query($th: Float, $first: Int!) { nextMaterials(studentId: "kid", first: $first,
