@@ -45,6 +45,11 @@ class Loaders:
     translations_by_concept: DataLoader[str, list[Translation]]
     attempted_materials_by_student: DataLoader[str, frozenset[str]]
 
+    def clear_all(self) -> None:
+        """Forget every cached load: after a write, the next reads go to the store."""
+        for loader in vars(self).values():
+            loader.clear_all()
+
 
 def build_loaders(kg: KnowledgeGraph, mastery: MasteryService | None = None) -> Loaders:
     """Fresh loaders over ``kg`` (and the mastery model) for one request."""

@@ -192,3 +192,24 @@ def test_a_form_that_edits_the_label_alone_keeps_the_definition(client: Client) 
     ]
     cleared = set_translation(client, language="es", label="Adición", definition="")
     assert cleared["translations"][0]["definition"] == ""
+
+
+def test_each_mutation_of_a_document_answers_with_what_the_ones_before_it_wrote(client: Client) -> None:
+    # A request's loaders kept what they first read: `b` answered translations [de] and no prerequisites
+    # after `p` added one and `b` itself added fr; `r` answered [de] right after removing de (an audit).
+    document = """mutation {
+      c: createConcept(input: {id: "stale", label: "Stale"}) { ... on Concept { id } }
+      a: setConceptTranslation(input: {conceptId: "stale", language: "de", label: "Alt"}) {
+        ... on Concept { translations { language } prerequisites { id } } }
+      p: addPrerequisite(conceptId: "stale", prerequisiteId: "add") { ... on PrerequisiteEdge { strength } }
+      b: setConceptTranslation(input: {conceptId: "stale", language: "fr", label: "Vieux"}) {
+        ... on Concept { translations { language } prerequisites { id } } }
+      r: removeConceptTranslation(conceptId: "stale", language: "de") { ... on Concept { translations { language } } }
+      u: updateConcept(input: {id: "add", label: "Adding"}) { ... on Concept { label dependents { id } } }
+    }"""
+    answered = client.execute(document)
+    assert answered["a"] == {"translations": [{"language": "de"}], "prerequisites": []}
+    assert answered["b"] == {"translations": [{"language": "de"}, {"language": "fr"}], "prerequisites": [{"id": "add"}]}
+    assert answered["r"] == {"translations": [{"language": "fr"}]}
+    assert answered["u"]["label"] == "Adding"
+    assert {"id": "stale"} in answered["u"]["dependents"]
