@@ -173,12 +173,12 @@ def serialize_rdf(g: Graph, fmt: str) -> bytes:
     prefixes = _PREFIXES if fmt == "turtle" else None
     out = ox.serialize(triples, format=_format(fmt), prefixes=prefixes)
     assert out is not None  # with no output file, serialize returns the document
-    return _compacted(out) if fmt == "jsonld" else out
+    return _compacted(out) if fmt == "jsonld" else _tags_in_case(out)
 
 
 def _ox_triple(triple: tuple[Node, Node, Node]) -> ox.Triple:
     """An rdflib triple as an Oxigraph one (``TypeError`` for what Oxigraph cannot hold, as ``ox.Triple`` says)."""
-    s, p, o = (to_ox(_canonical_tag(t)) for t in triple)
+    s, p, o = (to_ox(t) for t in triple)
     if not (
         isinstance(s, ox.NamedNode | ox.BlankNode)
         and isinstance(p, ox.NamedNode)
@@ -188,13 +188,27 @@ def _ox_triple(triple: tuple[Node, Node, Node]) -> ox.Triple:
     return ox.Triple(s, p, o)
 
 
-def _canonical_tag(term: Node) -> Node:
-    """A literal's language tag in its conventional case (``fr-CA``): the store keeps it lower case (``@fr-ca``)."""
-    if isinstance(term, Literal) and term.language:
-        tag = canonical_language(term.language)
-        if tag and tag != term.language:
-            return Literal(str(term), lang=tag)
-    return term
+_TAGGED = re.compile(rb'"(?:[^"\\]|\\.)*"@([A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)')
+"""A one-line string literal and its language tag, as Oxigraph writes Turtle and N-Triples (tags with a subtag)."""
+
+
+def _tags_in_case(document: bytes) -> bytes:
+    """Every literal's language tag in its conventional case (``@es-MX``), in Turtle or N-Triples.
+
+    Oxigraph writes tags lower case, as it keeps them (``@es-mx``, ``@zh-hant-tw``), which
+    the export promised not to; only a tag with a subtag can differ.
+
+    Examples:
+        >>> _tags_in_case(b'<a> <b> "x \\\\"y\\\\"@fr-ca"@fr-ca , "v"@zh-hant-tw , "w"@en .')
+        b'<a> <b> "x \\\\"y\\\\"@fr-ca"@fr-CA , "v"@zh-Hant-TW , "w"@en .'
+    """
+
+    def in_case(found: re.Match[bytes]) -> bytes:
+        tag = found.group(1).decode()
+        literal = found.group(0)[: found.start(1) - found.start(0)]
+        return literal + (canonical_language(tag) or tag).encode()
+
+    return _TAGGED.sub(in_case, document)
 
 
 def _compacted(expanded: bytes) -> bytes:
@@ -236,6 +250,8 @@ def _short_node(node: object) -> object:
             out[key] = _short(value)
         elif key == "@type" and isinstance(value, list):
             out[key] = [_short(v) if isinstance(v, str) else v for v in value]
+        elif key == "@language" and isinstance(value, str):
+            out[key] = canonical_language(value) or value  # Oxigraph writes it lower case
         elif key.startswith("@"):
             out[key] = value
         else:

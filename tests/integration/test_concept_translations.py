@@ -7,6 +7,8 @@ which has none.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from graph.repository import KnowledgeGraph
@@ -213,3 +215,24 @@ def test_each_mutation_of_a_document_answers_with_what_the_ones_before_it_wrote(
     assert answered["r"] == {"translations": [{"language": "fr"}]}
     assert answered["u"]["label"] == "Adding"
     assert {"id": "stale"} in answered["u"]["dependents"]
+
+
+def test_rdf_exports_write_language_tags_in_their_canonical_case(client: Client) -> None:
+    # Oxigraph keeps and writes tags lower case: "Suma"@es-mx and "@language": "zh-hant-tw" went out,
+    # where the export promises @es-MX (the CSV export already wrote es-MX).
+    set_translation(client, language="es-mx", label="Suma")
+    set_translation(client, language="ZH-hant-tw", label="加法")
+    for fmt in ("TURTLE", "NTRIPLES"):
+        text = client.execute(f"{{ exportCurriculum(format: {fmt}) }}")["exportCurriculum"]
+        assert re.findall(r'"(?:Suma|加法)"@([\w-]+)', text) == ["es-MX", "zh-Hant-TW"], fmt
+    document = json.loads(client.execute("{ exportCurriculum(format: JSONLD) }")["exportCurriculum"])
+    languages = {
+        value["@language"]
+        for node in document["@graph"]
+        for values in node.values()
+        if isinstance(values, list)
+        for value in values
+        if isinstance(value, dict) and "@language" in value
+    }
+    assert {"es-MX", "zh-Hant-TW"} <= languages
+    assert not {"es-mx", "zh-hant-tw"} & languages
