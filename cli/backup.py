@@ -213,9 +213,22 @@ def backups_list(ctx: click.Context) -> None:
         )
     for path, why in damaged_backups(_backups_dir(settings)):
         click.echo(f"damaged, never pruned: {path} ({why}; it may hold personal data: check it and delete it by hand)")
-    data_dir = settings.data_dir.resolve()
-    for aside in sorted(data_dir.parent.glob(f"{data_dir.name}.before-restore-*")):
+    for aside in _moved_aside(settings, ctx.obj["store"]):
         click.echo(f"moved aside by a restore: {aside} (holds personal data; delete it once the restore is checked)")
+
+
+def _moved_aside(settings: Settings, store: str | None) -> list[Path]:
+    """The folders restores moved aside: the data folder's and, where the store lives outside it, the store's.
+
+    A store kept elsewhere (``PATHWISE_STORE=oxigraph:/srv/store``) is moved aside beside
+    itself; the list named only the data folder's, so the store's copy, holding every
+    student forgotten after the restore, was never shown (an audit).
+    """
+    found = [settings.data_dir.resolve()]
+    spec = store or settings.store
+    if spec.startswith("oxigraph:"):
+        found.append(_store_path(settings, store).resolve())
+    return sorted({aside for folder in found for aside in folder.parent.glob(f"{folder.name}.before-restore-*")})
 
 
 @backups.command(name="verify")

@@ -66,3 +66,21 @@ def test_a_backup_of_the_first_format_is_said_to_be_unverifiable(backups: Path) 
     (backups / "a" / MANIFEST).write_text(json.dumps({**manifest, "format": 1}))
     code, output = run("backups", "verify", str(backups / "a"))
     assert (code, output) == (0, f"{backups / 'a'}  (format 1: no checksums, cannot be verified)\n")
+
+
+def test_list_names_the_store_a_restore_moved_aside_where_it_lives_outside_the_data_folder(
+    backups: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With PATHWISE_STORE outside the data folder, a restore moves both aside; the list named only the
+    # data folder's copy, and the store's, holding students forgotten afterwards, went unseen (an audit).
+    elsewhere = tmp_path / "srv"
+    (elsewhere / "store.before-restore-20261202T143142Z").mkdir(parents=True)
+    (tmp_path / "data.before-restore-20261202T143142Z").mkdir()
+    monkeypatch.setenv("PATHWISE_STORE", f"oxigraph:{elsewhere / 'store'}")
+    code, output = run("backups", "list")
+    assert code == 0, output
+    aside = [line.split()[5] for line in output.splitlines() if line.startswith("moved aside by a restore: ")]
+    assert aside == [
+        str(tmp_path / "data.before-restore-20261202T143142Z"),
+        str(elsewhere / "store.before-restore-20261202T143142Z"),
+    ]
