@@ -166,6 +166,7 @@ def import_attempts(
         options["item_concepts"] = item_concepts(kg)
         options["assessing"] = assessing_materials(kg)
         options["activities"] = activity_materials(kg)
+        options["unknown_assess_nothing"] = create_missing  # each becomes a bare exercise: as a replay will read it
     settings = obj.get("settings") or load_settings()
     pseudonyms = open_pseudonyms(settings)
     # a learner stored before ids were read in NFC keeps their key, whatever form the log writes them in

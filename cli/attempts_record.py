@@ -30,7 +30,8 @@ def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Atte
 
     A concept is labelled with the name the log gives it (an AKT skill name, a pyKT
     index); an item becomes an exercise titled by its id that assesses the concepts
-    attempted with it.
+    attempted with it. An xAPI activity named only by ``completed`` statements (skipped:
+    a bare exercise assesses nothing) becomes one too, so the file imported again reads.
     """
     import pandas as pd
 
@@ -43,6 +44,10 @@ def missing_bundle(kg: KnowledgeGraph, frame: pd.DataFrame, found: Sequence[Atte
     titles = {material_id(str(i)): str(i) for i in pd.unique(frame["item"]) if i}
     concepts = {c for a in found for c in a.concepts if not kg.projection.has_concept(c)}
     assessed: dict[str, set[str]] = {}
+    for activity in frame.attrs.get("unassessed_activities", ()):
+        if material_id(activity) not in kg.projection.material_ids:
+            titles.setdefault(material_id(activity), activity)
+            assessed.setdefault(material_id(activity), set())
     for a in found:
         if a.material and a.material not in kg.projection.material_ids:
             assessed.setdefault(a.material, set()).update(a.concepts)

@@ -164,6 +164,9 @@ def join_frames(frames: Sequence[pd.DataFrame], fmt: str) -> pd.DataFrame:
         for student, keys in frame.attrs.get("former_keys", {}).items():
             former.setdefault(student, set()).update(keys)
     joined.attrs["former_keys"] = {student: sorted(keys) for student, keys in former.items()}
+    joined.attrs["unassessed_activities"] = sorted(
+        set().union(*(f.attrs.get("unassessed_activities", ()) for f in frames))
+    )
     return joined
 
 

@@ -134,7 +134,11 @@ NOT_AN_ANSWER = "not an answer verb"
 
 
 def _skip_reason(
-    s: Statement, item: str | None, mapping: Mapping[str, Sequence[str]], assessing: Collection[str] | None
+    s: Statement,
+    item: str | None,
+    mapping: Mapping[str, Sequence[str]],
+    assessing: Collection[str] | None,
+    unknown_assess_nothing: bool = False,
 ) -> str | None:
     """Why a statement gives no attempt (None: it gives one)."""
     if s.verb not in ANSWER_VERBS:
@@ -143,7 +147,8 @@ def _skip_reason(
         return "anonymous group actor"
     if item is None:
         return "object is not an activity"
-    if s.verb == "completed" and assessing is not None and item in mapping and item not in assessing:
+    known = item in mapping or unknown_assess_nothing
+    if s.verb == "completed" and assessing is not None and known and item not in assessing:
         return NOT_ASSESSED
     if s.score is None:
         return "no success or score"
@@ -161,6 +166,7 @@ def parse_xapi(
     assessing: Collection[str] | None = None,
     activities: Mapping[str, str] | None = None,
     former_homes: Sequence[Collection[str]] = (),
+    unknown_assess_nothing: bool = False,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -182,6 +188,12 @@ def parse_xapi(
             (``graph.xapi_homes.former_homes``): an account keyed otherwise under one of
             them had another key then. ``frame.attrs["former_keys"]`` maps each student
             key to those earlier keys, so an erasure or a stored answer under one is found.
+        unknown_assess_nothing: an activity of no material is going to be one that assesses
+            nothing (``attempts import --create-missing`` makes each a bare exercise): its
+            ``completed`` is skipped too, as every later import of the same file skips it (the
+            first import stored 10 such completions that a replay then left out). Such an
+            activity named only by completions is in ``frame.attrs["unassessed_activities"]``:
+            it is still created, so the same file imported again without the flag reads.
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -224,6 +236,7 @@ def parse_xapi(
         c: [] for c in ("student", "order", "attempt_id", "item", "concept", "correct", "line")
     }
     times: list[datetime | None] = []
+    unassessed: set[str] = set()
     for order, s in enumerate(checked):
         if s.void_target:
             continue
@@ -236,12 +249,14 @@ def parse_xapi(
             skipped["duplicate statement id"] += 1
             continue
         seen.add(key)
-        reason = _skip_reason(s, item, mapping, assessing)
+        reason = _skip_reason(s, item, mapping, assessing, unknown_assess_nothing)
         if reason is not None or item is None:  # item: None has a reason ("object is not an activity")
             reason = reason or "object is not an activity"
             skipped[reason] += 1
             if reason == NOT_AN_ANSWER:
                 other[s.verb] += 1
+            elif reason == NOT_ASSESSED and item is not None and item not in mapping:
+                unassessed.add(item)  # to be made the bare exercise a later import finds
             skipped_ids[key] = (reason, s.verb)
         else:
             report.used += 1
@@ -270,6 +285,7 @@ def parse_xapi(
         empty.attrs["void_unmatched"] = elsewhere
         empty.attrs["former_keys"] = former
         empty.attrs["skipped_ids"] = skipped_ids
+        empty.attrs["unassessed_activities"] = sorted(unassessed)
         return empty, report
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(pd.Series(times, dtype="object"), utc=True)
@@ -282,6 +298,7 @@ def parse_xapi(
     table.attrs["void_unmatched"] = elsewhere  # read alone; files read together match each other's (join_frames)
     table.attrs["former_keys"] = former
     table.attrs["skipped_ids"] = skipped_ids  # a statement skipped here and repeated in a file read with this one
+    table.attrs["unassessed_activities"] = sorted(unassessed)  # only completed: bare exercises to create
     return table, report
 
 
@@ -295,6 +312,7 @@ def read_xapi(
     assessing: Collection[str] | None = None,
     activities: Mapping[str, str] | None = None,
     former_homes: Sequence[Collection[str]] = (),
+    unknown_assess_nothing: bool = False,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Read a statement file (gzipped or not); options as for :func:`parse_xapi`."""
     text = log_text(path)
@@ -308,4 +326,5 @@ def read_xapi(
         assessing=assessing,
         activities=activities,
         former_homes=former_homes,
+        unknown_assess_nothing=unknown_assess_nothing,
     )

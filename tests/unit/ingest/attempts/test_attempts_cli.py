@@ -582,6 +582,25 @@ def test_finishing_a_reading_is_no_answer(kg: KnowledgeGraph, tmp_path: Path) ->
     assert out["xapi"]["skipped"] == {"completion of a material that assesses nothing": 1}
 
 
+def test_a_first_import_creating_activities_skips_what_every_later_import_skips(
+    empty: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # --create-missing makes an unknown activity a bare exercise, which assesses nothing: the first import
+    # stored its `completed` statements, which the same file read again (and recordStatements) skipped,
+    # so a fresh import and a replay of one file left different stores (an audit).
+    done = "http://adlnet.gov/expapi/verbs/completed"
+    answer = {**statement("c-1", "ky", True), "object": {"id": "https://lms.example/quiz/7"}}
+    finished = {**statement("c-2", "ky", True), "verb": {"id": done}, "object": {"id": "https://lms.example/quiz/7"}}
+    path = write_lines(tmp_path / "kokea.jsonl", [answer, finished])
+    first = report(invoke(empty, str(path), "--format", "xapi", "--create-missing", "--json"))
+    assert (first["accepted"], first["created_materials"]) == (1, 1)
+    assert first["xapi"]["skipped"] == {"completion of a material that assesses nothing": 1}
+    again = report(invoke(empty, str(path), "--format", "xapi", "--json"))
+    assert (again["accepted"], again["duplicates"]) == (0, 1)
+    assert again["xapi"]["skipped"] == first["xapi"]["skipped"]
+    assert len(kg_attempts(empty)) == 1
+
+
 def test_an_xapi_learner_is_found_by_what_a_person_knows_of_them(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
