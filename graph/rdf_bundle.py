@@ -27,6 +27,7 @@ from graph.accessibility import (
 )
 from graph.bundle import CurriculumBundle
 from graph.concept_texts import OWN_LANGUAGE, SHOWN_PREDICATES, TEXT_PREDICATES, language_key
+from graph.errors import InvalidInput
 from graph.ids import id_of, iri_of
 from graph.model import Concept, Curriculum, Material, Prerequisite, Translation
 from graph.rdf_classes import ontology_classes
@@ -112,17 +113,24 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
     ``translations`` with a label or definition in a language besides its own
     (``"Tasa"@es``); one without says nothing of them, and a replace keeps the stored ones.
 
-    Raises:
-        InvalidInput: when a value cannot be read (a bad duration, an unknown type).
+    A value that cannot be read (a bad duration, an unknown type) is one of the bundle's
+    ``problems``, each named by its subject, so validation refuses the batch with every one
+    (a Turtle file with three bad materials was refused for the first alone, three times over).
     """
     unstated: dict[tuple[str, str], frozenset[str]] = {}
+    unreadable: list[str] = []  # every value that does not read, not only the first (the CSV reader lists each)
 
     def read(kind: str, described: Mapping[URIRef, Props], build: Callable[[str, Props], T]) -> tuple[T, ...]:
+        built = []
         for s, props in described.items():
             left_out = frozenset(FIELDS[kind]) - stated_fields(kind, props)
             if left_out:
                 unstated[(kind, id_of(str(s)))] = left_out
-        return tuple(build(s, props) for s, props in described.items())
+            try:
+                built.append(build(s, props))
+            except InvalidInput as error:
+                unreadable.append(error.message)
+        return tuple(built)
 
     scheme_props = {s: _props(g, s) for s in _subjects(g, SKOS.ConceptScheme)}
     curricula = read("curriculum", scheme_props, curriculum_from_props)
@@ -191,7 +199,8 @@ def bundle_from_rdf(g: Graph) -> CurriculumBundle:
             extra.add(t)
     unread = _unread_teachers(g, set(material_iris))
     classes, unread_classes = ontology_classes(g, bundle)
-    repeated = classes + tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
+    repeated = (*unreadable, *classes)
+    repeated += tuple(p for s, props in concept_props.items() for p in repeated_texts(id_of(str(s)), props))
     repeated += tuple(blank for s, props in concept_props.items() if (blank := empty_label(id_of(str(s)), props)))
     repeated += tuple(
         blank for s, props in material_props.items() if (blank := empty_text("material", id_of(str(s)), props))

@@ -179,12 +179,16 @@ def material_from_props(iri: str, props: Props) -> Material:
         level = int(float(difficulty))
     except ValueError:
         raise InvalidInput(f"material {ident}: difficulty {difficulty!r} is not a number") from None
+    try:
+        minutes = parse_duration_minutes(duration) if duration else 5
+    except InvalidInput:  # it said only "not an ISO 8601 duration: 'banana'", naming no material
+        raise InvalidInput(f"material {ident}: timeRequired {duration!r} is not an ISO 8601 duration (PT20M)") from None
     return Material(
         id=ident,
         title=first_value(props, SDO.name) or ident,
         type=mtype,
         difficulty=level,
-        minutes=parse_duration_minutes(duration) if duration else 5,
+        minutes=minutes,
         text=first_value(props, SDO.text),
         url=first_value(props, SDO.url),
         teaches=_refs(props, SDO.teaches),

@@ -345,7 +345,24 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
         unstated=unstated,
         whole_predicates=CASE_PREDICATES,
         own_languages=_own_languages(concepts, [i for i in items if isinstance(i, Mapping)]),
+        warnings=tuple(_ill_formed_languages(items, source)),
     )
+
+
+def _ill_formed_languages(items: list[object], source: str) -> list[str]:
+    """A warning for each item whose ``language`` is no BCP 47 tag: its text is read with none.
+
+    Such a tag was ignored without a word (``en_GB``: the label stored untagged, the value
+    only in the item's kept record), where a malformed tag is refused everywhere Pathwise
+    writes one. A third party's framework is still imported: the warning says what to fix.
+    """
+    warnings = []
+    for index, item in enumerate(items):
+        tag = field_text(item, "language") if isinstance(item, Mapping) else ""
+        problem = language_problem(tag) if tag else None
+        if problem is not None:
+            warnings.append(f"{source}: CFItems[{index}]: {problem}; its text is read with no language")
+    return warnings
 
 
 def _own_languages(concepts: tuple[Concept, ...], items: list[Mapping[str, object]]) -> dict[tuple[str, str], str]:

@@ -100,6 +100,20 @@ class TestParseCasePackage:
         assert c.definition == ("word " * 60).strip()
         assert c.alt_labels == ()
 
+    def test_an_item_language_that_is_no_tag_is_read_with_none_and_said(self) -> None:
+        # "en_GB" was ignored without a word: the label stored untagged, the value kept only in the record.
+        package = _package()
+        items = package["CFItems"]
+        assert isinstance(items, list)
+        items[0]["language"], items[1]["language"] = "en_GB", "en-gb"
+        bundle = parse_case_package(package, "tiny.json")
+        assert bundle.warnings == (
+            "tiny.json: CFItems[0]: language 'en_GB' is not a BCP 47 language tag: did you mean 'en-GB'?; "
+            "its text is read with no language",
+        )
+        assert (case_id(A), "label") not in bundle.own_languages
+        assert bundle.own_languages[case_id(B), "label"] == "en-GB"
+
     def test_is_child_of_becomes_broader(self) -> None:
         a, b, c = parse_case_package(_package(), "tiny.json").concepts
         assert a.broader == ()  # a child of the document itself is a top-level item

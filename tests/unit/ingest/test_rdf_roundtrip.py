@@ -268,3 +268,27 @@ def test_a_material_or_curriculum_with_an_empty_title_is_refused(
         kg.import_bundle(read_text(text, "turtle"))
     assert caught.value.problems == [problem]
     assert kg.revision == revision
+
+
+def test_every_value_that_does_not_read_is_listed_with_its_material(kg: KnowledgeGraph) -> None:
+    # Only the first came back, with `problems` empty, and the duration's said no material: fixing one
+    # file took a round trip per bad value (the CSV reader lists them all at once).
+    text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix pw: <https://w3id.org/pathwise/vocab#> .
+<http://ex.org/a> a skos:Concept ; skos:prefLabel "A" .
+<http://ex.org/m1> a schema:LearningResource ; schema:name "M1" ; schema:teaches <http://ex.org/a> ;
+    pw:difficulty "hard" .
+<http://ex.org/m2> a schema:LearningResource ; schema:name "M2" ; schema:teaches <http://ex.org/a> ;
+    schema:timeRequired "banana" .
+<http://ex.org/m3> a schema:LearningResource ; schema:name "M3" ; schema:teaches <http://ex.org/a> ;
+    schema:learningResourceType "podcast" ."""
+    revision = kg.revision
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(text, "turtle"))
+    assert caught.value.problems == [
+        "material http://ex.org/m1: difficulty 'hard' is not a number",
+        "material http://ex.org/m2: timeRequired 'banana' is not an ISO 8601 duration (PT20M)",
+        "material http://ex.org/m3: unknown learningResourceType 'podcast'",
+    ]
+    assert kg.revision == revision
