@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.ids import id_of
@@ -65,8 +65,22 @@ _NAMES.bind("schema", SDO)  # rdflib's own prefixes name the rest (skos:, dcterm
 _KIND_ORDER = ("curriculum", "concept", "material")
 
 
+_ONE_TEXT_PREDICATES = frozenset({DCTERMS.title, DCTERMS.description})
+"""A curriculum's texts: the model holds one of each, so its titles in other languages are unmodelled triples."""
+
+
 def _unmodelled(p: Node, o: Node) -> bool:
     return p not in MODELLED_PREDICATES and not (p == RDF.type and o in _MODELLED_CLASSES)
+
+
+def _other_language(p: Node, o: Node) -> bool:
+    """A curriculum's title or description in a language (``"Algèbre"@fr``): kept as a concept's translations are.
+
+    The model reads one title, so "Algèbre"@fr beside "Algebra" is stored as it came. A CSV
+    round trip states the title, which took the French one out of the store without a word;
+    like a concept's labels in other languages, a batch that gives none says nothing of them.
+    """
+    return p in _ONE_TEXT_PREDICATES and isinstance(o, Literal) and bool(o.language)
 
 
 def kept_unmodelled(
@@ -98,14 +112,18 @@ def kept_unmodelled(
         2
     """  # noqa: E501
     stated: dict[Node, set[Node]] = defaultdict(set)
+    tagged: dict[Node, set[Node]] = defaultdict(set)  # predicates the batch gives other languages of
     if extra is not None:
         for s, p, o in extra:
             if _unmodelled(p, o):
                 stated[s].add(p)
+            elif _other_language(p, o):
+                tagged[s].add(p)
     kept = [
         (s, p, o)
         for s, p, o in stored
-        if _unmodelled(p, o) and p not in whole_predicates and p not in stated.get(s, ())
+        if (_unmodelled(p, o) and p not in whole_predicates and p not in stated.get(s, ()))
+        or (_other_language(p, o) and p not in tagged.get(s, ()))
     ]
     under: dict[Node, list[Triple]] = defaultdict(list)
     for triple in blanks:
@@ -135,13 +153,15 @@ def kept_warning(kept: Sequence[Triple], kinds: Mapping[URIRef, str]) -> list[st
     """
     items: dict[str, list[str]] = defaultdict(list)
     predicates: dict[str, None] = {}
-    for s, p, _ in kept:
+    for s, p, o in kept:
         kind = kinds.get(s) if isinstance(s, URIRef) else None
         if kind is None:
             continue  # a blank node's triple: its item is named already
         if (ident := id_of(str(s))) not in items[kind]:
             items[kind].append(ident)
-        predicates[_NAMES.namespace_manager.normalizeUri(str(p))] = None
+        name = _NAMES.namespace_manager.normalizeUri(str(p))
+        # "states no dcterms:title" of a CSV row that gives one: it gives none in French
+        predicates[f"{name}@{o.language}" if _other_language(p, o) and isinstance(o, Literal) else name] = None
     if not items:
         return []
     counted = []
