@@ -292,3 +292,45 @@ def test_every_value_that_does_not_read_is_listed_with_its_material(kg: Knowledg
         "material http://ex.org/m3: unknown learningResourceType 'podcast'",
     ]
     assert kg.revision == revision
+
+
+@pytest.mark.parametrize(("strength", "imported"), [("0.5", True), ("5.0", False)])
+def test_an_edge_node_without_requires_is_the_edge_it_describes(
+    kg: KnowledgeGraph, strength: str, imported: bool
+) -> None:
+    # Without a `pw:requires` beside it, the node vanished without a word: 0 prerequisites, a strength
+    # of 5.0 never checked, and its triples in no export.
+    text = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix pw: <https://w3id.org/pathwise/vocab#> .
+<https://w3id.org/pathwise/id/concept/ea> a skos:Concept ; skos:prefLabel "A" .
+<https://w3id.org/pathwise/id/concept/eb> a skos:Concept ; skos:prefLabel "B" .
+<https://w3id.org/pathwise/id/prerequisite/e1> a pw:Prerequisite ;
+    pw:prerequisite <https://w3id.org/pathwise/id/concept/ea> ;
+    pw:prerequisiteOf <https://w3id.org/pathwise/id/concept/eb> ; pw:strength {strength} ."""
+    revision = kg.revision
+    if imported:
+        report = kg.import_bundle(read_text(text, "turtle"))
+        assert report.counts["prerequisites"] == 1
+        assert kg.prerequisites_of("eb") == ["ea"]
+        assert "pw:strength 0.5" in export_text(kg, "turtle").replace('"0.5"^^xsd:decimal', "0.5")
+    else:
+        with pytest.raises(ValidationFailed) as caught:
+            kg.import_bundle(read_text(text, "turtle"))
+        assert any("strength" in p for p in caught.value.problems), caught.value.problems
+        assert kg.revision == revision
+
+
+def test_an_iri_typed_as_a_concept_and_a_material_is_refused(kg: KnowledgeGraph) -> None:
+    # It became concept `a` and a material at material/a, an IRI the file never named.
+    text = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+<https://w3id.org/pathwise/id/concept/a> a skos:Concept, schema:LearningResource ; skos:prefLabel "A" ;
+    schema:name "A" ; schema:learningResourceType "video" ."""
+    revision = kg.revision
+    with pytest.raises(ValidationFailed) as caught:
+        kg.import_bundle(read_text(text, "turtle"))
+    assert caught.value.problems == [
+        "https://w3id.org/pathwise/id/concept/a is typed both skos:Concept and a learning resource: one IRI names "
+        "one thing, a concept or a material"
+    ]
+    assert kg.revision == revision
