@@ -183,7 +183,7 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
         "ask for it with the exportCurriculumCsv query (or exportCurriculum for turtle, ntriples, jsonld and case), "
         "or stop it first"
     )
-    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=instead)
+    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=instead, reading=True)
     try:
         written = export_path(kg, fmt, path, curriculum)
         empty = kg.is_empty()

@@ -133,7 +133,7 @@ def info(ctx: click.Context) -> None:
     from graph.vocab import PW
     from graph.wording import plural
 
-    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=INFO_INSTEAD)
+    kg = open_graph(ctx.obj["settings"], ctx.obj["store"], instead=INFO_INSTEAD, reading=True)
     try:
         proj = kg.projection
         click.echo(f"store: {kg.store.name}  revision: {kg.revision}")

@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.exits import fail, stop
-from graph.errors import KnowledgeGraphError, StoreInUse
+from graph.errors import ErrorCode, KnowledgeGraphError, StoreInUse
 from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
 from graph.store import open_store
 from settings import Settings
 
-__all__ = ["ATTEMPTS_INSTEAD", "IMPORT_INSTEAD", "INFO_INSTEAD", "open_graph", "open_pseudonyms"]
+__all__ = ["ATTEMPTS_INSTEAD", "IMPORT_INSTEAD", "INFO_INSTEAD", "NoStore", "open_graph", "open_pseudonyms"]
 
 
 # What a running service offers instead, named in the refusal (docs/cli.md): the generic
@@ -27,14 +27,26 @@ ATTEMPTS_INSTEAD = "send the attempts with the recordAttempts or recordStatement
 
 
 def open_graph(
-    settings: Settings, store: str | None, *, instead: str | None = None, as_json: bool = False
+    settings: Settings,
+    store: str | None,
+    *,
+    instead: str | None = None,
+    as_json: bool = False,
+    reading: bool = False,
 ) -> KnowledgeGraph:
     """The configured store, or exit with why; ``instead`` is what a running service answers for this command.
 
     ``as_json``: the refusal is the command's JSON report on stdout (``cli.exits.fail``), as its
     other refusals are: a script reading ``import --json`` got nothing on stdout for a store in use.
+    ``reading``: a command that only reads (``info``, ``report``, ``export``) is refused where
+    no embedded store exists. Run without ``PATHWISE_DATA_DIR`` set, ``report`` made an empty
+    ``./pathwise-data/store`` and answered from it (the cohort "does not exist", ``info``
+    counted 0 students): an operator who forgot the environment read that as the data gone.
     """
     spec = store or settings.store
+    location = Path(spec.partition(":")[2]) if spec.startswith("oxigraph:") else None
+    if reading and location is not None and not location.exists():
+        fail(NoStore(str(location.absolute())), as_json=as_json)
     if spec.startswith("oxigraph:"):
         parent = Path(spec.partition(":")[2]).parent
         if parent == settings.data_dir:
@@ -64,3 +76,15 @@ def open_pseudonyms(settings: Settings) -> Pseudonymizer:
         stop(str(error))
         raise  # unreachable: stop exits
     return found
+
+
+class NoStore(KnowledgeGraphError):
+    """A command that reads was pointed at an embedded store that does not exist."""
+
+    code = ErrorCode.NOT_FOUND
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"no store at {location}: point PATHWISE_DATA_DIR (or PATHWISE_STORE, or --store oxigraph:DIR) at the "
+            "service's data; `pathwise import` or `pathwise serve` creates a store"
+        )

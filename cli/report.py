@@ -56,7 +56,7 @@ def _graph(ctx: click.Context) -> Iterator[KnowledgeGraph]:
     given: KnowledgeGraph | None = obj.get("kg")
     name = ctx.info_name or ""
     instead = _INSTEAD.get(name, "stop it first: a heatmap is drawn from the store, with no GraphQL equivalent")
-    kg = given or open_graph(obj.get("settings") or load_settings(), obj.get("store"), instead=instead)
+    kg = given or open_graph(obj.get("settings") or load_settings(), obj.get("store"), instead=instead, reading=True)
     try:
         yield kg
     except KnowledgeGraphError as error:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
+from graph.store import open_store
 from tests.conftest import DATA
 
 KG = DATA / "kg"
@@ -170,12 +171,24 @@ class TestExportImport:
     def test_an_export_of_an_empty_store_says_so(self, tmp_path: Path) -> None:
         # It wrote an empty file and "wrote out.ttl", as if the store (perhaps the wrong one) held a curriculum.
         store = f"oxigraph:{tmp_path / 'empty'}"
+        open_store(store).close()
         code, out = run("--store", store, "export", str(tmp_path / "out.ttl"))
         assert code == 0, out
         assert f"warning: the store ({store}) holds no concepts, so the export is empty" in out
         assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
         code, out = run("--store", store, "export", str(tmp_path / "out.ttl"), "--force")
         assert (code, "warning" in out) == (0, False), out
+
+    def test_a_command_that_reads_refuses_a_store_that_does_not_exist(self, tmp_path: Path) -> None:
+        # Run without PATHWISE_DATA_DIR, `report` made an empty ./pathwise-data/store and answered from it
+        # ("cohort 'c12' does not exist", `info` counting 0 students): the data seemed gone (an audit).
+        missing = tmp_path / "nowhere" / "store"
+        for command in (["info"], ["export", str(tmp_path / "out.ttl")], ["report", "difficulty", "--cohort", "c12"]):
+            code, out = run("--store", f"oxigraph:{missing}", *command)
+            assert code == 1, (command, out)
+            assert f"no store at {missing}: point PATHWISE_DATA_DIR" in out, command
+        assert not missing.exists()
+        assert not (tmp_path / "out.ttl").exists()
 
     def test_an_export_does_not_replace_files_unless_forced(self, tmp_path: Path) -> None:
         # It overwrote them without a word: a name typed for a new export replaced a designer's edited copy.
@@ -455,7 +468,6 @@ def test_an_index_rebuild_refused_for_a_store_in_use_leaves_the_index(
 ) -> None:
     # The index folder was deleted before the store was opened: the refusal cost the running
     # server its index, and every material was embedded again.
-    from graph.store import open_store
 
     data = tmp_path / "data"
     (data / "index").mkdir(parents=True)

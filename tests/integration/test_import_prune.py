@@ -159,7 +159,7 @@ class TestCli:
                 "problems": [],
             }
         }
-        assert "concepts: 0" in run(*store, "info")[1]
+        assert "no store at" in run(*store, "info")[1], "refused before the store was opened: none was made"
 
     def test_the_report_names_the_first_few_and_counts_the_rest(self, tmp_path: Path) -> None:
         folder = tmp_path / "c"

@@ -45,6 +45,9 @@ def test_a_fresh_data_folder_is_private(tmp_path: Path) -> None:
     from cli.main import main
 
     data = tmp_path / "fresh"
-    result = CliRunner().invoke(main, ["info"], env={"PATHWISE_DATA_DIR": str(data), "PATHWISE_LOAD_DEMO": "false"})
+    (tmp_path / "curriculum").mkdir()
+    (tmp_path / "curriculum" / "concepts.csv").write_text("id,label\na,A\n", encoding="utf-8")
+    env = {"PATHWISE_DATA_DIR": str(data), "PATHWISE_LOAD_DEMO": "false"}
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "curriculum")], env=env)
     assert result.exit_code == 0, result.output
     assert mode(data) == 0o700
