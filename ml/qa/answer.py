@@ -40,6 +40,7 @@ from ml.qa.respell import read_as, respelt
 from ml.qa.suggest import CurriculumLookup, WeakPrerequisite, prerequisites_of, suggestions, weak_prerequisites
 from ml.qa.vague import TOO_VAGUE, is_vague
 from ml.qa.worked import (
+    LIST_ITEM,
     asks_how,
     asks_its_problem,
     exercise_with_answer,
@@ -47,6 +48,7 @@ from ml.qa.worked import (
     intro_of,
     introduced_list,
     problem_text,
+    starts_mid_solution,
 )
 
 __all__ = [
@@ -393,6 +395,8 @@ def _answer_as_written(
         and asks_its_problem(question, extract, chunks)
     ):
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # the example whole, not its problem
+    if not problem and kinds.get(best.chunk.material) is MaterialType.EXAMPLE and starts_mid_solution(extract):
+        problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # not its steps 4 and 5 alone
     if not problem and (intro := intro_of(extract, chunks)):
         problem = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first
     explains = kinds.get(best.chunk.material) is not MaterialType.EXERCISE  # an exercise's list poses problems
@@ -407,7 +411,7 @@ def _answer_as_written(
         return Answer(
             question, False, None, None, confidence, evidence, concepts, weak, suggested, message, "LOW_CONFIDENCE"
         )
-    begins = {**begins, **{s: True for s in problem if ITEM_NUMBER.match(s)}}  # a keyed answer less its heading too
+    begins = {**begins, **{s: True for s in problem if ITEM_NUMBER.match(s) or LIST_ITEM.match(s)}}  # keyed: no heading
     used = problem if len(problem) > 1 else (problem + extract)[: opts.sentences]
     text = laid_out(used, begins)
     cited = {(e.material, e.chunk) for e in evidence}

@@ -17,6 +17,7 @@ from ml.qa.index import Hit, QaIndex
 from ml.qa.items import NUMBER
 
 __all__ = [
+    "LIST_ITEM",
     "WORKED_WORDS",
     "asks_how",
     "asks_its_problem",
@@ -25,11 +26,14 @@ __all__ = [
     "intro_of",
     "introduced_list",
     "problem_text",
+    "starts_mid_solution",
 ]
 
 WORKED_WORDS = 160
 """At most about this many words of a worked example (or of a keyed answer) are given."""
 _ITEM = re.compile(r"^(?:answers?:\s*)?(\d{1,2})[.)]\s", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-*\u2022])\s")
+"""A list's item, numbered or bulleted: "help with 2x + 3 = 7" got one bullet of a list of four, alone."""
 _PROBLEM = re.compile(r"^problem\b", re.IGNORECASE)
 _HEAD_LINE = re.compile(r"^[#*_ \t]*(?:answers?|answer[ \t]+key|solutions?)\b[^\n]*\n", re.IGNORECASE)
 
@@ -94,6 +98,24 @@ def asks_its_problem(question: str, extract: Sequence[str], chunks: Sequence[Chu
     return set(NUMBER.findall(question)) <= set(NUMBER.findall(statement))
 
 
+def starts_mid_solution(extract: Sequence[str]) -> bool:
+    """Whether an extract opens on a later step of a numbered solution, not its first.
+
+    "slope practice answers" was answered "4. Slope: m = -10/5 = -2." and step 5, steps of
+    another material's worked example, at confidence 0.75: a student could read -2 as the
+    key to the practice set's first item. From a worked example such a question gets the
+    example whole, from its problem.
+
+    Examples:
+        >>> starts_mid_solution(["4. Slope: m = -10/5 = -2.", "5. The slope is negative."])
+        True
+        >>> starts_mid_solution(["1. Label the points."]), starts_mid_solution(["Slope is rise over run."])
+        (False, False)
+    """
+    found = _ITEM.match(extract[0]) if extract else None
+    return found is not None and int(found.group(1)) > 1
+
+
 def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
     """``intro`` ("A reliable plan:") with the numbered items that follow it in its material, up to ``WORKED_WORDS``.
 
@@ -110,14 +132,17 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
         >>> joined = [Chunk("m", 0, "Plan", ("A reliable plan:\\n1. Name the unknown.", "2. Write it.", "Then check."))]
         >>> introduced_list("A reliable plan:\\n1. Name the unknown.", joined)
         ['A reliable plan:\\n1. Name the unknown.', '2. Write it.']
+        >>> bullets = [Chunk("m", 0, "Undo", ("Undo it:\\n- x + 4 = 11: x = 7.", "- x - 7 = 3: x = 10.", "Check."))]
+        >>> introduced_list("Undo it:\\n- x + 4 = 11: x = 7.", bullets)
+        ['Undo it:\\n- x + 4 = 11: x = 7.', '- x - 7 = 3: x = 10.']
     """
     sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
     head, _, first = intro.partition("\n")  # a heading line runs on into its first item (one sentence)
-    if not head.rstrip().endswith(":") or (first and not _ITEM.match(first)) or intro not in sentences:
+    if not head.rstrip().endswith(":") or (first and not LIST_ITEM.match(first)) or intro not in sentences:
         return []
     out = [intro]
     for sentence in sentences[sentences.index(intro) + 1 :]:
-        if not _ITEM.match(sentence) or sum(len(s.split()) for s in out) >= WORKED_WORDS:
+        if not LIST_ITEM.match(sentence) or sum(len(s.split()) for s in out) >= WORKED_WORDS:
             break
         out.append(sentence)
     return out if len(out) > 1 else []
@@ -169,12 +194,16 @@ def intro_of(extract: Sequence[str], chunks: Sequence[Chunk]) -> str | None:
         ('A plan:\\n1. Name it.', None)
     """
     sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
-    for picked in extract:
-        if picked.partition("\n")[0].rstrip().endswith(":"):
+    for position, picked in enumerate(extract):
+        # a bulleted list is given whole only where the answer would open inside it ("- x - 7 = 3: add 7..."
+        # alone); one after a definition stays a sentence of it, as it was
+        item = LIST_ITEM if position == 0 else _ITEM
+        head, _, first = picked.partition("\n")
+        if head.rstrip().endswith(":") and (not first or item.match(first)):
             return picked
-        if _ITEM.match(picked) and picked in sentences:
+        if item.match(picked) and picked in sentences:
             at = sentences.index(picked)
-            while at > 0 and _ITEM.match(sentences[at]):
+            while at > 0 and item.match(sentences[at]):
                 at -= 1
             if sentences[at].partition("\n")[0].rstrip().endswith(":"):
                 return sentences[at]

@@ -515,6 +515,21 @@ def test_an_answer_without_maths_is_one_materials_account_and_a_list_comes_whole
     assert "\n5. Check each answer" in plan
 
 
+def test_an_answer_opens_no_list_midway_nor_a_worked_solution_at_a_later_step(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # From an audit: "slope practice answers" got steps 4 and 5 of the slope example alone ("m = -10/5 = -2",
+    # read as the key to the practice set's first item), and "help with 2x + 3 = 7" one bullet of four.
+    worked = ask(*demo, "slope practice answers")["text"]
+    assert worked.startswith("Problem: Find the slope of the line through (-3, 5) and (2, -5)"), worked
+    assert "\n1. Label the points" in worked
+    assert "\n4. Slope: m = -10/5 = -2." in worked
+    listed = ask(*demo, "help with 2x + 3 = 7")["text"]
+    bullets = [line for line in listed.splitlines() if line.startswith("- ")]
+    assert len(bullets) > 1, listed
+    assert listed.splitlines()[0].endswith(":") or not listed.startswith("- "), listed
+
+
 def test_words_that_ask_do_not_pick_the_material(demo: tuple[KnowledgeGraph, QaService]) -> None:
     # "explain integers" was answered from the material that "explains the sign rules" of multiplication.
     answer = ask(*demo, "explain integers")
