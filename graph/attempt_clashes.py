@@ -29,13 +29,20 @@ ANOTHER_LEARNER = "for another learner"
 
 
 def what_differs(
-    earlier: Attempt, sent: Attempt, *, untimed: bool = False, earlier_concepts: Collection[str] | None = None
+    earlier: Attempt,
+    sent: Attempt,
+    *,
+    untimed: bool = False,
+    earlier_concepts: Collection[str] | None = None,
+    labels: tuple[str, str] = ("recorded", "sent"),
 ) -> str | None:
     """How ``sent`` differs from ``earlier`` under the same id, as a phrase; None when it is the same answer.
 
     ``untimed``: ``sent`` gave no time (dated now), so its time is not compared.
     ``earlier_concepts``: the concepts stored with ``earlier``, which may hold more than
     were sent (a material's, added when it was recorded); ``sent``'s must be among them.
+    ``labels`` name the two values: a batch sending one id twice was told "(1 recorded,
+    0 sent)" of an answer nothing had recorded ("first", "second" there).
 
     Examples:
         >>> from datetime import UTC, datetime
@@ -55,17 +62,17 @@ def what_differs(
     if earlier.student != sent.student:
         return ANOTHER_LEARNER
     found = []
+    was, now = labels
     if abs(earlier.score - sent.score) >= 1e-9:
-        found.append(f"another score ({earlier.score:g} recorded, {sent.score:g} sent)")
+        found.append(f"another score ({earlier.score:g} {was}, {sent.score:g} {now})")
     if not untimed and earlier.timestamp != sent.timestamp:
-        found.append(f"another time ({_time(earlier.timestamp)} recorded, {_time(sent.timestamp)} sent)")
+        found.append(f"another time ({_time(earlier.timestamp)} {was}, {_time(sent.timestamp)} {now})")
     if earlier.material != sent.material:
-        found.append(f"another material ({_named(earlier.material)} recorded, {_named(sent.material)} sent)")
+        found.append(f"another material ({_named(earlier.material)} {was}, {_named(sent.material)} {now})")
     recorded = set(earlier.concepts if earlier_concepts is None else earlier_concepts)
     same_concepts = set(sent.concepts) == recorded if earlier_concepts is None else set(sent.concepts) <= recorded
     if not same_concepts:
-        concepts = recorded
-        found.append(f"other concepts ({_listed(concepts)} recorded, {_listed(sent.concepts)} sent)")
+        found.append(f"other concepts ({_listed(recorded)} {was}, {_listed(sent.concepts)} {now})")
     return "with " + " and ".join(found) if found else None
 
 

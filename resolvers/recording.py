@@ -124,7 +124,7 @@ def record_retryable(
         if attempt.id in named:
             earlier = attempts[named[attempt.id][0]]
             # a UUID clientId is a statement id, one for every learner: another learner's was dropped (an audit)
-            differs = what_differs(earlier, attempt, untimed=attempt.id in untimed)
+            differs = what_differs(earlier, attempt, untimed=attempt.id in untimed, labels=("first", "second"))
             if differs is not None:
                 field = f"attempts.{index}.clientId"
                 reused.append((index, ReusedClientId(client, field=field, in_batch=True, differs=differs)))
