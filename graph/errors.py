@@ -179,6 +179,20 @@ class ReusedClientId(KnowledgeGraphError):
             field=field,
         )
         self.ident = client_id
+        self.in_batch = in_batch
+
+    def unread(self) -> ReusedClientId:
+        """The refusal for a caller who may read no student data: what was recorded is not said.
+
+        An integration token was told "with another score (1 recorded, 0 sent)", "another
+        time (2026-12-02T15:03:04 recorded, ...)", the material and concepts: probing known
+        client ids read other clients' stored answers back. A clash within the caller's own
+        batch names only what it sent, and stays as it is.
+        """
+        if self.in_batch:
+            return self
+        hidden = "with another answer (what was recorded is not shown to a role that reads no student data)"
+        return ReusedClientId(self.ident, field=self.field, differs=hidden)
 
 
 class ReusedStatementId(KnowledgeGraphError):

@@ -20,6 +20,7 @@ What differs from a file import, because nobody is there to answer a question:
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -211,8 +212,13 @@ def _problems(error: MalformedInput, size: int) -> KnowledgeGraphError:
     for problem in error.where:
         line = problem.location.removeprefix("line ").strip()
         index = _index(int(line)) if line.isdigit() else 0 if size == 1 else None
-        found.append(InvalidInput(problem.reason, field="statements" if index is None else f"statements.{index}"))
+        reason = _LINE.sub(lambda named: f"at statements.{_index(named.group(1))}", problem.reason)
+        found.append(InvalidInput(reason, field="statements" if index is None else f"statements.{index}"))
     return found[0] if len(found) == 1 else ManyProblems(found)
+
+
+_LINE = re.compile(r"\bat line (\d+)\b")
+"""A reader's "also at line 2", of another statement: in a batch, ``statements.1`` (the field counts from 0)."""
 
 
 def _index(line: object) -> int:

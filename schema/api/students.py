@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from auth.policy import visible_students
+from auth.policy import may_see_student_data, visible_students
 from auth.principal import Role
 from graph.attempts import with_stored_twins
 from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
-from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound
+from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId
 from resolvers import students
 from resolvers.statements import MAX_STATEMENTS, record_statements
 from schema.api.attempt_checks import attempt_index, field_in_request, link_problems, twin_ids
@@ -210,6 +210,8 @@ class StudentMutation:
                 except KnowledgeGraphError as error:
                     for each in [error, *(error.errors if isinstance(error, ManyProblems) else [])]:
                         each.field = field_in_request(each.field, kept)
+                    if not may_see_student_data(info.context.principal.role):  # an integration reads no answer
+                        raise _unread(error) from None
                     raise
             return RecordedAttempts(
                 accepted=accepted,
@@ -345,3 +347,12 @@ def _as_given(refusal: StudentDataError, error: KnowledgeGraphError, given: str)
 def _themself(info: Info, key: str) -> bool:
     """Whether a student caller asks for their own record (a newcomer's: nothing stored yet)."""
     return info.context.principal.role is Role.STUDENT and key == info.context.acting().sub
+
+
+def _unread(error: KnowledgeGraphError) -> KnowledgeGraphError:
+    """``error`` with each reused client id's recorded values left out (``ReusedClientId.unread``)."""
+    if isinstance(error, ReusedClientId):
+        return error.unread()
+    if isinstance(error, ManyProblems):
+        return ManyProblems([_unread(e) for e in error.errors])
+    return error

@@ -1027,6 +1027,30 @@ def test_a_reused_client_id_says_what_differs(api: Api, change: dict[str, Any], 
     assert in_batch["message"].startswith(f"clientId 'n2' is sent twice in this batch {twice}"), in_batch["message"]
 
 
+def test_an_integration_is_not_told_what_another_client_recorded(api: Api) -> None:
+    # An integration token, which reads no student data, was told "with another score (1 recorded, 0 sent)",
+    # the recorded time, material and concepts: probing known client ids read stored answers back (an audit).
+    from auth.principal import Principal, Role
+
+    first = {"studentId": "oz", "materialId": "m_slope_practice", "correct": True, "clientId": "o1"}
+    assert api(RECORD, {"a": [first]})["recordAttempts"]["accepted"] == 1
+    counts = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename "
+    counts += "... on RecordedAttempts { accepted } ... on AttemptsError { code message field } } }"
+    lms = Principal(Role.INTEGRATION, "lms")
+    probes = [{"correct": False}, {"timestamp": "2026-01-01T00:00:00Z"}, {"materialId": "m_exponent_laws_practice"}]
+    for change in probes:
+        refused = asyncio.run(api.run(counts, {"a": [{**first, **change}]}, lms))["recordAttempts"]
+        assert (refused["code"], refused["field"]) == ("DUPLICATE", "attempts.0.clientId"), refused
+        assert "with another answer (what was recorded is not shown" in refused["message"], refused["message"]
+        for value in ("recorded,", "m_slope_practice", "slope'", "1 recorded"):
+            assert value not in refused["message"], (value, refused["message"])
+    told = api(RECORD, {"a": [{**first, "correct": False}]})["recordAttempts"]  # an admin reads it
+    assert "with another score (1 recorded, 0 sent)" in told["message"]
+    twice = [{**first, "clientId": "o2"}, {**first, "clientId": "o2", "correct": False}]
+    own = asyncio.run(api.run(counts, {"a": twice}, lms))["recordAttempts"]
+    assert "with another score (1 first, 0 second)" in own["message"], "its own batch: nothing recorded is said"
+
+
 def test_a_void_that_comes_before_its_statement_keeps_it_out(api: Api) -> None:
     # A forwarder retrying a failed batch sent it after the next one, whose void of its first answer
     # was counted nowhere: the voided answer, arriving second, was recorded and counted for good.
@@ -1094,6 +1118,26 @@ def test_a_statement_that_clashes_with_a_live_answer_is_named(api: Api) -> None:
     assert (refused["code"], refused["field"]) == ("DUPLICATE", "statements.0")
     named = """mutation($s: JSON!) { recordStatements(statements: $s) { ... on AttemptsError { subjectId } } }"""
     assert lms(named, {"s": [changed]})["recordStatements"] == {"subjectId": "quiz-7"}  # it was null: the id taken
+
+
+def test_a_statement_id_twice_in_a_batch_names_the_other_by_its_field(api: Api) -> None:
+    # "is also at line 2" beside field statements.2: the field counts from 0, so the other was statements.1.
+    def lms(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return asyncio.run(api.run(query, variables, context_type=LmsContext))
+
+    twin = "44444444-aaaa-4aaa-8aaa-000000000001"
+    batch = [
+        _statement("44444444-aaaa-4aaa-8aaa-000000000000", "w1", "m_slope_practice", True),
+        _statement(twin, "w1", "m_slope_practice", True),
+        _statement(twin, "w1", "m_slope_practice", False),
+    ]
+    refused = lms(STATEMENTS, {"s": batch})["recordStatements"]
+    [problem] = refused["problems"] or [refused]
+    assert problem["field"] == "statements.2", refused
+    message = lms("""mutation($s: JSON!) { recordStatements(statements: $s) { ... on AttemptsError { message } } }""",
+                  {"s": batch})["recordStatements"]["message"]  # fmt: skip
+    assert "is also at statements.1 " in message, message
+    assert "line" not in message, message
 
 
 def test_the_activities_that_are_no_material_are_named_the_most_sent_first(api: Api) -> None:
