@@ -276,7 +276,7 @@ def models() -> None:
 @models.command(name="list")
 @click.pass_context
 def models_list(ctx: click.Context) -> None:
-    """List versions with their validation AUC; * marks the one a start serves (the pinned one, else the newest).
+    """List versions with their validation AUC; * marks the one a start serves (the pinned, else the newest whole).
 
     A service already running serves what it started with or was switched to
     (useMasteryModel): /healthz and the masteryModels query name it. A version trained
@@ -286,7 +286,7 @@ def models_list(ctx: click.Context) -> None:
 
     folder = ctx.obj["settings"].data_dir / "models" / "mastery"
     versions = ModelVersions(folder)
-    current = versions.current()
+    current = versions.at_start()
     gone = versions.missing_pin()
     if gone is not None:
         click.echo(f"pinned version {gone} is gone from {folder}: a start serves the newest instead", err=True)
@@ -321,18 +321,18 @@ def models_use(ctx: click.Context, version: str | None, newest: bool) -> None:
         raise click.UsageError("give a VERSION to pin, or --newest to unpin")
     if newest:
         versions.unpin()
-        current = versions.current()
-        if current is None:
+        latest, served = versions.current(), versions.at_start()
+        if latest is None:
             click.echo("unpinned: no trained version yet (see `pathwise train mastery`)")
             return
-        click.echo(f"unpinned: serving the newest version ({current}) from the next start")
-        damage = versions.info(current)["damage"]
-        if damage:  # the start then serves no model; this said nothing of it
-            click.echo(
-                f"warning: {current} is DAMAGED ({damage}): a start serves no model until another version "
-                "is pinned (`pathwise models list`)",
-                err=True,
-            )
+        if served == latest:
+            click.echo(f"unpinned: serving the newest version ({latest}) from the next start")
+            return
+        # a start serves the newest that loads: this warned that it would serve none
+        damage = versions.info(latest)["damage"]
+        fallback = f"serves {served}, the newest that loads" if served else "serves no model: none loads"
+        click.echo(f"unpinned: a start {fallback} (`pathwise models list`)")
+        click.echo(f"warning: the newest version, {latest}, is DAMAGED ({damage})", err=True)
         return
     assert version is not None
     try:

@@ -159,12 +159,18 @@ class TKTInference:
         new = [c for c in texts if c not in self.concepts.index]
         if not new or self.net is None:
             return
-        self.texts.update({c: texts[c] for c in new if texts[c].strip()})
+        given = {c: texts[c] for c in new if texts[c].strip()}
+        self.texts.update(given)
+        try:  # first what can fail (an encoder that does not load): a failure leaves the model as it was
+            extra = self._new_text_embeddings(new) if self.text_table is not None else None
+        except BaseException:
+            for concept in given:
+                self.texts.pop(concept, None)
+            raise  # it grew the concepts but not the text table: every later estimate failed (index 93 of 91)
         self.placed.update(new)
         self.concepts = Vocabulary([*self.concepts.names, *new])
         _grow(self.net, ("concept_id", "concept_bias"), len(self.concepts.names))
-        if self.text_table is not None:
-            extra = self._new_text_embeddings(new)
+        if extra is not None and self.text_table is not None:
             self.text_table = torch.cat([self.text_table, extra])
 
     def unplace_concepts(self, ids: Iterable[str]) -> list[str]:
@@ -203,10 +209,16 @@ class TKTInference:
         if not new or self.net is None or self.item_text_table is None:
             return
         self.item_texts.update({i: texts[i] for i in new})
+        try:  # as add_concepts: what can fail first
+            extra = self._item_text_embeddings(new)
+        except BaseException:
+            for item in new:
+                self.item_texts.pop(item, None)
+            raise
         self.placed_items.update(new)
         self.items = Vocabulary([*self.items.names, *new])
         _grow(self.net, ("item", "item_bias"), len(self.items.names))
-        self.item_text_table = torch.cat([self.item_text_table, self._item_text_embeddings(new)])
+        self.item_text_table = torch.cat([self.item_text_table, extra])
         self.item_stats.add_item_texts(self._item_text_rows(new))
 
     def unplace_items(self, ids: Iterable[str]) -> list[str]:

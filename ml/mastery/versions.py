@@ -135,10 +135,48 @@ def folder_damage(folder: Path) -> str | None:
     weights = sorted(folder.rglob("*.safetensors"))
     if not weights:
         return "no weights file (*.safetensors)"
+    missing = _missing_weights(folder)
+    if missing is not None:
+        return missing
     for path in weights:
         problem = _safetensors_damage(path)
         if problem is not None:
             return str(path.parent.relative_to(folder) / problem) if path.parent != folder else problem
+    return None
+
+
+def _missing_weights(folder: Path) -> str | None:
+    """A weights file the folder's config says its model loads, missing (``None``: each is there).
+
+    Any one weights file anywhere passed: an ensemble member's removed, or the fine-tuned
+    encoder's (read only when a new concept arrives), listed no damage and was accepted by
+    ``models use``; the encoder's then failed the service's first new concept, and left
+    the served model half-grown (an audit).
+    """
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # said by the JSON check
+    if not isinstance(config, dict) or config.get("model") != "pathwise":
+        return None
+    names = config.get("members") if "ensemble" in config else None
+    parts = [folder / str(name) for name in names] if isinstance(names, list) else [folder]
+    for position, part in enumerate(parts):
+        where = "" if part == folder else f"{part.name}/"
+        if not (part / "model.safetensors").exists():
+            return f"{where}model.safetensors is missing"
+        try:
+            own = json.loads((part / "config.json").read_text(encoding="utf-8")) if part != folder else config
+        except (OSError, ValueError):
+            return f"{where}config.json is not readable JSON"
+        knobs = own.get("config", {}) if isinstance(own, dict) else {}
+        fine_tuned = bool(knobs.get("finetune_encoder")) and int(own.get("text_dim") or 0) > 0
+        if fine_tuned and position == 0:  # an ensemble's members share the first one's encoder
+            encoder = part / "encoder"
+            if not encoder.is_dir():
+                return f"{where}encoder/ is missing (the model was trained with a fine-tuned encoder)"
+            if not any((encoder / name).exists() for name in ("model.safetensors", "pytorch_model.bin")):
+                return f"{where}encoder/model.safetensors is missing"
     return None
 
 
@@ -166,6 +204,20 @@ class ModelVersions:
             return name
         versions = self.list()
         return versions[-1] if versions else None
+
+    def at_start(self) -> str | None:
+        """The version a start serves: the pinned one (damaged or not: the operator's), else the newest whole one.
+
+        ``current`` names the newest even when its files are damaged, where a start serves
+        the newest that loads (``MasteryService``): ``models list`` starred the damaged one
+        and ``models use --newest`` warned that no model would be served (an audit). A load
+        remains the full check: this reads the files as ``folder_damage`` does.
+        """
+        pinned = self.pinned()
+        versions = self.list()
+        if pinned is not None and pinned in versions:
+            return pinned
+        return next((name for name in reversed(versions) if folder_damage(self.root / name) is None), None)
 
     def pinned(self) -> str | None:
         """The version pinned by ``use``, whether or not its folder is still there (``None``: no pin)."""

@@ -134,7 +134,10 @@ class TestServedVersion:
         assert unpinned.exit_code == 0, unpinned.output
         assert not (root / "CURRENT").exists()
         assert versions.current() == broken.name
-        assert f"warning: {broken.name} is DAMAGED (" in unpinned.output  # the start serves no model: said now
+        # a start serves the newest that loads: it warned that none would be served
+        assert "unpinned: a start serves demo, the newest that loads" in unpinned.output
+        assert f"warning: the newest version, {broken.name}, is DAMAGED (" in unpinned.output
+        assert versions.at_start() == "demo" == MasteryService(versions).version
 
     def test_serving_another_version_clears_the_load_error(self, tmp_path: Path) -> None:
         from demo.load import MODEL_DIR
@@ -188,8 +191,45 @@ class TestDamage:
         lines = listed.output.splitlines()
         assert "DAMAGED" not in lines[0]
         assert lines[1].endswith("DAMAGED: member-1/model.safetensors is cut short")
-        assert lines[3].startswith("* 20261129-000002-pathwise")  # the newest: served only if it loads
+        # the star is the version a start serves: the newest that loads, not the damaged newest (an audit)
+        assert lines[0].startswith("* demo")
+        assert lines[3].startswith("  20261129-000002-pathwise")
         assert lines[3].endswith("DAMAGED: model.safetensors is not a safetensors file")
+
+    def test_a_weights_file_the_config_names_must_be_there(self, tmp_path: Path) -> None:
+        # Any one weights file anywhere passed: a member's removed, or the fine-tuned encoder's (read only at
+        # a new concept), listed no damage and was pinned; the encoder's failed the first new concept (an audit).
+        import json
+        import shutil
+
+        from demo.load import MODEL_DIR
+
+        root = tmp_path / "models"
+        versions = ModelVersions(root)
+        ensemble = root / "20261129-000000-pathwise"
+        for member in ("member-0", "member-1"):
+            shutil.copytree(MODEL_DIR, ensemble / member)
+        config = json.loads((MODEL_DIR / "config.json").read_text())
+        (ensemble / "config.json").write_text(
+            json.dumps(
+                {"model": "pathwise", "ensemble": 2, "config": config["config"], "members": ["member-0", "member-1"]}
+            )
+        )
+        assert versions.info(ensemble.name)["damage"] is None
+        (ensemble / "member-1" / "model.safetensors").unlink()
+        assert versions.info(ensemble.name)["damage"] == "member-1/model.safetensors is missing"
+        tuned = root / "20261129-000001-pathwise"
+        shutil.copytree(MODEL_DIR, tuned)
+        config["config"]["finetune_encoder"] = True
+        (tuned / "config.json").write_text(json.dumps(config))
+        assert (
+            versions.info(tuned.name)["damage"]
+            == "encoder/ is missing (the model was trained with a fine-tuned encoder)"
+        )
+        (tuned / "encoder").mkdir()
+        (tuned / "encoder" / "config.json").write_text("{}")
+        assert versions.info(tuned.name)["damage"] == "encoder/model.safetensors is missing"
+        assert versions.at_start() is None, "no version whole"
 
 
 def _safetensors(path: Path, tensors: dict[str, tuple[str, bytes]]) -> None:

@@ -46,6 +46,21 @@ def test_encoder_is_fine_tuned_saved_and_places_new_concepts(tmp_path: Path) -> 
     assert loaded.concept_vectors()[index["c9"]].norm() > 0
 
 
+def test_a_new_concept_whose_encoder_fails_to_load_leaves_the_model_as_it_was(tmp_path: Path) -> None:
+    # The concept list grew before the encoder (its weights gone) failed to load: the text table did not,
+    # and every later estimate failed with "index 93 is out of bounds for dimension 0 with size 91".
+    from demo.load import MODEL_DIR
+
+    model = PathwiseKT.load(MODEL_DIR)
+    assert model.text_table is not None
+    before = (list(model.concepts.names), model.text_table.shape, dict(model.texts))
+    model._encoder_folder = tmp_path / "gone"  # an encoder folder whose files were removed
+    with pytest.raises(OSError, match="gone"):
+        model.add_concepts({"brand_new": "Adding fractions with mixed numbers"})
+    assert (list(model.concepts.names), model.text_table.shape, dict(model.texts)) == before
+    assert model.concept_vectors().shape[0] == len(model.concepts.names)
+
+
 class _RecordingEncoder:
     """Wraps the bundled encoder's forward: how many texts each call had, with or without gradients."""
 
