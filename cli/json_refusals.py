@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-__all__ = ["JsonRefusals", "refusal_line"]
+__all__ = ["JsonRefusals", "LogRefusal", "refusal_line"]
 
 
 class JsonRefusals(click.Command):
@@ -49,4 +49,17 @@ def refusal_line(error: click.ClickException) -> str:
     '{"error": {"code": "USAGE", "message": "give --format", "problems": []}}'
     """
     code = "USAGE" if isinstance(error, click.UsageError) else "INVALID"
-    return json.dumps({"error": {"code": code, "message": error.format_message(), "problems": []}})
+    problems = list(getattr(error, "problems", []))  # a log's lines (LogRefusal): a script reads them here
+    return json.dumps({"error": {"code": code, "message": error.format_message(), "problems": problems}})
+
+
+class LogRefusal(click.ClickException):
+    """A malformed log refused by a command: the message lists its problems, and ``problems`` holds each.
+
+    ``evaluate mastery --json`` put the file and line of each only in the message, with
+    ``problems`` empty, where ``attempts import --json`` fills it: a script had to parse text.
+    """
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems

@@ -175,7 +175,7 @@ def evaluate_mastery(
         except MalformedInput as error:  # it ended in a traceback
             from cli.train import _problems
 
-            raise click.ClickException(_problems(error)) from None
+            raise _problems(error) from None
         train, test = checked_logs(train, test, layout)
         texts = name_texts(set(train["concept"]) | set(test["concept"]))
     only = None

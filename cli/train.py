@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.json_refusals import LogRefusal
 from cli.log_checks import checked_training_log, read_training_log
 from cli.log_columns import column_options, log_column_options, once_each
 from cli.seed import seed_option
@@ -138,7 +139,7 @@ def train_mastery(
         try:  # several files are one history per student, as evaluate and attempts import read them
             frame = checked_training_log(read_training_log(once_each(files), fmt, column_options(fmt, log_columns)))
         except MalformedInput as error:
-            raise click.ClickException(_problems(error)) from None
+            raise _problems(error) from None
         frame, texts = as_graph_ids(frame)
         source = ", ".join(str(f) for f in files)
     else:
@@ -207,7 +208,7 @@ def train_mastery(
             "this model cannot be judged on it",
             err=True,
         )
-    elif (thin := thin_validation(metrics)) is not None:
+    elif (thin := thin_validation(metrics, served=out is None)) is not None:
         click.echo(thin, err=True)
 
 
@@ -215,7 +216,7 @@ MIN_VALID_ANSWERS = 200
 """Fewer held-out answers than this, and the validation AUC says next to nothing of the model."""
 
 
-def thin_validation(metrics: dict[str, Any]) -> str | None:
+def thin_validation(metrics: dict[str, Any], *, served: bool = True) -> str | None:
     """A warning when the validation figure rests on too few held-out answers to judge the model by.
 
     A district's first xAPI export (4 learners, 53 answers) trained a model whose AUC was
@@ -227,16 +228,20 @@ def thin_validation(metrics: dict[str, Any]) -> str | None:
         'warning: the validation AUC (1.000) rests on 14 held-out ans'
         >>> thin_validation({"valid": {"auc": 0.70, "n": 1104}}) is None
         True
+        >>> thin_validation({"valid": {"auc": 1.0, "n": 14}}, served=False).endswith("it says little of this model")
+        True
     """
     valid = metrics.get("valid", {})
     n = int(valid.get("n") or 0)
     if n >= MIN_VALID_ANSWERS:
         return None
-    return (
+    said = (
         f"warning: the validation AUC ({valid.get('auc', float('nan')):.3f}) rests on {n} held-out answer(s), "
-        f"fewer than {MIN_VALID_ANSWERS}: it says little of this model, which a start now serves "
-        "(`pathwise models use VERSION` pins another, `demo` the shipped one)"
+        f"fewer than {MIN_VALID_ANSWERS}: it says little of this model"
     )
+    if not served:  # written with --out: no start serves it, as the warning claimed
+        return said
+    return f"{said}, which a start now serves (`pathwise models use VERSION` pins another, `demo` the shipped one)"
 
 
 def as_graph_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -261,11 +266,11 @@ def as_graph_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return out, texts
 
 
-def _problems(error: Exception) -> str:
-    """A malformed log's problems as one message (they ended in a traceback)."""
-    problems = list(getattr(error, "problems", []) or [str(error)])
+def _problems(error: Exception) -> LogRefusal:
+    """A malformed log's refusal: its problems as one message (they ended in a traceback), and each for --json."""
+    problems = [str(p) for p in getattr(error, "problems", []) or [str(error)]]
     more = f"\n  (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-    return f"{len(problems)} problem(s) in the log:\n  " + "\n  ".join(problems[:20]) + more
+    return LogRefusal(f"{len(problems)} problem(s) in the log:\n  " + "\n  ".join(problems[:20]) + more, problems)
 
 
 @click.group(name="models", context_settings={"help_option_names": ["-h", "--help"]})
@@ -313,7 +318,7 @@ def models_use(ctx: click.Context, version: str | None, newest: bool) -> None:
     version is served until another is pinned or --newest unpins: a version trained
     later is not served while a pin holds.
     """
-    from ml.mastery.serving import UnreadableModel, load_version
+    from ml.mastery.serving import SHIPPED, UnreadableModel, load_version
     from ml.mastery.versions import ModelVersions
 
     versions = ModelVersions(ctx.obj["settings"].data_dir / "models" / "mastery")
@@ -335,6 +340,10 @@ def models_use(ctx: click.Context, version: str | None, newest: bool) -> None:
         click.echo(f"warning: the newest version, {latest}, is DAMAGED ({damage})", err=True)
         return
     assert version is not None
+    if version == SHIPPED and version not in versions.list():  # trained before the first start: never installed
+        from demo.load import MODEL_DIR
+
+        versions.install(MODEL_DIR, SHIPPED)
     try:
         load_version(versions, version)
         versions.use(version)

@@ -84,6 +84,7 @@ def _prepare(
     the record of the last real switch. The version already served is not loaded again
     (None): only the estimates another version made are rewritten (``_run``).
     """
+    mastery.with_shipped(version)
     versions = mastery.versions.list()
     if version not in versions:
         raise NotFound("model version", version, field="version", hint=_versions_there(versions))

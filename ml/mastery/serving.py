@@ -22,7 +22,7 @@ from ml.mastery.predict import MasteryPredictor, OnlineMastery
 from ml.mastery.switch_progress import SwitchProgress
 from ml.mastery.versions import ModelVersions, folder_damage
 
-__all__ = ["HistoryLoader", "Journal", "MasteryService", "NoModel", "UnreadableModel", "load_version"]
+__all__ = ["SHIPPED", "HistoryLoader", "Journal", "MasteryService", "NoModel", "UnreadableModel", "load_version"]
 
 log = logging.getLogger("pathwise.mastery")
 
@@ -71,6 +71,10 @@ def load_version(versions: ModelVersions, version: str) -> OnlineMastery:
         raise UnreadableModel(version, error) from error
 
 
+SHIPPED = "demo"
+"""The version name of the model shipped with the demo, installed from ``fallback``."""
+
+
 class MasteryService:
     """Holds the served ``MasteryPredictor``; thread-safe switching and lazy replay."""
 
@@ -79,12 +83,13 @@ class MasteryService:
 
         torch.set_num_threads(threads)
         self.versions = versions
+        self.fallback = fallback
         self.lock = threading.RLock()
         self._switching = threading.Lock()
         self._journal: Journal | None = None  # while a switch is being prepared
         self.switch: SwitchProgress | None = None  # the running switch, else the last one since the start
         if versions.current() is None and fallback is not None and (fallback / "config.json").exists():
-            versions.install(fallback, "demo")
+            versions.install(fallback, SHIPPED)
         current = versions.current()
         gone = versions.missing_pin()
         if gone is not None:  # it started on the newest without a word, the operator believing the pin held
@@ -130,6 +135,19 @@ class MasteryService:
     def version(self) -> str | None:
         """The served version, if any."""
         return self._predictor.version if self._predictor is not None else None
+
+    def with_shipped(self, version: str) -> None:
+        """Install the shipped model as ``demo`` when that is the version asked for and it is not there yet.
+
+        It is copied in only at a start that finds no version: a folder trained in before
+        its first start never held ``demo``, and switching to it (as the training warning
+        advises) was NOT_FOUND (an audit).
+        """
+        shipped = self.fallback
+        if version != SHIPPED or shipped is None or version in self.versions.list():
+            return
+        if (shipped / "config.json").exists():
+            self.versions.install(shipped, SHIPPED)
 
     def load(self, version: str) -> OnlineMastery:
         """A predictor for ``version``, not served yet.

@@ -67,6 +67,8 @@ def train_mastery(
     metrics: dict[str, Any] = {"model": model.name, "train_seconds": seconds, "epochs": model.history}
     if training is not None:  # what the run was asked for (seed, budget...), so it can be run again
         metrics["training"] = dict(training)
+    # what it trained: a budget can end an ensemble early ("1 of 3 members trained"), where "members" said 3
+    metrics["members_trained"] = len(model.members) if isinstance(model, PathwiseEnsemble) else 1
     if len(valid):
         mask = scored_mask(valid)
         held_out = (

@@ -95,9 +95,11 @@ class TestTrainFiles:
                         "--members", "2", "--max-minutes", "0.0001", "--threads", "1",
                         "--out", str(out_dir))  # fmt: skip
         assert code == 0, out
-        epochs = json.loads((out_dir / "metrics.json").read_text())["epochs"]
+        metrics = json.loads((out_dir / "metrics.json").read_text())
         # one (cut) epoch, not five; no time left for a second member to train an epoch
-        assert [epoch["member"] for epoch in epochs] == [0]
+        assert [epoch["member"] for epoch in metrics["epochs"]] == [0]
+        assert (metrics["training"]["members"], metrics["members_trained"]) == (2, 1), "it said 2 alone"
+        assert "which a start now serves" not in out, "written with --out: no start serves it"
         assert json.loads((out_dir / "config.json").read_text())["ensemble"] == 1
         assert "1 of 2 members trained" in caplog.text
         assert "default: 14.0" in run("train", "mastery", "--help")[1]
@@ -182,6 +184,18 @@ class TestEvaluate:
         assert list(rows) == ["pfa", "pathwise", "pathwise-no-item-text"]
         assert len({r["n_scored"] for r in rows.values()}) == 1  # the same rows: those on hidden items
         assert rows["pfa"]["n_scored"] > 0
+
+    def test_a_malformed_logs_problems_are_each_in_the_json_refusal(self, tmp_path: Path) -> None:
+        # Each file and line was only in `message`, with `problems` empty, where `attempts import --json`
+        # fills it: a script had to parse the text (an audit).
+        log = write_log(tmp_path / "log.csv", 10, 1)
+        code, out = run("evaluate", "mastery", "--format", "pykt", "--train", str(log), "--test", str(log), "--json")
+        assert code == 1, out
+        refusal = json.loads(next(line for line in out.splitlines() if line.startswith('{"error"')))["error"]
+        assert refusal["code"] == "INVALID"
+        assert refusal["problems"], refusal
+        assert all(p.startswith(f"{log}:line ") for p in refusal["problems"]), refusal["problems"]
+        assert all(p in refusal["message"] for p in refusal["problems"])
 
     def test_threads_default_to_the_setting_as_train_does(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # evaluate used 1 thread whatever PATHWISE_TORCH_THREADS said, where train used the setting

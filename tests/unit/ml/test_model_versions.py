@@ -139,6 +139,33 @@ class TestServedVersion:
         assert f"warning: the newest version, {broken.name}, is DAMAGED (" in unpinned.output
         assert versions.at_start() == "demo" == MasteryService(versions).version
 
+    def test_the_shipped_demo_can_be_chosen_before_any_start_installed_it(self, tmp_path: Path) -> None:
+        # A folder trained in before its first start never held `demo`: `models use demo`, which the training
+        # warning advises, and a switch to it were NOT_FOUND (an audit).
+        from click.testing import CliRunner
+
+        from cli.main import main
+        from demo.load import MODEL_DIR
+        from ml.mastery.serving import MasteryService
+
+        root = tmp_path / "data" / "models" / "mastery"
+        trained = root / "20261129-000000-pathwise"
+        trained.parent.mkdir(parents=True)
+        import shutil
+
+        shutil.copytree(MODEL_DIR, trained)
+        versions = ModelVersions(root)
+        assert versions.list() == [trained.name]
+        used = CliRunner().invoke(main, ["models", "use", "demo"], env={"PATHWISE_DATA_DIR": str(tmp_path / "data")})
+        assert used.exit_code == 0, used.output
+        assert (versions.list(), versions.pinned()) == (["demo", trained.name], "demo")
+        other = ModelVersions(tmp_path / "other")
+        shutil.copytree(MODEL_DIR, tmp_path / "other" / trained.name)
+        service = MasteryService(other, fallback=MODEL_DIR)
+        assert "demo" not in other.list(), "a start that finds a version installs nothing"
+        service.with_shipped("demo")
+        assert other.list() == ["demo", trained.name]
+
     def test_serving_another_version_clears_the_load_error(self, tmp_path: Path) -> None:
         from demo.load import MODEL_DIR
         from ml.mastery.serving import MasteryService
