@@ -292,7 +292,12 @@ def recommend_materials(
     if within is not None:
         scored = [r for r in scored if r.concept in within]
     scored.sort(key=lambda r: (bool(r.not_stated), -r.score, r.material))
-    return scored[:first]
+    # a material teaching two ready concepts came once for each: the same reading twice, in two of `first`
+    # slots (an audit); it comes once, for the concept it ranks best for
+    once: dict[str, Recommendation] = {}
+    for recommendation in scored:
+        once.setdefault(recommendation.material, recommendation)
+    return list(once.values())[:first]
 
 
 def unsuited_concepts(

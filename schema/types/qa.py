@@ -129,7 +129,8 @@ class AnswerType:
     @strawberry.field(
         description="The student's prerequisites of these concepts with low mastery (below 0.6, as "
         "`Student.mastery(conceptIds:)` gives it: predicted from the history where the student never answered "
-        "one), weakest first; none for a student with nothing recorded yet."
+        "one), weakest first; none for a student with nothing recorded yet. Null, with an error, when `first` is "
+        "out of range: the rest of the answer stays."
     )
     def weak_prerequisites(
         self,
@@ -140,7 +141,7 @@ class AnswerType:
                 "null: all of them (a question on a late concept can have twenty)."
             ),
         ] = None,
-    ) -> list[WeakPrerequisiteType]:
+    ) -> list[WeakPrerequisiteType] | None:  # nullable: a bad `first` lost the whole answer, seconds of work
         weakest = self.domain.weak_prerequisites  # weakest first
         kept = weakest if first is None else weakest[: check_first(first)]
         return [WeakPrerequisiteType(probability=w.probability, domain=w) for w in kept]

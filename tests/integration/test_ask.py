@@ -759,3 +759,7 @@ def test_first_keeps_the_weakest_prerequisites_and_is_checked(asking: tuple[Api,
     refused = asyncio.run(build_schema().execute(weakest, {**asked, "n": -1}, context_value=context))
     assert refused.errors is not None
     assert "first must be between 0 and 100, got -1" in refused.errors[0].message
+    # the field alone is null: the answer, seconds of work, was lost with it (an audit)
+    assert refused.data is not None
+    assert refused.data["ask"]["few"] is None
+    assert refused.data["ask"]["all"] == answer["all"]

@@ -184,6 +184,15 @@ class TestRecommendMaterials:
         )  # fmt: skip
         assert review.reason.startswith("You keep missing slope, which builds on plane: revisit plane first. Due")
 
+    def test_a_material_teaching_two_ready_concepts_comes_once(self) -> None:
+        # It came once for each concept: the same reading twice, taking two of the `first` slots (an audit).
+        dag: nx.DiGraph[str] = nx.DiGraph([("base", "a"), ("base", "b"), ("a", "goal")])
+        shared = MaterialFacts("shared", "reading", 2)
+        facts = {"a": [shared], "b": [shared, MaterialFacts("b-ex", "exercise", 2)]}
+        recs = recommend_materials(dag, {"base": 0.9}, lambda c: facts.get(c, []), targets=["goal"], now=NOW)
+        assert [(r.material, r.concept) for r in recs] == [("shared", "a"), ("b-ex", "b")], "once, where it ranks best"
+        assert len(recommend_materials(dag, {"base": 0.9}, lambda c: facts.get(c, []), now=NOW, first=1)) == 1
+
     def test_difficulty_fits_the_level(self) -> None:
         dag: nx.DiGraph[str] = nx.DiGraph()
         dag.add_node("a")
