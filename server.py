@@ -415,6 +415,7 @@ def create_app(
         Route(
             "/metrics",
             AuthMiddleware(MetricsEndpoint(metrics), keys.keys, development=config.development, warned=warned),
+            methods=["GET"],  # it answered PUT, DELETE and a CORS preflight with the metrics (an audit)
         ),
     ]
     middleware = [

@@ -53,6 +53,16 @@ def test_metrics_are_for_admins(live: Live) -> None:
     assert scrape(live)
 
 
+def test_metrics_answer_get_alone(live: Live) -> None:
+    # PUT, DELETE and a CORS preflight got the metrics, where /graphql and /healthz answer 405 (an audit).
+    headers = {"Authorization": f"Bearer {ADMIN}"}
+    for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+        refused = call(live.base, "/metrics", method=method, headers=headers)
+        assert refused.status == 405, (method, refused.body[:200])
+        assert b"http_requests" not in refused.body, method
+        assert "GET" in refused.headers.get("allow", ""), method
+
+
 def test_operations_are_counted_by_type_first_field_and_outcome(live: Live) -> None:
     ops = "pathwise_graphql_operations_total"
     before = scrape(live)
