@@ -97,7 +97,8 @@ def subtag_problem(tag: str) -> str | None:
 
 
 _IMPLIED_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "my"): "hans",
-                    ("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "hant"}  # fmt: skip
+                    ("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "hant",
+                    ("sr", "me"): "latn"}  # fmt: skip
 """The script a region implies where a language is written in two (CLDR's likely subtags)."""
 
 
@@ -108,9 +109,14 @@ _DEFAULT_SCRIPTS = {"zh": "hans", "sr": "cyrl"}
 def script_of(tag: str) -> str | None:
     """The script a tag names or its region implies, lower case (``None``: not said).
 
+    A region the table does not list says what the language alone says: ``sr-RS`` read as
+    "any script" and was given the ``sr-Latn-RS`` label, where CLDR reads it as Cyrillic.
+
     Examples:
         >>> script_of("zh-Hant"), script_of("zh-TW"), script_of("zh"), script_of("sr-Latn-RS"), script_of("fr")
         ('hant', 'hant', 'hans', 'latn', None)
+        >>> script_of("sr-RS"), script_of("sr-ME"), script_of("fr-CA")
+        ('cyrl', 'latn', None)
     """
     parts = tag.lower().split("-")
     for part in parts[1:]:
@@ -121,7 +127,7 @@ def script_of(tag: str) -> str | None:
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
     if region is None:  # bare "zh" is Simplified and "sr" Cyrillic (CLDR): a browser's "zh" got Traditional
         return _DEFAULT_SCRIPTS.get(parts[0])
-    return _IMPLIED_SCRIPTS.get((parts[0], region))
+    return _IMPLIED_SCRIPTS.get((parts[0], region), _DEFAULT_SCRIPTS.get(parts[0]))
 
 
 def same_language(a: str, b: str) -> bool:

@@ -236,3 +236,12 @@ def test_rdf_exports_write_language_tags_in_their_canonical_case(client: Client)
     }
     assert {"es-MX", "zh-Hant-TW"} <= languages
     assert not {"es-mx", "zh-hant-tw"} & languages
+
+
+def test_a_region_the_script_table_does_not_list_reads_the_languages_own_script(client: Client) -> None:
+    # sr-RS read as "any script" and was given the Latin label (sr-Latn-RS), where CLDR reads it as Cyrillic;
+    # "never one in another script" (an audit). Montenegro's Serbian is Latin.
+    set_translation(client, language="sr-Latn-RS", label="Sabiranje")
+    for asked, shown in (("sr-RS", None), ("sr-BA", None), ("sr-ME", "sr-Latn-RS"), ("sr-Latn", "sr-Latn-RS")):
+        read = client.execute(READ, {"l": asked})["concept"]
+        assert read["labelLanguage"] == shown, (asked, read)  # None: the own label, in no stated language
