@@ -16,7 +16,6 @@ from auth.policy import AccessDenied
 from graph.errors import KnowledgeGraphError
 from schema.access import access_control
 from schema.error_codes import DomainErrorCodes, code_document_error, no_model
-from schema.fresh_loaders import FreshLoadersPerMutation
 from schema.limits import Limits, code_limit_error, limit_extensions
 from schema.root import Mutation, Query
 from schema.warnings import ResponseWarnings
@@ -105,7 +104,6 @@ def build_schema(
         access_control(),
         DomainErrorCodes,
         ResponseWarnings,
-        FreshLoadersPerMutation,
     ]
     if not development:
         extensions.append(DisableIntrospection)

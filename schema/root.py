@@ -19,6 +19,7 @@ from schema.api.paths import PathQuery
 from schema.api.qa import QaQuery
 from schema.api.students import StudentMutation, StudentQuery
 from schema.api.translations import TranslationMutation
+from schema.fresh_loaders import on_every_mutation
 
 __all__ = ["Mutation", "Query"]
 
@@ -53,3 +54,6 @@ class Mutation(
     Each field is nullable, as the queries are: a refused mutation is null with its error,
     and an earlier one of the same document keeps its result.
     """
+
+
+on_every_mutation(Mutation)  # each reads what the ones before it in the document wrote (schema.fresh_loaders)
