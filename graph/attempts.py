@@ -35,6 +35,7 @@ __all__ = [
     "latest_attempt_times",
     "list_students",
     "mark_voided",
+    "voided_among",
     "materials_attempted",
     "UUID_FORM",
     "record_attempts",
@@ -168,6 +169,12 @@ def voided_marker(attempt_id: str) -> Triple:
     It names no student (the id is a keyed hash of the statement id).
     """
     return iri_of("attempt", attempt_id), RDF.type, PW.VoidedAttempt
+
+
+def voided_among(kg: KnowledgeGraph, attempt_ids: Sequence[str]) -> int:
+    """How many of ``attempt_ids`` (each counted once) name a statement a void took back (``voided_marker``)."""
+    unique = list(dict.fromkeys(attempt_ids))
+    return len(queries.typed_among(kg.store, [iri_of("attempt", a) for a in unique], [PW.VoidedAttempt]))
 
 
 def mark_voided(kg: KnowledgeGraph, attempt_ids: Sequence[str]) -> None:

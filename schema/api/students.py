@@ -9,7 +9,7 @@ import strawberry
 
 from auth.policy import may_see_student_data, visible_students
 from auth.principal import Role
-from graph.attempts import with_stored_twins
+from graph.attempts import voided_among, with_stored_twins
 from graph.cohorts import cohorts_by_ids
 from graph.erasures import split_erased
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId
@@ -213,11 +213,14 @@ class StudentMutation:
                     if not may_see_student_data(info.context.principal.role):  # an integration reads no answer
                         raise _unread(error) from None
                     raise
+            # a voided statement sent again is skipped as its id is stored: not a duplicate of a kept answer
+            voided = voided_among(kg, [domain[i].id for i in kept]) if duplicates else 0
             return RecordedAttempts(
                 accepted=accepted,
-                duplicates=duplicates,
+                duplicates=duplicates - voided,
                 mastery=[MasteryType.from_domain(e) for e in estimates],
                 erased=len(erased),
+                voided=voided,
             )
 
         # a batch of hundreds takes a fraction of a second: off the event loop, so other requests go on

@@ -199,6 +199,11 @@ class RecordedAttempts:
         default=0,
         description="Attempts left out because their student was forgotten on request after they were made.",
     )
+    voided: int = strawberry.field(
+        default=0,
+        description="Attempts not recorded because an xAPI void took their statement back (a UUID clientId is the "
+        "statement id): counted as duplicates before, which read as safely stored.",
+    )
 
 
 @strawberry.type(description="How many statements of a batch were skipped for one reason.")
