@@ -239,6 +239,8 @@ def language_problem(tag: str) -> str | None:
         "language 'en_us' is not a BCP 47 language tag: did you mean 'en-US'?"
         >>> language_problem("sp")
         "language 'sp': 'sp' is no ISO 639 language code (did you mean 'es'?)"
+        >>> language_problem("xx_YY").endswith("(written with '-': language 'xx-YY': 'xx' is no ISO 639 language code)")
+        True
         >>> language_problem("i-klingon")
         "language 'i-klingon' is a grandfathered BCP 47 tag, deprecated: write 'tlh'"
     """
@@ -254,7 +256,10 @@ def language_problem(tag: str) -> str | None:
         return subtag_problem(tag)
     hyphenated = tag.strip().replace("_", "-")
     if hyphenated != tag and _LANGUAGE.fullmatch(hyphenated):  # a POSIX locale, as en_US.csv exports write it
-        return f"language {tag!r} is not a BCP 47 language tag: did you mean {canonical_language(hyphenated)!r}?"
+        if subtag_problem(hyphenated) is None:
+            return f"language {tag!r} is not a BCP 47 language tag: did you mean {canonical_language(hyphenated)!r}?"
+        # no suggestion that would itself be refused: say what is wrong with the hyphenated form too
+        return f"language {tag!r} is not a BCP 47 language tag (written with '-': {subtag_problem(hyphenated)})"
     return f"language {tag!r} is not a BCP 47 language tag (such as 'en', 'pt-BR', 'zh-Hant')"
 
 
