@@ -74,8 +74,10 @@ class ConceptWrites(GraphBatches):
         with self.lock:
             self._require_concept(updated.id, "id")
             found = concept_problems(updated, every_language=True)  # a read's alternative labels: every language's
-            if found:
-                raise ValidationFailed([message for _, message in found], field=one_field(found))
+            if found:  # the unknown ids it names among the problems, as a new concept's: a form shows them all at once
+                links = self._unknown_links(updated.id, (), updated.broader)
+                problems = [message for _, message in found] + links
+                raise ValidationFailed(problems, field=None if links else one_field(found))
             for b in updated.broader:
                 self._require_concept(b, "broader")
             if updated.broader:

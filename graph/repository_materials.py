@@ -70,8 +70,10 @@ class MaterialWrites(GraphBatches):
             if updated.id not in self.projection.material_ids:
                 raise NotFound("material", updated.id, field="id")
             found = material_problems(updated)
-            if found:
-                raise ValidationFailed([message for _, message in found], field=one_field(found))
+            if found:  # the unknown concepts it names among the problems, as a new material's
+                links = self._unknown_links(updated.id, (), updated.concepts)
+                problems = [message for _, message in found] + links
+                raise ValidationFailed(problems, field=None if links else one_field(found))
             self._require_linked(updated)
             self._require_own_activities(updated)
             s = iri_of("material", updated.id)

@@ -819,7 +819,7 @@ class TestCaseExport:
 FORM = {
     kind: f"""mutation($input: {kind[0].upper()}{kind[1:]}Input!) {{ {kind}(input: $input) {{
       ... on CurriculumError {{ code field subjectId problems message }} }} }}"""
-    for kind in ("createConcept", "createMaterial", "updateConcept")
+    for kind in ("createConcept", "createMaterial", "updateConcept", "updateMaterial")
 }
 
 
@@ -827,7 +827,7 @@ class TestAFormShowsEachErrorByItsInput:
     """``field`` names the input a refusal is about, as the mutation's arguments name it (it was null or other)."""
 
     def refusal(self, client: Client, kind: str, value: dict[str, object]) -> dict[str, object]:
-        mutation = {"c": "createConcept", "m": "createMaterial", "u": "updateConcept"}[kind]
+        mutation = {"c": "createConcept", "m": "createMaterial", "u": "updateConcept", "um": "updateMaterial"}[kind]
         return dict(client.execute(FORM[mutation], {"input": value})[mutation])
 
     def test_one_bad_value_names_its_field(self, client: Client) -> None:
@@ -881,6 +881,19 @@ class TestAFormShowsEachErrorByItsInput:
             None,
             ["concept 'ghost' does not exist", "concept 'mull' does not exist (did you mean 'mul'?)"],
         )
+        # an edit with a bad value named only that value: fixed, the form was refused again for the unknown ids
+        edited = self.refusal(client, "um", {"id": "m_add", "title": " ", "teaches": ["qaud", "ghost"]})
+        assert (edited["code"], edited["field"], edited["problems"]) == (
+            "INVALID",
+            None,
+            [
+                "material 'm_add' has an empty title",
+                "concept 'qaud' does not exist (did you mean 'quad'?)",
+                "concept 'ghost' does not exist",
+            ],
+        )
+        edited = self.refusal(client, "u", {"id": "add", "label": " ", "broader": ["ghost"]})
+        assert (edited["field"], edited["problems"][1:]) == (None, ["concept 'ghost' does not exist"])  # type: ignore[index]
         concept = self.refusal(client, "c", {"id": "x", "label": "X", "prerequisites": ["sbu", "quad", "ghost"]})
         assert (concept["code"], concept["field"], concept["problems"]) == (
             "NOT_FOUND",
