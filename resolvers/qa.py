@@ -11,12 +11,14 @@ import threading
 import weakref
 from collections.abc import Collection, Sequence
 
+from graph.doubt import Doubt
 from graph.errors import InvalidInput
 from graph.mastery import read_estimates
 from graph.material_changes import on_material_change
 from graph.model import Material
+from graph.recommend import revisited_prerequisites, struggling_concepts
 from graph.repository import KnowledgeGraph
-from graph.student_data import cached_student_data
+from graph.student_data import cached_student_data, student_data
 from ml.mastery.serving import MasteryService
 from ml.qa.answer import Answer
 from ml.qa.naming import ConceptNames
@@ -80,6 +82,13 @@ class GraphLookup:
             return {e.concept: e.probability for e in stored if e.concept in wanted}
         found = mastery_of(self.kg, self.served, student, concepts, stored=stored, unsettled=self.unsettled)
         return {e.concept: e.probability for e in found}
+
+    def doubt(self, student: str) -> Doubt:
+        """The concepts the student keeps failing and what they build on, as ``learningPath`` reads them."""
+        attempts = student_data(self.kg, student).attempts
+        struggling = struggling_concepts(attempts)
+        dag = self.kg.projection.dag
+        return Doubt.of(dag, struggling, revisited=revisited_prerequisites(attempts, dag, struggling))
 
     def concept_names(self) -> ConceptNames:
         """Every concept's label, indexed once per state of the labels (``KnowledgeGraph.labels_revision``)."""

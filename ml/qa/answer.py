@@ -354,7 +354,8 @@ def _answer_as_written(
     kinds = {m.id: m.type for m in materials}
     concepts = tuple(dict.fromkeys(c for m in materials for c in (m.teaches or m.assesses)))
     mastery = lookup.mastery(student, prerequisites_of(concepts, lookup)) if student is not None else {}
-    weak = tuple(weak_prerequisites(concepts, mastery, lookup, opts.weak_below))
+    doubt = lookup.doubt(student) if mastery and student is not None else None
+    weak = tuple(weak_prerequisites(concepts, mastery, lookup, opts.weak_below, doubt))
     suggested = tuple(suggestions([e.material for e in evidence], weak, lookup, opts.suggestions))
     if unread(question):  # no word to match: nothing is close to it (a Russian question got three materials)
         return Answer(question, False, None, None, 0.0, (), (), (), (), UNREAD, "UNREAD_SCRIPT")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from graph.doubt import Doubt
 from graph.model import Material
 from ml.qa.naming import ConceptNames
 
@@ -42,3 +43,7 @@ class MaterialsLookup:
     def concept_names(self) -> ConceptNames:
         """The concepts' labels given (none given: none)."""
         return self._names
+
+    def doubt(self, student: str) -> Doubt:
+        """None: there are no students."""
+        return Doubt(frozenset(), {})

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from graph.doubt import Doubt
 from graph.model import Material, MaterialType
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ class CurriculumLookup(Protocol):
         """Every concept's label, indexed for ``ConceptNames.named_in`` (built once per set of labels)."""
         ...
 
+    def doubt(self, student: str) -> Doubt:
+        """What the student's repeated failures make of their mastery, as their learning path counts it."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class WeakPrerequisite:
@@ -53,22 +58,50 @@ class WeakPrerequisite:
     concept: str
     probability: float
     needed_for: tuple[str, ...]
+    #: the mastery a learning path counts: ``probability``, halved where the student keeps failing it or one it builds
+    planned: float = -1.0
+    #: the concept the student keeps failing that builds on this one (why ``planned`` is lower)
+    doubted_by: str | None = None
+    #: whether the student keeps failing this concept itself
+    struggling: bool = False
+
+    def __post_init__(self) -> None:
+        if self.planned < 0:
+            object.__setattr__(self, "planned", self.probability)
 
 
 def weak_prerequisites(
-    concepts: Sequence[str], mastery: dict[str, float], lookup: CurriculumLookup, below: float
+    concepts: Sequence[str],
+    mastery: dict[str, float],
+    lookup: CurriculumLookup,
+    below: float,
+    doubt: Doubt | None = None,
 ) -> list[WeakPrerequisite]:
-    """The prerequisites of ``concepts`` the student's mastery is ``below``, weakest first.
+    """The prerequisites of ``concepts`` whose mastery, as the student's learning path counts it, is ``below``.
 
-    A prerequisite missing from ``mastery`` (a newcomer's: nothing is known yet) is not weak.
+    Weakest first. ``doubt``: a prerequisite of a concept the student keeps failing counts
+    at half, as the path counts it: the path said "revisit the coordinate plane first"
+    while an answer about slope, beside it, named no weak prerequisite. A prerequisite
+    missing from ``mastery`` (a newcomer's: nothing is known yet) is not weak.
     """
+    doubt = doubt if doubt is not None else Doubt(frozenset(), {})
     needed: dict[str, list[str]] = {}
     for concept in concepts:
         for prerequisite in lookup.prerequisites(concept):
-            if mastery.get(prerequisite, 1.0) < below:
+            if prerequisite in mastery and doubt.effective(prerequisite, mastery[prerequisite]) < below:
                 needed.setdefault(prerequisite, []).append(concept)
-    found = [WeakPrerequisite(p, mastery[p], tuple(dict.fromkeys(c))) for p, c in needed.items()]
-    return sorted(found, key=lambda w: (w.probability, w.concept))
+    found = [
+        WeakPrerequisite(
+            p,
+            mastery[p],
+            tuple(dict.fromkeys(c)),
+            doubt.effective(p, mastery[p]),
+            doubt.doubted.get(p),
+            p in doubt.failing,
+        )
+        for p, c in needed.items()
+    ]
+    return sorted(found, key=lambda w: (w.planned, w.concept))
 
 
 def prerequisites_of(concepts: Sequence[str], lookup: CurriculumLookup) -> list[str]:

@@ -53,11 +53,26 @@ class WeakPrerequisiteType:
         description="The student's mastery of it, as `Student.mastery` gives it (estimated now while an answer's "
         "moves of their estimates wait to be stored)."
     )
+    planned_mastery: float = strawberry.field(
+        description="The mastery the student's learning path counts: `probability`, or half of it when the student "
+        "keeps failing this concept (`struggling`) or one that builds on it (`doubtedBecauseOf`). Below 0.6 makes "
+        "the prerequisite weak."
+    )
+    struggling: bool = strawberry.field(
+        description="Whether the student keeps getting this concept wrong (their last three answers on it)."
+    )
     domain: strawberry.Private[WeakPrerequisite]
 
     @strawberry.field(description="The prerequisite.")
     def concept(self) -> ConceptType:
         return ConceptType.from_id(self.domain.concept)
+
+    @strawberry.field(
+        description="A concept that builds on this one and that the student keeps failing: why its "
+        "`plannedMastery` is half its `probability`. Null otherwise."
+    )
+    def doubted_because_of(self) -> ConceptType | None:
+        return ConceptType.from_id(self.domain.doubted_by) if self.domain.doubted_by else None
 
     @strawberry.field(description="The answer's concepts that require it.")
     def needed_for(self) -> list[ConceptType]:
@@ -127,9 +142,10 @@ class AnswerType:
     domain: strawberry.Private[Answer]
 
     @strawberry.field(
-        description="The student's prerequisites of these concepts with low mastery (below 0.6, as "
-        "`Student.mastery(conceptIds:)` gives it: predicted from the history where the student never answered "
-        "one), weakest first; none for a student with nothing recorded yet. Null, with an error, when `first` is "
+        description="The student's prerequisites of these concepts with low mastery (`plannedMastery` below 0.6: "
+        "`Student.mastery(conceptIds:)`'s figure, predicted from the history where the student never answered "
+        "one, halved as the learning path halves it after repeated failures), weakest first; none for a student "
+        "with nothing recorded yet. Null, with an error, when `first` is "
         "out of range: the rest of the answer stays."
     )
     def weak_prerequisites(
@@ -144,7 +160,15 @@ class AnswerType:
     ) -> list[WeakPrerequisiteType] | None:  # nullable: a bad `first` lost the whole answer, seconds of work
         weakest = self.domain.weak_prerequisites  # weakest first
         kept = weakest if first is None else weakest[: check_first(first)]
-        return [WeakPrerequisiteType(probability=w.probability, domain=w) for w in kept]
+        return [
+            WeakPrerequisiteType(
+                probability=w.probability,
+                planned_mastery=round(float(w.planned), 6),
+                struggling=w.struggling,
+                domain=w,
+            )
+            for w in kept
+        ]
 
     @classmethod
     def from_domain(cls, answer: Answer) -> AnswerType:

@@ -33,7 +33,7 @@ ASK = """query($q: String!, $s: ID) { ask(question: $q, studentId: $s) {
   __typename
   ... on Answer { question answered text confidence notice noticeCode
     evidence { material { id } chunk text score }
-    concepts { id } weakPrerequisites { concept { id } probability neededFor { id } }
+    concepts { id } weakPrerequisites { concept { id } probability plannedMastery neededFor { id } }
     suggestedMaterials { id } }
   ... on AskError { code field message } } }"""
 
@@ -701,7 +701,10 @@ def test_weak_prerequisites_give_the_mastery_the_student_screen_gives(asking: tu
     prerequisites = sorted({p for c in answer["concepts"] for p in lookup.prerequisites(c["id"])})
     screen = {m["concept"]["id"]: m["probability"] for m in run(mastery, {"c": prerequisites})["student"]["mastery"]}
     weak = {w["concept"]["id"]: w["probability"] for w in answer["weakPrerequisites"]}
-    assert weak == {c: p for c, p in screen.items() if p < 0.6}
+    assert weak == {c: screen[c] for c in weak}
+    assert {c for c, p in screen.items() if p < 0.6} <= set(weak)
+    # and those the student's failures put in doubt, below 0.6 once halved, as the learning path counts them
+    assert all(w["plannedMastery"] < 0.6 for w in answer["weakPrerequisites"])
     assert any(abs(p - stored[c]) > 0.05 for c, p in weak.items() if c in stored), (
         "the answer moved them from what is stored"
     )
@@ -763,3 +766,37 @@ def test_first_keeps_the_weakest_prerequisites_and_is_checked(asking: tuple[Api,
     assert refused.data is not None
     assert refused.data["ask"]["few"] is None
     assert refused.data["ask"]["all"] == answer["all"]
+
+
+def test_a_prerequisite_of_a_concept_the_student_keeps_failing_is_weak_as_the_path_counts_it(
+    asking: tuple[Api, QaService],
+) -> None:
+    # The path said "revisit The Coordinate Plane first" after four wrong answers on slope, while an answer
+    # about slope beside it named no weak prerequisite: its mastery was counted whole, the path's at half.
+    api, service = asking
+
+    @dataclass
+    class Asking(Context):
+        qa: QaService | None = field(default_factory=lambda: service)
+
+    def as_sam(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**a, "studentId": "sam"} for a in answers]
+
+    record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
+    api(record, {"a": as_sam(answers_in_a_row("m_coordinate_plane_practice", True, "sam-plane-", day=2))})
+    api(record, {"a": as_sam(answers_in_a_row("m_slope_practice", False, "sam-slope-"))})
+    document = """query { ask(question: "How do I find the slope of a line?", studentId: "sam") { ... on Answer {
+      weakPrerequisites { concept { id } probability plannedMastery struggling doubtedBecauseOf { id } } } } }"""
+    weak = asyncio.run(api.run(document, {}, context_type=Asking))["ask"]["weakPrerequisites"]
+    plane = next(w for w in weak if w["concept"]["id"] == "coordinate_plane")
+    assert plane["probability"] >= 0.6, "mastered, as the estimate says"
+    assert (plane["plannedMastery"], plane["doubtedBecauseOf"], plane["struggling"]) == (
+        round(plane["probability"] / 2, 6),
+        {"id": "slope"},
+        False,
+    )
+    path = """query { learningPath(studentId: "sam", targets: ["slope"]) {
+      ... on LearningPath { steps { concept { id } plannedMastery doubtedBecauseOf { id } } } } }"""
+    steps = {s["concept"]["id"]: s for s in api(path)["learningPath"]["steps"]}
+    assert steps["coordinate_plane"]["plannedMastery"] == plane["plannedMastery"], "the figure the path counts"
+    assert [w["plannedMastery"] for w in weak] == sorted(w["plannedMastery"] for w in weak), "weakest first"

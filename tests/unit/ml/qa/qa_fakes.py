@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from graph.doubt import Doubt
 from graph.model import Material
 from ml.qa.bm25 import tokenize
 from ml.qa.naming import ConceptNames
@@ -63,3 +64,6 @@ class DictLookup:
 
     def concept_names(self) -> ConceptNames:
         return ConceptNames({})
+
+    def doubt(self, student: str) -> Doubt:
+        return Doubt(frozenset(), {})
