@@ -11,8 +11,10 @@ import threading
 import weakref
 from collections.abc import Collection, Sequence
 
+from graph import queries
 from graph.doubt import Doubt
 from graph.errors import InvalidInput
+from graph.ids import id_of
 from graph.mastery import read_estimates
 from graph.material_changes import on_material_change
 from graph.model import Material
@@ -96,7 +98,10 @@ class GraphLookup:
             built = _NAMES.get(self.kg)
             if built is None or built[0] != self.kg.labels_revision:
                 projection = self.kg.projection
-                names = ConceptNames({c: projection.label(c) for c in projection.dag.nodes})
+                aliases: dict[str, list[str]] = {}
+                for iri, other in queries.other_labels(self.kg.store):  # alternative labels, other languages'
+                    aliases.setdefault(id_of(iri), []).append(other)
+                names = ConceptNames({c: projection.label(c) for c in projection.dag.nodes}, aliases)
                 built = _NAMES[self.kg] = (self.kg.labels_revision, names)
             return built[1]
 

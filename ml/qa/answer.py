@@ -43,12 +43,12 @@ from ml.qa.worked import (
     LIST_ITEM,
     asks_how,
     asks_its_problem,
+    cuts_a_solution,
     exercise_with_answer,
     first_list,
     intro_of,
     introduced_list,
     problem_text,
-    starts_mid_solution,
 )
 
 __all__ = [
@@ -243,7 +243,8 @@ def answer_question(
     ``keys_shown``: the exercises whose answer keys the asker may read (None: all); the
     others' keys are neither evidence nor answer, and their items do not work the problem.
     Declined for its words while some are misspelt course words ("quadradic equasion"),
-    the question is read again spelt as the materials spell them; answered so, the
+    the question is read again spelt as the materials spell them, and with a concept's
+    other name ("BODMAS", an alternative label) read as its label; answered so, the
     answer says how it was read (``RESPELT``, or its own notice with the reading before it).
     """
     ask = partial(
@@ -255,11 +256,14 @@ def answer_question(
         return answer
     hints = spelling_hints(question_terms(question), index, index.hidden_terms(keys_shown))
     corrected, replaced = respelt(answer.question, hints)
-    if not replaced:
-        return answer
-    again = ask(corrected)
-    if not again.answered:
-        return answer
+    again = ask(corrected) if replaced else answer
+    if not again.answered:  # then a concept's other name read as its label ("BODMAS": Order of Operations)
+        corrected, renamed = lookup.concept_names().read_by_label(corrected)
+        if not renamed:
+            return answer
+        again, replaced = ask(corrected), replaced | renamed
+        if not again.answered:
+            return answer
     message = read_as(replaced) + (" " + again.message if again.message else "")
     return replace(again, question=answer.question, message=message, notice=again.notice or "RESPELT")
 
@@ -396,7 +400,7 @@ def _answer_as_written(
         and asks_its_problem(question, extract, chunks)
     ):
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # the example whole, not its problem
-    if not problem and kinds.get(best.chunk.material) is MaterialType.EXAMPLE and starts_mid_solution(extract):
+    if not problem and kinds.get(best.chunk.material) is MaterialType.EXAMPLE and cuts_a_solution(extract):
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # not its steps 4 and 5 alone
     if not problem and (intro := intro_of(extract, chunks)):
         problem = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first

@@ -7,6 +7,7 @@ sharing a word, or a word's family, with it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -31,8 +32,14 @@ class ConceptNames:
         set()
     """
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
+    def __init__(self, labels: Mapping[str, str], aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.labels = dict(labels)
         self.words = {c: frozenset(tokenize(label)) for c, label in labels.items()}
+        self._aliases = _unambiguous(labels, aliases or {})  # lower-cased other name -> its concept
+        self._aliases_by_word: dict[str, list[str]] = {}  # an alias's first term -> the aliases holding it
+        for alias in self._aliases:
+            terms = tokenize(alias)
+            self._aliases_by_word.setdefault(terms[0] if terms else "", []).append(alias)
         self._concepts_of: dict[str, list[str]] = {}  # a label word -> the concepts whose label holds it
         for concept, words in self.words.items():
             for word in words:
@@ -55,6 +62,55 @@ class ConceptNames:
         named = [c for c, n in found.items() if n == len(self.words[c])]
         most = max((n for c, n in found.items() if c in named), default=0)
         return {c for c in named if found[c] == most}
+
+    def read_by_label(self, question: str) -> tuple[str, dict[str, str]]:
+        """``question`` with each other name of a concept it uses read as its label, and what was read as what.
+
+        "What is BODMAS?" was declined as off the topic ("they never use BODMAS"), where
+        BODMAS is an alternative label of Order of Operations; "what does PEMDAS mean"
+        found too little to answer. An other name shared by two concepts is read as neither.
+
+        Examples:
+            >>> names = ConceptNames({"ops": "Order of Operations", "slope": "Slope"}, {"ops": ["BODMAS", "PEMDAS"],
+            ...     "slope": ["rise over run", "gradient"]})
+            >>> names.read_by_label("What is bodmas?")
+            ('What is Order of Operations?', {'bodmas': 'Order of Operations'})
+            >>> names.read_by_label("Is rise over run the gradient?")[0], names.read_by_label("a rise")[1]
+            ('Is Slope the Slope?', {})
+        """
+        asked = set(tokenize(question))
+        candidates = [
+            alias
+            for term in (*asked, "")
+            for alias in self._aliases_by_word.get(term, ())
+            if set(tokenize(alias)) <= asked
+        ]
+        if not candidates:
+            return question, {}
+        longest_first = sorted(set(candidates), key=lambda a: (-len(a), a))
+        pattern = re.compile(
+            r"(?<![^\W_])(?:" + "|".join(re.escape(a) for a in longest_first) + r")(?![^\W_])", re.IGNORECASE
+        )
+        replaced: dict[str, str] = {}
+
+        def label_of(found: re.Match[str]) -> str:
+            label = self.labels[self._aliases[found.group(0).lower()]]
+            replaced[found.group(0)] = label
+            return label
+
+        return pattern.sub(label_of, question), replaced
+
+
+def _unambiguous(labels: Mapping[str, str], aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each other name (lower case) that names one concept alone, and is no concept's label, with that concept."""
+    own = {label.lower() for label in labels.values()}
+    named: dict[str, set[str]] = {}
+    for concept, names in aliases.items():
+        if concept in labels:
+            for name in names:
+                if name.strip() and name.lower() not in own:
+                    named.setdefault(name.strip().lower(), set()).add(concept)
+    return {name: next(iter(concepts)) for name, concepts in named.items() if len(concepts) == 1}
 
 
 def named_concept_first(

@@ -26,7 +26,7 @@ __all__ = [
     "intro_of",
     "introduced_list",
     "problem_text",
-    "starts_mid_solution",
+    "cuts_a_solution",
 ]
 
 WORKED_WORDS = 160
@@ -98,22 +98,32 @@ def asks_its_problem(question: str, extract: Sequence[str], chunks: Sequence[Chu
     return set(NUMBER.findall(question)) <= set(NUMBER.findall(statement))
 
 
-def starts_mid_solution(extract: Sequence[str]) -> bool:
-    """Whether an extract opens on a later step of a numbered solution, not its first.
+def cuts_a_solution(extract: Sequence[str]) -> bool:
+    """Whether an extract opens on a later step of a numbered solution, or quotes the solution's heading.
 
     "slope practice answers" was answered "4. Slope: m = -10/5 = -2." and step 5, steps of
     another material's worked example, at confidence 0.75: a student could read -2 as the
-    key to the practice set's first item. From a worked example such a question gets the
-    example whole, from its problem.
+    key to the practice set's first item. An extract quoting the heading ("Solution:\\n1.
+    Discount: 35% of 80 = 28.") went on to the steps alone: "What is 5% of 80?" was answered
+    with a discount's steps and never said which problem they solve. From a worked example
+    such a question gets the example whole, from its problem.
 
     Examples:
-        >>> starts_mid_solution(["4. Slope: m = -10/5 = -2.", "5. The slope is negative."])
+        >>> cuts_a_solution(["4. Slope: m = -10/5 = -2.", "5. The slope is negative."])
         True
-        >>> starts_mid_solution(["1. Label the points."]), starts_mid_solution(["Slope is rise over run."])
+        >>> cuts_a_solution(["1. Label the points."]), cuts_a_solution(["Slope is rise over run."])
         (False, False)
+        >>> cuts_a_solution(["Problem: A jacket costs $80.", "Solution:\\n1. Discount: 35% of 80 = 28."])
+        True
     """
+    if any(_SOLUTION.match(sentence) for sentence in extract):
+        return True
     found = _ITEM.match(extract[0]) if extract else None
     return found is not None and int(found.group(1)) > 1
+
+
+_SOLUTION = re.compile(r"^(?:solution|working|steps)\s*:", re.IGNORECASE)
+"""A worked example's heading over its steps."""
 
 
 def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
@@ -132,6 +142,9 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
         >>> joined = [Chunk("m", 0, "Plan", ("A reliable plan:\\n1. Name the unknown.", "2. Write it.", "Then check."))]
         >>> introduced_list("A reliable plan:\\n1. Name the unknown.", joined)
         ['A reliable plan:\\n1. Name the unknown.', '2. Write it.']
+        >>> rules = [Chunk("m", 0, "Order", ("An order:\\n1. Groups.", "Innermost first.", "2. Powers.", "Example."))]
+        >>> introduced_list("An order:\\n1. Groups.", rules)
+        ['An order:\\n1. Groups.', 'Innermost first.', '2. Powers.']
         >>> bullets = [Chunk("m", 0, "Undo", ("Undo it:\\n- x + 4 = 11: x = 7.", "- x - 7 = 3: x = 10.", "Check."))]
         >>> introduced_list("Undo it:\\n- x + 4 = 11: x = 7.", bullets)
         ['Undo it:\\n- x + 4 = 11: x = 7.', '- x - 7 = 3: x = 10.']
@@ -141,8 +154,15 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
     if not head.rstrip().endswith(":") or (first and not LIST_ITEM.match(first)) or intro not in sentences:
         return []
     out = [intro]
-    for sentence in sentences[sentences.index(intro) + 1 :]:
-        if not LIST_ITEM.match(sentence) or sum(len(s.split()) for s in out) >= WORKED_WORDS:
+    after = sentences[sentences.index(intro) + 1 :]
+    for at, sentence in enumerate(after):
+        if sum(len(s.split()) for s in out) >= WORKED_WORDS:
+            break
+        # an item of two sentences goes on to its second ("Work from the innermost group outward."): stopped
+        # there, "what is the order of operations" was answered with the first of its four rules
+        within = len(out) > 1 or bool(first)  # past the list's first item
+        continues = within and any(LIST_ITEM.match(s) for s in after[at + 1 : at + 3])
+        if not (LIST_ITEM.match(sentence) or continues):
             break
         out.append(sentence)
     return out if len(out) > 1 else []

@@ -107,9 +107,10 @@ class AnswerNotice(Enum):
     )
     RESPELT = strawberry.enum_value(
         "RESPELT",
-        description="Answered as read with its misspelt words spelt as the materials spell them (`notice` says how: "
-        '`Read "quadradic" as "quadratic".`). A respelt answer with another notice keeps that code, and its '
-        "`notice` says the reading first.",
+        description="Answered as read with its misspelt words spelt as the materials spell them, and a concept's "
+        "other name (an alternative label, a label in another language) read as its label (`notice` says how: "
+        '`Read "quadradic" as "quadratic".`, `Read "BODMAS" as "Order of Operations".`). A respelt answer with '
+        "another notice keeps that code, and its `notice` says the reading first.",
     )
 
 

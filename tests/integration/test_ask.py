@@ -800,3 +800,36 @@ def test_a_prerequisite_of_a_concept_the_student_keeps_failing_is_weak_as_the_pa
     steps = {s["concept"]["id"]: s for s in api(path)["learningPath"]["steps"]}
     assert steps["coordinate_plane"]["plannedMastery"] == plane["plannedMastery"], "the figure the path counts"
     assert [w["plannedMastery"] for w in weak] == sorted(w["plannedMastery"] for w in weak), "weakest first"
+
+
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [("What is BODMAS?", "BODMAS"), ("what does PEMDAS mean", "PEMDAS"), ("explain the HCF", "HCF")],
+)
+def test_a_concept_asked_about_by_another_name_is_read_as_its_label(
+    demo: tuple[KnowledgeGraph, QaService], question: str, typed: str
+) -> None:
+    # "What is BODMAS?" was declined as off the topic ("they never use "BODMAS""), and "what does PEMDAS mean" found
+    # too little (0.39), though both are alternative labels of Order of Operations, as HCF is of the GCF
+    label = {"BODMAS": "Order of Operations", "PEMDAS": "Order of Operations", "HCF": "Greatest Common Factor"}[typed]
+    answer = ask(*demo, question)
+    assert (answer["answered"], answer["noticeCode"]) == (True, "RESPELT")
+    assert answer["notice"].startswith(f'Read "{typed}" as "{label}".')
+    concept = {"Order of Operations": "order_of_operations", "Greatest Common Factor": "greatest_common_factor"}[label]
+    assert concept in [c["id"] for c in answer["concepts"]]
+
+
+def test_a_list_whose_item_runs_to_two_sentences_is_given_whole(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "what is the order of operations" was answered with the list's heading and the first of its four rules: the
+    # rule's second sentence ("Work from the innermost group outward.") is no list item, and the list stopped there
+    text = ask(*demo, "what is the order of operations")["text"]
+    assert "Work from the innermost group outward." in text
+    assert "4. Addition and subtraction, from left to right." in text
+
+
+def test_an_extract_quoting_a_solution_heading_gives_the_example_whole(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "What is 5% of 80?" was answered "Solution:" and a discount's five steps, never saying what they solve
+    answer = ask(*demo, "What is 5% of 80?")
+    assert answer["text"].startswith("Problem: A jacket costs $80.")
+    assert answer["text"].endswith("Answer: $56.16")
+    assert answer["noticeCode"] == "NOT_WORKED"
