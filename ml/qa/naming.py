@@ -30,38 +30,47 @@ class ConceptNames:
         ({'sif'}, set())
         >>> ConceptNames({}).named_in("slope")
         set()
+        >>> ConceptNames({"sub": "Subtracting Integers"}, {"sub": ["subtracting negative numbers"]}).named_in(
+        ...     "how do I subtract negative numbers")
+        {'sub'}
     """
 
     def __init__(self, labels: Mapping[str, str], aliases: Mapping[str, Sequence[str]] | None = None) -> None:
         self.labels = dict(labels)
-        self.words = {c: frozenset(tokenize(label)) for c, label in labels.items()}
         self._aliases = _unambiguous(labels, aliases or {})  # lower-cased other name -> its concept
         self._aliases_by_word: dict[str, list[str]] = {}  # an alias's first term -> the aliases holding it
         for alias in self._aliases:
             terms = tokenize(alias)
             self._aliases_by_word.setdefault(terms[0] if terms else "", []).append(alias)
-        self._concepts_of: dict[str, list[str]] = {}  # a label word -> the concepts whose label holds it
-        for concept, words in self.words.items():
+        # every name of a concept, its label and its other names, as the words it is read by
+        self._names = [(c, frozenset(tokenize(label))) for c, label in labels.items()]
+        self._names += [(c, frozenset(tokenize(alias))) for alias, c in self._aliases.items()]
+        self._names = [(c, words) for c, words in self._names if words]
+        self._names_of: dict[str, list[int]] = {}  # a name's word -> the names holding it
+        for at, (_, words) in enumerate(self._names):
             for word in words:
-                self._concepts_of.setdefault(word, []).append(concept)
-        self._by_stem: dict[str, list[str]] = {}  # the first four letters of a root -> the label words with it
-        for word in self._concepts_of:
+                self._names_of.setdefault(word, []).append(at)
+        self._by_stem: dict[str, list[str]] = {}  # the first four letters of a root -> the name words with it
+        for word in self._names_of:
             self._by_stem.setdefault(word_root(word)[:4], []).append(word)
 
     def named_in(self, question: str) -> set[str]:
         """The concepts ``question`` names by their whole label (words of one family count), the most specific only.
 
         Of Slope and Slope-Intercept Form, both named, the longer label is the one asked about.
+        A concept's other names name it too ("how do I subtract negative numbers" names
+        Subtracting Integers, whose alternative label is "subtracting negative numbers": it
+        was answered with the rules for adding integers).
         """
         asked = set(tokenize(question))
         roots = {word_root(t) for t in asked}
         matched = {
             w for r in roots for w in self._by_stem.get(r[:4], ()) if w in asked or related_word(w, roots)
         }  # words of one family share their first four letters
-        found = Counter(c for w in matched for c in self._concepts_of[w])
-        named = [c for c, n in found.items() if n == len(self.words[c])]
-        most = max((n for c, n in found.items() if c in named), default=0)
-        return {c for c in named if found[c] == most}
+        found = Counter(at for w in matched for at in self._names_of[w])
+        named = [at for at, n in found.items() if n == len(self._names[at][1])]
+        most = max((found[at] for at in named), default=0)
+        return {self._names[at][0] for at in named if found[at] == most}
 
     def read_by_label(self, question: str) -> tuple[str, dict[str, str]]:
         """``question`` with each other name of a concept it uses read as its label, and what was read as what.

@@ -833,3 +833,13 @@ def test_an_extract_quoting_a_solution_heading_gives_the_example_whole(demo: tup
     assert answer["text"].startswith("Problem: A jacket costs $80.")
     assert answer["text"].endswith("Answer: $56.16")
     assert answer["noticeCode"] == "NOT_WORKED"
+
+
+def test_a_concept_named_by_another_name_is_answered_from_its_own_materials(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "how do I subtract negative numbers" (Subtracting Integers' "subtracting negative numbers") was answered with
+    # the rules for adding integers, never saying that subtracting a number is adding its opposite
+    answer = ask(*demo, "how do I subtract negative numbers")
+    assert answer["evidence"][0]["material"]["id"] == "m_integer_subtraction_explain"
+    assert "adding its opposite" in answer["text"]
