@@ -83,7 +83,34 @@ def best_sentences(
         len({place[s][0] for s in chosen}) == 1
     ):  # one material's sentences read in its order ("Slope measures..." first)
         chosen.sort(key=lambda s: place[s][1:])
+        if defining and defines(tokenize(chosen[0]), chosen[0], query):
+            chosen = _definition_continued(chosen, answering, place, count)
     return chosen
+
+
+_BACK_REFERENCE = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
+"""A sentence opening on a word that points back at the one before it ("It always factors as...")."""
+
+
+def _definition_continued(
+    chosen: list[str], evidence: Sequence[Hit], place: Mapping[str, tuple[str, int, int]], count: int
+) -> list[str]:
+    """``chosen`` with the sentence that goes on from its first where that one points back at it.
+
+    "What is a difference of squares?" was answered with the definition and a bullet from
+    further down ("- x^4 - 16 = ..."), leaving out the next sentence, "It always factors
+    as a^2 - b^2 = (a + b)(a - b).": the formula holds none of the question's words. The
+    sentence after a definition that says "it" is about the thing defined; it takes the
+    place of the weakest sentence chosen.
+    """
+    material, chunk, position = place[chosen[0]]
+    sentences = next(
+        (h.chunk.sentences for h in evidence if (h.chunk.material, h.chunk.index) == (material, chunk)), ()
+    )
+    following = sentences[position + 1] if position + 1 < len(sentences) else None
+    if following is None or following in chosen or not _BACK_REFERENCE.match(following):
+        return chosen
+    return [chosen[0], following, *chosen[1:]][: max(count, 2)]
 
 
 _SUFFIXES = tuple(

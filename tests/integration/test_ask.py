@@ -641,6 +641,9 @@ def test_a_concept_named_by_its_label_is_answered_from_its_own_materials(
     assert "Point-slope" not in slope["text"]
     squares = ask(*demo, "What is a difference of squares?")
     assert squares["text"].startswith("A difference of squares is one perfect square minus another.")
+    # and the sentence that goes on from the definition ("It always factors as" the formula), which holds none of
+    # the question's words: the answer gave a bullet from further down in its place
+    assert "It always factors as\na^2 - b^2 = (a + b)(a - b)." in squares["text"]
 
 
 def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[KnowledgeGraph, QaService]) -> None:
