@@ -7,12 +7,13 @@ through ``import_bundle`` so it meets a batch's checks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from graph import queries
 from graph.bundle import CurriculumBundle
 from graph.cascade import cascade
-from graph.concept_texts import TEXT_PREDICATES, written_texts
+from graph.concept_texts import TEXT_PREDICATES, TextValue, written_texts
 from graph.errors import DuplicateId, InvalidInput, NotFound, PrerequisiteCycle, ValidationFailed
 from graph.id_twins import refuse_look_alike
 from graph.ids import edge_iri, iri_of, script_id_problem
@@ -22,7 +23,7 @@ from graph.rdf_mapping import Triple, concept_triples, prerequisite_triples
 from graph.repository_batches import GraphBatches
 from graph.unmodelled_checks import CONCEPT_PREDICATES
 from graph.validation import broader_cycles, stored_kind
-from graph.value_checks import check_strength, concept_problems, one_field, provenance_problem
+from graph.value_checks import ALT_LABELS_LIMIT, check_strength, concept_problems, one_field, provenance_problem
 from graph.vocab import PW, SKOS
 
 __all__ = ["ConceptWrites"]
@@ -90,6 +91,7 @@ class ConceptWrites(GraphBatches):
             stored = queries.describe(self.store, [s]).get(str(s), {})
             own = [(s, p, o) for p, objs in stored.items() if p in CONCEPT_PREDICATES for o in objs]
             texts = written_texts(updated, (), [(p, o) for _, p, o in own if p in TEXT_PREDICATES], whole=False)
+            _refuse_too_many_alt_labels(updated.id, texts)
             after = {t for t in concept_triples(updated, texts=False) if t[1] in CONCEPT_PREDICATES}
             after |= {(s, p, o) for p, o in texts}
             deletes = [t for t in own if t not in after]
@@ -177,3 +179,21 @@ class ConceptWrites(GraphBatches):
         if self.projection.dag.has_edge(prerequisite, concept):
             triples.append((c, PW.requires, p))
         return triples
+
+
+def _refuse_too_many_alt_labels(concept: str, texts: Iterable[TextValue]) -> None:
+    """Refuse an update that leaves a language with more alternative labels than an import of the graph accepts.
+
+    ``updateConcept`` takes every language's alternative labels in one list, up to
+    ``ALT_LABELS_TOTAL``; 501 written in one language were stored, and the graph's own
+    export was refused by every import after that.
+    """
+    counts = Counter(o.language or "" for p, o in texts if p == SKOS.altLabel)
+    problems = [
+        f"concept {concept!r}{f' in {language!r}' if language else ''} would have {count} alternative labels, "
+        f"more than {ALT_LABELS_LIMIT}"
+        for language, count in sorted(counts.items())
+        if count > ALT_LABELS_LIMIT
+    ]
+    if problems:
+        raise ValidationFailed(problems, field="altLabels")

@@ -316,6 +316,22 @@ class TestConceptLifecycle:
             "definition": "Still editable."
         }
 
+    def test_an_edit_leaving_one_language_over_its_limit_is_refused(self, client: Client) -> None:
+        # 501 alternative labels through updateConcept were stored (its list is every language's, up to 5,000), and
+        # the graph's own export was then refused by every import ("501 alternative labels, more than 500")
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          ... on Concept { altLabels } ... on CurriculumError { code field problems } } }"""
+        client.execute(update, {"input": {"id": "quad", "altLabels": ["parabola"]}})
+        refused = client.execute(update, {"input": {"id": "quad", "altLabels": [f"l{i}" for i in range(501)]}})
+        assert refused["updateConcept"] == {
+            "code": "INVALID",
+            "field": "altLabels",
+            "problems": ["concept 'quad' would have 501 alternative labels, more than 500"],
+        }
+        assert client.execute('{ concept(id: "quad") { altLabels } }')["concept"]["altLabels"] == ["parabola"]
+        kept = client.execute(update, {"input": {"id": "quad", "altLabels": [f"l{i}" for i in range(500)]}})
+        assert len(kept["updateConcept"]["altLabels"]) == 500
+
     def test_materials_and_curricula_have_limits_too(self, client: Client) -> None:
         material = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) {
           ... on Material { id } ... on CurriculumError { code field problems } } }"""
