@@ -222,6 +222,25 @@ UNTIMED_BEFORE = datetime(1971, 1, 1, tzinfo=UTC)
 send such a time (``EARLIEST_API_TIME``), and a timed log's 1970 is a clock that was reset."""
 
 
+def reset_clock_problem(moment: datetime) -> str | None:
+    """Why a log's time ``moment`` cannot be an answer's (``None``: it can): before 1971, a reset clock's.
+
+    Read as it is, such a time is no time at all (``untimed``): the answer went first in
+    the student's history, as an empty cell once did. A log's times may be older than a
+    client's (before 2000, ``before_any_client``), not that old.
+
+    Examples:
+        >>> reset_clock_problem(datetime(1970, 1, 1, tzinfo=UTC))
+        'timestamp 1970-01-01T00:00:00+00:00 is before 1971, a reset clock: give the time the answer was given'
+        >>> reset_clock_problem(datetime(1999, 1, 1, tzinfo=UTC)) is None
+        True
+    """
+    if not untimed(moment):
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return f"timestamp {aware.isoformat()} is before 1971, a reset clock: give the time the answer was given"
+
+
 def untimed(moment: datetime) -> bool:
     """Whether an attempt's time is no time: one of a log without times (``UNTIMED_BEFORE``).
 

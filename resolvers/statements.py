@@ -113,6 +113,7 @@ def record_statements(
             assessing=assessing_materials(kg),
             activities=activity_materials(kg),
             former_homes=former_homes(kg.store),
+            too_early=before_any_client,
         )
     except MalformedInput as error:
         raise _problems(error, len(batch)) from None

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph.model import timestamp_problem
+from graph.model import reset_clock_problem, timestamp_problem
 from graph.pseudonyms import id_text
 from ingest.attempts.reading import LineProgress, LineTicker, first_lines, line_count, log_text
 from ingest.attempts.table import build_frame, number_attempts, source_name
@@ -212,6 +212,8 @@ def parse_csv(
             moment = parse_timestamp(cell("timestamp"))
         except ValueError as error:
             reasons.append(str(error))
+        if moment is not None and (reset := reset_clock_problem(moment)) is not None:
+            reasons.append(reset)  # read as no time, it went first in the student's history
         what = cell("item")
         tags = list(dict.fromkeys(c.strip() for c in cell("concepts").split("|") if c.strip()))
         if not what and not tags:

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph.model import reset_clock_problem
 from ingest.attempts.reading import LineProgress, LineTicker, line_count, log_text
 from ingest.attempts.table import build_frame, empty_frame, number_attempts, source_name
 from ingest.attempts.xapi_json import statements
@@ -167,6 +168,7 @@ def parse_xapi(
     activities: Mapping[str, str] | None = None,
     former_homes: Sequence[Collection[str]] = (),
     unknown_assess_nothing: bool = False,
+    too_early: Callable[[datetime], str | None] = reset_clock_problem,
 ) -> tuple[pd.DataFrame, XapiReport]:
     """Turn xAPI statements into the canonical attempt table and a report.
 
@@ -194,6 +196,9 @@ def parse_xapi(
             first import stored 10 such completions that a replay then left out). Such an
             activity named only by completions is in ``frame.attrs["unassessed_activities"]``:
             it is still created, so the same file imported again without the flag reads.
+        too_early: why a statement's time is too early to be an answer's (``None``: it is not):
+            a log's is a reset clock's before 1971 (read as no time, it went first in the
+            history), a client's before 2000 (``graph.model.before_any_client``).
 
     Raises:
         MalformedInput: every invalid statement, with its line or array index.
@@ -206,6 +211,8 @@ def parse_xapi(
     for where, statement in decoded:
         ticker(_line_of(where))
         found, reasons = check(where, statement, pseudonymize, account_homes, former_homes)
+        if found is not None and found.timestamp is not None and (reset := too_early(found.timestamp)):
+            reasons = [*reasons, reset]  # read as no time, it went first in the student's history
         if reasons:
             problems.append(Problem(source, where, "; ".join(reasons)))
         elif found is not None:

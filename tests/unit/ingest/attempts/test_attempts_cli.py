@@ -477,6 +477,13 @@ class TestXapiAcrossFiles:
         assert error["problems"] == [
             f"{path}:line 3: no timestamp or stored time, in a log whose other statements have one"
         ]
+        reset = statement("t-4", "xu", True, timestamp="1970-01-01T00:00:05Z")  # a reset clock's, as good as none
+        write_lines(path, [timed, stored, reset])
+        error = json.loads(invoke(kg, str(path), "--format", "xapi", "--json").stdout)["error"]
+        assert error["problems"] == [
+            f"{path}:line 3: timestamp 1970-01-01T00:00:05+00:00 is before 1971, a reset clock: give the time the "
+            "answer was given"
+        ]
         write_lines(path, [timed, stored])
         assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 2
         times = sorted(a.timestamp.isoformat() for a in kg_attempts(kg))

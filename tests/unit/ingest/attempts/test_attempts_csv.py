@@ -53,6 +53,13 @@ def test_equal_times_keep_file_order_and_a_missing_time_is_refused() -> None:
     with pytest.raises(MalformedInput) as caught:
         parse_csv("student,item,correct,timestamp\ns,a,1,\ns,b,1,2024-01-01\n", "t.csv")
     assert caught.value.problems == ["t.csv:line 2: empty timestamp: in a timed log every line needs one"]
+    # so was 1970 itself, a reset clock's time: read as no time, it went first too (recordAttempts refuses it)
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct,timestamp\ns,b,1,2024-01-01\ns,a,1,1970-01-01T00:00:00Z\n", "t.csv")
+    assert caught.value.problems == [
+        "t.csv:line 3: timestamp 1970-01-01T00:00:00+00:00 is before 1971, a reset clock: give the time the answer "
+        "was given"
+    ]
 
 
 def test_attempt_ids_are_per_student() -> None:
