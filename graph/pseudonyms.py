@@ -43,6 +43,7 @@ from graph.model import Attempt
 __all__ = [
     "DEV_SECRET_FILE",
     "KEY_PREFIX",
+    "MAX_EXTERNAL_ID",
     "MIN_SECRET_BYTES",
     "SECRET_CHECK_FILE",
     "PseudonymConfigError",
@@ -51,6 +52,7 @@ __all__ = [
     "canonical_id",
     "check_secret",
     "dev_pseudonym_secret",
+    "external_id_problem",
     "id_text",
     "load_pseudonymizer",
     "mbox_identifier",
@@ -210,6 +212,31 @@ def mbox_identifier(mbox: str) -> str:
     given = id_text(mbox)
     address = f"mailto:{given[7:] if given[:7].lower() == 'mailto:' else given}"
     return "mbox_sha1sum:" + hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
+
+
+MAX_EXTERNAL_ID = 512
+"""The longest id a client may give (a student's, a ``clientId``, a log's attempt id): an LMS's are far shorter."""
+
+
+def external_id_problem(value: str, what: str = "a student id", *, at: bool = True) -> str | None:
+    """Why ``value`` cannot be an external id (``None``: it can): a control character, or over ``MAX_EXTERNAL_ID``.
+
+    A NUL byte or a line break in an id is a client's bug (a C string, a pasted cell),
+    and 100,000 characters were taken as a student id; labels and titles refuse both.
+
+    Examples:
+        >>> external_id_problem("ada"), external_id_problem("a\\x00b")
+        (None, 'a student id holds a control character (U+0000 at position 2)')
+        >>> external_id_problem("x" * 513, "clientId")
+        'clientId of 513 characters is longer than 512'
+    """
+    for position, character in enumerate(value, start=1):
+        if unicodedata.category(character) == "Cc":
+            where = f" at position {position}" if at else ""  # not in an id the caller never wrote
+            return f"{what} holds a control character (U+{ord(character):04X}{where})"
+    if len(value) > MAX_EXTERNAL_ID:
+        return f"{what} of {len(value)} characters is longer than {MAX_EXTERNAL_ID}"
+    return None
 
 
 def canonical_id(external_id: str) -> str:

@@ -14,7 +14,7 @@ from auth.policy import min_cell_for
 from auth.principal import DEVELOPMENT_ADMIN, Principal, Role
 from graph.erasures import ErasureLog
 from graph.errors import InvalidInput
-from graph.pseudonyms import StudentKeys
+from graph.pseudonyms import StudentKeys, external_id_problem
 from graph.repository import KnowledgeGraph
 from resolvers.loaders import Loaders, require_mastery
 
@@ -85,6 +85,8 @@ class Context:
         Raises:
             InvalidInput: an empty id.
         """
+        if (problem := external_id_problem(str(given))) is not None:  # a NUL, 100,000 characters
+            raise InvalidInput(problem, field=field)
         try:
             return self.pseudonyms.resolve(str(given))
         except ValueError as error:

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph.model import reset_clock_problem, timestamp_problem
-from graph.pseudonyms import id_text
+from graph.pseudonyms import external_id_problem, id_text
 from ingest.attempts.reading import LineProgress, LineTicker, first_lines, line_count, log_text
 from ingest.attempts.table import build_frame, number_attempts, source_name
 from ingest.csv_records import records
@@ -200,6 +200,8 @@ def parse_csv(
         who = id_text(written)
         if not who:
             reasons.append("empty student")
+        elif (problem := external_id_problem(who, "student")) is not None:
+            reasons.append(problem)
         score = 0.0
         try:
             score = parse_correct(cell("correct"))
@@ -219,6 +221,8 @@ def parse_csv(
         if not what and not tags:
             reasons.append("names neither an item nor a concept")
         given = cell("attempt_id")
+        if given and (problem := external_id_problem(given, "attempt_id")) is not None:
+            reasons.append(problem)
         if "attempt_id" in where and not given:
             # it took the file's id (name, student, line): the same answer in the next export, named or
             # ordered otherwise, was a new attempt

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.ids import id_of
-from graph.pseudonyms import mbox_identifier
+from graph.pseudonyms import external_id_problem, mbox_identifier
 from ingest.attempts.long_csv import parse_timestamp
 
 __all__ = [
@@ -231,7 +231,9 @@ def check(
         except ValueError as error:
             reasons.append(str(error))
         else:
-            if identifier is not None:
+            if identifier is not None and (problem := external_id_problem(identifier, "actor", at=False)) is not None:
+                reasons.append(problem)  # a NUL in an account name, 100,000 characters
+            elif identifier is not None:
                 student = pseudonymize(identifier)
                 earlier = {actor_identifier(actor, homes) for homes in former_homes} - {identifier}
                 former = sorted(pseudonymize(i) for i in earlier if i is not None)

@@ -12,7 +12,7 @@ import strawberry
 from graph.attempts import statement_form
 from graph.errors import InvalidInput, KnowledgeGraphError, ManyProblems, NotFound, ReusedClientId, ReusedStatementId
 from graph.model import Attempt, before_any_client, timestamp_problem
-from graph.pseudonyms import id_text
+from graph.pseudonyms import external_id_problem, id_text
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
 from schema.types.student import MasteryType
@@ -122,6 +122,8 @@ class AttemptInput:
                 f"attempt {index}: a blank clientId gives no retry safety: leave it out or send an id",
                 field=f"attempts.{index}.clientId",
             )
+        if client and (problem := external_id_problem(client, "clientId")) is not None:
+            raise InvalidInput(f"attempt {index}: {problem}", field=f"attempts.{index}.clientId")
         if client:
             # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case
             form = statement_form(client)

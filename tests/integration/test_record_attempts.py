@@ -155,6 +155,19 @@ class TestRecordAttempts:
         assert "a blank clientId gives no retry safety" in result["problems"][0]["message"]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_an_id_with_a_control_character_or_of_100k_characters_is_refused(self, api: Api) -> None:
+        # "a\u0000b" and 100,000 characters were taken as a student id and as a clientId (an audit)
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field message } } } }"""
+        good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        batch = [{**good, "studentId": "a\u0000b"}, {**good, "clientId": "x" * 100_000}, {**good, "clientId": "ok"}]
+        result = api(query, {"a": batch})["recordAttempts"]
+        assert [(p["code"], p["field"], p["message"]) for p in result["problems"]] == [
+            ("INVALID", "attempts.0.studentId", "a student id holds a control character (U+0000 at position 2)"),
+            ("INVALID", "attempts.1.clientId", "attempt 1: clientId of 100000 characters is longer than 512"),
+        ]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
+
     def test_a_client_id_reused_for_another_answer_is_refused(self, api: Api) -> None:
         # Counted as a duplicate, the second answer was dropped without a word.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}

@@ -179,3 +179,13 @@ def test_a_semicolon_separated_file_is_named_as_such() -> None:
     # A spreadsheet in a semicolon locale: "missing student column" and a header of one cell, and no hint why.
     with pytest.raises(MalformedInput, match="the file is separated by ';'; save it as comma-separated CSV"):
         parse_csv("student;item;concepts;correct\nbo;q1;add;1\n", "log.csv")
+
+
+def test_an_id_with_a_control_character_is_refused_with_its_line() -> None:
+    # a NUL in an attempt_id (a C string's end) was read as part of the id
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv("student,item,correct,attempt_id\ns,a,1,7\ns\x07,a,1,8\ns,b,0,9\x00\n", "t.csv")
+    assert caught.value.problems == [
+        "t.csv:line 3: student holds a control character (U+0007 at position 2)",
+        "t.csv:line 4: attempt_id holds a control character (U+0000 at position 2)",
+    ]

@@ -342,3 +342,17 @@ def test_an_account_keyed_otherwise_before_a_change_of_homes_carries_its_earlier
     assert frame.attrs["former_keys"] == {"u42": ["account:https://lms.example|u42"]}
     unchanged, _ = parse_xapi(text, "s.jsonl", pseudonymize=str, account_homes=["https://lms.example"])
     assert unchanged.attrs["former_keys"] == {}
+
+
+def test_an_account_name_with_a_control_character_is_reported_with_its_line() -> None:
+    # a NUL in an account name was keyed as a student of its own
+    account = {"account": {"homePage": "https://lms.example.org", "name": "ada\u0000"}}
+    text = lines(
+        stmt("a1", ADL + "answered", result={"success": True}),
+        stmt("a2", ADL + "answered", result={"success": True}, actor=account),
+    )
+    with pytest.raises(MalformedInput) as caught:
+        parse_xapi(text, "log.jsonl")
+    assert [(p.location, p.reason) for p in caught.value.where] == [
+        ("line 2", "actor holds a control character (U+0000)")
+    ]
