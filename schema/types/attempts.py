@@ -68,7 +68,8 @@ class AttemptInput:
         description="The client's id for this attempt, per student: sending it again adds nothing. A UUID is an "
         "xAPI statement id, in any case and not per student: the statement a file import or recordStatements "
         'records, once. Read in Unicode NFC without the spaces around it (" q-7" is "q-7"). Empty or blank: '
-        "INVALID on `attempts.N.clientId` (leave it out instead).",
+        "INVALID on `attempts.N.clientId` (leave it out instead); so is one holding a control character or longer "
+        "than 512 characters.",
     )
 
     def client_form(self) -> str | None:
