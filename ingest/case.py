@@ -37,7 +37,8 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -278,6 +279,7 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
             problems.append(Problem(source, f"CFItems[{index}]", "not an object with an identifier"))
         elif not (field_text(item, "fullStatement") or field_text(item, "abbreviatedStatement")):
             problems.append(Problem(source, f"CFItems[{index}]", "no fullStatement"))
+    problems += _bad_change_times(source, document, items, associations)
 
     broader: dict[str, list[str]] = {}
     edges: list[Prerequisite] = []
@@ -479,6 +481,42 @@ def _add_records(extra: Graph, data: Mapping[str, object], scheme: URIRef, ids: 
 def record_literal(record: Mapping[str, object]) -> Literal:
     """A CASE object as one JSON literal: sorted keys, so the same object is the same triple."""
     return Literal(json.dumps(record, sort_keys=True, ensure_ascii=False))
+
+
+def _bad_change_times(
+    source: str, document: object, items: Sequence[object], associations: Sequence[object]
+) -> list[Problem]:
+    """A ``lastChangeDateTime`` that is no date and time, named by its path.
+
+    "not a date" was imported and written out again as it was, in a package that then
+    failed CASE 1.0's schema (``format: date-time``).
+    """
+    records = [("CFDocument", document)]
+    records += [(f"CFItems[{i}]", item) for i, item in enumerate(items)]
+    records += [(f"CFAssociations[{i}]", association) for i, association in enumerate(associations)]
+    problems = []
+    for where, record in records:
+        stamp = record.get("lastChangeDateTime") if isinstance(record, Mapping) else None
+        if stamp is not None and not _date_time(stamp):
+            problems.append(
+                Problem(
+                    source,
+                    f"{where}.lastChangeDateTime",
+                    f"{json.dumps(stamp, ensure_ascii=False)} is no date and time (such as 2024-05-01T10:00:00+00:00)",
+                )
+            )
+    return problems
+
+
+def _date_time(stamp: object) -> bool:
+    """Whether ``stamp`` is an ISO 8601 date and time (without an offset: UTC, as OpenSALT's older exports write)."""
+    if not isinstance(stamp, str) or "T" not in stamp:
+        return False
+    try:
+        datetime.fromisoformat(stamp)
+    except ValueError:
+        return False
+    return True
 
 
 _NAIVE_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\Z")

@@ -158,6 +158,22 @@ class TestParseCasePackage:
             "CFAssociations[1]",
         ]
 
+    def test_a_change_time_that_is_no_date_and_time_is_named_by_its_path(self) -> None:
+        # "not a date" was imported and exported again as it was, failing CASE 1.0's schema (format: date-time)
+        package = _package()
+        items = package["CFItems"]
+        assert isinstance(items, list)
+        items[1] = {**items[1], "lastChangeDateTime": "not a date"}
+        items[2] = {**items[2], "lastChangeDateTime": "2017-01-31T10:00:00"}  # OpenSALT's older, read as UTC
+        with pytest.raises(MalformedInput) as caught:
+            parse_case_package(package, "p.json")
+        assert [(p.location, p.reason) for p in caught.value.where] == [
+            (
+                "CFItems[1].lastChangeDateTime",
+                '"not a date" is no date and time (such as 2024-05-01T10:00:00+00:00)',
+            )
+        ]
+
 
 class TestReadCase:
     def test_tiny_package(self, tmp_path: Path) -> None:
