@@ -27,6 +27,7 @@ from auth.claims import ClaimRules
 from auth.keys import load_keys
 from graph.backup import RestoreUnfinished, finish_interrupted_restore, remove_unfinished_backups
 from graph.erasures import ERASURE_LOG, ErasureLog
+from graph.errors import StoreUnreachable
 from graph.folders import open_folder_warning, private_folder
 from graph.pseudonyms import Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
@@ -68,20 +69,40 @@ class State(TypedDict):
 
 
 class _StaleCheck:
-    """Asks a shared store for its revision at most once per interval (remote stores only)."""
+    """Asks a shared store for its revision at most once per interval (remote stores only).
+
+    A store that does not answer is logged once, and the request goes on with the
+    projection as it is (reads of the curriculum still answer; what needs the store is
+    ``UNAVAILABLE``): the first request of each interval was a plain-text HTTP 500.
+    """
 
     def __init__(self, kg: KnowledgeGraph, interval: float) -> None:
         self.kg = kg
         self.interval = interval
         self.enabled = kg.store.name == "sparql"
         self._last = 0.0
+        self.unreachable: str | None = None  # why the store did not answer at the last check
 
     def __call__(self) -> None:
         now = time.monotonic()
         if self.enabled and now - self._last >= self.interval:
             self._last = now
+            self.probe()
+
+    def probe(self) -> str | None:
+        """Check now; why the store does not answer (``None``: it does)."""
+        try:
             if self.kg.refresh_if_stale():
                 log.info("projection was stale; rebuilt at revision %d", self.kg.revision)
+        except StoreUnreachable as error:
+            if self.unreachable is None:
+                log.error("%s", error.message)
+            self.unreachable = error.message
+        else:
+            if self.unreachable is not None:
+                log.info("the SPARQL store answers again")
+            self.unreachable = None
+        return self.unreachable
 
 
 def open_mastery(settings: Settings) -> MasteryService | None:
@@ -369,6 +390,9 @@ def create_app(
         failure = getattr(graph.store, "write_failure", None)
         if failure:  # cleared by the next write that succeeds
             body["store_write_error"] = failure
+        stale: _StaleCheck | None = getattr(request.app.state, "stale_check", None)
+        if stale is not None and stale.enabled and (unreachable := stale.probe()) is not None:
+            body["store_error"] = unreachable  # a remote store down: /readyz stops the traffic, a restart cannot help
         if request.state.mastery is not None and request.state.mastery.load_error:
             body["mastery_model_error"] = request.state.mastery.load_error  # served without one: say why
         switch = request.state.mastery.switch if request.state.mastery is not None else None
@@ -390,6 +414,8 @@ def create_app(
             waiting.append("qa_index")  # `ask` answers "No material is indexed yet" until it is built
         if body["status"] == "ok" and waiting:
             body["status"] = "starting"
+        if body["status"] == "ok" and "store_error" in body:
+            body["status"] = "unavailable"
         body["waiting_for"] = waiting
         return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 

@@ -85,12 +85,13 @@ def _preflight(settings: Settings, store: str) -> None:
     with), and an embedded store another process holds: each ended in a traceback after
     the banner, some after loading the demo. And the xAPI account homes: others than the
     stored learners were keyed with (``graph.xapi_homes``) are refused, saying what changed.
+    A remote store that does not answer is said in one line too.
     A restore a crash cut short is finished here, before the models load from a data
     folder it may not have put back yet; one that fails (a full disk) is said in one line.
     """
     from auth.keys import KeyConfigError, load_keys
     from graph.backup import finish_interrupted_restore
-    from graph.store import OxigraphStore, parse_store_spec
+    from graph.store import OxigraphStore, open_store, parse_store_spec
     from graph.xapi_homes import keying_marks
 
     try:
@@ -115,5 +116,11 @@ def _preflight(settings: Settings, store: str) -> None:
                 keying_marks(held, settings.xapi_account_homes)
             finally:
                 held.close()
+        if spec.backend == "sparql":  # down: a 93-line traceback and "Application startup failed"
+            remote = open_store(spec)
+            try:
+                remote.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+            finally:
+                remote.close()
     except KnowledgeGraphError as error:
         fail(error)

@@ -68,6 +68,14 @@ class StoreUnwritable(Unavailable, OSError):
     """
 
 
+class StoreUnreachable(Unavailable):
+    """A remote store (``sparql:``) did not answer; nothing of the read or write happened.
+
+    It came out as a plain-text HTTP 500 or "Unexpected error." with no code, while the
+    health probes stayed green.
+    """
+
+
 class EditConflict(KnowledgeGraphError):
     """An edit names the version it was based on (``ifVersion``), and the thing has changed since."""
 

@@ -18,14 +18,17 @@ modules of their own, and are re-exported here, the import path the rest of the 
 
 from __future__ import annotations
 
+import http.client
 import threading
-from collections.abc import Iterable, Sequence
+import urllib.error
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, StoreUnreachable
 from graph.oxigraph_store import OxigraphStore
 from graph.rdf_mapping import Triple
 from graph.sparql_update import update_text
@@ -129,22 +132,46 @@ class SparqlStore:
         # queries as form posts: a GET put the demo's 744 KB query in the request line, past
         # what many HTTP servers take (64 KiB in Python's), and the start failed untyped
         self._remote = SPARQLUpdateStore(query_url, update_url, returnFormat="json", method="POST_FORM")
+        self._query_url, self._update_url = query_url, update_url
         self.round_trips = 0
 
     def select(self, query: str) -> list[Row]:
         """Run a SELECT with our named graph as the default graph."""
         self.round_trips += 1
-        result = self._remote.query(query, initNs={}, initBindings={}, queryGraph=str(GRAPH_IRI))
-        return [tuple(None if v is None else plain_term(v) for v in row) for row in result]  # type: ignore[union-attr]
+        with _answered(self._query_url, "read"):
+            result = self._remote.query(query, initNs={}, initBindings={}, queryGraph=str(GRAPH_IRI))
+            return [tuple(None if v is None else plain_term(v) for v in row) for row in result]  # type: ignore[union-attr]
 
     def apply(self, deletes: Sequence[Triple], inserts: Sequence[Triple]) -> None:
         """One update request holding the deletes and the inserts."""
         self.round_trips += 1
-        self._remote.update(update_text(deletes, inserts))
+        with _answered(self._update_url, "written"):
+            self._remote.update(update_text(deletes, inserts))
 
     def close(self) -> None:
         """Close the HTTP connector."""
         self._remote.close()
+
+
+@contextmanager
+def _answered(url: str, done: str) -> Iterator[None]:
+    """Raise ``StoreUnreachable`` where the SPARQL server did not answer (down, refusing, a 5xx).
+
+    A 4xx is the request's own (a query URL sent an update: HTTP 415) and stays as it is.
+    """
+    try:
+        yield
+    except urllib.error.HTTPError as error:
+        if error.code < 500:
+            raise
+        raise StoreUnreachable(_unreachable(url, f"HTTP {error.code}", done)) from error
+    except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException) as error:
+        reason = getattr(error, "reason", None) or error
+        raise StoreUnreachable(_unreachable(url, str(reason), done)) from error
+
+
+def _unreachable(url: str, reason: str, done: str) -> str:
+    return f"the SPARQL store at {url} did not answer ({reason}): nothing was {done}; try again shortly"
 
 
 def open_store(spec: str | StoreSpec, *, rewrite_in_background: bool = False) -> TripleStore:
