@@ -45,11 +45,23 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(f"cursor {cursor!r} is not valid", field="after") from None
+        raise InvalidInput(f"cursor {_shown(cursor)} is not valid", field="after") from None
     prefix, _, ident = text.partition(":")
     if prefix != kind or not ident:
-        raise InvalidInput(f"cursor {cursor!r} is not a {kind} cursor", field="after")
+        raise InvalidInput(f"cursor {_shown(cursor)} is not a {kind} cursor", field="after")
     return ident
+
+
+def _shown(cursor: str, most: int = 80) -> str:
+    """A cursor as an error quotes it: a long one cut (a 500 KB cursor came back whole in the error).
+
+    Examples:
+        >>> _shown("abc"), _shown("x" * 200)
+        ("'abc'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (200 characters)")
+    """
+    if len(cursor) <= most:
+        return repr(cursor)
+    return f"{cursor[: most // 2]!r}"[:-1] + "…' " + f"({len(cursor)} characters)"
 
 
 @strawberry.type(

@@ -68,6 +68,9 @@ class TestConcepts:
 
     def test_bad_cursor_and_page_size_are_clear_errors(self, client: Client) -> None:
         assert client.errors(CONCEPTS, {"after": "garbage!"}) == ["cursor 'garbage!' is not valid"]
+        # a 500 KB cursor came back whole in its error
+        [said] = client.errors(CONCEPTS, {"after": "garbage!" * 62_500})
+        assert said == "cursor 'garbage!garbage!garbage!garbage!garbage!…' (500000 characters) is not valid"
         # "" is the start, as null is: a client keeping "no cursor yet" as an empty string had its first page refused
         start = client.execute(CONCEPTS, {"after": ""})["concepts"]
         assert start == client.execute(CONCEPTS, {})["concepts"]
