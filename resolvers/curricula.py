@@ -59,8 +59,16 @@ def import_curriculum(
         if not csv_files:
             where = " (`content` is for the other formats)" if content else ""
             raise InvalidInput(f"format CSV takes its files in `csv`: none was given{where}", field="csv")
+        if content:  # both given: which one was meant? (the other was left unread without a word)
+            raise InvalidInput(
+                "format CSV takes its files in `csv`; `content` is for the other formats", field="content"
+            )
         bundle = parse_curriculum_csv(csv_files)
     else:
+        if csv_files and content:
+            raise InvalidInput(
+                f"format {fmt.upper()} takes the document in `content`; `csv` is for format CSV", field="csv"
+            )
         if content is None or not content.strip():
             where = " (`csv` is for format CSV)" if csv_files else ""
             raise InvalidInput(

@@ -721,6 +721,11 @@ class TestImportCurriculum:
             ({"format": "CSV", "csv": {}}, "csv", "format CSV takes its files in `csv`: none was given"),
             ({"format": "TURTLE", "content": "@prefix x: <http://x/> ."}, "content",
              "the document holds no curriculum, concept, prerequisite or material"),
+            # both given: the one the format does not read was left unread without a word (an audit)
+            ({"format": "TURTLE", "content": "x", "csv": {"concepts": "id,label\na,b"}}, "csv",
+             "format TURTLE takes the document in `content`; `csv` is for format CSV"),
+            ({"format": "CSV", "content": "x", "csv": {"concepts": "id,label\na,b"}}, "content",
+             "format CSV takes its files in `csv`; `content` is for the other formats"),
         ]  # fmt: skip
         query = """mutation($input: ImportCurriculumInput!) { importCurriculum(input: $input) {
           ... on CurriculumError { code field message problems } } }"""
