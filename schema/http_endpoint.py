@@ -84,8 +84,13 @@ class PathwiseGraphQL(GraphQL[Context, None]):
                     f"Unsupported content type ({sent}): send a JSON object with `query` as application/json, "
                     "or a GET with `query` in the URL"
                 )
+            status, headers = error.status_code, {}
+            if scope.get("method") == "GET" and reason == "mutations are not allowed when using GET":
+                # GraphQL over HTTP: 405, the method at fault (it was 400, as for a malformed request)
+                status, headers = 405, {"Allow": "POST"}
+                reason = "A mutation is sent with POST (GET is for queries)"
             body = {"errors": [{"message": reason, "extensions": {"code": "BAD_REQUEST"}}]}
-            response = JSONResponse(body, status_code=error.status_code)
+            response = JSONResponse(body, status_code=status, headers=headers)
         if prefers_graphql_response(scope) and response.media_type in (None, "application/json"):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             if response.status_code == 200 and scope.get("state", {}).get("graphql_request_error"):

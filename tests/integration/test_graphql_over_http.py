@@ -69,3 +69,10 @@ def test_a_body_of_another_type_is_told_what_to_send(client: TestClient) -> None
     [error] = answer.json()["errors"]
     assert error["message"].startswith("Unsupported content type (application/graphql): send a JSON object")
     assert error["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_a_mutation_sent_with_get_is_a_405_naming_post(client: TestClient) -> None:
+    # GraphQL over HTTP asks for 405 (the method is at fault); it was a 400 like a malformed request
+    answer = client.get("/graphql", params={"query": 'mutation { deleteConcept(id: "x") { __typename } }'})
+    assert (answer.status_code, answer.headers["allow"]) == (405, "POST")
+    assert answer.json()["errors"][0]["message"] == "A mutation is sent with POST (GET is for queries)"
