@@ -274,11 +274,20 @@ def parse_case_package(data: Mapping[str, object], source: str) -> CurriculumBun
     if not isinstance(associations, list):
         problems.append(Problem(source, "CFAssociations", "not an array"))
         associations = []
+    first_at: dict[str, int] = {}
     for index, item in enumerate(items):
-        if not isinstance(item, Mapping) or _node(item) is None:
+        if not isinstance(item, Mapping) or (identifier := _node(item)) is None:
             problems.append(Problem(source, f"CFItems[{index}]", "not an object with an identifier"))
-        elif not (field_text(item, "fullStatement") or field_text(item, "abbreviatedStatement")):
+            continue
+        if not (field_text(item, "fullStatement") or field_text(item, "abbreviatedStatement")):
             problems.append(Problem(source, f"CFItems[{index}]", "no fullStatement"))
+        if identifier in first_at:  # it was named by the concept id made of it: "case_i1_3795b54c appears 2 times"
+            problems.append(
+                Problem(
+                    source, f"CFItems[{index}]", f"identifier {identifier!r} is CFItems[{first_at[identifier]}]'s too"
+                )
+            )
+        first_at.setdefault(identifier, index)
     problems += _bad_change_times(source, document, items, associations)
 
     broader: dict[str, list[str]] = {}

@@ -158,6 +158,18 @@ class TestParseCasePackage:
             "CFAssociations[1]",
         ]
 
+    def test_an_identifier_given_twice_names_both_items(self) -> None:
+        # it was refused as "concept 'case_i1_3795b54c' appears 2 times", an id the package never wrote
+        package = _package()
+        items = package["CFItems"]
+        assert isinstance(items, list)
+        items.append({**items[0], "fullStatement": "again"})
+        with pytest.raises(MalformedInput) as caught:
+            parse_case_package(package, "p.json")
+        assert [(p.location, p.reason) for p in caught.value.where] == [
+            (f"CFItems[{len(items) - 1}]", f"identifier {A!r} is CFItems[0]'s too")
+        ]
+
     def test_a_change_time_that_is_no_date_and_time_is_named_by_its_path(self) -> None:
         # "not a date" was imported and exported again as it was, failing CASE 1.0's schema (format: date-time)
         package = _package()
