@@ -228,5 +228,9 @@ def read_curriculum_csv(folder: Path) -> CurriculumBundle:
     if problems:
         raise MalformedInput(problems)
     if not any(texts.values()):
+        empty = [FILES[name] for name, text in texts.items() if text is not None]
+        if empty:  # it said none was found, of a folder holding a 0-byte concepts.csv
+            said = f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty: nothing to import"
+            raise MalformedInput([Problem(str(folder), "-", said)])
         raise MalformedInput([Problem(str(folder), "-", f"none of {', '.join(FILES.values())} found")])
     return parse_curriculum_csv(texts)

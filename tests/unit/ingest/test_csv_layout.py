@@ -255,3 +255,14 @@ class TestDanglingReferences:
         assert report.dangling[0].startswith("prerequisites.csv:line 3: ")
         assert report.missing_ids == ["angle", "exponents_powers"]
         assert kg.material("g_read").teaches == ()
+
+
+def test_a_folder_of_empty_files_says_they_are_empty(tmp_path: Path) -> None:
+    # a 0-byte concepts.csv was refused as "none of curricula.csv, concepts.csv, ... found"
+    (tmp_path / "concepts.csv").write_bytes(b"")
+    with pytest.raises(MalformedInput) as caught:
+        read_curriculum_csv(tmp_path)
+    assert caught.value.problems == [f"{tmp_path}:-: concepts.csv is empty: nothing to import"]
+    (tmp_path / "concepts.csv").unlink()
+    with pytest.raises(MalformedInput, match="found"):
+        read_curriculum_csv(tmp_path)
