@@ -203,11 +203,26 @@ def _texts_problems(
     if (count := len(dict.fromkeys(alt_labels))) > alt_limit:  # a label given twice is stored once
         problems.append(("altLabels", f"{owner} has {count} alternative labels, more than {alt_limit}"))
         alt_labels = ()  # one problem, not one per label
-    for alt in alt_labels:
+    at: dict[str, list[int]] = {}  # each problem once, with the entries that have it (it came once an entry)
+    for position, alt in enumerate(alt_labels, start=1):
         found = text_problem(alt, "alternative label", limit=LABEL_LIMIT, one_line=True)
         if found is not None:
-            problems.append(("altLabels", f"{owner} {found}"))
+            at.setdefault(found, []).append(position)
+    for found, positions in at.items():
+        which = f" (entr{'ies' if len(positions) > 1 else 'y'} {plural_list(positions)} of {len(alt_labels)})"
+        problems.append(("altLabels", f"{owner} {found}{which}"))
     return problems
+
+
+def plural_list(numbers: Sequence[int]) -> str:
+    """Numbers as a sentence lists them.
+
+    Examples:
+        >>> plural_list([3]), plural_list([3, 4]), plural_list([1, 2, 5])
+        ('3', '3 and 4', '1, 2 and 5')
+    """
+    shown = [str(n) for n in numbers]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def one_field(problems: Sequence[tuple[str, str]]) -> str | None:

@@ -316,6 +316,17 @@ class TestConceptLifecycle:
             "definition": "Still editable."
         }
 
+    def test_a_problem_of_several_alternative_labels_is_said_once_naming_them(self, client: Client) -> None:
+        # ["a", "a", "", " "] said "has an empty alternative label" twice, and not which entries
+        update = """mutation($input: UpdateConceptInput!) { updateConcept(input: $input) {
+          ... on CurriculumError { code field problems } } }"""
+        refused = client.execute(update, {"input": {"id": "quad", "altLabels": ["a", "a", "", " "]}})
+        assert refused["updateConcept"] == {
+            "code": "INVALID",
+            "field": "altLabels",
+            "problems": ["concept 'quad' has an empty alternative label (entries 3 and 4 of 4)"],
+        }
+
     def test_an_edit_leaving_one_language_over_its_limit_is_refused(self, client: Client) -> None:
         # 501 alternative labels through updateConcept were stored (its list is every language's, up to 5,000), and
         # the graph's own export was then refused by every import ("501 alternative labels, more than 500")
