@@ -343,6 +343,12 @@ def create_app(
         check_xapi_homes(graph, config)
         app.state.stale_check = _StaleCheck(graph, config.stale_check_seconds)
         log.info("serving %s store at revision %d", graph.store.name, graph.revision)
+        if graph.store.name == "sparql":  # nothing stops a second writer, and its erasures are its own folder's
+            log.warning(
+                "a shared sparql: store takes one writing Pathwise process: a second one checks writes against its "
+                "own view (cycles, clientIds) and keeps its own erasure log in %s",
+                config.data_dir,
+            )
         qa = open_qa(config, graph)
         _warm_report_tables(graph)
         if config.backup_dir is not None:  # no backup runs yet: a .partial copy is a killed one's, with students in it

@@ -71,7 +71,9 @@ def test_a_store_that_does_not_answer_is_a_typed_error() -> None:
         store.apply([], [])
 
 
-def test_the_service_says_so_and_serves_again_when_it_answers(remote: Remote, tmp_path: Path) -> None:
+def test_the_service_says_so_and_serves_again_when_it_answers(
+    remote: Remote, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     from server import create_app
     from settings import load_settings
 
@@ -84,6 +86,7 @@ def test_the_service_says_so_and_serves_again_when_it_answers(remote: Remote, tm
       ... on Concept { id } ... on CurriculumError { code message } } }"""
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert client.get("/readyz").status_code == 200
+        assert any("takes one writing Pathwise process" in r.message for r in caplog.records)  # said at start
         remote.stop()
         ready, live = client.get("/readyz"), client.get("/healthz")
         assert (ready.status_code, ready.json()["status"]) == (503, "unavailable")
