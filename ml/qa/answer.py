@@ -44,6 +44,7 @@ from ml.qa.worked import (
     asks_how,
     asks_its_problem,
     cuts_a_solution,
+    example_with_working,
     exercise_with_answer,
     first_list,
     intro_of,
@@ -418,6 +419,8 @@ def _answer_as_written(
         )
     begins = {**begins, **{s: True for s in problem if ITEM_NUMBER.match(s) or LIST_ITEM.match(s)}}  # keyed: no heading
     used = problem if len(problem) > 1 else (problem + extract)[: opts.sentences]
+    # "Example: evaluate 2x^2 - 3x + 1 when x = -2." with its working, not alone (the problem, or where it ends)
+    used = example_with_working(used, chunks, begins) or used
     text = laid_out(used, begins)
     cited = {(e.material, e.chunk) for e in evidence}
     further = quoted_chunks(index, best.chunk.material, used, cited, keys_shown)  # a whole example, a keyed answer

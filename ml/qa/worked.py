@@ -8,7 +8,7 @@ and picked bare exercise items ("3. x^2 + 5x - 36") that answer nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from graph.model import MaterialType
 from ml.qa.chunking import Chunk
@@ -17,6 +17,7 @@ from ml.qa.index import Hit, QaIndex
 from ml.qa.items import NUMBER
 
 __all__ = [
+    "example_with_working",
     "LIST_ITEM",
     "WORKED_WORDS",
     "asks_how",
@@ -166,6 +167,53 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
             break
         out.append(sentence)
     return out if len(out) > 1 else []
+
+
+_EXAMPLE = re.compile(r"^Example\s*\d*\s*:", re.IGNORECASE)
+"""An explanation's example, stated in a sentence its working follows."""
+_STEP_LINE = re.compile(r"^(?:[A-Z][\w ,'()-]{0,40}:\s+\S|\d{1,2}[.)]\s|[-*\u2022]\s)")
+"""A line of a worked example's working: "Substitute: 2(-2)^2 + 1.", "Check: ...", a numbered or bulleted step."""
+
+
+def example_with_working(extract: Sequence[str], chunks: Sequence[Chunk], begins: Mapping[str, bool]) -> list[str]:
+    """``extract`` with the working of the example it ends on, where it ends on one ("Example: ...").
+
+    "evaluate 3x^2 - 2x when x = -2" was answered up to "Example: evaluate 2x^2 - 3x + 1
+    when x = -2." and no further; the rectangle "3 m longer than it is wide" and the system
+    x + y = 10, x - y = 4 were given back as their problems. The working goes on on the
+    example's own line (to its end), or on the lines after it while each is a step
+    ("Substitute: ...", "Check: ...", a numbered or bulleted one), up to ``WORKED_WORDS``.
+    ``begins``: whether each sentence begins a line of its material. [] when there is none.
+
+    Examples:
+        >>> from ml.qa.chunking import Chunk
+        >>> text = ("Evaluate by substituting.", "Example: 2x + 1 when x = 3.", "Substitute: 2(3) + 1.",
+        ...         "Add: 6 + 1 = 7.", "Always use parentheses.")
+        >>> lines = dict.fromkeys(text, True)
+        >>> example_with_working(text[:2], [Chunk("m", 0, "T", text)], lines)[2:]
+        ['Substitute: 2(3) + 1.', 'Add: 6 + 1 = 7.']
+        >>> inline = ("Example: x + y = 10 and x - y = 4.", "Add them: 2x = 14.", "So x = 7.", "Next topic.")
+        >>> starts = {inline[0]: True, inline[1]: False, inline[2]: False, inline[3]: True}
+        >>> example_with_working(inline[:1], [Chunk("m", 0, "T", inline)], starts)[1:]
+        ['Add them: 2x = 14.', 'So x = 7.']
+    """
+    if not extract or not _EXAMPLE.match(extract[-1].strip()):
+        return []
+    sentences = list(dict.fromkeys(s for c in chunks for s in c.sentences))
+    if extract[-1] not in sentences:
+        return []
+    working: list[str] = []
+    on_its_line: bool | None = None
+    for sentence in sentences[sentences.index(extract[-1]) + 1 :]:
+        new_line = begins.get(sentence, False)
+        if on_its_line is None:
+            on_its_line = not new_line  # the working follows on the example's own line, or on the lines after it
+        if (on_its_line and new_line) or (new_line and not _STEP_LINE.match(sentence)) or _EXAMPLE.match(sentence):
+            break
+        working.append(sentence)
+        if sum(len(s.split()) for s in [*extract, *working]) >= WORKED_WORDS:
+            break
+    return [*extract, *working] if working else []
 
 
 _HOW = re.compile(

@@ -846,3 +846,20 @@ def test_a_concept_named_by_another_name_is_answered_from_its_own_materials(
     answer = ask(*demo, "how do I subtract negative numbers")
     assert answer["evidence"][0]["material"]["id"] == "m_integer_subtraction_explain"
     assert "adding its opposite" in answer["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "working"),
+    [
+        # each was answered up to the example's problem and no further
+        ("evaluate 3x^2 - 2x when x = -2", "Add: 8 + 6 + 1 = 15."),
+        ("solve the system x + y = 10 and x - y = 4", "The solution is (7, 3)."),
+        ("a rectangle is 3 m longer than it is wide and its area is 40 m^2. find the dimensions", "5 m by 8 m."),
+    ],
+)
+def test_an_answer_ending_on_an_example_gives_its_working(
+    demo: tuple[KnowledgeGraph, QaService], question: str, working: str
+) -> None:
+    text = ask(*demo, question)["text"]
+    assert "Example:" in text
+    assert text.rstrip().endswith(working)
