@@ -28,6 +28,7 @@ from graph.accessibility import (
     ACCESSIBILITY_HAZARDS,
     HAZARDS,
     SUFFICIENT_ACCESS_MODES,
+    blank_term_problem,
     canonical_language,
     canonical_sufficient,
     canonical_terms,
@@ -172,6 +173,12 @@ class AccessNeeds:
             >>> AccessNeeds.checked(None, None).stated
             False
         """
+        for given, field, what in (
+            (avoid_hazards, "avoidHazards", "hazard to avoid"),
+            (access_modes, "accessModes", "access mode"),
+        ):
+            if given is not None and (blank := blank_term_problem(given, what)) is not None:
+                raise InvalidInput(blank, field=f"needs.{field}")
         hazards = canonical_terms(avoid_hazards or (), HAZARDS)
         problems = _outside(hazards, HAZARDS, "hazard to avoid")
         if problems:

@@ -125,6 +125,27 @@ def canonical_terms(values: Iterable[str], vocabulary: tuple[str, ...]) -> tuple
     return tuple(sorted(terms, key=lambda t: (t.lower(), t)))
 
 
+def blank_term_problem(values: Iterable[str], what: str) -> str | None:
+    """Why ``values`` hold a blank term (``None``: they do not): a blank is no term, and is not "none stated".
+
+    Dropped as it was, ``avoidHazards: [""]`` asked to avoid nothing and a flashing example
+    was recommended to a photosensitive learner; ``updateMaterial(accessibilityHazards:
+    [""])`` (a form's empty multi-select) erased a stated "flashing". ``[]`` says none.
+
+    Examples:
+        >>> blank_term_problem(["flashing", " "], "hazard to avoid")
+        'a hazard to avoid is blank (entry 2): give a term, or leave the list out (an empty list: none)'
+        >>> blank_term_problem(["flashing"], "hazard to avoid") is None
+        True
+    """
+    blank = [position for position, value in enumerate(values, start=1) if not value.strip()]
+    if not blank:
+        return None
+    entries = f"entr{'ies' if len(blank) > 1 else 'y'} {', '.join(str(b) for b in blank)}"
+    article = "an" if what[:1] in "aeiou" else "a"
+    return f"{article} {what} is blank ({entries}): give a term, or leave the list out (an empty list: none)"
+
+
 def term_problems(values: Iterable[str], vocabulary: tuple[str, ...], what: str) -> list[str]:
     """Why ``values`` (canonical, as ``canonical_terms`` gives them) cannot be ``what`` (``"accessibility feature"``).
 

@@ -18,6 +18,7 @@ from graph.accessibility import (
     ACCESS_MODES,
     ACCESSIBILITY_FEATURES,
     HAZARDS,
+    blank_term_problem,
     canonical_language,
     canonical_terms,
     hazard_stated,
@@ -97,6 +98,13 @@ class MaterialFilter:
             >>> MaterialFilter.checked(without_hazards=["none"]).without_hazards
             ('flashing', 'motionSimulation', 'sound')
         """  # noqa: E501
+        features, access_modes = list(features), list(access_modes)
+        for listed, field, what in (
+            (features, "accessibilityFeature", "feature"),
+            (access_modes, "accessMode", "mode"),
+        ):
+            if (blank := blank_term_problem(listed, what)) is not None:  # dropped, it filtered nothing: every material
+                raise InvalidInput(blank, field=field)
         wanted = canonical_terms(features, ACCESSIBILITY_FEATURES)
         problems = term_problems(wanted, ACCESSIBILITY_FEATURES, "accessibility feature")
         if problems:

@@ -10,11 +10,13 @@ from graph.accessibility import (
     ACCESS_MODES,
     ACCESSIBILITY_FEATURES,
     ACCESSIBILITY_HAZARDS,
+    blank_term_problem,
     canonical_language,
     canonical_sufficient,
     canonical_terms,
 )
 from graph.activities import canonical_activity_ids
+from graph.errors import InvalidInput
 from graph.model import Concept, Material, Translation
 from graph.text import tidy
 from schema.types.enums import ImportFormat, MaterialKind
@@ -204,7 +206,13 @@ class CreateMaterialInput:
     activity_ids: list[str] = strawberry.field(default_factory=list, description=ACTIVITY_IDS_DOC)
 
     def to_domain(self) -> Material:
-        """The material this input describes."""
+        """The material this input describes (a blank accessibility term: ``InvalidInput``)."""
+        _refuse_blank_terms(
+            access_modes=self.access_modes,
+            access_mode_sufficient=self.access_mode_sufficient,
+            accessibility_features=self.accessibility_features,
+            accessibility_hazards=self.accessibility_hazards,
+        )
         return Material(
             id=str(self.id),
             title=tidy(self.title),
@@ -284,6 +292,12 @@ class UpdateMaterialInput:
                 out[name] = tuple(str(c) for c in value)
         if self.language is not None:  # "" clears it
             out["language"] = canonical_language(self.language)
+        _refuse_blank_terms(
+            access_modes=self.access_modes,
+            access_mode_sufficient=self.access_mode_sufficient,
+            accessibility_features=self.accessibility_features,
+            accessibility_hazards=self.accessibility_hazards,
+        )
         terms = (
             ("access_modes", self.access_modes, ACCESS_MODES),
             ("accessibility_features", self.accessibility_features, ACCESSIBILITY_FEATURES),
@@ -299,6 +313,25 @@ class UpdateMaterialInput:
         if self.access_mode_sufficient is not None:
             out["access_mode_sufficient"] = canonical_sufficient(self.access_mode_sufficient)
         return out
+
+
+_TERM_FIELDS = {
+    "access_modes": ("accessModes", "access mode"),
+    "access_mode_sufficient": ("accessModeSufficient", "sufficient access mode set"),
+    "accessibility_features": ("accessibilityFeatures", "accessibility feature"),
+    "accessibility_hazards": ("accessibilityHazards", "accessibility hazard"),
+}
+
+
+def _refuse_blank_terms(**lists: list[str] | None) -> None:
+    """Refuse a blank accessibility term, naming its input: dropped, ``[""]`` erased a stated "flashing".
+
+    A form's empty multi-select sends ``[""]``; ``[]`` is how a list is cleared.
+    """
+    for name, values in lists.items():
+        field, what = _TERM_FIELDS[name]
+        if values is not None and (problem := blank_term_problem(values, what)) is not None:
+            raise InvalidInput(problem, field=field)
 
 
 @strawberry.enum(description="How a material serves a concept: it teaches it, or assesses it (an exercise).")

@@ -101,7 +101,14 @@ class TestLearningPathWithNeeds:
 
     @pytest.mark.parametrize(
         ("needs", "field"),
-        [({"avoidHazards": ["flash"]}, "needs.avoidHazards"), ({"accessModes": []}, "needs.accessModes")],
+        [
+            ({"avoidHazards": ["flash"]}, "needs.avoidHazards"),
+            ({"accessModes": []}, "needs.accessModes"),
+            # a blank was dropped: [""] avoided nothing, and a flashing example was recommended (an audit)
+            ({"avoidHazards": [""]}, "needs.avoidHazards"),
+            ({"avoidHazards": ["flashing", " "]}, "needs.avoidHazards"),
+            ({"accessModes": ["textual", ""]}, "needs.accessModes"),
+        ],
     )
     def test_a_bad_need_is_a_typed_error(self, described: Api, needs: dict[str, Any], field: str) -> None:
         for query, name in ((PATH, "learningPath"), (NEXT, "nextMaterials")):
@@ -187,3 +194,21 @@ def test_a_concept_nothing_suits_is_named_beside_the_recommendations(described: 
     unsuited = [c["id"] for c in found["noSuitableMaterial"]]
     assert unsuited, found
     assert not {i["concept"]["id"] for i in found["items"]} & set(unsuited)
+
+
+def test_a_blank_term_in_a_material_edit_is_refused_and_the_stated_hazard_stays(described: Api) -> None:
+    # updateMaterial(accessibilityHazards: [""]), a form's empty multi-select, erased a stated "flashing": the path then
+    # offered the example to a photosensitive learner as "hazards not stated"
+    edit = """mutation($input: UpdateMaterialInput!) { updateMaterial(input: $input) {
+      ... on CurriculumError { code field message } } }"""
+    refused = described(edit, {"input": {"id": "m_coordinate_plane_example", "accessibilityHazards": [""]}})
+    assert refused["updateMaterial"] == {
+        "code": "INVALID",
+        "field": "accessibilityHazards",
+        "message": "an accessibility hazard is blank (entry 1): give a term, or leave the list out "
+        "(an empty list: none)",
+    }
+    stored = described('{ material(id: "m_coordinate_plane_example") { accessibilityHazards } }')
+    assert stored["material"]["accessibilityHazards"] == ["flashing"]
+    filtered = described.raw('{ materials(accessMode: "") { totalCount } }')
+    assert filtered["errors"][0]["extensions"]["field"] == "accessMode"
