@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from graph.access_needs import AccessNeeds
+from graph.access_needs import AccessNeeds, fit
 from graph.curriculum_scope import concepts_of_curriculum
 from graph.doubt import Doubt
 from graph.learning_path import DEFAULT_THRESHOLD, LearningPath, check_mastery_threshold, plan_learning_path
@@ -56,21 +56,27 @@ def _materials_of(projection: Projection) -> Callable[[str], list[MaterialFacts]
 
 
 def _not_waiting(
-    materials_of: Callable[[str], list[MaterialFacts]], waiting: set[str]
+    materials_of: Callable[[str], list[MaterialFacts]], waiting: set[str], needs: AccessNeeds | None = None
 ) -> Callable[[str], list[MaterialFacts]]:
     """``materials_of`` without the exercises the student answered right and that wait for review, while others remain.
 
     A path prescribed the exercise answered right moments ago, which ``nextMaterials``
     holds back until its review is due (an audit). Where every exercise of a concept
-    waits, they stay: the step still needs practice.
+    waits, they stay: the step still needs practice. Which remain is judged under the
+    learner's ``needs``: the one left was a flashing drill, the needs then left it out
+    too, and the step said no material suited a photosensitive learner, beside a
+    ``nextMaterials`` that offered the safe exercise waiting for review.
     """
     if not waiting:
         return materials_of
 
+    def usable(m: MaterialFacts) -> bool:
+        return needs is None or not needs.stated or not fit(m.access, needs).left_out
+
     def facts(concept: str) -> list[MaterialFacts]:
         found = materials_of(concept)
         kept = [m for m in found if m.id not in waiting or m.kind != "exercise"]
-        return kept if any(m.kind == "exercise" for m in kept) else found
+        return kept if any(m.kind == "exercise" and usable(m) for m in kept) else found
 
     return facts
 
@@ -179,7 +185,7 @@ def learning_path(
         projection.dag,
         goals,
         _mastery_map(kg, mastery, student, data, region, unsettled=unsettled),
-        materials_of=_not_waiting(_materials_of(projection), waiting),
+        materials_of=_not_waiting(_materials_of(projection), waiting, needs),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_minutes=max_minutes,
         struggling=(struggling := struggling_concepts(data.attempts)),

@@ -212,3 +212,27 @@ def test_a_blank_term_in_a_material_edit_is_refused_and_the_stated_hazard_stays(
     assert stored["material"]["accessibilityHazards"] == ["flashing"]
     filtered = described.raw('{ materials(accessMode: "") { totalCount } }')
     assert filtered["errors"][0]["extensions"]["field"] == "accessMode"
+
+
+def test_an_exercise_waiting_for_review_stays_when_the_other_does_not_suit(api: Api) -> None:
+    # The safe drill answered right today waits for review; the other, answered long ago, flashes. The path swapped the
+    # waiting one out before the needs were applied, then left the flashing one out too, and said no material suited
+    # a photosensitive learner, beside a nextMaterials offering the safe drill (an audit).
+    from datetime import UTC, datetime, timedelta
+
+    create = """mutation($input: CreateMaterialInput!) { createMaterial(input: $input) { __typename } }"""
+    api('mutation { createConcept(input: {id: "drills", label: "Drills"}) { __typename } }')
+    for ident, hazard in (("m_flash_drill", "flashing"), ("m_safe_drill", "none")):
+        material = {"id": ident, "title": ident, "type": "EXERCISE", "difficulty": 3, "teaches": ["drills"],
+                    "accessModes": ["textual"], "accessibilityHazards": [hazard]}  # fmt: skip
+        assert api(create, {"input": material})["createMaterial"]["__typename"] == "Material"
+    long_ago = (datetime.now(UTC) - timedelta(days=10)).isoformat()
+    record = "mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) { __typename } }"
+    api(record, {"a": [{"studentId": "kim", "materialId": "m_flash_drill", "correct": True, "timestamp": long_ago},
+                       {"studentId": "kim", "materialId": "m_safe_drill", "correct": True}]})  # fmt: skip
+    path = """query($n: AccessNeedsInput) { learningPath(studentId: "kim", targets: ["drills"], needs: $n) {
+      ... on LearningPath { steps { concept { id } noSuitableMaterial materials { id } } } } }"""
+    [drills] = [s for s in api(path, {"n": {"avoidHazards": ["flashing"]}})["learningPath"]["steps"]]
+    assert (drills["noSuitableMaterial"], [m["id"] for m in drills["materials"]]) == (False, ["m_safe_drill"])
+    [anyone] = api(path, {"n": None})["learningPath"]["steps"]
+    assert [m["id"] for m in anyone["materials"]] == ["m_flash_drill"], "without needs the waiting one still waits"
