@@ -404,7 +404,9 @@ def _answer_as_written(
     if not problem and kinds.get(best.chunk.material) is MaterialType.EXAMPLE and cuts_a_solution(extract):
         problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown)  # not its steps 4 and 5 alone
     if not problem and (intro := intro_of(extract, chunks)):
-        problem = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first
+        listed = introduced_list(intro, chunks)  # "A reliable plan:" with its steps, not its first
+        before = extract[: extract.index(intro)] if listed and intro in extract else []  # what the list's "Its" means
+        problem = [*before, *listed]
     explains = kinds.get(best.chunk.material) is not MaterialType.EXERCISE  # an exercise's list poses problems
     if not problem and not posed and explains and asks_how(question) and (steps := first_list(chunks)):
         opening = chunks[0].sentences[0] if chunks and chunks[0].sentences else ""

@@ -267,7 +267,9 @@ def intro_of(extract: Sequence[str], chunks: Sequence[Chunk]) -> str | None:
         # alone); one after a definition stays a sentence of it, as it was
         item = LIST_ITEM if position == 0 else _ITEM
         head, _, first = picked.partition("\n")
-        if head.rstrip().endswith(":") and (not first or item.match(first)):
+        # a sentence that opens a list, bulleted too, is given with the list wherever it stands: "what does the
+        # discriminant tell you" ended on the first of its three cases
+        if head.rstrip().endswith(":") and (not first or LIST_ITEM.match(first)):
             return picked
         if item.match(picked) and picked in sentences:
             at = sentences.index(picked)

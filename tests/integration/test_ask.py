@@ -863,3 +863,13 @@ def test_an_answer_ending_on_an_example_gives_its_working(
     text = ask(*demo, question)["text"]
     assert "Example:" in text
     assert text.rstrip().endswith(working)
+
+
+def test_a_sentence_opening_a_bulleted_list_is_given_with_the_list_wherever_it_stands(
+    demo: tuple[KnowledgeGraph, QaService],
+) -> None:
+    # "what does the discriminant tell you" ended on the first of its three cases: a bulleted list was given whole only
+    # where the answer opened inside it
+    text = ask(*demo, "what does the discriminant tell you")["text"]
+    assert text.startswith("In the quadratic formula")  # what the list's "Its sign" is
+    assert all(case in text for case in ("- D > 0:", "- D = 0:", "- D < 0:"))
