@@ -411,6 +411,8 @@ def _answer_as_written(
     if not problem and not posed and explains and asks_how(question) and (steps := first_list(chunks)):
         opening = chunks[0].sentences[0] if chunks and chunks[0].sentences else ""
         problem = [opening, *steps] if opening and opening not in steps else steps  # what it is, then the steps
+        if kinds.get(best.chunk.material) is MaterialType.EXAMPLE:  # a worked example whole: with its "Answer:"
+            problem = problem_text(best, (), index, MaterialType.EXAMPLE, keys_shown) or problem
     if not problem and not extract:  # only exercises' items came back: they pose problems, none explains one
         message = (
             "I don't know: the materials pose problems like this one but none explains it. "

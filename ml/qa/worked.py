@@ -59,9 +59,14 @@ def problem_text(
     holding = [i for i, s in enumerate(sentences) if hit.worked and any(holds_expression(s, e) for e in expressions)]
     if kind is MaterialType.EXAMPLE:
         out: list[str] = []
-        for sentence in sentences[holding[0] if holding else 0 :]:
+        rest = sentences[holding[0] if holding else 0 :]
+        for position, sentence in enumerate(rest):
             out.append(sentence)
             if sum(len(s.split()) for s in out) >= WORKED_WORDS:
+                # cut short, it still ends on what the steps find: the vertex example lost its "Answer:" line
+                answer = next((s for s in rest[position + 1 :] if _ANSWER.match(s) or _PROBLEM.match(s)), None)
+                if answer is not None and _ANSWER.match(answer):
+                    out.append(answer)
                 break
         return out
     if not holding:
@@ -169,6 +174,10 @@ def introduced_list(intro: str, chunks: Sequence[Chunk]) -> list[str]:
     return out if len(out) > 1 else []
 
 
+_ANSWER = re.compile(r"^Answer\s*:", re.IGNORECASE)
+"""The line a worked example ends on: what its steps found."""
+_PROBLEM = re.compile(r"^Problem\s*\d*\s*:", re.IGNORECASE)
+"""The line a worked example opens on."""
 _EXAMPLE = re.compile(r"^Example\s*\d*\s*:", re.IGNORECASE)
 """An explanation's example, stated in a sentence its working follows."""
 _STEP_LINE = re.compile(r"^(?:[A-Z][\w ,'()-]{0,40}:\s+\S|\d{1,2}[.)]\s|[-*\u2022]\s)")

@@ -873,3 +873,20 @@ def test_a_sentence_opening_a_bulleted_list_is_given_with_the_list_wherever_it_s
     text = ask(*demo, "what does the discriminant tell you")["text"]
     assert text.startswith("In the quadratic formula")  # what the list's "Its sign" is
     assert all(case in text for case in ("- D > 0:", "- D = 0:", "- D < 0:"))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        # cut at about 160 words, the example lost the line that says what its steps found
+        ("how do i find the vertex of a parabola", "Answer: opens downward; axis x = 2; vertex (2, 2);"),
+        # asked how, a worked example's steps were given without it
+        ("how to factor trinomials when a is not 1", "Answer: (x - 4)(x - 7)."),
+    ],
+)
+def test_a_worked_example_keeps_its_answer_line(
+    demo: tuple[KnowledgeGraph, QaService], question: str, answer: str
+) -> None:
+    text = ask(*demo, question)["text"]
+    assert text.startswith("Problem:")
+    assert text.splitlines()[-1].startswith(answer)
