@@ -655,6 +655,16 @@ def test_asked_what_a_term_is_the_answer_opens_with_what_it_means(demo: tuple[Kn
     assert slope["text"].startswith("Slope measures how steep a line is")
 
 
+def answered_by(service: QaService, api: Api, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``document`` run with ``service`` answering ``ask`` (a plain ``Context`` has no question answering)."""
+
+    @dataclass
+    class Asking(Context):
+        qa: QaService | None = field(default_factory=lambda: service)
+
+    return asyncio.run(api.run(document, variables or {}, context_type=Asking))
+
+
 @pytest.fixture(scope="module")
 def asking(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceEncoder) -> Iterator[tuple[Api, QaService]]:
     """The demo with its mastery model and an indexed QA service (built once)."""
@@ -778,10 +788,6 @@ def test_a_prerequisite_of_a_concept_the_student_keeps_failing_is_weak_as_the_pa
     # about slope beside it named no weak prerequisite: its mastery was counted whole, the path's at half.
     api, service = asking
 
-    @dataclass
-    class Asking(Context):
-        qa: QaService | None = field(default_factory=lambda: service)
-
     def as_sam(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**a, "studentId": "sam"} for a in answers]
 
@@ -790,7 +796,7 @@ def test_a_prerequisite_of_a_concept_the_student_keeps_failing_is_weak_as_the_pa
     api(record, {"a": as_sam(answers_in_a_row("m_slope_practice", False, "sam-slope-"))})
     document = """query { ask(question: "How do I find the slope of a line?", studentId: "sam") { ... on Answer {
       weakPrerequisites { concept { id } probability plannedMastery struggling doubtedBecauseOf { id } } } } }"""
-    weak = asyncio.run(api.run(document, {}, context_type=Asking))["ask"]["weakPrerequisites"]
+    weak = answered_by(service, api, document)["ask"]["weakPrerequisites"]
     plane = next(w for w in weak if w["concept"]["id"] == "coordinate_plane")
     assert plane["probability"] >= 0.6, "mastered, as the estimate says"
     assert (plane["plannedMastery"], plane["doubtedBecauseOf"], plane["struggling"]) == (
