@@ -59,15 +59,11 @@ class WeakPrerequisite:
     probability: float
     needed_for: tuple[str, ...]
     #: the mastery a learning path counts: ``probability``, halved where the student keeps failing it or one it builds
-    planned: float = -1.0
+    planned: float
     #: the concept the student keeps failing that builds on this one (why ``planned`` is lower)
-    doubted_by: str | None = None
+    doubted_by: str | None
     #: whether the student keeps failing this concept itself
-    struggling: bool = False
-
-    def __post_init__(self) -> None:
-        if self.planned < 0:
-            object.__setattr__(self, "planned", self.probability)
+    struggling: bool
 
 
 def weak_prerequisites(
