@@ -87,7 +87,9 @@ def choose_materials(
     - otherwise: the exercise nearest the target difficulty, then one more at that
       level or harder when there is one.
 
-    A kind the concept lacks is skipped; with no exercise, reading material stands in.
+    A kind the concept lacks is skipped, but for the worked example, where an explanation
+    stands in: a photosensitive learner whose example flashed was given the exercise alone,
+    where a peer was shown the method first. With no exercise, reading material stands in.
     ``prefer`` ranks materials before difficulty does (lower first): the one known to suit
     a learner's needs over one whose metadata does not say.
 
@@ -100,6 +102,8 @@ def choose_materials(
         ['wex', 'ex-easy']
         >>> [m.id for m in choose_materials(pool, 0.95)]
         ['ex-hard']
+        >>> [m.id for m in choose_materials([m for m in pool if m.id != "wex"], 0.5)]
+        ['expl', 'ex-easy']
     """
     level = target_difficulty(mastery)
     exercises = [m for m in candidates if m.kind == "exercise"]
@@ -115,6 +119,8 @@ def choose_materials(
         example = _nearest(examples, min(level, 2), prefer)
         if example is not None:
             chosen.append(example)
+        elif mastery >= LOW_MASTERY and readings:  # none, or none the learner can use: the explanation stands in
+            chosen.append(readings[0])
         exercise = _nearest(exercises, level, prefer)
         if exercise is not None:
             chosen.append(exercise)
