@@ -297,17 +297,26 @@ def holds_expression(text: str, expression: str) -> bool:
         (False, False)
         >>> holds_expression("Simplify (3x + 2).", "3x + 2"), holds_expression("(x + 1)^2", "x + 1")
         (True, False)
+        >>> holds_expression("to simplify fractions: 18/24 = 3/4.", "18/24"), holds_expression("18/24 + 1", "18/24")
+        (True, False)
     """
-    wanted = [t.text for t in _symbols(expression)]
+    symbols = _symbols(expression)
+    wanted = [t.text for t in symbols]
     tokens = _symbols(text)
     if not wanted:
         return False
+    # arithmetic set equal to its value is worked, not another problem: "18/24 = (18 ÷ 6)/(24 ÷ 6) = 3/4" simplifies
+    # 18/24 (an equation in x is another problem than its expression)
+    valued = not any(_letter(t) for t in symbols)
     for at in range(len(tokens) - len(wanted) + 1):
         if [t.text for t in tokens[at : at + len(wanted)]] != wanted:
             continue
         before = tokens[at - 1] if at else None
         after = tokens[at + len(wanted)] if at + len(wanted) < len(tokens) else None
-        if _continues(before, tokens[at], leading=True) or _continues(after, tokens[at + len(wanted) - 1]):
+        worked_out = valued and after is not None and after.text == "="
+        if _continues(before, tokens[at], leading=True) or (
+            not worked_out and _continues(after, tokens[at + len(wanted) - 1])
+        ):
             continue
         if before is not None and after is not None and (before.kind, after.kind) == ("open", "close"):
             outer_before = tokens[at - 2] if at >= 2 else None

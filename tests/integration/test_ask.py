@@ -896,3 +896,12 @@ def test_a_worked_example_keeps_its_answer_line(
     text = ask(*demo, question)["text"]
     assert text.startswith("Problem:")
     assert text.splitlines()[-1].startswith(answer)
+
+
+def test_arithmetic_set_equal_to_its_value_works_the_problem(demo: tuple[KnowledgeGraph, QaService]) -> None:
+    # "how do I simplify 18/24" was told no material works it, from equivalent fractions, where the GCF's explanation
+    # says "18/24 = (18 ÷ 6)/(24 ÷ 6) = 3/4" (an equation in x is another problem than its expression: not this)
+    answer = ask(*demo, "how do I simplify 18/24")
+    assert answer["noticeCode"] is None
+    assert answer["evidence"][0]["material"]["id"] == "m_greatest_common_factor_explain"
+    assert "18/24 = (18 ÷ 6)/(24 ÷ 6) = 3/4" in answer["text"]
