@@ -22,7 +22,7 @@ from graph.analytics import (
     bin_edges,
 )
 from graph.cohorts import Cohort, RosterReport
-from graph.errors import DuplicateId, InvalidInput, KnowledgeGraphError, NotFound, ValidationFailed
+from graph.errors import DuplicateId, ErrorCode, InvalidInput, KnowledgeGraphError, NotFound, ValidationFailed
 from schema.types.concept import ConceptType
 from schema.types.enums import CurriculumErrorCode
 from schema.types.errors import ERROR_CODE, ERROR_FIELD, ERROR_MESSAGE, Refusal
@@ -84,6 +84,8 @@ class CohortError(Refusal):
         if isinstance(error, ValidationFailed):
             out.problems = list(error.problems)
         elif isinstance(error, InvalidInput):  # one problem is still every problem (it was [])
+            out.problems = [error.message]
+        if not out.problems and error.code is ErrorCode.NOT_FOUND:  # an unknown cohort id listed nothing
             out.problems = [error.message]
         return out
 

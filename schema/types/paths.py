@@ -8,7 +8,7 @@ from typing import Annotated
 import networkx as nx
 import strawberry
 
-from graph.errors import KnowledgeGraphError, NotFound
+from graph.errors import ErrorCode, KnowledgeGraphError, NotFound
 from graph.learning_path import AssumedConcept, LearningPath, PathStep
 from graph.mermaid import path_to_mermaid
 from graph.model import Material
@@ -348,6 +348,8 @@ class PathError(Refusal):
         """Map a domain error to its typed result."""
         subject = strawberry.ID(error.ident) if isinstance(error, NotFound) else None
         problems = list(getattr(error, "problems", ()) or ())
+        if not problems and error.code in (ErrorCode.INVALID, ErrorCode.NOT_FOUND):
+            problems = [error.message]  # one problem is still every problem (an INVALID threshold said [])
         return cls(code=error.code, message=error.message, field=error.field, subject_id=subject, problems=problems)
 
 

@@ -15,12 +15,12 @@ PATH = """query($s: ID!, $t: [ID!]!, $n: AccessNeedsInput) {
     __typename
     ... on LearningPath { summary steps { concept { id } reason minutes noSuitableMaterial materials { id }
                                           materialsLeftOut { id } materialsNotKnownToSuit { id } } }
-    ... on PathError { code field message } } }"""
+    ... on PathError { code field message problems } } }"""
 
 NEXT = """query($s: ID!, $n: AccessNeedsInput) { nextMaterials(studentId: $s, first: 10, needs: $n) {
   __typename
   ... on Recommendations { items { material { id } score reason notStated } }
-  ... on PathError { code field message } } }"""
+  ... on PathError { code field message problems } } }"""
 
 BLIND_AND_PHOTOSENSITIVE = {"avoidHazards": ["flashing"], "accessModes": ["textual", "auditory"]}
 
@@ -114,6 +114,7 @@ class TestLearningPathWithNeeds:
         for query, name in ((PATH, "learningPath"), (NEXT, "nextMaterials")):
             refused = described(query, {"s": "newcomer", "t": ["slope"], "n": needs})[name]
             assert (refused["__typename"], refused["code"], refused["field"]) == ("PathError", "INVALID", field)
+            assert refused["problems"] == [refused["message"]], "every problem found: the one (it was [])"
 
 
 class TestNextMaterialsWithNeeds:

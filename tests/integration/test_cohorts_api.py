@@ -268,6 +268,11 @@ class TestCohortMastery:
 
     def test_unknown_cohort_or_concept(self, api: Api) -> None:
         assert api(MASTERY, {"c": "nope"})["cohortMastery"]["code"] == "NOT_FOUND"
+        # every unknown id is listed, the cohort's too (it was [])
+        unknown = api('{ cohortMastery(cohortId: "nope") { ... on CohortError { message problems } } }')[
+            "cohortMastery"
+        ]
+        assert unknown["problems"] == [unknown["message"]]
         make_class(api, ["a"])
         refused = api(MASTERY, {"c": "7b", "k": ["no_such"]})["cohortMastery"]
         assert (refused["code"], refused["subjectId"], refused["field"]) == ("NOT_FOUND", "no_such", "conceptIds")
