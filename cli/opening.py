@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.exits import fail, stop
-from graph.errors import ErrorCode, KnowledgeGraphError, StoreInUse
+from graph.errors import ErrorCode, KnowledgeGraphError, StoreInUse, StoreUnopenable
 from graph.folders import private_folder
 from graph.pseudonyms import PseudonymConfigError, Pseudonymizer, load_pseudonymizer
 from graph.repository import KnowledgeGraph
@@ -62,6 +62,11 @@ def open_graph(
         raise  # unreachable: fail exits
     except KnowledgeGraphError as error:
         fail(error, as_json=as_json)
+        raise  # unreachable: fail exits
+    except (RuntimeError, OSError, ValueError) as error:  # RocksDB's "Corruption: ...", a URL no store answers at
+        said = str(error).splitlines()[0] if str(error) else type(error).__name__
+        remedy = " (`pathwise backups list` names the backups to restore)" if location is not None else ""
+        fail(StoreUnopenable(f"the store {spec} does not open: {said}{remedy}"), as_json=as_json)
         raise  # unreachable: fail exits
 
 

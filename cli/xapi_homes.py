@@ -37,7 +37,8 @@ def show(ctx: click.Context, as_json: bool) -> None:
     obj = ctx.obj or {}
     settings = obj.get("settings") or load_settings()
     running = "a running service logs them when it starts (and did not start had they differed)"
-    kg = obj.get("kg") or open_graph(settings, obj.get("store"), instead=running, as_json=as_json)
+    # reading: on a missing data folder it made an empty store and said all agreed
+    kg = obj.get("kg") or open_graph(settings, obj.get("store"), instead=running, as_json=as_json, reading=True)
     try:
         recorded, former = recorded_homes(kg.store), former_homes(kg.store)
         unrecorded = recorded is None and holds_unrecorded_xapi(kg.store)
@@ -97,7 +98,7 @@ def accept(ctx: click.Context) -> None:
     obj = ctx.obj or {}
     settings = obj.get("settings") or load_settings()
     kg = obj.get("kg") or open_graph(
-        settings, obj.get("store"), instead="stop it first: the homes change with it stopped"
+        settings, obj.get("store"), instead="stop it first: the homes change with it stopped", reading=True
     )
     try:
         change = accept_homes(kg, settings.xapi_account_homes)

@@ -68,6 +68,13 @@ class StoreUnwritable(Unavailable, OSError):
     """
 
 
+class StoreUnopenable(Unavailable):
+    """The store does not open (its files damaged, a setting no store answers at); nothing was read or written.
+
+    Every command that opened it ended in a Python traceback, and ``--json`` printed nothing.
+    """
+
+
 class StoreUnreachable(Unavailable):
     """A remote store (``sparql:``) did not answer; nothing of the read or write happened.
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
+from demo.load import CURRICULUM_DIR
 from graph.store import open_store
 from tests.conftest import DATA
 
@@ -183,12 +184,38 @@ class TestExportImport:
         # Run without PATHWISE_DATA_DIR, `report` made an empty ./pathwise-data/store and answered from it
         # ("cohort 'c12' does not exist", `info` counting 0 students): the data seemed gone (an audit).
         missing = tmp_path / "nowhere" / "store"
-        for command in (["info"], ["export", str(tmp_path / "out.ttl")], ["report", "difficulty", "--cohort", "c12"]):
+        for command in (
+            ["info"],
+            ["export", str(tmp_path / "out.ttl")],
+            ["report", "difficulty", "--cohort", "c12"],
+            ["xapi-homes", "show"],  # it made an empty store and said the homes agreed
+        ):
             code, out = run("--store", f"oxigraph:{missing}", *command)
             assert code == 1, (command, out)
             assert f"no store at {missing}: point PATHWISE_DATA_DIR" in out, command
         assert not missing.exists()
         assert not (tmp_path / "out.ttl").exists()
+
+    def test_a_store_that_does_not_open_is_one_line_and_json_with_json(self, tmp_path: Path) -> None:
+        # A damaged store (RocksDB's "Corruption") and a URL no store answers at ended every command in a traceback,
+        # and `--json` printed nothing on stdout
+        broken = tmp_path / "broken" / "store"
+        broken.mkdir(parents=True)
+        (broken / "CURRENT").write_text("junk\n")
+        code, out = run("--store", f"oxigraph:{broken}", "info")
+        assert code == 1
+        assert out.strip().startswith(f"error [UNAVAILABLE]: the store oxigraph:{broken} does not open: Corruption")
+        for store in (f"oxigraph:{broken}", "sparql:notaurl"):
+            code, out = run("--store", store, "import", str(CURRICULUM_DIR), "--json")
+            error = json.loads(out[out.index("{") :])["error"]
+            assert (code, error["code"]) == (1, "UNAVAILABLE")
+            assert "does not open" in error["message"]
+
+    def test_serve_refuses_a_port_out_of_range_before_anything_loads(self) -> None:
+        # --port 99999 loaded the models and the demo, then ended in "OverflowError: bind(): port must be 0-65535"
+        code, out = run("serve", "--port", "99999")
+        assert code == 2
+        assert "99999 is not in the range 1<=x<=65535" in out
 
     def test_an_export_does_not_replace_files_unless_forced(self, tmp_path: Path) -> None:
         # It overwrote them without a word: a name typed for a new export replaced a designer's edited copy.
