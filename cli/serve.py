@@ -23,7 +23,9 @@ __all__ = ["serve"]
 
 @click.command()
 @click.option("--host", default=None, help="Interface to bind (default PATHWISE_HOST or 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port, 1-65535 (default PATHWISE_PORT or 8000).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="Port, 1-65535 (default PATHWISE_PORT or 8000)."
+)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, reload: bool) -> None:

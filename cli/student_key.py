@@ -53,6 +53,7 @@ def student_key(
 ) -> None:
     """Print the key of a student: by EXTERNAL_ID, or as an xAPI log named them."""
     from cli.opening import open_pseudonyms
+    from graph.pseudonyms import DEV_SECRET_FILE
     from ingest.attempts.xapi import actor_identifier
 
     given = [g for g in (external_id, mbox, mbox_sha1sum, account) if g]
@@ -75,6 +76,13 @@ def student_key(
     else:
         identifier = external_id
     assert identifier is not None
+    if settings.pseudonym_secret is None and not (settings.data_dir / DEV_SECRET_FILE).exists():
+        # it made a new development secret and printed a key no student has: an erasure request answered from a
+        # shell with PATHWISE_DATA_DIR mistyped was sent to forgetStudent with a key that found nobody
+        raise click.ClickException(
+            f"no pseudonym secret in {settings.data_dir}: no student was keyed there. Point PATHWISE_DATA_DIR at the "
+            "service's data folder, or set PATHWISE_PSEUDONYM_SECRET to the service's"
+        )
     pseudonyms = open_pseudonyms(settings)
     try:
         if external_id is not None and pseudonyms.is_key(external_id.strip()):

@@ -760,3 +760,18 @@ class TestChangedAccountHomes:
         assert "holds xAPI answers stored before homes were recorded" in shown
         assert report(invoke(kg, str(path), "--format", "xapi", "--json"))["accepted"] == 1
         assert recorded_homes(kg.store) == ()
+
+
+def test_student_key_refuses_a_data_folder_where_no_student_was_keyed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It made a new development secret there and printed a key no student has: an erasure request answered with
+    # PATHWISE_DATA_DIR mistyped sent forgetStudent a key that found nobody
+    from cli.main import main
+
+    monkeypatch.setenv("PATHWISE_DATA_DIR", str(tmp_path / "typo"))
+    monkeypatch.delenv("PATHWISE_PSEUDONYM_SECRET", raising=False)
+    refused = CliRunner().invoke(main, ["student-key", "demo-student-000"])
+    assert refused.exit_code == 1
+    assert f"no pseudonym secret in {tmp_path / 'typo'}: no student was keyed there" in refused.output
+    assert not (tmp_path / "typo").exists()
