@@ -24,7 +24,7 @@ from cli.attempts_record import missing_bundle, record_found, retract_stored
 from cli.attempts_report import clash_problems, first_named, print_report, sample, unmapped_report
 from cli.json_refusals import JsonRefusals
 from cli.log_columns import column_options, log_column_options
-from graph.attempts import conflicting_duplicates, mark_voided
+from graph.attempts import conflicting_duplicates, mark_voided, stored_attempts
 from graph.erasures import ERASURE_LOG, ErasureLog, split_erased
 from graph.errors import KnowledgeGraphError, ValidationFailed
 from graph.rdf_mapping import Triple
@@ -257,7 +257,8 @@ def import_attempts(
                 ahead = voids_ahead(kg, frame, pseudonyms)
                 report["xapi"]["voided_ahead"] = len(ahead)
                 within = voided_within(kg, frame, pseudonyms)  # voided beside their void: kept voided too
-            if (bundle.concepts or bundle.materials) and not create_missing and not dry_run:
+            # a dry run is refused as the import would be: it said "would import 1 attempt(s)" and exited 0
+            if (bundle.concepts or bundle.materials) and not create_missing:
                 problems = []
                 if bundle.concepts:
                     ids = [c.id for c in bundle.concepts]
@@ -283,6 +284,10 @@ def import_attempts(
                 named = [renamed.get(c, c) for c in clashes]  # a twin's id -> the one read from the file
                 raise ValidationFailed(clash_problems(fmt, frame, keyed, named))
             creating = bundle if create_missing and (bundle.concepts or bundle.materials) else None
+            if dry_run and found:  # what a replay would add: it said "would import 3" of a log stored already
+                stored = stored_attempts(kg, list(dict.fromkeys(a.id for a in found)))[1]
+                report["duplicates"] = sum(1 for a in found if a.id in stored)
+                report["accepted"] = len(found) - report["duplicates"]
             if not dry_run and (found or creating is not None):
                 bars("record", 0, len(found))
                 report["accepted"], report["duplicates"], estimates = record_found(

@@ -108,6 +108,7 @@ def print_report(report: dict[str, Any]) -> None:
                 # "--create-missing creates them" to a dry run that had passed it: would it, or not?
                 + (" (would be created)" if report.get("create_missing") else " (--create-missing creates them)")
             )
+        click.echo(f"  new: {report['accepted']}  stored already: {report['duplicates']}")
     else:
         if report["created_concepts"] or report["created_materials"]:
             click.echo(f"  created {report['created_concepts']} concept(s), {report['created_materials']} material(s)")

@@ -137,8 +137,11 @@ def test_dry_run_writes_nothing(empty: KnowledgeGraph, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "would import: 1 attempt(s)" in result.output
     assert "not in the graph: 1 concept(s), 1 item(s) (would be created)" in result.output
+    # without --create-missing it is refused as the import would be: it said "would import" and exited 0
     without = invoke(empty, str(path), "--format", "dkvmn", "--dry-run")
-    assert "not in the graph: 1 concept(s), 1 item(s) (--create-missing creates them)" in without.output
+    assert without.exit_code == 1
+    assert "1 concept(s) not in the graph" in without.output
+    assert "pass --create-missing to create them first" in without.output
     assert empty.is_empty()
     assert empty.revision == 0
 
@@ -238,7 +241,8 @@ def test_without_an_injected_graph_the_store_setting_is_used(tmp_path: Path) -> 
 
 @pytest.mark.skipif(not (DATA / "kt" / "assist2015" / "test.csv").is_file(), reason="assist2015 not present")
 def test_a_real_log_dry_run_counts_its_attempts(empty: KnowledgeGraph) -> None:
-    out = report(invoke(empty, str(DATA / "kt" / "assist2015" / "test.csv"), "--format", "pykt", "--dry-run", "--json"))
+    log = str(DATA / "kt" / "assist2015" / "test.csv")
+    out = report(invoke(empty, log, "--format", "pykt", "--dry-run", "--create-missing", "--json"))
     assert (out["students"], out["rows"], out["attempts"], out["missing_concepts"]) == (3818, 138458, 138458, 100)
 
 
@@ -775,3 +779,15 @@ def test_student_key_refuses_a_data_folder_where_no_student_was_keyed(
     assert refused.exit_code == 1
     assert f"no pseudonym secret in {tmp_path / 'typo'}: no student was keyed there" in refused.output
     assert not (tmp_path / "typo").exists()
+
+
+def test_a_dry_run_counts_what_is_stored_already(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # A replay's dry run said "would import: 3 attempt(s)", duplicates 0, of a log stored already
+    path = tmp_path / "log.csv"
+    path.write_text("student,item,concepts,correct\nal,m_add_ex,add,1\nbo,m_add_ex,add,0\n")
+    assert invoke(kg, str(path), "--format", "csv").exit_code == 0
+    path.write_text("student,item,concepts,correct\nal,m_add_ex,add,1\nbo,m_add_ex,add,0\ncy,m_add_ex,add,1\n")
+    out = report(invoke(kg, str(path), "--format", "csv", "--dry-run", "--json"))
+    assert (out["attempts"], out["accepted"], out["duplicates"]) == (3, 1, 2)
+    said = invoke(kg, str(path), "--format", "csv", "--dry-run").output
+    assert "new: 1  stored already: 2" in said
