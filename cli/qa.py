@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
+from cli.exits import fail
 from cli.json_refusals import JsonRefusals
 from cli.seed import seed_option
+from graph.errors import InvalidInput
 
 __all__ = ["evaluate_qa", "index", "train_retriever"]
 
@@ -70,10 +72,15 @@ def index_materials(ctx: click.Context, update: bool) -> None:
 @click.command(name="retriever")
 @click.option("--pairs", "pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Extra pairs: JSON or JSON Lines with question and passage (or answer).")  # fmt: skip
-@click.option("--held-out", default=0.2, show_default=True, help="Share of the questions held out for the figures.")
+@click.option("--held-out", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True,
+              help="Share of the questions held out for the figures, between 0 and 1.")  # fmt: skip
 @click.option("--epochs", default=1, show_default=True, help="Passes over the training pairs.")
 @click.option(
-    "--batch-size", default=32, show_default=True, help="Pairs a step; the other pairs of a batch are its negatives."
+    "--batch-size",
+    type=click.IntRange(2),
+    default=32,
+    show_default=True,
+    help="Pairs a step, 2 or more; the other pairs of a batch are its negatives.",
 )
 @click.option("--threads", default=None, type=int, help="torch threads (default PATHWISE_TORCH_THREADS).")
 @seed_option
@@ -116,7 +123,10 @@ def train_retriever(
     finally:
         kg.store.close()
     if pairs_file is not None:
-        pairs += [Pair(q, p, "file") for q, p in load_pairs_file(pairs_file)]
+        try:
+            pairs += [Pair(q, p, "file") for q, p in load_pairs_file(pairs_file)]
+        except ValueError as error:  # a file that is not JSON ended in a traceback
+            raise click.ClickException(str(error)) from None
     if len(pairs) < 4:
         raise click.ClickException("too few (question, passage) pairs to fine-tune on")
     train, test = split_pairs(pairs, held_out, seed)
@@ -187,7 +197,7 @@ def _fold_encoders(data: Any, folds: int, args: Any, progress: Any) -> list[tupl
 @click.command(name="qa", cls=JsonRefusals)
 @click.option("--dataset", type=click.Choice(["sciq", "openstax", "problems"]), required=True, help="Layout of PATH.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--folds", default=3, show_default=True,
+@click.option("--folds", type=click.IntRange(0), default=3, show_default=True,
               help="k of the k-fold cross-fitted fine-tuned encoder (0: no fine-tuned row).")  # fmt: skip
 @click.option("--retriever", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Score this fine-tuned model folder instead of cross-fitting.")  # fmt: skip
@@ -238,7 +248,11 @@ def evaluate_qa(
     if dataset == "problems":
         _evaluate_problems(path, retriever, as_json, start, all_items)
         return
-    data = load_sciq(path) if dataset == "sciq" else load_openstax(path)
+    try:  # a file of another layout ended in a traceback, and --json printed nothing
+        data = load_sciq(path) if dataset == "sciq" else load_openstax(path)
+    except ValueError as error:
+        fail(InvalidInput(str(error), field="path"), as_json=as_json)
+        return
     encoders: dict[str, Any] = {"off-the-shelf": SentenceEncoder()}
     cross: dict[str, Any] = {}
     notes = [f"{len(data.questions)} questions, {len(data.answerable)} with their gold passage in the corpus"]

@@ -57,7 +57,10 @@ def load_sciq(path: Path) -> QaDataset:
     """
     import random
 
-    rows = json.loads(Path(path).read_text())
+    rows = _json(path, "a SciQ split (a JSON list of questions)")
+    wanted = {"question", "correct_answer", "distractor1", "distractor2", "distractor3"}
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and wanted <= r.keys() for r in rows):
+        raise ValueError(f"{path}: not a SciQ split: a JSON list of questions, each with {', '.join(sorted(wanted))}")
     data = QaDataset(f"sciq:{Path(path).name}")
     by_text: dict[str, str] = {}
     rng = random.Random(13)
@@ -112,16 +115,33 @@ def load_openstax(root: Path, *, min_words: int = 3) -> QaDataset:
             continue
         data.passages[pid] = f"{title}\n{text}"
         data.questions += [Question(p, (pid,)) for p in problems if len(re.findall(r"\w+", p)) >= min_words]
+    if not data.passages:  # it went on to fine-tune on 0 pairs, and ended in a traceback from the trainer
+        raise ValueError(f"{root}: no OpenStax book under it (<book>/modules/<id>/index.cnxml with text)")
     return data
+
+
+def _json(path: Path, what: str) -> object:
+    """The JSON in ``path``; a ``ValueError`` naming what it should be, and where it does not read."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: not {what}: {error}") from None
 
 
 def load_pairs_file(path: Path) -> list[tuple[str, str]]:
     """(question, passage) pairs from JSON or JSON Lines (``question`` + ``passage`` or ``answer``)."""
     text = Path(path).read_text()
     stripped = text.lstrip()
-    rows = json.loads(text) if stripped.startswith("[") else [json.loads(line) for line in text.splitlines() if line]
+    try:
+        rows = (
+            json.loads(text) if stripped.startswith("[") else [json.loads(line) for line in text.splitlines() if line]
+        )
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not JSON or JSON Lines of question and passage pairs: {error}") from None
     pairs = []
     for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}: row {n + 1} is not an object with 'question' and 'passage'")
         passage = row.get("passage") or row.get("answer")
         if not row.get("question") or not passage:
             raise ValueError(f"{path}: row {n + 1} needs 'question' and 'passage' (or 'answer')")

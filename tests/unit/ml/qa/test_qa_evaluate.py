@@ -105,3 +105,35 @@ class TestLoadOpenstax:
         question: Question = data.questions[0]
         assert question.gold[0] in data.passages
         assert question.text not in data.passages[question.gold[0]]
+
+
+class TestADatasetOfAnotherLayout:
+    """A file or folder of another layout is one refusal naming it (a traceback, and nothing on stdout with --json)."""
+
+    def test_evaluate_says_what_the_file_is_not(self, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        from cli.main import main
+
+        csv = tmp_path / "log.csv"
+        csv.write_text("a,b\n1,2\n")
+        other = tmp_path / "x.json"
+        other.write_text('{"foo": 1}')
+        (tmp_path / "empty").mkdir()
+        for args in (
+            [str(csv), "--dataset", "sciq"],
+            [str(other), "--dataset", "sciq"],
+            [str(tmp_path / "empty"), "--dataset", "openstax"],
+        ):
+            result = CliRunner().invoke(main, ["evaluate", "qa", *args, "--json"])
+            error = json.loads(result.stdout)["error"]
+            assert (result.exit_code, error["code"]) == (1, "INVALID"), args
+            assert "not a SciQ split" in error["message"] or "no OpenStax book" in error["message"]
+        refused = CliRunner().invoke(main, ["evaluate", "qa", str(csv), "--dataset", "sciq", "--folds", "-1"])
+        assert refused.exit_code == 2
+
+    def test_a_pairs_file_that_is_not_json_is_named(self, tmp_path: Path) -> None:
+        bad = tmp_path / "pairs.jsonl"
+        bad.write_text("question,passage\n")
+        with pytest.raises(ValueError, match="not JSON or JSON Lines of question and passage pairs"):
+            load_pairs_file(bad)
