@@ -147,7 +147,7 @@ def import_(
     default=None,
     type=click.Choice(EXPORT_FORMATS),
     help="csv writes a folder, case a CASE package of one --curriculum; default: from the suffix (.ttl, .nt, "
-    ".jsonld), else turtle.",
+    ".jsonld, in any case; another suffix, or none, needs --format).",
 )
 @click.option("--curriculum", default=None, help="Export only this curriculum (required for case).")
 @click.option("--force", is_flag=True, help="Replace the file (or the CSV layout's files) already there.")
@@ -158,9 +158,10 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
 
     path = Path(given)  # read as typed too: a Path drops the slash that says "a folder"
 
-    by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
-    if fmt is None and path.suffix in (".csv", ".json"):  # `import` would read them as CSV or CASE, not Turtle
-        if path.suffix == ".csv":
+    suffix = path.suffix.lower()
+    by_suffix = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(suffix)
+    if fmt is None and suffix in (".csv", ".json"):  # `import` would read them as CSV or CASE, not Turtle
+        if suffix == ".csv":
             what = "the CSV layout is a folder: name one and pass --format csv"
         else:
             what = "use .jsonld for JSON-LD, or --format case --curriculum ID for a CASE package"
@@ -172,6 +173,11 @@ def export(ctx: click.Context, given: str, fmt: str | None, curriculum: str | No
         stop(
             f"{path} is a folder: pass --format csv to write the CSV layout into it, "
             "or name a file (.ttl, .nt, .jsonld)"
+        )
+    if fmt is None and by_suffix is None:  # written as Turtle, which `import` then could not tell (z.rdf, noext)
+        stop(
+            f"{path}: name the file .ttl, .nt or .jsonld, or pass --format (turtle, ntriples, jsonld) to write that "
+            "format under this name (`import` then needs the same --format)"
         )
     if fmt is None:
         fmt = by_suffix or "turtle"

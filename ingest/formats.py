@@ -124,11 +124,11 @@ def detect_format(path: Path) -> str:
             return "csv"
         if _junyi_table(path) is not None:
             return "junyi"
-    elif path.name.startswith("junyi") and path.suffix == ".csv":
+    elif path.name.startswith("junyi") and path.suffix.lower() == ".csv":
         return "junyi"
-    elif path.suffix in _SUFFIXES:
-        return _SUFFIXES[path.suffix]
-    elif path.suffix == ".json":
+    elif path.suffix.lower() in _SUFFIXES:  # any case: `export` wrote out.TTL as Turtle, and this refused it
+        return _SUFFIXES[path.suffix.lower()]
+    elif path.suffix.lower() == ".json":
         return "jsonld" if _is_json_ld(path) else "case"
     raise MalformedInput([Problem(str(path), "-", f"cannot tell the format; pass one of {', '.join(READERS)}")])
 

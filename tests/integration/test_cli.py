@@ -217,6 +217,19 @@ class TestExportImport:
         assert code == 2
         assert "99999 is not in the range 1<=x<=65535" in out
 
+    def test_an_export_names_its_format_as_import_reads_it(self, tmp_path: Path) -> None:
+        # z.rdf and a name without a suffix were written as Turtle, which import could not tell; out.TTL was written
+        # as Turtle and refused by import, whose suffixes were read in lower case only
+        store = f"oxigraph:{tmp_path / 's'}"
+        assert run("--store", store, "demo", "load", "--students", "2")[0] == 0
+        for name in ("z.rdf", "noext"):
+            code, out = run("--store", store, "export", str(tmp_path / name))
+            assert (code, "name the file .ttl, .nt or .jsonld, or pass --format" in out) == (1, True), name
+            assert not (tmp_path / name).exists()
+        assert run("--store", store, "export", str(tmp_path / "out.TTL"))[0] == 0
+        again = import_json(tmp_path / "again", tmp_path / "out.TTL")
+        assert again["counts"]["concepts"] == 71  # type: ignore[index]
+
     def test_an_export_does_not_replace_files_unless_forced(self, tmp_path: Path) -> None:
         # It overwrote them without a word: a name typed for a new export replaced a designer's edited copy.
         store = f"oxigraph:{tmp_path / 's'}"
