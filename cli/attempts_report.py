@@ -96,9 +96,11 @@ def unmapped_report(xapi: dict[str, Any], unmapped: UnmappedActivities) -> dict[
 
 def print_report(report: dict[str, Any]) -> None:
     """The report for people: what was (or would be) imported, created, left out, skipped and voided."""
-    verb = "would import" if report["dry_run"] else "imported"
+    verb = "would import:" if report["dry_run"] else "imported:"
+    if not report["dry_run"] and not report["accepted"] and report["duplicates"]:
+        verb = "nothing new: read"  # a replay said "imported: 3 attempt(s)" above "accepted: 0  duplicates: 3"
     click.echo(
-        f"{verb}: {report['attempts']} attempt(s) ({report['rows']} rows, {report['students']} students) "
+        f"{verb} {report['attempts']} attempt(s) ({report['rows']} rows, {report['students']} students) "
         f"from {len(report['files'])} {report['format']} file(s)"
     )
     if report["dry_run"]:

@@ -791,3 +791,7 @@ def test_a_dry_run_counts_what_is_stored_already(kg: KnowledgeGraph, tmp_path: P
     assert (out["attempts"], out["accepted"], out["duplicates"]) == (3, 1, 2)
     said = invoke(kg, str(path), "--format", "csv", "--dry-run").output
     assert "new: 1  stored already: 2" in said
+    assert invoke(kg, str(path), "--format", "csv").exit_code == 0
+    replay = invoke(kg, str(path), "--format", "csv").output  # it said "imported: 3 attempt(s)"
+    assert replay.startswith("nothing new: read 3 attempt(s)")
+    assert "accepted: 0  duplicates: 3" in replay
