@@ -63,6 +63,7 @@ KEY_PREFIX = "stu-"
 MIN_SECRET_BYTES = 32
 DEV_SECRET_FILE = "dev-pseudonym-secret"
 _KEY = re.compile(r"^stu-[0-9a-f]{32}\Z")
+_NEAR_KEY = re.compile(r"^stu-[0-9a-f]{24,40}\Z", re.IGNORECASE)  # a key with a digit lost or added, or upper-cased
 
 
 class PseudonymConfigError(Exception):
@@ -218,17 +219,24 @@ MAX_EXTERNAL_ID = 512
 """The longest id a client may give (a student's, a ``clientId``, a log's attempt id): an LMS's are far shorter."""
 
 
-def external_id_problem(value: str, what: str = "a student id", *, at: bool = True) -> str | None:
+def external_id_problem(value: str, what: str = "a student id", *, at: bool = True, student: bool = True) -> str | None:
     """Why ``value`` cannot be an external id (``None``: it can): a control character, or over ``MAX_EXTERNAL_ID``.
 
     A NUL byte or a line break in an id is a client's bug (a C string, a pasted cell),
     and 100,000 characters were taken as a student id; labels and titles refuse both.
+    A ``student`` id that is nearly a key (``stu-`` and 31 hex digits, or in upper case)
+    is a key copied wrong: hashed as an external id, it recorded attempts for a new
+    student nobody can find, while the real one's history stayed as it was.
 
     Examples:
         >>> external_id_problem("ada"), external_id_problem("a\\x00b")
         (None, 'a student id holds a control character (U+0000 at position 2)')
         >>> external_id_problem("x" * 513, "clientId")
         'clientId of 513 characters is longer than 512'
+        >>> external_id_problem("stu-" + "a" * 31)[:60]
+        'a student id looks like a student key copied wrong: a key is'
+        >>> external_id_problem("stu-0042"), external_id_problem("stu-" + "A" * 32, "clientId", student=False)
+        (None, None)
     """
     for position, character in enumerate(value, start=1):
         if unicodedata.category(character) == "Cc":
@@ -236,6 +244,13 @@ def external_id_problem(value: str, what: str = "a student id", *, at: bool = Tr
             return f"{what} holds a control character (U+{ord(character):04X}{where})"
     if len(value) > MAX_EXTERNAL_ID:
         return f"{what} of {len(value)} characters is longer than {MAX_EXTERNAL_ID}"
+    given = value.strip()
+    if student and _NEAR_KEY.match(given) and not _KEY.match(given):
+        return (
+            f"{what} looks like a student key copied wrong: a key is 'stu-' and 32 lowercase hex digits, "
+            f"{given!r} has {len(given) - len(KEY_PREFIX)}{'' if given == given.lower() else ' and capitals'}; "
+            "give the key as the API lists it, or the student's own id"
+        )
     return None
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from graph.cohort_queries import cohorts_of
 from graph.cohorts import MAX_TEACHERS, RosterEntry, RosterReport, apply_roster, teacher_problem
 from graph.ids import iri_of, is_valid_id
+from graph.pseudonyms import external_id_problem
 from graph.repository import KnowledgeGraph
 from graph.value_checks import LABEL_LIMIT, text_problem
 from ingest.csv_hints import separator_hint
@@ -107,6 +108,9 @@ def read_roster(text: str, source: str = "roster.csv") -> list[RosterEntry]:
                 bad = True
             elif kind == "cohort" and not is_valid_id(value):
                 problems.append(Problem(source, f"line {line}", f"{kind} {value!r} is not a slug or an absolute IRI"))
+                bad = True
+            elif kind == "student" and (problem := external_id_problem(value, "student")) is not None:
+                problems.append(Problem(source, f"line {line}", problem))  # a key copied wrong enrolled nobody
                 bad = True
         if not bad:
             entries.append(RosterEntry(cohort, student, teacher, line, name))

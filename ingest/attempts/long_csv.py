@@ -221,7 +221,7 @@ def parse_csv(
         if not what and not tags:
             reasons.append("names neither an item nor a concept")
         given = cell("attempt_id")
-        if given and (problem := external_id_problem(given, "attempt_id")) is not None:
+        if given and (problem := external_id_problem(given, "attempt_id", student=False)) is not None:
             reasons.append(problem)
         if "attempt_id" in where and not given:
             # it took the file's id (name, student, line): the same answer in the next export, named or

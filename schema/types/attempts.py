@@ -123,7 +123,7 @@ class AttemptInput:
                 f"attempt {index}: a blank clientId gives no retry safety: leave it out or send an id",
                 field=f"attempts.{index}.clientId",
             )
-        if client and (problem := external_id_problem(client, "clientId")) is not None:
+        if client and (problem := external_id_problem(client, "clientId", student=False)) is not None:
             raise InvalidInput(f"attempt {index}: {problem}", field=f"attempts.{index}.clientId")
         if client:
             # a UUID names one statement whoever sends it: the id an xAPI import gives it, in any case

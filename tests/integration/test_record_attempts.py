@@ -168,6 +168,24 @@ class TestRecordAttempts:
         ]
         assert api("{ students { totalCount } }")["students"]["totalCount"] == 0
 
+    def test_a_student_key_copied_wrong_is_refused_not_made_a_new_student(self, tmp_path: Path) -> None:
+        # "stu-" and 31 hex digits was hashed as an external id: the answer went to a phantom student
+        api = demo_api(tmp_path, Pseudonymizer(b"a secret of at least thirty-two bytes!"))
+        good = {"studentId": "kid", "conceptIds": ["slope"], "correct": True}
+        assert api(RECORD, {"a": [good]})["recordAttempts"]["accepted"] == 1
+        key = api("{ students { edges { node { id } } } }")["students"]["edges"][0]["node"]["id"]
+        query = """mutation($a: [AttemptInput!]!) { recordAttempts(attempts: $a) {
+          ... on AttemptsError { code field problems { code field message } } } }"""
+        result = api(query, {"a": [{**good, "studentId": key[:-1]}, {**good, "studentId": key.upper()}]})
+        problems = result["recordAttempts"]["problems"]
+        assert [(p["code"], p["field"]) for p in problems] == [
+            ("INVALID", "attempts.0.studentId"),
+            ("INVALID", "attempts.1.studentId"),
+        ]
+        assert "looks like a student key copied wrong" in problems[0]["message"]
+        assert api("{ students { totalCount } }")["students"]["totalCount"] == 1
+        assert api(RECORD, {"a": [{**good, "studentId": key, "clientId": "k1"}]})["recordAttempts"]["accepted"] == 1
+
     def test_a_client_id_reused_for_another_answer_is_refused(self, api: Api) -> None:
         # Counted as a duplicate, the second answer was dropped without a word.
         attempt = {"studentId": "kid", "conceptIds": ["slope"], "correct": False, "clientId": "q7"}

@@ -38,6 +38,20 @@ class TestReadRoster:
             "class.csv:line 6: student is empty",
         ]  # a student is an external id, keyed before it is stored: an e-mail address is one
 
+    def test_a_student_key_copied_wrong_or_a_control_character_is_refused(self) -> None:
+        # "stu-" and 31 hex digits was keyed as an external id, enrolling a student nobody can find
+        key = "stu-" + "0123456789abcdef" * 2
+        text = f"cohort,student\n7b,{key}\n7b,{key[:-1]}\n7b,{key.upper()}\n7b,stu-0042\n7b,a\x07b\n"
+        with pytest.raises(MalformedInput) as caught:
+            read_roster(text, "class.csv")
+        said = "looks like a student key copied wrong: a key is 'stu-' and 32 lowercase hex digits"
+        why = "give the key as the API lists it, or the student's own id"
+        assert caught.value.problems == [
+            f"class.csv:line 3: student {said}, {key[:-1]!r} has 31; {why}",
+            f"class.csv:line 4: student {said}, {key.upper()!r} has 32 and capitals; {why}",
+            "class.csv:line 6: student holds a control character (U+0007 at position 2)",
+        ]  # the key itself and a school's own "stu-0042" are students
+
     @pytest.mark.parametrize(
         ("text", "reason"),
         [

@@ -181,6 +181,16 @@ def test_a_semicolon_separated_file_is_named_as_such() -> None:
         parse_csv("student;item;concepts;correct\nbo;q1;add;1\n", "log.csv")
 
 
+def test_a_student_key_copied_wrong_is_refused_with_its_line() -> None:
+    # a key with its last digit lost was keyed as a new student's id; an attempt_id of that form is only an id
+    key = "stu-" + "f" * 32
+    with pytest.raises(MalformedInput) as caught:
+        parse_csv(f"student,item,correct,attempt_id\n{key},a,1,{key[:-1]}\n{key[:-1]},a,1,8\n", "t.csv")
+    assert [p[:64] for p in caught.value.problems] == [
+        "t.csv:line 3: student looks like a student key copied wrong: a k"
+    ]
+
+
 def test_an_id_with_a_control_character_is_refused_with_its_line() -> None:
     # a NUL in an attempt_id (a C string's end) was read as part of the id
     with pytest.raises(MalformedInput) as caught:
